@@ -1,0 +1,99 @@
+#  socval: one non-recursive Makefile for the common library, the services,
+#  the command and the tests. `make help` lists the targets.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= gcc
+CFLAGS   ?= -g -O2
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon $(CFLAGS)
+LIBS     = -lczmq -lzmq -lmsgpackc -lsqlite3 -lpthread
+FUZZ_SECONDS ?= 60
+VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
+           --errors-for-leak-kinds=all --child-silent-after-fork=no
+
+COMMON_SRC = $(sort $(wildcard common/*.c))
+COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
+COMMON_LIB = $(BUILD)/libsvcommon.a
+
+TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill
+BENCHES  = $(BUILD)/bench_stream
+FUZZERS  = $(BUILD)/fuzz_proto
+PROGRAMS =
+
+.PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
+
+all: $(COMMON_LIB) $(PROGRAMS) $(TESTS) $(BENCHES)
+
+help:
+	@echo "make            build the common library, services and tests"
+	@echo "make check      the whole test suite, as CI runs it"
+	@echo "make memcheck   the self-tests under valgrind: zero leaks, zero errors"
+	@echo "make bench      throughput figures, each next to its reference"
+	@echo "make fuzz       every fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
+	@echo "make generate   regenerate the protocol codec from proto/socval.xml"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+	@echo "make clean"
+
+#  Debian packages first; tools/deps.sh does nothing when they are present.
+deps:
+	@sh tools/deps.sh
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(COMMON_LIB): $(COMMON_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/selftest: $(BUILD)/tests/selftest.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_decode_bounds: $(BUILD)/tests/test_decode_bounds.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_stream_kill: $(BUILD)/tests/test_stream_kill.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+
+#  The codec in common/sv_proto.[ch] is generated from proto/socval.xml and
+#  committed; check-generated fails when it is stale.
+generate:
+	python3 proto/generate.py
+check-generated: | deps
+	python3 proto/generate.py --check
+
+check: check-generated all
+	$(BUILD)/selftest
+	$(BUILD)/test_decode_bounds
+	$(BUILD)/test_stream_kill
+
+memcheck: all
+	$(VALGRIND) $(BUILD)/selftest --no-fork
+
+bench: all
+	$(BUILD)/bench_stream
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) | deps
+	@mkdir -p $(BUILD)/corpus/$*
+	clang -std=c11 -D_GNU_SOURCE -Icommon -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $< $(COMMON_SRC) $(LIBS) -o $@
+
+fuzz: $(FUZZERS)
+	@for fuzzer in $(FUZZERS); do \
+	    name=$$(basename $$fuzzer); \
+	    echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	    $$fuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$${name#fuzz_} tests/fuzz/seeds/$${name#fuzz_} \
+	        || exit 1; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/socval
+	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin)
+	install -m 644 proto/socval.xml $(DESTDIR)$(PREFIX)/share/socval
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/tests/*.d)

@@ -1,0 +1,304 @@
+/*  sv_db: one service's SQLite store. See sv_db.h for the contract. */
+
+#include "sv_db.h"
+#include <czmq.h>
+
+struct _sv_db_t {
+    sqlite3 *handle;
+    zhashx_t *statements;       //  SQL text -> sqlite3_stmt *
+    bool in_transaction;
+};
+
+static void
+s_finalize (void **item_p)
+{
+    sqlite3_finalize ((sqlite3_stmt *) *item_p);
+    *item_p = NULL;
+}
+
+//  Applies every migration past the store's user_version, each in its own
+//  transaction together with the version bump.
+static int
+s_migrate (sv_db_t *self, const char *const *migrations, const char **reason_p)
+{
+    int known = 0;
+    while (migrations && migrations [known])
+        known++;
+    int current = sv_db_version (self);
+    if (current > known) {
+        *reason_p = "the store was written by a newer socval (schema version ahead of this build)";
+        return -1;
+    }
+    for (int version = current + 1; version <= known; version++) {
+        char bump [64];
+        snprintf (bump, sizeof bump, "PRAGMA user_version = %d", version);
+        if (sv_db_begin (self)
+        ||  sv_db_exec (self, migrations [version - 1])
+        ||  sv_db_exec (self, bump)
+        ||  sv_db_commit (self)) {
+            *reason_p = sqlite3_errmsg (self->handle);
+            if (self->in_transaction)
+                sv_db_rollback (self);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+sv_db_t *
+sv_db_new (const char *path, const char *const *migrations, const char **reason_p)
+{
+    assert (path);
+    const char *reason = NULL;
+    sv_db_t *self = (sv_db_t *) zmalloc (sizeof (sv_db_t));
+    self->statements = zhashx_new ();
+    zhashx_set_destructor (self->statements, s_finalize);
+
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2 (path, &self->handle, flags, NULL) != SQLITE_OK)
+        reason = self->handle? sqlite3_errmsg (self->handle): "out of memory";
+    else {
+        sqlite3_busy_timeout (self->handle, 5000);
+        //  WAL lets readers go on while a writer commits; FULL makes every
+        //  commit durable before we acknowledge it to another process.
+        if (sv_db_exec (self, "PRAGMA journal_mode = WAL")
+        ||  sv_db_exec (self, "PRAGMA synchronous = FULL")
+        ||  sv_db_exec (self, "PRAGMA foreign_keys = ON"))
+            reason = sqlite3_errmsg (self->handle);
+        else
+            s_migrate (self, migrations, &reason);
+    }
+    if (reason) {
+        //  The reason may live in the connection we are about to close
+        static _Thread_local char copy [256];
+        snprintf (copy, sizeof copy, "%s: %s", path, reason);
+        if (reason_p)
+            *reason_p = copy;
+        sv_db_destroy (&self);
+    }
+    return self;
+}
+
+void
+sv_db_destroy (sv_db_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        sv_db_t *self = *self_p;
+        zhashx_destroy (&self->statements);
+        sqlite3_close (self->handle);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+sqlite3 *
+sv_db_handle (sv_db_t *self)
+{
+    assert (self);
+    return self->handle;
+}
+
+int
+sv_db_version (sv_db_t *self)
+{
+    return (int) sv_db_int (self, "PRAGMA user_version", 0);
+}
+
+int
+sv_db_begin (sv_db_t *self)
+{
+    assert (self);
+    assert (!self->in_transaction);
+    if (sv_db_run (self, sv_db_stmt (self, "BEGIN IMMEDIATE")))
+        return -1;
+    self->in_transaction = true;
+    return 0;
+}
+
+int
+sv_db_commit (sv_db_t *self)
+{
+    assert (self);
+    assert (self->in_transaction);
+    if (sv_db_run (self, sv_db_stmt (self, "COMMIT")))
+        return -1;
+    self->in_transaction = false;
+    return 0;
+}
+
+int
+sv_db_rollback (sv_db_t *self)
+{
+    assert (self);
+    self->in_transaction = false;
+    //  SQLite may already have rolled back on its own (e.g. after SQLITE_FULL).
+    if (sqlite3_get_autocommit (self->handle))
+        return 0;
+    return sv_db_run (self, sv_db_stmt (self, "ROLLBACK"));
+}
+
+bool
+sv_db_in_transaction (sv_db_t *self)
+{
+    assert (self);
+    return self->in_transaction;
+}
+
+int
+sv_db_exec (sv_db_t *self, const char *sql)
+{
+    assert (self);
+    return sqlite3_exec (self->handle, sql, NULL, NULL, NULL) == SQLITE_OK? 0: -1;
+}
+
+sqlite3_stmt *
+sv_db_stmt (sv_db_t *self, const char *sql)
+{
+    assert (self);
+    sqlite3_stmt *stmt = (sqlite3_stmt *) zhashx_lookup (self->statements, sql);
+    if (stmt) {
+        sqlite3_reset (stmt);
+        sqlite3_clear_bindings (stmt);
+        return stmt;
+    }
+    if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                            &stmt, NULL) != SQLITE_OK)
+        return NULL;
+    zhashx_insert (self->statements, sql, stmt);
+    return stmt;
+}
+
+int
+sv_db_run (sv_db_t *self, sqlite3_stmt *stmt)
+{
+    assert (self);
+    if (!stmt)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        ;
+    sqlite3_reset (stmt);
+    return rc == SQLITE_DONE? 0: -1;
+}
+
+int64_t
+sv_db_int (sv_db_t *self, const char *sql, int64_t fallback)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (self, sql);
+    if (!stmt)
+        return fallback;
+    int64_t value = fallback;
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = sqlite3_column_int64 (stmt, 0);
+    sqlite3_reset (stmt);
+    return value;
+}
+
+const char *
+sv_db_error (sv_db_t *self)
+{
+    assert (self);
+    return sqlite3_errmsg (self->handle);
+}
+
+int
+sv_db_remove_files (const char *path)
+{
+    char companion [PATH_MAX];
+    snprintf (companion, sizeof companion, "%s-wal", path);
+    unlink (companion);
+    snprintf (companion, sizeof companion, "%s-shm", path);
+    unlink (companion);
+    return unlink (path) == 0? 0: -1;
+}
+
+//  --------------------------------------------------------------------------
+//  Self-test
+
+void
+sv_db_test (bool verbose)
+{
+    if (verbose)
+        printf (" * sv_db: ");
+    char path [] = "/tmp/sv_db_test_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+
+    static const char *const v1 [] = {
+        "CREATE TABLE supplier (key TEXT PRIMARY KEY, name TEXT NOT NULL);",
+        NULL
+    };
+    static const char *const v2 [] = {
+        "CREATE TABLE supplier (key TEXT PRIMARY KEY, name TEXT NOT NULL);",
+        "ALTER TABLE supplier ADD COLUMN postcode TEXT;"
+        "CREATE INDEX supplier_postcode ON supplier (postcode);",
+        NULL
+    };
+    //  A fresh store takes migration 1 and is in WAL mode
+    const char *reason = NULL;
+    sv_db_t *db = sv_db_new (path, v1, &reason);
+    assert (db);
+    assert (sv_db_version (db) == 1);
+    assert (sv_db_int (db, "PRAGMA synchronous", -1) == 2);       //  FULL
+    assert (sv_db_int (db, "PRAGMA foreign_keys", -1) == 1);
+
+    //  Statements are cached and bound, never spliced
+    const char *insert = "INSERT INTO supplier (key, name) VALUES (?1, ?2)";
+    assert (sv_db_begin (db) == 0);
+    for (int i = 0; i < 3; i++) {
+        sqlite3_stmt *stmt = sv_db_stmt (db, insert);
+        char key [16];
+        snprintf (key, sizeof key, "S%d", i);
+        sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (stmt, 2, "Robert'); DROP TABLE supplier;--", -1, SQLITE_STATIC);
+        assert (sv_db_run (db, stmt) == 0);
+    }
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_stmt (db, insert) == sv_db_stmt (db, insert));
+    assert (sv_db_int (db, "SELECT count(*) FROM supplier", -1) == 3);
+
+    //  A constraint failure is an error, and a rollback leaves nothing
+    assert (sv_db_begin (db) == 0);
+    sqlite3_stmt *stmt = sv_db_stmt (db, insert);
+    sqlite3_bind_text (stmt, 1, "S3", -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, "new", -1, SQLITE_STATIC);
+    assert (sv_db_run (db, stmt) == 0);
+    stmt = sv_db_stmt (db, insert);
+    sqlite3_bind_text (stmt, 1, "S0", -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, "duplicate", -1, SQLITE_STATIC);
+    assert (sv_db_run (db, stmt) == -1);
+    assert (sv_db_rollback (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM supplier", -1) == 3);
+    assert (sv_db_stmt (db, "SELEKT nonsense") == NULL);
+    sv_db_destroy (&db);
+    sv_db_destroy (&db);
+
+    //  Reopening with a second migration applies only that one, keeping rows
+    db = sv_db_new (path, v2, &reason);
+    assert (db);
+    assert (sv_db_version (db) == 2);
+    assert (sv_db_int (db, "SELECT count(*) FROM supplier", -1) == 3);
+    sv_db_destroy (&db);
+
+    //  Older code refuses a store that is ahead of it
+    db = sv_db_new (path, v1, &reason);
+    assert (db == NULL);
+    assert (strstr (reason, "newer"));
+
+    //  A failing migration changes nothing, not even the version
+    static const char *const broken [] = {
+        v2 [0], v2 [1], "CREATE TABLE t (x); INSERT INTO nowhere VALUES (1);", NULL
+    };
+    db = sv_db_new (path, broken, &reason);
+    assert (db == NULL);
+    db = sv_db_new (path, v2, &reason);
+    assert (db && sv_db_version (db) == 2);
+    assert (sv_db_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 't'", -1) == 0);
+    sv_db_destroy (&db);
+
+    assert (sv_db_remove_files (path) == 0);
+    if (verbose)
+        printf ("OK\n");
+}

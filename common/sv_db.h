@@ -1,0 +1,91 @@
+/*  sv_db: one service's SQLite store.
+
+    Every service owns exactly one SQLite file that no other process opens.
+    sv_db opens it the way the reliability contract needs (WAL, synchronous
+    FULL, foreign keys, a busy timeout), brings its schema up to date with the
+    service's numbered migrations, and caches prepared statements so hot paths
+    never re-parse SQL. SQL runs only through prepared statements with bound
+    parameters.
+
+    Migrations are forward-only: migration N (1-based) is applied in one
+    transaction that also sets PRAGMA user_version = N. A store whose
+    user_version is newer than the code's migrations is refused (a downgrade).
+*/
+#ifndef SV_DB_H_INCLUDED
+#define SV_DB_H_INCLUDED
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+typedef struct _sv_db_t sv_db_t;
+
+//  Opens (creating if needed) the store at path, or ":memory:". migrations
+//  is a NULL-terminated array of SQL scripts, migration 1 first; it is
+//  borrowed for the call only. Returns NULL on failure, with the reason in
+//  *reason_p when reason_p is not NULL (a static or sqlite-owned string,
+//  valid until the next sv_db_new in this thread).
+sv_db_t *
+    sv_db_new (const char *path, const char *const *migrations, const char **reason_p);
+
+//  Finalizes cached statements and closes the store; nulls *self_p. Safe
+//  on NULL and twice.
+void
+    sv_db_destroy (sv_db_t **self_p);
+
+//  The underlying connection, borrowed.
+sqlite3 *
+    sv_db_handle (sv_db_t *self);
+
+//  The schema version: the number of migrations applied.
+int
+    sv_db_version (sv_db_t *self);
+
+//  Transactions. begin is BEGIN IMMEDIATE, so a writer never meets a lock
+//  half way through. Nesting is a programmer error. Each returns 0 or -1.
+int
+    sv_db_begin (sv_db_t *self);
+int
+    sv_db_commit (sv_db_t *self);
+int
+    sv_db_rollback (sv_db_t *self);
+
+//  True between begin and commit/rollback.
+bool
+    sv_db_in_transaction (sv_db_t *self);
+
+//  Runs SQL with no parameters and no result rows (DDL, pragmas). 0 or -1.
+int
+    sv_db_exec (sv_db_t *self, const char *sql);
+
+//  Returns a prepared statement for sql, reset and with bindings cleared,
+//  from a cache keyed by the SQL text. The statement stays owned by the
+//  store; bind, step, and leave it (the next call resets it). NULL on a
+//  syntax error, with sv_db_error telling why.
+sqlite3_stmt *
+    sv_db_stmt (sv_db_t *self, const char *sql);
+
+//  Steps stmt to completion (no rows expected) and resets it. 0 or -1.
+int
+    sv_db_run (sv_db_t *self, sqlite3_stmt *stmt);
+
+//  Runs a query with no parameters whose first column of the first row is
+//  an integer; returns fallback when there is no row or on error.
+int64_t
+    sv_db_int (sv_db_t *self, const char *sql, int64_t fallback);
+
+//  The last error message from SQLite, borrowed.
+const char *
+    sv_db_error (sv_db_t *self);
+
+//  Removes the store file at path and its -wal and -shm companions (for
+//  tests and tools; never on a store that is open). 0, or -1 when the main
+//  file could not be removed.
+int
+    sv_db_remove_files (const char *path);
+
+//  Self-test.
+void
+    sv_db_test (bool verbose);
+
+#endif

@@ -1,0 +1,136 @@
+/*  sv_stream: durable streams between services.
+
+    ZeroMQ alone delivers nothing end to end, so every flow between two
+    services is a durable stream built from three parts:
+
+    - The producer appends events to its `outbox` table inside the same
+      transaction that writes its domain rows (sv_stream_append). An event
+      exists exactly when the rows it describes do.
+    - The producer's ROUTER answers FETCH {stream, after_seq, max} with
+      EVENTS {after_seq, head_seq, events[]}. When the consumer is caught up
+      the request is held (long poll) until new events are committed or a
+      heartbeat interval passes, which answers it with an empty batch.
+    - The consumer's DEALER fetches after its stored offset and applies each
+      batch in one transaction that also stores the new offset, so a crash
+      anywhere repeats at most a batch that never committed. It keeps one
+      request in flight, sends the next FETCH before applying the current
+      batch so network and disk overlap, and reconnects when the producer
+      has been silent longer than the timeout (lazy pirate).
+
+    Both sides attach to a zloop, so one service thread can serve its own
+    stream and follow several upstream ones.
+
+    Timing: heartbeat_ms (default 1 s) bounds how long a long poll is held;
+    timeout_ms (default 4 s) is how long a consumer waits for any answer.
+    Both come from sv_config ("stream/...").
+*/
+#ifndef SV_STREAM_H_INCLUDED
+#define SV_STREAM_H_INCLUDED
+
+#include <czmq.h>
+#include "sv_db.h"
+#include "sv_config.h"
+#include "sv_proto.h"
+
+//  The outbox and offsets tables. A service puts these in its migration 1
+//  (producers need the outbox, consumers the offsets table).
+#define SV_STREAM_OUTBOX_SQL \
+    "CREATE TABLE outbox (" \
+    " seq INTEGER PRIMARY KEY," \
+    " type TEXT NOT NULL," \
+    " key TEXT NOT NULL," \
+    " body BLOB NOT NULL);"
+#define SV_STREAM_OFFSETS_SQL \
+    "CREATE TABLE offsets (" \
+    " stream TEXT PRIMARY KEY," \
+    " seq INTEGER NOT NULL);"
+
+//  Appends one event to db's outbox. Must be called inside the caller's
+//  transaction (asserts); the event becomes visible to consumers when that
+//  transaction commits, and the caller then calls sv_stream_producer_notify.
+//  type is the event's message name ("SPEND"), key the subject it is about;
+//  body is an encoded sv_proto message, copied. Returns the new event's seq,
+//  or -1 on a database error.
+int64_t
+    sv_stream_append (sv_db_t *db, const char *type, const char *key,
+                      const uint8_t *body, size_t size);
+
+//  Encodes message and appends it as an event whose type is its name.
+int64_t
+    sv_stream_append_message (sv_db_t *db, const char *key, const sv_proto_t *message);
+
+//  --------------------------------------------------------------------------
+//  Producer
+
+typedef struct _sv_stream_producer_t sv_stream_producer_t;
+
+//  Serves the outbox of the store at db_path as the stream named stream,
+//  on a ROUTER bound to endpoint. The producer reads through a connection
+//  of its own, so it only ever sees committed events. NULL when the store
+//  cannot be opened or the endpoint cannot be bound.
+sv_stream_producer_t *
+    sv_stream_producer_new (const char *db_path, const char *stream,
+                            const char *endpoint, sv_config_t *config);
+
+void
+    sv_stream_producer_destroy (sv_stream_producer_t **self_p);
+
+//  Registers the producer's socket and heartbeat timer with loop. 0 or -1.
+int
+    sv_stream_producer_attach (sv_stream_producer_t *self, zloop_t *loop);
+
+//  Tells the producer that events were committed: answers every consumer
+//  waiting on a long poll. Cheap when nobody waits.
+void
+    sv_stream_producer_notify (sv_stream_producer_t *self);
+
+//  The highest committed seq, as last read.
+uint64_t
+    sv_stream_producer_head (sv_stream_producer_t *self);
+
+//  The endpoint actually bound (with the port resolved when it was *).
+const char *
+    sv_stream_producer_endpoint (sv_stream_producer_t *self);
+
+//  --------------------------------------------------------------------------
+//  Consumer
+
+//  Applies one event inside the consumer's transaction, writing to db.
+//  Returns 0, or -1 to roll the whole batch back (it is fetched again later:
+//  a stream never skips an event).
+typedef int (sv_stream_apply_fn) (sv_db_t *db, const sv_proto_event_t *event, void *arg);
+
+typedef struct _sv_stream_consumer_t sv_stream_consumer_t;
+
+//  Follows the stream named stream at endpoint, applying its events to db
+//  (borrowed; it needs the offsets table) through apply with arg. Starts
+//  after the offset stored in db. NULL on a database error.
+sv_stream_consumer_t *
+    sv_stream_consumer_new (sv_db_t *db, const char *stream, const char *endpoint,
+                            sv_config_t *config, sv_stream_apply_fn *apply, void *arg);
+
+void
+    sv_stream_consumer_destroy (sv_stream_consumer_t **self_p);
+
+//  Registers the consumer's socket and timer with loop and sends the first
+//  FETCH. 0 or -1.
+int
+    sv_stream_consumer_attach (sv_stream_consumer_t *self, zloop_t *loop);
+
+//  The last seq applied and committed.
+uint64_t
+    sv_stream_consumer_offset (sv_stream_consumer_t *self);
+
+//  The producer's head as last heard (0 before the first answer).
+uint64_t
+    sv_stream_consumer_head (sv_stream_consumer_t *self);
+
+//  How many times the consumer gave up on a silent producer and reconnected.
+uint64_t
+    sv_stream_consumer_reconnects (sv_stream_consumer_t *self);
+
+//  Self-test.
+void
+    sv_stream_test (bool verbose);
+
+#endif

@@ -1,0 +1,125 @@
+/*  selftest: runs the self-test of every class in common/.
+
+    Usage: selftest [-v] [--no-fork] [NAME...]
+    Each test runs in a child process of its own with a time limit, so one
+    crash or hang fails that test only; --no-fork runs them in this process
+    (for debuggers and valgrind). `selftest --list` names them. The last
+    line is "N passed, N failed".
+*/
+
+#include <czmq.h>
+#include <sys/wait.h>
+#include "sv_config.h"
+#include "sv_date.h"
+#include "sv_db.h"
+#include "sv_money.h"
+#include "sv_msgpack.h"
+#include "sv_proto.h"
+#include "sv_stream.h"
+
+typedef struct {
+    const char *name;
+    void (*test) (bool verbose);
+    int timeout_s;
+} s_test_t;
+
+static const s_test_t s_tests [] = {
+    { "sv_money", sv_money_test, 10 },
+    { "sv_date", sv_date_test, 10 },
+    { "sv_msgpack", sv_msgpack_test, 10 },
+    { "sv_proto", sv_proto_test, 10 },
+    { "sv_db", sv_db_test, 30 },
+    { "sv_config", sv_config_test, 10 },
+    { "sv_stream", sv_stream_test, 60 },
+};
+#define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
+
+//  Runs one test in a child; returns true when it passed.
+static bool
+s_run_forked (const s_test_t *test, bool verbose)
+{
+    fflush (stdout);
+    pid_t pid = fork ();
+    assert (pid >= 0);
+    if (pid == 0) {
+        alarm ((unsigned) test->timeout_s);
+        test->test (verbose);
+        zsys_shutdown ();
+        _exit (0);
+    }
+    int status;
+    waitpid (pid, &status, 0);
+    if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+        return true;
+    if (WIFSIGNALED (status))
+        printf ("FAIL %s: %s\n", test->name,
+                WTERMSIG (status) == SIGALRM? "timed out": strsignal (WTERMSIG (status)));
+    else
+        printf ("FAIL %s: exit %d\n", test->name, WEXITSTATUS (status));
+    return false;
+}
+
+int
+main (int argc, char *argv [])
+{
+    bool verbose = false, fork_each = true;
+    int first_name = argc;
+    for (int arg = 1; arg < argc; arg++) {
+        if (streq (argv [arg], "-v"))
+            verbose = true;
+        else
+        if (streq (argv [arg], "--no-fork"))
+            fork_each = false;
+        else
+        if (streq (argv [arg], "--list")) {
+            for (size_t index = 0; index < S_TEST_COUNT; index++)
+                printf ("%s\n", s_tests [index].name);
+            return 0;
+        }
+        else
+        if (argv [arg][0] == '-') {
+            fprintf (stderr, "usage: selftest [-v] [--no-fork] [--list] [NAME...]\n");
+            return 2;
+        }
+        else {
+            first_name = arg;
+            break;
+        }
+    }
+    //  Library warnings (refused messages in the tests) are expected noise
+    if (!verbose)
+        zsys_set_logstream (NULL);
+
+    int passed = 0, failed = 0;
+    for (size_t index = 0; index < S_TEST_COUNT; index++) {
+        const s_test_t *test = &s_tests [index];
+        bool wanted = first_name == argc;
+        for (int arg = first_name; arg < argc; arg++)
+            wanted |= streq (argv [arg], test->name);
+        if (!wanted)
+            continue;
+        int64_t started = zclock_mono ();
+        bool ok = true;
+        if (fork_each)
+            ok = s_run_forked (test, verbose);
+        else
+            test->test (verbose);
+        printf ("%-4s %-12s %6" PRId64 " ms\n", ok? "ok": "FAIL", test->name,
+                zclock_mono () - started);
+        if (ok)
+            passed++;
+        else
+            failed++;
+    }
+    for (int arg = first_name; arg < argc; arg++) {
+        bool known = false;
+        for (size_t index = 0; index < S_TEST_COUNT; index++)
+            known |= streq (argv [arg], s_tests [index].name);
+        if (!known) {
+            printf ("FAIL %s: no such test (selftest --list)\n", argv [arg]);
+            failed++;
+        }
+    }
+    printf ("%d passed, %d failed\n", passed, failed);
+    return failed? 1: 0;
+}
