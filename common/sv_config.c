@@ -21,7 +21,7 @@ static const s_key_t s_keys [] = {
       "A producer answers a caught-up FETCH with an empty batch after this long." },
     { "stream/timeout_ms", S_INT, "4000",
       "A consumer that hears nothing for this long reconnects (lazy pirate)." },
-    { "stream/batch_max", S_INT, "2000",
+    { "stream/batch_max", S_INT, "20000",
       "Most events one EVENTS reply carries." },
     { "stream/batch_bytes", S_INT, "4194304",
       "Most body bytes one EVENTS reply carries." },

@@ -63,9 +63,11 @@ sv_db_new (const char *path, const char *const *migrations, const char **reason_
         //  commit durable before we acknowledge it to another process.
         if (sv_db_exec (self, "PRAGMA journal_mode = WAL")
         ||  sv_db_exec (self, "PRAGMA synchronous = FULL")
-        ||  sv_db_exec (self, "PRAGMA foreign_keys = ON"))
+        ||  sv_db_exec (self, "PRAGMA foreign_keys = ON")
+        ||  sv_db_exec (self, "PRAGMA cache_size = -65536"))       //  64 MB
             reason = sqlite3_errmsg (self->handle);
         else
+        if (migrations)
             s_migrate (self, migrations, &reason);
     }
     if (reason) {
@@ -288,7 +290,7 @@ sv_db_test (bool verbose)
     assert (strstr (reason, "newer"));
 
     //  A failing migration changes nothing, not even the version
-    static const char *const broken [] = {
+    const char *const broken [] = {
         v2 [0], v2 [1], "CREATE TABLE t (x); INSERT INTO nowhere VALUES (1);", NULL
     };
     db = sv_db_new (path, broken, &reason);

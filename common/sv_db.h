@@ -22,7 +22,8 @@ typedef struct _sv_db_t sv_db_t;
 
 //  Opens (creating if needed) the store at path, or ":memory:". migrations
 //  is a NULL-terminated array of SQL scripts, migration 1 first; it is
-//  borrowed for the call only. Returns NULL on failure, with the reason in
+//  borrowed for the call only. NULL migrations opens the store as it is,
+//  for a second connection to a store the service has already migrated. Returns NULL on failure, with the reason in
 //  *reason_p when reason_p is not NULL (a static or sqlite-owned string,
 //  valid until the next sv_db_new in this thread).
 sv_db_t *

@@ -739,7 +739,7 @@ sv_stream_test (bool verbose)
     assert (sv_stream_producer_head (test.producer) == 300);
     sv_db_t *consumer_db = sv_db_new (consumer_path, s_test_consumer_schema, NULL);
     assert (consumer_db);
-    const char *endpoint = sv_stream_producer_endpoint (test.producer);
+    char *endpoint = strdup (sv_stream_producer_endpoint (test.producer));
     test.consumer = sv_stream_consumer_new (consumer_db, "test", endpoint, config, s_test_apply, NULL);
     assert (test.consumer);
 
@@ -777,14 +777,15 @@ sv_stream_test (bool verbose)
     assert (test.prober_served);
 
     //  A consumer made again resumes from its stored offset
-    zloop_destroy (&loop);
     sv_stream_consumer_destroy (&test.consumer);
+    sv_stream_producer_destroy (&test.producer);
+    zloop_destroy (&loop);
     test.consumer = sv_stream_consumer_new (consumer_db, "test", endpoint, config, s_test_apply, NULL);
     assert (sv_stream_consumer_offset (test.consumer) == 1000);
 
     zsock_destroy (&test.prober);
     sv_stream_consumer_destroy (&test.consumer);
-    sv_stream_producer_destroy (&test.producer);
+    zstr_free (&endpoint);
     sv_db_destroy (&consumer_db);
     sv_db_destroy (&test.producer_db);
     sv_config_destroy (&config);

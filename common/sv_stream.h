@@ -76,6 +76,7 @@ void
     sv_stream_producer_destroy (sv_stream_producer_t **self_p);
 
 //  Registers the producer's socket and heartbeat timer with loop. 0 or -1.
+//  Destroy the producer before the loop.
 int
     sv_stream_producer_attach (sv_stream_producer_t *self, zloop_t *loop);
 
@@ -113,7 +114,7 @@ void
     sv_stream_consumer_destroy (sv_stream_consumer_t **self_p);
 
 //  Registers the consumer's socket and timer with loop and sends the first
-//  FETCH. 0 or -1.
+//  FETCH. 0 or -1. Destroy the consumer before the loop.
 int
     sv_stream_consumer_attach (sv_stream_consumer_t *self, zloop_t *loop);
 

@@ -197,8 +197,8 @@ main (int argc, char *argv [])
             "   ratio = stream time / reference time, target <= 2.00)\n",
             events, BODY_SIZE);
 
-    zloop_destroy (&loop);
     sv_stream_consumer_destroy (&state.consumer);
+    zloop_destroy (&loop);
     sv_db_destroy (&db);
     sv_config_destroy (&config);
     sv_db_remove_files (path);

@@ -43,6 +43,11 @@ s_run_forked (const s_test_t *test, bool verbose)
     assert (pid >= 0);
     if (pid == 0) {
         alarm ((unsigned) test->timeout_s);
+        //  Refused messages in the tests log warnings: expected noise
+        if (!verbose) {
+            zsys_init ();
+            zsys_set_logstream (NULL);
+        }
         test->test (verbose);
         zsys_shutdown ();
         _exit (0);
@@ -86,10 +91,6 @@ main (int argc, char *argv [])
             break;
         }
     }
-    //  Library warnings (refused messages in the tests) are expected noise
-    if (!verbose)
-        zsys_set_logstream (NULL);
-
     int passed = 0, failed = 0;
     for (size_t index = 0; index < S_TEST_COUNT; index++) {
         const s_test_t *test = &s_tests [index];

@@ -118,9 +118,9 @@ s_run_peer (const char *role, const char *dir, const char *endpoint, int64_t tot
     }
     zloop_start (loop);
     int rc = peer.consumer && sv_stream_consumer_offset (peer.consumer) == (uint64_t) total? 0: 1;
-    zloop_destroy (&loop);
     sv_stream_consumer_destroy (&peer.consumer);
     sv_stream_producer_destroy (&peer.producer);
+    zloop_destroy (&loop);
     sv_db_destroy (&peer.db);
     sv_config_destroy (&config);
     zstr_free (&db_path);
@@ -131,13 +131,15 @@ s_run_peer (const char *role, const char *dir, const char *endpoint, int64_t tot
 //  ==========================================================================
 //  The harness
 
+static char s_self [PATH_MAX];  //  this program, to start the peers with
+
 static pid_t
 s_spawn (const char *role, const char *dir, const char *endpoint, const char *events)
 {
     pid_t pid = fork ();
     assert (pid >= 0);
     if (pid == 0) {
-        execl ("/proc/self/exe", "test_stream_kill", role, dir, endpoint, events, (char *) NULL);
+        execl (s_self, s_self, role, dir, endpoint, events, (char *) NULL);
         _exit (127);
     }
     return pid;
@@ -167,6 +169,8 @@ main (int argc, char *argv [])
     if (argc == 5)
         return s_run_peer (argv [1], argv [2], argv [3], atoll (argv [4]));
 
+    //  argv [0], not /proc/self/exe, so valgrind can follow the peers too
+    assert (realpath (argv [0], s_self));
     int64_t total = argc > 1? atoll (argv [1]): 100000;
     int kills_each = argc > 2? atoi (argv [2]): 10;
     unsigned seed = getenv ("SOCVAL_TEST_SEED")? (unsigned) atoi (getenv ("SOCVAL_TEST_SEED"))
@@ -195,17 +199,17 @@ main (int argc, char *argv [])
 
     //  Kill one side at random moments, each side kills_each times at least
     int kills [2] = { 0, 0 };
+    int status = -1;            //  the consumer's, once it has left by itself
     int64_t started = zclock_mono ();
     while (kills [0] < kills_each || kills [1] < kills_each) {
         zclock_sleep (50 + randof (400));
+        if (waitpid (pids [1], &status, WNOHANG) == pids [1])
+            break;              //  the consumer finished before we were done
         int side = randof (2);
         if (kills [side] >= kills_each)
             side = 1 - side;
-        int status;
-        if (waitpid (pids [1], &status, WNOHANG) == pids [1])
-            break;              //  the consumer finished before we were done
         kill (pids [side], SIGKILL);
-        waitpid (pids [side], &status, 0);
+        waitpid (pids [side], NULL, 0);
         kills [side]++;
         pids [side] = s_spawn (roles [side], dir, endpoint, events);
     }
@@ -213,19 +217,19 @@ main (int argc, char *argv [])
             kills [0], kills [1], zclock_mono () - started);
 
     //  Then wait for the consumer to catch up and leave by itself
-    int status = -1;
     int64_t deadline = zclock_mono () + 120000;
-    while (zclock_mono () < deadline) {
-        if (waitpid (pids [1], &status, WNOHANG) == pids [1])
-            break;
-        zclock_sleep (50);
-        status = -1;
+    while (status == -1 && zclock_mono () < deadline) {
+        if (waitpid (pids [1], &status, WNOHANG) != pids [1]) {
+            status = -1;
+            zclock_sleep (50);
+        }
     }
-    if (status == -1)
+    if (status == -1) {
         kill (pids [1], SIGKILL);
+        waitpid (pids [1], NULL, 0);
+    }
     kill (pids [0], SIGKILL);
     waitpid (pids [0], NULL, 0);
-    waitpid (pids [1], NULL, 0);
     printf ("consumer caught up %" PRId64 " ms after starting\n", zclock_mono () - started);
 
     char *producer_path = zsys_sprintf ("%s/producer.db", dir);
@@ -250,8 +254,11 @@ main (int argc, char *argv [])
             produced, received, in_order, offset);
 
     int rc = 0;
-    if (status != 0)
+    if (status == -1)
         rc = s_fail ("the consumer did not catch up within two minutes");
+    else
+    if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+        rc = s_fail ("the consumer ended badly (see its output above)");
     else
     if (kills [0] < kills_each || kills [1] < kills_each)
         rc = s_fail ("the stream finished before every kill was made; slow the producer");

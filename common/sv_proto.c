@@ -1,0 +1,3492 @@
+/*  =========================================================================
+    sv_proto - the socval wire protocol codec
+
+    ** DO NOT EDIT ** Generated from proto/socval.xml by proto/generate.py.
+    Change the schema, run `python3 proto/generate.py`, and commit both.
+
+    Each message is one msgpack map: "v" (the protocol version), "id" (the
+    message name) and one key per field; list elements are maps of their
+    fields. Decoding never trusts the bytes: sv_msgpack_check first proves
+    they are one complete object whose declared lengths and counts fit in
+    them, then a first pass over the map finds "v" and "id" wherever they
+    are, and a second copies each known field out, checking its type.
+    =========================================================================
+*/
+
+#include "sv_proto.h"
+#include "sv_msgpack.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+//  Message names, indexed by sv_proto_id_t
+static const char *s_names [] = {
+    "?",
+    "SUBMIT",
+    "RECEIPT",
+    "CREDIT",
+    "FETCH",
+    "EVENTS",
+    "ERROR",
+    "STATUS",
+    "STATUS_REPLY",
+    "REPORT_REQUEST",
+    "REPORT_READY",
+    "ALERT_ACK",
+    "FRAMEWORK_IMPORT",
+    "SUPPLIER",
+    "CONTRACT",
+    "SPEND",
+    "COMMITMENT",
+    "DELIVERY",
+    "VALUATION_LINE",
+    "LOCAL_SPEND_LINE",
+    "ALERT",
+};
+#define S_MESSAGES (sizeof (s_names) / sizeof (s_names [0]))
+
+
+//  ---------------------------------------------------------------------------
+//  Encoding helpers: each appends one key and its value, returning 0 or -1
+
+static int
+s_put_key (msgpack_packer *pk, const char *key)
+{
+    size_t size = strlen (key);
+    return (msgpack_pack_str (pk, size) || msgpack_pack_str_body (pk, key, size))? -1: 0;
+}
+
+static int
+s_put_string (msgpack_packer *pk, const char *key, const char *value)
+{
+    if (!value)
+        value = "";
+    size_t size = strlen (value);
+    if (size > UINT32_MAX
+    ||  s_put_key (pk, key)
+    ||  msgpack_pack_str (pk, size)
+    ||  msgpack_pack_str_body (pk, value, size))
+        return -1;
+    return 0;
+}
+
+static int
+s_put_bytes (msgpack_packer *pk, const char *key, const uint8_t *data, size_t size)
+{
+    if (!data)
+        size = 0;
+    if (size > UINT32_MAX
+    ||  s_put_key (pk, key)
+    ||  msgpack_pack_bin (pk, size)
+    ||  msgpack_pack_bin_body (pk, data, size))
+        return -1;
+    return 0;
+}
+
+static int
+s_put_uint (msgpack_packer *pk, const char *key, uint64_t value)
+{
+    return (s_put_key (pk, key) || msgpack_pack_uint64 (pk, value))? -1: 0;
+}
+
+static int
+s_put_int (msgpack_packer *pk, const char *key, int64_t value)
+{
+    return (s_put_key (pk, key) || msgpack_pack_int64 (pk, value))? -1: 0;
+}
+
+static int
+s_put_bool (msgpack_packer *pk, const char *key, bool value)
+{
+    if (s_put_key (pk, key)
+    ||  (value? msgpack_pack_true (pk): msgpack_pack_false (pk)))
+        return -1;
+    return 0;
+}
+
+//  The key and header of a list of count elements
+static int
+s_put_list (msgpack_packer *pk, const char *key, size_t count)
+{
+    if (count > UINT32_MAX
+    ||  s_put_key (pk, key)
+    ||  msgpack_pack_array (pk, count))
+        return -1;
+    return 0;
+}
+
+//  The map header of a message of the given number of fields, "v" and "id"
+static int
+s_encode_header (msgpack_packer *pk, sv_proto_id_t id, size_t fields)
+{
+    if (msgpack_pack_map (pk, fields + 2)
+    ||  s_put_uint (pk, "v", SV_PROTO_VERSION)
+    ||  s_put_string (pk, "id", s_names [id]))
+        return -1;
+    return 0;
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Decoding helpers. Each reads from dec->reader and returns 0, or -1 after
+//  writing the reason, which names the message and field, into the message.
+
+typedef struct {
+    sv_msgpack_reader_t reader;
+    sv_proto_t *message;        //  Being decoded; receives the reason
+    const char *name;           //  Message name once known
+    const char *field;          //  Field being read, or NULL
+    const char *list;           //  List field being read, or NULL
+    size_t element;             //  Index of the element in that list
+} s_decoder_t;
+
+typedef struct {
+    const char *name;
+    bool required;
+} s_field_t;
+
+static int
+    s_fail (s_decoder_t *self, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
+
+static int
+s_fail (s_decoder_t *self, const char *format, ...)
+{
+    //  Where first: FETCH.after_seq, EVENTS.events[3].seq, or nothing
+    //  before the message is known. Names come from the schema; text from
+    //  the message only ever arrives through s_printable.
+    char *reason = self->message->reason;
+    size_t size = sizeof (self->message->reason);
+    const char *name = self->name? self->name: "message";
+    int used = 0;
+    if (self->list)
+        used = snprintf (reason, size, "%s.%s[%zu]%s%s: ", name, self->list, self->element,
+                         self->field? ".": "", self->field? self->field: "");
+    else
+    if (self->field)
+        used = snprintf (reason, size, "%s.%s: ", name, self->field);
+    else
+    if (self->name)
+        used = snprintf (reason, size, "%s: ", name);
+    if (used < 0 || (size_t) used >= size)
+        return -1;              //  as much as fits
+    va_list args;
+    va_start (args, format);
+    vsnprintf (reason + used, size - (size_t) used, format, args);
+    va_end (args);
+    return -1;
+}
+
+//  Copies up to 32 bytes of untrusted text for a reason, replacing
+//  anything but printable ASCII with '?'
+static void
+s_printable (char *dest, size_t dest_size, const uint8_t *data, size_t size)
+{
+    size_t length = 0;
+    while (length < size && length < 32 && length + 1 < dest_size) {
+        dest [length] = data [length] >= 0x20 && data [length] < 0x7f? data [length]: '?';
+        length++;
+    }
+    dest [length] = 0;
+}
+
+//  Reads one item, which must be of the given type
+static int
+s_read_type (s_decoder_t *self, sv_msgpack_type_t type, sv_msgpack_item_t *item)
+{
+    if (sv_msgpack_read (&self->reader, item))
+        return s_fail (self, "%s", self->reader.reason);
+    if (item->type != type)
+        return s_fail (self, "expected %s, got %s",
+                       sv_msgpack_type_name (type), sv_msgpack_type_name (item->type));
+    return 0;
+}
+
+//  Reads a map key, which must be a string, and looks it up among the
+//  fields: *index_p is its position, or -1 for a key this version does not
+//  know (the caller skips its value). A field may appear only once.
+static int
+s_read_key (s_decoder_t *self, const s_field_t *fields, size_t count, bool *seen, int *index_p)
+{
+    sv_msgpack_item_t item;
+    self->field = NULL;
+    *index_p = -1;
+    if (sv_msgpack_read (&self->reader, &item))
+        return s_fail (self, "%s", self->reader.reason);
+    if (item.type != SV_MSGPACK_STR)
+        return s_fail (self, "a key is a %s, expected str", sv_msgpack_type_name (item.type));
+    for (size_t index = 0; index < count; index++) {
+        if (strlen (fields [index].name) == item.size
+        &&  memcmp (fields [index].name, item.data, item.size) == 0) {
+            self->field = fields [index].name;
+            if (seen [index])
+                return s_fail (self, "appears twice");
+            seen [index] = true;
+            *index_p = (int) index;
+            break;
+        }
+    }
+    return 0;
+}
+
+static int
+s_skip (s_decoder_t *self)
+{
+    if (sv_msgpack_skip (&self->reader))
+        return s_fail (self, "%s", self->reader.reason);
+    return 0;
+}
+
+//  Skips the entries of a map whose keys this version does not know
+static int
+s_skip_entries (s_decoder_t *self, uint32_t entries)
+{
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (self, NULL, 0, NULL, &field) || s_skip (self))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_check_required (s_decoder_t *self, const s_field_t *fields, const bool *seen, size_t count)
+{
+    for (size_t index = 0; index < count; index++) {
+        if (fields [index].required && !seen [index]) {
+            self->field = fields [index].name;
+            return s_fail (self, "required field missing");
+        }
+    }
+    self->field = NULL;
+    return 0;
+}
+
+//  An owned, NUL-terminated copy of a str
+static int
+s_get_string (s_decoder_t *self, char **value_p)
+{
+    sv_msgpack_item_t item;
+    if (s_read_type (self, SV_MSGPACK_STR, &item))
+        return -1;
+    if (item.size > 0 && memchr (item.data, 0, item.size))
+        return s_fail (self, "string holds a NUL byte");
+    char *value = malloc ((size_t) item.size + 1);
+    if (!value)
+        return s_fail (self, "out of memory");
+    if (item.size > 0)
+        memcpy (value, item.data, item.size);
+    value [item.size] = 0;
+    *value_p = value;
+    return 0;
+}
+
+static int
+s_default_string (s_decoder_t *self, char **value_p)
+{
+    if (*value_p)
+        return 0;
+    *value_p = calloc (1, 1);
+    return *value_p? 0: s_fail (self, "out of memory");
+}
+
+//  An owned copy of a bin; NULL when it is empty
+static int
+s_get_bytes (s_decoder_t *self, uint8_t **data_p, size_t *size_p)
+{
+    sv_msgpack_item_t item;
+    if (s_read_type (self, SV_MSGPACK_BIN, &item))
+        return -1;
+    if (item.size == 0)
+        return 0;
+    uint8_t *data = malloc (item.size);
+    if (!data)
+        return s_fail (self, "out of memory");
+    memcpy (data, item.data, item.size);
+    *data_p = data;
+    *size_p = item.size;
+    return 0;
+}
+
+static int
+s_get_uint (s_decoder_t *self, uint64_t *value_p)
+{
+    sv_msgpack_item_t item;
+    if (sv_msgpack_read (&self->reader, &item))
+        return s_fail (self, "%s", self->reader.reason);
+    if (item.type == SV_MSGPACK_INT)
+        return s_fail (self, "%" PRId64 " is negative, expected uint", item.sint);
+    if (item.type != SV_MSGPACK_UINT)
+        return s_fail (self, "expected uint, got %s", sv_msgpack_type_name (item.type));
+    *value_p = item.uint;
+    return 0;
+}
+
+static int
+s_get_int (s_decoder_t *self, int64_t *value_p)
+{
+    sv_msgpack_item_t item;
+    if (sv_msgpack_read (&self->reader, &item))
+        return s_fail (self, "%s", self->reader.reason);
+    if (item.type == SV_MSGPACK_INT)
+        *value_p = item.sint;
+    else
+    if (item.type == SV_MSGPACK_UINT && item.uint <= INT64_MAX)
+        *value_p = (int64_t) item.uint;
+    else
+    if (item.type == SV_MSGPACK_UINT)
+        return s_fail (self, "%" PRIu64 " is out of range for int64", item.uint);
+    else
+        return s_fail (self, "expected int, got %s", sv_msgpack_type_name (item.type));
+    return 0;
+}
+
+static int
+s_get_bool (s_decoder_t *self, bool *value_p)
+{
+    sv_msgpack_item_t item;
+    if (s_read_type (self, SV_MSGPACK_BOOL, &item))
+        return -1;
+    *value_p = item.boolean;
+    return 0;
+}
+
+//  The header of a list: an array of count elements
+static int
+s_get_list (s_decoder_t *self, uint32_t *count_p)
+{
+    sv_msgpack_item_t item;
+    if (s_read_type (self, SV_MSGPACK_ARRAY, &item))
+        return -1;
+    *count_p = item.size;
+    return 0;
+}
+
+//  The header of one list element, a map of its fields
+static int
+s_get_element (s_decoder_t *self, const char *list, uint32_t index, uint32_t *entries_p)
+{
+    sv_msgpack_item_t item;
+    self->list = list;
+    self->element = index;
+    self->field = NULL;
+    if (s_read_type (self, SV_MSGPACK_MAP, &item))
+        return -1;
+    *entries_p = item.size;
+    return 0;
+}
+
+//  First pass over the top-level map: the protocol version and the message
+//  name, wherever they are among its entries
+static int
+s_decode_header (s_decoder_t *self, uint32_t entries, sv_proto_id_t *id_p)
+{
+    static const s_field_t fields [2] = { { "v", true }, { "id", true } };
+    bool seen [2] = { false, false };
+    uint64_t version = 0;
+    sv_msgpack_item_t name = { 0 };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (self, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_uint (self, &version); break;
+            case 1: rc = s_read_type (self, SV_MSGPACK_STR, &name); break;
+            default: rc = s_skip (self); break;
+        }
+        if (rc)
+            return -1;
+    }
+    self->field = NULL;
+    if (!seen [0])
+        return s_fail (self, "no protocol version (key \"v\")");
+    if (version != SV_PROTO_VERSION)
+        return s_fail (self, "protocol version %" PRIu64 ", expected %d", version, SV_PROTO_VERSION);
+    if (!seen [1])
+        return s_fail (self, "no message name (key \"id\")");
+    for (size_t id = 1; id < S_MESSAGES; id++) {
+        if (strlen (s_names [id]) == name.size && memcmp (s_names [id], name.data, name.size) == 0) {
+            *id_p = (sv_proto_id_t) id;
+            return 0;
+        }
+    }
+    char printable [40];
+    s_printable (printable, sizeof (printable), name.data, name.size);
+    return s_fail (self, "unknown message \"%s\"", printable);
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Printing helpers
+
+//  Prints text with quotes, backslashes and control characters escaped
+static void
+s_print_text (FILE *out, const char *text)
+{
+    for (const unsigned char *byte = (const unsigned char *) (text? text: ""); *byte; byte++) {
+        if (*byte == '\'' || *byte == '\\')
+            fprintf (out, "\\%c", *byte);
+        else
+        if (*byte < 0x20 || *byte == 0x7f)
+            fprintf (out, "\\x%02x", *byte);
+        else
+            fputc (*byte, out);
+    }
+}
+
+static void
+s_print_string (FILE *out, const char *indent, const char *key, const char *value)
+{
+    fprintf (out, "%s%s='", indent, key);
+    s_print_text (out, value);
+    fprintf (out, "'\n");
+}
+
+static void
+s_print_bytes (FILE *out, const char *indent, const char *key, const uint8_t *data, size_t size)
+{
+    if (!data)
+        size = 0;
+    fprintf (out, "%s%s=%zu byte(s)", indent, key, size);
+    for (size_t index = 0; index < size && index < 16; index++)
+        fprintf (out, "%s%02x", index? "": " ", data [index]);
+    fprintf (out, "%s\n", size > 16? "...": "");
+}
+
+static void
+s_print_uint (FILE *out, const char *indent, const char *key, uint64_t value)
+{
+    fprintf (out, "%s%s=%" PRIu64 "\n", indent, key, value);
+}
+
+static void
+s_print_int (FILE *out, const char *indent, const char *key, int64_t value)
+{
+    fprintf (out, "%s%s=%" PRId64 "\n", indent, key, value);
+}
+
+static void
+s_print_bool (FILE *out, const char *indent, const char *key, bool value)
+{
+    fprintf (out, "%s%s=%s\n", indent, key, value? "true": "false");
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Per struct and message: encode (fields only; the caller writes the map
+//  header), decode (the caller has read the map header), free, print
+
+//  ---------------------------------------------------------------------------
+//  row_error: One rejected row of a submitted feed, as a person would need it
+//  to fix the row.
+
+static int
+s_encode_row_error (msgpack_packer *pk, const sv_proto_row_error_t *self)
+{
+    if (s_put_uint (pk, "row", self->row)
+    ||  s_put_string (pk, "column", self->column)
+    ||  s_put_string (pk, "reason", self->reason))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_row_error (s_decoder_t *dec, sv_proto_row_error_t *self, uint32_t entries)
+{
+    static const s_field_t fields [3] = {
+        { "row",    true },
+        { "column", true },
+        { "reason", true },
+    };
+    bool seen [3] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 3, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_uint (dec, &self->row); break;
+            case 1: rc = s_get_string (dec, &self->column); break;
+            case 2: rc = s_get_string (dec, &self->reason); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 3);
+}
+
+static void
+s_free_row_error (sv_proto_row_error_t *self)
+{
+    free (self->column);
+    free (self->reason);
+}
+
+static void
+s_print_row_error (const sv_proto_row_error_t *self, FILE *out, const char *indent)
+{
+    s_print_uint (out, indent, "row", self->row);
+    s_print_string (out, indent, "column", self->column);
+    s_print_string (out, indent, "reason", self->reason);
+}
+
+static int
+s_encode_row_error_list (msgpack_packer *pk, const char *key,
+                         const sv_proto_row_error_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, 3) || s_encode_row_error (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_row_error_list (s_decoder_t *dec, sv_proto_row_error_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_row_error_t *list = calloc (count, sizeof (sv_proto_row_error_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_row_error (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_row_error_list (sv_proto_row_error_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_row_error (&list [index]);
+    free (list);
+}
+
+static void
+s_print_row_error_list (FILE *out, const char *indent, const char *key,
+                        const sv_proto_row_error_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_row_error (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  event: One event of a durable stream, as stored in the producer's outbox.
+
+static int
+s_encode_event (msgpack_packer *pk, const sv_proto_event_t *self)
+{
+    if (s_put_uint (pk, "seq", self->seq)
+    ||  s_put_string (pk, "type", self->type)
+    ||  s_put_string (pk, "key", self->key)
+    ||  s_put_bytes (pk, "body", self->body, self->body_size))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_event (s_decoder_t *dec, sv_proto_event_t *self, uint32_t entries)
+{
+    static const s_field_t fields [4] = {
+        { "seq",  true },
+        { "type", true },
+        { "key",  true },
+        { "body", true },
+    };
+    bool seen [4] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 4, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_uint (dec, &self->seq); break;
+            case 1: rc = s_get_string (dec, &self->type); break;
+            case 2: rc = s_get_string (dec, &self->key); break;
+            case 3: rc = s_get_bytes (dec, &self->body, &self->body_size); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 4);
+}
+
+static void
+s_free_event (sv_proto_event_t *self)
+{
+    free (self->type);
+    free (self->key);
+    free (self->body);
+}
+
+static void
+s_print_event (const sv_proto_event_t *self, FILE *out, const char *indent)
+{
+    s_print_uint (out, indent, "seq", self->seq);
+    s_print_string (out, indent, "type", self->type);
+    s_print_string (out, indent, "key", self->key);
+    s_print_bytes (out, indent, "body", self->body, self->body_size);
+}
+
+static int
+s_encode_event_list (msgpack_packer *pk, const char *key,
+                     const sv_proto_event_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, 4) || s_encode_event (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_event_list (s_decoder_t *dec, sv_proto_event_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_event_t *list = calloc (count, sizeof (sv_proto_event_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_event (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_event_list (sv_proto_event_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_event (&list [index]);
+    free (list);
+}
+
+static void
+s_print_event_list (FILE *out, const char *indent, const char *key,
+                    const sv_proto_event_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_event (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  stream_head: The newest sequence number of one stream.
+
+static int
+s_encode_stream_head (msgpack_packer *pk, const sv_proto_stream_head_t *self)
+{
+    if (s_put_string (pk, "name", self->name)
+    ||  s_put_uint (pk, "head_seq", self->head_seq))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_stream_head (s_decoder_t *dec, sv_proto_stream_head_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "name",     true },
+        { "head_seq", true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->name); break;
+            case 1: rc = s_get_uint (dec, &self->head_seq); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_stream_head (sv_proto_stream_head_t *self)
+{
+    free (self->name);
+}
+
+static void
+s_print_stream_head (const sv_proto_stream_head_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "name", self->name);
+    s_print_uint (out, indent, "head_seq", self->head_seq);
+}
+
+static int
+s_encode_stream_head_list (msgpack_packer *pk, const char *key,
+                           const sv_proto_stream_head_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, 2) || s_encode_stream_head (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_stream_head_list (s_decoder_t *dec, sv_proto_stream_head_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_stream_head_t *list = calloc (count, sizeof (sv_proto_stream_head_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_stream_head (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_stream_head_list (sv_proto_stream_head_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_stream_head (&list [index]);
+    free (list);
+}
+
+static void
+s_print_stream_head_list (FILE *out, const char *indent, const char *key,
+                          const sv_proto_stream_head_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_stream_head (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  consumer_offset: How far one consumer has applied one stream.
+
+static int
+s_encode_consumer_offset (msgpack_packer *pk, const sv_proto_consumer_offset_t *self)
+{
+    if (s_put_string (pk, "stream", self->stream)
+    ||  s_put_string (pk, "endpoint", self->endpoint)
+    ||  s_put_uint (pk, "offset", self->offset)
+    ||  s_put_uint (pk, "head_seq", self->head_seq)
+    ||  s_put_uint (pk, "lag", self->lag))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_consumer_offset (s_decoder_t *dec, sv_proto_consumer_offset_t *self, uint32_t entries)
+{
+    static const s_field_t fields [5] = {
+        { "stream",   true },
+        { "endpoint", true },
+        { "offset",   true },
+        { "head_seq", true },
+        { "lag",      true },
+    };
+    bool seen [5] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 5, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->stream); break;
+            case 1: rc = s_get_string (dec, &self->endpoint); break;
+            case 2: rc = s_get_uint (dec, &self->offset); break;
+            case 3: rc = s_get_uint (dec, &self->head_seq); break;
+            case 4: rc = s_get_uint (dec, &self->lag); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 5);
+}
+
+static void
+s_free_consumer_offset (sv_proto_consumer_offset_t *self)
+{
+    free (self->stream);
+    free (self->endpoint);
+}
+
+static void
+s_print_consumer_offset (const sv_proto_consumer_offset_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "stream", self->stream);
+    s_print_string (out, indent, "endpoint", self->endpoint);
+    s_print_uint (out, indent, "offset", self->offset);
+    s_print_uint (out, indent, "head_seq", self->head_seq);
+    s_print_uint (out, indent, "lag", self->lag);
+}
+
+static int
+s_encode_consumer_offset_list (msgpack_packer *pk, const char *key,
+                               const sv_proto_consumer_offset_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, 5) || s_encode_consumer_offset (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_consumer_offset_list (s_decoder_t *dec, sv_proto_consumer_offset_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_consumer_offset_t *list = calloc (count, sizeof (sv_proto_consumer_offset_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_consumer_offset (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_consumer_offset_list (sv_proto_consumer_offset_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_consumer_offset (&list [index]);
+    free (list);
+}
+
+static void
+s_print_consumer_offset_list (FILE *out, const char *indent, const char *key,
+                              const sv_proto_consumer_offset_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_consumer_offset (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  row_count: The number of rows in one table of a service's store.
+
+static int
+s_encode_row_count (msgpack_packer *pk, const sv_proto_row_count_t *self)
+{
+    if (s_put_string (pk, "name", self->name)
+    ||  s_put_uint (pk, "rows", self->rows))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_row_count (s_decoder_t *dec, sv_proto_row_count_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "name", true },
+        { "rows", true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->name); break;
+            case 1: rc = s_get_uint (dec, &self->rows); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_row_count (sv_proto_row_count_t *self)
+{
+    free (self->name);
+}
+
+static void
+s_print_row_count (const sv_proto_row_count_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "name", self->name);
+    s_print_uint (out, indent, "rows", self->rows);
+}
+
+static int
+s_encode_row_count_list (msgpack_packer *pk, const char *key,
+                         const sv_proto_row_count_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, 2) || s_encode_row_count (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_row_count_list (s_decoder_t *dec, sv_proto_row_count_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_row_count_t *list = calloc (count, sizeof (sv_proto_row_count_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_row_count (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_row_count_list (sv_proto_row_count_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_row_count (&list [index]);
+    free (list);
+}
+
+static void
+s_print_row_count_list (FILE *out, const char *indent, const char *key,
+                        const sv_proto_row_count_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_row_count (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  SUBMIT: partner to ingest: one chunk of a feed. A feed is sent as chunks
+//  numbered from 0, the last one flagged, each sent only while the partner
+//  holds credit. The partner is taken from the authenticated CURVE key, never
+//  from the message, and (partner, batch_id) makes the submission idempotent:
+//  a resent batch gets the same receipt and adds nothing.
+
+static int
+s_encode_submit (msgpack_packer *pk, const sv_proto_submit_t *self)
+{
+    if (s_put_string (pk, "batch_id", self->batch_id)
+    ||  s_put_string (pk, "kind", self->kind)
+    ||  s_put_string (pk, "format", self->format)
+    ||  s_put_uint (pk, "chunk_no", self->chunk_no)
+    ||  s_put_bool (pk, "last", self->last)
+    ||  s_put_bytes (pk, "payload", self->payload, self->payload_size))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_submit (s_decoder_t *dec, sv_proto_submit_t *self, uint32_t entries)
+{
+    static const s_field_t fields [6] = {
+        { "batch_id", true },
+        { "kind",     true },
+        { "format",   true },
+        { "chunk_no", true },
+        { "last",     true },
+        { "payload",  true },
+    };
+    bool seen [6] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 6, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->batch_id); break;
+            case 1: rc = s_get_string (dec, &self->kind); break;
+            case 2: rc = s_get_string (dec, &self->format); break;
+            case 3: rc = s_get_uint (dec, &self->chunk_no); break;
+            case 4: rc = s_get_bool (dec, &self->last); break;
+            case 5: rc = s_get_bytes (dec, &self->payload, &self->payload_size); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 6);
+}
+
+static void
+s_free_submit (sv_proto_submit_t *self)
+{
+    free (self->batch_id);
+    free (self->kind);
+    free (self->format);
+    free (self->payload);
+}
+
+static void
+s_print_submit (const sv_proto_submit_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "batch_id", self->batch_id);
+    s_print_string (out, indent, "kind", self->kind);
+    s_print_string (out, indent, "format", self->format);
+    s_print_uint (out, indent, "chunk_no", self->chunk_no);
+    s_print_bool (out, indent, "last", self->last);
+    s_print_bytes (out, indent, "payload", self->payload, self->payload_size);
+}
+
+//  ---------------------------------------------------------------------------
+//  RECEIPT: ingest to partner: the outcome of a batch, sent only after the
+//  rows it counts are committed. A resent batch gets the same receipt again.
+
+static int
+s_encode_receipt (msgpack_packer *pk, const sv_proto_receipt_t *self)
+{
+    if (s_put_string (pk, "batch_id", self->batch_id)
+    ||  s_put_string (pk, "state", self->state)
+    ||  s_put_uint (pk, "accepted", self->accepted)
+    ||  s_put_uint (pk, "rejected", self->rejected)
+    ||  s_put_uint (pk, "duplicates", self->duplicates)
+    ||  s_encode_row_error_list (pk, "errors", self->errors, self->errors_count))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_receipt (s_decoder_t *dec, sv_proto_receipt_t *self, uint32_t entries)
+{
+    static const s_field_t fields [6] = {
+        { "batch_id",   true },
+        { "state",      true },
+        { "accepted",   true },
+        { "rejected",   true },
+        { "duplicates", true },
+        { "errors",     true },
+    };
+    bool seen [6] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 6, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->batch_id); break;
+            case 1: rc = s_get_string (dec, &self->state); break;
+            case 2: rc = s_get_uint (dec, &self->accepted); break;
+            case 3: rc = s_get_uint (dec, &self->rejected); break;
+            case 4: rc = s_get_uint (dec, &self->duplicates); break;
+            case 5: rc = s_decode_row_error_list (dec, &self->errors, &self->errors_count); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 6);
+}
+
+static void
+s_free_receipt (sv_proto_receipt_t *self)
+{
+    free (self->batch_id);
+    free (self->state);
+    s_free_row_error_list (self->errors, self->errors_count);
+}
+
+static void
+s_print_receipt (const sv_proto_receipt_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "batch_id", self->batch_id);
+    s_print_string (out, indent, "state", self->state);
+    s_print_uint (out, indent, "accepted", self->accepted);
+    s_print_uint (out, indent, "rejected", self->rejected);
+    s_print_uint (out, indent, "duplicates", self->duplicates);
+    s_print_row_error_list (out, indent, "errors", self->errors, self->errors_count);
+}
+
+//  ---------------------------------------------------------------------------
+//  CREDIT: ingest to partner: permission to send more chunks of a batch.
+//  Credit adds up; a partner with none left waits for the next CREDIT.
+
+static int
+s_encode_credit (msgpack_packer *pk, const sv_proto_credit_t *self)
+{
+    if (s_put_string (pk, "batch_id", self->batch_id)
+    ||  s_put_uint (pk, "credit", self->credit))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_credit (s_decoder_t *dec, sv_proto_credit_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "batch_id", true },
+        { "credit",   true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->batch_id); break;
+            case 1: rc = s_get_uint (dec, &self->credit); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_credit (sv_proto_credit_t *self)
+{
+    free (self->batch_id);
+}
+
+static void
+s_print_credit (const sv_proto_credit_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "batch_id", self->batch_id);
+    s_print_uint (out, indent, "credit", self->credit);
+}
+
+//  ---------------------------------------------------------------------------
+//  FETCH: consumer to producer: ask for the events of a stream after the last
+//  one the consumer committed. The producer answers with EVENTS, holding the
+//  request until something newer exists or a heartbeat interval ends.
+
+static int
+s_encode_fetch (msgpack_packer *pk, const sv_proto_fetch_t *self)
+{
+    if (s_put_string (pk, "stream", self->stream)
+    ||  s_put_uint (pk, "after_seq", self->after_seq)
+    ||  s_put_uint (pk, "max", self->max))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_fetch (s_decoder_t *dec, sv_proto_fetch_t *self, uint32_t entries)
+{
+    static const s_field_t fields [3] = {
+        { "stream",    true },
+        { "after_seq", true },
+        { "max",       true },
+    };
+    bool seen [3] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 3, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->stream); break;
+            case 1: rc = s_get_uint (dec, &self->after_seq); break;
+            case 2: rc = s_get_uint (dec, &self->max); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 3);
+}
+
+static void
+s_free_fetch (sv_proto_fetch_t *self)
+{
+    free (self->stream);
+}
+
+static void
+s_print_fetch (const sv_proto_fetch_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "stream", self->stream);
+    s_print_uint (out, indent, "after_seq", self->after_seq);
+    s_print_uint (out, indent, "max", self->max);
+}
+
+//  ---------------------------------------------------------------------------
+//  EVENTS: producer to consumer: the answer to FETCH, in seq order; empty when
+//  the heartbeat interval passed with nothing new.
+
+static int
+s_encode_events (msgpack_packer *pk, const sv_proto_events_t *self)
+{
+    if (s_put_string (pk, "stream", self->stream)
+    ||  s_put_uint (pk, "after_seq", self->after_seq)
+    ||  s_put_uint (pk, "head_seq", self->head_seq)
+    ||  s_encode_event_list (pk, "events", self->events, self->events_count))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_events (s_decoder_t *dec, sv_proto_events_t *self, uint32_t entries)
+{
+    static const s_field_t fields [4] = {
+        { "stream",    true },
+        { "after_seq", true },
+        { "head_seq",  true },
+        { "events",    true },
+    };
+    bool seen [4] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 4, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->stream); break;
+            case 1: rc = s_get_uint (dec, &self->after_seq); break;
+            case 2: rc = s_get_uint (dec, &self->head_seq); break;
+            case 3: rc = s_decode_event_list (dec, &self->events, &self->events_count); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 4);
+}
+
+static void
+s_free_events (sv_proto_events_t *self)
+{
+    free (self->stream);
+    s_free_event_list (self->events, self->events_count);
+}
+
+static void
+s_print_events (const sv_proto_events_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "stream", self->stream);
+    s_print_uint (out, indent, "after_seq", self->after_seq);
+    s_print_uint (out, indent, "head_seq", self->head_seq);
+    s_print_event_list (out, indent, "events", self->events, self->events_count);
+}
+
+//  ---------------------------------------------------------------------------
+//  ERROR: any service to a requester: the request was refused.
+
+static int
+s_encode_error (msgpack_packer *pk, const sv_proto_error_t *self)
+{
+    if (s_put_uint (pk, "code", self->code)
+    ||  s_put_string (pk, "reason", self->reason))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_error (s_decoder_t *dec, sv_proto_error_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "code",   true },
+        { "reason", true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_uint (dec, &self->code); break;
+            case 1: rc = s_get_string (dec, &self->reason); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_error (sv_proto_error_t *self)
+{
+    free (self->reason);
+}
+
+static void
+s_print_error (const sv_proto_error_t *self, FILE *out, const char *indent)
+{
+    s_print_uint (out, indent, "code", self->code);
+    s_print_string (out, indent, "reason", self->reason);
+}
+
+//  ---------------------------------------------------------------------------
+//  STATUS: operator to any service: ask how it is doing. Answered by
+//  STATUS_REPLY.
+
+static int
+s_encode_status (msgpack_packer *pk, const sv_proto_status_t *self)
+{
+    (void) pk;
+    (void) self;
+    return 0;
+}
+
+static int
+s_decode_status (s_decoder_t *dec, sv_proto_status_t *self, uint32_t entries)
+{
+    (void) self;
+    return s_skip_entries (dec, entries);  //  STATUS has no fields
+}
+
+static void
+s_free_status (sv_proto_status_t *self)
+{
+    (void) self;
+}
+
+static void
+s_print_status (const sv_proto_status_t *self, FILE *out, const char *indent)
+{
+    (void) self;
+    (void) out;
+    (void) indent;
+}
+
+//  ---------------------------------------------------------------------------
+//  STATUS_REPLY: any service to operator: its version, uptime, the heads of
+//  the streams it produces, how far it has consumed its upstreams, and table
+//  sizes.
+
+static int
+s_encode_status_reply (msgpack_packer *pk, const sv_proto_status_reply_t *self)
+{
+    if (s_put_string (pk, "service", self->service)
+    ||  s_put_string (pk, "version", self->version)
+    ||  s_put_uint (pk, "uptime_ms", self->uptime_ms)
+    ||  s_encode_stream_head_list (pk, "streams", self->streams, self->streams_count)
+    ||  s_encode_consumer_offset_list (pk, "consumers", self->consumers, self->consumers_count)
+    ||  s_encode_row_count_list (pk, "counts", self->counts, self->counts_count))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_status_reply (s_decoder_t *dec, sv_proto_status_reply_t *self, uint32_t entries)
+{
+    static const s_field_t fields [6] = {
+        { "service",   true },
+        { "version",   true },
+        { "uptime_ms", true },
+        { "streams",   true },
+        { "consumers", true },
+        { "counts",    true },
+    };
+    bool seen [6] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 6, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->service); break;
+            case 1: rc = s_get_string (dec, &self->version); break;
+            case 2: rc = s_get_uint (dec, &self->uptime_ms); break;
+            case 3: rc = s_decode_stream_head_list (dec, &self->streams, &self->streams_count); break;
+            case 4: rc = s_decode_consumer_offset_list (dec, &self->consumers, &self->consumers_count); break;
+            case 5: rc = s_decode_row_count_list (dec, &self->counts, &self->counts_count); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 6);
+}
+
+static void
+s_free_status_reply (sv_proto_status_reply_t *self)
+{
+    free (self->service);
+    free (self->version);
+    s_free_stream_head_list (self->streams, self->streams_count);
+    s_free_consumer_offset_list (self->consumers, self->consumers_count);
+    s_free_row_count_list (self->counts, self->counts_count);
+}
+
+static void
+s_print_status_reply (const sv_proto_status_reply_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "service", self->service);
+    s_print_string (out, indent, "version", self->version);
+    s_print_uint (out, indent, "uptime_ms", self->uptime_ms);
+    s_print_stream_head_list (out, indent, "streams", self->streams, self->streams_count);
+    s_print_consumer_offset_list (out, indent, "consumers", self->consumers, self->consumers_count);
+    s_print_row_count_list (out, indent, "counts", self->counts, self->counts_count);
+}
+
+//  ---------------------------------------------------------------------------
+//  REPORT_REQUEST: socval to reporting: assemble a report now. Answered by
+//  REPORT_READY or ERROR.
+
+static int
+s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *self)
+{
+    if (s_put_string (pk, "kind", self->kind)
+    ||  s_put_string (pk, "year", self->year)
+    ||  s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "format", self->format))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint32_t entries)
+{
+    static const s_field_t fields [4] = {
+        { "kind",    true },
+        { "year",    false },
+        { "partner", false },
+        { "format",  false },
+    };
+    bool seen [4] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 4, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->kind); break;
+            case 1: rc = s_get_string (dec, &self->year); break;
+            case 2: rc = s_get_string (dec, &self->partner); break;
+            case 3: rc = s_get_string (dec, &self->format); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 4))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->year)
+    ||  s_default_string (dec, &self->partner)
+    ||  s_default_string (dec, &self->format))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_report_request (sv_proto_report_request_t *self)
+{
+    free (self->kind);
+    free (self->year);
+    free (self->partner);
+    free (self->format);
+}
+
+static void
+s_print_report_request (const sv_proto_report_request_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "kind", self->kind);
+    s_print_string (out, indent, "year", self->year);
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "format", self->format);
+}
+
+//  ---------------------------------------------------------------------------
+//  REPORT_READY: reporting to socval and to its stream: a report has been
+//  assembled.
+
+static int
+s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
+{
+    if (s_put_string (pk, "kind", self->kind)
+    ||  s_put_string (pk, "year", self->year)
+    ||  s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "format", self->format)
+    ||  s_put_string (pk, "path", self->path)
+    ||  s_encode_stream_head_list (pk, "offsets", self->offsets, self->offsets_count)
+    ||  s_put_string (pk, "created", self->created))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t entries)
+{
+    static const s_field_t fields [7] = {
+        { "kind",    true },
+        { "year",    true },
+        { "partner", true },
+        { "format",  true },
+        { "path",    true },
+        { "offsets", true },
+        { "created", true },
+    };
+    bool seen [7] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 7, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->kind); break;
+            case 1: rc = s_get_string (dec, &self->year); break;
+            case 2: rc = s_get_string (dec, &self->partner); break;
+            case 3: rc = s_get_string (dec, &self->format); break;
+            case 4: rc = s_get_string (dec, &self->path); break;
+            case 5: rc = s_decode_stream_head_list (dec, &self->offsets, &self->offsets_count); break;
+            case 6: rc = s_get_string (dec, &self->created); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 7);
+}
+
+static void
+s_free_report_ready (sv_proto_report_ready_t *self)
+{
+    free (self->kind);
+    free (self->year);
+    free (self->partner);
+    free (self->format);
+    free (self->path);
+    s_free_stream_head_list (self->offsets, self->offsets_count);
+    free (self->created);
+}
+
+static void
+s_print_report_ready (const sv_proto_report_ready_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "kind", self->kind);
+    s_print_string (out, indent, "year", self->year);
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "format", self->format);
+    s_print_string (out, indent, "path", self->path);
+    s_print_stream_head_list (out, indent, "offsets", self->offsets, self->offsets_count);
+    s_print_string (out, indent, "created", self->created);
+}
+
+//  ---------------------------------------------------------------------------
+//  ALERT_ACK: socval to compliance: a person has seen an alert. Compliance
+//  appends the acknowledged ALERT to its stream.
+
+static int
+s_encode_alert_ack (msgpack_packer *pk, const sv_proto_alert_ack_t *self)
+{
+    if (s_put_string (pk, "alert_id", self->alert_id)
+    ||  s_put_string (pk, "by", self->by))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_alert_ack (s_decoder_t *dec, sv_proto_alert_ack_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "alert_id", true },
+        { "by",       false },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->alert_id); break;
+            case 1: rc = s_get_string (dec, &self->by); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 2))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->by))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_alert_ack (sv_proto_alert_ack_t *self)
+{
+    free (self->alert_id);
+    free (self->by);
+}
+
+static void
+s_print_alert_ack (const sv_proto_alert_ack_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "alert_id", self->alert_id);
+    s_print_string (out, indent, "by", self->by);
+}
+
+//  ---------------------------------------------------------------------------
+//  FRAMEWORK_IMPORT: socval to valuation: load a TOMs framework (themes,
+//  outcomes, measures with their units and proxy values per year).
+
+static int
+s_encode_framework_import (msgpack_packer *pk, const sv_proto_framework_import_t *self)
+{
+    if (s_put_string (pk, "name", self->name)
+    ||  s_put_bytes (pk, "payload", self->payload, self->payload_size))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_framework_import (s_decoder_t *dec, sv_proto_framework_import_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "name",    true },
+        { "payload", true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->name); break;
+            case 1: rc = s_get_bytes (dec, &self->payload, &self->payload_size); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_framework_import (sv_proto_framework_import_t *self)
+{
+    free (self->name);
+    free (self->payload);
+}
+
+static void
+s_print_framework_import (const sv_proto_framework_import_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "name", self->name);
+    s_print_bytes (out, indent, "payload", self->payload, self->payload_size);
+}
+
+//  ---------------------------------------------------------------------------
+//  SUPPLIER: ingest stream: a supplier as last submitted by a partner.
+
+static int
+s_encode_supplier (msgpack_packer *pk, const sv_proto_supplier_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  s_put_string (pk, "name", self->name)
+    ||  s_put_string (pk, "companies_house", self->companies_house)
+    ||  s_put_string (pk, "supplier_id", self->supplier_id)
+    ||  s_put_string (pk, "vat", self->vat)
+    ||  s_put_string (pk, "postcode", self->postcode)
+    ||  s_put_bool (pk, "sme", self->sme)
+    ||  s_put_bool (pk, "vcse", self->vcse)
+    ||  s_put_bool (pk, "rlw_accredited", self->rlw_accredited)
+    ||  s_put_bool (pk, "employee_owned", self->employee_owned)
+    ||  s_put_bool (pk, "redacted", self->redacted)
+    ||  s_put_string (pk, "rlw_expiry", self->rlw_expiry))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_supplier (s_decoder_t *dec, sv_proto_supplier_t *self, uint32_t entries)
+{
+    static const s_field_t fields [13] = {
+        { "partner",         true },
+        { "supplier_key",    true },
+        { "name",            false },
+        { "companies_house", false },
+        { "supplier_id",     false },
+        { "vat",             false },
+        { "postcode",        false },
+        { "sme",             false },
+        { "vcse",            false },
+        { "rlw_accredited",  false },
+        { "employee_owned",  false },
+        { "redacted",        false },
+        { "rlw_expiry",      false },
+    };
+    bool seen [13] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 13, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->supplier_key); break;
+            case 2: rc = s_get_string (dec, &self->name); break;
+            case 3: rc = s_get_string (dec, &self->companies_house); break;
+            case 4: rc = s_get_string (dec, &self->supplier_id); break;
+            case 5: rc = s_get_string (dec, &self->vat); break;
+            case 6: rc = s_get_string (dec, &self->postcode); break;
+            case 7: rc = s_get_bool (dec, &self->sme); break;
+            case 8: rc = s_get_bool (dec, &self->vcse); break;
+            case 9: rc = s_get_bool (dec, &self->rlw_accredited); break;
+            case 10: rc = s_get_bool (dec, &self->employee_owned); break;
+            case 11: rc = s_get_bool (dec, &self->redacted); break;
+            case 12: rc = s_get_string (dec, &self->rlw_expiry); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 13))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->name)
+    ||  s_default_string (dec, &self->companies_house)
+    ||  s_default_string (dec, &self->supplier_id)
+    ||  s_default_string (dec, &self->vat)
+    ||  s_default_string (dec, &self->postcode)
+    ||  s_default_string (dec, &self->rlw_expiry))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_supplier (sv_proto_supplier_t *self)
+{
+    free (self->partner);
+    free (self->supplier_key);
+    free (self->name);
+    free (self->companies_house);
+    free (self->supplier_id);
+    free (self->vat);
+    free (self->postcode);
+    free (self->rlw_expiry);
+}
+
+static void
+s_print_supplier (const sv_proto_supplier_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "name", self->name);
+    s_print_string (out, indent, "companies_house", self->companies_house);
+    s_print_string (out, indent, "supplier_id", self->supplier_id);
+    s_print_string (out, indent, "vat", self->vat);
+    s_print_string (out, indent, "postcode", self->postcode);
+    s_print_bool (out, indent, "sme", self->sme);
+    s_print_bool (out, indent, "vcse", self->vcse);
+    s_print_bool (out, indent, "rlw_accredited", self->rlw_accredited);
+    s_print_bool (out, indent, "employee_owned", self->employee_owned);
+    s_print_bool (out, indent, "redacted", self->redacted);
+    s_print_string (out, indent, "rlw_expiry", self->rlw_expiry);
+}
+
+//  ---------------------------------------------------------------------------
+//  CONTRACT: ingest stream: a contract as last submitted by a partner.
+
+static int
+s_encode_contract (msgpack_packer *pk, const sv_proto_contract_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "contract_id", self->contract_id)
+    ||  s_put_string (pk, "title", self->title)
+    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  s_put_string (pk, "category", self->category)
+    ||  s_put_int (pk, "value_pence", self->value_pence)
+    ||  s_put_string (pk, "start_date", self->start_date)
+    ||  s_put_string (pk, "end_date", self->end_date)
+    ||  s_put_string (pk, "rlw_in_scope", self->rlw_in_scope)
+    ||  s_put_bool (pk, "rlw_commitment", self->rlw_commitment)
+    ||  s_put_bool (pk, "incomplete", self->incomplete))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries)
+{
+    static const s_field_t fields [11] = {
+        { "partner",        true },
+        { "contract_id",    true },
+        { "title",          false },
+        { "supplier_key",   false },
+        { "category",       false },
+        { "value_pence",    false },
+        { "start_date",     false },
+        { "end_date",       false },
+        { "rlw_in_scope",   false },
+        { "rlw_commitment", false },
+        { "incomplete",     false },
+    };
+    bool seen [11] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 11, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->contract_id); break;
+            case 2: rc = s_get_string (dec, &self->title); break;
+            case 3: rc = s_get_string (dec, &self->supplier_key); break;
+            case 4: rc = s_get_string (dec, &self->category); break;
+            case 5: rc = s_get_int (dec, &self->value_pence); break;
+            case 6: rc = s_get_string (dec, &self->start_date); break;
+            case 7: rc = s_get_string (dec, &self->end_date); break;
+            case 8: rc = s_get_string (dec, &self->rlw_in_scope); break;
+            case 9: rc = s_get_bool (dec, &self->rlw_commitment); break;
+            case 10: rc = s_get_bool (dec, &self->incomplete); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 11))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->title)
+    ||  s_default_string (dec, &self->supplier_key)
+    ||  s_default_string (dec, &self->category)
+    ||  s_default_string (dec, &self->start_date)
+    ||  s_default_string (dec, &self->end_date)
+    ||  s_default_string (dec, &self->rlw_in_scope))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_contract (sv_proto_contract_t *self)
+{
+    free (self->partner);
+    free (self->contract_id);
+    free (self->title);
+    free (self->supplier_key);
+    free (self->category);
+    free (self->start_date);
+    free (self->end_date);
+    free (self->rlw_in_scope);
+}
+
+static void
+s_print_contract (const sv_proto_contract_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "contract_id", self->contract_id);
+    s_print_string (out, indent, "title", self->title);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "category", self->category);
+    s_print_int (out, indent, "value_pence", self->value_pence);
+    s_print_string (out, indent, "start_date", self->start_date);
+    s_print_string (out, indent, "end_date", self->end_date);
+    s_print_string (out, indent, "rlw_in_scope", self->rlw_in_scope);
+    s_print_bool (out, indent, "rlw_commitment", self->rlw_commitment);
+    s_print_bool (out, indent, "incomplete", self->incomplete);
+}
+
+//  ---------------------------------------------------------------------------
+//  SPEND: ingest stream: one line of a partner's payment data.
+
+static int
+s_encode_spend (msgpack_packer *pk, const sv_proto_spend_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "batch_id", self->batch_id)
+    ||  s_put_string (pk, "transaction_no", self->transaction_no)
+    ||  s_put_uint (pk, "line", self->line)
+    ||  s_put_string (pk, "payment_date", self->payment_date)
+    ||  s_put_int (pk, "amount_pence", self->amount_pence)
+    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  s_put_string (pk, "supplier_name", self->supplier_name)
+    ||  s_put_string (pk, "postcode", self->postcode)
+    ||  s_put_string (pk, "body_name", self->body_name)
+    ||  s_put_string (pk, "expense_area", self->expense_area)
+    ||  s_put_string (pk, "expense_type", self->expense_type)
+    ||  s_put_string (pk, "expense_code", self->expense_code)
+    ||  s_put_string (pk, "capital_revenue", self->capital_revenue)
+    ||  s_put_string (pk, "narrative", self->narrative)
+    ||  s_put_bool (pk, "redacted", self->redacted))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_spend (s_decoder_t *dec, sv_proto_spend_t *self, uint32_t entries)
+{
+    static const s_field_t fields [16] = {
+        { "partner",         true },
+        { "batch_id",        true },
+        { "transaction_no",  true },
+        { "line",            true },
+        { "payment_date",    true },
+        { "amount_pence",    true },
+        { "supplier_key",    false },
+        { "supplier_name",   false },
+        { "postcode",        false },
+        { "body_name",       false },
+        { "expense_area",    false },
+        { "expense_type",    false },
+        { "expense_code",    false },
+        { "capital_revenue", false },
+        { "narrative",       false },
+        { "redacted",        false },
+    };
+    bool seen [16] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 16, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->batch_id); break;
+            case 2: rc = s_get_string (dec, &self->transaction_no); break;
+            case 3: rc = s_get_uint (dec, &self->line); break;
+            case 4: rc = s_get_string (dec, &self->payment_date); break;
+            case 5: rc = s_get_int (dec, &self->amount_pence); break;
+            case 6: rc = s_get_string (dec, &self->supplier_key); break;
+            case 7: rc = s_get_string (dec, &self->supplier_name); break;
+            case 8: rc = s_get_string (dec, &self->postcode); break;
+            case 9: rc = s_get_string (dec, &self->body_name); break;
+            case 10: rc = s_get_string (dec, &self->expense_area); break;
+            case 11: rc = s_get_string (dec, &self->expense_type); break;
+            case 12: rc = s_get_string (dec, &self->expense_code); break;
+            case 13: rc = s_get_string (dec, &self->capital_revenue); break;
+            case 14: rc = s_get_string (dec, &self->narrative); break;
+            case 15: rc = s_get_bool (dec, &self->redacted); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 16))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->supplier_key)
+    ||  s_default_string (dec, &self->supplier_name)
+    ||  s_default_string (dec, &self->postcode)
+    ||  s_default_string (dec, &self->body_name)
+    ||  s_default_string (dec, &self->expense_area)
+    ||  s_default_string (dec, &self->expense_type)
+    ||  s_default_string (dec, &self->expense_code)
+    ||  s_default_string (dec, &self->capital_revenue)
+    ||  s_default_string (dec, &self->narrative))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_spend (sv_proto_spend_t *self)
+{
+    free (self->partner);
+    free (self->batch_id);
+    free (self->transaction_no);
+    free (self->payment_date);
+    free (self->supplier_key);
+    free (self->supplier_name);
+    free (self->postcode);
+    free (self->body_name);
+    free (self->expense_area);
+    free (self->expense_type);
+    free (self->expense_code);
+    free (self->capital_revenue);
+    free (self->narrative);
+}
+
+static void
+s_print_spend (const sv_proto_spend_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "batch_id", self->batch_id);
+    s_print_string (out, indent, "transaction_no", self->transaction_no);
+    s_print_uint (out, indent, "line", self->line);
+    s_print_string (out, indent, "payment_date", self->payment_date);
+    s_print_int (out, indent, "amount_pence", self->amount_pence);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "supplier_name", self->supplier_name);
+    s_print_string (out, indent, "postcode", self->postcode);
+    s_print_string (out, indent, "body_name", self->body_name);
+    s_print_string (out, indent, "expense_area", self->expense_area);
+    s_print_string (out, indent, "expense_type", self->expense_type);
+    s_print_string (out, indent, "expense_code", self->expense_code);
+    s_print_string (out, indent, "capital_revenue", self->capital_revenue);
+    s_print_string (out, indent, "narrative", self->narrative);
+    s_print_bool (out, indent, "redacted", self->redacted);
+}
+
+//  ---------------------------------------------------------------------------
+//  COMMITMENT: ingest stream: what a supplier committed to deliver against one
+//  measure of the framework in one year of a contract.
+
+static int
+s_encode_commitment (msgpack_packer *pk, const sv_proto_commitment_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "contract_id", self->contract_id)
+    ||  s_put_string (pk, "measure", self->measure)
+    ||  s_put_string (pk, "year", self->year)
+    ||  s_put_int (pk, "quantity_milli", self->quantity_milli))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_commitment (s_decoder_t *dec, sv_proto_commitment_t *self, uint32_t entries)
+{
+    static const s_field_t fields [5] = {
+        { "partner",        true },
+        { "contract_id",    true },
+        { "measure",        true },
+        { "year",           true },
+        { "quantity_milli", true },
+    };
+    bool seen [5] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 5, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->contract_id); break;
+            case 2: rc = s_get_string (dec, &self->measure); break;
+            case 3: rc = s_get_string (dec, &self->year); break;
+            case 4: rc = s_get_int (dec, &self->quantity_milli); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 5);
+}
+
+static void
+s_free_commitment (sv_proto_commitment_t *self)
+{
+    free (self->partner);
+    free (self->contract_id);
+    free (self->measure);
+    free (self->year);
+}
+
+static void
+s_print_commitment (const sv_proto_commitment_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "contract_id", self->contract_id);
+    s_print_string (out, indent, "measure", self->measure);
+    s_print_string (out, indent, "year", self->year);
+    s_print_int (out, indent, "quantity_milli", self->quantity_milli);
+}
+
+//  ---------------------------------------------------------------------------
+//  DELIVERY: ingest stream: a supplier's return of what it delivered against
+//  one measure over a period.
+
+static int
+s_encode_delivery (msgpack_packer *pk, const sv_proto_delivery_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "contract_id", self->contract_id)
+    ||  s_put_string (pk, "measure", self->measure)
+    ||  s_put_string (pk, "period_start", self->period_start)
+    ||  s_put_string (pk, "period_end", self->period_end)
+    ||  s_put_int (pk, "quantity_milli", self->quantity_milli)
+    ||  s_put_string (pk, "evidence", self->evidence)
+    ||  s_put_string (pk, "ward", self->ward)
+    ||  s_put_string (pk, "postcode", self->postcode)
+    ||  s_put_string (pk, "beneficiary_group", self->beneficiary_group))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_delivery (s_decoder_t *dec, sv_proto_delivery_t *self, uint32_t entries)
+{
+    static const s_field_t fields [10] = {
+        { "partner",           true },
+        { "contract_id",       true },
+        { "measure",           true },
+        { "period_start",      true },
+        { "period_end",        true },
+        { "quantity_milli",    true },
+        { "evidence",          true },
+        { "ward",              false },
+        { "postcode",          false },
+        { "beneficiary_group", false },
+    };
+    bool seen [10] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 10, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->contract_id); break;
+            case 2: rc = s_get_string (dec, &self->measure); break;
+            case 3: rc = s_get_string (dec, &self->period_start); break;
+            case 4: rc = s_get_string (dec, &self->period_end); break;
+            case 5: rc = s_get_int (dec, &self->quantity_milli); break;
+            case 6: rc = s_get_string (dec, &self->evidence); break;
+            case 7: rc = s_get_string (dec, &self->ward); break;
+            case 8: rc = s_get_string (dec, &self->postcode); break;
+            case 9: rc = s_get_string (dec, &self->beneficiary_group); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 10))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->ward)
+    ||  s_default_string (dec, &self->postcode)
+    ||  s_default_string (dec, &self->beneficiary_group))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_delivery (sv_proto_delivery_t *self)
+{
+    free (self->partner);
+    free (self->contract_id);
+    free (self->measure);
+    free (self->period_start);
+    free (self->period_end);
+    free (self->evidence);
+    free (self->ward);
+    free (self->postcode);
+    free (self->beneficiary_group);
+}
+
+static void
+s_print_delivery (const sv_proto_delivery_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "contract_id", self->contract_id);
+    s_print_string (out, indent, "measure", self->measure);
+    s_print_string (out, indent, "period_start", self->period_start);
+    s_print_string (out, indent, "period_end", self->period_end);
+    s_print_int (out, indent, "quantity_milli", self->quantity_milli);
+    s_print_string (out, indent, "evidence", self->evidence);
+    s_print_string (out, indent, "ward", self->ward);
+    s_print_string (out, indent, "postcode", self->postcode);
+    s_print_string (out, indent, "beneficiary_group", self->beneficiary_group);
+}
+
+//  ---------------------------------------------------------------------------
+//  VALUATION_LINE: valuation stream: the social value of one commitment or
+//  delivery, valued with the framework's proxy for its year and rounded once,
+//  half to even.
+
+static int
+s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "contract_id", self->contract_id)
+    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  s_put_string (pk, "measure", self->measure)
+    ||  s_put_string (pk, "theme", self->theme)
+    ||  s_put_string (pk, "kind", self->kind)
+    ||  s_put_string (pk, "year", self->year)
+    ||  s_put_string (pk, "ward", self->ward)
+    ||  s_put_string (pk, "beneficiary_group", self->beneficiary_group)
+    ||  s_put_string (pk, "framework", self->framework)
+    ||  s_put_string (pk, "framework_version", self->framework_version)
+    ||  s_put_int (pk, "quantity_milli", self->quantity_milli)
+    ||  s_put_int (pk, "proxy_pence", self->proxy_pence)
+    ||  s_put_int (pk, "value_pence", self->value_pence)
+    ||  s_put_uint (pk, "source_seq", self->source_seq)
+    ||  s_put_string (pk, "flag", self->flag))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint32_t entries)
+{
+    static const s_field_t fields [16] = {
+        { "partner",           true },
+        { "contract_id",       true },
+        { "supplier_key",      false },
+        { "measure",           true },
+        { "theme",             false },
+        { "kind",              true },
+        { "year",              true },
+        { "ward",              false },
+        { "beneficiary_group", false },
+        { "framework",         true },
+        { "framework_version", true },
+        { "quantity_milli",    true },
+        { "proxy_pence",       true },
+        { "value_pence",       true },
+        { "source_seq",        true },
+        { "flag",              false },
+    };
+    bool seen [16] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 16, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->contract_id); break;
+            case 2: rc = s_get_string (dec, &self->supplier_key); break;
+            case 3: rc = s_get_string (dec, &self->measure); break;
+            case 4: rc = s_get_string (dec, &self->theme); break;
+            case 5: rc = s_get_string (dec, &self->kind); break;
+            case 6: rc = s_get_string (dec, &self->year); break;
+            case 7: rc = s_get_string (dec, &self->ward); break;
+            case 8: rc = s_get_string (dec, &self->beneficiary_group); break;
+            case 9: rc = s_get_string (dec, &self->framework); break;
+            case 10: rc = s_get_string (dec, &self->framework_version); break;
+            case 11: rc = s_get_int (dec, &self->quantity_milli); break;
+            case 12: rc = s_get_int (dec, &self->proxy_pence); break;
+            case 13: rc = s_get_int (dec, &self->value_pence); break;
+            case 14: rc = s_get_uint (dec, &self->source_seq); break;
+            case 15: rc = s_get_string (dec, &self->flag); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 16))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->supplier_key)
+    ||  s_default_string (dec, &self->theme)
+    ||  s_default_string (dec, &self->ward)
+    ||  s_default_string (dec, &self->beneficiary_group)
+    ||  s_default_string (dec, &self->flag))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_valuation_line (sv_proto_valuation_line_t *self)
+{
+    free (self->partner);
+    free (self->contract_id);
+    free (self->supplier_key);
+    free (self->measure);
+    free (self->theme);
+    free (self->kind);
+    free (self->year);
+    free (self->ward);
+    free (self->beneficiary_group);
+    free (self->framework);
+    free (self->framework_version);
+    free (self->flag);
+}
+
+static void
+s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "contract_id", self->contract_id);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "measure", self->measure);
+    s_print_string (out, indent, "theme", self->theme);
+    s_print_string (out, indent, "kind", self->kind);
+    s_print_string (out, indent, "year", self->year);
+    s_print_string (out, indent, "ward", self->ward);
+    s_print_string (out, indent, "beneficiary_group", self->beneficiary_group);
+    s_print_string (out, indent, "framework", self->framework);
+    s_print_string (out, indent, "framework_version", self->framework_version);
+    s_print_int (out, indent, "quantity_milli", self->quantity_milli);
+    s_print_int (out, indent, "proxy_pence", self->proxy_pence);
+    s_print_int (out, indent, "value_pence", self->value_pence);
+    s_print_uint (out, indent, "source_seq", self->source_seq);
+    s_print_string (out, indent, "flag", self->flag);
+}
+
+//  ---------------------------------------------------------------------------
+//  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside
+//  the local area by the supplier's postcode.
+
+static int
+s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_uint (pk, "source_seq", self->source_seq)
+    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  s_put_string (pk, "payment_date", self->payment_date)
+    ||  s_put_string (pk, "year", self->year)
+    ||  s_put_int (pk, "amount_pence", self->amount_pence)
+    ||  s_put_string (pk, "locality", self->locality)
+    ||  s_put_string (pk, "ward_code", self->ward_code)
+    ||  s_put_string (pk, "ward_name", self->ward_name)
+    ||  s_put_bool (pk, "sme", self->sme)
+    ||  s_put_bool (pk, "vcse", self->vcse))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, uint32_t entries)
+{
+    static const s_field_t fields [11] = {
+        { "partner",      true },
+        { "source_seq",   true },
+        { "supplier_key", false },
+        { "payment_date", true },
+        { "year",         true },
+        { "amount_pence", true },
+        { "locality",     true },
+        { "ward_code",    false },
+        { "ward_name",    false },
+        { "sme",          false },
+        { "vcse",         false },
+    };
+    bool seen [11] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 11, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_uint (dec, &self->source_seq); break;
+            case 2: rc = s_get_string (dec, &self->supplier_key); break;
+            case 3: rc = s_get_string (dec, &self->payment_date); break;
+            case 4: rc = s_get_string (dec, &self->year); break;
+            case 5: rc = s_get_int (dec, &self->amount_pence); break;
+            case 6: rc = s_get_string (dec, &self->locality); break;
+            case 7: rc = s_get_string (dec, &self->ward_code); break;
+            case 8: rc = s_get_string (dec, &self->ward_name); break;
+            case 9: rc = s_get_bool (dec, &self->sme); break;
+            case 10: rc = s_get_bool (dec, &self->vcse); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 11))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->supplier_key)
+    ||  s_default_string (dec, &self->ward_code)
+    ||  s_default_string (dec, &self->ward_name))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_local_spend_line (sv_proto_local_spend_line_t *self)
+{
+    free (self->partner);
+    free (self->supplier_key);
+    free (self->payment_date);
+    free (self->year);
+    free (self->locality);
+    free (self->ward_code);
+    free (self->ward_name);
+}
+
+static void
+s_print_local_spend_line (const sv_proto_local_spend_line_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_uint (out, indent, "source_seq", self->source_seq);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "payment_date", self->payment_date);
+    s_print_string (out, indent, "year", self->year);
+    s_print_int (out, indent, "amount_pence", self->amount_pence);
+    s_print_string (out, indent, "locality", self->locality);
+    s_print_string (out, indent, "ward_code", self->ward_code);
+    s_print_string (out, indent, "ward_name", self->ward_name);
+    s_print_bool (out, indent, "sme", self->sme);
+    s_print_bool (out, indent, "vcse", self->vcse);
+}
+
+//  ---------------------------------------------------------------------------
+//  ALERT: compliance stream: an alert raised, acknowledged or resolved; the
+//  latest event per alert_id is its current state.
+
+static int
+s_encode_alert (msgpack_packer *pk, const sv_proto_alert_t *self)
+{
+    if (s_put_string (pk, "alert_id", self->alert_id)
+    ||  s_put_string (pk, "rule", self->rule)
+    ||  s_put_string (pk, "severity", self->severity)
+    ||  s_put_string (pk, "state", self->state)
+    ||  s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  s_put_string (pk, "contract_id", self->contract_id)
+    ||  s_put_string (pk, "message", self->message)
+    ||  s_put_string (pk, "at", self->at))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_alert (s_decoder_t *dec, sv_proto_alert_t *self, uint32_t entries)
+{
+    static const s_field_t fields [9] = {
+        { "alert_id",     true },
+        { "rule",         true },
+        { "severity",     true },
+        { "state",        true },
+        { "partner",      false },
+        { "supplier_key", false },
+        { "contract_id",  false },
+        { "message",      true },
+        { "at",           true },
+    };
+    bool seen [9] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 9, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->alert_id); break;
+            case 1: rc = s_get_string (dec, &self->rule); break;
+            case 2: rc = s_get_string (dec, &self->severity); break;
+            case 3: rc = s_get_string (dec, &self->state); break;
+            case 4: rc = s_get_string (dec, &self->partner); break;
+            case 5: rc = s_get_string (dec, &self->supplier_key); break;
+            case 6: rc = s_get_string (dec, &self->contract_id); break;
+            case 7: rc = s_get_string (dec, &self->message); break;
+            case 8: rc = s_get_string (dec, &self->at); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 9))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->partner)
+    ||  s_default_string (dec, &self->supplier_key)
+    ||  s_default_string (dec, &self->contract_id))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_alert (sv_proto_alert_t *self)
+{
+    free (self->alert_id);
+    free (self->rule);
+    free (self->severity);
+    free (self->state);
+    free (self->partner);
+    free (self->supplier_key);
+    free (self->contract_id);
+    free (self->message);
+    free (self->at);
+}
+
+static void
+s_print_alert (const sv_proto_alert_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "alert_id", self->alert_id);
+    s_print_string (out, indent, "rule", self->rule);
+    s_print_string (out, indent, "severity", self->severity);
+    s_print_string (out, indent, "state", self->state);
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "contract_id", self->contract_id);
+    s_print_string (out, indent, "message", self->message);
+    s_print_string (out, indent, "at", self->at);
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Public API
+
+int
+sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
+{
+    assert (self);
+    assert (buffer);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, buffer, msgpack_sbuffer_write);
+    size_t start = buffer->size;
+    int rc = 1;
+    switch (self->id) {
+        case SV_PROTO_SUBMIT:
+            rc = s_encode_header (&pk, self->id, 6)
+              || s_encode_submit (&pk, &self->submit);
+            break;
+        case SV_PROTO_RECEIPT:
+            rc = s_encode_header (&pk, self->id, 6)
+              || s_encode_receipt (&pk, &self->receipt);
+            break;
+        case SV_PROTO_CREDIT:
+            rc = s_encode_header (&pk, self->id, 2)
+              || s_encode_credit (&pk, &self->credit);
+            break;
+        case SV_PROTO_FETCH:
+            rc = s_encode_header (&pk, self->id, 3)
+              || s_encode_fetch (&pk, &self->fetch);
+            break;
+        case SV_PROTO_EVENTS:
+            rc = s_encode_header (&pk, self->id, 4)
+              || s_encode_events (&pk, &self->events);
+            break;
+        case SV_PROTO_ERROR:
+            rc = s_encode_header (&pk, self->id, 2)
+              || s_encode_error (&pk, &self->error);
+            break;
+        case SV_PROTO_STATUS:
+            rc = s_encode_header (&pk, self->id, 0)
+              || s_encode_status (&pk, &self->status);
+            break;
+        case SV_PROTO_STATUS_REPLY:
+            rc = s_encode_header (&pk, self->id, 6)
+              || s_encode_status_reply (&pk, &self->status_reply);
+            break;
+        case SV_PROTO_REPORT_REQUEST:
+            rc = s_encode_header (&pk, self->id, 4)
+              || s_encode_report_request (&pk, &self->report_request);
+            break;
+        case SV_PROTO_REPORT_READY:
+            rc = s_encode_header (&pk, self->id, 7)
+              || s_encode_report_ready (&pk, &self->report_ready);
+            break;
+        case SV_PROTO_ALERT_ACK:
+            rc = s_encode_header (&pk, self->id, 2)
+              || s_encode_alert_ack (&pk, &self->alert_ack);
+            break;
+        case SV_PROTO_FRAMEWORK_IMPORT:
+            rc = s_encode_header (&pk, self->id, 2)
+              || s_encode_framework_import (&pk, &self->framework_import);
+            break;
+        case SV_PROTO_SUPPLIER:
+            rc = s_encode_header (&pk, self->id, 13)
+              || s_encode_supplier (&pk, &self->supplier);
+            break;
+        case SV_PROTO_CONTRACT:
+            rc = s_encode_header (&pk, self->id, 11)
+              || s_encode_contract (&pk, &self->contract);
+            break;
+        case SV_PROTO_SPEND:
+            rc = s_encode_header (&pk, self->id, 16)
+              || s_encode_spend (&pk, &self->spend);
+            break;
+        case SV_PROTO_COMMITMENT:
+            rc = s_encode_header (&pk, self->id, 5)
+              || s_encode_commitment (&pk, &self->commitment);
+            break;
+        case SV_PROTO_DELIVERY:
+            rc = s_encode_header (&pk, self->id, 10)
+              || s_encode_delivery (&pk, &self->delivery);
+            break;
+        case SV_PROTO_VALUATION_LINE:
+            rc = s_encode_header (&pk, self->id, 16)
+              || s_encode_valuation_line (&pk, &self->valuation_line);
+            break;
+        case SV_PROTO_LOCAL_SPEND_LINE:
+            rc = s_encode_header (&pk, self->id, 11)
+              || s_encode_local_spend_line (&pk, &self->local_spend_line);
+            break;
+        case SV_PROTO_ALERT:
+            rc = s_encode_header (&pk, self->id, 9)
+              || s_encode_alert (&pk, &self->alert);
+            break;
+    }
+    if (rc)
+        buffer->size = start;   //  as it was: no half message
+    return rc? -1: 0;
+}
+
+zframe_t *
+sv_proto_encode_frame (const sv_proto_t *self)
+{
+    assert (self);
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    zframe_t *frame = NULL;
+    if (sv_proto_encode (self, &buffer) == 0)
+        frame = zframe_new (buffer.data, buffer.size);
+    msgpack_sbuffer_destroy (&buffer);
+    return frame;
+}
+
+//  Ends a failed decode: frees what was decoded, keeps the reason, logs it
+static int
+s_refuse (sv_proto_t *self)
+{
+    char reason [sizeof (self->reason)];
+    memcpy (reason, self->reason, sizeof (reason));
+    sv_proto_reset (self);
+    memcpy (self->reason, reason, sizeof (reason));
+    zsys_warning ("sv_proto: refused a message: %s", self->reason);
+    return -1;
+}
+
+int
+sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
+{
+    assert (self);
+    sv_proto_reset (self);
+    s_decoder_t dec = { .message = self };
+
+    //  Before anything is allocated: the bytes are one complete object and
+    //  nothing in them declares more than they hold
+    const char *why = NULL;
+    if (sv_msgpack_check (data, size, SV_MSGPACK_MAX_DEPTH, &why)) {
+        s_fail (&dec, "malformed msgpack: %s", why);
+        return s_refuse (self);
+    }
+    sv_msgpack_reader_init (&dec.reader, data, size);
+    sv_msgpack_item_t map;
+    if (s_read_type (&dec, SV_MSGPACK_MAP, &map))
+        return s_refuse (self);
+    const uint8_t *first_entry = dec.reader.cursor;
+    sv_proto_id_t id = 0;
+    if (s_decode_header (&dec, map.size, &id))
+        return s_refuse (self);
+
+    //  Second pass: the fields. self->id is set first so that a failure
+    //  frees whatever was copied out.
+    self->id = id;
+    dec.name = s_names [id];
+    dec.reader.cursor = first_entry;
+    uint32_t entries = map.size;
+    int rc = -1;
+    switch (id) {
+        case SV_PROTO_SUBMIT:
+            rc = s_decode_submit (&dec, &self->submit, entries);
+            break;
+        case SV_PROTO_RECEIPT:
+            rc = s_decode_receipt (&dec, &self->receipt, entries);
+            break;
+        case SV_PROTO_CREDIT:
+            rc = s_decode_credit (&dec, &self->credit, entries);
+            break;
+        case SV_PROTO_FETCH:
+            rc = s_decode_fetch (&dec, &self->fetch, entries);
+            break;
+        case SV_PROTO_EVENTS:
+            rc = s_decode_events (&dec, &self->events, entries);
+            break;
+        case SV_PROTO_ERROR:
+            rc = s_decode_error (&dec, &self->error, entries);
+            break;
+        case SV_PROTO_STATUS:
+            rc = s_decode_status (&dec, &self->status, entries);
+            break;
+        case SV_PROTO_STATUS_REPLY:
+            rc = s_decode_status_reply (&dec, &self->status_reply, entries);
+            break;
+        case SV_PROTO_REPORT_REQUEST:
+            rc = s_decode_report_request (&dec, &self->report_request, entries);
+            break;
+        case SV_PROTO_REPORT_READY:
+            rc = s_decode_report_ready (&dec, &self->report_ready, entries);
+            break;
+        case SV_PROTO_ALERT_ACK:
+            rc = s_decode_alert_ack (&dec, &self->alert_ack, entries);
+            break;
+        case SV_PROTO_FRAMEWORK_IMPORT:
+            rc = s_decode_framework_import (&dec, &self->framework_import, entries);
+            break;
+        case SV_PROTO_SUPPLIER:
+            rc = s_decode_supplier (&dec, &self->supplier, entries);
+            break;
+        case SV_PROTO_CONTRACT:
+            rc = s_decode_contract (&dec, &self->contract, entries);
+            break;
+        case SV_PROTO_SPEND:
+            rc = s_decode_spend (&dec, &self->spend, entries);
+            break;
+        case SV_PROTO_COMMITMENT:
+            rc = s_decode_commitment (&dec, &self->commitment, entries);
+            break;
+        case SV_PROTO_DELIVERY:
+            rc = s_decode_delivery (&dec, &self->delivery, entries);
+            break;
+        case SV_PROTO_VALUATION_LINE:
+            rc = s_decode_valuation_line (&dec, &self->valuation_line, entries);
+            break;
+        case SV_PROTO_LOCAL_SPEND_LINE:
+            rc = s_decode_local_spend_line (&dec, &self->local_spend_line, entries);
+            break;
+        case SV_PROTO_ALERT:
+            rc = s_decode_alert (&dec, &self->alert, entries);
+            break;
+    }
+    return rc? s_refuse (self): 0;
+}
+
+void
+sv_proto_reset (sv_proto_t *self)
+{
+    assert (self);
+    switch (self->id) {
+        case SV_PROTO_SUBMIT:
+            s_free_submit (&self->submit);
+            break;
+        case SV_PROTO_RECEIPT:
+            s_free_receipt (&self->receipt);
+            break;
+        case SV_PROTO_CREDIT:
+            s_free_credit (&self->credit);
+            break;
+        case SV_PROTO_FETCH:
+            s_free_fetch (&self->fetch);
+            break;
+        case SV_PROTO_EVENTS:
+            s_free_events (&self->events);
+            break;
+        case SV_PROTO_ERROR:
+            s_free_error (&self->error);
+            break;
+        case SV_PROTO_STATUS:
+            s_free_status (&self->status);
+            break;
+        case SV_PROTO_STATUS_REPLY:
+            s_free_status_reply (&self->status_reply);
+            break;
+        case SV_PROTO_REPORT_REQUEST:
+            s_free_report_request (&self->report_request);
+            break;
+        case SV_PROTO_REPORT_READY:
+            s_free_report_ready (&self->report_ready);
+            break;
+        case SV_PROTO_ALERT_ACK:
+            s_free_alert_ack (&self->alert_ack);
+            break;
+        case SV_PROTO_FRAMEWORK_IMPORT:
+            s_free_framework_import (&self->framework_import);
+            break;
+        case SV_PROTO_SUPPLIER:
+            s_free_supplier (&self->supplier);
+            break;
+        case SV_PROTO_CONTRACT:
+            s_free_contract (&self->contract);
+            break;
+        case SV_PROTO_SPEND:
+            s_free_spend (&self->spend);
+            break;
+        case SV_PROTO_COMMITMENT:
+            s_free_commitment (&self->commitment);
+            break;
+        case SV_PROTO_DELIVERY:
+            s_free_delivery (&self->delivery);
+            break;
+        case SV_PROTO_VALUATION_LINE:
+            s_free_valuation_line (&self->valuation_line);
+            break;
+        case SV_PROTO_LOCAL_SPEND_LINE:
+            s_free_local_spend_line (&self->local_spend_line);
+            break;
+        case SV_PROTO_ALERT:
+            s_free_alert (&self->alert);
+            break;
+    }
+    memset (self, 0, sizeof (*self));
+}
+
+void
+sv_proto_print (const sv_proto_t *self, FILE *out)
+{
+    assert (self);
+    assert (out);
+    fprintf (out, "%s:\n", sv_proto_name (self->id));
+    switch (self->id) {
+        case SV_PROTO_SUBMIT:
+            s_print_submit (&self->submit, out, "    ");
+            break;
+        case SV_PROTO_RECEIPT:
+            s_print_receipt (&self->receipt, out, "    ");
+            break;
+        case SV_PROTO_CREDIT:
+            s_print_credit (&self->credit, out, "    ");
+            break;
+        case SV_PROTO_FETCH:
+            s_print_fetch (&self->fetch, out, "    ");
+            break;
+        case SV_PROTO_EVENTS:
+            s_print_events (&self->events, out, "    ");
+            break;
+        case SV_PROTO_ERROR:
+            s_print_error (&self->error, out, "    ");
+            break;
+        case SV_PROTO_STATUS:
+            s_print_status (&self->status, out, "    ");
+            break;
+        case SV_PROTO_STATUS_REPLY:
+            s_print_status_reply (&self->status_reply, out, "    ");
+            break;
+        case SV_PROTO_REPORT_REQUEST:
+            s_print_report_request (&self->report_request, out, "    ");
+            break;
+        case SV_PROTO_REPORT_READY:
+            s_print_report_ready (&self->report_ready, out, "    ");
+            break;
+        case SV_PROTO_ALERT_ACK:
+            s_print_alert_ack (&self->alert_ack, out, "    ");
+            break;
+        case SV_PROTO_FRAMEWORK_IMPORT:
+            s_print_framework_import (&self->framework_import, out, "    ");
+            break;
+        case SV_PROTO_SUPPLIER:
+            s_print_supplier (&self->supplier, out, "    ");
+            break;
+        case SV_PROTO_CONTRACT:
+            s_print_contract (&self->contract, out, "    ");
+            break;
+        case SV_PROTO_SPEND:
+            s_print_spend (&self->spend, out, "    ");
+            break;
+        case SV_PROTO_COMMITMENT:
+            s_print_commitment (&self->commitment, out, "    ");
+            break;
+        case SV_PROTO_DELIVERY:
+            s_print_delivery (&self->delivery, out, "    ");
+            break;
+        case SV_PROTO_VALUATION_LINE:
+            s_print_valuation_line (&self->valuation_line, out, "    ");
+            break;
+        case SV_PROTO_LOCAL_SPEND_LINE:
+            s_print_local_spend_line (&self->local_spend_line, out, "    ");
+            break;
+        case SV_PROTO_ALERT:
+            s_print_alert (&self->alert, out, "    ");
+            break;
+    }
+}
+
+const char *
+sv_proto_name (sv_proto_id_t id)
+{
+    return (size_t) id < S_MESSAGES? s_names [id]: "?";
+}
+
+
+//  ---------------------------------------------------------------------------
+//  Self test
+
+static sv_proto_row_error_t s_test_row_error [2] = {
+    {
+        .row = 0,
+        .column = "column-1",
+        .reason = "reason-1",
+    },
+    {
+        .row = 1,
+        .column = "column-2",
+        .reason = "reason-2",
+    },
+};
+
+static sv_proto_event_t s_test_event [2] = {
+    {
+        .seq = 127,
+        .type = "type-1",
+        .key = "key-1",
+        .body = (uint8_t *) "\x00\x01\xfe\xff" "body-1",
+        .body_size = 10,
+    },
+    {
+        .seq = 128,
+        .type = "type-2",
+        .key = "key-2",
+        .body = (uint8_t *) "\x00\x01\xfe\xff" "body-2",
+        .body_size = 10,
+    },
+};
+
+static sv_proto_stream_head_t s_test_stream_head [2] = {
+    {
+        .name = "name-1",
+        .head_seq = 255,
+    },
+    {
+        .name = "name-2",
+        .head_seq = 256,
+    },
+};
+
+static sv_proto_consumer_offset_t s_test_consumer_offset [2] = {
+    {
+        .stream = "stream-1",
+        .endpoint = "endpoint-1",
+        .offset = 65535,
+        .head_seq = 65536,
+        .lag = UINT32_MAX,
+    },
+    {
+        .stream = "stream-2",
+        .endpoint = "endpoint-2",
+        .offset = (uint64_t) UINT32_MAX + 1,
+        .head_seq = UINT64_MAX,
+        .lag = 0,
+    },
+};
+
+static sv_proto_row_count_t s_test_row_count [2] = {
+    {
+        .name = "name-1",
+        .rows = 1,
+    },
+    {
+        .name = "name-2",
+        .rows = 127,
+    },
+};
+
+//  Fills a message with sample values; it borrows them, so is not to be reset
+static void
+s_test_fill (sv_proto_t *self, sv_proto_id_t id)
+{
+    memset (self, 0, sizeof (*self));
+    self->id = id;
+    switch (id) {
+        case SV_PROTO_SUBMIT:
+            self->submit.batch_id = "batch_id-0";
+            self->submit.kind = "kind-0";
+            self->submit.format = "format-0";
+            self->submit.chunk_no = 128;
+            self->submit.last = true;
+            self->submit.payload = (uint8_t *) "\x00\x01\xfe\xff" "payload-0";
+            self->submit.payload_size = 13;
+            break;
+        case SV_PROTO_RECEIPT:
+            self->receipt.batch_id = "batch_id-0";
+            self->receipt.state = "state-0";
+            self->receipt.accepted = 255;
+            self->receipt.rejected = 256;
+            self->receipt.duplicates = 65535;
+            self->receipt.errors = s_test_row_error;
+            self->receipt.errors_count = 2;
+            break;
+        case SV_PROTO_CREDIT:
+            self->credit.batch_id = "batch_id-0";
+            self->credit.credit = 65536;
+            break;
+        case SV_PROTO_FETCH:
+            self->fetch.stream = "stream-0";
+            self->fetch.after_seq = UINT32_MAX;
+            self->fetch.max = (uint64_t) UINT32_MAX + 1;
+            break;
+        case SV_PROTO_EVENTS:
+            self->events.stream = "stream-0";
+            self->events.after_seq = UINT64_MAX;
+            self->events.head_seq = 0;
+            self->events.events = s_test_event;
+            self->events.events_count = 2;
+            break;
+        case SV_PROTO_ERROR:
+            self->error.code = 1;
+            self->error.reason = "reason-0";
+            break;
+        case SV_PROTO_STATUS:
+            break;
+        case SV_PROTO_STATUS_REPLY:
+            self->status_reply.service = "service-0";
+            self->status_reply.version = "version-0";
+            self->status_reply.uptime_ms = 127;
+            self->status_reply.streams = s_test_stream_head;
+            self->status_reply.streams_count = 2;
+            self->status_reply.consumers = s_test_consumer_offset;
+            self->status_reply.consumers_count = 2;
+            self->status_reply.counts = s_test_row_count;
+            self->status_reply.counts_count = 2;
+            break;
+        case SV_PROTO_REPORT_REQUEST:
+            self->report_request.kind = "kind-0";
+            self->report_request.year = "year-0";
+            self->report_request.partner = "partner-0";
+            self->report_request.format = "format-0";
+            break;
+        case SV_PROTO_REPORT_READY:
+            self->report_ready.kind = "kind-0";
+            self->report_ready.year = "year-0";
+            self->report_ready.partner = "partner-0";
+            self->report_ready.format = "format-0";
+            self->report_ready.path = "path-0";
+            self->report_ready.offsets = s_test_stream_head;
+            self->report_ready.offsets_count = 2;
+            self->report_ready.created = "created-0";
+            break;
+        case SV_PROTO_ALERT_ACK:
+            self->alert_ack.alert_id = "alert_id-0";
+            self->alert_ack.by = "by-0";
+            break;
+        case SV_PROTO_FRAMEWORK_IMPORT:
+            self->framework_import.name = "name-0";
+            self->framework_import.payload = (uint8_t *) "\x00\x01\xfe\xff" "payload-0";
+            self->framework_import.payload_size = 13;
+            break;
+        case SV_PROTO_SUPPLIER:
+            self->supplier.partner = "partner-0";
+            self->supplier.supplier_key = "supplier_key-0";
+            self->supplier.name = "name-0";
+            self->supplier.companies_house = "companies_house-0";
+            self->supplier.supplier_id = "supplier_id-0";
+            self->supplier.vat = "vat-0";
+            self->supplier.postcode = "postcode-0";
+            self->supplier.sme = false;
+            self->supplier.vcse = true;
+            self->supplier.rlw_accredited = false;
+            self->supplier.employee_owned = true;
+            self->supplier.redacted = false;
+            self->supplier.rlw_expiry = "rlw_expiry-0";
+            break;
+        case SV_PROTO_CONTRACT:
+            self->contract.partner = "partner-0";
+            self->contract.contract_id = "contract_id-0";
+            self->contract.title = "title-0";
+            self->contract.supplier_key = "supplier_key-0";
+            self->contract.category = "category-0";
+            self->contract.value_pence = 0;
+            self->contract.start_date = "start_date-0";
+            self->contract.end_date = "end_date-0";
+            self->contract.rlw_in_scope = "rlw_in_scope-0";
+            self->contract.rlw_commitment = true;
+            self->contract.incomplete = false;
+            break;
+        case SV_PROTO_SPEND:
+            self->spend.partner = "partner-0";
+            self->spend.batch_id = "batch_id-0";
+            self->spend.transaction_no = "transaction_no-0";
+            self->spend.line = 128;
+            self->spend.payment_date = "payment_date-0";
+            self->spend.amount_pence = -1;
+            self->spend.supplier_key = "supplier_key-0";
+            self->spend.supplier_name = "supplier_name-0";
+            self->spend.postcode = "postcode-0";
+            self->spend.body_name = "body_name-0";
+            self->spend.expense_area = "expense_area-0";
+            self->spend.expense_type = "expense_type-0";
+            self->spend.expense_code = "expense_code-0";
+            self->spend.capital_revenue = "capital_revenue-0";
+            self->spend.narrative = "narrative-0";
+            self->spend.redacted = true;
+            break;
+        case SV_PROTO_COMMITMENT:
+            self->commitment.partner = "partner-0";
+            self->commitment.contract_id = "contract_id-0";
+            self->commitment.measure = "measure-0";
+            self->commitment.year = "year-0";
+            self->commitment.quantity_milli = -32;
+            break;
+        case SV_PROTO_DELIVERY:
+            self->delivery.partner = "partner-0";
+            self->delivery.contract_id = "contract_id-0";
+            self->delivery.measure = "measure-0";
+            self->delivery.period_start = "period_start-0";
+            self->delivery.period_end = "period_end-0";
+            self->delivery.quantity_milli = -33;
+            self->delivery.evidence = "evidence-0";
+            self->delivery.ward = "ward-0";
+            self->delivery.postcode = "postcode-0";
+            self->delivery.beneficiary_group = "beneficiary_group-0";
+            break;
+        case SV_PROTO_VALUATION_LINE:
+            self->valuation_line.partner = "partner-0";
+            self->valuation_line.contract_id = "contract_id-0";
+            self->valuation_line.supplier_key = "supplier_key-0";
+            self->valuation_line.measure = "measure-0";
+            self->valuation_line.theme = "theme-0";
+            self->valuation_line.kind = "kind-0";
+            self->valuation_line.year = "year-0";
+            self->valuation_line.ward = "ward-0";
+            self->valuation_line.beneficiary_group = "beneficiary_group-0";
+            self->valuation_line.framework = "framework-0";
+            self->valuation_line.framework_version = "framework_version-0";
+            self->valuation_line.quantity_milli = 127;
+            self->valuation_line.proxy_pence = -128;
+            self->valuation_line.value_pence = -129;
+            self->valuation_line.source_seq = 255;
+            self->valuation_line.flag = "flag-0";
+            break;
+        case SV_PROTO_LOCAL_SPEND_LINE:
+            self->local_spend_line.partner = "partner-0";
+            self->local_spend_line.source_seq = 256;
+            self->local_spend_line.supplier_key = "supplier_key-0";
+            self->local_spend_line.payment_date = "payment_date-0";
+            self->local_spend_line.year = "year-0";
+            self->local_spend_line.amount_pence = 32767;
+            self->local_spend_line.locality = "locality-0";
+            self->local_spend_line.ward_code = "ward_code-0";
+            self->local_spend_line.ward_name = "ward_name-0";
+            self->local_spend_line.sme = false;
+            self->local_spend_line.vcse = true;
+            break;
+        case SV_PROTO_ALERT:
+            self->alert.alert_id = "alert_id-0";
+            self->alert.rule = "rule-0";
+            self->alert.severity = "severity-0";
+            self->alert.state = "state-0";
+            self->alert.partner = "partner-0";
+            self->alert.supplier_key = "supplier_key-0";
+            self->alert.contract_id = "contract_id-0";
+            self->alert.message = "message-0";
+            self->alert.at = "at-0";
+            break;
+    }
+}
+
+//  Asserts the bytes in buffer are refused for a reason containing expected,
+//  then empties the buffer
+static void
+s_test_refused (msgpack_sbuffer *buffer, const char *expected, bool verbose)
+{
+    sv_proto_t message = { 0 };
+    int rc = sv_proto_decode (&message, (const uint8_t *) buffer->data, buffer->size);
+    if (verbose)
+        printf ("  refused: %s\n", message.reason);
+    assert (rc == -1);
+    assert (message.id == 0);
+    assert (strstr (message.reason, expected));
+    msgpack_sbuffer_clear (buffer);
+}
+
+//  Starts a hand-built message: a map of entries, "v" and "id" first
+static void
+s_test_begin (msgpack_packer *pk, uint32_t entries, uint64_t version, const char *name)
+{
+    int rc = msgpack_pack_map (pk, entries)
+          || s_put_uint (pk, "v", version)
+          || s_put_string (pk, "id", name);
+    assert (rc == 0);
+}
+
+void
+sv_proto_test (bool verbose)
+{
+    if (verbose)
+        printf (" * sv_proto: ");
+
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buffer, msgpack_sbuffer_write);
+    sv_proto_t message = { 0 };
+    int rc;
+
+    //  Every message survives a round trip, lists included: the copy encodes
+    //  to the same bytes, and still does once the original bytes are gone
+    for (size_t id = 1; id < S_MESSAGES; id++) {
+        sv_proto_t sample;
+        s_test_fill (&sample, (sv_proto_id_t) id);
+        rc = sv_proto_encode (&sample, &buffer);
+        assert (rc == 0);
+        msgpack_sbuffer expected;
+        msgpack_sbuffer_init (&expected);
+        rc = sv_proto_encode (&sample, &expected);
+        assert (rc == 0);
+
+        rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+        assert (rc == 0);
+        assert (message.id == id);
+        assert (message.reason [0] == 0);
+        assert (streq (sv_proto_name (message.id), s_names [id]));
+        if (verbose)
+            sv_proto_print (&message, stdout);
+        memset (buffer.data, 0xff, buffer.size);
+        msgpack_sbuffer_clear (&buffer);
+        rc = sv_proto_encode (&message, &buffer);
+        assert (rc == 0);
+        assert (buffer.size == expected.size);
+        assert (memcmp (buffer.data, expected.data, expected.size) == 0);
+
+        //  Every truncation is refused, and so is a trailing byte
+        for (size_t size = 0; size < expected.size; size++) {
+            rc = sv_proto_decode (&message, (const uint8_t *) expected.data, size);
+            assert (rc == -1);
+            assert (message.id == 0 && message.reason [0]);
+        }
+        msgpack_sbuffer_write (&expected, "\xc0", 1);
+        rc = sv_proto_decode (&message, (const uint8_t *) expected.data, expected.size);
+        assert (rc == -1);
+        assert (strstr (message.reason, "trailing bytes"));
+        msgpack_sbuffer_destroy (&expected);
+        msgpack_sbuffer_clear (&buffer);
+    }
+    sv_proto_reset (&message);
+    sv_proto_reset (&message);              //  safe twice
+
+    //  Decoded values are the values sent
+    sv_proto_t sample;
+    s_test_fill (&sample, SV_PROTO_EVENTS);
+    sample.events.stream = "ingest";
+    sample.events.after_seq = 41;
+    sample.events.head_seq = 42;
+    zframe_t *frame = sv_proto_encode_frame (&sample);
+    assert (frame);
+    rc = sv_proto_decode (&message, zframe_data (frame), zframe_size (frame));
+    zframe_destroy (&frame);
+    assert (rc == 0);
+    assert (message.id == SV_PROTO_EVENTS);
+    assert (streq (message.events.stream, "ingest"));
+    assert (message.events.after_seq == 41 && message.events.head_seq == 42);
+    assert (message.events.events_count == 2);
+    sv_proto_event_t *event = &message.events.events [1];
+    assert (event->seq == s_test_event [1].seq);
+    assert (streq (event->type, s_test_event [1].type));
+    assert (event->body_size == s_test_event [1].body_size);
+    assert (memcmp (event->body, s_test_event [1].body, event->body_size) == 0);
+    FILE *sink = tmpfile ();
+    assert (sink);
+    sv_proto_print (&message, sink);
+    assert (ftell (sink) > 0);
+    fclose (sink);
+    sv_proto_reset (&message);
+    assert (message.id == 0 && message.events.events == NULL);
+
+    //  Encoding: NULL strings go as "", NULL lists and bytes as empty; an id
+    //  that is not a message is refused and leaves the buffer untouched
+    sv_proto_t unfilled = { .id = SV_PROTO_EVENTS };
+    unfilled.events.events_count = 3;
+    rc = sv_proto_encode (&unfilled, &buffer);
+    assert (rc == 0);
+    rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0);
+    assert (streq (message.events.stream, "") && message.events.events_count == 0);
+    msgpack_sbuffer_clear (&buffer);
+    unfilled.id = (sv_proto_id_t) 0;
+    rc = sv_proto_encode (&unfilled, &buffer);
+    assert (rc == -1 && buffer.size == 0);
+    unfilled.id = (sv_proto_id_t) S_MESSAGES;
+    rc = sv_proto_encode (&unfilled, &buffer);
+    assert (rc == -1 && buffer.size == 0);
+    frame = sv_proto_encode_frame (&unfilled);
+    assert (frame == NULL);
+    assert (streq (sv_proto_name ((sv_proto_id_t) 0), "?"));
+    assert (streq (sv_proto_name ((sv_proto_id_t) S_MESSAGES), "?"));
+    assert (streq (sv_proto_name (SV_PROTO_FETCH), "FETCH"));
+
+    //  Keys may come in any order, and keys this version does not know are
+    //  ignored; a uint may arrive in a signed encoding
+    rc = msgpack_pack_map (&pk, 6)
+      || s_put_uint (&pk, "max", 100)
+      || s_put_string (&pk, "future", "ignored")
+      || s_put_string (&pk, "stream", "valuation")
+      || s_put_string (&pk, "id", "FETCH")
+      || s_put_key (&pk, "after_seq") || msgpack_pack_int8 (&pk, 7)
+      || s_put_uint (&pk, "v", SV_PROTO_VERSION);
+    assert (rc == 0);
+    rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0);
+    assert (message.id == SV_PROTO_FETCH);
+    assert (streq (message.fetch.stream, "valuation"));
+    assert (message.fetch.after_seq == 7 && message.fetch.max == 100);
+    msgpack_sbuffer_clear (&buffer);
+
+    //  An absent optional string reads as "", never NULL
+    s_test_begin (&pk, 3, SV_PROTO_VERSION, "ALERT_ACK");
+    rc = s_put_string (&pk, "alert_id", "rlw-17");
+    assert (rc == 0);
+    rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0);
+    assert (streq (message.alert_ack.alert_id, "rlw-17") && streq (message.alert_ack.by, ""));
+    msgpack_sbuffer_clear (&buffer);
+
+    //  int fields take the whole int64 range, and no more
+    s_test_begin (&pk, 5, SV_PROTO_VERSION, "CONTRACT");
+    rc = s_put_string (&pk, "partner", "council")
+      || s_put_string (&pk, "contract_id", "C-1")
+      || s_put_uint (&pk, "value_pence", INT64_MAX);
+    assert (rc == 0);
+    rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0);
+    assert (message.contract.value_pence == INT64_MAX);
+    assert (streq (message.contract.title, "") && !message.contract.incomplete);
+    msgpack_sbuffer_clear (&buffer);
+    s_test_begin (&pk, 5, SV_PROTO_VERSION, "CONTRACT");
+    rc = s_put_string (&pk, "partner", "council")
+      || s_put_string (&pk, "contract_id", "C-1")
+      || s_put_uint (&pk, "value_pence", (uint64_t) INT64_MAX + 1);
+    assert (rc == 0);
+    s_test_refused (&buffer, "CONTRACT.value_pence: 9223372036854775808 is out of range", verbose);
+
+    //  Refusals, each for its reason
+    rc = msgpack_pack_array (&pk, 0);
+    assert (rc == 0);
+    s_test_refused (&buffer, "expected map, got array", verbose);
+    msgpack_sbuffer_write (&buffer, "\xdd\x10\x00\x00\x00", 5);
+    s_test_refused (&buffer, "declared count exceeds the message", verbose);
+    msgpack_sbuffer_write (&buffer, "\xdb\xff\xff\xff\xff", 5);
+    s_test_refused (&buffer, "declared length exceeds the message", verbose);
+
+    s_test_begin (&pk, 5, 2, "FETCH");
+    rc = s_put_string (&pk, "stream", "ingest")
+      || s_put_uint (&pk, "after_seq", 0)
+      || s_put_uint (&pk, "max", 10);
+    assert (rc == 0);
+    s_test_refused (&buffer, "protocol version 2, expected 1", verbose);
+
+    rc = msgpack_pack_map (&pk, 1) || s_put_string (&pk, "id", "FETCH");
+    assert (rc == 0);
+    s_test_refused (&buffer, "no protocol version", verbose);
+
+    rc = msgpack_pack_map (&pk, 1) || s_put_uint (&pk, "v", SV_PROTO_VERSION);
+    assert (rc == 0);
+    s_test_refused (&buffer, "no message name", verbose);
+
+    s_test_begin (&pk, 2, SV_PROTO_VERSION, "NO_SUCH\n");
+    s_test_refused (&buffer, "unknown message \"NO_SUCH?\"", verbose);
+
+    s_test_begin (&pk, 5, SV_PROTO_VERSION, "FETCH");
+    rc = s_put_string (&pk, "stream", "ingest")
+      || s_put_string (&pk, "after_seq", "41")
+      || s_put_uint (&pk, "max", 10);
+    assert (rc == 0);
+    s_test_refused (&buffer, "FETCH.after_seq: expected uint, got str", verbose);
+
+    s_test_begin (&pk, 5, SV_PROTO_VERSION, "FETCH");
+    rc = s_put_string (&pk, "stream", "ingest")
+      || s_put_int (&pk, "after_seq", -1)
+      || s_put_uint (&pk, "max", 10);
+    assert (rc == 0);
+    s_test_refused (&buffer, "FETCH.after_seq: -1 is negative", verbose);
+
+    s_test_begin (&pk, 4, SV_PROTO_VERSION, "FETCH");
+    rc = s_put_string (&pk, "stream", "ingest")
+      || s_put_uint (&pk, "after_seq", 0);
+    assert (rc == 0);
+    s_test_refused (&buffer, "FETCH.max: required field missing", verbose);
+
+    s_test_begin (&pk, 6, SV_PROTO_VERSION, "FETCH");
+    rc = s_put_string (&pk, "stream", "ingest")
+      || s_put_string (&pk, "stream", "ingest")
+      || s_put_uint (&pk, "after_seq", 0)
+      || s_put_uint (&pk, "max", 10);
+    assert (rc == 0);
+    s_test_refused (&buffer, "FETCH.stream: appears twice", verbose);
+
+    s_test_begin (&pk, 5, SV_PROTO_VERSION, "FETCH");
+    rc = s_put_key (&pk, "stream")
+      || msgpack_pack_str (&pk, 3) || msgpack_pack_str_body (&pk, "a\0b", 3)
+      || s_put_uint (&pk, "after_seq", 0)
+      || s_put_uint (&pk, "max", 10);
+    assert (rc == 0);
+    s_test_refused (&buffer, "FETCH.stream: string holds a NUL byte", verbose);
+
+    s_test_begin (&pk, 3, SV_PROTO_VERSION, "FETCH");
+    rc = msgpack_pack_uint8 (&pk, 1) || msgpack_pack_nil (&pk);
+    assert (rc == 0);
+    s_test_refused (&buffer, "a key is a uint", verbose);
+
+    //  A list element of the wrong shape, and one missing a field
+    s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
+    rc = s_put_string (&pk, "stream", "ingest")
+      || s_put_uint (&pk, "after_seq", 0)
+      || s_put_uint (&pk, "head_seq", 1)
+      || s_put_list (&pk, "events", 1) || msgpack_pack_uint8 (&pk, 1);
+    assert (rc == 0);
+    s_test_refused (&buffer, "EVENTS.events[0]: expected map, got uint", verbose);
+
+    s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
+    rc = s_put_string (&pk, "stream", "ingest")
+      || s_put_uint (&pk, "after_seq", 0)
+      || s_put_uint (&pk, "head_seq", 2)
+      || s_put_list (&pk, "events", 2)
+      || msgpack_pack_map (&pk, 4) || s_encode_event (&pk, &s_test_event [0])
+      || msgpack_pack_map (&pk, 3)
+      || s_put_uint (&pk, "seq", 2) || s_put_string (&pk, "type", "SPEND")
+      || s_put_string (&pk, "key", "k");
+    assert (rc == 0);
+    s_test_refused (&buffer, "EVENTS.events[1].body: required field missing", verbose);
+
+    //  Decoding after all those refusals still works
+    s_test_fill (&sample, SV_PROTO_FETCH);
+    rc = sv_proto_encode (&sample, &buffer);
+    assert (rc == 0);
+    rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0 && message.id == SV_PROTO_FETCH);
+    sv_proto_reset (&message);
+
+    msgpack_sbuffer_destroy (&buffer);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -1,0 +1,610 @@
+/*  =========================================================================
+    sv_proto - the socval wire protocol codec
+
+    ** DO NOT EDIT ** Generated from proto/socval.xml by proto/generate.py.
+    Change the schema, run `python3 proto/generate.py`, and commit both.
+
+    Every message is one msgpack map. The key "v" holds the protocol
+    version and the key "id" the message name as a string ("FETCH"); every
+    other key is a field named as below. A decoder ignores keys it does not
+    know, so a newer peer may add fields; it refuses a message with another
+    version, an unknown name, a missing required field or a field of the
+    wrong type. Money is integer pence and quantities are integer
+    thousandths of a unit (the _pence and _milli fields); dates are ISO
+    8601 strings (2024-04-01) and financial years are written 2024-25.
+
+    Ownership: a struct filled by sv_proto_decode owns every string, byte
+    buffer and list in it (copies; nothing points into the frame), and
+    sv_proto_reset releases them. A struct the caller fills for encoding
+    only lends its pointers: encode reads them, and the struct must not be
+    passed to sv_proto_reset. A struct must start zeroed (= { 0 }) before
+    its first decode.
+    =========================================================================
+*/
+
+#ifndef SV_PROTO_H_INCLUDED
+#define SV_PROTO_H_INCLUDED
+
+#include <czmq.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//  The protocol version every message carries as "v"
+#define SV_PROTO_VERSION 1
+
+//  The messages, numbered in schema order. On the wire a message is named
+//  by its string ("FETCH"), never by this number.
+typedef enum {
+    SV_PROTO_SUBMIT = 1,
+    SV_PROTO_RECEIPT,
+    SV_PROTO_CREDIT,
+    SV_PROTO_FETCH,
+    SV_PROTO_EVENTS,
+    SV_PROTO_ERROR,
+    SV_PROTO_STATUS,
+    SV_PROTO_STATUS_REPLY,
+    SV_PROTO_REPORT_REQUEST,
+    SV_PROTO_REPORT_READY,
+    SV_PROTO_ALERT_ACK,
+    SV_PROTO_FRAMEWORK_IMPORT,
+    SV_PROTO_SUPPLIER,
+    SV_PROTO_CONTRACT,
+    SV_PROTO_SPEND,
+    SV_PROTO_COMMITMENT,
+    SV_PROTO_DELIVERY,
+    SV_PROTO_VALUATION_LINE,
+    SV_PROTO_LOCAL_SPEND_LINE,
+    SV_PROTO_ALERT,
+} sv_proto_id_t;
+
+//  Field types: string is char * (after a decode an owned copy, never NULL;
+//  "" when an optional field was absent); bytes is a pointer and a _size
+//  (NULL when empty); int is int64_t, uint uint64_t; a list is a pointer to
+//  its elements and a _count, and so is strings (a list of char *). An
+//  absent optional number or bool reads as 0 or false, an absent optional
+//  list as empty. Money is in pence, quantities in thousandths.
+
+//  ---------------------------------------------------------------------------
+//  List elements
+
+//  row_error (list element): One rejected row of a submitted feed, as a person
+//  would need it to fix the row.
+typedef struct {
+    //  Row number in the submitted file, 1 being the first data row.
+    uint64_t row;
+    //  Name of the offending column, or "" when the whole row is at fault.
+    char *column;
+    //  What was wrong and what was expected, e.g. "amount 'abc' is not a sum
+    //  of money".
+    char *reason;
+} sv_proto_row_error_t;
+
+//  event (list element): One event of a durable stream, as stored in the
+//  producer's outbox.
+typedef struct {
+    //  Position of the event in its stream; strictly increasing, starting at
+    //  1.
+    uint64_t seq;
+    //  Name of the message held in body, e.g. "SUPPLIER".
+    char *type;
+    //  Business key of the event (supplier key, contract id...) for consumers
+    //  that keep the latest per key.
+    char *key;
+    //  The event itself: one encoded sv_proto message of the named type.
+    uint8_t *body;
+    size_t body_size;
+} sv_proto_event_t;
+
+//  stream_head (list element): The newest sequence number of one stream.
+typedef struct {
+    //  Stream name, e.g. "ingest".
+    char *name;
+    //  Sequence number of the newest event in the stream; 0 when it is empty.
+    uint64_t head_seq;
+} sv_proto_stream_head_t;
+
+//  consumer_offset (list element): How far one consumer has applied one
+//  stream.
+typedef struct {
+    //  Stream name.
+    char *stream;
+    //  Endpoint the stream is fetched from.
+    char *endpoint;
+    //  Sequence number of the last event the consumer committed.
+    uint64_t offset;
+    //  Sequence number of the newest event the consumer knows of.
+    uint64_t head_seq;
+    //  Events not yet applied: head_seq minus offset.
+    uint64_t lag;
+} sv_proto_consumer_offset_t;
+
+//  row_count (list element): The number of rows in one table of a service's
+//  store.
+typedef struct {
+    //  Table name.
+    char *name;
+    //  Number of rows.
+    uint64_t rows;
+} sv_proto_row_count_t;
+
+//  ---------------------------------------------------------------------------
+//  Messages
+
+//  SUBMIT: partner to ingest: one chunk of a feed. A feed is sent as chunks
+//  numbered from 0, the last one flagged, each sent only while the partner
+//  holds credit. The partner is taken from the authenticated CURVE key, never
+//  from the message, and (partner, batch_id) makes the submission idempotent:
+//  a resent batch gets the same receipt and adds nothing.
+typedef struct {
+    //  The partner's own identifier for the whole feed, the same in every
+    //  chunk.
+    char *batch_id;
+    //  What the feed holds. One of: suppliers, contracts, spend, commitments,
+    //  deliveries.
+    char *kind;
+    //  How the payload is encoded. One of: csv, ocds, msgpack.
+    char *format;
+    //  Position of this chunk in the feed, counting from 0.
+    uint64_t chunk_no;
+    //  True on the final chunk; the receipt follows it.
+    bool last;
+    //  The bytes of this chunk, cut anywhere; ingest joins the chunks in
+    //  order.
+    uint8_t *payload;
+    size_t payload_size;
+} sv_proto_submit_t;
+
+//  RECEIPT: ingest to partner: the outcome of a batch, sent only after the
+//  rows it counts are committed. A resent batch gets the same receipt again.
+typedef struct {
+    //  The batch this receipt is for.
+    char *batch_id;
+    //  How the batch went: accepted (every row taken), partial (some rows
+    //  rejected), refused (nothing taken) or pending (chunks still awaited).
+    char *state;
+    //  Rows stored by this batch.
+    uint64_t accepted;
+    //  Rows refused, each listed in errors.
+    uint64_t rejected;
+    //  Rows already held from an earlier batch, neither stored again nor
+    //  counted as accepted.
+    uint64_t duplicates;
+    //  One entry per rejected row.
+    sv_proto_row_error_t *errors;
+    size_t errors_count;
+} sv_proto_receipt_t;
+
+//  CREDIT: ingest to partner: permission to send more chunks of a batch.
+//  Credit adds up; a partner with none left waits for the next CREDIT.
+typedef struct {
+    //  The batch the credit applies to.
+    char *batch_id;
+    //  How many more chunks may be sent.
+    uint64_t credit;
+} sv_proto_credit_t;
+
+//  FETCH: consumer to producer: ask for the events of a stream after the last
+//  one the consumer committed. The producer answers with EVENTS, holding the
+//  request until something newer exists or a heartbeat interval ends.
+typedef struct {
+    //  Name of the stream, e.g. "ingest".
+    char *stream;
+    //  The consumer's committed offset: send events with a greater seq.
+    uint64_t after_seq;
+    //  Most events the consumer will take in one batch.
+    uint64_t max;
+} sv_proto_fetch_t;
+
+//  EVENTS: producer to consumer: the answer to FETCH, in seq order; empty when
+//  the heartbeat interval passed with nothing new.
+typedef struct {
+    //  Name of the stream, as fetched.
+    char *stream;
+    //  Echo of the request's after_seq, so a late answer to an old request can
+    //  be recognised.
+    uint64_t after_seq;
+    //  Newest seq in the stream when answering, so the consumer knows its lag.
+    uint64_t head_seq;
+    //  The events after after_seq, at most max of them.
+    sv_proto_event_t *events;
+    size_t events_count;
+} sv_proto_events_t;
+
+//  ERROR: any service to a requester: the request was refused.
+typedef struct {
+    //  Class of refusal, HTTP-like: 400 bad request, 403 not allowed, 404
+    //  unknown, 409 conflict, 500 internal, 503 unavailable.
+    uint64_t code;
+    //  What was refused and why, for a person to read.
+    char *reason;
+} sv_proto_error_t;
+
+//  STATUS: operator to any service: ask how it is doing. Answered by
+//  STATUS_REPLY.
+typedef struct {
+    int unused;                 //  STATUS has no fields; C needs a member
+} sv_proto_status_t;
+
+//  STATUS_REPLY: any service to operator: its version, uptime, the heads of
+//  the streams it produces, how far it has consumed its upstreams, and table
+//  sizes.
+typedef struct {
+    //  Service name, e.g. "valuation".
+    char *service;
+    //  Software version of the service.
+    char *version;
+    //  Milliseconds since the service started.
+    uint64_t uptime_ms;
+    //  Streams this service produces.
+    sv_proto_stream_head_t *streams;
+    size_t streams_count;
+    //  Streams this service consumes, with its offsets and lag.
+    sv_proto_consumer_offset_t *consumers;
+    size_t consumers_count;
+    //  Row counts of the service's main tables.
+    sv_proto_row_count_t *counts;
+    size_t counts_count;
+} sv_proto_status_reply_t;
+
+//  REPORT_REQUEST: socval to reporting: assemble a report now. Answered by
+//  REPORT_READY or ERROR.
+typedef struct {
+    //  Which report. One of: annual, partnership, rlw-scope, alerts.
+    char *kind;
+    //  (optional) Financial year, e.g. "2024-25"; "" for the latest year that
+    //  has data.
+    char *year;
+    //  (optional) Partner to report on; "" for all partners.
+    char *partner;
+    //  (optional) Output format; "" for html. One of: html, csv, json, xlsx.
+    char *format;
+} sv_proto_report_request_t;
+
+//  REPORT_READY: reporting to socval and to its stream: a report has been
+//  assembled.
+typedef struct {
+    //  Which report.
+    char *kind;
+    //  Financial year it covers, e.g. "2024-25".
+    char *year;
+    //  Partner it covers, or "all".
+    char *partner;
+    //  Format it was written in.
+    char *format;
+    //  Where the report file was written.
+    char *path;
+    //  The stream positions the report reflects, so it can be reproduced.
+    sv_proto_stream_head_t *offsets;
+    size_t offsets_count;
+    //  When it was assembled, ISO 8601 UTC (2025-06-30T09:00:00Z).
+    char *created;
+} sv_proto_report_ready_t;
+
+//  ALERT_ACK: socval to compliance: a person has seen an alert. Compliance
+//  appends the acknowledged ALERT to its stream.
+typedef struct {
+    //  The alert being acknowledged.
+    char *alert_id;
+    //  (optional) Who acknowledged it; "" when not given.
+    char *by;
+} sv_proto_alert_ack_t;
+
+//  FRAMEWORK_IMPORT: socval to valuation: load a TOMs framework (themes,
+//  outcomes, measures with their units and proxy values per year).
+typedef struct {
+    //  Name and version of the framework, e.g. "National TOMs 2024".
+    char *name;
+    //  The framework file as read from disk.
+    uint8_t *payload;
+    size_t payload_size;
+} sv_proto_framework_import_t;
+
+//  SUPPLIER: ingest stream: a supplier as last submitted by a partner.
+typedef struct {
+    //  Partner whose records these are.
+    char *partner;
+    //  Normalised key for the supplier, stable across partners (Companies
+    //  House number when known).
+    char *supplier_key;
+    //  (optional) Supplier name as given; "" when redacted.
+    char *name;
+    //  (optional) Companies House registration number.
+    char *companies_house;
+    //  (optional) The partner's own supplier identifier.
+    char *supplier_id;
+    //  (optional) VAT registration number.
+    char *vat;
+    //  (optional) Postcode of the supplier's trading address.
+    char *postcode;
+    //  (optional) Small or medium-sized enterprise.
+    bool sme;
+    //  (optional) Voluntary, community or social enterprise.
+    bool vcse;
+    //  (optional) Accredited as a Real Living Wage employer.
+    bool rlw_accredited;
+    //  (optional) Employee-owned business.
+    bool employee_owned;
+    //  (optional) The partner withheld the supplier's identity (e.g. an
+    //  individual).
+    bool redacted;
+    //  (optional) Date the Real Living Wage accreditation lapses, ISO 8601.
+    char *rlw_expiry;
+} sv_proto_supplier_t;
+
+//  CONTRACT: ingest stream: a contract as last submitted by a partner.
+typedef struct {
+    //  Partner that let the contract.
+    char *partner;
+    //  The partner's contract reference.
+    char *contract_id;
+    //  (optional) Contract title.
+    char *title;
+    //  (optional) Normalised key of the supplier, as in SUPPLIER.
+    char *supplier_key;
+    //  (optional) Procurement category.
+    char *category;
+    //  (optional) Total contract value in pence.
+    int64_t value_pence;
+    //  (optional) Contract start, ISO 8601.
+    char *start_date;
+    //  (optional) Contract end, ISO 8601.
+    char *end_date;
+    //  (optional) Whether Real Living Wage applies; derive (or "") lets
+    //  compliance decide from the category. One of: yes, no, derive.
+    char *rlw_in_scope;
+    //  (optional) The contract commits the supplier to pay the Real Living
+    //  Wage.
+    bool rlw_commitment;
+    //  (optional) Some of the contract's data were missing or unusable.
+    bool incomplete;
+} sv_proto_contract_t;
+
+//  SPEND: ingest stream: one line of a partner's payment data.
+typedef struct {
+    //  Partner that made the payment.
+    char *partner;
+    //  Batch the line came in.
+    char *batch_id;
+    //  The partner's transaction number.
+    char *transaction_no;
+    //  Line within the transaction, counting from 1.
+    uint64_t line;
+    //  Date paid, ISO 8601.
+    char *payment_date;
+    //  Amount paid in pence; negative for a credit note or refund.
+    int64_t amount_pence;
+    //  (optional) Normalised key of the supplier paid.
+    char *supplier_key;
+    //  (optional) Supplier name as given on the payment.
+    char *supplier_name;
+    //  (optional) Supplier postcode as given on the payment.
+    char *postcode;
+    //  (optional) Name of the paying body.
+    char *body_name;
+    //  (optional) Service or directorate that paid.
+    char *expense_area;
+    //  (optional) What the money was for.
+    char *expense_type;
+    //  (optional) The partner's code for the expense type.
+    char *expense_code;
+    //  (optional) Capital or revenue, as given.
+    char *capital_revenue;
+    //  (optional) Free text describing the payment.
+    char *narrative;
+    //  (optional) Supplier details were withheld by the partner.
+    bool redacted;
+} sv_proto_spend_t;
+
+//  COMMITMENT: ingest stream: what a supplier committed to deliver against one
+//  measure of the framework in one year of a contract.
+typedef struct {
+    //  Partner that let the contract.
+    char *partner;
+    //  The contract the commitment belongs to.
+    char *contract_id;
+    //  Framework measure reference, e.g. "NT10".
+    char *measure;
+    //  Financial year, e.g. "2024-25".
+    char *year;
+    //  Committed quantity in thousandths of the measure's unit.
+    int64_t quantity_milli;
+} sv_proto_commitment_t;
+
+//  DELIVERY: ingest stream: a supplier's return of what it delivered against
+//  one measure over a period.
+typedef struct {
+    //  Partner that let the contract.
+    char *partner;
+    //  The contract delivered under.
+    char *contract_id;
+    //  Framework measure reference.
+    char *measure;
+    //  First day of the period, ISO 8601.
+    char *period_start;
+    //  Last day of the period, ISO 8601.
+    char *period_end;
+    //  Delivered quantity in thousandths of the measure's unit.
+    int64_t quantity_milli;
+    //  How far the return has been checked. One of: claimed, evidenced,
+    //  validated.
+    char *evidence;
+    //  (optional) Ward where the value was delivered.
+    char *ward;
+    //  (optional) Postcode where the value was delivered.
+    char *postcode;
+    //  (optional) Protected or priority group that benefited.
+    char *beneficiary_group;
+} sv_proto_delivery_t;
+
+//  VALUATION_LINE: valuation stream: the social value of one commitment or
+//  delivery, valued with the framework's proxy for its year and rounded once,
+//  half to even.
+typedef struct {
+    //  Partner that let the contract.
+    char *partner;
+    //  The contract valued.
+    char *contract_id;
+    //  (optional) Supplier of the contract, when known.
+    char *supplier_key;
+    //  Framework measure reference.
+    char *measure;
+    //  (optional) Framework theme the measure belongs to.
+    char *theme;
+    //  Whether this values a commitment or a delivery. One of: committed,
+    //  delivered.
+    char *kind;
+    //  Financial year valued.
+    char *year;
+    //  (optional) Ward of the delivery, when given.
+    char *ward;
+    //  (optional) Beneficiary group of the delivery, when given.
+    char *beneficiary_group;
+    //  Framework used.
+    char *framework;
+    //  Version of the framework used.
+    char *framework_version;
+    //  Quantity valued, in thousandths of the measure's unit.
+    int64_t quantity_milli;
+    //  Proxy value of one unit in pence.
+    int64_t proxy_pence;
+    //  Social value in pence: quantity times proxy, rounded half to even.
+    int64_t value_pence;
+    //  Seq of the ingest event valued.
+    uint64_t source_seq;
+    //  (optional) Why the line needs a person's attention (e.g. "no proxy for
+    //  year"); "" when none.
+    char *flag;
+} sv_proto_valuation_line_t;
+
+//  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside
+//  the local area by the supplier's postcode.
+typedef struct {
+    //  Partner that made the payment.
+    char *partner;
+    //  Seq of the ingest SPEND event.
+    uint64_t source_seq;
+    //  (optional) Normalised key of the supplier paid.
+    char *supplier_key;
+    //  Date paid, ISO 8601.
+    char *payment_date;
+    //  Financial year of the payment.
+    char *year;
+    //  Amount in pence.
+    int64_t amount_pence;
+    //  Whether the supplier is in the local area. One of: local, non_local,
+    //  unknown.
+    char *locality;
+    //  (optional) ONS code of the supplier's ward, when local.
+    char *ward_code;
+    //  (optional) Name of the supplier's ward, when local.
+    char *ward_name;
+    //  (optional) The supplier is an SME.
+    bool sme;
+    //  (optional) The supplier is a VCSE.
+    bool vcse;
+} sv_proto_local_spend_line_t;
+
+//  ALERT: compliance stream: an alert raised, acknowledged or resolved; the
+//  latest event per alert_id is its current state.
+typedef struct {
+    //  Stable identifier of the alert.
+    char *alert_id;
+    //  Rule that raised it, e.g. "rlw-missing-commitment".
+    char *rule;
+    //  How urgent it is, e.g. "warning".
+    char *severity;
+    //  Where the alert stands. One of: open, acknowledged, resolved.
+    char *state;
+    //  (optional) Partner concerned; "" for the whole network.
+    char *partner;
+    //  (optional) Supplier concerned, when any.
+    char *supplier_key;
+    //  (optional) Contract concerned, when any.
+    char *contract_id;
+    //  What is wrong, for a person to read.
+    char *message;
+    //  When the state was reached, ISO 8601 UTC.
+    char *at;
+} sv_proto_alert_t;
+
+//  ---------------------------------------------------------------------------
+//  A message of any type
+
+typedef struct {
+    sv_proto_id_t id;           //  Which message; 0 when none
+    char reason [160];          //  Why the last decode failed; "" otherwise
+    union {
+        sv_proto_submit_t submit;
+        sv_proto_receipt_t receipt;
+        sv_proto_credit_t credit;
+        sv_proto_fetch_t fetch;
+        sv_proto_events_t events;
+        sv_proto_error_t error;
+        sv_proto_status_t status;
+        sv_proto_status_reply_t status_reply;
+        sv_proto_report_request_t report_request;
+        sv_proto_report_ready_t report_ready;
+        sv_proto_alert_ack_t alert_ack;
+        sv_proto_framework_import_t framework_import;
+        sv_proto_supplier_t supplier;
+        sv_proto_contract_t contract;
+        sv_proto_spend_t spend;
+        sv_proto_commitment_t commitment;
+        sv_proto_delivery_t delivery;
+        sv_proto_valuation_line_t valuation_line;
+        sv_proto_local_spend_line_t local_spend_line;
+        sv_proto_alert_t alert;
+    };
+} sv_proto_t;
+
+//  Appends self to buffer as one msgpack map. Only reads self; NULL strings
+//  are sent as "", NULL byte buffers and lists as empty. Returns 0, or -1
+//  (an id that is not a message, or out of memory) leaving buffer as it was.
+int
+    sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer);
+
+//  Encodes self into a new frame, which the caller destroys. Returns NULL
+//  where sv_proto_encode would fail.
+zframe_t *
+    sv_proto_encode_frame (const sv_proto_t *self);
+
+//  Decodes one message from untrusted bytes into self, after resetting it.
+//  The bytes are checked with sv_msgpack_check before anything is
+//  allocated, so what a refusal costs is bounded by size, whatever the
+//  message declares. Keys this version does not know are ignored. Returns
+//  0, or -1 with self->reason set (version, unknown message, missing or
+//  mistyped field, out-of-range integer, malformed msgpack...), self->id 0,
+//  nothing allocated, and a warning logged with zsys_warning. Never asserts
+//  on the bytes; data may be freed as soon as this returns.
+int
+    sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size);
+
+//  Frees everything a decode allocated in self and zeroes it (id 0, reason
+//  ""). Safe on a zeroed struct and twice; not for a struct filled by hand.
+void
+    sv_proto_reset (sv_proto_t *self);
+
+//  Prints self for a person: one field per line, strings quoted with
+//  control characters escaped, bytes as their length and a hex prefix.
+void
+    sv_proto_print (const sv_proto_t *self, FILE *out);
+
+//  The message's name, as on the wire ("FETCH"), or "?" for anything else.
+const char *
+    sv_proto_name (sv_proto_id_t id);
+
+//  Self test: a round trip of every message, lists included, and refusals.
+void
+    sv_proto_test (bool verbose);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
