@@ -6,8 +6,8 @@ DESTDIR  ?=
 BUILD    ?= build
 CC       ?= gcc
 CFLAGS   ?= -g -O2
-ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon $(CFLAGS)
-LIBS     = -lczmq -lzmq -lmsgpackc -lsqlite3 -lpthread
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon -Iservices/ingest $(CFLAGS)
+LIBS     = -lczmq -lzmq -lmsgpackc -lsqlite3 -lcsv -ljansson -lpthread
 FUZZ_SECONDS ?= 60
 VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
            --errors-for-leak-kinds=all --child-silent-after-fork=no
@@ -16,6 +16,13 @@ COMMON_SRC = $(sort $(wildcard common/*.c))
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/%.o)
 COMMON_LIB = $(BUILD)/libsvcommon.a
 
+#  A service's own classes, all but its main.c, go in a library of their
+#  own that its binary and the tests link.
+INGEST_SRC = $(sort $(filter-out services/ingest/main.c,$(wildcard services/ingest/*.c)))
+INGEST_OBJ = $(INGEST_SRC:%.c=$(BUILD)/%.o)
+INGEST_LIB = $(BUILD)/libingest.a
+SERVICE_LIBS = $(INGEST_LIB)
+
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill
 BENCHES  = $(BUILD)/bench_stream
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date
@@ -23,7 +30,7 @@ PROGRAMS =
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
 
-all: $(COMMON_LIB) $(PROGRAMS) $(TESTS) $(BENCHES)
+all: $(COMMON_LIB) $(SERVICE_LIBS) $(PROGRAMS) $(TESTS) $(BENCHES)
 
 help:
 	@echo "make            build the common library, services and tests"
@@ -48,7 +55,11 @@ $(COMMON_LIB): $(COMMON_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/selftest: $(BUILD)/tests/selftest.o $(COMMON_LIB)
+$(INGEST_LIB): $(INGEST_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/selftest: $(BUILD)/tests/selftest.o $(SERVICE_LIBS) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_decode_bounds: $(BUILD)/tests/test_decode_bounds.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
@@ -85,10 +96,10 @@ run: all
 bench: all
 	$(BUILD)/bench_stream
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) | deps
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) | deps
 	@mkdir -p $(BUILD)/corpus/$*
-	clang -std=c11 -D_GNU_SOURCE -Icommon -g -O1 -fsanitize=fuzzer,address,undefined \
-	    $< $(COMMON_SRC) $(LIBS) -o $@
+	clang -std=c11 -D_GNU_SOURCE -Icommon -Iservices/ingest -g -O1 \
+	    -fsanitize=fuzzer,address,undefined $< $(COMMON_SRC) $(INGEST_SRC) $(LIBS) -o $@
 
 fuzz: $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \
@@ -107,4 +118,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/tests/*.d)
+-include $(COMMON_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(wildcard $(BUILD)/tests/*.d)

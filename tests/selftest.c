@@ -1,4 +1,5 @@
-/*  selftest: runs the self-test of every class in common/.
+/*  selftest: runs the self-test of every class in common/ and of every
+    service's own classes.
 
     Usage: selftest [-v] [--no-fork] [NAME...]
     Each test runs in a child process of its own with a time limit, so one
@@ -16,6 +17,7 @@
 #include "sv_msgpack.h"
 #include "sv_proto.h"
 #include "sv_stream.h"
+#include "ingest_store.h"
 
 typedef struct {
     const char *name;
@@ -31,6 +33,7 @@ static const s_test_t s_tests [] = {
     { "sv_db", sv_db_test, 30 },
     { "sv_config", sv_config_test, 10 },
     { "sv_stream", sv_stream_test, 60 },
+    { "ingest_store", ingest_store_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

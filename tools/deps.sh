@@ -3,7 +3,8 @@
 # when they are all present. Called by `make` and `make check`.
 set -e
 packages="gcc make pkg-config python3 sqlite3 valgrind clang libclang-rt-14-dev
-          libzmq3-dev libczmq-dev libsodium-dev libmsgpack-dev libsqlite3-dev"
+          libzmq3-dev libczmq-dev libsodium-dev libmsgpack-dev libsqlite3-dev
+          libcsv-dev libjansson-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

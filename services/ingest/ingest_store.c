@@ -1,0 +1,334 @@
+/*  ingest_store: ingest's SQLite store. See ingest_store.h. */
+
+#include "ingest_store.h"
+#include "sv_stream.h"
+
+static const char *const s_migrations [] = {
+    //  1: batches, records, outbox
+    "CREATE TABLE batches ("
+    " partner TEXT NOT NULL,"
+    " batch_id TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " digest TEXT NOT NULL,"
+    " receipt BLOB NOT NULL,"
+    " finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+    " PRIMARY KEY (partner, batch_id));"
+    "CREATE TABLE records ("
+    " kind TEXT NOT NULL,"
+    " partner TEXT NOT NULL,"
+    " natural_key TEXT NOT NULL,"
+    " content BLOB NOT NULL,"        //  the event, encoded without its batch id
+    " batch_id TEXT NOT NULL,"       //  the batch that last changed it
+    " seq INTEGER NOT NULL,"         //  its latest event in the outbox
+    " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
+    SV_STREAM_OUTBOX_SQL,
+    NULL
+};
+
+struct _ingest_store_t {
+    sv_db_t *db;
+    msgpack_sbuffer buffer;     //  reused for encoding
+};
+
+ingest_store_t *
+ingest_store_new (const char *path, const char **reason_p)
+{
+    sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
+    if (!db)
+        return NULL;
+    ingest_store_t *self = (ingest_store_t *) zmalloc (sizeof (ingest_store_t));
+    self->db = db;
+    msgpack_sbuffer_init (&self->buffer);
+    return self;
+}
+
+void
+ingest_store_destroy (ingest_store_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        ingest_store_t *self = *self_p;
+        sv_db_destroy (&self->db);
+        msgpack_sbuffer_destroy (&self->buffer);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+sv_db_t *
+ingest_store_db (ingest_store_t *self)
+{
+    assert (self);
+    return self->db;
+}
+
+//  ==========================================================================
+//  Batches
+
+int
+ingest_store_batch_lookup (ingest_store_t *self, const char *partner,
+                           const char *batch_id, const char *digest,
+                           zchunk_t **receipt_p)
+{
+    assert (self && partner && batch_id && digest);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT digest, receipt FROM batches WHERE partner = ?1 AND batch_id = ?2");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, batch_id, -1, SQLITE_STATIC);
+    int state = INGEST_BATCH_NEW;
+    int rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW) {
+        if (strneq ((const char *) sqlite3_column_text (stmt, 0), digest))
+            state = INGEST_BATCH_CONFLICT;
+        else {
+            state = INGEST_BATCH_DONE;
+            if (receipt_p)
+                *receipt_p = zchunk_new (sqlite3_column_blob (stmt, 1),
+                                         (size_t) sqlite3_column_bytes (stmt, 1));
+        }
+    }
+    else
+    if (rc != SQLITE_DONE)
+        state = -1;
+    sqlite3_reset (stmt);
+    return state;
+}
+
+int
+ingest_store_batch_finish (ingest_store_t *self, const char *partner,
+                           const char *batch_id, const char *kind,
+                           const char *digest, const sv_proto_t *receipt)
+{
+    assert (self && partner && batch_id && kind && digest && receipt);
+    assert (sv_db_in_transaction (self->db));
+    self->buffer.size = 0;
+    if (sv_proto_encode (receipt, &self->buffer))
+        return -1;
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "INSERT INTO batches (partner, batch_id, kind, digest, receipt)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, batch_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 4, digest, -1, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 5, self->buffer.data, (int) self->buffer.size, SQLITE_STATIC);
+    return sv_db_run (self->db, stmt);
+}
+
+//  ==========================================================================
+//  Rows
+
+//  Encodes what makes a row's content: the event without the batch it
+//  came in, so the same line in two batches compares equal.
+static int
+s_encode_content (ingest_store_t *self, const sv_proto_t *event)
+{
+    sv_proto_t content = *event;
+    if (content.id == SV_PROTO_SPEND)
+        content.spend.batch_id = "";
+    self->buffer.size = 0;
+    return sv_proto_encode (&content, &self->buffer);
+}
+
+ingest_put_t
+ingest_store_put (ingest_store_t *self, const char *partner,
+                  const char *natural_key, const char *batch_id,
+                  const sv_proto_t *event)
+{
+    assert (self && partner && natural_key && batch_id && event);
+    assert (sv_db_in_transaction (self->db));
+    const char *kind = sv_proto_name (event->id);
+    if (s_encode_content (self, event))
+        return INGEST_PUT_FAILED;
+
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT content = ?4, batch_id = ?5 FROM records"
+        " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3");
+    if (!stmt)
+        return INGEST_PUT_FAILED;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 4, self->buffer.data, (int) self->buffer.size, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step (stmt);
+    bool held = rc == SQLITE_ROW;
+    bool same_content = held && sqlite3_column_int (stmt, 0);
+    bool same_batch = held && sqlite3_column_int (stmt, 1);
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return INGEST_PUT_FAILED;
+    if (same_content)
+        //  This batch's own row from an interrupted first attempt counts
+        //  as accepted again, and is not streamed twice
+        return same_batch? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
+
+    //  New or changed: stream it, then remember it. The outbox append
+    //  reuses the buffer, so the content goes into the table first.
+    stmt = sv_db_stmt (self->db,
+        "INSERT INTO records (kind, partner, natural_key, content, batch_id, seq)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, 0)"
+        " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
+        " SET content = excluded.content, batch_id = excluded.batch_id");
+    if (!stmt)
+        return INGEST_PUT_FAILED;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 4, self->buffer.data, (int) self->buffer.size, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
+    if (sv_db_run (self->db, stmt))
+        return INGEST_PUT_FAILED;
+
+    char *event_key = zsys_sprintf ("%s/%s", partner, natural_key);
+    int64_t seq = sv_stream_append_message (self->db, event_key, event);
+    zstr_free (&event_key);
+    if (seq < 0)
+        return INGEST_PUT_FAILED;
+    stmt = sv_db_stmt (self->db,
+        "UPDATE records SET seq = ?4 WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3");
+    if (!stmt)
+        return INGEST_PUT_FAILED;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 4, seq);
+    return sv_db_run (self->db, stmt)? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
+}
+
+bool
+ingest_store_has (ingest_store_t *self, const char *kind,
+                  const char *partner, const char *natural_key)
+{
+    assert (self && kind && partner && natural_key);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT 1 FROM records WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3");
+    if (!stmt)
+        return false;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
+    bool held = sqlite3_step (stmt) == SQLITE_ROW;
+    sqlite3_reset (stmt);
+    return held;
+}
+
+int64_t
+ingest_store_count (ingest_store_t *self, const char *kind, const char *partner)
+{
+    assert (self && kind);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT count(*) FROM records WHERE kind = ?1 AND (?2 IS NULL OR partner = ?2)");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    if (partner)
+        sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    int64_t count = sqlite3_step (stmt) == SQLITE_ROW? sqlite3_column_int64 (stmt, 0): -1;
+    sqlite3_reset (stmt);
+    return count;
+}
+
+//  ==========================================================================
+//  Self-test
+
+static sv_proto_t
+s_spend (const char *batch_id, const char *transaction_no, int64_t pence)
+{
+    sv_proto_t event = { .id = SV_PROTO_SPEND };
+    event.spend.partner = "council";
+    event.spend.batch_id = (char *) batch_id;
+    event.spend.transaction_no = (char *) transaction_no;
+    event.spend.line = 1;
+    event.spend.payment_date = "2024-04-01";
+    event.spend.amount_pence = pence;
+    event.spend.supplier_name = "NRC SERVICES LTD";
+    return event;
+}
+
+void
+ingest_store_test (bool verbose)
+{
+    if (verbose)
+        printf (" * ingest_store: ");
+    char path [] = "/tmp/ingest_store_test_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    const char *reason;
+    ingest_store_t *store = ingest_store_new (path, &reason);
+    assert (store);
+    sv_db_t *db = ingest_store_db (store);
+
+    //  Batch b1: two spend lines, accepted and streamed
+    assert (ingest_store_batch_lookup (store, "council", "b1", "d1", NULL) == INGEST_BATCH_NEW);
+    assert (sv_db_begin (db) == 0);
+    sv_proto_t a = s_spend ("b1", "2864997/1", 495217);
+    sv_proto_t b = s_spend ("b1", "2897262/1", 60000);
+    assert (ingest_store_put (store, "council", "2864997/1", "b1", &a) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2897262/1", "b1", &b) == INGEST_PUT_ACCEPTED);
+    sv_proto_t receipt = { .id = SV_PROTO_RECEIPT };
+    receipt.receipt.batch_id = "b1";
+    receipt.receipt.state = "accepted";
+    receipt.receipt.accepted = 2;
+    assert (ingest_store_batch_finish (store, "council", "b1", "spend", "d1", &receipt) == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 2);
+
+    //  Resent with the same content: the first receipt, nothing added
+    zchunk_t *stored = NULL;
+    assert (ingest_store_batch_lookup (store, "council", "b1", "d1", &stored) == INGEST_BATCH_DONE);
+    sv_proto_t decoded = { .id = 0 };
+    assert (sv_proto_decode (&decoded, zchunk_data (stored), zchunk_size (stored)) == 0);
+    assert (decoded.id == SV_PROTO_RECEIPT && decoded.receipt.accepted == 2);
+    sv_proto_reset (&decoded);
+    zchunk_destroy (&stored);
+    //  The same batch id with other content is a conflict
+    assert (ingest_store_batch_lookup (store, "council", "b1", "d2", NULL) == INGEST_BATCH_CONFLICT);
+    //  Another partner's b1 is its own
+    assert (ingest_store_batch_lookup (store, "police", "b1", "d2", NULL) == INGEST_BATCH_NEW);
+
+    //  Batch b2 repeats one line unchanged, corrects the other, adds one
+    assert (sv_db_begin (db) == 0);
+    sv_proto_t a2 = s_spend ("b2", "2864997/1", 495217);
+    sv_proto_t b2 = s_spend ("b2", "2897262/1", 61000);
+    sv_proto_t c2 = s_spend ("b2", "2900001/1", 12345);
+    assert (ingest_store_put (store, "council", "2864997/1", "b2", &a2) == INGEST_PUT_DUPLICATE);
+    assert (ingest_store_put (store, "council", "2897262/1", "b2", &b2) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2900001/1", "b2", &c2) == INGEST_PUT_ACCEPTED);
+    //  ...and is killed before finishing: nothing of it survives
+    assert (sv_db_rollback (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 2);
+
+    //  Batch b3 commits a row, then dies; its resend counts that row as
+    //  accepted again without streaming it twice
+    assert (sv_db_begin (db) == 0);
+    sv_proto_t c3 = s_spend ("b3", "2900001/1", 12345);
+    assert (ingest_store_put (store, "council", "2900001/1", "b3", &c3) == INGEST_PUT_ACCEPTED);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_put (store, "council", "2900001/1", "b3", &c3) == INGEST_PUT_ACCEPTED);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 3);
+
+    assert (ingest_store_count (store, "SPEND", "council") == 3);
+    assert (ingest_store_count (store, "SPEND", NULL) == 3);
+    assert (ingest_store_count (store, "CONTRACT", NULL) == 0);
+    assert (ingest_store_has (store, "SPEND", "council", "2900001/1"));
+    assert (!ingest_store_has (store, "SPEND", "police", "2900001/1"));
+
+    //  Reopening keeps everything (migrations do not run twice)
+    ingest_store_destroy (&store);
+    store = ingest_store_new (path, &reason);
+    assert (store);
+    assert (ingest_store_count (store, "SPEND", NULL) == 3);
+    ingest_store_destroy (&store);
+    ingest_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+    if (verbose)
+        printf ("OK\n");
+}

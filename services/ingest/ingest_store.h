@@ -1,0 +1,96 @@
+/*  ingest_store: ingest's SQLite store, and the only file of ingest with SQL.
+
+    What ingest keeps is what it needs to make submissions exact:
+
+    - batches: one row per finished (partner, batch_id) with a digest of
+      its content and the encoded RECEIPT, so a resent batch gets the same
+      receipt and adds nothing, and a batch id reused for other content is
+      refused.
+    - records: the latest content of every row ever accepted, by kind,
+      partner and natural key (spend: transaction number and line; contract:
+      contract id; ...). A row sent again unchanged is a duplicate; a row
+      whose content changed replaces the earlier one and is streamed again.
+    - outbox: the normalised events for valuation, compliance and reporting.
+
+    Each accepted row and its event are written in the caller's transaction.
+    A batch interrupted by a crash is simply submitted again: rows its first
+    attempt committed are recognised as this batch's own and counted as
+    accepted once more, without a second event, so the receipt is the one an
+    uninterrupted run would have given.
+*/
+#ifndef INGEST_STORE_H_INCLUDED
+#define INGEST_STORE_H_INCLUDED
+
+#include <czmq.h>
+#include "sv_db.h"
+#include "sv_proto.h"
+
+typedef struct _ingest_store_t ingest_store_t;
+
+//  Opens or creates the store at path and brings its schema up to date.
+//  NULL on failure, with *reason_p saying why.
+ingest_store_t *
+    ingest_store_new (const char *path, const char **reason_p);
+
+void
+    ingest_store_destroy (ingest_store_t **self_p);
+
+//  The store's connection, for transactions (sv_db_begin / sv_db_commit).
+sv_db_t *
+    ingest_store_db (ingest_store_t *self);
+
+//  --------------------------------------------------------------------------
+//  Batches
+
+typedef enum {
+    INGEST_BATCH_NEW,           //  never finished: process it
+    INGEST_BATCH_DONE,          //  finished with the same content: resend the receipt
+    INGEST_BATCH_CONFLICT       //  finished with other content: refuse
+} ingest_batch_state_t;
+
+//  Looks up partner's batch_id. digest is the hex digest of the batch's
+//  whole content. For INGEST_BATCH_DONE, *receipt_p receives a copy of the
+//  encoded RECEIPT (caller destroys). Returns the state, or -1 on a
+//  database error.
+int
+    ingest_store_batch_lookup (ingest_store_t *self, const char *partner,
+                               const char *batch_id, const char *digest,
+                               zchunk_t **receipt_p);
+
+//  Records a finished batch and its receipt, inside the caller's
+//  transaction (the one that commits its last rows). 0 or -1.
+int
+    ingest_store_batch_finish (ingest_store_t *self, const char *partner,
+                               const char *batch_id, const char *kind,
+                               const char *digest, const sv_proto_t *receipt);
+
+//  --------------------------------------------------------------------------
+//  Rows
+
+typedef enum {
+    INGEST_PUT_FAILED = -1,     //  database error: roll back
+    INGEST_PUT_DUPLICATE = 0,   //  held already, from another batch
+    INGEST_PUT_ACCEPTED = 1     //  new or changed (streamed), or this batch's own
+} ingest_put_t;
+
+//  Stores event (a SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY) under
+//  its partner and natural_key, in batch_id, appending it to the outbox
+//  when it is new or changed. Must run inside a transaction.
+ingest_put_t
+    ingest_store_put (ingest_store_t *self, const char *partner,
+                      const char *natural_key, const char *batch_id,
+                      const sv_proto_t *event);
+
+//  True when partner holds a record of kind ("CONTRACT") under natural_key.
+bool
+    ingest_store_has (ingest_store_t *self, const char *kind,
+                      const char *partner, const char *natural_key);
+
+//  Rows held of kind, for one partner or all (partner NULL).
+int64_t
+    ingest_store_count (ingest_store_t *self, const char *kind, const char *partner);
+
+void
+    ingest_store_test (bool verbose);
+
+#endif
