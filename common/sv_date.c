@@ -513,9 +513,8 @@ s_rejects (const char *text, const char *expected, bool verbose)
 void
 sv_date_test (bool verbose)
 {
-    printf (" * sv_date: ");
     if (verbose)
-        printf ("\n");
+        printf (" * sv_date: ");
 
     //  @selftest
     //  Fixed points
@@ -762,5 +761,6 @@ sv_date_test (bool verbose)
     assert (fy == 0);
     //  @end
 
-    printf ("OK\n");
+    if (verbose)
+        printf ("OK\n");
 }

@@ -369,9 +369,8 @@ s_overflows (int64_t milli, int64_t pence)
 void
 sv_money_test (bool verbose)
 {
-    printf (" * sv_money: ");
     if (verbose)
-        printf ("\n");
+        printf (" * sv_money: ");
 
     //  @selftest
     //  Amounts as council spend files write them
@@ -559,5 +558,6 @@ sv_money_test (bool verbose)
     s_overflows (INT64_MIN, INT64_MAX);
     //  @end
 
-    printf ("OK\n");
+    if (verbose)
+        printf ("OK\n");
 }

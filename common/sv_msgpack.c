@@ -364,9 +364,8 @@ s_expect_valid (const uint8_t *data, size_t size, sv_msgpack_item_t *item)
 void
 sv_msgpack_test (bool verbose)
 {
-    printf (" * sv_msgpack: ");
     if (verbose)
-        printf ("\n");
+        printf (" * sv_msgpack: ");
     sv_msgpack_reader_t reader;
     sv_msgpack_item_t item;
     int rc;
@@ -542,5 +541,6 @@ sv_msgpack_test (bool verbose)
         assert ((rc == 0) == complete);
     }
     assert (strcmp (sv_msgpack_type_name (SV_MSGPACK_MAP), "map") == 0);
-    printf ("OK\n");
+    if (verbose)
+        printf ("OK\n");
 }
