@@ -26,7 +26,7 @@ SERVICE_LIBS = $(INGEST_LIB)
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill
 BENCHES  = $(BUILD)/bench_stream
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date
-PROGRAMS =
+PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
 
@@ -58,6 +58,11 @@ $(COMMON_LIB): $(COMMON_OBJ)
 $(INGEST_LIB): $(INGEST_OBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+$(BUILD)/socval: $(BUILD)/services/socval/main.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/socval-ingest: $(BUILD)/services/ingest/main.o $(INGEST_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/selftest: $(BUILD)/tests/selftest.o $(SERVICE_LIBS) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@

@@ -31,6 +31,17 @@ static const s_key_t s_keys [] = {
 
     { "ingest/feed_endpoint", S_TEXT, "tcp://127.0.0.1:7710",
       "Where partners submit feeds (CURVE with ZAP, always)." },
+    { "ingest/store", S_TEXT, "", "Ingest's SQLite store; empty: <data/dir>/ingest.db." },
+    { "ingest/certificate", S_TEXT, "",
+      "Ingest's CURVE certificate (secret file <name>_secret beside it);"
+      " empty: <data/dir>/keys/ingest.cert." },
+    { "ingest/partner_keys", S_TEXT, "",
+      "Folder of partners' public certificates ZAP accepts; empty: <data/dir>/keys/partners." },
+    { "ingest/credit", S_INT, "4", "Chunks a partner may have in flight per batch." },
+    { "ingest/max_document_bytes", S_INT, "67108864",
+      "Largest OCDS document accepted (JSON is read whole)." },
+    { "ingest/max_errors", S_INT, "1000",
+      "Rejected rows listed in one receipt (all are counted)." },
     { "ingest/stream_endpoint", S_TEXT, "tcp://127.0.0.1:7711",
       "Where ingest's durable stream answers FETCH." },
     { "ingest/control_endpoint", S_TEXT, "tcp://127.0.0.1:7712",
@@ -49,7 +60,8 @@ static const s_key_t s_keys [] = {
       "Where reporting answers STATUS and REPORT_REQUEST." },
 
     { "partners", S_OPEN, NULL,
-      "One child per partner: partners/<name>/public_key, .../local_districts ..." },
+      "One child per partner: partners/<name>/public_key (Z85, from its certificate),"
+      " partners/<name>/headers/<Source header> = canonical field, ..." },
     { "schedules", S_OPEN, NULL,
       "One child per scheduled report: schedules/<name>/cron, .../kind ..." },
 };
@@ -197,6 +209,15 @@ sv_config_set (sv_config_t *self, const char *path, const char *value)
     return 0;
 }
 
+char *
+sv_config_data_path (sv_config_t *self, const char *path, const char *name)
+{
+    const char *value = sv_config_get (self, path);
+    if (*value)
+        return strdup (value);
+    return zsys_sprintf ("%s/%s", sv_config_get (self, "data/dir"), name);
+}
+
 zconfig_t *
 sv_config_children (sv_config_t *self, const char *section)
 {
@@ -251,6 +272,13 @@ sv_config_test (bool verbose)
     assert (sv_config_int (config, "stream/heartbeat_ms") == 250);
     assert (sv_config_set (config, "stream/heartbeet_ms", "1") == -1);
     assert (sv_config_set (config, "partners/police/public_key", "abc") == 0);
+    char *store = sv_config_data_path (config, "ingest/store", "ingest.db");
+    assert (streq (store, "./var/ingest.db"));
+    zstr_free (&store);
+    assert (sv_config_set (config, "ingest/store", "/srv/ingest.db") == 0);
+    store = sv_config_data_path (config, "ingest/store", "ingest.db");
+    assert (streq (store, "/srv/ingest.db"));
+    zstr_free (&store);
 
     //  Save writes defaults too, and loads back
     char path [] = "/tmp/sv_config_test_XXXXXX";

@@ -51,6 +51,11 @@ const char *
 int
     sv_config_set (sv_config_t *self, const char *path, const char *value);
 
+//  A file's path: the value at path when set, else name inside data/dir.
+//  Returns a new string (caller frees).
+char *
+    sv_config_data_path (sv_config_t *self, const char *path, const char *name);
+
 //  The first child of an open section ("partners"), for iteration with
 //  zconfig_next; NULL when the section is empty. Borrowed.
 zconfig_t *

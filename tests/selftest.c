@@ -17,6 +17,7 @@
 #include "sv_msgpack.h"
 #include "sv_proto.h"
 #include "sv_stream.h"
+#include "ingest_feed.h"
 #include "ingest_store.h"
 
 typedef struct {
@@ -34,6 +35,7 @@ static const s_test_t s_tests [] = {
     { "sv_config", sv_config_test, 10 },
     { "sv_stream", sv_stream_test, 60 },
     { "ingest_store", ingest_store_test, 30 },
+    { "ingest_feed", ingest_feed_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

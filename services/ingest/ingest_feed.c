@@ -1,0 +1,397 @@
+/*  ingest_feed: one batch's bytes to normalised events. See ingest_feed.h.
+
+    The kinds and formats go together like this:
+
+        kind          csv                ocds                 msgpack
+        spend         ingest_spend       -                    SPEND records
+        suppliers     ingest_csv table   parties (suppliers)  SUPPLIER records
+        contracts     ingest_csv table   awards/contracts     CONTRACT records
+        commitments   ingest_csv table   -                    COMMITMENT records
+        deliveries    ingest_csv table   -                    DELIVERY records
+
+    Natural keys (what makes a re-sent row a duplicate, per partner):
+        SUPPLIER    its supplier key (see ingest_feed_supplier_key)
+        CONTRACT    contract id
+        SPEND       transaction number / line
+        COMMITMENT  contract id / measure / year
+        DELIVERY    contract id / measure / period start / period end / ward / group
+*/
+
+#include "ingest_feed.h"
+#include "sv_msgpack.h"
+
+#define S_MAX_RECORD (1024 * 1024)     //  one msgpack record, at most
+
+typedef enum { S_SPEND, S_SUPPLIERS, S_CONTRACTS, S_COMMITMENTS, S_DELIVERIES } s_kind_t;
+typedef enum { S_CSV, S_OCDS, S_MSGPACK } s_format_t;
+
+struct _ingest_feed_t {
+    char *partner;
+    char *batch_id;
+    s_kind_t kind;
+    s_format_t format;
+    ingest_feed_row_fn *row_fn;
+    ingest_feed_error_fn *error_fn;
+    void *arg;
+    size_t max_document;
+    zchunk_t *pending;          //  msgpack: bytes of a record not yet whole;
+                                //  ocds: the document so far
+    uint64_t records;           //  msgpack: records read
+    bool stopped;               //  refused whole, or the caller stopped us
+    char reason [256];
+};
+
+static const char *s_kinds [] = { "spend", "suppliers", "contracts", "commitments", "deliveries" };
+static const sv_proto_id_t s_kind_ids [] = {
+    SV_PROTO_SPEND, SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT, SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY
+};
+
+static int
+s_refuse (ingest_feed_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (self->reason, sizeof self->reason, format, args);
+    va_end (args);
+    self->stopped = true;
+    return -1;
+}
+
+//  ==========================================================================
+//  Natural keys
+
+//  Writes the natural key of a row's event into key (size bytes).
+static void
+s_natural_key (const sv_proto_t *event, char *key, size_t size)
+{
+    switch (event->id) {
+        case SV_PROTO_SUPPLIER:
+            snprintf (key, size, "%s", event->supplier.supplier_key);
+            break;
+        case SV_PROTO_CONTRACT:
+            snprintf (key, size, "%s", event->contract.contract_id);
+            break;
+        case SV_PROTO_SPEND:
+            snprintf (key, size, "%s/%" PRIu64, event->spend.transaction_no, event->spend.line);
+            break;
+        case SV_PROTO_COMMITMENT:
+            snprintf (key, size, "%s/%s/%s", event->commitment.contract_id,
+                      event->commitment.measure, event->commitment.year);
+            break;
+        case SV_PROTO_DELIVERY:
+            snprintf (key, size, "%s/%s/%s/%s/%s/%s", event->delivery.contract_id,
+                      event->delivery.measure, event->delivery.period_start,
+                      event->delivery.period_end, event->delivery.ward,
+                      event->delivery.beneficiary_group);
+            break;
+        default:
+            assert (false);
+    }
+}
+
+//  Hands one event to the caller with its natural key. 0 or -1.
+static int
+s_emit (ingest_feed_t *self, const sv_proto_t *event)
+{
+    char key [512];
+    s_natural_key (event, key, sizeof key);
+    if (self->row_fn (self->arg, key, event))
+        return s_refuse (self, "the store failed; send the batch again");
+    return 0;
+}
+
+//  ==========================================================================
+//  msgpack: a sequence of encoded sv_proto records of the batch's kind
+
+//  Sets the partner to the authenticated one, whatever the record said
+static void
+s_set_partner (ingest_feed_t *self, sv_proto_t *record)
+{
+    char **partner = NULL;
+    switch (record->id) {
+        case SV_PROTO_SUPPLIER:   partner = &record->supplier.partner; break;
+        case SV_PROTO_CONTRACT:   partner = &record->contract.partner; break;
+        case SV_PROTO_SPEND:      partner = &record->spend.partner; break;
+        case SV_PROTO_COMMITMENT: partner = &record->commitment.partner; break;
+        case SV_PROTO_DELIVERY:   partner = &record->delivery.partner; break;
+        default: return;
+    }
+    free (*partner);
+    *partner = strdup (self->partner);
+    if (record->id == SV_PROTO_SPEND) {
+        free (record->spend.batch_id);
+        record->spend.batch_id = strdup (self->batch_id);
+    }
+}
+
+//  Checks what decoding cannot: the fields a natural key is made of
+static const char *
+s_record_problem (const sv_proto_t *record, const char **column_p)
+{
+    const char *problem = NULL;
+    *column_p = "";
+    if (record->id == SV_PROTO_SUPPLIER && !*record->supplier.supplier_key)
+        *column_p = "supplier_key", problem = "empty";
+    else
+    if (record->id == SV_PROTO_CONTRACT && !*record->contract.contract_id)
+        *column_p = "contract_id", problem = "empty";
+    else
+    if (record->id == SV_PROTO_SPEND && !*record->spend.payment_date)
+        *column_p = "payment_date", problem = "empty";
+    else
+    if (record->id == SV_PROTO_COMMITMENT && !*record->commitment.measure)
+        *column_p = "measure", problem = "empty";
+    else
+    if (record->id == SV_PROTO_DELIVERY && !*record->delivery.measure)
+        *column_p = "measure", problem = "empty";
+    return problem;
+}
+
+static int
+s_msgpack_record (ingest_feed_t *self, const uint8_t *data, size_t size)
+{
+    self->records++;
+    sv_proto_t record = { .id = 0 };
+    const char *column = "";
+    if (sv_proto_decode (&record, data, size))
+        self->error_fn (self->arg, self->records, "", record.reason);
+    else
+    if (record.id != s_kind_ids [self->kind]) {
+        char reason [128];
+        snprintf (reason, sizeof reason, "a %s record in a batch of %s",
+                  sv_proto_name (record.id), s_kinds [self->kind]);
+        self->error_fn (self->arg, self->records, "id", reason);
+    }
+    else {
+        const char *problem = s_record_problem (&record, &column);
+        if (problem)
+            self->error_fn (self->arg, self->records, column, problem);
+        else {
+            s_set_partner (self, &record);
+            if (s_emit (self, &record)) {
+                sv_proto_reset (&record);
+                return -1;
+            }
+        }
+    }
+    sv_proto_reset (&record);
+    return 0;
+}
+
+//  Emits every whole record in pending, keeping the incomplete tail. At
+//  the end (finishing) a tail is a truncated record.
+static int
+s_msgpack_drain (ingest_feed_t *self, bool finishing)
+{
+    const uint8_t *data = zchunk_data (self->pending);
+    size_t size = zchunk_size (self->pending), done = 0;
+    while (done < size) {
+        sv_msgpack_reader_t reader;
+        sv_msgpack_reader_init (&reader, data + done, size - done);
+        if (sv_msgpack_skip (&reader))
+            break;              //  not whole yet (or broken: decode tells at the end)
+        size_t length = (size_t) (reader.cursor - (data + done));
+        if (s_msgpack_record (self, data + done, length))
+            return -1;
+        done += length;
+    }
+    size_t left = size - done;
+    if (left && finishing) {
+        //  Decoding the tail names what is wrong with it
+        if (s_msgpack_record (self, data + done, left))
+            return -1;
+        left = 0;
+    }
+    if (left > S_MAX_RECORD)
+        return s_refuse (self, "record %" PRIu64 " is not a whole msgpack object within %d bytes",
+                         self->records + 1, S_MAX_RECORD);
+    memmove (zchunk_data (self->pending), data + done, left);
+    zchunk_set (self->pending, zchunk_data (self->pending), left);
+    return 0;
+}
+
+//  ==========================================================================
+//  The feed
+
+ingest_feed_t *
+ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
+                 const char *format, zconfig_t *overrides, size_t max_document,
+                 ingest_feed_row_fn *row_fn, ingest_feed_error_fn *error_fn,
+                 void *arg, const char **reason_p)
+{
+    assert (partner && batch_id && kind && format && row_fn && error_fn);
+    (void) overrides;
+    int kind_index = -1;
+    for (int index = 0; index < 5; index++)
+        if (streq (kind, s_kinds [index]))
+            kind_index = index;
+    s_format_t format_id = streq (format, "csv")? S_CSV:
+                           streq (format, "ocds")? S_OCDS:
+                           streq (format, "msgpack")? S_MSGPACK: (s_format_t) -1;
+    static _Thread_local char reason [160];
+    if (kind_index < 0) {
+        snprintf (reason, sizeof reason, "unknown kind '%.40s' (spend, suppliers, contracts,"
+                  " commitments or deliveries)", kind);
+        *reason_p = reason;
+        return NULL;
+    }
+    if ((int) format_id < 0 || format_id != S_MSGPACK) {
+        snprintf (reason, sizeof reason, "unknown or unsupported format '%.40s' for %s", format, kind);
+        *reason_p = reason;
+        return NULL;
+    }
+    ingest_feed_t *self = (ingest_feed_t *) zmalloc (sizeof (ingest_feed_t));
+    self->partner = strdup (partner);
+    self->batch_id = strdup (batch_id);
+    self->kind = (s_kind_t) kind_index;
+    self->format = format_id;
+    self->row_fn = row_fn;
+    self->error_fn = error_fn;
+    self->arg = arg;
+    self->max_document = max_document;
+    self->pending = zchunk_new (NULL, 0);
+    return self;
+}
+
+void
+ingest_feed_destroy (ingest_feed_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        ingest_feed_t *self = *self_p;
+        zchunk_destroy (&self->pending);
+        zstr_free (&self->partner);
+        zstr_free (&self->batch_id);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+int
+ingest_feed_push (ingest_feed_t *self, const uint8_t *data, size_t size)
+{
+    assert (self);
+    if (self->stopped)
+        return -1;
+    zchunk_extend (self->pending, data, size);
+    return s_msgpack_drain (self, false);
+}
+
+int
+ingest_feed_finish (ingest_feed_t *self)
+{
+    assert (self);
+    if (self->stopped)
+        return -1;
+    return s_msgpack_drain (self, true);
+}
+
+const char *
+ingest_feed_reason (ingest_feed_t *self)
+{
+    assert (self);
+    return self->reason;
+}
+
+//  ==========================================================================
+//  Self-test
+
+typedef struct {
+    int rows;
+    int errors;
+    int64_t pence;
+    char last_key [512];
+    char last_reason [256];
+    uint64_t last_error_row;
+    bool partner_ok;
+} s_test_t;
+
+static int
+s_test_row (void *arg, const char *natural_key, const sv_proto_t *event)
+{
+    s_test_t *test = (s_test_t *) arg;
+    test->rows++;
+    test->pence += event->spend.amount_pence;
+    test->partner_ok = streq (event->spend.partner, "council")
+                    && streq (event->spend.batch_id, "b1");
+    snprintf (test->last_key, sizeof test->last_key, "%s", natural_key);
+    return 0;
+}
+
+static void
+s_test_error (void *arg, uint64_t row, const char *column, const char *reason)
+{
+    (void) column;
+    s_test_t *test = (s_test_t *) arg;
+    test->errors++;
+    test->last_error_row = row;
+    snprintf (test->last_reason, sizeof test->last_reason, "%s", reason);
+}
+
+void
+ingest_feed_test (bool verbose)
+{
+    if (verbose)
+        printf (" * ingest_feed: ");
+    //  Three spend records (one claiming to be another partner's), then a
+    //  supplier in a spend batch, then a record cut short
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    const int64_t amounts [] = { 495217, -2348400, 60000 };
+    for (int index = 0; index < 3; index++) {
+        sv_proto_t spend = { .id = SV_PROTO_SPEND };
+        spend.spend.partner = index == 1? "police": "council";
+        spend.spend.batch_id = "whatever";
+        spend.spend.transaction_no = "2864997";
+        spend.spend.line = (uint64_t) index + 1;
+        spend.spend.payment_date = "2011-01-04";
+        spend.spend.amount_pence = amounts [index];
+        assert (sv_proto_encode (&spend, &buffer) == 0);
+    }
+    sv_proto_t supplier = { .id = SV_PROTO_SUPPLIER };
+    supplier.supplier.partner = "council";
+    supplier.supplier.supplier_key = "CH:01234567";
+    assert (sv_proto_encode (&supplier, &buffer) == 0);
+    size_t whole = buffer.size;
+    sv_proto_t last = { .id = SV_PROTO_SPEND };
+    last.spend.partner = "council";
+    last.spend.transaction_no = "9";
+    last.spend.payment_date = "2011-01-05";
+    assert (sv_proto_encode (&last, &buffer) == 0);
+    size_t cut = whole + (buffer.size - whole) / 2;
+
+    //  Fed a byte at a time, the result is the same as all at once
+    for (int pass = 0; pass < 2; pass++) {
+        s_test_t test = { .rows = 0 };
+        const char *reason = NULL;
+        ingest_feed_t *feed = ingest_feed_new ("council", "b1", "spend", "msgpack", NULL, 1 << 20,
+                                               s_test_row, s_test_error, &test, &reason);
+        assert (feed);
+        size_t step = pass == 0? 1: cut;
+        for (size_t done = 0; done < cut; done += step)
+            assert (ingest_feed_push (feed, (const uint8_t *) buffer.data + done,
+                                      done + step > cut? cut - done: step) == 0);
+        assert (ingest_feed_finish (feed) == 0);
+        assert (test.rows == 3);
+        assert (test.pence == 495217 - 2348400 + 60000);
+        assert (test.partner_ok);              //  the authenticated partner, always
+        assert (streq (test.last_key, "2864997/3"));
+        assert (test.errors == 2);             //  the supplier, the cut record
+        assert (test.last_error_row == 5);
+        assert (*test.last_reason);
+        ingest_feed_destroy (&feed);
+    }
+
+    //  Kinds and formats that do not exist are refused with a reason
+    const char *reason = NULL;
+    s_test_t test = { .rows = 0 };
+    assert (!ingest_feed_new ("council", "b1", "payments", "csv", NULL, 1 << 20,
+                              s_test_row, s_test_error, &test, &reason));
+    assert (strstr (reason, "unknown kind 'payments'"));
+    assert (!ingest_feed_new ("council", "b1", "spend", "xml", NULL, 1 << 20,
+                              s_test_row, s_test_error, &test, &reason));
+    assert (strstr (reason, "'xml'"));
+    msgpack_sbuffer_destroy (&buffer);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -1,0 +1,66 @@
+/*  ingest_feed: turns the bytes of one submitted batch into normalised
+    events, whatever its kind and format.
+
+    The server pushes the batch's chunks in order as they arrive and calls
+    finish after the last. Each good row comes out through row_fn as an
+    event (SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY) with its
+    natural key; each bad row through error_fn with its row number (the
+    line in a CSV file, the release or record index in OCDS and msgpack),
+    the column, and a reason that quotes the value. The partner on every
+    event is the authenticated partner given here, whatever the file says.
+
+    A batch that cannot be read as its format at all is refused whole:
+    push or finish returns -1 and ingest_feed_reason says why. Formats that
+    can be read as they stream (CSV, msgpack) emit rows during push, so
+    memory stays bounded by the longest row; OCDS is one JSON document and
+    is read at finish, up to ingest/max_document_bytes.
+
+    No sockets and no SQL here.
+*/
+#ifndef INGEST_FEED_H_INCLUDED
+#define INGEST_FEED_H_INCLUDED
+
+#include <czmq.h>
+#include "sv_proto.h"
+
+typedef struct _ingest_feed_t ingest_feed_t;
+
+//  A good row: event is borrowed for the call. Returns 0, or -1 to stop
+//  the batch (the caller's store failed); push/finish then return -1.
+typedef int (ingest_feed_row_fn) (void *arg, const char *natural_key, const sv_proto_t *event);
+
+//  A rejected row.
+typedef void (ingest_feed_error_fn) (void *arg, uint64_t row, const char *column,
+                                     const char *reason);
+
+//  A feed for partner's batch of kind (suppliers, contracts, spend,
+//  commitments, deliveries) in format (csv, ocds, msgpack). overrides, when
+//  not NULL, is the partner's config section of CSV header overrides
+//  (children "Source header" = canonical field), borrowed. NULL when kind
+//  and format do not go together, with *reason_p saying so.
+ingest_feed_t *
+    ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
+                     const char *format, zconfig_t *overrides, size_t max_document,
+                     ingest_feed_row_fn *row_fn, ingest_feed_error_fn *error_fn,
+                     void *arg, const char **reason_p);
+
+void
+    ingest_feed_destroy (ingest_feed_t **self_p);
+
+//  Feeds the next chunk, cut anywhere. 0, or -1 when the batch is refused
+//  whole or stopped.
+int
+    ingest_feed_push (ingest_feed_t *self, const uint8_t *data, size_t size);
+
+//  Ends the batch, emitting what remains. 0 or -1 as push.
+int
+    ingest_feed_finish (ingest_feed_t *self);
+
+//  Why the batch was refused, or "".
+const char *
+    ingest_feed_reason (ingest_feed_t *self);
+
+void
+    ingest_feed_test (bool verbose);
+
+#endif

@@ -1,0 +1,215 @@
+/*  =========================================================================
+    ingest_ocds - contracts and suppliers read from an OCDS JSON document
+
+    Contracts Finder, Find a Tender and other publishers write the Open
+    Contracting Data Standard: a release package {"releases": [...]}, a
+    record package {"records": [{"compiledRelease": {...}, ...}]}, or one
+    release on its own. This class reads one such document from a complete
+    buffer and yields what socval needs from each release:
+
+    - a contract for each contracts[] entry, or, when a release has none,
+      for each awards[] entry that is not unsuccessful or cancelled. Value
+      and period come from the contract, else from its award (linked by
+      awardID, or the only award), and the period finally from
+      tender.contractPeriod. A release with neither (a tender, a planning
+      notice) yields no contract and is counted as skipped, with a reason.
+    - a supplier for each party with the role "supplier" and for each
+      award supplier that is not among the parties.
+
+    Rows. Each release is a row, numbered from 1 in document order:
+    row 4 of a release package is "releases[3]" (paths in columns count
+    from 0, as JSON does), row 2 of a record package is "records[1]"
+    (its compiledRelease, or its embedded releases when it has none), and
+    a lone release is row 1. Every release ends in exactly one of three
+    states: accepted (it yielded at least one contract), skipped (it could
+    be read but describes no contract; its suppliers are still yielded),
+    or rejected (a value, currency or date could not be read: one error
+    per problem found, and nothing at all is yielded from it). So
+    releases = accepted + skipped + rejected.
+
+    Money is never floating point. jansson parses numbers into doubles and
+    forgets their text, so before parsing we note where every number token
+    sits in the document, then pair the n-th token with the n-th number in
+    the parsed tree (objects keep their keys in document order and
+    duplicate keys are refused, so the pairing is exact; each pair is also
+    checked, token text against parsed value). An amount is then read from
+    its own decimal text: 776888.48 is 77688848 pence exactly, and 12.345
+    is refused for its third decimal, not rounded. Exponents (1.5e6) are
+    shifted as text. Numeric ids are read from their text too.
+
+    A document is refused whole, with a reason (and jansson's line and
+    column where it has them), when it is over the caller's size limit,
+    nests deeper than INGEST_OCDS_MAX_DEPTH, is not JSON, repeats a key in
+    an object, or is not an OCDS package or release.
+
+    Warnings are kept for data that was set aside but did not reject its
+    release: a Companies House number that is not valid, a postcode that
+    is not a UK postcode, a scale outside the OCDS codelist.
+
+    No sockets and no SQL here.
+    =========================================================================
+*/
+
+#ifndef INGEST_OCDS_H_INCLUDED
+#define INGEST_OCDS_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//  Deepest nesting of arrays and objects a document may have. OCDS needs
+//  about 8; anything far deeper is an attack on the parser's stack.
+#define INGEST_OCDS_MAX_DEPTH 64
+
+typedef struct _ingest_ocds_t ingest_ocds_t;
+
+//  The records below are plain read-only views. All their strings are
+//  owned by the ingest_ocds_t that yielded them and stay valid until it
+//  parses again or is destroyed; a text field that the release did not
+//  give is "", never NULL.
+
+//  One contract.
+typedef struct {
+    size_t row;                 //  Release it came from, counting from 1
+    const char *contract_id;    //  contracts[].id, else awards[].id, else ocid
+    const char *ocid;           //  Contracting process id
+    const char *release_id;     //  Release id, "" in a compiledRelease without one
+    const char *release_date;   //  Release date as published (ISO 8601)
+    bool has_release_day;
+    int32_t release_day;        //  release_date as sv_date days
+    const char *title;          //  contract, else award, else tender title
+    const char *buyer;          //  Buyer's name
+    const char *category;       //  CPV description, else mainProcurementCategory
+    const char *category_code;  //  The CPV code of category, or ""
+    const char *status;         //  contract status, else award status
+    bool has_value;
+    int64_t value_pence;        //  Total value in pence (GBP only), >= 0
+    const char *currency;       //  "GBP" when has_value, else ""
+    bool has_start;
+    int32_t start_date;         //  sv_date days, the date as written
+    bool has_end;
+    int32_t end_date;           //  sv_date days, the date as written
+    size_t supplier_count;
+    const char *const *supplier_keys;   //  supplier_count keys, as in
+                                        //  ingest_ocds_supplier_t.key
+} ingest_ocds_contract_t;
+
+//  One supplier, as one release describes it. The same supplier appears
+//  once for each release that names it; key is what identifies it.
+typedef struct {
+    size_t row;                 //  Release it came from, counting from 1
+    const char *key;            //  companies_house when known, else
+                                //  party_id, else the name upper-cased with
+                                //  its spaces collapsed
+    const char *party_id;       //  parties[].id as published ("GB-CFS-312173")
+    const char *name;           //  Name as published
+    const char *companies_house;    //  8 characters ("04142000", "SC053003")
+                                    //  or "" when unknown
+    const char *postcode;       //  Normalised ("EC3N 2LB"), from
+                                //  address.postalCode, else found in
+                                //  address.streetAddress; "" when unknown
+    const char *scale;          //  details.scale as published ("sme", "large")
+    bool sme_known;
+    bool sme;                   //  scale micro, sme or selfEmployed
+    bool vcse_known;
+    bool vcse;                  //  details.vcse
+} ingest_ocds_supplier_t;
+
+//  An error, a skipped release or a warning.
+typedef struct {
+    size_t row;                 //  Release, counting from 1
+    const char *column;         //  JSON path: "releases[3].awards[0].value.amount"
+    const char *value;          //  The value found, as text ("" if none)
+    const char *reason;         //  What was wrong, or why it was skipped
+} ingest_ocds_issue_t;
+
+//  Creates a reader that refuses documents over max_size bytes (at least
+//  1). Returns NULL only when out of memory.
+ingest_ocds_t *
+    ingest_ocds_new (size_t max_size);
+
+//  Destroys the reader and everything it yielded; nulls *self_p. Safe when
+//  *self_p is already NULL.
+void
+    ingest_ocds_destroy (ingest_ocds_t **self_p);
+
+//  Reads the document data (size bytes; need not end in NUL; a UTF-8 BOM
+//  is skipped), replacing whatever an earlier parse yielded. Returns 0
+//  when the document was read, even if some of its releases were rejected
+//  as row errors; returns -1 when it was refused whole, with nothing
+//  yielded and ingest_ocds_reason saying why. data may be NULL only when
+//  size is 0.
+int
+    ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size);
+
+//  Why the last document was refused, or "" when it was not.
+const char *
+    ingest_ocds_reason (ingest_ocds_t *self);
+
+//  What the last document was: "release package", "record package",
+//  "release", or "" when it was refused.
+const char *
+    ingest_ocds_package (ingest_ocds_t *self);
+
+//  Releases read (rows), and how they ended: accepted + skipped + rejected
+//  == releases.
+size_t
+    ingest_ocds_releases (ingest_ocds_t *self);
+size_t
+    ingest_ocds_accepted (ingest_ocds_t *self);
+size_t
+    ingest_ocds_rejected (ingest_ocds_t *self);
+
+//  Contracts yielded, and the index-th of them (NULL when out of range).
+size_t
+    ingest_ocds_contracts (ingest_ocds_t *self);
+const ingest_ocds_contract_t *
+    ingest_ocds_contract (ingest_ocds_t *self, size_t index);
+
+//  Suppliers yielded, and the index-th of them (NULL when out of range).
+size_t
+    ingest_ocds_suppliers (ingest_ocds_t *self);
+const ingest_ocds_supplier_t *
+    ingest_ocds_supplier (ingest_ocds_t *self, size_t index);
+
+//  Row errors (a rejected release has one or more), and the index-th.
+size_t
+    ingest_ocds_errors (ingest_ocds_t *self);
+const ingest_ocds_issue_t *
+    ingest_ocds_error (ingest_ocds_t *self, size_t index);
+
+//  Skipped releases (one entry each), and the index-th.
+size_t
+    ingest_ocds_skips (ingest_ocds_t *self);
+const ingest_ocds_issue_t *
+    ingest_ocds_skip (ingest_ocds_t *self, size_t index);
+
+//  Warnings about accepted or skipped releases, and the index-th.
+size_t
+    ingest_ocds_warnings (ingest_ocds_t *self);
+const ingest_ocds_issue_t *
+    ingest_ocds_warning (ingest_ocds_t *self, size_t index);
+
+//  Reads a Companies House number written any usual way ("4142000",
+//  "sc 53003", "OC301540") into its 8-character form, zero-padded
+//  ("04142000", "SC053003", "OC301540") in out, which must hold at least 9
+//  bytes (size). Returns 0, or -1 with out set to "" and, if reason_p is
+//  not NULL, *reason_p pointing at a static English reason.
+int
+    ingest_ocds_company_number (const char *text, char *out, size_t size,
+                                const char **reason_p);
+
+//  Self test of this class; asserts (aborts) on failure. Reads its
+//  fixtures from tests/fixtures/ocds/, relative to the working directory.
+void
+    ingest_ocds_test (bool verbose);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,576 @@
+/*  ingest_server: the ingest actor. See ingest_server.h for its sockets
+    and the flow of a batch. No SQL here (ingest_store) and no parsing
+    (ingest_feed): this file moves messages and keeps batches in order.
+*/
+
+#include "ingest_server.h"
+#include "ingest_feed.h"
+#include "ingest_store.h"
+#include "sv_stream.h"
+
+#define S_VERSION "0.1.0"
+#define S_IDLE_BATCH_MS (10 * 60 * 1000)   //  forget a batch silent this long
+
+typedef struct _s_server_t s_server_t;
+
+//  A batch whose chunks are arriving
+typedef struct {
+    s_server_t *server;
+    char *partner;
+    char *batch_id;
+    char *kind;
+    char *format;
+    zframe_t *peer;             //  ROUTER identity of the connection sending it
+    uint64_t next_chunk;
+    zdigest_t *digest;          //  over kind, format and every payload byte
+    bool replay;                //  finished before: only compare the digest
+    ingest_feed_t *feed;
+    uint64_t accepted;
+    uint64_t rejected;
+    uint64_t duplicates;
+    zlistx_t *errors;           //  sv_proto_row_error_t *, at most max_errors
+    bool failed;                //  the store failed under a row
+    int64_t touched;            //  zclock_mono of the last chunk
+} s_batch_t;
+
+struct _s_server_t {
+    zsock_t *pipe;
+    sv_config_t *config;
+    zloop_t *loop;
+    ingest_store_t *store;
+    sv_stream_producer_t *producer;
+    zactor_t *auth;
+    zcert_t *certificate;
+    zsock_t *feed;
+    zsock_t *control;
+    zhashx_t *partners;         //  Z85 public key -> partner name
+    zhashx_t *batches;          //  "partner\nbatch_id" -> s_batch_t
+    size_t max_errors;
+    size_t max_document;
+    int64_t credit;
+    int64_t started;
+};
+
+//  ==========================================================================
+//  Batches
+
+static void
+s_row_error_destroy (void **item_p)
+{
+    sv_proto_row_error_t *error = (sv_proto_row_error_t *) *item_p;
+    free (error->column);
+    free (error->reason);
+    free (error);
+    *item_p = NULL;
+}
+
+static void
+s_batch_destroy (void **item_p)
+{
+    s_batch_t *self = (s_batch_t *) *item_p;
+    if (!self)
+        return;
+    ingest_feed_destroy (&self->feed);
+    zdigest_destroy (&self->digest);
+    zlistx_destroy (&self->errors);
+    zframe_destroy (&self->peer);
+    zstr_free (&self->partner);
+    zstr_free (&self->batch_id);
+    zstr_free (&self->kind);
+    zstr_free (&self->format);
+    free (self);
+    *item_p = NULL;
+}
+
+static int
+s_batch_row (void *arg, const char *natural_key, const sv_proto_t *event)
+{
+    s_batch_t *self = (s_batch_t *) arg;
+    ingest_put_t put = ingest_store_put (self->server->store, self->partner,
+                                         natural_key, self->batch_id, event);
+    if (put == INGEST_PUT_FAILED) {
+        self->failed = true;
+        return -1;
+    }
+    if (put == INGEST_PUT_ACCEPTED)
+        self->accepted++;
+    else
+        self->duplicates++;
+    return 0;
+}
+
+static void
+s_batch_error (void *arg, uint64_t row, const char *column, const char *reason)
+{
+    s_batch_t *self = (s_batch_t *) arg;
+    self->rejected++;
+    if (zlistx_size (self->errors) < self->server->max_errors) {
+        sv_proto_row_error_t *error = (sv_proto_row_error_t *) zmalloc (sizeof *error);
+        error->row = row;
+        error->column = strdup (column? column: "");
+        error->reason = strdup (reason);
+        zlistx_add_end (self->errors, error);
+    }
+}
+
+//  ==========================================================================
+//  Replies
+
+static void
+s_send (s_server_t *self, zsock_t *socket, zframe_t *peer, const sv_proto_t *message)
+{
+    zframe_t *frame = sv_proto_encode_frame (message);
+    if (!frame)
+        return;
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addmem (msg, zframe_data (peer), zframe_size (peer));
+    zmsg_append (msg, &frame);
+    //  A partner that went away gets nothing; it will resend the batch
+    if (zmsg_send (&msg, socket))
+        zmsg_destroy (&msg);
+    (void) self;
+}
+
+static void
+s_send_credit (s_server_t *self, zframe_t *peer, const char *batch_id, uint64_t credit)
+{
+    sv_proto_t message = { .id = SV_PROTO_CREDIT };
+    message.credit.batch_id = (char *) batch_id;
+    message.credit.credit = credit;
+    s_send (self, self->feed, peer, &message);
+}
+
+static void
+s_send_refusal (s_server_t *self, zframe_t *peer, const char *batch_id, const char *reason)
+{
+    sv_proto_row_error_t error = { .row = 0, .column = "", .reason = (char *) reason };
+    sv_proto_t message = { .id = SV_PROTO_RECEIPT };
+    message.receipt.batch_id = (char *) batch_id;
+    message.receipt.state = "refused";
+    message.receipt.errors = &error;
+    message.receipt.errors_count = 1;
+    s_send (self, self->feed, peer, &message);
+}
+
+//  ==========================================================================
+//  SUBMIT
+
+static s_batch_t *
+s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
+               const sv_proto_submit_t *submit, const char **reason_p)
+{
+    s_batch_t *batch = (s_batch_t *) zmalloc (sizeof (s_batch_t));
+    batch->server = self;
+    batch->partner = strdup (partner);
+    batch->batch_id = strdup (submit->batch_id);
+    batch->kind = strdup (submit->kind);
+    batch->format = strdup (submit->format);
+    batch->peer = zframe_dup (peer);
+    batch->digest = zdigest_new ();
+    zdigest_update (batch->digest, (const byte *) submit->kind, strlen (submit->kind) + 1);
+    zdigest_update (batch->digest, (const byte *) submit->format, strlen (submit->format) + 1);
+    batch->errors = zlistx_new ();
+    zlistx_set_destructor (batch->errors, s_row_error_destroy);
+
+    //  Whether it was finished before is only known for sure at the end,
+    //  when the digest is complete; until then a finished id is replayed
+    //  without touching the store.
+    int state = ingest_store_batch_lookup (self->store, partner, submit->batch_id, "", NULL);
+    batch->replay = state == INGEST_BATCH_CONFLICT || state == INGEST_BATCH_DONE;
+    if (!batch->replay) {
+        zconfig_t *overrides = NULL;
+        for (zconfig_t *item = sv_config_children (self->config, "partners"); item;
+             item = zconfig_next (item))
+            if (streq (zconfig_name (item), partner))
+                overrides = zconfig_locate (item, "headers");
+        batch->feed = ingest_feed_new (partner, submit->batch_id, submit->kind, submit->format,
+                                       overrides, self->max_document,
+                                       s_batch_row, s_batch_error, batch, reason_p);
+        if (!batch->feed) {
+            void *item = batch;
+            s_batch_destroy (&item);
+            return NULL;
+        }
+    }
+    return batch;
+}
+
+//  Ends a batch: commits what finish emits with the receipt, then answers
+static void
+s_batch_finish (s_server_t *self, s_batch_t *batch)
+{
+    char *digest = strdup (zdigest_string (batch->digest));
+    if (batch->replay) {
+        zchunk_t *stored = NULL;
+        int state = ingest_store_batch_lookup (self->store, batch->partner, batch->batch_id,
+                                               digest, &stored);
+        if (state == INGEST_BATCH_DONE) {
+            zmsg_t *msg = zmsg_new ();
+            zmsg_addmem (msg, zframe_data (batch->peer), zframe_size (batch->peer));
+            zmsg_addmem (msg, zchunk_data (stored), zchunk_size (stored));
+            if (zmsg_send (&msg, self->feed))
+                zmsg_destroy (&msg);
+        }
+        else {
+            char *reason = zsys_sprintf ("batch id '%s' was already used for a batch with"
+                                         " other content; give this one a new id",
+                                         batch->batch_id);
+            s_send_refusal (self, batch->peer, batch->batch_id, reason);
+            zstr_free (&reason);
+        }
+        zchunk_destroy (&stored);
+        zstr_free (&digest);
+        return;
+    }
+    sv_db_t *db = ingest_store_db (self->store);
+    bool ok = sv_db_begin (db) == 0 && ingest_feed_finish (batch->feed) == 0;
+    sv_proto_t receipt = { .id = SV_PROTO_RECEIPT };
+    if (ok) {
+        size_t count = zlistx_size (batch->errors);
+        sv_proto_row_error_t *errors = (sv_proto_row_error_t *)
+            zmalloc ((count + 1) * sizeof (sv_proto_row_error_t));
+        size_t index = 0;
+        for (sv_proto_row_error_t *error = (sv_proto_row_error_t *) zlistx_first (batch->errors);
+             error; error = (sv_proto_row_error_t *) zlistx_next (batch->errors))
+            errors [index++] = *error;
+        receipt.receipt.batch_id = batch->batch_id;
+        receipt.receipt.state = batch->rejected? "partial": "accepted";
+        receipt.receipt.accepted = batch->accepted;
+        receipt.receipt.rejected = batch->rejected;
+        receipt.receipt.duplicates = batch->duplicates;
+        receipt.receipt.errors = errors;
+        receipt.receipt.errors_count = count;
+        ok = ingest_store_batch_finish (self->store, batch->partner, batch->batch_id,
+                                        batch->kind, digest, &receipt) == 0
+          && sv_db_commit (db) == 0;
+        //  The receipt goes out only after the rows it counts are committed
+        if (ok) {
+            sv_stream_producer_notify (self->producer);
+            s_send (self, self->feed, batch->peer, &receipt);
+            zsys_info ("ingest: %s batch %s (%s %s): %" PRIu64 " accepted, %" PRIu64
+                       " rejected, %" PRIu64 " duplicates", batch->partner, batch->batch_id,
+                       batch->kind, batch->format, batch->accepted, batch->rejected,
+                       batch->duplicates);
+        }
+        free (errors);
+    }
+    if (!ok) {
+        if (sv_db_in_transaction (db))
+            sv_db_rollback (db);
+        const char *reason = ingest_feed_reason (batch->feed);
+        s_send_refusal (self, batch->peer, batch->batch_id,
+                        *reason? reason: "ingest could not store the batch; send it again");
+    }
+    zstr_free (&digest);
+}
+
+//  One chunk: digest it, feed it inside a transaction, commit, grant credit
+static int
+s_batch_chunk (s_server_t *self, s_batch_t *batch, const sv_proto_submit_t *submit)
+{
+    zdigest_update (batch->digest, submit->payload, submit->payload_size);
+    batch->touched = zclock_mono ();
+    batch->next_chunk++;
+    if (!batch->replay) {
+        sv_db_t *db = ingest_store_db (self->store);
+        if (sv_db_begin (db))
+            return -1;
+        if (ingest_feed_push (batch->feed, submit->payload, submit->payload_size)
+        ||  sv_db_commit (db)) {
+            sv_db_rollback (db);
+            return -1;
+        }
+        sv_stream_producer_notify (self->producer);
+    }
+    return 0;
+}
+
+static void
+s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
+                 const sv_proto_submit_t *submit)
+{
+    char *key = zsys_sprintf ("%s\n%s", partner, submit->batch_id);
+    s_batch_t *batch = (s_batch_t *) zhashx_lookup (self->batches, key);
+    if (submit->chunk_no == 0) {
+        //  A batch starting again (the partner lost our answers) starts over
+        zhashx_delete (self->batches, key);
+        const char *reason = NULL;
+        batch = s_batch_start (self, partner, peer, submit, &reason);
+        if (!batch) {
+            s_send_refusal (self, peer, submit->batch_id, reason);
+            zstr_free (&key);
+            return;
+        }
+        zhashx_insert (self->batches, key, batch);
+    }
+    else
+    if (!batch || submit->chunk_no != batch->next_chunk) {
+        char *reason = zsys_sprintf ("chunk %" PRIu64 " arrived, expected %" PRIu64
+                                     "; send the batch again from chunk 0",
+                                     submit->chunk_no, batch? batch->next_chunk: 0);
+        s_send_refusal (self, peer, submit->batch_id, reason);
+        zstr_free (&reason);
+        zhashx_delete (self->batches, key);
+        zstr_free (&key);
+        return;
+    }
+    if (s_batch_chunk (self, batch, submit)) {
+        const char *reason = ingest_feed_reason (batch->feed);
+        s_send_refusal (self, peer, submit->batch_id,
+                        batch->failed || !*reason? "ingest could not store the batch; send it again"
+                                                 : reason);
+        zhashx_delete (self->batches, key);
+    }
+    else
+    if (submit->last) {
+        s_batch_finish (self, batch);
+        zhashx_delete (self->batches, key);
+    }
+    else
+        s_send_credit (self, peer, submit->batch_id,
+                       submit->chunk_no == 0? (uint64_t) self->credit: 1);
+    zstr_free (&key);
+}
+
+//  A message on the feed socket: [identity][body], body carrying User-Id
+static int
+s_feed_recv (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) reader;
+    s_server_t *self = (s_server_t *) arg;
+    zframe_t *peer = zframe_recv (self->feed);
+    if (!peer)
+        return 0;
+    zframe_t *body = zframe_more (peer)? zframe_recv (self->feed): NULL;
+    if (!body || zframe_more (body)) {
+        zsys_warning ("ingest: dropped a feed message that was not [identity][body]");
+        while (zsock_rcvmore (self->feed)) {
+            zframe_t *rest = zframe_recv (self->feed);
+            zframe_destroy (&rest);
+        }
+    }
+    else {
+        const char *key = zframe_meta (body, "User-Id");
+        const char *partner = key? (const char *) zhashx_lookup (self->partners, key): NULL;
+        sv_proto_t request = { .id = 0 };
+        if (!partner)
+            s_send_refusal (self, peer, "", "this key is allowed to connect but is not mapped"
+                            " to a partner (partners/<name>/public_key in the config)");
+        else
+        if (sv_proto_decode (&request, zframe_data (body), zframe_size (body)))
+            s_send_refusal (self, peer, "", request.reason);
+        else
+        if (request.id != SV_PROTO_SUBMIT)
+            s_send_refusal (self, peer, "", "the feed endpoint takes SUBMIT only");
+        else
+            s_handle_submit (self, peer, partner, &request.submit);
+        sv_proto_reset (&request);
+    }
+    zframe_destroy (&body);
+    zframe_destroy (&peer);
+    return 0;
+}
+
+//  ==========================================================================
+//  STATUS
+
+static int
+s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) reader;
+    s_server_t *self = (s_server_t *) arg;
+    zmsg_t *msg = zmsg_recv (self->control);
+    if (!msg)
+        return 0;
+    zframe_t *peer = zmsg_pop (msg);
+    zframe_t *body = zmsg_pop (msg);
+    sv_proto_t request = { .id = 0 };
+    if (peer && body
+    &&  sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0
+    &&  request.id == SV_PROTO_STATUS) {
+        static const char *kinds [] = { "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY" };
+        sv_proto_row_count_t counts [5];
+        for (int index = 0; index < 5; index++) {
+            counts [index].name = (char *) kinds [index];
+            counts [index].rows = (uint64_t) ingest_store_count (self->store, kinds [index], NULL);
+        }
+        sv_proto_stream_head_t head = {
+            .name = "ingest", .head_seq = sv_stream_producer_head (self->producer)
+        };
+        sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
+        reply.status_reply.service = "ingest";
+        reply.status_reply.version = S_VERSION;
+        reply.status_reply.uptime_ms = (uint64_t) (zclock_mono () - self->started);
+        reply.status_reply.streams = &head;
+        reply.status_reply.streams_count = 1;
+        reply.status_reply.counts = counts;
+        reply.status_reply.counts_count = 5;
+        s_send (self, self->control, peer, &reply);
+    }
+    else
+    if (peer) {
+        sv_proto_t refusal = { .id = SV_PROTO_ERROR };
+        refusal.error.code = 400;
+        refusal.error.reason = request.id? "the control endpoint answers STATUS only": request.reason;
+        s_send (self, self->control, peer, &refusal);
+    }
+    sv_proto_reset (&request);
+    zframe_destroy (&peer);
+    zframe_destroy (&body);
+    zmsg_destroy (&msg);
+    return 0;
+}
+
+//  ==========================================================================
+//  Life cycle
+
+static int
+s_pipe_recv (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) arg;
+    char *command = zstr_recv (reader);
+    bool terminate = !command || streq (command, "$TERM");
+    zstr_free (&command);
+    return terminate? -1: 0;
+}
+
+static int
+s_forget_idle_batches (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_server_t *self = (s_server_t *) arg;
+    int64_t now = zclock_mono ();
+    zlistx_t *keys = zhashx_keys (self->batches);
+    for (const char *key = (const char *) zlistx_first (keys); key;
+         key = (const char *) zlistx_next (keys)) {
+        s_batch_t *batch = (s_batch_t *) zhashx_lookup (self->batches, key);
+        if (now - batch->touched > S_IDLE_BATCH_MS)
+            zhashx_delete (self->batches, key);
+    }
+    zlistx_destroy (&keys);
+    return 0;
+}
+
+//  Reads partners/<name>/public_key into the key -> name map
+static void
+s_load_partners (s_server_t *self)
+{
+    for (zconfig_t *item = sv_config_children (self->config, "partners"); item;
+         item = zconfig_next (item)) {
+        const char *key = zconfig_get (item, "public_key", "");
+        if (strlen (key) == 40)
+            zhashx_update (self->partners, key, strdup (zconfig_name (item)));
+        else
+            zsys_warning ("ingest: partner '%s' has no 40-character public_key; it cannot submit",
+                          zconfig_name (item));
+    }
+}
+
+static int
+s_server_start (s_server_t *self)
+{
+    sv_config_t *config = self->config;
+    self->max_errors = (size_t) sv_config_int (config, "ingest/max_errors");
+    self->max_document = (size_t) sv_config_int (config, "ingest/max_document_bytes");
+    self->credit = sv_config_int (config, "ingest/credit");
+    if (self->credit < 1)
+        self->credit = 1;
+
+    char *store_path = sv_config_data_path (config, "ingest/store", "ingest.db");
+    char *cert_path = sv_config_data_path (config, "ingest/certificate", "keys/ingest.cert");
+    char *keys_path = sv_config_data_path (config, "ingest/partner_keys", "keys/partners");
+    const char *reason = NULL;
+    int rc = -1;
+    self->store = ingest_store_new (store_path, &reason);
+    self->certificate = zcert_load (cert_path);
+    if (!self->store)
+        zsys_error ("ingest: %s", reason);
+    else
+    if (!self->certificate)
+        zsys_error ("ingest: cannot load the CURVE certificate %s (and %s_secret);"
+                    " make one with: socval keys new ingest", cert_path, cert_path);
+    else
+    if (!zsys_file_exists (keys_path))
+        zsys_error ("ingest: no partner certificate folder %s", keys_path);
+    else {
+        self->producer = sv_stream_producer_new (store_path, "ingest",
+            sv_config_get (config, "ingest/stream_endpoint"), config);
+        //  ZAP first: a CURVE server with no handler would accept anyone
+        self->auth = zactor_new (zauth, NULL);
+        zstr_sendx (self->auth, "CURVE", keys_path, NULL);
+        zsock_wait (self->auth);
+        self->feed = zsock_new (ZMQ_ROUTER);
+        zsock_set_zap_domain (self->feed, "socval");
+        zcert_apply (self->certificate, self->feed);
+        zsock_set_curve_server (self->feed, 1);
+        zsock_set_router_mandatory (self->feed, 1);
+        zsock_set_maxmsgsize (self->feed, (int) sv_config_int (config, "stream/max_message_bytes"));
+        zsock_set_handshake_ivl (self->feed, (int) sv_config_int (config, "stream/timeout_ms"));
+        zsock_set_heartbeat_ivl (self->feed, (int) sv_config_int (config, "stream/heartbeat_ms"));
+        zsock_set_heartbeat_timeout (self->feed, 4 * (int) sv_config_int (config, "stream/heartbeat_ms"));
+        zsock_set_sndtimeo (self->feed, 0);
+        zsock_set_linger (self->feed, 0);
+        self->control = zsock_new (ZMQ_ROUTER);
+        zsock_set_router_mandatory (self->control, 1);
+        zsock_set_maxmsgsize (self->control, 65536);
+        zsock_set_sndtimeo (self->control, 0);
+        zsock_set_linger (self->control, 0);
+        const char *feed_endpoint = sv_config_get (config, "ingest/feed_endpoint");
+        const char *control_endpoint = sv_config_get (config, "ingest/control_endpoint");
+        if (!self->producer)
+            ;                   //  logged by the producer
+        else
+        if (zsock_bind (self->feed, "%s", feed_endpoint) == -1)
+            zsys_error ("ingest: cannot bind %s", feed_endpoint);
+        else
+        if (zsock_bind (self->control, "%s", control_endpoint) == -1)
+            zsys_error ("ingest: cannot bind %s", control_endpoint);
+        else
+            rc = 0;
+    }
+    zstr_free (&store_path);
+    zstr_free (&cert_path);
+    zstr_free (&keys_path);
+    if (rc == 0) {
+        s_load_partners (self);
+        sv_stream_producer_attach (self->producer, self->loop);
+        zloop_reader (self->loop, self->feed, s_feed_recv, self);
+        zloop_reader (self->loop, self->control, s_control_recv, self);
+        zloop_timer (self->loop, 60 * 1000, 0, s_forget_idle_batches, self);
+    }
+    return rc;
+}
+
+void
+ingest_server (zsock_t *pipe, void *config)
+{
+    s_server_t self = {
+        .pipe = pipe, .config = (sv_config_t *) config, .started = zclock_mono ()
+    };
+    self.loop = zloop_new ();
+    self.partners = zhashx_new ();
+    zhashx_set_destructor (self.partners, (zhashx_destructor_fn *) zstr_free);
+    self.batches = zhashx_new ();
+    zhashx_set_destructor (self.batches, s_batch_destroy);
+
+    zsock_signal (pipe, 0);
+    int rc = s_server_start (&self);
+    zstr_send (pipe, rc == 0? "READY": "FAILED");
+    if (rc == 0) {
+        zloop_reader (self.loop, pipe, s_pipe_recv, &self);
+        zloop_start (self.loop);
+    }
+    zhashx_destroy (&self.batches);
+    zhashx_destroy (&self.partners);
+    sv_stream_producer_destroy (&self.producer);
+    zloop_destroy (&self.loop);
+    zsock_destroy (&self.feed);
+    zsock_destroy (&self.control);
+    zactor_destroy (&self.auth);
+    zcert_destroy (&self.certificate);
+    ingest_store_destroy (&self.store);
+}

@@ -1,0 +1,473 @@
+/*  socval: the command people and scripts use.
+
+    Verbs so far: keys new, submit, status. Every verb has --help. Errors go
+    to stderr; exit 1 means the request was refused, 2 a usage or connection
+    problem. --json output goes alone to stdout; progress goes to stderr,
+    and only on a terminal.
+
+    Finding the stack: --config FILE, else $SOCVAL_CONFIG, else
+    DIR/socval.cfg for --data DIR (default ./var), else built-in defaults
+    with data/dir = DIR.
+*/
+
+#include <czmq.h>
+#include <jansson.h>
+#include "sv_config.h"
+#include "sv_proto.h"
+
+#define S_CHUNK_BYTES (256 * 1024)
+
+typedef struct {
+    const char *data_dir;
+    const char *config_path;
+    bool json;
+    int timeout_s;
+} s_options_t;
+
+static int
+s_usage (const char *text)
+{
+    fprintf (stderr, "%s", text);
+    return 2;
+}
+
+//  Loads the stack's config as the options say. NULL (with a message) when
+//  a named file cannot be read.
+static sv_config_t *
+s_config (s_options_t *options)
+{
+    const char *path = options->config_path? options->config_path: getenv ("SOCVAL_CONFIG");
+    char *default_path = NULL;
+    if (!path) {
+        default_path = zsys_sprintf ("%s/socval.cfg", options->data_dir);
+        if (zsys_file_exists (default_path))
+            path = default_path;
+    }
+    const char *reason = NULL;
+    sv_config_t *config = path? sv_config_load (path, &reason): sv_config_new ();
+    if (!config)
+        fprintf (stderr, "socval: %s\n", reason);
+    else
+    if (!path)
+        sv_config_set (config, "data/dir", options->data_dir);
+    zstr_free (&default_path);
+    return config;
+}
+
+//  Waits up to timeout_ms for one message on socket and decodes it into
+//  reply. 0, or -1 on timeout or a reply that does not decode.
+static int
+s_recv_reply (zsock_t *socket, int timeout_ms, sv_proto_t *reply)
+{
+    zpoller_t *poller = zpoller_new (socket, NULL);
+    void *which = zpoller_wait (poller, timeout_ms);
+    zpoller_destroy (&poller);
+    if (which != socket)
+        return -1;
+    zframe_t *frame = zframe_recv (socket);
+    int rc = frame? sv_proto_decode (reply, zframe_data (frame), zframe_size (frame)): -1;
+    zframe_destroy (&frame);
+    return rc;
+}
+
+//  ==========================================================================
+//  socval keys new NAME [--dir DIR]
+
+static int
+s_keys (int argc, char *argv [], s_options_t *options)
+{
+    const char *usage =
+        "usage: socval keys new NAME [--dir DIR]\n"
+        "  Writes a CURVE certificate pair DIR/NAME.cert (public) and\n"
+        "  DIR/NAME.cert_secret (keep it private). DIR defaults to <data>/keys.\n"
+        "  For a partner, copy NAME.cert into ingest's partner_keys folder and\n"
+        "  add partners/NAME/public_key to the config (printed below).\n";
+    const char *name = NULL, *dir = NULL;
+    for (int arg = 0; arg < argc; arg++) {
+        if (streq (argv [arg], "--help"))
+            return printf ("%s", usage), 0;
+        else
+        if (streq (argv [arg], "--dir") && arg + 1 < argc)
+            dir = argv [++arg];
+        else
+        if (arg == 0 && streq (argv [arg], "new"))
+            ;
+        else
+        if (arg == 1 && argv [arg][0] != '-')
+            name = argv [arg];
+        else
+            return s_usage (usage);
+    }
+    if (argc < 2 || !streq (argv [0], "new") || !name)
+        return s_usage (usage);
+    for (const char *c = name; *c; c++)
+        if (!isalnum ((unsigned char) *c) && *c != '-' && *c != '_')
+            return s_usage ("socval: a key name is letters, digits, '-' and '_' only\n");
+    char *folder = dir? strdup (dir): zsys_sprintf ("%s/keys", options->data_dir);
+    char *path = zsys_sprintf ("%s/%s.cert", folder, name);
+    int rc = 0;
+    if (zsys_file_exists (path)) {
+        fprintf (stderr, "socval: %s exists; not overwriting a key\n", path);
+        rc = 1;
+    }
+    else
+    if (zsys_dir_create ("%s", folder)) {
+        fprintf (stderr, "socval: cannot create %s\n", folder);
+        rc = 2;
+    }
+    else {
+        zcert_t *cert = zcert_new ();
+        zcert_set_meta (cert, "name", "%s", name);
+        zcert_set_meta (cert, "created", "%s", "socval keys new");
+        umask (077);
+        if (zcert_save (cert, path)) {
+            fprintf (stderr, "socval: cannot write %s\n", path);
+            rc = 2;
+        }
+        else
+        if (options->json)
+            printf ("{\"name\": \"%s\", \"certificate\": \"%s\", \"public_key\": \"%s\"}\n",
+                    name, path, zcert_public_txt (cert));
+        else
+            printf ("wrote %s and %s_secret\n"
+                    "public key: %s\n"
+                    "config:     partners/%s/public_key = \"%s\"\n",
+                    path, path, zcert_public_txt (cert), name, zcert_public_txt (cert));
+        zcert_destroy (&cert);
+    }
+    zstr_free (&path);
+    zstr_free (&folder);
+    return rc;
+}
+
+//  ==========================================================================
+//  socval submit --kind KIND [--format F] [--batch ID] [--key CERT] [--json] FILE
+
+static void
+s_print_receipt (const sv_proto_receipt_t *receipt, bool as_json)
+{
+    if (as_json) {
+        json_t *errors = json_array ();
+        for (size_t index = 0; index < receipt->errors_count; index++)
+            json_array_append_new (errors, json_pack ("{s:I, s:s, s:s}",
+                "row", (json_int_t) receipt->errors [index].row,
+                "column", receipt->errors [index].column,
+                "reason", receipt->errors [index].reason));
+        json_t *root = json_pack ("{s:s, s:s, s:I, s:I, s:I, s:o}",
+            "batch_id", receipt->batch_id, "state", receipt->state,
+            "accepted", (json_int_t) receipt->accepted,
+            "rejected", (json_int_t) receipt->rejected,
+            "duplicates", (json_int_t) receipt->duplicates, "errors", errors);
+        json_dumpf (root, stdout, JSON_PRESERVE_ORDER);
+        printf ("\n");
+        json_decref (root);
+        return;
+    }
+    printf ("batch %s: %s: %" PRIu64 " accepted, %" PRIu64 " rejected, %" PRIu64 " duplicates\n",
+            receipt->batch_id, receipt->state, receipt->accepted, receipt->rejected,
+            receipt->duplicates);
+    for (size_t index = 0; index < receipt->errors_count; index++) {
+        const sv_proto_row_error_t *error = &receipt->errors [index];
+        if (error->row)
+            printf ("  row %" PRIu64 ", column '%s': %s\n", error->row, error->column, error->reason);
+        else
+            printf ("  %s\n", error->reason);
+    }
+    if (receipt->rejected > receipt->errors_count)
+        printf ("  ... and %" PRIu64 " more rejected rows\n",
+                receipt->rejected - receipt->errors_count);
+}
+
+//  The default batch id: the kind and a digest of the file, so sending the
+//  same file twice is recognised as the same batch.
+static char *
+s_default_batch_id (const char *kind, const char *path)
+{
+    FILE *file = fopen (path, "rb");
+    if (!file)
+        return NULL;
+    zdigest_t *digest = zdigest_new ();
+    byte buffer [65536];
+    size_t size;
+    while ((size = fread (buffer, 1, sizeof buffer, file)) > 0)
+        zdigest_update (digest, buffer, size);
+    fclose (file);
+    char *batch_id = zsys_sprintf ("%s-%.16s", kind, zdigest_string (digest));
+    zdigest_destroy (&digest);
+    return batch_id;
+}
+
+static const char *
+s_format_of (const char *path)
+{
+    const char *dot = strrchr (path, '.');
+    if (dot && strcasecmp (dot, ".json") == 0)
+        return "ocds";
+    if (dot && (strcasecmp (dot, ".msgpack") == 0 || strcasecmp (dot, ".mpk") == 0))
+        return "msgpack";
+    return "csv";
+}
+
+static int
+s_submit (int argc, char *argv [], s_options_t *options)
+{
+    const char *usage =
+        "usage: socval submit --kind KIND [--format csv|ocds|msgpack] [--batch ID]\n"
+        "                     [--key CERT] [--timeout S] [--json] FILE\n"
+        "  KIND: suppliers | contracts | spend | commitments | deliveries\n"
+        "  Sends FILE to ingest as one batch and prints the receipt. The batch id\n"
+        "  defaults to the kind and a digest of the file, so a resend adds nothing.\n"
+        "  --key is the partner's certificate (default <data>/keys/partner.cert).\n"
+        "  Exit 0 when the batch was taken (even with rows rejected), 1 when it was\n"
+        "  refused whole, 2 on a usage or connection problem.\n";
+    const char *kind = NULL, *format = NULL, *batch_arg = NULL, *key_path = NULL, *path = NULL;
+    for (int arg = 0; arg < argc; arg++) {
+        if (streq (argv [arg], "--help"))
+            return printf ("%s", usage), 0;
+        else
+        if (streq (argv [arg], "--kind") && arg + 1 < argc)
+            kind = argv [++arg];
+        else
+        if (streq (argv [arg], "--format") && arg + 1 < argc)
+            format = argv [++arg];
+        else
+        if (streq (argv [arg], "--batch") && arg + 1 < argc)
+            batch_arg = argv [++arg];
+        else
+        if (streq (argv [arg], "--key") && arg + 1 < argc)
+            key_path = argv [++arg];
+        else
+        if (argv [arg][0] != '-' && !path)
+            path = argv [arg];
+        else
+            return s_usage (usage);
+    }
+    if (!kind || !path)
+        return s_usage (usage);
+    if (!format)
+        format = s_format_of (path);
+
+    sv_config_t *config = s_config (options);
+    if (!config)
+        return 2;
+    char *default_key = zsys_sprintf ("%s/keys/partner.cert", sv_config_get (config, "data/dir"));
+    char *server_path = sv_config_data_path (config, "ingest/certificate", "keys/ingest.cert");
+    zcert_t *client = zcert_load (key_path? key_path: default_key);
+    zcert_t *server = zcert_load (server_path);
+    char *batch_id = batch_arg? strdup (batch_arg): s_default_batch_id (kind, path);
+    FILE *file = fopen (path, "rb");
+    int rc = 2;
+    if (!file || !batch_id)
+        fprintf (stderr, "socval: cannot read %s: %s\n", path, strerror (errno));
+    else
+    if (!client)
+        fprintf (stderr, "socval: cannot load the key %s (and its _secret file)\n",
+                 key_path? key_path: default_key);
+    else
+    if (!server)
+        fprintf (stderr, "socval: cannot load ingest's public certificate %s\n", server_path);
+    else {
+        const char *endpoint = sv_config_get (config, "ingest/feed_endpoint");
+        zsock_t *feed = zsock_new (ZMQ_DEALER);
+        zcert_apply (client, feed);
+        zsock_set_curve_serverkey (feed, zcert_public_txt (server));
+        zsock_set_linger (feed, 0);
+        zsock_connect (feed, "%s", endpoint);
+        fseek (file, 0, SEEK_END);
+        long total = ftell (file);
+        fseek (file, 0, SEEK_SET);
+        bool progress = isatty (STDERR_FILENO) && total > 4 * S_CHUNK_BYTES;
+
+        byte *chunk = (byte *) malloc (S_CHUNK_BYTES);
+        uint64_t chunk_no = 0, credit = 1;
+        long sent = 0;
+        bool done_sending = false;
+        while (true) {
+            //  Send while we hold credit
+            while (credit > 0 && !done_sending) {
+                size_t size = fread (chunk, 1, S_CHUNK_BYTES, file);
+                sent += (long) size;
+                sv_proto_t submit = { .id = SV_PROTO_SUBMIT };
+                submit.submit.batch_id = batch_id;
+                submit.submit.kind = (char *) kind;
+                submit.submit.format = (char *) format;
+                submit.submit.chunk_no = chunk_no++;
+                submit.submit.last = done_sending = sent >= total;
+                submit.submit.payload = chunk;
+                submit.submit.payload_size = size;
+                zframe_t *frame = sv_proto_encode_frame (&submit);
+                zframe_send (&frame, feed, 0);
+                credit--;
+                if (progress)
+                    fprintf (stderr, "\rsubmitting %s: %3ld%% (%ld of %ld KB)", path,
+                             total? sent * 100 / total: 100, sent / 1024, total / 1024);
+            }
+            sv_proto_t reply = { .id = 0 };
+            if (s_recv_reply (feed, options->timeout_s * 1000, &reply)) {
+                fprintf (stderr, "%ssocval: no answer from ingest at %s within %d s"
+                         " (is it running, and is this key accepted?)\n",
+                         progress? "\n": "", endpoint, options->timeout_s);
+                sv_proto_reset (&reply);
+                break;
+            }
+            if (reply.id == SV_PROTO_CREDIT)
+                credit += reply.credit.credit;
+            else
+            if (reply.id == SV_PROTO_RECEIPT) {
+                if (progress)
+                    fprintf (stderr, "\n");
+                s_print_receipt (&reply.receipt, options->json);
+                rc = streq (reply.receipt.state, "refused")? 1: 0;
+                sv_proto_reset (&reply);
+                break;
+            }
+            sv_proto_reset (&reply);
+        }
+        free (chunk);
+        zsock_destroy (&feed);
+    }
+    if (file)
+        fclose (file);
+    zstr_free (&batch_id);
+    zcert_destroy (&client);
+    zcert_destroy (&server);
+    zstr_free (&server_path);
+    zstr_free (&default_key);
+    sv_config_destroy (&config);
+    return rc;
+}
+
+//  ==========================================================================
+//  socval status [--json]
+
+static int
+s_status (int argc, char *argv [], s_options_t *options)
+{
+    const char *usage =
+        "usage: socval status [--json]\n"
+        "  Each service's version, uptime, stream heads, consumer offsets and lag,\n"
+        "  and row counts. Exit 2 when a service does not answer.\n";
+    for (int arg = 0; arg < argc; arg++) {
+        if (streq (argv [arg], "--help"))
+            return printf ("%s", usage), 0;
+        return s_usage (usage);
+    }
+    sv_config_t *config = s_config (options);
+    if (!config)
+        return 2;
+    static const char *services [] = { "ingest" };
+    json_t *all = json_array ();
+    int rc = 0;
+    for (size_t index = 0; index < sizeof services / sizeof services [0]; index++) {
+        char *key = zsys_sprintf ("%s/control_endpoint", services [index]);
+        const char *endpoint = sv_config_get (config, key);
+        zsock_t *control = zsock_new (ZMQ_DEALER);
+        zsock_set_linger (control, 0);
+        zsock_connect (control, "%s", endpoint);
+        sv_proto_t request = { .id = SV_PROTO_STATUS };
+        zframe_t *frame = sv_proto_encode_frame (&request);
+        zframe_send (&frame, control, 0);
+        sv_proto_t reply = { .id = 0 };
+        if (s_recv_reply (control, options->timeout_s * 1000, &reply)
+        ||  reply.id != SV_PROTO_STATUS_REPLY) {
+            rc = 2;
+            json_array_append_new (all, json_pack ("{s:s, s:s, s:b}",
+                "service", services [index], "endpoint", endpoint, "answering", 0));
+            if (!options->json)
+                printf ("%-12s not answering at %s\n", services [index], endpoint);
+        }
+        else {
+            const sv_proto_status_reply_t *status = &reply.status_reply;
+            json_t *streams = json_array (), *counts = json_object ();
+            for (size_t i = 0; i < status->streams_count; i++)
+                json_array_append_new (streams, json_pack ("{s:s, s:I}",
+                    "name", status->streams [i].name,
+                    "head_seq", (json_int_t) status->streams [i].head_seq));
+            for (size_t i = 0; i < status->counts_count; i++)
+                json_object_set_new (counts, status->counts [i].name,
+                                     json_integer ((json_int_t) status->counts [i].rows));
+            json_array_append_new (all, json_pack ("{s:s, s:s, s:b, s:s, s:I, s:o, s:o}",
+                "service", status->service, "endpoint", endpoint, "answering", 1,
+                "version", status->version, "uptime_ms", (json_int_t) status->uptime_ms,
+                "streams", streams, "counts", counts));
+            if (!options->json) {
+                printf ("%-12s %s, up %" PRIu64 " s\n", status->service, status->version,
+                        status->uptime_ms / 1000);
+                for (size_t i = 0; i < status->streams_count; i++)
+                    printf ("  stream %-10s head %" PRIu64 "\n", status->streams [i].name,
+                            status->streams [i].head_seq);
+                for (size_t i = 0; i < status->counts_count; i++)
+                    printf ("  %-12s %" PRIu64 " rows\n", status->counts [i].name,
+                            status->counts [i].rows);
+            }
+        }
+        sv_proto_reset (&reply);
+        zsock_destroy (&control);
+        zstr_free (&key);
+    }
+    if (options->json) {
+        json_t *root = json_pack ("{s:o}", "services", all);
+        json_dumpf (root, stdout, JSON_PRESERVE_ORDER);
+        printf ("\n");
+        json_decref (root);
+    }
+    else
+        json_decref (all);
+    sv_config_destroy (&config);
+    return rc;
+}
+
+//  ==========================================================================
+
+static const char *s_usage_text =
+    "usage: socval [--data DIR] [--config FILE] [--json] VERB ...\n"
+    "  keys new NAME [--dir DIR]      a partner or service certificate\n"
+    "  submit --kind KIND FILE        send a feed to ingest, print the receipt\n"
+    "  status [--json]                services, stream heads, row counts\n"
+    "  Each verb has --help. The stack is found by --config, $SOCVAL_CONFIG,\n"
+    "  or DIR/socval.cfg (--data DIR, default ./var).\n";
+
+int
+main (int argc, char *argv [])
+{
+    s_options_t options = { .data_dir = "./var", .timeout_s = 30 };
+    //  Global options may come before or after the verb
+    char **rest = (char **) calloc ((size_t) argc + 1, sizeof (char *));
+    int count = 0;
+    for (int arg = 1; arg < argc; arg++) {
+        if (streq (argv [arg], "--data") && arg + 1 < argc)
+            options.data_dir = argv [++arg];
+        else
+        if (streq (argv [arg], "--config") && arg + 1 < argc)
+            options.config_path = argv [++arg];
+        else
+        if (streq (argv [arg], "--json"))
+            options.json = true;
+        else
+        if (streq (argv [arg], "--timeout") && arg + 1 < argc)
+            options.timeout_s = atoi (argv [++arg]);
+        else
+            rest [count++] = argv [arg];
+    }
+    zsys_set_logident ("socval");
+    int rc;
+    if (count == 0 || streq (rest [0], "--help") || streq (rest [0], "help")) {
+        printf ("%s", s_usage_text);
+        rc = count == 0? 2: 0;
+    }
+    else
+    if (streq (rest [0], "keys"))
+        rc = s_keys (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "submit"))
+        rc = s_submit (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "status"))
+        rc = s_status (count - 1, rest + 1, &options);
+    else {
+        fprintf (stderr, "socval: no verb '%s'\n%s", rest [0], s_usage_text);
+        rc = 2;
+    }
+    free (rest);
+    return rc;
+}
