@@ -23,7 +23,8 @@ INGEST_OBJ = $(INGEST_SRC:%.c=$(BUILD)/%.o)
 INGEST_LIB = $(BUILD)/libingest.a
 SERVICE_LIBS = $(INGEST_LIB)
 
-TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill
+TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
+           $(BUILD)/test_ingest
 BENCHES  = $(BUILD)/bench_stream
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest
@@ -70,6 +71,8 @@ $(BUILD)/test_decode_bounds: $(BUILD)/tests/test_decode_bounds.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_stream_kill: $(BUILD)/tests/test_stream_kill.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
@@ -84,6 +87,7 @@ check: check-generated all
 	$(BUILD)/selftest
 	$(BUILD)/test_decode_bounds
 	$(BUILD)/test_stream_kill
+	$(BUILD)/test_ingest
 
 #  The kill test runs shorter here: valgrind follows both peers (a peer's
 #  error or leak fails its exit status, which the harness checks).

@@ -335,10 +335,9 @@ void
 sv_stream_producer_notify (sv_stream_producer_t *self)
 {
     assert (self);
-    if (zlistx_size (self->waiters) == 0)
-        return;
     s_producer_read_head (self);
-    s_producer_serve_waiters (self, false);
+    if (zlistx_size (self->waiters))
+        s_producer_serve_waiters (self, false);
 }
 
 uint64_t

@@ -81,7 +81,7 @@ int
     sv_stream_producer_attach (sv_stream_producer_t *self, zloop_t *loop);
 
 //  Tells the producer that events were committed: answers every consumer
-//  waiting on a long poll. Cheap when nobody waits.
+//  waiting on a long poll.
 void
     sv_stream_producer_notify (sv_stream_producer_t *self);
 

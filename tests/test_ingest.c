@@ -1,0 +1,316 @@
+/*  test_ingest: the ingest service as partners meet it, through the real
+    socval-ingest process and the socval command.
+
+    Each check is named after what it proves; the last line is
+    "N passed, N failed". Run from the repository root after `make`.
+*/
+
+#include <czmq.h>
+#include <jansson.h>
+#include <sys/wait.h>
+#include "sv_proto.h"
+
+static char *s_dir;
+static pid_t s_ingest;
+static int s_passed, s_failed;
+
+static void
+s_check (bool ok, const char *what)
+{
+    printf ("%-4s %s\n", ok? "ok": "FAIL", what);
+    if (ok)
+        s_passed++;
+    else
+        s_failed++;
+}
+
+//  Runs the socval command with args; returns its exit code and, when
+//  output is not NULL, its stdout (caller frees).
+static int
+s_socval (char **output, const char *format, ...)
+{
+    va_list argptr;
+    va_start (argptr, format);
+    char *args = zsys_vprintf (format, argptr);
+    va_end (argptr);
+    char *command = zsys_sprintf ("build/socval --data %s %s 2>/dev/null", s_dir, args);
+    FILE *pipe = popen (command, "r");
+    assert (pipe);
+    zchunk_t *text = zchunk_read (pipe, 1 << 20);
+    int status = pclose (pipe);
+    if (output)
+        *output = strndup ((const char *) zchunk_data (text), zchunk_size (text));
+    zchunk_destroy (&text);
+    zstr_free (&command);
+    zstr_free (&args);
+    return WIFEXITED (status)? WEXITSTATUS (status): -1;
+}
+
+//  Submits file with key as JSON; returns the exit code and the receipt.
+static int
+s_submit (const char *key, const char *extra, const char *file, json_t **receipt_p)
+{
+    char *output = NULL;
+    int rc = s_socval (&output, "--json --timeout 3 submit --kind spend --key %s/keys/%s.cert %s %s/%s",
+                       s_dir, key, extra, s_dir, file);
+    *receipt_p = json_loads (output, 0, NULL);
+    free (output);
+    return rc;
+}
+
+static int64_t
+s_field (json_t *receipt, const char *name)
+{
+    return json_integer_value (json_object_get (receipt, name));
+}
+
+static void
+s_start_ingest (void)
+{
+    s_ingest = fork ();
+    if (s_ingest == 0) {
+        char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
+        int null = open ("/dev/null", O_WRONLY);
+        dup2 (null, STDOUT_FILENO);
+        execl ("build/socval-ingest", "socval-ingest", "--config", config, (char *) NULL);
+        _exit (127);
+    }
+    //  Wait until it answers, rather than sleeping a guessed time
+    int64_t deadline = zclock_mono () + 10000;
+    while (zclock_mono () < deadline && s_socval (NULL, "--timeout 1 status") != 0)
+        zclock_sleep (50);
+}
+
+//  Writes count spend records to file; the records claim to be police's
+static void
+s_write_spend (const char *file, int first, int count, bool broken_last)
+{
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    for (int index = first; index < first + count; index++) {
+        char transaction [32];
+        snprintf (transaction, sizeof transaction, "T%d", index);
+        sv_proto_t spend = { .id = SV_PROTO_SPEND };
+        spend.spend.partner = "police";
+        spend.spend.transaction_no = transaction;
+        spend.spend.line = 1;
+        spend.spend.payment_date = "2024-05-01";
+        spend.spend.amount_pence = index * 100;
+        assert (sv_proto_encode (&spend, &buffer) == 0);
+    }
+    if (broken_last)
+        buffer.size -= 3;
+    char *path = zsys_sprintf ("%s/%s", s_dir, file);
+    FILE *out = fopen (path, "wb");
+    assert (out && fwrite (buffer.data, 1, buffer.size, out) == buffer.size);
+    fclose (out);
+    zstr_free (&path);
+    msgpack_sbuffer_destroy (&buffer);
+}
+
+static int64_t
+s_spend_rows (void)
+{
+    char *output = NULL;
+    s_socval (&output, "--json --timeout 3 status");
+    json_t *status = json_loads (output, 0, NULL);
+    free (output);
+    json_t *ingest = json_array_get (json_object_get (status, "services"), 0);
+    int64_t rows = json_integer_value (json_object_get (json_object_get (ingest, "counts"), "SPEND"));
+    json_decref (status);
+    return rows;
+}
+
+//  Fetches the whole ingest stream; returns how many SPEND events it holds
+//  and, in *of_partner, how many of them belong to partner.
+static int64_t
+s_stream_spend (const char *partner, int64_t *of_partner)
+{
+    zsock_t *dealer = zsock_new_dealer ("tcp://127.0.0.1:17711");
+    int64_t count = 0;
+    uint64_t after = 0;
+    *of_partner = 0;
+    while (true) {
+        sv_proto_t fetch = { .id = SV_PROTO_FETCH };
+        fetch.fetch.stream = "ingest";
+        fetch.fetch.after_seq = after;
+        fetch.fetch.max = 5000;
+        zframe_t *frame = sv_proto_encode_frame (&fetch);
+        zframe_send (&frame, dealer, 0);
+        zsock_set_rcvtimeo (dealer, 3000);
+        frame = zframe_recv (dealer);
+        sv_proto_t reply = { .id = 0 };
+        if (!frame || sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame))
+        ||  reply.id != SV_PROTO_EVENTS || reply.events.events_count == 0) {
+            zframe_destroy (&frame);
+            sv_proto_reset (&reply);
+            break;
+        }
+        for (size_t index = 0; index < reply.events.events_count; index++) {
+            sv_proto_t body = { .id = 0 };
+            const sv_proto_event_t *event = &reply.events.events [index];
+            if (sv_proto_decode (&body, event->body, event->body_size) == 0
+            &&  body.id == SV_PROTO_SPEND) {
+                count++;
+                *of_partner += streq (body.spend.partner, partner);
+            }
+            sv_proto_reset (&body);
+            after = event->seq;
+        }
+        sv_proto_reset (&reply);
+        zframe_destroy (&frame);
+    }
+    zsock_destroy (&dealer);
+    return count;
+}
+
+int
+main (void)
+{
+    s_dir = zsys_sprintf ("/tmp/sv_test_ingest_%d", getpid ());
+    char *partners = zsys_sprintf ("%s/keys/partners", s_dir);
+    zsys_dir_create ("%s", partners);
+    const char *names [] = { "ingest", "council", "police", "stranger" };
+    for (int index = 0; index < 4; index++)
+        assert (s_socval (NULL, "keys new %s", names [index]) == 0);
+    //  council and police may submit; stranger has a key nobody accepted
+    char *config_path = zsys_sprintf ("%s/socval.cfg", s_dir);
+    FILE *config = fopen (config_path, "w");
+    fprintf (config, "data\n    dir = \"%s\"\npartners\n", s_dir);
+    for (int index = 1; index < 3; index++) {
+        char *cert_path = zsys_sprintf ("%s/keys/%s.cert", s_dir, names [index]);
+        zcert_t *cert = zcert_load (cert_path);
+        fprintf (config, "    %s\n        public_key = \"%s\"\n", names [index], zcert_public_txt (cert));
+        char *copy = zsys_sprintf ("%s/%s.cert", partners, names [index]);
+        assert (zcert_save_public (cert, copy) == 0);
+        zstr_free (&copy);
+        zcert_destroy (&cert);
+        zstr_free (&cert_path);
+    }
+    //  Ports of our own, so a stack running on the defaults is not disturbed
+    fprintf (config, "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17710\"\n"
+                     "    stream_endpoint = \"tcp://127.0.0.1:17711\"\n"
+                     "    control_endpoint = \"tcp://127.0.0.1:17712\"\n");
+    fclose (config);
+    s_start_ingest ();
+
+    //  A batch of 100 rows from council, whose records claim to be police's
+    s_write_spend ("spend.msgpack", 1, 100, false);
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "", "spend.msgpack", &receipt);
+    s_check (rc == 0 && s_field (receipt, "accepted") == 100 && s_field (receipt, "rejected") == 0,
+             "a batch of 100 spend rows is accepted, 100 rows");
+    char *first = json_dumps (receipt, JSON_SORT_KEYS);
+    json_decref (receipt);
+
+    rc = s_submit ("council", "", "spend.msgpack", &receipt);
+    char *second = json_dumps (receipt, JSON_SORT_KEYS);
+    s_check (rc == 0 && streq (first, second) && s_spend_rows () == 100,
+             "a resent batch gets the same receipt and adds nothing");
+    json_decref (receipt);
+    zstr_free (&first);
+    zstr_free (&second);
+
+    int64_t of_council = 0;
+    s_check (s_stream_spend ("council", &of_council) == 100 && of_council == 100,
+             "every streamed row is the authenticated partner's, whatever the body says");
+
+    //  The same batch id for different content is refused whole
+    s_write_spend ("other.msgpack", 500, 10, false);
+    rc = s_submit ("council", "--batch spend-1", "spend.msgpack", &receipt);
+    json_decref (receipt);
+    rc = s_submit ("council", "--batch spend-1", "other.msgpack", &receipt);
+    const char *reason = json_string_value (json_object_get (
+        json_array_get (json_object_get (receipt, "errors"), 0), "reason"));
+    s_check (rc == 1 && streq (json_string_value (json_object_get (receipt, "state")), "refused")
+             && reason && strstr (reason, "already used") && s_spend_rows () == 100,
+             "a batch id reused for other content is refused, adding nothing");
+    json_decref (receipt);
+
+    //  A key nobody accepted gets nothing through
+    rc = s_submit ("stranger", "", "other.msgpack", &receipt);
+    s_check (rc == 2 && receipt == NULL && s_spend_rows () == 100,
+             "an unknown CURVE key gets no answer and nothing accepted");
+    json_decref (receipt);
+
+    //  Police's own rows are police's: same transaction numbers, no clash
+    rc = s_submit ("police", "", "spend.msgpack", &receipt);
+    s_check (rc == 0 && s_field (receipt, "accepted") == 100 && s_spend_rows () == 200,
+             "the same rows from another partner are that partner's own");
+    json_decref (receipt);
+
+    //  A record cut short is rejected with its number; the rest go in
+    s_write_spend ("broken.msgpack", 1000, 20, true);
+    rc = s_submit ("council", "", "broken.msgpack", &receipt);
+    json_t *error = json_array_get (json_object_get (receipt, "errors"), 0);
+    s_check (rc == 0 && s_field (receipt, "accepted") == 19 && s_field (receipt, "rejected") == 1
+             && json_integer_value (json_object_get (error, "row")) == 20,
+             "a truncated record is rejected as row 20, the other 19 accepted");
+    json_decref (receipt);
+
+    //  SIGKILL in the middle of a large batch, restart, resend: exact
+    s_write_spend ("large.msgpack", 100000, 150000, false);
+    char *command = zsys_sprintf ("build/socval --data %s --timeout 5 submit --kind spend"
+                                  " --key %s/keys/council.cert %s/large.msgpack >/dev/null 2>&1",
+                                  s_dir, s_dir, s_dir);
+    pid_t submitter = fork ();
+    if (submitter == 0) {
+        execl ("/bin/sh", "sh", "-c", command, (char *) NULL);
+        _exit (127);
+    }
+    //  Kill ingest once some of the batch has committed
+    int64_t deadline = zclock_mono () + 20000;
+    while (zclock_mono () < deadline && s_spend_rows () <= 219)
+        zclock_sleep (20);
+    int64_t before_kill = s_spend_rows ();
+    kill (s_ingest, SIGKILL);
+    waitpid (s_ingest, NULL, 0);
+    waitpid (submitter, NULL, 0);
+    zstr_free (&command);
+    s_start_ingest ();
+    rc = s_submit ("council", "", "large.msgpack", &receipt);
+    int64_t spend_events = s_stream_spend ("council", &of_council);
+    s_check (before_kill > 219 && before_kill < 150219
+             && rc == 0 && s_field (receipt, "accepted") == 150000
+             && s_field (receipt, "duplicates") == 0 && s_spend_rows () == 150219
+             && spend_events == 150219 && of_council == 100 + 19 + 150000,
+             "ingest killed mid-batch and the batch resent: every row once, receipt exact");
+    json_decref (receipt);
+
+    //  Nonsense on the feed socket does not stop ingest serving
+    zsock_t *raw = zsock_new (ZMQ_DEALER);
+    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    char *server_path = zsys_sprintf ("%s/keys/ingest.cert", s_dir);
+    zcert_t *client = zcert_load (cert_path), *server = zcert_load (server_path);
+    zcert_apply (client, raw);
+    zsock_set_curve_serverkey (raw, zcert_public_txt (server));
+    zsock_connect (raw, "tcp://127.0.0.1:17710");
+    const byte hostile [] = { 0xdd, 0x10, 0x00, 0x00, 0x00 };
+    zsock_send (raw, "b", hostile, sizeof hostile);
+    zsock_send (raw, "ss", "two", "frames");
+    zsock_set_rcvtimeo (raw, 3000);
+    zframe_t *answer = zframe_recv (raw);
+    sv_proto_t refusal = { .id = 0 };
+    bool refused = answer && sv_proto_decode (&refusal, zframe_data (answer), zframe_size (answer)) == 0
+                && refusal.id == SV_PROTO_RECEIPT && streq (refusal.receipt.state, "refused");
+    sv_proto_reset (&refusal);
+    zframe_destroy (&answer);
+    s_check (refused && s_socval (NULL, "--timeout 3 status") == 0,
+             "a hostile message is refused and ingest keeps serving");
+    zsock_destroy (&raw);
+    zcert_destroy (&client);
+    zcert_destroy (&server);
+    zstr_free (&cert_path);
+    zstr_free (&server_path);
+
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
+    assert (system (remove) == 0);
+    zstr_free (&remove);
+    zstr_free (&config_path);
+    zstr_free (&partners);
+    zstr_free (&s_dir);
+    printf ("%d passed, %d failed\n", s_passed, s_failed);
+    return s_failed? 1: 0;
+}
