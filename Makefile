@@ -25,8 +25,8 @@ SERVICE_LIBS = $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest
-BENCHES  = $(BUILD)/bench_stream
-FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date
+BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest
+FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
@@ -71,9 +71,11 @@ $(BUILD)/test_decode_bounds: $(BUILD)/tests/test_decode_bounds.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_stream_kill: $(BUILD)/tests/test_stream_kill.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(COMMON_LIB)
+$(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(INGEST_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 #  The codec in common/sv_proto.[ch] is generated from proto/socval.xml and
@@ -104,6 +106,7 @@ run: all
 
 bench: all
 	$(BUILD)/bench_stream
+	$(BUILD)/bench_ingest
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) | deps
 	@mkdir -p $(BUILD)/corpus/$*

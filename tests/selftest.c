@@ -15,9 +15,12 @@
 #include "sv_db.h"
 #include "sv_money.h"
 #include "sv_msgpack.h"
+#include "sv_postcode.h"
 #include "sv_proto.h"
 #include "sv_stream.h"
+#include "ingest_csv.h"
 #include "ingest_feed.h"
+#include "ingest_spend.h"
 #include "ingest_store.h"
 
 typedef struct {
@@ -33,8 +36,11 @@ static const s_test_t s_tests [] = {
     { "sv_proto", sv_proto_test, 10 },
     { "sv_db", sv_db_test, 30 },
     { "sv_config", sv_config_test, 10 },
+    { "sv_postcode", sv_postcode_test, 10 },
     { "sv_stream", sv_stream_test, 60 },
     { "ingest_store", ingest_store_test, 30 },
+    { "ingest_csv", ingest_csv_test, 30 },
+    { "ingest_spend", ingest_spend_test, 60 },
     { "ingest_feed", ingest_feed_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])

@@ -18,6 +18,8 @@
 */
 
 #include "ingest_feed.h"
+#include "ingest_spend.h"
+#include "sv_date.h"
 #include "sv_msgpack.h"
 
 #define S_MAX_RECORD (1024 * 1024)     //  one msgpack record, at most
@@ -37,6 +39,7 @@ struct _ingest_feed_t {
     zchunk_t *pending;          //  msgpack: bytes of a record not yet whole;
                                 //  ocds: the document so far
     uint64_t records;           //  msgpack: records read
+    ingest_spend_t *spend;      //  csv spend
     bool stopped;               //  refused whole, or the caller stopped us
     char reason [256];
 };
@@ -98,6 +101,88 @@ s_emit (ingest_feed_t *self, const sv_proto_t *event)
     if (self->row_fn (self->arg, key, event))
         return s_refuse (self, "the store failed; send the batch again");
     return 0;
+}
+
+//  ==========================================================================
+//  Supplier keys
+
+void
+ingest_feed_supplier_key (const char *companies_house, const char *supplier_id,
+                          const char *name, char *key, size_t size)
+{
+    if (companies_house && *companies_house)
+        snprintf (key, size, "CH:%s", companies_house);
+    else
+    if (supplier_id && *supplier_id)
+        snprintf (key, size, "ID:%s", supplier_id);
+    else
+    if (name && *name) {
+        //  Upper case, letters and digits, single spaces: "A & A Electrical
+        //  Ltd." and "A&A ELECTRICAL LTD" are one supplier
+        size_t length = snprintf (key, size, "NAME:");
+        bool space = false;
+        for (const char *c = name; *c && length + 2 < size; c++) {
+            if (isalnum ((unsigned char) *c) || (unsigned char) *c >= 0x80) {
+                if (space && length > 5)
+                    key [length++] = ' ';
+                key [length++] = (char) toupper ((unsigned char) *c);
+                space = false;
+            }
+            else
+            if (*c != '.' && *c != '\'')
+                space = true;
+        }
+        key [length] = 0;
+    }
+    else
+        *key = 0;
+}
+
+//  ==========================================================================
+//  CSV spend (ingest_spend reads and checks the file)
+
+static int
+s_spend_row (const ingest_spend_row_t *row, void *arg)
+{
+    ingest_feed_t *self = (ingest_feed_t *) arg;
+    char date [SV_DATE_BUF], supplier_key [256];
+    if (row->redacted)
+        *supplier_key = 0;
+    else
+        ingest_feed_supplier_key (row->company_number, row->supplier_id, row->supplier_name,
+                                  supplier_key, sizeof supplier_key);
+    sv_proto_t event = { .id = SV_PROTO_SPEND };
+    sv_proto_spend_t *spend = &event.spend;
+    spend->partner = self->partner;
+    spend->batch_id = self->batch_id;
+    spend->transaction_no = (char *) row->transaction_no;
+    spend->line = (uint64_t) row->line;
+    spend->payment_date = (char *) sv_date_format (row->payment_date, date, sizeof date);
+    spend->amount_pence = row->amount;
+    spend->supplier_key = supplier_key;
+    spend->supplier_name = (char *) row->supplier_name;
+    spend->postcode = (char *) row->postcode;
+    spend->body_name = (char *) row->body_name;
+    spend->expense_area = (char *) row->expense_area;
+    spend->expense_type = (char *) row->expense_type;
+    spend->expense_code = (char *) row->expense_code;
+    spend->capital_revenue = (char *) row->capital_revenue;
+    spend->narrative = (char *) row->narrative;
+    spend->redacted = row->redacted;
+    return s_emit (self, &event);
+}
+
+//  A rejected CSV row: the reason quotes the value it is about
+static void
+s_csv_error (const ingest_csv_error_t *error, void *arg)
+{
+    ingest_feed_t *self = (ingest_feed_t *) arg;
+    char reason [512];
+    if (error->value)
+        snprintf (reason, sizeof reason, "value '%.200s': %s", error->value, error->reason);
+    else
+        snprintf (reason, sizeof reason, "%s", error->reason);
+    self->error_fn (self->arg, error->line, error->column? error->column: "", reason);
 }
 
 //  ==========================================================================
@@ -210,6 +295,15 @@ s_msgpack_drain (ingest_feed_t *self, bool finishing)
     return 0;
 }
 
+//  A CSV reader refused the file whole, or stopped because we did
+static int
+s_csv_refused (ingest_feed_t *self, const char *refusal)
+{
+    if (self->stopped)
+        return -1;              //  our own reason stands
+    return s_refuse (self, "%s", refusal? refusal: "the file cannot be read as CSV");
+}
+
 //  ==========================================================================
 //  The feed
 
@@ -220,7 +314,6 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
                  void *arg, const char **reason_p)
 {
     assert (partner && batch_id && kind && format && row_fn && error_fn);
-    (void) overrides;
     int kind_index = -1;
     for (int index = 0; index < 5; index++)
         if (streq (kind, s_kinds [index]))
@@ -235,8 +328,11 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
         *reason_p = reason;
         return NULL;
     }
-    if ((int) format_id < 0 || format_id != S_MSGPACK) {
-        snprintf (reason, sizeof reason, "unknown or unsupported format '%.40s' for %s", format, kind);
+    bool supported = format_id == S_MSGPACK
+                  || (format_id == S_CSV && kind_index == S_SPEND);
+    if ((int) format_id < 0 || !supported) {
+        snprintf (reason, sizeof reason, "format '%.40s' is not taken for %s"
+                  " (csv: spend; msgpack: every kind)", format, kind);
         *reason_p = reason;
         return NULL;
     }
@@ -250,6 +346,16 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     self->arg = arg;
     self->max_document = max_document;
     self->pending = zchunk_new (NULL, 0);
+    if (format_id == S_CSV && kind_index == S_SPEND) {
+        self->spend = ingest_spend_new (s_spend_row, s_csv_error, self);
+        for (zconfig_t *item = overrides? zconfig_child (overrides): NULL; item;
+             item = zconfig_next (item)) {
+            char *pair = zsys_sprintf ("%s=%s", zconfig_name (item), zconfig_value (item));
+            if (ingest_spend_override (self->spend, pair))
+                zsys_warning ("ingest: partner %s: ignored header override '%s'", partner, pair);
+            zstr_free (&pair);
+        }
+    }
     return self;
 }
 
@@ -260,6 +366,7 @@ ingest_feed_destroy (ingest_feed_t **self_p)
     if (*self_p) {
         ingest_feed_t *self = *self_p;
         zchunk_destroy (&self->pending);
+        ingest_spend_destroy (&self->spend);
         zstr_free (&self->partner);
         zstr_free (&self->batch_id);
         free (self);
@@ -273,6 +380,11 @@ ingest_feed_push (ingest_feed_t *self, const uint8_t *data, size_t size)
     assert (self);
     if (self->stopped)
         return -1;
+    if (self->spend) {
+        if (ingest_spend_feed (self->spend, data, size))
+            return s_csv_refused (self, ingest_spend_refusal (self->spend));
+        return 0;
+    }
     zchunk_extend (self->pending, data, size);
     return s_msgpack_drain (self, false);
 }
@@ -283,6 +395,11 @@ ingest_feed_finish (ingest_feed_t *self)
     assert (self);
     if (self->stopped)
         return -1;
+    if (self->spend) {
+        if (ingest_spend_finish (self->spend))
+            return s_csv_refused (self, ingest_spend_refusal (self->spend));
+        return 0;
+    }
     return s_msgpack_drain (self, true);
 }
 
@@ -382,9 +499,52 @@ ingest_feed_test (bool verbose)
         ingest_feed_destroy (&feed);
     }
 
-    //  Kinds and formats that do not exist are refused with a reason
+    //  A spend CSV (an excerpt of Sheffield's January 2011 file): the
+    //  partner's rows, keys by transaction number and occurrence, and a
+    //  row whose amount cannot be read, rejected with the value quoted
+    const char *csv =
+        "Business Unit Description,Expense Code,GL Date,Document No.,Invoiced Value,Supplier Name\n"
+        "COMMUNITY CENTRES - GENERAL,6030,2011-01-04,2864997,4952.17,NRC SERVICES LTD\n"
+        "LD ACTION BUDGET,8010,2011-01-04,2897262,600.00,SHEFFIELD HEALTH & SOCIAL CARE NHS\n"
+        "LD ACTION BUDGET,8010,2011-01-04,2897262,1.2.3,SHEFFIELD HEALTH & SOCIAL CARE NHS\n";
     const char *reason = NULL;
     s_test_t test = { .rows = 0 };
+    ingest_feed_t *feed = ingest_feed_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
+                                           s_test_row, s_test_error, &test, &reason);
+    assert (feed);
+    assert (ingest_feed_push (feed, (const uint8_t *) csv, strlen (csv)) == 0);
+    assert (ingest_feed_finish (feed) == 0);
+    assert (test.rows == 2 && test.pence == 495217 + 60000 && test.partner_ok);
+    assert (streq (test.last_key, "2897262/1"));
+    assert (test.errors == 1 && test.last_error_row == 4);
+    assert (strstr (test.last_reason, "value '1.2.3'"));
+    ingest_feed_destroy (&feed);
+
+    //  A CSV with no amount column is refused whole, naming it
+    test = (s_test_t) { .rows = 0 };
+    feed = ingest_feed_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
+                            s_test_row, s_test_error, &test, &reason);
+    const char *no_amount = "Payment Date,Supplier Name\n2011-01-04,NRC SERVICES LTD\n";
+    int rc = ingest_feed_push (feed, (const uint8_t *) no_amount, strlen (no_amount));
+    if (rc == 0)
+        rc = ingest_feed_finish (feed);
+    assert (rc == -1 && strstr (ingest_feed_reason (feed), "amount"));
+    assert (test.rows == 0);
+    ingest_feed_destroy (&feed);
+
+    //  Suppliers are known by Companies House number, else id, else name
+    char key [128];
+    ingest_feed_supplier_key ("01234567", "S1", "Acme Ltd", key, sizeof key);
+    assert (streq (key, "CH:01234567"));
+    ingest_feed_supplier_key ("", "S1", "Acme Ltd", key, sizeof key);
+    assert (streq (key, "ID:S1"));
+    ingest_feed_supplier_key ("", "", "A & A Electrical Ltd.", key, sizeof key);
+    assert (streq (key, "NAME:A A ELECTRICAL LTD"));
+    ingest_feed_supplier_key ("", "", "", key, sizeof key);
+    assert (streq (key, ""));
+
+    //  Kinds and formats that do not exist are refused with a reason
+    test = (s_test_t) { .rows = 0 };
     assert (!ingest_feed_new ("council", "b1", "payments", "csv", NULL, 1 << 20,
                               s_test_row, s_test_error, &test, &reason));
     assert (strstr (reason, "unknown kind 'payments'"));

@@ -1,0 +1,1325 @@
+/*  =========================================================================
+    ingest_spend - the spend feed: council "spend over £500" CSV files
+
+    Data. The field table below maps every header seen in the real spend
+    files (shared/realdata/spend-*) to the canonical spend fields; an
+    unusual synonym names the file it came from. ingest_csv finds the
+    header and hands over each row as canonical values; this file checks
+    them, in a fixed order so that a row's error is always its first
+    problem: the row's shape, payment date, amount, supplier name,
+    transaction number, line, company number, postcode. Nothing is guessed: a value that cannot be
+    read one way only rejects the row.
+
+    Timing. One pass, row by row, as the bytes arrive. The only state that
+    outlives a row is the count of each transaction number seen so far
+    (for the nth-occurrence line), kept in an open-addressing table over a
+    string arena: exact, and 17-33 bytes per distinct number plus its
+    text, where a zhash would cost several times that on a million-row
+    file. Its hash is seeded per reader, so a file cannot be built to make
+    every number collide.
+    =========================================================================
+*/
+
+#include "ingest_spend.h"
+
+#include <assert.h>
+#include <czmq.h>
+#include <sys/random.h>
+#include "sv_date.h"
+#include "sv_money.h"
+#include "sv_postcode.h"
+
+//  A macro's value as a string literal
+#define S_TEXT_(value) #value
+#define S_TEXT(value) S_TEXT_(value)
+
+
+//  --------------------------------------------------------------------------
+//  The field table. Synonyms are best first: where a file has two columns
+//  for one field, the better-ranked one wins and the other is ignored.
+
+static const char *const s_body_name [] = {
+    "Body Name",
+    "Body",                     //  Lambeth 2012-06 (a name; where a "Body Name"
+                                //  column exists, as in Leeds and Calderdale,
+                                //  "Body" holds a URI and becomes body_code)
+    "Organisation Name",        //  Wakefield
+    "Authority Name",           //  Salford
+    "Organisation Label",       //  ODI Leeds' processed layout
+    "Entity",                   //  Cabinet Office
+    "Organisation", "Authority", "Council",
+    "Client",                   //  Oxford 2017 ("OCC")
+    NULL
+};
+static const char *const s_body_code [] = {
+    "Body Code", "Organisation Code" /* Wakefield */, "Authority Code",
+    "Departmental Family",      //  Cabinet Office ("CAB")
+    "Body",                     //  Leeds, Calderdale (a statistics.data.gov.uk URI)
+    NULL
+};
+static const char *const s_payment_date [] = {
+    "Payment Date", "Paid Date" /* Oxford, Newcastle */, "Date Paid" /* Leeds */,
+    "Date of Payment",          //  Salford
+    "Invoice Payment Date",     //  Manchester
+    "Clearing Date",            //  London (SAP: the date the payment cleared)
+    "GL Date",                  //  Sheffield (JD Edwards)
+    "Invoice GL Date",          //  Network Rail
+    "Transaction Date", "Posting Date", "Posted Date",
+    "Invoice Creation Date",    //  Lambeth 2012-06, its only date
+    "Date",                     //  Calderdale, Cabinet Office, Darlington
+    NULL
+};
+static const char *const s_transaction_no [] = {
+    "Transaction Number", "Transaction No." /* Harrogate */, "Transaction ID",
+    "TransNo",                  //  Gateshead, Wakefield
+    "Trans No",                 //  Oxford
+    "Transaction Reference", "Transaction Ref",
+    "Document No",              //  London; Sheffield "Document No."
+    "Document Number",
+    "SAP Document Number",      //  Salford
+    "Internal Ref",             //  Newcastle
+    "Payment Reference", "Payment Ref",
+    NULL
+};
+static const char *const s_line [] = {
+    "Line", "Line No", "Line Number", "Transaction Line", "Transaction Line Number",
+    "Seq No",                   //  Wakefield; Gateshead "Seq no"
+    "Seq", "Sequence", "Sequence Number", "Sequence No",
+    NULL
+};
+static const char *const s_amount [] = {
+    "Amount", "Net Amount" /* Bradford, Wakefield; ODI Leeds "Net Amount £" */,
+    "Nett Amount",
+    "Invoice Nett Amount",      //  Lambeth 2012-06
+    "Sum of Invoice Nett Amount",   //  Lambeth 2011-01 supplier summary
+    "Invoiced Value",           //  Sheffield
+    "Invoice Line Value (net of VAT)",  //  Darlington
+    "Net",                      //  Salford (beside Gross and VAT)
+    "Net Value", "Amount Excl VAT", "Amount Paid", "Payment Amount", "Value",
+    "Total",                    //  Newcastle
+    "Spend",                    //  Network Rail
+    NULL
+};
+static const char *const s_supplier_name [] = {
+    "Supplier Name",            //  Oxford jul-sep-2014 writes "Supplier Name "
+    "Supplier",                 //  Cabinet Office, Darlington
+    "Supplier Text",            //  Gateshead
+    "Vendor Name",              //  London
+    "Beneficiary Name",         //  Sheffield processed 2021
+    "Benificiary Name",         //  ODI Leeds' layout, misspelt
+    "Beneficiary", "Payee Name", "Payee", "Creditor Name", "Vendor",
+    NULL
+};
+static const char *const s_supplier_id [] = {
+    "Supplier ID", "Supplier Number" /* Bradford */, "Supplier No", "Supplier Code",
+    "Supplier Reference", "Supplier Ref",
+    "Vendor ID",                //  London
+    "Vendor Number",
+    "Address Book No.",         //  Sheffield (JD Edwards' supplier key)
+    "Creditor Number", "Creditor ID",
+    NULL
+};
+static const char *const s_vat_number [] = {
+    "VAT Registration Number",  //  Calderdale
+    "VAT Number", "VAT No", "VAT Reg No", "VAT Registration No",
+    "Supplier VAT Number", "Supplier VAT Registration Number",
+    NULL
+};
+static const char *const s_company_number [] = {
+    "Company Number",           //  Sheffield processed 2021
+    "Company No", "Company Registration Number", "Company Reg No",
+    "Companies House Number", "Supplier Company Number", "Registered Company Number",
+    NULL
+};
+static const char *const s_postcode [] = {
+    "Postcode", "Post Code", "Supplier Postcode", "Supplier Post Code", "Postal Code",
+    NULL
+};
+static const char *const s_expense_area [] = {
+    "Expense Area",             //  Calderdale, Cabinet Office
+    "Service Area",             //  Manchester, Newcastle, Oxford 2017
+    "Service Label",            //  Bradford, Harrogate, Leeds
+    "Service",                  //  Darlington
+    "Organisational Unit",      //  Oxford, Sheffield, North Tyneside
+    "Organisatonal Unit",       //  Oxford apr-jun-2015, misspelt
+    "Organisation Unit",
+    "Department",               //  Lambeth 2012-06
+    "Business Unit Description",    //  Sheffield
+    "Strategic Group",          //  Gateshead
+    "Directorate",              //  Darlington, Newcastle, Salford, Wakefield
+    "Division", "Portfolio",
+    NULL
+};
+static const char *const s_expense_type [] = {
+    "Expense Type",             //  Calderdale, Cabinet Office
+    "Expenses Type",            //  Manchester
+    "Expenditure Type",
+    "Detailed Expenditure Type",    //  Leeds (beside a broader category)
+    "SeRCOP Detailed Expenditure Type",     //  North Tyneside
+    "Expense Description",
+    "Expense Code Description",     //  Sheffield
+    "Expenditure Account Code Description", //  London
+    "Expenditure Category",     //  Bradford, Harrogate, Oxford, Leeds
+    "Expenditure Catergory",    //  Oxford jan-mar-2017, misspelt
+    "SeRCOP Expenditure Category",  //  North Tyneside
+    "Purpose Of Spend",         //  Wakefield
+    "Subj Description",         //  Lambeth 2012-06
+    "G/L Description",          //  Salford
+    "Spend Level 2",            //  Gateshead
+    "Category Family",          //  Network Rail
+    "Account",                  //  Darlington
+    "Category", "Cost Type",
+    NULL
+};
+static const char *const s_expense_code [] = {
+    "Expense Code",             //  Calderdale, Sheffield
+    "Expenditure Code",         //  Bradford, Harrogate, Oxford
+    "Detailed Expenditure Code",    //  Leeds
+    "SeRCOP Detailed Expenditure Code",     //  North Tyneside
+    "SeRCOP Expenditure Code",  //  North Tyneside
+    "Expenditure Account Code",
+    "Cost Element",             //  London (SAP)
+    "Account Code", "Expense Account", "Subjective Code", "Nominal Code", "GL Code",
+    NULL
+};
+static const char *const s_capital_revenue [] = {
+    "Capital or Revenue",       //  Leeds
+    "Capital/Revenue",          //  North Tyneside; Harrogate "Capital /Revenue"
+    "Cap/Rev",                  //  Newcastle
+    "CapOrRev",                 //  Oxford jan-mar-2014 "caporrev"
+    "Revenue/Capital", "Capital Revenue",
+    "Type of Expenditure",      //  Oxford 2017
+    "Type",                     //  Oxford 2014-15, Wakefield
+    NULL
+};
+static const char *const s_narrative [] = {
+    "Narrative",                //  Harrogate
+    "Description",
+    "Extended Description",     //  Calderdale
+    "Item Description",         //  Network Rail
+    "Transaction Description", "Payment Description", "Invoice Description",
+    "Line Description", "Purpose", "Details",
+    NULL
+};
+
+static const ingest_csv_field_t s_fields [INGEST_SPEND_FIELDS] = {
+    { "body_name", s_body_name, false },
+    { "body_code", s_body_code, false },
+    { "payment_date", s_payment_date, true },
+    { "transaction_no", s_transaction_no, false },
+    { "line", s_line, false },
+    { "amount", s_amount, true },
+    { "supplier_name", s_supplier_name, true },
+    { "supplier_id", s_supplier_id, false },
+    { "vat_number", s_vat_number, false },
+    { "company_number", s_company_number, false },
+    { "postcode", s_postcode, false },
+    { "expense_area", s_expense_area, false },
+    { "expense_type", s_expense_type, false },
+    { "expense_code", s_expense_code, false },
+    { "capital_revenue", s_capital_revenue, false },
+    { "narrative", s_narrative, false },
+};
+
+
+//  --------------------------------------------------------------------------
+//  Occurrences of each transaction number: open addressing over an arena.
+//  A slot's key is at arena offset key (0: empty slot; the arena starts
+//  with one unused byte so that no key is at 0).
+
+typedef struct {
+    uint32_t key;
+    uint32_t hash;
+    uint32_t count;
+} s_slot_t;
+
+typedef struct {
+    s_slot_t *slots;
+    size_t slot_count;          //  a power of two, or 0
+    size_t used;
+    char *arena;
+    size_t arena_used;
+    size_t arena_size;
+    uint64_t seed;
+} s_counter_t;
+
+//  Returns the 32-bit hash of text under this table's seed
+static uint32_t
+s_counter_hash (const s_counter_t *self, const char *text)
+{
+    //  FNV-1a from a per-reader seed, then a 64-bit finaliser
+    uint64_t hash = self->seed ^ 0xcbf29ce484222325ULL;
+    for (; *text; text++) {
+        hash ^= (unsigned char) *text;
+        hash *= 0x100000001b3ULL;
+    }
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdULL;
+    hash ^= hash >> 33;
+    return (uint32_t) hash;
+}
+
+//  Doubles the slot table. Returns 0 or -1.
+static int
+s_counter_grow (s_counter_t *self)
+{
+    size_t count = self->slot_count? self->slot_count * 2: 1024;
+    s_slot_t *slots = (s_slot_t *) calloc (count, sizeof (s_slot_t));
+    if (!slots)
+        return -1;
+    for (size_t index = 0; index < self->slot_count; index++) {
+        s_slot_t *slot = &self->slots [index];
+        if (!slot->key)
+            continue;
+        size_t at = slot->hash & (count - 1);
+        while (slots [at].key)
+            at = (at + 1) & (count - 1);
+        slots [at] = *slot;
+    }
+    free (self->slots);
+    self->slots = slots;
+    self->slot_count = count;
+    return 0;
+}
+
+//  Counts one more occurrence of text. Returns the count (1 for the first),
+//  or 0 when out of memory or when the arena would pass 4 GiB.
+static uint32_t
+s_counter_add (s_counter_t *self, const char *text)
+{
+    if (self->used + 1 > self->slot_count / 4 * 3 && s_counter_grow (self))
+        return 0;
+    uint32_t hash = s_counter_hash (self, text);
+    size_t at = hash & (self->slot_count - 1);
+    while (self->slots [at].key) {
+        s_slot_t *slot = &self->slots [at];
+        if (slot->hash == hash && strcmp (self->arena + slot->key, text) == 0)
+            return slot->count < UINT32_MAX? ++slot->count: 0;
+        at = (at + 1) & (self->slot_count - 1);
+    }
+    size_t length = strlen (text) + 1;
+    if (self->arena_used == 0)
+        self->arena_used = 1;
+    if (self->arena_used + length > UINT32_MAX)
+        return 0;
+    if (self->arena_used + length > self->arena_size) {
+        size_t size = self->arena_size? self->arena_size: 4096;
+        while (self->arena_used + length > size)
+            size *= 2;
+        char *arena = (char *) realloc (self->arena, size);
+        if (!arena)
+            return 0;
+        self->arena = arena;
+        self->arena_size = size;
+    }
+    memcpy (self->arena + self->arena_used, text, length);
+    self->slots [at] = (s_slot_t) { (uint32_t) self->arena_used, hash, 1 };
+    self->arena_used += length;
+    self->used++;
+    return 1;
+}
+
+
+//  --------------------------------------------------------------------------
+//  The reader
+
+struct _ingest_spend_t {
+    ingest_csv_t *csv;
+    ingest_spend_row_fn *row_fn;
+    ingest_csv_error_fn *error_fn;
+    void *arg;
+    s_counter_t counter;
+    size_t accepted;
+    size_t rejected;
+    int64_t total;
+    char reason [160];          //  a composed reason, for the error callback
+};
+
+//  Reports a rejected row.
+static void
+s_reject (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
+          const char *value, const char *reason)
+{
+    self->rejected++;
+    if (self->error_fn) {
+        const char *column = field < INGEST_SPEND_FIELDS? ingest_csv_column (self->csv, field): NULL;
+        ingest_csv_error_t error = { line, column, column? value: NULL, reason };
+        self->error_fn (&error, self->arg);
+    }
+}
+
+//  Returns value, or "" for NULL
+static const char *
+s_text (const char *value)
+{
+    return value? value: "";
+}
+
+//  Reads an explicit line/sequence number: decimal digits only, up to
+//  999,999,999. Returns NULL, or a static reason.
+static const char *
+s_read_line (const char *text, int64_t *line_p)
+{
+    if (!*text)
+        return "no line number";
+    int64_t line = 0;
+    for (const char *digit = text; *digit; digit++) {
+        if (*digit < '0' || *digit > '9')
+            return "line number is not a whole number";
+        line = line * 10 + (*digit - '0');
+        if (line > 999999999)
+            return "line number too large";
+    }
+    *line_p = line;
+    return NULL;
+}
+
+//  Checks and hands over one data row from ingest_csv.
+static int
+s_row (const ingest_csv_row_t *row, void *arg)
+{
+    ingest_spend_t *self = (ingest_spend_t *) arg;
+    const char *const *values = row->values;
+    const char *transaction = s_text (values [INGEST_SPEND_TRANSACTION_NO]);
+
+    //  Every row with a transaction number counts towards its occurrences,
+    //  rejected or not, so that the numbering never depends on which rows
+    //  were rejected
+    uint32_t occurrence = 0;
+    bool too_long = strlen (transaction) > INGEST_SPEND_TRANSACTION_MAX;
+    if (*transaction && !too_long) {
+        occurrence = s_counter_add (&self->counter, transaction);
+        if (!occurrence) {
+            s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
+                      "too many transaction numbers in one file");
+            return 0;
+        }
+    }
+
+    int32_t day = 0;
+    int64_t pence = 0;
+    const char *date_reason = NULL, *amount_reason = NULL;
+    const char *date = values [INGEST_SPEND_PAYMENT_DATE];
+    const char *amount = values [INGEST_SPEND_AMOUNT];
+    if (!date || !*date)
+        date_reason = "no payment date";
+    else
+        sv_date_parse (date, &day, &date_reason);
+    if (!amount || !*amount)
+        amount_reason = "no amount";
+    else
+        sv_money_parse (amount, &pence, &amount_reason);
+
+    //  A row that does not fit the header: name the cell that shows why,
+    //  when one does (Lambeth's "25/06/2012900" is a date with the amount
+    //  run into it, which is why the row is a cell short)
+    if (row->shape_error) {
+        if (date && date_reason) {
+            snprintf (self->reason, sizeof self->reason, "%s, in a row of %s",
+                      date_reason, row->shape_error);
+            s_reject (self, row->line, INGEST_SPEND_PAYMENT_DATE, date, self->reason);
+        }
+        else
+        if (amount && amount_reason) {
+            snprintf (self->reason, sizeof self->reason, "%s, in a row of %s",
+                      amount_reason, row->shape_error);
+            s_reject (self, row->line, INGEST_SPEND_AMOUNT, amount, self->reason);
+        }
+        else
+            s_reject (self, row->line, INGEST_SPEND_FIELDS, NULL, row->shape_error);
+        return 0;
+    }
+    if (date_reason) {
+        s_reject (self, row->line, INGEST_SPEND_PAYMENT_DATE, date, date_reason);
+        return 0;
+    }
+    if (amount_reason) {
+        s_reject (self, row->line, INGEST_SPEND_AMOUNT, amount, amount_reason);
+        return 0;
+    }
+
+    ingest_spend_row_t spend = {
+        .source_line = row->line,
+        .payment_date = day,
+        .amount = pence,
+        .transaction_no = transaction,
+        .supplier_name = s_text (values [INGEST_SPEND_SUPPLIER_NAME]),
+        .supplier_id = s_text (values [INGEST_SPEND_SUPPLIER_ID]),
+        .vat_number = s_text (values [INGEST_SPEND_VAT_NUMBER]),
+        .company_number = "",
+        .postcode = "",
+        .body_name = s_text (values [INGEST_SPEND_BODY_NAME]),
+        .body_code = s_text (values [INGEST_SPEND_BODY_CODE]),
+        .expense_area = s_text (values [INGEST_SPEND_EXPENSE_AREA]),
+        .expense_type = s_text (values [INGEST_SPEND_EXPENSE_TYPE]),
+        .expense_code = s_text (values [INGEST_SPEND_EXPENSE_CODE]),
+        .capital_revenue = s_text (values [INGEST_SPEND_CAPITAL_REVENUE]),
+        .narrative = s_text (values [INGEST_SPEND_NARRATIVE]),
+    };
+    if (!*spend.supplier_name) {
+        s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, "", "no supplier name");
+        return 0;
+    }
+    if (too_long) {
+        s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
+                  "transaction number longer than " S_TEXT (INGEST_SPEND_TRANSACTION_MAX) " characters");
+        return 0;
+    }
+
+    //  The natural key's line
+    if (!*transaction)
+        spend.line = (int64_t) row->line;
+    else
+    if (values [INGEST_SPEND_LINE]) {
+        const char *reason = s_read_line (values [INGEST_SPEND_LINE], &spend.line);
+        if (reason) {
+            s_reject (self, row->line, INGEST_SPEND_LINE, values [INGEST_SPEND_LINE], reason);
+            return 0;
+        }
+    }
+    else
+        spend.line = occurrence;
+
+    //  A redaction names nobody: no supplier is ever made from it
+    char company [INGEST_SPEND_COMPANY_BUF] = "";
+    char postcode [SV_POSTCODE_BUF] = "";
+    if (ingest_spend_redaction (spend.supplier_name)) {
+        spend.redacted = true;
+        spend.supplier_name = spend.supplier_id = spend.vat_number = "";
+    }
+    else {
+        const char *text = values [INGEST_SPEND_COMPANY_NUMBER];
+        const char *reason = NULL;
+        if (text && *text && ingest_spend_company_number (text, company, sizeof company, &reason)) {
+            s_reject (self, row->line, INGEST_SPEND_COMPANY_NUMBER, text, reason);
+            return 0;
+        }
+        text = values [INGEST_SPEND_POSTCODE];
+        if (text && *text && sv_postcode_normalise (text, postcode, sizeof postcode, &reason)) {
+            s_reject (self, row->line, INGEST_SPEND_POSTCODE, text, reason);
+            return 0;
+        }
+        spend.company_number = company;
+        spend.postcode = postcode;
+    }
+
+    int64_t total;
+    if (__builtin_add_overflow (self->total, spend.amount, &total)) {
+        s_reject (self, row->line, INGEST_SPEND_AMOUNT, amount,
+                  "amount takes the file's total past the largest amount");
+        return 0;
+    }
+    self->total = total;
+    self->accepted++;
+    return self->row_fn (&spend, self->arg);
+}
+
+ingest_spend_t *
+ingest_spend_new (ingest_spend_row_fn *row_fn, ingest_csv_error_fn *error_fn, void *arg)
+{
+    assert (row_fn);
+    ingest_spend_t *self = (ingest_spend_t *) zmalloc (sizeof (ingest_spend_t));
+    if (!self)
+        return NULL;
+    self->row_fn = row_fn;
+    self->error_fn = error_fn;
+    self->arg = arg;
+    self->csv = ingest_csv_new (s_fields, INGEST_SPEND_FIELDS, s_row, self);
+    if (!self->csv) {
+        free (self);
+        return NULL;
+    }
+    //  The seed only spreads keys: counts are exact whatever its value
+    if (getrandom (&self->counter.seed, sizeof self->counter.seed, GRND_NONBLOCK)
+        != (ssize_t) sizeof self->counter.seed)
+        self->counter.seed = (uint64_t) zclock_usecs () ^ (uint64_t) getpid ();
+    return self;
+}
+
+void
+ingest_spend_destroy (ingest_spend_t **self_p)
+{
+    assert (self_p);
+    ingest_spend_t *self = *self_p;
+    if (!self)
+        return;
+    ingest_csv_destroy (&self->csv);
+    free (self->counter.slots);
+    free (self->counter.arena);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+ingest_spend_override (ingest_spend_t *self, const char *pair)
+{
+    assert (self);
+    return ingest_csv_override (self->csv, pair);
+}
+
+int
+ingest_spend_feed (ingest_spend_t *self, const void *data, size_t size)
+{
+    assert (self);
+    return ingest_csv_feed (self->csv, data, size);
+}
+
+int
+ingest_spend_finish (ingest_spend_t *self)
+{
+    assert (self);
+    return ingest_csv_finish (self->csv);
+}
+
+const char *
+ingest_spend_refusal (ingest_spend_t *self)
+{
+    assert (self);
+    return ingest_csv_refusal (self->csv);
+}
+
+size_t
+ingest_spend_accepted (ingest_spend_t *self)
+{
+    assert (self);
+    return self->accepted;
+}
+
+size_t
+ingest_spend_rejected (ingest_spend_t *self)
+{
+    assert (self);
+    return self->rejected;
+}
+
+int64_t
+ingest_spend_total (ingest_spend_t *self)
+{
+    assert (self);
+    return self->total;
+}
+
+const char *
+ingest_spend_column (ingest_spend_t *self, ingest_spend_field_t field)
+{
+    assert (self);
+    return ingest_csv_column (self->csv, (size_t) field);
+}
+
+const ingest_csv_field_t *
+ingest_spend_fields (void)
+{
+    return s_fields;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Companies House numbers and redactions
+
+int
+ingest_spend_company_number (const char *text, char *out, size_t size, const char **reason_p)
+{
+    assert (text);
+    //  Prefixes Companies House gives to numbers that are not all digits
+    static const char *const prefixes [] = {
+        "AC", "BR", "CE", "CS", "FC", "FE", "GE", "GN", "GS", "IC", "IP", "LP", "NA",
+        "NC", "NF", "NI", "NL", "NO", "NP", "NR", "NV", "NZ", "OC", "OE", "PC", "R0",
+        "RC", "RS", "SA", "SC", "SE", "SF", "SG", "SI", "SL", "SO", "SP", "SR", "SZ", "ZC",
+    };
+    char chars [9];
+    size_t length = 0, digits = 0;
+    const char *reason = NULL;
+    for (const char *c = text; *c && !reason; c++) {
+        if (*c == ' ' || *c == '\t')
+            continue;
+        if (length == 8)
+            reason = "not a Companies House number: more than 8 characters";
+        else
+            chars [length++] = (char) ((*c >= 'a' && *c <= 'z')? *c - 'a' + 'A': *c);
+    }
+    for (size_t index = 0; index < length; index++)
+        digits += chars [index] >= '0' && chars [index] <= '9';
+    if (!reason && length == 0)
+        reason = "empty";
+    if (!reason && length == 7 && digits == 7) {
+        memmove (chars + 1, chars, 7);      //  The zero a spreadsheet dropped
+        chars [0] = '0';
+        length = 8;
+        digits = 8;
+    }
+    if (!reason && length != 8)
+        reason = "not a Companies House number: 8 characters";
+    if (!reason && digits != 8) {
+        bool known = false;
+        for (size_t index = 0; index < sizeof prefixes / sizeof prefixes [0]; index++)
+            known |= memcmp (chars, prefixes [index], 2) == 0;
+        bool six = true;
+        for (size_t index = 2; index < 8; index++)
+            six &= chars [index] >= '0' && chars [index] <= '9';
+        if (!known || !six)
+            reason = "not a Companies House number: 8 digits, or a prefix such as SC, NI or OC and 6 digits";
+    }
+    if (!reason && size < 9)
+        reason = "buffer too small";
+    if (reason) {
+        if (size > 0)
+            out [0] = 0;
+        if (reason_p)
+            *reason_p = reason;
+        return -1;
+    }
+    memcpy (out, chars, 8);
+    out [8] = 0;
+    return 0;
+}
+
+bool
+ingest_spend_redaction (const char *name)
+{
+    assert (name);
+    //  Letters only, lower case: "REDACTED - Personal Information" and
+    //  "Redacted personal information" are one form
+    char folded [256];
+    size_t length = 0;
+    for (; *name && length < sizeof folded - 1; name++) {
+        char c = *name;
+        if (c >= 'A' && c <= 'Z')
+            folded [length++] = (char) (c - 'A' + 'a');
+        else
+        if (c >= 'a' && c <= 'z')
+            folded [length++] = c;
+    }
+    folded [length] = 0;
+    //  "redacted", not "redact": REDACTIVE PUBLISHING LTD is a supplier
+    static const char *const marks [] = {
+        "redacted", "withheld", "personaldata", "personalinformation", "personaldetails",
+    };
+    for (size_t index = 0; index < sizeof marks / sizeof marks [0]; index++)
+        if (strstr (folded, marks [index]))
+            return true;
+    return false;
+}
+
+
+
+//  --------------------------------------------------------------------------
+//  Self test
+
+//  A rejected-row reason to count, and how many rows must give it
+typedef struct {
+    const char *reason;         //  a substring of the reason
+    size_t rows;
+} s_test_reason_t;
+
+//  A row to look at: its source line, and how it must read (s_test_summary)
+typedef struct {
+    size_t line;
+    const char *summary;
+} s_test_probe_t;
+
+//  One fixture under tests/fixtures/spend/ and what reading it must give
+typedef struct {
+    const char *file;
+    const char *override;       //  a partner override, or NULL
+    const char *refusal;        //  the whole file refused so, or NULL
+    size_t data_rows;           //  counted independently (see the table)
+    size_t rejected;
+    int64_t total;              //  pence of the accepted rows, likewise
+    size_t redacted;
+    const char *first_error;    //  as ingest_csv_error_format writes it
+    s_test_reason_t reasons [4];
+    s_test_probe_t probes [3];
+} s_test_fixture_t;
+
+//  What the callbacks saw
+typedef struct {
+    const s_test_fixture_t *fixture;
+    zdigest_t *digest;          //  of every row and error, in order
+    size_t rows;
+    size_t redacted;
+    size_t errors;
+    char first_error [400];
+    size_t reason_rows [4];
+    size_t probes_seen;
+    size_t stop_after;          //  row_fn returns -1 at this row, 0: never
+    char last_summary [600];
+    zlist_t *summaries;         //  "line: summary" of each row
+    zlist_t *error_list;        //  each error, formatted
+    char first_company [INGEST_SPEND_COMPANY_BUF];
+    char first_postcode [SV_POSTCODE_BUF];
+} s_test_t;
+
+//  "2014-04-01 7360.50 834024/1 NEW PROSPECTS ... | narrative"
+static void
+s_test_summary (const ingest_spend_row_t *row, char *buf, size_t size)
+{
+    char date [SV_DATE_BUF], amount [SV_MONEY_BUF];
+    snprintf (buf, size, "%s %s %s/%lld %s | %s",
+              sv_date_format (row->payment_date, date, sizeof date),
+              sv_money_format_plain (row->amount, amount, sizeof amount),
+              row->transaction_no, (long long) row->line,
+              row->redacted? "(redacted)": row->supplier_name, row->narrative);
+}
+
+//  Test row callback: adds the row to the digest and summaries, checks
+//  redactions and the fixture's probes; returns -1 at stop_after
+static int
+s_test_row (const ingest_spend_row_t *row, void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    char buf [2048];
+    s_test_summary (row, test->last_summary, sizeof test->last_summary);
+    snprintf (buf, sizeof buf, "%s|%zu|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", test->last_summary,
+              row->source_line, row->supplier_id, row->vat_number, row->company_number,
+              row->postcode, row->body_name, row->body_code, row->expense_area,
+              row->expense_type, row->expense_code, row->capital_revenue);
+    zdigest_update (test->digest, (byte *) buf, strlen (buf));
+    //  A redaction never names a supplier
+    if (row->redacted)
+        assert (!*row->supplier_name && !*row->supplier_id && !*row->vat_number
+                && !*row->company_number && !*row->postcode);
+    if (test->rows == 0) {
+        snprintf (test->first_company, sizeof test->first_company, "%s", row->company_number);
+        snprintf (test->first_postcode, sizeof test->first_postcode, "%s", row->postcode);
+    }
+    test->redacted += row->redacted;
+    test->rows++;
+    snprintf (buf, sizeof buf, "%zu: %s", row->source_line, test->last_summary);
+    zlist_append (test->summaries, buf);
+    for (size_t index = 0; test->fixture && index < 3; index++) {
+        const s_test_probe_t *probe = &test->fixture->probes [index];
+        if (probe->line && probe->line == row->source_line) {
+            if (!streq (test->last_summary, probe->summary))
+                printf ("  %s line %zu: '%s'\n", test->fixture->file, probe->line, test->last_summary);
+            assert (streq (test->last_summary, probe->summary));
+            test->probes_seen++;
+        }
+    }
+    return test->stop_after && test->rows == test->stop_after? -1: 0;
+}
+
+//  Test error callback: adds the error to the digest and list, keeps the
+//  first, and counts the fixture's expected reasons
+static void
+s_test_error (const ingest_csv_error_t *error, void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    char buf [400];
+    ingest_csv_error_format (error, buf, sizeof buf);
+    zdigest_update (test->digest, (byte *) buf, strlen (buf));
+    zlist_append (test->error_list, buf);
+    if (test->errors++ == 0)
+        snprintf (test->first_error, sizeof test->first_error, "%s", buf);
+    for (size_t index = 0; test->fixture && index < 4; index++) {
+        const char *reason = test->fixture->reasons [index].reason;
+        if (reason && strstr (error->reason, reason))
+            test->reason_rows [index]++;
+    }
+}
+
+//  Reads a whole fixture file. Returns a fresh buffer; *size_p its size.
+static char *
+s_test_load (const char *file, size_t *size_p)
+{
+    char path [256];
+    snprintf (path, sizeof path, "tests/fixtures/spend/%s", file);
+    FILE *handle = fopen (path, "rb");
+    if (!handle)
+        printf ("  cannot open %s (run the tests from the repository root)\n", path);
+    assert (handle);
+    assert (fseek (handle, 0, SEEK_END) == 0);
+    long size = ftell (handle);
+    assert (size >= 0);
+    rewind (handle);
+    char *data = (char *) malloc ((size_t) size + 1);
+    assert (data);
+    assert (fread (data, 1, (size_t) size, handle) == (size_t) size);
+    fclose (handle);
+    *size_p = (size_t) size;
+    return data;
+}
+
+//  Reads data in chunks of chunk bytes (0: all at once) with an optional
+//  override. Returns the finished reader; test holds what was seen.
+static ingest_spend_t *
+s_test_read (const char *data, size_t size, size_t chunk, const char *override, s_test_t *test)
+{
+    ingest_spend_t *reader = ingest_spend_new (s_test_row, s_test_error, test);
+    assert (reader);
+    if (override)
+        assert (ingest_spend_override (reader, override) == 0);
+    if (chunk == 0)
+        chunk = size? size: 1;
+    int rc = 0;
+    for (size_t at = 0; at < size && rc == 0; at += chunk)
+        rc = ingest_spend_feed (reader, data + at, size - at < chunk? size - at: chunk);
+    if (rc == 0)
+        ingest_spend_finish (reader);
+    return reader;
+}
+
+//  Reads text (a C string) whole; returns the reader.
+static ingest_spend_t *
+s_test_text (const char *text, s_test_t *test)
+{
+    return s_test_read (text, strlen (text), 0, NULL, test);
+}
+
+//  Empties test for the next file (and frees it, with fixture NULL and
+//  done true).
+static void
+s_test_clear (s_test_t *test, const s_test_fixture_t *fixture, bool done)
+{
+    zdigest_destroy (&test->digest);
+    zlist_destroy (&test->summaries);
+    zlist_destroy (&test->error_list);
+    memset (test, 0, sizeof *test);
+    if (done)
+        return;
+    test->fixture = fixture;
+    test->digest = zdigest_new ();
+    test->summaries = zlist_new ();
+    test->error_list = zlist_new ();
+    assert (test->digest && test->summaries && test->error_list);
+    zlist_autofree (test->summaries);
+    zlist_autofree (test->error_list);
+}
+
+//  Empties test for the next file
+static void
+s_test_reset (s_test_t *test, const s_test_fixture_t *fixture)
+{
+    s_test_clear (test, fixture, false);
+}
+
+//  Every real spend file, excerpted (tests/fixtures/spend/PROVENANCE.md).
+//  data_rows, rejected, total and redacted were counted independently of
+//  this code, by the Python csv/Decimal script in PROVENANCE.md: a data
+//  row is a record below the header with any non-blank cell; it is
+//  accepted when it has as many cells as the header, a yyyy-mm-dd or
+//  dd/mm/yyyy date, a decimal amount of at most 2 places (commas between
+//  groups of three; in brackets, a negative) and a supplier name; total is
+//  the Decimal sum of the accepted amounts x 100. The rejected rows and
+//  their reasons were also read by eye against the files.
+static const s_test_fixture_t s_fixtures [] = {
+    //  The supplier summary has no payment dates at all
+    { "lambeth_2011-01_supplier_summary.csv", NULL,
+      "no column for payment_date; line 1 has: Supplier Name, Sum of Invoice Nett Amount",
+      0, 0, 0, 0, NULL, { { NULL, 0 } }, { { 0, NULL } } },
+    //  9 preamble lines; dates with the amount run into them, two supplier
+    //  names with the date run into them, a "Total" line and a footer
+    { "lambeth_2012-06.csv", NULL, NULL, 71, 25, 35237259, 0,
+      "row 19, column 'Invoice Creation Date', value '25/06/2012900': "
+      "digits run on after the date, in a row of 5 cells where the header has 6",
+      { { "digits run on after the date, in a row of 5 cells", 20 },
+        { "a number, not a date, in a row of 5 cells", 2 },
+        { "not a recognised date, in a row of 4 cells", 1 },
+        { "no payment date", 2 } },
+      { { 11, "2012-06-08 1534.24 /11 170 Community Project | " },
+        { 61, "2012-06-25 2126.19 /61 Castlebar Health Care Ltd | " } } },
+    //  cp1252 bytes (0x92, 0x96) in a UTF-8 file; a redacted supplier
+    { "bradford_2017-12.csv", NULL, NULL, 44, 0, 26656678, 1, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  CR LF; cp1252 no-break spaces and dashes
+    { "cabinetoffice_2019-06.csv", NULL, NULL, 45, 0, 564210260, 0, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    { "calderdale_2010-10.csv", NULL, NULL, 35, 0, 59806806, 1, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  Every date is a quarter, not a day
+    { "darlington_2010-09.csv", NULL, NULL, 20, 20, 0, 0,
+      "row 2, column 'Date', value 'July 2010-September 2010': a period, not a date",
+      { { "a period, not a date", 20 } }, { { 0, NULL } } },
+    //  No payment date column: the partner's override names "Updated"; the
+    //  line comes from "Seq no"
+    { "gateshead_2010-12.csv", "Updated=payment_date", NULL, 40, 0, 8377165, 5, NULL,
+      { { NULL, 0 } },
+      { { 2, "2010-12-07 384.00 43598516/2 FORCE TWO LTD | " } } },
+    { "harrogate_2015-04.csv", NULL, NULL, 47, 0, 5108948, 2, NULL,
+      { { NULL, 0 } },
+      { { 41, "2015-04-27 1556.00 4627322/1 MELMERBY/MID\xC2\xB4TON GROUPED PARISH COUNCIL"
+              " | MELMERBY Parish Precept 1st Instalment" } } },
+    { "leeds_2010-12.csv", NULL, NULL, 30, 0, 7116618, 0, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  Negatives in brackets; one document number on two distant lines
+    { "london_2013-P01.csv", NULL, NULL, 45, 0, 9811345936, 0, NULL,
+      { { NULL, 0 } },
+      { { 25, "2013-04-24 13507.20 5107854305/1 EDENRED (UK GROUP) LTD | " },
+        { 37, "2013-04-24 -385.35 5107854305/2 EDENRED (UK GROUP) LTD | " } } },
+    //  One transaction on two lines: occurrences 1 and 2
+    { "manchester_2010-12.csv", NULL, NULL, 30, 0, 9670009, 7, NULL,
+      { { NULL, 0 } },
+      { { 29, "2010-12-15 1260.00 5100400234/1 (redacted) | " },
+        { 30, "2010-12-15 1710.00 5100400234/2 (redacted) | " } } },
+    //  A "Grand Total" line and a copyright line at the foot
+    { "networkrail_2017-01.csv", NULL, NULL, 27, 2, 4806560558, 0,
+      "row 27, column 'Invoice GL Date', value '': no payment date",
+      { { "no payment date", 2 } }, { { 0, NULL } } },
+    { "newcastle_2017-01.csv", NULL, NULL, 30, 0, 26006432, 0, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    { "northtyneside_2014-04.csv", NULL, NULL, 35, 0, 21870696, 2, NULL,
+      { { NULL, 0 } },
+      { { 2, "2014-04-01 7360.50 834024/1 NEW PROSPECTS ASSOCIATION LIMITED | " },
+        { 3, "2014-04-01 10164.66 834024/2 NEW PROSPECTS ASSOCIATION LIMITED | " },
+        { 34, "2014-04-02 630.00 834395/1 (redacted) | " } } },
+    { "salford_2011-08.csv", NULL, NULL, 39, 0, 27599103, 3, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    { "sheffield_2011-01.csv", NULL, NULL, 25, 0, 11454679, 3, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    { "sheffield_2017-01.csv", NULL, NULL, 30, 0, 23506575, 3, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  Negative amounts; no transaction numbers, so line is the source line
+    { "sheffield_processed_2021-05.csv", NULL, NULL, 35, 0, 2073847, 3, NULL,
+      { { NULL, 0 } },
+      { { 2, "2021-05-04 -4040.00 /2 ORCHARD CARE HOMES (ECKINGTON COURT) | " } } },
+    //  An explicit "Seq No" line column
+    { "wakefield_2020-12.csv", NULL, NULL, 30, 0, 382867, 1, NULL,
+      { { NULL, 0 } },
+      { { 2, "2020-11-26 80.00 161363/53 LEVERHULME HOTEL & SPA | " } } },
+    //  Every payment date is a bare time
+    { "oxford_apr-jun-2014.csv", NULL, NULL, 30, 30, 0, 0,
+      "row 2, column 'Paid Date', value '00:00:00': time without a date",
+      { { "time without a date", 30 } }, { { 0, NULL } } },
+    { "oxford_apr-jun-2015.csv", NULL, NULL, 30, 0, 9217392, 13, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  snake_case headers; a stray "xxx" line at the foot
+    { "oxford_jan-mar-2014.csv", NULL, NULL, 32, 1, 17243183, 12,
+      "row 33, column 'paid_date', value '': no payment date",
+      { { "no payment date", 1 } }, { { 0, NULL } } },
+    //  "Expenditure Catergory"
+    { "oxford_jan-mar-2017.csv", NULL, NULL, 30, 0, 10144506, 0, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  "Supplier Name " with a trailing space; "Reacted personal data"
+    { "oxford_jul-sep-2014.csv", NULL, NULL, 31, 0, 5673400, 10, NULL,
+      { { NULL, 0 } },
+      { { 29, "2014-07-08 500.00 46282360_1/1 (redacted) | " } } },
+    { "oxford_jul-sep-2017.csv", NULL, NULL, 30, 0, 13748323, 0, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  Refunds and rounding lines that name no supplier
+    { "oxford_oct-dec-2017.csv", NULL, NULL, 49, 7, 15977127, 0,
+      "row 4, column 'Supplier Name', value '': no supplier name",
+      { { "no supplier name", 7 } }, { { 0, NULL } } },
+    //  Made from a Harrogate excerpt: a pound sign added to one narrative,
+    //  then the whole converted to cp1252 with iconv
+    { "cp1252_harrogate_2015-04.csv", NULL, NULL, 31, 0, 5298061, 1, NULL,
+      { { NULL, 0 } },
+      { { 11, "2015-04-27 600.00 4628737/1 (redacted) | Bond Claim (\xC2\xA3" "600)" } } },
+    //  A Leeds excerpt behind a UTF-8 byte order mark
+    { "bom_leeds_2010-12.csv", NULL, NULL, 20, 0, 6450796, 0, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
+    //  The Leeds excerpt with its "Net amount" column taken out
+    { "no_amount_leeds_2010-12.csv", NULL,
+      "no column for amount; line 1 has: Body name, Body, Service label, Service division label, "
+      "Expenditure category, Detailed expenditure type, Detailed expenditure code, Date paid, "
+      "Transaction number, Capital or revenue, Supplier name",
+      0, 0, 0, 0, NULL, { { NULL, 0 } }, { { 0, NULL } } },
+};
+
+//  Checks one fixture, read whole, in 1-byte chunks and in 7-byte chunks:
+//  the same figures, rows and errors every time.
+static void
+s_test_fixture (const s_test_fixture_t *fixture, bool verbose)
+{
+    size_t size;
+    char *data = s_test_load (fixture->file, &size);
+    char first_digest [64] = "";
+    size_t chunks [] = { 0, 1, 7 };
+    for (size_t pass = 0; pass < sizeof chunks / sizeof chunks [0]; pass++) {
+        s_test_t test = { .rows = 0 };
+        s_test_reset (&test, fixture);
+        ingest_spend_t *reader = s_test_read (data, size, chunks [pass], fixture->override, &test);
+        size_t accepted = ingest_spend_accepted (reader);
+        size_t rejected = ingest_spend_rejected (reader);
+        if (verbose && pass == 0)
+            printf ("  %-36s %3zu rows: %3zu accepted, %3zu rejected, %lld p%s%s\n",
+                    fixture->file, accepted + rejected, accepted, rejected,
+                    (long long) ingest_spend_total (reader),
+                    ingest_spend_refusal (reader)? "; refused: ": "",
+                    ingest_spend_refusal (reader)? ingest_spend_refusal (reader): "");
+        if (fixture->refusal) {
+            assert (ingest_spend_refusal (reader));
+            assert (streq (ingest_spend_refusal (reader), fixture->refusal));
+            assert (accepted == 0 && rejected == 0);
+        }
+        else {
+            assert (ingest_spend_refusal (reader) == NULL);
+            assert (accepted + rejected == fixture->data_rows);
+            assert (rejected == fixture->rejected);
+            assert (test.errors == rejected);
+            assert (ingest_spend_total (reader) == fixture->total);
+            assert (test.redacted == fixture->redacted);
+            if (fixture->first_error) {
+                if (!streq (test.first_error, fixture->first_error))
+                    printf ("  %s: first error '%s'\n", fixture->file, test.first_error);
+                assert (streq (test.first_error, fixture->first_error));
+            }
+            //  Every rejected row is accounted for by an expected reason
+            size_t explained = 0;
+            for (size_t index = 0; index < 4; index++) {
+                assert (test.reason_rows [index] == fixture->reasons [index].rows);
+                explained += test.reason_rows [index];
+            }
+            assert (explained == rejected);
+            size_t probes = 0;
+            for (size_t index = 0; index < 3; index++)
+                probes += fixture->probes [index].line != 0;
+            assert (test.probes_seen == probes);
+        }
+        const char *digest = zdigest_string (test.digest);
+        if (pass == 0)
+            snprintf (first_digest, sizeof first_digest, "%s", digest);
+        else
+            assert (streq (digest, first_digest));
+        ingest_spend_destroy (&reader);
+        s_test_clear (&test, NULL, true);
+    }
+    free (data);
+}
+
+void
+ingest_spend_test (bool verbose)
+{
+    if (verbose)
+        printf (" * ingest_spend:\n");
+    s_test_t test = { .rows = 0 };
+
+    //  Companies House numbers
+    char company [INGEST_SPEND_COMPANY_BUF];
+    const char *reason = NULL;
+    assert (ingest_spend_company_number ("01234567", company, sizeof company, NULL) == 0);
+    assert (streq (company, "01234567"));
+    assert (ingest_spend_company_number ("1234567", company, sizeof company, NULL) == 0);
+    assert (streq (company, "01234567"));
+    assert (ingest_spend_company_number (" sc 123456 ", company, sizeof company, NULL) == 0);
+    assert (streq (company, "SC123456"));
+    assert (ingest_spend_company_number ("R0123456", company, sizeof company, NULL) == 0);
+    assert (ingest_spend_company_number ("OC301234", company, sizeof company, NULL) == 0);
+    assert (ingest_spend_company_number ("123456", company, sizeof company, &reason) == -1);
+    assert (streq (reason, "not a Companies House number: 8 characters"));
+    assert (company [0] == 0);
+    assert (ingest_spend_company_number ("XX123456", company, sizeof company, &reason) == -1);
+    assert (strstr (reason, "a prefix such as SC"));
+    assert (ingest_spend_company_number ("SC12345A", company, sizeof company, &reason) == -1);
+    assert (ingest_spend_company_number ("012345678", company, sizeof company, &reason) == -1);
+    assert (streq (reason, "not a Companies House number: more than 8 characters"));
+    assert (ingest_spend_company_number ("01234567", company, 8, &reason) == -1);
+
+    //  Redactions, in the forms the real files use, and a supplier whose
+    //  name only looks like one
+    assert (ingest_spend_redaction ("REDACTED PERSONAL DATA"));
+    assert (ingest_spend_redaction ("Redacted personal data"));
+    assert (ingest_spend_redaction ("REDACTED - Personal Information"));
+    assert (ingest_spend_redaction ("Personal Information Redacted"));
+    assert (ingest_spend_redaction ("Name withheld"));
+    assert (ingest_spend_redaction ("REDACTED"));
+    assert (ingest_spend_redaction ("DETAILS REDACTED"));
+    assert (ingest_spend_redaction ("Reacted personal data"));
+    assert (!ingest_spend_redaction ("REDACTIVE PUBLISHING LTD"));
+    assert (!ingest_spend_redaction ("Orange Personal Communications"));
+    assert (!ingest_spend_redaction ("Ruskin Private Hire"));
+
+    //  Row checks and natural keys, on a file written for the purpose
+    const char *file =
+        "Transaction No.,Paid Date,Net Amount,Supplier Name,Company No,Post Code,Narrative\n"
+        "T1,01/06/2024,\"\xC2\xA3" "1,234.56\",Acme Ltd,1234567,s602td,first of T1\n"      //  2
+        "T2,2024-06-02,(10.00),Beta plc,SC123456,,refund\n"                                  //  3
+        "T1,03-Jun-24,5,Acme Ltd,,,second of T1\n"                                           //  4
+        "T1,00:00:00,5,Acme Ltd,,,a bare time: rejected but counted as T1's third\n"         //  5
+        "T1,04/06/2024,5,Acme Ltd,,,so this is T1's fourth\n"                                //  6
+        ",05/06/2024,7,Gamma,,,no transaction number: line is the source line\n"             //  7
+        "T3,06/06/2024,1.005,Delta,,,\n"                                                     //  8
+        "T4,07/06/2024,1,Epsilon,,S60 TD2,\n"                                                //  9
+        "T5,08/06/2024,1,Zeta,123,,\n"                                                       //  10
+        "T6,09/06/2024,1,,,,\n"                                                              //  11
+        "T7,10/06/2024,2,Name withheld,01234567,S60 2TD,kept as redacted\n"                  //  12
+        "T8,31/06/2024,1,Eta,,,\n";                                                          //  13
+    struct {
+        size_t line;
+        const char *summary;
+    } expected_rows [] = {
+        { 2, "2024-06-01 1234.56 T1/1 Acme Ltd | first of T1" },
+        { 3, "2024-06-02 -10.00 T2/1 Beta plc | refund" },
+        { 4, "2024-06-03 5.00 T1/2 Acme Ltd | second of T1" },
+        { 6, "2024-06-04 5.00 T1/4 Acme Ltd | so this is T1's fourth" },
+        { 7, "2024-06-05 7.00 /7 Gamma | no transaction number: line is the source line" },
+        { 12, "2024-06-10 2.00 T7/1 (redacted) | kept as redacted" },
+    };
+    const char *expected_errors [] = {
+        "row 5, column 'Paid Date', value '00:00:00': time without a date",
+        "row 8, column 'Net Amount', value '1.005': more than two decimal places",
+        "row 9, column 'Post Code', value 'S60 TD2': not a UK postcode: the inward code must be a digit and two letters",
+        "row 10, column 'Company No', value '123': not a Companies House number: 8 characters",
+        "row 11, column 'Supplier Name', value '': no supplier name",
+        "row 13, column 'Paid Date', value '31/06/2024': no such day in that month",
+    };
+    {
+        s_test_reset (&test, NULL);
+        ingest_spend_t *reader = ingest_spend_new (s_test_row, s_test_error, &test);
+        assert (reader);
+        assert (ingest_spend_column (reader, INGEST_SPEND_AMOUNT) == NULL);
+        assert (ingest_spend_feed (reader, file, strlen (file)) == 0);
+        assert (ingest_spend_finish (reader) == 0);
+        assert (ingest_spend_refusal (reader) == NULL);
+        assert (ingest_spend_accepted (reader) == 6);
+        assert (ingest_spend_rejected (reader) == 6);
+        assert (ingest_spend_total (reader) == 123456 - 1000 + 500 + 500 + 700 + 200);
+        assert (streq (ingest_spend_column (reader, INGEST_SPEND_AMOUNT), "Net Amount"));
+        assert (ingest_spend_column (reader, INGEST_SPEND_LINE) == NULL);
+        assert (test.redacted == 1);
+        assert (streq (test.first_company, "01234567"));
+        assert (streq (test.first_postcode, "S60 2TD"));
+        ingest_spend_destroy (&reader);
+        ingest_spend_destroy (&reader);
+        assert (reader == NULL);
+    }
+    //  Row by row, in order: what each accepted row reads as, each error
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_text (file, &test);
+    assert (zlist_size (test.summaries) == 6);
+    assert (zlist_size (test.error_list) == 6);
+    const char *summary = (const char *) zlist_first (test.summaries);
+    for (size_t index = 0; index < 6; index++) {
+        char expected [300];
+        snprintf (expected, sizeof expected, "%zu: %s",
+                  expected_rows [index].line, expected_rows [index].summary);
+        if (verbose)
+            printf ("  %s\n", summary);
+        assert (streq (summary, expected));
+        summary = (const char *) zlist_next (test.summaries);
+    }
+    const char *error = (const char *) zlist_first (test.error_list);
+    for (size_t index = 0; index < 6; index++) {
+        if (verbose)
+            printf ("  %s\n", error);
+        assert (streq (error, expected_errors [index]));
+        error = (const char *) zlist_next (test.error_list);
+    }
+    ingest_spend_destroy (&reader);
+
+    //  A row handler that stops the file refuses it
+    s_test_reset (&test, NULL);
+    test.stop_after = 2;
+    reader = s_test_text (file, &test);
+    assert (ingest_spend_accepted (reader) == 2);
+    assert (streq (ingest_spend_refusal (reader), "stopped by the row handler at line 3"));
+    assert (ingest_spend_feed (reader, "x", 1) == -1);
+    ingest_spend_destroy (&reader);
+
+    //  The file's total never wraps: the row that would pass int64 is
+    //  rejected (92,233,720,368,547,758.07 is INT64_MAX pence)
+    s_test_reset (&test, NULL);
+    reader = s_test_text ("Date,Amount,Supplier\n"
+                          "01/01/2024,\"92,233,720,368,547,758.07\",Big\n"
+                          "02/01/2024,0.01,Small\n", &test);
+    assert (ingest_spend_accepted (reader) == 1);
+    assert (ingest_spend_total (reader) == INT64_MAX);
+    assert (streq (test.first_error, "row 3, column 'Amount', value '0.01': "
+                   "amount takes the file's total past the largest amount"));
+    ingest_spend_destroy (&reader);
+
+    //  An explicit line column must hold whole numbers
+    s_test_reset (&test, NULL);
+    reader = s_test_text ("Date,Amount,Supplier,TransNo,Seq No\n"
+                          "01/01/2024,1,A,9,3\n"
+                          "01/01/2024,1,A,9,x\n"
+                          "01/01/2024,1,A,9,\n"
+                          "01/01/2024,1,A,,\n", &test);
+    assert (ingest_spend_accepted (reader) == 2);
+    assert (streq (test.first_error, "row 3, column 'Seq No', value 'x': line number is not a whole number"));
+    assert (streq (test.last_summary, "2024-01-01 1.00 /5 A | "));
+    ingest_spend_destroy (&reader);
+
+    //  Occurrences stay exact across many transaction numbers (the table
+    //  grows several times): 3,000 rows cycling through 1,000 numbers
+    size_t many_size = 3000 * 24 + 64, many_used = 0;
+    char *many = (char *) malloc (many_size);
+    assert (many);
+    many_used += (size_t) snprintf (many, many_size, "Date,Amount,Supplier,Transaction Number\n");
+    for (int index = 0; index < 3000; index++)
+        many_used += (size_t) snprintf (many + many_used, many_size - many_used,
+                                        "01/01/2024,1,S,T%d\n", index % 1000);
+    assert (many_used < many_size);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (many, strlen (many), 4096, NULL, &test);
+    assert (ingest_spend_accepted (reader) == 3000);
+    assert (ingest_spend_total (reader) == 300000);
+    int index = 0;
+    for (const char *row = (const char *) zlist_first (test.summaries); row;
+         row = (const char *) zlist_next (test.summaries), index++) {
+        char expected [100];
+        snprintf (expected, sizeof expected, "%d: 2024-01-01 1.00 T%d/%d S | ",
+                  index + 2, index % 1000, index / 1000 + 1);
+        assert (streq (row, expected));
+    }
+    assert (index == 3000);
+    ingest_spend_destroy (&reader);
+    free (many);
+
+    //  Files that are not spend files at all are refused whole
+    s_test_reset (&test, NULL);
+    const char garbage [] = "\x7F" "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00";
+    reader = s_test_read (garbage, sizeof garbage - 1, 0, NULL, &test);
+    assert (ingest_spend_refusal (reader));
+    assert (strstr (ingest_spend_refusal (reader), "not a text file"));
+    assert (ingest_spend_accepted (reader) == 0 && ingest_spend_rejected (reader) == 0);
+    ingest_spend_destroy (&reader);
+    reader = s_test_text ("Lorem ipsum dolor sit amet, consectetur adipiscing elit\n"
+                          "sed do eiusmod tempor incididunt ut labore\n", &test);
+    assert (streq (ingest_spend_refusal (reader),
+                   "no header row in the first 30 lines: no cell names a field such as payment_date, "
+                   "amount or supplier_name; line 1 has: Lorem ipsum dolor sit amet, consectetur "
+                   "adipiscing elit"));
+    ingest_spend_destroy (&reader);
+
+    //  A per-partner override wins over the table; without it, Gateshead's
+    //  file is refused for want of a payment date
+    size_t size;
+    char *gateshead = s_test_load ("gateshead_2010-12.csv", &size);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (gateshead, size, 0, NULL, &test);
+    assert (streq (ingest_spend_refusal (reader),
+                   "no column for payment_date; line 1 has: Strategic Group, Spend Level 1, "
+                   "Spend Level 2, TransNo, Seq no, Period, Supplier Text, Amount, Updated"));
+    ingest_spend_destroy (&reader);
+    reader = ingest_spend_new (s_test_row, NULL, &test);
+    assert (ingest_spend_override (reader, "Updated=no_such_field") == -1);
+    assert (ingest_spend_override (reader, "Updated=payment_date") == 0);
+    assert (ingest_spend_override (reader, "Supplier Text=") == 0);
+    assert (ingest_spend_feed (reader, gateshead, size) == -1);
+    assert (streq (ingest_spend_refusal (reader),
+                   "no column for supplier_name; line 1 has: Strategic Group, Spend Level 1, "
+                   "Spend Level 2, TransNo, Seq no, Period, Supplier Text, Amount, Updated"));
+    ingest_spend_destroy (&reader);
+    free (gateshead);
+
+    s_test_clear (&test, NULL, true);
+
+    //  A byte order mark is dropped, not read into the first header cell:
+    //  the BOM excerpt reads exactly as the first 20 rows of the plain one
+    char *plain = s_test_load ("leeds_2010-12.csv", &size);
+    const char *cut = plain;
+    for (int line = 0; line < 21; line++)
+        cut = strchr (cut, '\n') + 1;
+    s_test_reset (&test, NULL);
+    reader = s_test_read (plain, (size_t) (cut - plain), 0, NULL, &test);
+    assert (ingest_spend_accepted (reader) == 20);
+    char *plain_digest = strdup (zdigest_string (test.digest));
+    ingest_spend_destroy (&reader);
+    char *bom = s_test_load ("bom_leeds_2010-12.csv", &size);
+    assert (memcmp (bom, "\xEF\xBB\xBF", 3) == 0);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (bom, size, 1, NULL, &test);
+    assert (streq (ingest_spend_column (reader, INGEST_SPEND_BODY_NAME), "Body name"));
+    assert (streq (zdigest_string (test.digest), plain_digest));
+    ingest_spend_destroy (&reader);
+    s_test_clear (&test, NULL, true);
+    free (plain_digest);
+    free (plain);
+    free (bom);
+
+    //  Every real file, whole and in small chunks
+    for (size_t index = 0; index < sizeof s_fixtures / sizeof s_fixtures [0]; index++)
+        s_test_fixture (&s_fixtures [index], verbose);
+
+    if (verbose)
+        printf (" * ingest_spend: OK\n");
+}

@@ -1,0 +1,196 @@
+/*  =========================================================================
+    ingest_spend - the spend feed: council "spend over £500" CSV files
+
+    Reads a partner's spend file (any of the Local Government Transparency
+    Code layouts: see the synonym table in ingest_spend.c) through
+    ingest_csv and turns each data row into a checked ingest_spend_row_t:
+    payment date as a day number, amount in pence, postcode normalised,
+    Companies House number validated, redacted supplier names kept as
+    redacted. A row that cannot be read unambiguously is rejected through
+    the error callback with its line, column, value and reason, and the
+    rest of the file goes on; a file that is not a spend file at all is
+    refused whole.
+
+    The natural key of a spend row, for deduplication by the store, is
+    (partner, transaction_no, line):
+      - line is the file's own line/sequence column when it has one
+        (Gateshead "Seq no", Wakefield "Seq No");
+      - otherwise the nth occurrence (1, 2, ...) of the same transaction
+        number within the file, counting every data row, rejected ones
+        included, so that fixing a rejected row and resending the file
+        numbers every row as before;
+      - when a row has no transaction number (no column, or an empty
+        cell), transaction_no is "" and line is the row's source line:
+        deduplication then relies on (batch, line), i.e. only a resent
+        batch is recognised, not the same payment in another file.
+
+    Memory: the longest record, plus, for the occurrence count, each
+    distinct transaction number seen (its length plus 17-33 bytes; read
+    in 256 KB chunks, a million-row file peaks at about 50 MB with a
+    million distinct numbers, 6 MB with none).
+    Pure domain: no SQL, no sockets.
+    =========================================================================
+*/
+
+#ifndef INGEST_SPEND_H_INCLUDED
+#define INGEST_SPEND_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "ingest_csv.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//  Size of a buffer for a normalised Companies House number, with NUL
+#define INGEST_SPEND_COMPANY_BUF 9
+
+//  Transaction numbers longer than this are refused (row error)
+#define INGEST_SPEND_TRANSACTION_MAX 100
+
+//  The canonical fields of a spend file, in the order of the field table
+//  (ingest_spend_fields) and of ingest_csv_row_t.values
+typedef enum {
+    INGEST_SPEND_BODY_NAME,
+    INGEST_SPEND_BODY_CODE,
+    INGEST_SPEND_PAYMENT_DATE,          //  required
+    INGEST_SPEND_TRANSACTION_NO,
+    INGEST_SPEND_LINE,
+    INGEST_SPEND_AMOUNT,                //  required
+    INGEST_SPEND_SUPPLIER_NAME,         //  required
+    INGEST_SPEND_SUPPLIER_ID,
+    INGEST_SPEND_VAT_NUMBER,
+    INGEST_SPEND_COMPANY_NUMBER,
+    INGEST_SPEND_POSTCODE,
+    INGEST_SPEND_EXPENSE_AREA,
+    INGEST_SPEND_EXPENSE_TYPE,
+    INGEST_SPEND_EXPENSE_CODE,
+    INGEST_SPEND_CAPITAL_REVENUE,
+    INGEST_SPEND_NARRATIVE,
+    INGEST_SPEND_FIELDS                 //  the number of fields
+} ingest_spend_field_t;
+
+//  One accepted spend row. Every string is borrowed: valid only until the
+//  row callback returns (copy what you keep), never NULL, "" when the file
+//  has no such column or the cell is empty, UTF-8, trimmed.
+typedef struct {
+    size_t source_line;         //  1-based line where the record starts
+    int32_t payment_date;       //  sv_date day number
+    int64_t amount;             //  pence; negative for credits and refunds
+    const char *transaction_no; //  as written, or ""
+    int64_t line;               //  natural key line (see above), >= 0
+    //  True when the supplier name is a redaction ("REDACTED PERSONAL
+    //  DATA", "Name withheld", ...). The row then names no supplier:
+    //  supplier_name, supplier_id, vat_number, company_number and
+    //  postcode are all "", so no supplier is ever made from it.
+    bool redacted;
+    const char *supplier_name;
+    const char *supplier_id;
+    const char *vat_number;
+    const char *company_number; //  "" or 8 characters, e.g. "01234567", "SC123456"
+    const char *postcode;       //  "" or normalised, e.g. "S60 2TD"
+    const char *body_name;
+    const char *body_code;
+    const char *expense_area;
+    const char *expense_type;
+    const char *expense_code;
+    const char *capital_revenue;
+    const char *narrative;
+} ingest_spend_row_t;
+
+//  Called once per accepted row, in file order. Returns 0 to go on, or -1
+//  to stop: the file is then refused ("stopped by the row handler").
+typedef int (ingest_spend_row_fn) (const ingest_spend_row_t *row, void *arg);
+
+typedef struct _ingest_spend_t ingest_spend_t;
+
+//  Creates a reader for one spend file. row_fn (not NULL) gets each
+//  accepted row and error_fn (may be NULL) each rejected row, once per
+//  row, naming its first problem; both get arg. Returns NULL if memory or
+//  the cp1252 converter cannot be had.
+ingest_spend_t *
+    ingest_spend_new (ingest_spend_row_fn *row_fn, ingest_csv_error_fn *error_fn,
+                      void *arg);
+
+//  Destroys a reader and nulls the caller's pointer; safe on NULL and twice.
+void
+    ingest_spend_destroy (ingest_spend_t **self_p);
+
+//  Adds a per-partner header override, "source header=canonical field"
+//  (e.g. "Updated=payment_date"; canonical names are those of
+//  ingest_spend_fields; "Header=" ignores a column). Overrides win over
+//  the synonym table. Call before the first feed. Returns 0, or -1 if the
+//  pair is malformed or names no spend field, or data was already fed.
+int
+    ingest_spend_override (ingest_spend_t *self, const char *pair);
+
+//  Reads the next size bytes of the file, in chunks of any size (the rows,
+//  errors and figures do not depend on the chunking). Returns 0, or -1
+//  when the file is refused whole (see ingest_spend_refusal): the caller
+//  must then discard every row it was given for this file.
+int
+    ingest_spend_feed (ingest_spend_t *self, const void *data, size_t size);
+
+//  Ends the file. Returns 0 when it was taken (even if every row was
+//  rejected), or -1 when it is refused whole.
+int
+    ingest_spend_finish (ingest_spend_t *self);
+
+//  Returns why the file was refused whole, or NULL. Borrowed: valid until
+//  the reader is destroyed.
+const char *
+    ingest_spend_refusal (ingest_spend_t *self);
+
+//  Returns the number of rows accepted (given to row_fn) so far.
+size_t
+    ingest_spend_accepted (ingest_spend_t *self);
+
+//  Returns the number of rows rejected (given to error_fn) so far.
+size_t
+    ingest_spend_rejected (ingest_spend_t *self);
+
+//  Returns the sum in pence of the amounts of the rows accepted so far.
+//  (A row whose amount would take this past int64 is rejected.)
+int64_t
+    ingest_spend_total (ingest_spend_t *self);
+
+//  Returns the header text, as written in the file, mapped to field, or
+//  NULL (no such column, or header not yet found). Borrowed.
+const char *
+    ingest_spend_column (ingest_spend_t *self, ingest_spend_field_t field);
+
+//  Returns the spend field table (INGEST_SPEND_FIELDS entries, in
+//  ingest_spend_field_t order), static.
+const ingest_csv_field_t *
+    ingest_spend_fields (void);
+
+//  Reads a Companies House number: 8 digits, or one of Companies House's
+//  two-letter prefixes (SC, NI, OC, SO, NC, R0, ...) and 6 digits; any case,
+//  spaces dropped; a 7-digit number (a leading zero lost in a spreadsheet)
+//  gets its zero back. Returns 0 and writes the number into out (size
+//  bytes, INGEST_SPEND_COMPANY_BUF is enough), or -1 with out "" (if size
+//  > 0) and *reason_p, if not NULL, a static English reason.
+int
+    ingest_spend_company_number (const char *text, char *out, size_t size,
+                                 const char **reason_p);
+
+//  True if a supplier name is a redaction rather than a supplier
+//  ("REDACTED PERSONAL DATA", "Personal Information Redacted", "Name
+//  withheld", "DETAILS REDACTED", Oxford's typo "Reacted personal data";
+//  not "REDACTIVE PUBLISHING LTD"). name must not be NULL.
+bool
+    ingest_spend_redaction (const char *name);
+
+//  Self test of this class; asserts (aborts) on failure. Reads the
+//  fixtures under tests/fixtures/spend/, relative to the current
+//  directory (the repository root).
+void
+    ingest_spend_test (bool verbose);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,143 @@
+/*  bench_ingest: a large spend CSV through socval submit, against the
+    sqlite3 command-line tool's .import of the same file.
+
+    Generates ROWS rows of spend over £500 in a transparency-code layout,
+    starts socval-ingest on a store of its own, and times `socval submit`
+    from start to receipt. The reference is `sqlite3 DB ".import --csv"` of
+    the same file into a database file, timed in the same run. Also reports
+    ingest's peak resident memory (VmHWM), which must not grow with the file.
+
+    Usage: bench_ingest [ROWS]          (default 1,000,000); run from the
+    repository root after `make`.
+*/
+
+#include <czmq.h>
+#include <sys/wait.h>
+
+static int64_t
+s_now_us (void)
+{
+    struct timespec now;
+    clock_gettime (CLOCK_MONOTONIC, &now);
+    return (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+static int
+s_run (const char *format, ...)
+{
+    va_list argptr;
+    va_start (argptr, format);
+    char *command = zsys_vprintf (format, argptr);
+    va_end (argptr);
+    int status = system (command);
+    zstr_free (&command);
+    return WIFEXITED (status)? WEXITSTATUS (status): -1;
+}
+
+static void
+s_generate (const char *path, int64_t rows)
+{
+    FILE *file = fopen (path, "w");
+    assert (file);
+    fprintf (file, "Body Name,Payment Date,Transaction Number,Net Amount,Supplier Name,"
+                   "Supplier ID,Expense Area,Expense Type\n");
+    static const char *areas [] = { "Adult Social Care", "Highways", "Housing", "Education" };
+    for (int64_t row = 1; row <= rows; row++)
+        fprintf (file, "Example Borough Council,%02d/%02d/2024,%" PRId64 ",%" PRId64 ".%02d,"
+                       "Supplier %" PRId64 " Ltd,S%" PRId64 ",%s,Services\n",
+                 (int) (row % 28) + 1, (int) (row % 12) + 1, 5000000 + row,
+                 500 + row % 90000, (int) (row % 100), row % 2000, row % 2000,
+                 areas [row % 4]);
+    fclose (file);
+}
+
+//  Peak resident memory of pid in kB, from /proc
+static long
+s_peak_kb (pid_t pid)
+{
+    char path [64], line [256];
+    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+    FILE *file = fopen (path, "r");
+    long peak = -1;
+    while (file && fgets (line, sizeof line, file))
+        if (strncmp (line, "VmHWM:", 6) == 0)
+            peak = atol (line + 6);
+    if (file)
+        fclose (file);
+    return peak;
+}
+
+int
+main (int argc, char *argv [])
+{
+    int64_t rows = argc > 1? atoll (argv [1]): 1000000;
+    char *dir = zsys_sprintf ("/tmp/sv_bench_ingest_%d", getpid ());
+    zsys_dir_create ("%s/keys/partners", dir);
+    char *csv = zsys_sprintf ("%s/spend.csv", dir);
+    s_generate (csv, rows);
+
+    //  The reference: sqlite3 .import of the same file
+    int64_t started = s_now_us ();
+    assert (s_run ("sqlite3 %s/import.db '.import --csv %s spend'", dir, csv) == 0);
+    double reference = (double) (s_now_us () - started) / 1e6;
+
+    //  The stack: keys, config, socval-ingest
+    assert (s_run ("build/socval --data %s keys new ingest >/dev/null", dir) == 0);
+    assert (s_run ("build/socval --data %s keys new partner >/dev/null", dir) == 0);
+    char *cert_path = zsys_sprintf ("%s/keys/partner.cert", dir);
+    char *public_path = zsys_sprintf ("%s/keys/partners/partner.cert", dir);
+    zcert_t *cert = zcert_load (cert_path);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    char *config_path = zsys_sprintf ("%s/socval.cfg", dir);
+    FILE *config = fopen (config_path, "w");
+    fprintf (config, "data\n    dir = \"%s\"\npartners\n    council\n        public_key = \"%s\"\n"
+                     "ingest\n    feed_endpoint = \"tcp://127.0.0.1:18710\"\n"
+                     "    stream_endpoint = \"tcp://127.0.0.1:18711\"\n"
+                     "    control_endpoint = \"tcp://127.0.0.1:18712\"\n",
+             dir, zcert_public_txt (cert));
+    fclose (config);
+    zcert_destroy (&cert);
+    pid_t ingest = fork ();
+    if (ingest == 0) {
+        execl ("build/socval-ingest", "socval-ingest", "--config", config_path, (char *) NULL);
+        _exit (127);
+    }
+    while (s_run ("build/socval --config %s --timeout 1 status >/dev/null 2>&1", config_path))
+        zclock_sleep (50);
+
+    started = s_now_us ();
+    int rc = s_run ("build/socval --config %s --timeout 120 submit --kind spend %s > %s/receipt.txt",
+                    config_path, csv, dir);
+    double submit = (double) (s_now_us () - started) / 1e6;
+    long peak = s_peak_kb (ingest);
+    kill (ingest, SIGTERM);
+    waitpid (ingest, NULL, 0);
+    char *receipt_path = zsys_sprintf ("%s/receipt.txt", dir);
+    char *receipt = NULL;
+    FILE *file = fopen (receipt_path, "r");
+    if (file) {
+        zchunk_t *chunk = zchunk_read (file, 4096);
+        receipt = strndup ((const char *) zchunk_data (chunk), zchunk_size (chunk));
+        zchunk_destroy (&chunk);
+        fclose (file);
+    }
+
+    printf ("%-44s %14s %14s %8s\n", "benchmark", "measured", "reference", "ratio");
+    printf ("%-44s %10.0f rows/s %8.0f rows/s %7.2fx\n",
+            "ingest: socval submit of a spend CSV", rows / submit, rows / reference,
+            submit / reference);
+    printf ("  (%" PRId64 " rows; reference = sqlite3 .import --csv into a file;"
+            " ratio = submit time / import time, target <= 1.50)\n", rows);
+    printf ("%-44s %10ld kB   (target < 65536 kB)\n", "ingest: peak resident memory", peak);
+    printf ("  receipt: %s", receipt? receipt: "(none)\n");
+
+    assert (s_run ("rm -rf '%s'", dir) == 0);
+    free (receipt);
+    zstr_free (&receipt_path);
+    zstr_free (&config_path);
+    zstr_free (&public_path);
+    zstr_free (&cert_path);
+    zstr_free (&csv);
+    zstr_free (&dir);
+    return rc == 0? 0: 1;
+}
