@@ -95,7 +95,10 @@ typedef struct {
     int32_t end_date;           //  sv_date days, the date as written
     size_t supplier_count;
     const char *const *supplier_keys;   //  supplier_count keys, as in
-                                        //  ingest_ocds_supplier_t.key
+                                        //  ingest_ocds_supplier_t.key: the
+                                        //  suppliers its award names (for a
+                                        //  lone contract with no awards, the
+                                        //  release's supplier parties)
 } ingest_ocds_contract_t;
 
 //  One supplier, as one release describes it. The same supplier appears

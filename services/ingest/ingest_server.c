@@ -10,6 +10,7 @@
 
 #define S_VERSION "0.1.0"
 #define S_IDLE_BATCH_MS (10 * 60 * 1000)   //  forget a batch silent this long
+#define S_GROUP_MS 250                      //  commit an open transaction this often
 
 typedef struct _s_server_t s_server_t;
 
@@ -45,6 +46,8 @@ struct _s_server_t {
     zsock_t *control;
     zhashx_t *partners;         //  Z85 public key -> partner name
     zhashx_t *batches;          //  "partner\nbatch_id" -> s_batch_t
+    s_batch_t *open_batch;      //  the batch whose rows the open transaction holds
+    int64_t opened_at;          //  zclock_mono when that transaction began
     size_t max_errors;
     size_t max_document;
     int64_t credit;
@@ -153,6 +156,65 @@ s_send_refusal (s_server_t *self, zframe_t *peer, const char *batch_id, const ch
 }
 
 //  ==========================================================================
+//  Group commits
+//
+//  Rows are committed in groups rather than per chunk (DESIGN: N rows or T
+//  ms): an open transaction holds one batch's rows only, and is committed
+//  before another batch's chunk, before a STATUS answer, before a receipt,
+//  and at least every S_GROUP_MS. Credit is flow control, not an
+//  acknowledgement, so it may go out before the commit; only the receipt
+//  says rows are stored.
+
+static void s_batch_forget (s_server_t *self, s_batch_t *batch);
+
+//  Commits the open transaction, if any. When the commit fails, the batch
+//  it belonged to is refused (the partner sends it again). 0 or -1.
+static int
+s_commit_open (s_server_t *self)
+{
+    s_batch_t *batch = self->open_batch;
+    if (!batch)
+        return 0;
+    self->open_batch = NULL;
+    sv_db_t *db = ingest_store_db (self->store);
+    if (sv_db_commit (db) == 0) {
+        sv_stream_producer_notify (self->producer);
+        return 0;
+    }
+    zsys_error ("ingest: commit failed: %s", sv_db_error (db));
+    sv_db_rollback (db);
+    s_send_refusal (self, batch->peer, batch->batch_id,
+                    "ingest could not store the batch; send it again");
+    s_batch_forget (self, batch);
+    return -1;
+}
+
+//  Opens a transaction for batch, committing another batch's first. 0 or -1.
+static int
+s_open_for (s_server_t *self, s_batch_t *batch)
+{
+    if (self->open_batch == batch)
+        return 0;
+    s_commit_open (self);
+    if (sv_db_begin (ingest_store_db (self->store)))
+        return -1;
+    self->open_batch = batch;
+    self->opened_at = zclock_mono ();
+    return 0;
+}
+
+static int
+s_group_timer (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_server_t *self = (s_server_t *) arg;
+    if (self->open_batch && zclock_mono () - self->opened_at >= S_GROUP_MS)
+        s_commit_open (self);
+    return 0;
+}
+
+//  ==========================================================================
 //  SUBMIT
 
 static s_batch_t *
@@ -223,7 +285,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         return;
     }
     sv_db_t *db = ingest_store_db (self->store);
-    bool ok = sv_db_begin (db) == 0 && ingest_feed_finish (batch->feed) == 0;
+    bool ok = s_open_for (self, batch) == 0 && ingest_feed_finish (batch->feed) == 0;
     sv_proto_t receipt = { .id = SV_PROTO_RECEIPT };
     if (ok) {
         size_t count = zlistx_size (batch->errors);
@@ -245,6 +307,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
           && sv_db_commit (db) == 0;
         //  The receipt goes out only after the rows it counts are committed
         if (ok) {
+            self->open_batch = NULL;
             sv_stream_producer_notify (self->producer);
             s_send (self, self->feed, batch->peer, &receipt);
             zsys_info ("ingest: %s batch %s (%s %s): %" PRIu64 " accepted, %" PRIu64
@@ -257,6 +320,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
     if (!ok) {
         if (sv_db_in_transaction (db))
             sv_db_rollback (db);
+        self->open_batch = NULL;
         const char *reason = ingest_feed_reason (batch->feed);
         s_send_refusal (self, batch->peer, batch->batch_id,
                         *reason? reason: "ingest could not store the batch; send it again");
@@ -272,17 +336,29 @@ s_batch_chunk (s_server_t *self, s_batch_t *batch, const sv_proto_submit_t *subm
     batch->touched = zclock_mono ();
     batch->next_chunk++;
     if (!batch->replay) {
-        sv_db_t *db = ingest_store_db (self->store);
-        if (sv_db_begin (db))
+        if (s_open_for (self, batch))
             return -1;
-        if (ingest_feed_push (batch->feed, submit->payload, submit->payload_size)
-        ||  sv_db_commit (db)) {
-            sv_db_rollback (db);
+        if (ingest_feed_push (batch->feed, submit->payload, submit->payload_size)) {
+            sv_db_rollback (ingest_store_db (self->store));
+            self->open_batch = NULL;
             return -1;
         }
-        sv_stream_producer_notify (self->producer);
     }
     return 0;
+}
+
+//  Drops a batch's state; its uncommitted rows, if the open transaction
+//  holds any, must already have been committed or rolled back.
+static void
+s_batch_forget (s_server_t *self, s_batch_t *batch)
+{
+    if (self->open_batch == batch) {
+        sv_db_rollback (ingest_store_db (self->store));
+        self->open_batch = NULL;
+    }
+    char *key = zsys_sprintf ("%s\n%s", batch->partner, batch->batch_id);
+    zhashx_delete (self->batches, key);
+    zstr_free (&key);
 }
 
 static void
@@ -293,7 +369,8 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
     s_batch_t *batch = (s_batch_t *) zhashx_lookup (self->batches, key);
     if (submit->chunk_no == 0) {
         //  A batch starting again (the partner lost our answers) starts over
-        zhashx_delete (self->batches, key);
+        if (batch)
+            s_batch_forget (self, batch);
         const char *reason = NULL;
         batch = s_batch_start (self, partner, peer, submit, &reason);
         if (!batch) {
@@ -310,7 +387,8 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
                                      submit->chunk_no, batch? batch->next_chunk: 0);
         s_send_refusal (self, peer, submit->batch_id, reason);
         zstr_free (&reason);
-        zhashx_delete (self->batches, key);
+        if (batch)
+            s_batch_forget (self, batch);
         zstr_free (&key);
         return;
     }
@@ -319,12 +397,12 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
         s_send_refusal (self, peer, submit->batch_id,
                         batch->failed || !*reason? "ingest could not store the batch; send it again"
                                                  : reason);
-        zhashx_delete (self->batches, key);
+        s_batch_forget (self, batch);
     }
     else
     if (submit->last) {
         s_batch_finish (self, batch);
-        zhashx_delete (self->batches, key);
+        s_batch_forget (self, batch);
     }
     else
         s_send_credit (self, peer, submit->batch_id,
@@ -390,6 +468,7 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
     if (peer && body
     &&  sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0
     &&  request.id == SV_PROTO_STATUS) {
+        s_commit_open (self);       //  report what is stored, nothing less
         static const char *kinds [] = { "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY" };
         sv_proto_row_count_t counts [5];
         for (int index = 0; index < 5; index++) {
@@ -448,8 +527,11 @@ s_forget_idle_batches (zloop_t *loop, int timer_id, void *arg)
     for (const char *key = (const char *) zlistx_first (keys); key;
          key = (const char *) zlistx_next (keys)) {
         s_batch_t *batch = (s_batch_t *) zhashx_lookup (self->batches, key);
-        if (now - batch->touched > S_IDLE_BATCH_MS)
-            zhashx_delete (self->batches, key);
+        if (now - batch->touched > S_IDLE_BATCH_MS) {
+            if (self->open_batch == batch)
+                s_commit_open (self);
+            s_batch_forget (self, batch);
+        }
     }
     zlistx_destroy (&keys);
     return 0;
@@ -541,6 +623,7 @@ s_server_start (s_server_t *self)
         zloop_reader (self->loop, self->feed, s_feed_recv, self);
         zloop_reader (self->loop, self->control, s_control_recv, self);
         zloop_timer (self->loop, 60 * 1000, 0, s_forget_idle_batches, self);
+        zloop_timer (self->loop, S_GROUP_MS / 2, 0, s_group_timer, self);
     }
     return rc;
 }
@@ -563,6 +646,7 @@ ingest_server (zsock_t *pipe, void *config)
     if (rc == 0) {
         zloop_reader (self.loop, pipe, s_pipe_recv, &self);
         zloop_start (self.loop);
+        s_commit_open (&self);
     }
     zhashx_destroy (&self.batches);
     zhashx_destroy (&self.partners);

@@ -17,9 +17,8 @@ static const char *const s_migrations [] = {
     " kind TEXT NOT NULL,"
     " partner TEXT NOT NULL,"
     " natural_key TEXT NOT NULL,"
-    " content BLOB NOT NULL,"        //  the event, encoded without its batch id
+    " digest BLOB NOT NULL,"         //  SHA-1 of the event encoded without its batch id
     " batch_id TEXT NOT NULL,"       //  the batch that last changed it
-    " seq INTEGER NOT NULL,"         //  its latest event in the outbox
     " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
     SV_STREAM_OUTBOX_SQL,
     NULL
@@ -122,16 +121,22 @@ ingest_store_batch_finish (ingest_store_t *self, const char *partner,
 //  ==========================================================================
 //  Rows
 
-//  Encodes what makes a row's content: the event without the batch it
-//  came in, so the same line in two batches compares equal.
+//  The digest of what makes a row's content: the event without the batch
+//  it came in, so the same line in two batches compares equal.
 static int
-s_encode_content (ingest_store_t *self, const sv_proto_t *event)
+s_content_digest (ingest_store_t *self, const sv_proto_t *event, byte *digest)
 {
     sv_proto_t content = *event;
     if (content.id == SV_PROTO_SPEND)
         content.spend.batch_id = "";
     self->buffer.size = 0;
-    return sv_proto_encode (&content, &self->buffer);
+    if (sv_proto_encode (&content, &self->buffer))
+        return -1;
+    zdigest_t *sha = zdigest_new ();
+    zdigest_update (sha, (const byte *) self->buffer.data, self->buffer.size);
+    memcpy (digest, zdigest_data (sha), zdigest_size (sha));
+    zdigest_destroy (&sha);
+    return 0;
 }
 
 ingest_put_t
@@ -142,62 +147,49 @@ ingest_store_put (ingest_store_t *self, const char *partner,
     assert (self && partner && natural_key && batch_id && event);
     assert (sv_db_in_transaction (self->db));
     const char *kind = sv_proto_name (event->id);
-    if (s_encode_content (self, event))
+    byte digest [20];
+    if (s_content_digest (self, event, digest))
         return INGEST_PUT_FAILED;
 
+    //  One statement stores a new row or a changed one and leaves an
+    //  unchanged one alone; sqlite3_changes tells which happened.
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "SELECT content = ?4, batch_id = ?5 FROM records"
-        " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3");
-    if (!stmt)
-        return INGEST_PUT_FAILED;
-    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
-    sqlite3_bind_blob (stmt, 4, self->buffer.data, (int) self->buffer.size, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step (stmt);
-    bool held = rc == SQLITE_ROW;
-    bool same_content = held && sqlite3_column_int (stmt, 0);
-    bool same_batch = held && sqlite3_column_int (stmt, 1);
-    sqlite3_reset (stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return INGEST_PUT_FAILED;
-    if (same_content)
-        //  This batch's own row from an interrupted first attempt counts
-        //  as accepted again, and is not streamed twice
-        return same_batch? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
-
-    //  New or changed: stream it, then remember it. The outbox append
-    //  reuses the buffer, so the content goes into the table first.
-    stmt = sv_db_stmt (self->db,
-        "INSERT INTO records (kind, partner, natural_key, content, batch_id, seq)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, 0)"
+        "INSERT INTO records (kind, partner, natural_key, digest, batch_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
-        " SET content = excluded.content, batch_id = excluded.batch_id");
+        " SET digest = excluded.digest, batch_id = excluded.batch_id"
+        " WHERE digest != excluded.digest");
     if (!stmt)
         return INGEST_PUT_FAILED;
     sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
-    sqlite3_bind_blob (stmt, 4, self->buffer.data, (int) self->buffer.size, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 4, digest, sizeof digest, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
     if (sv_db_run (self->db, stmt))
         return INGEST_PUT_FAILED;
 
-    char *event_key = zsys_sprintf ("%s/%s", partner, natural_key);
-    int64_t seq = sv_stream_append_message (self->db, event_key, event);
-    zstr_free (&event_key);
-    if (seq < 0)
-        return INGEST_PUT_FAILED;
-    stmt = sv_db_stmt (self->db,
-        "UPDATE records SET seq = ?4 WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3");
-    if (!stmt)
-        return INGEST_PUT_FAILED;
-    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 4, seq);
-    return sv_db_run (self->db, stmt)? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
+    if (sqlite3_changes (sv_db_handle (self->db)) == 0) {
+        //  Held unchanged: this batch's own row from an interrupted first
+        //  attempt counts as accepted again (not streamed twice); another
+        //  batch's is a duplicate
+        stmt = sv_db_stmt (self->db,
+            "SELECT batch_id = ?4 FROM records"
+            " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3");
+        if (!stmt)
+            return INGEST_PUT_FAILED;
+        sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 4, batch_id, -1, SQLITE_STATIC);
+        bool same_batch = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+        sqlite3_reset (stmt);
+        return same_batch? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
+    }
+    char key [512];
+    snprintf (key, sizeof key, "%s/%s", partner, natural_key);
+    return sv_stream_append_message (self->db, key, event) < 0? INGEST_PUT_FAILED
+                                                               : INGEST_PUT_ACCEPTED;
 }
 
 bool
