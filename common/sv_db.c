@@ -64,7 +64,7 @@ sv_db_new (const char *path, const char *const *migrations, const char **reason_
         if (sv_db_exec (self, "PRAGMA journal_mode = WAL")
         ||  sv_db_exec (self, "PRAGMA synchronous = FULL")
         ||  sv_db_exec (self, "PRAGMA foreign_keys = ON")
-        ||  sv_db_exec (self, "PRAGMA cache_size = -65536"))       //  64 MB
+        ||  sv_db_exec (self, "PRAGMA cache_size = -16384"))       //  16 MB
             reason = sqlite3_errmsg (self->handle);
         else
         if (migrations)
