@@ -26,7 +26,8 @@ SERVICE_LIBS = $(INGEST_LIB)
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest
-FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend
+FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
+           $(BUILD)/fuzz_ocds
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run

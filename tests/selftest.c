@@ -20,6 +20,8 @@
 #include "sv_stream.h"
 #include "ingest_csv.h"
 #include "ingest_feed.h"
+#include "ingest_ocds.h"
+#include "ingest_records.h"
 #include "ingest_spend.h"
 #include "ingest_store.h"
 
@@ -41,6 +43,8 @@ static const s_test_t s_tests [] = {
     { "ingest_store", ingest_store_test, 30 },
     { "ingest_csv", ingest_csv_test, 30 },
     { "ingest_spend", ingest_spend_test, 60 },
+    { "ingest_records", ingest_records_test, 30 },
+    { "ingest_ocds", ingest_ocds_test, 30 },
     { "ingest_feed", ingest_feed_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
@@ -61,6 +65,7 @@ s_run_forked (const s_test_t *test, bool verbose)
         }
         test->test (verbose);
         zsys_shutdown ();
+        fflush (stdout);
         _exit (0);
     }
     int status;

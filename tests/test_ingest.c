@@ -174,17 +174,24 @@ s_first_reason (json_t *receipt)
         json_array_get (json_object_get (receipt, "errors"), 0), "reason"));
 }
 
+//  Rows ingest holds of kind ("SPEND"), from socval status --json
 static int64_t
-s_spend_rows (void)
+s_rows (const char *kind)
 {
     char *output = NULL;
     s_socval (&output, "--json --timeout 3 status");
     json_t *status = json_loads (output, 0, NULL);
     free (output);
     json_t *ingest = json_array_get (json_object_get (status, "services"), 0);
-    int64_t rows = json_integer_value (json_object_get (json_object_get (ingest, "counts"), "SPEND"));
+    int64_t rows = json_integer_value (json_object_get (json_object_get (ingest, "counts"), kind));
     json_decref (status);
     return rows;
+}
+
+static int64_t
+s_spend_rows (void)
+{
+    return s_rows ("SPEND");
 }
 
 //  Fetches the whole ingest stream; returns how many SPEND events it holds
@@ -380,6 +387,30 @@ main (void)
              && s_socval (NULL, "--timeout 3 status") == 0,
              "a 3 MB row is refused, and ingest keeps serving");
     json_decref (receipt);
+    //  The other kinds in CSV: contracts, then commitments, one of them on
+    //  a contract never sent, which ingest creates as an incomplete stub
+    const char *contracts =
+        "Contract ID,Title,Supplier Name,Category,Contract Value,Start Date,End Date\n"
+        "C-001,Office cleaning,Rotherham Cleaning Co-operative,Cleaning,250000.00,"
+        "01/04/2024,31/03/2027\n"
+        "C-002,Security,Acme Security Ltd,Security,not money,01/04/2024,31/03/2026\n";
+    s_write_file ("contracts.csv", contracts, strlen (contracts));
+    rc = s_submit ("council", "--kind contracts", "contracts.csv", &receipt);
+    s_check (rc == 0 && s_field (receipt, "accepted") == 1 && s_field (receipt, "rejected") == 1
+             && strstr (s_first_reason (receipt), "not money") && s_rows ("CONTRACT") == 1,
+             "a contracts CSV: one contract stored, one rejected quoting its value");
+    json_decref (receipt);
+    const char *commitments =
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-001,NT3,2024-25,52\n"
+        "C-999,NT3,2024-25,10\n";
+    s_write_file ("commitments.csv", commitments, strlen (commitments));
+    rc = s_submit ("council", "--kind commitments", "commitments.csv", &receipt);
+    s_check (rc == 0 && s_field (receipt, "accepted") == 2 && s_rows ("COMMITMENT") == 2
+             && s_rows ("CONTRACT") == 2,
+             "a commitment on an unknown contract creates it as an incomplete stub");
+    json_decref (receipt);
+
     int64_t rows_before_csv_kill = s_spend_rows ();
 
     //  SIGKILL in the middle of a large batch, restart, resend: exact

@@ -18,6 +18,8 @@
 */
 
 #include "ingest_feed.h"
+#include "ingest_ocds.h"
+#include "ingest_records.h"
 #include "ingest_spend.h"
 #include "sv_date.h"
 #include "sv_msgpack.h"
@@ -40,6 +42,7 @@ struct _ingest_feed_t {
                                 //  ocds: the document so far
     uint64_t records;           //  msgpack: records read
     ingest_spend_t *spend;      //  csv spend
+    ingest_records_t *table;    //  csv of the other kinds
     bool stopped;               //  refused whole, or the caller stopped us
     char reason [256];
 };
@@ -104,41 +107,6 @@ s_emit (ingest_feed_t *self, const sv_proto_t *event)
 }
 
 //  ==========================================================================
-//  Supplier keys
-
-void
-ingest_feed_supplier_key (const char *companies_house, const char *supplier_id,
-                          const char *name, char *key, size_t size)
-{
-    if (companies_house && *companies_house)
-        snprintf (key, size, "CH:%s", companies_house);
-    else
-    if (supplier_id && *supplier_id)
-        snprintf (key, size, "ID:%s", supplier_id);
-    else
-    if (name && *name) {
-        //  Upper case, letters and digits, single spaces: "A & A Electrical
-        //  Ltd." and "A&A ELECTRICAL LTD" are one supplier
-        size_t length = snprintf (key, size, "NAME:");
-        bool space = false;
-        for (const char *c = name; *c && length + 2 < size; c++) {
-            if (isalnum ((unsigned char) *c) || (unsigned char) *c >= 0x80) {
-                if (space && length > 5)
-                    key [length++] = ' ';
-                key [length++] = (char) toupper ((unsigned char) *c);
-                space = false;
-            }
-            else
-            if (*c != '.' && *c != '\'')
-                space = true;
-        }
-        key [length] = 0;
-    }
-    else
-        *key = 0;
-}
-
-//  ==========================================================================
 //  CSV spend (ingest_spend reads and checks the file)
 
 static int
@@ -149,7 +117,7 @@ s_spend_row (const ingest_spend_row_t *row, void *arg)
     if (row->redacted)
         *supplier_key = 0;
     else
-        ingest_feed_supplier_key (row->company_number, row->supplier_id, row->supplier_name,
+        ingest_records_supplier_key (row->company_number, row->supplier_id, row->supplier_name,
                                   supplier_key, sizeof supplier_key);
     sv_proto_t event = { .id = SV_PROTO_SPEND };
     sv_proto_spend_t *spend = &event.spend;
@@ -172,6 +140,12 @@ s_spend_row (const ingest_spend_row_t *row, void *arg)
     return s_emit (self, &event);
 }
 
+static int
+s_record_row (const sv_proto_t *event, void *arg)
+{
+    return s_emit ((ingest_feed_t *) arg, event);
+}
+
 //  A rejected CSV row: the reason quotes the value it is about
 static void
 s_csv_error (const ingest_csv_error_t *error, void *arg)
@@ -183,6 +157,90 @@ s_csv_error (const ingest_csv_error_t *error, void *arg)
     else
         snprintf (reason, sizeof reason, "%s", error->reason);
     self->error_fn (self->arg, error->line, error->column? error->column: "", reason);
+}
+
+//  ==========================================================================
+//  OCDS: one JSON document, read whole at finish (ingest_ocds)
+
+static void
+s_ocds_issue (ingest_feed_t *self, const ingest_ocds_issue_t *issue)
+{
+    char reason [512];
+    if (issue->value && *issue->value)
+        snprintf (reason, sizeof reason, "value '%.200s': %s", issue->value, issue->reason);
+    else
+        snprintf (reason, sizeof reason, "%s", issue->reason);
+    self->error_fn (self->arg, issue->row, issue->column, reason);
+}
+
+//  Emits the suppliers, then (for a contracts batch) the contracts, each
+//  contract naming its first supplier by our supplier key
+static int
+s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
+{
+    zhashx_t *keys = zhashx_new ();         //  ingest_ocds key -> our key
+    zhashx_set_destructor (keys, (zhashx_destructor_fn *) zstr_free);
+    int rc = 0;
+    for (size_t index = 0; rc == 0 && index < ingest_ocds_suppliers (ocds); index++) {
+        const ingest_ocds_supplier_t *party = ingest_ocds_supplier (ocds, index);
+        char key [256];
+        ingest_records_supplier_key (party->companies_house, party->party_id, party->name,
+                                     key, sizeof key);
+        zhashx_update (keys, party->key, strdup (key));
+        sv_proto_t event = { .id = SV_PROTO_SUPPLIER };
+        sv_proto_supplier_t *supplier = &event.supplier;
+        supplier->partner = self->partner;
+        supplier->supplier_key = key;
+        supplier->name = (char *) party->name;
+        supplier->companies_house = (char *) party->companies_house;
+        supplier->supplier_id = (char *) party->party_id;
+        supplier->postcode = (char *) party->postcode;
+        supplier->sme = party->sme;
+        supplier->vcse = party->vcse;
+        rc = s_emit (self, &event);
+    }
+    for (size_t index = 0; rc == 0 && self->kind == S_CONTRACTS
+                           && index < ingest_ocds_contracts (ocds); index++) {
+        const ingest_ocds_contract_t *award = ingest_ocds_contract (ocds, index);
+        char start [SV_DATE_BUF] = "", end [SV_DATE_BUF] = "";
+        if (award->has_start)
+            sv_date_format (award->start_date, start, sizeof start);
+        if (award->has_end)
+            sv_date_format (award->end_date, end, sizeof end);
+        const char *supplier_key = award->supplier_count
+            ? (const char *) zhashx_lookup (keys, award->supplier_keys [0]): NULL;
+        sv_proto_t event = { .id = SV_PROTO_CONTRACT };
+        sv_proto_contract_t *contract = &event.contract;
+        contract->partner = self->partner;
+        contract->contract_id = (char *) award->contract_id;
+        contract->title = (char *) award->title;
+        contract->supplier_key = (char *) (supplier_key? supplier_key: "");
+        contract->category = (char *) award->category;
+        contract->value_pence = award->has_value? award->value_pence: 0;
+        contract->start_date = start;
+        contract->end_date = end;
+        contract->rlw_in_scope = "derive";
+        contract->incomplete = !award->has_value || !*start || !*end || !supplier_key;
+        rc = s_emit (self, &event);
+    }
+    zhashx_destroy (&keys);
+    return rc;
+}
+
+static int
+s_ocds_finish (ingest_feed_t *self)
+{
+    ingest_ocds_t *ocds = ingest_ocds_new (self->max_document);
+    int rc = ingest_ocds_parse (ocds, zchunk_data (self->pending), zchunk_size (self->pending));
+    if (rc)
+        s_refuse (self, "%s", ingest_ocds_reason (ocds));
+    else {
+        for (size_t index = 0; index < ingest_ocds_errors (ocds); index++)
+            s_ocds_issue (self, ingest_ocds_error (ocds, index));
+        rc = s_ocds_emit (self, ocds);
+    }
+    ingest_ocds_destroy (&ocds);
+    return rc;
 }
 
 //  ==========================================================================
@@ -328,11 +386,11 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
         *reason_p = reason;
         return NULL;
     }
-    bool supported = format_id == S_MSGPACK
-                  || (format_id == S_CSV && kind_index == S_SPEND);
+    bool supported = format_id == S_MSGPACK || format_id == S_CSV
+                  || (format_id == S_OCDS && (kind_index == S_CONTRACTS || kind_index == S_SUPPLIERS));
     if ((int) format_id < 0 || !supported) {
         snprintf (reason, sizeof reason, "format '%.40s' is not taken for %s"
-                  " (csv: spend; msgpack: every kind)", format, kind);
+                  " (csv and msgpack: every kind; ocds: contracts and suppliers)", format, kind);
         *reason_p = reason;
         return NULL;
     }
@@ -346,15 +404,20 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     self->arg = arg;
     self->max_document = max_document;
     self->pending = zchunk_new (NULL, 0);
-    if (format_id == S_CSV && kind_index == S_SPEND) {
+    if (format_id == S_CSV && kind_index == S_SPEND)
         self->spend = ingest_spend_new (s_spend_row, s_csv_error, self);
-        for (zconfig_t *item = overrides? zconfig_child (overrides): NULL; item;
-             item = zconfig_next (item)) {
-            char *pair = zsys_sprintf ("%s=%s", zconfig_name (item), zconfig_value (item));
-            if (ingest_spend_override (self->spend, pair))
-                zsys_warning ("ingest: partner %s: ignored header override '%s'", partner, pair);
-            zstr_free (&pair);
-        }
+    else
+    if (format_id == S_CSV)
+        self->table = ingest_records_new (s_kind_ids [kind_index], partner,
+                                            s_record_row, s_csv_error, self);
+    for (zconfig_t *item = overrides? zconfig_child (overrides): NULL;
+         item && format_id == S_CSV; item = zconfig_next (item)) {
+        char *pair = zsys_sprintf ("%s=%s", zconfig_name (item), zconfig_value (item));
+        int rc = self->spend? ingest_spend_override (self->spend, pair)
+                            : ingest_records_override (self->table, pair);
+        if (rc)
+            zsys_warning ("ingest: partner %s: ignored header override '%s'", partner, pair);
+        zstr_free (&pair);
     }
     return self;
 }
@@ -367,6 +430,7 @@ ingest_feed_destroy (ingest_feed_t **self_p)
         ingest_feed_t *self = *self_p;
         zchunk_destroy (&self->pending);
         ingest_spend_destroy (&self->spend);
+        ingest_records_destroy (&self->table);
         zstr_free (&self->partner);
         zstr_free (&self->batch_id);
         free (self);
@@ -380,13 +444,18 @@ ingest_feed_push (ingest_feed_t *self, const uint8_t *data, size_t size)
     assert (self);
     if (self->stopped)
         return -1;
-    if (self->spend) {
-        if (ingest_spend_feed (self->spend, data, size))
-            return s_csv_refused (self, ingest_spend_refusal (self->spend));
+    if (self->spend && ingest_spend_feed (self->spend, data, size))
+        return s_csv_refused (self, ingest_spend_refusal (self->spend));
+    if (self->table && ingest_records_feed (self->table, data, size))
+        return s_csv_refused (self, ingest_records_refusal (self->table));
+    if (self->format == S_CSV)
         return 0;
-    }
+    if (self->format == S_OCDS && zchunk_size (self->pending) + size > self->max_document)
+        return s_refuse (self, "the OCDS document is larger than %zu bytes"
+                         " (ingest/max_document_bytes); send it in smaller packages",
+                         self->max_document);
     zchunk_extend (self->pending, data, size);
-    return s_msgpack_drain (self, false);
+    return self->format == S_MSGPACK? s_msgpack_drain (self, false): 0;
 }
 
 int
@@ -395,11 +464,14 @@ ingest_feed_finish (ingest_feed_t *self)
     assert (self);
     if (self->stopped)
         return -1;
-    if (self->spend) {
-        if (ingest_spend_finish (self->spend))
-            return s_csv_refused (self, ingest_spend_refusal (self->spend));
+    if (self->spend && ingest_spend_finish (self->spend))
+        return s_csv_refused (self, ingest_spend_refusal (self->spend));
+    if (self->table && ingest_records_finish (self->table))
+        return s_csv_refused (self, ingest_records_refusal (self->table));
+    if (self->format == S_CSV)
         return 0;
-    }
+    if (self->format == S_OCDS)
+        return s_ocds_finish (self);
     return s_msgpack_drain (self, true);
 }
 
@@ -534,13 +606,13 @@ ingest_feed_test (bool verbose)
 
     //  Suppliers are known by Companies House number, else id, else name
     char key [128];
-    ingest_feed_supplier_key ("01234567", "S1", "Acme Ltd", key, sizeof key);
+    ingest_records_supplier_key ("01234567", "S1", "Acme Ltd", key, sizeof key);
     assert (streq (key, "CH:01234567"));
-    ingest_feed_supplier_key ("", "S1", "Acme Ltd", key, sizeof key);
+    ingest_records_supplier_key ("", "S1", "Acme Ltd", key, sizeof key);
     assert (streq (key, "ID:S1"));
-    ingest_feed_supplier_key ("", "", "A & A Electrical Ltd.", key, sizeof key);
+    ingest_records_supplier_key ("", "", "A & A Electrical Ltd.", key, sizeof key);
     assert (streq (key, "NAME:A A ELECTRICAL LTD"));
-    ingest_feed_supplier_key ("", "", "", key, sizeof key);
+    ingest_records_supplier_key ("", "", "", key, sizeof key);
     assert (streq (key, ""));
 
     //  Kinds and formats that do not exist are refused with a reason

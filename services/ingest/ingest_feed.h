@@ -60,13 +60,6 @@ int
 const char *
     ingest_feed_reason (ingest_feed_t *self);
 
-//  The key a supplier is known by: "CH:<Companies House number>" when
-//  known, else "ID:<partner's supplier id>", else "NAME:<name>" upper-cased
-//  with punctuation dropped; "" when there is nothing to go on.
-void
-    ingest_feed_supplier_key (const char *companies_house, const char *supplier_id,
-                              const char *name, char *key, size_t size);
-
 void
     ingest_feed_test (bool verbose);
 

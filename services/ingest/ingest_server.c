@@ -85,10 +85,34 @@ s_batch_destroy (void **item_p)
     *item_p = NULL;
 }
 
+//  A commitment or delivery on a contract ingest has never seen creates
+//  the contract as a stub flagged incomplete, so every later stage can
+//  name it; the contract's own feed replaces the stub when it comes.
+static int
+s_ensure_contract (s_batch_t *self, const char *contract_id)
+{
+    ingest_store_t *store = self->server->store;
+    if (ingest_store_has (store, "CONTRACT", self->partner, contract_id))
+        return 0;
+    sv_proto_t stub = { .id = SV_PROTO_CONTRACT };
+    stub.contract.partner = self->partner;
+    stub.contract.contract_id = (char *) contract_id;
+    stub.contract.rlw_in_scope = "derive";
+    stub.contract.incomplete = true;
+    return ingest_store_put (store, self->partner, contract_id, self->batch_id, &stub)
+           == INGEST_PUT_FAILED? -1: 0;
+}
+
 static int
 s_batch_row (void *arg, const char *natural_key, const sv_proto_t *event)
 {
     s_batch_t *self = (s_batch_t *) arg;
+    const char *contract_id = event->id == SV_PROTO_COMMITMENT? event->commitment.contract_id
+                            : event->id == SV_PROTO_DELIVERY? event->delivery.contract_id: NULL;
+    if (contract_id && s_ensure_contract (self, contract_id)) {
+        self->failed = true;
+        return -1;
+    }
     ingest_put_t put = ingest_store_put (self->server->store, self->partner,
                                          natural_key, self->batch_id, event);
     if (put == INGEST_PUT_FAILED) {

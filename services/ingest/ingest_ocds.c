@@ -1,0 +1,2072 @@
+/*  =========================================================================
+    ingest_ocds - contracts and suppliers read from an OCDS JSON document
+
+    Data. One parse reads the whole document with jansson (so the caller's
+    size limit bounds memory: the tree takes a few times the text), walks
+    it, and copies everything it yields into an arena of string chunks
+    owned by this object; the tree is freed before parse returns. Records
+    live in growable arrays of plain structs pointing into the arena.
+
+    Exact numbers. Before jansson sees the document, one byte scan checks
+    the nesting depth (jansson's own limit is 2048, far too deep for a
+    recursive walk on a service's stack) and notes the offset and length of
+    every number token, outside strings, in document order. After parsing,
+    a walk of the tree in document order (arrays by index, objects in
+    insertion order, which jansson keeps) meets the numbers in the same
+    order, so the n-th number value is the n-th token. Objects with a
+    repeated key are refused (JSON_REJECT_DUPLICATES), otherwise the tree
+    would hold fewer numbers than the text. Every pair is then checked,
+    the token read by strtod in the C locale against the parsed value, so
+    a mismatch can never attach one amount's text to another; the pairs are
+    sorted by node address for lookup. JSON_DECODE_INT_AS_REAL makes every
+    number a double, so an integer too big for int64 is not a parse error
+    that refuses the document but an amount that fails on its text.
+
+    Rows are rolled back, not patched: a release's contracts, suppliers
+    and warnings are appended as it is read, and if it raised an error the
+    arrays are cut back to where they stood before it (the arena keeps the
+    orphaned strings until the next parse, bounded by the document).
+    =========================================================================
+*/
+
+#include "ingest_ocds.h"
+#include "sv_date.h"
+#include "sv_money.h"
+#include "sv_postcode.h"
+
+#include <assert.h>
+#include <jansson.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define streq(a, b) (strcmp ((a), (b)) == 0)
+
+//  Arena chunk size; a longer string gets a chunk of its own
+#define S_CHUNK_SIZE 65536
+
+//  Longest value quoted in an issue, in bytes, before it is cut with "..."
+#define S_VALUE_MAX 120
+
+//  Items looked at for a classification, per contract, award or tender:
+//  enough for real data, and no contract costs more than a few lookups
+#define S_ITEMS_SCAN 8
+
+//  Longest JSON path kept in an issue's column
+#define S_COLUMN_MAX 256
+
+//  Digits an amount may have either side of the point once its exponent
+//  is applied; int64 pence hold 17 digits of pounds.
+#define S_AMOUNT_DIGITS 24
+
+typedef struct _s_chunk_t {
+    struct _s_chunk_t *next;
+    size_t size;
+    size_t used;
+} s_chunk_t;
+
+//  Where a number token sits in the document
+typedef struct {
+    size_t offset;
+    size_t length;
+} s_token_t;
+
+//  A parsed number and the token it came from
+typedef struct {
+    const json_t *value;
+    size_t token;
+} s_number_t;
+
+//  A growable array of records of one type
+typedef struct {
+    void *items;
+    size_t count;
+    size_t alloc;
+} s_array_t;
+
+struct _ingest_ocds_t {
+    size_t max_size;            //  Documents over this many bytes are refused
+    char reason [512];          //  Why the last document was refused, or ""
+    const char *package;        //  What it was (static), or ""
+    bool oom;                   //  An allocation failed during this parse
+    s_chunk_t *chunks;          //  String arena, newest chunk first
+    s_array_t contracts;        //  ingest_ocds_contract_t
+    s_array_t suppliers;        //  ingest_ocds_supplier_t
+    s_array_t errors;           //  ingest_ocds_issue_t
+    s_array_t skips;            //  ingest_ocds_issue_t
+    s_array_t warnings;         //  ingest_ocds_issue_t
+    size_t releases;
+    size_t accepted;
+    size_t rejected;
+    //  Valid during a parse only
+    const char *text;           //  The document
+    s_token_t *tokens;          //  Its number tokens, document order
+    size_t token_count;
+    s_number_t *numbers;        //  Parsed numbers, sorted by address
+    size_t number_count;
+};
+
+//  The supplier keys of one award, worked out once however many
+//  contracts name the award
+typedef struct {
+    bool done;
+    const char **keys;
+    size_t count;
+} s_keys_t;
+
+//  One release being read
+typedef struct {
+    ingest_ocds_t *self;
+    json_t *release;
+    size_t row;                 //  1-based
+    const char *prefix;         //  Path of the release: "releases[3]", or ""
+    size_t errors_at;           //  Errors before this release
+    size_t suppliers_at;        //  Suppliers before this release
+    json_t *parties;            //  Party id -> party object
+    json_t *supplier_ids;       //  Supplier party id -> index in suppliers
+    json_t *supplier_names;     //  Supplier name -> index, when it has no id
+    json_t *award_ids;          //  Award id -> index in awards
+    s_keys_t *award_keys;       //  Supplier keys of each award, once known
+    size_t award_count;
+    size_t contract_count;
+    const char *ocid;
+    const char *release_id;
+    const char *release_date;
+    bool has_release_day;
+    int32_t release_day;
+    const char *buyer;
+    const char *skip_column;    //  Why no contract, when none was yielded
+    const char *skip_value;
+    const char *skip_reason;
+} s_release_t;
+
+
+//  --------------------------------------------------------------------------
+//  Arena and arrays
+
+static void *
+s_alloc (ingest_ocds_t *self, size_t size)
+{
+    size = (size + 15) & ~(size_t) 15;
+    s_chunk_t *chunk = self->chunks;
+    if (!chunk || chunk->size - chunk->used < size) {
+        size_t chunk_size = size > S_CHUNK_SIZE? size: S_CHUNK_SIZE;
+        //  The header is padded to 32 bytes so that data stays aligned
+        chunk = (s_chunk_t *) malloc (32 + chunk_size);
+        if (!chunk) {
+            self->oom = true;
+            return NULL;
+        }
+        chunk->next = self->chunks;
+        chunk->size = chunk_size;
+        chunk->used = 0;
+        self->chunks = chunk;
+    }
+    void *data = (char *) chunk + 32 + chunk->used;
+    chunk->used += size;
+    return data;
+}
+
+//  Copies length bytes of text into the arena; "" when out of memory
+static const char *
+s_copy (ingest_ocds_t *self, const char *text, size_t length)
+{
+    if (length == 0)
+        return "";
+    char *copy = (char *) s_alloc (self, length + 1);
+    if (!copy)
+        return "";
+    memcpy (copy, text, length);
+    copy [length] = 0;
+    return copy;
+}
+
+static bool
+s_blank (char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+//  Copies text (may be NULL) into the arena without surrounding whitespace
+static const char *
+s_keep (ingest_ocds_t *self, const char *text)
+{
+    if (!text)
+        return "";
+    while (s_blank (*text))
+        text++;
+    size_t length = strlen (text);
+    while (length > 0 && s_blank (text [length - 1]))
+        length--;
+    return s_copy (self, text, length);
+}
+
+//  Appends a zeroed item to array; NULL when out of memory
+static void *
+s_push (ingest_ocds_t *self, s_array_t *array, size_t item_size)
+{
+    if (array->count == array->alloc) {
+        size_t alloc = array->alloc? array->alloc * 2: 16;
+        void *items = realloc (array->items, alloc * item_size);
+        if (!items) {
+            self->oom = true;
+            return NULL;
+        }
+        array->items = items;
+        array->alloc = alloc;
+    }
+    void *item = (char *) array->items + array->count * item_size;
+    memset (item, 0, item_size);
+    array->count++;
+    return item;
+}
+
+static void
+s_reset (ingest_ocds_t *self)
+{
+    while (self->chunks) {
+        s_chunk_t *next = self->chunks->next;
+        free (self->chunks);
+        self->chunks = next;
+    }
+    self->contracts.count = 0;
+    self->suppliers.count = 0;
+    self->errors.count = 0;
+    self->skips.count = 0;
+    self->warnings.count = 0;
+    self->releases = self->accepted = self->rejected = 0;
+    self->reason [0] = 0;
+    self->package = "";
+    self->oom = false;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Issues: errors, skips and warnings
+
+//  Quotes a value for an issue, cut at S_VALUE_MAX bytes on a character
+//  boundary.
+static const char *
+s_quote (ingest_ocds_t *self, const char *value)
+{
+    if (!value)
+        return "";
+    size_t length = strlen (value);
+    if (length <= S_VALUE_MAX)
+        return s_copy (self, value, length);
+    length = S_VALUE_MAX;
+    while (length > 0 && ((unsigned char) value [length] & 0xC0) == 0x80)
+        length--;
+    char *cut = (char *) s_alloc (self, length + 4);
+    if (!cut)
+        return "";
+    memcpy (cut, value, length);
+    memcpy (cut + length, "...", 4);
+    return cut;
+}
+
+//  Records an issue in array for release r; the column is the release's
+//  path followed by the path formatted from column_format (relative to the
+//  release; "" names the release itself). reason must be static.
+static void
+s_issue (s_release_t *r, s_array_t *array, const char *value, const char *reason,
+         const char *column_format, ...)
+    __attribute__ ((format (printf, 5, 6)));
+
+static void
+s_issue (s_release_t *r, s_array_t *array, const char *value, const char *reason,
+         const char *column_format, ...)
+{
+    ingest_ocds_t *self = r->self;
+    char relative [S_COLUMN_MAX];
+    va_list args;
+    va_start (args, column_format);
+    vsnprintf (relative, sizeof relative, column_format, args);
+    va_end (args);
+    char column [S_COLUMN_MAX + 64];     //  The prefix is under 64 bytes
+    snprintf (column, sizeof column, "%s%s%s", r->prefix,
+              *r->prefix && *relative? ".": "", relative);
+
+    ingest_ocds_issue_t *issue = (ingest_ocds_issue_t *)
+        s_push (self, array, sizeof (ingest_ocds_issue_t));
+    if (!issue)
+        return;
+    issue->row = r->row;
+    issue->column = s_copy (self, column, strlen (column));
+    issue->value = s_quote (self, value);
+    issue->reason = reason;
+}
+
+#define s_error(r, ...) s_issue ((r), &(r)->self->errors, __VA_ARGS__)
+#define s_warning(r, ...) s_issue ((r), &(r)->self->warnings, __VA_ARGS__)
+
+
+//  --------------------------------------------------------------------------
+//  Scanning the text: depth and number tokens
+
+//  Scans size bytes of text. Returns 0, or -1 when nesting goes deeper
+//  than INGEST_OCDS_MAX_DEPTH, with the offending byte's offset in
+//  *where_p. Tokens are only meaningful if jansson then accepts the text.
+static int
+s_scan (ingest_ocds_t *self, const char *text, size_t size, size_t *where_p)
+{
+    s_array_t tokens = { NULL, 0, 0 };
+    int depth = 0;
+    size_t pos = 0;
+    while (pos < size) {
+        char c = text [pos];
+        if (c == '"') {
+            for (pos++; pos < size && text [pos] != '"'; pos++)
+                if (text [pos] == '\\')
+                    pos++;
+            pos++;
+        }
+        else
+        if (c == '[' || c == '{') {
+            if (++depth > INGEST_OCDS_MAX_DEPTH) {
+                free (tokens.items);
+                *where_p = pos;
+                return -1;
+            }
+            pos++;
+        }
+        else
+        if (c == ']' || c == '}') {
+            depth--;
+            pos++;
+        }
+        else
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t start = pos;
+            while (pos < size && ((text [pos] >= '0' && text [pos] <= '9')
+                   || text [pos] == '.' || text [pos] == 'e' || text [pos] == 'E'
+                   || text [pos] == '+' || text [pos] == '-'))
+                pos++;
+            s_token_t *token = (s_token_t *) s_push (self, &tokens, sizeof (s_token_t));
+            if (token) {
+                token->offset = start;
+                token->length = pos - start;
+            }
+        }
+        else
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            //  true, false, null: their "e" does not start a number
+            while (pos < size && ((text [pos] >= 'a' && text [pos] <= 'z')
+                   || (text [pos] >= 'A' && text [pos] <= 'Z')))
+                pos++;
+        }
+        else
+            pos++;
+    }
+    self->tokens = (s_token_t *) tokens.items;
+    self->token_count = tokens.count;
+    return 0;
+}
+
+//  Collects the numbers under value in document order
+static void
+s_collect (ingest_ocds_t *self, const json_t *value, s_array_t *numbers)
+{
+    if (json_is_number (value)) {
+        s_number_t *number = (s_number_t *) s_push (self, numbers, sizeof (s_number_t));
+        if (number) {
+            number->value = value;
+            number->token = numbers->count - 1;
+        }
+    }
+    else
+    if (json_is_array (value)) {
+        for (size_t index = 0; index < json_array_size (value); index++)
+            s_collect (self, json_array_get (value, index), numbers);
+    }
+    else
+    if (json_is_object (value)) {
+        const char *key;
+        json_t *member;
+        //  json_object_foreach wants a non-const object; we only read
+        json_object_foreach ((json_t *) value, key, member)
+            s_collect (self, member, numbers);
+    }
+}
+
+static int
+s_compare_numbers (const void *a, const void *b)
+{
+    uintptr_t left = (uintptr_t) ((const s_number_t *) a)->value;
+    uintptr_t right = (uintptr_t) ((const s_number_t *) b)->value;
+    return left < right? -1: left > right? 1: 0;
+}
+
+//  Pairs the tree's numbers with the tokens. Returns 0, or -1 if they do
+//  not pair up exactly (never expected: it would be a bug, or a jansson
+//  that reorders keys).
+static int
+s_pair_numbers (ingest_ocds_t *self, const json_t *root)
+{
+    s_array_t numbers = { NULL, 0, 0 };
+    s_collect (self, root, &numbers);
+    self->numbers = (s_number_t *) numbers.items;
+    self->number_count = numbers.count;
+    if (self->oom || numbers.count != self->token_count)
+        return -1;
+
+    locale_t c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+    if (c_locale == (locale_t) 0) {
+        self->oom = true;
+        return -1;
+    }
+    int rc = 0;
+    char small [64];
+    for (size_t index = 0; index < numbers.count && rc == 0; index++) {
+        const s_token_t *token = &self->tokens [index];
+        char *copy = token->length < sizeof small? small: (char *) malloc (token->length + 1);
+        if (!copy) {
+            self->oom = true;
+            rc = -1;
+            break;
+        }
+        memcpy (copy, self->text + token->offset, token->length);
+        copy [token->length] = 0;
+        char *end;
+        double parsed = strtod_l (copy, &end, c_locale);
+        double value = json_number_value (self->numbers [index].value);
+        //  Exact comparison is the point: same text, same double
+        #pragma GCC diagnostic push
+        #pragma GCC diagnostic ignored "-Wfloat-equal"
+        if (*end || parsed != value)
+            rc = -1;
+        #pragma GCC diagnostic pop
+        if (copy != small)
+            free (copy);
+    }
+    freelocale (c_locale);
+    if (rc == 0 && self->number_count > 0)
+        qsort (self->numbers, self->number_count, sizeof (s_number_t), s_compare_numbers);
+    return rc;
+}
+
+//  The text of a number node, and its length; NULL if not found
+static const char *
+s_number_text (ingest_ocds_t *self, const json_t *value, size_t *length_p)
+{
+    if (self->number_count == 0)
+        return NULL;
+    s_number_t key = { value, 0 };
+    const s_number_t *found = (const s_number_t *) bsearch (&key, self->numbers,
+        self->number_count, sizeof (s_number_t), s_compare_numbers);
+    if (!found)
+        return NULL;
+    const s_token_t *token = &self->tokens [found->token];
+    *length_p = token->length;
+    return self->text + token->offset;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Reading members
+
+static json_t *
+s_member (const json_t *object, const char *key)
+{
+    return json_is_object (object)? json_object_get (object, key): NULL;
+}
+
+static bool
+s_present (const json_t *value)
+{
+    return value && !json_is_null (value);
+}
+
+//  A string's value, or a number's text (copied into the arena), or NULL
+//  for anything else. Ids may be either in OCDS.
+static const char *
+s_text (ingest_ocds_t *self, const json_t *value)
+{
+    if (json_is_string (value))
+        return json_string_value (value);
+    if (json_is_number (value)) {
+        size_t length;
+        const char *text = s_number_text (self, value, &length);
+        return text? s_copy (self, text, length): NULL;
+    }
+    return NULL;
+}
+
+//  A member's text, kept in the arena without surrounding whitespace; ""
+//  when missing or neither string nor number.
+static const char *
+s_member_text (ingest_ocds_t *self, const json_t *object, const char *key)
+{
+    return s_keep (self, s_text (self, s_member (object, key)));
+}
+
+//  True if the array value has a string element equal to text
+static bool
+s_has_string (const json_t *array, const char *text)
+{
+    for (size_t index = 0; index < json_array_size (array); index++) {
+        const char *item = json_string_value (json_array_get (array, index));
+        if (item && strcmp (item, text) == 0)
+            return true;
+    }
+    return false;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Amounts and dates
+
+//  Writes a JSON number's text (length bytes) as a plain decimal, its
+//  exponent applied and its insignificant zeros dropped, into out (at
+//  least 2 * S_AMOUNT_DIGITS bytes). "1.5e6" is "1500000", "2E-2" is
+//  "0.02". Returns NULL, or a static reason when the number has more than
+//  two decimals or too many digits to be an amount.
+static const char *
+s_plain_decimal (const char *text, size_t length, char *out, size_t size)
+{
+    assert (size >= 2 * S_AMOUNT_DIGITS);
+    const char *p = text, *end = text + length;
+    bool negative = p < end && *p == '-';
+    if (negative)
+        p++;
+    const char *int_digits = p;
+    while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    size_t int_length = (size_t) (p - int_digits);
+    const char *frac_digits = p;
+    size_t frac_length = 0;
+    if (p < end && *p == '.') {
+        frac_digits = ++p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        frac_length = (size_t) (p - frac_digits);
+        if (frac_length == 0)
+            return "not a number";
+    }
+    long long exponent = 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        bool exponent_negative = p < end && *p == '-';
+        if (p < end && (*p == '-' || *p == '+'))
+            p++;
+        if (p == end)
+            return "not a number";
+        while (p < end && *p >= '0' && *p <= '9') {
+            if (exponent < 1000000)
+                exponent = exponent * 10 + (*p - '0');
+            p++;
+        }
+        if (exponent_negative)
+            exponent = -exponent;
+    }
+    if (p != end || int_length == 0)
+        return "not a number";
+
+    //  The digits, int then frac, as one string D; the point sits after
+    //  point digits of D (may be negative or past its end).
+    size_t digit_count = int_length + frac_length;
+    #define S_DIGIT(i) ((i) < int_length? int_digits [i]: frac_digits [(i) - int_length])
+    size_t first = 0;
+    while (first < digit_count && S_DIGIT (first) == '0')
+        first++;
+    if (first == digit_count) {
+        snprintf (out, size, "0");
+        return NULL;
+    }
+    size_t last = digit_count - 1;
+    while (S_DIGIT (last) == '0')
+        last--;
+    long long point = (long long) int_length + exponent - (long long) first;
+    long long significant = (long long) (last - first + 1);
+    if (point > S_AMOUNT_DIGITS)
+        return "amount too large";
+    if (significant - point > 2)
+        return "more than two decimal places";
+
+    //  Now at most S_AMOUNT_DIGITS digits before the point and 2 after
+    char *o = out;
+    if (negative)
+        *o++ = '-';
+    if (point <= 0) {
+        *o++ = '0';
+        *o++ = '.';
+        for (long long zero = point; zero < 0; zero++)
+            *o++ = '0';
+        for (size_t i = first; i <= last; i++)
+            *o++ = S_DIGIT (i);
+    }
+    else {
+        for (long long i = 0; i < point || i < significant; i++) {
+            if (i == point)
+                *o++ = '.';
+            *o++ = i < significant? S_DIGIT (first + (size_t) i): '0';
+        }
+    }
+    *o = 0;
+    #undef S_DIGIT
+    return NULL;
+}
+
+//  Reads an OCDS Value object {amount, currency} found at where. Returns 1
+//  with *pence_p set, 0 when it gives no amount, -1 after recording an
+//  error. The amount is read from its own text: a JSON number (exponent
+//  allowed), or a string as sv_money_parse reads it.
+static int
+s_read_value (s_release_t *r, const json_t *value, const char *where, int64_t *pence_p)
+{
+    ingest_ocds_t *self = r->self;
+    if (!json_is_object (value)) {
+        s_error (r, s_text (self, value), "a value must be an object with an amount and a currency",
+                 "%s", where);
+        return -1;
+    }
+    const json_t *amount = s_member (value, "amount");
+    if (!s_present (amount))
+        return 0;
+
+    const char *reason = NULL;
+    const char *text = s_text (self, amount);
+    int64_t pence = 0;
+    if (json_is_number (amount)) {
+        char plain [2 * S_AMOUNT_DIGITS];
+        reason = text? s_plain_decimal (text, strlen (text), plain, sizeof plain): "not a number";
+        if (!reason)
+            sv_money_parse (plain, &pence, &reason);
+    }
+    else
+    if (json_is_string (amount))
+        sv_money_parse (text, &pence, &reason);
+    else
+        reason = "not a number";
+    if (!reason && pence < 0)
+        reason = "a contract value cannot be negative";
+    if (reason) {
+        s_error (r, text, reason, "%s.amount", where);
+        return -1;
+    }
+
+    const char *currency = s_keep (self, json_string_value (s_member (value, "currency")));
+    if (!*currency) {
+        s_error (r, s_text (self, s_member (value, "currency")),
+                 "an amount needs its currency, and none was given", "%s.currency", where);
+        return -1;
+    }
+    if (strcasecmp (currency, "GBP") != 0) {
+        s_error (r, currency, "only amounts in GBP (pounds sterling) are taken",
+                 "%s.currency", where);
+        return -1;
+    }
+    *pence_p = pence;
+    return 1;
+}
+
+//  Reads the date member key of object, found at where. Returns 1 with
+//  *day_p set, 0 when it is missing, null or blank, -1 after recording an
+//  error. The date is taken as written, whatever its time zone.
+static int
+s_read_date (s_release_t *r, const json_t *object, const char *key, const char *where,
+             int32_t *day_p)
+{
+    ingest_ocds_t *self = r->self;
+    const json_t *value = s_member (object, key);
+    if (!s_present (value))
+        return 0;
+    const char *text = json_string_value (value);
+    if (!text) {
+        s_error (r, s_text (self, value), "a date must be a string", "%s%s%s",
+                 where, *where? ".": "", key);
+        return -1;
+    }
+    const char *kept = s_keep (self, text);
+    if (!*kept)
+        return 0;
+    const char *reason = NULL;
+    if (sv_date_parse (kept, day_p, &reason) != 0) {
+        s_error (r, kept, reason, "%s%s%s", where, *where? ".": "", key);
+        return -1;
+    }
+    return 1;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Companies House numbers
+
+int
+ingest_ocds_company_number (const char *text, char *out, size_t size, const char **reason_p)
+{
+    assert (text);
+    assert (out);
+    assert (size >= 9);
+    out [0] = 0;
+    const char *reason = NULL;
+    char compact [9];
+    size_t length = 0;
+    for (const char *p = text; *p && !reason; p++) {
+        if (s_blank (*p))
+            continue;
+        if (length == 8)
+            reason = "longer than 8 characters";
+        else
+            compact [length++] = (*p >= 'a' && *p <= 'z')? (char) (*p - 'a' + 'A'): *p;
+    }
+    size_t letters = 0;
+    while (!reason && letters < length && compact [letters] >= 'A' && compact [letters] <= 'Z')
+        letters++;
+    bool digits_only = true, all_zeros = true;
+    for (size_t index = letters; index < length; index++) {
+        digits_only &= compact [index] >= '0' && compact [index] <= '9';
+        all_zeros &= compact [index] == '0';
+    }
+    if (reason)
+        ;
+    else
+    if (length == 0)
+        reason = "empty";
+    else
+    if ((letters != 0 && letters != 2) || !digits_only)
+        reason = "not a Companies House number (8 digits, or 2 letters and 6 digits)";
+    else
+    if (letters == length)
+        reason = "no digits";
+    else
+    if (all_zeros)
+        reason = "no such Companies House number (all zeros)";
+
+    if (reason) {
+        if (reason_p)
+            *reason_p = reason;
+        return -1;
+    }
+    //  Pad the digits with zeros to 8 characters in all
+    size_t pad = 8 - length;
+    memcpy (out, compact, letters);
+    memset (out + letters, '0', pad);
+    memcpy (out + letters + pad, compact + letters, length - letters);
+    out [8] = 0;
+    return 0;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Suppliers
+
+//  Tries one candidate Companies House number; keeps the first failure
+typedef struct {
+    char number [9];
+    const char *bad_value;
+    const char *bad_reason;
+    char bad_column [S_COLUMN_MAX];
+} s_company_t;
+
+static void
+s_company_try (s_company_t *company, const char *candidate, const char *column)
+{
+    if (company->number [0] || !candidate || !*candidate)
+        return;
+    const char *reason = NULL;
+    if (ingest_ocds_company_number (candidate, company->number, sizeof company->number,
+                                    &reason) != 0 && !company->bad_value) {
+        company->bad_value = candidate;
+        company->bad_reason = reason;
+        snprintf (company->bad_column, sizeof company->bad_column, "%s", column);
+    }
+}
+
+static bool
+s_is_coh (ingest_ocds_t *self, const json_t *identifier)
+{
+    return strcasecmp (s_member_text (self, identifier, "scheme"), "GB-COH") == 0;
+}
+
+//  The name upper-cased (ASCII) with runs of whitespace made one space
+static const char *
+s_name_key (ingest_ocds_t *self, const char *name)
+{
+    size_t length = strlen (name);
+    char *key = (char *) s_alloc (self, length + 1);
+    if (!key)
+        return "";
+    char *k = key;
+    for (const char *p = name; *p; p++) {
+        if (s_blank (*p)) {
+            if (k > key && k [-1] != ' ')
+                *k++ = ' ';
+        }
+        else
+            *k++ = (*p >= 'a' && *p <= 'z')? (char) (*p - 'a' + 'A'): *p;
+    }
+    while (k > key && k [-1] == ' ')
+        k--;
+    *k = 0;
+    return key;
+}
+
+//  Yields a supplier from an organization (a party, or an award's
+//  reference to one) found at where. Returns its index in suppliers, or
+//  SIZE_MAX when it has neither id nor name.
+static size_t
+s_supplier_add (s_release_t *r, const json_t *party, const char *where)
+{
+    ingest_ocds_t *self = r->self;
+    const char *party_id = s_member_text (self, party, "id");
+    const char *name = s_member_text (self, party, "name");
+    const json_t *identifier = s_member (party, "identifier");
+    if (!*name)
+        name = s_member_text (self, identifier, "legalName");
+    if (!*party_id && !*name) {
+        s_warning (r, "", "a supplier with neither an id nor a name was left out", "%s", where);
+        return SIZE_MAX;
+    }
+
+    //  Companies House number: the identifier, then additional
+    //  identifiers, then an id written GB-COH-<number>
+    s_company_t company;
+    memset (&company, 0, sizeof company);
+    char column [S_COLUMN_MAX];
+    if (s_is_coh (self, identifier)) {
+        snprintf (column, sizeof column, "%s.identifier.id", where);
+        s_company_try (&company, s_member_text (self, identifier, "id"), column);
+    }
+    const json_t *additional = s_member (party, "additionalIdentifiers");
+    for (size_t index = 0; index < json_array_size (additional); index++) {
+        const json_t *other = json_array_get (additional, index);
+        if (s_is_coh (self, other)) {
+            snprintf (column, sizeof column, "%s.additionalIdentifiers[%zu].id", where, index);
+            s_company_try (&company, s_member_text (self, other, "id"), column);
+        }
+    }
+    if (strncasecmp (party_id, "GB-COH-", 7) == 0) {
+        snprintf (column, sizeof column, "%s.id", where);
+        s_company_try (&company, party_id + 7, column);
+    }
+    if (!company.number [0] && company.bad_value)
+        s_warning (r, company.bad_value, company.bad_reason, "%s", company.bad_column);
+
+    //  Postcode: postalCode, else one found in streetAddress
+    const json_t *address = s_member (party, "address");
+    char postcode [16] = "";
+    const char *postal_code = s_member_text (self, address, "postalCode");
+    if (*postal_code) {
+        const char *reason = NULL;
+        if (sv_postcode_normalise (postal_code, postcode, sizeof postcode, &reason) != 0) {
+            postcode [0] = 0;
+            s_warning (r, postal_code, reason? reason: "not a UK postcode",
+                       "%s.address.postalCode", where);
+        }
+    }
+    const char *street = s_member_text (self, address, "streetAddress");
+    if (!postcode [0] && *street) {
+        char found [16] = "";
+        sv_postcode_find (street, found, sizeof found);
+        if (!found [0] || sv_postcode_normalise (found, postcode, sizeof postcode, NULL) != 0)
+            postcode [0] = 0;
+    }
+
+    //  Scale and VCSE, from details
+    const json_t *details = s_member (party, "details");
+    const char *scale = s_member_text (self, details, "scale");
+    bool sme_known = false, sme = false;
+    if (!*scale)
+        ;
+    else
+    if (strcasecmp (scale, "sme") == 0 || strcasecmp (scale, "micro") == 0
+    ||  strcasecmp (scale, "selfEmployed") == 0)
+        sme_known = sme = true;
+    else
+    if (strcasecmp (scale, "large") == 0)
+        sme_known = true;
+    else
+        s_warning (r, scale, "scale is not micro, sme, large or selfEmployed",
+                   "%s.details.scale", where);
+    const json_t *vcse = s_member (details, "vcse");
+
+    ingest_ocds_supplier_t *supplier = (ingest_ocds_supplier_t *)
+        s_push (self, &self->suppliers, sizeof (ingest_ocds_supplier_t));
+    if (!supplier)
+        return SIZE_MAX;
+    size_t index = self->suppliers.count - 1;
+    supplier->row = r->row;
+    supplier->party_id = party_id;
+    supplier->name = name;
+    supplier->companies_house = s_copy (self, company.number, strlen (company.number));
+    supplier->postcode = s_copy (self, postcode, strlen (postcode));
+    supplier->scale = scale;
+    supplier->sme_known = sme_known;
+    supplier->sme = sme;
+    supplier->vcse_known = json_is_boolean (vcse);
+    supplier->vcse = json_is_true (vcse);
+    supplier->key = company.number [0]? supplier->companies_house:
+                    *party_id? party_id: s_name_key (self, name);
+
+    json_t *map = *party_id? r->supplier_ids: r->supplier_names;
+    json_t *position = json_integer ((json_int_t) index);
+    if (!position || json_object_set_new_nocheck (map, *party_id? party_id: name, position))
+        self->oom = true;
+    return index;
+}
+
+//  Finds or yields the supplier an award names (an organization reference
+//  {id, name}) at where: the party with that id when there is one.
+static size_t
+s_supplier_ref (s_release_t *r, const json_t *reference, const char *where)
+{
+    ingest_ocds_t *self = r->self;
+    const char *id = s_member_text (self, reference, "id");
+    const char *name = s_member_text (self, reference, "name");
+    const json_t *known = *id? json_object_get (r->supplier_ids, id)
+                             : json_object_get (r->supplier_names, name);
+    if (known)
+        return (size_t) json_integer_value (known);
+    const json_t *party = *id? json_object_get (r->parties, id): NULL;
+    if (party) {
+        char column [S_COLUMN_MAX];
+        snprintf (column, sizeof column, "parties[%zu]", (size_t) json_integer_value (party));
+        return s_supplier_add (r, json_array_get (s_member (r->release, "parties"),
+                                                  (size_t) json_integer_value (party)), column);
+    }
+    return s_supplier_add (r, reference, where);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Contracts
+
+//  The procurement category: the tender's classification, else the first
+//  classified item (of the first S_ITEMS_SCAN) of the contract, award or
+//  tender, else the tender's mainProcurementCategory.
+static void
+s_category (s_release_t *r, const json_t *contract, const json_t *award,
+            const char **category_p, const char **code_p)
+{
+    ingest_ocds_t *self = r->self;
+    const json_t *tender = s_member (r->release, "tender");
+    const json_t *classification = s_member (tender, "classification");
+    const char *description = s_member_text (self, classification, "description");
+    const json_t *sources [3] = { contract, award, tender };
+    for (size_t source = 0; source < 3 && !*description; source++) {
+        const json_t *items = s_member (sources [source], "items");
+        for (size_t index = 0; index < json_array_size (items) && index < S_ITEMS_SCAN
+                               && !*description; index++) {
+            classification = s_member (json_array_get (items, index), "classification");
+            description = s_member_text (self, classification, "description");
+        }
+    }
+    if (*description) {
+        *category_p = description;
+        *code_p = s_member_text (self, classification, "id");
+    }
+    else {
+        *category_p = s_member_text (self, tender, "mainProcurementCategory");
+        *code_p = "";
+    }
+}
+
+//  The keys of a contract's suppliers: those its award names (found or
+//  yielded, each key once), or, in a release with one contract and no
+//  awards, every supplier among its parties; else none. An award's keys
+//  are worked out once and shared by every contract that names it.
+static void
+s_supplier_keys (s_release_t *r, const json_t *award, size_t ai,
+                 const char ***keys_p, size_t *count_p)
+{
+    ingest_ocds_t *self = r->self;
+    s_keys_t *cached = award && ai < r->award_count && r->award_keys? &r->award_keys [ai]: NULL;
+    if (cached && cached->done) {
+        *keys_p = cached->keys;
+        *count_p = cached->count;
+        return;
+    }
+    const json_t *references = award? s_member (award, "suppliers"): NULL;
+    size_t limit = json_array_size (references);
+    if (!award && r->award_count == 0 && r->contract_count == 1)
+        limit = self->suppliers.count - r->suppliers_at;
+    const char **keys = limit? (const char **) s_alloc (self, limit * sizeof (char *)): NULL;
+    size_t count = 0;
+    json_t *seen = json_object ();
+    if (!seen)
+        self->oom = true;
+    for (size_t index = 0; keys && seen && index < limit; index++) {
+        size_t supplier = r->suppliers_at + index;
+        if (references) {
+            const json_t *reference = json_array_get (references, index);
+            char column [S_COLUMN_MAX];
+            snprintf (column, sizeof column, "awards[%zu].suppliers[%zu]", ai, index);
+            if (!json_is_object (reference)) {
+                s_error (r, s_text (self, reference), "a supplier must be an object", "%s", column);
+                continue;
+            }
+            supplier = s_supplier_ref (r, reference, column);
+        }
+        if (supplier >= self->suppliers.count)
+            continue;
+        const char *key = ((ingest_ocds_supplier_t *) self->suppliers.items) [supplier].key;
+        if (*key && !json_object_get (seen, key)) {
+            json_object_set_new_nocheck (seen, key, json_true ());
+            keys [count++] = key;
+        }
+    }
+    json_decref (seen);
+    if (cached) {
+        cached->done = true;
+        cached->keys = keys;
+        cached->count = count;
+    }
+    *keys_p = keys;
+    *count_p = count;
+}
+
+//  Yields one contract: from contracts[ci] (with its award, or NULL) when
+//  contract is not NULL, else from awards[ai].
+static void
+s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *award, size_t ai)
+{
+    ingest_ocds_t *self = r->self;
+    const json_t *tender = s_member (r->release, "tender");
+    size_t errors_at = self->errors.count;
+
+    const char *contract_id = contract? s_member_text (self, contract, "id"): "";
+    if (!*contract_id && award)
+        contract_id = s_member_text (self, award, "id");
+    if (!*contract_id)
+        contract_id = r->ocid;
+    const char *title = contract? s_member_text (self, contract, "title"): "";
+    if (!*title && award)
+        title = s_member_text (self, award, "title");
+    if (!*title)
+        title = s_member_text (self, tender, "title");
+    const char *status = contract? s_member_text (self, contract, "status"): "";
+    if (!*status && award)
+        status = s_member_text (self, award, "status");
+
+    //  Value: the contract's, else its award's
+    char where [S_COLUMN_MAX];
+    const json_t *value = contract? s_member (contract, "value"): NULL;
+    if (s_present (value))
+        snprintf (where, sizeof where, "contracts[%zu].value", ci);
+    else {
+        value = award? s_member (award, "value"): NULL;
+        snprintf (where, sizeof where, "awards[%zu].value", ai);
+    }
+    int64_t pence = 0;
+    bool has_value = s_present (value) && s_read_value (r, value, where, &pence) == 1;
+
+    //  Period: the first of these that gives a start or an end
+    const json_t *periods [3] = {
+        contract? s_member (contract, "period"): NULL,
+        award? s_member (award, "contractPeriod"): NULL,
+        s_member (tender, "contractPeriod")
+    };
+    const json_t *period = NULL;
+    for (size_t index = 0; index < 3 && !period; index++) {
+        if (!s_present (periods [index]))
+            continue;
+        if (index == 0)
+            snprintf (where, sizeof where, "contracts[%zu].period", ci);
+        else
+        if (index == 1)
+            snprintf (where, sizeof where, "awards[%zu].contractPeriod", ai);
+        else
+            snprintf (where, sizeof where, "tender.contractPeriod");
+        if (!json_is_object (periods [index]))
+            s_error (r, s_text (self, periods [index]), "a period must be an object", "%s", where);
+        else
+        if (s_present (s_member (periods [index], "startDate"))
+        ||  s_present (s_member (periods [index], "endDate")))
+            period = periods [index];
+    }
+    int32_t start = 0, end = 0;
+    bool has_start = false, has_end = false;
+    if (period) {
+        has_start = s_read_date (r, period, "startDate", where, &start) == 1;
+        has_end = s_read_date (r, period, "endDate", where, &end) == 1;
+        if (has_start && has_end && end < start) {
+            char text [2 * SV_DATE_BUF + 16], first [SV_DATE_BUF], last [SV_DATE_BUF];
+            snprintf (text, sizeof text, "%s to %s", sv_date_format (start, first, sizeof first),
+                      sv_date_format (end, last, sizeof last));
+            s_error (r, text, "the contract ends before it starts", "%s.endDate", where);
+        }
+    }
+
+    const char **keys = NULL;
+    size_t key_count = 0;
+    s_supplier_keys (r, award, ai, &keys, &key_count);
+
+    if (self->errors.count > errors_at)
+        return;
+    ingest_ocds_contract_t *record = (ingest_ocds_contract_t *)
+        s_push (self, &self->contracts, sizeof (ingest_ocds_contract_t));
+    if (!record)
+        return;
+    record->row = r->row;
+    record->contract_id = contract_id;
+    record->ocid = r->ocid;
+    record->release_id = r->release_id;
+    record->release_date = r->release_date;
+    record->has_release_day = r->has_release_day;
+    record->release_day = r->release_day;
+    record->title = title;
+    record->buyer = r->buyer;
+    s_category (r, contract, award, &record->category, &record->category_code);
+    record->status = status;
+    record->has_value = has_value;
+    record->value_pence = has_value? pence: 0;
+    record->currency = has_value? "GBP": "";
+    record->has_start = has_start;
+    record->start_date = has_start? start: 0;
+    record->has_end = has_end;
+    record->end_date = has_end? end: 0;
+    record->supplier_count = key_count;
+    record->supplier_keys = keys;
+}
+
+//  The award a contract belongs to: the one its awardID names, else the
+//  only award. Returns NULL when there is none, with *index_p untouched.
+static const json_t *
+s_award_of (s_release_t *r, const json_t *contract, size_t *index_p)
+{
+    const json_t *awards = s_member (r->release, "awards");
+    const char *award_id = s_member_text (r->self, contract, "awardID");
+    const json_t *found = *award_id? json_object_get (r->award_ids, award_id): NULL;
+    if (found) {
+        *index_p = (size_t) json_integer_value (found);
+        return json_array_get (awards, *index_p);
+    }
+    if (!*award_id && r->award_count == 1 && json_is_object (json_array_get (awards, 0))) {
+        *index_p = 0;
+        return json_array_get (awards, 0);
+    }
+    return NULL;
+}
+
+//  The release's tags, joined with commas, for a skip's value
+static const char *
+s_tags (s_release_t *r)
+{
+    char text [S_VALUE_MAX] = "";
+    const json_t *tags = s_member (r->release, "tag");
+    for (size_t index = 0; index < json_array_size (tags); index++) {
+        const char *tag = json_string_value (json_array_get (tags, index));
+        if (tag) {
+            size_t used = strlen (text);
+            snprintf (text + used, sizeof text - used, "%s%s", used? ",": "", tag);
+        }
+    }
+    return s_copy (r->self, text, strlen (text));
+}
+
+
+//  --------------------------------------------------------------------------
+//  Releases and records
+
+//  Reads one release (a row) at prefix
+static void
+s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *prefix)
+{
+    s_release_t r;
+    memset (&r, 0, sizeof r);
+    r.self = self;
+    r.release = (json_t *) release;
+    r.row = row;
+    r.prefix = prefix;
+    r.errors_at = self->errors.count;
+    size_t contracts_at = self->contracts.count;
+    r.suppliers_at = self->suppliers.count;
+    size_t warnings_at = self->warnings.count;
+    self->releases++;
+    if (!json_is_object (release)) {
+        s_error (&r, s_text (self, release), "not a release: a JSON object was expected", "%s", "");
+        self->rejected++;
+        return;
+    }
+
+    r.ocid = s_member_text (self, release, "ocid");
+    if (!*r.ocid)
+        s_error (&r, "", "a release must have an ocid", "ocid");
+    r.release_id = s_member_text (self, release, "id");
+    r.release_date = s_member_text (self, release, "date");
+    r.has_release_day = s_read_date (&r, release, "date", "", &r.release_day) == 1;
+
+    //  Buyer: buyer.name, else the party buyer.id names, else the first
+    //  party with the role buyer
+    const json_t *parties = s_member (release, "parties");
+    const json_t *buyer = s_member (release, "buyer");
+    r.buyer = s_member_text (self, buyer, "name");
+    const char *buyer_id = s_member_text (self, buyer, "id");
+    for (size_t index = 0; !*r.buyer && index < json_array_size (parties); index++) {
+        const json_t *party = json_array_get (parties, index);
+        if ((*buyer_id && strcmp (s_member_text (self, party, "id"), buyer_id) == 0)
+        ||  (!*buyer_id && s_has_string (s_member (party, "roles"), "buyer")))
+            r.buyer = s_member_text (self, party, "name");
+    }
+
+    //  Parties: index them by id, and yield those with the supplier role
+    r.parties = json_object ();
+    r.supplier_ids = json_object ();
+    r.supplier_names = json_object ();
+    if (!r.parties || !r.supplier_ids || !r.supplier_names)
+        self->oom = true;
+    for (size_t index = 0; !self->oom && index < json_array_size (parties); index++) {
+        const json_t *party = json_array_get (parties, index);
+        const char *id = s_member_text (self, party, "id");
+        if (*id && !json_object_get (r.parties, id))
+            json_object_set_new_nocheck (r.parties, id, json_integer ((json_int_t) index));
+        if (!s_has_string (s_member (party, "roles"), "supplier"))
+            continue;
+        if (*id && json_object_get (r.supplier_ids, id))
+            continue;           //  The same party listed twice
+        char where [S_COLUMN_MAX];
+        snprintf (where, sizeof where, "parties[%zu]", index);
+        s_supplier_add (&r, party, where);
+    }
+
+    //  Contracts: one per contracts[] entry, else one per live award
+    const json_t *contracts = s_member (release, "contracts");
+    const json_t *awards = s_member (release, "awards");
+    size_t contract_count = r.contract_count = json_array_size (contracts);
+    size_t award_count = r.award_count = json_array_size (awards);
+    size_t live_awards = 0;
+    r.award_ids = json_object ();
+    r.award_keys = award_count? (s_keys_t *) calloc (award_count, sizeof (s_keys_t)): NULL;
+    if (!r.award_ids || (award_count && !r.award_keys))
+        self->oom = true;
+    for (size_t index = 0; !self->oom && contract_count && index < award_count; index++) {
+        const char *id = s_member_text (self, json_array_get (awards, index), "id");
+        if (*id && !json_object_get (r.award_ids, id))
+            json_object_set_new_nocheck (r.award_ids, id, json_integer ((json_int_t) index));
+    }
+    for (size_t index = 0; !self->oom && index < contract_count; index++) {
+        const json_t *contract = json_array_get (contracts, index);
+        if (!json_is_object (contract)) {
+            s_error (&r, s_text (self, contract), "a contract must be an object",
+                     "contracts[%zu]", index);
+            continue;
+        }
+        size_t award_index = 0;
+        const json_t *award = s_award_of (&r, contract, &award_index);
+        s_contract (&r, contract, index, award, award_index);
+    }
+    for (size_t index = 0; !self->oom && contract_count == 0 && index < award_count; index++) {
+        const json_t *award = json_array_get (awards, index);
+        if (!json_is_object (award)) {
+            s_error (&r, s_text (self, award), "an award must be an object", "awards[%zu]", index);
+            continue;
+        }
+        const char *status = s_member_text (self, award, "status");
+        if (strcmp (status, "unsuccessful") == 0 || strcmp (status, "cancelled") == 0)
+            continue;
+        live_awards++;
+        s_contract (&r, NULL, 0, award, index);
+    }
+    if (contract_count == 0 && award_count == 0) {
+        r.skip_column = "tag";
+        r.skip_value = s_tags (&r);
+        r.skip_reason = "no award or contract in this release (a tender, planning or amendment notice)";
+    }
+    else
+    if (contract_count == 0 && live_awards == 0) {
+        r.skip_column = "awards";
+        r.skip_value = "";
+        r.skip_reason = "every award in this release is unsuccessful or cancelled";
+    }
+    json_decref (r.parties);
+    json_decref (r.supplier_ids);
+    json_decref (r.supplier_names);
+    json_decref (r.award_ids);
+    free (r.award_keys);
+
+    if (self->errors.count > r.errors_at) {
+        self->contracts.count = contracts_at;
+        self->suppliers.count = r.suppliers_at;
+        self->warnings.count = warnings_at;
+        self->rejected++;
+    }
+    else
+    if (self->contracts.count > contracts_at)
+        self->accepted++;
+    else
+        s_issue (&r, &self->skips, r.skip_value, r.skip_reason? r.skip_reason: "no contract",
+                 "%s", r.skip_column? r.skip_column: "");
+}
+
+//  Reads records[index]: its compiledRelease, else its embedded releases
+static void
+s_record (ingest_ocds_t *self, const json_t *record, size_t index)
+{
+    char prefix [64];
+    size_t row = index + 1;
+    const json_t *compiled = s_member (record, "compiledRelease");
+    if (json_is_object (compiled)) {
+        snprintf (prefix, sizeof prefix, "records[%zu].compiledRelease", index);
+        s_release (self, compiled, row, prefix);
+        return;
+    }
+    const json_t *releases = s_member (record, "releases");
+    size_t embedded = 0;
+    for (size_t inner = 0; inner < json_array_size (releases); inner++) {
+        const json_t *release = json_array_get (releases, inner);
+        if (s_member (release, "ocid")) {
+            snprintf (prefix, sizeof prefix, "records[%zu].releases[%zu]", index, inner);
+            s_release (self, release, row, prefix);
+            embedded++;
+        }
+    }
+    if (embedded)
+        return;
+
+    //  Nothing to read: a row that is an error or a skip
+    snprintf (prefix, sizeof prefix, "records[%zu]", index);
+    s_release_t r;
+    memset (&r, 0, sizeof r);
+    r.self = self;
+    r.row = row;
+    r.prefix = prefix;
+    self->releases++;
+    if (!json_is_object (record)) {
+        s_error (&r, s_text (self, record), "not a record: a JSON object was expected", "%s", "");
+        self->rejected++;
+    }
+    else
+        s_issue (&r, &self->skips, "",
+                 "the record has no compiledRelease and no embedded release, only links",
+                 "%s", "");
+}
+
+
+//  --------------------------------------------------------------------------
+//  Public API
+
+ingest_ocds_t *
+ingest_ocds_new (size_t max_size)
+{
+    assert (max_size > 0);
+    ingest_ocds_t *self = (ingest_ocds_t *) calloc (1, sizeof (ingest_ocds_t));
+    if (self) {
+        self->max_size = max_size;
+        self->package = "";
+    }
+    return self;
+}
+
+void
+ingest_ocds_destroy (ingest_ocds_t **self_p)
+{
+    assert (self_p);
+    ingest_ocds_t *self = *self_p;
+    if (self) {
+        s_reset (self);
+        free (self->contracts.items);
+        free (self->suppliers.items);
+        free (self->errors.items);
+        free (self->skips.items);
+        free (self->warnings.items);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+//  Refuses the document: forgets anything yielded and says why
+static int
+s_refuse (ingest_ocds_t *self, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static int
+s_refuse (ingest_ocds_t *self, const char *format, ...)
+{
+    s_reset (self);
+    va_list args;
+    va_start (args, format);
+    vsnprintf (self->reason, sizeof self->reason, format, args);
+    va_end (args);
+    //  jansson quotes the input near an error, which may be any bytes: a
+    //  reason must be printable UTF-8 wherever it is sent
+    unsigned char *reason = (unsigned char *) self->reason;
+    for (size_t pos = 0; reason [pos]; ) {
+        size_t length = reason [pos] < 0x80? 1: (reason [pos] & 0xE0) == 0xC0? 2:
+                        (reason [pos] & 0xF0) == 0xE0? 3: (reason [pos] & 0xF8) == 0xF0? 4: 0;
+        bool valid = length > 0 && (length > 1 || (reason [pos] >= 0x20 && reason [pos] != 0x7F));
+        for (size_t next = 1; valid && next < length; next++)
+            valid = (reason [pos + next] & 0xC0) == 0x80;
+        if (!valid) {
+            reason [pos++] = '?';
+            continue;
+        }
+        pos += length;
+    }
+    return -1;
+}
+
+static const char *
+s_type_name (const json_t *value)
+{
+    return json_is_object (value)? "an object": json_is_array (value)? "an array":
+           json_is_string (value)? "a string":
+           json_is_number (value)? "a number": json_is_boolean (value)? "a boolean": "null";
+}
+
+int
+ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size)
+{
+    assert (self);
+    assert (data || size == 0);
+    s_reset (self);
+    if (size > self->max_size)
+        return s_refuse (self, "the document is %zu bytes, over the limit of %zu bytes",
+                         size, self->max_size);
+    const char *text = (const char *) data;
+    if (size >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        size -= 3;
+    }
+    size_t first = 0;
+    while (first < size && s_blank (text [first]))
+        first++;
+    if (first == size)
+        return s_refuse (self, "the document is empty");
+
+    size_t where;
+    if (s_scan (self, text, size, &where) != 0) {
+        size_t line = 1, line_start = 0;
+        for (size_t pos = 0; pos < where; pos++)
+            if (text [pos] == '\n') {
+                line++;
+                line_start = pos + 1;
+            }
+        return s_refuse (self, "the document nests deeper than %d levels at line %zu, column %zu",
+                         INGEST_OCDS_MAX_DEPTH, line, where - line_start + 1);
+    }
+    int rc = 0;
+    json_error_t error;
+    json_t *root = NULL;
+    if (self->oom) {
+        rc = s_refuse (self, "out of memory reading the document");
+        goto done;
+    }
+    root = json_loadb (text, size, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES
+                                 | JSON_DECODE_INT_AS_REAL, &error);
+    if (!root) {
+        rc = s_refuse (self, "not JSON: %s at line %d, column %d",
+                       error.text, error.line, error.column);
+        goto done;
+    }
+    self->text = text;
+    if (s_pair_numbers (self, root) != 0) {
+        rc = self->oom? s_refuse (self, "out of memory reading the document")
+                      : s_refuse (self, "the numbers in the document could not be read exactly");
+        goto done;
+    }
+    if (!json_is_object (root)) {
+        rc = s_refuse (self, "not OCDS: the document is %s, not a release package, "
+                       "record package or release object", s_type_name (root));
+        goto done;
+    }
+    const json_t *records = json_object_get (root, "records");
+    const json_t *releases = json_object_get (root, "releases");
+    if (records) {
+        if (!json_is_array (records)) {
+            rc = s_refuse (self, "not OCDS: \"records\" is %s, not an array", s_type_name (records));
+            goto done;
+        }
+        self->package = "record package";
+        for (size_t index = 0; index < json_array_size (records) && !self->oom; index++)
+            s_record (self, json_array_get (records, index), index);
+    }
+    else
+    if (releases) {
+        if (!json_is_array (releases)) {
+            rc = s_refuse (self, "not OCDS: \"releases\" is %s, not an array", s_type_name (releases));
+            goto done;
+        }
+        self->package = "release package";
+        for (size_t index = 0; index < json_array_size (releases) && !self->oom; index++) {
+            char prefix [32];
+            snprintf (prefix, sizeof prefix, "releases[%zu]", index);
+            s_release (self, json_array_get (releases, index), index + 1, prefix);
+        }
+    }
+    else
+    if (json_object_get (root, "ocid")) {
+        self->package = "release";
+        s_release (self, root, 1, "");
+    }
+    else
+        rc = s_refuse (self, "not OCDS: the document has no \"releases\", \"records\" or \"ocid\"");
+    if (rc == 0 && self->oom)
+        rc = s_refuse (self, "out of memory reading the document");
+
+done:
+    json_decref (root);
+    free (self->tokens);
+    free (self->numbers);
+    self->tokens = NULL;
+    self->numbers = NULL;
+    self->token_count = self->number_count = 0;
+    self->text = NULL;
+    return rc;
+}
+
+const char *
+ingest_ocds_reason (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->reason;
+}
+
+const char *
+ingest_ocds_package (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->package;
+}
+
+size_t
+ingest_ocds_releases (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->releases;
+}
+
+size_t
+ingest_ocds_accepted (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->accepted;
+}
+
+size_t
+ingest_ocds_rejected (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->rejected;
+}
+
+size_t
+ingest_ocds_contracts (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->contracts.count;
+}
+
+const ingest_ocds_contract_t *
+ingest_ocds_contract (ingest_ocds_t *self, size_t index)
+{
+    assert (self);
+    return index < self->contracts.count?
+           (const ingest_ocds_contract_t *) self->contracts.items + index: NULL;
+}
+
+size_t
+ingest_ocds_suppliers (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->suppliers.count;
+}
+
+const ingest_ocds_supplier_t *
+ingest_ocds_supplier (ingest_ocds_t *self, size_t index)
+{
+    assert (self);
+    return index < self->suppliers.count?
+           (const ingest_ocds_supplier_t *) self->suppliers.items + index: NULL;
+}
+
+size_t
+ingest_ocds_errors (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->errors.count;
+}
+
+const ingest_ocds_issue_t *
+ingest_ocds_error (ingest_ocds_t *self, size_t index)
+{
+    assert (self);
+    return index < self->errors.count?
+           (const ingest_ocds_issue_t *) self->errors.items + index: NULL;
+}
+
+size_t
+ingest_ocds_skips (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->skips.count;
+}
+
+const ingest_ocds_issue_t *
+ingest_ocds_skip (ingest_ocds_t *self, size_t index)
+{
+    assert (self);
+    return index < self->skips.count?
+           (const ingest_ocds_issue_t *) self->skips.items + index: NULL;
+}
+
+size_t
+ingest_ocds_warnings (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->warnings.count;
+}
+
+const ingest_ocds_issue_t *
+ingest_ocds_warning (ingest_ocds_t *self, size_t index)
+{
+    assert (self);
+    return index < self->warnings.count?
+           (const ingest_ocds_issue_t *) self->warnings.items + index: NULL;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Self test
+
+//  Reads a fixture into a new buffer (not NUL-terminated; *size_p bytes)
+static char *
+s_fixture (const char *name, size_t *size_p)
+{
+    char path [256];
+    snprintf (path, sizeof path, "tests/fixtures/ocds/%s", name);
+    FILE *file = fopen (path, "rb");
+    assert (file);
+    int rc = fseek (file, 0, SEEK_END);
+    assert (rc == 0);
+    long size = ftell (file);
+    assert (size > 0);
+    rewind (file);
+    char *data = (char *) malloc ((size_t) size);
+    assert (data);
+    size_t got = fread (data, 1, (size_t) size, file);
+    assert (got == (size_t) size);
+    fclose (file);
+    *size_p = got;
+    return data;
+}
+
+//  Returns a new copy of data with the nth (from 1) occurrence of from
+//  replaced by to; *size_p is updated.
+static char *
+s_replaced (const char *data, size_t *size_p, int nth, const char *from, const char *to)
+{
+    const char *at = data;
+    size_t left = *size_p;
+    for (int found = 0; found < nth; found++) {
+        if (found)
+            at++;
+        at = (const char *) memmem (at, left - (size_t) (at - data), from, strlen (from));
+        assert (at);
+    }
+    size_t size = *size_p - strlen (from) + strlen (to);
+    char *copy = (char *) malloc (size);
+    assert (copy);
+    size_t head = (size_t) (at - data);
+    memcpy (copy, data, head);
+    memcpy (copy + head, to, strlen (to));
+    memcpy (copy + head + strlen (to), at + strlen (from), *size_p - head - strlen (from));
+    *size_p = size;
+    return copy;
+}
+
+static int
+s_parse_text (ingest_ocds_t *ocds, const char *text)
+{
+    return ingest_ocds_parse (ocds, text, strlen (text));
+}
+
+static bool
+s_contains (const char *text, const char *part)
+{
+    return strstr (text, part) != NULL;
+}
+
+static int32_t
+s_day (const char *iso)
+{
+    int32_t day;
+    int rc = sv_date_parse (iso, &day, NULL);
+    assert (rc == 0);
+    return day;
+}
+
+void
+ingest_ocds_test (bool verbose)
+{
+    if (verbose)
+        printf (" * ingest_ocds: ");
+
+    //  @selftest
+    //  A Contracts Finder release package: 10 real releases, 8 of them
+    //  awards, 1 tender and 1 planning notice
+    size_t size;
+    char *package = s_fixture ("contracts_finder_10.json", &size);
+    ingest_ocds_t *ocds = ingest_ocds_new (1024 * 1024);
+    assert (ocds);
+    int rc = ingest_ocds_parse (ocds, package, size);
+    assert (rc == 0);
+    assert (streq (ingest_ocds_package (ocds), "release package"));
+    assert (streq (ingest_ocds_reason (ocds), ""));
+    assert (ingest_ocds_releases (ocds) == 10);
+    assert (ingest_ocds_accepted (ocds) == 8);
+    assert (ingest_ocds_rejected (ocds) == 0);
+    assert (ingest_ocds_contracts (ocds) == 8);
+    assert (ingest_ocds_suppliers (ocds) == 19);
+    assert (ingest_ocds_errors (ocds) == 0);
+
+    //  The tender and the planning notice are skipped, not errors
+    assert (ingest_ocds_skips (ocds) == 2);
+    const ingest_ocds_issue_t *issue = ingest_ocds_skip (ocds, 0);
+    assert (issue->row == 2);
+    assert (streq (issue->column, "releases[1].tag"));
+    assert (streq (issue->value, "tender"));
+    assert (s_contains (issue->reason, "no award or contract"));
+    assert (ingest_ocds_skip (ocds, 1)->row == 6);
+    assert (streq (ingest_ocds_skip (ocds, 1)->value, "planning"));
+
+    //  The first release: value and period sit on the award
+    const ingest_ocds_contract_t *contract = ingest_ocds_contract (ocds, 0);
+    assert (contract->row == 1);
+    assert (streq (contract->contract_id, "ocds-b5fd17-e3b5f385-5989-4cf1-8849-01c247fc9c30-1"));
+    assert (streq (contract->ocid, "ocds-b5fd17-e3b5f385-5989-4cf1-8849-01c247fc9c30"));
+    assert (streq (contract->title, "Parking Pilot - CEO"));
+    assert (streq (contract->buyer, "London Borough of Merton"));
+    assert (streq (contract->category, "Parking services"));
+    assert (streq (contract->category_code, "63712400"));
+    assert (streq (contract->status, "active"));
+    assert (contract->has_value && contract->value_pence == 9300700);
+    assert (streq (contract->currency, "GBP"));
+    assert (contract->has_start && contract->start_date == s_day ("2025-01-23"));
+    //  "2025-04-23T23:59:59+01:00" ends on the 23rd, as written
+    assert (contract->has_end && contract->end_date == s_day ("2025-04-23"));
+    assert (streq (contract->release_date, "2025-01-23T22:10:19Z"));
+    assert (contract->has_release_day && contract->release_day == s_day ("2025-01-23"));
+    assert (contract->supplier_count == 1);
+    assert (streq (contract->supplier_keys [0], "GB-CFS-307567"));
+
+    //  Its supplier: large, not VCSE, postcode only inside streetAddress
+    //  ("Marstons holdings plcnOne America Square, 17 Crosswall, London
+    //  EC3N 2LB": the n is a newline that lost its backslash)
+    const ingest_ocds_supplier_t *supplier = ingest_ocds_supplier (ocds, 0);
+    assert (supplier->row == 1);
+    assert (streq (supplier->name, "Marstons holdings plc"));
+    assert (streq (supplier->key, "GB-CFS-307567"));
+    assert (streq (supplier->companies_house, ""));
+    assert (streq (supplier->postcode, "EC3N 2LB"));
+    assert (streq (supplier->scale, "large"));
+    assert (supplier->sme_known && !supplier->sme);
+    assert (supplier->vcse_known && !supplier->vcse);
+
+    //  A framework award with 12 SME taxi firms, worth £776,888.48: the
+    //  decimal amount is read exactly, from its text
+    contract = ingest_ocds_contract (ocds, 3);
+    assert (contract->row == 5);
+    assert (contract->value_pence == 77688848);
+    assert (contract->start_date == s_day ("2024-09-01"));
+    assert (contract->end_date == s_day ("2025-08-19"));
+    assert (contract->supplier_count == 12);
+    //  GB-COH-4142000 is Companies House 04142000, padded to 8
+    assert (streq (contract->supplier_keys [0], "04142000"));
+    supplier = ingest_ocds_supplier (ocds, 3);
+    assert (supplier->row == 5);
+    assert (streq (supplier->name, "24x7"));
+    assert (streq (supplier->party_id, "GB-COH-4142000"));
+    assert (streq (supplier->companies_house, "04142000"));
+    assert (streq (supplier->key, "04142000"));
+    assert (supplier->sme_known && supplier->sme);
+    assert (streq (supplier->postcode, "CM6 2JN"));
+    assert (ingest_ocds_contract (ocds, 5)->value_pence == 91823060);     //  918230.6
+    assert (ingest_ocds_contract (ocds, 6)->value_pence == 0);            //  0
+
+    //  A 9-digit "Companies House number" is set aside with a warning; the
+    //  supplier stays, keyed by its party id
+    assert (ingest_ocds_warnings (ocds) == 1);
+    issue = ingest_ocds_warning (ocds, 0);
+    assert (issue->row == 7);
+    assert (streq (issue->column, "releases[6].parties[1].identifier.id"));
+    assert (streq (issue->value, "458577871"));
+    assert (streq (issue->reason, "longer than 8 characters"));
+    supplier = ingest_ocds_supplier (ocds, 15);
+    assert (supplier->row == 7);
+    assert (streq (supplier->companies_house, ""));
+    assert (streq (supplier->key, "GB-COH-458577871"));
+
+    //  A release with an amount of three decimals is a row error; the
+    //  other nine go on
+    size_t bad_size = size;
+    char *bad = s_replaced (package, &bad_size, 2, "\"amount\": 24125.75,",
+                            "\"amount\": 24125.755,");
+    rc = ingest_ocds_parse (ocds, bad, bad_size);
+    assert (rc == 0);
+    assert (ingest_ocds_releases (ocds) == 10);
+    assert (ingest_ocds_accepted (ocds) == 7);
+    assert (ingest_ocds_skips (ocds) == 2);
+    assert (ingest_ocds_rejected (ocds) == 1);
+    assert (ingest_ocds_contracts (ocds) == 7);
+    assert (ingest_ocds_suppliers (ocds) == 18);
+    assert (ingest_ocds_errors (ocds) == 1);
+    issue = ingest_ocds_error (ocds, 0);
+    assert (issue->row == 4);
+    assert (streq (issue->column, "releases[3].awards[0].value.amount"));
+    assert (streq (issue->value, "24125.755"));
+    assert (streq (issue->reason, "more than two decimal places"));
+    assert (ingest_ocds_contract (ocds, 2)->row == 5);
+    free (bad);
+
+    //  A document cut short is refused whole, with where jansson stopped
+    bad_size = 1000;
+    rc = ingest_ocds_parse (ocds, package, bad_size);
+    assert (rc == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "not JSON: "));
+    assert (s_contains (ingest_ocds_reason (ocds), " at line 22, column "));
+    assert (streq (ingest_ocds_package (ocds), ""));
+    assert (ingest_ocds_releases (ocds) == 0);
+    assert (ingest_ocds_contracts (ocds) == 0);
+    assert (ingest_ocds_suppliers (ocds) == 0);
+    free (package);
+
+    //  A lone tender release: read, nothing to take, skipped
+    package = s_fixture ("southyorks_Release24_tender.json", &size);
+    rc = ingest_ocds_parse (ocds, package, size);
+    assert (rc == 0);
+    assert (streq (ingest_ocds_package (ocds), "release"));
+    assert (ingest_ocds_releases (ocds) == 1);
+    assert (ingest_ocds_contracts (ocds) == 0);
+    assert (ingest_ocds_skips (ocds) == 1);
+    assert (streq (ingest_ocds_skip (ocds, 0)->column, "tag"));
+    free (package);
+
+    //  A lone award release; the supplier's streetAddress runs its lines
+    //  together, so no postcode is claimed for it here
+    package = s_fixture ("southyorks_Release116_award.json", &size);
+    rc = ingest_ocds_parse (ocds, package, size);
+    assert (rc == 0);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (contract->value_pence == 140000000);
+    assert (contract->start_date == s_day ("2025-04-01"));
+    assert (contract->end_date == s_day ("2027-04-30"));
+    assert (streq (contract->category, "Surface dressing"));
+    assert (ingest_ocds_suppliers (ocds) == 1);
+    assert (streq (ingest_ocds_supplier (ocds, 0)->name, "Kiely Bros. Ltd"));
+    free (package);
+
+    //  The OCDS sample: value and period on contracts[]; the identifier's
+    //  id "11111111.0" is not a number, the party id GB-COH-11111111 is
+    package = s_fixture ("ocds-213czf-000-00001-05-contract.json", &size);
+    rc = ingest_ocds_parse (ocds, package, size);
+    assert (rc == 0);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (streq (contract->contract_id, "ocds-213czf-000-00001-contract-01"));
+    assert (streq (contract->title, "Contract to build new cycle lanes in the centre of town."));
+    assert (contract->value_pence == 1100000000);
+    assert (contract->start_date == s_day ("2010-07-01"));
+    assert (contract->end_date == s_day ("2011-06-30"));
+    assert (contract->supplier_count == 1);
+    assert (streq (contract->supplier_keys [0], "11111111"));
+    assert (ingest_ocds_suppliers (ocds) == 1);
+    supplier = ingest_ocds_supplier (ocds, 0);
+    assert (streq (supplier->companies_house, "11111111"));
+    assert (streq (supplier->postcode, "AA1 1AA"));
+    assert (!supplier->sme_known && !supplier->vcse_known);
+    assert (ingest_ocds_warnings (ocds) == 0);
+    free (package);
+
+    //  The same process as a record package: its compiledRelease, once
+    package = s_fixture ("ocds-213czf-000-00001.json", &size);
+    rc = ingest_ocds_parse (ocds, package, size);
+    assert (rc == 0);
+    assert (streq (ingest_ocds_package (ocds), "record package"));
+    assert (ingest_ocds_releases (ocds) == 1);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    assert (ingest_ocds_contract (ocds, 0)->value_pence == 1100000000);
+    assert (ingest_ocds_suppliers (ocds) == 1);
+    free (package);
+
+    //  Each kind of row error rejects its own release only
+    rc = s_parse_text (ocds,
+        "{\"releases\": ["
+        //  1: exponent amount, numeric award id, Scottish company number
+        " {\"ocid\": \"x-1\", \"n\": [1, 2.5],"
+        "  \"awards\": [{\"id\": 7, \"value\": {\"currency\": \"GBP\", \"amount\": 1.5e6},"
+        "    \"suppliers\": [{\"id\": \"GB-COH-sc53003\", \"name\": \"Scot Ltd\"}]}]},"
+        //  2: not in pounds
+        " {\"ocid\": \"x-2\", \"awards\": [{\"id\": \"a\","
+        "    \"value\": {\"amount\": 10, \"currency\": \"EUR\"}}]},"
+        //  3: ends before it starts (the string amount is fine)
+        " {\"ocid\": \"x-3\", \"awards\": [{\"id\": \"b\","
+        "    \"value\": {\"amount\": \"1,234.56\", \"currency\": \"GBP\"},"
+        "    \"contractPeriod\": {\"startDate\": \"2025-04-01\", \"endDate\": \"2025-03-31\"}}]},"
+        //  4: a cancelled award is no contract
+        " {\"ocid\": \"x-4\", \"awards\": [{\"id\": \"c\", \"status\": \"cancelled\"}]},"
+        //  5: too large for int64 pence (not a whole-document error)
+        " {\"ocid\": \"x-5\", \"contracts\": [{\"id\": \"k\","
+        "    \"value\": {\"amount\": 99999999999999999999, \"currency\": \"GBP\"}}]},"
+        //  6: not a release
+        " \"release six\","
+        //  7: contract linked to its award by awardID; supplier by name only
+        " {\"ocid\": \"x-7\", \"contracts\": [{\"id\": \"k7\", \"awardID\": \"w2\","
+        "    \"value\": {\"amount\": 0.1, \"currency\": \"gbp\"},"
+        "    \"period\": {\"startDate\": \"2025-04-01\"}}],"
+        "  \"awards\": [{\"id\": \"w1\"}, {\"id\": \"w2\", \"suppliers\": [{\"name\": \" Jo  bloggs \"}]}]},"
+        //  8: no such date
+        " {\"ocid\": \"x-8\", \"awards\": [{\"id\": \"d\", \"value\": {\"amount\": 2500, \"currency\": \"GBP\"},"
+        "    \"contractPeriod\": {\"startDate\": \"31/02/2025\"}}]}"
+        "]}");
+    assert (rc == 0);
+    assert (ingest_ocds_releases (ocds) == 8);
+    assert (ingest_ocds_accepted (ocds) == 2);
+    assert (ingest_ocds_skips (ocds) == 1);
+    assert (ingest_ocds_rejected (ocds) == 5);
+    assert (ingest_ocds_errors (ocds) == 5);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (streq (contract->contract_id, "7"));
+    assert (contract->value_pence == 150000000);
+    assert (!contract->has_start && !contract->has_end);
+    assert (streq (contract->supplier_keys [0], "SC053003"));
+    issue = ingest_ocds_error (ocds, 0);
+    assert (issue->row == 2);
+    assert (streq (issue->column, "releases[1].awards[0].value.currency"));
+    assert (streq (issue->value, "EUR"));
+    issue = ingest_ocds_error (ocds, 1);
+    assert (issue->row == 3);
+    assert (streq (issue->column, "releases[2].awards[0].contractPeriod.endDate"));
+    assert (streq (issue->value, "2025-04-01 to 2025-03-31"));
+    assert (streq (issue->reason, "the contract ends before it starts"));
+    issue = ingest_ocds_skip (ocds, 0);
+    assert (issue->row == 4);
+    assert (streq (issue->column, "releases[3].awards"));
+    issue = ingest_ocds_error (ocds, 2);
+    assert (issue->row == 5);
+    assert (streq (issue->column, "releases[4].contracts[0].value.amount"));
+    assert (streq (issue->value, "99999999999999999999"));
+    assert (streq (issue->reason, "amount too large"));
+    issue = ingest_ocds_error (ocds, 3);
+    assert (issue->row == 6);
+    assert (streq (issue->column, "releases[5]"));
+    assert (streq (issue->value, "release six"));
+    contract = ingest_ocds_contract (ocds, 1);
+    assert (contract->row == 7);
+    assert (streq (contract->contract_id, "k7"));
+    assert (contract->value_pence == 10);
+    assert (contract->has_start && contract->start_date == s_day ("2025-04-01"));
+    assert (!contract->has_end);
+    assert (contract->supplier_count == 1);
+    assert (streq (contract->supplier_keys [0], "JO BLOGGS"));
+    issue = ingest_ocds_error (ocds, 4);
+    assert (issue->row == 8);
+    assert (streq (issue->column, "releases[7].awards[0].contractPeriod.startDate"));
+    assert (streq (issue->value, "31/02/2025"));
+    assert (streq (issue->reason, "no such day in that month"));
+    assert (ingest_ocds_suppliers (ocds) == 2);
+
+    //  Amounts in every JSON spelling, exact or refused
+    const char *amounts [][2] = {
+        { "12.50000", "1250" }, { "2E-2", "2" }, { "-0", "0" }, { "0.0e10", "0" },
+        { "1.2345e2", "12345" }, { "4e16", "4000000000000000000" },
+        { "1.005", "more than two decimal places" }, { "1e-3", "more than two decimal places" },
+        { "1e100", "amount too large" }, { "-5", "a contract value cannot be negative" },
+        { "\"12.5\"", "1250" }, { "\"1e5\"", "exponent notation not allowed" },
+        { "true", "not a number" }
+    };
+    for (size_t index = 0; index < sizeof amounts / sizeof amounts [0]; index++) {
+        char text [256];
+        snprintf (text, sizeof text, "{\"ocid\": \"a\", \"awards\": [{\"id\": \"1\", "
+                  "\"value\": {\"amount\": %s, \"currency\": \"GBP\"}}]}", amounts [index][0]);
+        rc = s_parse_text (ocds, text);
+        assert (rc == 0);
+        char pence [32] = "";
+        if (ingest_ocds_contracts (ocds) == 1)
+            snprintf (pence, sizeof pence, "%lld",
+                      (long long) ingest_ocds_contract (ocds, 0)->value_pence);
+        const char *outcome = ingest_ocds_errors (ocds)? ingest_ocds_error (ocds, 0)->reason: pence;
+        assert (streq (outcome, amounts [index][1]));
+    }
+
+    //  Documents refused whole
+    const char *refused [][2] = {
+        { "", "the document is empty" },
+        { " \r\n", "the document is empty" },
+        { "\x01\x02garbage\xff", "not JSON: " },
+        { "{\"releases\": [], \"releases\": []}", "duplicate object key" },
+        { "[{\"ocid\": \"x\"}]", "not OCDS: the document is an array" },
+        { "{\"name\": \"a spend file\"}", "not OCDS: the document has no" },
+        { "{\"releases\": {}}", "\"releases\" is an object" },
+        { "{\"records\": 5}", "\"records\" is a number" },
+        { "\"ocid\"", "not OCDS: the document is a string" },
+        { "{\"ocid\": \"a\\u0000b\"}", "not JSON: " },
+        { "{\"ocid\": 1e400}", "not JSON: " }
+    };
+    for (size_t index = 0; index < sizeof refused / sizeof refused [0]; index++) {
+        rc = s_parse_text (ocds, refused [index][0]);
+        assert (rc == -1);
+        assert (s_contains (ingest_ocds_reason (ocds), refused [index][1]));
+        assert (ingest_ocds_releases (ocds) == 0);
+    }
+    //  Nesting: 64 levels are read (and refused as not OCDS), 65 are not
+    char nested [2 * (INGEST_OCDS_MAX_DEPTH + 1) + 1];
+    memset (nested, '[', INGEST_OCDS_MAX_DEPTH);
+    memset (nested + INGEST_OCDS_MAX_DEPTH, ']', INGEST_OCDS_MAX_DEPTH);
+    nested [2 * INGEST_OCDS_MAX_DEPTH] = 0;
+    rc = s_parse_text (ocds, nested);
+    assert (rc == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "not OCDS"));
+    memset (nested, '[', INGEST_OCDS_MAX_DEPTH + 1);
+    memset (nested + INGEST_OCDS_MAX_DEPTH + 1, ']', INGEST_OCDS_MAX_DEPTH + 1);
+    nested [2 * (INGEST_OCDS_MAX_DEPTH + 1)] = 0;
+    rc = s_parse_text (ocds, nested);
+    assert (rc == -1);
+    assert (streq (ingest_ocds_reason (ocds),
+                   "the document nests deeper than 64 levels at line 1, column 65"));
+    //  Brackets inside strings are text, not nesting
+    rc = s_parse_text (ocds, "{\"ocid\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                             "[[[[[[[[[[[[[[[[[[[[[\\\"\", \"tag\": [\"planning\"]}");
+    assert (rc == 0);
+    assert (ingest_ocds_skips (ocds) == 1);
+    ingest_ocds_destroy (&ocds);
+    assert (ocds == NULL);
+    ingest_ocds_destroy (&ocds);
+
+    //  The caller's size limit, and a UTF-8 BOM
+    ocds = ingest_ocds_new (100);
+    assert (ocds);
+    const char *small = "\xEF\xBB\xBF{\"ocid\": \"b\", \"awards\": [{\"id\": \"1\"}]}";
+    rc = s_parse_text (ocds, small);
+    assert (rc == 0);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    assert (!ingest_ocds_contract (ocds, 0)->has_value);
+    assert (ingest_ocds_contract (ocds, 1) == NULL);
+    char large [101];
+    memset (large, ' ', sizeof large);
+    rc = ingest_ocds_parse (ocds, large, sizeof large);
+    assert (rc == -1);
+    assert (streq (ingest_ocds_reason (ocds),
+                   "the document is 101 bytes, over the limit of 100 bytes"));
+    ingest_ocds_destroy (&ocds);
+
+    //  Companies House numbers as people write them
+    char number [9];
+    const char *reason = NULL;
+    assert (ingest_ocds_company_number ("4142000", number, sizeof number, NULL) == 0);
+    assert (streq (number, "04142000"));
+    assert (ingest_ocds_company_number (" sc 53003 ", number, sizeof number, NULL) == 0);
+    assert (streq (number, "SC053003"));
+    assert (ingest_ocds_company_number ("OC301540", number, sizeof number, NULL) == 0);
+    assert (streq (number, "OC301540"));
+    assert (ingest_ocds_company_number ("458577871", number, sizeof number, &reason) == -1);
+    assert (streq (number, "") && streq (reason, "longer than 8 characters"));
+    assert (ingest_ocds_company_number ("11111111.0", number, sizeof number, &reason) == -1);
+    assert (ingest_ocds_company_number ("1111.0", number, sizeof number, &reason) == -1);
+    assert (s_contains (reason, "not a Companies House number"));
+    assert (ingest_ocds_company_number ("ABC12345", number, sizeof number, NULL) == -1);
+    assert (ingest_ocds_company_number ("SC", number, sizeof number, &reason) == -1);
+    assert (streq (reason, "no digits"));
+    assert (ingest_ocds_company_number ("000000", number, sizeof number, &reason) == -1);
+    assert (ingest_ocds_company_number ("", number, sizeof number, &reason) == -1);
+    assert (streq (reason, "empty"));
+    //  @end
+
+    if (verbose)
+        printf ("OK\n");
+}
