@@ -55,7 +55,8 @@ void
     ingest_records_supplier_key (const char *companies_house, const char *supplier_id,
                                  const char *name, char *key, size_t size);
 
-//  Prints each kind's canonical header, for the README and --help.
+//  Prints each kind's canonical header, required fields starred
+//  (socval-ingest --headers).
 void
     ingest_records_print_headers (FILE *out);
 

@@ -1,10 +1,12 @@
 /*  socval-ingest: the ingest service.
 
     Usage: socval-ingest [--config FILE] [--data DIR]
+           socval-ingest --headers    the canonical CSV header of each kind
     Runs until SIGINT or SIGTERM. Exit 1 when it cannot start.
 */
 
 #include "ingest_server.h"
+#include "ingest_records.h"
 
 int
 main (int argc, char *argv [])
@@ -17,8 +19,13 @@ main (int argc, char *argv [])
         else
         if (streq (argv [arg], "--data") && arg + 1 < argc)
             data_dir = argv [++arg];
+        else
+        if (streq (argv [arg], "--headers")) {
+            ingest_records_print_headers (stdout);
+            return 0;
+        }
         else {
-            fprintf (stderr, "usage: socval-ingest [--config FILE] [--data DIR]\n");
+            fprintf (stderr, "usage: socval-ingest [--config FILE] [--data DIR] | --headers\n");
             return 2;
         }
     }
