@@ -3,6 +3,8 @@
 
     Each check is named after what it proves; the last line is
     "N passed, N failed". Run from the repository root after `make`.
+    Usage: test_ingest [--short]    (--short: a 20,000-row batch is killed
+    instead of 150,000, for running under valgrind)
 */
 
 #include <czmq.h>
@@ -12,6 +14,7 @@
 #include "ingest_spend.h"
 
 static char *s_dir;
+static int s_timeout = 5;       //  seconds socval waits for an answer
 static pid_t s_ingest;
 static int s_passed, s_failed;
 
@@ -54,8 +57,8 @@ s_submit (const char *key, const char *extra, const char *file, json_t **receipt
 {
     char *output = NULL;
     char *path = strchr (file, '/')? strdup (file): zsys_sprintf ("%s/%s", s_dir, file);
-    int rc = s_socval (&output, "--json --timeout 5 submit --kind spend --key %s/keys/%s.cert %s %s",
-                       s_dir, key, extra, path);
+    int rc = s_socval (&output, "--json --timeout %d submit --kind spend --key %s/keys/%s.cert %s %s",
+                       s_timeout, s_dir, key, extra, path);
     zstr_free (&path);
     *receipt_p = json_loads (output, 0, NULL);
     free (output);
@@ -81,7 +84,7 @@ s_start_ingest (void)
     }
     //  Wait until it answers, rather than sleeping a guessed time
     int64_t deadline = zclock_mono () + 10000;
-    while (zclock_mono () < deadline && s_socval (NULL, "--timeout 1 status") != 0)
+    while (zclock_mono () < deadline && s_socval (NULL, "--timeout %d status", s_timeout) != 0)
         zclock_sleep (50);
 }
 
@@ -179,7 +182,7 @@ static int64_t
 s_rows (const char *kind)
 {
     char *output = NULL;
-    s_socval (&output, "--json --timeout 3 status");
+    s_socval (&output, "--json --timeout %d status", s_timeout);
     json_t *status = json_loads (output, 0, NULL);
     free (output);
     json_t *ingest = json_array_get (json_object_get (status, "services"), 0);
@@ -210,7 +213,7 @@ s_stream_spend (const char *partner, int64_t *of_partner)
         fetch.fetch.max = 5000;
         zframe_t *frame = sv_proto_encode_frame (&fetch);
         zframe_send (&frame, dealer, 0);
-        zsock_set_rcvtimeo (dealer, 3000);
+        zsock_set_rcvtimeo (dealer, s_timeout * 1000);
         frame = zframe_recv (dealer);
         sv_proto_t reply = { .id = 0 };
         if (!frame || sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame))
@@ -238,8 +241,12 @@ s_stream_spend (const char *partner, int64_t *of_partner)
 }
 
 int
-main (void)
+main (int argc, char *argv [])
 {
+    bool short_run = argc > 1 && streq (argv [1], "--short");
+    int large = short_run? 20000: 150000;
+    if (short_run)
+        s_timeout = 60;
     s_dir = zsys_sprintf ("/tmp/sv_test_ingest_%d", getpid ());
     char *partners = zsys_sprintf ("%s/keys/partners", s_dir);
     zsys_dir_create ("%s", partners);
@@ -301,7 +308,10 @@ main (void)
     json_decref (receipt);
 
     //  A key nobody accepted gets nothing through
+    int timeout = s_timeout;
+    s_timeout = 3;              //  it will wait this long for nothing
     rc = s_submit ("stranger", "", "other.msgpack", &receipt);
+    s_timeout = timeout;
     s_check (rc == 2 && receipt == NULL && s_spend_rows () == 100,
              "an unknown CURVE key gets no answer and nothing accepted");
     json_decref (receipt);
@@ -384,7 +394,7 @@ main (void)
     free (huge);
     rc = s_submit ("police", "", "huge.csv", &receipt);
     s_check (rc != 2 && receipt && s_field (receipt, "accepted") == 0
-             && s_socval (NULL, "--timeout 3 status") == 0,
+             && s_socval (NULL, "--timeout %d status", s_timeout) == 0,
              "a 3 MB row is refused, and ingest keeps serving");
     json_decref (receipt);
     //  The other kinds in CSV: contracts, then commitments, one of them on
@@ -428,10 +438,10 @@ main (void)
     int64_t rows_before_csv_kill = s_spend_rows ();
 
     //  SIGKILL in the middle of a large batch, restart, resend: exact
-    s_write_spend ("large.msgpack", 100000, 150000, false);
-    char *command = zsys_sprintf ("build/socval --data %s --timeout 5 submit --kind spend"
+    s_write_spend ("large.msgpack", 100000, large, false);
+    char *command = zsys_sprintf ("build/socval --data %s --timeout %d submit --kind spend"
                                   " --key %s/keys/council.cert %s/large.msgpack >/dev/null 2>&1",
-                                  s_dir, s_dir, s_dir);
+                                  s_dir, s_timeout, s_dir, s_dir);
     pid_t submitter = fork ();
     if (submitter == 0) {
         execl ("/bin/sh", "sh", "-c", command, (char *) NULL);
@@ -449,11 +459,11 @@ main (void)
     s_start_ingest ();
     rc = s_submit ("council", "", "large.msgpack", &receipt);
     s_stream_spend ("council", &of_council);
-    s_check (before_kill > rows_before_csv_kill && before_kill < rows_before_csv_kill + 150000
-             && rc == 0 && s_field (receipt, "accepted") == 150000
+    s_check (before_kill > rows_before_csv_kill && before_kill < rows_before_csv_kill + large
+             && rc == 0 && s_field (receipt, "accepted") == large
              && s_field (receipt, "duplicates") == 0
-             && s_spend_rows () == rows_before_csv_kill + 150000
-             && of_council == 100 + 19 + 150000,
+             && s_spend_rows () == rows_before_csv_kill + large
+             && of_council == 100 + 19 + large,
              "ingest killed mid-batch and the batch resent: every row once, receipt exact");
     json_decref (receipt);
 
@@ -468,14 +478,14 @@ main (void)
     const byte hostile [] = { 0xdd, 0x10, 0x00, 0x00, 0x00 };
     zsock_send (raw, "b", hostile, sizeof hostile);
     zsock_send (raw, "ss", "two", "frames");
-    zsock_set_rcvtimeo (raw, 3000);
+    zsock_set_rcvtimeo (raw, s_timeout * 1000);
     zframe_t *answer = zframe_recv (raw);
     sv_proto_t refusal = { .id = 0 };
     bool refused = answer && sv_proto_decode (&refusal, zframe_data (answer), zframe_size (answer)) == 0
                 && refusal.id == SV_PROTO_RECEIPT && streq (refusal.receipt.state, "refused");
     sv_proto_reset (&refusal);
     zframe_destroy (&answer);
-    s_check (refused && s_socval (NULL, "--timeout 3 status") == 0,
+    s_check (refused && s_socval (NULL, "--timeout %d status", s_timeout) == 0,
              "a hostile message is refused and ingest keeps serving");
     zsock_destroy (&raw);
     zcert_destroy (&client);
