@@ -274,6 +274,8 @@ sv_stream_producer_new (const char *db_path, const char *stream,
         zsys_error ("stream %s: %s", stream, reason);
         return NULL;
     }
+    //  It reads only the newest pages, just written: a small cache will do
+    sv_db_exec (db, "PRAGMA cache_size = -4096");
     sv_stream_producer_t *self = (sv_stream_producer_t *) zmalloc (sizeof (sv_stream_producer_t));
     self->db = db;
     self->stream = strdup (stream);
