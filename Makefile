@@ -27,7 +27,7 @@ TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_ki
            $(BUILD)/test_ingest
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
-           $(BUILD)/fuzz_ocds
+           $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
