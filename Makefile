@@ -7,7 +7,7 @@ BUILD    ?= build
 CC       ?= gcc
 CFLAGS   ?= -g -O2
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon -Iservices/ingest $(CFLAGS)
-LIBS     = -lczmq -lzmq -lmsgpackc -lsqlite3 -lcsv -ljansson -lpthread
+LIBS     = -lczmq -lzmq -lsodium -lmsgpackc -lsqlite3 -lcsv -ljansson -lpthread
 FUZZ_SECONDS ?= 60
 VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
            --errors-for-leak-kinds=all --child-silent-after-fork=no

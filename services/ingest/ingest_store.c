@@ -2,6 +2,7 @@
 
 #include "ingest_store.h"
 #include "sv_stream.h"
+#include <sodium.h>
 
 static const char *const s_migrations [] = {
     //  1: batches, records, outbox
@@ -17,7 +18,7 @@ static const char *const s_migrations [] = {
     " kind TEXT NOT NULL,"
     " partner TEXT NOT NULL,"
     " natural_key TEXT NOT NULL,"
-    " digest BLOB NOT NULL,"         //  SHA-1 of the event encoded without its batch id
+    " digest BLOB NOT NULL,"         //  BLAKE2b of the event encoded without its batch id
     " batch_id TEXT NOT NULL,"       //  the batch that last changed it
     " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
     SV_STREAM_OUTBOX_SQL,
@@ -32,6 +33,11 @@ struct _ingest_store_t {
 ingest_store_t *
 ingest_store_new (const char *path, const char **reason_p)
 {
+    if (sodium_init () < 0) {
+        if (reason_p)
+            *reason_p = "libsodium cannot start";
+        return NULL;
+    }
     sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
     if (!db)
         return NULL;
@@ -121,6 +127,8 @@ ingest_store_batch_finish (ingest_store_t *self, const char *partner,
 //  ==========================================================================
 //  Rows
 
+#define S_DIGEST_SIZE 16         //  BLAKE2b-128: collisions are out of reach
+
 //  The digest of what makes a row's content: the event without the batch
 //  it came in, so the same line in two batches compares equal.
 static int
@@ -132,11 +140,8 @@ s_content_digest (ingest_store_t *self, const sv_proto_t *event, byte *digest)
     self->buffer.size = 0;
     if (sv_proto_encode (&content, &self->buffer))
         return -1;
-    zdigest_t *sha = zdigest_new ();
-    zdigest_update (sha, (const byte *) self->buffer.data, self->buffer.size);
-    memcpy (digest, zdigest_data (sha), zdigest_size (sha));
-    zdigest_destroy (&sha);
-    return 0;
+    return crypto_generichash (digest, S_DIGEST_SIZE, (const byte *) self->buffer.data,
+                               self->buffer.size, NULL, 0);
 }
 
 ingest_put_t
@@ -147,7 +152,7 @@ ingest_store_put (ingest_store_t *self, const char *partner,
     assert (self && partner && natural_key && batch_id && event);
     assert (sv_db_in_transaction (self->db));
     const char *kind = sv_proto_name (event->id);
-    byte digest [20];
+    byte digest [S_DIGEST_SIZE];
     if (s_content_digest (self, event, digest))
         return INGEST_PUT_FAILED;
 
