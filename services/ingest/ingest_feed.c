@@ -438,6 +438,15 @@ ingest_feed_destroy (ingest_feed_t **self_p)
     }
 }
 
+void
+ingest_feed_set_counter (ingest_feed_t *self, uint32_t (*fn) (const char *, void *),
+                         void *arg, size_t in_memory)
+{
+    assert (self);
+    if (self->spend)
+        ingest_spend_set_counter (self->spend, fn, arg, in_memory);
+}
+
 int
 ingest_feed_push (ingest_feed_t *self, const uint8_t *data, size_t size)
 {
@@ -517,6 +526,22 @@ s_test_error (void *arg, uint64_t row, const char *column, const char *reason)
     snprintf (test->last_reason, sizeof test->last_reason, "%s", reason);
 }
 
+//  A caller's counter, as the store keeps one on disk
+typedef struct {
+    int calls;
+    zhashx_t *counts;
+} s_counted_t;
+
+static uint32_t
+s_test_count (const char *transaction_no, void *arg)
+{
+    s_counted_t *counted = (s_counted_t *) arg;
+    counted->calls++;
+    uintptr_t count = (uintptr_t) zhashx_lookup (counted->counts, transaction_no) + 1;
+    zhashx_update (counted->counts, transaction_no, (void *) count);
+    return (uint32_t) count;
+}
+
 void
 ingest_feed_test (bool verbose)
 {
@@ -591,6 +616,24 @@ ingest_feed_test (bool verbose)
     assert (test.errors == 1 && test.last_error_row == 4);
     assert (strstr (test.last_reason, "value '1.2.3'"));
     ingest_feed_destroy (&feed);
+
+    //  Past the numbers counted in memory (2 here), a counter of the
+    //  caller's counts the rest, and the lines come out the same
+    const char *repeats =
+        "Payment Date,Transaction Number,Amount,Supplier Name\n"
+        "2024-04-01,T1,1.00,A\n2024-04-01,T2,1.00,A\n2024-04-01,T3,1.00,A\n"
+        "2024-04-01,T1,1.00,A\n2024-04-01,T3,1.00,A\n2024-04-01,T3,1.00,A\n";
+    test = (s_test_t) { .rows = 0 };
+    s_counted_t counted = { .calls = 0, .counts = zhashx_new () };
+    feed = ingest_feed_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
+                            s_test_row, s_test_error, &test, &reason);
+    ingest_feed_set_counter (feed, s_test_count, &counted, 2);
+    assert (ingest_feed_push (feed, (const uint8_t *) repeats, strlen (repeats)) == 0);
+    assert (ingest_feed_finish (feed) == 0);
+    assert (test.rows == 6 && streq (test.last_key, "T3/3"));
+    assert (counted.calls == 3);            //  every T3, none of T1 and T2
+    ingest_feed_destroy (&feed);
+    zhashx_destroy (&counted.counts);
 
     //  A CSV with no amount column is refused whole, naming it
     test = (s_test_t) { .rows = 0 };

@@ -47,6 +47,13 @@ ingest_feed_t *
 void
     ingest_feed_destroy (ingest_feed_t **self_p);
 
+//  Counts a spend file's transaction numbers past the first in_memory
+//  distinct ones through fn (see ingest_spend_set_counter), so memory stays
+//  bounded; other kinds do not count. Call before the first push.
+void
+    ingest_feed_set_counter (ingest_feed_t *self, uint32_t (*fn) (const char *, void *),
+                             void *arg, size_t in_memory);
+
 //  Feeds the next chunk, cut anywhere. 0, or -1 when the batch is refused
 //  whole or stopped.
 int

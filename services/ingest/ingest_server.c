@@ -11,12 +11,15 @@
 #define S_VERSION "0.1.0"
 #define S_IDLE_BATCH_MS (10 * 60 * 1000)   //  forget a batch silent this long
 #define S_GROUP_MS 250                      //  commit an open transaction this often
+#define S_COUNTED_IN_MEMORY 262144          //  transaction numbers per spend file
+                                            //  counted in memory (then on disk)
 
 typedef struct _s_server_t s_server_t;
 
 //  A batch whose chunks are arriving
 typedef struct {
     s_server_t *server;
+    char *key;                  //  "partner\nbatch_id": its entry in batches
     char *partner;
     char *batch_id;
     char *kind;
@@ -77,6 +80,7 @@ s_batch_destroy (void **item_p)
     zdigest_destroy (&self->digest);
     zlistx_destroy (&self->errors);
     zframe_destroy (&self->peer);
+    zstr_free (&self->key);
     zstr_free (&self->partner);
     zstr_free (&self->batch_id);
     zstr_free (&self->kind);
@@ -124,6 +128,15 @@ s_batch_row (void *arg, const char *natural_key, const sv_proto_t *event)
     else
         self->duplicates++;
     return 0;
+}
+
+//  The nth-occurrence count of a spend file's transaction numbers, kept by
+//  the store on disk rather than in memory
+static uint32_t
+s_batch_count (const char *transaction_no, void *arg)
+{
+    s_batch_t *self = (s_batch_t *) arg;
+    return ingest_store_occurrence (self->server->store, self->key, transaction_no);
 }
 
 static void
@@ -247,6 +260,7 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
 {
     s_batch_t *batch = (s_batch_t *) zmalloc (sizeof (s_batch_t));
     batch->server = self;
+    batch->key = zsys_sprintf ("%s\n%s", partner, submit->batch_id);
     batch->partner = strdup (partner);
     batch->batch_id = strdup (submit->batch_id);
     batch->kind = strdup (submit->kind);
@@ -277,6 +291,7 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
             s_batch_destroy (&item);
             return NULL;
         }
+        ingest_feed_set_counter (batch->feed, s_batch_count, batch, S_COUNTED_IN_MEMORY);
     }
     return batch;
 }
@@ -380,9 +395,10 @@ s_batch_forget (s_server_t *self, s_batch_t *batch)
         sv_db_rollback (ingest_store_db (self->store));
         self->open_batch = NULL;
     }
-    char *key = zsys_sprintf ("%s\n%s", batch->partner, batch->batch_id);
-    zhashx_delete (self->batches, key);
-    zstr_free (&key);
+    //  Outside any transaction this commits at once; inside one it goes
+    //  with that transaction, which is the next batch's
+    ingest_store_occurrences_forget (self->store, batch->key);
+    zhashx_delete (self->batches, batch->key);
 }
 
 static void

@@ -283,11 +283,13 @@ s_counter_grow (s_counter_t *self)
 }
 
 //  Counts one more occurrence of text. Returns the count (1 for the first),
-//  or 0 when out of memory or when the arena would pass 4 GiB.
+//  or 0 when out of memory, when the arena would pass 4 GiB, or when text
+//  is new and the table already holds limit numbers.
 static uint32_t
-s_counter_add (s_counter_t *self, const char *text)
+s_counter_add (s_counter_t *self, const char *text, size_t limit)
 {
-    if (self->used + 1 > self->slot_count / 4 * 3 && s_counter_grow (self))
+    if (self->used + 1 > self->slot_count / 4 * 3 && self->used < limit
+    &&  s_counter_grow (self))
         return 0;
     uint32_t hash = s_counter_hash (self, text);
     size_t at = hash & (self->slot_count - 1);
@@ -297,6 +299,8 @@ s_counter_add (s_counter_t *self, const char *text)
             return slot->count < UINT32_MAX? ++slot->count: 0;
         at = (at + 1) & (self->slot_count - 1);
     }
+    if (self->used >= limit)
+        return 0;
     size_t length = strlen (text) + 1;
     if (self->arena_used == 0)
         self->arena_used = 1;
@@ -329,6 +333,9 @@ struct _ingest_spend_t {
     ingest_csv_error_fn *error_fn;
     void *arg;
     s_counter_t counter;
+    ingest_spend_count_fn *count_fn;    //  when set, counts past in_memory
+    void *count_arg;
+    size_t in_memory;                   //  distinct numbers counter may hold
     size_t accepted;
     size_t rejected;
     int64_t total;
@@ -388,7 +395,13 @@ s_row (const ingest_csv_row_t *row, void *arg)
     uint32_t occurrence = 0;
     bool too_long = strlen (transaction) > INGEST_SPEND_TRANSACTION_MAX;
     if (*transaction && !too_long) {
-        occurrence = s_counter_add (&self->counter, transaction);
+        //  The first numbers are counted here; past in_memory distinct
+        //  ones, new numbers are counted by count_fn when set, so memory
+        //  stays bounded and small files stay fast
+        occurrence = s_counter_add (&self->counter, transaction,
+                                    self->count_fn? self->in_memory: SIZE_MAX);
+        if (!occurrence && self->count_fn)
+            occurrence = self->count_fn (transaction, self->count_arg);
         if (!occurrence) {
             s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
                       "too many transaction numbers in one file");
@@ -548,6 +561,16 @@ ingest_spend_destroy (ingest_spend_t **self_p)
     free (self->counter.arena);
     free (self);
     *self_p = NULL;
+}
+
+void
+ingest_spend_set_counter (ingest_spend_t *self, ingest_spend_count_fn *fn, void *arg,
+                          size_t in_memory)
+{
+    assert (self);
+    self->count_fn = fn;
+    self->count_arg = arg;
+    self->in_memory = in_memory;
 }
 
 int

@@ -118,6 +118,20 @@ ingest_spend_t *
 void
     ingest_spend_destroy (ingest_spend_t **self_p);
 
+//  Counts one more occurrence of transaction_no in the file being read and
+//  returns the count (1 the first time), or 0 when it cannot.
+typedef uint32_t (ingest_spend_count_fn) (const char *transaction_no, void *arg);
+
+//  Counts occurrences (for the nth-occurrence line) of the numbers past the
+//  first in_memory distinct ones through fn with arg, instead of in the
+//  reader's own table (about 40 bytes a number), whose memory would grow
+//  with the file; a store can keep those counts on disk so memory stays
+//  bounded whatever the file, while files with fewer distinct numbers are
+//  counted in memory only. Call before the first feed.
+void
+    ingest_spend_set_counter (ingest_spend_t *self, ingest_spend_count_fn *fn, void *arg,
+                              size_t in_memory);
+
 //  Adds a per-partner header override, "source header=canonical field"
 //  (e.g. "Updated=payment_date"; canonical names are those of
 //  ingest_spend_fields; "Header=" ignores a column). Overrides win over

@@ -41,6 +41,15 @@ ingest_store_new (const char *path, const char **reason_p)
     sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
     if (!db)
         return NULL;
+    //  Per connection, so not a migration: a fresh process starts it empty
+    if (sv_db_exec (db, "CREATE TEMP TABLE occurrences (batch TEXT NOT NULL,"
+                        " transaction_no TEXT NOT NULL, count INTEGER NOT NULL,"
+                        " PRIMARY KEY (batch, transaction_no)) WITHOUT ROWID")) {
+        if (reason_p)
+            *reason_p = "cannot create the occurrences table";
+        sv_db_destroy (&db);
+        return NULL;
+    }
     ingest_store_t *self = (ingest_store_t *) zmalloc (sizeof (ingest_store_t));
     self->db = db;
     msgpack_sbuffer_init (&self->buffer);
@@ -197,6 +206,37 @@ ingest_store_put (ingest_store_t *self, const char *partner,
                                                                : INGEST_PUT_ACCEPTED;
 }
 
+uint32_t
+ingest_store_occurrence (ingest_store_t *self, const char *batch_key,
+                         const char *transaction_no)
+{
+    assert (self && batch_key && transaction_no);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "INSERT INTO temp.occurrences (batch, transaction_no, count) VALUES (?1, ?2, 1)"
+        " ON CONFLICT (batch, transaction_no) DO UPDATE SET count = count + 1"
+        " RETURNING count");
+    if (!stmt)
+        return 0;
+    sqlite3_bind_text (stmt, 1, batch_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, transaction_no, -1, SQLITE_STATIC);
+    uint32_t count = 0;
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+        count = (uint32_t) sqlite3_column_int64 (stmt, 0);
+    sqlite3_reset (stmt);
+    return count;
+}
+
+int
+ingest_store_occurrences_forget (ingest_store_t *self, const char *batch_key)
+{
+    assert (self && batch_key);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, "DELETE FROM temp.occurrences WHERE batch = ?1");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, batch_key, -1, SQLITE_STATIC);
+    return sv_db_run (self->db, stmt);
+}
+
 bool
 ingest_store_has (ingest_store_t *self, const char *kind,
                   const char *partner, const char *natural_key)
@@ -317,6 +357,15 @@ ingest_store_test (bool verbose)
     assert (ingest_store_count (store, "CONTRACT", NULL) == 0);
     assert (ingest_store_has (store, "SPEND", "council", "2900001/1"));
     assert (!ingest_store_has (store, "SPEND", "police", "2900001/1"));
+
+    //  Occurrences count per batch, and are forgotten with it
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_occurrence (store, "council\nb9", "46281108") == 1);
+    assert (ingest_store_occurrence (store, "council\nb9", "46281108") == 2);
+    assert (ingest_store_occurrence (store, "police\nb9", "46281108") == 1);
+    assert (ingest_store_occurrences_forget (store, "council\nb9") == 0);
+    assert (ingest_store_occurrence (store, "council\nb9", "46281108") == 1);
+    assert (sv_db_commit (db) == 0);
 
     //  Reopening keeps everything (migrations do not run twice)
     ingest_store_destroy (&store);

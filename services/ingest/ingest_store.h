@@ -81,6 +81,20 @@ ingest_put_t
                       const char *natural_key, const char *batch_id,
                       const sv_proto_t *event);
 
+//  Counts one more occurrence of transaction_no in the spend file of the
+//  batch named batch_key (any string unique to the batch in progress) and
+//  returns the count, 1 the first time; 0 on a database error. The counts
+//  live in a temporary table of this connection, on disk, so memory stays
+//  bounded whatever the file; they go with the transaction that holds them.
+uint32_t
+    ingest_store_occurrence (ingest_store_t *self, const char *batch_key,
+                             const char *transaction_no);
+
+//  Forgets the occurrence counts of batch_key (a batch finished, refused
+//  or started over). 0 or -1.
+int
+    ingest_store_occurrences_forget (ingest_store_t *self, const char *batch_key);
+
 //  True when partner holds a record of kind ("CONTRACT") under natural_key.
 bool
     ingest_store_has (ingest_store_t *self, const char *kind,
