@@ -1980,7 +1980,6 @@ static int
 s_encode_spend (msgpack_packer *pk, const sv_proto_spend_t *self)
 {
     if (s_put_string (pk, "partner", self->partner)
-    ||  s_put_string (pk, "batch_id", self->batch_id)
     ||  s_put_string (pk, "transaction_no", self->transaction_no)
     ||  s_put_uint (pk, "line", self->line)
     ||  s_put_string (pk, "payment_date", self->payment_date)
@@ -2002,9 +2001,8 @@ s_encode_spend (msgpack_packer *pk, const sv_proto_spend_t *self)
 static int
 s_decode_spend (s_decoder_t *dec, sv_proto_spend_t *self, uint32_t entries)
 {
-    static const s_field_t fields [16] = {
+    static const s_field_t fields [15] = {
         { "partner",         true },
-        { "batch_id",        true },
         { "transaction_no",  true },
         { "line",            true },
         { "payment_date",    true },
@@ -2020,35 +2018,34 @@ s_decode_spend (s_decoder_t *dec, sv_proto_spend_t *self, uint32_t entries)
         { "narrative",       false },
         { "redacted",        false },
     };
-    bool seen [16] = { false };
+    bool seen [15] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 16, seen, &field))
+        if (s_read_key (dec, fields, 15, seen, &field))
             return -1;
         int rc;
         switch (field) {
             case 0: rc = s_get_string (dec, &self->partner); break;
-            case 1: rc = s_get_string (dec, &self->batch_id); break;
-            case 2: rc = s_get_string (dec, &self->transaction_no); break;
-            case 3: rc = s_get_uint (dec, &self->line); break;
-            case 4: rc = s_get_string (dec, &self->payment_date); break;
-            case 5: rc = s_get_int (dec, &self->amount_pence); break;
-            case 6: rc = s_get_string (dec, &self->supplier_key); break;
-            case 7: rc = s_get_string (dec, &self->supplier_name); break;
-            case 8: rc = s_get_string (dec, &self->postcode); break;
-            case 9: rc = s_get_string (dec, &self->body_name); break;
-            case 10: rc = s_get_string (dec, &self->expense_area); break;
-            case 11: rc = s_get_string (dec, &self->expense_type); break;
-            case 12: rc = s_get_string (dec, &self->expense_code); break;
-            case 13: rc = s_get_string (dec, &self->capital_revenue); break;
-            case 14: rc = s_get_string (dec, &self->narrative); break;
-            case 15: rc = s_get_bool (dec, &self->redacted); break;
+            case 1: rc = s_get_string (dec, &self->transaction_no); break;
+            case 2: rc = s_get_uint (dec, &self->line); break;
+            case 3: rc = s_get_string (dec, &self->payment_date); break;
+            case 4: rc = s_get_int (dec, &self->amount_pence); break;
+            case 5: rc = s_get_string (dec, &self->supplier_key); break;
+            case 6: rc = s_get_string (dec, &self->supplier_name); break;
+            case 7: rc = s_get_string (dec, &self->postcode); break;
+            case 8: rc = s_get_string (dec, &self->body_name); break;
+            case 9: rc = s_get_string (dec, &self->expense_area); break;
+            case 10: rc = s_get_string (dec, &self->expense_type); break;
+            case 11: rc = s_get_string (dec, &self->expense_code); break;
+            case 12: rc = s_get_string (dec, &self->capital_revenue); break;
+            case 13: rc = s_get_string (dec, &self->narrative); break;
+            case 14: rc = s_get_bool (dec, &self->redacted); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 16))
+    if (s_check_required (dec, fields, seen, 15))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
@@ -2068,7 +2065,6 @@ static void
 s_free_spend (sv_proto_spend_t *self)
 {
     free (self->partner);
-    free (self->batch_id);
     free (self->transaction_no);
     free (self->payment_date);
     free (self->supplier_key);
@@ -2086,7 +2082,6 @@ static void
 s_print_spend (const sv_proto_spend_t *self, FILE *out, const char *indent)
 {
     s_print_string (out, indent, "partner", self->partner);
-    s_print_string (out, indent, "batch_id", self->batch_id);
     s_print_string (out, indent, "transaction_no", self->transaction_no);
     s_print_uint (out, indent, "line", self->line);
     s_print_string (out, indent, "payment_date", self->payment_date);
@@ -2655,7 +2650,7 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
               || s_encode_contract (&pk, &self->contract);
             break;
         case SV_PROTO_SPEND:
-            rc = s_encode_header (&pk, self->id, 16)
+            rc = s_encode_header (&pk, self->id, 15)
               || s_encode_spend (&pk, &self->spend);
             break;
         case SV_PROTO_COMMITMENT:
@@ -3135,7 +3130,6 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             break;
         case SV_PROTO_SPEND:
             self->spend.partner = "partner-0";
-            self->spend.batch_id = "batch_id-0";
             self->spend.transaction_no = "transaction_no-0";
             self->spend.line = 128;
             self->spend.payment_date = "payment_date-0";

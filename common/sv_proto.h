@@ -369,8 +369,6 @@ typedef struct {
 typedef struct {
     //  Partner that made the payment.
     char *partner;
-    //  Batch the line came in.
-    char *batch_id;
     //  The partner's transaction number.
     char *transaction_no;
     //  Line within the transaction, counting from 1.

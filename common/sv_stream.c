@@ -46,19 +46,6 @@ sv_stream_append (sv_db_t *db, const char *type, const char *key,
     return sqlite3_last_insert_rowid (sv_db_handle (db));
 }
 
-int64_t
-sv_stream_append_message (sv_db_t *db, const char *key, const sv_proto_t *message)
-{
-    msgpack_sbuffer buffer;
-    msgpack_sbuffer_init (&buffer);
-    int64_t seq = -1;
-    if (sv_proto_encode (message, &buffer) == 0)
-        seq = sv_stream_append (db, sv_proto_name (message->id), key,
-                                (const uint8_t *) buffer.data, buffer.size);
-    msgpack_sbuffer_destroy (&buffer);
-    return seq;
-}
-
 //  ==========================================================================
 //  Producer
 

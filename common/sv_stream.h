@@ -55,9 +55,6 @@ int64_t
     sv_stream_append (sv_db_t *db, const char *type, const char *key,
                       const uint8_t *body, size_t size);
 
-//  Encodes message and appends it as an event whose type is its name.
-int64_t
-    sv_stream_append_message (sv_db_t *db, const char *key, const sv_proto_t *message);
 
 //  --------------------------------------------------------------------------
 //  Producer

@@ -122,7 +122,6 @@ s_spend_row (const ingest_spend_row_t *row, void *arg)
     sv_proto_t event = { .id = SV_PROTO_SPEND };
     sv_proto_spend_t *spend = &event.spend;
     spend->partner = self->partner;
-    spend->batch_id = self->batch_id;
     spend->transaction_no = (char *) row->transaction_no;
     spend->line = (uint64_t) row->line;
     spend->payment_date = (char *) sv_date_format (row->payment_date, date, sizeof date);
@@ -261,10 +260,6 @@ s_set_partner (ingest_feed_t *self, sv_proto_t *record)
     }
     free (*partner);
     *partner = strdup (self->partner);
-    if (record->id == SV_PROTO_SPEND) {
-        free (record->spend.batch_id);
-        record->spend.batch_id = strdup (self->batch_id);
-    }
 }
 
 //  Checks what decoding cannot: the fields a natural key is made of
@@ -510,8 +505,7 @@ s_test_row (void *arg, const char *natural_key, const sv_proto_t *event)
     s_test_t *test = (s_test_t *) arg;
     test->rows++;
     test->pence += event->spend.amount_pence;
-    test->partner_ok = streq (event->spend.partner, "council")
-                    && streq (event->spend.batch_id, "b1");
+    test->partner_ok = streq (event->spend.partner, "council");
     snprintf (test->last_key, sizeof test->last_key, "%s", natural_key);
     return 0;
 }
@@ -555,7 +549,6 @@ ingest_feed_test (bool verbose)
     for (int index = 0; index < 3; index++) {
         sv_proto_t spend = { .id = SV_PROTO_SPEND };
         spend.spend.partner = index == 1? "police": "council";
-        spend.spend.batch_id = "whatever";
         spend.spend.transaction_no = "2864997";
         spend.spend.line = (uint64_t) index + 1;
         spend.spend.payment_date = "2011-01-04";

@@ -1,0 +1,661 @@
+/*  =========================================================================
+    valuation_framework - a TOMs framework as data. See the header for the
+    file format and the proxy-year rule.
+
+    Data. While a file is read, measures are collected in file order in a
+    growing array, found by code through a hash (one entry per measure,
+    not per row), each with its proxies in a small growing array. Every
+    row is checked on arrival, against itself and against the rows before
+    it, so errors come out in row order. When the file ends without a bad
+    row, the measures are sorted by code and each measure's proxies by
+    year, the hash is dropped, and lookups are binary searches.
+    =========================================================================
+*/
+
+#include "valuation_framework.h"
+#include "sv_date.h"
+#include "sv_money.h"
+#include <czmq.h>
+#include <errno.h>
+
+//  Bytes given to ingest_csv at a time
+#define S_CHUNK (64 * 1024)
+
+//  One measure while loading and after: pub points at the owned fields
+typedef struct {
+    valuation_framework_measure_t pub;
+    char *code;
+    char *theme;
+    char *outcome;
+    char *description;
+    char *unit;
+    int *fy;
+    int64_t *pence;
+    size_t *lines;              //  source line of each proxy's row
+    size_t years;
+    size_t slots;
+    size_t line;                //  source line of the measure's first row
+} s_measure_t;
+
+struct _valuation_framework_t {
+    char *id;
+    char *version;
+    s_measure_t *measures;      //  ascending by code once loaded
+    size_t count;
+    size_t slots;
+};
+
+struct _valuation_framework_selection_t {
+    char **codes;               //  distinct, ascending
+    size_t count;
+};
+
+//  The columns of a framework file, in this order
+enum { F_FRAMEWORK, F_VERSION, F_MEASURE, F_THEME, F_OUTCOME, F_DESCRIPTION, F_UNIT,
+       F_YEAR, F_PROXY, F_FIELDS };
+
+#define S_NAMES(...) (const char *const []) { __VA_ARGS__, NULL }
+static const ingest_csv_field_t s_fields [F_FIELDS] = {
+    { "framework", S_NAMES ("Framework ID", "Framework Name", "Framework"), true },
+    { "version", S_NAMES ("Framework Version", "Version"), true },
+    { "measure", S_NAMES ("Measure Code", "Measure Ref", "Measure Reference", "Reference",
+                          "Ref", "Code", "NT Code"), true },
+    { "theme", S_NAMES ("Theme"), true },
+    { "outcome", S_NAMES ("Outcome"), false },
+    { "description", S_NAMES ("Measure Description", "Description", "Measure Name"), false },
+    { "unit", S_NAMES ("Units", "Unit of Measure", "Unit of Measurement"), true },
+    { "year", S_NAMES ("Financial Year", "FY", "Proxy Year"), true },
+    { "proxy", S_NAMES ("Proxy Value", "Proxy Value (£)", "Proxy (£)", "Value"), true },
+};
+
+//  The reader's state while one file is loaded
+typedef struct {
+    valuation_framework_t *framework;
+    ingest_csv_t *reader;
+    zhashx_t *index;            //  code -> measure index + 1
+    ingest_csv_error_fn *error_fn;
+    void *arg;
+    size_t id_line;             //  row that set the framework id, 0: none yet
+    size_t errors;
+    bool out_of_memory;
+    char reason [512];
+} s_loader_t;
+
+
+//  --------------------------------------------------------------------------
+//  Small helpers
+
+static bool
+s_code_valid (const char *text)
+{
+    size_t length = strlen (text);
+    if (length == 0 || length > VALUATION_FRAMEWORK_CODE_MAX)
+        return false;
+    for (const char *scan = text; *scan; scan++)
+        if (!isalnum ((unsigned char) *scan) && *scan != '.' && *scan != '-' && *scan != '_')
+            return false;
+    return true;
+}
+
+static void
+s_measure_free (s_measure_t *measure)
+{
+    free (measure->code);
+    free (measure->theme);
+    free (measure->outcome);
+    free (measure->description);
+    free (measure->unit);
+    free (measure->fy);
+    free (measure->pence);
+    free (measure->lines);
+}
+
+static int
+s_measure_compare (const void *left, const void *right)
+{
+    return strcmp (((const s_measure_t *) left)->code, ((const s_measure_t *) right)->code);
+}
+
+static int
+s_string_compare (const void *left, const void *right)
+{
+    return strcmp (*(char *const *) left, *(char *const *) right);
+}
+
+//  Reports one bad row (or the file, for line 0 / column NULL)
+static void
+s_report (s_loader_t *self, size_t line, int field, const char *value, const char *reason)
+{
+    self->errors++;
+    if (!self->error_fn)
+        return;
+    ingest_csv_error_t error = {
+        line,
+        field >= 0 && self->reader? ingest_csv_column (self->reader, (size_t) field): NULL,
+        value,
+        reason
+    };
+    self->error_fn (&error, self->arg);
+}
+
+//  Reports a row error with a formatted reason
+static void
+s_reportf (s_loader_t *self, size_t line, int field, const char *value,
+           const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (self->reason, sizeof self->reason, format, args);
+    va_end (args);
+    s_report (self, line, field, value, self->reason);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Checks one row and adds its proxy. Returns 0 (always goes on, so that
+//  every bad row is reported) or -1 when memory runs out.
+
+static int
+s_row (const ingest_csv_row_t *row, void *arg)
+{
+    s_loader_t *self = (s_loader_t *) arg;
+    valuation_framework_t *framework = self->framework;
+    const char *values [F_FIELDS];
+    for (size_t field = 0; field < F_FIELDS; field++)
+        values [field] = row->values [field]? row->values [field]: "";
+    size_t line = row->line;
+
+    if (row->shape_error) {
+        s_report (self, line, -1, NULL, row->shape_error);
+        return 0;
+    }
+    //  Cell by cell, first problem only
+    static const int codes [] = { F_FRAMEWORK, F_VERSION, F_MEASURE };
+    static const char *const code_names [] = { "framework id", "version", "measure code" };
+    for (size_t index = 0; index < 3; index++) {
+        int field = codes [index];
+        if (!*values [field]) {
+            s_reportf (self, line, field, values [field], "empty %s", code_names [index]);
+            return 0;
+        }
+        if (!s_code_valid (values [field])) {
+            s_reportf (self, line, field, values [field],
+                       "a %s is letters, digits, '.', '-' and '_', at most %d",
+                       code_names [index], VALUATION_FRAMEWORK_CODE_MAX);
+            return 0;
+        }
+    }
+    static const int texts [] = { F_THEME, F_OUTCOME, F_DESCRIPTION, F_UNIT };
+    for (size_t index = 0; index < 4; index++) {
+        int field = texts [index];
+        if (strlen (values [field]) > VALUATION_FRAMEWORK_TEXT_MAX) {
+            s_reportf (self, line, field, values [field], "longer than %d bytes",
+                       VALUATION_FRAMEWORK_TEXT_MAX);
+            return 0;
+        }
+    }
+    if (!*values [F_THEME]) {
+        s_report (self, line, F_THEME, values [F_THEME], "empty theme");
+        return 0;
+    }
+    if (!*values [F_UNIT]) {
+        s_report (self, line, F_UNIT, values [F_UNIT], "empty unit");
+        return 0;
+    }
+    int fy;
+    if (sv_date_fy_parse (values [F_YEAR], &fy)) {
+        s_report (self, line, F_YEAR, values [F_YEAR],
+                  "expected a financial year such as 2024-25");
+        return 0;
+    }
+    int64_t pence;
+    const char *why = NULL;
+    if (sv_money_parse (values [F_PROXY], &pence, &why)) {
+        s_reportf (self, line, F_PROXY, values [F_PROXY],
+                   "expected a proxy in pounds such as 14678.00: %s", why? why: "not money");
+        return 0;
+    }
+    if (pence < 0) {
+        s_report (self, line, F_PROXY, values [F_PROXY], "a proxy must not be negative");
+        return 0;
+    }
+
+    //  Against the rows before it
+    if (!framework->id) {
+        framework->id = strdup (values [F_FRAMEWORK]);
+        framework->version = strdup (values [F_VERSION]);
+        if (!framework->id || !framework->version)
+            return -1;
+        self->id_line = line;
+    }
+    else
+    if (strcmp (framework->id, values [F_FRAMEWORK]) != 0) {
+        s_reportf (self, line, F_FRAMEWORK, values [F_FRAMEWORK],
+                   "one file is one framework: row %zu has '%s'", self->id_line, framework->id);
+        return 0;
+    }
+    else
+    if (strcmp (framework->version, values [F_VERSION]) != 0) {
+        s_reportf (self, line, F_VERSION, values [F_VERSION],
+                   "one file is one framework version: row %zu has '%s'",
+                   self->id_line, framework->version);
+        return 0;
+    }
+    size_t found = (size_t) (uintptr_t) zhashx_lookup (self->index, values [F_MEASURE]);
+    s_measure_t *measure;
+    if (found) {
+        measure = &framework->measures [found - 1];
+        const char *const kept [] = { measure->theme, measure->outcome,
+                                      measure->description, measure->unit };
+        static const char *const what [] = { "theme", "outcome", "description", "unit" };
+        for (size_t index = 0; index < 4; index++)
+            if (strcmp (kept [index], values [texts [index]]) != 0) {
+                s_reportf (self, line, texts [index], values [texts [index]],
+                           "measure %s has %s '%s' on row %zu: one %s per measure",
+                           measure->code, what [index], kept [index], measure->line,
+                           what [index]);
+                return 0;
+            }
+        for (size_t year = 0; year < measure->years; year++)
+            if (measure->fy [year] == fy) {
+                char name [SV_DATE_FY_BUF];
+                s_reportf (self, line, F_YEAR, values [F_YEAR],
+                           "a second proxy for %s in %s: row %zu has one", measure->code,
+                           sv_date_fy_format (fy, name, sizeof name), measure->lines [year]);
+                return 0;
+            }
+    }
+    else {
+        if (framework->count == framework->slots) {
+            size_t slots = framework->slots? framework->slots * 2: 64;
+            s_measure_t *grown = (s_measure_t *) realloc (framework->measures,
+                                                          slots * sizeof (s_measure_t));
+            if (!grown)
+                return -1;
+            framework->measures = grown;
+            framework->slots = slots;
+        }
+        measure = &framework->measures [framework->count];
+        memset (measure, 0, sizeof *measure);
+        framework->count++;
+        measure->line = line;
+        measure->code = strdup (values [F_MEASURE]);
+        measure->theme = strdup (values [F_THEME]);
+        measure->outcome = strdup (values [F_OUTCOME]);
+        measure->description = strdup (values [F_DESCRIPTION]);
+        measure->unit = strdup (values [F_UNIT]);
+        if (!measure->code || !measure->theme || !measure->outcome
+        ||  !measure->description || !measure->unit)
+            return -1;
+        if (zhashx_insert (self->index, measure->code,
+                           (void *) (uintptr_t) framework->count))
+            return -1;
+    }
+    if (measure->years == measure->slots) {
+        size_t slots = measure->slots? measure->slots * 2: 4;
+        int *fys = (int *) realloc (measure->fy, slots * sizeof (int));
+        if (fys)
+            measure->fy = fys;
+        int64_t *pences = (int64_t *) realloc (measure->pence, slots * sizeof (int64_t));
+        if (pences)
+            measure->pence = pences;
+        size_t *lines = (size_t *) realloc (measure->lines, slots * sizeof (size_t));
+        if (lines)
+            measure->lines = lines;
+        if (!fys || !pences || !lines)
+            return -1;
+        measure->slots = slots;
+    }
+    measure->fy [measure->years] = fy;
+    measure->pence [measure->years] = pence;
+    measure->lines [measure->years] = line;
+    measure->years++;
+    return 0;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Sorts a measure's proxies by year (few: insertion sort)
+
+static void
+s_sort_years (s_measure_t *measure)
+{
+    for (size_t at = 1; at < measure->years; at++) {
+        int fy = measure->fy [at];
+        int64_t pence = measure->pence [at];
+        size_t line = measure->lines [at];
+        size_t to = at;
+        for (; to > 0 && measure->fy [to - 1] > fy; to--) {
+            measure->fy [to] = measure->fy [to - 1];
+            measure->pence [to] = measure->pence [to - 1];
+            measure->lines [to] = measure->lines [to - 1];
+        }
+        measure->fy [to] = fy;
+        measure->pence [to] = pence;
+        measure->lines [to] = line;
+    }
+}
+
+
+//  --------------------------------------------------------------------------
+//  Makes a framework from a framework file's bytes
+
+valuation_framework_t *
+valuation_framework_load (const void *data, size_t size,
+                          ingest_csv_error_fn *error_fn, void *arg)
+{
+    assert (data || size == 0);
+    s_loader_t loader;
+    memset (&loader, 0, sizeof loader);
+    loader.error_fn = error_fn;
+    loader.arg = arg;
+    loader.framework = (valuation_framework_t *) zmalloc (sizeof (valuation_framework_t));
+    loader.index = zhashx_new ();
+    if (loader.framework && loader.index)
+        loader.reader = ingest_csv_new (s_fields, F_FIELDS, s_row, &loader);
+    if (!loader.reader) {
+        s_report (&loader, 0, -1, NULL, "out of memory");
+        zhashx_destroy (&loader.index);
+        valuation_framework_destroy (&loader.framework);
+        return NULL;
+    }
+    //  Chunks of S_CHUNK: ingest_csv gives the same rows for any chunking
+    int rc = 0;
+    const char *bytes = (const char *) data;
+    for (size_t at = 0; at < size && rc == 0; at += S_CHUNK)
+        rc = ingest_csv_feed (loader.reader, bytes + at,
+                              size - at < S_CHUNK? size - at: S_CHUNK);
+    if (rc == 0)
+        rc = ingest_csv_finish (loader.reader);
+    if (rc) {
+        const char *refusal = ingest_csv_refusal (loader.reader);
+        //  The row handler stops the reader only when memory runs out
+        if (!refusal || strstr (refusal, "stopped by the row handler"))
+            refusal = "out of memory";
+        s_report (&loader, ingest_csv_header_line (loader.reader), -1, NULL, refusal);
+    }
+    else
+    if (loader.errors == 0 && loader.framework->count == 0)
+        s_report (&loader, ingest_csv_header_line (loader.reader), -1, NULL,
+                  "no measures: the file has a header and no rows");
+
+    ingest_csv_destroy (&loader.reader);
+    zhashx_destroy (&loader.index);
+    valuation_framework_t *self = loader.framework;
+    if (loader.errors) {
+        valuation_framework_destroy (&self);
+        return NULL;
+    }
+    qsort (self->measures, self->count, sizeof (s_measure_t), s_measure_compare);
+    for (size_t index = 0; index < self->count; index++) {
+        s_measure_t *measure = &self->measures [index];
+        s_sort_years (measure);
+        measure->pub = (valuation_framework_measure_t) {
+            measure->code, measure->theme, measure->outcome, measure->description,
+            measure->unit, measure->years, measure->fy, measure->pence
+        };
+    }
+    return self;
+}
+
+
+//  --------------------------------------------------------------------------
+//  As valuation_framework_load, from a file
+
+valuation_framework_t *
+valuation_framework_load_file (const char *path, ingest_csv_error_fn *error_fn, void *arg)
+{
+    assert (path);
+    FILE *file = fopen (path, "rb");
+    char *data = NULL;
+    size_t size = 0;
+    int error = 0;
+    if (file) {
+        char chunk [S_CHUNK];
+        size_t got;
+        while ((got = fread (chunk, 1, sizeof chunk, file)) > 0) {
+            char *grown = (char *) realloc (data, size + got);
+            if (!grown) {
+                error = ENOMEM;
+                break;
+            }
+            data = grown;
+            memcpy (data + size, chunk, got);
+            size += got;
+        }
+        if (!error && ferror (file))
+            error = EIO;
+        fclose (file);
+    }
+    else
+        error = errno;
+    if (error) {
+        free (data);
+        if (error_fn) {
+            char reason [300];
+            snprintf (reason, sizeof reason, "cannot read %s: %s", path, strerror (error));
+            ingest_csv_error_t refusal = { 0, NULL, NULL, reason };
+            error_fn (&refusal, arg);
+        }
+        return NULL;
+    }
+    valuation_framework_t *self = valuation_framework_load (data? data: "", size,
+                                                            error_fn, arg);
+    free (data);
+    return self;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Destroys a framework
+
+void
+valuation_framework_destroy (valuation_framework_t **self_p)
+{
+    assert (self_p);
+    valuation_framework_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t index = 0; index < self->count; index++)
+        s_measure_free (&self->measures [index]);
+    free (self->measures);
+    free (self->id);
+    free (self->version);
+    free (self);
+    *self_p = NULL;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Accessors
+
+const char *
+valuation_framework_id (const valuation_framework_t *self)
+{
+    assert (self);
+    return self->id;
+}
+
+const char *
+valuation_framework_version (const valuation_framework_t *self)
+{
+    assert (self);
+    return self->version;
+}
+
+size_t
+valuation_framework_measures (const valuation_framework_t *self)
+{
+    assert (self);
+    return self->count;
+}
+
+const valuation_framework_measure_t *
+valuation_framework_measure_at (const valuation_framework_t *self, size_t index)
+{
+    assert (self);
+    return index < self->count? &self->measures [index].pub: NULL;
+}
+
+const valuation_framework_measure_t *
+valuation_framework_measure (const valuation_framework_t *self, const char *code)
+{
+    assert (self);
+    assert (code);
+    size_t low = 0, high = self->count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        int order = strcmp (self->measures [middle].code, code);
+        if (order == 0)
+            return &self->measures [middle].pub;
+        if (order < 0)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return NULL;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Proxy for a year, or the latest earlier year's
+
+int
+valuation_framework_proxy (const valuation_framework_t *self, const char *code,
+                           int fy, int64_t *pence_p, int *fy_used_p)
+{
+    assert (pence_p);
+    const valuation_framework_measure_t *measure = valuation_framework_measure (self, code);
+    if (!measure)
+        return -1;
+    //  Years ascend: the last one not after fy
+    size_t found = measure->years;
+    for (size_t index = 0; index < measure->years && measure->proxy_fy [index] <= fy; index++)
+        found = index;
+    if (found == measure->years)
+        return -1;
+    *pence_p = measure->proxy_pence [found];
+    if (fy_used_p)
+        *fy_used_p = measure->proxy_fy [found];
+    return 0;
+}
+
+
+//  --------------------------------------------------------------------------
+//  A partner's selection
+
+valuation_framework_selection_t *
+valuation_framework_select (const valuation_framework_t *self,
+                            const char *const *codes, size_t count,
+                            const char **unknown_p)
+{
+    assert (self);
+    assert (codes || count == 0);
+    if (unknown_p)
+        *unknown_p = NULL;
+    for (size_t index = 0; index < count; index++)
+        if (!codes [index] || !valuation_framework_measure (self, codes [index])) {
+            if (unknown_p)
+                *unknown_p = codes [index];
+            return NULL;
+        }
+    valuation_framework_selection_t *selection =
+        (valuation_framework_selection_t *) zmalloc (sizeof *selection);
+    if (!selection)
+        return NULL;
+    selection->codes = (char **) calloc (count? count: 1, sizeof (char *));
+    if (!selection->codes) {
+        free (selection);
+        return NULL;
+    }
+    for (size_t index = 0; index < count; index++) {
+        selection->codes [index] = strdup (codes [index]);
+        if (!selection->codes [index]) {
+            selection->count = index;
+            valuation_framework_selection_destroy (&selection);
+            return NULL;
+        }
+    }
+    qsort (selection->codes, count, sizeof (char *), s_string_compare);
+    //  Drop repeats
+    size_t kept = 0;
+    for (size_t index = 0; index < count; index++)
+        if (kept > 0 && strcmp (selection->codes [kept - 1], selection->codes [index]) == 0)
+            free (selection->codes [index]);
+        else
+            selection->codes [kept++] = selection->codes [index];
+    selection->count = kept;
+    return selection;
+}
+
+valuation_framework_selection_t *
+valuation_framework_select_text (const valuation_framework_t *self, const char *text,
+                                 char **unknown_p)
+{
+    assert (self);
+    assert (text);
+    if (unknown_p)
+        *unknown_p = NULL;
+    char *copy = strdup (text);
+    size_t slots = strlen (text) / 2 + 1;
+    const char **codes = (const char **) calloc (slots, sizeof (char *));
+    if (!copy || !codes) {
+        free (copy);
+        free (codes);
+        return NULL;
+    }
+    size_t count = 0;
+    char *saved = NULL;
+    for (char *code = strtok_r (copy, ", \t\r\n", &saved); code;
+         code = strtok_r (NULL, ", \t\r\n", &saved))
+        codes [count++] = code;
+    if (count == 1 && streq (codes [0], "all")) {
+        free (codes);
+        codes = (const char **) calloc (self->count? self->count: 1, sizeof (char *));
+        if (!codes) {
+            free (copy);
+            return NULL;
+        }
+        for (count = 0; count < self->count; count++)
+            codes [count] = self->measures [count].code;
+    }
+    const char *unknown = NULL;
+    valuation_framework_selection_t *selection =
+        valuation_framework_select (self, codes, count, &unknown);
+    if (!selection && unknown && unknown_p)
+        *unknown_p = strdup (unknown);
+    free (codes);
+    free (copy);
+    return selection;
+}
+
+void
+valuation_framework_selection_destroy (valuation_framework_selection_t **self_p)
+{
+    assert (self_p);
+    valuation_framework_selection_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t index = 0; index < self->count; index++)
+        free (self->codes [index]);
+    free (self->codes);
+    free (self);
+    *self_p = NULL;
+}
+
+bool
+valuation_framework_selection_active (const valuation_framework_selection_t *self,
+                                      const char *code)
+{
+    assert (code);
+    if (!self)
+        return true;
+    return bsearch (&code, self->codes, self->count, sizeof (char *), s_string_compare) != NULL;
+}
+
+size_t
+valuation_framework_selection_size (const valuation_framework_selection_t *self)
+{
+    assert (self);
+    return self->count;
+}
