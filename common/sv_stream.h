@@ -55,7 +55,6 @@ int64_t
     sv_stream_append (sv_db_t *db, const char *type, const char *key,
                       const uint8_t *body, size_t size);
 
-
 //  --------------------------------------------------------------------------
 //  Producer
 
