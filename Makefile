@@ -6,7 +6,8 @@ DESTDIR  ?=
 BUILD    ?= build
 CC       ?= gcc
 CFLAGS   ?= -g -O2
-ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon -Iservices/ingest $(CFLAGS)
+INCLUDES = -Icommon -Iservices/ingest -Iservices/valuation
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(INCLUDES) $(CFLAGS)
 LIBS     = -lczmq -lzmq -lsodium -lmsgpackc -lsqlite3 -lcsv -ljansson -lpthread
 FUZZ_SECONDS ?= 60
 VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
@@ -21,13 +22,17 @@ COMMON_LIB = $(BUILD)/libsvcommon.a
 INGEST_SRC = $(sort $(filter-out services/ingest/main.c,$(wildcard services/ingest/*.c)))
 INGEST_OBJ = $(INGEST_SRC:%.c=$(BUILD)/%.o)
 INGEST_LIB = $(BUILD)/libingest.a
-SERVICE_LIBS = $(INGEST_LIB)
+VALUATION_SRC = $(sort $(filter-out services/valuation/main.c,$(wildcard services/valuation/*.c)))
+VALUATION_OBJ = $(VALUATION_SRC:%.c=$(BUILD)/%.o)
+VALUATION_LIB = $(BUILD)/libvaluation.a
+#  In link order: valuation uses ingest's CSV reader
+SERVICE_LIBS = $(VALUATION_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
-           $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed
+           $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
@@ -58,6 +63,9 @@ $(COMMON_LIB): $(COMMON_OBJ)
 	ar rcs $@ $^
 
 $(INGEST_LIB): $(INGEST_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+$(VALUATION_LIB): $(VALUATION_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
@@ -114,10 +122,10 @@ bench: all
 	$(BUILD)/bench_stream
 	$(BUILD)/bench_ingest
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) | deps
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) | deps
 	@mkdir -p $(BUILD)/corpus/$*
-	clang -std=c11 -D_GNU_SOURCE -Icommon -Iservices/ingest -g -O1 \
-	    -fsanitize=fuzzer,address,undefined $< $(COMMON_SRC) $(INGEST_SRC) $(LIBS) -o $@
+	clang -std=c11 -D_GNU_SOURCE $(INCLUDES) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    $< $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(LIBS) -o $@
 
 fuzz: $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \
@@ -136,4 +144,5 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(COMMON_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(wildcard $(BUILD)/tests/*.d)
+-include $(COMMON_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(VALUATION_OBJ:.o=.d) \
+         $(wildcard $(BUILD)/tests/*.d)

@@ -24,6 +24,8 @@
 #include "ingest_records.h"
 #include "ingest_spend.h"
 #include "ingest_store.h"
+#include "valuation_engine.h"
+#include "valuation_framework.h"
 
 typedef struct {
     const char *name;
@@ -46,6 +48,8 @@ static const s_test_t s_tests [] = {
     { "ingest_records", ingest_records_test, 30 },
     { "ingest_ocds", ingest_ocds_test, 30 },
     { "ingest_feed", ingest_feed_test, 30 },
+    { "valuation_framework", valuation_framework_test, 30 },
+    { "valuation_engine", valuation_engine_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 
@@ -121,7 +125,7 @@ main (int argc, char *argv [])
             ok = s_run_forked (test, verbose);
         else
             test->test (verbose);
-        printf ("%-4s %-12s %6" PRId64 " ms\n", ok? "ok": "FAIL", test->name,
+        printf ("%-4s %-20s %6" PRId64 " ms\n", ok? "ok": "FAIL", test->name,
                 zclock_mono () - started);
         if (ok)
             passed++;

@@ -659,3 +659,249 @@ valuation_framework_selection_size (const valuation_framework_selection_t *self)
     assert (self);
     return self->count;
 }
+
+
+//  --------------------------------------------------------------------------
+//  Self test
+
+//  Collects the errors of a load
+typedef struct {
+    size_t count;
+    char text [16][300];
+} s_test_errors_t;
+
+static void
+s_test_error (const ingest_csv_error_t *error, void *arg)
+{
+    s_test_errors_t *errors = (s_test_errors_t *) arg;
+    assert (error->reason && *error->reason);
+    if (errors->count < 16)
+        ingest_csv_error_format (error, errors->text [errors->count],
+                                 sizeof errors->text [0]);
+    errors->count++;
+}
+
+static valuation_framework_t *
+s_test_load (const char *text, s_test_errors_t *errors)
+{
+    memset (errors, 0, sizeof *errors);
+    return valuation_framework_load (text, strlen (text), s_test_error, errors);
+}
+
+void
+valuation_framework_test (bool verbose)
+{
+    if (verbose)
+        printf (" * valuation_framework:\n");
+    s_test_errors_t errors;
+
+    //  A small framework: a title line above the header, headers worded
+    //  another way, proxies in every money form, rows in any order
+    const char *good =
+        "Test framework export\n"
+        "Framework ID,Framework Version,Measure Code,Theme,Outcome,Measure Description,"
+            "Units,Financial Year,Proxy Value\n"
+        "test-toms,1,T-JOB-01,Jobs,More local jobs,Local people employed,FTE,2025-26,"
+            "\"£24,700.00\"\n"
+        "test-toms,1,T-JOB-01,Jobs,More local jobs,Local people employed,FTE,2024/25,24000\n"
+        "test-toms,1,T-ENV-01,Environment,,,tonnes CO2e,2024-25,£250.25\n"
+        "test-toms,1,T-SOC-01,Social,Stronger communities,Volunteering,hours,2022-23,16.5\n";
+    valuation_framework_t *framework = s_test_load (good, &errors);
+    assert (framework);
+    assert (errors.count == 0);
+    assert (streq (valuation_framework_id (framework), "test-toms"));
+    assert (streq (valuation_framework_version (framework), "1"));
+    assert (valuation_framework_measures (framework) == 3);
+
+    //  Iteration in code order
+    const char *order [] = { "T-ENV-01", "T-JOB-01", "T-SOC-01" };
+    for (size_t index = 0; index < 3; index++)
+        assert (streq (valuation_framework_measure_at (framework, index)->code, order [index]));
+    assert (valuation_framework_measure_at (framework, 3) == NULL);
+
+    const valuation_framework_measure_t *measure =
+        valuation_framework_measure (framework, "T-JOB-01");
+    assert (measure);
+    assert (streq (measure->theme, "Jobs"));
+    assert (streq (measure->outcome, "More local jobs"));
+    assert (streq (measure->description, "Local people employed"));
+    assert (streq (measure->unit, "FTE"));
+    assert (measure->years == 2);
+    assert (measure->proxy_fy [0] == 2024 && measure->proxy_pence [0] == 2400000);
+    assert (measure->proxy_fy [1] == 2025 && measure->proxy_pence [1] == 2470000);
+    measure = valuation_framework_measure (framework, "T-ENV-01");
+    assert (streq (measure->outcome, "") && streq (measure->description, ""));
+    assert (valuation_framework_measure (framework, "t-job-01") == NULL);
+    assert (valuation_framework_measure (framework, "T-XXX-99") == NULL);
+
+    //  Proxies: the year asked, else the latest earlier year's
+    int64_t pence = -1;
+    int used = 0;
+    assert (valuation_framework_proxy (framework, "T-JOB-01", 2024, &pence, &used) == 0);
+    assert (pence == 2400000 && used == 2024);
+    assert (valuation_framework_proxy (framework, "T-JOB-01", 2025, &pence, &used) == 0);
+    assert (pence == 2470000 && used == 2025);
+    assert (valuation_framework_proxy (framework, "T-JOB-01", 2030, &pence, &used) == 0);
+    assert (pence == 2470000 && used == 2025);
+    assert (valuation_framework_proxy (framework, "T-SOC-01", 2025, &pence, NULL) == 0);
+    assert (pence == 1650);
+    assert (valuation_framework_proxy (framework, "T-ENV-01", 2024, &pence, &used) == 0);
+    assert (pence == 25025 && used == 2024);
+    //  No earlier year, or no such measure: -1, nothing changed
+    pence = -1;
+    used = 0;
+    assert (valuation_framework_proxy (framework, "T-JOB-01", 2023, &pence, &used) == -1);
+    assert (valuation_framework_proxy (framework, "T-XXX-99", 2024, &pence, &used) == -1);
+    assert (pence == -1 && used == 0);
+
+    //  A partner's selection
+    const char *codes [] = { "T-JOB-01", "T-ENV-01", "T-JOB-01" };
+    const char *unknown = NULL;
+    valuation_framework_selection_t *selection =
+        valuation_framework_select (framework, codes, 3, &unknown);
+    assert (selection && unknown == NULL);
+    assert (valuation_framework_selection_size (selection) == 2);
+    assert (valuation_framework_selection_active (selection, "T-JOB-01"));
+    assert (valuation_framework_selection_active (selection, "T-ENV-01"));
+    assert (!valuation_framework_selection_active (selection, "T-SOC-01"));
+    assert (!valuation_framework_selection_active (selection, "T-XXX-99"));
+    assert (valuation_framework_selection_active (NULL, "T-SOC-01"));
+    valuation_framework_selection_destroy (&selection);
+    valuation_framework_selection_destroy (&selection);
+    assert (selection == NULL);
+    const char *typo [] = { "T-JOB-01", "T-JOB-1" };
+    assert (valuation_framework_select (framework, typo, 2, &unknown) == NULL);
+    assert (streq (unknown, "T-JOB-1"));
+
+    //  From config text
+    char *missing = NULL;
+    selection = valuation_framework_select_text (framework, " T-SOC-01,T-ENV-01\tT-SOC-01 ",
+                                                 &missing);
+    assert (selection && missing == NULL);
+    assert (valuation_framework_selection_size (selection) == 2);
+    assert (valuation_framework_selection_active (selection, "T-SOC-01"));
+    assert (!valuation_framework_selection_active (selection, "T-JOB-01"));
+    valuation_framework_selection_destroy (&selection);
+    selection = valuation_framework_select_text (framework, "all", &missing);
+    assert (selection && valuation_framework_selection_size (selection) == 3);
+    valuation_framework_selection_destroy (&selection);
+    selection = valuation_framework_select_text (framework, "", &missing);
+    assert (selection && valuation_framework_selection_size (selection) == 0);
+    assert (!valuation_framework_selection_active (selection, "T-JOB-01"));
+    valuation_framework_selection_destroy (&selection);
+    assert (valuation_framework_select_text (framework, "T-ENV-01, NT99", &missing) == NULL);
+    assert (streq (missing, "NT99"));
+    free (missing);
+    valuation_framework_destroy (&framework);
+    valuation_framework_destroy (&framework);
+    assert (framework == NULL);
+
+    //  A bad file is refused whole, with every bad row named
+    const char *bad =
+        "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
+        "test-toms,1,T-JOB-01,Jobs,,,FTE,2024-25,24000\n"               //  2 good
+        "test-toms,1,T-JOB-02,Jobs,,,weeks,2024-25,twelve\n"            //  3
+        "test-toms,1,T-JOB-03,Jobs,,,weeks,2024,220\n"                  //  4
+        "test-toms,1,T-JOB-01,Jobs,,,weeks,2025-26,24700\n"             //  5
+        "test-toms,1,T-JOB-01,Jobs,,,FTE,2024-25,24500\n"               //  6
+        "other-toms,1,T-ENV-01,Environment,,,tonnes,2024-25,250\n"      //  7
+        "test-toms,2,T-ENV-01,Environment,,,tonnes,2024-25,250\n"       //  8
+        "test-toms,1,,Social,,,hours,2024-25,16\n"                      //  9
+        "test-toms,1,T-SOC-01,Social,,,hours,2024-25,-16\n"             //  10
+        "test-toms,1,T SOC 02,Social,,,hours,2024-25,16\n"              //  11
+        "test-toms,1,T-SOC-03,,,,hours,2024-25,16\n"                    //  12
+        "test-toms,1,T-SOC-04,Social,,,hours,2024-25,16.505\n"          //  13
+        "test-toms,1,T-SOC-05,Social,,,hours\n"                         //  14
+        "test-toms,1,T-SOC-06,Social,,,hours,2024-25,16\n";             //  15 good
+    framework = s_test_load (bad, &errors);
+    assert (framework == NULL);
+    if (verbose)
+        for (size_t index = 0; index < errors.count; index++)
+            printf ("   %s\n", errors.text [index]);
+    assert (errors.count == 12);
+    assert (streq (errors.text [0], "row 3, column 'proxy', value 'twelve': "
+                   "expected a proxy in pounds such as 14678.00: not a number"));
+    assert (streq (errors.text [1], "row 4, column 'year', value '2024': "
+                   "expected a financial year such as 2024-25"));
+    assert (streq (errors.text [2], "row 5, column 'unit', value 'weeks': "
+                   "measure T-JOB-01 has unit 'FTE' on row 2: one unit per measure"));
+    assert (streq (errors.text [3], "row 6, column 'year', value '2024-25': "
+                   "a second proxy for T-JOB-01 in 2024-25: row 2 has one"));
+    assert (streq (errors.text [4], "row 7, column 'framework', value 'other-toms': "
+                   "one file is one framework: row 2 has 'test-toms'"));
+    assert (streq (errors.text [5], "row 8, column 'version', value '2': "
+                   "one file is one framework version: row 2 has '1'"));
+    assert (streq (errors.text [6], "row 9, column 'measure', value '': empty measure code"));
+    assert (streq (errors.text [7], "row 10, column 'proxy', value '-16': "
+                   "a proxy must not be negative"));
+    assert (strstr (errors.text [8], "row 11, column 'measure', value 'T SOC 02': "
+                    "a measure code is letters, digits"));
+    assert (streq (errors.text [9], "row 12, column 'theme', value '': empty theme"));
+    assert (strstr (errors.text [10], "row 13, column 'proxy', value '16.505': "
+                    "expected a proxy in pounds such as 14678.00: "));
+    assert (streq (errors.text [11], "row 14: 7 cells where the header has 9"));
+
+    //  Refused files: not a framework, no rows, unclosed quote, empty
+    framework = s_test_load ("measure,theme,proxy\nT-1,Jobs,5\n", &errors);
+    assert (framework == NULL && errors.count == 1);
+    assert (strstr (errors.text [0], "no column for framework"));
+    framework = s_test_load ("framework,version,measure,theme,unit,year,proxy\n", &errors);
+    assert (framework == NULL && errors.count == 1);
+    assert (streq (errors.text [0], "row 1: no measures: the file has a header and no rows"));
+    framework = s_test_load ("framework,version,measure,theme,unit,year,proxy\n"
+                             "f,1,M,\"Jobs,FTE,2024-25,5\n", &errors);
+    assert (framework == NULL && errors.count == 1);
+    framework = s_test_load ("", &errors);
+    assert (framework == NULL && errors.count == 1);
+    framework = valuation_framework_load_file ("tests/fixtures/no-such-framework.csv",
+                                               s_test_error, memset (&errors, 0, sizeof errors));
+    assert (framework == NULL && errors.count == 1);
+    assert (strstr (errors.text [0], "cannot read tests/fixtures/no-such-framework.csv"));
+
+    //  The illustrative frameworks shipped in deploy/frameworks
+    struct {
+        const char *path;
+        const char *id;
+        const char *version;
+        size_t measures;
+    } shipped [] = {
+        { "deploy/frameworks/illustrative-national-2019.csv", "illustrative-national", "2019", 35 },
+        { "deploy/frameworks/illustrative-rationalised-2024.csv", "illustrative-rationalised",
+          "2024", 20 },
+    };
+    for (size_t file = 0; file < 2; file++) {
+        memset (&errors, 0, sizeof errors);
+        framework = valuation_framework_load_file (shipped [file].path, s_test_error, &errors);
+        assert (framework && errors.count == 0);
+        assert (streq (valuation_framework_id (framework), shipped [file].id));
+        assert (streq (valuation_framework_version (framework), shipped [file].version));
+        assert (valuation_framework_measures (framework) == shipped [file].measures);
+        const char *themes [] = { "Jobs", "Growth", "Social", "Environment", "Innovation" };
+        size_t per_theme [5] = { 0 };
+        for (size_t index = 0; index < valuation_framework_measures (framework); index++) {
+            measure = valuation_framework_measure_at (framework, index);
+            assert (measure->years == 3);
+            assert (measure->proxy_fy [0] == 2023 && measure->proxy_fy [2] == 2025);
+            size_t theme = 0;
+            while (theme < 5 && !streq (measure->theme, themes [theme]))
+                theme++;
+            assert (theme < 5);
+            per_theme [theme]++;
+        }
+        for (size_t theme = 0; theme < 5; theme++)
+            assert (per_theme [theme] > 0);
+        valuation_framework_destroy (&framework);
+    }
+    //  Spot checks: a national measure over its three years
+    framework = valuation_framework_load_file (shipped [0].path, NULL, NULL);
+    assert (framework);
+    assert (valuation_framework_proxy (framework, "ILL-JOB-07", 2024, &pence, &used) == 0);
+    assert (pence == 22500 && used == 2024);
+    assert (streq (valuation_framework_measure (framework, "ILL-JOB-07")->unit, "weeks"));
+    assert (valuation_framework_proxy (framework, "ILL-ENV-01", 2026, &pence, &used) == 0);
+    assert (pence == 27000 && used == 2025);
+    valuation_framework_destroy (&framework);
+
+    if (verbose)
+        printf ("   OK\n");
+}

@@ -8,7 +8,7 @@
     per measure per financial year):
 
         framework,version,measure,theme,outcome,description,unit,year,proxy
-        illustrative-national,2019.1,ILL-JOB-01,Jobs,More local people in employment,Local people employed on the contract (FTE),FTE,2024-25,"£14,000.00"
+        illustrative-national,2019,ILL-JOB-01,Jobs,More local people in employment,"Local people employed on the contract, full-time equivalent for one year",FTE,2024-25,"£24,700.00"
 
       framework    framework id: letters, digits, '.', '-', '_' (at most
                    64); the same on every row

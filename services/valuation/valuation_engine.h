@@ -1,0 +1,255 @@
+/*  =========================================================================
+    valuation_engine - social value in pence from commitments and delivery
+    returns, and the locality (local / non-local / unknown) of spend
+
+    Pure arithmetic over a loaded framework (valuation_framework) and a
+    partner's configuration; no SQL, no sockets, no printing. The
+    valuation server calls it for each ingest event and stores and
+    streams what it returns.
+
+    Values. value = quantity (thousandths of the measure's unit) × proxy
+    (pence per unit), rounded once, half to even (sv_money_mul_milli).
+
+      - A commitment is valued at the proxy of the contract's START
+        financial year, whatever year the commitment is for. The supplier
+        bid, and was scored, against the proxies in force when the
+        contract began; valuing its 2025-26 commitment at 2025-26 proxies
+        would make the committed figure grow with proxy inflation though
+        nobody committed to more. When the contract's start is not known
+        (its CONTRACT event has not arrived), the commitment's own year is
+        used, and the line is recomputed when the contract arrives.
+      - A delivery is valued at the proxy of the financial year in which
+        its period ENDS. A return is made when its period closes and is
+        reported in that year's figures, so a January-June return counts,
+        and is priced, in the year that starts in April; splitting it
+        across the two years would round twice and invent a monthly
+        profile the supplier never reported.
+      - Either way, a year with no proxy takes the latest earlier year's
+        (valuation_framework_proxy); the line says which year was used.
+
+    A line is never dropped: a measure unknown to the framework, or not
+    among the partner's active measures, or with no proxy for the year,
+    is returned with value 0 and a flag saying why, for a person to see.
+
+    Locality. A partner's local area is a list of postcode districts
+    ("S60-S66, S25, S26") and/or its local authority codes ("E08000018")
+    looked up in an ONS postcode directory. A postcode directory is loaded
+    once (valuation_engine_lookup_t, shared by partners) from ONSPD-style
+    CSV. Classification of a supplier's postcode, in this order:
+
+      1. empty, or not a UK postcode: UNKNOWN (never non-local);
+      2. in the directory and the partner has authority codes: LOCAL when
+         its authority is one of them, else NON_LOCAL (the directory is
+         more exact than districts, which straddle boundaries);
+      3. otherwise, when the partner has a district list: LOCAL when the
+         postcode's district is in it, else NON_LOCAL;
+      4. otherwise UNKNOWN: the partner relies on the directory alone and
+         the postcode is not in it (a new postcode, or a directory cut to
+         one area), so nothing says where it is.
+
+    Whenever the directory knows the postcode, its ward code and name come
+    back with the answer (local or not).
+
+    Memory. A directory row is one uint64: the postcode packed into 42
+    bits (7 characters × 6 bits) above a 22-bit index into a table of
+    distinct (authority, ward code, ward name) triples, interned once
+    each. The rows are sorted and searched by halving: the full ONSPD
+    (2.7 M rows, ~9,000 wards) takes about 22 MB plus the ward table
+    (about 35 MB at the peak of loading, which takes ~1.3 s).
+    =========================================================================
+*/
+
+#ifndef VALUATION_ENGINE_H_INCLUDED
+#define VALUATION_ENGINE_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "ingest_csv.h"
+#include "sv_postcode.h"
+#include "valuation_framework.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//  A financial year that is not known (real years are 1900-2199)
+#define VALUATION_ENGINE_NO_YEAR 0
+
+//  Flags on a valuation line, "" when none
+#define VALUATION_ENGINE_UNKNOWN_MEASURE "unknown_measure"
+#define VALUATION_ENGINE_INACTIVE_MEASURE "inactive_measure"
+#define VALUATION_ENGINE_NO_PROXY "no_proxy_for_year"
+#define VALUATION_ENGINE_TOO_LARGE "value_too_large"
+
+//  The value of one commitment or delivery line
+typedef struct {
+    int64_t value_pence;        //  quantity × proxy, rounded once; 0 when flagged
+    int64_t proxy_pence;        //  pence per unit used; 0 when none
+    int fy;                     //  financial year the line counts in
+                                //  (commitment's year; delivery period's
+                                //  end year); VALUATION_ENGINE_NO_YEAR if unknown
+    int proxy_fy;               //  year whose proxy was used, or
+                                //  VALUATION_ENGINE_NO_YEAR when none
+    const char *framework;      //  framework id, borrowed from the framework
+    const char *version;        //  framework version, likewise
+    const char *theme;          //  measure's theme, "" when unknown measure
+    const char *unit;           //  measure's unit, "" when unknown measure
+    const char *flag;           //  "" or one of the flags above (static)
+} valuation_engine_value_t;
+
+//  Values a commitment of quantity_milli thousandths of measure (a code)
+//  for financial year commitment_fy, on a contract that starts in
+//  financial year contract_start_fy (VALUATION_ENGINE_NO_YEAR when not
+//  known), with framework and the partner's selection (NULL: every
+//  measure active). Fills *value (never NULL) either way. Returns 0 when
+//  valued, -1 when flagged (value 0, value->flag says why): the line is
+//  to be kept and shown either way. Strings in *value are borrowed from
+//  framework (framework, version, theme, unit) or static (flag).
+int
+    valuation_engine_commitment (const valuation_framework_t *framework,
+                                 const valuation_framework_selection_t *selection,
+                                 const char *measure, int64_t quantity_milli,
+                                 int contract_start_fy, int commitment_fy,
+                                 valuation_engine_value_t *value);
+
+//  Values a delivery of quantity_milli thousandths of measure over a
+//  period ending on period_end (an sv_date day number): at the proxy of
+//  period_end's financial year. Otherwise as valuation_engine_commitment.
+int
+    valuation_engine_delivery (const valuation_framework_t *framework,
+                               const valuation_framework_selection_t *selection,
+                               const char *measure, int64_t quantity_milli,
+                               int32_t period_end, valuation_engine_value_t *value);
+
+//  Adds pence to *total_p unless the sum would leave int64. Returns 0, or
+//  -1 with *total_p untouched.
+int
+    valuation_engine_add (int64_t *total_p, int64_t pence);
+
+
+//  --------------------------------------------------------------------------
+//  Locality of spend
+
+typedef enum {
+    VALUATION_ENGINE_UNKNOWN = 0,
+    VALUATION_ENGINE_LOCAL,
+    VALUATION_ENGINE_NON_LOCAL
+} valuation_engine_class_t;
+
+//  The place of one postcode, as classified for a partner
+typedef struct {
+    valuation_engine_class_t locality;
+    char postcode [SV_POSTCODE_BUF];    //  normalised, or "" when unreadable
+    const char *ward_code;      //  from the directory, "" when not known
+    const char *ward_name;      //  likewise ("" too when the directory has
+                                //  ward codes without names)
+    const char *authority;      //  local authority code, likewise
+    const char *reason;         //  static English: why this class
+} valuation_engine_place_t;
+
+typedef struct _valuation_engine_lookup_t valuation_engine_lookup_t;
+typedef struct _valuation_engine_locality_t valuation_engine_locality_t;
+
+//  "local", "non_local" or "unknown", as in LOCAL_SPEND_LINE.locality.
+const char *
+    valuation_engine_class_name (valuation_engine_class_t locality);
+
+//  Loads a postcode directory from CSV bytes (size bytes, read in chunks
+//  through ingest_csv). Columns are found by header, either style:
+//    Trafford Data Lab extract: postcode, ward_code, ward_name, la_code
+//    ONSPD: pcds (or pcd, pcd2), osward, oslaua (no ward names)
+//  (also "lad23cd", "wd23cd", "wd23nm" and similar). Postcode and
+//  authority are required, the ward optional. A row whose postcode is not
+//  a UK postcode or whose authority is empty is skipped and given to
+//  error_fn (may be NULL, with arg); a postcode given two different places
+//  is left out altogether and given to error_fn once, with line 0 (it is
+//  found once the file is sorted); a repeat of the same place is one row.
+//  Every other row is kept. Returns NULL when the file is refused
+//  whole (no such header, unclosed quote: error_fn gets the reason with
+//  no column), has no usable row, or memory runs out.
+valuation_engine_lookup_t *
+    valuation_engine_lookup_load (const void *data, size_t size,
+                                  ingest_csv_error_fn *error_fn, void *arg);
+
+//  As valuation_engine_lookup_load, reading the file at path in chunks
+//  (never whole into memory). A file that cannot be read is one error.
+valuation_engine_lookup_t *
+    valuation_engine_lookup_load_file (const char *path,
+                                       ingest_csv_error_fn *error_fn, void *arg);
+
+//  Destroys a directory and nulls the caller's pointer; safe on NULL and
+//  twice. Localities using it must be destroyed first.
+void
+    valuation_engine_lookup_destroy (valuation_engine_lookup_t **self_p);
+
+//  Number of postcodes held, and of distinct (authority, ward) places.
+size_t
+    valuation_engine_lookup_size (const valuation_engine_lookup_t *self);
+size_t
+    valuation_engine_lookup_places (const valuation_engine_lookup_t *self);
+
+//  Finds a postcode (any case and spacing). Returns 0, pointing the three
+//  out pointers (any may be NULL) at the borrowed ward code, ward name
+//  ("" when the file has none) and authority code; or -1 when the
+//  postcode is not a postcode or not in the directory.
+int
+    valuation_engine_lookup_find (const valuation_engine_lookup_t *self,
+                                  const char *postcode, const char **ward_code_p,
+                                  const char **ward_name_p, const char **authority_p);
+
+//  Creates a partner's locality: no districts, no authorities, no
+//  directory (everything is UNKNOWN until something is set). NULL when
+//  memory cannot be had.
+valuation_engine_locality_t *
+    valuation_engine_locality_new (void);
+
+//  Destroys a locality and nulls the caller's pointer; safe on NULL and
+//  twice. The directory it uses is not destroyed.
+void
+    valuation_engine_locality_destroy (valuation_engine_locality_t **self_p);
+
+//  Sets the partner's postcode districts from config text: districts and
+//  ranges separated by commas and/or white space, any case: "S60-S66,
+//  S25, S26". A range joins two districts of one postcode area with
+//  numbers low to high and covers every district of that area numbered
+//  between them; a district written without a final letter also covers
+//  its lettered sub-districts ("EC1" covers "EC1A", "EC1-EC4" covers
+//  "EC4M"); one written with it ("EC1A") covers only itself. Replaces any
+//  earlier list; "" clears it. Returns 0, or -1 on bad text, leaving the
+//  old list, with *reason_p (if not NULL) pointing at a static reason.
+int
+    valuation_engine_locality_set_districts (valuation_engine_locality_t *self,
+                                             const char *text, const char **reason_p);
+
+//  Sets the partner's local authority codes (ONS codes such as
+//  "E08000018"), separated by commas and/or white space, compared without
+//  regard to case. Replaces any earlier list; "" clears it. Returns 0, or
+//  -1 when a code is longer than 16 characters or memory runs out.
+int
+    valuation_engine_locality_set_authorities (valuation_engine_locality_t *self,
+                                               const char *text);
+
+//  Uses directory (borrowed: must outlive self; NULL for none).
+void
+    valuation_engine_locality_set_lookup (valuation_engine_locality_t *self,
+                                          const valuation_engine_lookup_t *lookup);
+
+//  Classifies postcode (any case and spacing; NULL is taken as "") by the
+//  rules above and fills *place (not NULL). Returns place->locality.
+valuation_engine_class_t
+    valuation_engine_locality_classify (const valuation_engine_locality_t *self,
+                                        const char *postcode,
+                                        valuation_engine_place_t *place);
+
+//  Self test of this class; asserts (aborts) on failure. Reads fixtures
+//  under tests/fixtures/ relative to the current directory (the
+//  repository root) and writes no files.
+void
+    valuation_engine_test (bool verbose);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
