@@ -395,8 +395,10 @@ s_batch_forget (s_server_t *self, s_batch_t *batch)
         sv_db_rollback (ingest_store_db (self->store));
         self->open_batch = NULL;
     }
-    //  Outside any transaction this commits at once; inside one it goes
-    //  with that transaction, which is the next batch's
+    else
+        //  Another batch's rows go first, so that a rollback of theirs can
+        //  never bring this batch's counts back
+        s_commit_open (self);
     ingest_store_occurrences_forget (self->store, batch->key);
     zhashx_delete (self->batches, batch->key);
 }
