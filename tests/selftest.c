@@ -26,6 +26,7 @@
 #include "ingest_store.h"
 #include "valuation_engine.h"
 #include "valuation_framework.h"
+#include "valuation_store.h"
 
 typedef struct {
     const char *name;
@@ -50,6 +51,7 @@ static const s_test_t s_tests [] = {
     { "ingest_feed", ingest_feed_test, 30 },
     { "valuation_framework", valuation_framework_test, 30 },
     { "valuation_engine", valuation_engine_test, 30 },
+    { "valuation_store", valuation_store_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

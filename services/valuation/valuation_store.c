@@ -1,0 +1,453 @@
+/*  valuation_store: valuation's SQLite store. See valuation_store.h. */
+
+#include "valuation_store.h"
+#include "sv_stream.h"
+#include <sodium.h>
+
+#define S_DIGEST_SIZE 16
+
+static const char *const s_migrations [] = {
+    //  1: frameworks, contracts, suppliers, sources, lines, offsets, outbox
+    "CREATE TABLE frameworks ("
+    " id TEXT NOT NULL,"
+    " version TEXT NOT NULL,"
+    " csv BLOB NOT NULL,"
+    " imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+    " PRIMARY KEY (id, version));"
+    "CREATE TABLE contracts ("
+    " partner TEXT NOT NULL,"
+    " contract_id TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " start_date TEXT NOT NULL,"
+    " PRIMARY KEY (partner, contract_id)) WITHOUT ROWID;"
+    "CREATE TABLE suppliers ("
+    " partner TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " postcode TEXT NOT NULL,"
+    " sme INTEGER NOT NULL,"
+    " vcse INTEGER NOT NULL,"
+    " PRIMARY KEY (partner, supplier_key)) WITHOUT ROWID;"
+    "CREATE TABLE sources ("
+    " kind TEXT NOT NULL,"
+    " partner TEXT NOT NULL,"
+    " natural_key TEXT NOT NULL,"
+    " contract_id TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " body BLOB NOT NULL,"
+    " PRIMARY KEY (kind, partner, natural_key));"
+    "CREATE INDEX sources_contract ON sources (kind, partner, contract_id);"
+    "CREATE INDEX sources_supplier ON sources (kind, partner, supplier_key);"
+    "CREATE TABLE lines ("
+    " kind TEXT NOT NULL,"
+    " partner TEXT NOT NULL,"
+    " natural_key TEXT NOT NULL,"
+    " digest BLOB NOT NULL,"
+    " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
+    SV_STREAM_OFFSETS_SQL
+    SV_STREAM_OUTBOX_SQL,
+    NULL
+};
+
+struct _valuation_store_t {
+    sv_db_t *db;
+};
+
+valuation_store_t *
+valuation_store_new (const char *path, const char **reason_p)
+{
+    if (sodium_init () < 0) {
+        if (reason_p)
+            *reason_p = "libsodium cannot start";
+        return NULL;
+    }
+    sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
+    if (!db)
+        return NULL;
+    valuation_store_t *self = (valuation_store_t *) zmalloc (sizeof (valuation_store_t));
+    self->db = db;
+    return self;
+}
+
+void
+valuation_store_destroy (valuation_store_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        sv_db_destroy (&(*self_p)->db);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+sv_db_t *
+valuation_store_db (valuation_store_t *self)
+{
+    assert (self);
+    return self->db;
+}
+
+//  Binds text parameters 1..count from texts. Returns stmt.
+static sqlite3_stmt *
+s_bind_texts (sqlite3_stmt *stmt, const char *const *texts, int count)
+{
+    for (int index = 0; stmt && index < count; index++)
+        sqlite3_bind_text (stmt, index + 1, texts [index], -1, SQLITE_STATIC);
+    return stmt;
+}
+
+//  ==========================================================================
+//  Frameworks
+
+int
+valuation_store_framework_put (valuation_store_t *self, const char *id,
+                               const char *version, const void *csv, size_t size)
+{
+    assert (self && id && version && csv);
+    assert (sv_db_in_transaction (self->db));
+    const char *texts [] = { id, version };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO frameworks (id, version, csv) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (id, version) DO UPDATE SET csv = excluded.csv,"
+        " imported_at = excluded.imported_at"), texts, 2);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_blob (stmt, 3, csv, (int) size, SQLITE_STATIC);
+    return sv_db_run (self->db, stmt);
+}
+
+zchunk_t *
+valuation_store_framework_get (valuation_store_t *self, const char *id, const char *version)
+{
+    assert (self && id);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT csv FROM frameworks WHERE id = ?1 AND (?2 IS NULL OR version = ?2)"
+        " ORDER BY imported_at DESC, version DESC LIMIT 1");
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+    if (version)
+        sqlite3_bind_text (stmt, 2, version, -1, SQLITE_STATIC);
+    zchunk_t *csv = NULL;
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+        csv = zchunk_new (sqlite3_column_blob (stmt, 0), (size_t) sqlite3_column_bytes (stmt, 0));
+    sqlite3_reset (stmt);
+    return csv;
+}
+
+int
+valuation_store_framework_each (valuation_store_t *self,
+                                void (*fn) (const char *id, const char *version,
+                                            const char *imported_at, void *arg),
+                                void *arg)
+{
+    assert (self && fn);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT id, version, imported_at FROM frameworks ORDER BY id, version");
+    if (!stmt)
+        return -1;
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+        fn ((const char *) sqlite3_column_text (stmt, 0),
+            (const char *) sqlite3_column_text (stmt, 1),
+            (const char *) sqlite3_column_text (stmt, 2), arg);
+    sqlite3_reset (stmt);
+    return 0;
+}
+
+//  ==========================================================================
+//  Contracts and suppliers
+
+//  Runs an upsert whose DO UPDATE only fires on a change; 1 changed, 0 not
+static int
+s_changes (valuation_store_t *self, sqlite3_stmt *stmt)
+{
+    if (sv_db_run (self->db, stmt))
+        return -1;
+    return sqlite3_changes (sv_db_handle (self->db)) > 0? 1: 0;
+}
+
+int
+valuation_store_contract_put (valuation_store_t *self, const char *partner,
+                              const char *contract_id, const char *supplier_key,
+                              const char *start_date)
+{
+    assert (self && partner && contract_id && supplier_key && start_date);
+    const char *texts [] = { partner, contract_id, supplier_key, start_date };
+    return s_changes (self, s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO contracts (partner, contract_id, supplier_key, start_date)"
+        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (partner, contract_id) DO UPDATE"
+        " SET supplier_key = excluded.supplier_key, start_date = excluded.start_date"
+        " WHERE supplier_key != excluded.supplier_key OR start_date != excluded.start_date"),
+        texts, 4));
+}
+
+int
+valuation_store_contract_get (valuation_store_t *self, const char *partner,
+                              const char *contract_id, char *start_date, char *supplier_key)
+{
+    assert (self && partner && contract_id && start_date && supplier_key);
+    const char *texts [] = { partner, contract_id };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "SELECT start_date, supplier_key FROM contracts WHERE partner = ?1 AND contract_id = ?2"),
+        texts, 2);
+    if (!stmt)
+        return -1;
+    int rc = -1;
+    if (sqlite3_step (stmt) == SQLITE_ROW) {
+        snprintf (start_date, 11, "%s", (const char *) sqlite3_column_text (stmt, 0));
+        snprintf (supplier_key, 256, "%s", (const char *) sqlite3_column_text (stmt, 1));
+        rc = 0;
+    }
+    sqlite3_reset (stmt);
+    return rc;
+}
+
+int
+valuation_store_supplier_put (valuation_store_t *self, const char *partner,
+                              const char *supplier_key, const char *postcode,
+                              bool sme, bool vcse)
+{
+    assert (self && partner && supplier_key && postcode);
+    const char *texts [] = { partner, supplier_key, postcode };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO suppliers (partner, supplier_key, postcode, sme, vcse)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (partner, supplier_key) DO UPDATE"
+        " SET postcode = excluded.postcode, sme = excluded.sme, vcse = excluded.vcse"
+        " WHERE postcode != excluded.postcode OR sme != excluded.sme"
+        " OR vcse != excluded.vcse"), texts, 3);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int (stmt, 4, sme);
+    sqlite3_bind_int (stmt, 5, vcse);
+    return s_changes (self, stmt);
+}
+
+int
+valuation_store_supplier_get (valuation_store_t *self, const char *partner,
+                              const char *supplier_key, char *postcode,
+                              bool *sme_p, bool *vcse_p)
+{
+    assert (self && partner && supplier_key && postcode && sme_p && vcse_p);
+    const char *texts [] = { partner, supplier_key };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "SELECT postcode, sme, vcse FROM suppliers WHERE partner = ?1 AND supplier_key = ?2"),
+        texts, 2);
+    if (!stmt)
+        return -1;
+    int rc = -1;
+    if (sqlite3_step (stmt) == SQLITE_ROW) {
+        snprintf (postcode, 16, "%s", (const char *) sqlite3_column_text (stmt, 0));
+        *sme_p = sqlite3_column_int (stmt, 1) != 0;
+        *vcse_p = sqlite3_column_int (stmt, 2) != 0;
+        rc = 0;
+    }
+    sqlite3_reset (stmt);
+    return rc;
+}
+
+//  ==========================================================================
+//  Sources and lines
+
+int
+valuation_store_source_put (valuation_store_t *self, const char *kind,
+                            const char *partner, const char *natural_key,
+                            const char *contract_id, const char *supplier_key,
+                            uint64_t seq, const void *body, size_t size)
+{
+    assert (self && kind && partner && natural_key && contract_id && supplier_key && body);
+    const char *texts [] = { kind, partner, natural_key, contract_id, supplier_key };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq, body)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
+        " SET contract_id = excluded.contract_id, supplier_key = excluded.supplier_key,"
+        " seq = excluded.seq, body = excluded.body"), texts, 5);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 6, (sqlite3_int64) seq);
+    sqlite3_bind_blob (stmt, 7, body, (int) size, SQLITE_STATIC);
+    return sv_db_run (self->db, stmt);
+}
+
+int
+valuation_store_source_each (valuation_store_t *self, const char *kind,
+                             const char *partner, const char *contract_id,
+                             const char *supplier_key,
+                             int (*fn) (uint64_t seq, const uint8_t *body, size_t size,
+                                        void *arg),
+                             void *arg)
+{
+    assert (self && kind && fn);
+    //  A statement of its own per call: fn may call back into the store
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2 (sv_db_handle (self->db),
+            "SELECT seq, body FROM sources WHERE kind = ?1"
+            " AND (?2 IS NULL OR partner = ?2)"
+            " AND (?3 IS NULL OR contract_id = ?3)"
+            " AND (?4 IS NULL OR supplier_key = ?4)"
+            " ORDER BY partner, natural_key", -1, &stmt, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    if (partner)
+        sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    if (contract_id)
+        sqlite3_bind_text (stmt, 3, contract_id, -1, SQLITE_STATIC);
+    if (supplier_key)
+        sqlite3_bind_text (stmt, 4, supplier_key, -1, SQLITE_STATIC);
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
+        rc = fn ((uint64_t) sqlite3_column_int64 (stmt, 0),
+                 (const uint8_t *) sqlite3_column_blob (stmt, 1),
+                 (size_t) sqlite3_column_bytes (stmt, 1), arg);
+    sqlite3_finalize (stmt);
+    return rc;
+}
+
+int
+valuation_store_line_put (valuation_store_t *self, const char *type, const char *kind,
+                          const char *partner, const char *natural_key,
+                          const void *body, size_t size)
+{
+    assert (self && type && kind && partner && natural_key && body);
+    assert (sv_db_in_transaction (self->db));
+    byte digest [S_DIGEST_SIZE];
+    crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
+    const char *texts [] = { kind, partner, natural_key };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO lines (kind, partner, natural_key, digest) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (kind, partner, natural_key) DO UPDATE SET digest = excluded.digest"
+        " WHERE digest != excluded.digest"), texts, 3);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_blob (stmt, 4, digest, sizeof digest, SQLITE_STATIC);
+    int changed = s_changes (self, stmt);
+    if (changed != 1)
+        return changed;
+    char key [512];
+    snprintf (key, sizeof key, "%s/%s/%s", partner, kind, natural_key);
+    return sv_stream_append (self->db, type, key, (const uint8_t *) body, size) < 0? -1: 1;
+}
+
+int64_t
+valuation_store_count (valuation_store_t *self, const char *table)
+{
+    assert (self && table);
+    static const char *const queries [][2] = {
+        { "contracts", "SELECT count(*) FROM contracts" },
+        { "suppliers", "SELECT count(*) FROM suppliers" },
+        { "sources", "SELECT count(*) FROM sources" },
+        { "lines", "SELECT count(*) FROM lines" },
+        { "frameworks", "SELECT count(*) FROM frameworks" },
+    };
+    for (size_t index = 0; index < sizeof queries / sizeof queries [0]; index++)
+        if (streq (table, queries [index][0]))
+            return sv_db_int (self->db, queries [index][1], -1);
+    return -1;
+}
+
+//  ==========================================================================
+//  Self-test
+
+static int
+s_test_count_source (uint64_t seq, const uint8_t *body, size_t size, void *arg)
+{
+    (void) seq;
+    (void) body;
+    (void) size;
+    (*(int *) arg)++;
+    return 0;
+}
+
+static void
+s_test_framework (const char *id, const char *version, const char *imported_at, void *arg)
+{
+    (void) imported_at;
+    char *list = (char *) arg;
+    size_t length = strlen (list);
+    snprintf (list + length, 256 - length, "%s%s@%s", length? ",": "", id, version);
+}
+
+void
+valuation_store_test (bool verbose)
+{
+    if (verbose)
+        printf (" * valuation_store: ");
+    char path [] = "/tmp/valuation_store_test_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    const char *reason;
+    valuation_store_t *store = valuation_store_new (path, &reason);
+    assert (store);
+    sv_db_t *db = valuation_store_db (store);
+
+    //  Frameworks: the latest import of an id wins when no version is named
+    assert (sv_db_begin (db) == 0);
+    assert (valuation_store_framework_put (store, "illustrative-rationalised", "2024",
+                                           "framework,version\n", 18) == 0);
+    assert (valuation_store_framework_put (store, "illustrative-rationalised", "2025",
+                                           "framework,version,x\n", 20) == 0);
+    assert (sv_db_commit (db) == 0);
+    zchunk_t *csv = valuation_store_framework_get (store, "illustrative-rationalised", "2024");
+    assert (csv && zchunk_size (csv) == 18);
+    zchunk_destroy (&csv);
+    csv = valuation_store_framework_get (store, "illustrative-rationalised", NULL);
+    assert (csv && zchunk_size (csv) == 20);
+    zchunk_destroy (&csv);
+    assert (valuation_store_framework_get (store, "nowhere", NULL) == NULL);
+    char list [256] = "";
+    valuation_store_framework_each (store, s_test_framework, list);
+    assert (streq (list, "illustrative-rationalised@2024,illustrative-rationalised@2025"));
+
+    //  Contracts and suppliers say when they changed
+    assert (sv_db_begin (db) == 0);
+    assert (valuation_store_contract_put (store, "council", "C-001", "CH:01234567", "2024-06-01") == 1);
+    assert (valuation_store_contract_put (store, "council", "C-001", "CH:01234567", "2024-06-01") == 0);
+    assert (valuation_store_contract_put (store, "council", "C-001", "CH:01234567", "2024-07-01") == 1);
+    char start [11], supplier [256], postcode [16];
+    assert (valuation_store_contract_get (store, "council", "C-001", start, supplier) == 0);
+    assert (streq (start, "2024-07-01") && streq (supplier, "CH:01234567"));
+    assert (valuation_store_contract_get (store, "police", "C-001", start, supplier) == -1);
+    assert (valuation_store_supplier_put (store, "council", "CH:01234567", "S60 2TD", true, false) == 1);
+    assert (valuation_store_supplier_put (store, "council", "CH:01234567", "S60 2TD", true, false) == 0);
+    bool sme, vcse;
+    assert (valuation_store_supplier_get (store, "council", "CH:01234567", postcode, &sme, &vcse) == 0);
+    assert (streq (postcode, "S60 2TD") && sme && !vcse);
+
+    //  Sources are found by contract and by supplier
+    assert (valuation_store_source_put (store, "COMMITMENT", "council", "C-001/NT3/2024-25",
+                                        "C-001", "", 7, "a", 1) == 0);
+    assert (valuation_store_source_put (store, "COMMITMENT", "council", "C-001/NT4/2024-25",
+                                        "C-001", "", 8, "b", 1) == 0);
+    assert (valuation_store_source_put (store, "SPEND", "council", "T1/1", "",
+                                        "CH:01234567", 9, "c", 1) == 0);
+    assert (valuation_store_source_put (store, "COMMITMENT", "council", "C-001/NT3/2024-25",
+                                        "C-001", "", 10, "A", 1) == 0);
+    int count = 0;
+    valuation_store_source_each (store, "COMMITMENT", "council", "C-001", NULL,
+                                 s_test_count_source, &count);
+    assert (count == 2);
+    count = 0;
+    valuation_store_source_each (store, "SPEND", NULL, NULL, "CH:01234567",
+                                 s_test_count_source, &count);
+    assert (count == 1);
+
+    //  A line goes out when new or changed, never twice the same
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "committed", "council",
+                                      "C-001/NT3/2024-25", "line-1", 6) == 1);
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "committed", "council",
+                                      "C-001/NT3/2024-25", "line-1", 6) == 0);
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "committed", "council",
+                                      "C-001/NT3/2024-25", "line-2", 6) == 1);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 2);
+    assert (valuation_store_count (store, "sources") == 3);
+    assert (valuation_store_count (store, "lines") == 1);
+    assert (valuation_store_count (store, "frameworks") == 2);
+
+    valuation_store_destroy (&store);
+    valuation_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -1,0 +1,136 @@
+/*  valuation_store: valuation's SQLite store, and the only file of
+    valuation with SQL.
+
+    Valuation keeps what it needs to value again when something changes:
+
+    - frameworks: every imported framework's CSV, by id and version, so the
+      service rebuilds them on start and a new version can be compared.
+    - contracts and suppliers: the few facts a value depends on (a
+      contract's start, a supplier's postcode and flags), from ingest.
+    - sources: the latest ingest event of every commitment, delivery and
+      spend line, by natural key, indexed by contract and supplier, so a
+      change to a contract, a supplier or a framework finds the rows it
+      touches.
+    - lines: the digest of the last valuation or local-spend line sent for
+      each source. A line computed again is appended to the outbox only
+      when it differs, so a recompute supersedes exactly the lines that
+      changed, and a repeated event adds nothing.
+
+    Everything is written in the caller's transaction: the stream consumer's,
+    which also stores the ingest offset, so each ingest event is applied
+    exactly once whatever is killed when.
+*/
+#ifndef VALUATION_STORE_H_INCLUDED
+#define VALUATION_STORE_H_INCLUDED
+
+#include <czmq.h>
+#include "sv_db.h"
+#include "sv_proto.h"
+
+typedef struct _valuation_store_t valuation_store_t;
+
+//  Opens or creates the store at path. NULL on failure, *reason_p saying why.
+valuation_store_t *
+    valuation_store_new (const char *path, const char **reason_p);
+
+void
+    valuation_store_destroy (valuation_store_t **self_p);
+
+//  The connection, for transactions and for the stream consumer.
+sv_db_t *
+    valuation_store_db (valuation_store_t *self);
+
+//  --------------------------------------------------------------------------
+//  Frameworks
+
+//  Stores a framework's CSV (size bytes, copied) under id and version,
+//  replacing the same id and version. Inside a transaction. 0 or -1.
+int
+    valuation_store_framework_put (valuation_store_t *self, const char *id,
+                                   const char *version, const void *csv, size_t size);
+
+//  The CSV of framework id: the given version, or the latest imported when
+//  version is NULL. A new chunk (caller destroys), or NULL when none.
+zchunk_t *
+    valuation_store_framework_get (valuation_store_t *self, const char *id,
+                                   const char *version);
+
+//  Calls fn for every stored framework, by id then version.
+int
+    valuation_store_framework_each (valuation_store_t *self,
+                                    void (*fn) (const char *id, const char *version,
+                                                const char *imported_at, void *arg),
+                                    void *arg);
+
+//  --------------------------------------------------------------------------
+//  Contracts and suppliers
+
+//  Records what valuation needs of a contract. Returns 1 when it is new or
+//  changed (its commitments need valuing again), 0 when unchanged, -1 on
+//  a database error.
+int
+    valuation_store_contract_put (valuation_store_t *self, const char *partner,
+                                  const char *contract_id, const char *supplier_key,
+                                  const char *start_date);
+
+//  A contract's start date (ISO) and supplier key into the buffers (at
+//  least 11 and 256 bytes); 0, or -1 when the contract is not known.
+int
+    valuation_store_contract_get (valuation_store_t *self, const char *partner,
+                                  const char *contract_id, char *start_date,
+                                  char *supplier_key);
+
+//  Records a supplier's postcode and flags. 1 new or changed, 0 same, -1.
+int
+    valuation_store_supplier_put (valuation_store_t *self, const char *partner,
+                                  const char *supplier_key, const char *postcode,
+                                  bool sme, bool vcse);
+
+//  A supplier's postcode (buffer of 16 bytes) and flags; 0, or -1 unknown.
+int
+    valuation_store_supplier_get (valuation_store_t *self, const char *partner,
+                                  const char *supplier_key, char *postcode,
+                                  bool *sme_p, bool *vcse_p);
+
+//  --------------------------------------------------------------------------
+//  Sources and lines
+
+//  Keeps the latest ingest event (body, size bytes, copied) of a source
+//  row: kind is "COMMITMENT", "DELIVERY" or "SPEND", key its natural key
+//  within partner, seq the ingest stream seq it came as. 0 or -1.
+int
+    valuation_store_source_put (valuation_store_t *self, const char *kind,
+                                const char *partner, const char *natural_key,
+                                const char *contract_id, const char *supplier_key,
+                                uint64_t seq, const void *body, size_t size);
+
+//  Calls fn with every source of kind for partner (NULL: all partners),
+//  narrowed to one contract or one supplier when those are not NULL. fn
+//  returns 0 to go on or -1 to stop (then this returns -1). The body is
+//  borrowed for the call.
+int
+    valuation_store_source_each (valuation_store_t *self, const char *kind,
+                                 const char *partner, const char *contract_id,
+                                 const char *supplier_key,
+                                 int (*fn) (uint64_t seq, const uint8_t *body, size_t size,
+                                            void *arg),
+                                 void *arg);
+
+//  Sends a line (an encoded VALUATION_LINE or LOCAL_SPEND_LINE message,
+//  body of size bytes) for the source kind/partner/natural_key: appends it
+//  to the outbox when it differs from the last line sent for that source.
+//  Returns 1 when appended, 0 when unchanged, -1 on a database error.
+int
+    valuation_store_line_put (valuation_store_t *self, const char *type,
+                              const char *kind, const char *partner,
+                              const char *natural_key, const void *body, size_t size);
+
+//  Rows held in table ("contracts", "suppliers", "sources", "lines",
+//  "frameworks"), for STATUS.
+int64_t
+    valuation_store_count (valuation_store_t *self, const char *table);
+
+void
+    valuation_store_test (bool verbose);
+
+#endif
