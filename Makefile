@@ -29,11 +29,11 @@ VALUATION_LIB = $(BUILD)/libvaluation.a
 SERVICE_LIBS = $(VALUATION_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
-           $(BUILD)/test_ingest
+           $(BUILD)/test_ingest $(BUILD)/test_valuation
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework
-PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest
+PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
 
@@ -73,6 +73,8 @@ $(BUILD)/socval: $(BUILD)/services/socval/main.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/socval-ingest: $(BUILD)/services/ingest/main.o $(INGEST_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/socval-valuation: $(BUILD)/services/valuation/main.o $(VALUATION_LIB) $(INGEST_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/selftest: $(BUILD)/tests/selftest.o $(SERVICE_LIBS) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
@@ -81,6 +83,8 @@ $(BUILD)/test_decode_bounds: $(BUILD)/tests/test_decode_bounds.o $(COMMON_LIB)
 $(BUILD)/test_stream_kill: $(BUILD)/tests/test_stream_kill.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(INGEST_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_valuation: $(BUILD)/tests/test_valuation.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
@@ -99,6 +103,7 @@ check: check-generated all
 	$(BUILD)/test_decode_bounds
 	$(BUILD)/test_stream_kill
 	$(BUILD)/test_ingest
+	$(BUILD)/test_valuation
 
 #  The process tests run shorter here. valgrind follows every child (a
 #  child's error or leak fails its exit status, which the test checks);
@@ -111,6 +116,7 @@ memcheck: all
 	$(VALGRIND) $(BUILD)/test_decode_bounds
 	$(VALGRIND) --trace-children=yes $(BUILD)/test_stream_kill 20000 3
 	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_ingest --short
+	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_valuation --short
 
 #  The stack itself arrives with the services (issues 3-7).
 run: all

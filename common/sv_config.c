@@ -46,6 +46,11 @@ static const s_key_t s_keys [] = {
       "Where ingest's durable stream answers FETCH." },
     { "ingest/control_endpoint", S_TEXT, "tcp://127.0.0.1:7712",
       "Where ingest answers STATUS." },
+    { "valuation/store", S_TEXT, "", "Valuation's SQLite store; empty: <data/dir>/valuation.db." },
+    { "valuation/frameworks", S_TEXT, "",
+      "Framework CSV files imported on start when not yet held, comma-separated." },
+    { "valuation/postcode_lookup", S_TEXT, "",
+      "ONS postcode directory CSV (postcode -> authority, ward); empty: none." },
     { "valuation/stream_endpoint", S_TEXT, "tcp://127.0.0.1:7721",
       "Where valuation's durable stream answers FETCH." },
     { "valuation/control_endpoint", S_TEXT, "tcp://127.0.0.1:7722",
@@ -60,8 +65,9 @@ static const s_key_t s_keys [] = {
       "Where reporting answers STATUS and REPORT_REQUEST." },
 
     { "partners", S_OPEN, NULL,
-      "One child per partner: partners/<name>/public_key (Z85, from its certificate),"
-      " partners/<name>/headers/<Source header> = canonical field, ..." },
+      "One child per partner: public_key (Z85, from its certificate),"
+      " headers/<Source header> = canonical field, framework (id), measures (codes or all),"
+      " local_districts (S60-S66, S25), local_authorities (E08000018)" },
     { "schedules", S_OPEN, NULL,
       "One child per scheduled report: schedules/<name>/cron, .../kind ..." },
 };

@@ -37,6 +37,8 @@ static const char *s_names [] = {
     "REPORT_READY",
     "ALERT_ACK",
     "FRAMEWORK_IMPORT",
+    "FRAMEWORK_LIST",
+    "FRAMEWORKS",
     "SUPPLIER",
     "CONTRACT",
     "SPEND",
@@ -819,6 +821,125 @@ s_print_stream_head_list (FILE *out, const char *indent, const char *key,
     for (size_t index = 0; index < count; index++) {
         fprintf (out, "%s    [%zu]\n", indent, index);
         s_print_stream_head (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
+//  framework_info: One framework held by valuation.
+
+static int
+s_encode_framework_info (msgpack_packer *pk, const sv_proto_framework_info_t *self)
+{
+    if (s_put_string (pk, "framework", self->framework)
+    ||  s_put_string (pk, "version", self->version)
+    ||  s_put_uint (pk, "measures", self->measures)
+    ||  s_put_string (pk, "imported_at", self->imported_at))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_framework_info (s_decoder_t *dec, sv_proto_framework_info_t *self, uint32_t entries)
+{
+    static const s_field_t fields [4] = {
+        { "framework",   true },
+        { "version",     true },
+        { "measures",    true },
+        { "imported_at", true },
+    };
+    bool seen [4] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 4, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->framework); break;
+            case 1: rc = s_get_string (dec, &self->version); break;
+            case 2: rc = s_get_uint (dec, &self->measures); break;
+            case 3: rc = s_get_string (dec, &self->imported_at); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 4);
+}
+
+static void
+s_free_framework_info (sv_proto_framework_info_t *self)
+{
+    free (self->framework);
+    free (self->version);
+    free (self->imported_at);
+}
+
+static void
+s_print_framework_info (const sv_proto_framework_info_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "framework", self->framework);
+    s_print_string (out, indent, "version", self->version);
+    s_print_uint (out, indent, "measures", self->measures);
+    s_print_string (out, indent, "imported_at", self->imported_at);
+}
+
+static int
+s_encode_framework_info_list (msgpack_packer *pk, const char *key,
+                              const sv_proto_framework_info_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, 4) || s_encode_framework_info (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_framework_info_list (s_decoder_t *dec, sv_proto_framework_info_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_framework_info_t *list = calloc (count, sizeof (sv_proto_framework_info_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_framework_info (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_framework_info_list (sv_proto_framework_info_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_framework_info (&list [index]);
+    free (list);
+}
+
+static void
+s_print_framework_info_list (FILE *out, const char *indent, const char *key,
+                             const sv_proto_framework_info_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_framework_info (&list [index], out, deeper);
     }
 }
 
@@ -1762,6 +1883,108 @@ s_print_framework_import (const sv_proto_framework_import_t *self, FILE *out, co
 }
 
 //  ---------------------------------------------------------------------------
+//  FRAMEWORK_LIST: socval to valuation: which frameworks are held. Answered by
+//  FRAMEWORKS.
+
+static int
+s_encode_framework_list (msgpack_packer *pk, const sv_proto_framework_list_t *self)
+{
+    (void) pk;
+    (void) self;
+    return 0;
+}
+
+static int
+s_decode_framework_list (s_decoder_t *dec, sv_proto_framework_list_t *self, uint32_t entries)
+{
+    (void) self;
+    return s_skip_entries (dec, entries);  //  FRAMEWORK_LIST has no fields
+}
+
+static void
+s_free_framework_list (sv_proto_framework_list_t *self)
+{
+    (void) self;
+}
+
+static void
+s_print_framework_list (const sv_proto_framework_list_t *self, FILE *out, const char *indent)
+{
+    (void) self;
+    (void) out;
+    (void) indent;
+}
+
+//  ---------------------------------------------------------------------------
+//  FRAMEWORKS: valuation to socval: the answer to FRAMEWORK_IMPORT (what was
+//  imported, or why nothing was) and to FRAMEWORK_LIST (every framework held).
+
+static int
+s_encode_frameworks (msgpack_packer *pk, const sv_proto_frameworks_t *self)
+{
+    if (s_put_bool (pk, "ok", self->ok)
+    ||  s_put_string (pk, "reason", self->reason)
+    ||  s_encode_row_error_list (pk, "errors", self->errors, self->errors_count)
+    ||  s_encode_framework_info_list (pk, "frameworks", self->frameworks, self->frameworks_count)
+    ||  s_put_uint (pk, "recomputed", self->recomputed))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_frameworks (s_decoder_t *dec, sv_proto_frameworks_t *self, uint32_t entries)
+{
+    static const s_field_t fields [5] = {
+        { "ok",         true },
+        { "reason",     false },
+        { "errors",     false },
+        { "frameworks", false },
+        { "recomputed", false },
+    };
+    bool seen [5] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 5, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_bool (dec, &self->ok); break;
+            case 1: rc = s_get_string (dec, &self->reason); break;
+            case 2: rc = s_decode_row_error_list (dec, &self->errors, &self->errors_count); break;
+            case 3: rc = s_decode_framework_info_list (dec, &self->frameworks, &self->frameworks_count); break;
+            case 4: rc = s_get_uint (dec, &self->recomputed); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 5))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->reason))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_frameworks (sv_proto_frameworks_t *self)
+{
+    free (self->reason);
+    s_free_row_error_list (self->errors, self->errors_count);
+    s_free_framework_info_list (self->frameworks, self->frameworks_count);
+}
+
+static void
+s_print_frameworks (const sv_proto_frameworks_t *self, FILE *out, const char *indent)
+{
+    s_print_bool (out, indent, "ok", self->ok);
+    s_print_string (out, indent, "reason", self->reason);
+    s_print_row_error_list (out, indent, "errors", self->errors, self->errors_count);
+    s_print_framework_info_list (out, indent, "frameworks", self->frameworks, self->frameworks_count);
+    s_print_uint (out, indent, "recomputed", self->recomputed);
+}
+
+//  ---------------------------------------------------------------------------
 //  SUPPLIER: ingest stream: a supplier as last submitted by a partner.
 
 static int
@@ -2641,6 +2864,14 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
             rc = s_encode_header (&pk, self->id, 2)
               || s_encode_framework_import (&pk, &self->framework_import);
             break;
+        case SV_PROTO_FRAMEWORK_LIST:
+            rc = s_encode_header (&pk, self->id, 0)
+              || s_encode_framework_list (&pk, &self->framework_list);
+            break;
+        case SV_PROTO_FRAMEWORKS:
+            rc = s_encode_header (&pk, self->id, 5)
+              || s_encode_frameworks (&pk, &self->frameworks);
+            break;
         case SV_PROTO_SUPPLIER:
             rc = s_encode_header (&pk, self->id, 13)
               || s_encode_supplier (&pk, &self->supplier);
@@ -2771,6 +3002,12 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
         case SV_PROTO_FRAMEWORK_IMPORT:
             rc = s_decode_framework_import (&dec, &self->framework_import, entries);
             break;
+        case SV_PROTO_FRAMEWORK_LIST:
+            rc = s_decode_framework_list (&dec, &self->framework_list, entries);
+            break;
+        case SV_PROTO_FRAMEWORKS:
+            rc = s_decode_frameworks (&dec, &self->frameworks, entries);
+            break;
         case SV_PROTO_SUPPLIER:
             rc = s_decode_supplier (&dec, &self->supplier, entries);
             break;
@@ -2839,6 +3076,12 @@ sv_proto_reset (sv_proto_t *self)
             break;
         case SV_PROTO_FRAMEWORK_IMPORT:
             s_free_framework_import (&self->framework_import);
+            break;
+        case SV_PROTO_FRAMEWORK_LIST:
+            s_free_framework_list (&self->framework_list);
+            break;
+        case SV_PROTO_FRAMEWORKS:
+            s_free_frameworks (&self->frameworks);
             break;
         case SV_PROTO_SUPPLIER:
             s_free_supplier (&self->supplier);
@@ -2910,6 +3153,12 @@ sv_proto_print (const sv_proto_t *self, FILE *out)
             break;
         case SV_PROTO_FRAMEWORK_IMPORT:
             s_print_framework_import (&self->framework_import, out, "    ");
+            break;
+        case SV_PROTO_FRAMEWORK_LIST:
+            s_print_framework_list (&self->framework_list, out, "    ");
+            break;
+        case SV_PROTO_FRAMEWORKS:
+            s_print_frameworks (&self->frameworks, out, "    ");
             break;
         case SV_PROTO_SUPPLIER:
             s_print_supplier (&self->supplier, out, "    ");
@@ -2989,31 +3238,46 @@ static sv_proto_stream_head_t s_test_stream_head [2] = {
     },
 };
 
+static sv_proto_framework_info_t s_test_framework_info [2] = {
+    {
+        .framework = "framework-1",
+        .version = "version-1",
+        .measures = 65535,
+        .imported_at = "imported_at-1",
+    },
+    {
+        .framework = "framework-2",
+        .version = "version-2",
+        .measures = 65536,
+        .imported_at = "imported_at-2",
+    },
+};
+
 static sv_proto_consumer_offset_t s_test_consumer_offset [2] = {
     {
         .stream = "stream-1",
         .endpoint = "endpoint-1",
-        .offset = 65535,
-        .head_seq = 65536,
-        .lag = UINT32_MAX,
+        .offset = UINT32_MAX,
+        .head_seq = (uint64_t) UINT32_MAX + 1,
+        .lag = UINT64_MAX,
     },
     {
         .stream = "stream-2",
         .endpoint = "endpoint-2",
-        .offset = (uint64_t) UINT32_MAX + 1,
-        .head_seq = UINT64_MAX,
-        .lag = 0,
+        .offset = 0,
+        .head_seq = 1,
+        .lag = 127,
     },
 };
 
 static sv_proto_row_count_t s_test_row_count [2] = {
     {
         .name = "name-1",
-        .rows = 1,
+        .rows = 128,
     },
     {
         .name = "name-2",
-        .rows = 127,
+        .rows = 255,
     },
 };
 
@@ -3028,7 +3292,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->submit.batch_id = "batch_id-0";
             self->submit.kind = "kind-0";
             self->submit.format = "format-0";
-            self->submit.chunk_no = 128;
+            self->submit.chunk_no = 256;
             self->submit.last = true;
             self->submit.payload = (uint8_t *) "\x00\x01\xfe\xff" "payload-0";
             self->submit.payload_size = 13;
@@ -3036,30 +3300,30 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_RECEIPT:
             self->receipt.batch_id = "batch_id-0";
             self->receipt.state = "state-0";
-            self->receipt.accepted = 255;
-            self->receipt.rejected = 256;
-            self->receipt.duplicates = 65535;
+            self->receipt.accepted = 65535;
+            self->receipt.rejected = 65536;
+            self->receipt.duplicates = UINT32_MAX;
             self->receipt.errors = s_test_row_error;
             self->receipt.errors_count = 2;
             break;
         case SV_PROTO_CREDIT:
             self->credit.batch_id = "batch_id-0";
-            self->credit.credit = 65536;
+            self->credit.credit = (uint64_t) UINT32_MAX + 1;
             break;
         case SV_PROTO_FETCH:
             self->fetch.stream = "stream-0";
-            self->fetch.after_seq = UINT32_MAX;
-            self->fetch.max = (uint64_t) UINT32_MAX + 1;
+            self->fetch.after_seq = UINT64_MAX;
+            self->fetch.max = 0;
             break;
         case SV_PROTO_EVENTS:
             self->events.stream = "stream-0";
-            self->events.after_seq = UINT64_MAX;
-            self->events.head_seq = 0;
+            self->events.after_seq = 1;
+            self->events.head_seq = 127;
             self->events.events = s_test_event;
             self->events.events_count = 2;
             break;
         case SV_PROTO_ERROR:
-            self->error.code = 1;
+            self->error.code = 128;
             self->error.reason = "reason-0";
             break;
         case SV_PROTO_STATUS:
@@ -3067,7 +3331,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_STATUS_REPLY:
             self->status_reply.service = "service-0";
             self->status_reply.version = "version-0";
-            self->status_reply.uptime_ms = 127;
+            self->status_reply.uptime_ms = 255;
             self->status_reply.streams = s_test_stream_head;
             self->status_reply.streams_count = 2;
             self->status_reply.consumers = s_test_consumer_offset;
@@ -3100,6 +3364,17 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->framework_import.payload = (uint8_t *) "\x00\x01\xfe\xff" "payload-0";
             self->framework_import.payload_size = 13;
             break;
+        case SV_PROTO_FRAMEWORK_LIST:
+            break;
+        case SV_PROTO_FRAMEWORKS:
+            self->frameworks.ok = false;
+            self->frameworks.reason = "reason-0";
+            self->frameworks.errors = s_test_row_error;
+            self->frameworks.errors_count = 2;
+            self->frameworks.frameworks = s_test_framework_info;
+            self->frameworks.frameworks_count = 2;
+            self->frameworks.recomputed = 256;
+            break;
         case SV_PROTO_SUPPLIER:
             self->supplier.partner = "partner-0";
             self->supplier.supplier_key = "supplier_key-0";
@@ -3108,11 +3383,11 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->supplier.supplier_id = "supplier_id-0";
             self->supplier.vat = "vat-0";
             self->supplier.postcode = "postcode-0";
-            self->supplier.sme = false;
-            self->supplier.vcse = true;
-            self->supplier.rlw_accredited = false;
-            self->supplier.employee_owned = true;
-            self->supplier.redacted = false;
+            self->supplier.sme = true;
+            self->supplier.vcse = false;
+            self->supplier.rlw_accredited = true;
+            self->supplier.employee_owned = false;
+            self->supplier.redacted = true;
             self->supplier.rlw_expiry = "rlw_expiry-0";
             break;
         case SV_PROTO_CONTRACT:
@@ -3125,13 +3400,13 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->contract.start_date = "start_date-0";
             self->contract.end_date = "end_date-0";
             self->contract.rlw_in_scope = "rlw_in_scope-0";
-            self->contract.rlw_commitment = true;
-            self->contract.incomplete = false;
+            self->contract.rlw_commitment = false;
+            self->contract.incomplete = true;
             break;
         case SV_PROTO_SPEND:
             self->spend.partner = "partner-0";
             self->spend.transaction_no = "transaction_no-0";
-            self->spend.line = 128;
+            self->spend.line = 65535;
             self->spend.payment_date = "payment_date-0";
             self->spend.amount_pence = -1;
             self->spend.supplier_key = "supplier_key-0";
@@ -3143,7 +3418,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->spend.expense_code = "expense_code-0";
             self->spend.capital_revenue = "capital_revenue-0";
             self->spend.narrative = "narrative-0";
-            self->spend.redacted = true;
+            self->spend.redacted = false;
             break;
         case SV_PROTO_COMMITMENT:
             self->commitment.partner = "partner-0";
@@ -3179,12 +3454,12 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.quantity_milli = 127;
             self->valuation_line.proxy_pence = -128;
             self->valuation_line.value_pence = -129;
-            self->valuation_line.source_seq = 255;
+            self->valuation_line.source_seq = 65536;
             self->valuation_line.flag = "flag-0";
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";
-            self->local_spend_line.source_seq = 256;
+            self->local_spend_line.source_seq = UINT32_MAX;
             self->local_spend_line.supplier_key = "supplier_key-0";
             self->local_spend_line.payment_date = "payment_date-0";
             self->local_spend_line.year = "year-0";
@@ -3192,8 +3467,8 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->local_spend_line.locality = "locality-0";
             self->local_spend_line.ward_code = "ward_code-0";
             self->local_spend_line.ward_name = "ward_name-0";
-            self->local_spend_line.sme = false;
-            self->local_spend_line.vcse = true;
+            self->local_spend_line.sme = true;
+            self->local_spend_line.vcse = false;
             break;
         case SV_PROTO_ALERT:
             self->alert.alert_id = "alert_id-0";

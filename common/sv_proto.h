@@ -53,6 +53,8 @@ typedef enum {
     SV_PROTO_REPORT_READY,
     SV_PROTO_ALERT_ACK,
     SV_PROTO_FRAMEWORK_IMPORT,
+    SV_PROTO_FRAMEWORK_LIST,
+    SV_PROTO_FRAMEWORKS,
     SV_PROTO_SUPPLIER,
     SV_PROTO_CONTRACT,
     SV_PROTO_SPEND,
@@ -108,6 +110,18 @@ typedef struct {
     //  Sequence number of the newest event in the stream; 0 when it is empty.
     uint64_t head_seq;
 } sv_proto_stream_head_t;
+
+//  framework_info (list element): One framework held by valuation.
+typedef struct {
+    //  Framework id, e.g. "illustrative-rationalised".
+    char *framework;
+    //  Framework version.
+    char *version;
+    //  Number of measures.
+    uint64_t measures;
+    //  When it was imported, ISO 8601 UTC.
+    char *imported_at;
+} sv_proto_framework_info_t;
 
 //  consumer_offset (list element): How far one consumer has applied one
 //  stream.
@@ -304,6 +318,30 @@ typedef struct {
     uint8_t *payload;
     size_t payload_size;
 } sv_proto_framework_import_t;
+
+//  FRAMEWORK_LIST: socval to valuation: which frameworks are held. Answered by
+//  FRAMEWORKS.
+typedef struct {
+    int unused;                 //  FRAMEWORK_LIST has no fields; C needs a member
+} sv_proto_framework_list_t;
+
+//  FRAMEWORKS: valuation to socval: the answer to FRAMEWORK_IMPORT (what was
+//  imported, or why nothing was) and to FRAMEWORK_LIST (every framework held).
+typedef struct {
+    //  True when the request was carried out; an import refused changes
+    //  nothing.
+    bool ok;
+    //  (optional) Why an import was refused, in a sentence.
+    char *reason;
+    //  (optional) Each bad row of a refused file.
+    sv_proto_row_error_t *errors;
+    size_t errors_count;
+    //  (optional) The frameworks held (after the import, for an import).
+    sv_proto_framework_info_t *frameworks;
+    size_t frameworks_count;
+    //  (optional) Valuation lines sent again because the import changed them.
+    uint64_t recomputed;
+} sv_proto_frameworks_t;
 
 //  SUPPLIER: ingest stream: a supplier as last submitted by a partner.
 typedef struct {
@@ -550,6 +588,8 @@ typedef struct {
         sv_proto_report_ready_t report_ready;
         sv_proto_alert_ack_t alert_ack;
         sv_proto_framework_import_t framework_import;
+        sv_proto_framework_list_t framework_list;
+        sv_proto_frameworks_t frameworks;
         sv_proto_supplier_t supplier;
         sv_proto_contract_t contract;
         sv_proto_spend_t spend;

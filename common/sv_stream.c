@@ -365,6 +365,8 @@ struct _sv_stream_consumer_t {
     int timeout_ms;
     uint64_t batch_max;
     uint64_t reconnects;
+    void (*committed_fn) (void *arg);
+    void *committed_arg;
 };
 
 static int s_consumer_recv (zloop_t *loop, zsock_t *reader, void *arg);
@@ -452,6 +454,8 @@ s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch)
         return -1;
     }
     self->offset = offset;
+    if (self->committed_fn)
+        self->committed_fn (self->committed_arg);
     return 0;
 }
 
@@ -600,6 +604,14 @@ sv_stream_consumer_attach (sv_stream_consumer_t *self, zloop_t *loop)
         return -1;
     s_consumer_fetch (self, self->offset);
     return 0;
+}
+
+void
+sv_stream_consumer_set_committed (sv_stream_consumer_t *self, void (*fn) (void *arg), void *arg)
+{
+    assert (self);
+    self->committed_fn = fn;
+    self->committed_arg = arg;
 }
 
 uint64_t

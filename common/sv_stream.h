@@ -114,6 +114,12 @@ void
 int
     sv_stream_consumer_attach (sv_stream_consumer_t *self, zloop_t *loop);
 
+//  Calls fn (arg) after each batch is committed, e.g. to notify the
+//  service's own producer of the events the batch appended.
+void
+    sv_stream_consumer_set_committed (sv_stream_consumer_t *self,
+                                      void (*fn) (void *arg), void *arg);
+
 //  The last seq applied and committed.
 uint64_t
     sv_stream_consumer_offset (sv_stream_consumer_t *self);

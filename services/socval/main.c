@@ -338,6 +338,124 @@ s_submit (int argc, char *argv [], s_options_t *options)
 }
 
 //  ==========================================================================
+//  socval framework import FILE | socval framework list
+
+//  Sends request to a service's control endpoint and waits for the reply.
+//  0, or 2 (with a message) when it does not answer.
+static int
+s_control_request (sv_config_t *config, const char *service, const sv_proto_t *request,
+                   int timeout_s, sv_proto_t *reply)
+{
+    char *key = zsys_sprintf ("%s/control_endpoint", service);
+    const char *endpoint = sv_config_get (config, key);
+    zsock_t *control = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (control, 0);
+    zsock_connect (control, "%s", endpoint);
+    zframe_t *frame = sv_proto_encode_frame (request);
+    zframe_send (&frame, control, 0);
+    int rc = 0;
+    if (s_recv_reply (control, timeout_s * 1000, reply)) {
+        fprintf (stderr, "socval: no answer from %s at %s within %d s (is it running?)\n",
+                 service, endpoint, timeout_s);
+        rc = 2;
+    }
+    zsock_destroy (&control);
+    zstr_free (&key);
+    return rc;
+}
+
+static void
+s_print_frameworks (const sv_proto_frameworks_t *frameworks, bool as_json)
+{
+    if (as_json) {
+        json_t *list = json_array (), *errors = json_array ();
+        for (size_t i = 0; i < frameworks->frameworks_count; i++)
+            json_array_append_new (list, json_pack ("{s:s, s:s, s:I, s:s}",
+                "framework", frameworks->frameworks [i].framework,
+                "version", frameworks->frameworks [i].version,
+                "measures", (json_int_t) frameworks->frameworks [i].measures,
+                "imported_at", frameworks->frameworks [i].imported_at));
+        for (size_t i = 0; i < frameworks->errors_count; i++)
+            json_array_append_new (errors, json_pack ("{s:I, s:s, s:s}",
+                "row", (json_int_t) frameworks->errors [i].row,
+                "column", frameworks->errors [i].column,
+                "reason", frameworks->errors [i].reason));
+        json_t *root = json_pack ("{s:b, s:s, s:o, s:o, s:I}", "ok", frameworks->ok,
+            "reason", frameworks->reason, "errors", errors, "frameworks", list,
+            "recomputed", (json_int_t) frameworks->recomputed);
+        json_dumpf (root, stdout, JSON_PRESERVE_ORDER);
+        printf ("\n");
+        json_decref (root);
+        return;
+    }
+    if (!frameworks->ok) {
+        fprintf (stderr, "socval: %s\n", frameworks->reason);
+        for (size_t i = 0; i < frameworks->errors_count; i++)
+            fprintf (stderr, "  row %" PRIu64 ", column '%s': %s\n", frameworks->errors [i].row,
+                     frameworks->errors [i].column, frameworks->errors [i].reason);
+        return;
+    }
+    for (size_t i = 0; i < frameworks->frameworks_count; i++)
+        printf ("%-32s %-10s %4" PRIu64 " measures  imported %s\n",
+                frameworks->frameworks [i].framework, frameworks->frameworks [i].version,
+                frameworks->frameworks [i].measures, frameworks->frameworks [i].imported_at);
+    if (frameworks->recomputed)
+        printf ("%" PRIu64 " valuation lines valued again\n", frameworks->recomputed);
+}
+
+static int
+s_framework (int argc, char *argv [], s_options_t *options)
+{
+    const char *usage =
+        "usage: socval framework import FILE | socval framework list\n"
+        "  import: loads a TOMs framework CSV (framework, version, measure, theme,\n"
+        "  outcome, description, unit, year, proxy) into valuation, which values\n"
+        "  again every line it prices; a file with a bad row is refused whole,\n"
+        "  naming each row, and nothing changes (exit 1).\n"
+        "  list: the frameworks held.\n";
+    if (argc >= 1 && streq (argv [0], "--help"))
+        return printf ("%s", usage), 0;
+    bool import = argc == 2 && streq (argv [0], "import");
+    if (!import && !(argc == 1 && streq (argv [0], "list")))
+        return s_usage (usage);
+    sv_config_t *config = s_config (options);
+    if (!config)
+        return 2;
+    sv_proto_t request = { .id = SV_PROTO_FRAMEWORK_LIST };
+    zchunk_t *csv = NULL;
+    int rc = 0;
+    if (import) {
+        csv = zchunk_slurp (argv [1], 0);
+        if (!csv) {
+            fprintf (stderr, "socval: cannot read %s: %s\n", argv [1], strerror (errno));
+            sv_config_destroy (&config);
+            return 2;
+        }
+        request.id = SV_PROTO_FRAMEWORK_IMPORT;
+        request.framework_import.name = argv [1];
+        request.framework_import.payload = zchunk_data (csv);
+        request.framework_import.payload_size = zchunk_size (csv);
+    }
+    sv_proto_t reply = { .id = 0 };
+    rc = s_control_request (config, "valuation", &request, options->timeout_s, &reply);
+    if (rc == 0) {
+        if (reply.id == SV_PROTO_FRAMEWORKS) {
+            s_print_frameworks (&reply.frameworks, options->json);
+            rc = reply.frameworks.ok? 0: 1;
+        }
+        else {
+            fprintf (stderr, "socval: valuation refused the request: %s\n",
+                     reply.id == SV_PROTO_ERROR? reply.error.reason: "unexpected reply");
+            rc = 1;
+        }
+    }
+    sv_proto_reset (&reply);
+    zchunk_destroy (&csv);
+    sv_config_destroy (&config);
+    return rc;
+}
+
+//  ==========================================================================
 //  socval status [--json]
 
 static int
@@ -355,7 +473,7 @@ s_status (int argc, char *argv [], s_options_t *options)
     sv_config_t *config = s_config (options);
     if (!config)
         return 2;
-    static const char *services [] = { "ingest" };
+    static const char *services [] = { "ingest", "valuation" };
     json_t *all = json_array ();
     int rc = 0;
     for (size_t index = 0; index < sizeof services / sizeof services [0]; index++) {
@@ -378,7 +496,14 @@ s_status (int argc, char *argv [], s_options_t *options)
         }
         else {
             const sv_proto_status_reply_t *status = &reply.status_reply;
-            json_t *streams = json_array (), *counts = json_object ();
+            json_t *streams = json_array (), *counts = json_object (), *consumers = json_array ();
+            for (size_t i = 0; i < status->consumers_count; i++)
+                json_array_append_new (consumers, json_pack ("{s:s, s:s, s:I, s:I, s:I}",
+                    "stream", status->consumers [i].stream,
+                    "endpoint", status->consumers [i].endpoint,
+                    "offset", (json_int_t) status->consumers [i].offset,
+                    "head_seq", (json_int_t) status->consumers [i].head_seq,
+                    "lag", (json_int_t) status->consumers [i].lag));
             for (size_t i = 0; i < status->streams_count; i++)
                 json_array_append_new (streams, json_pack ("{s:s, s:I}",
                     "name", status->streams [i].name,
@@ -386,16 +511,20 @@ s_status (int argc, char *argv [], s_options_t *options)
             for (size_t i = 0; i < status->counts_count; i++)
                 json_object_set_new (counts, status->counts [i].name,
                                      json_integer ((json_int_t) status->counts [i].rows));
-            json_array_append_new (all, json_pack ("{s:s, s:s, s:b, s:s, s:I, s:o, s:o}",
+            json_array_append_new (all, json_pack ("{s:s, s:s, s:b, s:s, s:I, s:o, s:o, s:o}",
                 "service", status->service, "endpoint", endpoint, "answering", 1,
                 "version", status->version, "uptime_ms", (json_int_t) status->uptime_ms,
-                "streams", streams, "counts", counts));
+                "streams", streams, "consumers", consumers, "counts", counts));
             if (!options->json) {
                 printf ("%-12s %s, up %" PRIu64 " s\n", status->service, status->version,
                         status->uptime_ms / 1000);
                 for (size_t i = 0; i < status->streams_count; i++)
                     printf ("  stream %-10s head %" PRIu64 "\n", status->streams [i].name,
                             status->streams [i].head_seq);
+                for (size_t i = 0; i < status->consumers_count; i++)
+                    printf ("  follows %-9s offset %" PRIu64 ", head %" PRIu64 ", lag %" PRIu64 "\n",
+                            status->consumers [i].stream, status->consumers [i].offset,
+                            status->consumers [i].head_seq, status->consumers [i].lag);
                 for (size_t i = 0; i < status->counts_count; i++)
                     printf ("  %-12s %" PRIu64 " rows\n", status->counts [i].name,
                             status->counts [i].rows);
@@ -423,7 +552,8 @@ static const char *s_usage_text =
     "usage: socval [--data DIR] [--config FILE] [--json] VERB ...\n"
     "  keys new NAME [--dir DIR]      a partner or service certificate\n"
     "  submit --kind KIND FILE        send a feed to ingest, print the receipt\n"
-    "  status [--json]                services, stream heads, row counts\n"
+    "  status [--json]                services, stream heads, offsets, row counts\n"
+    "  framework import FILE | list   TOMs frameworks held by valuation\n"
     "  Each verb has --help. The stack is found by --config, $SOCVAL_CONFIG,\n"
     "  or DIR/socval.cfg (--data DIR, default ./var).\n";
 
@@ -464,6 +594,9 @@ main (int argc, char *argv [])
     else
     if (streq (rest [0], "status"))
         rc = s_status (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "framework"))
+        rc = s_framework (count - 1, rest + 1, &options);
     else {
         fprintf (stderr, "socval: no verb '%s'\n%s", rest [0], s_usage_text);
         rc = 2;

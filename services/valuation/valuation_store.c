@@ -273,15 +273,13 @@ int
 valuation_store_source_each (valuation_store_t *self, const char *kind,
                              const char *partner, const char *contract_id,
                              const char *supplier_key,
-                             int (*fn) (uint64_t seq, const uint8_t *body, size_t size,
-                                        void *arg),
-                             void *arg)
+                             valuation_store_source_fn *fn, void *arg)
 {
     assert (self && kind && fn);
     //  A statement of its own per call: fn may call back into the store
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2 (sv_db_handle (self->db),
-            "SELECT seq, body FROM sources WHERE kind = ?1"
+            "SELECT natural_key, seq, body FROM sources WHERE kind = ?1"
             " AND (?2 IS NULL OR partner = ?2)"
             " AND (?3 IS NULL OR contract_id = ?3)"
             " AND (?4 IS NULL OR supplier_key = ?4)"
@@ -294,11 +292,14 @@ valuation_store_source_each (valuation_store_t *self, const char *kind,
         sqlite3_bind_text (stmt, 3, contract_id, -1, SQLITE_STATIC);
     if (supplier_key)
         sqlite3_bind_text (stmt, 4, supplier_key, -1, SQLITE_STATIC);
-    int rc = 0, step;
+    int rc = 0, step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
-        rc = fn ((uint64_t) sqlite3_column_int64 (stmt, 0),
-                 (const uint8_t *) sqlite3_column_blob (stmt, 1),
-                 (size_t) sqlite3_column_bytes (stmt, 1), arg);
+        rc = fn ((const char *) sqlite3_column_text (stmt, 0),
+                 (uint64_t) sqlite3_column_int64 (stmt, 1),
+                 (const uint8_t *) sqlite3_column_blob (stmt, 2),
+                 (size_t) sqlite3_column_bytes (stmt, 2), arg);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = -1;
     sqlite3_finalize (stmt);
     return rc;
 }
@@ -349,8 +350,10 @@ valuation_store_count (valuation_store_t *self, const char *table)
 //  Self-test
 
 static int
-s_test_count_source (uint64_t seq, const uint8_t *body, size_t size, void *arg)
+s_test_count_source (const char *natural_key, uint64_t seq, const uint8_t *body,
+                     size_t size, void *arg)
 {
+    assert (natural_key && *natural_key);
     (void) seq;
     (void) body;
     (void) size;

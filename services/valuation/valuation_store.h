@@ -104,17 +104,19 @@ int
                                 const char *contract_id, const char *supplier_key,
                                 uint64_t seq, const void *body, size_t size);
 
+//  Called for each source: its natural key, ingest seq and event body,
+//  borrowed for the call. Returns 0 to go on or -1 to stop.
+typedef int (valuation_store_source_fn) (const char *natural_key, uint64_t seq,
+                                         const uint8_t *body, size_t size, void *arg);
+
 //  Calls fn with every source of kind for partner (NULL: all partners),
-//  narrowed to one contract or one supplier when those are not NULL. fn
-//  returns 0 to go on or -1 to stop (then this returns -1). The body is
-//  borrowed for the call.
+//  narrowed to one contract or one supplier when those are not NULL.
+//  Returns 0, or -1 when fn stopped it or the database failed.
 int
     valuation_store_source_each (valuation_store_t *self, const char *kind,
                                  const char *partner, const char *contract_id,
                                  const char *supplier_key,
-                                 int (*fn) (uint64_t seq, const uint8_t *body, size_t size,
-                                            void *arg),
-                                 void *arg);
+                                 valuation_store_source_fn *fn, void *arg);
 
 //  Sends a line (an encoded VALUATION_LINE or LOCAL_SPEND_LINE message,
 //  body of size bytes) for the source kind/partner/natural_key: appends it

@@ -1,0 +1,740 @@
+/*  valuation_server: the valuation actor. See valuation_server.h. No SQL
+    here (valuation_store) and no arithmetic (valuation_engine): this file
+    turns events into lines and moves messages.
+*/
+
+#include "valuation_server.h"
+#include "valuation_engine.h"
+#include "valuation_framework.h"
+#include "valuation_store.h"
+#include "sv_date.h"
+#include "sv_stream.h"
+
+#define S_VERSION "0.1.0"
+#define S_DEFAULT_FRAMEWORK "illustrative-rationalised"
+
+//  What valuation knows of one partner, from the config
+typedef struct {
+    char *name;
+    char *framework_id;
+    char *measures;                             //  config text, "all" by default
+    valuation_framework_selection_t *selection; //  for the framework held; NULL: all
+    valuation_engine_locality_t *locality;
+} s_partner_t;
+
+typedef struct {
+    zsock_t *pipe;
+    sv_config_t *config;
+    zloop_t *loop;
+    valuation_store_t *store;
+    sv_stream_producer_t *producer;
+    sv_stream_consumer_t *consumer;
+    zsock_t *control;
+    zhashx_t *frameworks;       //  id -> valuation_framework_t *, latest import
+    zhashx_t *partners;         //  name -> s_partner_t *
+    valuation_engine_lookup_t *lookup;
+    msgpack_sbuffer buffer;     //  reused to encode lines
+    uint64_t lines_sent;        //  lines appended since start
+    int64_t started;
+} s_server_t;
+
+//  ==========================================================================
+//  Partners and frameworks
+
+static void
+s_partner_destroy (void **item_p)
+{
+    s_partner_t *partner = (s_partner_t *) *item_p;
+    valuation_framework_selection_destroy (&partner->selection);
+    valuation_engine_locality_destroy (&partner->locality);
+    zstr_free (&partner->name);
+    zstr_free (&partner->framework_id);
+    zstr_free (&partner->measures);
+    free (partner);
+    *item_p = NULL;
+}
+
+static void
+s_framework_destroy (void **item_p)
+{
+    valuation_framework_destroy ((valuation_framework_t **) item_p);
+}
+
+//  (Re)selects a partner's active measures against its framework as held
+static void
+s_partner_select (s_server_t *self, s_partner_t *partner)
+{
+    valuation_framework_selection_destroy (&partner->selection);
+    valuation_framework_t *framework =
+        (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
+    if (!framework || streq (partner->measures, "all"))
+        return;
+    char *unknown = NULL;
+    partner->selection = valuation_framework_select_text (framework, partner->measures, &unknown);
+    if (!partner->selection)
+        zsys_error ("valuation: partner %s selects measure '%s', which framework %s does not"
+                    " have; every measure counts as active until the config is mended",
+                    partner->name, unknown? unknown: "?", partner->framework_id);
+    free (unknown);
+}
+
+//  The partner named name, made from the config the first time it is seen
+static s_partner_t *
+s_partner (s_server_t *self, const char *name)
+{
+    s_partner_t *partner = (s_partner_t *) zhashx_lookup (self->partners, name);
+    if (partner)
+        return partner;
+    partner = (s_partner_t *) zmalloc (sizeof (s_partner_t));
+    partner->name = strdup (name);
+    char path [256];
+    snprintf (path, sizeof path, "partners/%s/framework", name);
+    partner->framework_id = strdup (sv_config_lookup (self->config, path, S_DEFAULT_FRAMEWORK));
+    snprintf (path, sizeof path, "partners/%s/measures", name);
+    partner->measures = strdup (sv_config_lookup (self->config, path, "all"));
+    partner->locality = valuation_engine_locality_new ();
+    snprintf (path, sizeof path, "partners/%s/local_districts", name);
+    const char *reason;
+    if (valuation_engine_locality_set_districts (partner->locality,
+            sv_config_lookup (self->config, path, ""), &reason))
+        zsys_error ("valuation: partner %s: local_districts: %s", name, reason);
+    snprintf (path, sizeof path, "partners/%s/local_authorities", name);
+    valuation_engine_locality_set_authorities (partner->locality,
+        sv_config_lookup (self->config, path, ""));
+    valuation_engine_locality_set_lookup (partner->locality, self->lookup);
+    s_partner_select (self, partner);
+    zhashx_insert (self->partners, name, partner);
+    return partner;
+}
+
+//  Collects the errors of a framework file that was refused
+typedef struct {
+    zlistx_t *errors;           //  sv_proto_row_error_t *
+    char first [512];
+} s_refusal_t;
+
+static void
+s_refusal_error (const ingest_csv_error_t *error, void *arg)
+{
+    s_refusal_t *refusal = (s_refusal_t *) arg;
+    char text [512];
+    ingest_csv_error_format (error, text, sizeof text);
+    if (!*refusal->first)
+        snprintf (refusal->first, sizeof refusal->first, "%s", text);
+    if (refusal->errors && zlistx_size (refusal->errors) < 1000) {
+        sv_proto_row_error_t *row = (sv_proto_row_error_t *) zmalloc (sizeof *row);
+        row->row = error->line;
+        row->column = strdup (error->column? error->column: "");
+        char reason [512];
+        if (error->value)
+            snprintf (reason, sizeof reason, "value '%.200s': %s", error->value, error->reason);
+        else
+            snprintf (reason, sizeof reason, "%s", error->reason);
+        row->reason = strdup (reason);
+        zlistx_add_end (refusal->errors, row);
+    }
+}
+
+static void
+s_row_error_destroy (void **item_p)
+{
+    sv_proto_row_error_t *row = (sv_proto_row_error_t *) *item_p;
+    free (row->column);
+    free (row->reason);
+    free (row);
+    *item_p = NULL;
+}
+
+//  Holds framework as the latest of its id, reselecting partners' measures
+static void
+s_hold_framework (s_server_t *self, valuation_framework_t *framework)
+{
+    const char *id = valuation_framework_id (framework);
+    zhashx_update (self->frameworks, id, framework);
+    for (s_partner_t *partner = (s_partner_t *) zhashx_first (self->partners); partner;
+         partner = (s_partner_t *) zhashx_next (self->partners))
+        if (streq (partner->framework_id, id))
+            s_partner_select (self, partner);
+}
+
+//  ==========================================================================
+//  Lines
+
+//  Encodes line and sends it for its source. 0 or -1.
+static int
+s_send_line (s_server_t *self, const char *kind, const char *partner,
+             const char *natural_key, const sv_proto_t *line)
+{
+    self->buffer.size = 0;
+    if (sv_proto_encode (line, &self->buffer))
+        return -1;
+    int rc = valuation_store_line_put (self->store, sv_proto_name (line->id), kind, partner,
+                                       natural_key, self->buffer.data, self->buffer.size);
+    if (rc == 1)
+        self->lines_sent++;
+    return rc < 0? -1: 0;
+}
+
+static int
+s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
+                    const sv_proto_commitment_t *commitment)
+{
+    s_partner_t *partner = s_partner (self, commitment->partner);
+    char start_date [11] = "", supplier_key [256] = "";
+    valuation_store_contract_get (self->store, commitment->partner, commitment->contract_id,
+                                  start_date, supplier_key);
+    int32_t day;
+    int start_fy = sv_date_parse (start_date, &day, NULL) == 0? sv_date_fy (day)
+                                                              : VALUATION_ENGINE_NO_YEAR;
+    int commitment_fy = VALUATION_ENGINE_NO_YEAR;
+    sv_date_fy_parse (commitment->year, &commitment_fy);
+    valuation_engine_value_t value = { .flag = "no_framework", .framework = "", .version = "",
+                                       .theme = "", .unit = "", .fy = commitment_fy };
+    valuation_framework_t *framework =
+        (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
+    if (framework)
+        valuation_engine_commitment (framework, partner->selection, commitment->measure,
+                                     commitment->quantity_milli, start_fy, commitment_fy, &value);
+    char year [SV_DATE_FY_BUF] = "";
+    if (value.fy != VALUATION_ENGINE_NO_YEAR)
+        sv_date_fy_format (value.fy, year, sizeof year);
+    sv_proto_t line = { .id = SV_PROTO_VALUATION_LINE };
+    sv_proto_valuation_line_t *out = &line.valuation_line;
+    out->partner = commitment->partner;
+    out->contract_id = commitment->contract_id;
+    out->supplier_key = supplier_key;
+    out->measure = commitment->measure;
+    out->theme = (char *) value.theme;
+    out->kind = "committed";
+    out->year = year;
+    out->ward = "";
+    out->beneficiary_group = "";
+    out->framework = (char *) (framework? value.framework: partner->framework_id);
+    out->framework_version = (char *) value.version;
+    out->quantity_milli = commitment->quantity_milli;
+    out->proxy_pence = value.proxy_pence;
+    out->value_pence = value.value_pence;
+    out->source_seq = seq;
+    out->flag = (char *) value.flag;
+    return s_send_line (self, "committed", commitment->partner, natural_key, &line);
+}
+
+static int
+s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
+                  const sv_proto_delivery_t *delivery)
+{
+    s_partner_t *partner = s_partner (self, delivery->partner);
+    char start_date [11] = "", supplier_key [256] = "";
+    valuation_store_contract_get (self->store, delivery->partner, delivery->contract_id,
+                                  start_date, supplier_key);
+    int32_t period_end = 0;
+    bool dated = sv_date_parse (delivery->period_end, &period_end, NULL) == 0;
+    valuation_engine_value_t value = { .flag = "no_framework", .framework = "", .version = "",
+                                       .theme = "", .unit = "",
+                                       .fy = dated? sv_date_fy (period_end): VALUATION_ENGINE_NO_YEAR };
+    valuation_framework_t *framework =
+        (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
+    if (framework && dated)
+        valuation_engine_delivery (framework, partner->selection, delivery->measure,
+                                   delivery->quantity_milli, period_end, &value);
+    char year [SV_DATE_FY_BUF] = "";
+    if (value.fy != VALUATION_ENGINE_NO_YEAR)
+        sv_date_fy_format (value.fy, year, sizeof year);
+    //  A ward given as a postcode is placed through the directory
+    valuation_engine_place_t place = { .ward_code = "" };
+    const char *ward = delivery->ward;
+    if (!*ward && *delivery->postcode) {
+        valuation_engine_locality_classify (partner->locality, delivery->postcode, &place);
+        ward = place.ward_code;
+    }
+    sv_proto_t line = { .id = SV_PROTO_VALUATION_LINE };
+    sv_proto_valuation_line_t *out = &line.valuation_line;
+    out->partner = delivery->partner;
+    out->contract_id = delivery->contract_id;
+    out->supplier_key = supplier_key;
+    out->measure = delivery->measure;
+    out->theme = (char *) value.theme;
+    out->kind = "delivered";
+    out->year = year;
+    out->ward = (char *) ward;
+    out->beneficiary_group = delivery->beneficiary_group;
+    out->framework = (char *) (framework? value.framework: partner->framework_id);
+    out->framework_version = (char *) value.version;
+    out->quantity_milli = delivery->quantity_milli;
+    out->proxy_pence = value.proxy_pence;
+    out->value_pence = value.value_pence;
+    out->source_seq = seq;
+    out->flag = (char *) value.flag;
+    return s_send_line (self, "delivered", delivery->partner, natural_key, &line);
+}
+
+static int
+s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
+               const sv_proto_spend_t *spend)
+{
+    s_partner_t *partner = s_partner (self, spend->partner);
+    char postcode [16] = "";
+    bool sme = false, vcse = false;
+    if (*spend->supplier_key)
+        valuation_store_supplier_get (self->store, spend->partner, spend->supplier_key,
+                                      postcode, &sme, &vcse);
+    //  The payment's own postcode, when it has one, is where the money went
+    valuation_engine_place_t place;
+    valuation_engine_locality_classify (partner->locality,
+                                        *spend->postcode? spend->postcode: postcode, &place);
+    int32_t day = 0;
+    char year [SV_DATE_FY_BUF] = "";
+    if (sv_date_parse (spend->payment_date, &day, NULL) == 0)
+        sv_date_fy_format (sv_date_fy (day), year, sizeof year);
+    sv_proto_t line = { .id = SV_PROTO_LOCAL_SPEND_LINE };
+    sv_proto_local_spend_line_t *out = &line.local_spend_line;
+    out->partner = spend->partner;
+    out->source_seq = seq;
+    out->supplier_key = spend->supplier_key;
+    out->payment_date = spend->payment_date;
+    out->year = year;
+    out->amount_pence = spend->amount_pence;
+    out->locality = (char *) valuation_engine_class_name (place.locality);
+    out->ward_code = (char *) place.ward_code;
+    out->ward_name = (char *) place.ward_name;
+    out->sme = sme;
+    out->vcse = vcse;
+    return s_send_line (self, "local_spend", spend->partner, natural_key, &line);
+}
+
+//  Values one source row from its stored event
+static int
+s_value_source (const char *natural_key, uint64_t seq, const uint8_t *body, size_t size,
+                void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    sv_proto_t event = { .id = 0 };
+    int rc = 0;
+    if (sv_proto_decode (&event, body, size) == 0) {
+        if (event.id == SV_PROTO_COMMITMENT)
+            rc = s_value_commitment (self, natural_key, seq, &event.commitment);
+        else
+        if (event.id == SV_PROTO_DELIVERY)
+            rc = s_value_delivery (self, natural_key, seq, &event.delivery);
+        else
+        if (event.id == SV_PROTO_SPEND)
+            rc = s_value_spend (self, natural_key, seq, &event.spend);
+    }
+    sv_proto_reset (&event);
+    return rc;
+}
+
+//  ==========================================================================
+//  The ingest stream
+
+static int
+s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
+{
+    (void) db;
+    s_server_t *self = (s_server_t *) arg;
+    valuation_store_t *store = self->store;
+    sv_proto_t message = { .id = 0 };
+    if (sv_proto_decode (&message, event->body, event->body_size)) {
+        //  Ingest wrote it; a body we cannot read is a bug to see, not to stall on
+        zsys_error ("valuation: ingest event %" PRIu64 " does not decode: %s; skipped",
+                    event->seq, message.reason);
+        return 0;
+    }
+    int rc = 0;
+    switch (message.id) {
+        case SV_PROTO_SUPPLIER: {
+            const sv_proto_supplier_t *supplier = &message.supplier;
+            int changed = valuation_store_supplier_put (store, supplier->partner,
+                supplier->supplier_key, supplier->postcode, supplier->sme, supplier->vcse);
+            rc = changed < 0? -1
+               : changed? valuation_store_source_each (store, "SPEND", supplier->partner, NULL,
+                                                      supplier->supplier_key, s_value_source, self)
+               : 0;
+            break;
+        }
+        case SV_PROTO_CONTRACT: {
+            const sv_proto_contract_t *contract = &message.contract;
+            int changed = valuation_store_contract_put (store, contract->partner,
+                contract->contract_id, contract->supplier_key, contract->start_date);
+            if (changed < 0)
+                rc = -1;
+            else
+            if (changed)
+                rc = valuation_store_source_each (store, "COMMITMENT", contract->partner,
+                                                  contract->contract_id, NULL, s_value_source, self)
+                  || valuation_store_source_each (store, "DELIVERY", contract->partner,
+                                                  contract->contract_id, NULL, s_value_source, self);
+            break;
+        }
+        case SV_PROTO_SPEND:
+            rc = valuation_store_source_put (store, "SPEND", message.spend.partner, event->key,
+                                             "", message.spend.supplier_key, event->seq,
+                                             event->body, event->body_size)
+              || s_value_spend (self, event->key, event->seq, &message.spend);
+            break;
+        case SV_PROTO_COMMITMENT:
+            rc = valuation_store_source_put (store, "COMMITMENT", message.commitment.partner,
+                                             event->key, message.commitment.contract_id, "",
+                                             event->seq, event->body, event->body_size)
+              || s_value_commitment (self, event->key, event->seq, &message.commitment);
+            break;
+        case SV_PROTO_DELIVERY:
+            rc = valuation_store_source_put (store, "DELIVERY", message.delivery.partner,
+                                             event->key, message.delivery.contract_id, "",
+                                             event->seq, event->body, event->body_size)
+              || s_value_delivery (self, event->key, event->seq, &message.delivery);
+            break;
+        default:
+            break;
+    }
+    sv_proto_reset (&message);
+    return rc? -1: 0;
+}
+
+static void
+s_committed (void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    sv_stream_producer_notify (self->producer);
+}
+
+//  ==========================================================================
+//  Control: STATUS, FRAMEWORK_IMPORT, FRAMEWORK_LIST
+
+static void
+s_reply (s_server_t *self, zframe_t *peer, const sv_proto_t *message)
+{
+    zframe_t *frame = sv_proto_encode_frame (message);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addmem (msg, zframe_data (peer), zframe_size (peer));
+    zmsg_append (msg, &frame);
+    if (zmsg_send (&msg, self->control))
+        zmsg_destroy (&msg);
+}
+
+//  Collects the frameworks held, for FRAMEWORKS
+typedef struct {
+    s_server_t *server;
+    sv_proto_framework_info_t infos [64];
+    size_t count;
+    char text [64][3][72];
+} s_list_t;
+
+static void
+s_list_one (const char *id, const char *version, const char *imported_at, void *arg)
+{
+    s_list_t *list = (s_list_t *) arg;
+    if (list->count == 64)
+        return;
+    size_t index = list->count++;
+    snprintf (list->text [index][0], 72, "%s", id);
+    snprintf (list->text [index][1], 72, "%s", version);
+    snprintf (list->text [index][2], 72, "%s", imported_at);
+    zchunk_t *csv = valuation_store_framework_get (list->server->store, id, version);
+    valuation_framework_t *framework = csv? valuation_framework_load (zchunk_data (csv),
+                                                                      zchunk_size (csv), NULL, NULL)
+                                          : NULL;
+    list->infos [index] = (sv_proto_framework_info_t) {
+        .framework = list->text [index][0], .version = list->text [index][1],
+        .imported_at = list->text [index][2],
+        .measures = framework? valuation_framework_measures (framework): 0
+    };
+    valuation_framework_destroy (&framework);
+    zchunk_destroy (&csv);
+}
+
+static void
+s_reply_frameworks (s_server_t *self, zframe_t *peer, bool ok, const char *reason,
+                    zlistx_t *errors, uint64_t recomputed)
+{
+    s_list_t *list = (s_list_t *) zmalloc (sizeof (s_list_t));
+    list->server = self;
+    valuation_store_framework_each (self->store, s_list_one, list);
+    size_t error_count = errors? zlistx_size (errors): 0;
+    sv_proto_row_error_t *rows = (sv_proto_row_error_t *)
+        zmalloc ((error_count + 1) * sizeof (sv_proto_row_error_t));
+    size_t index = 0;
+    for (sv_proto_row_error_t *row = errors? (sv_proto_row_error_t *) zlistx_first (errors): NULL;
+         row; row = (sv_proto_row_error_t *) zlistx_next (errors))
+        rows [index++] = *row;
+    sv_proto_t reply = { .id = SV_PROTO_FRAMEWORKS };
+    reply.frameworks.ok = ok;
+    reply.frameworks.reason = (char *) (reason? reason: "");
+    reply.frameworks.errors = rows;
+    reply.frameworks.errors_count = error_count;
+    reply.frameworks.frameworks = list->infos;
+    reply.frameworks.frameworks_count = list->count;
+    reply.frameworks.recomputed = recomputed;
+    s_reply (self, peer, &reply);
+    free (rows);
+    free (list);
+}
+
+static void
+s_handle_import (s_server_t *self, zframe_t *peer, const sv_proto_framework_import_t *import)
+{
+    s_refusal_t refusal = { .errors = zlistx_new () };
+    zlistx_set_destructor (refusal.errors, s_row_error_destroy);
+    valuation_framework_t *framework = valuation_framework_load (
+        import->payload, import->payload_size, s_refusal_error, &refusal);
+    if (!framework) {
+        char reason [640];
+        snprintf (reason, sizeof reason, "%s refused, nothing changed: %s",
+                  *import->name? import->name: "the framework", refusal.first);
+        s_reply_frameworks (self, peer, false, reason, refusal.errors, 0);
+        zlistx_destroy (&refusal.errors);
+        return;
+    }
+    zlistx_destroy (&refusal.errors);
+    //  Store it, hold it, and value again what it prices, in one transaction
+    sv_db_t *db = valuation_store_db (self->store);
+    uint64_t sent_before = self->lines_sent;
+    bool ok = sv_db_begin (db) == 0
+           && valuation_store_framework_put (self->store, valuation_framework_id (framework),
+                  valuation_framework_version (framework), import->payload,
+                  import->payload_size) == 0;
+    if (ok) {
+        s_hold_framework (self, framework);
+        framework = NULL;
+        ok = valuation_store_source_each (self->store, "COMMITMENT", NULL, NULL, NULL,
+                                          s_value_source, self) == 0
+          && valuation_store_source_each (self->store, "DELIVERY", NULL, NULL, NULL,
+                                          s_value_source, self) == 0
+          && sv_db_commit (db) == 0;
+    }
+    valuation_framework_destroy (&framework);
+    if (!ok) {
+        sv_db_rollback (db);
+        self->lines_sent = sent_before;
+        s_reply_frameworks (self, peer, false, "the store failed; import it again", NULL, 0);
+        return;
+    }
+    sv_stream_producer_notify (self->producer);
+    s_reply_frameworks (self, peer, true, NULL, NULL, self->lines_sent - sent_before);
+}
+
+static void
+s_handle_status (s_server_t *self, zframe_t *peer)
+{
+    static const char *tables [] = { "frameworks", "contracts", "suppliers", "sources", "lines" };
+    sv_proto_row_count_t counts [5];
+    for (int index = 0; index < 5; index++)
+        counts [index] = (sv_proto_row_count_t) {
+            .name = (char *) tables [index],
+            .rows = (uint64_t) valuation_store_count (self->store, tables [index])
+        };
+    uint64_t offset = sv_stream_consumer_offset (self->consumer);
+    uint64_t head = sv_stream_consumer_head (self->consumer);
+    sv_proto_consumer_offset_t consumer = {
+        .stream = "ingest",
+        .endpoint = (char *) sv_config_get (self->config, "ingest/stream_endpoint"),
+        .offset = offset, .head_seq = head, .lag = head > offset? head - offset: 0
+    };
+    sv_proto_stream_head_t stream = {
+        .name = "valuation", .head_seq = sv_stream_producer_head (self->producer)
+    };
+    sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
+    reply.status_reply.service = "valuation";
+    reply.status_reply.version = S_VERSION;
+    reply.status_reply.uptime_ms = (uint64_t) (zclock_mono () - self->started);
+    reply.status_reply.streams = &stream;
+    reply.status_reply.streams_count = 1;
+    reply.status_reply.consumers = &consumer;
+    reply.status_reply.consumers_count = 1;
+    reply.status_reply.counts = counts;
+    reply.status_reply.counts_count = 5;
+    s_reply (self, peer, &reply);
+}
+
+static int
+s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) reader;
+    s_server_t *self = (s_server_t *) arg;
+    zmsg_t *msg = zmsg_recv (self->control);
+    if (!msg)
+        return 0;
+    zframe_t *peer = zmsg_pop (msg);
+    zframe_t *body = zmsg_pop (msg);
+    sv_proto_t request = { .id = 0 };
+    if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
+        if (request.id == SV_PROTO_STATUS)
+            s_handle_status (self, peer);
+        else
+        if (request.id == SV_PROTO_FRAMEWORK_IMPORT)
+            s_handle_import (self, peer, &request.framework_import);
+        else
+        if (request.id == SV_PROTO_FRAMEWORK_LIST)
+            s_reply_frameworks (self, peer, true, NULL, NULL, 0);
+        else
+            request.id = 0, snprintf (request.reason, sizeof request.reason,
+                                      "valuation's control endpoint answers STATUS,"
+                                      " FRAMEWORK_IMPORT and FRAMEWORK_LIST");
+    }
+    if (peer && request.id == 0) {
+        sv_proto_t refusal = { .id = SV_PROTO_ERROR };
+        refusal.error.code = 400;
+        refusal.error.reason = request.reason;
+        s_reply (self, peer, &refusal);
+    }
+    sv_proto_reset (&request);
+    zframe_destroy (&peer);
+    zframe_destroy (&body);
+    zmsg_destroy (&msg);
+    return 0;
+}
+
+//  ==========================================================================
+//  Life cycle
+
+static int
+s_pipe_recv (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) arg;
+    char *command = zstr_recv (reader);
+    bool terminate = !command || streq (command, "$TERM");
+    zstr_free (&command);
+    return terminate? -1: 0;
+}
+
+static void
+s_collect_id (const char *id, const char *version, const char *at, void *arg)
+{
+    (void) version;
+    (void) at;
+    zlistx_t *ids = (zlistx_t *) arg;
+    if (!zlistx_find (ids, (void *) id))
+        zlistx_add_end (ids, (void *) id);
+}
+
+//  Loads the frameworks held, importing the configured files not yet held
+static int
+s_load_frameworks (s_server_t *self)
+{
+    char *files = strdup (sv_config_get (self->config, "valuation/frameworks"));
+    int rc = 0;
+    for (char *path = strtok (files, ", "); path && rc == 0; path = strtok (NULL, ", ")) {
+        s_refusal_t refusal = { .errors = NULL };
+        valuation_framework_t *framework = valuation_framework_load_file (path, s_refusal_error,
+                                                                          &refusal);
+        if (!framework) {
+            zsys_error ("valuation: framework %s refused: %s", path, refusal.first);
+            rc = -1;
+            break;
+        }
+        zchunk_t *held = valuation_store_framework_get (self->store, valuation_framework_id (framework),
+                                                        valuation_framework_version (framework));
+        if (!held) {
+            zchunk_t *csv = zchunk_slurp (path, 0);
+            sv_db_t *db = valuation_store_db (self->store);
+            rc = csv && sv_db_begin (db) == 0
+              && valuation_store_framework_put (self->store, valuation_framework_id (framework),
+                     valuation_framework_version (framework), zchunk_data (csv),
+                     zchunk_size (csv)) == 0
+              && sv_db_commit (db) == 0? 0: -1;
+            zchunk_destroy (&csv);
+            if (rc == 0)
+                zsys_info ("valuation: imported framework %s %s from %s",
+                           valuation_framework_id (framework),
+                           valuation_framework_version (framework), path);
+        }
+        zchunk_destroy (&held);
+        valuation_framework_destroy (&framework);
+    }
+    free (files);
+    //  Hold the latest import of every id
+    zlistx_t *ids = zlistx_new ();
+    zlistx_set_destructor (ids, (zlistx_destructor_fn *) zstr_free);
+    zlistx_set_duplicator (ids, (zlistx_duplicator_fn *) strdup);
+    zlistx_set_comparator (ids, (zlistx_comparator_fn *) strcmp);
+    valuation_store_framework_each (self->store, s_collect_id, ids);
+    for (const char *id = (const char *) zlistx_first (ids); id && rc == 0;
+         id = (const char *) zlistx_next (ids)) {
+        zchunk_t *csv = valuation_store_framework_get (self->store, id, NULL);
+        valuation_framework_t *framework = csv? valuation_framework_load (zchunk_data (csv),
+                                                   zchunk_size (csv), NULL, NULL): NULL;
+        if (framework)
+            s_hold_framework (self, framework);
+        zchunk_destroy (&csv);
+    }
+    zlistx_destroy (&ids);
+    return rc;
+}
+
+static int
+s_server_start (s_server_t *self)
+{
+    sv_config_t *config = self->config;
+    char *store_path = sv_config_data_path (config, "valuation/store", "valuation.db");
+    const char *reason = NULL;
+    int rc = -1;
+    self->store = valuation_store_new (store_path, &reason);
+    const char *lookup_path = sv_config_get (config, "valuation/postcode_lookup");
+    if (!self->store)
+        zsys_error ("valuation: %s", reason);
+    else
+    if (*lookup_path
+    &&  !(self->lookup = valuation_engine_lookup_load_file (lookup_path, NULL, NULL)))
+        zsys_error ("valuation: cannot load the postcode directory %s", lookup_path);
+    else
+    if (s_load_frameworks (self) == 0) {
+        self->producer = sv_stream_producer_new (store_path, "valuation",
+            sv_config_get (config, "valuation/stream_endpoint"), config);
+        self->consumer = sv_stream_consumer_new (valuation_store_db (self->store), "ingest",
+            sv_config_get (config, "ingest/stream_endpoint"), config, s_apply, self);
+        self->control = zsock_new (ZMQ_ROUTER);
+        zsock_set_router_mandatory (self->control, 1);
+        zsock_set_maxmsgsize (self->control, (int) sv_config_int (config, "stream/max_message_bytes"));
+        zsock_set_sndtimeo (self->control, 0);
+        zsock_set_linger (self->control, 0);
+        const char *control_endpoint = sv_config_get (config, "valuation/control_endpoint");
+        if (!self->producer || !self->consumer)
+            ;                   //  logged where it failed
+        else
+        if (zsock_bind (self->control, "%s", control_endpoint) == -1)
+            zsys_error ("valuation: cannot bind %s", control_endpoint);
+        else
+            rc = 0;
+    }
+    zstr_free (&store_path);
+    if (rc == 0) {
+        sv_stream_consumer_set_committed (self->consumer, s_committed, self);
+        sv_stream_producer_attach (self->producer, self->loop);
+        sv_stream_consumer_attach (self->consumer, self->loop);
+        zloop_reader (self->loop, self->control, s_control_recv, self);
+    }
+    return rc;
+}
+
+void
+valuation_server (zsock_t *pipe, void *config)
+{
+    s_server_t self = {
+        .pipe = pipe, .config = (sv_config_t *) config, .started = zclock_mono ()
+    };
+    self.loop = zloop_new ();
+    self.frameworks = zhashx_new ();
+    zhashx_set_destructor (self.frameworks, s_framework_destroy);
+    self.partners = zhashx_new ();
+    zhashx_set_destructor (self.partners, s_partner_destroy);
+    msgpack_sbuffer_init (&self.buffer);
+
+    zsock_signal (pipe, 0);
+    int rc = s_server_start (&self);
+    zstr_send (pipe, rc == 0? "READY": "FAILED");
+    if (rc == 0) {
+        zloop_reader (self.loop, pipe, s_pipe_recv, &self);
+        zloop_start (self.loop);
+    }
+    sv_stream_consumer_destroy (&self.consumer);
+    sv_stream_producer_destroy (&self.producer);
+    zloop_destroy (&self.loop);
+    zsock_destroy (&self.control);
+    zhashx_destroy (&self.partners);
+    zhashx_destroy (&self.frameworks);
+    valuation_engine_lookup_destroy (&self.lookup);
+    valuation_store_destroy (&self.store);
+    msgpack_sbuffer_destroy (&self.buffer);
+}

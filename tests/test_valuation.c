@@ -1,0 +1,393 @@
+/*  test_valuation: the valuation service through the real processes.
+
+    Starts socval-ingest and socval-valuation, submits a small hand-checked
+    set of feeds through the socval command, waits for valuation to catch
+    up, and reads the valuation stream as reporting will: the latest line
+    of each source. The figures are computed by hand in the comments.
+    Then a new framework version is imported and the lines it changes are
+    checked; then valuation is SIGKILLed while a large spend feed streams
+    through it, restarted, and its lines must equal a count made without
+    the kill. The last line is "N passed, N failed".
+
+    Usage: test_valuation [--short]     (run from the repository root)
+*/
+
+#include <czmq.h>
+#include <jansson.h>
+#include <sys/wait.h>
+#include "sv_proto.h"
+
+static char *s_dir;
+static int s_timeout = 5;
+static int s_passed, s_failed;
+static pid_t s_ingest, s_valuation;
+
+static void
+s_check (bool ok, const char *what)
+{
+    printf ("%-4s %s\n", ok? "ok": "FAIL", what);
+    if (ok)
+        s_passed++;
+    else
+        s_failed++;
+}
+
+static int
+s_socval (char **output, const char *format, ...)
+{
+    va_list argptr;
+    va_start (argptr, format);
+    char *args = zsys_vprintf (format, argptr);
+    va_end (argptr);
+    char *command = zsys_sprintf ("build/socval --data %s --timeout %d %s 2>/dev/null",
+                                  s_dir, s_timeout, args);
+    FILE *pipe = popen (command, "r");
+    assert (pipe);
+    zchunk_t *text = zchunk_read (pipe, 1 << 20);
+    int status = pclose (pipe);
+    if (output)
+        *output = strndup ((const char *) zchunk_data (text), zchunk_size (text));
+    zchunk_destroy (&text);
+    zstr_free (&command);
+    zstr_free (&args);
+    return WIFEXITED (status)? WEXITSTATUS (status): -1;
+}
+
+static void
+s_write (const char *name, const char *text)
+{
+    char *path = zsys_sprintf ("%s/%s", s_dir, name);
+    FILE *file = fopen (path, "w");
+    assert (file && fputs (text, file) >= 0);
+    fclose (file);
+    zstr_free (&path);
+}
+
+static pid_t
+s_start (const char *program)
+{
+    pid_t pid = fork ();
+    if (pid == 0) {
+        char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
+        int null = open ("/dev/null", O_WRONLY);
+        dup2 (null, STDOUT_FILENO);
+        execl (program, program, "--config", config, (char *) NULL);
+        _exit (127);
+    }
+    return pid;
+}
+
+//  One STATUS_REPLY from endpoint, straight over ZeroMQ (quicker than
+//  the socval command when polling); 0 or -1
+static int
+s_status (const char *endpoint, sv_proto_t *reply)
+{
+    zsock_t *control = zsock_new_dealer (endpoint);
+    zsock_set_rcvtimeo (control, s_timeout * 1000);
+    sv_proto_t request = { .id = SV_PROTO_STATUS };
+    zframe_t *frame = sv_proto_encode_frame (&request);
+    zframe_send (&frame, control, 0);
+    frame = zframe_recv (control);
+    int rc = frame && sv_proto_decode (reply, zframe_data (frame), zframe_size (frame)) == 0
+          && reply->id == SV_PROTO_STATUS_REPLY? 0: -1;
+    zframe_destroy (&frame);
+    zsock_destroy (&control);
+    return rc;
+}
+
+//  Ingest's stream head and valuation's offset in it (-1 when unknown)
+static void
+s_progress (int64_t *head_p, int64_t *offset_p)
+{
+    sv_proto_t reply = { .id = 0 };
+    *head_p = *offset_p = -1;
+    if (s_status ("tcp://127.0.0.1:17812", &reply) == 0 && reply.status_reply.streams_count)
+        *head_p = (int64_t) reply.status_reply.streams [0].head_seq;
+    sv_proto_reset (&reply);
+    if (s_status ("tcp://127.0.0.1:17822", &reply) == 0 && reply.status_reply.consumers_count)
+        *offset_p = (int64_t) reply.status_reply.consumers [0].offset;
+    sv_proto_reset (&reply);
+}
+
+//  Waits until valuation has applied everything ingest holds. true if so.
+static bool
+s_settle (void)
+{
+    int64_t deadline = zclock_mono () + 60000;
+    while (zclock_mono () < deadline) {
+        int64_t head, offset;
+        s_progress (&head, &offset);
+        if (head > 0 && offset == head)
+            return true;
+        zclock_sleep (100);
+    }
+    return false;
+}
+
+//  The valuation stream as reporting reads it: the latest line per source
+typedef struct {
+    int64_t committed;
+    int64_t delivered;
+    int64_t local;
+    int64_t non_local;
+    int64_t unknown;
+    int flagged;
+    int lines;                  //  latest lines
+    int events;                 //  every event, superseded ones too
+    int64_t job01_committed;
+} s_figures_t;
+
+static s_figures_t
+s_read_stream (void)
+{
+    zhashx_t *latest = zhashx_new ();          //  key -> encoded body (zchunk)
+    zhashx_set_destructor (latest, (zhashx_destructor_fn *) zchunk_destroy);
+    s_figures_t figures = { 0 };
+    zsock_t *dealer = zsock_new_dealer ("tcp://127.0.0.1:17821");
+    zsock_set_rcvtimeo (dealer, s_timeout * 1000);
+    uint64_t after = 0;
+    while (true) {
+        sv_proto_t fetch = { .id = SV_PROTO_FETCH };
+        fetch.fetch.stream = "valuation";
+        fetch.fetch.after_seq = after;
+        fetch.fetch.max = 5000;
+        zframe_t *frame = sv_proto_encode_frame (&fetch);
+        zframe_send (&frame, dealer, 0);
+        frame = zframe_recv (dealer);
+        sv_proto_t reply = { .id = 0 };
+        bool more = frame && sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame)) == 0
+                 && reply.id == SV_PROTO_EVENTS && reply.events.events_count > 0;
+        for (size_t index = 0; more && index < reply.events.events_count; index++) {
+            const sv_proto_event_t *event = &reply.events.events [index];
+            zhashx_update (latest, event->key, zchunk_new (event->body, event->body_size));
+            after = event->seq;
+            figures.events++;
+        }
+        sv_proto_reset (&reply);
+        zframe_destroy (&frame);
+        if (!more)
+            break;
+    }
+    zsock_destroy (&dealer);
+    for (zchunk_t *body = (zchunk_t *) zhashx_first (latest); body;
+         body = (zchunk_t *) zhashx_next (latest)) {
+        sv_proto_t line = { .id = 0 };
+        assert (sv_proto_decode (&line, zchunk_data (body), zchunk_size (body)) == 0);
+        figures.lines++;
+        if (line.id == SV_PROTO_VALUATION_LINE) {
+            const sv_proto_valuation_line_t *value = &line.valuation_line;
+            if (*value->flag)
+                figures.flagged++;
+            if (streq (value->kind, "committed"))
+                figures.committed += value->value_pence;
+            else
+                figures.delivered += value->value_pence;
+            if (streq (value->kind, "committed") && streq (value->measure, "JOB-01"))
+                figures.job01_committed += value->value_pence;
+        }
+        else {
+            const sv_proto_local_spend_line_t *spend = &line.local_spend_line;
+            int64_t *bucket = streq (spend->locality, "local")? &figures.local
+                            : streq (spend->locality, "non_local")? &figures.non_local
+                            : &figures.unknown;
+            *bucket += spend->amount_pence;
+        }
+        sv_proto_reset (&line);
+    }
+    zhashx_destroy (&latest);
+    return figures;
+}
+
+static int
+s_submit (const char *kind, const char *file)
+{
+    return s_socval (NULL, "submit --kind %s --key %s/keys/council.cert %s/%s >/dev/null",
+                     kind, s_dir, s_dir, file);
+}
+
+//  A framework of our own, so the figures can be worked by hand
+static const char *s_framework_1 =
+    "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
+    "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2024-25,\"£25,750.00\"\n"
+    "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2025-26,\"£26,500.00\"\n"
+    "test-fw,1,JOB-03,Jobs,Skills,Apprenticeship weeks,weeks,2024-25,£245.00\n"
+    "test-fw,1,JOB-03,Jobs,Skills,Apprenticeship weeks,weeks,2025-26,£250.00\n";
+
+int
+main (int argc, char *argv [])
+{
+    bool short_run = argc > 1 && streq (argv [1], "--short");
+    if (short_run)
+        s_timeout = 60;
+    s_dir = zsys_sprintf ("/tmp/sv_test_valuation_%d", getpid ());
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
+    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
+    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
+    zcert_t *cert = zcert_load (cert_path);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    s_write ("test-fw-1.csv", s_framework_1);
+    char *config = zsys_sprintf (
+        "data\n    dir = \"%s\"\n"
+        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
+        "        local_districts = \"S60-S66\"\n"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17810\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17811\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:17812\"\n"
+        "valuation\n    frameworks = \"%s/test-fw-1.csv\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17821\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:17822\"\n",
+        s_dir, zcert_public_txt (cert), s_dir);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+    zcert_destroy (&cert);
+    s_ingest = s_start ("build/socval-ingest");
+    s_valuation = s_start ("build/socval-valuation");
+
+    //  One contract starting 1 June 2024 (financial year 2024-25), whose
+    //  commitments are priced at 2024-25 proxies whatever year they name
+    s_write ("contracts.csv",
+        "Contract ID,Title,Supplier ID,Category,Contract Value,Start Date,End Date\n"
+        "C-001,Office cleaning,S1,Cleaning,250000.00,01/06/2024,31/03/2027\n");
+    s_write ("commitments.csv",
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-001,JOB-01,2024-25,2.5\n"           //  2.5 x 2,575,000p = 6,437,500p
+        "C-001,JOB-03,2025-26,104\n"           //  104 x 24,500p (2024-25) = 2,548,000p
+        "C-001,XXX-99,2024-25,3\n");           //  unknown measure: flagged, 0p
+    s_write ("deliveries.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-001,JOB-01,01/04/2024,31/03/2025,2,evidenced\n"     //  2 x 2,575,000p = 5,150,000p
+        "C-001,JOB-03,01/04/2025,30/06/2025,12.5,claimed\n");  //  12.5 x 25,000p = 312,500p
+    s_write ("suppliers.csv",
+        "Supplier Name,Supplier ID,Postcode,SME\n"
+        "Rotherham Cleaning Co-operative,S1,s602td,yes\n"
+        "Far Away Ltd,S2,M1 1AA,no\n");
+    s_write ("spend.csv",
+        "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID\n"
+        "15/05/2024,T1,\"£1,000.00\",Rotherham Cleaning Co-operative,S1\n"   //  local
+        "16/05/2024,T2,500.00,Far Away Ltd,S2\n"                            //  non-local
+        "17/05/2024,T3,250.00,Nobody Known,S3\n");                          //  unknown
+    int rc = s_submit ("suppliers", "suppliers.csv") + s_submit ("contracts", "contracts.csv")
+           + s_submit ("commitments", "commitments.csv")
+           + s_submit ("deliveries", "deliveries.csv") + s_submit ("spend", "spend.csv");
+    s_check (rc == 0 && s_settle (), "the feeds are taken and valuation catches up");
+
+    s_figures_t figures = s_read_stream ();
+    s_check (figures.committed == 6437500 + 2548000 && figures.flagged == 1,
+             "committed value 8,985,500p, priced at the contract's start year; one unknown"
+             " measure flagged");
+    s_check (figures.delivered == 5150000 + 312500,
+             "delivered value 5,462,500p, priced at each period's end year");
+    s_check (figures.local == 100000 && figures.non_local == 50000 && figures.unknown == 25000,
+             "local spend £1,000.00, non-local £500.00, unknown £250.00 (no postcode)");
+    s_check (figures.lines == 8, "one line per commitment, delivery and payment");
+
+    //  A second version of the framework raises JOB-01's 2024-25 proxy to
+    //  £30,000: the JOB-01 lines are valued again, the others left alone
+    char *framework_2 = strdup (s_framework_1);
+    for (char *at = strstr (framework_2, "test-fw,1,"); at; at = strstr (at + 1, "test-fw,1,"))
+        at [8] = '2';
+    s_write ("test-fw-2.csv", framework_2);
+    free (framework_2);
+    char *output = NULL;
+    char *path = zsys_sprintf ("%s/test-fw-2.csv", s_dir);
+    //  Same proxies: each line is restated under the new version (its
+    //  lineage changed), with the same figures
+    rc = s_socval (&output, "--json framework import %s", path);
+    json_t *reply = json_loads (output, 0, NULL);
+    free (output);
+    s_figures_t restated = s_read_stream ();
+    s_check (rc == 0 && json_integer_value (json_object_get (reply, "recomputed")) == 5
+             && restated.committed == figures.committed && restated.delivered == figures.delivered,
+             "a new version with the same proxies restates its 5 lines, same figures");
+    json_decref (reply);
+    char *raised = zsys_sprintf ("%s", s_framework_1);
+    for (char *at = strstr (raised, "test-fw,1,"); at; at = strstr (at + 1, "test-fw,1,"))
+        at [8] = '3';
+    char *old_proxy = strstr (raised, "\"£25,750.00\"");
+    memcpy (old_proxy, "\"£30,000.00\"", strlen ("\"£30,000.00\""));
+    s_write ("test-fw-3.csv", raised);
+    free (raised);
+    zstr_free (&path);
+    path = zsys_sprintf ("%s/test-fw-3.csv", s_dir);
+    rc = s_socval (&output, "--json framework import %s", path);
+    reply = json_loads (output, 0, NULL);
+    free (output);
+    figures = s_read_stream ();
+    //  JOB-01 committed 2.5 x 3,000,000p = 7,500,000p; delivered 2 x 3,000,000p
+    s_check (rc == 0 && json_integer_value (json_object_get (reply, "recomputed")) == 5
+             && figures.job01_committed == 7500000
+             && figures.committed == 7500000 + 2548000
+             && figures.delivered == 6000000 + 312500,
+             "a raised proxy values its lines again: committed 10,048,000p, delivered 6,312,500p");
+    json_decref (reply);
+
+    //  A framework file with a bad row is refused whole, naming the row
+    s_write ("bad-fw.csv",
+        "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
+        "test-fw,4,JOB-01,Jobs,x,y,FTE,2024-25,lots\n");
+    zstr_free (&path);
+    path = zsys_sprintf ("%s/bad-fw.csv", s_dir);
+    rc = s_socval (&output, "--json framework import %s", path);
+    reply = json_loads (output, 0, NULL);
+    free (output);
+    json_t *error = json_array_get (json_object_get (reply, "errors"), 0);
+    s_check (rc == 1 && json_integer_value (json_object_get (error, "row")) == 2
+             && s_read_stream ().committed == figures.committed,
+             "a framework with a bad proxy is refused naming row 2; nothing changes");
+    json_decref (reply);
+    zstr_free (&path);
+
+    //  SIGKILL valuation while a larger spend feed streams through it:
+    //  after a restart its lines are exactly one per payment
+    int rows = short_run? 5000: 100000;
+    zchunk_t *csv = zchunk_new (NULL, 0);
+    const char *header = "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID\n";
+    zchunk_extend (csv, header, strlen (header));
+    for (int row = 0; row < rows; row++) {
+        char line [128];
+        int size = snprintf (line, sizeof line, "01/07/2024,K%d,100.00,%s,%s\n", row,
+                             row % 2? "Far Away Ltd": "Rotherham Cleaning Co-operative",
+                             row % 2? "S2": "S1");
+        zchunk_extend (csv, line, (size_t) size);
+    }
+    path = zsys_sprintf ("%s/large.csv", s_dir);
+    FILE *file = fopen (path, "w");
+    assert (fwrite (zchunk_data (csv), 1, zchunk_size (csv), file) == zchunk_size (csv));
+    fclose (file);
+    zchunk_destroy (&csv);
+    zstr_free (&path);
+    int64_t head, start;
+    s_progress (&head, &start);
+    rc = s_submit ("spend", "large.csv");
+    //  Kill it once it is part way through
+    int64_t offset = start, deadline = zclock_mono () + 30000;
+    while (offset <= start && zclock_mono () < deadline)
+        s_progress (&head, &offset);
+    bool mid_stream = offset > start && offset < head;
+    kill (s_valuation, SIGKILL);
+    waitpid (s_valuation, NULL, 0);
+    s_valuation = s_start ("build/socval-valuation");
+    bool settled = s_settle ();
+    figures = s_read_stream ();
+    //  Every payment once: £100.00 each, alternately local and non-local
+    printf ("     (killed at offset %" PRId64 " of %" PRId64 ")\n", offset, head);
+    s_check (rc == 0 && settled && mid_stream && figures.lines == 8 + rows
+             && figures.local == 100000 + (int64_t) (rows / 2) * 10000
+             && figures.non_local == 50000 + (int64_t) (rows / 2) * 10000,
+             "valuation killed mid-stream and restarted: every payment valued once");
+
+    kill (s_ingest, SIGTERM);
+    kill (s_valuation, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    waitpid (s_valuation, NULL, 0);
+    char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
+    assert (system (remove) == 0);
+    zstr_free (&remove);
+    zstr_free (&cert_path);
+    zstr_free (&public_path);
+    zstr_free (&s_dir);
+    printf ("%d passed, %d failed\n", s_passed, s_failed);
+    return s_failed? 1: 0;
+}
