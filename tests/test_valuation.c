@@ -241,7 +241,6 @@ main (int argc, char *argv [])
         "    control_endpoint = \"tcp://127.0.0.1:17822\"\n",
         s_dir, zcert_public_txt (cert), s_dir);
     s_write ("socval.cfg", config);
-    zstr_free (&config);
     zcert_destroy (&cert);
     s_ingest = s_start ("build/socval-ingest");
     s_valuation = s_start ("build/socval-valuation");
@@ -379,6 +378,24 @@ main (int argc, char *argv [])
              && figures.non_local == 50000 + (int64_t) (rows / 2) * 10000,
              "valuation killed mid-stream and restarted: every payment valued once");
 
+    //  A partner whose local districts change has its spend classified
+    //  again when valuation restarts: now M1 is local and S60 is not
+    kill (s_valuation, SIGTERM);
+    waitpid (s_valuation, NULL, 0);
+    char *moved = strstr (config, "S60-S66");
+    assert (moved);
+    memcpy (moved, "M1     ", 7);
+    s_write ("socval.cfg", config);
+    s_valuation = s_start ("build/socval-valuation");
+    int64_t ready_deadline = zclock_mono () + 10000, ready_offset = -1;
+    while (ready_offset < 0 && zclock_mono () < ready_deadline)
+        s_progress (&head, &ready_offset);
+    figures = s_read_stream ();
+    s_check (figures.local == 50000 + (int64_t) (rows / 2) * 10000
+             && figures.non_local == 100000 + (int64_t) (rows / 2) * 10000
+             && figures.lines == 8 + rows,
+             "changed local districts reclassify the partner's spend on restart");
+
     kill (s_ingest, SIGTERM);
     kill (s_valuation, SIGTERM);
     waitpid (s_ingest, NULL, 0);
@@ -386,6 +403,7 @@ main (int argc, char *argv [])
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);
     zstr_free (&remove);
+    zstr_free (&config);
     zstr_free (&cert_path);
     zstr_free (&public_path);
     zstr_free (&s_dir);

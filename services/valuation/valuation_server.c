@@ -663,6 +663,45 @@ s_load_frameworks (s_server_t *self)
     return rc;
 }
 
+//  Values again the lines of every configured partner whose framework,
+//  measures or locality changed since its lines were valued (a changed
+//  config takes effect on restart), in one transaction. 0 or -1.
+static int
+s_revalue_changed_partners (s_server_t *self)
+{
+    sv_db_t *db = valuation_store_db (self->store);
+    if (sv_db_begin (db))
+        return -1;
+    int rc = 0;
+    for (zconfig_t *item = sv_config_children (self->config, "partners"); item && rc == 0;
+         item = zconfig_next (item)) {
+        const char *name = zconfig_name (item);
+        s_partner_t *partner = s_partner (self, name);
+        valuation_framework_t *framework =
+            (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
+        char *settings = zsys_sprintf ("%s|%s|%s|%s|%s|%s", partner->framework_id,
+            framework? valuation_framework_version (framework): "-", partner->measures,
+            zconfig_get (item, "local_districts", ""), zconfig_get (item, "local_authorities", ""),
+            sv_config_get (self->config, "valuation/postcode_lookup"));
+        int changed = valuation_store_settings_put (self->store, name, settings);
+        zstr_free (&settings);
+        if (changed == 1) {
+            zsys_info ("valuation: partner %s's settings changed; valuing its lines again", name);
+            static const char *kinds [] = { "COMMITMENT", "DELIVERY", "SPEND" };
+            for (int index = 0; index < 3 && rc == 0; index++)
+                rc = valuation_store_source_each (self->store, kinds [index], name, NULL, NULL,
+                                                  s_value_source, self);
+        }
+        else
+        if (changed < 0)
+            rc = -1;
+    }
+    if (rc == 0 && sv_db_commit (db) == 0)
+        return 0;
+    sv_db_rollback (db);
+    return -1;
+}
+
 static int
 s_server_start (s_server_t *self)
 {
@@ -679,7 +718,7 @@ s_server_start (s_server_t *self)
     &&  !(self->lookup = valuation_engine_lookup_load_file (lookup_path, NULL, NULL)))
         zsys_error ("valuation: cannot load the postcode directory %s", lookup_path);
     else
-    if (s_load_frameworks (self) == 0) {
+    if (s_load_frameworks (self) == 0 && s_revalue_changed_partners (self) == 0) {
         self->producer = sv_stream_producer_new (store_path, "valuation",
             sv_config_get (config, "valuation/stream_endpoint"), config);
         self->consumer = sv_stream_consumer_new (valuation_store_db (self->store), "ingest",

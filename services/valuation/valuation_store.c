@@ -46,6 +46,10 @@ static const char *const s_migrations [] = {
     " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
     SV_STREAM_OFFSETS_SQL
     SV_STREAM_OUTBOX_SQL,
+    //  2: the configuration each partner's lines were valued under
+    "CREATE TABLE settings ("
+    " partner TEXT PRIMARY KEY,"
+    " settings TEXT NOT NULL) WITHOUT ROWID;",
     NULL
 };
 
@@ -329,6 +333,17 @@ valuation_store_line_put (valuation_store_t *self, const char *type, const char 
     return sv_stream_append (self->db, type, key, (const uint8_t *) body, size) < 0? -1: 1;
 }
 
+int
+valuation_store_settings_put (valuation_store_t *self, const char *partner, const char *settings)
+{
+    assert (self && partner && settings);
+    const char *texts [] = { partner, settings };
+    return s_changes (self, s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO settings (partner, settings) VALUES (?1, ?2)"
+        " ON CONFLICT (partner) DO UPDATE SET settings = excluded.settings"
+        " WHERE settings != excluded.settings"), texts, 2));
+}
+
 int64_t
 valuation_store_count (valuation_store_t *self, const char *table)
 {
@@ -447,6 +462,13 @@ valuation_store_test (bool verbose)
     assert (valuation_store_count (store, "sources") == 3);
     assert (valuation_store_count (store, "lines") == 1);
     assert (valuation_store_count (store, "frameworks") == 2);
+
+    //  Settings say when a partner's configuration changed
+    assert (sv_db_begin (db) == 0);
+    assert (valuation_store_settings_put (store, "council", "test-fw|all|S60-S66") == 1);
+    assert (valuation_store_settings_put (store, "council", "test-fw|all|S60-S66") == 0);
+    assert (valuation_store_settings_put (store, "council", "test-fw|all|S60-S63") == 1);
+    assert (sv_db_commit (db) == 0);
 
     valuation_store_destroy (&store);
     valuation_store_destroy (&store);

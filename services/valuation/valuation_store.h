@@ -127,6 +127,14 @@ int
                               const char *kind, const char *partner,
                               const char *natural_key, const void *body, size_t size);
 
+//  Records the configuration a partner's lines are valued under (any text
+//  that changes when the result would). Returns 1 when it is new or
+//  differs from the last recorded (the lines must be valued again), 0 when
+//  the same, -1 on a database error.
+int
+    valuation_store_settings_put (valuation_store_t *self, const char *partner,
+                                  const char *settings);
+
 //  Rows held in table ("contracts", "suppliers", "sources", "lines",
 //  "frameworks"), for STATUS.
 int64_t
