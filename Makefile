@@ -30,7 +30,7 @@ SERVICE_LIBS = $(VALUATION_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest $(BUILD)/test_valuation
-BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest
+BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation
@@ -90,6 +90,8 @@ $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/bench_valuation: $(BUILD)/tests/bench_valuation.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 #  The codec in common/sv_proto.[ch] is generated from proto/socval.xml and
 #  committed; check-generated fails when it is stale.
@@ -127,6 +129,7 @@ run: all
 bench: all
 	$(BUILD)/bench_stream
 	$(BUILD)/bench_ingest
+	$(BUILD)/bench_valuation
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) | deps
 	@mkdir -p $(BUILD)/corpus/$*
