@@ -160,7 +160,8 @@ s_hold_framework (s_server_t *self, valuation_framework_t *framework)
 //  ==========================================================================
 //  Lines
 
-//  Encodes line and sends it for its source. 0 or -1.
+//  Encodes line and sends it for its source (kind COMMITMENT, DELIVERY or
+//  SPEND, as stored). 0 or -1.
 static int
 s_send_line (s_server_t *self, const char *kind, const char *partner,
              const char *natural_key, const sv_proto_t *line)
@@ -216,7 +217,7 @@ s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
     out->value_pence = value.value_pence;
     out->source_seq = seq;
     out->flag = (char *) value.flag;
-    return s_send_line (self, "committed", commitment->partner, natural_key, &line);
+    return s_send_line (self, "COMMITMENT", commitment->partner, natural_key, &line);
 }
 
 static int
@@ -265,7 +266,7 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     out->value_pence = value.value_pence;
     out->source_seq = seq;
     out->flag = (char *) value.flag;
-    return s_send_line (self, "delivered", delivery->partner, natural_key, &line);
+    return s_send_line (self, "DELIVERY", delivery->partner, natural_key, &line);
 }
 
 static int
@@ -299,7 +300,7 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     out->ward_name = (char *) place.ward_name;
     out->sme = sme;
     out->vcse = vcse;
-    return s_send_line (self, "local_spend", spend->partner, natural_key, &line);
+    return s_send_line (self, "SPEND", spend->partner, natural_key, &line);
 }
 
 //  Values one source row from its stored event

@@ -35,15 +35,14 @@ static const char *const s_migrations [] = {
     " supplier_key TEXT NOT NULL,"
     " seq INTEGER NOT NULL,"
     " body BLOB NOT NULL,"
+    " line_digest BLOB,"              //  of the last line sent for it
     " PRIMARY KEY (kind, partner, natural_key));"
-    "CREATE INDEX sources_contract ON sources (kind, partner, contract_id);"
-    "CREATE INDEX sources_supplier ON sources (kind, partner, supplier_key);"
-    "CREATE TABLE lines ("
-    " kind TEXT NOT NULL,"
-    " partner TEXT NOT NULL,"
-    " natural_key TEXT NOT NULL,"
-    " digest BLOB NOT NULL,"
-    " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
+    //  Each row is in at most one of these: commitments and deliveries name
+    //  a contract, payments a supplier
+    "CREATE INDEX sources_contract ON sources (kind, partner, contract_id)"
+    " WHERE contract_id != '';"
+    "CREATE INDEX sources_supplier ON sources (kind, partner, supplier_key)"
+    " WHERE supplier_key != '';"
     SV_STREAM_OFFSETS_SQL
     SV_STREAM_OUTBOX_SQL,
     //  2: the configuration each partner's lines were valued under
@@ -280,22 +279,25 @@ valuation_store_source_each (valuation_store_t *self, const char *kind,
                              valuation_store_source_fn *fn, void *arg)
 {
     assert (self && kind && fn);
-    //  A statement of its own per call: fn may call back into the store
+    assert (!(contract_id && supplier_key));
+    //  One query per shape, so each can use its index; a statement of its
+    //  own per call, since fn may call back into the store
+    const char *sql =
+        contract_id? "SELECT natural_key, seq, body FROM sources WHERE kind = ?1"
+                     " AND partner = ?2 AND contract_id = ?3 AND contract_id != ''"
+      : supplier_key? "SELECT natural_key, seq, body FROM sources WHERE kind = ?1"
+                      " AND partner = ?2 AND supplier_key = ?3 AND supplier_key != ''"
+      : partner? "SELECT natural_key, seq, body FROM sources WHERE kind = ?1 AND partner = ?2"
+      : "SELECT natural_key, seq, body FROM sources WHERE kind = ?1";
+    assert (partner || !(contract_id || supplier_key));
     sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2 (sv_db_handle (self->db),
-            "SELECT natural_key, seq, body FROM sources WHERE kind = ?1"
-            " AND (?2 IS NULL OR partner = ?2)"
-            " AND (?3 IS NULL OR contract_id = ?3)"
-            " AND (?4 IS NULL OR supplier_key = ?4)"
-            " ORDER BY partner, natural_key", -1, &stmt, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2 (sv_db_handle (self->db), sql, -1, &stmt, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
     if (partner)
         sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
-    if (contract_id)
-        sqlite3_bind_text (stmt, 3, contract_id, -1, SQLITE_STATIC);
-    if (supplier_key)
-        sqlite3_bind_text (stmt, 4, supplier_key, -1, SQLITE_STATIC);
+    if (contract_id || supplier_key)
+        sqlite3_bind_text (stmt, 3, contract_id? contract_id: supplier_key, -1, SQLITE_STATIC);
     int rc = 0, step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
         rc = fn ((const char *) sqlite3_column_text (stmt, 0),
@@ -319,9 +321,8 @@ valuation_store_line_put (valuation_store_t *self, const char *type, const char 
     crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
     const char *texts [] = { kind, partner, natural_key };
     sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO lines (kind, partner, natural_key, digest) VALUES (?1, ?2, ?3, ?4)"
-        " ON CONFLICT (kind, partner, natural_key) DO UPDATE SET digest = excluded.digest"
-        " WHERE digest != excluded.digest"), texts, 3);
+        "UPDATE sources SET line_digest = ?4 WHERE kind = ?1 AND partner = ?2"
+        " AND natural_key = ?3 AND line_digest IS NOT ?4"), texts, 3);
     if (!stmt)
         return -1;
     sqlite3_bind_blob (stmt, 4, digest, sizeof digest, SQLITE_STATIC);
@@ -352,7 +353,7 @@ valuation_store_count (valuation_store_t *self, const char *table)
         { "contracts", "SELECT count(*) FROM contracts" },
         { "suppliers", "SELECT count(*) FROM suppliers" },
         { "sources", "SELECT count(*) FROM sources" },
-        { "lines", "SELECT count(*) FROM lines" },
+        { "lines", "SELECT count(*) FROM sources WHERE line_digest IS NOT NULL" },
         { "frameworks", "SELECT count(*) FROM frameworks" },
     };
     for (size_t index = 0; index < sizeof queries / sizeof queries [0]; index++)
@@ -446,16 +447,16 @@ valuation_store_test (bool verbose)
                                  s_test_count_source, &count);
     assert (count == 2);
     count = 0;
-    valuation_store_source_each (store, "SPEND", NULL, NULL, "CH:01234567",
+    valuation_store_source_each (store, "SPEND", "council", NULL, "CH:01234567",
                                  s_test_count_source, &count);
     assert (count == 1);
 
     //  A line goes out when new or changed, never twice the same
-    assert (valuation_store_line_put (store, "VALUATION_LINE", "committed", "council",
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT3/2024-25", "line-1", 6) == 1);
-    assert (valuation_store_line_put (store, "VALUATION_LINE", "committed", "council",
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT3/2024-25", "line-1", 6) == 0);
-    assert (valuation_store_line_put (store, "VALUATION_LINE", "committed", "council",
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT3/2024-25", "line-2", 6) == 1);
     assert (sv_db_commit (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 2);

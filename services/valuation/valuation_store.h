@@ -11,10 +11,10 @@
       spend line, by natural key, indexed by contract and supplier, so a
       change to a contract, a supplier or a framework finds the rows it
       touches.
-    - lines: the digest of the last valuation or local-spend line sent for
-      each source. A line computed again is appended to the outbox only
-      when it differs, so a recompute supersedes exactly the lines that
-      changed, and a repeated event adds nothing.
+    - with each source, the digest of the last valuation or local-spend
+      line sent for it. A line computed again is appended to the outbox
+      only when it differs, so a recompute supersedes exactly the lines
+      that changed, and a repeated event adds nothing.
 
     Everything is written in the caller's transaction: the stream consumer's,
     which also stores the ingest offset, so each ingest event is applied
@@ -110,7 +110,8 @@ typedef int (valuation_store_source_fn) (const char *natural_key, uint64_t seq,
                                          const uint8_t *body, size_t size, void *arg);
 
 //  Calls fn with every source of kind for partner (NULL: all partners),
-//  narrowed to one contract or one supplier when those are not NULL.
+//  narrowed to one contract or one supplier (not both; a partner is then
+//  required) when those are not NULL.
 //  Returns 0, or -1 when fn stopped it or the database failed.
 int
     valuation_store_source_each (valuation_store_t *self, const char *kind,
@@ -119,8 +120,9 @@ int
                                  valuation_store_source_fn *fn, void *arg);
 
 //  Sends a line (an encoded VALUATION_LINE or LOCAL_SPEND_LINE message,
-//  body of size bytes) for the source kind/partner/natural_key: appends it
-//  to the outbox when it differs from the last line sent for that source.
+//  body of size bytes) for the source kind/partner/natural_key, which must
+//  have been put: appends it to the outbox when it differs from the last
+//  line sent for that source.
 //  Returns 1 when appended, 0 when unchanged, -1 on a database error.
 int
     valuation_store_line_put (valuation_store_t *self, const char *type,
