@@ -82,15 +82,15 @@ $(BUILD)/test_decode_bounds: $(BUILD)/tests/test_decode_bounds.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_stream_kill: $(BUILD)/tests/test_stream_kill.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(INGEST_LIB) $(COMMON_LIB)
+$(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(BUILD)/tests/testkit.o $(INGEST_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/test_valuation: $(BUILD)/tests/test_valuation.o $(COMMON_LIB)
+$(BUILD)/test_valuation: $(BUILD)/tests/test_valuation.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(COMMON_LIB)
+$(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/bench_valuation: $(BUILD)/tests/bench_valuation.o $(COMMON_LIB)
+$(BUILD)/bench_valuation: $(BUILD)/tests/bench_valuation.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 #  The codec in common/sv_proto.[ch] is generated from proto/socval.xml and

@@ -13,6 +13,7 @@
 
 #include <czmq.h>
 #include <sys/wait.h>
+#include "testkit.h"
 
 static int64_t
 s_now_us (void)
@@ -102,7 +103,7 @@ main (int argc, char *argv [])
         execl ("build/socval-ingest", "socval-ingest", "--config", config_path, (char *) NULL);
         _exit (127);
     }
-    while (s_run ("build/socval --config %s --timeout 1 status >/dev/null 2>&1", config_path))
+    while (testkit_count ("tcp://127.0.0.1:18712", 1000, "SPEND") < 0)
         zclock_sleep (50);
 
     started = s_now_us ();

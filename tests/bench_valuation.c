@@ -18,6 +18,7 @@
 #include "sv_config.h"
 #include "sv_db.h"
 #include "sv_stream.h"
+#include "testkit.h"
 
 static const char *s_outbox_schema [] = { SV_STREAM_OUTBOX_SQL, NULL };
 static const char *s_consumer_schema [] = {
@@ -174,24 +175,15 @@ s_bare_seconds (const char *dir, const char *endpoint, uint64_t head)
     return seconds;
 }
 
-//  valuation's offset in the ingest stream, and its peak memory in kB
+//  valuation's offset in the ingest stream, or -1
 static int64_t
 s_valuation_offset (const char *endpoint)
 {
-    zsock_t *control = zsock_new_dealer (endpoint);
-    zsock_set_rcvtimeo (control, 2000);
-    sv_proto_t request = { .id = SV_PROTO_STATUS };
-    zframe_t *frame = sv_proto_encode_frame (&request);
-    zframe_send (&frame, control, 0);
-    frame = zframe_recv (control);
     sv_proto_t reply = { .id = 0 };
     int64_t offset = -1;
-    if (frame && sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame)) == 0
-    &&  reply.id == SV_PROTO_STATUS_REPLY && reply.status_reply.consumers_count)
+    if (testkit_status (endpoint, 2000, &reply) == 0 && reply.status_reply.consumers_count)
         offset = (int64_t) reply.status_reply.consumers [0].offset;
     sv_proto_reset (&reply);
-    zframe_destroy (&frame);
-    zsock_destroy (&control);
     return offset;
 }
 

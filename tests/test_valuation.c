@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <sys/wait.h>
 #include "sv_proto.h"
+#include "testkit.h"
 
 static char *s_dir;
 static int s_timeout = 5;
@@ -77,34 +78,16 @@ s_start (const char *program)
     return pid;
 }
 
-//  One STATUS_REPLY from endpoint, straight over ZeroMQ (quicker than
-//  the socval command when polling); 0 or -1
-static int
-s_status (const char *endpoint, sv_proto_t *reply)
-{
-    zsock_t *control = zsock_new_dealer (endpoint);
-    zsock_set_rcvtimeo (control, s_timeout * 1000);
-    sv_proto_t request = { .id = SV_PROTO_STATUS };
-    zframe_t *frame = sv_proto_encode_frame (&request);
-    zframe_send (&frame, control, 0);
-    frame = zframe_recv (control);
-    int rc = frame && sv_proto_decode (reply, zframe_data (frame), zframe_size (frame)) == 0
-          && reply->id == SV_PROTO_STATUS_REPLY? 0: -1;
-    zframe_destroy (&frame);
-    zsock_destroy (&control);
-    return rc;
-}
-
 //  Ingest's stream head and valuation's offset in it (-1 when unknown)
 static void
 s_progress (int64_t *head_p, int64_t *offset_p)
 {
     sv_proto_t reply = { .id = 0 };
     *head_p = *offset_p = -1;
-    if (s_status ("tcp://127.0.0.1:17812", &reply) == 0 && reply.status_reply.streams_count)
+    if (testkit_status ("tcp://127.0.0.1:17812", s_timeout * 1000, &reply) == 0 && reply.status_reply.streams_count)
         *head_p = (int64_t) reply.status_reply.streams [0].head_seq;
     sv_proto_reset (&reply);
-    if (s_status ("tcp://127.0.0.1:17822", &reply) == 0 && reply.status_reply.consumers_count)
+    if (testkit_status ("tcp://127.0.0.1:17822", s_timeout * 1000, &reply) == 0 && reply.status_reply.consumers_count)
         *offset_p = (int64_t) reply.status_reply.consumers [0].offset;
     sv_proto_reset (&reply);
 }

@@ -21,7 +21,8 @@ typedef struct {
     const char *data_dir;
     const char *config_path;
     bool json;
-    int timeout_s;
+    int timeout_s;              //  how long to wait for an answer
+    bool timeout_given;         //  --timeout was on the command line
 } s_options_t;
 
 static int
@@ -462,9 +463,10 @@ static int
 s_status (int argc, char *argv [], s_options_t *options)
 {
     const char *usage =
-        "usage: socval status [--json]\n"
+        "usage: socval status [--json] [--timeout S]\n"
         "  Each service's version, uptime, stream heads, consumer offsets and lag,\n"
-        "  and row counts. Exit 2 when a service does not answer.\n";
+        "  and row counts. A service silent for S seconds (default 3) is shown as\n"
+        "  not answering, and the exit is then 2.\n";
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
             return printf ("%s", usage), 0;
@@ -473,6 +475,9 @@ s_status (int argc, char *argv [], s_options_t *options)
     sv_config_t *config = s_config (options);
     if (!config)
         return 2;
+    //  A service that is down should not keep a person waiting long
+    if (!options->timeout_given)
+        options->timeout_s = 3;
     static const char *services [] = { "ingest", "valuation" };
     json_t *all = json_array ();
     int rc = 0;
@@ -574,8 +579,10 @@ main (int argc, char *argv [])
         if (streq (argv [arg], "--json"))
             options.json = true;
         else
-        if (streq (argv [arg], "--timeout") && arg + 1 < argc)
+        if (streq (argv [arg], "--timeout") && arg + 1 < argc) {
             options.timeout_s = atoi (argv [++arg]);
+            options.timeout_given = true;
+        }
         else
             rest [count++] = argv [arg];
     }
