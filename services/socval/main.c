@@ -479,19 +479,31 @@ s_status (int argc, char *argv [], s_options_t *options)
     if (!options->timeout_given)
         options->timeout_s = 3;
     static const char *services [] = { "ingest", "valuation" };
-    json_t *all = json_array ();
-    int rc = 0;
-    for (size_t index = 0; index < sizeof services / sizeof services [0]; index++) {
+    #define S_SERVICES (sizeof services / sizeof services [0])
+    //  Ask every service first, then collect: one silent service costs the
+    //  timeout once, not once per service
+    zsock_t *controls [S_SERVICES];
+    const char *endpoints [S_SERVICES];
+    for (size_t index = 0; index < S_SERVICES; index++) {
         char *key = zsys_sprintf ("%s/control_endpoint", services [index]);
-        const char *endpoint = sv_config_get (config, key);
-        zsock_t *control = zsock_new (ZMQ_DEALER);
-        zsock_set_linger (control, 0);
-        zsock_connect (control, "%s", endpoint);
+        endpoints [index] = sv_config_get (config, key);
+        zstr_free (&key);
+        controls [index] = zsock_new (ZMQ_DEALER);
+        zsock_set_linger (controls [index], 0);
+        zsock_connect (controls [index], "%s", endpoints [index]);
         sv_proto_t request = { .id = SV_PROTO_STATUS };
         zframe_t *frame = sv_proto_encode_frame (&request);
-        zframe_send (&frame, control, 0);
+        zframe_send (&frame, controls [index], 0);
+    }
+    int64_t deadline = zclock_mono () + options->timeout_s * 1000;
+    json_t *all = json_array ();
+    int rc = 0;
+    for (size_t index = 0; index < S_SERVICES; index++) {
+        const char *endpoint = endpoints [index];
+        zsock_t *control = controls [index];
+        int64_t remaining = deadline - zclock_mono ();
         sv_proto_t reply = { .id = 0 };
-        if (s_recv_reply (control, options->timeout_s * 1000, &reply)
+        if (s_recv_reply (control, remaining > 0? (int) remaining: 0, &reply)
         ||  reply.id != SV_PROTO_STATUS_REPLY) {
             rc = 2;
             json_array_append_new (all, json_pack ("{s:s, s:s, s:b}",
@@ -536,8 +548,7 @@ s_status (int argc, char *argv [], s_options_t *options)
             }
         }
         sv_proto_reset (&reply);
-        zsock_destroy (&control);
-        zstr_free (&key);
+        zsock_destroy (&controls [index]);
     }
     if (options->json) {
         json_t *root = json_pack ("{s:o}", "services", all);
