@@ -4,6 +4,7 @@
 */
 
 #include "sv_stream.h"
+#include "sv_service.h"
 
 //  Socket options every stream socket gets (DESIGN.md, socket hygiene):
 //  explicit HWMs, ZMTP heartbeats so a dead peer is noticed, a handshake
@@ -87,27 +88,12 @@ s_producer_read_head (sv_stream_producer_t *self)
 }
 
 static void
-s_producer_send (sv_stream_producer_t *self, zframe_t *identity, const sv_proto_t *reply)
-{
-    zframe_t *frame = sv_proto_encode_frame (reply);
-    if (!frame)
-        return;
-    zmsg_t *msg = zmsg_new ();
-    zmsg_append (msg, &frame);
-    zmsg_pushmem (msg, zframe_data (identity), zframe_size (identity));
-    //  ROUTER_MANDATORY turns a vanished consumer into an error we can drop;
-    //  it will ask again after reconnecting.
-    if (zmsg_send (&msg, self->router))
-        zmsg_destroy (&msg);
-}
-
-static void
 s_producer_refuse (sv_stream_producer_t *self, zframe_t *identity, const char *reason)
 {
     sv_proto_t reply = { .id = SV_PROTO_ERROR };
     reply.error.code = 400;
     reply.error.reason = (char *) reason;
-    s_producer_send (self, identity, &reply);
+    sv_service_reply (self->router, identity, &reply);
 }
 
 //  Sends the events after after_seq, at most max of them and about
@@ -145,7 +131,7 @@ s_producer_answer (sv_stream_producer_t *self, zframe_t *identity,
     reply.events.head_seq = self->head;
     reply.events.events = events;
     reply.events.events_count = count;
-    s_producer_send (self, identity, &reply);
+    sv_service_reply (self->router, identity, &reply);
 
     for (size_t index = 0; index < count; index++) {
         free (events [index].type);

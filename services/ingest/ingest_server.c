@@ -6,6 +6,7 @@
 #include "ingest_server.h"
 #include "ingest_feed.h"
 #include "ingest_store.h"
+#include "sv_service.h"
 #include "sv_stream.h"
 
 #define S_VERSION "0.1.0"
@@ -157,27 +158,12 @@ s_batch_error (void *arg, uint64_t row, const char *column, const char *reason)
 //  Replies
 
 static void
-s_send (s_server_t *self, zsock_t *socket, zframe_t *peer, const sv_proto_t *message)
-{
-    zframe_t *frame = sv_proto_encode_frame (message);
-    if (!frame)
-        return;
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addmem (msg, zframe_data (peer), zframe_size (peer));
-    zmsg_append (msg, &frame);
-    //  A partner that went away gets nothing; it will resend the batch
-    if (zmsg_send (&msg, socket))
-        zmsg_destroy (&msg);
-    (void) self;
-}
-
-static void
 s_send_credit (s_server_t *self, zframe_t *peer, const char *batch_id, uint64_t credit)
 {
     sv_proto_t message = { .id = SV_PROTO_CREDIT };
     message.credit.batch_id = (char *) batch_id;
     message.credit.credit = credit;
-    s_send (self, self->feed, peer, &message);
+    sv_service_reply (self->feed, peer, &message);
 }
 
 static void
@@ -189,7 +175,7 @@ s_send_refusal (s_server_t *self, zframe_t *peer, const char *batch_id, const ch
     message.receipt.state = "refused";
     message.receipt.errors = &error;
     message.receipt.errors_count = 1;
-    s_send (self, self->feed, peer, &message);
+    sv_service_reply (self->feed, peer, &message);
 }
 
 //  ==========================================================================
@@ -348,7 +334,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         if (ok) {
             self->open_batch = NULL;
             sv_stream_producer_notify (self->producer);
-            s_send (self, self->feed, batch->peer, &receipt);
+            sv_service_reply (self->feed, batch->peer, &receipt);
             zsys_info ("ingest: %s batch %s (%s %s): %" PRIu64 " accepted, %" PRIu64
                        " rejected, %" PRIu64 " duplicates", batch->partner, batch->batch_id,
                        batch->kind, batch->format, batch->accepted, batch->rejected,
@@ -528,14 +514,14 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
         reply.status_reply.streams_count = 1;
         reply.status_reply.counts = counts;
         reply.status_reply.counts_count = 5;
-        s_send (self, self->control, peer, &reply);
+        sv_service_reply (self->control, peer, &reply);
     }
     else
     if (peer) {
         sv_proto_t refusal = { .id = SV_PROTO_ERROR };
         refusal.error.code = 400;
         refusal.error.reason = request.id? "the control endpoint answers STATUS only": request.reason;
-        s_send (self, self->control, peer, &refusal);
+        sv_service_reply (self->control, peer, &refusal);
     }
     sv_proto_reset (&request);
     zframe_destroy (&peer);
@@ -546,17 +532,6 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
 
 //  ==========================================================================
 //  Life cycle
-
-static int
-s_pipe_recv (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    (void) arg;
-    char *command = zstr_recv (reader);
-    bool terminate = !command || streq (command, "$TERM");
-    zstr_free (&command);
-    return terminate? -1: 0;
-}
 
 static int
 s_forget_idle_batches (zloop_t *loop, int timer_id, void *arg)
@@ -638,22 +613,15 @@ s_server_start (s_server_t *self)
         zsock_set_heartbeat_timeout (self->feed, 4 * (int) sv_config_int (config, "stream/heartbeat_ms"));
         zsock_set_sndtimeo (self->feed, 0);
         zsock_set_linger (self->feed, 0);
-        self->control = zsock_new (ZMQ_ROUTER);
-        zsock_set_router_mandatory (self->control, 1);
-        zsock_set_maxmsgsize (self->control, 65536);
-        zsock_set_sndtimeo (self->control, 0);
-        zsock_set_linger (self->control, 0);
         const char *feed_endpoint = sv_config_get (config, "ingest/feed_endpoint");
-        const char *control_endpoint = sv_config_get (config, "ingest/control_endpoint");
         if (!self->producer)
             ;                   //  logged by the producer
         else
         if (zsock_bind (self->feed, "%s", feed_endpoint) == -1)
             zsys_error ("ingest: cannot bind %s", feed_endpoint);
         else
-        if (zsock_bind (self->control, "%s", control_endpoint) == -1)
-            zsys_error ("ingest: cannot bind %s", control_endpoint);
-        else
+        if ((self->control = sv_service_control_new (config,
+                sv_config_get (config, "ingest/control_endpoint"))))
             rc = 0;
     }
     zstr_free (&store_path);
@@ -686,7 +654,7 @@ ingest_server (zsock_t *pipe, void *config)
     int rc = s_server_start (&self);
     zstr_send (pipe, rc == 0? "READY": "FAILED");
     if (rc == 0) {
-        zloop_reader (self.loop, pipe, s_pipe_recv, &self);
+        zloop_reader (self.loop, pipe, sv_service_pipe, &self);
         zloop_start (self.loop);
         s_commit_open (&self);
     }

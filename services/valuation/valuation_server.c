@@ -8,6 +8,7 @@
 #include "valuation_framework.h"
 #include "valuation_store.h"
 #include "sv_date.h"
+#include "sv_service.h"
 #include "sv_stream.h"
 
 #define S_VERSION "0.1.0"
@@ -402,17 +403,6 @@ s_committed (void *arg)
 //  ==========================================================================
 //  Control: STATUS, FRAMEWORK_IMPORT, FRAMEWORK_LIST
 
-static void
-s_reply (s_server_t *self, zframe_t *peer, const sv_proto_t *message)
-{
-    zframe_t *frame = sv_proto_encode_frame (message);
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addmem (msg, zframe_data (peer), zframe_size (peer));
-    zmsg_append (msg, &frame);
-    if (zmsg_send (&msg, self->control))
-        zmsg_destroy (&msg);
-}
-
 //  Collects the frameworks held, for FRAMEWORKS
 typedef struct {
     s_server_t *server;
@@ -466,7 +456,7 @@ s_reply_frameworks (s_server_t *self, zframe_t *peer, bool ok, const char *reaso
     reply.frameworks.frameworks = list->infos;
     reply.frameworks.frameworks_count = list->count;
     reply.frameworks.recomputed = recomputed;
-    s_reply (self, peer, &reply);
+    sv_service_reply (self->control, peer, &reply);
     free (rows);
     free (list);
 }
@@ -544,7 +534,7 @@ s_handle_status (s_server_t *self, zframe_t *peer)
     reply.status_reply.consumers_count = 1;
     reply.status_reply.counts = counts;
     reply.status_reply.counts_count = 5;
-    s_reply (self, peer, &reply);
+    sv_service_reply (self->control, peer, &reply);
 }
 
 static int
@@ -577,7 +567,7 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
         sv_proto_t refusal = { .id = SV_PROTO_ERROR };
         refusal.error.code = 400;
         refusal.error.reason = request.reason;
-        s_reply (self, peer, &refusal);
+        sv_service_reply (self->control, peer, &refusal);
     }
     sv_proto_reset (&request);
     zframe_destroy (&peer);
@@ -588,17 +578,6 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
 
 //  ==========================================================================
 //  Life cycle
-
-static int
-s_pipe_recv (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    (void) arg;
-    char *command = zstr_recv (reader);
-    bool terminate = !command || streq (command, "$TERM");
-    zstr_free (&command);
-    return terminate? -1: 0;
-}
 
 static void
 s_collect_id (const char *id, const char *version, const char *at, void *arg)
@@ -724,18 +703,11 @@ s_server_start (s_server_t *self)
             sv_config_get (config, "valuation/stream_endpoint"), config);
         self->consumer = sv_stream_consumer_new (valuation_store_db (self->store), "ingest",
             sv_config_get (config, "ingest/stream_endpoint"), config, s_apply, self);
-        self->control = zsock_new (ZMQ_ROUTER);
-        zsock_set_router_mandatory (self->control, 1);
-        zsock_set_maxmsgsize (self->control, (int) sv_config_int (config, "stream/max_message_bytes"));
-        zsock_set_sndtimeo (self->control, 0);
-        zsock_set_linger (self->control, 0);
-        const char *control_endpoint = sv_config_get (config, "valuation/control_endpoint");
         if (!self->producer || !self->consumer)
             ;                   //  logged where it failed
         else
-        if (zsock_bind (self->control, "%s", control_endpoint) == -1)
-            zsys_error ("valuation: cannot bind %s", control_endpoint);
-        else
+        if ((self->control = sv_service_control_new (config,
+                sv_config_get (config, "valuation/control_endpoint"))))
             rc = 0;
     }
     zstr_free (&store_path);
@@ -765,7 +737,7 @@ valuation_server (zsock_t *pipe, void *config)
     int rc = s_server_start (&self);
     zstr_send (pipe, rc == 0? "READY": "FAILED");
     if (rc == 0) {
-        zloop_reader (self.loop, pipe, s_pipe_recv, &self);
+        zloop_reader (self.loop, pipe, sv_service_pipe, &self);
         zloop_start (self.loop);
     }
     sv_stream_consumer_destroy (&self.consumer);

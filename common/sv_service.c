@@ -1,0 +1,131 @@
+/*  sv_service: what every socval service process does the same way. */
+
+#include "sv_service.h"
+
+int
+sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
+{
+    const char *config_path = getenv ("SOCVAL_CONFIG");
+    const char *data_dir = NULL;
+    for (int arg = 1; arg < argc; arg++) {
+        if (streq (argv [arg], "--config") && arg + 1 < argc)
+            config_path = argv [++arg];
+        else
+        if (streq (argv [arg], "--data") && arg + 1 < argc)
+            data_dir = argv [++arg];
+        else {
+            fprintf (stderr, "usage: socval-%s [--config FILE] [--data DIR]\n", name);
+            return 2;
+        }
+    }
+    const char *reason = NULL;
+    sv_config_t *config = config_path? sv_config_load (config_path, &reason): sv_config_new ();
+    if (!config) {
+        fprintf (stderr, "socval-%s: %s\n", name, reason);
+        return 2;
+    }
+    if (data_dir)
+        sv_config_set (config, "data/dir", data_dir);
+    zsys_set_logident (name);
+    zactor_t *server = zactor_new (actor, config);
+    char *status = zstr_recv (server);
+    int rc = status && streq (status, "READY")? 0: 1;
+    zstr_free (&status);
+    if (rc == 0) {
+        zsys_info ("%s: ready", name);
+        //  Wait for an interrupt (or the actor ending on its own)
+        zpoller_t *poller = zpoller_new (server, NULL);
+        zpoller_wait (poller, -1);
+        zpoller_destroy (&poller);
+    }
+    zactor_destroy (&server);
+    sv_config_destroy (&config);
+    return rc;
+}
+
+zsock_t *
+sv_service_control_new (sv_config_t *config, const char *endpoint)
+{
+    zsock_t *control = zsock_new (ZMQ_ROUTER);
+    zsock_set_router_mandatory (control, 1);
+    zsock_set_maxmsgsize (control, (int) sv_config_int (config, "stream/max_message_bytes"));
+    zsock_set_sndhwm (control, (int) sv_config_int (config, "stream/hwm"));
+    zsock_set_rcvhwm (control, (int) sv_config_int (config, "stream/hwm"));
+    zsock_set_sndtimeo (control, 0);
+    zsock_set_linger (control, 0);
+    if (zsock_bind (control, "%s", endpoint) == -1) {
+        zsys_error ("cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
+        zsock_destroy (&control);
+    }
+    return control;
+}
+
+void
+sv_service_reply (zsock_t *router, zframe_t *peer, const sv_proto_t *message)
+{
+    zframe_t *frame = sv_proto_encode_frame (message);
+    if (!frame)
+        return;
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addmem (msg, zframe_data (peer), zframe_size (peer));
+    zmsg_append (msg, &frame);
+    if (zmsg_send (&msg, router))
+        zmsg_destroy (&msg);
+}
+
+int
+sv_service_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
+{
+    (void) loop;
+    (void) arg;
+    char *command = zstr_recv (pipe);
+    bool terminate = !command || streq (command, "$TERM");
+    zstr_free (&command);
+    return terminate? -1: 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Self-test: a control socket answers a peer; a taken endpoint is refused
+
+void
+sv_service_test (bool verbose)
+{
+    if (verbose)
+        printf (" * sv_service: ");
+    sv_config_t *config = sv_config_new ();
+    zsock_t *control = sv_service_control_new (config, "tcp://127.0.0.1:*");
+    assert (control);
+    char *endpoint = zsock_last_endpoint (control);
+    assert (sv_service_control_new (config, endpoint) == NULL);
+
+    zsock_t *client = zsock_new_dealer (endpoint);
+    sv_proto_t request = { .id = SV_PROTO_STATUS };
+    zframe_t *frame = sv_proto_encode_frame (&request);
+    zframe_send (&frame, client, 0);
+    zframe_t *peer = zframe_recv (control);
+    zframe_t *body = zframe_recv (control);
+    assert (peer && body);
+    sv_proto_t reply = { .id = SV_PROTO_ERROR };
+    reply.error.code = 400;
+    reply.error.reason = "only a test";
+    sv_service_reply (control, peer, &reply);
+    zframe_t *answer = zframe_recv (client);
+    sv_proto_t decoded = { .id = 0 };
+    assert (answer && sv_proto_decode (&decoded, zframe_data (answer), zframe_size (answer)) == 0);
+    assert (decoded.id == SV_PROTO_ERROR && streq (decoded.error.reason, "only a test"));
+    sv_proto_reset (&decoded);
+
+    //  A peer that has gone costs nothing
+    zsock_destroy (&client);
+    zclock_sleep (50);
+    sv_service_reply (control, peer, &reply);
+
+    zframe_destroy (&answer);
+    zframe_destroy (&peer);
+    zframe_destroy (&body);
+    zstr_free (&endpoint);
+    zsock_destroy (&control);
+    sv_config_destroy (&config);
+    if (verbose)
+        printf ("OK\n");
+}

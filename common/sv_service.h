@@ -1,0 +1,45 @@
+/*  sv_service: what every socval service process does the same way.
+
+    A service is a CZMQ actor (<svc>_server) started by a short main.c.
+    This class holds the parts they share: the main itself (arguments,
+    config, actor, wait for an interrupt), the control socket, sending a
+    reply to a ROUTER peer, and the actor pipe's $TERM handler.
+
+    The actor contract: zactor_new (actor, config) with the config borrowed;
+    once started the actor sends the string "READY", or "FAILED" (having
+    logged why) and ends.
+*/
+#ifndef SV_SERVICE_H_INCLUDED
+#define SV_SERVICE_H_INCLUDED
+
+#include <czmq.h>
+#include "sv_config.h"
+#include "sv_proto.h"
+
+//  The whole of a service's main: reads --config FILE (else
+//  $SOCVAL_CONFIG, else the defaults) and --data DIR, starts actor, waits
+//  for SIGINT or SIGTERM, stops it. name is the program's ("ingest").
+//  Returns the process exit code: 0, 1 when the service cannot start, 2 on
+//  a usage or config error.
+int
+    sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor);
+
+//  A ROUTER for a service's control endpoint, bound to endpoint, with the
+//  socket options every peer-facing socket gets. NULL (logged) when the
+//  endpoint cannot be bound.
+zsock_t *
+    sv_service_control_new (sv_config_t *config, const char *endpoint);
+
+//  Sends message to peer (a ROUTER identity frame, borrowed) on router.
+//  A peer that has gone is dropped silently (ROUTER_MANDATORY).
+void
+    sv_service_reply (zsock_t *router, zframe_t *peer, const sv_proto_t *message);
+
+//  A zloop reader for the actor pipe: ends the loop on $TERM.
+int
+    sv_service_pipe (zloop_t *loop, zsock_t *pipe, void *arg);
+
+void
+    sv_service_test (bool verbose);
+
+#endif
