@@ -86,7 +86,7 @@ $(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(BUILD)/tests/testkit.o $(IN
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_valuation: $(BUILD)/tests/test_valuation.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(COMMON_LIB)
+$(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@

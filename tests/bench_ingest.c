@@ -15,26 +15,6 @@
 #include <sys/wait.h>
 #include "testkit.h"
 
-static int64_t
-s_now_us (void)
-{
-    struct timespec now;
-    clock_gettime (CLOCK_MONOTONIC, &now);
-    return (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
-}
-
-static int
-s_run (const char *format, ...)
-{
-    va_list argptr;
-    va_start (argptr, format);
-    char *command = zsys_vprintf (format, argptr);
-    va_end (argptr);
-    int status = system (command);
-    zstr_free (&command);
-    return WIFEXITED (status)? WEXITSTATUS (status): -1;
-}
-
 static void
 s_generate (const char *path, int64_t rows)
 {
@@ -52,22 +32,6 @@ s_generate (const char *path, int64_t rows)
     fclose (file);
 }
 
-//  Peak resident memory of pid in kB, from /proc
-static long
-s_peak_kb (pid_t pid)
-{
-    char path [64], line [256];
-    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
-    FILE *file = fopen (path, "r");
-    long peak = -1;
-    while (file && fgets (line, sizeof line, file))
-        if (strncmp (line, "VmHWM:", 6) == 0)
-            peak = atol (line + 6);
-    if (file)
-        fclose (file);
-    return peak;
-}
-
 int
 main (int argc, char *argv [])
 {
@@ -78,13 +42,13 @@ main (int argc, char *argv [])
     s_generate (csv, rows);
 
     //  The reference: sqlite3 .import of the same file
-    int64_t started = s_now_us ();
-    assert (s_run ("sqlite3 %s/import.db '.import --csv %s spend'", dir, csv) == 0);
-    double reference = (double) (s_now_us () - started) / 1e6;
+    int64_t started = testkit_now_us ();
+    assert (testkit_run (NULL, "sqlite3 %s/import.db '.import --csv %s spend'", dir, csv) == 0);
+    double reference = (double) (testkit_now_us () - started) / 1e6;
 
     //  The stack: keys, config, socval-ingest
-    assert (s_run ("build/socval --data %s keys new ingest >/dev/null", dir) == 0);
-    assert (s_run ("build/socval --data %s keys new partner >/dev/null", dir) == 0);
+    assert (testkit_run (NULL, "build/socval --data %s keys new ingest >/dev/null", dir) == 0);
+    assert (testkit_run (NULL, "build/socval --data %s keys new partner >/dev/null", dir) == 0);
     char *cert_path = zsys_sprintf ("%s/keys/partner.cert", dir);
     char *public_path = zsys_sprintf ("%s/keys/partners/partner.cert", dir);
     zcert_t *cert = zcert_load (cert_path);
@@ -106,11 +70,11 @@ main (int argc, char *argv [])
     while (testkit_count ("tcp://127.0.0.1:18712", 1000, "SPEND") < 0)
         zclock_sleep (50);
 
-    started = s_now_us ();
-    int rc = s_run ("build/socval --config %s --timeout 120 submit --kind spend %s > %s/receipt.txt",
+    started = testkit_now_us ();
+    int rc = testkit_run (NULL, "build/socval --config %s --timeout 120 submit --kind spend %s > %s/receipt.txt",
                     config_path, csv, dir);
-    double submit = (double) (s_now_us () - started) / 1e6;
-    long peak = s_peak_kb (ingest);
+    double submit = (double) (testkit_now_us () - started) / 1e6;
+    long peak = testkit_peak_kb (ingest);
     kill (ingest, SIGTERM);
     waitpid (ingest, NULL, 0);
     char *receipt_path = zsys_sprintf ("%s/receipt.txt", dir);
@@ -132,7 +96,7 @@ main (int argc, char *argv [])
     printf ("%-44s %10ld kB   (target < 65536 kB)\n", "ingest: peak resident memory", peak);
     printf ("  receipt: %s", receipt? receipt: "(none)\n");
 
-    assert (s_run ("rm -rf '%s'", dir) == 0);
+    assert (testkit_run (NULL, "rm -rf '%s'", dir) == 0);
     free (receipt);
     zstr_free (&receipt_path);
     zstr_free (&config_path);

@@ -17,6 +17,7 @@
 #include "sv_config.h"
 #include "sv_db.h"
 #include "sv_stream.h"
+#include "testkit.h"
 
 #define PRODUCER_TX 5000
 #define BODY_SIZE 160           //  about a normalised spend event
@@ -28,14 +29,6 @@ static const char *s_consumer_schema [] = {
     " key TEXT NOT NULL, body BLOB NOT NULL);",
     NULL
 };
-
-static int64_t
-s_now_us (void)
-{
-    struct timespec now;
-    clock_gettime (CLOCK_MONOTONIC, &now);
-    return (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
-}
 
 static void
 s_body (int64_t seq, uint8_t *body)
@@ -52,7 +45,7 @@ s_reference_seconds (const char *dir, int64_t events)
     sv_db_t *db = sv_db_new (path, s_consumer_schema, NULL);
     assert (db);
     uint8_t body [BODY_SIZE];
-    int64_t started = s_now_us ();
+    int64_t started = testkit_now_us ();
     assert (sv_db_begin (db) == 0);
     for (int64_t seq = 1; seq <= events; seq++) {
         char key [32];
@@ -67,7 +60,7 @@ s_reference_seconds (const char *dir, int64_t events)
         assert (sv_db_run (db, stmt) == 0);
     }
     assert (sv_db_commit (db) == 0);
-    double seconds = (double) (s_now_us () - started) / 1e6;
+    double seconds = (double) (testkit_now_us () - started) / 1e6;
     sv_db_destroy (&db);
     sv_db_remove_files (path);
     zstr_free (&path);
@@ -94,7 +87,7 @@ s_produce (zloop_t *loop, int timer_id, void *arg)
     if (state->next > state->events)
         return 0;
     if (state->next == 1) {
-        int64_t started = s_now_us ();
+        int64_t started = testkit_now_us ();
         assert (write (state->fd, &started, sizeof started) == sizeof started);
     }
     uint8_t body [BODY_SIZE];
@@ -181,7 +174,7 @@ main (int argc, char *argv [])
     sv_stream_consumer_attach (state.consumer, loop);
     zloop_timer (loop, 1, 0, s_check_done, &state);
     zloop_start (loop);
-    int64_t finished = s_now_us ();
+    int64_t finished = testkit_now_us ();
     int64_t started;
     assert (read (pipe_fds [0], &started, sizeof started) == sizeof started);
     kill (pid, SIGKILL);

@@ -27,14 +27,6 @@ static const char *s_consumer_schema [] = {
     NULL
 };
 
-static int64_t
-s_now_us (void)
-{
-    struct timespec now;
-    clock_gettime (CLOCK_MONOTONIC, &now);
-    return (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
-}
-
 static void
 s_append (sv_db_t *db, const char *key, const sv_proto_t *event)
 {
@@ -159,13 +151,13 @@ s_bare_seconds (const char *dir, const char *endpoint, uint64_t head)
     sv_db_t *db = sv_db_new (path, s_consumer_schema, NULL);
     sv_config_t *config = sv_config_new ();
     s_bare_t bare = { .head = head };
-    int64_t started = s_now_us ();
+    int64_t started = testkit_now_us ();
     bare.consumer = sv_stream_consumer_new (db, "ingest", endpoint, config, s_bare_apply, NULL);
     zloop_t *loop = zloop_new ();
     sv_stream_consumer_attach (bare.consumer, loop);
     zloop_timer (loop, 1, 0, s_bare_done, &bare);
     zloop_start (loop);
-    double seconds = (double) (s_now_us () - started) / 1e6;
+    double seconds = (double) (testkit_now_us () - started) / 1e6;
     sv_stream_consumer_destroy (&bare.consumer);
     zloop_destroy (&loop);
     sv_config_destroy (&config);
@@ -185,21 +177,6 @@ s_valuation_offset (const char *endpoint)
         offset = (int64_t) reply.status_reply.consumers [0].offset;
     sv_proto_reset (&reply);
     return offset;
-}
-
-static long
-s_peak_kb (pid_t pid)
-{
-    char path [64], line [256];
-    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
-    FILE *file = fopen (path, "r");
-    long peak = -1;
-    while (file && fgets (line, sizeof line, file))
-        if (strncmp (line, "VmHWM:", 6) == 0)
-            peak = atol (line + 6);
-    if (file)
-        fclose (file);
-    return peak;
 }
 
 int
@@ -234,7 +211,7 @@ main (int argc, char *argv [])
                    "    control_endpoint = \"tcp://127.0.0.1:19722\"\n",
              dir, endpoint, framework);
     fclose (file);
-    int64_t started = s_now_us ();
+    int64_t started = testkit_now_us ();
     pid_t valuation = fork ();
     if (valuation == 0) {
         int null = open ("/dev/null", O_WRONLY);
@@ -244,8 +221,8 @@ main (int argc, char *argv [])
     }
     while (s_valuation_offset ("tcp://127.0.0.1:19722") < head)
         zclock_sleep (20);
-    double valued = (double) (s_now_us () - started) / 1e6;
-    long peak = s_peak_kb (valuation);
+    double valued = (double) (testkit_now_us () - started) / 1e6;
+    long peak = testkit_peak_kb (valuation);
     kill (valuation, SIGTERM);
     waitpid (valuation, NULL, 0);
     kill (producer, SIGKILL);

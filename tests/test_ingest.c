@@ -17,17 +17,6 @@
 static char *s_dir;
 static int s_timeout = 5;       //  seconds socval waits for an answer
 static pid_t s_ingest;
-static int s_passed, s_failed;
-
-static void
-s_check (bool ok, const char *what)
-{
-    printf ("%-4s %s\n", ok? "ok": "FAIL", what);
-    if (ok)
-        s_passed++;
-    else
-        s_failed++;
-}
 
 //  Runs the socval command with args; returns its exit code and, when
 //  output is not NULL, its stdout (caller frees).
@@ -38,17 +27,9 @@ s_socval (char **output, const char *format, ...)
     va_start (argptr, format);
     char *args = zsys_vprintf (format, argptr);
     va_end (argptr);
-    char *command = zsys_sprintf ("build/socval --data %s %s 2>/dev/null", s_dir, args);
-    FILE *pipe = popen (command, "r");
-    assert (pipe);
-    zchunk_t *text = zchunk_read (pipe, 1 << 20);
-    int status = pclose (pipe);
-    if (output)
-        *output = strndup ((const char *) zchunk_data (text), zchunk_size (text));
-    zchunk_destroy (&text);
-    zstr_free (&command);
+    int rc = testkit_run (output, "build/socval --data %s %s 2>/dev/null", s_dir, args);
     zstr_free (&args);
-    return WIFEXITED (status)? WEXITSTATUS (status): -1;
+    return rc;
 }
 
 //  Submits file (in the test folder, or a path with '/') with key as JSON;
@@ -273,21 +254,21 @@ main (int argc, char *argv [])
     s_write_spend ("spend.msgpack", 1, 100, false);
     json_t *receipt = NULL;
     int rc = s_submit ("council", "", "spend.msgpack", &receipt);
-    s_check (rc == 0 && s_field (receipt, "accepted") == 100 && s_field (receipt, "rejected") == 0,
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 100 && s_field (receipt, "rejected") == 0,
              "a batch of 100 spend rows is accepted, 100 rows");
     char *first = json_dumps (receipt, JSON_SORT_KEYS);
     json_decref (receipt);
 
     rc = s_submit ("council", "", "spend.msgpack", &receipt);
     char *second = json_dumps (receipt, JSON_SORT_KEYS);
-    s_check (rc == 0 && streq (first, second) && s_spend_rows () == 100,
+    testkit_check (rc == 0 && streq (first, second) && s_spend_rows () == 100,
              "a resent batch gets the same receipt and adds nothing");
     json_decref (receipt);
     zstr_free (&first);
     zstr_free (&second);
 
     int64_t of_council = 0;
-    s_check (s_stream_spend ("council", &of_council) == 100 && of_council == 100,
+    testkit_check (s_stream_spend ("council", &of_council) == 100 && of_council == 100,
              "every streamed row is the authenticated partner's, whatever the body says");
 
     //  The same batch id for different content is refused whole
@@ -297,7 +278,7 @@ main (int argc, char *argv [])
     rc = s_submit ("council", "--batch spend-1", "other.msgpack", &receipt);
     const char *reason = json_string_value (json_object_get (
         json_array_get (json_object_get (receipt, "errors"), 0), "reason"));
-    s_check (rc == 1 && streq (json_string_value (json_object_get (receipt, "state")), "refused")
+    testkit_check (rc == 1 && streq (json_string_value (json_object_get (receipt, "state")), "refused")
              && reason && strstr (reason, "already used") && s_spend_rows () == 100,
              "a batch id reused for other content is refused, adding nothing");
     json_decref (receipt);
@@ -307,13 +288,13 @@ main (int argc, char *argv [])
     s_timeout = 3;              //  it will wait this long for nothing
     rc = s_submit ("stranger", "", "other.msgpack", &receipt);
     s_timeout = timeout;
-    s_check (rc == 2 && receipt == NULL && s_spend_rows () == 100,
+    testkit_check (rc == 2 && receipt == NULL && s_spend_rows () == 100,
              "an unknown CURVE key gets no answer and nothing accepted");
     json_decref (receipt);
 
     //  Police's own rows are police's: same transaction numbers, no clash
     rc = s_submit ("police", "", "spend.msgpack", &receipt);
-    s_check (rc == 0 && s_field (receipt, "accepted") == 100 && s_spend_rows () == 200,
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 100 && s_spend_rows () == 200,
              "the same rows from another partner are that partner's own");
     json_decref (receipt);
 
@@ -321,7 +302,7 @@ main (int argc, char *argv [])
     s_write_spend ("broken.msgpack", 1000, 20, true);
     rc = s_submit ("council", "", "broken.msgpack", &receipt);
     json_t *error = json_array_get (json_object_get (receipt, "errors"), 0);
-    s_check (rc == 0 && s_field (receipt, "accepted") == 19 && s_field (receipt, "rejected") == 1
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 19 && s_field (receipt, "rejected") == 1
              && json_integer_value (json_object_get (error, "row")) == 20,
              "a truncated record is rejected as row 20, the other 19 accepted");
     json_decref (receipt);
@@ -358,19 +339,19 @@ main (int argc, char *argv [])
     }
     zdir_flatten_free (&files);
     zdir_destroy (&fixtures);
-    s_check (checked >= 26 && agreed == checked,
+    testkit_check (checked >= 26 && agreed == checked,
              "every real spend excerpt: accepted + duplicates + rejected = its data rows");
 
     //  Inputs that are not spend files at all are refused whole, clearly
     s_write_file ("empty.csv", "", 0);
     rc = s_submit ("police", "", "empty.csv", &receipt);
-    s_check (rc == 1 && streq (s_state (receipt), "refused") && *s_first_reason (receipt),
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused") && *s_first_reason (receipt),
              "an empty file is refused with a reason");
     json_decref (receipt);
     const char *header = "Payment Date,Transaction Number,Amount,Supplier Name\n";
     s_write_file ("header.csv", header, strlen (header));
     rc = s_submit ("police", "", "header.csv", &receipt);
-    s_check (rc == 0 && s_field (receipt, "accepted") == 0 && s_field (receipt, "rejected") == 0,
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0 && s_field (receipt, "rejected") == 0,
              "a header with no rows is taken, with nothing in it");
     json_decref (receipt);
     byte noise [4096];
@@ -378,7 +359,7 @@ main (int argc, char *argv [])
         noise [i] = (byte) ((i * 7919 + 13) % 251);
     s_write_file ("binary.csv", noise, sizeof noise);
     rc = s_submit ("police", "", "binary.csv", &receipt);
-    s_check (rc == 1 && streq (s_state (receipt), "refused") && *s_first_reason (receipt),
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused") && *s_first_reason (receipt),
              "a binary file is refused with a reason");
     json_decref (receipt);
     size_t huge_size = 3 * 1024 * 1024;
@@ -388,7 +369,7 @@ main (int argc, char *argv [])
     s_write_file ("huge.csv", huge, huge_size);
     free (huge);
     rc = s_submit ("police", "", "huge.csv", &receipt);
-    s_check (rc != 2 && receipt && s_field (receipt, "accepted") == 0
+    testkit_check (rc != 2 && receipt && s_field (receipt, "accepted") == 0
              && s_rows ("SPEND") >= 0,
              "a 3 MB row is refused, and ingest keeps serving");
     json_decref (receipt);
@@ -401,7 +382,7 @@ main (int argc, char *argv [])
         "C-002,Security,Acme Security Ltd,Security,not money,01/04/2024,31/03/2026\n";
     s_write_file ("contracts.csv", contracts, strlen (contracts));
     rc = s_submit ("council", "--kind contracts", "contracts.csv", &receipt);
-    s_check (rc == 0 && s_field (receipt, "accepted") == 1 && s_field (receipt, "rejected") == 1
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1 && s_field (receipt, "rejected") == 1
              && strstr (s_first_reason (receipt), "not money") && s_rows ("CONTRACT") == 1,
              "a contracts CSV: one contract stored, one rejected quoting its value");
     json_decref (receipt);
@@ -411,7 +392,7 @@ main (int argc, char *argv [])
         "C-999,NT3,2024-25,10\n";
     s_write_file ("commitments.csv", commitments, strlen (commitments));
     rc = s_submit ("council", "--kind commitments", "commitments.csv", &receipt);
-    s_check (rc == 0 && s_field (receipt, "accepted") == 2 && s_rows ("COMMITMENT") == 2
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 2 && s_rows ("COMMITMENT") == 2
              && s_rows ("CONTRACT") == 2,
              "a commitment on an unknown contract creates it as an incomplete stub");
     json_decref (receipt);
@@ -425,7 +406,7 @@ main (int argc, char *argv [])
                    "tests/fixtures/ocds/contracts_finder_releases_201.json", &receipt);
     int64_t ocds_contracts = s_rows ("CONTRACT") - contracts_before;
     int64_t suppliers = s_rows ("SUPPLIER");
-    s_check (rc == 0 && s_field (receipt, "rejected") == 0 && ocds_contracts == 143 && suppliers > 100
+    testkit_check (rc == 0 && s_field (receipt, "rejected") == 0 && ocds_contracts == 143 && suppliers > 100
              && s_field (receipt, "accepted") == 147 + 266,
              "the 201 Contracts Finder releases ingest as 143 contracts with their suppliers");
     json_decref (receipt);
@@ -454,7 +435,7 @@ main (int argc, char *argv [])
     s_start_ingest ();
     rc = s_submit ("council", "", "large.msgpack", &receipt);
     s_stream_spend ("council", &of_council);
-    s_check (before_kill > rows_before_csv_kill && before_kill < rows_before_csv_kill + large
+    testkit_check (before_kill > rows_before_csv_kill && before_kill < rows_before_csv_kill + large
              && rc == 0 && s_field (receipt, "accepted") == large
              && s_field (receipt, "duplicates") == 0
              && s_spend_rows () == rows_before_csv_kill + large
@@ -480,7 +461,7 @@ main (int argc, char *argv [])
                 && refusal.id == SV_PROTO_RECEIPT && streq (refusal.receipt.state, "refused");
     sv_proto_reset (&refusal);
     zframe_destroy (&answer);
-    s_check (refused && s_rows ("SPEND") >= 0,
+    testkit_check (refused && s_rows ("SPEND") >= 0,
              "a hostile message is refused and ingest keeps serving");
     zsock_destroy (&raw);
     zcert_destroy (&client);
@@ -496,6 +477,5 @@ main (int argc, char *argv [])
     zstr_free (&config_path);
     zstr_free (&partners);
     zstr_free (&s_dir);
-    printf ("%d passed, %d failed\n", s_passed, s_failed);
-    return s_failed? 1: 0;
+    return testkit_summary ();
 }

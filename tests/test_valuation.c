@@ -20,18 +20,7 @@
 
 static char *s_dir;
 static int s_timeout = 5;
-static int s_passed, s_failed;
 static pid_t s_ingest, s_valuation;
-
-static void
-s_check (bool ok, const char *what)
-{
-    printf ("%-4s %s\n", ok? "ok": "FAIL", what);
-    if (ok)
-        s_passed++;
-    else
-        s_failed++;
-}
 
 static int
 s_socval (char **output, const char *format, ...)
@@ -40,18 +29,10 @@ s_socval (char **output, const char *format, ...)
     va_start (argptr, format);
     char *args = zsys_vprintf (format, argptr);
     va_end (argptr);
-    char *command = zsys_sprintf ("build/socval --data %s --timeout %d %s 2>/dev/null",
-                                  s_dir, s_timeout, args);
-    FILE *pipe = popen (command, "r");
-    assert (pipe);
-    zchunk_t *text = zchunk_read (pipe, 1 << 20);
-    int status = pclose (pipe);
-    if (output)
-        *output = strndup ((const char *) zchunk_data (text), zchunk_size (text));
-    zchunk_destroy (&text);
-    zstr_free (&command);
+    int rc = testkit_run (output, "build/socval --data %s --timeout %d %s 2>/dev/null",
+                          s_dir, s_timeout, args);
     zstr_free (&args);
-    return WIFEXITED (status)? WEXITSTATUS (status): -1;
+    return rc;
 }
 
 static void
@@ -254,17 +235,17 @@ main (int argc, char *argv [])
     int rc = s_submit ("suppliers", "suppliers.csv") + s_submit ("contracts", "contracts.csv")
            + s_submit ("commitments", "commitments.csv")
            + s_submit ("deliveries", "deliveries.csv") + s_submit ("spend", "spend.csv");
-    s_check (rc == 0 && s_settle (), "the feeds are taken and valuation catches up");
+    testkit_check (rc == 0 && s_settle (), "the feeds are taken and valuation catches up");
 
     s_figures_t figures = s_read_stream ();
-    s_check (figures.committed == 6437500 + 2548000 && figures.flagged == 1,
+    testkit_check (figures.committed == 6437500 + 2548000 && figures.flagged == 1,
              "committed value 8,985,500p, priced at the contract's start year; one unknown"
              " measure flagged");
-    s_check (figures.delivered == 5150000 + 312500,
+    testkit_check (figures.delivered == 5150000 + 312500,
              "delivered value 5,462,500p, priced at each period's end year");
-    s_check (figures.local == 100000 && figures.non_local == 50000 && figures.unknown == 25000,
+    testkit_check (figures.local == 100000 && figures.non_local == 50000 && figures.unknown == 25000,
              "local spend £1,000.00, non-local £500.00, unknown £250.00 (no postcode)");
-    s_check (figures.lines == 8, "one line per commitment, delivery and payment");
+    testkit_check (figures.lines == 8, "one line per commitment, delivery and payment");
 
     //  A second version of the framework raises JOB-01's 2024-25 proxy to
     //  £30,000: the JOB-01 lines are valued again, the others left alone
@@ -281,7 +262,7 @@ main (int argc, char *argv [])
     json_t *reply = json_loads (output, 0, NULL);
     free (output);
     s_figures_t restated = s_read_stream ();
-    s_check (rc == 0 && json_integer_value (json_object_get (reply, "recomputed")) == 5
+    testkit_check (rc == 0 && json_integer_value (json_object_get (reply, "recomputed")) == 5
              && restated.committed == figures.committed && restated.delivered == figures.delivered,
              "a new version with the same proxies restates its 5 lines, same figures");
     json_decref (reply);
@@ -299,7 +280,7 @@ main (int argc, char *argv [])
     free (output);
     figures = s_read_stream ();
     //  JOB-01 committed 2.5 x 3,000,000p = 7,500,000p; delivered 2 x 3,000,000p
-    s_check (rc == 0 && json_integer_value (json_object_get (reply, "recomputed")) == 5
+    testkit_check (rc == 0 && json_integer_value (json_object_get (reply, "recomputed")) == 5
              && figures.job01_committed == 7500000
              && figures.committed == 7500000 + 2548000
              && figures.delivered == 6000000 + 312500,
@@ -316,7 +297,7 @@ main (int argc, char *argv [])
     reply = json_loads (output, 0, NULL);
     free (output);
     json_t *error = json_array_get (json_object_get (reply, "errors"), 0);
-    s_check (rc == 1 && json_integer_value (json_object_get (error, "row")) == 2
+    testkit_check (rc == 1 && json_integer_value (json_object_get (error, "row")) == 2
              && s_read_stream ().committed == figures.committed,
              "a framework with a bad proxy is refused naming row 2; nothing changes");
     json_decref (reply);
@@ -356,7 +337,7 @@ main (int argc, char *argv [])
     figures = s_read_stream ();
     //  Every payment once: £100.00 each, alternately local and non-local
     printf ("     (killed at offset %" PRId64 " of %" PRId64 ")\n", offset, head);
-    s_check (rc == 0 && settled && mid_stream && figures.lines == 8 + rows
+    testkit_check (rc == 0 && settled && mid_stream && figures.lines == 8 + rows
              && figures.local == 100000 + (int64_t) (rows / 2) * 10000
              && figures.non_local == 50000 + (int64_t) (rows / 2) * 10000,
              "valuation killed mid-stream and restarted: every payment valued once");
@@ -374,7 +355,7 @@ main (int argc, char *argv [])
     while (ready_offset < 0 && zclock_mono () < ready_deadline)
         s_progress (&head, &ready_offset);
     figures = s_read_stream ();
-    s_check (figures.local == 50000 + (int64_t) (rows / 2) * 10000
+    testkit_check (figures.local == 50000 + (int64_t) (rows / 2) * 10000
              && figures.non_local == 100000 + (int64_t) (rows / 2) * 10000
              && figures.lines == 8 + rows,
              "changed local districts reclassify the partner's spend on restart");
@@ -390,6 +371,5 @@ main (int argc, char *argv [])
     zstr_free (&cert_path);
     zstr_free (&public_path);
     zstr_free (&s_dir);
-    printf ("%d passed, %d failed\n", s_passed, s_failed);
-    return s_failed? 1: 0;
+    return testkit_summary ();
 }

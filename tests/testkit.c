@@ -1,6 +1,9 @@
 /*  testkit: what the process tests share. See testkit.h. */
 
 #include "testkit.h"
+#include <sys/wait.h>
+
+static int s_passed, s_failed;
 
 int
 testkit_status (const char *endpoint, int timeout_ms, sv_proto_t *reply)
@@ -29,4 +32,62 @@ testkit_count (const char *endpoint, int timeout_ms, const char *name)
                 rows = (int64_t) reply.status_reply.counts [index].rows;
     sv_proto_reset (&reply);
     return rows;
+}
+
+void
+testkit_check (bool ok, const char *what)
+{
+    printf ("%-4s %s\n", ok? "ok": "FAIL", what);
+    if (ok)
+        s_passed++;
+    else
+        s_failed++;
+}
+
+int
+testkit_summary (void)
+{
+    printf ("%d passed, %d failed\n", s_passed, s_failed);
+    return s_failed? 1: 0;
+}
+
+int
+testkit_run (char **output, const char *format, ...)
+{
+    va_list argptr;
+    va_start (argptr, format);
+    char *command = zsys_vprintf (format, argptr);
+    va_end (argptr);
+    FILE *pipe = popen (command, "r");
+    assert (pipe);
+    zchunk_t *text = zchunk_read (pipe, 1 << 20);
+    int status = pclose (pipe);
+    if (output)
+        *output = strndup ((const char *) zchunk_data (text), zchunk_size (text));
+    zchunk_destroy (&text);
+    zstr_free (&command);
+    return WIFEXITED (status)? WEXITSTATUS (status): -1;
+}
+
+int64_t
+testkit_now_us (void)
+{
+    struct timespec now;
+    clock_gettime (CLOCK_MONOTONIC, &now);
+    return (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+long
+testkit_peak_kb (pid_t pid)
+{
+    char path [64], line [256];
+    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+    FILE *file = fopen (path, "r");
+    long peak = -1;
+    while (file && fgets (line, sizeof line, file))
+        if (strncmp (line, "VmHWM:", 6) == 0)
+            peak = atol (line + 6);
+    if (file)
+        fclose (file);
+    return peak;
 }

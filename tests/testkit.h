@@ -15,4 +15,26 @@ int
 int64_t
     testkit_count (const char *endpoint, int timeout_ms, const char *name);
 
+//  Prints "ok  what" or "FAIL what" and counts it.
+void
+    testkit_check (bool ok, const char *what);
+
+//  Prints "N passed, N failed" (the closing line CI reads); returns the
+//  exit code: 0 when nothing failed.
+int
+    testkit_summary (void);
+
+//  Runs a shell command made from format; returns its exit code and, when
+//  output is not NULL, its standard output (caller frees).
+int
+    testkit_run (char **output, const char *format, ...) CHECK_PRINTF (2);
+
+//  Microseconds on the monotonic clock, comparable across processes.
+int64_t
+    testkit_now_us (void);
+
+//  Peak resident memory of process pid in kB (VmHWM), or -1.
+long
+    testkit_peak_kb (pid_t pid);
+
 #endif
