@@ -177,6 +177,25 @@ s_send_line (s_server_t *self, const char *kind, const char *partner,
     return rc < 0? -1: 0;
 }
 
+//  Fills the parts of a valuation line that come from its value: year,
+//  theme, framework lineage, proxy, value and flag. year is a buffer of
+//  SV_DATE_FY_BUF bytes that must outlive the line.
+static void
+s_fill_value (sv_proto_valuation_line_t *out, const valuation_engine_value_t *value,
+              const valuation_framework_t *framework, const s_partner_t *partner, char *year)
+{
+    *year = 0;
+    if (value->fy != VALUATION_ENGINE_NO_YEAR)
+        sv_date_fy_format (value->fy, year, SV_DATE_FY_BUF);
+    out->year = year;
+    out->theme = (char *) value->theme;
+    out->framework = (char *) (framework? value->framework: partner->framework_id);
+    out->framework_version = (char *) value->version;
+    out->proxy_pence = value->proxy_pence;
+    out->value_pence = value->value_pence;
+    out->flag = (char *) value->flag;
+}
+
 static int
 s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
                     const sv_proto_commitment_t *commitment)
@@ -197,27 +216,19 @@ s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
     if (framework)
         valuation_engine_commitment (framework, partner->selection, commitment->measure,
                                      commitment->quantity_milli, start_fy, commitment_fy, &value);
-    char year [SV_DATE_FY_BUF] = "";
-    if (value.fy != VALUATION_ENGINE_NO_YEAR)
-        sv_date_fy_format (value.fy, year, sizeof year);
+    char year [SV_DATE_FY_BUF];
     sv_proto_t line = { .id = SV_PROTO_VALUATION_LINE };
     sv_proto_valuation_line_t *out = &line.valuation_line;
+    s_fill_value (out, &value, framework, partner, year);
     out->partner = commitment->partner;
     out->contract_id = commitment->contract_id;
     out->supplier_key = supplier_key;
     out->measure = commitment->measure;
-    out->theme = (char *) value.theme;
     out->kind = "committed";
-    out->year = year;
     out->ward = "";
     out->beneficiary_group = "";
-    out->framework = (char *) (framework? value.framework: partner->framework_id);
-    out->framework_version = (char *) value.version;
     out->quantity_milli = commitment->quantity_milli;
-    out->proxy_pence = value.proxy_pence;
-    out->value_pence = value.value_pence;
     out->source_seq = seq;
-    out->flag = (char *) value.flag;
     return s_send_line (self, "COMMITMENT", commitment->partner, natural_key, &line);
 }
 
@@ -239,9 +250,6 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     if (framework && dated)
         valuation_engine_delivery (framework, partner->selection, delivery->measure,
                                    delivery->quantity_milli, period_end, &value);
-    char year [SV_DATE_FY_BUF] = "";
-    if (value.fy != VALUATION_ENGINE_NO_YEAR)
-        sv_date_fy_format (value.fy, year, sizeof year);
     //  A ward given as a postcode is placed through the directory
     valuation_engine_place_t place = { .ward_code = "" };
     const char *ward = delivery->ward;
@@ -249,24 +257,19 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
         valuation_engine_locality_classify (partner->locality, delivery->postcode, &place);
         ward = place.ward_code;
     }
+    char year [SV_DATE_FY_BUF];
     sv_proto_t line = { .id = SV_PROTO_VALUATION_LINE };
     sv_proto_valuation_line_t *out = &line.valuation_line;
+    s_fill_value (out, &value, framework, partner, year);
     out->partner = delivery->partner;
     out->contract_id = delivery->contract_id;
     out->supplier_key = supplier_key;
     out->measure = delivery->measure;
-    out->theme = (char *) value.theme;
     out->kind = "delivered";
-    out->year = year;
     out->ward = (char *) ward;
     out->beneficiary_group = delivery->beneficiary_group;
-    out->framework = (char *) (framework? value.framework: partner->framework_id);
-    out->framework_version = (char *) value.version;
     out->quantity_milli = delivery->quantity_milli;
-    out->proxy_pence = value.proxy_pence;
-    out->value_pence = value.value_pence;
     out->source_seq = seq;
-    out->flag = (char *) value.flag;
     return s_send_line (self, "DELIVERY", delivery->partner, natural_key, &line);
 }
 
