@@ -373,6 +373,17 @@ main (int argc, char *argv [])
              && s_rows ("SPEND") >= 0,
              "a 3 MB row is refused, and ingest keeps serving");
     json_decref (receipt);
+    //  The command refuses what it cannot do with exit 2 and a usage line
+    char *usage = NULL;
+    int no_kind = s_socval (NULL, "submit %s/spend.msgpack", s_dir);
+    int no_file = s_socval (NULL, "submit --kind spend %s/missing.csv", s_dir);
+    int no_verb = s_socval (NULL, "frobnicate");
+    int help = s_socval (&usage, "submit --help");
+    testkit_check (no_kind == 2 && no_file == 2 && no_verb == 2 && help == 0
+                   && strstr (usage, "usage: socval submit"),
+                   "socval: a missing kind, a missing file or an unknown verb exit 2");
+    free (usage);
+
     //  The other kinds in CSV: contracts, then commitments, one of them on
     //  a contract never sent, which ingest creates as an incomplete stub
     const char *contracts =
