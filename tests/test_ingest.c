@@ -173,47 +173,35 @@ s_spend_rows (void)
     return s_rows ("SPEND");
 }
 
-//  Fetches the whole ingest stream; returns how many SPEND events it holds
+//  Counts SPEND events, and those of one partner, as the stream is read
+typedef struct {
+    const char *partner;
+    int64_t spend;
+    int64_t of_partner;
+} s_spend_count_t;
+
+static void
+s_count_spend (const sv_proto_event_t *event, void *arg)
+{
+    s_spend_count_t *count = (s_spend_count_t *) arg;
+    sv_proto_t body = { .id = 0 };
+    if (sv_proto_decode (&body, event->body, event->body_size) == 0 && body.id == SV_PROTO_SPEND) {
+        count->spend++;
+        count->of_partner += streq (body.spend.partner, count->partner);
+    }
+    sv_proto_reset (&body);
+}
+
+//  Reads the whole ingest stream; returns how many SPEND events it holds
 //  and, in *of_partner, how many of them belong to partner.
 static int64_t
 s_stream_spend (const char *partner, int64_t *of_partner)
 {
-    zsock_t *dealer = zsock_new_dealer ("tcp://127.0.0.1:17711");
-    int64_t count = 0;
-    uint64_t after = 0;
-    *of_partner = 0;
-    while (true) {
-        sv_proto_t fetch = { .id = SV_PROTO_FETCH };
-        fetch.fetch.stream = "ingest";
-        fetch.fetch.after_seq = after;
-        fetch.fetch.max = 5000;
-        zframe_t *frame = sv_proto_encode_frame (&fetch);
-        zframe_send (&frame, dealer, 0);
-        zsock_set_rcvtimeo (dealer, s_timeout * 1000);
-        frame = zframe_recv (dealer);
-        sv_proto_t reply = { .id = 0 };
-        if (!frame || sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame))
-        ||  reply.id != SV_PROTO_EVENTS || reply.events.events_count == 0) {
-            zframe_destroy (&frame);
-            sv_proto_reset (&reply);
-            break;
-        }
-        for (size_t index = 0; index < reply.events.events_count; index++) {
-            sv_proto_t body = { .id = 0 };
-            const sv_proto_event_t *event = &reply.events.events [index];
-            if (sv_proto_decode (&body, event->body, event->body_size) == 0
-            &&  body.id == SV_PROTO_SPEND) {
-                count++;
-                *of_partner += streq (body.spend.partner, partner);
-            }
-            sv_proto_reset (&body);
-            after = event->seq;
-        }
-        sv_proto_reset (&reply);
-        zframe_destroy (&frame);
-    }
-    zsock_destroy (&dealer);
-    return count;
+    s_spend_count_t count = { .partner = partner };
+    testkit_read_stream ("tcp://127.0.0.1:17711", "ingest", s_timeout * 1000,
+                         s_count_spend, &count);
+    *of_partner = count.of_partner;
+    return count.spend;
 }
 
 int

@@ -101,38 +101,21 @@ typedef struct {
     int64_t job01_committed;
 } s_figures_t;
 
+//  Keeps the latest body of each key: a line sent again supersedes
+static void
+s_keep_latest (const sv_proto_event_t *event, void *arg)
+{
+    zhashx_update ((zhashx_t *) arg, event->key, zchunk_new (event->body, event->body_size));
+}
+
 static s_figures_t
 s_read_stream (void)
 {
     zhashx_t *latest = zhashx_new ();          //  key -> encoded body (zchunk)
     zhashx_set_destructor (latest, (zhashx_destructor_fn *) zchunk_destroy);
     s_figures_t figures = { 0 };
-    zsock_t *dealer = zsock_new_dealer ("tcp://127.0.0.1:17821");
-    zsock_set_rcvtimeo (dealer, s_timeout * 1000);
-    uint64_t after = 0;
-    while (true) {
-        sv_proto_t fetch = { .id = SV_PROTO_FETCH };
-        fetch.fetch.stream = "valuation";
-        fetch.fetch.after_seq = after;
-        fetch.fetch.max = 5000;
-        zframe_t *frame = sv_proto_encode_frame (&fetch);
-        zframe_send (&frame, dealer, 0);
-        frame = zframe_recv (dealer);
-        sv_proto_t reply = { .id = 0 };
-        bool more = frame && sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame)) == 0
-                 && reply.id == SV_PROTO_EVENTS && reply.events.events_count > 0;
-        for (size_t index = 0; more && index < reply.events.events_count; index++) {
-            const sv_proto_event_t *event = &reply.events.events [index];
-            zhashx_update (latest, event->key, zchunk_new (event->body, event->body_size));
-            after = event->seq;
-            figures.events++;
-        }
-        sv_proto_reset (&reply);
-        zframe_destroy (&frame);
-        if (!more)
-            break;
-    }
-    zsock_destroy (&dealer);
+    figures.events = (int) testkit_read_stream ("tcp://127.0.0.1:17821", "valuation",
+                                                s_timeout * 1000, s_keep_latest, latest);
     for (zchunk_t *body = (zchunk_t *) zhashx_first (latest); body;
          body = (zchunk_t *) zhashx_next (latest)) {
         sv_proto_t line = { .id = 0 };

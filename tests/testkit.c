@@ -34,6 +34,38 @@ testkit_count (const char *endpoint, int timeout_ms, const char *name)
     return rows;
 }
 
+int64_t
+testkit_read_stream (const char *endpoint, const char *stream, int timeout_ms,
+                     void (*fn) (const sv_proto_event_t *event, void *arg), void *arg)
+{
+    zsock_t *dealer = zsock_new_dealer (endpoint);
+    zsock_set_rcvtimeo (dealer, timeout_ms);
+    int64_t count = 0;
+    uint64_t after = 0;
+    bool more = true;
+    while (more) {
+        sv_proto_t fetch = { .id = SV_PROTO_FETCH };
+        fetch.fetch.stream = (char *) stream;
+        fetch.fetch.after_seq = after;
+        fetch.fetch.max = 5000;
+        zframe_t *frame = sv_proto_encode_frame (&fetch);
+        zframe_send (&frame, dealer, 0);
+        frame = zframe_recv (dealer);
+        sv_proto_t reply = { .id = 0 };
+        more = frame && sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame)) == 0
+            && reply.id == SV_PROTO_EVENTS && reply.events.events_count > 0;
+        for (size_t index = 0; more && index < reply.events.events_count; index++) {
+            fn (&reply.events.events [index], arg);
+            after = reply.events.events [index].seq;
+            count++;
+        }
+        sv_proto_reset (&reply);
+        zframe_destroy (&frame);
+    }
+    zsock_destroy (&dealer);
+    return count;
+}
+
 void
 testkit_check (bool ok, const char *what)
 {

@@ -15,6 +15,13 @@ int
 int64_t
     testkit_count (const char *endpoint, int timeout_ms, const char *name);
 
+//  Reads the whole of stream at endpoint from the start, as a consumer
+//  would, calling fn with each event (borrowed for the call). Returns the
+//  number of events read.
+int64_t
+    testkit_read_stream (const char *endpoint, const char *stream, int timeout_ms,
+                         void (*fn) (const sv_proto_event_t *event, void *arg), void *arg);
+
 //  Prints "ok  what" or "FAIL what" and counts it.
 void
     testkit_check (bool ok, const char *what);
