@@ -6,9 +6,10 @@ DESTDIR  ?=
 BUILD    ?= build
 CC       ?= gcc
 CFLAGS   ?= -g -O2
-INCLUDES = -Icommon -Iservices/ingest -Iservices/valuation
+INCLUDES = -Icommon -Iservices/ingest -Iservices/valuation -Iservices/compliance \
+           -Iservices/reporting
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(INCLUDES) $(CFLAGS)
-LIBS     = -lczmq -lzmq -lsodium -lmsgpackc -lsqlite3 -lcsv -ljansson -lpthread
+LIBS     = -lczmq -lzmq -lsodium -lmsgpackc -lsqlite3 -lcsv -ljansson -lxlsxwriter -lpthread
 FUZZ_SECONDS ?= 60
 VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
            --errors-for-leak-kinds=all --child-silent-after-fork=no
@@ -25,8 +26,15 @@ INGEST_LIB = $(BUILD)/libingest.a
 VALUATION_SRC = $(sort $(filter-out services/valuation/main.c,$(wildcard services/valuation/*.c)))
 VALUATION_OBJ = $(VALUATION_SRC:%.c=$(BUILD)/%.o)
 VALUATION_LIB = $(BUILD)/libvaluation.a
-#  In link order: valuation uses ingest's CSV reader
-SERVICE_LIBS = $(VALUATION_LIB) $(INGEST_LIB)
+COMPLIANCE_SRC = $(sort $(filter-out services/compliance/main.c,$(wildcard services/compliance/*.c)))
+COMPLIANCE_OBJ = $(COMPLIANCE_SRC:%.c=$(BUILD)/%.o)
+COMPLIANCE_LIB = $(BUILD)/libcompliance.a
+REPORTING_SRC = $(sort $(filter-out services/reporting/main.c,$(wildcard services/reporting/*.c)))
+REPORTING_OBJ = $(REPORTING_SRC:%.c=$(BUILD)/%.o)
+REPORTING_LIB = $(BUILD)/libreporting.a
+#  In link order: reporting uses compliance's RLW scope rule, valuation and
+#  compliance use ingest's CSV reader
+SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest $(BUILD)/test_valuation
@@ -66,6 +74,12 @@ $(INGEST_LIB): $(INGEST_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 $(VALUATION_LIB): $(VALUATION_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+$(COMPLIANCE_LIB): $(COMPLIANCE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+$(REPORTING_LIB): $(REPORTING_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
@@ -131,10 +145,10 @@ bench: all
 	$(BUILD)/bench_ingest
 	$(BUILD)/bench_valuation
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) | deps
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(COMPLIANCE_SRC) | deps
 	@mkdir -p $(BUILD)/corpus/$*
 	clang -std=c11 -D_GNU_SOURCE $(INCLUDES) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    $< $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(LIBS) -o $@
+	    $< $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(COMPLIANCE_SRC) $(LIBS) -o $@
 
 fuzz: $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \
@@ -154,4 +168,5 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(COMMON_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(VALUATION_OBJ:.o=.d) \
+         $(COMPLIANCE_OBJ:.o=.d) $(REPORTING_OBJ:.o=.d) \
          $(wildcard $(BUILD)/tests/*.d)

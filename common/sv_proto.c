@@ -1066,6 +1066,117 @@ s_print_consumer_offset_list (FILE *out, const char *indent, const char *key,
 }
 
 //  ---------------------------------------------------------------------------
+//  report_file: One file of an assembled report: a single file for html, json
+//  and xlsx, one per table for csv.
+
+static int
+s_encode_report_file (msgpack_packer *pk, const sv_proto_report_file_t *self)
+{
+    if (s_put_string (pk, "name", self->name)
+    ||  s_put_bytes (pk, "payload", self->payload, self->payload_size))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_report_file (s_decoder_t *dec, sv_proto_report_file_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "name",    true },
+        { "payload", true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->name); break;
+            case 1: rc = s_get_bytes (dec, &self->payload, &self->payload_size); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_report_file (sv_proto_report_file_t *self)
+{
+    free (self->name);
+    free (self->payload);
+}
+
+static void
+s_print_report_file (const sv_proto_report_file_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "name", self->name);
+    s_print_bytes (out, indent, "payload", self->payload, self->payload_size);
+}
+
+static int
+s_encode_report_file_list (msgpack_packer *pk, const char *key,
+                           const sv_proto_report_file_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, 2) || s_encode_report_file (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_report_file_list (s_decoder_t *dec, sv_proto_report_file_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_report_file_t *list = calloc (count, sizeof (sv_proto_report_file_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_report_file (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_report_file_list (sv_proto_report_file_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_report_file (&list [index]);
+    free (list);
+}
+
+static void
+s_print_report_file_list (FILE *out, const char *indent, const char *key,
+                          const sv_proto_report_file_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_report_file (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
 //  row_count: The number of rows in one table of a service's store.
 
 static int
@@ -1712,7 +1823,8 @@ s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
     ||  s_put_string (pk, "format", self->format)
     ||  s_put_string (pk, "path", self->path)
     ||  s_encode_stream_head_list (pk, "offsets", self->offsets, self->offsets_count)
-    ||  s_put_string (pk, "created", self->created))
+    ||  s_put_string (pk, "created", self->created)
+    ||  s_encode_report_file_list (pk, "files", self->files, self->files_count))
         return -1;
     return 0;
 }
@@ -1720,7 +1832,7 @@ s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
 static int
 s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t entries)
 {
-    static const s_field_t fields [7] = {
+    static const s_field_t fields [8] = {
         { "kind",    true },
         { "year",    true },
         { "partner", true },
@@ -1728,11 +1840,12 @@ s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t
         { "path",    true },
         { "offsets", true },
         { "created", true },
+        { "files",   false },
     };
-    bool seen [7] = { false };
+    bool seen [8] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 7, seen, &field))
+        if (s_read_key (dec, fields, 8, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -1743,12 +1856,13 @@ s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t
             case 4: rc = s_get_string (dec, &self->path); break;
             case 5: rc = s_decode_stream_head_list (dec, &self->offsets, &self->offsets_count); break;
             case 6: rc = s_get_string (dec, &self->created); break;
+            case 7: rc = s_decode_report_file_list (dec, &self->files, &self->files_count); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 7);
+    return s_check_required (dec, fields, seen, 8);
 }
 
 static void
@@ -1761,6 +1875,7 @@ s_free_report_ready (sv_proto_report_ready_t *self)
     free (self->path);
     s_free_stream_head_list (self->offsets, self->offsets_count);
     free (self->created);
+    s_free_report_file_list (self->files, self->files_count);
 }
 
 static void
@@ -1773,6 +1888,7 @@ s_print_report_ready (const sv_proto_report_ready_t *self, FILE *out, const char
     s_print_string (out, indent, "path", self->path);
     s_print_stream_head_list (out, indent, "offsets", self->offsets, self->offsets_count);
     s_print_string (out, indent, "created", self->created);
+    s_print_report_file_list (out, indent, "files", self->files, self->files_count);
 }
 
 //  ---------------------------------------------------------------------------
@@ -2506,6 +2622,8 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
     ||  s_put_int (pk, "proxy_pence", self->proxy_pence)
     ||  s_put_int (pk, "value_pence", self->value_pence)
     ||  s_put_uint (pk, "source_seq", self->source_seq)
+    ||  s_put_string (pk, "unit", self->unit)
+    ||  s_put_string (pk, "description", self->description)
     ||  s_put_string (pk, "flag", self->flag))
         return -1;
     return 0;
@@ -2514,7 +2632,7 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
 static int
 s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [16] = {
+    static const s_field_t fields [18] = {
         { "partner",           true },
         { "contract_id",       true },
         { "supplier_key",      false },
@@ -2530,12 +2648,14 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
         { "proxy_pence",       true },
         { "value_pence",       true },
         { "source_seq",        true },
+        { "unit",              false },
+        { "description",       false },
         { "flag",              false },
     };
-    bool seen [16] = { false };
+    bool seen [18] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 16, seen, &field))
+        if (s_read_key (dec, fields, 18, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2554,19 +2674,23 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
             case 12: rc = s_get_int (dec, &self->proxy_pence); break;
             case 13: rc = s_get_int (dec, &self->value_pence); break;
             case 14: rc = s_get_uint (dec, &self->source_seq); break;
-            case 15: rc = s_get_string (dec, &self->flag); break;
+            case 15: rc = s_get_string (dec, &self->unit); break;
+            case 16: rc = s_get_string (dec, &self->description); break;
+            case 17: rc = s_get_string (dec, &self->flag); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 16))
+    if (s_check_required (dec, fields, seen, 18))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
     ||  s_default_string (dec, &self->theme)
     ||  s_default_string (dec, &self->ward)
     ||  s_default_string (dec, &self->beneficiary_group)
+    ||  s_default_string (dec, &self->unit)
+    ||  s_default_string (dec, &self->description)
     ||  s_default_string (dec, &self->flag))
         return -1;
     return 0;
@@ -2586,6 +2710,8 @@ s_free_valuation_line (sv_proto_valuation_line_t *self)
     free (self->beneficiary_group);
     free (self->framework);
     free (self->framework_version);
+    free (self->unit);
+    free (self->description);
     free (self->flag);
 }
 
@@ -2607,6 +2733,8 @@ s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const 
     s_print_int (out, indent, "proxy_pence", self->proxy_pence);
     s_print_int (out, indent, "value_pence", self->value_pence);
     s_print_uint (out, indent, "source_seq", self->source_seq);
+    s_print_string (out, indent, "unit", self->unit);
+    s_print_string (out, indent, "description", self->description);
     s_print_string (out, indent, "flag", self->flag);
 }
 
@@ -2853,7 +2981,7 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
               || s_encode_report_request (&pk, &self->report_request);
             break;
         case SV_PROTO_REPORT_READY:
-            rc = s_encode_header (&pk, self->id, 7)
+            rc = s_encode_header (&pk, self->id, 8)
               || s_encode_report_ready (&pk, &self->report_ready);
             break;
         case SV_PROTO_ALERT_ACK:
@@ -2893,7 +3021,7 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
               || s_encode_delivery (&pk, &self->delivery);
             break;
         case SV_PROTO_VALUATION_LINE:
-            rc = s_encode_header (&pk, self->id, 16)
+            rc = s_encode_header (&pk, self->id, 18)
               || s_encode_valuation_line (&pk, &self->valuation_line);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
@@ -3270,6 +3398,19 @@ static sv_proto_consumer_offset_t s_test_consumer_offset [2] = {
     },
 };
 
+static sv_proto_report_file_t s_test_report_file [2] = {
+    {
+        .name = "name-1",
+        .payload = (uint8_t *) "\x00\x01\xfe\xff" "payload-1",
+        .payload_size = 13,
+    },
+    {
+        .name = "name-2",
+        .payload = (uint8_t *) "\x00\x01\xfe\xff" "payload-2",
+        .payload_size = 13,
+    },
+};
+
 static sv_proto_row_count_t s_test_row_count [2] = {
     {
         .name = "name-1",
@@ -3354,6 +3495,8 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->report_ready.offsets = s_test_stream_head;
             self->report_ready.offsets_count = 2;
             self->report_ready.created = "created-0";
+            self->report_ready.files = s_test_report_file;
+            self->report_ready.files_count = 2;
             break;
         case SV_PROTO_ALERT_ACK:
             self->alert_ack.alert_id = "alert_id-0";
@@ -3455,6 +3598,8 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.proxy_pence = -128;
             self->valuation_line.value_pence = -129;
             self->valuation_line.source_seq = 65536;
+            self->valuation_line.unit = "unit-0";
+            self->valuation_line.description = "description-0";
             self->valuation_line.flag = "flag-0";
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:

@@ -138,6 +138,16 @@ typedef struct {
     uint64_t lag;
 } sv_proto_consumer_offset_t;
 
+//  report_file (list element): One file of an assembled report: a single file
+//  for html, json and xlsx, one per table for csv.
+typedef struct {
+    //  File name, e.g. "annual-all-2024-25.html" or "by_theme.csv".
+    char *name;
+    //  The file's bytes.
+    uint8_t *payload;
+    size_t payload_size;
+} sv_proto_report_file_t;
+
 //  row_count (list element): The number of rows in one table of a service's
 //  store.
 typedef struct {
@@ -298,6 +308,10 @@ typedef struct {
     size_t offsets_count;
     //  When it was assembled, ISO 8601 UTC (2025-06-30T09:00:00Z).
     char *created;
+    //  (optional) The report itself, in the reply to a REPORT_REQUEST; empty
+    //  in the stream's events, which name the path only.
+    sv_proto_report_file_t *files;
+    size_t files_count;
 } sv_proto_report_ready_t;
 
 //  ALERT_ACK: socval to compliance: a person has seen an alert. Compliance
@@ -513,6 +527,11 @@ typedef struct {
     int64_t value_pence;
     //  Seq of the ingest event valued.
     uint64_t source_seq;
+    //  (optional) Unit of the measure, e.g. "weeks"; "" when the measure is
+    //  unknown.
+    char *unit;
+    //  (optional) The measure's description in its framework; "" when unknown.
+    char *description;
     //  (optional) Why the line needs a person's attention (e.g. "no proxy for
     //  year"); "" when none.
     char *flag;

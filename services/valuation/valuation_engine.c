@@ -69,7 +69,7 @@ s_value (const valuation_framework_t *framework,
     *value = (valuation_engine_value_t) {
         0, 0, fy, VALUATION_ENGINE_NO_YEAR,
         valuation_framework_id (framework), valuation_framework_version (framework),
-        "", "", ""
+        "", "", "", ""
     };
     const valuation_framework_measure_t *found = valuation_framework_measure (framework, measure);
     if (!found) {
@@ -78,6 +78,7 @@ s_value (const valuation_framework_t *framework,
     }
     value->theme = found->theme;
     value->unit = found->unit;
+    value->description = found->description;
     if (!valuation_framework_selection_active (selection, measure)) {
         value->flag = VALUATION_ENGINE_INACTIVE_MEASURE;
         return -1;

@@ -95,6 +95,7 @@ typedef struct {
     const char *version;        //  framework version, likewise
     const char *theme;          //  measure's theme, "" when unknown measure
     const char *unit;           //  measure's unit, "" when unknown measure
+    const char *description;    //  measure's description, likewise
     const char *flag;           //  "" or one of the flags above (static)
 } valuation_engine_value_t;
 

@@ -193,6 +193,8 @@ s_fill_value (sv_proto_valuation_line_t *out, const valuation_engine_value_t *va
     out->framework_version = (char *) value->version;
     out->proxy_pence = value->proxy_pence;
     out->value_pence = value->value_pence;
+    out->unit = (char *) value->unit;
+    out->description = (char *) value->description;
     out->flag = (char *) value->flag;
 }
 
@@ -210,7 +212,8 @@ s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
     int commitment_fy = VALUATION_ENGINE_NO_YEAR;
     sv_date_fy_parse (commitment->year, &commitment_fy);
     valuation_engine_value_t value = { .flag = "no_framework", .framework = "", .version = "",
-                                       .theme = "", .unit = "", .fy = commitment_fy };
+                                       .theme = "", .unit = "", .description = "",
+                                       .fy = commitment_fy };
     valuation_framework_t *framework =
         (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
     if (framework)
@@ -243,7 +246,7 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     int32_t period_end = 0;
     bool dated = sv_date_parse (delivery->period_end, &period_end, NULL) == 0;
     valuation_engine_value_t value = { .flag = "no_framework", .framework = "", .version = "",
-                                       .theme = "", .unit = "",
+                                       .theme = "", .unit = "", .description = "",
                                        .fy = dated? sv_date_fy (period_end): VALUATION_ENGINE_NO_YEAR };
     valuation_framework_t *framework =
         (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
