@@ -55,10 +55,53 @@ static const s_key_t s_keys [] = {
       "Where valuation's durable stream answers FETCH." },
     { "valuation/control_endpoint", S_TEXT, "tcp://127.0.0.1:7722",
       "Where valuation answers STATUS." },
+    { "compliance/store", S_TEXT, "",
+      "Compliance's SQLite store; empty: <data/dir>/compliance.db." },
+    { "compliance/clock_file", S_TEXT, "",
+      "For tests and drills: a file holding today's date (2025-06-01), read at every"
+      " evaluation; empty: the system clock." },
+    { "compliance/tick_ms", S_INT, "60000",
+      "How often compliance looks whether the day has changed (then every rule runs)." },
+    { "compliance/rlw_categories", S_TEXT,
+      "cleaning,security,catering,care,facilities management,facilities,grounds maintenance,"
+      "porterage,waste collection",
+      "Contract categories whose workers work on the buyer's premises: with rlw_min_weeks,"
+      " what puts a contract in RLW scope when the feed does not say." },
+    { "compliance/rlw_min_weeks", S_INT, "8",
+      "Shortest contract, in weeks, that falls in RLW scope by category." },
+    { "compliance/rlw_rates", S_TEXT, "",
+      "Real Living Wage rates by year (CSV: year, uk_pence, london_pence, announced,"
+      " deadline); empty: the bundled deploy/data/rlw-rates.csv." },
+    { "compliance/renewal_days", S_INT, "60",
+      "rlw.renewal_due fires this many days before a renewal or rate deadline." },
+    { "compliance/shortfall_tolerance_pct", S_INT, "10",
+      "delivery.shortfall allows delivery this far (percent) below the pro-rata commitment." },
+    { "compliance/return_period_months", S_INT, "3",
+      "Delivery returns are due for each period of this many months from a contract's start." },
+    { "compliance/overdue_grace_days", S_INT, "30",
+      "delivery.overdue fires when a period ended this many days ago with no return." },
+    { "compliance/alert_hook", S_TEXT, "",
+      "Command run (by /bin/sh) for each newly opened alert, the alert as JSON on stdin;"
+      " empty: none." },
+    { "compliance/hook_timeout_ms", S_INT, "10000",
+      "An alert hook still running after this long is killed." },
     { "compliance/stream_endpoint", S_TEXT, "tcp://127.0.0.1:7731",
       "Where compliance's durable stream answers FETCH." },
     { "compliance/control_endpoint", S_TEXT, "tcp://127.0.0.1:7732",
       "Where compliance answers STATUS and ALERT_ACK." },
+    { "reporting/store", S_TEXT, "",
+      "Reporting's SQLite store; empty: <data/dir>/reporting.db." },
+    { "reporting/output", S_TEXT, "",
+      "Folder scheduled reports are written to; empty: <data/dir>/reports." },
+    { "reporting/clock_file", S_TEXT, "",
+      "For tests and drills: a file holding the time now (2025-05-01T06:00:00Z), read at"
+      " every tick; empty: the system clock." },
+    { "reporting/tick_ms", S_INT, "30000",
+      "How often reporting looks for schedules that are due." },
+    { "reporting/evidence_counted", S_TEXT, "claimed,evidenced,validated",
+      "Evidence states of delivery returns that reports count as delivered." },
+    { "reporting/small_number_threshold", S_INT, "5",
+      "Breakdowns by ward or beneficiary group suppress counts below this." },
     { "reporting/stream_endpoint", S_TEXT, "tcp://127.0.0.1:7741",
       "Where reporting's durable stream answers FETCH." },
     { "reporting/control_endpoint", S_TEXT, "tcp://127.0.0.1:7742",
@@ -67,9 +110,12 @@ static const s_key_t s_keys [] = {
     { "partners", S_OPEN, NULL,
       "One child per partner: public_key (Z85, from its certificate),"
       " headers/<Source header> = canonical field, framework (id), measures (codes or all),"
-      " local_districts (S60-S66, S25), local_authorities (E08000018)" },
+      " local_districts (S60-S66, S25), local_authorities (E08000018),"
+      " rlw_renewal (the partner's own RLW accreditation renewal date, 2025-09-30)" },
     { "schedules", S_OPEN, NULL,
-      "One child per scheduled report: schedules/<name>/cron, .../kind ..." },
+      "One child per scheduled report: cron (minute hour day month weekday, UTC),"
+      " kind (annual|partnership|rlw-scope|alerts), year (previous|current|2024-25),"
+      " partner (a name, or all), formats (html,json,csv,xlsx)" },
 };
 
 #define S_KEY_COUNT (sizeof s_keys / sizeof s_keys [0])

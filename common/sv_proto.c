@@ -2622,6 +2622,7 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
     ||  s_put_int (pk, "proxy_pence", self->proxy_pence)
     ||  s_put_int (pk, "value_pence", self->value_pence)
     ||  s_put_uint (pk, "source_seq", self->source_seq)
+    ||  s_put_string (pk, "evidence", self->evidence)
     ||  s_put_string (pk, "unit", self->unit)
     ||  s_put_string (pk, "description", self->description)
     ||  s_put_string (pk, "flag", self->flag))
@@ -2632,7 +2633,7 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
 static int
 s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [18] = {
+    static const s_field_t fields [19] = {
         { "partner",           true },
         { "contract_id",       true },
         { "supplier_key",      false },
@@ -2648,14 +2649,15 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
         { "proxy_pence",       true },
         { "value_pence",       true },
         { "source_seq",        true },
+        { "evidence",          false },
         { "unit",              false },
         { "description",       false },
         { "flag",              false },
     };
-    bool seen [18] = { false };
+    bool seen [19] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 18, seen, &field))
+        if (s_read_key (dec, fields, 19, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2674,21 +2676,23 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
             case 12: rc = s_get_int (dec, &self->proxy_pence); break;
             case 13: rc = s_get_int (dec, &self->value_pence); break;
             case 14: rc = s_get_uint (dec, &self->source_seq); break;
-            case 15: rc = s_get_string (dec, &self->unit); break;
-            case 16: rc = s_get_string (dec, &self->description); break;
-            case 17: rc = s_get_string (dec, &self->flag); break;
+            case 15: rc = s_get_string (dec, &self->evidence); break;
+            case 16: rc = s_get_string (dec, &self->unit); break;
+            case 17: rc = s_get_string (dec, &self->description); break;
+            case 18: rc = s_get_string (dec, &self->flag); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 18))
+    if (s_check_required (dec, fields, seen, 19))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
     ||  s_default_string (dec, &self->theme)
     ||  s_default_string (dec, &self->ward)
     ||  s_default_string (dec, &self->beneficiary_group)
+    ||  s_default_string (dec, &self->evidence)
     ||  s_default_string (dec, &self->unit)
     ||  s_default_string (dec, &self->description)
     ||  s_default_string (dec, &self->flag))
@@ -2710,6 +2714,7 @@ s_free_valuation_line (sv_proto_valuation_line_t *self)
     free (self->beneficiary_group);
     free (self->framework);
     free (self->framework_version);
+    free (self->evidence);
     free (self->unit);
     free (self->description);
     free (self->flag);
@@ -2733,6 +2738,7 @@ s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const 
     s_print_int (out, indent, "proxy_pence", self->proxy_pence);
     s_print_int (out, indent, "value_pence", self->value_pence);
     s_print_uint (out, indent, "source_seq", self->source_seq);
+    s_print_string (out, indent, "evidence", self->evidence);
     s_print_string (out, indent, "unit", self->unit);
     s_print_string (out, indent, "description", self->description);
     s_print_string (out, indent, "flag", self->flag);
@@ -3021,7 +3027,7 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
               || s_encode_delivery (&pk, &self->delivery);
             break;
         case SV_PROTO_VALUATION_LINE:
-            rc = s_encode_header (&pk, self->id, 18)
+            rc = s_encode_header (&pk, self->id, 19)
               || s_encode_valuation_line (&pk, &self->valuation_line);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
@@ -3598,6 +3604,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.proxy_pence = -128;
             self->valuation_line.value_pence = -129;
             self->valuation_line.source_seq = 65536;
+            self->valuation_line.evidence = "evidence-0";
             self->valuation_line.unit = "unit-0";
             self->valuation_line.description = "description-0";
             self->valuation_line.flag = "flag-0";

@@ -527,6 +527,9 @@ typedef struct {
     int64_t value_pence;
     //  Seq of the ingest event valued.
     uint64_t source_seq;
+    //  (optional) Evidence state of the delivery return valued; "" for a
+    //  commitment. One of: claimed, evidenced, validated.
+    char *evidence;
     //  (optional) Unit of the measure, e.g. "weeks"; "" when the measure is
     //  unknown.
     char *unit;

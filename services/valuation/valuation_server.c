@@ -230,6 +230,7 @@ s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
     out->kind = "committed";
     out->ward = "";
     out->beneficiary_group = "";
+    out->evidence = "";
     out->quantity_milli = commitment->quantity_milli;
     out->source_seq = seq;
     return s_send_line (self, "COMMITMENT", commitment->partner, natural_key, &line);
@@ -271,6 +272,7 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     out->kind = "delivered";
     out->ward = (char *) ward;
     out->beneficiary_group = delivery->beneficiary_group;
+    out->evidence = delivery->evidence;
     out->quantity_milli = delivery->quantity_milli;
     out->source_seq = seq;
     return s_send_line (self, "DELIVERY", delivery->partner, natural_key, &line);

@@ -1,0 +1,178 @@
+/*  compliance_rules: the conditions behind every compliance alert, as pure
+    functions of the facts and of today. No SQL, no sockets, no clock of
+    its own: the caller passes today, so tests move time freely.
+
+    Dates are ISO 8601 strings (2025-06-01) as the streams carry them; a
+    date that is empty or unreadable counts as unknown, and each function
+    says what unknown means for it. Quantities are thousandths of a unit.
+
+    The rules (name, severity, subject), all documented in the README:
+      rlw.missing_commitment    high     a contract in RLW scope whose
+                                         supplier has neither committed to
+                                         the Real Living Wage on it nor holds
+                                         a current accreditation
+      rlw.accreditation_lapsed  medium   a supplier recorded as accredited
+                                         whose accreditation expiry is past
+      rlw.renewal_due           medium   a partner's own accreditation
+                                         renewal, or the 1 May deadline for
+                                         the newest rate, within N days
+      delivery.shortfall        medium   an active contract delivering a
+                                         measure below its commitment pro rata
+      delivery.overdue          low      no return for a period that ended
+                                         more than the grace period ago
+*/
+#ifndef COMPLIANCE_RULES_H_INCLUDED
+#define COMPLIANCE_RULES_H_INCLUDED
+
+#include <czmq.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//  Longest message a rule writes, with its terminating nul
+#define COMPLIANCE_RULES_MESSAGE_MAX 512
+
+//  What puts a contract in Real Living Wage scope when the feed leaves it
+//  to socval (rlw_in_scope "derive" or "").
+typedef struct {
+    const char *categories;     //  comma-separated eligible categories
+                                //  ("cleaning,security,catering,care");
+                                //  one matches when it appears in the
+                                //  contract's category, case and
+                                //  punctuation ignored, at word boundaries
+    int min_weeks;              //  shortest eligible duration, in weeks
+} compliance_rules_rlw_t;
+
+//  Whether a contract is in RLW scope. flag is the feed's rlw_in_scope:
+//  "yes" and "no" decide; "derive" or "" derive it from category (an
+//  eligible category) and duration (end - start + 1 days >= min_weeks × 7;
+//  unknown dates count as long enough, so a council is warned rather than
+//  reassured). *reason (may be NULL) is set to a static English phrase:
+//  "flagged in scope by the feed", "flagged out of scope by the feed",
+//  "eligible category, 8 weeks or more", "eligible category, dates
+//  unknown", "category not eligible" or "shorter than the minimum".
+//  Returns true when in scope.
+bool
+    compliance_rules_rlw_in_scope (const compliance_rules_rlw_t *criteria, const char *flag,
+                                   const char *category, const char *start_date,
+                                   const char *end_date, const char **reason);
+
+//  Whether a supplier's accreditation holds today: accredited with an
+//  expiry that is empty/unknown or on or after today.
+bool
+    compliance_rules_accredited (bool accredited, const char *expiry, const char *today);
+
+//  The facts rlw.missing_commitment and delivery rules read about one
+//  contract. Strings borrowed, never NULL ("" when unknown).
+typedef struct {
+    const char *partner;
+    const char *contract_id;
+    const char *title;
+    const char *supplier_key;
+    const char *supplier_name;
+    const char *category;
+    const char *start_date;
+    const char *end_date;
+    const char *rlw_flag;           //  the feed's rlw_in_scope
+    bool rlw_commitment;            //  the contract commits the supplier to the RLW
+    bool supplier_accredited;       //  as recorded on the supplier
+    const char *supplier_expiry;    //  accreditation expiry, "" when none
+} compliance_rules_contract_t;
+
+//  rlw.missing_commitment: fires when the contract is in scope, has no RLW
+//  commitment and its supplier's accreditation does not hold today. A
+//  contract that has ended (end date before today) no longer fires. On
+//  firing writes a message for a person into message (MESSAGE_MAX bytes),
+//  naming the contract, supplier and why it is in scope. Returns true when
+//  it fires.
+bool
+    compliance_rules_missing_commitment (const compliance_rules_rlw_t *criteria,
+                                         const compliance_rules_contract_t *contract,
+                                         const char *today, char *message);
+
+//  rlw.accreditation_lapsed: fires when accredited is true and expiry is a
+//  date before today. message as above, naming supplier and expiry date.
+bool
+    compliance_rules_accreditation_lapsed (const char *supplier_name, bool accredited,
+                                           const char *expiry, const char *today,
+                                           char *message);
+
+//  rlw.renewal_due, for one dated obligation (what: "council's Real
+//  Living Wage accreditation renewal" or "the 2025-26 rate of £12.60 an
+//  hour (London £13.85)"): fires when due is today or within days days
+//  from today, and keeps firing after due has passed (the obligation is
+//  cleared by a new date in the config or data). message names what, the
+//  date and the days left (or "overdue by N days").
+bool
+    compliance_rules_renewal_due (const char *what, const char *due, int days,
+                                  const char *today, char *message);
+
+//  Real Living Wage rates, loaded from CSV with the header
+//    year,uk_pence,london_pence,announced,deadline
+//  (2025,1260,1385,2024-10-23,2025-05-01): year is when the rate applies
+//  from (its deadline, 1 May of that year). Rows with a bad value are
+//  refused with error_fn as for ingest_csv (line, column, value, reason)
+//  and the load returns NULL.
+typedef struct _compliance_rules_rates_t compliance_rules_rates_t;
+
+typedef struct {
+    int year;
+    int64_t uk_pence;
+    int64_t london_pence;
+    char announced [11];
+    char deadline [11];
+} compliance_rules_rate_t;
+
+typedef void (compliance_rules_error_fn) (size_t line, const char *column, const char *value,
+                                          const char *reason, void *arg);
+
+compliance_rules_rates_t *
+    compliance_rules_rates_load (const char *csv, size_t size,
+                                 compliance_rules_error_fn *error_fn, void *arg);
+compliance_rules_rates_t *
+    compliance_rules_rates_load_file (const char *path,
+                                      compliance_rules_error_fn *error_fn, void *arg);
+void
+    compliance_rules_rates_destroy (compliance_rules_rates_t **self_p);
+
+//  The newest rate announced on or before today whose deadline is today
+//  or later (the one employers must be paying by its deadline), or NULL
+//  when none is pending. Borrowed.
+const compliance_rules_rate_t *
+    compliance_rules_rates_pending (const compliance_rules_rates_t *self, const char *today);
+
+//  delivery.shortfall, for one measure of one contract: fires when the
+//  contract is active today (start <= today <= end, both known, start <
+//  end), committed_milli > 0, and delivered_milli < committed_milli ×
+//  elapsed × (100 − tolerance_pct) / 100, where elapsed is (today − start)
+//  / (end − start), computed in integers (no floating point; round the
+//  expected quantity down). message names contract, measure, delivered,
+//  expected and committed quantities in units (e.g. "12.5").
+bool
+    compliance_rules_shortfall (const compliance_rules_contract_t *contract, const char *measure,
+                                int64_t committed_milli, int64_t delivered_milli,
+                                int tolerance_pct, const char *today, char *message);
+
+//  delivery.overdue: a contract with commitments owes a return for every
+//  period of period_months months from its start (the last period ends at
+//  the contract's end). Fires when the latest period that ended more than
+//  grace_days before today (and no later than the contract's end) is not
+//  covered, i.e. latest_return_end (the latest period_end of any delivery
+//  return on the contract, "" when none) is before that period's end.
+//  Unknown start date: never fires. message names the contract, the
+//  period (2025-04-01 to 2025-06-30) and how many days ago it ended.
+bool
+    compliance_rules_overdue (const compliance_rules_contract_t *contract,
+                              const char *latest_return_end, int period_months, int grace_days,
+                              const char *today, char *message);
+
+//  Self-test.
+void
+    compliance_rules_test (bool verbose);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
