@@ -353,6 +353,8 @@ struct _sv_stream_consumer_t {
     uint64_t reconnects;
     void (*committed_fn) (void *arg);
     void *committed_arg;
+    int (*applied_fn) (sv_db_t *db, void *arg);
+    void *applied_arg;
 };
 
 static int s_consumer_recv (zloop_t *loop, zsock_t *reader, void *arg);
@@ -433,6 +435,12 @@ s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch)
             return -1;
         }
         offset = event->seq;
+    }
+    if (self->applied_fn && self->applied_fn (self->db, self->applied_arg)) {
+        zsys_warning ("stream %s: the batch after %" PRIu64 " was not completed; will retry",
+                      self->stream, self->offset);
+        sv_db_rollback (self->db);
+        return -1;
     }
     if (s_consumer_store_offset (self, offset) || sv_db_commit (self->db)) {
         zsys_error ("stream %s: cannot commit: %s", self->stream, sv_db_error (self->db));
@@ -598,6 +606,15 @@ sv_stream_consumer_set_committed (sv_stream_consumer_t *self, void (*fn) (void *
     assert (self);
     self->committed_fn = fn;
     self->committed_arg = arg;
+}
+
+void
+sv_stream_consumer_set_applied (sv_stream_consumer_t *self,
+                                int (*fn) (sv_db_t *db, void *arg), void *arg)
+{
+    assert (self);
+    self->applied_fn = fn;
+    self->applied_arg = arg;
 }
 
 uint64_t

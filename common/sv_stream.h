@@ -120,6 +120,14 @@ void
     sv_stream_consumer_set_committed (sv_stream_consumer_t *self,
                                       void (*fn) (void *arg), void *arg);
 
+//  Calls fn (db, arg) once a batch's events are applied, inside the same
+//  transaction, before its offset is stored: for work that is cheaper once
+//  per batch than once per event (re-evaluating what the batch touched).
+//  fn returns 0, or -1 to roll the whole batch back, as apply does.
+void
+    sv_stream_consumer_set_applied (sv_stream_consumer_t *self,
+                                    int (*fn) (sv_db_t *db, void *arg), void *arg);
+
 //  The last seq applied and committed.
 uint64_t
     sv_stream_consumer_offset (sv_stream_consumer_t *self);
