@@ -28,6 +28,7 @@
 #include "valuation_engine.h"
 #include "valuation_framework.h"
 #include "valuation_store.h"
+#include "reporting_schedule.h"
 
 typedef struct {
     const char *name;
@@ -54,6 +55,7 @@ static const s_test_t s_tests [] = {
     { "valuation_framework", valuation_framework_test, 30 },
     { "valuation_engine", valuation_engine_test, 30 },
     { "valuation_store", valuation_store_test, 30 },
+    { "reporting_schedule", reporting_schedule_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 
