@@ -37,11 +37,12 @@ REPORTING_LIB = $(BUILD)/libreporting.a
 SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
-           $(BUILD)/test_ingest $(BUILD)/test_valuation
+           $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework
-PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation
+PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation \
+           $(BUILD)/socval-compliance $(BUILD)/socval-reporting
 
 .PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
 
@@ -83,7 +84,12 @@ $(REPORTING_LIB): $(REPORTING_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/socval: $(BUILD)/services/socval/main.o $(COMMON_LIB)
+SOCVAL_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard services/socval/*.c)))
+$(BUILD)/socval: $(SOCVAL_OBJ) $(COMPLIANCE_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/socval-compliance: $(BUILD)/services/compliance/main.o $(COMPLIANCE_LIB) $(INGEST_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/socval-reporting: $(BUILD)/services/reporting/main.o $(REPORTING_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/socval-ingest: $(BUILD)/services/ingest/main.o $(INGEST_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
@@ -99,6 +105,8 @@ $(BUILD)/test_stream_kill: $(BUILD)/tests/test_stream_kill.o $(COMMON_LIB)
 $(BUILD)/test_ingest: $(BUILD)/tests/test_ingest.o $(BUILD)/tests/testkit.o $(INGEST_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_valuation: $(BUILD)/tests/test_valuation.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_compliance: $(BUILD)/tests/test_compliance.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
@@ -120,6 +128,7 @@ check: check-generated all
 	$(BUILD)/test_stream_kill
 	$(BUILD)/test_ingest
 	$(BUILD)/test_valuation
+	$(BUILD)/test_compliance
 
 #  The process tests run shorter here. valgrind follows every child (a
 #  child's error or leak fails its exit status, which the test checks);
@@ -133,6 +142,7 @@ memcheck: all
 	$(VALGRIND) --trace-children=yes $(BUILD)/test_stream_kill 20000 3
 	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_ingest --short
 	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_valuation --short
+	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_compliance --short
 
 #  The stack itself arrives with the services (issues 3-7).
 run: all
@@ -167,6 +177,6 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(COMMON_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(VALUATION_OBJ:.o=.d) \
+-include $(SOCVAL_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(VALUATION_OBJ:.o=.d) \
          $(COMPLIANCE_OBJ:.o=.d) $(REPORTING_OBJ:.o=.d) \
          $(wildcard $(BUILD)/tests/*.d)

@@ -10,32 +10,19 @@
     with data/dir = DIR.
 */
 
-#include <czmq.h>
-#include <jansson.h>
-#include "sv_config.h"
-#include "sv_proto.h"
+#include "socval.h"
 
 #define S_CHUNK_BYTES (256 * 1024)
 
-typedef struct {
-    const char *data_dir;
-    const char *config_path;
-    bool json;
-    int timeout_s;              //  how long to wait for an answer
-    bool timeout_given;         //  --timeout was on the command line
-} s_options_t;
-
-static int
-s_usage (const char *text)
+int
+socval_usage (const char *text)
 {
     fprintf (stderr, "%s", text);
     return 2;
 }
 
-//  Loads the stack's config as the options say. NULL (with a message) when
-//  a named file cannot be read.
-static sv_config_t *
-s_config (s_options_t *options)
+sv_config_t *
+socval_config (socval_options_t *options)
 {
     const char *path = options->config_path? options->config_path: getenv ("SOCVAL_CONFIG");
     char *default_path = NULL;
@@ -55,10 +42,8 @@ s_config (s_options_t *options)
     return config;
 }
 
-//  Waits up to timeout_ms for one message on socket and decodes it into
-//  reply. 0, or -1 on timeout or a reply that does not decode.
-static int
-s_recv_reply (zsock_t *socket, int timeout_ms, sv_proto_t *reply)
+int
+socval_recv_reply (zsock_t *socket, int timeout_ms, sv_proto_t *reply)
 {
     zpoller_t *poller = zpoller_new (socket, NULL);
     void *which = zpoller_wait (poller, timeout_ms);
@@ -75,7 +60,7 @@ s_recv_reply (zsock_t *socket, int timeout_ms, sv_proto_t *reply)
 //  socval keys new NAME [--dir DIR]
 
 static int
-s_keys (int argc, char *argv [], s_options_t *options)
+s_keys (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval keys new NAME [--dir DIR]\n"
@@ -97,13 +82,13 @@ s_keys (int argc, char *argv [], s_options_t *options)
         if (arg == 1 && argv [arg][0] != '-')
             name = argv [arg];
         else
-            return s_usage (usage);
+            return socval_usage (usage);
     }
     if (argc < 2 || !streq (argv [0], "new") || !name)
-        return s_usage (usage);
+        return socval_usage (usage);
     for (const char *c = name; *c; c++)
         if (!isalnum ((unsigned char) *c) && *c != '-' && *c != '_')
-            return s_usage ("socval: a key name is letters, digits, '-' and '_' only\n");
+            return socval_usage ("socval: a key name is letters, digits, '-' and '_' only\n");
     char *folder = dir? strdup (dir): zsys_sprintf ("%s/keys", options->data_dir);
     char *path = zsys_sprintf ("%s/%s.cert", folder, name);
     int rc = 0;
@@ -210,7 +195,7 @@ s_format_of (const char *path)
 }
 
 static int
-s_submit (int argc, char *argv [], s_options_t *options)
+s_submit (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval submit --kind KIND [--format csv|ocds|msgpack] [--batch ID]\n"
@@ -241,14 +226,14 @@ s_submit (int argc, char *argv [], s_options_t *options)
         if (argv [arg][0] != '-' && !path)
             path = argv [arg];
         else
-            return s_usage (usage);
+            return socval_usage (usage);
     }
     if (!kind || !path)
-        return s_usage (usage);
+        return socval_usage (usage);
     if (!format)
         format = s_format_of (path);
 
-    sv_config_t *config = s_config (options);
+    sv_config_t *config = socval_config (options);
     if (!config)
         return 2;
     char *default_key = zsys_sprintf ("%s/keys/partner.cert", sv_config_get (config, "data/dir"));
@@ -304,7 +289,7 @@ s_submit (int argc, char *argv [], s_options_t *options)
                              total? sent * 100 / total: 100, sent / 1024, total / 1024);
             }
             sv_proto_t reply = { .id = 0 };
-            if (s_recv_reply (feed, options->timeout_s * 1000, &reply)) {
+            if (socval_recv_reply (feed, options->timeout_s * 1000, &reply)) {
                 fprintf (stderr, "%ssocval: no answer from ingest at %s within %d s"
                          " (is it running, and is this key accepted?)\n",
                          progress? "\n": "", endpoint, options->timeout_s);
@@ -341,10 +326,8 @@ s_submit (int argc, char *argv [], s_options_t *options)
 //  ==========================================================================
 //  socval framework import FILE | socval framework list
 
-//  Sends request to a service's control endpoint and waits for the reply.
-//  0, or 2 (with a message) when it does not answer.
-static int
-s_control_request (sv_config_t *config, const char *service, const sv_proto_t *request,
+int
+socval_control_request (sv_config_t *config, const char *service, const sv_proto_t *request,
                    int timeout_s, sv_proto_t *reply)
 {
     char *key = zsys_sprintf ("%s/control_endpoint", service);
@@ -355,7 +338,7 @@ s_control_request (sv_config_t *config, const char *service, const sv_proto_t *r
     zframe_t *frame = sv_proto_encode_frame (request);
     zframe_send (&frame, control, 0);
     int rc = 0;
-    if (s_recv_reply (control, timeout_s * 1000, reply)) {
+    if (socval_recv_reply (control, timeout_s * 1000, reply)) {
         fprintf (stderr, "socval: no answer from %s at %s within %d s (is it running?)\n",
                  service, endpoint, timeout_s);
         rc = 2;
@@ -405,7 +388,7 @@ s_print_frameworks (const sv_proto_frameworks_t *frameworks, bool as_json)
 }
 
 static int
-s_framework (int argc, char *argv [], s_options_t *options)
+s_framework (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval framework import FILE | socval framework list\n"
@@ -418,8 +401,8 @@ s_framework (int argc, char *argv [], s_options_t *options)
         return printf ("%s", usage), 0;
     bool import = argc == 2 && streq (argv [0], "import");
     if (!import && !(argc == 1 && streq (argv [0], "list")))
-        return s_usage (usage);
-    sv_config_t *config = s_config (options);
+        return socval_usage (usage);
+    sv_config_t *config = socval_config (options);
     if (!config)
         return 2;
     sv_proto_t request = { .id = SV_PROTO_FRAMEWORK_LIST };
@@ -438,7 +421,7 @@ s_framework (int argc, char *argv [], s_options_t *options)
         request.framework_import.payload_size = zchunk_size (csv);
     }
     sv_proto_t reply = { .id = 0 };
-    rc = s_control_request (config, "valuation", &request, options->timeout_s, &reply);
+    rc = socval_control_request (config, "valuation", &request, options->timeout_s, &reply);
     if (rc == 0) {
         if (reply.id == SV_PROTO_FRAMEWORKS) {
             s_print_frameworks (&reply.frameworks, options->json);
@@ -460,7 +443,7 @@ s_framework (int argc, char *argv [], s_options_t *options)
 //  socval status [--json]
 
 static int
-s_status (int argc, char *argv [], s_options_t *options)
+s_status (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval status [--json] [--timeout S]\n"
@@ -470,15 +453,15 @@ s_status (int argc, char *argv [], s_options_t *options)
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
             return printf ("%s", usage), 0;
-        return s_usage (usage);
+        return socval_usage (usage);
     }
-    sv_config_t *config = s_config (options);
+    sv_config_t *config = socval_config (options);
     if (!config)
         return 2;
     //  A service that is down should not keep a person waiting long
     if (!options->timeout_given)
         options->timeout_s = 3;
-    static const char *services [] = { "ingest", "valuation" };
+    static const char *services [] = { "ingest", "valuation", "compliance", "reporting" };
     #define S_SERVICES (sizeof services / sizeof services [0])
     //  Ask every service first, then collect: one silent service costs the
     //  timeout once, not once per service
@@ -503,7 +486,7 @@ s_status (int argc, char *argv [], s_options_t *options)
         zsock_t *control = controls [index];
         int64_t remaining = deadline - zclock_mono ();
         sv_proto_t reply = { .id = 0 };
-        if (s_recv_reply (control, remaining > 0? (int) remaining: 0, &reply)
+        if (socval_recv_reply (control, remaining > 0? (int) remaining: 0, &reply)
         ||  reply.id != SV_PROTO_STATUS_REPLY) {
             rc = 2;
             json_array_append_new (all, json_pack ("{s:s, s:s, s:b}",
@@ -569,6 +552,8 @@ static const char *s_usage_text =
     "  keys new NAME [--dir DIR]      a partner or service certificate\n"
     "  submit --kind KIND FILE        send a feed to ingest, print the receipt\n"
     "  status [--json]                services, stream heads, offsets, row counts\n"
+    "  alerts [--follow] | alerts ack ID  compliance's alerts\n"
+    "  report KIND [-o PATH]          annual, partnership, rlw-scope or alerts\n"
     "  framework import FILE | list   TOMs frameworks held by valuation\n"
     "  Each verb has --help. The stack is found by --config, $SOCVAL_CONFIG,\n"
     "  or DIR/socval.cfg (--data DIR, default ./var).\n";
@@ -576,7 +561,7 @@ static const char *s_usage_text =
 int
 main (int argc, char *argv [])
 {
-    s_options_t options = { .data_dir = "./var", .timeout_s = 30 };
+    socval_options_t options = { .data_dir = "./var", .timeout_s = 30 };
     //  Global options may come before or after the verb
     char **rest = (char **) calloc ((size_t) argc + 1, sizeof (char *));
     int count = 0;
@@ -612,6 +597,12 @@ main (int argc, char *argv [])
     else
     if (streq (rest [0], "status"))
         rc = s_status (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "report"))
+        rc = socval_report (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "alerts"))
+        rc = socval_alerts (count - 1, rest + 1, &options);
     else
     if (streq (rest [0], "framework"))
         rc = s_framework (count - 1, rest + 1, &options);

@@ -1,0 +1,30 @@
+/*  compliance_alert: an alert as people and scripts read it, the same for
+    the alert hook, `socval alerts` and its --follow.
+*/
+#ifndef COMPLIANCE_ALERT_H_INCLUDED
+#define COMPLIANCE_ALERT_H_INCLUDED
+
+#include <czmq.h>
+#include <jansson.h>
+#include "sv_proto.h"
+
+//  The alert as a JSON object {"alert_id", "rule", "severity", "state",
+//  "partner", "supplier", "contract", "message", "at"}, with "seq" first
+//  when seq is not 0 (its position in compliance's stream, to resume
+//  from). Caller owns it.
+json_t *
+    compliance_alert_json (const sv_proto_alert_t *alert, uint64_t seq);
+
+//  The same as one line of compact JSON. Caller frees.
+char *
+    compliance_alert_json_text (const sv_proto_alert_t *alert, uint64_t seq);
+
+//  One alert as a line for a person: state, severity, id, then the message
+//  indented on the next line.
+void
+    compliance_alert_print (const sv_proto_alert_t *alert, FILE *out);
+
+void
+    compliance_alert_test (bool verbose);
+
+#endif

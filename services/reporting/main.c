@@ -1,0 +1,14 @@
+/*  socval-reporting: the reporting service.
+
+    Usage: socval-reporting [--config FILE] [--data DIR]
+    Runs until SIGINT or SIGTERM. Exit 1 when it cannot start.
+*/
+
+#include "sv_service.h"
+#include "reporting_server.h"
+
+int
+main (int argc, char *argv [])
+{
+    return sv_service_main (argc, argv, "reporting", reporting_server);
+}

@@ -1,0 +1,559 @@
+/*  reporting_server: the reporting actor. See reporting_server.h. No SQL
+    here (reporting_store), no layout (reporting_render) and no calendar
+    arithmetic (reporting_schedule): this file decides when a report is
+    made, writes it where it belongs and moves messages.
+*/
+
+#include "reporting_server.h"
+#include "reporting_render.h"
+#include "reporting_schedule.h"
+#include "reporting_store.h"
+#include "sv_service.h"
+#include "sv_stream.h"
+
+#define S_VERSION "0.1.0"
+
+//  One configured schedule
+typedef struct {
+    char *name;
+    reporting_schedule_t *cron;
+    char *kind;
+    char *year;                 //  rule: previous, current or 2024-25
+    char *partner;              //  a name, or all
+    char *formats;              //  html,json,...
+} s_schedule_t;
+
+typedef struct {
+    zsock_t *pipe;
+    sv_config_t *config;
+    zloop_t *loop;
+    reporting_store_t *store;
+    sv_stream_producer_t *producer;
+    sv_stream_consumer_t *consumers [3];    //  ingest, valuation, compliance
+    zsock_t *control;
+    zlistx_t *schedules;        //  s_schedule_t *
+    char *categories;           //  owns rlw.categories
+    char *output;               //  folder for scheduled reports
+    msgpack_sbuffer buffer;
+    int64_t started;
+} s_server_t;
+
+static const char *const s_streams [] = { "ingest", "valuation", "compliance" };
+
+//  ==========================================================================
+//  The clock
+
+//  Now, from reporting/clock_file when set (a time such as
+//  2025-05-01T06:00:00Z), else the system clock
+static time_t
+s_now (s_server_t *self)
+{
+    const char *path = sv_config_get (self->config, "reporting/clock_file");
+    if (*path) {
+        char text [64] = "";
+        FILE *file = fopen (path, "r");
+        bool read = file && fgets (text, sizeof text, file);
+        if (file)
+            fclose (file);
+        time_t when;
+        if (read && reporting_schedule_time_parse (text, &when) == 0)
+            return when;
+        zsys_warning ("reporting: clock file %s holds no time; using the system clock", path);
+    }
+    return time (NULL);
+}
+
+//  ==========================================================================
+//  Building reports
+
+//  Builds the report the request describes, as of now. Returns the
+//  document, or NULL with *reason_p.
+static json_t *
+s_build (s_server_t *self, const char *kind, const char *year, const char *partner,
+         time_t now, const char **reason_p)
+{
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (now, created, sizeof created);
+    reporting_store_params_t params = {
+        .kind = kind, .year = year, .partner = partner, .created = created,
+        .ingest_offset = sv_stream_consumer_offset (self->consumers [0]),
+        .valuation_offset = sv_stream_consumer_offset (self->consumers [1]),
+        .compliance_offset = sv_stream_consumer_offset (self->consumers [2]),
+        .evidence_counted = sv_config_get (self->config, "reporting/evidence_counted"),
+        .small_number_threshold =
+            (int) sv_config_int (self->config, "reporting/small_number_threshold"),
+        .rlw = {
+            .categories = self->categories,
+            .min_weeks = (int) sv_config_int (self->config, "compliance/rlw_min_weeks")
+        }
+    };
+    return reporting_store_report (self->store, &params, reason_p);
+}
+
+//  The base of a report's file names: kind-partner-year-time, with only
+//  characters safe in a file name
+static char *
+s_base_name (const json_t *report, time_t now)
+{
+    char stamp [32];
+    struct tm tm;
+    gmtime_r (&now, &tm);
+    strftime (stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    const char *year = json_string_value (json_object_get (report, "year"));
+    char *base = zsys_sprintf ("%s-%s%s%s-%s",
+        json_string_value (json_object_get (report, "report")),
+        json_string_value (json_object_get (report, "partner")),
+        year && *year? "-": "", year? year: "", stamp);
+    for (char *c = base; *c; c++)
+        if (!isalnum ((unsigned char) *c) && *c != '-' && *c != '_')
+            *c = '_';
+    return base;
+}
+
+//  Writes bytes to path through a temporary file and a rename. 0 or -1.
+static int
+s_write_atomic (const char *path, zchunk_t *payload)
+{
+    char *temporary = zsys_sprintf ("%s.tmp", path);
+    FILE *file = fopen (temporary, "wb");
+    bool ok = file && fwrite (zchunk_data (payload), 1, zchunk_size (payload), file)
+                      == zchunk_size (payload);
+    ok = file && fflush (file) == 0 && fsync (fileno (file)) == 0 && ok;
+    if (file)
+        ok = fclose (file) == 0 && ok;
+    ok = ok && rename (temporary, path) == 0;
+    if (!ok)
+        remove (temporary);
+    zstr_free (&temporary);
+    return ok? 0: -1;
+}
+
+//  Writes one format of a report into the output folder and appends its
+//  REPORT_READY. Returns 0 or -1 (logged).
+static int
+s_write_report (s_server_t *self, const json_t *report, const char *format, time_t now)
+{
+    const char *reason = NULL;
+    char *base = s_base_name (report, now);
+    zlistx_t *files = reporting_render (report, format, base, &reason);
+    char *path = NULL;
+    int rc = -1;
+    if (!files)
+        zsys_error ("reporting: cannot render %s as %s: %s", base, format, reason);
+    else
+    if (streq (format, "csv")) {
+        //  A folder of tables, made under a temporary name then renamed
+        path = zsys_sprintf ("%s/%s", self->output, base);
+        char *temporary = zsys_sprintf ("%s.tmp", path);
+        rc = zsys_dir_create ("%s", temporary);
+        for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files);
+             file && rc == 0; file = (reporting_render_file_t *) zlistx_next (files)) {
+            char *file_path = zsys_sprintf ("%s/%s", temporary, file->name);
+            rc = s_write_atomic (file_path, file->payload);
+            zstr_free (&file_path);
+        }
+        if (rc == 0)
+            rc = rename (temporary, path);
+        zstr_free (&temporary);
+    }
+    else {
+        reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files);
+        path = zsys_sprintf ("%s/%s", self->output, file->name);
+        rc = s_write_atomic (path, file->payload);
+    }
+    zlistx_destroy (&files);
+    if (rc == 0) {
+        sv_proto_stream_head_t offsets [3];
+        for (int index = 0; index < 3; index++)
+            offsets [index] = (sv_proto_stream_head_t) {
+                .name = (char *) s_streams [index],
+                .head_seq = sv_stream_consumer_offset (self->consumers [index])
+            };
+        char created [REPORTING_SCHEDULE_TIME_BUF];
+        reporting_schedule_time_format (now, created, sizeof created);
+        sv_proto_t ready = { .id = SV_PROTO_REPORT_READY };
+        ready.report_ready = (sv_proto_report_ready_t) {
+            .kind = (char *) json_string_value (json_object_get (report, "report")),
+            .year = (char *) json_string_value (json_object_get (report, "year")),
+            .partner = (char *) json_string_value (json_object_get (report, "partner")),
+            .format = (char *) format, .path = path, .offsets = offsets, .offsets_count = 3,
+            .created = created
+        };
+        self->buffer.size = 0;
+        sv_db_t *db = reporting_store_db (self->store);
+        rc = sv_proto_encode (&ready, &self->buffer) == 0
+          && sv_db_begin (db) == 0
+          && sv_stream_append (db, "REPORT_READY", path, (const uint8_t *) self->buffer.data,
+                               self->buffer.size) > 0
+          && sv_db_commit (db) == 0? 0: -1;
+        if (rc == 0) {
+            sv_stream_producer_notify (self->producer);
+            zsys_info ("reporting: wrote %s", path);
+        }
+        else {
+            sv_db_rollback (db);
+            zsys_error ("reporting: wrote %s but cannot record it", path);
+        }
+    }
+    else
+    if (path)
+        zsys_error ("reporting: cannot write %s", path);
+    zstr_free (&path);
+    zstr_free (&base);
+    return rc;
+}
+
+//  Runs one schedule for the fire time due, in every format it names
+static void
+s_run_schedule (s_server_t *self, s_schedule_t *schedule, time_t due, time_t now)
+{
+    char year [REPORTING_SCHEDULE_YEAR_BUF];
+    reporting_schedule_year (schedule->year, due, year);
+    const char *reason = NULL;
+    json_t *report = s_build (self, schedule->kind, year, schedule->partner, now, &reason);
+    if (!report)
+        zsys_warning ("reporting: schedule %s: no %s report for %s: %s", schedule->name,
+                      schedule->kind, year, reason);
+    char *formats = strdup (schedule->formats);
+    for (char *format = strtok (formats, ", "); report && format; format = strtok (NULL, ", "))
+        s_write_report (self, report, format, now);
+    free (formats);
+    json_decref (report);
+    //  Recorded even when there was nothing to report: a schedule fires
+    //  once per fire time, and a failing one says so in the log each time
+    if (reporting_store_schedule_set (self->store, schedule->name, (int64_t) due))
+        zsys_error ("reporting: cannot record schedule %s's run", schedule->name);
+}
+
+static int
+s_tick (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_server_t *self = (s_server_t *) arg;
+    time_t now = s_now (self);
+    for (s_schedule_t *schedule = (s_schedule_t *) zlistx_first (self->schedules); schedule;
+         schedule = (s_schedule_t *) zlistx_next (self->schedules)) {
+        int64_t last = reporting_store_schedule_last (self->store, schedule->name);
+        if (last == 0) {
+            //  New: it counts from now, and does not reach back
+            reporting_store_schedule_set (self->store, schedule->name, (int64_t) now);
+            continue;
+        }
+        time_t due = reporting_schedule_prev (schedule->cron, now);
+        if (due > (time_t) last) {
+            char when [REPORTING_SCHEDULE_TIME_BUF];
+            zsys_info ("reporting: schedule %s due at %s", schedule->name,
+                       reporting_schedule_time_format (due, when, sizeof when));
+            s_run_schedule (self, schedule, due, now);
+        }
+    }
+    return 0;
+}
+
+//  ==========================================================================
+//  The streams
+
+static int
+s_apply_ingest (sv_db_t *db, const sv_proto_event_t *event, void *arg)
+{
+    (void) db;
+    return reporting_store_apply (((s_server_t *) arg)->store, "ingest", event);
+}
+
+static int
+s_apply_valuation (sv_db_t *db, const sv_proto_event_t *event, void *arg)
+{
+    (void) db;
+    return reporting_store_apply (((s_server_t *) arg)->store, "valuation", event);
+}
+
+static int
+s_apply_compliance (sv_db_t *db, const sv_proto_event_t *event, void *arg)
+{
+    (void) db;
+    return reporting_store_apply (((s_server_t *) arg)->store, "compliance", event);
+}
+
+//  ==========================================================================
+//  Control: STATUS, REPORT_REQUEST
+
+static void
+s_reply_error (s_server_t *self, zframe_t *peer, uint32_t code, const char *reason)
+{
+    sv_proto_t refusal = { .id = SV_PROTO_ERROR };
+    refusal.error.code = code;
+    refusal.error.reason = (char *) reason;
+    sv_service_reply (self->control, peer, &refusal);
+}
+
+static void
+s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
+{
+    const char *format = *request->format? request->format: "html";
+    if (!reporting_render_format_known (format)) {
+        s_reply_error (self, peer, 400, "format must be html, csv, json or xlsx");
+        return;
+    }
+    time_t now = s_now (self);
+    const char *reason = NULL;
+    json_t *report = s_build (self, request->kind, request->year, request->partner, now, &reason);
+    if (!report) {
+        s_reply_error (self, peer, 404, reason? reason: "the report cannot be built");
+        return;
+    }
+    char *base = s_base_name (report, now);
+    zlistx_t *files = reporting_render (report, format, base, &reason);
+    if (!files) {
+        s_reply_error (self, peer, 500, reason);
+        json_decref (report);
+        zstr_free (&base);
+        return;
+    }
+    size_t count = zlistx_size (files), index = 0;
+    sv_proto_report_file_t *out = (sv_proto_report_file_t *) zmalloc (
+        (count + 1) * sizeof (sv_proto_report_file_t));
+    for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files); file;
+         file = (reporting_render_file_t *) zlistx_next (files))
+        out [index++] = (sv_proto_report_file_t) {
+            .name = file->name, .payload = zchunk_data (file->payload),
+            .payload_size = zchunk_size (file->payload)
+        };
+    sv_proto_stream_head_t offsets [3];
+    for (int stream = 0; stream < 3; stream++)
+        offsets [stream] = (sv_proto_stream_head_t) {
+            .name = (char *) s_streams [stream],
+            .head_seq = sv_stream_consumer_offset (self->consumers [stream])
+        };
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (now, created, sizeof created);
+    sv_proto_t reply = { .id = SV_PROTO_REPORT_READY };
+    reply.report_ready = (sv_proto_report_ready_t) {
+        .kind = (char *) json_string_value (json_object_get (report, "report")),
+        .year = (char *) json_string_value (json_object_get (report, "year")),
+        .partner = (char *) json_string_value (json_object_get (report, "partner")),
+        .format = (char *) format, .path = base, .offsets = offsets, .offsets_count = 3,
+        .created = created, .files = out, .files_count = count
+    };
+    sv_service_reply (self->control, peer, &reply);
+    free (out);
+    zlistx_destroy (&files);
+    json_decref (report);
+    zstr_free (&base);
+}
+
+static void
+s_handle_status (s_server_t *self, zframe_t *peer)
+{
+    static const char *tables [] = { "suppliers", "contracts", "spend_lines", "value_lines",
+                                     "alerts", "outbox" };
+    sv_proto_row_count_t counts [6];
+    for (int index = 0; index < 6; index++)
+        counts [index] = (sv_proto_row_count_t) {
+            .name = (char *) (streq (tables [index], "outbox")? "reports": tables [index]),
+            .rows = (uint64_t) reporting_store_count (self->store, tables [index])
+        };
+    sv_proto_consumer_offset_t consumers [3];
+    for (int index = 0; index < 3; index++) {
+        uint64_t offset = sv_stream_consumer_offset (self->consumers [index]);
+        uint64_t head = sv_stream_consumer_head (self->consumers [index]);
+        char key [64];
+        snprintf (key, sizeof key, "%s/stream_endpoint", s_streams [index]);
+        consumers [index] = (sv_proto_consumer_offset_t) {
+            .stream = (char *) s_streams [index],
+            .endpoint = (char *) sv_config_get (self->config, key),
+            .offset = offset, .head_seq = head, .lag = head > offset? head - offset: 0
+        };
+    }
+    sv_proto_stream_head_t stream = {
+        .name = "reporting", .head_seq = sv_stream_producer_head (self->producer)
+    };
+    sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
+    reply.status_reply.service = "reporting";
+    reply.status_reply.version = S_VERSION;
+    reply.status_reply.uptime_ms = (uint64_t) (zclock_mono () - self->started);
+    reply.status_reply.streams = &stream;
+    reply.status_reply.streams_count = 1;
+    reply.status_reply.consumers = consumers;
+    reply.status_reply.consumers_count = 3;
+    reply.status_reply.counts = counts;
+    reply.status_reply.counts_count = 6;
+    sv_service_reply (self->control, peer, &reply);
+}
+
+static int
+s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) reader;
+    s_server_t *self = (s_server_t *) arg;
+    zmsg_t *msg = zmsg_recv (self->control);
+    if (!msg)
+        return 0;
+    zframe_t *peer = zmsg_pop (msg);
+    zframe_t *body = zmsg_pop (msg);
+    sv_proto_t request = { .id = 0 };
+    if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
+        if (request.id == SV_PROTO_STATUS)
+            s_handle_status (self, peer);
+        else
+        if (request.id == SV_PROTO_REPORT_REQUEST)
+            s_handle_report (self, peer, &request.report_request);
+        else
+            request.id = 0, snprintf (request.reason, sizeof request.reason,
+                                      "reporting's control endpoint answers STATUS and"
+                                      " REPORT_REQUEST");
+    }
+    if (peer && request.id == 0)
+        s_reply_error (self, peer, 400, request.reason);
+    sv_proto_reset (&request);
+    zframe_destroy (&peer);
+    zframe_destroy (&body);
+    zmsg_destroy (&msg);
+    return 0;
+}
+
+//  ==========================================================================
+//  Life cycle
+
+static void
+s_schedule_destroy (void **item_p)
+{
+    s_schedule_t *schedule = (s_schedule_t *) *item_p;
+    reporting_schedule_destroy (&schedule->cron);
+    zstr_free (&schedule->name);
+    zstr_free (&schedule->kind);
+    zstr_free (&schedule->year);
+    zstr_free (&schedule->partner);
+    zstr_free (&schedule->formats);
+    free (schedule);
+    *item_p = NULL;
+}
+
+//  Reads the schedules from the config; -1 (logged, naming the schedule
+//  and the key) when one is malformed
+static int
+s_load_schedules (s_server_t *self)
+{
+    for (zconfig_t *item = sv_config_children (self->config, "schedules"); item;
+         item = zconfig_next (item)) {
+        const char *name = zconfig_name (item);
+        char reason [256] = "";
+        s_schedule_t *schedule = (s_schedule_t *) zmalloc (sizeof (s_schedule_t));
+        schedule->name = strdup (name);
+        schedule->cron = reporting_schedule_new (zconfig_get (item, "cron", ""), reason,
+                                                 sizeof reason);
+        schedule->kind = strdup (zconfig_get (item, "kind", "annual"));
+        schedule->year = strdup (zconfig_get (item, "year", "previous"));
+        schedule->partner = strdup (zconfig_get (item, "partner", "all"));
+        schedule->formats = strdup (zconfig_get (item, "formats", "html,json"));
+        zlistx_add_end (self->schedules, schedule);
+        char year [REPORTING_SCHEDULE_YEAR_BUF];
+        if (!schedule->cron)
+            zsys_error ("reporting: schedules/%s/cron: %s", name, reason);
+        else
+        if (!(streq (schedule->kind, "annual") || streq (schedule->kind, "partnership")
+           || streq (schedule->kind, "rlw-scope") || streq (schedule->kind, "alerts")))
+            zsys_error ("reporting: schedules/%s/kind: '%s' is not annual, partnership,"
+                        " rlw-scope or alerts", name, schedule->kind);
+        else
+        if (reporting_schedule_year (schedule->year, 0, year))
+            zsys_error ("reporting: schedules/%s/year: '%s' is not previous, current or a"
+                        " financial year such as 2024-25", name, schedule->year);
+        else {
+            char *formats = strdup (schedule->formats);
+            bool known = true;
+            for (char *format = strtok (formats, ", "); format; format = strtok (NULL, ", "))
+                if (!reporting_render_format_known (format)) {
+                    zsys_error ("reporting: schedules/%s/formats: '%s' is not html, csv,"
+                                " json or xlsx", name, format);
+                    known = false;
+                }
+            free (formats);
+            if (known)
+                continue;
+        }
+        return -1;
+    }
+    return 0;
+}
+
+static int
+s_server_start (s_server_t *self)
+{
+    sv_config_t *config = self->config;
+    self->categories = strdup (sv_config_get (config, "compliance/rlw_categories"));
+    self->output = sv_config_data_path (config, "reporting/output", "reports");
+    if (s_load_schedules (self))
+        return -1;
+    if (zsys_dir_create ("%s", self->output)) {
+        zsys_error ("reporting: cannot create the output folder %s", self->output);
+        return -1;
+    }
+    char *store_path = sv_config_data_path (config, "reporting/store", "reporting.db");
+    const char *reason = NULL;
+    int rc = -1;
+    self->store = reporting_store_new (store_path, &reason);
+    if (!self->store)
+        zsys_error ("reporting: %s", reason);
+    else {
+        sv_stream_apply_fn *applies [3] = { s_apply_ingest, s_apply_valuation,
+                                            s_apply_compliance };
+        self->producer = sv_stream_producer_new (store_path, "reporting",
+            sv_config_get (config, "reporting/stream_endpoint"), config);
+        rc = self->producer? 0: -1;
+        for (int index = 0; index < 3 && rc == 0; index++) {
+            char key [64];
+            snprintf (key, sizeof key, "%s/stream_endpoint", s_streams [index]);
+            self->consumers [index] = sv_stream_consumer_new (reporting_store_db (self->store),
+                s_streams [index], sv_config_get (config, key), config, applies [index], self);
+            rc = self->consumers [index]? 0: -1;
+        }
+        if (rc == 0
+        && !(self->control = sv_service_control_new (config,
+                sv_config_get (config, "reporting/control_endpoint"))))
+            rc = -1;
+    }
+    zstr_free (&store_path);
+    if (rc == 0) {
+        sv_stream_producer_attach (self->producer, self->loop);
+        for (int index = 0; index < 3; index++)
+            sv_stream_consumer_attach (self->consumers [index], self->loop);
+        zloop_reader (self->loop, self->control, s_control_recv, self);
+        zloop_timer (self->loop, (size_t) sv_config_int (config, "reporting/tick_ms"), 0,
+                     s_tick, self);
+        //  A run missed while the service was down is made up once, now
+        s_tick (self->loop, 0, self);
+    }
+    return rc;
+}
+
+void
+reporting_server (zsock_t *pipe, void *config)
+{
+    s_server_t self = {
+        .pipe = pipe, .config = (sv_config_t *) config, .started = zclock_mono ()
+    };
+    self.loop = zloop_new ();
+    self.schedules = zlistx_new ();
+    zlistx_set_destructor (self.schedules, s_schedule_destroy);
+    msgpack_sbuffer_init (&self.buffer);
+
+    zsock_signal (pipe, 0);
+    int rc = s_server_start (&self);
+    zstr_send (pipe, rc == 0? "READY": "FAILED");
+    if (rc == 0) {
+        zloop_reader (self.loop, pipe, sv_service_pipe, &self);
+        zloop_start (self.loop);
+    }
+    for (int index = 0; index < 3; index++)
+        sv_stream_consumer_destroy (&self.consumers [index]);
+    sv_stream_producer_destroy (&self.producer);
+    zloop_destroy (&self.loop);
+    zsock_destroy (&self.control);
+    reporting_store_destroy (&self.store);
+    zlistx_destroy (&self.schedules);
+    msgpack_sbuffer_destroy (&self.buffer);
+    zstr_free (&self.categories);
+    zstr_free (&self.output);
+}

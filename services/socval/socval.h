@@ -1,0 +1,59 @@
+/*  socval: what the command's verbs share. One file per group of verbs:
+    main.c (dispatch, keys, submit, status, framework), socval_alerts.c,
+    socval_report.c, socval_up.c (up, demo, wait).
+
+    Exit codes, for every verb: 0 done, 1 the request was refused, 2 a
+    usage or connection problem.
+*/
+#ifndef SOCVAL_H_INCLUDED
+#define SOCVAL_H_INCLUDED
+
+#include <czmq.h>
+#include <jansson.h>
+#include "sv_config.h"
+#include "sv_proto.h"
+
+typedef struct {
+    const char *data_dir;
+    const char *config_path;
+    bool json;
+    int timeout_s;              //  how long to wait for an answer
+    bool timeout_given;         //  --timeout was on the command line
+} socval_options_t;
+
+//  Prints text to stderr; returns 2 (a usage error).
+int
+    socval_usage (const char *text);
+
+//  Loads the stack's config as the options say: --config FILE, else
+//  $SOCVAL_CONFIG, else DIR/socval.cfg for --data DIR, else the defaults
+//  with data/dir = DIR. NULL (with a message) when a named file cannot be
+//  read.
+sv_config_t *
+    socval_config (socval_options_t *options);
+
+//  Waits up to timeout_ms for one message on socket and decodes it into
+//  reply. 0, or -1 on timeout or a reply that does not decode.
+int
+    socval_recv_reply (zsock_t *socket, int timeout_ms, sv_proto_t *reply);
+
+//  Sends request to service's control endpoint (from config) and waits up
+//  to timeout_s for the reply. 0, or 2 (with a message) when it does not
+//  answer.
+int
+    socval_control_request (sv_config_t *config, const char *service,
+                            const sv_proto_t *request, int timeout_s, sv_proto_t *reply);
+
+//  The verbs in their own files; each takes the arguments after its name.
+int
+    socval_alerts (int argc, char *argv [], socval_options_t *options);
+int
+    socval_report (int argc, char *argv [], socval_options_t *options);
+int
+    socval_up (int argc, char *argv [], socval_options_t *options);
+int
+    socval_demo (int argc, char *argv [], socval_options_t *options);
+int
+    socval_wait (int argc, char *argv [], socval_options_t *options);
+
+#endif

@@ -1,0 +1,334 @@
+/*  socval alerts: lists, follows and acknowledges compliance's alerts.
+
+    Every view reads compliance's durable stream, the record of every
+    change of every alert: a list folds it to each alert's latest state; a
+    follower prints each change as it is committed and, given an offset
+    file, resumes after the last change it printed, so nothing is missed
+    while it was away. An acknowledgement goes to compliance's control
+    endpoint, which appends the change to the stream.
+*/
+
+#include "socval.h"
+#include "compliance_alert.h"
+
+//  Reads compliance's stream after *after_p, calling fn for each ALERT
+//  event, until the head the producer reported (when follow is false) or
+//  forever (when true, long polling). Returns 0, or 2 when compliance does
+//  not answer within timeout_ms (only before the first answer when
+//  following: a follower waits out an outage, reconnecting).
+typedef int (s_alert_fn) (const sv_proto_alert_t *alert, uint64_t seq, void *arg);
+
+static int
+s_read_alerts (sv_config_t *config, uint64_t *after_p, bool follow, int timeout_ms,
+               s_alert_fn *fn, void *arg)
+{
+    const char *endpoint = sv_config_get (config, "compliance/stream_endpoint");
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (dealer, 0);
+    zsock_connect (dealer, "%s", endpoint);
+    int rc = 0;
+    bool answered = false;
+    while (!zsys_interrupted) {
+        sv_proto_t fetch = { .id = SV_PROTO_FETCH };
+        fetch.fetch.stream = "compliance";
+        fetch.fetch.after_seq = *after_p;
+        fetch.fetch.max = 1000;
+        zframe_t *frame = sv_proto_encode_frame (&fetch);
+        zframe_send (&frame, dealer, 0);
+        sv_proto_t reply = { .id = 0 };
+        //  The producer holds a caught-up FETCH for a heartbeat: wait longer
+        if (socval_recv_reply (dealer, timeout_ms, &reply) || reply.id != SV_PROTO_EVENTS) {
+            sv_proto_reset (&reply);
+            if (zsys_interrupted)
+                break;
+            if (!follow || !answered) {
+                fprintf (stderr, "socval: no answer from compliance at %s within %d s"
+                         " (is it running?)\n", endpoint, timeout_ms / 1000);
+                rc = 2;
+                break;
+            }
+            //  A follower outlives an outage: reconnect and ask again
+            zsock_destroy (&dealer);
+            dealer = zsock_new (ZMQ_DEALER);
+            zsock_set_linger (dealer, 0);
+            zsock_connect (dealer, "%s", endpoint);
+            continue;
+        }
+        answered = true;
+        const sv_proto_events_t *events = &reply.events;
+        for (size_t index = 0; index < events->events_count && rc == 0; index++) {
+            const sv_proto_event_t *event = &events->events [index];
+            sv_proto_t alert = { .id = 0 };
+            if (sv_proto_decode (&alert, event->body, event->body_size) == 0
+            &&  alert.id == SV_PROTO_ALERT)
+                rc = fn (&alert.alert, event->seq, arg);
+            sv_proto_reset (&alert);
+            *after_p = event->seq;
+        }
+        bool caught_up = *after_p >= events->head_seq;
+        sv_proto_reset (&reply);
+        if (rc || (caught_up && !follow))
+            break;
+    }
+    zsock_destroy (&dealer);
+    return rc;
+}
+
+//  ==========================================================================
+//  Listing
+
+static bool
+s_state_matches (const char *wanted, const char *state)
+{
+    if (streq (wanted, "all"))
+        return true;
+    if (streq (wanted, "open"))     //  open means not yet resolved
+        return !streq (state, "resolved");
+    return streq (wanted, state);
+}
+
+static void
+s_alert_destroy (void **item_p)
+{
+    sv_proto_t *message = (sv_proto_t *) *item_p;
+    sv_proto_reset (message);
+    free (message);
+    *item_p = NULL;
+}
+
+//  Keeps each alert's latest state, in the order alerts first appeared
+static int
+s_fold (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
+{
+    (void) seq;
+    zhashx_t *latest = (zhashx_t *) arg;
+    //  Copy through the codec: the message owns its strings
+    sv_proto_t copy = { .id = SV_PROTO_ALERT, .alert = *alert };
+    zframe_t *frame = sv_proto_encode_frame (&copy);
+    sv_proto_t *kept = (sv_proto_t *) zmalloc (sizeof (sv_proto_t));
+    sv_proto_decode (kept, zframe_data (frame), zframe_size (frame));
+    zframe_destroy (&frame);
+    zhashx_update (latest, alert->alert_id, kept);
+    return 0;
+}
+
+static int
+s_compare_alerts (const void *item1, const void *item2)
+{
+    const sv_proto_alert_t *one = &(*(sv_proto_t *const *) item1)->alert;
+    const sv_proto_alert_t *two = &(*(sv_proto_t *const *) item2)->alert;
+    //  Most severe first, then by id
+    static const char *const order = "high medium low";
+    const char *rank1 = strstr (order, one->severity), *rank2 = strstr (order, two->severity);
+    if (rank1 != rank2)
+        return (rank1? rank1 - order: 99) < (rank2? rank2 - order: 99)? -1: 1;
+    return strcmp (one->alert_id, two->alert_id);
+}
+
+static int
+s_list (sv_config_t *config, const char *state, socval_options_t *options)
+{
+    zhashx_t *latest = zhashx_new ();
+    zhashx_set_destructor (latest, s_alert_destroy);
+    uint64_t after = 0;
+    int rc = s_read_alerts (config, &after, false, options->timeout_s * 1000, s_fold, latest);
+    if (rc == 0) {
+        size_t count = 0;
+        sv_proto_t **alerts = (sv_proto_t **) calloc (zhashx_size (latest) + 1,
+                                                      sizeof (sv_proto_t *));
+        for (sv_proto_t *alert = (sv_proto_t *) zhashx_first (latest); alert;
+             alert = (sv_proto_t *) zhashx_next (latest))
+            if (s_state_matches (state, alert->alert.state))
+                alerts [count++] = alert;
+        qsort (alerts, count, sizeof (sv_proto_t *), s_compare_alerts);
+        if (options->json) {
+            json_t *list = json_array ();
+            for (size_t index = 0; index < count; index++)
+                json_array_append_new (list, compliance_alert_json (&alerts [index]->alert, 0));
+            json_t *root = json_pack ("{s:o, s:I}", "alerts", list, "offset", (json_int_t) after);
+            json_dumpf (root, stdout, JSON_PRESERVE_ORDER);
+            printf ("\n");
+            json_decref (root);
+        }
+        else {
+            for (size_t index = 0; index < count; index++)
+                compliance_alert_print (&alerts [index]->alert, stdout);
+            printf ("%zu %s alert%s\n", count, state, count == 1? "": "s");
+        }
+        free (alerts);
+    }
+    zhashx_destroy (&latest);
+    return rc;
+}
+
+//  ==========================================================================
+//  Following
+
+typedef struct {
+    const char *state;
+    bool json;
+    const char *offset_file;
+} s_follow_t;
+
+static int
+s_skip (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
+{
+    (void) alert;
+    (void) seq;
+    (void) arg;
+    return 0;
+}
+
+static int
+s_follow_one (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
+{
+    s_follow_t *follow = (s_follow_t *) arg;
+    if (s_state_matches (follow->state, alert->state)) {
+        if (follow->json) {
+            char *text = compliance_alert_json_text (alert, seq);
+            printf ("%s\n", text);
+            free (text);
+        }
+        else
+            compliance_alert_print (alert, stdout);
+        fflush (stdout);
+    }
+    //  Written after the line is out: a follower killed between the two
+    //  prints that change again, never misses it
+    if (follow->offset_file) {
+        char *temporary = zsys_sprintf ("%s.tmp", follow->offset_file);
+        FILE *file = fopen (temporary, "w");
+        bool ok = file && fprintf (file, "%" PRIu64 "\n", seq) > 0;
+        if (file)
+            ok = fclose (file) == 0 && ok;
+        if (!ok || rename (temporary, follow->offset_file)) {
+            fprintf (stderr, "socval: cannot write the offset file %s\n", follow->offset_file);
+            zstr_free (&temporary);
+            return 2;
+        }
+        zstr_free (&temporary);
+    }
+    return 0;
+}
+
+//  ==========================================================================
+//  socval alerts [--state open|acknowledged|resolved|all] [--follow]
+//                [--after SEQ] [--offset-file FILE] [--json]
+//  socval alerts ack ID [--by NAME]
+
+static int
+s_ack (sv_config_t *config, const char *alert_id, const char *by, socval_options_t *options)
+{
+    sv_proto_t request = { .id = SV_PROTO_ALERT_ACK };
+    request.alert_ack.alert_id = (char *) alert_id;
+    request.alert_ack.by = (char *) (by? by: "");
+    sv_proto_t reply = { .id = 0 };
+    int rc = socval_control_request (config, "compliance", &request, options->timeout_s, &reply);
+    if (rc == 0 && reply.id == SV_PROTO_ALERT) {
+        if (options->json) {
+            char *text = compliance_alert_json_text (&reply.alert, 0);
+            printf ("%s\n", text);
+            free (text);
+        }
+        else
+            compliance_alert_print (&reply.alert, stdout);
+    }
+    else
+    if (rc == 0) {
+        fprintf (stderr, "socval: %s\n", reply.id == SV_PROTO_ERROR? reply.error.reason
+                                                                   : "unexpected reply");
+        rc = 1;
+    }
+    sv_proto_reset (&reply);
+    return rc;
+}
+
+int
+socval_alerts (int argc, char *argv [], socval_options_t *options)
+{
+    const char *usage =
+        "usage: socval alerts [--state open|acknowledged|resolved|all] [--json]\n"
+        "       socval alerts --follow [--state S] [--after SEQ | --offset-file FILE] [--json]\n"
+        "       socval alerts ack ID [--by NAME]\n"
+        "  Lists alerts as compliance holds them (default: open, meaning not yet\n"
+        "  resolved, most severe first). --follow prints every change as it\n"
+        "  happens until interrupted: from after SEQ, or after the seq stored in\n"
+        "  FILE (updated after each change printed, so a follower that comes back\n"
+        "  misses nothing), or else from now. With --json each change is one line:\n"
+        "  {\"seq\", \"alert_id\", \"rule\", \"severity\", \"state\", \"partner\", \"supplier\",\n"
+        "  \"contract\", \"message\", \"at\"}. ack marks an alert acknowledged.\n";
+    const char *state = "open", *after_text = NULL, *offset_file = NULL, *by = NULL;
+    const char *ack_id = NULL;
+    bool follow = false, ack = false;
+    for (int arg = 0; arg < argc; arg++) {
+        if (streq (argv [arg], "--help"))
+            return printf ("%s", usage), 0;
+        else
+        if (streq (argv [arg], "--state") && arg + 1 < argc)
+            state = argv [++arg];
+        else
+        if (streq (argv [arg], "--follow"))
+            follow = true;
+        else
+        if (streq (argv [arg], "--after") && arg + 1 < argc)
+            after_text = argv [++arg];
+        else
+        if (streq (argv [arg], "--offset-file") && arg + 1 < argc)
+            offset_file = argv [++arg];
+        else
+        if (streq (argv [arg], "--by") && arg + 1 < argc)
+            by = argv [++arg];
+        else
+        if (arg == 0 && streq (argv [arg], "ack"))
+            ack = true;
+        else
+        if (ack && !ack_id && argv [arg][0] != '-')
+            ack_id = argv [arg];
+        else
+            return socval_usage (usage);
+    }
+    if (!(streq (state, "open") || streq (state, "acknowledged") || streq (state, "resolved")
+       || streq (state, "all")))
+        return socval_usage (usage);
+    if ((ack && (!ack_id || follow)) || (after_text && offset_file)
+    ||  ((after_text || offset_file) && !follow))
+        return socval_usage (usage);
+    uint64_t after = 0;
+    if (after_text) {
+        char *end;
+        after = strtoull (after_text, &end, 10);
+        if (*end || !*after_text)
+            return socval_usage ("socval: --after takes a stream seq, e.g. --after 42\n");
+    }
+    sv_config_t *config = socval_config (options);
+    if (!config)
+        return 2;
+    int rc;
+    if (ack)
+        rc = s_ack (config, ack_id, by, options);
+    else
+    if (!follow)
+        rc = s_list (config, state, options);
+    else {
+        if (offset_file && zsys_file_exists (offset_file)) {
+            FILE *file = fopen (offset_file, "r");
+            if (!file || fscanf (file, "%" SCNu64, &after) != 1) {
+                fprintf (stderr, "socval: %s holds no stream seq\n", offset_file);
+                if (file)
+                    fclose (file);
+                sv_config_destroy (&config);
+                return 2;
+            }
+            fclose (file);
+        }
+        //  From now, unless told where: skip what the stream holds already
+        rc = after_text || offset_file? 0
+           : s_read_alerts (config, &after, false, options->timeout_s * 1000, s_skip, NULL);
+        s_follow_t context = { state, options->json, offset_file };
+        if (rc == 0)
+            rc = s_read_alerts (config, &after, true, options->timeout_s * 1000,
+                                s_follow_one, &context);
+    }
+    sv_config_destroy (&config);
+    return rc;
+}

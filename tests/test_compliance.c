@@ -1,0 +1,465 @@
+/*  test_compliance: the compliance service through the real processes.
+
+    Starts socval-ingest and socval-compliance with compliance's clock read
+    from a file, submits feeds through the socval command and moves the
+    date, and checks each rule raises, resolves and reopens its alert as a
+    council officer would see it in `socval alerts`. Then it follows the
+    alerts (a follower that goes away and resumes from its offset file
+    misses nothing), runs the alert hook, and SIGKILLs compliance while a
+    large contracts feed streams through it: after a restart the alerts are
+    exactly those of the feed, each opened once. The last line is "N passed,
+    N failed".
+
+    Usage: test_compliance [--short]     (run from the repository root)
+*/
+
+#include <czmq.h>
+#include <jansson.h>
+#include <sys/wait.h>
+#include "sv_proto.h"
+#include "testkit.h"
+
+#define S_INGEST_CONTROL "tcp://127.0.0.1:17912"
+#define S_COMPLIANCE_CONTROL "tcp://127.0.0.1:17932"
+
+static char *s_dir;
+static int s_timeout = 5;
+static pid_t s_ingest, s_compliance;
+
+static int
+s_socval (char **output, const char *format, ...)
+{
+    va_list argptr;
+    va_start (argptr, format);
+    char *args = zsys_vprintf (format, argptr);
+    va_end (argptr);
+    int rc = testkit_run (output, "build/socval --data %s --timeout %d %s 2>/dev/null",
+                          s_dir, s_timeout, args);
+    zstr_free (&args);
+    return rc;
+}
+
+static void
+s_write (const char *name, const char *text)
+{
+    char *path = zsys_sprintf ("%s/%s", s_dir, name);
+    FILE *file = fopen (path, "w");
+    assert (file && fputs (text, file) >= 0);
+    fclose (file);
+    zstr_free (&path);
+}
+
+static pid_t
+s_start (const char *program)
+{
+    pid_t pid = fork ();
+    if (pid == 0) {
+        char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
+        int null = open ("/dev/null", O_WRONLY);
+        dup2 (null, STDOUT_FILENO);
+        dup2 (null, STDERR_FILENO);
+        execl (program, program, "--config", config, (char *) NULL);
+        _exit (127);
+    }
+    return pid;
+}
+
+//  Waits until compliance has applied everything ingest holds. true if so.
+static bool
+s_settle (void)
+{
+    int64_t deadline = zclock_mono () + 60000;
+    while (zclock_mono () < deadline) {
+        sv_proto_t reply = { .id = 0 };
+        int64_t head = -1, offset = -2;
+        if (testkit_status (S_INGEST_CONTROL, 1000, &reply) == 0)
+            head = (int64_t) reply.status_reply.streams [0].head_seq;
+        sv_proto_reset (&reply);
+        if (testkit_status (S_COMPLIANCE_CONTROL, 1000, &reply) == 0)
+            offset = (int64_t) reply.status_reply.consumers [0].offset;
+        sv_proto_reset (&reply);
+        if (head == offset)
+            return true;
+        zclock_sleep (50);
+    }
+    return false;
+}
+
+static int
+s_submit (const char *kind, const char *file, const char *batch)
+{
+    return s_socval (NULL, "submit --kind %s --key %s/keys/council.cert %s%s %s/%s >/dev/null",
+                     kind, s_dir, batch? "--batch ": "", batch? batch: "", s_dir, file);
+}
+
+//  Moves compliance's clock to date and waits for its daily evaluation
+//  (its tick is 100 ms here) to have run
+static void
+s_today (const char *date)
+{
+    s_write ("today", date);
+    zclock_sleep (600);
+}
+
+//  The state of alert id as `socval alerts --state all --json` shows it,
+//  into state ("" when absent); returns how many alerts are listed
+static int
+s_alert_state (const char *id, char *state)
+{
+    char *output = NULL;
+    *state = 0;
+    if (s_socval (&output, "alerts --state all --json") != 0) {
+        free (output);
+        return -1;
+    }
+    json_t *root = json_loads (output, 0, NULL);
+    free (output);
+    json_t *alerts = json_object_get (root, "alerts");
+    size_t index;
+    json_t *alert;
+    json_array_foreach (alerts, index, alert)
+        if (streq (json_string_value (json_object_get (alert, "alert_id")), id))
+            snprintf (state, 32, "%s", json_string_value (json_object_get (alert, "state")));
+    int count = (int) json_array_size (alerts);
+    json_decref (root);
+    return count;
+}
+
+static bool
+s_is (const char *id, const char *expected)
+{
+    char state [32];
+    s_alert_state (id, state);
+    if (!streq (state, expected))
+        printf ("     (%s is '%s', expected '%s')\n", id, state, expected);
+    return streq (state, expected);
+}
+
+//  Counts the ALERT events of each id and state in compliance's stream
+typedef struct {
+    zhashx_t *latest;           //  id -> state of its last event
+    int opened;                 //  events that opened an alert
+    int duplicates;             //  events repeating the state before them
+} s_stream_t;
+
+static void
+s_count_event (const sv_proto_event_t *event, void *arg)
+{
+    s_stream_t *stream = (s_stream_t *) arg;
+    sv_proto_t message = { .id = 0 };
+    assert (sv_proto_decode (&message, event->body, event->body_size) == 0);
+    const char *before = (const char *) zhashx_lookup (stream->latest, message.alert.alert_id);
+    if (before && streq (before, message.alert.state))
+        stream->duplicates++;
+    if (streq (message.alert.state, "open"))
+        stream->opened++;
+    zhashx_update (stream->latest, message.alert.alert_id, strdup (message.alert.state));
+    sv_proto_reset (&message);
+}
+
+int
+main (int argc, char *argv [])
+{
+    bool short_run = argc > 1 && streq (argv [1], "--short");
+    if (short_run)
+        s_timeout = 60;
+    s_dir = zsys_sprintf ("/tmp/sv_test_compliance_%d", getpid ());
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
+    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
+    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
+    zcert_t *cert = zcert_load (cert_path);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    //  A rate announced in October 2025, to be paid from 1 May 2026
+    s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
+                          "2026,1320,1440,2025-10-20,2026-05-01\n");
+    const char *config_text =
+        "data\n    dir = \"%s\"\n"
+        "stream\n    batch_max = 500\n"
+        "partners\n    council\n        public_key = \"%s\"\n"
+        "        rlw_renewal = \"%s\"\n"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17910\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17911\"\n"
+        "    control_endpoint = \"" S_INGEST_CONTROL "\"\n"
+        "compliance\n    clock_file = \"%s/today\"\n    tick_ms = 100\n"
+        "    rlw_rates = \"%s/rates.csv\"\n"
+        "    alert_hook = \"cat >> %s/hook.log; echo >> %s/hook.log\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17931\"\n"
+        "    control_endpoint = \"" S_COMPLIANCE_CONTROL "\"\n";
+    char *config = zsys_sprintf (config_text, s_dir, zcert_public_txt (cert), "2025-07-15",
+                                 s_dir, s_dir, s_dir, s_dir);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+    s_write ("today", "2025-05-01");
+    s_ingest = s_start ("build/socval-ingest");
+    s_compliance = s_start ("build/socval-compliance");
+
+    //  ------------------------------------------------------------------
+    //  rlw.missing_commitment, through the whole stack
+    s_write ("suppliers.csv",
+        "Supplier Name,Supplier ID,Postcode,RLW Accredited,RLW Expiry\n"
+        "Brightclean Ltd,S1,M32 0JG,no,\n"
+        "Guardwell Security Ltd,S2,M1 1AA,yes,30/06/2025\n");
+    const char *contracts =
+        "Contract ID,Title,Supplier ID,Category,Contract Value,Start Date,End Date,RLW Commitment\n"
+        "C-1,Office cleaning,S1,Cleaning services,250000.00,01/04/2025,31/03/2026,%s\n"
+        "C-2,Town hall security,S2,Security,90000.00,01/04/2025,31/03/2027,no\n"
+        "C-3,Laptops,S1,IT services,40000.00,01/04/2025,31/03/2026,no\n"
+        "C-4,Event catering,S1,Catering,9000.00,01/04/2025,25/05/2025,no\n"
+        "C-5,Home care,S1,Care,400000.00,01/04/2025,31/03/2026,yes\n"
+        "C-6,Grounds,S1,Grounds maintenance,80000.00,01/04/2025,31/03/2026,yes\n";
+    char *text = zsys_sprintf (contracts, "no");
+    s_write ("contracts-1.csv", text);
+    zstr_free (&text);
+    s_write ("commitments.csv",
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-5,ILR-01,2025-26,52\n"
+        "C-6,ILR-02,2025-26,10\n");
+    s_write ("deliveries-1.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-5,ILR-01,01/04/2025,30/06/2025,5,evidenced\n"
+        "C-6,ILR-02,01/04/2025,30/06/2025,2.5,evidenced\n");
+    int rc = s_submit ("suppliers", "suppliers.csv", NULL)
+           + s_submit ("contracts", "contracts-1.csv", NULL)
+           + s_submit ("commitments", "commitments.csv", NULL)
+           + s_submit ("deliveries", "deliveries-1.csv", NULL);
+    testkit_check (rc == 0 && s_settle (), "the feeds are taken and compliance catches up");
+    char state [32];
+    int listed = s_alert_state ("rlw.missing_commitment/council/C-1", state);
+    testkit_check (streq (state, "open") && listed == 1,
+                   "an in-scope cleaning contract without an RLW commitment raises"
+                   " rlw.missing_commitment, and nothing else fires (accredited security,"
+                   " IT, 8-week catering, committed care)");
+    char *output = NULL;
+    s_socval (&output, "alerts");
+    testkit_check (output && strstr (output, "rlw.missing_commitment/council/C-1")
+                   && strstr (output, "Brightclean Ltd") && strstr (output, "1 open alert"),
+                   "socval alerts lists it for a person, naming the supplier");
+    zstr_free (&output);
+
+    text = zsys_sprintf (contracts, "yes");
+    s_write ("contracts-2.csv", text);
+    zstr_free (&text);
+    rc = s_submit ("contracts", "contracts-2.csv", NULL);
+    testkit_check (rc == 0 && s_settle () && s_is ("rlw.missing_commitment/council/C-1", "resolved"),
+                   "a later feed recording the commitment resolves it");
+    rc = s_submit ("contracts", "contracts-1.csv", "contracts-again");
+    testkit_check (rc == 0 && s_settle () && s_is ("rlw.missing_commitment/council/C-1", "open")
+                   && s_alert_state ("", state) == 1,
+                   "a feed withdrawing it reopens the same alert, not a new one");
+    rc = s_socval (&output, "alerts ack rlw.missing_commitment/council/C-1 --by officer");
+    testkit_check (rc == 0 && output && strstr (output, "acknowledged")
+                   && s_is ("rlw.missing_commitment/council/C-1", "acknowledged"),
+                   "socval alerts ack acknowledges it");
+    zstr_free (&output);
+    rc = s_socval (NULL, "alerts ack rlw.nothing/council/X");
+    testkit_check (rc == 1, "acknowledging an unknown alert is refused (exit 1)");
+
+    //  ------------------------------------------------------------------
+    //  A follower that goes away and comes back misses nothing
+    char *follow = zsys_sprintf ("build/socval --data %s alerts --follow --json --state all"
+                                 " --offset-file %s/follow.offset >> %s/follow.log 2>/dev/null",
+                                 s_dir, s_dir, s_dir);
+    s_write ("follow.offset", "0\n");
+    pid_t follower = fork ();
+    if (follower == 0) {
+        execl ("/bin/sh", "sh", "-c", follow, (char *) NULL);
+        _exit (127);
+    }
+
+    //  ------------------------------------------------------------------
+    //  rlw.renewal_due: the council's own renewal, 44 days ahead
+    s_today ("2025-06-01");
+    testkit_check (s_is ("rlw.renewal_due/council/accreditation", "open"),
+                   "rlw.renewal_due opens 44 days before the council's renewal date");
+    kill (follower, SIGTERM);
+    waitpid (follower, NULL, 0);
+    //  Renewed: the config moves the date a year on; compliance restarts
+    config = zsys_sprintf (config_text, s_dir, zcert_public_txt (cert), "2026-07-15",
+                           s_dir, s_dir, s_dir, s_dir);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+    kill (s_compliance, SIGTERM);
+    waitpid (s_compliance, NULL, 0);
+    s_compliance = s_start ("build/socval-compliance");
+    zclock_sleep (500);
+    testkit_check (s_is ("rlw.renewal_due/council/accreditation", "resolved"),
+                   "a renewal date moved a year on resolves it");
+
+    //  ------------------------------------------------------------------
+    //  rlw.accreditation_lapsed: Guardwell's accreditation ends 30 June
+    s_today ("2025-07-01");
+    testkit_check (s_is ("rlw.accreditation_lapsed//ID:S2", "open")
+                   && s_is ("rlw.missing_commitment/council/C-2", "open"),
+                   "an accreditation past its expiry raises rlw.accreditation_lapsed, and its"
+                   " security contract now lacks an RLW commitment");
+    s_write ("suppliers-2.csv",
+        "Supplier Name,Supplier ID,Postcode,RLW Accredited,RLW Expiry\n"
+        "Guardwell Security Ltd,S2,M1 1AA,yes,30/06/2026\n");
+    rc = s_submit ("suppliers", "suppliers-2.csv", NULL);
+    testkit_check (rc == 0 && s_settle () && s_is ("rlw.accreditation_lapsed//ID:S2", "resolved")
+                   && s_is ("rlw.missing_commitment/council/C-2", "resolved"),
+                   "a renewed accreditation resolves both");
+
+    //  ------------------------------------------------------------------
+    //  delivery.shortfall: C-5 committed 52 over the year, delivered 5 by
+    //  1 October: expected at least 52 x 183/364 x 0.9 = 23.527
+    s_today ("2025-10-01");
+    testkit_check (s_is ("delivery.shortfall/council/C-5/ILR-01", "open"),
+                   "delivering 5 of 52 half way through raises delivery.shortfall");
+    s_write ("deliveries-2.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-5,ILR-01,01/07/2025,30/09/2025,30,evidenced\n");
+    rc = s_submit ("deliveries", "deliveries-2.csv", NULL);
+    testkit_check (rc == 0 && s_settle () && s_is ("delivery.shortfall/council/C-5/ILR-01", "resolved"),
+                   "a return bringing it to 35 resolves it");
+
+    //  ------------------------------------------------------------------
+    //  delivery.overdue: C-6's July-September return, 46 days after
+    s_today ("2025-11-15");
+    testkit_check (s_is ("delivery.overdue/council/C-6", "open")
+                   && s_is ("delivery.overdue/council/C-5", ""),
+                   "a quarter ended 46 days ago with no return raises delivery.overdue");
+    s_write ("deliveries-3.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-6,ILR-02,01/07/2025,30/09/2025,2.5,claimed\n");
+    rc = s_submit ("deliveries", "deliveries-3.csv", NULL);
+    testkit_check (rc == 0 && s_settle () && s_is ("delivery.overdue/council/C-6", "resolved"),
+                   "the return arriving resolves it");
+
+    //  Time passes: each condition returns and its alert reopens
+    s_today ("2026-02-15");
+    testkit_check (s_is ("delivery.overdue/council/C-6", "open")
+                   && s_is ("delivery.shortfall/council/C-5/ILR-01", "open"),
+                   "by 15 February the next quarter is overdue and 35 of 52 falls short again:"
+                   " both reopen");
+    s_today ("2026-03-15");
+    testkit_check (s_is ("rlw.renewal_due//rate-2026", "open"),
+                   "47 days before 1 May the new rate's deadline raises rlw.renewal_due");
+    s_today ("2026-07-01");
+    testkit_check (s_is ("rlw.renewal_due//rate-2026", "resolved")
+                   && s_is ("rlw.renewal_due/council/accreditation", "open")
+                   && s_is ("rlw.accreditation_lapsed//ID:S2", "open"),
+                   "after the deadline the rate alert resolves; the council's renewal comes"
+                   " round again and Guardwell's accreditation lapses again: both reopen");
+
+    //  ------------------------------------------------------------------
+    //  The follower, started again from its offset file, printed every
+    //  change once, including those made while it was away
+    follower = fork ();
+    if (follower == 0) {
+        execl ("/bin/sh", "sh", "-c", follow, (char *) NULL);
+        _exit (127);
+    }
+    zclock_sleep (1000);
+    kill (follower, SIGTERM);
+    waitpid (follower, NULL, 0);
+    s_stream_t stream = { .latest = zhashx_new () };
+    zhashx_set_destructor (stream.latest, (zhashx_destructor_fn *) zstr_free);
+    int64_t events = testkit_read_stream ("tcp://127.0.0.1:17931", "compliance", s_timeout * 1000,
+                                          s_count_event, &stream);
+    char *log_path = zsys_sprintf ("%s/follow.log", s_dir);
+    int lines = 0;
+    uint64_t last_seq = 0;
+    bool in_order = true;
+    FILE *file = fopen (log_path, "r");
+    char line [4096];
+    while (file && fgets (line, sizeof line, file)) {
+        json_t *change = json_loads (line, 0, NULL);
+        uint64_t seq = (uint64_t) json_integer_value (json_object_get (change, "seq"));
+        in_order = in_order && seq == last_seq + 1;
+        last_seq = seq;
+        lines++;
+        json_decref (change);
+    }
+    if (file)
+        fclose (file);
+    zstr_free (&log_path);
+    printf ("     (%d changes followed, %" PRId64 " in the stream)\n", lines, events);
+    testkit_check (events > 10 && lines == events && in_order,
+                   "a follower resuming from its offset file printed every change once, in order");
+    testkit_check (stream.duplicates == 0, "no change of state is sent twice");
+
+    //  The hook ran once per alert opened, with the alert as JSON
+    char *hook_path = zsys_sprintf ("%s/hook.log", s_dir);
+    int hooked = 0;
+    file = fopen (hook_path, "r");
+    bool parsed = file != NULL;
+    while (file && fgets (line, sizeof line, file)) {
+        if (*line == '\n')
+            continue;
+        json_t *alert = json_loads (line, 0, NULL);
+        parsed = parsed && json_string_value (json_object_get (alert, "alert_id"));
+        json_decref (alert);
+        hooked++;
+    }
+    if (file)
+        fclose (file);
+    zstr_free (&hook_path);
+    printf ("     (%d hooks run, %d alerts opened)\n", hooked, stream.opened);
+    testkit_check (parsed && hooked == stream.opened,
+                   "the alert hook ran once for every alert opened, with its JSON on stdin");
+    zhashx_destroy (&stream.latest);
+
+    //  ------------------------------------------------------------------
+    //  SIGKILL compliance while a large contracts feed streams through it
+    int rows = short_run? 600: 6000;
+    zchunk_t *csv = zchunk_new (NULL, 0);
+    const char *header = "Contract ID,Title,Supplier ID,Category,Start Date,End Date,RLW Commitment\n";
+    zchunk_extend (csv, header, strlen (header));
+    int expected = 0;
+    for (int row = 0; row < rows; row++) {
+        //  Every third a cleaning contract without a commitment
+        bool missing = row % 3 == 0;
+        expected += missing;
+        char entry [160];
+        int size = snprintf (entry, sizeof entry, "K-%05d,Contract %d,S1,%s,01/04/2026,31/03/2028,%s\n",
+                             row, row, missing? "Cleaning": "Consultancy", row % 3 == 1? "yes": "no");
+        zchunk_extend (csv, entry, (size_t) size);
+    }
+    char *path = zsys_sprintf ("%s/large.csv", s_dir);
+    file = fopen (path, "w");
+    assert (fwrite (zchunk_data (csv), 1, zchunk_size (csv), file) == zchunk_size (csv));
+    fclose (file);
+    zchunk_destroy (&csv);
+    zstr_free (&path);
+    rc = s_submit ("contracts", "large.csv", NULL);
+    //  Kill it part way through the feed, and once more
+    for (int kill_no = 0; kill_no < 2; kill_no++) {
+        zclock_sleep (kill_no? 150: 50);
+        kill (s_compliance, SIGKILL);
+        waitpid (s_compliance, NULL, 0);
+        s_compliance = s_start ("build/socval-compliance");
+    }
+    bool settled = s_settle ();
+    stream = (s_stream_t) { .latest = zhashx_new () };
+    zhashx_set_destructor (stream.latest, (zhashx_destructor_fn *) zstr_free);
+    testkit_read_stream ("tcp://127.0.0.1:17931", "compliance", s_timeout * 1000,
+                         s_count_event, &stream);
+    int open_large = 0;
+    for (const char *alert_state = (const char *) zhashx_first (stream.latest); alert_state;
+         alert_state = (const char *) zhashx_next (stream.latest))
+        if (strncmp ((const char *) zhashx_cursor (stream.latest),
+                     "rlw.missing_commitment/council/K-", 33) == 0
+        &&  streq (alert_state, "open"))
+            open_large++;
+    printf ("     (%d of %d expected alerts open)\n", open_large, expected);
+    testkit_check (rc == 0 && settled && open_large == expected && stream.duplicates == 0,
+                   "compliance SIGKILLed twice mid-feed: exactly the feed's alerts, each once");
+    zhashx_destroy (&stream.latest);
+
+    kill (s_ingest, SIGTERM);
+    kill (s_compliance, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    waitpid (s_compliance, NULL, 0);
+    char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
+    assert (system (remove) == 0);
+    zstr_free (&remove);
+    zstr_free (&follow);
+    zstr_free (&cert_path);
+    zstr_free (&public_path);
+    zcert_destroy (&cert);
+    zstr_free (&s_dir);
+    return testkit_summary ();
+}
