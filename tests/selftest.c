@@ -29,6 +29,7 @@
 #include "valuation_framework.h"
 #include "valuation_store.h"
 #include "reporting_schedule.h"
+#include "reporting_store.h"
 
 typedef struct {
     const char *name;
@@ -56,6 +57,7 @@ static const s_test_t s_tests [] = {
     { "valuation_engine", valuation_engine_test, 30 },
     { "valuation_store", valuation_store_test, 30 },
     { "reporting_schedule", reporting_schedule_test, 30 },
+    { "reporting_store", reporting_store_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

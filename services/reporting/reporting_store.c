@@ -1,0 +1,1978 @@
+/*  reporting_store: reporting's SQLite store. See reporting_store.h.
+
+    Footprint. spend_lines is the big table (a row per payment line, a
+    million a year for a large council), so each row holds only what a
+    report groups or sums by: the financial year and month as integers
+    (2024, 202405), locality as 0/1/2, the SME and VCSE flags as 0/1
+    (which SQLite stores in no bytes at all), the ward's code (its name is
+    kept once, in wards), and the event key, the one wide column, which
+    superseding needs. value_lines likewise leaves a measure's theme, unit
+    and description to the measures table. Both are read through an index
+    on (fy, partner), so a report reads one year's rows, never the table.
+
+    A report runs all its queries inside one savepoint, so it reflects a
+    single snapshot even when the store is shared with a writer.
+*/
+
+#include "reporting_store.h"
+#include "sv_date.h"
+#include "sv_stream.h"
+
+//  Locality as stored in spend_lines.locality
+#define S_LOCAL         0
+#define S_NON_LOCAL     1
+#define S_UNKNOWN       2
+
+//  Evidence as stored in value_lines.evidence: the bit of a counted-states
+//  mask, so "(?3 >> evidence) & 1" says whether a delivery counts. A
+//  commitment, or a delivery of unreadable evidence, is 0: never counted
+//  as delivered.
+#define S_EVIDENCE_NONE 0
+#define S_ALL_EVIDENCE  ((1 << 1) | (1 << 2) | (1 << 3))
+
+static const char *const s_evidence_names [] = { "", "claimed", "evidenced", "validated" };
+
+//  Alerts resolved within this many days of a report's created date are
+//  listed in the alerts report
+#define S_RECENT_DAYS   90
+
+static const char *const s_migrations [] = {
+    //  1: the read model, schedules, offsets of the three upstreams, and
+    //  the outbox of the reporting stream
+    "CREATE TABLE partners ("
+    " name TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE suppliers ("
+    " partner TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " postcode TEXT NOT NULL,"
+    " sme INTEGER NOT NULL,"
+    " vcse INTEGER NOT NULL,"
+    " rlw_accredited INTEGER NOT NULL,"
+    " rlw_expiry TEXT NOT NULL,"
+    " PRIMARY KEY (partner, supplier_key)) WITHOUT ROWID;"
+    //  A supplier's other partners' records, for names and accreditation
+    "CREATE INDEX suppliers_key ON suppliers (supplier_key);"
+    "CREATE TABLE contracts ("
+    " partner TEXT NOT NULL,"
+    " contract_id TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " category TEXT NOT NULL,"
+    " value_pence INTEGER NOT NULL,"
+    " start_date TEXT NOT NULL,"
+    " end_date TEXT NOT NULL,"
+    " rlw_in_scope TEXT NOT NULL,"
+    " rlw_commitment INTEGER NOT NULL,"
+    " incomplete INTEGER NOT NULL,"
+    " PRIMARY KEY (partner, contract_id)) WITHOUT ROWID;"
+    //  fy and month are NULL when valuation could not date the payment
+    "CREATE TABLE spend_lines ("
+    " key TEXT NOT NULL UNIQUE,"
+    " partner TEXT NOT NULL,"
+    " fy INTEGER,"
+    " month INTEGER,"
+    " amount_pence INTEGER NOT NULL,"
+    " locality INTEGER NOT NULL,"
+    " ward_code TEXT NOT NULL,"
+    " sme INTEGER NOT NULL,"
+    " vcse INTEGER NOT NULL);"
+    "CREATE INDEX spend_lines_year ON spend_lines (fy, partner);"
+    "CREATE TABLE wards ("
+    " code TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL) WITHOUT ROWID;"
+    //  kind 0 committed, 1 delivered; flagged 1 when valuation flagged it
+    "CREATE TABLE value_lines ("
+    " key TEXT NOT NULL UNIQUE,"
+    " partner TEXT NOT NULL,"
+    " contract_id TEXT NOT NULL,"
+    " measure TEXT NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " fy INTEGER,"
+    " ward TEXT NOT NULL,"
+    " beneficiary_group TEXT NOT NULL,"
+    " evidence INTEGER NOT NULL,"
+    " flagged INTEGER NOT NULL,"
+    " quantity_milli INTEGER NOT NULL,"
+    " value_pence INTEGER NOT NULL);"
+    "CREATE INDEX value_lines_year ON value_lines (fy, partner);"
+    "CREATE TABLE measures ("
+    " measure TEXT PRIMARY KEY,"
+    " theme TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " description TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE alerts ("
+    " alert_id TEXT PRIMARY KEY,"
+    " rule TEXT NOT NULL,"
+    " severity TEXT NOT NULL,"
+    " state TEXT NOT NULL,"
+    " partner TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " contract_id TEXT NOT NULL,"
+    " message TEXT NOT NULL,"
+    " at TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE schedules ("
+    " name TEXT PRIMARY KEY,"
+    " fired INTEGER NOT NULL) WITHOUT ROWID;"
+    SV_STREAM_OFFSETS_SQL
+    SV_STREAM_OUTBOX_SQL,
+    NULL
+};
+
+struct _reporting_store_t {
+    sv_db_t *db;
+    char reason [256];              //  why the last report was refused
+};
+
+reporting_store_t *
+reporting_store_new (const char *path, const char **reason_p)
+{
+    assert (path);
+    sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
+    if (!db)
+        return NULL;
+    reporting_store_t *self = (reporting_store_t *) zmalloc (sizeof (reporting_store_t));
+    self->db = db;
+    return self;
+}
+
+void
+reporting_store_destroy (reporting_store_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        sv_db_destroy (&(*self_p)->db);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+sv_db_t *
+reporting_store_db (reporting_store_t *self)
+{
+    assert (self);
+    return self->db;
+}
+
+//  Binds text parameters 1..count from texts. Returns stmt.
+static sqlite3_stmt *
+s_bind_texts (sqlite3_stmt *stmt, const char *const *texts, int count)
+{
+    for (int index = 0; stmt && index < count; index++)
+        sqlite3_bind_text (stmt, index + 1, texts [index], -1, SQLITE_STATIC);
+    return stmt;
+}
+
+//  A column's text, "" for NULL
+static const char *
+s_text (sqlite3_stmt *stmt, int column)
+{
+    const char *text = (const char *) sqlite3_column_text (stmt, column);
+    return text? text: "";
+}
+
+
+//  ==========================================================================
+//  Applying events
+
+static int
+s_partner_seen (reporting_store_t *self, const char *partner)
+{
+    if (!*partner)
+        return 0;
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "INSERT INTO partners (name) VALUES (?1) ON CONFLICT DO NOTHING");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, partner, -1, SQLITE_STATIC);
+    return sv_db_run (self->db, stmt);
+}
+
+static int
+s_apply_supplier (reporting_store_t *self, const sv_proto_supplier_t *supplier)
+{
+    const char *texts [] = { supplier->partner, supplier->supplier_key, supplier->name,
+                             supplier->postcode, supplier->rlw_expiry };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT OR REPLACE INTO suppliers (partner, supplier_key, name, postcode, rlw_expiry,"
+        " sme, vcse, rlw_accredited) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"), texts, 5);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int (stmt, 6, supplier->sme);
+    sqlite3_bind_int (stmt, 7, supplier->vcse);
+    sqlite3_bind_int (stmt, 8, supplier->rlw_accredited);
+    return sv_db_run (self->db, stmt);
+}
+
+static int
+s_apply_contract (reporting_store_t *self, const sv_proto_contract_t *contract)
+{
+    const char *texts [] = { contract->partner, contract->contract_id, contract->title,
+                             contract->supplier_key, contract->category, contract->start_date,
+                             contract->end_date, contract->rlw_in_scope };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT OR REPLACE INTO contracts (partner, contract_id, title, supplier_key, category,"
+        " start_date, end_date, rlw_in_scope, value_pence, rlw_commitment, incomplete)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"), texts, 8);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 9, contract->value_pence);
+    sqlite3_bind_int (stmt, 10, contract->rlw_commitment);
+    sqlite3_bind_int (stmt, 11, contract->incomplete);
+    return sv_db_run (self->db, stmt);
+}
+
+//  Binds a financial year ("2024-25") as its starting year, or NULL
+static void
+s_bind_fy (sqlite3_stmt *stmt, int index, const char *year)
+{
+    int fy;
+    if (sv_date_fy_parse (year, &fy) == 0)
+        sqlite3_bind_int (stmt, index, fy);
+    else
+        sqlite3_bind_null (stmt, index);
+}
+
+static int
+s_apply_local_spend (reporting_store_t *self, const char *key,
+                     const sv_proto_local_spend_line_t *line)
+{
+    const char *texts [] = { key, line->partner, line->ward_code };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO spend_lines (key, partner, ward_code, fy, month, amount_pence, locality,"
+        " sme, vcse) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
+        " ward_code = excluded.ward_code, fy = excluded.fy, month = excluded.month,"
+        " amount_pence = excluded.amount_pence, locality = excluded.locality,"
+        " sme = excluded.sme, vcse = excluded.vcse"), texts, 3);
+    if (!stmt)
+        return -1;
+    s_bind_fy (stmt, 4, line->year);
+    //  The month is the payment date's first seven characters, 2024-05
+    const char *date = line->payment_date;
+    int year, month;
+    char tail;
+    if (strlen (date) >= 7 && sscanf (date, "%4d-%2d%c", &year, &month, &tail) >= 2
+    &&  month >= 1 && month <= 12 && date [4] == '-')
+        sqlite3_bind_int (stmt, 5, year * 100 + month);
+    else
+        sqlite3_bind_null (stmt, 5);
+    sqlite3_bind_int64 (stmt, 6, line->amount_pence);
+    sqlite3_bind_int (stmt, 7, streq (line->locality, "local")? S_LOCAL
+                             : streq (line->locality, "non_local")? S_NON_LOCAL: S_UNKNOWN);
+    sqlite3_bind_int (stmt, 8, line->sme);
+    sqlite3_bind_int (stmt, 9, line->vcse);
+    if (sv_db_run (self->db, stmt))
+        return -1;
+    if (!*line->ward_code || !*line->ward_name)
+        return 0;
+    const char *ward [] = { line->ward_code, line->ward_name };
+    return sv_db_run (self->db, s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO wards (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO UPDATE"
+        " SET name = excluded.name WHERE name != excluded.name"), ward, 2));
+}
+
+static int
+s_apply_valuation (reporting_store_t *self, const char *key,
+                   const sv_proto_valuation_line_t *line)
+{
+    int kind = streq (line->kind, "committed")? 0: streq (line->kind, "delivered")? 1: -1;
+    if (kind < 0) {
+        zsys_warning ("reporting: valuation line %s has kind '%s', neither committed"
+                      " nor delivered: ignored", key, line->kind);
+        return 0;
+    }
+    int evidence = S_EVIDENCE_NONE;
+    for (int index = 1; index < 4; index++)
+        if (streq (line->evidence, s_evidence_names [index]))
+            evidence = index;
+    const char *texts [] = { key, line->partner, line->contract_id, line->measure,
+                             line->ward, line->beneficiary_group };
+    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO value_lines (key, partner, contract_id, measure, ward, beneficiary_group,"
+        " kind, fy, evidence, flagged, quantity_milli, value_pence)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
+        " contract_id = excluded.contract_id, measure = excluded.measure,"
+        " ward = excluded.ward, beneficiary_group = excluded.beneficiary_group,"
+        " kind = excluded.kind, fy = excluded.fy, evidence = excluded.evidence,"
+        " flagged = excluded.flagged, quantity_milli = excluded.quantity_milli,"
+        " value_pence = excluded.value_pence"), texts, 6);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int (stmt, 7, kind);
+    s_bind_fy (stmt, 8, line->year);
+    sqlite3_bind_int (stmt, 9, evidence);
+    sqlite3_bind_int (stmt, 10, *line->flag != 0);
+    sqlite3_bind_int64 (stmt, 11, line->quantity_milli);
+    sqlite3_bind_int64 (stmt, 12, line->value_pence);
+    if (sv_db_run (self->db, stmt))
+        return -1;
+    //  A line of an unknown measure knows nothing of it: keep what is known
+    if (!*line->theme && !*line->unit && !*line->description)
+        return 0;
+    const char *measure [] = { line->measure, line->theme, line->unit, line->description };
+    return sv_db_run (self->db, s_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO measures (measure, theme, unit, description) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (measure) DO UPDATE SET theme = excluded.theme, unit = excluded.unit,"
+        " description = excluded.description WHERE theme != excluded.theme"
+        " OR unit != excluded.unit OR description != excluded.description"), measure, 4));
+}
+
+static int
+s_apply_alert (reporting_store_t *self, const sv_proto_alert_t *alert)
+{
+    const char *texts [] = { alert->alert_id, alert->rule, alert->severity, alert->state,
+                             alert->partner, alert->supplier_key, alert->contract_id,
+                             alert->message, alert->at };
+    return sv_db_run (self->db, s_bind_texts (sv_db_stmt (self->db,
+        "INSERT OR REPLACE INTO alerts (alert_id, rule, severity, state, partner,"
+        " supplier_key, contract_id, message, at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"), texts, 9));
+}
+
+//  The message an event of type on stream is kept as, 0 when reporting
+//  does not keep it. Decided on the type alone, so the millions of SPEND
+//  events cost a string compare each.
+static sv_proto_id_t
+s_kept (const char *stream, const char *type)
+{
+    if (streq (stream, "ingest"))
+        return streq (type, "SUPPLIER")? SV_PROTO_SUPPLIER
+             : streq (type, "CONTRACT")? SV_PROTO_CONTRACT: 0;
+    if (streq (stream, "valuation"))
+        return streq (type, "LOCAL_SPEND_LINE")? SV_PROTO_LOCAL_SPEND_LINE
+             : streq (type, "VALUATION_LINE")? SV_PROTO_VALUATION_LINE: 0;
+    assert (streq (stream, "compliance"));
+    return streq (type, "ALERT")? SV_PROTO_ALERT: 0;
+}
+
+int
+reporting_store_apply (reporting_store_t *self, const char *stream,
+                       const sv_proto_event_t *event)
+{
+    assert (self && stream && event);
+    assert (sv_db_in_transaction (self->db));
+    sv_proto_id_t kept = s_kept (stream, event->type);
+    if (!kept)
+        return 0;
+    sv_proto_t message = { .id = 0 };
+    if (sv_proto_decode (&message, event->body, event->body_size)
+    ||  message.id != kept) {
+        zsys_warning ("reporting: %s event %" PRIu64 " is not a valid %s: ignored",
+                      stream, event->seq, event->type);
+        sv_proto_reset (&message);
+        return 0;
+    }
+    int rc = 0;
+    switch (kept) {
+        case SV_PROTO_SUPPLIER:
+            rc = s_partner_seen (self, message.supplier.partner)
+              || s_apply_supplier (self, &message.supplier);
+            break;
+        case SV_PROTO_CONTRACT:
+            rc = s_partner_seen (self, message.contract.partner)
+              || s_apply_contract (self, &message.contract);
+            break;
+        case SV_PROTO_LOCAL_SPEND_LINE:
+            rc = s_partner_seen (self, message.local_spend_line.partner)
+              || s_apply_local_spend (self, event->key, &message.local_spend_line);
+            break;
+        case SV_PROTO_VALUATION_LINE:
+            rc = s_partner_seen (self, message.valuation_line.partner)
+              || s_apply_valuation (self, event->key, &message.valuation_line);
+            break;
+        default:
+            rc = s_partner_seen (self, message.alert.partner)
+              || s_apply_alert (self, &message.alert);
+            break;
+    }
+    sv_proto_reset (&message);
+    return rc? -1: 0;
+}
+
+
+//  ==========================================================================
+//  Report queries
+//
+//  Each query that can be narrowed to one partner comes in two texts, made
+//  by one macro, so each uses the (fy, partner) index as fully as it can.
+//  Parameters: ?1 the financial year (its starting year), ?2 the partner,
+//  ?3 the mask of evidence states counted, ?4 and ?5 the year's first and
+//  last days.
+
+#define S_PARTNER       " AND partner = ?2"
+
+//  A supplier's name (see the header) for the contract's partner P and
+//  supplier key K. Two lookups, since SQLite's subqueries cannot order by
+//  an outer column: partner P's record by its primary key, then the first
+//  other partner's through suppliers_key.
+#define S_SUPPLIER_NAME(P, K) \
+    "coalesce((SELECT n.name FROM suppliers n WHERE n.partner = " P \
+    " AND n.supplier_key = " K " AND n.name != '')," \
+    " (SELECT n.name FROM suppliers n WHERE n.supplier_key = " K \
+    " AND n.name != '' ORDER BY n.partner LIMIT 1), " K ", '')"
+//  Field F of the supplier record that speaks for partner P: its own, else
+//  the first partner's; NULL when no partner has one
+#define S_SUPPLIER_FIELD(F, P, K) \
+    "coalesce((SELECT a." F " FROM suppliers a WHERE a.partner = " P \
+    " AND a.supplier_key = " K ")," \
+    " (SELECT a." F " FROM suppliers a WHERE a.supplier_key = " K \
+    " ORDER BY a.partner LIMIT 1))"
+
+#define S_SPEND_MONTHS(AND_PARTNER) \
+    "SELECT month, locality, count(*), sum(amount_pence)," \
+    " sum(CASE WHEN sme THEN amount_pence ELSE 0 END)," \
+    " sum(CASE WHEN vcse THEN amount_pence ELSE 0 END)" \
+    " FROM spend_lines WHERE fy = ?1" AND_PARTNER " GROUP BY month, locality"
+
+#define S_SPEND_WARDS(AND_PARTNER) \
+    "SELECT g.ward_code, coalesce(w.name, ''), g.pence, g.payments FROM" \
+    " (SELECT ward_code, sum(amount_pence) AS pence, count(*) AS payments" \
+    " FROM spend_lines WHERE fy = ?1 AND locality = 0 AND ward_code != ''" AND_PARTNER \
+    " GROUP BY ward_code) AS g LEFT JOIN wards w ON w.code = g.ward_code" \
+    " ORDER BY g.pence DESC, g.ward_code"
+
+#define S_SPEND_PARTNERS(AND_PARTNER) \
+    "SELECT partner, locality, sum(amount_pence) FROM spend_lines" \
+    " WHERE fy = ?1" AND_PARTNER " GROUP BY partner, locality"
+
+//  The lines that count in a year's figures
+#define S_COUNTED "fy = ?1 AND flagged = 0 AND (kind = 0 OR (?3 >> evidence) & 1)"
+#define S_DELIVERED "fy = ?1 AND flagged = 0 AND kind = 1 AND (?3 >> evidence) & 1"
+
+#define S_VALUE_TOTALS(AND_PARTNER) \
+    "SELECT coalesce(sum(CASE WHEN flagged = 0 AND kind = 0 THEN value_pence END), 0)," \
+    " coalesce(sum(CASE WHEN flagged = 0 AND kind = 1 AND (?3 >> evidence) & 1" \
+    " THEN value_pence END), 0), coalesce(sum(flagged), 0)" \
+    " FROM value_lines WHERE fy = ?1" AND_PARTNER
+
+#define S_VALUE_MEASURES(AND_PARTNER) \
+    "SELECT measure, sum(CASE WHEN kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
+    " sum(CASE WHEN kind = 1 THEN quantity_milli ELSE 0 END) AS dq," \
+    " sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END) AS cp," \
+    " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END) AS dp" \
+    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY measure"
+
+#define S_VALUE_BY_MEASURE(AND_PARTNER) \
+    "SELECT g.measure, coalesce(m.description, ''), coalesce(m.unit, '')," \
+    " coalesce(m.theme, ''), g.cq, g.dq, g.cp, g.dp" \
+    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
+    " LEFT JOIN measures m ON m.measure = g.measure ORDER BY g.measure"
+
+#define S_VALUE_BY_THEME(AND_PARTNER) \
+    "SELECT coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)" \
+    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
+    " LEFT JOIN measures m ON m.measure = g.measure GROUP BY theme ORDER BY theme"
+
+#define S_TOP_CONTRACTS_SQL(AND_PARTNER) \
+    "SELECT g.partner, g.contract_id, coalesce(c.title, '')," \
+    " " S_SUPPLIER_NAME ("g.partner", "c.supplier_key") ", g.pence FROM" \
+    " (SELECT partner, contract_id, sum(value_pence) AS pence FROM value_lines" \
+    " WHERE " S_DELIVERED AND_PARTNER " GROUP BY partner, contract_id HAVING pence > 0" \
+    " ORDER BY pence DESC, contract_id, partner LIMIT 10) AS g" \
+    " LEFT JOIN contracts c ON c.partner = g.partner AND c.contract_id = g.contract_id" \
+    " ORDER BY g.pence DESC, g.contract_id, g.partner"
+
+//  Deliveries by ward or by beneficiary group (COLUMN)
+#define S_VALUE_BREAKDOWN(COLUMN, AND_PARTNER) \
+    "SELECT " COLUMN ", count(*), sum(value_pence) FROM value_lines" \
+    " WHERE " S_DELIVERED " AND " COLUMN " != ''" AND_PARTNER \
+    " GROUP BY " COLUMN " ORDER BY " COLUMN
+
+#define S_VALUE_PARTNERS(AND_PARTNER) \
+    "SELECT partner, sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END)," \
+    " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END)" \
+    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY partner"
+
+//  Contracts active in the year: starting by its last day and ending on or
+//  after its first, a date that is not ISO counting as unknown, so active
+#define S_ISO_DATE "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+#define S_RLW_CONTRACTS(AND_PARTNER) \
+    "SELECT c.partner, c.contract_id, c.title," \
+    " " S_SUPPLIER_NAME ("c.partner", "c.supplier_key") "," \
+    " c.category, c.value_pence, c.start_date, c.end_date, c.rlw_in_scope, c.rlw_commitment," \
+    " coalesce(" S_SUPPLIER_FIELD ("rlw_accredited", "c.partner", "c.supplier_key") ", 0)," \
+    " coalesce(" S_SUPPLIER_FIELD ("rlw_expiry", "c.partner", "c.supplier_key") ", '')" \
+    " FROM contracts c" \
+    " WHERE (c.start_date NOT GLOB " S_ISO_DATE " OR c.start_date <= ?5)" \
+    " AND (c.end_date NOT GLOB " S_ISO_DATE " OR c.end_date >= ?4)" AND_PARTNER \
+    " ORDER BY c.partner, c.contract_id"
+
+//  Open and acknowledged alerts, and those resolved since ?4 when it is
+//  not NULL
+#define S_ALERTS(AND_PARTNER) \
+    "SELECT alert_id, rule, severity, state, partner," \
+    " CASE WHEN supplier_key = '' THEN '' ELSE " \
+    S_SUPPLIER_NAME ("alerts.partner", "alerts.supplier_key") " END," \
+    " contract_id, message, at FROM alerts" \
+    " WHERE (state IN ('open', 'acknowledged') OR (state = 'resolved' AND at >= ?4))" \
+    AND_PARTNER " ORDER BY rule, alert_id"
+
+#define S_ALERTS_OPEN(AND_PARTNER) \
+    "SELECT partner, count(*) FROM alerts WHERE state = 'open'" AND_PARTNER \
+    " GROUP BY partner"
+
+
+//  ==========================================================================
+//  Report assembly
+
+//  One report being assembled
+typedef struct {
+    reporting_store_t *store;
+    const reporting_store_params_t *params;
+    const char *partner;                //  NULL for all partners
+    int fy;                             //  the year reported, by its start
+    int mask;                           //  evidence states counted
+    char year [SV_DATE_FY_BUF];         //  "2024-25"
+    char previous [SV_DATE_FY_BUF];     //  "2023-24"
+    char first [SV_DATE_BUF];           //  the year's first and last days
+    char last [SV_DATE_BUF];
+    char today [SV_DATE_BUF];           //  for accreditation, see the header
+    char since [SV_DATE_BUF];           //  resolved alerts listed from this day
+    bool failed;                        //  a query failed
+} s_report_t;
+
+//  A partner's figures in the partnership report
+typedef struct {
+    const char *name;
+    int64_t total, local, unknown, previous_local;
+    int64_t committed, delivered, in_scope, missing, open_alerts;
+} s_totals_t;
+
+//  The statement for one query, in its all-partners or one-partner form,
+//  with the partner bound. NULL (and the report failed) on a bad query.
+static sqlite3_stmt *
+s_query (s_report_t *self, const char *sql_all, const char *sql_partner)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (self->store->db, self->partner? sql_partner: sql_all);
+    if (!stmt)
+        self->failed = true;
+    else
+    if (self->partner)
+        sqlite3_bind_text (stmt, 2, self->partner, -1, SQLITE_STATIC);
+    return stmt;
+}
+
+//  Ends a query after its rows were read, step being the last step's code
+static void
+s_query_end (s_report_t *self, sqlite3_stmt *stmt, int step)
+{
+    if (step != SQLITE_DONE)
+        self->failed = true;
+    sqlite3_reset (stmt);
+}
+
+//  part / whole, rounded half away from zero to 4 decimals from integers;
+//  null when whole is 0
+static json_t *
+s_share (int64_t part, int64_t whole)
+{
+    if (whole == 0)
+        return json_null ();
+    bool negative = (part < 0) != (whole < 0);
+    uint64_t numerator = (uint64_t) (part < 0? -part: part) * 10000;
+    uint64_t denominator = (uint64_t) (whole < 0? -whole: whole);
+    int64_t share = (int64_t) ((numerator + denominator / 2) / denominator);
+    return json_real ((double) (negative? -share: share) / 10000.0);
+}
+
+//  Thousandths as a number of units
+static json_t *
+s_quantity (int64_t milli)
+{
+    return json_real ((double) milli / 1000.0);
+}
+
+//  --------------------------------------------------------------------------
+//  Spend
+
+static json_t *
+s_spend (s_report_t *self)
+{
+    int64_t rows = 0, pence [3] = { 0 }, sme = 0, vcse = 0;
+    int64_t months [12][3] = { { 0 } };
+    sqlite3_stmt *stmt = s_query (self, S_SPEND_MONTHS (""), S_SPEND_MONTHS (S_PARTNER));
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_int (stmt, 1, self->fy);
+    int step;
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        int locality = sqlite3_column_int (stmt, 1);
+        if (locality < 0 || locality > S_UNKNOWN)
+            locality = S_UNKNOWN;
+        int64_t amount = sqlite3_column_int64 (stmt, 3);
+        rows += sqlite3_column_int64 (stmt, 2);
+        pence [locality] += amount;
+        sme += sqlite3_column_int64 (stmt, 4);
+        vcse += sqlite3_column_int64 (stmt, 5);
+        //  April of the year is slot 0, March of the next slot 11
+        if (sqlite3_column_type (stmt, 0) != SQLITE_NULL) {
+            int month = sqlite3_column_int (stmt, 0);
+            int slot = (month / 100 - self->fy) * 12 + month % 100 - 4;
+            if (slot >= 0 && slot < 12)
+                months [slot][locality] += amount;
+        }
+    }
+    s_query_end (self, stmt, step);
+
+    int64_t previous_local = 0;
+    stmt = s_query (self, S_SPEND_PARTNERS (""), S_SPEND_PARTNERS (S_PARTNER));
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_int (stmt, 1, self->fy - 1);
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (sqlite3_column_int (stmt, 1) == S_LOCAL)
+            previous_local += sqlite3_column_int64 (stmt, 2);
+    s_query_end (self, stmt, step);
+
+    json_t *by_month = json_array ();
+    for (int slot = 0; slot < 12; slot++) {
+        char month [8];
+        int number = (slot + 3) % 12 + 1;
+        snprintf (month, sizeof month, "%04d-%02d", self->fy + (number < 4), number);
+        json_array_append_new (by_month, json_pack ("{s:s, s:I, s:I, s:I}",
+            "month", month,
+            "local_pence", (json_int_t) months [slot][S_LOCAL],
+            "non_local_pence", (json_int_t) months [slot][S_NON_LOCAL],
+            "unknown_pence", (json_int_t) months [slot][S_UNKNOWN]));
+    }
+    json_t *by_ward = json_array ();
+    stmt = s_query (self, S_SPEND_WARDS (""), S_SPEND_WARDS (S_PARTNER));
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
+            json_array_append_new (by_ward, json_pack ("{s:s, s:s, s:I, s:I}",
+                "ward_code", s_text (stmt, 0),
+                "ward_name", s_text (stmt, 1),
+                "local_pence", (json_int_t) sqlite3_column_int64 (stmt, 2),
+                "payments", (json_int_t) sqlite3_column_int64 (stmt, 3)));
+        s_query_end (self, stmt, step);
+    }
+    int64_t total = pence [S_LOCAL] + pence [S_NON_LOCAL] + pence [S_UNKNOWN];
+    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o}",
+        "rows", (json_int_t) rows,
+        "total_pence", (json_int_t) total,
+        "local_pence", (json_int_t) pence [S_LOCAL],
+        "non_local_pence", (json_int_t) pence [S_NON_LOCAL],
+        "unknown_locality_pence", (json_int_t) pence [S_UNKNOWN],
+        "local_share", s_share (pence [S_LOCAL], total),
+        "previous_year", self->previous,
+        "previous_year_local_pence", (json_int_t) previous_local,
+        "additional_local_pence", (json_int_t) (pence [S_LOCAL] - previous_local),
+        "sme_pence", (json_int_t) sme,
+        "vcse_pence", (json_int_t) vcse,
+        "by_month", by_month,
+        "by_ward", by_ward);
+}
+
+//  --------------------------------------------------------------------------
+//  Social value
+
+//  Deliveries by ward or beneficiary group (name_key), small numbers
+//  suppressed
+static json_t *
+s_breakdown (s_report_t *self, const char *sql_all, const char *sql_partner,
+             const char *name_key)
+{
+    json_t *rows = json_array ();
+    sqlite3_stmt *stmt = s_query (self, sql_all, sql_partner);
+    if (!stmt)
+        return rows;
+    sqlite3_bind_int (stmt, 1, self->fy);
+    sqlite3_bind_int (stmt, 3, self->mask);
+    int step;
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        int64_t deliveries = sqlite3_column_int64 (stmt, 1);
+        bool suppressed = deliveries < self->params->small_number_threshold;
+        json_array_append_new (rows, json_pack ("{s:s, s:o, s:o, s:b}",
+            name_key, s_text (stmt, 0),
+            "deliveries", suppressed? json_null (): json_integer (deliveries),
+            "delivered_pence", suppressed? json_null ()
+                                         : json_integer (sqlite3_column_int64 (stmt, 2)),
+            "suppressed", suppressed));
+    }
+    s_query_end (self, stmt, step);
+    return rows;
+}
+
+static json_t *
+s_social_value (s_report_t *self)
+{
+    int64_t committed = 0, delivered = 0, flagged = 0;
+    sqlite3_stmt *stmt = s_query (self, S_VALUE_TOTALS (""), S_VALUE_TOTALS (S_PARTNER));
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_int (stmt, 1, self->fy);
+    sqlite3_bind_int (stmt, 3, self->mask);
+    int step = sqlite3_step (stmt);
+    if (step == SQLITE_ROW) {
+        committed = sqlite3_column_int64 (stmt, 0);
+        delivered = sqlite3_column_int64 (stmt, 1);
+        flagged = sqlite3_column_int64 (stmt, 2);
+        step = sqlite3_step (stmt);
+    }
+    s_query_end (self, stmt, step);
+
+    json_t *by_theme = json_array ();
+    stmt = s_query (self, S_VALUE_BY_THEME (""), S_VALUE_BY_THEME (S_PARTNER));
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        sqlite3_bind_int (stmt, 3, self->mask);
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
+            json_array_append_new (by_theme, json_pack ("{s:s, s:I, s:I}",
+                "theme", s_text (stmt, 0),
+                "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 1),
+                "delivered_pence", (json_int_t) sqlite3_column_int64 (stmt, 2)));
+        s_query_end (self, stmt, step);
+    }
+    json_t *by_measure = json_array ();
+    stmt = s_query (self, S_VALUE_BY_MEASURE (""), S_VALUE_BY_MEASURE (S_PARTNER));
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        sqlite3_bind_int (stmt, 3, self->mask);
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
+            json_array_append_new (by_measure, json_pack (
+                "{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I}",
+                "measure", s_text (stmt, 0),
+                "description", s_text (stmt, 1),
+                "unit", s_text (stmt, 2),
+                "theme", s_text (stmt, 3),
+                "committed_qty", s_quantity (sqlite3_column_int64 (stmt, 4)),
+                "delivered_qty", s_quantity (sqlite3_column_int64 (stmt, 5)),
+                "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 6),
+                "delivered_pence", (json_int_t) sqlite3_column_int64 (stmt, 7)));
+        s_query_end (self, stmt, step);
+    }
+    json_t *top = json_array ();
+    stmt = s_query (self, S_TOP_CONTRACTS_SQL (""), S_TOP_CONTRACTS_SQL (S_PARTNER));
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        sqlite3_bind_int (stmt, 3, self->mask);
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            int64_t pence = sqlite3_column_int64 (stmt, 4);
+            json_array_append_new (top, json_pack ("{s:s, s:s, s:s, s:s, s:I, s:o}",
+                "partner", s_text (stmt, 0),
+                "contract", s_text (stmt, 1),
+                "title", s_text (stmt, 2),
+                "supplier", s_text (stmt, 3),
+                "delivered_pence", (json_int_t) pence,
+                "share", s_share (pence, delivered)));
+        }
+        s_query_end (self, stmt, step);
+    }
+    return json_pack ("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
+        "committed_pence", (json_int_t) committed,
+        "delivered_pence", (json_int_t) delivered,
+        "by_theme", by_theme,
+        "by_measure", by_measure,
+        "top_contracts", top,
+        "by_ward", s_breakdown (self, S_VALUE_BREAKDOWN ("ward", ""),
+                                S_VALUE_BREAKDOWN ("ward", S_PARTNER), "ward"),
+        "by_beneficiary_group",
+            s_breakdown (self, S_VALUE_BREAKDOWN ("beneficiary_group", ""),
+                         S_VALUE_BREAKDOWN ("beneficiary_group", S_PARTNER), "group"),
+        "flagged_lines", (json_int_t) flagged);
+}
+
+//  --------------------------------------------------------------------------
+//  Real Living Wage
+
+static s_totals_t *
+s_totals_find (s_totals_t *totals, size_t count, const char *name)
+{
+    for (size_t index = 0; index < count; index++)
+        if (streq (totals [index].name, name))
+            return &totals [index];
+    return NULL;
+}
+
+//  The in-scope contracts active in the year, with their counts; adds each
+//  partner's counts to totals when it is not NULL
+static json_t *
+s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
+{
+    int64_t in_scope = 0, committed = 0, accredited = 0, missing = 0;
+    json_t *contracts = json_array ();
+    sqlite3_stmt *stmt = s_query (self, S_RLW_CONTRACTS (""),
+                                  S_RLW_CONTRACTS (" AND c.partner = ?2"));
+    if (!stmt)
+        return contracts;
+    const char *days [] = { self->first, self->last };
+    for (int index = 0; index < 2; index++)
+        sqlite3_bind_text (stmt, 4 + index, days [index], -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        const char *reason = "";
+        if (!compliance_rules_rlw_in_scope (&self->params->rlw, s_text (stmt, 8),
+                                            s_text (stmt, 4), s_text (stmt, 6),
+                                            s_text (stmt, 7), &reason))
+            continue;
+        bool commitment = sqlite3_column_int (stmt, 9) != 0;
+        bool holds = compliance_rules_accredited (sqlite3_column_int (stmt, 10) != 0,
+                                                  s_text (stmt, 11), self->today);
+        const char *state = commitment? "committed": holds? "accredited": "missing";
+        in_scope++;
+        committed += commitment;
+        accredited += !commitment && holds;
+        missing += !commitment && !holds;
+        s_totals_t *partner = totals? s_totals_find (totals, count, s_text (stmt, 0)): NULL;
+        if (partner) {
+            partner->in_scope++;
+            partner->missing += !commitment && !holds;
+        }
+        json_array_append_new (contracts, json_pack (
+            "{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:s}",
+            "partner", s_text (stmt, 0),
+            "contract", s_text (stmt, 1),
+            "title", s_text (stmt, 2),
+            "supplier", s_text (stmt, 3),
+            "category", s_text (stmt, 4),
+            "value_pence", (json_int_t) sqlite3_column_int64 (stmt, 5),
+            "start_date", s_text (stmt, 6),
+            "end_date", s_text (stmt, 7),
+            "reason", reason? reason: "",
+            "rlw_commitment", commitment,
+            "accredited", holds,
+            "accreditation_expiry", s_text (stmt, 11),
+            "state", state));
+    }
+    s_query_end (self, stmt, step);
+    return json_pack ("{s:I, s:I, s:I, s:I, s:o}",
+        "in_scope_contracts", (json_int_t) in_scope,
+        "with_commitment", (json_int_t) committed,
+        "accredited_supplier", (json_int_t) accredited,
+        "missing_commitment", (json_int_t) missing,
+        "contracts", contracts);
+}
+
+//  --------------------------------------------------------------------------
+//  Alerts
+
+//  Open and acknowledged alerts, and with recent true those resolved
+//  since self->since
+static json_t *
+s_alerts (s_report_t *self, bool recent)
+{
+    int64_t open = 0, acknowledged = 0, resolved = 0;
+    json_t *by_rule = json_object ();
+    json_t *list = json_array ();
+    sqlite3_stmt *stmt = s_query (self, S_ALERTS (""), S_ALERTS (S_PARTNER));
+    if (stmt) {
+        if (recent)
+            sqlite3_bind_text (stmt, 4, self->since, -1, SQLITE_STATIC);
+        int step;
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            const char *rule = s_text (stmt, 1);
+            const char *state = s_text (stmt, 3);
+            if (streq (state, "resolved"))
+                resolved++;
+            else {
+                if (streq (state, "open"))
+                    open++;
+                else
+                    acknowledged++;
+                //  Rows come by rule, so keys go in sorted
+                json_t *counted = json_object_get (by_rule, rule);
+                json_object_set_new (by_rule, rule, json_integer (
+                    counted? json_integer_value (counted) + 1: 1));
+            }
+            json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                "alert_id", s_text (stmt, 0),
+                "rule", rule,
+                "severity", s_text (stmt, 2),
+                "state", state,
+                "partner", s_text (stmt, 4),
+                "supplier", s_text (stmt, 5),
+                "contract", s_text (stmt, 6),
+                "message", s_text (stmt, 7),
+                "at", s_text (stmt, 8)));
+        }
+        s_query_end (self, stmt, step);
+    }
+    json_t *alerts = json_pack ("{s:I, s:I}", "open", (json_int_t) open,
+                                "acknowledged", (json_int_t) acknowledged);
+    if (recent)
+        json_object_set_new (alerts, "resolved_recently", json_integer (resolved));
+    json_object_set_new (alerts, "by_rule", by_rule);
+    json_object_set_new (alerts, "list", list);
+    return alerts;
+}
+
+//  --------------------------------------------------------------------------
+//  Partnership
+
+static json_t *
+s_partnership (s_report_t *self, json_t *partners, json_t *document)
+{
+    size_t count = json_array_size (partners);
+    s_totals_t *totals = (s_totals_t *) zmalloc ((count + 1) * sizeof (s_totals_t));
+    for (size_t index = 0; index < count; index++)
+        totals [index].name = json_string_value (json_array_get (partners, index));
+    //  The network's own figures, for what belongs to no partner
+    s_totals_t network = { .name = "" };
+    int step;
+
+    for (int year = 0; year < 2; year++) {
+        sqlite3_stmt *stmt = s_query (self, S_SPEND_PARTNERS (""),
+                                      S_SPEND_PARTNERS (S_PARTNER));
+        if (!stmt)
+            break;
+        sqlite3_bind_int (stmt, 1, self->fy - year);
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            s_totals_t *partner = s_totals_find (totals, count, s_text (stmt, 0));
+            if (!partner)
+                continue;
+            int locality = sqlite3_column_int (stmt, 1);
+            int64_t pence = sqlite3_column_int64 (stmt, 2);
+            if (year == 1)
+                partner->previous_local += locality == S_LOCAL? pence: 0;
+            else {
+                partner->total += pence;
+                partner->local += locality == S_LOCAL? pence: 0;
+                partner->unknown += locality == S_LOCAL || locality == S_NON_LOCAL? 0: pence;
+            }
+        }
+        s_query_end (self, stmt, step);
+    }
+    sqlite3_stmt *stmt = s_query (self, S_VALUE_PARTNERS (""), S_VALUE_PARTNERS (S_PARTNER));
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        sqlite3_bind_int (stmt, 3, self->mask);
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            s_totals_t *partner = s_totals_find (totals, count, s_text (stmt, 0));
+            if (partner) {
+                partner->committed += sqlite3_column_int64 (stmt, 1);
+                partner->delivered += sqlite3_column_int64 (stmt, 2);
+            }
+        }
+        s_query_end (self, stmt, step);
+    }
+    json_decref (s_rlw (self, totals, count));
+    stmt = s_query (self, S_ALERTS_OPEN (""), S_ALERTS_OPEN (S_PARTNER));
+    if (stmt) {
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            s_totals_t *partner = s_totals_find (totals, count, s_text (stmt, 0));
+            (partner? partner: &network)->open_alerts += sqlite3_column_int64 (stmt, 1);
+        }
+        s_query_end (self, stmt, step);
+    }
+
+    json_t *by_partner = json_array ();
+    for (size_t index = 0; index <= count; index++) {
+        s_totals_t *partner = index < count? &totals [index]: &network;
+        if (index < count) {
+            network.total += partner->total;
+            network.local += partner->local;
+            network.unknown += partner->unknown;
+            network.committed += partner->committed;
+            network.delivered += partner->delivered;
+            network.in_scope += partner->in_scope;
+            network.missing += partner->missing;
+            network.open_alerts += partner->open_alerts;
+        }
+        json_t *row = json_pack ("{s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I}",
+            "spend_total_pence", (json_int_t) partner->total,
+            "local_pence", (json_int_t) partner->local,
+            "unknown_locality_pence", (json_int_t) partner->unknown,
+            "local_share", s_share (partner->local, partner->total),
+            "committed_pence", (json_int_t) partner->committed,
+            "delivered_pence", (json_int_t) partner->delivered,
+            "in_scope_contracts", (json_int_t) partner->in_scope,
+            "missing_commitment", (json_int_t) partner->missing,
+            "open_alerts", (json_int_t) partner->open_alerts);
+        if (index < count) {
+            //  "partner" leads the row, "additional_local_pence" ends it
+            json_t *named = json_pack ("{s:s}", "partner", partner->name);
+            json_object_update (named, row);
+            json_decref (row);
+            json_object_set_new (named, "additional_local_pence",
+                                 json_integer (partner->local - partner->previous_local));
+            json_array_append_new (by_partner, named);
+        }
+        else
+            json_object_set_new (document, "network", row);
+    }
+    json_object_set_new (document, "by_partner", by_partner);
+    free (totals);
+    return document;
+}
+
+
+//  --------------------------------------------------------------------------
+//  The document
+
+//  Sets the mask of evidence states counted from a comma-separated list.
+//  0, or -1 with the store's reason set.
+static int
+s_evidence_mask (s_report_t *self, const char *counted)
+{
+    if (!counted || !*counted) {
+        self->mask = S_ALL_EVIDENCE;
+        return 0;
+    }
+    self->mask = 0;
+    const char *cursor = counted;
+    while (*cursor) {
+        while (*cursor == ' ' || *cursor == ',')
+            cursor++;
+        size_t length = strcspn (cursor, ", ");
+        if (length == 0)
+            break;
+        int state = 0;
+        for (int index = 1; index < 4 && !state; index++)
+            if (strlen (s_evidence_names [index]) == length
+            &&  strncmp (cursor, s_evidence_names [index], length) == 0)
+                state = index;
+        if (!state) {
+            snprintf (self->store->reason, sizeof self->store->reason,
+                      "evidence state '%.*s' is not claimed, evidenced or validated",
+                      (int) (length > 40? 40: length), cursor);
+            return -1;
+        }
+        self->mask |= 1 << state;
+        cursor += length;
+    }
+    return 0;
+}
+
+//  The latest financial year with spend or lines (of the partner), or -1
+static int
+s_latest_year (s_report_t *self)
+{
+    static const char *const queries [][2] = {
+        { "SELECT max(fy) FROM spend_lines",
+          "SELECT fy FROM spend_lines WHERE partner = ?2 AND fy IS NOT NULL"
+          " ORDER BY fy DESC LIMIT 1" },
+        { "SELECT max(fy) FROM value_lines",
+          "SELECT fy FROM value_lines WHERE partner = ?2 AND fy IS NOT NULL"
+          " ORDER BY fy DESC LIMIT 1" },
+    };
+    int latest = -1;
+    for (int index = 0; index < 2; index++) {
+        sqlite3_stmt *stmt = s_query (self, queries [index][0], queries [index][1]);
+        if (!stmt)
+            return -1;
+        int step = sqlite3_step (stmt);
+        if (step == SQLITE_ROW) {
+            if (sqlite3_column_type (stmt, 0) != SQLITE_NULL
+            &&  sqlite3_column_int (stmt, 0) > latest)
+                latest = sqlite3_column_int (stmt, 0);
+            step = sqlite3_step (stmt);
+        }
+        s_query_end (self, stmt, step);
+    }
+    return latest;
+}
+
+//  The partners reported, sorted; NULL when a named partner is unknown
+static json_t *
+s_partners (s_report_t *self)
+{
+    json_t *partners = json_array ();
+    sqlite3_stmt *stmt = s_query (self, "SELECT name FROM partners ORDER BY name",
+                                  "SELECT name FROM partners WHERE name = ?2");
+    if (!stmt)
+        return partners;
+    int step;
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
+        json_array_append_new (partners, json_string (s_text (stmt, 0)));
+    s_query_end (self, stmt, step);
+    if (self->partner && json_array_size (partners) == 0 && !self->failed) {
+        snprintf (self->store->reason, sizeof self->store->reason,
+                  "no data from a partner called '%.80s'", self->partner);
+        json_decref (partners);
+        return NULL;
+    }
+    return partners;
+}
+
+//  Resolves the year and the days that follow from it and from the
+//  created date. 0, or -1 with the store's reason set.
+static int
+s_dates (s_report_t *self, bool needs_year)
+{
+    const char *year = self->params->year;
+    int32_t created;
+    if (!self->params->created || sv_date_parse (self->params->created, &created, NULL))
+        created = sv_date_today ();
+    sv_date_format (created - S_RECENT_DAYS, self->since, sizeof self->since);
+    if (!needs_year)
+        return 0;
+    if (!year || !*year) {
+        self->fy = s_latest_year (self);
+        if (self->fy < 0) {
+            snprintf (self->store->reason, sizeof self->store->reason, "%s",
+                      self->failed? sv_db_error (self->store->db)
+                                  : "no spend or valuation lines yet: no year to report on");
+            return -1;
+        }
+    }
+    else
+    if (sv_date_fy_parse (year, &self->fy)) {
+        snprintf (self->store->reason, sizeof self->store->reason,
+                  "year '%.40s' is not a financial year such as 2024-25", year);
+        return -1;
+    }
+    sv_date_fy_format (self->fy, self->year, sizeof self->year);
+    sv_date_fy_format (self->fy - 1, self->previous, sizeof self->previous);
+    int32_t last = sv_date_fy_last (self->fy);
+    sv_date_format (sv_date_fy_first (self->fy), self->first, sizeof self->first);
+    sv_date_format (last, self->last, sizeof self->last);
+    sv_date_format (last < created? last: created, self->today, sizeof self->today);
+    return 0;
+}
+
+//  The document's keys every report has
+static json_t *
+s_document (s_report_t *self, const char *kind, json_t *partners)
+{
+    const char *who = self->partner? self->partner: "all partners";
+    char title [256];
+    if (streq (kind, "annual"))
+        snprintf (title, sizeof title, "Social value report %s: %s", self->year, who);
+    else
+    if (streq (kind, "partnership"))
+        snprintf (title, sizeof title, "Anchor network report %s: %s", self->year, who);
+    else
+    if (streq (kind, "rlw-scope"))
+        snprintf (title, sizeof title, "Real Living Wage scope %s: %s", self->year, who);
+    else
+        snprintf (title, sizeof title, "Compliance alerts: %s", who);
+    const reporting_store_params_t *params = self->params;
+    return json_pack ("{s:s, s:s, s:s, s:s, s:o, s:s, s:{s:I, s:I, s:I}}",
+        "report", kind,
+        "title", title,
+        "year", self->year,
+        "partner", self->partner? self->partner: "all",
+        "partners", partners,
+        "created", params->created? params->created: "",
+        "offsets",
+            "ingest", (json_int_t) params->ingest_offset,
+            "valuation", (json_int_t) params->valuation_offset,
+            "compliance", (json_int_t) params->compliance_offset);
+}
+
+static json_t *
+s_report (s_report_t *self)
+{
+    const char *kind = self->params->kind;
+    if (!streq (kind, "annual") && !streq (kind, "partnership")
+    &&  !streq (kind, "rlw-scope") && !streq (kind, "alerts")) {
+        snprintf (self->store->reason, sizeof self->store->reason,
+                  "no report called '%.40s': annual, partnership, rlw-scope or alerts", kind);
+        return NULL;
+    }
+    if (s_evidence_mask (self, self->params->evidence_counted))
+        return NULL;
+    json_t *partners = s_partners (self);
+    if (!partners || s_dates (self, !streq (kind, "alerts"))) {
+        json_decref (partners);
+        return NULL;
+    }
+    json_t *document = s_document (self, kind, partners);
+    if (streq (kind, "annual")) {
+        json_t *counted = json_array ();
+        for (int index = 1; index < 4; index++)
+            if (self->mask & (1 << index))
+                json_array_append_new (counted, json_string (s_evidence_names [index]));
+        json_object_set_new (document, "evidence_counted", counted);
+        json_object_set_new (document, "small_number_threshold",
+                             json_integer (self->params->small_number_threshold));
+        json_object_set_new (document, "spend", s_spend (self));
+        json_object_set_new (document, "social_value", s_social_value (self));
+        json_object_set_new (document, "rlw", s_rlw (self, NULL, 0));
+        json_object_set_new (document, "alerts", s_alerts (self, false));
+    }
+    else
+    if (streq (kind, "partnership"))
+        s_partnership (self, partners, document);
+    else
+    if (streq (kind, "rlw-scope")) {
+        json_t *categories = json_array ();
+        const char *cursor = self->params->rlw.categories? self->params->rlw.categories: "";
+        while (*cursor) {
+            cursor += strspn (cursor, ", ");
+            size_t length = strcspn (cursor, ",");
+            size_t kept = length;
+            while (kept && cursor [kept - 1] == ' ')
+                kept--;
+            if (kept)
+                json_array_append_new (categories, json_stringn (cursor, kept));
+            cursor += length;
+        }
+        json_object_set_new (document, "criteria", json_pack ("{s:o, s:i}",
+            "categories", categories, "min_weeks", self->params->rlw.min_weeks));
+        json_object_set_new (document, "rlw", s_rlw (self, NULL, 0));
+    }
+    else
+        json_object_set_new (document, "alerts", s_alerts (self, true));
+    if (self->failed) {
+        snprintf (self->store->reason, sizeof self->store->reason, "%s",
+                  sv_db_error (self->store->db));
+        json_decref (document);
+        return NULL;
+    }
+    return document;
+}
+
+json_t *
+reporting_store_report (reporting_store_t *self, const reporting_store_params_t *params,
+                        const char **reason_p)
+{
+    assert (self && params && params->kind);
+    const char *partner = params->partner;
+    s_report_t report = {
+        .store = self,
+        .params = params,
+        .partner = partner && *partner && !streq (partner, "all")? partner: NULL,
+    };
+    *self->reason = 0;
+    //  One snapshot for every query, in or out of the caller's transaction
+    json_t *document = NULL;
+    if (sv_db_exec (self->db, "SAVEPOINT report") == 0) {
+        document = s_report (&report);
+        sv_db_exec (self->db, "RELEASE report");
+    }
+    else
+        snprintf (self->reason, sizeof self->reason, "%s", sv_db_error (self->db));
+    if (!document && reason_p)
+        *reason_p = self->reason;
+    return document;
+}
+
+
+//  ==========================================================================
+//  Counts and schedules
+
+int64_t
+reporting_store_count (reporting_store_t *self, const char *table)
+{
+    assert (self && table);
+    static const char *const queries [][2] = {
+        { "suppliers", "SELECT count(*) FROM suppliers" },
+        { "contracts", "SELECT count(*) FROM contracts" },
+        { "spend_lines", "SELECT count(*) FROM spend_lines" },
+        { "value_lines", "SELECT count(*) FROM value_lines" },
+        { "alerts", "SELECT count(*) FROM alerts" },
+        { "outbox", "SELECT count(*) FROM outbox" },
+    };
+    for (size_t index = 0; index < sizeof queries / sizeof queries [0]; index++)
+        if (streq (table, queries [index][0]))
+            return sv_db_int (self->db, queries [index][1], -1);
+    return -1;
+}
+
+int64_t
+reporting_store_schedule_last (reporting_store_t *self, const char *name)
+{
+    assert (self && name);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, "SELECT fired FROM schedules WHERE name = ?1");
+    if (!stmt)
+        return 0;
+    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+    int64_t fired = 0;
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+        fired = sqlite3_column_int64 (stmt, 0);
+    sqlite3_reset (stmt);
+    return fired;
+}
+
+int
+reporting_store_schedule_set (reporting_store_t *self, const char *name, int64_t fired)
+{
+    assert (self && name);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "INSERT INTO schedules (name, fired) VALUES (?1, ?2)"
+        " ON CONFLICT (name) DO UPDATE SET fired = excluded.fired");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 2, fired);
+    return sv_db_run (self->db, stmt);
+}
+
+
+//  ==========================================================================
+//  Self-test
+
+typedef struct {
+    reporting_store_t *store;
+    uint64_t seq;
+} s_test_t;
+
+//  Encodes message and applies it as the next event of stream
+static void
+s_test_event (s_test_t *test, const char *stream, const char *key, const sv_proto_t *message)
+{
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    assert (sv_proto_encode (message, &buffer) == 0);
+    sv_proto_event_t event = {
+        .seq = ++test->seq,
+        .type = (char *) sv_proto_name (message->id),
+        .key = (char *) key,
+        .body = (uint8_t *) buffer.data,
+        .body_size = buffer.size
+    };
+    assert (reporting_store_apply (test->store, stream, &event) == 0);
+    msgpack_sbuffer_destroy (&buffer);
+}
+
+#define S_TEST_SUPPLIER(...) s_test_event (test, "ingest", "supplier", \
+    &(sv_proto_t) { .id = SV_PROTO_SUPPLIER, .supplier = { __VA_ARGS__ } })
+#define S_TEST_CONTRACT(...) s_test_event (test, "ingest", "contract", \
+    &(sv_proto_t) { .id = SV_PROTO_CONTRACT, .contract = { __VA_ARGS__ } })
+#define S_TEST_SPEND_LINE(KEY, ...) s_test_event (test, "valuation", KEY, \
+    &(sv_proto_t) { .id = SV_PROTO_LOCAL_SPEND_LINE, .local_spend_line = { __VA_ARGS__ } })
+#define S_TEST_VALUE_LINE(KEY, ...) s_test_event (test, "valuation", KEY, \
+    &(sv_proto_t) { .id = SV_PROTO_VALUATION_LINE, .valuation_line = { \
+        .framework = "test", .framework_version = "1", __VA_ARGS__ } })
+#define S_TEST_ALERT(...) s_test_event (test, "compliance", "alert", \
+    &(sv_proto_t) { .id = SV_PROTO_ALERT, .alert = { .message = "see the contract", __VA_ARGS__ } })
+
+//  Two partners' streams, in one transaction. Proxies: NT1 £30,000 a
+//  full-time job, NT10 £250 an apprenticeship week, NT20 £15 a volunteering
+//  hour.
+static void
+s_test_load (s_test_t *test)
+{
+    sv_db_t *db = reporting_store_db (test->store);
+    assert (sv_db_begin (db) == 0);
+
+    //  Suppliers: council withholds CH:003's name, which police gives;
+    //  CH:002's accreditation is on council's record only
+    S_TEST_SUPPLIER (.partner = "council", .supplier_key = "CH:001",
+                     .name = "Brightside Cleaning Ltd", .postcode = "S60 1AA", .sme = true);
+    S_TEST_SUPPLIER (.partner = "council", .supplier_key = "CH:002",
+                     .name = "Keepsafe Security Ltd", .rlw_accredited = true,
+                     .rlw_expiry = "2025-06-30");
+    S_TEST_SUPPLIER (.partner = "police", .supplier_key = "CH:002", .name = "Keepsafe Security");
+    S_TEST_SUPPLIER (.partner = "council", .supplier_key = "CH:003", .name = "", .redacted = true);
+    S_TEST_SUPPLIER (.partner = "police", .supplier_key = "CH:003",
+                     .name = "Harbour Catering CIC", .vcse = true);
+
+    //  Contracts: cleaning without commitment, security by an accredited
+    //  supplier, catering with a commitment, software (not in scope), an
+    //  old cleaning contract (not active), police's flagged in scope
+    S_TEST_CONTRACT (.partner = "council", .contract_id = "C-1", .title = "Office cleaning",
+                     .supplier_key = "CH:001", .category = "Cleaning services",
+                     .value_pence = 120000000, .start_date = "2024-04-01",
+                     .end_date = "2026-03-31", .rlw_in_scope = "derive");
+    S_TEST_CONTRACT (.partner = "council", .contract_id = "C-2", .title = "Building security",
+                     .supplier_key = "CH:002", .category = "Security", .value_pence = 48000000,
+                     .start_date = "2024-06-01", .end_date = "2025-05-31");
+    S_TEST_CONTRACT (.partner = "council", .contract_id = "C-3", .title = "School catering",
+                     .supplier_key = "CH:003", .category = "Catering", .value_pence = 30000000,
+                     .start_date = "2023-09-01", .end_date = "2025-08-31",
+                     .rlw_in_scope = "derive", .rlw_commitment = true);
+    S_TEST_CONTRACT (.partner = "council", .contract_id = "C-4", .title = "Case management",
+                     .supplier_key = "CH:009", .category = "Software", .value_pence = 9000000,
+                     .start_date = "2024-04-01", .end_date = "2027-03-31",
+                     .rlw_in_scope = "derive");
+    S_TEST_CONTRACT (.partner = "council", .contract_id = "C-5", .title = "Window cleaning",
+                     .supplier_key = "CH:001", .category = "Cleaning", .value_pence = 2000000,
+                     .start_date = "2022-01-01", .end_date = "2023-12-31",
+                     .rlw_in_scope = "derive");
+    S_TEST_CONTRACT (.partner = "police", .contract_id = "P-1", .title = "Custody suite cleaning",
+                     .supplier_key = "CH:002", .category = "Facilities management",
+                     .value_pence = 5000000, .rlw_in_scope = "yes");
+
+    //  Ingest's own spend and commitments are valuation's business, and a
+    //  body that does not decode is skipped
+    s_test_event (test, "ingest", "council/T9/1", &(sv_proto_t) { .id = SV_PROTO_SPEND,
+        .spend = { .partner = "council", .transaction_no = "T9", .line = 1,
+                   .payment_date = "2024-05-01", .amount_pence = 999999 } });
+    s_test_event (test, "ingest", "council/C-1/NT1", &(sv_proto_t) { .id = SV_PROTO_COMMITMENT,
+        .commitment = { .partner = "council", .contract_id = "C-1", .measure = "NT1",
+                        .year = "2024-25", .quantity_milli = 9000 } });
+    sv_proto_event_t garbage = { .seq = ++test->seq, .type = "SUPPLIER", .key = "x",
+                                 .body = (uint8_t *) "\x81\xa1v\x01", .body_size = 4 };
+    assert (reporting_store_apply (test->store, "ingest", &garbage) == 0);
+
+    //  Spend in 2024-25 and 2023-24; T2's line comes again below, larger
+    S_TEST_SPEND_LINE ("council/SPEND/T1/1", .partner = "council", .payment_date = "2024-05-10",
+                       .year = "2024-25", .amount_pence = 100000, .locality = "local",
+                       .ward_code = "E05001", .ward_name = "Boston Castle", .sme = true);
+    S_TEST_SPEND_LINE ("council/SPEND/T2/1", .partner = "council", .payment_date = "2024-05-20",
+                       .year = "2024-25", .amount_pence = 50000, .locality = "local",
+                       .ward_code = "E05001", .ward_name = "Boston Castle");
+    S_TEST_SPEND_LINE ("council/SPEND/T3/1", .partner = "council", .payment_date = "2024-07-01",
+                       .year = "2024-25", .amount_pence = 200000, .locality = "non_local",
+                       .vcse = true);
+    S_TEST_SPEND_LINE ("council/SPEND/T4/1", .partner = "council", .payment_date = "2025-02-15",
+                       .year = "2024-25", .amount_pence = 30000, .locality = "unknown");
+    S_TEST_SPEND_LINE ("council/SPEND/T5/1", .partner = "council", .payment_date = "2024-10-01",
+                       .year = "2024-25", .amount_pence = 40000, .locality = "local",
+                       .ward_code = "E05002", .ward_name = "Rotherham West");
+    S_TEST_SPEND_LINE ("council/SPEND/T6/1", .partner = "council", .payment_date = "2023-06-01",
+                       .year = "2023-24", .amount_pence = 60000, .locality = "local",
+                       .ward_code = "E05001", .ward_name = "Boston Castle");
+    S_TEST_SPEND_LINE ("police/SPEND/P7/1", .partner = "police", .payment_date = "2024-04-15",
+                       .year = "2024-25", .amount_pence = 25000, .locality = "local",
+                       .ward_code = "E05002", .ward_name = "Rotherham West");
+    S_TEST_SPEND_LINE ("police/SPEND/P8/1", .partner = "police", .payment_date = "2024-12-01",
+                       .year = "2024-25", .amount_pence = 75000, .locality = "non_local");
+    S_TEST_SPEND_LINE ("police/SPEND/P9/1", .partner = "police", .payment_date = "2023-11-11",
+                       .year = "2023-24", .amount_pence = 10000, .locality = "local");
+    S_TEST_SPEND_LINE ("council/SPEND/T2/1", .partner = "council", .payment_date = "2024-05-20",
+                       .year = "2024-25", .amount_pence = 70000, .locality = "local",
+                       .ward_code = "E05001", .ward_name = "Boston Castle");
+
+    //  Commitments and deliveries over NT1 and NT10 (Jobs) and NT20
+    //  (Communities); the first C-1 NT1 delivery is superseded below
+#define S_NT1 .measure = "NT1", .theme = "Jobs", .unit = "FTE", \
+              .description = "Local people employed", .proxy_pence = 3000000
+#define S_NT10 .measure = "NT10", .theme = "Jobs", .unit = "weeks", \
+               .description = "Apprenticeship weeks", .proxy_pence = 25000
+#define S_NT20 .measure = "NT20", .theme = "Communities", .unit = "hours", \
+               .description = "Volunteering hours", .proxy_pence = 1500
+    S_TEST_VALUE_LINE ("council/COMMITMENT/C-1/NT1/2024-25", .partner = "council",
+                       .contract_id = "C-1", S_NT1, .kind = "committed", .year = "2024-25",
+                       .quantity_milli = 2000, .value_pence = 6000000);
+    S_TEST_VALUE_LINE ("council/COMMITMENT/C-1/NT10/2024-25", .partner = "council",
+                       .contract_id = "C-1", S_NT10, .kind = "committed", .year = "2024-25",
+                       .quantity_milli = 52000, .value_pence = 1300000);
+    S_TEST_VALUE_LINE ("council/DELIVERY/C-1/NT1/Q1", .partner = "council",
+                       .contract_id = "C-1", S_NT1, .kind = "delivered", .year = "2024-25",
+                       .ward = "Boston Castle", .beneficiary_group = "Care leavers",
+                       .evidence = "validated", .quantity_milli = 1000, .value_pence = 3000000);
+    S_TEST_VALUE_LINE ("council/DELIVERY/C-1/NT10/Q1", .partner = "council",
+                       .contract_id = "C-1", S_NT10, .kind = "delivered", .year = "2024-25",
+                       .ward = "Boston Castle", .beneficiary_group = "Young people",
+                       .evidence = "claimed", .quantity_milli = 20000, .value_pence = 500000);
+    S_TEST_VALUE_LINE ("council/DELIVERY/C-3/NT20/Q1", .partner = "council",
+                       .contract_id = "C-3", S_NT20, .kind = "delivered", .year = "2024-25",
+                       .ward = "Rotherham West", .beneficiary_group = "Older people",
+                       .evidence = "evidenced", .quantity_milli = 100000, .value_pence = 150000);
+    S_TEST_VALUE_LINE ("council/COMMITMENT/C-3/NT20/2024-25", .partner = "council",
+                       .contract_id = "C-3", S_NT20, .kind = "committed", .year = "2024-25",
+                       .quantity_milli = 200000, .value_pence = 300000);
+    S_TEST_VALUE_LINE ("council/DELIVERY/C-2/NT99/Q1", .partner = "council",
+                       .contract_id = "C-2", .measure = "NT99", .kind = "delivered",
+                       .year = "2024-25", .ward = "Boston Castle", .evidence = "validated",
+                       .quantity_milli = 5000, .flag = "unknown measure");
+    for (int quarter = 1; quarter <= 5; quarter++) {
+        char key [64];
+        snprintf (key, sizeof key, "council/DELIVERY/C-2/NT10/P%d", quarter);
+        S_TEST_VALUE_LINE (key, .partner = "council", .contract_id = "C-2", S_NT10,
+                           .kind = "delivered", .year = "2024-25", .ward = "Boston Castle",
+                           .beneficiary_group = "Young people", .evidence = "evidenced",
+                           .quantity_milli = 1000, .value_pence = 25000);
+    }
+    S_TEST_VALUE_LINE ("police/COMMITMENT/P-1/NT20/2024-25", .partner = "police",
+                       .contract_id = "P-1", S_NT20, .kind = "committed", .year = "2024-25",
+                       .quantity_milli = 50000, .value_pence = 75000);
+    S_TEST_VALUE_LINE ("police/DELIVERY/P-1/NT20/Q1", .partner = "police",
+                       .contract_id = "P-1", S_NT20, .kind = "delivered", .year = "2024-25",
+                       .ward = "Rotherham West", .evidence = "validated",
+                       .quantity_milli = 40000, .value_pence = 60000);
+    S_TEST_VALUE_LINE ("council/DELIVERY/C-3/NT20/2023Q4", .partner = "council",
+                       .contract_id = "C-3", S_NT20, .kind = "delivered", .year = "2023-24",
+                       .ward = "Rotherham West", .evidence = "validated",
+                       .quantity_milli = 10000, .value_pence = 15000);
+    S_TEST_VALUE_LINE ("council/DELIVERY/C-1/NT1/Q1", .partner = "council",
+                       .contract_id = "C-1", S_NT1, .kind = "delivered", .year = "2024-25",
+                       .ward = "Boston Castle", .beneficiary_group = "Care leavers",
+                       .evidence = "validated", .quantity_milli = 1500, .value_pence = 4500000);
+#undef S_NT1
+#undef S_NT10
+#undef S_NT20
+
+    //  Alerts: open, acknowledged, resolved lately and long ago, and one
+    //  of the whole network
+    S_TEST_ALERT (.alert_id = "rlw.missing_commitment/council/C-1",
+                  .rule = "rlw.missing_commitment", .severity = "high", .state = "open",
+                  .partner = "council", .supplier_key = "CH:001", .contract_id = "C-1",
+                  .at = "2025-01-10T09:00:00Z");
+    S_TEST_ALERT (.alert_id = "rlw.missing_commitment/police/P-1",
+                  .rule = "rlw.missing_commitment", .severity = "high", .state = "open",
+                  .partner = "police", .supplier_key = "CH:002", .contract_id = "P-1",
+                  .at = "2025-01-10T09:00:00Z");
+    S_TEST_ALERT (.alert_id = "rlw.missing_commitment/police/P-1",
+                  .rule = "rlw.missing_commitment", .severity = "high", .state = "acknowledged",
+                  .partner = "police", .supplier_key = "CH:002", .contract_id = "P-1",
+                  .at = "2025-01-12T10:00:00Z");
+    S_TEST_ALERT (.alert_id = "delivery.shortfall/council/C-3/NT20",
+                  .rule = "delivery.shortfall", .severity = "medium", .state = "open",
+                  .partner = "council", .contract_id = "C-3", .at = "2026-06-01T06:00:00Z");
+    S_TEST_ALERT (.alert_id = "delivery.shortfall/council/C-3/NT20",
+                  .rule = "delivery.shortfall", .severity = "medium", .state = "resolved",
+                  .partner = "council", .contract_id = "C-3", .at = "2026-10-01T06:00:00Z");
+    S_TEST_ALERT (.alert_id = "delivery.overdue/council/C-2",
+                  .rule = "delivery.overdue", .severity = "low", .state = "resolved",
+                  .partner = "council", .contract_id = "C-2", .at = "2026-01-01T06:00:00Z");
+    S_TEST_ALERT (.alert_id = "rlw.renewal_due/network", .rule = "rlw.renewal_due",
+                  .severity = "medium", .state = "open", .at = "2026-11-01T06:00:00Z");
+    assert (sv_db_commit (db) == 0);
+}
+
+//  The node at path ("spend/by_month/1/local_pence": keys and array
+//  indexes separated by '/'), or NULL
+static json_t *
+s_test_get (json_t *node, const char *path)
+{
+    char copy [256];
+    snprintf (copy, sizeof copy, "%s", path);
+    char *save = NULL;
+    for (char *part = strtok_r (copy, "/", &save); node && part;
+         part = strtok_r (NULL, "/", &save))
+        node = json_is_array (node)? json_array_get (node, (size_t) atoi (part))
+                                   : json_object_get (node, part);
+    return node;
+}
+
+static int64_t
+s_test_int (json_t *document, const char *path)
+{
+    json_t *node = s_test_get (document, path);
+    if (!json_is_integer (node))
+        fprintf (stderr, "%s is not an integer\n", path);
+    assert (json_is_integer (node));
+    return json_integer_value (node);
+}
+
+static double
+s_test_real (json_t *document, const char *path)
+{
+    json_t *node = s_test_get (document, path);
+    assert (json_is_real (node));
+    return json_real_value (node);
+}
+
+static const char *
+s_test_str (json_t *document, const char *path)
+{
+    json_t *node = s_test_get (document, path);
+    assert (json_is_string (node));
+    return json_string_value (node);
+}
+
+static bool
+s_test_null (json_t *document, const char *path)
+{
+    json_t *node = s_test_get (document, path);
+    return node && json_is_null (node);
+}
+
+static size_t
+s_test_size (json_t *document, const char *path)
+{
+    json_t *node = s_test_get (document, path);
+    assert (json_is_array (node) || json_is_object (node));
+    return json_is_array (node)? json_array_size (node): json_object_size (node);
+}
+
+static json_t *
+s_test_report (reporting_store_t *store, const char *kind, const char *year,
+               const char *partner, const char *evidence)
+{
+    reporting_store_params_t params = {
+        .kind = kind, .year = year, .partner = partner,
+        .created = "2026-11-25T09:00:00Z",
+        .ingest_offset = 31, .valuation_offset = 26, .compliance_offset = 7,
+        .evidence_counted = evidence,
+        .small_number_threshold = 5,
+        .rlw = { .categories = "cleaning, security,catering,care", .min_weeks = 8 }
+    };
+    const char *reason = NULL;
+    json_t *document = reporting_store_report (store, &params, &reason);
+    if (!document)
+        fprintf (stderr, "reporting_store: %s report refused: %s\n", kind, reason);
+    assert (document);
+    return document;
+}
+
+//  Every report, dumped: the same offsets must give the same bytes
+static char *
+s_test_dump_all (reporting_store_t *store)
+{
+    static const char *const kinds [] = { "annual", "partnership", "rlw-scope", "alerts" };
+    char *all = strdup ("");
+    for (size_t index = 0; index < 4; index++) {
+        json_t *document = s_test_report (store, kinds [index], "", "", NULL);
+        char *text = json_dumps (document, JSON_COMPACT);
+        json_decref (document);
+        char *joined = zsys_sprintf ("%s%s\n", all, text);
+        free (all);
+        free (text);
+        all = joined;
+    }
+    return all;
+}
+
+void
+reporting_store_test (bool verbose)
+{
+    if (verbose)
+        printf (" * reporting_store: ");
+    char path [] = "/tmp/reporting_store_test_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    const char *reason = NULL;
+    reporting_store_t *store = reporting_store_new (path, &reason);
+    assert (store);
+
+    //  An empty store has no year to report on
+    reporting_store_params_t params = { .kind = "annual", .year = "", .partner = "",
+                                        .created = "2026-11-25T09:00:00Z" };
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (strstr (reason, "no year"));
+
+    s_test_t test = { .store = store };
+    s_test_load (&test);
+    assert (reporting_store_count (store, "suppliers") == 5);
+    assert (reporting_store_count (store, "contracts") == 6);
+    assert (reporting_store_count (store, "spend_lines") == 9);
+    assert (reporting_store_count (store, "value_lines") == 15);
+    assert (reporting_store_count (store, "alerts") == 5);
+    assert (reporting_store_count (store, "outbox") == 0);
+    assert (reporting_store_count (store, "nothing") == -1);
+
+    //  ------------------------------------------------------------------
+    //  Annual, all partners, the latest year (2024-25)
+    json_t *annual = s_test_report (store, "annual", "", "all", NULL);
+    assert (streq (s_test_str (annual, "report"), "annual"));
+    assert (streq (s_test_str (annual, "year"), "2024-25"));
+    assert (streq (s_test_str (annual, "partner"), "all"));
+    assert (streq (s_test_str (annual, "title"), "Social value report 2024-25: all partners"));
+    assert (s_test_size (annual, "partners") == 2);
+    assert (streq (s_test_str (annual, "partners/0"), "council"));
+    assert (streq (s_test_str (annual, "partners/1"), "police"));
+    assert (streq (s_test_str (annual, "created"), "2026-11-25T09:00:00Z"));
+    assert (s_test_int (annual, "offsets/ingest") == 31);
+    assert (s_test_int (annual, "offsets/valuation") == 26);
+    assert (s_test_int (annual, "offsets/compliance") == 7);
+    assert (s_test_size (annual, "evidence_counted") == 3);
+    assert (streq (s_test_str (annual, "evidence_counted/0"), "claimed"));
+    assert (s_test_int (annual, "small_number_threshold") == 5);
+
+    //  Spend: T2 counts at its latest 70,000, not 50,000
+    assert (s_test_int (annual, "spend/rows") == 7);
+    assert (s_test_int (annual, "spend/total_pence") == 540000);
+    assert (s_test_int (annual, "spend/local_pence") == 235000);
+    assert (s_test_int (annual, "spend/non_local_pence") == 275000);
+    assert (s_test_int (annual, "spend/unknown_locality_pence") == 30000);
+    assert (s_test_real (annual, "spend/local_share") == 0.4352);
+    assert (streq (s_test_str (annual, "spend/previous_year"), "2023-24"));
+    assert (s_test_int (annual, "spend/previous_year_local_pence") == 70000);
+    assert (s_test_int (annual, "spend/additional_local_pence") == 165000);
+    assert (s_test_int (annual, "spend/sme_pence") == 100000);
+    assert (s_test_int (annual, "spend/vcse_pence") == 200000);
+    assert (s_test_size (annual, "spend/by_month") == 12);
+    assert (streq (s_test_str (annual, "spend/by_month/0/month"), "2024-04"));
+    assert (s_test_int (annual, "spend/by_month/0/local_pence") == 25000);
+    assert (streq (s_test_str (annual, "spend/by_month/1/month"), "2024-05"));
+    assert (s_test_int (annual, "spend/by_month/1/local_pence") == 170000);
+    assert (s_test_int (annual, "spend/by_month/3/non_local_pence") == 200000);
+    assert (s_test_int (annual, "spend/by_month/6/local_pence") == 40000);
+    assert (s_test_int (annual, "spend/by_month/8/non_local_pence") == 75000);
+    assert (streq (s_test_str (annual, "spend/by_month/10/month"), "2025-02"));
+    assert (s_test_int (annual, "spend/by_month/10/unknown_pence") == 30000);
+    assert (streq (s_test_str (annual, "spend/by_month/11/month"), "2025-03"));
+    assert (s_test_int (annual, "spend/by_month/11/local_pence") == 0);
+    assert (s_test_size (annual, "spend/by_ward") == 2);
+    assert (streq (s_test_str (annual, "spend/by_ward/0/ward_code"), "E05001"));
+    assert (streq (s_test_str (annual, "spend/by_ward/0/ward_name"), "Boston Castle"));
+    assert (s_test_int (annual, "spend/by_ward/0/local_pence") == 170000);
+    assert (s_test_int (annual, "spend/by_ward/0/payments") == 2);
+    assert (streq (s_test_str (annual, "spend/by_ward/1/ward_code"), "E05002"));
+    assert (s_test_int (annual, "spend/by_ward/1/local_pence") == 65000);
+
+    //  Social value: the flagged NT99 line counts nowhere; C-1's NT1
+    //  delivery at its latest 1.5 FTE
+    assert (s_test_int (annual, "social_value/committed_pence") == 7675000);
+    assert (s_test_int (annual, "social_value/delivered_pence") == 5335000);
+    assert (s_test_int (annual, "social_value/flagged_lines") == 1);
+    assert (s_test_size (annual, "social_value/by_theme") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_theme/0/theme"), "Communities"));
+    assert (s_test_int (annual, "social_value/by_theme/0/committed_pence") == 375000);
+    assert (s_test_int (annual, "social_value/by_theme/0/delivered_pence") == 210000);
+    assert (streq (s_test_str (annual, "social_value/by_theme/1/theme"), "Jobs"));
+    assert (s_test_int (annual, "social_value/by_theme/1/committed_pence") == 7300000);
+    assert (s_test_int (annual, "social_value/by_theme/1/delivered_pence") == 5125000);
+    assert (s_test_size (annual, "social_value/by_measure") == 3);
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/measure"), "NT1"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/description"),
+                   "Local people employed"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/unit"), "FTE"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/theme"), "Jobs"));
+    assert (s_test_real (annual, "social_value/by_measure/0/committed_qty") == 2.0);
+    assert (s_test_real (annual, "social_value/by_measure/0/delivered_qty") == 1.5);
+    assert (s_test_int (annual, "social_value/by_measure/0/committed_pence") == 6000000);
+    assert (s_test_int (annual, "social_value/by_measure/0/delivered_pence") == 4500000);
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/measure"), "NT10"));
+    assert (s_test_real (annual, "social_value/by_measure/1/committed_qty") == 52.0);
+    assert (s_test_real (annual, "social_value/by_measure/1/delivered_qty") == 25.0);
+    assert (s_test_int (annual, "social_value/by_measure/1/delivered_pence") == 625000);
+    assert (streq (s_test_str (annual, "social_value/by_measure/2/measure"), "NT20"));
+    assert (s_test_real (annual, "social_value/by_measure/2/committed_qty") == 250.0);
+    assert (s_test_real (annual, "social_value/by_measure/2/delivered_qty") == 140.0);
+    assert (s_test_int (annual, "social_value/by_measure/2/committed_pence") == 375000);
+    assert (s_test_int (annual, "social_value/by_measure/2/delivered_pence") == 210000);
+
+    //  Top contracts: C-1 delivered 93.72% of the whole
+    assert (s_test_size (annual, "social_value/top_contracts") == 4);
+    assert (streq (s_test_str (annual, "social_value/top_contracts/0/partner"), "council"));
+    assert (streq (s_test_str (annual, "social_value/top_contracts/0/contract"), "C-1"));
+    assert (streq (s_test_str (annual, "social_value/top_contracts/0/title"), "Office cleaning"));
+    assert (streq (s_test_str (annual, "social_value/top_contracts/0/supplier"),
+                   "Brightside Cleaning Ltd"));
+    assert (s_test_int (annual, "social_value/top_contracts/0/delivered_pence") == 5000000);
+    assert (s_test_real (annual, "social_value/top_contracts/0/share") == 0.9372);
+    //  C-3's supplier is redacted by council: police's name for it stands
+    assert (streq (s_test_str (annual, "social_value/top_contracts/1/contract"), "C-3"));
+    assert (streq (s_test_str (annual, "social_value/top_contracts/1/supplier"),
+                   "Harbour Catering CIC"));
+    assert (s_test_real (annual, "social_value/top_contracts/1/share") == 0.0281);
+    assert (streq (s_test_str (annual, "social_value/top_contracts/2/contract"), "C-2"));
+    assert (s_test_int (annual, "social_value/top_contracts/2/delivered_pence") == 125000);
+    assert (s_test_real (annual, "social_value/top_contracts/2/share") == 0.0234);
+    assert (streq (s_test_str (annual, "social_value/top_contracts/3/contract"), "P-1"));
+    assert (streq (s_test_str (annual, "social_value/top_contracts/3/supplier"),
+                   "Keepsafe Security"));
+    assert (s_test_real (annual, "social_value/top_contracts/3/share") == 0.0112);
+
+    //  Small numbers: Rotherham West has 2 deliveries, Care leavers and
+    //  Older people 1 each: suppressed
+    assert (s_test_size (annual, "social_value/by_ward") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_ward/0/ward"), "Boston Castle"));
+    assert (s_test_int (annual, "social_value/by_ward/0/deliveries") == 7);
+    assert (s_test_int (annual, "social_value/by_ward/0/delivered_pence") == 5125000);
+    assert (s_test_get (annual, "social_value/by_ward/0/suppressed") == json_false ());
+    assert (streq (s_test_str (annual, "social_value/by_ward/1/ward"), "Rotherham West"));
+    assert (s_test_null (annual, "social_value/by_ward/1/deliveries"));
+    assert (s_test_null (annual, "social_value/by_ward/1/delivered_pence"));
+    assert (s_test_get (annual, "social_value/by_ward/1/suppressed") == json_true ());
+    assert (s_test_size (annual, "social_value/by_beneficiary_group") == 3);
+    assert (streq (s_test_str (annual, "social_value/by_beneficiary_group/0/group"),
+                   "Care leavers"));
+    assert (s_test_null (annual, "social_value/by_beneficiary_group/0/deliveries"));
+    assert (s_test_null (annual, "social_value/by_beneficiary_group/1/delivered_pence"));
+    assert (streq (s_test_str (annual, "social_value/by_beneficiary_group/2/group"),
+                   "Young people"));
+    assert (s_test_int (annual, "social_value/by_beneficiary_group/2/deliveries") == 6);
+    assert (s_test_int (annual, "social_value/by_beneficiary_group/2/delivered_pence") == 625000);
+
+    //  RLW: in scope and active are C-1 (missing), C-2 (accredited until
+    //  2025-06-30, which holds at the year's end), C-3 (committed), P-1
+    //  (flagged; police's record of CH:002 is not accredited)
+    assert (s_test_int (annual, "rlw/in_scope_contracts") == 4);
+    assert (s_test_int (annual, "rlw/with_commitment") == 1);
+    assert (s_test_int (annual, "rlw/accredited_supplier") == 1);
+    assert (s_test_int (annual, "rlw/missing_commitment") == 2);
+    assert (s_test_size (annual, "rlw/contracts") == 4);
+    assert (streq (s_test_str (annual, "rlw/contracts/0/contract"), "C-1"));
+    assert (streq (s_test_str (annual, "rlw/contracts/0/supplier"), "Brightside Cleaning Ltd"));
+    assert (streq (s_test_str (annual, "rlw/contracts/0/category"), "Cleaning services"));
+    assert (s_test_int (annual, "rlw/contracts/0/value_pence") == 120000000);
+    assert (streq (s_test_str (annual, "rlw/contracts/0/start_date"), "2024-04-01"));
+    //  The reason is compliance's phrase, whatever its wording
+    compliance_rules_rlw_t criteria = { .categories = "cleaning", .min_weeks = 8 };
+    const char *derived = NULL;
+    assert (compliance_rules_rlw_in_scope (&criteria, "derive", "Cleaning services",
+                                           "2024-04-01", "2026-03-31", &derived));
+    assert (streq (s_test_str (annual, "rlw/contracts/0/reason"), derived));
+    assert (streq (s_test_str (annual, "rlw/contracts/0/state"), "missing"));
+    assert (streq (s_test_str (annual, "rlw/contracts/1/contract"), "C-2"));
+    assert (s_test_get (annual, "rlw/contracts/1/accredited") == json_true ());
+    assert (streq (s_test_str (annual, "rlw/contracts/1/accreditation_expiry"), "2025-06-30"));
+    assert (streq (s_test_str (annual, "rlw/contracts/1/state"), "accredited"));
+    assert (streq (s_test_str (annual, "rlw/contracts/2/contract"), "C-3"));
+    assert (s_test_get (annual, "rlw/contracts/2/rlw_commitment") == json_true ());
+    assert (streq (s_test_str (annual, "rlw/contracts/2/state"), "committed"));
+    assert (streq (s_test_str (annual, "rlw/contracts/3/partner"), "police"));
+    assert (streq (s_test_str (annual, "rlw/contracts/3/contract"), "P-1"));
+    const char *flagged = NULL;
+    assert (compliance_rules_rlw_in_scope (&criteria, "yes", "", "", "", &flagged));
+    assert (streq (s_test_str (annual, "rlw/contracts/3/reason"), flagged));
+    assert (s_test_get (annual, "rlw/contracts/3/accredited") == json_false ());
+    assert (streq (s_test_str (annual, "rlw/contracts/3/state"), "missing"));
+
+    //  Alerts: open and acknowledged only, by rule then id
+    assert (s_test_int (annual, "alerts/open") == 2);
+    assert (s_test_int (annual, "alerts/acknowledged") == 1);
+    assert (s_test_size (annual, "alerts/by_rule") == 2);
+    assert (s_test_int (annual, "alerts/by_rule/rlw.missing_commitment") == 2);
+    assert (s_test_int (annual, "alerts/by_rule/rlw.renewal_due") == 1);
+    assert (s_test_size (annual, "alerts/list") == 3);
+    assert (streq (s_test_str (annual, "alerts/list/0/alert_id"),
+                   "rlw.missing_commitment/council/C-1"));
+    assert (streq (s_test_str (annual, "alerts/list/0/supplier"), "Brightside Cleaning Ltd"));
+    assert (streq (s_test_str (annual, "alerts/list/1/state"), "acknowledged"));
+    assert (streq (s_test_str (annual, "alerts/list/1/at"), "2025-01-12T10:00:00Z"));
+    assert (streq (s_test_str (annual, "alerts/list/1/supplier"), "Keepsafe Security"));
+    assert (streq (s_test_str (annual, "alerts/list/2/partner"), ""));
+    json_decref (annual);
+
+    //  Counting only evidenced and validated deliveries drops C-1's claimed
+    //  NT10 weeks; Young people then has exactly the threshold: shown
+    annual = s_test_report (store, "annual", "2024-25", "", "evidenced, validated");
+    assert (s_test_size (annual, "evidence_counted") == 2);
+    assert (streq (s_test_str (annual, "evidence_counted/0"), "evidenced"));
+    assert (s_test_int (annual, "social_value/committed_pence") == 7675000);
+    assert (s_test_int (annual, "social_value/delivered_pence") == 4835000);
+    assert (s_test_real (annual, "social_value/by_measure/1/delivered_qty") == 5.0);
+    assert (s_test_int (annual, "social_value/by_ward/0/deliveries") == 6);
+    assert (s_test_int (annual, "social_value/by_ward/0/delivered_pence") == 4625000);
+    assert (s_test_int (annual, "social_value/by_beneficiary_group/2/deliveries") == 5);
+    assert (s_test_int (annual, "social_value/by_beneficiary_group/2/delivered_pence") == 125000);
+    assert (s_test_real (annual, "social_value/top_contracts/0/share") == 0.9307);
+    json_decref (annual);
+
+    //  One partner
+    annual = s_test_report (store, "annual", "", "council", NULL);
+    assert (streq (s_test_str (annual, "year"), "2024-25"));
+    assert (streq (s_test_str (annual, "partner"), "council"));
+    assert (s_test_size (annual, "partners") == 1);
+    assert (s_test_int (annual, "spend/rows") == 5);
+    assert (s_test_int (annual, "spend/total_pence") == 440000);
+    assert (s_test_int (annual, "spend/local_pence") == 210000);
+    assert (s_test_real (annual, "spend/local_share") == 0.4773);
+    assert (s_test_int (annual, "spend/additional_local_pence") == 150000);
+    assert (s_test_int (annual, "social_value/committed_pence") == 7600000);
+    assert (s_test_int (annual, "social_value/delivered_pence") == 5275000);
+    assert (s_test_int (annual, "rlw/in_scope_contracts") == 3);
+    assert (s_test_int (annual, "alerts/open") == 1);
+    assert (s_test_int (annual, "alerts/acknowledged") == 0);
+    json_decref (annual);
+
+    //  A year judged at its end: by 31 March 2026 CH:002's accreditation
+    //  has lapsed, so C-2 (still active in April-May 2025) is missing
+    annual = s_test_report (store, "annual", "2025-26", "", NULL);
+    assert (s_test_int (annual, "spend/rows") == 0);
+    assert (s_test_null (annual, "spend/local_share"));
+    assert (s_test_int (annual, "spend/previous_year_local_pence") == 235000);
+    assert (s_test_int (annual, "spend/additional_local_pence") == -235000);
+    assert (s_test_size (annual, "social_value/top_contracts") == 0);
+    assert (s_test_int (annual, "rlw/missing_commitment") == 3);
+    assert (streq (s_test_str (annual, "rlw/contracts/1/contract"), "C-2"));
+    assert (streq (s_test_str (annual, "rlw/contracts/1/state"), "missing"));
+    json_decref (annual);
+
+    //  ------------------------------------------------------------------
+    //  Partnership
+    json_t *partnership = s_test_report (store, "partnership", "", "", NULL);
+    assert (streq (s_test_str (partnership, "report"), "partnership"));
+    assert (streq (s_test_str (partnership, "year"), "2024-25"));
+    assert (s_test_int (partnership, "network/spend_total_pence") == 540000);
+    assert (s_test_int (partnership, "network/local_pence") == 235000);
+    assert (s_test_int (partnership, "network/unknown_locality_pence") == 30000);
+    assert (s_test_real (partnership, "network/local_share") == 0.4352);
+    assert (s_test_int (partnership, "network/committed_pence") == 7675000);
+    assert (s_test_int (partnership, "network/delivered_pence") == 5335000);
+    assert (s_test_int (partnership, "network/in_scope_contracts") == 4);
+    assert (s_test_int (partnership, "network/missing_commitment") == 2);
+    assert (s_test_int (partnership, "network/open_alerts") == 2);
+    assert (s_test_size (partnership, "by_partner") == 2);
+    assert (streq (s_test_str (partnership, "by_partner/0/partner"), "council"));
+    assert (s_test_int (partnership, "by_partner/0/spend_total_pence") == 440000);
+    assert (s_test_int (partnership, "by_partner/0/local_pence") == 210000);
+    assert (s_test_int (partnership, "by_partner/0/unknown_locality_pence") == 30000);
+    assert (s_test_real (partnership, "by_partner/0/local_share") == 0.4773);
+    assert (s_test_int (partnership, "by_partner/0/committed_pence") == 7600000);
+    assert (s_test_int (partnership, "by_partner/0/delivered_pence") == 5275000);
+    assert (s_test_int (partnership, "by_partner/0/in_scope_contracts") == 3);
+    assert (s_test_int (partnership, "by_partner/0/missing_commitment") == 1);
+    assert (s_test_int (partnership, "by_partner/0/open_alerts") == 1);
+    assert (s_test_int (partnership, "by_partner/0/additional_local_pence") == 150000);
+    assert (streq (s_test_str (partnership, "by_partner/1/partner"), "police"));
+    assert (s_test_int (partnership, "by_partner/1/spend_total_pence") == 100000);
+    assert (s_test_int (partnership, "by_partner/1/local_pence") == 25000);
+    assert (s_test_int (partnership, "by_partner/1/unknown_locality_pence") == 0);
+    assert (s_test_real (partnership, "by_partner/1/local_share") == 0.25);
+    assert (s_test_int (partnership, "by_partner/1/committed_pence") == 75000);
+    assert (s_test_int (partnership, "by_partner/1/delivered_pence") == 60000);
+    assert (s_test_int (partnership, "by_partner/1/in_scope_contracts") == 1);
+    assert (s_test_int (partnership, "by_partner/1/missing_commitment") == 1);
+    assert (s_test_int (partnership, "by_partner/1/open_alerts") == 0);
+    assert (s_test_int (partnership, "by_partner/1/additional_local_pence") == 15000);
+    json_decref (partnership);
+
+    //  ------------------------------------------------------------------
+    //  RLW scope
+    json_t *scope = s_test_report (store, "rlw-scope", "2024-25", "all", NULL);
+    assert (streq (s_test_str (scope, "title"), "Real Living Wage scope 2024-25: all partners"));
+    assert (s_test_size (scope, "criteria/categories") == 4);
+    assert (streq (s_test_str (scope, "criteria/categories/1"), "security"));
+    assert (s_test_int (scope, "criteria/min_weeks") == 8);
+    assert (s_test_int (scope, "rlw/in_scope_contracts") == 4);
+    assert (s_test_int (scope, "rlw/missing_commitment") == 2);
+    assert (s_test_size (scope, "rlw/contracts") == 4);
+    assert (streq (s_test_str (scope, "rlw/contracts/2/supplier"), "Harbour Catering CIC"));
+    json_decref (scope);
+
+    //  ------------------------------------------------------------------
+    //  Alerts: with those resolved in the 90 days before created
+    json_t *alerts = s_test_report (store, "alerts", "", "", NULL);
+    assert (streq (s_test_str (alerts, "year"), ""));
+    assert (streq (s_test_str (alerts, "title"), "Compliance alerts: all partners"));
+    assert (s_test_int (alerts, "alerts/open") == 2);
+    assert (s_test_int (alerts, "alerts/acknowledged") == 1);
+    assert (s_test_int (alerts, "alerts/resolved_recently") == 1);
+    assert (s_test_size (alerts, "alerts/by_rule") == 2);
+    assert (s_test_size (alerts, "alerts/list") == 4);
+    assert (streq (s_test_str (alerts, "alerts/list/0/alert_id"),
+                   "delivery.shortfall/council/C-3/NT20"));
+    assert (streq (s_test_str (alerts, "alerts/list/0/state"), "resolved"));
+    assert (streq (s_test_str (alerts, "alerts/list/0/message"), "see the contract"));
+    assert (streq (s_test_str (alerts, "alerts/list/3/rule"), "rlw.renewal_due"));
+    json_decref (alerts);
+    alerts = s_test_report (store, "alerts", "", "police", NULL);
+    assert (s_test_int (alerts, "alerts/open") == 0);
+    assert (s_test_int (alerts, "alerts/acknowledged") == 1);
+    assert (s_test_int (alerts, "alerts/resolved_recently") == 0);
+    json_decref (alerts);
+
+    //  ------------------------------------------------------------------
+    //  Refusals, each with its reason
+    params = (reporting_store_params_t) { .kind = "annual", .year = "2024-26", .partner = "" };
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (strstr (reason, "'2024-26' is not a financial year"));
+    params.year = "last year";
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (strstr (reason, "last year"));
+    params.year = "";
+    params.partner = "fire service";
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (strstr (reason, "fire service"));
+    params.partner = "";
+    params.evidence_counted = "validated,signed";
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (strstr (reason, "'signed'"));
+    params.evidence_counted = NULL;
+    params.kind = "monthly";
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (strstr (reason, "monthly"));
+
+    //  ------------------------------------------------------------------
+    //  Every event applied a second time changes nothing, to the byte
+    char *before = s_test_dump_all (store);
+    s_test_load (&test);
+    char *after = s_test_dump_all (store);
+    assert (streq (before, after));
+    free (before);
+    free (after);
+    assert (reporting_store_count (store, "spend_lines") == 9);
+    assert (reporting_store_count (store, "value_lines") == 15);
+
+    //  Schedules remember when they last fired
+    assert (reporting_store_schedule_last (store, "annual") == 0);
+    assert (reporting_store_schedule_set (store, "annual", 1750000000) == 0);
+    assert (reporting_store_schedule_set (store, "annual", 1760000000) == 0);
+    assert (reporting_store_schedule_last (store, "annual") == 1760000000);
+    assert (reporting_store_schedule_last (store, "weekly-alerts") == 0);
+
+    //  The store reopens as it was
+    reporting_store_destroy (&store);
+    reporting_store_destroy (&store);
+    store = reporting_store_new (path, &reason);
+    assert (store);
+    assert (reporting_store_schedule_last (store, "annual") == 1760000000);
+    assert (reporting_store_count (store, "alerts") == 5);
+    reporting_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+    if (verbose)
+        printf ("OK\n");
+}

@@ -1,0 +1,133 @@
+/*  reporting_store: reporting's SQLite store, and the only file of
+    reporting with SQL.
+
+    Reporting keeps a read model of three streams and assembles report
+    documents from it (the JSON of services/reporting/REPORT_JSON.md):
+
+    - ingest: SUPPLIER and CONTRACT, the latest per (partner, key). Spend,
+      commitments and deliveries are left to valuation, whose lines carry
+      what reports need; they are skipped by event type, never decoded.
+    - valuation: VALUATION_LINE and LOCAL_SPEND_LINE, one row per event
+      key and type; a later event with the same key replaces the earlier.
+    - compliance: ALERT, the latest event per alert_id.
+
+    Events are applied in the stream consumer's transaction, which also
+    stores the stream's offset, and every write is an upsert, so an event
+    applied twice leaves the store as applying it once did.
+
+    Reports are aggregated in SQL over the lines of one financial year,
+    found through an index on (year, partner); only the contracts of the
+    RLW section are walked in C, because the scope rule is compliance's
+    (compliance_rules_rlw_in_scope). Choices a reader of a report should
+    know:
+
+    - "today", for whether a supplier's RLW accreditation holds, is the
+      last day of the report's financial year or the created date,
+      whichever is earlier: a past year is judged as it stood at its end,
+      and the current year as it stands now.
+    - A supplier's name is the contract's own partner's record of it,
+      else another partner's (the first by partner name) when the own
+      record is missing or redacted, else the supplier key itself.
+    - A line flagged by valuation counts in no figure, pence or quantity,
+      only in "flagged_lines". A delivery counts only when its evidence
+      state is one of evidence_counted.
+    - A measure's description, unit and theme are those of the latest line
+      that carried them (the framework last used to value it).
+    - An RLW contract's state is "committed" (the contract commits the
+      supplier), else "accredited" (the supplier's accreditation holds),
+      else "missing"; with_commitment, accredited_supplier and
+      missing_commitment count those states, so they add up to
+      in_scope_contracts.
+    - Top contracts list only contracts with delivered pence above zero.
+    - The partnership report's network "open_alerts" counts every open
+      alert of the partners reported, network-wide alerts (no partner)
+      included when reporting on all partners.
+*/
+#ifndef REPORTING_STORE_H_INCLUDED
+#define REPORTING_STORE_H_INCLUDED
+
+#include <czmq.h>
+#include <jansson.h>
+#include "sv_db.h"
+#include "sv_proto.h"
+#include "compliance_rules.h"
+
+typedef struct _reporting_store_t reporting_store_t;
+
+//  Opens or creates the store at path. NULL on failure, *reason_p (when
+//  not NULL) saying why.
+reporting_store_t *
+    reporting_store_new (const char *path, const char **reason_p);
+
+//  Closes the store; nulls *self_p. Safe on NULL and twice.
+void
+    reporting_store_destroy (reporting_store_t **self_p);
+
+//  The connection, borrowed: for the stream consumers, for transactions,
+//  and for appending REPORT_READY events to the outbox.
+sv_db_t *
+    reporting_store_db (reporting_store_t *self);
+
+//  Applies one event of the stream named stream ("ingest", "valuation" or
+//  "compliance") inside the caller's transaction (asserted). Event types
+//  reporting does not keep are ignored, and so is a body that does not
+//  decode as its type (logged: it would fail the same way every time).
+//  Returns 0, or -1 on a database error (the caller rolls the batch back
+//  and fetches it again).
+int
+    reporting_store_apply (reporting_store_t *self, const char *stream,
+                           const sv_proto_event_t *event);
+
+//  What to report. Strings are borrowed for the call.
+typedef struct {
+    const char *kind;               //  "annual" | "partnership" | "rlw-scope" | "alerts"
+    const char *year;               //  "2024-25" (or "2024/25"); "" or NULL for the
+                                    //  latest financial year that has spend or lines
+                                    //  (of the partner, when one is named); ignored
+                                    //  by "alerts"
+    const char *partner;            //  a partner's name; "", "all" or NULL for all
+    const char *created;            //  ISO 8601 UTC, copied into the document; its
+                                    //  date also anchors "resolved in the last 90
+                                    //  days" and caps the accreditation "today"
+    uint64_t ingest_offset;         //  the stream positions the store reflects,
+    uint64_t valuation_offset;      //  copied into "offsets"
+    uint64_t compliance_offset;
+    const char *evidence_counted;   //  comma-separated delivery evidence states
+                                    //  counted ("evidenced,validated"); "" or NULL
+                                    //  for all three
+    int small_number_threshold;     //  breakdown rows with fewer deliveries are
+                                    //  suppressed; 0 suppresses nothing
+    compliance_rules_rlw_t rlw;     //  what puts a contract in RLW scope
+} reporting_store_params_t;
+
+//  Assembles the report params describe. Returns the document (the
+//  caller's: json_decref it), or NULL with *reason_p (when not NULL) set:
+//  an unknown kind, a malformed year or evidence state, a partner the
+//  store has never heard of, no spend or lines at all when the year is
+//  left to the store, or a database error. *reason_p is static or held by
+//  the store until its next call.
+json_t *
+    reporting_store_report (reporting_store_t *self, const reporting_store_params_t *params,
+                            const char **reason_p);
+
+//  Rows held in table ("suppliers", "contracts", "spend_lines",
+//  "value_lines", "alerts", "outbox"), for STATUS; -1 for another name
+//  or on a database error.
+int64_t
+    reporting_store_count (reporting_store_t *self, const char *table);
+
+//  Scheduled reports: when the schedule called name last fired (a
+//  time_t), 0 when never.
+int64_t
+    reporting_store_schedule_last (reporting_store_t *self, const char *name);
+
+//  Records that the schedule called name fired at fired (a time_t). Runs
+//  in the caller's transaction if one is open. 0 or -1.
+int
+    reporting_store_schedule_set (reporting_store_t *self, const char *name, int64_t fired);
+
+//  Self-test.
+void
+    reporting_store_test (bool verbose);
+
+#endif
