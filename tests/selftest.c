@@ -28,6 +28,7 @@
 #include "valuation_engine.h"
 #include "valuation_framework.h"
 #include "valuation_store.h"
+#include "compliance_rules.h"
 #include "reporting_schedule.h"
 #include "reporting_store.h"
 
@@ -56,6 +57,7 @@ static const s_test_t s_tests [] = {
     { "valuation_framework", valuation_framework_test, 30 },
     { "valuation_engine", valuation_engine_test, 30 },
     { "valuation_store", valuation_store_test, 30 },
+    { "compliance_rules", compliance_rules_test, 30 },
     { "reporting_schedule", reporting_schedule_test, 30 },
     { "reporting_store", reporting_store_test, 30 },
 };
