@@ -466,10 +466,12 @@ reporting_schedule_time_parse (const char *text, time_t *when_p)
     int year, month, mday, hour, minute, second = 0;
     if (!s_digits (&scan, 4, &year) || *scan++ != '-'
     ||  !s_digits (&scan, 2, &month) || *scan++ != '-'
-    ||  !s_digits (&scan, 2, &mday)
-    ||  (*scan != 'T' && *scan != ' ') || !*scan++
-    ||  !s_digits (&scan, 2, &hour) || *scan++ != ':'
-    ||  !s_digits (&scan, 2, &minute))
+    ||  !s_digits (&scan, 2, &mday))
+        return -1;
+    if (*scan != 'T' && *scan != ' ')
+        return -1;
+    scan++;
+    if (!s_digits (&scan, 2, &hour) || *scan++ != ':' || !s_digits (&scan, 2, &minute))
         return -1;
     if (*scan == ':') {
         scan++;

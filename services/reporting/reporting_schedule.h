@@ -61,6 +61,9 @@ extern "C" {
 //  Size of a buffer for a time written "2025-05-01T06:00:00Z", nul included
 #define REPORTING_SCHEDULE_TIME_BUF 21
 
+//  Size of a buffer for a financial year written "2024-25", nul included
+#define REPORTING_SCHEDULE_YEAR_BUF 8
+
 //  How far next and prev look for a fire time: 10 years of days
 #define REPORTING_SCHEDULE_HORIZON_DAYS 3653
 
@@ -107,7 +110,7 @@ time_t
 time_t
     reporting_schedule_prev (const reporting_schedule_t *self, time_t at_or_before);
 
-//  Writes into out (REPORTING_SCHEDULE_YEAR_BUF, 8 bytes) the financial
+//  Writes into out (REPORTING_SCHEDULE_YEAR_BUF bytes) the financial
 //  year a run at fire_time reports on, by rule:
 //    "previous"  the year before the one holding fire_time's UTC date
 //                (a run on 2025-05-01 reports on 2024-25)
@@ -117,7 +120,6 @@ time_t
 //  "previous" and "current" are read in any case, with surrounding blanks.
 //  Returns 0, or -1 when rule is none of these (out is then ""). Call
 //  with any time to check a rule read from config.
-#define REPORTING_SCHEDULE_YEAR_BUF 8
 int
     reporting_schedule_year (const char *rule, time_t fire_time, char *out);
 
