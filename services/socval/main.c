@@ -1,8 +1,9 @@
 /*  socval: the command people and scripts use.
 
-    Verbs so far: keys new, submit, status. Every verb has --help. Errors go
-    to stderr; exit 1 means the request was refused, 2 a usage or connection
-    problem. --json output goes alone to stdout; progress goes to stderr,
+    Verbs: up, demo, wait (socval_up.c), keys new, submit, status, framework
+    (here), alerts (socval_alerts.c), report (socval_report.c). Every verb
+    has --help. Errors go to stderr; exit 1 means the request was refused,
+    2 a usage or connection problem. --json output goes alone to stdout; progress goes to stderr,
     and only on a terminal.
 
     Finding the stack: --config FILE, else $SOCVAL_CONFIG, else
@@ -549,6 +550,9 @@ s_status (int argc, char *argv [], socval_options_t *options)
 
 static const char *s_usage_text =
     "usage: socval [--data DIR] [--config FILE] [--json] VERB ...\n"
+    "  up [--no-examples]             start the stack in the foreground\n"
+    "  demo                           the whole stack once, in a new folder\n"
+    "  wait [--timeout S]             until every service has caught up\n"
     "  keys new NAME [--dir DIR]      a partner or service certificate\n"
     "  submit --kind KIND FILE        send a feed to ingest, print the receipt\n"
     "  status [--json]                services, stream heads, offsets, row counts\n"
@@ -597,6 +601,15 @@ main (int argc, char *argv [])
     else
     if (streq (rest [0], "status"))
         rc = s_status (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "up"))
+        rc = socval_up (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "demo"))
+        rc = socval_demo (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "wait"))
+        rc = socval_wait (count - 1, rest + 1, &options);
     else
     if (streq (rest [0], "report"))
         rc = socval_report (count - 1, rest + 1, &options);
