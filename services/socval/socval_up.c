@@ -23,6 +23,7 @@
 */
 
 #include "socval.h"
+#include "sv_date.h"
 #include <sys/wait.h>
 #include <poll.h>
 
@@ -263,33 +264,32 @@ s_child_read (s_child_t *child)
     return true;
 }
 
-//  Reaps children that ended and schedules their restart
+//  Reaps services that ended and schedules their restart. Only their own
+//  pids: the examples' thread waits for the commands it runs itself.
 static void
 s_children_reap (s_child_t *children)
 {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
-        for (int index = 0; index < S_SERVICES; index++) {
-            s_child_t *child = &children [index];
-            if (child->pid != pid)
-                continue;
-            child->pid = 0;
-            //  A child that ran a minute starts again at once; one that
-            //  keeps failing waits longer each time
-            if (zclock_mono () - child->started > 60000)
-                child->backoff_ms = 500;
-            child->restart_at = zclock_mono () + child->backoff_ms;
-            char how [64];
-            if (WIFSIGNALED (status))
-                snprintf (how, sizeof how, "was killed by signal %d", WTERMSIG (status));
-            else
-                snprintf (how, sizeof how, "exited with status %d", WEXITSTATUS (status));
-            printf ("socval     | %s %s; starting it again in %.1f s\n", child->name, how,
-                    child->backoff_ms / 1000.0);
-            fflush (stdout);
-            child->backoff_ms = child->backoff_ms * 2 > 30000? 30000: child->backoff_ms * 2;
-        }
+    for (int index = 0; index < S_SERVICES; index++) {
+        s_child_t *child = &children [index];
+        int status;
+        if (!child->pid || waitpid (child->pid, &status, WNOHANG) != child->pid)
+            continue;
+        child->pid = 0;
+        //  A child that ran a minute starts again at once; one that keeps
+        //  failing waits longer each time
+        if (zclock_mono () - child->started > 60000)
+            child->backoff_ms = 500;
+        child->restart_at = zclock_mono () + child->backoff_ms;
+        char how [64];
+        if (WIFSIGNALED (status))
+            snprintf (how, sizeof how, "was killed by signal %d", WTERMSIG (status));
+        else
+            snprintf (how, sizeof how, "exited with status %d", WEXITSTATUS (status));
+        printf ("socval     | %s %s; starting it again in %.1f s\n", child->name, how,
+                child->backoff_ms / 1000.0);
+        fflush (stdout);
+        child->backoff_ms = child->backoff_ms * 2 > 30000? 30000: child->backoff_ms * 2;
+    }
 }
 
 //  ==========================================================================
@@ -464,12 +464,15 @@ s_examples_actor (zsock_t *pipe, void *arg)
     }
     if (rc == 0 && !zsys_interrupted) {
         s_run_self (examples->config_path, "alerts");
-        char *args = zsys_sprintf ("report annual -o '%s/reports/annual-example.html'",
-                                   examples->data_dir);
+        //  The last whole financial year, as a council reports in May
+        char year [SV_DATE_FY_BUF];
+        sv_date_fy_format (sv_date_fy (sv_date_today ()) - 1, year, sizeof year);
+        char *args = zsys_sprintf ("report annual --year %s -o '%s/reports/annual-example.html'",
+                                   year, examples->data_dir);
         rc = s_run_self (examples->config_path, args);
         zstr_free (&args);
-        args = zsys_sprintf ("report annual --format json -o '%s/reports/annual-example.json'",
-                             examples->data_dir);
+        args = zsys_sprintf ("report annual --year %s --format json"
+                             " -o '%s/reports/annual-example.json'", year, examples->data_dir);
         rc = rc || s_run_self (examples->config_path, args);
         zstr_free (&args);
         if (rc == 0)
