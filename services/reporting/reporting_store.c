@@ -9,6 +9,10 @@
     superseding needs. value_lines likewise leaves a measure's theme, unit
     and description to the measures table. Both are read through an index
     on (fy, partner), so a report reads one year's rows, never the table.
+    Measured: about 135 bytes a spend line all told (136 MB for a million
+    lines, 40% of it the key and its unique index), and an annual report
+    over 900,000 lines of its year in about 1.5 s, SQLite's own cache
+    (16 MB) bounding the memory it takes.
 
     A report runs all its queries inside one savepoint, so it reflects a
     single snapshot even when the store is shared with a writer.

@@ -105,7 +105,8 @@ typedef struct {
 //  an unknown kind, a malformed year or evidence state, a partner the
 //  store has never heard of, no spend or lines at all when the year is
 //  left to the store, or a database error. *reason_p is static or held by
-//  the store until its next call.
+//  the store until its next call. Shares and quantities are json reals
+//  whose decimals print exactly with JSON_REAL_PRECISION (15).
 json_t *
     reporting_store_report (reporting_store_t *self, const reporting_store_params_t *params,
                             const char **reason_p);
