@@ -37,7 +37,8 @@ REPORTING_LIB = $(BUILD)/libreporting.a
 SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
-           $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance
+           $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance \
+           $(BUILD)/test_reporting
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework
@@ -108,6 +109,8 @@ $(BUILD)/test_valuation: $(BUILD)/tests/test_valuation.o $(BUILD)/tests/testkit.
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_compliance: $(BUILD)/tests/test_compliance.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_reporting: $(BUILD)/tests/test_reporting.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
@@ -129,6 +132,7 @@ check: check-generated all
 	$(BUILD)/test_ingest
 	$(BUILD)/test_valuation
 	$(BUILD)/test_compliance
+	$(BUILD)/test_reporting
 
 #  The process tests run shorter here. valgrind follows every child (a
 #  child's error or leak fails its exit status, which the test checks);
@@ -143,6 +147,7 @@ memcheck: all
 	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_ingest --short
 	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_valuation --short
 	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_compliance --short
+	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_reporting --short
 
 #  The stack under ./var with the example feeds; Ctrl-C stops it.
 run: all

@@ -1,0 +1,352 @@
+/*  test_reporting: the reporting service at the end of the whole stack.
+
+    Starts all four services with clocks read from files, submits a small
+    hand-checked set of feeds, and checks the annual report's headline
+    figures in pence, shares and counts as `socval report` returns them;
+    that the xlsx is a workbook with numeric cells and the html is
+    well-formed with its charts; that two reports at the same offsets
+    differ only in their created time; that a schedule fires when its time
+    comes, and that a run missed while reporting was down is made up once.
+    The last line is "N passed, N failed".
+
+    Usage: test_reporting [--short]     (run from the repository root)
+*/
+
+#include <czmq.h>
+#include <jansson.h>
+#include <sys/wait.h>
+#include "sv_proto.h"
+#include "testkit.h"
+
+#define S_PORTS "180"           //  tcp://127.0.0.1:180xx
+static const char *const s_services [] = { "ingest", "valuation", "compliance", "reporting" };
+
+static char *s_dir;
+static int s_timeout = 10;
+static pid_t s_pids [4];
+
+static int
+s_socval (char **output, const char *format, ...)
+{
+    va_list argptr;
+    va_start (argptr, format);
+    char *args = zsys_vprintf (format, argptr);
+    va_end (argptr);
+    int rc = testkit_run (output, "build/socval --data %s --timeout %d %s 2>/dev/null",
+                          s_dir, s_timeout, args);
+    zstr_free (&args);
+    return rc;
+}
+
+static void
+s_write (const char *name, const char *text)
+{
+    char *path = zsys_sprintf ("%s/%s", s_dir, name);
+    FILE *file = fopen (path, "w");
+    assert (file && fputs (text, file) >= 0);
+    fclose (file);
+    zstr_free (&path);
+}
+
+static pid_t
+s_start (int service)
+{
+    pid_t pid = fork ();
+    if (pid == 0) {
+        char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
+        char *program = zsys_sprintf ("build/socval-%s", s_services [service]);
+        int null = open ("/dev/null", O_WRONLY);
+        dup2 (null, STDOUT_FILENO);
+        dup2 (null, STDERR_FILENO);
+        execl (program, program, "--config", config, (char *) NULL);
+        _exit (127);
+    }
+    return pid;
+}
+
+static int
+s_submit (const char *kind, const char *file)
+{
+    return s_socval (NULL, "submit --kind %s --key %s/keys/council.cert %s/%s >/dev/null",
+                     kind, s_dir, s_dir, file);
+}
+
+//  The report as JSON, parsed; NULL when it cannot be had
+static json_t *
+s_report_json (const char *args)
+{
+    char *output = NULL;
+    json_t *report = NULL;
+    if (s_socval (&output, "report %s --format json", args) == 0)
+        report = json_loads (output, 0, NULL);
+    zstr_free (&output);
+    return report;
+}
+
+static int64_t
+s_int (json_t *object, const char *path)
+{
+    //  A dotted path: "spend.total_pence"
+    char *copy = strdup (path);
+    json_t *node = object;
+    for (char *key = strtok (copy, "."); key && node; key = strtok (NULL, "."))
+        node = json_object_get (node, key);
+    free (copy);
+    return node? (int64_t) json_integer_value (node): -1;
+}
+
+static double
+s_real (json_t *object, const char *path)
+{
+    char *copy = strdup (path);
+    json_t *node = object;
+    for (char *key = strtok (copy, "."); key && node; key = strtok (NULL, "."))
+        node = json_object_get (node, key);
+    free (copy);
+    return node? json_number_value (node): -1;
+}
+
+//  Files in the output folder, and the reporting stream's events
+static int
+s_outputs (void)
+{
+    char *command = zsys_sprintf ("ls %s/reports | wc -l", s_dir);
+    char *output = NULL;
+    testkit_run (&output, "%s", command);
+    int count = output? atoi (output): -1;
+    zstr_free (&output);
+    zstr_free (&command);
+    return count;
+}
+
+static void
+s_count (const sv_proto_event_t *event, void *arg)
+{
+    (void) event;
+    (*(int *) arg)++;
+}
+
+static int
+s_ready_events (void)
+{
+    int count = 0;
+    testkit_read_stream ("tcp://127.0.0.1:" S_PORTS "41", "reporting", s_timeout * 1000,
+                         s_count, &count);
+    return count;
+}
+
+//  Waits until count outputs exist (or a deadline), then a little more so
+//  that a second, wrongful run would show
+static int
+s_await_outputs (int count)
+{
+    int64_t deadline = zclock_mono () + 20000;
+    while (s_outputs () < count && zclock_mono () < deadline)
+        zclock_sleep (100);
+    zclock_sleep (800);
+    return s_outputs ();
+}
+
+int
+main (int argc, char *argv [])
+{
+    if (argc > 1 && streq (argv [1], "--short"))
+        s_timeout = 60;
+    s_dir = zsys_sprintf ("/tmp/sv_test_reporting_%d", getpid ());
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
+    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
+    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
+    zcert_t *cert = zcert_load (cert_path);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    s_write ("test-fw.csv",
+        "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
+        "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2024-25,\"£25,750.00\"\n"
+        "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2025-26,\"£26,500.00\"\n"
+        "test-fw,1,JOB-03,Jobs,Skills,Apprenticeship weeks,weeks,2024-25,£245.00\n"
+        "test-fw,1,JOB-03,Jobs,Skills,Apprenticeship weeks,weeks,2025-26,£250.00\n");
+    //  No rate pending in the test's year: the alerts are the contract's
+    s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
+                          "2025,1260,1385,2024-10-23,2025-05-01\n");
+    s_write ("today", "2026-04-15");
+    s_write ("now", "2026-04-30T23:00:00Z");
+    char *config = zsys_sprintf (
+        "data\n    dir = \"%s\"\n"
+        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
+        "        local_districts = \"S60-S66\"\n"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:" S_PORTS "10\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "11\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "12\"\n"
+        "valuation\n    frameworks = \"%s/test-fw.csv\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "21\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "22\"\n"
+        "compliance\n    clock_file = \"%s/today\"\n    rlw_rates = \"%s/rates.csv\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "31\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "32\"\n"
+        "reporting\n    clock_file = \"%s/now\"\n    tick_ms = 100\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "41\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "42\"\n"
+        "schedules\n    annual\n        cron = \"0 6 1 5 *\"\n        kind = \"annual\"\n"
+        "        year = \"previous\"\n        formats = \"html,json,xlsx,csv\"\n",
+        s_dir, zcert_public_txt (cert), s_dir, s_dir, s_dir, s_dir);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+    for (int service = 0; service < 4; service++)
+        s_pids [service] = s_start (service);
+
+    //  A cleaning contract from June 2024 (so its commitments are priced
+    //  at 2024-25 proxies), with no RLW commitment
+    s_write ("suppliers.csv",
+        "Supplier Name,Supplier ID,Postcode,SME\n"
+        "Rotherham Cleaning Co-operative,S1,s602td,yes\n"
+        "Far Away Ltd,S2,M1 1AA,no\n");
+    s_write ("contracts.csv",
+        "Contract ID,Title,Supplier ID,Category,Contract Value,Start Date,End Date,RLW Commitment\n"
+        "C-001,Office cleaning,S1,Cleaning,250000.00,01/06/2024,31/03/2027,no\n"
+        "C-002,Strategy advice,S2,Consultancy,40000.00,01/06/2024,31/03/2027,no\n");
+    s_write ("commitments.csv",
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-001,JOB-01,2025-26,2.5\n"           //  2.5 x 2,575,000p = 6,437,500p
+        "C-001,JOB-03,2025-26,104\n");         //  104 x 24,500p = 2,548,000p
+    s_write ("deliveries.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-001,JOB-01,01/04/2025,31/03/2026,2,evidenced\n"     //  2 x 2,650,000p = 5,300,000p
+        "C-001,JOB-03,01/07/2025,30/09/2025,12.5,claimed\n");  //  12.5 x 25,000p = 312,500p
+    s_write ("spend.csv",
+        "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID\n"
+        "20/03/2025,T0,400.00,Rotherham Cleaning Co-operative,S1\n"          //  2024-25, local
+        "15/05/2025,T1,\"£1,000.00\",Rotherham Cleaning Co-operative,S1\n"   //  local
+        "16/05/2025,T2,500.00,Far Away Ltd,S2\n"                            //  non-local
+        "17/06/2025,T3,250.00,Nobody Known,S3\n");                          //  unknown
+    int rc = s_submit ("suppliers", "suppliers.csv") + s_submit ("contracts", "contracts.csv")
+           + s_submit ("commitments", "commitments.csv")
+           + s_submit ("deliveries", "deliveries.csv") + s_submit ("spend", "spend.csv");
+    testkit_check (rc == 0 && s_socval (NULL, "wait --timeout 60") == 0,
+                   "the feeds are taken and every service catches up (socval wait)");
+
+    json_t *report = s_report_json ("annual --year 2025-26");
+    testkit_check (report && s_int (report, "spend.rows") == 3
+                   && s_int (report, "spend.total_pence") == 175000
+                   && s_int (report, "spend.local_pence") == 100000
+                   && s_int (report, "spend.non_local_pence") == 50000
+                   && s_int (report, "spend.unknown_locality_pence") == 25000
+                   && s_real (report, "spend.local_share") == 0.5714,
+                   "annual 2025-26: 3 payments, £1,750.00 spent, £1,000.00 local (57.14%),"
+                   " £500.00 non-local, £250.00 unknown");
+    testkit_check (s_int (report, "spend.previous_year_local_pence") == 40000
+                   && s_int (report, "spend.additional_local_pence") == 60000,
+                   "£400.00 local the year before: £600.00 additional local spend");
+    json_t *theme = json_array_get (json_object_get (json_object_get (report, "social_value"),
+                                                     "by_theme"), 0);
+    json_t *top = json_array_get (json_object_get (json_object_get (report, "social_value"),
+                                                   "top_contracts"), 0);
+    testkit_check (s_int (report, "social_value.committed_pence") == 8985500
+                   && s_int (report, "social_value.delivered_pence") == 5612500
+                   && streq (json_string_value (json_object_get (theme, "theme")), "Jobs")
+                   && s_int (theme, "delivered_pence") == 5612500
+                   && streq (json_string_value (json_object_get (top, "contract")), "C-001")
+                   && s_real (top, "share") == 1.0,
+                   "social value £89,855.00 committed and £56,125.00 delivered, all Jobs,"
+                   " all from C-001");
+    testkit_check (s_int (report, "rlw.in_scope_contracts") == 1
+                   && s_int (report, "rlw.missing_commitment") == 1
+                   && s_int (report, "alerts.open") == 2
+                   && json_integer_value (json_object_get (json_object_get (
+                          json_object_get (report, "alerts"), "by_rule"),
+                          "rlw.missing_commitment")) == 1,
+                   "one in-scope contract, missing its commitment; two open alerts, one of"
+                   " them rlw.missing_commitment");
+    json_decref (report);
+
+    //  Same offsets, another clock: the same report but for its created time
+    char *first = NULL, *second = NULL;
+    s_socval (&first, "report annual --year 2025-26 --format json");
+    s_write ("now", "2026-04-30T23:30:00Z");
+    s_socval (&second, "report annual --year 2025-26 --format json");
+    char *created_1 = first? strstr (first, "\"created\""): NULL;
+    char *created_2 = second? strstr (second, "\"created\""): NULL;
+    bool differ_only_in_time = created_1 && created_2 && strcmp (first, second) != 0;
+    if (differ_only_in_time) {
+        memset (created_1, ' ', strcspn (created_1, ","));
+        memset (created_2, ' ', strcspn (created_2, ","));
+        differ_only_in_time = streq (first, second);
+    }
+    testkit_check (differ_only_in_time,
+                   "two reports at the same offsets are byte-identical apart from created");
+    zstr_free (&first);
+    zstr_free (&second);
+
+    //  The workbook and the page
+    char *xlsx = zsys_sprintf ("%s/annual.xlsx", s_dir);
+    char *html = zsys_sprintf ("%s/annual.html", s_dir);
+    char *output = NULL;
+    rc = s_socval (NULL, "report annual --year 2025-26 --format xlsx -o %s", xlsx);
+    testkit_run (&output, "unzip -p %s xl/worksheets/sheet1.xml", xlsx);
+    testkit_check (rc == 0 && output && strstr (output, "<v>1750</v>"),
+                   "the xlsx is a workbook whose summary holds total spend as the number 1750");
+    zstr_free (&output);
+    rc = s_socval (NULL, "report annual --year 2025-26 -o %s", html);
+    int valid = testkit_run (NULL, "xmllint --noout %s 2>/dev/null", html);
+    testkit_run (&output, "grep -o '<svg' %s | wc -l", html);
+    testkit_check (rc == 0 && valid == 0 && output && atoi (output) >= 3,
+                   "the html is well-formed and draws its charts as inline svg");
+    zstr_free (&output);
+    report = s_report_json ("annual --year 2019-20");
+    testkit_check (report && s_int (report, "spend.rows") == 0
+                   && s_int (report, "spend.total_pence") == 0
+                   && json_is_null (json_object_get (json_object_get (report, "spend"),
+                                                     "local_share")),
+                   "a year with no data reports zeros, and no share rather than a false one");
+    json_decref (report);
+    rc = s_socval (NULL, "report annual --year 2024-26");
+    testkit_check (rc == 1, "a malformed year is refused (exit 1)");
+    rc = s_socval (NULL, "report nonsense");
+    testkit_check (rc == 2, "an unknown report kind is a usage error (exit 2)");
+
+    //  ------------------------------------------------------------------
+    //  Schedules: the annual report fires at 06:00 on 1 May, in 4 formats
+    int before = s_outputs ();
+    s_write ("now", "2026-05-01T06:00:30Z");
+    int after = s_await_outputs (before + 4);
+    int events = s_ready_events ();
+    testkit_check (before == 0 && after == 4 && events == 4,
+                   "at 06:00 on 1 May the annual schedule writes html, json, xlsx and a csv"
+                   " folder, each announced on reporting's stream");
+    char *scheduled = NULL;
+    testkit_run (&scheduled, "cat %s/reports/annual-all-2025-26-*.json", s_dir);
+    report = scheduled? json_loads (scheduled, 0, NULL): NULL;
+    testkit_check (report && s_int (report, "spend.total_pence") == 175000
+                   && streq (json_string_value (json_object_get (report, "year")), "2025-26"),
+                   "the scheduled report covers the previous financial year, 2025-26");
+    json_decref (report);
+    zstr_free (&scheduled);
+    testkit_run (&output, "ls %s/reports/annual-all-2025-26-*/ | wc -l", s_dir);
+    testkit_check (output && atoi (output) >= 5, "the csv report is a folder of tables");
+    zstr_free (&output);
+
+    //  Down over the next 1 May: the missed run is made up once on start
+    kill (s_pids [3], SIGTERM);
+    waitpid (s_pids [3], NULL, 0);
+    s_write ("now", "2027-06-02T09:00:00Z");
+    s_pids [3] = s_start (3);
+    after = s_await_outputs (8);
+    zclock_sleep (500);
+    testkit_check (after == 8 && s_outputs () == 8 && s_ready_events () == 8,
+                   "a run missed while reporting was down is made up once on start, not twice");
+
+    for (int service = 0; service < 4; service++)
+        kill (s_pids [service], SIGTERM);
+    for (int service = 0; service < 4; service++)
+        waitpid (s_pids [service], NULL, 0);
+    char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
+    assert (system (remove) == 0);
+    zstr_free (&remove);
+    zstr_free (&xlsx);
+    zstr_free (&html);
+    zstr_free (&cert_path);
+    zstr_free (&public_path);
+    zcert_destroy (&cert);
+    zstr_free (&s_dir);
+    return testkit_summary ();
+}
