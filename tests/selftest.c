@@ -28,8 +28,11 @@
 #include "valuation_engine.h"
 #include "valuation_framework.h"
 #include "valuation_store.h"
+#include "compliance_alert.h"
 #include "compliance_rules.h"
+#include "compliance_store.h"
 #include "reporting_schedule.h"
+#include "reporting_render.h"
 #include "reporting_store.h"
 
 typedef struct {
@@ -57,9 +60,12 @@ static const s_test_t s_tests [] = {
     { "valuation_framework", valuation_framework_test, 30 },
     { "valuation_engine", valuation_engine_test, 30 },
     { "valuation_store", valuation_store_test, 30 },
+    { "compliance_alert", compliance_alert_test, 10 },
     { "compliance_rules", compliance_rules_test, 30 },
+    { "compliance_store", compliance_store_test, 30 },
     { "reporting_schedule", reporting_schedule_test, 30 },
     { "reporting_store", reporting_store_test, 30 },
+    { "reporting_render", reporting_render_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 
