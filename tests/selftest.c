@@ -33,7 +33,6 @@
 #include "compliance_store.h"
 #include "reporting_schedule.h"
 #include "reporting_render.h"
-#include "reporting_render.h"
 #include "reporting_store.h"
 
 typedef struct {
@@ -66,7 +65,6 @@ static const s_test_t s_tests [] = {
     { "compliance_store", compliance_store_test, 30 },
     { "reporting_schedule", reporting_schedule_test, 30 },
     { "reporting_store", reporting_store_test, 30 },
-    { "reporting_render", reporting_render_test, 30 },
     { "reporting_render", reporting_render_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
