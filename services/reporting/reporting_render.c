@@ -1085,8 +1085,22 @@ s_esc (FILE *out, const char *text)
     }
 }
 
-//  printf, then the escaped text, then more printf: the common shape
-//  <td class="num">TEXT</td>
+//  Writes printf's output escaped: for sentences that take text from the
+//  document ("suppliers in 2024-25")
+static void
+s_escf (FILE *out, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    char *text = NULL;
+    if (vasprintf (&text, format, args) != -1) {
+        s_esc (out, text);
+        free (text);
+    }
+    va_end (args);
+}
+
+//  Markup, the escaped text, markup: the common shape <td>TEXT</td>
 static void
 s_tag (FILE *out, const char *open, const char *text, const char *close)
 {
@@ -1181,7 +1195,8 @@ static const char s_style [] =
     "td.withheld { color: var(--muted); font-style: italic; }\n"
     "tfoot td { border-top: 2px solid var(--ink); border-bottom: 0; font-weight: 700; }\n"
     "tr.missing td { background: var(--alert-bg); }\n"
-    "tr.missing td:first-child { box-shadow: inset 4px 0 0 var(--alert); padding-left: 10px; }\n"
+    "tr.missing td:first-child { border-left: 4px solid var(--alert); padding-left: 8px; }\n"
+    "tr.subtotal td { border-top: 1px solid var(--ink); font-weight: 700; }\n"
     ".badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px;\n"
     "  font-weight: 700; white-space: nowrap; background: var(--faint); color: var(--ink); }\n"
     ".badge.missing, .badge.high { background: var(--alert); color: #fff; }\n"
@@ -1199,7 +1214,7 @@ static const char s_style [] =
     "footer.about dl { display: grid; grid-template-columns: 11em 1fr; gap: 4px 16px; margin: 0 0 10px; }\n"
     "footer.about dt { font-weight: 600; color: var(--ink); }\n"
     "footer.about dd { margin: 0; }\n"
-    "@media (max-width: 760px) { body { padding: 0 18px 32px; } .cards, .cards.four, .pair { grid-template-columns: 1fr; } }\n"
+    "@media screen and (max-width: 760px) { body { padding: 0 18px 32px; } .cards, .cards.four, .pair { grid-template-columns: 1fr; } }\n"
     "@media print {\n"
     "  html { background: none; }\n"
     "  body { max-width: none; padding: 0; font-size: 10pt; }\n"
@@ -1211,6 +1226,13 @@ static const char s_style [] =
     "  thead { display: table-header-group; }\n"
     "  tr { break-inside: avoid; }\n"
     "  tr.missing td { background: none; }\n"
+    "  table { font-size: 8.5pt; }\n"
+    "  th, td { padding: 3pt 6pt 3pt 0; }\n"
+    "  .aside, .rule .code { font-size: 7.5pt; }\n"
+    "  .badge { padding: 0 5pt; border: 1px solid currentColor; background: none; color: var(--ink); font-size: 7.5pt; }\n"
+    "  .badge.missing, .badge.high { background: none; color: var(--alert); }\n"
+    "  .badge.committed, .badge.accredited { background: none; color: var(--ok); }\n"
+    "  .card .value { font-size: 20pt; }\n"
     "  .lede { font-size: 11pt; }\n"
     "}\n";
 
@@ -1243,9 +1265,10 @@ s_page_open (s_html_t *self, const char *kicker)
     fputs ("<p class=\"meta\">", out);
     const char *year = s_str (doc, "year");
     int first;
-    if (sscanf (year, "%4d", &first) == 1)
-        fprintf (out, "Financial year %s: 1 April %d to 31 March %d<br/>", year, first,
-                 first + 1);
+    if (sscanf (year, "%4d", &first) == 1) {
+        s_escf (out, "Financial year %s: 1 April %d to 31 March %d", year, first, first + 1);
+        fputs ("<br/>", out);
+    }
     const char *partner = s_str (doc, "partner");
     json_t *partners = s_get (doc, "partners");
     if (streq (partner, "all") || streq (partner, "")) {
@@ -1476,14 +1499,17 @@ s_rlw_table (s_html_t *self)
                  s_int_at (row, "value_pence", &value)? s_pounds (value).text: "–");
         const char *start = json_string_value (json_object_get (row, "start_date"));
         const char *end = json_string_value (json_object_get (row, "end_date"));
-        if (start && end)
-            fprintf (out, "<span class=\"nowrap\">%s</span> to <span class=\"nowrap\">%s</span>",
-                     s_date (start, false).text, s_date (end, false).text);
+        if (start && end) {
+            s_tag (out, "<span class=\"nowrap\">", s_date (start, false).text, "</span> to ");
+            s_tag (out, "<span class=\"nowrap\">", s_date (end, false).text, "</span>");
+        }
         else
-        if (start || end)
-            fprintf (out, "%s <span class=\"nowrap\">%s</span>, %s not known",
-                     start? "from": "to", s_date (start? start: end, false).text,
-                     start? "end": "start");
+        if (start || end) {
+            fputs (start? "from ": "to ", out);
+            s_tag (out, "<span class=\"nowrap\">", s_date (start? start: end, false).text,
+                   "</span>");
+            fputs (start? ", end not known": ", start not known", out);
+        }
         else
             fputs ("dates not known", out);
         s_tag (out, "</td><td>", s_str (row, "reason"), "</td>");
@@ -1491,8 +1517,8 @@ s_rlw_table (s_html_t *self)
                  json_is_true (json_object_get (row, "rlw_commitment"))? "Yes": "No");
         const char *expiry = json_string_value (json_object_get (row, "accreditation_expiry"));
         if (json_is_true (json_object_get (row, "accredited")) && expiry)
-            fprintf (out, "Yes, to <span class=\"nowrap\">%s</span>",
-                     s_date (expiry, false).text);
+            s_tag (out, "Yes, to <span class=\"nowrap\">", s_date (expiry, false).text,
+                   "</span>");
         else
             fputs (json_is_true (json_object_get (row, "accredited"))? "Yes": "No", out);
         fputs ("</td><td>", out);
@@ -1888,7 +1914,7 @@ s_annual_spend (s_html_t *self)
     bool compared = s_int_at (doc, "spend.additional_local_pence", &additional);
     fputs ("<section id=\"spend\">\n<h2><span class=\"number\">1</span>Spending with local "
            "suppliers</h2>\n<p class=\"lede\">", out);
-    fprintf (out, "Of the %s the partners spent with suppliers in %s, %s (%s) went to "
+    s_escf (out, "Of the %s the partners spent with suppliers in %s, %s (%s) went to "
              "suppliers based in the local area.", s_pounds_short (total, false).text,
              s_str (doc, "year"), s_pounds_short (local, false).text,
              s_share (s_get (doc, "spend.local_share")).text);
@@ -1923,7 +1949,7 @@ s_annual_social_value (s_html_t *self)
     s_int_at (doc, "social_value.delivered_pence", &delivered);
     fputs ("<section id=\"social-value\">\n<h2><span class=\"number\">2</span>Social value "
            "committed and delivered</h2>\n<p class=\"lede\">", out);
-    fprintf (out, "Suppliers committed to %s of social value for %s and delivered %s, %s of "
+    s_escf (out, "Suppliers committed to %s of social value for %s and delivered %s, %s of "
              "the value committed. Deliveries count when they are ",
              s_pounds_short (committed, false).text, s_str (doc, "year"),
              s_pounds_short (delivered, false).text, s_ratio (delivered, committed).text);
@@ -2005,9 +2031,10 @@ s_annual_contracts (s_html_t *self)
         s_esc (out, s_str (first, "contract"));
         fputs (" (", out);
         s_esc (out, s_str (first, "title"));
-        fprintf (out, ") for %s, which delivered %s: %s of all social value delivered.</p>\n",
-                 s_str (first, "partner"), s_pounds_short (pence, false).text,
-                 s_share (json_object_get (first, "share")).text);
+        s_escf (out, ") for %s, which delivered %s: %s of all social value delivered.",
+                s_str (first, "partner"), s_pounds_short (pence, false).text,
+                s_share (json_object_get (first, "share")).text);
+        fputs ("</p>\n", out);
     }
     s_bar_t *bars = (s_bar_t *) calloc (count + 1, sizeof *bars);
     s_text_t *notes = (s_text_t *) calloc (count + 1, sizeof *notes);
@@ -2082,9 +2109,10 @@ s_alerts_section (s_html_t *self, int number, bool resolved)
                  "alerts</h2>\n", number);
     else
         fputs ("<section id=\"alerts\">\n", out);
+    int64_t open;
+    s_int_at (doc, "alerts.open", &open);
     fprintf (out, "<ul class=\"stats\">\n<li class=\"%s\"><strong>%s</strong>open</li>\n"
-             "<li><strong>%s</strong>acknowledged</li>\n",
-             s_count_at (doc, "alerts.open").text [0] == '0'? "ok": "bad",
+             "<li><strong>%s</strong>acknowledged</li>\n", open > 0? "bad": "ok",
              s_count_at (doc, "alerts.open").text, s_count_at (doc, "alerts.acknowledged").text);
     if (resolved)
         fprintf (out, "<li><strong>%s</strong>resolved in the last 90 days</li>\n",
@@ -2688,6 +2716,29 @@ reporting_render_test (bool verbose)
         zlistx_destroy (&files);
     }
     json_decref (small);
+
+    //  Text from the document cannot break the page, wherever it lands
+    json_t *hostile = json_deep_copy (annual);
+    json_object_set_new (hostile, "title", json_string ("Q1 <draft> & \"final\""));
+    json_object_set_new (hostile, "year", json_string ("2024-25</p>"));
+    json_object_set_new (hostile, "partners", json_pack ("[s]", "A<B & C"));
+    json_t *top = json_array_get (s_get (hostile, "social_value.top_contracts"), 0);
+    json_object_set_new (top, "partner", json_string ("<i>P</i>"));
+    json_object_set_new (top, "title", json_string ("\x01\x1f]]>"));
+    json_t *contract = json_array_get (s_get (hostile, "rlw.contracts"), 0);
+    json_object_set_new (contract, "start_date", json_string ("soon<"));
+    json_object_set_new (contract, "accreditation_expiry", json_string ("&never"));
+    json_object_set_new (contract, "accredited", json_true ());
+    json_object_set_new (s_get (hostile, "alerts.by_rule"), "<rule>", json_integer (1));
+    files = reporting_render (hostile, "html", "hostile", &reason);
+    assert (files);
+    file = (reporting_render_file_t *) zlistx_first (files);
+    assert (s_test_well_formed (file));
+    html = s_test_text (file);
+    assert (strstr (html, "<h1>Q1 &lt;draft&gt; &amp; &quot;final&quot;</h1>"));
+    free (html);
+    zlistx_destroy (&files);
+    json_decref (hostile);
 
     //  ----------------------------------------------------------------------
     //  The other kinds, in every format
