@@ -373,6 +373,15 @@ s_int_at (const json_t *doc, const char *path, int64_t *value_p)
     return json_is_integer (value);
 }
 
+//  A date at key of row, or NULL when it is not known (null, missing or
+//  "", as the store writes an unknown date)
+static const char *
+s_date_at (const json_t *row, const char *key)
+{
+    const char *date = json_string_value (json_object_get (row, key));
+    return date && *date? date: NULL;
+}
+
 static const s_kind_t *
 s_kind_of (const json_t *doc)
 {
@@ -1368,8 +1377,8 @@ s_html_cell (s_html_t *self, const s_column_t *column, const json_t *row, bool s
         fputs (s_share (value).text, out);
     else
     if (column->type == S_DATE)
-        s_esc (out, json_is_string (value)? s_date (json_string_value (value), false).text:
-                                            "not known");
+        s_esc (out, s_date_at (row, column->key)? s_date (s_date_at (row, column->key), false).text:
+                                                  "not known");
     else
     if (json_is_boolean (value))
         fputs (json_is_true (value)? "Yes": "No", out);
@@ -1497,8 +1506,8 @@ s_rlw_table (s_html_t *self)
         int64_t value;
         fprintf (out, "<td class=\"num\">%s</td><td>",
                  s_int_at (row, "value_pence", &value)? s_pounds (value).text: "–");
-        const char *start = json_string_value (json_object_get (row, "start_date"));
-        const char *end = json_string_value (json_object_get (row, "end_date"));
+        const char *start = s_date_at (row, "start_date");
+        const char *end = s_date_at (row, "end_date");
         if (start && end) {
             s_tag (out, "<span class=\"nowrap\">", s_date (start, false).text, "</span> to ");
             s_tag (out, "<span class=\"nowrap\">", s_date (end, false).text, "</span>");
@@ -1515,7 +1524,7 @@ s_rlw_table (s_html_t *self)
         s_tag (out, "</td><td>", s_str (row, "reason"), "</td>");
         fprintf (out, "<td>%s</td><td>",
                  json_is_true (json_object_get (row, "rlw_commitment"))? "Yes": "No");
-        const char *expiry = json_string_value (json_object_get (row, "accreditation_expiry"));
+        const char *expiry = s_date_at (row, "accreditation_expiry");
         if (json_is_true (json_object_get (row, "accredited")) && expiry)
             s_tag (out, "Yes, to <span class=\"nowrap\">", s_date (expiry, false).text,
                    "</span>");
@@ -2765,8 +2774,10 @@ reporting_render_test (bool verbose)
                 assert (s_test_occurrences (html, "<svg ") == kinds [kind].charts);
                 if (kind == 0)      //  Fire and Rescue has no spend: a null share
                     assert (strstr (html, "<td class=\"num\">–</td>"));
-                if (kind == 1)      //  two contracts missing a commitment
+                if (kind == 1) {    //  two contracts missing a commitment, one undated
                     assert (s_test_occurrences (html, "<tr class=\"missing\">") == 2);
+                    assert (s_test_occurrences (html, "dates not known") == 1);
+                }
                 if (kind == 2) {    //  a vertical tab in a message is a space
                     assert (strstr (html, "Resolved in the last 90 days (2)"));
                     assert (strstr (html, "(Office cleaning, civic centre)"));
