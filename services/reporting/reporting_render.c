@@ -10,25 +10,25 @@
     tables and adds what a reader needs around them: headline cards,
     sentences, charts.
 
-    Types come from the document's naming (REPORT_JSON.md): _pence is
+    Column types follow the document's naming (REPORT_JSON.md): _pence is
     integer pence, _qty a quantity in the row's "unit", a share a number
     from 0 to 1 or null. Pence are never added up as floating point: the
-    few sums the html shows (a month's total, a table's total row) are
-    int64. Floating point is used only for drawing coordinates, for the
-    pounds an xlsx cell holds (pence / 100, a display value; the exact
-    pence stay in the csv and json) and for showing shares.
+    few sums the html shows (a month's total, the year's row) are int64.
+    Floating point is used only for drawing coordinates, for the pounds an
+    xlsx cell holds (pence / 100, a display value; the exact pence stay in
+    the csv and json) and for showing shares.
 
-    A null in a row marked "suppressed" is a figure withheld because it
-    counts fewer people than the document's small_number_threshold: html
+    A null in a row marked "suppressed" is a figure withheld because fewer
+    deliveries than the document's small_number_threshold fall in it: html
     and xlsx say "fewer than N" rather than leave a blank that reads as
     zero.
 
     html is written as XHTML (every element closed, &, <, > and " escaped,
-    control characters dropped), so an XML parser accepts it as well as a
-    browser; charts are inline SVG drawn here, each with role="img" and a
-    <title>. csv text is written as the document has it: a supplier named
-    "=SUM(..)" stays so, for scripts; people open the xlsx, where text is
-    never taken for a formula.
+    control characters made spaces), so an XML parser accepts it as well
+    as a browser; charts are inline SVG drawn here, each with role="img"
+    and a <title>. csv text is written as the document has it: a supplier
+    named "=SUM(..)" stays so, for scripts; people open the xlsx, where
+    text is never taken for a formula.
     =========================================================================
 */
 
@@ -1193,6 +1193,7 @@ static const char s_style [] =
     "td.num { white-space: nowrap; }\n"
     "table.fixed { table-layout: fixed; }\n"
     "table.fixed td { overflow-wrap: break-word; }\n"
+    "table.sidebyside td:last-child, table.sidebyside th:last-child { font-weight: 700; }\n"
     "header.masthead + section > h2:first-child { margin-top: 0; padding-top: 0; border-top: 0; }\n"
     "table.narrow { width: auto; min-width: 50%; }\n"
     "table.narrow th:first-child { padding-right: 48px; }\n"
@@ -1238,7 +1239,8 @@ static const char s_style [] =
     "  table { font-size: 8.5pt; }\n"
     "  th, td { padding: 3pt 6pt 3pt 0; }\n"
     "  .aside, .rule .code { font-size: 7.5pt; }\n"
-    "  .badge { padding: 0 5pt; border: 1px solid currentColor; background: none; color: var(--ink); font-size: 7.5pt; }\n"
+    "  .badge { padding: 0 5pt; border: 1px solid currentColor; background: none;\n"
+    "    color: var(--ink); font-size: 7.5pt; }\n"
     "  .badge.missing, .badge.high { background: none; color: var(--alert); }\n"
     "  .badge.committed, .badge.accredited { background: none; color: var(--ok); }\n"
     "  .card .value { font-size: 20pt; }\n"
@@ -1539,8 +1541,7 @@ s_rlw_table (s_html_t *self)
     fputs ("</tbody>\n</table>\n", out);
 }
 
-//  The alerts in one state, most severe first is the compliance
-//  service's business: they are shown in the document's order
+//  The alerts in one state, in the document's order (rule, then id)
 static void
 s_alert_table (s_html_t *self, const char *state, const char *caption)
 {
@@ -2197,8 +2198,8 @@ s_partner_table (s_html_t *self, const json_t *partners)
     FILE *out = self->out;
     const json_t *network = s_get (self->doc, "network");
     size_t count = json_array_size (partners);
-    fprintf (out, "<table class=\"keep fixed\">\n<caption>The partners side by side</caption>\n"
-             "<colgroup><col style=\"width: %d%%\"/></colgroup>\n<thead><tr><th></th>",
+    fprintf (out, "<table class=\"keep fixed sidebyside\">\n"
+             "<caption>The partners side by side</caption>\n<colgroup><col style=\"width: %d%%\"/></colgroup>\n<thead><tr><th></th>",
              count > 4? 16: 22);
     for (size_t index = 0; index < count; index++)
         s_tag (out, "<th class=\"num\">", s_str (json_array_get (partners, index), "partner"),
@@ -2312,6 +2313,7 @@ s_render_html (const json_t *doc, const s_kind_t *kind, const char *base, zlistx
     s_stream_t stream;
     if (s_stream_open (&stream))
         return -1;
+    //  5 is REPORT_JSON.md's threshold, for a document that leaves it out
     s_html_t html = { stream.out, doc, 5, 0 };
     int64_t threshold;
     if (s_int_at (doc, "small_number_threshold", &threshold))
