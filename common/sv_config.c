@@ -29,6 +29,17 @@ static const s_key_t s_keys [] = {
       "ZMQ_MAXMSGSIZE on every socket that faces a peer." },
     { "stream/hwm", S_INT, "1000", "Send and receive high-water marks." },
 
+    { "security/curve", S_INT, "0",
+      "1: every stream and control endpoint runs CURVE, only the stack's service keys are"
+      " served (needed when services are on different hosts); 0: in the clear, for a stack"
+      " whose endpoints are all local (loopback or ipc)." },
+    { "security/service_keys", S_TEXT, "",
+      "Folder of the public certificates of the stack's services (ingest.cert,"
+      " valuation.cert, compliance.cert, reporting.cert, socval.cert);"
+      " empty: <data/dir>/keys/services." },
+    { "socval/certificate", S_TEXT, "",
+      "The socval command's own CURVE certificate, when security/curve is on;"
+      " empty: <data/dir>/keys/socval.cert." },
     { "ingest/feed_endpoint", S_TEXT, "tcp://127.0.0.1:7710",
       "Where partners submit feeds (CURVE with ZAP, always)." },
     { "ingest/store", S_TEXT, "", "Ingest's SQLite store; empty: <data/dir>/ingest.db." },
@@ -46,6 +57,8 @@ static const s_key_t s_keys [] = {
       "Where ingest's durable stream answers FETCH." },
     { "ingest/control_endpoint", S_TEXT, "tcp://127.0.0.1:7712",
       "Where ingest answers STATUS." },
+    { "valuation/certificate", S_TEXT, "",
+      "Valuation's CURVE certificate when security/curve is on; empty: <data/dir>/keys/valuation.cert." },
     { "valuation/store", S_TEXT, "", "Valuation's SQLite store; empty: <data/dir>/valuation.db." },
     { "valuation/frameworks", S_TEXT, "",
       "Framework CSV files imported on start when not yet held, comma-separated." },
@@ -55,6 +68,8 @@ static const s_key_t s_keys [] = {
       "Where valuation's durable stream answers FETCH." },
     { "valuation/control_endpoint", S_TEXT, "tcp://127.0.0.1:7722",
       "Where valuation answers STATUS." },
+    { "compliance/certificate", S_TEXT, "",
+      "Compliance's CURVE certificate when security/curve is on; empty: <data/dir>/keys/compliance.cert." },
     { "compliance/store", S_TEXT, "",
       "Compliance's SQLite store; empty: <data/dir>/compliance.db." },
     { "compliance/clock_file", S_TEXT, "",
@@ -89,6 +104,8 @@ static const s_key_t s_keys [] = {
       "Where compliance's durable stream answers FETCH." },
     { "compliance/control_endpoint", S_TEXT, "tcp://127.0.0.1:7732",
       "Where compliance answers STATUS and ALERT_ACK." },
+    { "reporting/certificate", S_TEXT, "",
+      "Reporting's CURVE certificate when security/curve is on; empty: <data/dir>/keys/reporting.cert." },
     { "reporting/store", S_TEXT, "",
       "Reporting's SQLite store; empty: <data/dir>/reporting.db." },
     { "reporting/output", S_TEXT, "",

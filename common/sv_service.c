@@ -1,6 +1,7 @@
 /*  sv_service: what every socval service process does the same way. */
 
 #include "sv_service.h"
+#include "sv_security.h"
 
 int
 sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
@@ -53,6 +54,7 @@ sv_service_control_new (sv_config_t *config, const char *endpoint)
     zsock_set_rcvhwm (control, (int) sv_config_int (config, "stream/hwm"));
     zsock_set_sndtimeo (control, 0);
     zsock_set_linger (control, 0);
+    sv_security_server (control);
     if (zsock_bind (control, "%s", endpoint) == -1) {
         zsys_error ("cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
         zsock_destroy (&control);

@@ -4,6 +4,7 @@
 */
 
 #include "sv_stream.h"
+#include "sv_security.h"
 #include "sv_service.h"
 
 //  Socket options every stream socket gets (DESIGN.md, socket hygiene):
@@ -206,6 +207,9 @@ s_producer_recv (zloop_t *loop, zsock_t *reader, void *arg)
     zframe_t *body = zmsg_pop (msg);
     if (identity && body && zmsg_size (msg) == 0) {
         sv_proto_t request = { .id = 0 };
+        if (!sv_security_allowed (body))
+            s_producer_refuse (self, identity, "this key may not read the stream");
+        else
         if (sv_proto_decode (&request, zframe_data (body), zframe_size (body)))
             s_producer_refuse (self, identity, request.reason);
         else
@@ -260,6 +264,7 @@ sv_stream_producer_new (const char *db_path, const char *stream,
     self->router = zsock_new (ZMQ_ROUTER);
     s_set_peer_options (self->router, config);
     zsock_set_router_mandatory (self->router, 1);
+    sv_security_server (self->router);
     if (!sv_db_stmt (db, "SELECT seq FROM outbox LIMIT 0")) {
         zsys_error ("stream %s: %s has no outbox table", stream, db_path);
         sv_stream_producer_destroy (&self);
@@ -369,6 +374,7 @@ s_consumer_connect (sv_stream_consumer_t *self)
     zsock_set_immediate (self->dealer, 1);
     zsock_set_reconnect_ivl (self->dealer, 100);
     zsock_set_reconnect_ivl_max (self->dealer, 2000);
+    sv_security_client (self->dealer, self->stream);
     if (zsock_connect (self->dealer, "%s", self->endpoint))
         zsys_error ("stream %s: cannot connect to %s", self->stream, self->endpoint);
     if (self->loop)

@@ -17,6 +17,7 @@
 #include "sv_msgpack.h"
 #include "sv_postcode.h"
 #include "sv_proto.h"
+#include "sv_security.h"
 #include "sv_service.h"
 #include "sv_stream.h"
 #include "ingest_csv.h"
@@ -49,6 +50,7 @@ static const s_test_t s_tests [] = {
     { "sv_db", sv_db_test, 30 },
     { "sv_config", sv_config_test, 10 },
     { "sv_postcode", sv_postcode_test, 10 },
+    { "sv_security", sv_security_test, 20 },
     { "sv_service", sv_service_test, 10 },
     { "sv_stream", sv_stream_test, 60 },
     { "ingest_store", ingest_store_test, 30 },

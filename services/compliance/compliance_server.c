@@ -10,6 +10,7 @@
 #include "compliance_store.h"
 #include "sv_date.h"
 #include "sv_money.h"
+#include "sv_security.h"
 #include "sv_service.h"
 #include "sv_stream.h"
 #include <sys/wait.h>
@@ -625,6 +626,9 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
     zframe_t *peer = zmsg_pop (msg);
     zframe_t *body = zmsg_pop (msg);
     sv_proto_t request = { .id = 0 };
+    if (peer && body && !sv_security_allowed (body))
+        snprintf (request.reason, sizeof request.reason, "this key may not use the control endpoint");
+    else
     if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
         if (request.id == SV_PROTO_STATUS)
             s_handle_status (self, peer);
@@ -659,6 +663,8 @@ static int
 s_server_start (s_server_t *self)
 {
     sv_config_t *config = self->config;
+    if (sv_security_start (config, "compliance", NULL))
+        return -1;
     self->categories = strdup (sv_config_get (config, "compliance/rlw_categories"));
     self->criteria = (compliance_rules_rlw_t) {
         .categories = self->categories,
@@ -735,6 +741,7 @@ compliance_server (zsock_t *pipe, void *config)
     sv_stream_consumer_destroy (&self.consumer);
     sv_stream_producer_destroy (&self.producer);
     zloop_destroy (&self.loop);
+    sv_security_stop ();
     zsock_destroy (&self.control);
     zactor_destroy (&self.hook);
     compliance_store_destroy (&self.store);

@@ -6,6 +6,7 @@
 #include "ingest_server.h"
 #include "ingest_feed.h"
 #include "ingest_store.h"
+#include "sv_security.h"
 #include "sv_service.h"
 #include "sv_stream.h"
 
@@ -44,7 +45,6 @@ struct _s_server_t {
     zloop_t *loop;
     ingest_store_t *store;
     sv_stream_producer_t *producer;
-    zactor_t *auth;
     zcert_t *certificate;
     zsock_t *feed;
     zsock_t *control;
@@ -493,7 +493,7 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
     zframe_t *peer = zmsg_pop (msg);
     zframe_t *body = zmsg_pop (msg);
     sv_proto_t request = { .id = 0 };
-    if (peer && body
+    if (peer && body && sv_security_allowed (body)
     &&  sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0
     &&  request.id == SV_PROTO_STATUS) {
         s_commit_open (self);       //  report what is stored, nothing less
@@ -595,13 +595,12 @@ s_server_start (s_server_t *self)
     else
     if (!zsys_file_exists (keys_path))
         zsys_error ("ingest: no partner certificate folder %s", keys_path);
-    else {
+    else
+    if (sv_security_start (config, "ingest", keys_path) == 0) {
+        //  ZAP is up (sv_security): a CURVE server with no handler would
+        //  accept anyone
         self->producer = sv_stream_producer_new (store_path, "ingest",
             sv_config_get (config, "ingest/stream_endpoint"), config);
-        //  ZAP first: a CURVE server with no handler would accept anyone
-        self->auth = zactor_new (zauth, NULL);
-        zstr_sendx (self->auth, "CURVE", keys_path, NULL);
-        zsock_wait (self->auth);
         self->feed = zsock_new (ZMQ_ROUTER);
         zsock_set_zap_domain (self->feed, "socval");
         zcert_apply (self->certificate, self->feed);
@@ -664,7 +663,7 @@ ingest_server (zsock_t *pipe, void *config)
     zloop_destroy (&self.loop);
     zsock_destroy (&self.feed);
     zsock_destroy (&self.control);
-    zactor_destroy (&self.auth);
+    sv_security_stop ();
     zcert_destroy (&self.certificate);
     ingest_store_destroy (&self.store);
 }

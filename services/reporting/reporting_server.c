@@ -8,6 +8,7 @@
 #include "reporting_render.h"
 #include "reporting_schedule.h"
 #include "reporting_store.h"
+#include "sv_security.h"
 #include "sv_service.h"
 #include "sv_stream.h"
 
@@ -393,6 +394,9 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
     zframe_t *peer = zmsg_pop (msg);
     zframe_t *body = zmsg_pop (msg);
     sv_proto_t request = { .id = 0 };
+    if (peer && body && !sv_security_allowed (body))
+        snprintf (request.reason, sizeof request.reason, "this key may not use the control endpoint");
+    else
     if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
         if (request.id == SV_PROTO_STATUS)
             s_handle_status (self, peer);
@@ -482,6 +486,8 @@ static int
 s_server_start (s_server_t *self)
 {
     sv_config_t *config = self->config;
+    if (sv_security_start (config, "reporting", NULL))
+        return -1;
     self->categories = strdup (sv_config_get (config, "compliance/rlw_categories"));
     self->output = sv_config_data_path (config, "reporting/output", "reports");
     if (s_load_schedules (self))
@@ -550,6 +556,7 @@ reporting_server (zsock_t *pipe, void *config)
         sv_stream_consumer_destroy (&self.consumers [index]);
     sv_stream_producer_destroy (&self.producer);
     zloop_destroy (&self.loop);
+    sv_security_stop ();
     zsock_destroy (&self.control);
     reporting_store_destroy (&self.store);
     zlistx_destroy (&self.schedules);

@@ -12,6 +12,7 @@
 */
 
 #include "socval.h"
+#include "sv_security.h"
 
 #define S_CHUNK_BYTES (256 * 1024)
 
@@ -39,6 +40,16 @@ socval_config (socval_options_t *options)
     else
     if (!path)
         sv_config_set (config, "data/dir", options->data_dir);
+    //  Once per process: with security/curve on, the command speaks CURVE
+    //  to the services with its own certificate
+    static bool secured = false;
+    if (config && !secured) {
+        secured = true;
+        if (sv_security_start (config, "socval", NULL)) {
+            sv_security_stop ();
+            sv_config_destroy (&config);
+        }
+    }
     zstr_free (&default_path);
     return config;
 }
@@ -327,15 +338,23 @@ s_submit (int argc, char *argv [], socval_options_t *options)
 //  ==========================================================================
 //  socval framework import FILE | socval framework list
 
+zsock_t *
+socval_connect (const char *service, const char *endpoint)
+{
+    zsock_t *socket = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (socket, 0);
+    sv_security_client (socket, service);
+    zsock_connect (socket, "%s", endpoint);
+    return socket;
+}
+
 int
 socval_control_request (sv_config_t *config, const char *service, const sv_proto_t *request,
                    int timeout_s, sv_proto_t *reply)
 {
     char *key = zsys_sprintf ("%s/control_endpoint", service);
     const char *endpoint = sv_config_get (config, key);
-    zsock_t *control = zsock_new (ZMQ_DEALER);
-    zsock_set_linger (control, 0);
-    zsock_connect (control, "%s", endpoint);
+    zsock_t *control = socval_connect (service, endpoint);
     zframe_t *frame = sv_proto_encode_frame (request);
     zframe_send (&frame, control, 0);
     int rc = 0;
@@ -472,9 +491,7 @@ s_status (int argc, char *argv [], socval_options_t *options)
         char *key = zsys_sprintf ("%s/control_endpoint", services [index]);
         endpoints [index] = sv_config_get (config, key);
         zstr_free (&key);
-        controls [index] = zsock_new (ZMQ_DEALER);
-        zsock_set_linger (controls [index], 0);
-        zsock_connect (controls [index], "%s", endpoints [index]);
+        controls [index] = socval_connect (services [index], endpoints [index]);
         sv_proto_t request = { .id = SV_PROTO_STATUS };
         zframe_t *frame = sv_proto_encode_frame (&request);
         zframe_send (&frame, controls [index], 0);

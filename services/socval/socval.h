@@ -37,6 +37,11 @@ sv_config_t *
 int
     socval_recv_reply (zsock_t *socket, int timeout_ms, sv_proto_t *reply);
 
+//  A DEALER connected to service at endpoint, speaking CURVE with the
+//  command's certificate when security/curve is on. Caller destroys.
+zsock_t *
+    socval_connect (const char *service, const char *endpoint);
+
 //  Sends request to service's control endpoint (from config) and waits up
 //  to timeout_s for the reply. 0, or 2 (with a message) when it does not
 //  answer.

@@ -23,9 +23,7 @@ s_read_alerts (sv_config_t *config, uint64_t *after_p, bool follow, int timeout_
                s_alert_fn *fn, void *arg)
 {
     const char *endpoint = sv_config_get (config, "compliance/stream_endpoint");
-    zsock_t *dealer = zsock_new (ZMQ_DEALER);
-    zsock_set_linger (dealer, 0);
-    zsock_connect (dealer, "%s", endpoint);
+    zsock_t *dealer = socval_connect ("compliance", endpoint);
     int rc = 0;
     bool answered = false;
     while (!zsys_interrupted) {
@@ -49,9 +47,7 @@ s_read_alerts (sv_config_t *config, uint64_t *after_p, bool follow, int timeout_
             }
             //  A follower outlives an outage: reconnect and ask again
             zsock_destroy (&dealer);
-            dealer = zsock_new (ZMQ_DEALER);
-            zsock_set_linger (dealer, 0);
-            zsock_connect (dealer, "%s", endpoint);
+            dealer = socval_connect ("compliance", endpoint);
             continue;
         }
         answered = true;

@@ -308,9 +308,7 @@ s_caught_up (sv_config_t *config, int timeout_ms, char *lagging, size_t size)
     for (int index = 0; index < S_SERVICES && rc >= 0; index++) {
         char key [64];
         snprintf (key, sizeof key, "%s/control_endpoint", s_services [index]);
-        zsock_t *control = zsock_new (ZMQ_DEALER);
-        zsock_set_linger (control, 0);
-        zsock_connect (control, "%s", sv_config_get (config, key));
+        zsock_t *control = socval_connect (s_services [index], sv_config_get (config, key));
         sv_proto_t request = { .id = SV_PROTO_STATUS };
         zframe_t *frame = sv_proto_encode_frame (&request);
         zframe_send (&frame, control, 0);

@@ -8,6 +8,7 @@
 #include "valuation_framework.h"
 #include "valuation_store.h"
 #include "sv_date.h"
+#include "sv_security.h"
 #include "sv_service.h"
 #include "sv_stream.h"
 
@@ -557,6 +558,9 @@ s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
     zframe_t *peer = zmsg_pop (msg);
     zframe_t *body = zmsg_pop (msg);
     sv_proto_t request = { .id = 0 };
+    if (peer && body && !sv_security_allowed (body))
+        snprintf (request.reason, sizeof request.reason, "this key may not use the control endpoint");
+    else
     if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
         if (request.id == SV_PROTO_STATUS)
             s_handle_status (self, peer);
@@ -694,6 +698,8 @@ static int
 s_server_start (s_server_t *self)
 {
     sv_config_t *config = self->config;
+    if (sv_security_start (config, "valuation", NULL))
+        return -1;
     char *store_path = sv_config_data_path (config, "valuation/store", "valuation.db");
     const char *reason = NULL;
     int rc = -1;
@@ -751,6 +757,7 @@ valuation_server (zsock_t *pipe, void *config)
     sv_stream_consumer_destroy (&self.consumer);
     sv_stream_producer_destroy (&self.producer);
     zloop_destroy (&self.loop);
+    sv_security_stop ();
     zsock_destroy (&self.control);
     zhashx_destroy (&self.partners);
     zhashx_destroy (&self.frameworks);
