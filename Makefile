@@ -39,7 +39,8 @@ SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance \
            $(BUILD)/test_reporting
-BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation
+BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation \
+           $(BUILD)/bench_compliance $(BUILD)/bench_reporting
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation \
@@ -116,6 +117,10 @@ $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_valuation: $(BUILD)/tests/bench_valuation.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/bench_compliance: $(BUILD)/tests/bench_compliance.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/bench_reporting: $(BUILD)/tests/bench_reporting.o $(BUILD)/tests/testkit.o $(SERVICE_LIBS) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 #  The codec in common/sv_proto.[ch] is generated from proto/socval.xml and
