@@ -158,10 +158,18 @@ memcheck: all
 run: all
 	$(BUILD)/socval --data ./var up
 
+#  Every bench in turn, its output also in $(BUILD)/bench.log with its exit
+#  code; then the one table of their BENCH| and PEAK| lines, also written
+#  to $(BUILD)/bench-table.md. A bench that fails fails the target, after
+#  the table.
 bench: all
-	$(BUILD)/bench_stream
-	$(BUILD)/bench_ingest
-	$(BUILD)/bench_valuation
+	@rm -f $(BUILD)/bench.log
+	@for bench in $(BENCHES); do \
+	    echo "== $$bench" | tee -a $(BUILD)/bench.log; \
+	    { $$bench; echo "STATUS|$$bench|$$?"; } 2>&1 | tee -a $(BUILD)/bench.log; \
+	done
+	@echo
+	@sh tools/bench_table.sh $(BUILD)/bench.log $(BUILD)/bench-table.md
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(COMPLIANCE_SRC) | deps
 	@mkdir -p $(BUILD)/corpus/$*

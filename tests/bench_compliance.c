@@ -478,15 +478,19 @@ main (int argc, char *argv [])
     qsort (submits, contracts, sizeof (int64_t), s_compare);
     double p50 = alerted? s_percentile (all, alerted, 0.50) / 1000.0: 0;
     double p99 = alerted? s_percentile (all, alerted, 0.99) / 1000.0: 0;
+    double p99_loaded = alerted_loaded
+                      ? s_percentile (under_load, alerted_loaded, 0.99) / 1000.0: 0;
     double spend_seconds = (double) (spend_finished - spend_started) / 1e6;
     double rt = round_trip / 1000.0;
     bool valid = complete && failed == 0 && accepted == rows;
 
     printf ("%-44s %14s %14s %8s\n", "benchmark", "measured", "reference", "ratio");
     printf ("%-44s %11.1f ms %11.2f ms %7.1fx\n",
-            "compliance: alert latency p99 under load", p99, rt, p99 / rt);
+            "compliance: alert latency p99, all contracts", p99, rt, p99 / rt);
     printf ("%-44s %11.1f ms %11.2f ms %7.1fx\n",
-            "compliance: alert latency p50 under load", p50, rt, p50 / rt);
+            "compliance: alert latency p50, all contracts", p50, rt, p50 / rt);
+    printf ("%-44s %11.1f ms %11.2f ms %7.1fx\n",
+            "compliance: p99 of those started under load", p99_loaded, rt, p99_loaded / rt);
     printf ("  (latency = from `socval submit` of a one-contract file starting to its\n"
             "   rlw.missing_commitment alert reaching a follower of compliance's stream;\n"
             "   reference = one bare stream hop, commit -> waiting consumer, p50 of %d on\n"
@@ -498,8 +502,7 @@ main (int argc, char *argv [])
             rows, spend_seconds, rows / spend_seconds, accepted, during, contracts);
     if (alerted_loaded)
         printf ("  those %zu alone: p50 %.1f ms, p99 %.1f ms\n", alerted_loaded,
-                s_percentile (under_load, alerted_loaded, 0.50) / 1000.0,
-                s_percentile (under_load, alerted_loaded, 0.99) / 1000.0);
+                s_percentile (under_load, alerted_loaded, 0.50) / 1000.0, p99_loaded);
     if (during < contracts)
         printf ("  (the other %d started after it: one `socval submit` at a time takes longer"
                 " than ingest takes the whole spend file here)\n", contracts - during);
@@ -522,11 +525,14 @@ main (int argc, char *argv [])
         zstr_free (&errors);
     }
 
-    printf ("BENCH|compliance: alert latency p99 (%d contracts during a %" PRId64 "-row spend"
-            " submit) vs one bare stream hop|%.1f|ms|%.2f|ms|%.1f|< 10|%s\n",
-            contracts, rows, p99, rt, p99 / rt, valid && p99 / rt < 10? "yes": "no");
-    printf ("BENCH|compliance: alert latency p50, same run|%.1f|ms|%.2f|ms|%.1f||\n",
+    printf ("BENCH|compliance: alert latency p99, socval submit to follower, %d contracts one at"
+            " a time from the start of a %" PRId64 "-row spend submit (%d while it went in)"
+            " vs one bare stream hop|%.1f|ms|%.2f|ms|%.1f|< 10|%s\n", contracts, rows, during,
+            p99, rt, p99 / rt, valid && p99 / rt < 10? "yes": "no");
+    printf ("BENCH|compliance: alert latency p50, same contracts|%.1f|ms|%.2f|ms|%.1f||\n",
             p50, rt, p50 / rt);
+    printf ("BENCH|compliance: alert latency p99 of the %d started while the spend file went in"
+            "|%.1f|ms|%.2f|ms|%.1f||\n", during, p99_loaded, rt, p99_loaded / rt);
     printf ("PEAK|ingest|%.1f|< 64\n", ingest_peak / 1024.0);
     printf ("PEAK|compliance|%.1f\n", compliance_peak / 1024.0);
 

@@ -189,6 +189,11 @@ main (int argc, char *argv [])
     printf ("  (%" PRId64 " events of %d bytes; reference = sqlite3, one store, one transaction;\n"
             "   ratio = stream time / reference time, target <= 2.00)\n",
             events, BODY_SIZE);
+    //  The line tools/bench_table.sh reads
+    printf ("BENCH|stream: producer commit -> consumer commit, %" PRId64 " events of %d bytes"
+            " vs sqlite3, one store, one transaction|%.0f|ev/s|%.0f|rows/s|%.2f|<= 2|%s\n",
+            events, BODY_SIZE, events / stream, events / reference, stream / reference,
+            stream / reference <= 2? "yes": "no");
 
     sv_stream_consumer_destroy (&state.consumer);
     zloop_destroy (&loop);

@@ -237,6 +237,12 @@ main (int argc, char *argv [])
             " of the same stream\n   storing each event with its offset; ratio = valuation time"
             " / bare time, target <= 1.00)\n", spend, deliveries);
     printf ("%-44s %10ld kB\n", "valuation: peak resident memory", peak);
+    //  The lines tools/bench_table.sh reads
+    printf ("BENCH|valuation: %" PRId64 " payments and %" PRId64 " delivery returns from the"
+            " ingest stream vs a bare consumer of the same stream|%.0f|lines/s|%.0f|ev/s|%.2f"
+            "|<= 1|%s\n", spend, deliveries, lines / valued, head / bare, valued / bare,
+            valued / bare <= 1? "yes": "no");
+    printf ("PEAK|valuation|%.1f\n", peak / 1024.0);
 
     char *command = zsys_sprintf ("rm -rf '%s'", dir);
     assert (system (command) == 0);
