@@ -20,9 +20,14 @@
     includes compliance reading past those.
 
     Prints p50 and p99 of the latencies, the round trip, p99 / round trip
-    (target: under 10), how many contracts went in while the spend file was
-    still being ingested, and each service's peak resident memory; then
-    the BENCH| and PEAK| lines tools/bench_table.sh reads.
+    (target: under 10), how many contracts were started while the spend
+    file was still going in and the p99 of those alone (one `socval submit`
+    at a time cannot keep pace with ingest taking the spend file, so the
+    later contracts meet an idle stack), where the time goes (the submit up
+    to its receipt, then the receipt to the alert), and each service's peak
+    resident memory; then the BENCH| and PEAK| lines tools/bench_table.sh
+    reads. Exits 1 when an alert did not come, a submit failed or the spend
+    file was not taken whole: the figures are then not valid.
 
     Usage: bench_compliance [SPEND_ROWS [CONTRACTS]]   (default 1,000,000
     and 1,000); run from the repository root after `make`.
