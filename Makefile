@@ -185,10 +185,20 @@ fuzz: $(FUZZERS)
 	        || exit 1; \
 	done
 
-install: all
+#  The programs in $(PREFIX)/bin; in $(PREFIX)/share/socval the bundled data
+#  socval up looks for there (frameworks, data, examples), the protocol, and
+#  the operator's guide with the host configs and systemd units it describes.
+#  Only the programs are built for it, not the tests.
+install: $(PROGRAMS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/socval
-	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin)
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 proto/socval.xml $(DESTDIR)$(PREFIX)/share/socval
+	install -m 644 deploy/README.md $(DESTDIR)$(PREFIX)/share/socval/README.md
+	@share='$(abspath $(DESTDIR)$(PREFIX))/share/socval'; cd deploy && \
+	for path in $$(find frameworks data examples hosts systemd -type f | LC_ALL=C sort); do \
+	    install -D -m 644 "$$path" "$$share/$$path" || exit 1; \
+	done; \
+	echo "installed deploy/{frameworks,data,examples,hosts,systemd} in $$share"
 
 clean:
 	rm -rf $(BUILD)
