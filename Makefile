@@ -138,6 +138,7 @@ check: check-generated all
 	$(BUILD)/test_valuation
 	$(BUILD)/test_compliance
 	$(BUILD)/test_reporting
+	sh tests/test_multihost.sh
 
 #  The process tests run shorter here. valgrind follows every child (a
 #  child's error or leak fails its exit status, which the test checks);

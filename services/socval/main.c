@@ -604,6 +604,9 @@ main (int argc, char *argv [])
             rest [count++] = argv [arg];
     }
     zsys_set_logident ("socval");
+    //  --json output owns stdout: log lines (CZMQ's default is stdout) go
+    //  to stderr
+    zsys_set_logstream (stderr);
     int rc;
     if (count == 0 || streq (rest [0], "--help") || streq (rest [0], "help")) {
         printf ("%s", s_usage_text);
@@ -641,5 +644,7 @@ main (int argc, char *argv [])
         rc = 2;
     }
     free (rest);
+    //  zauth, when CURVE is on, must stop before CZMQ shuts down
+    sv_security_stop ();
     return rc;
 }
