@@ -42,7 +42,8 @@ TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_ki
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation \
            $(BUILD)/bench_compliance $(BUILD)/bench_reporting
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
-           $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework
+           $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework \
+           $(BUILD)/fuzz_schedule
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation \
            $(BUILD)/socval-compliance $(BUILD)/socval-reporting
 
@@ -172,10 +173,10 @@ bench: all
 	@echo
 	@sh tools/bench_table.sh $(BUILD)/bench.log $(BUILD)/bench-table.md
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(COMPLIANCE_SRC) | deps
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(COMPLIANCE_SRC) $(REPORTING_SRC) | deps
 	@mkdir -p $(BUILD)/corpus/$*
 	clang -std=c11 -D_GNU_SOURCE $(INCLUDES) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    $< $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(COMPLIANCE_SRC) $(LIBS) -o $@
+	    $< $(COMMON_SRC) $(INGEST_SRC) $(VALUATION_SRC) $(COMPLIANCE_SRC) $(REPORTING_SRC) $(LIBS) -o $@
 
 fuzz: $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \
