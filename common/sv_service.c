@@ -75,6 +75,60 @@ sv_service_reply (zsock_t *router, zframe_t *peer, const sv_proto_t *message)
         zmsg_destroy (&msg);
 }
 
+void
+sv_service_refuse (zsock_t *router, zframe_t *peer, uint32_t code, const char *reason)
+{
+    sv_proto_t refusal = { .id = SV_PROTO_ERROR };
+    refusal.error.code = code;
+    refusal.error.reason = (char *) reason;
+    sv_service_reply (router, peer, &refusal);
+}
+
+void
+sv_service_control_recv (zsock_t *control, const char *accepts,
+                         sv_service_handler_fn *handler, void *arg)
+{
+    zmsg_t *msg = zmsg_recv (control);
+    if (!msg)
+        return;
+    zframe_t *peer = zmsg_pop (msg);
+    zframe_t *body = zmsg_pop (msg);
+    sv_proto_t request = { .id = 0 };
+    const char *reason = request.reason;
+    if (!peer || !body)
+        ;                       //  nobody to answer, or nothing asked
+    else
+    if (!sv_security_allowed (body))
+        reason = "this key may not use the control endpoint";
+    else
+    if (sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
+        if (handler (&request, peer, arg) == 0)
+            reason = NULL;
+        else
+            reason = accepts;
+    }
+    if (peer && body && reason)
+        sv_service_refuse (control, peer, 400, reason);
+    sv_proto_reset (&request);
+    zframe_destroy (&peer);
+    zframe_destroy (&body);
+    zmsg_destroy (&msg);
+}
+
+void
+sv_service_reply_status (zsock_t *router, zframe_t *peer, const sv_service_status_t *status)
+{
+    sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
+    reply.status_reply = (sv_proto_status_reply_t) {
+        .service = (char *) status->service, .version = (char *) status->version,
+        .uptime_ms = (uint64_t) (zclock_mono () - status->started),
+        .streams = status->streams, .streams_count = status->streams_count,
+        .consumers = status->consumers, .consumers_count = status->consumers_count,
+        .counts = status->counts, .counts_count = status->counts_count
+    };
+    sv_service_reply (router, peer, &reply);
+}
+
 int
 sv_service_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
 {

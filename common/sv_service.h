@@ -35,6 +35,42 @@ zsock_t *
 void
     sv_service_reply (zsock_t *router, zframe_t *peer, const sv_proto_t *message);
 
+//  Sends ERROR {code, reason} to peer on router.
+void
+    sv_service_refuse (zsock_t *router, zframe_t *peer, uint32_t code, const char *reason);
+
+//  Handles one request of a control endpoint: called with the decoded
+//  request and the peer to answer (both borrowed for the call). Returns 0
+//  when it answered, -1 when the endpoint does not take that message.
+typedef int (sv_service_handler_fn) (const sv_proto_t *request, zframe_t *peer, void *arg);
+
+//  Reads one request [peer, body] from the control ROUTER and gives it to
+//  handler; answers ERROR 400 itself to a peer whose key may not use the
+//  endpoint (sv_security), to a body that does not decode, and to a
+//  message the handler does not take (reason: accepts, e.g. "valuation's
+//  control endpoint answers STATUS and FRAMEWORK_IMPORT").
+void
+    sv_service_control_recv (zsock_t *control, const char *accepts,
+                             sv_service_handler_fn *handler, void *arg);
+
+//  What one service tells STATUS: its streams, the streams it follows and
+//  its row counts (arrays borrowed for the call).
+typedef struct {
+    const char *service;
+    const char *version;
+    int64_t started;                        //  zclock_mono at start
+    sv_proto_stream_head_t *streams;
+    size_t streams_count;
+    sv_proto_consumer_offset_t *consumers;
+    size_t consumers_count;
+    sv_proto_row_count_t *counts;
+    size_t counts_count;
+} sv_service_status_t;
+
+//  Sends the STATUS_REPLY status describes to peer on router.
+void
+    sv_service_reply_status (zsock_t *router, zframe_t *peer, const sv_service_status_t *status);
+
 //  A zloop reader for the actor pipe: ends the loop on $TERM.
 int
     sv_service_pipe (zloop_t *loop, zsock_t *pipe, void *arg);

@@ -623,6 +623,16 @@ sv_stream_consumer_set_applied (sv_stream_consumer_t *self,
     self->applied_arg = arg;
 }
 
+sv_proto_consumer_offset_t
+sv_stream_consumer_status (sv_stream_consumer_t *self)
+{
+    assert (self);
+    return (sv_proto_consumer_offset_t) {
+        .stream = self->stream, .endpoint = self->endpoint, .offset = self->offset,
+        .head_seq = self->head, .lag = self->head > self->offset? self->head - self->offset: 0
+    };
+}
+
 uint64_t
 sv_stream_consumer_offset (sv_stream_consumer_t *self)
 {

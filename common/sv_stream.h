@@ -136,6 +136,12 @@ uint64_t
 uint64_t
     sv_stream_consumer_head (sv_stream_consumer_t *self);
 
+//  The consumer as STATUS reports it: stream, endpoint, offset, the head
+//  as last heard and the lag between them (strings borrowed from the
+//  consumer).
+sv_proto_consumer_offset_t
+    sv_stream_consumer_status (sv_stream_consumer_t *self);
+
 //  How many times the consumer gave up on a silent producer and reconnected.
 uint64_t
     sv_stream_consumer_reconnects (sv_stream_consumer_t *self);

@@ -538,36 +538,16 @@ s_handle_status (s_server_t *self, zframe_t *peer)
         .name = "open alerts",
         .rows = (uint64_t) compliance_store_alert_count (self->store, "open")
     };
-    uint64_t offset = sv_stream_consumer_offset (self->consumer);
-    uint64_t head = sv_stream_consumer_head (self->consumer);
-    sv_proto_consumer_offset_t consumer = {
-        .stream = "ingest",
-        .endpoint = (char *) sv_config_get (self->config, "ingest/stream_endpoint"),
-        .offset = offset, .head_seq = head, .lag = head > offset? head - offset: 0
-    };
+    sv_proto_consumer_offset_t consumer = sv_stream_consumer_status (self->consumer);
     sv_proto_stream_head_t stream = {
         .name = "compliance", .head_seq = sv_stream_producer_head (self->producer)
     };
-    sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
-    reply.status_reply.service = "compliance";
-    reply.status_reply.version = S_VERSION;
-    reply.status_reply.uptime_ms = (uint64_t) (zclock_mono () - self->started);
-    reply.status_reply.streams = &stream;
-    reply.status_reply.streams_count = 1;
-    reply.status_reply.consumers = &consumer;
-    reply.status_reply.consumers_count = 1;
-    reply.status_reply.counts = counts;
-    reply.status_reply.counts_count = 6;
-    sv_service_reply (self->control, peer, &reply);
-}
-
-static void
-s_reply_error (s_server_t *self, zframe_t *peer, uint32_t code, const char *reason)
-{
-    sv_proto_t refusal = { .id = SV_PROTO_ERROR };
-    refusal.error.code = code;
-    refusal.error.reason = (char *) reason;
-    sv_service_reply (self->control, peer, &refusal);
+    sv_service_status_t status = {
+        .service = "compliance", .version = S_VERSION, .started = self->started,
+        .streams = &stream, .streams_count = 1, .consumers = &consumer, .consumers_count = 1,
+        .counts = counts, .counts_count = 6
+    };
+    sv_service_reply_status (self->control, peer, &status);
 }
 
 static void
@@ -580,12 +560,12 @@ s_handle_ack (s_server_t *self, zframe_t *peer, const sv_proto_alert_ack_t *ack)
         snprintf (reason, sizeof reason, found? "the store failed; try again"
                   : "no alert has the id '%.700s' (socval alerts --state all lists them)",
                   ack->alert_id);
-        s_reply_error (self, peer, found? 500: 404, reason);
+        sv_service_refuse (self->control, peer, found? 500: 404, reason);
         return;
     }
     if (streq (alert.state, "resolved")) {
         snprintf (reason, sizeof reason, "alert '%.700s' is already resolved", ack->alert_id);
-        s_reply_error (self, peer, 409, reason);
+        sv_service_refuse (self->control, peer, 409, reason);
         compliance_store_alert_free (&alert);
         return;
     }
@@ -601,7 +581,7 @@ s_handle_ack (s_server_t *self, zframe_t *peer, const sv_proto_alert_ack_t *ack)
         if (sv_db_begin (db) || compliance_store_alert_put (self->store, &alert, true)
         ||  sv_db_commit (db)) {
             sv_db_rollback (db);
-            s_reply_error (self, peer, 500, "the store failed; try again");
+            sv_service_refuse (self->control, peer, 500, "the store failed; try again");
             compliance_store_alert_free (&alert);
             return;
         }
@@ -615,36 +595,25 @@ s_handle_ack (s_server_t *self, zframe_t *peer, const sv_proto_alert_ack_t *ack)
 }
 
 static int
+s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    if (request->id == SV_PROTO_STATUS)
+        s_handle_status (self, peer);
+    else
+    if (request->id == SV_PROTO_ALERT_ACK)
+        s_handle_ack (self, peer, &request->alert_ack);
+    else
+        return -1;
+    return 0;
+}
+
+static int
 s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
-    (void) reader;
-    s_server_t *self = (s_server_t *) arg;
-    zmsg_t *msg = zmsg_recv (self->control);
-    if (!msg)
-        return 0;
-    zframe_t *peer = zmsg_pop (msg);
-    zframe_t *body = zmsg_pop (msg);
-    sv_proto_t request = { .id = 0 };
-    if (peer && body && !sv_security_allowed (body))
-        snprintf (request.reason, sizeof request.reason, "this key may not use the control endpoint");
-    else
-    if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
-        if (request.id == SV_PROTO_STATUS)
-            s_handle_status (self, peer);
-        else
-        if (request.id == SV_PROTO_ALERT_ACK)
-            s_handle_ack (self, peer, &request.alert_ack);
-        else
-            request.id = 0, snprintf (request.reason, sizeof request.reason,
-                                      "compliance's control endpoint answers STATUS and ALERT_ACK");
-    }
-    if (peer && request.id == 0)
-        s_reply_error (self, peer, 400, request.reason);
-    sv_proto_reset (&request);
-    zframe_destroy (&peer);
-    zframe_destroy (&body);
-    zmsg_destroy (&msg);
+    sv_service_control_recv (reader, "compliance's control endpoint answers STATUS and"
+                             " ALERT_ACK", s_control_handle, arg);
     return 0;
 }
 

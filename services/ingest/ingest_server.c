@@ -482,51 +482,36 @@ s_feed_recv (zloop_t *loop, zsock_t *reader, void *arg)
 //  STATUS
 
 static int
+s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    if (request->id != SV_PROTO_STATUS)
+        return -1;
+    s_commit_open (self);           //  report what is stored, nothing less
+    static const char *kinds [] = { "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY" };
+    sv_proto_row_count_t counts [5];
+    for (int index = 0; index < 5; index++)
+        counts [index] = (sv_proto_row_count_t) {
+            .name = (char *) kinds [index],
+            .rows = (uint64_t) ingest_store_count (self->store, kinds [index], NULL)
+        };
+    sv_proto_stream_head_t head = {
+        .name = "ingest", .head_seq = sv_stream_producer_head (self->producer)
+    };
+    sv_service_status_t status = {
+        .service = "ingest", .version = S_VERSION, .started = self->started,
+        .streams = &head, .streams_count = 1, .counts = counts, .counts_count = 5
+    };
+    sv_service_reply_status (self->control, peer, &status);
+    return 0;
+}
+
+static int
 s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
-    (void) reader;
-    s_server_t *self = (s_server_t *) arg;
-    zmsg_t *msg = zmsg_recv (self->control);
-    if (!msg)
-        return 0;
-    zframe_t *peer = zmsg_pop (msg);
-    zframe_t *body = zmsg_pop (msg);
-    sv_proto_t request = { .id = 0 };
-    if (peer && body && sv_security_allowed (body)
-    &&  sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0
-    &&  request.id == SV_PROTO_STATUS) {
-        s_commit_open (self);       //  report what is stored, nothing less
-        static const char *kinds [] = { "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY" };
-        sv_proto_row_count_t counts [5];
-        for (int index = 0; index < 5; index++) {
-            counts [index].name = (char *) kinds [index];
-            counts [index].rows = (uint64_t) ingest_store_count (self->store, kinds [index], NULL);
-        }
-        sv_proto_stream_head_t head = {
-            .name = "ingest", .head_seq = sv_stream_producer_head (self->producer)
-        };
-        sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
-        reply.status_reply.service = "ingest";
-        reply.status_reply.version = S_VERSION;
-        reply.status_reply.uptime_ms = (uint64_t) (zclock_mono () - self->started);
-        reply.status_reply.streams = &head;
-        reply.status_reply.streams_count = 1;
-        reply.status_reply.counts = counts;
-        reply.status_reply.counts_count = 5;
-        sv_service_reply (self->control, peer, &reply);
-    }
-    else
-    if (peer) {
-        sv_proto_t refusal = { .id = SV_PROTO_ERROR };
-        refusal.error.code = 400;
-        refusal.error.reason = request.id? "the control endpoint answers STATUS only": request.reason;
-        sv_service_reply (self->control, peer, &refusal);
-    }
-    sv_proto_reset (&request);
-    zframe_destroy (&peer);
-    zframe_destroy (&body);
-    zmsg_destroy (&msg);
+    sv_service_control_recv (reader, "ingest's control endpoint answers STATUS only",
+                             s_control_handle, arg);
     return 0;
 }
 

@@ -280,33 +280,24 @@ s_apply_compliance (sv_db_t *db, const sv_proto_event_t *event, void *arg)
 //  Control: STATUS, REPORT_REQUEST
 
 static void
-s_reply_error (s_server_t *self, zframe_t *peer, uint32_t code, const char *reason)
-{
-    sv_proto_t refusal = { .id = SV_PROTO_ERROR };
-    refusal.error.code = code;
-    refusal.error.reason = (char *) reason;
-    sv_service_reply (self->control, peer, &refusal);
-}
-
-static void
 s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
 {
     const char *format = *request->format? request->format: "html";
     if (!reporting_render_format_known (format)) {
-        s_reply_error (self, peer, 400, "format must be html, csv, json or xlsx");
+        sv_service_refuse (self->control, peer, 400, "format must be html, csv, json or xlsx");
         return;
     }
     time_t now = s_now (self);
     const char *reason = NULL;
     json_t *report = s_build (self, request->kind, request->year, request->partner, now, &reason);
     if (!report) {
-        s_reply_error (self, peer, 404, reason? reason: "the report cannot be built");
+        sv_service_refuse (self->control, peer, 404, reason? reason: "the report cannot be built");
         return;
     }
     char *base = s_base_name (report, now);
     zlistx_t *files = reporting_render (report, format, base, &reason);
     if (!files) {
-        s_reply_error (self, peer, 500, reason);
+        sv_service_refuse (self->control, peer, 500, reason);
         json_decref (report);
         zstr_free (&base);
         return;
@@ -355,65 +346,39 @@ s_handle_status (s_server_t *self, zframe_t *peer)
             .rows = (uint64_t) reporting_store_count (self->store, tables [index])
         };
     sv_proto_consumer_offset_t consumers [3];
-    for (int index = 0; index < 3; index++) {
-        uint64_t offset = sv_stream_consumer_offset (self->consumers [index]);
-        uint64_t head = sv_stream_consumer_head (self->consumers [index]);
-        char key [64];
-        snprintf (key, sizeof key, "%s/stream_endpoint", s_streams [index]);
-        consumers [index] = (sv_proto_consumer_offset_t) {
-            .stream = (char *) s_streams [index],
-            .endpoint = (char *) sv_config_get (self->config, key),
-            .offset = offset, .head_seq = head, .lag = head > offset? head - offset: 0
-        };
-    }
+    for (int index = 0; index < 3; index++)
+        consumers [index] = sv_stream_consumer_status (self->consumers [index]);
     sv_proto_stream_head_t stream = {
         .name = "reporting", .head_seq = sv_stream_producer_head (self->producer)
     };
-    sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
-    reply.status_reply.service = "reporting";
-    reply.status_reply.version = S_VERSION;
-    reply.status_reply.uptime_ms = (uint64_t) (zclock_mono () - self->started);
-    reply.status_reply.streams = &stream;
-    reply.status_reply.streams_count = 1;
-    reply.status_reply.consumers = consumers;
-    reply.status_reply.consumers_count = 3;
-    reply.status_reply.counts = counts;
-    reply.status_reply.counts_count = 6;
-    sv_service_reply (self->control, peer, &reply);
+    sv_service_status_t status = {
+        .service = "reporting", .version = S_VERSION, .started = self->started,
+        .streams = &stream, .streams_count = 1, .consumers = consumers, .consumers_count = 3,
+        .counts = counts, .counts_count = 6
+    };
+    sv_service_reply_status (self->control, peer, &status);
+}
+
+static int
+s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    if (request->id == SV_PROTO_STATUS)
+        s_handle_status (self, peer);
+    else
+    if (request->id == SV_PROTO_REPORT_REQUEST)
+        s_handle_report (self, peer, &request->report_request);
+    else
+        return -1;
+    return 0;
 }
 
 static int
 s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
-    (void) reader;
-    s_server_t *self = (s_server_t *) arg;
-    zmsg_t *msg = zmsg_recv (self->control);
-    if (!msg)
-        return 0;
-    zframe_t *peer = zmsg_pop (msg);
-    zframe_t *body = zmsg_pop (msg);
-    sv_proto_t request = { .id = 0 };
-    if (peer && body && !sv_security_allowed (body))
-        snprintf (request.reason, sizeof request.reason, "this key may not use the control endpoint");
-    else
-    if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
-        if (request.id == SV_PROTO_STATUS)
-            s_handle_status (self, peer);
-        else
-        if (request.id == SV_PROTO_REPORT_REQUEST)
-            s_handle_report (self, peer, &request.report_request);
-        else
-            request.id = 0, snprintf (request.reason, sizeof request.reason,
-                                      "reporting's control endpoint answers STATUS and"
-                                      " REPORT_REQUEST");
-    }
-    if (peer && request.id == 0)
-        s_reply_error (self, peer, 400, request.reason);
-    sv_proto_reset (&request);
-    zframe_destroy (&peer);
-    zframe_destroy (&body);
-    zmsg_destroy (&msg);
+    sv_service_control_recv (reader, "reporting's control endpoint answers STATUS and"
+                             " REPORT_REQUEST", s_control_handle, arg);
     return 0;
 }
 

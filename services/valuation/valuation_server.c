@@ -523,68 +523,41 @@ s_handle_status (s_server_t *self, zframe_t *peer)
             .name = (char *) tables [index],
             .rows = (uint64_t) valuation_store_count (self->store, tables [index])
         };
-    uint64_t offset = sv_stream_consumer_offset (self->consumer);
-    uint64_t head = sv_stream_consumer_head (self->consumer);
-    sv_proto_consumer_offset_t consumer = {
-        .stream = "ingest",
-        .endpoint = (char *) sv_config_get (self->config, "ingest/stream_endpoint"),
-        .offset = offset, .head_seq = head, .lag = head > offset? head - offset: 0
-    };
+    sv_proto_consumer_offset_t consumer = sv_stream_consumer_status (self->consumer);
     sv_proto_stream_head_t stream = {
         .name = "valuation", .head_seq = sv_stream_producer_head (self->producer)
     };
-    sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
-    reply.status_reply.service = "valuation";
-    reply.status_reply.version = S_VERSION;
-    reply.status_reply.uptime_ms = (uint64_t) (zclock_mono () - self->started);
-    reply.status_reply.streams = &stream;
-    reply.status_reply.streams_count = 1;
-    reply.status_reply.consumers = &consumer;
-    reply.status_reply.consumers_count = 1;
-    reply.status_reply.counts = counts;
-    reply.status_reply.counts_count = 5;
-    sv_service_reply (self->control, peer, &reply);
+    sv_service_status_t status = {
+        .service = "valuation", .version = S_VERSION, .started = self->started,
+        .streams = &stream, .streams_count = 1, .consumers = &consumer, .consumers_count = 1,
+        .counts = counts, .counts_count = 5
+    };
+    sv_service_reply_status (self->control, peer, &status);
+}
+
+static int
+s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    if (request->id == SV_PROTO_STATUS)
+        s_handle_status (self, peer);
+    else
+    if (request->id == SV_PROTO_FRAMEWORK_IMPORT)
+        s_handle_import (self, peer, &request->framework_import);
+    else
+    if (request->id == SV_PROTO_FRAMEWORK_LIST)
+        s_reply_frameworks (self, peer, true, NULL, NULL, 0);
+    else
+        return -1;
+    return 0;
 }
 
 static int
 s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
-    (void) reader;
-    s_server_t *self = (s_server_t *) arg;
-    zmsg_t *msg = zmsg_recv (self->control);
-    if (!msg)
-        return 0;
-    zframe_t *peer = zmsg_pop (msg);
-    zframe_t *body = zmsg_pop (msg);
-    sv_proto_t request = { .id = 0 };
-    if (peer && body && !sv_security_allowed (body))
-        snprintf (request.reason, sizeof request.reason, "this key may not use the control endpoint");
-    else
-    if (peer && body && sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
-        if (request.id == SV_PROTO_STATUS)
-            s_handle_status (self, peer);
-        else
-        if (request.id == SV_PROTO_FRAMEWORK_IMPORT)
-            s_handle_import (self, peer, &request.framework_import);
-        else
-        if (request.id == SV_PROTO_FRAMEWORK_LIST)
-            s_reply_frameworks (self, peer, true, NULL, NULL, 0);
-        else
-            request.id = 0, snprintf (request.reason, sizeof request.reason,
-                                      "valuation's control endpoint answers STATUS,"
-                                      " FRAMEWORK_IMPORT and FRAMEWORK_LIST");
-    }
-    if (peer && request.id == 0) {
-        sv_proto_t refusal = { .id = SV_PROTO_ERROR };
-        refusal.error.code = 400;
-        refusal.error.reason = request.reason;
-        sv_service_reply (self->control, peer, &refusal);
-    }
-    sv_proto_reset (&request);
-    zframe_destroy (&peer);
-    zframe_destroy (&body);
-    zmsg_destroy (&msg);
+    sv_service_control_recv (reader, "valuation's control endpoint answers STATUS,"
+                             " FRAMEWORK_IMPORT and FRAMEWORK_LIST", s_control_handle, arg);
     return 0;
 }
 
