@@ -26,41 +26,20 @@ static char *s_dir;
 static int s_timeout = 5;
 static pid_t s_ingest, s_compliance;
 
-static int
-s_socval (char **output, const char *format, ...)
-{
-    va_list argptr;
-    va_start (argptr, format);
-    char *args = zsys_vprintf (format, argptr);
-    va_end (argptr);
-    int rc = testkit_run (output, "build/socval --data %s --timeout %d %s 2>/dev/null",
-                          s_dir, s_timeout, args);
-    zstr_free (&args);
-    return rc;
-}
+#define s_socval(output, ...) testkit_socval (s_dir, s_timeout, output, __VA_ARGS__)
 
 static void
 s_write (const char *name, const char *text)
 {
-    char *path = zsys_sprintf ("%s/%s", s_dir, name);
-    FILE *file = fopen (path, "w");
-    assert (file && fputs (text, file) >= 0);
-    fclose (file);
-    zstr_free (&path);
+    testkit_write (s_dir, name, text);
 }
 
 static pid_t
 s_start (const char *program)
 {
-    pid_t pid = fork ();
-    if (pid == 0) {
-        char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
-        int null = open ("/dev/null", O_WRONLY);
-        dup2 (null, STDOUT_FILENO);
-        dup2 (null, STDERR_FILENO);
-        execl (program, program, "--config", config, (char *) NULL);
-        _exit (127);
-    }
+    char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
+    pid_t pid = testkit_start (program, config);
+    zstr_free (&config);
     return pid;
 }
 

@@ -101,6 +101,43 @@ testkit_run (char **output, const char *format, ...)
     return WIFEXITED (status)? WEXITSTATUS (status): -1;
 }
 
+int
+testkit_socval (const char *dir, int timeout_s, char **output, const char *format, ...)
+{
+    va_list argptr;
+    va_start (argptr, format);
+    char *args = zsys_vprintf (format, argptr);
+    va_end (argptr);
+    int rc = testkit_run (output, "build/socval --data %s --timeout %d %s 2>/dev/null",
+                          dir, timeout_s, args);
+    zstr_free (&args);
+    return rc;
+}
+
+void
+testkit_write (const char *dir, const char *name, const char *text)
+{
+    char *path = zsys_sprintf ("%s/%s", dir, name);
+    FILE *file = fopen (path, "w");
+    assert (file && fputs (text, file) >= 0);
+    fclose (file);
+    zstr_free (&path);
+}
+
+pid_t
+testkit_start (const char *program, const char *config_path)
+{
+    pid_t pid = fork ();
+    if (pid == 0) {
+        int null = open ("/dev/null", O_WRONLY);
+        dup2 (null, STDOUT_FILENO);
+        dup2 (null, STDERR_FILENO);
+        execl (program, program, "--config", config_path, (char *) NULL);
+        _exit (127);
+    }
+    return pid;
+}
+
 int64_t
 testkit_now_us (void)
 {

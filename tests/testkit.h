@@ -36,6 +36,23 @@ int
 int
     testkit_run (char **output, const char *format, ...) CHECK_PRINTF (2);
 
+//  Runs the socval command against the stack whose data folder is dir,
+//  with --timeout timeout_s, its stderr dropped; args are made from
+//  format. Returns its exit code and, when output is not NULL, its
+//  standard output (caller frees).
+int
+    testkit_socval (const char *dir, int timeout_s, char **output, const char *format, ...)
+    CHECK_PRINTF (4);
+
+//  Writes text to the file name in folder dir (asserts it can).
+void
+    testkit_write (const char *dir, const char *name, const char *text);
+
+//  Starts program with --config config_path, its output dropped. Returns
+//  its pid.
+pid_t
+    testkit_start (const char *program, const char *config_path);
+
 //  Microseconds on the monotonic clock, comparable across processes.
 int64_t
     testkit_now_us (void);
