@@ -171,6 +171,21 @@ sv_db_stmt (sv_db_t *self, const char *sql)
     return stmt;
 }
 
+sqlite3_stmt *
+sv_db_bind_texts (sqlite3_stmt *stmt, const char *const *texts, int count)
+{
+    for (int index = 0; stmt && index < count; index++)
+        sqlite3_bind_text (stmt, index + 1, texts [index], -1, SQLITE_STATIC);
+    return stmt;
+}
+
+const char *
+sv_db_text (sqlite3_stmt *stmt, int column)
+{
+    const char *text = (const char *) sqlite3_column_text (stmt, column);
+    return text? text: "";
+}
+
 int
 sv_db_run (sv_db_t *self, sqlite3_stmt *stmt)
 {

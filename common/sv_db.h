@@ -66,6 +66,17 @@ int
 sqlite3_stmt *
     sv_db_stmt (sv_db_t *self, const char *sql);
 
+//  Binds texts [0..count) to parameters 1..count of stmt, as static text
+//  (they must outlive the statement's use). Returns stmt; NULL stays NULL,
+//  so a failed sv_db_stmt passes through.
+sqlite3_stmt *
+    sv_db_bind_texts (sqlite3_stmt *stmt, const char *const *texts, int count);
+
+//  The text of column in the current row of stmt, "" for NULL. Borrowed
+//  until the statement steps again.
+const char *
+    sv_db_text (sqlite3_stmt *stmt, int column);
+
 //  Steps stmt to completion (no rows expected) and resets it. 0 or -1.
 int
     sv_db_run (sv_db_t *self, sqlite3_stmt *stmt);

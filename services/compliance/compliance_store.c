@@ -97,22 +97,6 @@ compliance_store_db (compliance_store_t *self)
     return self->db;
 }
 
-//  Binds text parameters 1..count from texts. Returns stmt.
-static sqlite3_stmt *
-s_bind_texts (sqlite3_stmt *stmt, const char *const *texts, int count)
-{
-    for (int index = 0; stmt && index < count; index++)
-        sqlite3_bind_text (stmt, index + 1, texts [index], -1, SQLITE_STATIC);
-    return stmt;
-}
-
-static const char *
-s_text (sqlite3_stmt *stmt, int column)
-{
-    const char *text = (const char *) sqlite3_column_text (stmt, column);
-    return text? text: "";
-}
-
 //  ==========================================================================
 //  Facts from ingest
 
@@ -125,7 +109,7 @@ compliance_store_contract_put (compliance_store_t *self, const sv_proto_contract
         contract->partner, contract->contract_id, contract->title, contract->supplier_key,
         contract->category, contract->start_date, contract->end_date, contract->rlw_in_scope
     };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO contracts (partner, contract_id, title, supplier_key, category,"
         " start_date, end_date, rlw_flag, rlw_commitment)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"), texts, 8);
@@ -143,7 +127,7 @@ compliance_store_supplier_put (compliance_store_t *self, const sv_proto_supplier
     const char *texts [] = {
         supplier->partner, supplier->supplier_key, supplier->name, supplier->rlw_expiry
     };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO suppliers (partner, supplier_key, name, expiry, accredited)"
         " VALUES (?1, ?2, ?3, ?4, ?5)"), texts, 4);
     if (!stmt)
@@ -161,7 +145,7 @@ compliance_store_commitment_put (compliance_store_t *self, const char *key,
     const char *texts [] = {
         key, commitment->partner, commitment->contract_id, commitment->measure
     };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO commitments (key, partner, contract_id, measure, quantity_milli)"
         " VALUES (?1, ?2, ?3, ?4, ?5)"), texts, 4);
     if (!stmt)
@@ -179,7 +163,7 @@ compliance_store_delivery_put (compliance_store_t *self, const char *key,
     const char *texts [] = {
         key, delivery->partner, delivery->contract_id, delivery->measure, delivery->period_end
     };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO deliveries (key, partner, contract_id, measure, period_end,"
         " quantity_milli) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"), texts, 5);
     if (!stmt)
@@ -215,12 +199,12 @@ compliance_store_contracts_each (compliance_store_t *self, const char *partner,
     if (contract_id) {
         assert (partner);
         const char *texts [] = { partner, contract_id };
-        stmt = s_bind_texts (sv_db_stmt (self->db, S_CONTRACT_SELECT
+        stmt = sv_db_bind_texts (sv_db_stmt (self->db, S_CONTRACT_SELECT
             " WHERE c.partner = ?1 AND c.contract_id = ?2"), texts, 2);
     }
     else
     if (supplier_key)
-        stmt = s_bind_texts (sv_db_stmt (self->db, S_CONTRACT_SELECT
+        stmt = sv_db_bind_texts (sv_db_stmt (self->db, S_CONTRACT_SELECT
             " WHERE c.supplier_key = ?1 ORDER BY c.partner, c.contract_id"), &supplier_key, 1);
     else
         stmt = sv_db_stmt (self->db, S_CONTRACT_SELECT " ORDER BY c.partner, c.contract_id");
@@ -229,14 +213,14 @@ compliance_store_contracts_each (compliance_store_t *self, const char *partner,
     int rc = 0, step;
     while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
         compliance_rules_contract_t contract = {
-            .partner = s_text (stmt, 0), .contract_id = s_text (stmt, 1),
-            .title = s_text (stmt, 2), .supplier_key = s_text (stmt, 3),
-            .category = s_text (stmt, 4), .start_date = s_text (stmt, 5),
-            .end_date = s_text (stmt, 6), .rlw_flag = s_text (stmt, 7),
+            .partner = sv_db_text (stmt, 0), .contract_id = sv_db_text (stmt, 1),
+            .title = sv_db_text (stmt, 2), .supplier_key = sv_db_text (stmt, 3),
+            .category = sv_db_text (stmt, 4), .start_date = sv_db_text (stmt, 5),
+            .end_date = sv_db_text (stmt, 6), .rlw_flag = sv_db_text (stmt, 7),
             .rlw_commitment = sqlite3_column_int (stmt, 8) != 0,
-            .supplier_name = s_text (stmt, 9),
+            .supplier_name = sv_db_text (stmt, 9),
             .supplier_accredited = sqlite3_column_int (stmt, 10) != 0,
-            .supplier_expiry = s_text (stmt, 11)
+            .supplier_expiry = sv_db_text (stmt, 11)
         };
         rc = fn (&contract, arg);
     }
@@ -253,7 +237,7 @@ compliance_store_measures_each (compliance_store_t *self, const char *partner,
 {
     assert (self && partner && contract_id && fn);
     const char *texts [] = { partner, contract_id };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "SELECT measure, SUM (quantity_milli),"
         " COALESCE ((SELECT SUM (d.quantity_milli) FROM deliveries d"
         "            WHERE d.partner = ?1 AND d.contract_id = ?2 AND d.measure = c.measure), 0)"
@@ -269,7 +253,7 @@ compliance_store_measures_each (compliance_store_t *self, const char *partner,
         zlistx_add_end (rows, zsys_sprintf ("%" PRId64 " %" PRId64 " %s",
                                             (int64_t) sqlite3_column_int64 (stmt, 1),
                                             (int64_t) sqlite3_column_int64 (stmt, 2),
-                                            s_text (stmt, 0)));
+                                            sv_db_text (stmt, 0)));
     sqlite3_reset (stmt);
     int rc = step == SQLITE_DONE? 0: -1;
     for (char *row = (char *) zlistx_first (rows); row && rc == 0;
@@ -289,7 +273,7 @@ compliance_store_returns (compliance_store_t *self, const char *partner,
 {
     assert (self && partner && contract_id && latest);
     const char *texts [] = { partner, contract_id };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "SELECT EXISTS (SELECT 1 FROM commitments WHERE partner = ?1 AND contract_id = ?2),"
         " COALESCE ((SELECT MAX (period_end) FROM deliveries"
         "            WHERE partner = ?1 AND contract_id = ?2), '')"), texts, 2);
@@ -298,7 +282,7 @@ compliance_store_returns (compliance_store_t *self, const char *partner,
     int rc = -1;
     if (sqlite3_step (stmt) == SQLITE_ROW) {
         rc = sqlite3_column_int (stmt, 0);
-        snprintf (latest, 11, "%s", s_text (stmt, 1));
+        snprintf (latest, 11, "%s", sv_db_text (stmt, 1));
     }
     sqlite3_reset (stmt);
     return rc;
@@ -322,8 +306,8 @@ compliance_store_accredited_each (compliance_store_t *self, const char *supplier
     int step;
     //  Unit-separated, copied out first: fn may write to the store
     while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
-        zlistx_add_end (rows, zsys_sprintf ("%s\x1f%s\x1f%s", s_text (stmt, 0),
-                                            s_text (stmt, 1), s_text (stmt, 2)));
+        zlistx_add_end (rows, zsys_sprintf ("%s\x1f%s\x1f%s", sv_db_text (stmt, 0),
+                                            sv_db_text (stmt, 1), sv_db_text (stmt, 2)));
     sqlite3_reset (stmt);
     int rc = step == SQLITE_DONE? 0: -1;
     for (char *row = (char *) zlistx_first (rows); row && rc == 0;
@@ -346,7 +330,7 @@ compliance_store_alert_get (compliance_store_t *self, const char *alert_id,
                             sv_proto_alert_t *alert)
 {
     assert (self && alert_id && alert);
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "SELECT rule, severity, state, partner, supplier_key, contract_id, message, at"
         " FROM alerts WHERE alert_id = ?1"), &alert_id, 1);
     if (!stmt)
@@ -354,11 +338,11 @@ compliance_store_alert_get (compliance_store_t *self, const char *alert_id,
     int step = sqlite3_step (stmt);
     if (step == SQLITE_ROW)
         *alert = (sv_proto_alert_t) {
-            .alert_id = strdup (alert_id), .rule = strdup (s_text (stmt, 0)),
-            .severity = strdup (s_text (stmt, 1)), .state = strdup (s_text (stmt, 2)),
-            .partner = strdup (s_text (stmt, 3)), .supplier_key = strdup (s_text (stmt, 4)),
-            .contract_id = strdup (s_text (stmt, 5)), .message = strdup (s_text (stmt, 6)),
-            .at = strdup (s_text (stmt, 7))
+            .alert_id = strdup (alert_id), .rule = strdup (sv_db_text (stmt, 0)),
+            .severity = strdup (sv_db_text (stmt, 1)), .state = strdup (sv_db_text (stmt, 2)),
+            .partner = strdup (sv_db_text (stmt, 3)), .supplier_key = strdup (sv_db_text (stmt, 4)),
+            .contract_id = strdup (sv_db_text (stmt, 5)), .message = strdup (sv_db_text (stmt, 6)),
+            .at = strdup (sv_db_text (stmt, 7))
         };
     sqlite3_reset (stmt);
     return step == SQLITE_ROW? 1: step == SQLITE_DONE? 0: -1;
@@ -385,7 +369,7 @@ compliance_store_alert_put (compliance_store_t *self, const sv_proto_alert_t *al
         alert->alert_id, alert->rule, alert->severity, alert->state, alert->partner,
         alert->supplier_key, alert->contract_id, alert->message, alert->at
     };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO alerts (alert_id, rule, severity, state, partner, supplier_key,"
         " contract_id, message, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"), texts, 9);
     if (!stmt || sv_db_run (self->db, stmt))
@@ -405,7 +389,7 @@ compliance_store_alerts_unresolved (compliance_store_t *self, const char *rule,
                                     int (*fn) (const char *alert_id, void *arg), void *arg)
 {
     assert (self && rule && fn);
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "SELECT alert_id FROM alerts WHERE rule = ?1 AND state != 'resolved'"
         " ORDER BY alert_id"), &rule, 1);
     if (!stmt)
@@ -414,7 +398,7 @@ compliance_store_alerts_unresolved (compliance_store_t *self, const char *rule,
     zlistx_set_destructor (ids, (zlistx_destructor_fn *) zstr_free);
     int step;
     while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
-        zlistx_add_end (ids, strdup (s_text (stmt, 0)));
+        zlistx_add_end (ids, strdup (sv_db_text (stmt, 0)));
     sqlite3_reset (stmt);
     int rc = step == SQLITE_DONE? 0: -1;
     for (const char *id = (const char *) zlistx_first (ids); id && rc == 0;
@@ -444,7 +428,7 @@ int64_t
 compliance_store_alert_count (compliance_store_t *self, const char *state)
 {
     assert (self && state);
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "SELECT COUNT(*) FROM alerts WHERE state = ?1"), &state, 1);
     int64_t count = -1;
     if (stmt && sqlite3_step (stmt) == SQLITE_ROW)

@@ -158,23 +158,6 @@ reporting_store_db (reporting_store_t *self)
     return self->db;
 }
 
-//  Binds text parameters 1..count from texts. Returns stmt.
-static sqlite3_stmt *
-s_bind_texts (sqlite3_stmt *stmt, const char *const *texts, int count)
-{
-    for (int index = 0; stmt && index < count; index++)
-        sqlite3_bind_text (stmt, index + 1, texts [index], -1, SQLITE_STATIC);
-    return stmt;
-}
-
-//  A column's text, "" for NULL
-static const char *
-s_text (sqlite3_stmt *stmt, int column)
-{
-    const char *text = (const char *) sqlite3_column_text (stmt, column);
-    return text? text: "";
-}
-
 
 //  ==========================================================================
 //  Applying events
@@ -197,7 +180,7 @@ s_apply_supplier (reporting_store_t *self, const sv_proto_supplier_t *supplier)
 {
     const char *texts [] = { supplier->partner, supplier->supplier_key, supplier->name,
                              supplier->postcode, supplier->rlw_expiry };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO suppliers (partner, supplier_key, name, postcode, rlw_expiry,"
         " sme, vcse, rlw_accredited) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"), texts, 5);
     if (!stmt)
@@ -214,7 +197,7 @@ s_apply_contract (reporting_store_t *self, const sv_proto_contract_t *contract)
     const char *texts [] = { contract->partner, contract->contract_id, contract->title,
                              contract->supplier_key, contract->category, contract->start_date,
                              contract->end_date, contract->rlw_in_scope };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO contracts (partner, contract_id, title, supplier_key, category,"
         " start_date, end_date, rlw_in_scope, value_pence, rlw_commitment, incomplete)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"), texts, 8);
@@ -242,7 +225,7 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
                      const sv_proto_local_spend_line_t *line)
 {
     const char *texts [] = { key, line->partner, line->ward_code };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO spend_lines (key, partner, ward_code, fy, month, amount_pence, locality,"
         " sme, vcse) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
@@ -271,7 +254,7 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
     if (!*line->ward_code || !*line->ward_name)
         return 0;
     const char *ward [] = { line->ward_code, line->ward_name };
-    return sv_db_run (self->db, s_bind_texts (sv_db_stmt (self->db,
+    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO wards (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO UPDATE"
         " SET name = excluded.name WHERE name != excluded.name"), ward, 2));
 }
@@ -292,7 +275,7 @@ s_apply_valuation (reporting_store_t *self, const char *key,
             evidence = index;
     const char *texts [] = { key, line->partner, line->contract_id, line->measure,
                              line->ward, line->beneficiary_group };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO value_lines (key, partner, contract_id, measure, ward, beneficiary_group,"
         " kind, fy, evidence, flagged, quantity_milli, value_pence)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
@@ -316,7 +299,7 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     if (!*line->theme && !*line->unit && !*line->description)
         return 0;
     const char *measure [] = { line->measure, line->theme, line->unit, line->description };
-    return sv_db_run (self->db, s_bind_texts (sv_db_stmt (self->db,
+    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO measures (measure, theme, unit, description) VALUES (?1, ?2, ?3, ?4)"
         " ON CONFLICT (measure) DO UPDATE SET theme = excluded.theme, unit = excluded.unit,"
         " description = excluded.description WHERE theme != excluded.theme"
@@ -329,7 +312,7 @@ s_apply_alert (reporting_store_t *self, const sv_proto_alert_t *alert)
     const char *texts [] = { alert->alert_id, alert->rule, alert->severity, alert->state,
                              alert->partner, alert->supplier_key, alert->contract_id,
                              alert->message, alert->at };
-    return sv_db_run (self->db, s_bind_texts (sv_db_stmt (self->db,
+    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO alerts (alert_id, rule, severity, state, partner,"
         " supplier_key, contract_id, message, at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"), texts, 9));
@@ -647,8 +630,8 @@ s_spend (s_report_t *self)
         sqlite3_bind_int (stmt, 1, self->fy);
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
             json_array_append_new (by_ward, json_pack ("{s:s, s:s, s:I, s:I}",
-                "ward_code", s_text (stmt, 0),
-                "ward_name", s_text (stmt, 1),
+                "ward_code", sv_db_text (stmt, 0),
+                "ward_name", sv_db_text (stmt, 1),
                 "local_pence", (json_int_t) sqlite3_column_int64 (stmt, 2),
                 "payments", (json_int_t) sqlite3_column_int64 (stmt, 3)));
         s_query_end (self, stmt, step);
@@ -690,7 +673,7 @@ s_breakdown (s_report_t *self, const char *sql_all, const char *sql_partner,
         int64_t deliveries = sqlite3_column_int64 (stmt, 1);
         bool suppressed = deliveries < self->params->small_number_threshold;
         json_array_append_new (rows, json_pack ("{s:s, s:o, s:o, s:b}",
-            name_key, s_text (stmt, 0),
+            name_key, sv_db_text (stmt, 0),
             "deliveries", suppressed? json_null (): json_integer (deliveries),
             "delivered_pence", suppressed? json_null ()
                                          : json_integer (sqlite3_column_int64 (stmt, 2)),
@@ -725,7 +708,7 @@ s_social_value (s_report_t *self)
         sqlite3_bind_int (stmt, 3, self->mask);
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
             json_array_append_new (by_theme, json_pack ("{s:s, s:I, s:I}",
-                "theme", s_text (stmt, 0),
+                "theme", sv_db_text (stmt, 0),
                 "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 1),
                 "delivered_pence", (json_int_t) sqlite3_column_int64 (stmt, 2)));
         s_query_end (self, stmt, step);
@@ -738,10 +721,10 @@ s_social_value (s_report_t *self)
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
             json_array_append_new (by_measure, json_pack (
                 "{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I}",
-                "measure", s_text (stmt, 0),
-                "description", s_text (stmt, 1),
-                "unit", s_text (stmt, 2),
-                "theme", s_text (stmt, 3),
+                "measure", sv_db_text (stmt, 0),
+                "description", sv_db_text (stmt, 1),
+                "unit", sv_db_text (stmt, 2),
+                "theme", sv_db_text (stmt, 3),
                 "committed_qty", s_quantity (sqlite3_column_int64 (stmt, 4)),
                 "delivered_qty", s_quantity (sqlite3_column_int64 (stmt, 5)),
                 "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 6),
@@ -756,10 +739,10 @@ s_social_value (s_report_t *self)
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
             int64_t pence = sqlite3_column_int64 (stmt, 4);
             json_array_append_new (top, json_pack ("{s:s, s:s, s:s, s:s, s:I, s:o}",
-                "partner", s_text (stmt, 0),
-                "contract", s_text (stmt, 1),
-                "title", s_text (stmt, 2),
-                "supplier", s_text (stmt, 3),
+                "partner", sv_db_text (stmt, 0),
+                "contract", sv_db_text (stmt, 1),
+                "title", sv_db_text (stmt, 2),
+                "supplier", sv_db_text (stmt, 3),
                 "delivered_pence", (json_int_t) pence,
                 "share", s_share (pence, delivered)));
         }
@@ -808,37 +791,37 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
     int step;
     while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
         const char *reason = "";
-        if (!compliance_rules_rlw_in_scope (&self->params->rlw, s_text (stmt, 8),
-                                            s_text (stmt, 4), s_text (stmt, 6),
-                                            s_text (stmt, 7), &reason))
+        if (!compliance_rules_rlw_in_scope (&self->params->rlw, sv_db_text (stmt, 8),
+                                            sv_db_text (stmt, 4), sv_db_text (stmt, 6),
+                                            sv_db_text (stmt, 7), &reason))
             continue;
         bool commitment = sqlite3_column_int (stmt, 9) != 0;
         bool holds = compliance_rules_accredited (sqlite3_column_int (stmt, 10) != 0,
-                                                  s_text (stmt, 11), self->today);
+                                                  sv_db_text (stmt, 11), self->today);
         const char *state = commitment? "committed": holds? "accredited": "missing";
         in_scope++;
         committed += commitment;
         accredited += !commitment && holds;
         missing += !commitment && !holds;
-        s_totals_t *partner = totals? s_totals_find (totals, count, s_text (stmt, 0)): NULL;
+        s_totals_t *partner = totals? s_totals_find (totals, count, sv_db_text (stmt, 0)): NULL;
         if (partner) {
             partner->in_scope++;
             partner->missing += !commitment && !holds;
         }
         json_array_append_new (contracts, json_pack (
             "{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:s}",
-            "partner", s_text (stmt, 0),
-            "contract", s_text (stmt, 1),
-            "title", s_text (stmt, 2),
-            "supplier", s_text (stmt, 3),
-            "category", s_text (stmt, 4),
+            "partner", sv_db_text (stmt, 0),
+            "contract", sv_db_text (stmt, 1),
+            "title", sv_db_text (stmt, 2),
+            "supplier", sv_db_text (stmt, 3),
+            "category", sv_db_text (stmt, 4),
             "value_pence", (json_int_t) sqlite3_column_int64 (stmt, 5),
-            "start_date", s_text (stmt, 6),
-            "end_date", s_text (stmt, 7),
+            "start_date", sv_db_text (stmt, 6),
+            "end_date", sv_db_text (stmt, 7),
             "reason", reason? reason: "",
             "rlw_commitment", commitment,
             "accredited", holds,
-            "accreditation_expiry", s_text (stmt, 11),
+            "accreditation_expiry", sv_db_text (stmt, 11),
             "state", state));
     }
     s_query_end (self, stmt, step);
@@ -867,8 +850,8 @@ s_alerts (s_report_t *self, bool recent)
             sqlite3_bind_text (stmt, 4, self->since, -1, SQLITE_STATIC);
         int step;
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
-            const char *rule = s_text (stmt, 1);
-            const char *state = s_text (stmt, 3);
+            const char *rule = sv_db_text (stmt, 1);
+            const char *state = sv_db_text (stmt, 3);
             if (streq (state, "resolved"))
                 resolved++;
             else {
@@ -882,15 +865,15 @@ s_alerts (s_report_t *self, bool recent)
                     counted? json_integer_value (counted) + 1: 1));
             }
             json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-                "alert_id", s_text (stmt, 0),
+                "alert_id", sv_db_text (stmt, 0),
                 "rule", rule,
-                "severity", s_text (stmt, 2),
+                "severity", sv_db_text (stmt, 2),
                 "state", state,
-                "partner", s_text (stmt, 4),
-                "supplier", s_text (stmt, 5),
-                "contract", s_text (stmt, 6),
-                "message", s_text (stmt, 7),
-                "at", s_text (stmt, 8)));
+                "partner", sv_db_text (stmt, 4),
+                "supplier", sv_db_text (stmt, 5),
+                "contract", sv_db_text (stmt, 6),
+                "message", sv_db_text (stmt, 7),
+                "at", sv_db_text (stmt, 8)));
         }
         s_query_end (self, stmt, step);
     }
@@ -924,7 +907,7 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
             break;
         sqlite3_bind_int (stmt, 1, self->fy - year);
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
-            s_totals_t *partner = s_totals_find (totals, count, s_text (stmt, 0));
+            s_totals_t *partner = s_totals_find (totals, count, sv_db_text (stmt, 0));
             if (!partner)
                 continue;
             int locality = sqlite3_column_int (stmt, 1);
@@ -944,7 +927,7 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
         sqlite3_bind_int (stmt, 1, self->fy);
         sqlite3_bind_int (stmt, 3, self->mask);
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
-            s_totals_t *partner = s_totals_find (totals, count, s_text (stmt, 0));
+            s_totals_t *partner = s_totals_find (totals, count, sv_db_text (stmt, 0));
             if (partner) {
                 partner->committed += sqlite3_column_int64 (stmt, 1);
                 partner->delivered += sqlite3_column_int64 (stmt, 2);
@@ -956,7 +939,7 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
     stmt = s_query (self, S_ALERTS_OPEN (""), S_ALERTS_OPEN (S_PARTNER));
     if (stmt) {
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
-            s_totals_t *partner = s_totals_find (totals, count, s_text (stmt, 0));
+            s_totals_t *partner = s_totals_find (totals, count, sv_db_text (stmt, 0));
             (partner? partner: &network)->open_alerts += sqlite3_column_int64 (stmt, 1);
         }
         s_query_end (self, stmt, step);
@@ -1080,7 +1063,7 @@ s_partners (s_report_t *self)
         return partners;
     int step;
     while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
-        json_array_append_new (partners, json_string (s_text (stmt, 0)));
+        json_array_append_new (partners, json_string (sv_db_text (stmt, 0)));
     s_query_end (self, stmt, step);
     if (self->partner && json_array_size (partners) == 0 && !self->failed) {
         snprintf (self->store->reason, sizeof self->store->reason,

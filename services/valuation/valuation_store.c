@@ -90,15 +90,6 @@ valuation_store_db (valuation_store_t *self)
     return self->db;
 }
 
-//  Binds text parameters 1..count from texts. Returns stmt.
-static sqlite3_stmt *
-s_bind_texts (sqlite3_stmt *stmt, const char *const *texts, int count)
-{
-    for (int index = 0; stmt && index < count; index++)
-        sqlite3_bind_text (stmt, index + 1, texts [index], -1, SQLITE_STATIC);
-    return stmt;
-}
-
 //  ==========================================================================
 //  Frameworks
 
@@ -109,7 +100,7 @@ valuation_store_framework_put (valuation_store_t *self, const char *id,
     assert (self && id && version && csv);
     assert (sv_db_in_transaction (self->db));
     const char *texts [] = { id, version };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO frameworks (id, version, csv) VALUES (?1, ?2, ?3)"
         " ON CONFLICT (id, version) DO UPDATE SET csv = excluded.csv,"
         " imported_at = excluded.imported_at"), texts, 2);
@@ -176,7 +167,7 @@ valuation_store_contract_put (valuation_store_t *self, const char *partner,
 {
     assert (self && partner && contract_id && supplier_key && start_date);
     const char *texts [] = { partner, contract_id, supplier_key, start_date };
-    return s_changes (self, s_bind_texts (sv_db_stmt (self->db,
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO contracts (partner, contract_id, supplier_key, start_date)"
         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (partner, contract_id) DO UPDATE"
         " SET supplier_key = excluded.supplier_key, start_date = excluded.start_date"
@@ -190,7 +181,7 @@ valuation_store_contract_get (valuation_store_t *self, const char *partner,
 {
     assert (self && partner && contract_id && start_date && supplier_key);
     const char *texts [] = { partner, contract_id };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "SELECT start_date, supplier_key FROM contracts WHERE partner = ?1 AND contract_id = ?2"),
         texts, 2);
     if (!stmt)
@@ -212,7 +203,7 @@ valuation_store_supplier_put (valuation_store_t *self, const char *partner,
 {
     assert (self && partner && supplier_key && postcode);
     const char *texts [] = { partner, supplier_key, postcode };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO suppliers (partner, supplier_key, postcode, sme, vcse)"
         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (partner, supplier_key) DO UPDATE"
         " SET postcode = excluded.postcode, sme = excluded.sme, vcse = excluded.vcse"
@@ -232,7 +223,7 @@ valuation_store_supplier_get (valuation_store_t *self, const char *partner,
 {
     assert (self && partner && supplier_key && postcode && sme_p && vcse_p);
     const char *texts [] = { partner, supplier_key };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "SELECT postcode, sme, vcse FROM suppliers WHERE partner = ?1 AND supplier_key = ?2"),
         texts, 2);
     if (!stmt)
@@ -259,7 +250,7 @@ valuation_store_source_put (valuation_store_t *self, const char *kind,
 {
     assert (self && kind && partner && natural_key && contract_id && supplier_key && body);
     const char *texts [] = { kind, partner, natural_key, contract_id, supplier_key };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq, body)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
         " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
@@ -320,7 +311,7 @@ valuation_store_line_put (valuation_store_t *self, const char *type, const char 
     byte digest [S_DIGEST_SIZE];
     crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
     const char *texts [] = { kind, partner, natural_key };
-    sqlite3_stmt *stmt = s_bind_texts (sv_db_stmt (self->db,
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "UPDATE sources SET line_digest = ?4 WHERE kind = ?1 AND partner = ?2"
         " AND natural_key = ?3 AND line_digest IS NOT ?4"), texts, 3);
     if (!stmt)
@@ -339,7 +330,7 @@ valuation_store_settings_put (valuation_store_t *self, const char *partner, cons
 {
     assert (self && partner && settings);
     const char *texts [] = { partner, settings };
-    return s_changes (self, s_bind_texts (sv_db_stmt (self->db,
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO settings (partner, settings) VALUES (?1, ?2)"
         " ON CONFLICT (partner) DO UPDATE SET settings = excluded.settings"
         " WHERE settings != excluded.settings"), texts, 2));
