@@ -246,7 +246,7 @@ main (int argc, char *argv [])
 
     //  ------------------------------------------------------------------
     //  A follower that goes away and comes back misses nothing
-    char *follow = zsys_sprintf ("build/socval --data %s alerts --follow --json --state all"
+    char *follow = zsys_sprintf ("exec build/socval --data %s alerts --follow --json --state all"
                                  " --offset-file %s/follow.offset >> %s/follow.log 2>/dev/null",
                                  s_dir, s_dir, s_dir);
     s_write ("follow.offset", "0\n");
