@@ -319,6 +319,17 @@ main (int argc, char *argv [])
         kill (s_pids [service], SIGTERM);
     for (int service = 0; service < 4; service++)
         waitpid (s_pids [service], NULL, 0);
+
+    //  A schedule an operator mistyped stops reporting from starting, and
+    //  the log names the key and what was wrong
+    s_write ("bad.cfg", "data\n    dir = \"/tmp\"\n"
+                        "schedules\n    monthly\n        cron = \"0 25 * * *\"\n");
+    char *log = NULL;
+    rc = testkit_run (&log, "build/socval-reporting --config %s/bad.cfg 2>&1", s_dir);
+    testkit_check (rc == 1 && log && strstr (log, "schedules/monthly/cron")
+                   && strstr (log, "'25' is outside 0-23"),
+                   "a mistyped schedule is refused at start, naming the key and the value");
+    zstr_free (&log);
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);
     zstr_free (&remove);
