@@ -38,7 +38,7 @@ SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance \
-           $(BUILD)/test_reporting
+           $(BUILD)/test_reporting $(BUILD)/test_fault
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation \
            $(BUILD)/bench_compliance $(BUILD)/bench_reporting
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
@@ -113,6 +113,8 @@ $(BUILD)/test_compliance: $(BUILD)/tests/test_compliance.o $(BUILD)/tests/testki
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_reporting: $(BUILD)/tests/test_reporting.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_fault: $(BUILD)/tests/test_fault.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
@@ -139,6 +141,7 @@ check: check-generated all
 	$(BUILD)/test_valuation
 	$(BUILD)/test_compliance
 	$(BUILD)/test_reporting
+	$(BUILD)/test_fault
 	sh tests/test_multihost.sh
 
 #  The process tests run shorter here. valgrind follows every child (a
