@@ -422,8 +422,8 @@ s_busy (s_killer_t *self, int service)
 //  under way, a random 100-600 ms into it (100-500 ms the first time, so
 //  that the file is certainly sent again: it takes over a second). The
 //  others, 100-600 ms after the kill before: a random one of the running
-//  services that have work in hand and kills left; when the whole stack is
-//  idle, any running one with kills left.
+//  services that have work in hand and the most kills left; when the whole
+//  stack is idle, any running one with kills left.
 static void *
 s_killer (void *arg)
 {
@@ -469,7 +469,14 @@ s_killer (void *arg)
                 stack_idle = stack_idle && !has_work;
                 if (!pids [service] || run->kills [service] >= S_KILLS_EACH)
                     continue;
-                if (has_work)
+                //  Of those with work, the ones with most kills left: a
+                //  service that catches up quickly (compliance) has work
+                //  only now and then
+                if (has_work && busy_count
+                &&  run->kills [service] < run->kills [busy_list [0]])
+                    busy_count = 0;
+                if (has_work && (!busy_count
+                             ||  run->kills [service] == run->kills [busy_list [0]]))
                     busy_list [busy_count++] = service;
                 else
                     idle_list [idle_count++] = service;
