@@ -614,9 +614,11 @@ socval_up (int argc, char *argv [], socval_options_t *options)
     char *share = s_share_dir ();
     if (!share)
         return 2;
-    char *data_dir = realpath (options->data_dir, NULL);
-    if (!data_dir && zsys_dir_create ("%s", options->data_dir) == 0)
-        data_dir = realpath (options->data_dir, NULL);
+    //  A given config names its own data folder
+    sv_config_t *given = options->config_path? sv_config_load (options->config_path, NULL): NULL;
+    const char *folder = given? sv_config_get (given, "data/dir"): options->data_dir;
+    char *data_dir = zsys_dir_create ("%s", folder) == 0? realpath (folder, NULL): NULL;
+    sv_config_destroy (&given);
     char *config_path = data_dir? s_prepare (data_dir, options->config_path, share, false)
                                 : NULL;
     int rc = 2;
