@@ -143,6 +143,10 @@ check: check-generated all
 	$(BUILD)/test_reporting
 	$(BUILD)/test_fault
 	sh tests/test_multihost.sh
+	@#  What a newcomer runs: the whole stack once, examples in, alerts and report out
+	@tmp=$$(mktemp -d) && if $(BUILD)/socval demo --data $$tmp/demo > $$tmp/demo.log 2>&1; \
+	    then tail -2 $$tmp/demo.log; rm -rf $$tmp; \
+	    else tail -40 $$tmp/demo.log; rm -rf $$tmp; exit 1; fi
 
 #  The process tests run shorter here. valgrind follows every child (a
 #  child's error or leak fails its exit status, which the test checks);
