@@ -1485,7 +1485,8 @@ s_encode_fetch (msgpack_packer *pk, const sv_proto_fetch_t *self)
 {
     if (s_put_string (pk, "stream", self->stream)
     ||  s_put_uint (pk, "after_seq", self->after_seq)
-    ||  s_put_uint (pk, "max", self->max))
+    ||  s_put_uint (pk, "max", self->max)
+    ||  s_put_string (pk, "types", self->types))
         return -1;
     return 0;
 }
@@ -1493,33 +1494,41 @@ s_encode_fetch (msgpack_packer *pk, const sv_proto_fetch_t *self)
 static int
 s_decode_fetch (s_decoder_t *dec, sv_proto_fetch_t *self, uint32_t entries)
 {
-    static const s_field_t fields [3] = {
+    static const s_field_t fields [4] = {
         { "stream",    true },
         { "after_seq", true },
         { "max",       true },
+        { "types",     false },
     };
-    bool seen [3] = { false };
+    bool seen [4] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 3, seen, &field))
+        if (s_read_key (dec, fields, 4, seen, &field))
             return -1;
         int rc;
         switch (field) {
             case 0: rc = s_get_string (dec, &self->stream); break;
             case 1: rc = s_get_uint (dec, &self->after_seq); break;
             case 2: rc = s_get_uint (dec, &self->max); break;
+            case 3: rc = s_get_string (dec, &self->types); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 3);
+    if (s_check_required (dec, fields, seen, 4))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->types))
+        return -1;
+    return 0;
 }
 
 static void
 s_free_fetch (sv_proto_fetch_t *self)
 {
     free (self->stream);
+    free (self->types);
 }
 
 static void
@@ -1528,6 +1537,7 @@ s_print_fetch (const sv_proto_fetch_t *self, FILE *out, const char *indent)
     s_print_string (out, indent, "stream", self->stream);
     s_print_uint (out, indent, "after_seq", self->after_seq);
     s_print_uint (out, indent, "max", self->max);
+    s_print_string (out, indent, "types", self->types);
 }
 
 //  ---------------------------------------------------------------------------
@@ -1540,7 +1550,8 @@ s_encode_events (msgpack_packer *pk, const sv_proto_events_t *self)
     if (s_put_string (pk, "stream", self->stream)
     ||  s_put_uint (pk, "after_seq", self->after_seq)
     ||  s_put_uint (pk, "head_seq", self->head_seq)
-    ||  s_encode_event_list (pk, "events", self->events, self->events_count))
+    ||  s_encode_event_list (pk, "events", self->events, self->events_count)
+    ||  s_put_uint (pk, "scanned_seq", self->scanned_seq))
         return -1;
     return 0;
 }
@@ -1548,16 +1559,17 @@ s_encode_events (msgpack_packer *pk, const sv_proto_events_t *self)
 static int
 s_decode_events (s_decoder_t *dec, sv_proto_events_t *self, uint32_t entries)
 {
-    static const s_field_t fields [4] = {
-        { "stream",    true },
-        { "after_seq", true },
-        { "head_seq",  true },
-        { "events",    true },
+    static const s_field_t fields [5] = {
+        { "stream",      true },
+        { "after_seq",   true },
+        { "head_seq",    true },
+        { "events",      true },
+        { "scanned_seq", false },
     };
-    bool seen [4] = { false };
+    bool seen [5] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 4, seen, &field))
+        if (s_read_key (dec, fields, 5, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -1565,12 +1577,13 @@ s_decode_events (s_decoder_t *dec, sv_proto_events_t *self, uint32_t entries)
             case 1: rc = s_get_uint (dec, &self->after_seq); break;
             case 2: rc = s_get_uint (dec, &self->head_seq); break;
             case 3: rc = s_decode_event_list (dec, &self->events, &self->events_count); break;
+            case 4: rc = s_get_uint (dec, &self->scanned_seq); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 4);
+    return s_check_required (dec, fields, seen, 5);
 }
 
 static void
@@ -1587,6 +1600,7 @@ s_print_events (const sv_proto_events_t *self, FILE *out, const char *indent)
     s_print_uint (out, indent, "after_seq", self->after_seq);
     s_print_uint (out, indent, "head_seq", self->head_seq);
     s_print_event_list (out, indent, "events", self->events, self->events_count);
+    s_print_uint (out, indent, "scanned_seq", self->scanned_seq);
 }
 
 //  ---------------------------------------------------------------------------
@@ -2963,11 +2977,11 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
               || s_encode_credit (&pk, &self->credit);
             break;
         case SV_PROTO_FETCH:
-            rc = s_encode_header (&pk, self->id, 3)
+            rc = s_encode_header (&pk, self->id, 4)
               || s_encode_fetch (&pk, &self->fetch);
             break;
         case SV_PROTO_EVENTS:
-            rc = s_encode_header (&pk, self->id, 4)
+            rc = s_encode_header (&pk, self->id, 5)
               || s_encode_events (&pk, &self->events);
             break;
         case SV_PROTO_ERROR:
@@ -3461,6 +3475,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->fetch.stream = "stream-0";
             self->fetch.after_seq = UINT64_MAX;
             self->fetch.max = 0;
+            self->fetch.types = "types-0";
             break;
         case SV_PROTO_EVENTS:
             self->events.stream = "stream-0";
@@ -3468,9 +3483,10 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->events.head_seq = 127;
             self->events.events = s_test_event;
             self->events.events_count = 2;
+            self->events.scanned_seq = 128;
             break;
         case SV_PROTO_ERROR:
-            self->error.code = 128;
+            self->error.code = 255;
             self->error.reason = "reason-0";
             break;
         case SV_PROTO_STATUS:
@@ -3478,7 +3494,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_STATUS_REPLY:
             self->status_reply.service = "service-0";
             self->status_reply.version = "version-0";
-            self->status_reply.uptime_ms = 255;
+            self->status_reply.uptime_ms = 256;
             self->status_reply.streams = s_test_stream_head;
             self->status_reply.streams_count = 2;
             self->status_reply.consumers = s_test_consumer_offset;
@@ -3522,7 +3538,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->frameworks.errors_count = 2;
             self->frameworks.frameworks = s_test_framework_info;
             self->frameworks.frameworks_count = 2;
-            self->frameworks.recomputed = 256;
+            self->frameworks.recomputed = 65535;
             break;
         case SV_PROTO_SUPPLIER:
             self->supplier.partner = "partner-0";
@@ -3555,7 +3571,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_SPEND:
             self->spend.partner = "partner-0";
             self->spend.transaction_no = "transaction_no-0";
-            self->spend.line = 65535;
+            self->spend.line = 65536;
             self->spend.payment_date = "payment_date-0";
             self->spend.amount_pence = -1;
             self->spend.supplier_key = "supplier_key-0";
@@ -3603,7 +3619,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.quantity_milli = 127;
             self->valuation_line.proxy_pence = -128;
             self->valuation_line.value_pence = -129;
-            self->valuation_line.source_seq = 65536;
+            self->valuation_line.source_seq = UINT32_MAX;
             self->valuation_line.evidence = "evidence-0";
             self->valuation_line.unit = "unit-0";
             self->valuation_line.description = "description-0";
@@ -3611,7 +3627,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";
-            self->local_spend_line.source_seq = UINT32_MAX;
+            self->local_spend_line.source_seq = (uint64_t) UINT32_MAX + 1;
             self->local_spend_line.supplier_key = "supplier_key-0";
             self->local_spend_line.payment_date = "payment_date-0";
             self->local_spend_line.year = "year-0";

@@ -223,6 +223,10 @@ typedef struct {
     uint64_t after_seq;
     //  Most events the consumer will take in one batch.
     uint64_t max;
+    //  (optional) The event types the consumer applies, comma-separated
+    //  ("CONTRACT,SUPPLIER"); "" for all. The producer leaves the others out
+    //  and says in EVENTS.scanned_seq how far it looked.
+    char *types;
 } sv_proto_fetch_t;
 
 //  EVENTS: producer to consumer: the answer to FETCH, in seq order; empty when
@@ -238,6 +242,11 @@ typedef struct {
     //  The events after after_seq, at most max of them.
     sv_proto_event_t *events;
     size_t events_count;
+    //  (optional) The last seq the producer looked at for this answer (0 from
+    //  a producer that does not say): a consumer whose FETCH named types
+    //  stores it as its offset, since every event up to it that it wants is in
+    //  events.
+    uint64_t scanned_seq;
 } sv_proto_events_t;
 
 //  ERROR: any service to a requester: the request was refused.

@@ -56,6 +56,7 @@ typedef struct {
     zframe_t *identity;
     uint64_t after_seq;
     uint64_t max;
+    char *types;                //  ",CONTRACT,SUPPLIER," or "" for all
     int64_t deadline;           //  zclock_mono ms: answer empty by then
 } s_waiter_t;
 
@@ -64,6 +65,7 @@ s_waiter_destroy (void **item_p)
 {
     s_waiter_t *waiter = (s_waiter_t *) *item_p;
     zframe_destroy (&waiter->identity);
+    free (waiter->types);
     free (waiter);
     *item_p = NULL;
 }
@@ -97,32 +99,58 @@ s_producer_refuse (sv_stream_producer_t *self, zframe_t *identity, const char *r
     sv_service_reply (self->router, identity, &reply);
 }
 
+//  The filter of a FETCH's types, as ",A,B," (so a type matches as
+//  ",TYPE,"), or "" for all. Caller frees.
+static char *
+s_types_filter (const char *types)
+{
+    if (!types || !*types)
+        return strdup ("");
+    char *filter = zsys_sprintf (",%s,", types);
+    //  Spaces are not part of a type name: "A, B" means "A,B"
+    char *to = filter;
+    for (const char *from = filter; *from; from++)
+        if (*from != ' ')
+            *to++ = *from;
+    *to = 0;
+    return filter;
+}
+
 //  Sends the events after after_seq, at most max of them and about
-//  batch_bytes of body, to identity. An empty batch is a heartbeat.
+//  batch_bytes of body, to identity; with a types filter (",A,B,") only
+//  events of those types, looking at most max rows, and saying how far it
+//  looked. An empty batch is a heartbeat.
 static void
 s_producer_answer (sv_stream_producer_t *self, zframe_t *identity,
-                   uint64_t after_seq, uint64_t max)
+                   uint64_t after_seq, uint64_t max, const char *types)
 {
     if (max == 0 || max > self->batch_max)
         max = self->batch_max;
     sv_proto_event_t *events = (sv_proto_event_t *) zmalloc (max * sizeof (sv_proto_event_t));
     size_t count = 0, bytes = 0;
+    uint64_t scanned = after_seq;
+    //  A body is only read for an event that is sent
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "SELECT seq, type, key, body FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        "SELECT seq, type, key, CASE WHEN ?3 = '' OR instr (?3, ',' || type || ',') > 0"
+        " THEN body END FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     if (stmt) {
         sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) after_seq);
         sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) max);
+        sqlite3_bind_text (stmt, 3, types, -1, SQLITE_STATIC);
         while (count < max && bytes < self->batch_bytes && sqlite3_step (stmt) == SQLITE_ROW) {
+            scanned = (uint64_t) sqlite3_column_int64 (stmt, 0);
+            if (scanned > self->head)
+                self->head = scanned;
+            if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
+                continue;               //  a type the consumer does not want
             sv_proto_event_t *event = &events [count++];
-            event->seq = (uint64_t) sqlite3_column_int64 (stmt, 0);
+            event->seq = scanned;
             event->type = strdup ((const char *) sqlite3_column_text (stmt, 1));
             event->key = strdup ((const char *) sqlite3_column_text (stmt, 2));
             event->body_size = (size_t) sqlite3_column_bytes (stmt, 3);
             event->body = (uint8_t *) malloc (event->body_size + 1);
             memcpy (event->body, sqlite3_column_blob (stmt, 3), event->body_size);
             bytes += event->body_size;
-            if (event->seq > self->head)
-                self->head = event->seq;
         }
         sqlite3_reset (stmt);
     }
@@ -132,6 +160,7 @@ s_producer_answer (sv_stream_producer_t *self, zframe_t *identity,
     reply.events.head_seq = self->head;
     reply.events.events = events;
     reply.events.events_count = count;
+    reply.events.scanned_seq = scanned;
     sv_service_reply (self->router, identity, &reply);
 
     for (size_t index = 0; index < count; index++) {
@@ -152,7 +181,8 @@ s_producer_serve_waiters (sv_stream_producer_t *self, bool heartbeat_only)
         void *cursor = zlistx_cursor (self->waiters);
         bool news = !heartbeat_only && waiter->after_seq < self->head;
         if (news || now >= waiter->deadline) {
-            s_producer_answer (self, waiter->identity, waiter->after_seq, waiter->max);
+            s_producer_answer (self, waiter->identity, waiter->after_seq, waiter->max,
+                               waiter->types);
             zlistx_delete (self->waiters, cursor);
         }
         waiter = (s_waiter_t *) zlistx_next (self->waiters);
@@ -180,13 +210,17 @@ s_producer_handle_fetch (sv_stream_producer_t *self, zframe_t *identity,
         }
         waiter = (s_waiter_t *) zlistx_next (self->waiters);
     }
-    if (fetch->after_seq < self->head)
-        s_producer_answer (self, identity, fetch->after_seq, fetch->max);
+    char *types = s_types_filter (fetch->types);
+    if (fetch->after_seq < self->head) {
+        s_producer_answer (self, identity, fetch->after_seq, fetch->max, types);
+        free (types);
+    }
     else {
         waiter = (s_waiter_t *) zmalloc (sizeof (s_waiter_t));
         waiter->identity = zframe_dup (identity);
         waiter->after_seq = fetch->after_seq;
         waiter->max = fetch->max;
+        waiter->types = types;
         waiter->deadline = zclock_mono () + self->heartbeat_ms;
         zlistx_add_end (self->waiters, waiter);
     }
@@ -360,6 +394,7 @@ struct _sv_stream_consumer_t {
     void *committed_arg;
     int (*applied_fn) (sv_db_t *db, void *arg);
     void *applied_arg;
+    char *types;                //  event types wanted, "" for all
 };
 
 static int s_consumer_recv (zloop_t *loop, zsock_t *reader, void *arg);
@@ -399,6 +434,7 @@ s_consumer_fetch (sv_stream_consumer_t *self, uint64_t after_seq)
     request.fetch.stream = self->stream;
     request.fetch.after_seq = after_seq;
     request.fetch.max = self->batch_max;
+    request.fetch.types = self->types;
     zframe_t *frame = sv_proto_encode_frame (&request);
     self->sent_at = zclock_mono ();
     //  With IMMEDIATE and no connection yet this fails; the timer retries.
@@ -425,7 +461,7 @@ s_consumer_store_offset (sv_stream_consumer_t *self, uint64_t seq)
 
 //  Applies a batch and its new offset in one transaction. 0 or -1.
 static int
-s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch)
+s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, uint64_t end)
 {
     if (sv_db_begin (self->db))
         return -1;
@@ -442,6 +478,9 @@ s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch)
         }
         offset = event->seq;
     }
+    //  Events the producer left out for us count as applied
+    if (end > offset)
+        offset = end;
     if (self->applied_fn && self->applied_fn (self->db, self->applied_arg)) {
         zsys_warning ("stream %s: the batch after %" PRIu64 " was not completed; will retry",
                       self->stream, self->offset);
@@ -468,7 +507,8 @@ s_batch_is_ordered (const sv_proto_events_t *batch)
             return false;
         previous = batch->events [index].seq;
     }
-    return true;
+    //  A producer that says how far it looked has looked at least this far
+    return batch->scanned_seq == 0 || batch->scanned_seq >= previous;
 }
 
 static void
@@ -491,13 +531,19 @@ s_consumer_handle_events (sv_stream_consumer_t *self, const sv_proto_events_t *b
         self->retry_at = zclock_mono () + self->timeout_ms;
         return;
     }
-    if (batch->events_count == 0) {
+    //  The batch ends at its last event, or further when the producer
+    //  looked past events of types we did not ask for
+    uint64_t end = batch->events_count? batch->events [batch->events_count - 1].seq
+                                      : batch->after_seq;
+    if (*self->types && batch->scanned_seq > end)
+        end = batch->scanned_seq;
+    if (end == batch->after_seq) {
         s_consumer_fetch (self, self->offset);     //  heartbeat: ask again
         return;
     }
     //  Ask for the next batch first so the producer reads while we write
-    s_consumer_fetch (self, batch->events [batch->events_count - 1].seq);
-    if (s_consumer_apply (self, batch))
+    s_consumer_fetch (self, end);
+    if (s_consumer_apply (self, batch, end))
         self->retry_at = zclock_mono () + 1000;
 }
 
@@ -567,6 +613,7 @@ sv_stream_consumer_new (sv_db_t *db, const char *stream, const char *endpoint,
     self->db = db;
     self->stream = strdup (stream);
     self->endpoint = strdup (endpoint);
+    self->types = strdup ("");
     self->config = config;
     self->apply = apply;
     self->arg = arg;
@@ -589,6 +636,7 @@ sv_stream_consumer_destroy (sv_stream_consumer_t **self_p)
         zsock_destroy (&self->dealer);
         zstr_free (&self->stream);
         zstr_free (&self->endpoint);
+        zstr_free (&self->types);
         free (self);
         *self_p = NULL;
     }
@@ -612,6 +660,14 @@ sv_stream_consumer_set_committed (sv_stream_consumer_t *self, void (*fn) (void *
     assert (self);
     self->committed_fn = fn;
     self->committed_arg = arg;
+}
+
+void
+sv_stream_consumer_set_types (sv_stream_consumer_t *self, const char *types)
+{
+    assert (self && types);
+    zstr_free (&self->types);
+    self->types = strdup (types);
 }
 
 void
@@ -804,6 +860,39 @@ sv_stream_test (bool verbose)
 
     zsock_destroy (&test.prober);
     sv_stream_consumer_destroy (&test.consumer);
+
+    //  A consumer that asks for some types gets only those, and its
+    //  offset still reaches the head past the others
+    assert (sv_db_begin (test.producer_db) == 0);
+    for (int index = 0; index < 200; index++)
+        assert (sv_stream_append (test.producer_db, index % 2? "OTHER": "WANTED", "typed",
+                                  (const uint8_t *) "typed", 5) == 1001 + index);
+    assert (sv_db_commit (test.producer_db) == 0);
+    test.appended = test.target = 1200;
+    test.producer = sv_stream_producer_new (producer_path, "test", "tcp://127.0.0.1:*", config);
+    char *filtered_path = zsys_sprintf ("%s/filtered.db", dir);
+    sv_db_t *filtered_db = sv_db_new (filtered_path, s_test_consumer_schema, NULL);
+    test.consumer = sv_stream_consumer_new (filtered_db, "test",
+        sv_stream_producer_endpoint (test.producer), config, s_test_apply, NULL);
+    sv_stream_consumer_set_types (test.consumer, "TEST, WANTED");
+    test.prober_served = true;
+    test.deadline = zclock_mono () + 20000;
+    loop = zloop_new ();
+    assert (sv_stream_producer_attach (test.producer, loop) == 0);
+    assert (sv_stream_consumer_attach (test.consumer, loop) == 0);
+    zloop_timer (loop, 5, 0, s_test_tick, &test);
+    zloop_start (loop);
+    assert (sv_stream_consumer_offset (test.consumer) == 1200);
+    assert (sv_db_int (filtered_db, "SELECT count(*) FROM received", -1) == 1100);
+    assert (sv_db_int (filtered_db, "SELECT count(*) FROM received WHERE seq > 1000", -1) == 100);
+    assert (sv_db_int (filtered_db, "SELECT seq FROM offsets WHERE stream = 'test'", -1) == 1200);
+    sv_stream_consumer_destroy (&test.consumer);
+    sv_stream_producer_destroy (&test.producer);
+    zloop_destroy (&loop);
+    sv_db_destroy (&filtered_db);
+    assert (sv_db_remove_files (filtered_path) == 0);
+    zstr_free (&filtered_path);
+
     zstr_free (&endpoint);
     sv_db_destroy (&consumer_db);
     sv_db_destroy (&test.producer_db);

@@ -120,6 +120,13 @@ void
     sv_stream_consumer_set_committed (sv_stream_consumer_t *self,
                                       void (*fn) (void *arg), void *arg);
 
+//  Asks the producer for events of these types only (comma-separated,
+//  "CONTRACT,SUPPLIER"; "" for all, the default): the others never cross
+//  the network, and the consumer's offset still moves past them. Call
+//  before attaching.
+void
+    sv_stream_consumer_set_types (sv_stream_consumer_t *self, const char *types);
+
 //  Calls fn (db, arg) once a batch's events are applied, inside the same
 //  transaction, before its offset is stored: for work that is cheaper once
 //  per batch than once per event (re-evaluating what the batch touched).

@@ -367,9 +367,6 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
 {
     (void) db;
     s_server_t *self = (s_server_t *) arg;
-    //  Payments are most of the stream and no rule reads them
-    if (streq (event->type, "SPEND"))
-        return 0;
     sv_proto_t message = { .id = 0 };
     if (sv_proto_decode (&message, event->body, event->body_size)) {
         zsys_error ("compliance: ingest event %" PRIu64 " does not decode: %s; skipped",
@@ -677,6 +674,8 @@ s_server_start (s_server_t *self)
         s_read_today (self);
         if (s_evaluate_all (self))
             zsys_error ("compliance: the first evaluation failed; the daily timer retries");
+        //  Payments are most of ingest's stream and no rule reads them
+        sv_stream_consumer_set_types (self->consumer, "SUPPLIER,CONTRACT,COMMITMENT,DELIVERY");
         sv_stream_consumer_set_applied (self->consumer, s_applied, self);
         sv_stream_consumer_set_committed (self->consumer, s_committed, self);
         sv_stream_producer_attach (self->producer, self->loop);

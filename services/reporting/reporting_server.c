@@ -487,6 +487,9 @@ s_server_start (s_server_t *self)
     }
     zstr_free (&store_path);
     if (rc == 0) {
+        //  From ingest, reports read suppliers and contracts: valuation's
+        //  lines carry what they need of the rest
+        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT");
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);
