@@ -555,41 +555,19 @@ compliance_rules_rates_load_file (const char *path, compliance_rules_error_fn *e
                                   void *arg)
 {
     assert (path);
-    FILE *file = fopen (path, "rb");
-    char *data = NULL;
-    size_t size = 0;
-    int error = 0;
-    if (file) {
-        char chunk [S_CHUNK];
-        size_t got;
-        while ((got = fread (chunk, 1, sizeof chunk, file)) > 0) {
-            char *grown = (char *) realloc (data, size + got);
-            if (!grown) {
-                error = ENOMEM;
-                break;
-            }
-            data = grown;
-            memcpy (data + size, chunk, got);
-            size += got;
-        }
-        if (!error && ferror (file))
-            error = EIO;
-        fclose (file);
-    }
-    else
-        error = errno;
-    if (error) {
-        free (data);
+    zchunk_t *file = zchunk_slurp (path, 0);
+    if (!file) {
         if (error_fn) {
             char reason [300];
-            snprintf (reason, sizeof reason, "cannot read %s: %s", path, strerror (error));
+            snprintf (reason, sizeof reason, "cannot read %s: %s", path,
+                      errno? strerror (errno): "no such file");
             error_fn (0, NULL, NULL, reason, arg);
         }
         return NULL;
     }
-    compliance_rules_rates_t *self =
-        compliance_rules_rates_load (data? data: "", size, error_fn, arg);
-    free (data);
+    compliance_rules_rates_t *self = compliance_rules_rates_load (
+        (const char *) zchunk_data (file), zchunk_size (file), error_fn, arg);
+    zchunk_destroy (&file);
     return self;
 }
 
