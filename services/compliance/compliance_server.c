@@ -478,8 +478,6 @@ s_hook_run (const char *command, const char *json, int timeout_ms)
         close (input [1]);
         return;
     }
-    //  A hook that does not read its input must not block us either
-    signal (SIGPIPE, SIG_IGN);
     ssize_t written = write (input [1], json, strlen (json));
     (void) written;
     close (input [1]);
@@ -505,6 +503,8 @@ s_hook_actor (zsock_t *pipe, void *arg)
     sv_config_t *config = (sv_config_t *) arg;
     const char *command = sv_config_get (config, "compliance/alert_hook");
     int timeout_ms = (int) sv_config_int (config, "compliance/hook_timeout_ms");
+    //  A hook that exits without reading its input must not kill us
+    signal (SIGPIPE, SIG_IGN);
     zsock_signal (pipe, 0);
     while (true) {
         char *json = zstr_recv (pipe);
