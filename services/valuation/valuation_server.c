@@ -34,8 +34,10 @@ typedef struct {
     zsock_t *control;
     zhashx_t *frameworks;       //  id -> valuation_framework_t *, latest import
     zhashx_t *partners;         //  name -> s_partner_t *
+    zhashx_t *suppliers;        //  "partner\x1fkey" -> s_supplier_t *, as stored
     valuation_engine_lookup_t *lookup;
     msgpack_sbuffer buffer;     //  reused to encode lines
+    const valuation_store_source_t *arriving;   //  the ingest event being valued, if any
     uint64_t lines_sent;        //  lines appended since start
     int64_t started;
 } s_server_t;
@@ -163,7 +165,8 @@ s_hold_framework (s_server_t *self, valuation_framework_t *framework)
 //  Lines
 
 //  Encodes line and sends it for its source (kind COMMITMENT, DELIVERY or
-//  SPEND, as stored). 0 or -1.
+//  SPEND), storing the source's event with it when it has just come from
+//  ingest (self->arriving). 0 or -1.
 static int
 s_send_line (s_server_t *self, const char *kind, const char *partner,
              const char *natural_key, const sv_proto_t *line)
@@ -172,7 +175,8 @@ s_send_line (s_server_t *self, const char *kind, const char *partner,
     if (sv_proto_encode (line, &self->buffer))
         return -1;
     int rc = valuation_store_line_put (self->store, sv_proto_name (line->id), kind, partner,
-                                       natural_key, self->buffer.data, self->buffer.size);
+                                       natural_key, self->arriving, self->buffer.data,
+                                       self->buffer.size);
     if (rc == 1)
         self->lines_sent++;
     return rc < 0? -1: 0;
@@ -279,20 +283,49 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     return s_send_line (self, "DELIVERY", delivery->partner, natural_key, &line);
 }
 
+//  What a payment needs of its supplier, as stored: kept in memory because
+//  a council pays the same few thousand suppliers a million times
+typedef struct {
+    char postcode [16];         //  "" when unknown or no such supplier
+    bool sme;
+    bool vcse;
+} s_supplier_t;
+
+static void
+s_supplier_destroy (void **item_p)
+{
+    free (*item_p);
+    *item_p = NULL;
+}
+
+static const s_supplier_t *
+s_supplier (s_server_t *self, const char *partner, const char *supplier_key)
+{
+    char key [600];
+    snprintf (key, sizeof key, "%s\x1f%s", partner, supplier_key);
+    s_supplier_t *supplier = (s_supplier_t *) zhashx_lookup (self->suppliers, key);
+    if (!supplier) {
+        supplier = (s_supplier_t *) zmalloc (sizeof (s_supplier_t));
+        valuation_store_supplier_get (self->store, partner, supplier_key, supplier->postcode,
+                                      &supplier->sme, &supplier->vcse);
+        zhashx_insert (self->suppliers, key, supplier);
+    }
+    return supplier;
+}
+
 static int
 s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
                const sv_proto_spend_t *spend)
 {
     s_partner_t *partner = s_partner (self, spend->partner);
-    char postcode [16] = "";
-    bool sme = false, vcse = false;
-    if (*spend->supplier_key)
-        valuation_store_supplier_get (self->store, spend->partner, spend->supplier_key,
-                                      postcode, &sme, &vcse);
+    static const s_supplier_t nobody = { "", false, false };
+    const s_supplier_t *supplier = *spend->supplier_key?
+        s_supplier (self, spend->partner, spend->supplier_key): &nobody;
     //  The payment's own postcode, when it has one, is where the money went
     valuation_engine_place_t place;
     valuation_engine_locality_classify (partner->locality,
-                                        *spend->postcode? spend->postcode: postcode, &place);
+                                        *spend->postcode? spend->postcode: supplier->postcode,
+                                        &place);
     int32_t day = 0;
     char year [SV_DATE_FY_BUF] = "";
     if (sv_date_parse (spend->payment_date, &day, NULL) == 0)
@@ -308,8 +341,8 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     out->locality = (char *) valuation_engine_class_name (place.locality);
     out->ward_code = (char *) place.ward_code;
     out->ward_name = (char *) place.ward_name;
-    out->sme = sme;
-    out->vcse = vcse;
+    out->sme = supplier->sme;
+    out->vcse = supplier->vcse;
     return s_send_line (self, "SPEND", spend->partner, natural_key, &line);
 }
 
@@ -352,11 +385,19 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
         return 0;
     }
     int rc = 0;
+    //  The event itself, stored with the line it gives
+    valuation_store_source_t arriving = {
+        .contract_id = "", .supplier_key = "", .seq = event->seq,
+        .body = event->body, .size = event->body_size
+    };
     switch (message.id) {
         case SV_PROTO_SUPPLIER: {
             const sv_proto_supplier_t *supplier = &message.supplier;
             int changed = valuation_store_supplier_put (store, supplier->partner,
                 supplier->supplier_key, supplier->postcode, supplier->sme, supplier->vcse);
+            char key [600];
+            snprintf (key, sizeof key, "%s\x1f%s", supplier->partner, supplier->supplier_key);
+            zhashx_delete (self->suppliers, key);
             rc = changed < 0? -1
                : changed? valuation_store_source_each (store, "SPEND", supplier->partner, NULL,
                                                       supplier->supplier_key, s_value_source, self)
@@ -378,26 +419,24 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             break;
         }
         case SV_PROTO_SPEND:
-            rc = valuation_store_source_put (store, "SPEND", message.spend.partner, event->key,
-                                             "", message.spend.supplier_key, event->seq,
-                                             event->body, event->body_size)
-              || s_value_spend (self, event->key, event->seq, &message.spend);
+            arriving.supplier_key = message.spend.supplier_key;
+            self->arriving = &arriving;
+            rc = s_value_spend (self, event->key, event->seq, &message.spend);
             break;
         case SV_PROTO_COMMITMENT:
-            rc = valuation_store_source_put (store, "COMMITMENT", message.commitment.partner,
-                                             event->key, message.commitment.contract_id, "",
-                                             event->seq, event->body, event->body_size)
-              || s_value_commitment (self, event->key, event->seq, &message.commitment);
+            arriving.contract_id = message.commitment.contract_id;
+            self->arriving = &arriving;
+            rc = s_value_commitment (self, event->key, event->seq, &message.commitment);
             break;
         case SV_PROTO_DELIVERY:
-            rc = valuation_store_source_put (store, "DELIVERY", message.delivery.partner,
-                                             event->key, message.delivery.contract_id, "",
-                                             event->seq, event->body, event->body_size)
-              || s_value_delivery (self, event->key, event->seq, &message.delivery);
+            arriving.contract_id = message.delivery.contract_id;
+            self->arriving = &arriving;
+            rc = s_value_delivery (self, event->key, event->seq, &message.delivery);
             break;
         default:
             break;
     }
+    self->arriving = NULL;
     sv_proto_reset (&message);
     return rc? -1: 0;
 }
@@ -718,6 +757,8 @@ valuation_server (zsock_t *pipe, void *config)
     zhashx_set_destructor (self.frameworks, s_framework_destroy);
     self.partners = zhashx_new ();
     zhashx_set_destructor (self.partners, s_partner_destroy);
+    self.suppliers = zhashx_new ();
+    zhashx_set_destructor (self.suppliers, s_supplier_destroy);
     msgpack_sbuffer_init (&self.buffer);
 
     zsock_signal (pipe, 0);
@@ -733,6 +774,7 @@ valuation_server (zsock_t *pipe, void *config)
     sv_security_stop ();
     zsock_destroy (&self.control);
     zhashx_destroy (&self.partners);
+    zhashx_destroy (&self.suppliers);
     zhashx_destroy (&self.frameworks);
     valuation_engine_lookup_destroy (&self.lookup);
     valuation_store_destroy (&self.store);

@@ -243,27 +243,6 @@ valuation_store_supplier_get (valuation_store_t *self, const char *partner,
 //  Sources and lines
 
 int
-valuation_store_source_put (valuation_store_t *self, const char *kind,
-                            const char *partner, const char *natural_key,
-                            const char *contract_id, const char *supplier_key,
-                            uint64_t seq, const void *body, size_t size)
-{
-    assert (self && kind && partner && natural_key && contract_id && supplier_key && body);
-    const char *texts [] = { kind, partner, natural_key, contract_id, supplier_key };
-    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq, body)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
-        " SET contract_id = excluded.contract_id, supplier_key = excluded.supplier_key,"
-        " seq = excluded.seq, body = excluded.body"), texts, 5);
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 6, (sqlite3_int64) seq);
-    sqlite3_bind_blob (stmt, 7, body, (int) size, SQLITE_STATIC);
-    return sv_db_run (self->db, stmt);
-}
-
-int
 valuation_store_source_each (valuation_store_t *self, const char *kind,
                              const char *partner, const char *contract_id,
                              const char *supplier_key,
@@ -304,22 +283,57 @@ valuation_store_source_each (valuation_store_t *self, const char *kind,
 int
 valuation_store_line_put (valuation_store_t *self, const char *type, const char *kind,
                           const char *partner, const char *natural_key,
-                          const void *body, size_t size)
+                          const valuation_store_source_t *source, const void *body, size_t size)
 {
     assert (self && type && kind && partner && natural_key && body);
     assert (sv_db_in_transaction (self->db));
     byte digest [S_DIGEST_SIZE];
     crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
     const char *texts [] = { kind, partner, natural_key };
-    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "UPDATE sources SET line_digest = ?4 WHERE kind = ?1 AND partner = ?2"
-        " AND natural_key = ?3 AND line_digest IS NOT ?4"), texts, 3);
-    if (!stmt)
-        return -1;
-    sqlite3_bind_blob (stmt, 4, digest, sizeof digest, SQLITE_STATIC);
-    int changed = s_changes (self, stmt);
-    if (changed != 1)
-        return changed;
+    int changed;
+    if (source) {
+        //  One write for the source and its line's digest: read the digest
+        //  of the line sent before (none for a new source), then store both
+        sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+            "SELECT line_digest FROM sources WHERE kind = ?1 AND partner = ?2"
+            " AND natural_key = ?3"), texts, 3);
+        if (!stmt)
+            return -1;
+        changed = sqlite3_step (stmt) != SQLITE_ROW
+               || sqlite3_column_bytes (stmt, 0) != S_DIGEST_SIZE
+               || memcmp (sqlite3_column_blob (stmt, 0), digest, S_DIGEST_SIZE) != 0;
+        sqlite3_reset (stmt);
+        const char *columns [] = {
+            kind, partner, natural_key, source->contract_id, source->supplier_key
+        };
+        stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+            "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq,"
+            " body, line_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
+            " SET contract_id = excluded.contract_id, supplier_key = excluded.supplier_key,"
+            " seq = excluded.seq, body = excluded.body, line_digest = excluded.line_digest"),
+            columns, 5);
+        if (!stmt)
+            return -1;
+        sqlite3_bind_int64 (stmt, 6, (sqlite3_int64) source->seq);
+        sqlite3_bind_blob (stmt, 7, source->body, (int) source->size, SQLITE_STATIC);
+        sqlite3_bind_blob (stmt, 8, digest, sizeof digest, SQLITE_STATIC);
+        if (sv_db_run (self->db, stmt))
+            return -1;
+    }
+    else {
+        sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+            "UPDATE sources SET line_digest = ?4 WHERE kind = ?1 AND partner = ?2"
+            " AND natural_key = ?3 AND line_digest IS NOT ?4"), texts, 3);
+        if (!stmt)
+            return -1;
+        sqlite3_bind_blob (stmt, 4, digest, sizeof digest, SQLITE_STATIC);
+        changed = s_changes (self, stmt);
+        if (changed < 0)
+            return -1;
+    }
+    if (!changed)
+        return 0;
     char key [512];
     snprintf (key, sizeof key, "%s/%s/%s", partner, kind, natural_key);
     return sv_stream_append (self->db, type, key, (const uint8_t *) body, size) < 0? -1: 1;
@@ -424,15 +438,21 @@ valuation_store_test (bool verbose)
     assert (valuation_store_supplier_get (store, "council", "CH:01234567", postcode, &sme, &vcse) == 0);
     assert (streq (postcode, "S60 2TD") && sme && !vcse);
 
-    //  Sources are found by contract and by supplier
-    assert (valuation_store_source_put (store, "COMMITMENT", "council", "C-001/NT3/2024-25",
-                                        "C-001", "", 7, "a", 1) == 0);
-    assert (valuation_store_source_put (store, "COMMITMENT", "council", "C-001/NT4/2024-25",
-                                        "C-001", "", 8, "b", 1) == 0);
-    assert (valuation_store_source_put (store, "SPEND", "council", "T1/1", "",
-                                        "CH:01234567", 9, "c", 1) == 0);
-    assert (valuation_store_source_put (store, "COMMITMENT", "council", "C-001/NT3/2024-25",
-                                        "C-001", "", 10, "A", 1) == 0);
+    //  Sources are stored with their first line, and found by contract and
+    //  by supplier; a source ingest sends again replaces itself
+    valuation_store_source_t sources [] = {
+        { "C-001", "", 7, "a", 1 }, { "C-001", "", 8, "b", 1 },
+        { "", "CH:01234567", 9, "c", 1 }, { "C-001", "", 10, "A", 1 }
+    };
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
+                                      "C-001/NT3/2024-25", &sources [0], "line-1", 6) == 1);
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
+                                      "C-001/NT4/2024-25", &sources [1], "line-9", 6) == 1);
+    assert (valuation_store_line_put (store, "LOCAL_SPEND_LINE", "SPEND", "council",
+                                      "T1/1", &sources [2], "line-s", 6) == 1);
+    //  ... sent again with the same line: stored, nothing goes out
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
+                                      "C-001/NT3/2024-25", &sources [3], "line-1", 6) == 0);
     int count = 0;
     valuation_store_source_each (store, "COMMITMENT", "council", "C-001", NULL,
                                  s_test_count_source, &count);
@@ -442,17 +462,15 @@ valuation_store_test (bool verbose)
                                  s_test_count_source, &count);
     assert (count == 1);
 
-    //  A line goes out when new or changed, never twice the same
+    //  Valued again: a line goes out when changed, never twice the same
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
-                                      "C-001/NT3/2024-25", "line-1", 6) == 1);
+                                      "C-001/NT3/2024-25", NULL, "line-1", 6) == 0);
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
-                                      "C-001/NT3/2024-25", "line-1", 6) == 0);
-    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
-                                      "C-001/NT3/2024-25", "line-2", 6) == 1);
+                                      "C-001/NT3/2024-25", NULL, "line-2", 6) == 1);
     assert (sv_db_commit (db) == 0);
-    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 2);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 4);
     assert (valuation_store_count (store, "sources") == 3);
-    assert (valuation_store_count (store, "lines") == 1);
+    assert (valuation_store_count (store, "lines") == 3);
     assert (valuation_store_count (store, "frameworks") == 2);
 
     //  Settings say when a partner's configuration changed

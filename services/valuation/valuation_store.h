@@ -95,14 +95,15 @@ int
 //  --------------------------------------------------------------------------
 //  Sources and lines
 
-//  Keeps the latest ingest event (body, size bytes, copied) of a source
-//  row: kind is "COMMITMENT", "DELIVERY" or "SPEND", key its natural key
-//  within partner, seq the ingest stream seq it came as. 0 or -1.
-int
-    valuation_store_source_put (valuation_store_t *self, const char *kind,
-                                const char *partner, const char *natural_key,
-                                const char *contract_id, const char *supplier_key,
-                                uint64_t seq, const void *body, size_t size);
+//  A source row's latest ingest event, as valuation_store_line_put stores
+//  it with the first line made from it. Strings and body are borrowed.
+typedef struct {
+    const char *contract_id;        //  "" for a payment
+    const char *supplier_key;       //  "" for a commitment or delivery
+    uint64_t seq;                   //  the ingest stream seq it came as
+    const void *body;               //  the event itself, size bytes
+    size_t size;
+} valuation_store_source_t;
 
 //  Called for each source: its natural key, ingest seq and event body,
 //  borrowed for the call. Returns 0 to go on or -1 to stop.
@@ -120,14 +121,18 @@ int
                                  valuation_store_source_fn *fn, void *arg);
 
 //  Sends a line (an encoded VALUATION_LINE or LOCAL_SPEND_LINE message,
-//  body of size bytes) for the source kind/partner/natural_key, which must
-//  have been put: appends it to the outbox when it differs from the last
-//  line sent for that source.
-//  Returns 1 when appended, 0 when unchanged, -1 on a database error.
+//  body of size bytes) for the source kind/partner/natural_key (kind is
+//  "COMMITMENT", "DELIVERY" or "SPEND"): appends it to the outbox when it
+//  differs from the last line sent for that source. With source (an event
+//  ingest sent, for the first time or again) the source row is stored in
+//  the same write; without it (valuing again what is held) the source row
+//  must exist. Returns 1 when appended, 0 when unchanged, -1 on a database
+//  error.
 int
     valuation_store_line_put (valuation_store_t *self, const char *type,
                               const char *kind, const char *partner,
-                              const char *natural_key, const void *body, size_t size);
+                              const char *natural_key, const valuation_store_source_t *source,
+                              const void *body, size_t size);
 
 //  Records the configuration a partner's lines are valued under (any text
 //  that changes when the result would). Returns 1 when it is new or
