@@ -537,10 +537,10 @@ s_status (int argc, char *argv [], socval_options_t *options)
                 printf ("%-12s %s, up %" PRIu64 " s\n", status->service, status->version,
                         status->uptime_ms / 1000);
                 for (size_t i = 0; i < status->streams_count; i++)
-                    printf ("  stream %-10s head %" PRIu64 "\n", status->streams [i].name,
+                    printf ("  stream  %-10s head %" PRIu64 "\n", status->streams [i].name,
                             status->streams [i].head_seq);
                 for (size_t i = 0; i < status->consumers_count; i++)
-                    printf ("  follows %-9s offset %" PRIu64 ", head %" PRIu64 ", lag %" PRIu64 "\n",
+                    printf ("  follows %-10s offset %" PRIu64 ", head %" PRIu64 ", lag %" PRIu64 "\n",
                             status->consumers [i].stream, status->consumers [i].offset,
                             status->consumers [i].head_seq, status->consumers [i].lag);
                 for (size_t i = 0; i < status->counts_count; i++)
