@@ -348,6 +348,41 @@ socval_connect (const char *service, const char *endpoint)
     return socket;
 }
 
+const char *const socval_services [SOCVAL_SERVICES] = {
+    "ingest", "valuation", "compliance", "reporting"
+};
+
+int
+socval_status_all (sv_config_t *config, int timeout_ms, sv_proto_t *replies)
+{
+    //  Ask every service first, then collect: one silent service costs the
+    //  timeout once, not once per service
+    zsock_t *controls [SOCVAL_SERVICES];
+    for (size_t index = 0; index < SOCVAL_SERVICES; index++) {
+        char key [64];
+        snprintf (key, sizeof key, "%s/control_endpoint", socval_services [index]);
+        controls [index] = socval_connect (socval_services [index], sv_config_get (config, key));
+        sv_proto_t request = { .id = SV_PROTO_STATUS };
+        zframe_t *frame = sv_proto_encode_frame (&request);
+        zframe_send (&frame, controls [index], 0);
+    }
+    int64_t deadline = zclock_mono () + timeout_ms;
+    int answered = 0;
+    for (size_t index = 0; index < SOCVAL_SERVICES; index++) {
+        int64_t remaining = deadline - zclock_mono ();
+        if (socval_recv_reply (controls [index], remaining > 0? (int) remaining: 0,
+                               &replies [index]) == 0
+        &&  replies [index].id == SV_PROTO_STATUS_REPLY)
+            answered++;
+        else {
+            sv_proto_reset (&replies [index]);
+            replies [index].id = 0;
+        }
+        zsock_destroy (&controls [index]);
+    }
+    return answered;
+}
+
 int
 socval_control_request (sv_config_t *config, const char *service, const sv_proto_t *request,
                    int timeout_s, sv_proto_t *reply)
@@ -481,36 +516,22 @@ s_status (int argc, char *argv [], socval_options_t *options)
     //  A service that is down should not keep a person waiting long
     if (!options->timeout_given)
         options->timeout_s = 3;
-    static const char *services [] = { "ingest", "valuation", "compliance", "reporting" };
-    #define S_SERVICES (sizeof services / sizeof services [0])
-    //  Ask every service first, then collect: one silent service costs the
-    //  timeout once, not once per service
-    zsock_t *controls [S_SERVICES];
-    const char *endpoints [S_SERVICES];
-    for (size_t index = 0; index < S_SERVICES; index++) {
-        char *key = zsys_sprintf ("%s/control_endpoint", services [index]);
-        endpoints [index] = sv_config_get (config, key);
-        zstr_free (&key);
-        controls [index] = socval_connect (services [index], endpoints [index]);
-        sv_proto_t request = { .id = SV_PROTO_STATUS };
-        zframe_t *frame = sv_proto_encode_frame (&request);
-        zframe_send (&frame, controls [index], 0);
-    }
-    int64_t deadline = zclock_mono () + options->timeout_s * 1000;
+    sv_proto_t replies [SOCVAL_SERVICES];
+    memset (replies, 0, sizeof replies);
+    socval_status_all (config, options->timeout_s * 1000, replies);
     json_t *all = json_array ();
     int rc = 0;
-    for (size_t index = 0; index < S_SERVICES; index++) {
-        const char *endpoint = endpoints [index];
-        zsock_t *control = controls [index];
-        int64_t remaining = deadline - zclock_mono ();
-        sv_proto_t reply = { .id = 0 };
-        if (socval_recv_reply (control, remaining > 0? (int) remaining: 0, &reply)
-        ||  reply.id != SV_PROTO_STATUS_REPLY) {
+    for (size_t index = 0; index < SOCVAL_SERVICES; index++) {
+        char key [64];
+        snprintf (key, sizeof key, "%s/control_endpoint", socval_services [index]);
+        const char *endpoint = sv_config_get (config, key);
+        sv_proto_t reply = replies [index];
+        if (reply.id != SV_PROTO_STATUS_REPLY) {
             rc = 2;
             json_array_append_new (all, json_pack ("{s:s, s:s, s:b}",
-                "service", services [index], "endpoint", endpoint, "answering", 0));
+                "service", socval_services [index], "endpoint", endpoint, "answering", 0));
             if (!options->json)
-                printf ("%-12s not answering at %s\n", services [index], endpoint);
+                printf ("%-12s not answering at %s\n", socval_services [index], endpoint);
         }
         else {
             const sv_proto_status_reply_t *status = &reply.status_reply;
@@ -548,8 +569,7 @@ s_status (int argc, char *argv [], socval_options_t *options)
                             status->counts [i].rows);
             }
         }
-        sv_proto_reset (&reply);
-        zsock_destroy (&controls [index]);
+        sv_proto_reset (&replies [index]);
     }
     if (options->json) {
         json_t *root = json_pack ("{s:o}", "services", all);

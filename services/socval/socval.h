@@ -42,6 +42,17 @@ int
 zsock_t *
     socval_connect (const char *service, const char *endpoint);
 
+//  The stack's services, in stream order.
+#define SOCVAL_SERVICES 4
+extern const char *const socval_services [SOCVAL_SERVICES];
+
+//  Asks every service for its STATUS at once and waits up to timeout_ms
+//  for them all: replies [i] (SOCVAL_SERVICES of them, zeroed by the
+//  caller) gets socval_services [i]'s STATUS_REPLY, or keeps id 0 when it
+//  did not answer. Returns how many answered; reset each reply after.
+int
+    socval_status_all (sv_config_t *config, int timeout_ms, sv_proto_t *replies);
+
 //  Sends request to service's control endpoint (from config) and waits up
 //  to timeout_s for the reply. 0, or 2 (with a message) when it does not
 //  answer.

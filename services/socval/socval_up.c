@@ -27,10 +27,6 @@
 #include <sys/wait.h>
 #include <poll.h>
 
-#define S_SERVICES 4
-static const char *const s_services [S_SERVICES] = {
-    "ingest", "valuation", "compliance", "reporting"
-};
 
 //  ==========================================================================
 //  Where things are
@@ -269,7 +265,7 @@ s_child_read (s_child_t *child)
 static void
 s_children_reap (s_child_t *children)
 {
-    for (int index = 0; index < S_SERVICES; index++) {
+    for (int index = 0; index < SOCVAL_SERVICES; index++) {
         s_child_t *child = &children [index];
         int status;
         if (!child->pid || waitpid (child->pid, &status, WNOHANG) != child->pid)
@@ -301,42 +297,33 @@ s_children_reap (s_child_t *children)
 static int
 s_caught_up (sv_config_t *config, int timeout_ms, char *lagging, size_t size)
 {
-    uint64_t heads [S_SERVICES] = { 0 };
-    sv_proto_t replies [S_SERVICES];
+    uint64_t heads [SOCVAL_SERVICES] = { 0 };
+    sv_proto_t replies [SOCVAL_SERVICES];
     memset (replies, 0, sizeof replies);
-    int rc = 1;
-    for (int index = 0; index < S_SERVICES && rc >= 0; index++) {
-        char key [64];
-        snprintf (key, sizeof key, "%s/control_endpoint", s_services [index]);
-        zsock_t *control = socval_connect (s_services [index], sv_config_get (config, key));
-        sv_proto_t request = { .id = SV_PROTO_STATUS };
-        zframe_t *frame = sv_proto_encode_frame (&request);
-        zframe_send (&frame, control, 0);
-        if (socval_recv_reply (control, timeout_ms, &replies [index])
-        ||  replies [index].id != SV_PROTO_STATUS_REPLY) {
+    int rc = socval_status_all (config, timeout_ms, replies) == SOCVAL_SERVICES? 1: -1;
+    for (int index = 0; index < SOCVAL_SERVICES; index++) {
+        if (replies [index].id != SV_PROTO_STATUS_REPLY) {
             if (lagging)
-                snprintf (lagging, size, "%s does not answer", s_services [index]);
-            rc = -1;
+                snprintf (lagging, size, "%s does not answer", socval_services [index]);
         }
         else
         if (replies [index].status_reply.streams_count)
             heads [index] = replies [index].status_reply.streams [0].head_seq;
-        zsock_destroy (&control);
     }
-    for (int index = 0; index < S_SERVICES && rc == 1; index++) {
+    for (int index = 0; index < SOCVAL_SERVICES && rc == 1; index++) {
         const sv_proto_status_reply_t *status = &replies [index].status_reply;
         for (size_t consumer = 0; consumer < status->consumers_count; consumer++)
-            for (int producer = 0; producer < S_SERVICES; producer++)
-                if (streq (status->consumers [consumer].stream, s_services [producer])
+            for (int producer = 0; producer < SOCVAL_SERVICES; producer++)
+                if (streq (status->consumers [consumer].stream, socval_services [producer])
                 &&  status->consumers [consumer].offset < heads [producer]) {
                     if (lagging)
                         snprintf (lagging, size, "%s is at %" PRIu64 " of %s's %" PRIu64,
-                                  s_services [index], status->consumers [consumer].offset,
-                                  s_services [producer], heads [producer]);
+                                  socval_services [index], status->consumers [consumer].offset,
+                                  socval_services [producer], heads [producer]);
                     rc = 0;
                 }
     }
-    for (int index = 0; index < S_SERVICES; index++)
+    for (int index = 0; index < SOCVAL_SERVICES; index++)
         sv_proto_reset (&replies [index]);
     return rc;
 }
@@ -498,14 +485,14 @@ s_supervise (const char *data_dir, const char *config_path, const char *share,
 {
     zsys_init ();               //  its handler sets zsys_interrupted on SIGINT, SIGTERM
     char *program_dir = s_program_dir ();
-    s_child_t children [S_SERVICES];
+    s_child_t children [SOCVAL_SERVICES];
     memset (children, 0, sizeof children);
-    for (int index = 0; index < S_SERVICES; index++) {
-        children [index].name = s_services [index];
+    for (int index = 0; index < SOCVAL_SERVICES; index++) {
+        children [index].name = socval_services [index];
         children [index].output = -1;
         children [index].backoff_ms = 500;
         s_child_start (&children [index], program_dir, config_path);
-        printf ("socval     | started %s (pid %d)\n", s_services [index], children [index].pid);
+        printf ("socval     | started %s (pid %d)\n", socval_services [index], children [index].pid);
     }
     s_examples_t context = {
         .config_path = (char *) config_path, .share = (char *) share, .data_dir = (char *) data_dir
@@ -513,15 +500,15 @@ s_supervise (const char *data_dir, const char *config_path, const char *share,
     zactor_t *worker = examples? zactor_new (s_examples_actor, &context): NULL;
     bool done = false;
     while (!zsys_interrupted && !(stop_after_examples && done)) {
-        struct pollfd fds [S_SERVICES + 1];
-        for (int index = 0; index < S_SERVICES; index++)
+        struct pollfd fds [SOCVAL_SERVICES + 1];
+        for (int index = 0; index < SOCVAL_SERVICES; index++)
             fds [index] = (struct pollfd) { .fd = children [index].output, .events = POLLIN };
         //  The examples' actor signals through its socket's file descriptor
-        fds [S_SERVICES] = (struct pollfd) {
+        fds [SOCVAL_SERVICES] = (struct pollfd) {
             .fd = worker && !done? zsock_fd (zactor_sock (worker)): -1, .events = POLLIN
         };
-        poll (fds, S_SERVICES + 1, 200);
-        for (int index = 0; index < S_SERVICES; index++)
+        poll (fds, SOCVAL_SERVICES + 1, 200);
+        for (int index = 0; index < SOCVAL_SERVICES; index++)
             if (fds [index].revents && !s_child_read (&children [index])) {
                 close (children [index].output);
                 children [index].output = -1;
@@ -539,7 +526,7 @@ s_supervise (const char *data_dir, const char *config_path, const char *share,
             fflush (stdout);
         }
         s_children_reap (children);
-        for (int index = 0; index < S_SERVICES; index++)
+        for (int index = 0; index < SOCVAL_SERVICES; index++)
             if (!children [index].pid && children [index].restart_at
             &&  zclock_mono () >= children [index].restart_at && !zsys_interrupted) {
                 if (children [index].output >= 0)
@@ -550,11 +537,11 @@ s_supervise (const char *data_dir, const char *config_path, const char *share,
     printf ("socval     | stopping\n");
     fflush (stdout);
     zactor_destroy (&worker);
-    for (int index = 0; index < S_SERVICES; index++)
+    for (int index = 0; index < SOCVAL_SERVICES; index++)
         if (children [index].pid)
             kill (children [index].pid, SIGTERM);
     int64_t deadline = zclock_mono () + 10000;
-    for (int index = 0; index < S_SERVICES; index++) {
+    for (int index = 0; index < SOCVAL_SERVICES; index++) {
         s_child_t *child = &children [index];
         while (child->pid && waitpid (child->pid, NULL, WNOHANG) == 0) {
             if (zclock_mono () > deadline) {
