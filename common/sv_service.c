@@ -84,13 +84,14 @@ sv_service_refuse (zsock_t *router, zframe_t *peer, uint32_t code, const char *r
     sv_service_reply (router, peer, &refusal);
 }
 
-void
-sv_service_control_recv (zsock_t *control, const char *accepts,
-                         sv_service_handler_fn *handler, void *arg)
+int
+sv_service_control_recv (zloop_t *loop, zsock_t *control, void *arg)
 {
+    (void) loop;
+    const sv_service_control_t *endpoint = (const sv_service_control_t *) arg;
     zmsg_t *msg = zmsg_recv (control);
     if (!msg)
-        return;
+        return 0;
     zframe_t *peer = zmsg_pop (msg);
     zframe_t *body = zmsg_pop (msg);
     sv_proto_t request = { .id = 0 };
@@ -102,10 +103,10 @@ sv_service_control_recv (zsock_t *control, const char *accepts,
         reason = "this key may not use the control endpoint";
     else
     if (sv_proto_decode (&request, zframe_data (body), zframe_size (body)) == 0) {
-        if (handler (&request, peer, arg) == 0)
+        if (endpoint->handler (&request, peer, endpoint->arg) == 0)
             reason = NULL;
         else
-            reason = accepts;
+            reason = endpoint->accepts;
     }
     if (peer && body && reason)
         sv_service_refuse (control, peer, 400, reason);
@@ -113,6 +114,7 @@ sv_service_control_recv (zsock_t *control, const char *accepts,
     zframe_destroy (&peer);
     zframe_destroy (&body);
     zmsg_destroy (&msg);
+    return 0;
 }
 
 void

@@ -44,14 +44,22 @@ void
 //  when it answered, -1 when the endpoint does not take that message.
 typedef int (sv_service_handler_fn) (const sv_proto_t *request, zframe_t *peer, void *arg);
 
-//  Reads one request [peer, body] from the control ROUTER and gives it to
-//  handler; answers ERROR 400 itself to a peer whose key may not use the
-//  endpoint (sv_security), to a body that does not decode, and to a
-//  message the handler does not take (reason: accepts, e.g. "valuation's
-//  control endpoint answers STATUS and FRAMEWORK_IMPORT").
-void
-    sv_service_control_recv (zsock_t *control, const char *accepts,
-                             sv_service_handler_fn *handler, void *arg);
+//  What a control endpoint answers: handler with arg for what it takes,
+//  and accepts (e.g. "valuation's control endpoint answers STATUS and
+//  FRAMEWORK_IMPORT") as the reason for refusing anything else.
+typedef struct {
+    sv_service_handler_fn *handler;
+    void *arg;
+    const char *accepts;
+} sv_service_control_t;
+
+//  A zloop reader for a control ROUTER, with arg an sv_service_control_t
+//  that outlives the reader: reads one request [peer, body] and gives it
+//  to the handler; answers ERROR 400 itself to a peer whose key may not use
+//  the endpoint (sv_security), to a body that does not decode, and to a
+//  message the handler does not take. Returns 0.
+int
+    sv_service_control_recv (zloop_t *loop, zsock_t *control, void *arg);
 
 //  What one service tells STATUS: its streams, the streams it follows and
 //  its row counts (arrays borrowed for the call).

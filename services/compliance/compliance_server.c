@@ -26,6 +26,7 @@ typedef struct {
     sv_stream_producer_t *producer;
     sv_stream_consumer_t *consumer;
     zsock_t *control;
+    sv_service_control_t answers;   //  what control answers, for its reader
     zactor_t *hook;                 //  runs compliance/alert_hook; NULL when none
     compliance_rules_rlw_t criteria;
     char *categories;               //  owns criteria.categories
@@ -605,15 +606,6 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     return 0;
 }
 
-static int
-s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    sv_service_control_recv (reader, "compliance's control endpoint answers STATUS and"
-                             " ALERT_ACK", s_control_handle, arg);
-    return 0;
-}
-
 //  ==========================================================================
 //  Life cycle
 
@@ -680,7 +672,10 @@ s_server_start (s_server_t *self)
         sv_stream_consumer_set_committed (self->consumer, s_committed, self);
         sv_stream_producer_attach (self->producer, self->loop);
         sv_stream_consumer_attach (self->consumer, self->loop);
-        zloop_reader (self->loop, self->control, s_control_recv, self);
+        self->answers = (sv_service_control_t) {
+            s_control_handle, self, "compliance's control endpoint answers STATUS and ALERT_ACK"
+        };
+        zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
         zloop_timer (self->loop, (size_t) sv_config_int (config, "compliance/tick_ms"), 0,
                      s_tick, self);
     }

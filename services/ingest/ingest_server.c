@@ -48,6 +48,7 @@ struct _s_server_t {
     zcert_t *certificate;
     zsock_t *feed;
     zsock_t *control;
+    sv_service_control_t answers;   //  what control answers, for its reader
     zhashx_t *partners;         //  Z85 public key -> partner name
     zhashx_t *batches;          //  "partner\nbatch_id" -> s_batch_t
     s_batch_t *open_batch;      //  the batch whose rows the open transaction holds
@@ -506,15 +507,6 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     return 0;
 }
 
-static int
-s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    sv_service_control_recv (reader, "ingest's control endpoint answers STATUS only",
-                             s_control_handle, arg);
-    return 0;
-}
-
 //  ==========================================================================
 //  Life cycle
 
@@ -615,7 +607,10 @@ s_server_start (s_server_t *self)
         s_load_partners (self);
         sv_stream_producer_attach (self->producer, self->loop);
         zloop_reader (self->loop, self->feed, s_feed_recv, self);
-        zloop_reader (self->loop, self->control, s_control_recv, self);
+        self->answers = (sv_service_control_t) {
+            s_control_handle, self, "ingest's control endpoint answers STATUS only"
+        };
+        zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
         zloop_timer (self->loop, 60 * 1000, 0, s_forget_idle_batches, self);
         zloop_timer (self->loop, S_GROUP_MS / 2, 0, s_group_timer, self);
     }

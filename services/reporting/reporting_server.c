@@ -32,6 +32,7 @@ typedef struct {
     sv_stream_producer_t *producer;
     sv_stream_consumer_t *consumers [3];    //  ingest, valuation, compliance
     zsock_t *control;
+    sv_service_control_t answers;   //  what control answers, for its reader
     zlistx_t *schedules;        //  s_schedule_t *
     char *categories;           //  owns rlw.categories
     char *output;               //  folder for scheduled reports
@@ -373,15 +374,6 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     return 0;
 }
 
-static int
-s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    sv_service_control_recv (reader, "reporting's control endpoint answers STATUS and"
-                             " REPORT_REQUEST", s_control_handle, arg);
-    return 0;
-}
-
 //  ==========================================================================
 //  Life cycle
 
@@ -493,7 +485,10 @@ s_server_start (s_server_t *self)
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);
-        zloop_reader (self->loop, self->control, s_control_recv, self);
+        self->answers = (sv_service_control_t) {
+            s_control_handle, self, "reporting's control endpoint answers STATUS and REPORT_REQUEST"
+        };
+        zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
         zloop_timer (self->loop, (size_t) sv_config_int (config, "reporting/tick_ms"), 0,
                      s_tick, self);
         //  A run missed while the service was down is made up once, now

@@ -32,6 +32,7 @@ typedef struct {
     sv_stream_producer_t *producer;
     sv_stream_consumer_t *consumer;
     zsock_t *control;
+    sv_service_control_t answers;   //  what control answers, for its reader
     zhashx_t *frameworks;       //  id -> valuation_framework_t *, latest import
     zhashx_t *partners;         //  name -> s_partner_t *
     zhashx_t *suppliers;        //  "partner\x1fkey" -> s_supplier_t *, as stored
@@ -591,15 +592,6 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     return 0;
 }
 
-static int
-s_control_recv (zloop_t *loop, zsock_t *reader, void *arg)
-{
-    (void) loop;
-    sv_service_control_recv (reader, "valuation's control endpoint answers STATUS,"
-                             " FRAMEWORK_IMPORT and FRAMEWORK_LIST", s_control_handle, arg);
-    return 0;
-}
-
 //  ==========================================================================
 //  Life cycle
 
@@ -741,7 +733,11 @@ s_server_start (s_server_t *self)
         sv_stream_consumer_set_committed (self->consumer, s_committed, self);
         sv_stream_producer_attach (self->producer, self->loop);
         sv_stream_consumer_attach (self->consumer, self->loop);
-        zloop_reader (self->loop, self->control, s_control_recv, self);
+        self->answers = (sv_service_control_t) {
+            s_control_handle, self,
+            "valuation's control endpoint answers STATUS, FRAMEWORK_IMPORT and FRAMEWORK_LIST"
+        };
+        zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
     }
     return rc;
 }
