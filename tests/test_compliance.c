@@ -243,6 +243,12 @@ main (int argc, char *argv [])
     zstr_free (&output);
     rc = s_socval (NULL, "alerts ack rlw.nothing/council/X");
     testkit_check (rc == 1, "acknowledging an unknown alert is refused (exit 1)");
+    testkit_check (s_socval (NULL, "alerts --state nonsense") == 2
+                   && s_socval (NULL, "alerts --follow --after 12x") == 2
+                   && s_socval (NULL, "alerts --after 3") == 2
+                   && s_socval (NULL, "alerts ack") == 2,
+                   "a state that is not one, a seq that is not a number, --after without"
+                   " --follow and ack without an id are usage errors (exit 2)");
 
     //  ------------------------------------------------------------------
     //  A follower that goes away and comes back misses nothing
