@@ -3,9 +3,19 @@
 #include "sv_db.h"
 #include <czmq.h>
 
+#define S_RECENT 64                 //  slots of the recent-statement cache
+
+//  A statement found lately, by the address of the SQL text it was asked
+//  for with: most SQL is a literal, asked for again from the same place.
+typedef struct {
+    const char *sql;            //  the caller's text
+    sqlite3_stmt *stmt;         //  sqlite3_sql gives the text it was made of
+} s_recent_t;
+
 struct _sv_db_t {
     sqlite3 *handle;
     zhashx_t *statements;       //  SQL text -> sqlite3_stmt *
+    s_recent_t recent [S_RECENT];
     bool in_transaction;
 };
 
@@ -45,10 +55,20 @@ s_migrate (sv_db_t *self, const char *const *migrations, const char **reason_p)
     return 0;
 }
 
+//  SQLite counts every allocation under a global mutex unless told not to;
+//  nothing here reads those counts. Only possible before SQLite starts.
+static void
+s_configure (void)
+{
+    sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 sv_db_t *
 sv_db_new (const char *path, const char *const *migrations, const char **reason_p)
 {
     assert (path);
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once (&configured, s_configure);
     const char *reason = NULL;
     sv_db_t *self = (sv_db_t *) zmalloc (sizeof (sv_db_t));
     self->statements = zhashx_new ();
@@ -158,16 +178,27 @@ sqlite3_stmt *
 sv_db_stmt (sv_db_t *self, const char *sql)
 {
     assert (self);
+    //  Hashing the whole text on every call costs more than the statement
+    //  itself for the small ones, so the address picks a recent slot first;
+    //  the text is still compared, as an address may be reused for other SQL
+    s_recent_t *recent = &self->recent [((uintptr_t) sql >> 3) % S_RECENT];
+    if (recent->sql == sql && streq (sqlite3_sql (recent->stmt), sql)) {
+        sqlite3_reset (recent->stmt);
+        sqlite3_clear_bindings (recent->stmt);
+        return recent->stmt;
+    }
     sqlite3_stmt *stmt = (sqlite3_stmt *) zhashx_lookup (self->statements, sql);
     if (stmt) {
         sqlite3_reset (stmt);
         sqlite3_clear_bindings (stmt);
-        return stmt;
     }
-    if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                            &stmt, NULL) != SQLITE_OK)
-        return NULL;
-    zhashx_insert (self->statements, sql, stmt);
+    else {
+        if (sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                &stmt, NULL) != SQLITE_OK)
+            return NULL;
+        zhashx_insert (self->statements, sql, stmt);
+    }
+    *recent = (s_recent_t) { sql, stmt };
     return stmt;
 }
 

@@ -28,6 +28,8 @@ static const char *const s_migrations [] = {
 struct _ingest_store_t {
     sv_db_t *db;
     msgpack_sbuffer buffer;     //  reused for encoding
+    zhashx_t *counted;          //  batch key -> its number in occurrences
+    uintptr_t last_counted;     //  the last number given
 };
 
 ingest_store_t *
@@ -42,7 +44,7 @@ ingest_store_new (const char *path, const char **reason_p)
     if (!db)
         return NULL;
     //  Per connection, so not a migration: a fresh process starts it empty
-    if (sv_db_exec (db, "CREATE TEMP TABLE occurrences (batch TEXT NOT NULL,"
+    if (sv_db_exec (db, "CREATE TEMP TABLE occurrences (batch INTEGER NOT NULL,"
                         " transaction_no TEXT NOT NULL, count INTEGER NOT NULL,"
                         " PRIMARY KEY (batch, transaction_no)) WITHOUT ROWID")) {
         if (reason_p)
@@ -53,6 +55,7 @@ ingest_store_new (const char *path, const char **reason_p)
     ingest_store_t *self = (ingest_store_t *) zmalloc (sizeof (ingest_store_t));
     self->db = db;
     msgpack_sbuffer_init (&self->buffer);
+    self->counted = zhashx_new ();
     return self;
 }
 
@@ -64,6 +67,7 @@ ingest_store_destroy (ingest_store_t **self_p)
         ingest_store_t *self = *self_p;
         sv_db_destroy (&self->db);
         msgpack_sbuffer_destroy (&self->buffer);
+        zhashx_destroy (&self->counted);
         free (self);
         *self_p = NULL;
     }
@@ -203,19 +207,46 @@ ingest_store_put (ingest_store_t *self, const char *partner,
                              self->buffer.size) < 0? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
 }
 
+//  The number standing for batch_key in the occurrences table, given on
+//  first use: a short key keeps that table small
+static uintptr_t
+s_counted_batch (ingest_store_t *self, const char *batch_key)
+{
+    uintptr_t number = (uintptr_t) zhashx_lookup (self->counted, batch_key);
+    if (!number) {
+        number = ++self->last_counted;
+        zhashx_insert (self->counted, batch_key, (void *) number);
+    }
+    return number;
+}
+
 uint32_t
 ingest_store_occurrence (ingest_store_t *self, const char *batch_key,
                          const char *transaction_no)
 {
     assert (self && batch_key && transaction_no);
+    //  An UPDATE, then an INSERT when nothing was there: RETURNING would
+    //  open a scratch table on every call
+    sqlite3_int64 batch = (sqlite3_int64) s_counted_batch (self, batch_key);
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "INSERT INTO temp.occurrences (batch, transaction_no, count) VALUES (?1, ?2, 1)"
-        " ON CONFLICT (batch, transaction_no) DO UPDATE SET count = count + 1"
-        " RETURNING count");
+        "UPDATE temp.occurrences SET count = count + 1"
+        " WHERE batch = ?1 AND transaction_no = ?2");
     if (!stmt)
         return 0;
-    sqlite3_bind_text (stmt, 1, batch_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 1, batch);
     sqlite3_bind_text (stmt, 2, transaction_no, -1, SQLITE_STATIC);
+    if (sv_db_run (self->db, stmt))
+        return 0;
+    bool counted = sqlite3_changes (sv_db_handle (self->db)) > 0;
+    stmt = sv_db_stmt (self->db, counted
+        ? "SELECT count FROM temp.occurrences WHERE batch = ?1 AND transaction_no = ?2"
+        : "INSERT INTO temp.occurrences (batch, transaction_no, count) VALUES (?1, ?2, 1)");
+    if (!stmt)
+        return 0;
+    sqlite3_bind_int64 (stmt, 1, batch);
+    sqlite3_bind_text (stmt, 2, transaction_no, -1, SQLITE_STATIC);
+    if (!counted)
+        return sv_db_run (self->db, stmt)? 0: 1;
     uint32_t count = 0;
     if (sqlite3_step (stmt) == SQLITE_ROW)
         count = (uint32_t) sqlite3_column_int64 (stmt, 0);
@@ -227,10 +258,14 @@ int
 ingest_store_occurrences_forget (ingest_store_t *self, const char *batch_key)
 {
     assert (self && batch_key);
+    uintptr_t batch = (uintptr_t) zhashx_lookup (self->counted, batch_key);
+    if (!batch)
+        return 0;
+    zhashx_delete (self->counted, batch_key);
     sqlite3_stmt *stmt = sv_db_stmt (self->db, "DELETE FROM temp.occurrences WHERE batch = ?1");
     if (!stmt)
         return -1;
-    sqlite3_bind_text (stmt, 1, batch_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) batch);
     return sv_db_run (self->db, stmt);
 }
 

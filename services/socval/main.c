@@ -12,6 +12,7 @@
 */
 
 #include "socval.h"
+#include <sodium.h>
 #include "sv_security.h"
 
 #define S_CHUNK_BYTES (256 * 1024)
@@ -184,15 +185,17 @@ s_default_batch_id (const char *kind, const char *path)
     FILE *file = fopen (path, "rb");
     if (!file)
         return NULL;
-    zdigest_t *digest = zdigest_new ();
+    crypto_generichash_state digest;
+    crypto_generichash_init (&digest, NULL, 0, 8);
     byte buffer [65536];
     size_t size;
     while ((size = fread (buffer, 1, sizeof buffer, file)) > 0)
-        zdigest_update (digest, buffer, size);
+        crypto_generichash_update (&digest, buffer, size);
     fclose (file);
-    char *batch_id = zsys_sprintf ("%s-%.16s", kind, zdigest_string (digest));
-    zdigest_destroy (&digest);
-    return batch_id;
+    byte hash [8];
+    char hex [sizeof hash * 2 + 1];
+    crypto_generichash_final (&digest, hash, sizeof hash);
+    return zsys_sprintf ("%s-%s", kind, sodium_bin2hex (hex, sizeof hex, hash, sizeof hash));
 }
 
 static const char *
