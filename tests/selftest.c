@@ -22,6 +22,7 @@
 #include "sv_stream.h"
 #include "ingest_csv.h"
 #include "ingest_feed.h"
+#include "ingest_reader.h"
 #include "ingest_ocds.h"
 #include "ingest_records.h"
 #include "ingest_spend.h"
@@ -59,6 +60,7 @@ static const s_test_t s_tests [] = {
     { "ingest_records", ingest_records_test, 30 },
     { "ingest_ocds", ingest_ocds_test, 30 },
     { "ingest_feed", ingest_feed_test, 30 },
+    { "ingest_reader", ingest_reader_test, 30 },
     { "valuation_framework", valuation_framework_test, 30 },
     { "valuation_engine", valuation_engine_test, 30 },
     { "valuation_store", valuation_store_test, 30 },

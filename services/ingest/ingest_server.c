@@ -1,10 +1,11 @@
 /*  ingest_server: the ingest actor. See ingest_server.h for its sockets
     and the flow of a batch. No SQL here (ingest_store) and no parsing
-    (ingest_feed): this file moves messages and keeps batches in order.
+    (ingest_reader, in a thread of each batch's own): this file moves
+    messages and keeps batches in order.
 */
 
 #include "ingest_server.h"
-#include "ingest_feed.h"
+#include "ingest_reader.h"
 #include "ingest_store.h"
 #include "sv_security.h"
 #include "sv_service.h"
@@ -32,7 +33,7 @@ typedef struct {
     uint64_t next_chunk;
     crypto_generichash_state digest;    //  BLAKE2b over kind, format and every payload byte
     bool replay;                //  finished before: only compare the digest
-    ingest_feed_t *feed;
+    ingest_reader_t *reader;    //  reads the batch in a thread of its own
     uint64_t accepted;
     uint64_t rejected;
     uint64_t duplicates;
@@ -80,7 +81,7 @@ s_batch_destroy (void **item_p)
     s_batch_t *self = (s_batch_t *) *item_p;
     if (!self)
         return;
-    ingest_feed_destroy (&self->feed);
+    ingest_reader_destroy (&self->reader);
     zlistx_destroy (&self->errors);
     zframe_destroy (&self->peer);
     zstr_free (&self->key);
@@ -111,17 +112,16 @@ s_ensure_contract (s_batch_t *self, const char *contract_id)
 }
 
 static int
-s_batch_row (void *arg, const char *natural_key, const sv_proto_t *event)
+s_batch_row (void *arg, const ingest_reader_row_t *row)
 {
     s_batch_t *self = (s_batch_t *) arg;
-    const char *contract_id = event->id == SV_PROTO_COMMITMENT? event->commitment.contract_id
-                            : event->id == SV_PROTO_DELIVERY? event->delivery.contract_id: NULL;
-    if (contract_id && s_ensure_contract (self, contract_id)) {
+    if (row->contract_id && s_ensure_contract (self, row->contract_id)) {
         self->failed = true;
         return -1;
     }
-    ingest_put_t put = ingest_store_put (self->server->store, self->partner,
-                                         natural_key, self->batch_id, event);
+    ingest_put_t put = ingest_store_put_encoded (self->server->store, self->partner,
+                                                 row->natural_key, self->batch_id, row->id,
+                                                 row->body, row->body_size, row->digest);
     if (put == INGEST_PUT_FAILED) {
         self->failed = true;
         return -1;
@@ -131,15 +131,6 @@ s_batch_row (void *arg, const char *natural_key, const sv_proto_t *event)
     else
         self->duplicates++;
     return 0;
-}
-
-//  The nth-occurrence count of a spend file's transaction numbers, kept by
-//  the store on disk rather than in memory
-static uint32_t
-s_batch_count (const char *transaction_no, void *arg)
-{
-    s_batch_t *self = (s_batch_t *) arg;
-    return ingest_store_occurrence (self->server->store, self->key, transaction_no);
 }
 
 static void
@@ -278,15 +269,15 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
              item = zconfig_next (item))
             if (streq (zconfig_name (item), partner))
                 overrides = zconfig_locate (item, "headers");
-        batch->feed = ingest_feed_new (partner, submit->batch_id, submit->kind, submit->format,
-                                       overrides, self->max_document,
-                                       s_batch_row, s_batch_error, batch, reason_p);
-        if (!batch->feed) {
+        batch->reader = ingest_reader_new (partner, submit->batch_id, submit->kind,
+                                           submit->format, overrides, self->max_document,
+                                           S_COUNTED_IN_MEMORY, s_batch_row, s_batch_error,
+                                           batch, reason_p);
+        if (!batch->reader) {
             void *item = batch;
             s_batch_destroy (&item);
             return NULL;
         }
-        ingest_feed_set_counter (batch->feed, s_batch_count, batch, S_COUNTED_IN_MEMORY);
     }
     return batch;
 }
@@ -321,7 +312,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         return;
     }
     sv_db_t *db = ingest_store_db (self->store);
-    bool ok = s_open_for (self, batch) == 0 && ingest_feed_finish (batch->feed) == 0;
+    bool ok = s_open_for (self, batch) == 0 && ingest_reader_finish (batch->reader) == 0;
     sv_proto_t receipt = { .id = SV_PROTO_RECEIPT };
     if (ok) {
         size_t count = zlistx_size (batch->errors);
@@ -357,7 +348,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         if (sv_db_in_transaction (db))
             sv_db_rollback (db);
         self->open_batch = NULL;
-        const char *reason = ingest_feed_reason (batch->feed);
+        const char *reason = ingest_reader_reason (batch->reader);
         s_send_refusal (self, batch->peer, batch->batch_id,
                         *reason? reason: "ingest could not store the batch; send it again");
     }
@@ -373,7 +364,7 @@ s_batch_chunk (s_server_t *self, s_batch_t *batch, const sv_proto_submit_t *subm
     if (!batch->replay) {
         if (s_open_for (self, batch))
             return -1;
-        if (ingest_feed_push (batch->feed, submit->payload, submit->payload_size)) {
+        if (ingest_reader_push (batch->reader, submit->payload, submit->payload_size)) {
             sv_db_rollback (ingest_store_db (self->store));
             self->open_batch = NULL;
             return -1;
@@ -391,11 +382,6 @@ s_batch_forget (s_server_t *self, s_batch_t *batch)
         sv_db_rollback (ingest_store_db (self->store));
         self->open_batch = NULL;
     }
-    else
-        //  Another batch's rows go first, so that a rollback of theirs can
-        //  never bring this batch's counts back
-        s_commit_open (self);
-    ingest_store_occurrences_forget (self->store, batch->key);
     zhashx_delete (self->batches, batch->key);
 }
 
@@ -431,7 +417,7 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
         return;
     }
     if (s_batch_chunk (self, batch, submit)) {
-        const char *reason = ingest_feed_reason (batch->feed);
+        const char *reason = ingest_reader_reason (batch->reader);
         s_send_refusal (self, peer, submit->batch_id,
                         batch->failed || !*reason? "ingest could not store the batch; send it again"
                                                  : reason);

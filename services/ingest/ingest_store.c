@@ -28,8 +28,6 @@ static const char *const s_migrations [] = {
 struct _ingest_store_t {
     sv_db_t *db;
     msgpack_sbuffer buffer;     //  reused for encoding
-    zhashx_t *counted;          //  batch key -> its number in occurrences
-    uintptr_t last_counted;     //  the last number given
 };
 
 ingest_store_t *
@@ -43,19 +41,9 @@ ingest_store_new (const char *path, const char **reason_p)
     sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
     if (!db)
         return NULL;
-    //  Per connection, so not a migration: a fresh process starts it empty
-    if (sv_db_exec (db, "CREATE TEMP TABLE occurrences (batch INTEGER NOT NULL,"
-                        " transaction_no TEXT NOT NULL, count INTEGER NOT NULL,"
-                        " PRIMARY KEY (batch, transaction_no)) WITHOUT ROWID")) {
-        if (reason_p)
-            *reason_p = "cannot create the occurrences table";
-        sv_db_destroy (&db);
-        return NULL;
-    }
     ingest_store_t *self = (ingest_store_t *) zmalloc (sizeof (ingest_store_t));
     self->db = db;
     msgpack_sbuffer_init (&self->buffer);
-    self->counted = zhashx_new ();
     return self;
 }
 
@@ -67,7 +55,6 @@ ingest_store_destroy (ingest_store_t **self_p)
         ingest_store_t *self = *self_p;
         sv_db_destroy (&self->db);
         msgpack_sbuffer_destroy (&self->buffer);
-        zhashx_destroy (&self->counted);
         free (self);
         *self_p = NULL;
     }
@@ -140,31 +127,32 @@ ingest_store_batch_finish (ingest_store_t *self, const char *partner,
 //  ==========================================================================
 //  Rows
 
-#define S_DIGEST_SIZE 16         //  BLAKE2b-128: collisions are out of reach
-
-//  Encodes event into the store's buffer and digests it: the bytes that
-//  go to the outbox are the bytes compared. 0 or -1.
-static int
-s_encode_digest (ingest_store_t *self, const sv_proto_t *event, byte *digest)
-{
-    self->buffer.size = 0;
-    if (sv_proto_encode (event, &self->buffer))
-        return -1;
-    return crypto_generichash (digest, S_DIGEST_SIZE, (const byte *) self->buffer.data,
-                               self->buffer.size, NULL, 0);
-}
-
 ingest_put_t
 ingest_store_put (ingest_store_t *self, const char *partner,
                   const char *natural_key, const char *batch_id,
                   const sv_proto_t *event)
 {
-    assert (self && partner && natural_key && batch_id && event);
-    assert (sv_db_in_transaction (self->db));
-    const char *kind = sv_proto_name (event->id);
-    byte digest [S_DIGEST_SIZE];
-    if (s_encode_digest (self, event, digest))
+    assert (self && event);
+    self->buffer.size = 0;
+    byte digest [INGEST_STORE_DIGEST];
+    if (sv_proto_encode (event, &self->buffer)
+    ||  crypto_generichash (digest, sizeof digest, (const byte *) self->buffer.data,
+                            self->buffer.size, NULL, 0))
         return INGEST_PUT_FAILED;
+    return ingest_store_put_encoded (self, partner, natural_key, batch_id, event->id,
+                                     (const byte *) self->buffer.data, self->buffer.size,
+                                     digest);
+}
+
+ingest_put_t
+ingest_store_put_encoded (ingest_store_t *self, const char *partner,
+                          const char *natural_key, const char *batch_id,
+                          sv_proto_id_t id, const byte *body, size_t body_size,
+                          const byte *digest)
+{
+    assert (self && partner && natural_key && batch_id && body && digest);
+    assert (sv_db_in_transaction (self->db));
+    const char *kind = sv_proto_name (id);
 
     //  One statement stores a new row or a changed one and leaves an
     //  unchanged one alone; sqlite3_changes tells which happened.
@@ -179,7 +167,7 @@ ingest_store_put (ingest_store_t *self, const char *partner,
     sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
-    sqlite3_bind_blob (stmt, 4, digest, sizeof digest, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 4, digest, INGEST_STORE_DIGEST, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
     if (sv_db_run (self->db, stmt))
         return INGEST_PUT_FAILED;
@@ -203,70 +191,8 @@ ingest_store_put (ingest_store_t *self, const char *partner,
     }
     char key [512];
     snprintf (key, sizeof key, "%s/%s", partner, natural_key);
-    return sv_stream_append (self->db, kind, key, (const uint8_t *) self->buffer.data,
-                             self->buffer.size) < 0? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
-}
-
-//  The number standing for batch_key in the occurrences table, given on
-//  first use: a short key keeps that table small
-static uintptr_t
-s_counted_batch (ingest_store_t *self, const char *batch_key)
-{
-    uintptr_t number = (uintptr_t) zhashx_lookup (self->counted, batch_key);
-    if (!number) {
-        number = ++self->last_counted;
-        zhashx_insert (self->counted, batch_key, (void *) number);
-    }
-    return number;
-}
-
-uint32_t
-ingest_store_occurrence (ingest_store_t *self, const char *batch_key,
-                         const char *transaction_no)
-{
-    assert (self && batch_key && transaction_no);
-    //  An UPDATE, then an INSERT when nothing was there: RETURNING would
-    //  open a scratch table on every call
-    sqlite3_int64 batch = (sqlite3_int64) s_counted_batch (self, batch_key);
-    sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "UPDATE temp.occurrences SET count = count + 1"
-        " WHERE batch = ?1 AND transaction_no = ?2");
-    if (!stmt)
-        return 0;
-    sqlite3_bind_int64 (stmt, 1, batch);
-    sqlite3_bind_text (stmt, 2, transaction_no, -1, SQLITE_STATIC);
-    if (sv_db_run (self->db, stmt))
-        return 0;
-    bool counted = sqlite3_changes (sv_db_handle (self->db)) > 0;
-    stmt = sv_db_stmt (self->db, counted
-        ? "SELECT count FROM temp.occurrences WHERE batch = ?1 AND transaction_no = ?2"
-        : "INSERT INTO temp.occurrences (batch, transaction_no, count) VALUES (?1, ?2, 1)");
-    if (!stmt)
-        return 0;
-    sqlite3_bind_int64 (stmt, 1, batch);
-    sqlite3_bind_text (stmt, 2, transaction_no, -1, SQLITE_STATIC);
-    if (!counted)
-        return sv_db_run (self->db, stmt)? 0: 1;
-    uint32_t count = 0;
-    if (sqlite3_step (stmt) == SQLITE_ROW)
-        count = (uint32_t) sqlite3_column_int64 (stmt, 0);
-    sqlite3_reset (stmt);
-    return count;
-}
-
-int
-ingest_store_occurrences_forget (ingest_store_t *self, const char *batch_key)
-{
-    assert (self && batch_key);
-    uintptr_t batch = (uintptr_t) zhashx_lookup (self->counted, batch_key);
-    if (!batch)
-        return 0;
-    zhashx_delete (self->counted, batch_key);
-    sqlite3_stmt *stmt = sv_db_stmt (self->db, "DELETE FROM temp.occurrences WHERE batch = ?1");
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) batch);
-    return sv_db_run (self->db, stmt);
+    return sv_stream_append (self->db, kind, key, body, body_size) < 0
+           ? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
 }
 
 bool
@@ -299,6 +225,83 @@ ingest_store_count (ingest_store_t *self, const char *kind, const char *partner)
         sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
     int64_t count = sqlite3_step (stmt) == SQLITE_ROW? sqlite3_column_int64 (stmt, 0): -1;
     sqlite3_reset (stmt);
+    return count;
+}
+
+//  ==========================================================================
+//  Counters of transaction numbers
+//
+//  A scratch database of the counter's own ("" opens a private temporary
+//  file that SQLite removes on close), in one transaction that is never
+//  committed: the counts live only as long as the batch is read.
+
+struct _ingest_store_counter_t {
+    sv_db_t *db;
+};
+
+ingest_store_counter_t *
+ingest_store_counter_new (const char **reason_p)
+{
+    static const char *const migrations [] = {
+        "CREATE TABLE counts (transaction_no TEXT PRIMARY KEY, count INTEGER NOT NULL)"
+        " WITHOUT ROWID;",
+        NULL
+    };
+    sv_db_t *db = sv_db_new ("", migrations, reason_p);
+    if (!db)
+        return NULL;
+    //  A small cache: the pages it spills go to the scratch file
+    if (sv_db_exec (db, "PRAGMA cache_size = -2048") || sv_db_begin (db)) {
+        if (reason_p)
+            *reason_p = "cannot start the counter's transaction";
+        sv_db_destroy (&db);
+        return NULL;
+    }
+    ingest_store_counter_t *self = (ingest_store_counter_t *) zmalloc (sizeof *self);
+    self->db = db;
+    return self;
+}
+
+void
+ingest_store_counter_destroy (ingest_store_counter_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        ingest_store_counter_t *self = *self_p;
+        sv_db_rollback (self->db);
+        sv_db_destroy (&self->db);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+uint32_t
+ingest_store_counter_add (ingest_store_counter_t *self, const char *transaction_no)
+{
+    assert (self && transaction_no);
+    //  Most numbers come once: an INSERT that leaves a counted number alone,
+    //  then for those an UPDATE and a SELECT (RETURNING would open a
+    //  scratch table on every call)
+    const char *steps [] = {
+        "INSERT OR IGNORE INTO counts (transaction_no, count) VALUES (?1, 1)",
+        "UPDATE counts SET count = count + 1 WHERE transaction_no = ?1",
+        "SELECT count FROM counts WHERE transaction_no = ?1"
+    };
+    uint32_t count = 0;
+    for (size_t step = 0; step < 3; step++) {
+        sqlite3_stmt *stmt = sv_db_stmt (self->db, steps [step]);
+        if (!stmt)
+            return 0;
+        sqlite3_bind_text (stmt, 1, transaction_no, -1, SQLITE_STATIC);
+        int rc = sqlite3_step (stmt);
+        if (rc == SQLITE_ROW)
+            count = (uint32_t) sqlite3_column_int64 (stmt, 0);
+        sqlite3_reset (stmt);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return 0;
+        if (step == 0 && sqlite3_changes (sv_db_handle (self->db)) > 0)
+            return 1;
+    }
     return count;
 }
 
@@ -389,14 +392,18 @@ ingest_store_test (bool verbose)
     assert (ingest_store_has (store, "SPEND", "council", "2900001/1"));
     assert (!ingest_store_has (store, "SPEND", "police", "2900001/1"));
 
-    //  Occurrences count per batch, and are forgotten with it
-    assert (sv_db_begin (db) == 0);
-    assert (ingest_store_occurrence (store, "council\nb9", "46281108") == 1);
-    assert (ingest_store_occurrence (store, "council\nb9", "46281108") == 2);
-    assert (ingest_store_occurrence (store, "police\nb9", "46281108") == 1);
-    assert (ingest_store_occurrences_forget (store, "council\nb9") == 0);
-    assert (ingest_store_occurrence (store, "council\nb9", "46281108") == 1);
-    assert (sv_db_commit (db) == 0);
+    //  A counter counts each number's occurrences, and a new one starts
+    //  from nothing
+    for (int round = 0; round < 2; round++) {
+        ingest_store_counter_t *counter = ingest_store_counter_new (&reason);
+        assert (counter);
+        assert (ingest_store_counter_add (counter, "46281108") == 1);
+        assert (ingest_store_counter_add (counter, "46281108") == 2);
+        assert (ingest_store_counter_add (counter, "46281109") == 1);
+        assert (ingest_store_counter_add (counter, "46281108") == 3);
+        ingest_store_counter_destroy (&counter);
+        ingest_store_counter_destroy (&counter);
+    }
 
     //  Reopening keeps everything (migrations do not run twice)
     ingest_store_destroy (&store);

@@ -73,6 +73,9 @@ typedef enum {
     INGEST_PUT_ACCEPTED = 1     //  new or changed (streamed), or this batch's own
 } ingest_put_t;
 
+#define INGEST_STORE_DIGEST 16      //  bytes of a row's digest: BLAKE2b-128,
+                                    //  collisions out of reach
+
 //  Stores event (a SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY) under
 //  its partner and natural_key, in batch_id, appending it to the outbox
 //  when it is new or changed. Must run inside a transaction.
@@ -81,19 +84,13 @@ ingest_put_t
                       const char *natural_key, const char *batch_id,
                       const sv_proto_t *event);
 
-//  Counts one more occurrence of transaction_no in the spend file of the
-//  batch named batch_key (any string unique to the batch in progress) and
-//  returns the count, 1 the first time; 0 on a database error. The counts
-//  live in a temporary table of this connection, on disk, so memory stays
-//  bounded whatever the file; they go with the transaction that holds them.
-uint32_t
-    ingest_store_occurrence (ingest_store_t *self, const char *batch_key,
-                             const char *transaction_no);
-
-//  Forgets the occurrence counts of batch_key (a batch finished, refused
-//  or started over). 0 or -1.
-int
-    ingest_store_occurrences_forget (ingest_store_t *self, const char *batch_key);
+//  The same for an event already encoded: body (body_size bytes) is what
+//  goes to the outbox, digest the INGEST_STORE_DIGEST-byte BLAKE2b of it.
+ingest_put_t
+    ingest_store_put_encoded (ingest_store_t *self, const char *partner,
+                              const char *natural_key, const char *batch_id,
+                              sv_proto_id_t id, const byte *body, size_t body_size,
+                              const byte *digest);
 
 //  True when partner holds a record of kind ("CONTRACT") under natural_key.
 bool
@@ -103,6 +100,25 @@ bool
 //  Rows held of kind, for one partner or all (partner NULL).
 int64_t
     ingest_store_count (ingest_store_t *self, const char *kind, const char *partner);
+
+//  --------------------------------------------------------------------------
+//  Counters of a spend file's transaction numbers, past those counted in
+//  memory: each in a scratch database of its own, on disk, so memory stays
+//  bounded whatever the file. A counter belongs to one thread at a time.
+
+typedef struct _ingest_store_counter_t ingest_store_counter_t;
+
+//  NULL on failure, with *reason_p saying why.
+ingest_store_counter_t *
+    ingest_store_counter_new (const char **reason_p);
+
+void
+    ingest_store_counter_destroy (ingest_store_counter_t **self_p);
+
+//  Counts one more occurrence of transaction_no and returns the count, 1
+//  the first time; 0 on a database error.
+uint32_t
+    ingest_store_counter_add (ingest_store_counter_t *self, const char *transaction_no);
 
 void
     ingest_store_test (bool verbose);

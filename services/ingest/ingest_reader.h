@@ -1,0 +1,77 @@
+/*  ingest_reader: reads one batch in a thread of its own, so that parsing
+    a file and storing its rows run side by side.
+
+    It wraps an ingest_feed: the worker thread pushes the batch's chunks
+    through the feed, encodes each good row as the event that will go to the
+    outbox and digests it; the caller's thread gets the rows and rejected
+    rows back, in the order the feed gave them, through row_fn and error_fn,
+    during push and finish. So the caller's thread does only what must be
+    done there, the SQL of storing them.
+
+    Memory stays bounded: push waits while the worker has a few chunks in
+    hand, and the worker waits while the rows it has made wait to be taken.
+    A spend file's transaction numbers past the first ones counted in memory
+    are counted in a scratch database of the worker's own (ingest_store's
+    counter), so they cost neither memory nor the caller's transaction.
+*/
+#ifndef INGEST_READER_H_INCLUDED
+#define INGEST_READER_H_INCLUDED
+
+#include <czmq.h>
+#include "ingest_store.h"
+#include "sv_proto.h"
+
+typedef struct _ingest_reader_t ingest_reader_t;
+
+//  A good row, borrowed for the call: the event encoded as it goes to the
+//  outbox, and the digest of exactly those bytes
+typedef struct {
+    sv_proto_id_t id;           //  SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY
+    const char *natural_key;
+    const char *contract_id;    //  the contract a commitment or delivery is on, else NULL
+    const byte *body;
+    size_t body_size;
+    const byte *digest;         //  INGEST_STORE_DIGEST bytes (BLAKE2b-128)
+} ingest_reader_row_t;
+
+//  A good row. Returns 0, or -1 to stop the batch (the caller's store
+//  failed); push/finish then return -1.
+typedef int (ingest_reader_row_fn) (void *arg, const ingest_reader_row_t *row);
+
+//  A rejected row: its row number (the line of a CSV file, the index of an
+//  OCDS release or msgpack record), column and reason.
+typedef void (ingest_reader_error_fn) (void *arg, uint64_t row, const char *column,
+                                       const char *reason);
+
+//  A reader of partner's batch; the arguments are ingest_feed_new's. A spend
+//  file counts in_memory distinct transaction numbers in memory, the rest
+//  on disk. NULL when kind and format do not go together, with *reason_p
+//  saying so.
+ingest_reader_t *
+    ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
+                       const char *format, zconfig_t *overrides, size_t max_document,
+                       size_t in_memory, ingest_reader_row_fn *row_fn,
+                       ingest_reader_error_fn *error_fn, void *arg, const char **reason_p);
+
+//  Stops the worker, if it is still reading, and frees the reader.
+void
+    ingest_reader_destroy (ingest_reader_t **self_p);
+
+//  Hands over the next chunk (copied), delivering the rows read so far.
+//  0, or -1 when the batch was refused whole or stopped.
+int
+    ingest_reader_push (ingest_reader_t *self, const uint8_t *data, size_t size);
+
+//  Ends the batch: waits for the worker and delivers every row left.
+//  0 or -1 as push.
+int
+    ingest_reader_finish (ingest_reader_t *self);
+
+//  Why the batch was refused or stopped, or "".
+const char *
+    ingest_reader_reason (ingest_reader_t *self);
+
+void
+    ingest_reader_test (bool verbose);
+
+#endif
