@@ -385,7 +385,16 @@ sv_date_format (int32_t day, char *buf, size_t size)
     assert (size >= SV_DATE_BUF);
     int year, month, mday;
     sv_date_to_ymd (day, &year, &month, &mday);
-    snprintf (buf, size, "%04d-%02d-%02d", year, month, mday);
+    if (year < 0 || year > 9999) {
+        snprintf (buf, size, "%04d-%02d-%02d", year, month, mday);
+        return buf;
+    }
+    //  By hand, as this runs for every payment ingested
+    const int digits [] = { year / 1000, year / 100 % 10, year / 10 % 10, year % 10, -1,
+                            month / 10, month % 10, -1, mday / 10, mday % 10 };
+    for (size_t index = 0; index < 10; index++)
+        buf [index] = digits [index] < 0? '-': (char) ('0' + digits [index]);
+    buf [10] = 0;
     return buf;
 }
 

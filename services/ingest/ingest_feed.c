@@ -77,9 +77,23 @@ s_natural_key (const sv_proto_t *event, char *key, size_t size)
         case SV_PROTO_CONTRACT:
             snprintf (key, size, "%s", event->contract.contract_id);
             break;
-        case SV_PROTO_SPEND:
-            snprintf (key, size, "%s/%" PRIu64, event->spend.transaction_no, event->spend.line);
+        case SV_PROTO_SPEND: {
+            //  By hand, as this runs for every payment: number/line
+            char line [24];
+            size_t at = sizeof line;
+            uint64_t value = event->spend.line;
+            line [--at] = 0;
+            do
+                line [--at] = (char) ('0' + value % 10);
+            while (value /= 10);
+            size_t length = strlen (event->spend.transaction_no);
+            if (length + 1 + sizeof line - at > size)
+                length = size - 1 - (sizeof line - at);
+            memcpy (key, event->spend.transaction_no, length);
+            key [length] = '/';
+            memcpy (key + length + 1, line + at, sizeof line - at);
             break;
+        }
         case SV_PROTO_COMMITMENT:
             snprintf (key, size, "%s/%s/%s", event->commitment.contract_id,
                       event->commitment.measure, event->commitment.year);

@@ -189,8 +189,14 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
         sqlite3_reset (stmt);
         return same_batch? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
     }
+    //  The stream's key is partner/natural_key
     char key [512];
-    snprintf (key, sizeof key, "%s/%s", partner, natural_key);
+    size_t partner_size = strlen (partner), key_size = strlen (natural_key);
+    if (partner_size + key_size + 2 > sizeof key)
+        return INGEST_PUT_FAILED;
+    memcpy (key, partner, partner_size);
+    key [partner_size] = '/';
+    memcpy (key + partner_size + 1, natural_key, key_size + 1);
     return sv_stream_append (self->db, kind, key, body, body_size) < 0
            ? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
 }
