@@ -2,6 +2,7 @@
 
 #include "sv_db.h"
 #include <czmq.h>
+#include <sys/stat.h>
 
 #define S_RECENT 64                 //  slots of the recent-statement cache
 
@@ -12,8 +13,22 @@ typedef struct {
     sqlite3_stmt *stmt;         //  sqlite3_sql gives the text it was made of
 } s_recent_t;
 
+#define S_CHECKPOINT_PAGES 1000     //  the log's pages that make a checkpoint due
+
+//  A thread that copies the write-ahead log into the database, with a
+//  connection of its own, so that the writer's commits need not
+typedef struct {
+    sqlite3 *handle;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool due;
+    bool stopping;
+} s_checkpointer_t;
+
 struct _sv_db_t {
     sqlite3 *handle;
+    s_checkpointer_t *checkpointer;     //  when checkpoints run behind
     zhashx_t *statements;       //  SQL text -> sqlite3_stmt *
     s_recent_t recent [S_RECENT];
     bool in_transaction;
@@ -101,12 +116,111 @@ sv_db_new (const char *path, const char *const *migrations, const char **reason_
     return self;
 }
 
+//  ==========================================================================
+//  Checkpoints behind the writer
+
+//  SQLite, after each commit: the log holds pages pages
+static int
+s_wal_hook (void *arg, sqlite3 *handle, const char *name, int pages)
+{
+    (void) handle;
+    (void) name;
+    s_checkpointer_t *checkpointer = (s_checkpointer_t *) arg;
+    if (pages >= S_CHECKPOINT_PAGES) {
+        pthread_mutex_lock (&checkpointer->lock);
+        checkpointer->due = true;
+        pthread_cond_signal (&checkpointer->wake);
+        pthread_mutex_unlock (&checkpointer->lock);
+    }
+    return SQLITE_OK;
+}
+
+static void *
+s_checkpoint_loop (void *arg)
+{
+    s_checkpointer_t *checkpointer = (s_checkpointer_t *) arg;
+    pthread_mutex_lock (&checkpointer->lock);
+    while (true) {
+        while (!checkpointer->due && !checkpointer->stopping)
+            pthread_cond_wait (&checkpointer->wake, &checkpointer->lock);
+        if (checkpointer->stopping)
+            break;
+        checkpointer->due = false;
+        pthread_mutex_unlock (&checkpointer->lock);
+        //  PASSIVE: copies what no reader still needs, never waits for the
+        //  writer; what it leaves, the next one takes
+        sqlite3_wal_checkpoint_v2 (checkpointer->handle, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                   NULL, NULL);
+        pthread_mutex_lock (&checkpointer->lock);
+    }
+    pthread_mutex_unlock (&checkpointer->lock);
+    return NULL;
+}
+
+int
+sv_db_checkpoint_behind (sv_db_t *self)
+{
+    assert (self);
+    if (self->checkpointer)
+        return 0;
+    const char *path = sqlite3_db_filename (self->handle, "main");
+    if (!path || !*path)
+        return -1;              //  a temporary or in-memory store has no log
+    s_checkpointer_t *checkpointer = (s_checkpointer_t *) zmalloc (sizeof *checkpointer);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    //  A connection knows the store is in WAL mode once it has read it
+    if (sqlite3_open_v2 (path, &checkpointer->handle, flags, NULL) != SQLITE_OK
+    ||  sqlite3_exec (checkpointer->handle, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) {
+        sqlite3_close (checkpointer->handle);
+        free (checkpointer);
+        return -1;
+    }
+    sqlite3_busy_timeout (checkpointer->handle, 5000);
+    pthread_mutex_init (&checkpointer->lock, NULL);
+    pthread_cond_init (&checkpointer->wake, NULL);
+    if (pthread_create (&checkpointer->thread, NULL, s_checkpoint_loop, checkpointer)) {
+        pthread_cond_destroy (&checkpointer->wake);
+        pthread_mutex_destroy (&checkpointer->lock);
+        sqlite3_close (checkpointer->handle);
+        free (checkpointer);
+        return -1;
+    }
+    //  The hook replaces SQLite's own checkpoints after commits
+    sqlite3_wal_hook (self->handle, s_wal_hook, checkpointer);
+    self->checkpointer = checkpointer;
+    return 0;
+}
+
+//  Stops the checkpoint thread, if any, and hands checkpoints back to the
+//  writer's commits
+static void
+s_checkpointer_stop (sv_db_t *self)
+{
+    s_checkpointer_t *checkpointer = self->checkpointer;
+    if (!checkpointer)
+        return;
+    pthread_mutex_lock (&checkpointer->lock);
+    checkpointer->stopping = true;
+    pthread_cond_signal (&checkpointer->wake);
+    pthread_mutex_unlock (&checkpointer->lock);
+    pthread_join (checkpointer->thread, NULL);
+    sqlite3_wal_autocheckpoint (self->handle, S_CHECKPOINT_PAGES);
+    pthread_cond_destroy (&checkpointer->wake);
+    pthread_mutex_destroy (&checkpointer->lock);
+    sqlite3_close (checkpointer->handle);
+    free (checkpointer);
+    self->checkpointer = NULL;
+}
+
+//  ==========================================================================
+
 void
 sv_db_destroy (sv_db_t **self_p)
 {
     assert (self_p);
     if (*self_p) {
         sv_db_t *self = *self_p;
+        s_checkpointer_stop (self);
         zhashx_destroy (&self->statements);
         sqlite3_close (self->handle);
         free (self);
@@ -344,6 +458,32 @@ sv_db_test (bool verbose)
     db = sv_db_new (path, v2, &reason);
     assert (db && sv_db_version (db) == 2);
     assert (sv_db_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 't'", -1) == 0);
+
+    //  With checkpoints behind the writer, the log still reaches the
+    //  database file, without a commit waiting for it
+    assert (sv_db_checkpoint_behind (db) == 0);
+    assert (sv_db_checkpoint_behind (db) == 0);
+    struct stat before;
+    assert (stat (path, &before) == 0);
+    for (int round = 0; round < 4; round++) {
+        assert (sv_db_begin (db) == 0);
+        assert (sv_db_exec (db, "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL"
+                                " SELECT i + 1 FROM n WHERE i < 2000)"
+                                " INSERT INTO supplier (key, name, postcode)"
+                                " SELECT hex (randomblob (8)), hex (randomblob (400)), '' FROM n") == 0);
+        assert (sv_db_commit (db) == 0);
+    }
+    struct stat after = before;
+    for (int tries = 0; tries < 500 && after.st_size < before.st_size + 4000000; tries++) {
+        zclock_sleep (10);
+        assert (stat (path, &after) == 0);
+    }
+    assert (after.st_size >= before.st_size + 4000000);
+    sv_db_destroy (&db);
+
+    //  A temporary store has no log to copy
+    db = sv_db_new ("", NULL, &reason);
+    assert (db && sv_db_checkpoint_behind (db) == -1);
     sv_db_destroy (&db);
 
     assert (sv_db_remove_files (path) == 0);

@@ -34,6 +34,13 @@ sv_db_t *
 void
     sv_db_destroy (sv_db_t **self_p);
 
+//  Moves checkpoints (copying the write-ahead log into the database) from
+//  the writer's commits to a thread of the store's own with a connection
+//  of its own, so that a writer busy with a large batch does not stop to
+//  do them. For a store on a file; the thread ends with destroy. 0 or -1.
+int
+    sv_db_checkpoint_behind (sv_db_t *self);
+
 //  The underlying connection, borrowed.
 sqlite3 *
     sv_db_handle (sv_db_t *self);

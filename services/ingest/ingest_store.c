@@ -41,6 +41,9 @@ ingest_store_new (const char *path, const char **reason_p)
     sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
     if (!db)
         return NULL;
+    //  A large batch's commits should not stop to copy the log
+    if (sv_db_checkpoint_behind (db))
+        zsys_warning ("ingest: checkpoints stay with commits: %s", sqlite3_errmsg (sv_db_handle (db)));
     ingest_store_t *self = (ingest_store_t *) zmalloc (sizeof (ingest_store_t));
     self->db = db;
     msgpack_sbuffer_init (&self->buffer);
