@@ -8,7 +8,9 @@
     delivery against a framework and classifying each payment. Both are
     timed from start to the offset reaching the head, in the same run; the
     ratio says whether valuation is ever the bottleneck (target: >= the
-    stream's rate). Also reports valuation's peak resident memory.
+    stream's rate). Also reports valuation's peak resident memory and the
+    CPU time it used (steadier than the wall clock when others share the
+    machine).
 
     Usage: bench_valuation [SPEND [DELIVERIES]]   (default 1,000,000 and 100,000)
 */
@@ -223,6 +225,7 @@ main (int argc, char *argv [])
         zclock_sleep (20);
     double valued = (double) (testkit_now_us () - started) / 1e6;
     long peak = testkit_peak_kb (valuation);
+    double cpu = testkit_cpu_seconds (valuation);
     kill (valuation, SIGTERM);
     waitpid (valuation, NULL, 0);
     kill (producer, SIGKILL);
@@ -237,6 +240,9 @@ main (int argc, char *argv [])
             " of the same stream\n   storing each event with its offset; ratio = valuation time"
             " / bare time, target <= 1.00)\n", spend, deliveries);
     printf ("%-44s %10ld kB\n", "valuation: peak resident memory", peak);
+    //  Steadier than the wall clock on a shared machine
+    printf ("%-44s %10.2f s (%.0f lines per CPU second)\n", "valuation: CPU time, user + system",
+            cpu, lines / cpu);
     //  The lines tools/bench_table.sh reads
     printf ("BENCH|valuation: %" PRId64 " payments and %" PRId64 " delivery returns from the"
             " ingest stream vs a bare consumer of the same stream|%.0f|lines/s|%.0f|ev/s|%.2f"

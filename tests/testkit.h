@@ -61,4 +61,8 @@ int64_t
 long
     testkit_peak_kb (pid_t pid);
 
+//  CPU seconds process pid has used so far, user and system, or -1.
+double
+    testkit_cpu_seconds (pid_t pid);
+
 #endif

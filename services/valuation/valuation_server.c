@@ -165,9 +165,18 @@ s_hold_framework (s_server_t *self, valuation_framework_t *framework)
 //  ==========================================================================
 //  Lines
 
-//  Encodes line and sends it for its source (kind COMMITMENT, DELIVERY or
-//  SPEND), storing the source's event with it when it has just come from
-//  ingest (self->arriving). 0 or -1.
+//  Counts a line the store appended (rc 1); 0, or -1 when it failed
+static int
+s_sent (s_server_t *self, int rc)
+{
+    if (rc == 1)
+        self->lines_sent++;
+    return rc < 0? -1: 0;
+}
+
+//  Encodes line and sends it for its source (kind COMMITMENT or DELIVERY),
+//  storing the source's event with it when it has just come from ingest
+//  (self->arriving). 0 or -1.
 static int
 s_send_line (s_server_t *self, const char *kind, const char *partner,
              const char *natural_key, const sv_proto_t *line)
@@ -175,12 +184,9 @@ s_send_line (s_server_t *self, const char *kind, const char *partner,
     self->buffer.size = 0;
     if (sv_proto_encode (line, &self->buffer))
         return -1;
-    int rc = valuation_store_line_put (self->store, sv_proto_name (line->id), kind, partner,
-                                       natural_key, self->arriving, self->buffer.data,
-                                       self->buffer.size);
-    if (rc == 1)
-        self->lines_sent++;
-    return rc < 0? -1: 0;
+    return s_sent (self, valuation_store_line_put (self->store, sv_proto_name (line->id), kind,
+                                                   partner, natural_key, self->arriving,
+                                                   self->buffer.data, self->buffer.size));
 }
 
 //  Fills the parts of a valuation line that come from its value: year,
@@ -344,10 +350,24 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     out->ward_name = (char *) place.ward_name;
     out->sme = supplier->sme;
     out->vcse = supplier->vcse;
-    return s_send_line (self, "SPEND", spend->partner, natural_key, &line);
+    self->buffer.size = 0;
+    if (sv_proto_encode (&line, &self->buffer))
+        return -1;
+    //  The payment is stored with its line when it has just come from ingest
+    return s_sent (self, valuation_store_spend_line_put (self->store, spend->partner,
+                       natural_key, self->arriving? spend: NULL, seq, self->buffer.data,
+                       self->buffer.size));
 }
 
-//  Values one source row from its stored event
+//  Values again a payment held
+static int
+s_value_held_spend (const char *natural_key, uint64_t seq, const sv_proto_spend_t *spend,
+                    void *arg)
+{
+    return s_value_spend ((s_server_t *) arg, natural_key, seq, spend);
+}
+
+//  Values again a commitment or delivery from its stored event
 static int
 s_value_source (const char *natural_key, uint64_t seq, const uint8_t *body, size_t size,
                 void *arg)
@@ -361,9 +381,6 @@ s_value_source (const char *natural_key, uint64_t seq, const uint8_t *body, size
         else
         if (event.id == SV_PROTO_DELIVERY)
             rc = s_value_delivery (self, natural_key, seq, &event.delivery);
-        else
-        if (event.id == SV_PROTO_SPEND)
-            rc = s_value_spend (self, natural_key, seq, &event.spend);
     }
     sv_proto_reset (&event);
     return rc;
@@ -388,8 +405,7 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     int rc = 0;
     //  The event itself, stored with the line it gives
     valuation_store_source_t arriving = {
-        .contract_id = "", .supplier_key = "", .seq = event->seq,
-        .body = event->body, .size = event->body_size
+        .contract_id = "", .seq = event->seq, .body = event->body, .size = event->body_size
     };
     switch (message.id) {
         case SV_PROTO_SUPPLIER: {
@@ -400,8 +416,9 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             snprintf (key, sizeof key, "%s\x1f%s", supplier->partner, supplier->supplier_key);
             zhashx_delete (self->suppliers, key);
             rc = changed < 0? -1
-               : changed? valuation_store_source_each (store, "SPEND", supplier->partner, NULL,
-                                                      supplier->supplier_key, s_value_source, self)
+               : changed? valuation_store_spend_each (store, supplier->partner,
+                                                     supplier->supplier_key, s_value_held_spend,
+                                                     self)
                : 0;
             break;
         }
@@ -414,13 +431,12 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             else
             if (changed)
                 rc = valuation_store_source_each (store, "COMMITMENT", contract->partner,
-                                                  contract->contract_id, NULL, s_value_source, self)
+                                                  contract->contract_id, s_value_source, self)
                   || valuation_store_source_each (store, "DELIVERY", contract->partner,
-                                                  contract->contract_id, NULL, s_value_source, self);
+                                                  contract->contract_id, s_value_source, self);
             break;
         }
         case SV_PROTO_SPEND:
-            arriving.supplier_key = message.spend.supplier_key;
             self->arriving = &arriving;
             rc = s_value_spend (self, event->key, event->seq, &message.spend);
             break;
@@ -536,9 +552,9 @@ s_handle_import (s_server_t *self, zframe_t *peer, const sv_proto_framework_impo
     if (ok) {
         s_hold_framework (self, framework);
         framework = NULL;
-        ok = valuation_store_source_each (self->store, "COMMITMENT", NULL, NULL, NULL,
+        ok = valuation_store_source_each (self->store, "COMMITMENT", NULL, NULL,
                                           s_value_source, self) == 0
-          && valuation_store_source_each (self->store, "DELIVERY", NULL, NULL, NULL,
+          && valuation_store_source_each (self->store, "DELIVERY", NULL, NULL,
                                           s_value_source, self) == 0
           && sv_db_commit (db) == 0;
     }
@@ -683,10 +699,11 @@ s_revalue_changed_partners (s_server_t *self)
         zstr_free (&settings);
         if (changed == 1) {
             zsys_info ("valuation: partner %s's settings changed; valuing its lines again", name);
-            static const char *kinds [] = { "COMMITMENT", "DELIVERY", "SPEND" };
-            for (int index = 0; index < 3 && rc == 0; index++)
-                rc = valuation_store_source_each (self->store, kinds [index], name, NULL, NULL,
-                                                  s_value_source, self);
+            rc = valuation_store_source_each (self->store, "COMMITMENT", name, NULL,
+                                              s_value_source, self)
+              || valuation_store_source_each (self->store, "DELIVERY", name, NULL,
+                                              s_value_source, self)
+              || valuation_store_spend_each (self->store, name, NULL, s_value_held_spend, self);
         }
         else
         if (changed < 0)

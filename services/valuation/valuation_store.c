@@ -49,12 +49,69 @@ static const char *const s_migrations [] = {
     "CREATE TABLE settings ("
     " partner TEXT PRIMARY KEY,"
     " settings TEXT NOT NULL) WITHOUT ROWID;",
+    //  3: payments, by far the most numerous source, keep only what their
+    //  line is made from, clustered by natural key (one B-tree write, not
+    //  a table and its key index); sources keeps commitments and
+    //  deliveries. The payments sources held are moved to spends when
+    //  the store opens (s_move_spend_sources: their fields are in msgpack)
+    "CREATE TABLE spends ("
+    " partner TEXT NOT NULL,"
+    " natural_key TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " postcode TEXT NOT NULL,"        //  the payment's own, "" when none
+    " payment_date TEXT NOT NULL,"
+    " amount_pence INTEGER NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " line_digest BLOB NOT NULL,"     //  of the last line sent for it
+    " PRIMARY KEY (partner, natural_key)) WITHOUT ROWID;"
+    "CREATE INDEX spends_supplier ON spends (partner, supplier_key)"
+    " WHERE supplier_key != '';"
+    "DROP INDEX sources_supplier;"
+    "ALTER TABLE sources DROP COLUMN supplier_key;",
     NULL
 };
 
 struct _valuation_store_t {
     sv_db_t *db;
 };
+
+static int s_spend_store (valuation_store_t *self, const char *partner,
+                          const char *natural_key, const sv_proto_spend_t *spend,
+                          uint64_t seq, const byte *digest);
+
+//  Moves the payments a store of schema 2 held in sources to spends, in
+//  one transaction (a crash leaves them to move on the next open). 0 or -1.
+static int
+s_move_spend_sources (valuation_store_t *self)
+{
+    if (sv_db_int (self->db, "SELECT count(*) FROM sources WHERE kind = 'SPEND'", 0) == 0)
+        return 0;
+    if (sv_db_begin (self->db))
+        return -1;
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2 (sv_db_handle (self->db),
+        "SELECT partner, natural_key, seq, body, line_digest FROM sources"
+        " WHERE kind = 'SPEND'", -1, &stmt, NULL) == SQLITE_OK? 0: -1;
+    while (rc == 0 && sqlite3_step (stmt) == SQLITE_ROW) {
+        sv_proto_t event = { .id = 0 };
+        byte digest [S_DIGEST_SIZE] = { 0 };       //  no line sent: none matches
+        if (sqlite3_column_bytes (stmt, 4) == S_DIGEST_SIZE)
+            memcpy (digest, sqlite3_column_blob (stmt, 4), S_DIGEST_SIZE);
+        if (sv_proto_decode (&event, sqlite3_column_blob (stmt, 3),
+                             (size_t) sqlite3_column_bytes (stmt, 3)) == 0
+        &&  event.id == SV_PROTO_SPEND)
+            rc = s_spend_store (self, sv_db_text (stmt, 0), sv_db_text (stmt, 1), &event.spend,
+                                (uint64_t) sqlite3_column_int64 (stmt, 2), digest);
+        sv_proto_reset (&event);
+    }
+    sqlite3_finalize (stmt);
+    if (rc == 0
+    &&  sv_db_exec (self->db, "DELETE FROM sources WHERE kind = 'SPEND'") == 0
+    &&  sv_db_commit (self->db) == 0)
+        return 0;
+    sv_db_rollback (self->db);
+    return -1;
+}
 
 valuation_store_t *
 valuation_store_new (const char *path, const char **reason_p)
@@ -69,6 +126,11 @@ valuation_store_new (const char *path, const char **reason_p)
         return NULL;
     valuation_store_t *self = (valuation_store_t *) zmalloc (sizeof (valuation_store_t));
     self->db = db;
+    if (s_move_spend_sources (self)) {
+        if (reason_p)
+            *reason_p = "cannot move the payments held to the spends table";
+        valuation_store_destroy (&self);
+    }
     return self;
 }
 
@@ -245,29 +307,22 @@ valuation_store_supplier_get (valuation_store_t *self, const char *partner,
 int
 valuation_store_source_each (valuation_store_t *self, const char *kind,
                              const char *partner, const char *contract_id,
-                             const char *supplier_key,
                              valuation_store_source_fn *fn, void *arg)
 {
     assert (self && kind && fn);
-    assert (!(contract_id && supplier_key));
+    assert (partner || !contract_id);
     //  One query per shape, so each can use its index; a statement of its
     //  own per call, since fn may call back into the store
     const char *sql =
         contract_id? "SELECT natural_key, seq, body FROM sources WHERE kind = ?1"
                      " AND partner = ?2 AND contract_id = ?3 AND contract_id != ''"
-      : supplier_key? "SELECT natural_key, seq, body FROM sources WHERE kind = ?1"
-                      " AND partner = ?2 AND supplier_key = ?3 AND supplier_key != ''"
       : partner? "SELECT natural_key, seq, body FROM sources WHERE kind = ?1 AND partner = ?2"
       : "SELECT natural_key, seq, body FROM sources WHERE kind = ?1";
-    assert (partner || !(contract_id || supplier_key));
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2 (sv_db_handle (self->db), sql, -1, &stmt, NULL) != SQLITE_OK)
         return -1;
-    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
-    if (partner)
-        sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
-    if (contract_id || supplier_key)
-        sqlite3_bind_text (stmt, 3, contract_id? contract_id: supplier_key, -1, SQLITE_STATIC);
+    const char *texts [] = { kind, partner, contract_id };
+    sv_db_bind_texts (stmt, texts, contract_id? 3: partner? 2: 1);
     int rc = 0, step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
         rc = fn ((const char *) sqlite3_column_text (stmt, 0),
@@ -281,6 +336,69 @@ valuation_store_source_each (valuation_store_t *self, const char *kind,
 }
 
 int
+valuation_store_spend_each (valuation_store_t *self, const char *partner,
+                            const char *supplier_key, valuation_store_spend_fn *fn, void *arg)
+{
+    assert (self && fn);
+    assert (partner || !supplier_key);
+    const char *sql =
+        supplier_key? "SELECT natural_key, seq, partner, supplier_key, postcode, payment_date,"
+                      " amount_pence FROM spends WHERE partner = ?1 AND supplier_key = ?2"
+                      " AND supplier_key != ''"
+      : partner? "SELECT natural_key, seq, partner, supplier_key, postcode, payment_date,"
+                 " amount_pence FROM spends WHERE partner = ?1"
+      : "SELECT natural_key, seq, partner, supplier_key, postcode, payment_date,"
+        " amount_pence FROM spends";
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2 (sv_db_handle (self->db), sql, -1, &stmt, NULL) != SQLITE_OK)
+        return -1;
+    const char *texts [] = { partner, supplier_key };
+    sv_db_bind_texts (stmt, texts, supplier_key? 2: partner? 1: 0);
+    int rc = 0, step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        sv_proto_spend_t spend = {
+            .partner = (char *) sv_db_text (stmt, 2),
+            .transaction_no = "", .supplier_name = "", .body_name = "", .expense_area = "",
+            .expense_type = "", .expense_code = "", .capital_revenue = "", .narrative = "",
+            .supplier_key = (char *) sv_db_text (stmt, 3),
+            .postcode = (char *) sv_db_text (stmt, 4),
+            .payment_date = (char *) sv_db_text (stmt, 5),
+            .amount_pence = sqlite3_column_int64 (stmt, 6)
+        };
+        rc = fn (sv_db_text (stmt, 0), (uint64_t) sqlite3_column_int64 (stmt, 1), &spend, arg);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = -1;
+    sqlite3_finalize (stmt);
+    return rc;
+}
+
+//  Appends a line to the outbox, keyed by its source. 1, or -1.
+static int
+s_append_line (valuation_store_t *self, const char *type, const char *kind,
+               const char *partner, const char *natural_key, const void *body, size_t size)
+{
+    char key [512];
+    snprintf (key, sizeof key, "%s/%s/%s", partner, kind, natural_key);
+    return sv_stream_append (self->db, type, key, (const uint8_t *) body, size) < 0? -1: 1;
+}
+
+//  Stores line_digest in the row stmt (bound but for ?9) finds, if it
+//  differs, and then appends the line. 1 appended, 0 unchanged, -1.
+static int
+s_line_again (valuation_store_t *self, sqlite3_stmt *stmt, const byte *digest,
+              const char *type, const char *kind, const char *partner,
+              const char *natural_key, const void *body, size_t size)
+{
+    if (!stmt)
+        return -1;
+    sqlite3_bind_blob (stmt, 9, digest, S_DIGEST_SIZE, SQLITE_STATIC);
+    int changed = s_changes (self, stmt);
+    return changed == 1? s_append_line (self, type, kind, partner, natural_key, body, size)
+                       : changed;
+}
+
+int
 valuation_store_line_put (valuation_store_t *self, const char *type, const char *kind,
                           const char *partner, const char *natural_key,
                           const valuation_store_source_t *source, const void *body, size_t size)
@@ -289,54 +407,66 @@ valuation_store_line_put (valuation_store_t *self, const char *type, const char 
     assert (sv_db_in_transaction (self->db));
     byte digest [S_DIGEST_SIZE];
     crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
-    const char *texts [] = { kind, partner, natural_key };
-    int changed;
-    if (source) {
-        //  One write for the source and its line's digest: read the digest
-        //  of the line sent before (none for a new source), then store both
-        sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-            "SELECT line_digest FROM sources WHERE kind = ?1 AND partner = ?2"
-            " AND natural_key = ?3"), texts, 3);
-        if (!stmt)
-            return -1;
-        changed = sqlite3_step (stmt) != SQLITE_ROW
-               || sqlite3_column_bytes (stmt, 0) != S_DIGEST_SIZE
-               || memcmp (sqlite3_column_blob (stmt, 0), digest, S_DIGEST_SIZE) != 0;
-        sqlite3_reset (stmt);
-        const char *columns [] = {
-            kind, partner, natural_key, source->contract_id, source->supplier_key
-        };
-        stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-            "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq,"
-            " body, line_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-            " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
-            " SET contract_id = excluded.contract_id, supplier_key = excluded.supplier_key,"
-            " seq = excluded.seq, body = excluded.body, line_digest = excluded.line_digest"),
-            columns, 5);
-        if (!stmt)
-            return -1;
-        sqlite3_bind_int64 (stmt, 6, (sqlite3_int64) source->seq);
-        sqlite3_bind_blob (stmt, 7, source->body, (int) source->size, SQLITE_STATIC);
-        sqlite3_bind_blob (stmt, 8, digest, sizeof digest, SQLITE_STATIC);
-        if (sv_db_run (self->db, stmt))
-            return -1;
+    const char *texts [] = { kind, partner, natural_key, source? source->contract_id: NULL };
+    if (!source)
+        return s_line_again (self, sv_db_bind_texts (sv_db_stmt (self->db,
+            "UPDATE sources SET line_digest = ?9 WHERE kind = ?1 AND partner = ?2"
+            " AND natural_key = ?3 AND line_digest IS NOT ?9"), texts, 3),
+            digest, type, kind, partner, natural_key, body, size);
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO sources (kind, partner, natural_key, contract_id, seq, body, line_digest)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (kind, partner, natural_key)"
+        " DO UPDATE SET contract_id = excluded.contract_id, seq = excluded.seq,"
+        " body = excluded.body, line_digest = excluded.line_digest"), texts, 4);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 5, (sqlite3_int64) source->seq);
+    sqlite3_bind_blob (stmt, 6, source->body, (int) source->size, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 7, digest, sizeof digest, SQLITE_STATIC);
+    if (sv_db_run (self->db, stmt))
+        return -1;
+    return s_append_line (self, type, kind, partner, natural_key, body, size);
+}
+
+//  Stores a payment held as spends keeps it. 0 or -1.
+static int
+s_spend_store (valuation_store_t *self, const char *partner, const char *natural_key,
+               const sv_proto_spend_t *spend, uint64_t seq, const byte *digest)
+{
+    const char *texts [] = {
+        partner, natural_key, spend->supplier_key, spend->postcode, spend->payment_date
+    };
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT OR REPLACE INTO spends (partner, natural_key, supplier_key, postcode,"
+        " payment_date, amount_pence, seq, line_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        texts, 5);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 6, spend->amount_pence);
+    sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) seq);
+    sqlite3_bind_blob (stmt, 8, digest, S_DIGEST_SIZE, SQLITE_STATIC);
+    return sv_db_run (self->db, stmt);
+}
+
+int
+valuation_store_spend_line_put (valuation_store_t *self, const char *partner,
+                                const char *natural_key, const sv_proto_spend_t *spend,
+                                uint64_t seq, const void *body, size_t size)
+{
+    assert (self && partner && natural_key && body);
+    assert (sv_db_in_transaction (self->db));
+    byte digest [S_DIGEST_SIZE];
+    crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
+    if (!spend) {
+        const char *texts [] = { partner, natural_key };
+        return s_line_again (self, sv_db_bind_texts (sv_db_stmt (self->db,
+            "UPDATE spends SET line_digest = ?9 WHERE partner = ?1 AND natural_key = ?2"
+            " AND line_digest IS NOT ?9"), texts, 2),
+            digest, "LOCAL_SPEND_LINE", "SPEND", partner, natural_key, body, size);
     }
-    else {
-        sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-            "UPDATE sources SET line_digest = ?4 WHERE kind = ?1 AND partner = ?2"
-            " AND natural_key = ?3 AND line_digest IS NOT ?4"), texts, 3);
-        if (!stmt)
-            return -1;
-        sqlite3_bind_blob (stmt, 4, digest, sizeof digest, SQLITE_STATIC);
-        changed = s_changes (self, stmt);
-        if (changed < 0)
-            return -1;
-    }
-    if (!changed)
-        return 0;
-    char key [512];
-    snprintf (key, sizeof key, "%s/%s/%s", partner, kind, natural_key);
-    return sv_stream_append (self->db, type, key, (const uint8_t *) body, size) < 0? -1: 1;
+    if (s_spend_store (self, partner, natural_key, spend, seq, digest))
+        return -1;
+    return s_append_line (self, "LOCAL_SPEND_LINE", "SPEND", partner, natural_key, body, size);
 }
 
 int
@@ -357,8 +487,9 @@ valuation_store_count (valuation_store_t *self, const char *table)
     static const char *const queries [][2] = {
         { "contracts", "SELECT count(*) FROM contracts" },
         { "suppliers", "SELECT count(*) FROM suppliers" },
-        { "sources", "SELECT count(*) FROM sources" },
-        { "lines", "SELECT count(*) FROM sources WHERE line_digest IS NOT NULL" },
+        { "sources", "SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM spends)" },
+        { "lines", "SELECT (SELECT count(*) FROM sources WHERE line_digest IS NOT NULL)"
+                   " + (SELECT count(*) FROM spends)" },
         { "frameworks", "SELECT count(*) FROM frameworks" },
     };
     for (size_t index = 0; index < sizeof queries / sizeof queries [0]; index++)
@@ -380,6 +511,30 @@ s_test_count_source (const char *natural_key, uint64_t seq, const uint8_t *body,
     (void) size;
     (*(int *) arg)++;
     return 0;
+}
+
+//  Keeps a copy of the payment held (line: its seq), for the test to read
+static int
+s_test_held_spend (const char *natural_key, uint64_t seq, const sv_proto_spend_t *spend,
+                   void *arg)
+{
+    assert (streq (natural_key, "T1/1"));
+    sv_proto_spend_t *held = (sv_proto_spend_t *) arg;
+    *held = (sv_proto_spend_t) {
+        .supplier_key = strdup (spend->supplier_key), .postcode = strdup (spend->postcode),
+        .payment_date = strdup (spend->payment_date), .narrative = strdup (spend->narrative),
+        .amount_pence = spend->amount_pence, .line = seq
+    };
+    return 0;
+}
+
+static void
+s_test_held_spend_free (sv_proto_spend_t *held)
+{
+    free (held->supplier_key);
+    free (held->postcode);
+    free (held->payment_date);
+    free (held->narrative);
 }
 
 static void
@@ -438,39 +593,55 @@ valuation_store_test (bool verbose)
     assert (valuation_store_supplier_get (store, "council", "CH:01234567", postcode, &sme, &vcse) == 0);
     assert (streq (postcode, "S60 2TD") && sme && !vcse);
 
-    //  Sources are stored with their first line, and found by contract and
-    //  by supplier; a source ingest sends again replaces itself
+    //  Sources are stored with their first line, found by contract, and a
+    //  source ingest sends again replaces itself; its line always goes
+    //  out, since it names the new seq
     valuation_store_source_t sources [] = {
-        { "C-001", "", 7, "a", 1 }, { "C-001", "", 8, "b", 1 },
-        { "", "CH:01234567", 9, "c", 1 }, { "C-001", "", 10, "A", 1 }
+        { "C-001", 7, "a", 1 }, { "C-001", 8, "b", 1 }, { "C-001", 10, "A", 1 }
     };
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT3/2024-25", &sources [0], "line-1", 6) == 1);
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT4/2024-25", &sources [1], "line-9", 6) == 1);
-    assert (valuation_store_line_put (store, "LOCAL_SPEND_LINE", "SPEND", "council",
-                                      "T1/1", &sources [2], "line-s", 6) == 1);
-    //  ... sent again with the same line: stored, nothing goes out
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
-                                      "C-001/NT3/2024-25", &sources [3], "line-1", 6) == 0);
+                                      "C-001/NT3/2024-25", &sources [2], "line-3", 6) == 1);
     int count = 0;
-    valuation_store_source_each (store, "COMMITMENT", "council", "C-001", NULL,
+    valuation_store_source_each (store, "COMMITMENT", "council", "C-001",
                                  s_test_count_source, &count);
     assert (count == 2);
-    count = 0;
-    valuation_store_source_each (store, "SPEND", "council", NULL, "CH:01234567",
-                                 s_test_count_source, &count);
-    assert (count == 1);
+
+    //  Payments are kept as their line's fields, found by supplier
+    sv_proto_spend_t spend = {
+        .partner = "council", .transaction_no = "T1", .line = 1, .payment_date = "2024-07-01",
+        .amount_pence = 123456, .supplier_key = "CH:01234567", .postcode = "S60 2TD",
+        .narrative = "not kept"
+    };
+    assert (valuation_store_spend_line_put (store, "council", "T1/1", &spend, 9,
+                                            "line-s", 6) == 1);
+    spend.supplier_key = "";
+    assert (valuation_store_spend_line_put (store, "council", "T2/1", &spend, 11,
+                                            "line-t", 6) == 1);
+    sv_proto_spend_t held = { .amount_pence = 0 };
+    assert (valuation_store_spend_each (store, "council", "CH:01234567", s_test_held_spend,
+                                        &held) == 0);
+    assert (streq (held.supplier_key, "CH:01234567") && streq (held.postcode, "S60 2TD")
+         && streq (held.payment_date, "2024-07-01") && held.amount_pence == 123456
+         && streq (held.narrative, "") && held.line == 9);
+    s_test_held_spend_free (&held);
 
     //  Valued again: a line goes out when changed, never twice the same
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
-                                      "C-001/NT3/2024-25", NULL, "line-1", 6) == 0);
+                                      "C-001/NT3/2024-25", NULL, "line-3", 6) == 0);
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT3/2024-25", NULL, "line-2", 6) == 1);
+    assert (valuation_store_spend_line_put (store, "council", "T1/1", NULL, 0,
+                                            "line-s", 6) == 0);
+    assert (valuation_store_spend_line_put (store, "council", "T1/1", NULL, 0,
+                                            "line-u", 6) == 1);
     assert (sv_db_commit (db) == 0);
-    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 4);
-    assert (valuation_store_count (store, "sources") == 3);
-    assert (valuation_store_count (store, "lines") == 3);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 7);
+    assert (valuation_store_count (store, "sources") == 4);
+    assert (valuation_store_count (store, "lines") == 4);
     assert (valuation_store_count (store, "frameworks") == 2);
 
     //  Settings say when a partner's configuration changed
@@ -481,6 +652,42 @@ valuation_store_test (bool verbose)
     assert (sv_db_commit (db) == 0);
 
     valuation_store_destroy (&store);
+    valuation_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+
+    //  A store of schema 2 held its payments as sources: they move to
+    //  spends on open, their last line's digest with them
+    const char *const schema_2 [] = { s_migrations [0], s_migrations [1], NULL };
+    db = sv_db_new (path, schema_2, &reason);
+    assert (db);
+    sv_proto_t event = { .id = SV_PROTO_SPEND };
+    event.spend = spend;
+    event.spend.supplier_key = "CH:01234567";
+    msgpack_sbuffer body;
+    msgpack_sbuffer_init (&body);
+    assert (sv_proto_encode (&event, &body) == 0);
+    byte digest [S_DIGEST_SIZE];
+    crypto_generichash (digest, sizeof digest, (const byte *) "line-s", 6, NULL, 0);
+    sqlite3_stmt *stmt = sv_db_stmt (db,
+        "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq,"
+        " body, line_digest) VALUES ('SPEND', 'council', 'T1/1', '', 'CH:01234567', 9, ?1, ?2)");
+    sqlite3_bind_blob (stmt, 1, body.data, (int) body.size, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 2, digest, sizeof digest, SQLITE_STATIC);
+    assert (sv_db_run (db, stmt) == 0);
+    msgpack_sbuffer_destroy (&body);
+    sv_db_destroy (&db);
+    store = valuation_store_new (path, &reason);
+    assert (store);
+    db = valuation_store_db (store);
+    assert (sv_db_int (db, "SELECT count(*) FROM sources", -1) == 0);
+    assert (valuation_store_spend_each (store, "council", "CH:01234567", s_test_held_spend,
+                                        &held) == 0);
+    assert (held.amount_pence == 123456 && held.line == 9);
+    s_test_held_spend_free (&held);
+    assert (sv_db_begin (db) == 0);
+    assert (valuation_store_spend_line_put (store, "council", "T1/1", NULL, 0,
+                                            "line-s", 6) == 0);
+    assert (sv_db_commit (db) == 0);
     valuation_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
     if (verbose)

@@ -7,14 +7,18 @@
       service rebuilds them on start and a new version can be compared.
     - contracts and suppliers: the few facts a value depends on (a
       contract's start, a supplier's postcode and flags), from ingest.
-    - sources: the latest ingest event of every commitment, delivery and
-      spend line, by natural key, indexed by contract and supplier, so a
-      change to a contract, a supplier or a framework finds the rows it
-      touches.
-    - with each source, the digest of the last valuation or local-spend
-      line sent for it. A line computed again is appended to the outbox
-      only when it differs, so a recompute supersedes exactly the lines
-      that changed, and a repeated event adds nothing.
+    - sources: the latest ingest event of every commitment and delivery,
+      by natural key, indexed by contract, so a change to a contract or a
+      framework finds the rows it touches.
+    - spends: of every payment, by natural key and indexed by supplier,
+      only what its line is made from (supplier, postcode, date, amount):
+      a council makes a million payments, and a changed supplier or
+      locality setting values them again from these.
+    - with each, the digest of the last valuation or local-spend line sent
+      for it. A line computed again is appended to the outbox only when it
+      differs, so a recompute supersedes exactly the lines that changed.
+      A line made from an event as it arrives always goes out: it names
+      the event's seq, which no line sent before can have.
 
     Everything is written in the caller's transaction: the stream consumer's,
     which also stores the ingest offset, so each ingest event is applied
@@ -95,11 +99,11 @@ int
 //  --------------------------------------------------------------------------
 //  Sources and lines
 
-//  A source row's latest ingest event, as valuation_store_line_put stores
-//  it with the first line made from it. Strings and body are borrowed.
+//  A commitment's or delivery's latest ingest event, as
+//  valuation_store_line_put stores it with the first line made from it.
+//  Strings and body are borrowed.
 typedef struct {
-    const char *contract_id;        //  "" for a payment
-    const char *supplier_key;       //  "" for a commitment or delivery
+    const char *contract_id;
     uint64_t seq;                   //  the ingest stream seq it came as
     const void *body;               //  the event itself, size bytes
     size_t size;
@@ -110,29 +114,54 @@ typedef struct {
 typedef int (valuation_store_source_fn) (const char *natural_key, uint64_t seq,
                                          const uint8_t *body, size_t size, void *arg);
 
-//  Calls fn with every source of kind for partner (NULL: all partners),
-//  narrowed to one contract or one supplier (not both; a partner is then
-//  required) when those are not NULL.
+//  Calls fn with every source of kind ("COMMITMENT" or "DELIVERY") for
+//  partner (NULL: all partners), narrowed to one contract when contract_id
+//  is not NULL (a partner is then required).
 //  Returns 0, or -1 when fn stopped it or the database failed.
 int
     valuation_store_source_each (valuation_store_t *self, const char *kind,
                                  const char *partner, const char *contract_id,
-                                 const char *supplier_key,
                                  valuation_store_source_fn *fn, void *arg);
 
-//  Sends a line (an encoded VALUATION_LINE or LOCAL_SPEND_LINE message,
-//  body of size bytes) for the source kind/partner/natural_key (kind is
-//  "COMMITMENT", "DELIVERY" or "SPEND"): appends it to the outbox when it
-//  differs from the last line sent for that source. With source (an event
-//  ingest sent, for the first time or again) the source row is stored in
-//  the same write; without it (valuing again what is held) the source row
-//  must exist. Returns 1 when appended, 0 when unchanged, -1 on a database
-//  error.
+//  Sends a line (an encoded VALUATION_LINE, body of size bytes) for the
+//  source kind/partner/natural_key (kind is "COMMITMENT" or "DELIVERY").
+//  With source (an event ingest sent, for the first time or again) the
+//  source row is stored in the same write and the line is appended to the
+//  outbox; without it (valuing again what is held; the source row must
+//  exist) the line is appended only when it differs from the last line
+//  sent for that source. Returns 1 when appended, 0 when unchanged, -1 on
+//  a database error.
 int
     valuation_store_line_put (valuation_store_t *self, const char *type,
                               const char *kind, const char *partner,
                               const char *natural_key, const valuation_store_source_t *source,
                               const void *body, size_t size);
+
+//  Called for each payment held: its natural key, ingest seq, and its
+//  SPEND event as far as a line needs it (partner, supplier_key, postcode,
+//  payment_date, amount_pence; the other strings ""), borrowed for the
+//  call. Returns 0 to go on or -1 to stop.
+typedef int (valuation_store_spend_fn) (const char *natural_key, uint64_t seq,
+                                        const sv_proto_spend_t *spend, void *arg);
+
+//  Calls fn with every payment held for partner (NULL: all partners),
+//  narrowed to one supplier when supplier_key is not NULL (a partner is
+//  then required). Returns 0, or -1 when fn stopped it or the database
+//  failed.
+int
+    valuation_store_spend_each (valuation_store_t *self, const char *partner,
+                                const char *supplier_key, valuation_store_spend_fn *fn,
+                                void *arg);
+
+//  Sends a payment's line (an encoded LOCAL_SPEND_LINE, body of size
+//  bytes), as valuation_store_line_put does: with spend (ingest's event,
+//  seq its seq) the payment is stored and the line appended; without it
+//  (the payment must be held) the line is appended only when it changed.
+//  Returns 1 when appended, 0 when unchanged, -1 on a database error.
+int
+    valuation_store_spend_line_put (valuation_store_t *self, const char *partner,
+                                    const char *natural_key, const sv_proto_spend_t *spend,
+                                    uint64_t seq, const void *body, size_t size);
 
 //  Records the configuration a partner's lines are valued under (any text
 //  that changes when the result would). Returns 1 when it is new or
