@@ -124,6 +124,10 @@ valuation_store_new (const char *path, const char **reason_p)
     sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
     if (!db)
         return NULL;
+    //  A long catch-up's commits should not stop to copy the log
+    if (sv_db_checkpoint_behind (db))
+        zsys_warning ("valuation: checkpoints stay with commits: %s",
+                      sqlite3_errmsg (sv_db_handle (db)));
     valuation_store_t *self = (valuation_store_t *) zmalloc (sizeof (valuation_store_t));
     self->db = db;
     if (s_move_spend_sources (self)) {
