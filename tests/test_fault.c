@@ -419,8 +419,8 @@ s_busy (s_killer_t *self, int service)
 
 //  Kills at random moments until each service has had S_KILLS_EACH, or
 //  100 s pass. Ingest is killed while an attempt to send the spend file is
-//  under way, a random 100-600 ms into it (100-500 ms the first time, so
-//  that the file is certainly sent again: it takes over a second). The
+//  under way, a random 50-300 ms into it (50-250 ms the first time, so
+//  that the file is certainly sent again: it takes over half a second). The
 //  others, 100-600 ms after the kill before: a random one of the running
 //  services that have work in hand and the most kills left; when the whole
 //  stack is idle, any running one with kills left.
@@ -434,7 +434,7 @@ s_killer (void *arg)
     int64_t next_kill = now + 100 + randof (500);
     int64_t ingest_up = now;            //  when the running ingest was first seen
     int64_t ingest_killed = 0, last_kill = 0;
-    int64_t ingest_delay = 100 + randof (400);
+    int64_t ingest_delay = 50 + randof (200);
     pid_t ingest_pid = 0;
     while (now < deadline) {
         bool done = true;
@@ -499,7 +499,7 @@ s_killer (void *arg)
             next_kill = now + 100 + randof (500);
             if (victim == 0) {
                 ingest_killed = now;
-                ingest_delay = 100 + randof (500);
+                ingest_delay = 50 + randof (250);
             }
         }
     }

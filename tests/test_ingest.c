@@ -462,6 +462,38 @@ main (int argc, char *argv [])
     zframe_destroy (&answer);
     testkit_check (refused && s_rows ("SPEND") >= 0,
              "a hostile message is refused and ingest keeps serving");
+
+    //  Chunks sent without waiting for credit pile up faster than the
+    //  batch's reader takes them: past ingest/credit of them the batch is
+    //  refused rather than held in memory
+    size_t rows_size = 200 * 1024;
+    char *rows = (char *) zmalloc (rows_size + 100);
+    size_t length = (size_t) sprintf (rows, "Body Name,Payment Date,Transaction Number,"
+                                            "Amount,Supplier Name\n");
+    for (int row = 1; length < rows_size; row++)
+        length += (size_t) sprintf (rows + length, "Example Council,01/05/2026,%d,600.00,"
+                                                   "Acme Ltd\n", row);
+    for (uint64_t chunk = 0; chunk < 16; chunk++) {
+        sv_proto_t submit = { .id = SV_PROTO_SUBMIT };
+        submit.submit = (sv_proto_submit_t) {
+            .batch_id = "no-credit", .kind = "spend", .format = "csv", .chunk_no = chunk,
+            .payload = (uint8_t *) rows, .payload_size = length
+        };
+        zframe_t *frame = sv_proto_encode_frame (&submit);
+        zframe_send (&frame, raw, 0);
+    }
+    free (rows);
+    sv_proto_t reply = { .id = 0 };
+    while ((answer = zframe_recv (raw))
+       &&  sv_proto_decode (&reply, zframe_data (answer), zframe_size (answer)) == 0
+       &&  reply.id == SV_PROTO_CREDIT)
+        zframe_destroy (&answer);
+    testkit_check (answer && reply.id == SV_PROTO_RECEIPT
+             && streq (reply.receipt.state, "refused")
+             && strstr (reply.receipt.errors [0].reason, "credit"),
+             "a batch sending more chunks than its credit is refused");
+    sv_proto_reset (&reply);
+    zframe_destroy (&answer);
     zsock_destroy (&raw);
     zcert_destroy (&client);
     zcert_destroy (&server);

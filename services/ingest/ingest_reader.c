@@ -2,8 +2,8 @@
 
     Two threads share the reader under one lock:
 
-    - the caller hands chunks over (at most S_CHUNKS_IN_HAND waiting), then
-      says the batch ends, or stops it;
+    - the caller hands chunks over and says when the batch ends, or stops
+      it, and takes what the worker put out;
     - the worker pushes each chunk through the feed and appends what comes
       out, rows and rejected rows, to the output, a byte buffer of entries
       (at most about S_OUTPUT_MAX bytes waiting):
@@ -13,20 +13,20 @@
           error:  'E', row number (8 bytes), column NUL, reason NUL
 
     The caller takes the whole output at once, swapping it for an empty
-    buffer, and delivers it without the lock. The worker wakes the caller
-    when it took a chunk, when the output is worth taking, and when it is
-    done; the caller wakes the worker when it gave a chunk, took the output,
-    ended or stopped.
+    buffer, and delivers it without the lock, as many entries a call as it
+    asks. The worker writes to wake_fd when the caller last found nothing to
+    take and there is news; the caller signals the worker when it gave a
+    chunk, took the output, ended or stopped.
 */
 
 #include "ingest_reader.h"
 #include "ingest_feed.h"
+#include <poll.h>
 #include <pthread.h>
+#include <sys/eventfd.h>
 #include <sodium.h>
 
-#define S_CHUNKS_IN_HAND 4
 #define S_OUTPUT_MAX (1024 * 1024)
-#define S_OUTPUT_WORTH (S_OUTPUT_MAX / 4)
 
 struct _ingest_reader_t {
     //  Set up by new, then the worker's alone
@@ -35,18 +35,21 @@ struct _ingest_reader_t {
     msgpack_sbuffer encoded;
     pthread_t thread;
     bool started;               //  the thread runs, to be joined
+    int wake_fd;
     //  The caller's alone
     ingest_reader_row_fn *row_fn;
     ingest_reader_error_fn *error_fn;
     void *arg;
     zchunk_t *taking;           //  output taken, being delivered
-    bool failed;                //  push or finish returned -1
+    size_t taking_at;           //  bytes of it delivered
+    bool failed;                //  the caller stopped the batch
     //  Shared, under lock
     pthread_mutex_t lock;
-    pthread_cond_t to_caller;
     pthread_cond_t to_worker;
     zlistx_t *chunks;           //  zchunk_t *, handed over and not read yet
+    size_t taken;               //  chunks started on, not yet told
     zchunk_t *output;           //  entries made and not taken yet
+    bool caller_waiting;        //  found nothing to take: wake it with news
     bool ending;                //  no more chunks: finish the feed
     bool stopping;              //  stop reading
     bool done;                  //  the worker has finished
@@ -56,6 +59,19 @@ struct _ingest_reader_t {
 
 //  ==========================================================================
 //  The worker
+
+//  Tells the caller there is news, if it is waiting for some. Called with
+//  the lock held.
+static void
+s_wake (ingest_reader_t *self)
+{
+    if (self->caller_waiting && self->wake_fd >= 0) {
+        self->caller_waiting = false;
+        uint64_t one = 1;
+        if (write (self->wake_fd, &one, sizeof one) != sizeof one)
+            zsys_error ("ingest: cannot wake the server: %s", strerror (errno));
+    }
+}
 
 //  Appends an entry of count parts to the output, waiting while the output
 //  is full. 0, or -1 when the caller stopped the batch.
@@ -69,8 +85,7 @@ s_output (ingest_reader_t *self, const void *const *parts, const size_t *sizes, 
     if (!stopping) {
         for (size_t part = 0; part < count; part++)
             zchunk_extend (self->output, parts [part], sizes [part]);
-        if (zchunk_size (self->output) >= S_OUTPUT_WORTH)
-            pthread_cond_signal (&self->to_caller);
+        s_wake (self);
     }
     pthread_mutex_unlock (&self->lock);
     return stopping? -1: 0;
@@ -140,11 +155,13 @@ s_worker (void *arg)
             pthread_cond_wait (&self->to_worker, &self->lock);
         if (self->stopping)
             break;
-        //  The chunks in hand first; then, if the batch ends, its end
+        //  The chunks handed over first; then, if the batch ends, its end
         zchunk_t *chunk = (zchunk_t *) zlistx_first (self->chunks);
-        if (chunk)
+        if (chunk) {
             zlistx_detach_cur (self->chunks);
-        pthread_cond_signal (&self->to_caller);     //  room for another chunk
+            self->taken++;
+            s_wake (self);
+        }
         pthread_mutex_unlock (&self->lock);
         bool finishing = chunk == NULL;
         if (finishing)
@@ -160,7 +177,7 @@ s_worker (void *arg)
     self->result = self->stopping? -1: rc;
     if (rc && !self->stopping)
         snprintf (self->reason, sizeof self->reason, "%s", ingest_feed_reason (self->feed));
-    pthread_cond_signal (&self->to_caller);
+    s_wake (self);
     pthread_mutex_unlock (&self->lock);
     return NULL;
 }
@@ -172,7 +189,8 @@ ingest_reader_t *
 ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
                    const char *format, zconfig_t *overrides, size_t max_document,
                    size_t in_memory, ingest_reader_row_fn *row_fn,
-                   ingest_reader_error_fn *error_fn, void *arg, const char **reason_p)
+                   ingest_reader_error_fn *error_fn, void *arg, int wake_fd,
+                   const char **reason_p)
 {
     assert (row_fn && error_fn);
     ingest_reader_t *self = (ingest_reader_t *) zmalloc (sizeof (ingest_reader_t));
@@ -184,16 +202,17 @@ ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
     }
     ingest_feed_set_counter (self->feed, s_feed_count, self, in_memory);
     msgpack_sbuffer_init (&self->encoded);
+    self->wake_fd = wake_fd;
     self->row_fn = row_fn;
     self->error_fn = error_fn;
     self->arg = arg;
     self->taking = zchunk_new (NULL, 0);
     pthread_mutex_init (&self->lock, NULL);
-    pthread_cond_init (&self->to_caller, NULL);
     pthread_cond_init (&self->to_worker, NULL);
     self->chunks = zlistx_new ();
     zlistx_set_destructor (self->chunks, (zlistx_destructor_fn *) zchunk_destroy);
     self->output = zchunk_new (NULL, 0);
+    self->caller_waiting = true;
     self->started = pthread_create (&self->thread, NULL, s_worker, self) == 0;
     if (!self->started) {
         *reason_p = "ingest cannot start a thread to read the batch";
@@ -218,7 +237,6 @@ ingest_reader_destroy (ingest_reader_t **self_p)
         zchunk_destroy (&self->output);
         zchunk_destroy (&self->taking);
         pthread_cond_destroy (&self->to_worker);
-        pthread_cond_destroy (&self->to_caller);
         pthread_mutex_destroy (&self->lock);
         ingest_store_counter_destroy (&self->counter);
         msgpack_sbuffer_destroy (&self->encoded);
@@ -226,6 +244,26 @@ ingest_reader_destroy (ingest_reader_t **self_p)
         free (self);
         *self_p = NULL;
     }
+}
+
+void
+ingest_reader_push (ingest_reader_t *self, const uint8_t *data, size_t size)
+{
+    assert (self);
+    pthread_mutex_lock (&self->lock);
+    zlistx_add_end (self->chunks, zchunk_new (data, size));
+    pthread_cond_signal (&self->to_worker);
+    pthread_mutex_unlock (&self->lock);
+}
+
+void
+ingest_reader_end (ingest_reader_t *self)
+{
+    assert (self);
+    pthread_mutex_lock (&self->lock);
+    self->ending = true;
+    pthread_cond_signal (&self->to_worker);
+    pthread_mutex_unlock (&self->lock);
 }
 
 //  Reads a NUL-terminated string at *cursor and moves past it
@@ -237,14 +275,17 @@ s_take_string (const byte **cursor)
     return text;
 }
 
-//  Delivers the entries in taking, in order. 0, or -1 when row_fn stopped
-//  the batch.
+//  Delivers entries of taking, from taking_at, until max are delivered or
+//  none is left; adds those delivered to *delivered. 0, or -1 when row_fn
+//  stopped the batch.
 static int
-s_deliver_taken (ingest_reader_t *self)
+s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
 {
-    const byte *cursor = zchunk_data (self->taking);
-    const byte *limit = cursor + zchunk_size (self->taking);
-    while (cursor < limit) {
+    const byte *cursor = zchunk_data (self->taking) + self->taking_at;
+    const byte *limit = zchunk_data (self->taking) + zchunk_size (self->taking);
+    int rc = 0;
+    while (cursor < limit && *delivered < max && rc == 0) {
+        (*delivered)++;
         if (*cursor++ == 'R') {
             ingest_reader_row_t row = { .id = (sv_proto_id_t) *cursor++ };
             row.digest = cursor;
@@ -260,8 +301,7 @@ s_deliver_taken (ingest_reader_t *self)
             row.body = cursor;
             row.body_size = body_size;
             cursor += body_size;
-            if (self->row_fn (self->arg, &row))
-                return -1;
+            rc = self->row_fn (self->arg, &row);
         }
         else {
             uint64_t number;
@@ -272,88 +312,74 @@ s_deliver_taken (ingest_reader_t *self)
             self->error_fn (self->arg, number, column, reason);
         }
     }
-    return 0;
+    self->taking_at = (size_t) (cursor - zchunk_data (self->taking));
+    return rc;
 }
 
-//  Takes and delivers the output until none is left. Called and returns
-//  with the lock held. 0, or -1 when row_fn stopped the batch, which then
-//  stops the worker.
-static int
-s_deliver (ingest_reader_t *self)
+//  The state, as the caller sees it. Called with the lock held.
+static ingest_reader_state_t
+s_state (ingest_reader_t *self)
 {
-    while (zchunk_size (self->output) > 0) {
-        zchunk_t *taken = self->output;
-        self->output = self->taking;
-        self->taking = taken;
-        pthread_cond_signal (&self->to_worker);     //  room for output
+    if (self->failed)
+        return INGEST_READER_FAILED;
+    if (self->taking_at < zchunk_size (self->taking) || zchunk_size (self->output) > 0)
+        return INGEST_READER_READY;
+    if (self->done)
+        return self->result? INGEST_READER_FAILED: INGEST_READER_DONE;
+    return INGEST_READER_READING;
+}
+
+ingest_reader_state_t
+ingest_reader_deliver (ingest_reader_t *self, size_t max)
+{
+    assert (self);
+    pthread_mutex_lock (&self->lock);
+    size_t delivered = 0;
+    while (delivered < max && !self->failed) {
+        if (self->taking_at == zchunk_size (self->taking)) {
+            if (zchunk_size (self->output) == 0)
+                break;
+            //  Takes the whole output, leaving the worker an empty buffer
+            zchunk_t *taken = self->output;
+            self->output = self->taking;
+            zchunk_set (self->output, NULL, 0);
+            self->taking = taken;
+            self->taking_at = 0;
+            pthread_cond_signal (&self->to_worker);
+        }
         pthread_mutex_unlock (&self->lock);
-        int rc = s_deliver_taken (self);
-        zchunk_set (self->taking, NULL, 0);
+        int rc = s_deliver_taken (self, max, &delivered);
         pthread_mutex_lock (&self->lock);
         if (rc) {
+            self->failed = true;
             self->stopping = true;
             snprintf (self->reason, sizeof self->reason,
                       "the store failed; send the batch again");
             pthread_cond_signal (&self->to_worker);
-            return -1;
         }
     }
-    return 0;
+    ingest_reader_state_t state = s_state (self);
+    if (state == INGEST_READER_READING)
+        self->caller_waiting = true;
+    pthread_mutex_unlock (&self->lock);
+    return state;
 }
 
-int
-ingest_reader_push (ingest_reader_t *self, const uint8_t *data, size_t size)
+ingest_reader_state_t
+ingest_reader_state (ingest_reader_t *self)
 {
-    assert (self);
-    if (self->failed)
-        return -1;
-    zchunk_t *chunk = zchunk_new (data, size);
-    pthread_mutex_lock (&self->lock);
-    int rc = 0;
-    while (chunk) {
-        rc = s_deliver (self);
-        if (rc == 0 && self->done)
-            rc = self->result;  //  the worker refused the batch
-        if (rc)
-            break;
-        if (zlistx_size (self->chunks) < S_CHUNKS_IN_HAND) {
-            zlistx_add_end (self->chunks, chunk);
-            chunk = NULL;
-            pthread_cond_signal (&self->to_worker);
-        }
-        else
-            pthread_cond_wait (&self->to_caller, &self->lock);
-    }
-    pthread_mutex_unlock (&self->lock);
-    zchunk_destroy (&chunk);
-    self->failed = rc != 0;
-    return rc;
+    return ingest_reader_deliver (self, 0);
 }
 
-int
-ingest_reader_finish (ingest_reader_t *self)
+size_t
+ingest_reader_taken (ingest_reader_t *self)
 {
     assert (self);
-    if (self->failed)
-        return -1;
     pthread_mutex_lock (&self->lock);
-    self->ending = true;
-    pthread_cond_signal (&self->to_worker);
-    int rc = 0;
-    while (true) {
-        rc = s_deliver (self);
-        if (rc || self->done)
-            break;
-        pthread_cond_wait (&self->to_caller, &self->lock);
-    }
-    //  Done: whatever the worker put out before it ended is delivered too
-    if (rc == 0)
-        rc = s_deliver (self);
-    if (rc == 0)
-        rc = self->result;
+    size_t taken = self->taken;
+    self->taken = 0;
     pthread_mutex_unlock (&self->lock);
-    self->failed = rc != 0;
-    return rc;
+    return taken;
 }
 
 const char *
@@ -410,29 +436,54 @@ s_test_error (void *arg, uint64_t row, const char *column, const char *reason)
     snprintf (test->last_reason, sizeof test->last_reason, "%s: %s", column, reason);
 }
 
+//  Takes everything from reader, max entries a turn, waiting on wake_fd
+//  when there is nothing to take. Returns the final state.
+static ingest_reader_state_t
+s_test_drain (ingest_reader_t *reader, int wake_fd, size_t max)
+{
+    while (true) {
+        ingest_reader_state_t state = ingest_reader_deliver (reader, max);
+        if (state == INGEST_READER_DONE || state == INGEST_READER_FAILED)
+            return state;
+        if (state == INGEST_READER_READING) {
+            struct pollfd item = { .fd = wake_fd, .events = POLLIN };
+            assert (poll (&item, 1, 5000) == 1);
+            uint64_t count;
+            assert (read (wake_fd, &count, sizeof count) == sizeof count);
+        }
+    }
+}
+
 //  Reads text through a reader in chunks of step bytes, counting in_memory
-//  numbers in memory. Returns push/finish's result.
+//  numbers in memory and taking max entries a turn. Returns 0 when done,
+//  -1 when failed.
 static int
-s_test_read (const char *text, size_t step, size_t in_memory, s_test_t *test)
+s_test_read (const char *text, size_t step, size_t in_memory, size_t max, s_test_t *test)
 {
     const char *reason = NULL;
+    int wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+    assert (wake_fd >= 0);
     ingest_reader_t *reader = ingest_reader_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
                                                  in_memory, s_test_row, s_test_error, test,
-                                                 &reason);
+                                                 wake_fd, &reason);
     assert (reader);
-    int rc = 0;
-    size_t size = strlen (text);
-    for (size_t done = 0; rc == 0 && done < size; done += step)
-        rc = ingest_reader_push (reader, (const uint8_t *) text + done,
-                                 done + step > size? size - done: step);
-    if (rc == 0)
-        rc = ingest_reader_finish (reader);
+    size_t size = strlen (text), chunks = 0;
+    for (size_t done = 0; done < size; done += step, chunks++)
+        ingest_reader_push (reader, (const uint8_t *) text + done,
+                            done + step > size? size - done: step);
+    ingest_reader_end (reader);
+    ingest_reader_state_t state = s_test_drain (reader, wake_fd, max);
+    if (state == INGEST_READER_DONE) {
+        assert (ingest_reader_taken (reader) == chunks);
+        assert (ingest_reader_taken (reader) == 0);
+    }
     snprintf (test->last_reason + strlen (test->last_reason),
               sizeof test->last_reason - strlen (test->last_reason), "%s",
               ingest_reader_reason (reader));
     ingest_reader_destroy (&reader);
     ingest_reader_destroy (&reader);
-    return rc;
+    close (wake_fd);
+    return state == INGEST_READER_DONE? 0: -1;
 }
 
 void
@@ -450,7 +501,7 @@ ingest_reader_test (bool verbose)
         "2024-04-01,T4,4.00,A\n";
     for (size_t step = 1; step < 64; step += 9) {
         s_test_t test = { .rows = 0 };
-        assert (s_test_read (repeats, step, 2, &test) == 0);
+        assert (s_test_read (repeats, step, 2, step % 3 + 1, &test) == 0);
         assert (test.rows == 6 && test.pence == 1400);
         assert (streq (test.keys, "T1/1,T2/1,T3/1,T1/2,T3/3,T4/1,"));
         assert (test.errors == 1 && test.last_error_row == 6);
@@ -458,8 +509,8 @@ ingest_reader_test (bool verbose)
         assert (test.partner_ok && test.digest_ok);
     }
 
-    //  A file of many rows passes the bounded output and chunks in hand
-    //  many times over, and every row arrives once
+    //  A file of many rows passes the bounded output many times over, and
+    //  every row arrives once
     zchunk_t *big = zchunk_new (NULL, 0);
     const char *header = "Payment Date,Transaction Number,Amount,Supplier Name\n";
     zchunk_extend (big, header, strlen (header));
@@ -473,32 +524,33 @@ ingest_reader_test (bool verbose)
     }
     zchunk_extend (big, "", 1);
     s_test_t test = { .rows = 0 };
-    assert (s_test_read ((const char *) zchunk_data (big), 4096, 1000, &test) == 0);
+    assert (s_test_read ((const char *) zchunk_data (big), 4096, 1000, 500, &test) == 0);
     assert (test.rows == 40000 && test.pence == expected && test.errors == 0);
 
     //  The caller's store failing stops the batch, with the reason
     test = (s_test_t) { .stop_at = 3 };
-    assert (s_test_read ((const char *) zchunk_data (big), 4096, 1000, &test) == -1);
+    assert (s_test_read ((const char *) zchunk_data (big), 4096, 1000, 500, &test) == -1);
     assert (test.rows == 3 && strstr (test.last_reason, "the store failed"));
     zchunk_destroy (&big);
 
     //  A file refused whole is refused through the reader, with the reason
     test = (s_test_t) { .rows = 0 };
     assert (s_test_read ("Payment Date,Supplier Name\n2011-01-04,NRC SERVICES LTD\n",
-                         7, 2, &test) == -1);
+                         7, 2, 10, &test) == -1);
     assert (test.rows == 0 && strstr (test.last_reason, "amount"));
 
     //  A reader dropped half way stops its worker
     const char *reason = NULL;
     ingest_reader_t *reader = ingest_reader_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
-                                                 2, s_test_row, s_test_error, &test, &reason);
+                                                 2, s_test_row, s_test_error, &test, -1,
+                                                 &reason);
     assert (reader);
-    assert (ingest_reader_push (reader, (const uint8_t *) repeats, 40) == 0);
+    ingest_reader_push (reader, (const uint8_t *) repeats, 40);
     ingest_reader_destroy (&reader);
 
     //  Kinds and formats that do not go together are refused at once
     assert (!ingest_reader_new ("council", "b1", "spend", "ocds", NULL, 1 << 20, 2,
-                                s_test_row, s_test_error, &test, &reason));
+                                s_test_row, s_test_error, &test, -1, &reason));
     assert (strstr (reason, "'ocds'"));
     if (verbose)
         printf ("OK\n");

@@ -1,18 +1,22 @@
 /*  ingest_reader: reads one batch in a thread of its own, so that parsing
-    a file and storing its rows run side by side.
+    a file and storing its rows run side by side, and so that the caller's
+    thread, which stores them, never waits for a file.
 
     It wraps an ingest_feed: the worker thread pushes the batch's chunks
     through the feed, encodes each good row as the event that will go to the
-    outbox and digests it; the caller's thread gets the rows and rejected
-    rows back, in the order the feed gave them, through row_fn and error_fn,
-    during push and finish. So the caller's thread does only what must be
-    done there, the SQL of storing them.
+    outbox and digests it; the caller takes the rows and rejected rows back,
+    in the order the feed gave them, through row_fn and error_fn, as many at
+    a time as it likes (its turns), when it likes. So the caller's thread
+    does only what must be done there, the SQL of storing them.
 
-    Memory stays bounded: push waits while the worker has a few chunks in
-    hand, and the worker waits while the rows it has made wait to be taken.
-    A spend file's transaction numbers past the first ones counted in memory
-    are counted in a scratch database of the worker's own (ingest_store's
-    counter), so they cost neither memory nor the caller's transaction.
+    Nothing here waits. The worker tells the caller that there is news
+    (rows to take, a chunk started on, the end) by writing to wake_fd, an
+    eventfd the caller polls, when the caller last found nothing to do. The
+    caller bounds the chunks it hands over (ingest's credit); the worker
+    stops when about a megabyte of rows waits to be taken. A spend file's
+    transaction numbers past the first ones counted in memory are counted
+    in a scratch database of the worker's own (ingest_store's counter), so
+    they cost neither memory nor the caller's transaction.
 */
 #ifndef INGEST_READER_H_INCLUDED
 #define INGEST_READER_H_INCLUDED
@@ -43,29 +47,50 @@ typedef int (ingest_reader_row_fn) (void *arg, const ingest_reader_row_t *row);
 typedef void (ingest_reader_error_fn) (void *arg, uint64_t row, const char *column,
                                        const char *reason);
 
-//  A reader of partner's batch; the arguments are ingest_feed_new's. A spend
-//  file counts in_memory distinct transaction numbers in memory, the rest
-//  on disk. NULL when kind and format do not go together, with *reason_p
-//  saying so.
+typedef enum {
+    INGEST_READER_READING,      //  nothing to take now: wait for wake_fd
+    INGEST_READER_READY,        //  rows or rejected rows to take
+    INGEST_READER_DONE,         //  the batch ended and every row was taken
+    INGEST_READER_FAILED        //  refused whole, or stopped: see reason
+} ingest_reader_state_t;
+
+//  A reader of partner's batch; the arguments up to max_document are
+//  ingest_feed_new's. A spend file counts in_memory distinct transaction
+//  numbers in memory, the rest on disk. wake_fd is an eventfd the worker
+//  writes 1 to (see above), or -1. NULL when kind and format do not go
+//  together, with *reason_p saying so.
 ingest_reader_t *
     ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
                        const char *format, zconfig_t *overrides, size_t max_document,
                        size_t in_memory, ingest_reader_row_fn *row_fn,
-                       ingest_reader_error_fn *error_fn, void *arg, const char **reason_p);
+                       ingest_reader_error_fn *error_fn, void *arg, int wake_fd,
+                       const char **reason_p);
 
 //  Stops the worker, if it is still reading, and frees the reader.
 void
     ingest_reader_destroy (ingest_reader_t **self_p);
 
-//  Hands over the next chunk (copied), delivering the rows read so far.
-//  0, or -1 when the batch was refused whole or stopped.
-int
+//  Hands over the next chunk (copied) without waiting.
+void
     ingest_reader_push (ingest_reader_t *self, const uint8_t *data, size_t size);
 
-//  Ends the batch: waits for the worker and delivers every row left.
-//  0 or -1 as push.
-int
-    ingest_reader_finish (ingest_reader_t *self);
+//  Says the batch has no more chunks.
+void
+    ingest_reader_end (ingest_reader_t *self);
+
+//  Delivers at most max rows and rejected rows of those read so far,
+//  without waiting, and returns the state after them. A row_fn that fails
+//  stops the batch: the state is then FAILED.
+ingest_reader_state_t
+    ingest_reader_deliver (ingest_reader_t *self, size_t max);
+
+//  The state, delivering nothing.
+ingest_reader_state_t
+    ingest_reader_state (ingest_reader_t *self);
+
+//  How many more chunks the worker has started on since the last call.
+size_t
+    ingest_reader_taken (ingest_reader_t *self);
 
 //  Why the batch was refused or stopped, or "".
 const char *

@@ -11,11 +11,13 @@
 #include "sv_service.h"
 #include "sv_stream.h"
 #include <sodium.h>
+#include <sys/eventfd.h>
 
 #define S_VERSION "0.1.0"
 #define S_IDLE_BATCH_MS (10 * 60 * 1000)   //  forget a batch silent this long
 #define S_DIGEST_SIZE 32                    //  BLAKE2b-256 of a batch
 #define S_GROUP_MS 250                      //  commit an open transaction this often
+#define S_TURN_ROWS 500                     //  rows taken of one batch before the next's turn
 #define S_COUNTED_IN_MEMORY 262144          //  transaction numbers per spend file
                                             //  counted in memory (then on disk)
 
@@ -34,6 +36,10 @@ typedef struct {
     crypto_generichash_state digest;    //  BLAKE2b over kind, format and every payload byte
     bool replay;                //  finished before: only compare the digest
     ingest_reader_t *reader;    //  reads the batch in a thread of its own
+    void *turn;                 //  its place in the server's turns
+    size_t in_hand;             //  chunks handed to the reader, not started on
+    bool credited;              //  the first credit, the window, went out
+    bool ended;                 //  the last chunk arrived
     uint64_t accepted;
     uint64_t rejected;
     uint64_t duplicates;
@@ -54,6 +60,8 @@ struct _s_server_t {
     sv_service_control_t answers;   //  what control answers, for its reader
     zhashx_t *partners;         //  Z85 public key -> partner name
     zhashx_t *batches;          //  "partner\nbatch_id" -> s_batch_t
+    zlistx_t *turns;            //  s_batch_t * with readers, next turn first
+    int wake_fd;                //  eventfd: a reader has news, or another turn is due
     s_batch_t *open_batch;      //  the batch whose rows the open transaction holds
     int64_t opened_at;          //  zclock_mono when that transaction began
     size_t max_errors;
@@ -272,12 +280,13 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
         batch->reader = ingest_reader_new (partner, submit->batch_id, submit->kind,
                                            submit->format, overrides, self->max_document,
                                            S_COUNTED_IN_MEMORY, s_batch_row, s_batch_error,
-                                           batch, reason_p);
+                                           batch, self->wake_fd, reason_p);
         if (!batch->reader) {
             void *item = batch;
             s_batch_destroy (&item);
             return NULL;
         }
+        batch->turn = zlistx_add_end (self->turns, batch);
     }
     return batch;
 }
@@ -312,7 +321,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         return;
     }
     sv_db_t *db = ingest_store_db (self->store);
-    bool ok = s_open_for (self, batch) == 0 && ingest_reader_finish (batch->reader) == 0;
+    bool ok = s_open_for (self, batch) == 0;
     sv_proto_t receipt = { .id = SV_PROTO_RECEIPT };
     if (ok) {
         size_t count = zlistx_size (batch->errors);
@@ -354,30 +363,13 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
     }
 }
 
-//  One chunk: digest it, feed it inside a transaction, commit, grant credit
-static int
-s_batch_chunk (s_server_t *self, s_batch_t *batch, const sv_proto_submit_t *submit)
-{
-    crypto_generichash_update (&batch->digest, submit->payload, submit->payload_size);
-    batch->touched = zclock_mono ();
-    batch->next_chunk++;
-    if (!batch->replay) {
-        if (s_open_for (self, batch))
-            return -1;
-        if (ingest_reader_push (batch->reader, submit->payload, submit->payload_size)) {
-            sv_db_rollback (ingest_store_db (self->store));
-            self->open_batch = NULL;
-            return -1;
-        }
-    }
-    return 0;
-}
-
 //  Drops a batch's state; its uncommitted rows, if the open transaction
 //  holds any, must already have been committed or rolled back.
 static void
 s_batch_forget (s_server_t *self, s_batch_t *batch)
 {
+    if (batch->turn)
+        zlistx_delete (self->turns, batch->turn);
     if (self->open_batch == batch) {
         sv_db_rollback (ingest_store_db (self->store));
         self->open_batch = NULL;
@@ -416,23 +408,122 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
         zstr_free (&key);
         return;
     }
-    if (s_batch_chunk (self, batch, submit)) {
-        const char *reason = ingest_reader_reason (batch->reader);
-        s_send_refusal (self, peer, submit->batch_id,
-                        batch->failed || !*reason? "ingest could not store the batch; send it again"
-                                                 : reason);
-        s_batch_forget (self, batch);
-    }
     else
-    if (submit->last) {
-        s_batch_finish (self, batch);
+    if (batch->in_hand >= (size_t) self->credit) {
+        s_send_refusal (self, peer, submit->batch_id, "more chunks were sent than the credit"
+                        " given; send the batch again from chunk 0");
         s_batch_forget (self, batch);
+        zstr_free (&key);
+        return;
     }
-    else
-        s_send_credit (self, peer, submit->batch_id,
-                       submit->chunk_no == 0? (uint64_t) self->credit: 1);
+    crypto_generichash_update (&batch->digest, submit->payload, submit->payload_size);
+    batch->touched = zclock_mono ();
+    batch->next_chunk++;
+    if (batch->replay) {
+        //  Only the digest counts: the receipt at the end, credit meanwhile
+        if (submit->last) {
+            s_batch_finish (self, batch);
+            s_batch_forget (self, batch);
+        }
+        else
+            s_send_credit (self, peer, submit->batch_id,
+                           submit->chunk_no == 0? (uint64_t) self->credit: 1);
+    }
+    else {
+        //  The reader takes it in its own time; its rows come in turns
+        ingest_reader_push (batch->reader, submit->payload, submit->payload_size);
+        batch->in_hand++;
+        if (submit->last) {
+            ingest_reader_end (batch->reader);
+            batch->ended = true;
+        }
+    }
     zstr_free (&key);
 }
+
+//  ==========================================================================
+//  Turns
+//
+//  Each batch's reader parses it in a thread of its own, and the server
+//  takes the rows they made in turns of at most S_TURN_ROWS rows, one batch
+//  at a time in round robin, polling every socket between turns. So a
+//  contract file sent while a spend file streams in waits for one turn of
+//  it (a millisecond or two), and STATUS and the stream's FETCHes are
+//  answered in between as well. A chunk's credit goes back once the reader
+//  has started on it, so no batch has more than ingest/credit chunks here.
+
+//  Makes sure another turn comes once the loop has polled its sockets
+static void
+s_turn_soon (s_server_t *self)
+{
+    uint64_t one = 1;
+    if (write (self->wake_fd, &one, sizeof one) != sizeof one)
+        zsys_error ("ingest: cannot schedule a turn: %s", strerror (errno));
+}
+
+//  Gives credit back for the chunks batch's reader has started on
+static void
+s_batch_credit (s_server_t *self, s_batch_t *batch)
+{
+    for (size_t taken = ingest_reader_taken (batch->reader); taken > 0; taken--) {
+        batch->in_hand--;
+        if (!batch->ended)
+            s_send_credit (self, batch->peer, batch->batch_id,
+                           batch->credited? 1: (uint64_t) self->credit);
+        batch->credited = true;
+    }
+}
+
+//  One turn: the first batch in turn with news goes to the back, and has
+//  S_TURN_ROWS of its rows stored, is finished when its reader is done, or
+//  refused when it failed
+static int
+s_turn (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    (void) item;
+    s_server_t *self = (s_server_t *) arg;
+    uint64_t count;
+    if (read (self->wake_fd, &count, sizeof count) < 0 && errno != EAGAIN)
+        zsys_error ("ingest: cannot read the turn signal: %s", strerror (errno));
+    s_batch_t *batch = (s_batch_t *) zlistx_first (self->turns);
+    ingest_reader_state_t state = INGEST_READER_READING;
+    for (; batch; batch = (s_batch_t *) zlistx_next (self->turns)) {
+        s_batch_credit (self, batch);
+        state = ingest_reader_state (batch->reader);
+        if (state != INGEST_READER_READING)
+            break;
+    }
+    if (batch) {
+        zlistx_move_end (self->turns, batch->turn);
+        if (state == INGEST_READER_READY)
+            state = s_open_for (self, batch) == 0
+                  ? ingest_reader_deliver (batch->reader, S_TURN_ROWS): INGEST_READER_FAILED;
+        if (state == INGEST_READER_DONE) {
+            s_batch_finish (self, batch);
+            s_batch_forget (self, batch);
+        }
+        else
+        if (state == INGEST_READER_FAILED) {
+            const char *reason = ingest_reader_reason (batch->reader);
+            s_send_refusal (self, batch->peer, batch->batch_id,
+                            batch->failed || !*reason
+                            ? "ingest could not store the batch; send it again": reason);
+            s_batch_forget (self, batch);
+        }
+    }
+    //  Another turn while any batch has news; a reader with none wakes us
+    for (batch = (s_batch_t *) zlistx_first (self->turns); batch;
+         batch = (s_batch_t *) zlistx_next (self->turns))
+        if (ingest_reader_state (batch->reader) != INGEST_READER_READING) {
+            s_turn_soon (self);
+            break;
+        }
+    return 0;
+}
+
+//  ==========================================================================
+//  The feed socket
 
 //  A message on the feed socket: [identity][body], body carrying User-Id
 static int
@@ -602,6 +693,8 @@ s_server_start (s_server_t *self)
         s_load_partners (self);
         sv_stream_producer_attach (self->producer, self->loop);
         zloop_reader (self->loop, self->feed, s_feed_recv, self);
+        zmq_pollitem_t turns = { NULL, self->wake_fd, ZMQ_POLLIN, 0 };
+        zloop_poller (self->loop, &turns, s_turn, self);
         self->answers = (sv_service_control_t) {
             s_control_handle, self, "ingest's control endpoint answers STATUS only"
         };
@@ -623,6 +716,9 @@ ingest_server (zsock_t *pipe, void *config)
     zhashx_set_destructor (self.partners, (zhashx_destructor_fn *) zstr_free);
     self.batches = zhashx_new ();
     zhashx_set_destructor (self.batches, s_batch_destroy);
+    self.turns = zlistx_new ();
+    self.wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+    assert (self.wake_fd >= 0);
 
     zsock_signal (pipe, 0);
     int rc = s_server_start (&self);
@@ -632,7 +728,9 @@ ingest_server (zsock_t *pipe, void *config)
         zloop_start (self.loop);
         s_commit_open (&self);
     }
-    zhashx_destroy (&self.batches);
+    zhashx_destroy (&self.batches);        //  their readers' threads end
+    zlistx_destroy (&self.turns);
+    close (self.wake_fd);
     zhashx_destroy (&self.partners);
     sv_stream_producer_destroy (&self.producer);
     zloop_destroy (&self.loop);

@@ -9,10 +9,13 @@
     - stream (sv_stream producer "ingest"): FETCH in, EVENTS out.
     - control (ROUTER): STATUS in, STATUS_REPLY out.
 
-    Flow of a batch: the partner sends chunk 0 and waits; after each chunk
-    is committed ingest answers CREDIT (the first time for ingest/credit
-    chunks, then one per chunk), so at most that many chunks of any batch
-    are ever queued. After the last chunk commits, ingest sends RECEIPT.
+    Flow of a batch: the partner sends chunk 0 and waits; as the batch's
+    reader (a thread of its own) starts on each chunk, ingest answers CREDIT
+    (the first time for ingest/credit chunks, then one per chunk), so at
+    most that many chunks of any batch are ever queued; a batch sending
+    more is refused. The rows read are stored in turns, a few hundred of
+    one batch at a time, so a small batch is not held behind a large one.
+    After the last rows commit, ingest sends RECEIPT.
     (partner, batch_id) is idempotent: a finished batch sent again gets its
     first receipt back and adds nothing; the same id with other content is
     refused.
