@@ -485,6 +485,15 @@ s_print_bool (FILE *out, const char *indent, const char *key, bool value)
 //  row_error: One rejected row of a submitted feed, as a person would need it
 //  to fix the row.
 
+//  The entries s_encode_row_error writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_row_error (const sv_proto_row_error_t *self)
+{
+    (void) self;
+    return 3;
+}
+
 static int
 s_encode_row_error (msgpack_packer *pk, const sv_proto_row_error_t *self)
 {
@@ -543,7 +552,8 @@ s_encode_row_error_list (msgpack_packer *pk, const char *key,
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, 3) || s_encode_row_error (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_row_error (&list [index]))
+        ||  s_encode_row_error (pk, &list [index]))
             return -1;
     return 0;
 }
@@ -598,6 +608,15 @@ s_print_row_error_list (FILE *out, const char *indent, const char *key,
 
 //  ---------------------------------------------------------------------------
 //  event: One event of a durable stream, as stored in the producer's outbox.
+
+//  The entries s_encode_event writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_event (const sv_proto_event_t *self)
+{
+    (void) self;
+    return 4;
+}
 
 static int
 s_encode_event (msgpack_packer *pk, const sv_proto_event_t *self)
@@ -662,7 +681,8 @@ s_encode_event_list (msgpack_packer *pk, const char *key,
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, 4) || s_encode_event (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_event (&list [index]))
+        ||  s_encode_event (pk, &list [index]))
             return -1;
     return 0;
 }
@@ -718,6 +738,15 @@ s_print_event_list (FILE *out, const char *indent, const char *key,
 //  ---------------------------------------------------------------------------
 //  stream_head: The newest sequence number of one stream.
 
+//  The entries s_encode_stream_head writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_stream_head (const sv_proto_stream_head_t *self)
+{
+    (void) self;
+    return 2;
+}
+
 static int
 s_encode_stream_head (msgpack_packer *pk, const sv_proto_stream_head_t *self)
 {
@@ -771,7 +800,8 @@ s_encode_stream_head_list (msgpack_packer *pk, const char *key,
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, 2) || s_encode_stream_head (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_stream_head (&list [index]))
+        ||  s_encode_stream_head (pk, &list [index]))
             return -1;
     return 0;
 }
@@ -826,6 +856,15 @@ s_print_stream_head_list (FILE *out, const char *indent, const char *key,
 
 //  ---------------------------------------------------------------------------
 //  framework_info: One framework held by valuation.
+
+//  The entries s_encode_framework_info writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_framework_info (const sv_proto_framework_info_t *self)
+{
+    (void) self;
+    return 4;
+}
 
 static int
 s_encode_framework_info (msgpack_packer *pk, const sv_proto_framework_info_t *self)
@@ -890,7 +929,8 @@ s_encode_framework_info_list (msgpack_packer *pk, const char *key,
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, 4) || s_encode_framework_info (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_framework_info (&list [index]))
+        ||  s_encode_framework_info (pk, &list [index]))
             return -1;
     return 0;
 }
@@ -945,6 +985,15 @@ s_print_framework_info_list (FILE *out, const char *indent, const char *key,
 
 //  ---------------------------------------------------------------------------
 //  consumer_offset: How far one consumer has applied one stream.
+
+//  The entries s_encode_consumer_offset writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_consumer_offset (const sv_proto_consumer_offset_t *self)
+{
+    (void) self;
+    return 5;
+}
 
 static int
 s_encode_consumer_offset (msgpack_packer *pk, const sv_proto_consumer_offset_t *self)
@@ -1012,7 +1061,8 @@ s_encode_consumer_offset_list (msgpack_packer *pk, const char *key,
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, 5) || s_encode_consumer_offset (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_consumer_offset (&list [index]))
+        ||  s_encode_consumer_offset (pk, &list [index]))
             return -1;
     return 0;
 }
@@ -1069,6 +1119,15 @@ s_print_consumer_offset_list (FILE *out, const char *indent, const char *key,
 //  report_file: One file of an assembled report: a single file for html, json
 //  and xlsx, one per table for csv.
 
+//  The entries s_encode_report_file writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_report_file (const sv_proto_report_file_t *self)
+{
+    (void) self;
+    return 2;
+}
+
 static int
 s_encode_report_file (msgpack_packer *pk, const sv_proto_report_file_t *self)
 {
@@ -1123,7 +1182,8 @@ s_encode_report_file_list (msgpack_packer *pk, const char *key,
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, 2) || s_encode_report_file (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_report_file (&list [index]))
+        ||  s_encode_report_file (pk, &list [index]))
             return -1;
     return 0;
 }
@@ -1179,6 +1239,15 @@ s_print_report_file_list (FILE *out, const char *indent, const char *key,
 //  ---------------------------------------------------------------------------
 //  row_count: The number of rows in one table of a service's store.
 
+//  The entries s_encode_row_count writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_row_count (const sv_proto_row_count_t *self)
+{
+    (void) self;
+    return 2;
+}
+
 static int
 s_encode_row_count (msgpack_packer *pk, const sv_proto_row_count_t *self)
 {
@@ -1232,7 +1301,8 @@ s_encode_row_count_list (msgpack_packer *pk, const char *key,
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, 2) || s_encode_row_count (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_row_count (&list [index]))
+        ||  s_encode_row_count (pk, &list [index]))
             return -1;
     return 0;
 }
@@ -1291,6 +1361,15 @@ s_print_row_count_list (FILE *out, const char *indent, const char *key,
 //  holds credit. The partner is taken from the authenticated CURVE key, never
 //  from the message, and (partner, batch_id) makes the submission idempotent:
 //  a resent batch gets the same receipt and adds nothing.
+
+//  The entries s_encode_submit writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_submit (const sv_proto_submit_t *self)
+{
+    (void) self;
+    return 6;
+}
 
 static int
 s_encode_submit (msgpack_packer *pk, const sv_proto_submit_t *self)
@@ -1361,6 +1440,15 @@ s_print_submit (const sv_proto_submit_t *self, FILE *out, const char *indent)
 //  RECEIPT: ingest to partner: the outcome of a batch, sent only after the
 //  rows it counts are committed. A resent batch gets the same receipt again.
 
+//  The entries s_encode_receipt writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_receipt (const sv_proto_receipt_t *self)
+{
+    (void) self;
+    return 6;
+}
+
 static int
 s_encode_receipt (msgpack_packer *pk, const sv_proto_receipt_t *self)
 {
@@ -1429,6 +1517,15 @@ s_print_receipt (const sv_proto_receipt_t *self, FILE *out, const char *indent)
 //  CREDIT: ingest to partner: permission to send more chunks of a batch.
 //  Credit adds up; a partner with none left waits for the next CREDIT.
 
+//  The entries s_encode_credit writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_credit (const sv_proto_credit_t *self)
+{
+    (void) self;
+    return 2;
+}
+
 static int
 s_encode_credit (msgpack_packer *pk, const sv_proto_credit_t *self)
 {
@@ -1480,13 +1577,22 @@ s_print_credit (const sv_proto_credit_t *self, FILE *out, const char *indent)
 //  one the consumer committed. The producer answers with EVENTS, holding the
 //  request until something newer exists or a heartbeat interval ends.
 
+//  The entries s_encode_fetch writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_fetch (const sv_proto_fetch_t *self)
+{
+    return 3
+         + (self->types && *self->types);
+}
+
 static int
 s_encode_fetch (msgpack_packer *pk, const sv_proto_fetch_t *self)
 {
     if (s_put_string (pk, "stream", self->stream)
     ||  s_put_uint (pk, "after_seq", self->after_seq)
     ||  s_put_uint (pk, "max", self->max)
-    ||  s_put_string (pk, "types", self->types))
+    ||  (self->types && *self->types && s_put_string (pk, "types", self->types)))
         return -1;
     return 0;
 }
@@ -1544,6 +1650,15 @@ s_print_fetch (const sv_proto_fetch_t *self, FILE *out, const char *indent)
 //  EVENTS: producer to consumer: the answer to FETCH, in seq order; empty when
 //  the heartbeat interval passed with nothing new.
 
+//  The entries s_encode_events writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_events (const sv_proto_events_t *self)
+{
+    return 4
+         + (self->scanned_seq != 0);
+}
+
 static int
 s_encode_events (msgpack_packer *pk, const sv_proto_events_t *self)
 {
@@ -1551,7 +1666,7 @@ s_encode_events (msgpack_packer *pk, const sv_proto_events_t *self)
     ||  s_put_uint (pk, "after_seq", self->after_seq)
     ||  s_put_uint (pk, "head_seq", self->head_seq)
     ||  s_encode_event_list (pk, "events", self->events, self->events_count)
-    ||  s_put_uint (pk, "scanned_seq", self->scanned_seq))
+    ||  (self->scanned_seq != 0 && s_put_uint (pk, "scanned_seq", self->scanned_seq)))
         return -1;
     return 0;
 }
@@ -1606,6 +1721,15 @@ s_print_events (const sv_proto_events_t *self, FILE *out, const char *indent)
 //  ---------------------------------------------------------------------------
 //  ERROR: any service to a requester: the request was refused.
 
+//  The entries s_encode_error writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_error (const sv_proto_error_t *self)
+{
+    (void) self;
+    return 2;
+}
+
 static int
 s_encode_error (msgpack_packer *pk, const sv_proto_error_t *self)
 {
@@ -1656,6 +1780,15 @@ s_print_error (const sv_proto_error_t *self, FILE *out, const char *indent)
 //  STATUS: operator to any service: ask how it is doing. Answered by
 //  STATUS_REPLY.
 
+//  The entries s_encode_status writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_status (const sv_proto_status_t *self)
+{
+    (void) self;
+    return 0;
+}
+
 static int
 s_encode_status (msgpack_packer *pk, const sv_proto_status_t *self)
 {
@@ -1689,6 +1822,15 @@ s_print_status (const sv_proto_status_t *self, FILE *out, const char *indent)
 //  STATUS_REPLY: any service to operator: its version, uptime, the heads of
 //  the streams it produces, how far it has consumed its upstreams, and table
 //  sizes.
+
+//  The entries s_encode_status_reply writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_status_reply (const sv_proto_status_reply_t *self)
+{
+    (void) self;
+    return 6;
+}
 
 static int
 s_encode_status_reply (msgpack_packer *pk, const sv_proto_status_reply_t *self)
@@ -1760,13 +1902,24 @@ s_print_status_reply (const sv_proto_status_reply_t *self, FILE *out, const char
 //  REPORT_REQUEST: socval to reporting: assemble a report now. Answered by
 //  REPORT_READY or ERROR.
 
+//  The entries s_encode_report_request writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_report_request (const sv_proto_report_request_t *self)
+{
+    return 1
+         + (self->year && *self->year)
+         + (self->partner && *self->partner)
+         + (self->format && *self->format);
+}
+
 static int
 s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *self)
 {
     if (s_put_string (pk, "kind", self->kind)
-    ||  s_put_string (pk, "year", self->year)
-    ||  s_put_string (pk, "partner", self->partner)
-    ||  s_put_string (pk, "format", self->format))
+    ||  (self->year && *self->year && s_put_string (pk, "year", self->year))
+    ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner))
+    ||  (self->format && *self->format && s_put_string (pk, "format", self->format)))
         return -1;
     return 0;
 }
@@ -1828,6 +1981,15 @@ s_print_report_request (const sv_proto_report_request_t *self, FILE *out, const 
 //  REPORT_READY: reporting to socval and to its stream: a report has been
 //  assembled.
 
+//  The entries s_encode_report_ready writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_report_ready (const sv_proto_report_ready_t *self)
+{
+    return 7
+         + (self->files_count > 0);
+}
+
 static int
 s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
 {
@@ -1838,7 +2000,7 @@ s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
     ||  s_put_string (pk, "path", self->path)
     ||  s_encode_stream_head_list (pk, "offsets", self->offsets, self->offsets_count)
     ||  s_put_string (pk, "created", self->created)
-    ||  s_encode_report_file_list (pk, "files", self->files, self->files_count))
+    ||  (self->files_count > 0 && s_encode_report_file_list (pk, "files", self->files, self->files_count)))
         return -1;
     return 0;
 }
@@ -1909,11 +2071,20 @@ s_print_report_ready (const sv_proto_report_ready_t *self, FILE *out, const char
 //  ALERT_ACK: socval to compliance: a person has seen an alert. Compliance
 //  appends the acknowledged ALERT to its stream.
 
+//  The entries s_encode_alert_ack writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_alert_ack (const sv_proto_alert_ack_t *self)
+{
+    return 1
+         + (self->by && *self->by);
+}
+
 static int
 s_encode_alert_ack (msgpack_packer *pk, const sv_proto_alert_ack_t *self)
 {
     if (s_put_string (pk, "alert_id", self->alert_id)
-    ||  s_put_string (pk, "by", self->by))
+    ||  (self->by && *self->by && s_put_string (pk, "by", self->by)))
         return -1;
     return 0;
 }
@@ -1964,6 +2135,15 @@ s_print_alert_ack (const sv_proto_alert_ack_t *self, FILE *out, const char *inde
 //  ---------------------------------------------------------------------------
 //  FRAMEWORK_IMPORT: socval to valuation: load a TOMs framework (themes,
 //  outcomes, measures with their units and proxy values per year).
+
+//  The entries s_encode_framework_import writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_framework_import (const sv_proto_framework_import_t *self)
+{
+    (void) self;
+    return 2;
+}
 
 static int
 s_encode_framework_import (msgpack_packer *pk, const sv_proto_framework_import_t *self)
@@ -2016,6 +2196,15 @@ s_print_framework_import (const sv_proto_framework_import_t *self, FILE *out, co
 //  FRAMEWORK_LIST: socval to valuation: which frameworks are held. Answered by
 //  FRAMEWORKS.
 
+//  The entries s_encode_framework_list writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_framework_list (const sv_proto_framework_list_t *self)
+{
+    (void) self;
+    return 0;
+}
+
 static int
 s_encode_framework_list (msgpack_packer *pk, const sv_proto_framework_list_t *self)
 {
@@ -2049,14 +2238,26 @@ s_print_framework_list (const sv_proto_framework_list_t *self, FILE *out, const 
 //  FRAMEWORKS: valuation to socval: the answer to FRAMEWORK_IMPORT (what was
 //  imported, or why nothing was) and to FRAMEWORK_LIST (every framework held).
 
+//  The entries s_encode_frameworks writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_frameworks (const sv_proto_frameworks_t *self)
+{
+    return 1
+         + (self->reason && *self->reason)
+         + (self->errors_count > 0)
+         + (self->frameworks_count > 0)
+         + (self->recomputed != 0);
+}
+
 static int
 s_encode_frameworks (msgpack_packer *pk, const sv_proto_frameworks_t *self)
 {
     if (s_put_bool (pk, "ok", self->ok)
-    ||  s_put_string (pk, "reason", self->reason)
-    ||  s_encode_row_error_list (pk, "errors", self->errors, self->errors_count)
-    ||  s_encode_framework_info_list (pk, "frameworks", self->frameworks, self->frameworks_count)
-    ||  s_put_uint (pk, "recomputed", self->recomputed))
+    ||  (self->reason && *self->reason && s_put_string (pk, "reason", self->reason))
+    ||  (self->errors_count > 0 && s_encode_row_error_list (pk, "errors", self->errors, self->errors_count))
+    ||  (self->frameworks_count > 0 && s_encode_framework_info_list (pk, "frameworks", self->frameworks, self->frameworks_count))
+    ||  (self->recomputed != 0 && s_put_uint (pk, "recomputed", self->recomputed)))
         return -1;
     return 0;
 }
@@ -2117,22 +2318,41 @@ s_print_frameworks (const sv_proto_frameworks_t *self, FILE *out, const char *in
 //  ---------------------------------------------------------------------------
 //  SUPPLIER: ingest stream: a supplier as last submitted by a partner.
 
+//  The entries s_encode_supplier writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_supplier (const sv_proto_supplier_t *self)
+{
+    return 2
+         + (self->name && *self->name)
+         + (self->companies_house && *self->companies_house)
+         + (self->supplier_id && *self->supplier_id)
+         + (self->vat && *self->vat)
+         + (self->postcode && *self->postcode)
+         + (self->sme)
+         + (self->vcse)
+         + (self->rlw_accredited)
+         + (self->employee_owned)
+         + (self->redacted)
+         + (self->rlw_expiry && *self->rlw_expiry);
+}
+
 static int
 s_encode_supplier (msgpack_packer *pk, const sv_proto_supplier_t *self)
 {
     if (s_put_string (pk, "partner", self->partner)
     ||  s_put_string (pk, "supplier_key", self->supplier_key)
-    ||  s_put_string (pk, "name", self->name)
-    ||  s_put_string (pk, "companies_house", self->companies_house)
-    ||  s_put_string (pk, "supplier_id", self->supplier_id)
-    ||  s_put_string (pk, "vat", self->vat)
-    ||  s_put_string (pk, "postcode", self->postcode)
-    ||  s_put_bool (pk, "sme", self->sme)
-    ||  s_put_bool (pk, "vcse", self->vcse)
-    ||  s_put_bool (pk, "rlw_accredited", self->rlw_accredited)
-    ||  s_put_bool (pk, "employee_owned", self->employee_owned)
-    ||  s_put_bool (pk, "redacted", self->redacted)
-    ||  s_put_string (pk, "rlw_expiry", self->rlw_expiry))
+    ||  (self->name && *self->name && s_put_string (pk, "name", self->name))
+    ||  (self->companies_house && *self->companies_house && s_put_string (pk, "companies_house", self->companies_house))
+    ||  (self->supplier_id && *self->supplier_id && s_put_string (pk, "supplier_id", self->supplier_id))
+    ||  (self->vat && *self->vat && s_put_string (pk, "vat", self->vat))
+    ||  (self->postcode && *self->postcode && s_put_string (pk, "postcode", self->postcode))
+    ||  (self->sme && s_put_bool (pk, "sme", self->sme))
+    ||  (self->vcse && s_put_bool (pk, "vcse", self->vcse))
+    ||  (self->rlw_accredited && s_put_bool (pk, "rlw_accredited", self->rlw_accredited))
+    ||  (self->employee_owned && s_put_bool (pk, "employee_owned", self->employee_owned))
+    ||  (self->redacted && s_put_bool (pk, "redacted", self->redacted))
+    ||  (self->rlw_expiry && *self->rlw_expiry && s_put_string (pk, "rlw_expiry", self->rlw_expiry)))
         return -1;
     return 0;
 }
@@ -2227,20 +2447,37 @@ s_print_supplier (const sv_proto_supplier_t *self, FILE *out, const char *indent
 //  ---------------------------------------------------------------------------
 //  CONTRACT: ingest stream: a contract as last submitted by a partner.
 
+//  The entries s_encode_contract writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_contract (const sv_proto_contract_t *self)
+{
+    return 2
+         + (self->title && *self->title)
+         + (self->supplier_key && *self->supplier_key)
+         + (self->category && *self->category)
+         + (self->value_pence != 0)
+         + (self->start_date && *self->start_date)
+         + (self->end_date && *self->end_date)
+         + (self->rlw_in_scope && *self->rlw_in_scope)
+         + (self->rlw_commitment)
+         + (self->incomplete);
+}
+
 static int
 s_encode_contract (msgpack_packer *pk, const sv_proto_contract_t *self)
 {
     if (s_put_string (pk, "partner", self->partner)
     ||  s_put_string (pk, "contract_id", self->contract_id)
-    ||  s_put_string (pk, "title", self->title)
-    ||  s_put_string (pk, "supplier_key", self->supplier_key)
-    ||  s_put_string (pk, "category", self->category)
-    ||  s_put_int (pk, "value_pence", self->value_pence)
-    ||  s_put_string (pk, "start_date", self->start_date)
-    ||  s_put_string (pk, "end_date", self->end_date)
-    ||  s_put_string (pk, "rlw_in_scope", self->rlw_in_scope)
-    ||  s_put_bool (pk, "rlw_commitment", self->rlw_commitment)
-    ||  s_put_bool (pk, "incomplete", self->incomplete))
+    ||  (self->title && *self->title && s_put_string (pk, "title", self->title))
+    ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
+    ||  (self->category && *self->category && s_put_string (pk, "category", self->category))
+    ||  (self->value_pence != 0 && s_put_int (pk, "value_pence", self->value_pence))
+    ||  (self->start_date && *self->start_date && s_put_string (pk, "start_date", self->start_date))
+    ||  (self->end_date && *self->end_date && s_put_string (pk, "end_date", self->end_date))
+    ||  (self->rlw_in_scope && *self->rlw_in_scope && s_put_string (pk, "rlw_in_scope", self->rlw_in_scope))
+    ||  (self->rlw_commitment && s_put_bool (pk, "rlw_commitment", self->rlw_commitment))
+    ||  (self->incomplete && s_put_bool (pk, "incomplete", self->incomplete)))
         return -1;
     return 0;
 }
@@ -2329,6 +2566,24 @@ s_print_contract (const sv_proto_contract_t *self, FILE *out, const char *indent
 //  ---------------------------------------------------------------------------
 //  SPEND: ingest stream: one line of a partner's payment data.
 
+//  The entries s_encode_spend writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_spend (const sv_proto_spend_t *self)
+{
+    return 5
+         + (self->supplier_key && *self->supplier_key)
+         + (self->supplier_name && *self->supplier_name)
+         + (self->postcode && *self->postcode)
+         + (self->body_name && *self->body_name)
+         + (self->expense_area && *self->expense_area)
+         + (self->expense_type && *self->expense_type)
+         + (self->expense_code && *self->expense_code)
+         + (self->capital_revenue && *self->capital_revenue)
+         + (self->narrative && *self->narrative)
+         + (self->redacted);
+}
+
 static int
 s_encode_spend (msgpack_packer *pk, const sv_proto_spend_t *self)
 {
@@ -2337,16 +2592,16 @@ s_encode_spend (msgpack_packer *pk, const sv_proto_spend_t *self)
     ||  s_put_uint (pk, "line", self->line)
     ||  s_put_string (pk, "payment_date", self->payment_date)
     ||  s_put_int (pk, "amount_pence", self->amount_pence)
-    ||  s_put_string (pk, "supplier_key", self->supplier_key)
-    ||  s_put_string (pk, "supplier_name", self->supplier_name)
-    ||  s_put_string (pk, "postcode", self->postcode)
-    ||  s_put_string (pk, "body_name", self->body_name)
-    ||  s_put_string (pk, "expense_area", self->expense_area)
-    ||  s_put_string (pk, "expense_type", self->expense_type)
-    ||  s_put_string (pk, "expense_code", self->expense_code)
-    ||  s_put_string (pk, "capital_revenue", self->capital_revenue)
-    ||  s_put_string (pk, "narrative", self->narrative)
-    ||  s_put_bool (pk, "redacted", self->redacted))
+    ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
+    ||  (self->supplier_name && *self->supplier_name && s_put_string (pk, "supplier_name", self->supplier_name))
+    ||  (self->postcode && *self->postcode && s_put_string (pk, "postcode", self->postcode))
+    ||  (self->body_name && *self->body_name && s_put_string (pk, "body_name", self->body_name))
+    ||  (self->expense_area && *self->expense_area && s_put_string (pk, "expense_area", self->expense_area))
+    ||  (self->expense_type && *self->expense_type && s_put_string (pk, "expense_type", self->expense_type))
+    ||  (self->expense_code && *self->expense_code && s_put_string (pk, "expense_code", self->expense_code))
+    ||  (self->capital_revenue && *self->capital_revenue && s_put_string (pk, "capital_revenue", self->capital_revenue))
+    ||  (self->narrative && *self->narrative && s_put_string (pk, "narrative", self->narrative))
+    ||  (self->redacted && s_put_bool (pk, "redacted", self->redacted)))
         return -1;
     return 0;
 }
@@ -2455,6 +2710,15 @@ s_print_spend (const sv_proto_spend_t *self, FILE *out, const char *indent)
 //  COMMITMENT: ingest stream: what a supplier committed to deliver against one
 //  measure of the framework in one year of a contract.
 
+//  The entries s_encode_commitment writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_commitment (const sv_proto_commitment_t *self)
+{
+    (void) self;
+    return 5;
+}
+
 static int
 s_encode_commitment (msgpack_packer *pk, const sv_proto_commitment_t *self)
 {
@@ -2520,6 +2784,17 @@ s_print_commitment (const sv_proto_commitment_t *self, FILE *out, const char *in
 //  DELIVERY: ingest stream: a supplier's return of what it delivered against
 //  one measure over a period.
 
+//  The entries s_encode_delivery writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_delivery (const sv_proto_delivery_t *self)
+{
+    return 7
+         + (self->ward && *self->ward)
+         + (self->postcode && *self->postcode)
+         + (self->beneficiary_group && *self->beneficiary_group);
+}
+
 static int
 s_encode_delivery (msgpack_packer *pk, const sv_proto_delivery_t *self)
 {
@@ -2530,9 +2805,9 @@ s_encode_delivery (msgpack_packer *pk, const sv_proto_delivery_t *self)
     ||  s_put_string (pk, "period_end", self->period_end)
     ||  s_put_int (pk, "quantity_milli", self->quantity_milli)
     ||  s_put_string (pk, "evidence", self->evidence)
-    ||  s_put_string (pk, "ward", self->ward)
-    ||  s_put_string (pk, "postcode", self->postcode)
-    ||  s_put_string (pk, "beneficiary_group", self->beneficiary_group))
+    ||  (self->ward && *self->ward && s_put_string (pk, "ward", self->ward))
+    ||  (self->postcode && *self->postcode && s_put_string (pk, "postcode", self->postcode))
+    ||  (self->beneficiary_group && *self->beneficiary_group && s_put_string (pk, "beneficiary_group", self->beneficiary_group)))
         return -1;
     return 0;
 }
@@ -2618,28 +2893,44 @@ s_print_delivery (const sv_proto_delivery_t *self, FILE *out, const char *indent
 //  delivery, valued with the framework's proxy for its year and rounded once,
 //  half to even.
 
+//  The entries s_encode_valuation_line writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_valuation_line (const sv_proto_valuation_line_t *self)
+{
+    return 11
+         + (self->supplier_key && *self->supplier_key)
+         + (self->theme && *self->theme)
+         + (self->ward && *self->ward)
+         + (self->beneficiary_group && *self->beneficiary_group)
+         + (self->evidence && *self->evidence)
+         + (self->unit && *self->unit)
+         + (self->description && *self->description)
+         + (self->flag && *self->flag);
+}
+
 static int
 s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *self)
 {
     if (s_put_string (pk, "partner", self->partner)
     ||  s_put_string (pk, "contract_id", self->contract_id)
-    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
     ||  s_put_string (pk, "measure", self->measure)
-    ||  s_put_string (pk, "theme", self->theme)
+    ||  (self->theme && *self->theme && s_put_string (pk, "theme", self->theme))
     ||  s_put_string (pk, "kind", self->kind)
     ||  s_put_string (pk, "year", self->year)
-    ||  s_put_string (pk, "ward", self->ward)
-    ||  s_put_string (pk, "beneficiary_group", self->beneficiary_group)
+    ||  (self->ward && *self->ward && s_put_string (pk, "ward", self->ward))
+    ||  (self->beneficiary_group && *self->beneficiary_group && s_put_string (pk, "beneficiary_group", self->beneficiary_group))
     ||  s_put_string (pk, "framework", self->framework)
     ||  s_put_string (pk, "framework_version", self->framework_version)
     ||  s_put_int (pk, "quantity_milli", self->quantity_milli)
     ||  s_put_int (pk, "proxy_pence", self->proxy_pence)
     ||  s_put_int (pk, "value_pence", self->value_pence)
     ||  s_put_uint (pk, "source_seq", self->source_seq)
-    ||  s_put_string (pk, "evidence", self->evidence)
-    ||  s_put_string (pk, "unit", self->unit)
-    ||  s_put_string (pk, "description", self->description)
-    ||  s_put_string (pk, "flag", self->flag))
+    ||  (self->evidence && *self->evidence && s_put_string (pk, "evidence", self->evidence))
+    ||  (self->unit && *self->unit && s_put_string (pk, "unit", self->unit))
+    ||  (self->description && *self->description && s_put_string (pk, "description", self->description))
+    ||  (self->flag && *self->flag && s_put_string (pk, "flag", self->flag)))
         return -1;
     return 0;
 }
@@ -2762,20 +3053,33 @@ s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const 
 //  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside
 //  the local area by the supplier's postcode.
 
+//  The entries s_encode_local_spend_line writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_local_spend_line (const sv_proto_local_spend_line_t *self)
+{
+    return 6
+         + (self->supplier_key && *self->supplier_key)
+         + (self->ward_code && *self->ward_code)
+         + (self->ward_name && *self->ward_name)
+         + (self->sme)
+         + (self->vcse);
+}
+
 static int
 s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t *self)
 {
     if (s_put_string (pk, "partner", self->partner)
     ||  s_put_uint (pk, "source_seq", self->source_seq)
-    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
     ||  s_put_string (pk, "payment_date", self->payment_date)
     ||  s_put_string (pk, "year", self->year)
     ||  s_put_int (pk, "amount_pence", self->amount_pence)
     ||  s_put_string (pk, "locality", self->locality)
-    ||  s_put_string (pk, "ward_code", self->ward_code)
-    ||  s_put_string (pk, "ward_name", self->ward_name)
-    ||  s_put_bool (pk, "sme", self->sme)
-    ||  s_put_bool (pk, "vcse", self->vcse))
+    ||  (self->ward_code && *self->ward_code && s_put_string (pk, "ward_code", self->ward_code))
+    ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name))
+    ||  (self->sme && s_put_bool (pk, "sme", self->sme))
+    ||  (self->vcse && s_put_bool (pk, "vcse", self->vcse)))
         return -1;
     return 0;
 }
@@ -2861,6 +3165,17 @@ s_print_local_spend_line (const sv_proto_local_spend_line_t *self, FILE *out, co
 //  ALERT: compliance stream: an alert raised, acknowledged or resolved; the
 //  latest event per alert_id is its current state.
 
+//  The entries s_encode_alert writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_alert (const sv_proto_alert_t *self)
+{
+    return 6
+         + (self->partner && *self->partner)
+         + (self->supplier_key && *self->supplier_key)
+         + (self->contract_id && *self->contract_id);
+}
+
 static int
 s_encode_alert (msgpack_packer *pk, const sv_proto_alert_t *self)
 {
@@ -2868,9 +3183,9 @@ s_encode_alert (msgpack_packer *pk, const sv_proto_alert_t *self)
     ||  s_put_string (pk, "rule", self->rule)
     ||  s_put_string (pk, "severity", self->severity)
     ||  s_put_string (pk, "state", self->state)
-    ||  s_put_string (pk, "partner", self->partner)
-    ||  s_put_string (pk, "supplier_key", self->supplier_key)
-    ||  s_put_string (pk, "contract_id", self->contract_id)
+    ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner))
+    ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
+    ||  (self->contract_id && *self->contract_id && s_put_string (pk, "contract_id", self->contract_id))
     ||  s_put_string (pk, "message", self->message)
     ||  s_put_string (pk, "at", self->at))
         return -1;
@@ -2965,91 +3280,113 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
     int rc = 1;
     switch (self->id) {
         case SV_PROTO_SUBMIT:
-            rc = s_encode_header (&pk, self->id, 6)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_submit (&self->submit))
               || s_encode_submit (&pk, &self->submit);
             break;
         case SV_PROTO_RECEIPT:
-            rc = s_encode_header (&pk, self->id, 6)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_receipt (&self->receipt))
               || s_encode_receipt (&pk, &self->receipt);
             break;
         case SV_PROTO_CREDIT:
-            rc = s_encode_header (&pk, self->id, 2)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_credit (&self->credit))
               || s_encode_credit (&pk, &self->credit);
             break;
         case SV_PROTO_FETCH:
-            rc = s_encode_header (&pk, self->id, 4)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_fetch (&self->fetch))
               || s_encode_fetch (&pk, &self->fetch);
             break;
         case SV_PROTO_EVENTS:
-            rc = s_encode_header (&pk, self->id, 5)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_events (&self->events))
               || s_encode_events (&pk, &self->events);
             break;
         case SV_PROTO_ERROR:
-            rc = s_encode_header (&pk, self->id, 2)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_error (&self->error))
               || s_encode_error (&pk, &self->error);
             break;
         case SV_PROTO_STATUS:
-            rc = s_encode_header (&pk, self->id, 0)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_status (&self->status))
               || s_encode_status (&pk, &self->status);
             break;
         case SV_PROTO_STATUS_REPLY:
-            rc = s_encode_header (&pk, self->id, 6)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_status_reply (&self->status_reply))
               || s_encode_status_reply (&pk, &self->status_reply);
             break;
         case SV_PROTO_REPORT_REQUEST:
-            rc = s_encode_header (&pk, self->id, 4)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_report_request (&self->report_request))
               || s_encode_report_request (&pk, &self->report_request);
             break;
         case SV_PROTO_REPORT_READY:
-            rc = s_encode_header (&pk, self->id, 8)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_report_ready (&self->report_ready))
               || s_encode_report_ready (&pk, &self->report_ready);
             break;
         case SV_PROTO_ALERT_ACK:
-            rc = s_encode_header (&pk, self->id, 2)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_alert_ack (&self->alert_ack))
               || s_encode_alert_ack (&pk, &self->alert_ack);
             break;
         case SV_PROTO_FRAMEWORK_IMPORT:
-            rc = s_encode_header (&pk, self->id, 2)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_framework_import (&self->framework_import))
               || s_encode_framework_import (&pk, &self->framework_import);
             break;
         case SV_PROTO_FRAMEWORK_LIST:
-            rc = s_encode_header (&pk, self->id, 0)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_framework_list (&self->framework_list))
               || s_encode_framework_list (&pk, &self->framework_list);
             break;
         case SV_PROTO_FRAMEWORKS:
-            rc = s_encode_header (&pk, self->id, 5)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_frameworks (&self->frameworks))
               || s_encode_frameworks (&pk, &self->frameworks);
             break;
         case SV_PROTO_SUPPLIER:
-            rc = s_encode_header (&pk, self->id, 13)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_supplier (&self->supplier))
               || s_encode_supplier (&pk, &self->supplier);
             break;
         case SV_PROTO_CONTRACT:
-            rc = s_encode_header (&pk, self->id, 11)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_contract (&self->contract))
               || s_encode_contract (&pk, &self->contract);
             break;
         case SV_PROTO_SPEND:
-            rc = s_encode_header (&pk, self->id, 15)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_spend (&self->spend))
               || s_encode_spend (&pk, &self->spend);
             break;
         case SV_PROTO_COMMITMENT:
-            rc = s_encode_header (&pk, self->id, 5)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_commitment (&self->commitment))
               || s_encode_commitment (&pk, &self->commitment);
             break;
         case SV_PROTO_DELIVERY:
-            rc = s_encode_header (&pk, self->id, 10)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_delivery (&self->delivery))
               || s_encode_delivery (&pk, &self->delivery);
             break;
         case SV_PROTO_VALUATION_LINE:
-            rc = s_encode_header (&pk, self->id, 19)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_valuation_line (&self->valuation_line))
               || s_encode_valuation_line (&pk, &self->valuation_line);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
-            rc = s_encode_header (&pk, self->id, 11)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_local_spend_line (&self->local_spend_line))
               || s_encode_local_spend_line (&pk, &self->local_spend_line);
             break;
         case SV_PROTO_ALERT:
-            rc = s_encode_header (&pk, self->id, 9)
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_alert (&self->alert))
               || s_encode_alert (&pk, &self->alert);
             break;
     }

@@ -134,6 +134,18 @@ ENCODE = {
     'strings': 's_put_strings (pk, "{name}", self->{name}, self->{name}_count)',
     'list':    's_encode_{of}_list (pk, "{name}", self->{name}, self->{name}_count)',
 }
+#  Whether an optional field holds more than its default, and so is written:
+#  an optional field at its default is left out, as a decoder reads an
+#  absent one as the default
+PRESENT = {
+    'string':  'self->{name} && *self->{name}',
+    'bytes':   'self->{name}_size > 0',
+    'int':     'self->{name} != 0',
+    'uint':    'self->{name} != 0',
+    'bool':    'self->{name}',
+    'strings': 'self->{name}_count > 0',
+    'list':    'self->{name}_count > 0',
+}
 DECODE = {
     'string':  's_get_string (dec, &self->{name})',
     'bytes':   's_get_bytes (dec, &self->{name}, &self->{name}_size)',
@@ -265,8 +277,21 @@ def emit_record_code(record):
     c, t, fields = record.cname, f'sv_proto_{record.cname}_t', record.fields
     out = ['\n'.join(['//  ' + '-' * 75] + comment([f'{record.name}: {record.prose[0]}'])) + '\n']
 
+    optional = [field for field in fields if field.optional]
+    required = len(fields) - len(optional)
+    entries = [f'    return {required}'] + [f'         + ({fragment(PRESENT, field)})'
+                                           for field in optional]
+    entries[-1] += ';'
+    if not optional:
+        entries.insert(0, '    (void) self;')
+    out.append(f'//  The entries s_encode_{c} writes: every required field, and each\n'
+               f'//  optional one that is not at its default\n'
+               f'static size_t\ns_entries_{c} (const {t} *self)\n{{\n'
+               + '\n'.join(entries) + '\n}\n')
     if fields:
-        encode = or_chain([fragment(ENCODE, field) for field in fields]) + ['    return 0;']
+        encode = or_chain([f'({fragment(PRESENT, field)} && {fragment(ENCODE, field)})'
+                           if field.optional else fragment(ENCODE, field)
+                           for field in fields]) + ['    return 0;']
     else:
         encode = ['    (void) pk;', '    (void) self;', '    return 0;']
     out.append(f'static int\ns_encode_{c} (msgpack_packer *pk, const {t} *self)\n{{\n'
@@ -318,7 +343,7 @@ def emit_record_code(record):
                + '\n}\n')
     if not record.is_message:
         out.append(Template(LIST_TEMPLATE).substitute(
-            name=c, type=t, fields=len(fields),
+            name=c, type=t,
             encode_pad=' ' * len(f's_encode_{c}_list ('),
             print_pad=' ' * len(f's_print_{c}_list (')))
     return '\n'.join(out)
@@ -365,7 +390,8 @@ def emit_source(structs, messages):
         strings_sample=STRINGS_SAMPLE if 'strings' in used else '',
         records='\n'.join(emit_record_code(record) for record in structs + messages),
         encode_cases=cases('        case SV_PROTO_{NAME}:\n'
-                           '            rc = s_encode_header (&pk, self->id, {fields})\n'
+                           '            rc = s_encode_header (&pk, self->id,\n'
+                           '                                  s_entries_{name} (&self->{name}))\n'
                            '              || s_encode_{name} (&pk, &self->{name});\n'
                            '            break;'),
         decode_cases=cases('        case SV_PROTO_{NAME}:\n'
@@ -539,7 +565,8 @@ ${encode_pad}const $type *list, size_t count)
     if (s_put_list (pk, key, list? count: 0))
         return -1;
     for (size_t index = 0; list && index < count; index++)
-        if (msgpack_pack_map (pk, $fields) || s_encode_$name (pk, &list [index]))
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_$name (&list [index]))
+        ||  s_encode_$name (pk, &list [index]))
             return -1;
     return 0;
 }
