@@ -585,13 +585,15 @@ s_handle_import (s_server_t *self, zframe_t *peer, const sv_proto_framework_impo
 static void
 s_handle_status (s_server_t *self, zframe_t *peer)
 {
-    static const char *tables [] = { "frameworks", "contracts", "suppliers", "sources", "lines" };
-    sv_proto_row_count_t counts [5];
-    for (int index = 0; index < 5; index++)
-        counts [index] = (sv_proto_row_count_t) {
-            .name = (char *) tables [index],
-            .rows = (uint64_t) valuation_store_count (self->store, tables [index])
-        };
+    valuation_store_counts_t held = { -1, -1, -1, -1, -1 };
+    valuation_store_counts (self->store, &held);
+    sv_proto_row_count_t counts [5] = {
+        { .name = "frameworks", .rows = (uint64_t) held.frameworks },
+        { .name = "contracts", .rows = (uint64_t) held.contracts },
+        { .name = "suppliers", .rows = (uint64_t) held.suppliers },
+        { .name = "sources", .rows = (uint64_t) held.sources },
+        { .name = "lines", .rows = (uint64_t) held.lines }
+    };
     sv_proto_consumer_offset_t consumer = sv_stream_consumer_status (self->consumer);
     sv_proto_stream_head_t stream = {
         .name = "valuation", .head_seq = sv_stream_producer_head (self->producer)
