@@ -20,7 +20,7 @@
 #include <pthread.h>
 
 #define S_AHEAD 1024            //  slots: events decoded and not yet used
-#define S_HANDOVER 64           //  events between two looks at the other side
+#define S_HANDOVER 256          //  events between two looks at the other side
 #define S_THREADED 256          //  the smallest batch given a worker
 
 struct _valuation_reader_t {
