@@ -7,7 +7,7 @@
     event's msgpack body needs nothing but the body, and costs about as
     much as valuing it: the worker does it while the caller writes the
     events before, and hands each decoded event over in order. The worker
-    runs at most S_AHEAD events ahead, so memory stays bounded whatever the
+    runs at most 1,024 events ahead, so memory stays bounded whatever the
     batch; a small batch (a consumer that is caught up) is decoded in the
     caller's thread, as each event is asked for, with no thread started.
 */
