@@ -394,6 +394,8 @@ struct _sv_stream_consumer_t {
     void *committed_arg;
     int (*applied_fn) (sv_db_t *db, void *arg);
     void *applied_arg;
+    void (*batch_fn) (const sv_proto_event_t *events, size_t count, void *arg);
+    void *batch_arg;
     char *types;                //  event types wanted, "" for all
 };
 
@@ -459,12 +461,11 @@ s_consumer_store_offset (sv_stream_consumer_t *self, uint64_t seq)
     return sv_db_run (self->db, stmt);
 }
 
-//  Applies a batch and its new offset in one transaction. 0 or -1.
+//  Applies a batch and its new offset in the transaction begun. 0 or -1.
 static int
-s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, uint64_t end)
+s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *batch,
+                        uint64_t end)
 {
-    if (sv_db_begin (self->db))
-        return -1;
     uint64_t offset = self->offset;
     for (size_t index = 0; index < batch->events_count; index++) {
         const sv_proto_event_t *event = &batch->events [index];
@@ -493,9 +494,23 @@ s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, ui
         return -1;
     }
     self->offset = offset;
-    if (self->committed_fn)
-        self->committed_fn (self->committed_arg);
     return 0;
+}
+
+//  Applies a batch and its new offset in one transaction. 0 or -1.
+static int
+s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, uint64_t end)
+{
+    if (sv_db_begin (self->db))
+        return -1;
+    if (self->batch_fn)
+        self->batch_fn (batch->events, batch->events_count, self->batch_arg);
+    int rc = s_consumer_apply_begun (self, batch, end);
+    if (self->batch_fn)
+        self->batch_fn (NULL, 0, self->batch_arg);
+    if (rc == 0 && self->committed_fn)
+        self->committed_fn (self->committed_arg);
+    return rc;
 }
 
 static bool
@@ -677,6 +692,17 @@ sv_stream_consumer_set_applied (sv_stream_consumer_t *self,
     assert (self);
     self->applied_fn = fn;
     self->applied_arg = arg;
+}
+
+void
+sv_stream_consumer_set_batch (sv_stream_consumer_t *self,
+                              void (*fn) (const sv_proto_event_t *events, size_t count,
+                                          void *arg),
+                              void *arg)
+{
+    assert (self);
+    self->batch_fn = fn;
+    self->batch_arg = arg;
 }
 
 sv_proto_consumer_offset_t

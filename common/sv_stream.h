@@ -135,6 +135,17 @@ void
     sv_stream_consumer_set_applied (sv_stream_consumer_t *self,
                                     int (*fn) (sv_db_t *db, void *arg), void *arg);
 
+//  Calls fn (events, count, arg) with a batch's events once its
+//  transaction has begun, before the first is applied, and fn (NULL, 0,
+//  arg) when the batch is over, committed or rolled back: until then the
+//  events stay where they are, so a consumer may work on them ahead of
+//  apply (valuation decodes them in a thread of its own).
+void
+    sv_stream_consumer_set_batch (sv_stream_consumer_t *self,
+                                  void (*fn) (const sv_proto_event_t *events, size_t count,
+                                              void *arg),
+                                  void *arg);
+
 //  The last seq applied and committed.
 uint64_t
     sv_stream_consumer_offset (sv_stream_consumer_t *self);

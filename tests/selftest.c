@@ -29,6 +29,7 @@
 #include "ingest_store.h"
 #include "valuation_engine.h"
 #include "valuation_framework.h"
+#include "valuation_reader.h"
 #include "valuation_store.h"
 #include "compliance_alert.h"
 #include "compliance_rules.h"
@@ -64,6 +65,7 @@ static const s_test_t s_tests [] = {
     { "valuation_framework", valuation_framework_test, 30 },
     { "valuation_engine", valuation_engine_test, 30 },
     { "valuation_store", valuation_store_test, 30 },
+    { "valuation_reader", valuation_reader_test, 30 },
     { "compliance_alert", compliance_alert_test, 10 },
     { "compliance_rules", compliance_rules_test, 30 },
     { "compliance_store", compliance_store_test, 30 },

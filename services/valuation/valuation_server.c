@@ -6,6 +6,7 @@
 #include "valuation_server.h"
 #include "valuation_engine.h"
 #include "valuation_framework.h"
+#include "valuation_reader.h"
 #include "valuation_store.h"
 #include "sv_date.h"
 #include "sv_security.h"
@@ -31,6 +32,7 @@ typedef struct {
     valuation_store_t *store;
     sv_stream_producer_t *producer;
     sv_stream_consumer_t *consumer;
+    valuation_reader_t *reader; //  decodes the batch being applied, ahead
     zsock_t *control;
     sv_service_control_t answers;   //  what control answers, for its reader
     zhashx_t *frameworks;       //  id -> valuation_framework_t *, latest import
@@ -395,11 +397,11 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     (void) db;
     s_server_t *self = (s_server_t *) arg;
     valuation_store_t *store = self->store;
-    sv_proto_t message = { .id = 0 };
-    if (sv_proto_decode (&message, event->body, event->body_size)) {
+    const sv_proto_t *message = valuation_reader_next (self->reader, event);
+    if (message->id == 0) {
         //  Ingest wrote it; a body we cannot read is a bug to see, not to stall on
         zsys_error ("valuation: ingest event %" PRIu64 " does not decode: %s; skipped",
-                    event->seq, message.reason);
+                    event->seq, message->reason);
         return 0;
     }
     int rc = 0;
@@ -407,9 +409,9 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     valuation_store_source_t arriving = {
         .contract_id = "", .seq = event->seq, .body = event->body, .size = event->body_size
     };
-    switch (message.id) {
+    switch (message->id) {
         case SV_PROTO_SUPPLIER: {
-            const sv_proto_supplier_t *supplier = &message.supplier;
+            const sv_proto_supplier_t *supplier = &message->supplier;
             int changed = valuation_store_supplier_put (store, supplier->partner,
                 supplier->supplier_key, supplier->postcode, supplier->sme, supplier->vcse);
             char key [600];
@@ -423,7 +425,7 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             break;
         }
         case SV_PROTO_CONTRACT: {
-            const sv_proto_contract_t *contract = &message.contract;
+            const sv_proto_contract_t *contract = &message->contract;
             int changed = valuation_store_contract_put (store, contract->partner,
                 contract->contract_id, contract->supplier_key, contract->start_date);
             if (changed < 0)
@@ -438,24 +440,35 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
         }
         case SV_PROTO_SPEND:
             self->arriving = &arriving;
-            rc = s_value_spend (self, event->key, event->seq, &message.spend);
+            rc = s_value_spend (self, event->key, event->seq, &message->spend);
             break;
         case SV_PROTO_COMMITMENT:
-            arriving.contract_id = message.commitment.contract_id;
+            arriving.contract_id = message->commitment.contract_id;
             self->arriving = &arriving;
-            rc = s_value_commitment (self, event->key, event->seq, &message.commitment);
+            rc = s_value_commitment (self, event->key, event->seq, &message->commitment);
             break;
         case SV_PROTO_DELIVERY:
-            arriving.contract_id = message.delivery.contract_id;
+            arriving.contract_id = message->delivery.contract_id;
             self->arriving = &arriving;
-            rc = s_value_delivery (self, event->key, event->seq, &message.delivery);
+            rc = s_value_delivery (self, event->key, event->seq, &message->delivery);
             break;
         default:
             break;
     }
     self->arriving = NULL;
-    sv_proto_reset (&message);
     return rc? -1: 0;
+}
+
+//  A batch arriving from ingest is decoded ahead while it is applied
+static void
+s_batch (const sv_proto_event_t *events, size_t count, void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    if (!events)
+        valuation_reader_end (self->reader);
+    else
+    if (valuation_reader_start (self->reader, events, count))
+        zsys_warning ("valuation: cannot start a thread to decode events; decoding them here");
 }
 
 static void
@@ -572,13 +585,15 @@ s_handle_import (s_server_t *self, zframe_t *peer, const sv_proto_framework_impo
 static void
 s_handle_status (s_server_t *self, zframe_t *peer)
 {
-    static const char *tables [] = { "frameworks", "contracts", "suppliers", "sources", "lines" };
-    sv_proto_row_count_t counts [5];
-    for (int index = 0; index < 5; index++)
-        counts [index] = (sv_proto_row_count_t) {
-            .name = (char *) tables [index],
-            .rows = (uint64_t) valuation_store_count (self->store, tables [index])
-        };
+    valuation_store_counts_t held = { -1, -1, -1, -1, -1 };
+    valuation_store_counts (self->store, &held);
+    sv_proto_row_count_t counts [5] = {
+        { .name = "frameworks", .rows = (uint64_t) held.frameworks },
+        { .name = "contracts", .rows = (uint64_t) held.contracts },
+        { .name = "suppliers", .rows = (uint64_t) held.suppliers },
+        { .name = "sources", .rows = (uint64_t) held.sources },
+        { .name = "lines", .rows = (uint64_t) held.lines }
+    };
     sv_proto_consumer_offset_t consumer = sv_stream_consumer_status (self->consumer);
     sv_proto_stream_head_t stream = {
         .name = "valuation", .head_seq = sv_stream_producer_head (self->producer)
@@ -748,6 +763,7 @@ s_server_start (s_server_t *self)
     zstr_free (&store_path);
     if (rc == 0) {
         sv_stream_consumer_set_committed (self->consumer, s_committed, self);
+        sv_stream_consumer_set_batch (self->consumer, s_batch, self);
         sv_stream_producer_attach (self->producer, self->loop);
         sv_stream_consumer_attach (self->consumer, self->loop);
         self->answers = (sv_service_control_t) {
@@ -773,6 +789,7 @@ valuation_server (zsock_t *pipe, void *config)
     self.suppliers = zhashx_new ();
     zhashx_set_destructor (self.suppliers, s_supplier_destroy);
     msgpack_sbuffer_init (&self.buffer);
+    self.reader = valuation_reader_new ();
 
     zsock_signal (pipe, 0);
     int rc = s_server_start (&self);
@@ -782,6 +799,7 @@ valuation_server (zsock_t *pipe, void *config)
         zloop_start (self.loop);
     }
     sv_stream_consumer_destroy (&self.consumer);
+    valuation_reader_destroy (&self.reader);
     sv_stream_producer_destroy (&self.producer);
     zloop_destroy (&self.loop);
     sv_security_stop ();

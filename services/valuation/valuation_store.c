@@ -484,22 +484,31 @@ valuation_store_settings_put (valuation_store_t *self, const char *partner, cons
         " WHERE settings != excluded.settings"), texts, 2));
 }
 
-int64_t
-valuation_store_count (valuation_store_t *self, const char *table)
+int
+valuation_store_counts (valuation_store_t *self, valuation_store_counts_t *counts)
 {
-    assert (self && table);
-    static const char *const queries [][2] = {
-        { "contracts", "SELECT count(*) FROM contracts" },
-        { "suppliers", "SELECT count(*) FROM suppliers" },
-        { "sources", "SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM spends)" },
-        { "lines", "SELECT (SELECT count(*) FROM sources WHERE line_digest IS NOT NULL)"
-                   " + (SELECT count(*) FROM spends)" },
-        { "frameworks", "SELECT count(*) FROM frameworks" },
-    };
-    for (size_t index = 0; index < sizeof queries / sizeof queries [0]; index++)
-        if (streq (table, queries [index][0]))
-            return sv_db_int (self->db, queries [index][1], -1);
-    return -1;
+    assert (self && counts);
+    //  A payment is held only with the line sent for it
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT (SELECT count(*) FROM frameworks), (SELECT count(*) FROM contracts),"
+        " (SELECT count(*) FROM suppliers), held, sent, (SELECT count(*) FROM spends)"
+        " FROM (SELECT count(*) AS held, count(line_digest) AS sent FROM sources)");
+    if (!stmt)
+        return -1;
+    int rc = -1;
+    if (sqlite3_step (stmt) == SQLITE_ROW) {
+        int64_t spends = sqlite3_column_int64 (stmt, 5);
+        *counts = (valuation_store_counts_t) {
+            .frameworks = sqlite3_column_int64 (stmt, 0),
+            .contracts = sqlite3_column_int64 (stmt, 1),
+            .suppliers = sqlite3_column_int64 (stmt, 2),
+            .sources = sqlite3_column_int64 (stmt, 3) + spends,
+            .lines = sqlite3_column_int64 (stmt, 4) + spends
+        };
+        rc = 0;
+    }
+    sqlite3_reset (stmt);
+    return rc;
 }
 
 //  ==========================================================================
@@ -644,9 +653,9 @@ valuation_store_test (bool verbose)
                                             "line-u", 6) == 1);
     assert (sv_db_commit (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 7);
-    assert (valuation_store_count (store, "sources") == 4);
-    assert (valuation_store_count (store, "lines") == 4);
-    assert (valuation_store_count (store, "frameworks") == 2);
+    valuation_store_counts_t counts;
+    assert (valuation_store_counts (store, &counts) == 0);
+    assert (counts.sources == 4 && counts.lines == 4 && counts.frameworks == 2);
 
     //  Settings say when a partner's configuration changed
     assert (sv_db_begin (db) == 0);

@@ -171,10 +171,20 @@ int
     valuation_store_settings_put (valuation_store_t *self, const char *partner,
                                   const char *settings);
 
-//  Rows held in table ("contracts", "suppliers", "sources", "lines",
-//  "frameworks"), for STATUS.
-int64_t
-    valuation_store_count (valuation_store_t *self, const char *table);
+//  Rows held, as STATUS reports them
+typedef struct {
+    int64_t frameworks;
+    int64_t contracts;
+    int64_t suppliers;
+    int64_t sources;            //  commitments, deliveries and payments held
+    int64_t lines;              //  sources a line was sent for
+} valuation_store_counts_t;
+
+//  Counts the rows held into counts, reading each table once (a million
+//  payments take milliseconds to count, and STATUS may be asked for every
+//  few). 0, or -1 on a database error.
+int
+    valuation_store_counts (valuation_store_t *self, valuation_store_counts_t *counts);
 
 void
     valuation_store_test (bool verbose);
