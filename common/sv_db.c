@@ -81,6 +81,13 @@ s_configure (void)
 sv_db_t *
 sv_db_new (const char *path, const char *const *migrations, const char **reason_p)
 {
+    return sv_db_new_paged (path, migrations, 0, reason_p);
+}
+
+sv_db_t *
+sv_db_new_paged (const char *path, const char *const *migrations, int page_size,
+                 const char **reason_p)
+{
     assert (path);
     static pthread_once_t configured = PTHREAD_ONCE_INIT;
     pthread_once (&configured, s_configure);
@@ -96,7 +103,11 @@ sv_db_new (const char *path, const char *const *migrations, const char **reason_
         sqlite3_busy_timeout (self->handle, 5000);
         //  WAL lets readers go on while a writer commits; FULL makes every
         //  commit durable before we acknowledge it to another process.
-        if (sv_db_exec (self, "PRAGMA journal_mode = WAL")
+        //  The page size takes only while the store is empty, before WAL
+        char paged [48];
+        snprintf (paged, sizeof paged, "PRAGMA page_size = %d", page_size);
+        if ((page_size && sv_db_exec (self, paged))
+        ||  sv_db_exec (self, "PRAGMA journal_mode = WAL")
         ||  sv_db_exec (self, "PRAGMA synchronous = FULL")
         ||  sv_db_exec (self, "PRAGMA foreign_keys = ON")
         ||  sv_db_exec (self, "PRAGMA cache_size = -16384"))       //  16 MB
@@ -479,6 +490,15 @@ sv_db_test (bool verbose)
         assert (stat (path, &after) == 0);
     }
     assert (after.st_size >= before.st_size + 4000000);
+    sv_db_destroy (&db);
+
+    //  A store made with large pages keeps them, opened either way
+    assert (sv_db_remove_files (path) == 0);
+    db = sv_db_new_paged (path, v2, 65536, &reason);
+    assert (db && sv_db_int (db, "PRAGMA page_size", -1) == 65536);
+    sv_db_destroy (&db);
+    db = sv_db_new (path, v2, &reason);
+    assert (db && sv_db_int (db, "PRAGMA page_size", -1) == 65536);
     sv_db_destroy (&db);
 
     //  A temporary store has no log to copy

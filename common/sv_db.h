@@ -29,6 +29,14 @@ typedef struct _sv_db_t sv_db_t;
 sv_db_t *
     sv_db_new (const char *path, const char *const *migrations, const char **reason_p);
 
+//  The same, for a store whose tables mostly grow at their end in large
+//  batches (ingest's): page_size bytes a page (a power of two from 512 to
+//  65536; 0 for SQLite's default), which fewer, larger writes serve better.
+//  It applies when the store is created; an existing store keeps its own.
+sv_db_t *
+    sv_db_new_paged (const char *path, const char *const *migrations, int page_size,
+                     const char **reason_p);
+
 //  Finalizes cached statements and closes the store; nulls *self_p. Safe
 //  on NULL and twice.
 void

@@ -4,6 +4,8 @@
 #include "sv_stream.h"
 #include <sodium.h>
 
+#define S_PAGE_SIZE 65536
+
 static const char *const s_migrations [] = {
     //  1: batches, records, outbox
     "CREATE TABLE batches ("
@@ -38,7 +40,9 @@ ingest_store_new (const char *path, const char **reason_p)
             *reason_p = "libsodium cannot start";
         return NULL;
     }
-    sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
+    //  Rows and events are appended in large batches: large pages mean
+    //  fewer writes of the log and the database, and shallower trees
+    sv_db_t *db = sv_db_new_paged (path, s_migrations, S_PAGE_SIZE, reason_p);
     if (!db)
         return NULL;
     //  A large batch's commits should not stop to copy the log
