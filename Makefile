@@ -133,15 +133,20 @@ generate:
 check-generated: | deps
 	python3 proto/generate.py --check
 
+#  The process tests and benches listen on fixed loopback ports; each runs
+#  in a network namespace of its own where the system allows, so that two
+#  runs at once never meet (tools/isolated.sh)
+ISOLATED = sh tools/isolated.sh
+
 check: check-generated all
 	$(BUILD)/selftest
 	$(BUILD)/test_decode_bounds
-	$(BUILD)/test_stream_kill
-	$(BUILD)/test_ingest
-	$(BUILD)/test_valuation
-	$(BUILD)/test_compliance
-	$(BUILD)/test_reporting
-	$(BUILD)/test_fault
+	$(ISOLATED) $(BUILD)/test_stream_kill
+	$(ISOLATED) $(BUILD)/test_ingest
+	$(ISOLATED) $(BUILD)/test_valuation
+	$(ISOLATED) $(BUILD)/test_compliance
+	$(ISOLATED) $(BUILD)/test_reporting
+	$(ISOLATED) $(BUILD)/test_fault
 	sh tests/test_multihost.sh
 	@#  What a newcomer runs: the whole stack once, examples in, alerts and report out
 	@tmp=$$(mktemp -d) && if $(BUILD)/socval demo --data $$tmp/demo > $$tmp/demo.log 2>&1; \
@@ -157,11 +162,11 @@ CHILD_LEAKS = --show-leak-kinds=definite,indirect,possible \
 memcheck: all
 	$(VALGRIND) $(BUILD)/selftest --no-fork
 	$(VALGRIND) $(BUILD)/test_decode_bounds
-	$(VALGRIND) --trace-children=yes $(BUILD)/test_stream_kill 20000 3
-	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_ingest --short
-	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_valuation --short
-	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_compliance --short
-	$(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_reporting --short
+	$(ISOLATED) $(VALGRIND) --trace-children=yes $(BUILD)/test_stream_kill 20000 3
+	$(ISOLATED) $(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_ingest --short
+	$(ISOLATED) $(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_valuation --short
+	$(ISOLATED) $(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_compliance --short
+	$(ISOLATED) $(VALGRIND) $(CHILD_LEAKS) --trace-children=yes $(BUILD)/test_reporting --short
 
 #  The stack under ./var with the example feeds; Ctrl-C stops it.
 run: all
@@ -175,7 +180,7 @@ bench: all
 	@rm -f $(BUILD)/bench.log
 	@for bench in $(BENCHES); do \
 	    echo "== $$bench" | tee -a $(BUILD)/bench.log; \
-	    { $$bench; echo "STATUS|$$bench|$$?"; } 2>&1 | tee -a $(BUILD)/bench.log; \
+	    { $(ISOLATED) $$bench; echo "STATUS|$$bench|$$?"; } 2>&1 | tee -a $(BUILD)/bench.log; \
 	done
 	@echo
 	@sh tools/bench_table.sh $(BUILD)/bench.log $(BUILD)/bench-table.md
