@@ -442,6 +442,39 @@ main (int argc, char *argv [])
              "ingest killed mid-batch and the batch resent: every row once, receipt exact");
     json_decref (receipt);
 
+    //  Another partner's one-contract file sent while a large spend file
+    //  streams in is stored and answered before the large one is done: the
+    //  batches take turns
+    int64_t rows_before_large = s_spend_rows ();
+    s_write_spend ("larger.msgpack", 400000, 2 * large, false);
+    command = zsys_sprintf ("build/socval --data %s --timeout %d submit --kind spend"
+                            " --key %s/keys/council.cert %s/larger.msgpack >/dev/null 2>&1",
+                            s_dir, s_timeout, s_dir, s_dir);
+    submitter = fork ();
+    if (submitter == 0) {
+        execl ("/bin/sh", "sh", "-c", command, (char *) NULL);
+        _exit (127);
+    }
+    deadline = zclock_mono () + 20000;
+    while (zclock_mono () < deadline && s_spend_rows () <= rows_before_large)
+        zclock_sleep (5);
+    const char *one_contract =
+        "Contract ID,Title,Supplier Name,Category,Value,Start Date,End Date\n"
+        "P-001,Custody cleaning,Acme Cleaning Ltd,Cleaning,120000.00,01/04/2024,31/03/2027\n";
+    s_write_file ("one-contract.csv", one_contract, strlen (one_contract));
+    rc = s_submit ("police", "--kind contracts", "one-contract.csv", &receipt);
+    int64_t large_rows_then = s_spend_rows () - rows_before_large;
+    int large_status = -1;
+    bool large_running = waitpid (submitter, &large_status, WNOHANG) == 0;
+    waitpid (submitter, &large_status, 0);
+    zstr_free (&command);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1 && large_running
+             && large_rows_then < 2 * large
+             && WIFEXITED (large_status) && WEXITSTATUS (large_status) == 0
+             && s_spend_rows () == rows_before_large + 2 * large,
+             "a one-contract file sent while a large spend file streams in is answered first");
+    json_decref (receipt);
+
     //  Nonsense on the feed socket does not stop ingest serving
     zsock_t *raw = zsock_new (ZMQ_DEALER);
     char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
