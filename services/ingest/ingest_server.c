@@ -649,8 +649,12 @@ s_server_start (s_server_t *self)
     int rc = -1;
     self->store = ingest_store_new (store_path, &reason);
     self->certificate = zcert_load (cert_path);
+    self->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (!self->store)
         zsys_error ("ingest: %s", reason);
+    else
+    if (self->wake_fd < 0)
+        zsys_error ("ingest: cannot make an eventfd: %s", strerror (errno));
     else
     if (!self->certificate)
         zsys_error ("ingest: cannot load the CURVE certificate %s (and %s_secret);"
@@ -717,8 +721,7 @@ ingest_server (zsock_t *pipe, void *config)
     self.batches = zhashx_new ();
     zhashx_set_destructor (self.batches, s_batch_destroy);
     self.turns = zlistx_new ();
-    self.wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
-    assert (self.wake_fd >= 0);
+    self.wake_fd = -1;
 
     zsock_signal (pipe, 0);
     int rc = s_server_start (&self);
@@ -730,7 +733,8 @@ ingest_server (zsock_t *pipe, void *config)
     }
     zhashx_destroy (&self.batches);        //  their readers' threads end
     zlistx_destroy (&self.turns);
-    close (self.wake_fd);
+    if (self.wake_fd >= 0)
+        close (self.wake_fd);
     zhashx_destroy (&self.partners);
     sv_stream_producer_destroy (&self.producer);
     zloop_destroy (&self.loop);
