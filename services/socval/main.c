@@ -24,6 +24,16 @@ socval_usage (const char *text)
     return 2;
 }
 
+int
+socval_no_arguments (int argc, char *argv [], const char *usage)
+{
+    if (argc == 0)
+        return -1;
+    if (streq (argv [0], "--help"))
+        return printf ("%s", usage), 0;
+    return socval_usage (usage);
+}
+
 sv_config_t *
 socval_config (socval_options_t *options)
 {
@@ -508,11 +518,9 @@ s_status (int argc, char *argv [], socval_options_t *options)
         "  Each service's version, uptime, stream heads, consumer offsets and lag,\n"
         "  and row counts. A service silent for S seconds (default 3) is shown as\n"
         "  not answering, and the exit is then 2.\n";
-    for (int arg = 0; arg < argc; arg++) {
-        if (streq (argv [arg], "--help"))
-            return printf ("%s", usage), 0;
-        return socval_usage (usage);
-    }
+    int answered = socval_no_arguments (argc, argv, usage);
+    if (answered >= 0)
+        return answered;
     sv_config_t *config = socval_config (options);
     if (!config)
         return 2;

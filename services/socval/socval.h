@@ -25,6 +25,12 @@ typedef struct {
 int
     socval_usage (const char *text);
 
+//  For a verb that takes no arguments of its own: -1 when argv is empty,
+//  else the verb's exit code, 0 after printing usage for --help, 2 after
+//  printing it to stderr for anything else.
+int
+    socval_no_arguments (int argc, char *argv [], const char *usage);
+
 //  Loads the stack's config as the options say: --config FILE, else
 //  $SOCVAL_CONFIG, else DIR/socval.cfg for --data DIR, else the defaults
 //  with data/dir = DIR. NULL (with a message) when a named file cannot be

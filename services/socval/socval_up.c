@@ -358,11 +358,9 @@ socval_wait (int argc, char *argv [], socval_options_t *options)
         "usage: socval wait [--timeout SECONDS]\n"
         "  Blocks until every service has applied every event of every stream it\n"
         "  follows (default: wait up to 600 s). Exit 0 when caught up, 1 on timeout.\n";
-    for (int arg = 0; arg < argc; arg++) {
-        if (streq (argv [arg], "--help"))
-            return printf ("%s", usage), 0;
-        return socval_usage (usage);
-    }
+    int answered = socval_no_arguments (argc, argv, usage);
+    if (answered >= 0)
+        return answered;
     sv_config_t *config = socval_config (options);
     if (!config)
         return 2;
@@ -633,11 +631,9 @@ socval_demo (int argc, char *argv [], socval_options_t *options)
         "  example feeds, waits for every service to catch up, prints the alerts\n"
         "  and the report paths, and stops. Exit 0 when the example alerts and\n"
         "  the annual report came out.\n";
-    for (int arg = 0; arg < argc; arg++) {
-        if (streq (argv [arg], "--help"))
-            return printf ("%s", usage), 0;
-        return socval_usage (usage);
-    }
+    int answered = socval_no_arguments (argc, argv, usage);
+    if (answered >= 0)
+        return answered;
     char *share = s_share_dir ();
     if (!share)
         return 2;
