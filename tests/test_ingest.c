@@ -9,6 +9,8 @@
 
 #include <czmq.h>
 #include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include "sv_proto.h"
 #include "ingest_spend.h"
@@ -76,6 +78,47 @@ s_start_ingest (void)
     int64_t deadline = zclock_mono () + 10000;
     while (zclock_mono () < deadline && s_rows ("SPEND") < 0)
         zclock_sleep (50);
+}
+
+//  Stops ingest, records partner's batch_id with the BLAKE2b-256 digest
+//  batches had before XXH3 (over kind, format and the file), and starts
+//  ingest again
+static void
+s_record_legacy_digest (const char *partner, const char *batch_id, const char *file)
+{
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    char *path = zsys_sprintf ("%s/%s", s_dir, file);
+    FILE *input = fopen (path, "rb");
+    zchunk_t *content = zchunk_read (input, 1 << 24);
+    fclose (input);
+    crypto_generichash_state state;
+    crypto_generichash_init (&state, NULL, 0, 32);
+    crypto_generichash_update (&state, (const byte *) "spend", 6);
+    crypto_generichash_update (&state, (const byte *) "msgpack", 8);
+    crypto_generichash_update (&state, zchunk_data (content), zchunk_size (content));
+    byte hash [32];
+    char hex [65];
+    crypto_generichash_final (&state, hash, sizeof hash);
+    sodium_bin2hex (hex, sizeof hex, hash, sizeof hash);
+    zchunk_destroy (&content);
+    zstr_free (&path);
+
+    path = zsys_sprintf ("%s/ingest.db", s_dir);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    assert (sqlite3_open (path, &db) == SQLITE_OK);
+    assert (sqlite3_prepare_v2 (db, "UPDATE batches SET digest = ?1"
+                                    " WHERE partner = ?2 AND batch_id = ?3", -1, &stmt, NULL)
+            == SQLITE_OK);
+    sqlite3_bind_text (stmt, 1, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, batch_id, -1, SQLITE_STATIC);
+    assert (sqlite3_step (stmt) == SQLITE_DONE && sqlite3_changes (db) == 1);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+    zstr_free (&path);
+    s_start_ingest ();
 }
 
 //  Writes count spend records to file; the records claim to be police's
@@ -252,6 +295,26 @@ main (int argc, char *argv [])
     testkit_check (rc == 0 && streq (first, second) && s_spend_rows () == 100,
              "a resent batch gets the same receipt and adds nothing");
     json_decref (receipt);
+    zstr_free (&second);
+
+    //  A batch recorded before batch digests were XXH3 is still known when
+    //  resent; other content under its id is still refused
+    receipt = json_loads (first, 0, NULL);
+    char *batch_id = strdup (json_string_value (json_object_get (receipt, "batch_id")));
+    json_decref (receipt);
+    s_record_legacy_digest ("council", batch_id, "spend.msgpack");
+    rc = s_submit ("council", "", "spend.msgpack", &receipt);
+    second = json_dumps (receipt, JSON_SORT_KEYS);
+    json_decref (receipt);
+    s_write_spend ("other.msgpack", 1, 99, false);
+    char *same_id = zsys_sprintf ("--batch %s", batch_id);
+    int other_rc = s_submit ("council", same_id, "other.msgpack", &receipt);
+    testkit_check (rc == 0 && streq (first, second) && s_spend_rows () == 100
+             && other_rc == 1 && streq (s_state (receipt), "refused"),
+             "a batch recorded with the digest of before is still recognised when resent");
+    json_decref (receipt);
+    zstr_free (&same_id);
+    zstr_free (&batch_id);
     zstr_free (&first);
     zstr_free (&second);
 

@@ -24,7 +24,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
-#include <sodium.h>
 
 #define S_OUTPUT_MAX (1024 * 1024)
 
@@ -97,11 +96,10 @@ s_feed_row (void *arg, const char *natural_key, const sv_proto_t *event)
 {
     ingest_reader_t *self = (ingest_reader_t *) arg;
     self->encoded.size = 0;
-    byte digest [INGEST_STORE_DIGEST];
-    if (sv_proto_encode (event, &self->encoded)
-    ||  crypto_generichash (digest, sizeof digest, (const byte *) self->encoded.data,
-                            self->encoded.size, NULL, 0))
+    if (sv_proto_encode (event, &self->encoded))
         return -1;
+    byte digest [INGEST_STORE_DIGEST];
+    ingest_store_digest (self->encoded.data, self->encoded.size, digest);
     const char *contract_id = event->id == SV_PROTO_COMMITMENT? event->commitment.contract_id
                             : event->id == SV_PROTO_DELIVERY? event->delivery.contract_id: NULL;
     byte head [2] = { 'R', (byte) event->id };
@@ -419,7 +417,7 @@ s_test_row (void *arg, const ingest_reader_row_t *row)
     test->pence += event.spend.amount_pence;
     test->partner_ok = streq (event.spend.partner, "council");
     byte digest [INGEST_STORE_DIGEST];
-    crypto_generichash (digest, sizeof digest, row->body, row->body_size, NULL, 0);
+    ingest_store_digest (row->body, row->body_size, digest);
     test->digest_ok = memcmp (digest, row->digest, sizeof digest) == 0;
     if (strlen (test->keys) + strlen (row->natural_key) + 2 < sizeof test->keys)
         strcat (strcat (test->keys, row->natural_key), ",");

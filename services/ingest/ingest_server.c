@@ -12,10 +12,13 @@
 #include "sv_stream.h"
 #include <sodium.h>
 #include <sys/eventfd.h>
+#include <xxhash.h>
 
 #define S_VERSION "0.1.0"
 #define S_IDLE_BATCH_MS (10 * 60 * 1000)   //  forget a batch silent this long
-#define S_DIGEST_SIZE 32                    //  BLAKE2b-256 of a batch
+#define S_DIGEST_PREFIX "xxh3-128:"         //  a batch's digest as recorded
+#define S_DIGEST_TEXT (sizeof S_DIGEST_PREFIX + 32)
+#define S_LEGACY_SIZE 32                    //  BLAKE2b-256, the digest until XXH3
 #define S_GROUP_MS 250                      //  commit an open transaction this often
 #define S_TURN_ROWS 500                     //  rows taken of one batch before the next's turn
 #define S_COUNTED_IN_MEMORY 262144          //  transaction numbers per spend file
@@ -33,7 +36,8 @@ typedef struct {
     char *format;
     zframe_t *peer;             //  ROUTER identity of the connection sending it
     uint64_t next_chunk;
-    crypto_generichash_state digest;    //  BLAKE2b over kind, format and every payload byte
+    XXH3_state_t *digest;       //  XXH3-128 over kind, format and every payload byte
+    crypto_generichash_state *legacy;   //  the same in BLAKE2b-256, for a replay
     bool replay;                //  finished before: only compare the digest
     ingest_reader_t *reader;    //  reads the batch in a thread of its own
     void *turn;                 //  its place in the server's turns
@@ -90,6 +94,8 @@ s_batch_destroy (void **item_p)
     if (!self)
         return;
     ingest_reader_destroy (&self->reader);
+    XXH3_freeState (self->digest);
+    free (self->legacy);
     zlistx_destroy (&self->errors);
     zframe_destroy (&self->peer);
     zstr_free (&self->key);
@@ -241,16 +247,20 @@ s_group_timer (zloop_t *loop, int timer_id, void *arg)
 //  ==========================================================================
 //  SUBMIT
 
+//  Adds bytes to the batch's digests
+static void
+s_batch_digest (s_batch_t *batch, const void *data, size_t size)
+{
+    XXH3_128bits_update (batch->digest, data, size);
+    if (batch->legacy)
+        crypto_generichash_update (batch->legacy, (const byte *) data, size);
+}
+
 static s_batch_t *
 s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
                const sv_proto_submit_t *submit, const char **reason_p)
 {
-    //  The hash state asks for 64-byte alignment, more than malloc gives
-    size_t size = (sizeof (s_batch_t) + _Alignof (s_batch_t) - 1)
-                / _Alignof (s_batch_t) * _Alignof (s_batch_t);
-    s_batch_t *batch = (s_batch_t *) aligned_alloc (_Alignof (s_batch_t), size);
-    assert (batch);
-    memset (batch, 0, size);
+    s_batch_t *batch = (s_batch_t *) zmalloc (sizeof (s_batch_t));
     batch->server = self;
     batch->key = zsys_sprintf ("%s\n%s", partner, submit->batch_id);
     batch->partner = strdup (partner);
@@ -258,19 +268,27 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
     batch->kind = strdup (submit->kind);
     batch->format = strdup (submit->format);
     batch->peer = zframe_dup (peer);
-    crypto_generichash_init (&batch->digest, NULL, 0, S_DIGEST_SIZE);
-    crypto_generichash_update (&batch->digest, (const byte *) submit->kind,
-                               strlen (submit->kind) + 1);
-    crypto_generichash_update (&batch->digest, (const byte *) submit->format,
-                               strlen (submit->format) + 1);
     batch->errors = zlistx_new ();
     zlistx_set_destructor (batch->errors, s_row_error_destroy);
 
     //  Whether it was finished before is only known for sure at the end,
     //  when the digest is complete; until then a finished id is replayed
-    //  without touching the store.
+    //  without touching the store. It may have been recorded with the
+    //  digest of before, so a replay works that one out as well.
     int state = ingest_store_batch_lookup (self->store, partner, submit->batch_id, "", NULL);
     batch->replay = state == INGEST_BATCH_CONFLICT || state == INGEST_BATCH_DONE;
+    batch->digest = XXH3_createState ();
+    assert (batch->digest);
+    XXH3_128bits_reset (batch->digest);
+    if (batch->replay) {
+        //  The hash state asks for 64-byte alignment, more than malloc gives
+        batch->legacy = (crypto_generichash_state *)
+            aligned_alloc (64, (sizeof (crypto_generichash_state) + 63) / 64 * 64);
+        assert (batch->legacy);
+        crypto_generichash_init (batch->legacy, NULL, 0, S_LEGACY_SIZE);
+    }
+    s_batch_digest (batch, submit->kind, strlen (submit->kind) + 1);
+    s_batch_digest (batch, submit->format, strlen (submit->format) + 1);
     if (!batch->replay) {
         zconfig_t *overrides = NULL;
         for (zconfig_t *item = sv_config_children (self->config, "partners"); item;
@@ -295,14 +313,23 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
 static void
 s_batch_finish (s_server_t *self, s_batch_t *batch)
 {
-    byte hash [S_DIGEST_SIZE];
-    char digest [S_DIGEST_SIZE * 2 + 1];
-    crypto_generichash_final (&batch->digest, hash, sizeof hash);
-    sodium_bin2hex (digest, sizeof digest, hash, sizeof hash);
+    XXH128_canonical_t hash;
+    XXH128_canonicalFromHash (&hash, XXH3_128bits_digest (batch->digest));
+    char digest [S_DIGEST_TEXT] = S_DIGEST_PREFIX;
+    sodium_bin2hex (digest + strlen (digest), sizeof digest - strlen (digest),
+                    hash.digest, sizeof hash.digest);
     if (batch->replay) {
         zchunk_t *stored = NULL;
         int state = ingest_store_batch_lookup (self->store, batch->partner, batch->batch_id,
                                                digest, &stored);
+        if (state == INGEST_BATCH_CONFLICT) {
+            byte legacy [S_LEGACY_SIZE];
+            char text [S_LEGACY_SIZE * 2 + 1];
+            crypto_generichash_final (batch->legacy, legacy, sizeof legacy);
+            sodium_bin2hex (text, sizeof text, legacy, sizeof legacy);
+            state = ingest_store_batch_lookup (self->store, batch->partner, batch->batch_id,
+                                               text, &stored);
+        }
         if (state == INGEST_BATCH_DONE) {
             zmsg_t *msg = zmsg_new ();
             zmsg_addmem (msg, zframe_data (batch->peer), zframe_size (batch->peer));
@@ -416,7 +443,7 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
         zstr_free (&key);
         return;
     }
-    crypto_generichash_update (&batch->digest, submit->payload, submit->payload_size);
+    s_batch_digest (batch, submit->payload, submit->payload_size);
     batch->touched = zclock_mono ();
     batch->next_chunk++;
     if (batch->replay) {

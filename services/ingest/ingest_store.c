@@ -3,6 +3,7 @@
 #include "ingest_store.h"
 #include "sv_stream.h"
 #include <sodium.h>
+#include <xxhash.h>
 
 #define S_PAGE_SIZE 65536
 
@@ -20,7 +21,7 @@ static const char *const s_migrations [] = {
     " kind TEXT NOT NULL,"
     " partner TEXT NOT NULL,"
     " natural_key TEXT NOT NULL,"
-    " digest BLOB NOT NULL,"         //  BLAKE2b of the encoded event
+    " digest BLOB NOT NULL,"         //  ingest_store_digest of the encoded event
     " batch_id TEXT NOT NULL,"       //  the batch that last changed it
     " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
     SV_STREAM_OUTBOX_SQL,
@@ -31,6 +32,25 @@ struct _ingest_store_t {
     sv_db_t *db;
     msgpack_sbuffer buffer;     //  reused for encoding
 };
+
+//  blake2b_128(body): the digest records had before XXH3-128, so that a row
+//  stored then and sent again unchanged is still a duplicate
+static void
+s_sql_blake2b_128 (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    assert (argc == 1);
+    byte digest [INGEST_STORE_DIGEST];
+    crypto_generichash (digest, sizeof digest, (const byte *) sqlite3_value_blob (argv [0]),
+                        (size_t) sqlite3_value_bytes (argv [0]), NULL, 0);
+    sqlite3_result_blob (context, digest, sizeof digest, SQLITE_TRANSIENT);
+}
+
+void
+ingest_store_digest (const void *body, size_t body_size, byte *digest)
+{
+    assert (body || body_size == 0);
+    XXH128_canonicalFromHash ((XXH128_canonical_t *) digest, XXH3_128bits (body, body_size));
+}
 
 ingest_store_t *
 ingest_store_new (const char *path, const char **reason_p)
@@ -48,6 +68,14 @@ ingest_store_new (const char *path, const char **reason_p)
     //  A large batch's commits should not stop to copy the log
     if (sv_db_checkpoint_behind (db))
         zsys_warning ("ingest: checkpoints stay with commits: %s", sqlite3_errmsg (sv_db_handle (db)));
+    if (sqlite3_create_function_v2 (sv_db_handle (db), "blake2b_128", 1,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                    NULL, s_sql_blake2b_128, NULL, NULL, NULL) != SQLITE_OK) {
+        if (reason_p)
+            *reason_p = "cannot register the blake2b_128 SQL function";
+        sv_db_destroy (&db);
+        return NULL;
+    }
     ingest_store_t *self = (ingest_store_t *) zmalloc (sizeof (ingest_store_t));
     self->db = db;
     msgpack_sbuffer_init (&self->buffer);
@@ -141,11 +169,10 @@ ingest_store_put (ingest_store_t *self, const char *partner,
 {
     assert (self && event);
     self->buffer.size = 0;
-    byte digest [INGEST_STORE_DIGEST];
-    if (sv_proto_encode (event, &self->buffer)
-    ||  crypto_generichash (digest, sizeof digest, (const byte *) self->buffer.data,
-                            self->buffer.size, NULL, 0))
+    if (sv_proto_encode (event, &self->buffer))
         return INGEST_PUT_FAILED;
+    byte digest [INGEST_STORE_DIGEST];
+    ingest_store_digest (self->buffer.data, self->buffer.size, digest);
     return ingest_store_put_encoded (self, partner, natural_key, batch_id, event->id,
                                      (const byte *) self->buffer.data, self->buffer.size,
                                      digest);
@@ -162,13 +189,15 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     const char *kind = sv_proto_name (id);
 
     //  One statement stores a new row or a changed one and leaves an
-    //  unchanged one alone; sqlite3_changes tells which happened.
+    //  unchanged one alone; sqlite3_changes tells which happened. A
+    //  digest that differs may be an older kind's (BLAKE2b-128): only then
+    //  is that one worked out, from the body, to compare.
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "INSERT INTO records (kind, partner, natural_key, digest, batch_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
         " SET digest = excluded.digest, batch_id = excluded.batch_id"
-        " WHERE digest != excluded.digest");
+        " WHERE digest != excluded.digest AND digest != blake2b_128 (?6)");
     if (!stmt)
         return INGEST_PUT_FAILED;
     sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
@@ -176,6 +205,7 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
     sqlite3_bind_blob (stmt, 4, digest, INGEST_STORE_DIGEST, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 6, body, (int) body_size, SQLITE_STATIC);
     if (sv_db_run (self->db, stmt))
         return INGEST_PUT_FAILED;
 
@@ -399,8 +429,32 @@ ingest_store_test (bool verbose)
     assert (sv_db_commit (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 3);
 
-    assert (ingest_store_count (store, "SPEND", "council") == 3);
-    assert (ingest_store_count (store, "SPEND", NULL) == 3);
+    //  A record stored with the BLAKE2b-128 digest of before: sent again
+    //  unchanged, a duplicate; changed, accepted and streamed
+    msgpack_sbuffer body;
+    msgpack_sbuffer_init (&body);
+    sv_proto_t d4 = s_spend ("2900002/1", 777);
+    assert (sv_proto_encode (&d4, &body) == 0);
+    byte legacy [INGEST_STORE_DIGEST], current [INGEST_STORE_DIGEST];
+    crypto_generichash (legacy, sizeof legacy, (const byte *) body.data, body.size, NULL, 0);
+    ingest_store_digest (body.data, body.size, current);
+    assert (memcmp (legacy, current, sizeof legacy) != 0);
+    sqlite3_stmt *stmt = sv_db_stmt (db, "INSERT INTO records (kind, partner, natural_key, digest,"
+                                         " batch_id) VALUES ('SPEND', 'council', ?1, ?2, 'old')");
+    sqlite3_bind_text (stmt, 1, "2900002/1", -1, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 2, legacy, sizeof legacy, SQLITE_STATIC);
+    assert (sv_db_run (db, stmt) == 0);
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_put (store, "council", "2900002/1", "b4", &d4) == INGEST_PUT_DUPLICATE);
+    sv_proto_t d4_changed = s_spend ("2900002/1", 778);
+    assert (ingest_store_put (store, "council", "2900002/1", "b4", &d4_changed)
+            == INGEST_PUT_ACCEPTED);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 4);
+    msgpack_sbuffer_destroy (&body);
+
+    assert (ingest_store_count (store, "SPEND", "council") == 4);
+    assert (ingest_store_count (store, "SPEND", NULL) == 4);
     assert (ingest_store_count (store, "CONTRACT", NULL) == 0);
     assert (ingest_store_has (store, "SPEND", "council", "2900001/1"));
     assert (!ingest_store_has (store, "SPEND", "police", "2900001/1"));
@@ -422,7 +476,7 @@ ingest_store_test (bool verbose)
     ingest_store_destroy (&store);
     store = ingest_store_new (path, &reason);
     assert (store);
-    assert (ingest_store_count (store, "SPEND", NULL) == 3);
+    assert (ingest_store_count (store, "SPEND", NULL) == 4);
     ingest_store_destroy (&store);
     ingest_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);

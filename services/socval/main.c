@@ -13,6 +13,7 @@
 
 #include "socval.h"
 #include <sodium.h>
+#include <xxhash.h>
 #include "sv_security.h"
 
 #define S_CHUNK_BYTES (256 * 1024)
@@ -188,24 +189,29 @@ s_print_receipt (const sv_proto_receipt_t *receipt, bool as_json)
 }
 
 //  The default batch id: the kind and a digest of the file, so sending the
-//  same file twice is recognised as the same batch.
+//  same file twice is recognised as the same batch. The file is read once
+//  before it is sent, so the digest is XXH3-64, a tenth of BLAKE2b's time:
+//  it names a batch, it guards nothing (ingest digests the content again).
 static char *
 s_default_batch_id (const char *kind, const char *path)
 {
     FILE *file = fopen (path, "rb");
     if (!file)
         return NULL;
-    crypto_generichash_state digest;
-    crypto_generichash_init (&digest, NULL, 0, 8);
+    XXH3_state_t *digest = XXH3_createState ();
+    assert (digest);
+    XXH3_64bits_reset (digest);
     byte buffer [65536];
     size_t size;
     while ((size = fread (buffer, 1, sizeof buffer, file)) > 0)
-        crypto_generichash_update (&digest, buffer, size);
+        XXH3_64bits_update (digest, buffer, size);
     fclose (file);
-    byte hash [8];
-    char hex [sizeof hash * 2 + 1];
-    crypto_generichash_final (&digest, hash, sizeof hash);
-    return zsys_sprintf ("%s-%s", kind, sodium_bin2hex (hex, sizeof hex, hash, sizeof hash));
+    XXH64_canonical_t hash;
+    XXH64_canonicalFromHash (&hash, XXH3_64bits_digest (digest));
+    XXH3_freeState (digest);
+    char hex [sizeof hash.digest * 2 + 1];
+    return zsys_sprintf ("%s-%s", kind,
+                         sodium_bin2hex (hex, sizeof hex, hash.digest, sizeof hash.digest));
 }
 
 static const char *
