@@ -13,6 +13,7 @@
 #include "sv_config.h"
 #include "sv_date.h"
 #include "sv_db.h"
+#include "sv_digest.h"
 #include "sv_money.h"
 #include "sv_msgpack.h"
 #include "sv_postcode.h"
@@ -55,6 +56,7 @@ static const s_test_t s_tests [] = {
     { "sv_security", sv_security_test, 20 },
     { "sv_service", sv_service_test, 10 },
     { "sv_stream", sv_stream_test, 60 },
+    { "sv_digest", sv_digest_test, 10 },
     { "ingest_store", ingest_store_test, 30 },
     { "ingest_csv", ingest_csv_test, 30 },
     { "ingest_spend", ingest_spend_test, 60 },

@@ -98,8 +98,8 @@ s_feed_row (void *arg, const char *natural_key, const sv_proto_t *event)
     self->encoded.size = 0;
     if (sv_proto_encode (event, &self->encoded))
         return -1;
-    byte digest [INGEST_STORE_DIGEST];
-    ingest_store_digest (self->encoded.data, self->encoded.size, digest);
+    byte digest [SV_DIGEST_SIZE];
+    sv_digest (self->encoded.data, self->encoded.size, digest);
     const char *contract_id = event->id == SV_PROTO_COMMITMENT? event->commitment.contract_id
                             : event->id == SV_PROTO_DELIVERY? event->delivery.contract_id: NULL;
     byte head [2] = { 'R', (byte) event->id };
@@ -287,7 +287,7 @@ s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
         if (*cursor++ == 'R') {
             ingest_reader_row_t row = { .id = (sv_proto_id_t) *cursor++ };
             row.digest = cursor;
-            cursor += INGEST_STORE_DIGEST;
+            cursor += SV_DIGEST_SIZE;
             row.natural_key = s_take_string (&cursor);
             bool has_contract = *cursor++;
             row.contract_id = s_take_string (&cursor);
@@ -416,8 +416,8 @@ s_test_row (void *arg, const ingest_reader_row_t *row)
     assert (event.id == row->id && event.id == SV_PROTO_SPEND && !row->contract_id);
     test->pence += event.spend.amount_pence;
     test->partner_ok = streq (event.spend.partner, "council");
-    byte digest [INGEST_STORE_DIGEST];
-    ingest_store_digest (row->body, row->body_size, digest);
+    byte digest [SV_DIGEST_SIZE];
+    sv_digest (row->body, row->body_size, digest);
     test->digest_ok = memcmp (digest, row->digest, sizeof digest) == 0;
     if (strlen (test->keys) + strlen (row->natural_key) + 2 < sizeof test->keys)
         strcat (strcat (test->keys, row->natural_key), ",");

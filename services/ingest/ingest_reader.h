@@ -35,7 +35,7 @@ typedef struct {
     const char *contract_id;    //  the contract a commitment or delivery is on, else NULL
     const byte *body;
     size_t body_size;
-    const byte *digest;         //  INGEST_STORE_DIGEST bytes (BLAKE2b-128)
+    const byte *digest;         //  SV_DIGEST_SIZE bytes (BLAKE2b-128)
 } ingest_reader_row_t;
 
 //  A good row. Returns 0, or -1 to stop the batch (the caller's store

@@ -3,7 +3,6 @@
 #include "ingest_store.h"
 #include "sv_stream.h"
 #include <sodium.h>
-#include <xxhash.h>
 
 #define S_PAGE_SIZE 65536
 
@@ -21,7 +20,7 @@ static const char *const s_migrations [] = {
     " kind TEXT NOT NULL,"
     " partner TEXT NOT NULL,"
     " natural_key TEXT NOT NULL,"
-    " digest BLOB NOT NULL,"         //  ingest_store_digest of the encoded event
+    " digest BLOB NOT NULL,"         //  sv_digest of the encoded event
     " batch_id TEXT NOT NULL,"       //  the batch that last changed it
     " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
     SV_STREAM_OUTBOX_SQL,
@@ -32,25 +31,6 @@ struct _ingest_store_t {
     sv_db_t *db;
     msgpack_sbuffer buffer;     //  reused for encoding
 };
-
-//  blake2b_128(body): the digest records had before XXH3-128, so that a row
-//  stored then and sent again unchanged is still a duplicate
-static void
-s_sql_blake2b_128 (sqlite3_context *context, int argc, sqlite3_value **argv)
-{
-    assert (argc == 1);
-    byte digest [INGEST_STORE_DIGEST];
-    crypto_generichash (digest, sizeof digest, (const byte *) sqlite3_value_blob (argv [0]),
-                        (size_t) sqlite3_value_bytes (argv [0]), NULL, 0);
-    sqlite3_result_blob (context, digest, sizeof digest, SQLITE_TRANSIENT);
-}
-
-void
-ingest_store_digest (const void *body, size_t body_size, byte *digest)
-{
-    assert (body || body_size == 0);
-    XXH128_canonicalFromHash ((XXH128_canonical_t *) digest, XXH3_128bits (body, body_size));
-}
 
 ingest_store_t *
 ingest_store_new (const char *path, const char **reason_p)
@@ -68,9 +48,7 @@ ingest_store_new (const char *path, const char **reason_p)
     //  A large batch's commits should not stop to copy the log
     if (sv_db_checkpoint_behind (db))
         zsys_warning ("ingest: checkpoints stay with commits: %s", sqlite3_errmsg (sv_db_handle (db)));
-    if (sqlite3_create_function_v2 (sv_db_handle (db), "blake2b_128", 1,
-                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
-                                    NULL, s_sql_blake2b_128, NULL, NULL, NULL) != SQLITE_OK) {
+    if (sv_digest_legacy_sql (db)) {
         if (reason_p)
             *reason_p = "cannot register the blake2b_128 SQL function";
         sv_db_destroy (&db);
@@ -171,8 +149,8 @@ ingest_store_put (ingest_store_t *self, const char *partner,
     self->buffer.size = 0;
     if (sv_proto_encode (event, &self->buffer))
         return INGEST_PUT_FAILED;
-    byte digest [INGEST_STORE_DIGEST];
-    ingest_store_digest (self->buffer.data, self->buffer.size, digest);
+    byte digest [SV_DIGEST_SIZE];
+    sv_digest (self->buffer.data, self->buffer.size, digest);
     return ingest_store_put_encoded (self, partner, natural_key, batch_id, event->id,
                                      (const byte *) self->buffer.data, self->buffer.size,
                                      digest);
@@ -203,7 +181,7 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
-    sqlite3_bind_blob (stmt, 4, digest, INGEST_STORE_DIGEST, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 4, digest, SV_DIGEST_SIZE, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
     sqlite3_bind_blob (stmt, 6, body, (int) body_size, SQLITE_STATIC);
     if (sv_db_run (self->db, stmt))
@@ -435,9 +413,9 @@ ingest_store_test (bool verbose)
     msgpack_sbuffer_init (&body);
     sv_proto_t d4 = s_spend ("2900002/1", 777);
     assert (sv_proto_encode (&d4, &body) == 0);
-    byte legacy [INGEST_STORE_DIGEST], current [INGEST_STORE_DIGEST];
+    byte legacy [SV_DIGEST_SIZE], current [SV_DIGEST_SIZE];
     crypto_generichash (legacy, sizeof legacy, (const byte *) body.data, body.size, NULL, 0);
-    ingest_store_digest (body.data, body.size, current);
+    sv_digest (body.data, body.size, current);
     assert (memcmp (legacy, current, sizeof legacy) != 0);
     sqlite3_stmt *stmt = sv_db_stmt (db, "INSERT INTO records (kind, partner, natural_key, digest,"
                                          " batch_id) VALUES ('SPEND', 'council', ?1, ?2, 'old')");

@@ -23,6 +23,7 @@
 
 #include <czmq.h>
 #include "sv_db.h"
+#include "sv_digest.h"
 #include "sv_proto.h"
 
 typedef struct _ingest_store_t ingest_store_t;
@@ -73,16 +74,6 @@ typedef enum {
     INGEST_PUT_ACCEPTED = 1     //  new or changed (streamed), or this batch's own
 } ingest_put_t;
 
-#define INGEST_STORE_DIGEST 16      //  bytes of a row's digest
-
-//  Writes the INGEST_STORE_DIGEST-byte digest of an encoded event to
-//  digest: XXH3-128, which tells a changed row from an unchanged one for a
-//  fraction of a cryptographic hash's cost. It guards no secret: the rows
-//  compared are all the authenticated partner's own. Records stored before
-//  it keep their BLAKE2b-128 digest, which put still recognises.
-void
-    ingest_store_digest (const void *body, size_t body_size, byte *digest);
-
 
 //  Stores event (a SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY) under
 //  its partner and natural_key, in batch_id, appending it to the outbox
@@ -93,7 +84,8 @@ ingest_put_t
                       const sv_proto_t *event);
 
 //  The same for an event already encoded: body (body_size bytes) is what
-//  goes to the outbox, digest its ingest_store_digest.
+//  goes to the outbox, digest its sv_digest (records stored with the
+//  BLAKE2b-128 digest of before are still recognised).
 ingest_put_t
     ingest_store_put_encoded (ingest_store_t *self, const char *partner,
                               const char *natural_key, const char *batch_id,

@@ -1,10 +1,11 @@
 /*  valuation_store: valuation's SQLite store. See valuation_store.h. */
 
 #include "valuation_store.h"
+#include "sv_digest.h"
 #include "sv_stream.h"
 #include <sodium.h>
 
-#define S_DIGEST_SIZE 16
+#define S_DIGEST_SIZE SV_DIGEST_SIZE
 
 static const char *const s_migrations [] = {
     //  1: frameworks, contracts, suppliers, sources, lines, offsets, outbox
@@ -124,6 +125,12 @@ valuation_store_new (const char *path, const char **reason_p)
     sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
     if (!db)
         return NULL;
+    if (sv_digest_legacy_sql (db)) {
+        if (reason_p)
+            *reason_p = "cannot register the blake2b_128 SQL function";
+        sv_db_destroy (&db);
+        return NULL;
+    }
     //  A long catch-up's commits should not stop to copy the log
     if (sv_db_checkpoint_behind (db))
         zsys_warning ("valuation: checkpoints stay with commits: %s",
@@ -387,8 +394,9 @@ s_append_line (valuation_store_t *self, const char *type, const char *kind,
     return sv_stream_append (self->db, type, key, (const uint8_t *) body, size) < 0? -1: 1;
 }
 
-//  Stores line_digest in the row stmt (bound but for ?9) finds, if it
-//  differs, and then appends the line. 1 appended, 0 unchanged, -1.
+//  Stores line_digest in the row stmt (bound but for ?9 and ?10) finds, if
+//  it differs, and then appends the line. ?10 is the line itself, for the
+//  BLAKE2b-128 digest lines had before. 1 appended, 0 unchanged, -1.
 static int
 s_line_again (valuation_store_t *self, sqlite3_stmt *stmt, const byte *digest,
               const char *type, const char *kind, const char *partner,
@@ -397,6 +405,7 @@ s_line_again (valuation_store_t *self, sqlite3_stmt *stmt, const byte *digest,
     if (!stmt)
         return -1;
     sqlite3_bind_blob (stmt, 9, digest, S_DIGEST_SIZE, SQLITE_STATIC);
+    sqlite3_bind_blob (stmt, 10, body, (int) size, SQLITE_STATIC);
     int changed = s_changes (self, stmt);
     return changed == 1? s_append_line (self, type, kind, partner, natural_key, body, size)
                        : changed;
@@ -410,12 +419,13 @@ valuation_store_line_put (valuation_store_t *self, const char *type, const char 
     assert (self && type && kind && partner && natural_key && body);
     assert (sv_db_in_transaction (self->db));
     byte digest [S_DIGEST_SIZE];
-    crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
+    sv_digest (body, size, digest);
     const char *texts [] = { kind, partner, natural_key, source? source->contract_id: NULL };
     if (!source)
         return s_line_again (self, sv_db_bind_texts (sv_db_stmt (self->db,
             "UPDATE sources SET line_digest = ?9 WHERE kind = ?1 AND partner = ?2"
-            " AND natural_key = ?3 AND line_digest IS NOT ?9"), texts, 3),
+            " AND natural_key = ?3 AND line_digest IS NOT ?9"
+            " AND line_digest IS NOT blake2b_128 (?10)"), texts, 3),
             digest, type, kind, partner, natural_key, body, size);
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO sources (kind, partner, natural_key, contract_id, seq, body, line_digest)"
@@ -460,12 +470,13 @@ valuation_store_spend_line_put (valuation_store_t *self, const char *partner,
     assert (self && partner && natural_key && body);
     assert (sv_db_in_transaction (self->db));
     byte digest [S_DIGEST_SIZE];
-    crypto_generichash (digest, sizeof digest, (const byte *) body, size, NULL, 0);
+    sv_digest (body, size, digest);
     if (!spend) {
         const char *texts [] = { partner, natural_key };
         return s_line_again (self, sv_db_bind_texts (sv_db_stmt (self->db,
             "UPDATE spends SET line_digest = ?9 WHERE partner = ?1 AND natural_key = ?2"
-            " AND line_digest IS NOT ?9"), texts, 2),
+            " AND line_digest IS NOT ?9 AND line_digest IS NOT blake2b_128 (?10)"),
+            texts, 2),
             digest, "LOCAL_SPEND_LINE", "SPEND", partner, natural_key, body, size);
     }
     if (s_spend_store (self, partner, natural_key, spend, seq, digest))
@@ -651,8 +662,19 @@ valuation_store_test (bool verbose)
                                             "line-s", 6) == 0);
     assert (valuation_store_spend_line_put (store, "council", "T1/1", NULL, 0,
                                             "line-u", 6) == 1);
+    //  A line sent with the BLAKE2b-128 digest of before is known again
+    byte legacy [S_DIGEST_SIZE];
+    crypto_generichash (legacy, sizeof legacy, (const byte *) "line-2", 6, NULL, 0);
+    sqlite3_stmt *stmt = sv_db_stmt (db, "UPDATE sources SET line_digest = ?1"
+                                         " WHERE natural_key = 'C-001/NT3/2024-25'");
+    sqlite3_bind_blob (stmt, 1, legacy, sizeof legacy, SQLITE_STATIC);
+    assert (sv_db_run (db, stmt) == 0);
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
+                                      "C-001/NT3/2024-25", NULL, "line-2", 6) == 0);
+    assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
+                                      "C-001/NT3/2024-25", NULL, "line-5", 6) == 1);
     assert (sv_db_commit (db) == 0);
-    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 7);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 8);
     valuation_store_counts_t counts;
     assert (valuation_store_counts (store, &counts) == 0);
     assert (counts.sources == 4 && counts.lines == 4 && counts.frameworks == 2);
@@ -679,9 +701,10 @@ valuation_store_test (bool verbose)
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);
     assert (sv_proto_encode (&event, &body) == 0);
+    //  (with the BLAKE2b-128 line digest of before, still known below)
     byte digest [S_DIGEST_SIZE];
     crypto_generichash (digest, sizeof digest, (const byte *) "line-s", 6, NULL, 0);
-    sqlite3_stmt *stmt = sv_db_stmt (db,
+    stmt = sv_db_stmt (db,
         "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq,"
         " body, line_digest) VALUES ('SPEND', 'council', 'T1/1', '', 'CH:01234567', 9, ?1, ?2)");
     sqlite3_bind_blob (stmt, 1, body.data, (int) body.size, SQLITE_STATIC);
