@@ -12,8 +12,12 @@
 
     Timing. One pass, row by row, as the bytes arrive. The only state that
     outlives a row is the count of each transaction number seen so far
-    (for the nth-occurrence line), kept in an open-addressing table over a
-    string arena: exact, and 17-33 bytes per distinct number plus its
+    (for the nth-occurrence line), exact, in two places. Most numbers are
+    finance-system document numbers, 1 to 18 digits and near-sequential:
+    their first occurrences are bits in Roaring bitmaps, a bit or two a
+    number, up to a memory budget. Every other number, and the second and
+    later occurrences of the digit ones, are counted in an open-addressing
+    table over a string arena: 17-33 bytes per distinct number plus its
     text, where a zhash would cost several times that on a million-row
     file. Its hash is seeded per reader, so a file cannot be built to make
     every number collide.
@@ -24,6 +28,7 @@
 
 #include <assert.h>
 #include <czmq.h>
+#include <roaring/roaring.h>
 #include <sys/random.h>
 #include "sv_date.h"
 #include "sv_money.h"
@@ -291,6 +296,8 @@ s_counter_add (s_counter_t *self, const char *text, size_t limit)
     if (self->used + 1 > self->slot_count / 4 * 3 && self->used < limit
     &&  s_counter_grow (self))
         return 0;
+    if (!self->slot_count)
+        return 0;               //  limit 0: the table holds nothing
     uint32_t hash = s_counter_hash (self, text);
     size_t at = hash & (self->slot_count - 1);
     while (self->slots [at].key) {
@@ -325,6 +332,161 @@ s_counter_add (s_counter_t *self, const char *text, size_t limit)
 
 
 //  --------------------------------------------------------------------------
+//  First occurrences of numbers written as 1 to 18 decimal digits, in
+//  Roaring bitmaps. A bitmap's key is (digit count, value >> 32) and it
+//  holds value & 0xffffffff, so the key is injective over the text: "7",
+//  "007" and "0007" are three numbers, as they are to the string table.
+//  Near-sequential numbers share one or a handful of bitmaps; the
+//  bitmaps are a sorted array, with the last one used tried first.
+//
+//  Memory is bounded by limits, and the counts stay exact because a
+//  number always takes the same path: it is looked up in its bitmap
+//  before the limits are asked, and their answer, once "no", is "no" for
+//  good (bitmaps, containers and measured bytes only grow, and full is
+//  never cleared). So a number the bitmaps took is found there at every
+//  later occurrence, and one they refused was never added and is refused
+//  again, going to the string table each time.
+
+//  The bitmaps together may hold about this many bytes
+#define S_NUMBERS_BUDGET    (16 << 20)
+//  Distinct (digit count, value >> 32) keys: more is not document numbers
+#define S_NUMBERS_BITMAPS   4096
+//  Containers (of 65,536 values each) in all bitmaps. A bitmap keeps its
+//  containers in one sorted array, so numbers in random order cost a
+//  memmove of it each: filling 65,536 containers so took 0.34 s, 16,384
+//  take 0.01 s. Near-sequential numbers reach it only when they span
+//  about 10^9 values.
+#define S_NUMBERS_CONTAINERS 16384
+//  Numbers added between two measures of the bitmaps: at ~250 bytes a
+//  number at worst (a new bitmap and container), the budget is passed by
+//  at most ~1 MB
+#define S_NUMBERS_MEASURE   4096
+
+typedef struct {
+    uint64_t key;               //  digit count << 32 | value >> 32
+    roaring_bitmap_t *bitmap;
+} s_bitmap_t;
+
+typedef struct {
+    s_bitmap_t *bitmaps;        //  sorted by key
+    size_t count;
+    size_t allocated;
+    size_t last;                //  index of the bitmap used last
+    size_t added;               //  numbers added since the last measure
+    bool full;                  //  takes no new number, ever again
+    //  Limits, set by ingest_spend_new; the self-test lowers them
+    size_t budget;              //  bytes
+    size_t bitmaps_max;
+    size_t containers_max;
+    size_t measure_every;       //  numbers
+} s_numbers_t;
+
+//  Returns an upper bound on the heap bytes one bitmap holds. CRoaring's
+//  serialised size leaves out the spare capacity of array containers (up
+//  to half again) and ~90 bytes of headers per container, which is most
+//  of a sparse bitmap; measured with mallinfo2 against 0.2.66.
+static size_t
+s_numbers_bytes (const roaring_bitmap_t *bitmap)
+{
+    return roaring_bitmap_size_in_bytes (bitmap) / 2 * 3
+         + (size_t) bitmap->high_low_container.size * 96 + 160;
+}
+
+//  Sums the bitmaps' bytes and containers and closes the bitmaps for
+//  good past either limit
+static void
+s_numbers_measure (s_numbers_t *self)
+{
+    size_t bytes = self->allocated * sizeof (s_bitmap_t);
+    size_t containers = 0;
+    for (size_t index = 0; index < self->count; index++) {
+        bytes += s_numbers_bytes (self->bitmaps [index].bitmap);
+        containers += (size_t) self->bitmaps [index].bitmap->high_low_container.size;
+    }
+    if (bytes >= self->budget || containers >= self->containers_max)
+        self->full = true;
+    self->added = 0;
+}
+
+//  Counts text's first occurrence in the bitmaps. Returns 1 when text is
+//  new there (its first occurrence), 0 when it is already there (a
+//  repeat, for the string table to count), or -1 when the bitmaps do not
+//  take it: not 1 to 18 digits, or past their limits.
+static int
+s_numbers_add (s_numbers_t *self, const char *text)
+{
+    uint64_t value = 0;
+    size_t digits = 0;
+    for (; digits < 19 && text [digits] >= '0' && text [digits] <= '9'; digits++)
+        value = value * 10 + (uint64_t) (text [digits] - '0');
+    if (digits == 0 || digits > 18 || text [digits])
+        return -1;
+    uint64_t key = (uint64_t) digits << 32 | value >> 32;
+    uint32_t low = (uint32_t) value;
+
+    //  The bitmap for key, or where it would go
+    size_t at = self->last;
+    if (at >= self->count || self->bitmaps [at].key != key) {
+        size_t lower = 0, upper = self->count;
+        while (lower < upper) {
+            size_t middle = lower + (upper - lower) / 2;
+            if (self->bitmaps [middle].key < key)
+                lower = middle + 1;
+            else
+                upper = middle;
+        }
+        at = lower;
+    }
+    bool found = at < self->count && self->bitmaps [at].key == key;
+    if (found && roaring_bitmap_contains (self->bitmaps [at].bitmap, low)) {
+        self->last = at;
+        return 0;
+    }
+    //  Only now the limits: see the section comment
+    if (self->full || (!found && self->count >= self->bitmaps_max))
+        return -1;
+    if (!found) {
+        if (self->count == self->allocated) {
+            size_t allocated = self->allocated? self->allocated * 2: 4;
+            s_bitmap_t *bitmaps = (s_bitmap_t *) realloc (self->bitmaps,
+                                                          allocated * sizeof (s_bitmap_t));
+            if (!bitmaps) {
+                self->full = true;      //  never take a number later that was refused now
+                return -1;
+            }
+            self->bitmaps = bitmaps;
+            self->allocated = allocated;
+        }
+        roaring_bitmap_t *bitmap = roaring_bitmap_create ();
+        if (!bitmap) {
+            self->full = true;
+            return -1;
+        }
+        memmove (&self->bitmaps [at + 1], &self->bitmaps [at],
+                 (self->count - at) * sizeof (s_bitmap_t));
+        self->bitmaps [at] = (s_bitmap_t) { key, bitmap };
+        self->count++;
+    }
+    self->last = at;
+    roaring_bitmap_add (self->bitmaps [at].bitmap, low);
+    if (++self->added >= self->measure_every)
+        s_numbers_measure (self);
+    return 1;
+}
+
+//  Frees the bitmaps; self can be used again, empty
+static void
+s_numbers_free (s_numbers_t *self)
+{
+    for (size_t index = 0; index < self->count; index++)
+        roaring_bitmap_free (self->bitmaps [index].bitmap);
+    free (self->bitmaps);
+    self->bitmaps = NULL;
+    self->count = self->allocated = 0;
+}
+
+
+//  --------------------------------------------------------------------------
 //  The reader
 
 struct _ingest_spend_t {
@@ -332,7 +494,8 @@ struct _ingest_spend_t {
     ingest_spend_row_fn *row_fn;
     ingest_csv_error_fn *error_fn;
     void *arg;
-    s_counter_t counter;
+    s_numbers_t numbers;                //  first occurrences of digit numbers
+    s_counter_t counter;                //  the other numbers, and repeats
     ingest_spend_count_fn *count_fn;    //  when set, counts past in_memory
     void *count_arg;
     size_t in_memory;                   //  distinct numbers counter may hold
@@ -381,6 +544,27 @@ s_read_line (const char *text, int64_t *line_p)
     return NULL;
 }
 
+//  Counts one more occurrence of a transaction number. Returns the count
+//  (1 for the first), or 0 when it cannot be counted.
+static uint32_t
+s_count (ingest_spend_t *self, const char *transaction)
+{
+    int taken = s_numbers_add (&self->numbers, transaction);
+    if (taken == 1)
+        return 1;
+    //  The string table counts what the bitmaps do not: for a number in
+    //  them, its repeats, so its count is one more. Past in_memory
+    //  distinct texts, new ones are counted by count_fn when set, so
+    //  memory stays bounded and small files stay fast.
+    uint32_t count = s_counter_add (&self->counter, transaction,
+                                    self->count_fn? self->in_memory: SIZE_MAX);
+    if (!count && self->count_fn)
+        count = self->count_fn (transaction, self->count_arg);
+    if (taken == 0 && count)
+        count = count < UINT32_MAX? count + 1: 0;
+    return count;
+}
+
 //  Checks and hands over one data row from ingest_csv.
 static int
 s_row (const ingest_csv_row_t *row, void *arg)
@@ -395,13 +579,7 @@ s_row (const ingest_csv_row_t *row, void *arg)
     uint32_t occurrence = 0;
     bool too_long = strlen (transaction) > INGEST_SPEND_TRANSACTION_MAX;
     if (*transaction && !too_long) {
-        //  The first numbers are counted here; past in_memory distinct
-        //  ones, new numbers are counted by count_fn when set, so memory
-        //  stays bounded and small files stay fast
-        occurrence = s_counter_add (&self->counter, transaction,
-                                    self->count_fn? self->in_memory: SIZE_MAX);
-        if (!occurrence && self->count_fn)
-            occurrence = self->count_fn (transaction, self->count_arg);
+        occurrence = s_count (self, transaction);
         if (!occurrence) {
             s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
                       "too many transaction numbers in one file");
@@ -546,6 +724,10 @@ ingest_spend_new (ingest_spend_row_fn *row_fn, ingest_csv_error_fn *error_fn, vo
     if (getrandom (&self->counter.seed, sizeof self->counter.seed, GRND_NONBLOCK)
         != (ssize_t) sizeof self->counter.seed)
         self->counter.seed = (uint64_t) zclock_usecs () ^ (uint64_t) getpid ();
+    self->numbers.budget = S_NUMBERS_BUDGET;
+    self->numbers.bitmaps_max = S_NUMBERS_BITMAPS;
+    self->numbers.containers_max = S_NUMBERS_CONTAINERS;
+    self->numbers.measure_every = S_NUMBERS_MEASURE;
     return self;
 }
 
@@ -557,6 +739,7 @@ ingest_spend_destroy (ingest_spend_t **self_p)
     if (!self)
         return;
     ingest_csv_destroy (&self->csv);
+    s_numbers_free (&self->numbers);
     free (self->counter.slots);
     free (self->counter.arena);
     free (self);
@@ -770,6 +953,7 @@ typedef struct {
     zlist_t *error_list;        //  each error, formatted
     char first_company [INGEST_SPEND_COMPANY_BUF];
     char first_postcode [SV_POSTCODE_BUF];
+    char keys [400];            //  "transaction_no/line " of each row, while they fit
 } s_test_t;
 
 //  "2014-04-01 7360.50 834024/1 NEW PROSPECTS ... | narrative"
@@ -807,6 +991,9 @@ s_test_row (const ingest_spend_row_t *row, void *arg)
     }
     test->redacted += row->redacted;
     test->rows++;
+    size_t keys_used = strlen (test->keys);
+    snprintf (test->keys + keys_used, sizeof test->keys - keys_used, "%s/%lld ",
+              row->transaction_no, (long long) row->line);
     snprintf (buf, sizeof buf, "%zu: %s", row->source_line, test->last_summary);
     zlist_append (test->summaries, buf);
     for (size_t index = 0; test->fixture && index < 3; index++) {
@@ -886,6 +1073,53 @@ static ingest_spend_t *
 s_test_text (const char *text, s_test_t *test)
 {
     return s_test_read (text, strlen (text), 0, NULL, test);
+}
+
+//  A caller's counter, as the store keeps one on disk. Its log of the
+//  numbers it was given shows which way each occurrence was counted.
+typedef struct {
+    zhashx_t *counts;
+    size_t calls;
+    char log [200];
+} s_test_counted_t;
+
+static uint32_t
+s_test_count (const char *transaction_no, void *arg)
+{
+    s_test_counted_t *counted = (s_test_counted_t *) arg;
+    counted->calls++;
+    uintptr_t count = (uintptr_t) zhashx_lookup (counted->counts, transaction_no) + 1;
+    zhashx_update (counted->counts, transaction_no, (void *) count);
+    size_t used = strlen (counted->log);
+    snprintf (counted->log + used, sizeof counted->log - used, "%s ", transaction_no);
+    return (uint32_t) count;
+}
+
+//  Reads text whole, with counted (if not NULL) counting past in_memory
+//  distinct texts, and the bitmaps' limits lowered to those of limits
+//  where they are not 0. Returns the reader; test holds what was seen.
+static ingest_spend_t *
+s_test_limits (const char *text, s_test_counted_t *counted, size_t in_memory,
+               s_numbers_t limits, s_test_t *test)
+{
+    ingest_spend_t *reader = ingest_spend_new (s_test_row, s_test_error, test);
+    assert (reader);
+    if (counted) {
+        *counted = (s_test_counted_t) { .counts = zhashx_new () };
+        assert (counted->counts);
+        ingest_spend_set_counter (reader, s_test_count, counted, in_memory);
+    }
+    if (limits.budget)
+        reader->numbers.budget = limits.budget;
+    if (limits.bitmaps_max)
+        reader->numbers.bitmaps_max = limits.bitmaps_max;
+    if (limits.containers_max)
+        reader->numbers.containers_max = limits.containers_max;
+    if (limits.measure_every)
+        reader->numbers.measure_every = limits.measure_every;
+    assert (ingest_spend_feed (reader, text, strlen (text)) == 0);
+    assert (ingest_spend_finish (reader) == 0);
+    return reader;
 }
 
 //  Empties test for the next file (and frees it, with fixture NULL and
@@ -1252,30 +1486,177 @@ ingest_spend_test (bool verbose)
     ingest_spend_destroy (&reader);
 
     //  Occurrences stay exact across many transaction numbers (the table
-    //  grows several times): 3,000 rows cycling through 1,000 numbers
-    size_t many_size = 3000 * 24 + 64, many_used = 0;
-    char *many = (char *) malloc (many_size);
-    assert (many);
-    many_used += (size_t) snprintf (many, many_size, "Date,Amount,Supplier,Transaction Number\n");
-    for (int index = 0; index < 3000; index++)
-        many_used += (size_t) snprintf (many + many_used, many_size - many_used,
-                                        "01/01/2024,1,S,T%d\n", index % 1000);
-    assert (many_used < many_size);
-    s_test_reset (&test, NULL);
-    reader = s_test_read (many, strlen (many), 4096, NULL, &test);
-    assert (ingest_spend_accepted (reader) == 3000);
-    assert (ingest_spend_total (reader) == 300000);
-    int index = 0;
-    for (const char *row = (const char *) zlist_first (test.summaries); row;
-         row = (const char *) zlist_next (test.summaries), index++) {
-        char expected [100];
-        snprintf (expected, sizeof expected, "%d: 2024-01-01 1.00 T%d/%d S | ",
-                  index + 2, index % 1000, index / 1000 + 1);
-        assert (streq (row, expected));
+    //  grows several times): 3,000 rows cycling through 1,000 numbers, in
+    //  the string table ("T7") or in bitmaps with repeats in the table ("7")
+    const char *forms [] = { "T%d", "%d" };
+    for (size_t form = 0; form < 2; form++) {
+        size_t many_size = 3000 * 24 + 64, many_used = 0;
+        char *many = (char *) malloc (many_size);
+        assert (many);
+        many_used += (size_t) snprintf (many, many_size, "Date,Amount,Supplier,Transaction Number\n");
+        for (int index = 0; index < 3000; index++) {
+            char number [16];
+            snprintf (number, sizeof number, forms [form], index % 1000);
+            many_used += (size_t) snprintf (many + many_used, many_size - many_used,
+                                            "01/01/2024,1,S,%s\n", number);
+        }
+        assert (many_used < many_size);
+        s_test_reset (&test, NULL);
+        reader = s_test_read (many, strlen (many), 4096, NULL, &test);
+        assert (ingest_spend_accepted (reader) == 3000);
+        assert (ingest_spend_total (reader) == 300000);
+        //  "7", "77", "777": one bitmap per digit count
+        assert (reader->numbers.count == (form == 0? 0: 3));
+        assert (reader->counter.used == 1000);
+        int index = 0;
+        for (const char *row = (const char *) zlist_first (test.summaries); row;
+             row = (const char *) zlist_next (test.summaries), index++) {
+            char number [16], expected [100];
+            snprintf (number, sizeof number, forms [form], index % 1000);
+            snprintf (expected, sizeof expected, "%d: 2024-01-01 1.00 %s/%d S | ",
+                      index + 2, number, index / 1000 + 1);
+            assert (streq (row, expected));
+        }
+        assert (index == 3000);
+        ingest_spend_destroy (&reader);
+        free (many);
     }
-    assert (index == 3000);
+
+    //  Numbers of 1 to 18 digits are keyed by their text, not only their
+    //  value: leading zeros make another number, as do the same low 32
+    //  bits under another high part (5, 2^32 + 5, 2^33 + 5 in 10 digits);
+    //  19 digits go to the string table. A rejected row still counts.
+    s_test_reset (&test, NULL);
+    reader = s_test_text ("Date,Amount,Supplier,Transaction Number\n"
+                          "01/01/2024,1,A,7\n"
+                          "01/01/2024,1,A,007\n"
+                          "01/01/2024,1,A,0007\n"
+                          "01/01/2024,1,A,7\n"
+                          "01/01/2024,1,A,0000000005\n"
+                          "01/01/2024,1,A,4294967301\n"
+                          "01/01/2024,1,A,8589934597\n"
+                          "31/06/2024,1,A,4294967301\n"
+                          "01/01/2024,1,A,123456789012345678\n"
+                          "01/01/2024,1,A,1234567890123456789\n"
+                          "01/01/2024,1,A,4294967301\n"
+                          "01/01/2024,1,A,007\n"
+                          "01/01/2024,1,A,7\n"
+                          "01/01/2024,1,A,123456789012345678\n"
+                          "01/01/2024,1,A,1234567890123456789\n"
+                          "01/01/2024,1,A,00A1\n"
+                          "01/01/2024,1,A,+7\n"
+                          "01/01/2024,1,A,0000000005\n"
+                          "01/01/2024,1,A,999999999999999999\n"
+                          "01/01/2024,1,A,0\n"
+                          "01/01/2024,1,A,00\n", &test);
+    assert (ingest_spend_rejected (reader) == 1);
+    if (!streq (test.keys, "7/1 007/1 0007/1 7/2 0000000005/1 4294967301/1 8589934597/1 "
+                           "123456789012345678/1 1234567890123456789/1 4294967301/3 007/2 7/3 "
+                           "123456789012345678/2 1234567890123456789/2 00A1/1 +7/1 "
+                           "0000000005/2 999999999999999999/1 0/1 00/1 "))
+        printf ("  keys: %s\n", test.keys);
+    assert (streq (test.keys, "7/1 007/1 0007/1 7/2 0000000005/1 4294967301/1 8589934597/1 "
+                              "123456789012345678/1 1234567890123456789/1 4294967301/3 007/2 7/3 "
+                              "123456789012345678/2 1234567890123456789/2 00A1/1 +7/1 "
+                              "0000000005/2 999999999999999999/1 0/1 00/1 "));
+    //  Bitmaps for 1, 2, 3 and 4 digits, 10 digits under high parts 0, 1
+    //  and 2, and 18 digits under two high parts; the string table holds
+    //  the five digit numbers seen again and the three others
+    assert (reader->numbers.count == 9);
+    assert (reader->counter.used == 8);
+    assert (!reader->numbers.full);
     ingest_spend_destroy (&reader);
-    free (many);
+
+    //  A digit number's repeats go to the caller's counter once the
+    //  string table is full (2 texts here), and it is never given a
+    //  first occurrence the bitmaps took
+    s_test_counted_t counted;
+    s_test_reset (&test, NULL);
+    reader = s_test_limits ("Date,Amount,Supplier,Transaction Number\n"
+                            "01/01/2024,1,A,A1\n01/01/2024,1,A,42\n01/01/2024,1,A,A2\n"
+                            "01/01/2024,1,A,42\n01/01/2024,1,A,A1\n01/01/2024,1,A,42\n"
+                            "01/01/2024,1,A,A3\n01/01/2024,1,A,43\n",
+                            &counted, 2, (s_numbers_t) { .budget = 0 }, &test);
+    assert (streq (test.keys, "A1/1 42/1 A2/1 42/2 A1/2 42/3 A3/1 43/1 "));
+    assert (streq (counted.log, "42 42 A3 "));
+    ingest_spend_destroy (&reader);
+    zhashx_destroy (&counted.counts);
+
+    //  Past the bitmaps' budget (reached here at the second number), new
+    //  digit numbers go to the string table, here straight to the
+    //  caller's counter (in_memory 0), while those in the bitmaps still
+    //  count on; and a number once refused is never taken later
+    s_test_reset (&test, NULL);
+    reader = s_test_limits ("Date,Amount,Supplier,Transaction Number\n"
+                            "01/01/2024,1,A,10\n01/01/2024,1,A,20\n01/01/2024,1,A,30\n"
+                            "01/01/2024,1,A,10\n01/01/2024,1,A,30\n01/01/2024,1,A,20\n"
+                            "01/01/2024,1,A,10\n01/01/2024,1,A,30\n",
+                            &counted, 0, (s_numbers_t) { .budget = 1, .measure_every = 2 }, &test);
+    assert (streq (test.keys, "10/1 20/1 30/1 10/2 30/2 20/2 10/3 30/3 "));
+    assert (streq (counted.log, "30 10 30 20 10 30 "));
+    assert (reader->numbers.full);
+    ingest_spend_destroy (&reader);
+    zhashx_destroy (&counted.counts);
+
+    //  The budget is measured on the bitmaps themselves: 300 numbers, each
+    //  in a container of its own, pass 8 KB partway, or 100 containers at
+    //  the 100th; every number still reads 1 then 2
+    size_t sparse_size = 600 * 32 + 64, sparse_used = 0;
+    char *sparse = (char *) malloc (sparse_size);
+    assert (sparse);
+    sparse_used += (size_t) snprintf (sparse, sparse_size, "Date,Amount,Supplier,Transaction Number\n");
+    for (int index = 0; index < 600; index++)
+        sparse_used += (size_t) snprintf (sparse + sparse_used, sparse_size - sparse_used,
+                                          "01/01/2024,1,S,%d\n", 1000000000 + index % 300 * 65536);
+    assert (sparse_used < sparse_size);
+    s_numbers_t sparse_limits [] = {
+        { .budget = 8192, .measure_every = 1 },
+        { .containers_max = 100, .measure_every = 1 },
+    };
+    for (size_t limit = 0; limit < 2; limit++) {
+        s_test_reset (&test, NULL);
+        reader = s_test_limits (sparse, &counted, 0, sparse_limits [limit], &test);
+        assert (reader->numbers.full);
+        //  Each number the bitmaps refused is given to the counter twice,
+        //  each one they took once (its repeat)
+        size_t taken = 600 - counted.calls;
+        if (verbose)
+            printf ("  %s took %zu numbers of 300\n",
+                    limit == 0? "8 KB of bitmaps": "100 containers", taken);
+        if (limit == 0)
+            assert (taken > 10 && taken < 290);
+        else
+            assert (taken == 100);
+        int index = 0;
+        for (const char *row = (const char *) zlist_first (test.summaries); row;
+             row = (const char *) zlist_next (test.summaries), index++) {
+            char expected [100];
+            snprintf (expected, sizeof expected, "%d: 2024-01-01 1.00 %d/%d S | ",
+                      index + 2, 1000000000 + index % 300 * 65536, index / 300 + 1);
+            assert (streq (row, expected));
+        }
+        assert (index == 600);
+        ingest_spend_destroy (&reader);
+        zhashx_destroy (&counted.counts);
+    }
+    free (sparse);
+
+    //  Past the number of bitmaps (2 here), a number needing a new one
+    //  goes to the string table for good, while the bitmaps there go on
+    //  taking numbers
+    s_test_reset (&test, NULL);
+    reader = s_test_limits ("Date,Amount,Supplier,Transaction Number\n"
+                            "01/01/2024,1,A,5\n01/01/2024,1,A,0000000005\n"
+                            "01/01/2024,1,A,4294967301\n01/01/2024,1,A,6\n"
+                            "01/01/2024,1,A,4294967301\n01/01/2024,1,A,5\n"
+                            "01/01/2024,1,A,0000000006\n01/01/2024,1,A,6\n",
+                            &counted, 0, (s_numbers_t) { .bitmaps_max = 2 }, &test);
+    assert (streq (test.keys, "5/1 0000000005/1 4294967301/1 6/1 4294967301/2 5/2 "
+                              "0000000006/1 6/2 "));
+    assert (streq (counted.log, "4294967301 4294967301 5 6 "));
+    assert (reader->numbers.count == 2 && !reader->numbers.full);
+    ingest_spend_destroy (&reader);
+    zhashx_destroy (&counted.counts);
 
     //  Files that are not spend files at all are refused whole
     s_test_reset (&test, NULL);

@@ -25,9 +25,13 @@
         batch is recognised, not the same payment in another file.
 
     Memory: the longest record, plus, for the occurrence count, each
-    distinct transaction number seen (its length plus 17-33 bytes; read
-    in 256 KB chunks, a million-row file peaks at about 50 MB with a
-    million distinct numbers, 6 MB with none).
+    distinct transaction number seen. A number of 1 to 18 digits is a bit
+    or two in Roaring bitmaps when near-sequential, the bitmaps capped at
+    about 16 MB; any other number, a digit number seen again, and a digit
+    number past that cap costs its length plus 17-33 bytes. Read in 256
+    KB chunks, a million-row file peaks at about 6 MB with a million
+    sequential numbers or none, 50 MB with a million distinct numbers
+    such as "T5000001".
     Pure domain: no SQL, no sockets.
     =========================================================================
 */
@@ -119,15 +123,19 @@ void
     ingest_spend_destroy (ingest_spend_t **self_p);
 
 //  Counts one more occurrence of transaction_no in the file being read and
-//  returns the count (1 the first time), or 0 when it cannot.
+//  returns how many times it has now been given that number (1 the first
+//  time), or 0 when it cannot.
 typedef uint32_t (ingest_spend_count_fn) (const char *transaction_no, void *arg);
 
-//  Counts occurrences (for the nth-occurrence line) of the numbers past the
-//  first in_memory distinct ones through fn with arg, instead of in the
-//  reader's own table (about 40 bytes a number), whose memory would grow
-//  with the file; a store can keep those counts on disk so memory stays
-//  bounded whatever the file, while files with fewer distinct numbers are
-//  counted in memory only. Call before the first feed.
+//  Counts occurrences (for the nth-occurrence line) through fn with arg
+//  once the reader's own string table (about 40 bytes a number) holds
+//  in_memory distinct numbers, instead of letting its memory grow with the
+//  file; a store can keep those counts on disk so memory stays bounded
+//  whatever the file, while files with fewer distinct numbers are counted
+//  in memory only. The table, and so fn, sees every number but those of
+//  1 to 18 digits the reader's bitmaps hold: of these it sees only the
+//  second and later occurrences, and the reader adds the first to what
+//  fn returns. Call before the first feed.
 void
     ingest_spend_set_counter (ingest_spend_t *self, ingest_spend_count_fn *fn, void *arg,
                               size_t in_memory);
