@@ -48,6 +48,55 @@ sv_stream_append (sv_db_t *db, const char *type, const char *key,
     return sqlite3_last_insert_rowid (sv_db_handle (db));
 }
 
+//  The INSERT of SV_STREAM_MANY events: made once, kept for the process
+//  (sv_db_stmt finds a statement by its text's address)
+static char s_append_many_sql [64 + SV_STREAM_MANY * 24];
+
+static void
+s_make_append_many_sql (void)
+{
+    size_t size = sizeof s_append_many_sql;
+    size_t used = (size_t) snprintf (s_append_many_sql, size,
+                                     "INSERT OR IGNORE INTO outbox (type, key, body) VALUES ");
+    for (int row = 0; row < SV_STREAM_MANY; row++)
+        used += (size_t) snprintf (s_append_many_sql + used, size - used, "%s(?1, ?%d, ?%d)",
+                                   row? ", ": "", 2 + row * 2, 3 + row * 2);
+    assert (used < size);
+}
+
+int
+sv_stream_append_many (sv_db_t *db, const char *type, const char *const *keys,
+                       const uint8_t *const *bodies, const size_t *sizes, size_t count)
+{
+    assert (db && type && (keys || count == 0));
+    assert (sv_db_in_transaction (db));
+    static pthread_once_t made = PTHREAD_ONCE_INIT;
+    pthread_once (&made, s_make_append_many_sql);
+    size_t done = 0;
+    for (; count - done >= SV_STREAM_MANY; done += SV_STREAM_MANY) {
+        sqlite3_stmt *stmt = sv_db_stmt (db, s_append_many_sql);
+        if (!stmt)
+            return -1;
+        sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+        for (int row = 0; row < SV_STREAM_MANY; row++) {
+            sqlite3_bind_text (stmt, 2 + row * 2, keys [done + row], -1, SQLITE_STATIC);
+            const void *body = bodies [done + row];
+            sqlite3_bind_blob (stmt, 3 + row * 2, body? body: "",
+                               (int) sizes [done + row], SQLITE_STATIC);
+        }
+        //  OR IGNORE spares SQLite a statement journal (nothing here can
+        //  conflict: seq is new and every value is bound); the count of
+        //  rows added is still checked
+        if (sv_db_run (db, stmt)
+        ||  sqlite3_changes (sv_db_handle (db)) != SV_STREAM_MANY)
+            return -1;
+    }
+    for (; done < count; done++)
+        if (sv_stream_append (db, type, keys [done], bodies [done], sizes [done]) < 0)
+            return -1;
+    return 0;
+}
+
 //  ==========================================================================
 //  Producer
 
@@ -918,6 +967,28 @@ sv_stream_test (bool verbose)
     sv_db_destroy (&filtered_db);
     assert (sv_db_remove_files (filtered_path) == 0);
     zstr_free (&filtered_path);
+
+    //  Events appended many at once take the next seqs in order, the last
+    //  few past a whole statement's worth one by one
+    char many_keys [SV_STREAM_MANY + 5][16];
+    const char *keys [SV_STREAM_MANY + 5];
+    const uint8_t *bodies [SV_STREAM_MANY + 5];
+    size_t sizes [SV_STREAM_MANY + 5];
+    for (int index = 0; index < SV_STREAM_MANY + 5; index++) {
+        snprintf (many_keys [index], sizeof many_keys [index], "many-%d", 1201 + index);
+        keys [index] = many_keys [index];
+        bodies [index] = (const uint8_t *) many_keys [index];
+        sizes [index] = strlen (many_keys [index]);
+    }
+    assert (sv_db_begin (test.producer_db) == 0);
+    assert (sv_stream_append_many (test.producer_db, "MANY", keys,
+                                   bodies, sizes, SV_STREAM_MANY + 5) == 0);
+    assert (sv_db_commit (test.producer_db) == 0);
+    assert (sv_db_int (test.producer_db, "SELECT count(*) FROM outbox WHERE type = 'MANY'"
+                       " AND key = 'many-' || seq AND body = CAST(key AS BLOB)", -1)
+            == SV_STREAM_MANY + 5);
+    assert (sv_db_int (test.producer_db, "SELECT max(seq) FROM outbox", -1)
+            == 1200 + SV_STREAM_MANY + 5);
 
     zstr_free (&endpoint);
     sv_db_destroy (&consumer_db);

@@ -55,6 +55,17 @@ int64_t
     sv_stream_append (sv_db_t *db, const char *type, const char *key,
                       const uint8_t *body, size_t size);
 
+//  Rows appended with one statement by sv_stream_append_many
+#define SV_STREAM_MANY 64
+
+//  Appends count events of one type in order, as count calls of
+//  sv_stream_append would, with one statement for each SV_STREAM_MANY of
+//  them: the per-statement cost is most of a small event's. keys, bodies
+//  and sizes hold count items each. 0, or -1 on a database error.
+int
+    sv_stream_append_many (sv_db_t *db, const char *type, const char *const *keys,
+                           const uint8_t *const *bodies, const size_t *sizes, size_t count);
+
 //  --------------------------------------------------------------------------
 //  Producer
 

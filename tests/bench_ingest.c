@@ -75,8 +75,22 @@ main (int argc, char *argv [])
                     config_path, csv, dir);
     double submit = (double) (testkit_now_us () - started) / 1e6;
     long peak = testkit_peak_kb (ingest);
+    //  A fast run that lost rows would be no result: every row is held,
+    //  and streamed once
+    int64_t held = testkit_count ("tcp://127.0.0.1:18712", 5000, "SPEND");
     kill (ingest, SIGTERM);
     waitpid (ingest, NULL, 0);
+    int64_t streamed = -1;
+    char *streamed_text = NULL;
+    if (testkit_run (&streamed_text, "sqlite3 %s/ingest.db \"SELECT count(DISTINCT key)"
+                     " FROM outbox WHERE type = 'SPEND'\"", dir) == 0 && streamed_text)
+        streamed = atoll (streamed_text);
+    free (streamed_text);
+    if (held != rows || streamed != rows) {
+        printf ("ingest: %" PRId64 " rows held and %" PRId64 " streamed of %" PRId64 "\n",
+                held, streamed, rows);
+        rc = 1;
+    }
     char *receipt_path = zsys_sprintf ("%s/receipt.txt", dir);
     char *receipt = NULL;
     FILE *file = fopen (receipt_path, "r");
@@ -95,6 +109,8 @@ main (int argc, char *argv [])
             " ratio = submit time / import time, target <= 1.50)\n", rows);
     printf ("%-44s %10ld kB   (target < 65536 kB)\n", "ingest: peak resident memory", peak);
     printf ("  receipt: %s", receipt? receipt: "(none)\n");
+    printf ("  rows held by ingest: %" PRId64 "; SPEND events in its outbox: %" PRId64 "\n",
+            held, streamed);
     //  The lines tools/bench_table.sh reads
     printf ("BENCH|ingest: socval submit of a %" PRId64 "-row spend CSV until its receipt"
             " vs sqlite3 .import --csv of the same file|%.0f|rows/s|%.0f|rows/s|%.2f|<= 1.5|%s\n",

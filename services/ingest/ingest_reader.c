@@ -36,7 +36,7 @@ struct _ingest_reader_t {
     bool started;               //  the thread runs, to be joined
     int wake_fd;
     //  The caller's alone
-    ingest_reader_row_fn *row_fn;
+    ingest_reader_rows_fn *rows_fn;
     ingest_reader_error_fn *error_fn;
     void *arg;
     zchunk_t *taking;           //  output taken, being delivered
@@ -186,11 +186,11 @@ s_worker (void *arg)
 ingest_reader_t *
 ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
                    const char *format, zconfig_t *overrides, size_t max_document,
-                   size_t in_memory, ingest_reader_row_fn *row_fn,
+                   size_t in_memory, ingest_reader_rows_fn *rows_fn,
                    ingest_reader_error_fn *error_fn, void *arg, int wake_fd,
                    const char **reason_p)
 {
-    assert (row_fn && error_fn);
+    assert (rows_fn && error_fn);
     ingest_reader_t *self = (ingest_reader_t *) zmalloc (sizeof (ingest_reader_t));
     self->feed = ingest_feed_new (partner, batch_id, kind, format, overrides, max_document,
                                   s_feed_row, s_feed_error, self, reason_p);
@@ -201,7 +201,7 @@ ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
     ingest_feed_set_counter (self->feed, s_feed_count, self, in_memory);
     msgpack_sbuffer_init (&self->encoded);
     self->wake_fd = wake_fd;
-    self->row_fn = row_fn;
+    self->rows_fn = rows_fn;
     self->error_fn = error_fn;
     self->arg = arg;
     self->taking = zchunk_new (NULL, 0);
@@ -274,18 +274,21 @@ s_take_string (const byte **cursor)
 }
 
 //  Delivers entries of taking, from taking_at, until max are delivered or
-//  none is left; adds those delivered to *delivered. 0, or -1 when row_fn
-//  stopped the batch.
+//  none is left; adds those delivered to *delivered. Good rows go to
+//  rows_fn INGEST_STORE_MANY at a time, and the rest before returning,
+//  while taking still holds them. 0, or -1 when rows_fn stopped the batch.
 static int
 s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
 {
     const byte *cursor = zchunk_data (self->taking) + self->taking_at;
     const byte *limit = zchunk_data (self->taking) + zchunk_size (self->taking);
+    ingest_store_row_t rows [INGEST_STORE_MANY];
+    size_t count = 0;
     int rc = 0;
     while (cursor < limit && *delivered < max && rc == 0) {
         (*delivered)++;
         if (*cursor++ == 'R') {
-            ingest_reader_row_t row = { .id = (sv_proto_id_t) *cursor++ };
+            ingest_store_row_t row = { .id = (sv_proto_id_t) *cursor++ };
             row.digest = cursor;
             cursor += SV_DIGEST_SIZE;
             row.natural_key = s_take_string (&cursor);
@@ -299,7 +302,11 @@ s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
             row.body = cursor;
             row.body_size = body_size;
             cursor += body_size;
-            rc = self->row_fn (self->arg, &row);
+            rows [count++] = row;
+            if (count == INGEST_STORE_MANY) {
+                rc = self->rows_fn (self->arg, rows, count);
+                count = 0;
+            }
         }
         else {
             uint64_t number;
@@ -310,6 +317,8 @@ s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
             self->error_fn (self->arg, number, column, reason);
         }
     }
+    if (count && rc == 0)
+        rc = self->rows_fn (self->arg, rows, count);
     self->taking_at = (size_t) (cursor - zchunk_data (self->taking));
     return rc;
 }
@@ -397,7 +406,8 @@ typedef struct {
     int rows;
     int errors;
     int64_t pence;
-    int stop_at;                //  row_fn fails on this row, if not 0
+    int calls;                  //  of rows_fn
+    int stop_at;                //  rows_fn fails on this row, if not 0
     char keys [1024];           //  every natural key, comma-separated
     char last_reason [256];
     uint64_t last_error_row;
@@ -406,9 +416,8 @@ typedef struct {
 } s_test_t;
 
 static int
-s_test_row (void *arg, const ingest_reader_row_t *row)
+s_test_row (s_test_t *test, const ingest_store_row_t *row)
 {
-    s_test_t *test = (s_test_t *) arg;
     if (++test->rows == test->stop_at)
         return -1;
     sv_proto_t event = { .id = 0 };
@@ -422,6 +431,18 @@ s_test_row (void *arg, const ingest_reader_row_t *row)
     if (strlen (test->keys) + strlen (row->natural_key) + 2 < sizeof test->keys)
         strcat (strcat (test->keys, row->natural_key), ",");
     sv_proto_reset (&event);
+    return 0;
+}
+
+static int
+s_test_rows (void *arg, const ingest_store_row_t *rows, size_t count)
+{
+    s_test_t *test = (s_test_t *) arg;
+    assert (count >= 1 && count <= INGEST_STORE_MANY);
+    test->calls++;
+    for (size_t index = 0; index < count; index++)
+        if (s_test_row (test, &rows [index]))
+            return -1;
     return 0;
 }
 
@@ -462,7 +483,7 @@ s_test_read (const char *text, size_t step, size_t in_memory, size_t max, s_test
     int wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
     assert (wake_fd >= 0);
     ingest_reader_t *reader = ingest_reader_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
-                                                 in_memory, s_test_row, s_test_error, test,
+                                                 in_memory, s_test_rows, s_test_error, test,
                                                  wake_fd, &reason);
     assert (reader);
     size_t size = strlen (text), chunks = 0;
@@ -508,7 +529,8 @@ ingest_reader_test (bool verbose)
     }
 
     //  A file of many rows passes the bounded output many times over, and
-    //  every row arrives once
+    //  every row arrives once, INGEST_STORE_MANY at a time but where a
+    //  take of the output ends
     zchunk_t *big = zchunk_new (NULL, 0);
     const char *header = "Payment Date,Transaction Number,Amount,Supplier Name\n";
     zchunk_extend (big, header, strlen (header));
@@ -522,8 +544,9 @@ ingest_reader_test (bool verbose)
     }
     zchunk_extend (big, "", 1);
     s_test_t test = { .rows = 0 };
-    assert (s_test_read ((const char *) zchunk_data (big), 4096, 1000, 500, &test) == 0);
+    assert (s_test_read ((const char *) zchunk_data (big), 4096, 1000, 512, &test) == 0);
     assert (test.rows == 40000 && test.pence == expected && test.errors == 0);
+    assert (test.calls >= 40000 / INGEST_STORE_MANY && test.calls <= 40000 / 60);
 
     //  The caller's store failing stops the batch, with the reason
     test = (s_test_t) { .stop_at = 3 };
@@ -540,7 +563,7 @@ ingest_reader_test (bool verbose)
     //  A reader dropped half way stops its worker
     const char *reason = NULL;
     ingest_reader_t *reader = ingest_reader_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
-                                                 2, s_test_row, s_test_error, &test, -1,
+                                                 2, s_test_rows, s_test_error, &test, -1,
                                                  &reason);
     assert (reader);
     ingest_reader_push (reader, (const uint8_t *) repeats, 40);
@@ -548,7 +571,7 @@ ingest_reader_test (bool verbose)
 
     //  Kinds and formats that do not go together are refused at once
     assert (!ingest_reader_new ("council", "b1", "spend", "ocds", NULL, 1 << 20, 2,
-                                s_test_row, s_test_error, &test, -1, &reason));
+                                s_test_rows, s_test_error, &test, -1, &reason));
     assert (strstr (reason, "'ocds'"));
     if (verbose)
         printf ("OK\n");

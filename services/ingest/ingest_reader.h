@@ -5,9 +5,11 @@
     It wraps an ingest_feed: the worker thread pushes the batch's chunks
     through the feed, encodes each good row as the event that will go to the
     outbox and digests it; the caller takes the rows and rejected rows back,
-    in the order the feed gave them, through row_fn and error_fn, as many at
-    a time as it likes (its turns), when it likes. So the caller's thread
-    does only what must be done there, the SQL of storing them.
+    in the order the feed gave them, through rows_fn (up to
+    INGEST_STORE_MANY good rows a call, for ingest_store_put_many) and
+    error_fn, as many at a time as it likes (its turns), when it likes. So
+    the caller's thread does only what must be done there, the SQL of
+    storing them.
 
     Nothing here waits. The worker tells the caller that there is news
     (rows to take, a chunk started on, the end) by writing to wake_fd, an
@@ -27,20 +29,10 @@
 
 typedef struct _ingest_reader_t ingest_reader_t;
 
-//  A good row, borrowed for the call: the event encoded as it goes to the
-//  outbox, and the digest of exactly those bytes
-typedef struct {
-    sv_proto_id_t id;           //  SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY
-    const char *natural_key;
-    const char *contract_id;    //  the contract a commitment or delivery is on, else NULL
-    const byte *body;
-    size_t body_size;
-    const byte *digest;         //  SV_DIGEST_SIZE bytes (BLAKE2b-128)
-} ingest_reader_row_t;
-
-//  A good row. Returns 0, or -1 to stop the batch (the caller's store
-//  failed); push/finish then return -1.
-typedef int (ingest_reader_row_fn) (void *arg, const ingest_reader_row_t *row);
+//  Good rows, in order, borrowed for the call: count of them, at most
+//  INGEST_STORE_MANY. Returns 0, or -1 to stop the batch (the caller's
+//  store failed); push/finish then return -1.
+typedef int (ingest_reader_rows_fn) (void *arg, const ingest_store_row_t *rows, size_t count);
 
 //  A rejected row: its row number (the line of a CSV file, the index of an
 //  OCDS release or msgpack record), column and reason.
@@ -62,7 +54,7 @@ typedef enum {
 ingest_reader_t *
     ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
                        const char *format, zconfig_t *overrides, size_t max_document,
-                       size_t in_memory, ingest_reader_row_fn *row_fn,
+                       size_t in_memory, ingest_reader_rows_fn *rows_fn,
                        ingest_reader_error_fn *error_fn, void *arg, int wake_fd,
                        const char **reason_p);
 
@@ -79,7 +71,7 @@ void
     ingest_reader_end (ingest_reader_t *self);
 
 //  Delivers at most max rows and rejected rows of those read so far,
-//  without waiting, and returns the state after them. A row_fn that fails
+//  without waiting, and returns the state after them. A rows_fn that fails
 //  stops the batch: the state is then FAILED.
 ingest_reader_state_t
     ingest_reader_deliver (ingest_reader_t *self, size_t max);

@@ -20,7 +20,7 @@
 #define S_DIGEST_TEXT (sizeof S_DIGEST_PREFIX + 32)
 #define S_LEGACY_SIZE 32                    //  BLAKE2b-256, the digest until XXH3
 #define S_GROUP_MS 250                      //  commit an open transaction this often
-#define S_TURN_ROWS 500                     //  rows taken of one batch before the next's turn
+#define S_TURN_ROWS 512                     //  rows taken of one batch before the next's turn
 #define S_COUNTED_IN_MEMORY 262144          //  transaction numbers per spend file
                                             //  counted in memory (then on disk)
 
@@ -126,24 +126,26 @@ s_ensure_contract (s_batch_t *self, const char *contract_id)
 }
 
 static int
-s_batch_row (void *arg, const ingest_reader_row_t *row)
+s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
 {
     s_batch_t *self = (s_batch_t *) arg;
-    if (row->contract_id && s_ensure_contract (self, row->contract_id)) {
+    assert (count <= INGEST_STORE_MANY);
+    for (size_t index = 0; index < count; index++)
+        if (rows [index].contract_id && s_ensure_contract (self, rows [index].contract_id)) {
+            self->failed = true;
+            return -1;
+        }
+    ingest_put_t puts [INGEST_STORE_MANY];
+    if (ingest_store_put_many (self->server->store, self->partner, self->batch_id,
+                               rows, count, puts)) {
         self->failed = true;
         return -1;
     }
-    ingest_put_t put = ingest_store_put_encoded (self->server->store, self->partner,
-                                                 row->natural_key, self->batch_id, row->id,
-                                                 row->body, row->body_size, row->digest);
-    if (put == INGEST_PUT_FAILED) {
-        self->failed = true;
-        return -1;
-    }
-    if (put == INGEST_PUT_ACCEPTED)
-        self->accepted++;
-    else
-        self->duplicates++;
+    for (size_t index = 0; index < count; index++)
+        if (puts [index] == INGEST_PUT_ACCEPTED)
+            self->accepted++;
+        else
+            self->duplicates++;
     return 0;
 }
 
@@ -297,7 +299,7 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
                 overrides = zconfig_locate (item, "headers");
         batch->reader = ingest_reader_new (partner, submit->batch_id, submit->kind,
                                            submit->format, overrides, self->max_document,
-                                           S_COUNTED_IN_MEMORY, s_batch_row, s_batch_error,
+                                           S_COUNTED_IN_MEMORY, s_batch_rows, s_batch_error,
                                            batch, self->wake_fd, reason_p);
         if (!batch->reader) {
             void *item = batch;

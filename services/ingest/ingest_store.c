@@ -27,6 +27,22 @@ static const char *const s_migrations [] = {
     NULL
 };
 
+#define S_KEY_MAX 512                   //  a stream key: partner/natural_key
+
+//  Writes partner/natural_key, the stream's key of a row, to key (S_KEY_MAX
+//  bytes). 0, or -1 when it would not fit.
+static int
+s_stream_key (char *key, const char *partner, const char *natural_key)
+{
+    size_t partner_size = strlen (partner), key_size = strlen (natural_key);
+    if (partner_size + key_size + 2 > S_KEY_MAX)
+        return -1;
+    memcpy (key, partner, partner_size);
+    key [partner_size] = '/';
+    memcpy (key + partner_size + 1, natural_key, key_size + 1);
+    return 0;
+}
+
 struct _ingest_store_t {
     sv_db_t *db;
     msgpack_sbuffer buffer;     //  reused for encoding
@@ -204,16 +220,179 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
         sqlite3_reset (stmt);
         return same_batch? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
     }
-    //  The stream's key is partner/natural_key
-    char key [512];
-    size_t partner_size = strlen (partner), key_size = strlen (natural_key);
-    if (partner_size + key_size + 2 > sizeof key)
+    char key [S_KEY_MAX];
+    if (s_stream_key (key, partner, natural_key))
         return INGEST_PUT_FAILED;
-    memcpy (key, partner, partner_size);
-    key [partner_size] = '/';
-    memcpy (key + partner_size + 1, natural_key, key_size + 1);
     return sv_stream_append (self->db, kind, key, body, body_size) < 0
            ? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
+}
+
+//  --------------------------------------------------------------------------
+//  Rows, many at a time
+
+//  The two statements of a run of INGEST_STORE_MANY rows, made once for the
+//  process (sv_db_stmt finds a statement by its text's address)
+static char s_held_sql [160 + INGEST_STORE_MANY * 8];
+static char s_insert_sql [160 + INGEST_STORE_MANY * 24];
+
+static void
+s_make_run_sql (void)
+{
+    size_t used = (size_t) snprintf (s_held_sql, sizeof s_held_sql,
+        "SELECT natural_key, digest, batch_id FROM records"
+        " WHERE kind = ?1 AND partner = ?2 AND natural_key IN (");
+    for (int row = 0; row < INGEST_STORE_MANY; row++)
+        used += (size_t) snprintf (s_held_sql + used, sizeof s_held_sql - used, "%s?%d",
+                                   row? ", ": "", 4 + row);
+    used += (size_t) snprintf (s_held_sql + used, sizeof s_held_sql - used, ")");
+    assert (used < sizeof s_held_sql);
+    //  OR IGNORE spares SQLite a statement journal; the rows are known new
+    //  and their count is checked
+    used = (size_t) snprintf (s_insert_sql, sizeof s_insert_sql,
+        "INSERT OR IGNORE INTO records (kind, partner, natural_key, digest, batch_id) VALUES ");
+    for (int row = 0; row < INGEST_STORE_MANY; row++)
+        used += (size_t) snprintf (s_insert_sql + used, sizeof s_insert_sql - used,
+                                   "%s(?1, ?2, ?%d, ?%d, ?3)", row? ", ": "",
+                                   4 + row * 2, 5 + row * 2);
+    assert (used < sizeof s_insert_sql);
+}
+
+//  A run's rows by natural key: open addressing over twice as many slots,
+//  each 0 or a row's index plus one
+#define S_RUN_SLOTS (INGEST_STORE_MANY * 2)
+
+static uint32_t
+s_key_hash (const char *key)
+{
+    uint32_t hash = 2166136261u;
+    for (; *key; key++)
+        hash = (hash ^ (unsigned char) *key) * 16777619u;
+    return hash;
+}
+
+//  The slot of key in the run's table: the one holding it, or the empty
+//  one where it would go
+static size_t
+s_run_slot (const uint8_t *slots, const ingest_store_row_t *rows, const char *key)
+{
+    size_t at = s_key_hash (key) % S_RUN_SLOTS;
+    while (slots [at] && strneq (rows [slots [at] - 1].natural_key, key))
+        at = (at + 1) % S_RUN_SLOTS;
+    return at;
+}
+
+//  Stores a run of INGEST_STORE_MANY rows when they are of one kind, with
+//  distinct keys, and all new or all held unchanged. 1 when it did, 0 when
+//  they are not such a run (nothing written), -1 on a database error.
+static int
+s_put_run (ingest_store_t *self, const char *partner, const char *batch_id,
+           const ingest_store_row_t *rows, ingest_put_t *puts)
+{
+    uint8_t slots [S_RUN_SLOTS] = { 0 };
+    for (size_t row = 0; row < INGEST_STORE_MANY; row++) {
+        size_t at = s_run_slot (slots, rows, rows [row].natural_key);
+        if (rows [row].id != rows [0].id || slots [at])
+            return 0;
+        slots [at] = (uint8_t) (row + 1);
+    }
+    static pthread_once_t made = PTHREAD_ONCE_INIT;
+    pthread_once (&made, s_make_run_sql);
+    const char *kind = sv_proto_name (rows [0].id);
+
+    //  Which are held, and whether unchanged: their digest, or the one of
+    //  before for a record stored then
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, s_held_sql);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    for (int row = 0; row < INGEST_STORE_MANY; row++)
+        sqlite3_bind_text (stmt, 4 + row, rows [row].natural_key, -1, SQLITE_STATIC);
+    size_t held = 0;
+    bool changed = false;
+    int rc;
+    while (!changed && (rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+        const char *key = (const char *) sqlite3_column_text (stmt, 0);
+        size_t at = s_run_slot (slots, rows, key);
+        assert (slots [at]);        //  IN gives back only the keys asked
+        const ingest_store_row_t *row = &rows [slots [at] - 1];
+        const void *digest = sqlite3_column_blob (stmt, 1);
+        byte legacy [SV_DIGEST_SIZE];
+        changed = sqlite3_column_bytes (stmt, 1) != SV_DIGEST_SIZE
+               || (memcmp (digest, row->digest, SV_DIGEST_SIZE) != 0
+                && (crypto_generichash (legacy, sizeof legacy, row->body, row->body_size,
+                                        NULL, 0)
+                 || memcmp (digest, legacy, SV_DIGEST_SIZE) != 0));
+        //  This batch's own row from an interrupted first attempt counts as
+        //  accepted again, another batch's is a duplicate (as put_encoded)
+        puts [row - rows] = streq (sv_db_text (stmt, 2), batch_id)
+                          ? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
+        held++;
+    }
+    sqlite3_reset (stmt);
+    if (changed)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return -1;
+    if (held == INGEST_STORE_MANY)
+        return 1;
+    if (held)
+        return 0;
+
+    //  All new: the records, then their events in order
+    stmt = sv_db_stmt (self->db, s_insert_sql);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, batch_id, -1, SQLITE_STATIC);
+    char keys [INGEST_STORE_MANY][S_KEY_MAX];
+    const char *key_list [INGEST_STORE_MANY];
+    const uint8_t *bodies [INGEST_STORE_MANY];
+    size_t sizes [INGEST_STORE_MANY];
+    for (int row = 0; row < INGEST_STORE_MANY; row++) {
+        sqlite3_bind_text (stmt, 4 + row * 2, rows [row].natural_key, -1, SQLITE_STATIC);
+        sqlite3_bind_blob (stmt, 5 + row * 2, rows [row].digest, SV_DIGEST_SIZE, SQLITE_STATIC);
+        if (s_stream_key (keys [row], partner, rows [row].natural_key))
+            return -1;
+        key_list [row] = keys [row];
+        bodies [row] = rows [row].body;
+        sizes [row] = rows [row].body_size;
+        puts [row] = INGEST_PUT_ACCEPTED;
+    }
+    if (sv_db_run (self->db, stmt)
+    ||  sqlite3_changes (sv_db_handle (self->db)) != INGEST_STORE_MANY)
+        return -1;
+    return sv_stream_append_many (self->db, kind, key_list, bodies, sizes,
+                                  INGEST_STORE_MANY)? -1: 1;
+}
+
+int
+ingest_store_put_many (ingest_store_t *self, const char *partner, const char *batch_id,
+                       const ingest_store_row_t *rows, size_t count, ingest_put_t *puts)
+{
+    assert (self && partner && batch_id && (rows || count == 0) && puts);
+    assert (sv_db_in_transaction (self->db));
+    size_t done = 0;
+    while (done < count) {
+        //  A run, or else its rows one by one (not trying a run again at
+        //  each of them: a mixed stretch would look every key up twice)
+        size_t next = done + (count - done >= INGEST_STORE_MANY? INGEST_STORE_MANY: 1);
+        int rc = next - done == INGEST_STORE_MANY
+               ? s_put_run (self, partner, batch_id, rows + done, puts + done): 0;
+        if (rc < 0)
+            return -1;
+        for (; rc == 0 && done < next; done++) {
+            const ingest_store_row_t *row = &rows [done];
+            puts [done] = ingest_store_put_encoded (self, partner, row->natural_key, batch_id,
+                                                    row->id, row->body, row->body_size,
+                                                    row->digest);
+            if (puts [done] == INGEST_PUT_FAILED)
+                return -1;
+        }
+        done = next;
+    }
+    return 0;
 }
 
 bool
@@ -342,6 +521,135 @@ s_spend (const char *transaction_no, int64_t pence)
     return event;
 }
 
+//  Rows for put_many: spend rows "M<first + index>/1" of pence, encoded
+//  into bodies; with legacy, digested as before XXH3
+typedef struct {
+    ingest_store_row_t rows [INGEST_STORE_MANY + 6];
+    char keys [INGEST_STORE_MANY + 6][16];
+    msgpack_sbuffer bodies [INGEST_STORE_MANY + 6];
+    byte digests [INGEST_STORE_MANY + 6][SV_DIGEST_SIZE];
+} s_test_rows_t;
+
+static void
+s_test_rows_make (s_test_rows_t *self, int first, size_t count, int64_t pence)
+{
+    for (size_t index = 0; index < count; index++) {
+        snprintf (self->keys [index], sizeof self->keys [index], "M%d/1", first + (int) index);
+        sv_proto_t event = s_spend (self->keys [index], pence);
+        msgpack_sbuffer_init (&self->bodies [index]);
+        assert (sv_proto_encode (&event, &self->bodies [index]) == 0);
+        sv_digest (self->bodies [index].data, self->bodies [index].size, self->digests [index]);
+        self->rows [index] = (ingest_store_row_t) {
+            SV_PROTO_SPEND, self->keys [index], NULL, (const byte *) self->bodies [index].data,
+            self->bodies [index].size, self->digests [index]
+        };
+    }
+}
+
+static void
+s_test_rows_free (s_test_rows_t *self, size_t count)
+{
+    for (size_t index = 0; index < count; index++)
+        msgpack_sbuffer_destroy (&self->bodies [index]);
+}
+
+//  Stores count rows with put_many in batch_id; returns how many were
+//  accepted, and in *events how many events that added
+static size_t
+s_test_put_many (ingest_store_t *store, const char *batch_id, s_test_rows_t *rows,
+                 size_t count, int64_t *events)
+{
+    sv_db_t *db = ingest_store_db (store);
+    int64_t before = sv_db_int (db, "SELECT count(*) FROM outbox", -1);
+    ingest_put_t puts [INGEST_STORE_MANY + 6];
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_put_many (store, "council", batch_id, rows->rows, count, puts) == 0);
+    assert (sv_db_commit (db) == 0);
+    size_t accepted = 0;
+    for (size_t index = 0; index < count; index++) {
+        assert (puts [index] == INGEST_PUT_ACCEPTED || puts [index] == INGEST_PUT_DUPLICATE);
+        accepted += puts [index] == INGEST_PUT_ACCEPTED;
+    }
+    *events = sv_db_int (db, "SELECT count(*) FROM outbox", -1) - before;
+    return accepted;
+}
+
+static void
+s_test_many (void)
+{
+    char path [] = "/tmp/ingest_store_many_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    ingest_store_t *store = ingest_store_new (path, NULL);
+    assert (store);
+    sv_db_t *db = ingest_store_db (store);
+    size_t many = INGEST_STORE_MANY, count = INGEST_STORE_MANY + 6;
+    int64_t events;
+    s_test_rows_t rows;
+    //  New: every row accepted, its events in the rows' order, the last six
+    //  past a run stored one by one
+    s_test_rows_make (&rows, 1000, count, 100);
+    assert (s_test_put_many (store, "m1", &rows, count, &events) == count);
+    assert (events == (int64_t) count);
+    int64_t last = sv_db_int (db, "SELECT max(seq) FROM outbox", -1);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox a JOIN outbox b ON b.seq = a.seq + 1"
+                           " WHERE a.key LIKE 'council/M%' AND b.key LIKE 'council/M%'"
+                           " AND substr (b.key, 10) + 0 = substr (a.key, 10) + 1", -1)
+            == (int64_t) count - 1);
+    assert (sv_db_int (db, "SELECT key = 'council/M1069/1' FROM outbox ORDER BY seq DESC",
+                       -1) == 1 && last > 0);
+    //  Sent again in another batch: duplicates; in its own: accepted again;
+    //  neither streamed twice
+    assert (s_test_put_many (store, "m2", &rows, count, &events) == 0 && events == 0);
+    assert (s_test_put_many (store, "m1", &rows, count, &events) == count && events == 0);
+    s_test_rows_free (&rows, count);
+
+    //  One row of a run changed: it alone is accepted and streamed
+    s_test_rows_make (&rows, 1000, many, 100);
+    sv_proto_t changed = s_spend (rows.keys [10], 101);
+    rows.bodies [10].size = 0;
+    assert (sv_proto_encode (&changed, &rows.bodies [10]) == 0);
+    sv_digest (rows.bodies [10].data, rows.bodies [10].size, rows.digests [10]);
+    rows.rows [10].body = (const byte *) rows.bodies [10].data;
+    rows.rows [10].body_size = rows.bodies [10].size;
+    assert (s_test_put_many (store, "m3", &rows, many, &events) == 1 && events == 1);
+    s_test_rows_free (&rows, many);
+
+    //  Half held, half new: the new half accepted and streamed
+    s_test_rows_make (&rows, 1038, many, 100);
+    assert (s_test_put_many (store, "m4", &rows, many, &events) == 32 && events == 32);
+    s_test_rows_free (&rows, many);
+
+    //  A key twice in a run: stored as one by one would, the second a change
+    s_test_rows_make (&rows, 2000, many, 100);
+    sv_proto_t twice = s_spend ("M2000/1", 555);
+    rows.rows [5].natural_key = "M2000/1";
+    rows.bodies [5].size = 0;
+    assert (sv_proto_encode (&twice, &rows.bodies [5]) == 0);
+    sv_digest (rows.bodies [5].data, rows.bodies [5].size, rows.digests [5]);
+    rows.rows [5].body = (const byte *) rows.bodies [5].data;
+    rows.rows [5].body_size = rows.bodies [5].size;
+    assert (s_test_put_many (store, "m5", &rows, many, &events) == many && events == (int64_t) many);
+    s_test_rows_free (&rows, many);
+
+    //  A run held with the digests of before is still unchanged
+    s_test_rows_make (&rows, 3000, many, 100);
+    assert (s_test_put_many (store, "m6", &rows, many, &events) == many);
+    for (size_t index = 0; index < many; index++) {
+        sqlite3_stmt *stmt = sv_db_stmt (db, "UPDATE records SET digest = blake2b_128 (?2)"
+                                             " WHERE kind = 'SPEND' AND natural_key = ?1");
+        sqlite3_bind_text (stmt, 1, rows.keys [index], -1, SQLITE_STATIC);
+        sqlite3_bind_blob (stmt, 2, rows.bodies [index].data, (int) rows.bodies [index].size,
+                           SQLITE_STATIC);
+        assert (sv_db_run (db, stmt) == 0);
+    }
+    assert (s_test_put_many (store, "m7", &rows, many, &events) == 0 && events == 0);
+    s_test_rows_free (&rows, many);
+    ingest_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+}
+
 void
 ingest_store_test (bool verbose)
 {
@@ -458,6 +766,9 @@ ingest_store_test (bool verbose)
     ingest_store_destroy (&store);
     ingest_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
+
+    //  Rows many at a time: the same outcomes and events as one by one
+    s_test_many ();
     if (verbose)
         printf ("OK\n");
 }

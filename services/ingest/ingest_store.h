@@ -25,6 +25,7 @@
 #include "sv_db.h"
 #include "sv_digest.h"
 #include "sv_proto.h"
+#include "sv_stream.h"
 
 typedef struct _ingest_store_t ingest_store_t;
 
@@ -75,6 +76,21 @@ typedef enum {
 } ingest_put_t;
 
 
+//  A row to store: the event encoded as it goes to the outbox, and the
+//  digest of exactly those bytes
+typedef struct {
+    sv_proto_id_t id;           //  SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY
+    const char *natural_key;
+    const char *contract_id;    //  the contract a commitment or delivery is on, else
+                                //  NULL (for the caller: the store does not read it)
+    const byte *body;
+    size_t body_size;
+    const byte *digest;         //  SV_DIGEST_SIZE bytes, sv_digest of body
+} ingest_store_row_t;
+
+//  Rows ingest_store_put_many stores with one statement of each kind
+#define INGEST_STORE_MANY SV_STREAM_MANY
+
 //  Stores event (a SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY) under
 //  its partner and natural_key, in batch_id, appending it to the outbox
 //  when it is new or changed. Must run inside a transaction.
@@ -91,6 +107,17 @@ ingest_put_t
                               const char *natural_key, const char *batch_id,
                               sv_proto_id_t id, const byte *body, size_t body_size,
                               const byte *digest);
+
+//  Stores count rows of partner's batch_id as count calls of put_encoded
+//  would, in order, writing each row's outcome to puts [index]: the same
+//  outcomes and the same events in the same order, in fewer statements.
+//  INGEST_STORE_MANY rows of one kind, with distinct keys, that are all new
+//  or all held unchanged take three statements, where row by row they
+//  would take one or two each; other rows go row by row. Must run inside
+//  a transaction. 0, or -1 on a database error (roll back).
+int
+    ingest_store_put_many (ingest_store_t *self, const char *partner, const char *batch_id,
+                           const ingest_store_row_t *rows, size_t count, ingest_put_t *puts);
 
 //  True when partner holds a record of kind ("CONTRACT") under natural_key.
 bool
