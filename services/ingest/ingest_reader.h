@@ -16,9 +16,11 @@
     eventfd the caller polls, when the caller last found nothing to do. The
     caller bounds the chunks it hands over (ingest's credit); the worker
     stops when about a megabyte of rows waits to be taken. A spend file's
-    transaction numbers past the first ones counted in memory are counted
-    in a scratch database of the worker's own (ingest_store's counter), so
-    they cost neither memory nor the caller's transaction.
+    transaction numbers are counted in memory (ingest_spend: digit strings
+    in bitmaps, the rest in a table of in_memory numbers); what that table
+    cannot take is counted in a scratch database of the worker's own
+    (ingest_store's counter), so it costs neither memory nor the caller's
+    transaction.
 */
 #ifndef INGEST_READER_H_INCLUDED
 #define INGEST_READER_H_INCLUDED
@@ -47,10 +49,10 @@ typedef enum {
 } ingest_reader_state_t;
 
 //  A reader of partner's batch; the arguments up to max_document are
-//  ingest_feed_new's. A spend file counts in_memory distinct transaction
-//  numbers in memory, the rest on disk. wake_fd is an eventfd the worker
-//  writes 1 to (see above), or -1. NULL when kind and format do not go
-//  together, with *reason_p saying so.
+//  ingest_feed_new's. A spend file's table of transaction numbers holds
+//  in_memory of them, the rest are counted on disk (see above). wake_fd
+//  is an eventfd the worker writes 1 to (see above), or -1. NULL when kind
+//  and format do not go together, with *reason_p saying so.
 ingest_reader_t *
     ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
                        const char *format, zconfig_t *overrides, size_t max_document,

@@ -22,7 +22,7 @@
 #define S_GROUP_MS 250                      //  commit an open transaction this often
 #define S_TURN_ROWS 512                     //  rows taken of one batch before the next's turn
 #define S_COUNTED_IN_MEMORY 262144          //  transaction numbers per spend file
-                                            //  counted in memory (then on disk)
+                                            //  in the reader's table (then on disk)
 
 typedef struct _s_server_t s_server_t;
 
