@@ -45,9 +45,16 @@ void
 //  Moves checkpoints (copying the write-ahead log into the database) from
 //  the writer's commits to a thread of the store's own with a connection
 //  of its own, so that a writer busy with a large batch does not stop to
-//  do them. For a store on a file; the thread ends with destroy. 0 or -1.
+//  do them. A log longer than log_max bytes after a commit is emptied,
+//  holding the writer back while the last of it is copied: a writer that
+//  never pauses would otherwise see its log grow by every page it writes
+//  (0: let it). For a store on a file; the thread ends with destroy. 0 or
+//  -1.
 int
-    sv_db_checkpoint_behind (sv_db_t *self);
+    sv_db_checkpoint_behind (sv_db_t *self, int64_t log_max);
+
+//  The log_max of the services' stores
+#define SV_DB_LOG_MAX (256 << 20)
 
 //  The underlying connection, borrowed.
 sqlite3 *

@@ -62,7 +62,7 @@ ingest_store_new (const char *path, const char **reason_p)
     if (!db)
         return NULL;
     //  A large batch's commits should not stop to copy the log
-    if (sv_db_checkpoint_behind (db))
+    if (sv_db_checkpoint_behind (db, SV_DB_LOG_MAX))
         zsys_warning ("ingest: checkpoints stay with commits: %s", sqlite3_errmsg (sv_db_handle (db)));
     if (sv_digest_legacy_sql (db)) {
         if (reason_p)

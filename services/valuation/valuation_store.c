@@ -132,7 +132,7 @@ valuation_store_new (const char *path, const char **reason_p)
         return NULL;
     }
     //  A long catch-up's commits should not stop to copy the log
-    if (sv_db_checkpoint_behind (db))
+    if (sv_db_checkpoint_behind (db, SV_DB_LOG_MAX))
         zsys_warning ("valuation: checkpoints stay with commits: %s",
                       sqlite3_errmsg (sv_db_handle (db)));
     valuation_store_t *self = (valuation_store_t *) zmalloc (sizeof (valuation_store_t));
