@@ -14,13 +14,20 @@ sv_digest (const void *data, size_t size, uint8_t *digest)
     XXH128_canonicalFromHash ((XXH128_canonical_t *) digest, XXH3_128bits (data, size));
 }
 
+void
+sv_digest_legacy (const void *data, size_t size, uint8_t *digest)
+{
+    assert ((data || size == 0) && digest);
+    crypto_generichash (digest, SV_DIGEST_SIZE, (const uint8_t *) data, size, NULL, 0);
+}
+
 static void
 s_blake2b_128 (sqlite3_context *context, int argc, sqlite3_value **argv)
 {
     assert (argc == 1);
     uint8_t digest [SV_DIGEST_SIZE];
-    crypto_generichash (digest, sizeof digest, (const uint8_t *) sqlite3_value_blob (argv [0]),
-                        (size_t) sqlite3_value_bytes (argv [0]), NULL, 0);
+    sv_digest_legacy (sqlite3_value_blob (argv [0]), (size_t) sqlite3_value_bytes (argv [0]),
+                      digest);
     sqlite3_result_blob (context, digest, sizeof digest, SQLITE_TRANSIENT);
 }
 

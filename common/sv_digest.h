@@ -34,7 +34,11 @@ extern "C" {
 void
     sv_digest (const void *data, size_t size, uint8_t *digest);
 
-//  Registers blake2b_128(blob) on db's connection: the digest of before.
+//  Writes the digest of before, BLAKE2b-128, of size bytes at data.
+void
+    sv_digest_legacy (const void *data, size_t size, uint8_t *digest);
+
+//  Registers blake2b_128(blob) on db's connection: sv_digest_legacy in SQL.
 //  0, or -1 when SQLite refuses it.
 int
     sv_digest_legacy_sql (sv_db_t *db);
