@@ -14,6 +14,8 @@ typedef struct {
 } s_recent_t;
 
 #define S_CHECKPOINT_PAGES 1000     //  the log's pages that make a checkpoint due
+#define S_BUSY_MS 5000              //  how long a connection waits for a lock
+#define S_TRUNCATE_WAIT_MS 100      //  how long a commit waits to empty the log
 
 //  A thread that copies the write-ahead log into the database, with a
 //  connection of its own, so that the writer's commits need not
@@ -102,7 +104,7 @@ sv_db_new_paged (const char *path, const char *const *migrations, int page_size,
     if (sqlite3_open_v2 (path, &self->handle, flags, NULL) != SQLITE_OK)
         reason = self->handle? sqlite3_errmsg (self->handle): "out of memory";
     else {
-        sqlite3_busy_timeout (self->handle, 5000);
+        sqlite3_busy_timeout (self->handle, S_BUSY_MS);
         //  WAL lets readers go on while a writer commits; FULL makes every
         //  commit durable before we acknowledge it to another process.
         //  The page size takes only while the store is empty, before WAL
@@ -141,9 +143,14 @@ s_wal_hook (void *arg, sqlite3 *handle, const char *name, int pages)
     //  all copied, which a writer that never pauses never does: in a long
     //  batch it would grow by every page written. Past log_max, the writer
     //  copies the rest itself, now, and empties it (the thread has copied
-    //  most of it already)
-    if (checkpointer->log_max && pages * checkpointer->page_size >= checkpointer->log_max)
+    //  most of it already). It waits for readers of the log only briefly:
+    //  past that the checkpoint goes on as PASSIVE and the next commit
+    //  tries again, rather than holding the writer for seconds
+    if (checkpointer->log_max && pages * checkpointer->page_size >= checkpointer->log_max) {
+        sqlite3_busy_timeout (handle, S_TRUNCATE_WAIT_MS);
         sqlite3_wal_checkpoint_v2 (handle, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        sqlite3_busy_timeout (handle, S_BUSY_MS);
+    }
     else
     if (pages >= S_CHECKPOINT_PAGES) {
         pthread_mutex_lock (&checkpointer->lock);
@@ -194,7 +201,7 @@ sv_db_checkpoint_behind (sv_db_t *self, int64_t log_max)
         free (checkpointer);
         return -1;
     }
-    sqlite3_busy_timeout (checkpointer->handle, 5000);
+    sqlite3_busy_timeout (checkpointer->handle, S_BUSY_MS);
     checkpointer->page_size = sv_db_int (self, "PRAGMA page_size", 4096);
     checkpointer->log_max = log_max;
     pthread_mutex_init (&checkpointer->lock, NULL);
