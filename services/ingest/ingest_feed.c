@@ -625,11 +625,12 @@ ingest_feed_test (bool verbose)
     ingest_feed_destroy (&feed);
 
     //  Past the numbers counted in memory (2 here), a counter of the
-    //  caller's counts the rest, and the lines come out the same
+    //  caller's counts the rest, and the lines come out the same (numbers
+    //  of letters only, which the bitmaps do not take)
     const char *repeats =
         "Payment Date,Transaction Number,Amount,Supplier Name\n"
-        "2024-04-01,T1,1.00,A\n2024-04-01,T2,1.00,A\n2024-04-01,T3,1.00,A\n"
-        "2024-04-01,T1,1.00,A\n2024-04-01,T3,1.00,A\n2024-04-01,T3,1.00,A\n";
+        "2024-04-01,TA,1.00,A\n2024-04-01,TB,1.00,A\n2024-04-01,TC,1.00,A\n"
+        "2024-04-01,TA,1.00,A\n2024-04-01,TC,1.00,A\n2024-04-01,TC,1.00,A\n";
     test = (s_test_t) { .rows = 0 };
     s_counted_t counted = { .calls = 0, .counts = zhashx_new () };
     feed = ingest_feed_new ("council", "b1", "spend", "csv", NULL, 1 << 20,
@@ -637,8 +638,8 @@ ingest_feed_test (bool verbose)
     ingest_feed_set_counter (feed, s_test_count, &counted, 2);
     assert (ingest_feed_push (feed, (const uint8_t *) repeats, strlen (repeats)) == 0);
     assert (ingest_feed_finish (feed) == 0);
-    assert (test.rows == 6 && streq (test.last_key, "T3/3"));
-    assert (counted.calls == 3);            //  every T3, none of T1 and T2
+    assert (test.rows == 6 && streq (test.last_key, "TC/3"));
+    assert (counted.calls == 3);            //  every TC, none of TA and TB
     ingest_feed_destroy (&feed);
     zhashx_destroy (&counted.counts);
 

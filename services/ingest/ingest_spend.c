@@ -13,10 +13,11 @@
     Timing. One pass, row by row, as the bytes arrive. The only state that
     outlives a row is the count of each transaction number seen so far
     (for the nth-occurrence line), exact, in two places. Most numbers are
-    finance-system document numbers, 1 to 18 digits and near-sequential:
+    finance-system document numbers, up to 18 digits and near-sequential,
+    sometimes with a period or a line joined on (1012-00001, 46281108_1):
     their first occurrences are bits in Roaring bitmaps, a bit or two a
     number, up to a memory budget. Every other number, and the second and
-    later occurrences of the digit ones, are counted in an open-addressing
+    later occurrences of those, are counted in an open-addressing
     table over a string arena: 17-33 bytes per distinct number plus its
     text, where a zhash would cost several times that on a million-row
     file. Its hash is seeded per reader, so a file cannot be built to make
@@ -332,24 +333,34 @@ s_counter_add (s_counter_t *self, const char *text, size_t limit)
 
 
 //  --------------------------------------------------------------------------
-//  First occurrences of numbers written as 1 to 18 decimal digits, in
-//  Roaring bitmaps. A bitmap's key is (digit count, value >> 32) and it
-//  holds value & 0xffffffff, so the key is injective over the text: "7",
-//  "007" and "0007" are three numbers, as they are to the string table.
-//  Near-sequential numbers share one or a handful of bitmaps; the
-//  bitmaps are a sorted array, with the last one used tried first.
+//  First occurrences of transaction numbers in Roaring bitmaps. A
+//  number's shape is its text with each digit as S_DIGIT ("1012-00001"
+//  is "####-#####" with # for S_DIGIT), its value the 1 to 18 digits read
+//  as one number. A bitmap's key is (shape, value >> 32) and it holds
+//  value & 0xffffffff; shape and value give back the text, so the key is
+//  injective: "7", "007", "0-07" and "00-7" are four numbers, as they are
+//  to the string table. Near-sequential numbers of one shape share one or
+//  a handful of bitmaps; the bitmaps are a sorted array, with the last
+//  one used tried first.
 //
 //  Memory is bounded by limits, and the counts stay exact because a
 //  number always takes the same path: it is looked up in its bitmap
 //  before the limits are asked, and their answer, once "no", is "no" for
-//  good (bitmaps, containers and measured bytes only grow, and full is
-//  never cleared). So a number the bitmaps took is found there at every
-//  later occurrence, and one they refused was never added and is refused
-//  again, going to the string table each time.
+//  good (shapes, bitmaps, containers and measured bytes only grow, and
+//  full is never cleared). So a number the bitmaps took is found there at
+//  every later occurrence, and one they refused was never added and is
+//  refused again, going to the string table each time.
 
+//  Stands for a digit in a shape; a text holding it is not taken, nor
+//  one holding any other control character
+#define S_DIGIT             '\x01'
+//  Shapes longer than this are not document numbers
+#define S_SHAPE_MAX         32
+//  Distinct shapes: a finance system writes one or two
+#define S_NUMBERS_SHAPES    64
 //  The bitmaps together may hold about this many bytes
 #define S_NUMBERS_BUDGET    (16 << 20)
-//  Distinct (digit count, value >> 32) keys: more is not document numbers
+//  Distinct (shape, value >> 32) keys: more is not document numbers
 #define S_NUMBERS_BITMAPS   4096
 //  Containers (of 65,536 values each) in all bitmaps. A bitmap keeps its
 //  containers in one sorted array, so numbers in random order cost a
@@ -363,7 +374,7 @@ s_counter_add (s_counter_t *self, const char *text, size_t limit)
 #define S_NUMBERS_MEASURE   4096
 
 typedef struct {
-    uint64_t key;               //  digit count << 32 | value >> 32
+    uint64_t key;               //  shape's index << 32 | value >> 32
     roaring_bitmap_t *bitmap;
 } s_bitmap_t;
 
@@ -374,6 +385,9 @@ typedef struct {
     size_t last;                //  index of the bitmap used last
     size_t added;               //  numbers added since the last measure
     bool full;                  //  takes no new number, ever again
+    char shapes [S_NUMBERS_SHAPES][S_SHAPE_MAX + 1];
+    size_t shape_count;
+    size_t last_shape;          //  index of the shape found last
     //  Limits, set by ingest_spend_new; the self-test lowers them
     size_t budget;              //  bytes
     size_t bitmaps_max;
@@ -408,20 +422,55 @@ s_numbers_measure (s_numbers_t *self)
     self->added = 0;
 }
 
+//  Finds text's shape and value. Returns the shape's index, count when
+//  it is new (in shape), or -1 when the bitmaps do not take text: no digit
+//  or more than 18, a control character, or longer than S_SHAPE_MAX.
+static int
+s_numbers_shape (s_numbers_t *self, const char *text,
+                 char shape [S_SHAPE_MAX + 1], uint64_t *value_p)
+{
+    uint64_t value = 0;
+    size_t digits = 0, size = 0;
+    for (; text [size]; size++) {
+        char next = text [size];
+        if (size == S_SHAPE_MAX || (unsigned char) next < 0x20)
+            return -1;
+        if (next >= '0' && next <= '9') {
+            if (++digits > 18)
+                return -1;
+            value = value * 10 + (uint64_t) (next - '0');
+            next = S_DIGIT;
+        }
+        shape [size] = next;
+    }
+    if (digits == 0)
+        return -1;
+    shape [size] = 0;
+    *value_p = value;
+    if (self->last_shape < self->shape_count
+    &&  streq (self->shapes [self->last_shape], shape))
+        return (int) self->last_shape;
+    for (size_t index = 0; index < self->shape_count; index++)
+        if (streq (self->shapes [index], shape)) {
+            self->last_shape = index;
+            return (int) index;
+        }
+    return (int) self->shape_count;
+}
+
 //  Counts text's first occurrence in the bitmaps. Returns 1 when text is
 //  new there (its first occurrence), 0 when it is already there (a
 //  repeat, for the string table to count), or -1 when the bitmaps do not
-//  take it: not 1 to 18 digits, or past their limits.
+//  take it: see s_numbers_shape, or past their limits.
 static int
 s_numbers_add (s_numbers_t *self, const char *text)
 {
-    uint64_t value = 0;
-    size_t digits = 0;
-    for (; digits < 19 && text [digits] >= '0' && text [digits] <= '9'; digits++)
-        value = value * 10 + (uint64_t) (text [digits] - '0');
-    if (digits == 0 || digits > 18 || text [digits])
+    char shape [S_SHAPE_MAX + 1];
+    uint64_t value;
+    int shape_index = s_numbers_shape (self, text, shape, &value);
+    if (shape_index < 0)
         return -1;
-    uint64_t key = (uint64_t) digits << 32 | value >> 32;
+    uint64_t key = (uint64_t) shape_index << 32 | value >> 32;
     uint32_t low = (uint32_t) value;
 
     //  The bitmap for key, or where it would go
@@ -445,6 +494,11 @@ s_numbers_add (s_numbers_t *self, const char *text)
     //  Only now the limits: see the section comment
     if (self->full || (!found && self->count >= self->bitmaps_max))
         return -1;
+    if ((size_t) shape_index == self->shape_count) {
+        if (self->shape_count == S_NUMBERS_SHAPES)
+            return -1;
+        strcpy (self->shapes [self->shape_count++], shape);
+    }
     if (!found) {
         if (self->count == self->allocated) {
             size_t allocated = self->allocated? self->allocated * 2: 4;
@@ -483,6 +537,7 @@ s_numbers_free (s_numbers_t *self)
     free (self->bitmaps);
     self->bitmaps = NULL;
     self->count = self->allocated = 0;
+    self->shape_count = self->last_shape = 0;
 }
 
 
@@ -953,7 +1008,7 @@ typedef struct {
     zlist_t *error_list;        //  each error, formatted
     char first_company [INGEST_SPEND_COMPANY_BUF];
     char first_postcode [SV_POSTCODE_BUF];
-    char keys [400];            //  "transaction_no/line " of each row, while they fit
+    char keys [640];            //  "transaction_no/line " of each row, while they fit
 } s_test_t;
 
 //  "2014-04-01 7360.50 834024/1 NEW PROSPECTS ... | narrative"
@@ -1487,15 +1542,16 @@ ingest_spend_test (bool verbose)
 
     //  Occurrences stay exact across many transaction numbers (the table
     //  grows several times): 3,000 rows cycling through 1,000 numbers, in
-    //  the string table ("T7") or in bitmaps with repeats in the table ("7")
-    const char *forms [] = { "T%d", "%d" };
-    for (size_t form = 0; form < 2; form++) {
-        size_t many_size = 3000 * 24 + 64, many_used = 0;
+    //  the string table (19 digits) or in bitmaps with repeats in the table
+    //  ("7", "T7")
+    const char *forms [] = { "1%018d", "%d", "T%d" };
+    for (size_t form = 0; form < 3; form++) {
+        size_t many_size = 3000 * 40 + 64, many_used = 0;
         char *many = (char *) malloc (many_size);
         assert (many);
         many_used += (size_t) snprintf (many, many_size, "Date,Amount,Supplier,Transaction Number\n");
         for (int index = 0; index < 3000; index++) {
-            char number [16];
+            char number [24];
             snprintf (number, sizeof number, forms [form], index % 1000);
             many_used += (size_t) snprintf (many + many_used, many_size - many_used,
                                             "01/01/2024,1,S,%s\n", number);
@@ -1505,13 +1561,13 @@ ingest_spend_test (bool verbose)
         reader = s_test_read (many, strlen (many), 4096, NULL, &test);
         assert (ingest_spend_accepted (reader) == 3000);
         assert (ingest_spend_total (reader) == 300000);
-        //  "7", "77", "777": one bitmap per digit count
+        //  "7", "77", "777": one bitmap per shape
         assert (reader->numbers.count == (form == 0? 0: 3));
         assert (reader->counter.used == 1000);
         int index = 0;
         for (const char *row = (const char *) zlist_first (test.summaries); row;
              row = (const char *) zlist_next (test.summaries), index++) {
-            char number [16], expected [100];
+            char number [24], expected [100];
             snprintf (number, sizeof number, forms [form], index % 1000);
             snprintf (expected, sizeof expected, "%d: 2024-01-01 1.00 %s/%d S | ",
                       index + 2, number, index / 1000 + 1);
@@ -1524,8 +1580,10 @@ ingest_spend_test (bool verbose)
 
     //  Numbers of 1 to 18 digits are keyed by their text, not only their
     //  value: leading zeros make another number, as do the same low 32
-    //  bits under another high part (5, 2^32 + 5, 2^33 + 5 in 10 digits);
-    //  19 digits go to the string table. A rejected row still counts.
+    //  bits under another high part (5, 2^32 + 5, 2^33 + 5 in 10 digits)
+    //  and the same digits in another shape ("1-07", "10-7"); 19 digits,
+    //  no digit and 33 characters go to the string table. A rejected row
+    //  still counts.
     s_test_reset (&test, NULL);
     reader = s_test_text ("Date,Amount,Supplier,Transaction Number\n"
                           "01/01/2024,1,A,7\n"
@@ -1548,22 +1606,34 @@ ingest_spend_test (bool verbose)
                           "01/01/2024,1,A,0000000005\n"
                           "01/01/2024,1,A,999999999999999999\n"
                           "01/01/2024,1,A,0\n"
-                          "01/01/2024,1,A,00\n", &test);
+                          "01/01/2024,1,A,00\n"
+                          "01/01/2024,1,A,1-07\n"
+                          "01/01/2024,1,A,10-7\n"
+                          "01/01/2024,1,A,107\n"
+                          "01/01/2024,1,A,1-07\n"
+                          "01/01/2024,1,A,N/A\n"
+                          "01/01/2024,1,A,PURCHASE ORDER 2024-01 LINE 1 OF 3\n"
+                          "01/01/2024,1,A,N/A\n", &test);
     assert (ingest_spend_rejected (reader) == 1);
     if (!streq (test.keys, "7/1 007/1 0007/1 7/2 0000000005/1 4294967301/1 8589934597/1 "
                            "123456789012345678/1 1234567890123456789/1 4294967301/3 007/2 7/3 "
                            "123456789012345678/2 1234567890123456789/2 00A1/1 +7/1 "
-                           "0000000005/2 999999999999999999/1 0/1 00/1 "))
+                           "0000000005/2 999999999999999999/1 0/1 00/1 "
+                           "1-07/1 10-7/1 107/1 1-07/2 N/A/1 PURCHASE ORDER 2024-01 LINE 1 OF 3/1 "
+                           "N/A/2 "))
         printf ("  keys: %s\n", test.keys);
     assert (streq (test.keys, "7/1 007/1 0007/1 7/2 0000000005/1 4294967301/1 8589934597/1 "
                               "123456789012345678/1 1234567890123456789/1 4294967301/3 007/2 7/3 "
                               "123456789012345678/2 1234567890123456789/2 00A1/1 +7/1 "
-                              "0000000005/2 999999999999999999/1 0/1 00/1 "));
+                              "0000000005/2 999999999999999999/1 0/1 00/1 "
+                              "1-07/1 10-7/1 107/1 1-07/2 N/A/1 PURCHASE ORDER 2024-01 LINE 1 OF 3/1 "
+                              "N/A/2 "));
     //  Bitmaps for 1, 2, 3 and 4 digits, 10 digits under high parts 0, 1
-    //  and 2, and 18 digits under two high parts; the string table holds
-    //  the five digit numbers seen again and the three others
-    assert (reader->numbers.count == 9);
-    assert (reader->counter.used == 8);
+    //  and 2, 18 digits under two high parts, "##A#", "+#", "#-##" and
+    //  "##-#"; the string table holds the six numbers seen again there and
+    //  the three others
+    assert (reader->numbers.count == 13 && reader->numbers.shape_count == 10);
+    assert (reader->counter.used == 9);
     assert (!reader->numbers.full);
     ingest_spend_destroy (&reader);
 
@@ -1573,12 +1643,12 @@ ingest_spend_test (bool verbose)
     s_test_counted_t counted;
     s_test_reset (&test, NULL);
     reader = s_test_limits ("Date,Amount,Supplier,Transaction Number\n"
-                            "01/01/2024,1,A,A1\n01/01/2024,1,A,42\n01/01/2024,1,A,A2\n"
-                            "01/01/2024,1,A,42\n01/01/2024,1,A,A1\n01/01/2024,1,A,42\n"
-                            "01/01/2024,1,A,A3\n01/01/2024,1,A,43\n",
+                            "01/01/2024,1,A,X\n01/01/2024,1,A,42\n01/01/2024,1,A,Y\n"
+                            "01/01/2024,1,A,42\n01/01/2024,1,A,X\n01/01/2024,1,A,42\n"
+                            "01/01/2024,1,A,Z\n01/01/2024,1,A,43\n",
                             &counted, 2, (s_numbers_t) { .budget = 0 }, &test);
-    assert (streq (test.keys, "A1/1 42/1 A2/1 42/2 A1/2 42/3 A3/1 43/1 "));
-    assert (streq (counted.log, "42 42 A3 "));
+    assert (streq (test.keys, "X/1 42/1 Y/1 42/2 X/2 42/3 Z/1 43/1 "));
+    assert (streq (counted.log, "42 42 Z "));
     ingest_spend_destroy (&reader);
     zhashx_destroy (&counted.counts);
 
@@ -1655,6 +1725,23 @@ ingest_spend_test (bool verbose)
                               "0000000006/1 6/2 "));
     assert (streq (counted.log, "4294967301 4294967301 5 6 "));
     assert (reader->numbers.count == 2 && !reader->numbers.full);
+    ingest_spend_destroy (&reader);
+    zhashx_destroy (&counted.counts);
+
+    //  Past S_NUMBERS_SHAPES shapes ("AA#" to "CL#"), a number of a new
+    //  shape goes to the string table for good, while the shapes there go
+    //  on taking numbers
+    char shapes [S_NUMBERS_SHAPES * 20 + 200] = "Date,Amount,Supplier,Transaction Number\n";
+    for (int index = 0; index <= S_NUMBERS_SHAPES; index++)
+        sprintf (shapes + strlen (shapes), "01/01/2024,1,A,%c%c1\n",
+                 'A' + index / 26, 'A' + index % 26);
+    strcat (shapes, "01/01/2024,1,A,CM1\n01/01/2024,1,A,AA2\n01/01/2024,1,A,AA1\n");
+    s_test_reset (&test, NULL);
+    reader = s_test_limits (shapes, &counted, 0, (s_numbers_t) { .budget = 0 }, &test);
+    assert (strstr (test.keys, " CL1/1 CM1/1 CM1/2 AA2/1 AA1/2 "));
+    assert (streq (counted.log, "CM1 CM1 AA1 "));
+    assert (reader->numbers.shape_count == S_NUMBERS_SHAPES);
+    assert (reader->numbers.count == S_NUMBERS_SHAPES && !reader->numbers.full);
     ingest_spend_destroy (&reader);
     zhashx_destroy (&counted.counts);
 
