@@ -385,7 +385,7 @@ typedef struct {
     size_t last;                //  index of the bitmap used last
     size_t added;               //  numbers added since the last measure
     bool full;                  //  takes no new number, ever again
-    char shapes [S_NUMBERS_SHAPES][S_SHAPE_MAX + 1];
+    char shapes [S_NUMBERS_SHAPES][S_SHAPE_MAX + 1];     //  in order first added
     size_t shape_count;
     size_t last_shape;          //  index of the shape found last
     //  Limits, set by ingest_spend_new; the self-test lowers them
