@@ -434,6 +434,14 @@ main (int argc, char *argv [])
                    && strstr (usage, "usage: socval submit"),
                    "socval: a missing kind, a missing file or an unknown verb exit 2");
     free (usage);
+    //  Without --key and with no partner.cert, it names the keys it could use
+    char *no_key = NULL;
+    int no_key_rc = testkit_run (&no_key, "build/socval --data %s submit --kind spend"
+                                 " %s/header.csv 2>&1", s_dir, s_dir);
+    testkit_check (no_key_rc == 2 && no_key && strstr (no_key, "keys/council.cert")
+                   && strstr (no_key, "keys/police.cert") && !strstr (no_key, "stranger"),
+                   "socval submit without --key names the partners' keys it could use (exit 2)");
+    free (no_key);
 
     //  The other kinds in CSV: contracts, then commitments, one of them on
     //  a contract never sent, which ingest creates as an incomplete stub

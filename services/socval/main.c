@@ -188,6 +188,36 @@ s_print_receipt (const sv_proto_receipt_t *receipt, bool as_json)
                 receipt->rejected - receipt->errors_count);
 }
 
+//  Says on stderr that no --key was given and the default cannot be
+//  loaded, naming the certificates of this stack's partners that can be
+//  (socval up writes one for each example partner, none called partner)
+static void
+s_no_default_key (sv_config_t *config, const char *default_key)
+{
+    zchunk_t *names = zchunk_new (NULL, 0);
+    for (zconfig_t *item = sv_config_children (config, "partners"); item;
+         item = zconfig_next (item)) {
+        char *path = zsys_sprintf ("%s/keys/%s.cert", sv_config_get (config, "data/dir"),
+                                   zconfig_name (item));
+        zcert_t *cert = zcert_load (path);
+        if (cert) {
+            zchunk_extend (names, zchunk_size (names)? ", ": "", zchunk_size (names)? 2: 0);
+            zchunk_extend (names, path, strlen (path));
+        }
+        zcert_destroy (&cert);
+        zstr_free (&path);
+    }
+    if (zchunk_size (names))
+        fprintf (stderr, "socval: no --key given and %s cannot be loaded; this stack's"
+                         " partners' keys are %.*s: name one with --key\n", default_key,
+                 (int) zchunk_size (names), (const char *) zchunk_data (names));
+    else
+        fprintf (stderr, "socval: no --key given and %s cannot be loaded (nor its _secret"
+                         " file): make one with socval keys new, or name one with --key\n",
+                 default_key);
+    zchunk_destroy (&names);
+}
+
 //  The default batch id: the kind and a digest of the file, so sending the
 //  same file twice is recognised as the same batch. The file is read once
 //  before it is sent, so the digest is XXH3-64, a tenth of BLAKE2b's time:
@@ -277,9 +307,11 @@ s_submit (int argc, char *argv [], socval_options_t *options)
     if (!file || !batch_id)
         fprintf (stderr, "socval: cannot read %s: %s\n", path, strerror (errno));
     else
+    if (!client && !key_path)
+        s_no_default_key (config, default_key);
+    else
     if (!client)
-        fprintf (stderr, "socval: cannot load the key %s (and its _secret file)\n",
-                 key_path? key_path: default_key);
+        fprintf (stderr, "socval: cannot load the key %s (and its _secret file)\n", key_path);
     else
     if (!server)
         fprintf (stderr, "socval: cannot load ingest's public certificate %s\n", server_path);
