@@ -49,8 +49,10 @@ static const s_key_t s_keys [] = {
     { "ingest/partner_keys", S_TEXT, "",
       "Folder of partners' public certificates ZAP accepts; empty: <data/dir>/keys/partners." },
     { "ingest/credit", S_INT, "4", "Chunks a partner may have in flight per batch." },
-    { "ingest/max_document_bytes", S_INT, "16777216",
-      "Largest OCDS document accepted (read whole: memory is about 40 times this)." },
+    { "ingest/max_document_bytes", S_INT, "1048576",
+      "Largest release or record in an OCDS package, and largest lone release document"
+      " (each is read whole, at several times this in memory; a package is read one"
+      " release or record at a time, whatever its size)." },
     { "ingest/max_errors", S_INT, "1000",
       "Rejected rows listed in one receipt (all are counted)." },
     { "ingest/stream_endpoint", S_TEXT, "tcp://127.0.0.1:7711",

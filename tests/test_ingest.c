@@ -274,10 +274,12 @@ main (int argc, char *argv [])
         zcert_destroy (&cert);
         zstr_free (&cert_path);
     }
-    //  Ports of our own, so a stack running on the defaults is not disturbed
+    //  Ports of our own, so a stack running on the defaults is not disturbed;
+    //  OCDS items of at most 256 KB
     fprintf (config, "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17710\"\n"
                      "    stream_endpoint = \"tcp://127.0.0.1:17711\"\n"
-                     "    control_endpoint = \"tcp://127.0.0.1:17712\"\n");
+                     "    control_endpoint = \"tcp://127.0.0.1:17712\"\n"
+                     "    max_document_bytes = 262144\n");
     fclose (config);
     s_start_ingest ();
 
@@ -470,7 +472,8 @@ main (int argc, char *argv [])
     //  The 201 Contracts Finder releases: 147 awards or contracts, under 143
     //  distinct ids (four releases update a contract already named; counted
     //  with Python's json module over the file), with their suppliers;
-    //  tenders and planning notices are skipped, not errors
+    //  tenders and planning notices are skipped, not errors. The file is
+    //  810 KB, over the 256 KB limit: a package is read a release at a time
     int64_t contracts_before = s_rows ("CONTRACT");
     rc = s_submit ("police", "--kind contracts --format ocds",
                    "tests/fixtures/ocds/contracts_finder_releases_201.json", &receipt);
@@ -478,7 +481,8 @@ main (int argc, char *argv [])
     int64_t suppliers = s_rows ("SUPPLIER");
     testkit_check (rc == 0 && s_field (receipt, "rejected") == 0 && ocds_contracts == 143 && suppliers > 100
              && s_field (receipt, "accepted") == 147 + 266,
-             "the 201 Contracts Finder releases ingest as 143 contracts with their suppliers");
+             "the 201 Contracts Finder releases (810 KB, a 256 KB limit) ingest as 143 contracts"
+             " with their suppliers");
     json_decref (receipt);
 
     int64_t rows_before_csv_kill = s_spend_rows ();

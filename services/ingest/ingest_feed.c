@@ -38,8 +38,8 @@ struct _ingest_feed_t {
     ingest_feed_error_fn *error_fn;
     void *arg;
     size_t max_document;
-    zchunk_t *pending;          //  msgpack: bytes of a record not yet whole;
-                                //  ocds: the document so far
+    zchunk_t *pending;          //  msgpack: bytes of a record not yet whole
+    ingest_ocds_t *ocds;        //  ocds: reads the document as it arrives
     uint64_t records;           //  msgpack: records read
     ingest_spend_t *spend;      //  csv spend
     ingest_records_t *table;    //  csv of the other kinds
@@ -173,7 +173,7 @@ s_csv_error (const ingest_csv_error_t *error, void *arg)
 }
 
 //  ==========================================================================
-//  OCDS: one JSON document, read whole at finish (ingest_ocds)
+//  OCDS: one JSON document, read as it arrives (ingest_ocds)
 
 static void
 s_ocds_issue (ingest_feed_t *self, const ingest_ocds_issue_t *issue)
@@ -240,19 +240,16 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
     return rc;
 }
 
+//  Emits what the reader's last push or end yielded, then refuses the
+//  batch when read_rc says the document was refused from there on
 static int
-s_ocds_finish (ingest_feed_t *self)
+s_ocds_take (ingest_feed_t *self, int read_rc)
 {
-    ingest_ocds_t *ocds = ingest_ocds_new (self->max_document);
-    int rc = ingest_ocds_parse (ocds, zchunk_data (self->pending), zchunk_size (self->pending));
-    if (rc)
-        s_refuse (self, "%s", ingest_ocds_reason (ocds));
-    else {
-        for (size_t index = 0; index < ingest_ocds_errors (ocds); index++)
-            s_ocds_issue (self, ingest_ocds_error (ocds, index));
-        rc = s_ocds_emit (self, ocds);
-    }
-    ingest_ocds_destroy (&ocds);
+    for (size_t index = 0; index < ingest_ocds_errors (self->ocds); index++)
+        s_ocds_issue (self, ingest_ocds_error (self->ocds, index));
+    int rc = s_ocds_emit (self, self->ocds);
+    if (rc == 0 && read_rc)
+        rc = s_refuse (self, "%s", ingest_ocds_reason (self->ocds));
     return rc;
 }
 
@@ -413,6 +410,8 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     self->arg = arg;
     self->max_document = max_document;
     self->pending = zchunk_new (NULL, 0);
+    if (format_id == S_OCDS)
+        self->ocds = ingest_ocds_new (max_document);
     if (format_id == S_CSV && kind_index == S_SPEND)
         self->spend = ingest_spend_new (s_spend_row, s_csv_error, self);
     else
@@ -438,6 +437,7 @@ ingest_feed_destroy (ingest_feed_t **self_p)
     if (*self_p) {
         ingest_feed_t *self = *self_p;
         zchunk_destroy (&self->pending);
+        ingest_ocds_destroy (&self->ocds);
         ingest_spend_destroy (&self->spend);
         ingest_records_destroy (&self->table);
         zstr_free (&self->partner);
@@ -468,12 +468,10 @@ ingest_feed_push (ingest_feed_t *self, const uint8_t *data, size_t size)
         return s_csv_refused (self, ingest_records_refusal (self->table));
     if (self->format == S_CSV)
         return 0;
-    if (self->format == S_OCDS && zchunk_size (self->pending) + size > self->max_document)
-        return s_refuse (self, "the OCDS document is larger than %zu bytes"
-                         " (ingest/max_document_bytes); send it in smaller packages",
-                         self->max_document);
+    if (self->format == S_OCDS)
+        return s_ocds_take (self, ingest_ocds_push (self->ocds, data, size));
     zchunk_extend (self->pending, data, size);
-    return self->format == S_MSGPACK? s_msgpack_drain (self, false): 0;
+    return s_msgpack_drain (self, false);
 }
 
 int
@@ -489,7 +487,7 @@ ingest_feed_finish (ingest_feed_t *self)
     if (self->format == S_CSV)
         return 0;
     if (self->format == S_OCDS)
-        return s_ocds_finish (self);
+        return s_ocds_take (self, ingest_ocds_end (self->ocds));
     return s_msgpack_drain (self, true);
 }
 

@@ -10,10 +10,12 @@
     event is the authenticated partner given here, whatever the file says.
 
     A batch that cannot be read as its format at all is refused whole:
-    push or finish returns -1 and ingest_feed_reason says why. Formats that
-    can be read as they stream (CSV, msgpack) emit rows during push, so
-    memory stays bounded by the longest row; OCDS is one JSON document and
-    is read at finish, up to ingest/max_document_bytes.
+    push or finish returns -1 and ingest_feed_reason says why. Every format
+    is read as it streams, emitting rows during push, so memory stays
+    bounded by the longest row: a CSV line, a msgpack record, an OCDS
+    package's release or record (up to ingest/max_document_bytes; an OCDS
+    document that is a lone release is read whole at finish, up to the
+    same limit). A batch refused part way keeps the rows emitted before.
 
     No sockets and no SQL here.
 */

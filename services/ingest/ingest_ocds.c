@@ -6,6 +6,9 @@
     it, and copies everything it yields into an arena of string chunks
     owned by this object; the tree is freed before parse returns. Records
     live in growable arrays of plain structs pointing into the arena.
+    Read as it arrives (push), a package is split at its array's items by
+    a byte scan, and each item is loaded and walked the same way on its
+    own; see "Reading a package as it arrives".
 
     Exact numbers. Before jansson sees the document, one byte scan checks
     the nesting depth (jansson's own limit is 2048, far too deep for a
@@ -35,6 +38,7 @@
 #include "sv_postcode.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -88,6 +92,41 @@ typedef struct {
     size_t alloc;
 } s_array_t;
 
+//  Where reading a document as it arrives has got to
+typedef enum {
+    S_TOP,                      //  Before the package's array: all held
+    S_ITEMS,                    //  In it: each item read as it completes
+    S_REST,                     //  After it, in the package
+    S_END,                      //  After the package: blanks only
+    S_WHOLE                     //  Not a package: held, read whole at the end
+} s_phase_t;
+
+typedef struct {
+    s_phase_t phase;
+    char *held;                 //  Bytes not yet read or let go
+    size_t held_size;
+    size_t held_alloc;
+    size_t scanned;             //  Bytes of held scanned
+    size_t dropped;             //  Bytes let go before held [0]
+    int depth;                  //  Of the byte scanned next: 1 in the package
+    bool in_string;
+    bool escaped;
+    bool expect_key;            //  At depth 1, the next string is a key
+    size_t key_start;           //  In held, of the depth-1 string being scanned
+    bool key_is_package;        //  The last depth-1 key was releases or records
+    bool records;               //  The array is "records"
+    bool item_open;             //  An item of the array is being scanned
+    bool item_due;              //  After '[' or ',': an item comes next
+    bool item_ended;            //  After an item: ',' or ']' comes next
+    bool item_skipped;          //  The item is over the limit: let go as scanned
+    size_t item_start;          //  In held
+    size_t item_line;           //  Where the item starts in the document
+    size_t item_column;
+    size_t items;               //  Items read so far: the next one's index
+    size_t line;                //  Of the byte scanned next, from 1
+    size_t line_start;          //  Absolute offset of that line's first byte
+} s_split_t;
+
 struct _ingest_ocds_t {
     size_t max_size;            //  Documents over this many bytes are refused
     char reason [512];          //  Why the last document was refused, or ""
@@ -102,6 +141,8 @@ struct _ingest_ocds_t {
     size_t releases;
     size_t accepted;
     size_t rejected;
+    //  Reading as the document arrives (ingest_ocds_push): see there
+    s_split_t split;
     //  Valid during a parse only
     const char *text;           //  The document
     s_token_t *tokens;          //  Its number tokens, document order
@@ -225,8 +266,9 @@ s_push (ingest_ocds_t *self, s_array_t *array, size_t item_size)
     return item;
 }
 
+//  Forgets what was yielded, keeping the reason and where reading got to
 static void
-s_reset (ingest_ocds_t *self)
+s_forget (ingest_ocds_t *self)
 {
     while (self->chunks) {
         s_chunk_t *next = self->chunks->next;
@@ -239,9 +281,16 @@ s_reset (ingest_ocds_t *self)
     self->skips.count = 0;
     self->warnings.count = 0;
     self->releases = self->accepted = self->rejected = 0;
+    self->oom = false;
+}
+
+//  Forgets what was yielded and why a document was refused
+static void
+s_reset (ingest_ocds_t *self)
+{
+    s_forget (self);
     self->reason [0] = 0;
     self->package = "";
-    self->oom = false;
 }
 
 
@@ -1348,6 +1397,7 @@ ingest_ocds_new (size_t max_size)
     if (self) {
         self->max_size = max_size;
         self->package = "";
+        self->split.line = 1;
     }
     return self;
 }
@@ -1359,6 +1409,7 @@ ingest_ocds_destroy (ingest_ocds_t **self_p)
     ingest_ocds_t *self = *self_p;
     if (self) {
         s_reset (self);
+        free (self->split.held);
         free (self->contracts.items);
         free (self->suppliers.items);
         free (self->errors.items);
@@ -1408,6 +1459,66 @@ s_type_name (const json_t *value)
            json_is_number (value)? "a number": json_is_boolean (value)? "a boolean": "null";
 }
 
+//  Loads size bytes of text with jansson and pairs its numbers with their
+//  tokens, for the walk that follows; line and column are where text
+//  starts in the document. Returns the tree, or NULL with why in problem.
+static json_t *
+s_load (ingest_ocds_t *self, const char *text, size_t size, size_t line, size_t column,
+        char *problem, size_t problem_size)
+{
+    size_t where;
+    if (s_scan (self, text, size, &where) != 0) {
+        size_t line_start = 0;
+        for (size_t pos = 0; pos < where; pos++)
+            if (text [pos] == '\n') {
+                line++;
+                line_start = pos + 1;
+                column = 1;
+            }
+        snprintf (problem, problem_size, "the document nests deeper than %d levels"
+                  " at line %zu, column %zu", INGEST_OCDS_MAX_DEPTH, line,
+                  column + where - line_start);
+        return NULL;
+    }
+    json_t *root = NULL;
+    json_error_t error;
+    if (!self->oom)
+        root = json_loadb (text, size, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES
+                                     | JSON_DECODE_INT_AS_REAL, &error);
+    if (self->oom)
+        snprintf (problem, problem_size, "out of memory reading the document");
+    else
+    if (!root)
+        snprintf (problem, problem_size, "not JSON: %s at line %zu, column %zu", error.text,
+                  line + (size_t) (error.line > 1? error.line - 1: 0),
+                  (error.line > 1? 0: column - 1) + (size_t) (error.column > 0? error.column: 0));
+    else {
+        self->text = text;
+        if (s_pair_numbers (self, root) != 0) {
+            snprintf (problem, problem_size, "%s", self->oom
+                      ? "out of memory reading the document"
+                      : "the numbers in the document could not be read exactly");
+            json_decref (root);
+            root = NULL;
+        }
+    }
+    return root;
+}
+
+//  Frees the tree s_load made and what it kept for reading numbers
+static void
+s_unload (ingest_ocds_t *self, json_t **root_p)
+{
+    json_decref (*root_p);
+    *root_p = NULL;
+    free (self->tokens);
+    free (self->numbers);
+    self->tokens = NULL;
+    self->numbers = NULL;
+    self->token_count = self->number_count = 0;
+    self->text = NULL;
+}
+
 int
 ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size)
 {
@@ -1428,35 +1539,11 @@ ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size)
     if (first == size)
         return s_refuse (self, "the document is empty");
 
-    size_t where;
-    if (s_scan (self, text, size, &where) != 0) {
-        size_t line = 1, line_start = 0;
-        for (size_t pos = 0; pos < where; pos++)
-            if (text [pos] == '\n') {
-                line++;
-                line_start = pos + 1;
-            }
-        return s_refuse (self, "the document nests deeper than %d levels at line %zu, column %zu",
-                         INGEST_OCDS_MAX_DEPTH, line, where - line_start + 1);
-    }
     int rc = 0;
-    json_error_t error;
-    json_t *root = NULL;
-    if (self->oom) {
-        rc = s_refuse (self, "out of memory reading the document");
-        goto done;
-    }
-    root = json_loadb (text, size, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES
-                                 | JSON_DECODE_INT_AS_REAL, &error);
+    char problem [sizeof self->reason];
+    json_t *root = s_load (self, text, size, 1, 1, problem, sizeof problem);
     if (!root) {
-        rc = s_refuse (self, "not JSON: %s at line %d, column %d",
-                       error.text, error.line, error.column);
-        goto done;
-    }
-    self->text = text;
-    if (s_pair_numbers (self, root) != 0) {
-        rc = self->oom? s_refuse (self, "out of memory reading the document")
-                      : s_refuse (self, "the numbers in the document could not be read exactly");
+        rc = s_refuse (self, "%s", problem);
         goto done;
     }
     if (!json_is_object (root)) {
@@ -1499,13 +1586,343 @@ ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size)
         rc = s_refuse (self, "out of memory reading the document");
 
 done:
-    json_decref (root);
-    free (self->tokens);
-    free (self->numbers);
-    self->tokens = NULL;
-    self->numbers = NULL;
-    self->token_count = self->number_count = 0;
-    self->text = NULL;
+    s_unload (self, &root);
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  Reading a package as it arrives. The bytes are scanned once, for
+//  strings, nesting and the package's own keys, until the "releases" or
+//  "records" array opens; from then on each of its items is loaded and
+//  read on its own as soon as its last byte arrives, and let go. So a
+//  package of any size costs the memory of its largest item. A document
+//  that is not a package with such an array is held and read whole at
+//  the end, as ingest_ocds_parse reads it.
+
+//  Whitespace between JSON tokens
+static bool
+s_json_blank (char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+//  Stops reading: the document is refused from here on, and what was
+//  yielded before stays yielded
+static int
+s_stop (ingest_ocds_t *self, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static int
+s_stop (ingest_ocds_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (self->reason, sizeof self->reason, format, args);
+    va_end (args);
+    return -1;
+}
+
+//  The name of the array being read: "releases" or "records"
+static const char *
+s_array_name (s_split_t *split)
+{
+    return split->records? "records": "releases";
+}
+
+//  Rejects item index of the package's array, for reason
+static void
+s_reject_item (ingest_ocds_t *self, size_t index, const char *reason)
+{
+    char prefix [32];
+    snprintf (prefix, sizeof prefix, "%s[%zu]", s_array_name (&self->split), index);
+    s_release_t r;
+    memset (&r, 0, sizeof r);
+    r.self = self;
+    r.row = index + 1;
+    r.prefix = prefix;
+    self->releases++;
+    self->rejected++;
+    const char *copy = s_copy (self, reason, strlen (reason));
+    s_error (&r, "", *copy? copy: "not JSON", "%s", "");
+}
+
+//  Reads one item of the package's array, size bytes at text starting at
+//  line and column of the document, as its next row. An item that is not
+//  JSON is that row's error, and the rows after it go on.
+static void
+s_read_item (ingest_ocds_t *self, const char *text, size_t size, size_t line, size_t column)
+{
+    s_split_t *split = &self->split;
+    size_t index = split->items++;
+    char problem [400];
+    json_t *item = s_load (self, text, size, line, column, problem, sizeof problem);
+    if (item && split->records)
+        s_record (self, item, index);
+    else
+    if (item) {
+        char prefix [32];
+        snprintf (prefix, sizeof prefix, "releases[%zu]", index);
+        s_release (self, item, index + 1, prefix);
+    }
+    else
+        s_reject_item (self, index, problem);
+    s_unload (self, &item);
+}
+
+//  The item being scanned ends before end (in held): reads it, or, over
+//  the size limit, rejects it unread
+static void
+s_item_end (ingest_ocds_t *self, size_t end)
+{
+    s_split_t *split = &self->split;
+    split->item_open = false;
+    split->item_ended = true;
+    if (split->item_skipped || end - split->item_start > self->max_size) {
+        char reason [128];
+        snprintf (reason, sizeof reason, "over the limit of %zu bytes for one %s"
+                  " (ingest/max_document_bytes)", self->max_size,
+                  split->records? "record": "release");
+        s_reject_item (self, split->items++, reason);
+        split->item_skipped = false;
+    }
+    else
+        s_read_item (self, split->held + split->item_start, end - split->item_start,
+                     split->item_line, split->item_column);
+}
+
+//  A string at depth 1 has ended at pos: was it the package's key?
+static int
+s_key_end (ingest_ocds_t *self, size_t pos)
+{
+    s_split_t *split = &self->split;
+    const char *key = split->held + split->key_start + 1;
+    size_t length = pos - split->key_start - 1;
+    bool releases = length == 8 && memcmp (key, "releases", 8) == 0;
+    bool records = length == 7 && memcmp (key, "records", 7) == 0;
+    split->expect_key = false;
+    if (split->phase == S_REST && (releases || records))
+        return s_stop (self, "not OCDS: the package has a second \"releases\" or \"records\""
+                       " at line %zu", split->line);
+    split->key_is_package = releases || records;
+    if (split->key_is_package)
+        split->records = records;
+    return 0;
+}
+
+//  Scans the bytes held and not yet scanned, reading every item they
+//  complete; then lets go of what is no longer needed. Returns 0, or -1
+//  when the document is refused.
+static int
+s_split (ingest_ocds_t *self)
+{
+    s_split_t *split = &self->split;
+    while (split->scanned < split->held_size && split->phase != S_WHOLE) {
+        size_t pos = split->scanned;
+        char c = split->held [pos];
+        size_t column = split->dropped + pos - split->line_start + 1;
+        bool item_scalar = split->item_open && split->depth == 2 && !split->in_string;
+        if (item_scalar && (s_json_blank (c) || c == ',' || c == ']')) {
+            //  A number, true, false or null ends before this byte
+            s_item_end (self, pos);
+            item_scalar = false;
+        }
+        split->scanned++;
+        if (c == '\n') {
+            split->line++;
+            split->line_start = split->dropped + pos + 1;
+        }
+        if (split->in_string) {
+            if (split->escaped)
+                split->escaped = false;
+            else
+            if (c == '\\')
+                split->escaped = true;
+            else
+            if (c == '"') {
+                split->in_string = false;
+                if (split->depth == 1 && split->expect_key && s_key_end (self, pos))
+                    return -1;
+                if (split->item_open && split->depth == 2)
+                    s_item_end (self, pos + 1);
+            }
+            continue;
+        }
+        if (s_json_blank (c) || item_scalar)
+            continue;
+        if (split->phase == S_END)
+            return s_stop (self, "not JSON: '%c' after the end of the package at line %zu,"
+                           " column %zu", c, split->line, column);
+        if (split->depth == 0) {
+            //  The first byte: a package is an object
+            if (c != '{') {
+                split->phase = S_WHOLE;
+                break;
+            }
+            split->depth = 1;
+            split->expect_key = true;
+            continue;
+        }
+        if (split->phase == S_ITEMS && split->depth == 2 && !split->item_open) {
+            //  Between the array's items
+            if (c == ']' && !(split->item_due && split->items > 0)) {
+                split->phase = S_REST;
+                split->depth = 1;
+            }
+            else
+            if (c == ',' && split->item_ended) {
+                split->item_due = true;
+                split->item_ended = false;
+            }
+            else
+            if (c == ',' || c == ']' || !split->item_due)
+                return s_stop (self, "not JSON: '%c' where %s[%zu] was expected at line %zu,"
+                               " column %zu", c, s_array_name (split), split->items,
+                               split->line, column);
+            else {
+                split->item_open = true;
+                split->item_due = false;
+                split->item_start = pos;
+                split->item_line = split->line;
+                split->item_column = column;
+                if (c == '"')
+                    split->in_string = true;
+                else
+                if (c == '{' || c == '[')
+                    split->depth = 3;
+            }
+            continue;
+        }
+        if (c == '"') {
+            split->in_string = true;
+            if (split->depth == 1 && split->expect_key)
+                split->key_start = pos;
+        }
+        else
+        if (c == '{' || c == '[') {
+            if (c == '[' && split->depth == 1 && split->key_is_package
+            &&  split->phase == S_TOP) {
+                split->phase = S_ITEMS;
+                split->item_due = true;
+                split->item_ended = false;
+            }
+            if (++split->depth > INGEST_OCDS_MAX_DEPTH)
+                return s_stop (self, "the document nests deeper than %d levels at line %zu,"
+                               " column %zu", INGEST_OCDS_MAX_DEPTH, split->line, column);
+        }
+        else
+        if (c == '}' || c == ']') {
+            split->depth--;
+            if (split->item_open && split->depth == 2)
+                s_item_end (self, pos + 1);
+            else
+            if (split->depth == 0 && split->phase == S_REST)
+                split->phase = S_END;
+            else
+            if (split->depth <= 0) {
+                //  A lone release, or not JSON: jansson says which
+                split->phase = S_WHOLE;
+                break;
+            }
+        }
+        else
+        if (c == ',' && split->depth == 1) {
+            split->expect_key = true;
+            split->key_is_package = false;
+        }
+    }
+    if (split->item_open && split->held_size - split->item_start > self->max_size)
+        split->item_skipped = true;
+    //  Before the array, all is held; after its start, only an item
+    //  not yet complete (and not over the limit), or a key being read
+    //  after the array
+    if (split->phase == S_TOP || split->phase == S_WHOLE) {
+        if (split->held_size > self->max_size)
+            return s_stop (self, "the document is over the limit of %zu bytes before its"
+                           " \"releases\" or \"records\" (ingest/max_document_bytes)",
+                           self->max_size);
+        return 0;
+    }
+    size_t keep = split->item_open && !split->item_skipped? split->item_start: split->scanned;
+    if (split->in_string && split->depth == 1 && split->expect_key && split->key_start < keep)
+        keep = split->key_start;
+    memmove (split->held, split->held + keep, split->held_size - keep);
+    split->held_size -= keep;
+    split->scanned -= keep;
+    split->dropped += keep;
+    split->item_start -= split->item_start >= keep? keep: split->item_start;
+    split->key_start -= split->key_start >= keep? keep: 0;
+    return 0;
+}
+
+int
+ingest_ocds_push (ingest_ocds_t *self, const void *data, size_t size)
+{
+    assert (self);
+    assert (data || size == 0);
+    s_forget (self);
+    s_split_t *split = &self->split;
+    if (split->held_size == 0 && split->dropped == 0) {
+        //  A new document
+        self->reason [0] = 0;
+        self->package = "";
+    }
+    if (*self->reason)
+        return -1;
+    if (split->held_size + size > split->held_alloc) {
+        size_t alloc = split->held_alloc? split->held_alloc: 65536;
+        while (alloc < split->held_size + size)
+            alloc *= 2;
+        char *held = (char *) realloc (split->held, alloc);
+        if (!held)
+            return s_stop (self, "out of memory reading the document");
+        split->held = held;
+        split->held_alloc = alloc;
+    }
+    if (size)
+        memcpy (split->held + split->held_size, data, size);
+    split->held_size += size;
+    //  A UTF-8 BOM is skipped, once all three bytes are here
+    if (split->dropped == 0 && split->scanned == 0 && split->held_size >= 3
+    &&  memcmp (split->held, "\xEF\xBB\xBF", 3) == 0) {
+        split->scanned = 3;
+        split->line_start = 3;
+    }
+    if (split->dropped == 0 && split->scanned == 0 && split->held_size < 3
+    &&  (split->held_size == 0 || memcmp (split->held, "\xEF\xBB\xBF", split->held_size) == 0))
+        return 0;
+    int rc = s_split (self);
+    if (rc == 0 && self->oom)
+        rc = s_stop (self, "out of memory reading the document");
+    return rc;
+}
+
+int
+ingest_ocds_end (ingest_ocds_t *self)
+{
+    assert (self);
+    s_forget (self);
+    s_split_t *split = &self->split;
+    int rc = 0;
+    if (*self->reason)
+        rc = -1;
+    else
+    if (split->phase == S_TOP || split->phase == S_WHOLE)
+        rc = ingest_ocds_parse (self, split->held, split->held_size);
+    else
+    if (split->phase == S_ITEMS && split->item_open)
+        rc = s_stop (self, "the document ends inside %s[%zu]", s_array_name (split),
+                     split->items);
+    else
+    if (split->phase == S_ITEMS)
+        rc = s_stop (self, "the document ends inside its \"%s\" array, after %zu items",
+                     s_array_name (split), split->items);
+    else
+    if (split->phase == S_REST)
+        rc = s_stop (self, "the document ends before the package's closing '}'");
+    else
+        self->package = split->records? "record package": "release package";
+    free (split->held);
+    *split = (s_split_t) { .line = 1 };
     return rc;
 }
 
@@ -1688,6 +2105,140 @@ s_day (const char *iso)
     int rc = sv_date_parse (iso, &day, NULL);
     assert (rc == 0);
     return day;
+}
+
+//  What a reader yielded, kept across calls: one text per kind of record,
+//  in the order yielded
+typedef struct {
+    FILE *files [5];            //  contracts, suppliers, errors, skips, warnings
+    char *texts [5];            //  what was written to each, once flushed
+    size_t sizes [5];
+    size_t releases;
+    size_t accepted;
+    size_t rejected;
+} s_yields_t;
+
+static void
+s_yields_init (s_yields_t *yields)
+{
+    memset (yields, 0, sizeof *yields);
+    for (size_t kind = 0; kind < 5; kind++) {
+        yields->files [kind] = open_memstream (&yields->texts [kind], &yields->sizes [kind]);
+        assert (yields->files [kind]);
+    }
+}
+
+static void
+s_yields_add (s_yields_t *yields, size_t kind, const char *format, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static void
+s_yields_add (s_yields_t *yields, size_t kind, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vfprintf (yields->files [kind], format, args);
+    va_end (args);
+    fflush (yields->files [kind]);
+}
+
+//  Adds what ocds yielded in its last call
+static void
+s_yields_take (s_yields_t *yields, ingest_ocds_t *ocds)
+{
+    for (size_t index = 0; index < ingest_ocds_contracts (ocds); index++) {
+        const ingest_ocds_contract_t *contract = ingest_ocds_contract (ocds, index);
+        s_yields_add (yields, 0, "%zu %s %s %" PRId64 " %d-%d %zu %s\n", contract->row,
+                      contract->contract_id, contract->title, contract->value_pence,
+                      contract->start_date, contract->end_date, contract->supplier_count,
+                      contract->supplier_count? contract->supplier_keys [0]: "");
+    }
+    for (size_t index = 0; index < ingest_ocds_suppliers (ocds); index++) {
+        const ingest_ocds_supplier_t *supplier = ingest_ocds_supplier (ocds, index);
+        s_yields_add (yields, 1, "%zu %s %s %s %s\n", supplier->row, supplier->key,
+                      supplier->name, supplier->companies_house, supplier->postcode);
+    }
+    const ingest_ocds_issue_t *(*issues [3]) (ingest_ocds_t *, size_t) = {
+        ingest_ocds_error, ingest_ocds_skip, ingest_ocds_warning
+    };
+    size_t (*counts [3]) (ingest_ocds_t *) = {
+        ingest_ocds_errors, ingest_ocds_skips, ingest_ocds_warnings
+    };
+    for (size_t kind = 0; kind < 3; kind++)
+        for (size_t index = 0; index < counts [kind] (ocds); index++) {
+            const ingest_ocds_issue_t *issue = issues [kind] (ocds, index);
+            s_yields_add (yields, kind + 2, "%zu %s '%s' %s\n", issue->row, issue->column,
+                          issue->value, issue->reason);
+        }
+    yields->releases += ingest_ocds_releases (ocds);
+    yields->accepted += ingest_ocds_accepted (ocds);
+    yields->rejected += ingest_ocds_rejected (ocds);
+}
+
+static bool
+s_yields_equal (s_yields_t *one, s_yields_t *other)
+{
+    for (size_t kind = 0; kind < 5; kind++)
+        if (one->sizes [kind] != other->sizes [kind]
+        ||  memcmp (one->texts [kind], other->texts [kind], one->sizes [kind]) != 0)
+            return false;
+    return one->releases == other->releases && one->accepted == other->accepted
+        && one->rejected == other->rejected;
+}
+
+static void
+s_yields_destroy (s_yields_t *yields)
+{
+    for (size_t kind = 0; kind < 5; kind++) {
+        fclose (yields->files [kind]);
+        free (yields->texts [kind]);
+    }
+}
+
+//  Pushes size bytes of text step bytes at a time, then ends; returns the
+//  end's code and what was yielded, and the most the reader held
+static int
+s_read_pushed (ingest_ocds_t *ocds, const char *text, size_t size, size_t step,
+               s_yields_t *yields, size_t *held_max_p)
+{
+    s_yields_init (yields);
+    int rc = 0;
+    size_t held_max = 0;
+    for (size_t done = 0; done < size && rc == 0; done += step) {
+        rc = ingest_ocds_push (ocds, text + done, done + step > size? size - done: step);
+        s_yields_take (yields, ocds);
+        if (ocds->split.held_alloc > held_max)
+            held_max = ocds->split.held_alloc;
+    }
+    int end_rc = ingest_ocds_end (ocds);
+    s_yields_take (yields, ocds);
+    if (rc == 0)
+        rc = end_rc;
+    if (held_max_p)
+        *held_max_p = held_max;
+    return rc;
+}
+
+//  Reads text whole and in pieces of several sizes: both must yield the
+//  same, and the pieces end in the package ingest_ocds_parse found
+static void
+s_check_pushed (ingest_ocds_t *ocds, const char *text, size_t size)
+{
+    s_yields_t whole;
+    s_yields_init (&whole);
+    assert (ingest_ocds_parse (ocds, text, size) == 0);
+    s_yields_take (&whole, ocds);
+    char package [32];
+    snprintf (package, sizeof package, "%s", ingest_ocds_package (ocds));
+    size_t steps [] = { 1, 7, 4096, size };
+    for (size_t index = 0; index < 4; index++) {
+        s_yields_t pushed;
+        assert (s_read_pushed (ocds, text, size, steps [index], &pushed, NULL) == 0);
+        assert (s_yields_equal (&whole, &pushed));
+        assert (streq (ingest_ocds_package (ocds), package));
+        s_yields_destroy (&pushed);
+    }
+    s_yields_destroy (&whole);
 }
 
 void
@@ -2044,6 +2595,124 @@ ingest_ocds_test (bool verbose)
     assert (streq (ingest_ocds_reason (ocds),
                    "the document is 101 bytes, over the limit of 100 bytes"));
     ingest_ocds_destroy (&ocds);
+
+    //  Read as they arrive, in pieces of 1, 7 and 4096 bytes and whole,
+    //  packages of every kind yield what they yield read whole: the 201
+    //  Contracts Finder releases, a record package, lone releases
+    const char *documents [] = {
+        "contracts_finder_releases_201.json", "contracts_finder_10.json",
+        "ocds-213czf-000-00001.json", "ocds-213czf-000-00001-05-contract.json",
+        "southyorks_Release116_award.json"
+    };
+    ocds = ingest_ocds_new (1024 * 1024);
+    for (size_t index = 0; index < 5; index++) {
+        package = s_fixture (documents [index], &size);
+        s_check_pushed (ocds, package, size);
+        free (package);
+    }
+    //  and packages whose items are not all releases, with other members
+    //  around the array and a BOM
+    const char *shapes [] = {
+        "\xEF\xBB\xBF{\"uri\": \"x\", \"publisher\": {\"name\": \"[{\\\"\"},"
+        " \"releases\": [1, \"two\", null, [], {\"ocid\": \"ocds-1\", \"tag\": [\"award\"],"
+        " \"awards\": [{\"id\": \"A1\", \"value\": {\"amount\": 1e3, \"currency\": \"GBP\"}}]}],"
+        " \"extensions\": [\"releases\"], \"version\": \"1.1\"}\n",
+        "{\"records\": [{\"ocid\": \"ocds-2\", \"compiledRelease\": {\"ocid\": \"ocds-2\","
+        " \"contracts\": [{\"id\": \"C\", \"value\": {\"amount\": 12.5, \"currency\": \"GBP\"}}]}},"
+        " {\"ocid\": \"ocds-3\"}, 7]}",
+        "{\"releases\": []}", "  {\"uri\": 1}  ", "{\"ocid\": \"ocds-4\", \"releases\": {}}",
+    };
+    for (size_t index = 0; index < 5; index++) {
+        if (index < 2)
+            s_check_pushed (ocds, shapes [index], strlen (shapes [index]));
+        else {
+            //  refused whole, read either way, for the same reason
+            assert (ingest_ocds_parse (ocds, shapes [index], strlen (shapes [index])) == (index == 2? 0: -1));
+            char reason [sizeof ocds->reason];
+            snprintf (reason, sizeof reason, "%s", ingest_ocds_reason (ocds));
+            s_yields_t pushed;
+            assert (s_read_pushed (ocds, shapes [index], strlen (shapes [index]), 3,
+                                   &pushed, NULL) == (index == 2? 0: -1));
+            assert (streq (ingest_ocds_reason (ocds), reason));
+            s_yields_destroy (&pushed);
+        }
+    }
+
+    //  An item that is not JSON is its row's error, and the rows after it
+    //  go on; a document cut short is refused after what it completed
+    const char *broken =
+        "{\"releases\": [{\"ocid\": \"ocds-5\", \"contracts\": [{\"id\": \"C5\"}]},\n"
+        "  {\"ocid\": \"ocds-6\", \"contracts\": [{\"id\": \"C6\", oops}]},\n"
+        "  {\"ocid\": \"ocds-7\", \"contracts\": [{\"id\": \"C7\"}]},\n"
+        "  {\"ocid\": \"ocds-8\", \"contr";
+    s_yields_t pushed;
+    assert (s_read_pushed (ocds, broken, strlen (broken), 10, &pushed, NULL) == -1);
+    assert (streq (ingest_ocds_reason (ocds), "the document ends inside releases[3]"));
+    assert (pushed.releases == 3 && pushed.accepted == 2 && pushed.rejected == 1);
+    if (verbose)
+        printf ("\n   %s", pushed.texts [2]);
+    assert (s_contains (pushed.texts [2],
+                        "2 releases[1] '' not JSON: string or '}' expected near 'oops'"
+                        " at line 2, column 52"));
+    s_yields_destroy (&pushed);
+    //  Nor are a missing comma, a trailing one, a second array or more
+    //  after the package taken
+    const char *malformed [] = {
+        "{\"releases\": [{} {}]}", "{\"releases\": [{},]}",
+        "{\"releases\": [], \"records\": []}", "{\"releases\": []} x"
+    };
+    const char *reasons [] = {
+        "not JSON: '{' where releases[1] was expected at line 1, column 18",
+        "not JSON: ']' where releases[1] was expected at line 1, column 18",
+        "not OCDS: the package has a second \"releases\" or \"records\" at line 1",
+        "not JSON: 'x' after the end of the package at line 1, column 18"
+    };
+    for (size_t index = 0; index < 4; index++) {
+        assert (s_read_pushed (ocds, malformed [index], strlen (malformed [index]), 2,
+                               &pushed, NULL) == -1);
+        assert (streq (ingest_ocds_reason (ocds), reasons [index]));
+        s_yields_destroy (&pushed);
+    }
+
+    //  A package many times the size limit is read holding one item at a
+    //  time; an item over the limit is its row's error, let go unread
+    package = s_fixture ("contracts_finder_10.json", &size);
+    ingest_ocds_destroy (&ocds);
+    json_t *root = json_loadb (package, size, 0, NULL);
+    assert (root);
+    char *first = json_dumps (json_array_get (json_object_get (root, "releases"), 0), 0);
+    assert (first);
+    json_decref (root);
+    size_t release_size = strlen (first);
+    size_t big_size = 40 + 2000 * (release_size + 2);
+    char *big = (char *) malloc (big_size);
+    assert (big);
+    size_t used = (size_t) snprintf (big, big_size, "{\"releases\": [");
+    for (int index = 0; index < 2000; index++) {
+        memcpy (big + used, first, release_size);
+        used += release_size;
+        if (index < 1999)
+            big [used++] = ',';
+    }
+    used += (size_t) snprintf (big + used, big_size - used, "]}");
+    ocds = ingest_ocds_new (64 * 1024);
+    size_t held_max;
+    assert (s_read_pushed (ocds, big, used, 65536, &pushed, &held_max) == 0);
+    if (verbose)
+        printf ("   %zu releases in %zu bytes read holding at most %zu bytes\n",
+                pushed.releases, used, held_max);
+    assert (pushed.releases == 2000 && held_max <= 4 * 65536);
+    s_yields_destroy (&pushed);
+    ingest_ocds_destroy (&ocds);
+    ocds = ingest_ocds_new (release_size - 1);
+    assert (s_read_pushed (ocds, big, used, 65536, &pushed, &held_max) == 0);
+    assert (pushed.releases == 2000 && pushed.rejected == 2000 && held_max <= 4 * 65536);
+    assert (s_contains (pushed.texts [2], "2000 releases[1999] '' over the limit of"));
+    s_yields_destroy (&pushed);
+    ingest_ocds_destroy (&ocds);
+    free (big);
+    free (first);
+    free (package);
 
     //  Companies House numbers as people write them
     char number [9];

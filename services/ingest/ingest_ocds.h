@@ -4,8 +4,9 @@
     Contracts Finder, Find a Tender and other publishers write the Open
     Contracting Data Standard: a release package {"releases": [...]}, a
     record package {"records": [{"compiledRelease": {...}, ...}]}, or one
-    release on its own. This class reads one such document from a complete
-    buffer and yields what socval needs from each release:
+    release on its own. This class reads one such document, from a complete
+    buffer (ingest_ocds_parse) or as it arrives, a release or record at a
+    time (ingest_ocds_push), and yields what socval needs from each release:
 
     - a contract for each contracts[] entry, or, when a release has none,
       for each awards[] entry that is not unsuccessful or cancelled. Value
@@ -148,6 +149,27 @@ void
 //  size is 0.
 int
     ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size);
+
+//  Reads a document as it arrives, size bytes at a time (data may be NULL
+//  only when size is 0): each call yields what the releases[] or
+//  records[] items completed by its bytes hold, replacing what the call
+//  before yielded, so a package of any size costs the memory of its
+//  largest item (at most the size limit). Rows are numbered through the
+//  whole document; an item that is not JSON is its row's error. A
+//  document that is not such a package is held (up to the limit) and
+//  read whole by ingest_ocds_end. Returns 0, or -1 when the document is
+//  refused from here on, ingest_ocds_reason saying why; what this call
+//  yielded before that stays yielded.
+int
+    ingest_ocds_push (ingest_ocds_t *self, const void *data, size_t size);
+
+//  Ends a document read with ingest_ocds_push, yielding what is left (all
+//  of it, for a document that is not a package) and setting the package
+//  kind; the next push starts another document. Returns 0, or -1 when it
+//  was refused: it ended inside the array or the package, or, read
+//  whole, as ingest_ocds_parse refuses it.
+int
+    ingest_ocds_end (ingest_ocds_t *self);
 
 //  Why the last document was refused, or "" when it was not.
 const char *

@@ -3,15 +3,93 @@
     why; a read one accounts for every release exactly once, yields only
     whole records (amounts in GBP pence, never negative; Companies House
     numbers of 8 characters; normalised postcodes), and every supplier key
-    a contract names belongs to a supplier of the same release. */
+    a contract names belongs to a supplier of the same release. The same
+    bytes read as they arrive (ingest_ocds_push, cut where the first byte
+    says, then ingest_ocds_end) must yield exactly the same, unless the
+    document has both a "releases" and a "records" array, which only a
+    whole read can choose between. */
 
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "ingest_ocds.h"
 #include "sv_postcode.h"
 
 #define S_MAX_SIZE (1024 * 1024)
+
+//  What a reader yielded, summed over its calls: a hash of each kind of
+//  record in the order yielded (contracts, suppliers, errors, skips,
+//  warnings), and the counts
+typedef struct {
+    uint64_t hashes [5];        //  FNV-1a over the records' fields
+    size_t counts [8];
+} s_seen_t;
+
+static void
+s_seen_init (s_seen_t *seen)
+{
+    memset (seen, 0, sizeof *seen);
+    for (size_t kind = 0; kind < 5; kind++)
+        seen->hashes [kind] = 0xcbf29ce484222325ULL;
+}
+
+static void
+s_hash (s_seen_t *seen, size_t kind, const char *text)
+{
+    for (; *text; text++) {
+        seen->hashes [kind] ^= (unsigned char) *text;
+        seen->hashes [kind] *= 0x100000001b3ULL;
+    }
+    seen->hashes [kind] ^= 0xFF;
+    seen->hashes [kind] *= 0x100000001b3ULL;
+}
+
+static void
+s_hash_issues (s_seen_t *seen, size_t kind, ingest_ocds_t *ocds, size_t count,
+               const ingest_ocds_issue_t *(*issue_fn) (ingest_ocds_t *, size_t))
+{
+    for (size_t index = 0; index < count; index++) {
+        const ingest_ocds_issue_t *issue = issue_fn (ocds, index);
+        char row [24];
+        snprintf (row, sizeof row, "%zu", issue->row);
+        s_hash (seen, kind, row);
+        s_hash (seen, kind, issue->column);
+        s_hash (seen, kind, issue->value);
+        s_hash (seen, kind, issue->reason);
+    }
+}
+
+//  Adds what the reader's last call yielded
+static void
+s_take (s_seen_t *seen, ingest_ocds_t *ocds)
+{
+    size_t counts [8] = {
+        ingest_ocds_releases (ocds), ingest_ocds_accepted (ocds), ingest_ocds_rejected (ocds),
+        ingest_ocds_contracts (ocds), ingest_ocds_suppliers (ocds), ingest_ocds_errors (ocds),
+        ingest_ocds_skips (ocds), ingest_ocds_warnings (ocds)
+    };
+    for (size_t index = 0; index < 8; index++)
+        seen->counts [index] += counts [index];
+    for (size_t index = 0; index < counts [3]; index++) {
+        const ingest_ocds_contract_t *contract = ingest_ocds_contract (ocds, index);
+        char figures [96];
+        snprintf (figures, sizeof figures, "%zu %lld %d %d %zu", contract->row,
+                  (long long) contract->value_pence, contract->start_date,
+                  contract->end_date, contract->supplier_count);
+        s_hash (seen, 0, figures);
+        s_hash (seen, 0, contract->contract_id);
+        s_hash (seen, 0, contract->title);
+    }
+    for (size_t index = 0; index < counts [4]; index++) {
+        const ingest_ocds_supplier_t *supplier = ingest_ocds_supplier (ocds, index);
+        s_hash (seen, 1, supplier->key);
+        s_hash (seen, 1, supplier->postcode);
+    }
+    s_hash_issues (seen, 2, ocds, counts [5], ingest_ocds_error);
+    s_hash_issues (seen, 3, ocds, counts [6], ingest_ocds_skip);
+    s_hash_issues (seen, 4, ocds, counts [7], ingest_ocds_warning);
+}
 
 static void
 s_check_issue (const ingest_ocds_issue_t *issue, size_t releases)
@@ -26,6 +104,23 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     ingest_ocds_t *ocds = ingest_ocds_new (S_MAX_SIZE);
     assert (ocds);
+    //  Read as it arrives first: ingest_ocds_parse then reads it whole
+    s_seen_t pushed;
+    s_seen_init (&pushed);
+    size_t cut = size? data [0] % (size + 1): 0;
+    int pushed_rc = ingest_ocds_push (ocds, data, cut);
+    s_take (&pushed, ocds);
+    if (pushed_rc == 0) {
+        pushed_rc = ingest_ocds_push (ocds, data + cut, size - cut);
+        s_take (&pushed, ocds);
+    }
+    int end_rc = ingest_ocds_end (ocds);
+    s_take (&pushed, ocds);
+    pushed_rc = pushed_rc? pushed_rc: end_rc;
+    if (pushed_rc)
+        assert (*ingest_ocds_reason (ocds));
+    bool both_arrays = pushed_rc && strstr (ingest_ocds_reason (ocds), "a second");
+
     int rc = ingest_ocds_parse (ocds, data, size);
     size_t releases = ingest_ocds_releases (ocds);
     if (rc == -1) {
@@ -40,6 +135,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
     assert (rc == 0);
     assert (strcmp (ingest_ocds_reason (ocds), "") == 0);
+    s_seen_t whole;
+    s_seen_init (&whole);
+    s_take (&whole, ocds);
+    if (!both_arrays) {
+        assert (pushed_rc == 0);
+        assert (memcmp (&whole, &pushed, sizeof whole) == 0);
+    }
     assert (*ingest_ocds_package (ocds));
     assert (ingest_ocds_accepted (ocds) + ingest_ocds_skips (ocds)
             + ingest_ocds_rejected (ocds) == releases);
