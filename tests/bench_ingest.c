@@ -5,7 +5,10 @@
     starts socval-ingest on a store of its own, and times `socval submit`
     from start to receipt. Twice: with transaction numbers as most finance
     systems write them (digits), then as Leeds writes them (1012-00001:
-    period, dash, sequence). The reference is `sqlite3 DB ".import --csv"` of
+    period, dash, sequence). Then an OCDS release package of the 201
+    Contracts Finder releases 100 times over (20,100 releases), against
+    sqlite3 reading the same file's releases into a table with json_each;
+    its peak memory must not grow with the package either. The reference is `sqlite3 DB ".import --csv"` of
     the same file into a database file, timed in the same run. Also reports
     ingest's peak resident memory (VmHWM), which must not grow with the file.
 
@@ -14,14 +17,52 @@
 */
 
 #include <czmq.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "testkit.h"
 
-//  Transaction numbers as written in the file
-typedef enum { S_DIGITS, S_LEEDS } s_numbers_t;
+//  The file submitted: spend with transaction numbers written as digits
+//  or as Leeds writes them, or an OCDS release package
+typedef enum { S_DIGITS, S_LEEDS, S_OCDS } s_input_t;
+
+//  The 201 Contracts Finder releases, copies times over, as published
+//  (their text copied, so amounts keep their decimals); returns the
+//  number of releases written
+static int64_t
+s_generate_ocds (const char *path, int copies)
+{
+    FILE *fixture = fopen ("tests/fixtures/ocds/contracts_finder_releases_201.json", "r");
+    assert (fixture);
+    zchunk_t *chunk = zchunk_read (fixture, 16 << 20);
+    fclose (fixture);
+    char *text = strndup ((const char *) zchunk_data (chunk), zchunk_size (chunk));
+    zchunk_destroy (&chunk);
+    //  The array's items: from its '[' to the last ']' of the file
+    char *first = strstr (text, "\"releases\": [");
+    char *last = strrchr (text, ']');
+    assert (first && last && last > first);
+    first = strchr (first, '[') + 1;
+    FILE *file = fopen (path, "w");
+    assert (file);
+    fprintf (file, "{\"uri\": \"bench\", \"releases\": [");
+    for (int copy = 0; copy < copies; copy++)
+        fprintf (file, "%s%.*s", copy? ",": "", (int) (last - first), first);
+    fprintf (file, "]}\n");
+    fclose (file);
+    free (text);
+    return (int64_t) copies * 201;
+}
+
+//  The size of the file at path, in bytes
+static int64_t
+s_size (const char *path)
+{
+    struct stat info;
+    return stat (path, &info) == 0? (int64_t) info.st_size: -1;
+}
 
 static void
-s_generate (const char *path, int64_t rows, s_numbers_t numbers)
+s_generate (const char *path, int64_t rows, s_input_t numbers)
 {
     FILE *file = fopen (path, "w");
     assert (file);
@@ -44,20 +85,35 @@ s_generate (const char *path, int64_t rows, s_numbers_t numbers)
     fclose (file);
 }
 
-//  Generates the file, times .import and socval submit, prints the
+//  Generates the file, times the reference and socval submit, prints the
 //  figures. Returns 0, or 1 when ingest lost or doubled rows.
 static int
-s_bench (int64_t rows, s_numbers_t numbers)
+s_bench (int64_t rows, s_input_t input)
 {
-    const char *style = numbers == S_DIGITS? "": ", Leeds numbers";
+    const char *style = input == S_LEEDS? ", Leeds numbers": "";
     char *dir = zsys_sprintf ("/tmp/sv_bench_ingest_%d", getpid ());
     zsys_dir_create ("%s/keys/partners", dir);
-    char *csv = zsys_sprintf ("%s/spend.csv", dir);
-    s_generate (csv, rows, numbers);
+    char *csv = zsys_sprintf ("%s/%s", dir, input == S_OCDS? "package.json": "spend.csv");
+    //  Rows: spend rows, or releases; every one is held, or for OCDS the
+    //  143 distinct contracts among them
+    int64_t expected = rows;
+    if (input == S_OCDS) {
+        rows = s_generate_ocds (csv, 100);
+        expected = 143;
+    }
+    else
+        s_generate (csv, rows, input);
+    const char *kind = input == S_OCDS? "contracts": "spend";
+    const char *type = input == S_OCDS? "CONTRACT": "SPEND";
 
-    //  The reference: sqlite3 .import of the same file
+    //  The reference: sqlite3 .import of the same file, or its releases
+    //  into a table with json_each
     int64_t started = testkit_now_us ();
-    assert (testkit_run (NULL, "sqlite3 %s/import.db '.import --csv %s spend'", dir, csv) == 0);
+    if (input == S_OCDS)
+        assert (testkit_run (NULL, "sqlite3 %s/import.db \"CREATE TABLE releases AS SELECT value"
+                             " FROM json_each(readfile('%s'), '$.releases')\"", dir, csv) == 0);
+    else
+        assert (testkit_run (NULL, "sqlite3 %s/import.db '.import --csv %s spend'", dir, csv) == 0);
     double reference = (double) (testkit_now_us () - started) / 1e6;
 
     //  The stack: keys, config, socval-ingest
@@ -85,24 +141,24 @@ s_bench (int64_t rows, s_numbers_t numbers)
         zclock_sleep (50);
 
     started = testkit_now_us ();
-    int rc = testkit_run (NULL, "build/socval --config %s --timeout 120 submit --kind spend %s > %s/receipt.txt",
-                    config_path, csv, dir);
+    int rc = testkit_run (NULL, "build/socval --config %s --timeout 120 submit --kind %s %s > %s/receipt.txt",
+                    config_path, kind, csv, dir);
     double submit = (double) (testkit_now_us () - started) / 1e6;
     long peak = testkit_peak_kb (ingest);
     //  A fast run that lost rows would be no result: every row is held,
     //  and streamed once
-    int64_t held = testkit_count ("tcp://127.0.0.1:18712", 5000, "SPEND");
+    int64_t held = testkit_count ("tcp://127.0.0.1:18712", 5000, type);
     kill (ingest, SIGTERM);
     waitpid (ingest, NULL, 0);
     int64_t streamed = -1;
     char *streamed_text = NULL;
     if (testkit_run (&streamed_text, "sqlite3 %s/ingest.db \"SELECT count(DISTINCT key)"
-                     " FROM outbox WHERE type = 'SPEND'\"", dir) == 0 && streamed_text)
+                     " FROM outbox WHERE type = '%s'\"", dir, type) == 0 && streamed_text)
         streamed = atoll (streamed_text);
     free (streamed_text);
-    if (held != rows || streamed != rows) {
+    if (held != expected || streamed != expected) {
         printf ("ingest: %" PRId64 " rows held and %" PRId64 " streamed of %" PRId64 "\n",
-                held, streamed, rows);
+                held, streamed, expected);
         rc = 1;
     }
     char *receipt_path = zsys_sprintf ("%s/receipt.txt", dir);
@@ -116,21 +172,32 @@ s_bench (int64_t rows, s_numbers_t numbers)
     }
 
     printf ("%-44s %14s %14s %8s\n", "benchmark", "measured", "reference", "ratio");
-    char *name = zsys_sprintf ("ingest: socval submit of a spend CSV%s", style);
+    char *name = zsys_sprintf ("ingest: socval submit of a %s%s",
+                               input == S_OCDS? "release package": "spend CSV", style);
     printf ("%-44s %10.0f rows/s %8.0f rows/s %7.2fx\n",
             name, rows / submit, rows / reference, submit / reference);
     zstr_free (&name);
-    printf ("  (%" PRId64 " rows; reference = sqlite3 .import --csv into a file;"
-            " ratio = submit time / import time, target <= 1.50)\n", rows);
+    if (input == S_OCDS)
+        printf ("  (%" PRId64 " releases in %.0f MB; reference = sqlite3 json_each of its releases"
+                " into a table in a file; no target)\n", rows, (double) s_size (csv) / 1e6);
+    else
+        printf ("  (%" PRId64 " rows; reference = sqlite3 .import --csv into a file;"
+                " ratio = submit time / import time, target <= 1.50)\n", rows);
     printf ("%-44s %10ld kB   (target < 65536 kB)\n", "ingest: peak resident memory", peak);
     printf ("  receipt: %s", receipt? receipt: "(none)\n");
-    printf ("  rows held by ingest: %" PRId64 "; SPEND events in its outbox: %" PRId64 "\n",
-            held, streamed);
+    printf ("  rows held by ingest: %" PRId64 "; %s events in its outbox: %" PRId64 "\n",
+            held, type, streamed);
     //  The lines tools/bench_table.sh reads
-    printf ("BENCH|ingest: socval submit of a %" PRId64 "-row spend CSV%s until its receipt"
-            " vs sqlite3 .import --csv of the same file|%.0f|rows/s|%.0f|rows/s|%.2f|<= 1.5|%s\n",
-            rows, style, rows / submit, rows / reference, submit / reference,
-            rc == 0 && submit / reference <= 1.5? "yes": "no");
+    if (input == S_OCDS)
+        printf ("BENCH|ingest: socval submit of a %.0f MB OCDS release package (%" PRId64
+                " releases) until its receipt vs sqlite3 json_each of its releases into a table"
+                "|%.0f|releases/s|%.0f|releases/s|%.2f||\n", (double) s_size (csv) / 1e6, rows,
+                rows / submit, rows / reference, submit / reference);
+    else
+        printf ("BENCH|ingest: socval submit of a %" PRId64 "-row spend CSV%s until its receipt"
+                " vs sqlite3 .import --csv of the same file|%.0f|rows/s|%.0f|rows/s|%.2f|<= 1.5|%s\n",
+                rows, style, rows / submit, rows / reference, submit / reference,
+                rc == 0 && submit / reference <= 1.5? "yes": "no");
     printf ("PEAK|ingest|%.1f|< 64\n", peak / 1024.0);
 
     assert (testkit_run (NULL, "rm -rf '%s'", dir) == 0);
@@ -150,5 +217,6 @@ main (int argc, char *argv [])
     int64_t rows = argc > 1? atoll (argv [1]): 1000000;
     int rc = s_bench (rows, S_DIGITS);
     rc |= s_bench (rows, S_LEEDS);
+    rc |= s_bench (0, S_OCDS);
     return rc;
 }
