@@ -1815,8 +1815,12 @@ s_split (ingest_ocds_t *self)
             if (split->item_open && split->depth == 2)
                 s_item_end (self, pos + 1);
             else
-            if (split->depth == 0 && split->phase == S_REST)
+            if (split->depth == 0 && split->phase == S_REST && c == '}')
                 split->phase = S_END;
+            else
+            if (split->depth == 0 && split->phase == S_REST)
+                return s_stop (self, "not JSON: ']' closes the package at line %zu, column %zu",
+                               split->line, column);
             else
             if (split->depth <= 0) {
                 //  A lone release, or not JSON: jansson says which
@@ -1835,13 +1839,15 @@ s_split (ingest_ocds_t *self)
     //  Before the array, all is held; after its start, only an item
     //  not yet complete (and not over the limit), or a key being read
     //  after the array
-    if (split->phase == S_TOP || split->phase == S_WHOLE) {
-        if (split->held_size > self->max_size)
-            return s_stop (self, "the document is over the limit of %zu bytes before its"
-                           " \"releases\" or \"records\" (ingest/max_document_bytes)",
-                           self->max_size);
+    if (split->phase == S_TOP && split->held_size > self->max_size)
+        return s_stop (self, "the document is over the limit of %zu bytes before its"
+                       " \"releases\" or \"records\" (ingest/max_document_bytes)",
+                       self->max_size);
+    if (split->phase == S_WHOLE && split->held_size > self->max_size)
+        return s_stop (self, "the document is not a package and is over the limit of %zu"
+                       " bytes (ingest/max_document_bytes)", self->max_size);
+    if (split->phase == S_TOP || split->phase == S_WHOLE)
         return 0;
-    }
     size_t keep = split->item_open && !split->item_skipped? split->item_start: split->scanned;
     if (split->in_string && split->depth == 1 && split->expect_key && split->key_start < keep)
         keep = split->key_start;
@@ -2659,15 +2665,17 @@ ingest_ocds_test (bool verbose)
     //  after the package taken
     const char *malformed [] = {
         "{\"releases\": [{} {}]}", "{\"releases\": [{},]}",
-        "{\"releases\": [], \"records\": []}", "{\"releases\": []} x"
+        "{\"releases\": [], \"records\": []}", "{\"releases\": []} x",
+        "{\"releases\": []]"
     };
     const char *reasons [] = {
         "not JSON: '{' where releases[1] was expected at line 1, column 18",
         "not JSON: ']' where releases[1] was expected at line 1, column 18",
         "not OCDS: the package has a second \"releases\" or \"records\" at line 1",
-        "not JSON: 'x' after the end of the package at line 1, column 18"
+        "not JSON: 'x' after the end of the package at line 1, column 18",
+        "not JSON: ']' closes the package at line 1, column 16"
     };
-    for (size_t index = 0; index < 4; index++) {
+    for (size_t index = 0; index < 5; index++) {
         assert (s_read_pushed (ocds, malformed [index], strlen (malformed [index]), 2,
                                &pushed, NULL) == -1);
         assert (streq (ingest_ocds_reason (ocds), reasons [index]));
