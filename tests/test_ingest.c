@@ -57,6 +57,19 @@ s_field (json_t *receipt, const char *name)
 
 //  Rows ingest holds of kind ("SPEND"), from its STATUS; -1 when it does
 //  not answer
+//  The head of ingest's stream: how many events it has appended
+static int64_t
+s_head (void)
+{
+    sv_proto_t reply = { .id = 0 };
+    int64_t head = -1;
+    if (testkit_status ("tcp://127.0.0.1:17712", s_timeout * 1000, &reply) == 0
+    &&  reply.status_reply.streams_count > 0)
+        head = (int64_t) reply.status_reply.streams [0].head_seq;
+    sv_proto_reset (&reply);
+    return head;
+}
+
 static int64_t
 s_rows (const char *kind)
 {
@@ -475,14 +488,22 @@ main (int argc, char *argv [])
     //  tenders and planning notices are skipped, not errors. The file is
     //  810 KB, over the 256 KB limit: a package is read a release at a time
     int64_t contracts_before = s_rows ("CONTRACT");
+    int64_t head_before = s_head ();
     rc = s_submit ("police", "--kind contracts --format ocds",
                    "tests/fixtures/ocds/contracts_finder_releases_201.json", &receipt);
     int64_t ocds_contracts = s_rows ("CONTRACT") - contracts_before;
     int64_t suppliers = s_rows ("SUPPLIER");
+    int64_t streamed = s_head () - head_before;
     testkit_check (rc == 0 && s_field (receipt, "rejected") == 0 && ocds_contracts == 143 && suppliers > 100
-             && s_field (receipt, "accepted") == 147 + 266,
+             && s_field (receipt, "accepted") + s_field (receipt, "duplicates") == 147 + 266,
              "the 201 Contracts Finder releases (810 KB, a 256 KB limit) ingest as 143 contracts"
              " with their suppliers");
+    //  A supplier named again unchanged in a later release of the same file
+    //  is a duplicate: accepted counts exactly the events streamed
+    testkit_check (s_field (receipt, "accepted") == streamed
+                   && s_field (receipt, "duplicates") > 0,
+                   "its receipt's accepted rows are exactly the events it streamed,"
+                   " suppliers named again unchanged counted as duplicates");
     json_decref (receipt);
 
     int64_t rows_before_csv_kill = s_spend_rows ();

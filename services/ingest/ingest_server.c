@@ -32,6 +32,7 @@ typedef struct {
     char *key;                  //  "partner\nbatch_id": its entry in batches
     char *partner;
     char *batch_id;
+    uint64_t attempt;           //  this attempt at the batch: see ingest_store_put
     char *kind;
     char *format;
     zframe_t *peer;             //  ROUTER identity of the connection sending it
@@ -121,7 +122,8 @@ s_ensure_contract (s_batch_t *self, const char *contract_id)
     stub.contract.contract_id = (char *) contract_id;
     stub.contract.rlw_in_scope = "derive";
     stub.contract.incomplete = true;
-    return ingest_store_put (store, self->partner, contract_id, self->batch_id, &stub)
+    return ingest_store_put (store, self->partner, contract_id, self->batch_id,
+                             self->attempt, &stub)
            == INGEST_PUT_FAILED? -1: 0;
 }
 
@@ -137,7 +139,7 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
         }
     ingest_put_t puts [INGEST_STORE_MANY];
     if (ingest_store_put_many (self->server->store, self->partner, self->batch_id,
-                               rows, count, puts)) {
+                               self->attempt, rows, count, puts)) {
         self->failed = true;
         return -1;
     }
@@ -267,6 +269,10 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
     batch->key = zsys_sprintf ("%s\n%s", partner, submit->batch_id);
     batch->partner = strdup (partner);
     batch->batch_id = strdup (submit->batch_id);
+    //  A number of this attempt's own, never 0 (the records of before)
+    do
+        randombytes_buf (&batch->attempt, sizeof batch->attempt);
+    while (batch->attempt == 0);
     batch->kind = strdup (submit->kind);
     batch->format = strdup (submit->format);
     batch->peer = zframe_dup (peer);

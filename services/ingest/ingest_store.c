@@ -24,6 +24,9 @@ static const char *const s_migrations [] = {
     " batch_id TEXT NOT NULL,"       //  the batch that last changed it
     " PRIMARY KEY (kind, partner, natural_key)) WITHOUT ROWID;"
     SV_STREAM_OUTBOX_SQL,
+    //  2: the attempt at its batch that last stored or counted a record,
+    //  so that a row sent twice in one attempt is a duplicate
+    "ALTER TABLE records ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;",
     NULL
 };
 
@@ -158,7 +161,7 @@ ingest_store_batch_finish (ingest_store_t *self, const char *partner,
 
 ingest_put_t
 ingest_store_put (ingest_store_t *self, const char *partner,
-                  const char *natural_key, const char *batch_id,
+                  const char *natural_key, const char *batch_id, uint64_t attempt,
                   const sv_proto_t *event)
 {
     assert (self && event);
@@ -167,14 +170,14 @@ ingest_store_put (ingest_store_t *self, const char *partner,
         return INGEST_PUT_FAILED;
     byte digest [SV_DIGEST_SIZE];
     sv_digest (self->buffer.data, self->buffer.size, digest);
-    return ingest_store_put_encoded (self, partner, natural_key, batch_id, event->id,
+    return ingest_store_put_encoded (self, partner, natural_key, batch_id, attempt, event->id,
                                      (const byte *) self->buffer.data, self->buffer.size,
                                      digest);
 }
 
 ingest_put_t
 ingest_store_put_encoded (ingest_store_t *self, const char *partner,
-                          const char *natural_key, const char *batch_id,
+                          const char *natural_key, const char *batch_id, uint64_t attempt,
                           sv_proto_id_t id, const byte *body, size_t body_size,
                           const byte *digest)
 {
@@ -187,10 +190,11 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     //  digest that differs may be an older kind's (BLAKE2b-128): only then
     //  is that one worked out, from the body, to compare.
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "INSERT INTO records (kind, partner, natural_key, digest, batch_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)"
+        "INSERT INTO records (kind, partner, natural_key, digest, batch_id, attempt)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?7)"
         " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
-        " SET digest = excluded.digest, batch_id = excluded.batch_id"
+        " SET digest = excluded.digest, batch_id = excluded.batch_id,"
+        " attempt = excluded.attempt"
         " WHERE digest != excluded.digest AND digest != blake2b_128 (?6)");
     if (!stmt)
         return INGEST_PUT_FAILED;
@@ -200,25 +204,30 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     sqlite3_bind_blob (stmt, 4, digest, SV_DIGEST_SIZE, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 5, batch_id, -1, SQLITE_STATIC);
     sqlite3_bind_blob (stmt, 6, body, (int) body_size, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) attempt);
     if (sv_db_run (self->db, stmt))
         return INGEST_PUT_FAILED;
 
     if (sqlite3_changes (sv_db_handle (self->db)) == 0) {
-        //  Held unchanged: this batch's own row from an interrupted first
-        //  attempt counts as accepted again (not streamed twice); another
-        //  batch's is a duplicate
+        //  Held unchanged: this batch's own row from an earlier, interrupted
+        //  attempt counts as accepted again (not streamed twice), and is
+        //  now this attempt's; another batch's, or this attempt's own sent
+        //  twice, is a duplicate
         stmt = sv_db_stmt (self->db,
-            "SELECT batch_id = ?4 FROM records"
-            " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3");
+            "UPDATE records SET attempt = ?5"
+            " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3"
+            " AND batch_id = ?4 AND attempt != ?5");
         if (!stmt)
             return INGEST_PUT_FAILED;
         sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
         sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
         sqlite3_bind_text (stmt, 4, batch_id, -1, SQLITE_STATIC);
-        bool same_batch = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0);
-        sqlite3_reset (stmt);
-        return same_batch? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
+        sqlite3_bind_int64 (stmt, 5, (sqlite3_int64) attempt);
+        if (sv_db_run (self->db, stmt))
+            return INGEST_PUT_FAILED;
+        return sqlite3_changes (sv_db_handle (self->db))
+               ? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
     }
     char key [S_KEY_MAX];
     if (s_stream_key (key, partner, natural_key))
@@ -232,15 +241,18 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
 
 //  The two statements of a run of INGEST_STORE_MANY rows, made once for the
 //  process (sv_db_stmt finds a statement by its text's address)
-static char s_held_sql [160 + INGEST_STORE_MANY * 8];
-static char s_insert_sql [160 + INGEST_STORE_MANY * 24];
+static char s_held_sql [200 + INGEST_STORE_MANY * 8];
+static char s_insert_sql [200 + INGEST_STORE_MANY * 32];
+#define S_RUN_ATTEMPT (4 + INGEST_STORE_MANY)
+#define S_INSERT_ATTEMPT (4 + INGEST_STORE_MANY * 2)
 
 static void
 s_make_run_sql (void)
 {
+    //  Parameters: kind, partner, batch id, the keys, then the attempt
     size_t used = (size_t) snprintf (s_held_sql, sizeof s_held_sql,
-        "SELECT natural_key, digest, batch_id FROM records"
-        " WHERE kind = ?1 AND partner = ?2 AND natural_key IN (");
+        "SELECT natural_key, digest, batch_id = ?3 AND attempt != ?%d FROM records"
+        " WHERE kind = ?1 AND partner = ?2 AND natural_key IN (", S_RUN_ATTEMPT);
     for (int row = 0; row < INGEST_STORE_MANY; row++)
         used += (size_t) snprintf (s_held_sql + used, sizeof s_held_sql - used, "%s?%d",
                                    row? ", ": "", 4 + row);
@@ -248,12 +260,15 @@ s_make_run_sql (void)
     assert (used < sizeof s_held_sql);
     //  OR IGNORE spares SQLite a statement journal; the rows are known new
     //  and their count is checked
+    //  Parameters: kind, partner, batch id, key and digest of each row,
+    //  then the attempt
     used = (size_t) snprintf (s_insert_sql, sizeof s_insert_sql,
-        "INSERT OR IGNORE INTO records (kind, partner, natural_key, digest, batch_id) VALUES ");
+        "INSERT OR IGNORE INTO records (kind, partner, natural_key, digest, batch_id, attempt)"
+        " VALUES ");
     for (int row = 0; row < INGEST_STORE_MANY; row++)
         used += (size_t) snprintf (s_insert_sql + used, sizeof s_insert_sql - used,
-                                   "%s(?1, ?2, ?%d, ?%d, ?3)", row? ", ": "",
-                                   4 + row * 2, 5 + row * 2);
+                                   "%s(?1, ?2, ?%d, ?%d, ?3, ?%d)", row? ", ": "",
+                                   4 + row * 2, 5 + row * 2, S_INSERT_ATTEMPT);
     assert (used < sizeof s_insert_sql);
 }
 
@@ -285,7 +300,7 @@ s_run_slot (const uint8_t *slots, const ingest_store_row_t *rows, const char *ke
 //  distinct keys, and all new or all held unchanged. 1 when it did, 0 when
 //  they are not such a run (nothing written), -1 on a database error.
 static int
-s_put_run (ingest_store_t *self, const char *partner, const char *batch_id,
+s_put_run (ingest_store_t *self, const char *partner, const char *batch_id, uint64_t attempt,
            const ingest_store_row_t *rows, ingest_put_t *puts)
 {
     uint8_t slots [S_RUN_SLOTS] = { 0 };
@@ -306,8 +321,10 @@ s_put_run (ingest_store_t *self, const char *partner, const char *batch_id,
         return -1;
     sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, batch_id, -1, SQLITE_STATIC);
     for (int row = 0; row < INGEST_STORE_MANY; row++)
         sqlite3_bind_text (stmt, 4 + row, rows [row].natural_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, S_RUN_ATTEMPT, (sqlite3_int64) attempt);
     size_t held = 0;
     bool changed = false;
     int rc;
@@ -323,10 +340,11 @@ s_put_run (ingest_store_t *self, const char *partner, const char *batch_id,
             sv_digest_legacy (row->body, row->body_size, legacy);
             changed = memcmp (digest, legacy, SV_DIGEST_SIZE) != 0;
         }
-        //  This batch's own row from an interrupted first attempt counts as
-        //  accepted again, another batch's is a duplicate (as put_encoded)
-        puts [row - rows] = streq (sv_db_text (stmt, 2), batch_id)
-                          ? INGEST_PUT_ACCEPTED: INGEST_PUT_DUPLICATE;
+        //  This batch's own row from an earlier attempt goes row by row, to
+        //  be counted again and made this attempt's (as put_encoded); any
+        //  other held unchanged is a duplicate
+        changed = changed || sqlite3_column_int (stmt, 2);
+        puts [row - rows] = INGEST_PUT_DUPLICATE;
         held++;
     }
     sqlite3_reset (stmt);
@@ -346,6 +364,7 @@ s_put_run (ingest_store_t *self, const char *partner, const char *batch_id,
     sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 3, batch_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, S_INSERT_ATTEMPT, (sqlite3_int64) attempt);
     char keys [INGEST_STORE_MANY][S_KEY_MAX];
     const char *key_list [INGEST_STORE_MANY];
     const uint8_t *bodies [INGEST_STORE_MANY];
@@ -369,7 +388,8 @@ s_put_run (ingest_store_t *self, const char *partner, const char *batch_id,
 
 int
 ingest_store_put_many (ingest_store_t *self, const char *partner, const char *batch_id,
-                       const ingest_store_row_t *rows, size_t count, ingest_put_t *puts)
+                       uint64_t attempt, const ingest_store_row_t *rows, size_t count,
+                       ingest_put_t *puts)
 {
     assert (self && partner && batch_id && (rows || count == 0) && puts);
     assert (sv_db_in_transaction (self->db));
@@ -379,13 +399,13 @@ ingest_store_put_many (ingest_store_t *self, const char *partner, const char *ba
         //  each of them: a mixed stretch would look every key up twice)
         size_t next = done + (count - done >= INGEST_STORE_MANY? INGEST_STORE_MANY: 1);
         int rc = next - done == INGEST_STORE_MANY
-               ? s_put_run (self, partner, batch_id, rows + done, puts + done): 0;
+               ? s_put_run (self, partner, batch_id, attempt, rows + done, puts + done): 0;
         if (rc < 0)
             return -1;
         for (; rc == 0 && done < next; done++) {
             const ingest_store_row_t *row = &rows [done];
             puts [done] = ingest_store_put_encoded (self, partner, row->natural_key, batch_id,
-                                                    row->id, row->body, row->body_size,
+                                                    attempt, row->id, row->body, row->body_size,
                                                     row->digest);
             if (puts [done] == INGEST_PUT_FAILED)
                 return -1;
@@ -556,14 +576,15 @@ s_test_rows_free (s_test_rows_t *self, size_t count)
 //  Stores count rows with put_many in batch_id; returns how many were
 //  accepted, and in *events how many events that added
 static size_t
-s_test_put_many (ingest_store_t *store, const char *batch_id, s_test_rows_t *rows,
-                 size_t count, int64_t *events)
+s_test_put_many (ingest_store_t *store, const char *batch_id, uint64_t attempt,
+                 s_test_rows_t *rows, size_t count, int64_t *events)
 {
     sv_db_t *db = ingest_store_db (store);
     int64_t before = sv_db_int (db, "SELECT count(*) FROM outbox", -1);
     ingest_put_t puts [INGEST_STORE_MANY + 6];
     assert (sv_db_begin (db) == 0);
-    assert (ingest_store_put_many (store, "council", batch_id, rows->rows, count, puts) == 0);
+    assert (ingest_store_put_many (store, "council", batch_id, attempt, rows->rows, count,
+                                   puts) == 0);
     assert (sv_db_commit (db) == 0);
     size_t accepted = 0;
     for (size_t index = 0; index < count; index++) {
@@ -590,7 +611,7 @@ s_test_many (void)
     //  New: every row accepted, its events in the rows' order, the last six
     //  past a run stored one by one
     s_test_rows_make (&rows, 1000, count, 100);
-    assert (s_test_put_many (store, "m1", &rows, count, &events) == count);
+    assert (s_test_put_many (store, "m1", 1, &rows, count, &events) == count);
     assert (events == (int64_t) count);
     int64_t last = sv_db_int (db, "SELECT max(seq) FROM outbox", -1);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox a JOIN outbox b ON b.seq = a.seq + 1"
@@ -599,10 +620,13 @@ s_test_many (void)
             == (int64_t) count - 1);
     assert (sv_db_int (db, "SELECT key = 'council/M1069/1' FROM outbox ORDER BY seq DESC",
                        -1) == 1 && last > 0);
-    //  Sent again in another batch: duplicates; in its own: accepted again;
-    //  neither streamed twice
-    assert (s_test_put_many (store, "m2", &rows, count, &events) == 0 && events == 0);
-    assert (s_test_put_many (store, "m1", &rows, count, &events) == count && events == 0);
+    //  Sent again in another batch: duplicates; in its own, another attempt:
+    //  accepted again, once; in the same attempt: duplicates; none streamed
+    //  twice
+    assert (s_test_put_many (store, "m2", 2, &rows, count, &events) == 0 && events == 0);
+    assert (s_test_put_many (store, "m1", 1, &rows, count, &events) == 0 && events == 0);
+    assert (s_test_put_many (store, "m1", 3, &rows, count, &events) == count && events == 0);
+    assert (s_test_put_many (store, "m1", 3, &rows, count, &events) == 0 && events == 0);
     s_test_rows_free (&rows, count);
 
     //  One row of a run changed: it alone is accepted and streamed
@@ -613,12 +637,12 @@ s_test_many (void)
     sv_digest (rows.bodies [10].data, rows.bodies [10].size, rows.digests [10]);
     rows.rows [10].body = (const byte *) rows.bodies [10].data;
     rows.rows [10].body_size = rows.bodies [10].size;
-    assert (s_test_put_many (store, "m3", &rows, many, &events) == 1 && events == 1);
+    assert (s_test_put_many (store, "m3", 4, &rows, many, &events) == 1 && events == 1);
     s_test_rows_free (&rows, many);
 
     //  Half held, half new: the new half accepted and streamed
     s_test_rows_make (&rows, 1038, many, 100);
-    assert (s_test_put_many (store, "m4", &rows, many, &events) == 32 && events == 32);
+    assert (s_test_put_many (store, "m4", 5, &rows, many, &events) == 32 && events == 32);
     s_test_rows_free (&rows, many);
 
     //  A key twice in a run: stored as one by one would, the second a change
@@ -630,12 +654,12 @@ s_test_many (void)
     sv_digest (rows.bodies [5].data, rows.bodies [5].size, rows.digests [5]);
     rows.rows [5].body = (const byte *) rows.bodies [5].data;
     rows.rows [5].body_size = rows.bodies [5].size;
-    assert (s_test_put_many (store, "m5", &rows, many, &events) == many && events == (int64_t) many);
+    assert (s_test_put_many (store, "m5", 6, &rows, many, &events) == many && events == (int64_t) many);
     s_test_rows_free (&rows, many);
 
     //  A run held with the digests of before is still unchanged
     s_test_rows_make (&rows, 3000, many, 100);
-    assert (s_test_put_many (store, "m6", &rows, many, &events) == many);
+    assert (s_test_put_many (store, "m6", 7, &rows, many, &events) == many);
     for (size_t index = 0; index < many; index++) {
         sqlite3_stmt *stmt = sv_db_stmt (db, "UPDATE records SET digest = blake2b_128 (?2)"
                                              " WHERE kind = 'SPEND' AND natural_key = ?1");
@@ -644,7 +668,7 @@ s_test_many (void)
                            SQLITE_STATIC);
         assert (sv_db_run (db, stmt) == 0);
     }
-    assert (s_test_put_many (store, "m7", &rows, many, &events) == 0 && events == 0);
+    assert (s_test_put_many (store, "m7", 8, &rows, many, &events) == 0 && events == 0);
     s_test_rows_free (&rows, many);
     ingest_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
@@ -669,8 +693,8 @@ ingest_store_test (bool verbose)
     assert (sv_db_begin (db) == 0);
     sv_proto_t a = s_spend ("2864997/1", 495217);
     sv_proto_t b = s_spend ("2897262/1", 60000);
-    assert (ingest_store_put (store, "council", "2864997/1", "b1", &a) == INGEST_PUT_ACCEPTED);
-    assert (ingest_store_put (store, "council", "2897262/1", "b1", &b) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2864997/1", "b1", 1, &a) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2897262/1", "b1", 1, &b) == INGEST_PUT_ACCEPTED);
     sv_proto_t receipt = { .id = SV_PROTO_RECEIPT };
     receipt.receipt.batch_id = "b1";
     receipt.receipt.state = "accepted";
@@ -697,9 +721,9 @@ ingest_store_test (bool verbose)
     sv_proto_t a2 = s_spend ("2864997/1", 495217);
     sv_proto_t b2 = s_spend ("2897262/1", 61000);
     sv_proto_t c2 = s_spend ("2900001/1", 12345);
-    assert (ingest_store_put (store, "council", "2864997/1", "b2", &a2) == INGEST_PUT_DUPLICATE);
-    assert (ingest_store_put (store, "council", "2897262/1", "b2", &b2) == INGEST_PUT_ACCEPTED);
-    assert (ingest_store_put (store, "council", "2900001/1", "b2", &c2) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2864997/1", "b2", 2, &a2) == INGEST_PUT_DUPLICATE);
+    assert (ingest_store_put (store, "council", "2897262/1", "b2", 2, &b2) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2900001/1", "b2", 2, &c2) == INGEST_PUT_ACCEPTED);
     //  ...and is killed before finishing: nothing of it survives
     assert (sv_db_rollback (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 2);
@@ -708,10 +732,12 @@ ingest_store_test (bool verbose)
     //  accepted again without streaming it twice
     assert (sv_db_begin (db) == 0);
     sv_proto_t c3 = s_spend ("2900001/1", 12345);
-    assert (ingest_store_put (store, "council", "2900001/1", "b3", &c3) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2900001/1", "b3", 3, &c3) == INGEST_PUT_ACCEPTED);
     assert (sv_db_commit (db) == 0);
     assert (sv_db_begin (db) == 0);
-    assert (ingest_store_put (store, "council", "2900001/1", "b3", &c3) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_put (store, "council", "2900001/1", "b3", 4, &c3) == INGEST_PUT_ACCEPTED);
+    //  ...once: the same row sent again in the same attempt is a duplicate
+    assert (ingest_store_put (store, "council", "2900001/1", "b3", 4, &c3) == INGEST_PUT_DUPLICATE);
     assert (sv_db_commit (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 3);
 
@@ -731,9 +757,9 @@ ingest_store_test (bool verbose)
     sqlite3_bind_blob (stmt, 2, legacy, sizeof legacy, SQLITE_STATIC);
     assert (sv_db_run (db, stmt) == 0);
     assert (sv_db_begin (db) == 0);
-    assert (ingest_store_put (store, "council", "2900002/1", "b4", &d4) == INGEST_PUT_DUPLICATE);
+    assert (ingest_store_put (store, "council", "2900002/1", "b4", 5, &d4) == INGEST_PUT_DUPLICATE);
     sv_proto_t d4_changed = s_spend ("2900002/1", 778);
-    assert (ingest_store_put (store, "council", "2900002/1", "b4", &d4_changed)
+    assert (ingest_store_put (store, "council", "2900002/1", "b4", 5, &d4_changed)
             == INGEST_PUT_ACCEPTED);
     assert (sv_db_commit (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 4);

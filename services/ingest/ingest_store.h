@@ -71,7 +71,8 @@ int
 
 typedef enum {
     INGEST_PUT_FAILED = -1,     //  database error: roll back
-    INGEST_PUT_DUPLICATE = 0,   //  held already, from another batch
+    INGEST_PUT_DUPLICATE = 0,   //  held already: from another batch, or sent
+                                //  twice in this attempt
     INGEST_PUT_ACCEPTED = 1     //  new or changed (streamed), or this batch's own
 } ingest_put_t;
 
@@ -93,10 +94,14 @@ typedef struct {
 
 //  Stores event (a SUPPLIER, CONTRACT, SPEND, COMMITMENT or DELIVERY) under
 //  its partner and natural_key, in batch_id, appending it to the outbox
-//  when it is new or changed. Must run inside a transaction.
+//  when it is new or changed. attempt names this attempt at the batch (a
+//  number of its own, not 0): a row this batch stored in an earlier,
+//  interrupted attempt counts as accepted again, once, while a row sent
+//  twice in one attempt is a duplicate the second time. Must run inside a
+//  transaction.
 ingest_put_t
     ingest_store_put (ingest_store_t *self, const char *partner,
-                      const char *natural_key, const char *batch_id,
+                      const char *natural_key, const char *batch_id, uint64_t attempt,
                       const sv_proto_t *event);
 
 //  The same for an event already encoded: body (body_size bytes) is what
@@ -104,7 +109,7 @@ ingest_put_t
 //  BLAKE2b-128 digest of before are still recognised).
 ingest_put_t
     ingest_store_put_encoded (ingest_store_t *self, const char *partner,
-                              const char *natural_key, const char *batch_id,
+                              const char *natural_key, const char *batch_id, uint64_t attempt,
                               sv_proto_id_t id, const byte *body, size_t body_size,
                               const byte *digest);
 
@@ -117,7 +122,8 @@ ingest_put_t
 //  a transaction. 0, or -1 on a database error (roll back).
 int
     ingest_store_put_many (ingest_store_t *self, const char *partner, const char *batch_id,
-                           const ingest_store_row_t *rows, size_t count, ingest_put_t *puts);
+                           uint64_t attempt, const ingest_store_row_t *rows, size_t count,
+                           ingest_put_t *puts);
 
 //  True when partner holds a record of kind ("CONTRACT") under natural_key.
 bool
