@@ -37,7 +37,6 @@ struct _ingest_feed_t {
     ingest_feed_row_fn *row_fn;
     ingest_feed_error_fn *error_fn;
     void *arg;
-    size_t max_document;
     zchunk_t *pending;          //  msgpack: bytes of a record not yet whole
     ingest_ocds_t *ocds;        //  ocds: reads the document as it arrives
     uint64_t records;           //  msgpack: records read
@@ -408,7 +407,6 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     self->row_fn = row_fn;
     self->error_fn = error_fn;
     self->arg = arg;
-    self->max_document = max_document;
     self->pending = zchunk_new (NULL, 0);
     if (format_id == S_OCDS)
         self->ocds = ingest_ocds_new (max_document);

@@ -1420,6 +1420,37 @@ ingest_ocds_destroy (ingest_ocds_t **self_p)
     }
 }
 
+//  Makes text printable UTF-8 in place, each byte that is not replaced by
+//  '?': jansson quotes the input near an error, and a reason quotes the
+//  byte it stopped at, which may be any bytes, while a reason must be
+//  printable wherever it is sent
+static void
+s_printable (char *text)
+{
+    unsigned char *bytes = (unsigned char *) text;
+    for (size_t pos = 0; bytes [pos]; ) {
+        size_t length = bytes [pos] < 0x80? 1: (bytes [pos] & 0xE0) == 0xC0? 2:
+                        (bytes [pos] & 0xF0) == 0xE0? 3: (bytes [pos] & 0xF8) == 0xF0? 4: 0;
+        bool valid = length > 0 && (length > 1 || (bytes [pos] >= 0x20 && bytes [pos] != 0x7F));
+        for (size_t next = 1; valid && next < length; next++)
+            valid = (bytes [pos + next] & 0xC0) == 0x80;
+        if (!valid) {
+            bytes [pos++] = '?';
+            continue;
+        }
+        pos += length;
+    }
+}
+
+//  Sets the reason the document is refused, printable; returns -1
+static int
+s_say (ingest_ocds_t *self, const char *format, va_list args)
+{
+    vsnprintf (self->reason, sizeof self->reason, format, args);
+    s_printable (self->reason);
+    return -1;
+}
+
 //  Refuses the document: forgets anything yielded and says why
 static int
 s_refuse (ingest_ocds_t *self, const char *format, ...)
@@ -1431,23 +1462,8 @@ s_refuse (ingest_ocds_t *self, const char *format, ...)
     s_reset (self);
     va_list args;
     va_start (args, format);
-    vsnprintf (self->reason, sizeof self->reason, format, args);
+    s_say (self, format, args);
     va_end (args);
-    //  jansson quotes the input near an error, which may be any bytes: a
-    //  reason must be printable UTF-8 wherever it is sent
-    unsigned char *reason = (unsigned char *) self->reason;
-    for (size_t pos = 0; reason [pos]; ) {
-        size_t length = reason [pos] < 0x80? 1: (reason [pos] & 0xE0) == 0xC0? 2:
-                        (reason [pos] & 0xF0) == 0xE0? 3: (reason [pos] & 0xF8) == 0xF0? 4: 0;
-        bool valid = length > 0 && (length > 1 || (reason [pos] >= 0x20 && reason [pos] != 0x7F));
-        for (size_t next = 1; valid && next < length; next++)
-            valid = (reason [pos + next] & 0xC0) == 0x80;
-        if (!valid) {
-            reason [pos++] = '?';
-            continue;
-        }
-        pos += length;
-    }
     return -1;
 }
 
@@ -1617,7 +1633,7 @@ s_stop (ingest_ocds_t *self, const char *format, ...)
 {
     va_list args;
     va_start (args, format);
-    vsnprintf (self->reason, sizeof self->reason, format, args);
+    s_say (self, format, args);
     va_end (args);
     return -1;
 }
@@ -1664,8 +1680,10 @@ s_read_item (ingest_ocds_t *self, const char *text, size_t size, size_t line, si
         snprintf (prefix, sizeof prefix, "releases[%zu]", index);
         s_release (self, item, index + 1, prefix);
     }
-    else
+    else {
+        s_printable (problem);
         s_reject_item (self, index, problem);
+    }
     s_unload (self, &item);
 }
 
@@ -2675,6 +2693,15 @@ ingest_ocds_test (bool verbose)
         "not JSON: 'x' after the end of the package at line 1, column 18",
         "not JSON: ']' closes the package at line 1, column 16"
     };
+    //  Reasons quote the input only as printable UTF-8: a byte that is not
+    //  comes out as '?' in a refusal, and is named in a row's error
+    const char *unprintable = "{\"releases\": [{\"ocid\": \"a\" \xFF}, {}]} \x01";
+    assert (s_read_pushed (ocds, unprintable, strlen (unprintable), 5, &pushed, NULL) == -1);
+    assert (streq (ingest_ocds_reason (ocds),
+                   "not JSON: '?' after the end of the package at line 1, column 37"));
+    assert (s_contains (pushed.texts [2], "1 releases[0] '' not JSON: unable to decode byte 0xff"
+                                          " at line 1, column 27"));
+    s_yields_destroy (&pushed);
     for (size_t index = 0; index < 5; index++) {
         assert (s_read_pushed (ocds, malformed [index], strlen (malformed [index]), 2,
                                &pushed, NULL) == -1);
