@@ -32,8 +32,7 @@ COMPLIANCE_LIB = $(BUILD)/libcompliance.a
 REPORTING_SRC = $(sort $(filter-out services/reporting/main.c,$(wildcard services/reporting/*.c)))
 REPORTING_OBJ = $(REPORTING_SRC:%.c=$(BUILD)/%.o)
 REPORTING_LIB = $(BUILD)/libreporting.a
-#  In link order: reporting uses compliance's RLW scope rule, valuation and
-#  compliance use ingest's CSV reader
+#  In link order: reporting uses compliance's RLW scope rule
 SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
@@ -90,13 +89,13 @@ $(REPORTING_LIB): $(REPORTING_OBJ)
 SOCVAL_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard services/socval/*.c)))
 $(BUILD)/socval: $(SOCVAL_OBJ) $(COMPLIANCE_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/socval-compliance: $(BUILD)/services/compliance/main.o $(COMPLIANCE_LIB) $(INGEST_LIB) $(COMMON_LIB)
+$(BUILD)/socval-compliance: $(BUILD)/services/compliance/main.o $(COMPLIANCE_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/socval-reporting: $(BUILD)/services/reporting/main.o $(REPORTING_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB) $(COMMON_LIB)
+$(BUILD)/socval-reporting: $(BUILD)/services/reporting/main.o $(REPORTING_LIB) $(COMPLIANCE_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/socval-ingest: $(BUILD)/services/ingest/main.o $(INGEST_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
-$(BUILD)/socval-valuation: $(BUILD)/services/valuation/main.o $(VALUATION_LIB) $(INGEST_LIB) $(COMMON_LIB)
+$(BUILD)/socval-valuation: $(BUILD)/services/valuation/main.o $(VALUATION_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/selftest: $(BUILD)/tests/selftest.o $(SERVICE_LIBS) $(COMMON_LIB)

@@ -21,7 +21,7 @@
 #include "sv_security.h"
 #include "sv_service.h"
 #include "sv_stream.h"
-#include "ingest_csv.h"
+#include "sv_csv.h"
 #include "ingest_feed.h"
 #include "ingest_reader.h"
 #include "ingest_ocds.h"
@@ -58,7 +58,7 @@ static const s_test_t s_tests [] = {
     { "sv_stream", sv_stream_test, 60 },
     { "sv_digest", sv_digest_test, 10 },
     { "ingest_store", ingest_store_test, 30 },
-    { "ingest_csv", ingest_csv_test, 30 },
+    { "sv_csv", sv_csv_test, 30 },
     { "ingest_spend", ingest_spend_test, 60 },
     { "ingest_records", ingest_records_test, 30 },
     { "ingest_ocds", ingest_ocds_test, 30 },

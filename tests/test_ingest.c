@@ -178,7 +178,7 @@ s_count_row (const ingest_spend_row_t *row, void *arg)
 }
 
 static void
-s_count_error (const ingest_csv_error_t *error, void *arg)
+s_count_error (const sv_csv_error_t *error, void *arg)
 {
     (void) error;
     ((s_expected_t *) arg)->rejected++;

@@ -20,19 +20,19 @@
     expectation is one multiply-then-divide done so that no intermediate
     can overflow, rounded down.
 
-    Rates. The rates file is read through ingest_csv (the same header
+    Rates. The rates file is read through sv_csv (the same header
     matching as every feed), checked row by row, and kept sorted by year
     with each date also as a day number.
     =========================================================================
 */
 
 #include "compliance_rules.h"
-#include "ingest_csv.h"
+#include "sv_csv.h"
 #include "sv_date.h"
 #include "sv_money.h"
 #include <errno.h>
 
-//  Bytes given to ingest_csv at a time
+//  Bytes given to sv_csv at a time
 #define S_CHUNK (64 * 1024)
 
 //  One rate, with its dates as day numbers and its source line
@@ -374,7 +374,7 @@ compliance_rules_renewal_due (const char *what, const char *due, int days,
 enum { R_YEAR, R_UK, R_LONDON, R_ANNOUNCED, R_DEADLINE, R_FIELDS };
 
 #define S_NAMES(...) (const char *const []) { __VA_ARGS__, NULL }
-static const ingest_csv_field_t s_rate_fields [R_FIELDS] = {
+static const sv_csv_field_t s_rate_fields [R_FIELDS] = {
     { "year", S_NAMES ("Year", "Rate Year"), true },
     { "uk_pence", S_NAMES ("UK Pence", "UK Rate", "UK"), true },
     { "london_pence", S_NAMES ("London Pence", "London Rate", "London"), true },
@@ -385,7 +385,7 @@ static const ingest_csv_field_t s_rate_fields [R_FIELDS] = {
 //  The reader's state while one file is loaded
 typedef struct {
     compliance_rules_rates_t *rates;
-    ingest_csv_t *reader;
+    sv_csv_t *reader;
     compliance_rules_error_fn *error_fn;
     void *arg;
     size_t errors;
@@ -404,7 +404,7 @@ s_report (s_loader_t *self, size_t line, int field, const char *value, const cha
     vsnprintf (self->reason, sizeof self->reason, format, args);
     va_end (args);
     const char *column = field >= 0 && self->reader
-                       ? ingest_csv_column (self->reader, (size_t) field): NULL;
+                       ? sv_csv_column (self->reader, (size_t) field): NULL;
     self->error_fn (line, column, value, self->reason, self->arg);
 }
 
@@ -445,7 +445,7 @@ s_date (s_loader_t *self, size_t line, int field, const char *text, int32_t *day
 //  Checks one row and adds its rate. Returns 0 (always goes on, so that
 //  every bad row is reported) or -1 when memory runs out.
 static int
-s_rate_row (const ingest_csv_row_t *row, void *arg)
+s_rate_row (const sv_csv_row_t *row, void *arg)
 {
     s_loader_t *self = (s_loader_t *) arg;
     compliance_rules_rates_t *rates = self->rates;
@@ -518,7 +518,7 @@ compliance_rules_rates_load (const char *csv, size_t size,
     s_loader_t loader = { .error_fn = error_fn, .arg = arg };
     loader.rates = (compliance_rules_rates_t *) zmalloc (sizeof (compliance_rules_rates_t));
     if (loader.rates)
-        loader.reader = ingest_csv_new (s_rate_fields, R_FIELDS, s_rate_row, &loader);
+        loader.reader = sv_csv_new (s_rate_fields, R_FIELDS, s_rate_row, &loader);
     if (!loader.reader) {
         s_report (&loader, 0, -1, NULL, "out of memory");
         compliance_rules_rates_destroy (&loader.rates);
@@ -526,21 +526,21 @@ compliance_rules_rates_load (const char *csv, size_t size,
     }
     int rc = 0;
     for (size_t at = 0; at < size && rc == 0; at += S_CHUNK)
-        rc = ingest_csv_feed (loader.reader, csv + at, size - at < S_CHUNK? size - at: S_CHUNK);
+        rc = sv_csv_feed (loader.reader, csv + at, size - at < S_CHUNK? size - at: S_CHUNK);
     if (rc == 0)
-        rc = ingest_csv_finish (loader.reader);
+        rc = sv_csv_finish (loader.reader);
     if (rc) {
-        const char *refusal = ingest_csv_refusal (loader.reader);
+        const char *refusal = sv_csv_refusal (loader.reader);
         //  The row handler stops the reader only when memory runs out
         if (!refusal || strstr (refusal, "stopped by the row handler"))
             refusal = "out of memory";
-        s_report (&loader, ingest_csv_header_line (loader.reader), -1, NULL, "%s", refusal);
+        s_report (&loader, sv_csv_header_line (loader.reader), -1, NULL, "%s", refusal);
     }
     else
     if (loader.errors == 0 && loader.rates->count == 0)
-        s_report (&loader, ingest_csv_header_line (loader.reader), -1, NULL,
+        s_report (&loader, sv_csv_header_line (loader.reader), -1, NULL,
                   "no rates: the file has a header and no rows");
-    ingest_csv_destroy (&loader.reader);
+    sv_csv_destroy (&loader.reader);
     compliance_rules_rates_t *self = loader.rates;
     if (loader.errors) {
         compliance_rules_rates_destroy (&self);
@@ -717,8 +717,8 @@ s_test_error (size_t line, const char *column, const char *value, const char *re
     s_test_errors_t *errors = (s_test_errors_t *) arg;
     assert (reason && *reason);
     if (errors->count < 8) {
-        ingest_csv_error_t error = { line, column, value, reason };
-        ingest_csv_error_format (&error, errors->text [errors->count], sizeof errors->text [0]);
+        sv_csv_error_t error = { line, column, value, reason };
+        sv_csv_error_format (&error, errors->text [errors->count], sizeof errors->text [0]);
     }
     errors->count++;
 }

@@ -134,7 +134,7 @@ bool
 //    year,uk_pence,london_pence,announced,deadline
 //  (2025,1260,1385,2024-10-23,2025-05-01): year is when the rate applies
 //  from (its deadline, 1 May of that year). Headers are matched as
-//  ingest_csv matches them ("UK Rate", "Date Announced" also do). Each
+//  sv_csv matches them ("UK Rate", "Date Announced" also do). Each
 //  row is checked: year 1900-2199 and once only; pence whole and above 0
 //  (12.60 is refused as pounds); dates in any form sv_date_parse reads,
 //  kept as ISO; the deadline within year and not before the

@@ -4,10 +4,10 @@
 
         kind          csv                ocds                 msgpack
         spend         ingest_spend       -                    SPEND records
-        suppliers     ingest_csv table   parties (suppliers)  SUPPLIER records
-        contracts     ingest_csv table   awards/contracts     CONTRACT records
-        commitments   ingest_csv table   -                    COMMITMENT records
-        deliveries    ingest_csv table   -                    DELIVERY records
+        suppliers     sv_csv table   parties (suppliers)  SUPPLIER records
+        contracts     sv_csv table   awards/contracts     CONTRACT records
+        commitments   sv_csv table   -                    COMMITMENT records
+        deliveries    sv_csv table   -                    DELIVERY records
 
     Natural keys (what makes a re-sent row a duplicate, per partner):
         SUPPLIER    its supplier key (see ingest_feed_supplier_key)
@@ -160,7 +160,7 @@ s_record_row (const sv_proto_t *event, void *arg)
 
 //  A rejected CSV row: the reason quotes the value it is about
 static void
-s_csv_error (const ingest_csv_error_t *error, void *arg)
+s_csv_error (const sv_csv_error_t *error, void *arg)
 {
     ingest_feed_t *self = (ingest_feed_t *) arg;
     char reason [512];

@@ -28,7 +28,7 @@
 
 enum { SUP_NAME, SUP_ID, SUP_COMPANY, SUP_VAT, SUP_POSTCODE, SUP_SME, SUP_VCSE, SUP_RLW,
        SUP_RLW_EXPIRY, SUP_EMPLOYEE_OWNED, SUP_FIELDS };
-static const ingest_csv_field_t s_supplier_fields [SUP_FIELDS] = {
+static const sv_csv_field_t s_supplier_fields [SUP_FIELDS] = {
     { "name", S_SUPPLIER_NAME, true },
     { "supplier_id", S_SUPPLIER_ID, false },
     { "companies_house", S_COMPANY, false },
@@ -45,7 +45,7 @@ static const ingest_csv_field_t s_supplier_fields [SUP_FIELDS] = {
 
 enum { CON_ID, CON_TITLE, CON_SUPPLIER_NAME, CON_SUPPLIER_ID, CON_COMPANY, CON_CATEGORY,
        CON_VALUE, CON_START, CON_END, CON_IN_SCOPE, CON_COMMITMENT, CON_FIELDS };
-static const ingest_csv_field_t s_contract_fields [CON_FIELDS] = {
+static const sv_csv_field_t s_contract_fields [CON_FIELDS] = {
     { "contract_id", S_CONTRACT_ID, true },
     { "title", S_NAMES ("Title", "Contract Title", "Description"), false },
     { "supplier_name", S_SUPPLIER_NAME, false },
@@ -60,7 +60,7 @@ static const ingest_csv_field_t s_contract_fields [CON_FIELDS] = {
 };
 
 enum { COM_CONTRACT, COM_MEASURE, COM_YEAR, COM_QUANTITY, COM_FIELDS };
-static const ingest_csv_field_t s_commitment_fields [COM_FIELDS] = {
+static const sv_csv_field_t s_commitment_fields [COM_FIELDS] = {
     { "contract_id", S_CONTRACT_ID, true },
     { "measure", S_MEASURE, true },
     { "year", S_NAMES ("Year", "Financial Year", "FY"), true },
@@ -69,7 +69,7 @@ static const ingest_csv_field_t s_commitment_fields [COM_FIELDS] = {
 
 enum { DEL_CONTRACT, DEL_MEASURE, DEL_START, DEL_END, DEL_QUANTITY, DEL_EVIDENCE, DEL_WARD,
        DEL_POSTCODE, DEL_GROUP, DEL_FIELDS };
-static const ingest_csv_field_t s_delivery_fields [DEL_FIELDS] = {
+static const sv_csv_field_t s_delivery_fields [DEL_FIELDS] = {
     { "contract_id", S_CONTRACT_ID, true },
     { "measure", S_MEASURE, true },
     { "period_start", S_NAMES ("Period Start", "From"), true },
@@ -81,7 +81,7 @@ static const ingest_csv_field_t s_delivery_fields [DEL_FIELDS] = {
     { "beneficiary_group", S_NAMES ("Beneficiary Group", "Protected Group", "Group"), false },
 };
 
-static const ingest_csv_field_t *const s_tables [4] = {
+static const sv_csv_field_t *const s_tables [4] = {
     s_supplier_fields, s_contract_fields, s_commitment_fields, s_delivery_fields
 };
 static const size_t s_table_sizes [4] = { SUP_FIELDS, CON_FIELDS, COM_FIELDS, DEL_FIELDS };
@@ -95,12 +95,12 @@ static const sv_proto_id_t s_table_kinds [4] = {
 struct _ingest_records_t {
     int table;                  //  index into s_tables
     char *partner;
-    ingest_csv_t *csv;
+    sv_csv_t *csv;
     ingest_records_row_fn *row_fn;
-    ingest_csv_error_fn *error_fn;
+    sv_csv_error_fn *error_fn;
     void *arg;
     //  The row being checked
-    const ingest_csv_row_t *row;
+    const sv_csv_row_t *row;
     bool rejected;
 };
 
@@ -112,9 +112,9 @@ s_reject (ingest_records_t *self, size_t field, const char *reason)
         return;
     self->rejected = true;
     if (self->error_fn) {
-        ingest_csv_error_t error = {
+        sv_csv_error_t error = {
             .line = self->row->line,
-            .column = ingest_csv_column (self->csv, field),
+            .column = sv_csv_column (self->csv, field),
             .value = self->row->values [field],
             .reason = reason
         };
@@ -241,7 +241,7 @@ s_choice (ingest_records_t *self, size_t field, const char *const *choices,
 //  Builds the event of one row into event (pointers into buffers and the
 //  row, valid for the callback)
 static int
-s_row (const ingest_csv_row_t *row, void *arg)
+s_row (const sv_csv_row_t *row, void *arg)
 {
     ingest_records_t *self = (ingest_records_t *) arg;
     self->row = row;
@@ -336,7 +336,7 @@ s_row (const ingest_csv_row_t *row, void *arg)
 
 ingest_records_t *
 ingest_records_new (sv_proto_id_t kind, const char *partner,
-                    ingest_records_row_fn *row_fn, ingest_csv_error_fn *error_fn, void *arg)
+                    ingest_records_row_fn *row_fn, sv_csv_error_fn *error_fn, void *arg)
 {
     assert (partner && row_fn);
     int table = -1;
@@ -351,7 +351,7 @@ ingest_records_new (sv_proto_id_t kind, const char *partner,
     self->row_fn = row_fn;
     self->error_fn = error_fn;
     self->arg = arg;
-    self->csv = ingest_csv_new (s_tables [table], s_table_sizes [table], s_row, self);
+    self->csv = sv_csv_new (s_tables [table], s_table_sizes [table], s_row, self);
     if (!self->csv)
         ingest_records_destroy (&self);
     return self;
@@ -363,7 +363,7 @@ ingest_records_destroy (ingest_records_t **self_p)
     assert (self_p);
     if (*self_p) {
         ingest_records_t *self = *self_p;
-        ingest_csv_destroy (&self->csv);
+        sv_csv_destroy (&self->csv);
         zstr_free (&self->partner);
         free (self);
         *self_p = NULL;
@@ -374,28 +374,28 @@ int
 ingest_records_override (ingest_records_t *self, const char *pair)
 {
     assert (self);
-    return ingest_csv_override (self->csv, pair);
+    return sv_csv_override (self->csv, pair);
 }
 
 int
 ingest_records_feed (ingest_records_t *self, const void *data, size_t size)
 {
     assert (self);
-    return ingest_csv_feed (self->csv, data, size);
+    return sv_csv_feed (self->csv, data, size);
 }
 
 int
 ingest_records_finish (ingest_records_t *self)
 {
     assert (self);
-    return ingest_csv_finish (self->csv);
+    return sv_csv_finish (self->csv);
 }
 
 const char *
 ingest_records_refusal (ingest_records_t *self)
 {
     assert (self);
-    return ingest_csv_refusal (self->csv);
+    return sv_csv_refusal (self->csv);
 }
 
 void
@@ -469,11 +469,11 @@ s_test_row (const sv_proto_t *event, void *arg)
 }
 
 static void
-s_test_error (const ingest_csv_error_t *error, void *arg)
+s_test_error (const sv_csv_error_t *error, void *arg)
 {
     s_test_t *test = (s_test_t *) arg;
     if (test->errors++ == 0)
-        ingest_csv_error_format (error, test->first_error, sizeof test->first_error);
+        sv_csv_error_format (error, test->first_error, sizeof test->first_error);
 }
 
 static s_test_t

@@ -1,6 +1,6 @@
 /*  ingest_records: the CSV feeds of suppliers, contracts, commitments and
     deliveries, each with a documented canonical header (README, "Feed
-    formats"). ingest_csv finds and maps the header; this class checks each
+    formats"). sv_csv finds and maps the header; this class checks each
     row's values and turns it into a SUPPLIER, CONTRACT, COMMITMENT or
     DELIVERY event. A bad row is rejected naming its line, column, value and
     reason; nothing is guessed. No SQL and no sockets.
@@ -12,7 +12,7 @@
 #ifndef INGEST_RECORDS_H_INCLUDED
 #define INGEST_RECORDS_H_INCLUDED
 
-#include "ingest_csv.h"
+#include "sv_csv.h"
 #include "sv_proto.h"
 
 typedef struct _ingest_records_t ingest_records_t;
@@ -26,7 +26,7 @@ typedef int (ingest_records_row_fn) (const sv_proto_t *event, void *arg);
 //  another kind or when memory cannot be had.
 ingest_records_t *
     ingest_records_new (sv_proto_id_t kind, const char *partner,
-                        ingest_records_row_fn *row_fn, ingest_csv_error_fn *error_fn,
+                        ingest_records_row_fn *row_fn, sv_csv_error_fn *error_fn,
                         void *arg);
 
 void

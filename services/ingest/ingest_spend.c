@@ -3,7 +3,7 @@
 
     Data. The field table below maps every header seen in the real spend
     files (shared/realdata/spend-*) to the canonical spend fields; an
-    unusual synonym names the file it came from. ingest_csv finds the
+    unusual synonym names the file it came from. sv_csv finds the
     header and hands over each row as canonical values; this file checks
     them, in a fixed order so that a row's error is always its first
     problem: the row's shape, payment date, amount, supplier name,
@@ -208,7 +208,7 @@ static const char *const s_narrative [] = {
     NULL
 };
 
-static const ingest_csv_field_t s_fields [INGEST_SPEND_FIELDS] = {
+static const sv_csv_field_t s_fields [INGEST_SPEND_FIELDS] = {
     { "body_name", s_body_name, false },
     { "body_code", s_body_code, false },
     { "payment_date", s_payment_date, true },
@@ -545,9 +545,9 @@ s_numbers_free (s_numbers_t *self)
 //  The reader
 
 struct _ingest_spend_t {
-    ingest_csv_t *csv;
+    sv_csv_t *csv;
     ingest_spend_row_fn *row_fn;
-    ingest_csv_error_fn *error_fn;
+    sv_csv_error_fn *error_fn;
     void *arg;
     s_numbers_t numbers;                //  first occurrences of digit numbers
     s_counter_t counter;                //  the other numbers, and repeats
@@ -567,8 +567,8 @@ s_reject (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
 {
     self->rejected++;
     if (self->error_fn) {
-        const char *column = field < INGEST_SPEND_FIELDS? ingest_csv_column (self->csv, field): NULL;
-        ingest_csv_error_t error = { line, column, column? value: NULL, reason };
+        const char *column = field < INGEST_SPEND_FIELDS? sv_csv_column (self->csv, field): NULL;
+        sv_csv_error_t error = { line, column, column? value: NULL, reason };
         self->error_fn (&error, self->arg);
     }
 }
@@ -620,9 +620,9 @@ s_count (ingest_spend_t *self, const char *transaction)
     return count;
 }
 
-//  Checks and hands over one data row from ingest_csv.
+//  Checks and hands over one data row from sv_csv.
 static int
-s_row (const ingest_csv_row_t *row, void *arg)
+s_row (const sv_csv_row_t *row, void *arg)
 {
     ingest_spend_t *self = (ingest_spend_t *) arg;
     const char *const *values = row->values;
@@ -761,7 +761,7 @@ s_row (const ingest_csv_row_t *row, void *arg)
 }
 
 ingest_spend_t *
-ingest_spend_new (ingest_spend_row_fn *row_fn, ingest_csv_error_fn *error_fn, void *arg)
+ingest_spend_new (ingest_spend_row_fn *row_fn, sv_csv_error_fn *error_fn, void *arg)
 {
     assert (row_fn);
     ingest_spend_t *self = (ingest_spend_t *) zmalloc (sizeof (ingest_spend_t));
@@ -770,7 +770,7 @@ ingest_spend_new (ingest_spend_row_fn *row_fn, ingest_csv_error_fn *error_fn, vo
     self->row_fn = row_fn;
     self->error_fn = error_fn;
     self->arg = arg;
-    self->csv = ingest_csv_new (s_fields, INGEST_SPEND_FIELDS, s_row, self);
+    self->csv = sv_csv_new (s_fields, INGEST_SPEND_FIELDS, s_row, self);
     if (!self->csv) {
         free (self);
         return NULL;
@@ -793,7 +793,7 @@ ingest_spend_destroy (ingest_spend_t **self_p)
     ingest_spend_t *self = *self_p;
     if (!self)
         return;
-    ingest_csv_destroy (&self->csv);
+    sv_csv_destroy (&self->csv);
     s_numbers_free (&self->numbers);
     free (self->counter.slots);
     free (self->counter.arena);
@@ -815,28 +815,28 @@ int
 ingest_spend_override (ingest_spend_t *self, const char *pair)
 {
     assert (self);
-    return ingest_csv_override (self->csv, pair);
+    return sv_csv_override (self->csv, pair);
 }
 
 int
 ingest_spend_feed (ingest_spend_t *self, const void *data, size_t size)
 {
     assert (self);
-    return ingest_csv_feed (self->csv, data, size);
+    return sv_csv_feed (self->csv, data, size);
 }
 
 int
 ingest_spend_finish (ingest_spend_t *self)
 {
     assert (self);
-    return ingest_csv_finish (self->csv);
+    return sv_csv_finish (self->csv);
 }
 
 const char *
 ingest_spend_refusal (ingest_spend_t *self)
 {
     assert (self);
-    return ingest_csv_refusal (self->csv);
+    return sv_csv_refusal (self->csv);
 }
 
 size_t
@@ -864,10 +864,10 @@ const char *
 ingest_spend_column (ingest_spend_t *self, ingest_spend_field_t field)
 {
     assert (self);
-    return ingest_csv_column (self->csv, (size_t) field);
+    return sv_csv_column (self->csv, (size_t) field);
 }
 
-const ingest_csv_field_t *
+const sv_csv_field_t *
 ingest_spend_fields (void)
 {
     return s_fields;
@@ -987,7 +987,7 @@ typedef struct {
     size_t rejected;
     int64_t total;              //  pence of the accepted rows, likewise
     size_t redacted;
-    const char *first_error;    //  as ingest_csv_error_format writes it
+    const char *first_error;    //  as sv_csv_error_format writes it
     s_test_reason_t reasons [4];
     s_test_probe_t probes [3];
 } s_test_fixture_t;
@@ -1066,11 +1066,11 @@ s_test_row (const ingest_spend_row_t *row, void *arg)
 //  Test error callback: adds the error to the digest and list, keeps the
 //  first, and counts the fixture's expected reasons
 static void
-s_test_error (const ingest_csv_error_t *error, void *arg)
+s_test_error (const sv_csv_error_t *error, void *arg)
 {
     s_test_t *test = (s_test_t *) arg;
     char buf [400];
-    ingest_csv_error_format (error, buf, sizeof buf);
+    sv_csv_error_format (error, buf, sizeof buf);
     zdigest_update (test->digest, (byte *) buf, strlen (buf));
     zlist_append (test->error_list, buf);
     if (test->errors++ == 0)

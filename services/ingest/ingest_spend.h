@@ -3,7 +3,7 @@
 
     Reads a partner's spend file (any of the Local Government Transparency
     Code layouts: see the synonym table in ingest_spend.c) through
-    ingest_csv and turns each data row into a checked ingest_spend_row_t:
+    sv_csv and turns each data row into a checked ingest_spend_row_t:
     payment date as a day number, amount in pence, postcode normalised,
     Companies House number validated, redacted supplier names kept as
     redacted. A row that cannot be read unambiguously is rejected through
@@ -42,7 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "ingest_csv.h"
+#include "sv_csv.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,7 +55,7 @@ extern "C" {
 #define INGEST_SPEND_TRANSACTION_MAX 100
 
 //  The canonical fields of a spend file, in the order of the field table
-//  (ingest_spend_fields) and of ingest_csv_row_t.values
+//  (ingest_spend_fields) and of sv_csv_row_t.values
 typedef enum {
     INGEST_SPEND_BODY_NAME,
     INGEST_SPEND_BODY_CODE,
@@ -115,7 +115,7 @@ typedef struct _ingest_spend_t ingest_spend_t;
 //  row, naming its first problem; both get arg. Returns NULL if memory or
 //  the cp1252 converter cannot be had.
 ingest_spend_t *
-    ingest_spend_new (ingest_spend_row_fn *row_fn, ingest_csv_error_fn *error_fn,
+    ingest_spend_new (ingest_spend_row_fn *row_fn, sv_csv_error_fn *error_fn,
                       void *arg);
 
 //  Destroys a reader and nulls the caller's pointer; safe on NULL and twice.
@@ -185,7 +185,7 @@ const char *
 
 //  Returns the spend field table (INGEST_SPEND_FIELDS entries, in
 //  ingest_spend_field_t order), static.
-const ingest_csv_field_t *
+const sv_csv_field_t *
     ingest_spend_fields (void);
 
 //  Reads a Companies House number: 8 digits, or one of Companies House's

@@ -2383,7 +2383,7 @@ reporting_render (const json_t *report, const char *format, const char *base,
 //  --------------------------------------------------------------------------
 //  Self test
 
-#include "ingest_csv.h"
+#include "sv_csv.h"
 
 #define S_TEST_FIXTURES "tests/fixtures/reports/"
 
@@ -2514,7 +2514,7 @@ s_test_records (const reporting_render_file_t *file)
     return records;
 }
 
-//  top_contracts.csv as ingest's CSV reader sees it
+//  top_contracts.csv as sv_csv reads it
 typedef struct {
     size_t rows;
     char *title;            //  of the first row
@@ -2522,7 +2522,7 @@ typedef struct {
     char *delivered;
 } s_test_contracts_t;
 
-static const ingest_csv_field_t s_test_contract_fields [] = {
+static const sv_csv_field_t s_test_contract_fields [] = {
     { "contract", NULL, true },
     { "title", NULL, true },
     { "supplier", NULL, true },
@@ -2530,7 +2530,7 @@ static const ingest_csv_field_t s_test_contract_fields [] = {
 };
 
 static int
-s_test_contract_row (const ingest_csv_row_t *row, void *arg)
+s_test_contract_row (const sv_csv_row_t *row, void *arg)
 {
     s_test_contracts_t *contracts = (s_test_contracts_t *) arg;
     assert (row->shape_error == NULL);
@@ -2631,7 +2631,7 @@ reporting_render_test (bool verbose)
     //  ----------------------------------------------------------------------
     //  csv: one file per table, in the document's order; a header and a
     //  record per row; pence as integers; a title with a comma and quotes
-    //  read back intact by ingest's CSV reader
+    //  read back intact by sv_csv
     files = reporting_render (annual, "csv", "ignored", &reason);
     assert (files);
     struct {
@@ -2676,13 +2676,13 @@ reporting_render_test (bool verbose)
     assert (strstr (csv, "\r\nNDC-2022-0147,\"Highways maintenance, \"\"Area North\"\" lot\","));
     free (csv);
     s_test_contracts_t contracts = { 0, NULL, NULL, NULL };
-    ingest_csv_t *reader = ingest_csv_new (s_test_contract_fields, 4, s_test_contract_row,
+    sv_csv_t *reader = sv_csv_new (s_test_contract_fields, 4, s_test_contract_row,
                                            &contracts);
     assert (reader);
-    assert (ingest_csv_feed (reader, zchunk_data (file->payload),
+    assert (sv_csv_feed (reader, zchunk_data (file->payload),
                              zchunk_size (file->payload)) == 0);
-    assert (ingest_csv_finish (reader) == 0);
-    ingest_csv_destroy (&reader);
+    assert (sv_csv_finish (reader) == 0);
+    sv_csv_destroy (&reader);
     assert (contracts.rows == 10);
     assert (streq (contracts.title, "Highways maintenance, \"Area North\" lot"));
     assert (streq (contracts.supplier, "Tarmac Roads & Civils Ltd"));

@@ -177,7 +177,7 @@ s_pack (const char *postcode, uint64_t *packed_p, char *normalised, size_t size)
 enum { L_POSTCODE, L_AUTHORITY, L_WARD_CODE, L_WARD_NAME, L_FIELDS };
 
 #define S_NAMES(...) (const char *const []) { __VA_ARGS__, NULL }
-static const ingest_csv_field_t s_lookup_fields [L_FIELDS] = {
+static const sv_csv_field_t s_lookup_fields [L_FIELDS] = {
     { "postcode", S_NAMES ("pcds", "pcd", "pcd2", "Post Code"), true },
     { "la_code", S_NAMES ("oslaua", "lad24cd", "lad23cd", "lad22cd", "lad21cd", "ladcd",
                           "Local Authority Code", "LAD Code", "LA"), true },
@@ -188,9 +188,9 @@ static const ingest_csv_field_t s_lookup_fields [L_FIELDS] = {
 
 typedef struct {
     valuation_engine_lookup_t *lookup;
-    ingest_csv_t *reader;
+    sv_csv_t *reader;
     zhashx_t *interned;         //  "authority\037ward\037name" -> place index + 1
-    ingest_csv_error_fn *error_fn;
+    sv_csv_error_fn *error_fn;
     void *arg;
     bool out_of_memory;
 } s_lookup_loader_t;
@@ -201,9 +201,9 @@ s_lookup_reject (s_lookup_loader_t *self, size_t line, int field, const char *va
 {
     if (!self->error_fn)
         return;
-    ingest_csv_error_t error = {
+    sv_csv_error_t error = {
         line,
-        field >= 0 && self->reader? ingest_csv_column (self->reader, (size_t) field): NULL,
+        field >= 0 && self->reader? sv_csv_column (self->reader, (size_t) field): NULL,
         value, reason
     };
     self->error_fn (&error, self->arg);
@@ -250,7 +250,7 @@ s_intern (s_lookup_loader_t *self, const char *authority, const char *ward_code,
 }
 
 static int
-s_lookup_row (const ingest_csv_row_t *row, void *arg)
+s_lookup_row (const sv_csv_row_t *row, void *arg)
 {
     s_lookup_loader_t *self = (s_lookup_loader_t *) arg;
     const char *values [L_FIELDS];
@@ -322,7 +322,7 @@ s_unpack (uint64_t row, char *out)
 }
 
 static s_lookup_loader_t *
-s_lookup_begin (ingest_csv_error_fn *error_fn, void *arg)
+s_lookup_begin (sv_csv_error_fn *error_fn, void *arg)
 {
     s_lookup_loader_t *self = (s_lookup_loader_t *) zmalloc (sizeof (s_lookup_loader_t));
     if (!self)
@@ -332,7 +332,7 @@ s_lookup_begin (ingest_csv_error_fn *error_fn, void *arg)
     self->lookup = (valuation_engine_lookup_t *) zmalloc (sizeof (valuation_engine_lookup_t));
     self->interned = zhashx_new ();
     if (self->lookup && self->interned)
-        self->reader = ingest_csv_new (s_lookup_fields, L_FIELDS, s_lookup_row, self);
+        self->reader = sv_csv_new (s_lookup_fields, L_FIELDS, s_lookup_row, self);
     if (!self->reader) {
         valuation_engine_lookup_destroy (&self->lookup);
         zhashx_destroy (&self->interned);
@@ -348,12 +348,12 @@ static valuation_engine_lookup_t *
 s_lookup_end (s_lookup_loader_t *self, int rc)
 {
     if (rc == 0)
-        rc = ingest_csv_finish (self->reader);
+        rc = sv_csv_finish (self->reader);
     if (rc) {
-        const char *refusal = ingest_csv_refusal (self->reader);
+        const char *refusal = sv_csv_refusal (self->reader);
         if (self->out_of_memory || !refusal)
             refusal = "out of memory";
-        s_lookup_reject (self, ingest_csv_header_line (self->reader), -1, NULL, refusal);
+        s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL, refusal);
     }
     valuation_engine_lookup_t *lookup = self->lookup;
     if (rc == 0) {
@@ -390,12 +390,12 @@ s_lookup_end (s_lookup_loader_t *self, int rc)
             lookup->slots = kept;
         }
         if (kept == 0) {
-            s_lookup_reject (self, ingest_csv_header_line (self->reader), -1, NULL,
+            s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL,
                              "no postcodes: the directory has no usable row");
             rc = -1;
         }
     }
-    ingest_csv_destroy (&self->reader);
+    sv_csv_destroy (&self->reader);
     zhashx_destroy (&self->interned);
     free (self);
     if (rc)
@@ -405,7 +405,7 @@ s_lookup_end (s_lookup_loader_t *self, int rc)
 
 valuation_engine_lookup_t *
 valuation_engine_lookup_load (const void *data, size_t size,
-                              ingest_csv_error_fn *error_fn, void *arg)
+                              sv_csv_error_fn *error_fn, void *arg)
 {
     assert (data || size == 0);
     s_lookup_loader_t *loader = s_lookup_begin (error_fn, arg);
@@ -414,13 +414,13 @@ valuation_engine_lookup_load (const void *data, size_t size,
     int rc = 0;
     const char *bytes = (const char *) data;
     for (size_t at = 0; at < size && rc == 0; at += S_CHUNK)
-        rc = ingest_csv_feed (loader->reader, bytes + at,
+        rc = sv_csv_feed (loader->reader, bytes + at,
                               size - at < S_CHUNK? size - at: S_CHUNK);
     return s_lookup_end (loader, rc);
 }
 
 valuation_engine_lookup_t *
-valuation_engine_lookup_load_file (const char *path, ingest_csv_error_fn *error_fn, void *arg)
+valuation_engine_lookup_load_file (const char *path, sv_csv_error_fn *error_fn, void *arg)
 {
     assert (path);
     FILE *file = fopen (path, "rb");
@@ -434,7 +434,7 @@ valuation_engine_lookup_load_file (const char *path, ingest_csv_error_fn *error_
         if (error_fn) {
             char reason [300];
             snprintf (reason, sizeof reason, "cannot read %s: %s", path, strerror (error));
-            ingest_csv_error_t refusal = { 0, NULL, NULL, reason };
+            sv_csv_error_t refusal = { 0, NULL, NULL, reason };
             error_fn (&refusal, arg);
         }
         return NULL;
@@ -442,7 +442,7 @@ valuation_engine_lookup_load_file (const char *path, ingest_csv_error_fn *error_
     int rc = 0;
     size_t got;
     while (rc == 0 && (got = fread (chunk, 1, S_CHUNK, file)) > 0)
-        rc = ingest_csv_feed (loader->reader, chunk, got);
+        rc = sv_csv_feed (loader->reader, chunk, got);
     if (rc == 0 && ferror (file)) {
         s_lookup_reject (loader, 0, -1, NULL, "read error");
         rc = -1;
@@ -887,12 +887,12 @@ typedef struct {
 } s_test_errors_t;
 
 static void
-s_test_error (const ingest_csv_error_t *error, void *arg)
+s_test_error (const sv_csv_error_t *error, void *arg)
 {
     s_test_errors_t *errors = (s_test_errors_t *) arg;
     assert (error->reason && *error->reason);
     if (errors->count < 8)
-        ingest_csv_error_format (error, errors->text [errors->count], sizeof errors->text [0]);
+        sv_csv_error_format (error, errors->text [errors->count], sizeof errors->text [0]);
     errors->count++;
 }
 

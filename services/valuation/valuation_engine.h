@@ -65,7 +65,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "ingest_csv.h"
+#include "sv_csv.h"
 #include "sv_postcode.h"
 #include "valuation_framework.h"
 
@@ -157,7 +157,7 @@ const char *
     valuation_engine_class_name (valuation_engine_class_t locality);
 
 //  Loads a postcode directory from CSV bytes (size bytes, read in chunks
-//  through ingest_csv). Columns are found by header, either style:
+//  through sv_csv). Columns are found by header, either style:
 //    Trafford Data Lab extract: postcode, ward_code, ward_name, la_code
 //    ONSPD: pcds (or pcd, pcd2), osward, oslaua (no ward names)
 //  (also "lad23cd", "wd23cd", "wd23nm" and similar). Postcode and
@@ -171,13 +171,13 @@ const char *
 //  no column), has no usable row, or memory runs out.
 valuation_engine_lookup_t *
     valuation_engine_lookup_load (const void *data, size_t size,
-                                  ingest_csv_error_fn *error_fn, void *arg);
+                                  sv_csv_error_fn *error_fn, void *arg);
 
 //  As valuation_engine_lookup_load, reading the file at path in chunks
 //  (never whole into memory). A file that cannot be read is one error.
 valuation_engine_lookup_t *
     valuation_engine_lookup_load_file (const char *path,
-                                       ingest_csv_error_fn *error_fn, void *arg);
+                                       sv_csv_error_fn *error_fn, void *arg);
 
 //  Destroys a directory and nulls the caller's pointer; safe on NULL and
 //  twice. Localities using it must be destroyed first.

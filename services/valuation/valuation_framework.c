@@ -18,7 +18,7 @@
 #include <czmq.h>
 #include <errno.h>
 
-//  Bytes given to ingest_csv at a time
+//  Bytes given to sv_csv at a time
 #define S_CHUNK (64 * 1024)
 
 //  One measure while loading and after: pub points at the owned fields
@@ -55,7 +55,7 @@ enum { F_FRAMEWORK, F_VERSION, F_MEASURE, F_THEME, F_OUTCOME, F_DESCRIPTION, F_U
        F_YEAR, F_PROXY, F_FIELDS };
 
 #define S_NAMES(...) (const char *const []) { __VA_ARGS__, NULL }
-static const ingest_csv_field_t s_fields [F_FIELDS] = {
+static const sv_csv_field_t s_fields [F_FIELDS] = {
     { "framework", S_NAMES ("Framework ID", "Framework Name", "Framework"), true },
     { "version", S_NAMES ("Framework Version", "Version"), true },
     { "measure", S_NAMES ("Measure Code", "Measure Ref", "Measure Reference", "Reference",
@@ -71,9 +71,9 @@ static const ingest_csv_field_t s_fields [F_FIELDS] = {
 //  The reader's state while one file is loaded
 typedef struct {
     valuation_framework_t *framework;
-    ingest_csv_t *reader;
+    sv_csv_t *reader;
     zhashx_t *index;            //  code -> measure index + 1
-    ingest_csv_error_fn *error_fn;
+    sv_csv_error_fn *error_fn;
     void *arg;
     size_t id_line;             //  row that set the framework id, 0: none yet
     size_t errors;
@@ -129,9 +129,9 @@ s_report (s_loader_t *self, size_t line, int field, const char *value, const cha
     self->errors++;
     if (!self->error_fn)
         return;
-    ingest_csv_error_t error = {
+    sv_csv_error_t error = {
         line,
-        field >= 0 && self->reader? ingest_csv_column (self->reader, (size_t) field): NULL,
+        field >= 0 && self->reader? sv_csv_column (self->reader, (size_t) field): NULL,
         value,
         reason
     };
@@ -156,7 +156,7 @@ s_reportf (s_loader_t *self, size_t line, int field, const char *value,
 //  every bad row is reported) or -1 when memory runs out.
 
 static int
-s_row (const ingest_csv_row_t *row, void *arg)
+s_row (const sv_csv_row_t *row, void *arg)
 {
     s_loader_t *self = (s_loader_t *) arg;
     valuation_framework_t *framework = self->framework;
@@ -342,7 +342,7 @@ s_sort_years (s_measure_t *measure)
 
 valuation_framework_t *
 valuation_framework_load (const void *data, size_t size,
-                          ingest_csv_error_fn *error_fn, void *arg)
+                          sv_csv_error_fn *error_fn, void *arg)
 {
     assert (data || size == 0);
     s_loader_t loader;
@@ -352,34 +352,34 @@ valuation_framework_load (const void *data, size_t size,
     loader.framework = (valuation_framework_t *) zmalloc (sizeof (valuation_framework_t));
     loader.index = zhashx_new ();
     if (loader.framework && loader.index)
-        loader.reader = ingest_csv_new (s_fields, F_FIELDS, s_row, &loader);
+        loader.reader = sv_csv_new (s_fields, F_FIELDS, s_row, &loader);
     if (!loader.reader) {
         s_report (&loader, 0, -1, NULL, "out of memory");
         zhashx_destroy (&loader.index);
         valuation_framework_destroy (&loader.framework);
         return NULL;
     }
-    //  Chunks of S_CHUNK: ingest_csv gives the same rows for any chunking
+    //  Chunks of S_CHUNK: sv_csv gives the same rows for any chunking
     int rc = 0;
     const char *bytes = (const char *) data;
     for (size_t at = 0; at < size && rc == 0; at += S_CHUNK)
-        rc = ingest_csv_feed (loader.reader, bytes + at,
+        rc = sv_csv_feed (loader.reader, bytes + at,
                               size - at < S_CHUNK? size - at: S_CHUNK);
     if (rc == 0)
-        rc = ingest_csv_finish (loader.reader);
+        rc = sv_csv_finish (loader.reader);
     if (rc) {
-        const char *refusal = ingest_csv_refusal (loader.reader);
+        const char *refusal = sv_csv_refusal (loader.reader);
         //  The row handler stops the reader only when memory runs out
         if (!refusal || strstr (refusal, "stopped by the row handler"))
             refusal = "out of memory";
-        s_report (&loader, ingest_csv_header_line (loader.reader), -1, NULL, refusal);
+        s_report (&loader, sv_csv_header_line (loader.reader), -1, NULL, refusal);
     }
     else
     if (loader.errors == 0 && loader.framework->count == 0)
-        s_report (&loader, ingest_csv_header_line (loader.reader), -1, NULL,
+        s_report (&loader, sv_csv_header_line (loader.reader), -1, NULL,
                   "no measures: the file has a header and no rows");
 
-    ingest_csv_destroy (&loader.reader);
+    sv_csv_destroy (&loader.reader);
     zhashx_destroy (&loader.index);
     valuation_framework_t *self = loader.framework;
     if (loader.errors) {
@@ -403,7 +403,7 @@ valuation_framework_load (const void *data, size_t size,
 //  As valuation_framework_load, from a file
 
 valuation_framework_t *
-valuation_framework_load_file (const char *path, ingest_csv_error_fn *error_fn, void *arg)
+valuation_framework_load_file (const char *path, sv_csv_error_fn *error_fn, void *arg)
 {
     assert (path);
     zchunk_t *file = zchunk_slurp (path, 0);
@@ -412,7 +412,7 @@ valuation_framework_load_file (const char *path, ingest_csv_error_fn *error_fn, 
             char reason [300];
             snprintf (reason, sizeof reason, "cannot read %s: %s", path,
                       errno? strerror (errno): "no such file");
-            ingest_csv_error_t refusal = { 0, NULL, NULL, reason };
+            sv_csv_error_t refusal = { 0, NULL, NULL, reason };
             error_fn (&refusal, arg);
         }
         return NULL;
@@ -649,12 +649,12 @@ typedef struct {
 } s_test_errors_t;
 
 static void
-s_test_error (const ingest_csv_error_t *error, void *arg)
+s_test_error (const sv_csv_error_t *error, void *arg)
 {
     s_test_errors_t *errors = (s_test_errors_t *) arg;
     assert (error->reason && *error->reason);
     if (errors->count < 16)
-        ingest_csv_error_format (error, errors->text [errors->count],
+        sv_csv_error_format (error, errors->text [errors->count],
                                  sizeof errors->text [0]);
     errors->count++;
 }

@@ -25,7 +25,7 @@
       proxy        £ value of one unit in pounds and pence: 14678,
                    14678.00, £14,678.00; at most 2 decimals, not negative
 
-    Header cells are matched as ingest_csv matches them (any case, spaces
+    Header cells are matched as sv_csv matches them (any case, spaces
     and punctuation ignored; synonyms such as "Measure Code", "Financial
     Year", "Proxy Value"); a report title above the header is skipped.
     Every row of one measure must repeat the same theme, outcome,
@@ -55,7 +55,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "ingest_csv.h"
+#include "sv_csv.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,7 +85,7 @@ typedef struct _valuation_framework_t valuation_framework_t;
 typedef struct _valuation_framework_selection_t valuation_framework_selection_t;
 
 //  Makes a framework from the bytes of a framework file (size bytes, read
-//  in chunks through ingest_csv). Returns NULL when the file is refused:
+//  in chunks through sv_csv). Returns NULL when the file is refused:
 //  then error_fn (may be NULL) has been called, with arg, once for every
 //  bad row, each error naming its source line, column header as written
 //  (NULL for a cross-row problem with no single column), the value, and
@@ -94,13 +94,13 @@ typedef struct _valuation_framework_selection_t valuation_framework_selection_t;
 //  quote). Also NULL when memory runs out (reason "out of memory").
 valuation_framework_t *
     valuation_framework_load (const void *data, size_t size,
-                              ingest_csv_error_fn *error_fn, void *arg);
+                              sv_csv_error_fn *error_fn, void *arg);
 
 //  As valuation_framework_load, reading the file at path. A file that
 //  cannot be read is one file-level error naming path and errno's text.
 valuation_framework_t *
     valuation_framework_load_file (const char *path,
-                                   ingest_csv_error_fn *error_fn, void *arg);
+                                   sv_csv_error_fn *error_fn, void *arg);
 
 //  Destroys a framework and nulls the caller's pointer; safe on NULL and
 //  twice. Selections made from it stay valid (they copy their codes).

@@ -124,11 +124,11 @@ typedef struct {
 } s_refusal_t;
 
 static void
-s_refusal_error (const ingest_csv_error_t *error, void *arg)
+s_refusal_error (const sv_csv_error_t *error, void *arg)
 {
     s_refusal_t *refusal = (s_refusal_t *) arg;
     char text [512];
-    ingest_csv_error_format (error, text, sizeof text);
+    sv_csv_error_format (error, text, sizeof text);
     if (!*refusal->first)
         snprintf (refusal->first, sizeof refusal->first, "%s", text);
     if (refusal->errors && zlistx_size (refusal->errors) < 1000) {

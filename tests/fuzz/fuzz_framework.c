@@ -1,4 +1,4 @@
-/*  fuzz_framework: valuation_framework_load (and so ingest_csv) on
+/*  fuzz_framework: valuation_framework_load (and so sv_csv) on
     arbitrary bytes; the same bytes also as a postcode directory
     (valuation_engine_lookup_load) and as a partner's district list.
 
@@ -17,11 +17,11 @@
 #include "sv_date.h"
 
 static void
-s_error (const ingest_csv_error_t *error, void *arg)
+s_error (const sv_csv_error_t *error, void *arg)
 {
     assert (error->reason && *error->reason);
     char buffer [300];
-    ingest_csv_error_format (error, buffer, sizeof buffer);
+    sv_csv_error_format (error, buffer, sizeof buffer);
     (*(size_t *) arg)++;
 }
 

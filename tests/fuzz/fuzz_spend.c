@@ -1,4 +1,4 @@
-/*  fuzz_spend: ingest_spend (and so ingest_csv) on arbitrary bytes.
+/*  fuzz_spend: ingest_spend (and so sv_csv) on arbitrary bytes.
 
     The first input byte chooses where the rest is cut into two chunks and
     whether a partner override is set. The same bytes are also read in one
@@ -60,13 +60,13 @@ s_row (const ingest_spend_row_t *row, void *arg)
 }
 
 static void
-s_error (const ingest_csv_error_t *error, void *arg)
+s_error (const sv_csv_error_t *error, void *arg)
 {
     s_seen_t *seen = (s_seen_t *) arg;
     assert (error->reason && *error->reason);
     assert (error->line >= 2);
     char buffer [200];
-    s_hash (seen, ingest_csv_error_format (error, buffer, sizeof buffer));
+    s_hash (seen, sv_csv_error_format (error, buffer, sizeof buffer));
     seen->errors++;
 }
 

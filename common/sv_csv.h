@@ -1,5 +1,5 @@
 /*  =========================================================================
-    ingest_csv - a chunked CSV reader that maps any feed's header to
+    sv_csv - a chunked CSV reader that maps any feed's header to
     canonical fields
 
     Partners send CSV exported by their own finance systems: headers worded
@@ -12,14 +12,15 @@
     table and checks the values.
 
     Memory stays bounded by the longest record (and at most max_record
-    bytes, 1 MiB by default), never by the file. No SQL, no sockets: the
-    ingest server feeds it the bytes of a SUBMIT and stores what the kind
-    returns.
+    bytes, 1 MiB by default), never by the file. No SQL, no sockets. Ingest
+    reads every CSV feed through it; valuation (frameworks, postcode
+    directories), compliance (RLW rates) and reporting read their data
+    files with it too.
     =========================================================================
 */
 
-#ifndef INGEST_CSV_H_INCLUDED
-#define INGEST_CSV_H_INCLUDED
+#ifndef SV_CSV_H_INCLUDED
+#define SV_CSV_H_INCLUDED
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,10 +30,10 @@ extern "C" {
 #endif
 
 //  Lines searched for the header: it must start on one of lines 1-30
-#define INGEST_CSV_HEADER_LINES 30
+#define SV_CSV_HEADER_LINES 30
 
-//  Default limit on the bytes of one record (INGEST_CSV_MAX_RECORD)
-#define INGEST_CSV_MAX_RECORD (1024 * 1024)
+//  Default limit on the bytes of one record (SV_CSV_MAX_RECORD)
+#define SV_CSV_MAX_RECORD (1024 * 1024)
 
 //  One canonical field of a feed kind. A kind's table is an array of these
 //  that outlives every reader made from it (normally a static const).
@@ -47,7 +48,7 @@ typedef struct {
     const char *const *synonyms;
     //  True if a file whose header lacks this field is refused whole
     bool required;
-} ingest_csv_field_t;
+} sv_csv_field_t;
 
 //  One data row, as handed to the row callback. Everything it points to
 //  is borrowed: valid only until the callback returns.
@@ -69,7 +70,7 @@ typedef struct {
     //  name a cell that explains the misfit, e.g. a date with the next
     //  cell run into it). Trailing empty cells are not a misfit.
     const char *shape_error;
-} ingest_csv_row_t;
+} sv_csv_row_t;
 
 //  A rejected row, as a kind reports it to its caller: everything needed
 //  for "row 17, column 'Paid Date', value '00:00:00': time without a
@@ -79,30 +80,30 @@ typedef struct {
     const char *column;     //  header text as written in the file, or NULL
     const char *value;      //  the cell as read (UTF-8), or NULL
     const char *reason;     //  English, never NULL
-} ingest_csv_error_t;
+} sv_csv_error_t;
 
 //  Called once per data row, in file order. Returns 0 to go on, or -1 to
 //  stop reading: the feed or finish call then returns -1 and the reader
 //  refuses everything after ("stopped by the row handler").
-typedef int (ingest_csv_row_fn) (const ingest_csv_row_t *row, void *arg);
+typedef int (sv_csv_row_fn) (const sv_csv_row_t *row, void *arg);
 
 //  Called once per rejected row by a kind (not by this class).
-typedef void (ingest_csv_error_fn) (const ingest_csv_error_t *error, void *arg);
+typedef void (sv_csv_error_fn) (const sv_csv_error_t *error, void *arg);
 
-typedef struct _ingest_csv_t ingest_csv_t;
+typedef struct _sv_csv_t sv_csv_t;
 
 //  Creates a reader for one file of a kind described by fields
 //  [0..field_count) (borrowed; must outlive the reader); row_fn (not NULL)
 //  gets every data row, with arg. Returns NULL if field_count is 0 or
 //  memory or iconv's cp1252 converter cannot be had.
-ingest_csv_t *
-    ingest_csv_new (const ingest_csv_field_t *fields, size_t field_count,
-                    ingest_csv_row_fn *row_fn, void *arg);
+sv_csv_t *
+    sv_csv_new (const sv_csv_field_t *fields, size_t field_count,
+                    sv_csv_row_fn *row_fn, void *arg);
 
 //  Destroys a reader and nulls the caller's pointer; safe on NULL and
 //  twice. Rows not yet delivered (a file never finished) are dropped.
 void
-    ingest_csv_destroy (ingest_csv_t **self_p);
+    sv_csv_destroy (sv_csv_t **self_p);
 
 //  Adds a per-partner header override, "source header=canonical field"
 //  (split at the last '='): a header cell reading "source header" (folded
@@ -112,60 +113,60 @@ void
 //  feed. Returns 0, or -1 if the pair is malformed, names no field of the
 //  kind, or data has already been fed.
 int
-    ingest_csv_override (ingest_csv_t *self, const char *pair);
+    sv_csv_override (sv_csv_t *self, const char *pair);
 
-//  Sets the most bytes one record may span (default INGEST_CSV_MAX_RECORD,
+//  Sets the most bytes one record may span (default SV_CSV_MAX_RECORD,
 //  at least 1024). A longer record, usually an unclosed quote, refuses
 //  the file whole. Returns 0, or -1 if data has already been fed.
 int
-    ingest_csv_set_max_record (ingest_csv_t *self, size_t bytes);
+    sv_csv_set_max_record (sv_csv_t *self, size_t bytes);
 
 //  Reads the next size bytes of the file (any chunking gives the same
 //  rows). Delivers each complete data row to row_fn before returning.
-//  Returns 0, or -1 when the file is refused whole (see ingest_csv_refusal;
+//  Returns 0, or -1 when the file is refused whole (see sv_csv_refusal;
 //  rows already delivered must then be discarded by the caller) or was
 //  already finished. data may be NULL only when size is 0.
 int
-    ingest_csv_feed (ingest_csv_t *self, const void *data, size_t size);
+    sv_csv_feed (sv_csv_t *self, const void *data, size_t size);
 
 //  Ends the file: delivers the last row if it had no line break, and
 //  refuses the file if it held no header or ended inside a quoted cell.
 //  Returns 0, or -1 when the file is refused whole. Feeding after finish
 //  is an error (-1).
 int
-    ingest_csv_finish (ingest_csv_t *self);
+    sv_csv_finish (sv_csv_t *self);
 
 //  Returns why the file was refused whole, naming what was missing and
 //  the header cells seen ("no column for payment_date; line 1 has:
 //  Supplier Name, Sum of Invoice Nett Amount"), or NULL while it is not
 //  refused. Borrowed: valid until the reader is destroyed.
 const char *
-    ingest_csv_refusal (ingest_csv_t *self);
+    sv_csv_refusal (sv_csv_t *self);
 
 //  Returns the header text, as written in the file, of the column mapped
 //  to field index field, or NULL when no column maps to it or the header
 //  is not yet found. Borrowed: valid until the reader is destroyed.
 const char *
-    ingest_csv_column (ingest_csv_t *self, size_t field);
+    sv_csv_column (sv_csv_t *self, size_t field);
 
 //  Returns the line the header starts on, or 0 while it is not found.
 size_t
-    ingest_csv_header_line (ingest_csv_t *self);
+    sv_csv_header_line (sv_csv_t *self);
 
 //  Returns the number of data rows delivered so far (blank records, whose
 //  cells are all empty, are skipped and not counted).
 size_t
-    ingest_csv_rows (ingest_csv_t *self);
+    sv_csv_rows (sv_csv_t *self);
 
 //  Writes an error for a person into buf (size bytes), cut short to fit:
 //  "row 17, column 'Paid Date', value '00:00:00': time without a date",
 //  leaving out the column and value parts when they are NULL. Returns buf.
 const char *
-    ingest_csv_error_format (const ingest_csv_error_t *error, char *buf, size_t size);
+    sv_csv_error_format (const sv_csv_error_t *error, char *buf, size_t size);
 
 //  Self test of this class; asserts (aborts) on failure.
 void
-    ingest_csv_test (bool verbose);
+    sv_csv_test (bool verbose);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /*  =========================================================================
-    ingest_csv - a chunked CSV reader that maps any feed's header to
+    sv_csv - a chunked CSV reader that maps any feed's header to
     canonical fields
 
     Data and timing. Bytes arrive in chunks of any size. After the first
@@ -17,7 +17,7 @@
     the file, since an unclosed quote would otherwise swallow it all).
 
     Until the header is found, each non-blank record starting within the
-    first INGEST_CSV_HEADER_LINES lines is scored against the kind's field
+    first SV_CSV_HEADER_LINES lines is scored against the kind's field
     table; the first that names every required field is the header, and
     the best-scoring one explains a refusal when none does. After that,
     each non-blank record goes to the row callback straight away.
@@ -32,7 +32,7 @@
     =========================================================================
 */
 
-#include "ingest_csv.h"
+#include "sv_csv.h"
 
 #include <assert.h>
 #include <csv.h>
@@ -72,10 +72,10 @@ typedef struct {
     size_t field;
 } s_match_t;
 
-struct _ingest_csv_t {
-    const ingest_csv_field_t *fields;
+struct _sv_csv_t {
+    const sv_csv_field_t *fields;
     size_t field_count;
-    ingest_csv_row_fn *row_fn;
+    sv_csv_row_fn *row_fn;
     void *arg;
 
     struct csv_parser parser;
@@ -213,7 +213,7 @@ s_utf8_cut (const char *text, size_t length)
 //  Sets the refusal (the first one wins), formatted like printf and cut
 //  short on a character boundary.
 static void
-s_refuse (ingest_csv_t *self, const char *format, ...)
+s_refuse (sv_csv_t *self, const char *format, ...)
 {
     if (self->refused)
         return;
@@ -231,7 +231,7 @@ s_refuse (ingest_csv_t *self, const char *format, ...)
 
 //  Makes sure text has room for extra more bytes. Returns 0 or -1.
 static int
-s_text_reserve (ingest_csv_t *self, size_t extra)
+s_text_reserve (sv_csv_t *self, size_t extra)
 {
     if (self->text_size - self->text_used >= extra)
         return 0;
@@ -253,7 +253,7 @@ s_text_reserve (ingest_csv_t *self, size_t extra)
 //  fresh string or NULL.
 
 static char *
-s_describe (ingest_csv_t *self, size_t line)
+s_describe (sv_csv_t *self, size_t line)
 {
     char *text = zsys_sprintf ("line %zu has: ", line);
     if (!text)
@@ -302,7 +302,7 @@ s_match_compare (const void *left, const void *right)
 }
 
 static size_t
-s_map_header (ingest_csv_t *self, size_t *field_cell, bool *complete_p)
+s_map_header (sv_csv_t *self, size_t *field_cell, bool *complete_p)
 {
     *complete_p = false;
     for (size_t field = 0; field < self->field_count; field++)
@@ -376,7 +376,7 @@ s_map_header (ingest_csv_t *self, size_t *field_cell, bool *complete_p)
 //  (all required fields when field_cell is NULL). Returns a fresh string.
 
 static char *
-s_missing (ingest_csv_t *self, const size_t *field_cell)
+s_missing (sv_csv_t *self, const size_t *field_cell)
 {
     size_t total = 0;
     for (size_t field = 0; field < self->field_count; field++)
@@ -401,7 +401,7 @@ s_missing (ingest_csv_t *self, const size_t *field_cell)
 //  Considers the collected record (starting on line) as the header.
 
 static void
-s_consider_header (ingest_csv_t *self, size_t line)
+s_consider_header (sv_csv_t *self, size_t line)
 {
     if (!self->first_text)
         self->first_text = s_describe (self, line);
@@ -446,7 +446,7 @@ s_consider_header (ingest_csv_t *self, size_t line)
 
 //  Refuses the file for want of a header.
 static void
-s_refuse_no_header (ingest_csv_t *self)
+s_refuse_no_header (sv_csv_t *self)
 {
     if (self->best_text)
         s_refuse (self, "%s", self->best_text);
@@ -454,7 +454,7 @@ s_refuse_no_header (ingest_csv_t *self)
     if (self->first_text) {
         char *required = s_missing (self, NULL);
         s_refuse (self, "no header row in the first %d lines: no cell names a field such as %s; %s",
-                  INGEST_CSV_HEADER_LINES, required? required: "", self->first_text);
+                  SV_CSV_HEADER_LINES, required? required: "", self->first_text);
         free (required);
     }
     else
@@ -466,7 +466,7 @@ s_refuse_no_header (ingest_csv_t *self)
 //  Hands the collected record (starting on line) to the row callback.
 
 static void
-s_deliver (ingest_csv_t *self, size_t line)
+s_deliver (sv_csv_t *self, size_t line)
 {
     size_t used = 0;
     for (size_t cell = 0; cell < self->cells; cell++)
@@ -483,7 +483,7 @@ s_deliver (ingest_csv_t *self, size_t line)
         self->values [field] = cell == S_NONE || cell >= self->cells?
                                NULL: self->text + self->cell_at [cell];
     }
-    ingest_csv_row_t row = { line, self->values, self->cells, shape };
+    sv_csv_row_t row = { line, self->values, self->cells, shape };
     self->rows++;
     if (self->row_fn (&row, self->arg))
         s_refuse (self, "stopped by the row handler at line %zu", line);
@@ -498,7 +498,7 @@ s_deliver (ingest_csv_t *self, size_t line)
 static void
 s_cell_end (void *data, size_t size, void *arg)
 {
-    ingest_csv_t *self = (ingest_csv_t *) arg;
+    sv_csv_t *self = (sv_csv_t *) arg;
     if (self->refused)
         return;
     const unsigned char *bytes = (const unsigned char *) data;
@@ -558,7 +558,7 @@ static void
 s_record_end (int terminator, void *arg)
 {
     (void) terminator;
-    ingest_csv_t *self = (ingest_csv_t *) arg;
+    sv_csv_t *self = (sv_csv_t *) arg;
     size_t line = self->record_line? self->record_line: self->line;
     self->record_line = 0;
     self->record_bytes = 0;
@@ -572,7 +572,7 @@ s_record_end (int terminator, void *arg)
         if (self->header_line)
             s_deliver (self, line);
         else
-        if (line > INGEST_CSV_HEADER_LINES)
+        if (line > SV_CSV_HEADER_LINES)
             s_refuse_no_header (self);
         else
             s_consider_header (self, line);
@@ -585,22 +585,22 @@ s_record_end (int terminator, void *arg)
 //  --------------------------------------------------------------------------
 //  Constructor and destructor
 
-ingest_csv_t *
-ingest_csv_new (const ingest_csv_field_t *fields, size_t field_count,
-                ingest_csv_row_fn *row_fn, void *arg)
+sv_csv_t *
+sv_csv_new (const sv_csv_field_t *fields, size_t field_count,
+                sv_csv_row_fn *row_fn, void *arg)
 {
     assert (fields);
     assert (row_fn);
     if (field_count == 0)
         return NULL;
-    ingest_csv_t *self = (ingest_csv_t *) zmalloc (sizeof (ingest_csv_t));
+    sv_csv_t *self = (sv_csv_t *) zmalloc (sizeof (sv_csv_t));
     if (!self)
         return NULL;
     self->fields = fields;
     self->field_count = field_count;
     self->row_fn = row_fn;
     self->arg = arg;
-    self->max_record = INGEST_CSV_MAX_RECORD;
+    self->max_record = SV_CSV_MAX_RECORD;
     self->line = 1;
     self->cp1252 = iconv_open ("UTF-8", "CP1252");
     if (self->cp1252 == (iconv_t) -1 || csv_init (&self->parser, 0) != 0) {
@@ -639,15 +639,15 @@ ingest_csv_new (const ingest_csv_field_t *fields, size_t field_count,
         }
     }
     if (!ok)
-        ingest_csv_destroy (&self);
+        sv_csv_destroy (&self);
     return self;
 }
 
 void
-ingest_csv_destroy (ingest_csv_t **self_p)
+sv_csv_destroy (sv_csv_t **self_p)
 {
     assert (self_p);
-    ingest_csv_t *self = *self_p;
+    sv_csv_t *self = *self_p;
     if (!self)
         return;
     csv_free (&self->parser);
@@ -676,7 +676,7 @@ ingest_csv_destroy (ingest_csv_t **self_p)
 //  Settings before the first feed
 
 int
-ingest_csv_override (ingest_csv_t *self, const char *pair)
+sv_csv_override (sv_csv_t *self, const char *pair)
 {
     assert (self);
     assert (pair);
@@ -719,7 +719,7 @@ ingest_csv_override (ingest_csv_t *self, const char *pair)
 }
 
 int
-ingest_csv_set_max_record (ingest_csv_t *self, size_t bytes)
+sv_csv_set_max_record (sv_csv_t *self, size_t bytes)
 {
     assert (self);
     if (self->fed || bytes < 1024)
@@ -735,7 +735,7 @@ ingest_csv_set_max_record (ingest_csv_t *self, size_t bytes)
 //  Gives bytes [0..size) of the file proper (after any BOM) to libcsv,
 //  one segment at a time. Returns 0, or -1 when refused.
 static int
-s_parse (ingest_csv_t *self, const unsigned char *bytes, size_t size)
+s_parse (sv_csv_t *self, const unsigned char *bytes, size_t size)
 {
     while (size > 0 && !self->refused) {
         //  A segment runs to the next line break, included
@@ -801,7 +801,7 @@ s_prefix_may_be_bom (const unsigned char *prefix, size_t length)
 //  Decides what the held prefix is, once it is complete or the file ends.
 //  Returns 0, or -1 when refused.
 static int
-s_prefix_decide (ingest_csv_t *self)
+s_prefix_decide (sv_csv_t *self)
 {
     self->prefix_done = true;
     const unsigned char *prefix = self->prefix;
@@ -817,7 +817,7 @@ s_prefix_decide (ingest_csv_t *self)
 }
 
 int
-ingest_csv_feed (ingest_csv_t *self, const void *data, size_t size)
+sv_csv_feed (sv_csv_t *self, const void *data, size_t size)
 {
     assert (self);
     assert (data || size == 0);
@@ -838,7 +838,7 @@ ingest_csv_feed (ingest_csv_t *self, const void *data, size_t size)
 }
 
 int
-ingest_csv_finish (ingest_csv_t *self)
+sv_csv_finish (sv_csv_t *self)
 {
     assert (self);
     if (self->refused || self->finished)
@@ -862,35 +862,35 @@ ingest_csv_finish (ingest_csv_t *self)
 //  Queries
 
 const char *
-ingest_csv_refusal (ingest_csv_t *self)
+sv_csv_refusal (sv_csv_t *self)
 {
     assert (self);
     return self->refused? self->refusal: NULL;
 }
 
 const char *
-ingest_csv_column (ingest_csv_t *self, size_t field)
+sv_csv_column (sv_csv_t *self, size_t field)
 {
     assert (self);
     return field < self->field_count? self->columns [field]: NULL;
 }
 
 size_t
-ingest_csv_header_line (ingest_csv_t *self)
+sv_csv_header_line (sv_csv_t *self)
 {
     assert (self);
     return self->header_line;
 }
 
 size_t
-ingest_csv_rows (ingest_csv_t *self)
+sv_csv_rows (sv_csv_t *self)
 {
     assert (self);
     return self->rows;
 }
 
 const char *
-ingest_csv_error_format (const ingest_csv_error_t *error, char *buf, size_t size)
+sv_csv_error_format (const sv_csv_error_t *error, char *buf, size_t size)
 {
     assert (error);
     assert (buf);
@@ -932,7 +932,7 @@ typedef struct {
 
 //  Test row callback: copies the row's first three values into rows
 static int
-s_test_row (const ingest_csv_row_t *row, void *arg)
+s_test_row (const sv_csv_row_t *row, void *arg)
 {
     s_test_rows_t *rows = (s_test_rows_t *) arg;
     assert (rows->count < S_TEST_ROWS_MAX);
@@ -958,7 +958,7 @@ s_test_rows_free (s_test_rows_t *rows)
 static const char *const s_test_when [] = { "Paid Date", "Date", NULL };
 static const char *const s_test_what [] = { "Net Amount", "Amount", NULL };
 static const char *const s_test_who [] = { "Supplier Name", "Supplier", NULL };
-static const ingest_csv_field_t s_test_fields [] = {
+static const sv_csv_field_t s_test_fields [] = {
     { "payment_date", s_test_when, true },
     { "amount", s_test_what, true },
     { "supplier_name", s_test_who, false },
@@ -966,27 +966,27 @@ static const ingest_csv_field_t s_test_fields [] = {
 
 //  Reads text (size bytes) in chunks of chunk bytes into rows. Returns the
 //  reader, finished, for the caller to inspect and destroy.
-static ingest_csv_t *
+static sv_csv_t *
 s_test_read (const char *text, size_t size, size_t chunk, s_test_rows_t *rows,
              const char *override)
 {
-    ingest_csv_t *reader = ingest_csv_new (s_test_fields, 3, s_test_row, rows);
+    sv_csv_t *reader = sv_csv_new (s_test_fields, 3, s_test_row, rows);
     assert (reader);
     if (override)
-        assert (ingest_csv_override (reader, override) == 0);
+        assert (sv_csv_override (reader, override) == 0);
     int rc = 0;
     for (size_t at = 0; at < size && rc == 0; at += chunk)
-        rc = ingest_csv_feed (reader, text + at, size - at < chunk? size - at: chunk);
+        rc = sv_csv_feed (reader, text + at, size - at < chunk? size - at: chunk);
     if (rc == 0)
-        ingest_csv_finish (reader);
+        sv_csv_finish (reader);
     return reader;
 }
 
 void
-ingest_csv_test (bool verbose)
+sv_csv_test (bool verbose)
 {
     if (verbose)
-        printf (" * ingest_csv:\n");
+        printf (" * sv_csv:\n");
     s_test_rows_t rows = { 0 };
 
     //  A preamble, a header with its own words, a quoted cell spanning
@@ -1006,13 +1006,13 @@ ingest_csv_test (bool verbose)
     size_t size = strlen (file);
     size_t chunks [] = { size, 1, 2, 3, 7 };
     for (size_t index = 0; index < sizeof chunks / sizeof chunks [0]; index++) {
-        ingest_csv_t *reader = s_test_read (file, size, chunks [index], &rows, NULL);
-        assert (ingest_csv_refusal (reader) == NULL);
-        assert (ingest_csv_header_line (reader) == 4);
-        assert (streq (ingest_csv_column (reader, 0), "PAID DATE"));
-        assert (streq (ingest_csv_column (reader, 1), "Net Amount"));
-        assert (streq (ingest_csv_column (reader, 2), "Supplier"));
-        assert (ingest_csv_rows (reader) == 4);
+        sv_csv_t *reader = s_test_read (file, size, chunks [index], &rows, NULL);
+        assert (sv_csv_refusal (reader) == NULL);
+        assert (sv_csv_header_line (reader) == 4);
+        assert (streq (sv_csv_column (reader, 0), "PAID DATE"));
+        assert (streq (sv_csv_column (reader, 1), "Net Amount"));
+        assert (streq (sv_csv_column (reader, 2), "Supplier"));
+        assert (sv_csv_rows (reader) == 4);
         assert (rows.count == 4);
         assert (rows.line [0] == 5 && rows.line [1] == 8 && rows.line [2] == 9 && rows.line [3] == 10);
         assert (streq (rows.values [0][2], "Acme\r\nLtd"));
@@ -1021,9 +1021,9 @@ ingest_csv_test (bool verbose)
         assert (!rows.misfit [0] && !rows.misfit [1] && rows.misfit [2] && !rows.misfit [3]);
         assert (streq (rows.values [2][0], "(null)"));
         assert (streq (rows.values [3][0], "03/06/2012"));
-        assert (ingest_csv_feed (reader, "x", 1) == -1);
-        ingest_csv_destroy (&reader);
-        ingest_csv_destroy (&reader);
+        assert (sv_csv_feed (reader, "x", 1) == -1);
+        sv_csv_destroy (&reader);
+        sv_csv_destroy (&reader);
         assert (reader == NULL);
         s_test_rows_free (&rows);
     }
@@ -1031,15 +1031,15 @@ ingest_csv_test (bool verbose)
     //  A lone CR ends a line too; a column the file lacks is NULL, an
     //  empty cell ""; trailing empty cells are no misfit, extra text is
     const char *old_mac = "Date,Amount\r01/06/2012,1\r02/06/2012,,,\r03/06/2012,3,x\r";
-    ingest_csv_t *reader = s_test_read (old_mac, strlen (old_mac), 1, &rows, NULL);
-    assert (ingest_csv_refusal (reader) == NULL);
+    sv_csv_t *reader = s_test_read (old_mac, strlen (old_mac), 1, &rows, NULL);
+    assert (sv_csv_refusal (reader) == NULL);
     assert (rows.count == 3);
     assert (rows.line [0] == 2 && rows.line [1] == 3 && rows.line [2] == 4);
     assert (streq (rows.values [0][2], "(null)"));
     assert (streq (rows.values [1][1], ""));
     assert (!rows.misfit [1] && rows.misfit [2]);
-    assert (ingest_csv_column (reader, 2) == NULL);
-    ingest_csv_destroy (&reader);
+    assert (sv_csv_column (reader, 2) == NULL);
+    sv_csv_destroy (&reader);
     s_test_rows_free (&rows);
 
     //  Refused whole, each with a reason naming what was missing and seen
@@ -1066,11 +1066,11 @@ ingest_csv_test (bool verbose)
         for (size_t chunk = 1; chunk <= 64; chunk += 63) {
             reader = s_test_read (refused [index].text, length, chunk, &rows, NULL);
             if (verbose)
-                printf ("  refused: %s\n", ingest_csv_refusal (reader));
-            assert (ingest_csv_refusal (reader));
-            assert (streq (ingest_csv_refusal (reader), refused [index].reason));
-            assert (ingest_csv_finish (reader) == -1);
-            ingest_csv_destroy (&reader);
+                printf ("  refused: %s\n", sv_csv_refusal (reader));
+            assert (sv_csv_refusal (reader));
+            assert (streq (sv_csv_refusal (reader), refused [index].reason));
+            assert (sv_csv_finish (reader) == -1);
+            sv_csv_destroy (&reader);
             s_test_rows_free (&rows);
         }
     }
@@ -1084,59 +1084,59 @@ ingest_csv_test (bool verbose)
     }
     char *with_header = zsys_sprintf ("%sDate,Amount\n01/06/2012,1\n", late);
     reader = s_test_read (with_header, strlen (with_header), 4096, &rows, NULL);
-    assert (ingest_csv_refusal (reader));
-    assert (strstr (ingest_csv_refusal (reader), "no header row in the first 30 lines"));
+    assert (sv_csv_refusal (reader));
+    assert (strstr (sv_csv_refusal (reader), "no header row in the first 30 lines"));
     assert (rows.count == 0);
-    ingest_csv_destroy (&reader);
+    sv_csv_destroy (&reader);
     free (with_header);
     free (late);
 
     //  A record longer than max_record refuses the file
-    reader = ingest_csv_new (s_test_fields, 3, s_test_row, &rows);
-    assert (ingest_csv_set_max_record (reader, 1000) == -1);
-    assert (ingest_csv_set_max_record (reader, 2048) == 0);
-    assert (ingest_csv_feed (reader, "Date,Amount\n01/06/2012,\"", 24) == 0);
+    reader = sv_csv_new (s_test_fields, 3, s_test_row, &rows);
+    assert (sv_csv_set_max_record (reader, 1000) == -1);
+    assert (sv_csv_set_max_record (reader, 2048) == 0);
+    assert (sv_csv_feed (reader, "Date,Amount\n01/06/2012,\"", 24) == 0);
     char filler [512];
     memset (filler, 'x', sizeof filler);
     int rc = 0;
     for (int chunk = 0; chunk < 8 && rc == 0; chunk++)
-        rc = ingest_csv_feed (reader, filler, sizeof filler);
+        rc = sv_csv_feed (reader, filler, sizeof filler);
     assert (rc == -1);
-    assert (streq (ingest_csv_refusal (reader),
+    assert (streq (sv_csv_refusal (reader),
                    "the record starting on line 2 is longer than 2048 bytes (is a quote left open?)"));
-    assert (ingest_csv_set_max_record (reader, 4096) == -1);
-    ingest_csv_destroy (&reader);
+    assert (sv_csv_set_max_record (reader, 4096) == -1);
+    sv_csv_destroy (&reader);
 
     //  Overrides win over the synonym table: "Updated" becomes the payment
     //  date, and "Date" (a synonym) can be switched off
     const char *updated = "Date,Updated,Amount\n201009,2010-12-07,5\n";
     reader = s_test_read (updated, strlen (updated), 5, &rows, "Updated=payment_date");
-    assert (ingest_csv_refusal (reader) == NULL);
-    assert (streq (ingest_csv_column (reader, 0), "Updated"));
+    assert (sv_csv_refusal (reader) == NULL);
+    assert (streq (sv_csv_column (reader, 0), "Updated"));
     assert (rows.count == 1 && streq (rows.values [0][0], "2010-12-07"));
-    ingest_csv_destroy (&reader);
+    sv_csv_destroy (&reader);
     s_test_rows_free (&rows);
     reader = s_test_read (updated, strlen (updated), 5, &rows, "date =");
-    assert (ingest_csv_refusal (reader));
-    assert (streq (ingest_csv_refusal (reader), "no column for payment_date; line 1 has: Date, Updated, Amount"));
-    ingest_csv_destroy (&reader);
-    reader = ingest_csv_new (s_test_fields, 3, s_test_row, &rows);
-    assert (ingest_csv_override (reader, "Updated=no_such_field") == -1);
-    assert (ingest_csv_override (reader, "no equals sign") == -1);
-    assert (ingest_csv_override (reader, "=amount") == -1);
-    assert (ingest_csv_override (reader, "Paid On=Payment Date") == 0);
-    assert (ingest_csv_feed (reader, "Paid On,Amount\n", 15) == 0);
-    assert (ingest_csv_override (reader, "Value=amount") == -1);
-    assert (ingest_csv_finish (reader) == 0);
-    assert (streq (ingest_csv_column (reader, 0), "Paid On"));
-    ingest_csv_destroy (&reader);
+    assert (sv_csv_refusal (reader));
+    assert (streq (sv_csv_refusal (reader), "no column for payment_date; line 1 has: Date, Updated, Amount"));
+    sv_csv_destroy (&reader);
+    reader = sv_csv_new (s_test_fields, 3, s_test_row, &rows);
+    assert (sv_csv_override (reader, "Updated=no_such_field") == -1);
+    assert (sv_csv_override (reader, "no equals sign") == -1);
+    assert (sv_csv_override (reader, "=amount") == -1);
+    assert (sv_csv_override (reader, "Paid On=Payment Date") == 0);
+    assert (sv_csv_feed (reader, "Paid On,Amount\n", 15) == 0);
+    assert (sv_csv_override (reader, "Value=amount") == -1);
+    assert (sv_csv_finish (reader) == 0);
+    assert (streq (sv_csv_column (reader, 0), "Paid On"));
+    sv_csv_destroy (&reader);
 
     //  The better synonym wins the field; the loser is ignored
     const char *two_dates = "Date,Paid Date,Amount\n01/01/2001,02/02/2002,1\n";
     reader = s_test_read (two_dates, strlen (two_dates), 64, &rows, NULL);
-    assert (streq (ingest_csv_column (reader, 0), "Paid Date"));
+    assert (streq (sv_csv_column (reader, 0), "Paid Date"));
     assert (streq (rows.values [0][0], "02/02/2002"));
-    ingest_csv_destroy (&reader);
+    sv_csv_destroy (&reader);
     s_test_rows_free (&rows);
 
     //  A row handler can stop the file
@@ -1144,23 +1144,23 @@ ingest_csv_test (bool verbose)
     const char *three = "Date,Amount\n1,1\n2,2\n3,3\n";
     reader = s_test_read (three, strlen (three), 64, &rows, NULL);
     assert (rows.count == 1);
-    assert (streq (ingest_csv_refusal (reader), "stopped by the row handler at line 2"));
-    ingest_csv_destroy (&reader);
+    assert (streq (sv_csv_refusal (reader), "stopped by the row handler at line 2"));
+    sv_csv_destroy (&reader);
     s_test_rows_free (&rows);
     rows.stop_after = 0;
 
     //  Errors for people, cut short on a character boundary
     char buf [80];
-    ingest_csv_error_t error = { 17, "Paid Date", "00:00:00", "time without a date" };
-    assert (streq (ingest_csv_error_format (&error, buf, sizeof buf),
+    sv_csv_error_t error = { 17, "Paid Date", "00:00:00", "time without a date" };
+    assert (streq (sv_csv_error_format (&error, buf, sizeof buf),
                    "row 17, column 'Paid Date', value '00:00:00': time without a date"));
-    error = (ingest_csv_error_t) { 19, NULL, NULL, "5 cells where the header has 6" };
-    assert (streq (ingest_csv_error_format (&error, buf, sizeof buf),
+    error = (sv_csv_error_t) { 19, NULL, NULL, "5 cells where the header has 6" };
+    assert (streq (sv_csv_error_format (&error, buf, sizeof buf),
                    "row 19: 5 cells where the header has 6"));
-    error = (ingest_csv_error_t) { 1, "\xC2\xA3", "\xC2\xA3", "x" };
-    assert (streq (ingest_csv_error_format (&error, buf, 19), "row 1, column '\xC2\xA3'"));
-    assert (streq (ingest_csv_error_format (&error, buf, 17), "row 1, column '"));
+    error = (sv_csv_error_t) { 1, "\xC2\xA3", "\xC2\xA3", "x" };
+    assert (streq (sv_csv_error_format (&error, buf, 19), "row 1, column '\xC2\xA3'"));
+    assert (streq (sv_csv_error_format (&error, buf, 17), "row 1, column '"));
 
     if (verbose)
-        printf (" * ingest_csv: OK\n");
+        printf (" * sv_csv: OK\n");
 }
