@@ -98,6 +98,113 @@ sv_stream_append_many (sv_db_t *db, const char *type, const char *const *keys,
 }
 
 //  ==========================================================================
+//  Held events
+
+int64_t
+sv_stream_last (sv_db_t *db)
+{
+    assert (db);
+    return sv_db_int (db, "SELECT coalesce (max (seq), 0) FROM outbox", -1);
+}
+
+int
+sv_stream_hold (sv_db_t *db, int64_t owner, int64_t first_seq, int64_t last_seq)
+{
+    assert (db);
+    assert (sv_db_in_transaction (db));
+    if (last_seq < first_seq)
+        return 0;
+    sqlite3_stmt *stmt = sv_db_stmt (db,
+        "INSERT INTO outbox_holds (owner, first_seq, last_seq) VALUES (?1, ?2, ?3)");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 1, owner);
+    sqlite3_bind_int64 (stmt, 2, first_seq);
+    sqlite3_bind_int64 (stmt, 3, last_seq);
+    return sv_db_run (db, stmt);
+}
+
+int
+sv_stream_release (sv_db_t *db, int64_t owner)
+{
+    assert (db);
+    assert (sv_db_in_transaction (db));
+    sqlite3_stmt *stmt = sv_db_stmt (db, "DELETE FROM outbox_holds WHERE owner = ?1");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 1, owner);
+    return sv_db_run (db, stmt);
+}
+
+int
+sv_stream_retract (sv_db_t *db, int64_t owner)
+{
+    assert (db);
+    assert (sv_db_in_transaction (db));
+    sqlite3_stmt *stmt = sv_db_stmt (db,
+        "DELETE FROM outbox WHERE seq IN (SELECT outbox.seq FROM outbox_holds, outbox"
+        " WHERE owner = ?1 AND outbox.seq BETWEEN first_seq AND last_seq)");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 1, owner);
+    if (sv_db_run (db, stmt))
+        return -1;
+    return sv_stream_release (db, owner);
+}
+
+int
+sv_stream_held (sv_db_t *db, int64_t owner,
+                int (*fn) (const char *type, const char *key, void *arg), void *arg)
+{
+    assert (db && fn);
+    //  Prepared here, not cached: fn may run statements of its own
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2 (sv_db_handle (db),
+            "SELECT outbox.type, outbox.key FROM outbox_holds, outbox WHERE owner = ?1"
+            " AND outbox.seq BETWEEN first_seq AND last_seq ORDER BY outbox.seq",
+            -1, &stmt, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64 (stmt, 1, owner);
+    int rc;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (fn ((const char *) sqlite3_column_text (stmt, 0),
+                (const char *) sqlite3_column_text (stmt, 1), arg)) {
+            rc = SQLITE_ABORT;
+            break;
+        }
+    sqlite3_finalize (stmt);
+    return rc == SQLITE_DONE? 0: -1;
+}
+
+static void
+s_int64_destroy (void **item_p)
+{
+    free (*item_p);
+    *item_p = NULL;
+}
+
+zlistx_t *
+sv_stream_holders (sv_db_t *db)
+{
+    assert (db);
+    sqlite3_stmt *stmt = sv_db_stmt (db, "SELECT DISTINCT owner FROM outbox_holds");
+    if (!stmt)
+        return NULL;
+    zlistx_t *owners = zlistx_new ();
+    zlistx_set_destructor (owners, s_int64_destroy);
+    int rc;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+        int64_t *owner = (int64_t *) malloc (sizeof *owner);
+        *owner = sqlite3_column_int64 (stmt, 0);
+        zlistx_add_end (owners, owner);
+    }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+        zlistx_destroy (&owners);
+    return owners;
+}
+
+//  ==========================================================================
 //  Producer
 
 //  A consumer that is caught up and waits for news (a long poll)
@@ -125,7 +232,8 @@ struct _sv_stream_producer_t {
     char *endpoint;
     zsock_t *router;
     zlistx_t *waiters;          //  s_waiter_t, oldest first
-    uint64_t head;
+    uint64_t head;              //  the highest seq served: see s_producer_read_head
+    bool holds;                 //  the store holds events (SV_STREAM_HOLDS_SQL)
     int heartbeat_ms;
     uint64_t batch_max;
     size_t batch_bytes;
@@ -133,10 +241,15 @@ struct _sv_stream_producer_t {
     int timer_id;
 };
 
+//  The head is the highest committed seq, or, while events are held, the
+//  one before the first held: read in one statement, so from one snapshot
 static void
 s_producer_read_head (sv_stream_producer_t *self)
 {
-    self->head = (uint64_t) sv_db_int (self->db, "SELECT coalesce(max(seq), 0) FROM outbox", 0);
+    self->head = (uint64_t) sv_db_int (self->db, self->holds
+        ? "SELECT coalesce ((SELECT min (first_seq) - 1 FROM outbox_holds),"
+          " (SELECT max (seq) FROM outbox), 0)"
+        : "SELECT coalesce (max (seq), 0) FROM outbox", 0);
 }
 
 static void
@@ -181,15 +294,15 @@ s_producer_answer (sv_stream_producer_t *self, zframe_t *identity,
     //  A body is only read for an event that is sent
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "SELECT seq, type, key, CASE WHEN ?3 = '' OR instr (?3, ',' || type || ',') > 0"
-        " THEN body END FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        " THEN body END FROM outbox WHERE seq > ?1 AND seq <= ?4 ORDER BY seq LIMIT ?2");
+    //  Nothing past the head as last read: beyond it events may be held
     if (stmt) {
         sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) after_seq);
         sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) max);
         sqlite3_bind_text (stmt, 3, types, -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) self->head);
         while (count < max && bytes < self->batch_bytes && sqlite3_step (stmt) == SQLITE_ROW) {
             scanned = (uint64_t) sqlite3_column_int64 (stmt, 0);
-            if (scanned > self->head)
-                self->head = scanned;
             if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
                 continue;               //  a type the consumer does not want
             sv_proto_event_t *event = &events [count++];
@@ -359,6 +472,7 @@ sv_stream_producer_new (const char *db_path, const char *stream,
     }
     else {
         self->endpoint = zsock_last_endpoint (self->router);
+        self->holds = sv_db_stmt (db, "SELECT owner FROM outbox_holds LIMIT 0") != NULL;
         s_producer_read_head (self);
     }
     return self;
@@ -864,6 +978,79 @@ s_test_prober_recv (zloop_t *loop, zsock_t *reader, void *arg)
     return 0;
 }
 
+static int
+s_test_count_held (const char *type, const char *key, void *arg)
+{
+    assert (streq (type, "HELD") && strneq (key, ""));
+    (*(int *) arg)++;
+    return 0;
+}
+
+//  Appends count events of type in one transaction, held for owner when
+//  owner is not 0
+static void
+s_test_append_unit (sv_db_t *db, const char *type, int count, int64_t owner)
+{
+    assert (sv_db_begin (db) == 0);
+    int64_t first = sv_stream_last (db) + 1;
+    for (int index = 0; index < count; index++)
+        assert (sv_stream_append (db, type, "k", (const uint8_t *) "b", 1) > 0);
+    if (owner)
+        assert (sv_stream_hold (db, owner, first, sv_stream_last (db)) == 0);
+    assert (sv_db_commit (db) == 0);
+}
+
+//  Held events are not served, and nothing after them, until released; a
+//  unit retracted leaves the outbox as if it had never appended
+static void
+s_test_holds (const char *dir, sv_config_t *config)
+{
+    static const char *schema [] = { SV_STREAM_OUTBOX_SQL SV_STREAM_HOLDS_SQL, NULL };
+    char *path = zsys_sprintf ("%s/held.db", dir);
+    sv_db_t *db = sv_db_new (path, schema, NULL);
+    assert (db);
+    s_test_append_unit (db, "PLAIN", 3, 0);
+    s_test_append_unit (db, "HELD", 2, 7);
+    s_test_append_unit (db, "PLAIN", 1, 0);
+    sv_stream_producer_t *producer = sv_stream_producer_new (path, "held", "tcp://127.0.0.1:*",
+                                                             config);
+    assert (producer);
+    assert (sv_stream_producer_head (producer) == 3);
+    zlistx_t *owners = sv_stream_holders (db);
+    assert (owners && zlistx_size (owners) == 1 && *(int64_t *) zlistx_first (owners) == 7);
+    zlistx_destroy (&owners);
+    int held = 0;
+    assert (sv_stream_held (db, 7, s_test_count_held, &held) == 0 && held == 2);
+
+    //  Released: every event is served
+    assert (sv_db_begin (db) == 0);
+    assert (sv_stream_release (db, 7) == 0);
+    assert (sv_db_commit (db) == 0);
+    sv_stream_producer_notify (producer);
+    assert (sv_stream_producer_head (producer) == 6);
+
+    //  Two transactions of a unit, another's events between: retracted,
+    //  only the unit's own go, and the head passes the gap
+    s_test_append_unit (db, "HELD", 2, 8);
+    s_test_append_unit (db, "PLAIN", 1, 0);
+    s_test_append_unit (db, "HELD", 3, 8);
+    sv_stream_producer_notify (producer);
+    assert (sv_stream_producer_head (producer) == 6);
+    assert (sv_db_begin (db) == 0);
+    assert (sv_stream_retract (db, 8) == 0);
+    assert (sv_db_commit (db) == 0);
+    sv_stream_producer_notify (producer);
+    assert (sv_stream_producer_head (producer) == 9);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 7);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox WHERE type = 'HELD'", -1) == 2);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox_holds", -1) == 0);
+
+    sv_stream_producer_destroy (&producer);
+    sv_db_destroy (&db);
+    assert (sv_db_remove_files (path) == 0);
+    zstr_free (&path);
+}
+
 void
 sv_stream_test (bool verbose)
 {
@@ -989,6 +1176,8 @@ sv_stream_test (bool verbose)
             == SV_STREAM_MANY + 5);
     assert (sv_db_int (test.producer_db, "SELECT max(seq) FROM outbox", -1)
             == 1200 + SV_STREAM_MANY + 5);
+
+    s_test_holds (dir, config);
 
     zstr_free (&endpoint);
     sv_db_destroy (&consumer_db);

@@ -67,6 +67,59 @@ int
                            const uint8_t *const *bodies, const size_t *sizes, size_t count);
 
 //  --------------------------------------------------------------------------
+//  Held events: a unit of work that spans several transactions
+
+//  A producer whose unit of work (a submitted batch) commits in several
+//  transactions, and must add nothing unless the whole unit ends well,
+//  holds the events each of its transactions appends: held events, and
+//  every event after the first of them, are not served until the unit is
+//  released; a unit retracted takes its events out of the outbox, so no
+//  consumer ever sees them. Consumers take a stream in seq order, so a
+//  hold delays every later event, of any unit, until it ends: units
+//  should be short, and are ended for good when abandoned. A store that
+//  holds events puts this table in a migration; the producer finds it.
+#define SV_STREAM_HOLDS_SQL \
+    "CREATE TABLE outbox_holds (" \
+    " owner INTEGER NOT NULL," \
+    " first_seq INTEGER NOT NULL," \
+    " last_seq INTEGER NOT NULL," \
+    " PRIMARY KEY (owner, first_seq)) WITHOUT ROWID;"
+
+//  The highest seq in db's outbox, as the caller's connection sees it (0
+//  when empty), or -1 on a database error.
+int64_t
+    sv_stream_last (sv_db_t *db);
+
+//  Holds the events owner appended, seqs first_seq to last_seq, in the
+//  caller's transaction; nothing when last_seq < first_seq. owner is the
+//  unit's number, the producer's to choose. 0, or -1 on a database error.
+int
+    sv_stream_hold (sv_db_t *db, int64_t owner, int64_t first_seq, int64_t last_seq);
+
+//  Ends owner's holds in the caller's transaction: its events are served
+//  once it commits. 0 or -1.
+int
+    sv_stream_release (sv_db_t *db, int64_t owner);
+
+//  Deletes owner's held events and its holds, in the caller's
+//  transaction: the stream is as if they had never been appended. 0 or -1.
+int
+    sv_stream_retract (sv_db_t *db, int64_t owner);
+
+//  Calls fn (type, key, arg) for each of owner's held events, in seq
+//  order, so a producer can undo what it wrote beside them. fn returns 0,
+//  or -1 to stop. 0, or -1 on a database error or when fn stopped.
+int
+    sv_stream_held (sv_db_t *db, int64_t owner,
+                    int (*fn) (const char *type, const char *key, void *arg), void *arg);
+
+//  The owners with events held, in db, into a list of int64_t (caller
+//  destroys), or NULL on a database error: what a producer restarting
+//  after a crash must release or retract.
+zlistx_t *
+    sv_stream_holders (sv_db_t *db);
+
+//  --------------------------------------------------------------------------
 //  Producer
 
 typedef struct _sv_stream_producer_t sv_stream_producer_t;
@@ -92,7 +145,8 @@ int
 void
     sv_stream_producer_notify (sv_stream_producer_t *self);
 
-//  The highest committed seq, as last read.
+//  The highest seq served, as last read: the highest committed seq, or
+//  when events are held (above) the one before the first held.
 uint64_t
     sv_stream_producer_head (sv_stream_producer_t *self);
 

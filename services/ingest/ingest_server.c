@@ -50,6 +50,8 @@ typedef struct {
     uint64_t duplicates;
     zlistx_t *errors;           //  sv_proto_row_error_t *, at most max_errors
     bool failed;                //  the store failed under a row
+    bool held;                  //  committed rows, held until it finishes
+    uint64_t order;             //  when it started: a partner's go in this order
     int64_t touched;            //  zclock_mono of the last chunk
 } s_batch_t;
 
@@ -69,6 +71,8 @@ struct _s_server_t {
     int wake_fd;                //  eventfd: a reader has news, or another turn is due
     s_batch_t *open_batch;      //  the batch whose rows the open transaction holds
     int64_t opened_at;          //  zclock_mono when that transaction began
+    int64_t open_first;         //  the first seq that transaction can append
+    uint64_t started_batches;   //  batches started, for s_batch_t.order
     size_t max_errors;
     size_t max_document;
     int64_t credit;
@@ -197,7 +201,9 @@ s_send_refusal (s_server_t *self, zframe_t *peer, const char *batch_id, const ch
 //  before another batch's chunk, before a STATUS answer, before a receipt,
 //  and at least every S_GROUP_MS. Credit is flow control, not an
 //  acknowledgement, so it may go out before the commit; only the receipt
-//  says rows are stored.
+//  says rows are stored. Until then the rows committed stay the batch's
+//  own (ingest_store_hold): a batch that does not finish well is taken
+//  back whole (s_batch_forget), and adds nothing.
 
 static void s_batch_forget (s_server_t *self, s_batch_t *batch);
 
@@ -211,8 +217,10 @@ s_commit_open (s_server_t *self)
         return 0;
     self->open_batch = NULL;
     sv_db_t *db = ingest_store_db (self->store);
-    if (sv_db_commit (db) == 0) {
-        sv_stream_producer_notify (self->producer);
+    if (ingest_store_hold (self->store, batch->attempt, batch->partner, batch->batch_id,
+                           self->open_first) == 0
+    &&  sv_db_commit (db) == 0) {
+        batch->held = true;
         return 0;
     }
     zsys_error ("ingest: commit failed: %s", sv_db_error (db));
@@ -230,8 +238,14 @@ s_open_for (s_server_t *self, s_batch_t *batch)
     if (self->open_batch == batch)
         return 0;
     s_commit_open (self);
-    if (sv_db_begin (ingest_store_db (self->store)))
+    sv_db_t *db = ingest_store_db (self->store);
+    if (sv_db_begin (db))
         return -1;
+    self->open_first = sv_stream_last (db) + 1;
+    if (self->open_first <= 0) {
+        sv_db_rollback (db);
+        return -1;
+    }
     self->open_batch = batch;
     self->opened_at = zclock_mono ();
     return 0;
@@ -275,6 +289,7 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
     while (batch->attempt == 0);
     batch->kind = strdup (submit->kind);
     batch->format = strdup (submit->format);
+    batch->order = ++self->started_batches;
     batch->peer = zframe_dup (peer);
     batch->errors = zlistx_new ();
     zlistx_set_destructor (batch->errors, s_row_error_destroy);
@@ -375,10 +390,12 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         receipt.receipt.errors_count = count;
         ok = ingest_store_batch_finish (self->store, batch->partner, batch->batch_id,
                                         batch->kind, digest, &receipt) == 0
+          && ingest_store_publish (self->store, batch->attempt) == 0
           && sv_db_commit (db) == 0;
         //  The receipt goes out only after the rows it counts are committed
         if (ok) {
             self->open_batch = NULL;
+            batch->held = false;
             sv_stream_producer_notify (self->producer);
             sv_service_reply (self->feed, batch->peer, &receipt);
             zsys_info ("ingest: %s batch %s (%s %s): %" PRIu64 " accepted, %" PRIu64
@@ -398,16 +415,33 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
     }
 }
 
-//  Drops a batch's state; its uncommitted rows, if the open transaction
-//  holds any, must already have been committed or rolled back.
+//  Drops a batch's state. A batch that did not finish well adds nothing:
+//  rows of its in the open transaction are rolled back, and those it
+//  committed are taken back (ingest_store_retract). Should that fail, the
+//  store takes them back when it next opens; until then they stay held,
+//  never served.
 static void
 s_batch_forget (s_server_t *self, s_batch_t *batch)
 {
     if (batch->turn)
         zlistx_delete (self->turns, batch->turn);
+    sv_db_t *db = ingest_store_db (self->store);
     if (self->open_batch == batch) {
-        sv_db_rollback (ingest_store_db (self->store));
+        sv_db_rollback (db);
         self->open_batch = NULL;
+    }
+    if (batch->held) {
+        s_commit_open (self);
+        if (sv_db_begin (db) == 0
+        &&  ingest_store_retract (self->store, batch->attempt, batch->partner) == 0
+        &&  sv_db_commit (db) == 0)
+            sv_stream_producer_notify (self->producer);
+        else {
+            zsys_error ("ingest: cannot take back %s batch %s: %s", batch->partner,
+                        batch->batch_id, sv_db_error (db));
+            if (sv_db_in_transaction (db))
+                sv_db_rollback (db);
+        }
     }
     zhashx_delete (self->batches, batch->key);
 }
@@ -509,6 +543,22 @@ s_batch_credit (s_server_t *self, s_batch_t *batch)
     }
 }
 
+//  True when batch must wait for another batch of its partner, started
+//  before it and not yet finished: a partner's batches store their rows one
+//  at a time (see ingest_store.h). Its reader reads on meanwhile, until its
+//  rows fill what a reader may keep; then its credit stops.
+static bool
+s_batch_waits (s_server_t *self, s_batch_t *batch)
+{
+    //  Over the hash, not the turns: callers walk the turns' cursor
+    for (s_batch_t *other = (s_batch_t *) zhashx_first (self->batches); other;
+         other = (s_batch_t *) zhashx_next (self->batches))
+        if (other->reader && other->order < batch->order
+        &&  streq (other->partner, batch->partner))
+            return true;
+    return false;
+}
+
 //  One turn: the first batch in turn with news goes to the back, and has
 //  S_TURN_ROWS of its rows stored, is finished when its reader is done, or
 //  refused when it failed
@@ -526,7 +576,7 @@ s_turn (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     for (; batch; batch = (s_batch_t *) zlistx_next (self->turns)) {
         s_batch_credit (self, batch);
         state = ingest_reader_state (batch->reader);
-        if (state != INGEST_READER_READING)
+        if (state != INGEST_READER_READING && !s_batch_waits (self, batch))
             break;
     }
     if (batch) {
@@ -550,7 +600,8 @@ s_turn (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     //  Another turn while any batch has news; a reader with none wakes us
     for (batch = (s_batch_t *) zlistx_first (self->turns); batch;
          batch = (s_batch_t *) zlistx_next (self->turns))
-        if (ingest_reader_state (batch->reader) != INGEST_READER_READING) {
+        if (ingest_reader_state (batch->reader) != INGEST_READER_READING
+        &&  !s_batch_waits (self, batch)) {
             s_turn_soon (self);
             break;
         }
@@ -642,11 +693,11 @@ s_forget_idle_batches (zloop_t *loop, int timer_id, void *arg)
     for (const char *key = (const char *) zlistx_first (keys); key;
          key = (const char *) zlistx_next (keys)) {
         s_batch_t *batch = (s_batch_t *) zhashx_lookup (self->batches, key);
-        if (now - batch->touched > S_IDLE_BATCH_MS) {
-            if (self->open_batch == batch)
-                s_commit_open (self);
+        if (batch->reader && s_batch_waits (self, batch))
+            batch->touched = now;       //  waiting its turn is not idle
+        else
+        if (now - batch->touched > S_IDLE_BATCH_MS)
             s_batch_forget (self, batch);
-        }
     }
     zlistx_destroy (&keys);
     return 0;

@@ -27,6 +27,24 @@ static const char *const s_migrations [] = {
     //  2: the attempt at its batch that last stored or counted a record,
     //  so that a row sent twice in one attempt is a duplicate
     "ALTER TABLE records ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;",
+    //  3: a batch's rows are committed as it streams in but stay its own
+    //  until it finishes: its events held from the stream, the records it
+    //  changed kept as they were before, and the attempt named, so that a
+    //  batch refused, dropped or cut short by a crash is taken back whole
+    SV_STREAM_HOLDS_SQL
+    "CREATE TABLE undo ("
+    " attempt INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " partner TEXT NOT NULL,"
+    " natural_key TEXT NOT NULL,"
+    " digest BLOB NOT NULL,"
+    " batch_id TEXT NOT NULL,"
+    " record_attempt INTEGER NOT NULL,"
+    " PRIMARY KEY (attempt, kind, partner, natural_key)) WITHOUT ROWID;"
+    "CREATE TABLE attempts ("
+    " attempt INTEGER PRIMARY KEY,"
+    " partner TEXT NOT NULL,"
+    " batch_id TEXT NOT NULL);",
     NULL
 };
 
@@ -76,6 +94,17 @@ ingest_store_new (const char *path, const char **reason_p)
     ingest_store_t *self = (ingest_store_t *) zmalloc (sizeof (ingest_store_t));
     self->db = db;
     msgpack_sbuffer_init (&self->buffer);
+    //  A batch a crash cut short adds nothing: its partner sends it again
+    int recovered = ingest_store_recover (self);
+    if (recovered < 0) {
+        if (reason_p)
+            *reason_p = "cannot take back the batches a stop left unfinished";
+        ingest_store_destroy (&self);
+    }
+    else
+    if (recovered > 0)
+        zsys_info ("ingest: took back %d unfinished batch%s left by a stop", recovered,
+                   recovered == 1? "": "es");
     return self;
 }
 
@@ -159,6 +188,28 @@ ingest_store_batch_finish (ingest_store_t *self, const char *partner,
 //  ==========================================================================
 //  Rows
 
+//  Keeps the record under (kind, partner, natural_key) as it was before
+//  attempt first touched it, if it was held before: what a retracted
+//  attempt puts back. Every change to a held record goes through here
+//  first (a new record needs nothing: retracting deletes it). 0 or -1.
+static int
+s_keep_undo (ingest_store_t *self, const char *kind, const char *partner,
+             const char *natural_key, uint64_t attempt)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "INSERT OR IGNORE INTO undo"
+        " (attempt, kind, partner, natural_key, digest, batch_id, record_attempt)"
+        " SELECT ?4, kind, partner, natural_key, digest, batch_id, attempt FROM records"
+        " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3 AND attempt != ?4");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) attempt);
+    return sv_db_run (self->db, stmt);
+}
+
 ingest_put_t
 ingest_store_put (ingest_store_t *self, const char *partner,
                   const char *natural_key, const char *batch_id, uint64_t attempt,
@@ -184,6 +235,8 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     assert (self && partner && natural_key && batch_id && body && digest);
     assert (sv_db_in_transaction (self->db));
     const char *kind = sv_proto_name (id);
+    if (s_keep_undo (self, kind, partner, natural_key, attempt))
+        return INGEST_PUT_FAILED;
 
     //  One statement stores a new row or a changed one and leaves an
     //  unchanged one alone; sqlite3_changes tells which happened. A
@@ -413,6 +466,148 @@ ingest_store_put_many (ingest_store_t *self, const char *partner, const char *ba
         done = next;
     }
     return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Attempts: a batch's rows stay its own until it finishes
+
+int
+ingest_store_hold (ingest_store_t *self, uint64_t attempt, const char *partner,
+                   const char *batch_id, int64_t first_seq)
+{
+    assert (self && partner && batch_id);
+    assert (sv_db_in_transaction (self->db));
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "INSERT OR IGNORE INTO attempts (attempt, partner, batch_id) VALUES (?1, ?2, ?3)");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) attempt);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, batch_id, -1, SQLITE_STATIC);
+    if (sv_db_run (self->db, stmt))
+        return -1;
+    int64_t last_seq = sv_stream_last (self->db);
+    return last_seq < 0? -1: sv_stream_hold (self->db, (int64_t) attempt, first_seq, last_seq);
+}
+
+//  Runs count statements whose one parameter is attempt, in order. 0 or -1.
+static int
+s_run_for_attempt (ingest_store_t *self, const char *const *steps, size_t count,
+                   uint64_t attempt)
+{
+    for (size_t step = 0; step < count; step++) {
+        sqlite3_stmt *stmt = sv_db_stmt (self->db, steps [step]);
+        if (!stmt)
+            return -1;
+        sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) attempt);
+        if (sv_db_run (self->db, stmt))
+            return -1;
+    }
+    return 0;
+}
+
+int
+ingest_store_publish (ingest_store_t *self, uint64_t attempt)
+{
+    assert (self);
+    assert (sv_db_in_transaction (self->db));
+    static const char *const steps [] = {
+        "DELETE FROM undo WHERE attempt = ?1",
+        "DELETE FROM attempts WHERE attempt = ?1"
+    };
+    if (s_run_for_attempt (self, steps, 2, attempt))
+        return -1;
+    return sv_stream_release (self->db, (int64_t) attempt);
+}
+
+typedef struct {
+    ingest_store_t *store;
+    const char *partner;
+    uint64_t attempt;
+} s_retract_t;
+
+//  One held event of a retracted attempt: the record it wrote goes (one it
+//  changed comes back from undo after)
+static int
+s_retract_record (const char *type, const char *key, void *arg)
+{
+    s_retract_t *retract = (s_retract_t *) arg;
+    size_t partner_size = strlen (retract->partner);
+    if (strncmp (key, retract->partner, partner_size) || key [partner_size] != '/')
+        return 0;                   //  not a row of this partner's: none of ours
+    sqlite3_stmt *stmt = sv_db_stmt (retract->store->db,
+        "DELETE FROM records WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3"
+        " AND attempt = ?4");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, retract->partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, key + partner_size + 1, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) retract->attempt);
+    return sv_db_run (retract->store->db, stmt);
+}
+
+int
+ingest_store_retract (ingest_store_t *self, uint64_t attempt, const char *partner)
+{
+    assert (self && partner);
+    assert (sv_db_in_transaction (self->db));
+    //  Every record the attempt made or changed has an event it held;
+    //  those it changed, or only counted, are put back as they were
+    s_retract_t retract = { self, partner, attempt };
+    if (sv_stream_held (self->db, (int64_t) attempt, s_retract_record, &retract))
+        return -1;
+    static const char *const steps [] = {
+        "INSERT OR REPLACE INTO records (kind, partner, natural_key, digest, batch_id, attempt)"
+        " SELECT kind, partner, natural_key, digest, batch_id, record_attempt FROM undo"
+        " WHERE attempt = ?1",
+        "DELETE FROM undo WHERE attempt = ?1",
+        "DELETE FROM attempts WHERE attempt = ?1"
+    };
+    if (s_run_for_attempt (self, steps, 3, attempt))
+        return -1;
+    return sv_stream_retract (self->db, (int64_t) attempt);
+}
+
+static void
+s_string_destroy (void **item_p)
+{
+    free (*item_p);
+    *item_p = NULL;
+}
+
+int
+ingest_store_recover (ingest_store_t *self)
+{
+    assert (self);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, "SELECT attempt, partner FROM attempts");
+    if (!stmt)
+        return -1;
+    zlistx_t *attempts = zlistx_new ();
+    zlistx_set_destructor (attempts, s_string_destroy);
+    int rc;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        zlistx_add_end (attempts, zsys_sprintf ("%lld %s",
+                        (long long) sqlite3_column_int64 (stmt, 0),
+                        (const char *) sqlite3_column_text (stmt, 1)));
+    sqlite3_reset (stmt);
+    int count = rc == SQLITE_DONE? 0: -1;
+    for (char *item = (char *) zlistx_first (attempts); item && count >= 0;
+         item = (char *) zlistx_next (attempts)) {
+        char *partner = strchr (item, ' ') + 1;
+        uint64_t attempt = (uint64_t) strtoll (item, NULL, 10);
+        if (sv_db_begin (self->db) == 0
+        &&  ingest_store_retract (self, attempt, partner) == 0
+        &&  sv_db_commit (self->db) == 0)
+            count++;
+        else {
+            if (sv_db_in_transaction (self->db))
+                sv_db_rollback (self->db);
+            count = -1;
+        }
+    }
+    zlistx_destroy (&attempts);
+    return count;
 }
 
 bool
@@ -784,11 +979,58 @@ ingest_store_test (bool verbose)
         ingest_store_counter_destroy (&counter);
     }
 
-    //  Reopening keeps everything (migrations do not run twice)
+    //  Batch b5 commits in two transactions, changing a held row and adding
+    //  one, then is refused: everything is as it was before it
+    int64_t seqs = sv_db_int (db, "SELECT max(seq) FROM outbox", -1);
+    assert (sv_db_begin (db) == 0);
+    sv_proto_t a5 = s_spend ("2864997/1", 1);
+    assert (ingest_store_put (store, "council", "2864997/1", "b5", 6, &a5) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_hold (store, 6, "council", "b5", seqs + 1) == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_begin (db) == 0);
+    sv_proto_t e5 = s_spend ("2900005/1", 5);
+    assert (ingest_store_put (store, "council", "2900005/1", "b5", 6, &e5) == INGEST_PUT_ACCEPTED);
+    //  ...changed twice in the attempt: the first state before it comes back
+    sv_proto_t a5_again = s_spend ("2864997/1", 2);
+    assert (ingest_store_put (store, "council", "2864997/1", "b5", 6, &a5_again)
+            == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_hold (store, 6, "council", "b5", seqs + 2) == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (ingest_store_count (store, "SPEND", NULL) == 5);
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_retract (store, 6, "council") == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (ingest_store_count (store, "SPEND", NULL) == 4);
+    assert (!ingest_store_has (store, "SPEND", "council", "2900005/1"));
+    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs);
+    assert (sv_db_int (db, "SELECT count(*) FROM undo WHERE attempt = 6", -1) == 0);
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_put (store, "council", "2864997/1", "b6", 7, &a) == INGEST_PUT_DUPLICATE);
+    assert (ingest_store_put (store, "council", "2864997/1", "b6", 7, &a5) == INGEST_PUT_ACCEPTED);
+    //  ...and b6, which changed it too, finishes: published, nothing to undo
+    assert (ingest_store_publish (store, 7) == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM undo WHERE attempt = 7", -1) == 0);
+    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs + 1);
+
+    //  Batch b7 commits a row and the process stops: reopening takes it back
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_put (store, "council", "2864997/1", "b7", 8, &a) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_hold (store, 8, "council", "b7", seqs + 2) == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs + 2);
+
+    //  Reopening keeps everything finished (migrations do not run twice)
     ingest_store_destroy (&store);
     store = ingest_store_new (path, &reason);
     assert (store);
+    db = ingest_store_db (store);
     assert (ingest_store_count (store, "SPEND", NULL) == 4);
+    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs + 1);
+    assert (sv_db_int (db, "SELECT count(*) FROM attempts", -1) == 0);
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_put (store, "council", "2864997/1", "b8", 9, &a5) == INGEST_PUT_DUPLICATE);
+    assert (sv_db_rollback (db) == 0);
     ingest_store_destroy (&store);
     ingest_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);

@@ -12,11 +12,21 @@
       whose content changed replaces the earlier one and is streamed again.
     - outbox: the normalised events for valuation, compliance and reporting.
 
-    Each accepted row and its event are written in the caller's transaction.
-    A batch interrupted by a crash is simply submitted again: rows its first
-    attempt committed are recognised as this batch's own and counted as
-    accepted once more, without a second event, so the receipt is the one an
-    uninterrupted run would have given.
+    Each accepted row and its event are written in the caller's transaction,
+    and a large batch commits in many, but a batch adds nothing unless it
+    finishes: until then its attempt is named in `attempts`, its events are
+    held from the stream (sv_stream_hold: not served, nor anything after
+    them), and every record it changed is kept as it was in `undo`. A
+    finished batch is published in the transaction that stores its
+    receipt; a refused or abandoned one is retracted (records deleted or
+    put back, events deleted), and so is any attempt a crash left, when the
+    store opens. A batch is therefore all or nothing, in the store, the
+    stream and every report.
+
+    While one attempt's records are unfinished, another attempt of the same
+    partner must not store rows (it could count one of them as held, or
+    change it under the first): the server runs a partner's batches one at
+    a time. Records are kept per partner, so partners never meet.
 */
 #ifndef INGEST_STORE_H_INCLUDED
 #define INGEST_STORE_H_INCLUDED
@@ -124,6 +134,33 @@ int
     ingest_store_put_many (ingest_store_t *self, const char *partner, const char *batch_id,
                            uint64_t attempt, const ingest_store_row_t *rows, size_t count,
                            ingest_put_t *puts);
+
+//  --------------------------------------------------------------------------
+//  Attempts: a batch's rows stay its own until it finishes
+
+//  Holds the events attempt appended in the caller's transaction, from
+//  first_seq (the outbox's last seq when the transaction began, plus one),
+//  and names the attempt as partner's batch_id's: call it before committing
+//  any transaction of a batch but the one that finishes it. 0 or -1.
+int
+    ingest_store_hold (ingest_store_t *self, uint64_t attempt, const char *partner,
+                       const char *batch_id, int64_t first_seq);
+
+//  Makes attempt's rows everyone's, in the caller's transaction (the one
+//  that records its receipt): its events are served once it commits. 0 or -1.
+int
+    ingest_store_publish (ingest_store_t *self, uint64_t attempt);
+
+//  Takes back what partner's attempt committed, in the caller's
+//  transaction: records it made are deleted, records it changed put back,
+//  its events deleted. Roll back its open transaction first. 0 or -1.
+int
+    ingest_store_retract (ingest_store_t *self, uint64_t attempt, const char *partner);
+
+//  Retracts every attempt a crash left unfinished, each in a transaction
+//  of its own. Returns how many, or -1 on a database error.
+int
+    ingest_store_recover (ingest_store_t *self);
 
 //  True when partner holds a record of kind ("CONTRACT") under natural_key.
 bool
