@@ -109,6 +109,7 @@ struct _sv_csv_t {
     size_t header_width;        //  cells up to the last named one
     size_t *field_cell;         //  [field_count]: cell index or S_NONE
     char **columns;             //  [field_count]: header text or NULL
+    char **header_cells;        //  [header_width]: every header cell's text
     size_t best_score;          //  fields named by the best candidate
     char *best_text;            //  its description, for a refusal
     char *first_text;           //  the first non-blank record, likewise
@@ -427,6 +428,9 @@ s_consider_header (sv_csv_t *self, size_t line)
         for (size_t cell = 0; cell < self->cells; cell++)
             if (*(self->text + self->cell_at [cell]))
                 self->header_width = cell + 1;
+        self->header_cells = (char **) calloc (self->header_width + 1, sizeof (char *));
+        for (size_t cell = 0; self->header_cells && cell < self->header_width; cell++)
+            self->header_cells [cell] = strdup (self->text + self->cell_at [cell]);
         self->header_line = line;
     }
     else
@@ -661,6 +665,9 @@ sv_csv_destroy (sv_csv_t **self_p)
     for (size_t field = 0; self->columns && field < self->field_count; field++)
         free (self->columns [field]);
     free (self->columns);
+    for (size_t cell = 0; self->header_cells && cell < self->header_width; cell++)
+        free (self->header_cells [cell]);
+    free (self->header_cells);
     free (self->field_cell);
     free (self->values);
     free (self->text);
@@ -875,6 +882,22 @@ sv_csv_column (sv_csv_t *self, size_t field)
     return field < self->field_count? self->columns [field]: NULL;
 }
 
+void
+sv_csv_columns (sv_csv_t *self, sv_csv_column_fn *fn, void *arg)
+{
+    assert (self && fn);
+    for (size_t cell = 0; self->header_cells && cell < self->header_width; cell++) {
+        const char *source = self->header_cells [cell];
+        if (!source || !*source)
+            continue;               //  an unnamed column, empty in the header
+        const char *field = NULL;
+        for (size_t index = 0; index < self->field_count && !field; index++)
+            if (self->field_cell [index] == cell)
+                field = self->fields [index].name;
+        fn (source, field, arg);
+    }
+}
+
 size_t
 sv_csv_header_line (sv_csv_t *self)
 {
@@ -982,12 +1005,33 @@ s_test_read (const char *text, size_t size, size_t chunk, s_test_rows_t *rows,
     return reader;
 }
 
+//  Collects "source=field" for each column, "source=" when ignored
+static void
+s_test_column (const char *source, const char *field, void *arg)
+{
+    char *list = (char *) arg;
+    size_t used = strlen (list);
+    snprintf (list + used, 256 - used, "%s%s=%s", used? ";": "", source, field? field: "");
+}
+
 void
 sv_csv_test (bool verbose)
 {
     if (verbose)
         printf (" * sv_csv:\n");
     s_test_rows_t rows = { 0 };
+
+    //  Every named column is told, mapped or ignored, in the file's order
+    {
+        const char *text = "Supplier,Notes,,Net Amount, PAID DATE\nA,x,,1,01/06/2012\n";
+        char list [256] = "";
+        sv_csv_t *reader = s_test_read (text, strlen (text), 5, &rows, NULL);
+        sv_csv_columns (reader, s_test_column, list);
+        assert (streq (list, "Supplier=supplier_name;Notes=;Net Amount=amount;"
+                             "PAID DATE=payment_date"));
+        sv_csv_destroy (&reader);
+        s_test_rows_free (&rows);
+    }
 
     //  A preamble, a header with its own words, a quoted cell spanning
     //  two lines, CR LF, a blank spacer line, a cp1252 pound sign, a row

@@ -149,6 +149,17 @@ const char *
 const char *
     sv_csv_column (sv_csv_t *self, size_t field);
 
+//  One named column of the header: source is its text as written, field
+//  the canonical name it was mapped to, or NULL when it is ignored. Both
+//  borrowed for the call.
+typedef void (sv_csv_column_fn) (const char *source, const char *field, void *arg);
+
+//  Calls fn once for each named column of the header, left to right, so a
+//  receipt can say what was read and what was ignored. Calls nothing while
+//  the header is not found.
+void
+    sv_csv_columns (sv_csv_t *self, sv_csv_column_fn *fn, void *arg);
+
 //  Returns the line the header starts on, or 0 while it is not found.
 size_t
     sv_csv_header_line (sv_csv_t *self);

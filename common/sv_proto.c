@@ -607,6 +607,126 @@ s_print_row_error_list (FILE *out, const char *indent, const char *key,
 }
 
 //  ---------------------------------------------------------------------------
+//  column_map: What became of one column of a submitted CSV file.
+
+//  The entries s_encode_column_map writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_column_map (const sv_proto_column_map_t *self)
+{
+    (void) self;
+    return 2;
+}
+
+static int
+s_encode_column_map (msgpack_packer *pk, const sv_proto_column_map_t *self)
+{
+    if (s_put_string (pk, "source", self->source)
+    ||  s_put_string (pk, "field", self->field))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_column_map (s_decoder_t *dec, sv_proto_column_map_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "source", true },
+        { "field",  true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->source); break;
+            case 1: rc = s_get_string (dec, &self->field); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_column_map (sv_proto_column_map_t *self)
+{
+    free (self->source);
+    free (self->field);
+}
+
+static void
+s_print_column_map (const sv_proto_column_map_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "source", self->source);
+    s_print_string (out, indent, "field", self->field);
+}
+
+static int
+s_encode_column_map_list (msgpack_packer *pk, const char *key,
+                          const sv_proto_column_map_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_column_map (&list [index]))
+        ||  s_encode_column_map (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_column_map_list (s_decoder_t *dec, sv_proto_column_map_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_column_map_t *list = calloc (count, sizeof (sv_proto_column_map_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_column_map (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_column_map_list (sv_proto_column_map_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_column_map (&list [index]);
+    free (list);
+}
+
+static void
+s_print_column_map_list (FILE *out, const char *indent, const char *key,
+                         const sv_proto_column_map_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_column_map (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
 //  event: One event of a durable stream, as stored in the producer's outbox.
 
 //  The entries s_encode_event writes: every required field, and each
@@ -1445,8 +1565,10 @@ s_print_submit (const sv_proto_submit_t *self, FILE *out, const char *indent)
 static size_t
 s_entries_receipt (const sv_proto_receipt_t *self)
 {
-    (void) self;
-    return 6;
+    return 6
+         + (self->warnings_count > 0)
+         + (self->warned != 0)
+         + (self->columns_count > 0);
 }
 
 static int
@@ -1457,7 +1579,10 @@ s_encode_receipt (msgpack_packer *pk, const sv_proto_receipt_t *self)
     ||  s_put_uint (pk, "accepted", self->accepted)
     ||  s_put_uint (pk, "rejected", self->rejected)
     ||  s_put_uint (pk, "duplicates", self->duplicates)
-    ||  s_encode_row_error_list (pk, "errors", self->errors, self->errors_count))
+    ||  s_encode_row_error_list (pk, "errors", self->errors, self->errors_count)
+    ||  (self->warnings_count > 0 && s_encode_row_error_list (pk, "warnings", self->warnings, self->warnings_count))
+    ||  (self->warned != 0 && s_put_uint (pk, "warned", self->warned))
+    ||  (self->columns_count > 0 && s_encode_column_map_list (pk, "columns", self->columns, self->columns_count)))
         return -1;
     return 0;
 }
@@ -1465,18 +1590,21 @@ s_encode_receipt (msgpack_packer *pk, const sv_proto_receipt_t *self)
 static int
 s_decode_receipt (s_decoder_t *dec, sv_proto_receipt_t *self, uint32_t entries)
 {
-    static const s_field_t fields [6] = {
+    static const s_field_t fields [9] = {
         { "batch_id",   true },
         { "state",      true },
         { "accepted",   true },
         { "rejected",   true },
         { "duplicates", true },
         { "errors",     true },
+        { "warnings",   false },
+        { "warned",     false },
+        { "columns",    false },
     };
-    bool seen [6] = { false };
+    bool seen [9] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 6, seen, &field))
+        if (s_read_key (dec, fields, 9, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -1486,12 +1614,15 @@ s_decode_receipt (s_decoder_t *dec, sv_proto_receipt_t *self, uint32_t entries)
             case 3: rc = s_get_uint (dec, &self->rejected); break;
             case 4: rc = s_get_uint (dec, &self->duplicates); break;
             case 5: rc = s_decode_row_error_list (dec, &self->errors, &self->errors_count); break;
+            case 6: rc = s_decode_row_error_list (dec, &self->warnings, &self->warnings_count); break;
+            case 7: rc = s_get_uint (dec, &self->warned); break;
+            case 8: rc = s_decode_column_map_list (dec, &self->columns, &self->columns_count); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 6);
+    return s_check_required (dec, fields, seen, 9);
 }
 
 static void
@@ -1500,6 +1631,8 @@ s_free_receipt (sv_proto_receipt_t *self)
     free (self->batch_id);
     free (self->state);
     s_free_row_error_list (self->errors, self->errors_count);
+    s_free_row_error_list (self->warnings, self->warnings_count);
+    s_free_column_map_list (self->columns, self->columns_count);
 }
 
 static void
@@ -1511,6 +1644,9 @@ s_print_receipt (const sv_proto_receipt_t *self, FILE *out, const char *indent)
     s_print_uint (out, indent, "rejected", self->rejected);
     s_print_uint (out, indent, "duplicates", self->duplicates);
     s_print_row_error_list (out, indent, "errors", self->errors, self->errors_count);
+    s_print_row_error_list (out, indent, "warnings", self->warnings, self->warnings_count);
+    s_print_uint (out, indent, "warned", self->warned);
+    s_print_column_map_list (out, indent, "columns", self->columns, self->columns_count);
 }
 
 //  ---------------------------------------------------------------------------
@@ -3695,6 +3831,17 @@ static sv_proto_row_error_t s_test_row_error [2] = {
     },
 };
 
+static sv_proto_column_map_t s_test_column_map [2] = {
+    {
+        .source = "source-1",
+        .field = "field-1",
+    },
+    {
+        .source = "source-2",
+        .field = "field-2",
+    },
+};
+
 static sv_proto_event_t s_test_event [2] = {
     {
         .seq = 127,
@@ -3803,27 +3950,32 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->receipt.duplicates = UINT32_MAX;
             self->receipt.errors = s_test_row_error;
             self->receipt.errors_count = 2;
+            self->receipt.warnings = s_test_row_error;
+            self->receipt.warnings_count = 2;
+            self->receipt.warned = (uint64_t) UINT32_MAX + 1;
+            self->receipt.columns = s_test_column_map;
+            self->receipt.columns_count = 2;
             break;
         case SV_PROTO_CREDIT:
             self->credit.batch_id = "batch_id-0";
-            self->credit.credit = (uint64_t) UINT32_MAX + 1;
+            self->credit.credit = UINT64_MAX;
             break;
         case SV_PROTO_FETCH:
             self->fetch.stream = "stream-0";
-            self->fetch.after_seq = UINT64_MAX;
-            self->fetch.max = 0;
+            self->fetch.after_seq = 0;
+            self->fetch.max = 1;
             self->fetch.types = "types-0";
             break;
         case SV_PROTO_EVENTS:
             self->events.stream = "stream-0";
-            self->events.after_seq = 1;
-            self->events.head_seq = 127;
+            self->events.after_seq = 127;
+            self->events.head_seq = 128;
             self->events.events = s_test_event;
             self->events.events_count = 2;
-            self->events.scanned_seq = 128;
+            self->events.scanned_seq = 255;
             break;
         case SV_PROTO_ERROR:
-            self->error.code = 255;
+            self->error.code = 256;
             self->error.reason = "reason-0";
             break;
         case SV_PROTO_STATUS:
@@ -3831,7 +3983,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_STATUS_REPLY:
             self->status_reply.service = "service-0";
             self->status_reply.version = "version-0";
-            self->status_reply.uptime_ms = 256;
+            self->status_reply.uptime_ms = 65535;
             self->status_reply.streams = s_test_stream_head;
             self->status_reply.streams_count = 2;
             self->status_reply.consumers = s_test_consumer_offset;
@@ -3875,7 +4027,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->frameworks.errors_count = 2;
             self->frameworks.frameworks = s_test_framework_info;
             self->frameworks.frameworks_count = 2;
-            self->frameworks.recomputed = 65535;
+            self->frameworks.recomputed = 65536;
             break;
         case SV_PROTO_SUPPLIER:
             self->supplier.partner = "partner-0";
@@ -3908,7 +4060,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_SPEND:
             self->spend.partner = "partner-0";
             self->spend.transaction_no = "transaction_no-0";
-            self->spend.line = 65536;
+            self->spend.line = UINT32_MAX;
             self->spend.payment_date = "payment_date-0";
             self->spend.amount_pence = -1;
             self->spend.supplier_key = "supplier_key-0";
@@ -3956,7 +4108,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.quantity_milli = 127;
             self->valuation_line.proxy_pence = -128;
             self->valuation_line.value_pence = -129;
-            self->valuation_line.source_seq = UINT32_MAX;
+            self->valuation_line.source_seq = (uint64_t) UINT32_MAX + 1;
             self->valuation_line.evidence = "evidence-0";
             self->valuation_line.unit = "unit-0";
             self->valuation_line.description = "description-0";
@@ -3964,7 +4116,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";
-            self->local_spend_line.source_seq = (uint64_t) UINT32_MAX + 1;
+            self->local_spend_line.source_seq = UINT64_MAX;
             self->local_spend_line.supplier_key = "supplier_key-0";
             self->local_spend_line.payment_date = "payment_date-0";
             self->local_spend_line.year = "year-0";

@@ -87,6 +87,16 @@ typedef struct {
     char *reason;
 } sv_proto_row_error_t;
 
+//  column_map (list element): What became of one column of a submitted CSV
+//  file.
+typedef struct {
+    //  The column's header as written in the file.
+    char *source;
+    //  The canonical field it was read as (e.g. "payment_date"), or "" when
+    //  the column was ignored.
+    char *field;
+} sv_proto_column_map_t;
+
 //  event (list element): One event of a durable stream, as stored in the
 //  producer's outbox.
 typedef struct {
@@ -199,9 +209,23 @@ typedef struct {
     //  Rows already held from an earlier batch, neither stored again nor
     //  counted as accepted.
     uint64_t duplicates;
-    //  One entry per rejected row.
+    //  One entry per rejected row, up to ingest/max_errors of them; when more
+    //  were rejected, a warning says so.
     sv_proto_row_error_t *errors;
     size_t errors_count;
+    //  (optional) Rows taken, and the file as a whole (row 0), with something
+    //  a person should know: a date column read day-first because every date
+    //  in it reads both ways, a payment listed twice in the file, a contract
+    //  created as a stub, a negative quantity, a release superseded by a later
+    //  one, a list of errors cut short. Up to ingest/max_errors of them.
+    sv_proto_row_error_t *warnings;
+    size_t warnings_count;
+    //  (optional) How many warnings there were, listed or not.
+    uint64_t warned;
+    //  (optional) For a CSV file, each of its columns and the field it was
+    //  read as, ignored columns included; empty for other formats.
+    sv_proto_column_map_t *columns;
+    size_t columns_count;
 } sv_proto_receipt_t;
 
 //  CREDIT: ingest to partner: permission to send more chunks of a batch.

@@ -278,6 +278,27 @@ s_submit_in_background (const char *path)
     return submitter;
 }
 
+//  A receipt says which columns of a CSV file were read as what, and which
+//  were ignored
+static void
+s_test_receipt_names_columns (void)
+{
+    const char *text = "Payment Date,Transaction Number,Amount,Supplier Name,Notes\n"
+                       "01/05/2024,COL-1,120.00,Acme Cleaning Ltd,paid late\n";
+    s_write_file ("columns.csv", text, strlen (text));
+    json_t *receipt;
+    int rc = s_submit ("council", "", "columns.csv", &receipt);
+    json_t *columns = json_object_get (receipt, "columns");
+    json_t *date = json_array_get (columns, 0), *notes = json_array_get (columns, 4);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1 && json_array_size (columns) == 5
+                   && streq (json_string_value (json_object_get (date, "source")), "Payment Date")
+                   && streq (json_string_value (json_object_get (date, "field")), "payment_date")
+                   && streq (json_string_value (json_object_get (notes, "source")), "Notes")
+                   && json_is_null (json_object_get (notes, "field")),
+                   "a receipt names each column read and each column ignored");
+    json_decref (receipt);
+}
+
 //  A large spend CSV whose last line opens a quote it never closes is
 //  refused whole, after many of its rows were committed as it streamed in:
 //  the store's rows, the stream's head and its events are as before
@@ -534,9 +555,13 @@ main (int argc, char *argv [])
         "C-999,NT3,2024-25,10\n";
     s_write_file ("commitments.csv", commitments, strlen (commitments));
     rc = s_submit ("council", "--kind commitments", "commitments.csv", &receipt);
+    json_t *warning = json_array_get (json_object_get (receipt, "warnings"), 0);
     testkit_check (rc == 0 && s_field (receipt, "accepted") == 2 && s_rows ("COMMITMENT") == 2
-             && s_rows ("CONTRACT") == 2,
-             "a commitment on an unknown contract creates it as an incomplete stub");
+             && s_rows ("CONTRACT") == 2 && s_field (receipt, "warned") == 1
+             && strstr (json_string_value (json_object_get (warning, "reason")), "'C-999'")
+             && strstr (json_string_value (json_object_get (warning, "reason")), "stub"),
+             "a commitment on an unknown contract creates it as an incomplete stub, with a"
+             " warning naming it");
     json_decref (receipt);
 
     //  The 201 Contracts Finder releases: 147 awards or contracts, under 143
@@ -670,6 +695,7 @@ main (int argc, char *argv [])
     zstr_free (&cert_path);
     zstr_free (&server_path);
 
+    s_test_receipt_names_columns ();
     s_test_refused_batch_adds_nothing (short_run? 30000: 300000);
 
     kill (s_ingest, SIGTERM);

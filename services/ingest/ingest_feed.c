@@ -36,6 +36,7 @@ struct _ingest_feed_t {
     s_format_t format;
     ingest_feed_row_fn *row_fn;
     ingest_feed_error_fn *error_fn;
+    ingest_feed_error_fn *warning_fn;   //  or NULL
     void *arg;
     zchunk_t *pending;          //  msgpack: bytes of a record not yet whole
     ingest_ocds_t *ocds;        //  ocds: reads the document as it arrives
@@ -158,18 +159,26 @@ s_record_row (const sv_proto_t *event, void *arg)
     return s_emit ((ingest_feed_t *) arg, event);
 }
 
-//  A rejected CSV row: the reason quotes the value it is about
+//  A rejected or warned CSV row to fn: the reason quotes the value it is
+//  about
 static void
-s_csv_error (const sv_csv_error_t *error, void *arg)
+s_csv_issue (ingest_feed_t *self, ingest_feed_error_fn *fn, const sv_csv_error_t *error)
 {
-    ingest_feed_t *self = (ingest_feed_t *) arg;
     char reason [512];
     if (error->value)
         snprintf (reason, sizeof reason, "value '%.200s': %s", error->value, error->reason);
     else
         snprintf (reason, sizeof reason, "%s", error->reason);
-    self->error_fn (self->arg, error->line, error->column? error->column: "", reason);
+    fn (self->arg, error->line, error->column? error->column: "", reason);
 }
+
+static void
+s_csv_error (const sv_csv_error_t *error, void *arg)
+{
+    ingest_feed_t *self = (ingest_feed_t *) arg;
+    s_csv_issue (self, self->error_fn, error);
+}
+
 
 //  ==========================================================================
 //  OCDS: one JSON document, read as it arrives (ingest_ocds)
@@ -443,6 +452,23 @@ ingest_feed_destroy (ingest_feed_t **self_p)
         free (self);
         *self_p = NULL;
     }
+}
+
+void
+ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *warning_fn)
+{
+    assert (self);
+    self->warning_fn = warning_fn;
+}
+
+void
+ingest_feed_columns (ingest_feed_t *self, sv_csv_column_fn *fn, void *arg)
+{
+    assert (self && fn);
+    if (self->spend)
+        ingest_spend_columns (self->spend, fn, arg);
+    if (self->table)
+        ingest_records_columns (self->table, fn, arg);
 }
 
 void

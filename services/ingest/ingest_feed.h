@@ -23,6 +23,7 @@
 #define INGEST_FEED_H_INCLUDED
 
 #include <czmq.h>
+#include "sv_csv.h"
 #include "sv_proto.h"
 
 typedef struct _ingest_feed_t ingest_feed_t;
@@ -55,6 +56,18 @@ void
 void
     ingest_feed_set_counter (ingest_feed_t *self, uint32_t (*fn) (const char *, void *),
                              void *arg, size_t in_memory);
+
+//  Has warning_fn (with the feed's arg) told of rows taken with something
+//  a person should know, and of the file as a whole (row 0), in the shape
+//  of an error. Call before the first push; none are told without it.
+void
+    ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *warning_fn);
+
+//  Calls fn for each named column of a CSV file's header with the field it
+//  was read as, or NULL when ignored (see sv_csv_columns); nothing for
+//  other formats, or before the header is read.
+void
+    ingest_feed_columns (ingest_feed_t *self, sv_csv_column_fn *fn, void *arg);
 
 //  Feeds the next chunk, cut anywhere. 0, or -1 when the batch is refused
 //  whole or stopped.

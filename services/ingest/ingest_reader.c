@@ -11,6 +11,7 @@
           row:    'R', id, digest, natural key NUL, 0 or 1 and contract id
                   NUL, body size (4 bytes), body
           error:  'E', row number (8 bytes), column NUL, reason NUL
+          warning: 'W', the same as an error
 
     The caller takes the whole output at once, swapping it for an empty
     buffer, and delivers it without the lock, as many entries a call as it
@@ -38,6 +39,7 @@ struct _ingest_reader_t {
     //  The caller's alone
     ingest_reader_rows_fn *rows_fn;
     ingest_reader_error_fn *error_fn;
+    ingest_reader_error_fn *warning_fn; //  or NULL
     void *arg;
     zchunk_t *taking;           //  output taken, being delivered
     size_t taking_at;           //  bytes of it delivered
@@ -116,14 +118,26 @@ s_feed_row (void *arg, const char *natural_key, const sv_proto_t *event)
     return s_output (self, parts, sizes, 7);
 }
 
-//  The feed's rejected row, put out
+//  The feed's rejected row (type "E") or warning ("W"), put out
+static void
+s_feed_issue (ingest_reader_t *self, const char *type, uint64_t row, const char *column,
+              const char *reason)
+{
+    const void *parts [] = { type, &row, column? column: "", reason };
+    size_t sizes [] = { 1, sizeof row, strlen (column? column: "") + 1, strlen (reason) + 1 };
+    s_output (self, parts, sizes, 4);
+}
+
 static void
 s_feed_error (void *arg, uint64_t row, const char *column, const char *reason)
 {
-    ingest_reader_t *self = (ingest_reader_t *) arg;
-    const void *parts [] = { "E", &row, column? column: "", reason };
-    size_t sizes [] = { 1, sizeof row, strlen (column? column: "") + 1, strlen (reason) + 1 };
-    s_output (self, parts, sizes, 4);
+    s_feed_issue ((ingest_reader_t *) arg, "E", row, column, reason);
+}
+
+static void
+s_feed_warning (void *arg, uint64_t row, const char *column, const char *reason)
+{
+    s_feed_issue ((ingest_reader_t *) arg, "W", row, column, reason);
 }
 
 //  The feed's count of a transaction number past those held in memory
@@ -199,6 +213,7 @@ ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
         return NULL;
     }
     ingest_feed_set_counter (self->feed, s_feed_count, self, in_memory);
+    ingest_feed_set_warning (self->feed, s_feed_warning);
     msgpack_sbuffer_init (&self->encoded);
     self->wake_fd = wake_fd;
     self->rows_fn = rows_fn;
@@ -245,6 +260,25 @@ ingest_reader_destroy (ingest_reader_t **self_p)
 }
 
 void
+ingest_reader_set_warning (ingest_reader_t *self, ingest_reader_error_fn *warning_fn)
+{
+    assert (self);
+    self->warning_fn = warning_fn;
+}
+
+void
+ingest_reader_columns (ingest_reader_t *self, sv_csv_column_fn *fn, void *arg)
+{
+    assert (self && fn);
+    pthread_mutex_lock (&self->lock);
+    bool done = self->done;
+    pthread_mutex_unlock (&self->lock);
+    //  Once the worker is done, the feed is the caller's to read
+    if (done)
+        ingest_feed_columns (self->feed, fn, arg);
+}
+
+void
 ingest_reader_push (ingest_reader_t *self, const uint8_t *data, size_t size)
 {
     assert (self);
@@ -287,7 +321,8 @@ s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
     int rc = 0;
     while (cursor < limit && *delivered < max && rc == 0) {
         (*delivered)++;
-        if (*cursor++ == 'R') {
+        byte type = *cursor++;
+        if (type == 'R') {
             ingest_store_row_t row = { .id = (sv_proto_id_t) *cursor++ };
             row.digest = cursor;
             cursor += SV_DIGEST_SIZE;
@@ -314,7 +349,11 @@ s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
             cursor += sizeof number;
             const char *column = s_take_string (&cursor);
             const char *reason = s_take_string (&cursor);
-            self->error_fn (self->arg, number, column, reason);
+            if (type == 'E')
+                self->error_fn (self->arg, number, column, reason);
+            else
+            if (self->warning_fn)
+                self->warning_fn (self->arg, number, column, reason);
         }
     }
     if (count && rc == 0)

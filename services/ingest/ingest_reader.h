@@ -27,6 +27,7 @@
 
 #include <czmq.h>
 #include "ingest_store.h"
+#include "sv_csv.h"
 #include "sv_proto.h"
 
 typedef struct _ingest_reader_t ingest_reader_t;
@@ -63,6 +64,18 @@ ingest_reader_t *
 //  Stops the worker, if it is still reading, and frees the reader.
 void
     ingest_reader_destroy (ingest_reader_t **self_p);
+
+//  Has warning_fn (with the reader's arg) told, in order with the rows, of
+//  rows taken with something a person should know, and of the file as a
+//  whole (row 0). Without it, warnings are dropped.
+void
+    ingest_reader_set_warning (ingest_reader_t *self, ingest_reader_error_fn *warning_fn);
+
+//  Calls fn for each named column of a CSV file's header with the field it
+//  was read as, or NULL when ignored; only once the batch is DONE, nothing
+//  before, nor for other formats.
+void
+    ingest_reader_columns (ingest_reader_t *self, sv_csv_column_fn *fn, void *arg);
 
 //  Hands over the next chunk (copied) without waiting.
 void

@@ -399,6 +399,13 @@ ingest_records_refusal (ingest_records_t *self)
 }
 
 void
+ingest_records_columns (ingest_records_t *self, sv_csv_column_fn *fn, void *arg)
+{
+    assert (self);
+    sv_csv_columns (self->csv, fn, arg);
+}
+
+void
 ingest_records_supplier_key (const char *companies_house, const char *supplier_id,
                              const char *name, char *key, size_t size)
 {

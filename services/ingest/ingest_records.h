@@ -48,6 +48,11 @@ int
 const char *
     ingest_records_refusal (ingest_records_t *self);
 
+//  Calls fn for each named column of the file's header, with the field it
+//  was read as or NULL when ignored (see sv_csv_columns).
+void
+    ingest_records_columns (ingest_records_t *self, sv_csv_column_fn *fn, void *arg);
+
 //  The key a supplier is known by: "CH:<Companies House number>" when
 //  known, else "ID:<partner's supplier id>", else "NAME:<name>" upper-cased
 //  with punctuation dropped; "" when there is nothing to go on.

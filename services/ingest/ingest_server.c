@@ -49,6 +49,8 @@ typedef struct {
     uint64_t rejected;
     uint64_t duplicates;
     zlistx_t *errors;           //  sv_proto_row_error_t *, at most max_errors
+    zlistx_t *warnings;         //  sv_proto_row_error_t *, at most max_errors
+    uint64_t warned;            //  warnings, listed or not
     bool failed;                //  the store failed under a row
     bool held;                  //  committed rows, held until it finishes
     uint64_t order;             //  when it started: a partner's go in this order
@@ -102,6 +104,7 @@ s_batch_destroy (void **item_p)
     XXH3_freeState (self->digest);
     free (self->legacy);
     zlistx_destroy (&self->errors);
+    zlistx_destroy (&self->warnings);
     zframe_destroy (&self->peer);
     zstr_free (&self->key);
     zstr_free (&self->partner);
@@ -115,12 +118,18 @@ s_batch_destroy (void **item_p)
 //  A commitment or delivery on a contract ingest has never seen creates
 //  the contract as a stub flagged incomplete, so every later stage can
 //  name it; the contract's own feed replaces the stub when it comes.
+static void s_batch_warning (void *arg, uint64_t row, const char *column, const char *reason);
+
 static int
 s_ensure_contract (s_batch_t *self, const char *contract_id)
 {
     ingest_store_t *store = self->server->store;
     if (ingest_store_has (store, "CONTRACT", self->partner, contract_id))
         return 0;
+    char *reason = zsys_sprintf ("contract '%.200s' is not known: created as an incomplete"
+                                 " stub until the contract itself is sent", contract_id);
+    s_batch_warning (self, 0, "contract_id", reason);
+    zstr_free (&reason);
     sv_proto_t stub = { .id = SV_PROTO_CONTRACT };
     stub.contract.partner = self->partner;
     stub.contract.contract_id = (char *) contract_id;
@@ -155,18 +164,34 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
     return 0;
 }
 
+//  Lists an error or warning, while the list has fewer than max_errors
+static void
+s_batch_list (s_batch_t *self, zlistx_t *list, uint64_t row, const char *column,
+              const char *reason)
+{
+    if (zlistx_size (list) < self->server->max_errors) {
+        sv_proto_row_error_t *error = (sv_proto_row_error_t *) zmalloc (sizeof *error);
+        error->row = row;
+        error->column = strdup (column? column: "");
+        error->reason = strdup (reason);
+        zlistx_add_end (list, error);
+    }
+}
+
 static void
 s_batch_error (void *arg, uint64_t row, const char *column, const char *reason)
 {
     s_batch_t *self = (s_batch_t *) arg;
     self->rejected++;
-    if (zlistx_size (self->errors) < self->server->max_errors) {
-        sv_proto_row_error_t *error = (sv_proto_row_error_t *) zmalloc (sizeof *error);
-        error->row = row;
-        error->column = strdup (column? column: "");
-        error->reason = strdup (reason);
-        zlistx_add_end (self->errors, error);
-    }
+    s_batch_list (self, self->errors, row, column, reason);
+}
+
+static void
+s_batch_warning (void *arg, uint64_t row, const char *column, const char *reason)
+{
+    s_batch_t *self = (s_batch_t *) arg;
+    self->warned++;
+    s_batch_list (self, self->warnings, row, column, reason);
 }
 
 //  ==========================================================================
@@ -293,6 +318,8 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
     batch->peer = zframe_dup (peer);
     batch->errors = zlistx_new ();
     zlistx_set_destructor (batch->errors, s_row_error_destroy);
+    batch->warnings = zlistx_new ();
+    zlistx_set_destructor (batch->warnings, s_row_error_destroy);
 
     //  Whether it was finished before is only known for sure at the end,
     //  when the digest is complete; until then a finished id is replayed
@@ -327,9 +354,52 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
             s_batch_destroy (&item);
             return NULL;
         }
+        ingest_reader_set_warning (batch->reader, s_batch_warning);
         batch->turn = zlistx_add_end (self->turns, batch);
     }
     return batch;
+}
+
+//  A list's errors or warnings as one array for a receipt; the strings
+//  stay the list's. Caller frees the array.
+static sv_proto_row_error_t *
+s_row_errors (zlistx_t *list)
+{
+    sv_proto_row_error_t *array = (sv_proto_row_error_t *)
+        zmalloc ((zlistx_size (list) + 1) * sizeof (sv_proto_row_error_t));
+    size_t index = 0;
+    for (sv_proto_row_error_t *item = (sv_proto_row_error_t *) zlistx_first (list); item;
+         item = (sv_proto_row_error_t *) zlistx_next (list))
+        array [index++] = *item;
+    return array;
+}
+
+//  A CSV file's columns, as a receipt lists them
+typedef struct {
+    sv_proto_column_map_t *items;
+    size_t count;
+} s_columns_t;
+
+static void
+s_add_column (const char *source, const char *field, void *arg)
+{
+    s_columns_t *columns = (s_columns_t *) arg;
+    columns->items = (sv_proto_column_map_t *)
+        realloc (columns->items, (columns->count + 1) * sizeof (sv_proto_column_map_t));
+    assert (columns->items);
+    columns->items [columns->count++] = (sv_proto_column_map_t) {
+        .source = strdup (source), .field = strdup (field? field: "")
+    };
+}
+
+static void
+s_columns_free (s_columns_t *columns)
+{
+    for (size_t index = 0; index < columns->count; index++) {
+        free (columns->items [index].source);
+        free (columns->items [index].field);
+    }
+    free (columns->items);
 }
 
 //  Ends a batch: commits what finish emits with the receipt, then answers
@@ -374,20 +444,30 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
     bool ok = s_open_for (self, batch) == 0;
     sv_proto_t receipt = { .id = SV_PROTO_RECEIPT };
     if (ok) {
-        size_t count = zlistx_size (batch->errors);
-        sv_proto_row_error_t *errors = (sv_proto_row_error_t *)
-            zmalloc ((count + 1) * sizeof (sv_proto_row_error_t));
-        size_t index = 0;
-        for (sv_proto_row_error_t *error = (sv_proto_row_error_t *) zlistx_first (batch->errors);
-             error; error = (sv_proto_row_error_t *) zlistx_next (batch->errors))
-            errors [index++] = *error;
+        //  Said when the errors listed are not all there were
+        if (batch->rejected > zlistx_size (batch->errors)) {
+            char *reason = zsys_sprintf ("%" PRIu64 " rows were rejected; the first %zu are"
+                                         " listed (ingest/max_errors)", batch->rejected,
+                                         zlistx_size (batch->errors));
+            s_batch_warning (batch, 0, "", reason);
+            zstr_free (&reason);
+        }
+        sv_proto_row_error_t *errors = s_row_errors (batch->errors);
+        sv_proto_row_error_t *warnings = s_row_errors (batch->warnings);
+        s_columns_t columns = { 0 };
+        ingest_reader_columns (batch->reader, s_add_column, &columns);
         receipt.receipt.batch_id = batch->batch_id;
         receipt.receipt.state = batch->rejected? "partial": "accepted";
         receipt.receipt.accepted = batch->accepted;
         receipt.receipt.rejected = batch->rejected;
         receipt.receipt.duplicates = batch->duplicates;
         receipt.receipt.errors = errors;
-        receipt.receipt.errors_count = count;
+        receipt.receipt.errors_count = zlistx_size (batch->errors);
+        receipt.receipt.warnings = warnings;
+        receipt.receipt.warnings_count = zlistx_size (batch->warnings);
+        receipt.receipt.warned = batch->warned;
+        receipt.receipt.columns = columns.items;
+        receipt.receipt.columns_count = columns.count;
         ok = ingest_store_batch_finish (self->store, batch->partner, batch->batch_id,
                                         batch->kind, digest, &receipt) == 0
           && ingest_store_publish (self->store, batch->attempt) == 0
@@ -404,6 +484,8 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
                        batch->duplicates);
         }
         free (errors);
+        free (warnings);
+        s_columns_free (&columns);
     }
     if (!ok) {
         if (sv_db_in_transaction (db))

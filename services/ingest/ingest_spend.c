@@ -867,6 +867,13 @@ ingest_spend_column (ingest_spend_t *self, ingest_spend_field_t field)
     return sv_csv_column (self->csv, (size_t) field);
 }
 
+void
+ingest_spend_columns (ingest_spend_t *self, sv_csv_column_fn *fn, void *arg)
+{
+    assert (self);
+    sv_csv_columns (self->csv, fn, arg);
+}
+
 const sv_csv_field_t *
 ingest_spend_fields (void)
 {

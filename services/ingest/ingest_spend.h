@@ -183,6 +183,11 @@ int64_t
 const char *
     ingest_spend_column (ingest_spend_t *self, ingest_spend_field_t field);
 
+//  Calls fn for each named column of the file's header, with the field it
+//  was read as or NULL when ignored (see sv_csv_columns).
+void
+    ingest_spend_columns (ingest_spend_t *self, sv_csv_column_fn *fn, void *arg);
+
 //  Returns the spend field table (INGEST_SPEND_FIELDS entries, in
 //  ingest_spend_field_t order), static.
 const sv_csv_field_t *

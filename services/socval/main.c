@@ -153,21 +153,53 @@ s_keys (int argc, char *argv [], socval_options_t *options)
 //  ==========================================================================
 //  socval submit --kind KIND [--format F] [--batch ID] [--key CERT] [--json] FILE
 
+//  A receipt's errors or warnings as a JSON array of {row, column, reason}
+static json_t *
+s_row_errors_json (const sv_proto_row_error_t *items, size_t count)
+{
+    json_t *array = json_array ();
+    for (size_t index = 0; index < count; index++)
+        json_array_append_new (array, json_pack ("{s:I, s:s, s:s}",
+            "row", (json_int_t) items [index].row,
+            "column", items [index].column,
+            "reason", items [index].reason));
+    return array;
+}
+
+static void
+s_print_row_errors (const char *label, const sv_proto_row_error_t *items, size_t count)
+{
+    for (size_t index = 0; index < count; index++) {
+        const sv_proto_row_error_t *item = &items [index];
+        if (item->row)
+            printf ("  %srow %" PRIu64 ", column '%s': %s\n", label, item->row, item->column,
+                    item->reason);
+        else
+        if (*item->column)
+            printf ("  %scolumn '%s': %s\n", label, item->column, item->reason);
+        else
+            printf ("  %s%s\n", label, item->reason);
+    }
+}
+
 static void
 s_print_receipt (const sv_proto_receipt_t *receipt, bool as_json)
 {
     if (as_json) {
-        json_t *errors = json_array ();
-        for (size_t index = 0; index < receipt->errors_count; index++)
-            json_array_append_new (errors, json_pack ("{s:I, s:s, s:s}",
-                "row", (json_int_t) receipt->errors [index].row,
-                "column", receipt->errors [index].column,
-                "reason", receipt->errors [index].reason));
-        json_t *root = json_pack ("{s:s, s:s, s:I, s:I, s:I, s:o}",
+        json_t *columns = json_array ();
+        for (size_t index = 0; index < receipt->columns_count; index++) {
+            const sv_proto_column_map_t *column = &receipt->columns [index];
+            json_array_append_new (columns, json_pack ("{s:s, s:o}", "source", column->source,
+                "field", *column->field? json_string (column->field): json_null ()));
+        }
+        json_t *root = json_pack ("{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:o}",
             "batch_id", receipt->batch_id, "state", receipt->state,
             "accepted", (json_int_t) receipt->accepted,
             "rejected", (json_int_t) receipt->rejected,
-            "duplicates", (json_int_t) receipt->duplicates, "errors", errors);
+            "duplicates", (json_int_t) receipt->duplicates,
+            "errors", s_row_errors_json (receipt->errors, receipt->errors_count),
+            "warnings", s_row_errors_json (receipt->warnings, receipt->warnings_count),
+            "warned", (json_int_t) receipt->warned, "columns", columns);
         json_dumpf (root, stdout, JSON_PRESERVE_ORDER);
         printf ("\n");
         json_decref (root);
@@ -176,16 +208,33 @@ s_print_receipt (const sv_proto_receipt_t *receipt, bool as_json)
     printf ("batch %s: %s: %" PRIu64 " accepted, %" PRIu64 " rejected, %" PRIu64 " duplicates\n",
             receipt->batch_id, receipt->state, receipt->accepted, receipt->rejected,
             receipt->duplicates);
-    for (size_t index = 0; index < receipt->errors_count; index++) {
-        const sv_proto_row_error_t *error = &receipt->errors [index];
-        if (error->row)
-            printf ("  row %" PRIu64 ", column '%s': %s\n", error->row, error->column, error->reason);
-        else
-            printf ("  %s\n", error->reason);
+    if (receipt->columns_count) {
+        printf ("  columns read:");
+        const char *separator = " ";
+        for (size_t index = 0; index < receipt->columns_count; index++)
+            if (*receipt->columns [index].field) {
+                printf ("%s'%s' as %s", separator, receipt->columns [index].source,
+                        receipt->columns [index].field);
+                separator = ", ";
+            }
+        printf ("\n");
+        separator = "  columns ignored: ";
+        for (size_t index = 0; index < receipt->columns_count; index++)
+            if (!*receipt->columns [index].field) {
+                printf ("%s'%s'", separator, receipt->columns [index].source);
+                separator = ", ";
+            }
+        if (!streq (separator, "  columns ignored: "))
+            printf ("\n");
     }
+    s_print_row_errors ("", receipt->errors, receipt->errors_count);
     if (receipt->rejected > receipt->errors_count)
         printf ("  ... and %" PRIu64 " more rejected rows\n",
                 receipt->rejected - receipt->errors_count);
+    s_print_row_errors ("warning: ", receipt->warnings, receipt->warnings_count);
+    if (receipt->warned > receipt->warnings_count)
+        printf ("  ... and %" PRIu64 " more warnings\n",
+                receipt->warned - receipt->warnings_count);
 }
 
 //  Says on stderr that no --key was given and the default cannot be
