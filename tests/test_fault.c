@@ -3,7 +3,10 @@
 
     The same feeds go twice through `socval up --no-examples`, each run in
     a folder of its own with ipc endpoints and its clocks read from files.
-    The first run is left alone. In the second, while the spend file is
+    The first run is left alone. In the second, the spend file with a last
+    line that opens a quote it never closes is sent first, ingest SIGKILLed
+    under it, and it is sent again whole and refused: it must add nothing.
+    Then, while the spend file is
     submitted and streams through valuation, compliance and reporting, a
     killer SIGKILLs the services at random moments until each of the four
     has been killed at least 5 times, and `socval up` starts each again
@@ -508,6 +511,51 @@ s_killer (void *arg)
 }
 
 //  ==========================================================================
+//  A batch that will be refused, SIGKILLed under
+
+//  Sends spend-broken.csv, the spend file with a last line that opens a
+//  quote it never closes, SIGKILLs ingest once some of its rows are
+//  committed, then sends it again whole: it is refused, and ingest's store
+//  holds no more payments than before it. Counts the kill in run->kills.
+//  Returns true when all that happened.
+static bool
+s_refused_under_kill (s_run_t *run)
+{
+    const char *rows_sql = "SELECT count(*) FROM records WHERE kind = 'SPEND'";
+    int64_t before = s_store_int (run, 0, rows_sql);
+    char *command = zsys_sprintf ("%s/build/socval --config %s/socval.cfg --timeout 3 submit"
+                                  " --kind spend --batch spend-broken --key %s/keys/council.cert"
+                                  " %s/spend-broken.csv >/dev/null 2>>%s/socval.log",
+                                  s_repo, run->dir, run->dir, s_root, run->dir);
+    pid_t submitter = fork ();
+    if (submitter == 0) {
+        execl ("/bin/sh", "sh", "-c", command, (char *) NULL);
+        _exit (127);
+    }
+    zstr_free (&command);
+    int64_t deadline = zclock_mono () + 30000;
+    while (zclock_mono () < deadline && s_store_int (run, 0, rows_sql) <= before)
+        zclock_sleep (5);
+    pid_t pids [S_SERVICES];
+    s_service_pids (run, pids);
+    bool killed = pids [0] > 0 && s_store_int (run, 0, rows_sql) > before
+               && kill (pids [0], SIGKILL) == 0;
+    if (killed)
+        run->kills [0]++;
+    waitpid (submitter, NULL, 0);
+    //  Sent again once ingest is back: refused whole, exit 1
+    int rc = -1;
+    for (int attempt = 0; attempt < 20 && rc != 1; attempt++)
+        rc = s_socval (run, NULL, "--timeout 3 submit --kind spend --batch spend-broken"
+                       " --key %s/keys/council.cert %s/spend-broken.csv >/dev/null",
+                       run->dir, s_root);
+    int64_t after = s_store_int (run, 0, rows_sql);
+    printf ("     (ingest held %" PRId64 " payments before the broken file, %" PRId64
+            " after it was killed under it and refused)\n", before, after);
+    return killed && rc == 1 && after == before;
+}
+
+//  ==========================================================================
 //  A run: the stack up, the feeds in, caught up, its annual report. Returns
 //  the report as socval printed it (caller frees), or NULL.
 
@@ -535,6 +583,10 @@ s_run (s_run_t *run, bool with_kills)
 
     int64_t started = zclock_mono ();
     s_killer_t killer = { .run = run };
+    if (with_kills)
+        testkit_check (s_refused_under_kill (run),
+                       "killed: ingest SIGKILLed under a spend file that is then refused at its"
+                       " last line: the file adds nothing");
     if (with_kills) {
         atomic_store (&killer.sending, true);
         pthread_t thread;
@@ -588,6 +640,12 @@ main (void)
     zsys_dir_create ("%s", s_root);
     char *spend_path = zsys_sprintf ("%s/spend-2025-26.csv", s_root);
     s_spend_t spend = s_write_spend (spend_path);
+    //  The same file broken at its last line: refused whole
+    char *broken_path = zsys_sprintf ("%s/spend-broken.csv", s_root);
+    assert (testkit_run (NULL, "cp %s %s && printf 'Rotherham MBC,01/05/2025,FT9999999,"
+                         "\"12.00,Nobody Known,S3,Cleaning services\\n' >> %s",
+                         spend_path, broken_path, broken_path) == 0);
+    zstr_free (&broken_path);
     zstr_free (&spend_path);
 
     s_run_t calm = { .name = "calm" }, killed = { .name = "killed" };

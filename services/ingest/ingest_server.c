@@ -231,6 +231,7 @@ s_send_refusal (s_server_t *self, zframe_t *peer, const char *batch_id, const ch
 //  back whole (s_batch_forget), and adds nothing.
 
 static void s_batch_forget (s_server_t *self, s_batch_t *batch);
+static void s_batch_refuse (s_server_t *self, s_batch_t *batch, const char *reason);
 
 //  Commits the open transaction, if any. When the commit fails, the batch
 //  it belonged to is refused (the partner sends it again). 0 or -1.
@@ -250,9 +251,7 @@ s_commit_open (s_server_t *self)
     }
     zsys_error ("ingest: commit failed: %s", sv_db_error (db));
     sv_db_rollback (db);
-    s_send_refusal (self, batch->peer, batch->batch_id,
-                    "ingest could not store the batch; send it again");
-    s_batch_forget (self, batch);
+    s_batch_refuse (self, batch, "ingest could not store the batch; send it again");
     return -1;
 }
 
@@ -402,7 +401,8 @@ s_columns_free (s_columns_t *columns)
     free (columns->items);
 }
 
-//  Ends a batch: commits what finish emits with the receipt, then answers
+//  Ends a batch: commits what finish emits with the receipt, then answers,
+//  and forgets it
 static void
 s_batch_finish (s_server_t *self, s_batch_t *batch)
 {
@@ -438,6 +438,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
             zstr_free (&reason);
         }
         zchunk_destroy (&stored);
+        s_batch_forget (self, batch);
         return;
     }
     sv_db_t *db = ingest_store_db (self->store);
@@ -487,12 +488,14 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         free (warnings);
         s_columns_free (&columns);
     }
-    if (!ok) {
+    if (ok)
+        s_batch_forget (self, batch);
+    else {
         if (sv_db_in_transaction (db))
             sv_db_rollback (db);
         self->open_batch = NULL;
         const char *reason = ingest_reader_reason (batch->reader);
-        s_send_refusal (self, batch->peer, batch->batch_id,
+        s_batch_refuse (self, batch,
                         *reason? reason: "ingest could not store the batch; send it again");
     }
 }
@@ -528,6 +531,21 @@ s_batch_forget (s_server_t *self, s_batch_t *batch)
     zhashx_delete (self->batches, batch->key);
 }
 
+//  Refuses a batch: takes it back whole first (s_batch_forget), so that a
+//  refusal, like a receipt, tells what the store holds
+static void
+s_batch_refuse (s_server_t *self, s_batch_t *batch, const char *reason)
+{
+    zframe_t *peer = zframe_dup (batch->peer);
+    char *batch_id = strdup (batch->batch_id);
+    char *text = strdup (reason);       //  may be the reader's, gone with the batch
+    s_batch_forget (self, batch);
+    s_send_refusal (self, peer, batch_id, text);
+    zframe_destroy (&peer);
+    zstr_free (&batch_id);
+    zstr_free (&text);
+}
+
 static void
 s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
                  const sv_proto_submit_t *submit)
@@ -552,18 +570,18 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
         char *reason = zsys_sprintf ("chunk %" PRIu64 " arrived, expected %" PRIu64
                                      "; send the batch again from chunk 0",
                                      submit->chunk_no, batch? batch->next_chunk: 0);
-        s_send_refusal (self, peer, submit->batch_id, reason);
-        zstr_free (&reason);
         if (batch)
             s_batch_forget (self, batch);
+        s_send_refusal (self, peer, submit->batch_id, reason);
+        zstr_free (&reason);
         zstr_free (&key);
         return;
     }
     else
     if (batch->in_hand >= (size_t) self->credit) {
+        s_batch_forget (self, batch);
         s_send_refusal (self, peer, submit->batch_id, "more chunks were sent than the credit"
                         " given; send the batch again from chunk 0");
-        s_batch_forget (self, batch);
         zstr_free (&key);
         return;
     }
@@ -572,10 +590,8 @@ s_handle_submit (s_server_t *self, zframe_t *peer, const char *partner,
     batch->next_chunk++;
     if (batch->replay) {
         //  Only the digest counts: the receipt at the end, credit meanwhile
-        if (submit->last) {
+        if (submit->last)
             s_batch_finish (self, batch);
-            s_batch_forget (self, batch);
-        }
         else
             s_send_credit (self, peer, submit->batch_id,
                            submit->chunk_no == 0? (uint64_t) self->credit: 1);
@@ -666,17 +682,13 @@ s_turn (zloop_t *loop, zmq_pollitem_t *item, void *arg)
         if (state == INGEST_READER_READY)
             state = s_open_for (self, batch) == 0
                   ? ingest_reader_deliver (batch->reader, S_TURN_ROWS): INGEST_READER_FAILED;
-        if (state == INGEST_READER_DONE) {
+        if (state == INGEST_READER_DONE)
             s_batch_finish (self, batch);
-            s_batch_forget (self, batch);
-        }
         else
         if (state == INGEST_READER_FAILED) {
             const char *reason = ingest_reader_reason (batch->reader);
-            s_send_refusal (self, batch->peer, batch->batch_id,
-                            batch->failed || !*reason
+            s_batch_refuse (self, batch, batch->failed || !*reason
                             ? "ingest could not store the batch; send it again": reason);
-            s_batch_forget (self, batch);
         }
     }
     //  Another turn while any batch has news; a reader with none wakes us
