@@ -390,6 +390,16 @@ s_lookup_begin (const char *path, sv_csv_error_fn *error_fn, void *arg)
     return self;
 }
 
+//  Gives error_fn the reason the whole file is refused, after the file's
+//  path when it has one
+static void
+s_lookup_refuse (s_lookup_loader_t *self, const char *reason)
+{
+    char *named = self->path? zsys_sprintf ("%s: %s", self->path, reason): NULL;
+    s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL, named? named: reason);
+    zstr_free (&named);
+}
+
 //  Ends a load (rc: 0 so far, or -1 when refused); returns the directory
 //  or NULL, and frees the loader
 static valuation_engine_lookup_t *
@@ -404,10 +414,7 @@ s_lookup_end (s_lookup_loader_t *self, int rc)
         const char *refusal = self->refusal? self->refusal: sv_csv_refusal (self->reader);
         if (self->out_of_memory || !refusal)
             refusal = "out of memory";
-        char *named = self->path? zsys_sprintf ("%s: %s", self->path, refusal): NULL;
-        s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL,
-                         named? named: refusal);
-        zstr_free (&named);
+        s_lookup_refuse (self, refusal);
     }
     valuation_engine_lookup_t *lookup = self->lookup;
     if (rc == 0) {
@@ -444,8 +451,7 @@ s_lookup_end (s_lookup_loader_t *self, int rc)
             lookup->slots = kept;
         }
         if (kept == 0) {
-            s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL,
-                             "no postcodes: the directory has no usable row");
+            s_lookup_refuse (self, "no postcodes: the directory has no usable row");
             rc = -1;
         }
     }
