@@ -24,11 +24,12 @@
 
     Header mapping. Each header cell is folded (ASCII letters and digits,
     lower case) and compared with the folded canonical names, synonyms and
-    overrides. Every (cell, field) match has a rank: an override 0, the
-    canonical name 1, then 2, 3, ... down the field's synonym list. The
-    matches are taken best rank first, each cell and each field at most
-    once, so "Body" is the body name in a file that has nothing better,
-    and the body code beside a "Body Name" column.
+    overrides; a synonym keeps its '#'s when folded, each matching one
+    digit of the cell. Every (cell, field) match has a rank: an override
+    0, the canonical name 1, then 2, 3, ... down the field's synonym list.
+    The matches are taken best rank first, each cell and each field at
+    most once, so "Body" is the body name in a file that has nothing
+    better, and the body code beside a "Body Name" column.
     =========================================================================
 */
 
