@@ -24,11 +24,12 @@
 
     Header mapping. Each header cell is folded (ASCII letters and digits,
     lower case) and compared with the folded canonical names, synonyms and
-    overrides. Every (cell, field) match has a rank: an override 0, the
-    canonical name 1, then 2, 3, ... down the field's synonym list. The
-    matches are taken best rank first, each cell and each field at most
-    once, so "Body" is the body name in a file that has nothing better,
-    and the body code beside a "Body Name" column.
+    overrides; a synonym keeps its '#'s when folded, each matching one
+    digit of the cell. Every (cell, field) match has a rank: an override
+    0, the canonical name 1, then 2, 3, ... down the field's synonym list.
+    The matches are taken best rank first, each cell and each field at
+    most once, so "Body" is the body name in a file that has nothing
+    better, and the body code beside a "Body Name" column.
     =========================================================================
 */
 
@@ -128,9 +129,11 @@ struct _sv_csv_t {
 //  Small helpers
 
 //  Folds text to ASCII letters and digits in lower case, into out
-//  (S_FOLD_MAX + 1 bytes). Returns false if it does not fit.
+//  (S_FOLD_MAX + 1 bytes), keeping '#' too when keep_digit_mark (a name
+//  of the kind's table, where '#' stands for a digit; never a header
+//  cell, where "Trans #" is "trans"). Returns false if it does not fit.
 static bool
-s_fold (const char *text, char *out)
+s_fold_any (const char *text, char *out, bool keep_digit_mark)
 {
     size_t length = 0;
     for (; *text; text++) {
@@ -138,7 +141,8 @@ s_fold (const char *text, char *out)
         if (c >= 'A' && c <= 'Z')
             c = (char) (c - 'A' + 'a');
         else
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+              || (c == '#' && keep_digit_mark)))
             continue;
         if (length == S_FOLD_MAX)
             return false;
@@ -146,6 +150,23 @@ s_fold (const char *text, char *out)
     }
     out [length] = 0;
     return true;
+}
+
+static bool
+s_fold (const char *text, char *out)
+{
+    return s_fold_any (text, out, false);
+}
+
+//  True if a folded header cell is the folded name, each '#' of the name
+//  matching one digit of the cell
+static bool
+s_name_matches (const char *name, const char *cell)
+{
+    for (; *name && *cell; name++, cell++)
+        if (*name == '#'? !(*cell >= '0' && *cell <= '9'): *name != *cell)
+            return false;
+    return *name == *cell;
 }
 
 //  True if bytes [0..size) are well-formed UTF-8 (no overlong forms, no
@@ -336,7 +357,7 @@ s_map_header (sv_csv_t *self, size_t *field_cell, bool *complete_p)
         size_t first = count;
         for (size_t index = 0; index < self->name_count; index++) {
             const s_name_t *name = &self->names [index];
-            if (strcmp (name->folded, folded) != 0)
+            if (!s_name_matches (name->folded, folded))
                 continue;
             //  Keep only the best rank per field (names are in rank order)
             bool seen = false;
@@ -631,7 +652,7 @@ sv_csv_new (const sv_csv_field_t *fields, size_t field_count,
             const char *text = index == 0? fields [field].name: synonyms [index - 1];
             char folded [S_FOLD_MAX + 1];
             s_name_t *name = &self->names [self->name_count];
-            bool folds = s_fold (text, folded) && *folded;
+            bool folds = s_fold_any (text, folded, true) && *folded;
             assert (folds);     //  A name with no letter or digit: a bad table
             (void) folds;
             name->folded = strdup (folded);
@@ -1085,6 +1106,37 @@ sv_csv_test (bool verbose)
     assert (sv_csv_column (reader, 2) == NULL);
     sv_csv_destroy (&reader);
     s_test_rows_free (&rows);
+
+    //  '#' in a synonym stands for one digit: ONS stamps its column names
+    //  with the year ("lad23cd", "LAD24CD"), and a cell written with '#'
+    //  itself matches nothing, since cells fold without it
+    static const char *const year_stamped [] = { "lad##cd", NULL };
+    static const sv_csv_field_t authority [] = {
+        { "authority", year_stamped, true },
+        { "b", NULL, false },
+        { "c", NULL, false },
+    };
+    struct {
+        const char *header;
+        bool found;
+    } stamps [] = {
+        { "pcds,LAD24CD\nS60 2TD,E08000018\n", true },
+        { "pcds,lad23cd\nS60 2TD,E08000018\n", true },
+        { "pcds,lad2cd\nS60 2TD,E08000018\n", false },
+        { "pcds,lad123cd\nS60 2TD,E08000018\n", false },
+        { "pcds,ladxxcd\nS60 2TD,E08000018\n", false },
+        { "pcds,lad##cd\nS60 2TD,E08000018\n", false },
+    };
+    for (size_t index = 0; index < sizeof stamps / sizeof stamps [0]; index++) {
+        reader = sv_csv_new (authority, 3, s_test_row, &rows);
+        assert (reader);
+        assert (sv_csv_feed (reader, stamps [index].header, strlen (stamps [index].header)) == 0);
+        assert ((sv_csv_finish (reader) == 0) == stamps [index].found);
+        if (stamps [index].found)
+            assert (rows.count == 1 && streq (rows.values [0][0], "E08000018"));
+        sv_csv_destroy (&reader);
+        s_test_rows_free (&rows);
+    }
 
     //  Refused whole, each with a reason naming what was missing and seen
     struct {

@@ -43,8 +43,11 @@ typedef struct {
     //  Header texts that name this field, best first, NULL-terminated.
     //  Written as people write them ("Transaction No."); they are compared
     //  folded (ASCII letters and digits only, any case), so "Trans No",
-    //  "TRANS_NO" and "trans no " are one synonym. The canonical name
-    //  itself always matches, ahead of every synonym. May be NULL.
+    //  "TRANS_NO" and "trans no " are one synonym. A '#' in a synonym
+    //  stands for any one digit, for names stamped with a year that
+    //  changes each release: "lad##cd" names "lad23cd" and "LAD24CD". The
+    //  canonical name itself always matches, ahead of every synonym. May
+    //  be NULL.
     const char *const *synonyms;
     //  True if a file whose header lacks this field is refused whole
     bool required;

@@ -1357,6 +1357,128 @@ s_print_report_file_list (FILE *out, const char *indent, const char *key,
 }
 
 //  ---------------------------------------------------------------------------
+//  problem: Something a service could not use and runs without, for an
+//  operator to fix, such as a data file it refused. Said once in the log and
+//  on every STATUS until the service is restarted with it fixed.
+
+//  The entries s_encode_problem writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_problem (const sv_proto_problem_t *self)
+{
+    (void) self;
+    return 2;
+}
+
+static int
+s_encode_problem (msgpack_packer *pk, const sv_proto_problem_t *self)
+{
+    if (s_put_string (pk, "subject", self->subject)
+    ||  s_put_string (pk, "reason", self->reason))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_problem (s_decoder_t *dec, sv_proto_problem_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "subject", true },
+        { "reason",  true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->subject); break;
+            case 1: rc = s_get_string (dec, &self->reason); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_problem (sv_proto_problem_t *self)
+{
+    free (self->subject);
+    free (self->reason);
+}
+
+static void
+s_print_problem (const sv_proto_problem_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "subject", self->subject);
+    s_print_string (out, indent, "reason", self->reason);
+}
+
+static int
+s_encode_problem_list (msgpack_packer *pk, const char *key,
+                       const sv_proto_problem_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_problem (&list [index]))
+        ||  s_encode_problem (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_problem_list (s_decoder_t *dec, sv_proto_problem_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, &count))
+        return -1;
+    if (count == 0)
+        return 0;
+    //  The reader proved count is at most the bytes left in the message
+    sv_proto_problem_t *list = calloc (count, sizeof (sv_proto_problem_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_problem (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_problem_list (sv_proto_problem_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_problem (&list [index]);
+    free (list);
+}
+
+static void
+s_print_problem_list (FILE *out, const char *indent, const char *key,
+                      const sv_proto_problem_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_problem (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
 //  row_count: The number of rows in one table of a service's store.
 
 //  The entries s_encode_row_count writes: every required field, and each
@@ -1956,16 +2078,16 @@ s_print_status (const sv_proto_status_t *self, FILE *out, const char *indent)
 
 //  ---------------------------------------------------------------------------
 //  STATUS_REPLY: any service to operator: its version, uptime, the heads of
-//  the streams it produces, how far it has consumed its upstreams, and table
-//  sizes.
+//  the streams it produces, how far it has consumed its upstreams, table
+//  sizes, and the problems it is running with.
 
 //  The entries s_encode_status_reply writes: every required field, and each
 //  optional one that is not at its default
 static size_t
 s_entries_status_reply (const sv_proto_status_reply_t *self)
 {
-    (void) self;
-    return 6;
+    return 6
+         + (self->problems_count > 0);
 }
 
 static int
@@ -1976,7 +2098,8 @@ s_encode_status_reply (msgpack_packer *pk, const sv_proto_status_reply_t *self)
     ||  s_put_uint (pk, "uptime_ms", self->uptime_ms)
     ||  s_encode_stream_head_list (pk, "streams", self->streams, self->streams_count)
     ||  s_encode_consumer_offset_list (pk, "consumers", self->consumers, self->consumers_count)
-    ||  s_encode_row_count_list (pk, "counts", self->counts, self->counts_count))
+    ||  s_encode_row_count_list (pk, "counts", self->counts, self->counts_count)
+    ||  (self->problems_count > 0 && s_encode_problem_list (pk, "problems", self->problems, self->problems_count)))
         return -1;
     return 0;
 }
@@ -1984,18 +2107,19 @@ s_encode_status_reply (msgpack_packer *pk, const sv_proto_status_reply_t *self)
 static int
 s_decode_status_reply (s_decoder_t *dec, sv_proto_status_reply_t *self, uint32_t entries)
 {
-    static const s_field_t fields [6] = {
+    static const s_field_t fields [7] = {
         { "service",   true },
         { "version",   true },
         { "uptime_ms", true },
         { "streams",   true },
         { "consumers", true },
         { "counts",    true },
+        { "problems",  false },
     };
-    bool seen [6] = { false };
+    bool seen [7] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 6, seen, &field))
+        if (s_read_key (dec, fields, 7, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2005,12 +2129,13 @@ s_decode_status_reply (s_decoder_t *dec, sv_proto_status_reply_t *self, uint32_t
             case 3: rc = s_decode_stream_head_list (dec, &self->streams, &self->streams_count); break;
             case 4: rc = s_decode_consumer_offset_list (dec, &self->consumers, &self->consumers_count); break;
             case 5: rc = s_decode_row_count_list (dec, &self->counts, &self->counts_count); break;
+            case 6: rc = s_decode_problem_list (dec, &self->problems, &self->problems_count); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 6);
+    return s_check_required (dec, fields, seen, 7);
 }
 
 static void
@@ -2021,6 +2146,7 @@ s_free_status_reply (sv_proto_status_reply_t *self)
     s_free_stream_head_list (self->streams, self->streams_count);
     s_free_consumer_offset_list (self->consumers, self->consumers_count);
     s_free_row_count_list (self->counts, self->counts_count);
+    s_free_problem_list (self->problems, self->problems_count);
 }
 
 static void
@@ -2032,6 +2158,7 @@ s_print_status_reply (const sv_proto_status_reply_t *self, FILE *out, const char
     s_print_stream_head_list (out, indent, "streams", self->streams, self->streams_count);
     s_print_consumer_offset_list (out, indent, "consumers", self->consumers, self->consumers_count);
     s_print_row_count_list (out, indent, "counts", self->counts, self->counts_count);
+    s_print_problem_list (out, indent, "problems", self->problems, self->problems_count);
 }
 
 //  ---------------------------------------------------------------------------
@@ -3915,6 +4042,17 @@ static sv_proto_report_file_t s_test_report_file [2] = {
     },
 };
 
+static sv_proto_problem_t s_test_problem [2] = {
+    {
+        .subject = "subject-1",
+        .reason = "reason-1",
+    },
+    {
+        .subject = "subject-2",
+        .reason = "reason-2",
+    },
+};
+
 static sv_proto_row_count_t s_test_row_count [2] = {
     {
         .name = "name-1",
@@ -3990,6 +4128,8 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->status_reply.consumers_count = 2;
             self->status_reply.counts = s_test_row_count;
             self->status_reply.counts_count = 2;
+            self->status_reply.problems = s_test_problem;
+            self->status_reply.problems_count = 2;
             break;
         case SV_PROTO_REPORT_REQUEST:
             self->report_request.kind = "kind-0";

@@ -158,6 +158,20 @@ typedef struct {
     size_t payload_size;
 } sv_proto_report_file_t;
 
+//  problem (list element): Something a service could not use and runs without,
+//  for an operator to fix, such as a data file it refused. Said once in the
+//  log and on every STATUS until the service is restarted with it fixed.
+typedef struct {
+    //  What is affected, as the config key that names it, e.g.
+    //  "valuation/postcode_lookup".
+    char *subject;
+    //  What is wrong, naming the file, the column and what was expected, and
+    //  what the service does instead, e.g. "deploy/data/nspl.csv: no ward
+    //  column (looked for ward_code, osward, ward, wd##cd, wdcd); localities
+    //  come from postcode districts only".
+    char *reason;
+} sv_proto_problem_t;
+
 //  row_count (list element): The number of rows in one table of a service's
 //  store.
 typedef struct {
@@ -289,8 +303,8 @@ typedef struct {
 } sv_proto_status_t;
 
 //  STATUS_REPLY: any service to operator: its version, uptime, the heads of
-//  the streams it produces, how far it has consumed its upstreams, and table
-//  sizes.
+//  the streams it produces, how far it has consumed its upstreams, table
+//  sizes, and the problems it is running with.
 typedef struct {
     //  Service name, e.g. "valuation".
     char *service;
@@ -307,6 +321,10 @@ typedef struct {
     //  Row counts of the service's main tables.
     sv_proto_row_count_t *counts;
     size_t counts_count;
+    //  (optional) What the service runs without because it could not use it;
+    //  empty when all is well.
+    sv_proto_problem_t *problems;
+    size_t problems_count;
 } sv_proto_status_reply_t;
 
 //  REPORT_REQUEST: socval to reporting: assemble a report now. Answered by

@@ -126,7 +126,8 @@ sv_service_reply_status (zsock_t *router, zframe_t *peer, const sv_service_statu
         .uptime_ms = (uint64_t) (zclock_mono () - status->started),
         .streams = status->streams, .streams_count = status->streams_count,
         .consumers = status->consumers, .consumers_count = status->consumers_count,
-        .counts = status->counts, .counts_count = status->counts_count
+        .counts = status->counts, .counts_count = status->counts_count,
+        .problems = status->problems, .problems_count = status->problems_count
     };
     sv_service_reply (router, peer, &reply);
 }

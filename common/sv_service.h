@@ -61,8 +61,9 @@ typedef struct {
 int
     sv_service_control_recv (zloop_t *loop, zsock_t *control, void *arg);
 
-//  What one service tells STATUS: its streams, the streams it follows and
-//  its row counts (arrays borrowed for the call).
+//  What one service tells STATUS: its streams, the streams it follows, its
+//  row counts and the problems it runs with (arrays borrowed for the call;
+//  problems may be NULL with count 0).
 typedef struct {
     const char *service;
     const char *version;
@@ -73,6 +74,8 @@ typedef struct {
     size_t consumers_count;
     sv_proto_row_count_t *counts;
     size_t counts_count;
+    sv_proto_problem_t *problems;
+    size_t problems_count;
 } sv_service_status_t;
 
 //  Sends the STATUS_REPLY status describes to peer on router.

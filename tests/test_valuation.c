@@ -7,7 +7,9 @@
     Then a new framework version is imported and the lines it changes are
     checked; then valuation is SIGKILLed while a large spend feed streams
     through it, restarted, and its lines must equal a count made without
-    the kill. The last line is "N passed, N failed".
+    the kill. Last, valuation is given a postcode directory it cannot use
+    and must keep running, say why on STATUS, and go on valuing. The last
+    line is "N passed, N failed".
 
     Usage: test_valuation [--short]     (run from the repository root)
 */
@@ -79,6 +81,7 @@ typedef struct {
     int lines;                  //  latest lines
     int events;                 //  every event, superseded ones too
     int64_t job01_committed;
+    int with_ward;              //  latest valuation lines that name a ward
 } s_figures_t;
 
 //  Keeps the latest body of each key: a line sent again supersedes
@@ -111,6 +114,8 @@ s_read_stream (void)
                 figures.delivered += value->value_pence;
             if (streq (value->kind, "committed") && streq (value->measure, "JOB-01"))
                 figures.job01_committed += value->value_pence;
+            if (*value->ward)
+                figures.with_ward++;
         }
         else {
             const sv_proto_local_spend_line_t *spend = &line.local_spend_line;
@@ -322,6 +327,45 @@ main (int argc, char *argv [])
              && figures.non_local == 100000 + (int64_t) (rows / 2) * 10000
              && figures.lines == 8 + rows,
              "changed local districts reclassify the partner's spend on restart");
+
+    //  A postcode directory valuation cannot use (the ONS best-fit lookup,
+    //  which has no ward column) does not stop it: it stays up, names the
+    //  file and the missing column on STATUS, and still values a delivery
+    //  (placed by no directory: no ward is guessed for its postcode)
+    kill (s_valuation, SIGTERM);
+    waitpid (s_valuation, NULL, 0);
+    const char *unusable = "tests/fixtures/postcodes/pcd_oa_lsoa_msoa_lad_excerpt.csv";
+    char *with_lookup = zsys_sprintf ("%s    postcode_lookup = \"%s\"\n", config, unusable);
+    s_write ("socval.cfg", with_lookup);
+    zstr_free (&with_lookup);
+    s_valuation = s_start ("build/socval-valuation");
+    sv_proto_t status = { .id = 0 };
+    int64_t status_deadline = zclock_mono () + 10000;
+    while (testkit_status ("tcp://127.0.0.1:17822", 1000, &status) != 0
+           && zclock_mono () < status_deadline)
+        zclock_sleep (100);
+    const sv_proto_status_reply_t *told = &status.status_reply;
+    char *expected = zsys_sprintf ("%s: no ward column (looked for ward_code, osward, ward, "
+                                   "wd##cd, wdcd)", unusable);
+    bool problem_told = status.id == SV_PROTO_STATUS_REPLY && told->problems_count == 1
+                     && streq (told->problems [0].subject, "valuation/postcode_lookup")
+                     && strstr (told->problems [0].reason, expected) == told->problems [0].reason;
+    sv_proto_reset (&status);
+    testkit_socval (s_dir, 1, &output, "status");
+    bool printed = output && strstr (output, expected);
+    free (output);
+    zstr_free (&expected);
+    s_write ("more-deliveries.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Postcode\n"
+        "C-001,JOB-03,01/07/2025,30/09/2025,4,claimed,BR8 7QP\n");     //  4 x 25,000p
+    int submitted = s_submit ("deliveries", "more-deliveries.csv");
+    settled = s_settle ();
+    figures = s_read_stream ();
+    bool still_up = waitpid (s_valuation, NULL, WNOHANG) == 0;
+    testkit_check (problem_told && printed && submitted == 0 && settled && still_up
+             && figures.delivered == 6000000 + 312500 + 100000 && figures.with_ward == 0,
+             "an unusable postcode directory is named on STATUS; valuation stays up and"
+             " values a delivery");
 
     kill (s_ingest, SIGTERM);
     kill (s_valuation, SIGTERM);

@@ -603,8 +603,9 @@ s_status (int argc, char *argv [], socval_options_t *options)
     const char *usage =
         "usage: socval status [--json] [--timeout S]\n"
         "  Each service's version, uptime, stream heads, consumer offsets and lag,\n"
-        "  and row counts. A service silent for S seconds (default 3) is shown as\n"
-        "  not answering, and the exit is then 2.\n";
+        "  row counts, and problems (a data file it refused and runs without).\n"
+        "  A service silent for S seconds (default 3) is shown as not answering,\n"
+        "  and the exit is then 2.\n";
     int answered = socval_no_arguments (argc, argv, usage);
     if (answered >= 0)
         return answered;
@@ -648,10 +649,16 @@ s_status (int argc, char *argv [], socval_options_t *options)
             for (size_t i = 0; i < status->counts_count; i++)
                 json_object_set_new (counts, status->counts [i].name,
                                      json_integer ((json_int_t) status->counts [i].rows));
-            json_array_append_new (all, json_pack ("{s:s, s:s, s:b, s:s, s:I, s:o, s:o, s:o}",
+            json_t *problems = json_array ();
+            for (size_t i = 0; i < status->problems_count; i++)
+                json_array_append_new (problems, json_pack ("{s:s, s:s}",
+                    "subject", status->problems [i].subject,
+                    "reason", status->problems [i].reason));
+            json_array_append_new (all, json_pack ("{s:s, s:s, s:b, s:s, s:I, s:o, s:o, s:o, s:o}",
                 "service", status->service, "endpoint", endpoint, "answering", 1,
                 "version", status->version, "uptime_ms", (json_int_t) status->uptime_ms,
-                "streams", streams, "consumers", consumers, "counts", counts));
+                "streams", streams, "consumers", consumers, "counts", counts,
+                "problems", problems));
             if (!options->json) {
                 printf ("%-12s %s, up %" PRIu64 " s\n", status->service, status->version,
                         status->uptime_ms / 1000);
@@ -665,6 +672,9 @@ s_status (int argc, char *argv [], socval_options_t *options)
                 for (size_t i = 0; i < status->counts_count; i++)
                     printf ("  %-12s %" PRIu64 " rows\n", status->counts [i].name,
                             status->counts [i].rows);
+                for (size_t i = 0; i < status->problems_count; i++)
+                    printf ("  problem %s: %s\n", status->problems [i].subject,
+                            status->problems [i].reason);
             }
         }
         sv_proto_reset (&replies [index]);

@@ -176,14 +176,25 @@ s_pack (const char *postcode, uint64_t *packed_p, char *normalised, size_t size)
 
 enum { L_POSTCODE, L_AUTHORITY, L_WARD_CODE, L_WARD_NAME, L_FIELDS };
 
+//  The ONS postcode products name their columns three ways: the ONSPD
+//  "oslaua", "osward"; the NSPL "laua", "ward"; and, since 2025 in both and
+//  always in the best-fit lookups, the year-stamped code names
+//  ("lad25cd", "wd25cd", "LAD24CD"), '#' standing for a digit. pcds is
+//  preferred to pcd7/pcd8 only for reading; every form normalises alike.
 #define S_NAMES(...) (const char *const []) { __VA_ARGS__, NULL }
 static const sv_csv_field_t s_lookup_fields [L_FIELDS] = {
-    { "postcode", S_NAMES ("pcds", "pcd", "pcd2", "Post Code"), true },
-    { "la_code", S_NAMES ("oslaua", "lad24cd", "lad23cd", "lad22cd", "lad21cd", "ladcd",
-                          "Local Authority Code", "LAD Code", "LA"), true },
-    { "ward_code", S_NAMES ("osward", "wd24cd", "wd23cd", "wd22cd", "wd21cd", "wdcd",
-                            "Ward"), false },
-    { "ward_name", S_NAMES ("wd24nm", "wd23nm", "wd22nm", "wd21nm", "wdnm"), false },
+    { "postcode", S_NAMES ("pcds", "pcd", "pcd2", "pcd7", "pcd8", "Post Code"), true },
+    //  Required too, but checked here rather than by sv_csv, so that a
+    //  refusal can say what was looked for (s_lookup_columns)
+    { "la_code", S_NAMES ("oslaua", "laua", "lad##cd", "ladcd", "Local Authority Code",
+                          "LAD Code", "LA"), false },
+    { "ward_code", S_NAMES ("osward", "ward", "wd##cd", "wdcd"), false },
+    { "ward_name", S_NAMES ("wd##nm", "wdnm", "Ward Name"), false },
+};
+
+//  What a person calls each field's column, in a refusal
+static const char *const s_lookup_labels [L_FIELDS] = {
+    "postcode", "local-authority", "ward", "ward name"
 };
 
 typedef struct {
@@ -192,6 +203,9 @@ typedef struct {
     zhashx_t *interned;         //  "authority\037ward\037name" -> place index + 1
     sv_csv_error_fn *error_fn;
     void *arg;
+    const char *path;           //  the file's, to open a refusal with; NULL: none
+    bool columns_checked;
+    char *refusal;              //  the loader's own reason to refuse, or NULL
     bool out_of_memory;
 } s_lookup_loader_t;
 
@@ -249,10 +263,43 @@ s_intern (s_lookup_loader_t *self, const char *authority, const char *ward_code,
     return rc? -1: (int64_t) lookup->place_count - 1;
 }
 
+//  Checks, once the header is known, that it has the columns without which
+//  a directory places nothing: the local authority (locality) and the ward
+//  (DESIGN: a ward is its ONS code, from the postcode directory; a file
+//  without wards, such as the best-fit PCD_OA_LSOA_MSOA_LAD lookup, would
+//  leave every delivery placed by postcode without one, silently). On a
+//  missing column, sets self->refusal to "no ward column (looked for
+//  ward_code, osward, ...)" and returns -1; else 0.
+static int
+s_lookup_columns (s_lookup_loader_t *self)
+{
+    self->columns_checked = true;
+    const int needed [] = { L_AUTHORITY, L_WARD_CODE };
+    for (size_t index = 0; index < sizeof needed / sizeof needed [0]; index++) {
+        int field = needed [index];
+        if (sv_csv_column (self->reader, (size_t) field))
+            continue;
+        const sv_csv_field_t *wanted = &s_lookup_fields [field];
+        char names [300];
+        size_t used = (size_t) snprintf (names, sizeof names, "%s", wanted->name);
+        for (size_t synonym = 0; wanted->synonyms [synonym] && used < sizeof names; synonym++)
+            used += (size_t) snprintf (names + used, sizeof names - used, ", %s",
+                                       wanted->synonyms [synonym]);
+        self->refusal = zsys_sprintf ("no %s column (looked for %s)",
+                                      s_lookup_labels [field], names);
+        if (!self->refusal)
+            self->out_of_memory = true;
+        return -1;
+    }
+    return 0;
+}
+
 static int
 s_lookup_row (const sv_csv_row_t *row, void *arg)
 {
     s_lookup_loader_t *self = (s_lookup_loader_t *) arg;
+    if (!self->columns_checked && s_lookup_columns (self))
+        return -1;
     const char *values [L_FIELDS];
     for (size_t field = 0; field < L_FIELDS; field++)
         values [field] = row->values [field]? row->values [field]: "";
@@ -322,11 +369,12 @@ s_unpack (uint64_t row, char *out)
 }
 
 static s_lookup_loader_t *
-s_lookup_begin (sv_csv_error_fn *error_fn, void *arg)
+s_lookup_begin (const char *path, sv_csv_error_fn *error_fn, void *arg)
 {
     s_lookup_loader_t *self = (s_lookup_loader_t *) zmalloc (sizeof (s_lookup_loader_t));
     if (!self)
         return NULL;
+    self->path = path;
     self->error_fn = error_fn;
     self->arg = arg;
     self->lookup = (valuation_engine_lookup_t *) zmalloc (sizeof (valuation_engine_lookup_t));
@@ -342,6 +390,16 @@ s_lookup_begin (sv_csv_error_fn *error_fn, void *arg)
     return self;
 }
 
+//  Gives error_fn the reason the whole file is refused, after the file's
+//  path when it has one
+static void
+s_lookup_refuse (s_lookup_loader_t *self, const char *reason)
+{
+    char *named = self->path? zsys_sprintf ("%s: %s", self->path, reason): NULL;
+    s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL, named? named: reason);
+    zstr_free (&named);
+}
+
 //  Ends a load (rc: 0 so far, or -1 when refused); returns the directory
 //  or NULL, and frees the loader
 static valuation_engine_lookup_t *
@@ -349,11 +407,14 @@ s_lookup_end (s_lookup_loader_t *self, int rc)
 {
     if (rc == 0)
         rc = sv_csv_finish (self->reader);
+    //  A header with no row under it still has its columns checked
+    if (rc == 0 && !self->columns_checked)
+        rc = s_lookup_columns (self);
     if (rc) {
-        const char *refusal = sv_csv_refusal (self->reader);
+        const char *refusal = self->refusal? self->refusal: sv_csv_refusal (self->reader);
         if (self->out_of_memory || !refusal)
             refusal = "out of memory";
-        s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL, refusal);
+        s_lookup_refuse (self, refusal);
     }
     valuation_engine_lookup_t *lookup = self->lookup;
     if (rc == 0) {
@@ -390,13 +451,13 @@ s_lookup_end (s_lookup_loader_t *self, int rc)
             lookup->slots = kept;
         }
         if (kept == 0) {
-            s_lookup_reject (self, sv_csv_header_line (self->reader), -1, NULL,
-                             "no postcodes: the directory has no usable row");
+            s_lookup_refuse (self, "no postcodes: the directory has no usable row");
             rc = -1;
         }
     }
     sv_csv_destroy (&self->reader);
     zhashx_destroy (&self->interned);
+    zstr_free (&self->refusal);
     free (self);
     if (rc)
         valuation_engine_lookup_destroy (&lookup);
@@ -408,7 +469,7 @@ valuation_engine_lookup_load (const void *data, size_t size,
                               sv_csv_error_fn *error_fn, void *arg)
 {
     assert (data || size == 0);
-    s_lookup_loader_t *loader = s_lookup_begin (error_fn, arg);
+    s_lookup_loader_t *loader = s_lookup_begin (NULL, error_fn, arg);
     if (!loader)
         return NULL;
     int rc = 0;
@@ -425,7 +486,7 @@ valuation_engine_lookup_load_file (const char *path, sv_csv_error_fn *error_fn, 
     assert (path);
     FILE *file = fopen (path, "rb");
     char *chunk = file? (char *) malloc (S_CHUNK): NULL;
-    s_lookup_loader_t *loader = chunk? s_lookup_begin (error_fn, arg): NULL;
+    s_lookup_loader_t *loader = chunk? s_lookup_begin (path, error_fn, arg): NULL;
     if (!loader) {
         int error = file? ENOMEM: errno;
         if (file)
@@ -433,7 +494,7 @@ valuation_engine_lookup_load_file (const char *path, sv_csv_error_fn *error_fn, 
         free (chunk);
         if (error_fn) {
             char reason [300];
-            snprintf (reason, sizeof reason, "cannot read %s: %s", path, strerror (error));
+            snprintf (reason, sizeof reason, "%s: %s", path, strerror (error));
             sv_csv_error_t refusal = { 0, NULL, NULL, reason };
             error_fn (&refusal, arg);
         }
@@ -444,7 +505,9 @@ valuation_engine_lookup_load_file (const char *path, sv_csv_error_fn *error_fn, 
     while (rc == 0 && (got = fread (chunk, 1, S_CHUNK, file)) > 0)
         rc = sv_csv_feed (loader->reader, chunk, got);
     if (rc == 0 && ferror (file)) {
-        s_lookup_reject (loader, 0, -1, NULL, "read error");
+        char reason [300];
+        snprintf (reason, sizeof reason, "%s: %s", path, strerror (EIO));
+        s_lookup_reject (loader, 0, -1, NULL, reason);
         rc = -1;
         loader->error_fn = NULL;    //  reported; the refusal would repeat it
     }
@@ -755,7 +818,10 @@ valuation_engine_locality_classify (const valuation_engine_locality_t *self,
         return place->locality;
     }
     place->reason = found? "in the postcode directory; the partner names no local authority"
-                  : self->lookup? "not in the postcode directory": "no local area configured";
+                  : self->lookup? "not in the postcode directory"
+                  : self->authority_count? "the partner's local authorities need a postcode "
+                                           "directory, and none is loaded"
+                  : "no local area configured";
     return place->locality = VALUATION_ENGINE_UNKNOWN;
 }
 
@@ -1206,10 +1272,83 @@ valuation_engine_test (bool verbose)
     assert (valuation_engine_locality_set_authorities (locality, "S12000033") == 0);
     s_test_place (locality, "AB1 0AD", VALUATION_ENGINE_LOCAL, "S13002843", "");
     s_test_place (locality, "AB1 0AE", VALUATION_ENGINE_UNKNOWN, "", "");
+    //  AB1 0AA was terminated in June 1996 (doterm 199606): it still
+    //  resolves, since a payment may predate the termination
     valuation_engine_locality_classify (locality, "ab10aa", &place);
-    assert (streq (place.authority, "S12000033"));
+    assert (streq (place.authority, "S12000033") && streq (place.ward_code, "S13002843"));
     valuation_engine_locality_destroy (&locality);
     valuation_engine_lookup_destroy (&onspd);
+
+    //  NSPL layout (pcd, pcd2, pcds, ..., laua, ward): Bromley's BR8 7QP
+    //  and BR8 7QW in ward E05000114, Northumberland's CA8 7JG
+    memset (&errors, 0, sizeof errors);
+    valuation_engine_lookup_t *nspl = valuation_engine_lookup_load_file (
+        "tests/fixtures/postcodes/nspl_excerpt.csv", s_test_error, &errors);
+    assert (nspl && errors.count == 0);
+    assert (valuation_engine_lookup_size (nspl) == 3);
+    assert (valuation_engine_lookup_find (nspl, "br87qp", &ward_code, &ward_name,
+                                          &authority) == 0);
+    assert (streq (authority, "E09000006") && streq (ward_code, "E05000114"));
+    assert (streq (ward_name, ""));
+    locality = valuation_engine_locality_new ();
+    valuation_engine_locality_set_lookup (locality, nspl);
+    assert (valuation_engine_locality_set_authorities (locality, "E09000006") == 0);
+    s_test_place (locality, "BR8 7QW", VALUATION_ENGINE_LOCAL, "E05000114", "");
+    s_test_place (locality, "CA8 7JG", VALUATION_ENGINE_NON_LOCAL, "E05009122", "");
+    valuation_engine_locality_destroy (&locality);
+    valuation_engine_lookup_destroy (&nspl);
+
+    //  The 2025 layout of the NSPL (pcd7, pcd8, pcds, ..., lad25cd, wd25cd):
+    //  the same postcodes in the wards of 2025
+    memset (&errors, 0, sizeof errors);
+    nspl = valuation_engine_lookup_load_file (
+        "tests/fixtures/postcodes/nspl_2025_excerpt.csv", s_test_error, &errors);
+    assert (nspl && errors.count == 0);
+    assert (valuation_engine_lookup_size (nspl) == 3);
+    assert (valuation_engine_lookup_find (nspl, "BR8 7QP", &ward_code, NULL, &authority) == 0);
+    assert (streq (authority, "E09000006") && streq (ward_code, "E05014007"));
+    assert (valuation_engine_lookup_find (nspl, "CA8 7JG", &ward_code, NULL, &authority) == 0);
+    assert (streq (authority, "E06000057") && streq (ward_code, "E05016114"));
+    valuation_engine_lookup_destroy (&nspl);
+
+    //  Headers in any case, a year-stamped ward name beside its code
+    const char *shouting = "PCDS,LAD24CD,WD24CD,WD24NM\nM15 4AB,E08000009,E05015247,Gorse Hill\n";
+    valuation_engine_lookup_t *lookup = valuation_engine_lookup_load (shouting, strlen (shouting),
+                                                                      s_test_error, NULL);
+    assert (lookup);
+    assert (valuation_engine_lookup_find (lookup, "M15 4AB", &ward_code, &ward_name,
+                                          &authority) == 0);
+    assert (streq (authority, "E08000009") && streq (ward_code, "E05015247"));
+    assert (streq (ward_name, "Gorse Hill"));
+    valuation_engine_lookup_destroy (&lookup);
+
+    //  The ONS best-fit lookup PCD_OA_LSOA_MSOA_LAD has authorities and no
+    //  wards: refused, naming the column and the headers looked for
+    memset (&errors, 0, sizeof errors);
+    lookup = valuation_engine_lookup_load_file (
+        "tests/fixtures/postcodes/pcd_oa_lsoa_msoa_lad_excerpt.csv", s_test_error, &errors);
+    assert (lookup == NULL && errors.count == 1);
+    assert (streq (errors.text [0], "row 1: tests/fixtures/postcodes/"
+                   "pcd_oa_lsoa_msoa_lad_excerpt.csv: no ward column "
+                   "(looked for ward_code, osward, ward, wd##cd, wdcd)"));
+    //  A file without the authority, even with no row, is refused too
+    const char *no_authority [] = { "pcds,ward\nBR8 7QP,E05000114\n", "pcds,ward\n" };
+    for (size_t index = 0; index < 2; index++) {
+        memset (&errors, 0, sizeof errors);
+        lookup = valuation_engine_lookup_load (no_authority [index],
+                                               strlen (no_authority [index]),
+                                               s_test_error, &errors);
+        assert (lookup == NULL && errors.count == 1);
+        assert (streq (errors.text [0], "row 1: no local-authority column (looked for "
+                       "la_code, oslaua, laua, lad##cd, ladcd, Local Authority Code, "
+                       "LAD Code, LA)"));
+    }
+    memset (&errors, 0, sizeof errors);
+    lookup = valuation_engine_lookup_load_file ("tests/fixtures/postcodes/no-such.csv",
+                                                s_test_error, &errors);
+    assert (lookup == NULL && errors.count == 1);
+    assert (streq (errors.text [0], "row 0: tests/fixtures/postcodes/no-such.csv: "
+                   "No such file or directory"));
 
     //  Unusable directory rows are skipped and named; a postcode given two
     //  places is left out; a file without the columns is refused
@@ -1223,8 +1362,7 @@ valuation_engine_test (bool verbose)
         "S61 1AA,E08000018,E05013000\n"
         "S60 2TD,E08000018,E05012996\n";
     memset (&errors, 0, sizeof errors);
-    valuation_engine_lookup_t *lookup = valuation_engine_lookup_load (rough, strlen (rough),
-                                                                      s_test_error, &errors);
+    lookup = valuation_engine_lookup_load (rough, strlen (rough), s_test_error, &errors);
     assert (lookup);
     if (verbose)
         for (size_t index = 0; index < errors.count; index++)
@@ -1242,10 +1380,10 @@ valuation_engine_test (bool verbose)
     assert (streq (ward_code, "E05012996") && streq (ward_name, ""));
     valuation_engine_lookup_destroy (&lookup);
     memset (&errors, 0, sizeof errors);
-    lookup = valuation_engine_lookup_load ("postcode,ward\nS60 2TD,x\n", 22, s_test_error,
+    lookup = valuation_engine_lookup_load ("ward,la_code\nx,E08000018\n", 24, s_test_error,
                                            &errors);
     assert (lookup == NULL && errors.count == 1);
-    assert (strstr (errors.text [0], "no column for la_code"));
+    assert (strstr (errors.text [0], "no column for postcode; line 1 has: ward, la_code"));
 
     if (verbose)
         printf ("   OK\n");

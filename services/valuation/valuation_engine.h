@@ -34,8 +34,9 @@
     Locality. A partner's local area is a list of postcode districts
     ("S60-S66, S25, S26") and/or its local authority codes ("E08000018")
     looked up in an ONS postcode directory. A postcode directory is loaded
-    once (valuation_engine_lookup_t, shared by partners) from ONSPD-style
-    CSV. Classification of a supplier's postcode, in this order:
+    once (valuation_engine_lookup_t, shared by partners) from the CSV of
+    any ONS postcode product with wards (ONSPD, NSPL). Classification of a
+    supplier's postcode, in this order:
 
       1. empty, or not a UK postcode: UNKNOWN (never non-local);
       2. in the directory and the partner has authority codes: LOCAL when
@@ -45,7 +46,9 @@
          postcode's district is in it, else NON_LOCAL;
       4. otherwise UNKNOWN: the partner relies on the directory alone and
          the postcode is not in it (a new postcode, or a directory cut to
-         one area), so nothing says where it is.
+         one area), so nothing says where it is. A partner whose
+         directory could not be loaded is here too (or at 3): nothing is
+         guessed from an authority code without the directory.
 
     Whenever the directory knows the postcode, its ward code and name come
     back with the answer (local or not).
@@ -157,24 +160,39 @@ const char *
     valuation_engine_class_name (valuation_engine_class_t locality);
 
 //  Loads a postcode directory from CSV bytes (size bytes, read in chunks
-//  through sv_csv). Columns are found by header, either style:
-//    Trafford Data Lab extract: postcode, ward_code, ward_name, la_code
-//    ONSPD: pcds (or pcd, pcd2), osward, oslaua (no ward names)
-//  (also "lad23cd", "wd23cd", "wd23nm" and similar). Postcode and
-//  authority are required, the ward optional. A row whose postcode is not
-//  a UK postcode or whose authority is empty is skipped and given to
-//  error_fn (may be NULL, with arg); a postcode given two different places
-//  is left out altogether and given to error_fn once, with line 0 (it is
-//  found once the file is sorted); a repeat of the same place is one row.
-//  Every other row is kept. Returns NULL when the file is refused
-//  whole (no such header, unclosed quote: error_fn gets the reason with
-//  no column), has no usable row, or memory runs out.
+//  through sv_csv). Columns are found by header, in any case, whichever
+//  ONS postcode product the file is:
+//    ONSPD (Postcode Directory):     pcds (or pcd, pcd2), oslaua, osward
+//    NSPL (Statistics Postcode Lookup, to 2024):    pcds, laua, ward
+//    either, from 2025, and the other ONS lookups:  pcds (or pcd7, pcd8),
+//      lad##cd, wd##cd, wd##nm, '#' being a digit of the year ("lad25cd")
+//    Trafford Data Lab extract:      postcode, la_code, ward_code, ward_name
+//  Postcode, local authority and ward code are required; the ward name is
+//  optional (the ONSPD and NSPL have none). A file without one of them is
+//  refused whole with error_fn given the reason, naming the column and
+//  the headers looked for: "no ward column (looked for ward_code, osward,
+//  ward, wd##cd, wdcd)". The ONS best-fit lookup PCD_OA_LSOA_MSOA_LAD has
+//  no ward, so it is refused: use the NSPL or ONSPD.
+//  A terminated postcode (doterm set) is kept like a live one: a payment
+//  or delivery may predate the termination, and the directory still says
+//  where the postcode was.
+//  A row whose postcode is not a UK postcode or whose authority is empty
+//  is skipped and given to error_fn (may be NULL, with arg); a postcode
+//  given two different places is left out altogether and given to
+//  error_fn once, with line 0 (it is found once the file is sorted); a
+//  repeat of the same place is one row. Every other row is kept. Returns
+//  NULL when the file is refused whole (a column missing, an unclosed
+//  quote: error_fn gets the reason with no column, last), has no usable
+//  row, or memory runs out.
 valuation_engine_lookup_t *
     valuation_engine_lookup_load (const void *data, size_t size,
                                   sv_csv_error_fn *error_fn, void *arg);
 
 //  As valuation_engine_lookup_load, reading the file at path in chunks
-//  (never whole into memory). A file that cannot be read is one error.
+//  (never whole into memory). A refusal's reason starts with the path
+//  ("deploy/data/nspl.csv: no local-authority column (looked for ...)"),
+//  and a file that cannot be read is one such error ("x.csv: No such file
+//  or directory").
 valuation_engine_lookup_t *
     valuation_engine_lookup_load_file (const char *path,
                                        sv_csv_error_fn *error_fn, void *arg);

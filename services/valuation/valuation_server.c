@@ -39,7 +39,8 @@ typedef struct {
     zhashx_t *frameworks;       //  id -> valuation_framework_t *, latest import
     zhashx_t *partners;         //  name -> s_partner_t *
     zhashx_t *suppliers;        //  "partner\x1fkey" -> s_supplier_t *, as stored
-    valuation_engine_lookup_t *lookup;
+    valuation_engine_lookup_t *lookup; //  NULL: none configured, or not usable
+    char *lookup_problem;       //  why the configured directory is not used, or NULL
     msgpack_sbuffer buffer;     //  reused to encode lines
     const valuation_store_source_t *arriving;   //  the ingest event being valued, if any
     uint64_t lines_sent;        //  lines appended since start
@@ -115,6 +116,67 @@ s_partner (s_server_t *self, const char *name)
     s_partner_select (self, partner);
     zhashx_insert (self->partners, name, partner);
     return partner;
+}
+
+//  ==========================================================================
+//  The postcode directory
+
+//  What loading the postcode directory said: rows left out, the first of
+//  them to log, and the last thing said, which is the refusal (naming the
+//  file) when the file is refused whole
+typedef struct {
+    size_t count;
+    char first [512];
+    char last [512];
+} s_lookup_errors_t;
+
+static void
+s_lookup_error (const sv_csv_error_t *error, void *arg)
+{
+    s_lookup_errors_t *errors = (s_lookup_errors_t *) arg;
+    if (errors->count++ == 0)
+        sv_csv_error_format (error, errors->first, sizeof errors->first);
+    snprintf (errors->last, sizeof errors->last, "%s", error->reason);
+}
+
+//  Loads the postcode directory the config names, if it names one. A file
+//  that cannot be used (an NSPL of a layout not known, a file without
+//  wards, a missing file) does not stop the service: only a person can fix
+//  it, so exiting would only have the supervisor restart valuation in a
+//  loop. Valuation runs without it instead: partners' postcode districts
+//  place postcodes, or they stay unknown, never guessed from an authority
+//  code. The problem is logged here, once, and told on every STATUS.
+static void
+s_load_lookup (s_server_t *self)
+{
+    const char *path = sv_config_get (self->config, "valuation/postcode_lookup");
+    if (!*path)
+        return;
+    s_lookup_errors_t errors = { 0 };
+    self->lookup = valuation_engine_lookup_load_file (path, s_lookup_error, &errors);
+    if (self->lookup) {
+        zsys_info ("valuation: postcode directory %s: %zu postcodes in %zu places", path,
+                   valuation_engine_lookup_size (self->lookup),
+                   valuation_engine_lookup_places (self->lookup));
+        if (errors.count)
+            zsys_warning ("valuation: postcode directory %s: %zu rows left out, the first: %s",
+                          path, errors.count, errors.first);
+        return;
+    }
+    self->lookup_problem = zsys_sprintf ("%s; valuing without it: localities come from the "
+                                         "partners' postcode districts, or stay unknown",
+                                         *errors.last? errors.last: path);
+    zsys_error ("valuation: postcode directory not used: %s", self->lookup_problem);
+}
+
+//  The directory as partners' settings record it: its path, marked when
+//  it could not be loaded, so that lines valued without it are valued
+//  again once it loads (and the other way round). Returns a fresh string.
+static char *
+s_lookup_setting (s_server_t *self)
+{
+    const char *path = sv_config_get (self->config, "valuation/postcode_lookup");
+    return zsys_sprintf ("%s%s", path, self->lookup_problem? " (not loaded)": "");
 }
 
 //  Collects the errors of a framework file that was refused
@@ -609,10 +671,14 @@ s_handle_status (s_server_t *self, zframe_t *peer)
     sv_proto_stream_head_t stream = {
         .name = "valuation", .head_seq = sv_stream_producer_head (self->producer)
     };
+    sv_proto_problem_t problem = {
+        .subject = "valuation/postcode_lookup", .reason = self->lookup_problem
+    };
     sv_service_status_t status = {
         .service = "valuation", .version = S_VERSION, .started = self->started,
         .streams = &stream, .streams_count = 1, .consumers = &consumer, .consumers_count = 1,
-        .counts = counts, .counts_count = 5
+        .counts = counts, .counts_count = 5,
+        .problems = &problem, .problems_count = self->lookup_problem? 1: 0
     };
     sv_service_reply_status (self->control, peer, &status);
 }
@@ -717,10 +783,12 @@ s_revalue_changed_partners (s_server_t *self)
         s_partner_t *partner = s_partner (self, name);
         valuation_framework_t *framework =
             (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
+        char *lookup = s_lookup_setting (self);
         char *settings = zsys_sprintf ("%s|%s|%s|%s|%s|%s", partner->framework_id,
             framework? valuation_framework_version (framework): "-", partner->measures,
             zconfig_get (item, "local_districts", ""), zconfig_get (item, "local_authorities", ""),
-            sv_config_get (self->config, "valuation/postcode_lookup"));
+            lookup);
+        zstr_free (&lookup);
         int changed = valuation_store_settings_put (self->store, name, settings);
         zstr_free (&settings);
         if (changed == 1) {
@@ -751,15 +819,11 @@ s_server_start (s_server_t *self)
     const char *reason = NULL;
     int rc = -1;
     self->store = valuation_store_new (store_path, &reason);
-    const char *lookup_path = sv_config_get (config, "valuation/postcode_lookup");
     if (!self->store)
         zsys_error ("valuation: %s", reason);
     else
-    if (*lookup_path
-    &&  !(self->lookup = valuation_engine_lookup_load_file (lookup_path, NULL, NULL)))
-        zsys_error ("valuation: cannot load the postcode directory %s", lookup_path);
-    else
-    if (s_load_frameworks (self) == 0 && s_revalue_changed_partners (self) == 0) {
+        s_load_lookup (self);
+    if (self->store && s_load_frameworks (self) == 0 && s_revalue_changed_partners (self) == 0) {
         self->producer = sv_stream_producer_new (store_path, "valuation",
             sv_config_get (config, "valuation/stream_endpoint"), config);
         self->consumer = sv_stream_consumer_new (valuation_store_db (self->store), "ingest",
@@ -819,6 +883,7 @@ valuation_server (zsock_t *pipe, void *config)
     zhashx_destroy (&self.suppliers);
     zhashx_destroy (&self.frameworks);
     valuation_engine_lookup_destroy (&self.lookup);
+    zstr_free (&self.lookup_problem);
     valuation_store_destroy (&self.store);
     msgpack_sbuffer_destroy (&self.buffer);
 }
