@@ -45,6 +45,7 @@ struct _ingest_feed_t {
     s_format_t format;
     ingest_feed_row_fn *row_fn;
     ingest_feed_error_fn *error_fn;
+    ingest_feed_error_fn *warning_fn;   //  or NULL
     void *arg;
     zchunk_t *pending;          //  msgpack: bytes of a record not yet whole
     ingest_ocds_t *ocds;        //  ocds: reads the document as it arrives
@@ -161,17 +162,30 @@ s_record_row (const sv_proto_t *event, const char *natural_key, void *arg)
     return s_emit ((ingest_feed_t *) arg, event, natural_key, 0);
 }
 
-//  A rejected CSV row: the reason quotes the value it is about
+//  A rejected or warned-of row to fn: the reason quotes the value it is about
 static void
-s_csv_error (const sv_csv_error_t *error, void *arg)
+s_csv_tell (ingest_feed_t *self, ingest_feed_error_fn *fn, const sv_csv_error_t *error)
 {
-    ingest_feed_t *self = (ingest_feed_t *) arg;
     char reason [512];
     if (error->value)
         snprintf (reason, sizeof reason, "value '%.200s': %s", error->value, error->reason);
     else
         snprintf (reason, sizeof reason, "%s", error->reason);
-    self->error_fn (self->arg, error->line, error->column? error->column: "", reason);
+    fn (self->arg, error->line, error->column? error->column: "", reason);
+}
+
+static void
+s_csv_error (const sv_csv_error_t *error, void *arg)
+{
+    ingest_feed_t *self = (ingest_feed_t *) arg;
+    s_csv_tell (self, self->error_fn, error);
+}
+
+static void
+s_csv_warning (const sv_csv_error_t *warning, void *arg)
+{
+    ingest_feed_t *self = (ingest_feed_t *) arg;
+    s_csv_tell (self, self->warning_fn, warning);
 }
 
 //  ==========================================================================
@@ -297,10 +311,11 @@ s_record_problem (sv_proto_t *record, const char **column_p, char *reason, size_
     return reason;
 }
 
-//  Emits a checked record, or rejects it when an earlier record of the
-//  batch has its key with other content. 0 or -1.
+//  Emits a checked record, with its warnings, or rejects it when an
+//  earlier record of the batch has its key with other content; claimed
+//  says its evidence state was taken as claimed. 0 or -1.
 static int
-s_msgpack_emit (ingest_feed_t *self, const sv_proto_t *record)
+s_msgpack_emit (ingest_feed_t *self, const sv_proto_t *record, bool claimed)
 {
     char key [INGEST_RECORDS_KEY_BUF], reason [256];
     if (s_natural_key (record, key, sizeof key))
@@ -314,6 +329,8 @@ s_msgpack_emit (ingest_feed_t *self, const sv_proto_t *record)
                         record->id, "record", earlier, reason, sizeof reason));
         return 0;
     }
+    if (self->warning_fn)
+        ingest_records_warn_record (record, claimed, self->records, s_csv_warning, self);
     return s_emit (self, record, key, self->records);
 }
 
@@ -334,12 +351,13 @@ s_msgpack_record (ingest_feed_t *self, const uint8_t *data, size_t size)
     }
     else {
         char reason [256];
+        bool claimed = record.id == SV_PROTO_DELIVERY && !*record.delivery.evidence;
         const char *problem = s_record_problem (&record, &column, reason, sizeof reason);
         if (problem)
             self->error_fn (self->arg, self->records, column, problem);
         else {
             s_set_partner (self, &record);
-            if (s_msgpack_emit (self, &record)) {
+            if (s_msgpack_emit (self, &record, claimed)) {
                 sv_proto_reset (&record);
                 return -1;
             }
@@ -474,6 +492,15 @@ ingest_feed_destroy (ingest_feed_t **self_p)
 }
 
 void
+ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn)
+{
+    assert (self);
+    self->warning_fn = fn;
+    if (self->table)
+        ingest_records_set_warning (self->table, fn? s_csv_warning: NULL, self);
+}
+
+void
 ingest_feed_set_counter (ingest_feed_t *self, uint32_t (*fn) (const char *, void *),
                          void *arg, size_t in_memory)
 {
@@ -534,7 +561,10 @@ typedef struct {
     char last_key [512];
     char last_reason [256];
     uint64_t last_error_row;
+    char last_column [64];
     bool partner_ok;
+    int warnings;
+    char last_warning [256];
 } s_test_t;
 
 static int
@@ -555,7 +585,32 @@ s_test_error (void *arg, uint64_t row, const char *column, const char *reason)
     s_test_t *test = (s_test_t *) arg;
     test->errors++;
     test->last_error_row = row;
+    snprintf (test->last_column, sizeof test->last_column, "%s", column);
     snprintf (test->last_reason, sizeof test->last_reason, "%s", reason);
+}
+
+static void
+s_test_warning (void *arg, uint64_t row, const char *column, const char *reason)
+{
+    s_test_t *test = (s_test_t *) arg;
+    test->warnings++;
+    snprintf (test->last_warning, sizeof test->last_warning, "%" PRIu64 " %s: %s",
+              row, column, reason);
+}
+
+//  Appends a delivery record of quantity units at postcode to buffer
+static void
+s_test_delivery (msgpack_sbuffer *buffer, const char *contract_id, int quantity,
+                 const char *postcode)
+{
+    sv_proto_t record = { .id = SV_PROTO_DELIVERY };
+    record.delivery = (sv_proto_delivery_t) {
+        .partner = "council", .contract_id = (char *) contract_id, .measure = "NT3",
+        .period_start = "2024-04-01", .period_end = "2024-06-30",
+        .quantity_milli = quantity * 1000, .evidence = "Evidenced",
+        .postcode = (char *) postcode
+    };
+    assert (sv_proto_encode (&record, buffer) == 0);
 }
 
 //  A caller's counter, as the store keeps one on disk
@@ -689,6 +744,36 @@ ingest_feed_test (bool verbose)
     assert (streq (key, "NAME:A A ELECTRICAL LTD"));
     ingest_records_supplier_key ("", "", "", key, sizeof key);
     assert (streq (key, ""));
+
+    //  Delivery records (invented, in the shape of a quarterly return): three
+    //  at three postcodes are three rows, the postcode normalised into the
+    //  key; one with the key of record 1 and another quantity is rejected
+    //  naming it; a negative quantity is taken with a warning; an over-long
+    //  contract id is a row error naming the field and the limit
+    msgpack_sbuffer returns;
+    msgpack_sbuffer_init (&returns);
+    s_test_delivery (&returns, "C-001", 5, "s601ae");
+    s_test_delivery (&returns, "C-001", 3, "S65 1AB");
+    s_test_delivery (&returns, "C-001", 7, "S66 8RT");
+    s_test_delivery (&returns, "C-001", 6, "S60 1AE");
+    s_test_delivery (&returns, "C-002", -2, "");
+    char long_id [INGEST_RECORDS_ID_MAX + 2];
+    memset (long_id, 'X', sizeof long_id - 1);
+    long_id [sizeof long_id - 1] = 0;
+    s_test_delivery (&returns, long_id, 1, "");
+    test = (s_test_t) { .rows = 0 };
+    feed = ingest_feed_new ("council", "b2", "deliveries", "msgpack", NULL, 1 << 20,
+                            s_test_row, s_test_error, &test, &reason);
+    ingest_feed_set_warning (feed, s_test_warning);
+    assert (ingest_feed_push (feed, (const uint8_t *) returns.data, returns.size) == 0);
+    assert (ingest_feed_finish (feed) == 0);
+    assert (test.rows == 4 && test.errors == 2);
+    assert (streq (test.last_key, "C-002/NT3/2024-04-01/2024-06-30//"));
+    assert (test.last_error_row == 6 && streq (test.last_column, "contract_id"));
+    assert (strstr (test.last_reason, "129 bytes long; a key field may hold at most 128"));
+    assert (test.warnings == 1 && strstr (test.last_warning, "5 quantity: a negative"));
+    ingest_feed_destroy (&feed);
+    msgpack_sbuffer_destroy (&returns);
 
     //  Kinds and formats that do not exist are refused with a reason
     test = (s_test_t) { .rows = 0 };

@@ -49,6 +49,14 @@ ingest_feed_t *
 void
     ingest_feed_destroy (ingest_feed_t **self_p);
 
+//  Sends each accepted row's warnings (ingest_records.h: a negative
+//  quantity, a period across financial years...) to fn, with the feed's
+//  arg, shaped as rejected rows are; none when fn is NULL, the default.
+//  Suppliers, contracts, commitments and deliveries, in CSV and msgpack.
+//  Call before the first push.
+void
+    ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn);
+
 //  Counts a spend file's transaction numbers past the first in_memory
 //  distinct ones through fn (see ingest_spend_set_counter), so memory stays
 //  bounded; other kinds do not count. Call before the first push.

@@ -308,28 +308,33 @@ s_in_file_conflict (ingest_records_t *self, const sv_proto_t *event, const char 
     return true;
 }
 
-//  Warns of what an accepted row is taken as, when its sender should look
+//  Where s_event_warnings sends a warning: field indexes the kind's table
+typedef void (s_warn_fn) (void *arg, size_t field, const char *reason);
+
+//  Warns of what an accepted event is taken as, when its sender should
+//  look: through warn, naming the field of the kind's table. claimed says
+//  a delivery's evidence state was taken as claimed for want of one;
+//  groups are the declared beneficiary groups, or NULL.
 static void
-s_warnings (ingest_records_t *self, const sv_proto_t *event)
+s_event_warnings (const sv_proto_t *event, bool claimed, char *const *groups,
+                  s_warn_fn *warn, void *arg)
 {
-    if (!self->warning_fn)
-        return;
     if (event->id == SV_PROTO_CONTRACT && event->contract.incomplete)
-        s_warn (self, !*event->contract.supplier_key? CON_SUPPLIER_NAME:
-                      !*event->contract.start_date? CON_START: CON_END,
-                "no supplier, start date or end date: the contract is kept as incomplete"
-                " until a row with them is sent");
+        warn (arg, !*event->contract.supplier_key? CON_SUPPLIER_NAME:
+                   !*event->contract.start_date? CON_START: CON_END,
+              "no supplier, start date or end date: the contract is kept as incomplete"
+              " until a row with them is sent");
     else
     if (event->id == SV_PROTO_COMMITMENT && event->commitment.quantity_milli < 0)
-        s_warn (self, COM_QUANTITY, "a negative quantity committed: taken as written");
+        warn (arg, COM_QUANTITY, "a negative quantity committed: taken as written");
     else
     if (event->id == SV_PROTO_DELIVERY) {
         const sv_proto_delivery_t *delivery = &event->delivery;
         if (delivery->quantity_milli < 0)
-            s_warn (self, DEL_QUANTITY, "a negative quantity: taken as a correction,"
-                                        " subtracted from what the contract delivered");
-        if (!*s_text (self, DEL_EVIDENCE))
-            s_warn (self, DEL_EVIDENCE, "no evidence state: taken as claimed");
+            warn (arg, DEL_QUANTITY, "a negative quantity: taken as a correction,"
+                                     " subtracted from what the contract delivered");
+        if (claimed)
+            warn (arg, DEL_EVIDENCE, "no evidence state: taken as claimed");
         int32_t start, end;
         if (sv_date_parse (delivery->period_start, &start, NULL) == 0
         &&  sv_date_parse (delivery->period_end, &end, NULL) == 0
@@ -338,15 +343,24 @@ s_warnings (ingest_records_t *self, const sv_proto_t *event)
             sv_date_fy_format (sv_date_fy (end), year, sizeof year);
             snprintf (reason, sizeof reason, "the period runs across financial years, so"
                       " it cannot be a quarter: it is valued in %s, the year it ends in", year);
-            s_warn (self, DEL_END, reason);
+            warn (arg, DEL_END, reason);
         }
-        bool declared = !self->groups || !*delivery->beneficiary_group;
-        for (char **group = self->groups; group && *group && !declared; group++)
+        bool declared = !groups || !*delivery->beneficiary_group;
+        for (char *const *group = groups; group && *group && !declared; group++)
             declared = strcasecmp (*group, delivery->beneficiary_group) == 0;
         if (!declared)
-            s_warn (self, DEL_GROUP, "not one of the partner's declared beneficiary groups");
+            warn (arg, DEL_GROUP, "not one of the partner's declared beneficiary groups");
     }
 }
+
+static void
+s_warn_csv (void *arg, size_t field, const char *reason)
+{
+    s_warn ((ingest_records_t *) arg, field, reason);
+}
+
+static const char *const s_evidence [] = { "claimed", "evidenced", "validated", NULL };
+#define S_EVIDENCE_EXPECTED "expected claimed, evidenced or validated"
 
 //  Builds the event of one row into event (pointers into buffers and the
 //  row, valid for the callback)
@@ -441,9 +455,8 @@ s_row (const sv_csv_row_t *row, void *arg)
         if (*date_a && *date_b && strcmp (date_b, date_a) < 0)
             s_reject (self, DEL_END, "the period ends before it starts");
         delivery->quantity_milli = s_quantity (self, DEL_QUANTITY);
-        static const char *evidence [] = { "claimed", "evidenced", "validated", NULL };
-        delivery->evidence = (char *) s_choice (self, DEL_EVIDENCE, evidence, "claimed",
-                                                "expected claimed, evidenced or validated");
+        delivery->evidence = (char *) s_choice (self, DEL_EVIDENCE, s_evidence, "claimed",
+                                                S_EVIDENCE_EXPECTED);
         delivery->ward = (char *) s_text (self, DEL_WARD);
         s_limit (self, DEL_WARD, INGEST_RECORDS_PLACE_MAX);
         delivery->postcode = (char *) s_postcode_of (self, DEL_POSTCODE, postcode);
@@ -462,7 +475,9 @@ s_row (const sv_csv_row_t *row, void *arg)
     }
     if (s_in_file_conflict (self, &event, key))
         return 0;
-    s_warnings (self, &event);
+    if (self->warning_fn)
+        s_event_warnings (&event, event.id == SV_PROTO_DELIVERY && !*s_text (self, DEL_EVIDENCE),
+                          self->groups, s_warn_csv, self);
     return self->row_fn (&event, key, self->arg);
 }
 
@@ -730,6 +745,50 @@ s_check_date (char **date, char *reason, size_t size)
     return reason;
 }
 
+//  An evidence state of a decoded record, folded to lower case; claimed
+//  when there is none, as in CSV
+static const char *
+s_check_evidence (char **evidence, char *reason, size_t size)
+{
+    const char *value = s_or_empty (*evidence);
+    for (int index = 0; s_evidence [index]; index++)
+        if (!*value || strcasecmp (value, s_evidence [index]) == 0) {
+            s_replace (evidence, *value? s_evidence [index]: "claimed");
+            return NULL;
+        }
+    snprintf (reason, size, S_EVIDENCE_EXPECTED);
+    return reason;
+}
+
+typedef struct {
+    const sv_csv_field_t *table;
+    uint64_t row;
+    sv_csv_error_fn *fn;
+    void *arg;
+} s_record_warning_t;
+
+static void
+s_warn_record (void *arg, size_t field, const char *reason)
+{
+    s_record_warning_t *warning = (s_record_warning_t *) arg;
+    sv_csv_error_t error = {
+        .line = (size_t) warning->row, .column = warning->table [field].name, .reason = reason
+    };
+    warning->fn (&error, warning->arg);
+}
+
+void
+ingest_records_warn_record (const sv_proto_t *record, bool claimed, uint64_t row,
+                            sv_csv_error_fn *fn, void *arg)
+{
+    assert (record);
+    for (int table = 0; fn && table < 4; table++)
+        if (s_table_kinds [table] == record->id) {
+            s_record_warning_t warning = { s_tables [table], row, fn, arg };
+            s_event_warnings (record, claimed, NULL, s_warn_record, &warning);
+        }
+}
+
 int
 ingest_records_normalise (sv_proto_t *record, const char **column_p, char *reason, size_t size)
 {
@@ -777,6 +836,9 @@ ingest_records_normalise (sv_proto_t *record, const char **column_p, char *reaso
         else
         if ((problem = s_check_date (&delivery->period_end, reason, size)))
             column = "period_end";
+        else
+        if ((problem = s_check_evidence (&delivery->evidence, reason, size)))
+            column = "evidence";
         else
         if ((problem = s_check_field (delivery->ward, false, INGEST_RECORDS_PLACE_MAX,
                                       reason, size)))

@@ -146,11 +146,20 @@ int
 //  Checks and normalises the key fields of a record that did not come
 //  through CSV (a decoded msgpack record, whose strings it owns): each
 //  present and within its limit, measure codes, dates and years in form,
-//  the postcode normalised in place. 0, or -1 with *column_p naming the
+//  the postcode normalised in place, and a delivery's evidence state one
+//  of the three (claimed when empty, as in CSV). 0, or -1 with *column_p naming the
 //  field and reason (size bytes) saying what is wrong.
 int
     ingest_records_normalise (sv_proto_t *record, const char **column_p,
                               char *reason, size_t size);
+
+//  Sends the warnings of an accepted record that did not come through CSV
+//  (after ingest_records_normalise) to fn with arg, as row (its record
+//  number) naming the field; claimed says its evidence state was empty
+//  and taken as claimed. Nothing when fn is NULL.
+void
+    ingest_records_warn_record (const sv_proto_t *record, bool claimed, uint64_t row,
+                                sv_csv_error_fn *fn, void *arg);
 
 //  Writes why a row is rejected that has the key of the row numbered
 //  earlier with other content, naming what the key is made of; unit is
