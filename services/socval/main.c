@@ -244,10 +244,12 @@ s_digest_stream (FILE *file, XXH3_state_t *digest, FILE *copy)
 //  file in $TMPDIR (default /tmp) as it is digested, and sent from there;
 //  it costs disk the size of the input, never memory. Returns the file to
 //  send from, positioned at the start of the content, with *batch_id_p
-//  (caller frees); NULL with errno on failure.
+//  (caller frees); NULL with errno on failure, *spooling_p true when it
+//  was the spool that failed.
 static FILE *
-s_open_input (const char *path, const char *kind, char **batch_id_p)
+s_open_input (const char *path, const char *kind, char **batch_id_p, bool *spooling_p)
 {
+    *spooling_p = false;
     FILE *input = streq (path, "-")? stdin: fopen (path, "rb");
     struct stat status;
     if (!input || fstat (fileno (input), &status))
@@ -264,6 +266,7 @@ s_open_input (const char *path, const char *kind, char **batch_id_p)
             unlink (spool);
         zstr_free (&spool);
         file = handle >= 0? fdopen (handle, "w+b"): NULL;
+        *spooling_p = true;
         if (!file) {
             if (handle >= 0)
                 close (handle);
@@ -276,6 +279,8 @@ s_open_input (const char *path, const char *kind, char **batch_id_p)
     assert (digest);
     XXH3_64bits_reset (digest);
     int rc = s_digest_stream (input, digest, file == input? NULL: file);
+    if (rc && ferror (input))
+        *spooling_p = false;
     if (file != input && input != stdin)
         fclose (input);
     if (rc == 0)
@@ -357,14 +362,16 @@ s_submit (int argc, char *argv [], socval_options_t *options)
     zcert_t *client = zcert_load (key_path? key_path: default_key);
     zcert_t *server = zcert_load (server_path);
     char *batch_id = NULL;
-    FILE *file = s_open_input (path, kind, &batch_id);
+    bool spooling = false;
+    FILE *file = s_open_input (path, kind, &batch_id, &spooling);
     if (file && batch_arg) {
         zstr_free (&batch_id);
         batch_id = strdup (batch_arg);
     }
     int rc = 2;
     if (!file)
-        fprintf (stderr, "socval: cannot read %s: %s\n", path, strerror (errno));
+        fprintf (stderr, "socval: cannot %s %s%s: %s\n", spooling? "spool": "read", path,
+                 spooling? " to a temporary file in $TMPDIR": "", strerror (errno));
     else
     if (!client && !key_path)
         s_no_default_key (config, default_key);
