@@ -288,6 +288,20 @@ s_choice (ingest_records_t *self, size_t field, const char *const *choices,
     return fallback;
 }
 
+//  Rejects the row when the supplier it names is known by its id or its
+//  name, and that is too long to be a key (a Companies House number has
+//  its own form)
+static void
+s_limit_supplier_key (ingest_records_t *self, const char *supplier_key, size_t id_field,
+                      size_t name_field)
+{
+    if (strncmp (supplier_key, "ID:", 3) == 0)
+        s_limit (self, id_field, INGEST_RECORDS_ID_MAX);
+    else
+    if (strncmp (supplier_key, "NAME:", 5) == 0)
+        s_limit (self, name_field, INGEST_RECORDS_NAME_MAX);
+}
+
 //  Rejects the row, and returns true, when an earlier row of the file has
 //  its key with other content (ingest_records.h, "Rows of one file"). A row
 //  identical to an earlier one goes on, for the store to count it a
@@ -381,9 +395,7 @@ s_row (const sv_csv_row_t *row, void *arg)
         sv_proto_supplier_t *supplier = &event.supplier;
         supplier->partner = self->partner;
         supplier->name = (char *) s_required (self, SUP_NAME);
-        s_limit (self, SUP_NAME, INGEST_RECORDS_NAME_MAX);
         supplier->supplier_id = (char *) s_text (self, SUP_ID);
-        s_limit (self, SUP_ID, INGEST_RECORDS_ID_MAX);
         supplier->companies_house = (char *) s_company_of (self, SUP_COMPANY, company);
         supplier->vat = (char *) s_text (self, SUP_VAT);
         supplier->postcode = (char *) s_postcode_of (self, SUP_POSTCODE, postcode);
@@ -397,6 +409,7 @@ s_row (const sv_csv_row_t *row, void *arg)
             s_reject (self, SUP_NAME, "a redacted name cannot be a supplier record");
         ingest_records_supplier_key (supplier->companies_house, supplier->supplier_id,
                                      supplier->name, supplier_key, sizeof supplier_key);
+        s_limit_supplier_key (self, supplier_key, SUP_ID, SUP_NAME);
         supplier->supplier_key = supplier_key;
     }
     else
@@ -405,8 +418,6 @@ s_row (const sv_csv_row_t *row, void *arg)
         contract->partner = self->partner;
         contract->contract_id = (char *) s_required (self, CON_ID);
         s_limit (self, CON_ID, INGEST_RECORDS_ID_MAX);
-        s_limit (self, CON_SUPPLIER_ID, INGEST_RECORDS_ID_MAX);
-        s_limit (self, CON_SUPPLIER_NAME, INGEST_RECORDS_NAME_MAX);
         contract->title = (char *) s_text (self, CON_TITLE);
         contract->category = (char *) s_text (self, CON_CATEGORY);
         const char *reason;
@@ -425,6 +436,7 @@ s_row (const sv_csv_row_t *row, void *arg)
                                      s_text (self, CON_SUPPLIER_ID),
                                      s_text (self, CON_SUPPLIER_NAME),
                                      supplier_key, sizeof supplier_key);
+        s_limit_supplier_key (self, supplier_key, CON_SUPPLIER_ID, CON_SUPPLIER_NAME);
         contract->supplier_key = supplier_key;
         contract->incomplete = !*supplier_key || !*date_a || !*date_b;
     }
@@ -882,7 +894,7 @@ ingest_records_print_headers (FILE *out)
 typedef struct {
     int rows;
     int errors;
-    char first_error [256];
+    char first_error [1024];    //  room for a long value quoted
     char last_key [INGEST_RECORDS_KEY_BUF];
     int warnings;
     char warning [256];         //  the last
@@ -1071,6 +1083,18 @@ ingest_records_test (bool verbose)
     assert (test.rows == 1 && test.errors == 1);
     assert (strstr (test.first_error, "row 2, column 'Contract ID'"));
     assert (strstr (test.first_error, "129 bytes long; a key field may hold at most 128"));
+    sv_proto_reset (&test.last);
+    zstr_free (&long_csv);
+    //  A long name is a key field only when nothing better names the supplier
+    char long_name [INGEST_RECORDS_NAME_MAX + 2];
+    memset (long_name, 'N', sizeof long_name - 1);
+    long_name [sizeof long_name - 1] = 0;
+    long_csv = zsys_sprintf ("Supplier Name,Company Number\n%s,1234567\n%s,\n",
+                             long_name, long_name);
+    test = s_test_read (SV_PROTO_SUPPLIER, long_csv);
+    assert (test.rows == 1 && test.errors == 1);
+    assert (strstr (test.first_error, "row 3, column 'Supplier Name'")
+            && strstr (test.first_error, "at most 250"));
     sv_proto_reset (&test.last);
     zstr_free (&long_csv);
 
