@@ -299,16 +299,18 @@ s_record_problem (sv_proto_t *record, const char **column_p, char *reason, size_
     if (record->id != SV_PROTO_SPEND)
         return ingest_records_normalise (record, column_p, reason, size)? reason: NULL;
     size_t length = strlen (record->spend.transaction_no);
-    if (!*record->spend.payment_date)
-        *column_p = "payment_date", snprintf (reason, size, "empty");
-    else
-    if (length > INGEST_SPEND_TRANSACTION_MAX)
-        *column_p = "transaction_no",
+    if (!*record->spend.payment_date) {
+        *column_p = "payment_date";
+        snprintf (reason, size, "empty");
+        return reason;
+    }
+    if (length > INGEST_SPEND_TRANSACTION_MAX) {
+        *column_p = "transaction_no";
         snprintf (reason, size, "%zu bytes long; a key field may hold at most %d",
                   length, INGEST_SPEND_TRANSACTION_MAX);
-    else
-        return NULL;
-    return reason;
+        return reason;
+    }
+    return NULL;
 }
 
 //  Emits a checked record, with its warnings, or rejects it when an

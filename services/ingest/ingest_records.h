@@ -40,11 +40,16 @@
                 Ward and group are kept as written: a ward "A" with group
                 "B/C" and a ward "A/B" with group "C" share a key; inside
                 one file that is caught as a conflict below, never merged.
+                A return with a postcode stored before the postcode was
+                part of the key is held under the key without it: sent
+                again, it is stored as a new row beside that one.
 
-    Key fields have length limits (bytes), so that a key always fits the
-    store's stream key (partner/key, 512 bytes, with partner names up to
-    100): a longer value is a row error naming its column, its length and
-    the limit, never a batch the store refuses.
+    Key fields have length limits (bytes, below), so that a key always
+    fits the store's stream key (partner/key, 512 bytes, with partner names
+    up to 100): a longer value is a row error naming its column, its length
+    and the limit, never a batch the store refuses. A supplier's id or name
+    is held to the limit only where it is the supplier's key (no Companies
+    House number; for the name, no id either).
 
     Rows of one file
     ----------------
