@@ -26,6 +26,7 @@
 #include "ingest_reader.h"
 #include "ingest_ocds.h"
 #include "ingest_records.h"
+#include "ingest_seen.h"
 #include "ingest_spend.h"
 #include "ingest_store.h"
 #include "valuation_engine.h"
@@ -61,6 +62,7 @@ static const s_test_t s_tests [] = {
     { "sv_csv", sv_csv_test, 30 },
     { "ingest_spend", ingest_spend_test, 60 },
     { "ingest_records", ingest_records_test, 30 },
+    { "ingest_seen", ingest_seen_test, 30 },
     { "ingest_ocds", ingest_ocds_test, 30 },
     { "ingest_feed", ingest_feed_test, 30 },
     { "ingest_reader", ingest_reader_test, 30 },

@@ -297,6 +297,24 @@ s_test_receipt_names_columns (void)
                    && json_is_null (json_object_get (notes, "field")),
                    "a receipt names each column read and each column ignored");
     json_decref (receipt);
+
+    //  A row taken with something to say: the warning reaches the receipt
+    const char *returns = "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+                          "W-001,NT3,01/04/2025,30/06/2025,-2,evidenced\n";
+    s_write_file ("negative.csv", returns, strlen (returns));
+    rc = s_submit ("council", "--kind deliveries", "negative.csv", &receipt);
+    bool negative = false;
+    json_t *warnings = json_object_get (receipt, "warnings");
+    for (size_t index = 0; index < json_array_size (warnings); index++) {
+        json_t *warning = json_array_get (warnings, index);
+        negative = negative
+            || (json_integer_value (json_object_get (warning, "row")) == 2
+                && strstr (json_string_value (json_object_get (warning, "reason")), "negative"));
+    }
+    testkit_check (rc == 0 && s_field (receipt, "accepted") >= 1 && negative,
+                   "a delivery return of a negative quantity is taken, its receipt warning of"
+                   " it on line 2");
+    json_decref (receipt);
 }
 
 //  A large spend CSV whose last line opens a quote it never closes is
@@ -336,6 +354,119 @@ s_test_refused_batch_adds_nothing (int rows)
                    "a large batch refused at its last line leaves the store and the stream"
                    " exactly as before");
     zstr_free (&path);
+}
+
+//  Issue 13, every row counted once and never guessed: delivery returns
+//  told apart by postcode, a return conflicting with an earlier line of its
+//  file, an over-long key field as a row error, and `socval submit` reading
+//  a pipe, standard input or a FIFO to its end. The returns and commitments
+//  are invented rows in the shape of a council's quarterly returns (public
+//  ones are rare); the spend rows are the shape of the test above.
+static void
+s_check_rows_once_and_piped_input (void)
+{
+    //  Three returns of 5, 3 and 7 units for one contract, measure and
+    //  quarter, at three postcodes
+    const char *returns =
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Postcode\n"
+        "C-001,NT3,01/04/2024,30/06/2024,5,claimed,S60 1AE\n"
+        "C-001,NT3,01/04/2024,30/06/2024,3,claimed,S65 1AB\n"
+        "C-001,NT3,01/04/2024,30/06/2024,7,claimed,S66 8RT\n";
+    s_write_file ("returns.csv", returns, strlen (returns));
+    int64_t deliveries = s_rows ("DELIVERY");
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind deliveries", "returns.csv", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 3
+                   && s_field (receipt, "duplicates") == 0
+                   && s_rows ("DELIVERY") == deliveries + 3,
+                   "three returns differing only by postcode: accepted 3, three stored");
+    json_decref (receipt);
+
+    //  A later line with the key of an earlier one and another quantity
+    const char *conflict =
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Postcode\n"
+        "C-001,NT3,01/07/2024,30/09/2024,5,claimed,S60 1AE\n"
+        "C-001,NT3,01/07/2024,30/09/2024,5,claimed,S60 1AE\n"
+        "C-001,NT3,01/07/2024,30/09/2024,6,claimed,S60 1AE\n";
+    s_write_file ("conflict.csv", conflict, strlen (conflict));
+    deliveries = s_rows ("DELIVERY");
+    rc = s_submit ("council", "--kind deliveries", "conflict.csv", &receipt);
+    const char *reason = s_first_reason (receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1
+                   && s_field (receipt, "duplicates") == 1 && s_field (receipt, "rejected") == 1
+                   && reason && strstr (reason, "as line 2")
+                   && s_rows ("DELIVERY") == deliveries + 1,
+                   "a return with an earlier line's key and another quantity is rejected"
+                   " naming that line; the same return twice is a duplicate");
+    json_decref (receipt);
+
+    //  A contract id of 200 bytes among good commitments
+    char long_id [201];
+    memset (long_id, 'C', 200);
+    long_id [200] = 0;
+    char *commitments = zsys_sprintf ("Contract ID,Measure,Financial Year,Quantity\n"
+                                      "C-001,NT4,2024-25,10\n%s,NT4,2024-25,3\n"
+                                      "C-002,NT4,2024-25,8\n", long_id);
+    s_write_file ("long.csv", commitments, strlen (commitments));
+    zstr_free (&commitments);
+    rc = s_submit ("council", "--kind commitments", "long.csv", &receipt);
+    json_t *error = json_array_get (json_object_get (receipt, "errors"), 0);
+    reason = s_first_reason (receipt);
+    testkit_check (rc == 0 && streq (s_state (receipt), "partial")
+                   && s_field (receipt, "accepted") == 2 && s_field (receipt, "rejected") == 1
+                   && streq (json_string_value (json_object_get (error, "column")), "Contract ID")
+                   && json_integer_value (json_object_get (error, "row")) == 3
+                   && reason && strstr (reason, "200 bytes") && strstr (reason, "at most 128"),
+                   "an over-long contract id is a row error naming the column, length and"
+                   " limit; the other rows are accepted");
+    json_decref (receipt);
+
+    //  Over a megabyte of spend rows through a pipe to standard input, then
+    //  through a FIFO: every row arrives, and the piped content gets the
+    //  batch id the file itself gets
+    for (int pass = 0; pass < 2; pass++) {
+        int rows = 25000;
+        zchunk_t *csv = zchunk_new (NULL, 0);
+        const char *header = "Body Name,Payment Date,Transaction Number,Amount,Supplier Name\n";
+        zchunk_extend (csv, header, strlen (header));
+        for (int row = 1; row <= rows; row++) {
+            char line [96];
+            int length = snprintf (line, sizeof line, "Example Council,01/05/2026,PIPE%d-%d,"
+                                   "600.00,Acme Ltd\n", pass, row);
+            zchunk_extend (csv, line, (size_t) length);
+        }
+        assert (zchunk_size (csv) > 1024 * 1024);
+        s_write_file ("piped.csv", zchunk_data (csv), zchunk_size (csv));
+        zchunk_destroy (&csv);
+        char *output = NULL;
+        char *submit = zsys_sprintf ("build/socval --data %s --json --timeout %d submit"
+                                     " --kind spend --key %s/keys/council.cert", s_dir,
+                                     s_timeout, s_dir);
+        if (pass == 0)
+            rc = testkit_run (&output, "cat %s/piped.csv | %s - 2>/dev/null", s_dir, submit);
+        else
+            rc = testkit_run (&output, "rm -f %s/fifo && mkfifo %s/fifo"
+                              " && { cat %s/piped.csv > %s/fifo & } && %s %s/fifo 2>/dev/null",
+                              s_dir, s_dir, s_dir, s_dir, submit, s_dir);
+        zstr_free (&submit);
+        receipt = json_loads (output? output: "", 0, NULL);
+        free (output);
+        json_t *again = NULL;
+        int64_t spend = s_spend_rows ();
+        int again_rc = s_submit ("council", "", "piped.csv", &again);
+        testkit_check (rc == 0 && s_field (receipt, "accepted") == rows
+                       && s_field (receipt, "rejected") == 0
+                       && again_rc == 0 && s_field (again, "accepted") == rows
+                       && streq (json_string_value (json_object_get (receipt, "batch_id")),
+                                 json_string_value (json_object_get (again, "batch_id")))
+                       && s_spend_rows () == spend,
+                       pass == 0? "socval submit - reads a 1.3 MB pipe on standard input to its"
+                                  " end: every row accepted, the file's own batch id"
+                                : "socval submit reads a 1.3 MB FIFO to its end: every row"
+                                  " accepted, the file's own batch id");
+        json_decref (receipt);
+        json_decref (again);
+    }
 }
 
 int
@@ -697,6 +828,7 @@ main (int argc, char *argv [])
 
     s_test_receipt_names_columns ();
     s_test_refused_batch_adds_nothing (short_run? 30000: 300000);
+    s_check_rows_once_and_piped_input ();
 
     kill (s_ingest, SIGTERM);
     waitpid (s_ingest, NULL, 0);

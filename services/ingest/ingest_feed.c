@@ -9,22 +9,31 @@
         commitments   sv_csv table   -                    COMMITMENT records
         deliveries    sv_csv table   -                    DELIVERY records
 
-    Natural keys (what makes a re-sent row a duplicate, per partner):
-        SUPPLIER    its supplier key (see ingest_feed_supplier_key)
-        CONTRACT    contract id
-        SPEND       transaction number / line
-        COMMITMENT  contract id / measure / year
-        DELIVERY    contract id / measure / period start / period end / ward / group
+    Natural keys (what makes a re-sent row a duplicate, per partner): a
+    payment's is its transaction number / line (ingest_spend.h); the other
+    kinds' are ingest_records_key's, whatever the format (ingest_records.h,
+    "What identifies each kind of row"). A key too long for the store is a
+    row error, never a batch refused.
+
+    Rows of one file: a spend CSV's keys cannot repeat (the line counts
+    occurrences); a CSV of the other kinds is checked by ingest_records; a
+    msgpack batch here, the same way (ingest_records.h, "Rows of one
+    file"); an OCDS package's releases are resolved by ingest_ocds (the
+    latest release of a contract wins), so a contract or supplier named by
+    several releases is not a conflict.
 */
 
 #include "ingest_feed.h"
 #include "ingest_ocds.h"
 #include "ingest_records.h"
+#include "ingest_seen.h"
 #include "ingest_spend.h"
 #include "sv_date.h"
 #include "sv_msgpack.h"
 
 #define S_MAX_RECORD (1024 * 1024)     //  one msgpack record, at most
+#define S_QUOTE(x) #x
+#define S_TEXT(x) S_QUOTE (x)
 
 typedef enum { S_SPEND, S_SUPPLIERS, S_CONTRACTS, S_COMMITMENTS, S_DELIVERIES } s_kind_t;
 typedef enum { S_CSV, S_OCDS, S_MSGPACK } s_format_t;
@@ -41,6 +50,8 @@ struct _ingest_feed_t {
     zchunk_t *pending;          //  msgpack: bytes of a record not yet whole
     ingest_ocds_t *ocds;        //  ocds: reads the document as it arrives
     uint64_t records;           //  msgpack: records read
+    ingest_seen_t *seen;        //  msgpack: the batch's keys so far
+    msgpack_sbuffer encoded;    //  msgpack: a record as it will be stored
     ingest_spend_t *spend;      //  csv spend
     ingest_records_t *table;    //  csv of the other kinds
     bool stopped;               //  refused whole, or the caller stopped us
@@ -66,17 +77,12 @@ s_refuse (ingest_feed_t *self, const char *format, ...)
 //  ==========================================================================
 //  Natural keys
 
-//  Writes the natural key of a row's event into key (size bytes).
-static void
+//  Writes the natural key of a row's event into key (size bytes, at least
+//  INGEST_RECORDS_KEY_BUF). 0, or -1 when it does not fit.
+static int
 s_natural_key (const sv_proto_t *event, char *key, size_t size)
 {
     switch (event->id) {
-        case SV_PROTO_SUPPLIER:
-            snprintf (key, size, "%s", event->supplier.supplier_key);
-            break;
-        case SV_PROTO_CONTRACT:
-            snprintf (key, size, "%s", event->contract.contract_id);
-            break;
         case SV_PROTO_SPEND: {
             //  By hand, as this runs for every payment: number/line
             char line [24];
@@ -92,30 +98,27 @@ s_natural_key (const sv_proto_t *event, char *key, size_t size)
             memcpy (key, event->spend.transaction_no, length);
             key [length] = '/';
             memcpy (key + length + 1, line + at, sizeof line - at);
-            break;
+            return 0;
         }
-        case SV_PROTO_COMMITMENT:
-            snprintf (key, size, "%s/%s/%s", event->commitment.contract_id,
-                      event->commitment.measure, event->commitment.year);
-            break;
-        case SV_PROTO_DELIVERY:
-            snprintf (key, size, "%s/%s/%s/%s/%s/%s", event->delivery.contract_id,
-                      event->delivery.measure, event->delivery.period_start,
-                      event->delivery.period_end, event->delivery.ward,
-                      event->delivery.beneficiary_group);
-            break;
         default:
-            assert (false);
+            return ingest_records_key (event, key, size);
     }
 }
 
-//  Hands one event to the caller with its natural key. 0 or -1.
+//  Hands one event to the caller with its natural key, made here when key
+//  is NULL; row is its number, for the error of a key too long. 0 or -1.
 static int
-s_emit (ingest_feed_t *self, const sv_proto_t *event)
+s_emit (ingest_feed_t *self, const sv_proto_t *event, const char *key, uint64_t row)
 {
-    char key [512];
-    s_natural_key (event, key, sizeof key);
-    if (self->row_fn (self->arg, key, event))
+    char made [INGEST_RECORDS_KEY_BUF];
+    if (!key && s_natural_key (event, made, sizeof made)) {
+        //  Only a format whose fields are not checked one by one gets here
+        //  (OCDS): the row goes, the batch stays
+        self->error_fn (self->arg, row, "", "the row's natural key is longer than the "
+                        S_TEXT (INGEST_RECORDS_KEY_MAX) " bytes a key may hold");
+        return 0;
+    }
+    if (self->row_fn (self->arg, key? key: made, event))
         return s_refuse (self, "the store failed; send the batch again");
     return 0;
 }
@@ -150,19 +153,18 @@ s_spend_row (const ingest_spend_row_t *row, void *arg)
     spend->capital_revenue = (char *) row->capital_revenue;
     spend->narrative = (char *) row->narrative;
     spend->redacted = row->redacted;
-    return s_emit (self, &event);
+    return s_emit (self, &event, NULL, row->source_line);
 }
 
 static int
-s_record_row (const sv_proto_t *event, void *arg)
+s_record_row (const sv_proto_t *event, const char *natural_key, void *arg)
 {
-    return s_emit ((ingest_feed_t *) arg, event);
+    return s_emit ((ingest_feed_t *) arg, event, natural_key, 0);
 }
 
-//  A rejected or warned CSV row to fn: the reason quotes the value it is
-//  about
+//  A rejected or warned-of row to fn: the reason quotes the value it is about
 static void
-s_csv_issue (ingest_feed_t *self, ingest_feed_error_fn *fn, const sv_csv_error_t *error)
+s_csv_tell (ingest_feed_t *self, ingest_feed_error_fn *fn, const sv_csv_error_t *error)
 {
     char reason [512];
     if (error->value)
@@ -176,7 +178,14 @@ static void
 s_csv_error (const sv_csv_error_t *error, void *arg)
 {
     ingest_feed_t *self = (ingest_feed_t *) arg;
-    s_csv_issue (self, self->error_fn, error);
+    s_csv_tell (self, self->error_fn, error);
+}
+
+static void
+s_csv_warning (const sv_csv_error_t *warning, void *arg)
+{
+    ingest_feed_t *self = (ingest_feed_t *) arg;
+    s_csv_tell (self, self->warning_fn, warning);
 }
 
 
@@ -218,7 +227,7 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
         supplier->postcode = (char *) party->postcode;
         supplier->sme = party->sme;
         supplier->vcse = party->vcse;
-        rc = s_emit (self, &event);
+        rc = s_emit (self, &event, NULL, party->row);
     }
     for (size_t index = 0; rc == 0 && self->kind == S_CONTRACTS
                            && index < ingest_ocds_contracts (ocds); index++) {
@@ -242,7 +251,7 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
         contract->end_date = end;
         contract->rlw_in_scope = "derive";
         contract->incomplete = !award->has_value || !*start || !*end || !supplier_key;
-        rc = s_emit (self, &event);
+        rc = s_emit (self, &event, NULL, award->row);
     }
     zhashx_destroy (&keys);
     return rc;
@@ -281,27 +290,51 @@ s_set_partner (ingest_feed_t *self, sv_proto_t *record)
     *partner = strdup (self->partner);
 }
 
-//  Checks what decoding cannot: the fields a natural key is made of
+//  Checks what decoding cannot: the fields a natural key is made of, as
+//  the CSV readers check them, normalising them in place. Returns the
+//  problem (in reason, size bytes) with *column_p, or NULL.
 static const char *
-s_record_problem (const sv_proto_t *record, const char **column_p)
+s_record_problem (sv_proto_t *record, const char **column_p, char *reason, size_t size)
 {
-    const char *problem = NULL;
     *column_p = "";
-    if (record->id == SV_PROTO_SUPPLIER && !*record->supplier.supplier_key)
-        *column_p = "supplier_key", problem = "empty";
-    else
-    if (record->id == SV_PROTO_CONTRACT && !*record->contract.contract_id)
-        *column_p = "contract_id", problem = "empty";
-    else
-    if (record->id == SV_PROTO_SPEND && !*record->spend.payment_date)
-        *column_p = "payment_date", problem = "empty";
-    else
-    if (record->id == SV_PROTO_COMMITMENT && !*record->commitment.measure)
-        *column_p = "measure", problem = "empty";
-    else
-    if (record->id == SV_PROTO_DELIVERY && !*record->delivery.measure)
-        *column_p = "measure", problem = "empty";
-    return problem;
+    if (record->id != SV_PROTO_SPEND)
+        return ingest_records_normalise (record, column_p, reason, size)? reason: NULL;
+    size_t length = strlen (record->spend.transaction_no);
+    if (!*record->spend.payment_date) {
+        *column_p = "payment_date";
+        snprintf (reason, size, "empty");
+        return reason;
+    }
+    if (length > INGEST_SPEND_TRANSACTION_MAX) {
+        *column_p = "transaction_no";
+        snprintf (reason, size, "%zu bytes long; a key field may hold at most %d",
+                  length, INGEST_SPEND_TRANSACTION_MAX);
+        return reason;
+    }
+    return NULL;
+}
+
+//  Emits a checked record, with its warnings, or rejects it when an
+//  earlier record of the batch has its key with other content; claimed
+//  says its evidence state was taken as claimed. 0 or -1.
+static int
+s_msgpack_emit (ingest_feed_t *self, const sv_proto_t *record, bool claimed)
+{
+    char key [INGEST_RECORDS_KEY_BUF], reason [256];
+    if (s_natural_key (record, key, sizeof key))
+        return s_emit (self, record, NULL, self->records);   //  says why
+    self->encoded.size = 0;
+    uint64_t earlier = 0;
+    if (sv_proto_encode (record, &self->encoded) == 0
+    &&  ingest_seen_check (self->seen, key, self->encoded.data, self->encoded.size,
+                           self->records, &earlier) == INGEST_SEEN_OTHER) {
+        self->error_fn (self->arg, self->records, "", ingest_records_conflict (
+                        record->id, "record", earlier, reason, sizeof reason));
+        return 0;
+    }
+    if (self->warning_fn)
+        ingest_records_warn_record (record, claimed, self->records, s_csv_warning, self);
+    return s_emit (self, record, key, self->records);
 }
 
 static int
@@ -320,12 +353,14 @@ s_msgpack_record (ingest_feed_t *self, const uint8_t *data, size_t size)
         self->error_fn (self->arg, self->records, "id", reason);
     }
     else {
-        const char *problem = s_record_problem (&record, &column);
+        char reason [256];
+        bool claimed = record.id == SV_PROTO_DELIVERY && !*record.delivery.evidence;
+        const char *problem = s_record_problem (&record, &column, reason, sizeof reason);
         if (problem)
             self->error_fn (self->arg, self->records, column, problem);
         else {
             s_set_partner (self, &record);
-            if (s_emit (self, &record)) {
+            if (s_msgpack_emit (self, &record, claimed)) {
                 sv_proto_reset (&record);
                 return -1;
             }
@@ -417,6 +452,9 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     self->error_fn = error_fn;
     self->arg = arg;
     self->pending = zchunk_new (NULL, 0);
+    msgpack_sbuffer_init (&self->encoded);
+    if (format_id == S_MSGPACK)
+        self->seen = ingest_seen_new (INGEST_RECORDS_SEEN_MAX);
     if (format_id == S_OCDS)
         self->ocds = ingest_ocds_new (max_document);
     if (format_id == S_CSV && kind_index == S_SPEND)
@@ -444,6 +482,8 @@ ingest_feed_destroy (ingest_feed_t **self_p)
     if (*self_p) {
         ingest_feed_t *self = *self_p;
         zchunk_destroy (&self->pending);
+        ingest_seen_destroy (&self->seen);
+        msgpack_sbuffer_destroy (&self->encoded);
         ingest_ocds_destroy (&self->ocds);
         ingest_spend_destroy (&self->spend);
         ingest_records_destroy (&self->table);
@@ -455,10 +495,12 @@ ingest_feed_destroy (ingest_feed_t **self_p)
 }
 
 void
-ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *warning_fn)
+ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn)
 {
     assert (self);
-    self->warning_fn = warning_fn;
+    self->warning_fn = fn;
+    if (self->table)
+        ingest_records_set_warning (self->table, fn? s_csv_warning: NULL, self);
 }
 
 void
@@ -532,7 +574,10 @@ typedef struct {
     char last_key [512];
     char last_reason [256];
     uint64_t last_error_row;
+    char last_column [64];
     bool partner_ok;
+    int warnings;
+    char last_warning [256];
 } s_test_t;
 
 static int
@@ -553,7 +598,32 @@ s_test_error (void *arg, uint64_t row, const char *column, const char *reason)
     s_test_t *test = (s_test_t *) arg;
     test->errors++;
     test->last_error_row = row;
+    snprintf (test->last_column, sizeof test->last_column, "%s", column);
     snprintf (test->last_reason, sizeof test->last_reason, "%s", reason);
+}
+
+static void
+s_test_warning (void *arg, uint64_t row, const char *column, const char *reason)
+{
+    s_test_t *test = (s_test_t *) arg;
+    test->warnings++;
+    snprintf (test->last_warning, sizeof test->last_warning, "%" PRIu64 " %s: %s",
+              row, column, reason);
+}
+
+//  Appends a delivery record of quantity units at postcode to buffer
+static void
+s_test_delivery (msgpack_sbuffer *buffer, const char *contract_id, int quantity,
+                 const char *postcode)
+{
+    sv_proto_t record = { .id = SV_PROTO_DELIVERY };
+    record.delivery = (sv_proto_delivery_t) {
+        .partner = "council", .contract_id = (char *) contract_id, .measure = "NT3",
+        .period_start = "2024-04-01", .period_end = "2024-06-30",
+        .quantity_milli = quantity * 1000, .evidence = "Evidenced",
+        .postcode = (char *) postcode
+    };
+    assert (sv_proto_encode (&record, buffer) == 0);
 }
 
 //  A caller's counter, as the store keeps one on disk
@@ -687,6 +757,36 @@ ingest_feed_test (bool verbose)
     assert (streq (key, "NAME:A A ELECTRICAL LTD"));
     ingest_records_supplier_key ("", "", "", key, sizeof key);
     assert (streq (key, ""));
+
+    //  Delivery records (invented, in the shape of a quarterly return): three
+    //  at three postcodes are three rows, the postcode normalised into the
+    //  key; one with the key of record 1 and another quantity is rejected
+    //  naming it; a negative quantity is taken with a warning; an over-long
+    //  contract id is a row error naming the field and the limit
+    msgpack_sbuffer returns;
+    msgpack_sbuffer_init (&returns);
+    s_test_delivery (&returns, "C-001", 5, "s601ae");
+    s_test_delivery (&returns, "C-001", 3, "S65 1AB");
+    s_test_delivery (&returns, "C-001", 7, "S66 8RT");
+    s_test_delivery (&returns, "C-001", 6, "S60 1AE");
+    s_test_delivery (&returns, "C-002", -2, "");
+    char long_id [INGEST_RECORDS_ID_MAX + 2];
+    memset (long_id, 'X', sizeof long_id - 1);
+    long_id [sizeof long_id - 1] = 0;
+    s_test_delivery (&returns, long_id, 1, "");
+    test = (s_test_t) { .rows = 0 };
+    feed = ingest_feed_new ("council", "b2", "deliveries", "msgpack", NULL, 1 << 20,
+                            s_test_row, s_test_error, &test, &reason);
+    ingest_feed_set_warning (feed, s_test_warning);
+    assert (ingest_feed_push (feed, (const uint8_t *) returns.data, returns.size) == 0);
+    assert (ingest_feed_finish (feed) == 0);
+    assert (test.rows == 4 && test.errors == 2);
+    assert (streq (test.last_key, "C-002/NT3/2024-04-01/2024-06-30//"));
+    assert (test.last_error_row == 6 && streq (test.last_column, "contract_id"));
+    assert (strstr (test.last_reason, "129 bytes long; a key field may hold at most 128"));
+    assert (test.warnings == 1 && strstr (test.last_warning, "5 quantity: a negative"));
+    ingest_feed_destroy (&feed);
+    msgpack_sbuffer_destroy (&returns);
 
     //  Kinds and formats that do not exist are refused with a reason
     test = (s_test_t) { .rows = 0 };

@@ -50,18 +50,20 @@ ingest_feed_t *
 void
     ingest_feed_destroy (ingest_feed_t **self_p);
 
+//  Sends warnings to fn, with the feed's arg, shaped as rejected rows are:
+//  rows taken with something a person should know (ingest_records.h: a
+//  negative quantity, a period across financial years...), and the file
+//  as a whole (row 0). None when fn is NULL, the default. Call before the
+//  first push.
+void
+    ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn);
+
 //  Counts a spend file's transaction numbers past the first in_memory
 //  distinct ones through fn (see ingest_spend_set_counter), so memory stays
 //  bounded; other kinds do not count. Call before the first push.
 void
     ingest_feed_set_counter (ingest_feed_t *self, uint32_t (*fn) (const char *, void *),
                              void *arg, size_t in_memory);
-
-//  Has warning_fn (with the feed's arg) told of rows taken with something
-//  a person should know, and of the file as a whole (row 0), in the shape
-//  of an error. Call before the first push; none are told without it.
-void
-    ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *warning_fn);
 
 //  Calls fn for each named column of a CSV file's header with the field it
 //  was read as, or NULL when ignored (see sv_csv_columns); nothing for

@@ -5,6 +5,7 @@
 */
 
 #include "ingest_records.h"
+#include "ingest_seen.h"
 #include "ingest_spend.h"
 #include "sv_date.h"
 #include "sv_money.h"
@@ -99,27 +100,68 @@ struct _ingest_records_t {
     ingest_records_row_fn *row_fn;
     sv_csv_error_fn *error_fn;
     void *arg;
+    sv_csv_error_fn *warning_fn;
+    void *warning_arg;
+    char **groups;              //  declared beneficiary groups, NULL-terminated, or NULL
+    ingest_seen_t *seen;        //  the file's keys so far
+    msgpack_sbuffer encoded;    //  a row's event, to compare it with an earlier one
     //  The row being checked
     const sv_csv_row_t *row;
     bool rejected;
 };
 
-//  Rejects the current row (once) naming field's column and value
+static const char *s_text (ingest_records_t *self, size_t field);
+
+//  Tells fn of the current row, naming field's column and value
 static void
-s_reject (ingest_records_t *self, size_t field, const char *reason)
+s_tell (ingest_records_t *self, sv_csv_error_fn *fn, void *arg, size_t field,
+        const char *reason)
 {
-    if (self->rejected)
-        return;
-    self->rejected = true;
-    if (self->error_fn) {
+    if (fn) {
         sv_csv_error_t error = {
             .line = self->row->line,
             .column = sv_csv_column (self->csv, field),
             .value = self->row->values [field],
             .reason = reason
         };
-        self->error_fn (&error, self->arg);
+        fn (&error, arg);
     }
+}
+
+//  Rejects the current row (once) naming field's column and value
+static void
+s_reject (ingest_records_t *self, size_t field, const char *reason)
+{
+    if (!self->rejected)
+        s_tell (self, self->error_fn, self->arg, field, reason);
+    self->rejected = true;
+}
+
+//  Warns of the current row, which is accepted all the same
+static void
+s_warn (ingest_records_t *self, size_t field, const char *reason)
+{
+    s_tell (self, self->warning_fn, self->warning_arg, field, reason);
+}
+
+//  Why a key field's value is too long, into reason (size bytes), or NULL
+static const char *
+s_too_long (const char *value, size_t limit, char *reason, size_t size)
+{
+    size_t length = strlen (value);
+    if (length <= limit)
+        return NULL;
+    snprintf (reason, size, "%zu bytes long; a key field may hold at most %zu", length, limit);
+    return reason;
+}
+
+//  Rejects the row when field's value is longer than limit bytes
+static void
+s_limit (ingest_records_t *self, size_t field, size_t limit)
+{
+    char reason [96];
+    if (s_too_long (s_text (self, field), limit, reason, sizeof reason))
+        s_reject (self, field, reason);
 }
 
 //  The value of field, "" when the column is absent or the cell empty
@@ -211,15 +253,23 @@ s_required (ingest_records_t *self, size_t field)
     return s_text (self, field);
 }
 
+#define S_MEASURE_FORM "a measure code is letters, digits, '.', '-' and '_'"
+
+static bool
+s_measure_form (const char *code)
+{
+    for (const char *c = code; *c; c++)
+        if (!isalnum ((unsigned char) *c) && !strchr (".-_", *c))
+            return false;
+    return true;
+}
+
 static const char *
 s_measure_of (ingest_records_t *self, size_t field)
 {
     const char *code = s_required (self, field);
-    for (const char *c = code; *c; c++)
-        if (!isalnum ((unsigned char) *c) && !strchr (".-_", *c)) {
-            s_reject (self, field, "a measure code is letters, digits, '.', '-' and '_'");
-            break;
-        }
+    if (!s_measure_form (code))
+        s_reject (self, field, S_MEASURE_FORM);
     return code;
 }
 
@@ -238,6 +288,94 @@ s_choice (ingest_records_t *self, size_t field, const char *const *choices,
     return fallback;
 }
 
+//  Rejects the row when the supplier it names is known by its id or its
+//  name, and that is too long to be a key (a Companies House number has
+//  its own form)
+static void
+s_limit_supplier_key (ingest_records_t *self, const char *supplier_key, size_t id_field,
+                      size_t name_field)
+{
+    if (strncmp (supplier_key, "ID:", 3) == 0)
+        s_limit (self, id_field, INGEST_RECORDS_ID_MAX);
+    else
+    if (strncmp (supplier_key, "NAME:", 5) == 0)
+        s_limit (self, name_field, INGEST_RECORDS_NAME_MAX);
+}
+
+//  Rejects the row, and returns true, when an earlier row of the file has
+//  its key with other content (ingest_records.h, "Rows of one file"). A row
+//  identical to an earlier one goes on, for the store to count it a
+//  duplicate.
+static bool
+s_in_file_conflict (ingest_records_t *self, const sv_proto_t *event, const char *key)
+{
+    self->encoded.size = 0;
+    if (sv_proto_encode (event, &self->encoded))
+        return false;           //  the store's own encoding will fail and say so
+    uint64_t earlier = 0;
+    if (ingest_seen_check (self->seen, key, self->encoded.data, self->encoded.size,
+                           self->row->line, &earlier) != INGEST_SEEN_OTHER)
+        return false;
+    char reason [256];
+    s_reject (self, 0, ingest_records_conflict (event->id, "line", earlier,
+                                                reason, sizeof reason));
+    return true;
+}
+
+//  Where s_event_warnings sends a warning: field indexes the kind's table
+typedef void (s_warn_fn) (void *arg, size_t field, const char *reason);
+
+//  Warns of what an accepted event is taken as, when its sender should
+//  look: through warn, naming the field of the kind's table. claimed says
+//  a delivery's evidence state was taken as claimed for want of one;
+//  groups are the declared beneficiary groups, or NULL.
+static void
+s_event_warnings (const sv_proto_t *event, bool claimed, char *const *groups,
+                  s_warn_fn *warn, void *arg)
+{
+    if (event->id == SV_PROTO_CONTRACT && event->contract.incomplete)
+        warn (arg, !*event->contract.supplier_key? CON_SUPPLIER_NAME:
+                   !*event->contract.start_date? CON_START: CON_END,
+              "no supplier, start date or end date: the contract is kept as incomplete"
+              " until a row with them is sent");
+    else
+    if (event->id == SV_PROTO_COMMITMENT && event->commitment.quantity_milli < 0)
+        warn (arg, COM_QUANTITY, "a negative quantity committed: taken as written");
+    else
+    if (event->id == SV_PROTO_DELIVERY) {
+        const sv_proto_delivery_t *delivery = &event->delivery;
+        if (delivery->quantity_milli < 0)
+            warn (arg, DEL_QUANTITY, "a negative quantity: taken as a correction,"
+                                     " subtracted from what the contract delivered");
+        if (claimed)
+            warn (arg, DEL_EVIDENCE, "no evidence state: taken as claimed");
+        int32_t start, end;
+        if (sv_date_parse (delivery->period_start, &start, NULL) == 0
+        &&  sv_date_parse (delivery->period_end, &end, NULL) == 0
+        &&  sv_date_fy (start) != sv_date_fy (end)) {
+            char year [16], reason [160];
+            sv_date_fy_format (sv_date_fy (end), year, sizeof year);
+            snprintf (reason, sizeof reason, "the period runs across financial years, so"
+                      " it cannot be a quarter: it is valued in %s, the year it ends in", year);
+            warn (arg, DEL_END, reason);
+        }
+        bool declared = !groups || !*delivery->beneficiary_group;
+        for (char *const *group = groups; group && *group && !declared; group++)
+            declared = strcasecmp (*group, delivery->beneficiary_group) == 0;
+        if (!declared)
+            warn (arg, DEL_GROUP, "not one of the partner's declared beneficiary groups");
+    }
+}
+
+static void
+s_warn_csv (void *arg, size_t field, const char *reason)
+{
+    s_warn ((ingest_records_t *) arg, field, reason);
+}
+
+static const char *const s_evidence [] = { "claimed", "evidenced", "validated", NULL };
+#define S_EVIDENCE_EXPECTED "expected claimed, evidenced or validated"
+
 //  Builds the event of one row into event (pointers into buffers and the
 //  row, valid for the callback)
 static int
@@ -251,7 +389,7 @@ s_row (const sv_csv_row_t *row, void *arg)
         return 0;
     }
     char date_a [SV_DATE_BUF], date_b [SV_DATE_BUF], postcode [SV_POSTCODE_BUF];
-    char company [INGEST_SPEND_COMPANY_BUF], supplier_key [256];
+    char company [INGEST_SPEND_COMPANY_BUF], supplier_key [INGEST_RECORDS_NAME_MAX + 8];
     sv_proto_t event = { .id = s_table_kinds [self->table] };
     if (event.id == SV_PROTO_SUPPLIER) {
         sv_proto_supplier_t *supplier = &event.supplier;
@@ -271,6 +409,7 @@ s_row (const sv_csv_row_t *row, void *arg)
             s_reject (self, SUP_NAME, "a redacted name cannot be a supplier record");
         ingest_records_supplier_key (supplier->companies_house, supplier->supplier_id,
                                      supplier->name, supplier_key, sizeof supplier_key);
+        s_limit_supplier_key (self, supplier_key, SUP_ID, SUP_NAME);
         supplier->supplier_key = supplier_key;
     }
     else
@@ -278,6 +417,7 @@ s_row (const sv_csv_row_t *row, void *arg)
         sv_proto_contract_t *contract = &event.contract;
         contract->partner = self->partner;
         contract->contract_id = (char *) s_required (self, CON_ID);
+        s_limit (self, CON_ID, INGEST_RECORDS_ID_MAX);
         contract->title = (char *) s_text (self, CON_TITLE);
         contract->category = (char *) s_text (self, CON_CATEGORY);
         const char *reason;
@@ -296,6 +436,7 @@ s_row (const sv_csv_row_t *row, void *arg)
                                      s_text (self, CON_SUPPLIER_ID),
                                      s_text (self, CON_SUPPLIER_NAME),
                                      supplier_key, sizeof supplier_key);
+        s_limit_supplier_key (self, supplier_key, CON_SUPPLIER_ID, CON_SUPPLIER_NAME);
         contract->supplier_key = supplier_key;
         contract->incomplete = !*supplier_key || !*date_a || !*date_b;
     }
@@ -304,7 +445,9 @@ s_row (const sv_csv_row_t *row, void *arg)
         sv_proto_commitment_t *commitment = &event.commitment;
         commitment->partner = self->partner;
         commitment->contract_id = (char *) s_required (self, COM_CONTRACT);
+        s_limit (self, COM_CONTRACT, INGEST_RECORDS_ID_MAX);
         commitment->measure = (char *) s_measure_of (self, COM_MEASURE);
+        s_limit (self, COM_MEASURE, INGEST_RECORDS_CODE_MAX);
         int year;
         if (sv_date_fy_parse (s_text (self, COM_YEAR), &year))
             s_reject (self, COM_YEAR, "expected a financial year such as 2024-25");
@@ -316,22 +459,38 @@ s_row (const sv_csv_row_t *row, void *arg)
         sv_proto_delivery_t *delivery = &event.delivery;
         delivery->partner = self->partner;
         delivery->contract_id = (char *) s_required (self, DEL_CONTRACT);
+        s_limit (self, DEL_CONTRACT, INGEST_RECORDS_ID_MAX);
         delivery->measure = (char *) s_measure_of (self, DEL_MEASURE);
+        s_limit (self, DEL_MEASURE, INGEST_RECORDS_CODE_MAX);
         delivery->period_start = (char *) s_date (self, DEL_START, date_a, true);
         delivery->period_end = (char *) s_date (self, DEL_END, date_b, true);
         if (*date_a && *date_b && strcmp (date_b, date_a) < 0)
             s_reject (self, DEL_END, "the period ends before it starts");
         delivery->quantity_milli = s_quantity (self, DEL_QUANTITY);
-        static const char *evidence [] = { "claimed", "evidenced", "validated", NULL };
-        delivery->evidence = (char *) s_choice (self, DEL_EVIDENCE, evidence, "claimed",
-                                                "expected claimed, evidenced or validated");
+        delivery->evidence = (char *) s_choice (self, DEL_EVIDENCE, s_evidence, "claimed",
+                                                S_EVIDENCE_EXPECTED);
         delivery->ward = (char *) s_text (self, DEL_WARD);
+        s_limit (self, DEL_WARD, INGEST_RECORDS_PLACE_MAX);
         delivery->postcode = (char *) s_postcode_of (self, DEL_POSTCODE, postcode);
         delivery->beneficiary_group = (char *) s_text (self, DEL_GROUP);
+        s_limit (self, DEL_GROUP, INGEST_RECORDS_PLACE_MAX);
     }
     if (self->rejected)
         return 0;
-    return self->row_fn (&event, self->arg);
+    char key [INGEST_RECORDS_KEY_BUF];
+    if (ingest_records_key (&event, key, sizeof key)) {
+        //  The fields' own limits keep every key within bounds; this is
+        //  the last guard, should a limit ever be raised
+        s_reject (self, 0, "the row's natural key is longer than "
+                           "INGEST_RECORDS_KEY_MAX bytes");
+        return 0;
+    }
+    if (s_in_file_conflict (self, &event, key))
+        return 0;
+    if (self->warning_fn)
+        s_event_warnings (&event, event.id == SV_PROTO_DELIVERY && !*s_text (self, DEL_EVIDENCE),
+                          self->groups, s_warn_csv, self);
+    return self->row_fn (&event, key, self->arg);
 }
 
 ingest_records_t *
@@ -352,9 +511,20 @@ ingest_records_new (sv_proto_id_t kind, const char *partner,
     self->error_fn = error_fn;
     self->arg = arg;
     self->csv = sv_csv_new (s_tables [table], s_table_sizes [table], s_row, self);
-    if (!self->csv)
+    self->seen = ingest_seen_new (INGEST_RECORDS_SEEN_MAX);
+    msgpack_sbuffer_init (&self->encoded);
+    if (!self->csv || !self->seen)
         ingest_records_destroy (&self);
     return self;
+}
+
+static void
+s_groups_free (ingest_records_t *self)
+{
+    for (char **group = self->groups; group && *group; group++)
+        free (*group);
+    free (self->groups);
+    self->groups = NULL;
 }
 
 void
@@ -364,10 +534,36 @@ ingest_records_destroy (ingest_records_t **self_p)
     if (*self_p) {
         ingest_records_t *self = *self_p;
         sv_csv_destroy (&self->csv);
+        ingest_seen_destroy (&self->seen);
+        msgpack_sbuffer_destroy (&self->encoded);
+        s_groups_free (self);
         zstr_free (&self->partner);
         free (self);
         *self_p = NULL;
     }
+}
+
+void
+ingest_records_set_warning (ingest_records_t *self, sv_csv_error_fn *fn, void *arg)
+{
+    assert (self);
+    self->warning_fn = fn;
+    self->warning_arg = arg;
+}
+
+void
+ingest_records_set_groups (ingest_records_t *self, const char *const *groups)
+{
+    assert (self);
+    s_groups_free (self);
+    if (!groups)
+        return;
+    size_t count = 0;
+    while (groups [count])
+        count++;
+    self->groups = (char **) zmalloc ((count + 1) * sizeof (char *));
+    for (size_t index = 0; index < count; index++)
+        self->groups [index] = strdup (groups [index]);
 }
 
 int
@@ -437,6 +633,255 @@ ingest_records_supplier_key (const char *companies_house, const char *supplier_i
         *key = 0;
 }
 
+//  ==========================================================================
+//  Natural keys
+
+static const char *
+s_or_empty (const char *text)
+{
+    return text? text: "";
+}
+
+int
+ingest_records_key (const sv_proto_t *event, char *key, size_t size)
+{
+    int length = -1;
+    if (event->id == SV_PROTO_SUPPLIER)
+        length = snprintf (key, size, "%s", s_or_empty (event->supplier.supplier_key));
+    else
+    if (event->id == SV_PROTO_CONTRACT)
+        length = snprintf (key, size, "%s", s_or_empty (event->contract.contract_id));
+    else
+    if (event->id == SV_PROTO_COMMITMENT) {
+        const sv_proto_commitment_t *commitment = &event->commitment;
+        length = snprintf (key, size, "%s/%s/%s", s_or_empty (commitment->contract_id),
+                           s_or_empty (commitment->measure), s_or_empty (commitment->year));
+    }
+    else
+    if (event->id == SV_PROTO_DELIVERY) {
+        //  The postcode last, and only when there is one: a return without
+        //  one keeps the key it always had
+        const sv_proto_delivery_t *delivery = &event->delivery;
+        const char *postcode = s_or_empty (delivery->postcode);
+        length = snprintf (key, size, "%s/%s/%s/%s/%s/%s%s%s",
+                           s_or_empty (delivery->contract_id), s_or_empty (delivery->measure),
+                           s_or_empty (delivery->period_start),
+                           s_or_empty (delivery->period_end), s_or_empty (delivery->ward),
+                           s_or_empty (delivery->beneficiary_group), *postcode? "/": "",
+                           postcode);
+    }
+    return length >= 0 && (size_t) length < size? 0: -1;
+}
+
+const char *
+ingest_records_conflict (sv_proto_id_t kind, const char *unit, uint64_t earlier,
+                         char *reason, size_t size)
+{
+    const char *same = "same natural key", *each = "row";
+    switch (kind) {
+        case SV_PROTO_SUPPLIER:
+            same = "same supplier (Companies House number, else supplier id, else name)";
+            each = "row for each supplier";
+            break;
+        case SV_PROTO_CONTRACT:
+            same = "same contract id";
+            each = "row for each contract";
+            break;
+        case SV_PROTO_SPEND:
+            same = "same transaction number and line";
+            each = "payment for each";
+            break;
+        case SV_PROTO_COMMITMENT:
+            same = "same contract, measure and financial year";
+            each = "commitment for each";
+            break;
+        case SV_PROTO_DELIVERY:
+            same = "same contract, measure, period, ward, group and postcode";
+            each = "return for each";
+            break;
+        default:
+            break;
+    }
+    snprintf (reason, size, "%s as %s %" PRIu64 ", with other content; a file may hold one %s",
+              same, unit, earlier, each);
+    return reason;
+}
+
+//  Replaces an owned string of a decoded record
+static void
+s_replace (char **field, const char *value)
+{
+    char *copy = strdup (value);
+    free (*field);
+    *field = copy;
+}
+
+//  Checks a key field of a decoded record: present when required, within
+//  limit. Returns reason, or NULL when good.
+static const char *
+s_check_field (const char *value, bool required, size_t limit, char *reason, size_t size)
+{
+    if (required && !*s_or_empty (value)) {
+        snprintf (reason, size, "required, and empty");
+        return reason;
+    }
+    return s_too_long (s_or_empty (value), limit, reason, size);
+}
+
+//  The contract id and measure code a commitment or delivery is on
+static const char *
+s_check_on (const char *contract_id, const char *measure, const char **column_p,
+            char *reason, size_t size)
+{
+    *column_p = "contract_id";
+    if (s_check_field (contract_id, true, INGEST_RECORDS_ID_MAX, reason, size))
+        return reason;
+    *column_p = "measure";
+    if (s_check_field (measure, true, INGEST_RECORDS_CODE_MAX, reason, size))
+        return reason;
+    if (!s_measure_form (measure))
+        return snprintf (reason, size, S_MEASURE_FORM), reason;
+    *column_p = "";
+    return NULL;
+}
+
+//  A date of a decoded record, rewritten as ISO
+static const char *
+s_check_date (char **date, char *reason, size_t size)
+{
+    int32_t day;
+    const char *why;
+    if (!*s_or_empty (*date))
+        snprintf (reason, size, "a date is required");
+    else
+    if (sv_date_parse (*date, &day, &why))
+        snprintf (reason, size, "%s", why);
+    else {
+        char iso [SV_DATE_BUF];
+        s_replace (date, sv_date_format (day, iso, sizeof iso));
+        return NULL;
+    }
+    return reason;
+}
+
+//  An evidence state of a decoded record, folded to lower case; claimed
+//  when there is none, as in CSV
+static const char *
+s_check_evidence (char **evidence, char *reason, size_t size)
+{
+    const char *value = s_or_empty (*evidence);
+    for (int index = 0; s_evidence [index]; index++)
+        if (!*value || strcasecmp (value, s_evidence [index]) == 0) {
+            s_replace (evidence, *value? s_evidence [index]: "claimed");
+            return NULL;
+        }
+    snprintf (reason, size, S_EVIDENCE_EXPECTED);
+    return reason;
+}
+
+typedef struct {
+    const sv_csv_field_t *table;
+    uint64_t row;
+    sv_csv_error_fn *fn;
+    void *arg;
+} s_record_warning_t;
+
+static void
+s_warn_record (void *arg, size_t field, const char *reason)
+{
+    s_record_warning_t *warning = (s_record_warning_t *) arg;
+    sv_csv_error_t error = {
+        .line = (size_t) warning->row, .column = warning->table [field].name, .reason = reason
+    };
+    warning->fn (&error, warning->arg);
+}
+
+void
+ingest_records_warn_record (const sv_proto_t *record, bool claimed, uint64_t row,
+                            sv_csv_error_fn *fn, void *arg)
+{
+    assert (record);
+    for (int table = 0; fn && table < 4; table++)
+        if (s_table_kinds [table] == record->id) {
+            s_record_warning_t warning = { s_tables [table], row, fn, arg };
+            s_event_warnings (record, claimed, NULL, s_warn_record, &warning);
+        }
+}
+
+int
+ingest_records_normalise (sv_proto_t *record, const char **column_p, char *reason, size_t size)
+{
+    assert (record && column_p && reason);
+    const char *column = "", *problem = NULL;
+    if (record->id == SV_PROTO_SUPPLIER) {
+        column = "supplier_key";
+        problem = s_check_field (record->supplier.supplier_key, true,
+                                 INGEST_RECORDS_NAME_MAX + 5, reason, size);
+    }
+    else
+    if (record->id == SV_PROTO_CONTRACT) {
+        column = "contract_id";
+        problem = s_check_field (record->contract.contract_id, true, INGEST_RECORDS_ID_MAX,
+                                 reason, size);
+    }
+    else
+    if (record->id == SV_PROTO_COMMITMENT) {
+        sv_proto_commitment_t *commitment = &record->commitment;
+        int year;
+        if ((problem = s_check_on (commitment->contract_id, commitment->measure, &column,
+                                   reason, size)))
+            ;
+        else
+        if (sv_date_fy_parse (s_or_empty (commitment->year), &year)) {
+            column = "year";
+            problem = "expected a financial year such as 2024-25";
+        }
+        else {
+            char text [16];
+            s_replace (&commitment->year, sv_date_fy_format (year, text, sizeof text));
+        }
+    }
+    else
+    if (record->id == SV_PROTO_DELIVERY) {
+        sv_proto_delivery_t *delivery = &record->delivery;
+        char postcode [SV_POSTCODE_BUF];
+        const char *why;
+        if ((problem = s_check_on (delivery->contract_id, delivery->measure, &column,
+                                   reason, size)))
+            ;
+        else
+        if ((problem = s_check_date (&delivery->period_start, reason, size)))
+            column = "period_start";
+        else
+        if ((problem = s_check_date (&delivery->period_end, reason, size)))
+            column = "period_end";
+        else
+        if ((problem = s_check_evidence (&delivery->evidence, reason, size)))
+            column = "evidence";
+        else
+        if ((problem = s_check_field (delivery->ward, false, INGEST_RECORDS_PLACE_MAX,
+                                      reason, size)))
+            column = "ward";
+        else
+        if ((problem = s_check_field (delivery->beneficiary_group, false,
+                                      INGEST_RECORDS_PLACE_MAX, reason, size)))
+            column = "beneficiary_group";
+        else
+        if (*s_or_empty (delivery->postcode)) {
+            if (sv_postcode_normalise (delivery->postcode, postcode, sizeof postcode, &why)) {
+                column = "postcode";
+                problem = why;
+            }
+            else
+                s_replace (&delivery->postcode, postcode);
+        }
+    }
+    *column_p = column;
+    if (problem && problem != reason)
+        snprintf (reason, size, "%s", problem);
+    return problem? -1: 0;
+}
+
 void
 ingest_records_print_headers (FILE *out)
 {
@@ -456,15 +901,19 @@ ingest_records_print_headers (FILE *out)
 typedef struct {
     int rows;
     int errors;
-    char first_error [256];
+    char first_error [1024];    //  room for a long value quoted
+    char last_key [INGEST_RECORDS_KEY_BUF];
+    int warnings;
+    char warning [256];         //  the last
     sv_proto_t last;            //  a copy made by decode, owned
 } s_test_t;
 
 static int
-s_test_row (const sv_proto_t *event, void *arg)
+s_test_row (const sv_proto_t *event, const char *natural_key, void *arg)
 {
     s_test_t *test = (s_test_t *) arg;
     test->rows++;
+    snprintf (test->last_key, sizeof test->last_key, "%s", natural_key);
     //  Keep a copy of the last event by encoding and decoding it
     msgpack_sbuffer buffer;
     msgpack_sbuffer_init (&buffer);
@@ -483,12 +932,23 @@ s_test_error (const sv_csv_error_t *error, void *arg)
         sv_csv_error_format (error, test->first_error, sizeof test->first_error);
 }
 
+static void
+s_test_warning (const sv_csv_error_t *warning, void *arg)
+{
+    s_test_t *test = (s_test_t *) arg;
+    test->warnings++;
+    sv_csv_error_format (warning, test->warning, sizeof test->warning);
+}
+
 static s_test_t
 s_test_read (sv_proto_id_t kind, const char *csv)
 {
     s_test_t test = { .rows = 0 };
     ingest_records_t *records = ingest_records_new (kind, "council", s_test_row, s_test_error, &test);
     assert (records);
+    ingest_records_set_warning (records, s_test_warning, &test);
+    const char *groups [] = { "Young people", "Care leavers", NULL };
+    ingest_records_set_groups (records, groups);
     //  A byte at a time: the chunking changes nothing
     for (const char *c = csv; *c; c++)
         assert (ingest_records_feed (records, c, 1) == 0);
@@ -576,6 +1036,109 @@ ingest_records_test (bool verbose)
     assert (rc == -1 && strstr (ingest_records_refusal (records), "year"));
     ingest_records_destroy (&records);
     assert (!ingest_records_new (SV_PROTO_SPEND, "council", s_test_row, NULL, NULL));
+
+    //  Three returns for one contract, measure and quarter at three
+    //  postcodes are three rows with three keys; one without a postcode
+    //  keeps the key it had before postcodes counted (invented rows, in the
+    //  shape of a council's quarterly return)
+    test = s_test_read (SV_PROTO_DELIVERY,
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Ward,Postcode\n"
+        "C-001,NT3,2024-04-01,2024-06-30,5,claimed,,S60 1AE\n"
+        "C-001,NT3,2024-04-01,2024-06-30,3,claimed,,s651ab\n"
+        "C-001,NT3,2024-04-01,2024-06-30,7,claimed,,S66 8RT\n"
+        "C-001,NT3,2024-04-01,2024-06-30,2,claimed,,\n");
+    assert (test.rows == 4 && test.errors == 0 && test.warnings == 0);
+    assert (streq (test.last_key, "C-001/NT3/2024-04-01/2024-06-30//"));
+    sv_proto_t three = { .id = SV_PROTO_DELIVERY };
+    three.delivery = (sv_proto_delivery_t) { .contract_id = "C-001", .measure = "NT3",
+        .period_start = "2024-04-01", .period_end = "2024-06-30", .ward = "E05001000",
+        .beneficiary_group = "", .postcode = "S65 1AB" };
+    char key [INGEST_RECORDS_KEY_BUF];
+    assert (ingest_records_key (&three, key, sizeof key) == 0);
+    assert (streq (key, "C-001/NT3/2024-04-01/2024-06-30/E05001000//S65 1AB"));
+    assert (ingest_records_key (&three, key, 20) == -1);
+    sv_proto_reset (&test.last);
+
+    //  A row with the key of an earlier row of its file: the same content
+    //  goes on (the store counts it a duplicate), other content is
+    //  rejected naming the earlier line
+    test = s_test_read (SV_PROTO_DELIVERY,
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Postcode\n"
+        "C-001,NT3,2024-04-01,2024-06-30,5,claimed,S60 1AE\n"
+        "C-001,NT3,2024-04-01,2024-06-30,5,claimed,S60 1AE\n"
+        "C-001,NT3,2024-04-01,2024-06-30,6,claimed,S601AE\n");
+    assert (test.rows == 2 && test.errors == 1);
+    assert (strstr (test.first_error, "row 4, column 'Contract ID'"));
+    assert (strstr (test.first_error, "same contract, measure, period, ward, group and postcode"
+                                      " as line 2"));
+    sv_proto_reset (&test.last);
+    test = s_test_read (SV_PROTO_SUPPLIER,
+        "Supplier Name,Company Number,Postcode\n"
+        "Rotherham Cleaning Co-operative,1234567,S60 2TD\n"
+        "Rotherham Cleaning Co-operative,1234567,S60 2TD\n"
+        "Rotherham Cleaners,01234567,S60 2TD\n");
+    assert (test.rows == 2 && test.errors == 1 && strstr (test.first_error, "as line 2"));
+    sv_proto_reset (&test.last);
+
+    //  An over-long key field is a row error naming its column, length and
+    //  limit; the file's other rows go on
+    char *long_id = (char *) zmalloc (INGEST_RECORDS_ID_MAX + 2);
+    memset (long_id, 'X', INGEST_RECORDS_ID_MAX + 1);
+    char *long_csv = zsys_sprintf ("Contract ID,Measure,Financial Year,Quantity\n"
+                                   "%s,NT3,2024-25,5\nC-002,NT3,2024-25,4\n", long_id);
+    test = s_test_read (SV_PROTO_COMMITMENT, long_csv);
+    assert (test.rows == 1 && test.errors == 1);
+    assert (strstr (test.first_error, "row 2, column 'Contract ID'"));
+    assert (strstr (test.first_error, "129 bytes long; a key field may hold at most 128"));
+    sv_proto_reset (&test.last);
+    zstr_free (&long_csv);
+    //  A long name is a key field only when nothing better names the supplier
+    char long_name [INGEST_RECORDS_NAME_MAX + 2];
+    memset (long_name, 'N', sizeof long_name - 1);
+    long_name [sizeof long_name - 1] = 0;
+    long_csv = zsys_sprintf ("Supplier Name,Company Number\n%s,1234567\n%s,\n",
+                             long_name, long_name);
+    test = s_test_read (SV_PROTO_SUPPLIER, long_csv);
+    assert (test.rows == 1 && test.errors == 1);
+    assert (strstr (test.first_error, "row 3, column 'Supplier Name'")
+            && strstr (test.first_error, "at most 250"));
+    sv_proto_reset (&test.last);
+    zstr_free (&long_csv);
+
+    //  Warnings: accepted all the same
+    test = s_test_read (SV_PROTO_DELIVERY,
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Beneficiary Group\n"
+        "C-001,NT3,2024-04-01,2024-06-30,-2,validated,young people\n");
+    assert (test.rows == 1 && test.warnings == 1);
+    assert (strstr (test.warning, "column 'Quantity'") && strstr (test.warning, "correction"));
+    assert (test.last.delivery.quantity_milli == -2000);
+    sv_proto_reset (&test.last);
+    test = s_test_read (SV_PROTO_DELIVERY,
+        "Contract ID,Measure,Period Start,Period End,Quantity,Beneficiary Group\n"
+        "C-001,NT3,2025-01-01,2025-06-30,2,Veterans\n");
+    assert (test.rows == 1 && test.warnings == 3);
+    assert (strstr (test.warning, "column 'Beneficiary Group'"));
+    sv_proto_reset (&test.last);
+    test = s_test_read (SV_PROTO_COMMITMENT,
+        "Contract ID,Measure,Financial Year,Quantity\nC-001,NT3,2024-25,-1\n");
+    assert (test.rows == 1 && test.warnings == 1 && strstr (test.warning, "negative"));
+    sv_proto_reset (&test.last);
+
+    //  A record from msgpack is checked and normalised as a CSV row is
+    sv_proto_t record = { .id = SV_PROTO_DELIVERY };
+    record.delivery = (sv_proto_delivery_t) { .contract_id = strdup ("C-001"),
+        .measure = strdup ("NT3"), .period_start = strdup ("01/04/2024"),
+        .period_end = strdup ("2024-06-30"), .postcode = strdup ("s601ae") };
+    const char *column;
+    char reason [128];
+    assert (ingest_records_normalise (&record, &column, reason, sizeof reason) == 0);
+    assert (streq (record.delivery.period_start, "2024-04-01"));
+    assert (streq (record.delivery.postcode, "S60 1AE"));
+    free (record.delivery.contract_id);
+    record.delivery.contract_id = long_id;
+    assert (ingest_records_normalise (&record, &column, reason, sizeof reason) == -1);
+    assert (streq (column, "contract_id") && strstr (reason, "at most 128"));
+    sv_proto_reset (&record);
     if (verbose)
         printf ("OK\n");
 }

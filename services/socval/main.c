@@ -267,30 +267,87 @@ s_no_default_key (sv_config_t *config, const char *default_key)
     zchunk_destroy (&names);
 }
 
-//  The default batch id: the kind and a digest of the file, so sending the
-//  same file twice is recognised as the same batch. The file is read once
-//  before it is sent, so the digest is XXH3-64, a tenth of BLAKE2b's time:
-//  it names a batch, it guards nothing (ingest digests the content again).
-static char *
-s_default_batch_id (const char *kind, const char *path)
+//  Reads file from where it stands to its end into digest, copying what it
+//  reads to copy when not NULL. 0, or -1 with errno on a read or write error.
+static int
+s_digest_stream (FILE *file, XXH3_state_t *digest, FILE *copy)
 {
-    FILE *file = fopen (path, "rb");
-    if (!file)
+    byte buffer [65536];
+    size_t size;
+    while ((size = fread (buffer, 1, sizeof buffer, file)) > 0) {
+        XXH3_64bits_update (digest, buffer, size);
+        if (copy && fwrite (buffer, 1, size, copy) != size)
+            return -1;
+    }
+    return ferror (file)? -1: 0;
+}
+
+//  Opens what submit sends, path or standard input for "-", and works out
+//  the default batch id: the kind and a digest of the content, so sending
+//  the same content twice is recognised as the same batch. The digest is
+//  XXH3-64: it names a batch, it guards nothing (ingest digests the
+//  content again). A regular file is read twice, once here for the digest,
+//  then to send it. Anything else (a pipe, a FIFO, a terminal) can be read
+//  only once, and its digest is known only at its end, before the first
+//  chunk must name the batch: so it is spooled to an unlinked temporary
+//  file in $TMPDIR (default /tmp) as it is digested, and sent from there;
+//  it costs disk the size of the input, never memory. Returns the file to
+//  send from, positioned at the start of the content, with *batch_id_p
+//  (caller frees); NULL with errno on failure, *spooling_p true when it
+//  was the spool that failed.
+static FILE *
+s_open_input (const char *path, const char *kind, char **batch_id_p, bool *spooling_p)
+{
+    *spooling_p = false;
+    FILE *input = streq (path, "-")? stdin: fopen (path, "rb");
+    struct stat status;
+    if (!input || fstat (fileno (input), &status))
         return NULL;
+    FILE *file = input;
+    off_t start = 0;
+    if (S_ISREG (status.st_mode))
+        start = ftello (file);
+    else {
+        const char *folder = getenv ("TMPDIR");
+        char *spool = zsys_sprintf ("%s/socval-submit-XXXXXX", folder && *folder? folder: "/tmp");
+        int handle = mkstemp (spool);
+        if (handle >= 0)
+            unlink (spool);
+        zstr_free (&spool);
+        file = handle >= 0? fdopen (handle, "w+b"): NULL;
+        *spooling_p = true;
+        if (!file) {
+            if (handle >= 0)
+                close (handle);
+            if (input != stdin)
+                fclose (input);
+            return NULL;
+        }
+    }
     XXH3_state_t *digest = XXH3_createState ();
     assert (digest);
     XXH3_64bits_reset (digest);
-    byte buffer [65536];
-    size_t size;
-    while ((size = fread (buffer, 1, sizeof buffer, file)) > 0)
-        XXH3_64bits_update (digest, buffer, size);
-    fclose (file);
+    int rc = s_digest_stream (input, digest, file == input? NULL: file);
+    if (rc && ferror (input))
+        *spooling_p = false;
+    if (file != input && input != stdin)
+        fclose (input);
+    if (rc == 0)
+        rc = fflush (file) || fseeko (file, start, SEEK_SET)? -1: 0;
     XXH64_canonical_t hash;
     XXH64_canonicalFromHash (&hash, XXH3_64bits_digest (digest));
     XXH3_freeState (digest);
+    if (rc) {
+        int error = errno;
+        if (file != stdin)
+            fclose (file);
+        errno = error;
+        return NULL;
+    }
     char hex [sizeof hash.digest * 2 + 1];
-    return zsys_sprintf ("%s-%s", kind,
-                         sodium_bin2hex (hex, sizeof hex, hash.digest, sizeof hash.digest));
+    *batch_id_p = zsys_sprintf ("%s-%s", kind, sodium_bin2hex (hex, sizeof hex, hash.digest,
+                                                               sizeof hash.digest));
+    return file;
 }
 
 static const char *
@@ -309,10 +366,13 @@ s_submit (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval submit --kind KIND [--format csv|ocds|msgpack] [--batch ID]\n"
-        "                     [--key CERT] [--timeout S] [--json] FILE\n"
+        "                     [--key CERT] [--timeout S] [--json] FILE|-\n"
         "  KIND: suppliers | contracts | spend | commitments | deliveries\n"
-        "  Sends FILE to ingest as one batch and prints the receipt. The batch id\n"
-        "  defaults to the kind and a digest of the file, so a resend adds nothing.\n"
+        "  Sends FILE (- for standard input) to ingest as one batch, to its end, and\n"
+        "  prints the receipt. The batch id defaults to the kind and a digest of the\n"
+        "  content, so a resend adds nothing. Input that is not a regular file (a\n"
+        "  pipe, a FIFO, standard input) is first copied to a temporary file in\n"
+        "  $TMPDIR (default /tmp) to digest it: that needs disk for its size.\n"
         "  --key is the partner's certificate (default <data>/keys/partner.cert).\n"
         "  Exit 0 when the batch was taken (even with rows rejected), 1 when it was\n"
         "  refused whole, 2 on a usage or connection problem.\n";
@@ -333,7 +393,7 @@ s_submit (int argc, char *argv [], socval_options_t *options)
         if (streq (argv [arg], "--key") && arg + 1 < argc)
             key_path = argv [++arg];
         else
-        if (argv [arg][0] != '-' && !path)
+        if ((argv [arg][0] != '-' || streq (argv [arg], "-")) && !path)
             path = argv [arg];
         else
             return socval_usage (usage);
@@ -350,11 +410,17 @@ s_submit (int argc, char *argv [], socval_options_t *options)
     char *server_path = sv_config_data_path (config, "ingest/certificate", "keys/ingest.cert");
     zcert_t *client = zcert_load (key_path? key_path: default_key);
     zcert_t *server = zcert_load (server_path);
-    char *batch_id = batch_arg? strdup (batch_arg): s_default_batch_id (kind, path);
-    FILE *file = fopen (path, "rb");
+    char *batch_id = NULL;
+    bool spooling = false;
+    FILE *file = s_open_input (path, kind, &batch_id, &spooling);
+    if (file && batch_arg) {
+        zstr_free (&batch_id);
+        batch_id = strdup (batch_arg);
+    }
     int rc = 2;
-    if (!file || !batch_id)
-        fprintf (stderr, "socval: cannot read %s: %s\n", path, strerror (errno));
+    if (!file)
+        fprintf (stderr, "socval: cannot %s %s%s: %s\n", spooling? "spool": "read", path,
+                 spooling? " to a temporary file in $TMPDIR": "", strerror (errno));
     else
     if (!client && !key_path)
         s_no_default_key (config, default_key);
@@ -371,9 +437,11 @@ s_submit (int argc, char *argv [], socval_options_t *options)
         zsock_set_curve_serverkey (feed, zcert_public_txt (server));
         zsock_set_linger (feed, 0);
         zsock_connect (feed, "%s", endpoint);
-        fseek (file, 0, SEEK_END);
-        long total = ftell (file);
-        fseek (file, 0, SEEK_SET);
+        //  What is left of the file from here is what is sent
+        struct stat status;
+        off_t here = ftello (file);
+        long total = fstat (fileno (file), &status) == 0 && here >= 0
+                   ? (long) (status.st_size - here): 0;
         bool progress = isatty (STDERR_FILENO) && total > 4 * S_CHUNK_BYTES;
 
         byte *chunk = (byte *) malloc (S_CHUNK_BYTES);
@@ -383,14 +451,21 @@ s_submit (int argc, char *argv [], socval_options_t *options)
         while (true) {
             //  Send while we hold credit
             while (credit > 0 && !done_sending) {
+                //  The last chunk is the one after which nothing is left to
+                //  read, whatever the size said: a file may grow
                 size_t size = fread (chunk, 1, S_CHUNK_BYTES, file);
+                int next = getc (file);
+                if (next != EOF)
+                    ungetc (next, file);
+                if (ferror (file))
+                    break;      //  never a batch cut short and called whole
                 sent += (long) size;
                 sv_proto_t submit = { .id = SV_PROTO_SUBMIT };
                 submit.submit.batch_id = batch_id;
                 submit.submit.kind = (char *) kind;
                 submit.submit.format = (char *) format;
                 submit.submit.chunk_no = chunk_no++;
-                submit.submit.last = done_sending = sent >= total;
+                submit.submit.last = done_sending = next == EOF;
                 submit.submit.payload = chunk;
                 submit.submit.payload_size = size;
                 zframe_t *frame = sv_proto_encode_frame (&submit);
@@ -398,7 +473,12 @@ s_submit (int argc, char *argv [], socval_options_t *options)
                 credit--;
                 if (progress)
                     fprintf (stderr, "\rsubmitting %s: %3ld%% (%ld of %ld KB)", path,
-                             total? sent * 100 / total: 100, sent / 1024, total / 1024);
+                             total > sent? sent * 100 / total: 100, sent / 1024, total / 1024);
+            }
+            if (ferror (file)) {
+                fprintf (stderr, "%ssocval: cannot read %s: %s\n", progress? "\n": "", path,
+                         strerror (errno));
+                break;
             }
             sv_proto_t reply = { .id = 0 };
             if (socval_recv_reply (feed, options->timeout_s * 1000, &reply)) {
@@ -424,7 +504,7 @@ s_submit (int argc, char *argv [], socval_options_t *options)
         free (chunk);
         zsock_destroy (&feed);
     }
-    if (file)
+    if (file && file != stdin)
         fclose (file);
     zstr_free (&batch_id);
     zcert_destroy (&client);
