@@ -439,6 +439,9 @@ s_killer (void *arg)
     int64_t ingest_killed = 0, last_kill = 0;
     int64_t ingest_delay = 50 + randof (200);
     pid_t ingest_pid = 0;
+    //  A process killed may still be seen for a moment while it dies: it
+    //  is never killed twice, so every kill counted is one up reports
+    pid_t killed_pid [S_SERVICES] = { 0 };
     while (now < deadline) {
         bool done = true;
         for (int service = 0; service < S_SERVICES; service++)
@@ -449,6 +452,9 @@ s_killer (void *arg)
         now = zclock_mono ();
         pid_t pids [S_SERVICES];
         s_service_pids (run, pids);
+        for (int service = 0; service < S_SERVICES; service++)
+            if (pids [service] == killed_pid [service])
+                pids [service] = 0;
         if (pids [0] && pids [0] != ingest_pid) {
             ingest_pid = pids [0];
             ingest_up = now;
@@ -496,6 +502,7 @@ s_killer (void *arg)
             }
         }
         if (victim >= 0 && kill (pids [victim], SIGKILL) == 0) {
+            killed_pid [victim] = pids [victim];
             run->kills [victim]++;
             run->busy_kills [victim] += busy;
             last_kill = now;
