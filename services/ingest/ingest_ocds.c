@@ -33,6 +33,7 @@
 */
 
 #include "ingest_ocds.h"
+#include "sv_company.h"
 #include "sv_date.h"
 #include "sv_money.h"
 #include "sv_postcode.h"
@@ -743,70 +744,11 @@ s_read_date (s_release_t *r, const json_t *object, const char *key, const char *
 
 
 //  --------------------------------------------------------------------------
-//  Companies House numbers
-
-int
-ingest_ocds_company_number (const char *text, char *out, size_t size, const char **reason_p)
-{
-    assert (text);
-    assert (out);
-    assert (size >= 9);
-    out [0] = 0;
-    const char *reason = NULL;
-    char compact [9];
-    size_t length = 0;
-    for (const char *p = text; *p && !reason; p++) {
-        if (s_blank (*p))
-            continue;
-        if (length == 8)
-            reason = "longer than 8 characters";
-        else
-            compact [length++] = (*p >= 'a' && *p <= 'z')? (char) (*p - 'a' + 'A'): *p;
-    }
-    size_t letters = 0;
-    while (!reason && letters < length && compact [letters] >= 'A' && compact [letters] <= 'Z')
-        letters++;
-    bool digits_only = true, all_zeros = true;
-    for (size_t index = letters; index < length; index++) {
-        digits_only &= compact [index] >= '0' && compact [index] <= '9';
-        all_zeros &= compact [index] == '0';
-    }
-    if (reason)
-        ;
-    else
-    if (length == 0)
-        reason = "empty";
-    else
-    if ((letters != 0 && letters != 2) || !digits_only)
-        reason = "not a Companies House number (8 digits, or 2 letters and 6 digits)";
-    else
-    if (letters == length)
-        reason = "no digits";
-    else
-    if (all_zeros)
-        reason = "no such Companies House number (all zeros)";
-
-    if (reason) {
-        if (reason_p)
-            *reason_p = reason;
-        return -1;
-    }
-    //  Pad the digits with zeros to 8 characters in all
-    size_t pad = 8 - length;
-    memcpy (out, compact, letters);
-    memset (out + letters, '0', pad);
-    memcpy (out + letters + pad, compact + letters, length - letters);
-    out [8] = 0;
-    return 0;
-}
-
-
-//  --------------------------------------------------------------------------
 //  Suppliers
 
 //  Tries one candidate Companies House number; keeps the first failure
 typedef struct {
-    char number [9];
+    char number [SV_COMPANY_BUF];
     const char *bad_value;
     const char *bad_reason;
     char bad_column [S_COLUMN_MAX];
@@ -818,8 +760,8 @@ s_company_try (s_company_t *company, const char *candidate, const char *column)
     if (company->number [0] || !candidate || !*candidate)
         return;
     const char *reason = NULL;
-    if (ingest_ocds_company_number (candidate, company->number, sizeof company->number,
-                                    &reason) != 0 && !company->bad_value) {
+    if (sv_company_number (candidate, company->number, sizeof company->number,
+                           &reason) != 0 && !company->bad_value) {
         company->bad_value = candidate;
         company->bad_reason = reason;
         snprintf (company->bad_column, sizeof company->bad_column, "%s", column);
@@ -2360,7 +2302,7 @@ ingest_ocds_test (bool verbose)
     assert (issue->row == 7);
     assert (streq (issue->column, "releases[6].parties[1].identifier.id"));
     assert (streq (issue->value, "458577871"));
-    assert (streq (issue->reason, "longer than 8 characters"));
+    assert (streq (issue->reason, "not a Companies House number: more than 8 characters"));
     supplier = ingest_ocds_supplier (ocds, 15);
     assert (supplier->row == 7);
     assert (streq (supplier->companies_house, ""));
@@ -2427,7 +2369,7 @@ ingest_ocds_test (bool verbose)
     free (package);
 
     //  The OCDS sample: value and period on contracts[]; the identifier's
-    //  id "11111111.0" is not a number, the party id GB-COH-11111111 is
+    //  id "11111111.0", a spreadsheet's float, is Companies House 11111111
     package = s_fixture ("ocds-213czf-000-00001-05-contract.json", &size);
     rc = ingest_ocds_parse (ocds, package, size);
     assert (rc == 0);
@@ -2749,26 +2691,6 @@ ingest_ocds_test (bool verbose)
     free (first);
     free (package);
 
-    //  Companies House numbers as people write them
-    char number [9];
-    const char *reason = NULL;
-    assert (ingest_ocds_company_number ("4142000", number, sizeof number, NULL) == 0);
-    assert (streq (number, "04142000"));
-    assert (ingest_ocds_company_number (" sc 53003 ", number, sizeof number, NULL) == 0);
-    assert (streq (number, "SC053003"));
-    assert (ingest_ocds_company_number ("OC301540", number, sizeof number, NULL) == 0);
-    assert (streq (number, "OC301540"));
-    assert (ingest_ocds_company_number ("458577871", number, sizeof number, &reason) == -1);
-    assert (streq (number, "") && streq (reason, "longer than 8 characters"));
-    assert (ingest_ocds_company_number ("11111111.0", number, sizeof number, &reason) == -1);
-    assert (ingest_ocds_company_number ("1111.0", number, sizeof number, &reason) == -1);
-    assert (s_contains (reason, "not a Companies House number"));
-    assert (ingest_ocds_company_number ("ABC12345", number, sizeof number, NULL) == -1);
-    assert (ingest_ocds_company_number ("SC", number, sizeof number, &reason) == -1);
-    assert (streq (reason, "no digits"));
-    assert (ingest_ocds_company_number ("000000", number, sizeof number, &reason) == -1);
-    assert (ingest_ocds_company_number ("", number, sizeof number, &reason) == -1);
-    assert (streq (reason, "empty"));
     //  @end
 
     if (verbose)

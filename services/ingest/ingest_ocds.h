@@ -219,15 +219,6 @@ size_t
 const ingest_ocds_issue_t *
     ingest_ocds_warning (ingest_ocds_t *self, size_t index);
 
-//  Reads a Companies House number written any usual way ("4142000",
-//  "sc 53003", "OC301540") into its 8-character form, zero-padded
-//  ("04142000", "SC053003", "OC301540") in out, which must hold at least 9
-//  bytes (size). Returns 0, or -1 with out set to "" and, if reason_p is
-//  not NULL, *reason_p pointing at a static English reason.
-int
-    ingest_ocds_company_number (const char *text, char *out, size_t size,
-                                const char **reason_p);
-
 //  Self test of this class; asserts (aborts) on failure. Reads its
 //  fixtures from tests/fixtures/ocds/, relative to the working directory.
 void

@@ -6,6 +6,7 @@
 
 #include "ingest_records.h"
 #include "ingest_spend.h"
+#include "sv_company.h"
 #include "sv_date.h"
 #include "sv_money.h"
 #include "sv_postcode.h"
@@ -197,8 +198,8 @@ s_company_of (ingest_records_t *self, size_t field, char *buffer)
 {
     const char *reason;
     *buffer = 0;
-    if (*s_text (self, field) && ingest_spend_company_number (s_text (self, field), buffer,
-                                                              INGEST_SPEND_COMPANY_BUF, &reason))
+    if (*s_text (self, field) && sv_company_number (s_text (self, field), buffer,
+                                                    SV_COMPANY_BUF, &reason))
         s_reject (self, field, reason);
     return buffer;
 }
@@ -251,7 +252,7 @@ s_row (const sv_csv_row_t *row, void *arg)
         return 0;
     }
     char date_a [SV_DATE_BUF], date_b [SV_DATE_BUF], postcode [SV_POSTCODE_BUF];
-    char company [INGEST_SPEND_COMPANY_BUF], supplier_key [256];
+    char company [SV_COMPANY_BUF], supplier_key [256];
     sv_proto_t event = { .id = s_table_kinds [self->table] };
     if (event.id == SV_PROTO_SUPPLIER) {
         sv_proto_supplier_t *supplier = &event.supplier;
