@@ -425,7 +425,8 @@ ingest_records_supplier_key (const char *companies_house, const char *supplier_i
             if (*c != '.' && *c != '\'')
                 space = true;
         }
-        key [length] = 0;
+        //  A name of punctuation alone ("-", "?") names nobody
+        key [length > 5? length: 0] = 0;
     }
     else
         *key = 0;
@@ -533,6 +534,9 @@ ingest_records_test (bool verbose)
     assert (streq (test.last.contract.end_date, "2027-03-31"));
     assert (streq (test.last.contract.rlw_in_scope, "derive"));
     assert (streq (test.last.contract.supplier_key, "NAME:ROTHERHAM CLEANING CO OPERATIVE"));
+    char key [256];
+    ingest_records_supplier_key ("", "", " - ", key, sizeof key);
+    assert (streq (key, ""));
     assert (!test.last.contract.incomplete);
     sv_proto_reset (&test.last);
 
