@@ -67,8 +67,8 @@
 #define S_KEY_MAX 256
 
 //  Contracting processes (ocids with awards or contracts) one document may
-//  hold, each costing about 250 bytes while the document is read: see
-//  "Releases in date order"
+//  hold, each costing about 300 bytes while the document is read (20 MB
+//  at most): see "Releases in date order"
 #define S_ORDER_MAX 65536
 
 //  Bytes of a release's id and date kept to name it in a message
@@ -1187,10 +1187,10 @@ s_tags (s_release_t *r)
 //  release, as any unreadable value does.
 //
 //  Memory: one entry per ocid with awards or contracts, for the document
-//  only (about 250 bytes: the ocid, the applied release's id and date cut
-//  for messages, its span), however many releases the document holds; a
-//  release of an ocid past S_ORDER_MAX of them is rejected, the document
-//  being too large to keep in order, and should be sent in parts.
+//  only, however many releases it holds: about 300 bytes (the ocid as the
+//  index's key, the applied release's id and date cut for messages, its
+//  span). A release of an ocid past S_ORDER_MAX of them is rejected: the
+//  document is too large to keep in order, and should be sent in parts.
 
 #define S_US_PER_MINUTE 60000000LL
 #define S_US_PER_HOUR (60 * S_US_PER_MINUTE)
