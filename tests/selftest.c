@@ -10,6 +10,7 @@
 
 #include <czmq.h>
 #include <sys/wait.h>
+#include "sv_company.h"
 #include "sv_config.h"
 #include "sv_date.h"
 #include "sv_db.h"
@@ -54,6 +55,7 @@ static const s_test_t s_tests [] = {
     { "sv_db", sv_db_test, 30 },
     { "sv_config", sv_config_test, 10 },
     { "sv_postcode", sv_postcode_test, 10 },
+    { "sv_company", sv_company_test, 10 },
     { "sv_security", sv_security_test, 20 },
     { "sv_service", sv_service_test, 10 },
     { "sv_stream", sv_stream_test, 60 },

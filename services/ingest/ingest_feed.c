@@ -204,26 +204,23 @@ s_ocds_issue (ingest_feed_t *self, const ingest_ocds_issue_t *issue)
 }
 
 //  Emits the suppliers, then (for a contracts batch) the contracts, each
-//  contract naming its first supplier by our supplier key
+//  contract naming its first supplier. ingest_ocds keys suppliers as the
+//  CSV readers do; the party id is left out of the event, since it names
+//  the supplier only within its release and would make one supplier's
+//  row differ from release to release.
 static int
 s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
 {
-    zhashx_t *keys = zhashx_new ();         //  ingest_ocds key -> our key
-    zhashx_set_destructor (keys, (zhashx_destructor_fn *) zstr_free);
     int rc = 0;
     for (size_t index = 0; rc == 0 && index < ingest_ocds_suppliers (ocds); index++) {
         const ingest_ocds_supplier_t *party = ingest_ocds_supplier (ocds, index);
-        char key [256];
-        ingest_records_supplier_key (party->companies_house, party->party_id, party->name,
-                                     key, sizeof key);
-        zhashx_update (keys, party->key, strdup (key));
         sv_proto_t event = { .id = SV_PROTO_SUPPLIER };
         sv_proto_supplier_t *supplier = &event.supplier;
         supplier->partner = self->partner;
-        supplier->supplier_key = key;
+        supplier->supplier_key = (char *) party->key;
         supplier->name = (char *) party->name;
         supplier->companies_house = (char *) party->companies_house;
-        supplier->supplier_id = (char *) party->party_id;
+        supplier->supplier_id = "";
         supplier->postcode = (char *) party->postcode;
         supplier->sme = party->sme;
         supplier->vcse = party->vcse;
@@ -237,23 +234,21 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
             sv_date_format (award->start_date, start, sizeof start);
         if (award->has_end)
             sv_date_format (award->end_date, end, sizeof end);
-        const char *supplier_key = award->supplier_count
-            ? (const char *) zhashx_lookup (keys, award->supplier_keys [0]): NULL;
+        const char *supplier_key = award->supplier_count? award->supplier_keys [0]: "";
         sv_proto_t event = { .id = SV_PROTO_CONTRACT };
         sv_proto_contract_t *contract = &event.contract;
         contract->partner = self->partner;
         contract->contract_id = (char *) award->contract_id;
         contract->title = (char *) award->title;
-        contract->supplier_key = (char *) (supplier_key? supplier_key: "");
+        contract->supplier_key = (char *) supplier_key;
         contract->category = (char *) award->category;
         contract->value_pence = award->has_value? award->value_pence: 0;
         contract->start_date = start;
         contract->end_date = end;
         contract->rlw_in_scope = "derive";
-        contract->incomplete = !award->has_value || !*start || !*end || !supplier_key;
+        contract->incomplete = !award->has_value || !*start || !*end || !*supplier_key;
         rc = s_emit (self, &event, NULL, award->row);
     }
-    zhashx_destroy (&keys);
     return rc;
 }
 
@@ -501,6 +496,8 @@ ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn)
     self->warning_fn = fn;
     if (self->table)
         ingest_records_set_warning (self->table, fn? s_csv_warning: NULL, self);
+    if (self->ocds)
+        ingest_ocds_set_warning (self->ocds, fn? s_csv_warning: NULL, self);
 }
 
 void

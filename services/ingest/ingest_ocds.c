@@ -33,6 +33,8 @@
 */
 
 #include "ingest_ocds.h"
+#include "ingest_records.h"
+#include "sv_company.h"
 #include "sv_date.h"
 #include "sv_money.h"
 #include "sv_postcode.h"
@@ -48,8 +50,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define streq(a, b) (strcmp ((a), (b)) == 0)
-
 //  Arena chunk size; a longer string gets a chunk of its own
 #define S_CHUNK_SIZE 65536
 
@@ -62,6 +62,18 @@
 
 //  Longest JSON path kept in an issue's column
 #define S_COLUMN_MAX 256
+
+//  Longest supplier key, as ingest's CSV readers make them
+#define S_KEY_MAX 256
+
+//  Contracting processes (ocids with awards or contracts) one document may
+//  hold, each costing about 300 bytes while the document is read (20 MB
+//  at most): see "Releases in date order"
+#define S_ORDER_MAX 65536
+
+//  Bytes of a release's id and date kept to name it in a message
+#define S_NAME_MAX 96
+#define S_WHEN_MAX 40
 
 //  Digits an amount may have either side of the point once its exponent
 //  is applied; int64 pence hold 17 digits of pounds.
@@ -143,6 +155,12 @@ struct _ingest_ocds_t {
     size_t rejected;
     //  Reading as the document arrives (ingest_ocds_push): see there
     s_split_t split;
+    //  The release applied last for each ocid of this document: see
+    //  "Releases in date order"
+    json_t *applied;            //  ocid -> index in order, or NULL
+    s_array_t order;            //  s_applied_t
+    sv_csv_error_fn *warning_fn;
+    void *warning_arg;
     //  Valid during a parse only
     const char *text;           //  The document
     s_token_t *tokens;          //  Its number tokens, document order
@@ -284,11 +302,15 @@ s_forget (ingest_ocds_t *self)
     self->oom = false;
 }
 
+static void
+    s_order_clear (ingest_ocds_t *self);
+
 //  Forgets what was yielded and why a document was refused
 static void
 s_reset (ingest_ocds_t *self)
 {
     s_forget (self);
+    s_order_clear (self);
     self->reason [0] = 0;
     self->package = "";
 }
@@ -320,7 +342,8 @@ s_quote (ingest_ocds_t *self, const char *value)
 
 //  Records an issue in array for release r; the column is the release's
 //  path followed by the path formatted from column_format (relative to the
-//  release; "" names the release itself). reason must be static.
+//  release; "" names the release itself). reason must be static, or in
+//  the arena.
 static void
 s_issue (s_release_t *r, s_array_t *array, const char *value, const char *reason,
          const char *column_format, ...)
@@ -743,70 +766,11 @@ s_read_date (s_release_t *r, const json_t *object, const char *key, const char *
 
 
 //  --------------------------------------------------------------------------
-//  Companies House numbers
-
-int
-ingest_ocds_company_number (const char *text, char *out, size_t size, const char **reason_p)
-{
-    assert (text);
-    assert (out);
-    assert (size >= 9);
-    out [0] = 0;
-    const char *reason = NULL;
-    char compact [9];
-    size_t length = 0;
-    for (const char *p = text; *p && !reason; p++) {
-        if (s_blank (*p))
-            continue;
-        if (length == 8)
-            reason = "longer than 8 characters";
-        else
-            compact [length++] = (*p >= 'a' && *p <= 'z')? (char) (*p - 'a' + 'A'): *p;
-    }
-    size_t letters = 0;
-    while (!reason && letters < length && compact [letters] >= 'A' && compact [letters] <= 'Z')
-        letters++;
-    bool digits_only = true, all_zeros = true;
-    for (size_t index = letters; index < length; index++) {
-        digits_only &= compact [index] >= '0' && compact [index] <= '9';
-        all_zeros &= compact [index] == '0';
-    }
-    if (reason)
-        ;
-    else
-    if (length == 0)
-        reason = "empty";
-    else
-    if ((letters != 0 && letters != 2) || !digits_only)
-        reason = "not a Companies House number (8 digits, or 2 letters and 6 digits)";
-    else
-    if (letters == length)
-        reason = "no digits";
-    else
-    if (all_zeros)
-        reason = "no such Companies House number (all zeros)";
-
-    if (reason) {
-        if (reason_p)
-            *reason_p = reason;
-        return -1;
-    }
-    //  Pad the digits with zeros to 8 characters in all
-    size_t pad = 8 - length;
-    memcpy (out, compact, letters);
-    memset (out + letters, '0', pad);
-    memcpy (out + letters + pad, compact + letters, length - letters);
-    out [8] = 0;
-    return 0;
-}
-
-
-//  --------------------------------------------------------------------------
 //  Suppliers
 
 //  Tries one candidate Companies House number; keeps the first failure
 typedef struct {
-    char number [9];
+    char number [SV_COMPANY_BUF];
     const char *bad_value;
     const char *bad_reason;
     char bad_column [S_COLUMN_MAX];
@@ -818,8 +782,8 @@ s_company_try (s_company_t *company, const char *candidate, const char *column)
     if (company->number [0] || !candidate || !*candidate)
         return;
     const char *reason = NULL;
-    if (ingest_ocds_company_number (candidate, company->number, sizeof company->number,
-                                    &reason) != 0 && !company->bad_value) {
+    if (sv_company_number (candidate, company->number, sizeof company->number,
+                           &reason) != 0 && !company->bad_value) {
         company->bad_value = candidate;
         company->bad_reason = reason;
         snprintf (company->bad_column, sizeof company->bad_column, "%s", column);
@@ -832,32 +796,9 @@ s_is_coh (ingest_ocds_t *self, const json_t *identifier)
     return strcasecmp (s_member_text (self, identifier, "scheme"), "GB-COH") == 0;
 }
 
-//  The name upper-cased (ASCII) with runs of whitespace made one space
-static const char *
-s_name_key (ingest_ocds_t *self, const char *name)
-{
-    size_t length = strlen (name);
-    char *key = (char *) s_alloc (self, length + 1);
-    if (!key)
-        return "";
-    char *k = key;
-    for (const char *p = name; *p; p++) {
-        if (s_blank (*p)) {
-            if (k > key && k [-1] != ' ')
-                *k++ = ' ';
-        }
-        else
-            *k++ = (*p >= 'a' && *p <= 'z')? (char) (*p - 'a' + 'A'): *p;
-    }
-    while (k > key && k [-1] == ' ')
-        k--;
-    *k = 0;
-    return key;
-}
-
 //  Yields a supplier from an organization (a party, or an award's
 //  reference to one) found at where. Returns its index in suppliers, or
-//  SIZE_MAX when it has neither id nor name.
+//  SIZE_MAX when it has neither a Companies House number nor a name.
 static size_t
 s_supplier_add (s_release_t *r, const json_t *party, const char *where)
 {
@@ -867,10 +808,6 @@ s_supplier_add (s_release_t *r, const json_t *party, const char *where)
     const json_t *identifier = s_member (party, "identifier");
     if (!*name)
         name = s_member_text (self, identifier, "legalName");
-    if (!*party_id && !*name) {
-        s_warning (r, "", "a supplier with neither an id nor a name was left out", "%s", where);
-        return SIZE_MAX;
-    }
 
     //  Companies House number: the identifier, then additional
     //  identifiers, then an id written GB-COH-<number>
@@ -895,6 +832,23 @@ s_supplier_add (s_release_t *r, const json_t *party, const char *where)
     }
     if (!company.number [0] && company.bad_value)
         s_warning (r, company.bad_value, company.bad_reason, "%s", company.bad_column);
+
+    //  The party id is unique only within this release ("1" names another
+    //  supplier in the next), so it never identifies the supplier
+    char key [S_KEY_MAX];
+    ingest_records_supplier_key (company.number, NULL, name, key, sizeof key);
+    json_t *map = *party_id? r->supplier_ids: r->supplier_names;
+    if (!*key) {
+        s_warning (r, party_id, *party_id
+                   ? "a supplier with neither a Companies House number nor a name is known"
+                     " only by its party id, which names it within its release alone; left out"
+                   : "a supplier with neither a Companies House number nor a name was left out",
+                   "%s", where);
+        //  Noted as left out, so that an award naming it again is not told twice
+        if (*party_id)
+            json_object_set_new_nocheck (map, party_id, json_integer (-1));
+        return SIZE_MAX;
+    }
 
     //  Postcode: postalCode, else one found in streetAddress
     const json_t *address = s_member (party, "address");
@@ -949,10 +903,8 @@ s_supplier_add (s_release_t *r, const json_t *party, const char *where)
     supplier->sme = sme;
     supplier->vcse_known = json_is_boolean (vcse);
     supplier->vcse = json_is_true (vcse);
-    supplier->key = company.number [0]? supplier->companies_house:
-                    *party_id? party_id: s_name_key (self, name);
+    supplier->key = s_copy (self, key, strlen (key));
 
-    json_t *map = *party_id? r->supplier_ids: r->supplier_names;
     json_t *position = json_integer ((json_int_t) index);
     if (!position || json_object_set_new_nocheck (map, *party_id? party_id: name, position))
         self->oom = true;
@@ -1210,6 +1162,280 @@ s_tags (s_release_t *r)
 
 
 //  --------------------------------------------------------------------------
+//  Releases in date order
+//
+//  A publisher lists a process's releases in any order (Contracts Finder
+//  puts the newest first), but an award's latest release is what holds,
+//  as in a compiled release. So, within one document, the releases of an
+//  ocid that carry awards or contracts are applied in date order and the
+//  latest wins: a release older than the one already applied for its
+//  ocid is set aside (a skip, and a warning), yielding nothing. Releases
+//  in date order are each applied in turn, the last one winning; releases
+//  newest first yield only the newest. Releases with neither awards nor
+//  contracts (tenders, planning) change no contract and take no part.
+//
+//  Nothing is guessed. A date is the span of instants it may name: one
+//  instant for a date-time with its zone, the 26 hours of zones around a
+//  date-time without one, that day in every zone for a date alone. A
+//  release is later only when its span starts after the other's ends;
+//  two releases whose spans overlap (the same release listed twice, or
+//  two on the same date) cannot be put in order, so the first applied
+//  stands and the other is set aside. A release with no date cannot be
+//  put in order either: it is applied only when no release of its ocid
+//  has been applied, and a dated release of the ocid, before or after it
+//  in the document, wins over it. A date that cannot be read rejects its
+//  release, as any unreadable value does.
+//
+//  Memory: one entry per ocid with awards or contracts, for the document
+//  only, however many releases it holds: about 300 bytes (the ocid as the
+//  index's key, the applied release's id and date cut for messages, its
+//  span). A release of an ocid past S_ORDER_MAX of them is rejected: the
+//  document is too large to keep in order, and should be sent in parts.
+
+#define S_US_PER_MINUTE 60000000LL
+#define S_US_PER_HOUR (60 * S_US_PER_MINUTE)
+#define S_US_PER_DAY (24 * S_US_PER_HOUR)
+
+//  The span of instants a release's date may name, in microseconds since
+//  1970-01-01 UTC
+typedef struct {
+    bool dated;
+    int64_t first;
+    int64_t last;
+} s_stamp_t;
+
+//  The release applied for one ocid
+typedef struct {
+    s_stamp_t stamp;
+    char name [S_NAME_MAX];     //  Its id, else its path
+    char when [S_WHEN_MAX];     //  Its date as published, or ""
+} s_applied_t;
+
+static bool
+s_digit (char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+//  Reads up to width digits at *p_p, moving past them
+static int64_t
+s_digits (const char **p_p, int width)
+{
+    int64_t value = 0;
+    for (int count = 0; count < width && s_digit (**p_p); count++, (*p_p)++)
+        value = value * 10 + (**p_p - '0');
+    return value;
+}
+
+//  The span of release r's date, which sv_date_parse has read as
+//  r->release_day (and so checked: a time after it is HH:MM[:SS[.f]] and
+//  a zone Z, +hh:mm or +hhmm, if any)
+static s_stamp_t
+s_stamp (const s_release_t *r)
+{
+    s_stamp_t stamp = { .dated = r->has_release_day };
+    if (!stamp.dated)
+        return stamp;
+    int64_t midnight = (int64_t) r->release_day * S_US_PER_DAY;
+    const char *colon = strchr (r->release_date, ':');
+    if (!colon) {
+        stamp.first = midnight - 14 * S_US_PER_HOUR;
+        stamp.last = midnight + S_US_PER_DAY - 1 + 12 * S_US_PER_HOUR;
+        return stamp;
+    }
+    const char *p = colon;
+    while (p > r->release_date && s_digit (p [-1]))
+        p--;
+    int64_t local = midnight + s_digits (&p, 2) * S_US_PER_HOUR;
+    p++;
+    local += s_digits (&p, 2) * S_US_PER_MINUTE;
+    if (*p == ':') {
+        p++;
+        local += s_digits (&p, 2) * 1000000;
+    }
+    if (*p == '.' || *p == ',') {
+        //  Microseconds; finer digits are dropped, so two dates that
+        //  differ only there overlap
+        p++;
+        int64_t scale = 100000;
+        for (; s_digit (*p); p++, scale /= 10)
+            local += (*p - '0') * scale;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p == 'Z' || *p == 'z') {
+        stamp.first = stamp.last = local;
+        return stamp;
+    }
+    if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-'? -1: 1;
+        int64_t offset = s_digits (&p, 2) * S_US_PER_HOUR;
+        if (*p == ':')
+            p++;
+        offset += s_digits (&p, 2) * S_US_PER_MINUTE;
+        stamp.first = stamp.last = local - sign * offset;
+        return stamp;
+    }
+    //  No zone: UTC-12 to UTC+14
+    stamp.first = local - 14 * S_US_PER_HOUR;
+    stamp.last = local + 12 * S_US_PER_HOUR;
+    return stamp;
+}
+
+//  1 when one is certainly later than other, -1 certainly earlier, 0 when
+//  they may name the same instant
+static int
+s_stamp_order (const s_stamp_t *one, const s_stamp_t *other)
+{
+    return one->first > other->last? 1: one->last < other->first? -1: 0;
+}
+
+//  Copies text into out (size bytes), cut on a character boundary
+static void
+s_cut (char *out, size_t size, const char *text)
+{
+    size_t length = strlen (text);
+    if (length >= size) {
+        length = size - 1;
+        while (length > 0 && ((unsigned char) text [length] & 0xC0) == 0x80)
+            length--;
+    }
+    memcpy (out, text, length);
+    out [length] = 0;
+}
+
+//  How release r is named in a message: its id, else its path
+static void
+s_release_name (const s_release_t *r, char *out, size_t size)
+{
+    s_cut (out, size, *r->release_id? r->release_id: *r->prefix? r->prefix: "the release");
+}
+
+//  Records why release r is set aside (a skip), formatted in the arena
+static void
+s_set_aside (s_release_t *r, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static void
+s_set_aside (s_release_t *r, const char *format, ...)
+{
+    char reason [512];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (reason, sizeof reason, format, args);
+    va_end (args);
+    s_issue (r, &r->self->skips, r->release_date,
+             s_copy (r->self, reason, strlen (reason)), "%s", "date");
+}
+
+//  The release applied for r's ocid in this document, or NULL
+static s_applied_t *
+s_applied (s_release_t *r)
+{
+    ingest_ocds_t *self = r->self;
+    const json_t *found = self->applied? json_object_get (self->applied, r->ocid): NULL;
+    return found? (s_applied_t *) self->order.items + json_integer_value (found): NULL;
+}
+
+typedef enum { S_APPLY, S_SET_ASIDE, S_TOO_MANY } s_verdict_t;
+
+//  Whether release r (stamped stamp) is applied, against the release
+//  applied for its ocid so far; records the skip or warning that says why
+static s_verdict_t
+s_verdict (s_release_t *r, const s_stamp_t *stamp)
+{
+    ingest_ocds_t *self = r->self;
+    const s_applied_t *applied = s_applied (r);
+    char name [S_NAME_MAX];
+    s_release_name (r, name, sizeof name);
+    if (!applied) {
+        if (self->order.count >= S_ORDER_MAX) {
+            s_error (r, r->ocid, "the document has more contracting processes than can be"
+                     " kept in date order (65536 ocids); send it in smaller packages", "ocid");
+            return S_TOO_MANY;
+        }
+        if (!stamp->dated)
+            s_warning (r, "", "the release has no date: applied, as no other release of its"
+                       " ocid came before it, but a dated release of the ocid would win over it",
+                       "date");
+        return S_APPLY;
+    }
+    if (stamp->dated && !applied->stamp.dated)
+        return S_APPLY;
+    if (!stamp->dated)
+        s_set_aside (r, "release '%s' has no date, so it cannot be put in order with release"
+                     " '%s'%s%s of the same ocid, applied already; not applied", name,
+                     applied->name, *applied->when? " of ": ", also without a date",
+                     applied->when);
+    else
+    if (s_stamp_order (stamp, &applied->stamp) > 0)
+        return S_APPLY;
+    else
+    if (s_stamp_order (stamp, &applied->stamp) < 0)
+        s_set_aside (r, "release '%s' of %s is older than release '%s' of %s of the same"
+                     " ocid; not applied", name, r->release_date, applied->name, applied->when);
+    else
+    if (streq (name, applied->name) && streq (r->release_date, applied->when))
+        s_set_aside (r, "release '%s' of %s appears again in this document; read once",
+                     name, r->release_date);
+    else
+        s_set_aside (r, "release '%s' of %s cannot be put in order with release '%s' of %s of"
+                     " the same ocid, applied already: their dates may name the same moment;"
+                     " not applied", name, r->release_date, applied->name, applied->when);
+    return S_SET_ASIDE;
+}
+
+//  Notes release r (stamped stamp) as the one applied for its ocid
+static void
+s_note_applied (s_release_t *r, const s_stamp_t *stamp)
+{
+    ingest_ocds_t *self = r->self;
+    s_applied_t *applied = s_applied (r);
+    if (!applied) {
+        if (!self->applied)
+            self->applied = json_object ();
+        applied = (s_applied_t *) s_push (self, &self->order, sizeof (s_applied_t));
+        json_t *index = json_integer ((json_int_t) self->order.count - 1);
+        if (!self->applied || !applied || !index
+        ||  json_object_set_new_nocheck (self->applied, r->ocid, index)) {
+            self->oom = true;
+            return;
+        }
+    }
+    applied->stamp = *stamp;
+    s_release_name (r, applied->name, sizeof applied->name);
+    s_cut (applied->when, sizeof applied->when, r->release_date);
+}
+
+//  Forgets the releases applied: the next document starts afresh
+static void
+s_order_clear (ingest_ocds_t *self)
+{
+    json_decref (self->applied);
+    self->applied = NULL;
+    self->order.count = 0;
+}
+
+//  Tells the warning callback, if any, about the skips and warnings
+//  recorded since skips_at and warnings_at
+static void
+s_tell (ingest_ocds_t *self, size_t skips_at, size_t warnings_at)
+{
+    const s_array_t *arrays [2] = { &self->skips, &self->warnings };
+    size_t starts [2] = { skips_at, warnings_at };
+    for (size_t kind = 0; kind < 2 && self->warning_fn; kind++)
+        for (size_t index = starts [kind]; index < arrays [kind]->count; index++) {
+            const ingest_ocds_issue_t *issue = (const ingest_ocds_issue_t *) arrays [kind]->items + index;
+            sv_csv_error_t warning = {
+                .line = issue->row, .column = issue->column,
+                .value = issue->value, .reason = issue->reason
+            };
+            self->warning_fn (&warning, self->warning_arg);
+        }
+}
+
+
+//  --------------------------------------------------------------------------
 //  Releases and records
 
 //  Reads one release (a row) at prefix
@@ -1239,6 +1465,22 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     r.release_id = s_member_text (self, release, "id");
     r.release_date = s_member_text (self, release, "date");
     r.has_release_day = s_read_date (&r, release, "date", "", &r.release_day) == 1;
+
+    //  Releases with awards or contracts are applied in date order
+    size_t skips_at = self->skips.count;
+    bool ordered = *r.ocid && self->errors.count == r.errors_at
+                && (json_array_size (s_member (release, "awards")) > 0
+                 || json_array_size (s_member (release, "contracts")) > 0);
+    s_stamp_t stamp = s_stamp (&r);
+    s_verdict_t verdict = ordered? s_verdict (&r, &stamp): S_APPLY;
+    if (verdict == S_TOO_MANY) {
+        self->rejected++;
+        return;
+    }
+    if (verdict == S_SET_ASIDE) {
+        s_tell (self, skips_at, warnings_at);
+        return;
+    }
 
     //  Buyer: buyer.name, else the party buyer.id names, else the first
     //  party with the role buyer
@@ -1333,13 +1575,16 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
         self->suppliers.count = r.suppliers_at;
         self->warnings.count = warnings_at;
         self->rejected++;
+        return;
     }
-    else
+    if (ordered)
+        s_note_applied (&r, &stamp);
     if (self->contracts.count > contracts_at)
         self->accepted++;
     else
         s_issue (&r, &self->skips, r.skip_value, r.skip_reason? r.skip_reason: "no contract",
                  "%s", r.skip_column? r.skip_column: "");
+    s_tell (self, skips_at, warnings_at);
 }
 
 //  Reads records[index]: its compiledRelease, else its embedded releases
@@ -1379,10 +1624,12 @@ s_record (ingest_ocds_t *self, const json_t *record, size_t index)
         s_error (&r, s_text (self, record), "not a record: a JSON object was expected", "%s", "");
         self->rejected++;
     }
-    else
+    else {
         s_issue (&r, &self->skips, "",
                  "the record has no compiledRelease and no embedded release, only links",
                  "%s", "");
+        s_tell (self, self->skips.count - 1, self->warnings.count);
+    }
 }
 
 
@@ -1415,6 +1662,7 @@ ingest_ocds_destroy (ingest_ocds_t **self_p)
         free (self->errors.items);
         free (self->skips.items);
         free (self->warnings.items);
+        free (self->order.items);
         free (self);
         *self_p = NULL;
     }
@@ -1889,6 +2137,7 @@ ingest_ocds_push (ingest_ocds_t *self, const void *data, size_t size)
         //  A new document
         self->reason [0] = 0;
         self->package = "";
+        s_order_clear (self);
     }
     if (*self->reason)
         return -1;
@@ -1947,7 +2196,16 @@ ingest_ocds_end (ingest_ocds_t *self)
         self->package = split->records? "record package": "release package";
     free (split->held);
     *split = (s_split_t) { .line = 1 };
+    s_order_clear (self);
     return rc;
+}
+
+void
+ingest_ocds_set_warning (ingest_ocds_t *self, sv_csv_error_fn *fn, void *arg)
+{
+    assert (self);
+    self->warning_fn = fn;
+    self->warning_arg = arg;
 }
 
 const char *
@@ -2265,6 +2523,33 @@ s_check_pushed (ingest_ocds_t *ocds, const char *text, size_t size)
     s_yields_destroy (&whole);
 }
 
+//  Counts what the warning callback is told, and keeps the last reason
+typedef struct {
+    size_t count;
+    size_t last_row;
+    char last_reason [512];
+} s_told_t;
+
+static void
+s_test_warning (const sv_csv_error_t *warning, void *arg)
+{
+    s_told_t *told = (s_told_t *) arg;
+    told->count++;
+    told->last_row = warning->line;
+    snprintf (told->last_reason, sizeof told->last_reason, "%s", warning->reason);
+}
+
+//  The value in pence of the last contract yielded with contract_id, or -1
+static int64_t
+s_value_of (ingest_ocds_t *ocds, const char *contract_id)
+{
+    int64_t pence = -1;
+    for (size_t index = 0; index < ingest_ocds_contracts (ocds); index++)
+        if (streq (ingest_ocds_contract (ocds, index)->contract_id, contract_id))
+            pence = ingest_ocds_contract (ocds, index)->value_pence;
+    return pence;
+}
+
 void
 ingest_ocds_test (bool verbose)
 {
@@ -2317,7 +2602,7 @@ ingest_ocds_test (bool verbose)
     assert (streq (contract->release_date, "2025-01-23T22:10:19Z"));
     assert (contract->has_release_day && contract->release_day == s_day ("2025-01-23"));
     assert (contract->supplier_count == 1);
-    assert (streq (contract->supplier_keys [0], "GB-CFS-307567"));
+    assert (streq (contract->supplier_keys [0], "NAME:MARSTONS HOLDINGS PLC"));
 
     //  Its supplier: large, not VCSE, postcode only inside streetAddress
     //  ("Marstons holdings plcnOne America Square, 17 Crosswall, London
@@ -2325,7 +2610,7 @@ ingest_ocds_test (bool verbose)
     const ingest_ocds_supplier_t *supplier = ingest_ocds_supplier (ocds, 0);
     assert (supplier->row == 1);
     assert (streq (supplier->name, "Marstons holdings plc"));
-    assert (streq (supplier->key, "GB-CFS-307567"));
+    assert (streq (supplier->key, "NAME:MARSTONS HOLDINGS PLC"));
     assert (streq (supplier->companies_house, ""));
     assert (streq (supplier->postcode, "EC3N 2LB"));
     assert (streq (supplier->scale, "large"));
@@ -2341,30 +2626,30 @@ ingest_ocds_test (bool verbose)
     assert (contract->end_date == s_day ("2025-08-19"));
     assert (contract->supplier_count == 12);
     //  GB-COH-4142000 is Companies House 04142000, padded to 8
-    assert (streq (contract->supplier_keys [0], "04142000"));
+    assert (streq (contract->supplier_keys [0], "CH:04142000"));
     supplier = ingest_ocds_supplier (ocds, 3);
     assert (supplier->row == 5);
     assert (streq (supplier->name, "24x7"));
     assert (streq (supplier->party_id, "GB-COH-4142000"));
     assert (streq (supplier->companies_house, "04142000"));
-    assert (streq (supplier->key, "04142000"));
+    assert (streq (supplier->key, "CH:04142000"));
     assert (supplier->sme_known && supplier->sme);
     assert (streq (supplier->postcode, "CM6 2JN"));
     assert (ingest_ocds_contract (ocds, 5)->value_pence == 91823060);     //  918230.6
     assert (ingest_ocds_contract (ocds, 6)->value_pence == 0);            //  0
 
     //  A 9-digit "Companies House number" is set aside with a warning; the
-    //  supplier stays, keyed by its party id
+    //  supplier stays, keyed by its name (never by its party id)
     assert (ingest_ocds_warnings (ocds) == 1);
     issue = ingest_ocds_warning (ocds, 0);
     assert (issue->row == 7);
     assert (streq (issue->column, "releases[6].parties[1].identifier.id"));
     assert (streq (issue->value, "458577871"));
-    assert (streq (issue->reason, "longer than 8 characters"));
+    assert (streq (issue->reason, "not a Companies House number: more than 8 characters"));
     supplier = ingest_ocds_supplier (ocds, 15);
     assert (supplier->row == 7);
     assert (streq (supplier->companies_house, ""));
-    assert (streq (supplier->key, "GB-COH-458577871"));
+    assert (streq (supplier->key, "NAME:NOMINET UK"));
 
     //  A release with an amount of three decimals is a row error; the
     //  other nine go on
@@ -2427,7 +2712,7 @@ ingest_ocds_test (bool verbose)
     free (package);
 
     //  The OCDS sample: value and period on contracts[]; the identifier's
-    //  id "11111111.0" is not a number, the party id GB-COH-11111111 is
+    //  id "11111111.0", a spreadsheet's float, is Companies House 11111111
     package = s_fixture ("ocds-213czf-000-00001-05-contract.json", &size);
     rc = ingest_ocds_parse (ocds, package, size);
     assert (rc == 0);
@@ -2439,7 +2724,7 @@ ingest_ocds_test (bool verbose)
     assert (contract->start_date == s_day ("2010-07-01"));
     assert (contract->end_date == s_day ("2011-06-30"));
     assert (contract->supplier_count == 1);
-    assert (streq (contract->supplier_keys [0], "11111111"));
+    assert (streq (contract->supplier_keys [0], "CH:11111111"));
     assert (ingest_ocds_suppliers (ocds) == 1);
     supplier = ingest_ocds_supplier (ocds, 0);
     assert (streq (supplier->companies_house, "11111111"));
@@ -2499,7 +2784,7 @@ ingest_ocds_test (bool verbose)
     assert (streq (contract->contract_id, "7"));
     assert (contract->value_pence == 150000000);
     assert (!contract->has_start && !contract->has_end);
-    assert (streq (contract->supplier_keys [0], "SC053003"));
+    assert (streq (contract->supplier_keys [0], "CH:SC053003"));
     issue = ingest_ocds_error (ocds, 0);
     assert (issue->row == 2);
     assert (streq (issue->column, "releases[1].awards[0].value.currency"));
@@ -2528,7 +2813,7 @@ ingest_ocds_test (bool verbose)
     assert (contract->has_start && contract->start_date == s_day ("2025-04-01"));
     assert (!contract->has_end);
     assert (contract->supplier_count == 1);
-    assert (streq (contract->supplier_keys [0], "JO BLOGGS"));
+    assert (streq (contract->supplier_keys [0], "NAME:JO BLOGGS"));
     issue = ingest_ocds_error (ocds, 4);
     assert (issue->row == 8);
     assert (streq (issue->column, "releases[7].awards[0].contractPeriod.startDate"));
@@ -2626,10 +2911,11 @@ ingest_ocds_test (bool verbose)
     const char *documents [] = {
         "contracts_finder_releases_201.json", "contracts_finder_10.json",
         "ocds-213czf-000-00001.json", "ocds-213czf-000-00001-05-contract.json",
-        "southyorks_Release116_award.json"
+        "southyorks_Release116_award.json", "contracts_finder_newest_first.json",
+        "party_ids_per_release.json"
     };
     ocds = ingest_ocds_new (1024 * 1024);
-    for (size_t index = 0; index < 5; index++) {
+    for (size_t index = 0; index < sizeof documents / sizeof documents [0]; index++) {
         package = s_fixture (documents [index], &size);
         s_check_pushed (ocds, package, size);
         free (package);
@@ -2749,26 +3035,149 @@ ingest_ocds_test (bool verbose)
     free (first);
     free (package);
 
-    //  Companies House numbers as people write them
-    char number [9];
-    const char *reason = NULL;
-    assert (ingest_ocds_company_number ("4142000", number, sizeof number, NULL) == 0);
-    assert (streq (number, "04142000"));
-    assert (ingest_ocds_company_number (" sc 53003 ", number, sizeof number, NULL) == 0);
-    assert (streq (number, "SC053003"));
-    assert (ingest_ocds_company_number ("OC301540", number, sizeof number, NULL) == 0);
-    assert (streq (number, "OC301540"));
-    assert (ingest_ocds_company_number ("458577871", number, sizeof number, &reason) == -1);
-    assert (streq (number, "") && streq (reason, "longer than 8 characters"));
-    assert (ingest_ocds_company_number ("11111111.0", number, sizeof number, &reason) == -1);
-    assert (ingest_ocds_company_number ("1111.0", number, sizeof number, &reason) == -1);
-    assert (s_contains (reason, "not a Companies House number"));
-    assert (ingest_ocds_company_number ("ABC12345", number, sizeof number, NULL) == -1);
-    assert (ingest_ocds_company_number ("SC", number, sizeof number, &reason) == -1);
-    assert (streq (reason, "no digits"));
-    assert (ingest_ocds_company_number ("000000", number, sizeof number, &reason) == -1);
-    assert (ingest_ocds_company_number ("", number, sizeof number, &reason) == -1);
-    assert (streq (reason, "empty"));
+    //  Releases of one ocid in date order, the latest winning: Contracts
+    //  Finder lists the newest first. Four real pairs, each an
+    //  awardUpdate before the award or update it replaces; in the last,
+    //  PwC's award was first published at £10,932,000 and corrected six
+    //  minutes later to £109,320
+    ocds = ingest_ocds_new (1024 * 1024);
+    s_told_t told = { 0 };
+    ingest_ocds_set_warning (ocds, s_test_warning, &told);
+    package = s_fixture ("contracts_finder_newest_first.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    assert (ingest_ocds_releases (ocds) == 8);
+    assert (ingest_ocds_accepted (ocds) == 4);
+    assert (ingest_ocds_skips (ocds) == 4);
+    assert (ingest_ocds_contracts (ocds) == 4);
+    const char *pwc = "ocds-b5fd17-09a309a3-8541-48b9-91c4-411c52e5bd34-1";
+    assert (s_value_of (ocds, pwc) == 10932000);
+    for (size_t index = 0; index < 4; index++) {
+        issue = ingest_ocds_skip (ocds, index);
+        assert (issue->row == 2 * index + 2);
+        assert (s_contains (issue->reason, "is older than release"));
+    }
+    if (verbose)
+        printf ("\n   %s\n", issue->reason);
+    assert (streq (issue->column, "releases[7].date"));
+    assert (streq (issue->reason, "release '02d6ce8b-83f0-4993-869c-c177d2efbd52-832939' of"
+                   " 2025-03-11T10:01:01Z is older than release"
+                   " '02d6ce8b-83f0-4993-869c-c177d2efbd52-832942' of 2025-03-11T10:07:26Z of"
+                   " the same ocid; not applied"));
+    //  Every skip was told to the warning callback as it was found
+    assert (told.count == 4 && told.last_row == 8);
+    assert (streq (told.last_reason, issue->reason));
+    //  Read again, the document yields the same: the order is per document
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    assert (ingest_ocds_contracts (ocds) == 4 && s_value_of (ocds, pwc) == 10932000);
+    free (package);
+
+    //  The same two releases of PwC's award oldest first: each is applied
+    //  in turn, and the last one, the latest, wins
+    const char *oldest_first =
+        "{\"releases\": ["
+        " {\"ocid\": \"ocds-p\", \"id\": \"p-832939\", \"date\": \"2025-03-11T10:01:01Z\","
+        "  \"awards\": [{\"id\": \"p-1\", \"value\": {\"amount\": 10932000, \"currency\": \"GBP\"}}]},"
+        " {\"ocid\": \"ocds-p\", \"id\": \"p-832942\", \"date\": \"2025-03-11T10:07:26Z\","
+        "  \"awards\": [{\"id\": \"p-1\", \"value\": {\"amount\": 109320, \"currency\": \"GBP\"}}]}"
+        "]}";
+    assert (s_parse_text (ocds, oldest_first) == 0);
+    assert (ingest_ocds_contracts (ocds) == 2 && ingest_ocds_skips (ocds) == 0);
+    assert (ingest_ocds_contract (ocds, 1)->value_pence == 10932000);
+
+    //  Dates are compared as instants, zones applied; dates that may name
+    //  the same moment, and releases without a date, cannot be put in
+    //  order, so the release applied first stands
+    const char *dates =
+        "{\"releases\": ["
+        //  1: 10:07:26 in UTC+1 is 09:07:26Z, before 2's 09:30Z: set aside
+        " {\"ocid\": \"z\", \"id\": \"z-2\", \"date\": \"2025-03-11T09:30:00Z\","
+        "  \"awards\": [{\"id\": \"z\", \"value\": {\"amount\": 2, \"currency\": \"GBP\"}}]},"
+        " {\"ocid\": \"z\", \"id\": \"z-1\", \"date\": \"2025-03-11T10:07:26+01:00\","
+        "  \"awards\": [{\"id\": \"z\", \"value\": {\"amount\": 1, \"currency\": \"GBP\"}}]},"
+        //  3, 4: the same release twice
+        " {\"ocid\": \"s\", \"id\": \"s-1\", \"date\": \"2025-03-11T09:30:00Z\","
+        "  \"awards\": [{\"id\": \"s\", \"value\": {\"amount\": 3, \"currency\": \"GBP\"}}]},"
+        " {\"ocid\": \"s\", \"id\": \"s-1\", \"date\": \"2025-03-11T09:30:00Z\","
+        "  \"awards\": [{\"id\": \"s\", \"value\": {\"amount\": 3, \"currency\": \"GBP\"}}]},"
+        //  5, 6: no zone, so within hours of 5 it cannot be ordered
+        " {\"ocid\": \"n\", \"id\": \"n-1\", \"date\": \"2025-03-11T10:01:01Z\","
+        "  \"awards\": [{\"id\": \"n\", \"value\": {\"amount\": 5, \"currency\": \"GBP\"}}]},"
+        " {\"ocid\": \"n\", \"id\": \"n-2\", \"date\": \"2025-03-11T10:07:26\","
+        "  \"awards\": [{\"id\": \"n\", \"value\": {\"amount\": 6, \"currency\": \"GBP\"}}]},"
+        //  7, 8: a dated release wins over an undated one, before or after it
+        " {\"ocid\": \"u\", \"id\": \"u-1\","
+        "  \"awards\": [{\"id\": \"u\", \"value\": {\"amount\": 7, \"currency\": \"GBP\"}}]},"
+        " {\"ocid\": \"u\", \"id\": \"u-2\", \"date\": \"2025-03-11\","
+        "  \"awards\": [{\"id\": \"u\", \"value\": {\"amount\": 8, \"currency\": \"GBP\"}}]},"
+        " {\"ocid\": \"v\", \"id\": \"v-2\", \"date\": \"2025-03-11\","
+        "  \"awards\": [{\"id\": \"v\", \"value\": {\"amount\": 9, \"currency\": \"GBP\"}}]},"
+        " {\"ocid\": \"v\", \"id\": \"v-1\","
+        "  \"awards\": [{\"id\": \"v\", \"value\": {\"amount\": 10, \"currency\": \"GBP\"}}]},"
+        //  11: a tender of an ocid takes no part
+        " {\"ocid\": \"v\", \"id\": \"v-0\", \"date\": \"2024-01-01\", \"tag\": [\"tender\"]}"
+        "]}";
+    told.count = 0;
+    assert (s_parse_text (ocds, dates) == 0);
+    assert (ingest_ocds_releases (ocds) == 11);
+    assert (ingest_ocds_accepted (ocds) == 6);
+    assert (ingest_ocds_skips (ocds) == 5);
+    assert (s_value_of (ocds, "z") == 200 && s_value_of (ocds, "s") == 300);
+    assert (s_value_of (ocds, "n") == 500 && s_value_of (ocds, "u") == 800);
+    assert (s_value_of (ocds, "v") == 900);
+    const char *reasons_of_skips [] = {
+        "release 'z-1' of 2025-03-11T10:07:26+01:00 is older than release 'z-2' of"
+        " 2025-03-11T09:30:00Z of the same ocid; not applied",
+        "release 's-1' of 2025-03-11T09:30:00Z appears again in this document; read once",
+        "release 'n-2' of 2025-03-11T10:07:26 cannot be put in order with release 'n-1' of"
+        " 2025-03-11T10:01:01Z of the same ocid, applied already: their dates may name the"
+        " same moment; not applied",
+        "release 'v-1' has no date, so it cannot be put in order with release 'v-2' of"
+        " 2025-03-11 of the same ocid, applied already; not applied",
+        "no award or contract in this release (a tender, planning or amendment notice)"
+    };
+    for (size_t index = 0; index < 5; index++)
+        assert (streq (ingest_ocds_skip (ocds, index)->reason, reasons_of_skips [index]));
+    //  The undated release applied first is a warning
+    assert (ingest_ocds_warnings (ocds) == 1);
+    issue = ingest_ocds_warning (ocds, 0);
+    assert (issue->row == 7 && streq (issue->column, "releases[6].date"));
+    assert (s_contains (issue->reason, "has no date: applied"));
+    assert (told.count == 6);
+
+    //  Party ids "1" and "2" in two real releases name other organisations
+    //  in each: the suppliers are told apart by name, never by the id
+    package = s_fixture ("party_ids_per_release.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    assert (ingest_ocds_contracts (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->supplier_keys [0],
+                   "NAME:ICT SKILL TRAINING LICENCE"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->supplier_keys [0],
+                   "NAME:ANTHONY COLLINS SOLICITOR LLP"));
+    assert (ingest_ocds_suppliers (ocds) == 2);
+    assert (streq (ingest_ocds_supplier (ocds, 0)->party_id, "2"));
+    assert (streq (ingest_ocds_supplier (ocds, 1)->party_id, "2"));
+    free (package);
+    //  A party known only by its id within its release is left out
+    assert (s_parse_text (ocds, "{\"ocid\": \"i\", \"parties\": [{\"id\": \"1\", \"roles\":"
+                                " [\"supplier\"]}], \"awards\": [{\"id\": \"i\","
+                                " \"suppliers\": [{\"id\": \"1\"}]}]}") == 0);
+    assert (ingest_ocds_suppliers (ocds) == 0);
+    assert (ingest_ocds_contract (ocds, 0)->supplier_count == 0);
+    assert (ingest_ocds_warnings (ocds) == 2);
+    assert (s_contains (ingest_ocds_warning (ocds, 0)->reason, "has no date"));
+    assert (s_contains (ingest_ocds_warning (ocds, 1)->reason, "known only by its party id"));
+    //  Companies House numbers read by sv_company, as the CSV feeds read
+    //  them: SC53003 is SC053003, 00000000 is no number, so the name keys
+    assert (s_parse_text (ocds, "{\"ocid\": \"c\", \"date\": \"2025-01-01T00:00:00Z\","
+                                " \"parties\": [{\"id\": \"GB-COH-SC53003\", \"name\": \"Scot\","
+                                " \"roles\": [\"supplier\"]}, {\"id\": \"GB-COH-00000000\","
+                                " \"name\": \"Zero Ltd\", \"roles\": [\"supplier\"]}],"
+                                " \"awards\": [{\"id\": \"c\"}]}") == 0);
+    assert (streq (ingest_ocds_supplier (ocds, 0)->key, "CH:SC053003"));
+    assert (streq (ingest_ocds_supplier (ocds, 1)->key, "NAME:ZERO LTD"));
+    assert (streq (ingest_ocds_supplier (ocds, 1)->companies_house, ""));
+    assert (ingest_ocds_warnings (ocds) == 0);
+    ingest_ocds_destroy (&ocds);
     //  @end
 
     if (verbose)

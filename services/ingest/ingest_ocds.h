@@ -15,7 +15,14 @@
       tender.contractPeriod. A release with neither (a tender, a planning
       notice) yields no contract and is counted as skipped, with a reason.
     - a supplier for each party with the role "supplier" and for each
-      award supplier that is not among the parties.
+      award supplier that is not among the parties. A party id is unique
+      only within its release (parties "1", "2", ... in one release are
+      other organisations in the next), so it serves only to find the
+      party an award names within the same release; the supplier itself
+      is known by its Companies House number (a GB-COH identifier), else
+      by its normalised name: the keys the CSV feeds give it too, which is
+      why its postcode is kept but not made part of its key. A party with
+      neither is left out, with a warning.
 
     Rows. Each release is a row, numbered from 1 in document order:
     row 4 of a release package is "releases[3]" (paths in columns count
@@ -23,10 +30,23 @@
     (its compiledRelease, or its embedded releases when it has none), and
     a lone release is row 1. Every release ends in exactly one of three
     states: accepted (it yielded at least one contract), skipped (it could
-    be read but describes no contract; its suppliers are still yielded),
-    or rejected (a value, currency or date could not be read: one error
-    per problem found, and nothing at all is yielded from it). So
-    releases = accepted + skipped + rejected.
+    be read but describes no contract, its suppliers still yielded; or it
+    is superseded, yielding nothing), or rejected (a value, currency or
+    date could not be read: one error per problem found, and nothing at
+    all is yielded from it). So releases = accepted + skipped + rejected.
+
+    A document is one compiled view of each contracting process: within
+    it, the releases of an ocid that carry awards or contracts are applied
+    in date order, the latest winning, whatever their order in the
+    document (Contracts Finder lists the newest first). A release older
+    than the one already applied for its ocid is superseded: skipped, with
+    a reason naming both. Dates are compared as instants; two releases
+    that may bear the same instant cannot be ordered, and one with no date
+    cannot be ordered against another, so the release applied first
+    stands; a dated release wins over an undated one. Releases oldest
+    first are each applied in turn, the last one winning. This holds
+    within one document only (read whole or pushed), costing one small
+    entry per ocid while it is read; see ingest_ocds.c.
 
     Money is never floating point. jansson parses numbers into doubles and
     forgets their text, so before parsing we note where every number token
@@ -45,7 +65,10 @@
 
     Warnings are kept for data that was set aside but did not reject its
     release: a Companies House number that is not valid, a postcode that
-    is not a UK postcode, a scale outside the OCDS codelist.
+    is not a UK postcode, a scale outside the OCDS codelist, a supplier
+    with neither Companies House number nor name, a release with no date.
+    Companies House numbers are read by sv_company, as the CSV feeds read
+    them.
 
     No sockets and no SQL here.
     =========================================================================
@@ -57,6 +80,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sv_csv.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -106,10 +130,13 @@ typedef struct {
 //  once for each release that names it; key is what identifies it.
 typedef struct {
     size_t row;                 //  Release it came from, counting from 1
-    const char *key;            //  companies_house when known, else
-                                //  party_id, else the name upper-cased with
-                                //  its spaces collapsed
-    const char *party_id;       //  parties[].id as published ("GB-CFS-312173")
+    const char *key;            //  The supplier key the CSV readers make
+                                //  (ingest_records_supplier_key):
+                                //  "CH:<companies_house>" when known, else
+                                //  "NAME:<name normalised>"; never "" and
+                                //  never the party id
+    const char *party_id;       //  parties[].id as published ("GB-CFS-312173"):
+                                //  unique only within its release
     const char *name;           //  Name as published
     const char *companies_house;    //  8 characters ("04142000", "SC053003")
                                     //  or "" when unknown
@@ -219,14 +246,16 @@ size_t
 const ingest_ocds_issue_t *
     ingest_ocds_warning (ingest_ocds_t *self, size_t index);
 
-//  Reads a Companies House number written any usual way ("4142000",
-//  "sc 53003", "OC301540") into its 8-character form, zero-padded
-//  ("04142000", "SC053003", "OC301540") in out, which must hold at least 9
-//  bytes (size). Returns 0, or -1 with out set to "" and, if reason_p is
-//  not NULL, *reason_p pointing at a static English reason.
-int
-    ingest_ocds_company_number (const char *text, char *out, size_t size,
-                                const char **reason_p);
+//  Sets a function told, as they are found, of everything read but set
+//  aside or taken with a reservation without rejecting its release: each
+//  skip (a release superseded by a later one of its ocid, a tender with
+//  no award) and each warning (a release with no date, a Companies House
+//  number set aside), with line the release's row, column its JSON path,
+//  value and reason as in ingest_ocds_issue_t. The error is borrowed for
+//  the call. fn NULL (the default) tells nobody; what is recorded for
+//  ingest_ocds_skip and ingest_ocds_warning is the same either way.
+void
+    ingest_ocds_set_warning (ingest_ocds_t *self, sv_csv_error_fn *fn, void *arg);
 
 //  Self test of this class; asserts (aborts) on failure. Reads its
 //  fixtures from tests/fixtures/ocds/, relative to the working directory.

@@ -7,6 +7,7 @@
 #include "ingest_records.h"
 #include "ingest_seen.h"
 #include "ingest_spend.h"
+#include "sv_company.h"
 #include "sv_date.h"
 #include "sv_money.h"
 #include "sv_postcode.h"
@@ -239,8 +240,8 @@ s_company_of (ingest_records_t *self, size_t field, char *buffer)
 {
     const char *reason;
     *buffer = 0;
-    if (*s_text (self, field) && ingest_spend_company_number (s_text (self, field), buffer,
-                                                              INGEST_SPEND_COMPANY_BUF, &reason))
+    if (*s_text (self, field) && sv_company_number (s_text (self, field), buffer,
+                                                    SV_COMPANY_BUF, &reason))
         s_reject (self, field, reason);
     return buffer;
 }
@@ -389,7 +390,7 @@ s_row (const sv_csv_row_t *row, void *arg)
         return 0;
     }
     char date_a [SV_DATE_BUF], date_b [SV_DATE_BUF], postcode [SV_POSTCODE_BUF];
-    char company [INGEST_SPEND_COMPANY_BUF], supplier_key [INGEST_RECORDS_NAME_MAX + 8];
+    char company [SV_COMPANY_BUF], supplier_key [INGEST_RECORDS_NAME_MAX + 8];
     sv_proto_t event = { .id = s_table_kinds [self->table] };
     if (event.id == SV_PROTO_SUPPLIER) {
         sv_proto_supplier_t *supplier = &event.supplier;
@@ -627,7 +628,8 @@ ingest_records_supplier_key (const char *companies_house, const char *supplier_i
             if (*c != '.' && *c != '\'')
                 space = true;
         }
-        key [length] = 0;
+        //  A name of punctuation alone ("-", "?") names nobody
+        key [length > 5? length: 0] = 0;
     }
     else
         *key = 0;
@@ -999,6 +1001,9 @@ ingest_records_test (bool verbose)
     assert (streq (test.last.contract.end_date, "2027-03-31"));
     assert (streq (test.last.contract.rlw_in_scope, "derive"));
     assert (streq (test.last.contract.supplier_key, "NAME:ROTHERHAM CLEANING CO OPERATIVE"));
+    char key [INGEST_RECORDS_KEY_BUF];
+    ingest_records_supplier_key ("", "", " - ", key, sizeof key);
+    assert (streq (key, ""));
     assert (!test.last.contract.incomplete);
     sv_proto_reset (&test.last);
 
@@ -1053,7 +1058,6 @@ ingest_records_test (bool verbose)
     three.delivery = (sv_proto_delivery_t) { .contract_id = "C-001", .measure = "NT3",
         .period_start = "2024-04-01", .period_end = "2024-06-30", .ward = "E05001000",
         .beneficiary_group = "", .postcode = "S65 1AB" };
-    char key [INGEST_RECORDS_KEY_BUF];
     assert (ingest_records_key (&three, key, sizeof key) == 0);
     assert (streq (key, "C-001/NT3/2024-04-01/2024-06-30/E05001000//S65 1AB"));
     assert (ingest_records_key (&three, key, 20) == -1);

@@ -48,9 +48,6 @@
 extern "C" {
 #endif
 
-//  Size of a buffer for a normalised Companies House number, with NUL
-#define INGEST_SPEND_COMPANY_BUF 9
-
 //  Transaction numbers longer than this are refused (row error)
 #define INGEST_SPEND_TRANSACTION_MAX 100
 
@@ -192,16 +189,6 @@ void
 //  ingest_spend_field_t order), static.
 const sv_csv_field_t *
     ingest_spend_fields (void);
-
-//  Reads a Companies House number: 8 digits, or one of Companies House's
-//  two-letter prefixes (SC, NI, OC, SO, NC, R0, ...) and 6 digits; any case,
-//  spaces dropped; a 7-digit number (a leading zero lost in a spreadsheet)
-//  gets its zero back. Returns 0 and writes the number into out (size
-//  bytes, INGEST_SPEND_COMPANY_BUF is enough), or -1 with out "" (if size
-//  > 0) and *reason_p, if not NULL, a static English reason.
-int
-    ingest_spend_company_number (const char *text, char *out, size_t size,
-                                 const char **reason_p);
 
 //  True if a supplier name is a redaction rather than a supplier
 //  ("REDACTED PERSONAL DATA", "Personal Information Redacted", "Name

@@ -2,8 +2,10 @@
     them must hold together: a refused document yields nothing and says
     why; a read one accounts for every release exactly once, yields only
     whole records (amounts in GBP pence, never negative; Companies House
-    numbers of 8 characters; normalised postcodes), and every supplier key
-    a contract names belongs to a supplier of the same release. The same
+    numbers of 8 characters; normalised postcodes; suppliers keyed by
+    Companies House number or name, never by party id), every supplier key
+    a contract names belongs to a supplier of the same release, and every
+    skip and warning is told to the warning callback. The same
     bytes read as they arrive (ingest_ocds_push, cut where the first byte
     says, then ingest_ocds_end) must yield exactly the same, unless the
     document has both a "releases" and a "records" array, which only a
@@ -99,6 +101,13 @@ s_check_issue (const ingest_ocds_issue_t *issue, size_t releases)
     assert (issue->column && issue->value && issue->reason && *issue->reason);
 }
 
+static void
+s_count_told (const sv_csv_error_t *warning, void *arg)
+{
+    assert (warning->reason && *warning->reason);
+    (*(size_t *) arg)++;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -121,8 +130,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         assert (*ingest_ocds_reason (ocds));
     bool both_arrays = pushed_rc && strstr (ingest_ocds_reason (ocds), "a second");
 
+    size_t told = 0;
+    ingest_ocds_set_warning (ocds, s_count_told, &told);
     int rc = ingest_ocds_parse (ocds, data, size);
     size_t releases = ingest_ocds_releases (ocds);
+    //  Every skip and warning recorded was told as it was found
+    assert (told == ingest_ocds_skips (ocds) + ingest_ocds_warnings (ocds));
     if (rc == -1) {
         assert (*ingest_ocds_reason (ocds));
         assert (strcmp (ingest_ocds_package (ocds), "") == 0);
@@ -153,11 +166,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         const ingest_ocds_supplier_t *supplier = ingest_ocds_supplier (ocds, index);
         assert (supplier->row >= 1 && supplier->row <= releases);
         assert (supplier->key && supplier->party_id && supplier->name && supplier->scale);
-        assert (*supplier->key || (!*supplier->party_id && *supplier->name));
         size_t number = strlen (supplier->companies_house);
         assert (number == 0 || number == 8);
+        //  Keyed by Companies House number, else by name: never by party id
         if (number)
-            assert (strcmp (supplier->key, supplier->companies_house) == 0);
+            assert (strncmp (supplier->key, "CH:", 3) == 0
+                    && strcmp (supplier->key + 3, supplier->companies_house) == 0);
+        else
+            assert (strncmp (supplier->key, "NAME:", 5) == 0 && supplier->key [5]);
         if (*supplier->postcode) {
             char again [SV_POSTCODE_BUF];
             assert (sv_postcode_normalise (supplier->postcode, again, sizeof again, NULL) == 0);
