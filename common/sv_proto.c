@@ -2163,7 +2163,8 @@ s_print_status_reply (const sv_proto_status_reply_t *self, FILE *out, const char
 
 //  ---------------------------------------------------------------------------
 //  REPORT_REQUEST: socval to reporting: assemble a report now. Answered by
-//  REPORT_READY or ERROR.
+//  REPORT_READY or ERROR (404 for a year with no data, the reason naming the
+//  years that have some).
 
 //  The entries s_encode_report_request writes: every required field, and each
 //  optional one that is not at its default

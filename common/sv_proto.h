@@ -328,12 +328,13 @@ typedef struct {
 } sv_proto_status_reply_t;
 
 //  REPORT_REQUEST: socval to reporting: assemble a report now. Answered by
-//  REPORT_READY or ERROR.
+//  REPORT_READY or ERROR (404 for a year with no data, the reason naming the
+//  years that have some).
 typedef struct {
     //  Which report. One of: annual, partnership, rlw-scope, alerts.
     char *kind;
-    //  (optional) Financial year, e.g. "2024-25"; "" for the latest year that
-    //  has data.
+    //  (optional) Financial year, e.g. "2024-25"; "" for the latest year with
+    //  spend, else the latest with any data (REPORT_READY names it).
     char *year;
     //  (optional) Partner to report on; "" for all partners.
     char *partner;

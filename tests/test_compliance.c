@@ -7,8 +7,10 @@
     alerts (a follower that goes away and resumes from its offset file
     misses nothing), runs the alert hook, and SIGKILLs compliance while a
     large contracts feed streams through it: after a restart the alerts are
-    exactly those of the feed, each opened once. The last line is "N passed,
-    N failed".
+    exactly those of the feed, each opened once. Last, alerts are listed
+    most severe first, and with compliance stopped, or interrupted before
+    it answers, socval alerts prints nothing and exits 2. The last line is
+    "N passed, N failed".
 
     Usage: test_compliance [--short]     (run from the repository root)
 */
@@ -472,10 +474,35 @@ main (int argc, char *argv [])
                    "compliance SIGKILLed twice mid-feed: exactly the feed's alerts, each once");
     zhashx_destroy (&stream.latest);
 
-    kill (s_ingest, SIGTERM);
+    //  ------------------------------------------------------------------
+    //  Alerts come most severe first, and with no answer nothing at all
+    char *severities = NULL;
+    testkit_run (&severities, "build/socval --data %s --timeout %d alerts --state all --json"
+                 " | grep -o '\"severity\": \"[a-z]*\"' | uniq | cut -d'\"' -f4 | tr '\\n' ' '",
+                 s_dir, s_timeout);
+    testkit_check (severities && streq (severities, "high medium low "),
+                   "socval alerts --json lists the high alerts first, then medium, then low");
+    zstr_free (&severities);
     kill (s_compliance, SIGTERM);
-    waitpid (s_ingest, NULL, 0);
     waitpid (s_compliance, NULL, 0);
+    s_compliance = 0;
+    rc = s_socval (&output, "alerts --json");
+    testkit_check (rc == 2 && output && !*output,
+                   "socval alerts with compliance stopped exits 2 and prints nothing, not an"
+                   " empty list");
+    zstr_free (&output);
+    //  Interrupted well within its timeout, so the interrupt is what ends it
+    rc = testkit_run (&output, "build/socval --data %s --timeout 60 alerts --json"
+                      " >%s/interrupted 2>/dev/null & pid=$!; sleep 0.5; kill -INT $pid;"
+                      " wait $pid; code=$?; cat %s/interrupted; exit $code",
+                      s_dir, s_dir, s_dir);
+    testkit_check (rc == 2 && output && !*output,
+                   "socval alerts interrupted before compliance answers exits 2 and prints"
+                   " nothing");
+    zstr_free (&output);
+
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);
     zstr_free (&remove);

@@ -6,8 +6,10 @@
     that the xlsx is a workbook with numeric cells and the html is
     well-formed with its charts; that two reports at the same offsets
     differ only in their created time; that a schedule fires when its time
-    comes, and that a run missed while reporting was down is made up once.
-    The last line is "N passed, N failed".
+    comes, and that a run missed while reporting was down is made up once;
+    that a report with no year named takes the latest year with spend, and
+    that a year with no data is refused (exit 1, the years with data on
+    stderr). The last line is "N passed, N failed".
 
     Usage: test_reporting [--short]     (run from the repository root)
 */
@@ -272,13 +274,6 @@ main (int argc, char *argv [])
     testkit_check (rc == 0 && valid == 0 && output && atoi (output) >= 3,
                    "the html is well-formed and draws its charts as inline svg");
     zstr_free (&output);
-    report = s_report_json ("annual --year 2019-20");
-    testkit_check (report && s_int (report, "spend.rows") == 0
-                   && s_int (report, "spend.total_pence") == 0
-                   && json_is_null (json_object_get (json_object_get (report, "spend"),
-                                                     "local_share")),
-                   "a year with no data reports zeros, and no share rather than a false one");
-    json_decref (report);
     rc = s_socval (NULL, "report annual --year 2024-26");
     testkit_check (rc == 1, "a malformed year is refused (exit 1)");
     rc = s_socval (NULL, "report nonsense");
@@ -305,7 +300,14 @@ main (int argc, char *argv [])
     testkit_check (output && atoi (output) >= 5, "the csv report is a folder of tables");
     zstr_free (&output);
 
-    //  Down over the next 1 May: the missed run is made up once on start
+    //  Down over the next 1 May: the missed run is made up once on start.
+    //  2026-27 has a return by then, but no spend yet
+    s_write ("deliveries-2026.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-001,JOB-01,01/04/2026,30/06/2026,1,evidenced\n");
+    testkit_check (s_submit ("deliveries", "deliveries-2026.csv") == 0
+                   && s_socval (NULL, "wait --timeout 60") == 0,
+                   "a return for 2026-27 is taken, with no spend in 2026-27");
     kill (s_pids [3], SIGTERM);
     waitpid (s_pids [3], NULL, 0);
     s_write ("now", "2027-06-02T09:00:00Z");
@@ -314,6 +316,46 @@ main (int argc, char *argv [])
     zclock_sleep (500);
     testkit_check (after == 8 && s_outputs () == 8 && s_ready_events () == 8,
                    "a run missed while reporting was down is made up once on start, not twice");
+
+    //  ------------------------------------------------------------------
+    //  The year a report takes when none is named, with reporting's clock
+    //  at 2 June 2027: the data's, never the clock's
+    report = s_report_json ("annual");
+    json_t *named = s_report_json ("annual --year 2025-26");
+    testkit_check (report && named
+                   && streq (json_string_value (json_object_get (report, "year")), "2025-26")
+                   && s_int (report, "spend.total_pence") == 175000
+                   && s_int (named, "spend.total_pence") == 175000
+                   && s_int (report, "spend.local_pence") == s_int (named, "spend.local_pence"),
+                   "with no --year the annual report is 2025-26, the latest year with spend"
+                   " (£1,750.00, as --year 2025-26), not 2026-27, which has returns only");
+    json_decref (report);
+    json_decref (named);
+    report = s_report_json ("annual --year 2026-27");
+    testkit_check (report && s_int (report, "spend.total_pence") == 0
+                   && json_is_null (json_object_get (json_object_get (report, "spend"),
+                                                     "local_share"))
+                   && s_int (report, "social_value.delivered_pence") > 0,
+                   "asked for, 2026-27 is reported: its returns, no spend and no share rather"
+                   " than a false one");
+    json_decref (report);
+    char *refused = NULL;
+    rc = testkit_run (&output, "build/socval --data %s --timeout %d report annual"
+                      " --year 2019-20 2>%s/refused", s_dir, s_timeout, s_dir);
+    testkit_run (&refused, "cat %s/refused", s_dir);
+    testkit_check (rc == 1 && output && !*output && refused
+                   && strstr (refused, "no data for 2019-20; years with data: 2024-25, 2025-26,"
+                                       " 2026-27"),
+                   "--year 2019-20, a year with no data, exits 1 with nothing on stdout, and"
+                   " stderr names the years with data");
+    zstr_free (&output);
+    zstr_free (&refused);
+    rc = s_socval (&output, "report annual --partner council --year 2019-20 --format json"
+                   " -o %s/refused.json", s_dir);
+    testkit_check (rc == 1 && output && !*output
+                   && testkit_run (NULL, "test -e %s/refused.json", s_dir) != 0,
+                   "a refused report writes no file");
+    zstr_free (&output);
 
     for (int service = 0; service < 4; service++)
         kill (s_pids [service], SIGTERM);

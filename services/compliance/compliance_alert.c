@@ -40,6 +40,26 @@ compliance_alert_print (const sv_proto_alert_t *alert, FILE *out)
              alert->alert_id, alert->at, alert->message);
 }
 
+static int
+s_severity_rank (const char *severity)
+{
+    static const char *const severities [] = { "high", "medium", "low" };
+    int rank = 0;
+    while (rank < 3 && !(severity && streq (severity, severities [rank])))
+        rank++;
+    return rank;
+}
+
+int
+compliance_alert_compare (const sv_proto_alert_t *one, const sv_proto_alert_t *two)
+{
+    assert (one && two);
+    int rank1 = s_severity_rank (one->severity), rank2 = s_severity_rank (two->severity);
+    if (rank1 != rank2)
+        return rank1 - rank2;
+    return strcmp (one->alert_id? one->alert_id: "", two->alert_id? two->alert_id: "");
+}
+
 void
 compliance_alert_test (bool verbose)
 {
@@ -60,6 +80,18 @@ compliance_alert_test (bool verbose)
     text = compliance_alert_json_text (&alert, 0);
     assert (strncmp (text, "{\"alert_id\"", 11) == 0);
     free (text);
+
+    //  Most severe first; an unknown or empty severity last, never first
+    sv_proto_alert_t low = { .alert_id = "a", .severity = "low" };
+    sv_proto_alert_t medium = { .alert_id = "z", .severity = "medium" };
+    sv_proto_alert_t unknown = { .alert_id = "b", .severity = "" };
+    sv_proto_alert_t misspelt = { .alert_id = "c", .severity = "hi" };
+    assert (compliance_alert_compare (&alert, &medium) < 0);
+    assert (compliance_alert_compare (&medium, &low) < 0);
+    assert (compliance_alert_compare (&low, &unknown) < 0);
+    assert (compliance_alert_compare (&low, &misspelt) < 0);
+    assert (compliance_alert_compare (&unknown, &misspelt) < 0);
+    assert (compliance_alert_compare (&alert, &alert) == 0);
     if (verbose)
         printf ("OK\n");
 }

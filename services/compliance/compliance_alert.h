@@ -24,6 +24,13 @@ char *
 void
     compliance_alert_print (const sv_proto_alert_t *alert, FILE *out);
 
+//  The order every list of alerts is shown in, by socval alerts and in
+//  reports: most severe first (high, medium, low, then any severity not
+//  known, so a misspelt one never jumps the queue), then by alert_id.
+//  Returns less than, equal to or more than 0, as strcmp does.
+int
+    compliance_alert_compare (const sv_proto_alert_t *one, const sv_proto_alert_t *two);
+
 void
     compliance_alert_test (bool verbose);
 

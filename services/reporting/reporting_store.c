@@ -19,6 +19,7 @@
 */
 
 #include "reporting_store.h"
+#include "compliance_alert.h"
 #include "sv_date.h"
 #include "sv_stream.h"
 
@@ -836,8 +837,25 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
 //  --------------------------------------------------------------------------
 //  Alerts
 
+//  Two alerts of a report's list, in compliance's order for every list of
+//  alerts (qsort's comparator over json_t *)
+static int
+s_alert_order (const void *item1, const void *item2)
+{
+    const json_t *one = *(json_t *const *) item1, *two = *(json_t *const *) item2;
+    sv_proto_alert_t alert1 = {
+        .alert_id = (char *) json_string_value (json_object_get (one, "alert_id")),
+        .severity = (char *) json_string_value (json_object_get (one, "severity"))
+    };
+    sv_proto_alert_t alert2 = {
+        .alert_id = (char *) json_string_value (json_object_get (two, "alert_id")),
+        .severity = (char *) json_string_value (json_object_get (two, "severity"))
+    };
+    return compliance_alert_compare (&alert1, &alert2);
+}
+
 //  Open and acknowledged alerts, and with recent true those resolved
-//  since self->since
+//  since self->since; listed most severe first
 static json_t *
 s_alerts (s_report_t *self, bool recent)
 {
@@ -877,6 +895,15 @@ s_alerts (s_report_t *self, bool recent)
         }
         s_query_end (self, stmt, step);
     }
+    size_t count = json_array_size (list);
+    json_t **sorted = (json_t **) zmalloc ((count + 1) * sizeof (json_t *));
+    for (size_t index = 0; index < count; index++)
+        sorted [index] = json_incref (json_array_get (list, index));
+    qsort (sorted, count, sizeof (json_t *), s_alert_order);
+    json_array_clear (list);
+    for (size_t index = 0; index < count; index++)
+        json_array_append_new (list, sorted [index]);
+    free (sorted);
     json_t *alerts = json_pack ("{s:I, s:I}", "open", (json_int_t) open,
                                 "acknowledged", (json_int_t) acknowledged);
     if (recent)
@@ -1023,33 +1050,89 @@ s_evidence_mask (s_report_t *self, const char *counted)
     return 0;
 }
 
-//  The latest financial year with spend or lines (of the partner), or -1
+//  The latest financial year (its starting year) found by query, in its
+//  all-partners and one-partner forms; -1 when it finds none or fails
 static int
-s_latest_year (s_report_t *self)
+s_latest_in (s_report_t *self, const char *sql_all, const char *sql_partner)
 {
-    static const char *const queries [][2] = {
-        { "SELECT max(fy) FROM spend_lines",
-          "SELECT fy FROM spend_lines WHERE partner = ?2 AND fy IS NOT NULL"
-          " ORDER BY fy DESC LIMIT 1" },
-        { "SELECT max(fy) FROM value_lines",
-          "SELECT fy FROM value_lines WHERE partner = ?2 AND fy IS NOT NULL"
-          " ORDER BY fy DESC LIMIT 1" },
-    };
     int latest = -1;
-    for (int index = 0; index < 2; index++) {
-        sqlite3_stmt *stmt = s_query (self, queries [index][0], queries [index][1]);
-        if (!stmt)
-            return -1;
+    sqlite3_stmt *stmt = s_query (self, sql_all, sql_partner);
+    if (!stmt)
+        return -1;
+    int step = sqlite3_step (stmt);
+    if (step == SQLITE_ROW) {
+        if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+            latest = sqlite3_column_int (stmt, 0);
+        step = sqlite3_step (stmt);
+    }
+    s_query_end (self, stmt, step);
+    return latest;
+}
+
+//  The year reported when none is asked for (see the header): the latest
+//  with spend, so that a year holding only delivery returns never shows
+//  as a year in which nothing was spent; else the latest with lines; -1
+//  when there are neither
+static int
+s_default_year (s_report_t *self)
+{
+    int latest = s_latest_in (self, "SELECT max(fy) FROM spend_lines",
+        "SELECT fy FROM spend_lines WHERE partner = ?2 AND fy IS NOT NULL"
+        " ORDER BY fy DESC LIMIT 1");
+    if (latest < 0 && !self->failed)
+        latest = s_latest_in (self, "SELECT max(fy) FROM value_lines",
+            "SELECT fy FROM value_lines WHERE partner = ?2 AND fy IS NOT NULL"
+            " ORDER BY fy DESC LIMIT 1");
+    return latest;
+}
+
+#define S_YEAR_HAS_DATA(AND_PARTNER) \
+    "SELECT EXISTS (SELECT 1 FROM spend_lines WHERE fy = ?1" AND_PARTNER ")" \
+    " OR EXISTS (SELECT 1 FROM value_lines WHERE fy = ?1" AND_PARTNER ")"
+
+#define S_YEARS_WITH_DATA(AND_PARTNER) \
+    "SELECT fy FROM spend_lines WHERE fy IS NOT NULL" AND_PARTNER \
+    " UNION SELECT fy FROM value_lines WHERE fy IS NOT NULL" AND_PARTNER " ORDER BY fy"
+
+//  0 when self->fy holds spend or lines (of the partner); else -1 with the
+//  store's reason naming the years that do, or the database's error
+static int
+s_year_has_data (s_report_t *self)
+{
+    bool found = false;
+    sqlite3_stmt *stmt = s_query (self, S_YEAR_HAS_DATA (""), S_YEAR_HAS_DATA (S_PARTNER));
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
         int step = sqlite3_step (stmt);
         if (step == SQLITE_ROW) {
-            if (sqlite3_column_type (stmt, 0) != SQLITE_NULL
-            &&  sqlite3_column_int (stmt, 0) > latest)
-                latest = sqlite3_column_int (stmt, 0);
+            found = sqlite3_column_int (stmt, 0) != 0;
             step = sqlite3_step (stmt);
         }
         s_query_end (self, stmt, step);
     }
-    return latest;
+    //  "2024-25, 2025-26", cut short (by snprintf) past what a reason holds
+    char years [160] = "";
+    size_t length = 0;
+    if (!found && !self->failed
+    &&  (stmt = s_query (self, S_YEARS_WITH_DATA (""), S_YEARS_WITH_DATA (S_PARTNER)))) {
+        int step;
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW && length < sizeof years) {
+            char year [SV_DATE_FY_BUF];
+            sv_date_fy_format (sqlite3_column_int (stmt, 0), year, sizeof year);
+            length += (size_t) snprintf (years + length, sizeof years - length, "%s%s",
+                                         length? ", ": "", year);
+        }
+        s_query_end (self, stmt, step == SQLITE_ROW? SQLITE_DONE: step);
+    }
+    if (self->failed)
+        snprintf (self->store->reason, sizeof self->store->reason, "%s",
+                  sv_db_error (self->store->db));
+    else
+    if (!found)
+        snprintf (self->store->reason, sizeof self->store->reason, "no data for %s%s%.60s; %s%s",
+                  self->year, self->partner? " from ": "", self->partner? self->partner: "",
+                  *years? "years with data: ": "no year has data yet", years);
+    return found? 0: -1;
 }
 
 //  The partners reported, sorted; NULL when a named partner is unknown
@@ -1087,7 +1170,7 @@ s_dates (s_report_t *self, bool needs_year)
     if (!needs_year)
         return 0;
     if (!year || !*year) {
-        self->fy = s_latest_year (self);
+        self->fy = s_default_year (self);
         if (self->fy < 0) {
             snprintf (self->store->reason, sizeof self->store->reason, "%s",
                       self->failed? sv_db_error (self->store->db)
@@ -1102,6 +1185,8 @@ s_dates (s_report_t *self, bool needs_year)
         return -1;
     }
     sv_date_fy_format (self->fy, self->year, sizeof self->year);
+    if (s_year_has_data (self))
+        return -1;
     sv_date_fy_format (self->fy - 1, self->previous, sizeof self->previous);
     int32_t last = sv_date_fy_last (self->fy);
     sv_date_format (sv_date_fy_first (self->fy), self->first, sizeof self->first);
@@ -1777,7 +1862,7 @@ reporting_store_test (bool verbose)
     assert (s_test_get (annual, "rlw/contracts/3/accredited") == json_false ());
     assert (streq (s_test_str (annual, "rlw/contracts/3/state"), "missing"));
 
-    //  Alerts: open and acknowledged only, by rule then id
+    //  Alerts: open and acknowledged only, most severe first, then by id
     assert (s_test_int (annual, "alerts/open") == 2);
     assert (s_test_int (annual, "alerts/acknowledged") == 1);
     assert (s_test_size (annual, "alerts/by_rule") == 2);
@@ -1823,6 +1908,23 @@ reporting_store_test (bool verbose)
     assert (s_test_int (annual, "rlw/in_scope_contracts") == 3);
     assert (s_test_int (annual, "alerts/open") == 1);
     assert (s_test_int (annual, "alerts/acknowledged") == 0);
+    json_decref (annual);
+
+    //  2025-26 gets a commitment and no spend. Left to the store, the year
+    //  is still 2024-25, the latest with spend: a year of returns alone is
+    //  no year in which nothing was spent. Asked for, 2025-26 is reported.
+    assert (sv_db_begin (store->db) == 0);
+    s_test_event (&test, "valuation", "council/COMMITMENT/C-1/NT1/2025-26", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = {
+            .framework = "test", .framework_version = "1", .partner = "council",
+            .contract_id = "C-1", .measure = "NT1", .theme = "Jobs", .unit = "FTE",
+            .description = "Local people employed", .proxy_pence = 3000000,
+            .kind = "committed", .year = "2025-26", .quantity_milli = 1000,
+            .value_pence = 3000000 } });
+    assert (sv_db_commit (store->db) == 0);
+    annual = s_test_report (store, "annual", "", "", NULL);
+    assert (streq (s_test_str (annual, "year"), "2024-25"));
+    assert (s_test_int (annual, "spend/total_pence") == 540000);
     json_decref (annual);
 
     //  A year judged at its end: by 31 March 2026 CH:002's accreditation
@@ -1900,10 +2002,14 @@ reporting_store_test (bool verbose)
     assert (s_test_int (alerts, "alerts/resolved_recently") == 1);
     assert (s_test_size (alerts, "alerts/by_rule") == 2);
     assert (s_test_size (alerts, "alerts/list") == 4);
+    //  Most severe first: the two high, then the medium by id
     assert (streq (s_test_str (alerts, "alerts/list/0/alert_id"),
+                   "rlw.missing_commitment/council/C-1"));
+    assert (streq (s_test_str (alerts, "alerts/list/1/severity"), "high"));
+    assert (streq (s_test_str (alerts, "alerts/list/2/alert_id"),
                    "delivery.shortfall/council/C-3/NT20"));
-    assert (streq (s_test_str (alerts, "alerts/list/0/state"), "resolved"));
-    assert (streq (s_test_str (alerts, "alerts/list/0/message"), "see the contract"));
+    assert (streq (s_test_str (alerts, "alerts/list/2/state"), "resolved"));
+    assert (streq (s_test_str (alerts, "alerts/list/2/message"), "see the contract"));
     assert (streq (s_test_str (alerts, "alerts/list/3/rule"), "rlw.renewal_due"));
     json_decref (alerts);
     alerts = s_test_report (store, "alerts", "", "police", NULL);
@@ -1932,6 +2038,20 @@ reporting_store_test (bool verbose)
     params.kind = "monthly";
     assert (reporting_store_report (store, &params, &reason) == NULL);
     assert (strstr (reason, "monthly"));
+    //  A year with no data at all, naming the years that have some
+    params.kind = "annual";
+    params.year = "2019-20";
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (streq (reason, "no data for 2019-20; years with data: 2023-24, 2024-25, 2025-26"));
+    params.kind = "rlw-scope";
+    params.year = "2025-26";
+    params.partner = "police";
+    assert (reporting_store_report (store, &params, &reason) == NULL);
+    assert (streq (reason, "no data for 2025-26 from police; years with data: 2023-24, 2024-25"));
+    params.kind = "alerts";
+    json_t *alerts_any_year = reporting_store_report (store, &params, &reason);
+    assert (alerts_any_year);
+    json_decref (alerts_any_year);
 
     //  ------------------------------------------------------------------
     //  Every event applied a second time changes nothing, to the byte
@@ -1942,7 +2062,7 @@ reporting_store_test (bool verbose)
     free (before);
     free (after);
     assert (reporting_store_count (store, "spend_lines") == 9);
-    assert (reporting_store_count (store, "value_lines") == 15);
+    assert (reporting_store_count (store, "value_lines") == 16);
 
     //  Schedules remember when they last fired
     assert (reporting_store_schedule_last (store, "annual") == 0);
@@ -1958,6 +2078,25 @@ reporting_store_test (bool verbose)
     assert (store);
     assert (reporting_store_schedule_last (store, "annual") == 1760000000);
     assert (reporting_store_count (store, "alerts") == 5);
+    reporting_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+
+    //  With no spend at all, the year left to the store is the latest with
+    //  lines
+    store = reporting_store_new (path, &reason);
+    assert (store);
+    test = (s_test_t) { .store = store };
+    assert (sv_db_begin (store->db) == 0);
+    s_test_event (&test, "valuation", "council/DELIVERY/C-1/NT1/2026Q1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = {
+            .framework = "test", .framework_version = "1", .partner = "council",
+            .contract_id = "C-1", .measure = "NT1", .kind = "delivered", .year = "2026-27",
+            .evidence = "validated", .quantity_milli = 1000, .value_pence = 3000000 } });
+    assert (sv_db_commit (store->db) == 0);
+    annual = s_test_report (store, "annual", "", "", NULL);
+    assert (streq (s_test_str (annual, "year"), "2026-27"));
+    assert (s_test_int (annual, "social_value/delivered_pence") == 3000000);
+    json_decref (annual);
     reporting_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
     if (verbose)

@@ -21,6 +21,16 @@
     (compliance_rules_rlw_in_scope). Choices a reader of a report should
     know:
 
+    - The year, when none is asked for, is the latest financial year with
+      spend, else (no spend at all) the latest with valuation lines, of
+      the partner when one is named. Every part of socval that reports
+      without a year named (socval report, up, demo) gets it from here, so
+      they agree, and none reads a clock for it: a year of delivery
+      returns whose spend is not in yet never shows as a year in which
+      nothing was spent.
+    - A year has data when it holds spend or valuation lines (of the
+      partner); a report on a year without (the alerts report excepted,
+      which has no year) is refused, naming the years that have data.
     - "today", for whether a supplier's RLW accreditation holds, is the
       last day of the report's financial year or the created date,
       whichever is earlier: a past year is judged as it stood at its end,
@@ -82,9 +92,7 @@ int
 typedef struct {
     const char *kind;               //  "annual" | "partnership" | "rlw-scope" | "alerts"
     const char *year;               //  "2024-25" (or "2024/25"); "" or NULL for the
-                                    //  latest financial year that has spend or lines
-                                    //  (of the partner, when one is named); ignored
-                                    //  by "alerts"
+                                    //  default year (see above); ignored by "alerts"
     const char *partner;            //  a partner's name; "", "all" or NULL for all
     const char *created;            //  ISO 8601 UTC, copied into the document; its
                                     //  date also anchors "resolved in the last 90
@@ -103,8 +111,9 @@ typedef struct {
 //  Assembles the report params describe. Returns the document (the
 //  caller's: json_decref it), or NULL with *reason_p (when not NULL) set:
 //  an unknown kind, a malformed year or evidence state, a partner the
-//  store has never heard of, no spend or lines at all when the year is
-//  left to the store, or a database error. *reason_p is static or held by
+//  store has never heard of, a year with no data ("no data for 2019-20;
+//  years with data: 2024-25, 2025-26"), no spend or lines at all when the
+//  year is left to the store, or a database error. *reason_p is static or held by
 //  the store until its next call. Shares and quantities are json reals
 //  whose decimals print exactly with JSON_REAL_PRECISION (15).
 json_t *

@@ -13,9 +13,12 @@
 
 //  Reads compliance's stream after *after_p, calling fn for each ALERT
 //  event, until the head the producer reported (when follow is false) or
-//  forever (when true, long polling). Returns 0, or 2 when compliance does
-//  not answer within timeout_ms (only before the first answer when
-//  following: a follower waits out an outage, reconnecting).
+//  until interrupted (when true, long polling). Returns 0, fn's code when
+//  it fails, or 2 (with a message) when the stream could not be read: no
+//  answer from compliance within timeout_ms, or an interrupt before the
+//  head was reached. A half-read stream is no answer, since a list of it
+//  would read as "no alerts". A follower that has had an answer waits out
+//  an outage, reconnecting, and an interrupt is how it stops (0).
 typedef int (s_alert_fn) (const sv_proto_alert_t *alert, uint64_t seq, void *arg);
 
 static int
@@ -25,7 +28,7 @@ s_read_alerts (sv_config_t *config, uint64_t *after_p, bool follow, int timeout_
     const char *endpoint = sv_config_get (config, "compliance/stream_endpoint");
     zsock_t *dealer = socval_connect ("compliance", endpoint);
     int rc = 0;
-    bool answered = false;
+    bool answered = false, complete = false;
     while (!zsys_interrupted) {
         sv_proto_t fetch = { .id = SV_PROTO_FETCH };
         fetch.fetch.stream = "compliance";
@@ -61,10 +64,14 @@ s_read_alerts (sv_config_t *config, uint64_t *after_p, bool follow, int timeout_
             sv_proto_reset (&alert);
             *after_p = event->seq;
         }
-        bool caught_up = *after_p >= events->head_seq;
+        complete = !follow && *after_p >= events->head_seq;
         sv_proto_reset (&reply);
-        if (rc || (caught_up && !follow))
+        if (rc || complete)
             break;
+    }
+    if (rc == 0 && !complete && !(follow && answered)) {
+        fprintf (stderr, "socval: interrupted before compliance's alerts were read\n");
+        rc = 2;
     }
     zsock_destroy (&dealer);
     return rc;
@@ -111,14 +118,8 @@ s_fold (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
 static int
 s_compare_alerts (const void *item1, const void *item2)
 {
-    const sv_proto_alert_t *one = &(*(sv_proto_t *const *) item1)->alert;
-    const sv_proto_alert_t *two = &(*(sv_proto_t *const *) item2)->alert;
-    //  Most severe first, then by id
-    static const char *const order = "high medium low";
-    const char *rank1 = strstr (order, one->severity), *rank2 = strstr (order, two->severity);
-    if (rank1 != rank2)
-        return (rank1? rank1 - order: 99) < (rank2? rank2 - order: 99)? -1: 1;
-    return strcmp (one->alert_id, two->alert_id);
+    return compliance_alert_compare (&(*(sv_proto_t *const *) item1)->alert,
+                                     &(*(sv_proto_t *const *) item2)->alert);
 }
 
 static int

@@ -33,10 +33,12 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         "                     [--format html|csv|json|xlsx] [-o PATH]\n"
         "  KIND: annual | partnership | rlw-scope | alerts\n"
         "  Assembles the report now from what reporting holds. --year defaults to\n"
-        "  the latest financial year with data, --partner to all, --format to html.\n"
+        "  the latest financial year with spend (with no spend at all, the latest\n"
+        "  with any data), --partner to all, --format to html.\n"
         "  -o PATH writes it there (for csv, PATH is a folder, one file per table);\n"
         "  without -o it goes to standard output (csv and xlsx need -o).\n"
-        "  Exit 1 when the report cannot be made (e.g. a year with no data).\n";
+        "  Exit 1, writing nothing, when the report cannot be made: a year with no\n"
+        "  data is refused, naming the years that have some.\n";
     const char *kind = NULL, *year = "", *partner = "", *format = "html", *path = NULL;
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
