@@ -110,13 +110,20 @@ s_natural_key (const sv_proto_t *event, char *key, size_t size)
 
 //  Hands one event to the caller with its natural key. 0 or -1.
 static int
+s_emit_keyed (ingest_feed_t *self, const char *key, const sv_proto_t *event)
+{
+    if (self->row_fn (self->arg, key, event))
+        return s_refuse (self, "the store failed; send the batch again");
+    return 0;
+}
+
+//  Hands one event to the caller with the natural key its fields make
+static int
 s_emit (ingest_feed_t *self, const sv_proto_t *event)
 {
     char key [512];
     s_natural_key (event, key, sizeof key);
-    if (self->row_fn (self->arg, key, event))
-        return s_refuse (self, "the store failed; send the batch again");
-    return 0;
+    return s_emit_keyed (self, key, event);
 }
 
 //  ==========================================================================
@@ -149,7 +156,9 @@ s_spend_row (const ingest_spend_row_t *row, void *arg)
     spend->capital_revenue = (char *) row->capital_revenue;
     spend->narrative = (char *) row->narrative;
     spend->redacted = row->redacted;
-    return s_emit (self, &event);
+    //  The reader's key: a payment without a transaction number is known
+    //  by its content, which the event's number and line cannot say
+    return s_emit_keyed (self, row->key, &event);
 }
 
 static int

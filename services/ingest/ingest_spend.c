@@ -32,6 +32,7 @@
 #include <roaring/roaring.h>
 #include <sys/random.h>
 #include "sv_date.h"
+#include "sv_digest.h"
 #include "sv_money.h"
 #include "sv_postcode.h"
 
@@ -542,13 +543,167 @@ s_numbers_free (s_numbers_t *self)
 
 
 //  --------------------------------------------------------------------------
+//  Rows held while the payment date column's convention is open. Each is
+//  its sv_csv record, encoded: a uint32_t length (of the whole record),
+//  the source line and cell count (size_t each), then per field and for
+//  the shape error a byte 0 (NULL) or 1 and the text with its NUL. They
+//  sit one after another in memory up to bound bytes; past it, all of
+//  them go to a temporary file, so memory stays bounded whatever the file.
+
+//  Bytes of held records kept in memory before they go to a file
+#define S_HELD_MEMORY (4 << 20)
+
+typedef struct {
+    char *data;                 //  records held in memory, in file order
+    size_t used;
+    size_t size;
+    FILE *spill;                //  once past bound: every held record, in order
+    size_t bound;
+    size_t count;               //  records held
+    char *record;               //  one record, being encoded or read back
+    size_t record_size;
+} s_held_t;
+
+//  Makes *buffer_p at least size bytes. 0 or -1.
+static int
+s_reserve (char **buffer_p, size_t *size_p, size_t size)
+{
+    if (size <= *size_p)
+        return 0;
+    size_t grown = *size_p? *size_p: 256;
+    while (grown < size)
+        grown *= 2;
+    char *buffer = (char *) realloc (*buffer_p, grown);
+    if (!buffer)
+        return -1;
+    *buffer_p = buffer;
+    *size_p = grown;
+    return 0;
+}
+
+//  Appends a NULL-or-text value to an encoded record at *at_p
+static void
+s_held_text (char **at_p, const char *text)
+{
+    char *at = *at_p;
+    *at++ = text != NULL;
+    if (text) {
+        size_t length = strlen (text) + 1;
+        memcpy (at, text, length);
+        at += length;
+    }
+    *at_p = at;
+}
+
+//  Holds one row, after those already held. 0, or -1 when memory or the
+//  temporary file fails.
+static int
+s_held_put (s_held_t *self, const sv_csv_row_t *row)
+{
+    size_t size = sizeof (uint32_t) + 2 * sizeof (size_t) + INGEST_SPEND_FIELDS + 1;
+    for (size_t field = 0; field < INGEST_SPEND_FIELDS; field++)
+        size += row->values [field]? strlen (row->values [field]) + 1: 0;
+    size += row->shape_error? strlen (row->shape_error) + 1: 0;
+    if (size > UINT32_MAX || s_reserve (&self->record, &self->record_size, size))
+        return -1;
+    char *at = self->record;
+    uint32_t length = (uint32_t) size;
+    memcpy (at, &length, sizeof length);
+    memcpy (at + sizeof length, &row->line, sizeof (size_t));
+    memcpy (at + sizeof length + sizeof (size_t), &row->cells, sizeof (size_t));
+    at += sizeof length + 2 * sizeof (size_t);
+    for (size_t field = 0; field < INGEST_SPEND_FIELDS; field++)
+        s_held_text (&at, row->values [field]);
+    s_held_text (&at, row->shape_error);
+    assert ((size_t) (at - self->record) == size);
+
+    if (!self->spill && self->used + size > self->bound) {
+        self->spill = tmpfile ();
+        if (!self->spill
+        ||  fwrite (self->data, 1, self->used, self->spill) != self->used)
+            return -1;
+        free (self->data);
+        self->data = NULL;
+        self->used = self->size = 0;
+    }
+    if (self->spill) {
+        if (fwrite (self->record, 1, size, self->spill) != size)
+            return -1;
+    }
+    else {
+        if (s_reserve (&self->data, &self->size, self->used + size))
+            return -1;
+        memcpy (self->data + self->used, self->record, size);
+        self->used += size;
+    }
+    self->count++;
+    return 0;
+}
+
+//  Reads an encoded record back into row and values (which point into it)
+static void
+s_held_row (const char *record, sv_csv_row_t *row, const char **values)
+{
+    const char *at = record + sizeof (uint32_t);
+    memcpy (&row->line, at, sizeof (size_t));
+    memcpy (&row->cells, at + sizeof (size_t), sizeof (size_t));
+    at += 2 * sizeof (size_t);
+    for (size_t field = 0; field <= INGEST_SPEND_FIELDS; field++) {
+        const char *text = *at++? at: NULL;
+        if (text)
+            at += strlen (text) + 1;
+        if (field < INGEST_SPEND_FIELDS)
+            values [field] = text;
+        else
+            row->shape_error = text;
+    }
+    row->values = values;
+}
+
+//  Drops every held row and the temporary file
+static void
+s_held_clear (s_held_t *self)
+{
+    if (self->spill)
+        fclose (self->spill);
+    self->spill = NULL;
+    self->used = self->count = 0;
+}
+
+
+//  --------------------------------------------------------------------------
 //  The reader
+
+//  Repeated rows warned of one by one; past this, they are counted and
+//  summed up in one warning at the end
+#define S_REPEATS_WARNED 20
+
+//  The most bytes a value may have, by field; 0 where the field's own
+//  format bounds it (dates, amounts, lines, company numbers, postcodes).
+//  Names and ids stay within the 256-byte supplier key ("NAME:" and 250)
+//  so that no two suppliers are merged by cutting; the rest keep an event
+//  well inside what the store and the stream take.
+static const size_t s_limits [INGEST_SPEND_FIELDS] = {
+    [INGEST_SPEND_BODY_NAME] = 250,
+    [INGEST_SPEND_BODY_CODE] = 250,
+    [INGEST_SPEND_TRANSACTION_NO] = INGEST_SPEND_TRANSACTION_MAX,
+    [INGEST_SPEND_SUPPLIER_NAME] = 250,
+    [INGEST_SPEND_SUPPLIER_ID] = 250,
+    [INGEST_SPEND_VAT_NUMBER] = 50,
+    [INGEST_SPEND_EXPENSE_AREA] = 250,
+    [INGEST_SPEND_EXPENSE_TYPE] = 250,
+    [INGEST_SPEND_EXPENSE_CODE] = 250,
+    [INGEST_SPEND_CAPITAL_REVENUE] = 100,
+    [INGEST_SPEND_NARRATIVE] = 2000,
+};
 
 struct _ingest_spend_t {
     sv_csv_t *csv;
     ingest_spend_row_fn *row_fn;
     sv_csv_error_fn *error_fn;
+    sv_csv_error_fn *warning_fn;        //  may be NULL
     void *arg;
+    void *warning_arg;
     s_numbers_t numbers;                //  first occurrences of digit numbers
     s_counter_t counter;                //  the other numbers, and repeats
     ingest_spend_count_fn *count_fn;    //  when set, counts past in_memory
@@ -557,7 +712,21 @@ struct _ingest_spend_t {
     size_t accepted;
     size_t rejected;
     int64_t total;
-    char reason [160];          //  a composed reason, for the error callback
+    bool fed;                           //  data has been fed
+    //  The payment date column's convention: 0 while open
+    int date_order;                     //  SV_DATE_DMY or SV_DATE_MDY
+    bool date_declared;                 //  by the partner's config
+    size_t order_line;                  //  the row whose date settled it, or 0
+    char order_value [48];              //  that date, as written
+    s_held_t held;                      //  rows waiting while it is open
+    size_t repeats;                     //  rows that repeat an earlier one
+    char reason [400];          //  a composed reason, for the error callback
+    char date_reason [200];     //  a composed date reason
+    char counted [INGEST_SPEND_TRANSACTION_MAX + 32];  //  "number/line"
+    char key [INGEST_SPEND_KEY_MAX + 1];
+    char *content;              //  a row's fields, for its digest
+    size_t content_size;
+    char refusal [200];         //  the reader's own refusal, or ""
 };
 
 //  Reports a rejected row.
@@ -573,6 +742,19 @@ s_reject (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
     }
 }
 
+//  Tells the caller something a person should know about a row or the
+//  file that was nevertheless read (field INGEST_SPEND_FIELDS: no column)
+static void
+s_warn (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
+        const char *value, const char *reason)
+{
+    if (self->warning_fn) {
+        const char *column = field < INGEST_SPEND_FIELDS? sv_csv_column (self->csv, field): NULL;
+        sv_csv_error_t warning = { line, column, column? value: NULL, reason };
+        self->warning_fn (&warning, self->warning_arg);
+    }
+}
+
 //  Returns value, or "" for NULL
 static const char *
 s_text (const char *value)
@@ -585,8 +767,6 @@ s_text (const char *value)
 static const char *
 s_read_line (const char *text, int64_t *line_p)
 {
-    if (!*text)
-        return "no line number";
     int64_t line = 0;
     for (const char *digit = text; *digit; digit++) {
         if (*digit < '0' || *digit > '9')
@@ -620,21 +800,155 @@ s_count (ingest_spend_t *self, const char *transaction)
     return count;
 }
 
-//  Checks and hands over one data row from sv_csv.
-static int
-s_row (const sv_csv_row_t *row, void *arg)
+//  The convention's name in reasons and warnings
+static const char *
+s_order_name (int order)
 {
-    ingest_spend_t *self = (ingest_spend_t *) arg;
+    return order == SV_DATE_MDY? "month first (m/d/y)": "day first (d/m/y)";
+}
+
+//  Settles the payment date column's convention: at line (0: by default,
+//  at the end of a file whose every date reads both ways) by value
+static void
+s_settle (ingest_spend_t *self, sv_date_order_t order, size_t line, const char *value)
+{
+    self->date_order = order;
+    self->order_line = line;
+    snprintf (self->order_value, sizeof self->order_value, "%s", s_text (value));
+    if (order == SV_DATE_MDY)
+        s_warn (self, line, INGEST_SPEND_PAYMENT_DATE, value,
+                "this date can only be read month first, so every date in the column is "
+                "read month first (m/d/y)");
+}
+
+//  Settles the convention from row's date when it can be read one way
+//  only, and says whether row must wait: its date reads two ways that
+//  differ while the column is open, or rows before it wait. A row that
+//  does not fit the header settles nothing: its cells may be shifted.
+static bool
+s_date_waits (ingest_spend_t *self, const sv_csv_row_t *row)
+{
+    const char *date = row->values [INGEST_SPEND_PAYMENT_DATE];
+    if (date && *date && !row->shape_error) {
+        int32_t dmy = 0, mdy = 0;
+        int readings = sv_date_readings (date, &dmy, &mdy);
+        if (readings == SV_DATE_DMY || readings == SV_DATE_MDY) {
+            s_settle (self, (sv_date_order_t) readings, row->line, date);
+            return false;
+        }
+        if (readings == (SV_DATE_DMY | SV_DATE_MDY) && dmy != mdy)
+            return true;
+    }
+    return self->held.count > 0;
+}
+
+//  Reads a payment date under the column's convention. Returns NULL, or
+//  the reason, naming the row that settled the convention when the date
+//  can only be read the other way.
+static const char *
+s_read_date (ingest_spend_t *self, const char *date, int32_t *day_p)
+{
+    sv_date_order_t order = self->date_order == SV_DATE_MDY? SV_DATE_MDY: SV_DATE_DMY;
+    const char *reason = NULL;
+    if (sv_date_parse_order (date, order, day_p, &reason) == 0)
+        return NULL;
+    int32_t other;
+    sv_date_order_t flipped = order == SV_DATE_MDY? SV_DATE_DMY: SV_DATE_MDY;
+    if ((!self->order_line && !self->date_declared)
+    ||  sv_date_parse_order (date, flipped, &other, NULL))
+        return reason;
+    if (self->order_line)
+        snprintf (self->date_reason, sizeof self->date_reason,
+                  "can only be read %s, but this column is %s: line %zu has '%s'",
+                  s_order_name (flipped), s_order_name (order), self->order_line,
+                  self->order_value);
+    else
+        snprintf (self->date_reason, sizeof self->date_reason,
+                  "can only be read %s, but the partner's dates are %s",
+                  s_order_name (flipped), s_order_name (order));
+    return self->date_reason;
+}
+
+//  Adds "length:text" to the content being digested
+static int
+s_content_add (ingest_spend_t *self, size_t *used_p, const char *text)
+{
+    size_t length = strlen (text);
+    if (s_reserve (&self->content, &self->content_size, *used_p + length + 24))
+        return -1;
+    *used_p += (size_t) sprintf (self->content + *used_p, "%zu:", length);
+    memcpy (self->content + *used_p, text, length);
+    *used_p += length;
+    return 0;
+}
+
+//  Writes the digest of a payment without a transaction number, as 32 hex
+//  digits, into hex (33 bytes): its date and amount as read, then every
+//  other field as written, empty and missing alike, each with its length
+//  so that no two rows' fields run into the same text. 0 or -1.
+static int
+s_content_digest (ingest_spend_t *self, const char *const *values, int32_t day,
+                  int64_t pence, char *hex)
+{
+    static const ingest_spend_field_t fields [] = {
+        INGEST_SPEND_BODY_NAME, INGEST_SPEND_BODY_CODE, INGEST_SPEND_LINE,
+        INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_SUPPLIER_ID, INGEST_SPEND_VAT_NUMBER,
+        INGEST_SPEND_COMPANY_NUMBER, INGEST_SPEND_POSTCODE, INGEST_SPEND_EXPENSE_AREA,
+        INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_EXPENSE_CODE, INGEST_SPEND_CAPITAL_REVENUE,
+        INGEST_SPEND_NARRATIVE,
+    };
+    char figures [48];
+    snprintf (figures, sizeof figures, "%" PRId32 " %" PRId64, day, pence);
+    size_t used = 0;
+    if (s_content_add (self, &used, figures))
+        return -1;
+    for (size_t index = 0; index < sizeof fields / sizeof fields [0]; index++)
+        if (s_content_add (self, &used, s_text (values [fields [index]])))
+            return -1;
+    uint8_t digest [SV_DIGEST_SIZE];
+    sv_digest (self->content, used, digest);
+    for (size_t index = 0; index < SV_DIGEST_SIZE; index++)
+        sprintf (hex + index * 2, "%02x", digest [index]);
+    return 0;
+}
+
+//  Warns of a row that repeats an earlier one of the file, one by one up
+//  to S_REPEATS_WARNED
+static void
+s_repeat (ingest_spend_t *self, size_t line, const char *reason)
+{
+    if (++self->repeats <= S_REPEATS_WARNED)
+        s_warn (self, line, INGEST_SPEND_FIELDS, NULL, reason);
+}
+
+//  Checks and hands over one data row, in file order
+static int
+s_process (ingest_spend_t *self, const sv_csv_row_t *row)
+{
     const char *const *values = row->values;
     const char *transaction = s_text (values [INGEST_SPEND_TRANSACTION_NO]);
+    const char *line_cell = values [INGEST_SPEND_LINE];
+    int64_t line_value = 0;
+    const char *line_reason = line_cell && *line_cell? s_read_line (line_cell, &line_value): NULL;
 
     //  Every row with a transaction number counts towards its occurrences,
     //  rejected or not, so that the numbering never depends on which rows
-    //  were rejected
+    //  were rejected. Where the file has a line column, what is counted is
+    //  the number with its line ("T/7"; "T/" without one), so that a
+    //  number and line given twice are told apart too.
     uint32_t occurrence = 0;
     bool too_long = strlen (transaction) > INGEST_SPEND_TRANSACTION_MAX;
-    if (*transaction && !too_long) {
-        occurrence = s_count (self, transaction);
+    if (*transaction && !too_long && !line_reason) {
+        const char *counted = transaction;
+        if (line_cell) {
+            if (*line_cell)
+                snprintf (self->counted, sizeof self->counted, "%s/%" PRId64,
+                          transaction, line_value);
+            else
+                snprintf (self->counted, sizeof self->counted, "%s/", transaction);
+            counted = self->counted;
+        }
+        occurrence = s_count (self, counted);
         if (!occurrence) {
             s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
                       "too many transaction numbers in one file");
@@ -650,7 +964,7 @@ s_row (const sv_csv_row_t *row, void *arg)
     if (!date || !*date)
         date_reason = "no payment date";
     else
-        sv_date_parse (date, &day, &date_reason);
+        date_reason = s_read_date (self, date, &day);
     if (!amount || !*amount)
         amount_reason = "no amount";
     else
@@ -689,6 +1003,7 @@ s_row (const sv_csv_row_t *row, void *arg)
         .payment_date = day,
         .amount = pence,
         .transaction_no = transaction,
+        .key = self->key,
         .supplier_name = s_text (values [INGEST_SPEND_SUPPLIER_NAME]),
         .supplier_id = s_text (values [INGEST_SPEND_SUPPLIER_ID]),
         .vat_number = s_text (values [INGEST_SPEND_VAT_NUMBER]),
@@ -706,25 +1021,20 @@ s_row (const sv_csv_row_t *row, void *arg)
         s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, "", "no supplier name");
         return 0;
     }
-    if (too_long) {
-        s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
-                  "transaction number longer than " S_TEXT (INGEST_SPEND_TRANSACTION_MAX) " characters");
-        return 0;
-    }
-
-    //  The natural key's line
-    if (!*transaction)
-        spend.line = (int64_t) row->line;
-    else
-    if (values [INGEST_SPEND_LINE]) {
-        const char *reason = s_read_line (values [INGEST_SPEND_LINE], &spend.line);
-        if (reason) {
-            s_reject (self, row->line, INGEST_SPEND_LINE, values [INGEST_SPEND_LINE], reason);
+    //  An over-long value is this row's error, never the batch's
+    for (size_t field = 0; field < INGEST_SPEND_FIELDS; field++) {
+        size_t length = values [field] && s_limits [field]? strlen (values [field]): 0;
+        if (length > s_limits [field]) {
+            snprintf (self->reason, sizeof self->reason, "%zu bytes, at most %zu",
+                      length, s_limits [field]);
+            s_reject (self, row->line, (ingest_spend_field_t) field, values [field], self->reason);
             return 0;
         }
     }
-    else
-        spend.line = occurrence;
+    if (line_reason) {
+        s_reject (self, row->line, INGEST_SPEND_LINE, line_cell, line_reason);
+        return 0;
+    }
 
     //  A redaction names nobody: no supplier is ever made from it
     char company [INGEST_SPEND_COMPANY_BUF] = "";
@@ -749,6 +1059,52 @@ s_row (const sv_csv_row_t *row, void *arg)
         spend.postcode = postcode;
     }
 
+    //  The natural key: one shape per kind of row (see the header)
+    if (*transaction && !line_cell) {
+        snprintf (self->key, sizeof self->key, "%s/%" PRIu32, transaction, occurrence);
+        spend.line = occurrence;
+    }
+    else
+    if (*transaction && *line_cell) {
+        spend.line = line_value;
+        if (occurrence == 1)
+            snprintf (self->key, sizeof self->key, "%s/%" PRId64, transaction, line_value);
+        else {
+            snprintf (self->key, sizeof self->key, "%s/%" PRId64 "+%" PRIu32,
+                      transaction, line_value, occurrence);
+            snprintf (self->reason, sizeof self->reason,
+                      "transaction number and line given again in this file: kept as a "
+                      "payment of its own (%s)", self->key);
+            s_repeat (self, row->line, self->reason);
+        }
+    }
+    else
+    if (*transaction) {
+        snprintf (self->key, sizeof self->key, "%s/+%" PRIu32, transaction, occurrence);
+        spend.line = occurrence;
+    }
+    else {
+        //  Known by what it is: its content, and which of the file's
+        //  identical rows it is (counted as " digest", which no trimmed
+        //  transaction number can be)
+        char counted [2 + SV_DIGEST_SIZE * 2] = " ";
+        if (s_content_digest (self, values, day, pence, counted + 1)) {
+            s_reject (self, row->line, INGEST_SPEND_FIELDS, NULL, "out of memory");
+            return 0;
+        }
+        uint32_t repeat = s_count (self, counted);
+        if (!repeat) {
+            s_reject (self, row->line, INGEST_SPEND_FIELDS, NULL,
+                      "too many payments without a transaction number in one file");
+            return 0;
+        }
+        snprintf (self->key, sizeof self->key, "/%s+%" PRIu32, counted + 1, repeat);
+        spend.line = repeat;
+        if (repeat > 1)
+            s_repeat (self, row->line, "the same payment as an earlier row of this file "
+                      "(every field equal, no transaction number): both are kept");
+    }
+
     int64_t total;
     if (__builtin_add_overflow (self->total, spend.amount, &total)) {
         s_reject (self, row->line, INGEST_SPEND_AMOUNT, amount,
@@ -758,6 +1114,78 @@ s_row (const sv_csv_row_t *row, void *arg)
     self->total = total;
     self->accepted++;
     return self->row_fn (&spend, self->arg);
+}
+
+//  Hands the held rows over, in file order, now that the convention is
+//  settled. 0, or -1 when the row handler stops the file or a spilled row
+//  cannot be read back (the reader's refusal then says which).
+static int
+s_release (ingest_spend_t *self)
+{
+    s_held_t *held = &self->held;
+    const char *values [INGEST_SPEND_FIELDS];
+    sv_csv_row_t row = { .line = 0 };
+    int rc = 0;
+    if (held->spill) {
+        if (fflush (held->spill) || fseek (held->spill, 0, SEEK_SET))
+            rc = -1;
+        for (size_t index = 0; index < held->count && rc == 0; index++) {
+            uint32_t length;
+            if (fread (&length, sizeof length, 1, held->spill) != 1
+            ||  length < sizeof length
+            ||  s_reserve (&held->record, &held->record_size, length)) {
+                rc = -1;
+                break;
+            }
+            memcpy (held->record, &length, sizeof length);
+            if (fread (held->record + sizeof length, 1, length - sizeof length, held->spill)
+                != length - sizeof length) {
+                rc = -1;
+                break;
+            }
+            s_held_row (held->record, &row, values);
+            if (s_process (self, &row))
+                rc = -2;
+        }
+    }
+    else
+        for (size_t at = 0; at < held->used && rc == 0; ) {
+            uint32_t length;
+            memcpy (&length, held->data + at, sizeof length);
+            s_held_row (held->data + at, &row, values);
+            if (s_process (self, &row))
+                rc = -2;
+            at += length;
+        }
+    s_held_clear (held);
+    if (rc == -1)
+        snprintf (self->refusal, sizeof self->refusal,
+                  "rows held in a temporary file could not be read back");
+    else
+    if (rc == -2)
+        snprintf (self->refusal, sizeof self->refusal,
+                  "stopped by the row handler at line %zu", row.line);
+    return rc? -1: 0;
+}
+
+//  Takes one data row from sv_csv: holds it while the date column's
+//  convention is open and it must wait, else hands over any held rows
+//  and then it
+static int
+s_row (const sv_csv_row_t *row, void *arg)
+{
+    ingest_spend_t *self = (ingest_spend_t *) arg;
+    if (!self->date_order && s_date_waits (self, row)) {
+        if (s_held_put (&self->held, row) == 0)
+            return 0;
+        snprintf (self->refusal, sizeof self->refusal,
+                  "rows waiting for the date column's convention could not be held "
+                  "(memory or temporary file)");
+        return -1;
+    }
+    if (self->held.count && s_release (self))
+        return -1;
+    return s_process (self, row);
 }
 
 ingest_spend_t *
@@ -783,6 +1211,7 @@ ingest_spend_new (ingest_spend_row_fn *row_fn, sv_csv_error_fn *error_fn, void *
     self->numbers.bitmaps_max = S_NUMBERS_BITMAPS;
     self->numbers.containers_max = S_NUMBERS_CONTAINERS;
     self->numbers.measure_every = S_NUMBERS_MEASURE;
+    self->held.bound = S_HELD_MEMORY;
     return self;
 }
 
@@ -797,6 +1226,10 @@ ingest_spend_destroy (ingest_spend_t **self_p)
     s_numbers_free (&self->numbers);
     free (self->counter.slots);
     free (self->counter.arena);
+    s_held_clear (&self->held);
+    free (self->held.data);
+    free (self->held.record);
+    free (self->content);
     free (self);
     *self_p = NULL;
 }
@@ -811,6 +1244,25 @@ ingest_spend_set_counter (ingest_spend_t *self, ingest_spend_count_fn *fn, void 
     self->in_memory = in_memory;
 }
 
+void
+ingest_spend_set_warning (ingest_spend_t *self, sv_csv_error_fn *fn, void *arg)
+{
+    assert (self);
+    self->warning_fn = fn;
+    self->warning_arg = arg;
+}
+
+int
+ingest_spend_set_date_order (ingest_spend_t *self, const char *order)
+{
+    assert (self && order);
+    if (self->fed || (!streq (order, "dmy") && !streq (order, "mdy")))
+        return -1;
+    self->date_order = streq (order, "mdy")? SV_DATE_MDY: SV_DATE_DMY;
+    self->date_declared = true;
+    return 0;
+}
+
 int
 ingest_spend_override (ingest_spend_t *self, const char *pair)
 {
@@ -822,6 +1274,7 @@ int
 ingest_spend_feed (ingest_spend_t *self, const void *data, size_t size)
 {
     assert (self);
+    self->fed = true;
     return sv_csv_feed (self->csv, data, size);
 }
 
@@ -829,14 +1282,33 @@ int
 ingest_spend_finish (ingest_spend_t *self)
 {
     assert (self);
-    return sv_csv_finish (self->csv);
+    self->fed = true;
+    if (sv_csv_finish (self->csv))
+        return -1;
+    if (self->held.count) {
+        //  Every date read both ways to the end: the UK convention, said so
+        s_settle (self, SV_DATE_DMY, 0, NULL);
+        s_warn (self, sv_csv_header_line (self->csv), INGEST_SPEND_PAYMENT_DATE, NULL,
+                "every date in this column reads both day first and month first: read day "
+                "first (d/m/y), the UK convention; if the file is month first, declare the "
+                "partner's date order mdy and send it again");
+        if (s_release (self))
+            return -1;
+    }
+    if (self->repeats > S_REPEATS_WARNED) {
+        snprintf (self->reason, sizeof self->reason,
+                  "%zu more rows repeat an earlier row's transaction number and line, or "
+                  "every field; all are kept", self->repeats - S_REPEATS_WARNED);
+        s_warn (self, 0, INGEST_SPEND_FIELDS, NULL, self->reason);
+    }
+    return 0;
 }
 
 const char *
 ingest_spend_refusal (ingest_spend_t *self)
 {
     assert (self);
-    return sv_csv_refusal (self->csv);
+    return *self->refusal? self->refusal: sv_csv_refusal (self->csv);
 }
 
 size_t
@@ -1047,8 +1519,7 @@ s_test_row (const ingest_spend_row_t *row, void *arg)
     test->redacted += row->redacted;
     test->rows++;
     size_t keys_used = strlen (test->keys);
-    snprintf (test->keys + keys_used, sizeof test->keys - keys_used, "%s/%lld ",
-              row->transaction_no, (long long) row->line);
+    snprintf (test->keys + keys_used, sizeof test->keys - keys_used, "%s ", row->key);
     snprintf (buf, sizeof buf, "%zu: %s", row->source_line, test->last_summary);
     zlist_append (test->summaries, buf);
     for (size_t index = 0; test->fixture && index < 3; index++) {
@@ -1227,8 +1698,8 @@ static const s_test_fixture_t s_fixtures [] = {
         { "a number, not a date, in a row of 5 cells", 2 },
         { "not a recognised date, in a row of 4 cells", 1 },
         { "no payment date", 2 } },
-      { { 11, "2012-06-08 1534.24 /11 170 Community Project | " },
-        { 61, "2012-06-25 2126.19 /61 Castlebar Health Care Ltd | " } } },
+      { { 11, "2012-06-08 1534.24 /1 170 Community Project | " },
+        { 61, "2012-06-25 2126.19 /1 Castlebar Health Care Ltd | " } } },
     //  cp1252 bytes (0x92, 0x96) in a UTF-8 file; a redacted supplier
     { "bradford_2017-12.csv", NULL, NULL, 44, 0, 26656678, 1, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
@@ -1279,10 +1750,11 @@ static const s_test_fixture_t s_fixtures [] = {
       { { NULL, 0 } }, { { 0, NULL } } },
     { "sheffield_2017-01.csv", NULL, NULL, 30, 0, 23506575, 3, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
-    //  Negative amounts; no transaction numbers, so line is the source line
+    //  Negative amounts; no transaction numbers, so each is known by its
+    //  content (line is its occurrence among identical rows)
     { "sheffield_processed_2021-05.csv", NULL, NULL, 35, 0, 2073847, 3, NULL,
       { { NULL, 0 } },
-      { { 2, "2021-05-04 -4040.00 /2 ORCHARD CARE HOMES (ECKINGTON COURT) | " } } },
+      { { 2, "2021-05-04 -4040.00 /1 ORCHARD CARE HOMES (ECKINGTON COURT) | " } } },
     //  An explicit "Seq No" line column
     { "wakefield_2020-12.csv", NULL, NULL, 30, 0, 382867, 1, NULL,
       { { NULL, 0 } },
@@ -1437,7 +1909,7 @@ ingest_spend_test (bool verbose)
         "T1,03-Jun-24,5,Acme Ltd,,,second of T1\n"                                           //  4
         "T1,00:00:00,5,Acme Ltd,,,a bare time: rejected but counted as T1's third\n"         //  5
         "T1,04/06/2024,5,Acme Ltd,,,so this is T1's fourth\n"                                //  6
-        ",05/06/2024,7,Gamma,,,no transaction number: line is the source line\n"             //  7
+        ",05/06/2024,7,Gamma,,,no transaction number: known by its content\n"               //  7
         "T3,06/06/2024,1.005,Delta,,,\n"                                                     //  8
         "T4,07/06/2024,1,Epsilon,,S60 TD2,\n"                                                //  9
         "T5,08/06/2024,1,Zeta,123,,\n"                                                       //  10
@@ -1452,7 +1924,7 @@ ingest_spend_test (bool verbose)
         { 3, "2024-06-02 -10.00 T2/1 Beta plc | refund" },
         { 4, "2024-06-03 5.00 T1/2 Acme Ltd | second of T1" },
         { 6, "2024-06-04 5.00 T1/4 Acme Ltd | so this is T1's fourth" },
-        { 7, "2024-06-05 7.00 /7 Gamma | no transaction number: line is the source line" },
+        { 7, "2024-06-05 7.00 /1 Gamma | no transaction number: known by its content" },
         { 12, "2024-06-10 2.00 T7/1 (redacted) | kept as redacted" },
     };
     const char *expected_errors [] = {
@@ -1528,16 +2000,19 @@ ingest_spend_test (bool verbose)
                    "amount takes the file's total past the largest amount"));
     ingest_spend_destroy (&reader);
 
-    //  An explicit line column must hold whole numbers
+    //  An explicit line column must hold whole numbers; an empty one is a
+    //  row without a line, numbered among its transaction's such rows
     s_test_reset (&test, NULL);
     reader = s_test_text ("Date,Amount,Supplier,TransNo,Seq No\n"
                           "01/01/2024,1,A,9,3\n"
                           "01/01/2024,1,A,9,x\n"
                           "01/01/2024,1,A,9,\n"
                           "01/01/2024,1,A,,\n", &test);
-    assert (ingest_spend_accepted (reader) == 2);
+    assert (ingest_spend_accepted (reader) == 3);
+    assert (ingest_spend_rejected (reader) == 1);
     assert (streq (test.first_error, "row 3, column 'Seq No', value 'x': line number is not a whole number"));
-    assert (streq (test.last_summary, "2024-01-01 1.00 /5 A | "));
+    assert (strncmp (test.keys, "9/3 9/+1 /", 10) == 0);
+    assert (streq (test.last_summary, "2024-01-01 1.00 /1 A | "));
     ingest_spend_destroy (&reader);
 
     //  Occurrences stay exact across many transaction numbers (the table
