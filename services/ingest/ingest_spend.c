@@ -56,6 +56,7 @@ static const char *const s_body_name [] = {
     "Entity",                   //  Cabinet Office
     "Organisation", "Authority", "Council",
     "Client",                   //  Oxford 2017 ("OCC")
+    "Trust Name",               //  NHS trusts
     NULL
 };
 static const char *const s_body_code [] = {
@@ -72,6 +73,7 @@ static const char *const s_payment_date [] = {
     "GL Date",                  //  Sheffield (JD Edwards)
     "Invoice GL Date",          //  Network Rail
     "Transaction Date", "Posting Date", "Posted Date",
+    "Date of Transaction", "Trans Date",    //  purchase card files
     "Invoice Creation Date",    //  Lambeth 2012-06, its only date
     "Date",                     //  Calderdale, Cabinet Office, Darlington
     NULL
@@ -86,6 +88,10 @@ static const char *const s_transaction_no [] = {
     "SAP Document Number",      //  Salford
     "Internal Ref",             //  Newcastle
     "Payment Reference", "Payment Ref",
+    "Payment Number", "Payment No", "Payment ID",
+    "HBC Ref No",               //  a borough council's "HBC ref no", "HBC Ref No."
+    "Transaction Ref No", "Trans Ref",
+    "Voucher Number", "Voucher No",     //  the council's own AP voucher
     NULL
 };
 static const char *const s_line [] = {
@@ -105,6 +111,11 @@ static const char *const s_amount [] = {
     "Net Value", "Amount Excl VAT", "Amount Paid", "Payment Amount", "Value",
     "Total",                    //  Newcastle
     "Spend",                    //  Network Rail
+    "Amount in Sterling",       //  the NHS / central government template
+                                //  (Epsom and St Helier's column key)
+    "Amount Exc VAT",           //  Durham's column key
+    "Transaction Amount", "Total Amount", "Amount Excluding VAT",
+    "Gross Amount", "Gross",    //  only where no net amount is given
     NULL
 };
 static const char *const s_supplier_name [] = {
@@ -115,6 +126,11 @@ static const char *const s_supplier_name [] = {
     "Beneficiary Name",         //  Sheffield processed 2021
     "Benificiary Name",         //  ODI Leeds' layout, misspelt
     "Beneficiary", "Payee Name", "Payee", "Creditor Name", "Vendor",
+    "Creditor",
+    "Supplier (Beneficiary)",   //  East Cambridgeshire's column key
+    "Merchant Name", "Merchant",        //  purchase card files
+    "Name",                     //  a borough council's "Name:" (nothing else
+                                //  in a spend file is named bare "Name")
     NULL
 };
 static const char *const s_supplier_id [] = {
@@ -123,13 +139,14 @@ static const char *const s_supplier_id [] = {
     "Vendor ID",                //  London
     "Vendor Number",
     "Address Book No.",         //  Sheffield (JD Edwards' supplier key)
-    "Creditor Number", "Creditor ID",
+    "Creditor Number", "Creditor ID", "Creditor Code", "Vendor Code",
+    "Supplier Account Number",
     NULL
 };
 static const char *const s_vat_number [] = {
     "VAT Registration Number",  //  Calderdale
     "VAT Number", "VAT No", "VAT Reg No", "VAT Registration No",
-    "Supplier VAT Number", "Supplier VAT Registration Number",
+    "Supplier VAT Number", "Supplier VAT Registration Number", "VAT Reg Number",
     NULL
 };
 static const char *const s_company_number [] = {
@@ -155,6 +172,8 @@ static const char *const s_expense_area [] = {
     "Strategic Group",          //  Gateshead
     "Directorate",              //  Darlington, Newcastle, Salford, Wakefield
     "Division", "Portfolio",
+    "Cost Centre Description", "Cost Centre Name", "Cost Centre",   //  police, NHS
+    "Service Area Categorisation",  //  Derbyshire
     NULL
 };
 static const char *const s_expense_type [] = {
@@ -176,6 +195,11 @@ static const char *const s_expense_type [] = {
     "Category Family",          //  Network Rail
     "Account",                  //  Darlington
     "Category", "Cost Type",
+    "Subjective Description", "Subjective Name",    //  police
+    "Account Description",
+    "Detailed Expense Type",    //  Durham
+    "Procurement Category",     //  East Cambridgeshire
+    "Merchant Category", "Merchant Category Description",   //  purchase cards
     NULL
 };
 static const char *const s_expense_code [] = {
@@ -187,6 +211,8 @@ static const char *const s_expense_code [] = {
     "Expenditure Account Code",
     "Cost Element",             //  London (SAP)
     "Account Code", "Expense Account", "Subjective Code", "Nominal Code", "GL Code",
+    "Merchant Category Code",   //  purchase cards (MCC)
+    "CIPFA Expenditure Code",   //  East Cambridgeshire
     NULL
 };
 static const char *const s_capital_revenue [] = {
@@ -194,7 +220,7 @@ static const char *const s_capital_revenue [] = {
     "Capital/Revenue",          //  North Tyneside; Harrogate "Capital /Revenue"
     "Cap/Rev",                  //  Newcastle
     "CapOrRev",                 //  Oxford jan-mar-2014 "caporrev"
-    "Revenue/Capital", "Capital Revenue",
+    "Revenue/Capital", "Capital Revenue", "Revenue or Capital",
     "Type of Expenditure",      //  Oxford 2017
     "Type",                     //  Oxford 2014-15, Wakefield
     NULL
@@ -206,6 +232,9 @@ static const char *const s_narrative [] = {
     "Item Description",         //  Network Rail
     "Transaction Description", "Payment Description", "Invoice Description",
     "Line Description", "Purpose", "Details",
+    "Summary of Purpose",       //  the Transparency Code's "summary of the purpose"
+    "Summary of the Purpose of the Expenditure", "Purpose of Expenditure",
+    "Purpose of Expenditure (Narrative)",   //  East Cambridgeshire
     NULL
 };
 
@@ -1480,7 +1509,11 @@ typedef struct {
     zlist_t *error_list;        //  each error, formatted
     char first_company [INGEST_SPEND_COMPANY_BUF];
     char first_postcode [SV_POSTCODE_BUF];
-    char keys [640];            //  "transaction_no/line " of each row, while they fit
+    char keys [4096];           //  the natural key of each row, while they fit
+    size_t warnings;
+    char warning_text [6000];   //  each warning, formatted, while they fit
+    char last_column [128];     //  of the last error
+    char last_reason [400];
 } s_test_t;
 
 //  "2014-04-01 7360.50 834024/1 NEW PROSPECTS ... | narrative"
@@ -1503,8 +1536,8 @@ s_test_row (const ingest_spend_row_t *row, void *arg)
     s_test_t *test = (s_test_t *) arg;
     char buf [2048];
     s_test_summary (row, test->last_summary, sizeof test->last_summary);
-    snprintf (buf, sizeof buf, "%s|%zu|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", test->last_summary,
-              row->source_line, row->supplier_id, row->vat_number, row->company_number,
+    snprintf (buf, sizeof buf, "%s|%s|%zu|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", test->last_summary,
+              row->key, row->source_line, row->supplier_id, row->vat_number, row->company_number,
               row->postcode, row->body_name, row->body_code, row->expense_area,
               row->expense_type, row->expense_code, row->capital_revenue);
     zdigest_update (test->digest, (byte *) buf, strlen (buf));
@@ -1544,6 +1577,8 @@ s_test_error (const sv_csv_error_t *error, void *arg)
     sv_csv_error_format (error, buf, sizeof buf);
     zdigest_update (test->digest, (byte *) buf, strlen (buf));
     zlist_append (test->error_list, buf);
+    snprintf (test->last_column, sizeof test->last_column, "%s", error->column? error->column: "");
+    snprintf (test->last_reason, sizeof test->last_reason, "%s", error->reason);
     if (test->errors++ == 0)
         snprintf (test->first_error, sizeof test->first_error, "%s", buf);
     for (size_t index = 0; test->fixture && index < 4; index++) {
@@ -1575,22 +1610,55 @@ s_test_load (const char *file, size_t *size_p)
     return data;
 }
 
-//  Reads data in chunks of chunk bytes (0: all at once) with an optional
-//  override. Returns the finished reader; test holds what was seen.
-static ingest_spend_t *
-s_test_read (const char *data, size_t size, size_t chunk, const char *override, s_test_t *test)
+//  Test warning callback: counts warnings and keeps their text
+static void
+s_test_warning (const sv_csv_error_t *warning, void *arg)
 {
-    ingest_spend_t *reader = ingest_spend_new (s_test_row, s_test_error, test);
-    assert (reader);
-    if (override)
-        assert (ingest_spend_override (reader, override) == 0);
+    s_test_t *test = (s_test_t *) arg;
+    char buf [400];
+    sv_csv_error_format (warning, buf, sizeof buf);
+    size_t used = strlen (test->warning_text);
+    snprintf (test->warning_text + used, sizeof test->warning_text - used, "%s\n", buf);
+    test->warnings++;
+}
+
+//  Feeds data in chunks of chunk bytes (0: all at once), and finishes
+//  the file unless finish is false. Returns 0 or -1 as the reader did.
+static int
+s_test_feed (ingest_spend_t *reader, const char *data, size_t size, size_t chunk, bool finish)
+{
     if (chunk == 0)
         chunk = size? size: 1;
     int rc = 0;
     for (size_t at = 0; at < size && rc == 0; at += chunk)
         rc = ingest_spend_feed (reader, data + at, size - at < chunk? size - at: chunk);
-    if (rc == 0)
-        ingest_spend_finish (reader);
+    if (rc == 0 && finish)
+        rc = ingest_spend_finish (reader);
+    return rc;
+}
+
+//  Makes a reader whose rows, errors and warnings go to test, with an
+//  optional override and partner's date order
+static ingest_spend_t *
+s_test_reader (const char *override, const char *date_order, s_test_t *test)
+{
+    ingest_spend_t *reader = ingest_spend_new (s_test_row, s_test_error, test);
+    assert (reader);
+    ingest_spend_set_warning (reader, s_test_warning, test);
+    if (override)
+        assert (ingest_spend_override (reader, override) == 0);
+    if (date_order)
+        assert (ingest_spend_set_date_order (reader, date_order) == 0);
+    return reader;
+}
+
+//  Reads data in chunks of chunk bytes (0: all at once) with an optional
+//  override. Returns the finished reader; test holds what was seen.
+static ingest_spend_t *
+s_test_read (const char *data, size_t size, size_t chunk, const char *override, s_test_t *test)
+{
+    ingest_spend_t *reader = s_test_reader (override, NULL, test);
+    s_test_feed (reader, data, size, chunk, true);
     return reader;
 }
 
@@ -1782,6 +1850,12 @@ static const s_test_fixture_t s_fixtures [] = {
     { "oxford_oct-dec-2017.csv", NULL, NULL, 49, 7, 15977127, 0,
       "row 4, column 'Supplier Name', value '': no supplier name",
       { { "no supplier name", 7 } }, { { 0, NULL } } },
+    //  The Oxford excerpt with its dates rewritten month first, as a
+    //  spreadsheet set to US dates writes them: read as the original
+    { "mdy_oxford_jan-mar-2017.csv", NULL, NULL, 30, 0, 10144506, 0, NULL,
+      { { NULL, 0 } },
+      { { 2, "2017-02-07 200.00 1034526 - 2/1 ATKINS LIMITED | " },
+        { 8, "2017-01-17 4924.69 46292279 - 1/1 HMRC | " } } },
     //  Made from a Harrogate excerpt: a pound sign added to one narrative,
     //  then the whole converted to cp1252 with iconv
     { "cp1252_harrogate_2015-04.csv", NULL, NULL, 31, 0, 5298061, 1, NULL,
@@ -1857,6 +1931,401 @@ s_test_fixture (const s_test_fixture_t *fixture, bool verbose)
         s_test_clear (&test, NULL, true);
     }
     free (data);
+}
+
+//  Collects the rows' summaries of a reading, one per line, into a fresh
+//  string
+static char *
+s_test_summaries (s_test_t *test)
+{
+    size_t size = 1;
+    for (const char *row = (const char *) zlist_first (test->summaries); row;
+         row = (const char *) zlist_next (test->summaries))
+        size += strlen (row) + 1;
+    char *all = (char *) zmalloc (size);
+    assert (all);
+    for (const char *row = (const char *) zlist_first (test->summaries); row;
+         row = (const char *) zlist_next (test->summaries))
+        strcat (strcat (all, row), "\n");
+    return all;
+}
+
+//  Returns how many bytes of text its first lines take, through line
+//  number lines (1-based), line breaks included
+static size_t
+s_test_lines (const char *text, int lines)
+{
+    const char *at = text;
+    for (int line = 0; line < lines; line++)
+        at = strchr (at, '\n') + 1;
+    return (size_t) (at - text);
+}
+
+//  Identity: rows without a transaction number are known by what they
+//  are, never by where they sit
+static void
+s_test_identity (bool verbose)
+{
+    s_test_t test = { .rows = 0 };
+
+    //  A real file with no transaction numbers, cut in two as a council's
+    //  two years of card spend: line n of one is not line n of the other.
+    //  Both are counted in full (14 and 21 rows, 2,073,847 pence between
+    //  them, as the whole excerpt), and no key of one is a key of the
+    //  other. The file itself lists one refund of £2,020.00 three times
+    //  (lines 3-5) and one of £591.40 twice: every one is kept
+    size_t size;
+    char *processed = s_test_load ("sheffield_processed_2021-05.csv", &size);
+    size_t header = s_test_lines (processed, 1), cut = s_test_lines (processed, 15);
+    char *second = (char *) malloc (header + size - cut);
+    assert (second);
+    memcpy (second, processed, header);
+    memcpy (second + header, processed + cut, size - cut);
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_read (processed, cut, 0, NULL, &test);
+    assert (ingest_spend_accepted (reader) == 14 && ingest_spend_rejected (reader) == 0);
+    assert (test.warnings == 3);
+    assert (strstr (test.warning_text, "row 4: the same payment as an earlier row"));
+    int64_t first_total = ingest_spend_total (reader);
+    char *first_keys = strdup (test.keys);
+    ingest_spend_destroy (&reader);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (second, header + size - cut, 0, NULL, &test);
+    assert (ingest_spend_accepted (reader) == 21 && ingest_spend_rejected (reader) == 0);
+    assert (first_total + ingest_spend_total (reader) == 2073847);
+    if (verbose)
+        printf ("  two files without transaction numbers: 14 + 21 rows, %lld + %lld p\n",
+                (long long) first_total, (long long) ingest_spend_total (reader));
+    size_t threes = 0;
+    for (char *key = strtok (first_keys, " "); key; key = strtok (NULL, " ")) {
+        //  "/", 32 hex digits, "+", the occurrence
+        assert (strlen (key) == 35 && key [0] == '/' && key [33] == '+');
+        assert (strspn (key + 1, "0123456789abcdef") == 32);
+        threes += streq (key + 33, "+3");
+        assert (!strstr (test.keys, key));
+    }
+    assert (threes == 1);
+    ingest_spend_destroy (&reader);
+    free (first_keys);
+    free (second);
+
+    //  The same file twice gives the same keys, so a republished file's
+    //  rows are duplicates; in other chunks too
+    s_test_reset (&test, NULL);
+    reader = s_test_read (processed, size, 0, NULL, &test);
+    char *keys = strdup (test.keys);
+    ingest_spend_destroy (&reader);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (processed, size, 3, NULL, &test);
+    assert (streq (test.keys, keys));
+    ingest_spend_destroy (&reader);
+    free (keys);
+    free (processed);
+
+    //  A payment listed twice keeps both, the second warned of; its date
+    //  is compared as read (2024-04-13 is 13/04/2024), and a narrative
+    //  that differs makes another payment
+    const char *twice =
+        "Date,Amount,Merchant Name,Narrative\n"
+        "13/04/2024,25.00,Costa,coffee\n"
+        "2024-04-13,25.00,Costa,coffee\n"
+        "13/04/2024,25.00,Costa,tea\n"
+        "13/04/2024,25.00,Costa,coffee\n";
+    s_test_reset (&test, NULL);
+    reader = s_test_text (twice, &test);
+    assert (ingest_spend_accepted (reader) == 4 && ingest_spend_total (reader) == 10000);
+    char digest [40];
+    memcpy (digest, test.keys, 33);
+    digest [33] = 0;
+    char expected [200];
+    snprintf (expected, sizeof expected, "%s+1 %s+2 ", digest, digest);
+    assert (strncmp (test.keys, expected, strlen (expected)) == 0);
+    const char *third = test.keys + strlen (expected);
+    assert (strncmp (third, digest, 33) != 0 && strncmp (third + 33, "+1 ", 3) == 0);
+    snprintf (expected, sizeof expected, "%s+3 ", digest);
+    assert (streq (third + 36, expected));
+    if (test.warnings != 2)
+        printf ("  warnings %zu: %s", test.warnings, test.warning_text);
+    assert (test.warnings == 2);
+    assert (strstr (test.warning_text, "row 3: the same payment as an earlier row"));
+    assert (strstr (test.warning_text, "row 5: the same payment as an earlier row"));
+    ingest_spend_destroy (&reader);
+
+    //  A number and line given twice with other amounts (a borough's
+    //  £186.00 and £805.00) are two payments; a row with an empty line in
+    //  a file with a line column is one without a line, never T/L
+    s_test_reset (&test, NULL);
+    reader = s_test_text ("Strategic Group,TransNo,Seq no,Supplier Text,Amount,Payment Date\n"
+                          "Central Services,43598516,2,FORCE TWO LTD,186.00,2010-12-07\n"
+                          "Central Services,43598516,2,FORCE TWO LTD,805.00,2010-12-07\n"
+                          "Central Services,43598516,,FORCE TWO LTD,12.00,2010-12-07\n"
+                          "Central Services,43598516,002,FORCE TWO LTD,1.00,2010-12-07\n"
+                          "Central Services,43598516,,FORCE TWO LTD,3.00,2010-12-07\n"
+                          "Central Services,43598516,1,FORCE TWO LTD,4.00,2010-12-07\n", &test);
+    assert (ingest_spend_accepted (reader) == 6 && ingest_spend_rejected (reader) == 0);
+    assert (ingest_spend_total (reader) == 18600 + 80500 + 1200 + 100 + 300 + 400);
+    assert (streq (test.keys, "43598516/2 43598516/2+2 43598516/+1 43598516/2+3 43598516/+2 "
+                              "43598516/1 "));
+    assert (test.warnings == 2);
+    assert (strstr (test.warning_text, "row 3: transaction number and line given again in this "
+                                       "file: kept as a payment of its own (43598516/2+2)"));
+    ingest_spend_destroy (&reader);
+
+    //  Repeats are warned of one by one up to S_REPEATS_WARNED, then
+    //  counted in one warning at the end
+    char repeats [64 * 30 + 64] = "Date,Amount,Supplier\n";
+    for (int row = 0; row < 30; row++)
+        strcat (repeats, "13/04/2024,1,Same\n");
+    s_test_reset (&test, NULL);
+    reader = s_test_text (repeats, &test);
+    assert (ingest_spend_accepted (reader) == 30);
+    assert (test.warnings == S_REPEATS_WARNED + 1);
+    assert (strstr (test.warning_text, "9 more rows repeat"));
+    ingest_spend_destroy (&reader);
+    s_test_clear (&test, NULL, true);
+}
+
+//  Payment dates: a column's convention is settled by its values, and
+//  rows wait for it in bounded memory
+static void
+s_test_dates (bool verbose)
+{
+    s_test_t test = { .rows = 0 };
+
+    //  The Oxford excerpt rewritten month first reads as the original,
+    //  every row's date, key and figure; the rows before the first date
+    //  that can only be month first (1/17/2017, line 8) waited for it
+    size_t size;
+    char *original = s_test_load ("oxford_jan-mar-2017.csv", &size);
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_read (original, size, 0, NULL, &test);
+    char *day_first = s_test_summaries (&test);
+    assert (test.rows == 30 && test.warnings == 0);
+    ingest_spend_destroy (&reader);
+    char *rewritten = s_test_load ("mdy_oxford_jan-mar-2017.csv", &size);
+    s_test_reset (&test, NULL);
+    reader = s_test_reader (NULL, NULL, &test);
+    assert (s_test_feed (reader, rewritten, s_test_lines (rewritten, 7), 0, false) == 0);
+    assert (test.rows == 0 && reader->held.count == 6);
+    assert (s_test_feed (reader, rewritten + s_test_lines (rewritten, 7),
+                         size - s_test_lines (rewritten, 7), 0, true) == 0);
+    char *month_first = s_test_summaries (&test);
+    assert (streq (month_first, day_first));
+    assert (test.warnings == 1);
+    assert (streq (test.warning_text, "row 8, column 'Paid Date', value '1/17/2017': this date "
+                   "can only be read month first, so every date in the column is read month "
+                   "first (m/d/y)\n"));
+    ingest_spend_destroy (&reader);
+    free (month_first);
+
+    //  Six rows whose every date reads both ways are read day first at
+    //  the end, with one warning naming the column
+    size_t six = s_test_lines (original, 7);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (original, six, 0, NULL, &test);
+    char *six_rows = s_test_summaries (&test);
+    assert (test.rows == 6 && strncmp (six_rows, day_first, strlen (six_rows)) == 0);
+    assert (test.warnings == 1);
+    assert (strstr (test.warning_text, "row 1, column 'Paid Date': every date in this column "
+                    "reads both day first and month first: read day first (d/m/y)"));
+    ingest_spend_destroy (&reader);
+
+    //  Past their memory bound (64 bytes here) the waiting rows go to a
+    //  temporary file, and come back the same, in 1-byte chunks too
+    s_test_reset (&test, NULL);
+    reader = s_test_reader (NULL, NULL, &test);
+    reader->held.bound = 64;
+    assert (s_test_feed (reader, original, six, 1, false) == 0);
+    assert (reader->held.spill && reader->held.count == 6 && reader->held.used == 0);
+    assert (ingest_spend_finish (reader) == 0);
+    char *spilled = s_test_summaries (&test);
+    assert (streq (spilled, six_rows) && test.warnings == 1);
+    assert (!reader->held.spill && reader->held.count == 0);
+    ingest_spend_destroy (&reader);
+    free (spilled);
+
+    //  A row handler that stops at a waiting row refuses the file there
+    s_test_reset (&test, NULL);
+    test.stop_after = 2;
+    reader = s_test_reader (NULL, NULL, &test);
+    assert (s_test_feed (reader, original, six, 0, true) == -1);
+    assert (ingest_spend_accepted (reader) == 2);
+    assert (streq (ingest_spend_refusal (reader), "stopped by the row handler at line 3"));
+    assert (ingest_spend_feed (reader, "x", 1) == -1);
+    ingest_spend_destroy (&reader);
+    free (six_rows);
+    free (day_first);
+    free (original);
+    free (rewritten);
+
+    //  A column with dates of both conventions: the first that can only
+    //  be read one way settles it, and those that can only be read the
+    //  other way are rejected naming it; waiting rows read as settled
+    const char *mixed [2] = {
+        "Payment Date,Amount,Supplier,Transaction Number\n"
+        "05/06/2024,1,A,T1\n" "13/06/2024,1,A,T2\n" "6/30/2024,1,A,T3\n"
+        "07/06/2024,1,A,T4\n" "31/06/2024,1,A,T5\n",
+        "Payment Date,Amount,Supplier,Transaction Number\n"
+        "05/06/2024,1,A,T1\n" "6/30/2024,1,A,T2\n" "13/06/2024,1,A,T3\n"
+        "07/06/2024,1,A,T4\n" "31/06/2024,1,A,T5\n",
+    };
+    const char *rows [2] = {
+        "2: 2024-06-05 1.00 T1/1 A | \n3: 2024-06-13 1.00 T2/1 A | \n"
+        "5: 2024-06-07 1.00 T4/1 A | \n",
+        "2: 2024-05-06 1.00 T1/1 A | \n3: 2024-06-30 1.00 T2/1 A | \n"
+        "5: 2024-07-06 1.00 T4/1 A | \n",
+    };
+    const char *errors [2][2] = {
+        { "row 4, column 'Payment Date', value '6/30/2024': can only be read month first "
+          "(m/d/y), but this column is day first (d/m/y): line 3 has '13/06/2024'",
+          "row 6, column 'Payment Date', value '31/06/2024': no such day in that month" },
+        { "row 4, column 'Payment Date', value '13/06/2024': can only be read day first "
+          "(d/m/y), but this column is month first (m/d/y): line 3 has '6/30/2024'",
+          "row 6, column 'Payment Date', value '31/06/2024': month must be 1-12" },
+    };
+    for (int file = 0; file < 2; file++) {
+        s_test_reset (&test, NULL);
+        reader = s_test_text (mixed [file], &test);
+        char *read = s_test_summaries (&test);
+        if (verbose)
+            printf ("%s", read);
+        assert (streq (read, rows [file]));
+        assert (test.errors == 2);
+        assert (streq ((const char *) zlist_first (test.error_list), errors [file][0]));
+        assert (streq ((const char *) zlist_next (test.error_list), errors [file][1]));
+        ingest_spend_destroy (&reader);
+        free (read);
+    }
+
+    //  A declared order settles the column from the first row: nothing
+    //  waits, and a date that can only be read the other way is rejected
+    s_test_reset (&test, NULL);
+    reader = s_test_reader (NULL, "mdy", &test);
+    assert (ingest_spend_set_date_order (reader, "ymd") == -1);
+    assert (s_test_feed (reader, mixed [0], strlen (mixed [0]), 0, false) == 0);
+    assert (reader->held.count == 0 && test.rows == 3);
+    assert (ingest_spend_set_date_order (reader, "dmy") == -1);
+    assert (ingest_spend_finish (reader) == 0);
+    assert (streq (test.first_error, "row 3, column 'Payment Date', value '13/06/2024': can only "
+                   "be read day first (d/m/y), but the partner's dates are month first (m/d/y)"));
+    assert (streq (test.last_summary, "2024-07-06 1.00 T4/1 A | ") && test.warnings == 0);
+    ingest_spend_destroy (&reader);
+    s_test_clear (&test, NULL, true);
+}
+
+//  Folds a header as sv_csv does (ASCII letters and digits, lower case)
+static void
+s_test_fold (const char *text, char *out)
+{
+    for (; *text; text++)
+        if (isalnum ((unsigned char) *text) && (unsigned char) *text < 0x80)
+            *out++ = (char) tolower ((unsigned char) *text);
+    *out = 0;
+}
+
+//  Over-long values are row errors; headers of real files are known
+static void
+s_test_limits_and_headers (bool verbose)
+{
+    s_test_t test = { .rows = 0 };
+    char *file = (char *) malloc (8192);
+    assert (file);
+    const struct {
+        const char *row;        //  printf format, given the long text
+        size_t length;
+        const char *column;
+        const char *reason;
+    } long_values [] = {
+        { "01/04/2024,1,A,%s,x\n", 300, "Transaction Number", "300 bytes, at most 100" },
+        { "01/04/2024,1,%s,T,x\n", 251, "Supplier Name", "251 bytes, at most 250" },
+        { "01/04/2024,1,A,T,%s\n", 2001, "Narrative", "2001 bytes, at most 2000" },
+    };
+    for (size_t index = 0; index < 3; index++) {
+        char *text = (char *) malloc (long_values [index].length + 1);
+        assert (text);
+        memset (text, 'X', long_values [index].length);
+        text [long_values [index].length] = 0;
+        int used = sprintf (file, "Payment Date,Amount,Supplier Name,Transaction Number,Narrative\n");
+        sprintf (file + used, long_values [index].row, text);
+        strcat (file, "02/04/2024,2,B,T,fine\n");
+        s_test_reset (&test, NULL);
+        ingest_spend_t *reader = s_test_text (file, &test);
+        assert (ingest_spend_refusal (reader) == NULL);
+        assert (ingest_spend_accepted (reader) == 1 && ingest_spend_rejected (reader) == 1);
+        if (verbose)
+            printf ("  %s: %s\n", test.last_column, test.last_reason);
+        assert (streq (test.last_column, long_values [index].column));
+        assert (streq (test.last_reason, long_values [index].reason));
+        ingest_spend_destroy (&reader);
+        free (text);
+    }
+    free (file);
+
+    //  Headers from real files: a borough's "Name:" with trailing spaces,
+    //  "HBC Ref No." and "Net Amount(£)"; the NHS template; purchase cards
+    const struct {
+        const char *header;
+        ingest_spend_field_t fields [4];
+        const char *columns [4];
+    } headers [] = {
+        { "Name:   ,HBC Ref No.,Net Amount(\xC2\xA3),Date Paid\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_TRANSACTION_NO, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_PAYMENT_DATE },
+          { "Name:", "HBC Ref No.", "Net Amount(\xC2\xA3)", "Date Paid" } },
+        { "Name,HBC ref no,Amount \xC2\xA3,Payment Date\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_TRANSACTION_NO, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_PAYMENT_DATE },
+          { "Name", "HBC ref no", "Amount \xC2\xA3", "Payment Date" } },
+        { "Department Family,Entity,Date,Expense Type,Expense Area,Supplier,"
+          "Transaction Number,Amount in Sterling,Supplier VAT registration number\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_BODY_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_VAT_NUMBER },
+          { "Supplier", "Entity", "Amount in Sterling",
+            "Supplier VAT registration number" } },
+        { "Cost Centre Description,Merchant Name,Transaction Date,Merchant Category,"
+          "Transaction Amount\n",
+          { INGEST_SPEND_EXPENSE_AREA, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_AMOUNT },
+          { "Cost Centre Description", "Merchant Name", "Merchant Category",
+            "Transaction Amount" } },
+        { "Body name,Transaction date,Supplier (beneficiary),Transaction number,Net amount,"
+          "Irrecoverable VAT,Procurement category,CIPFA expenditure code,"
+          "Purpose of expenditure (narrative)\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_EXPENSE_CODE,
+            INGEST_SPEND_NARRATIVE },
+          { "Supplier (beneficiary)", "Procurement category", "CIPFA expenditure code",
+            "Purpose of expenditure (narrative)" } },
+    };
+    for (size_t index = 0; index < sizeof headers / sizeof headers [0]; index++) {
+        s_test_reset (&test, NULL);
+        ingest_spend_t *reader = s_test_text (headers [index].header, &test);
+        assert (ingest_spend_refusal (reader) == NULL);
+        for (size_t field = 0; field < 4; field++) {
+            const char *column = ingest_spend_column (reader, headers [index].fields [field]);
+            if (!column || !streq (column, headers [index].columns [field]))
+                printf ("  header %zu field %zu: %s\n", index, field, column? column: "none");
+            assert (column && streq (column, headers [index].columns [field]));
+        }
+        ingest_spend_destroy (&reader);
+    }
+
+    //  No synonym of one field folds to a synonym of another, but "Body":
+    //  the body name where a file has nothing better, the body code
+    //  beside a "Body Name" column (sv_csv's ranks decide)
+    const sv_csv_field_t *fields = ingest_spend_fields ();
+    for (size_t one = 0; one < INGEST_SPEND_FIELDS; one++)
+        for (size_t other = one + 1; other < INGEST_SPEND_FIELDS; other++)
+            for (const char *const *a = fields [one].synonyms; *a; a++)
+                for (const char *const *b = fields [other].synonyms; *b; b++) {
+                    char folded_a [200], folded_b [200];
+                    s_test_fold (*a, folded_a);
+                    s_test_fold (*b, folded_b);
+                    if (streq (folded_a, folded_b) && !streq (folded_a, "body"))
+                        printf ("  '%s' (%s) and '%s' (%s)\n", *a, fields [one].name,
+                                *b, fields [other].name);
+                    assert (!streq (folded_a, folded_b) || streq (folded_a, "body"));
+                }
+    s_test_clear (&test, NULL, true);
 }
 
 void
@@ -2281,6 +2750,10 @@ ingest_spend_test (bool verbose)
     free (plain_digest);
     free (plain);
     free (bom);
+
+    s_test_identity (verbose);
+    s_test_dates (verbose);
+    s_test_limits_and_headers (verbose);
 
     //  Every real file, whole and in small chunks
     for (size_t index = 0; index < sizeof s_fixtures / sizeof s_fixtures [0]; index++)
