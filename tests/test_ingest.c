@@ -260,6 +260,72 @@ s_stream_spend (const char *partner, int64_t *of_partner)
     return count.spend;
 }
 
+//  Spend identity through the service: rows without transaction numbers
+//  are known by their content, never by their line, and over-long values
+//  are row errors, never the batch's
+static void
+s_test_spend_identity (void)
+{
+    //  A council's card spend of two years, without transaction numbers:
+    //  line n of one file is not line n of the other
+    char *years [2];
+    for (int year = 0; year < 2; year++) {
+        size_t size = 0;
+        years [year] = (char *) zmalloc (64 * 40 + 64);
+        size += (size_t) sprintf (years [year], "Transaction Date,Merchant Name,Amount\n");
+        for (int row = 1; row <= 40; row++)
+            size += (size_t) sprintf (years [year] + size, "%02d/%02d/%d,Merchant %d,%d.00\n",
+                                      row % 28 + 1, row % 12 + 1, 2024 + year, row, 100 + row);
+        char *name = zsys_sprintf ("cards-%d.csv", 2024 + year);
+        s_write_file (name, years [year], size);
+        zstr_free (&name);
+        free (years [year]);
+    }
+    int64_t before = s_spend_rows ();
+    json_t *first = NULL, *second = NULL, *again = NULL;
+    int first_rc = s_submit ("council", "", "cards-2024.csv", &first);
+    int second_rc = s_submit ("council", "", "cards-2025.csv", &second);
+    testkit_check (first_rc == 0 && second_rc == 0
+             && s_field (first, "accepted") == 40 && s_field (first, "duplicates") == 0
+             && s_field (second, "accepted") == 40 && s_field (second, "duplicates") == 0
+             && s_spend_rows () == before + 80,
+             "two card-spend files without transaction numbers are both counted in full");
+    //  The same file published again, as another batch: nothing new
+    int again_rc = s_submit ("council", "--batch cards-2024-republished", "cards-2024.csv", &again);
+    testkit_check (again_rc == 0 && s_field (again, "accepted") == 0
+             && s_field (again, "duplicates") == 40 && s_spend_rows () == before + 80,
+             "a republished file without transaction numbers adds nothing");
+    json_decref (first);
+    json_decref (second);
+    json_decref (again);
+
+    //  A number and line given twice with other amounts (£186.00 and
+    //  £805.00), a row listed twice, and a 300-byte transaction number
+    char *file = (char *) zmalloc (1024);
+    int used = sprintf (file, "Payment Date,TransNo,Seq no,Supplier Text,Amount\n"
+                              "07/12/2010,43598516,2,FORCE TWO LTD,186.00\n"
+                              "07/12/2010,43598516,2,FORCE TWO LTD,805.00\n"
+                              "13/12/2010,,,ACME LTD,50.00\n"
+                              "13/12/2010,,,ACME LTD,50.00\n"
+                              "14/12/2010,");
+    memset (file + used, '9', 300);
+    used += 300;
+    used += sprintf (file + used, ",1,BETA LTD,1.00\n");
+    s_write_file ("repeats.csv", file, (size_t) used);
+    free (file);
+    before = s_spend_rows ();
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "", "repeats.csv", &receipt);
+    const char *reason = s_first_reason (receipt);
+    testkit_check (rc == 0 && streq (s_state (receipt), "partial")
+             && s_field (receipt, "accepted") == 4 && s_field (receipt, "rejected") == 1
+             && s_spend_rows () == before + 4
+             && reason && strstr (reason, "300 bytes, at most 100"),
+             "a repeated number and line and a row listed twice are kept; an over-long "
+             "number rejects its row only");
+    json_decref (receipt);
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -628,6 +694,8 @@ main (int argc, char *argv [])
     zcert_destroy (&server);
     zstr_free (&cert_path);
     zstr_free (&server_path);
+
+    s_test_spend_identity ();
 
     kill (s_ingest, SIGTERM);
     waitpid (s_ingest, NULL, 0);

@@ -10,9 +10,15 @@
     transaction number, line, company number, postcode. Nothing is guessed: a value that cannot be
     read one way only rejects the row.
 
-    Timing. One pass, row by row, as the bytes arrive. The only state that
-    outlives a row is the count of each transaction number seen so far
-    (for the nth-occurrence line), exact, in two places. Most numbers are
+    Timing. One pass, row by row, as the bytes arrive. Two kinds of state
+    outlive a row. While the payment date column's convention is open
+    (see the header), the rows from the first ambiguous date on wait, in
+    file order, in memory up to S_HELD_MEMORY and in a temporary file past
+    it, and are checked only once a date settles the column (or the file
+    ends), so a row is always checked under the column's one convention
+    and its key is counted in file order. And the count of each counted
+    text seen so far (a transaction number, a number with its line, or a
+    content digest: see s_process), exact, in two places. Most numbers are
     finance-system document numbers, up to 18 digits and near-sequential,
     sometimes with a period or a line joined on (1012-00001, 46281108_1):
     their first occurrences are bits in Roaring bitmaps, a bit or two a

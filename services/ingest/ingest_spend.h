@@ -176,15 +176,19 @@ void
 //  time), or 0 when it cannot.
 typedef uint32_t (ingest_spend_count_fn) (const char *transaction_no, void *arg);
 
-//  Counts occurrences (for the nth-occurrence line) through fn with arg
-//  once the reader's own string table (about 40 bytes a number) holds
-//  in_memory distinct numbers, instead of letting its memory grow with the
-//  file; a store can keep those counts on disk so memory stays bounded
-//  whatever the file, while files with fewer distinct numbers are counted
-//  in memory only. The table, and so fn, sees every number but those of
-//  1 to 18 digits the reader's bitmaps hold: of these it sees only the
-//  second and later occurrences, and the reader adds the first to what
-//  fn returns. Call before the first feed.
+//  Counts occurrences (for the keys' n and k) through fn with arg once
+//  the reader's own string table (about 40 bytes a text) holds in_memory
+//  distinct texts. A counted text is a transaction number; in a file with
+//  a line column, "T/L" or "T/" (no line); for a row without a number, a
+//  space and its content digest (no trimmed number starts with a space).
+//  Past in_memory, new texts go to fn instead of growing the reader's
+//  memory with the file; a store can keep those counts on disk so memory
+//  stays bounded whatever the file, while files with fewer distinct texts
+//  are counted in memory only. The table, and so fn, sees every text but
+//  those of 1 to 18 digits (and at most 32 characters) the reader's
+//  bitmaps hold: of these it sees only the second and later occurrences,
+//  and the reader adds the first to what fn returns. Call before the
+//  first feed.
 void
     ingest_spend_set_counter (ingest_spend_t *self, ingest_spend_count_fn *fn, void *arg,
                               size_t in_memory);
