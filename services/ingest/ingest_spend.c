@@ -37,6 +37,7 @@
 #include <czmq.h>
 #include <roaring/roaring.h>
 #include <sys/random.h>
+#include "ingest_spill.h"
 #include "sv_date.h"
 #include "sv_digest.h"
 #include "sv_money.h"
@@ -578,111 +579,44 @@ s_numbers_free (s_numbers_t *self)
 
 
 //  --------------------------------------------------------------------------
-//  Rows held while the payment date column's convention is open. Each is
-//  its sv_csv record, encoded: a uint32_t length (of the whole record),
-//  the source line and cell count (size_t each), then per field and for
-//  the shape error a byte 0 (NULL) or 1 and the text with its NUL. They
-//  sit one after another in memory up to bound bytes; past it, all of
-//  them go to a temporary file, so memory stays bounded whatever the file.
+//  Rows held while the payment date column's convention is open, in an
+//  ingest_spill (memory up to S_HELD_MEMORY, a temporary file past it).
+//  A row is held as its sv_csv record: source line and cell count (size_t
+//  each), then per field and for the shape error a byte 0 (NULL) or 1 and
+//  the text with its NUL.
 
 //  Bytes of held records kept in memory before they go to a file
 #define S_HELD_MEMORY (4 << 20)
 
-typedef struct {
-    char *data;                 //  records held in memory, in file order
-    size_t used;
-    size_t size;
-    FILE *spill;                //  once past bound: every held record, in order
-    size_t bound;
-    size_t count;               //  records held
-    char *record;               //  one record, being encoded or read back
-    size_t record_size;
-} s_held_t;
-
-//  Makes *buffer_p at least size bytes. 0 or -1.
-static int
-s_reserve (char **buffer_p, size_t *size_p, size_t size)
-{
-    if (size <= *size_p)
-        return 0;
-    size_t grown = *size_p? *size_p: 256;
-    while (grown < size)
-        grown *= 2;
-    char *buffer = (char *) realloc (*buffer_p, grown);
-    if (!buffer)
-        return -1;
-    *buffer_p = buffer;
-    *size_p = grown;
-    return 0;
-}
-
-//  Appends a NULL-or-text value to an encoded record at *at_p
+//  Appends a NULL-or-text value to an encoded record
 static void
-s_held_text (char **at_p, const char *text)
+s_held_text (zchunk_t *record, const char *text)
 {
-    char *at = *at_p;
-    *at++ = text != NULL;
-    if (text) {
-        size_t length = strlen (text) + 1;
-        memcpy (at, text, length);
-        at += length;
-    }
-    *at_p = at;
+    char present = text != NULL;
+    zchunk_extend (record, &present, 1);
+    if (text)
+        zchunk_extend (record, text, strlen (text) + 1);
 }
 
-//  Holds one row, after those already held. 0, or -1 when memory or the
-//  temporary file fails.
-static int
-s_held_put (s_held_t *self, const sv_csv_row_t *row)
+//  Encodes row into record, which it empties first
+static void
+s_held_encode (const sv_csv_row_t *row, zchunk_t *record)
 {
-    size_t size = sizeof (uint32_t) + 2 * sizeof (size_t) + INGEST_SPEND_FIELDS + 1;
+    zchunk_set (record, NULL, 0);
+    zchunk_extend (record, &row->line, sizeof (size_t));
+    zchunk_extend (record, &row->cells, sizeof (size_t));
     for (size_t field = 0; field < INGEST_SPEND_FIELDS; field++)
-        size += row->values [field]? strlen (row->values [field]) + 1: 0;
-    size += row->shape_error? strlen (row->shape_error) + 1: 0;
-    if (size > UINT32_MAX || s_reserve (&self->record, &self->record_size, size))
-        return -1;
-    char *at = self->record;
-    uint32_t length = (uint32_t) size;
-    memcpy (at, &length, sizeof length);
-    memcpy (at + sizeof length, &row->line, sizeof (size_t));
-    memcpy (at + sizeof length + sizeof (size_t), &row->cells, sizeof (size_t));
-    at += sizeof length + 2 * sizeof (size_t);
-    for (size_t field = 0; field < INGEST_SPEND_FIELDS; field++)
-        s_held_text (&at, row->values [field]);
-    s_held_text (&at, row->shape_error);
-    assert ((size_t) (at - self->record) == size);
-
-    if (!self->spill && self->used + size > self->bound) {
-        self->spill = tmpfile ();
-        if (!self->spill
-        ||  fwrite (self->data, 1, self->used, self->spill) != self->used)
-            return -1;
-        free (self->data);
-        self->data = NULL;
-        self->used = self->size = 0;
-    }
-    if (self->spill) {
-        if (fwrite (self->record, 1, size, self->spill) != size)
-            return -1;
-    }
-    else {
-        if (s_reserve (&self->data, &self->size, self->used + size))
-            return -1;
-        memcpy (self->data + self->used, self->record, size);
-        self->used += size;
-    }
-    self->count++;
-    return 0;
+        s_held_text (record, row->values [field]);
+    s_held_text (record, row->shape_error);
 }
 
 //  Reads an encoded record back into row and values (which point into it)
 static void
-s_held_row (const char *record, sv_csv_row_t *row, const char **values)
+s_held_decode (const char *record, sv_csv_row_t *row, const char **values)
 {
-    const char *at = record + sizeof (uint32_t);
-    memcpy (&row->line, at, sizeof (size_t));
-    memcpy (&row->cells, at + sizeof (size_t), sizeof (size_t));
-    at += 2 * sizeof (size_t);
+    memcpy (&row->line, record, sizeof (size_t));
+    memcpy (&row->cells, record + sizeof (size_t), sizeof (size_t));
+    const char *at = record + 2 * sizeof (size_t);
     for (size_t field = 0; field <= INGEST_SPEND_FIELDS; field++) {
         const char *text = *at++? at: NULL;
         if (text)
@@ -693,16 +627,6 @@ s_held_row (const char *record, sv_csv_row_t *row, const char **values)
             row->shape_error = text;
     }
     row->values = values;
-}
-
-//  Drops every held row and the temporary file
-static void
-s_held_clear (s_held_t *self)
-{
-    if (self->spill)
-        fclose (self->spill);
-    self->spill = NULL;
-    self->used = self->count = 0;
 }
 
 
@@ -753,14 +677,15 @@ struct _ingest_spend_t {
     bool date_declared;                 //  by the partner's config
     size_t order_line;                  //  the row whose date settled it, or 0
     char order_value [48];              //  that date, as written
-    s_held_t held;                      //  rows waiting while it is open
+    ingest_spill_t *held;               //  rows waiting while it is open
+    zchunk_t *record;                   //  a row being held, encoded
+    size_t held_line;                   //  the line of the last row released
     size_t repeats;                     //  rows that repeat an earlier one
     char reason [400];          //  a composed reason, for the error callback
     char date_reason [200];     //  a composed date reason
     char counted [INGEST_SPEND_TRANSACTION_MAX + 32];  //  "number/line"
     char key [INGEST_SPEND_KEY_MAX + 1];
-    char *content;              //  a row's fields, for its digest
-    size_t content_size;
+    zchunk_t *content;          //  a row's fields, for its digest
     char refusal [200];         //  the reader's own refusal, or ""
 };
 
@@ -874,7 +799,7 @@ s_date_waits (ingest_spend_t *self, const sv_csv_row_t *row)
         if (readings == (SV_DATE_DMY | SV_DATE_MDY) && dmy != mdy)
             return true;
     }
-    return self->held.count > 0;
+    return ingest_spill_count (self->held) > 0;
 }
 
 //  Reads a payment date under the column's convention. Returns NULL, or
@@ -905,23 +830,20 @@ s_read_date (ingest_spend_t *self, const char *date, int32_t *day_p)
 }
 
 //  Adds "length:text" to the content being digested
-static int
-s_content_add (ingest_spend_t *self, size_t *used_p, const char *text)
+static void
+s_content_add (zchunk_t *content, const char *text)
 {
-    size_t length = strlen (text);
-    if (s_reserve (&self->content, &self->content_size, *used_p + length + 24))
-        return -1;
-    *used_p += (size_t) sprintf (self->content + *used_p, "%zu:", length);
-    memcpy (self->content + *used_p, text, length);
-    *used_p += length;
-    return 0;
+    char length [24];
+    size_t size = strlen (text);
+    zchunk_extend (content, length, (size_t) sprintf (length, "%zu:", size));
+    zchunk_extend (content, text, size);
 }
 
 //  Writes the digest of a payment without a transaction number, as 32 hex
 //  digits, into hex (33 bytes): its date and amount as read, then every
 //  other field as written, empty and missing alike, each with its length
-//  so that no two rows' fields run into the same text. 0 or -1.
-static int
+//  so that no two rows' fields run into the same text.
+static void
 s_content_digest (ingest_spend_t *self, const char *const *values, int32_t day,
                   int64_t pence, char *hex)
 {
@@ -934,17 +856,14 @@ s_content_digest (ingest_spend_t *self, const char *const *values, int32_t day,
     };
     char figures [48];
     snprintf (figures, sizeof figures, "%" PRId32 " %" PRId64, day, pence);
-    size_t used = 0;
-    if (s_content_add (self, &used, figures))
-        return -1;
+    zchunk_set (self->content, NULL, 0);
+    s_content_add (self->content, figures);
     for (size_t index = 0; index < sizeof fields / sizeof fields [0]; index++)
-        if (s_content_add (self, &used, s_text (values [fields [index]])))
-            return -1;
+        s_content_add (self->content, s_text (values [fields [index]]));
     uint8_t digest [SV_DIGEST_SIZE];
-    sv_digest (self->content, used, digest);
+    sv_digest (zchunk_data (self->content), zchunk_size (self->content), digest);
     for (size_t index = 0; index < SV_DIGEST_SIZE; index++)
         sprintf (hex + index * 2, "%02x", digest [index]);
-    return 0;
 }
 
 //  Writes text, then '/' when slash, then value in decimal when value >= 0,
@@ -1143,10 +1062,7 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row)
         //  identical rows it is (counted as " digest", which no trimmed
         //  transaction number can be)
         char counted [2 + SV_DIGEST_SIZE * 2] = " ";
-        if (s_content_digest (self, values, day, pence, counted + 1)) {
-            s_reject (self, row->line, INGEST_SPEND_FIELDS, NULL, "out of memory");
-            return 0;
-        }
+        s_content_digest (self, values, day, pence, counted + 1);
         uint32_t repeat = s_count (self, counted);
         if (!repeat) {
             s_reject (self, row->line, INGEST_SPEND_FIELDS, NULL,
@@ -1173,55 +1089,33 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row)
     return self->row_fn (&spend, self->arg);
 }
 
+//  Checks one held row, now that the convention is settled
+static int
+s_release_row (const void *record, size_t size, void *arg)
+{
+    ingest_spend_t *self = (ingest_spend_t *) arg;
+    const char *values [INGEST_SPEND_FIELDS];
+    sv_csv_row_t row = { .line = 0 };
+    assert (size >= 2 * sizeof (size_t));
+    s_held_decode ((const char *) record, &row, values);
+    self->held_line = row.line;
+    return s_process (self, &row);
+}
+
 //  Hands the held rows over, in file order, now that the convention is
 //  settled. 0, or -1 when the row handler stops the file or a spilled row
 //  cannot be read back (the reader's refusal then says which).
 static int
 s_release (ingest_spend_t *self)
 {
-    s_held_t *held = &self->held;
-    const char *values [INGEST_SPEND_FIELDS];
-    sv_csv_row_t row = { .line = 0 };
-    int rc = 0;
-    if (held->spill) {
-        if (fflush (held->spill) || fseek (held->spill, 0, SEEK_SET))
-            rc = -1;
-        for (size_t index = 0; index < held->count && rc == 0; index++) {
-            uint32_t length;
-            if (fread (&length, sizeof length, 1, held->spill) != 1
-            ||  length < sizeof length
-            ||  s_reserve (&held->record, &held->record_size, length)) {
-                rc = -1;
-                break;
-            }
-            memcpy (held->record, &length, sizeof length);
-            if (fread (held->record + sizeof length, 1, length - sizeof length, held->spill)
-                != length - sizeof length) {
-                rc = -1;
-                break;
-            }
-            s_held_row (held->record, &row, values);
-            if (s_process (self, &row))
-                rc = -2;
-        }
-    }
-    else
-        for (size_t at = 0; at < held->used && rc == 0; ) {
-            uint32_t length;
-            memcpy (&length, held->data + at, sizeof length);
-            s_held_row (held->data + at, &row, values);
-            if (s_process (self, &row))
-                rc = -2;
-            at += length;
-        }
-    s_held_clear (held);
+    int rc = ingest_spill_drain (self->held, s_release_row, self);
     if (rc == -1)
         snprintf (self->refusal, sizeof self->refusal,
-                  "rows held in a temporary file could not be read back");
+                  "stopped by the row handler at line %zu", self->held_line);
     else
     if (rc == -2)
         snprintf (self->refusal, sizeof self->refusal,
-                  "stopped by the row handler at line %zu", row.line);
+                  "rows held in a temporary file could not be read back");
     return rc? -1: 0;
 }
 
@@ -1233,14 +1127,16 @@ s_row (const sv_csv_row_t *row, void *arg)
 {
     ingest_spend_t *self = (ingest_spend_t *) arg;
     if (!self->date_order && s_date_waits (self, row)) {
-        if (s_held_put (&self->held, row) == 0)
+        s_held_encode (row, self->record);
+        if (ingest_spill_put (self->held, zchunk_data (self->record),
+                              zchunk_size (self->record)) == 0)
             return 0;
         snprintf (self->refusal, sizeof self->refusal,
                   "rows waiting for the date column's convention could not be held "
                   "(memory or temporary file)");
         return -1;
     }
-    if (self->held.count && s_release (self))
+    if (ingest_spill_count (self->held) && s_release (self))
         return -1;
     return s_process (self, row);
 }
@@ -1256,7 +1152,14 @@ ingest_spend_new (ingest_spend_row_fn *row_fn, sv_csv_error_fn *error_fn, void *
     self->error_fn = error_fn;
     self->arg = arg;
     self->csv = sv_csv_new (s_fields, INGEST_SPEND_FIELDS, s_row, self);
-    if (!self->csv) {
+    self->held = ingest_spill_new (S_HELD_MEMORY);
+    self->record = zchunk_new (NULL, 256);
+    self->content = zchunk_new (NULL, 256);
+    if (!self->csv || !self->held || !self->record || !self->content) {
+        sv_csv_destroy (&self->csv);
+        ingest_spill_destroy (&self->held);
+        zchunk_destroy (&self->record);
+        zchunk_destroy (&self->content);
         free (self);
         return NULL;
     }
@@ -1268,7 +1171,6 @@ ingest_spend_new (ingest_spend_row_fn *row_fn, sv_csv_error_fn *error_fn, void *
     self->numbers.bitmaps_max = S_NUMBERS_BITMAPS;
     self->numbers.containers_max = S_NUMBERS_CONTAINERS;
     self->numbers.measure_every = S_NUMBERS_MEASURE;
-    self->held.bound = S_HELD_MEMORY;
     return self;
 }
 
@@ -1283,10 +1185,9 @@ ingest_spend_destroy (ingest_spend_t **self_p)
     s_numbers_free (&self->numbers);
     free (self->counter.slots);
     free (self->counter.arena);
-    s_held_clear (&self->held);
-    free (self->held.data);
-    free (self->held.record);
-    free (self->content);
+    ingest_spill_destroy (&self->held);
+    zchunk_destroy (&self->record);
+    zchunk_destroy (&self->content);
     free (self);
     *self_p = NULL;
 }
@@ -1342,7 +1243,7 @@ ingest_spend_finish (ingest_spend_t *self)
     self->fed = true;
     if (sv_csv_finish (self->csv))
         return -1;
-    if (self->held.count) {
+    if (ingest_spill_count (self->held)) {
         //  Every date read both ways to the end: the UK convention, said so
         s_settle (self, SV_DATE_DMY, 0, NULL);
         s_warn (self, sv_csv_header_line (self->csv), INGEST_SPEND_PAYMENT_DATE, NULL,
@@ -2134,7 +2035,7 @@ s_test_dates (bool verbose)
     s_test_reset (&test, NULL);
     reader = s_test_reader (NULL, NULL, &test);
     assert (s_test_feed (reader, rewritten, s_test_lines (rewritten, 7), 0, false) == 0);
-    assert (test.rows == 0 && reader->held.count == 6);
+    assert (test.rows == 0 && ingest_spill_count (reader->held) == 6);
     assert (s_test_feed (reader, rewritten + s_test_lines (rewritten, 7),
                          size - s_test_lines (rewritten, 7), 0, true) == 0);
     char *month_first = s_test_summaries (&test);
@@ -2162,13 +2063,15 @@ s_test_dates (bool verbose)
     //  temporary file, and come back the same, in 1-byte chunks too
     s_test_reset (&test, NULL);
     reader = s_test_reader (NULL, NULL, &test);
-    reader->held.bound = 64;
+    ingest_spill_destroy (&reader->held);
+    reader->held = ingest_spill_new (64);
+    assert (reader->held);
     assert (s_test_feed (reader, original, six, 1, false) == 0);
-    assert (reader->held.spill && reader->held.count == 6 && reader->held.used == 0);
+    assert (ingest_spill_spilled (reader->held) && ingest_spill_count (reader->held) == 6);
     assert (ingest_spend_finish (reader) == 0);
     char *spilled = s_test_summaries (&test);
     assert (streq (spilled, six_rows) && test.warnings == 1);
-    assert (!reader->held.spill && reader->held.count == 0);
+    assert (!ingest_spill_spilled (reader->held) && ingest_spill_count (reader->held) == 0);
     ingest_spend_destroy (&reader);
     free (spilled);
 
@@ -2231,7 +2134,7 @@ s_test_dates (bool verbose)
     reader = s_test_reader (NULL, "mdy", &test);
     assert (ingest_spend_set_date_order (reader, "ymd") == -1);
     assert (s_test_feed (reader, mixed [0], strlen (mixed [0]), 0, false) == 0);
-    assert (reader->held.count == 0 && test.rows == 3);
+    assert (ingest_spill_count (reader->held) == 0 && test.rows == 3);
     assert (ingest_spend_set_date_order (reader, "dmy") == -1);
     assert (ingest_spend_finish (reader) == 0);
     assert (streq (test.first_error, "row 3, column 'Payment Date', value '13/06/2024': can only "
