@@ -192,6 +192,7 @@ static const char *const s_expense_type [] = {
     "Expense Description",
     "Expense Code Description",     //  Sheffield
     "Expenditure Account Code Description", //  London
+    "Expenditure Account",      //  Transport for London ("Expenditure Account ")
     "Expenditure Category",     //  Bradford, Harrogate, Oxford, Leeds
     "Expenditure Catergory",    //  Oxford jan-mar-2017, misspelt
     "SeRCOP Expenditure Category",  //  North Tyneside
@@ -1779,6 +1780,14 @@ static const s_test_fixture_t s_fixtures [] = {
     { "oxford_oct-dec-2017.csv", NULL, NULL, 49, 7, 15977127, 0,
       "row 4, column 'Supplier Name', value '': no supplier name",
       { { "no supplier name", 7 } }, { { 0, NULL } } },
+    //  Transport for London: dates with month names, document numbers
+    //  with a backslash, credits in brackets, and a count and total at
+    //  the foot under the date and amount
+    { "tfl_2019-01.csv", NULL, NULL, 27, 1, 18501421117, 0,
+      "row 28, column 'Clearing Date', value '15694': a number, not a date",
+      { { "a number, not a date", 1 } },
+      { { 2, "2018-04-04 39440000.00 1005\\1900202628/1 DEPT OF COMMUNITIES AND LOCAL GOV | " },
+        { 27, "2018-04-04 -39440000.00 1005\\1700015523/1 DEPT OF COMMUNITIES AND LOCAL GOV | " } } },
     //  The Oxford excerpt with its dates rewritten month first, as a
     //  spreadsheet set to US dates writes them: read as the original
     { "mdy_oxford_jan-mar-2017.csv", NULL, NULL, 30, 0, 10144506, 0, NULL,
@@ -2193,7 +2202,8 @@ s_test_limits_and_headers (bool verbose)
     free (file);
 
     //  Headers from real files: a borough's "Name:" with trailing spaces,
-    //  "HBC Ref No." and "Net Amount(£)"; the NHS template; purchase cards
+    //  "HBC Ref No." and "Net Amount(£)"; the NHS template; purchase cards;
+    //  Transport for London; East Cambridgeshire's column key
     const struct {
         const char *header;
         ingest_spend_field_t fields [4];
@@ -2219,6 +2229,11 @@ s_test_limits_and_headers (bool verbose)
             INGEST_SPEND_AMOUNT },
           { "Cost Centre Description", "Merchant Name", "Merchant Category",
             "Transaction Amount" } },
+        { "Entity,Vendor Name,Expenditure Account ,Document Number,Clearing Date,"
+          "Amount (\xC2\xA3),Merchant Category\n",
+          { INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_TRANSACTION_NO, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_SUPPLIER_NAME },
+          { "Expenditure Account", "Document Number", "Amount (\xC2\xA3)", "Vendor Name" } },
         { "Body name,Transaction date,Supplier (beneficiary),Transaction number,Net amount,"
           "Irrecoverable VAT,Procurement category,CIPFA expenditure code,"
           "Purpose of expenditure (narrative)\n",
