@@ -786,8 +786,10 @@ s_settle (ingest_spend_t *self, sv_date_order_t order, size_t line, const char *
 //  only, and says whether row must wait: its date reads two ways that
 //  differ while the column is open, or rows before it wait. A row that
 //  does not fit the header settles nothing: its cells may be shifted.
+//  Sets *day_p and *known_p when the date reads one way under the column
+//  as it now stands, so that it is not read twice.
 static bool
-s_date_waits (ingest_spend_t *self, const sv_csv_row_t *row)
+s_date_waits (ingest_spend_t *self, const sv_csv_row_t *row, int32_t *day_p, bool *known_p)
 {
     const char *date = row->values [INGEST_SPEND_PAYMENT_DATE];
     if (date && *date && !row->shape_error) {
@@ -795,10 +797,16 @@ s_date_waits (ingest_spend_t *self, const sv_csv_row_t *row)
         int readings = sv_date_readings (date, &dmy, &mdy);
         if (readings == SV_DATE_DMY || readings == SV_DATE_MDY) {
             s_settle (self, (sv_date_order_t) readings, row->line, date);
+            *day_p = readings == SV_DATE_DMY? dmy: mdy;
+            *known_p = true;
             return false;
         }
-        if (readings == (SV_DATE_DMY | SV_DATE_MDY) && dmy != mdy)
-            return true;
+        if (readings == (SV_DATE_DMY | SV_DATE_MDY)) {
+            if (dmy != mdy)
+                return true;
+            *day_p = dmy;
+            *known_p = true;
+        }
     }
     return ingest_spill_count (self->held) > 0;
 }
@@ -900,9 +908,10 @@ s_repeat (ingest_spend_t *self, size_t line, const char *reason)
         s_warn (self, line, INGEST_SPEND_FIELDS, NULL, reason);
 }
 
-//  Checks and hands over one data row, in file order
+//  Checks and hands over one data row, in file order; day, when not NULL,
+//  is its payment date already read under the column's convention
 static int
-s_process (ingest_spend_t *self, const sv_csv_row_t *row)
+s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
 {
     const char *const *values = row->values;
     const char *transaction = s_text (values [INGEST_SPEND_TRANSACTION_NO]);
@@ -931,7 +940,7 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row)
         }
     }
 
-    int32_t day = 0;
+    int32_t payment_day = day? *day: 0;
     int64_t pence = 0;
     const char *date_reason = NULL, *amount_reason = NULL;
     const char *date = values [INGEST_SPEND_PAYMENT_DATE];
@@ -939,7 +948,8 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row)
     if (!date || !*date)
         date_reason = "no payment date";
     else
-        date_reason = s_read_date (self, date, &day);
+    if (!day)
+        date_reason = s_read_date (self, date, &payment_day);
     if (!amount || !*amount)
         amount_reason = "no amount";
     else
@@ -975,7 +985,7 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row)
 
     ingest_spend_row_t spend = {
         .source_line = row->line,
-        .payment_date = day,
+        .payment_date = payment_day,
         .amount = pence,
         .transaction_no = transaction,
         .key = self->key,
@@ -1063,7 +1073,7 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row)
         //  identical rows it is (counted as " digest", which no trimmed
         //  transaction number can be)
         char counted [2 + SV_DIGEST_SIZE * 2] = " ";
-        s_content_digest (self, values, day, pence, counted + 1);
+        s_content_digest (self, values, payment_day, pence, counted + 1);
         uint32_t repeat = s_count (self, counted);
         if (!repeat) {
             s_reject (self, row->line, INGEST_SPEND_FIELDS, NULL,
@@ -1100,7 +1110,7 @@ s_release_row (const void *record, size_t size, void *arg)
     assert (size >= 2 * sizeof (size_t));
     s_held_decode ((const char *) record, &row, values);
     self->held_line = row.line;
-    return s_process (self, &row);
+    return s_process (self, &row, NULL);
 }
 
 //  Hands the held rows over, in file order, now that the convention is
@@ -1127,7 +1137,9 @@ static int
 s_row (const sv_csv_row_t *row, void *arg)
 {
     ingest_spend_t *self = (ingest_spend_t *) arg;
-    if (!self->date_order && s_date_waits (self, row)) {
+    int32_t day = 0;
+    bool known = false;
+    if (!self->date_order && s_date_waits (self, row, &day, &known)) {
         s_held_encode (row, self->record);
         if (ingest_spill_put (self->held, zchunk_data (self->record),
                               zchunk_size (self->record)) == 0)
@@ -1139,7 +1151,7 @@ s_row (const sv_csv_row_t *row, void *arg)
     }
     if (ingest_spill_count (self->held) && s_release (self))
         return -1;
-    return s_process (self, row);
+    return s_process (self, row, known? &day: NULL);
 }
 
 ingest_spend_t *
