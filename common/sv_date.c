@@ -240,10 +240,9 @@ s_why_not (const s_token_t *t, int n)
 }
 
 //  Matches the date at the start of the tokens. Sets year, month, day,
-//  the number of tokens used, and whether the form was yyyy-mm-dd.
-//  Returns NULL, or a static reason.
-//  month_first reads a numeric d/m/y form as m/d/y instead, and *ordered_p
-//  says whether the form was one (its reading depends on the convention).
+//  the number of tokens used, whether the form was yyyy-mm-dd, and
+//  whether it was a numeric d/m/y form, which month_first reads as m/d/y
+//  instead. Returns NULL, or a static reason.
 static const char *
 s_match_date (const s_token_t *t, int n, bool month_first, int *year_p, int *month_p,
               int *day_p, int *used_p, bool *iso_p, bool *ordered_p)

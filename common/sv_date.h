@@ -4,7 +4,8 @@
     A date is an int32_t count of days since 1970-01-01 in the proleptic
     Gregorian calendar (negative before 1970), so dates compare and subtract
     as integers. This class reads the date forms found in council spend
-    files (UK day-before-month order only), writes ISO dates, and maps dates
+    files (day before month, or month before day when asked), writes ISO
+    dates, and maps dates
     to financial years, which run 1 April - 31 March and are named by the
     year they start in ("2024-25" is fy 2024).
 
