@@ -128,7 +128,9 @@ static const s_key_t s_keys [] = {
 
     { "partners", S_OPEN, NULL,
       "One child per partner: public_key (Z85, from its certificate),"
-      " headers/<Source header> = canonical field, framework (id), measures (codes or all),"
+      " headers/<Source header> = canonical field, date_order (dmy|mdy: how its spend files"
+      " write numeric dates; unset, each file's dates settle it), framework (id), measures"
+      " (codes or all),"
       " local_districts (S60-S66, S25), local_authorities (E08000018),"
       " rlw_renewal (the partner's own RLW accreditation renewal date, 2025-09-30)" },
     { "schedules", S_OPEN, NULL,

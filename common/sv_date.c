@@ -240,11 +240,12 @@ s_why_not (const s_token_t *t, int n)
 }
 
 //  Matches the date at the start of the tokens. Sets year, month, day,
-//  the number of tokens used, and whether the form was yyyy-mm-dd.
-//  Returns NULL, or a static reason.
+//  the number of tokens used, whether the form was yyyy-mm-dd, and
+//  whether it was a numeric d/m/y form, which month_first reads as m/d/y
+//  instead. Returns NULL, or a static reason.
 static const char *
-s_match_date (const s_token_t *t, int n, int *year_p, int *month_p, int *day_p,
-              int *used_p, bool *iso_p)
+s_match_date (const s_token_t *t, int n, bool month_first, int *year_p, int *month_p,
+              int *day_p, int *used_p, bool *iso_p, bool *ordered_p)
 {
     if (n == 0)
         return "empty";
@@ -275,9 +276,10 @@ s_match_date (const s_token_t *t, int n, int *year_p, int *month_p, int *day_p,
     if (!year)
         return s_why_not (t, n);
 
-    //  Day before month, always
-    *day_p = t [0].value;
-    *month_p = t [2].value;
+    //  Day before month, unless the caller knows the column is month-first
+    *ordered_p = !named;
+    *day_p = t [month_first && !named? 2: 0].value;
+    *month_p = named? t [2].value: t [month_first? 0: 2].value;
     if (year->width == 4)
         *year_p = year->value;
     else
@@ -336,8 +338,12 @@ s_match_time (const s_token_t *t, int i, int n)
     return in_range? NULL: "time of day out of range";
 }
 
-int
-sv_date_parse (const char *text, int32_t *day_p, const char **reason_p)
+//  Reads text as sv_date_parse does, with a numeric d/m/y form read
+//  month-first when month_first. *ordered_p (not NULL) tells whether the
+//  text had such a form, whose reading depends on the convention.
+static int
+s_parse (const char *text, bool month_first, int32_t *day_p, const char **reason_p,
+         bool *ordered_p)
 {
     assert (text);
     assert (day_p);
@@ -345,9 +351,10 @@ sv_date_parse (const char *text, int32_t *day_p, const char **reason_p)
     int n = 0, used = 0;
     int year = 0, month = 0, day = 0;
     bool iso = false;
+    *ordered_p = false;
     const char *reason = s_tokenize (text, t, &n);
     if (!reason)
-        reason = s_match_date (t, n, &year, &month, &day, &used, &iso);
+        reason = s_match_date (t, n, month_first, &year, &month, &day, &used, &iso, ordered_p);
     if (!reason && used < n) {
         //  A time of day may follow: after a blank, or after "T" in ISO
         if (t [used].kind == ' ' || (iso && s_letter_token (&t [used], 't')))
@@ -372,6 +379,46 @@ sv_date_parse (const char *text, int32_t *day_p, const char **reason_p)
     }
     *day_p = sv_date_from_ymd (year, month, day);
     return 0;
+}
+
+int
+sv_date_parse (const char *text, int32_t *day_p, const char **reason_p)
+{
+    bool ordered;
+    return s_parse (text, false, day_p, reason_p, &ordered);
+}
+
+int
+sv_date_parse_order (const char *text, sv_date_order_t order, int32_t *day_p,
+                     const char **reason_p)
+{
+    assert (order == SV_DATE_DMY || order == SV_DATE_MDY);
+    bool ordered;
+    return s_parse (text, order == SV_DATE_MDY, day_p, reason_p, &ordered);
+}
+
+int
+sv_date_readings (const char *text, int32_t *dmy_p, int32_t *mdy_p)
+{
+    assert (dmy_p && mdy_p);
+    bool ordered;
+    int32_t dmy = 0, mdy = 0;
+    int readings = 0;
+    if (s_parse (text, false, &dmy, NULL, &ordered) == 0)
+        readings |= SV_DATE_DMY;
+    if (!ordered) {
+        //  One reading whatever the convention (or not a d/m/y form at all)
+        mdy = dmy;
+        readings |= readings? SV_DATE_MDY: 0;
+    }
+    else
+    if (s_parse (text, true, &mdy, NULL, &ordered) == 0)
+        readings |= SV_DATE_MDY;
+    if (readings & SV_DATE_DMY)
+        *dmy_p = dmy;
+    if (readings & SV_DATE_MDY)
+        *mdy_p = mdy;
+    return readings;
 }
 
 
@@ -708,6 +755,45 @@ sv_date_test (bool verbose)
     s_rejects ("01-Foo-2014", "unknown month name", verbose);
     s_rejects ("01-Ap-2014", "unknown month name", verbose);
     s_rejects ("01 Aprl 2014", "unknown month name", verbose);
+
+    //  Both conventions: what a reader settles a column with. Month first
+    //  reads the NHS trust's round-tripped "8/31/2020" and refuses the UK
+    //  "31/08/2020"; 2-digit years and times work either way
+    int32_t dmy = -1, mdy = -1;
+    const char *why = NULL;
+    assert (sv_date_parse_order ("8/31/2020", SV_DATE_MDY, &mdy, NULL) == 0);
+    assert (mdy == sv_date_from_ymd (2020, 8, 31));
+    assert (sv_date_parse_order ("8/31/2020", SV_DATE_DMY, &dmy, &why) == -1);
+    assert (s_streq (why, "month must be 1-12"));
+    assert (sv_date_parse_order ("31/08/2020", SV_DATE_MDY, &mdy, &why) == -1);
+    assert (s_streq (why, "month must be 1-12"));
+    assert (sv_date_parse_order ("12/25/14 0:00", SV_DATE_MDY, &mdy, NULL) == 0);
+    assert (mdy == sv_date_from_ymd (2014, 12, 25));
+    assert (sv_date_parse_order ("02-29-2023", SV_DATE_MDY, &mdy, &why) == -1);
+    assert (s_streq (why, "no such day in that month"));
+    assert (sv_date_parse_order ("01-04-14", SV_DATE_MDY, &mdy, &why) == -1);
+    assert (s_streq (why, "ambiguous two-digit year"));
+    assert (sv_date_readings ("8/31/2020", &dmy, &mdy) == SV_DATE_MDY);
+    assert (mdy == sv_date_from_ymd (2020, 8, 31));
+    assert (sv_date_readings ("31/08/2020", &dmy, &mdy) == SV_DATE_DMY);
+    assert (dmy == sv_date_from_ymd (2020, 8, 31));
+    //  Ambiguous: both readings exist and differ
+    assert (sv_date_readings ("08/12/2020", &dmy, &mdy) == (SV_DATE_DMY | SV_DATE_MDY));
+    assert (dmy == sv_date_from_ymd (2020, 12, 8) && mdy == sv_date_from_ymd (2020, 8, 12));
+    assert (sv_date_readings ("3/4/21", &dmy, &mdy) == (SV_DATE_DMY | SV_DATE_MDY));
+    assert (dmy == sv_date_from_ymd (2021, 4, 3) && mdy == sv_date_from_ymd (2021, 3, 4));
+    //  Not ambiguous: equal readings, ISO, named months
+    assert (sv_date_readings ("08/08/2020", &dmy, &mdy) == (SV_DATE_DMY | SV_DATE_MDY));
+    assert (dmy == mdy && dmy == sv_date_from_ymd (2020, 8, 8));
+    assert (sv_date_readings ("2020-08-12", &dmy, &mdy) == (SV_DATE_DMY | SV_DATE_MDY));
+    assert (dmy == mdy && dmy == sv_date_from_ymd (2020, 8, 12));
+    assert (sv_date_readings ("12-Aug-20", &dmy, &mdy) == (SV_DATE_DMY | SV_DATE_MDY));
+    assert (dmy == mdy && dmy == sv_date_from_ymd (2020, 8, 12));
+    //  Neither
+    assert (sv_date_readings ("31/31/2020", &dmy, &mdy) == 0);
+    assert (sv_date_readings ("2020-31-12", &dmy, &mdy) == 0);
+    assert (sv_date_readings ("00:00:00", &dmy, &mdy) == 0);
+    assert (sv_date_readings ("", &dmy, &mdy) == 0);
 
     //  Today, in UTC
     int32_t today = sv_date_today ();

@@ -4,13 +4,18 @@
     A date is an int32_t count of days since 1970-01-01 in the proleptic
     Gregorian calendar (negative before 1970), so dates compare and subtract
     as integers. This class reads the date forms found in council spend
-    files (UK day-before-month order only), writes ISO dates, and maps dates
+    files (day before month, or month before day when asked), writes ISO
+    dates, and maps dates
     to financial years, which run 1 April - 31 March and are named by the
     year they start in ("2024-25" is fy 2024).
 
-    Parsing never guesses: a date that could be read two ways, that does
-    not exist, or that has anything run into it is refused with a short,
-    static English reason for the row's error.
+    Parsing never guesses: a date that does not exist, or that has
+    anything run into it, is refused with a short, static English reason
+    for the row's error. A numeric d/m/y date can be read two ways, day
+    first (the UK convention, and sv_date_parse's) or month first (a file
+    that went through a US-set spreadsheet: 8/31/2020); a reader settles
+    which for a whole column, never for one value, with sv_date_readings
+    (which conventions a value allows) and sv_date_parse_order.
     =========================================================================
 */
 
@@ -66,7 +71,8 @@ void
 //  optionally followed by a time of day, which is checked and dropped:
 //  " HH:MM[:SS[.fff]]" after any form, or "THH:MM:SS[.fff]" after
 //  yyyy-mm-dd; either may end with "Z", "±hh:mm" or "±hhmm". The date is
-//  taken as written, whatever the zone. Day before month, always.
+//  taken as written, whatever the zone. Day before month (see
+//  sv_date_parse_order for month first).
 //  Returns 0 and sets *day_p, or -1 with *day_p untouched and, if reason_p
 //  is not NULL, *reason_p pointing at a static English reason: "empty",
 //  "time without a date", "a period, not a date", "month must be 1-12",
@@ -74,6 +80,30 @@ void
 //  after the date", "unexpected text after the date", and so on.
 int
     sv_date_parse (const char *text, int32_t *day_p, const char **reason_p);
+
+//  The conventions of a numeric date, as flags
+typedef enum {
+    SV_DATE_DMY = 1,        //  day first: 08/12/2020 is 8 December
+    SV_DATE_MDY = 2         //  month first: 08/12/2020 is 12 August
+} sv_date_order_t;
+
+//  Reads a date as sv_date_parse does, but a numeric day/month/year form
+//  (any separator, any year width) under order: SV_DATE_MDY reads
+//  "8/31/2020" as 31 August and refuses "31/08/2020" ("month must be
+//  1-12"). yyyy-mm-dd and named months read the same either way. Returns
+//  and sets as sv_date_parse does.
+int
+    sv_date_parse_order (const char *text, sv_date_order_t order, int32_t *day_p,
+                         const char **reason_p);
+
+//  Says which conventions read text: SV_DATE_DMY, SV_DATE_MDY, both, or 0
+//  (not a date either way). Sets *dmy_p to the day-first reading when
+//  there is one and *mdy_p to the month-first one likewise; a value that
+//  reads both ways is ambiguous only when the two differ (08/12/2020, not
+//  08/08/2020, 2020-08-12 or 8 Dec 2020, whose readings are equal). For
+//  the reason a reading fails, ask sv_date_parse_order.
+int
+    sv_date_readings (const char *text, int32_t *dmy_p, int32_t *mdy_p);
 
 //  Writes day as "yyyy-mm-dd" into buf, which must hold SV_DATE_BUF bytes
 //  (size says how many); years outside 0-9999 are cut short. Returns buf.

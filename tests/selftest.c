@@ -29,6 +29,7 @@
 #include "ingest_records.h"
 #include "ingest_seen.h"
 #include "ingest_spend.h"
+#include "ingest_spill.h"
 #include "ingest_store.h"
 #include "valuation_engine.h"
 #include "valuation_framework.h"
@@ -62,6 +63,7 @@ static const s_test_t s_tests [] = {
     { "sv_digest", sv_digest_test, 10 },
     { "ingest_store", ingest_store_test, 30 },
     { "sv_csv", sv_csv_test, 30 },
+    { "ingest_spill", ingest_spill_test, 10 },
     { "ingest_spend", ingest_spend_test, 60 },
     { "ingest_records", ingest_records_test, 30 },
     { "ingest_seen", ingest_seen_test, 30 },

@@ -153,7 +153,9 @@ s_spend_row (const ingest_spend_row_t *row, void *arg)
     spend->capital_revenue = (char *) row->capital_revenue;
     spend->narrative = (char *) row->narrative;
     spend->redacted = row->redacted;
-    return s_emit (self, &event, NULL, row->source_line);
+    //  The reader's key: a payment without a transaction number is known
+    //  by its content, which the event's number and line cannot say
+    return s_emit (self, &event, row->key, row->source_line);
 }
 
 static int
@@ -411,7 +413,7 @@ s_csv_refused (ingest_feed_t *self, const char *refusal)
 
 ingest_feed_t *
 ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
-                 const char *format, zconfig_t *overrides, size_t max_document,
+                 const char *format, zconfig_t *settings, size_t max_document,
                  ingest_feed_row_fn *row_fn, ingest_feed_error_fn *error_fn,
                  void *arg, const char **reason_p)
 {
@@ -458,6 +460,16 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     if (format_id == S_CSV)
         self->table = ingest_records_new (s_kind_ids [kind_index], partner,
                                             s_record_row, s_csv_error, self);
+    const char *order = settings? zconfig_get (settings, "date_order", NULL): NULL;
+    if (order && *order && self->spend && ingest_spend_set_date_order (self->spend, order)) {
+        static char reason [200];
+        snprintf (reason, sizeof reason, "partners/%.40s/date_order is '%.40s': it must be"
+                  " dmy (day first) or mdy (month first)", partner, order);
+        *reason_p = reason;
+        ingest_feed_destroy (&self);
+        return NULL;
+    }
+    zconfig_t *overrides = settings? zconfig_locate (settings, "headers"): NULL;
     for (zconfig_t *item = overrides? zconfig_child (overrides): NULL;
          item && format_id == S_CSV; item = zconfig_next (item)) {
         char *pair = zsys_sprintf ("%s=%s", zconfig_name (item), zconfig_value (item));
@@ -498,6 +510,8 @@ ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn)
         ingest_records_set_warning (self->table, fn? s_csv_warning: NULL, self);
     if (self->ocds)
         ingest_ocds_set_warning (self->ocds, fn? s_csv_warning: NULL, self);
+    if (self->spend)
+        ingest_spend_set_warning (self->spend, fn? s_csv_warning: NULL, self);
 }
 
 void

@@ -37,13 +37,15 @@ typedef void (ingest_feed_error_fn) (void *arg, uint64_t row, const char *column
                                      const char *reason);
 
 //  A feed for partner's batch of kind (suppliers, contracts, spend,
-//  commitments, deliveries) in format (csv, ocds, msgpack). overrides, when
-//  not NULL, is the partner's config section of CSV header overrides
-//  (children "Source header" = canonical field), borrowed. NULL when kind
-//  and format do not go together, with *reason_p saying so.
+//  commitments, deliveries) in format (csv, ocds, msgpack). settings, when
+//  not NULL, is the partner's config section (partners/<name>), borrowed:
+//  its headers/<Source header> = canonical field are CSV header overrides,
+//  its date_order (dmy or mdy) declares how its spend files write dates.
+//  NULL when kind and format do not go together, or the partner's
+//  date_order is neither, with *reason_p saying so.
 ingest_feed_t *
     ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
-                     const char *format, zconfig_t *overrides, size_t max_document,
+                     const char *format, zconfig_t *settings, size_t max_document,
                      ingest_feed_row_fn *row_fn, ingest_feed_error_fn *error_fn,
                      void *arg, const char **reason_p);
 

@@ -199,14 +199,14 @@ s_worker (void *arg)
 
 ingest_reader_t *
 ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
-                   const char *format, zconfig_t *overrides, size_t max_document,
+                   const char *format, zconfig_t *settings, size_t max_document,
                    size_t in_memory, ingest_reader_rows_fn *rows_fn,
                    ingest_reader_error_fn *error_fn, void *arg, int wake_fd,
                    const char **reason_p)
 {
     assert (rows_fn && error_fn);
     ingest_reader_t *self = (ingest_reader_t *) zmalloc (sizeof (ingest_reader_t));
-    self->feed = ingest_feed_new (partner, batch_id, kind, format, overrides, max_document,
+    self->feed = ingest_feed_new (partner, batch_id, kind, format, settings, max_document,
                                   s_feed_row, s_feed_error, self, reason_p);
     if (!self->feed) {
         free (self);

@@ -56,7 +56,7 @@ typedef enum {
 //  and format do not go together, with *reason_p saying so.
 ingest_reader_t *
     ingest_reader_new (const char *partner, const char *batch_id, const char *kind,
-                       const char *format, zconfig_t *overrides, size_t max_document,
+                       const char *format, zconfig_t *settings, size_t max_document,
                        size_t in_memory, ingest_reader_rows_fn *rows_fn,
                        ingest_reader_error_fn *error_fn, void *arg, int wake_fd,
                        const char **reason_p);

@@ -339,13 +339,13 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
     s_batch_digest (batch, submit->kind, strlen (submit->kind) + 1);
     s_batch_digest (batch, submit->format, strlen (submit->format) + 1);
     if (!batch->replay) {
-        zconfig_t *overrides = NULL;
+        zconfig_t *settings = NULL;
         for (zconfig_t *item = sv_config_children (self->config, "partners"); item;
              item = zconfig_next (item))
             if (streq (zconfig_name (item), partner))
-                overrides = zconfig_locate (item, "headers");
+                settings = item;
         batch->reader = ingest_reader_new (partner, submit->batch_id, submit->kind,
-                                           submit->format, overrides, self->max_document,
+                                           submit->format, settings, self->max_document,
                                            S_COUNTED_IN_MEMORY, s_batch_rows, s_batch_error,
                                            batch, self->wake_fd, reason_p);
         if (!batch->reader) {

@@ -10,9 +10,15 @@
     transaction number, line, company number, postcode. Nothing is guessed: a value that cannot be
     read one way only rejects the row.
 
-    Timing. One pass, row by row, as the bytes arrive. The only state that
-    outlives a row is the count of each transaction number seen so far
-    (for the nth-occurrence line), exact, in two places. Most numbers are
+    Timing. One pass, row by row, as the bytes arrive. Two kinds of state
+    outlive a row. While the payment date column's convention is open
+    (see the header), the rows from the first ambiguous date on wait, in
+    file order, in memory up to S_HELD_MEMORY and in a temporary file past
+    it, and are checked only once a date settles the column (or the file
+    ends), so a row is always checked under the column's one convention
+    and its key is counted in file order. And the count of each counted
+    text seen so far (a transaction number, a number with its line, or a
+    content digest: see s_process), exact, in two places. Most numbers are
     finance-system document numbers, up to 18 digits and near-sequential,
     sometimes with a period or a line joined on (1012-00001, 46281108_1):
     their first occurrences are bits in Roaring bitmaps, a bit or two a
@@ -31,8 +37,10 @@
 #include <czmq.h>
 #include <roaring/roaring.h>
 #include <sys/random.h>
+#include "ingest_spill.h"
 #include "sv_company.h"
 #include "sv_date.h"
+#include "sv_digest.h"
 #include "sv_money.h"
 #include "sv_postcode.h"
 
@@ -56,6 +64,7 @@ static const char *const s_body_name [] = {
     "Entity",                   //  Cabinet Office
     "Organisation", "Authority", "Council",
     "Client",                   //  Oxford 2017 ("OCC")
+    "Trust Name",               //  NHS trusts
     NULL
 };
 static const char *const s_body_code [] = {
@@ -72,6 +81,7 @@ static const char *const s_payment_date [] = {
     "GL Date",                  //  Sheffield (JD Edwards)
     "Invoice GL Date",          //  Network Rail
     "Transaction Date", "Posting Date", "Posted Date",
+    "Date of Transaction", "Trans Date",    //  purchase card files
     "Invoice Creation Date",    //  Lambeth 2012-06, its only date
     "Date",                     //  Calderdale, Cabinet Office, Darlington
     NULL
@@ -86,6 +96,10 @@ static const char *const s_transaction_no [] = {
     "SAP Document Number",      //  Salford
     "Internal Ref",             //  Newcastle
     "Payment Reference", "Payment Ref",
+    "Payment Number", "Payment No", "Payment ID",
+    "HBC Ref No",               //  a borough council's "HBC ref no", "HBC Ref No."
+    "Transaction Ref No", "Trans Ref",
+    "Voucher Number", "Voucher No",     //  the council's own AP voucher
     NULL
 };
 static const char *const s_line [] = {
@@ -105,6 +119,11 @@ static const char *const s_amount [] = {
     "Net Value", "Amount Excl VAT", "Amount Paid", "Payment Amount", "Value",
     "Total",                    //  Newcastle
     "Spend",                    //  Network Rail
+    "Amount in Sterling",       //  the NHS / central government template
+                                //  (Epsom and St Helier's column key)
+    "Amount Exc VAT",           //  Durham's column key
+    "Transaction Amount", "Total Amount", "Amount Excluding VAT",
+    "Gross Amount", "Gross",    //  only where no net amount is given
     NULL
 };
 static const char *const s_supplier_name [] = {
@@ -115,6 +134,11 @@ static const char *const s_supplier_name [] = {
     "Beneficiary Name",         //  Sheffield processed 2021
     "Benificiary Name",         //  ODI Leeds' layout, misspelt
     "Beneficiary", "Payee Name", "Payee", "Creditor Name", "Vendor",
+    "Creditor",
+    "Supplier (Beneficiary)",   //  East Cambridgeshire's column key
+    "Merchant Name", "Merchant",        //  purchase card files
+    "Name",                     //  a borough council's "Name:" (nothing else
+                                //  in a spend file is named bare "Name")
     NULL
 };
 static const char *const s_supplier_id [] = {
@@ -123,13 +147,14 @@ static const char *const s_supplier_id [] = {
     "Vendor ID",                //  London
     "Vendor Number",
     "Address Book No.",         //  Sheffield (JD Edwards' supplier key)
-    "Creditor Number", "Creditor ID",
+    "Creditor Number", "Creditor ID", "Creditor Code", "Vendor Code",
+    "Supplier Account Number",
     NULL
 };
 static const char *const s_vat_number [] = {
     "VAT Registration Number",  //  Calderdale
     "VAT Number", "VAT No", "VAT Reg No", "VAT Registration No",
-    "Supplier VAT Number", "Supplier VAT Registration Number",
+    "Supplier VAT Number", "Supplier VAT Registration Number", "VAT Reg Number",
     NULL
 };
 static const char *const s_company_number [] = {
@@ -155,6 +180,8 @@ static const char *const s_expense_area [] = {
     "Strategic Group",          //  Gateshead
     "Directorate",              //  Darlington, Newcastle, Salford, Wakefield
     "Division", "Portfolio",
+    "Cost Centre Description", "Cost Centre Name", "Cost Centre",   //  police, NHS
+    "Service Area Categorisation",  //  Derbyshire
     NULL
 };
 static const char *const s_expense_type [] = {
@@ -166,6 +193,7 @@ static const char *const s_expense_type [] = {
     "Expense Description",
     "Expense Code Description",     //  Sheffield
     "Expenditure Account Code Description", //  London
+    "Expenditure Account",      //  Transport for London ("Expenditure Account ")
     "Expenditure Category",     //  Bradford, Harrogate, Oxford, Leeds
     "Expenditure Catergory",    //  Oxford jan-mar-2017, misspelt
     "SeRCOP Expenditure Category",  //  North Tyneside
@@ -176,6 +204,11 @@ static const char *const s_expense_type [] = {
     "Category Family",          //  Network Rail
     "Account",                  //  Darlington
     "Category", "Cost Type",
+    "Subjective Description", "Subjective Name",    //  police
+    "Account Description",
+    "Detailed Expense Type",    //  Durham
+    "Procurement Category",     //  East Cambridgeshire
+    "Merchant Category", "Merchant Category Description",   //  purchase cards
     NULL
 };
 static const char *const s_expense_code [] = {
@@ -187,6 +220,8 @@ static const char *const s_expense_code [] = {
     "Expenditure Account Code",
     "Cost Element",             //  London (SAP)
     "Account Code", "Expense Account", "Subjective Code", "Nominal Code", "GL Code",
+    "Merchant Category Code",   //  purchase cards (MCC)
+    "CIPFA Expenditure Code",   //  East Cambridgeshire
     NULL
 };
 static const char *const s_capital_revenue [] = {
@@ -194,7 +229,7 @@ static const char *const s_capital_revenue [] = {
     "Capital/Revenue",          //  North Tyneside; Harrogate "Capital /Revenue"
     "Cap/Rev",                  //  Newcastle
     "CapOrRev",                 //  Oxford jan-mar-2014 "caporrev"
-    "Revenue/Capital", "Capital Revenue",
+    "Revenue/Capital", "Capital Revenue", "Revenue or Capital",
     "Type of Expenditure",      //  Oxford 2017
     "Type",                     //  Oxford 2014-15, Wakefield
     NULL
@@ -206,6 +241,9 @@ static const char *const s_narrative [] = {
     "Item Description",         //  Network Rail
     "Transaction Description", "Payment Description", "Invoice Description",
     "Line Description", "Purpose", "Details",
+    "Summary of Purpose",       //  the Transparency Code's "summary of the purpose"
+    "Summary of the Purpose of the Expenditure", "Purpose of Expenditure",
+    "Purpose of Expenditure (Narrative)",   //  East Cambridgeshire
     NULL
 };
 
@@ -543,13 +581,90 @@ s_numbers_free (s_numbers_t *self)
 
 
 //  --------------------------------------------------------------------------
+//  Rows held while the payment date column's convention is open, in an
+//  ingest_spill (memory up to S_HELD_MEMORY, a temporary file past it).
+//  A row is held as its sv_csv record: source line and cell count (size_t
+//  each), then per field and for the shape error a byte 0 (NULL) or 1 and
+//  the text with its NUL.
+
+//  Bytes of held records kept in memory before they go to a file
+#define S_HELD_MEMORY (4 << 20)
+
+//  Appends a NULL-or-text value to an encoded record
+static void
+s_held_text (zchunk_t *record, const char *text)
+{
+    char present = text != NULL;
+    zchunk_extend (record, &present, 1);
+    if (text)
+        zchunk_extend (record, text, strlen (text) + 1);
+}
+
+//  Encodes row into record, which it empties first
+static void
+s_held_encode (const sv_csv_row_t *row, zchunk_t *record)
+{
+    zchunk_set (record, NULL, 0);
+    zchunk_extend (record, &row->line, sizeof (size_t));
+    zchunk_extend (record, &row->cells, sizeof (size_t));
+    for (size_t field = 0; field < INGEST_SPEND_FIELDS; field++)
+        s_held_text (record, row->values [field]);
+    s_held_text (record, row->shape_error);
+}
+
+//  Reads an encoded record back into row and values (which point into it)
+static void
+s_held_decode (const char *record, sv_csv_row_t *row, const char **values)
+{
+    memcpy (&row->line, record, sizeof (size_t));
+    memcpy (&row->cells, record + sizeof (size_t), sizeof (size_t));
+    const char *at = record + 2 * sizeof (size_t);
+    for (size_t field = 0; field <= INGEST_SPEND_FIELDS; field++) {
+        const char *text = *at++? at: NULL;
+        if (text)
+            at += strlen (text) + 1;
+        if (field < INGEST_SPEND_FIELDS)
+            values [field] = text;
+        else
+            row->shape_error = text;
+    }
+    row->values = values;
+}
+
+
+//  --------------------------------------------------------------------------
 //  The reader
+
+//  Repeated rows warned of one by one; past this, they are counted and
+//  summed up in one warning at the end
+#define S_REPEATS_WARNED 20
+
+//  The most bytes a value may have, by field; 0 where the field's own
+//  format bounds it (dates, amounts, lines, company numbers, postcodes).
+//  Names and ids stay within the 256-byte supplier key ("NAME:" and 250)
+//  so that no two suppliers are merged by cutting; the rest keep an event
+//  well inside what the store and the stream take.
+static const size_t s_limits [INGEST_SPEND_FIELDS] = {
+    [INGEST_SPEND_BODY_NAME] = 250,
+    [INGEST_SPEND_BODY_CODE] = 250,
+    [INGEST_SPEND_TRANSACTION_NO] = INGEST_SPEND_TRANSACTION_MAX,
+    [INGEST_SPEND_SUPPLIER_NAME] = 250,
+    [INGEST_SPEND_SUPPLIER_ID] = 250,
+    [INGEST_SPEND_VAT_NUMBER] = 50,
+    [INGEST_SPEND_EXPENSE_AREA] = 250,
+    [INGEST_SPEND_EXPENSE_TYPE] = 250,
+    [INGEST_SPEND_EXPENSE_CODE] = 250,
+    [INGEST_SPEND_CAPITAL_REVENUE] = 100,
+    [INGEST_SPEND_NARRATIVE] = 2000,
+};
 
 struct _ingest_spend_t {
     sv_csv_t *csv;
     ingest_spend_row_fn *row_fn;
     sv_csv_error_fn *error_fn;
+    sv_csv_error_fn *warning_fn;        //  may be NULL
     void *arg;
+    void *warning_arg;
     s_numbers_t numbers;                //  first occurrences of digit numbers
     s_counter_t counter;                //  the other numbers, and repeats
     ingest_spend_count_fn *count_fn;    //  when set, counts past in_memory
@@ -558,7 +673,22 @@ struct _ingest_spend_t {
     size_t accepted;
     size_t rejected;
     int64_t total;
-    char reason [160];          //  a composed reason, for the error callback
+    bool fed;                           //  data has been fed
+    //  The payment date column's convention: 0 while open
+    int date_order;                     //  SV_DATE_DMY or SV_DATE_MDY
+    bool date_declared;                 //  by the partner's config
+    size_t order_line;                  //  the row whose date settled it, or 0
+    char order_value [48];              //  that date, as written
+    ingest_spill_t *held;               //  rows waiting while it is open
+    zchunk_t *record;                   //  a row being held, encoded
+    size_t held_line;                   //  the line of the last row released
+    size_t repeats;                     //  rows that repeat an earlier one
+    char reason [400];          //  a composed reason, for the error callback
+    char date_reason [200];     //  a composed date reason
+    char counted [INGEST_SPEND_TRANSACTION_MAX + 32];  //  "number/line"
+    char key [INGEST_SPEND_KEY_MAX + 1];
+    zchunk_t *content;          //  a row's fields, for its digest
+    char refusal [200];         //  the reader's own refusal, or ""
 };
 
 //  Reports a rejected row.
@@ -574,6 +704,19 @@ s_reject (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
     }
 }
 
+//  Tells the caller something a person should know about a row or the
+//  file that was nevertheless read (field INGEST_SPEND_FIELDS: no column)
+static void
+s_warn (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
+        const char *value, const char *reason)
+{
+    if (self->warning_fn) {
+        const char *column = field < INGEST_SPEND_FIELDS? sv_csv_column (self->csv, field): NULL;
+        sv_csv_error_t warning = { line, column, column? value: NULL, reason };
+        self->warning_fn (&warning, self->warning_arg);
+    }
+}
+
 //  Returns value, or "" for NULL
 static const char *
 s_text (const char *value)
@@ -586,8 +729,6 @@ s_text (const char *value)
 static const char *
 s_read_line (const char *text, int64_t *line_p)
 {
-    if (!*text)
-        return "no line number";
     int64_t line = 0;
     for (const char *digit = text; *digit; digit++) {
         if (*digit < '0' || *digit > '9')
@@ -621,21 +762,178 @@ s_count (ingest_spend_t *self, const char *transaction)
     return count;
 }
 
-//  Checks and hands over one data row from sv_csv.
-static int
-s_row (const sv_csv_row_t *row, void *arg)
+//  The convention's name in reasons and warnings
+static const char *
+s_order_name (int order)
 {
-    ingest_spend_t *self = (ingest_spend_t *) arg;
+    return order == SV_DATE_MDY? "month first (m/d/y)": "day first (d/m/y)";
+}
+
+//  Settles the payment date column's convention: at line (0: by default,
+//  at the end of a file whose every date reads both ways) by value
+static void
+s_settle (ingest_spend_t *self, sv_date_order_t order, size_t line, const char *value)
+{
+    self->date_order = order;
+    self->order_line = line;
+    snprintf (self->order_value, sizeof self->order_value, "%s", s_text (value));
+    if (order == SV_DATE_MDY)
+        s_warn (self, line, INGEST_SPEND_PAYMENT_DATE, value,
+                "this date can only be read month first, so every date in the column is "
+                "read month first (m/d/y)");
+}
+
+//  Settles the convention from row's date when it can be read one way
+//  only, and says whether row must wait: its date reads two ways that
+//  differ while the column is open, or rows before it wait. A row that
+//  does not fit the header settles nothing: its cells may be shifted.
+//  Sets *day_p and *known_p when the date reads one way under the column
+//  as it now stands, so that it is not read twice.
+static bool
+s_date_waits (ingest_spend_t *self, const sv_csv_row_t *row, int32_t *day_p, bool *known_p)
+{
+    const char *date = row->values [INGEST_SPEND_PAYMENT_DATE];
+    if (date && *date && !row->shape_error) {
+        int32_t dmy = 0, mdy = 0;
+        int readings = sv_date_readings (date, &dmy, &mdy);
+        if (readings == SV_DATE_DMY || readings == SV_DATE_MDY) {
+            s_settle (self, (sv_date_order_t) readings, row->line, date);
+            *day_p = readings == SV_DATE_DMY? dmy: mdy;
+            *known_p = true;
+            return false;
+        }
+        if (readings == (SV_DATE_DMY | SV_DATE_MDY)) {
+            if (dmy != mdy)
+                return true;
+            *day_p = dmy;
+            *known_p = true;
+        }
+    }
+    return ingest_spill_count (self->held) > 0;
+}
+
+//  Reads a payment date under the column's convention. Returns NULL, or
+//  the reason, naming the row that settled the convention when the date
+//  can only be read the other way.
+static const char *
+s_read_date (ingest_spend_t *self, const char *date, int32_t *day_p)
+{
+    sv_date_order_t order = self->date_order == SV_DATE_MDY? SV_DATE_MDY: SV_DATE_DMY;
+    const char *reason = NULL;
+    if (sv_date_parse_order (date, order, day_p, &reason) == 0)
+        return NULL;
+    int32_t other;
+    sv_date_order_t flipped = order == SV_DATE_MDY? SV_DATE_DMY: SV_DATE_MDY;
+    if ((!self->order_line && !self->date_declared)
+    ||  sv_date_parse_order (date, flipped, &other, NULL))
+        return reason;
+    if (self->order_line)
+        snprintf (self->date_reason, sizeof self->date_reason,
+                  "can only be read %s, but this column is %s: line %zu has '%s'",
+                  s_order_name (flipped), s_order_name (order), self->order_line,
+                  self->order_value);
+    else
+        snprintf (self->date_reason, sizeof self->date_reason,
+                  "can only be read %s, but the partner's dates are %s",
+                  s_order_name (flipped), s_order_name (order));
+    return self->date_reason;
+}
+
+//  Adds "length:text" to the content being digested
+static void
+s_content_add (zchunk_t *content, const char *text)
+{
+    char length [24];
+    size_t size = strlen (text);
+    zchunk_extend (content, length, (size_t) sprintf (length, "%zu:", size));
+    zchunk_extend (content, text, size);
+}
+
+//  Writes the digest of a payment without a transaction number, as 32 hex
+//  digits, into hex (33 bytes): its date and amount as read, then every
+//  other field as written, empty and missing alike, each with its length
+//  so that no two rows' fields run into the same text.
+static void
+s_content_digest (ingest_spend_t *self, const char *const *values, int32_t day,
+                  int64_t pence, char *hex)
+{
+    static const ingest_spend_field_t fields [] = {
+        INGEST_SPEND_BODY_NAME, INGEST_SPEND_BODY_CODE, INGEST_SPEND_LINE,
+        INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_SUPPLIER_ID, INGEST_SPEND_VAT_NUMBER,
+        INGEST_SPEND_COMPANY_NUMBER, INGEST_SPEND_POSTCODE, INGEST_SPEND_EXPENSE_AREA,
+        INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_EXPENSE_CODE, INGEST_SPEND_CAPITAL_REVENUE,
+        INGEST_SPEND_NARRATIVE,
+    };
+    char figures [48];
+    snprintf (figures, sizeof figures, "%" PRId32 " %" PRId64, day, pence);
+    zchunk_set (self->content, NULL, 0);
+    s_content_add (self->content, figures);
+    for (size_t index = 0; index < sizeof fields / sizeof fields [0]; index++)
+        s_content_add (self->content, s_text (values [fields [index]]));
+    uint8_t digest [SV_DIGEST_SIZE];
+    sv_digest (zchunk_data (self->content), zchunk_size (self->content), digest);
+    for (size_t index = 0; index < SV_DIGEST_SIZE; index++)
+        sprintf (hex + index * 2, "%02x", digest [index]);
+}
+
+//  Writes text, then '/' when slash, then value in decimal when value >= 0,
+//  at at; returns the end, NUL-terminated. By hand, as keys are made for
+//  every row: snprintf would cost a tenth of the reader's time.
+static char *
+s_key_part (char *at, const char *text, bool slash, int64_t value)
+{
+    size_t length = strlen (text);
+    memcpy (at, text, length);
+    at += length;
+    if (slash)
+        *at++ = '/';
+    if (value >= 0) {
+        char digits [24];
+        size_t count = 0;
+        do
+            digits [count++] = (char) ('0' + value % 10);
+        while (value /= 10);
+        while (count)
+            *at++ = digits [--count];
+    }
+    *at = 0;
+    return at;
+}
+
+//  Warns of a row that repeats an earlier one of the file, one by one up
+//  to S_REPEATS_WARNED
+static void
+s_repeat (ingest_spend_t *self, size_t line, const char *reason)
+{
+    if (++self->repeats <= S_REPEATS_WARNED)
+        s_warn (self, line, INGEST_SPEND_FIELDS, NULL, reason);
+}
+
+//  Checks and hands over one data row, in file order; day, when not NULL,
+//  is its payment date already read under the column's convention
+static int
+s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
+{
     const char *const *values = row->values;
     const char *transaction = s_text (values [INGEST_SPEND_TRANSACTION_NO]);
+    const char *line_cell = values [INGEST_SPEND_LINE];
+    int64_t line_value = 0;
+    const char *line_reason = line_cell && *line_cell? s_read_line (line_cell, &line_value): NULL;
 
     //  Every row with a transaction number counts towards its occurrences,
     //  rejected or not, so that the numbering never depends on which rows
-    //  were rejected
+    //  were rejected. Where the file has a line column, what is counted is
+    //  the number with its line ("T/7"; "T/" without one), so that a
+    //  number and line given twice are told apart too.
     uint32_t occurrence = 0;
     bool too_long = strlen (transaction) > INGEST_SPEND_TRANSACTION_MAX;
-    if (*transaction && !too_long) {
-        occurrence = s_count (self, transaction);
+    if (*transaction && !too_long && !line_reason) {
+        const char *counted = transaction;
+        if (line_cell) {
+            s_key_part (self->counted, transaction, true, *line_cell? line_value: -1);
+            counted = self->counted;
+        }
+        occurrence = s_count (self, counted);
         if (!occurrence) {
             s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
                       "too many transaction numbers in one file");
@@ -643,7 +941,7 @@ s_row (const sv_csv_row_t *row, void *arg)
         }
     }
 
-    int32_t day = 0;
+    int32_t payment_day = day? *day: 0;
     int64_t pence = 0;
     const char *date_reason = NULL, *amount_reason = NULL;
     const char *date = values [INGEST_SPEND_PAYMENT_DATE];
@@ -651,7 +949,8 @@ s_row (const sv_csv_row_t *row, void *arg)
     if (!date || !*date)
         date_reason = "no payment date";
     else
-        sv_date_parse (date, &day, &date_reason);
+    if (!day)
+        date_reason = s_read_date (self, date, &payment_day);
     if (!amount || !*amount)
         amount_reason = "no amount";
     else
@@ -687,9 +986,10 @@ s_row (const sv_csv_row_t *row, void *arg)
 
     ingest_spend_row_t spend = {
         .source_line = row->line,
-        .payment_date = day,
+        .payment_date = payment_day,
         .amount = pence,
         .transaction_no = transaction,
+        .key = self->key,
         .supplier_name = s_text (values [INGEST_SPEND_SUPPLIER_NAME]),
         .supplier_id = s_text (values [INGEST_SPEND_SUPPLIER_ID]),
         .vat_number = s_text (values [INGEST_SPEND_VAT_NUMBER]),
@@ -707,25 +1007,22 @@ s_row (const sv_csv_row_t *row, void *arg)
         s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, "", "no supplier name");
         return 0;
     }
-    if (too_long) {
-        s_reject (self, row->line, INGEST_SPEND_TRANSACTION_NO, transaction,
-                  "transaction number longer than " S_TEXT (INGEST_SPEND_TRANSACTION_MAX) " characters");
-        return 0;
-    }
-
-    //  The natural key's line
-    if (!*transaction)
-        spend.line = (int64_t) row->line;
-    else
-    if (values [INGEST_SPEND_LINE]) {
-        const char *reason = s_read_line (values [INGEST_SPEND_LINE], &spend.line);
-        if (reason) {
-            s_reject (self, row->line, INGEST_SPEND_LINE, values [INGEST_SPEND_LINE], reason);
+    //  An over-long value is this row's error, never the batch's
+    for (size_t field = 0; field < INGEST_SPEND_FIELDS; field++) {
+        size_t length = values [field] && s_limits [field]
+                      ? strnlen (values [field], s_limits [field] + 1): 0;
+        if (length > s_limits [field]) {
+            length = strlen (values [field]);
+            snprintf (self->reason, sizeof self->reason, "%zu bytes, at most %zu",
+                      length, s_limits [field]);
+            s_reject (self, row->line, (ingest_spend_field_t) field, values [field], self->reason);
             return 0;
         }
     }
-    else
-        spend.line = occurrence;
+    if (line_reason) {
+        s_reject (self, row->line, INGEST_SPEND_LINE, line_cell, line_reason);
+        return 0;
+    }
 
     //  A redaction names nobody: no supplier is ever made from it
     char company [SV_COMPANY_BUF] = "";
@@ -750,6 +1047,49 @@ s_row (const sv_csv_row_t *row, void *arg)
         spend.postcode = postcode;
     }
 
+    //  The natural key: one shape per kind of row (see the header)
+    if (*transaction && !line_cell) {
+        s_key_part (self->key, transaction, true, occurrence);
+        spend.line = occurrence;
+    }
+    else
+    if (*transaction && *line_cell) {
+        spend.line = line_value;
+        char *end = s_key_part (self->key, transaction, true, line_value);
+        if (occurrence > 1) {
+            s_key_part (end, "+", false, occurrence);
+            snprintf (self->reason, sizeof self->reason,
+                      "transaction number and line given again in this file: kept as a "
+                      "payment of its own (%s)", self->key);
+            s_repeat (self, row->line, self->reason);
+        }
+    }
+    else
+    if (*transaction) {
+        s_key_part (s_key_part (self->key, transaction, true, -1), "+", false, occurrence);
+        spend.line = occurrence;
+    }
+    else {
+        //  Known by what it is: its content, and which of the file's
+        //  identical rows it is (counted as " digest", which no trimmed
+        //  transaction number can be)
+        char counted [2 + SV_DIGEST_SIZE * 2] = " ";
+        s_content_digest (self, values, payment_day, pence, counted + 1);
+        uint32_t repeat = s_count (self, counted);
+        if (!repeat) {
+            s_reject (self, row->line, INGEST_SPEND_FIELDS, NULL,
+                      "too many payments without a transaction number in one file");
+            return 0;
+        }
+        char *end = s_key_part (self->key, "", true, -1);
+        end = s_key_part (end, counted + 1, false, -1);
+        s_key_part (end, "+", false, repeat);
+        spend.line = repeat;
+        if (repeat > 1)
+            s_repeat (self, row->line, "the same payment as an earlier row of this file "
+                      "(every field equal, no transaction number): both are kept");
+    }
+
     int64_t total;
     if (__builtin_add_overflow (self->total, spend.amount, &total)) {
         s_reject (self, row->line, INGEST_SPEND_AMOUNT, amount,
@@ -759,6 +1099,60 @@ s_row (const sv_csv_row_t *row, void *arg)
     self->total = total;
     self->accepted++;
     return self->row_fn (&spend, self->arg);
+}
+
+//  Checks one held row, now that the convention is settled
+static int
+s_release_row (const void *record, size_t size, void *arg)
+{
+    ingest_spend_t *self = (ingest_spend_t *) arg;
+    const char *values [INGEST_SPEND_FIELDS];
+    sv_csv_row_t row = { .line = 0 };
+    assert (size >= 2 * sizeof (size_t));
+    s_held_decode ((const char *) record, &row, values);
+    self->held_line = row.line;
+    return s_process (self, &row, NULL);
+}
+
+//  Hands the held rows over, in file order, now that the convention is
+//  settled. 0, or -1 when the row handler stops the file or a spilled row
+//  cannot be read back (the reader's refusal then says which).
+static int
+s_release (ingest_spend_t *self)
+{
+    int rc = ingest_spill_drain (self->held, s_release_row, self);
+    if (rc == -1)
+        snprintf (self->refusal, sizeof self->refusal,
+                  "stopped by the row handler at line %zu", self->held_line);
+    else
+    if (rc == -2)
+        snprintf (self->refusal, sizeof self->refusal,
+                  "rows held in a temporary file could not be read back");
+    return rc? -1: 0;
+}
+
+//  Takes one data row from sv_csv: holds it while the date column's
+//  convention is open and it must wait, else hands over any held rows
+//  and then it
+static int
+s_row (const sv_csv_row_t *row, void *arg)
+{
+    ingest_spend_t *self = (ingest_spend_t *) arg;
+    int32_t day = 0;
+    bool known = false;
+    if (!self->date_order && s_date_waits (self, row, &day, &known)) {
+        s_held_encode (row, self->record);
+        if (ingest_spill_put (self->held, zchunk_data (self->record),
+                              zchunk_size (self->record)) == 0)
+            return 0;
+        snprintf (self->refusal, sizeof self->refusal,
+                  "rows waiting for the date column's convention could not be held "
+                  "(memory or temporary file)");
+        return -1;
+    }
+    if (ingest_spill_count (self->held) && s_release (self))
+        return -1;
+    return s_process (self, row, known? &day: NULL);
 }
 
 ingest_spend_t *
@@ -772,7 +1166,14 @@ ingest_spend_new (ingest_spend_row_fn *row_fn, sv_csv_error_fn *error_fn, void *
     self->error_fn = error_fn;
     self->arg = arg;
     self->csv = sv_csv_new (s_fields, INGEST_SPEND_FIELDS, s_row, self);
-    if (!self->csv) {
+    self->held = ingest_spill_new (S_HELD_MEMORY);
+    self->record = zchunk_new (NULL, 256);
+    self->content = zchunk_new (NULL, 256);
+    if (!self->csv || !self->held || !self->record || !self->content) {
+        sv_csv_destroy (&self->csv);
+        ingest_spill_destroy (&self->held);
+        zchunk_destroy (&self->record);
+        zchunk_destroy (&self->content);
         free (self);
         return NULL;
     }
@@ -798,6 +1199,9 @@ ingest_spend_destroy (ingest_spend_t **self_p)
     s_numbers_free (&self->numbers);
     free (self->counter.slots);
     free (self->counter.arena);
+    ingest_spill_destroy (&self->held);
+    zchunk_destroy (&self->record);
+    zchunk_destroy (&self->content);
     free (self);
     *self_p = NULL;
 }
@@ -812,6 +1216,25 @@ ingest_spend_set_counter (ingest_spend_t *self, ingest_spend_count_fn *fn, void 
     self->in_memory = in_memory;
 }
 
+void
+ingest_spend_set_warning (ingest_spend_t *self, sv_csv_error_fn *fn, void *arg)
+{
+    assert (self);
+    self->warning_fn = fn;
+    self->warning_arg = arg;
+}
+
+int
+ingest_spend_set_date_order (ingest_spend_t *self, const char *order)
+{
+    assert (self && order);
+    if (self->fed || (!streq (order, "dmy") && !streq (order, "mdy")))
+        return -1;
+    self->date_order = streq (order, "mdy")? SV_DATE_MDY: SV_DATE_DMY;
+    self->date_declared = true;
+    return 0;
+}
+
 int
 ingest_spend_override (ingest_spend_t *self, const char *pair)
 {
@@ -823,6 +1246,7 @@ int
 ingest_spend_feed (ingest_spend_t *self, const void *data, size_t size)
 {
     assert (self);
+    self->fed = true;
     return sv_csv_feed (self->csv, data, size);
 }
 
@@ -830,14 +1254,33 @@ int
 ingest_spend_finish (ingest_spend_t *self)
 {
     assert (self);
-    return sv_csv_finish (self->csv);
+    self->fed = true;
+    if (sv_csv_finish (self->csv))
+        return -1;
+    if (ingest_spill_count (self->held)) {
+        //  Every date read both ways to the end: the UK convention, said so
+        s_settle (self, SV_DATE_DMY, 0, NULL);
+        s_warn (self, sv_csv_header_line (self->csv), INGEST_SPEND_PAYMENT_DATE, NULL,
+                "every date in this column reads both day first and month first: read day "
+                "first (d/m/y), the UK convention; if the file is month first, declare the "
+                "partner's date order mdy and send it again");
+        if (s_release (self))
+            return -1;
+    }
+    if (self->repeats > S_REPEATS_WARNED) {
+        snprintf (self->reason, sizeof self->reason,
+                  "%zu more rows repeat an earlier row's transaction number and line, or "
+                  "every field; all are kept", self->repeats - S_REPEATS_WARNED);
+        s_warn (self, 0, INGEST_SPEND_FIELDS, NULL, self->reason);
+    }
+    return 0;
 }
 
 const char *
 ingest_spend_refusal (ingest_spend_t *self)
 {
     assert (self);
-    return sv_csv_refusal (self->csv);
+    return *self->refusal? self->refusal: sv_csv_refusal (self->csv);
 }
 
 size_t
@@ -959,7 +1402,11 @@ typedef struct {
     zlist_t *error_list;        //  each error, formatted
     char first_company [SV_COMPANY_BUF];
     char first_postcode [SV_POSTCODE_BUF];
-    char keys [640];            //  "transaction_no/line " of each row, while they fit
+    char keys [4096];           //  the natural key of each row, while they fit
+    size_t warnings;
+    char warning_text [6000];   //  each warning, formatted, while they fit
+    char last_column [128];     //  of the last error
+    char last_reason [400];
 } s_test_t;
 
 //  "2014-04-01 7360.50 834024/1 NEW PROSPECTS ... | narrative"
@@ -982,8 +1429,8 @@ s_test_row (const ingest_spend_row_t *row, void *arg)
     s_test_t *test = (s_test_t *) arg;
     char buf [2048];
     s_test_summary (row, test->last_summary, sizeof test->last_summary);
-    snprintf (buf, sizeof buf, "%s|%zu|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", test->last_summary,
-              row->source_line, row->supplier_id, row->vat_number, row->company_number,
+    snprintf (buf, sizeof buf, "%s|%s|%zu|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n", test->last_summary,
+              row->key, row->source_line, row->supplier_id, row->vat_number, row->company_number,
               row->postcode, row->body_name, row->body_code, row->expense_area,
               row->expense_type, row->expense_code, row->capital_revenue);
     zdigest_update (test->digest, (byte *) buf, strlen (buf));
@@ -998,8 +1445,7 @@ s_test_row (const ingest_spend_row_t *row, void *arg)
     test->redacted += row->redacted;
     test->rows++;
     size_t keys_used = strlen (test->keys);
-    snprintf (test->keys + keys_used, sizeof test->keys - keys_used, "%s/%lld ",
-              row->transaction_no, (long long) row->line);
+    snprintf (test->keys + keys_used, sizeof test->keys - keys_used, "%s ", row->key);
     snprintf (buf, sizeof buf, "%zu: %s", row->source_line, test->last_summary);
     zlist_append (test->summaries, buf);
     for (size_t index = 0; test->fixture && index < 3; index++) {
@@ -1024,6 +1470,8 @@ s_test_error (const sv_csv_error_t *error, void *arg)
     sv_csv_error_format (error, buf, sizeof buf);
     zdigest_update (test->digest, (byte *) buf, strlen (buf));
     zlist_append (test->error_list, buf);
+    snprintf (test->last_column, sizeof test->last_column, "%s", error->column? error->column: "");
+    snprintf (test->last_reason, sizeof test->last_reason, "%s", error->reason);
     if (test->errors++ == 0)
         snprintf (test->first_error, sizeof test->first_error, "%s", buf);
     for (size_t index = 0; test->fixture && index < 4; index++) {
@@ -1055,22 +1503,55 @@ s_test_load (const char *file, size_t *size_p)
     return data;
 }
 
-//  Reads data in chunks of chunk bytes (0: all at once) with an optional
-//  override. Returns the finished reader; test holds what was seen.
-static ingest_spend_t *
-s_test_read (const char *data, size_t size, size_t chunk, const char *override, s_test_t *test)
+//  Test warning callback: counts warnings and keeps their text
+static void
+s_test_warning (const sv_csv_error_t *warning, void *arg)
 {
-    ingest_spend_t *reader = ingest_spend_new (s_test_row, s_test_error, test);
-    assert (reader);
-    if (override)
-        assert (ingest_spend_override (reader, override) == 0);
+    s_test_t *test = (s_test_t *) arg;
+    char buf [400];
+    sv_csv_error_format (warning, buf, sizeof buf);
+    size_t used = strlen (test->warning_text);
+    snprintf (test->warning_text + used, sizeof test->warning_text - used, "%s\n", buf);
+    test->warnings++;
+}
+
+//  Feeds data in chunks of chunk bytes (0: all at once), and finishes
+//  the file unless finish is false. Returns 0 or -1 as the reader did.
+static int
+s_test_feed (ingest_spend_t *reader, const char *data, size_t size, size_t chunk, bool finish)
+{
     if (chunk == 0)
         chunk = size? size: 1;
     int rc = 0;
     for (size_t at = 0; at < size && rc == 0; at += chunk)
         rc = ingest_spend_feed (reader, data + at, size - at < chunk? size - at: chunk);
-    if (rc == 0)
-        ingest_spend_finish (reader);
+    if (rc == 0 && finish)
+        rc = ingest_spend_finish (reader);
+    return rc;
+}
+
+//  Makes a reader whose rows, errors and warnings go to test, with an
+//  optional override and partner's date order
+static ingest_spend_t *
+s_test_reader (const char *override, const char *date_order, s_test_t *test)
+{
+    ingest_spend_t *reader = ingest_spend_new (s_test_row, s_test_error, test);
+    assert (reader);
+    ingest_spend_set_warning (reader, s_test_warning, test);
+    if (override)
+        assert (ingest_spend_override (reader, override) == 0);
+    if (date_order)
+        assert (ingest_spend_set_date_order (reader, date_order) == 0);
+    return reader;
+}
+
+//  Reads data in chunks of chunk bytes (0: all at once) with an optional
+//  override. Returns the finished reader; test holds what was seen.
+static ingest_spend_t *
+s_test_read (const char *data, size_t size, size_t chunk, const char *override, s_test_t *test)
+{
+    ingest_spend_t *reader = s_test_reader (override, NULL, test);
+    s_test_feed (reader, data, size, chunk, true);
     return reader;
 }
 
@@ -1178,8 +1659,8 @@ static const s_test_fixture_t s_fixtures [] = {
         { "a number, not a date, in a row of 5 cells", 2 },
         { "not a recognised date, in a row of 4 cells", 1 },
         { "no payment date", 2 } },
-      { { 11, "2012-06-08 1534.24 /11 170 Community Project | " },
-        { 61, "2012-06-25 2126.19 /61 Castlebar Health Care Ltd | " } } },
+      { { 11, "2012-06-08 1534.24 /1 170 Community Project | " },
+        { 61, "2012-06-25 2126.19 /1 Castlebar Health Care Ltd | " } } },
     //  cp1252 bytes (0x92, 0x96) in a UTF-8 file; a redacted supplier
     { "bradford_2017-12.csv", NULL, NULL, 44, 0, 26656678, 1, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
@@ -1230,10 +1711,11 @@ static const s_test_fixture_t s_fixtures [] = {
       { { NULL, 0 } }, { { 0, NULL } } },
     { "sheffield_2017-01.csv", NULL, NULL, 30, 0, 23506575, 3, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
-    //  Negative amounts; no transaction numbers, so line is the source line
+    //  Negative amounts; no transaction numbers, so each is known by its
+    //  content (line is its occurrence among identical rows)
     { "sheffield_processed_2021-05.csv", NULL, NULL, 35, 0, 2073847, 3, NULL,
       { { NULL, 0 } },
-      { { 2, "2021-05-04 -4040.00 /2 ORCHARD CARE HOMES (ECKINGTON COURT) | " } } },
+      { { 2, "2021-05-04 -4040.00 /1 ORCHARD CARE HOMES (ECKINGTON COURT) | " } } },
     //  An explicit "Seq No" line column
     { "wakefield_2020-12.csv", NULL, NULL, 30, 0, 382867, 1, NULL,
       { { NULL, 0 } },
@@ -1261,6 +1743,20 @@ static const s_test_fixture_t s_fixtures [] = {
     { "oxford_oct-dec-2017.csv", NULL, NULL, 49, 7, 15977127, 0,
       "row 4, column 'Supplier Name', value '': no supplier name",
       { { "no supplier name", 7 } }, { { 0, NULL } } },
+    //  Transport for London: dates with month names, document numbers
+    //  with a backslash, credits in brackets, and a count and total at
+    //  the foot under the date and amount
+    { "tfl_2019-01.csv", NULL, NULL, 27, 1, 18501421117, 0,
+      "row 28, column 'Clearing Date', value '15694': a number, not a date",
+      { { "a number, not a date", 1 } },
+      { { 2, "2018-04-04 39440000.00 1005\\1900202628/1 DEPT OF COMMUNITIES AND LOCAL GOV | " },
+        { 27, "2018-04-04 -39440000.00 1005\\1700015523/1 DEPT OF COMMUNITIES AND LOCAL GOV | " } } },
+    //  The Oxford excerpt with its dates rewritten month first, as a
+    //  spreadsheet set to US dates writes them: read as the original
+    { "mdy_oxford_jan-mar-2017.csv", NULL, NULL, 30, 0, 10144506, 0, NULL,
+      { { NULL, 0 } },
+      { { 2, "2017-02-07 200.00 1034526 - 2/1 ATKINS LIMITED | " },
+        { 8, "2017-01-17 4924.69 46292279 - 1/1 HMRC | " } } },
     //  Made from a Harrogate excerpt: a pound sign added to one narrative,
     //  then the whole converted to cp1252 with iconv
     { "cp1252_harrogate_2015-04.csv", NULL, NULL, 31, 0, 5298061, 1, NULL,
@@ -1338,6 +1834,409 @@ s_test_fixture (const s_test_fixture_t *fixture, bool verbose)
     free (data);
 }
 
+//  Collects the rows' summaries of a reading, one per line, into a fresh
+//  string
+static char *
+s_test_summaries (s_test_t *test)
+{
+    size_t size = 1;
+    for (const char *row = (const char *) zlist_first (test->summaries); row;
+         row = (const char *) zlist_next (test->summaries))
+        size += strlen (row) + 1;
+    char *all = (char *) zmalloc (size);
+    assert (all);
+    for (const char *row = (const char *) zlist_first (test->summaries); row;
+         row = (const char *) zlist_next (test->summaries))
+        strcat (strcat (all, row), "\n");
+    return all;
+}
+
+//  Returns how many bytes of text its first lines take, through line
+//  number lines (1-based), line breaks included
+static size_t
+s_test_lines (const char *text, int lines)
+{
+    const char *at = text;
+    for (int line = 0; line < lines; line++)
+        at = strchr (at, '\n') + 1;
+    return (size_t) (at - text);
+}
+
+//  Identity: rows without a transaction number are known by what they
+//  are, never by where they sit
+static void
+s_test_identity (bool verbose)
+{
+    s_test_t test = { .rows = 0 };
+
+    //  A real file with no transaction numbers, cut in two as a council's
+    //  two years of card spend: line n of one is not line n of the other.
+    //  Both are counted in full (14 and 21 rows, 2,073,847 pence between
+    //  them, as the whole excerpt), and no key of one is a key of the
+    //  other. The file itself lists one refund of £2,020.00 three times
+    //  (lines 3-5) and one of £591.40 twice: every one is kept
+    size_t size;
+    char *processed = s_test_load ("sheffield_processed_2021-05.csv", &size);
+    size_t header = s_test_lines (processed, 1), cut = s_test_lines (processed, 15);
+    char *second = (char *) malloc (header + size - cut);
+    assert (second);
+    memcpy (second, processed, header);
+    memcpy (second + header, processed + cut, size - cut);
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_read (processed, cut, 0, NULL, &test);
+    assert (ingest_spend_accepted (reader) == 14 && ingest_spend_rejected (reader) == 0);
+    assert (test.warnings == 3);
+    assert (strstr (test.warning_text, "row 4: the same payment as an earlier row"));
+    int64_t first_total = ingest_spend_total (reader);
+    char *first_keys = strdup (test.keys);
+    ingest_spend_destroy (&reader);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (second, header + size - cut, 0, NULL, &test);
+    assert (ingest_spend_accepted (reader) == 21 && ingest_spend_rejected (reader) == 0);
+    assert (first_total + ingest_spend_total (reader) == 2073847);
+    if (verbose)
+        printf ("  two files without transaction numbers: 14 + 21 rows, %lld + %lld p\n",
+                (long long) first_total, (long long) ingest_spend_total (reader));
+    size_t threes = 0;
+    for (char *key = strtok (first_keys, " "); key; key = strtok (NULL, " ")) {
+        //  "/", 32 hex digits, "+", the occurrence
+        assert (strlen (key) == 35 && key [0] == '/' && key [33] == '+');
+        assert (strspn (key + 1, "0123456789abcdef") == 32);
+        threes += streq (key + 33, "+3");
+        assert (!strstr (test.keys, key));
+    }
+    assert (threes == 1);
+    ingest_spend_destroy (&reader);
+    free (first_keys);
+    free (second);
+
+    //  The same file twice gives the same keys, so a republished file's
+    //  rows are duplicates; in other chunks too
+    s_test_reset (&test, NULL);
+    reader = s_test_read (processed, size, 0, NULL, &test);
+    char *keys = strdup (test.keys);
+    ingest_spend_destroy (&reader);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (processed, size, 3, NULL, &test);
+    assert (streq (test.keys, keys));
+    ingest_spend_destroy (&reader);
+    free (keys);
+    free (processed);
+
+    //  A payment listed twice keeps both, the second warned of; its date
+    //  is compared as read (2024-04-13 is 13/04/2024), and a narrative
+    //  that differs makes another payment
+    const char *twice =
+        "Date,Amount,Merchant Name,Narrative\n"
+        "13/04/2024,25.00,Costa,coffee\n"
+        "2024-04-13,25.00,Costa,coffee\n"
+        "13/04/2024,25.00,Costa,tea\n"
+        "13/04/2024,25.00,Costa,coffee\n";
+    s_test_reset (&test, NULL);
+    reader = s_test_text (twice, &test);
+    assert (ingest_spend_accepted (reader) == 4 && ingest_spend_total (reader) == 10000);
+    char digest [40];
+    memcpy (digest, test.keys, 33);
+    digest [33] = 0;
+    char expected [200];
+    snprintf (expected, sizeof expected, "%s+1 %s+2 ", digest, digest);
+    assert (strncmp (test.keys, expected, strlen (expected)) == 0);
+    const char *third = test.keys + strlen (expected);
+    assert (strncmp (third, digest, 33) != 0 && strncmp (third + 33, "+1 ", 3) == 0);
+    snprintf (expected, sizeof expected, "%s+3 ", digest);
+    assert (streq (third + 36, expected));
+    if (test.warnings != 2)
+        printf ("  warnings %zu: %s", test.warnings, test.warning_text);
+    assert (test.warnings == 2);
+    assert (strstr (test.warning_text, "row 3: the same payment as an earlier row"));
+    assert (strstr (test.warning_text, "row 5: the same payment as an earlier row"));
+    ingest_spend_destroy (&reader);
+
+    //  A number and line given twice with other amounts (a borough's
+    //  £186.00 and £805.00) are two payments; a row with an empty line in
+    //  a file with a line column is one without a line, never T/L
+    s_test_reset (&test, NULL);
+    reader = s_test_text ("Strategic Group,TransNo,Seq no,Supplier Text,Amount,Payment Date\n"
+                          "Central Services,43598516,2,FORCE TWO LTD,186.00,2010-12-07\n"
+                          "Central Services,43598516,2,FORCE TWO LTD,805.00,2010-12-07\n"
+                          "Central Services,43598516,,FORCE TWO LTD,12.00,2010-12-07\n"
+                          "Central Services,43598516,002,FORCE TWO LTD,1.00,2010-12-07\n"
+                          "Central Services,43598516,,FORCE TWO LTD,3.00,2010-12-07\n"
+                          "Central Services,43598516,1,FORCE TWO LTD,4.00,2010-12-07\n", &test);
+    assert (ingest_spend_accepted (reader) == 6 && ingest_spend_rejected (reader) == 0);
+    assert (ingest_spend_total (reader) == 18600 + 80500 + 1200 + 100 + 300 + 400);
+    assert (streq (test.keys, "43598516/2 43598516/2+2 43598516/+1 43598516/2+3 43598516/+2 "
+                              "43598516/1 "));
+    assert (test.warnings == 2);
+    assert (strstr (test.warning_text, "row 3: transaction number and line given again in this "
+                                       "file: kept as a payment of its own (43598516/2+2)"));
+    ingest_spend_destroy (&reader);
+
+    //  Repeats are warned of one by one up to S_REPEATS_WARNED, then
+    //  counted in one warning at the end
+    char repeats [64 * 30 + 64] = "Date,Amount,Supplier\n";
+    for (int row = 0; row < 30; row++)
+        strcat (repeats, "13/04/2024,1,Same\n");
+    s_test_reset (&test, NULL);
+    reader = s_test_text (repeats, &test);
+    assert (ingest_spend_accepted (reader) == 30);
+    assert (test.warnings == S_REPEATS_WARNED + 1);
+    assert (strstr (test.warning_text, "9 more rows repeat"));
+    ingest_spend_destroy (&reader);
+    s_test_clear (&test, NULL, true);
+}
+
+//  Payment dates: a column's convention is settled by its values, and
+//  rows wait for it in bounded memory
+static void
+s_test_dates (bool verbose)
+{
+    s_test_t test = { .rows = 0 };
+
+    //  The Oxford excerpt rewritten month first reads as the original,
+    //  every row's date, key and figure; the rows before the first date
+    //  that can only be month first (1/17/2017, line 8) waited for it
+    size_t size;
+    char *original = s_test_load ("oxford_jan-mar-2017.csv", &size);
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_read (original, size, 0, NULL, &test);
+    char *day_first = s_test_summaries (&test);
+    assert (test.rows == 30 && test.warnings == 0);
+    ingest_spend_destroy (&reader);
+    char *rewritten = s_test_load ("mdy_oxford_jan-mar-2017.csv", &size);
+    s_test_reset (&test, NULL);
+    reader = s_test_reader (NULL, NULL, &test);
+    assert (s_test_feed (reader, rewritten, s_test_lines (rewritten, 7), 0, false) == 0);
+    assert (test.rows == 0 && ingest_spill_count (reader->held) == 6);
+    assert (s_test_feed (reader, rewritten + s_test_lines (rewritten, 7),
+                         size - s_test_lines (rewritten, 7), 0, true) == 0);
+    char *month_first = s_test_summaries (&test);
+    assert (streq (month_first, day_first));
+    assert (test.warnings == 1);
+    assert (streq (test.warning_text, "row 8, column 'Paid Date', value '1/17/2017': this date "
+                   "can only be read month first, so every date in the column is read month "
+                   "first (m/d/y)\n"));
+    ingest_spend_destroy (&reader);
+    free (month_first);
+
+    //  Six rows whose every date reads both ways are read day first at
+    //  the end, with one warning naming the column
+    size_t six = s_test_lines (original, 7);
+    s_test_reset (&test, NULL);
+    reader = s_test_read (original, six, 0, NULL, &test);
+    char *six_rows = s_test_summaries (&test);
+    assert (test.rows == 6 && strncmp (six_rows, day_first, strlen (six_rows)) == 0);
+    assert (test.warnings == 1);
+    assert (strstr (test.warning_text, "row 1, column 'Paid Date': every date in this column "
+                    "reads both day first and month first: read day first (d/m/y)"));
+    ingest_spend_destroy (&reader);
+
+    //  Past their memory bound (64 bytes here) the waiting rows go to a
+    //  temporary file, and come back the same, in 1-byte chunks too
+    s_test_reset (&test, NULL);
+    reader = s_test_reader (NULL, NULL, &test);
+    ingest_spill_destroy (&reader->held);
+    reader->held = ingest_spill_new (64);
+    assert (reader->held);
+    assert (s_test_feed (reader, original, six, 1, false) == 0);
+    assert (ingest_spill_spilled (reader->held) && ingest_spill_count (reader->held) == 6);
+    assert (ingest_spend_finish (reader) == 0);
+    char *spilled = s_test_summaries (&test);
+    assert (streq (spilled, six_rows) && test.warnings == 1);
+    assert (!ingest_spill_spilled (reader->held) && ingest_spill_count (reader->held) == 0);
+    ingest_spend_destroy (&reader);
+    free (spilled);
+
+    //  A row handler that stops at a waiting row refuses the file there
+    s_test_reset (&test, NULL);
+    test.stop_after = 2;
+    reader = s_test_reader (NULL, NULL, &test);
+    assert (s_test_feed (reader, original, six, 0, true) == -1);
+    assert (ingest_spend_accepted (reader) == 2);
+    assert (streq (ingest_spend_refusal (reader), "stopped by the row handler at line 3"));
+    assert (ingest_spend_feed (reader, "x", 1) == -1);
+    ingest_spend_destroy (&reader);
+    free (six_rows);
+    free (day_first);
+    free (original);
+    free (rewritten);
+
+    //  A column with dates of both conventions: the first that can only
+    //  be read one way settles it, and those that can only be read the
+    //  other way are rejected naming it; waiting rows read as settled
+    const char *mixed [2] = {
+        "Payment Date,Amount,Supplier,Transaction Number\n"
+        "05/06/2024,1,A,T1\n" "13/06/2024,1,A,T2\n" "6/30/2024,1,A,T3\n"
+        "07/06/2024,1,A,T4\n" "31/06/2024,1,A,T5\n",
+        "Payment Date,Amount,Supplier,Transaction Number\n"
+        "05/06/2024,1,A,T1\n" "6/30/2024,1,A,T2\n" "13/06/2024,1,A,T3\n"
+        "07/06/2024,1,A,T4\n" "31/06/2024,1,A,T5\n",
+    };
+    const char *rows [2] = {
+        "2: 2024-06-05 1.00 T1/1 A | \n3: 2024-06-13 1.00 T2/1 A | \n"
+        "5: 2024-06-07 1.00 T4/1 A | \n",
+        "2: 2024-05-06 1.00 T1/1 A | \n3: 2024-06-30 1.00 T2/1 A | \n"
+        "5: 2024-07-06 1.00 T4/1 A | \n",
+    };
+    const char *errors [2][2] = {
+        { "row 4, column 'Payment Date', value '6/30/2024': can only be read month first "
+          "(m/d/y), but this column is day first (d/m/y): line 3 has '13/06/2024'",
+          "row 6, column 'Payment Date', value '31/06/2024': no such day in that month" },
+        { "row 4, column 'Payment Date', value '13/06/2024': can only be read day first "
+          "(d/m/y), but this column is month first (m/d/y): line 3 has '6/30/2024'",
+          "row 6, column 'Payment Date', value '31/06/2024': month must be 1-12" },
+    };
+    for (int file = 0; file < 2; file++) {
+        s_test_reset (&test, NULL);
+        reader = s_test_text (mixed [file], &test);
+        char *read = s_test_summaries (&test);
+        if (verbose)
+            printf ("%s", read);
+        assert (streq (read, rows [file]));
+        assert (test.errors == 2);
+        assert (streq ((const char *) zlist_first (test.error_list), errors [file][0]));
+        assert (streq ((const char *) zlist_next (test.error_list), errors [file][1]));
+        ingest_spend_destroy (&reader);
+        free (read);
+    }
+
+    //  A declared order settles the column from the first row: nothing
+    //  waits, and a date that can only be read the other way is rejected
+    s_test_reset (&test, NULL);
+    reader = s_test_reader (NULL, "mdy", &test);
+    assert (ingest_spend_set_date_order (reader, "ymd") == -1);
+    assert (s_test_feed (reader, mixed [0], strlen (mixed [0]), 0, false) == 0);
+    assert (ingest_spill_count (reader->held) == 0 && test.rows == 3);
+    assert (ingest_spend_set_date_order (reader, "dmy") == -1);
+    assert (ingest_spend_finish (reader) == 0);
+    assert (streq (test.first_error, "row 3, column 'Payment Date', value '13/06/2024': can only "
+                   "be read day first (d/m/y), but the partner's dates are month first (m/d/y)"));
+    assert (streq (test.last_summary, "2024-07-06 1.00 T4/1 A | ") && test.warnings == 0);
+    ingest_spend_destroy (&reader);
+    s_test_clear (&test, NULL, true);
+}
+
+//  Folds a header as sv_csv does (ASCII letters and digits, lower case)
+static void
+s_test_fold (const char *text, char *out)
+{
+    for (; *text; text++)
+        if (isalnum ((unsigned char) *text) && (unsigned char) *text < 0x80)
+            *out++ = (char) tolower ((unsigned char) *text);
+    *out = 0;
+}
+
+//  Over-long values are row errors; headers of real files are known
+static void
+s_test_limits_and_headers (bool verbose)
+{
+    s_test_t test = { .rows = 0 };
+    char *file = (char *) malloc (8192);
+    assert (file);
+    const struct {
+        const char *row;        //  printf format, given the long text
+        size_t length;
+        const char *column;
+        const char *reason;
+    } long_values [] = {
+        { "01/04/2024,1,A,%s,x\n", 300, "Transaction Number", "300 bytes, at most 100" },
+        { "01/04/2024,1,%s,T,x\n", 251, "Supplier Name", "251 bytes, at most 250" },
+        { "01/04/2024,1,A,T,%s\n", 2001, "Narrative", "2001 bytes, at most 2000" },
+    };
+    for (size_t index = 0; index < 3; index++) {
+        char *text = (char *) malloc (long_values [index].length + 1);
+        assert (text);
+        memset (text, 'X', long_values [index].length);
+        text [long_values [index].length] = 0;
+        int used = sprintf (file, "Payment Date,Amount,Supplier Name,Transaction Number,Narrative\n");
+        sprintf (file + used, long_values [index].row, text);
+        strcat (file, "02/04/2024,2,B,T,fine\n");
+        s_test_reset (&test, NULL);
+        ingest_spend_t *reader = s_test_text (file, &test);
+        assert (ingest_spend_refusal (reader) == NULL);
+        assert (ingest_spend_accepted (reader) == 1 && ingest_spend_rejected (reader) == 1);
+        if (verbose)
+            printf ("  %s: %s\n", test.last_column, test.last_reason);
+        assert (streq (test.last_column, long_values [index].column));
+        assert (streq (test.last_reason, long_values [index].reason));
+        ingest_spend_destroy (&reader);
+        free (text);
+    }
+    free (file);
+
+    //  Headers from real files: a borough's "Name:" with trailing spaces,
+    //  "HBC Ref No." and "Net Amount(£)"; the NHS template; purchase cards;
+    //  Transport for London; East Cambridgeshire's column key
+    const struct {
+        const char *header;
+        ingest_spend_field_t fields [4];
+        const char *columns [4];
+    } headers [] = {
+        { "Name:   ,HBC Ref No.,Net Amount(\xC2\xA3),Date Paid\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_TRANSACTION_NO, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_PAYMENT_DATE },
+          { "Name:", "HBC Ref No.", "Net Amount(\xC2\xA3)", "Date Paid" } },
+        { "Name,HBC ref no,Amount \xC2\xA3,Payment Date\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_TRANSACTION_NO, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_PAYMENT_DATE },
+          { "Name", "HBC ref no", "Amount \xC2\xA3", "Payment Date" } },
+        { "Department Family,Entity,Date,Expense Type,Expense Area,Supplier,"
+          "Transaction Number,Amount in Sterling,Supplier VAT registration number\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_BODY_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_VAT_NUMBER },
+          { "Supplier", "Entity", "Amount in Sterling",
+            "Supplier VAT registration number" } },
+        { "Cost Centre Description,Merchant Name,Transaction Date,Merchant Category,"
+          "Transaction Amount\n",
+          { INGEST_SPEND_EXPENSE_AREA, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_AMOUNT },
+          { "Cost Centre Description", "Merchant Name", "Merchant Category",
+            "Transaction Amount" } },
+        { "Entity,Vendor Name,Expenditure Account ,Document Number,Clearing Date,"
+          "Amount (\xC2\xA3),Merchant Category\n",
+          { INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_TRANSACTION_NO, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_SUPPLIER_NAME },
+          { "Expenditure Account", "Document Number", "Amount (\xC2\xA3)", "Vendor Name" } },
+        { "Body name,Transaction date,Supplier (beneficiary),Transaction number,Net amount,"
+          "Irrecoverable VAT,Procurement category,CIPFA expenditure code,"
+          "Purpose of expenditure (narrative)\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_EXPENSE_CODE,
+            INGEST_SPEND_NARRATIVE },
+          { "Supplier (beneficiary)", "Procurement category", "CIPFA expenditure code",
+            "Purpose of expenditure (narrative)" } },
+    };
+    for (size_t index = 0; index < sizeof headers / sizeof headers [0]; index++) {
+        s_test_reset (&test, NULL);
+        ingest_spend_t *reader = s_test_text (headers [index].header, &test);
+        assert (ingest_spend_refusal (reader) == NULL);
+        for (size_t field = 0; field < 4; field++) {
+            const char *column = ingest_spend_column (reader, headers [index].fields [field]);
+            if (!column || !streq (column, headers [index].columns [field]))
+                printf ("  header %zu field %zu: %s\n", index, field, column? column: "none");
+            assert (column && streq (column, headers [index].columns [field]));
+        }
+        ingest_spend_destroy (&reader);
+    }
+
+    //  No synonym of one field folds to a synonym of another, but "Body":
+    //  the body name where a file has nothing better, the body code
+    //  beside a "Body Name" column (sv_csv's ranks decide)
+    const sv_csv_field_t *fields = ingest_spend_fields ();
+    for (size_t one = 0; one < INGEST_SPEND_FIELDS; one++)
+        for (size_t other = one + 1; other < INGEST_SPEND_FIELDS; other++)
+            for (const char *const *a = fields [one].synonyms; *a; a++)
+                for (const char *const *b = fields [other].synonyms; *b; b++) {
+                    char folded_a [200], folded_b [200];
+                    s_test_fold (*a, folded_a);
+                    s_test_fold (*b, folded_b);
+                    if (streq (folded_a, folded_b) && !streq (folded_a, "body"))
+                        printf ("  '%s' (%s) and '%s' (%s)\n", *a, fields [one].name,
+                                *b, fields [other].name);
+                    assert (!streq (folded_a, folded_b) || streq (folded_a, "body"));
+                }
+    s_test_clear (&test, NULL, true);
+}
+
 void
 ingest_spend_test (bool verbose)
 {
@@ -1367,7 +2266,7 @@ ingest_spend_test (bool verbose)
         "T1,03-Jun-24,5,Acme Ltd,,,second of T1\n"                                           //  4
         "T1,00:00:00,5,Acme Ltd,,,a bare time: rejected but counted as T1's third\n"         //  5
         "T1,04/06/2024,5,Acme Ltd,,,so this is T1's fourth\n"                                //  6
-        ",05/06/2024,7,Gamma,,,no transaction number: line is the source line\n"             //  7
+        ",05/06/2024,7,Gamma,,,no transaction number: known by its content\n"               //  7
         "T3,06/06/2024,1.005,Delta,,,\n"                                                     //  8
         "T4,07/06/2024,1,Epsilon,,S60 TD2,\n"                                                //  9
         "T5,08/06/2024,1,Zeta,123,,\n"                                                       //  10
@@ -1382,7 +2281,7 @@ ingest_spend_test (bool verbose)
         { 3, "2024-06-02 -10.00 T2/1 Beta plc | refund" },
         { 4, "2024-06-03 5.00 T1/2 Acme Ltd | second of T1" },
         { 6, "2024-06-04 5.00 T1/4 Acme Ltd | so this is T1's fourth" },
-        { 7, "2024-06-05 7.00 /7 Gamma | no transaction number: line is the source line" },
+        { 7, "2024-06-05 7.00 /1 Gamma | no transaction number: known by its content" },
         { 12, "2024-06-10 2.00 T7/1 (redacted) | kept as redacted" },
     };
     const char *expected_errors [] = {
@@ -1459,16 +2358,19 @@ ingest_spend_test (bool verbose)
                    "amount takes the file's total past the largest amount"));
     ingest_spend_destroy (&reader);
 
-    //  An explicit line column must hold whole numbers
+    //  An explicit line column must hold whole numbers; an empty one is a
+    //  row without a line, numbered among its transaction's such rows
     s_test_reset (&test, NULL);
     reader = s_test_text ("Date,Amount,Supplier,TransNo,Seq No\n"
                           "01/01/2024,1,A,9,3\n"
                           "01/01/2024,1,A,9,x\n"
                           "01/01/2024,1,A,9,\n"
                           "01/01/2024,1,A,,\n", &test);
-    assert (ingest_spend_accepted (reader) == 2);
+    assert (ingest_spend_accepted (reader) == 3);
+    assert (ingest_spend_rejected (reader) == 1);
     assert (streq (test.first_error, "row 3, column 'Seq No', value 'x': line number is not a whole number"));
-    assert (streq (test.last_summary, "2024-01-01 1.00 /5 A | "));
+    assert (strncmp (test.keys, "9/3 9/+1 /", 10) == 0);
+    assert (streq (test.last_summary, "2024-01-01 1.00 /1 A | "));
     ingest_spend_destroy (&reader);
 
     //  Occurrences stay exact across many transaction numbers (the table
@@ -1737,6 +2639,10 @@ ingest_spend_test (bool verbose)
     free (plain_digest);
     free (plain);
     free (bom);
+
+    s_test_identity (verbose);
+    s_test_dates (verbose);
+    s_test_limits_and_headers (verbose);
 
     //  Every real file, whole and in small chunks
     for (size_t index = 0; index < sizeof s_fixtures / sizeof s_fixtures [0]; index++)

@@ -11,18 +11,56 @@
     rest of the file goes on; a file that is not a spend file at all is
     refused whole.
 
-    The natural key of a spend row, for deduplication by the store, is
-    (partner, transaction_no, line):
-      - line is the file's own line/sequence column when it has one
-        (Gateshead "Seq no", Wakefield "Seq No");
-      - otherwise the nth occurrence (1, 2, ...) of the same transaction
-        number within the file, counting every data row, rejected ones
-        included, so that fixing a rejected row and resending the file
-        numbers every row as before;
-      - when a row has no transaction number (no column, or an empty
-        cell), transaction_no is "" and line is the row's source line:
-        deduplication then relies on (batch, line), i.e. only a resent
-        batch is recognised, not the same payment in another file.
+    The natural key of a spend row, for deduplication by the store, says
+    what the payment is, never where it sits in the file. It is one of
+    these shapes, T being the transaction number as written (1 to 100
+    bytes, any characters but never starting or ending with a space) and
+    every part after the last '/' free of '/', so each key reads back one
+    way only and no two shapes can ever give the same key:
+      T/L       a file with a line/sequence column (Gateshead "Seq no",
+                Wakefield "Seq No"): its value L, as a number;
+      T/n       a file without one: the nth row (1, 2, ...) with number T
+                in this file, counting every data row, rejected ones
+                included, so that fixing a rejected row and resending the
+                file numbers every row as before;
+      T/L+k     the kth row (k >= 2) of a file with the same T and L as an
+                earlier one (a borough file lists T and L twice with
+                £186.00 and £805.00): a payment of its own, with a warning;
+      T/+n      the nth row of number T whose line cell is empty, in a
+                file with a line column (never equal to a T/L key);
+      /D+n      a row without a transaction number (no column, or an
+                empty cell): D is 32 lowercase hex digits, the XXH3-128
+                digest of its content, and n which of the file's rows with
+                that very content it is (1, 2, ...; the second and later
+                are warned of). The content is the payment date and amount
+                as read (so 01/06/2024 and 2024-06-01 are one date) and
+                every other field as written: body name and code, line,
+                supplier name, id, VAT and company numbers, postcode,
+                expense area, type and code, capital or revenue, narrative;
+                a missing column and an empty cell are alike. So two files
+                never collide, a republished file's rows are duplicates, and
+                a file listing one payment twice keeps both.
+    T/L and T/n are the keys of before, so stores that hold them still
+    deduplicate. Keys of before for rows without a number were "/<source
+    line>"; no key made now has that shape. A key is at most
+    INGEST_SPEND_KEY_MAX bytes.
+
+    Payment dates. A numeric d/m/y date could be m/d/y (a file that went
+    through a US-set spreadsheet: 8/31/2020), so the convention is settled
+    for the whole column, never row by row: by the partner's declared
+    order when given (ingest_spend_set_date_order), else by the first date
+    that can be read one way only (13/01/2020: day first; 8/31/2020: month
+    first, with a warning). A date that can then only be read the other
+    way is rejected, naming the line that settled the column. While the
+    column is open, rows from the first whose date reads two different
+    ways are held back, and handed over, in file order, once a date
+    settles it; a file whose every date reads both ways is read day first
+    (the UK convention) at its end, with a warning. So rows, errors and
+    keys are the same as if the convention had been known from the start,
+    and reach the callbacks in file order. Held rows take up to 4 MB of
+    their record text in memory and go to a temporary file (tmpfile)
+    past that. A day-first file whose first dozen rows show a day over 12
+    holds almost nothing.
 
     Memory: the longest record, plus, for the occurrence count, each
     distinct transaction number seen. A number of 1 to 18 digits is a bit
@@ -50,6 +88,11 @@ extern "C" {
 
 //  Transaction numbers longer than this are refused (row error)
 #define INGEST_SPEND_TRANSACTION_MAX 100
+
+//  The longest natural key, in bytes without the NUL: "T/L+k" with T at
+//  INGEST_SPEND_TRANSACTION_MAX, L at 9 digits and k at 10. The store's
+//  stream key, partner/key, takes 512 bytes.
+#define INGEST_SPEND_KEY_MAX 128
 
 //  The canonical fields of a spend file, in the order of the field table
 //  (ingest_spend_fields) and of sv_csv_row_t.values
@@ -81,7 +124,11 @@ typedef struct {
     int32_t payment_date;       //  sv_date day number
     int64_t amount;             //  pence; negative for credits and refunds
     const char *transaction_no; //  as written, or ""
-    int64_t line;               //  natural key line (see above), >= 0
+    //  The natural key (see above); what the store deduplicates by
+    const char *key;
+    //  L, n or k of the key: the line column's value, else the row's
+    //  occurrence (of its number, or of its content); >= 0
+    int64_t line;
     //  True when the supplier name is a redaction ("REDACTED PERSONAL
     //  DATA", "Name withheld", ...). The row then names no supplier:
     //  supplier_name, supplier_id, vat_number, company_number and
@@ -101,7 +148,9 @@ typedef struct {
     const char *narrative;
 } ingest_spend_row_t;
 
-//  Called once per accepted row, in file order. Returns 0 to go on, or -1
+//  Called once per accepted row, in file order (a row may reach it later
+//  than sv_csv read it, while the date convention is open, but never out
+//  of order, and errors keep file order with it). Returns 0 to go on, or -1
 //  to stop: the file is then refused ("stopped by the row handler").
 typedef int (ingest_spend_row_fn) (const ingest_spend_row_t *row, void *arg);
 
@@ -124,18 +173,40 @@ void
 //  time), or 0 when it cannot.
 typedef uint32_t (ingest_spend_count_fn) (const char *transaction_no, void *arg);
 
-//  Counts occurrences (for the nth-occurrence line) through fn with arg
-//  once the reader's own string table (about 40 bytes a number) holds
-//  in_memory distinct numbers, instead of letting its memory grow with the
-//  file; a store can keep those counts on disk so memory stays bounded
-//  whatever the file, while files with fewer distinct numbers are counted
-//  in memory only. The table, and so fn, sees every number but those of
-//  1 to 18 digits the reader's bitmaps hold: of these it sees only the
-//  second and later occurrences, and the reader adds the first to what
-//  fn returns. Call before the first feed.
+//  Counts occurrences (for the keys' n and k) through fn with arg once
+//  the reader's own string table (about 40 bytes a text) holds in_memory
+//  distinct texts. A counted text is a transaction number; in a file with
+//  a line column, "T/L" or "T/" (no line); for a row without a number, a
+//  space and its content digest (no trimmed number starts with a space).
+//  Past in_memory, new texts go to fn instead of growing the reader's
+//  memory with the file; a store can keep those counts on disk so memory
+//  stays bounded whatever the file, while files with fewer distinct texts
+//  are counted in memory only. The table, and so fn, sees every text but
+//  those of 1 to 18 digits (and at most 32 characters) the reader's
+//  bitmaps hold: of these it sees only the second and later occurrences,
+//  and the reader adds the first to what fn returns. Call before the
+//  first feed.
 void
     ingest_spend_set_counter (ingest_spend_t *self, ingest_spend_count_fn *fn, void *arg,
                               size_t in_memory);
+
+//  Calls fn with arg for each thing a person should know about a file
+//  that was nevertheless read, as errors are given (line, column, value,
+//  reason; line 0 or the header's line for the whole file): a date
+//  column read day first because every date reads both ways (once, at
+//  finish), one settled month first, rows repeating an earlier row's
+//  transaction number and line or every field (both kept; one by one up
+//  to 20, then one count at finish). fn NULL: none are given.
+void
+    ingest_spend_set_warning (ingest_spend_t *self, sv_csv_error_fn *fn, void *arg);
+
+//  Declares the partner's date convention, "dmy" or "mdy" (config
+//  partners/<name>/date_order), which then settles every payment date
+//  column from its first row: a date that can only be read the other way
+//  is rejected. Call before the first feed. Returns 0, or -1 if order is
+//  neither or data was already fed.
+int
+    ingest_spend_set_date_order (ingest_spend_t *self, const char *order);
 
 //  Adds a per-partner header override, "source header=canonical field"
 //  (e.g. "Updated=payment_date"; canonical names are those of

@@ -1,7 +1,8 @@
 /*  fuzz_spend: ingest_spend (and so sv_csv) on arbitrary bytes.
 
-    The first input byte chooses where the rest is cut into two chunks and
-    whether a partner override is set. The same bytes are also read in one
+    The first input byte chooses where the rest is cut into two chunks,
+    whether a partner override is set (bit 0) and whether the partner
+    declares month-first dates (bit 7). The same bytes are also read in one
     chunk, and in one-byte chunks when short: every reading must give the
     same rows, errors, figures and refusal, since chunking is the network's
     choice, not the partner's. Every row and error is checked for the
@@ -44,6 +45,14 @@ s_row (const ingest_spend_row_t *row, void *arg)
     };
     for (size_t index = 0; index < sizeof texts / sizeof texts [0]; index++)
         s_hash (seen, texts [index]);
+    //  The key is the number's, "T/...", or the content's, "/<32 hex>+n"
+    size_t number = strlen (row->transaction_no);
+    assert (row->key && strlen (row->key) <= INGEST_SPEND_KEY_MAX);
+    if (number)
+        assert (strncmp (row->key, row->transaction_no, number) == 0 && row->key [number] == '/');
+    else
+        assert (row->key [0] == '/' && strlen (row->key) >= 35 && row->key [33] == '+');
+    s_hash (seen, row->key);
     assert (row->source_line >= 2);
     assert (row->line >= 0);
     assert (strlen (row->company_number) == 0 || strlen (row->company_number) == 8);
@@ -70,15 +79,28 @@ s_error (const sv_csv_error_t *error, void *arg)
     seen->errors++;
 }
 
+static void
+s_warning (const sv_csv_error_t *warning, void *arg)
+{
+    s_seen_t *seen = (s_seen_t *) arg;
+    assert (warning->reason && *warning->reason);
+    char buffer [200];
+    s_hash (seen, sv_csv_error_format (warning, buffer, sizeof buffer));
+}
+
 //  Reads data in the given cuts; returns a hash of everything seen.
 static uint64_t
-s_read (const uint8_t *data, size_t size, size_t step, size_t cut, bool override)
+s_read (const uint8_t *data, size_t size, size_t step, size_t cut, bool override,
+        bool month_first)
 {
     s_seen_t seen = { 0xcbf29ce484222325ULL, 0, 0 };
     ingest_spend_t *reader = ingest_spend_new (s_row, s_error, &seen);
     assert (reader);
+    ingest_spend_set_warning (reader, s_warning, &seen);
     if (override)
         assert (ingest_spend_override (reader, "Updated=payment_date") == 0);
+    if (month_first)
+        assert (ingest_spend_set_date_order (reader, "mdy") == 0);
     int rc = 0;
     if (step == 0) {
         rc = ingest_spend_feed (reader, data, cut);
@@ -108,12 +130,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     bool override = data [0] & 1;
+    bool month_first = data [0] & 0x80;
     const uint8_t *rest = data + 1;
     size_t length = size - 1;
     size_t cut = length * (data [0] >> 1) / 127;
-    uint64_t split = s_read (rest, length, 0, cut, override);
-    assert (s_read (rest, length, length? length: 1, 0, override) == split);
+    uint64_t split = s_read (rest, length, 0, cut, override, month_first);
+    assert (s_read (rest, length, length? length: 1, 0, override, month_first) == split);
     if (length <= 512)
-        assert (s_read (rest, length, 1, 0, override) == split);
+        assert (s_read (rest, length, 1, 0, override, month_first) == split);
     return 0;
 }
