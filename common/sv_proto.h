@@ -467,6 +467,10 @@ typedef struct {
     bool rlw_commitment;
     //  (optional) Some of the contract's data were missing or unusable.
     bool incomplete;
+    //  (optional) For a contract read from OCDS, the date of the release it
+    //  was read from, as published; "" otherwise. A contract held from a later
+    //  release is not replaced by an earlier one.
+    char *release_date;
 } sv_proto_contract_t;
 
 //  SPEND: ingest stream: one line of a partner's payment data.

@@ -593,6 +593,56 @@ s_test_ocds_newest_first (void)
     json_decref (receipt);
 }
 
+//  Writes a package of the fixture's releases at the given indexes, in the
+//  order given, to name in s_dir
+static void
+s_write_releases (const char *fixture, const int *indexes, size_t count, const char *name)
+{
+    json_t *package = json_load_file (fixture, 0, NULL);
+    assert (package);
+    json_t *releases = json_object_get (package, "releases"), *chosen = json_array ();
+    for (size_t index = 0; index < count; index++)
+        json_array_append (chosen, json_array_get (releases, (size_t) indexes [index]));
+    json_object_set_new (package, "releases", chosen);
+    char *path = zsys_sprintf ("%s/%s", s_dir, name);
+    assert (json_dump_file (package, path, 0) == 0);
+    zstr_free (&path);
+    json_decref (package);
+}
+
+//  Once a contract is held from a release, a release of it older than that
+//  one, sent in a later package in any order, changes nothing
+static void
+s_test_ocds_older_package (void)
+{
+    const char *fixture = "tests/fixtures/ocds/contracts_finder_newest_first.json";
+    const char *pwc_id = "ocds-b5fd17-09a309a3-8541-48b9-91c4-411c52e5bd34-1";
+    //  PwC's older release alone (£10,932,000 at 10:01:01), then both of
+    //  its releases oldest first
+    const int older [] = { 7 }, oldest_first [] = { 7, 6 };
+    s_write_releases (fixture, older, 1, "pwc-older.json");
+    s_write_releases (fixture, oldest_first, 2, "pwc-oldest-first.json");
+    int64_t head = s_head ();
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind contracts --format ocds", "pwc-older.json", &receipt);
+    const char *warning = json_string_value (json_object_get (
+        json_array_get (json_object_get (receipt, "warnings"), 0), "reason"));
+    s_last_t pwc = s_last (pwc_id, NULL, NULL);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0 && s_head () == head
+                   && warning && strstr (warning, "is older than the release of")
+                   && pwc.value_pence == 10932000,
+                   "OCDS: a later package holding only an older release of a contract changes"
+                   " nothing, and its receipt says why");
+    json_decref (receipt);
+    rc = s_submit ("council", "--kind contracts --format ocds", "pwc-oldest-first.json",
+                   &receipt);
+    pwc = s_last (pwc_id, NULL, NULL);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0 && s_head () == head
+                   && pwc.value_pence == 10932000,
+                   "OCDS: the same releases resent oldest first add no event");
+    json_decref (receipt);
+}
+
 //  Parties "1" and "2" of one release are other organisations in the
 //  next: each contract names its own release's supplier
 static void
@@ -1094,6 +1144,7 @@ main (int argc, char *argv [])
     s_test_refused_batch_adds_nothing (short_run? 30000: 300000);
     s_check_rows_once_and_piped_input ();
     s_test_ocds_newest_first ();
+    s_test_ocds_older_package ();
     s_test_ocds_party_ids ();
     s_test_company_numbers ();
     s_test_spend_identity ();

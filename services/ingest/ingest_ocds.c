@@ -1227,24 +1227,24 @@ s_digits (const char **p_p, int width)
     return value;
 }
 
-//  The span of release r's date, which sv_date_parse has read as
-//  r->release_day (and so checked: a time after it is HH:MM[:SS[.f]] and
-//  a zone Z, +hh:mm or +hhmm, if any)
+//  The span of a release's date: text, which sv_date_parse has read as
+//  day (and so checked: a time after it is HH:MM[:SS[.f]] and a zone Z,
+//  +hh:mm or +hhmm, if any)
 static s_stamp_t
-s_stamp (const s_release_t *r)
+s_stamp_text (bool dated, int32_t day, const char *text)
 {
-    s_stamp_t stamp = { .dated = r->has_release_day };
+    s_stamp_t stamp = { .dated = dated };
     if (!stamp.dated)
         return stamp;
-    int64_t midnight = (int64_t) r->release_day * S_US_PER_DAY;
-    const char *colon = strchr (r->release_date, ':');
+    int64_t midnight = (int64_t) day * S_US_PER_DAY;
+    const char *colon = strchr (text, ':');
     if (!colon) {
         stamp.first = midnight - 14 * S_US_PER_HOUR;
         stamp.last = midnight + S_US_PER_DAY - 1 + 12 * S_US_PER_HOUR;
         return stamp;
     }
     const char *p = colon;
-    while (p > r->release_date && s_digit (p [-1]))
+    while (p > text && s_digit (p [-1]))
         p--;
     int64_t local = midnight + s_digits (&p, 2) * S_US_PER_HOUR;
     p++;
@@ -1280,6 +1280,25 @@ s_stamp (const s_release_t *r)
     stamp.first = local - 14 * S_US_PER_HOUR;
     stamp.last = local + 12 * S_US_PER_HOUR;
     return stamp;
+}
+
+static s_stamp_t
+s_stamp (const s_release_t *r)
+{
+    return s_stamp_text (r->has_release_day, r->release_day, r->release_date);
+}
+
+int
+ingest_ocds_date_span (const char *text, int64_t *first_p, int64_t *last_p)
+{
+    assert (text && first_p && last_p);
+    int32_t day;
+    if (!*text || sv_date_parse (text, &day, NULL) != 0)
+        return -1;
+    s_stamp_t stamp = s_stamp_text (true, day, text);
+    *first_p = stamp.first;
+    *last_p = stamp.last;
+    return 0;
 }
 
 //  1 when one is certainly later than other, -1 certainly earlier, 0 when

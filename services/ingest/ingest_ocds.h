@@ -257,6 +257,15 @@ const ingest_ocds_issue_t *
 void
     ingest_ocds_set_warning (ingest_ocds_t *self, sv_csv_error_fn *fn, void *arg);
 
+//  The span of instants a release's date (text, as published) may name,
+//  in microseconds since 1970-01-01 UTC, as the releases of a document are
+//  put in order: one instant for a date-time with its zone, 26 hours for
+//  one without, the day in every zone for a date alone. One release is
+//  certainly older than another when its last is before the other's
+//  first. Returns 0, or -1 when text is empty or not a date.
+int
+    ingest_ocds_date_span (const char *text, int64_t *first_p, int64_t *last_p);
+
 //  Self test of this class; asserts (aborts) on failure. Reads its
 //  fixtures from tests/fixtures/ocds/, relative to the working directory.
 void

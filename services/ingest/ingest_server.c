@@ -5,6 +5,7 @@
 */
 
 #include "ingest_server.h"
+#include "ingest_ocds.h"
 #include "ingest_reader.h"
 #include "ingest_store.h"
 #include "sv_security.h"
@@ -140,25 +141,79 @@ s_ensure_contract (s_batch_t *self, const char *contract_id)
            == INGEST_PUT_FAILED? -1: 0;
 }
 
+//  Reads the release an OCDS contract row was read from into *release and
+//  compares it with the release its contract is held from. Returns 1 when
+//  the row has a release and may be stored, 2 when its release is
+//  certainly older than the one held (it is then not stored, and a warning
+//  says so), 0 when it has no release, -1 on a database error.
+static int
+s_contract_release (s_batch_t *self, const ingest_store_row_t *row,
+                    ingest_store_release_t *release)
+{
+    sv_proto_t contract = { .id = 0 };
+    int rc = 0;
+    if (sv_proto_decode (&contract, row->body, row->body_size) == 0
+    &&  contract.id == SV_PROTO_CONTRACT && *contract.contract.release_date
+    &&  ingest_ocds_date_span (contract.contract.release_date, &release->first,
+                               &release->last) == 0) {
+        snprintf (release->date, sizeof release->date, "%s", contract.contract.release_date);
+        ingest_store_release_t held;
+        int found = ingest_store_release (self->server->store, self->partner,
+                                          row->natural_key, &held);
+        rc = found < 0? -1: found && release->last < held.first? 2: 1;
+        if (rc == 2) {
+            char *reason = zsys_sprintf ("contract '%.200s': its release of %s is older than"
+                                         " the release of %s it is held from; not applied",
+                                         row->natural_key, release->date, held.date);
+            s_batch_warning (self, 0, "date", reason);
+            zstr_free (&reason);
+        }
+    }
+    sv_proto_reset (&contract);
+    return rc;
+}
+
 static int
 s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
 {
     s_batch_t *self = (s_batch_t *) arg;
     assert (count <= INGEST_STORE_MANY);
-    for (size_t index = 0; index < count; index++)
-        if (rows [index].contract_id && s_ensure_contract (self, rows [index].contract_id)) {
+    //  Rows to store: all but contracts from releases older than held
+    ingest_store_row_t kept [INGEST_STORE_MANY] = { { 0 } };
+    ingest_store_release_t releases [INGEST_STORE_MANY];
+    bool released [INGEST_STORE_MANY] = { false };
+    size_t kept_count = 0;
+    for (size_t index = 0; index < count; index++) {
+        const ingest_store_row_t *row = &rows [index];
+        int rc = row->id == SV_PROTO_CONTRACT
+               ? s_contract_release (self, row, &releases [kept_count]): 0;
+        if (rc < 0 || (row->contract_id && s_ensure_contract (self, row->contract_id))) {
             self->failed = true;
             return -1;
         }
+        if (rc == 2)
+            self->duplicates++;
+        else {
+            released [kept_count] = rc == 1;
+            kept [kept_count++] = *row;
+        }
+    }
     ingest_put_t puts [INGEST_STORE_MANY];
     if (ingest_store_put_many (self->server->store, self->partner, self->batch_id,
-                               self->attempt, rows, count, puts)) {
+                               self->attempt, kept, kept_count, puts)) {
         self->failed = true;
         return -1;
     }
-    for (size_t index = 0; index < count; index++)
-        if (puts [index] == INGEST_PUT_ACCEPTED)
+    for (size_t index = 0; index < kept_count; index++)
+        if (puts [index] == INGEST_PUT_ACCEPTED) {
             self->accepted++;
+            if (released [index]
+            &&  ingest_store_set_release (self->server->store, self->partner,
+                                          kept [index].natural_key, &releases [index])) {
+                self->failed = true;
+                return -1;
+            }
+        }
         else
             self->duplicates++;
     return 0;

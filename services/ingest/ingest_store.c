@@ -30,7 +30,12 @@ static const char *const s_migrations [] = {
     //  3: a batch's rows are committed as it streams in but stay its own
     //  until it finishes: its events held from the stream, the records it
     //  changed kept as they were before, and the attempt named, so that a
-    //  batch refused, dropped or cut short by a crash is taken back whole
+    //  batch refused, dropped or cut short by a crash is taken back whole.
+    //  A contract read from an OCDS release keeps the release's date, so
+    //  that an older release, sent later, does not replace it.
+    "ALTER TABLE records ADD COLUMN release_date TEXT;"
+    "ALTER TABLE records ADD COLUMN release_first INTEGER;"
+    "ALTER TABLE records ADD COLUMN release_last INTEGER;"
     SV_STREAM_HOLDS_SQL
     "CREATE TABLE undo ("
     " attempt INTEGER NOT NULL,"
@@ -40,6 +45,9 @@ static const char *const s_migrations [] = {
     " digest BLOB NOT NULL,"
     " batch_id TEXT NOT NULL,"
     " record_attempt INTEGER NOT NULL,"
+    " release_date TEXT,"
+    " release_first INTEGER,"
+    " release_last INTEGER,"
     " PRIMARY KEY (attempt, kind, partner, natural_key)) WITHOUT ROWID;"
     "CREATE TABLE attempts ("
     " attempt INTEGER PRIMARY KEY,"
@@ -197,9 +205,10 @@ s_keep_undo (ingest_store_t *self, const char *kind, const char *partner,
              const char *natural_key, uint64_t attempt)
 {
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "INSERT OR IGNORE INTO undo"
-        " (attempt, kind, partner, natural_key, digest, batch_id, record_attempt)"
-        " SELECT ?4, kind, partner, natural_key, digest, batch_id, attempt FROM records"
+        "INSERT OR IGNORE INTO undo (attempt, kind, partner, natural_key, digest, batch_id,"
+        " record_attempt, release_date, release_first, release_last)"
+        " SELECT ?4, kind, partner, natural_key, digest, batch_id, attempt, release_date,"
+        " release_first, release_last FROM records"
         " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3 AND attempt != ?4");
     if (!stmt)
         return -1;
@@ -558,9 +567,10 @@ ingest_store_retract (ingest_store_t *self, uint64_t attempt, const char *partne
     if (sv_stream_held (self->db, (int64_t) attempt, s_retract_record, &retract))
         return -1;
     static const char *const steps [] = {
-        "INSERT OR REPLACE INTO records (kind, partner, natural_key, digest, batch_id, attempt)"
-        " SELECT kind, partner, natural_key, digest, batch_id, record_attempt FROM undo"
-        " WHERE attempt = ?1",
+        "INSERT OR REPLACE INTO records (kind, partner, natural_key, digest, batch_id, attempt,"
+        " release_date, release_first, release_last)"
+        " SELECT kind, partner, natural_key, digest, batch_id, record_attempt, release_date,"
+        " release_first, release_last FROM undo WHERE attempt = ?1",
         "DELETE FROM undo WHERE attempt = ?1",
         "DELETE FROM attempts WHERE attempt = ?1"
     };
@@ -608,6 +618,52 @@ ingest_store_recover (ingest_store_t *self)
     }
     zlistx_destroy (&attempts);
     return count;
+}
+
+//  --------------------------------------------------------------------------
+//  Contracts' release dates
+
+int
+ingest_store_release (ingest_store_t *self, const char *partner, const char *contract_id,
+                      ingest_store_release_t *release)
+{
+    assert (self && partner && contract_id && release);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT release_date, release_first, release_last FROM records"
+        " WHERE kind = 'CONTRACT' AND partner = ?1 AND natural_key = ?2"
+        " AND release_first IS NOT NULL");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, contract_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step (stmt);
+    if (rc == SQLITE_ROW) {
+        const char *date = (const char *) sqlite3_column_text (stmt, 0);
+        snprintf (release->date, sizeof release->date, "%s", date? date: "");
+        release->first = sqlite3_column_int64 (stmt, 1);
+        release->last = sqlite3_column_int64 (stmt, 2);
+    }
+    sqlite3_reset (stmt);
+    return rc == SQLITE_ROW? 1: rc == SQLITE_DONE? 0: -1;
+}
+
+int
+ingest_store_set_release (ingest_store_t *self, const char *partner, const char *contract_id,
+                          const ingest_store_release_t *release)
+{
+    assert (self && partner && contract_id && release);
+    assert (sv_db_in_transaction (self->db));
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "UPDATE records SET release_date = ?3, release_first = ?4, release_last = ?5"
+        " WHERE kind = 'CONTRACT' AND partner = ?1 AND natural_key = ?2");
+    if (!stmt)
+        return -1;
+    sqlite3_bind_text (stmt, 1, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, contract_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, release->date, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 4, release->first);
+    sqlite3_bind_int64 (stmt, 5, release->last);
+    return sv_db_run (self->db, stmt);
 }
 
 bool
@@ -1013,12 +1069,40 @@ ingest_store_test (bool verbose)
     assert (sv_db_int (db, "SELECT count(*) FROM undo WHERE attempt = 7", -1) == 0);
     assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs + 1);
 
+    seqs = sv_db_int (db, "SELECT max(seq) FROM outbox", -1);
+    //  A contract keeps the release it was stored from; an attempt that
+    //  stores it from another release and is taken back leaves the first
+    sv_proto_t contract = { .id = SV_PROTO_CONTRACT };
+    contract.contract.partner = "council";
+    contract.contract.contract_id = "C-1";
+    contract.contract.value_pence = 100;
+    ingest_store_release_t march = { "2025-03-11T10:07:26Z", 10, 10 }, release;
+    assert (ingest_store_release (store, "council", "C-1", &release) == 0);
+    assert (sv_db_begin (db) == 0);
+    assert (ingest_store_put (store, "council", "C-1", "c1", 10, &contract) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_set_release (store, "council", "C-1", &march) == 0);
+    assert (ingest_store_publish (store, 10) == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (ingest_store_release (store, "council", "C-1", &release) == 1);
+    assert (streq (release.date, march.date) && release.first == 10 && release.last == 10);
+    assert (sv_db_begin (db) == 0);
+    contract.contract.value_pence = 200;
+    ingest_store_release_t april = { "2025-04-01", 20, 30 };
+    assert (ingest_store_put (store, "council", "C-1", "c2", 11, &contract) == INGEST_PUT_ACCEPTED);
+    assert (ingest_store_set_release (store, "council", "C-1", &april) == 0);
+    assert (ingest_store_hold (store, 11, "council", "c2", seqs + 2) == 0);
+    assert (ingest_store_retract (store, 11, "council") == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (ingest_store_release (store, "council", "C-1", &release) == 1);
+    assert (streq (release.date, march.date) && release.first == 10);
+    seqs = sv_db_int (db, "SELECT max(seq) FROM outbox", -1);
+
     //  Batch b7 commits a row and the process stops: reopening takes it back
     assert (sv_db_begin (db) == 0);
     assert (ingest_store_put (store, "council", "2864997/1", "b7", 8, &a) == INGEST_PUT_ACCEPTED);
-    assert (ingest_store_hold (store, 8, "council", "b7", seqs + 2) == 0);
+    assert (ingest_store_hold (store, 8, "council", "b7", seqs + 1) == 0);
     assert (sv_db_commit (db) == 0);
-    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs + 2);
+    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs + 1);
 
     //  Reopening keeps everything finished (migrations do not run twice)
     ingest_store_destroy (&store);
@@ -1026,7 +1110,7 @@ ingest_store_test (bool verbose)
     assert (store);
     db = ingest_store_db (store);
     assert (ingest_store_count (store, "SPEND", NULL) == 4);
-    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs + 1);
+    assert (sv_db_int (db, "SELECT max(seq) FROM outbox", -1) == seqs);
     assert (sv_db_int (db, "SELECT count(*) FROM attempts", -1) == 0);
     assert (sv_db_begin (db) == 0);
     assert (ingest_store_put (store, "council", "2864997/1", "b8", 9, &a5) == INGEST_PUT_DUPLICATE);

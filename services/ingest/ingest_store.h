@@ -162,6 +162,31 @@ int
 int
     ingest_store_recover (ingest_store_t *self);
 
+//  --------------------------------------------------------------------------
+//  Contracts' release dates: a contract read from an OCDS release keeps the
+//  span of instants its date may name (ingest_ocds_date_span), so that an
+//  older release of it, sent later, is known as older
+
+typedef struct {
+    char date [64];             //  as published, cut to fit
+    int64_t first;              //  microseconds since 1970 UTC
+    int64_t last;
+} ingest_store_release_t;
+
+//  Reads the release partner's contract contract_id was last stored from.
+//  1 with *release filled, 0 when it is not held or came from no release,
+//  -1 on a database error.
+int
+    ingest_store_release (ingest_store_t *self, const char *partner,
+                          const char *contract_id, ingest_store_release_t *release);
+
+//  Records the release a contract just stored came from, in the caller's
+//  transaction (after ingest_store_put, which kept the record's state
+//  before for a retraction). 0 or -1.
+int
+    ingest_store_set_release (ingest_store_t *self, const char *partner,
+                              const char *contract_id, const ingest_store_release_t *release);
+
 //  True when partner holds a record of kind ("CONTRACT") under natural_key.
 bool
     ingest_store_has (ingest_store_t *self, const char *kind,
