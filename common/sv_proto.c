@@ -2726,6 +2726,7 @@ s_entries_contract (const sv_proto_contract_t *self)
          + (self->rlw_in_scope && *self->rlw_in_scope)
          + (self->rlw_commitment)
          + (self->incomplete)
+         + (self->ocid && *self->ocid)
          + (self->release_date && *self->release_date);
 }
 
@@ -2743,6 +2744,7 @@ s_encode_contract (msgpack_packer *pk, const sv_proto_contract_t *self)
     ||  (self->rlw_in_scope && *self->rlw_in_scope && s_put_string (pk, "rlw_in_scope", self->rlw_in_scope))
     ||  (self->rlw_commitment && s_put_bool (pk, "rlw_commitment", self->rlw_commitment))
     ||  (self->incomplete && s_put_bool (pk, "incomplete", self->incomplete))
+    ||  (self->ocid && *self->ocid && s_put_string (pk, "ocid", self->ocid))
     ||  (self->release_date && *self->release_date && s_put_string (pk, "release_date", self->release_date)))
         return -1;
     return 0;
@@ -2751,7 +2753,7 @@ s_encode_contract (msgpack_packer *pk, const sv_proto_contract_t *self)
 static int
 s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries)
 {
-    static const s_field_t fields [12] = {
+    static const s_field_t fields [13] = {
         { "partner",        true },
         { "contract_id",    true },
         { "title",          false },
@@ -2763,12 +2765,13 @@ s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries
         { "rlw_in_scope",   false },
         { "rlw_commitment", false },
         { "incomplete",     false },
+        { "ocid",           false },
         { "release_date",   false },
     };
-    bool seen [12] = { false };
+    bool seen [13] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 12, seen, &field))
+        if (s_read_key (dec, fields, 13, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2783,13 +2786,14 @@ s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries
             case 8: rc = s_get_string (dec, &self->rlw_in_scope); break;
             case 9: rc = s_get_bool (dec, &self->rlw_commitment); break;
             case 10: rc = s_get_bool (dec, &self->incomplete); break;
-            case 11: rc = s_get_string (dec, &self->release_date); break;
+            case 11: rc = s_get_string (dec, &self->ocid); break;
+            case 12: rc = s_get_string (dec, &self->release_date); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 12))
+    if (s_check_required (dec, fields, seen, 13))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->title)
@@ -2798,6 +2802,7 @@ s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries
     ||  s_default_string (dec, &self->start_date)
     ||  s_default_string (dec, &self->end_date)
     ||  s_default_string (dec, &self->rlw_in_scope)
+    ||  s_default_string (dec, &self->ocid)
     ||  s_default_string (dec, &self->release_date))
         return -1;
     return 0;
@@ -2814,6 +2819,7 @@ s_free_contract (sv_proto_contract_t *self)
     free (self->start_date);
     free (self->end_date);
     free (self->rlw_in_scope);
+    free (self->ocid);
     free (self->release_date);
 }
 
@@ -2831,6 +2837,7 @@ s_print_contract (const sv_proto_contract_t *self, FILE *out, const char *indent
     s_print_string (out, indent, "rlw_in_scope", self->rlw_in_scope);
     s_print_bool (out, indent, "rlw_commitment", self->rlw_commitment);
     s_print_bool (out, indent, "incomplete", self->incomplete);
+    s_print_string (out, indent, "ocid", self->ocid);
     s_print_string (out, indent, "release_date", self->release_date);
 }
 
@@ -4204,6 +4211,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->contract.rlw_in_scope = "rlw_in_scope-0";
             self->contract.rlw_commitment = false;
             self->contract.incomplete = true;
+            self->contract.ocid = "ocid-0";
             self->contract.release_date = "release_date-0";
             break;
         case SV_PROTO_SPEND:

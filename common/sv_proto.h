@@ -467,9 +467,12 @@ typedef struct {
     bool rlw_commitment;
     //  (optional) Some of the contract's data were missing or unusable.
     bool incomplete;
+    //  (optional) For a contract read from OCDS, its contracting process (the
+    //  ocid); "" otherwise.
+    char *ocid;
     //  (optional) For a contract read from OCDS, the date of the release it
-    //  was read from, as published; "" otherwise. A contract held from a later
-    //  release is not replaced by an earlier one.
+    //  was read from, as published; "" otherwise. Once a release of a process
+    //  is held, an older release of that process, sent later, is not applied.
     char *release_date;
 } sv_proto_contract_t;
 

@@ -95,11 +95,13 @@ s_bench (int64_t rows, s_input_t input)
     zsys_dir_create ("%s/keys/partners", dir);
     char *csv = zsys_sprintf ("%s/%s", dir, input == S_OCDS? "package.json": "spend.csv");
     //  Rows: spend rows, or releases; every one is held, or for OCDS the
-    //  143 distinct contracts among them
+    //  141 contracts they make (143 distinct ids; the releases naming two
+    //  of them are each older than another release of its ocid, so not
+    //  applied)
     int64_t expected = rows;
     if (input == S_OCDS) {
         rows = s_generate_ocds (csv, 100);
-        expected = 143;
+        expected = 141;
     }
     else
         s_generate (csv, rows, input);

@@ -641,6 +641,21 @@ s_test_ocds_older_package (void)
                    && pwc.value_pence == 10932000,
                    "OCDS: the same releases resent oldest first add no event");
     json_decref (receipt);
+
+    //  Seddon's award of £18,848,731 (award -1, 12:21:44) was republished
+    //  as award -2 of £188,487 (12:27:50) in the 201 releases police sent:
+    //  the older award, sent alone later, does not come back as a contract
+    const int seddon_older [] = { 131 };
+    s_write_releases ("tests/fixtures/ocds/contracts_finder_releases_201.json", seddon_older, 1,
+                      "seddon-older.json");
+    head = s_head ();
+    rc = s_submit ("police", "--kind contracts --format ocds", "seddon-older.json", &receipt);
+    s_last_t seddon = s_last ("ocds-b5fd17-e0d4b2ec-d437-468f-82c7-1d751544e9ea-1", NULL, NULL);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0 && s_head () == head
+                   && seddon.found == 0,
+                   "OCDS: an award its process republished under a new id, sent alone later,"
+                   " does not come back as a second contract");
+    json_decref (receipt);
 }
 
 //  Parties "1" and "2" of one release are other organisations in the

@@ -249,6 +249,7 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
         contract->end_date = end;
         contract->rlw_in_scope = "derive";
         contract->incomplete = !award->has_value || !*start || !*end || !*supplier_key;
+        contract->ocid = (char *) (award->ocid? award->ocid: "");
         contract->release_date = (char *) (award->release_date? award->release_date: "");
         rc = s_emit (self, &event, NULL, award->row);
     }

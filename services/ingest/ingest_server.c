@@ -141,30 +141,40 @@ s_ensure_contract (s_batch_t *self, const char *contract_id)
            == INGEST_PUT_FAILED? -1: 0;
 }
 
-//  Reads the release an OCDS contract row was read from into *release and
-//  compares it with the release its contract is held from. Returns 1 when
-//  the row has a release and may be stored, 2 when its release is
-//  certainly older than the one held (it is then not stored, and a warning
-//  says so), 0 when it has no release, -1 on a database error.
+//  An OCDS contract row's process and release, read from its body
+typedef struct {
+    char ocid [256];
+    ingest_store_release_t release;
+} s_release_t;
+
+//  Reads the process and release an OCDS contract row was read from into
+//  *release and compares it with the latest release of that process held.
+//  Returns 1 when the row has a release and may be stored, 2 when its
+//  release is certainly older than the one held (it is then not stored,
+//  and a warning says so), 0 when it has no release, -1 on a database
+//  error.
 static int
-s_contract_release (s_batch_t *self, const ingest_store_row_t *row,
-                    ingest_store_release_t *release)
+s_contract_release (s_batch_t *self, const ingest_store_row_t *row, s_release_t *release)
 {
     sv_proto_t contract = { .id = 0 };
     int rc = 0;
     if (sv_proto_decode (&contract, row->body, row->body_size) == 0
-    &&  contract.id == SV_PROTO_CONTRACT && *contract.contract.release_date
-    &&  ingest_ocds_date_span (contract.contract.release_date, &release->first,
-                               &release->last) == 0) {
-        snprintf (release->date, sizeof release->date, "%s", contract.contract.release_date);
+    &&  contract.id == SV_PROTO_CONTRACT && *contract.contract.ocid
+    &&  strlen (contract.contract.ocid) < sizeof release->ocid
+    &&  ingest_ocds_date_span (contract.contract.release_date, &release->release.first,
+                               &release->release.last) == 0) {
+        snprintf (release->ocid, sizeof release->ocid, "%s", contract.contract.ocid);
+        snprintf (release->release.date, sizeof release->release.date, "%s",
+                  contract.contract.release_date);
         ingest_store_release_t held;
-        int found = ingest_store_release (self->server->store, self->partner,
-                                          row->natural_key, &held);
-        rc = found < 0? -1: found && release->last < held.first? 2: 1;
+        int found = ingest_store_release (self->server->store, self->partner, release->ocid,
+                                          &held);
+        rc = found < 0? -1: found && release->release.last < held.first? 2: 1;
         if (rc == 2) {
             char *reason = zsys_sprintf ("contract '%.200s': its release of %s is older than"
-                                         " the release of %s it is held from; not applied",
-                                         row->natural_key, release->date, held.date);
+                                         " the release of %s its process %s is held from;"
+                                         " not applied", row->natural_key,
+                                         release->release.date, held.date, release->ocid);
             s_batch_warning (self, 0, "date", reason);
             zstr_free (&reason);
         }
@@ -180,7 +190,7 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
     assert (count <= INGEST_STORE_MANY);
     //  Rows to store: all but contracts from releases older than held
     ingest_store_row_t kept [INGEST_STORE_MANY] = { { 0 } };
-    ingest_store_release_t releases [INGEST_STORE_MANY];
+    s_release_t releases [INGEST_STORE_MANY];
     bool released [INGEST_STORE_MANY] = { false };
     size_t kept_count = 0;
     for (size_t index = 0; index < count; index++) {
@@ -204,18 +214,20 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
         self->failed = true;
         return -1;
     }
-    for (size_t index = 0; index < kept_count; index++)
-        if (puts [index] == INGEST_PUT_ACCEPTED) {
+    for (size_t index = 0; index < kept_count; index++) {
+        if (puts [index] == INGEST_PUT_ACCEPTED)
             self->accepted++;
-            if (released [index]
-            &&  ingest_store_set_release (self->server->store, self->partner,
-                                          kept [index].natural_key, &releases [index])) {
-                self->failed = true;
-                return -1;
-            }
-        }
         else
             self->duplicates++;
+        //  Held unchanged too: it is now known as of this release
+        if (released [index]
+        &&  ingest_store_set_release (self->server->store, self->partner,
+                                      kept [index].natural_key, self->attempt,
+                                      releases [index].ocid, &releases [index].release)) {
+            self->failed = true;
+            return -1;
+        }
+    }
     return 0;
 }
 

@@ -31,8 +31,11 @@ static const char *const s_migrations [] = {
     //  until it finishes: its events held from the stream, the records it
     //  changed kept as they were before, and the attempt named, so that a
     //  batch refused, dropped or cut short by a crash is taken back whole.
-    //  A contract read from an OCDS release keeps the release's date, so
-    //  that an older release, sent later, does not replace it.
+    //  A contract read from an OCDS release keeps its process (ocid) and
+    //  the release's date, so that an older release of the process, sent
+    //  later, is not applied; the index holds contracts from OCDS only.
+    "ALTER TABLE records ADD COLUMN ocid TEXT;"
+    "CREATE INDEX records_ocid ON records (partner, ocid) WHERE ocid IS NOT NULL;"
     "ALTER TABLE records ADD COLUMN release_date TEXT;"
     "ALTER TABLE records ADD COLUMN release_first INTEGER;"
     "ALTER TABLE records ADD COLUMN release_last INTEGER;"
@@ -45,6 +48,7 @@ static const char *const s_migrations [] = {
     " digest BLOB NOT NULL,"
     " batch_id TEXT NOT NULL,"
     " record_attempt INTEGER NOT NULL,"
+    " ocid TEXT,"
     " release_date TEXT,"
     " release_first INTEGER,"
     " release_last INTEGER,"
@@ -206,8 +210,8 @@ s_keep_undo (ingest_store_t *self, const char *kind, const char *partner,
 {
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "INSERT OR IGNORE INTO undo (attempt, kind, partner, natural_key, digest, batch_id,"
-        " record_attempt, release_date, release_first, release_last)"
-        " SELECT ?4, kind, partner, natural_key, digest, batch_id, attempt, release_date,"
+        " record_attempt, ocid, release_date, release_first, release_last)"
+        " SELECT ?4, kind, partner, natural_key, digest, batch_id, attempt, ocid, release_date,"
         " release_first, release_last FROM records"
         " WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3 AND attempt != ?4");
     if (!stmt)
@@ -568,9 +572,9 @@ ingest_store_retract (ingest_store_t *self, uint64_t attempt, const char *partne
         return -1;
     static const char *const steps [] = {
         "INSERT OR REPLACE INTO records (kind, partner, natural_key, digest, batch_id, attempt,"
-        " release_date, release_first, release_last)"
-        " SELECT kind, partner, natural_key, digest, batch_id, record_attempt, release_date,"
-        " release_first, release_last FROM undo WHERE attempt = ?1",
+        " ocid, release_date, release_first, release_last)"
+        " SELECT kind, partner, natural_key, digest, batch_id, record_attempt, ocid,"
+        " release_date, release_first, release_last FROM undo WHERE attempt = ?1",
         "DELETE FROM undo WHERE attempt = ?1",
         "DELETE FROM attempts WHERE attempt = ?1"
     };
@@ -624,18 +628,18 @@ ingest_store_recover (ingest_store_t *self)
 //  Contracts' release dates
 
 int
-ingest_store_release (ingest_store_t *self, const char *partner, const char *contract_id,
+ingest_store_release (ingest_store_t *self, const char *partner, const char *ocid,
                       ingest_store_release_t *release)
 {
-    assert (self && partner && contract_id && release);
+    assert (self && partner && ocid && release);
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "SELECT release_date, release_first, release_last FROM records"
-        " WHERE kind = 'CONTRACT' AND partner = ?1 AND natural_key = ?2"
-        " AND release_first IS NOT NULL");
+        " WHERE partner = ?1 AND ocid = ?2 AND kind = 'CONTRACT'"
+        " AND release_first IS NOT NULL ORDER BY release_first DESC LIMIT 1");
     if (!stmt)
         return -1;
     sqlite3_bind_text (stmt, 1, partner, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 2, contract_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, ocid, -1, SQLITE_STATIC);
     int rc = sqlite3_step (stmt);
     if (rc == SQLITE_ROW) {
         const char *date = (const char *) sqlite3_column_text (stmt, 0);
@@ -649,20 +653,24 @@ ingest_store_release (ingest_store_t *self, const char *partner, const char *con
 
 int
 ingest_store_set_release (ingest_store_t *self, const char *partner, const char *contract_id,
+                          uint64_t attempt, const char *ocid,
                           const ingest_store_release_t *release)
 {
-    assert (self && partner && contract_id && release);
+    assert (self && partner && contract_id && ocid && release);
     assert (sv_db_in_transaction (self->db));
+    if (s_keep_undo (self, "CONTRACT", partner, contract_id, attempt))
+        return -1;
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "UPDATE records SET release_date = ?3, release_first = ?4, release_last = ?5"
-        " WHERE kind = 'CONTRACT' AND partner = ?1 AND natural_key = ?2");
+        "UPDATE records SET ocid = ?3, release_date = ?4, release_first = ?5,"
+        " release_last = ?6 WHERE kind = 'CONTRACT' AND partner = ?1 AND natural_key = ?2");
     if (!stmt)
         return -1;
     sqlite3_bind_text (stmt, 1, partner, -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 2, contract_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 3, release->date, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 4, release->first);
-    sqlite3_bind_int64 (stmt, 5, release->last);
+    sqlite3_bind_text (stmt, 3, ocid, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 4, release->date, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 5, release->first);
+    sqlite3_bind_int64 (stmt, 6, release->last);
     return sv_db_run (self->db, stmt);
 }
 
@@ -1077,23 +1085,25 @@ ingest_store_test (bool verbose)
     contract.contract.contract_id = "C-1";
     contract.contract.value_pence = 100;
     ingest_store_release_t march = { "2025-03-11T10:07:26Z", 10, 10 }, release;
-    assert (ingest_store_release (store, "council", "C-1", &release) == 0);
+    assert (ingest_store_release (store, "council", "ocds-1", &release) == 0);
     assert (sv_db_begin (db) == 0);
     assert (ingest_store_put (store, "council", "C-1", "c1", 10, &contract) == INGEST_PUT_ACCEPTED);
-    assert (ingest_store_set_release (store, "council", "C-1", &march) == 0);
+    assert (ingest_store_set_release (store, "council", "C-1", 10, "ocds-1", &march) == 0);
     assert (ingest_store_publish (store, 10) == 0);
     assert (sv_db_commit (db) == 0);
-    assert (ingest_store_release (store, "council", "C-1", &release) == 1);
+    assert (ingest_store_release (store, "council", "ocds-1", &release) == 1);
     assert (streq (release.date, march.date) && release.first == 10 && release.last == 10);
     assert (sv_db_begin (db) == 0);
     contract.contract.value_pence = 200;
     ingest_store_release_t april = { "2025-04-01", 20, 30 };
     assert (ingest_store_put (store, "council", "C-1", "c2", 11, &contract) == INGEST_PUT_ACCEPTED);
-    assert (ingest_store_set_release (store, "council", "C-1", &april) == 0);
+    assert (ingest_store_set_release (store, "council", "C-1", 11, "ocds-1", &april) == 0);
+    assert (ingest_store_release (store, "council", "ocds-1", &release) == 1
+            && release.first == 20);
     assert (ingest_store_hold (store, 11, "council", "c2", seqs + 2) == 0);
     assert (ingest_store_retract (store, 11, "council") == 0);
     assert (sv_db_commit (db) == 0);
-    assert (ingest_store_release (store, "council", "C-1", &release) == 1);
+    assert (ingest_store_release (store, "council", "ocds-1", &release) == 1);
     assert (streq (release.date, march.date) && release.first == 10);
     seqs = sv_db_int (db, "SELECT max(seq) FROM outbox", -1);
 

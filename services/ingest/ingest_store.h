@@ -163,9 +163,11 @@ int
     ingest_store_recover (ingest_store_t *self);
 
 //  --------------------------------------------------------------------------
-//  Contracts' release dates: a contract read from an OCDS release keeps the
-//  span of instants its date may name (ingest_ocds_date_span), so that an
-//  older release of it, sent later, is known as older
+//  Contracts' releases: a contract read from an OCDS release keeps its
+//  process (ocid) and the span of instants the release's date may name
+//  (ingest_ocds_date_span), so that a release of the process older than
+//  the latest held is known as older, whichever contract or award it names
+//  (Contracts Finder republishes a corrected award under a new id)
 
 typedef struct {
     char date [64];             //  as published, cut to fit
@@ -173,19 +175,19 @@ typedef struct {
     int64_t last;
 } ingest_store_release_t;
 
-//  Reads the release partner's contract contract_id was last stored from.
-//  1 with *release filled, 0 when it is not held or came from no release,
-//  -1 on a database error.
+//  Reads the latest release partner holds a contract of process ocid from.
+//  1 with *release filled, 0 when none is held, -1 on a database error.
 int
-    ingest_store_release (ingest_store_t *self, const char *partner,
-                          const char *contract_id, ingest_store_release_t *release);
+    ingest_store_release (ingest_store_t *self, const char *partner, const char *ocid,
+                          ingest_store_release_t *release);
 
-//  Records the release a contract just stored came from, in the caller's
-//  transaction (after ingest_store_put, which kept the record's state
-//  before for a retraction). 0 or -1.
+//  Records that partner's contract contract_id, just stored or found
+//  unchanged by attempt, is of process ocid as of release, in the caller's
+//  transaction; the record as it was is kept for a retraction. 0 or -1.
 int
     ingest_store_set_release (ingest_store_t *self, const char *partner,
-                              const char *contract_id, const ingest_store_release_t *release);
+                              const char *contract_id, uint64_t attempt, const char *ocid,
+                              const ingest_store_release_t *release);
 
 //  True when partner holds a record of kind ("CONTRACT") under natural_key.
 bool
