@@ -385,6 +385,51 @@ s_test_refused_batch_adds_nothing (int rows)
     zstr_free (&path);
 }
 
+//  A partner's second spend file, sent while its first streams in, waits
+//  for it: when the first is refused, the second's rows (the first ten of
+//  the first's) are its own, accepted, not duplicates of rows taken back
+static void
+s_test_partner_batches_in_turn (int rows)
+{
+    char *path = zsys_sprintf ("%s/first.csv", s_dir);
+    FILE *file = fopen (path, "w");
+    assert (file);
+    const char *header = "Body Name,Payment Date,Transaction Number,Net Amount,Supplier Name\n";
+    fputs (header, file);
+    for (int row = 1; row <= rows; row++)
+        fprintf (file, "Council,16/05/2024,Q%d,%d.00,Supplier %d Ltd\n", row, 500 + row % 900,
+                 row % 300);
+    fprintf (file, "Council,16/05/2024,Q%d,\"100.00,Supplier Ltd\n", rows + 1);
+    fclose (file);
+    char second [1024];
+    size_t used = (size_t) snprintf (second, sizeof second, "%s", header);
+    for (int row = 1; row <= 10; row++)
+        used += (size_t) snprintf (second + used, sizeof second - used,
+                                   "Council,16/05/2024,Q%d,%d.00,Supplier %d Ltd\n", row,
+                                   500 + row % 900, row % 300);
+    s_write_file ("second.csv", second, used);
+    int64_t rows_before = s_spend_rows (), of_council_before, of_council;
+    s_stream_spend ("council", &of_council_before);
+    pid_t submitter = s_submit_in_background (path);
+    int64_t deadline = zclock_mono () + 20000;
+    while (zclock_mono () < deadline && s_spend_rows () <= rows_before)
+        zclock_sleep (5);
+    bool streaming = s_spend_rows () > rows_before;
+    json_t *receipt;
+    int rc = s_submit ("council", "", "second.csv", &receipt);
+    int status = -1;
+    waitpid (submitter, &status, 0);
+    s_stream_spend ("council", &of_council);
+    testkit_check (streaming && WIFEXITED (status) && WEXITSTATUS (status) == 1 && rc == 0
+                   && s_field (receipt, "accepted") == 10 && s_field (receipt, "duplicates") == 0
+                   && s_spend_rows () == rows_before + 10
+                   && of_council == of_council_before + 10,
+                   "a partner's second spend file, sent while its first streams in, waits for"
+                   " it: the first refused, the second's ten rows are accepted and streamed");
+    json_decref (receipt);
+    zstr_free (&path);
+}
+
 //  Issue 13, every row counted once and never guessed: delivery returns
 //  told apart by postcode, a return conflicting with an earlier line of its
 //  file, an over-long key field as a row error, and `socval submit` reading
@@ -1157,6 +1202,7 @@ main (int argc, char *argv [])
 
     s_test_receipt_names_columns ();
     s_test_refused_batch_adds_nothing (short_run? 30000: 300000);
+    s_test_partner_batches_in_turn (short_run? 30000: 100000);
     s_check_rows_once_and_piped_input ();
     s_test_ocds_newest_first ();
     s_test_ocds_older_package ();

@@ -709,17 +709,21 @@ s_batch_credit (s_server_t *self, s_batch_t *batch)
 }
 
 //  True when batch must wait for another batch of its partner, started
-//  before it and not yet finished: a partner's batches store their rows one
-//  at a time (see ingest_store.h). Its reader reads on meanwhile, until its
-//  rows fill what a reader may keep; then its credit stops.
+//  before it and not yet finished, that may store rows of the same record
+//  (see ingest_store.h): spend batches store payments only, the other kinds
+//  suppliers, contracts (a commitment or return may make a contract stub),
+//  commitments and returns, so a partner's spend waits for its spend and
+//  the rest for the rest. A waiting batch's reader reads on meanwhile,
+//  until its rows fill what a reader may keep; then its credit stops.
 static bool
 s_batch_waits (s_server_t *self, s_batch_t *batch)
 {
+    bool spend = streq (batch->kind, "spend");
     //  Over the hash, not the turns: callers walk the turns' cursor
     for (s_batch_t *other = (s_batch_t *) zhashx_first (self->batches); other;
          other = (s_batch_t *) zhashx_next (self->batches))
         if (other->reader && other->order < batch->order
-        &&  streq (other->partner, batch->partner))
+        &&  streq (other->partner, batch->partner) && streq (other->kind, "spend") == spend)
             return true;
     return false;
 }

@@ -23,10 +23,11 @@
     store opens. A batch is therefore all or nothing, in the store, the
     stream and every report.
 
-    While one attempt's records are unfinished, another attempt of the same
-    partner must not store rows (it could count one of them as held, or
-    change it under the first): the server runs a partner's batches one at
-    a time. Records are kept per partner, so partners never meet.
+    While one attempt's records are unfinished, another attempt that may
+    store the same records must not store rows (it could count one of them
+    as held, or change it under the first): the server runs a partner's
+    spend batches one at a time, and its other batches one at a time.
+    Records are kept per partner, so partners never meet.
 */
 #ifndef INGEST_STORE_H_INCLUDED
 #define INGEST_STORE_H_INCLUDED
