@@ -703,6 +703,37 @@ s_test_ocds_older_package (void)
     json_decref (receipt);
 }
 
+//  Two releases of one package name one supplier (no Companies House id,
+//  so known by name) at two addresses: the later row replaces the first,
+//  counted and said in the receipt (invented releases, in Contracts
+//  Finder's shape)
+static void
+s_test_ocds_supplier_replaced (void)
+{
+    const char *release =
+        "{\"ocid\": \"ocds-test-%d\", \"id\": \"r%d\", \"date\": \"2025-0%d-01T09:00:00Z\","
+        " \"tag\": [\"award\"], \"parties\": [{\"id\": \"1\", \"name\": \"Acme Repairs\","
+        " \"roles\": [\"supplier\"], \"address\": {\"postalCode\": \"%s\"}}],"
+        " \"awards\": [{\"id\": \"ocds-test-%d-1\", \"value\": {\"amount\": 1000,"
+        " \"currency\": \"GBP\"}, \"suppliers\": [{\"id\": \"1\", \"name\": \"Acme Repairs\"}]}]}";
+    char one [1024], two [1024], package [2200];
+    snprintf (one, sizeof one, release, 1, 1, 1, "S60 1AA", 1);
+    snprintf (two, sizeof two, release, 2, 2, 2, "S61 2BB", 2);
+    snprintf (package, sizeof package, "{\"uri\": \"test\", \"releases\": [%s, %s]}", one, two);
+    s_write_file ("replaced.json", package, strlen (package));
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind contracts --format ocds", "replaced.json", &receipt);
+    bool said = false;
+    json_t *warnings = json_object_get (receipt, "warnings");
+    for (size_t index = 0; index < json_array_size (warnings); index++)
+        said = said || strstr (json_string_value (json_object_get (json_array_get (warnings,
+                               index), "reason")), "NAME:ACME REPAIRS' was already taken");
+    testkit_check (rc == 0 && s_field (receipt, "rejected") == 0 && said,
+                   "OCDS: a supplier named in two releases with other details: the later"
+                   " replaces the first, and the receipt says so");
+    json_decref (receipt);
+}
+
 //  Parties "1" and "2" of one release are other organisations in the
 //  next: each contract names its own release's supplier
 static void
@@ -1206,6 +1237,7 @@ main (int argc, char *argv [])
     s_check_rows_once_and_piped_input ();
     s_test_ocds_newest_first ();
     s_test_ocds_older_package ();
+    s_test_ocds_supplier_replaced ();
     s_test_ocds_party_ids ();
     s_test_company_numbers ();
     s_test_spend_identity ();

@@ -215,7 +215,14 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
         return -1;
     }
     for (size_t index = 0; index < kept_count; index++) {
-        if (puts [index] == INGEST_PUT_ACCEPTED)
+        if (puts [index] == INGEST_PUT_REPLACED) {
+            char *reason = zsys_sprintf ("'%.200s' was already taken from this batch with"
+                                         " other content: the later row replaced it",
+                                         kept [index].natural_key);
+            s_batch_warning (self, 0, "", reason);
+            zstr_free (&reason);
+        }
+        if (puts [index] == INGEST_PUT_ACCEPTED || puts [index] == INGEST_PUT_REPLACED)
             self->accepted++;
         else
             self->duplicates++;

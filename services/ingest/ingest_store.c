@@ -250,12 +250,28 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     const char *kind = sv_proto_name (id);
     if (s_keep_undo (self, kind, partner, natural_key, attempt))
         return INGEST_PUT_FAILED;
+    //  Whether this attempt stored the key already: a change then replaces
+    //  a row of its own batch, which the caller says
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT 1 FROM records WHERE kind = ?1 AND partner = ?2 AND natural_key = ?3"
+        " AND attempt = ?4");
+    if (!stmt)
+        return INGEST_PUT_FAILED;
+    sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, partner, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 3, natural_key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) attempt);
+    int rc = sqlite3_step (stmt);
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return INGEST_PUT_FAILED;
+    bool own = rc == SQLITE_ROW;
 
     //  One statement stores a new row or a changed one and leaves an
     //  unchanged one alone; sqlite3_changes tells which happened. A
     //  digest that differs may be an older kind's (BLAKE2b-128): only then
     //  is that one worked out, from the body, to compare.
-    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+    stmt = sv_db_stmt (self->db,
         "INSERT INTO records (kind, partner, natural_key, digest, batch_id, attempt)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?7)"
         " ON CONFLICT (kind, partner, natural_key) DO UPDATE"
@@ -298,8 +314,9 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     char key [S_KEY_MAX];
     if (s_stream_key (key, partner, natural_key))
         return INGEST_PUT_FAILED;
-    return sv_stream_append (self->db, kind, key, body, body_size) < 0
-           ? INGEST_PUT_FAILED: INGEST_PUT_ACCEPTED;
+    if (sv_stream_append (self->db, kind, key, body, body_size) < 0)
+        return INGEST_PUT_FAILED;
+    return own? INGEST_PUT_REPLACED: INGEST_PUT_ACCEPTED;
 }
 
 //  --------------------------------------------------------------------------
@@ -847,8 +864,8 @@ s_test_put_many (ingest_store_t *store, const char *batch_id, uint64_t attempt,
     assert (sv_db_commit (db) == 0);
     size_t accepted = 0;
     for (size_t index = 0; index < count; index++) {
-        assert (puts [index] == INGEST_PUT_ACCEPTED || puts [index] == INGEST_PUT_DUPLICATE);
-        accepted += puts [index] == INGEST_PUT_ACCEPTED;
+        assert (puts [index] != INGEST_PUT_FAILED);
+        accepted += puts [index] != INGEST_PUT_DUPLICATE;
     }
     *events = sv_db_int (db, "SELECT count(*) FROM outbox", -1) - before;
     return accepted;
@@ -1054,10 +1071,11 @@ ingest_store_test (bool verbose)
     assert (sv_db_begin (db) == 0);
     sv_proto_t e5 = s_spend ("2900005/1", 5);
     assert (ingest_store_put (store, "council", "2900005/1", "b5", 6, &e5) == INGEST_PUT_ACCEPTED);
-    //  ...changed twice in the attempt: the first state before it comes back
+    //  ...changed twice in the attempt (said: it replaced its own row): the
+    //  first state before it comes back
     sv_proto_t a5_again = s_spend ("2864997/1", 2);
     assert (ingest_store_put (store, "council", "2864997/1", "b5", 6, &a5_again)
-            == INGEST_PUT_ACCEPTED);
+            == INGEST_PUT_REPLACED);
     assert (ingest_store_hold (store, 6, "council", "b5", seqs + 2) == 0);
     assert (sv_db_commit (db) == 0);
     assert (ingest_store_count (store, "SPEND", NULL) == 5);

@@ -84,7 +84,10 @@ typedef enum {
     INGEST_PUT_FAILED = -1,     //  database error: roll back
     INGEST_PUT_DUPLICATE = 0,   //  held already: from another batch, or sent
                                 //  twice in this attempt
-    INGEST_PUT_ACCEPTED = 1     //  new or changed (streamed), or this batch's own
+    INGEST_PUT_ACCEPTED = 1,    //  new or changed (streamed), or this batch's own
+    INGEST_PUT_REPLACED = 2     //  changed (streamed), replacing what this same
+                                //  attempt stored under the key: accepted, and
+                                //  worth saying
 } ingest_put_t;
 
 
