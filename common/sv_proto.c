@@ -355,13 +355,21 @@ s_get_bool (s_decoder_t *self, bool *value_p)
     return 0;
 }
 
-//  The header of a list: an array of count elements
+//  The header of a list: an array of count elements, each of which takes
+//  at least smallest bytes when valid. A count the bytes left in the
+//  message cannot hold is refused here, before anything is allocated for
+//  it, so the caller's allocation is bounded by the bytes received (not
+//  just by one byte per element, as an empty map would take).
 static int
-s_get_list (s_decoder_t *self, uint32_t *count_p)
+s_get_list (s_decoder_t *self, size_t smallest, uint32_t *count_p)
 {
     sv_msgpack_item_t item;
     if (s_read_type (self, SV_MSGPACK_ARRAY, &item))
         return -1;
+    size_t remaining = sv_msgpack_reader_remaining (&self->reader);
+    if (item.size > remaining / smallest)
+        return s_fail (self, "%" PRIu32 " elements cannot fit in the %zu bytes left;"
+                       " a valid one takes at least %zu", item.size, remaining, smallest);
     *count_p = item.size;
     return 0;
 }
@@ -563,11 +571,12 @@ s_decode_row_error_list (s_decoder_t *dec, sv_proto_row_error_t **list_p, size_t
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 22, &count))     //  bytes of the shortest valid row_error
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_row_error_t) / 22 times those bytes
     sv_proto_row_error_t *list = calloc (count, sizeof (sv_proto_row_error_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -683,11 +692,12 @@ s_decode_column_map_list (s_decoder_t *dec, sv_proto_column_map_t **list_p, size
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 16, &count))     //  bytes of the shortest valid column_map
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_column_map_t) / 16 times those bytes
     sv_proto_column_map_t *list = calloc (count, sizeof (sv_proto_column_map_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -812,11 +822,12 @@ s_decode_event_list (s_decoder_t *dec, sv_proto_event_t **list_p, size_t *count_
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 24, &count))     //  bytes of the shortest valid event
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_event_t) / 24 times those bytes
     sv_proto_event_t *list = calloc (count, sizeof (sv_proto_event_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -931,11 +942,12 @@ s_decode_stream_head_list (s_decoder_t *dec, sv_proto_stream_head_t **list_p, si
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 17, &count))     //  bytes of the shortest valid stream_head
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_stream_head_t) / 17 times those bytes
     sv_proto_stream_head_t *list = calloc (count, sizeof (sv_proto_stream_head_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -1060,11 +1072,12 @@ s_decode_framework_info_list (s_decoder_t *dec, sv_proto_framework_info_t **list
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 44, &count))     //  bytes of the shortest valid framework_info
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_framework_info_t) / 44 times those bytes
     sv_proto_framework_info_t *list = calloc (count, sizeof (sv_proto_framework_info_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -1192,11 +1205,12 @@ s_decode_consumer_offset_list (s_decoder_t *dec, sv_proto_consumer_offset_t **li
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 42, &count))     //  bytes of the shortest valid consumer_offset
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_consumer_offset_t) / 42 times those bytes
     sv_proto_consumer_offset_t *list = calloc (count, sizeof (sv_proto_consumer_offset_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -1313,11 +1327,12 @@ s_decode_report_file_list (s_decoder_t *dec, sv_proto_report_file_t **list_p, si
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 17, &count))     //  bytes of the shortest valid report_file
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_report_file_t) / 17 times those bytes
     sv_proto_report_file_t *list = calloc (count, sizeof (sv_proto_report_file_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -1435,11 +1450,12 @@ s_decode_problem_list (s_decoder_t *dec, sv_proto_problem_t **list_p, size_t *co
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 18, &count))     //  bytes of the shortest valid problem
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_problem_t) / 18 times those bytes
     sv_proto_problem_t *list = calloc (count, sizeof (sv_proto_problem_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -1554,11 +1570,12 @@ s_decode_row_count_list (s_decoder_t *dec, sv_proto_row_count_t **list_p, size_t
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, 13, &count))     //  bytes of the shortest valid row_count
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_row_count_t) / 13 times those bytes
     sv_proto_row_count_t *list = calloc (count, sizeof (sv_proto_row_count_t));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -4542,12 +4559,23 @@ sv_proto_test (bool verbose)
 
     //  A list element of the wrong shape, and one missing a field
     s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
+    rc = s_put_list (&pk, "events", 1) || msgpack_pack_uint8 (&pk, 1)
+      || s_put_string (&pk, "stream", "ingest")
+      || s_put_uint (&pk, "after_seq", 0)
+      || s_put_uint (&pk, "head_seq", 1);
+    assert (rc == 0);
+    s_test_refused (&buffer, "EVENTS.events[0]: expected map, got uint", verbose);
+
+    //  More elements than the bytes left can hold valid ones of: two empty
+    //  maps where events (24 bytes at least) are due
+    s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
     rc = s_put_string (&pk, "stream", "ingest")
       || s_put_uint (&pk, "after_seq", 0)
       || s_put_uint (&pk, "head_seq", 1)
-      || s_put_list (&pk, "events", 1) || msgpack_pack_uint8 (&pk, 1);
+      || s_put_list (&pk, "events", 2) || msgpack_pack_map (&pk, 0) || msgpack_pack_map (&pk, 0);
     assert (rc == 0);
-    s_test_refused (&buffer, "EVENTS.events[0]: expected map, got uint", verbose);
+    s_test_refused (&buffer, "EVENTS.events: 2 elements cannot fit in the 2 bytes left;"
+                    " a valid one takes at least 24", verbose);
 
     s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
     rc = s_put_string (&pk, "stream", "ingest")

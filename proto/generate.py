@@ -171,6 +171,32 @@ PRINT = {
     'list':    's_print_{of}_list (out, indent, "{name}", self->{name}, self->{name}_count);',
 }
 
+#  Bytes of the shortest msgpack a decoder accepts for a field's value: an
+#  empty str, list or array and any integer take 1 byte, an empty bin 2
+SMALLEST = {
+    'string': 1, 'bytes': 2, 'int': 1, 'uint': 1, 'bool': 1, 'strings': 1, 'list': 1,
+}
+
+
+def msgpack_header(length, fix_limit, widths):
+    """Bytes of a str or map header for length: the type byte alone up to
+    fix_limit, then a type byte and the smallest width that holds it."""
+    if length <= fix_limit:
+        return 1
+    return 1 + next(width for width in widths if length < 256 ** width)
+
+
+def smallest_element(record):
+    """Bytes of the shortest valid encoding of a list element of record: a
+    map of its required fields only, each key written out and each value at
+    its shortest. A list of n elements needs at least n times this many
+    bytes, which is what bounds the memory its decoding may take."""
+    required = [field for field in record.fields if not field.optional]
+    return msgpack_header(len(required), 15, (2, 4)) + sum(
+        msgpack_header(len(field.name), 31, (1, 2, 4)) + len(field.name) + SMALLEST[field.type]
+        for field in required)
+
+
 #  Sample values for the self test, chosen to cover every msgpack int width
 SAMPLE_UINTS = ['0', '1', '127', '128', '255', '256', '65535', '65536', 'UINT32_MAX',
                 '(uint64_t) UINT32_MAX + 1', 'UINT64_MAX']
@@ -343,7 +369,7 @@ def emit_record_code(record):
                + '\n}\n')
     if not record.is_message:
         out.append(Template(LIST_TEMPLATE).substitute(
-            name=c, type=t,
+            name=c, type=t, smallest=smallest_element(record),
             encode_pad=' ' * len(f's_encode_{c}_list ('),
             print_pad=' ' * len(f's_print_{c}_list (')))
     return '\n'.join(out)
@@ -576,11 +602,12 @@ s_decode_${name}_list (s_decoder_t *dec, $type **list_p, size_t *count_p)
 {
     const char *name = dec->field;
     uint32_t count;
-    if (s_get_list (dec, &count))
+    if (s_get_list (dec, $smallest, &count))     //  bytes of the shortest valid $name
         return -1;
     if (count == 0)
         return 0;
-    //  The reader proved count is at most the bytes left in the message
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof ($type) / $smallest times those bytes
     $type *list = calloc (count, sizeof ($type));
     if (!list)
         return s_fail (dec, "out of memory");
@@ -642,7 +669,7 @@ s_get_strings (s_decoder_t *self, char ***list_p, size_t *count_p)
 {
     const char *name = self->field;
     uint32_t count;
-    if (s_get_list (self, &count))
+    if (s_get_list (self, 1, &count))            //  "" takes 1 byte
         return -1;
     if (count == 0)
         return 0;
@@ -1023,13 +1050,21 @@ s_get_bool (s_decoder_t *self, bool *value_p)
     return 0;
 }
 
-//  The header of a list: an array of count elements
+//  The header of a list: an array of count elements, each of which takes
+//  at least smallest bytes when valid. A count the bytes left in the
+//  message cannot hold is refused here, before anything is allocated for
+//  it, so the caller's allocation is bounded by the bytes received (not
+//  just by one byte per element, as an empty map would take).
 static int
-s_get_list (s_decoder_t *self, uint32_t *count_p)
+s_get_list (s_decoder_t *self, size_t smallest, uint32_t *count_p)
 {
     sv_msgpack_item_t item;
     if (s_read_type (self, SV_MSGPACK_ARRAY, &item))
         return -1;
+    size_t remaining = sv_msgpack_reader_remaining (&self->reader);
+    if (item.size > remaining / smallest)
+        return s_fail (self, "%" PRIu32 " elements cannot fit in the %zu bytes left;"
+                       " a valid one takes at least %zu", item.size, remaining, smallest);
     *count_p = item.size;
     return 0;
 }
@@ -1508,12 +1543,23 @@ sv_proto_test (bool verbose)
 
     //  A list element of the wrong shape, and one missing a field
     s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
+    rc = s_put_list (&pk, "events", 1) || msgpack_pack_uint8 (&pk, 1)
+      || s_put_string (&pk, "stream", "ingest")
+      || s_put_uint (&pk, "after_seq", 0)
+      || s_put_uint (&pk, "head_seq", 1);
+    assert (rc == 0);
+    s_test_refused (&buffer, "EVENTS.events[0]: expected map, got uint", verbose);
+
+    //  More elements than the bytes left can hold valid ones of: two empty
+    //  maps where events (24 bytes at least) are due
+    s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
     rc = s_put_string (&pk, "stream", "ingest")
       || s_put_uint (&pk, "after_seq", 0)
       || s_put_uint (&pk, "head_seq", 1)
-      || s_put_list (&pk, "events", 1) || msgpack_pack_uint8 (&pk, 1);
+      || s_put_list (&pk, "events", 2) || msgpack_pack_map (&pk, 0) || msgpack_pack_map (&pk, 0);
     assert (rc == 0);
-    s_test_refused (&buffer, "EVENTS.events[0]: expected map, got uint", verbose);
+    s_test_refused (&buffer, "EVENTS.events: 2 elements cannot fit in the 2 bytes left;"
+                    " a valid one takes at least 24", verbose);
 
     s_test_begin (&pk, 6, SV_PROTO_VERSION, "EVENTS");
     rc = s_put_string (&pk, "stream", "ingest")

@@ -7,6 +7,11 @@
     refuses such messages, and malformed messages of every other kind, while
     allocating less than 4096 bytes beyond what was already outstanding, and
     that it still decodes valid messages afterwards, leaking nothing.
+    A list is bounded by its elements' shortest valid encoding, not by one
+    byte each: a message of empty maps where structs are due is refused
+    before anything is allocated for them, and a valid message of the
+    shortest elements of every struct decodes in at most SHORTEST_RATIO
+    times its own size.
 
     It measures by replacing malloc, calloc, realloc, free and the aligned
     allocators with wrappers around glibc's own (__libc_malloc...) that add
@@ -29,6 +34,13 @@
 
 //  Peak extra bytes a refusal may allocate
 #define LIMIT 4096
+
+//  Most a valid message may cost to decode, in bytes allocated per byte of
+//  message, when every element of its lists is as short as can be: an
+//  element's struct and its strings' blocks (24 bytes at least each, for a
+//  1-byte "") over its shortest encoding is at most 4 (a column_map: 64
+//  bytes for 16)
+#define SHORTEST_RATIO 6
 
 
 //  --------------------------------------------------------------------------
@@ -276,6 +288,153 @@ s_events_message (msgpack_sbuffer *buffer, size_t count)
     msgpack_sbuffer_destroy (&body);
 }
 
+//  Decodes the message encoded in buffer, which must succeed with every
+//  list holding count elements, costing at most SHORTEST_RATIO times its
+//  size and leaving nothing allocated after reset
+static void
+s_expect_decoded_cheaply (const char *what, msgpack_sbuffer *buffer, size_t count)
+{
+    sv_proto_t message = { 0 };
+    size_t start = s_measure_from_here ();
+    int rc = sv_proto_decode (&message, (const uint8_t *) buffer->data, buffer->size);
+    size_t extra = s_peak_since (start);
+    bool counted = false;
+    switch (message.id) {
+        case SV_PROTO_RECEIPT:
+            counted = message.receipt.errors_count == count
+                   && message.receipt.warnings_count == count
+                   && message.receipt.columns_count == count;
+            break;
+        case SV_PROTO_EVENTS:
+            counted = message.events.events_count == count;
+            break;
+        case SV_PROTO_STATUS_REPLY:
+            counted = message.status_reply.streams_count == count
+                   && message.status_reply.consumers_count == count
+                   && message.status_reply.counts_count == count
+                   && message.status_reply.problems_count == count;
+            break;
+        case SV_PROTO_REPORT_READY:
+            counted = message.report_ready.offsets_count == count
+                   && message.report_ready.files_count == count;
+            break;
+        case SV_PROTO_FRAMEWORKS:
+            counted = message.frameworks.errors_count == count
+                   && message.frameworks.frameworks_count == count;
+            break;
+        default:
+            break;
+    }
+    char reason [sizeof (message.reason)];
+    memcpy (reason, message.reason, sizeof (reason));
+    sv_proto_reset (&message);
+    size_t left = s_outstanding () - start;
+    s_report (rc == 0 && counted && extra <= SHORTEST_RATIO * buffer->size && left == 0, what,
+              "peak +%zu bytes for a %zu-byte message (%.1f per byte), %zu left%s%s",
+              extra, buffer->size, (double) extra / (double) buffer->size, left,
+              rc? ": ": "", rc? reason: "");
+    msgpack_sbuffer_clear (buffer);
+}
+
+//  Every struct of the schema, as the elements of a list of count elements
+//  each at its shortest (every field at its default, so nothing optional is
+//  written and every string is ""): each such message decodes, and cheaply
+static void
+s_test_shortest_elements (msgpack_sbuffer *buffer, size_t count)
+{
+    sv_proto_row_error_t *row_errors = calloc (count, sizeof (sv_proto_row_error_t));
+    sv_proto_column_map_t *columns = calloc (count, sizeof (sv_proto_column_map_t));
+    sv_proto_event_t *events = calloc (count, sizeof (sv_proto_event_t));
+    sv_proto_stream_head_t *heads = calloc (count, sizeof (sv_proto_stream_head_t));
+    sv_proto_consumer_offset_t *consumers = calloc (count, sizeof (sv_proto_consumer_offset_t));
+    sv_proto_row_count_t *counts = calloc (count, sizeof (sv_proto_row_count_t));
+    sv_proto_problem_t *problems = calloc (count, sizeof (sv_proto_problem_t));
+    sv_proto_report_file_t *files = calloc (count, sizeof (sv_proto_report_file_t));
+    sv_proto_framework_info_t *frameworks = calloc (count, sizeof (sv_proto_framework_info_t));
+    assert (row_errors && columns && events && heads && consumers && counts && problems
+         && files && frameworks);
+
+    sv_proto_t message = { .id = SV_PROTO_RECEIPT };
+    message.receipt = (sv_proto_receipt_t) {
+        .errors = row_errors, .errors_count = count, .warnings = row_errors,
+        .warnings_count = count, .columns = columns, .columns_count = count };
+    int rc = sv_proto_encode (&message, buffer);
+    assert (rc == 0);
+    s_expect_decoded_cheaply ("a RECEIPT of the shortest row_errors and column_maps", buffer,
+                              count);
+
+    message = (sv_proto_t) { .id = SV_PROTO_EVENTS };
+    message.events = (sv_proto_events_t) { .events = events, .events_count = count };
+    rc = sv_proto_encode (&message, buffer);
+    assert (rc == 0);
+    s_expect_decoded_cheaply ("an EVENTS of the shortest events", buffer, count);
+
+    message = (sv_proto_t) { .id = SV_PROTO_STATUS_REPLY };
+    message.status_reply = (sv_proto_status_reply_t) {
+        .streams = heads, .streams_count = count, .consumers = consumers,
+        .consumers_count = count, .counts = counts, .counts_count = count,
+        .problems = problems, .problems_count = count };
+    rc = sv_proto_encode (&message, buffer);
+    assert (rc == 0);
+    s_expect_decoded_cheaply ("a STATUS_REPLY of the shortest stream_heads, consumer_offsets,"
+                              " row_counts and problems", buffer, count);
+
+    message = (sv_proto_t) { .id = SV_PROTO_REPORT_READY };
+    message.report_ready = (sv_proto_report_ready_t) {
+        .offsets = heads, .offsets_count = count, .files = files, .files_count = count };
+    rc = sv_proto_encode (&message, buffer);
+    assert (rc == 0);
+    s_expect_decoded_cheaply ("a REPORT_READY of the shortest stream_heads and report_files",
+                              buffer, count);
+
+    message = (sv_proto_t) { .id = SV_PROTO_FRAMEWORKS };
+    message.frameworks = (sv_proto_frameworks_t) {
+        .errors = row_errors, .errors_count = count, .frameworks = frameworks,
+        .frameworks_count = count };
+    rc = sv_proto_encode (&message, buffer);
+    assert (rc == 0);
+    s_expect_decoded_cheaply ("a FRAMEWORKS of the shortest row_errors and framework_infos",
+                              buffer, count);
+
+    free (row_errors);
+    free (columns);
+    free (events);
+    free (heads);
+    free (consumers);
+    free (counts);
+    free (problems);
+    free (files);
+    free (frameworks);
+}
+
+//  A STATUS_REPLY whose list named list declares count elements, and holds
+//  them as empty maps: valid msgpack, one byte per element, and refused
+static void
+s_test_empty_maps (msgpack_sbuffer *buffer, const char *list, size_t count)
+{
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, buffer, msgpack_sbuffer_write);
+    int rc = s_begin (&pk, 6, SV_PROTO_VERSION, "STATUS_REPLY")
+          || s_str (&pk, "service", "ingest")
+          || s_str (&pk, "version", "1")
+          || s_uint (&pk, "uptime_ms", 1);
+    const char *lists [] = { "streams", "consumers", "counts" };
+    for (size_t index = 0; index < 3; index++)
+        if (!streq (lists [index], list))
+            rc = rc || s_key (&pk, lists [index]) || msgpack_pack_array (&pk, 0);
+    rc = rc || s_key (&pk, list) || msgpack_pack_array (&pk, (uint32_t) count);
+    assert (rc == 0);
+    char *empty_maps = malloc (count);
+    assert (empty_maps);
+    memset (empty_maps, 0x80, count);
+    msgpack_sbuffer_write (buffer, empty_maps, count);
+    free (empty_maps);
+    char what [100];
+    snprintf (what, sizeof (what), "a %zu-byte STATUS_REPLY whose %s are %zu empty maps",
+              buffer->size, list, count);
+    s_expect_refused_buffer (what, buffer);
+}
+
 int
 main (void)
 {
@@ -361,6 +520,13 @@ main (void)
     s_expect_refused_buffer ("an EVENTS whose events declare 2^32-1 elements holding one",
                              &buffer);
 
+    //  Lists bounded by their elements' shortest valid encoding: 4M empty
+    //  maps in 4 MB once made the decoder calloc 160 MB of consumer_offsets
+    //  (sizeof 40) before refusing the first of them
+    s_test_empty_maps (&buffer, "consumers", 4 << 20);
+    s_test_empty_maps (&buffer, "streams", 4 << 20);
+    s_test_shortest_elements (&buffer, 20000);
+
     //  Wrongly typed and otherwise wrong messages
     rc = s_begin (&pk, 3, SV_PROTO_VERSION, "FETCH")
       || s_str (&pk, "stream", "ingest")
@@ -412,7 +578,7 @@ main (void)
       || s_uint (&pk, "after_seq", 0)
       || s_uint (&pk, "head_seq", 1)
       || s_key (&pk, "events")
-      || msgpack_pack_array (&pk, 1) || s_key (&pk, "not a map");
+      || msgpack_pack_array (&pk, 1) || s_key (&pk, "a string where an event map is due");
     assert (rc == 0);
     s_expect_refused_buffer ("an EVENTS whose event is a string", &buffer);
 

@@ -869,6 +869,63 @@ s_test_spend_identity (void)
     json_decref (receipt);
 }
 
+//  A partner's OCDS package whose key after its releases array never ends
+//  (64 MB of it, here; 200 MB once grew ingest by 207 MB) is refused once
+//  the key passes ingest/max_document_bytes (256 KB here), naming the key,
+//  and ingest's peak resident memory grows by less than OCDS_ATTACK_KB
+#define OCDS_ATTACK_MB 64
+#define OCDS_ATTACK_KB (16 * 1024)
+
+static void
+s_test_ocds_long_key_bounded (void)
+{
+    const char *head = "{\"releases\": [], \"";
+    char *path = zsys_sprintf ("%s/long-key.json", s_dir);
+    FILE *out = fopen (path, "wb");
+    assert (out);
+    char *block = (char *) malloc (1 << 20);
+    assert (block);
+    memset (block, 'A', 1 << 20);
+    assert (fwrite (head, 1, strlen (head), out) == strlen (head));
+    for (int megabyte = 0; megabyte < OCDS_ATTACK_MB; megabyte++)
+        assert (fwrite (block, 1, 1 << 20, out) == 1 << 20);
+    fclose (out);
+    free (block);
+
+    //  A fresh ingest, so its peak is this test's and not an earlier
+    //  batch's; a small package first, so what reading OCDS costs at all
+    //  is in the baseline
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    s_start_ingest ();
+    const char *small = "{\"releases\": [], \"uri\": \"https://example.org\"}";
+    s_write_file ("small.json", small, strlen (small));
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind contracts --format ocds --batch small-ocds",
+                       "small.json", &receipt);
+    json_decref (receipt);
+    long before_kb = testkit_peak_kb (s_ingest);
+    int64_t started = zclock_mono ();
+    int attack_rc = s_submit ("council", "--kind contracts --format ocds --batch long-key",
+                              path, &receipt);
+    int64_t took_ms = zclock_mono () - started;
+    long after_kb = testkit_peak_kb (s_ingest);
+    const char *reason = s_first_reason (receipt);
+    printf ("     %d MB key after the array: ingest's peak %ld kB before, %ld kB after,"
+            " refused in %" PRId64 " ms: %s\n", OCDS_ATTACK_MB, before_kb, after_kb, took_ms,
+            reason? reason: "(no reason)");
+    testkit_check (rc == 0 && attack_rc == 1 && streq (s_state (receipt), "refused")
+             && reason && strstr (reason, "a key of the package after its \"releases\" array")
+             && strstr (reason, "over the limit of 262144 bytes")
+             && before_kb > 0 && after_kb - before_kb < OCDS_ATTACK_KB
+             && s_rows ("SPEND") >= 0,
+             "an OCDS key after the releases array that never ends is refused at the limit,"
+             " ingest's peak memory growing by under 16 MB");
+    json_decref (receipt);
+    unlink (path);
+    zstr_free (&path);
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -1242,6 +1299,7 @@ main (int argc, char *argv [])
     s_test_company_numbers ();
     s_test_spend_identity ();
     s_test_month_first ();
+    s_test_ocds_long_key_bounded ();
 
     kill (s_ingest, SIGTERM);
     waitpid (s_ingest, NULL, 0);

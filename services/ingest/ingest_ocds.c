@@ -125,6 +125,13 @@ typedef struct {
     bool escaped;
     bool expect_key;            //  At depth 1, the next string is a key
     size_t key_start;           //  In held, of the depth-1 string being scanned
+    size_t key_line;            //  Where that string starts in the document
+    size_t key_column;
+    char member [S_NAME_MAX];   //  The last depth-1 key, cut short, to name its value
+    bool value_open;            //  A depth-1 value other than the array is being scanned
+    size_t value_start;         //  Where it starts: absolute offset, line, column
+    size_t value_line;
+    size_t value_column;
     bool key_is_package;        //  The last depth-1 key was releases or records
     bool records;               //  The array is "records"
     bool item_open;             //  An item of the array is being scanned
@@ -1881,6 +1888,14 @@ done:
 //  package of any size costs the memory of its largest item. A document
 //  that is not a package with such an array is held and read whole at
 //  the end, as ingest_ocds_parse reads it.
+//
+//  What a partner sends sets no more memory than the size limit allows
+//  (a few times it, as bytes arrive in chunks), in any part of the
+//  document: before the array all is held, and refused past the limit;
+//  an item past it is let go as it is scanned; after the array, a key is
+//  held until it ends (to tell a second "releases"), and each member is
+//  measured from its value's first byte, so that a key or value past the
+//  limit is refused, named, rather than held or read without end.
 
 //  Whitespace between JSON tokens
 static bool
@@ -1985,6 +2000,9 @@ s_key_end (ingest_ocds_t *self, size_t pos)
     bool releases = length == 8 && memcmp (key, "releases", 8) == 0;
     bool records = length == 7 && memcmp (key, "records", 7) == 0;
     split->expect_key = false;
+    size_t kept = length < sizeof split->member? length: sizeof split->member - 1;
+    memcpy (split->member, key, kept);
+    split->member [kept] = 0;
     if (split->phase == S_REST && (releases || records))
         return s_stop (self, "not OCDS: the package has a second \"releases\" or \"records\""
                        " at line %zu", split->line);
@@ -2077,10 +2095,21 @@ s_split (ingest_ocds_t *self)
             }
             continue;
         }
+        if (split->depth == 1 && !split->expect_key && !split->value_open
+        &&  c != ':' && c != ',' && c != '}') {
+            //  A member's value starts: measured until its member ends
+            split->value_open = true;
+            split->value_start = split->dropped + pos;
+            split->value_line = split->line;
+            split->value_column = column;
+        }
         if (c == '"') {
             split->in_string = true;
-            if (split->depth == 1 && split->expect_key)
+            if (split->depth == 1 && split->expect_key) {
                 split->key_start = pos;
+                split->key_line = split->line;
+                split->key_column = column;
+            }
         }
         else
         if (c == '{' || c == '[') {
@@ -2089,6 +2118,7 @@ s_split (ingest_ocds_t *self)
                 split->phase = S_ITEMS;
                 split->item_due = true;
                 split->item_ended = false;
+                split->value_open = false;      //  its items are bounded one by one
             }
             if (++split->depth > INGEST_OCDS_MAX_DEPTH)
                 return s_stop (self, "the document nests deeper than %d levels at line %zu,"
@@ -2117,17 +2147,41 @@ s_split (ingest_ocds_t *self)
         if (c == ',' && split->depth == 1) {
             split->expect_key = true;
             split->key_is_package = false;
+            split->value_open = false;
         }
     }
     if (split->item_open && split->held_size - split->item_start > self->max_size)
         split->item_skipped = true;
     //  Before the array, all is held; after its start, only an item
     //  not yet complete (and not over the limit), or a key being read
-    //  after the array
-    if (split->phase == S_TOP && split->held_size > self->max_size)
+    //  after the array. Nothing held grows past the limit: an item over
+    //  it is let go as it is scanned (and rejected as its row), and before
+    //  or after the array the document is refused, naming the key or the
+    //  member's value that took it over
+    bool in_key = split->in_string && split->depth == 1 && split->expect_key;
+    if (split->phase == S_TOP && split->held_size > self->max_size) {
+        char where [sizeof split->member + 80] = "";
+        if (in_key)
+            snprintf (where, sizeof where, ", in a key that starts at line %zu, column %zu",
+                      split->key_line, split->key_column);
+        else
+        if (split->value_open)
+            snprintf (where, sizeof where, ", in the value of \"%s\" that starts at line %zu,"
+                      " column %zu", split->member, split->value_line, split->value_column);
         return s_stop (self, "the document is over the limit of %zu bytes before its"
-                       " \"releases\" or \"records\" (ingest/max_document_bytes)",
-                       self->max_size);
+                       " \"releases\" or \"records\" (ingest/max_document_bytes)%s",
+                       self->max_size, where);
+    }
+    if (split->phase == S_REST && in_key && split->held_size - split->key_start > self->max_size)
+        return s_stop (self, "a key of the package after its \"%s\" array, starting at line %zu,"
+                       " column %zu, is over the limit of %zu bytes (ingest/max_document_bytes)",
+                       s_array_name (split), split->key_line, split->key_column, self->max_size);
+    if (split->phase == S_REST && split->value_open
+    &&  split->dropped + split->scanned - split->value_start > self->max_size)
+        return s_stop (self, "the value of \"%s\" after the package's \"%s\" array, starting"
+                       " at line %zu, column %zu, is over the limit of %zu bytes"
+                       " (ingest/max_document_bytes)", split->member, s_array_name (split),
+                       split->value_line, split->value_column, self->max_size);
     if (split->phase == S_WHOLE && split->held_size > self->max_size)
         return s_stop (self, "the document is not a package and is over the limit of %zu"
                        " bytes (ingest/max_document_bytes)", self->max_size);
@@ -2200,6 +2254,11 @@ ingest_ocds_end (ingest_ocds_t *self)
     else
     if (split->phase == S_TOP || split->phase == S_WHOLE)
         rc = ingest_ocds_parse (self, split->held, split->held_size);
+    else
+    if (split->phase == S_ITEMS && split->item_open && split->item_skipped)
+        rc = s_stop (self, "the document ends inside %s[%zu], which is already over the limit"
+                     " of %zu bytes for one %s (ingest/max_document_bytes)", s_array_name (split),
+                     split->items, self->max_size, split->records? "record": "release");
     else
     if (split->phase == S_ITEMS && split->item_open)
         rc = s_stop (self, "the document ends inside %s[%zu]", s_array_name (split),
@@ -2517,6 +2576,27 @@ s_read_pushed (ingest_ocds_t *ocds, const char *text, size_t size, size_t step,
         rc = end_rc;
     if (held_max_p)
         *held_max_p = held_max;
+    return rc;
+}
+
+//  Pushes prefix, count bytes of fill and suffix, 64 KB at a time, to ocds:
+//  returns the code, and in reason_p the reason (borrowed) and in
+//  held_max_p the most the reader held
+static int
+s_read_long (ingest_ocds_t *ocds, const char *prefix, char fill, size_t count,
+             const char *suffix, const char **reason_p, size_t *held_max_p)
+{
+    size_t size = strlen (prefix) + count + strlen (suffix);
+    char *text = (char *) malloc (size);
+    assert (text);
+    memcpy (text, prefix, strlen (prefix));
+    memset (text + strlen (prefix), fill, count);
+    memcpy (text + strlen (prefix) + count, suffix, strlen (suffix));
+    s_yields_t pushed;
+    int rc = s_read_pushed (ocds, text, size, 65536, &pushed, held_max_p);
+    s_yields_destroy (&pushed);
+    free (text);
+    *reason_p = ingest_ocds_reason (ocds);
     return rc;
 }
 
@@ -3053,6 +3133,59 @@ ingest_ocds_test (bool verbose)
     free (big);
     free (first);
     free (package);
+
+    //  No key or value is held past the limit, wherever it is in the
+    //  package: 1 MB of one, never ended, pushed to a reader whose limit is
+    //  64 KB, is refused naming it, the reader holding at most a few times
+    //  the limit. The first is a partner's attack: 200 MB of a key after
+    //  the array once grew ingest by 207 MB
+    struct {
+        const char *prefix;
+        char fill;
+        const char *suffix;
+        const char *reason;
+    } longs [] = {
+        { "{\"releases\": [], \"", 'A', "",
+          "a key of the package after its \"releases\" array, starting at line 1, column 18,"
+          " is over the limit of 65536 bytes (ingest/max_document_bytes)" },
+        { "{\"records\": [],\n \"uri\": \"", 'A', "\"}",
+          "the value of \"uri\" after the package's \"records\" array, starting at line 2,"
+          " column 9, is over the limit of 65536 bytes (ingest/max_document_bytes)" },
+        { "{\"releases\": [], \"extensions\": [1", '1', "",
+          "the value of \"extensions\" after the package's \"releases\" array, starting at"
+          " line 1, column 32, is over the limit of 65536 bytes (ingest/max_document_bytes)" },
+        { "{\"releases\": [], \"version\": 1", '0', "}",
+          "the value of \"version\" after the package's \"releases\" array, starting at"
+          " line 1, column 29, is over the limit of 65536 bytes (ingest/max_document_bytes)" },
+        { "{\"", 'A', "",
+          "the document is over the limit of 65536 bytes before its \"releases\" or"
+          " \"records\" (ingest/max_document_bytes), in a key that starts at line 1,"
+          " column 2" },
+        { "{\"publisher\": {\"name\": \"", 'A', "\"}, \"releases\": []}",
+          "the document is over the limit of 65536 bytes before its \"releases\" or"
+          " \"records\" (ingest/max_document_bytes), in the value of \"publisher\" that"
+          " starts at line 1, column 15" },
+        { "{\"releases\": [{\"", 'A', "", "the document ends inside releases[0], which is"
+          " already over the limit of 65536 bytes for one release (ingest/max_document_bytes)" },
+        { "[\"", 'A', "", "the document is not a package and is over the limit of 65536"
+          " bytes (ingest/max_document_bytes)" },
+    };
+    ocds = ingest_ocds_new (64 * 1024);
+    for (size_t index = 0; index < sizeof longs / sizeof longs [0]; index++) {
+        const char *reason;
+        rc = s_read_long (ocds, longs [index].prefix, longs [index].fill, 1 << 20,
+                          longs [index].suffix, &reason, &held_max);
+        if (verbose)
+            printf ("   held at most %zu bytes: %s\n", held_max, reason);
+        assert (rc == -1 && streq (reason, longs [index].reason));
+        assert (held_max <= 4 * 65536);
+    }
+    //  What is under the limit after the array is let go unheld, and read
+    const char *after = "{\"releases\": [], \"uri\": \"";
+    const char *reason;
+    assert (s_read_long (ocds, after, 'A', 65000, "\"}", &reason, &held_max) == 0);
+    assert (streq (reason, "") && held_max <= 2 * 65536);
+    ingest_ocds_destroy (&ocds);
 
     //  Releases of one ocid in date order, the latest winning: Contracts
     //  Finder lists the newest first. Four real pairs, each an

@@ -182,11 +182,14 @@ int
 //  records[] items completed by its bytes hold, replacing what the call
 //  before yielded, so a package of any size costs the memory of its
 //  largest item (at most the size limit). Rows are numbered through the
-//  whole document; an item that is not JSON is its row's error. A
-//  document that is not such a package is held (up to the limit) and
-//  read whole by ingest_ocds_end. Returns 0, or -1 when the document is
-//  refused from here on, ingest_ocds_reason saying why; what this call
-//  yielded before that stays yielded.
+//  whole document; an item that is not JSON, or over the limit, is its
+//  row's error. Nothing is held past the limit: the package's members
+//  before its array are held, up to the limit in all; a key or value of
+//  the package after its array over the limit refuses the document,
+//  naming it and where it starts. A document that is not such a package
+//  is held (up to the limit) and read whole by ingest_ocds_end. Returns 0,
+//  or -1 when the document is refused from here on, ingest_ocds_reason
+//  saying why; what this call yielded before that stays yielded.
 int
     ingest_ocds_push (ingest_ocds_t *self, const void *data, size_t size);
 
