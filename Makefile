@@ -129,8 +129,11 @@ $(BUILD)/bench_reporting: $(BUILD)/tests/bench_reporting.o $(BUILD)/tests/testki
 #  committed; check-generated fails when it is stale.
 generate:
 	python3 proto/generate.py
+#  It also fails when the schema breaks the last released one
+#  (proto/released/); test_proto_compat.sh shows that it does.
 check-generated: | deps
 	python3 proto/generate.py --check
+	sh tests/test_proto_compat.sh
 
 #  The process tests and benches listen on fixed loopback ports; each runs
 #  in a network namespace of its own where the system allows, so that two
