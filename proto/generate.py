@@ -9,6 +9,10 @@
     python3 proto/generate.py --compat SCHEMA RELEASED
                                         writes nothing; exits 1 when SCHEMA is not a
                                         compatible successor of RELEASED
+    python3 proto/generate.py --released DIR
+                                        writes DIR/sv_proto.h and DIR/sv_proto.c, the
+                                        codec of the released schema, so that a test
+                                        can build a peer of the last release
 
 The released schema is the newest proto/released/socval-N.xml: the schema as
 the last release shipped it, which peers still running that release speak.
@@ -502,10 +506,30 @@ def compat(schema_path, released_path):
     return 1 if problems else 0
 
 
+def emit_released(directory):
+    """The --released mode: the released schema's codec in directory."""
+    path = released_path()
+    if path is None:
+        print('proto/generate.py: no proto/released/socval-N.xml', file=sys.stderr)
+        return 1
+    try:
+        released = load(path)
+    except (SchemaError, ET.ParseError) as error:
+        print(f'proto/generate.py: {path}: {error}', file=sys.stderr)
+        return 1
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / 'sv_proto.h').write_text(emit_header(released), encoding='utf-8')
+    (directory / 'sv_proto.c').write_text(emit_source(released.structs, released.messages),
+                                          encoding='utf-8')
+    return 0
+
+
 def main(argv):
     check = argv[1:] == ['--check']
     if len(argv) == 4 and argv[1] == '--compat':
         return compat(argv[2], argv[3])
+    if len(argv) == 3 and argv[1] == '--released':
+        return emit_released(Path(argv[2]))
     if argv[1:] and not check:
         print(__doc__.strip(), file=sys.stderr)
         return 2
