@@ -178,10 +178,10 @@ typedef struct {
     uint64_t head_seq;
     //  Events not yet applied: head_seq minus offset.
     uint64_t lag;
-    //  (optional) Why the consumer applies nothing more, e.g. "stalled at seq
-    //  42: SPEND.amount_pence: required field missing" or "the producer's head
-    //  80 is below our offset 120"; "" while it flows. STATUS_REPLY also lists
-    //  it among problems.
+    //  (optional, since version 2) Why the consumer applies nothing more, e.g.
+    //  "stalled at seq 42: SPEND.amount_pence: required field missing" or "the
+    //  producer's head 80 is below our offset 120"; "" while it flows.
+    //  STATUS_REPLY also lists it among problems.
     char *stalled;
 } sv_proto_consumer_offset_t;
 

@@ -315,7 +315,8 @@ def emit_record_type(record):
         if field.values:
             notes[-1] += f' One of: {field.values.replace("|", ", ")}.'
         if field.optional:
-            notes[0] = '(optional) ' + notes[0]
+            since = f', since version {field.since}' if field.since > 1 else ''
+            notes[0] = f'(optional{since}) ' + notes[0]
         lines += comment(notes, '    ')
         lines += ['    ' + member.format(name=field.name, of=field.of)
                   for member in MEMBERS[field.type]]
