@@ -179,9 +179,9 @@ typedef struct {
     //  Events not yet applied: head_seq minus offset.
     uint64_t lag;
     //  (optional, since version 2) Why the consumer applies nothing more, e.g.
-    //  "stalled at seq 42: SPEND.amount_pence: required field missing" or "the
-    //  producer's head 80 is below our offset 120"; "" while it flows.
-    //  STATUS_REPLY also lists it among problems.
+    //  "stalled at seq 42: SPEND.amount_pence: required field missing" or
+    //  "stalled: the producer's head 80 is below our offset 120"; "" while it
+    //  flows. STATUS_REPLY also lists it among problems.
     char *stalled;
 } sv_proto_consumer_offset_t;
 

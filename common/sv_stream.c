@@ -649,7 +649,7 @@ s_consumer_stall (sv_stream_consumer_t *self, const char *format, ...)
     char *reason = zsys_vprintf (format, args);
     va_end (args);
     if (!self->stalled || strneq (self->stalled, reason))
-        zsys_error ("stream %s: %s; nothing after it is applied until it clears",
+        zsys_error ("stream %s: %s (nothing more is applied from it until that changes)",
                     self->stream, reason);
     zstr_free (&self->stalled);
     self->stalled = reason;
@@ -794,7 +794,8 @@ s_consumer_handle_events (sv_stream_consumer_t *self, const sv_proto_events_t *b
         //  later head makes them so. Only an operator can mend this.
         if (!self->stalled || self->stalled_seq) {
             s_consumer_unstall (self);
-            s_consumer_stall (self, "the producer's head %" PRIu64 " is below our offset %"
+            s_consumer_stall (self, "stalled: the producer's head %" PRIu64
+                              " is below our offset %"
                               PRIu64 " (restored from an older backup?); restore this store"
                               " from the same backup", self->head, self->offset);
         }
