@@ -37,7 +37,8 @@ SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance \
-           $(BUILD)/test_reporting $(BUILD)/test_fault
+           $(BUILD)/test_reporting $(BUILD)/test_fault $(BUILD)/proto_peer \
+           $(BUILD)/proto_peer_released
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation \
            $(BUILD)/bench_compliance $(BUILD)/bench_reporting
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
@@ -114,6 +115,14 @@ $(BUILD)/test_reporting: $(BUILD)/tests/test_reporting.o $(BUILD)/tests/testkit.
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_fault: $(BUILD)/tests/test_fault.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+#  A peer of today's protocol, and one of the last released schema's,
+#  built from the same source (tests/test_proto_releases.sh)
+$(BUILD)/proto_peer: $(BUILD)/tests/proto_peer.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/released/sv_proto.c: proto/generate.py $(wildcard proto/released/*.xml) | deps
+	python3 proto/generate.py --released $(BUILD)/released
+$(BUILD)/proto_peer_released: tests/proto_peer.c $(BUILD)/released/sv_proto.c common/sv_msgpack.c
+	$(CC) -I$(BUILD)/released $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
@@ -129,8 +138,11 @@ $(BUILD)/bench_reporting: $(BUILD)/tests/bench_reporting.o $(BUILD)/tests/testki
 #  committed; check-generated fails when it is stale.
 generate:
 	python3 proto/generate.py
+#  It also fails when the schema breaks the last released one
+#  (proto/released/); test_proto_compat.sh shows that it does.
 check-generated: | deps
 	python3 proto/generate.py --check
+	sh tests/test_proto_compat.sh
 
 #  The process tests and benches listen on fixed loopback ports; each runs
 #  in a network namespace of its own where the system allows, so that two
@@ -140,6 +152,7 @@ ISOLATED = sh tools/isolated.sh
 check: check-generated all
 	$(BUILD)/selftest
 	$(BUILD)/test_decode_bounds
+	sh tests/test_proto_releases.sh $(BUILD)
 	$(ISOLATED) $(BUILD)/test_stream_kill
 	$(ISOLATED) $(BUILD)/test_ingest
 	$(ISOLATED) $(BUILD)/test_valuation

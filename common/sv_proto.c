@@ -125,7 +125,7 @@ static int
 s_encode_header (msgpack_packer *pk, sv_proto_id_t id, size_t fields)
 {
     if (msgpack_pack_map (pk, fields + 2)
-    ||  s_put_uint (pk, "v", SV_PROTO_VERSION)
+    ||  s_put_uint (pk, "v", SV_PROTO_OLDEST)
     ||  s_put_string (pk, "id", s_names [id]))
         return -1;
     return 0;
@@ -413,8 +413,9 @@ s_decode_header (s_decoder_t *self, uint32_t entries, sv_proto_id_t *id_p)
     self->field = NULL;
     if (!seen [0])
         return s_fail (self, "no protocol version (key \"v\")");
-    if (version != SV_PROTO_VERSION)
-        return s_fail (self, "protocol version %" PRIu64 ", expected %d", version, SV_PROTO_VERSION);
+    if (version < SV_PROTO_OLDEST || version > SV_PROTO_VERSION)
+        return s_fail (self, "protocol version %" PRIu64 ", expected %d to %d", version,
+                       SV_PROTO_OLDEST, SV_PROTO_VERSION);
     if (!seen [1])
         return s_fail (self, "no message name (key \"id\")");
     for (size_t id = 1; id < S_MESSAGES; id++) {
@@ -1124,8 +1125,8 @@ s_print_framework_info_list (FILE *out, const char *indent, const char *key,
 static size_t
 s_entries_consumer_offset (const sv_proto_consumer_offset_t *self)
 {
-    (void) self;
-    return 5;
+    return 5
+         + (self->stalled && *self->stalled);
 }
 
 static int
@@ -1135,7 +1136,8 @@ s_encode_consumer_offset (msgpack_packer *pk, const sv_proto_consumer_offset_t *
     ||  s_put_string (pk, "endpoint", self->endpoint)
     ||  s_put_uint (pk, "offset", self->offset)
     ||  s_put_uint (pk, "head_seq", self->head_seq)
-    ||  s_put_uint (pk, "lag", self->lag))
+    ||  s_put_uint (pk, "lag", self->lag)
+    ||  (self->stalled && *self->stalled && s_put_string (pk, "stalled", self->stalled)))
         return -1;
     return 0;
 }
@@ -1143,17 +1145,18 @@ s_encode_consumer_offset (msgpack_packer *pk, const sv_proto_consumer_offset_t *
 static int
 s_decode_consumer_offset (s_decoder_t *dec, sv_proto_consumer_offset_t *self, uint32_t entries)
 {
-    static const s_field_t fields [5] = {
+    static const s_field_t fields [6] = {
         { "stream",   true },
         { "endpoint", true },
         { "offset",   true },
         { "head_seq", true },
         { "lag",      true },
+        { "stalled",  false },
     };
-    bool seen [5] = { false };
+    bool seen [6] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 5, seen, &field))
+        if (s_read_key (dec, fields, 6, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -1162,12 +1165,18 @@ s_decode_consumer_offset (s_decoder_t *dec, sv_proto_consumer_offset_t *self, ui
             case 2: rc = s_get_uint (dec, &self->offset); break;
             case 3: rc = s_get_uint (dec, &self->head_seq); break;
             case 4: rc = s_get_uint (dec, &self->lag); break;
+            case 5: rc = s_get_string (dec, &self->stalled); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 5);
+    if (s_check_required (dec, fields, seen, 6))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->stalled))
+        return -1;
+    return 0;
 }
 
 static void
@@ -1175,6 +1184,7 @@ s_free_consumer_offset (sv_proto_consumer_offset_t *self)
 {
     free (self->stream);
     free (self->endpoint);
+    free (self->stalled);
 }
 
 static void
@@ -1185,6 +1195,7 @@ s_print_consumer_offset (const sv_proto_consumer_offset_t *self, FILE *out, cons
     s_print_uint (out, indent, "offset", self->offset);
     s_print_uint (out, indent, "head_seq", self->head_seq);
     s_print_uint (out, indent, "lag", self->lag);
+    s_print_string (out, indent, "stalled", self->stalled);
 }
 
 static int
@@ -4051,6 +4062,7 @@ static sv_proto_consumer_offset_t s_test_consumer_offset [2] = {
         .offset = UINT32_MAX,
         .head_seq = (uint64_t) UINT32_MAX + 1,
         .lag = UINT64_MAX,
+        .stalled = "stalled-1",
     },
     {
         .stream = "stream-2",
@@ -4058,6 +4070,7 @@ static sv_proto_consumer_offset_t s_test_consumer_offset [2] = {
         .offset = 0,
         .head_seq = 1,
         .lag = 127,
+        .stalled = "stalled-2",
     },
 };
 
@@ -4498,12 +4511,23 @@ sv_proto_test (bool verbose)
     msgpack_sbuffer_write (&buffer, "\xdb\xff\xff\xff\xff", 5);
     s_test_refused (&buffer, "declared length exceeds the message", verbose);
 
-    s_test_begin (&pk, 5, 2, "FETCH");
-    rc = s_put_string (&pk, "stream", "ingest")
-      || s_put_uint (&pk, "after_seq", 0)
-      || s_put_uint (&pk, "max", 10);
-    assert (rc == 0);
-    s_test_refused (&buffer, "protocol version 2, expected 1", verbose);
+    //  Every version from the oldest supported to this one reads; a newer
+    //  one, or one no longer supported, is refused
+    for (uint64_t version = SV_PROTO_OLDEST - 1; version <= SV_PROTO_VERSION + 1; version++) {
+        s_test_begin (&pk, 5, version, "FETCH");
+        rc = s_put_string (&pk, "stream", "ingest")
+          || s_put_uint (&pk, "after_seq", 0)
+          || s_put_uint (&pk, "max", 10);
+        assert (rc == 0);
+        if (version >= SV_PROTO_OLDEST && version <= SV_PROTO_VERSION) {
+            rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+            assert (rc == 0 && message.id == SV_PROTO_FETCH);
+            sv_proto_reset (&message);
+            msgpack_sbuffer_clear (&buffer);
+        }
+        else
+            s_test_refused (&buffer, "protocol version", verbose);
+    }
 
     rc = msgpack_pack_map (&pk, 1) || s_put_string (&pk, "id", "FETCH");
     assert (rc == 0);

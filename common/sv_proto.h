@@ -4,14 +4,39 @@
     ** DO NOT EDIT ** Generated from proto/socval.xml by proto/generate.py.
     Change the schema, run `python3 proto/generate.py`, and commit both.
 
-    Every message is one msgpack map. The key "v" holds the protocol
-    version and the key "id" the message name as a string ("FETCH"); every
-    other key is a field named as below. A decoder ignores keys it does not
-    know, so a newer peer may add fields; it refuses a message with another
-    version, an unknown name, a missing required field or a field of the
-    wrong type. Money is integer pence and quantities are integer
-    thousandths of a unit (the _pence and _milli fields); dates are ISO
-    8601 strings (2024-04-01) and financial years are written 2024-25.
+    Every message is one msgpack map. The key "v" holds a protocol version
+    and the key "id" the message name as a string ("FETCH"); every other
+    key is a field named as below. A decoder ignores keys it does not know,
+    so a newer peer may add fields; it refuses a message with a version
+    outside the ones it reads, an unknown name, a missing required field or
+    a field of the wrong type.
+
+    Evolution. Services are upgraded one at a time, and events written by
+    one release are read by the next from a stream or a backup, so every
+    change keeps the released protocol readable both ways. The rules, which
+    `proto/generate.py --check` enforces against the last released schema
+    (the newest proto/released/socval-N.xml, a copy of this file as that
+    release shipped it): a field added later is optional and says since="N"
+    with N the version that added it, after the released version, so an
+    older decoder ignores it and a newer one does without it when an older
+    encoder leaves it out; no field is removed, renamed, retyped, made
+    optional or made required; no message or struct is removed; version
+    never goes down, and oldest never goes past the released version. A
+    decoder reads "v" from oldest to version; an encoder writes oldest as
+    "v", the oldest version whose decoders read what it sends, so peers of
+    every version in that window read each other. A new message reaches
+    only a peer that asks for it: a consumer names the event types it
+    applies (FETCH.types), and a request an older service does not know is
+    refused with ERROR. At a release, copy this file to
+    proto/released/socval-N.xml with N its version.
+
+    A consumer that still cannot read an event (a change made against these
+    rules, or a producer's bug) never skips it: its stream stalls at that
+    event, visibly, until a fixed release can read it (see FETCH).
+
+    Money is integer pence and quantities are integer thousandths of a unit
+    (the _pence and _milli fields); dates are ISO 8601 strings (2024-04-01)
+    and financial years are written 2024-25.
 
     Ownership: a struct filled by sv_proto_decode owns every string, byte
     buffer and list in it (copies; nothing points into the frame), and
@@ -35,8 +60,15 @@
 extern "C" {
 #endif
 
-//  The protocol version every message carries as "v"
-#define SV_PROTO_VERSION 1
+//  The protocol version of this codec, and the oldest whose messages it
+//  still reads: a decoder accepts "v" from SV_PROTO_OLDEST to
+//  SV_PROTO_VERSION. An encoder writes SV_PROTO_OLDEST as "v", the oldest
+//  version whose decoders read the message: fields added since are
+//  optional and ignored by a decoder that does not know them, so peers of
+//  every version in the window read each other (the rules are in the
+//  schema's prose).
+#define SV_PROTO_VERSION 2
+#define SV_PROTO_OLDEST 1
 
 //  The messages, numbered in schema order. On the wire a message is named
 //  by its string ("FETCH"), never by this number.
@@ -146,6 +178,11 @@ typedef struct {
     uint64_t head_seq;
     //  Events not yet applied: head_seq minus offset.
     uint64_t lag;
+    //  (optional, since version 2) Why the consumer applies nothing more, e.g.
+    //  "stalled at seq 42: SPEND.amount_pence: required field missing" or
+    //  "stalled: the producer's head 80 is below our offset 120"; "" while it
+    //  flows. STATUS_REPLY also lists it among problems.
+    char *stalled;
 } sv_proto_consumer_offset_t;
 
 //  report_file (list element): One file of an assembled report: a single file
@@ -254,6 +291,14 @@ typedef struct {
 //  FETCH: consumer to producer: ask for the events of a stream after the last
 //  one the consumer committed. The producer answers with EVENTS, holding the
 //  request until something newer exists or a heartbeat interval ends.
+//
+//  A consumer that cannot read an event (its decoder refuses the body) stalls
+//  the stream there: it applies nothing after it, keeps its offset before it,
+//  says so once in its log and on STATUS, and asks again every timeout until
+//  the event reads (a fixed producer, or an upgraded consumer). An EVENTS
+//  whose head_seq is below the consumer's offset (a producer restored from an
+//  older backup) stalls it the same way: the seqs it would reuse are not the
+//  events already applied.
 typedef struct {
     //  Name of the stream, e.g. "ingest".
     char *stream;

@@ -120,6 +120,25 @@ sv_service_control_recv (zloop_t *loop, zsock_t *control, void *arg)
 void
 sv_service_reply_status (zsock_t *router, zframe_t *peer, const sv_service_status_t *status)
 {
+    //  A stream that stalled is a problem of its service, whichever it is:
+    //  the caller's problems, then one per stalled consumer
+    size_t problems_count = status->problems_count;
+    for (size_t index = 0; index < status->consumers_count; index++)
+        if (status->consumers [index].stalled && *status->consumers [index].stalled)
+            problems_count++;
+    sv_proto_problem_t *problems = problems_count?
+        (sv_proto_problem_t *) zmalloc (problems_count * sizeof (sv_proto_problem_t)): NULL;
+    if (status->problems_count)
+        memcpy (problems, status->problems, status->problems_count * sizeof (sv_proto_problem_t));
+    size_t added = status->problems_count;
+    for (size_t index = 0; index < status->consumers_count; index++) {
+        const sv_proto_consumer_offset_t *consumer = &status->consumers [index];
+        if (consumer->stalled && *consumer->stalled)
+            problems [added++] = (sv_proto_problem_t) {
+                .subject = zsys_sprintf ("stream %s", consumer->stream),
+                .reason = consumer->stalled
+            };
+    }
     sv_proto_t reply = { .id = SV_PROTO_STATUS_REPLY };
     reply.status_reply = (sv_proto_status_reply_t) {
         .service = (char *) status->service, .version = (char *) status->version,
@@ -127,9 +146,12 @@ sv_service_reply_status (zsock_t *router, zframe_t *peer, const sv_service_statu
         .streams = status->streams, .streams_count = status->streams_count,
         .consumers = status->consumers, .consumers_count = status->consumers_count,
         .counts = status->counts, .counts_count = status->counts_count,
-        .problems = status->problems, .problems_count = status->problems_count
+        .problems = problems, .problems_count = problems_count
     };
     sv_service_reply (router, peer, &reply);
+    for (size_t index = status->problems_count; index < problems_count; index++)
+        zstr_free (&problems [index].subject);
+    free (problems);
 }
 
 int
@@ -172,6 +194,32 @@ sv_service_test (bool verbose)
     sv_proto_t decoded = { .id = 0 };
     assert (answer && sv_proto_decode (&decoded, zframe_data (answer), zframe_size (answer)) == 0);
     assert (decoded.id == SV_PROTO_ERROR && streq (decoded.error.reason, "only a test"));
+    sv_proto_reset (&decoded);
+
+    //  A stalled stream is among the problems STATUS lists, after the
+    //  service's own
+    sv_proto_consumer_offset_t consumers [2] = {
+        { .stream = "ingest", .endpoint = "tcp://x:1", .offset = 41, .head_seq = 50, .lag = 9,
+          .stalled = "stalled at seq 42: SPEND.amount_pence: required field missing" },
+        { .stream = "valuation", .endpoint = "tcp://x:2", .stalled = "" }
+    };
+    sv_proto_problem_t own = { .subject = "valuation/postcode_lookup", .reason = "none given" };
+    sv_service_status_t status = {
+        .service = "test", .version = "0", .started = zclock_mono (),
+        .consumers = consumers, .consumers_count = 2, .problems = &own, .problems_count = 1
+    };
+    sv_service_reply_status (control, peer, &status);
+    zframe_destroy (&answer);
+    answer = zframe_recv (client);
+    assert (answer && sv_proto_decode (&decoded, zframe_data (answer), zframe_size (answer)) == 0);
+    assert (decoded.id == SV_PROTO_STATUS_REPLY);
+    sv_proto_status_reply_t *got = &decoded.status_reply;
+    assert (got->problems_count == 2);
+    assert (streq (got->problems [0].subject, "valuation/postcode_lookup"));
+    assert (streq (got->problems [1].subject, "stream ingest"));
+    assert (streq (got->problems [1].reason, consumers [0].stalled));
+    assert (streq (got->consumers [0].stalled, consumers [0].stalled));
+    assert (streq (got->consumers [1].stalled, ""));
     sv_proto_reset (&decoded);
 
     //  A peer that has gone costs nothing

@@ -63,7 +63,9 @@ int
 
 //  What one service tells STATUS: its streams, the streams it follows, its
 //  row counts and the problems it runs with (arrays borrowed for the call;
-//  problems may be NULL with count 0).
+//  problems may be NULL with count 0). STATUS lists, after those problems,
+//  one for each consumer with a stalled stream: subject "stream NAME",
+//  reason its stalled.
 typedef struct {
     const char *service;
     const char *version;

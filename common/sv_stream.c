@@ -548,8 +548,21 @@ struct _sv_stream_consumer_t {
     uint64_t head;              //  producer's head as last heard
     bool in_flight;             //  one FETCH outstanding
     uint64_t requested_after;   //  ... asking for events after this seq
-    int64_t sent_at;            //  zclock_mono of that FETCH
+    //  zclock_mono when we last heard the producer, sent it a FETCH or
+    //  finished applying a batch: the producer's silence counts from the
+    //  latest of these, never across time we spent writing
+    int64_t listening_since;
     int64_t retry_at;           //  after a failed apply: wait until then
+    //  A stall: the stream applies nothing until it clears. stalled is the
+    //  reason as STATUS gives it (NULL while the stream flows); for an
+    //  event we cannot read, its seq, type and body, so that the same
+    //  bytes are not tried again (they would fail the same way) and a
+    //  changed event is; stalled_seq 0 for a producer behind our offset,
+    //  which only a restart after an operator's repair clears.
+    char *stalled;
+    uint64_t stalled_seq;
+    char *stalled_type;
+    zchunk_t *stalled_body;
     int timeout_ms;
     uint64_t batch_max;
     uint64_t reconnects;
@@ -601,7 +614,7 @@ s_consumer_fetch (sv_stream_consumer_t *self, uint64_t after_seq)
     request.fetch.max = self->batch_max;
     request.fetch.types = self->types;
     zframe_t *frame = sv_proto_encode_frame (&request);
-    self->sent_at = zclock_mono ();
+    self->listening_since = zclock_mono ();
     //  With IMMEDIATE and no connection yet this fails; the timer retries.
     if (frame && zframe_send (&frame, self->dealer, ZFRAME_DONTWAIT) == 0) {
         self->in_flight = true;
@@ -624,26 +637,103 @@ s_consumer_store_offset (sv_stream_consumer_t *self, uint64_t seq)
     return sv_db_run (self->db, stmt);
 }
 
-//  Applies a batch and its new offset in the transaction begun. 0 or -1.
+//  Stalls the stream with reason (formatted), saying so in the log once
+static void
+    s_consumer_stall (sv_stream_consumer_t *self, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+static void
+s_consumer_stall (sv_stream_consumer_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    char *reason = zsys_vprintf (format, args);
+    va_end (args);
+    if (!self->stalled || strneq (self->stalled, reason))
+        zsys_error ("stream %s: %s (nothing more is applied from it until that changes)",
+                    self->stream, reason);
+    zstr_free (&self->stalled);
+    self->stalled = reason;
+}
+
+//  The stream stalls at event, which apply could not read. Why, for a
+//  person: the decoder's reason when its body does not decode.
+static void
+s_consumer_stall_at (sv_stream_consumer_t *self, const sv_proto_event_t *event)
+{
+    sv_proto_t message = { .id = 0 };
+    char reason [sizeof message.reason];
+    if (sv_proto_decode (&message, event->body, event->body_size) == 0)
+        snprintf (reason, sizeof reason, "a %s that this consumer cannot apply", event->type);
+    else
+        snprintf (reason, sizeof reason, "%s", message.reason);
+    sv_proto_reset (&message);
+    s_consumer_stall (self, "stalled at seq %" PRIu64 ": %s", event->seq, reason);
+    self->stalled_seq = event->seq;
+    zstr_free (&self->stalled_type);
+    self->stalled_type = strdup (event->type);
+    zchunk_destroy (&self->stalled_body);
+    self->stalled_body = zchunk_new (event->body, event->body_size);
+}
+
+//  Whether event is the one the stream stalled at, unchanged
+static bool
+s_consumer_stalled_on (sv_stream_consumer_t *self, const sv_proto_event_t *event)
+{
+    return self->stalled_seq && event->seq == self->stalled_seq
+        && streq (event->type, self->stalled_type)
+        && event->body_size == zchunk_size (self->stalled_body)
+        && (event->body_size == 0
+            || memcmp (event->body, zchunk_data (self->stalled_body), event->body_size) == 0);
+}
+
+static void
+s_consumer_unstall (sv_stream_consumer_t *self)
+{
+    if (self->stalled && self->stalled_seq)
+        zsys_info ("stream %s: seq %" PRIu64 " applied; the stream flows again",
+                   self->stream, self->stalled_seq);
+    zstr_free (&self->stalled);
+    zstr_free (&self->stalled_type);
+    zchunk_destroy (&self->stalled_body);
+    self->stalled_seq = 0;
+}
+
+//  Applies a batch and its new offset in the transaction begun. 0, -1, or
+//  SV_STREAM_UNREADABLE when an event cannot be read: what came before it
+//  is committed, and the stream stalls at it.
 static int
 s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *batch,
                         uint64_t end)
 {
     uint64_t offset = self->offset;
-    for (size_t index = 0; index < batch->events_count; index++) {
+    bool unreadable = false;
+    for (size_t index = 0; index < batch->events_count && !unreadable; index++) {
         const sv_proto_event_t *event = &batch->events [index];
         if (event->seq <= offset)
             continue;           //  already applied; never twice
-        if (self->apply (self->db, event, self->arg)) {
+        int rc = self->apply (self->db, event, self->arg);
+        if (rc == SV_STREAM_UNREADABLE) {
+            //  Skipping it would lose it for good; retrying the same
+            //  bytes cannot help
+            s_consumer_stall_at (self, event);
+            unreadable = true;
+        }
+        else
+        if (rc) {
             zsys_warning ("stream %s: event %" PRIu64 " (%s %s) was not applied; will retry",
                           self->stream, event->seq, event->type, event->key);
             sv_db_rollback (self->db);
             return -1;
         }
-        offset = event->seq;
+        else
+            offset = event->seq;
+    }
+    if (unreadable && offset == self->offset) {
+        sv_db_rollback (self->db);
+        return SV_STREAM_UNREADABLE;
     }
     //  Events the producer left out for us count as applied
-    if (end > offset)
+    if (end > offset && !unreadable)
         offset = end;
     if (self->applied_fn && self->applied_fn (self->db, self->applied_arg)) {
         zsys_warning ("stream %s: the batch after %" PRIu64 " was not completed; will retry",
@@ -657,10 +747,11 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
         return -1;
     }
     self->offset = offset;
-    return 0;
+    return unreadable? SV_STREAM_UNREADABLE: 0;
 }
 
-//  Applies a batch and its new offset in one transaction. 0 or -1.
+//  Applies a batch and its new offset in one transaction. 0, -1 or
+//  SV_STREAM_UNREADABLE, as s_consumer_apply_begun.
 static int
 s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, uint64_t end)
 {
@@ -671,8 +762,9 @@ s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, ui
     int rc = s_consumer_apply_begun (self, batch, end);
     if (self->batch_fn)
         self->batch_fn (NULL, 0, self->batch_arg);
-    if (rc == 0 && self->committed_fn)
+    if (rc != -1 && self->committed_fn)
         self->committed_fn (self->committed_arg);
+    self->listening_since = zclock_mono ();
     return rc;
 }
 
@@ -696,6 +788,20 @@ s_consumer_handle_events (sv_stream_consumer_t *self, const sv_proto_events_t *b
         return;                 //  an answer to a request we gave up on
     self->in_flight = false;
     self->head = batch->head_seq;
+    if (self->head < self->offset || (self->stalled && !self->stalled_seq)) {
+        //  The producer was restored from a backup older than our store:
+        //  the seqs it will reuse are not the events we applied, and no
+        //  later head makes them so. Only an operator can mend this.
+        if (!self->stalled || self->stalled_seq) {
+            s_consumer_unstall (self);
+            s_consumer_stall (self, "stalled: the producer's head %" PRIu64
+                              " is below our offset %"
+                              PRIu64 " (restored from an older backup?); restore this store"
+                              " from the same backup", self->head, self->offset);
+        }
+        self->retry_at = zclock_mono () + self->timeout_ms;
+        return;
+    }
     if (batch->after_seq != self->offset || self->retry_at) {
         //  The previous batch failed to apply after we had asked for the next
         if (zclock_mono () >= self->retry_at) {
@@ -719,10 +825,22 @@ s_consumer_handle_events (sv_stream_consumer_t *self, const sv_proto_events_t *b
         s_consumer_fetch (self, self->offset);     //  heartbeat: ask again
         return;
     }
+    if (self->stalled && batch->events_count
+    &&  s_consumer_stalled_on (self, &batch->events [0])) {
+        //  Still the event we cannot read: ask again later
+        self->retry_at = zclock_mono () + self->timeout_ms;
+        return;
+    }
     //  Ask for the next batch first so the producer reads while we write
     s_consumer_fetch (self, end);
-    if (s_consumer_apply (self, batch, end))
+    int rc = s_consumer_apply (self, batch, end);
+    if (rc == SV_STREAM_UNREADABLE)
+        self->retry_at = zclock_mono () + self->timeout_ms;
+    else
+    if (rc)
         self->retry_at = zclock_mono () + 1000;
+    else
+        s_consumer_unstall (self);
 }
 
 static int
@@ -734,6 +852,7 @@ s_consumer_recv (zloop_t *loop, zsock_t *reader, void *arg)
     zframe_t *frame = zframe_recv (self->dealer);
     if (!frame)
         return 0;
+    self->listening_since = zclock_mono ();
     sv_proto_t reply = { .id = 0 };
     if (zframe_more (frame))
         zsys_warning ("stream %s: dropped a multipart reply", self->stream);
@@ -761,9 +880,11 @@ s_consumer_tick (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     sv_stream_consumer_t *self = (sv_stream_consumer_t *) arg;
     int64_t now = zclock_mono ();
-    if (self->in_flight && now - self->sent_at > self->timeout_ms) {
+    if (self->in_flight && now - self->listening_since > self->timeout_ms
+    &&  !(zsock_events (self->dealer) & ZMQ_POLLIN)) {
         //  Lazy pirate: a producer silent past a heartbeat and more is gone
-        //  or restarted; a fresh socket drops whatever the old one queued.
+        //  or restarted; a fresh socket drops whatever the old one queued,
+        //  so never while an answer waits there to be read.
         zsys_info ("stream %s: no answer from %s in %d ms; reconnecting",
                    self->stream, self->endpoint, self->timeout_ms);
         s_consumer_reconnect (self);
@@ -815,6 +936,9 @@ sv_stream_consumer_destroy (sv_stream_consumer_t **self_p)
         zstr_free (&self->stream);
         zstr_free (&self->endpoint);
         zstr_free (&self->types);
+        zstr_free (&self->stalled);
+        zstr_free (&self->stalled_type);
+        zchunk_destroy (&self->stalled_body);
         free (self);
         *self_p = NULL;
     }
@@ -874,7 +998,8 @@ sv_stream_consumer_status (sv_stream_consumer_t *self)
     assert (self);
     return (sv_proto_consumer_offset_t) {
         .stream = self->stream, .endpoint = self->endpoint, .offset = self->offset,
-        .head_seq = self->head, .lag = self->head > self->offset? self->head - self->offset: 0
+        .head_seq = self->head, .lag = self->head > self->offset? self->head - self->offset: 0,
+        .stalled = self->stalled? self->stalled: ""
     };
 }
 
@@ -890,6 +1015,13 @@ sv_stream_consumer_head (sv_stream_consumer_t *self)
 {
     assert (self);
     return self->head;
+}
+
+const char *
+sv_stream_consumer_stalled (sv_stream_consumer_t *self)
+{
+    assert (self);
+    return self->stalled;
 }
 
 uint64_t
@@ -1051,6 +1183,278 @@ s_test_holds (const char *dir, sv_config_t *config)
     zstr_free (&path);
 }
 
+//  Runs loop until done (arg) holds, checked every 5 ms, or 10 s pass.
+//  Returns whether done holds.
+typedef struct {
+    bool (*done) (void *arg);
+    void *arg;
+    int64_t deadline;
+} s_test_until_t;
+
+static int
+s_test_until_tick (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_test_until_t *until = (s_test_until_t *) arg;
+    return until->done (until->arg) || zclock_mono () > until->deadline? -1: 0;
+}
+
+static bool
+s_test_until (zloop_t *loop, bool (*done) (void *arg), void *arg)
+{
+    s_test_until_t until = { done, arg, zclock_mono () + 10000 };
+    int timer_id = zloop_timer (loop, 5, 0, s_test_until_tick, &until);
+    zloop_start (loop);
+    zloop_timer_end (loop, timer_id);
+    return done (arg);
+}
+
+//  The event bodies of the stall tests, as a producer writes them: an
+//  ALERT_ACK naming alert_id, with the "v" given, and with a key no
+//  decoder of this version knows when extra; none when alert_id is NULL
+//  (a required field missing: no version reads it)
+static zframe_t *
+s_test_ack (uint64_t version, const char *alert_id, bool extra)
+{
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buffer, msgpack_sbuffer_write);
+    msgpack_pack_map (&pk, 2 + (alert_id? 1: 0) + (extra? 1: 0));
+    const char *keys [] = { "v", "id", "alert_id", "escalated_to" };
+    msgpack_pack_str_with_body (&pk, keys [0], 1);
+    msgpack_pack_uint64 (&pk, version);
+    msgpack_pack_str_with_body (&pk, keys [1], 2);
+    msgpack_pack_str_with_body (&pk, "ALERT_ACK", 9);
+    if (alert_id) {
+        msgpack_pack_str_with_body (&pk, keys [2], 8);
+        msgpack_pack_str_with_body (&pk, alert_id, strlen (alert_id));
+    }
+    if (extra) {
+        msgpack_pack_str_with_body (&pk, keys [3], 12);
+        msgpack_pack_str_with_body (&pk, "board", 5);
+    }
+    zframe_t *frame = zframe_new (buffer.data, buffer.size);
+    msgpack_sbuffer_destroy (&buffer);
+    return frame;
+}
+
+static void
+s_test_append_ack (sv_db_t *db, zframe_t *body)
+{
+    assert (sv_db_begin (db) == 0);
+    assert (sv_stream_append (db, "ALERT_ACK", "ack", zframe_data (body), zframe_size (body)) > 0);
+    assert (sv_db_commit (db) == 0);
+}
+
+//  A consumer's apply as the services' are: a body that does not decode
+//  is unreadable, never skipped
+static int
+s_test_apply_ack (sv_db_t *db, const sv_proto_event_t *event, void *arg)
+{
+    sv_proto_t message = { .id = 0 };
+    if (sv_proto_decode (&message, event->body, event->body_size)) {
+        (*(int *) arg)++;
+        return SV_STREAM_UNREADABLE;
+    }
+    sqlite3_stmt *stmt = sv_db_stmt (db, "INSERT INTO received (seq, key, body) VALUES (?1, ?2, ?3)");
+    sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) event->seq);
+    sqlite3_bind_text (stmt, 2, message.alert_ack.alert_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob (stmt, 3, event->body, (int) event->body_size, SQLITE_STATIC);
+    sv_proto_reset (&message);
+    return sv_db_run (db, stmt);
+}
+
+static bool
+s_test_is_stalled (void *arg)
+{
+    return sv_stream_consumer_stalled ((sv_stream_consumer_t *) arg) != NULL;
+}
+
+static bool
+s_test_reached_5 (void *arg)
+{
+    return sv_stream_consumer_offset ((sv_stream_consumer_t *) arg) == 5;
+}
+
+static bool
+s_test_heard_7 (void *arg)
+{
+    return sv_stream_consumer_head ((sv_stream_consumer_t *) arg) == 7;
+}
+
+//  A producer and a consumer of the stream name, each with a store of its
+//  own in dir, in one loop
+typedef struct {
+    char *producer_path;
+    char *consumer_path;
+    sv_db_t *producer_db;
+    sv_db_t *consumer_db;
+    sv_stream_producer_t *producer;
+    sv_stream_consumer_t *consumer;
+    zloop_t *loop;
+} s_test_pair_t;
+
+//  Creates the two stores, so that the producer's can be filled first
+static void
+s_test_pair_open (s_test_pair_t *pair, const char *dir, const char *name)
+{
+    static const char *schema [] = { SV_STREAM_OUTBOX_SQL, NULL };
+    pair->producer_path = zsys_sprintf ("%s/%s-producer.db", dir, name);
+    pair->consumer_path = zsys_sprintf ("%s/%s-consumer.db", dir, name);
+    pair->producer_db = sv_db_new (pair->producer_path, schema, NULL);
+    pair->consumer_db = sv_db_new (pair->consumer_path, s_test_consumer_schema, NULL);
+    assert (pair->producer_db && pair->consumer_db);
+    pair->loop = zloop_new ();
+}
+
+//  Starts the producer and the consumer of stream name, applying with apply
+static void
+s_test_pair_start (s_test_pair_t *pair, const char *name, sv_config_t *config,
+                   sv_stream_apply_fn *apply, void *arg)
+{
+    pair->producer = sv_stream_producer_new (pair->producer_path, name, "tcp://127.0.0.1:*",
+                                             config);
+    assert (pair->producer);
+    pair->consumer = sv_stream_consumer_new (pair->consumer_db, name,
+        sv_stream_producer_endpoint (pair->producer), config, apply, arg);
+    assert (pair->consumer);
+    assert (sv_stream_producer_attach (pair->producer, pair->loop) == 0);
+    assert (sv_stream_consumer_attach (pair->consumer, pair->loop) == 0);
+}
+
+static void
+s_test_pair_stop (s_test_pair_t *pair)
+{
+    sv_stream_consumer_destroy (&pair->consumer);
+    sv_stream_producer_destroy (&pair->producer);
+}
+
+//  Stops the pair and removes its stores
+static void
+s_test_pair_close (s_test_pair_t *pair)
+{
+    s_test_pair_stop (pair);
+    zloop_destroy (&pair->loop);
+    sv_db_destroy (&pair->consumer_db);
+    sv_db_destroy (&pair->producer_db);
+    assert (sv_db_remove_files (pair->producer_path) == 0);
+    assert (sv_db_remove_files (pair->consumer_path) == 0);
+    zstr_free (&pair->producer_path);
+    zstr_free (&pair->consumer_path);
+}
+
+//  Events of the previous version and of a newer one apply; an event the
+//  consumer cannot read stalls the stream there, visibly, with nothing
+//  after it applied, until the producer mends it; a producer restored
+//  behind the consumer stalls it for good, even once its head passes the
+//  consumer's offset again
+static void
+s_test_stall (const char *dir, sv_config_t *config)
+{
+    s_test_pair_t pair = { 0 };
+    s_test_pair_open (&pair, dir, "stall");
+    zframe_t *bodies [5] = {
+        s_test_ack (SV_PROTO_OLDEST, "A-1", false),     //  the oldest version we read
+        s_test_ack (SV_PROTO_OLDEST, "A-2", true),      //  a newer producer's field
+        s_test_ack (SV_PROTO_VERSION, NULL, false),     //  unreadable
+        s_test_ack (SV_PROTO_VERSION, "A-4", false),
+        s_test_ack (SV_PROTO_VERSION, "A-5", true)
+    };
+    for (int index = 0; index < 5; index++)
+        s_test_append_ack (pair.producer_db, bodies [index]);
+    int unreadable = 0;
+    s_test_pair_start (&pair, "stall", config, s_test_apply_ack, &unreadable);
+    sv_stream_consumer_t *consumer = pair.consumer;
+    sv_db_t *consumer_db = pair.consumer_db;
+
+    //  Stalled at 3: 1 and 2 committed, 4 and 5 not applied
+    assert (s_test_until (pair.loop, s_test_is_stalled, consumer));
+    const char *stalled = sv_stream_consumer_stalled (consumer);
+    assert (strstr (stalled, "stalled at seq 3: ") == stalled);
+    assert (strstr (stalled, "ALERT_ACK.alert_id: required field missing"));
+    assert (sv_stream_consumer_offset (consumer) == 2);
+    assert (sv_db_int (consumer_db, "SELECT seq FROM offsets WHERE stream = 'stall'", -1) == 2);
+    assert (sv_db_int (consumer_db, "SELECT count(*) FROM received", -1) == 2);
+    assert (sv_db_int (consumer_db, "SELECT count(*) FROM received"
+                                    " WHERE key = 'A-' || seq", -1) == 2);
+    assert (streq (sv_stream_consumer_status (consumer).stalled, stalled));
+    assert (unreadable == 1);
+
+    //  The producer's row mended, as a fixed producer would write it: the
+    //  stream flows again, 3 first
+    zframe_destroy (&bodies [2]);
+    bodies [2] = s_test_ack (SV_PROTO_VERSION, "A-3", false);
+    sqlite3_stmt *stmt = sv_db_stmt (pair.producer_db, "UPDATE outbox SET body = ?1 WHERE seq = 3");
+    sqlite3_bind_blob (stmt, 1, zframe_data (bodies [2]), (int) zframe_size (bodies [2]),
+                       SQLITE_STATIC);
+    assert (sv_db_run (pair.producer_db, stmt) == 0);
+    assert (s_test_until (pair.loop, s_test_reached_5, consumer));
+    assert (sv_stream_consumer_stalled (consumer) == NULL);
+    assert (streq (sv_stream_consumer_status (consumer).stalled, ""));
+    assert (sv_db_int (consumer_db, "SELECT count(*) FROM received"
+                                    " WHERE key = 'A-' || seq", -1) == 5);
+    //  The same unreadable bytes were tried once, not at every retry
+    assert (unreadable == 1);
+    s_test_pair_stop (&pair);
+
+    //  The producer restored from a backup holding 2 events
+    assert (sv_db_exec (pair.producer_db, "DELETE FROM outbox WHERE seq > 2") == 0);
+    s_test_pair_start (&pair, "stall", config, s_test_apply_ack, &unreadable);
+    consumer = pair.consumer;
+    assert (s_test_until (pair.loop, s_test_is_stalled, consumer));
+    assert (strstr (sv_stream_consumer_stalled (consumer),
+                    "the producer's head 2 is below our offset 5"));
+    //  Its head passes our offset with other events under seqs 3 to 7:
+    //  still stalled, none of them applied
+    for (int index = 0; index < 5; index++)
+        s_test_append_ack (pair.producer_db, bodies [index == 2? 0: index]);
+    sv_stream_producer_notify (pair.producer);
+    assert (s_test_until (pair.loop, s_test_heard_7, consumer));
+    assert (strstr (sv_stream_consumer_stalled (consumer), "below our offset 5"));
+    assert (sv_stream_consumer_offset (consumer) == 5);
+    assert (sv_db_int (consumer_db, "SELECT count(*) FROM received", -1) == 5);
+
+    for (int index = 0; index < 5; index++)
+        zframe_destroy (&bodies [index]);
+    s_test_pair_close (&pair);
+}
+
+//  An apply slower than stream/timeout_ms: the answer the producer sent
+//  meanwhile waits queued, and is read, never dropped with a reconnect
+static int
+s_test_apply_slowly (sv_db_t *db, const sv_proto_event_t *event, void *arg)
+{
+    (void) arg;
+    if (event->seq % 2)
+        zclock_sleep (300);         //  the disk, slow: what is being tested
+    return s_test_apply (db, event, NULL);
+}
+
+static bool
+s_test_reached_6 (void *arg)
+{
+    return sv_stream_consumer_offset ((sv_stream_consumer_t *) arg) == 6;
+}
+
+static void
+s_test_slow_apply (const char *dir)
+{
+    sv_config_t *config = sv_config_new ();
+    sv_config_set (config, "stream/heartbeat_ms", "100");
+    sv_config_set (config, "stream/timeout_ms", "200");
+    sv_config_set (config, "stream/batch_max", "2");
+    s_test_pair_t pair = { 0 };
+    s_test_pair_open (&pair, dir, "slow");
+    s_test_append_unit (pair.producer_db, "SLOW", 6, 0);
+    s_test_pair_start (&pair, "slow", config, s_test_apply_slowly, NULL);
+    assert (s_test_until (pair.loop, s_test_reached_6, pair.consumer));
+    assert (sv_stream_consumer_reconnects (pair.consumer) == 0);
+    s_test_pair_close (&pair);
+    sv_config_destroy (&config);
+}
+
 void
 sv_stream_test (bool verbose)
 {
@@ -1178,6 +1582,9 @@ sv_stream_test (bool verbose)
             == 1200 + SV_STREAM_MANY + 5);
 
     s_test_holds (dir, config);
+    sv_config_set (config, "stream/timeout_ms", "300");
+    s_test_stall (dir, config);
+    s_test_slow_apply (dir);
 
     zstr_free (&endpoint);
     sv_db_destroy (&consumer_db);

@@ -21,7 +21,9 @@
     stream and follow several upstream ones.
 
     Timing: heartbeat_ms (default 1 s) bounds how long a long poll is held;
-    timeout_ms (default 4 s) is how long a consumer waits for any answer.
+    timeout_ms (default 4 s) is how long a consumer waits for any answer,
+    counted from the last thing it heard or did (never across the time it
+    spent applying a batch), and never while an answer waits to be read.
     Both come from sv_config ("stream/...").
 */
 #ifndef SV_STREAM_H_INCLUDED
@@ -157,9 +159,20 @@ const char *
 //  --------------------------------------------------------------------------
 //  Consumer
 
+//  What apply returns for an event it cannot read (its body does not
+//  decode, or is not the type it claims)
+#define SV_STREAM_UNREADABLE 1
+
 //  Applies one event inside the consumer's transaction, writing to db.
-//  Returns 0, or -1 to roll the whole batch back (it is fetched again later:
-//  a stream never skips an event).
+//  Returns 0; -1 on a passing failure (a database error) to roll the whole
+//  batch back, which is fetched again a second later; or
+//  SV_STREAM_UNREADABLE, having written nothing for the event. A stream
+//  never skips an event: an unreadable one stalls it. The events before it
+//  are committed, its offset stays before it, the log says why once,
+//  STATUS shows it (consumer_offset.stalled, and a problem "stream NAME"),
+//  and every timeout the consumer fetches it again and applies it once
+//  its bytes have changed (a fixed producer); a consumer restarted (an
+//  upgraded one) tries it at once.
 typedef int (sv_stream_apply_fn) (sv_db_t *db, const sv_proto_event_t *event, void *arg);
 
 typedef struct _sv_stream_consumer_t sv_stream_consumer_t;
@@ -224,6 +237,16 @@ uint64_t
 //  consumer).
 sv_proto_consumer_offset_t
     sv_stream_consumer_status (sv_stream_consumer_t *self);
+
+//  Why the consumer applies nothing more, as STATUS says it, or NULL while
+//  it flows: an event it cannot read (see sv_stream_apply_fn), or a
+//  producer whose head is below the consumer's offset, a producer restored
+//  from a backup older than the consumer's store. That stall lasts until
+//  the consumer is restarted: the producer's seqs from the offset on will
+//  be reused for other events, so the operator restores the consumer's
+//  store from the same backup (deploy/README.md) before restarting it.
+const char *
+    sv_stream_consumer_stalled (sv_stream_consumer_t *self);
 
 //  How many times the consumer gave up on a silent producer and reconnected.
 uint64_t

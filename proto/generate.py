@@ -4,7 +4,19 @@
     python3 proto/generate.py           writes common/sv_proto.h and common/sv_proto.c
                                         (only the ones whose text changes)
     python3 proto/generate.py --check   writes nothing; exits 1 naming each output
-                                        that differs from what the schema gives
+                                        that differs from what the schema gives, or
+                                        when the schema breaks the released one
+    python3 proto/generate.py --compat SCHEMA RELEASED
+                                        writes nothing; exits 1 when SCHEMA is not a
+                                        compatible successor of RELEASED
+    python3 proto/generate.py --released DIR
+                                        writes DIR/sv_proto.h and DIR/sv_proto.c, the
+                                        codec of the released schema, so that a test
+                                        can build a peer of the last release
+
+The released schema is the newest proto/released/socval-N.xml: the schema as
+the last release shipped it, which peers still running that release speak.
+--check compares the schema with it by the rules in proto/socval.xml.
 
 The schema, proto/socval.xml, says what the messages are; this script says
 how they look in C. The C that is the same whatever the schema says (msgpack
@@ -44,6 +56,7 @@ class Field:
         self.type = element.get('type', '')
         self.of = element.get('of')
         self.optional = element.get('optional', '0') == '1'
+        self.since = element.get('since', '1')
         self.values = element.get('values')
         self.prose = prose(element)
         where = f'{owner}.{self.name}'
@@ -57,6 +70,14 @@ class Field:
             raise SchemaError(f'{where}: of="struct" goes with type="list", and only there')
         if not self.prose:
             raise SchemaError(f'{where}: say in prose what the field means')
+        if not self.since.isdigit() or int(self.since) < 1:
+            raise SchemaError(f'{where}: since="N" is the version that added the field')
+        self.since = int(self.since)
+        #  A decoder of an older version never sends it, so a newer decoder
+        #  must do without it
+        if self.since > 1 and not self.optional:
+            raise SchemaError(f'{where}: a field added in version {self.since} must be '
+                              'optional="1"')
 
 
 class Record:
@@ -86,16 +107,30 @@ def prose(element):
     return [' '.join(paragraph.split()) for paragraph in re.split(r'\n\s*\n', text) if paragraph]
 
 
+class Schema:
+    def __init__(self, version, oldest, prose, structs, messages):
+        self.version, self.oldest, self.prose = version, oldest, prose
+        self.structs, self.messages = structs, messages
+
+
 def load(path):
+    """The schema at path as a Schema, or SchemaError."""
     root = ET.parse(path).getroot()
     if root.tag != 'protocol' or not root.get('version', '').isdigit():
         raise SchemaError('the root must be <protocol name="..." version="N">')
+    version = int(root.get('version'))
+    oldest = root.get('oldest', root.get('version'))
+    if not oldest.isdigit() or not 1 <= int(oldest) <= version:
+        raise SchemaError(f'oldest="{oldest}" must be a version from 1 to {version}')
     structs, messages = {}, []
     for element in root:
         if element.tag not in ('struct', 'message'):
             raise SchemaError(f'unexpected <{element.tag}>')
         record = Record(element)
         for field in record.fields:
+            if field.since > version:
+                raise SchemaError(f'{record.name}.{field.name}: since="{field.since}" is after '
+                                  f'the protocol\'s version {version}')
             if field.type == 'list':
                 element_type = structs.get(field.of)
                 if element_type is None:
@@ -110,7 +145,53 @@ def load(path):
     cnames = [record.cname for record in list(structs.values()) + messages]
     if len(set(cnames)) != len(cnames):
         raise SchemaError('two structs or messages share a C name')
-    return int(root.get('version')), prose(root), list(structs.values()), messages
+    return Schema(version, int(oldest), prose(root), list(structs.values()), messages)
+
+
+def released_path():
+    """The newest proto/released/socval-N.xml, or None when there is none."""
+    found = [(int(match.group(1)), path) for path in (ROOT / 'proto/released').glob('socval-*.xml')
+             if (match := re.fullmatch(r'socval-(\d+)\.xml', path.name))]
+    return max(found)[1] if found else None
+
+
+def incompatibilities(schema, released):
+    """What in schema breaks a peer that speaks released: a list of sentences,
+    empty when schema is a compatible successor (the rules in socval.xml)."""
+    problems = []
+    if schema.version < released.version:
+        problems.append(f'version {schema.version} is older than the released {released.version}')
+    if schema.oldest > released.version:
+        problems.append(f'oldest="{schema.oldest}": decoders would refuse the released '
+                        f'version {released.version}')
+    current = {record.name: record for record in schema.structs + schema.messages}
+    for old in released.structs + released.messages:
+        kind = 'message' if old.is_message else 'struct'
+        record = current.get(old.name)
+        if record is None or record.is_message != old.is_message:
+            problems.append(f'{kind} {old.name} was removed')
+            continue
+        fields = {field.name: field for field in record.fields}
+        for old_field in old.fields:
+            field = fields.pop(old_field.name, None)
+            where = f'{old.name}.{old_field.name}'
+            if field is None:
+                problems.append(f'{where} was removed')
+            elif (field.type, field.of) != (old_field.type, old_field.of):
+                problems.append(f'{where} changed type from {old_field.type} to {field.type}')
+            elif field.optional != old_field.optional:
+                #  Required to optional: a newer encoder leaves it out and the
+                #  released decoder refuses the message; the reverse: the
+                #  released encoder leaves it out and the newer one refuses
+                problems.append(f'{where} became {"optional" if field.optional else "required"}')
+        for field in fields.values():
+            where = f'{old.name}.{field.name}'
+            if not field.optional:
+                problems.append(f'{where} is new and required (a new field must be optional)')
+            elif field.since <= released.version:
+                problems.append(f'{where} is new: say since="N" with N after the released '
+                                f'version {released.version}')
+    return problems
 
 
 # ---------------------------------------------------------------------------
@@ -260,7 +341,8 @@ def emit_record_type(record):
         if field.values:
             notes[-1] += f' One of: {field.values.replace("|", ", ")}.'
         if field.optional:
-            notes[0] = '(optional) ' + notes[0]
+            since = f', since version {field.since}' if field.since > 1 else ''
+            notes[0] = f'(optional{since}) ' + notes[0]
         lines += comment(notes, '    ')
         lines += ['    ' + member.format(name=field.name, of=field.of)
                   for member in MEMBERS[field.type]]
@@ -271,7 +353,8 @@ def emit_record_type(record):
     return '\n'.join(lines) + '\n'
 
 
-def emit_header(version, protocol_prose, structs, messages):
+def emit_header(schema):
+    structs, messages = schema.structs, schema.messages
     ids = [f'    SV_PROTO_{message.name}{" = 1" if index == 0 else ""},'
            for index, message in enumerate(messages)]
     members = [f'        sv_proto_{message.cname}_t {message.cname};' for message in messages]
@@ -279,8 +362,9 @@ def emit_header(version, protocol_prose, structs, messages):
         banner=BANNER,
         prose='\n\n'.join(textwrap.fill(paragraph, 75, initial_indent='    ',
                                         subsequent_indent='    ')
-                          for paragraph in protocol_prose),
-        version=version,
+                          for paragraph in schema.prose),
+        version=schema.version,
+        oldest=schema.oldest,
         ids='\n'.join(ids),
         structs='\n'.join(emit_record_type(record) for record in structs),
         messages='\n'.join(emit_record_type(record) for record in messages),
@@ -435,19 +519,58 @@ def emit_source(structs, messages):
 # ---------------------------------------------------------------------------
 #  Main
 
+def compat(schema_path, released_path):
+    """The --compat mode, and the half of --check that needs no output."""
+    try:
+        schema, released = load(schema_path), load(released_path)
+    except (SchemaError, ET.ParseError) as error:
+        print(f'proto/generate.py: {error}', file=sys.stderr)
+        return 1
+    problems = incompatibilities(schema, released)
+    for problem in problems:
+        print(f'proto/generate.py: {schema_path}: incompatible with {released_path}: {problem}',
+              file=sys.stderr)
+    return 1 if problems else 0
+
+
+def emit_released(directory):
+    """The --released mode: the released schema's codec in directory."""
+    path = released_path()
+    if path is None:
+        print('proto/generate.py: no proto/released/socval-N.xml', file=sys.stderr)
+        return 1
+    try:
+        released = load(path)
+    except (SchemaError, ET.ParseError) as error:
+        print(f'proto/generate.py: {path}: {error}', file=sys.stderr)
+        return 1
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / 'sv_proto.h').write_text(emit_header(released), encoding='utf-8')
+    (directory / 'sv_proto.c').write_text(emit_source(released.structs, released.messages),
+                                          encoding='utf-8')
+    return 0
+
+
 def main(argv):
     check = argv[1:] == ['--check']
+    if len(argv) == 4 and argv[1] == '--compat':
+        return compat(argv[2], argv[3])
+    if len(argv) == 3 and argv[1] == '--released':
+        return emit_released(Path(argv[2]))
     if argv[1:] and not check:
         print(__doc__.strip(), file=sys.stderr)
         return 2
     try:
-        version, protocol_prose, structs, messages = load(ROOT / SCHEMA)
+        schema = load(ROOT / SCHEMA)
     except (SchemaError, ET.ParseError) as error:
         print(f'proto/generate.py: {SCHEMA}: {error}', file=sys.stderr)
         return 1
+    released = released_path()
+    if check and released and compat(SCHEMA, released.relative_to(ROOT)):
+        return 1
     outputs = {
-        HEADER: emit_header(version, protocol_prose, structs, messages),
-        SOURCE: emit_source(structs, messages),
+        HEADER: emit_header(schema),
+        SOURCE: emit_source(schema.structs, schema.messages),
     }
     stale = []
     for path, text in outputs.items():
@@ -502,8 +625,15 @@ $prose
 extern "C" {
 #endif
 
-//  The protocol version every message carries as "v"
+//  The protocol version of this codec, and the oldest whose messages it
+//  still reads: a decoder accepts "v" from SV_PROTO_OLDEST to
+//  SV_PROTO_VERSION. An encoder writes SV_PROTO_OLDEST as "v", the oldest
+//  version whose decoders read the message: fields added since are
+//  optional and ignored by a decoder that does not know them, so peers of
+//  every version in the window read each other (the rules are in the
+//  schema's prose).
 #define SV_PROTO_VERSION $version
+#define SV_PROTO_OLDEST $oldest
 
 //  The messages, numbered in schema order. On the wire a message is named
 //  by its string ("FETCH"), never by this number.
@@ -820,7 +950,7 @@ static int
 s_encode_header (msgpack_packer *pk, sv_proto_id_t id, size_t fields)
 {
     if (msgpack_pack_map (pk, fields + 2)
-    ||  s_put_uint (pk, "v", SV_PROTO_VERSION)
+    ||  s_put_uint (pk, "v", SV_PROTO_OLDEST)
     ||  s_put_string (pk, "id", s_names [id]))
         return -1;
     return 0;
@@ -1108,8 +1238,9 @@ s_decode_header (s_decoder_t *self, uint32_t entries, sv_proto_id_t *id_p)
     self->field = NULL;
     if (!seen [0])
         return s_fail (self, "no protocol version (key \"v\")");
-    if (version != SV_PROTO_VERSION)
-        return s_fail (self, "protocol version %" PRIu64 ", expected %d", version, SV_PROTO_VERSION);
+    if (version < SV_PROTO_OLDEST || version > SV_PROTO_VERSION)
+        return s_fail (self, "protocol version %" PRIu64 ", expected %d to %d", version,
+                       SV_PROTO_OLDEST, SV_PROTO_VERSION);
     if (!seen [1])
         return s_fail (self, "no message name (key \"id\")");
     for (size_t id = 1; id < S_MESSAGES; id++) {
@@ -1482,12 +1613,23 @@ sv_proto_test (bool verbose)
     msgpack_sbuffer_write (&buffer, "\xdb\xff\xff\xff\xff", 5);
     s_test_refused (&buffer, "declared length exceeds the message", verbose);
 
-    s_test_begin (&pk, 5, 2, "FETCH");
-    rc = s_put_string (&pk, "stream", "ingest")
-      || s_put_uint (&pk, "after_seq", 0)
-      || s_put_uint (&pk, "max", 10);
-    assert (rc == 0);
-    s_test_refused (&buffer, "protocol version 2, expected 1", verbose);
+    //  Every version from the oldest supported to this one reads; a newer
+    //  one, or one no longer supported, is refused
+    for (uint64_t version = SV_PROTO_OLDEST - 1; version <= SV_PROTO_VERSION + 1; version++) {
+        s_test_begin (&pk, 5, version, "FETCH");
+        rc = s_put_string (&pk, "stream", "ingest")
+          || s_put_uint (&pk, "after_seq", 0)
+          || s_put_uint (&pk, "max", 10);
+        assert (rc == 0);
+        if (version >= SV_PROTO_OLDEST && version <= SV_PROTO_VERSION) {
+            rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
+            assert (rc == 0 && message.id == SV_PROTO_FETCH);
+            sv_proto_reset (&message);
+            msgpack_sbuffer_clear (&buffer);
+        }
+        else
+            s_test_refused (&buffer, "protocol version", verbose);
+    }
 
     rc = msgpack_pack_map (&pk, 1) || s_put_string (&pk, "id", "FETCH");
     assert (rc == 0);

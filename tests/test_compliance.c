@@ -8,8 +8,10 @@
     misses nothing), runs the alert hook, and SIGKILLs compliance while a
     large contracts feed streams through it: after a restart the alerts are
     exactly those of the feed, each opened once. Last, alerts are listed
-    most severe first, and with compliance stopped, or interrupted before
-    it answers, socval alerts prints nothing and exits 2. The last line is
+    most severe first; an event in ingest's stream that compliance cannot
+    read stalls it visibly until the event is mended; and with compliance
+    stopped, or interrupted before it answers, socval alerts prints nothing
+    and exits 2. The last line is
     "N passed, N failed".
 
     Usage: test_compliance [--short]     (run from the repository root)
@@ -19,6 +21,7 @@
 #include <jansson.h>
 #include <sys/wait.h>
 #include "sv_proto.h"
+#include "sv_stream.h"
 #include "testkit.h"
 
 #define S_INGEST_CONTROL "tcp://127.0.0.1:17912"
@@ -139,6 +142,96 @@ s_count_event (const sv_proto_event_t *event, void *arg)
         stream->opened++;
     zhashx_update (stream->latest, message.alert.alert_id, strdup (message.alert.state));
     sv_proto_reset (&message);
+}
+
+//  Compliance's offset in ingest's stream, and the problem its STATUS
+//  gives for that stream (reason into stalled, "" when none); the offset,
+//  or -1 when compliance does not answer
+static int64_t
+s_compliance_stream (char *stalled, size_t size)
+{
+    sv_proto_t reply = { .id = 0 };
+    int64_t offset = -1;
+    *stalled = 0;
+    if (testkit_status (S_COMPLIANCE_CONTROL, 1000, &reply) == 0) {
+        offset = (int64_t) reply.status_reply.consumers [0].offset;
+        for (size_t index = 0; index < reply.status_reply.problems_count; index++)
+            if (streq (reply.status_reply.problems [index].subject, "stream ingest"))
+                snprintf (stalled, size, "%s", reply.status_reply.problems [index].reason);
+    }
+    sv_proto_reset (&reply);
+    return offset;
+}
+
+//  A CONTRACT event's body, as ingest writes one (caller destroys)
+static zframe_t *
+s_contract_body (const char *contract_id)
+{
+    sv_proto_t contract = { .id = SV_PROTO_CONTRACT };
+    contract.contract = (sv_proto_contract_t) {
+        .partner = "council", .contract_id = (char *) contract_id, .title = "Stationery",
+        .rlw_in_scope = "no"
+    };
+    return sv_proto_encode_frame (&contract);
+}
+
+//  An event compliance cannot read, written into ingest's outbox as a
+//  faulty producer would, with a good one after it: compliance stops
+//  before it, says so on STATUS, applies nothing after it, and goes on
+//  once the event is mended
+static void
+s_unreadable_event (void)
+{
+    char *path = zsys_sprintf ("%s/ingest.db", s_dir);
+    sv_db_t *db = sv_db_new (path, NULL, NULL);
+    assert (db);
+    zframe_t *good = s_contract_body ("C-91");
+    assert (sv_db_begin (db) == 0);
+    int64_t bad = sv_stream_append (db, "CONTRACT", "council/C-90",
+                                    (const uint8_t *) "\x81\xa1v\x01", 4);
+    assert (bad > 0);
+    assert (sv_stream_append (db, "CONTRACT", "council/C-91", zframe_data (good),
+                              zframe_size (good)) == bad + 1);
+    assert (sv_db_commit (db) == 0);
+    zframe_destroy (&good);
+
+    char stalled [300] = "";
+    char *expected = zsys_sprintf ("stalled at seq %" PRId64 ": ", bad);
+    int64_t offset = -1;
+    int64_t deadline = zclock_mono () + 20000;
+    while (zclock_mono () < deadline && !*stalled) {
+        offset = s_compliance_stream (stalled, sizeof stalled);
+        if (!*stalled)
+            zclock_sleep (50);
+    }
+    testkit_check (strstr (stalled, expected) == stalled && strstr (stalled, "no message name")
+                   && offset == bad - 1,
+                   "an event compliance cannot read stalls ingest's stream before it, named"
+                   " on STATUS with the decoder's reason; nothing after it is applied");
+    if (strstr (stalled, expected) != stalled)
+        printf ("     (problem '%s', offset %" PRId64 ", bad event %" PRId64 ")\n",
+                stalled, offset, bad);
+
+    //  Mended as a fixed producer would write it
+    zframe_t *mended = s_contract_body ("C-90");
+    sqlite3_stmt *stmt = sv_db_stmt (db, "UPDATE outbox SET body = ?1 WHERE seq = ?2");
+    sqlite3_bind_blob (stmt, 1, zframe_data (mended), (int) zframe_size (mended), SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 2, bad);
+    assert (sv_db_run (db, stmt) == 0);
+    zframe_destroy (&mended);
+    deadline = zclock_mono () + 20000;
+    while (zclock_mono () < deadline) {
+        offset = s_compliance_stream (stalled, sizeof stalled);
+        if (offset == bad + 1 && !*stalled)
+            break;
+        zclock_sleep (50);
+    }
+    testkit_check (offset == bad + 1 && !*stalled,
+                   "once the event is mended compliance applies it and what came after, and"
+                   " STATUS names no problem");
+    zstr_free (&expected);
+    sv_db_destroy (&db);
+    zstr_free (&path);
 }
 
 int
@@ -483,6 +576,8 @@ main (int argc, char *argv [])
     testkit_check (severities && streq (severities, "high medium low "),
                    "socval alerts --json lists the high alerts first, then medium, then low");
     zstr_free (&severities);
+
+    s_unreadable_event ();
     kill (s_compliance, SIGTERM);
     waitpid (s_compliance, NULL, 0);
     s_compliance = 0;

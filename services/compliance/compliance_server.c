@@ -369,11 +369,8 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     (void) db;
     s_server_t *self = (s_server_t *) arg;
     sv_proto_t message = { .id = 0 };
-    if (sv_proto_decode (&message, event->body, event->body_size)) {
-        zsys_error ("compliance: ingest event %" PRIu64 " does not decode: %s; skipped",
-                    event->seq, message.reason);
-        return 0;
-    }
+    if (sv_proto_decode (&message, event->body, event->body_size))
+        return SV_STREAM_UNREADABLE;        //  the stream stalls here, and says why
     int rc = 0;
     char key [600];
     switch (message.id) {

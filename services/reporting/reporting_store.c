@@ -347,10 +347,8 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     sv_proto_t message = { .id = 0 };
     if (sv_proto_decode (&message, event->body, event->body_size)
     ||  message.id != kept) {
-        zsys_warning ("reporting: %s event %" PRIu64 " is not a valid %s: ignored",
-                      stream, event->seq, event->type);
         sv_proto_reset (&message);
-        return 0;
+        return SV_STREAM_UNREADABLE;
     }
     int rc = 0;
     switch (kept) {
@@ -1450,8 +1448,8 @@ s_test_load (s_test_t *test)
                      .supplier_key = "CH:002", .category = "Facilities management",
                      .value_pence = 5000000, .rlw_in_scope = "yes");
 
-    //  Ingest's own spend and commitments are valuation's business, and a
-    //  body that does not decode is skipped
+    //  Ingest's own spend and commitments are valuation's business; a body
+    //  that does not decode is unreadable, and stored nowhere
     s_test_event (test, "ingest", "council/T9/1", &(sv_proto_t) { .id = SV_PROTO_SPEND,
         .spend = { .partner = "council", .transaction_no = "T9", .line = 1,
                    .payment_date = "2024-05-01", .amount_pence = 999999 } });
@@ -1460,7 +1458,7 @@ s_test_load (s_test_t *test)
                         .year = "2024-25", .quantity_milli = 9000 } });
     sv_proto_event_t garbage = { .seq = ++test->seq, .type = "SUPPLIER", .key = "x",
                                  .body = (uint8_t *) "\x81\xa1v\x01", .body_size = 4 };
-    assert (reporting_store_apply (test->store, "ingest", &garbage) == 0);
+    assert (reporting_store_apply (test->store, "ingest", &garbage) == SV_STREAM_UNREADABLE);
 
     //  Spend in 2024-25 and 2023-24; T2's line comes again below, larger
     S_TEST_SPEND_LINE ("council/SPEND/T1/1", .partner = "council", .payment_date = "2024-05-10",

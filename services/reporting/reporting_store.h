@@ -80,10 +80,10 @@ sv_db_t *
 
 //  Applies one event of the stream named stream ("ingest", "valuation" or
 //  "compliance") inside the caller's transaction (asserted). Event types
-//  reporting does not keep are ignored, and so is a body that does not
-//  decode as its type (logged: it would fail the same way every time).
-//  Returns 0, or -1 on a database error (the caller rolls the batch back
-//  and fetches it again).
+//  reporting does not keep are ignored. Returns 0; -1 on a database error
+//  (the caller rolls the batch back and fetches it again); or
+//  SV_STREAM_UNREADABLE, writing nothing, for a body that does not decode
+//  as its type: the stream stalls there rather than lose it.
 int
     reporting_store_apply (reporting_store_t *self, const char *stream,
                            const sv_proto_event_t *event);

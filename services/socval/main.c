@@ -716,12 +716,13 @@ s_status (int argc, char *argv [], socval_options_t *options)
             const sv_proto_status_reply_t *status = &reply.status_reply;
             json_t *streams = json_array (), *counts = json_object (), *consumers = json_array ();
             for (size_t i = 0; i < status->consumers_count; i++)
-                json_array_append_new (consumers, json_pack ("{s:s, s:s, s:I, s:I, s:I}",
+                json_array_append_new (consumers, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s}",
                     "stream", status->consumers [i].stream,
                     "endpoint", status->consumers [i].endpoint,
                     "offset", (json_int_t) status->consumers [i].offset,
                     "head_seq", (json_int_t) status->consumers [i].head_seq,
-                    "lag", (json_int_t) status->consumers [i].lag));
+                    "lag", (json_int_t) status->consumers [i].lag,
+                    "stalled", status->consumers [i].stalled));
             for (size_t i = 0; i < status->streams_count; i++)
                 json_array_append_new (streams, json_pack ("{s:s, s:I}",
                     "name", status->streams [i].name,

@@ -291,8 +291,8 @@ s_children_reap (s_child_t *children)
 //  socval wait
 
 //  Asks every service for its status: 1 when every consumer has caught up
-//  with its producer's head, 0 when some lag, -1 when a service does not
-//  answer. lagging (may be NULL) gets a line naming what lags.
+//  with its producer's head, 0 when some lag or are stalled, -1 when a
+//  service does not answer. lagging (may be NULL) gets a line naming what lags.
 static int
 s_caught_up (sv_config_t *config, int timeout_ms, char *lagging, size_t size)
 {
@@ -311,16 +311,27 @@ s_caught_up (sv_config_t *config, int timeout_ms, char *lagging, size_t size)
     }
     for (int index = 0; index < SOCVAL_SERVICES && rc == 1; index++) {
         const sv_proto_status_reply_t *status = &replies [index].status_reply;
-        for (size_t consumer = 0; consumer < status->consumers_count; consumer++)
+        for (size_t consumer = 0; consumer < status->consumers_count; consumer++) {
+            //  A stalled stream has not caught up, whatever its offset says
+            //  (above a restored producer's head, it is past it)
+            const char *stalled = status->consumers [consumer].stalled;
+            if (stalled && *stalled) {
+                if (lagging)
+                    snprintf (lagging, size, "%s's stream %s is stalled: %s",
+                              socval_services [index], status->consumers [consumer].stream,
+                              stalled);
+                rc = 0;
+            }
             for (int producer = 0; producer < SOCVAL_SERVICES; producer++)
                 if (streq (status->consumers [consumer].stream, socval_services [producer])
                 &&  status->consumers [consumer].offset < heads [producer]) {
-                    if (lagging)
+                    if (lagging && !(stalled && *stalled))
                         snprintf (lagging, size, "%s is at %" PRIu64 " of %s's %" PRIu64,
                                   socval_services [index], status->consumers [consumer].offset,
                                   socval_services [producer], heads [producer]);
                     rc = 0;
                 }
+        }
     }
     for (int index = 0; index < SOCVAL_SERVICES; index++)
         sv_proto_reset (&replies [index]);

@@ -463,12 +463,8 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     s_server_t *self = (s_server_t *) arg;
     valuation_store_t *store = self->store;
     const sv_proto_t *message = valuation_reader_next (self->reader, event);
-    if (message->id == 0) {
-        //  Ingest wrote it; a body we cannot read is a bug to see, not to stall on
-        zsys_error ("valuation: ingest event %" PRIu64 " does not decode: %s; skipped",
-                    event->seq, message->reason);
-        return 0;
-    }
+    if (message->id == 0)
+        return SV_STREAM_UNREADABLE;        //  the stream stalls here, and says why
     int rc = 0;
     //  The event itself, stored with the line it gives
     valuation_store_source_t arriving = {

@@ -81,7 +81,10 @@ static int s_spend_store (valuation_store_t *self, const char *partner,
                           uint64_t seq, const byte *digest);
 
 //  Moves the payments a store of schema 2 held in sources to spends, in
-//  one transaction (a crash leaves them to move on the next open). 0 or -1.
+//  one transaction (a crash leaves them to move on the next open). 0, or
+//  -1 on a database error or when a payment held does not read as a SPEND
+//  (logged, naming it): then nothing moves and nothing is deleted, since
+//  deleting it would lose the payment for good.
 static int
 s_move_spend_sources (valuation_store_t *self)
 {
@@ -103,6 +106,14 @@ s_move_spend_sources (valuation_store_t *self)
         &&  event.id == SV_PROTO_SPEND)
             rc = s_spend_store (self, sv_db_text (stmt, 0), sv_db_text (stmt, 1), &event.spend,
                                 (uint64_t) sqlite3_column_int64 (stmt, 2), digest);
+        else {
+            zsys_error ("valuation: migration 3: the payment held in sources for partner '%s',"
+                        " key '%s', seq %" PRId64 " does not read as a SPEND: %s",
+                        sv_db_text (stmt, 0), sv_db_text (stmt, 1),
+                        (int64_t) sqlite3_column_int64 (stmt, 2),
+                        *event.reason? event.reason: "another message");
+            rc = -1;
+        }
         sv_proto_reset (&event);
     }
     sqlite3_finalize (stmt);
@@ -139,7 +150,9 @@ valuation_store_new (const char *path, const char **reason_p)
     self->db = db;
     if (s_move_spend_sources (self)) {
         if (reason_p)
-            *reason_p = "cannot move the payments held to the spends table";
+            *reason_p = "cannot move the payments held to the spends table (logged: a"
+                        " database error, or a payment that does not read, which is kept"
+                        " in sources; run the release that wrote it, or mend that row)";
         valuation_store_destroy (&self);
     }
     return self;
@@ -570,6 +583,48 @@ s_test_framework (const char *id, const char *version, const char *imported_at, 
     snprintf (list + length, 256 - length, "%s%s@%s", length? ",": "", id, version);
 }
 
+//  A store of schema 2 whose payment held cannot be read does not open,
+//  and keeps the payment; once the row reads, the store opens and moves it
+static void
+s_test_unreadable_move (void)
+{
+    char path [] = "/tmp/valuation_store_move_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    const char *schema_2 [] = { s_migrations [0], s_migrations [1], NULL };
+    sv_db_t *db = sv_db_new (path, schema_2, NULL);
+    assert (db);
+    assert (sv_db_exec (db, "INSERT INTO sources (kind, partner, natural_key, contract_id,"
+                            " supplier_key, seq, body) VALUES ('SPEND', 'council', 'T1/1', '',"
+                            " 'CH:1', 5, x'81a17601')") == 0);
+    sv_db_destroy (&db);
+    const char *reason = NULL;
+    valuation_store_t *store = valuation_store_new (path, &reason);
+    assert (store == NULL && reason && strstr (reason, "does not read"));
+
+    //  The producer's bug mended: the row reads as the payment it was
+    sv_proto_t spend = { .id = SV_PROTO_SPEND };
+    spend.spend = (sv_proto_spend_t) { .partner = "council", .transaction_no = "T1", .line = 1,
+                                       .payment_date = "2024-05-01", .amount_pence = 12345,
+                                       .supplier_key = "CH:1" };
+    zframe_t *body = sv_proto_encode_frame (&spend);
+    db = sv_db_new (path, NULL, NULL);
+    sqlite3_stmt *stmt = sv_db_stmt (db, "UPDATE sources SET body = ?1 WHERE kind = 'SPEND'");
+    sqlite3_bind_blob (stmt, 1, zframe_data (body), (int) zframe_size (body), SQLITE_STATIC);
+    assert (sv_db_run (db, stmt) == 0);
+    zframe_destroy (&body);
+    sv_db_destroy (&db);
+    store = valuation_store_new (path, &reason);
+    assert (store);
+    db = valuation_store_db (store);
+    assert (sv_db_int (db, "SELECT count(*) FROM sources", -1) == 0);
+    assert (sv_db_int (db, "SELECT amount_pence FROM spends WHERE natural_key = 'T1/1'", -1)
+            == 12345);
+    valuation_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+}
+
 void
 valuation_store_test (bool verbose)
 {
@@ -726,6 +781,7 @@ valuation_store_test (bool verbose)
     assert (sv_db_commit (db) == 0);
     valuation_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
+    s_test_unreadable_move ();
     if (verbose)
         printf ("OK\n");
 }
