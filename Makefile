@@ -37,7 +37,7 @@ SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance \
-           $(BUILD)/test_reporting $(BUILD)/test_fault
+           $(BUILD)/test_reporting $(BUILD)/test_fault $(BUILD)/test_config
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation \
            $(BUILD)/bench_compliance $(BUILD)/bench_reporting
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
@@ -114,6 +114,8 @@ $(BUILD)/test_reporting: $(BUILD)/tests/test_reporting.o $(BUILD)/tests/testkit.
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/test_fault: $(BUILD)/tests/test_fault.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_config: $(BUILD)/tests/test_config.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
@@ -146,6 +148,7 @@ check: check-generated all
 	$(ISOLATED) $(BUILD)/test_compliance
 	$(ISOLATED) $(BUILD)/test_reporting
 	$(ISOLATED) $(BUILD)/test_fault
+	$(ISOLATED) $(BUILD)/test_config
 	sh tests/test_multihost.sh
 	@#  What a newcomer runs: the whole stack once, examples in, alerts and report out
 	@tmp=$$(mktemp -d) && if $(BUILD)/socval demo --data $$tmp/demo > $$tmp/demo.log 2>&1; \

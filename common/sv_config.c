@@ -414,8 +414,8 @@ sv_config_load (const char *path, const char **reason_p)
     s_problems_t problems = { s_keep_first, &first, 0 };
     if (s_check (root, &problems)) {
         if (first.count > 1)
-            snprintf (reason, sizeof reason, "%s: %s (and %d more problems: socval config"
-                      " check lists them)", path, first.first, first.count - 1);
+            snprintf (reason, sizeof reason, "%s: %s (and %d more: socval config check"
+                      " lists them)", path, first.first, first.count - 1);
         else
             snprintf (reason, sizeof reason, "%s: %s", path, first.first);
         *reason_p = reason;
@@ -630,7 +630,7 @@ sv_config_test (bool verbose)
     config = sv_config_load (path, &reason);
     assert (config == NULL);
     assert (strstr (reason, "'log/level' is 'loud': expected one of error|warning|info|debug"));
-    assert (strstr (reason, "and 3 more problems"));
+    assert (strstr (reason, "and 3 more: socval config check lists them"));
     zlistx_t *problems = zlistx_new ();
     zlistx_set_destructor (problems, (zlistx_destructor_fn *) zstr_free);
     zlistx_set_duplicator (problems, (zlistx_duplicator_fn *) strdup);

@@ -36,6 +36,12 @@ s_lock_store (sv_config_t *config, const char *name, int *rc_p)
     return lock;
 }
 
+static void
+s_print_problem (const char *problem, void *arg)
+{
+    fprintf (stderr, "%s: %s\n", (const char *) arg, problem);
+}
+
 int
 sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
 {
@@ -52,10 +58,12 @@ sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
             return 2;
         }
     }
-    const char *reason = NULL;
-    sv_config_t *config = config_path? sv_config_load (config_path, &reason): sv_config_new ();
+    sv_config_t *config = config_path? sv_config_load (config_path, NULL): sv_config_new ();
     if (!config) {
-        fprintf (stderr, "socval-%s: %s\n", name, reason);
+        //  Every problem, each on its line, as socval config check says them
+        char *prefix = zsys_sprintf ("socval-%s: %s", name, config_path);
+        sv_config_verify (config_path, s_print_problem, prefix);
+        zstr_free (&prefix);
         return 2;
     }
     if (data_dir)
