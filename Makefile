@@ -149,6 +149,7 @@ check: check-generated all
 	$(ISOLATED) $(BUILD)/test_reporting
 	$(ISOLATED) $(BUILD)/test_fault
 	$(ISOLATED) $(BUILD)/test_config
+	BUILD=$(BUILD) sh tests/test_runtime_packages.sh
 	sh tests/test_multihost.sh
 	@#  What a newcomer runs: the whole stack once, examples in, alerts and report out
 	@tmp=$$(mktemp -d) && if $(BUILD)/socval demo --data $$tmp/demo > $$tmp/demo.log 2>&1; \
@@ -204,17 +205,21 @@ fuzz: $(FUZZERS)
 #  The programs in $(PREFIX)/bin; in $(PREFIX)/share/socval the bundled data
 #  socval up looks for there (frameworks, data, examples), the protocol, and
 #  the operator's guide with the host configs and systemd units it describes.
-#  Only the programs are built for it, not the tests.
+#  Only the programs are built for it, not the tests. It ends by printing
+#  the apt-get line of the runtime packages (tools/runtime-packages.txt).
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/socval
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 proto/socval.xml $(DESTDIR)$(PREFIX)/share/socval
 	install -m 644 deploy/README.md $(DESTDIR)$(PREFIX)/share/socval/README.md
+	install -m 644 tools/runtime-packages.txt $(DESTDIR)$(PREFIX)/share/socval
 	@share='$(abspath $(DESTDIR)$(PREFIX))/share/socval'; cd deploy && \
 	for path in $$(find frameworks data examples hosts systemd -type f | LC_ALL=C sort); do \
 	    install -D -m 644 "$$path" "$$share/$$path" || exit 1; \
 	done; \
 	echo "installed deploy/{frameworks,data,examples,hosts,systemd} in $$share"
+	@echo "on each host that runs socval, install its runtime packages (tools/runtime-packages.txt):"
+	@echo "    apt-get install $$(grep -v '^ *#' tools/runtime-packages.txt | tr '\n' ' ')"
 
 clean:
 	rm -rf $(BUILD)
