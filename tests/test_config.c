@@ -4,7 +4,8 @@
     a date order that is neither dmy nor mdy make `socval config check`
     exit 1 naming the key, the value and what was expected, and the service
     that reads them refuses to start with the same words; `socval config
-    keys` lists each key with its default and range. A plain stream
+    keys` lists each key with its default and range, and every config in
+    deploy/ passes the check. A plain stream
     endpoint off loopback is refused unless security/allow_plain_remote
     says so, and then the service warns. Ingest with a certificate whose
     secret half is missing does not start, and says which file is missing.
@@ -179,6 +180,15 @@ main (void)
                                               " integer from 1 to 120)")
                    && s_has (output, "partners/*/rlw_renewal"),
                    "config keys lists a key with its default and range");
+    zstr_free (&output);
+
+    //  The configs the repository ships pass, so an operator starts from
+    //  one with no problem
+    rc = testkit_run (&output, "for file in deploy/hosts/*.cfg deploy/kubernetes/config/*.cfg; do"
+                      " build/socval --config $file config check || echo FAILED; done 2>&1");
+    testkit_check (rc == 0 && output && !strstr (output, "FAILED")
+                   && s_has (output, "single-host.cfg: no problems"),
+                   "every config in deploy/ passes config check");
     zstr_free (&output);
 
     //  A plain endpoint off loopback: refused, unless the config says so
