@@ -71,6 +71,16 @@ sv_log_start (const char *level, FILE *stream)
     return 0;
 }
 
+void
+sv_log_stop (void)
+{
+    if (!s_self.filter)
+        return;
+    zsys_set_logstream (s_self.out);
+    fclose (s_self.filter);
+    s_self.filter = NULL;
+}
+
 //  --------------------------------------------------------------------------
 //  Self-test: each level keeps what it should
 
@@ -94,6 +104,8 @@ sv_log_test (bool verbose)
     assert (sv_log_start ("error", out) == 0);
     zsys_warning ("sv_log_test six");
     zsys_notice ("sv_log_test seven");
+    sv_log_stop ();
+    sv_log_stop ();
     zsys_set_logstream (stdout);
     fclose (out);
     assert (strstr (text, "E: ") && strstr (text, "sv_log_test one\n"));

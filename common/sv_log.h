@@ -20,6 +20,11 @@
 int
     sv_log_start (const char *level, FILE *stream);
 
+//  Sends log lines straight to the stream last given again, unfiltered,
+//  and frees the filter. Safe when never started.
+void
+    sv_log_stop (void);
+
 void
     sv_log_test (bool verbose);
 

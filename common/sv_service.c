@@ -77,6 +77,7 @@ sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
     sv_lock_t *lock = s_lock_store (config, name, &rc);
     if (!lock) {
         sv_config_destroy (&config);
+        sv_log_stop ();
         return rc;
     }
     zactor_t *server = zactor_new (actor, config);
@@ -93,6 +94,7 @@ sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
     zactor_destroy (&server);
     sv_config_destroy (&config);
     sv_lock_destroy (&lock);
+    sv_log_stop ();
     return rc;
 }
 

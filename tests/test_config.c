@@ -260,6 +260,12 @@ main (void)
     zstr_free (&output);
     zstr_free (&holder);
     testkit_check (s_await_status (control, 2000), "the first compliance goes on");
+    //  A holder killed outright leaves nothing to clear by hand
+    kill (compliance, SIGKILL);
+    s_wait_exit (compliance, 10000);
+    compliance = s_start_logged ("build/socval-compliance", config, log);
+    testkit_check (s_await_status (control, 10000),
+                   "after the first is SIGKILLed, the next compliance takes the store");
     kill (compliance, SIGTERM);
     s_wait_exit (compliance, 10000);
     zstr_free (&control);

@@ -912,5 +912,6 @@ main (int argc, char *argv [])
     free (rest);
     //  zauth, when CURVE is on, must stop before CZMQ shuts down
     sv_security_stop ();
+    sv_log_stop ();
     return rc;
 }
