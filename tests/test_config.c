@@ -271,6 +271,14 @@ main (void)
     zstr_free (&control);
     zstr_free (&log);
 
+    //  socval up starts nothing on a config with a problem
+    s_write_config (s_dir, "    return_period_months = 0\n", "");
+    rc = testkit_run (&output, "build/socval --data %s up --no-examples 2>&1", s_dir);
+    testkit_check (rc == 2 && s_has (output, "'compliance/return_period_months' is '0'")
+                   && !strstr (output, "started"),
+                   "socval up on a config with a problem exits 2 naming it, starting nothing");
+    zstr_free (&output);
+
     //  Two `socval up` on one data folder: the second stops before it
     //  touches anything, naming the first
     s_write_config (s_dir, "", "");

@@ -30,6 +30,7 @@
 
 #include "socval.h"
 #include "sv_lock.h"
+#include "sv_security.h"
 #include <sys/wait.h>
 #include <poll.h>
 
@@ -602,7 +603,12 @@ s_prepare (const char *data_dir, const char *config_given, const char *share, bo
     if (!config_given && !zsys_file_exists (path) && s_write_config (data_dir, share, ipc, path))
         zstr_free (&path);
     //  Every service would refuse a config with a problem, over and over
-    if (path && sv_config_verify (path, s_print_problem, path)) {
+    int problems = path? sv_config_verify (path, s_print_problem, path): 0;
+    sv_config_t *config = path && !problems? sv_config_load (path, NULL): NULL;
+    if (config)
+        problems += sv_security_verify (config, s_print_problem, path);
+    sv_config_destroy (&config);
+    if (problems) {
         fprintf (stderr, "socval: not starting: the config has problems (above)\n");
         zstr_free (&path);
     }
@@ -618,7 +624,9 @@ socval_up (int argc, char *argv [], socval_options_t *options)
         "  with stores under DIR (default ./var), restarting any that dies, until\n"
         "  Ctrl-C. First start writes DIR/socval.cfg and the CURVE keys; then the\n"
         "  example feeds are submitted (once) and the alerts and the annual report\n"
-        "  they produce are shown.\n";
+        "  they produce are shown. A config with problems (socval config check)\n"
+        "  starts nothing. It holds DIR/socval.lock while it runs: a second up on\n"
+        "  the same DIR exits 2, naming the process that runs the stack there.\n";
     bool examples = true;
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
