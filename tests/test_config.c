@@ -8,7 +8,8 @@
     deploy/ passes the check. A plain stream
     endpoint off loopback is refused unless security/allow_plain_remote
     says so, and then the service warns. Ingest with a certificate whose
-    secret half is missing does not start, and says which file is missing.
+    secret half is missing does not start, and says which file is missing;
+    with it, its feed is CURVE although security/curve is 0.
     log/level = debug shows debug lines. A second service on the same store,
     and a second `socval up` on the same data folder, exit 2 naming the
     process that holds the folder, and the first goes on.
@@ -243,6 +244,32 @@ main (void)
     assert (rename (hidden, secret) == 0);
     zstr_free (&hidden);
     zstr_free (&secret);
+
+    //  With its secret back ingest starts, and its feed is CURVE although
+    //  security/curve is 0: a client in the clear gets no answer at all
+    //  (ingest answers whatever reaches its feed, a refusal at least, so
+    //  silence is the handshake failing)
+    log = zsys_sprintf ("%s/ingest.log", s_dir);
+    pid_t ingest = s_start_logged ("build/socval-ingest", config, log);
+    control = zsys_sprintf ("ipc://%s/ingest-control.ipc", s_dir);
+    answers = s_await_status (control, 10000);
+    zsock_t *plain_client = zsock_new_dealer (NULL);
+    zsock_set_linger (plain_client, 0);
+    zsock_connect (plain_client, "ipc://%s/feed.ipc", s_dir);
+    sv_proto_t submit = { .id = SV_PROTO_STATUS };
+    zframe_t *frame = sv_proto_encode_frame (&submit);
+    zframe_send (&frame, plain_client, 0);
+    zpoller_t *poller = zpoller_new (plain_client, NULL);
+    bool answered = zpoller_wait (poller, 500) != NULL;
+    zpoller_destroy (&poller);
+    zsock_destroy (&plain_client);
+    testkit_check (answers && !answered,
+                   "the partners' feed stays CURVE with security/curve = 0: a plain client"
+                   " gets nothing");
+    kill (ingest, SIGTERM);
+    s_wait_exit (ingest, 10000);
+    zstr_free (&control);
+    zstr_free (&log);
 
     //  log/level = debug shows debug lines; a second compliance on the
     //  same store is refused, naming the first
