@@ -331,15 +331,24 @@ s_check_tree (zconfig_t *item, char *path, size_t size, s_problems_t *problems)
     }
 }
 
+//  The integer at path in a loaded tree, else its default; 0 when the
+//  file's value is not an integer (already a problem of its own)
+static int64_t
+s_int_at (zconfig_t *root, const char *path)
+{
+    int64_t value = 0;
+    s_integer (zconfig_get (root, path, s_declared (path)->fallback), &value);
+    return value;
+}
+
 //  What one key's value means only beside another's
 static void
 s_check_together (zconfig_t *root, s_problems_t *problems)
 {
-    int64_t heartbeat = 0, timeout = 0, batch = 0, message = 0;
-    s_integer (zconfig_get (root, "stream/heartbeat_ms", s_declared ("stream/heartbeat_ms")->fallback), &heartbeat);
-    s_integer (zconfig_get (root, "stream/timeout_ms", s_declared ("stream/timeout_ms")->fallback), &timeout);
-    s_integer (zconfig_get (root, "stream/batch_bytes", s_declared ("stream/batch_bytes")->fallback), &batch);
-    s_integer (zconfig_get (root, "stream/max_message_bytes", s_declared ("stream/max_message_bytes")->fallback), &message);
+    int64_t heartbeat = s_int_at (root, "stream/heartbeat_ms");
+    int64_t timeout = s_int_at (root, "stream/timeout_ms");
+    int64_t batch = s_int_at (root, "stream/batch_bytes");
+    int64_t message = s_int_at (root, "stream/max_message_bytes");
     //  A consumer waiting less than a heartbeat reconnects while its
     //  producer rightly holds the request
     if (timeout <= heartbeat)

@@ -239,7 +239,8 @@ int
 sv_security_verify (sv_config_t *config, sv_config_problem_fn *fn, void *arg)
 {
     assert (config);
-    if (sv_config_int (config, "security/curve") || sv_config_int (config, "security/allow_plain_remote"))
+    if (sv_config_int (config, "security/curve")
+    ||  sv_config_int (config, "security/allow_plain_remote"))
         return 0;
     //  The feed is CURVE always, so it is not among them
     const char *keys [] = {
