@@ -399,7 +399,7 @@ sv_config_verify (const char *path, sv_config_problem_fn *fn, void *arg)
     s_problems_t problems = { fn, arg, 0 };
     zconfig_t *root = zconfig_load (path);
     if (!root)
-        s_problem (&problems, "cannot read %s as a ZPL config file", path);
+        s_problem (&problems, "cannot be read as a ZPL config file (is it there?)");
     else
         s_check (root, &problems);
     zconfig_destroy (&root);
