@@ -37,8 +37,8 @@ SERVICE_LIBS = $(REPORTING_LIB) $(VALUATION_LIB) $(COMPLIANCE_LIB) $(INGEST_LIB)
 
 TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_kill \
            $(BUILD)/test_ingest $(BUILD)/test_valuation $(BUILD)/test_compliance \
-           $(BUILD)/test_reporting $(BUILD)/test_fault $(BUILD)/proto_peer \
-           $(BUILD)/proto_peer_released
+           $(BUILD)/test_reporting $(BUILD)/test_fault $(BUILD)/test_config \
+           $(BUILD)/proto_peer $(BUILD)/proto_peer_released
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation \
            $(BUILD)/bench_compliance $(BUILD)/bench_reporting
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
@@ -123,6 +123,8 @@ $(BUILD)/released/sv_proto.c: proto/generate.py $(wildcard proto/released/*.xml)
 	python3 proto/generate.py --released $(BUILD)/released
 $(BUILD)/proto_peer_released: tests/proto_peer.c $(BUILD)/released/sv_proto.c common/sv_msgpack.c
 	$(CC) -I$(BUILD)/released $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/test_config: $(BUILD)/tests/test_config.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
@@ -159,6 +161,8 @@ check: check-generated all
 	$(ISOLATED) $(BUILD)/test_compliance
 	$(ISOLATED) $(BUILD)/test_reporting
 	$(ISOLATED) $(BUILD)/test_fault
+	$(ISOLATED) $(BUILD)/test_config
+	BUILD=$(BUILD) sh tests/test_runtime_packages.sh
 	sh tests/test_multihost.sh
 	@#  What a newcomer runs: the whole stack once, examples in, alerts and report out
 	@tmp=$$(mktemp -d) && if $(BUILD)/socval demo --data $$tmp/demo > $$tmp/demo.log 2>&1; \
@@ -214,17 +218,21 @@ fuzz: $(FUZZERS)
 #  The programs in $(PREFIX)/bin; in $(PREFIX)/share/socval the bundled data
 #  socval up looks for there (frameworks, data, examples), the protocol, and
 #  the operator's guide with the host configs and systemd units it describes.
-#  Only the programs are built for it, not the tests.
+#  Only the programs are built for it, not the tests. It ends by printing
+#  the apt-get line of the runtime packages (tools/runtime-packages.txt).
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/socval
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 proto/socval.xml $(DESTDIR)$(PREFIX)/share/socval
 	install -m 644 deploy/README.md $(DESTDIR)$(PREFIX)/share/socval/README.md
+	install -m 644 tools/runtime-packages.txt $(DESTDIR)$(PREFIX)/share/socval
 	@share='$(abspath $(DESTDIR)$(PREFIX))/share/socval'; cd deploy && \
 	for path in $$(find frameworks data examples hosts systemd -type f | LC_ALL=C sort); do \
 	    install -D -m 644 "$$path" "$$share/$$path" || exit 1; \
 	done; \
 	echo "installed deploy/{frameworks,data,examples,hosts,systemd} in $$share"
+	@echo "on each host that runs socval, install its runtime packages (tools/runtime-packages.txt):"
+	@echo "    apt-get install $$(grep -v '^ *#' tools/runtime-packages.txt | tr '\n' ' ')"
 
 clean:
 	rm -rf $(BUILD)

@@ -7,10 +7,12 @@
 */
 
 #include "sv_security.h"
+#include <arpa/inet.h>
 
 static struct {
     bool started;
     bool curve;
+    bool plain_remote;          //  security/allow_plain_remote
     zcert_t *certificate;       //  this process's own, with its secret
     char *service_keys;         //  folder of the stack's public certificates
     zhashx_t *allowed;          //  public key (Z85) of every service key
@@ -64,21 +66,17 @@ sv_security_start (sv_config_t *config, const char *service, const char *partner
     assert (!s_self.started);
     s_self.started = true;
     s_self.curve = sv_config_int (config, "security/curve") != 0;
+    s_self.plain_remote = sv_config_int (config, "security/allow_plain_remote") != 0;
     s_self.allowed = zhashx_new ();
     if (s_self.curve) {
         char key [64], name [64];
         snprintf (key, sizeof key, "%s/certificate", service);
         snprintf (name, sizeof name, "keys/%s.cert", service);
         char *path = sv_config_data_path (config, key, name);
-        s_self.certificate = zcert_load (path);
-        if (!s_self.certificate || !*zcert_secret_txt (s_self.certificate)
-        ||  streq (zcert_secret_txt (s_self.certificate), "0000000000000000000000000000000000000000")) {
-            zsys_error ("%s: security/curve is on but there is no certificate %s (with %s_secret);"
-                        " make one with: socval keys new %s", service, path, path, service);
-            zstr_free (&path);
-            return -1;
-        }
+        s_self.certificate = sv_security_certificate (path, service);
         zstr_free (&path);
+        if (!s_self.certificate)
+            return -1;
         s_self.service_keys = sv_config_data_path (config, "security/service_keys",
                                                    "keys/services");
         if (s_each_cert (s_self.service_keys, s_allow, s_self.allowed) == 0) {
@@ -112,6 +110,7 @@ sv_security_stop (void)
     zstr_free (&s_self.service_keys);
     zhashx_destroy (&s_self.allowed);
     s_self.curve = false;
+    s_self.plain_remote = false;
     s_self.started = false;
 }
 
@@ -150,6 +149,121 @@ sv_security_client (zsock_t *socket, const char *peer)
     zcert_destroy (&server);
     zstr_free (&path);
     return 0;
+}
+
+zcert_t *
+sv_security_certificate (const char *path, const char *service)
+{
+    assert (path && service);
+    char *secret = zsys_sprintf ("%s_secret", path);
+    zcert_t *cert = NULL;
+    if (!zsys_file_exists (path))
+        zsys_error ("%s: there is no certificate %s (nor %s); make one with: socval keys new %s",
+                    service, path, secret, service);
+    else
+    if (!zsys_file_exists (secret))
+        zsys_error ("%s: the certificate %s has no secret half: %s is missing (copy it beside"
+                    " the certificate, readable by this service only)", service, path, secret);
+    else {
+        cert = zcert_load (path);
+        //  zcert_load fills a secret key it could not read with zeros
+        if (!cert || streq (zcert_secret_txt (cert), "0000000000000000000000000000000000000000")) {
+            zsys_error ("%s: %s holds no CURVE secret-key for the certificate %s",
+                        service, secret, path);
+            zcert_destroy (&cert);
+        }
+    }
+    zstr_free (&secret);
+    return cert;
+}
+
+bool
+sv_security_endpoint_local (const char *endpoint)
+{
+    assert (endpoint);
+    if (strncmp (endpoint, "ipc://", 6) == 0 || strncmp (endpoint, "inproc://", 9) == 0)
+        return true;
+    if (strncmp (endpoint, "tcp://", 6) != 0)
+        return false;
+    //  tcp://[source;]host:port, the host maybe in brackets (IPv6)
+    const char *host = endpoint + 6;
+    if (strchr (host, ';'))
+        host = strrchr (host, ';') + 1;
+    const char *colon = strrchr (host, ':');
+    if (!colon)
+        return false;
+    char name [128];
+    size_t length = (size_t) (colon - host);
+    if (length >= sizeof name)
+        return false;
+    memcpy (name, host, length);
+    name [length] = 0;
+    if (length >= 2 && name [0] == '[' && name [length - 1] == ']') {
+        memmove (name, name + 1, length - 2);
+        name [length - 2] = 0;
+    }
+    struct in_addr ipv4;
+    struct in6_addr ipv6;
+    if (inet_pton (AF_INET, name, &ipv4) == 1)
+        return (ntohl (ipv4.s_addr) >> 24) == 127;
+    if (inet_pton (AF_INET6, name, &ipv6) == 1)
+        return IN6_IS_ADDR_LOOPBACK (&ipv6)
+            || (IN6_IS_ADDR_V4MAPPED (&ipv6) && ipv6.s6_addr [12] == 127);
+    return streq (name, "localhost") || streq (name, "lo");
+}
+
+int
+sv_security_bind (zsock_t *socket, const char *endpoint)
+{
+    assert (socket && endpoint);
+    sv_security_server (socket);
+    if (!s_self.curve && !sv_security_endpoint_local (endpoint)) {
+        if (!s_self.plain_remote) {
+            zsys_error ("refusing to bind %s in the clear: with security/curve = 0 anyone who"
+                        " reaches it reads every partner's data and uses the control verbs."
+                        " Bind loopback (127.0.0.1) or ipc, or set security/curve = 1 (or"
+                        " security/allow_plain_remote = 1 to accept the risk)", endpoint);
+            return -1;
+        }
+        zsys_warning ("%s is bound in the clear off this host (security/allow_plain_remote = 1):"
+                      " anyone who reaches it reads every partner's data and uses the control"
+                      " verbs", endpoint);
+    }
+    int rc = zsock_bind (socket, "%s", endpoint);
+    if (rc == -1)
+        zsys_error ("cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
+    return rc;
+}
+
+int
+sv_security_verify (sv_config_t *config, sv_config_problem_fn *fn, void *arg)
+{
+    assert (config);
+    if (sv_config_int (config, "security/curve")
+    ||  sv_config_int (config, "security/allow_plain_remote"))
+        return 0;
+    //  The feed is CURVE always, so it is not among them
+    const char *keys [] = {
+        "ingest/stream_endpoint", "ingest/control_endpoint",
+        "valuation/stream_endpoint", "valuation/control_endpoint",
+        "compliance/stream_endpoint", "compliance/control_endpoint",
+        "reporting/stream_endpoint", "reporting/control_endpoint"
+    };
+    int count = 0;
+    for (size_t index = 0; index < sizeof keys / sizeof keys [0]; index++) {
+        const char *endpoint = sv_config_get (config, keys [index]);
+        if (sv_security_endpoint_local (endpoint))
+            continue;
+        char problem [512];
+        snprintf (problem, sizeof problem, "'%s' is '%s': with security/curve = 0, expected"
+                  " an endpoint on this host (127.0.0.0/8, ::1, localhost, ipc or inproc);"
+                  " set security/curve = 1 (or security/allow_plain_remote = 1 to accept the"
+                  " risk)", keys [index], endpoint);
+        if (fn)
+            fn (problem, arg);
+        count++;
+    }
+    return count;
 }
 
 bool
@@ -239,10 +353,54 @@ sv_security_test (bool verbose)
     sv_config_set (config, "security/curve", "1");
     assert (sv_security_start (config, "compliance", NULL) == -1);
     sv_security_stop ();
+    //  Nor one whose certificate lacks its secret half: the public half
+    //  alone would start and fail every handshake
+    char *public_only = zsys_sprintf ("%s/keys/compliance.cert", dir);
+    char *copy = zsys_sprintf ("cp '%s/keys/services/ingest.cert' '%s'", dir, public_only);
+    assert (system (copy) == 0);
+    assert (sv_security_certificate (public_only, "compliance") == NULL);
+    assert (sv_security_start (config, "compliance", NULL) == -1);
+    sv_security_stop ();
+    char *ingest_path = zsys_sprintf ("%s/keys/ingest.cert", dir);
+    zcert_t *whole = sv_security_certificate (ingest_path, "ingest");
+    assert (whole);
+    zcert_destroy (&whole);
+    zstr_free (&ingest_path);
+    zstr_free (&copy);
+    zstr_free (&public_only);
+
     //  With curve off nothing is checked
     sv_config_set (config, "security/curve", "0");
     assert (sv_security_start (config, "compliance", NULL) == 0);
     assert (!sv_security_curve () && sv_security_allowed (NULL));
+
+    //  ... but a plain endpoint stays on this host, unless the config
+    //  says otherwise
+    const char *local [] = { "tcp://127.0.0.1:7711", "tcp://127.9.8.7:1", "tcp://[::1]:7711",
+                             "tcp://localhost:7711", "tcp://lo:7711", "ipc:///tmp/x.ipc",
+                             "inproc://x", "tcp://[::ffff:127.0.0.1]:5" };
+    for (size_t index = 0; index < sizeof local / sizeof local [0]; index++)
+        assert (sv_security_endpoint_local (local [index]));
+    const char *remote [] = { "tcp://0.0.0.0:7711", "tcp://*:7711", "tcp://10.0.0.1:7711",
+                              "tcp://[::]:7711", "tcp://ingest.socval.internal:7711",
+                              "tcp://128.0.0.1:7711", "tcp://eth0:7711", "udp://127.0.0.1:1",
+                              "tcp://nonsense" };
+    for (size_t index = 0; index < sizeof remote / sizeof remote [0]; index++)
+        assert (!sv_security_endpoint_local (remote [index]));
+    zsock_t *plain = zsock_new (ZMQ_ROUTER);
+    assert (sv_security_bind (plain, "tcp://0.0.0.0:*") == -1);
+    assert (sv_security_bind (plain, "tcp://127.0.0.1:*") > 0);
+    zsock_destroy (&plain);
+    sv_security_stop ();
+    assert (sv_security_verify (config, NULL, NULL) == 0);
+    sv_config_set (config, "valuation/stream_endpoint", "tcp://0.0.0.0:7721");
+    assert (sv_security_verify (config, NULL, NULL) == 1);
+    sv_config_set (config, "security/allow_plain_remote", "1");
+    assert (sv_security_verify (config, NULL, NULL) == 0);
+    assert (sv_security_start (config, "compliance", NULL) == 0);
+    plain = zsock_new (ZMQ_ROUTER);
+    assert (sv_security_bind (plain, "tcp://0.0.0.0:*") > 0);
+    zsock_destroy (&plain);
     sv_security_stop ();
 
     sv_config_destroy (&config);

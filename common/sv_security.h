@@ -17,6 +17,17 @@
     stream and control endpoint also checks the peer's User-Id against the
     service keys (sv_security_allowed).
 
+    Plain endpoints stay on the host: with security/curve = 0 a service
+    refuses to bind a stream or control endpoint that is not loopback
+    (127.0.0.0/8, ::1, localhost), ipc or inproc, since anyone who reached
+    it would read every partner's data and use the control verbs, unless
+    security/allow_plain_remote = 1 says so, and then it warns at every
+    start. The partners' feed is CURVE whatever the config says.
+
+    A certificate is taken only with its secret half (<path>_secret): a
+    server without its secret key would start and then fail every
+    handshake, so the start stops instead, naming the file.
+
     The security of a process is set once, by its service actor (or the
     socval command) before it makes sockets; tests and benches that never
     call sv_security_start run in the clear.
@@ -48,6 +59,31 @@ bool
 //  security/curve is on. Call before binding.
 void
     sv_security_server (zsock_t *socket);
+
+//  Makes socket a server as sv_security_server does and binds it to
+//  endpoint. Refuses (-1, logged with the endpoint and the keys that would
+//  allow it) an endpoint off this host while security/curve is 0, unless
+//  security/allow_plain_remote is 1, when it warns and binds. Returns
+//  zsock_bind's result: the port for a tcp endpoint, 0 for others, -1
+//  when it cannot bind (logged).
+int
+    sv_security_bind (zsock_t *socket, const char *endpoint);
+
+//  True when endpoint stays on this host: ipc://, inproc://, or tcp:// to
+//  127.0.0.0/8, ::1, localhost or the interface lo.
+bool
+    sv_security_endpoint_local (const char *endpoint);
+
+//  Loads the certificate at path with its secret half, for service (named
+//  in the log). NULL (logged, naming the file that is missing) when there
+//  is no certificate or no secret key beside it. Caller destroys.
+zcert_t *
+    sv_security_certificate (const char *path, const char *service);
+
+//  Calls fn with each stream or control endpoint of config that a service
+//  would refuse to bind (sv_security_bind); returns how many.
+int
+    sv_security_verify (sv_config_t *config, sv_config_problem_fn *fn, void *arg);
 
 //  Makes socket a CURVE client of service peer (its server key from the
 //  service keys folder), when security/curve is on. Call before

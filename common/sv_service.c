@@ -1,7 +1,46 @@
 /*  sv_service: what every socval service process does the same way. */
 
 #include "sv_service.h"
+#include "sv_lock.h"
+#include "sv_log.h"
 #include "sv_security.h"
+
+//  Takes <store's folder>/<name>.lock, so that one process at a time runs
+//  on a store. The lock, or NULL with *rc_p the exit code (2 when another
+//  process holds it, 1 when it cannot be taken at all), having said why.
+static sv_lock_t *
+s_lock_store (sv_config_t *config, const char *name, int *rc_p)
+{
+    char key [64], file [64];
+    snprintf (key, sizeof key, "%s/store", name);
+    snprintf (file, sizeof file, "%s.db", name);
+    char *store = sv_config_data_path (config, key, file);
+    char *slash = strrchr (store, '/');
+    char *path = slash? zsys_sprintf ("%.*s/%s.lock", (int) (slash - store), store, name)
+                      : zsys_sprintf ("%s.lock", name);
+    pid_t holder = 0;
+    sv_lock_t *lock = sv_lock_new (path, &holder);
+    if (!lock && holder) {
+        fprintf (stderr, "socval-%s: %s is held by process %d, another socval-%s on the store"
+                 " %s; stop it first, or give this one another store\n",
+                 name, path, (int) holder, name, store);
+        *rc_p = 2;
+    }
+    else
+    if (!lock) {
+        fprintf (stderr, "socval-%s: cannot lock %s: %s\n", name, path, strerror (errno));
+        *rc_p = 1;
+    }
+    zstr_free (&path);
+    zstr_free (&store);
+    return lock;
+}
+
+static void
+s_print_problem (const char *problem, void *arg)
+{
+    fprintf (stderr, "%s: %s\n", (const char *) arg, problem);
+}
 
 int
 sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
@@ -19,18 +58,31 @@ sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
             return 2;
         }
     }
-    const char *reason = NULL;
-    sv_config_t *config = config_path? sv_config_load (config_path, &reason): sv_config_new ();
+    sv_config_t *config = config_path? sv_config_load (config_path, NULL): sv_config_new ();
     if (!config) {
-        fprintf (stderr, "socval-%s: %s\n", name, reason);
+        //  Every problem, each on its line, as socval config check says them
+        char *prefix = zsys_sprintf ("socval-%s: %s", name, config_path);
+        sv_config_verify (config_path, s_print_problem, prefix);
+        zstr_free (&prefix);
         return 2;
     }
     if (data_dir)
         sv_config_set (config, "data/dir", data_dir);
     zsys_set_logident (name);
+    //  The level is one of the four: loading checked it
+    sv_log_start (sv_config_get (config, "log/level"), stdout);
+    zsys_debug ("%s: config %s, data in %s", name, config_path? config_path: "(the defaults)",
+                sv_config_get (config, "data/dir"));
+    int rc = 0;
+    sv_lock_t *lock = s_lock_store (config, name, &rc);
+    if (!lock) {
+        sv_config_destroy (&config);
+        sv_log_stop ();
+        return rc;
+    }
     zactor_t *server = zactor_new (actor, config);
     char *status = zstr_recv (server);
-    int rc = status && streq (status, "READY")? 0: 1;
+    rc = status && streq (status, "READY")? 0: 1;
     zstr_free (&status);
     if (rc == 0) {
         zsys_info ("%s: ready", name);
@@ -41,6 +93,8 @@ sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
     }
     zactor_destroy (&server);
     sv_config_destroy (&config);
+    sv_lock_destroy (&lock);
+    sv_log_stop ();
     return rc;
 }
 
@@ -54,11 +108,8 @@ sv_service_control_new (sv_config_t *config, const char *endpoint)
     zsock_set_rcvhwm (control, (int) sv_config_int (config, "stream/hwm"));
     zsock_set_sndtimeo (control, 0);
     zsock_set_linger (control, 0);
-    sv_security_server (control);
-    if (zsock_bind (control, "%s", endpoint) == -1) {
-        zsys_error ("cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
-        zsock_destroy (&control);
-    }
+    if (sv_security_bind (control, endpoint) == -1)
+        zsock_destroy (&control);     //  logged
     return control;
 }
 

@@ -17,10 +17,13 @@
 #include "sv_proto.h"
 
 //  The whole of a service's main: reads --config FILE (else
-//  $SOCVAL_CONFIG, else the defaults) and --data DIR, starts actor, waits
-//  for SIGINT or SIGTERM, stops it. name is the program's ("ingest").
+//  $SOCVAL_CONFIG, else the defaults) and --data DIR, sets the log level
+//  (log/level), takes the lock <store's folder>/<name>.lock (sv_lock) so
+//  that one process at a time runs on the store, starts actor, waits for
+//  SIGINT or SIGTERM, stops it. name is the program's ("ingest").
 //  Returns the process exit code: 0, 1 when the service cannot start, 2 on
-//  a usage or config error.
+//  a usage or config error or when another process holds the store's lock
+//  (the message names its pid).
 int
     sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor);
 

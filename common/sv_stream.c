@@ -460,14 +460,13 @@ sv_stream_producer_new (const char *db_path, const char *stream,
     self->router = zsock_new (ZMQ_ROUTER);
     s_set_peer_options (self->router, config);
     zsock_set_router_mandatory (self->router, 1);
-    sv_security_server (self->router);
     if (!sv_db_stmt (db, "SELECT seq FROM outbox LIMIT 0")) {
         zsys_error ("stream %s: %s has no outbox table", stream, db_path);
         sv_stream_producer_destroy (&self);
     }
     else
-    if (zsock_bind (self->router, "%s", endpoint) == -1) {
-        zsys_error ("stream %s: cannot bind %s: %s", stream, endpoint, zmq_strerror (zmq_errno ()));
+    if (sv_security_bind (self->router, endpoint) == -1) {
+        zsys_error ("stream %s: cannot bind %s", stream, endpoint);
         sv_stream_producer_destroy (&self);
     }
     else {

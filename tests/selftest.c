@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include "sv_company.h"
 #include "sv_config.h"
+#include "sv_log.h"
+#include "sv_lock.h"
 #include "sv_date.h"
 #include "sv_db.h"
 #include "sv_digest.h"
@@ -55,6 +57,8 @@ static const s_test_t s_tests [] = {
     { "sv_proto", sv_proto_test, 10 },
     { "sv_db", sv_db_test, 30 },
     { "sv_config", sv_config_test, 10 },
+    { "sv_log", sv_log_test, 10 },
+    { "sv_lock", sv_lock_test, 10 },
     { "sv_postcode", sv_postcode_test, 10 },
     { "sv_company", sv_company_test, 10 },
     { "sv_security", sv_security_test, 20 },

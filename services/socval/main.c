@@ -1,7 +1,7 @@
 /*  socval: the command people and scripts use.
 
-    Verbs: up, demo, wait (socval_up.c), keys new, submit, status, framework
-    (here), alerts (socval_alerts.c), report (socval_report.c). Every verb
+    Verbs: up, demo, wait (socval_up.c), keys new, submit, status, framework,
+    config (here), alerts (socval_alerts.c), report (socval_report.c). Every verb
     has --help. Errors go to stderr; exit 1 means the request was refused,
     2 a usage or connection problem. --json output goes alone to stdout; progress goes to stderr,
     and only on a terminal.
@@ -14,6 +14,7 @@
 #include "socval.h"
 #include <sodium.h>
 #include <xxhash.h>
+#include "sv_log.h"
 #include "sv_security.h"
 
 #define S_CHUNK_BYTES (256 * 1024)
@@ -52,6 +53,9 @@ socval_config (socval_options_t *options)
     else
     if (!path)
         sv_config_set (config, "data/dir", options->data_dir);
+    //  The command's own log lines (stderr) follow log/level too
+    if (config)
+        sv_log_start (sv_config_get (config, "log/level"), stderr);
     //  Once per process: with security/curve on, the command speaks CURVE
     //  to the services with its own certificate
     static bool secured = false;
@@ -675,6 +679,56 @@ s_framework (int argc, char *argv [], socval_options_t *options)
 }
 
 //  ==========================================================================
+//  socval config check | socval config keys
+
+static void
+s_print_problem (const char *problem, void *arg)
+{
+    printf ("%s: %s\n", (const char *) arg, problem);
+}
+
+static int
+s_config (int argc, char *argv [], socval_options_t *options)
+{
+    const char *usage =
+        "usage: socval config check | socval config keys\n"
+        "  check: reads the stack's config (--config FILE, $SOCVAL_CONFIG, or\n"
+        "  DIR/socval.cfg) as the services do and prints each problem on a line:\n"
+        "  an unknown key, a value outside its range or not among its choices, a\n"
+        "  date that is not yyyy-mm-dd, a plain endpoint off this host. Exit 0\n"
+        "  when there is none (or no file: the defaults), 1 when there is.\n"
+        "  keys: every key with its default, what a value must be, and its meaning.\n";
+    if (argc >= 1 && streq (argv [0], "--help"))
+        return printf ("%s", usage), 0;
+    if (argc == 1 && streq (argv [0], "keys")) {
+        sv_config_print_keys (stdout);
+        return 0;
+    }
+    if (argc != 1 || !streq (argv [0], "check"))
+        return socval_usage (usage);
+    const char *path = options->config_path? options->config_path: getenv ("SOCVAL_CONFIG");
+    char *default_path = zsys_sprintf ("%s/socval.cfg", options->data_dir);
+    if (!path && zsys_file_exists (default_path))
+        path = default_path;
+    int problems = 0;
+    if (!path)
+        printf ("no config file (%s does not exist): the defaults, which have no problem\n",
+                default_path);
+    else {
+        problems = sv_config_verify (path, s_print_problem, (void *) path);
+        //  What the services check once the keys themselves are right
+        sv_config_t *config = problems? NULL: sv_config_load (path, NULL);
+        if (config)
+            problems += sv_security_verify (config, s_print_problem, (void *) path);
+        sv_config_destroy (&config);
+        if (problems == 0)
+            printf ("%s: no problems\n", path);
+    }
+    zstr_free (&default_path);
+    return problems? 1: 0;
+}
+
+//  ==========================================================================
 //  socval status [--json]
 
 static int
@@ -785,6 +839,7 @@ static const char *s_usage_text =
     "  alerts [--follow] | alerts ack ID  compliance's alerts\n"
     "  report KIND [-o PATH]          annual, partnership, rlw-scope or alerts\n"
     "  framework import FILE | list   TOMs frameworks held by valuation\n"
+    "  config check | config keys     the config's problems; every key and its default\n"
     "  Each verb has --help. The stack is found by --config, $SOCVAL_CONFIG,\n"
     "  or DIR/socval.cfg (--data DIR, default ./var).\n";
 
@@ -848,6 +903,9 @@ main (int argc, char *argv [])
     else
     if (streq (rest [0], "framework"))
         rc = s_framework (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "config"))
+        rc = s_config (count - 1, rest + 1, &options);
     else {
         fprintf (stderr, "socval: no verb '%s'\n%s", rest [0], s_usage_text);
         rc = 2;
@@ -855,5 +913,6 @@ main (int argc, char *argv [])
     free (rest);
     //  zauth, when CURVE is on, must stop before CZMQ shuts down
     sv_security_stop ();
+    sv_log_stop ();
     return rc;
 }

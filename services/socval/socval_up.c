@@ -13,6 +13,12 @@
     wait asks every service for its STATUS until each consumer's offset
     equals the head its producer reports.
 
+    up and demo hold DIR/socval.lock (sv_lock) while they run, and each
+    service its store's lock: a second up on the same folder stops before
+    it touches anything, naming the process that runs the stack there, and
+    exits 2. A config with a problem (socval config check) stops up before
+    any service starts.
+
     demo runs up in a fresh folder with ipc endpoints (so it never meets a
     stack already running), checks that the example alerts and the annual
     report came out, stops it and exits 0 when they did.
@@ -23,6 +29,8 @@
 */
 
 #include "socval.h"
+#include "sv_lock.h"
+#include "sv_security.h"
 #include <sys/wait.h>
 #include <poll.h>
 
@@ -568,6 +576,31 @@ s_supervise (const char *data_dir, const char *config_path, const char *share,
     return 0;
 }
 
+//  Takes data_dir/socval.lock for this run. NULL (having said who holds it,
+//  or why it cannot be taken) when another process has it.
+static sv_lock_t *
+s_lock_folder (const char *data_dir)
+{
+    char *path = zsys_sprintf ("%s/socval.lock", data_dir);
+    pid_t holder = 0;
+    sv_lock_t *lock = sv_lock_new (path, &holder);
+    if (!lock && holder)
+        fprintf (stderr, "socval: %s is in use: process %d (socval up) runs a stack there and"
+                 " holds %s; stop it first, or give another --data\n", data_dir, (int) holder,
+                 path);
+    else
+    if (!lock)
+        fprintf (stderr, "socval: cannot lock %s: %s\n", path, strerror (errno));
+    zstr_free (&path);
+    return lock;
+}
+
+static void
+s_print_problem (const char *problem, void *arg)
+{
+    fprintf (stderr, "socval: %s: %s\n", (const char *) arg, problem);
+}
+
 //  Makes data_dir ready: config (written on first start) and keys.
 //  Returns the config path (caller frees) or NULL.
 static char *
@@ -577,11 +610,19 @@ s_prepare (const char *data_dir, const char *config_given, const char *share, bo
         fprintf (stderr, "socval: cannot create %s\n", data_dir);
         return NULL;
     }
-    if (config_given)
-        return strdup (config_given);
-    char *path = zsys_sprintf ("%s/socval.cfg", data_dir);
-    if (!zsys_file_exists (path) && s_write_config (data_dir, share, ipc, path))
+    char *path = config_given? strdup (config_given): zsys_sprintf ("%s/socval.cfg", data_dir);
+    if (!config_given && !zsys_file_exists (path) && s_write_config (data_dir, share, ipc, path))
         zstr_free (&path);
+    //  Every service would refuse a config with a problem, over and over
+    int problems = path? sv_config_verify (path, s_print_problem, path): 0;
+    sv_config_t *config = path && !problems? sv_config_load (path, NULL): NULL;
+    if (config)
+        problems += sv_security_verify (config, s_print_problem, path);
+    sv_config_destroy (&config);
+    if (problems) {
+        fprintf (stderr, "socval: not starting: the config has problems (above)\n");
+        zstr_free (&path);
+    }
     return path;
 }
 
@@ -594,7 +635,9 @@ socval_up (int argc, char *argv [], socval_options_t *options)
         "  with stores under DIR (default ./var), restarting any that dies, until\n"
         "  Ctrl-C. First start writes DIR/socval.cfg and the CURVE keys; then the\n"
         "  example feeds are submitted (once) and the alerts and the annual report\n"
-        "  they produce are shown.\n";
+        "  they produce are shown. A config with problems (socval config check)\n"
+        "  starts nothing. It holds DIR/socval.lock while it runs: a second up on\n"
+        "  the same DIR exits 2, naming the process that runs the stack there.\n";
     bool examples = true;
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
@@ -609,12 +652,21 @@ socval_up (int argc, char *argv [], socval_options_t *options)
     if (!share)
         return 2;
     //  A given config names its own data folder
-    sv_config_t *given = options->config_path? sv_config_load (options->config_path, NULL): NULL;
+    const char *reason = NULL;
+    sv_config_t *given = options->config_path? sv_config_load (options->config_path, &reason)
+                                             : NULL;
+    if (options->config_path && !given) {
+        fprintf (stderr, "socval: %s\n", reason);
+        zstr_free (&share);
+        return 2;
+    }
     const char *folder = given? sv_config_get (given, "data/dir"): options->data_dir;
     char *data_dir = zsys_dir_create ("%s", folder) == 0? realpath (folder, NULL): NULL;
     sv_config_destroy (&given);
-    char *config_path = data_dir? s_prepare (data_dir, options->config_path, share, false)
-                                : NULL;
+    //  Before anything in the folder is touched: a second up there would
+    //  fight the first for its ports and overwrite its example report
+    sv_lock_t *lock = data_dir? s_lock_folder (data_dir): NULL;
+    char *config_path = lock? s_prepare (data_dir, options->config_path, share, false): NULL;
     int rc = 2;
     if (config_path) {
         bool examples_ok = false;
@@ -624,6 +676,7 @@ socval_up (int argc, char *argv [], socval_options_t *options)
     zstr_free (&config_path);
     zstr_free (&share);
     free (data_dir);
+    sv_lock_destroy (&lock);
     return rc;
 }
 
@@ -655,7 +708,8 @@ socval_demo (int argc, char *argv [], socval_options_t *options)
         char template [] = "/tmp/socval-demo-XXXXXX";
         data_dir = mkdtemp (template)? strdup (template): NULL;
     }
-    char *config_path = data_dir? s_prepare (data_dir, NULL, share, true): NULL;
+    sv_lock_t *lock = data_dir? s_lock_folder (data_dir): NULL;
+    char *config_path = lock? s_prepare (data_dir, NULL, share, true): NULL;
     int rc = 2;
     if (config_path) {
         bool examples_ok = false;
@@ -678,5 +732,6 @@ socval_demo (int argc, char *argv [], socval_options_t *options)
     zstr_free (&config_path);
     zstr_free (&share);
     free (data_dir);
+    sv_lock_destroy (&lock);
     return rc;
 }
