@@ -55,6 +55,16 @@ static const s_key_t s_keys [] = {
       " release or record at a time, whatever its size)." },
     { "ingest/max_errors", S_INT, "1000",
       "Rejected rows listed in one receipt (all are counted)." },
+    { "ingest/beneficiary_groups", S_TEXT,
+      "Age,Disability,Gender reassignment,Marriage and civil partnership,"
+      "Pregnancy and maternity,Race,Religion or belief,Sex,Sexual orientation,"
+      "Care leavers,Disabled people,Ex-offenders,Homeless people,Long-term unemployed,"
+      "NEET young people,Older people,Veterans,Young people",
+      "Beneficiary groups a delivery return may name, comma-separated (the Equality Act"
+      " 2010 protected characteristics, then groups the TOMs measures name): a group"
+      " written another way (case, spacing, punctuation, & for and) takes the listed"
+      " spelling; one not listed is taken as written, with a receipt warning. A partner's"
+      " own partners/<name>/beneficiary_groups replaces it; empty: no list, no warning." },
     { "ingest/stream_endpoint", S_TEXT, "tcp://127.0.0.1:7711",
       "Where ingest's durable stream answers FETCH." },
     { "ingest/control_endpoint", S_TEXT, "tcp://127.0.0.1:7712",
