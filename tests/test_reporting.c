@@ -9,7 +9,10 @@
     comes, and that a run missed while reporting was down is made up once;
     that a report with no year named takes the latest year with spend, and
     that a year with no data is refused (exit 1, the years with data on
-    stderr). The last line is "N passed, N failed".
+    stderr); and, last, in a stack of its own with a postcode directory,
+    that a ward given by name, code and postcode, and a group in several
+    spellings, are each one row of the report. The last line is
+    "N passed, N failed".
 
     Usage: test_reporting [--short]     (run from the repository root)
 */
@@ -127,6 +130,143 @@ s_await_outputs (int count)
         zclock_sleep (100);
     zclock_sleep (800);
     return s_outputs ();
+}
+
+//  The row of a report's breakdown (social_value.<list>) whose key is
+//  value, and how many rows have it
+static json_t *
+s_row (json_t *report, const char *list, const char *key, const char *value, int *count)
+{
+    json_t *rows = json_object_get (json_object_get (report, "social_value"), list);
+    json_t *found = NULL, *row;
+    size_t index;
+    *count = 0;
+    json_array_foreach (rows, index, row) {
+        const char *text = json_string_value (json_object_get (row, key));
+        if (text && streq (text, value)) {
+            found = row;
+            (*count)++;
+        }
+    }
+    return found;
+}
+
+//  A ward counted once under every name: Trafford's partner with the
+//  Trafford directory excerpt (tests/fixtures/postcodes); returns for
+//  Altrincham (E05015239) by name in two spellings, by code in lower case
+//  and by two of its postcodes, for one group in five spellings. Run in
+//  a fresh stack of its own, so the figures above are not touched.
+static void
+s_test_wards_counted_once (void)
+{
+    char *outer = s_dir;
+    s_dir = zsys_sprintf ("%s/wards", outer);
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
+    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
+    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
+    zcert_t *cert = zcert_load (cert_path);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    char *lookup = realpath ("tests/fixtures/postcodes/trafford_postcodes_excerpt.csv", NULL);
+    assert (lookup);
+    char *config = zsys_sprintf (
+        "data\n    dir = \"%s\"\n"
+        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
+        "        local_authorities = \"E08000009\"\n"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:" S_PORTS "10\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "11\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "12\"\n"
+        "valuation\n    frameworks = \"%s/test-fw.csv\"\n    postcode_lookup = \"%s\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "21\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "22\"\n"
+        "compliance\n    clock_file = \"%s/today\"\n    rlw_rates = \"%s/rates.csv\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "31\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "32\"\n"
+        "reporting\n    clock_file = \"%s/now\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "41\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "42\"\n",
+        s_dir, zcert_public_txt (cert), outer, lookup, outer, outer, outer);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+    free (lookup);
+    for (int service = 0; service < 4; service++)
+        s_pids [service] = s_start (service);
+
+    s_write ("contracts.csv",
+        "Contract ID,Title,Supplier Name,Category,Contract Value,Start Date,End Date\n"
+        "T-001,Town centre works,Altrincham Builders Ltd,Construction,90000.00,"
+        "01/04/2025,31/03/2027\n");
+    //  JOB-03 in 2025-26: 25,000p a week. Altrincham: 1+2+3+4+5 = 15 weeks,
+    //  375,000p over 5 returns, none of its five spellings 5 alone. Dunham
+    //  Massey is no Trafford ward (Dunham is in Bowdon): 2 returns, kept
+    //  as one ward without a code, and suppressed
+    s_write ("wards.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Ward,Postcode,"
+        "Beneficiary Group\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,1,evidenced,Altrincham,,Care Leavers\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,2,evidenced,ALTRINCHAM,,CARE LEAVERS\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,3,evidenced,e05015239,,care-leavers\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,4,evidenced,,WA14 1ET,care leavers \n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,5,evidenced,,wa142bj,Care leavers\n"
+        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,dunham massey,,Refugees\n"
+        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,DUNHAM-MASSEY,,\n");
+    char *receipt = NULL;
+    int rc = s_socval (NULL, "submit --kind contracts --key %s %s/contracts.csv >/dev/null",
+                       cert_path, s_dir)
+           + s_socval (&receipt, "submit --kind deliveries --key %s --json %s/wards.csv",
+                       cert_path, s_dir);
+    testkit_check (rc == 0 && receipt && strstr (receipt, "\"accepted\": 7")
+                   && strstr (receipt, "not one of the partner's declared beneficiary groups")
+                   && strstr (receipt, "Refugees") && strstr (receipt, "\"warned\": 1")
+                   && s_socval (NULL, "wait --timeout 60") == 0,
+                   "wards: 7 returns taken; the receipt warns of the undeclared group"
+                   " 'Refugees' only");
+    zstr_free (&receipt);
+
+    json_t *report = s_report_json ("annual --year 2025-26");
+    int rows = 0, named = 0;
+    json_t *altrincham = s_row (report, "by_ward", "ward_code", "E05015239", &rows);
+    s_row (report, "by_ward", "ward", "Altrincham", &named);
+    testkit_check (altrincham && rows == 1 && named == 1
+                   && streq (json_string_value (json_object_get (altrincham, "ward")),
+                             "Altrincham")
+                   && s_int (altrincham, "deliveries") == 5
+                   && s_int (altrincham, "delivered_pence") == 375000
+                   && json_is_false (json_object_get (altrincham, "suppressed")),
+                   "Altrincham given as two names, its code and two postcodes is one by_ward"
+                   " row, E05015239 'Altrincham': 5 returns, £3,750.00, not suppressed");
+    json_t *dunham = s_row (report, "by_ward", "ward", "Dunham Massey", &rows);
+    json_t *wards = json_object_get (json_object_get (report, "social_value"), "by_ward");
+    testkit_check (dunham && rows == 1 && json_array_size (wards) == 2
+                   && streq (json_string_value (json_object_get (dunham, "ward_code")), "")
+                   && json_is_true (json_object_get (dunham, "suppressed"))
+                   && json_is_null (json_object_get (dunham, "deliveries")),
+                   "a ward name matching no Trafford ward, in two spellings, is one row"
+                   " 'Dunham Massey' with no code, its 2 returns suppressed; 2 rows in all");
+    json_t *leavers = s_row (report, "by_beneficiary_group", "group", "Care leavers", &rows);
+    json_t *groups = json_object_get (json_object_get (report, "social_value"),
+                                      "by_beneficiary_group");
+    testkit_check (leavers && rows == 1 && json_array_size (groups) == 2
+                   && s_int (leavers, "deliveries") == 5
+                   && s_int (leavers, "delivered_pence") == 375000
+                   && json_is_false (json_object_get (leavers, "suppressed")),
+                   "'Care leavers' in five spellings is one by_beneficiary_group row:"
+                   " 5 returns, £3,750.00, not suppressed");
+    json_decref (report);
+    testkit_check (testkit_count ("tcp://127.0.0.1:" S_PORTS "22", s_timeout * 1000,
+                                  "unmatched_ward_lines") == 2,
+                   "valuation's STATUS counts the 2 lines whose ward name matched no ward");
+
+    for (int service = 0; service < 4; service++)
+        kill (s_pids [service], SIGTERM);
+    for (int service = 0; service < 4; service++)
+        waitpid (s_pids [service], NULL, 0);
+    zcert_destroy (&cert);
+    zstr_free (&cert_path);
+    zstr_free (&public_path);
+    zstr_free (&s_dir);
+    s_dir = outer;
 }
 
 int
@@ -372,6 +512,9 @@ main (int argc, char *argv [])
                    && strstr (log, "'25' is outside 0-23"),
                    "a mistyped schedule is refused at start, naming the key and the value");
     zstr_free (&log);
+
+    s_test_wards_counted_once ();
+
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);
     zstr_free (&remove);
