@@ -132,6 +132,54 @@ s_await_outputs (int count)
     return s_outputs ();
 }
 
+//  Makes the stack's keys under s_dir: ingest's and the council's, whose
+//  public certificate ingest accepts. Returns the council's certificate;
+//  *cert_path_p is its path (the caller frees both).
+static zcert_t *
+s_keys (char **cert_path_p)
+{
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
+    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
+    *cert_path_p = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
+    zcert_t *cert = zcert_load (*cert_path_p);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    zstr_free (&public_path);
+    return cert;
+}
+
+//  Writes s_dir/socval.cfg for a stack whose data is s_dir: the council
+//  (cert's public key) on the test framework, with partner's lines added
+//  to its section; the framework, clocks and rates in files under files;
+//  valuation's and reporting's sections with their lines added; then tail
+static void
+s_config (zcert_t *cert, const char *files, const char *partner, const char *valuation,
+          const char *reporting, const char *tail)
+{
+    char *config = zsys_sprintf (
+        "data\n    dir = \"%s\"\n"
+        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
+        "%s"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:" S_PORTS "10\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "11\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "12\"\n"
+        "valuation\n    frameworks = \"%s/test-fw.csv\"\n%s"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "21\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "22\"\n"
+        "compliance\n    clock_file = \"%s/today\"\n    rlw_rates = \"%s/rates.csv\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "31\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "32\"\n"
+        "reporting\n    clock_file = \"%s/now\"\n%s"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "41\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "42\"\n"
+        "%s",
+        s_dir, zcert_public_txt (cert), partner, files, valuation, files, files, files,
+        reporting, tail);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+}
+
 //  The row of a report's breakdown (social_value.<list>) whose key is
 //  value, and how many rows have it
 static json_t *
@@ -161,34 +209,13 @@ s_test_wards_counted_once (void)
 {
     char *outer = s_dir;
     s_dir = zsys_sprintf ("%s/wards", outer);
-    zsys_dir_create ("%s/keys/partners", s_dir);
-    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
-    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
-    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
-    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
-    zcert_t *cert = zcert_load (cert_path);
-    assert (cert && zcert_save_public (cert, public_path) == 0);
+    char *cert_path;
+    zcert_t *cert = s_keys (&cert_path);
     char *lookup = realpath ("tests/fixtures/postcodes/trafford_postcodes_excerpt.csv", NULL);
     assert (lookup);
-    char *config = zsys_sprintf (
-        "data\n    dir = \"%s\"\n"
-        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
-        "        local_authorities = \"E08000009\"\n"
-        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:" S_PORTS "10\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "11\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "12\"\n"
-        "valuation\n    frameworks = \"%s/test-fw.csv\"\n    postcode_lookup = \"%s\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "21\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "22\"\n"
-        "compliance\n    clock_file = \"%s/today\"\n    rlw_rates = \"%s/rates.csv\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "31\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "32\"\n"
-        "reporting\n    clock_file = \"%s/now\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "41\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "42\"\n",
-        s_dir, zcert_public_txt (cert), outer, lookup, outer, outer, outer);
-    s_write ("socval.cfg", config);
-    zstr_free (&config);
+    char *valuation = zsys_sprintf ("    postcode_lookup = \"%s\"\n", lookup);
+    s_config (cert, outer, "        local_authorities = \"E08000009\"\n", valuation, "", "");
+    zstr_free (&valuation);
     free (lookup);
     for (int service = 0; service < 4; service++)
         s_pids [service] = s_start (service);
@@ -264,7 +291,6 @@ s_test_wards_counted_once (void)
         waitpid (s_pids [service], NULL, 0);
     zcert_destroy (&cert);
     zstr_free (&cert_path);
-    zstr_free (&public_path);
     zstr_free (&s_dir);
     s_dir = outer;
 }
@@ -275,13 +301,8 @@ main (int argc, char *argv [])
     if (argc > 1 && streq (argv [1], "--short"))
         s_timeout = 60;
     s_dir = zsys_sprintf ("/tmp/sv_test_reporting_%d", getpid ());
-    zsys_dir_create ("%s/keys/partners", s_dir);
-    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
-    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
-    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
-    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
-    zcert_t *cert = zcert_load (cert_path);
-    assert (cert && zcert_save_public (cert, public_path) == 0);
+    char *cert_path;
+    zcert_t *cert = s_keys (&cert_path);
     s_write ("test-fw.csv",
         "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
         "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2024-25,\"£25,750.00\"\n"
@@ -293,27 +314,10 @@ main (int argc, char *argv [])
                           "2025,1260,1385,2024-10-23,2025-05-01\n");
     s_write ("today", "2026-04-15");
     s_write ("now", "2026-04-30T23:00:00Z");
-    char *config = zsys_sprintf (
-        "data\n    dir = \"%s\"\n"
-        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
-        "        local_districts = \"S60-S66\"\n"
-        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:" S_PORTS "10\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "11\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "12\"\n"
-        "valuation\n    frameworks = \"%s/test-fw.csv\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "21\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "22\"\n"
-        "compliance\n    clock_file = \"%s/today\"\n    rlw_rates = \"%s/rates.csv\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "31\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "32\"\n"
-        "reporting\n    clock_file = \"%s/now\"\n    tick_ms = 100\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "41\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "42\"\n"
-        "schedules\n    annual\n        cron = \"0 6 1 5 *\"\n        kind = \"annual\"\n"
-        "        year = \"previous\"\n        formats = \"html,json,xlsx,csv\"\n",
-        s_dir, zcert_public_txt (cert), s_dir, s_dir, s_dir, s_dir);
-    s_write ("socval.cfg", config);
-    zstr_free (&config);
+    s_config (cert, s_dir, "        local_districts = \"S60-S66\"\n", "",
+              "    tick_ms = 100\n",
+              "schedules\n    annual\n        cron = \"0 6 1 5 *\"\n        kind = \"annual\"\n"
+              "        year = \"previous\"\n        formats = \"html,json,xlsx,csv\"\n");
     for (int service = 0; service < 4; service++)
         s_pids [service] = s_start (service);
 
@@ -521,7 +525,6 @@ main (int argc, char *argv [])
     zstr_free (&xlsx);
     zstr_free (&html);
     zstr_free (&cert_path);
-    zstr_free (&public_path);
     zcert_destroy (&cert);
     zstr_free (&s_dir);
     return testkit_summary ();
