@@ -227,7 +227,8 @@ s_test_wards_counted_once (void)
     //  JOB-03 in 2025-26: 25,000p a week. Altrincham: 1+2+3+4+5 = 15 weeks,
     //  375,000p over 5 returns, none of its five spellings 5 alone. Dunham
     //  Massey is no Trafford ward (Dunham is in Bowdon): 2 returns, kept
-    //  as one ward without a code, and suppressed
+    //  as one ward without a code, and suppressed. E05099999 has a ward
+    //  code's form but is not in the directory: a ward with no name
     s_write ("wards.csv",
         "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Ward,Postcode,"
         "Beneficiary Group\n"
@@ -237,17 +238,18 @@ s_test_wards_counted_once (void)
         "T-001,JOB-03,01/04/2025,30/06/2025,4,evidenced,,WA14 1ET,care leavers \n"
         "T-001,JOB-03,01/04/2025,30/06/2025,5,evidenced,,wa142bj,Care leavers\n"
         "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,dunham massey,,Refugees\n"
-        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,DUNHAM-MASSEY,,\n");
+        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,DUNHAM-MASSEY,,\n"
+        "T-001,JOB-03,01/10/2025,31/12/2025,1,evidenced,E05099999,,\n");
     char *receipt = NULL;
     int rc = s_socval (NULL, "submit --kind contracts --key %s %s/contracts.csv >/dev/null",
                        cert_path, s_dir)
            + s_socval (&receipt, "submit --kind deliveries --key %s --json %s/wards.csv",
                        cert_path, s_dir);
-    testkit_check (rc == 0 && receipt && strstr (receipt, "\"accepted\": 7")
+    testkit_check (rc == 0 && receipt && strstr (receipt, "\"accepted\": 8")
                    && strstr (receipt, "not one of the partner's declared beneficiary groups")
                    && strstr (receipt, "Refugees") && strstr (receipt, "\"warned\": 1")
                    && s_socval (NULL, "wait --timeout 60") == 0,
-                   "wards: 7 returns taken; the receipt warns of the undeclared group"
+                   "wards: 8 returns taken; the receipt warns of the undeclared group"
                    " 'Refugees' only");
     zstr_free (&receipt);
 
@@ -265,12 +267,16 @@ s_test_wards_counted_once (void)
                    " row, E05015239 'Altrincham': 5 returns, £3,750.00, not suppressed");
     json_t *dunham = s_row (report, "by_ward", "ward", "Dunham Massey", &rows);
     json_t *wards = json_object_get (json_object_get (report, "social_value"), "by_ward");
-    testkit_check (dunham && rows == 1 && json_array_size (wards) == 2
+    json_t *unnamed = s_row (report, "by_ward", "ward_code", "E05099999", &named);
+    testkit_check (unnamed && named == 1
+                   && streq (json_string_value (json_object_get (unnamed, "ward")), "E05099999"),
+                   "a ward code the directory does not name is its own row, shown by its code");
+    testkit_check (dunham && rows == 1 && json_array_size (wards) == 3
                    && streq (json_string_value (json_object_get (dunham, "ward_code")), "")
                    && json_is_true (json_object_get (dunham, "suppressed"))
                    && json_is_null (json_object_get (dunham, "deliveries")),
                    "a ward name matching no Trafford ward, in two spellings, is one row"
-                   " 'Dunham Massey' with no code, its 2 returns suppressed; 2 rows in all");
+                   " 'Dunham Massey' with no code, its 2 returns suppressed; 3 rows in all");
     json_t *leavers = s_row (report, "by_beneficiary_group", "group", "Care leavers", &rows);
     json_t *groups = json_object_get (json_object_get (report, "social_value"),
                                       "by_beneficiary_group");
