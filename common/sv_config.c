@@ -58,10 +58,11 @@ static const s_key_t s_keys [] = {
     { "ingest/beneficiary_groups", S_TEXT,
       "Age,Disability,Gender reassignment,Marriage and civil partnership,"
       "Pregnancy and maternity,Race,Religion or belief,Sex,Sexual orientation,"
-      "Care leavers,Disabled people,Ex-offenders,Homeless people,Long-term unemployed,"
-      "NEET young people,Older people,Veterans,Young people",
+      "Care leavers,Carers,Disabled people,Ex-offenders,Homeless people,Long-term unemployed,"
+      "Older people,Over 50s,Refugees,Veterans,Young people,Young people NEET",
       "Beneficiary groups a delivery return may name, comma-separated (the Equality Act"
-      " 2010 protected characteristics, then groups the TOMs measures name): a group"
+      " 2010 protected characteristics, then groups TOMs measures and councils' returns"
+      " name, as deploy/examples writes them): a group"
       " written another way (case, spacing, punctuation, & for and) takes the listed"
       " spelling; one not listed is taken as written, with a receipt warning. A partner's"
       " own partners/<name>/beneficiary_groups replaces it; empty: no list, no warning." },

@@ -237,7 +237,7 @@ s_test_wards_counted_once (void)
         "T-001,JOB-03,01/04/2025,30/06/2025,3,evidenced,e05015239,,care-leavers\n"
         "T-001,JOB-03,01/04/2025,30/06/2025,4,evidenced,,WA14 1ET,care leavers \n"
         "T-001,JOB-03,01/04/2025,30/06/2025,5,evidenced,,wa142bj,Care leavers\n"
-        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,dunham massey,,Refugees\n"
+        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,dunham massey,,Lone parents\n"
         "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,DUNHAM-MASSEY,,\n"
         "T-001,JOB-03,01/10/2025,31/12/2025,1,evidenced,E05099999,,\n");
     char *receipt = NULL;
@@ -247,10 +247,10 @@ s_test_wards_counted_once (void)
                        cert_path, s_dir);
     testkit_check (rc == 0 && receipt && strstr (receipt, "\"accepted\": 8")
                    && strstr (receipt, "not one of the partner's declared beneficiary groups")
-                   && strstr (receipt, "Refugees") && strstr (receipt, "\"warned\": 1")
+                   && strstr (receipt, "Lone parents") && strstr (receipt, "\"warned\": 1")
                    && s_socval (NULL, "wait --timeout 60") == 0,
                    "wards: 8 returns taken; the receipt warns of the undeclared group"
-                   " 'Refugees' only");
+                   " 'Lone parents' only");
     zstr_free (&receipt);
 
     json_t *report = s_report_json ("annual --year 2025-26");
