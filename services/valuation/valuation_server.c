@@ -44,8 +44,9 @@ typedef struct {
     msgpack_sbuffer buffer;     //  reused to encode lines
     const valuation_store_source_t *arriving;   //  the ingest event being valued, if any
     uint64_t lines_sent;        //  lines appended since start
-    uint64_t wards_unmatched;   //  delivery lines since start whose Ward cell
-                                //  matched no ward (kept as written)
+    uint64_t wards_unmatched;   //  delivery lines valued since start (again
+                                //  when valued again) whose Ward cell
+                                //  matched no ward
     zhashx_t *unmatched_wards;  //  "partner\x1fname" of those logged
     valuation_store_counts_t held;      //  rows held, as last counted
     int64_t counted_at;         //  zclock_mono of that count, 0 before the first
@@ -330,8 +331,12 @@ s_ward_unmatched (s_server_t *self, const char *partner, const char *text,
     if (zhashx_lookup (self->unmatched_wards, key))
         return;
     zhashx_insert (self->unmatched_wards, key, (void *) 1);
-    zsys_warning ("valuation: partner %s: delivery ward '%s': %s; counted as the ward"
-                  " '%s' with no ONS code", partner, text, ward->unmatched, ward->name);
+    if (*ward->name)
+        zsys_warning ("valuation: partner %s: delivery ward '%s': %s; counted as the ward"
+                      " '%s' with no ONS code", partner, text, ward->unmatched, ward->name);
+    else
+        zsys_warning ("valuation: partner %s: delivery ward '%s': %s; counted with no ward",
+                      partner, text, ward->unmatched);
 }
 
 static int
