@@ -79,6 +79,17 @@ static const s_key_t s_keys [] = {
       " release or record at a time, whatever its size)."),
     S_INT_ ("ingest/max_errors", "1000", 0, 1000000,
       "Rejected rows listed in one receipt (all are counted)."),
+    S_TEXT_ ("ingest/beneficiary_groups",
+      "Age,Disability,Gender reassignment,Marriage and civil partnership,"
+      "Pregnancy and maternity,Race,Religion or belief,Sex,Sexual orientation,"
+      "Care leavers,Carers,Disabled people,Ex-offenders,Homeless people,Long-term unemployed,"
+      "Older people,Over 50s,Refugees,Veterans,Young people,Young people NEET",
+      "Beneficiary groups a delivery return may name, comma-separated (the Equality Act"
+      " 2010 protected characteristics, then groups TOMs measures and councils' returns"
+      " name, as deploy/examples writes them): a group"
+      " written another way (case, spacing, punctuation, & for and) takes the listed"
+      " spelling; one not listed is taken as written, with a receipt warning. A partner's"
+      " own partners/<name>/beneficiary_groups replaces it; empty: no list, no warning."),
     S_TEXT_ ("ingest/stream_endpoint", "tcp://127.0.0.1:7711",
       "Where ingest's durable stream answers FETCH."),
     S_TEXT_ ("ingest/control_endpoint", "tcp://127.0.0.1:7712",

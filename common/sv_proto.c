@@ -3212,7 +3212,8 @@ s_entries_valuation_line (const sv_proto_valuation_line_t *self)
          + (self->evidence && *self->evidence)
          + (self->unit && *self->unit)
          + (self->description && *self->description)
-         + (self->flag && *self->flag);
+         + (self->flag && *self->flag)
+         + (self->ward_name && *self->ward_name);
 }
 
 static int
@@ -3236,7 +3237,8 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
     ||  (self->evidence && *self->evidence && s_put_string (pk, "evidence", self->evidence))
     ||  (self->unit && *self->unit && s_put_string (pk, "unit", self->unit))
     ||  (self->description && *self->description && s_put_string (pk, "description", self->description))
-    ||  (self->flag && *self->flag && s_put_string (pk, "flag", self->flag)))
+    ||  (self->flag && *self->flag && s_put_string (pk, "flag", self->flag))
+    ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name)))
         return -1;
     return 0;
 }
@@ -3244,7 +3246,7 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
 static int
 s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [19] = {
+    static const s_field_t fields [20] = {
         { "partner",           true },
         { "contract_id",       true },
         { "supplier_key",      false },
@@ -3264,11 +3266,12 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
         { "unit",              false },
         { "description",       false },
         { "flag",              false },
+        { "ward_name",         false },
     };
-    bool seen [19] = { false };
+    bool seen [20] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 19, seen, &field))
+        if (s_read_key (dec, fields, 20, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3291,12 +3294,13 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
             case 16: rc = s_get_string (dec, &self->unit); break;
             case 17: rc = s_get_string (dec, &self->description); break;
             case 18: rc = s_get_string (dec, &self->flag); break;
+            case 19: rc = s_get_string (dec, &self->ward_name); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 19))
+    if (s_check_required (dec, fields, seen, 20))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
@@ -3306,7 +3310,8 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
     ||  s_default_string (dec, &self->evidence)
     ||  s_default_string (dec, &self->unit)
     ||  s_default_string (dec, &self->description)
-    ||  s_default_string (dec, &self->flag))
+    ||  s_default_string (dec, &self->flag)
+    ||  s_default_string (dec, &self->ward_name))
         return -1;
     return 0;
 }
@@ -3329,6 +3334,7 @@ s_free_valuation_line (sv_proto_valuation_line_t *self)
     free (self->unit);
     free (self->description);
     free (self->flag);
+    free (self->ward_name);
 }
 
 static void
@@ -3353,6 +3359,7 @@ s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const 
     s_print_string (out, indent, "unit", self->unit);
     s_print_string (out, indent, "description", self->description);
     s_print_string (out, indent, "flag", self->flag);
+    s_print_string (out, indent, "ward_name", self->ward_name);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4300,6 +4307,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.unit = "unit-0";
             self->valuation_line.description = "description-0";
             self->valuation_line.flag = "flag-0";
+            self->valuation_line.ward_name = "ward_name-0";
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";

@@ -615,7 +615,9 @@ typedef struct {
     char *kind;
     //  Financial year valued.
     char *year;
-    //  (optional) Ward of the delivery, when given.
+    //  (optional) Ward of the delivery: its ONS code (E05015239) whenever the
+    //  return's Ward cell or postcode gives it; else the Ward cell's name in
+    //  its canonical spelling (sv_name); "" when neither is given.
     char *ward;
     //  (optional) Beneficiary group of the delivery, when given.
     char *beneficiary_group;
@@ -642,6 +644,11 @@ typedef struct {
     //  (optional) Why the line needs a person's attention (e.g. "no proxy for
     //  year"); "" when none.
     char *flag;
+    //  (optional, since version 2) Name of the ward in ward, from the postcode
+    //  directory, when ward is an ONS code the directory names; "" otherwise
+    //  (ward is then a code the directory does not name, or a name matching no
+    //  ward, in its canonical spelling).
+    char *ward_name;
 } sv_proto_valuation_line_t;
 
 //  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside

@@ -20,6 +20,7 @@
 #include "sv_money.h"
 #include "sv_msgpack.h"
 #include "sv_postcode.h"
+#include "sv_name.h"
 #include "sv_proto.h"
 #include "sv_security.h"
 #include "sv_service.h"
@@ -60,6 +61,7 @@ static const s_test_t s_tests [] = {
     { "sv_log", sv_log_test, 10 },
     { "sv_lock", sv_lock_test, 10 },
     { "sv_postcode", sv_postcode_test, 10 },
+    { "sv_name", sv_name_test, 10 },
     { "sv_company", sv_company_test, 10 },
     { "sv_security", sv_security_test, 20 },
     { "sv_service", sv_service_test, 10 },

@@ -9,7 +9,10 @@
     comes, and that a run missed while reporting was down is made up once;
     that a report with no year named takes the latest year with spend, and
     that a year with no data is refused (exit 1, the years with data on
-    stderr). The last line is "N passed, N failed".
+    stderr); and, last, in a stack of its own with a postcode directory,
+    that a ward given by name, code and postcode, and a group in several
+    spellings, are each one row of the report. The last line is
+    "N passed, N failed".
 
     Usage: test_reporting [--short]     (run from the repository root)
 */
@@ -129,19 +132,183 @@ s_await_outputs (int count)
     return s_outputs ();
 }
 
+//  Makes the stack's keys under s_dir: ingest's and the council's, whose
+//  public certificate ingest accepts. Returns the council's certificate;
+//  *cert_path_p is its path (the caller frees both).
+static zcert_t *
+s_keys (char **cert_path_p)
+{
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
+    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
+    *cert_path_p = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
+    zcert_t *cert = zcert_load (*cert_path_p);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    zstr_free (&public_path);
+    return cert;
+}
+
+//  Writes s_dir/socval.cfg for a stack whose data is s_dir: the council
+//  (cert's public key) on the test framework, with partner's lines added
+//  to its section; the framework, clocks and rates in files under files;
+//  valuation's and reporting's sections with their lines added; then tail
+static void
+s_config (zcert_t *cert, const char *files, const char *partner, const char *valuation,
+          const char *reporting, const char *tail)
+{
+    char *config = zsys_sprintf (
+        "data\n    dir = \"%s\"\n"
+        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
+        "%s"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:" S_PORTS "10\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "11\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "12\"\n"
+        "valuation\n    frameworks = \"%s/test-fw.csv\"\n%s"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "21\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "22\"\n"
+        "compliance\n    clock_file = \"%s/today\"\n    rlw_rates = \"%s/rates.csv\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "31\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "32\"\n"
+        "reporting\n    clock_file = \"%s/now\"\n%s"
+        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "41\"\n"
+        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "42\"\n"
+        "%s",
+        s_dir, zcert_public_txt (cert), partner, files, valuation, files, files, files,
+        reporting, tail);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+}
+
+//  The row of a report's breakdown (social_value.<list>) whose key is
+//  value, and how many rows have it
+static json_t *
+s_row (json_t *report, const char *list, const char *key, const char *value, int *count)
+{
+    json_t *rows = json_object_get (json_object_get (report, "social_value"), list);
+    json_t *found = NULL, *row;
+    size_t index;
+    *count = 0;
+    json_array_foreach (rows, index, row) {
+        const char *text = json_string_value (json_object_get (row, key));
+        if (text && streq (text, value)) {
+            found = row;
+            (*count)++;
+        }
+    }
+    return found;
+}
+
+//  A ward counted once under every name: Trafford's partner with the
+//  Trafford directory excerpt (tests/fixtures/postcodes); returns for
+//  Altrincham (E05015239) by name in two spellings, by code in lower case
+//  and by two of its postcodes, for one group in five spellings. Run in
+//  a fresh stack of its own, so the figures above are not touched.
+static void
+s_test_wards_counted_once (void)
+{
+    char *outer = s_dir;
+    s_dir = zsys_sprintf ("%s/wards", outer);
+    char *cert_path;
+    zcert_t *cert = s_keys (&cert_path);
+    char *lookup = realpath ("tests/fixtures/postcodes/trafford_postcodes_excerpt.csv", NULL);
+    assert (lookup);
+    char *valuation = zsys_sprintf ("    postcode_lookup = \"%s\"\n", lookup);
+    s_config (cert, outer, "        local_authorities = \"E08000009\"\n", valuation, "", "");
+    zstr_free (&valuation);
+    free (lookup);
+    for (int service = 0; service < 4; service++)
+        s_pids [service] = s_start (service);
+
+    s_write ("contracts.csv",
+        "Contract ID,Title,Supplier Name,Category,Contract Value,Start Date,End Date\n"
+        "T-001,Town centre works,Altrincham Builders Ltd,Construction,90000.00,"
+        "01/04/2025,31/03/2027\n");
+    //  JOB-03 in 2025-26: 25,000p a week. Altrincham: 1+2+3+4+5 = 15 weeks,
+    //  375,000p over 5 returns, none of its five spellings 5 alone. Dunham
+    //  Massey is no Trafford ward (Dunham is in Bowdon): 2 returns, kept
+    //  as one ward without a code, and suppressed. E05099999 has a ward
+    //  code's form but is not in the directory: a ward with no name
+    s_write ("wards.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Ward,Postcode,"
+        "Beneficiary Group\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,1,evidenced,Altrincham,,Care Leavers\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,2,evidenced,ALTRINCHAM,,CARE LEAVERS\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,3,evidenced,e05015239,,care-leavers\n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,4,evidenced,,WA14 1ET,care leavers \n"
+        "T-001,JOB-03,01/04/2025,30/06/2025,5,evidenced,,wa142bj,Care leavers\n"
+        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,dunham massey,,Lone parents\n"
+        "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,DUNHAM-MASSEY,,\n"
+        "T-001,JOB-03,01/10/2025,31/12/2025,1,evidenced,E05099999,,\n");
+    char *receipt = NULL;
+    int rc = s_socval (NULL, "submit --kind contracts --key %s %s/contracts.csv >/dev/null",
+                       cert_path, s_dir)
+           + s_socval (&receipt, "submit --kind deliveries --key %s --json %s/wards.csv",
+                       cert_path, s_dir);
+    testkit_check (rc == 0 && receipt && strstr (receipt, "\"accepted\": 8")
+                   && strstr (receipt, "not one of the partner's declared beneficiary groups")
+                   && strstr (receipt, "Lone parents") && strstr (receipt, "\"warned\": 1")
+                   && s_socval (NULL, "wait --timeout 60") == 0,
+                   "wards: 8 returns taken; the receipt warns of the undeclared group"
+                   " 'Lone parents' only");
+    zstr_free (&receipt);
+
+    json_t *report = s_report_json ("annual --year 2025-26");
+    int rows = 0, named = 0;
+    json_t *altrincham = s_row (report, "by_ward", "ward_code", "E05015239", &rows);
+    s_row (report, "by_ward", "ward", "Altrincham", &named);
+    testkit_check (altrincham && rows == 1 && named == 1
+                   && streq (json_string_value (json_object_get (altrincham, "ward")),
+                             "Altrincham")
+                   && s_int (altrincham, "deliveries") == 5
+                   && s_int (altrincham, "delivered_pence") == 375000
+                   && json_is_false (json_object_get (altrincham, "suppressed")),
+                   "Altrincham given as two names, its code and two postcodes is one by_ward"
+                   " row, E05015239 'Altrincham': 5 returns, £3,750.00, not suppressed");
+    json_t *dunham = s_row (report, "by_ward", "ward", "Dunham Massey", &rows);
+    json_t *wards = json_object_get (json_object_get (report, "social_value"), "by_ward");
+    json_t *unnamed = s_row (report, "by_ward", "ward_code", "E05099999", &named);
+    testkit_check (unnamed && named == 1
+                   && streq (json_string_value (json_object_get (unnamed, "ward")), "E05099999"),
+                   "a ward code the directory does not name is its own row, shown by its code");
+    testkit_check (dunham && rows == 1 && json_array_size (wards) == 3
+                   && streq (json_string_value (json_object_get (dunham, "ward_code")), "")
+                   && json_is_true (json_object_get (dunham, "suppressed"))
+                   && json_is_null (json_object_get (dunham, "deliveries")),
+                   "a ward name matching no Trafford ward, in two spellings, is one row"
+                   " 'Dunham Massey' with no code, its 2 returns suppressed; 3 rows in all");
+    json_t *leavers = s_row (report, "by_beneficiary_group", "group", "Care leavers", &rows);
+    json_t *groups = json_object_get (json_object_get (report, "social_value"),
+                                      "by_beneficiary_group");
+    testkit_check (leavers && rows == 1 && json_array_size (groups) == 2
+                   && s_int (leavers, "deliveries") == 5
+                   && s_int (leavers, "delivered_pence") == 375000
+                   && json_is_false (json_object_get (leavers, "suppressed")),
+                   "'Care leavers' in five spellings is one by_beneficiary_group row:"
+                   " 5 returns, £3,750.00, not suppressed");
+    json_decref (report);
+    testkit_check (testkit_count ("tcp://127.0.0.1:" S_PORTS "22", s_timeout * 1000,
+                                  "unmatched_ward_lines") == 2,
+                   "valuation's STATUS counts the 2 lines whose ward name matched no ward");
+
+    for (int service = 0; service < 4; service++)
+        kill (s_pids [service], SIGTERM);
+    for (int service = 0; service < 4; service++)
+        waitpid (s_pids [service], NULL, 0);
+    zcert_destroy (&cert);
+    zstr_free (&cert_path);
+    zstr_free (&s_dir);
+    s_dir = outer;
+}
+
 int
 main (int argc, char *argv [])
 {
     if (argc > 1 && streq (argv [1], "--short"))
         s_timeout = 60;
     s_dir = zsys_sprintf ("/tmp/sv_test_reporting_%d", getpid ());
-    zsys_dir_create ("%s/keys/partners", s_dir);
-    assert (s_socval (NULL, "keys new ingest >/dev/null") == 0);
-    assert (s_socval (NULL, "keys new council >/dev/null") == 0);
-    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
-    char *public_path = zsys_sprintf ("%s/keys/partners/council.cert", s_dir);
-    zcert_t *cert = zcert_load (cert_path);
-    assert (cert && zcert_save_public (cert, public_path) == 0);
+    char *cert_path;
+    zcert_t *cert = s_keys (&cert_path);
     s_write ("test-fw.csv",
         "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
         "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2024-25,\"£25,750.00\"\n"
@@ -153,27 +320,10 @@ main (int argc, char *argv [])
                           "2025,1260,1385,2024-10-23,2025-05-01\n");
     s_write ("today", "2026-04-15");
     s_write ("now", "2026-04-30T23:00:00Z");
-    char *config = zsys_sprintf (
-        "data\n    dir = \"%s\"\n"
-        "partners\n    council\n        public_key = \"%s\"\n        framework = \"test-fw\"\n"
-        "        local_districts = \"S60-S66\"\n"
-        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:" S_PORTS "10\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "11\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "12\"\n"
-        "valuation\n    frameworks = \"%s/test-fw.csv\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "21\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "22\"\n"
-        "compliance\n    clock_file = \"%s/today\"\n    rlw_rates = \"%s/rates.csv\"\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "31\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "32\"\n"
-        "reporting\n    clock_file = \"%s/now\"\n    tick_ms = 100\n"
-        "    stream_endpoint = \"tcp://127.0.0.1:" S_PORTS "41\"\n"
-        "    control_endpoint = \"tcp://127.0.0.1:" S_PORTS "42\"\n"
-        "schedules\n    annual\n        cron = \"0 6 1 5 *\"\n        kind = \"annual\"\n"
-        "        year = \"previous\"\n        formats = \"html,json,xlsx,csv\"\n",
-        s_dir, zcert_public_txt (cert), s_dir, s_dir, s_dir, s_dir);
-    s_write ("socval.cfg", config);
-    zstr_free (&config);
+    s_config (cert, s_dir, "        local_districts = \"S60-S66\"\n", "",
+              "    tick_ms = 100\n",
+              "schedules\n    annual\n        cron = \"0 6 1 5 *\"\n        kind = \"annual\"\n"
+              "        year = \"previous\"\n        formats = \"html,json,xlsx,csv\"\n");
     for (int service = 0; service < 4; service++)
         s_pids [service] = s_start (service);
 
@@ -372,13 +522,15 @@ main (int argc, char *argv [])
                    && strstr (log, "'25' is outside 0-23"),
                    "a mistyped schedule is refused at start, naming the key and the value");
     zstr_free (&log);
+
+    s_test_wards_counted_once ();
+
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);
     zstr_free (&remove);
     zstr_free (&xlsx);
     zstr_free (&html);
     zstr_free (&cert_path);
-    zstr_free (&public_path);
     zcert_destroy (&cert);
     zstr_free (&s_dir);
     return testkit_summary ();

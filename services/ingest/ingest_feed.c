@@ -54,6 +54,7 @@ struct _ingest_feed_t {
     msgpack_sbuffer encoded;    //  msgpack: a record as it will be stored
     ingest_spend_t *spend;      //  csv spend
     ingest_records_t *table;    //  csv of the other kinds
+    char **groups;              //  declared beneficiary groups, NULL-terminated, or NULL
     bool stopped;               //  refused whole, or the caller stopped us
     char reason [256];
 };
@@ -317,7 +318,7 @@ s_record_problem (sv_proto_t *record, const char **column_p, char *reason, size_
 //  earlier record of the batch has its key with other content; claimed
 //  says its evidence state was taken as claimed. 0 or -1.
 static int
-s_msgpack_emit (ingest_feed_t *self, const sv_proto_t *record, bool claimed)
+s_msgpack_emit (ingest_feed_t *self, sv_proto_t *record, bool claimed)
 {
     char key [INGEST_RECORDS_KEY_BUF], reason [256];
     if (s_natural_key (record, key, sizeof key))
@@ -331,8 +332,17 @@ s_msgpack_emit (ingest_feed_t *self, const sv_proto_t *record, bool claimed)
                         record->id, "record", earlier, reason, sizeof reason));
         return 0;
     }
+    //  A declared group in its declared spelling, as in CSV; the key
+    //  keeps the group as written
+    const char *declared = record->id == SV_PROTO_DELIVERY
+        ? ingest_records_group (self->groups, record->delivery.beneficiary_group): NULL;
+    if (declared && strcmp (declared, record->delivery.beneficiary_group) != 0) {
+        free (record->delivery.beneficiary_group);
+        record->delivery.beneficiary_group = strdup (declared);
+    }
     if (self->warning_fn)
-        ingest_records_warn_record (record, claimed, self->records, s_csv_warning, self);
+        ingest_records_warn_record (record, claimed, self->groups, self->records,
+                                    s_csv_warning, self);
     return s_emit (self, record, key, self->records);
 }
 
@@ -484,6 +494,15 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     return self;
 }
 
+static void
+s_groups_free (ingest_feed_t *self)
+{
+    for (char **group = self->groups; group && *group; group++)
+        free (*group);
+    free (self->groups);
+    self->groups = NULL;
+}
+
 void
 ingest_feed_destroy (ingest_feed_t **self_p)
 {
@@ -496,6 +515,7 @@ ingest_feed_destroy (ingest_feed_t **self_p)
         ingest_ocds_destroy (&self->ocds);
         ingest_spend_destroy (&self->spend);
         ingest_records_destroy (&self->table);
+        s_groups_free (self);
         zstr_free (&self->partner);
         zstr_free (&self->batch_id);
         free (self);
@@ -514,6 +534,39 @@ ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn)
         ingest_ocds_set_warning (self->ocds, fn? s_csv_warning: NULL, self);
     if (self->spend)
         ingest_spend_set_warning (self->spend, fn? s_csv_warning: NULL, self);
+}
+
+void
+ingest_feed_set_groups (ingest_feed_t *self, const char *text)
+{
+    assert (self);
+    s_groups_free (self);
+    if (!text || !*text) {
+        if (self->table)
+            ingest_records_set_groups (self->table, NULL);
+        return;
+    }
+    //  At most one group per comma, and the NULL
+    size_t slots = 2;
+    for (const char *scan = text; *scan; scan++)
+        slots += *scan == ',';
+    self->groups = (char **) zmalloc (slots * sizeof (char *));
+    size_t count = 0;
+    for (const char *scan = text; *scan; ) {
+        size_t length = strcspn (scan, ",");
+        const char *start = scan;
+        const char *end = scan + length;
+        while (start < end && isspace ((unsigned char) *start))
+            start++;
+        while (end > start && isspace ((unsigned char) end [-1]))
+            end--;
+        if (end > start)
+            self->groups [count++] = strndup (start, (size_t) (end - start));
+        scan += length;
+        scan += *scan == ',';
+    }
+    if (self->table)
+        ingest_records_set_groups (self->table, (const char *const *) self->groups);
 }
 
 void

@@ -52,6 +52,15 @@ ingest_feed_t *
 void
     ingest_feed_destroy (ingest_feed_t **self_p);
 
+//  Declares the partner's beneficiary groups, text being the config's
+//  comma-separated list ("Care leavers, Veterans"; white space around a
+//  name is not part of it; NULL or "" declares none): a delivery's group
+//  is given its declared spelling, or taken as written with a warning
+//  (ingest_records_set_groups), in CSV and msgpack alike. Call before the
+//  first push.
+void
+    ingest_feed_set_groups (ingest_feed_t *self, const char *text);
+
 //  Sends warnings to fn, with the feed's arg, shaped as rejected rows are:
 //  rows taken with something a person should know (ingest_records.h: a
 //  negative quantity, a period across financial years...), and the file

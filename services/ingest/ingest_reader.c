@@ -260,6 +260,17 @@ ingest_reader_destroy (ingest_reader_t **self_p)
 }
 
 void
+ingest_reader_set_groups (ingest_reader_t *self, const char *text)
+{
+    assert (self);
+    //  The worker reads the feed only once a chunk is handed over under
+    //  the lock, so taking it here orders this before that
+    pthread_mutex_lock (&self->lock);
+    ingest_feed_set_groups (self->feed, text);
+    pthread_mutex_unlock (&self->lock);
+}
+
+void
 ingest_reader_set_warning (ingest_reader_t *self, ingest_reader_error_fn *warning_fn)
 {
     assert (self);

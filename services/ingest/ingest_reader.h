@@ -65,6 +65,12 @@ ingest_reader_t *
 void
     ingest_reader_destroy (ingest_reader_t **self_p);
 
+//  Declares the partner's beneficiary groups for the batch
+//  (ingest_feed_set_groups: text is the config's comma-separated list).
+//  Call before the first push.
+void
+    ingest_reader_set_groups (ingest_reader_t *self, const char *text);
+
 //  Has warning_fn (with the reader's arg) told, in order with the rows, of
 //  rows taken with something a person should know, and of the file as a
 //  whole (row 0). Without it, warnings are dropped.

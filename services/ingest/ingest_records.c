@@ -10,6 +10,7 @@
 #include "sv_company.h"
 #include "sv_date.h"
 #include "sv_money.h"
+#include "sv_name.h"
 #include "sv_postcode.h"
 #include <czmq.h>
 
@@ -360,11 +361,10 @@ s_event_warnings (const sv_proto_t *event, bool claimed, char *const *groups,
                       " it cannot be a quarter: it is valued in %s, the year it ends in", year);
             warn (arg, DEL_END, reason);
         }
-        bool declared = !groups || !*delivery->beneficiary_group;
-        for (char *const *group = groups; group && *group && !declared; group++)
-            declared = strcasecmp (*group, delivery->beneficiary_group) == 0;
-        if (!declared)
-            warn (arg, DEL_GROUP, "not one of the partner's declared beneficiary groups");
+        if (groups && *delivery->beneficiary_group
+        &&  !ingest_records_group (groups, delivery->beneficiary_group))
+            warn (arg, DEL_GROUP, "not one of the partner's declared beneficiary groups:"
+                                  " taken as written, so counted apart from them");
     }
 }
 
@@ -488,6 +488,12 @@ s_row (const sv_csv_row_t *row, void *arg)
     }
     if (s_in_file_conflict (self, &event, key))
         return 0;
+    if (event.id == SV_PROTO_DELIVERY) {
+        const char *declared = ingest_records_group (self->groups,
+                                                     event.delivery.beneficiary_group);
+        if (declared)
+            event.delivery.beneficiary_group = (char *) declared;
+    }
     if (self->warning_fn)
         s_event_warnings (&event, event.id == SV_PROTO_DELIVERY && !*s_text (self, DEL_EVIDENCE),
                           self->groups, s_warn_csv, self);
@@ -565,6 +571,19 @@ ingest_records_set_groups (ingest_records_t *self, const char *const *groups)
     self->groups = (char **) zmalloc ((count + 1) * sizeof (char *));
     for (size_t index = 0; index < count; index++)
         self->groups [index] = strdup (groups [index]);
+}
+
+const char *
+ingest_records_group (char *const *groups, const char *group)
+{
+    assert (group);
+    char key [SV_NAME_BUF], declared [SV_NAME_BUF];
+    if (!groups || sv_name_key (group, key, sizeof key) || !*key)
+        return NULL;
+    for (char *const *entry = groups; *entry; entry++)
+        if (sv_name_key (*entry, declared, sizeof declared) == 0 && streq (declared, key))
+            return *entry;
+    return NULL;
 }
 
 int
@@ -799,14 +818,14 @@ s_warn_record (void *arg, size_t field, const char *reason)
 }
 
 void
-ingest_records_warn_record (const sv_proto_t *record, bool claimed, uint64_t row,
-                            sv_csv_error_fn *fn, void *arg)
+ingest_records_warn_record (const sv_proto_t *record, bool claimed, char *const *groups,
+                            uint64_t row, sv_csv_error_fn *fn, void *arg)
 {
     assert (record);
     for (int table = 0; fn && table < 4; table++)
         if (s_table_kinds [table] == record->id) {
             s_record_warning_t warning = { s_tables [table], row, fn, arg };
-            s_event_warnings (record, claimed, NULL, s_warn_record, &warning);
+            s_event_warnings (record, claimed, groups, s_warn_record, &warning);
         }
 }
 
@@ -1030,6 +1049,33 @@ ingest_records_test (bool verbose)
     assert (test.last.delivery.quantity_milli == 12000);
     assert (streq (test.last.delivery.evidence, "evidenced"));
     sv_proto_reset (&test.last);
+
+    //  A group written any way takes its declared spelling on the event,
+    //  unwarned; the key keeps it as written. A group not declared is
+    //  taken as written, warned about naming its column.
+    test = s_test_read (SV_PROTO_DELIVERY,
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Ward,Beneficiary Group\n"
+        "C-001,NT3,2024-04-01,2024-06-30,1,claimed,Altrincham,Care Leavers\n"
+        "C-001,NT3,2024-04-01,2024-06-30,1,claimed,Altrincham,care-leavers\n");
+    assert (test.rows == 2 && test.errors == 0 && test.warnings == 0);
+    assert (streq (test.last.delivery.beneficiary_group, "Care leavers"));
+    assert (streq (test.last_key, "C-001/NT3/2024-04-01/2024-06-30/Altrincham/care-leavers"));
+    sv_proto_reset (&test.last);
+    test = s_test_read (SV_PROTO_DELIVERY,
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence,Beneficiary Group\n"
+        "C-001,NT3,2024-04-01,2024-06-30,1,claimed,Refugees\n");
+    assert (test.rows == 1 && test.warnings == 1);
+    assert (streq (test.last.delivery.beneficiary_group, "Refugees"));
+    assert (strstr (test.warning, "column 'Beneficiary Group', value 'Refugees': not one of"
+                                  " the partner's declared beneficiary groups"));
+    sv_proto_reset (&test.last);
+    char *const declared [] = { "Care leavers", "Stretford & Humphrey Park", NULL };
+    assert (streq (ingest_records_group (declared, "CARE LEAVERS "), "Care leavers"));
+    assert (streq (ingest_records_group (declared, "stretford and humphrey-park"),
+                   "Stretford & Humphrey Park"));
+    assert (!ingest_records_group (declared, "Care"));
+    assert (!ingest_records_group (declared, ""));
+    assert (!ingest_records_group (NULL, "Care leavers"));
 
     //  A file without a required column is refused whole, naming it
     ingest_records_t *records = ingest_records_new (SV_PROTO_COMMITMENT, "council",

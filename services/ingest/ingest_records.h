@@ -37,7 +37,9 @@
                 return changing state, and must replace itself, not be
                 counted a second time. The quantity is not part of it
                 either: it is what the return says, not which return.
-                Ward and group are kept as written: a ward "A" with group
+                Ward and group are kept in the key as written (the event
+                carries a group in its declared spelling, see
+                ingest_records_set_groups): a ward "A" with group
                 "B/C" and a ward "A/B" with group "C" share a key; inside
                 one file that is caught as a conflict below, never merged.
                 A return with a postcode stored before the postcode was
@@ -68,7 +70,7 @@
     Warnings: a row accepted with something its sender should look at
     (a negative quantity, taken as a correction; a delivery period across
     two financial years; no evidence state, taken as claimed; a group not
-    in the declared list; a contract kept incomplete) goes to the warning
+    in the declared list, taken as written; a contract kept incomplete) goes to the warning
     callback, if one is set, and is accepted all the same.
 */
 #ifndef INGEST_RECORDS_H_INCLUDED
@@ -113,11 +115,23 @@ void
 void
     ingest_records_set_warning (ingest_records_t *self, sv_csv_error_fn *fn, void *arg);
 
-//  The partner's declared beneficiary groups (NULL-terminated, copied,
-//  compared ignoring case): a delivery naming another group is warned
-//  about. Without a list no group is.
+//  The partner's declared beneficiary groups (NULL-terminated, copied):
+//  a delivery's group matching one by ingest_records_group is given that
+//  spelling, so every spelling of a group is one group downstream; a
+//  group matching none is taken as written and warned about. Without a
+//  list every group is taken as written, unwarned. The natural key keeps
+//  the group as written either way, so the key of a return stored before
+//  groups were matched does not change.
 void
     ingest_records_set_groups (ingest_records_t *self, const char *const *groups);
+
+//  The declared spelling of group among groups (NULL-terminated; NULL for
+//  none), matched by sv_name_key: case, spacing and punctuation aside,
+//  "&" and "and" alike ("CARE-LEAVERS " is "Care leavers"). Returns the
+//  entry of groups (borrowed), or NULL when none matches or group names
+//  nothing.
+const char *
+    ingest_records_group (char *const *groups, const char *group);
 
 //  A per-partner header override, "source header=canonical field". 0 or -1.
 int
@@ -166,10 +180,11 @@ int
 //  Sends the warnings of an accepted record that did not come through CSV
 //  (after ingest_records_normalise) to fn with arg, as row (its record
 //  number) naming the field; claimed says its evidence state was empty
-//  and taken as claimed. Nothing when fn is NULL.
+//  and taken as claimed; groups are the declared beneficiary groups, or
+//  NULL (ingest_records_set_groups). Nothing when fn is NULL.
 void
-    ingest_records_warn_record (const sv_proto_t *record, bool claimed, uint64_t row,
-                                sv_csv_error_fn *fn, void *arg);
+    ingest_records_warn_record (const sv_proto_t *record, bool claimed, char *const *groups,
+                                uint64_t row, sv_csv_error_fn *fn, void *arg);
 
 //  Writes why a row is rejected that has the key of the row numbered
 //  earlier with other content, naming what the key is made of; unit is

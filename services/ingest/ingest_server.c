@@ -428,6 +428,11 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
             return NULL;
         }
         ingest_reader_set_warning (batch->reader, s_batch_warning);
+        //  The partner's own list, else the stack's (DESIGN: beneficiary
+        //  groups come from a declared list)
+        const char *groups = settings? zconfig_get (settings, "beneficiary_groups", NULL): NULL;
+        ingest_reader_set_groups (batch->reader, groups? groups
+                                  : sv_config_get (self->config, "ingest/beneficiary_groups"));
         batch->turn = zlistx_add_end (self->turns, batch);
     }
     return batch;

@@ -216,6 +216,7 @@ static const s_table_t s_top_contracts = {
 };
 
 static const s_column_t s_delivered_ward_columns [] = {
+    { "ward_code", "Ward code", S_TEXT, 12, S_NOT_HTML },
     { "ward", "Ward", S_TEXT, 28, 0 },
     { "deliveries", "Deliveries", S_INT, 13, 0 },
     { "delivered_pence", "Delivered", S_PENCE, 16, 0 },
@@ -2665,7 +2666,7 @@ reporting_render_test (bool verbose)
                          "Hospitals NHS Foundation Trust\r\n"));
     free (csv);
     csv = s_test_text (s_test_file (files, "delivered_by_ward.csv"));
-    assert (strstr (csv, "\r\nLow Fell West,,,true\r\n"));
+    assert (strstr (csv, "\r\nE05013845,Low Fell West,,,true\r\n"));
     free (csv);
     csv = s_test_text (s_test_file (files, "by_measure.csv"));
     assert (strstr (csv, "\r\nJOB-02,Apprenticeship weeks on the contract,weeks,Jobs,1300,1040,"

@@ -221,6 +221,20 @@ s_bind_fy (sqlite3_stmt *stmt, int index, const char *year)
         sqlite3_bind_null (stmt, index);
 }
 
+//  Keeps the directory's name of a ward code, the latest given, for every
+//  report that shows the ward (spend and delivered alike); nothing when
+//  either is "". 0 or -1.
+static int
+s_ward_name (reporting_store_t *self, const char *code, const char *name)
+{
+    if (!*code || !*name)
+        return 0;
+    const char *ward [] = { code, name };
+    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO wards (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO UPDATE"
+        " SET name = excluded.name WHERE name != excluded.name"), ward, 2));
+}
+
 static int
 s_apply_local_spend (reporting_store_t *self, const char *key,
                      const sv_proto_local_spend_line_t *line)
@@ -252,12 +266,7 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
     sqlite3_bind_int (stmt, 9, line->vcse);
     if (sv_db_run (self->db, stmt))
         return -1;
-    if (!*line->ward_code || !*line->ward_name)
-        return 0;
-    const char *ward [] = { line->ward_code, line->ward_name };
-    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO wards (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO UPDATE"
-        " SET name = excluded.name WHERE name != excluded.name"), ward, 2));
+    return s_ward_name (self, line->ward_code, line->ward_name);
 }
 
 static int
@@ -295,6 +304,9 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     sqlite3_bind_int64 (stmt, 11, line->quantity_milli);
     sqlite3_bind_int64 (stmt, 12, line->value_pence);
     if (sv_db_run (self->db, stmt))
+        return -1;
+    //  ward_name is set only when ward is a code (socval.xml)
+    if (s_ward_name (self, line->ward, line->ward_name))
         return -1;
     //  A line of an unknown measure knows nothing of it: keep what is known
     if (!*line->theme && !*line->unit && !*line->description)
@@ -460,11 +472,30 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " LEFT JOIN contracts c ON c.partner = g.partner AND c.contract_id = g.contract_id" \
     " ORDER BY g.pence DESC, g.contract_id, g.partner"
 
-//  Deliveries by ward or by beneficiary group (COLUMN)
+//  Deliveries by beneficiary group: name, deliveries, pence. Groups are
+//  counted as stored, in the declared spelling ingest gave them.
 #define S_VALUE_BREAKDOWN(COLUMN, AND_PARTNER) \
     "SELECT " COLUMN ", count(*), sum(value_pence) FROM value_lines" \
     " WHERE " S_DELIVERED " AND " COLUMN " != ''" AND_PARTNER \
     " GROUP BY " COLUMN " ORDER BY " COLUMN
+
+//  Whether a value_lines.ward is an ONS ward code (valuation writes one
+//  upper-cased, as sv_name_ward_code reads it) rather than a name that
+//  matched no ward
+#define S_IS_WARD_CODE(W) \
+    "(length(" W ") = 9 AND substr(" W ", 1, 3) IN ('E05', 'W05', 'S13', 'N08')" \
+    " AND substr(" W ", 4) GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]')"
+
+//  Deliveries by ward: name (the directory's, else the code, else the
+//  unmatched name), deliveries, pence, code or "". valuation writes every
+//  spelling of a ward as one value (its code, or one canonical spelling),
+//  so grouping by it counts each ward once.
+#define S_VALUE_WARDS(AND_PARTNER) \
+    "SELECT coalesce(w.name, g.ward) AS name, g.deliveries, g.pence," \
+    " CASE WHEN " S_IS_WARD_CODE ("g.ward") " THEN g.ward ELSE '' END FROM" \
+    " (SELECT ward, count(*) AS deliveries, sum(value_pence) AS pence FROM value_lines" \
+    " WHERE " S_DELIVERED " AND ward != ''" AND_PARTNER " GROUP BY ward) AS g" \
+    " LEFT JOIN wards w ON w.code = g.ward ORDER BY name, g.ward"
 
 #define S_VALUE_PARTNERS(AND_PARTNER) \
     "SELECT partner, sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END)," \
@@ -656,10 +687,14 @@ s_spend (s_report_t *self)
 //  Social value
 
 //  Deliveries by ward or beneficiary group (name_key), small numbers
-//  suppressed
+//  suppressed. The rows are already merged (every spelling of a ward or
+//  group is one row), so a ward given as name and code is suppressed, or
+//  not, on its whole count (DESIGN: "Small numbers"). When code_key is not
+//  NULL, the query's fourth column is the row's code, put under code_key
+//  before the name.
 static json_t *
 s_breakdown (s_report_t *self, const char *sql_all, const char *sql_partner,
-             const char *name_key)
+             const char *code_key, const char *name_key)
 {
     json_t *rows = json_array ();
     sqlite3_stmt *stmt = s_query (self, sql_all, sql_partner);
@@ -671,12 +706,16 @@ s_breakdown (s_report_t *self, const char *sql_all, const char *sql_partner,
     while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
         int64_t deliveries = sqlite3_column_int64 (stmt, 1);
         bool suppressed = deliveries < self->params->small_number_threshold;
-        json_array_append_new (rows, json_pack ("{s:s, s:o, s:o, s:b}",
+        json_t *row = json_object ();
+        if (code_key)
+            json_object_set_new (row, code_key, json_string (sv_db_text (stmt, 3)));
+        json_object_update_new (row, json_pack ("{s:s, s:o, s:o, s:b}",
             name_key, sv_db_text (stmt, 0),
             "deliveries", suppressed? json_null (): json_integer (deliveries),
             "delivered_pence", suppressed? json_null ()
                                          : json_integer (sqlite3_column_int64 (stmt, 2)),
             "suppressed", suppressed));
+        json_array_append_new (rows, row);
     }
     s_query_end (self, stmt, step);
     return rows;
@@ -753,11 +792,11 @@ s_social_value (s_report_t *self)
         "by_theme", by_theme,
         "by_measure", by_measure,
         "top_contracts", top,
-        "by_ward", s_breakdown (self, S_VALUE_BREAKDOWN ("ward", ""),
-                                S_VALUE_BREAKDOWN ("ward", S_PARTNER), "ward"),
+        "by_ward", s_breakdown (self, S_VALUE_WARDS (""), S_VALUE_WARDS (S_PARTNER),
+                                "ward_code", "ward"),
         "by_beneficiary_group",
             s_breakdown (self, S_VALUE_BREAKDOWN ("beneficiary_group", ""),
-                         S_VALUE_BREAKDOWN ("beneficiary_group", S_PARTNER), "group"),
+                         S_VALUE_BREAKDOWN ("beneficiary_group", S_PARTNER), NULL, "group"),
         "flagged_lines", (json_int_t) flagged);
 }
 

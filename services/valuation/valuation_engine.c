@@ -7,6 +7,7 @@
 #include "valuation_engine.h"
 #include "sv_date.h"
 #include "sv_money.h"
+#include "sv_name.h"
 #include <czmq.h>
 #include <errno.h>
 
@@ -25,6 +26,7 @@ typedef struct {
     char *authority;
     char *ward_code;
     char *ward_name;
+    char *name_key;             //  sv_name_key of ward_name, to match names by
 } s_place_t;
 
 struct _valuation_engine_lookup_t {
@@ -256,8 +258,11 @@ s_intern (s_lookup_loader_t *self, const char *authority, const char *ward_code,
     place->authority = strdup (authority);
     place->ward_code = strdup (ward_code);
     place->ward_name = strdup (ward_name);
+    char name_key [SV_NAME_BUF];
+    place->name_key = sv_name_key (ward_name, name_key, sizeof name_key) == 0
+                    ? strdup (name_key): strdup ("");
     lookup->place_count++;
-    int rc = place->authority && place->ward_code && place->ward_name
+    int rc = place->authority && place->ward_code && place->ward_name && place->name_key
            ? zhashx_insert (self->interned, key, (void *) (uintptr_t) lookup->place_count): -1;
     zstr_free (&key);
     return rc? -1: (int64_t) lookup->place_count - 1;
@@ -527,6 +532,7 @@ valuation_engine_lookup_destroy (valuation_engine_lookup_t **self_p)
         free (self->places [index].authority);
         free (self->places [index].ward_code);
         free (self->places [index].ward_name);
+        free (self->places [index].name_key);
     }
     free (self->places);
     free (self->rows);
@@ -827,6 +833,77 @@ valuation_engine_locality_classify (const valuation_engine_locality_t *self,
 
 
 //  --------------------------------------------------------------------------
+//  Wards of delivery returns
+
+//  Whether the partner's area holds authority: one of its authorities, or
+//  any when it names none
+static bool
+s_in_area (const valuation_engine_locality_t *self, const char *authority)
+{
+    for (size_t index = 0; index < self->authority_count; index++)
+        if (strcasecmp (self->authorities [index], authority) == 0)
+            return true;
+    return self->authority_count == 0;
+}
+
+int
+valuation_engine_locality_ward (const valuation_engine_locality_t *self,
+                                const char *text, valuation_engine_ward_t *ward)
+{
+    assert (self);
+    assert (text);
+    assert (ward);
+    memset (ward, 0, sizeof *ward);
+    const valuation_engine_lookup_t *lookup = self->lookup;
+    if (sv_name_ward_code (text, ward->code, sizeof ward->code)) {
+        for (size_t index = 0; lookup && index < lookup->place_count; index++) {
+            const s_place_t *place = &lookup->places [index];
+            if (*place->ward_name && strcasecmp (place->ward_code, ward->code) == 0) {
+                snprintf (ward->name, sizeof ward->name, "%s", place->ward_name);
+                break;
+            }
+        }
+        return 0;
+    }
+    char key [SV_NAME_BUF];
+    if (sv_name_key (text, key, sizeof key)) {
+        //  Longer than any cell ingest takes: kept as written
+        snprintf (ward->name, sizeof ward->name, "%s", text);
+        ward->unmatched = "too long for a ward name";
+        return -1;
+    }
+    if (!*key) {
+        //  Punctuation alone names no ward: no ward, as an empty cell
+        ward->unmatched = *text? "not a ward name": NULL;
+        return *text? -1: 0;
+    }
+    const s_place_t *found = NULL;
+    bool ambiguous = false;
+    for (size_t index = 0; lookup && index < lookup->place_count; index++) {
+        const s_place_t *place = &lookup->places [index];
+        if (strcmp (place->name_key, key) != 0 || !s_in_area (self, place->authority))
+            continue;
+        if (!found)
+            found = place;
+        else
+        if (strcasecmp (found->ward_code, place->ward_code) != 0)
+            ambiguous = true;
+    }
+    if (found && !ambiguous && sv_name_ward_code (found->ward_code, ward->code,
+                                                  sizeof ward->code)) {
+        snprintf (ward->name, sizeof ward->name, "%s", found->ward_name);
+        return 0;
+    }
+    ward->code [0] = 0;
+    sv_name_canonical (text, ward->name, sizeof ward->name);
+    ward->unmatched = ambiguous? "wards of two codes have that name in the partner's area"
+                    : found? "the directory's ward of that name has no ONS ward code"
+                    : !lookup? "no postcode directory is loaded to name wards by"
+                    : "no ward of that name in the partner's area";
+    return -1;
+}
+
+//  --------------------------------------------------------------------------
 //  Self test
 
 //  Version 1 of a small test framework (pence in comments)
@@ -979,6 +1056,21 @@ s_test_place (const valuation_engine_locality_t *locality, const char *postcode,
     }
     assert (got == place.locality);
     assert (place.reason && *place.reason);
+}
+
+//  Reads a Ward cell and checks the answer
+static void
+s_test_ward (const valuation_engine_locality_t *locality, const char *text, int rc,
+             const char *code, const char *name)
+{
+    valuation_engine_ward_t ward;
+    int got = valuation_engine_locality_ward (locality, text, &ward);
+    if (got != rc || !streq (ward.code, code) || !streq (ward.name, name)) {
+        fprintf (stderr, "ward '%s': %d '%s' '%s', expected %d '%s' '%s'\n", text, got,
+                 ward.code, ward.name, rc, code, name);
+        assert (false);
+    }
+    assert ((rc == 0) == (ward.unmatched == NULL));
 }
 
 void
@@ -1257,6 +1349,59 @@ valuation_engine_test (bool verbose)
     s_test_place (locality, "M15 4AB", VALUATION_ENGINE_LOCAL, "E05015247",
                   "Gorse Hill & Cornbrook");
     valuation_engine_locality_destroy (&locality);
+
+    //  ----------------------------------------------------------------------
+    //  Wards of returns: Trafford's partner; a ward written as its code in
+    //  any case, or as its name in any spelling, is the one code, named by
+    //  the directory
+    locality = valuation_engine_locality_new ();
+    valuation_engine_locality_set_lookup (locality, trafford);
+    assert (valuation_engine_locality_set_authorities (locality, "E08000009") == 0);
+    s_test_ward (locality, "E05015239", 0, "E05015239", "Altrincham");
+    s_test_ward (locality, " e05015239", 0, "E05015239", "Altrincham");
+    s_test_ward (locality, "Altrincham", 0, "E05015239", "Altrincham");
+    s_test_ward (locality, "ALTRINCHAM ", 0, "E05015239", "Altrincham");
+    s_test_ward (locality, "stretford and humphrey park", 0, "E05015256",
+                 "Stretford & Humphrey Park");
+    s_test_ward (locality, "Gorse Hill and Cornbrook", 0, "E05015247",
+                 "Gorse Hill & Cornbrook");
+    s_test_ward (locality, "", 0, "", "");
+    //  A code the directory does not hold is still that code, unnamed
+    s_test_ward (locality, "E05099999", 0, "E05099999", "");
+    //  No such ward: kept in its canonical spelling, with no code
+    s_test_ward (locality, "ALTRINCHAM TOWN centre", -1, "", "Altrincham Town Centre");
+    s_test_ward (locality, "--", -1, "", "");
+    valuation_engine_locality_destroy (&locality);
+
+    //  Brooklands is a ward of Trafford and of Manchester (Manchester's
+    //  code here is illustrative): Trafford's partner gets Trafford's,
+    //  Manchester's partner Manchester's, and a partner naming both
+    //  authorities, or none, gets neither: two wards, never guessed
+    const char *two =
+        "postcode,ward_code,ward_name,la_code\n"
+        "M33 3AA,E05015243,Brooklands,E08000009\n"
+        "M23 9AA,E05011352,Brooklands,E08000003\n";
+    valuation_engine_lookup_t *brooklands = valuation_engine_lookup_load (two, strlen (two),
+                                                                         NULL, NULL);
+    assert (brooklands && valuation_engine_lookup_places (brooklands) == 2);
+    locality = valuation_engine_locality_new ();
+    valuation_engine_locality_set_lookup (locality, brooklands);
+    assert (valuation_engine_locality_set_authorities (locality, "E08000009") == 0);
+    s_test_ward (locality, "brooklands", 0, "E05015243", "Brooklands");
+    assert (valuation_engine_locality_set_authorities (locality, "E08000003") == 0);
+    s_test_ward (locality, "BROOKLANDS", 0, "E05011352", "Brooklands");
+    //  By code, the authority does not matter: a code is one ward
+    s_test_ward (locality, "E05015243", 0, "E05015243", "Brooklands");
+    assert (valuation_engine_locality_set_authorities (locality, "E08000003 E08000009") == 0);
+    s_test_ward (locality, "Brooklands", -1, "", "Brooklands");
+    assert (valuation_engine_locality_set_authorities (locality, "") == 0);
+    s_test_ward (locality, "Brooklands", -1, "", "Brooklands");
+    //  Without a directory nothing is matched
+    valuation_engine_locality_set_lookup (locality, NULL);
+    s_test_ward (locality, "brooklands", -1, "", "Brooklands");
+    valuation_engine_locality_destroy (&locality);
+    valuation_engine_lookup_destroy (&brooklands);
+
     valuation_engine_lookup_destroy (&trafford);
     valuation_engine_lookup_destroy (&trafford);
     assert (trafford == NULL);

@@ -69,6 +69,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sv_csv.h"
+#include "sv_name.h"
 #include "sv_postcode.h"
 #include "valuation_framework.h"
 
@@ -260,6 +261,48 @@ valuation_engine_class_t
     valuation_engine_locality_classify (const valuation_engine_locality_t *self,
                                         const char *postcode,
                                         valuation_engine_place_t *place);
+
+//  --------------------------------------------------------------------------
+//  Wards of delivery returns
+//
+//  A ward is its ONS code, named by the postcode directory (DESIGN:
+//  "Places and groups"), whatever a return's Ward cell says:
+//
+//    1. a code (E05, W05, S13, N08 and six digits, any case) is that code,
+//       named by the directory when it has the code with a name;
+//    2. a name is matched, by sv_name_key (case, spacing and punctuation
+//       aside, "&" and "and" alike), to the directory's ward names in the
+//       partner's local authorities (every authority in the directory when
+//       the partner names none), and is the code of the one ward so named;
+//    3. a name matching no ward there, or wards of two codes, is never
+//       guessed: it is kept as its canonical spelling (sv_name_canonical,
+//       so every spelling of it is one ward in reports) with no code, and
+//       the answer says why it was not matched. So is every name when no
+//       directory is loaded or the directory has no ward names (the ONSPD
+//       and NSPL have none: use an extract with them, such as Trafford
+//       Data Lab's or the ONS ward lookups joined to the NSPL).
+//
+//  A name is matched by reading every place of the directory (about
+//  9,000 for the whole UK, a few microseconds each): returns are counted
+//  in thousands a year, not millions as payments are.
+
+typedef struct {
+    char code [SV_NAME_WARD_CODE_BUF];  //  the ward's ONS code, "" when not known
+    char name [SV_NAME_BUF];    //  the directory's name for code ("" when it
+                                //  has none), or an unmatched name's
+                                //  canonical spelling
+    const char *unmatched;      //  NULL, or static English: why a name was
+                                //  kept as written
+} valuation_engine_ward_t;
+
+//  Reads a delivery's Ward cell (text, not NULL; "" is no ward) for the
+//  partner of self, by the rules above, into *ward (not NULL). Returns 0
+//  when the ward is known by its code or text is empty, -1 when a name
+//  was kept unmatched (ward->unmatched says why).
+int
+    valuation_engine_locality_ward (const valuation_engine_locality_t *self,
+                                    const char *text, valuation_engine_ward_t *ward);
+
 
 //  Self test of this class; asserts (aborts) on failure. Reads fixtures
 //  under tests/fixtures/ relative to the current directory (the

@@ -44,6 +44,10 @@ typedef struct {
     msgpack_sbuffer buffer;     //  reused to encode lines
     const valuation_store_source_t *arriving;   //  the ingest event being valued, if any
     uint64_t lines_sent;        //  lines appended since start
+    uint64_t wards_unmatched;   //  delivery lines valued since start (again
+                                //  when valued again) whose Ward cell
+                                //  matched no ward
+    zhashx_t *unmatched_wards;  //  "partner\x1fname" of those logged
     valuation_store_counts_t held;      //  rows held, as last counted
     int64_t counted_at;         //  zclock_mono of that count, 0 before the first
     int64_t started;
@@ -315,6 +319,26 @@ s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
     return s_send_line (self, "COMMITMENT", commitment->partner, natural_key, &line);
 }
 
+//  Counts a line whose Ward cell names no ward of the partner's area, and
+//  logs each such name once a run (a replay values the same lines again)
+static void
+s_ward_unmatched (s_server_t *self, const char *partner, const char *text,
+                  const valuation_engine_ward_t *ward)
+{
+    self->wards_unmatched++;
+    char key [600];
+    snprintf (key, sizeof key, "%s\x1f%s", partner, ward->name);
+    if (zhashx_lookup (self->unmatched_wards, key))
+        return;
+    zhashx_insert (self->unmatched_wards, key, (void *) 1);
+    if (*ward->name)
+        zsys_warning ("valuation: partner %s: delivery ward '%s': %s; counted as the ward"
+                      " '%s' with no ONS code", partner, text, ward->unmatched, ward->name);
+    else
+        zsys_warning ("valuation: partner %s: delivery ward '%s': %s; counted with no ward",
+                      partner, text, ward->unmatched);
+}
+
 static int
 s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
                   const sv_proto_delivery_t *delivery)
@@ -333,12 +357,17 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     if (framework && dated)
         valuation_engine_delivery (framework, partner->selection, delivery->measure,
                                    delivery->quantity_milli, period_end, &value);
-    //  A ward given as a postcode is placed through the directory
-    valuation_engine_place_t place = { .ward_code = "" };
-    const char *ward = delivery->ward;
-    if (!*ward && *delivery->postcode) {
+    //  The ward is its ONS code whenever the Ward cell or, without one,
+    //  the postcode gives it (valuation_engine.h, "Wards of delivery
+    //  returns"); a name matching no ward is kept, in one spelling
+    valuation_engine_ward_t ward;
+    if (valuation_engine_locality_ward (partner->locality, delivery->ward, &ward))
+        s_ward_unmatched (self, delivery->partner, delivery->ward, &ward);
+    if (!*delivery->ward && *delivery->postcode) {
+        valuation_engine_place_t place;
         valuation_engine_locality_classify (partner->locality, delivery->postcode, &place);
-        ward = place.ward_code;
+        snprintf (ward.code, sizeof ward.code, "%s", place.ward_code);
+        snprintf (ward.name, sizeof ward.name, "%s", place.ward_name);
     }
     char year [SV_DATE_FY_BUF];
     sv_proto_t line = { .id = SV_PROTO_VALUATION_LINE };
@@ -349,7 +378,8 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     out->supplier_key = supplier_key;
     out->measure = delivery->measure;
     out->kind = "delivered";
-    out->ward = (char *) ward;
+    out->ward = *ward.code? ward.code: ward.name;
+    out->ward_name = *ward.code? ward.name: "";
     out->beneficiary_group = delivery->beneficiary_group;
     out->evidence = delivery->evidence;
     out->quantity_milli = delivery->quantity_milli;
@@ -656,12 +686,14 @@ s_handle_status (s_server_t *self, zframe_t *peer)
         self->counted_at = now;
     }
     valuation_store_counts_t held = self->held;
-    sv_proto_row_count_t counts [5] = {
+    sv_proto_row_count_t counts [6] = {
         { .name = "frameworks", .rows = (uint64_t) held.frameworks },
         { .name = "contracts", .rows = (uint64_t) held.contracts },
         { .name = "suppliers", .rows = (uint64_t) held.suppliers },
         { .name = "sources", .rows = (uint64_t) held.sources },
-        { .name = "lines", .rows = (uint64_t) held.lines }
+        { .name = "lines", .rows = (uint64_t) held.lines },
+        //  Since start, not held: a person looks at the log for the names
+        { .name = "unmatched_ward_lines", .rows = self->wards_unmatched }
     };
     sv_proto_consumer_offset_t consumer = sv_stream_consumer_status (self->consumer);
     sv_proto_stream_head_t stream = {
@@ -673,7 +705,7 @@ s_handle_status (s_server_t *self, zframe_t *peer)
     sv_service_status_t status = {
         .service = "valuation", .version = S_VERSION, .started = self->started,
         .streams = &stream, .streams_count = 1, .consumers = &consumer, .consumers_count = 1,
-        .counts = counts, .counts_count = 5,
+        .counts = counts, .counts_count = 6,
         .problems = &problem, .problems_count = self->lookup_problem? 1: 0
     };
     sv_service_reply_status (self->control, peer, &status);
@@ -859,6 +891,7 @@ valuation_server (zsock_t *pipe, void *config)
     zhashx_set_destructor (self.partners, s_partner_destroy);
     self.suppliers = zhashx_new ();
     zhashx_set_destructor (self.suppliers, s_supplier_destroy);
+    self.unmatched_wards = zhashx_new ();
     msgpack_sbuffer_init (&self.buffer);
     self.reader = valuation_reader_new ();
 
@@ -878,6 +911,7 @@ valuation_server (zsock_t *pipe, void *config)
     zhashx_destroy (&self.partners);
     zhashx_destroy (&self.suppliers);
     zhashx_destroy (&self.frameworks);
+    zhashx_destroy (&self.unmatched_wards);
     valuation_engine_lookup_destroy (&self.lookup);
     zstr_free (&self.lookup_problem);
     valuation_store_destroy (&self.store);
