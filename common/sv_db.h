@@ -137,10 +137,12 @@ char *
 //  Copies the whole write-ahead log into the database and truncates it to
 //  nothing, giving its space back (SQLITE_CHECKPOINT_TRUNCATE): after a
 //  large transaction was rolled back, the log keeps the length it grew
-//  to. Call it with no transaction open. Waits only briefly for readers
-//  of the log and for the checkpoint thread. 0 when the log is now empty;
-//  -1 when a reader still held it or the copy found no room: try again
-//  later.
+//  to. The database grows first by the pages the log holds that it has
+//  not taken yet, so on a disk with no room for them this fails until
+//  there is. Call it with no transaction open. Waits only briefly for
+//  readers of the log and for the checkpoint thread. 0 when the log is
+//  now empty; -1 when a reader still held it or the copy found no room:
+//  try again later.
 int
     sv_db_truncate_log (sv_db_t *self);
 

@@ -11,6 +11,9 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include "sv_proto.h"
 #include "ingest_spend.h"
@@ -76,12 +79,14 @@ s_rows (const char *kind)
     return testkit_count ("tcp://127.0.0.1:17712", s_timeout * 1000, kind);
 }
 
+//  Starts ingest on the config file config_path (the test folder's
+//  socval.cfg when NULL)
 static void
-s_start_ingest (void)
+s_start_ingest_on (const char *config_path)
 {
     s_ingest = fork ();
     if (s_ingest == 0) {
-        char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
+        char *config = config_path? strdup (config_path): zsys_sprintf ("%s/socval.cfg", s_dir);
         int null = open ("/dev/null", O_WRONLY);
         dup2 (null, STDOUT_FILENO);
         execl ("build/socval-ingest", "socval-ingest", "--config", config, (char *) NULL);
@@ -91,6 +96,12 @@ s_start_ingest (void)
     int64_t deadline = zclock_mono () + 10000;
     while (zclock_mono () < deadline && s_rows ("SPEND") < 0)
         zclock_sleep (50);
+}
+
+static void
+s_start_ingest (void)
+{
+    s_start_ingest_on (NULL);
 }
 
 //  Stops ingest, records partner's batch_id with the BLAKE2b-256 digest
@@ -838,6 +849,145 @@ s_test_spend_identity (void)
     json_decref (receipt);
 }
 
+//  The problems ingest's STATUS lists, as "subject: reason" lines (caller
+//  frees), or NULL when it does not answer
+static char *
+s_problems (void)
+{
+    sv_proto_t reply = { .id = 0 };
+    char *lines = NULL;
+    if (testkit_status ("tcp://127.0.0.1:17712", s_timeout * 1000, &reply) == 0) {
+        lines = strdup ("");
+        for (size_t index = 0; index < reply.status_reply.problems_count; index++) {
+            char *more = zsys_sprintf ("%s%s: %s\n", lines,
+                                       reply.status_reply.problems [index].subject,
+                                       reply.status_reply.problems [index].reason);
+            zstr_free (&lines);
+            lines = more;
+        }
+    }
+    sv_proto_reset (&reply);
+    return lines;
+}
+
+//  The size of file path in bytes, -1 when there is none
+static int64_t
+s_file_size (const char *path)
+{
+    struct stat info;
+    return stat (path, &info) == 0? (int64_t) info.st_size: -1;
+}
+
+//  Issue 14: ingest's store on a full disk. The store goes on a 20 MB tmpfs
+//  mounted in a mount namespace of this process's own (root only: skipped
+//  otherwise), filled but for 4 MB; a spend batch of 60,000 rows does not
+//  fit. Its refusal says "disk full" and where, STATUS lists it, the store
+//  keeps none of its rows and gives back the log it grew, reads go on,
+//  and once the filler is gone a small batch goes in and the problem ends.
+static void
+s_test_disk_full (void)
+{
+    char *disk = zsys_sprintf ("%s/disk", s_dir);
+    zsys_dir_create ("%s", disk);
+    if (unshare (CLONE_NEWNS) || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
+    ||  mount ("tmpfs", disk, "tmpfs", 0, "size=20m")) {
+        printf ("skip a store on a full disk: cannot mount a tmpfs of its own here (%s);"
+                " it needs root\n", strerror (errno));
+        zstr_free (&disk);
+        return;
+    }
+    //  ingest again, with its store on the small disk
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    char *config_path = zsys_sprintf ("%s/socval.cfg", s_dir);
+    char *disk_config = zsys_sprintf ("%s/disk.cfg", s_dir);
+    char *store = zsys_sprintf ("%s/ingest.db", disk);
+    zconfig_t *config = zconfig_load (config_path);
+    assert (config);
+    zconfig_put (config, "ingest/store", store);
+    assert (zconfig_save (config, disk_config) == 0);
+    zconfig_destroy (&config);
+    s_start_ingest_on (disk_config);
+    s_write_spend ("small.msgpack", 900000, 10, false);
+    json_t *receipt;
+    int small_rc = s_submit ("council", "", "small.msgpack", &receipt);
+    json_decref (receipt);
+
+    //  Fill the disk but for 4 MB
+    char *filler = zsys_sprintf ("%s/filler", disk);
+    struct statvfs room;
+    assert (statvfs (disk, &room) == 0);
+    int64_t fill = (int64_t) room.f_bavail * (int64_t) room.f_frsize - (4 << 20);
+    FILE *file = fopen (filler, "wb");
+    assert (file);
+    char block [65536];
+    memset (block, 'x', sizeof block);
+    for (int64_t written = 0; written < fill; written += sizeof block)
+        fwrite (block, 1, sizeof block, file);
+    fclose (file);
+
+    int64_t rows_before = s_rows ("SPEND"), of_council_before;
+    int64_t streamed_before = s_stream_spend ("council", &of_council_before);
+    s_write_spend ("full.msgpack", 1000000, 60000, false);
+    int rc = s_submit ("council", "", "full.msgpack", &receipt);
+    const char *reason = s_first_reason (receipt);
+    char *problems = s_problems ();
+    printf ("     refused: %s\n     STATUS: %s", reason, problems? problems: "(none)\n");
+    testkit_check (small_rc == 0 && rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (reason, "disk full") && strstr (reason, disk)
+                   && strstr (reason, "not stored")
+                   && problems && strstr (problems, "store: disk full") && strstr (problems, disk),
+                   "a batch that does not fit on the disk is refused saying \"disk full\" and"
+                   " where, and STATUS lists the problem");
+    json_decref (receipt);
+    zstr_free (&problems);
+
+    //  Its rows are taken back (on the retry timer, should that need room
+    //  too); the stream serves what it did
+    int64_t deadline = zclock_mono () + 5000;
+    while (zclock_mono () < deadline && s_rows ("SPEND") != rows_before)
+        zclock_sleep (50);
+    int64_t of_council;
+    int64_t streamed = s_stream_spend ("council", &of_council);
+    testkit_check (s_rows ("SPEND") == rows_before && streamed == streamed_before
+                   && of_council == of_council_before,
+                   "the store keeps no row of it, and its stream still serves what it did");
+
+    //  Room again: the log the batch grew is given back before any batch
+    //  comes (the database takes what it holds first, so not while the
+    //  disk is full), then a small batch goes in and the problem is gone
+    char *log = zsys_sprintf ("%s-wal", store);
+    int64_t log_full = s_file_size (log);
+    unlink (filler);
+    deadline = zclock_mono () + 5000;
+    while (zclock_mono () < deadline && s_file_size (log) > (1 << 20))
+        zclock_sleep (50);
+    int64_t log_after = s_file_size (log);
+    printf ("     log: %" PRId64 " bytes on the full disk, %" PRId64 " once there is room\n",
+            log_full, log_after);
+    s_write_spend ("after.msgpack", 2000000, 10, false);
+    rc = s_submit ("council", "", "after.msgpack", &receipt);
+    problems = s_problems ();
+    testkit_check (log_after <= (1 << 20) && rc == 0 && s_field (receipt, "accepted") == 10
+                   && s_rows ("SPEND") == rows_before + 10 && problems && !*problems,
+                   "once there is room the log is given back, a small batch is accepted and"
+                   " STATUS lists no problem");
+    json_decref (receipt);
+    zstr_free (&problems);
+
+    //  Back to the store of the tests before
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    assert (umount (disk) == 0);
+    s_start_ingest_on (config_path);
+    zstr_free (&log);
+    zstr_free (&filler);
+    zstr_free (&store);
+    zstr_free (&disk_config);
+    zstr_free (&config_path);
+    zstr_free (&disk);
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -1210,7 +1360,7 @@ main (int argc, char *argv [])
     s_test_company_numbers ();
     s_test_spend_identity ();
     s_test_month_first ();
-
+    s_test_disk_full ();
     kill (s_ingest, SIGTERM);
     waitpid (s_ingest, NULL, 0);
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
