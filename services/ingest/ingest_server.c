@@ -130,8 +130,8 @@ s_store_failed (s_server_t *self)
     if (!sv_db_full (db))
         return false;
     if (!self->full)
-        zsys_error ("ingest: %s; the store cannot write, and batches are refused until"
-                    " there is room", sv_db_error (db));
+        zsys_error ("ingest: %s; the store cannot write, and batches that do not fit are"
+                    " refused", sv_db_error (db));
     zstr_free (&self->full);
     self->full = sv_db_full_reason (db);
     self->truncate_due = true;
