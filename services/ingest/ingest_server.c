@@ -742,8 +742,10 @@ s_batch_refuse (s_server_t *self, s_batch_t *batch, const char *reason)
 {
     zframe_t *peer = zframe_dup (batch->peer);
     char *batch_id = strdup (batch->batch_id);
-    bool full = batch->failed_full;
-    char *given = reason? strdup (reason): NULL;    //  may be the reader's, gone with the batch
+    //  Copied now: the reader's reason goes with the batch, and the disk's
+    //  may go with a commit while it is taken back
+    char *given = reason? strdup (reason): NULL;
+    char *full = batch->failed_full && self->full? strdup (self->full): NULL;
     bool kept = s_batch_forget (self, batch) != 0;
     const char *held = kept? " (the rows it had stored are held back, never served, and taken"
                              " back once the store can write)": "";
@@ -753,13 +755,14 @@ s_batch_refuse (s_server_t *self, s_batch_t *batch, const char *reason)
     else
     if (full)
         text = zsys_sprintf ("ingest could not store the batch: %s; the batch was not stored%s:"
-                             " send it again once there is room", self->full, held);
+                             " send it again once there is room", full, held);
     else
         text = zsys_sprintf ("ingest could not store the batch%s; send it again", held);
     s_send_refusal (self, peer, batch_id, text);
     zframe_destroy (&peer);
     zstr_free (&batch_id);
     zstr_free (&given);
+    zstr_free (&full);
     zstr_free (&text);
 }
 
