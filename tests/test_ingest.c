@@ -1457,6 +1457,7 @@ main (int argc, char *argv [])
     s_test_spend_identity ();
     s_test_month_first ();
     s_test_disk_full ();
+
     kill (s_ingest, SIGTERM);
     waitpid (s_ingest, NULL, 0);
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
