@@ -3,6 +3,7 @@
 #include "sv_db.h"
 #include <czmq.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #define S_RECENT 64                 //  slots of the recent-statement cache
 
@@ -36,6 +37,8 @@ struct _sv_db_t {
     zhashx_t *statements;       //  SQL text -> sqlite3_stmt *
     s_recent_t recent [S_RECENT];
     bool in_transaction;
+    bool full;                  //  the last failure was a full disk
+    char *full_reason;          //  sv_db_error's text while full
 };
 
 static void
@@ -250,6 +253,7 @@ sv_db_destroy (sv_db_t **self_p)
         sv_db_t *self = *self_p;
         s_checkpointer_stop (self);
         zhashx_destroy (&self->statements);
+        zstr_free (&self->full_reason);
         sqlite3_close (self->handle);
         free (self);
         *self_p = NULL;
@@ -267,6 +271,25 @@ int
 sv_db_version (sv_db_t *self)
 {
     return (int) sv_db_int (self, "PRAGMA user_version", 0);
+}
+
+//  Whether the last call on handle failed for want of disk space
+static bool
+s_failed_full (sqlite3 *handle)
+{
+    int code = sqlite3_extended_errcode (handle);
+    if ((code & 0xff) == SQLITE_FULL)
+        return true;
+    int system = sqlite3_system_errno (handle);
+    return (code & 0xff) == SQLITE_IOERR && (system == ENOSPC || system == EDQUOT);
+}
+
+//  Notes a failure of the last call: a full disk or something else
+static int
+s_failed (sv_db_t *self)
+{
+    self->full = s_failed_full (self->handle);
+    return -1;
 }
 
 int
@@ -288,6 +311,7 @@ sv_db_commit (sv_db_t *self)
     if (sv_db_run (self, sv_db_stmt (self, "COMMIT")))
         return -1;
     self->in_transaction = false;
+    self->full = false;         //  a write found room
     return 0;
 }
 
@@ -296,6 +320,9 @@ sv_db_rollback (sv_db_t *self)
 {
     assert (self);
     self->in_transaction = false;
+    //  A statement the caller stepped itself may have found the disk full
+    if (s_failed_full (self->handle))
+        self->full = true;
     //  SQLite may already have rolled back on its own (e.g. after SQLITE_FULL).
     if (sqlite3_get_autocommit (self->handle))
         return 0;
@@ -313,7 +340,7 @@ int
 sv_db_exec (sv_db_t *self, const char *sql)
 {
     assert (self);
-    return sqlite3_exec (self->handle, sql, NULL, NULL, NULL) == SQLITE_OK? 0: -1;
+    return sqlite3_exec (self->handle, sql, NULL, NULL, NULL) == SQLITE_OK? 0: s_failed (self);
 }
 
 sqlite3_stmt *
@@ -369,7 +396,7 @@ sv_db_run (sv_db_t *self, sqlite3_stmt *stmt)
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         ;
     sqlite3_reset (stmt);
-    return rc == SQLITE_DONE? 0: -1;
+    return rc == SQLITE_DONE? 0: s_failed (self);
 }
 
 int64_t
@@ -389,7 +416,62 @@ const char *
 sv_db_error (sv_db_t *self)
 {
     assert (self);
+    if (self->full) {
+        zstr_free (&self->full_reason);
+        self->full_reason = sv_db_full_reason (self);
+        return self->full_reason;
+    }
     return sqlite3_errmsg (self->handle);
+}
+
+//  ==========================================================================
+//  A full disk
+
+bool
+sv_db_full (sv_db_t *self)
+{
+    assert (self);
+    return self->full;
+}
+
+char *
+sv_db_full_reason (sv_db_t *self)
+{
+    assert (self);
+    const char *path = sqlite3_db_filename (self->handle, "main");
+    if (!path || !*path)
+        return strdup ("disk full");
+    char *folder = strdup (path);
+    char *slash = strrchr (folder, '/');
+    if (slash == folder)
+        folder [1] = 0;
+    else
+    if (slash)
+        *slash = 0;
+    else
+        strcpy (folder, ".");
+    struct statvfs disk;
+    char *reason = statvfs (folder, &disk) == 0
+        ? zsys_sprintf ("disk full: %s has %.1f MB free", folder,
+                        (double) disk.f_bavail * (double) disk.f_frsize / 1e6)
+        : zsys_sprintf ("disk full: %s", folder);
+    free (folder);
+    return reason;
+}
+
+int
+sv_db_truncate_log (sv_db_t *self)
+{
+    assert (self);
+    assert (!self->in_transaction);
+    int log_frames = -1;
+    sqlite3_busy_timeout (self->handle, S_TRUNCATE_WAIT_MS);
+    int rc = sqlite3_wal_checkpoint_v2 (self->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                        &log_frames, NULL);
+    sqlite3_busy_timeout (self->handle, S_BUSY_MS);
+    if (rc != SQLITE_OK)
+        return s_failed (self);
+    return log_frames == 0? 0: -1;
 }
 
 int
@@ -542,6 +624,37 @@ sv_db_test (bool verbose)
             longest = log.st_size;
     }
     assert (longest < 8 << 20);
+    zstr_free (&log_path);
+    sv_db_destroy (&db);
+
+    //  A store that finds no room says so, and where; a rolled-back
+    //  transaction's log is given back whole. A page limit fails writes
+    //  as a full disk does (SQLITE_FULL)
+    assert (sv_db_remove_files (path) == 0);
+    db = sv_db_new (path, v2, &reason);
+    assert (db && !sv_db_full (db));
+    //  (a small cache, so the transaction spills into the log as it goes)
+    assert (sv_db_exec (db, "PRAGMA max_page_count = 200") == 0);
+    assert (sv_db_exec (db, "PRAGMA cache_size = 10") == 0);
+    assert (sv_db_begin (db) == 0);
+    assert (sv_db_exec (db, "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                            " FROM n WHERE i < 5000) INSERT INTO supplier (key, name)"
+                            " SELECT hex (randomblob (8)), hex (randomblob (400)) FROM n")
+            == -1);
+    assert (sv_db_rollback (db) == 0);
+    assert (sv_db_full (db));
+    assert (strstr (sv_db_error (db), "disk full: /tmp has "));
+    char *full = sv_db_full_reason (db);
+    assert (streq (full, sv_db_error (db)));
+    zstr_free (&full);
+    log_path = zsys_sprintf ("%s-wal", path);
+    struct stat log;
+    assert (stat (log_path, &log) == 0 && log.st_size > 100000);
+    assert (sv_db_truncate_log (db) == 0);
+    assert (stat (log_path, &log) == 0 && log.st_size == 0);
+    //  A write that finds room ends it
+    s_test_commit_rows (db, 1);
+    assert (!sv_db_full (db));
     zstr_free (&log_path);
     sv_db_destroy (&db);
 

@@ -108,9 +108,43 @@ int
 int64_t
     sv_db_int (sv_db_t *self, const char *sql, int64_t fallback);
 
-//  The last error message from SQLite, borrowed.
+//  The last error message from SQLite, borrowed; while sv_db_full, what
+//  sv_db_full_reason says instead, so that every log of a failed write
+//  names the full disk and its folder.
 const char *
     sv_db_error (sv_db_t *self);
+
+//  --------------------------------------------------------------------------
+//  A full disk. SQLite says SQLITE_FULL when a write finds no room, and an
+//  I/O error when growing its shared-memory file does; the store tells
+//  both apart from other failures, so that a service can say "disk full"
+//  and where, rather than "could not store".
+
+//  True when the store's last failure was for want of disk space
+//  (SQLITE_FULL, or an I/O error whose system error is ENOSPC or EDQUOT),
+//  and no transaction has committed since. A failure is seen by the calls
+//  here (run, exec, begin, commit), and by rollback for one a caller
+//  stepped itself: ask before any other statement runs.
+bool
+    sv_db_full (sv_db_t *self);
+
+//  "disk full: FOLDER has N.N MB free", FOLDER the store file's folder
+//  and the free space what statvfs reports now; caller frees. For a store
+//  with no file, "disk full" alone.
+char *
+    sv_db_full_reason (sv_db_t *self);
+
+//  Copies the whole write-ahead log into the database and truncates it to
+//  nothing, giving its space back (SQLITE_CHECKPOINT_TRUNCATE): after a
+//  large transaction was rolled back, the log keeps the length it grew
+//  to. The database grows first by the pages the log holds that it has
+//  not taken yet, so on a disk with no room for them this fails until
+//  there is. Call it with no transaction open. Waits only briefly for
+//  readers of the log and for the checkpoint thread. 0 when the log is
+//  now empty; -1 when a reader still held it or the copy found no room:
+//  try again later.
+int
+    sv_db_truncate_log (sv_db_t *self);
 
 //  Removes the store file at path and its -wal and -shm companions (for
 //  tests and tools; never on a store that is open). 0, or -1 when the main

@@ -572,6 +572,7 @@ struct _sv_stream_consumer_t {
     void (*batch_fn) (const sv_proto_event_t *events, size_t count, void *arg);
     void *batch_arg;
     char *types;                //  event types wanted, "" for all
+    bool full;                  //  the store found the disk full, and has not committed since
 };
 
 static int s_consumer_recv (zloop_t *loop, zsock_t *reader, void *arg);
@@ -719,9 +720,10 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
         }
         else
         if (rc) {
-            zsys_warning ("stream %s: event %" PRIu64 " (%s %s) was not applied; will retry",
-                          self->stream, event->seq, event->type, event->key);
             sv_db_rollback (self->db);
+            if (!sv_db_full (self->db))     //  said once, by s_consumer_apply
+                zsys_warning ("stream %s: event %" PRIu64 " (%s %s) was not applied; will retry",
+                              self->stream, event->seq, event->type, event->key);
             return -1;
         }
         else
@@ -735,13 +737,15 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
     if (end > offset && !unreadable)
         offset = end;
     if (self->applied_fn && self->applied_fn (self->db, self->applied_arg)) {
-        zsys_warning ("stream %s: the batch after %" PRIu64 " was not completed; will retry",
-                      self->stream, self->offset);
         sv_db_rollback (self->db);
+        if (!sv_db_full (self->db))
+            zsys_warning ("stream %s: the batch after %" PRIu64 " was not completed; will retry",
+                          self->stream, self->offset);
         return -1;
     }
     if (s_consumer_store_offset (self, offset) || sv_db_commit (self->db)) {
-        zsys_error ("stream %s: cannot commit: %s", self->stream, sv_db_error (self->db));
+        if (!sv_db_full (self->db))
+            zsys_error ("stream %s: cannot commit: %s", self->stream, sv_db_error (self->db));
         sv_db_rollback (self->db);
         return -1;
     }
@@ -754,16 +758,26 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
 static int
 s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, uint64_t end)
 {
-    if (sv_db_begin (self->db))
-        return -1;
-    if (self->batch_fn)
-        self->batch_fn (batch->events, batch->events_count, self->batch_arg);
-    int rc = s_consumer_apply_begun (self, batch, end);
-    if (self->batch_fn)
-        self->batch_fn (NULL, 0, self->batch_arg);
-    if (rc != -1 && self->committed_fn)
-        self->committed_fn (self->committed_arg);
+    int rc = -1;
+    if (sv_db_begin (self->db) == 0) {
+        if (self->batch_fn)
+            self->batch_fn (batch->events, batch->events_count, self->batch_arg);
+        rc = s_consumer_apply_begun (self, batch, end);
+        if (self->batch_fn)
+            self->batch_fn (NULL, 0, self->batch_arg);
+        if (rc != -1 && self->committed_fn)
+            self->committed_fn (self->committed_arg);
+    }
     self->listening_since = zclock_mono ();
+    //  A full disk is said once, with its folder, not at every retry
+    if (rc == -1 && sv_db_full (self->db) && !self->full)
+        zsys_error ("stream %s: %s; its events wait until the store can write",
+                    self->stream, sv_db_error (self->db));
+    else
+    if (rc != -1 && self->full)
+        zsys_info ("stream %s: the store writes again", self->stream);
+    if (rc != -1 || sv_db_full (self->db))
+        self->full = rc == -1;
     return rc;
 }
 

@@ -11,6 +11,9 @@
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include "sv_proto.h"
 #include "ingest_spend.h"
@@ -76,12 +79,14 @@ s_rows (const char *kind)
     return testkit_count ("tcp://127.0.0.1:17712", s_timeout * 1000, kind);
 }
 
+//  Starts ingest on the config file config_path (the test folder's
+//  socval.cfg when NULL)
 static void
-s_start_ingest (void)
+s_start_ingest_on (const char *config_path)
 {
     s_ingest = fork ();
     if (s_ingest == 0) {
-        char *config = zsys_sprintf ("%s/socval.cfg", s_dir);
+        char *config = config_path? strdup (config_path): zsys_sprintf ("%s/socval.cfg", s_dir);
         int null = open ("/dev/null", O_WRONLY);
         dup2 (null, STDOUT_FILENO);
         execl ("build/socval-ingest", "socval-ingest", "--config", config, (char *) NULL);
@@ -91,6 +96,12 @@ s_start_ingest (void)
     int64_t deadline = zclock_mono () + 10000;
     while (zclock_mono () < deadline && s_rows ("SPEND") < 0)
         zclock_sleep (50);
+}
+
+static void
+s_start_ingest (void)
+{
+    s_start_ingest_on (NULL);
 }
 
 //  Stops ingest, records partner's batch_id with the BLAKE2b-256 digest
@@ -135,11 +146,11 @@ s_record_legacy_digest (const char *partner, const char *batch_id, const char *f
 }
 
 //  Writes count spend records to file; the records claim to be police's
+//  Adds spend records [first, first + count) to buffer, as s_write_spend
+//  writes them
 static void
-s_write_spend (const char *file, int first, int count, bool broken_last)
+s_encode_spend (msgpack_sbuffer *buffer, int first, int count)
 {
-    msgpack_sbuffer buffer;
-    msgpack_sbuffer_init (&buffer);
     for (int index = first; index < first + count; index++) {
         char transaction [32];
         snprintf (transaction, sizeof transaction, "T%d", index);
@@ -149,8 +160,16 @@ s_write_spend (const char *file, int first, int count, bool broken_last)
         spend.spend.line = 1;
         spend.spend.payment_date = "2024-05-01";
         spend.spend.amount_pence = index * 100;
-        assert (sv_proto_encode (&spend, &buffer) == 0);
+        assert (sv_proto_encode (&spend, buffer) == 0);
     }
+}
+
+static void
+s_write_spend (const char *file, int first, int count, bool broken_last)
+{
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    s_encode_spend (&buffer, first, count);
     if (broken_last)
         buffer.size -= 3;
     char *path = zsys_sprintf ("%s/%s", s_dir, file);
@@ -278,6 +297,24 @@ s_submit_in_background (const char *path)
     }
     zstr_free (&command);
     return submitter;
+}
+
+//  A DEALER on ingest's feed with partner's key, for talking SUBMIT by hand
+static zsock_t *
+s_feed_socket (const char *partner)
+{
+    char *cert_path = zsys_sprintf ("%s/keys/%s.cert", s_dir, partner);
+    char *server_path = zsys_sprintf ("%s/keys/ingest.cert", s_dir);
+    zcert_t *client = zcert_load (cert_path), *server = zcert_load (server_path);
+    zsock_t *feed = zsock_new (ZMQ_DEALER);
+    zcert_apply (client, feed);
+    zsock_set_curve_serverkey (feed, zcert_public_txt (server));
+    zsock_connect (feed, "tcp://127.0.0.1:17710");
+    zcert_destroy (&client);
+    zcert_destroy (&server);
+    zstr_free (&cert_path);
+    zstr_free (&server_path);
+    return feed;
 }
 
 //  A receipt says which columns of a CSV file were read as what, and which
@@ -926,6 +963,225 @@ s_test_ocds_long_key_bounded (void)
     zstr_free (&path);
 }
 
+//  The problems ingest's STATUS lists, as "subject: reason" lines (caller
+//  frees), or NULL when it does not answer
+static char *
+s_problems (void)
+{
+    sv_proto_t reply = { .id = 0 };
+    char *lines = NULL;
+    if (testkit_status ("tcp://127.0.0.1:17712", s_timeout * 1000, &reply) == 0) {
+        lines = strdup ("");
+        for (size_t index = 0; index < reply.status_reply.problems_count; index++) {
+            char *more = zsys_sprintf ("%s%s: %s\n", lines,
+                                       reply.status_reply.problems [index].subject,
+                                       reply.status_reply.problems [index].reason);
+            zstr_free (&lines);
+            lines = more;
+        }
+    }
+    sv_proto_reset (&reply);
+    return lines;
+}
+
+//  The size of file path in bytes, -1 when there is none
+static int64_t
+s_file_size (const char *path)
+{
+    struct stat info;
+    return stat (path, &info) == 0? (int64_t) info.st_size: -1;
+}
+
+//  Fills the disk mounted at disk with the file filler, but for 4 MB
+static void
+s_fill (const char *disk, const char *filler)
+{
+    struct statvfs room;
+    assert (statvfs (disk, &room) == 0);
+    int64_t fill = (int64_t) room.f_bavail * (int64_t) room.f_frsize - (4 << 20);
+    FILE *file = fopen (filler, "wb");
+    assert (file);
+    char block [65536];
+    memset (block, 'x', sizeof block);
+    for (int64_t written = 0; written < fill; written += sizeof block)
+        fwrite (block, 1, sizeof block, file);
+    fclose (file);
+}
+
+//  Sends council's spend records from first on as batch batch_id, chunks of
+//  chunk_rows records pause_ms apart, so that ingest commits each in a
+//  group of its own, until ingest answers with a receipt or chunks chunks
+//  are sent. Returns the receipt's first reason ("" when none; caller
+//  frees), or NULL when no receipt came.
+static char *
+s_submit_slowly (const char *batch_id, int first, int chunk_rows, int chunks, int pause_ms)
+{
+    zsock_t *feed = s_feed_socket ("council");
+    char *reason = NULL;
+    for (int chunk = 0; chunk < chunks && !reason; chunk++) {
+        msgpack_sbuffer rows;
+        msgpack_sbuffer_init (&rows);
+        s_encode_spend (&rows, first + chunk * chunk_rows, chunk_rows);
+        sv_proto_t submit = { .id = SV_PROTO_SUBMIT };
+        submit.submit = (sv_proto_submit_t) {
+            .batch_id = (char *) batch_id, .kind = "spend", .format = "msgpack",
+            .chunk_no = (uint64_t) chunk, .last = chunk == chunks - 1,
+            .payload = (uint8_t *) rows.data, .payload_size = rows.size
+        };
+        zframe_t *frame = sv_proto_encode_frame (&submit);
+        zframe_send (&frame, feed, 0);
+        msgpack_sbuffer_destroy (&rows);
+        //  Credit comes back meanwhile; a receipt ends the batch
+        int64_t until = zclock_mono () + (chunk == chunks - 1? s_timeout * 1000: pause_ms);
+        while (!reason && zclock_mono () < until) {
+            zsock_set_rcvtimeo (feed, (int) (until - zclock_mono ()) + 1);
+            zframe_t *answer = zframe_recv (feed);
+            sv_proto_t reply = { .id = 0 };
+            if (answer && sv_proto_decode (&reply, zframe_data (answer), zframe_size (answer)) == 0
+            &&  reply.id == SV_PROTO_RECEIPT)
+                reason = strdup (reply.receipt.errors_count? reply.receipt.errors [0].reason: "");
+            sv_proto_reset (&reply);
+            zframe_destroy (&answer);
+        }
+    }
+    zsock_destroy (&feed);
+    return reason;
+}
+
+//  Issue 14: ingest's store on a full disk. The store goes on a 20 MB tmpfs
+//  mounted in a mount namespace of this process's own (root only: skipped
+//  otherwise), filled but for 4 MB; a spend batch of 60,000 rows does not
+//  fit. Its refusal says "disk full" and where, STATUS lists it, the store
+//  keeps none of its rows and gives back the log it grew, reads go on,
+//  and once the filler is gone a small batch goes in and the problem ends.
+static void
+s_test_disk_full (void)
+{
+    char *disk = zsys_sprintf ("%s/disk", s_dir);
+    zsys_dir_create ("%s", disk);
+    if (unshare (CLONE_NEWNS) || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)
+    ||  mount ("tmpfs", disk, "tmpfs", 0, "size=20m")) {
+        printf ("skip a store on a full disk: cannot mount a tmpfs of its own here (%s);"
+                " it needs root\n", strerror (errno));
+        zstr_free (&disk);
+        return;
+    }
+    //  ingest again, with its store on the small disk
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    char *config_path = zsys_sprintf ("%s/socval.cfg", s_dir);
+    char *disk_config = zsys_sprintf ("%s/disk.cfg", s_dir);
+    char *store = zsys_sprintf ("%s/ingest.db", disk);
+    zconfig_t *config = zconfig_load (config_path);
+    assert (config);
+    zconfig_put (config, "ingest/store", store);
+    assert (zconfig_save (config, disk_config) == 0);
+    zconfig_destroy (&config);
+    s_start_ingest_on (disk_config);
+    s_write_spend ("small.msgpack", 900000, 10, false);
+    json_t *receipt;
+    int small_rc = s_submit ("council", "", "small.msgpack", &receipt);
+    json_decref (receipt);
+
+    char *filler = zsys_sprintf ("%s/filler", disk);
+    s_fill (disk, filler);
+
+    int64_t rows_before = s_rows ("SPEND"), of_council_before;
+    int64_t streamed_before = s_stream_spend ("council", &of_council_before);
+    s_write_spend ("full.msgpack", 1000000, 60000, false);
+    int rc = s_submit ("council", "", "full.msgpack", &receipt);
+    const char *reason = s_first_reason (receipt);
+    char *problems = s_problems ();
+    printf ("     refused: %s\n     STATUS: %s", reason, problems? problems: "(none)\n");
+    testkit_check (small_rc == 0 && rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (reason, "disk full") && strstr (reason, disk)
+                   && strstr (reason, "not stored")
+                   && problems && strstr (problems, "store: disk full") && strstr (problems, disk),
+                   "a batch that does not fit on the disk is refused saying \"disk full\" and"
+                   " where, and STATUS lists the problem");
+    json_decref (receipt);
+    zstr_free (&problems);
+
+    //  Its rows are taken back (on the retry timer, should that need room
+    //  too); the stream serves what it did
+    int64_t deadline = zclock_mono () + 5000;
+    while (zclock_mono () < deadline && s_rows ("SPEND") != rows_before)
+        zclock_sleep (50);
+    int64_t of_council;
+    int64_t streamed = s_stream_spend ("council", &of_council);
+    testkit_check (s_rows ("SPEND") == rows_before && streamed == streamed_before
+                   && of_council == of_council_before,
+                   "the store keeps no row of it, and its stream still serves what it did");
+
+    //  Room again: the log the batch grew is given back before any batch
+    //  comes (the database takes what it holds first, so not while the
+    //  disk is full), then a small batch goes in and the problem is gone
+    char *log = zsys_sprintf ("%s-wal", store);
+    int64_t log_full = s_file_size (log);
+    unlink (filler);
+    deadline = zclock_mono () + 5000;
+    while (zclock_mono () < deadline && s_file_size (log) > (1 << 20))
+        zclock_sleep (50);
+    int64_t log_after = s_file_size (log);
+    printf ("     log: %" PRId64 " bytes on the full disk, %" PRId64 " once there is room\n",
+            log_full, log_after);
+    s_write_spend ("after.msgpack", 2000000, 10, false);
+    rc = s_submit ("council", "", "after.msgpack", &receipt);
+    problems = s_problems ();
+    testkit_check (log_after <= (1 << 20) && rc == 0 && s_field (receipt, "accepted") == 10
+                   && s_rows ("SPEND") == rows_before + 10 && problems && !*problems,
+                   "once there is room the log is given back, a small batch is accepted and"
+                   " STATUS lists no problem");
+    json_decref (receipt);
+    zstr_free (&problems);
+
+    //  A batch whose rows were committed in many groups before the disk
+    //  filled: taking them back needs room too. They stay held, never
+    //  served, STATUS says so, and they are taken back once there is room
+    s_fill (disk, filler);
+    rows_before = s_rows ("SPEND");
+    streamed_before = s_stream_spend ("council", &of_council_before);
+    char *held = s_submit_slowly ("slowly", 3000000, 4000, 50, 400);
+    problems = s_problems ();
+    streamed = s_stream_spend ("council", &of_council);
+    printf ("     refused: %s\n     STATUS: %s", held? held: "(no receipt)",
+            problems? problems: "(none)\n");
+    testkit_check (held && strstr (held, "disk full") && strstr (held, "held back")
+                   && problems && strstr (problems, "not taken back yet")
+                   && streamed == streamed_before && of_council == of_council_before,
+                   "a batch whose rows cannot be taken back on the full disk is refused"
+                   " saying they are held back; STATUS says so and the stream serves none");
+    zstr_free (&problems);
+    unlink (filler);
+    deadline = zclock_mono () + 5000;
+    while (zclock_mono () < deadline
+       &&  (s_rows ("SPEND") != rows_before || s_file_size (log) > (1 << 20)))
+        zclock_sleep (50);
+    s_write_spend ("later.msgpack", 4000000, 10, false);
+    rc = s_submit ("council", "", "later.msgpack", &receipt);
+    problems = s_problems ();
+    testkit_check (s_file_size (log) <= (1 << 20) && rc == 0
+                   && s_field (receipt, "accepted") == 10
+                   && s_rows ("SPEND") == rows_before + 10 && problems && !*problems,
+                   "once there is room its rows are taken back and the log given back,"
+                   " and the next batch goes in");
+    json_decref (receipt);
+    zstr_free (&problems);
+    zstr_free (&held);
+
+    //  Back to the store of the tests before
+    kill (s_ingest, SIGTERM);
+    waitpid (s_ingest, NULL, 0);
+    assert (umount (disk) == 0);
+    s_start_ingest_on (config_path);
+    zstr_free (&log);
+    zstr_free (&filler);
+    zstr_free (&store);
+    zstr_free (&disk_config);
+    zstr_free (&config_path);
+    zstr_free (&disk);
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -1231,13 +1487,7 @@ main (int argc, char *argv [])
     json_decref (receipt);
 
     //  Nonsense on the feed socket does not stop ingest serving
-    zsock_t *raw = zsock_new (ZMQ_DEALER);
-    char *cert_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
-    char *server_path = zsys_sprintf ("%s/keys/ingest.cert", s_dir);
-    zcert_t *client = zcert_load (cert_path), *server = zcert_load (server_path);
-    zcert_apply (client, raw);
-    zsock_set_curve_serverkey (raw, zcert_public_txt (server));
-    zsock_connect (raw, "tcp://127.0.0.1:17710");
+    zsock_t *raw = s_feed_socket ("council");
     const byte hostile [] = { 0xdd, 0x10, 0x00, 0x00, 0x00 };
     zsock_send (raw, "b", hostile, sizeof hostile);
     zsock_send (raw, "ss", "two", "frames");
@@ -1283,10 +1533,6 @@ main (int argc, char *argv [])
     sv_proto_reset (&reply);
     zframe_destroy (&answer);
     zsock_destroy (&raw);
-    zcert_destroy (&client);
-    zcert_destroy (&server);
-    zstr_free (&cert_path);
-    zstr_free (&server_path);
 
     s_test_receipt_names_columns ();
     s_test_refused_batch_adds_nothing (short_run? 30000: 300000);
@@ -1300,6 +1546,7 @@ main (int argc, char *argv [])
     s_test_spend_identity ();
     s_test_month_first ();
     s_test_ocds_long_key_bounded ();
+    s_test_disk_full ();
 
     kill (s_ingest, SIGTERM);
     waitpid (s_ingest, NULL, 0);

@@ -575,8 +575,12 @@ s_handle_ack (s_server_t *self, zframe_t *peer, const sv_proto_alert_ack_t *ack)
         alert.at = strdup (at);
         if (sv_db_begin (db) || compliance_store_alert_put (self->store, &alert, true)
         ||  sv_db_commit (db)) {
+            //  Said before the rollback, which would take the reason with it
+            char *reason = zsys_sprintf ("the store failed: %s; try again", sv_db_error (db));
             sv_db_rollback (db);
-            sv_service_refuse (self->control, peer, 500, "the store failed; try again");
+            zsys_error ("compliance: cannot acknowledge %s: %s", alert.alert_id, reason);
+            sv_service_refuse (self->control, peer, 500, reason);
+            zstr_free (&reason);
             compliance_store_alert_free (&alert);
             return;
         }

@@ -24,6 +24,7 @@
 #define S_TURN_ROWS 512                     //  rows taken of one batch before the next's turn
 #define S_COUNTED_IN_MEMORY 262144          //  transaction numbers per spend file
                                             //  in the reader's table (then on disk)
+#define S_RETRY_MS 1000                     //  how often a full store tries again
 
 typedef struct _s_server_t s_server_t;
 
@@ -53,6 +54,7 @@ typedef struct {
     zlistx_t *warnings;         //  sv_proto_row_error_t *, at most max_errors
     uint64_t warned;            //  warnings, listed or not
     bool failed;                //  the store failed under a row
+    bool failed_full;           //  ... for want of disk space
     bool held;                  //  committed rows, held until it finishes
     uint64_t order;             //  when it started: a partner's go in this order
     int64_t touched;            //  zclock_mono of the last chunk
@@ -76,11 +78,133 @@ struct _s_server_t {
     int64_t opened_at;          //  zclock_mono when that transaction began
     int64_t open_first;         //  the first seq that transaction can append
     uint64_t started_batches;   //  batches started, for s_batch_t.order
+    char *full;                 //  while the disk is full: sv_db_full_reason when a
+                                //  write last failed; NULL once rows are stored again
+    bool truncate_due;          //  a rollback on a full disk left the log long
+    zlistx_t *retractions;      //  s_retraction_t *: refused batches not yet taken back
     size_t max_errors;
     size_t max_document;
     int64_t credit;
     int64_t started;
 };
+
+//  ==========================================================================
+//  A full disk
+//
+//  A store write that finds no room refuses its batch saying "disk full"
+//  and where, and STATUS lists it as a problem (logged once) until a commit
+//  stores rows again. The refused batch's committed rows are taken back,
+//  which is a write too: when that finds no room either, they stay held
+//  (never served: ingest_store.h) and are taken back on a timer once there
+//  is room, while the partner's batches that may store the same records
+//  wait (s_batch_waits). The log a rolled-back transaction grew keeps its
+//  length until it is truncated, then or on the same timer.
+
+//  A refused batch whose committed rows wait to be taken back
+typedef struct {
+    uint64_t attempt;
+    char *partner;
+    char *batch_id;
+    bool spend;                 //  of kind spend: see s_batch_waits
+} s_retraction_t;
+
+static void
+s_retraction_destroy (void **item_p)
+{
+    s_retraction_t *self = (s_retraction_t *) *item_p;
+    if (self) {
+        zstr_free (&self->partner);
+        zstr_free (&self->batch_id);
+        free (self);
+        *item_p = NULL;
+    }
+}
+
+//  Notes that a store write failed: call it before any other statement
+//  runs (sv_db_full). Returns true when the write found the disk full;
+//  the log is then truncated once the caller has rolled back.
+static bool
+s_store_failed (s_server_t *self)
+{
+    sv_db_t *db = ingest_store_db (self->store);
+    if (!sv_db_full (db))
+        return false;
+    if (!self->full)
+        zsys_error ("ingest: %s; the store cannot write, and batches that do not fit are"
+                    " refused", sv_db_error (db));
+    zstr_free (&self->full);
+    self->full = sv_db_full_reason (db);
+    self->truncate_due = true;
+    return true;
+}
+
+//  Notes that a commit stored rows: the disk has room again
+static void
+s_store_wrote (s_server_t *self)
+{
+    if (self->full) {
+        zsys_info ("ingest: the store writes again (it stopped at %s)", self->full);
+        zstr_free (&self->full);
+    }
+}
+
+//  Gives back the space of the log, when a rollback on a full disk left it
+//  long and nothing holds it
+static void
+s_truncate_log (s_server_t *self)
+{
+    sv_db_t *db = ingest_store_db (self->store);
+    if (self->truncate_due && !sv_db_in_transaction (db) && sv_db_truncate_log (db) == 0)
+        self->truncate_due = false;
+}
+
+//  Takes back what attempt at partner's batch_id committed, in a
+//  transaction of its own. 0, or -1 when the store failed (then nothing
+//  changed).
+static int
+s_retract (s_server_t *self, uint64_t attempt, const char *partner, const char *batch_id)
+{
+    sv_db_t *db = ingest_store_db (self->store);
+    if (sv_db_begin (db) == 0
+    &&  ingest_store_retract (self->store, attempt, partner) == 0
+    &&  sv_db_commit (db) == 0) {
+        sv_stream_producer_notify (self->producer);
+        return 0;
+    }
+    if (!s_store_failed (self))     //  a full disk is logged once
+        zsys_error ("ingest: cannot take back %s batch %s yet: %s", partner, batch_id,
+                    sv_db_error (db));
+    if (sv_db_in_transaction (db))
+        sv_db_rollback (db);
+    return -1;
+}
+
+static int s_commit_open (s_server_t *self);
+static void s_turn_soon (s_server_t *self);
+
+//  Takes back the refused batches still held, oldest first, and truncates
+//  the log when due
+static int
+s_retry (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_server_t *self = (s_server_t *) arg;
+    if (zlistx_size (self->retractions) == 0 && !self->truncate_due)
+        return 0;
+    s_commit_open (self);           //  each needs the store to itself
+    s_retraction_t *retraction;
+    while ((retraction = (s_retraction_t *) zlistx_first (self->retractions))
+       &&  s_retract (self, retraction->attempt, retraction->partner,
+                      retraction->batch_id) == 0) {
+        zsys_info ("ingest: took back %s batch %s, refused earlier", retraction->partner,
+                   retraction->batch_id);
+        zlistx_delete (self->retractions, zlistx_cursor (self->retractions));
+        s_turn_soon (self);         //  batches waiting for it may go
+    }
+    s_truncate_log (self);
+    return 0;
+}
 
 //  ==========================================================================
 //  Batches
@@ -114,6 +238,16 @@ s_batch_destroy (void **item_p)
     zstr_free (&self->format);
     free (self);
     *item_p = NULL;
+}
+
+//  Marks batch failed by the store, under its rows or their commit.
+//  Returns -1.
+static int
+s_batch_failed (s_batch_t *self)
+{
+    self->failed = true;
+    self->failed_full = s_store_failed (self->server);
+    return -1;
 }
 
 //  A commitment or delivery on a contract ingest has never seen creates
@@ -197,10 +331,8 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
         const ingest_store_row_t *row = &rows [index];
         int rc = row->id == SV_PROTO_CONTRACT
                ? s_contract_release (self, row, &releases [kept_count]): 0;
-        if (rc < 0 || (row->contract_id && s_ensure_contract (self, row->contract_id))) {
-            self->failed = true;
-            return -1;
-        }
+        if (rc < 0 || (row->contract_id && s_ensure_contract (self, row->contract_id)))
+            return s_batch_failed (self);
         if (rc == 2)
             self->duplicates++;
         else {
@@ -210,10 +342,8 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
     }
     ingest_put_t puts [INGEST_STORE_MANY];
     if (ingest_store_put_many (self->server->store, self->partner, self->batch_id,
-                               self->attempt, kept, kept_count, puts)) {
-        self->failed = true;
-        return -1;
-    }
+                               self->attempt, kept, kept_count, puts))
+        return s_batch_failed (self);
     for (size_t index = 0; index < kept_count; index++) {
         if (puts [index] == INGEST_PUT_REPLACED) {
             char *reason = zsys_sprintf ("'%.200s' was already taken from this batch with"
@@ -230,10 +360,8 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
         if (released [index]
         &&  ingest_store_set_release (self->server->store, self->partner,
                                       kept [index].natural_key, self->attempt,
-                                      releases [index].ocid, &releases [index].release)) {
-            self->failed = true;
-            return -1;
-        }
+                                      releases [index].ocid, &releases [index].release))
+            return s_batch_failed (self);
     }
     return 0;
 }
@@ -304,7 +432,7 @@ s_send_refusal (s_server_t *self, zframe_t *peer, const char *batch_id, const ch
 //  own (ingest_store_hold): a batch that does not finish well is taken
 //  back whole (s_batch_forget), and adds nothing.
 
-static void s_batch_forget (s_server_t *self, s_batch_t *batch);
+static int s_batch_forget (s_server_t *self, s_batch_t *batch);
 static void s_batch_refuse (s_server_t *self, s_batch_t *batch, const char *reason);
 
 //  Commits the open transaction, if any. When the commit fails, the batch
@@ -321,15 +449,19 @@ s_commit_open (s_server_t *self)
                            self->open_first) == 0
     &&  sv_db_commit (db) == 0) {
         batch->held = true;
+        s_store_wrote (self);
         return 0;
     }
-    zsys_error ("ingest: commit failed: %s", sv_db_error (db));
+    s_batch_failed (batch);
+    if (!batch->failed_full)        //  a full disk is logged once
+        zsys_error ("ingest: commit failed: %s", sv_db_error (db));
     sv_db_rollback (db);
-    s_batch_refuse (self, batch, "ingest could not store the batch; send it again");
+    s_batch_refuse (self, batch, NULL);
     return -1;
 }
 
-//  Opens a transaction for batch, committing another batch's first. 0 or -1.
+//  Opens a transaction for batch, committing another batch's first. 0, or
+//  -1 with the batch marked failed.
 static int
 s_open_for (s_server_t *self, s_batch_t *batch)
 {
@@ -337,16 +469,15 @@ s_open_for (s_server_t *self, s_batch_t *batch)
         return 0;
     s_commit_open (self);
     sv_db_t *db = ingest_store_db (self->store);
-    if (sv_db_begin (db))
-        return -1;
-    self->open_first = sv_stream_last (db) + 1;
-    if (self->open_first <= 0) {
-        sv_db_rollback (db);
-        return -1;
+    if (sv_db_begin (db) == 0 && (self->open_first = sv_stream_last (db) + 1) > 0) {
+        self->open_batch = batch;
+        self->opened_at = zclock_mono ();
+        return 0;
     }
-    self->open_batch = batch;
-    self->opened_at = zclock_mono ();
-    return 0;
+    s_batch_failed (batch);
+    if (sv_db_in_transaction (db))
+        sv_db_rollback (db);
+    return -1;
 }
 
 static int
@@ -556,6 +687,7 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
         if (ok) {
             self->open_batch = NULL;
             batch->held = false;
+            s_store_wrote (self);
             sv_stream_producer_notify (self->producer);
             sv_service_reply (self->feed, batch->peer, &receipt);
             zsys_info ("ingest: %s batch %s (%s %s): %" PRIu64 " accepted, %" PRIu64
@@ -563,6 +695,8 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
                        batch->kind, batch->format, batch->accepted, batch->rejected,
                        batch->duplicates);
         }
+        else
+            s_batch_failed (batch);
         free (errors);
         free (warnings);
         s_columns_free (&columns);
@@ -574,17 +708,17 @@ s_batch_finish (s_server_t *self, s_batch_t *batch)
             sv_db_rollback (db);
         self->open_batch = NULL;
         const char *reason = ingest_reader_reason (batch->reader);
-        s_batch_refuse (self, batch,
-                        *reason? reason: "ingest could not store the batch; send it again");
+        s_batch_refuse (self, batch, batch->failed || !*reason? NULL: reason);
     }
 }
 
 //  Drops a batch's state. A batch that did not finish well adds nothing:
 //  rows of its in the open transaction are rolled back, and those it
-//  committed are taken back (ingest_store_retract). Should that fail, the
-//  store takes them back when it next opens; until then they stay held,
-//  never served.
-static void
+//  committed are taken back (ingest_store_retract). Should that fail (a
+//  full disk), they stay held, never served, and are taken back on the
+//  retry timer, or when the store next opens. 0, or -1 when its rows wait
+//  to be taken back.
+static int
 s_batch_forget (s_server_t *self, s_batch_t *batch)
 {
     if (batch->turn)
@@ -594,34 +728,53 @@ s_batch_forget (s_server_t *self, s_batch_t *batch)
         sv_db_rollback (db);
         self->open_batch = NULL;
     }
+    int rc = 0;
     if (batch->held) {
         s_commit_open (self);
-        if (sv_db_begin (db) == 0
-        &&  ingest_store_retract (self->store, batch->attempt, batch->partner) == 0
-        &&  sv_db_commit (db) == 0)
-            sv_stream_producer_notify (self->producer);
-        else {
-            zsys_error ("ingest: cannot take back %s batch %s: %s", batch->partner,
-                        batch->batch_id, sv_db_error (db));
-            if (sv_db_in_transaction (db))
-                sv_db_rollback (db);
+        if (s_retract (self, batch->attempt, batch->partner, batch->batch_id)) {
+            s_retraction_t *retraction = (s_retraction_t *) zmalloc (sizeof *retraction);
+            *retraction = (s_retraction_t) {
+                batch->attempt, strdup (batch->partner), strdup (batch->batch_id),
+                streq (batch->kind, "spend")
+            };
+            zlistx_add_end (self->retractions, retraction);
+            rc = -1;
         }
     }
+    s_truncate_log (self);
     zhashx_delete (self->batches, batch->key);
+    return rc;
 }
 
 //  Refuses a batch: takes it back whole first (s_batch_forget), so that a
-//  refusal, like a receipt, tells what the store holds
+//  refusal, like a receipt, tells what the store holds. reason NULL: the
+//  store failed under it (s_batch_failed), which the refusal explains.
 static void
 s_batch_refuse (s_server_t *self, s_batch_t *batch, const char *reason)
 {
     zframe_t *peer = zframe_dup (batch->peer);
     char *batch_id = strdup (batch->batch_id);
-    char *text = strdup (reason);       //  may be the reader's, gone with the batch
-    s_batch_forget (self, batch);
+    //  Copied now: the reader's reason goes with the batch, and the disk's
+    //  may go with a commit while it is taken back
+    char *given = reason? strdup (reason): NULL;
+    char *full = batch->failed_full && self->full? strdup (self->full): NULL;
+    bool kept = s_batch_forget (self, batch) != 0;
+    const char *held = kept? " (the rows it had stored are held back, never served, and taken"
+                             " back once the store can write)": "";
+    char *text;
+    if (given)
+        text = kept? zsys_sprintf ("%s; the batch was not stored%s", given, held): strdup (given);
+    else
+    if (full)
+        text = zsys_sprintf ("ingest could not store the batch: %s; the batch was not stored%s:"
+                             " send it again once there is room", full, held);
+    else
+        text = zsys_sprintf ("ingest could not store the batch%s; send it again", held);
     s_send_refusal (self, peer, batch_id, text);
     zframe_destroy (&peer);
     zstr_free (&batch_id);
+    zstr_free (&given);
+    zstr_free (&full);
     zstr_free (&text);
 }
 
@@ -737,6 +890,11 @@ s_batch_waits (s_server_t *self, s_batch_t *batch)
         if (other->reader && other->order < batch->order
         &&  streq (other->partner, batch->partner) && streq (other->kind, "spend") == spend)
             return true;
+    //  A refused one's rows not yet taken back are as unfinished
+    for (s_retraction_t *retraction = (s_retraction_t *) zlistx_first (self->retractions);
+         retraction; retraction = (s_retraction_t *) zlistx_next (self->retractions))
+        if (streq (retraction->partner, batch->partner) && retraction->spend == spend)
+            return true;
     return false;
 }
 
@@ -770,8 +928,7 @@ s_turn (zloop_t *loop, zmq_pollitem_t *item, void *arg)
         else
         if (state == INGEST_READER_FAILED) {
             const char *reason = ingest_reader_reason (batch->reader);
-            s_batch_refuse (self, batch, batch->failed || !*reason
-                            ? "ingest could not store the batch; send it again": reason);
+            s_batch_refuse (self, batch, batch->failed || !*reason? NULL: reason);
         }
     }
     //  Another turn while any batch has news; a reader with none wakes us
@@ -848,11 +1005,27 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     sv_proto_stream_head_t head = {
         .name = "ingest", .head_seq = sv_stream_producer_head (self->producer)
     };
+    //  What an operator must free room for
+    sv_proto_problem_t problems [2];
+    size_t problems_count = 0;
+    if (self->full)
+        problems [problems_count++] = (sv_proto_problem_t) { "store", self->full };
+    char *held = NULL;
+    size_t retractions = zlistx_size (self->retractions);
+    if (retractions) {
+        held = zsys_sprintf ("%zu refused batch%s not taken back yet: %s rows are held, never"
+                             " served, and the stream waits behind them until the store can"
+                             " write", retractions, retractions == 1? " is": "es are",
+                             retractions == 1? "its": "their");
+        problems [problems_count++] = (sv_proto_problem_t) { "store", held };
+    }
     sv_service_status_t status = {
         .service = "ingest", .version = S_VERSION, .started = self->started,
-        .streams = &head, .streams_count = 1, .counts = counts, .counts_count = 5
+        .streams = &head, .streams_count = 1, .counts = counts, .counts_count = 5,
+        .problems = problems, .problems_count = problems_count
     };
     sv_service_reply_status (self->control, peer, &status);
+    zstr_free (&held);
     return 0;
 }
 
@@ -969,6 +1142,7 @@ s_server_start (s_server_t *self)
         zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
         zloop_timer (self->loop, 60 * 1000, 0, s_forget_idle_batches, self);
         zloop_timer (self->loop, S_GROUP_MS / 2, 0, s_group_timer, self);
+        zloop_timer (self->loop, S_RETRY_MS, 0, s_retry, self);
     }
     return rc;
 }
@@ -985,6 +1159,8 @@ ingest_server (zsock_t *pipe, void *config)
     self.batches = zhashx_new ();
     zhashx_set_destructor (self.batches, s_batch_destroy);
     self.turns = zlistx_new ();
+    self.retractions = zlistx_new ();
+    zlistx_set_destructor (self.retractions, s_retraction_destroy);
     self.wake_fd = -1;
 
     zsock_signal (pipe, 0);
@@ -997,6 +1173,8 @@ ingest_server (zsock_t *pipe, void *config)
     }
     zhashx_destroy (&self.batches);        //  their readers' threads end
     zlistx_destroy (&self.turns);
+    zlistx_destroy (&self.retractions);     //  the store takes them back when it opens
+    zstr_free (&self.full);
     if (self.wake_fd >= 0)
         close (self.wake_fd);
     zhashx_destroy (&self.partners);

@@ -193,8 +193,8 @@ s_write_report (s_server_t *self, const json_t *report, const char *format, time
             zsys_info ("reporting: wrote %s", path);
         }
         else {
+            zsys_error ("reporting: wrote %s but cannot record it: %s", path, sv_db_error (db));
             sv_db_rollback (db);
-            zsys_error ("reporting: wrote %s but cannot record it", path);
         }
     }
     else

@@ -664,6 +664,8 @@ s_handle_import (s_server_t *self, zframe_t *peer, const sv_proto_framework_impo
     }
     valuation_framework_destroy (&framework);
     if (!ok) {
+        zsys_error ("valuation: cannot store framework %s: %s",
+                    *import->name? import->name: "(unnamed)", sv_db_error (db));
         sv_db_rollback (db);
         self->lines_sent = sent_before;
         s_reply_frameworks (self, peer, false, "the store failed; import it again", NULL, 0);
@@ -833,6 +835,7 @@ s_revalue_changed_partners (s_server_t *self)
     }
     if (rc == 0 && sv_db_commit (db) == 0)
         return 0;
+    zsys_error ("valuation: cannot value changed partners' lines again: %s", sv_db_error (db));
     sv_db_rollback (db);
     return -1;
 }
