@@ -47,7 +47,7 @@ FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/f
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation \
            $(BUILD)/socval-compliance $(BUILD)/socval-reporting
 
-.PHONY: all deps check memcheck bench fuzz generate check-generated install clean help run
+.PHONY: all deps check soak memcheck bench fuzz generate check-generated install clean help run
 
 all: $(COMMON_LIB) $(SERVICE_LIBS) $(PROGRAMS) $(TESTS) $(BENCHES)
 
@@ -55,6 +55,7 @@ help:
 	@echo "make            build the common library, services and tests"
 	@echo "make run        start the stack under ./var with the example feeds"
 	@echo "make check      the whole test suite, as CI runs it"
+	@echo "make soak       the fault test at scale: 1,000,000 rows, 100 kills or more"
 	@echo "make memcheck   the tests under valgrind: zero leaks, zero errors"
 	@echo "make bench      throughput figures, each next to its reference"
 	@echo "make fuzz       every fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
@@ -168,6 +169,11 @@ check: check-generated all
 	@tmp=$$(mktemp -d) && if $(BUILD)/socval demo --data $$tmp/demo > $$tmp/demo.log 2>&1; \
 	    then tail -2 $$tmp/demo.log | head -1; rm -rf $$tmp; \
 	    else tail -40 $$tmp/demo.log; rm -rf $$tmp; exit 1; fi
+
+#  The fault test at scale: 1,000,000 spend rows through all four services
+#  while each is SIGKILLed at least 25 times (100 kills or more)
+soak: all
+	$(ISOLATED) $(BUILD)/test_fault 1000000 25
 
 #  The process tests run shorter here. valgrind follows every child (a
 #  child's error or leak fails its exit status, which the test checks);

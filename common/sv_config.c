@@ -61,6 +61,9 @@ static const s_key_t s_keys [] = {
       "Folder of the public certificates of the stack's services (ingest.cert,"
       " valuation.cert, compliance.cert, reporting.cert, socval.cert);"
       " empty: <data/dir>/keys/services."),
+    S_INT_ ("socval/restart_max_ms", "30000", 100, 600000,
+      "socval up starts a service that died again after 0.5 s, doubling at each death up"
+      " to this (a service that ran a minute starts at 0.5 s again)."),
     S_TEXT_ ("socval/certificate", "",
       "The socval command's own CURVE certificate, when security/curve is on;"
       " empty: <data/dir>/keys/socval.cert."),

@@ -36,8 +36,12 @@
 #include "sv_money.h"
 #include "testkit.h"
 
+//  The spend file's rows and the kills each service gets, by default; a
+//  soak (make soak) asks for more on the command line
 #define S_SPEND_ROWS 200000
 #define S_KILLS_EACH 5
+static int64_t s_spend_rows = S_SPEND_ROWS;
+static int s_kills_each = S_KILLS_EACH;
 #define S_SERVICES 4
 static const char *const s_services [S_SERVICES] = {
     "ingest", "valuation", "compliance", "reporting"
@@ -124,7 +128,7 @@ s_int (json_t *object, const char *path)
 //  ==========================================================================
 //  The feeds
 
-//  The spend file: S_SPEND_ROWS payments over 2025-26 in a council's
+//  The spend file: s_spend_rows payments over 2025-26 in a council's
 //  "spend over £500" layout, the same bytes on every run (its generator
 //  has a fixed seed). Every eighth row is a second line of the transaction
 //  before it, so lines are numbered by occurrence; amounts come plain,
@@ -145,7 +149,7 @@ s_write_spend (const char *path)
     int32_t first_day = sv_date_from_ymd (2025, 4, 1);
     uint64_t state = 0x9e3779b97f4a7c15;
     int transaction = 0;
-    for (int row = 0; row < S_SPEND_ROWS; row++) {
+    for (int row = 0; row < s_spend_rows; row++) {
         //  xorshift64: deterministic, and no floating point near money
         state ^= state << 13;
         state ^= state >> 7;
@@ -207,6 +211,7 @@ s_prepare (s_run_t *run)
         "data\n    dir = \"%s\"\n"
         "partners\n    council\n        public_key = \"%s\"\n"
         "        local_districts = \"S60-S66\"\n"
+        "socval\n    restart_max_ms = 2000\n"
         "ingest\n    feed_endpoint = \"ipc://%s/ingest-feed.ipc\"\n"
         "    stream_endpoint = \"ipc://%s/ingest-stream.ipc\"\n"
         "    control_endpoint = \"ipc://%s/ingest-control.ipc\"\n"
@@ -345,7 +350,7 @@ s_log_count (s_run_t *run, const char *what)
 static void
 s_submit_spend (s_run_t *run, atomic_llong *attempt_started)
 {
-    int64_t deadline = zclock_mono () + 150000;
+    int64_t deadline = zclock_mono () + 150000 + s_kills_each * 20000;
     while (!run->receipt && zclock_mono () < deadline) {
         run->attempts++;
         if (attempt_started)
@@ -420,7 +425,7 @@ s_busy (s_killer_t *self, int service)
     return busy;
 }
 
-//  Kills at random moments until each service has had S_KILLS_EACH, or
+//  Kills at random moments until each service has had s_kills_each, or
 //  100 s pass. Ingest is killed while an attempt to send the spend file is
 //  under way, a random 50-300 ms into it (50-250 ms the first time, so
 //  that the file is certainly sent again: it takes over half a second). The
@@ -433,7 +438,7 @@ s_killer (void *arg)
     s_killer_t *self = (s_killer_t *) arg;
     s_run_t *run = self->run;
     int64_t now = zclock_mono ();
-    int64_t deadline = now + 100000, started = now;
+    int64_t deadline = now + 100000 + s_kills_each * 20000, started = now;
     int64_t next_kill = now + 100 + randof (500);
     int64_t ingest_up = now;            //  when the running ingest was first seen
     int64_t ingest_killed = 0, last_kill = 0;
@@ -445,7 +450,7 @@ s_killer (void *arg)
     while (now < deadline) {
         bool done = true;
         for (int service = 0; service < S_SERVICES; service++)
-            done = done && run->kills [service] >= S_KILLS_EACH;
+            done = done && run->kills [service] >= s_kills_each;
         if (done)
             break;
         zclock_sleep (20);
@@ -463,7 +468,7 @@ s_killer (void *arg)
         bool sending = atomic_load (&self->sending);
         int victim = -1;
         bool busy = true;
-        if (sending && pids [0] && run->kills [0] < S_KILLS_EACH && attempt > ingest_killed
+        if (sending && pids [0] && run->kills [0] < s_kills_each && attempt > ingest_killed
         &&  now - (attempt > ingest_up? attempt: ingest_up) >= ingest_delay
         &&  now - last_kill >= 100)
             victim = 0;
@@ -476,7 +481,7 @@ s_killer (void *arg)
             for (int service = 1; service < S_SERVICES; service++) {
                 bool has_work = s_busy (self, service);
                 stack_idle = stack_idle && !has_work;
-                if (!pids [service] || run->kills [service] >= S_KILLS_EACH)
+                if (!pids [service] || run->kills [service] >= s_kills_each)
                     continue;
                 //  Of those with work, the ones with most kills left: a
                 //  service that catches up quickly (compliance) has work
@@ -491,7 +496,7 @@ s_killer (void *arg)
                     idle_list [idle_count++] = service;
             }
             //  Ingest's kills left once the file is in are made while idle
-            if (!sending && pids [0] && run->kills [0] < S_KILLS_EACH)
+            if (!sending && pids [0] && run->kills [0] < s_kills_each)
                 idle_list [idle_count++] = 0;
             if (busy_count)
                 victim = busy_list [randof (busy_count)];
@@ -609,13 +614,13 @@ s_run (s_run_t *run, bool with_kills)
     }
     else
         s_submit_spend (run, NULL);
-    rc = s_socval (run, NULL, "wait --timeout 120");
+    rc = s_socval (run, NULL, "wait --timeout %d", 120 + (int) (s_spend_rows / 5000));
     printf ("     (%s: the spend file was in and every service caught up %.1f s after it"
             " was first sent)\n", run->name, (zclock_mono () - started) / 1000.0);
     json_t *receipt = run->receipt;
-    what = zsys_sprintf ("%s: the spend file's receipt counts %d rows accepted, none rejected"
-                         " or duplicate, and every service catches up", run->name, S_SPEND_ROWS);
-    testkit_check (rc == 0 && receipt && s_int (receipt, "accepted") == S_SPEND_ROWS
+    what = zsys_sprintf ("%s: the spend file's receipt counts %" PRId64 " rows accepted, none rejected"
+                         " or duplicate, and every service catches up", run->name, s_spend_rows);
+    testkit_check (rc == 0 && receipt && s_int (receipt, "accepted") == s_spend_rows
                    && s_int (receipt, "rejected") == 0 && s_int (receipt, "duplicates") == 0,
                    what);
     zstr_free (&what);
@@ -633,14 +638,44 @@ s_run (s_run_t *run, bool with_kills)
     return report;
 }
 
-int
-main (void)
+//  Checks that each store holds every payment once: ingest's records and
+//  the events it streamed, valuation's payments and reporting's lines
+static void
+s_check_held_once (s_run_t *run)
 {
+    int64_t expected = s_spend_rows + 4;
+    int64_t records = s_store_int (run, 0, "SELECT count(*) FROM records WHERE kind = 'SPEND'");
+    int64_t events = s_store_int (run, 0, "SELECT count(*) FROM outbox WHERE type = 'SPEND'");
+    int64_t keys = s_store_int (run, 0, "SELECT count(DISTINCT key) FROM outbox"
+                                        " WHERE type = 'SPEND'");
+    int64_t spends = s_store_int (run, 1, "SELECT count(*) FROM spends");
+    int64_t lines = s_store_int (run, 3, "SELECT count(*) FROM spend_lines");
+    char *what = zsys_sprintf ("%s: every store holds each of the %" PRId64 " payments once"
+                               " (ingest's records and stream, valuation's payments,"
+                               " reporting's lines)", run->name, expected);
+    testkit_check (records == expected && events == expected && keys == expected
+                   && spends == expected && lines == expected, what);
+    if (records != expected || events != expected || keys != expected || spends != expected
+    ||  lines != expected)
+        printf ("     (records %" PRId64 ", events %" PRId64 " of %" PRId64 " keys, valuation"
+                " %" PRId64 ", reporting %" PRId64 ")\n", records, events, keys, spends, lines);
+    zstr_free (&what);
+}
+
+//  Usage: test_fault [ROWS KILLS_EACH] (make soak: 1000000 25)
+int
+main (int argc, char *argv [])
+{
+    if (argc == 3) {
+        s_spend_rows = atoll (argv [1]);
+        s_kills_each = atoi (argv [2]);
+        assert (s_spend_rows > 0 && s_kills_each > 0);
+    }
     unsigned seed = getenv ("SOCVAL_TEST_SEED")? (unsigned) atoi (getenv ("SOCVAL_TEST_SEED"))
                                               : (unsigned) getpid ();
     srandom (seed);
-    printf ("fault test: %d spend rows, each service killed %d times at least, seed %u\n",
-            S_SPEND_ROWS, S_KILLS_EACH, seed);
+    printf ("fault test: %" PRId64 " spend rows, each service killed %d times at least, seed %u\n",
+            s_spend_rows, s_kills_each, seed);
     s_repo = realpath (".", NULL);
     assert (s_repo);
     s_root = zsys_sprintf ("/tmp/sv_test_fault_%d", getpid ());
@@ -659,15 +694,16 @@ main (void)
     char *calm_report = s_run (&calm, false);
     json_t *report = calm_report? json_loads (calm_report, 0, NULL): NULL;
     int64_t local = spend.local + 100000;
-    testkit_check (report && s_int (report, "spend.rows") == S_SPEND_ROWS + 3
+    testkit_check (report && s_int (report, "spend.rows") == s_spend_rows + 3
                    && s_int (report, "spend.total_pence") == spend.total + 175000
                    && s_int (report, "spend.local_pence") == local
                    && s_int (report, "spend.non_local_pence") == spend.non_local + 50000
                    && s_int (report, "spend.unknown_locality_pence") == spend.unknown + 25000
                    && s_int (report, "spend.sme_pence") == local
                    && s_int (report, "spend.additional_local_pence") == local - 40000,
-                   "calm: the annual report counts 200,003 payments in 2025-26, each pence of"
+                   "calm: the annual report counts every payment in 2025-26, each pence of"
                    " them local, non-local or unknown as the feeds say");
+    s_check_held_once (&calm);
     testkit_check (s_int (report, "social_value.committed_pence") == 7125000
                    && s_int (report, "social_value.delivered_pence") == 5612500
                    && s_int (report, "rlw.missing_commitment") == 1
@@ -686,10 +722,14 @@ main (void)
     //  asked of the others
     bool each = true;
     for (int service = 0; service < S_SERVICES; service++)
-        each = each && killed.kills [service] >= S_KILLS_EACH
+        each = each && killed.kills [service] >= s_kills_each
             && (streq (s_services [service], "compliance") || killed.busy_kills [service] >= 3);
-    testkit_check (each, "killed: each of the four services was SIGKILLed at least 5 times,"
-                         " ingest, valuation and reporting at least 3 times with work in hand");
+    char *what = zsys_sprintf ("killed: each of the four services was SIGKILLed at least %d"
+                               " times, ingest, valuation and reporting at least 3 times with"
+                               " work in hand", s_kills_each);
+    testkit_check (each, what);
+    zstr_free (&what);
+    s_check_held_once (&killed);
     bool restarted = true;
     for (int service = 0; service < S_SERVICES; service++) {
         char *line = zsys_sprintf ("| %s was killed by signal 9", s_services [service]);

@@ -270,7 +270,7 @@ s_child_read (s_child_t *child)
 //  Reaps services that ended and schedules their restart. Only their own
 //  pids: the examples' thread waits for the commands it runs itself.
 static void
-s_children_reap (s_child_t *children)
+s_children_reap (s_child_t *children, int restart_max_ms)
 {
     for (int index = 0; index < SOCVAL_SERVICES; index++) {
         s_child_t *child = &children [index];
@@ -291,7 +291,8 @@ s_children_reap (s_child_t *children)
         printf ("socval     | %s %s; starting it again in %.1f s\n", child->name, how,
                 child->backoff_ms / 1000.0);
         fflush (stdout);
-        child->backoff_ms = child->backoff_ms * 2 > 30000? 30000: child->backoff_ms * 2;
+        child->backoff_ms = child->backoff_ms * 2 > restart_max_ms? restart_max_ms
+                                                                  : child->backoff_ms * 2;
     }
 }
 
@@ -500,6 +501,9 @@ s_supervise (const char *data_dir, const char *config_path, const char *share,
 {
     zsys_init ();               //  its handler sets zsys_interrupted on SIGINT, SIGTERM
     char *program_dir = s_program_dir ();
+    sv_config_t *config = sv_config_load (config_path, NULL);
+    int restart_max_ms = config? (int) sv_config_int (config, "socval/restart_max_ms"): 30000;
+    sv_config_destroy (&config);
     s_child_t children [SOCVAL_SERVICES];
     memset (children, 0, sizeof children);
     for (int index = 0; index < SOCVAL_SERVICES; index++) {
@@ -540,7 +544,7 @@ s_supervise (const char *data_dir, const char *config_path, const char *share,
                 printf ("socval     | running; Ctrl-C stops every service\n");
             fflush (stdout);
         }
-        s_children_reap (children);
+        s_children_reap (children, restart_max_ms);
         for (int index = 0; index < SOCVAL_SERVICES; index++)
             if (!children [index].pid && children [index].restart_at
             &&  zclock_mono () >= children [index].restart_at && !zsys_interrupted) {
