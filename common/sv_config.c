@@ -170,10 +170,15 @@ static const s_key_t s_keys [] = {
       " write numeric dates; unset, each file's dates settle it), framework (id), measures"
       " (codes or all),"
       " local_districts (S60-S66, S25), local_authorities (E08000018),"
-      " rlw_renewal (the partner's own RLW accreditation renewal date, 2025-09-30)"),
+      " rlw_renewal (the partner's own RLW accreditation renewal date, 2025-09-30),"
+      " display_name (its name in reports)"),
     S_DATE_ ("partners/*/rlw_renewal",
       "The partner's own Real Living Wage accreditation renewal date (yyyy-mm-dd):"
       " compliance's rlw.renewal_due watches it; unset, nothing is watched."),
+    S_TEXT_ ("partners/*/display_name", "",
+      "The partner's name as a councillor knows it (Greater Manchester Police), shown in"
+      " every report's text and tables; reports' JSON keeps the config name beside it."
+      " Unset: the config name."),
     S_CHOICE_ ("partners/*/date_order", "", "dmy|mdy",
       "How the partner's spend files write numeric dates: dmy (31/08/2020) or mdy"
       " (08/31/2020); unset, each file's dates settle it."),

@@ -3376,7 +3376,8 @@ s_entries_local_spend_line (const sv_proto_local_spend_line_t *self)
          + (self->ward_code && *self->ward_code)
          + (self->ward_name && *self->ward_name)
          + (self->sme)
-         + (self->vcse);
+         + (self->vcse)
+         + (self->employee_owned);
 }
 
 static int
@@ -3392,7 +3393,8 @@ s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t
     ||  (self->ward_code && *self->ward_code && s_put_string (pk, "ward_code", self->ward_code))
     ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name))
     ||  (self->sme && s_put_bool (pk, "sme", self->sme))
-    ||  (self->vcse && s_put_bool (pk, "vcse", self->vcse)))
+    ||  (self->vcse && s_put_bool (pk, "vcse", self->vcse))
+    ||  (self->employee_owned && s_put_bool (pk, "employee_owned", self->employee_owned)))
         return -1;
     return 0;
 }
@@ -3400,23 +3402,24 @@ s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t
 static int
 s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [11] = {
-        { "partner",      true },
-        { "source_seq",   true },
-        { "supplier_key", false },
-        { "payment_date", true },
-        { "year",         true },
-        { "amount_pence", true },
-        { "locality",     true },
-        { "ward_code",    false },
-        { "ward_name",    false },
-        { "sme",          false },
-        { "vcse",         false },
+    static const s_field_t fields [12] = {
+        { "partner",        true },
+        { "source_seq",     true },
+        { "supplier_key",   false },
+        { "payment_date",   true },
+        { "year",           true },
+        { "amount_pence",   true },
+        { "locality",       true },
+        { "ward_code",      false },
+        { "ward_name",      false },
+        { "sme",            false },
+        { "vcse",           false },
+        { "employee_owned", false },
     };
-    bool seen [11] = { false };
+    bool seen [12] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 11, seen, &field))
+        if (s_read_key (dec, fields, 12, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3431,12 +3434,13 @@ s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, 
             case 8: rc = s_get_string (dec, &self->ward_name); break;
             case 9: rc = s_get_bool (dec, &self->sme); break;
             case 10: rc = s_get_bool (dec, &self->vcse); break;
+            case 11: rc = s_get_bool (dec, &self->employee_owned); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 11))
+    if (s_check_required (dec, fields, seen, 12))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
@@ -3472,6 +3476,7 @@ s_print_local_spend_line (const sv_proto_local_spend_line_t *self, FILE *out, co
     s_print_string (out, indent, "ward_name", self->ward_name);
     s_print_bool (out, indent, "sme", self->sme);
     s_print_bool (out, indent, "vcse", self->vcse);
+    s_print_bool (out, indent, "employee_owned", self->employee_owned);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4321,6 +4326,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->local_spend_line.ward_name = "ward_name-0";
             self->local_spend_line.sme = true;
             self->local_spend_line.vcse = false;
+            self->local_spend_line.employee_owned = true;
             break;
         case SV_PROTO_ALERT:
             self->alert.alert_id = "alert_id-0";

@@ -677,6 +677,8 @@ typedef struct {
     bool sme;
     //  (optional) The supplier is a VCSE.
     bool vcse;
+    //  (optional, since version 2) The supplier is employee-owned.
+    bool employee_owned;
 } sv_proto_local_spend_line_t;
 
 //  ALERT: compliance stream: an alert raised, acknowledged or resolved; the

@@ -113,6 +113,7 @@ static const s_figure_t s_annual_figures [] = {
     { "spend.additional_local_pence", "Additional local spend on previous year", S_PENCE },
     { "spend.sme_pence", "Spend with SMEs", S_PENCE },
     { "spend.vcse_pence", "Spend with VCSEs", S_PENCE },
+    { "spend.employee_owned_pence", "Spend with employee-owned businesses", S_PENCE },
     { "social_value.committed_pence", "Social value committed", S_PENCE },
     { "social_value.delivered_pence", "Social value delivered", S_PENCE },
     { "social_value.flagged_lines", "Lines flagged by valuation, not counted", S_INT },
@@ -122,6 +123,12 @@ static const s_figure_t s_annual_figures [] = {
     { "rlw.missing_commitment", "In scope, commitment missing", S_INT },
     { "alerts.open", "Open alerts", S_INT },
     { "alerts.acknowledged", "Acknowledged alerts", S_INT },
+    { "rlw.as_of", "RLW dates counted from", S_TEXT },
+    { "rlw.rate.year", "RLW rate pending, year", S_INT },
+    { "rlw.rate.uk_pence", "RLW rate pending, UK, pence an hour", S_INT },
+    { "rlw.rate.london_pence", "RLW rate pending, London, pence an hour", S_INT },
+    { "rlw.rate.deadline", "RLW rate pending, uplift deadline", S_TEXT },
+    { "rlw.rate.days_left", "RLW rate pending, days to the deadline", S_INT },
     { NULL, NULL, S_TEXT }
 };
 
@@ -135,6 +142,13 @@ static const s_figure_t s_partnership_figures [] = {
     { "network.in_scope_contracts", "Contracts in Real Living Wage scope", S_INT },
     { "network.missing_commitment", "In scope, commitment missing", S_INT },
     { "network.open_alerts", "Open alerts", S_INT },
+    { "network.additional_local_pence", "Additional local spend on previous year", S_PENCE },
+    { "rlw.as_of", "RLW dates counted from", S_TEXT },
+    { "rlw.rate.year", "RLW rate pending, year", S_INT },
+    { "rlw.rate.uk_pence", "RLW rate pending, UK, pence an hour", S_INT },
+    { "rlw.rate.london_pence", "RLW rate pending, London, pence an hour", S_INT },
+    { "rlw.rate.deadline", "RLW rate pending, uplift deadline", S_TEXT },
+    { "rlw.rate.days_left", "RLW rate pending, days to the deadline", S_INT },
     { NULL, NULL, S_TEXT }
 };
 
@@ -206,7 +220,8 @@ static const s_column_t s_top_columns [] = {
     { "contract", "Contract", S_TEXT, 16, S_CODE },
     { "title", "Title", S_TEXT, 40, 0 },
     { "supplier", "Supplier", S_TEXT, 32, 0 },
-    { "partner", "Partner", S_TEXT, 30, 0 },
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 30, 0 },
     { "delivered_pence", "Delivered", S_PENCE, 16, 0 },
     { "share", "Share of all delivered", S_SHARE, 12, 0 },
     { NULL, NULL, S_TEXT, 0, 0 }
@@ -241,7 +256,8 @@ static const s_table_t s_by_group = {
 };
 
 static const s_column_t s_rlw_columns [] = {
-    { "partner", "Partner", S_TEXT, 30, 0 },
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 30, 0 },
     { "contract", "Contract", S_TEXT, 16, 0 },
     { "title", "Title", S_TEXT, 36, 0 },
     { "supplier", "Supplier", S_TEXT, 30, 0 },
@@ -265,7 +281,8 @@ static const s_column_t s_alert_columns [] = {
     { "rule", "Rule", S_TEXT, 24, 0 },
     { "severity", "Severity", S_TEXT, 9, 0 },
     { "state", "State", S_TEXT, 13, 0 },
-    { "partner", "Partner", S_TEXT, 30, 0 },
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 30, 0 },
     { "supplier", "Supplier", S_TEXT, 30, 0 },
     { "contract", "Contract", S_TEXT, 16, 0 },
     { "message", "Message", S_TEXT, 70, 0 },
@@ -285,8 +302,11 @@ static const s_table_t s_alerts_by_rule = {
     "alerts_by_rule", "Alerts by rule", "alerts.by_rule", true, s_rule_columns
 };
 
+//  html shows the partners as the side-by-side table's columns, by
+//  partner_name, and its rows as the columns not marked S_NOT_HTML
 static const s_column_t s_partner_columns [] = {
-    { "partner", "Partner", S_TEXT, 36, 0 },
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 36, S_NOT_HTML },
     { "spend_total_pence", "Total spend", S_PENCE, 17, 0 },
     { "local_pence", "Local spend", S_PENCE, 17, 0 },
     { "unknown_locality_pence", "Locality unknown", S_PENCE, 17, 0 },
@@ -303,12 +323,53 @@ static const s_table_t s_by_partner = {
     "by_partner", "By partner", "by_partner", false, s_partner_columns
 };
 
+static const s_column_t s_partner_theme_columns [] = {
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 36, 0 },
+    { "theme", "Theme", S_TEXT, 28, 0 },
+    { "committed_pence", "Committed", S_PENCE, 16, 0 },
+    { "delivered_pence", "Delivered", S_PENCE, 16, 0 },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_by_partner_theme = {
+    "by_partner_theme", "By partner and theme", "by_partner_theme", false,
+    s_partner_theme_columns
+};
+
+//  The frameworks behind the pounds: in the annual report under
+//  social_value, in the partnership report at the top
+static const s_column_t s_framework_columns [] = {
+    { "id", "Framework", S_TEXT, 28, S_CODE },
+    { "version", "Version", S_TEXT, 10, 0 },
+    { "proxy_years", "Proxy year", S_TEXT, 12, 0 },
+    { "illustrative", "Illustrative proxies", S_BOOL, 12, 0 },
+    { "partners", "Partners using it", S_TEXT, 30, S_NOT_HTML },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_annual_frameworks = {
+    "frameworks", "Frameworks", "social_value.frameworks", false, s_framework_columns
+};
+static const s_table_t s_network_frameworks = {
+    "frameworks", "Frameworks", "frameworks", false, s_framework_columns
+};
+
+static const s_column_t s_renewal_columns [] = {
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 36, 0 },
+    { "renewal_date", "Accreditation renewal", S_DATE, 14, 0 },
+    { "days_left", "Days left", S_INT, 10, 0 },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_rlw_renewals = {
+    "rlw_renewals", "RLW renewals", "rlw.renewals", false, s_renewal_columns
+};
+
 typedef struct _s_html_t s_html_t;
 
 typedef struct {
     const char *kind;                   //  "report" value
     const s_figure_t *figures;          //  after s_head_figures
-    const s_table_t *tables [12];       //  NULL-terminated
+    const s_table_t *tables [16];       //  NULL-terminated
     void (*body) (s_html_t *html);      //  html sections
 } s_kind_t;
 
@@ -321,9 +382,11 @@ static const s_kind_t s_kinds [] = {
     { "annual", s_annual_figures,
       { &s_spend_by_month, &s_spend_by_ward, &s_by_theme, &s_by_measure, &s_top_contracts,
         &s_delivered_by_ward, &s_by_group, &s_rlw_contracts, &s_alerts, &s_alerts_by_rule,
-        NULL },
+        &s_annual_frameworks, &s_rlw_renewals, NULL },
       s_annual_body },
-    { "partnership", s_partnership_figures, { &s_by_partner, NULL }, s_partnership_body },
+    { "partnership", s_partnership_figures,
+      { &s_by_partner, &s_by_partner_theme, &s_network_frameworks, &s_rlw_renewals, NULL },
+      s_partnership_body },
     { "rlw-scope", s_rlw_figures, { &s_rlw_contracts, NULL }, s_rlw_body },
     { "alerts", s_alerts_figures, { &s_alerts, &s_alerts_by_rule, NULL }, s_alerts_body },
 };
@@ -1260,6 +1323,73 @@ s_prose_list (FILE *out, const json_t *list)
     }
 }
 
+//  A partner's name for people: the row's partner_name, else its partner
+static const char *
+s_partner_of (const json_t *row)
+{
+    const char *name = s_str (row, "partner_name");
+    return *name? name: s_str (row, "partner");
+}
+
+//  The document's display name of the partner called id (partner_names),
+//  else id itself
+static const char *
+s_partner_named (const json_t *doc, const char *id)
+{
+    const char *name = json_string_value (json_object_get (s_get (doc, "partner_names"), id));
+    return name && *name? name: id;
+}
+
+//  The document's partners, by display name, as prose
+static void
+s_partner_list (FILE *out, const json_t *doc)
+{
+    json_t *names = json_array ();
+    size_t index;
+    json_t *partner;
+    json_array_foreach (s_get (doc, "partners"), index, partner)
+        json_array_append_new (names, json_string (
+            s_partner_named (doc, json_string_value (partner))));
+    s_prose_list (out, names);
+    json_decref (names);
+}
+
+//  What the pounds of a section rest on: the frameworks at path, their
+//  versions and proxy years, and, when any is one of the bundled made-up
+//  sets, a warning no reader can miss
+static void
+s_framework_note (s_html_t *self, const char *path)
+{
+    FILE *out = self->out;
+    json_t *frameworks = s_get (self->doc, path);
+    if (!json_is_array (frameworks))
+        return;
+    bool illustrative = false;
+    fputs ("<p class=\"note framework\">", out);
+    if (json_array_size (frameworks) == 0)
+        fputs ("No line of the year was valued with a framework.", out);
+    else
+        fputs ("Social value in pounds is valued with ", out);
+    size_t index, count = json_array_size (frameworks);
+    json_t *framework;
+    json_array_foreach (frameworks, index, framework) {
+        if (index > 0)
+            fputs (index + 1 == count? " and ": ", ", out);
+        char *years = s_joined (json_object_get (framework, "proxy_years"));
+        s_escf (out, "%s version %s (proxy values of %s)", s_str (framework, "id"),
+                s_str (framework, "version"), years? years: "");
+        free (years);
+        illustrative |= json_is_true (json_object_get (framework, "illustrative"));
+    }
+    if (count)
+        fputs (".", out);
+    if (illustrative)
+        fputs (" <strong class=\"illustrative\">Illustrative proxy values, not the licensed "
+               "National TOMs:</strong> the bundled frameworks' values were invented to "
+               "demonstrate socval and must not be reported as real social value.", out);
+    fputs ("</p>\n", out);
+}
+
 static void
 s_page_open (s_html_t *self, const char *kicker)
 {
@@ -1285,10 +1415,10 @@ s_page_open (s_html_t *self, const char *kicker)
     json_t *partners = s_get (doc, "partners");
     if (streq (partner, "all") || streq (partner, "")) {
         fputs (json_array_size (partners) == 1? "Partner: ": "All partners: ", out);
-        s_prose_list (out, partners);
+        s_partner_list (out, doc);
     }
     else
-        s_tag (out, "Partner: ", partner, "");
+        s_tag (out, "Partner: ", s_partner_named (doc, partner), "");
     fputs ("</p>\n</header>\n", out);
 }
 
@@ -1307,7 +1437,7 @@ s_page_close (s_html_t *self, const char *how)
              "the report can be assembled again from the same point.</dd>\n",
              s_count (ingest).text, s_count (valuation).text, s_count (compliance).text);
     fputs ("<dt>Partners</dt><dd>", out);
-    s_prose_list (out, s_get (doc, "partners"));
+    s_partner_list (out, doc);
     fputs ("</dd>\n", out);
     if (how)
         fputs (how, out);
@@ -1388,6 +1518,12 @@ s_html_cell (s_html_t *self, const s_column_t *column, const json_t *row, bool s
     else
     if (json_is_string (value))
         s_esc (out, json_string_value (value));
+    else
+    if (json_is_array (value)) {
+        char *joined = s_joined (value);
+        s_esc (out, joined? joined: "");
+        free (joined);
+    }
     else
     if (json_is_integer (value))
         fputs (s_count ((int64_t) json_integer_value (value)).text, out);
@@ -1483,7 +1619,7 @@ s_contract_cell (FILE *out, const json_t *row)
     s_tag (out, "<td><span class=\"code\">", s_str (row, "contract"), "</span>");
     if (*s_str (row, "title"))
         s_tag (out, "<br/>", s_str (row, "title"), "");
-    s_tag (out, "<span class=\"aside\">", s_str (row, "partner"), "</span></td>");
+    s_tag (out, "<span class=\"aside\">", s_partner_of (row), "</span></td>");
 }
 
 //  The contracts in Real Living Wage scope, those missing highlighted.
@@ -1897,6 +2033,7 @@ s_spend_table (s_html_t *self)
         { "spend.total_pence", "All suppliers" },
         { "spend.sme_pence", "Small and medium-sized enterprises (SMEs)" },
         { "spend.vcse_pence", "Voluntary, community and social enterprises (VCSEs)" },
+        { "spend.employee_owned_pence", "Employee-owned businesses" },
     };
     int64_t total;
     s_int_at (self->doc, "spend.total_pence", &total);
@@ -1966,6 +2103,8 @@ s_annual_social_value (s_html_t *self)
              s_pounds_short (delivered, false).text, s_ratio (delivered, committed).text);
     s_prose_list (out, s_get (doc, "evidence_counted"));
     fputs (".</p>\n", out);
+    s_framework_note (self, "social_value.frameworks");
+    s_html_table (self, &s_annual_frameworks, "Frameworks behind the pounds", "keep narrow");
 
     json_t *themes = s_get (doc, "social_value.by_theme");
     size_t count = json_array_size (themes);
@@ -2043,7 +2182,7 @@ s_annual_contracts (s_html_t *self)
         fputs (" (", out);
         s_esc (out, s_str (first, "title"));
         s_escf (out, ") for %s, which delivered %s: %s of all social value delivered.",
-                s_str (first, "partner"), s_pounds_short (pence, false).text,
+                s_partner_of (first), s_pounds_short (pence, false).text,
                 s_share (json_object_get (first, "share")).text);
         fputs ("</p>\n", out);
     }
@@ -2070,7 +2209,37 @@ s_annual_contracts (s_html_t *self)
     free (bars);
     free (notes);
     s_html_table (self, &s_top_contracts, "Top contracts by social value delivered", "keep");
+    s_framework_note (self, "social_value.frameworks");
     fputs ("</section>\n", out);
+}
+
+//  The partners' own accreditation renewals and the pending rate's uplift
+//  deadline, days counted from rlw.as_of; nothing for a document without
+//  them (the rlw-scope report)
+static void
+s_rlw_dates (s_html_t *self)
+{
+    FILE *out = self->out;
+    const json_t *doc = self->doc;
+    if (!s_get (doc, "rlw.renewals"))
+        return;
+    s_html_table (self, &s_rlw_renewals, "The partners' own Real Living Wage accreditation",
+                  "keep narrow");
+    fputs ("<p class=\"note\">", out);
+    int64_t year, uk, london, days;
+    const char *deadline = s_date_at (s_get (doc, "rlw.rate"), "deadline");
+    if (s_int_at (doc, "rlw.rate.year", &year) && s_int_at (doc, "rlw.rate.uk_pence", &uk)
+    &&  s_int_at (doc, "rlw.rate.london_pence", &london)
+    &&  s_int_at (doc, "rlw.rate.days_left", &days) && deadline)
+        s_escf (out, "The Real Living Wage rate for %" PRId64 " (UK £%" PRId64 ".%02" PRId64
+                ", London £%" PRId64 ".%02" PRId64 " an hour) must be paid by %s: %" PRId64
+                " days from %s.", year, uk / 100, uk % 100, london / 100, london % 100,
+                s_date (deadline, true).text, days,
+                s_date (s_str (doc, "rlw.as_of"), true).text);
+    else
+        s_escf (out, "No Real Living Wage rise is pending on %s.",
+                s_date (s_str (doc, "rlw.as_of"), true).text);
+    fputs (" Days left are counted from the report's date.</p>\n", out);
 }
 
 //  The Real Living Wage counts as a row of figures, then the contracts
@@ -2101,6 +2270,7 @@ s_rlw_section (s_html_t *self, int number)
     if (missing > 0)
         fputs ("<p class=\"note\">Highlighted rows are contracts with neither a commitment "
                "nor an accredited supplier.</p>\n", out);
+    s_rlw_dates (self);
     fputs ("</section>\n", out);
 }
 
@@ -2169,6 +2339,7 @@ s_annual_body (s_html_t *self)
             "%s: %s of the value committed", s_pounds (delivered).text,
             s_ratio (delivered, committed).text);
     fputs ("</section>\n", out);
+    s_framework_note (self, "social_value.frameworks");
 
     s_annual_spend (self);
     s_annual_social_value (self);
@@ -2203,10 +2374,12 @@ s_partner_table (s_html_t *self, const json_t *partners)
              "<caption>The partners side by side</caption>\n<colgroup><col style=\"width: %d%%\"/></colgroup>\n<thead><tr><th></th>",
              count > 4? 16: 22);
     for (size_t index = 0; index < count; index++)
-        s_tag (out, "<th class=\"num\">", s_str (json_array_get (partners, index), "partner"),
+        s_tag (out, "<th class=\"num\">", s_partner_of (json_array_get (partners, index)),
                "</th>");
     fputs ("<th class=\"num\">All partners</th></tr></thead>\n<tbody>\n", out);
-    for (const s_column_t *column = s_partner_columns + 1; column->key; column++) {
+    for (const s_column_t *column = s_partner_columns; column->key; column++) {
+        if (column->flags & S_NOT_HTML)
+            continue;
         s_tag (out, "<tr><td>", column->heading, "</td>");
         for (size_t index = 0; index <= count; index++) {
             const json_t *row = index < count? json_array_get (partners, index): network;
@@ -2254,7 +2427,7 @@ s_partnership_body (s_html_t *self)
     if (bars && notes) {
         for (size_t index = 0; index < count; index++) {
             json_t *partner = json_array_get (partners, index);
-            bars [index].label = s_str (partner, "partner");
+            bars [index].label = s_partner_of (partner);
             s_int_at (partner, "spend_total_pence", &bars [index].values [0]);
             s_int_at (partner, "local_pence", &bars [index].values [1]);
             notes [index] = s_share (json_object_get (partner, "local_share"));
@@ -2272,6 +2445,16 @@ s_partnership_body (s_html_t *self)
     free (bars);
     free (notes);
     s_partner_table (self, partners);
+    s_framework_note (self, "frameworks");
+    fputs ("</section>\n<section id=\"themes\">\n<h2>Social value by theme, partner by "
+           "partner</h2>\n<p class=\"lede\">What each partner's suppliers committed and "
+           "delivered under each theme, so that each partner's priorities can be followed."
+           "</p>\n", out);
+    s_html_table (self, &s_by_partner_theme, "Social value by partner and theme", NULL);
+    s_framework_note (self, "frameworks");
+    s_html_table (self, &s_network_frameworks, "Frameworks behind the pounds", "keep narrow");
+    fputs ("</section>\n<section id=\"rlw\">\n<h2>Real Living Wage dates</h2>\n", out);
+    s_rlw_dates (self);
     fputs ("</section>\n", out);
     s_page_close (self, NULL);
 }
@@ -2613,16 +2796,16 @@ reporting_render_test (bool verbose)
     char *workbook = s_test_run ("unzip -p '%s' %s", path, "xl/workbook.xml");
     char *first = strstr (workbook, "<sheet name=\"Summary\"");
     assert (first && first == strstr (workbook, "<sheet "));
-    assert (s_test_occurrences (workbook, "<sheet ") == 11);
+    assert (s_test_occurrences (workbook, "<sheet ") == 13);      //  Summary and the 12 tables
     assert (strstr (workbook, "<sheet name=\"Top contracts\""));
     free (workbook);
     char *core = s_test_run ("unzip -p '%s' %s", path, "docProps/core.xml");
     assert (strstr (core, "<dc:title>Social value report 2024-25: all partners</dc:title>"));
     assert (strstr (core, ">2025-06-02T09:00:00Z</dcterms:created>"));
     free (core);
-    //  Top contracts, E2: 76,492,488p as £764,924.88 in a money format
+    //  Top contracts, F2 (after partner and partner_name): 76,492,488p as £764,924.88 in a money format
     sheet = s_test_run ("unzip -p '%s' %s", path, "xl/worksheets/sheet6.xml");
-    cell = strstr (sheet, "<c r=\"E2\"");
+    cell = strstr (sheet, "<c r=\"F2\"");
     assert (cell && !strncmp (strstr (cell, "<v>"), "<v>764924.88</v>", 16));
     free (sheet);
     unlink (path);
@@ -2639,7 +2822,7 @@ reporting_render_test (bool verbose)
         const char *name;
         size_t records;
     } tables [] = {
-        { "summary.csv", 32 },              //  header + 9 + 22 figures
+        { "summary.csv", 39 },              //  header + 9 + 29 figures
         { "spend_by_month.csv", 13 },
         { "spend_by_ward.csv", 9 },
         { "by_theme.csv", 6 },
@@ -2650,6 +2833,8 @@ reporting_render_test (bool verbose)
         { "rlw_contracts.csv", 9 },
         { "alerts.csv", 5 },
         { "alerts_by_rule.csv", 4 },
+        { "frameworks.csv", 1 },            //  the header: the document has none
+        { "rlw_renewals.csv", 1 },
     };
     assert (zlistx_size (files) == sizeof tables / sizeof tables [0]);
     file = (reporting_render_file_t *) zlistx_first (files);
@@ -2760,7 +2945,7 @@ reporting_render_test (bool verbose)
         size_t csv_files;
         size_t charts;
     } kinds [] = {
-        { S_TEST_FIXTURES "partnership.json", "partnership-all-2024-25", 2, 1 },
+        { S_TEST_FIXTURES "partnership.json", "partnership-all-2024-25", 5, 1 },  //  summary + 4 tables
         { S_TEST_FIXTURES "rlw-scope.json", "rlw-scope-northdale-2024-25", 2, 0 },
         { S_TEST_FIXTURES "alerts.json", "alerts-all", 3, 0 },
     };

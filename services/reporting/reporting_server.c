@@ -35,6 +35,7 @@ typedef struct {
     sv_service_control_t answers;   //  what control answers, for its reader
     zlistx_t *schedules;        //  s_schedule_t *
     char *categories;           //  owns rlw.categories
+    compliance_rules_rates_t *rates;    //  RLW rates, NULL when none could be read
     char *output;               //  folder for scheduled reports
     msgpack_sbuffer buffer;
     int64_t started;
@@ -70,6 +71,27 @@ s_now (s_server_t *self)
 
 //  Builds the report the request describes, as of now. Returns the
 //  document, or NULL with *reason_p.
+//  What reports show of each partner's config: {name: {"display_name",
+//  "rlw_renewal"}}, each member only when set. Read at every report, so
+//  a name changed in config shows in the next report.
+static json_t *
+s_partner_config (s_server_t *self)
+{
+    json_t *partners = json_object ();
+    for (zconfig_t *child = sv_config_children (self->config, "partners"); child;
+         child = zconfig_next (child)) {
+        json_t *partner = json_object ();
+        const char *keys [] = { "display_name", "rlw_renewal" };
+        for (int index = 0; index < 2; index++) {
+            const char *value = zconfig_get (child, keys [index], "");
+            if (*value)
+                json_object_set_new (partner, keys [index], json_string (value));
+        }
+        json_object_set_new (partners, zconfig_name (child), partner);
+    }
+    return partners;
+}
+
 static json_t *
 s_build (s_server_t *self, const char *kind, const char *year, const char *partner,
          time_t now, const char **reason_p)
@@ -87,9 +109,13 @@ s_build (s_server_t *self, const char *kind, const char *year, const char *partn
         .rlw = {
             .categories = self->categories,
             .min_weeks = (int) sv_config_int (self->config, "compliance/rlw_min_weeks")
-        }
+        },
+        .partner_config = s_partner_config (self),
+        .rlw_rates = self->rates
     };
-    return reporting_store_report (self->store, &params, reason_p);
+    json_t *report = reporting_store_report (self->store, &params, reason_p);
+    json_decref (params.partner_config);
+    return report;
 }
 
 //  The base of a report's file names: kind-partner-year-time, with only
@@ -446,6 +472,15 @@ s_server_start (s_server_t *self)
     if (sv_security_start (config, "reporting", NULL))
         return -1;
     self->categories = strdup (sv_config_get (config, "compliance/rlw_categories"));
+    //  The same rates file compliance watches, read by the same parser,
+    //  so the report's uplift deadline is the one compliance alerts on
+    const char *rates = sv_config_get (config, "compliance/rlw_rates");
+    if (!*rates)
+        rates = "deploy/data/rlw-rates.csv";
+    self->rates = compliance_rules_rates_load_file (rates, NULL, NULL);
+    if (!self->rates)
+        zsys_warning ("reporting: no Real Living Wage rates from %s: reports give no"
+                      " uplift deadline", rates);
     self->output = sv_config_data_path (config, "reporting/output", "reports");
     if (s_load_schedules (self))
         return -1;
@@ -525,5 +560,6 @@ reporting_server (zsock_t *pipe, void *config)
     zlistx_destroy (&self.schedules);
     msgpack_sbuffer_destroy (&self.buffer);
     zstr_free (&self.categories);
+    compliance_rules_rates_destroy (&self.rates);
     zstr_free (&self.output);
 }

@@ -121,6 +121,13 @@ static const char *const s_migrations [] = {
     " fired INTEGER NOT NULL) WITHOUT ROWID;"
     SV_STREAM_OFFSETS_SQL
     SV_STREAM_OUTBOX_SQL,
+    //  2: the framework and version each line was valued with, so that a
+    //  report can say what its pounds rest on; and the supplier's
+    //  employee-owned flag on each payment, as sme and vcse are kept.
+    //  Lines stored before carry '' and 0 until valuation sends them again.
+    "ALTER TABLE value_lines ADD COLUMN framework TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE value_lines ADD COLUMN framework_version TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE spend_lines ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;",
     NULL
 };
 
@@ -242,11 +249,12 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
     const char *texts [] = { key, line->partner, line->ward_code };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO spend_lines (key, partner, ward_code, fy, month, amount_pence, locality,"
-        " sme, vcse) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " sme, vcse, employee_owned) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
         " ward_code = excluded.ward_code, fy = excluded.fy, month = excluded.month,"
         " amount_pence = excluded.amount_pence, locality = excluded.locality,"
-        " sme = excluded.sme, vcse = excluded.vcse"), texts, 3);
+        " sme = excluded.sme, vcse = excluded.vcse,"
+        " employee_owned = excluded.employee_owned"), texts, 3);
     if (!stmt)
         return -1;
     s_bind_fy (stmt, 4, line->year);
@@ -264,6 +272,7 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
                              : streq (line->locality, "non_local")? S_NON_LOCAL: S_UNKNOWN);
     sqlite3_bind_int (stmt, 8, line->sme);
     sqlite3_bind_int (stmt, 9, line->vcse);
+    sqlite3_bind_int (stmt, 10, line->employee_owned);
     if (sv_db_run (self->db, stmt))
         return -1;
     return s_ward_name (self, line->ward_code, line->ward_name);
@@ -284,25 +293,28 @@ s_apply_valuation (reporting_store_t *self, const char *key,
         if (streq (line->evidence, s_evidence_names [index]))
             evidence = index;
     const char *texts [] = { key, line->partner, line->contract_id, line->measure,
-                             line->ward, line->beneficiary_group };
+                             line->ward, line->beneficiary_group, line->framework,
+                             line->framework_version };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO value_lines (key, partner, contract_id, measure, ward, beneficiary_group,"
+        " framework, framework_version,"
         " kind, fy, evidence, flagged, quantity_milli, value_pence)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
         " contract_id = excluded.contract_id, measure = excluded.measure,"
         " ward = excluded.ward, beneficiary_group = excluded.beneficiary_group,"
+        " framework = excluded.framework, framework_version = excluded.framework_version,"
         " kind = excluded.kind, fy = excluded.fy, evidence = excluded.evidence,"
         " flagged = excluded.flagged, quantity_milli = excluded.quantity_milli,"
-        " value_pence = excluded.value_pence"), texts, 6);
+        " value_pence = excluded.value_pence"), texts, 8);
     if (!stmt)
         return -1;
-    sqlite3_bind_int (stmt, 7, kind);
-    s_bind_fy (stmt, 8, line->year);
-    sqlite3_bind_int (stmt, 9, evidence);
-    sqlite3_bind_int (stmt, 10, *line->flag != 0);
-    sqlite3_bind_int64 (stmt, 11, line->quantity_milli);
-    sqlite3_bind_int64 (stmt, 12, line->value_pence);
+    sqlite3_bind_int (stmt, 9, kind);
+    s_bind_fy (stmt, 10, line->year);
+    sqlite3_bind_int (stmt, 11, evidence);
+    sqlite3_bind_int (stmt, 12, *line->flag != 0);
+    sqlite3_bind_int64 (stmt, 13, line->quantity_milli);
+    sqlite3_bind_int64 (stmt, 14, line->value_pence);
     if (sv_db_run (self->db, stmt))
         return -1;
     //  ward_name is set only when ward is a code (socval.xml)
@@ -421,7 +433,8 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
 #define S_SPEND_MONTHS(AND_PARTNER) \
     "SELECT month, locality, count(*), sum(amount_pence)," \
     " sum(CASE WHEN sme THEN amount_pence ELSE 0 END)," \
-    " sum(CASE WHEN vcse THEN amount_pence ELSE 0 END)" \
+    " sum(CASE WHEN vcse THEN amount_pence ELSE 0 END)," \
+    " sum(CASE WHEN employee_owned THEN amount_pence ELSE 0 END)" \
     " FROM spend_lines WHERE fy = ?1" AND_PARTNER " GROUP BY month, locality"
 
 #define S_SPEND_WARDS(AND_PARTNER) \
@@ -497,6 +510,25 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " WHERE " S_DELIVERED " AND ward != ''" AND_PARTNER " GROUP BY ward) AS g" \
     " LEFT JOIN wards w ON w.code = g.ward ORDER BY name, g.ward"
 
+//  Committed and delivered pence by partner and theme: partner, theme,
+//  committed, delivered
+#define S_VALUE_PARTNER_THEMES(AND_PARTNER) \
+    "SELECT g.partner, coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp) FROM" \
+    " (SELECT partner, measure," \
+    " sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END) AS cp," \
+    " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END) AS dp" \
+    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY partner, measure) AS g" \
+    " LEFT JOIN measures m ON m.measure = g.measure" \
+    " GROUP BY g.partner, theme ORDER BY g.partner, theme"
+
+//  The frameworks the counted lines were valued with: framework, version,
+//  partner, one row each, in that order
+#define S_VALUE_FRAMEWORKS(AND_PARTNER) \
+    "SELECT framework, framework_version, partner FROM value_lines" \
+    " WHERE " S_COUNTED AND_PARTNER \
+    " GROUP BY framework, framework_version, partner" \
+    " ORDER BY framework, framework_version, partner"
+
 #define S_VALUE_PARTNERS(AND_PARTNER) \
     "SELECT partner, sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END)," \
     " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END)" \
@@ -547,6 +579,8 @@ typedef struct {
     char last [SV_DATE_BUF];
     char today [SV_DATE_BUF];           //  for accreditation, see the header
     char since [SV_DATE_BUF];           //  resolved alerts listed from this day
+    char created [SV_DATE_BUF];         //  the report's own date, for days left
+    int32_t created_day;
     bool failed;                        //  a query failed
 } s_report_t;
 
@@ -554,6 +588,7 @@ typedef struct {
 typedef struct {
     const char *name;
     int64_t total, local, unknown, previous_local;
+    json_t *themes;                     //  by_theme rows, or NULL
     int64_t committed, delivered, in_scope, missing, open_alerts;
 } s_totals_t;
 
@@ -602,12 +637,129 @@ s_quantity (int64_t milli)
 }
 
 //  --------------------------------------------------------------------------
+//  Partners' names, frameworks and RLW dates
+
+//  Member key of partner's config object (params->partner_config), "" when
+//  not set. Borrowed from the params.
+static const char *
+s_partner_config (s_report_t *self, const char *partner, const char *key)
+{
+    json_t *config = self->params->partner_config;
+    const char *value = json_string_value (
+        json_object_get (json_object_get (config, partner), key));
+    return value? value: "";
+}
+
+//  The name a councillor knows partner by: its display_name, else its
+//  config name; "" for "" (an alert of no partner). Borrowed.
+static const char *
+s_partner_name (s_report_t *self, const char *partner)
+{
+    const char *name = s_partner_config (self, partner, "display_name");
+    return *name? name: partner;
+}
+
+//  Puts "partner_name" into every row of rows that has a "partner"
+static void
+s_name_rows (s_report_t *self, json_t *rows)
+{
+    size_t index;
+    json_t *row;
+    json_array_foreach (rows, index, row) {
+        const char *partner = json_string_value (json_object_get (row, "partner"));
+        if (partner)
+            json_object_set_new (row, "partner_name",
+                                 json_string (s_partner_name (self, partner)));
+    }
+}
+
+//  The frameworks behind the year's counted lines (see the header):
+//  [{"id", "version", "proxy_years", "illustrative", "partners"}] by id and
+//  version. A line valued under no framework (an unknown measure) shows as
+//  id "".
+static json_t *
+s_frameworks (s_report_t *self)
+{
+    json_t *frameworks = json_array ();
+    sqlite3_stmt *stmt = s_query (self, S_VALUE_FRAMEWORKS (""),
+                                  S_VALUE_FRAMEWORKS (S_PARTNER));
+    if (!stmt)
+        return frameworks;
+    sqlite3_bind_int (stmt, 1, self->fy);
+    sqlite3_bind_int (stmt, 3, self->mask);
+    json_t *current = NULL;
+    int step;
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        const char *id = sv_db_text (stmt, 0);
+        const char *version = sv_db_text (stmt, 1);
+        if (!current
+        ||  !streq (json_string_value (json_object_get (current, "id")), id)
+        ||  !streq (json_string_value (json_object_get (current, "version")), version)) {
+            current = json_pack ("{s:s, s:s, s:[s], s:b, s:[]}",
+                "id", id,
+                "version", version,
+                "proxy_years", self->year,
+                "illustrative", strncmp (id, "illustrative-", 13) == 0,
+                "partners");
+            json_array_append_new (frameworks, current);
+        }
+        json_array_append_new (json_object_get (current, "partners"),
+                               json_string (sv_db_text (stmt, 2)));
+    }
+    s_query_end (self, stmt, step);
+    return frameworks;
+}
+
+//  Days from the report's date to date (yyyy-mm-dd), negative when past;
+//  json null when date is not a date
+static json_t *
+s_days_left (s_report_t *self, const char *date)
+{
+    int32_t day;
+    if (!*date || sv_date_parse (date, &day, NULL))
+        return json_null ();
+    return json_integer (day - self->created_day);
+}
+
+//  Each partner's own RLW accreditation renewal (partners/<name>/rlw_renewal,
+//  "" and null days when not set) and the pending rate's uplift deadline
+//  (compliance_rules_rates_pending as of the report's date; null when none
+//  is pending or no rates were given)
+static json_t *
+s_rlw_dates (s_report_t *self, json_t *partners)
+{
+    json_t *renewals = json_array ();
+    size_t index;
+    json_t *partner;
+    json_array_foreach (partners, index, partner) {
+        const char *name = json_string_value (partner);
+        const char *renewal = s_partner_config (self, name, "rlw_renewal");
+        json_array_append_new (renewals, json_pack ("{s:s, s:s, s:s, s:o}",
+            "partner", name,
+            "partner_name", s_partner_name (self, name),
+            "renewal_date", renewal,
+            "days_left", s_days_left (self, renewal)));
+    }
+    const compliance_rules_rate_t *rate = self->params->rlw_rates?
+        compliance_rules_rates_pending (self->params->rlw_rates, self->created): NULL;
+    json_t *uplift = rate? json_pack ("{s:i, s:I, s:I, s:s, s:s, s:o}",
+        "year", rate->year,
+        "uk_pence", (json_int_t) rate->uk_pence,
+        "london_pence", (json_int_t) rate->london_pence,
+        "announced", rate->announced,
+        "deadline", rate->deadline,
+        "days_left", s_days_left (self, rate->deadline)): json_null ();
+    return json_pack ("{s:s, s:o, s:o}", "as_of", self->created,
+                      "renewals", renewals, "rate", uplift);
+}
+
+//  --------------------------------------------------------------------------
 //  Spend
 
 static json_t *
 s_spend (s_report_t *self)
 {
-    int64_t rows = 0, pence [3] = { 0 }, sme = 0, vcse = 0;
+    int64_t rows = 0, pence [3] = { 0 }, sme = 0, vcse = 0, employee_owned = 0;
     int64_t months [12][3] = { { 0 } };
     sqlite3_stmt *stmt = s_query (self, S_SPEND_MONTHS (""), S_SPEND_MONTHS (S_PARTNER));
     if (!stmt)
@@ -623,6 +775,7 @@ s_spend (s_report_t *self)
         pence [locality] += amount;
         sme += sqlite3_column_int64 (stmt, 4);
         vcse += sqlite3_column_int64 (stmt, 5);
+        employee_owned += sqlite3_column_int64 (stmt, 6);
         //  April of the year is slot 0, March of the next slot 11
         if (sqlite3_column_type (stmt, 0) != SQLITE_NULL) {
             int month = sqlite3_column_int (stmt, 0);
@@ -667,7 +820,7 @@ s_spend (s_report_t *self)
         s_query_end (self, stmt, step);
     }
     int64_t total = pence [S_LOCAL] + pence [S_NON_LOCAL] + pence [S_UNKNOWN];
-    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o}",
+    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:I}",
         "rows", (json_int_t) rows,
         "total_pence", (json_int_t) total,
         "local_pence", (json_int_t) pence [S_LOCAL],
@@ -680,7 +833,8 @@ s_spend (s_report_t *self)
         "sme_pence", (json_int_t) sme,
         "vcse_pence", (json_int_t) vcse,
         "by_month", by_month,
-        "by_ward", by_ward);
+        "by_ward", by_ward,
+        "employee_owned_pence", (json_int_t) employee_owned);
 }
 
 //  --------------------------------------------------------------------------
@@ -786,7 +940,8 @@ s_social_value (s_report_t *self)
         }
         s_query_end (self, stmt, step);
     }
-    return json_pack ("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
+    s_name_rows (self, top);
+    return json_pack ("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o}",
         "committed_pence", (json_int_t) committed,
         "delivered_pence", (json_int_t) delivered,
         "by_theme", by_theme,
@@ -797,7 +952,8 @@ s_social_value (s_report_t *self)
         "by_beneficiary_group",
             s_breakdown (self, S_VALUE_BREAKDOWN ("beneficiary_group", ""),
                          S_VALUE_BREAKDOWN ("beneficiary_group", S_PARTNER), NULL, "group"),
-        "flagged_lines", (json_int_t) flagged);
+        "flagged_lines", (json_int_t) flagged,
+        "frameworks", s_frameworks (self));
 }
 
 //  --------------------------------------------------------------------------
@@ -863,6 +1019,7 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
             "state", state));
     }
     s_query_end (self, stmt, step);
+    s_name_rows (self, contracts);
     return json_pack ("{s:I, s:I, s:I, s:I, s:o}",
         "in_scope_contracts", (json_int_t) in_scope,
         "with_commitment", (json_int_t) committed,
@@ -941,6 +1098,7 @@ s_alerts (s_report_t *self, bool recent)
     for (size_t index = 0; index < count; index++)
         json_array_append_new (list, sorted [index]);
     free (sorted);
+    s_name_rows (self, list);
     json_t *alerts = json_pack ("{s:I, s:I}", "open", (json_int_t) open,
                                 "acknowledged", (json_int_t) acknowledged);
     if (recent)
@@ -999,6 +1157,32 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
         }
         s_query_end (self, stmt, step);
     }
+    //  Themes by partner: the rows of each partner, flat for csv and xlsx
+    //  and again under the partner's row
+    json_t *themes = json_array ();
+    stmt = s_query (self, S_VALUE_PARTNER_THEMES (""), S_VALUE_PARTNER_THEMES (S_PARTNER));
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        sqlite3_bind_int (stmt, 3, self->mask);
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            s_totals_t *partner = s_totals_find (totals, count, sv_db_text (stmt, 0));
+            if (!partner)
+                continue;
+            json_t *row = json_pack ("{s:s, s:I, s:I}",
+                "theme", sv_db_text (stmt, 1),
+                "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 2),
+                "delivered_pence", (json_int_t) sqlite3_column_int64 (stmt, 3));
+            if (!partner->themes)
+                partner->themes = json_array ();
+            json_array_append (partner->themes, row);
+            json_t *flat = json_pack ("{s:s, s:s}", "partner", partner->name,
+                                      "partner_name", s_partner_name (self, partner->name));
+            json_object_update (flat, row);
+            json_decref (row);
+            json_array_append_new (themes, flat);
+        }
+        s_query_end (self, stmt, step);
+    }
     json_decref (s_rlw (self, totals, count));
     stmt = s_query (self, S_ALERTS_OPEN (""), S_ALERTS_OPEN (S_PARTNER));
     if (stmt) {
@@ -1016,6 +1200,7 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
             network.total += partner->total;
             network.local += partner->local;
             network.unknown += partner->unknown;
+            network.previous_local += partner->previous_local;
             network.committed += partner->committed;
             network.delivered += partner->delivered;
             network.in_scope += partner->in_scope;
@@ -1032,19 +1217,28 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
             "in_scope_contracts", (json_int_t) partner->in_scope,
             "missing_commitment", (json_int_t) partner->missing,
             "open_alerts", (json_int_t) partner->open_alerts);
+        //  The network's additional local spend is the sum of its partners'
+        json_object_set_new (row, "additional_local_pence",
+                             json_integer (partner->local - partner->previous_local));
         if (index < count) {
-            //  "partner" leads the row, "additional_local_pence" ends it
+            //  "partner" leads the row, "additional_local_pence" follows
+            //  the older keys, then the keys added since
             json_t *named = json_pack ("{s:s}", "partner", partner->name);
             json_object_update (named, row);
             json_decref (row);
-            json_object_set_new (named, "additional_local_pence",
-                                 json_integer (partner->local - partner->previous_local));
+            json_object_set_new (named, "partner_name",
+                                 json_string (s_partner_name (self, partner->name)));
+            json_object_set_new (named, "by_theme",
+                                 partner->themes? partner->themes: json_array ());
             json_array_append_new (by_partner, named);
         }
         else
             json_object_set_new (document, "network", row);
     }
     json_object_set_new (document, "by_partner", by_partner);
+    json_object_set_new (document, "by_partner_theme", themes);
+    json_object_set_new (document, "frameworks", s_frameworks (self));
+    json_object_set_new (document, "rlw", s_rlw_dates (self, partners));
     free (totals);
     return document;
 }
@@ -1203,6 +1397,8 @@ s_dates (s_report_t *self, bool needs_year)
     int32_t created;
     if (!self->params->created || sv_date_parse (self->params->created, &created, NULL))
         created = sv_date_today ();
+    self->created_day = created;
+    sv_date_format (created, self->created, sizeof self->created);
     sv_date_format (created - S_RECENT_DAYS, self->since, sizeof self->since);
     if (!needs_year)
         return 0;
@@ -1236,7 +1432,7 @@ s_dates (s_report_t *self, bool needs_year)
 static json_t *
 s_document (s_report_t *self, const char *kind, json_t *partners)
 {
-    const char *who = self->partner? self->partner: "all partners";
+    const char *who = self->partner? s_partner_name (self, self->partner): "all partners";
     char title [256];
     if (streq (kind, "annual"))
         snprintf (title, sizeof title, "Social value report %s: %s", self->year, who);
@@ -1262,6 +1458,19 @@ s_document (s_report_t *self, const char *kind, json_t *partners)
             "compliance", (json_int_t) params->compliance_offset);
 }
 
+//  The display names of the partners reported: {partner: display name}
+static json_t *
+s_partner_names (s_report_t *self, json_t *partners)
+{
+    json_t *names = json_object ();
+    size_t index;
+    json_t *partner;
+    json_array_foreach (partners, index, partner)
+        json_object_set_new (names, json_string_value (partner),
+            json_string (s_partner_name (self, json_string_value (partner))));
+    return names;
+}
+
 static json_t *
 s_report (s_report_t *self)
 {
@@ -1280,6 +1489,7 @@ s_report (s_report_t *self)
         return NULL;
     }
     json_t *document = s_document (self, kind, partners);
+    json_object_set_new (document, "partner_names", s_partner_names (self, partners));
     if (streq (kind, "annual")) {
         json_t *counted = json_array ();
         for (int index = 1; index < 4; index++)
@@ -1290,7 +1500,9 @@ s_report (s_report_t *self)
                              json_integer (self->params->small_number_threshold));
         json_object_set_new (document, "spend", s_spend (self));
         json_object_set_new (document, "social_value", s_social_value (self));
-        json_object_set_new (document, "rlw", s_rlw (self, NULL, 0));
+        json_t *rlw = s_rlw (self, NULL, 0);
+        json_object_update_new (rlw, s_rlw_dates (self, partners));
+        json_object_set_new (document, "rlw", rlw);
         json_object_set_new (document, "alerts", s_alerts (self, false));
     }
     else

@@ -52,6 +52,18 @@
     - The partnership report's network "open_alerts" counts every open
       alert of the partners reported, network-wide alerts (no partner)
       included when reporting on all partners.
+    - The frameworks behind a report's pounds are those its counted lines
+      were valued with (VALUATION_LINE framework and framework_version);
+      a line's proxy year is its financial year (a delivery is valued at
+      the proxy of its period's year). A framework whose id begins with
+      "illustrative-" is one of the bundled, made-up sets
+      (deploy/frameworks/README.md) and is reported illustrative.
+    - A partner's display name comes from params->partner_config; every
+      row that names a partner carries its config name in "partner" and
+      its display name in "partner_name".
+    - Days left (RLW renewals, the rate's uplift deadline) are counted
+      from the created date, the report's own date, so a report read
+      later still says what it said when it was made.
 */
 #ifndef REPORTING_STORE_H_INCLUDED
 #define REPORTING_STORE_H_INCLUDED
@@ -106,6 +118,13 @@ typedef struct {
     int small_number_threshold;     //  breakdown rows with fewer deliveries are
                                     //  suppressed; 0 suppresses nothing
     compliance_rules_rlw_t rlw;     //  what puts a contract in RLW scope
+    json_t *partner_config;         //  {partner: {"display_name", "rlw_renewal"}}, each
+                                    //  member optional, from the partners/ section of
+                                    //  config; NULL for none. A partner with no
+                                    //  display_name is shown by its config name.
+    const compliance_rules_rates_t *rlw_rates;
+                                    //  Real Living Wage rates (compliance/rlw_rates),
+                                    //  for the pending uplift's deadline; NULL: none
 } reporting_store_params_t;
 
 //  Assembles the report params describe. Returns the document (the

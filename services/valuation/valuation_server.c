@@ -393,6 +393,7 @@ typedef struct {
     char postcode [16];         //  "" when unknown or no such supplier
     bool sme;
     bool vcse;
+    bool employee_owned;
 } s_supplier_t;
 
 static void
@@ -411,7 +412,8 @@ s_supplier (s_server_t *self, const char *partner, const char *supplier_key)
     if (!supplier) {
         supplier = (s_supplier_t *) zmalloc (sizeof (s_supplier_t));
         valuation_store_supplier_get (self->store, partner, supplier_key, supplier->postcode,
-                                      &supplier->sme, &supplier->vcse);
+                                      &supplier->sme, &supplier->vcse,
+                                      &supplier->employee_owned);
         zhashx_insert (self->suppliers, key, supplier);
     }
     return supplier;
@@ -422,7 +424,7 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
                const sv_proto_spend_t *spend)
 {
     s_partner_t *partner = s_partner (self, spend->partner);
-    static const s_supplier_t nobody = { "", false, false };
+    static const s_supplier_t nobody = { "", false, false, false };
     const s_supplier_t *supplier = *spend->supplier_key?
         s_supplier (self, spend->partner, spend->supplier_key): &nobody;
     //  The payment's own postcode, when it has one, is where the money went
@@ -447,6 +449,7 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     out->ward_name = (char *) place.ward_name;
     out->sme = supplier->sme;
     out->vcse = supplier->vcse;
+    out->employee_owned = supplier->employee_owned;
     self->buffer.size = 0;
     if (sv_proto_encode (&line, &self->buffer))
         return -1;
@@ -504,7 +507,8 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
         case SV_PROTO_SUPPLIER: {
             const sv_proto_supplier_t *supplier = &message->supplier;
             int changed = valuation_store_supplier_put (store, supplier->partner,
-                supplier->supplier_key, supplier->postcode, supplier->sme, supplier->vcse);
+                supplier->supplier_key, supplier->postcode, supplier->sme, supplier->vcse,
+                supplier->employee_owned);
             char key [600];
             snprintf (key, sizeof key, "%s\x1f%s", supplier->partner, supplier->supplier_key);
             zhashx_delete (self->suppliers, key);

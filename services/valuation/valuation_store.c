@@ -69,6 +69,9 @@ static const char *const s_migrations [] = {
     " WHERE supplier_key != '';"
     "DROP INDEX sources_supplier;"
     "ALTER TABLE sources DROP COLUMN supplier_key;",
+    //  4: the employee-owned flag, carried onto payments' lines beside sme
+    //  and vcse for reporting's spend figures
+    "ALTER TABLE suppliers ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;",
     NULL
 };
 
@@ -285,32 +288,35 @@ valuation_store_contract_get (valuation_store_t *self, const char *partner,
 int
 valuation_store_supplier_put (valuation_store_t *self, const char *partner,
                               const char *supplier_key, const char *postcode,
-                              bool sme, bool vcse)
+                              bool sme, bool vcse, bool employee_owned)
 {
     assert (self && partner && supplier_key && postcode);
     const char *texts [] = { partner, supplier_key, postcode };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO suppliers (partner, supplier_key, postcode, sme, vcse)"
-        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (partner, supplier_key) DO UPDATE"
-        " SET postcode = excluded.postcode, sme = excluded.sme, vcse = excluded.vcse"
+        "INSERT INTO suppliers (partner, supplier_key, postcode, sme, vcse, employee_owned)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (partner, supplier_key) DO UPDATE"
+        " SET postcode = excluded.postcode, sme = excluded.sme, vcse = excluded.vcse,"
+        " employee_owned = excluded.employee_owned"
         " WHERE postcode != excluded.postcode OR sme != excluded.sme"
-        " OR vcse != excluded.vcse"), texts, 3);
+        " OR vcse != excluded.vcse OR employee_owned != excluded.employee_owned"), texts, 3);
     if (!stmt)
         return -1;
     sqlite3_bind_int (stmt, 4, sme);
     sqlite3_bind_int (stmt, 5, vcse);
+    sqlite3_bind_int (stmt, 6, employee_owned);
     return s_changes (self, stmt);
 }
 
 int
 valuation_store_supplier_get (valuation_store_t *self, const char *partner,
                               const char *supplier_key, char *postcode,
-                              bool *sme_p, bool *vcse_p)
+                              bool *sme_p, bool *vcse_p, bool *employee_owned_p)
 {
-    assert (self && partner && supplier_key && postcode && sme_p && vcse_p);
+    assert (self && partner && supplier_key && postcode && sme_p && vcse_p
+            && employee_owned_p);
     const char *texts [] = { partner, supplier_key };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "SELECT postcode, sme, vcse FROM suppliers WHERE partner = ?1 AND supplier_key = ?2"),
+        "SELECT postcode, sme, vcse, employee_owned FROM suppliers WHERE partner = ?1 AND supplier_key = ?2"),
         texts, 2);
     if (!stmt)
         return -1;
@@ -319,6 +325,7 @@ valuation_store_supplier_get (valuation_store_t *self, const char *partner,
         snprintf (postcode, 16, "%s", (const char *) sqlite3_column_text (stmt, 0));
         *sme_p = sqlite3_column_int (stmt, 1) != 0;
         *vcse_p = sqlite3_column_int (stmt, 2) != 0;
+        *employee_owned_p = sqlite3_column_int (stmt, 3) != 0;
         rc = 0;
     }
     sqlite3_reset (stmt);
@@ -666,11 +673,12 @@ valuation_store_test (bool verbose)
     assert (valuation_store_contract_get (store, "council", "C-001", start, supplier) == 0);
     assert (streq (start, "2024-07-01") && streq (supplier, "CH:01234567"));
     assert (valuation_store_contract_get (store, "police", "C-001", start, supplier) == -1);
-    assert (valuation_store_supplier_put (store, "council", "CH:01234567", "S60 2TD", true, false) == 1);
-    assert (valuation_store_supplier_put (store, "council", "CH:01234567", "S60 2TD", true, false) == 0);
-    bool sme, vcse;
-    assert (valuation_store_supplier_get (store, "council", "CH:01234567", postcode, &sme, &vcse) == 0);
-    assert (streq (postcode, "S60 2TD") && sme && !vcse);
+    assert (valuation_store_supplier_put (store, "council", "CH:01234567", "S60 2TD", true, false, true) == 1);
+    assert (valuation_store_supplier_put (store, "council", "CH:01234567", "S60 2TD", true, false, true) == 0);
+    bool sme, vcse, employee_owned;
+    assert (valuation_store_supplier_get (store, "council", "CH:01234567", postcode, &sme, &vcse,
+                                          &employee_owned) == 0);
+    assert (streq (postcode, "S60 2TD") && sme && !vcse && employee_owned);
 
     //  Sources are stored with their first line, found by contract, and a
     //  source ingest sends again replaces itself; its line always goes

@@ -88,13 +88,13 @@ int
 int
     valuation_store_supplier_put (valuation_store_t *self, const char *partner,
                                   const char *supplier_key, const char *postcode,
-                                  bool sme, bool vcse);
+                                  bool sme, bool vcse, bool employee_owned);
 
 //  A supplier's postcode (buffer of 16 bytes) and flags; 0, or -1 unknown.
 int
     valuation_store_supplier_get (valuation_store_t *self, const char *partner,
                                   const char *supplier_key, char *postcode,
-                                  bool *sme_p, bool *vcse_p);
+                                  bool *sme_p, bool *vcse_p, bool *employee_owned_p);
 
 //  --------------------------------------------------------------------------
 //  Sources and lines
