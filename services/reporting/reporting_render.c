@@ -1376,8 +1376,13 @@ s_framework_note (s_html_t *self, const char *path)
         if (index > 0)
             fputs (index + 1 == count? " and ": ", ", out);
         char *years = s_joined (json_object_get (framework, "proxy_years"));
-        s_escf (out, "%s version %s (proxy values of %s)", s_str (framework, "id"),
-                s_str (framework, "version"), years? years: "");
+        //  Lines a store kept before it recorded frameworks carry none
+        if (*s_str (framework, "id"))
+            s_escf (out, "%s version %s (proxy values of %s)", s_str (framework, "id"),
+                    s_str (framework, "version"), years? years: "");
+        else
+            s_escf (out, "a framework not recorded for lines of %s valued before reporting "
+                    "kept frameworks", years? years: "");
         free (years);
         illustrative |= json_is_true (json_object_get (framework, "illustrative"));
     }

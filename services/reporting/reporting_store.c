@@ -1720,7 +1720,7 @@ s_test_load (s_test_t *test)
                        .ward_code = "E05001", .ward_name = "Boston Castle");
     S_TEST_SPEND_LINE ("council/SPEND/T3/1", .partner = "council", .payment_date = "2024-07-01",
                        .year = "2024-25", .amount_pence = 200000, .locality = "non_local",
-                       .vcse = true);
+                       .vcse = true, .employee_owned = true);
     S_TEST_SPEND_LINE ("council/SPEND/T4/1", .partner = "council", .payment_date = "2025-02-15",
                        .year = "2024-25", .amount_pence = 30000, .locality = "unknown");
     S_TEST_SPEND_LINE ("council/SPEND/T5/1", .partner = "council", .payment_date = "2024-10-01",
@@ -1981,6 +1981,14 @@ reporting_store_test (bool verbose)
     assert (s_test_int (annual, "spend/additional_local_pence") == 165000);
     assert (s_test_int (annual, "spend/sme_pence") == 100000);
     assert (s_test_int (annual, "spend/vcse_pence") == 200000);
+    assert (s_test_int (annual, "spend/employee_owned_pence") == 200000);
+    //  Every line of the test is valued with framework "test" version 1,
+    //  not one of the illustrative sets
+    assert (s_test_size (annual, "social_value/frameworks") == 1);
+    assert (streq (s_test_str (annual, "social_value/frameworks/0/id"), "test"));
+    assert (streq (s_test_str (annual, "social_value/frameworks/0/version"), "1"));
+    assert (streq (s_test_str (annual, "social_value/frameworks/0/proxy_years/0"), "2024-25"));
+    assert (json_is_false (s_test_get (annual, "social_value/frameworks/0/illustrative")));
     assert (s_test_size (annual, "spend/by_month") == 12);
     assert (streq (s_test_str (annual, "spend/by_month/0/month"), "2024-04"));
     assert (s_test_int (annual, "spend/by_month/0/local_pence") == 25000);
@@ -2226,6 +2234,9 @@ reporting_store_test (bool verbose)
     assert (s_test_int (partnership, "by_partner/1/missing_commitment") == 1);
     assert (s_test_int (partnership, "by_partner/1/open_alerts") == 0);
     assert (s_test_int (partnership, "by_partner/1/additional_local_pence") == 15000);
+    assert (s_test_int (partnership, "network/additional_local_pence") == 150000 + 15000);
+    //  Without display names a partner is shown by its config name
+    assert (streq (s_test_str (partnership, "by_partner/1/partner_name"), "police"));
     json_decref (partnership);
 
     //  ------------------------------------------------------------------
