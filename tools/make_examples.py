@@ -1153,6 +1153,7 @@ def config_fragment ():
     for p in PARTNERS:
         lines += [
             '    %s' % p.name,
+            '        display_name = "%s"' % p.body,
             '        framework = "illustrative-rationalised"',
             '        local_authorities = "%s"' % TRAFFORD,
             '        local_districts = "%s"' % LOCAL_DISTRICTS,
