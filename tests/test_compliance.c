@@ -48,7 +48,8 @@ s_start (const char *program)
     return pid;
 }
 
-//  Waits until compliance has applied everything ingest holds. true if so.
+//  Waits until compliance has applied everything ingest holds and judged
+//  it (its quiet period is 200 ms here). true if so.
 static bool
 s_settle (void)
 {
@@ -62,7 +63,8 @@ s_settle (void)
         if (testkit_status (S_COMPLIANCE_CONTROL, 1000, &reply) == 0)
             offset = (int64_t) reply.status_reply.consumers [0].offset;
         sv_proto_reset (&reply);
-        if (head == offset)
+        if (head == offset
+        &&  testkit_count (S_COMPLIANCE_CONTROL, 1000, "pending evaluation") == 0)
             return true;
         zclock_sleep (50);
     }
@@ -259,7 +261,7 @@ main (int argc, char *argv [])
         "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17910\"\n"
         "    stream_endpoint = \"tcp://127.0.0.1:17911\"\n"
         "    control_endpoint = \"" S_INGEST_CONTROL "\"\n"
-        "compliance\n    clock_file = \"%s/today\"\n    tick_ms = 100\n"
+        "compliance\n    clock_file = \"%s/today\"\n    tick_ms = 100\n    quiet_ms = 200\n"
         "    rlw_rates = \"%s/rates.csv\"\n"
         "    alert_hook = \"cat >> %s/hook.log; echo >> %s/hook.log\"\n"
         "    stream_endpoint = \"tcp://127.0.0.1:17931\"\n"
@@ -379,7 +381,7 @@ main (int argc, char *argv [])
     //  ------------------------------------------------------------------
     //  rlw.accreditation_lapsed: Guardwell's accreditation ends 30 June
     s_today ("2025-07-01");
-    testkit_check (s_is ("rlw.accreditation_lapsed//ID:S2", "open")
+    testkit_check (s_is ("rlw.accreditation_lapsed/council/ID:S2", "open")
                    && s_is ("rlw.missing_commitment/council/C-2", "open"),
                    "an accreditation past its expiry raises rlw.accreditation_lapsed, and its"
                    " security contract now lacks an RLW commitment");
@@ -387,7 +389,7 @@ main (int argc, char *argv [])
         "Supplier Name,Supplier ID,Postcode,RLW Accredited,RLW Expiry\n"
         "Guardwell Security Ltd,S2,M1 1AA,yes,30/06/2026\n");
     rc = s_submit ("suppliers", "suppliers-2.csv", NULL);
-    testkit_check (rc == 0 && s_settle () && s_is ("rlw.accreditation_lapsed//ID:S2", "resolved")
+    testkit_check (rc == 0 && s_settle () && s_is ("rlw.accreditation_lapsed/council/ID:S2", "resolved")
                    && s_is ("rlw.missing_commitment/council/C-2", "resolved"),
                    "a renewed accreditation resolves both");
 
@@ -429,7 +431,7 @@ main (int argc, char *argv [])
     s_today ("2026-07-01");
     testkit_check (s_is ("rlw.renewal_due//rate-2026", "resolved")
                    && s_is ("rlw.renewal_due/council/accreditation", "open")
-                   && s_is ("rlw.accreditation_lapsed//ID:S2", "open"),
+                   && s_is ("rlw.accreditation_lapsed/council/ID:S2", "open"),
                    "after the deadline the rate alert resolves; the council's renewal comes"
                    " round again and Guardwell's accreditation lapses again: both reopen");
 
