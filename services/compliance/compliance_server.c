@@ -231,13 +231,14 @@ s_evaluate_accredited (const char *supplier_key, const char *partner, const char
                        const char *expiry, void *arg)
 {
     s_server_t *self = (s_server_t *) arg;
-    char message [COMPLIANCE_RULES_MESSAGE_MAX] = "";
+    char message [COMPLIANCE_RULES_MESSAGE_MAX] = "", label [256];
+    compliance_rules_supplier_label (name, supplier_key, label, sizeof label);
     s_finding_t finding = {
         .rule = "rlw.accreditation_lapsed", .severity = "medium", .partner = partner,
         .supplier_key = supplier_key, .contract_id = "", .subject = supplier_key,
         .message = message,
-        .firing = compliance_rules_accreditation_lapsed (*name? name: supplier_key, true,
-                                                         expiry, self->today, message)
+        .firing = compliance_rules_accreditation_lapsed (label, true, expiry, self->today,
+                                                         message)
     };
     return s_alert_set (self, &finding);
 }

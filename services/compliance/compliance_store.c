@@ -477,6 +477,15 @@ s_test_measure (const char *measure, int64_t committed, int64_t delivered, void 
 }
 
 static int
+s_test_accredited (const char *supplier_key, const char *partner, const char *name,
+                   const char *expiry, void *arg)
+{
+    zlistx_add_end ((zlistx_t *) arg, zsys_sprintf ("%s %s %s %s", supplier_key, partner,
+                                                    name, expiry));
+    return 0;
+}
+
+static int
 s_test_unresolved (const char *alert_id, void *arg)
 {
     (*(int *) arg)++;
@@ -539,6 +548,12 @@ compliance_store_test (bool verbose)
     assert (zlistx_size (seen) == 1);
     assert (streq ((char *) zlistx_first (seen),
                    "council/C-1 Brightclean Ltd accredited=1 expiry=2026-03-31 commitment=0"));
+    //  The police record the accreditation, the council holds the contract:
+    //  the lapse concerns the council, under the council's name for it
+    zlistx_purge (seen);
+    assert (compliance_store_accredited_each (store, NULL, s_test_accredited, seen) == 0);
+    assert (zlistx_size (seen) == 1);
+    assert (streq ((char *) zlistx_first (seen), "CH:01234567 council Brightclean Ltd 2026-03-31"));
     zlistx_purge (seen);
     assert (compliance_store_measures_each (store, "council", "C-1", s_test_measure, seen) == 0);
     assert (zlistx_size (seen) == 1);
