@@ -386,7 +386,8 @@ socval_wait (int argc, char *argv [], socval_options_t *options)
     const char *usage =
         "usage: socval wait [--timeout SECONDS]\n"
         "  Blocks until every service has applied every event of every stream it\n"
-        "  follows (default: wait up to 600 s). Exit 0 when caught up, 1 on timeout.\n";
+        "  follows and compliance has judged what it read (default: wait up to\n"
+        "  600 s). Exit 0 when caught up, 1 on timeout.\n";
     int answered = socval_no_arguments (argc, argv, usage);
     if (answered >= 0)
         return answered;
