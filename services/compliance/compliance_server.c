@@ -30,6 +30,7 @@
 
 #define S_VERSION "0.1.0"
 #define S_RATES_BUNDLED "deploy/data/rlw-rates.csv"
+#define S_QUIET_MAX_MS 60000        //  longest a quiet period is put back
 
 typedef struct {
     zsock_t *pipe;
@@ -50,6 +51,7 @@ typedef struct {
     int grace_days;
     int quiet_ms;
     int quiet_timer;                //  armed while facts await evaluation; else -1
+    int64_t pending_since;          //  when the first of those facts was applied
     bool touched;                   //  the batch being applied brought facts
     zhashx_t *fired;                //  ids fired in a sweep (full evaluation)
     zlistx_t *opened;               //  JSON of alerts opened, for the hook after commit
@@ -397,13 +399,20 @@ s_applied (sv_db_t *db, void *arg)
     (void) db;
     s_server_t *self = (s_server_t *) arg;
     zlistx_purge (self->opened);        //  of a batch that was rolled back
-    if (self->touched) {
+    //  Each batch of facts puts the evaluation back by quiet_ms, until a
+    //  minute has passed since the first: a stream that never pauses is
+    //  still judged
+    int64_t now = zclock_mono ();
+    if (self->touched && self->quiet_timer < 0)
+        self->pending_since = now;
+    if (self->touched
+    &&  (self->quiet_timer < 0 || now - self->pending_since < S_QUIET_MAX_MS)) {
         if (self->quiet_timer >= 0)
             zloop_timer_end (self->loop, self->quiet_timer);
         self->quiet_timer = zloop_timer (self->loop, (size_t) self->quiet_ms, 1,
                                          s_quiet, self);
-        self->touched = false;
     }
+    self->touched = false;
     return 0;
 }
 
