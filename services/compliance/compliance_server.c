@@ -398,7 +398,6 @@ s_applied (sv_db_t *db, void *arg)
 {
     (void) db;
     s_server_t *self = (s_server_t *) arg;
-    zlistx_purge (self->opened);        //  of a batch that was rolled back
     //  Each batch of facts puts the evaluation back by quiet_ms, until a
     //  minute has passed since the first: a stream that never pauses is
     //  still judged
