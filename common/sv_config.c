@@ -117,6 +117,9 @@ static const s_key_t s_keys [] = {
       " evaluation; empty: the system clock."),
     S_INT_ ("compliance/tick_ms", "60000", 10, 86400000,
       "How often compliance looks whether the day has changed (then every rule runs)."),
+    S_INT_ ("compliance/quiet_ms", "1000", 10, 3600000,
+      "How long ingest's stream must bring nothing new before compliance evaluates what"
+      " it brought: a network's feeds loaded back to back are judged once, whole."),
     S_TEXT_ ("compliance/rlw_categories",
       "cleaning,security,catering,care,facilities management,facilities,grounds maintenance,"
       "porterage,waste collection",

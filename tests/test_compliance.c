@@ -11,8 +11,12 @@
     most severe first; an event in ingest's stream that compliance cannot
     read stalls it visibly until the event is mended; and with compliance
     stopped, or interrupted before it answers, socval alerts prints nothing
-    and exits 2. The last line is
-    "N passed, N failed".
+    and exits 2. Then, in two fresh stacks, two partners load the same
+    network (commitments before the deliveries that meet them, one event
+    per batch): no shortfall opens, nothing opens that is then resolved, a
+    lapsed accreditation raises one alert per partner naming the supplier,
+    both runs give the same alert stream and the hook runs once per alert
+    opened. The last line is "N passed, N failed".
 
     Usage: test_compliance [--short]     (run from the repository root)
 */
@@ -48,7 +52,8 @@ s_start (const char *program)
     return pid;
 }
 
-//  Waits until compliance has applied everything ingest holds. true if so.
+//  Waits until compliance has applied everything ingest holds and judged
+//  it (its quiet period is 200 ms here). true if so.
 static bool
 s_settle (void)
 {
@@ -62,7 +67,8 @@ s_settle (void)
         if (testkit_status (S_COMPLIANCE_CONTROL, 1000, &reply) == 0)
             offset = (int64_t) reply.status_reply.consumers [0].offset;
         sv_proto_reset (&reply);
-        if (head == offset)
+        if (head == offset
+        &&  testkit_count (S_COMPLIANCE_CONTROL, 1000, "pending evaluation") == 0)
             return true;
         zclock_sleep (50);
     }
@@ -234,6 +240,214 @@ s_unreadable_event (void)
     zstr_free (&path);
 }
 
+//  ==========================================================================
+//  Loading a network: what compliance's stream carries
+
+//  Every ALERT event of compliance's stream, as lines "key|state|severity|
+//  partner|supplier|contract|message" (the time left out), and counts
+typedef struct {
+    zlistx_t *lines;
+    int opened;
+    int resolved;
+    int shortfalls_opened;      //  on C-5 and C-6, whose deliveries meet them
+} s_record_t;
+
+static void
+s_record_event (const sv_proto_event_t *event, void *arg)
+{
+    s_record_t *record = (s_record_t *) arg;
+    sv_proto_t message = { .id = 0 };
+    assert (sv_proto_decode (&message, event->body, event->body_size) == 0);
+    const sv_proto_alert_t *alert = &message.alert;
+    zlistx_add_end (record->lines, zsys_sprintf ("%s %s|%s|%s|%s|%s|%s|%s", event->type,
+                    event->key, alert->state, alert->severity, alert->partner,
+                    alert->supplier_key, alert->contract_id, alert->message));
+    if (streq (alert->state, "open")) {
+        record->opened++;
+        record->shortfalls_opened += streq (alert->rule, "delivery.shortfall")
+                                  && !streq (alert->contract_id, "C-8");
+    }
+    record->resolved += streq (alert->state, "resolved");
+    sv_proto_reset (&message);
+}
+
+//  Lines of a file that are not empty, or -1 when it cannot be read
+static int
+s_count_lines (const char *path)
+{
+    FILE *file = fopen (path, "r");
+    if (!file)
+        return -1;
+    char line [4096];
+    int lines = 0;
+    while (fgets (line, sizeof line, file))
+        lines += *line != '\n';
+    fclose (file);
+    return lines;
+}
+
+//  Starts a fresh ingest and compliance in DIR/name, as two partners
+//  would load their network: suppliers, contracts, commitments, then the
+//  deliveries that meet them, each in batches of one event; waits until
+//  compliance has judged it all and records its stream and how many times
+//  its hook ran. One partner (council) records Guardwell's accreditation,
+//  lapsed on 30 June; both hold a contract with it. What holds at the end:
+//  C-7 lacks an RLW commitment, C-8 has delivered nothing (short, and its
+//  return overdue), C-5 and C-6 deliver what they committed.
+static void
+s_load_network (const char *name, s_record_t *record, int *hooked)
+{
+    char *parent = s_dir;
+    s_dir = zsys_sprintf ("%s/%s", parent, name);
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    testkit_run (NULL, "cp %s/keys/*.cert* %s/keys/", parent, s_dir);
+    testkit_run (NULL, "cp %s/keys/partners/council.cert %s/keys/partners/", parent, s_dir);
+    assert (s_socval (NULL, "keys new police >/dev/null") == 0);
+    char *police_path = zsys_sprintf ("%s/keys/police.cert", s_dir);
+    char *police_public = zsys_sprintf ("%s/keys/partners/police.cert", s_dir);
+    zcert_t *police = zcert_load (police_path);
+    char *council_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    zcert_t *council = zcert_load (council_path);
+    assert (police && council && zcert_save_public (police, police_public) == 0);
+    char *config = zsys_sprintf (
+        "data\n    dir = \"%s\"\n"
+        "stream\n    batch_max = 1\n"
+        "partners\n    council\n        public_key = \"%s\"\n"
+        "    police\n        public_key = \"%s\"\n"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17910\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17911\"\n"
+        "    control_endpoint = \"" S_INGEST_CONTROL "\"\n"
+        "compliance\n    clock_file = \"%s/today\"\n    tick_ms = 100\n"
+        "    quiet_ms = 1000\n"
+        "    alert_hook = \"cat >> %s/hook.log; echo >> %s/hook.log\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17931\"\n"
+        "    control_endpoint = \"" S_COMPLIANCE_CONTROL "\"\n",
+        s_dir, zcert_public_txt (council), zcert_public_txt (police), s_dir, s_dir, s_dir);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+    s_write ("today", "2025-10-01");
+    s_write ("suppliers.csv",
+        "Supplier Name,Company Number,RLW Accredited,RLW Expiry\n"
+        "Guardwell Security Ltd,01234567,yes,30/06/2025\n"
+        "Brightclean Ltd,07654321,no,\n");
+    s_write ("contracts.csv",
+        "Contract ID,Title,Company Number,Category,Start Date,End Date,RLW Commitment\n"
+        "C-1,Town hall security,01234567,Security,01/04/2025,31/03/2027,yes\n"
+        "C-5,Home care,07654321,Care,01/04/2025,31/03/2026,yes\n"
+        "C-6,Meals at home,07654321,Catering,01/04/2025,31/03/2026,yes\n"
+        "C-7,Office cleaning,07654321,Cleaning,01/04/2025,31/03/2026,no\n"
+        "C-8,Grounds,07654321,Grounds maintenance,01/04/2025,31/03/2026,yes\n");
+    s_write ("police-contracts.csv",
+        "Contract ID,Title,Company Number,Category,Start Date,End Date,RLW Commitment\n"
+        "P-1,Custody suite security,01234567,Security,01/04/2025,31/03/2027,yes\n");
+    s_write ("commitments.csv",
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-5,ILR-01,2025-26,52\n"
+        "C-5,ILR-02,2025-26,8\n"
+        "C-6,ILR-01,2025-26,12\n"
+        "C-8,ILR-01,2025-26,10\n");
+    s_write ("deliveries.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-5,ILR-01,01/04/2025,30/06/2025,13,evidenced\n"
+        "C-5,ILR-02,01/04/2025,30/06/2025,2,evidenced\n"
+        "C-6,ILR-01,01/04/2025,30/06/2025,3,evidenced\n"
+        "C-5,ILR-01,01/07/2025,30/09/2025,13,evidenced\n"
+        "C-5,ILR-02,01/07/2025,30/09/2025,2,evidenced\n"
+        "C-6,ILR-01,01/07/2025,30/09/2025,3,evidenced\n");
+    pid_t ingest = s_start ("build/socval-ingest");
+    pid_t compliance = s_start ("build/socval-compliance");
+    int rc = s_submit ("suppliers", "suppliers.csv", NULL)
+           + s_submit ("contracts", "contracts.csv", NULL)
+           + s_socval (NULL, "submit --kind contracts --key %s %s/police-contracts.csv"
+                       " >/dev/null", police_path, s_dir)
+           + s_submit ("commitments", "commitments.csv", NULL)
+           + s_submit ("deliveries", "deliveries.csv", NULL);
+    bool settled = rc == 0 && s_settle ();
+    testkit_read_stream ("tcp://127.0.0.1:17931", "compliance", s_timeout * 1000,
+                         s_record_event, record);
+    //  The hook runs on its own thread after the commit: give it a moment
+    char *hook_path = zsys_sprintf ("%s/hook.log", s_dir);
+    int64_t deadline = zclock_mono () + 5000;
+    while ((*hooked = s_count_lines (hook_path)) < record->opened && zclock_mono () < deadline)
+        zclock_sleep (50);
+    zclock_sleep (200);             //  and for a hook run too many to show
+    *hooked = s_count_lines (hook_path);
+    if (!settled)
+        printf ("     (%s: the feeds were not taken or compliance did not settle)\n", name);
+    kill (compliance, SIGTERM);
+    waitpid (compliance, NULL, 0);
+    kill (ingest, SIGTERM);
+    waitpid (ingest, NULL, 0);
+    zstr_free (&hook_path);
+    zcert_destroy (&police);
+    zcert_destroy (&council);
+    zstr_free (&police_path);
+    zstr_free (&police_public);
+    zstr_free (&council_path);
+    zstr_free (&s_dir);
+    s_dir = parent;
+}
+
+//  The network loaded twice into fresh stacks: alerts that mean something
+static void
+s_network_alerts (void)
+{
+    s_record_t first = { .lines = zlistx_new () }, second = { .lines = zlistx_new () };
+    zlistx_set_destructor (first.lines, (zlistx_destructor_fn *) zstr_free);
+    zlistx_set_destructor (second.lines, (zlistx_destructor_fn *) zstr_free);
+    int first_hooked = 0, second_hooked = 0;
+    s_load_network ("first", &first, &first_hooked);
+    s_load_network ("second", &second, &second_hooked);
+
+    printf ("     (%d alerts opened, %d resolved, %d shortfalls opened)\n", first.opened,
+            first.resolved, first.shortfalls_opened);
+    testkit_check (first.opened == 5 && first.shortfalls_opened == 0 && first.resolved == 0,
+                   "commitments loaded before the deliveries that meet them open no shortfall"
+                   " alert, and loading opens nothing that it then resolves");
+
+    //  Guardwell's lapse, once for each partner with a contract with it
+    int lapses = 0;
+    bool named = true;
+    for (const char *line = (const char *) zlistx_first (first.lines); line;
+         line = (const char *) zlistx_next (first.lines))
+        if (strstr (line, "ALERT rlw.accreditation_lapsed/")) {
+            lapses++;
+            named = named && strstr (line, "Guardwell Security Ltd's Real Living Wage")
+                  && !strstr (line, "|open|medium||");
+        }
+    bool council = false, police = false;
+    for (const char *line = (const char *) zlistx_first (first.lines); line;
+         line = (const char *) zlistx_next (first.lines)) {
+        council = council || strstr (line, "ALERT rlw.accreditation_lapsed/council/CH:01234567|open");
+        police = police || strstr (line, "ALERT rlw.accreditation_lapsed/police/CH:01234567|open");
+    }
+    testkit_check (lapses == 2 && council && police && named,
+                   "a lapsed accreditation raises one alert for each partner holding a"
+                   " contract with the supplier, naming the supplier as its feed did");
+
+    bool same = zlistx_size (first.lines) == zlistx_size (second.lines);
+    const char *one = (const char *) zlistx_first (first.lines);
+    const char *two = (const char *) zlistx_first (second.lines);
+    while (same && one && two) {
+        if (!streq (one, two)) {
+            printf ("     (first run: %s\n      second run: %s)\n", one, two);
+            same = false;
+        }
+        one = (const char *) zlistx_next (first.lines);
+        two = (const char *) zlistx_next (second.lines);
+    }
+    printf ("     (%zu and %zu events)\n", zlistx_size (first.lines), zlistx_size (second.lines));
+    testkit_check (same && zlistx_size (first.lines) > 0,
+                   "the same feeds loaded twice into fresh stacks give the same alert stream,"
+                   " event for event");
+
+    printf ("     (%d and %d hooks run)\n", first_hooked, second_hooked);
+    testkit_check (first_hooked == first.opened && second_hooked == second.opened,
+                   "the alert hook runs once per alert opened");
+    zlistx_destroy (&first.lines);
+    zlistx_destroy (&second.lines);
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -259,7 +473,7 @@ main (int argc, char *argv [])
         "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17910\"\n"
         "    stream_endpoint = \"tcp://127.0.0.1:17911\"\n"
         "    control_endpoint = \"" S_INGEST_CONTROL "\"\n"
-        "compliance\n    clock_file = \"%s/today\"\n    tick_ms = 100\n"
+        "compliance\n    clock_file = \"%s/today\"\n    tick_ms = 100\n    quiet_ms = 200\n"
         "    rlw_rates = \"%s/rates.csv\"\n"
         "    alert_hook = \"cat >> %s/hook.log; echo >> %s/hook.log\"\n"
         "    stream_endpoint = \"tcp://127.0.0.1:17931\"\n"
@@ -379,7 +593,7 @@ main (int argc, char *argv [])
     //  ------------------------------------------------------------------
     //  rlw.accreditation_lapsed: Guardwell's accreditation ends 30 June
     s_today ("2025-07-01");
-    testkit_check (s_is ("rlw.accreditation_lapsed//ID:S2", "open")
+    testkit_check (s_is ("rlw.accreditation_lapsed/council/ID:S2", "open")
                    && s_is ("rlw.missing_commitment/council/C-2", "open"),
                    "an accreditation past its expiry raises rlw.accreditation_lapsed, and its"
                    " security contract now lacks an RLW commitment");
@@ -387,7 +601,7 @@ main (int argc, char *argv [])
         "Supplier Name,Supplier ID,Postcode,RLW Accredited,RLW Expiry\n"
         "Guardwell Security Ltd,S2,M1 1AA,yes,30/06/2026\n");
     rc = s_submit ("suppliers", "suppliers-2.csv", NULL);
-    testkit_check (rc == 0 && s_settle () && s_is ("rlw.accreditation_lapsed//ID:S2", "resolved")
+    testkit_check (rc == 0 && s_settle () && s_is ("rlw.accreditation_lapsed/council/ID:S2", "resolved")
                    && s_is ("rlw.missing_commitment/council/C-2", "resolved"),
                    "a renewed accreditation resolves both");
 
@@ -429,7 +643,7 @@ main (int argc, char *argv [])
     s_today ("2026-07-01");
     testkit_check (s_is ("rlw.renewal_due//rate-2026", "resolved")
                    && s_is ("rlw.renewal_due/council/accreditation", "open")
-                   && s_is ("rlw.accreditation_lapsed//ID:S2", "open"),
+                   && s_is ("rlw.accreditation_lapsed/council/ID:S2", "open"),
                    "after the deadline the rate alert resolves; the council's renewal comes"
                    " round again and Guardwell's accreditation lapses again: both reopen");
 
@@ -598,6 +812,11 @@ main (int argc, char *argv [])
 
     kill (s_ingest, SIGTERM);
     waitpid (s_ingest, NULL, 0);
+
+    //  ------------------------------------------------------------------
+    //  Processes last: a network loaded into fresh stacks
+    s_network_alerts ();
+
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);
     zstr_free (&remove);

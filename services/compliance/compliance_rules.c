@@ -130,12 +130,33 @@ s_contract_name (const compliance_rules_contract_t *contract, char *buf, size_t 
     return buf;
 }
 
-//  The supplier as a person names it: its name, else its key
-static const char *
-s_supplier_name (const compliance_rules_contract_t *contract)
+const char *
+compliance_rules_supplier_label (const char *name, const char *key, char *buf, size_t size)
 {
-    const char *name = s_text (contract->supplier_name);
-    return *name? name: s_text (contract->supplier_key);
+    name = s_text (name);
+    key = s_text (key);
+    if (*name)
+        snprintf (buf, size, "%s", name);
+    else
+    if (strncmp (key, "CH:", 3) == 0)
+        snprintf (buf, size, "the company registered as %s", key + 3);
+    else
+    if (strncmp (key, "ID:", 3) == 0)
+        snprintf (buf, size, "supplier %s", key + 3);
+    else
+    if (strncmp (key, "NAME:", 5) == 0)
+        snprintf (buf, size, "%s", key + 5);
+    else
+        snprintf (buf, size, "%s", key);
+    return buf;
+}
+
+//  The supplier as a person names it, into buf (256 bytes)
+static const char *
+s_supplier_name (const compliance_rules_contract_t *contract, char *buf)
+{
+    return compliance_rules_supplier_label (contract->supplier_name, contract->supplier_key,
+                                            buf, 256);
 }
 
 
@@ -313,7 +334,7 @@ compliance_rules_missing_commitment (const compliance_rules_rlw_t *criteria,
     ||  s_accredited (contract->supplier_accredited, contract->supplier_expiry, day))
         return false;
 
-    char name [300], why [300], supplier_state [64];
+    char name [300], supplier [256], why [300], supplier_state [64];
     const char *category = s_text (contract->category);
     if (streq (reason, "eligible category, long enough"))
         snprintf (why, sizeof why, "eligible category '%s', %d weeks or more", category,
@@ -334,7 +355,7 @@ compliance_rules_missing_commitment (const compliance_rules_rlw_t *criteria,
     s_message (message, "Contract %s is in Real Living Wage scope (%s) but %s has not"
                " committed to pay the Real Living Wage on it and %s",
                s_contract_name (contract, name, sizeof name), why,
-               s_supplier_name (contract), supplier_state);
+               s_supplier_name (contract, supplier), supplier_state);
     return true;
 }
 
@@ -683,7 +704,7 @@ compliance_rules_overdue (const compliance_rules_contract_t *contract,
     bool returned = s_day (latest_return_end, &covered);
     if (!owed || (returned && covered >= owed_end))
         return false;
-    char name [300], from_text [SV_DATE_BUF], to_text [SV_DATE_BUF], ago [32];
+    char name [300], supplier [256], from_text [SV_DATE_BUF], to_text [SV_DATE_BUF], ago [32];
     char latest [80];
     if (returned) {
         char covered_text [SV_DATE_BUF];
@@ -694,7 +715,7 @@ compliance_rules_overdue (const compliance_rules_contract_t *contract,
         snprintf (latest, sizeof latest, "no return received yet");
     s_message (message, "Contract %s (%s): no delivery return for %s to %s, which ended %s"
                " ago; %s", s_contract_name (contract, name, sizeof name),
-               s_supplier_name (contract), sv_date_format (owed_start, from_text, sizeof from_text),
+               s_supplier_name (contract, supplier), sv_date_format (owed_start, from_text, sizeof from_text),
                sv_date_format (owed_end, to_text, sizeof to_text),
                s_days ((int64_t) day - owed_end, ago, sizeof ago), latest);
     return true;
@@ -851,12 +872,21 @@ compliance_rules_test (bool verbose)
                                &criteria, &contract, "2025-07-01", message)));
     contract.rlw_flag = "yes";
     contract.title = "";
+    //  With no name from any feed, the key is made readable, never shown bare
     contract.supplier_name = "";
+    contract.supplier_key = "CH:01234567";
     assert (S_TEST_FIRES (verbose, message, compliance_rules_missing_commitment (
                               &criteria, &contract, "2025-07-01", message)));
     assert (streq (message, "Contract C-101 is in Real Living Wage scope (flagged in scope by"
-                   " the feed) but GB-COH-01234567 has not committed to pay the Real Living"
-                   " Wage on it and is not accredited"));
+                   " the feed) but the company registered as 01234567 has not committed to"
+                   " pay the Real Living Wage on it and is not accredited"));
+    char label [256];
+    assert (streq (compliance_rules_supplier_label ("", "ID:S1", label, sizeof label),
+                   "supplier S1"));
+    assert (streq (compliance_rules_supplier_label (NULL, "NAME:ACME LTD", label, sizeof label),
+                   "ACME LTD"));
+    assert (streq (compliance_rules_supplier_label ("Acme Ltd", "CH:1", label, sizeof label),
+                   "Acme Ltd"));
     contract.rlw_flag = "derive";
     contract.category = "Home care";
     contract.end_date = "";

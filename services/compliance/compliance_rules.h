@@ -109,6 +109,14 @@ bool
                                          const compliance_rules_contract_t *contract,
                                          const char *today, char *message);
 
+//  A supplier as people know it, into buf (size bytes), returned: name as
+//  the feed gave it; without one, the key made readable ("CH:01234567"
+//  reads "the company registered as 01234567", "ID:S1" "supplier S1",
+//  "NAME:ACME LTD" "ACME LTD"). Messages never show a bare key.
+const char *
+    compliance_rules_supplier_label (const char *name, const char *key, char *buf,
+                                     size_t size);
+
 //  rlw.accreditation_lapsed: fires when accredited is true and expiry is a
 //  date before today (an unknown expiry never lapses). message as above,
 //  naming supplier, expiry date and how long ago ("Sparkle Cleaning Ltd's

@@ -2,6 +2,19 @@
     here (compliance_store) and no rule logic (compliance_rules): this file
     decides which subjects to evaluate when, runs alerts through their
     lifecycle, and moves messages.
+
+    When: every rule runs over every subject in one evaluation, and only at
+    three moments: at start, when the date changes (the daily tick), and
+    once ingest's stream has brought nothing new for compliance/quiet_ms
+    after it brought facts. Never row by row nor batch by batch: a
+    network's commitments arrive in batches before its deliveries, and a
+    rule judged between them would open alerts that the next batch
+    resolves. So the alerts a load opens are those that hold at its end,
+    whatever the batch boundaries, and the same feeds give the same alert
+    stream. An evaluation works out which alerts should be open, then
+    opens and resolves only the difference, in one transaction: no alert
+    is resolved and reopened within one, and the hook runs once per alert
+    that was genuinely opened, after the commit.
 */
 
 #include "compliance_server.h"
@@ -17,6 +30,7 @@
 
 #define S_VERSION "0.1.0"
 #define S_RATES_BUNDLED "deploy/data/rlw-rates.csv"
+#define S_QUIET_MAX_MS 60000        //  longest a quiet period is put back
 
 typedef struct {
     zsock_t *pipe;
@@ -35,8 +49,10 @@ typedef struct {
     int tolerance_pct;
     int period_months;
     int grace_days;
-    zhashx_t *dirty_contracts;      //  "partner\x1fcontract_id" the batch touched
-    zhashx_t *dirty_suppliers;      //  supplier keys the batch touched
+    int quiet_ms;
+    int quiet_timer;                //  armed while facts await evaluation; else -1
+    int64_t pending_since;          //  when the first of those facts was applied
+    bool touched;                   //  the batch being applied brought facts
     zhashx_t *fired;                //  ids fired in a sweep (full evaluation)
     zlistx_t *opened;               //  JSON of alerts opened, for the hook after commit
     char today [11];                //  the date rules run at
@@ -209,46 +225,24 @@ s_evaluate_contract (const compliance_rules_contract_t *contract, void *arg)
     return s_alert_set (self, &finding);
 }
 
+//  rlw.accreditation_lapsed, once per partner the supplier concerns (see
+//  compliance_store_accredited_each), so a partner's own report shows its
+//  suppliers' lapses and the partners' counts add up to the network's
 static int
-s_evaluate_accredited (const char *supplier_key, const char *name, const char *expiry, void *arg)
+s_evaluate_accredited (const char *supplier_key, const char *partner, const char *name,
+                       const char *expiry, void *arg)
 {
     s_server_t *self = (s_server_t *) arg;
-    char message [COMPLIANCE_RULES_MESSAGE_MAX] = "";
+    char message [COMPLIANCE_RULES_MESSAGE_MAX] = "", label [256];
+    compliance_rules_supplier_label (name, supplier_key, label, sizeof label);
     s_finding_t finding = {
-        .rule = "rlw.accreditation_lapsed", .severity = "medium", .partner = "",
+        .rule = "rlw.accreditation_lapsed", .severity = "medium", .partner = partner,
         .supplier_key = supplier_key, .contract_id = "", .subject = supplier_key,
         .message = message,
-        .firing = compliance_rules_accreditation_lapsed (*name? name: supplier_key, true,
-                                                         expiry, self->today, message)
+        .firing = compliance_rules_accreditation_lapsed (label, true, expiry, self->today,
+                                                         message)
     };
     return s_alert_set (self, &finding);
-}
-
-//  One supplier whose record changed: its accreditation, and the RLW rule
-//  of every contract it holds
-static int
-s_evaluate_supplier (s_server_t *self, const char *supplier_key)
-{
-    //  A supplier no longer recorded as accredited cannot have lapsed
-    char id [768];
-    snprintf (id, sizeof id, "rlw.accreditation_lapsed//%s", supplier_key);
-    sv_proto_alert_t alert = { 0 };
-    int found = compliance_store_alert_get (self->store, id, &alert);
-    if (found == 1) {
-        compliance_store_alert_free (&alert);
-        s_finding_t cleared = {
-            .rule = "rlw.accreditation_lapsed", .severity = "medium", .partner = "",
-            .supplier_key = supplier_key, .contract_id = "", .subject = supplier_key,
-            .firing = false, .message = ""
-        };
-        if (s_alert_set (self, &cleared))
-            return -1;
-    }
-    return found < 0
-        || compliance_store_accredited_each (self->store, supplier_key,
-                                             s_evaluate_accredited, self)
-        || compliance_store_contracts_each (self->store, NULL, NULL, supplier_key,
-                                            s_evaluate_contract, self)? -1: 0;
 }
 
 //  rlw.renewal_due for each partner's own renewal date and for the
@@ -372,68 +366,70 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     if (sv_proto_decode (&message, event->body, event->body_size))
         return SV_STREAM_UNREADABLE;        //  the stream stalls here, and says why
     int rc = 0;
-    char key [600];
     switch (message.id) {
         case SV_PROTO_CONTRACT:
             rc = compliance_store_contract_put (self->store, &message.contract);
-            snprintf (key, sizeof key, "%s\x1f%s", message.contract.partner,
-                      message.contract.contract_id);
-            zhashx_update (self->dirty_contracts, key, (void *) 1);
             break;
         case SV_PROTO_SUPPLIER:
             rc = compliance_store_supplier_put (self->store, &message.supplier);
-            zhashx_update (self->dirty_suppliers, message.supplier.supplier_key, (void *) 1);
             break;
         case SV_PROTO_COMMITMENT:
             rc = compliance_store_commitment_put (self->store, event->key, &message.commitment);
-            snprintf (key, sizeof key, "%s\x1f%s", message.commitment.partner,
-                      message.commitment.contract_id);
-            zhashx_update (self->dirty_contracts, key, (void *) 1);
             break;
         case SV_PROTO_DELIVERY:
             rc = compliance_store_delivery_put (self->store, event->key, &message.delivery);
-            snprintf (key, sizeof key, "%s\x1f%s", message.delivery.partner,
-                      message.delivery.contract_id);
-            zhashx_update (self->dirty_contracts, key, (void *) 1);
             break;
         default:
             break;
     }
+    self->touched = self->touched || message.id == SV_PROTO_CONTRACT
+                 || message.id == SV_PROTO_SUPPLIER || message.id == SV_PROTO_COMMITMENT
+                 || message.id == SV_PROTO_DELIVERY;
     sv_proto_reset (&message);
     return rc;
 }
 
-//  Once per batch, inside its transaction: evaluates what it touched
+static int s_quiet (zloop_t *loop, int timer_id, void *arg);
+
+//  Once per batch, inside its transaction. Nothing is judged here (see the
+//  top of this file); a batch rolled back only delays the evaluation.
 static int
 s_applied (sv_db_t *db, void *arg)
 {
     (void) db;
     s_server_t *self = (s_server_t *) arg;
-    zlistx_purge (self->opened);        //  of a batch that was rolled back
-    int rc = 0;
-    for (void *item = zhashx_first (self->dirty_suppliers); item && rc == 0;
-         item = zhashx_next (self->dirty_suppliers))
-        rc = s_evaluate_supplier (self, (const char *) zhashx_cursor (self->dirty_suppliers));
-    for (void *item = zhashx_first (self->dirty_contracts); item && rc == 0;
-         item = zhashx_next (self->dirty_contracts)) {
-        char *key = strdup ((const char *) zhashx_cursor (self->dirty_contracts));
-        char *contract_id = strchr (key, '\x1f');
-        *contract_id++ = 0;
-        rc = compliance_store_contracts_each (self->store, key, contract_id, NULL,
-                                              s_evaluate_contract, self);
-        free (key);
+    //  Each batch of facts puts the evaluation back by quiet_ms, until a
+    //  minute has passed since the first: a stream that never pauses is
+    //  still judged
+    int64_t now = zclock_mono ();
+    if (self->touched && self->quiet_timer < 0)
+        self->pending_since = now;
+    if (self->touched
+    &&  (self->quiet_timer < 0 || now - self->pending_since < S_QUIET_MAX_MS)) {
+        if (self->quiet_timer >= 0)
+            zloop_timer_end (self->loop, self->quiet_timer);
+        self->quiet_timer = zloop_timer (self->loop, (size_t) self->quiet_ms, 1,
+                                         s_quiet, self);
     }
-    zhashx_purge (self->dirty_suppliers);
-    zhashx_purge (self->dirty_contracts);
-    return rc;
+    self->touched = false;
+    return 0;
 }
 
-static void
-s_committed (void *arg)
+//  The stream has been quiet for quiet_ms since facts arrived: every rule,
+//  over what they now say. A failure arms the timer again.
+static int
+s_quiet (zloop_t *loop, int timer_id, void *arg)
 {
+    (void) timer_id;
     s_server_t *self = (s_server_t *) arg;
-    sv_stream_producer_notify (self->producer);
-    s_flush_opened (self);
+    self->quiet_timer = -1;
+    s_read_today (self);
+    if (s_evaluate_all (self)) {
+        zsys_error ("compliance: the evaluation of new facts failed: %s; will retry",
+                    sv_db_error (compliance_store_db (self->store)));
+        self->quiet_timer = zloop_timer (loop, (size_t) self->quiet_ms, 1, s_quiet, self);
+    }
+    return 0;
 }
 
 //  The daily evaluation, when the date has moved
@@ -523,7 +519,7 @@ s_handle_status (s_server_t *self, zframe_t *peer)
 {
     static const char *tables [] = { "contracts", "suppliers", "commitments", "deliveries",
                                      "alerts" };
-    sv_proto_row_count_t counts [6];
+    sv_proto_row_count_t counts [7];
     for (int index = 0; index < 5; index++)
         counts [index] = (sv_proto_row_count_t) {
             .name = (char *) tables [index],
@@ -533,6 +529,10 @@ s_handle_status (s_server_t *self, zframe_t *peer)
         .name = "open alerts",
         .rows = (uint64_t) compliance_store_alert_count (self->store, "open")
     };
+    //  Facts applied but not yet judged: socval wait waits for this to be 0
+    counts [6] = (sv_proto_row_count_t) {
+        .name = "pending evaluation", .rows = self->quiet_timer >= 0? 1: 0
+    };
     sv_proto_consumer_offset_t consumer = sv_stream_consumer_status (self->consumer);
     sv_proto_stream_head_t stream = {
         .name = "compliance", .head_seq = sv_stream_producer_head (self->producer)
@@ -540,7 +540,7 @@ s_handle_status (s_server_t *self, zframe_t *peer)
     sv_service_status_t status = {
         .service = "compliance", .version = S_VERSION, .started = self->started,
         .streams = &stream, .streams_count = 1, .consumers = &consumer, .consumers_count = 1,
-        .counts = counts, .counts_count = 6
+        .counts = counts, .counts_count = 7
     };
     sv_service_reply_status (self->control, peer, &status);
 }
@@ -633,6 +633,7 @@ s_server_start (s_server_t *self)
     self->tolerance_pct = (int) sv_config_int (config, "compliance/shortfall_tolerance_pct");
     self->period_months = (int) sv_config_int (config, "compliance/return_period_months");
     self->grace_days = (int) sv_config_int (config, "compliance/overdue_grace_days");
+    self->quiet_ms = (int) sv_config_int (config, "compliance/quiet_ms");
     const char *rates = sv_config_get (config, "compliance/rlw_rates");
     if (!*rates)
         rates = S_RATES_BUNDLED;
@@ -670,7 +671,6 @@ s_server_start (s_server_t *self)
         //  Payments are most of ingest's stream and no rule reads them
         sv_stream_consumer_set_types (self->consumer, "SUPPLIER,CONTRACT,COMMITMENT,DELIVERY");
         sv_stream_consumer_set_applied (self->consumer, s_applied, self);
-        sv_stream_consumer_set_committed (self->consumer, s_committed, self);
         sv_stream_producer_attach (self->producer, self->loop);
         sv_stream_consumer_attach (self->consumer, self->loop);
         self->answers = (sv_service_control_t) {
@@ -690,8 +690,7 @@ compliance_server (zsock_t *pipe, void *config)
         .pipe = pipe, .config = (sv_config_t *) config, .started = zclock_mono ()
     };
     self.loop = zloop_new ();
-    self.dirty_contracts = zhashx_new ();
-    self.dirty_suppliers = zhashx_new ();
+    self.quiet_timer = -1;
     self.opened = zlistx_new ();
     zlistx_set_destructor (self.opened, (zlistx_destructor_fn *) zstr_free);
 
@@ -710,8 +709,6 @@ compliance_server (zsock_t *pipe, void *config)
     zactor_destroy (&self.hook);
     compliance_store_destroy (&self.store);
     compliance_rules_rates_destroy (&self.rates);
-    zhashx_destroy (&self.dirty_contracts);
-    zhashx_destroy (&self.dirty_suppliers);
     zlistx_destroy (&self.opened);
     free (self.categories);
 }

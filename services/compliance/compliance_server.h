@@ -3,20 +3,23 @@
     Sockets:
     - a consumer of ingest's stream (sv_stream): CONTRACT, SUPPLIER,
       COMMITMENT and DELIVERY events are stored in the transaction that
-      stores the ingest offset; once per batch, in that same transaction,
-      every contract and supplier the batch touched is evaluated again, so
-      an alert changes exactly when the facts that cause it are committed.
-      SPEND events are skipped unread.
+      stores the ingest offset, and judged later (see Time). SPEND events
+      are skipped unread.
     - stream (sv_stream producer "compliance"): ALERT events, one for every
       change of an alert's state (open, acknowledged, resolved), keyed by
       the alert's id.
     - control (ROUTER): STATUS, and ALERT_ACK answered with the ALERT as
       acknowledged, or ERROR (404 unknown id, 409 already resolved).
 
-    Time: every rule is evaluated for every subject on start and whenever
-    the date changes (checked every compliance/tick_ms); the date comes
-    from the system clock, or from compliance/clock_file when set, so
-    tests and drills can move time.
+    Time: every rule is evaluated for every subject, in one transaction,
+    on start, whenever the date changes (checked every compliance/tick_ms),
+    and once ingest's stream has brought no facts for compliance/quiet_ms
+    after it brought some (at most a minute after the first of them, so a
+    stream that never pauses is still judged). So the alerts a load opens
+    are those that hold at its end, whatever its batches: identical feeds
+    give identical alert streams. STATUS counts "pending evaluation" 1
+    while facts await it. The date comes from the system clock, or from
+    compliance/clock_file when set, so tests and drills can move time.
 
     Alert ids are stable, rule/partner/subject, e.g.
     "rlw.missing_commitment/council/TMBC-2024-0001", so evaluating again

@@ -294,9 +294,24 @@ compliance_store_accredited_each (compliance_store_t *self, const char *supplier
 {
     assert (self && fn);
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "SELECT supplier_key, MAX (name), MAX (expiry) FROM suppliers"
-        " WHERE accredited AND (?1 IS NULL OR supplier_key = ?1)"
-        " GROUP BY supplier_key ORDER BY supplier_key");
+        "WITH accredited AS ("
+        "  SELECT supplier_key, MAX (expiry) AS expiry FROM suppliers"
+        "  WHERE accredited AND (?1 IS NULL OR supplier_key = ?1) GROUP BY supplier_key),"
+        " concerned AS ("
+        "  SELECT DISTINCT c.supplier_key, c.partner FROM contracts c"
+        "  JOIN accredited a ON a.supplier_key = c.supplier_key"
+        "  UNION"
+        "  SELECT s.supplier_key, s.partner FROM suppliers s"
+        "  JOIN accredited a ON a.supplier_key = s.supplier_key WHERE s.accredited"
+        "  AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.supplier_key = s.supplier_key))"
+        " SELECT a.supplier_key, p.partner,"
+        "  COALESCE ((SELECT name FROM suppliers s WHERE s.supplier_key = a.supplier_key"
+        "             AND s.partner = p.partner AND name != ''),"
+        "            (SELECT MIN (name) FROM suppliers s WHERE s.supplier_key = a.supplier_key"
+        "             AND name != ''), ''),"
+        "  a.expiry"
+        " FROM accredited a JOIN concerned p ON p.supplier_key = a.supplier_key"
+        " ORDER BY a.supplier_key, p.partner");
     if (!stmt)
         return -1;
     if (supplier_key)
@@ -306,17 +321,19 @@ compliance_store_accredited_each (compliance_store_t *self, const char *supplier
     int step;
     //  Unit-separated, copied out first: fn may write to the store
     while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
-        zlistx_add_end (rows, zsys_sprintf ("%s\x1f%s\x1f%s", sv_db_text (stmt, 0),
-                                            sv_db_text (stmt, 1), sv_db_text (stmt, 2)));
+        zlistx_add_end (rows, zsys_sprintf ("%s\x1f%s\x1f%s\x1f%s", sv_db_text (stmt, 0),
+                                            sv_db_text (stmt, 1), sv_db_text (stmt, 2),
+                                            sv_db_text (stmt, 3)));
     sqlite3_reset (stmt);
     int rc = step == SQLITE_DONE? 0: -1;
     for (char *row = (char *) zlistx_first (rows); row && rc == 0;
          row = (char *) zlistx_next (rows)) {
-        char *name = strchr (row, '\x1f');
-        char *expiry = strchr (name + 1, '\x1f');
-        *name++ = 0;
-        *expiry++ = 0;
-        rc = fn (row, name, expiry, arg);
+        char *fields [4] = { row };
+        for (int index = 1; index < 4; index++) {
+            fields [index] = strchr (fields [index - 1], '\x1f');
+            *fields [index]++ = 0;
+        }
+        rc = fn (fields [0], fields [1], fields [2], fields [3], arg);
     }
     zlistx_destroy (&rows);
     return rc;
@@ -460,6 +477,15 @@ s_test_measure (const char *measure, int64_t committed, int64_t delivered, void 
 }
 
 static int
+s_test_accredited (const char *supplier_key, const char *partner, const char *name,
+                   const char *expiry, void *arg)
+{
+    zlistx_add_end ((zlistx_t *) arg, zsys_sprintf ("%s %s %s %s", supplier_key, partner,
+                                                    name, expiry));
+    return 0;
+}
+
+static int
 s_test_unresolved (const char *alert_id, void *arg)
 {
     (*(int *) arg)++;
@@ -522,6 +548,12 @@ compliance_store_test (bool verbose)
     assert (zlistx_size (seen) == 1);
     assert (streq ((char *) zlistx_first (seen),
                    "council/C-1 Brightclean Ltd accredited=1 expiry=2026-03-31 commitment=0"));
+    //  The police record the accreditation, the council holds the contract:
+    //  the lapse concerns the council, under the council's name for it
+    zlistx_purge (seen);
+    assert (compliance_store_accredited_each (store, NULL, s_test_accredited, seen) == 0);
+    assert (zlistx_size (seen) == 1);
+    assert (streq ((char *) zlistx_first (seen), "CH:01234567 council Brightclean Ltd 2026-03-31"));
     zlistx_purge (seen);
     assert (compliance_store_measures_each (store, "council", "C-1", s_test_measure, seen) == 0);
     assert (zlistx_size (seen) == 1);

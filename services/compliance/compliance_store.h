@@ -80,10 +80,16 @@ int
     compliance_store_returns (compliance_store_t *self, const char *partner,
                               const char *contract_id, char *latest);
 
-//  Calls fn for every supplier recorded as accredited (any partner), in key
-//  order, with its name and latest expiry ("" when none given).
-typedef int (compliance_store_supplier_fn) (const char *supplier_key, const char *name,
-                                            const char *expiry, void *arg);
+//  Calls fn for every supplier recorded as accredited (by any partner)
+//  once per partner it concerns: each partner holding a contract with it,
+//  or, when none does, each partner recording it as accredited. So every
+//  call has a partner, and an alert per call adds up per partner. In
+//  (supplier key, partner) order, with the name that partner's supplier
+//  feed gave (else any partner's, else "") and the latest expiry any
+//  partner gives ("" when none). All of them, or one supplier's when
+//  supplier_key is given.
+typedef int (compliance_store_supplier_fn) (const char *supplier_key, const char *partner,
+                                            const char *name, const char *expiry, void *arg);
 int
     compliance_store_accredited_each (compliance_store_t *self, const char *supplier_key,
                                       compliance_store_supplier_fn *fn, void *arg);

@@ -341,6 +341,16 @@ s_caught_up (sv_config_t *config, int timeout_ms, char *lagging, size_t size)
                     rc = 0;
                 }
         }
+        //  Compliance judges new facts once its stream has been quiet a
+        //  while: until then the alerts are not those of the data
+        for (size_t count = 0; count < status->counts_count && rc == 1; count++)
+            if (streq (status->counts [count].name, "pending evaluation")
+            &&  status->counts [count].rows > 0) {
+                if (lagging)
+                    snprintf (lagging, size, "%s has facts still to evaluate",
+                              socval_services [index]);
+                rc = 0;
+            }
     }
     for (int index = 0; index < SOCVAL_SERVICES; index++)
         sv_proto_reset (&replies [index]);
@@ -376,7 +386,8 @@ socval_wait (int argc, char *argv [], socval_options_t *options)
     const char *usage =
         "usage: socval wait [--timeout SECONDS]\n"
         "  Blocks until every service has applied every event of every stream it\n"
-        "  follows (default: wait up to 600 s). Exit 0 when caught up, 1 on timeout.\n";
+        "  follows and compliance has judged what it read (default: wait up to\n"
+        "  600 s). Exit 0 when caught up, 1 on timeout.\n";
     int answered = socval_no_arguments (argc, argv, usage);
     if (answered >= 0)
         return answered;
