@@ -1245,8 +1245,9 @@ the date):
   (flagged, or by category and duration) whose supplier neither committed
   on the contract nor holds a current accreditation: $missing_ids.
 - `rlw.accreditation_lapsed`: $lapsed suppliers recorded as accredited
-  with an expiry before $today ($lapsed_records supplier records across the
-  partners' files).
+  with an expiry before $today: $lapsed_records alerts, one for each partner
+  holding a contract with the supplier (else for each partner whose files
+  name it).
 - Suppliers' SME, VCSE and locality reach their payments: every payment not
   redacted carries the Companies House number (or, for police and health,
   the supplier number) its supplier record is keyed by.
@@ -1274,10 +1275,13 @@ def predict (contracts, suppliers, plans, deliveries):
     missing = sorted (c.id for c in contracts if c.in_scope and c.commitment != 'yes'
                       and not accredited_today (c.supplier) and c.end >= TODAY)
     out ['missing'] = missing
+    #   compliance raises a lapse once for each partner holding a contract
+    #   with the supplier, else for each partner whose records name it
     lapsed = set ()
     for s in suppliers:
         if s.rlw and s.rlw_expiry and s.rlw_expiry < TODAY.isoformat ():
-            for p in s.partners:
+            holders = sorted (set (c.partner for c in contracts if c.supplier is s))
+            for p in holders or s.partners:
                 lapsed.add ((p, s.name))
     out ['lapsed'] = len (lapsed)
     out ['lapsed_suppliers'] = len ([s for s in suppliers if s.rlw and s.rlw_expiry
