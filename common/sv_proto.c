@@ -2202,7 +2202,9 @@ s_entries_report_request (const sv_proto_report_request_t *self)
     return 1
          + (self->year && *self->year)
          + (self->partner && *self->partner)
-         + (self->format && *self->format);
+         + (self->format && *self->format)
+         + (self->contract && *self->contract)
+         + (self->supplier && *self->supplier);
 }
 
 static int
@@ -2211,7 +2213,9 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
     if (s_put_string (pk, "kind", self->kind)
     ||  (self->year && *self->year && s_put_string (pk, "year", self->year))
     ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner))
-    ||  (self->format && *self->format && s_put_string (pk, "format", self->format)))
+    ||  (self->format && *self->format && s_put_string (pk, "format", self->format))
+    ||  (self->contract && *self->contract && s_put_string (pk, "contract", self->contract))
+    ||  (self->supplier && *self->supplier && s_put_string (pk, "supplier", self->supplier)))
         return -1;
     return 0;
 }
@@ -2219,16 +2223,18 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
 static int
 s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint32_t entries)
 {
-    static const s_field_t fields [4] = {
-        { "kind",    true },
-        { "year",    false },
-        { "partner", false },
-        { "format",  false },
+    static const s_field_t fields [6] = {
+        { "kind",     true },
+        { "year",     false },
+        { "partner",  false },
+        { "format",   false },
+        { "contract", false },
+        { "supplier", false },
     };
-    bool seen [4] = { false };
+    bool seen [6] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 4, seen, &field))
+        if (s_read_key (dec, fields, 6, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2236,17 +2242,21 @@ s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint
             case 1: rc = s_get_string (dec, &self->year); break;
             case 2: rc = s_get_string (dec, &self->partner); break;
             case 3: rc = s_get_string (dec, &self->format); break;
+            case 4: rc = s_get_string (dec, &self->contract); break;
+            case 5: rc = s_get_string (dec, &self->supplier); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 4))
+    if (s_check_required (dec, fields, seen, 6))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->year)
     ||  s_default_string (dec, &self->partner)
-    ||  s_default_string (dec, &self->format))
+    ||  s_default_string (dec, &self->format)
+    ||  s_default_string (dec, &self->contract)
+    ||  s_default_string (dec, &self->supplier))
         return -1;
     return 0;
 }
@@ -2258,6 +2268,8 @@ s_free_report_request (sv_proto_report_request_t *self)
     free (self->year);
     free (self->partner);
     free (self->format);
+    free (self->contract);
+    free (self->supplier);
 }
 
 static void
@@ -2267,6 +2279,8 @@ s_print_report_request (const sv_proto_report_request_t *self, FILE *out, const 
     s_print_string (out, indent, "year", self->year);
     s_print_string (out, indent, "partner", self->partner);
     s_print_string (out, indent, "format", self->format);
+    s_print_string (out, indent, "contract", self->contract);
+    s_print_string (out, indent, "supplier", self->supplier);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4193,6 +4207,8 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->report_request.year = "year-0";
             self->report_request.partner = "partner-0";
             self->report_request.format = "format-0";
+            self->report_request.contract = "contract-0";
+            self->report_request.supplier = "supplier-0";
             break;
         case SV_PROTO_REPORT_READY:
             self->report_ready.kind = "kind-0";

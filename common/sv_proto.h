@@ -376,7 +376,8 @@ typedef struct {
 //  REPORT_READY or ERROR (404 for a year with no data, the reason naming the
 //  years that have some).
 typedef struct {
-    //  Which report. One of: annual, partnership, rlw-scope, alerts.
+    //  Which report; a reporting service older than contracts answers it with
+    //  ERROR. One of: annual, partnership, rlw-scope, alerts, contracts.
     char *kind;
     //  (optional) Financial year, e.g. "2024-25"; "" for the latest year with
     //  spend, else the latest with any data (REPORT_READY names it).
@@ -385,6 +386,12 @@ typedef struct {
     char *partner;
     //  (optional) Output format; "" for html. One of: html, csv, json, xlsx.
     char *format;
+    //  (optional, since version 2) The contracts report only: one contract's
+    //  rows, by its id; "" for every contract.
+    char *contract;
+    //  (optional, since version 2) The contracts report only: one supplier's
+    //  rows, by its key or its name exactly; "" for every supplier.
+    char *supplier;
 } sv_proto_report_request_t;
 
 //  REPORT_READY: reporting to socval and to its stream: a report has been

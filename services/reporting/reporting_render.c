@@ -169,6 +169,15 @@ static const s_figure_t s_alerts_figures [] = {
     { NULL, NULL, S_TEXT }
 };
 
+static const s_figure_t s_contracts_figures [] = {
+    { "rules.as_of", "Status as of", S_DATE },
+    { "rules.shortfall_tolerance_pct", "Shortfall tolerance, percent", S_INT },
+    { "rules.return_period_months", "Return period, months", S_INT },
+    { "rules.overdue_grace_days", "Grace for a return, days", S_INT },
+    { "evidence_counted", "Evidence counted", S_LIST },
+    { NULL, NULL, S_TEXT }
+};
+
 static const s_column_t s_month_columns [] = {
     { "month", "Month", S_TEXT, 10, 0 },
     { "local_pence", "Local", S_PENCE, 16, 0 },
@@ -276,6 +285,39 @@ static const s_table_t s_rlw_contracts = {
     "rlw_contracts", "RLW contracts", "rlw.contracts", false, s_rlw_columns
 };
 
+//  html keeps to the columns an officer reads across an A4 page; csv and
+//  xlsx have them all
+static const s_column_t s_contract_columns [] = {
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 30, 0 },
+    { "contract", "Contract", S_TEXT, 16, S_CODE },
+    { "title", "Title", S_TEXT, 36, S_NOT_HTML },
+    { "supplier", "Supplier", S_TEXT, 30, 0 },
+    { "start_date", "Starts", S_DATE, 12, S_NOT_HTML },
+    { "end_date", "Ends", S_DATE, 12, S_NOT_HTML },
+    { "measure", "Measure", S_TEXT, 12, S_CODE },
+    { "description", "Description", S_TEXT, 40, S_NOT_HTML },
+    { "unit", "Unit", S_TEXT, 12, S_NOT_HTML },
+    { "committed_qty", "Committed", S_QTY, 12, 0 },
+    { "delivered_qty", "Delivered", S_QTY, 12, 0 },
+    { "committed_pence", "Committed value", S_PENCE, 16, 0 },
+    { "delivered_pence", "Delivered value", S_PENCE, 16, 0 },
+    { "claimed", "Claimed", S_INT, 9, 0 },
+    { "evidenced", "Evidenced", S_INT, 9, 0 },
+    { "validated", "Validated", S_INT, 9, 0 },
+    { "last_return_end", "Last return to", S_DATE, 13, 0 },
+    { "next_return_due", "Next return due", S_DATE, 13, 0 },
+    { "status", "Status", S_TEXT, 8, 0 },
+    { "status_reason", "Why", S_TEXT, 16, 0 },
+    { "previous_delivered_pence", "Delivered last year", S_PENCE, 16, S_NOT_HTML },
+    { "delivered_change_pence", "Change in delivered", S_PENCE, 16, S_NOT_HTML },
+    { "delivered_change", "Change on last year", S_SHARE, 12, 0 },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_contract_rows = {
+    "contracts", "Contracts", "contracts", false, s_contract_columns
+};
+
 static const s_column_t s_alert_columns [] = {
     { "alert_id", "Alert", S_TEXT, 11, 0 },
     { "rule", "Rule", S_TEXT, 24, 0 },
@@ -377,6 +419,7 @@ static void s_annual_body (s_html_t *self);
 static void s_partnership_body (s_html_t *self);
 static void s_rlw_body (s_html_t *self);
 static void s_alerts_body (s_html_t *self);
+static void s_contracts_body (s_html_t *self);
 
 static const s_kind_t s_kinds [] = {
     { "annual", s_annual_figures,
@@ -389,6 +432,7 @@ static const s_kind_t s_kinds [] = {
       s_partnership_body },
     { "rlw-scope", s_rlw_figures, { &s_rlw_contracts, NULL }, s_rlw_body },
     { "alerts", s_alerts_figures, { &s_alerts, &s_alerts_by_rule, NULL }, s_alerts_body },
+    { "contracts", s_contracts_figures, { &s_contract_rows, NULL }, s_contracts_body },
 };
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds [0])
 
@@ -2493,6 +2537,33 @@ s_alerts_body (s_html_t *self)
 {
     s_page_open (self, "Compliance alerts");
     s_alerts_section (self, 0, true);
+    s_page_close (self, NULL);
+}
+
+//  The status rule in the words REPORT_JSON.md uses, with the document's
+//  own parameters, then the one table
+static void
+s_contracts_body (s_html_t *self)
+{
+    FILE *out = self->out;
+    const json_t *doc = self->doc;
+    s_page_open (self, "Contract management");
+    int64_t tolerance = 0, months = 0, grace = 0;
+    s_int_at (doc, "rules.shortfall_tolerance_pct", &tolerance);
+    s_int_at (doc, "rules.return_period_months", &months);
+    s_int_at (doc, "rules.overdue_grace_days", &grace);
+    fputs ("<section id=\"status\">\n<h2>How the status is set</h2>\n<p class=\"lede\">", out);
+    s_escf (out, "As of %s, by compliance's rules. Red: an open delivery shortfall or "
+            "overdue alert on the contract, delivery more than %" PRId64 "%% below the "
+            "commitment pro rata to the time the contract has run, or a %" PRId64 "-monthly "
+            "return more than %" PRId64 " days late. Amber: delivery below the commitment pro "
+            "rata but within that tolerance, or a return period ended whose return is not in "
+            "but still within its %" PRId64 " days. Green otherwise. Quantities and values "
+            "are the year's; the change is delivered value against the previous year's.",
+            s_str (doc, "rules.as_of"), tolerance, months, grace, grace);
+    fputs ("</p>\n</section>\n<section id=\"contracts\">\n<h2>Contracts</h2>\n", out);
+    s_html_table (self, &s_contract_rows, NULL, NULL);
+    fputs ("</section>\n", out);
     s_page_close (self, NULL);
 }
 

@@ -94,7 +94,7 @@ s_partner_config (s_server_t *self)
 
 static json_t *
 s_build (s_server_t *self, const char *kind, const char *year, const char *partner,
-         time_t now, const char **reason_p)
+         const char *contract, const char *supplier, time_t now, const char **reason_p)
 {
     char created [REPORTING_SCHEDULE_TIME_BUF];
     reporting_schedule_time_format (now, created, sizeof created);
@@ -111,7 +111,17 @@ s_build (s_server_t *self, const char *kind, const char *year, const char *partn
             .min_weeks = (int) sv_config_int (self->config, "compliance/rlw_min_weeks")
         },
         .partner_config = s_partner_config (self),
-        .rlw_rates = self->rates
+        .rlw_rates = self->rates,
+        .contract = contract,
+        .supplier = supplier,
+        //  The contracts report's status applies compliance's rules, so it
+        //  reads the same keys compliance does
+        .shortfall_tolerance_pct =
+            (int) sv_config_int (self->config, "compliance/shortfall_tolerance_pct"),
+        .return_period_months =
+            (int) sv_config_int (self->config, "compliance/return_period_months"),
+        .overdue_grace_days =
+            (int) sv_config_int (self->config, "compliance/overdue_grace_days")
     };
     json_t *report = reporting_store_report (self->store, &params, reason_p);
     json_decref (params.partner_config);
@@ -238,7 +248,8 @@ s_run_schedule (s_server_t *self, s_schedule_t *schedule, time_t due, time_t now
     char year [REPORTING_SCHEDULE_YEAR_BUF];
     reporting_schedule_year (schedule->year, due, year);
     const char *reason = NULL;
-    json_t *report = s_build (self, schedule->kind, year, schedule->partner, now, &reason);
+    json_t *report = s_build (self, schedule->kind, year, schedule->partner, "", "", now,
+                              &reason);
     if (!report)
         zsys_warning ("reporting: schedule %s: no %s report for %s: %s", schedule->name,
                       schedule->kind, year, reason);
@@ -316,7 +327,8 @@ s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request
     }
     time_t now = s_now (self);
     const char *reason = NULL;
-    json_t *report = s_build (self, request->kind, request->year, request->partner, now, &reason);
+    json_t *report = s_build (self, request->kind, request->year, request->partner,
+                            request->contract, request->supplier, now, &reason);
     if (!report) {
         sv_service_refuse (self->control, peer, 404, reason? reason: "the report cannot be built");
         return;
@@ -440,9 +452,10 @@ s_load_schedules (s_server_t *self)
             zsys_error ("reporting: schedules/%s/cron: %s", name, reason);
         else
         if (!(streq (schedule->kind, "annual") || streq (schedule->kind, "partnership")
-           || streq (schedule->kind, "rlw-scope") || streq (schedule->kind, "alerts")))
+           || streq (schedule->kind, "rlw-scope") || streq (schedule->kind, "alerts")
+           || streq (schedule->kind, "contracts")))
             zsys_error ("reporting: schedules/%s/kind: '%s' is not annual, partnership,"
-                        " rlw-scope or alerts", name, schedule->kind);
+                        " rlw-scope, alerts or contracts", name, schedule->kind);
         else
         if (reporting_schedule_year (schedule->year, 0, year))
             zsys_error ("reporting: schedules/%s/year: '%s' is not previous, current or a"
@@ -514,9 +527,9 @@ s_server_start (s_server_t *self)
     }
     zstr_free (&store_path);
     if (rc == 0) {
-        //  From ingest, reports read suppliers and contracts: valuation's
-        //  lines carry what they need of the rest
-        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT");
+        //  From ingest, reports read suppliers, contracts and the period
+        //  ends of delivery returns: valuation's lines carry the rest
+        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT,DELIVERY");
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);

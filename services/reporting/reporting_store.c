@@ -128,6 +128,18 @@ static const char *const s_migrations [] = {
     "ALTER TABLE value_lines ADD COLUMN framework TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE value_lines ADD COLUMN framework_version TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE spend_lines ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;",
+    //  3: the latest period_end of any delivery return on each contract,
+    //  from ingest's DELIVERY events, for the contracts report's last
+    //  return and next return due (compliance's delivery.overdue reads the
+    //  same). Only grows: a return, once received, covers its period.
+    //  Ingest is read again from its start to fill it: every apply is an
+    //  upsert, so suppliers and contracts come out as they were.
+    "CREATE TABLE returns ("
+    " partner TEXT NOT NULL,"
+    " contract_id TEXT NOT NULL,"
+    " period_end TEXT NOT NULL,"
+    " PRIMARY KEY (partner, contract_id)) WITHOUT ROWID;"
+    "DELETE FROM offsets WHERE stream = 'ingest';",
     NULL
 };
 
@@ -331,6 +343,23 @@ s_apply_valuation (reporting_store_t *self, const char *key,
         " OR unit != excluded.unit OR description != excluded.description"), measure, 4));
 }
 
+//  Keeps the latest period end of a contract's delivery returns; a period
+//  end that is not an ISO date is not kept, so max() compares dates
+static int
+s_apply_return (reporting_store_t *self, const sv_proto_delivery_t *delivery)
+{
+    int32_t day;
+    if (sv_date_parse (delivery->period_end, &day, NULL))
+        return 0;
+    char end [SV_DATE_BUF];
+    sv_date_format (day, end, sizeof end);
+    const char *texts [] = { delivery->partner, delivery->contract_id, end };
+    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO returns (partner, contract_id, period_end) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (partner, contract_id) DO UPDATE SET period_end = excluded.period_end"
+        " WHERE excluded.period_end > period_end"), texts, 3));
+}
+
 static int
 s_apply_alert (reporting_store_t *self, const sv_proto_alert_t *alert)
 {
@@ -351,7 +380,8 @@ s_kept (const char *stream, const char *type)
 {
     if (streq (stream, "ingest"))
         return streq (type, "SUPPLIER")? SV_PROTO_SUPPLIER
-             : streq (type, "CONTRACT")? SV_PROTO_CONTRACT: 0;
+             : streq (type, "CONTRACT")? SV_PROTO_CONTRACT
+             : streq (type, "DELIVERY")? SV_PROTO_DELIVERY: 0;
     if (streq (stream, "valuation"))
         return streq (type, "LOCAL_SPEND_LINE")? SV_PROTO_LOCAL_SPEND_LINE
              : streq (type, "VALUATION_LINE")? SV_PROTO_VALUATION_LINE: 0;
@@ -383,6 +413,9 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
         case SV_PROTO_CONTRACT:
             rc = s_partner_seen (self, message.contract.partner)
               || s_apply_contract (self, &message.contract);
+            break;
+        case SV_PROTO_DELIVERY:
+            rc = s_apply_return (self, &message.delivery);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             rc = s_partner_seen (self, message.local_spend_line.partner)
@@ -603,6 +636,18 @@ s_query (s_report_t *self, const char *sql_all, const char *sql_partner)
     else
     if (self->partner)
         sqlite3_bind_text (stmt, 2, self->partner, -1, SQLITE_STATIC);
+    return stmt;
+}
+
+//  s_query with the year (?1) and the evidence states counted (?3) bound
+static sqlite3_stmt *
+s_query_counted (s_report_t *self, const char *sql_all, const char *sql_partner)
+{
+    sqlite3_stmt *stmt = s_query (self, sql_all, sql_partner);
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        sqlite3_bind_int (stmt, 3, self->mask);
+    }
     return stmt;
 }
 
@@ -851,11 +896,9 @@ s_breakdown (s_report_t *self, const char *sql_all, const char *sql_partner,
              const char *code_key, const char *name_key)
 {
     json_t *rows = json_array ();
-    sqlite3_stmt *stmt = s_query (self, sql_all, sql_partner);
+    sqlite3_stmt *stmt = s_query_counted (self, sql_all, sql_partner);
     if (!stmt)
         return rows;
-    sqlite3_bind_int (stmt, 1, self->fy);
-    sqlite3_bind_int (stmt, 3, self->mask);
     int step;
     while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
         int64_t deliveries = sqlite3_column_int64 (stmt, 1);
@@ -1106,6 +1149,175 @@ s_alerts (s_report_t *self, bool recent)
     json_object_set_new (alerts, "by_rule", by_rule);
     json_object_set_new (alerts, "list", list);
     return alerts;
+}
+
+//  --------------------------------------------------------------------------
+//  Contracts
+
+//  The year's and the previous year's lines by partner, contract and
+//  measure, for the rows with lines in the year: partner, contract, title,
+//  supplier key, supplier name, start, end, measure, unit, description,
+//  committed and delivered quantity (thousandths) and pence, the counted
+//  deliveries in each evidence state, the previous year's delivered pence,
+//  the last return's period end, and whether an open delivery.shortfall or
+//  delivery.overdue alert names the contract
+#define S_CONTRACT_ROWS(AND_PARTNER) \
+    "SELECT g.partner, g.contract_id, coalesce(c.title, ''), coalesce(c.supplier_key, '')," \
+    " " S_SUPPLIER_NAME ("g.partner", "c.supplier_key") "," \
+    " coalesce(c.start_date, ''), coalesce(c.end_date, ''), g.measure," \
+    " coalesce(m.unit, ''), coalesce(m.description, ''), g.cq, g.dq, g.cp, g.dp," \
+    " g.claimed, g.evidenced, g.validated, g.previous, coalesce(r.period_end, '')," \
+    " EXISTS (SELECT 1 FROM alerts a WHERE a.partner = g.partner" \
+    " AND a.contract_id = g.contract_id AND a.state = 'open'" \
+    " AND a.rule IN ('delivery.shortfall', 'delivery.overdue')) FROM" \
+    " (SELECT partner, contract_id, measure," \
+    " sum(CASE WHEN fy = ?1 AND kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
+    " sum(CASE WHEN fy = ?1 AND kind = 1 THEN quantity_milli ELSE 0 END) AS dq," \
+    " sum(CASE WHEN fy = ?1 AND kind = 0 THEN value_pence ELSE 0 END) AS cp," \
+    " sum(CASE WHEN fy = ?1 AND kind = 1 THEN value_pence ELSE 0 END) AS dp," \
+    " sum(fy = ?1 AND kind = 1 AND evidence = 1) AS claimed," \
+    " sum(fy = ?1 AND kind = 1 AND evidence = 2) AS evidenced," \
+    " sum(fy = ?1 AND kind = 1 AND evidence = 3) AS validated," \
+    " sum(CASE WHEN fy = ?1 - 1 AND kind = 1 THEN value_pence ELSE 0 END) AS previous" \
+    " FROM value_lines WHERE fy IN (?1, ?1 - 1) AND flagged = 0" \
+    " AND (kind = 0 OR (?3 >> evidence) & 1)" AND_PARTNER \
+    " GROUP BY partner, contract_id, measure HAVING sum(fy = ?1) > 0) AS g" \
+    " LEFT JOIN contracts c ON c.partner = g.partner AND c.contract_id = g.contract_id" \
+    " LEFT JOIN measures m ON m.measure = g.measure" \
+    " LEFT JOIN returns r ON r.partner = g.partner AND r.contract_id = g.contract_id" \
+    " ORDER BY g.partner, g.contract_id, g.measure"
+
+//  The day the next return of contract is due (see the header): the end
+//  of the first return period ending after last_return (all periods when
+//  "" or not a date), plus grace_days; "" into due when the contract's
+//  start is unknown or every period is covered
+static void
+s_next_due (const compliance_rules_contract_t *contract, const char *last_return,
+            int period_months, int grace_days, char *due)
+{
+    *due = 0;
+    int32_t start, end, covered;
+    if (period_months < 1 || sv_date_parse (contract->start_date, &start, NULL))
+        return;
+    bool ends = sv_date_parse (contract->end_date, &end, NULL) == 0;
+    bool returned = *last_return && sv_date_parse (last_return, &covered, NULL) == 0;
+    if (ends && end < start)
+        return;
+    for (int period = 0;; period++) {
+        //  Each period counted from the start, as compliance counts them
+        int32_t from = sv_date_add_months (start, period * period_months);
+        if (ends && from > end)
+            return;
+        int32_t to = sv_date_add_months (start, (period + 1) * period_months) - 1;
+        if (ends && to > end)
+            to = end;
+        if (!returned || to > covered) {
+            sv_date_format (to + (grace_days > 0? grace_days: 0), due, SV_DATE_BUF);
+            return;
+        }
+    }
+}
+
+//  Whether a row passes the --contract and --supplier filters
+static bool
+s_contract_wanted (s_report_t *self, const char *contract, const char *key,
+                   const char *supplier)
+{
+    const char *only = self->params->contract;
+    if (only && *only && !streq (only, contract))
+        return false;
+    only = self->params->supplier;
+    return !only || !*only || streq (only, key) || streq (only, supplier);
+}
+
+//  The rows of the contracts report, each with its status (see the header)
+static json_t *
+s_contracts (s_report_t *self)
+{
+    const reporting_store_params_t *params = self->params;
+    json_t *rows = json_array ();
+    sqlite3_stmt *stmt = s_query_counted (self, S_CONTRACT_ROWS (""),
+                                          S_CONTRACT_ROWS (S_PARTNER));
+    if (!stmt)
+        return rows;
+    int step;
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        if (!s_contract_wanted (self, sv_db_text (stmt, 1), sv_db_text (stmt, 3),
+                                sv_db_text (stmt, 4)))
+            continue;
+        compliance_rules_contract_t contract = {
+            .partner = sv_db_text (stmt, 0),
+            .contract_id = sv_db_text (stmt, 1),
+            .title = sv_db_text (stmt, 2),
+            .supplier_key = sv_db_text (stmt, 3),
+            .supplier_name = sv_db_text (stmt, 4),
+            .start_date = sv_db_text (stmt, 5),
+            .end_date = sv_db_text (stmt, 6),
+        };
+        const char *measure = sv_db_text (stmt, 7);
+        int64_t committed = sqlite3_column_int64 (stmt, 10);
+        int64_t delivered = sqlite3_column_int64 (stmt, 11);
+        int64_t delivered_pence = sqlite3_column_int64 (stmt, 13);
+        int64_t previous = sqlite3_column_int64 (stmt, 17);
+        const char *last_return = sv_db_text (stmt, 18);
+        bool alert = sqlite3_column_int (stmt, 19) != 0;
+        //  Only a commitment owes returns, as compliance has it
+        bool owes = committed > 0;
+        char message [COMPLIANCE_RULES_MESSAGE_MAX];
+        char due [SV_DATE_BUF] = "";
+        if (owes)
+            s_next_due (&contract, last_return, params->return_period_months,
+                        params->overdue_grace_days, due);
+        const char *status = "green", *why = "";
+        if (alert)
+            status = "red", why = "open alert";
+        else
+        if (compliance_rules_shortfall (&contract, measure, committed, delivered,
+                                        params->shortfall_tolerance_pct, self->today, message))
+            status = "red", why = "shortfall";
+        else
+        if (owes && compliance_rules_overdue (&contract, last_return, params->return_period_months,
+                                              params->overdue_grace_days, self->today, message))
+            status = "red", why = "overdue";
+        else
+        if (compliance_rules_shortfall (&contract, measure, committed, delivered, 0,
+                                        self->today, message))
+            status = "amber", why = "below pro rata";
+        else
+        if (owes && compliance_rules_overdue (&contract, last_return,
+                                              params->return_period_months, 0,
+                                              self->today, message))
+            status = "amber", why = "return due";
+        json_array_append_new (rows, json_pack (
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I,"
+            " s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:o}",
+            "partner", contract.partner,
+            "contract", contract.contract_id,
+            "title", contract.title,
+            "supplier", contract.supplier_name,
+            "start_date", contract.start_date,
+            "end_date", contract.end_date,
+            "measure", measure,
+            "unit", sv_db_text (stmt, 8),
+            "description", sv_db_text (stmt, 9),
+            "committed_qty", s_quantity (committed),
+            "delivered_qty", s_quantity (delivered),
+            "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 12),
+            "delivered_pence", (json_int_t) delivered_pence,
+            "claimed", (json_int_t) sqlite3_column_int64 (stmt, 14),
+            "evidenced", (json_int_t) sqlite3_column_int64 (stmt, 15),
+            "validated", (json_int_t) sqlite3_column_int64 (stmt, 16),
+            "last_return_end", last_return,
+            "next_return_due", due,
+            "status", status,
+            "status_reason", why,
+            "previous_delivered_pence", (json_int_t) previous,
+            "delivered_change_pence", (json_int_t) (delivered_pence - previous),
+            "delivered_change", s_share (delivered_pence - previous, previous)));
+    }
+    s_query_end (self, stmt, step);
+    s_name_rows (self, rows);
+    return rows;
 }
 
 //  --------------------------------------------------------------------------
@@ -1443,6 +1655,9 @@ s_document (s_report_t *self, const char *kind, json_t *partners)
     if (streq (kind, "rlw-scope"))
         snprintf (title, sizeof title, "Real Living Wage scope %s: %s", self->year, who);
     else
+    if (streq (kind, "contracts"))
+        snprintf (title, sizeof title, "Contract management %s: %s", self->year, who);
+    else
         snprintf (title, sizeof title, "Compliance alerts: %s", who);
     const reporting_store_params_t *params = self->params;
     return json_pack ("{s:s, s:s, s:s, s:s, s:o, s:s, s:{s:I, s:I, s:I}}",
@@ -1471,14 +1686,26 @@ s_partner_names (s_report_t *self, json_t *partners)
     return names;
 }
 
+//  The evidence states counted, by name
+static json_t *
+s_counted_names (s_report_t *self)
+{
+    json_t *counted = json_array ();
+    for (int index = 1; index < 4; index++)
+        if (self->mask & (1 << index))
+            json_array_append_new (counted, json_string (s_evidence_names [index]));
+    return counted;
+}
+
 static json_t *
 s_report (s_report_t *self)
 {
     const char *kind = self->params->kind;
     if (!streq (kind, "annual") && !streq (kind, "partnership")
-    &&  !streq (kind, "rlw-scope") && !streq (kind, "alerts")) {
+    &&  !streq (kind, "rlw-scope") && !streq (kind, "alerts") && !streq (kind, "contracts")) {
         snprintf (self->store->reason, sizeof self->store->reason,
-                  "no report called '%.40s': annual, partnership, rlw-scope or alerts", kind);
+                  "no report called '%.40s': annual, partnership, rlw-scope, alerts"
+                  " or contracts", kind);
         return NULL;
     }
     if (s_evidence_mask (self, self->params->evidence_counted))
@@ -1491,11 +1718,7 @@ s_report (s_report_t *self)
     json_t *document = s_document (self, kind, partners);
     json_object_set_new (document, "partner_names", s_partner_names (self, partners));
     if (streq (kind, "annual")) {
-        json_t *counted = json_array ();
-        for (int index = 1; index < 4; index++)
-            if (self->mask & (1 << index))
-                json_array_append_new (counted, json_string (s_evidence_names [index]));
-        json_object_set_new (document, "evidence_counted", counted);
+        json_object_set_new (document, "evidence_counted", s_counted_names (self));
         json_object_set_new (document, "small_number_threshold",
                              json_integer (self->params->small_number_threshold));
         json_object_set_new (document, "spend", s_spend (self));
@@ -1525,6 +1748,20 @@ s_report (s_report_t *self)
         json_object_set_new (document, "criteria", json_pack ("{s:o, s:i}",
             "categories", categories, "min_weeks", self->params->rlw.min_weeks));
         json_object_set_new (document, "rlw", s_rlw (self, NULL, 0));
+    }
+    else
+    if (streq (kind, "contracts")) {
+        const reporting_store_params_t *params = self->params;
+        json_object_set_new (document, "rules", json_pack ("{s:i, s:i, s:i, s:s}",
+            "shortfall_tolerance_pct", params->shortfall_tolerance_pct,
+            "return_period_months", params->return_period_months,
+            "overdue_grace_days", params->overdue_grace_days,
+            "as_of", self->today));
+        json_object_set_new (document, "filters", json_pack ("{s:s, s:s}",
+            "contract", params->contract? params->contract: "",
+            "supplier", params->supplier? params->supplier: ""));
+        json_object_set_new (document, "evidence_counted", s_counted_names (self));
+        json_object_set_new (document, "contracts", s_contracts (self));
     }
     else
         json_object_set_new (document, "alerts", s_alerts (self, true));

@@ -61,6 +61,22 @@
     - A partner's display name comes from params->partner_config; every
       row that names a partner carries its config name in "partner" and
       its display name in "partner_name".
+    - The contracts report has a row per contract and measure with lines
+      in the year. Its status is compliance's rules applied as of
+      "today" (above), with compliance's parameters, against the year's
+      committed and counted delivered quantity: "red" when an open
+      delivery.shortfall or delivery.overdue alert names the contract
+      (alerts carry no measure, so it reds every measure of it), or
+      compliance_rules_shortfall fires at shortfall_tolerance_pct, or
+      compliance_rules_overdue fires with overdue_grace_days; else "amber"
+      when delivery is below the commitment pro rata with no tolerance
+      (compliance_rules_shortfall at 0%), or a return period has ended
+      and its return is not in but the grace period has not run out
+      (compliance_rules_overdue with no grace); else "green". Next return
+      due is the end of the first return period not covered by the last
+      return, plus the grace days: the day delivery.overdue would fire
+      after. A contract without commitments or a start date has no due
+      date (""), as it owes compliance no returns.
     - Days left (RLW renewals, the rate's uplift deadline) are counted
       from the created date, the report's own date, so a report read
       later still says what it said when it was made.
@@ -103,6 +119,7 @@ int
 //  What to report. Strings are borrowed for the call.
 typedef struct {
     const char *kind;               //  "annual" | "partnership" | "rlw-scope" | "alerts"
+                                    //  | "contracts"
     const char *year;               //  "2024-25" (or "2024/25"); "" or NULL for the
                                     //  default year (see above); ignored by "alerts"
     const char *partner;            //  a partner's name; "", "all" or NULL for all
@@ -125,6 +142,12 @@ typedef struct {
     const compliance_rules_rates_t *rlw_rates;
                                     //  Real Living Wage rates (compliance/rlw_rates),
                                     //  for the pending uplift's deadline; NULL: none
+    const char *contract;           //  contracts report only: one contract id, or
+    const char *supplier;           //  one supplier (its key or name, exactly);
+                                    //  "" or NULL for all
+    int shortfall_tolerance_pct;    //  compliance's delivery.shortfall and
+    int return_period_months;       //  delivery.overdue parameters, for the
+    int overdue_grace_days;         //  contracts report's status (see above)
 } reporting_store_params_t;
 
 //  Assembles the report params describe. Returns the document (the

@@ -30,16 +30,19 @@ socval_report (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval report KIND [--year 2024-25] [--partner NAME]\n"
+        "                     [--contract ID] [--supplier KEY-OR-NAME]\n"
         "                     [--format html|csv|json|xlsx] [-o PATH]\n"
-        "  KIND: annual | partnership | rlw-scope | alerts\n"
+        "  KIND: annual | partnership | rlw-scope | alerts | contracts\n"
         "  Assembles the report now from what reporting holds. --year defaults to\n"
         "  the latest financial year with spend (with no spend at all, the latest\n"
-        "  with any data), --partner to all, --format to html.\n"
+        "  with any data), --partner to all, --format to html. --contract and\n"
+        "  --supplier narrow the contracts report to one contract or supplier.\n"
         "  -o PATH writes it there (for csv, PATH is a folder, one file per table);\n"
         "  without -o it goes to standard output (csv and xlsx need -o).\n"
         "  Exit 1, writing nothing, when the report cannot be made: a year with no\n"
         "  data is refused, naming the years that have some.\n";
     const char *kind = NULL, *year = "", *partner = "", *format = "html", *path = NULL;
+    const char *contract = "", *supplier = "";
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
             return printf ("%s", usage), 0;
@@ -49,6 +52,12 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         else
         if (streq (argv [arg], "--partner") && arg + 1 < argc)
             partner = argv [++arg];
+        else
+        if (streq (argv [arg], "--contract") && arg + 1 < argc)
+            contract = argv [++arg];
+        else
+        if (streq (argv [arg], "--supplier") && arg + 1 < argc)
+            supplier = argv [++arg];
         else
         if (streq (argv [arg], "--format") && arg + 1 < argc)
             format = argv [++arg];
@@ -62,7 +71,8 @@ socval_report (int argc, char *argv [], socval_options_t *options)
             return socval_usage (usage);
     }
     if (!kind || !(streq (kind, "annual") || streq (kind, "partnership")
-                || streq (kind, "rlw-scope") || streq (kind, "alerts")))
+                || streq (kind, "rlw-scope") || streq (kind, "alerts")
+                || streq (kind, "contracts")))
         return socval_usage (usage);
     if (!(streq (format, "html") || streq (format, "json") || streq (format, "csv")
        || streq (format, "xlsx")))
@@ -75,7 +85,8 @@ socval_report (int argc, char *argv [], socval_options_t *options)
     sv_proto_t request = { .id = SV_PROTO_REPORT_REQUEST };
     request.report_request = (sv_proto_report_request_t) {
         .kind = (char *) kind, .year = (char *) year,
-        .partner = (char *) (streq (partner, "all")? "": partner), .format = (char *) format
+        .partner = (char *) (streq (partner, "all")? "": partner), .format = (char *) format,
+        .contract = (char *) contract, .supplier = (char *) supplier
     };
     sv_proto_t reply = { .id = 0 };
     int rc = socval_control_request (config, "reporting", &request, options->timeout_s, &reply);
