@@ -317,6 +317,154 @@ s_test_wards_counted_once (void)
     s_dir = outer;
 }
 
+//  The contract row of a contracts report for contract and measure, NULL
+//  when none
+static json_t *
+s_contract_row (json_t *report, const char *contract, const char *measure)
+{
+    size_t index;
+    json_t *row;
+    json_array_foreach (json_object_get (report, "contracts"), index, row)
+        if (streq (json_string_value (json_object_get (row, "contract")) ?: "", contract)
+        &&  streq (json_string_value (json_object_get (row, "measure")) ?: "", measure))
+            return row;
+    return NULL;
+}
+
+static bool
+s_text_is (json_t *row, const char *key, const char *value)
+{
+    return streq (json_string_value (json_object_get (row, key)) ?: "(none)", value);
+}
+
+//  What a contract manager checks (issue 15), in a stack of its own at
+//  30 September 2024, halfway through one-year contracts from 1 April 2024
+//  to 31 March 2025 (182 of 364 days), with compliance's defaults: 10%
+//  tolerance, quarterly returns, 30 days' grace. On the illustrative
+//  framework a tonne of CO2e is 27,000p in 2024-25, an hour 1,800p in
+//  2024-25 and 1,700p in 2023-24.
+static void
+s_test_contracts_report (void)
+{
+    char *outer = s_dir;
+    s_dir = zsys_sprintf ("%s/contracts", outer);
+    char *cert_path;
+    zcert_t *cert = s_keys (&cert_path);
+    testkit_run (NULL, "cp deploy/frameworks/illustrative-rationalised-2024.csv %s/test-fw.csv",
+                 s_dir);
+    s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
+                          "2024,1200,1315,2023-10-24,2024-05-01\n");
+    s_write ("today", "2024-09-30");
+    s_write ("now", "2024-09-30T09:00:00Z");
+    s_framework = "illustrative-rationalised";
+    s_config (cert, s_dir, "", "", "", "");
+    s_framework = "test-fw";
+    s_start_all ();
+
+    s_write ("suppliers.csv",
+        "Supplier Name,Supplier ID,Postcode\n"
+        "Green Acre Ltd,S1,S60 2TD\n"
+        "Acme Motors Ltd,S2,S60 2TD\n"
+        "Northdale Youth CIC,S3,S60 2TD\n");
+    s_write ("contracts.csv",
+        "Contract ID,Title,Supplier ID,Category,Contract Value,Start Date,End Date\n"
+        "C-1,Grounds maintenance,S1,Grounds,100000.00,01/04/2024,31/03/2025\n"
+        "C-2,Fleet servicing,S2,Vehicles,100000.00,01/04/2024,31/03/2025\n"
+        "C-3,Youth work,S3,Youth,100000.00,01/04/2023,31/03/2026\n");
+    s_write ("commitments.csv",
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-1,ILR-ENV-01,2024-25,10\n"        //  270,000p
+        "C-2,ILR-ENV-01,2024-25,10\n"
+        "C-3,ILR-SOC-01,2023-24,100\n"
+        "C-3,ILR-SOC-01,2024-25,100\n");
+    s_write ("deliveries.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-1,ILR-ENV-01,01/04/2024,30/06/2024,4,evidenced\n"      //  108,000p
+        "C-2,ILR-ENV-01,01/04/2024,30/06/2024,4.8,claimed\n"      //  129,600p
+        "C-3,ILR-SOC-01,01/01/2024,31/03/2024,40,validated\n"     //  68,000p in 2023-24
+        "C-3,ILR-SOC-01,01/04/2024,30/06/2024,60,validated\n");   //  108,000p
+    int rc = 0;
+    const char *feeds [] = { "suppliers", "contracts", "commitments", "deliveries" };
+    for (int index = 0; index < 4; index++)
+        rc += s_socval (NULL, "submit --kind %s --key %s %s/%s.csv >/dev/null",
+                        feeds [index], cert_path, s_dir, feeds [index]);
+    testkit_check (rc == 0 && s_socval (NULL, "wait --timeout 60") == 0,
+                   "contracts: the suppliers, contracts, commitments and returns are taken");
+
+    json_t *report = s_report_json ("contracts --year 2024-25");
+    json_t *one = s_contract_row (report, "C-1", "ILR-ENV-01");
+    //  Expected pro rata: 10 × 182 / 364 = 5; less 10%: 4.5. 4 < 4.5.
+    testkit_check (one && s_int (one, "committed_pence") == 270000
+                   && s_int (one, "delivered_pence") == 108000
+                   && s_real (one, "committed_qty") == 10 && s_real (one, "delivered_qty") == 4
+                   && s_int (one, "evidenced") == 1 && s_int (one, "claimed") == 0
+                   && s_text_is (one, "status", "red")
+                   && s_text_is (one, "last_return_end", "2024-06-30")
+                   && s_text_is (one, "next_return_due", "2024-10-30"),
+                   "C-1, 10 t committed and 4 delivered halfway through the year (4.5 expected"
+                   " at 10% tolerance) is red: 270,000p committed, 108,000p delivered, one"
+                   " evidenced return to 30 June, the next due 30 October");
+    json_t *two = s_contract_row (report, "C-2", "ILR-ENV-01");
+    testkit_check (two && s_int (two, "delivered_pence") == 129600
+                   && s_int (two, "claimed") == 1
+                   && s_text_is (two, "status", "amber")
+                   && s_text_is (two, "status_reason", "below pro rata"),
+                   "C-2, 4.8 t delivered against 5 pro rata, within the 10% tolerance, is amber");
+    json_t *three = s_contract_row (report, "C-3", "ILR-SOC-01");
+    testkit_check (three && s_int (three, "delivered_pence") == 108000
+                   && s_int (three, "previous_delivered_pence") == 68000
+                   && s_int (three, "delivered_change_pence") == 40000
+                   && s_real (three, "delivered_change") == 0.5882
+                   && s_text_is (three, "status", "green"),
+                   "C-3 is green, and its 108,000p delivered is 40,000p (58.82%) up on 2023-24's"
+                   " 68,000p");
+    size_t rows = json_array_size (json_object_get (report, "contracts"));
+    testkit_check (rows == 3, "the contracts report has one row per contract and measure: 3");
+    json_t *fallback = s_report_json ("contracts");
+    testkit_check (fallback && s_text_is (fallback, "year", "2024-25"),
+                   "with no --year the contracts report is 2024-25, as the others default");
+    json_decref (fallback);
+
+    json_t *only = s_report_json ("contracts --year 2024-25 --contract C-2");
+    testkit_check (only && json_array_size (json_object_get (only, "contracts")) == 1
+                   && s_contract_row (only, "C-2", "ILR-ENV-01"),
+                   "--contract C-2 gives C-2's row only");
+    json_decref (only);
+    only = s_report_json ("contracts --year 2024-25 --supplier 'Green Acre Ltd'");
+    testkit_check (only && json_array_size (json_object_get (only, "contracts")) == 1
+                   && s_contract_row (only, "C-1", "ILR-ENV-01"),
+                   "--supplier 'Green Acre Ltd' gives C-1's row only");
+    json_decref (only);
+
+    char *output = NULL;
+    rc = testkit_run (&output, "build/socval --data %s --timeout %d report contracts"
+                      " --year 2019-20 2>/dev/null", s_dir, s_timeout);
+    testkit_check (rc == 1 && output && !*output,
+                   "the contracts report of 2019-20, a year with no data, exits 1");
+    zstr_free (&output);
+
+    rc = s_socval (NULL, "report contracts --year 2024-25 --format csv -o %s/csv", s_dir)
+       + s_socval (NULL, "report contracts --year 2024-25 --format xlsx -o %s/c.xlsx", s_dir);
+    char *csv_rows = NULL, *xlsx_rows = NULL;
+    testkit_run (&csv_rows, "tail -n +2 %s/csv/contracts.csv | wc -l", s_dir);
+    //  The first sheet is the summary; the second the contracts, a header
+    //  row then a row each
+    testkit_run (&xlsx_rows, "unzip -p %s/c.xlsx xl/worksheets/sheet2.xml"
+                 " | grep -o '<row ' | tail -n +2 | wc -l", s_dir);
+    testkit_check (rc == 0 && csv_rows && xlsx_rows && (size_t) atoi (csv_rows) == rows
+                   && (size_t) atoi (xlsx_rows) == rows,
+                   "the contracts csv and xlsx have as many rows as the json: 3");
+    zstr_free (&csv_rows);
+    zstr_free (&xlsx_rows);
+    json_decref (report);
+
+    s_stop_all ();
+    zcert_destroy (&cert);
+    zstr_free (&cert_path);
+    zstr_free (&s_dir);
+    s_dir = outer;
+}
+
 //  What the committee asked (issue 15), in a stack of its own: the council
 //  and the police, on the bundled illustrative-rationalised framework, with
 //  display names and the council's own RLW renewal date, reported on with
@@ -735,6 +883,7 @@ main (int argc, char *argv [])
 
     s_test_wards_counted_once ();
     s_test_committee_questions ();
+    s_test_contracts_report ();
 
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);
