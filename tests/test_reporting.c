@@ -456,6 +456,13 @@ s_test_contracts_report (void)
                    "the contracts csv and xlsx have as many rows as the json: 3");
     zstr_free (&csv_rows);
     zstr_free (&xlsx_rows);
+    rc = s_socval (NULL, "report contracts --year 2024-25 -o %s/c.html", s_dir);
+    char *red = NULL;
+    testkit_run (&red, "grep -c '<td>red</td>' %s/c.html", s_dir);
+    testkit_check (rc == 0 && testkit_run (NULL, "xmllint --noout %s/c.html", s_dir) == 0
+                   && red && atoi (red) == 1,
+                   "the contracts html is well-formed, with C-1's status red in its table");
+    zstr_free (&red);
     json_decref (report);
 
     s_stop_all ();

@@ -67,7 +67,8 @@
       committed and counted delivered quantity: "red" when an open
       delivery.shortfall or delivery.overdue alert names the contract
       (alerts carry no measure, so it reds every measure of it), or
-      compliance_rules_shortfall fires at shortfall_tolerance_pct, or
+      compliance_rules_shortfall fires at shortfall_tolerance_pct, or (for
+      a measure with a commitment, as only those owe returns)
       compliance_rules_overdue fires with overdue_grace_days; else "amber"
       when delivery is below the commitment pro rata with no tolerance
       (compliance_rules_shortfall at 0%), or a return period has ended
