@@ -200,6 +200,29 @@ s_config (zcert_t *cert, const char *files, const char *partner, const char *val
     zstr_free (&config);
 }
 
+//  Points s_dir at a folder named name under it, for a test's stack of
+//  its own, with the council's keys there (*cert_p and *cert_path_p, the
+//  caller's); returns the outer s_dir, for s_own_stack_end
+static char *
+s_own_stack (const char *name, zcert_t **cert_p, char **cert_path_p)
+{
+    char *outer = s_dir;
+    s_dir = zsys_sprintf ("%s/%s", outer, name);
+    *cert_p = s_keys (cert_path_p);
+    return outer;
+}
+
+//  Stops a test's own stack, frees its keys and points s_dir at outer again
+static void
+s_own_stack_end (char *outer, zcert_t **cert_p, char **cert_path_p)
+{
+    s_stop_all ();
+    zcert_destroy (cert_p);
+    zstr_free (cert_path_p);
+    zstr_free (&s_dir);
+    s_dir = outer;
+}
+
 //  The row of a report's breakdown (social_value.<list>) whose key is
 //  value, and how many rows have it
 static json_t *
@@ -227,10 +250,9 @@ s_row (json_t *report, const char *list, const char *key, const char *value, int
 static void
 s_test_wards_counted_once (void)
 {
-    char *outer = s_dir;
-    s_dir = zsys_sprintf ("%s/wards", outer);
     char *cert_path;
-    zcert_t *cert = s_keys (&cert_path);
+    zcert_t *cert;
+    char *outer = s_own_stack ("wards", &cert, &cert_path);
     char *lookup = realpath ("tests/fixtures/postcodes/trafford_postcodes_excerpt.csv", NULL);
     assert (lookup);
     char *valuation = zsys_sprintf ("    postcode_lookup = \"%s\"\n", lookup);
@@ -310,11 +332,7 @@ s_test_wards_counted_once (void)
                                   "unmatched_ward_lines") == 2,
                    "valuation's STATUS counts the 2 lines whose ward name matched no ward");
 
-    s_stop_all ();
-    zcert_destroy (&cert);
-    zstr_free (&cert_path);
-    zstr_free (&s_dir);
-    s_dir = outer;
+    s_own_stack_end (outer, &cert, &cert_path);
 }
 
 //  The contract row of a contracts report for contract and measure, NULL
@@ -346,10 +364,9 @@ s_text_is (json_t *row, const char *key, const char *value)
 static void
 s_test_contracts_report (void)
 {
-    char *outer = s_dir;
-    s_dir = zsys_sprintf ("%s/contracts", outer);
     char *cert_path;
-    zcert_t *cert = s_keys (&cert_path);
+    zcert_t *cert;
+    char *outer = s_own_stack ("contracts", &cert, &cert_path);
     testkit_run (NULL, "cp deploy/frameworks/illustrative-rationalised-2024.csv %s/test-fw.csv",
                  s_dir);
     s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
@@ -465,11 +482,7 @@ s_test_contracts_report (void)
     zstr_free (&red);
     json_decref (report);
 
-    s_stop_all ();
-    zcert_destroy (&cert);
-    zstr_free (&cert_path);
-    zstr_free (&s_dir);
-    s_dir = outer;
+    s_own_stack_end (outer, &cert, &cert_path);
 }
 
 //  What the committee asked (issue 15), in a stack of its own: the council
@@ -479,10 +492,9 @@ s_test_contracts_report (void)
 static void
 s_test_committee_questions (void)
 {
-    char *outer = s_dir;
-    s_dir = zsys_sprintf ("%s/committee", outer);
     char *cert_path;
-    zcert_t *cert = s_keys (&cert_path);
+    zcert_t *cert;
+    char *outer = s_own_stack ("committee", &cert, &cert_path);
     assert (s_socval (NULL, "keys new police >/dev/null") == 0);
     char *police_path = zsys_sprintf ("%s/keys/police.cert", s_dir);
     char *police_public = zsys_sprintf ("%s/keys/partners/police.cert", s_dir);
@@ -660,14 +672,10 @@ s_test_committee_questions (void)
     zstr_free (&html);
     zstr_free (&annual_html);
 
-    s_stop_all ();
     zcert_destroy (&police);
-    zcert_destroy (&cert);
     zstr_free (&police_public);
     zstr_free (&police_path);
-    zstr_free (&cert_path);
-    zstr_free (&s_dir);
-    s_dir = outer;
+    s_own_stack_end (outer, &cert, &cert_path);
 }
 
 int
