@@ -60,6 +60,8 @@ typedef enum {
 //  Column flags
 #define S_NOT_HTML  1           //  csv and xlsx only: html shows it another way
 #define S_CODE      2           //  an identifier: html never breaks it
+#define S_BADGE     4           //  a state: html shows it as a badge, coloured by
+                                //  its value (s_badge)
 
 typedef struct {
     const char *key;            //  key in each row
@@ -307,7 +309,7 @@ static const s_column_t s_contract_columns [] = {
     { "validated", "Validated", S_INT, 9, 0 },
     { "last_return_end", "Last return to", S_DATE, 13, 0 },
     { "next_return_due", "Next return due", S_DATE, 13, 0 },
-    { "status", "Status", S_TEXT, 8, 0 },
+    { "status", "Status", S_TEXT, 8, S_BADGE },
     { "status_reason", "Why", S_TEXT, 16, 0 },
     { "previous_delivered_pence", "Delivered last year", S_PENCE, 16, S_NOT_HTML },
     { "delivered_change_pence", "Change in delivered", S_PENCE, 16, S_NOT_HTML },
@@ -1321,6 +1323,9 @@ static const char s_style [] =
     ".badge.medium { background: #f3dfb6; color: #5c3d00; }\n"
     ".badge.low { background: #e3e8ee; }\n"
     ".badge.committed, .badge.accredited { background: #dcebdf; color: var(--ok); }\n"
+    ".badge.red { background: var(--alert); color: #fff; }\n"
+    ".badge.amber { background: #f3dfb6; color: #5c3d00; }\n"
+    ".badge.green { background: #dcebdf; color: var(--ok); }\n"
     ".pair { display: grid; grid-template-columns: 1fr 1fr; gap: 36px; }\n"
     ".stats { display: flex; flex-wrap: wrap; gap: 10px 36px; margin: 10px 0 14px; padding: 0; list-style: none; }\n"
     ".stats li { font-size: 14px; color: var(--muted); }\n"
@@ -1351,6 +1356,8 @@ static const char s_style [] =
     "    color: var(--ink); font-size: 7.5pt; }\n"
     "  .badge.missing, .badge.high { background: none; color: var(--alert); }\n"
     "  .badge.committed, .badge.accredited { background: none; color: var(--ok); }\n"
+    "  .badge.red { background: none; color: var(--alert); }\n"
+    "  .badge.green { background: none; color: var(--ok); }\n"
     "  .card .value { font-size: 20pt; }\n"
     "  .lede { font-size: 11pt; }\n"
     "}\n";
@@ -1528,6 +1535,8 @@ s_count_at (const json_t *doc, const char *path)
 //  --------------------------------------------------------------------------
 //  html: tables
 
+static void s_badge (FILE *out, const char *value);
+
 //  One cell of a generic table
 static void
 s_html_cell (s_html_t *self, const s_column_t *column, const json_t *row, bool suppressed)
@@ -1564,6 +1573,9 @@ s_html_cell (s_html_t *self, const s_column_t *column, const json_t *row, bool s
     else
     if (json_is_boolean (value))
         fputs (json_is_true (value)? "Yes": "No", out);
+    else
+    if (json_is_string (value) && column->flags & S_BADGE)
+        s_badge (out, json_string_value (value));
     else
     if (json_is_string (value))
         s_esc (out, json_string_value (value));
