@@ -2141,6 +2141,53 @@ s_test_report (reporting_store_t *store, const char *kind, const char *year,
     return document;
 }
 
+//  K-1 of the contracts report's test, in the caller's transaction: a
+//  year from 2024-04-01 to 2025-03-31, 10 committed, 6 delivered by a
+//  return to 2024-06-30
+static void
+s_test_load_contract (s_test_t *test)
+{
+    S_TEST_CONTRACT (.partner = "council", .contract_id = "K-1", .title = "Parks",
+                     .supplier_key = "CH:001", .start_date = "2024-04-01",
+                     .end_date = "2025-03-31");
+    S_TEST_VALUE_LINE ("council/COMMITMENT/K-1/NT1", .partner = "council", .contract_id = "K-1",
+                       .measure = "NT1", .kind = "committed", .year = "2024-25",
+                       .quantity_milli = 10000, .value_pence = 300000);
+    S_TEST_VALUE_LINE ("council/DELIVERY/K-1/NT1/Q1", .partner = "council",
+                       .contract_id = "K-1", .measure = "NT1", .kind = "delivered",
+                       .year = "2024-25", .evidence = "evidenced", .quantity_milli = 6000,
+                       .value_pence = 180000);
+    s_test_event (test, "ingest", "council/K-1/NT1/Q1", &(sv_proto_t) {
+        .id = SV_PROTO_DELIVERY, .delivery = {
+            .partner = "council", .contract_id = "K-1", .measure = "NT1",
+            .period_start = "2024-04-01", .period_end = "2024-06-30",
+            .quantity_milli = 6000, .evidence = "evidenced" } });
+}
+
+//  The contracts report of K-1 as of created (yyyy-mm-dd): its one row's
+//  status, status_reason and next_return_due written into buf as
+//  "status/reason/due"; "" when the report has no row
+static void
+s_test_status (reporting_store_t *store, const char *created, const char *contract,
+               char *buf, size_t size)
+{
+    char stamp [32];
+    snprintf (stamp, sizeof stamp, "%sT09:00:00Z", created);
+    reporting_store_params_t params = {
+        .kind = "contracts", .year = "2024-25", .created = stamp, .contract = contract,
+        .shortfall_tolerance_pct = 10, .return_period_months = 3, .overdue_grace_days = 30
+    };
+    json_t *document = reporting_store_report (store, &params, NULL);
+    assert (document);
+    json_t *row = json_array_get (json_object_get (document, "contracts"), 0);
+    if (row)
+        snprintf (buf, size, "%s/%s/%s", s_test_str (row, "status"),
+                  s_test_str (row, "status_reason"), s_test_str (row, "next_return_due"));
+    else
+        *buf = 0;
+    json_decref (document);
+}
+
 //  Every report, dumped: the same offsets must give the same bytes
 static char *
 s_test_dump_all (reporting_store_t *store)
@@ -2594,6 +2641,41 @@ reporting_store_test (bool verbose)
     assert (streq (s_test_str (annual, "year"), "2026-27"));
     assert (s_test_int (annual, "social_value/delivered_pence") == 3000000);
     json_decref (annual);
+    reporting_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+
+    //  The contracts report's status (see the header) on K-1, a year from
+    //  2024-04-01 to 2025-03-31 (364 days), 10 committed, 6 delivered by a
+    //  return to 2024-06-30; quarterly returns, 30 days' grace, 10%
+    store = reporting_store_new (path, &reason);
+    assert (store);
+    test = (s_test_t) { .store = store };
+    assert (sv_db_begin (store->db) == 0);
+    s_test_load_contract (&test);
+    assert (sv_db_commit (store->db) == 0);
+    char status [80];
+    //  Day 136: 3.74 expected, the quarter to 30 June returned
+    s_test_status (store, "2024-08-15", "", status, sizeof status);
+    assert (streq (status, "green//2024-10-30"));
+    //  Day 197: 5.41 expected; the quarter to 30 September unreturned, 15
+    //  days ago, within the grace
+    s_test_status (store, "2024-10-15", "", status, sizeof status);
+    assert (streq (status, "amber/return due/2024-10-30"));
+    //  Day 228: 6.26 expected, 5.64 at 10%: below pro rata, but the
+    //  return is 46 days late
+    s_test_status (store, "2024-11-15", "", status, sizeof status);
+    assert (streq (status, "red/overdue/2024-10-30"));
+    s_test_status (store, "2024-11-15", "K-2", status, sizeof status);
+    assert (streq (status, ""));
+    //  An open shortfall alert reds it whatever the figures say
+    assert (sv_db_begin (store->db) == 0);
+    s_test_event (&test, "compliance", "alert", &(sv_proto_t) { .id = SV_PROTO_ALERT, .alert = {
+        .message = "see the contract", .alert_id = "A-9", .rule = "delivery.shortfall", .severity = "medium",
+        .state = "open", .partner = "council", .contract_id = "K-1",
+        .at = "2024-08-01T00:00:00Z" } });
+    assert (sv_db_commit (store->db) == 0);
+    s_test_status (store, "2024-08-15", "", status, sizeof status);
+    assert (streq (status, "red/open alert/2024-10-30"));
     reporting_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
     if (verbose)
