@@ -287,11 +287,11 @@ static const s_table_t s_rlw_contracts = {
     "rlw_contracts", "RLW contracts", "rlw.contracts", false, s_rlw_columns
 };
 
-//  html keeps to the columns an officer reads across an A4 page; csv and
-//  xlsx have them all
+//  html keeps to the columns an officer reads across an A4 page, in a
+//  table per partner captioned with its name; csv and xlsx have them all
 static const s_column_t s_contract_columns [] = {
     { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
-    { "partner_name", "Partner", S_TEXT, 30, 0 },
+    { "partner_name", "Partner", S_TEXT, 30, S_NOT_HTML },
     { "contract", "Contract", S_TEXT, 16, S_CODE },
     { "title", "Title", S_TEXT, 36, S_NOT_HTML },
     { "supplier", "Supplier", S_TEXT, 30, 0 },
@@ -2574,7 +2574,30 @@ s_contracts_body (s_html_t *self)
             "are the year's; the change is delivered value against the previous year's.",
             s_str (doc, "rules.as_of"), tolerance, months, grace, grace);
     fputs ("</p>\n</section>\n<section id=\"contracts\">\n<h2>Contracts</h2>\n", out);
-    s_html_table (self, &s_contract_rows, NULL, NULL);
+    //  A table per partner with rows: each drawn from a document of that
+    //  partner's rows alone, since a table reads its rows from the document
+    json_t *rows = s_get (doc, "contracts");
+    size_t index, tables = 0;
+    json_t *partner;
+    json_array_foreach (s_get (doc, "partners"), index, partner) {
+        json_t *own = json_array ();
+        size_t at;
+        json_t *row;
+        json_array_foreach (rows, at, row)
+            if (json_equal (json_object_get (row, "partner"), partner))
+                json_array_append (own, row);
+        json_t *part = json_pack ("{s:o}", "contracts", own);
+        if (json_array_size (own)) {
+            self->doc = part;
+            s_html_table (self, &s_contract_rows,
+                          s_partner_named (doc, json_string_value (partner)), NULL);
+            self->doc = doc;
+            tables++;
+        }
+        json_decref (part);
+    }
+    if (!tables)
+        s_html_table (self, &s_contract_rows, NULL, NULL);
     fputs ("</section>\n", out);
     s_page_close (self, NULL);
 }
