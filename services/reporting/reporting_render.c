@@ -2646,7 +2646,7 @@ reporting_render (const json_t *report, const char *format, const char *base,
     }
     const s_kind_t *kind = s_kind_of (report);
     if (!kind && !streq (format, "json")) {
-        *reason = "the report's kind is not annual, partnership, rlw-scope or alerts";
+        *reason = "the report's kind is not annual, partnership, rlw-scope, alerts or contracts";
         return NULL;
     }
     zlistx_t *files = zlistx_new ();

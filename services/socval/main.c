@@ -837,7 +837,7 @@ static const char *s_usage_text =
     "  submit --kind KIND FILE        send a feed to ingest, print the receipt\n"
     "  status [--json]                services, stream heads, offsets, row counts\n"
     "  alerts [--follow] | alerts ack ID  compliance's alerts\n"
-    "  report KIND [-o PATH]          annual, partnership, rlw-scope or alerts\n"
+    "  report KIND [-o PATH]          annual, partnership, rlw-scope, alerts, contracts\n"
     "  framework import FILE | list   TOMs frameworks held by valuation\n"
     "  config check | config keys     the config's problems; every key and its default\n"
     "  Each verb has --help. The stack is found by --config, $SOCVAL_CONFIG,\n"
