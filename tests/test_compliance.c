@@ -16,7 +16,10 @@
     per batch): no shortfall opens, nothing opens that is then resolved, a
     lapsed accreditation raises one alert per partner naming the supplier,
     both runs give the same alert stream and the hook runs once per alert
-    opened. The last line is "N passed, N failed".
+    opened. Last, in a fresh stack, a follower with a new offset file sees
+    an alert raised then resolved as two lines and, restarted from that
+    file, misses nothing and repeats nothing; a new follower starts with
+    the alerts open now. The last line is "N passed, N failed".
 
     Usage: test_compliance [--short]     (run from the repository root)
 */
@@ -286,6 +289,20 @@ s_count_lines (const char *path)
     return lines;
 }
 
+//  Makes DIR/name the test's folder, with the stack's and the council's
+//  certificates; returns the folder it was, to restore (and the new one's
+//  name to free) when the fresh stack is done
+static char *
+s_enter (const char *name)
+{
+    char *parent = s_dir;
+    s_dir = zsys_sprintf ("%s/%s", parent, name);
+    zsys_dir_create ("%s/keys/partners", s_dir);
+    testkit_run (NULL, "cp %s/keys/*.cert* %s/keys/", parent, s_dir);
+    testkit_run (NULL, "cp %s/keys/partners/council.cert %s/keys/partners/", parent, s_dir);
+    return parent;
+}
+
 //  Starts a fresh ingest and compliance in DIR/name, as two partners
 //  would load their network: suppliers, contracts, commitments, then the
 //  deliveries that meet them, each in batches of one event; waits until
@@ -297,11 +314,7 @@ s_count_lines (const char *path)
 static void
 s_load_network (const char *name, s_record_t *record, int *hooked)
 {
-    char *parent = s_dir;
-    s_dir = zsys_sprintf ("%s/%s", parent, name);
-    zsys_dir_create ("%s/keys/partners", s_dir);
-    testkit_run (NULL, "cp %s/keys/*.cert* %s/keys/", parent, s_dir);
-    testkit_run (NULL, "cp %s/keys/partners/council.cert %s/keys/partners/", parent, s_dir);
+    char *parent = s_enter (name);
     assert (s_socval (NULL, "keys new police >/dev/null") == 0);
     char *police_path = zsys_sprintf ("%s/keys/police.cert", s_dir);
     char *police_public = zsys_sprintf ("%s/keys/partners/police.cert", s_dir);
@@ -446,6 +459,172 @@ s_network_alerts (void)
                    "the alert hook runs once per alert opened");
     zlistx_destroy (&first.lines);
     zlistx_destroy (&second.lines);
+}
+
+//  Lines of path into lines (up to max), waiting until there are at least
+//  wanted or 20 s have passed; how many there were
+static int
+s_wait_lines (const char *path, int wanted, char lines [][4096], int max)
+{
+    int count = 0;
+    int64_t deadline = zclock_mono () + 20000;
+    while (true) {
+        count = 0;
+        FILE *file = fopen (path, "r");
+        while (file && count < max && fgets (lines [count], 4096, file))
+            count++;
+        if (file)
+            fclose (file);
+        if (count >= wanted || zclock_mono () > deadline)
+            return count;
+        zclock_sleep (50);
+    }
+}
+
+//  A follower's line as "seq state alert_id", into text
+static void
+s_change (const char *line, char *text, size_t size)
+{
+    json_t *change = json_loads (line, 0, NULL);
+    snprintf (text, size, "%" JSON_INTEGER_FORMAT " %s %s",
+              json_integer_value (json_object_get (change, "seq")),
+              json_string_value (json_object_get (change, "state")),
+              json_string_value (json_object_get (change, "alert_id")));
+    json_decref (change);
+}
+
+static pid_t
+s_follower (const char *offset, const char *log)
+{
+    char *command = zsys_sprintf ("exec build/socval --data %s alerts --follow --json"
+                                  " --offset-file %s/%s >> %s/%s 2>/dev/null",
+                                  s_dir, s_dir, offset, s_dir, log);
+    pid_t follower = fork ();
+    if (follower == 0) {
+        execl ("/bin/sh", "sh", "-c", command, (char *) NULL);
+        _exit (127);
+    }
+    zstr_free (&command);
+    return follower;
+}
+
+//  A fresh stack and followers whose offset files do not exist yet, as an
+//  operator starts one from deploy/README: the first sees an alert raised
+//  then resolved as two lines, and, restarted from its offset file, the
+//  reopening it missed, once; a second, started while the alert is open,
+//  prints it first
+static void
+s_new_follower (void)
+{
+    char *parent = s_enter ("fresh");
+    char *council_path = zsys_sprintf ("%s/keys/council.cert", s_dir);
+    zcert_t *council = zcert_load (council_path);
+    assert (council);
+    char *config = zsys_sprintf (
+        "data\n    dir = \"%s\"\n"
+        "partners\n    council\n        public_key = \"%s\"\n"
+        "ingest\n    feed_endpoint = \"tcp://127.0.0.1:17910\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17911\"\n"
+        "    control_endpoint = \"" S_INGEST_CONTROL "\"\n"
+        "compliance\n    clock_file = \"%s/today\"\n    tick_ms = 100\n    quiet_ms = 200\n"
+        "    rlw_rates = \"%s/rates.csv\"\n"
+        "    stream_endpoint = \"tcp://127.0.0.1:17931\"\n"
+        "    control_endpoint = \"" S_COMPLIANCE_CONTROL "\"\n",
+        s_dir, zcert_public_txt (council), s_dir, s_dir);
+    s_write ("socval.cfg", config);
+    zstr_free (&config);
+    s_write ("today", "2025-05-01");
+    //  A rate not yet announced on that date, so that only C-1 raises
+    s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
+                          "2026,1320,1440,2025-10-20,2026-05-01\n");
+    s_write ("suppliers.csv",
+        "Supplier Name,Supplier ID,Postcode,RLW Accredited,RLW Expiry\n"
+        "Brightclean Ltd,S1,M32 0JG,no,\n");
+    const char *contracts =
+        "Contract ID,Title,Supplier ID,Category,Start Date,End Date,RLW Commitment\n"
+        "C-1,Office cleaning,S1,Cleaning services,01/04/2025,31/03/2026,%s\n";
+    char *text = zsys_sprintf (contracts, "no");
+    s_write ("contracts-no.csv", text);
+    zstr_free (&text);
+    text = zsys_sprintf (contracts, "yes");
+    s_write ("contracts-yes.csv", text);
+    zstr_free (&text);
+    pid_t ingest = s_start ("build/socval-ingest");
+    pid_t compliance = s_start ("build/socval-compliance");
+    char *log_path = zsys_sprintf ("%s/new.log", s_dir);
+    char *offset_path = zsys_sprintf ("%s/new.offset", s_dir);
+    char lines [8][4096], changes [8][200];
+
+    //  Started before anything is raised: it stores the head once started
+    bool settled = s_submit ("suppliers", "suppliers.csv", NULL) == 0 && s_settle ();
+    pid_t follower = s_follower ("new.offset", "new.log");
+    int64_t deadline = zclock_mono () + 20000;
+    while (!zsys_file_exists (offset_path) && zclock_mono () < deadline)
+        zclock_sleep (50);
+    settled = settled && s_submit ("contracts", "contracts-no.csv", NULL) == 0 && s_settle ()
+           && s_wait_lines (log_path, 1, lines, 8) >= 1
+           && s_submit ("contracts", "contracts-yes.csv", NULL) == 0 && s_settle ();
+    int count = s_wait_lines (log_path, 2, lines, 8);
+    zclock_sleep (300);             //  for a line too many to show
+    count = s_wait_lines (log_path, 2, lines, 8);
+    for (int index = 0; index < count; index++)
+        s_change (lines [index], changes [index], sizeof changes [index]);
+    if (count != 2)
+        for (int index = 0; index < count; index++)
+            printf ("     (line %d: %s)\n", index + 1, changes [index]);
+    testkit_check (settled && count == 2
+                   && strstr (changes [0], " open rlw.missing_commitment/council/C-1")
+                   && strstr (changes [1], " resolved rlw.missing_commitment/council/C-1"),
+                   "a follower with a new offset file prints an alert raised then resolved as"
+                   " two lines, raised then resolved, and nothing from before it started");
+
+    //  Away while the alert reopens; back from its offset file
+    kill (follower, SIGTERM);
+    waitpid (follower, NULL, 0);
+    settled = s_submit ("contracts", "contracts-no.csv", "contracts-again") == 0 && s_settle ();
+    follower = s_follower ("new.offset", "new.log");
+    count = s_wait_lines (log_path, 3, lines, 8);
+    zclock_sleep (500);
+    count = s_wait_lines (log_path, 3, lines, 8);
+    kill (follower, SIGTERM);
+    waitpid (follower, NULL, 0);
+    for (int index = 0; index < count; index++)
+        s_change (lines [index], changes [index], sizeof changes [index]);
+    bool increasing = true;
+    for (int index = 1; index < count; index++)
+        increasing = increasing && atoll (changes [index]) > atoll (changes [index - 1]);
+    if (count != 3)
+        for (int index = 0; index < count; index++)
+            printf ("     (line %d: %s)\n", index + 1, changes [index]);
+    testkit_check (settled && count == 3 && increasing
+                   && strstr (changes [2], " open rlw.missing_commitment/council/C-1"),
+                   "the follower restarted from its offset file prints the reopening it"
+                   " missed, and repeats nothing it printed before");
+
+    //  Another new follower, while the alert is open: that alert first
+    char *second_log = zsys_sprintf ("%s/second.log", s_dir);
+    follower = s_follower ("second.offset", "second.log");
+    count = s_wait_lines (second_log, 1, lines, 8);
+    zclock_sleep (300);
+    count = s_wait_lines (second_log, 1, lines, 8);
+    kill (follower, SIGTERM);
+    waitpid (follower, NULL, 0);
+    if (count > 0)
+        s_change (lines [0], changes [0], sizeof changes [0]);
+    testkit_check (count == 1 && strstr (changes [0], " open rlw.missing_commitment/council/C-1"),
+                   "a follower with a new offset file starts with the alerts open now");
+
+    kill (compliance, SIGTERM);
+    waitpid (compliance, NULL, 0);
+    kill (ingest, SIGTERM);
+    waitpid (ingest, NULL, 0);
+    zstr_free (&second_log);
+    zstr_free (&log_path);
+    zstr_free (&offset_path);
+    zcert_destroy (&council);
+    zstr_free (&council_path);
+    zstr_free (&s_dir);
+    s_dir = parent;
 }
 
 int
@@ -816,6 +995,7 @@ main (int argc, char *argv [])
     //  ------------------------------------------------------------------
     //  Processes last: a network loaded into fresh stacks
     s_network_alerts ();
+    s_new_follower ();
 
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);
     assert (system (remove) == 0);

@@ -1312,6 +1312,13 @@ static const char s_style [] =
     ".aside { display: block; }\n"
     ".nowrap { white-space: nowrap; }\n"
     "td.message { min-width: 16em; }\n"
+    "table.alerts col.severity { width: 11%; } table.alerts col.alert { width: 25%; }\n"
+    "table.alerts col.contract { width: 17%; } table.alerts col.supplier { width: 15%; }\n"
+    "table.alerts col.message { width: 32%; }\n"
+    "table.alerts td.message { min-width: 0; }\n"
+    "table.alerts th, table.alerts .code { overflow-wrap: anywhere; white-space: normal; }\n"
+    ".alertid { display: block; color: var(--muted); font-size: 12.5px; line-height: 1.35;\n"
+    "  overflow-wrap: anywhere; word-break: break-all; }\n"
     "td.withheld { color: var(--muted); font-style: italic; }\n"
     "tfoot td { border-top: 2px solid var(--ink); border-bottom: 0; font-weight: 700; }\n"
     "tr.missing td { background: var(--alert-bg); }\n"
@@ -1337,7 +1344,12 @@ static const char s_style [] =
     "footer.about dl { display: grid; grid-template-columns: 11em 1fr; gap: 4px 16px; margin: 0 0 10px; }\n"
     "footer.about dt { font-weight: 600; color: var(--ink); }\n"
     "footer.about dd { margin: 0; }\n"
-    "@media screen and (max-width: 760px) { body { padding: 0 18px 32px; } .cards, .cards.four, .pair { grid-template-columns: 1fr; } }\n"
+    "@media screen and (max-width: 760px) { body { padding: 0 18px 32px; } .cards, .cards.four, .pair { grid-template-columns: 1fr; } }\n"    "@media screen and (max-width: 560px) {\n"
+    "  table.alerts thead, table.alerts colgroup { display: none; }\n"
+    "  table.alerts, table.alerts tbody, table.alerts tr, table.alerts td { display: block; width: auto; }\n"
+    "  table.alerts tr { padding: 8px 0; border-bottom: 1px solid var(--rule); }\n"
+    "  table.alerts td { padding: 2px 0; border: 0; }\n"
+    "  table.alerts caption { display: block; } }\n"
     "@media print {\n"
     "  html { background: none; }\n"
     "  body { max-width: none; padding: 0; font-size: 10pt; }\n"
@@ -1351,7 +1363,7 @@ static const char s_style [] =
     "  tr.missing td { background: none; }\n"
     "  table { font-size: 8.5pt; }\n"
     "  th, td { padding: 3pt 6pt 3pt 0; }\n"
-    "  .aside, .rule .code { font-size: 7.5pt; }\n"
+    "  .aside, .rule .code, .alertid { font-size: 7.5pt; }\n"
     "  .badge { padding: 0 5pt; border: 1px solid currentColor; background: none;\n"
     "    color: var(--ink); font-size: 7.5pt; }\n"
     "  .badge.missing, .badge.high { background: none; color: var(--alert); }\n"
@@ -1648,13 +1660,20 @@ static const char *s_rules [][2] = {
     { "delivery.overdue", "Delivery return overdue" },
 };
 
-//  A rule's label with its name beneath (the name alone when unknown)
+//  A rule's label for people, then a line break; nothing when unknown
 static void
-s_rule (FILE *out, const char *rule)
+s_rule_label (FILE *out, const char *rule)
 {
     for (size_t index = 0; index < sizeof s_rules / sizeof s_rules [0]; index++)
         if (streq (s_rules [index][0], rule))
             fprintf (out, "%s<br/>", s_rules [index][1]);
+}
+
+//  A rule's label with its name beneath (the name alone when unknown)
+static void
+s_rule (FILE *out, const char *rule)
+{
+    s_rule_label (out, rule);
     s_tag (out, "<span class=\"code\">", rule, "</span>");
 }
 
@@ -1739,7 +1758,23 @@ s_rlw_table (s_html_t *self)
     fputs ("</tbody>\n</table>\n", out);
 }
 
-//  The alerts in one state, in the document's order (rule, then id)
+//  0 for high, 1 medium, 2 low, 3 anything else (so an unknown severity
+//  comes last, never first)
+static int
+s_severity_rank (const char *severity)
+{
+    static const char *severities [] = { "high", "medium", "low" };
+    int rank = 0;
+    while (rank < 3 && !streq (severity, severities [rank]))
+        rank++;
+    return rank;
+}
+
+//  The alerts in one state, most severe first, then in the document's
+//  order (rule, then id). An alert id runs to "rule/partner/subject" with
+//  no spaces, so it is shown under the rule's label in a smaller line that
+//  may break anywhere (class alertid), its full text also in the title:
+//  it must never run over the next cell, on screen, narrow, or on A4.
 static void
 s_alert_table (s_html_t *self, const char *state, const char *caption)
 {
@@ -1750,28 +1785,31 @@ s_alert_table (s_html_t *self, const char *state, const char *caption)
     json_array_foreach (alerts, index, row)
         shown += streq (s_str (row, "state"), state);
     //  Fixed widths, so the tables of each state line up
-    fprintf (out, "<table class=\"fixed\">\n<caption>%s (%zu)</caption>\n<colgroup>"
-             "<col style=\"width: 11%%\"/><col style=\"width: 9%%\"/><col style=\"width: 17%%\"/>"
-             "<col style=\"width: 16%%\"/><col style=\"width: 15%%\"/><col style=\"width: 32%%\"/>"
-             "</colgroup>\n<thead><tr><th>Alert</th>"
-             "<th>Severity</th><th>Rule</th><th>Contract</th><th>Supplier</th><th>Message</th>"
+    fprintf (out, "<table class=\"fixed alerts\">\n<caption>%s (%zu)</caption>\n<colgroup>"
+             "<col class=\"severity\"/><col class=\"alert\"/><col class=\"contract\"/>"
+             "<col class=\"supplier\"/><col class=\"message\"/>"
+             "</colgroup>\n<thead><tr><th>Severity</th><th>Alert</th>"
+             "<th>Contract</th><th>Supplier</th><th>Message</th>"
              "</tr></thead>\n<tbody>\n", caption, shown);
-    json_array_foreach (alerts, index, row) {
-        if (!streq (s_str (row, "state"), state))
-            continue;
-        s_tag (out, "<tr><td><span class=\"code\">", s_str (row, "alert_id"), "</span>");
-        s_tag (out, "<span class=\"aside nowrap\">", s_date (s_str (row, "at"), false).text,
-               "</span></td><td>");
-        s_badge (out, s_str (row, "severity"));
-        fputs ("</td><td class=\"rule\">", out);
-        s_rule (out, s_str (row, "rule"));
-        fputs ("</td>", out);
-        s_contract_cell (out, row);
-        s_tag (out, "<td>", s_str (row, "supplier"), "</td>");
-        s_tag (out, "<td class=\"message\">", s_str (row, "message"), "</td></tr>\n");
-    }
+    for (int rank = 0; rank <= 3; rank++)
+        json_array_foreach (alerts, index, row) {
+            if (!streq (s_str (row, "state"), state)
+            ||  s_severity_rank (s_str (row, "severity")) != rank)
+                continue;
+            fputs ("<tr><td>", out);
+            s_badge (out, s_str (row, "severity"));
+            fputs ("</td><td class=\"rule\">", out);
+            s_rule_label (out, s_str (row, "rule"));
+            s_tag (out, "<span class=\"alertid\" title=\"", s_str (row, "alert_id"), "\">");
+            s_tag (out, "", s_str (row, "alert_id"), "</span>");
+            s_tag (out, "<span class=\"aside\">raised ", s_date (s_str (row, "at"), false).text,
+                   "</span></td>");
+            s_contract_cell (out, row);
+            s_tag (out, "<td>", s_str (row, "supplier"), "</td>");
+            s_tag (out, "<td class=\"message\">", s_str (row, "message"), "</td></tr>\n");
+        }
     if (shown == 0)
-        fputs ("<tr><td colspan=\"6\" class=\"withheld\">None.</td></tr>\n", out);
+        fputs ("<tr><td colspan=\"5\" class=\"withheld\">None.</td></tr>\n", out);
     fputs ("</tbody>\n</table>\n", out);
 }
 
@@ -3093,6 +3131,44 @@ reporting_render_test (bool verbose)
             }
             zlistx_destroy (&files);
         }
+        json_decref (doc);
+    }
+
+    //  ----------------------------------------------------------------------
+    //  A long alert id sits in a cell of its own line that may break
+    //  anywhere, in a fixed-layout table, so it never runs over the next
+    //  column; the most severe alerts come first whatever the document's order
+    {
+        json_t *doc = s_test_load (S_TEST_FIXTURES "alerts.json");
+        json_t *alerts = s_get (doc, "alerts.list");
+        const char *long_id = "rlw.accreditation_lapsed/police/CH:01234567";
+        const char *severities [] = { "low", "medium", "high" };
+        for (size_t index = 0; index < json_array_size (alerts); index++) {
+            json_t *alert = json_array_get (alerts, index);
+            json_object_set_new (alert, "state", json_string ("open"));
+            json_object_set_new (alert, "severity", json_string (severities [index % 3]));
+        }
+        json_object_set_new (json_array_get (alerts, 0), "alert_id", json_string (long_id));
+        files = reporting_render (doc, "html", "alerts-long", &reason);
+        assert (files);
+        file = (reporting_render_file_t *) zlistx_first (files);
+        assert (s_test_well_formed (file));
+        html = s_test_text (file);
+        assert (strstr (html, "<span class=\"alertid\" title=\"rlw.accreditation_lapsed/"
+                              "police/CH:01234567\">rlw.accreditation_lapsed/police/"
+                              "CH:01234567</span>"));
+        const char *rule = strstr (html, "\n.alertid {");
+        assert (rule && strstr (rule, "overflow-wrap: anywhere")
+                     && strstr (rule, "overflow-wrap: anywhere") < strchr (rule, '}'));
+        assert (strstr (html, "<table class=\"fixed alerts\">"));
+        assert (strstr (html, "table.alerts col.alert { width: 25%; }"));
+        //  The id is never in a cell that refuses to wrap
+        assert (!strstr (html, "<span class=\"code\">rlw.accreditation_lapsed/police"));
+        const char *high = strstr (html, "badge high"), *medium = strstr (html, "badge medium"),
+                   *low = strstr (html, "badge low");
+        assert (high && medium && low && high < medium && medium < low);
+        free (html);
+        zlistx_destroy (&files);
         json_decref (doc);
     }
 

@@ -2,10 +2,11 @@
 
     Every view reads compliance's durable stream, the record of every
     change of every alert: a list folds it to each alert's latest state; a
-    follower prints each change as it is committed and, given an offset
-    file, resumes after the last change it printed, so nothing is missed
-    while it was away. An acknowledgement goes to compliance's control
-    endpoint, which appends the change to the stream.
+    follower starting afresh prints the alerts not yet resolved, then each
+    change (raised, acknowledged, resolved) as it is committed and, given
+    an offset file, resumes after the last change it printed, so nothing
+    is missed or repeated while it was away. An acknowledgement goes to
+    compliance's control endpoint, which appends the change to the stream.
 */
 
 #include "socval.h"
@@ -122,22 +123,43 @@ s_compare_alerts (const void *item1, const void *item2)
                                      &(*(sv_proto_t *const *) item2)->alert);
 }
 
-static int
-s_list (sv_config_t *config, const char *state, socval_options_t *options)
+//  Reads the stream to its head and returns the latest state of each
+//  alert whose state matches, most severe first, NULL-terminated, or NULL
+//  with *rc_p set when the stream could not be read. The array is the
+//  caller's to free; its messages belong to *latest_p, the caller's to
+//  destroy after. *after_p ends at the head read.
+static sv_proto_t **
+s_current (sv_config_t *config, const char *state, int timeout_ms, uint64_t *after_p,
+           zhashx_t **latest_p, size_t *count_p, int *rc_p)
 {
     zhashx_t *latest = zhashx_new ();
     zhashx_set_destructor (latest, s_alert_destroy);
+    *latest_p = latest;
+    *rc_p = s_read_alerts (config, after_p, false, timeout_ms, s_fold, latest);
+    if (*rc_p)
+        return NULL;
+    size_t count = 0;
+    sv_proto_t **alerts = (sv_proto_t **) calloc (zhashx_size (latest) + 1,
+                                                  sizeof (sv_proto_t *));
+    for (sv_proto_t *alert = (sv_proto_t *) zhashx_first (latest); alert;
+         alert = (sv_proto_t *) zhashx_next (latest))
+        if (s_state_matches (state, alert->alert.state))
+            alerts [count++] = alert;
+    qsort (alerts, count, sizeof (sv_proto_t *), s_compare_alerts);
+    *count_p = count;
+    return alerts;
+}
+
+static int
+s_list (sv_config_t *config, const char *state, socval_options_t *options)
+{
+    zhashx_t *latest;
     uint64_t after = 0;
-    int rc = s_read_alerts (config, &after, false, options->timeout_s * 1000, s_fold, latest);
-    if (rc == 0) {
-        size_t count = 0;
-        sv_proto_t **alerts = (sv_proto_t **) calloc (zhashx_size (latest) + 1,
-                                                      sizeof (sv_proto_t *));
-        for (sv_proto_t *alert = (sv_proto_t *) zhashx_first (latest); alert;
-             alert = (sv_proto_t *) zhashx_next (latest))
-            if (s_state_matches (state, alert->alert.state))
-                alerts [count++] = alert;
-        qsort (alerts, count, sizeof (sv_proto_t *), s_compare_alerts);
+    size_t count = 0;
+    int rc;
+    sv_proto_t **alerts = s_current (config, state, options->timeout_s * 1000, &after,
+                                     &latest, &count, &rc);
+    if (alerts) {
         if (options->json) {
             json_t *list = json_array ();
             for (size_t index = 0; index < count; index++)
@@ -167,19 +189,29 @@ typedef struct {
     const char *offset_file;
 } s_follow_t;
 
+//  Stores seq in the offset file, replacing it whole (write, then rename),
+//  so a reader never sees half a number. Returns 0, or 2 with a message.
 static int
-s_skip (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
+s_store_offset (const char *offset_file, uint64_t seq)
 {
-    (void) alert;
-    (void) seq;
-    (void) arg;
+    char *temporary = zsys_sprintf ("%s.tmp", offset_file);
+    FILE *file = fopen (temporary, "w");
+    bool ok = file && fprintf (file, "%" PRIu64 "\n", seq) > 0;
+    if (file)
+        ok = fclose (file) == 0 && ok;
+    if (!ok || rename (temporary, offset_file)) {
+        fprintf (stderr, "socval: cannot write the offset file %s\n", offset_file);
+        zstr_free (&temporary);
+        return 2;
+    }
+    zstr_free (&temporary);
     return 0;
 }
 
-static int
-s_follow_one (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
+//  Prints one change, when its state is one the follower keeps
+static void
+s_print_change (const sv_proto_alert_t *alert, uint64_t seq, s_follow_t *follow)
 {
-    s_follow_t *follow = (s_follow_t *) arg;
     if (s_state_matches (follow->state, alert->state)) {
         if (follow->json) {
             char *text = compliance_alert_json_text (alert, seq);
@@ -190,22 +222,36 @@ s_follow_one (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
             compliance_alert_print (alert, stdout);
         fflush (stdout);
     }
+}
+
+static int
+s_follow_one (const sv_proto_alert_t *alert, uint64_t seq, void *arg)
+{
+    s_follow_t *follow = (s_follow_t *) arg;
+    s_print_change (alert, seq, follow);
     //  Written after the line is out: a follower killed between the two
     //  prints that change again, never misses it
-    if (follow->offset_file) {
-        char *temporary = zsys_sprintf ("%s.tmp", follow->offset_file);
-        FILE *file = fopen (temporary, "w");
-        bool ok = file && fprintf (file, "%" PRIu64 "\n", seq) > 0;
-        if (file)
-            ok = fclose (file) == 0 && ok;
-        if (!ok || rename (temporary, follow->offset_file)) {
-            fprintf (stderr, "socval: cannot write the offset file %s\n", follow->offset_file);
-            zstr_free (&temporary);
-            return 2;
-        }
-        zstr_free (&temporary);
-    }
-    return 0;
+    return follow->offset_file? s_store_offset (follow->offset_file, seq): 0;
+}
+
+//  A follower starting afresh (no --after, no offset file yet) first prints
+//  the alerts not yet resolved as they stand, each line carrying the head's
+//  seq, then stores the head as its offset: what happened before it started
+//  is there once, and every change after follows.
+static int
+s_follow_start (sv_config_t *config, uint64_t *after_p, int timeout_ms, s_follow_t *follow)
+{
+    zhashx_t *latest;
+    size_t count = 0;
+    int rc;
+    sv_proto_t **alerts = s_current (config, "open", timeout_ms, after_p, &latest, &count, &rc);
+    for (size_t index = 0; alerts && index < count; index++)
+        s_print_change (&alerts [index]->alert, *after_p, follow);
+    if (rc == 0 && follow->offset_file)
+        rc = s_store_offset (follow->offset_file, *after_p);
+    free (alerts);
+    zhashx_destroy (&latest);
+    return rc;
 }
 
 //  ==========================================================================
@@ -249,12 +295,15 @@ socval_alerts (int argc, char *argv [], socval_options_t *options)
         "       socval alerts ack ID [--by NAME]\n"
         "  Lists alerts as compliance holds them (default: open, meaning not yet\n"
         "  resolved, most severe first). --follow prints every change as it\n"
-        "  happens until interrupted: from after SEQ, or after the seq stored in\n"
+        "  happens (raised, acknowledged, resolved; --state S keeps only changes\n"
+        "  to S) until interrupted: from after SEQ, or after the seq stored in\n"
         "  FILE (updated after each change printed, so a follower that comes back\n"
-        "  misses nothing), or else from now. With --json each change is one line:\n"
+        "  misses nothing and repeats nothing). Without --after, or when FILE does\n"
+        "  not exist yet, it starts from now: first the alerts not yet resolved as\n"
+        "  they stand, then each change. With --json each change is one line:\n"
         "  {\"seq\", \"alert_id\", \"rule\", \"severity\", \"state\", \"partner\", \"supplier\",\n"
         "  \"contract\", \"message\", \"at\"}. ack marks an alert acknowledged.\n";
-    const char *state = "open", *after_text = NULL, *offset_file = NULL, *by = NULL;
+    const char *state = NULL, *after_text = NULL, *offset_file = NULL, *by = NULL;
     const char *ack_id = NULL;
     bool follow = false, ack = false;
     for (int arg = 0; arg < argc; arg++) {
@@ -284,6 +333,9 @@ socval_alerts (int argc, char *argv [], socval_options_t *options)
         else
             return socval_usage (usage);
     }
+    //  A list shows what is still to be dealt with; a follower, every change
+    if (!state)
+        state = follow? "all": "open";
     if (!(streq (state, "open") || streq (state, "acknowledged") || streq (state, "resolved")
        || streq (state, "all")))
         return socval_usage (usage);
@@ -307,7 +359,8 @@ socval_alerts (int argc, char *argv [], socval_options_t *options)
     if (!follow)
         rc = s_list (config, state, options);
     else {
-        if (offset_file && zsys_file_exists (offset_file)) {
+        bool resumed = offset_file && zsys_file_exists (offset_file);
+        if (resumed) {
             FILE *file = fopen (offset_file, "r");
             if (!file || fscanf (file, "%" SCNu64, &after) != 1) {
                 fprintf (stderr, "socval: %s holds no stream seq\n", offset_file);
@@ -318,10 +371,9 @@ socval_alerts (int argc, char *argv [], socval_options_t *options)
             }
             fclose (file);
         }
-        //  From now, unless told where: skip what the stream holds already
-        rc = after_text || offset_file? 0
-           : s_read_alerts (config, &after, false, options->timeout_s * 1000, s_skip, NULL);
         s_follow_t context = { state, options->json, offset_file };
+        rc = after_text || resumed? 0
+           : s_follow_start (config, &after, options->timeout_s * 1000, &context);
         if (rc == 0)
             rc = s_read_alerts (config, &after, true, options->timeout_s * 1000,
                                 s_follow_one, &context);
