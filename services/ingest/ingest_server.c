@@ -322,33 +322,44 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
 {
     s_batch_t *self = (s_batch_t *) arg;
     assert (count <= INGEST_STORE_MANY);
-    //  Rows to store: all but contracts from releases older than held
-    ingest_store_row_t kept [INGEST_STORE_MANY] = { { 0 } };
+    for (size_t index = 0; index < count; index++)
+        if (rows [index].contract_id && s_ensure_contract (self, rows [index].contract_id))
+            return s_batch_failed (self);
+    //  Contracts from releases older than held are left out; any other
+    //  rows, a spend file's, go as they came, without a copy
+    const ingest_store_row_t *stored = rows;
+    ingest_store_row_t kept [INGEST_STORE_MANY];
     s_release_t releases [INGEST_STORE_MANY];
     bool released [INGEST_STORE_MANY] = { false };
-    size_t kept_count = 0;
-    for (size_t index = 0; index < count; index++) {
-        const ingest_store_row_t *row = &rows [index];
-        int rc = row->id == SV_PROTO_CONTRACT
-               ? s_contract_release (self, row, &releases [kept_count]): 0;
-        if (rc < 0 || (row->contract_id && s_ensure_contract (self, row->contract_id)))
-            return s_batch_failed (self);
-        if (rc == 2)
-            self->duplicates++;
-        else {
-            released [kept_count] = rc == 1;
-            kept [kept_count++] = *row;
+    size_t stored_count = count;
+    bool contracts = false;
+    for (size_t index = 0; index < count && !contracts; index++)
+        contracts = rows [index].id == SV_PROTO_CONTRACT;
+    if (contracts) {
+        stored_count = 0;
+        for (size_t index = 0; index < count; index++) {
+            int rc = rows [index].id == SV_PROTO_CONTRACT
+                   ? s_contract_release (self, &rows [index], &releases [stored_count]): 0;
+            if (rc < 0)
+                return s_batch_failed (self);
+            if (rc == 2)
+                self->duplicates++;
+            else {
+                released [stored_count] = rc == 1;
+                kept [stored_count++] = rows [index];
+            }
         }
+        stored = kept;
     }
     ingest_put_t puts [INGEST_STORE_MANY];
     if (ingest_store_put_many (self->server->store, self->partner, self->batch_id,
-                               self->attempt, kept, kept_count, puts))
+                               self->attempt, stored, stored_count, puts))
         return s_batch_failed (self);
-    for (size_t index = 0; index < kept_count; index++) {
+    for (size_t index = 0; index < stored_count; index++) {
         if (puts [index] == INGEST_PUT_REPLACED) {
             char *reason = zsys_sprintf ("'%.200s' was already taken from this batch with"
                                          " other content: the later row replaced it",
-                                         kept [index].natural_key);
+                                         stored [index].natural_key);
             s_batch_warning (self, 0, "", reason);
             zstr_free (&reason);
         }
@@ -359,7 +370,7 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
         //  Held unchanged too: it is now known as of this release
         if (released [index]
         &&  ingest_store_set_release (self->server->store, self->partner,
-                                      kept [index].natural_key, self->attempt,
+                                      stored [index].natural_key, self->attempt,
                                       releases [index].ocid, &releases [index].release))
             return s_batch_failed (self);
     }
