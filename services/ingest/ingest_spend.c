@@ -1743,6 +1743,10 @@ static const s_test_fixture_t s_fixtures [] = {
     { "oxford_oct-dec-2017.csv", NULL, NULL, 49, 7, 15977127, 0,
       "row 4, column 'Supplier Name', value '': no supplier name",
       { { "no supplier name", 7 } }, { { 0, NULL } } },
+    //  Oxford's 2014 layout: snake_case headers (paid_date, trans_no,
+    //  organisational_unit), a credit, two lines of one transaction
+    { "oxford_snake_oct-dec-2014.csv", NULL, NULL, 30, 0, 8753008, 4, NULL,
+      { { NULL, 0 } }, { { 0, NULL } } },
     //  Transport for London: dates with month names, document numbers
     //  with a backslash, credits in brackets, and a count and total at
     //  the foot under the date and amount
