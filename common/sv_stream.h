@@ -115,11 +115,6 @@ int
     sv_stream_held (sv_db_t *db, int64_t owner,
                     int (*fn) (const char *type, const char *key, void *arg), void *arg);
 
-//  The owners with events held, in db, into a list of int64_t (caller
-//  destroys), or NULL on a database error: what a producer restarting
-//  after a crash must release or retract.
-zlistx_t *
-    sv_stream_holders (sv_db_t *db);
 
 //  --------------------------------------------------------------------------
 //  Producer

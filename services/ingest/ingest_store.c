@@ -600,13 +600,6 @@ ingest_store_retract (ingest_store_t *self, uint64_t attempt, const char *partne
     return sv_stream_retract (self->db, (int64_t) attempt);
 }
 
-static void
-s_string_destroy (void **item_p)
-{
-    free (*item_p);
-    *item_p = NULL;
-}
-
 int
 ingest_store_recover (ingest_store_t *self)
 {
@@ -615,7 +608,7 @@ ingest_store_recover (ingest_store_t *self)
     if (!stmt)
         return -1;
     zlistx_t *attempts = zlistx_new ();
-    zlistx_set_destructor (attempts, s_string_destroy);
+    zlistx_set_destructor (attempts, (zlistx_destructor_fn *) zstr_free);
     int rc;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         zlistx_add_end (attempts, zsys_sprintf ("%lld %s",
