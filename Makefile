@@ -153,6 +153,7 @@ check-generated: | deps
 ISOLATED = sh tools/isolated.sh
 
 check: check-generated all
+	@sh tools/deps.sh browser
 	$(BUILD)/selftest
 	$(BUILD)/test_decode_bounds
 	sh tests/test_proto_releases.sh $(BUILD)
@@ -165,10 +166,14 @@ check: check-generated all
 	$(ISOLATED) $(BUILD)/test_config
 	BUILD=$(BUILD) sh tests/test_runtime_packages.sh
 	sh tests/test_multihost.sh
-	@#  What a newcomer runs: the whole stack once, examples in, alerts and report out
+	python3 tests/test_browser.py --self-test
+	@#  What a newcomer runs: the whole stack once, examples in, alerts and
+	@#  reports out; then every report as a reader sees it in Chromium
 	@tmp=$$(mktemp -d) && if $(BUILD)/socval demo --data $$tmp/demo > $$tmp/demo.log 2>&1; \
-	    then tail -2 $$tmp/demo.log | head -1; rm -rf $$tmp; \
-	    else tail -40 $$tmp/demo.log; rm -rf $$tmp; exit 1; fi
+	    then tail -2 $$tmp/demo.log | head -1; \
+	    else tail -40 $$tmp/demo.log; rm -rf $$tmp; exit 1; fi; \
+	    python3 tests/test_browser.py $$tmp/demo/reports annual=3 partnership=1; \
+	    rc=$$?; rm -rf $$tmp; exit $$rc
 
 #  The fault test at scale: 1,000,000 spend rows through all four services
 #  while each is SIGKILLed at least 25 times (100 kills or more)

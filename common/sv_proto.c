@@ -3505,7 +3505,8 @@ s_entries_alert (const sv_proto_alert_t *self)
     return 6
          + (self->partner && *self->partner)
          + (self->supplier_key && *self->supplier_key)
-         + (self->contract_id && *self->contract_id);
+         + (self->contract_id && *self->contract_id)
+         + (self->measure && *self->measure);
 }
 
 static int
@@ -3519,7 +3520,8 @@ s_encode_alert (msgpack_packer *pk, const sv_proto_alert_t *self)
     ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
     ||  (self->contract_id && *self->contract_id && s_put_string (pk, "contract_id", self->contract_id))
     ||  s_put_string (pk, "message", self->message)
-    ||  s_put_string (pk, "at", self->at))
+    ||  s_put_string (pk, "at", self->at)
+    ||  (self->measure && *self->measure && s_put_string (pk, "measure", self->measure)))
         return -1;
     return 0;
 }
@@ -3527,7 +3529,7 @@ s_encode_alert (msgpack_packer *pk, const sv_proto_alert_t *self)
 static int
 s_decode_alert (s_decoder_t *dec, sv_proto_alert_t *self, uint32_t entries)
 {
-    static const s_field_t fields [9] = {
+    static const s_field_t fields [10] = {
         { "alert_id",     true },
         { "rule",         true },
         { "severity",     true },
@@ -3537,11 +3539,12 @@ s_decode_alert (s_decoder_t *dec, sv_proto_alert_t *self, uint32_t entries)
         { "contract_id",  false },
         { "message",      true },
         { "at",           true },
+        { "measure",      false },
     };
-    bool seen [9] = { false };
+    bool seen [10] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 9, seen, &field))
+        if (s_read_key (dec, fields, 10, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3554,17 +3557,19 @@ s_decode_alert (s_decoder_t *dec, sv_proto_alert_t *self, uint32_t entries)
             case 6: rc = s_get_string (dec, &self->contract_id); break;
             case 7: rc = s_get_string (dec, &self->message); break;
             case 8: rc = s_get_string (dec, &self->at); break;
+            case 9: rc = s_get_string (dec, &self->measure); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 9))
+    if (s_check_required (dec, fields, seen, 10))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->partner)
     ||  s_default_string (dec, &self->supplier_key)
-    ||  s_default_string (dec, &self->contract_id))
+    ||  s_default_string (dec, &self->contract_id)
+    ||  s_default_string (dec, &self->measure))
         return -1;
     return 0;
 }
@@ -3581,6 +3586,7 @@ s_free_alert (sv_proto_alert_t *self)
     free (self->contract_id);
     free (self->message);
     free (self->at);
+    free (self->measure);
 }
 
 static void
@@ -3595,6 +3601,7 @@ s_print_alert (const sv_proto_alert_t *self, FILE *out, const char *indent)
     s_print_string (out, indent, "contract_id", self->contract_id);
     s_print_string (out, indent, "message", self->message);
     s_print_string (out, indent, "at", self->at);
+    s_print_string (out, indent, "measure", self->measure);
 }
 
 
@@ -4354,6 +4361,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->alert.contract_id = "contract_id-0";
             self->alert.message = "message-0";
             self->alert.at = "at-0";
+            self->alert.measure = "measure-0";
             break;
     }
 }

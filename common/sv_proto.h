@@ -709,6 +709,9 @@ typedef struct {
     char *message;
     //  When the state was reached, ISO 8601 UTC.
     char *at;
+    //  (optional, since version 2) Measure concerned (its framework code),
+    //  when the alert is about one; "" otherwise.
+    char *measure;
 } sv_proto_alert_t;
 
 //  ---------------------------------------------------------------------------

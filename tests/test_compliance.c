@@ -94,13 +94,14 @@ s_today (const char *date)
     zclock_sleep (600);
 }
 
-//  The state of alert id as `socval alerts --state all --json` shows it,
-//  into state ("" when absent); returns how many alerts are not resolved
+//  The field of alert id as `socval alerts --state all --json` shows it,
+//  into value (32 bytes; "" when absent); returns how many alerts are not
+//  resolved
 static int
-s_alert_state (const char *id, char *state)
+s_alert_field (const char *id, const char *field, char *value)
 {
     char *output = NULL;
-    *state = 0;
+    *value = 0;
     if (s_socval (&output, "alerts --state all --json") != 0) {
         free (output);
         return -1;
@@ -114,7 +115,7 @@ s_alert_state (const char *id, char *state)
     json_array_foreach (alerts, index, alert) {
         const char *alert_state = json_string_value (json_object_get (alert, "state"));
         if (streq (json_string_value (json_object_get (alert, "alert_id")), id))
-            snprintf (state, 32, "%s", alert_state);
+            snprintf (value, 32, "%s", json_string_value (json_object_get (alert, field)));
         count += !streq (alert_state, "resolved");
     }
     json_decref (root);
@@ -125,7 +126,7 @@ static bool
 s_is (const char *id, const char *expected)
 {
     char state [32];
-    s_alert_state (id, state);
+    s_alert_field (id, "state", state);
     if (!streq (state, expected))
         printf ("     (%s is '%s', expected '%s')\n", id, state, expected);
     return streq (state, expected);
@@ -696,7 +697,7 @@ main (int argc, char *argv [])
            + s_submit ("deliveries", "deliveries-1.csv", NULL);
     testkit_check (rc == 0 && s_settle (), "the feeds are taken and compliance catches up");
     char state [32];
-    int listed = s_alert_state ("rlw.missing_commitment/council/C-1", state);
+    int listed = s_alert_field ("rlw.missing_commitment/council/C-1", "state", state);
     if (listed != 1) {
         char *all = NULL;
         s_socval (&all, "alerts --state all");
@@ -722,7 +723,7 @@ main (int argc, char *argv [])
                    "a later feed recording the commitment resolves it");
     rc = s_submit ("contracts", "contracts-1.csv", "contracts-again");
     testkit_check (rc == 0 && s_settle () && s_is ("rlw.missing_commitment/council/C-1", "open")
-                   && s_alert_state ("", state) == 1,
+                   && s_alert_field ("", "state", state) == 1,
                    "a feed withdrawing it reopens the same alert, not a new one");
     rc = s_socval (&output, "alerts ack rlw.missing_commitment/council/C-1 --by officer");
     testkit_check (rc == 0 && output && strstr (output, "acknowledged")
@@ -788,8 +789,11 @@ main (int argc, char *argv [])
     //  delivery.shortfall: C-5 committed 52 over the year, delivered 5 by
     //  1 October: expected at least 52 x 183/364 x 0.9 = 23.527
     s_today ("2025-10-01");
-    testkit_check (s_is ("delivery.shortfall/council/C-5/ILR-01", "open"),
-                   "delivering 5 of 52 half way through raises delivery.shortfall");
+    char measure [32];
+    s_alert_field ("delivery.shortfall/council/C-5/ILR-01", "measure", measure);
+    testkit_check (s_is ("delivery.shortfall/council/C-5/ILR-01", "open")
+                   && streq (measure, "ILR-01"),
+                   "delivering 5 of 52 half way through raises delivery.shortfall, on ILR-01");
     s_write ("deliveries-2.csv",
         "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
         "C-5,ILR-01,01/07/2025,30/09/2025,30,evidenced\n");

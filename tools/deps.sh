@@ -1,8 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages socval builds and tests with, and does nothing
-# when they are all present. Called by `make` and `make check`.
+# when they are all present. Called by `make`; `make check` calls it again
+# with "browser" for what its browser test needs besides (Chromium, and
+# poppler-utils to read the PDF it prints).
 set -e
-packages="gcc make pkg-config python3 sqlite3 valgrind clang libclang-rt-14-dev
+browser=""
+[ "${1:-}" = browser ] && browser="chromium poppler-utils"
+packages="$browser gcc make pkg-config python3 sqlite3 valgrind clang libclang-rt-14-dev
           libzmq3-dev libczmq-dev libsodium-dev libmsgpack-dev libsqlite3-dev
           libcsv-dev libjansson-dev libxlsxwriter-dev libxxhash-dev libroaring-dev unzip libxml2-utils iproute2"
 missing=""

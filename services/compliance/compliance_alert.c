@@ -20,6 +20,7 @@ compliance_alert_json (const sv_proto_alert_t *alert, uint64_t seq)
     json_object_set_new (object, "contract", json_string (alert->contract_id));
     json_object_set_new (object, "message", json_string (alert->message));
     json_object_set_new (object, "at", json_string (alert->at));
+    json_object_set_new (object, "measure", json_string (alert->measure? alert->measure: ""));
     return object;
 }
 
@@ -75,7 +76,7 @@ compliance_alert_test (bool verbose)
                          "\"rule\":\"rlw.missing_commitment\",\"severity\":\"high\","
                          "\"state\":\"open\",\"partner\":\"council\",\"supplier\":\"CH:1\","
                          "\"contract\":\"C-1\",\"message\":\"Office \\\"cleaning\\\"\","
-                         "\"at\":\"2025-05-01T00:00:00Z\"}"));
+                         "\"at\":\"2025-05-01T00:00:00Z\",\"measure\":\"\"}"));
     free (text);
     text = compliance_alert_json_text (&alert, 0);
     assert (strncmp (text, "{\"alert_id\"", 11) == 0);

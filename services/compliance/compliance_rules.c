@@ -652,11 +652,12 @@ compliance_rules_shortfall (const compliance_rules_contract_t *contract, const c
                                      ((int64_t) end - start) * 100);
     if (delivered_milli >= expected)
         return false;
-    char name [300], delivered [32], wanted [32], committed [32];
+    char name [300], supplier [256], delivered [32], wanted [32], committed [32];
     char today_text [SV_DATE_BUF], start_text [SV_DATE_BUF], end_text [SV_DATE_BUF];
-    s_message (message, "Contract %s: %s delivered %s by %s against %s expected pro rata"
+    s_message (message, "Contract %s (%s): %s delivered %s by %s against %s expected pro rata"
                " (%s committed for %s to %s, %d%% tolerance)",
-               s_contract_name (contract, name, sizeof name), s_text (measure),
+               s_contract_name (contract, name, sizeof name),
+               s_supplier_name (contract, supplier), s_text (measure),
                s_quantity (delivered_milli, delivered, sizeof delivered),
                sv_date_format (day, today_text, sizeof today_text),
                s_quantity (expected, wanted, sizeof wanted),
@@ -1045,7 +1046,7 @@ compliance_rules_test (bool verbose)
     };
     assert (S_TEST_FIRES (verbose, message, compliance_rules_shortfall (
                               &contract, "ILL-JOB-07", 52000, 20000, 10, "2025-09-30", message)));
-    assert (streq (message, "Contract C-202 'Grounds maintenance': ILL-JOB-07 delivered 20 by"
+    assert (streq (message, "Contract C-202 'Grounds maintenance' (Green Acres Ltd): ILL-JOB-07 delivered 20 by"
                    " 2025-09-30 against 23.4 expected pro rata (52 committed for 2025-04-01 to"
                    " 2026-03-31, 10% tolerance)"));
     assert (S_TEST_FIRES (verbose, message, compliance_rules_shortfall (

@@ -113,6 +113,7 @@ typedef struct {
     const char *partner;
     const char *supplier_key;
     const char *contract_id;
+    const char *measure;        //  "" or NULL unless the rule is about one measure
     const char *subject;        //  what the id ends with after rule/partner/
     bool firing;
     const char *message;        //  when firing
@@ -151,6 +152,7 @@ s_alert_set (s_server_t *self, const s_finding_t *finding)
             .partner = (char *) finding->partner,
             .supplier_key = (char *) finding->supplier_key,
             .contract_id = (char *) finding->contract_id,
+            .measure = (char *) (finding->measure? finding->measure: ""),
             .message = (char *) (finding->firing? finding->message: alert.message),
             .at = state? at: alert.at
         };
@@ -185,7 +187,7 @@ s_evaluate_measure (const char *measure, int64_t committed, int64_t delivered, v
     s_finding_t finding = {
         .rule = "delivery.shortfall", .severity = "medium", .partner = contract->partner,
         .supplier_key = contract->supplier_key, .contract_id = contract->contract_id,
-        .subject = subject, .message = message,
+        .measure = measure, .subject = subject, .message = message,
         .firing = compliance_rules_shortfall (contract, measure, committed, delivered,
                                               self->tolerance_pct, self->today, message)
     };

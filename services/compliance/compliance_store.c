@@ -58,6 +58,9 @@ static const char *const s_migrations [] = {
     "CREATE INDEX alerts_rule ON alerts (rule, state);"
     SV_STREAM_OFFSETS_SQL
     SV_STREAM_OUTBOX_SQL,
+    //  2: the measure an alert is about (delivery.shortfall), so that
+    //  reports can name it as the framework words it; '' for the others
+    "ALTER TABLE alerts ADD COLUMN measure TEXT NOT NULL DEFAULT '';",
     NULL
 };
 
@@ -348,8 +351,8 @@ compliance_store_alert_get (compliance_store_t *self, const char *alert_id,
 {
     assert (self && alert_id && alert);
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "SELECT rule, severity, state, partner, supplier_key, contract_id, message, at"
-        " FROM alerts WHERE alert_id = ?1"), &alert_id, 1);
+        "SELECT rule, severity, state, partner, supplier_key, contract_id, message, at,"
+        " measure FROM alerts WHERE alert_id = ?1"), &alert_id, 1);
     if (!stmt)
         return -1;
     int step = sqlite3_step (stmt);
@@ -359,7 +362,7 @@ compliance_store_alert_get (compliance_store_t *self, const char *alert_id,
             .severity = strdup (sv_db_text (stmt, 1)), .state = strdup (sv_db_text (stmt, 2)),
             .partner = strdup (sv_db_text (stmt, 3)), .supplier_key = strdup (sv_db_text (stmt, 4)),
             .contract_id = strdup (sv_db_text (stmt, 5)), .message = strdup (sv_db_text (stmt, 6)),
-            .at = strdup (sv_db_text (stmt, 7))
+            .at = strdup (sv_db_text (stmt, 7)), .measure = strdup (sv_db_text (stmt, 8))
         };
     sqlite3_reset (stmt);
     return step == SQLITE_ROW? 1: step == SQLITE_DONE? 0: -1;
@@ -371,7 +374,8 @@ compliance_store_alert_free (sv_proto_alert_t *alert)
     assert (alert);
     char **texts [] = {
         &alert->alert_id, &alert->rule, &alert->severity, &alert->state, &alert->partner,
-        &alert->supplier_key, &alert->contract_id, &alert->message, &alert->at
+        &alert->supplier_key, &alert->contract_id, &alert->message, &alert->at,
+        &alert->measure
     };
     for (size_t index = 0; index < sizeof texts / sizeof texts [0]; index++)
         zstr_free (texts [index]);
@@ -384,11 +388,13 @@ compliance_store_alert_put (compliance_store_t *self, const sv_proto_alert_t *al
     assert (sv_db_in_transaction (self->db));
     const char *texts [] = {
         alert->alert_id, alert->rule, alert->severity, alert->state, alert->partner,
-        alert->supplier_key, alert->contract_id, alert->message, alert->at
+        alert->supplier_key, alert->contract_id, alert->message, alert->at,
+        alert->measure? alert->measure: ""
     };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO alerts (alert_id, rule, severity, state, partner, supplier_key,"
-        " contract_id, message, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"), texts, 9);
+        " contract_id, message, at, measure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        texts, 10);
     if (!stmt || sv_db_run (self->db, stmt))
         return -1;
     if (!event)
@@ -578,6 +584,18 @@ compliance_store_test (bool verbose)
     sv_proto_alert_t read = { 0 };
     assert (compliance_store_alert_get (store, alert.alert_id, &read) == 1);
     assert (streq (read.state, "open") && streq (read.message, "no commitment"));
+    assert (streq (read.measure, ""));
+    compliance_store_alert_free (&read);
+    //  An alert about a measure keeps it
+    alert.alert_id = "delivery.shortfall/council/C-1/NT1";
+    alert.rule = "delivery.shortfall";
+    alert.measure = "NT1";
+    alert.state = "resolved";
+    assert (sv_db_begin (db) == 0);
+    assert (compliance_store_alert_put (store, &alert, false) == 0);
+    assert (sv_db_commit (db) == 0);
+    assert (compliance_store_alert_get (store, alert.alert_id, &read) == 1);
+    assert (streq (read.measure, "NT1"));
     compliance_store_alert_free (&read);
     assert (compliance_store_alert_get (store, "nothing", &read) == 0);
     assert (compliance_store_count (store, "outbox") == 1);

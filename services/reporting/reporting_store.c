@@ -140,6 +140,10 @@ static const char *const s_migrations [] = {
     " period_end TEXT NOT NULL,"
     " PRIMARY KEY (partner, contract_id)) WITHOUT ROWID;"
     "DELETE FROM offsets WHERE stream = 'ingest';",
+    //  4: the measure an alert is about (compliance's delivery.shortfall),
+    //  so that a report names it as the framework words it; '' for the
+    //  others, and for alerts kept before until compliance changes them
+    "ALTER TABLE alerts ADD COLUMN measure TEXT NOT NULL DEFAULT '';",
     NULL
 };
 
@@ -365,11 +369,11 @@ s_apply_alert (reporting_store_t *self, const sv_proto_alert_t *alert)
 {
     const char *texts [] = { alert->alert_id, alert->rule, alert->severity, alert->state,
                              alert->partner, alert->supplier_key, alert->contract_id,
-                             alert->message, alert->at };
+                             alert->message, alert->at, alert->measure? alert->measure: "" };
     return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO alerts (alert_id, rule, severity, state, partner,"
-        " supplier_key, contract_id, message, at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"), texts, 9));
+        " supplier_key, contract_id, message, at, measure)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"), texts, 10));
 }
 
 //  The message an event of type on stream is kept as, 0 when reporting
@@ -582,12 +586,15 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " ORDER BY c.partner, c.contract_id"
 
 //  Open and acknowledged alerts, and those resolved since ?4 when it is
-//  not NULL
+//  not NULL, with the measure each is about and its description ('' when
+//  none, or when no valued line has brought the measure's description)
 #define S_ALERTS(AND_PARTNER) \
     "SELECT alert_id, rule, severity, state, partner," \
     " CASE WHEN supplier_key = '' THEN '' ELSE " \
     S_SUPPLIER_NAME ("alerts.partner", "alerts.supplier_key") " END," \
-    " contract_id, message, at FROM alerts" \
+    " contract_id, message, at, alerts.measure," \
+    " coalesce((SELECT description FROM measures m WHERE m.measure = alerts.measure), '')" \
+    " FROM alerts" \
     " WHERE (state IN ('open', 'acknowledged') OR (state = 'resolved' AND at >= ?4))" \
     AND_PARTNER " ORDER BY rule, alert_id"
 
@@ -1119,7 +1126,8 @@ s_alerts (s_report_t *self, bool recent)
                 json_object_set_new (by_rule, rule, json_integer (
                     counted? json_integer_value (counted) + 1: 1));
             }
-            json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+            json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+                                                    " s:s, s:s, s:s}",
                 "alert_id", sv_db_text (stmt, 0),
                 "rule", rule,
                 "severity", sv_db_text (stmt, 2),
@@ -1128,7 +1136,9 @@ s_alerts (s_report_t *self, bool recent)
                 "supplier", sv_db_text (stmt, 5),
                 "contract", sv_db_text (stmt, 6),
                 "message", sv_db_text (stmt, 7),
-                "at", sv_db_text (stmt, 8)));
+                "at", sv_db_text (stmt, 8),
+                "measure", sv_db_text (stmt, 9),
+                "measure_name", sv_db_text (stmt, 10)));
         }
         s_query_end (self, stmt, step);
     }
@@ -1159,8 +1169,13 @@ s_alerts (s_report_t *self, bool recent)
 //  supplier key, supplier name, start, end, measure, unit, description,
 //  committed and delivered quantity (thousandths) and pence, the counted
 //  deliveries in each evidence state, the previous year's delivered pence,
-//  the last return's period end, and whether an open delivery.shortfall or
-//  delivery.overdue alert names the contract
+//  the last return's period end, whether an open delivery.shortfall or
+//  delivery.overdue alert names the contract, and how many committed and
+//  delivered lines valuation could not value (flagged: no proxy for the
+//  year, a measure the framework lacks). A flagged line's quantity is
+//  still what the supplier committed or delivered, so it counts in the
+//  quantities (and in the status, which compares them); only its pence
+//  are unknown, and the row says so rather than showing £0
 #define S_CONTRACT_ROWS(AND_PARTNER) \
     "SELECT g.partner, g.contract_id, coalesce(c.title, ''), coalesce(c.supplier_key, '')," \
     " " S_SUPPLIER_NAME ("g.partner", "c.supplier_key") "," \
@@ -1169,7 +1184,8 @@ s_alerts (s_report_t *self, bool recent)
     " g.claimed, g.evidenced, g.validated, g.previous, coalesce(r.period_end, '')," \
     " EXISTS (SELECT 1 FROM alerts a WHERE a.partner = g.partner" \
     " AND a.contract_id = g.contract_id AND a.state = 'open'" \
-    " AND a.rule IN ('delivery.shortfall', 'delivery.overdue')) FROM" \
+    " AND a.rule IN ('delivery.shortfall', 'delivery.overdue'))," \
+    " g.committed_unvalued, g.delivered_unvalued FROM" \
     " (SELECT partner, contract_id, measure," \
     " sum(CASE WHEN fy = ?1 AND kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
     " sum(CASE WHEN fy = ?1 AND kind = 1 THEN quantity_milli ELSE 0 END) AS dq," \
@@ -1178,8 +1194,10 @@ s_alerts (s_report_t *self, bool recent)
     " sum(fy = ?1 AND kind = 1 AND evidence = 1) AS claimed," \
     " sum(fy = ?1 AND kind = 1 AND evidence = 2) AS evidenced," \
     " sum(fy = ?1 AND kind = 1 AND evidence = 3) AS validated," \
-    " sum(CASE WHEN fy = ?1 - 1 AND kind = 1 THEN value_pence ELSE 0 END) AS previous" \
-    " FROM value_lines WHERE fy IN (?1, ?1 - 1) AND flagged = 0" \
+    " sum(CASE WHEN fy = ?1 - 1 AND kind = 1 THEN value_pence ELSE 0 END) AS previous," \
+    " sum(fy = ?1 AND kind = 0 AND flagged = 1) AS committed_unvalued," \
+    " sum(fy = ?1 AND kind = 1 AND flagged = 1) AS delivered_unvalued" \
+    " FROM value_lines WHERE fy IN (?1, ?1 - 1)" \
     " AND (kind = 0 OR (?3 >> evidence) & 1)" AND_PARTNER \
     " GROUP BY partner, contract_id, measure HAVING sum(fy = ?1) > 0) AS g" \
     " LEFT JOIN contracts c ON c.partner = g.partner AND c.contract_id = g.contract_id" \
@@ -1290,7 +1308,7 @@ s_contracts (s_report_t *self)
             status = "amber", why = "return due";
         json_array_append_new (rows, json_pack (
             "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I,"
-            " s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:o}",
+            " s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I}",
             "partner", contract.partner,
             "contract", contract.contract_id,
             "title", contract.title,
@@ -1313,7 +1331,9 @@ s_contracts (s_report_t *self)
             "status_reason", why,
             "previous_delivered_pence", (json_int_t) previous,
             "delivered_change_pence", (json_int_t) (delivered_pence - previous),
-            "delivered_change", s_share (delivered_pence - previous, previous)));
+            "delivered_change", s_share (delivered_pence - previous, previous),
+            "committed_unvalued", (json_int_t) sqlite3_column_int64 (stmt, 20),
+            "delivered_unvalued", (json_int_t) sqlite3_column_int64 (stmt, 21)));
     }
     s_query_end (self, stmt, step);
     s_name_rows (self, rows);
@@ -2056,7 +2076,8 @@ s_test_load (s_test_t *test)
                   .partner = "council", .contract_id = "C-3", .at = "2026-06-01T06:00:00Z");
     S_TEST_ALERT (.alert_id = "delivery.shortfall/council/C-3/NT20",
                   .rule = "delivery.shortfall", .severity = "medium", .state = "resolved",
-                  .partner = "council", .contract_id = "C-3", .at = "2026-10-01T06:00:00Z");
+                  .partner = "council", .contract_id = "C-3", .at = "2026-10-01T06:00:00Z",
+                  .measure = "NT20");
     S_TEST_ALERT (.alert_id = "delivery.overdue/council/C-2",
                   .rule = "delivery.overdue", .severity = "low", .state = "resolved",
                   .partner = "council", .contract_id = "C-2", .at = "2026-01-01T06:00:00Z");
@@ -2141,27 +2162,35 @@ s_test_report (reporting_store_t *store, const char *kind, const char *year,
     return document;
 }
 
-//  K-1 of the contracts report's test, in the caller's transaction: a
-//  year from 2024-04-01 to 2025-03-31, 10 committed, 6 delivered by a
-//  return to 2024-06-30
+//  A contract of the contracts report's test, in the caller's
+//  transaction: a year from 2024-04-01 to 2025-03-31, 10 NT1 committed
+//  (valued at £3,000, or flagged and 0p when flag is not ""), delivered
+//  (thousandths, £300 a unit) by a return to 2024-06-30. K-1: 6 delivered,
+//  valued; K-3: 2 delivered, its commitment not valued (no proxy).
 static void
-s_test_load_contract (s_test_t *test)
+s_test_load_contract (s_test_t *test, const char *contract_id, const char *flag,
+                      int64_t delivered_milli)
 {
-    S_TEST_CONTRACT (.partner = "council", .contract_id = "K-1", .title = "Parks",
-                     .supplier_key = "CH:001", .start_date = "2024-04-01",
+    char committed_key [64], delivered_key [64], return_key [64];
+    snprintf (committed_key, sizeof committed_key, "council/COMMITMENT/%s/NT1", contract_id);
+    snprintf (delivered_key, sizeof delivered_key, "council/DELIVERY/%s/NT1/Q1", contract_id);
+    snprintf (return_key, sizeof return_key, "council/%s/NT1/Q1", contract_id);
+    S_TEST_CONTRACT (.partner = "council", .contract_id = (char *) contract_id,
+                     .title = "Parks", .supplier_key = "CH:001", .start_date = "2024-04-01",
                      .end_date = "2025-03-31");
-    S_TEST_VALUE_LINE ("council/COMMITMENT/K-1/NT1", .partner = "council", .contract_id = "K-1",
+    S_TEST_VALUE_LINE (committed_key, .partner = "council", .contract_id = (char *) contract_id,
                        .measure = "NT1", .kind = "committed", .year = "2024-25",
-                       .quantity_milli = 10000, .value_pence = 300000);
-    S_TEST_VALUE_LINE ("council/DELIVERY/K-1/NT1/Q1", .partner = "council",
-                       .contract_id = "K-1", .measure = "NT1", .kind = "delivered",
-                       .year = "2024-25", .evidence = "evidenced", .quantity_milli = 6000,
-                       .value_pence = 180000);
-    s_test_event (test, "ingest", "council/K-1/NT1/Q1", &(sv_proto_t) {
+                       .quantity_milli = 10000, .value_pence = *flag? 0: 300000,
+                       .flag = (char *) flag);
+    S_TEST_VALUE_LINE (delivered_key, .partner = "council", .contract_id = (char *) contract_id,
+                       .measure = "NT1", .kind = "delivered", .year = "2024-25",
+                       .evidence = "evidenced", .quantity_milli = delivered_milli,
+                       .value_pence = delivered_milli * 30);
+    s_test_event (test, "ingest", return_key, &(sv_proto_t) {
         .id = SV_PROTO_DELIVERY, .delivery = {
-            .partner = "council", .contract_id = "K-1", .measure = "NT1",
+            .partner = "council", .contract_id = (char *) contract_id, .measure = "NT1",
             .period_start = "2024-04-01", .period_end = "2024-06-30",
-            .quantity_milli = 6000, .evidence = "evidenced" } });
+            .quantity_milli = delivered_milli, .evidence = "evidenced" } });
 }
 
 //  The contracts report of K-1 as of created (yyyy-mm-dd): its one row's
@@ -2554,6 +2583,10 @@ reporting_store_test (bool verbose)
                    "delivery.shortfall/council/C-3/NT20"));
     assert (streq (s_test_str (alerts, "alerts/list/2/state"), "resolved"));
     assert (streq (s_test_str (alerts, "alerts/list/2/message"), "see the contract"));
+    //  Named as the framework words the measure; "" for a rule about none
+    assert (streq (s_test_str (alerts, "alerts/list/2/measure"), "NT20"));
+    assert (streq (s_test_str (alerts, "alerts/list/2/measure_name"), "Volunteering hours"));
+    assert (streq (s_test_str (alerts, "alerts/list/0/measure_name"), ""));
     assert (streq (s_test_str (alerts, "alerts/list/3/rule"), "rlw.renewal_due"));
     json_decref (alerts);
     alerts = s_test_report (store, "alerts", "", "police", NULL);
@@ -2651,7 +2684,7 @@ reporting_store_test (bool verbose)
     assert (store);
     test = (s_test_t) { .store = store };
     assert (sv_db_begin (store->db) == 0);
-    s_test_load_contract (&test);
+    s_test_load_contract (&test, "K-1", "", 6000);
     assert (sv_db_commit (store->db) == 0);
     char status [80];
     //  Day 136: 3.74 expected, the quarter to 30 June returned
@@ -2676,6 +2709,24 @@ reporting_store_test (bool verbose)
     assert (sv_db_commit (store->db) == 0);
     s_test_status (store, "2024-08-15", "", status, sizeof status);
     assert (streq (status, "red/open alert/2024-10-30"));
+    //  K-3's commitment could not be valued (no proxy for its year): its
+    //  10 committed still count, so 2 delivered by day 228 is a
+    //  shortfall, and the row says its pence leave a line out
+    assert (sv_db_begin (store->db) == 0);
+    s_test_load_contract (&test, "K-3", "no proxy", 2000);
+    assert (sv_db_commit (store->db) == 0);
+    s_test_status (store, "2024-11-15", "K-3", status, sizeof status);
+    assert (streq (status, "red/shortfall/2024-10-30"));
+    reporting_store_params_t unvalued = {
+        .kind = "contracts", .year = "2024-25", .created = "2024-11-15T09:00:00Z",
+        .contract = "K-3", .return_period_months = 3, .overdue_grace_days = 30
+    };
+    json_t *document = reporting_store_report (store, &unvalued, NULL);
+    assert (s_test_int (document, "contracts/0/committed_unvalued") == 1);
+    assert (s_test_int (document, "contracts/0/delivered_unvalued") == 0);
+    assert (s_test_int (document, "contracts/0/committed_pence") == 0);
+    assert (s_test_real (document, "contracts/0/committed_qty") == 10.0);
+    json_decref (document);
     reporting_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
     if (verbose)

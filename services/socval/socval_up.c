@@ -478,13 +478,18 @@ s_examples_actor (zsock_t *pipe, void *arg)
     if (rc == 0 && !zsys_interrupted) {
         s_run_self (examples->config_path, "alerts");
         //  No --year: reporting's default, a year the examples hold spend
-        //  for whatever the date, so that the demo in CI never goes stale
-        char *args = zsys_sprintf ("report annual -o '%s/reports/annual-example.html'",
+        //  for whatever the date, so that the demo in CI never goes stale.
+        //  Every kind in HTML, for a first look (and make check's browser
+        //  test), and the annual report's JSON, which demo checks
+        const char *kinds [] = { "annual", "partnership", "contracts", "rlw-scope", "alerts" };
+        for (size_t kind = 0; kind < sizeof kinds / sizeof *kinds && rc == 0; kind++) {
+            char *args = zsys_sprintf ("report %s -o '%s/reports/%s-example.html'", kinds [kind],
+                                       examples->data_dir, kinds [kind]);
+            rc = s_run_self (examples->config_path, args);
+            zstr_free (&args);
+        }
+        char *args = zsys_sprintf ("report annual --format json -o '%s/reports/annual-example.json'",
                                    examples->data_dir);
-        rc = s_run_self (examples->config_path, args);
-        zstr_free (&args);
-        args = zsys_sprintf ("report annual --format json -o '%s/reports/annual-example.json'",
-                             examples->data_dir);
         rc = rc || s_run_self (examples->config_path, args);
         zstr_free (&args);
         if (rc == 0)
