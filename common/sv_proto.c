@@ -3227,7 +3227,9 @@ s_entries_valuation_line (const sv_proto_valuation_line_t *self)
          + (self->unit && *self->unit)
          + (self->description && *self->description)
          + (self->flag && *self->flag)
-         + (self->ward_name && *self->ward_name);
+         + (self->ward_name && *self->ward_name)
+         + (self->record_only)
+         + (self->outcome && *self->outcome);
 }
 
 static int
@@ -3252,7 +3254,9 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
     ||  (self->unit && *self->unit && s_put_string (pk, "unit", self->unit))
     ||  (self->description && *self->description && s_put_string (pk, "description", self->description))
     ||  (self->flag && *self->flag && s_put_string (pk, "flag", self->flag))
-    ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name)))
+    ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name))
+    ||  (self->record_only && s_put_bool (pk, "record_only", self->record_only))
+    ||  (self->outcome && *self->outcome && s_put_string (pk, "outcome", self->outcome)))
         return -1;
     return 0;
 }
@@ -3260,7 +3264,7 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
 static int
 s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [20] = {
+    static const s_field_t fields [22] = {
         { "partner",           true },
         { "contract_id",       true },
         { "supplier_key",      false },
@@ -3281,11 +3285,13 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
         { "description",       false },
         { "flag",              false },
         { "ward_name",         false },
+        { "record_only",       false },
+        { "outcome",           false },
     };
-    bool seen [20] = { false };
+    bool seen [22] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 20, seen, &field))
+        if (s_read_key (dec, fields, 22, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3309,12 +3315,14 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
             case 17: rc = s_get_string (dec, &self->description); break;
             case 18: rc = s_get_string (dec, &self->flag); break;
             case 19: rc = s_get_string (dec, &self->ward_name); break;
+            case 20: rc = s_get_bool (dec, &self->record_only); break;
+            case 21: rc = s_get_string (dec, &self->outcome); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 20))
+    if (s_check_required (dec, fields, seen, 22))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
@@ -3325,7 +3333,8 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
     ||  s_default_string (dec, &self->unit)
     ||  s_default_string (dec, &self->description)
     ||  s_default_string (dec, &self->flag)
-    ||  s_default_string (dec, &self->ward_name))
+    ||  s_default_string (dec, &self->ward_name)
+    ||  s_default_string (dec, &self->outcome))
         return -1;
     return 0;
 }
@@ -3349,6 +3358,7 @@ s_free_valuation_line (sv_proto_valuation_line_t *self)
     free (self->description);
     free (self->flag);
     free (self->ward_name);
+    free (self->outcome);
 }
 
 static void
@@ -3374,6 +3384,8 @@ s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const 
     s_print_string (out, indent, "description", self->description);
     s_print_string (out, indent, "flag", self->flag);
     s_print_string (out, indent, "ward_name", self->ward_name);
+    s_print_bool (out, indent, "record_only", self->record_only);
+    s_print_string (out, indent, "outcome", self->outcome);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4336,6 +4348,8 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.description = "description-0";
             self->valuation_line.flag = "flag-0";
             self->valuation_line.ward_name = "ward_name-0";
+            self->valuation_line.record_only = true;
+            self->valuation_line.outcome = "outcome-0";
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";
@@ -4347,9 +4361,9 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->local_spend_line.locality = "locality-0";
             self->local_spend_line.ward_code = "ward_code-0";
             self->local_spend_line.ward_name = "ward_name-0";
-            self->local_spend_line.sme = true;
-            self->local_spend_line.vcse = false;
-            self->local_spend_line.employee_owned = true;
+            self->local_spend_line.sme = false;
+            self->local_spend_line.vcse = true;
+            self->local_spend_line.employee_owned = false;
             break;
         case SV_PROTO_ALERT:
             self->alert.alert_id = "alert_id-0";

@@ -656,6 +656,14 @@ typedef struct {
     //  (ward is then a code the directory does not name, or a name matching no
     //  ward, in its canonical spelling).
     char *ward_name;
+    //  (optional, since version 2) True when the measure is record only in its
+    //  framework (a Social Value Model metric, say): the line counts in its
+    //  unit and has no £ value (value_pence 0, no flag); reports show its
+    //  quantity, never a made-up £.
+    bool record_only;
+    //  (optional, since version 2) The measure's outcome in its framework; ""
+    //  when none or unknown.
+    char *outcome;
 } sv_proto_valuation_line_t;
 
 //  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside

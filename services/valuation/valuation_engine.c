@@ -69,9 +69,10 @@ s_value (const valuation_framework_t *framework,
     assert (measure);
     assert (value);
     *value = (valuation_engine_value_t) {
-        0, 0, fy, VALUATION_ENGINE_NO_YEAR,
-        valuation_framework_id (framework), valuation_framework_version (framework),
-        "", "", "", ""
+        .fy = fy, .proxy_fy = VALUATION_ENGINE_NO_YEAR,
+        .framework = valuation_framework_id (framework),
+        .version = valuation_framework_version (framework),
+        .theme = "", .unit = "", .description = "", .outcome = "", .flag = ""
     };
     const valuation_framework_measure_t *found = valuation_framework_measure (framework, measure);
     if (!found) {
@@ -81,9 +82,15 @@ s_value (const valuation_framework_t *framework,
     value->theme = found->theme;
     value->unit = found->unit;
     value->description = found->description;
+    value->outcome = found->outcome;
     if (!valuation_framework_selection_active (selection, measure)) {
         value->flag = VALUATION_ENGINE_INACTIVE_MEASURE;
         return -1;
+    }
+    //  Counted in its unit, never priced: the framework gives no proxy
+    if (found->years == 0) {
+        value->record_only = true;
+        return 0;
     }
     int64_t proxy;
     int used;

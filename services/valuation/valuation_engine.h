@@ -100,7 +100,10 @@ typedef struct {
     const char *theme;          //  measure's theme, "" when unknown measure
     const char *unit;           //  measure's unit, "" when unknown measure
     const char *description;    //  measure's description, likewise
+    const char *outcome;        //  measure's outcome, likewise ("" when none)
     const char *flag;           //  "" or one of the flags above (static)
+    bool record_only;           //  a record-only measure: counted in its
+                                //  unit, never valued (0p, no flag)
 } valuation_engine_value_t;
 
 //  Values a commitment of quantity_milli thousandths of measure (a code)
@@ -108,8 +111,9 @@ typedef struct {
 //  financial year contract_start_fy (VALUATION_ENGINE_NO_YEAR when not
 //  known), with framework and the partner's selection (NULL: every
 //  measure active). Fills *value (never NULL) either way. Returns 0 when
-//  valued, -1 when flagged (value 0, value->flag says why): the line is
-//  to be kept and shown either way. Strings in *value are borrowed from
+//  valued, or when the measure is record only (value->record_only, 0p:
+//  counted in its unit, never priced), -1 when flagged (value 0,
+//  value->flag says why): the line is to be kept and shown either way. Strings in *value are borrowed from
 //  framework (framework, version, theme, unit) or static (flag).
 int
     valuation_engine_commitment (const valuation_framework_t *framework,

@@ -29,6 +29,7 @@ typedef struct {
     char *outcome;
     char *description;
     char *unit;
+    char *criterion;
     int *fy;
     int64_t *pence;
     size_t *lines;              //  source line of each proxy's row
@@ -51,21 +52,25 @@ struct _valuation_framework_selection_t {
 };
 
 //  The columns of a framework file, in this order
-enum { F_FRAMEWORK, F_VERSION, F_MEASURE, F_THEME, F_OUTCOME, F_DESCRIPTION, F_UNIT,
-       F_YEAR, F_PROXY, F_FIELDS };
+enum { F_FRAMEWORK, F_VERSION, F_MEASURE, F_THEME, F_OUTCOME, F_CRITERION, F_DESCRIPTION,
+       F_UNIT, F_YEAR, F_PROXY, F_FIELDS };
 
 #define S_NAMES(...) (const char *const []) { __VA_ARGS__, NULL }
 static const sv_csv_field_t s_fields [F_FIELDS] = {
     { "framework", S_NAMES ("Framework ID", "Framework Name", "Framework"), true },
     { "version", S_NAMES ("Framework Version", "Version"), true },
     { "measure", S_NAMES ("Measure Code", "Measure Ref", "Measure Reference", "Reference",
-                          "Ref", "Code", "NT Code"), true },
-    { "theme", S_NAMES ("Theme"), true },
+                          "Ref", "Code", "NT Code", "Metric Code", "Metric ID",
+                          "Reporting Metric Code"), true },
+    { "theme", S_NAMES ("Theme", "Mission"), true },
     { "outcome", S_NAMES ("Outcome"), false },
-    { "description", S_NAMES ("Measure Description", "Description", "Measure Name"), false },
+    { "criterion", S_NAMES ("Award Criterion", "Award Criteria", "Model Award Criteria",
+                            "Criteria"), false },
+    { "description", S_NAMES ("Measure Description", "Description", "Measure Name",
+                              "Reporting Metric", "Metric"), false },
     { "unit", S_NAMES ("Units", "Unit of Measure", "Unit of Measurement"), true },
-    { "year", S_NAMES ("Financial Year", "FY", "Proxy Year"), true },
-    { "proxy", S_NAMES ("Proxy Value", "Proxy Value (£)", "Proxy (£)", "Value"), true },
+    { "year", S_NAMES ("Financial Year", "FY", "Proxy Year"), false },
+    { "proxy", S_NAMES ("Proxy Value", "Proxy Value (£)", "Proxy (£)", "Value"), false },
 };
 
 //  The reader's state while one file is loaded
@@ -105,6 +110,7 @@ s_measure_free (s_measure_t *measure)
     free (measure->outcome);
     free (measure->description);
     free (measure->unit);
+    free (measure->criterion);
     free (measure->fy);
     free (measure->pence);
     free (measure->lines);
@@ -185,8 +191,8 @@ s_row (const sv_csv_row_t *row, void *arg)
             return 0;
         }
     }
-    static const int texts [] = { F_THEME, F_OUTCOME, F_DESCRIPTION, F_UNIT };
-    for (size_t index = 0; index < 4; index++) {
+    static const int texts [] = { F_THEME, F_OUTCOME, F_DESCRIPTION, F_UNIT, F_CRITERION };
+    for (size_t index = 0; index < 5; index++) {
         int field = texts [index];
         if (strlen (values [field]) > VALUATION_FRAMEWORK_TEXT_MAX) {
             s_reportf (self, line, field, values [field], "longer than %d bytes",
@@ -202,15 +208,24 @@ s_row (const sv_csv_row_t *row, void *arg)
         s_report (self, line, F_UNIT, values [F_UNIT], "empty unit");
         return 0;
     }
-    int fy;
-    if (sv_date_fy_parse (values [F_YEAR], &fy)) {
+    //  Year and proxy both empty: the row names a record-only measure
+    bool record_only = !*values [F_YEAR] && !*values [F_PROXY];
+    if (!record_only && (!*values [F_YEAR] || !*values [F_PROXY])) {
+        int empty = *values [F_YEAR]? F_PROXY: F_YEAR;
+        s_report (self, line, empty, values [empty],
+                  "a proxy row has both a year and a proxy; leave both empty for a"
+                  " record-only measure (no £ value)");
+        return 0;
+    }
+    int fy = 0;
+    if (!record_only && sv_date_fy_parse (values [F_YEAR], &fy)) {
         s_report (self, line, F_YEAR, values [F_YEAR],
                   "expected a financial year such as 2024-25");
         return 0;
     }
-    int64_t pence;
+    int64_t pence = 0;
     const char *why = NULL;
-    if (sv_money_parse (values [F_PROXY], &pence, &why)) {
+    if (!record_only && sv_money_parse (values [F_PROXY], &pence, &why)) {
         s_reportf (self, line, F_PROXY, values [F_PROXY],
                    "expected a proxy in pounds such as 14678.00: %s", why? why: "not money");
         return 0;
@@ -246,9 +261,11 @@ s_row (const sv_csv_row_t *row, void *arg)
     if (found) {
         measure = &framework->measures [found - 1];
         const char *const kept [] = { measure->theme, measure->outcome,
-                                      measure->description, measure->unit };
-        static const char *const what [] = { "theme", "outcome", "description", "unit" };
-        for (size_t index = 0; index < 4; index++)
+                                      measure->description, measure->unit,
+                                      measure->criterion };
+        static const char *const what [] = { "theme", "outcome", "description", "unit",
+                                             "award criterion" };
+        for (size_t index = 0; index < 5; index++)
             if (strcmp (kept [index], values [texts [index]]) != 0) {
                 s_reportf (self, line, texts [index], values [texts [index]],
                            "measure %s has %s '%s' on row %zu: one %s per measure",
@@ -256,6 +273,13 @@ s_row (const sv_csv_row_t *row, void *arg)
                            what [index]);
                 return 0;
             }
+        if (record_only || measure->years == 0) {
+            s_reportf (self, line, record_only? F_PROXY: F_YEAR, values [F_MEASURE],
+                       "measure %s has %s on row %zu: a record-only measure (no year, no"
+                       " proxy) has one row, a valued one a proxy on every row",
+                       measure->code, measure->years? "proxies": "no proxy", measure->line);
+            return 0;
+        }
         for (size_t year = 0; year < measure->years; year++)
             if (measure->fy [year] == fy) {
                 char name [SV_DATE_FY_BUF];
@@ -284,13 +308,16 @@ s_row (const sv_csv_row_t *row, void *arg)
         measure->outcome = strdup (values [F_OUTCOME]);
         measure->description = strdup (values [F_DESCRIPTION]);
         measure->unit = strdup (values [F_UNIT]);
+        measure->criterion = strdup (values [F_CRITERION]);
         if (!measure->code || !measure->theme || !measure->outcome
-        ||  !measure->description || !measure->unit)
+        ||  !measure->description || !measure->unit || !measure->criterion)
             return -1;
         if (zhashx_insert (self->index, measure->code,
                            (void *) (uintptr_t) framework->count))
             return -1;
     }
+    if (record_only)
+        return 0;
     if (measure->years == measure->slots) {
         size_t slots = measure->slots? measure->slots * 2: 4;
         int *fys = (int *) realloc (measure->fy, slots * sizeof (int));
@@ -391,8 +418,8 @@ valuation_framework_load (const void *data, size_t size,
         s_measure_t *measure = &self->measures [index];
         s_sort_years (measure);
         measure->pub = (valuation_framework_measure_t) {
-            measure->code, measure->theme, measure->outcome, measure->description,
-            measure->unit, measure->years, measure->fy, measure->pence
+            measure->code, measure->theme, measure->outcome, measure->criterion,
+            measure->description, measure->unit, measure->years, measure->fy, measure->pence
         };
     }
     return self;
@@ -831,6 +858,29 @@ valuation_framework_test (bool verbose)
     assert (framework == NULL && errors.count == 1);
     framework = s_test_load ("", &errors);
     assert (framework == NULL && errors.count == 1);
+
+    //  Record-only measures: no year and no proxy, one row, never a £;
+    //  a measure is record-only or valued on every row, never half
+    framework = s_test_load ("framework,version,measure,theme,unit,year,proxy\n"
+                             "f,1,R-1,Jobs,people,,\n"
+                             "f,1,V-1,Jobs,FTE,2024-25,100\n", &errors);
+    assert (framework && errors.count == 0);
+    assert (valuation_framework_measure (framework, "R-1")->years == 0);
+    assert (valuation_framework_proxy (framework, "R-1", 2024, &pence, &used) == -1);
+    assert (valuation_framework_proxy (framework, "V-1", 2024, &pence, &used) == 0);
+    valuation_framework_destroy (&framework);
+    framework = s_test_load ("framework,version,measure,theme,unit,year,proxy\n"
+                             "f,1,R-1,Jobs,people,,\n"
+                             "f,1,R-1,Jobs,people,2024-25,5\n"
+                             "f,1,V-1,Jobs,FTE,2024-25,100\n"
+                             "f,1,V-1,Jobs,FTE,,\n"
+                             "f,1,H-1,Jobs,FTE,2024-25,\n", &errors);
+    assert (framework == NULL && errors.count == 3);
+    assert (strstr (errors.text [0], "row 3, column 'year', value 'R-1': measure R-1 has no"
+                    " proxy on row 2"));
+    assert (strstr (errors.text [1], "row 5, column 'proxy', value 'V-1': measure V-1 has"
+                    " proxies on row 4"));
+    assert (strstr (errors.text [2], "row 6, column 'proxy', value '': a proxy row has both"));
     framework = valuation_framework_load_file ("tests/fixtures/no-such-framework.csv",
                                                s_test_error, memset (&errors, 0, sizeof errors));
     assert (framework == NULL && errors.count == 1);
@@ -847,6 +897,19 @@ valuation_framework_test (bool verbose)
         { "deploy/frameworks/illustrative-rationalised-2024.csv", "illustrative-rationalised",
           "2024", 20 },
     };
+    //  The illustrative Social-Value-Model-shaped set: metrics, no proxies
+    memset (&errors, 0, sizeof errors);
+    framework = valuation_framework_load_file ("deploy/frameworks/illustrative-svm-2025.csv",
+                                               s_test_error, &errors);
+    assert (framework && errors.count == 0);
+    assert (streq (valuation_framework_id (framework), "illustrative-svm"));
+    assert (valuation_framework_measures (framework) == 13);
+    for (size_t index = 0; index < valuation_framework_measures (framework); index++)
+        assert (valuation_framework_measure_at (framework, index)->years == 0);
+    measure = valuation_framework_measure (framework, "SVM-1C-01");
+    assert (streq (measure->theme, "Kickstart economic growth"));
+    assert (streq (measure->criterion, "Fair pay") && streq (measure->unit, "people"));
+    valuation_framework_destroy (&framework);
     for (size_t file = 0; file < 2; file++) {
         memset (&errors, 0, sizeof errors);
         framework = valuation_framework_load_file (shipped [file].path, s_test_error, &errors);

@@ -10,6 +10,13 @@
         framework,version,measure,theme,outcome,description,unit,year,proxy
         illustrative-national,2019,ILL-JOB-01,Jobs,More local people in employment,"Local people employed on the contract, full-time equivalent for one year",FTE,2024-25,"£24,700.00"
 
+    or, Social-Value-Model-shaped (missions, outcomes, award criteria and
+    reporting metrics with units, and no £ proxy), with the year and proxy
+    columns left out or empty:
+
+        framework,version,metric code,mission,outcome,award criterion,reporting metric,unit
+        illustrative-svm,2025,SVM-1A-01,Kickstart economic growth,Fair work,...,people,
+
       framework    framework id: letters, digits, '.', '-', '_' (at most
                    64); the same on every row
       version      framework version, same characters and limit; the same
@@ -18,12 +25,23 @@
       theme        free text, not empty (the illustrative sets use Jobs,
                    Growth, Social, Environment, Innovation)
       outcome      free text, may be empty (column optional)
-      description  free text, may be empty (column optional)
+      criterion    award criterion, free text, may be empty (column
+                   optional; "Award Criterion", "Model Award Criteria")
+      description  free text, may be empty (column optional; "Reporting
+                   Metric" reads as it, "Mission" as theme, "Metric Code"
+                   as measure)
       unit         what one unit of the measure is ("FTE", "weeks",
                    "£ spent", "tonnes CO2e"), not empty
       year         financial year the proxy applies to: 2024-25 (or 2024/25)
       proxy        £ value of one unit in pounds and pence: 14678,
                    14678.00, £14,678.00; at most 2 decimals, not negative
+
+    Record-only measures. A row whose year and proxy are both empty (or a
+    file without those columns) names a measure that is counted and
+    reported in its unit but never valued in pounds: the Social Value
+    Model publishes metrics, not proxies, and no report may make one up.
+    Such a measure has exactly one row; a measure with proxies has one on
+    every row (a year without a proxy, or the reverse, is an error).
 
     Header cells are matched as sv_csv matches them (any case, spaces
     and punctuation ignored; synonyms such as "Measure Code", "Financial
@@ -73,9 +91,11 @@ typedef struct {
     const char *code;           //  "ILL-JOB-01"
     const char *theme;          //  "Jobs"
     const char *outcome;        //  "" when none was given
+    const char *criterion;      //  award criterion, "" when none was given
     const char *description;    //  "" when none was given
     const char *unit;           //  "FTE"
-    size_t years;               //  number of proxies, at least 1
+    size_t years;               //  number of proxies; 0 for a record-only
+                                //  measure (counted, never valued in £)
     const int *proxy_fy;        //  [years] financial years, ascending
                                 //  (named by start year: 2024 is 2024-25)
     const int64_t *proxy_pence; //  [years] pence per unit, >= 0

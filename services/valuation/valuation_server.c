@@ -279,6 +279,8 @@ s_fill_value (sv_proto_valuation_line_t *out, const valuation_engine_value_t *va
     out->unit = (char *) value->unit;
     out->description = (char *) value->description;
     out->flag = (char *) value->flag;
+    out->record_only = value->record_only;
+    out->outcome = (char *) value->outcome;
 }
 
 static int
@@ -295,7 +297,7 @@ s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
     int commitment_fy = VALUATION_ENGINE_NO_YEAR;
     sv_date_fy_parse (commitment->year, &commitment_fy);
     valuation_engine_value_t value = { .flag = "no_framework", .framework = "", .version = "",
-                                       .theme = "", .unit = "", .description = "",
+                                       .theme = "", .unit = "", .description = "", .outcome = "",
                                        .fy = commitment_fy };
     valuation_framework_t *framework =
         (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
@@ -350,7 +352,7 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     int32_t period_end = 0;
     bool dated = sv_date_parse (delivery->period_end, &period_end, NULL) == 0;
     valuation_engine_value_t value = { .flag = "no_framework", .framework = "", .version = "",
-                                       .theme = "", .unit = "", .description = "",
+                                       .theme = "", .unit = "", .description = "", .outcome = "",
                                        .fy = dated? sv_date_fy (period_end): VALUATION_ENGINE_NO_YEAR };
     valuation_framework_t *framework =
         (valuation_framework_t *) zhashx_lookup (self->frameworks, partner->framework_id);
