@@ -206,6 +206,7 @@ static const s_column_t s_theme_columns [] = {
     { "theme", "Theme", S_TEXT, 28, 0 },
     { "committed_pence", "Committed", S_PENCE, 16, 0 },
     { "delivered_pence", "Delivered", S_PENCE, 16, 0 },
+    { "record_only", "Record only (no £ value)", S_TEXT, 10, S_NOT_HTML },
     { NULL, NULL, S_TEXT, 0, 0 }
 };
 static const s_table_t s_by_theme = {
@@ -221,6 +222,8 @@ static const s_column_t s_measure_columns [] = {
     { "delivered_qty", "Delivered", S_QTY, 14, 0 },
     { "committed_pence", "Committed value", S_PENCE, 16, 0 },
     { "delivered_pence", "Delivered value", S_PENCE, 16, 0 },
+    { "outcome", "Outcome", S_TEXT, 30, S_NOT_HTML },
+    { "record_only", "Record only (no £ value)", S_TEXT, 10, S_NOT_HTML },
     { NULL, NULL, S_TEXT, 0, 0 }
 };
 static const s_table_t s_by_measure = {
@@ -1579,6 +1582,12 @@ s_html_cell (s_html_t *self, const s_column_t *column, const json_t *row, bool s
             fputs ("<td class=\"num withheld\">–</td>", out);
         return;
     }
+    //  A measure its framework never prices has no £ figure to show
+    if (column->type == S_PENCE && json_is_null (value)
+    &&  json_is_true (json_object_get (row, "record_only"))) {
+        fputs ("<td class=\"num withheld\">record only</td>", out);
+        return;
+    }
     fputs (numeric? "<td class=\"num\">": column->flags & S_CODE? "<td class=\"code\">": "<td>",
            out);
     if (column->type == S_PENCE && json_is_integer (value))
@@ -2254,12 +2263,17 @@ s_annual_social_value (s_html_t *self)
     json_t *themes = s_get (doc, "social_value.by_theme");
     size_t count = json_array_size (themes);
     s_bar_t *bars = (s_bar_t *) calloc (count + 1, sizeof *bars);
+    size_t valued = 0;
     if (bars) {
+        //  Themes with a £ value only: a record-only theme has no bar
         for (size_t index = 0; index < count; index++) {
             json_t *theme = json_array_get (themes, index);
-            bars [index].label = s_str (theme, "theme");
-            s_int_at (theme, "committed_pence", &bars [index].values [0]);
-            s_int_at (theme, "delivered_pence", &bars [index].values [1]);
+            if (json_is_true (json_object_get (theme, "record_only")))
+                continue;
+            bars [valued].label = s_str (theme, "theme");
+            s_int_at (theme, "committed_pence", &bars [valued].values [0]);
+            s_int_at (theme, "delivered_pence", &bars [valued].values [1]);
+            valued++;
         }
         static const char *names [] = { "Committed", "Delivered" };
         static const char *colours [] = { S_COLOUR_OTHER, S_COLOUR_LOCAL };
@@ -2267,7 +2281,7 @@ s_annual_social_value (s_html_t *self)
         s_chart_bars (self, "Social value committed and delivered, by theme",
                       "Pairs of horizontal bars, one pair for each theme, of the social value "
                       "committed and delivered. The table below gives the figures.",
-                      2, names, colours, bars, count);
+                      2, names, colours, bars, valued);
         fputs ("</figure>\n", out);
         free (bars);
     }
@@ -2278,14 +2292,18 @@ s_annual_social_value (s_html_t *self)
            "<th class=\"num\">Delivered of committed</th></tr></thead>\n<tbody>\n", out);
     for (size_t index = 0; index < count; index++) {
         json_t *theme = json_array_get (themes, index);
-        int64_t theme_committed, theme_delivered;
+        int64_t theme_committed = 0, theme_delivered = 0;
         s_int_at (theme, "committed_pence", &theme_committed);
         s_int_at (theme, "delivered_pence", &theme_delivered);
         s_tag (out, "<tr><td>", s_str (theme, "theme"), "</td>");
-        fprintf (out, "<td class=\"num\">%s</td><td class=\"num\">%s</td>"
-                 "<td class=\"num\">%s</td></tr>\n", s_pounds (theme_committed).text,
-                 s_pounds (theme_delivered).text,
-                 s_ratio (theme_delivered, theme_committed).text);
+        if (json_is_true (json_object_get (theme, "record_only")))
+            fputs ("<td colspan=\"3\" class=\"withheld\">record only: counted in its"
+                   " measures' units below, no £ value</td></tr>\n", out);
+        else
+            fprintf (out, "<td class=\"num\">%s</td><td class=\"num\">%s</td>"
+                     "<td class=\"num\">%s</td></tr>\n", s_pounds (theme_committed).text,
+                     s_pounds (theme_delivered).text,
+                     s_ratio (theme_delivered, theme_committed).text);
     }
     fprintf (out, "</tbody>\n<tfoot><tr><td>All themes</td><td class=\"num\">%s</td>"
              "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr></tfoot>\n",
@@ -3034,6 +3052,11 @@ reporting_render_test (bool verbose)
     assert (s_test_occurrences (html, "role=\"img\"") == 3);
     assert (s_test_occurrences (html, "<title id=\"chart") == 3);
     assert (strstr (html, "£48,957,376 in 17,481 payments"));
+    //  The record-only measure shows its hours and "record only" for £, and
+    //  its theme draws no bar
+    assert (strstr (html, "<td class=\"num\">420 hours</td><td class=\"num withheld\">record"
+                          " only</td><td class=\"num withheld\">record only</td>"));
+    assert (strstr (html, ">Jobs</text>") && !strstr (html, ">Take back our streets</text>"));
     assert (strstr (html, "<div class=\"value\">£49.0m</div>"));
     //  Additional local spend: 284,621,357p on 2023-24
     assert (strstr (html, "<div class=\"value\">+£2.8m</div>"));
@@ -3111,8 +3134,8 @@ reporting_render_test (bool verbose)
         { "summary.csv", 39 },              //  header + 9 + 29 figures
         { "spend_by_month.csv", 13 },
         { "spend_by_ward.csv", 9 },
-        { "by_theme.csv", 6 },
-        { "by_measure.csv", 9 },
+        { "by_theme.csv", 7 },
+        { "by_measure.csv", 10 },
         { "top_contracts.csv", 11 },
         { "delivered_by_ward.csv", 9 },
         { "by_beneficiary_group.csv", 6 },
@@ -3141,7 +3164,11 @@ reporting_render_test (bool verbose)
     free (csv);
     csv = s_test_text (s_test_file (files, "by_measure.csv"));
     assert (strstr (csv, "\r\nJOB-02,Apprenticeship weeks on the contract,weeks,Jobs,1300,1040,"
-                         "31590000,25272000\r\n"));
+                         "31590000,25272000,,\r\n"));
+    //  A record-only measure: its quantities, and no £ at all
+    assert (strstr (csv, "\r\nSVM-5A-01,Staff volunteering hours in local communities,hours,"
+                         "Take back our streets,500,420,,,Stronger and safer communities,"
+                         "true\r\n"));
     free (csv);
     file = s_test_file (files, "top_contracts.csv");
     csv = s_test_text (file);

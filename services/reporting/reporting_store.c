@@ -143,7 +143,11 @@ static const char *const s_migrations [] = {
     //  4: the measure an alert is about (compliance's delivery.shortfall),
     //  so that a report names it as the framework words it; '' for the
     //  others, and for alerts kept before until compliance changes them
-    "ALTER TABLE alerts ADD COLUMN measure TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE alerts ADD COLUMN measure TEXT NOT NULL DEFAULT '';"
+    //  and each measure's outcome and whether its framework values it at
+    //  all (record_only 1: a metric counted in its unit, never in £)
+    "ALTER TABLE measures ADD COLUMN outcome TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE measures ADD COLUMN record_only INTEGER NOT NULL DEFAULT 0;",
     NULL
 };
 
@@ -339,12 +343,17 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     //  A line of an unknown measure knows nothing of it: keep what is known
     if (!*line->theme && !*line->unit && !*line->description)
         return 0;
-    const char *measure [] = { line->measure, line->theme, line->unit, line->description };
+    const char *measure [] = { line->measure, line->theme, line->unit, line->description,
+                               line->outcome, line->record_only? "1": "0" };
     return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO measures (measure, theme, unit, description) VALUES (?1, ?2, ?3, ?4)"
+        "INSERT INTO measures (measure, theme, unit, description, outcome, record_only)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
         " ON CONFLICT (measure) DO UPDATE SET theme = excluded.theme, unit = excluded.unit,"
-        " description = excluded.description WHERE theme != excluded.theme"
-        " OR unit != excluded.unit OR description != excluded.description"), measure, 4));
+        " description = excluded.description, outcome = excluded.outcome,"
+        " record_only = excluded.record_only WHERE theme != excluded.theme"
+        " OR unit != excluded.unit OR description != excluded.description"
+        " OR outcome != excluded.outcome OR record_only != excluded.record_only"),
+        measure, 6));
 }
 
 //  Keeps the latest period end of a contract's delivery returns; a period
@@ -504,12 +513,14 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
 
 #define S_VALUE_BY_MEASURE(AND_PARTNER) \
     "SELECT g.measure, coalesce(m.description, ''), coalesce(m.unit, '')," \
-    " coalesce(m.theme, ''), g.cq, g.dq, g.cp, g.dp" \
+    " coalesce(m.theme, ''), g.cq, g.dq, g.cp, g.dp, coalesce(m.record_only, 0)," \
+    " coalesce(m.outcome, '')" \
     " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
     " LEFT JOIN measures m ON m.measure = g.measure ORDER BY g.measure"
 
 #define S_VALUE_BY_THEME(AND_PARTNER) \
-    "SELECT coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)" \
+    "SELECT coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)," \
+    " min(coalesce(m.record_only, 0))" \
     " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
     " LEFT JOIN measures m ON m.measure = g.measure GROUP BY theme ORDER BY theme"
 
@@ -925,6 +936,14 @@ s_breakdown (s_report_t *self, const char *sql_all, const char *sql_partner,
     return rows;
 }
 
+//  Pence as a JSON integer, or null for a figure that has no £ value (a
+//  record-only measure or theme): never a made-up £0
+static json_t *
+s_pence_unless (int64_t pence, bool no_value)
+{
+    return no_value? json_null (): json_integer ((json_int_t) pence);
+}
+
 static json_t *
 s_social_value (s_report_t *self)
 {
@@ -948,11 +967,14 @@ s_social_value (s_report_t *self)
     if (stmt) {
         sqlite3_bind_int (stmt, 1, self->fy);
         sqlite3_bind_int (stmt, 3, self->mask);
-        while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
-            json_array_append_new (by_theme, json_pack ("{s:s, s:I, s:I}",
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            bool record_only = sqlite3_column_int (stmt, 3) != 0;
+            json_array_append_new (by_theme, json_pack ("{s:s, s:o, s:o, s:b}",
                 "theme", sv_db_text (stmt, 0),
-                "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 1),
-                "delivered_pence", (json_int_t) sqlite3_column_int64 (stmt, 2)));
+                "committed_pence", s_pence_unless (sqlite3_column_int64 (stmt, 1), record_only),
+                "delivered_pence", s_pence_unless (sqlite3_column_int64 (stmt, 2), record_only),
+                "record_only", record_only));
+        }
         s_query_end (self, stmt, step);
     }
     json_t *by_measure = json_array ();
@@ -960,17 +982,21 @@ s_social_value (s_report_t *self)
     if (stmt) {
         sqlite3_bind_int (stmt, 1, self->fy);
         sqlite3_bind_int (stmt, 3, self->mask);
-        while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
+        while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            bool record_only = sqlite3_column_int (stmt, 8) != 0;
             json_array_append_new (by_measure, json_pack (
-                "{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I}",
+                "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}",
                 "measure", sv_db_text (stmt, 0),
                 "description", sv_db_text (stmt, 1),
                 "unit", sv_db_text (stmt, 2),
                 "theme", sv_db_text (stmt, 3),
+                "outcome", sv_db_text (stmt, 9),
                 "committed_qty", s_quantity (sqlite3_column_int64 (stmt, 4)),
                 "delivered_qty", s_quantity (sqlite3_column_int64 (stmt, 5)),
-                "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 6),
-                "delivered_pence", (json_int_t) sqlite3_column_int64 (stmt, 7)));
+                "committed_pence", s_pence_unless (sqlite3_column_int64 (stmt, 6), record_only),
+                "delivered_pence", s_pence_unless (sqlite3_column_int64 (stmt, 7), record_only),
+                "record_only", record_only));
+        }
         s_query_end (self, stmt, step);
     }
     json_t *top = json_array ();
@@ -2193,6 +2219,23 @@ s_test_load_contract (s_test_t *test, const char *contract_id, const char *flag,
             .quantity_milli = delivered_milli, .evidence = "evidenced" } });
 }
 
+//  K-1's record-only measure SVM-5A-01 (a metric with no £ value): 50
+//  hours committed, 42 delivered, in the caller's transaction
+static void
+s_test_load_record_only (s_test_t *test)
+{
+    S_TEST_VALUE_LINE ("council/COMMITMENT/K-1/SVM-5A-01", .partner = "council",
+                       .contract_id = "K-1", .measure = "SVM-5A-01", .kind = "committed",
+                       .year = "2024-25", .quantity_milli = 50000, .record_only = true,
+                       .theme = "Take back our streets", .unit = "hours",
+                       .description = "Volunteering hours", .outcome = "Safer communities");
+    S_TEST_VALUE_LINE ("council/DELIVERY/K-1/SVM-5A-01/Q1", .partner = "council",
+                       .contract_id = "K-1", .measure = "SVM-5A-01", .kind = "delivered",
+                       .year = "2024-25", .evidence = "validated", .quantity_milli = 42000,
+                       .record_only = true, .theme = "Take back our streets", .unit = "hours",
+                       .description = "Volunteering hours", .outcome = "Safer communities");
+}
+
 //  The contracts report of K-1 as of created (yyyy-mm-dd): its one row's
 //  status, status_reason and next_return_due written into buf as
 //  "status/reason/due"; "" when the report has no row
@@ -2726,6 +2769,29 @@ reporting_store_test (bool verbose)
     assert (s_test_int (document, "contracts/0/delivered_unvalued") == 0);
     assert (s_test_int (document, "contracts/0/committed_pence") == 0);
     assert (s_test_real (document, "contracts/0/committed_qty") == 10.0);
+    json_decref (document);
+    //  A record-only measure (a Social Value Model metric): its hours
+    //  count, its pounds are null, never £0, and the totals are unmoved
+    document = s_test_report (store, "annual", "2024-25", "", NULL);
+    int64_t committed_before = s_test_int (document, "social_value/committed_pence");
+    json_decref (document);
+    assert (sv_db_begin (store->db) == 0);
+    s_test_load_record_only (&test);
+    assert (sv_db_commit (store->db) == 0);
+    document = s_test_report (store, "annual", "2024-25", "", NULL);
+    assert (s_test_int (document, "social_value/committed_pence") == committed_before);
+    json_t *rows = s_test_get (document, "social_value/by_measure");
+    json_t *row = json_array_get (rows, json_array_size (rows) - 1);
+    assert (streq (json_string_value (json_object_get (row, "measure")), "SVM-5A-01"));
+    assert (json_is_true (json_object_get (row, "record_only")));
+    assert (json_is_null (json_object_get (row, "committed_pence")));
+    assert (json_real_value (json_object_get (row, "delivered_qty")) == 42.0);
+    assert (streq (json_string_value (json_object_get (row, "outcome")), "Safer communities"));
+    rows = s_test_get (document, "social_value/by_theme");
+    row = json_array_get (rows, json_array_size (rows) - 1);
+    assert (streq (json_string_value (json_object_get (row, "theme")), "Take back our streets"));
+    assert (json_is_true (json_object_get (row, "record_only")));
+    assert (json_is_null (json_object_get (row, "delivered_pence")));
     json_decref (document);
     reporting_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
