@@ -162,6 +162,10 @@ static const s_key_t s_keys [] = {
       "Evidence states of delivery returns that reports count as delivered."),
     S_INT_ ("reporting/small_number_threshold", "5", 0, 1000,
       "Breakdowns by ward or beneficiary group suppress counts below this."),
+    S_TEXT_ ("reporting/crosswalk", "",
+      "Crosswalk CSV (framework, measure, outcome) mapping every partner's framework measures"
+      " to common outcomes, so the partnership report shows partners on different frameworks"
+      " side by side; empty: none."),
     S_TEXT_ ("reporting/stream_endpoint", "tcp://127.0.0.1:7741",
       "Where reporting's durable stream answers FETCH."),
     S_TEXT_ ("reporting/control_endpoint", "tcp://127.0.0.1:7742",

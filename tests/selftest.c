@@ -42,6 +42,7 @@
 #include "compliance_rules.h"
 #include "compliance_store.h"
 #include "reporting_schedule.h"
+#include "reporting_crosswalk.h"
 #include "reporting_render.h"
 #include "reporting_store.h"
 
@@ -84,6 +85,7 @@ static const s_test_t s_tests [] = {
     { "compliance_rules", compliance_rules_test, 30 },
     { "compliance_store", compliance_store_test, 30 },
     { "reporting_schedule", reporting_schedule_test, 30 },
+    { "reporting_crosswalk", reporting_crosswalk_test, 5 },
     { "reporting_store", reporting_store_test, 30 },
     { "reporting_render", reporting_render_test, 30 },
 };

@@ -378,11 +378,31 @@ static const s_column_t s_partner_theme_columns [] = {
     { "theme", "Theme", S_TEXT, 28, 0 },
     { "committed_pence", "Committed", S_PENCE, 16, 0 },
     { "delivered_pence", "Delivered", S_PENCE, 16, 0 },
+    { "record_only", "Record only (no £ value)", S_TEXT, 10, S_NOT_HTML },
     { NULL, NULL, S_TEXT, 0, 0 }
 };
 static const s_table_t s_by_partner_theme = {
     "by_partner_theme", "By partner and theme", "by_partner_theme", false,
     s_partner_theme_columns
+};
+
+static const s_column_t s_outcome_columns [] = {
+    { "outcome", "Common outcome", S_TEXT, 30, 0 },
+    { "partner", "Partner id", S_TEXT, 16, 0 },
+    { "partner_name", "Partner", S_TEXT, 36, 0 },
+    { "framework", "Framework", S_TEXT, 24, 0 },
+    { "measure", "Measure", S_TEXT, 12, S_CODE },
+    { "description", "Description", S_TEXT, 50, 0 },
+    { "unit", "Unit", S_TEXT, 12, 0 },
+    { "committed_qty", "Committed", S_QTY, 14, 0 },
+    { "delivered_qty", "Delivered", S_QTY, 14, 0 },
+    { "committed_pence", "Committed value", S_PENCE, 16, 0 },
+    { "delivered_pence", "Delivered value", S_PENCE, 16, 0 },
+    { "record_only", "Record only (no £ value)", S_TEXT, 10, 0 },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_by_outcome = {
+    "by_outcome", "By common outcome", "by_outcome", false, s_outcome_columns
 };
 
 //  The frameworks behind the pounds: in the annual report under
@@ -435,7 +455,8 @@ static const s_kind_t s_kinds [] = {
         &s_annual_frameworks, &s_rlw_renewals, NULL },
       s_annual_body },
     { "partnership", s_partnership_figures,
-      { &s_by_partner, &s_by_partner_theme, &s_network_frameworks, &s_rlw_renewals, NULL },
+      { &s_by_partner, &s_by_partner_theme, &s_by_outcome, &s_network_frameworks,
+        &s_rlw_renewals, NULL },
       s_partnership_body },
     { "rlw-scope", s_rlw_figures, { &s_rlw_contracts, NULL }, s_rlw_body },
     { "alerts", s_alerts_figures, { &s_alerts, &s_alerts_by_rule, NULL }, s_alerts_body },
@@ -2559,6 +2580,123 @@ s_partner_table (s_html_t *self, const json_t *partners)
     s_table_close (out);
 }
 
+//  One cell of the side-by-side table: what partner delivered towards
+//  outcome ("" for the measures the crosswalk maps to none), quantity by
+//  unit (units in first-seen order), then the £ delivered where its
+//  measures have a value, or that they have none
+static void
+s_outcome_cell (FILE *out, const json_t *rows, const char *outcome, const char *partner)
+{
+    const char *units [16];
+    int64_t delivered [16], pence = 0;
+    size_t count = 0, index;
+    bool valued = false, any = false;
+    json_t *row;
+    json_array_foreach (rows, index, row) {
+        if (!streq (s_str (row, "outcome"), outcome) || !streq (s_str (row, "partner"), partner))
+            continue;
+        any = true;
+        int64_t milli = 0, value = 0;
+        s_milli (json_object_get (row, "delivered_qty"), &milli);
+        size_t unit = 0;
+        while (unit < count && !streq (units [unit], s_str (row, "unit")))
+            unit++;
+        if (unit == count && count < 16) {
+            units [count] = s_str (row, "unit");
+            delivered [count++] = 0;
+        }
+        if (unit < count)
+            delivered [unit] += milli;
+        if (s_int_at (row, "delivered_pence", &value)) {
+            pence += value;
+            valued = true;
+        }
+    }
+    if (!any) {
+        fputs ("<td class=\"withheld\">–</td>", out);
+        return;
+    }
+    fputs ("<td>", out);
+    for (size_t unit = 0; unit < count; unit++) {
+        json_t *quantity = json_real ((double) delivered [unit] / 1000.0);
+        s_tag (out, "<span class=\"aside nowrap\">", s_quantity (quantity, units [unit]).text,
+               "</span>");
+        json_decref (quantity);
+    }
+    if (valued)
+        s_tag (out, "<strong class=\"nowrap\">", s_pounds (pence).text, "</strong>");
+    else
+        fputs ("<span class=\"aside\">no £ value (record only)</span>", out);
+    fputs ("</td>", out);
+}
+
+//  The partners side by side by common outcome, when the report has a
+//  crosswalk: a row per outcome (and one for measures it maps to none), a
+//  column per partner naming its framework, each cell what was delivered
+//  in the measures' own units and the £ where a framework prices them
+static void
+s_outcome_section (s_html_t *self)
+{
+    FILE *out = self->out;
+    const json_t *doc = self->doc;
+    json_t *crosswalk = s_get (doc, "crosswalk");
+    if (!json_is_object (crosswalk))
+        return;
+    fputs ("<section id=\"outcomes\">\n<h2>Delivery by common outcome</h2>\n"
+           "<p class=\"lede\">Partners on different frameworks cannot add their pounds: a "
+           "framework that publishes metrics and no proxy values (the Social Value Model) "
+           "records quantities only. Here each partner's deliveries are set side by side by "
+           "the outcome they serve, in their own units, with the pounds only where the "
+           "partner's framework gives a value.</p>\n", out);
+    if (*s_str (crosswalk, "problem")) {
+        s_tag (out, "<p class=\"note\">The crosswalk ", s_str (crosswalk, "file"), "");
+        s_tag (out, " could not be read, so no outcome is shown: ", s_str (crosswalk, "problem"),
+               ".</p>\n</section>\n");
+        return;
+    }
+    json_t *rows = s_get (doc, "by_outcome");
+    json_t *partners = s_get (doc, "by_partner");
+    size_t index, at;
+    json_t *row, *partner;
+    s_table_open (out, "outcomes");
+    fputs ("<caption>Delivered in the year, by common outcome and partner</caption>\n"
+           "<thead><tr><th>Outcome</th>", out);
+    json_array_foreach (partners, index, partner) {
+        s_tag (out, "<th>", s_partner_of (partner), "");
+        //  The frameworks this partner's lines were valued with
+        const char *shown = NULL;
+        json_array_foreach (rows, at, row)
+            if (streq (s_str (row, "partner"), s_str (partner, "partner"))
+            &&  (!shown || !streq (shown, s_str (row, "framework")))) {
+                shown = s_str (row, "framework");
+                s_tag (out, "<span class=\"aside\">", shown, "</span>");
+            }
+        fputs ("</th>", out);
+    }
+    fputs ("</tr></thead>\n<tbody>\n", out);
+    json_t *outcomes = json_deep_copy (json_object_get (crosswalk, "outcomes"));
+    json_array_foreach (rows, index, row)
+        if (!*s_str (row, "outcome")) {
+            json_array_append_new (outcomes, json_string (""));
+            break;
+        }
+    json_t *outcome;
+    json_array_foreach (outcomes, index, outcome) {
+        const char *name = json_string_value (outcome);
+        s_tag (out, "<tr><th scope=\"row\">", *name? name: "Not mapped to a common outcome",
+               "</th>");
+        json_array_foreach (partners, at, partner)
+            s_outcome_cell (out, rows, name, s_str (partner, "partner"));
+        fputs ("</tr>\n", out);
+    }
+    json_decref (outcomes);
+    fputs ("</tbody>\n", out);
+    s_table_close (out);
+    s_tag (out, "<p class=\"note\">Outcomes from the crosswalk ", s_str (crosswalk, "file"),
+           "; each measure behind a cell is listed in the by_outcome table of the CSV, XLSX"
+           " and JSON forms of this report.</p>\n</section>\n");
+}
+
 static void
 s_partnership_body (s_html_t *self)
 {
@@ -2619,7 +2757,9 @@ s_partnership_body (s_html_t *self)
     s_html_table (self, &s_by_partner_theme, "Social value by partner and theme", NULL);
     s_framework_note (self, "frameworks");
     s_html_table (self, &s_network_frameworks, "Frameworks behind the pounds", "keep narrow");
-    fputs ("</section>\n<section id=\"rlw\">\n<h2>Real Living Wage dates</h2>\n", out);
+    fputs ("</section>\n", out);
+    s_outcome_section (self);
+    fputs ("<section id=\"rlw\">\n<h2>Real Living Wage dates</h2>\n", out);
     s_rlw_dates (self);
     fputs ("</section>\n", out);
     s_page_close (self, NULL);
@@ -3258,7 +3398,7 @@ reporting_render_test (bool verbose)
         size_t csv_files;
         size_t charts;
     } kinds [] = {
-        { S_TEST_FIXTURES "partnership.json", "partnership-all-2024-25", 5, 1 },  //  summary + 4 tables
+        { S_TEST_FIXTURES "partnership.json", "partnership-all-2024-25", 6, 1 },  //  summary + 5 tables
         { S_TEST_FIXTURES "rlw-scope.json", "rlw-scope-northdale-2024-25", 2, 0 },
         { S_TEST_FIXTURES "alerts.json", "alerts-all", 3, 0 },
     };
@@ -3273,8 +3413,20 @@ reporting_render_test (bool verbose)
                 assert (s_test_well_formed (file));
                 html = s_test_text (file);
                 assert (s_test_occurrences (html, "<svg ") == kinds [kind].charts);
-                if (kind == 0)      //  Fire and Rescue has no spend: a null share
+                if (kind == 0) {    //  Fire and Rescue has no spend: a null share
                     assert (strstr (html, "<td class=\"num\">–</td>"));
+                    //  Side by side: the council's two FTE measures summed with
+                    //  their £, the trust's SVM metric in people with no £, and
+                    //  the measure mapped to no outcome in a row of its own
+                    assert (strstr (html, "<th scope=\"row\">Fair work and good jobs</th>"
+                                          "<td class=\"withheld\">–</td><td><span class="
+                                          "\"aside nowrap\">32.5 FTE</span><strong class="
+                                          "\"nowrap\">£327,625</strong></td>"));
+                    assert (strstr (html, "<span class=\"aside nowrap\">152 people</span>"
+                                          "<span class=\"aside\">no £ value (record only)"));
+                    assert (strstr (html, "<th scope=\"row\">Not mapped to a common outcome"));
+                    assert (strstr (html, "<span class=\"aside\">illustrative-svm</span>"));
+                }
                 if (kind == 1) {    //  two contracts missing a commitment, one undated
                     assert (s_test_occurrences (html, "<tr class=\"missing\">") == 2);
                     assert (s_test_occurrences (html, "dates not known") == 1);

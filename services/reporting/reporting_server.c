@@ -36,6 +36,8 @@ typedef struct {
     zlistx_t *schedules;        //  s_schedule_t *
     char *categories;           //  owns rlw.categories
     compliance_rules_rates_t *rates;    //  RLW rates, NULL when none could be read
+    reporting_crosswalk_t *crosswalk;   //  NULL when none is configured or read
+    char crosswalk_problem [512];       //  why the configured one was not read
     char *output;               //  folder for scheduled reports
     msgpack_sbuffer buffer;
     int64_t started;
@@ -121,7 +123,10 @@ s_build (s_server_t *self, const char *kind, const char *year, const char *partn
         .return_period_months =
             (int) sv_config_int (self->config, "compliance/return_period_months"),
         .overdue_grace_days =
-            (int) sv_config_int (self->config, "compliance/overdue_grace_days")
+            (int) sv_config_int (self->config, "compliance/overdue_grace_days"),
+        .crosswalk_path = sv_config_get (self->config, "reporting/crosswalk"),
+        .crosswalk = self->crosswalk,
+        .crosswalk_problem = self->crosswalk_problem
     };
     json_t *report = reporting_store_report (self->store, &params, reason_p);
     json_decref (params.partner_config);
@@ -478,6 +483,15 @@ s_load_schedules (s_server_t *self)
     return 0;
 }
 
+//  Keeps the first error of a crosswalk file that was refused
+static void
+s_crosswalk_error (const sv_csv_error_t *error, void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    if (!*self->crosswalk_problem)
+        sv_csv_error_format (error, self->crosswalk_problem, sizeof self->crosswalk_problem);
+}
+
 static int
 s_server_start (s_server_t *self)
 {
@@ -494,6 +508,13 @@ s_server_start (s_server_t *self)
     if (!self->rates)
         zsys_warning ("reporting: no Real Living Wage rates from %s: reports give no"
                       " uplift deadline", rates);
+    const char *crosswalk = sv_config_get (config, "reporting/crosswalk");
+    if (*crosswalk) {
+        self->crosswalk = reporting_crosswalk_load_file (crosswalk, s_crosswalk_error, self);
+        if (!self->crosswalk)
+            zsys_warning ("reporting: crosswalk %s not read (%s): the partnership report"
+                          " says so and shows no outcomes", crosswalk, self->crosswalk_problem);
+    }
     self->output = sv_config_data_path (config, "reporting/output", "reports");
     if (s_load_schedules (self))
         return -1;
@@ -574,5 +595,6 @@ reporting_server (zsock_t *pipe, void *config)
     msgpack_sbuffer_destroy (&self.buffer);
     zstr_free (&self.categories);
     compliance_rules_rates_destroy (&self.rates);
+    reporting_crosswalk_destroy (&self.crosswalk);
     zstr_free (&self.output);
 }

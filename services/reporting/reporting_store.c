@@ -559,9 +559,10 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " LEFT JOIN wards w ON w.code = g.ward ORDER BY name, g.ward"
 
 //  Committed and delivered pence by partner and theme: partner, theme,
-//  committed, delivered
+//  committed, delivered, whether every measure of it is record only
 #define S_VALUE_PARTNER_THEMES(AND_PARTNER) \
-    "SELECT g.partner, coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp) FROM" \
+    "SELECT g.partner, coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)," \
+    " min(coalesce(m.record_only, 0)) FROM" \
     " (SELECT partner, measure," \
     " sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END) AS cp," \
     " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END) AS dp" \
@@ -576,6 +577,19 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " WHERE " S_COUNTED AND_PARTNER \
     " GROUP BY framework, framework_version, partner" \
     " ORDER BY framework, framework_version, partner"
+
+//  The counted lines by partner, framework and measure, for the crosswalk:
+//  partner, framework, measure, description, unit, record_only, committed
+//  and delivered quantity (thousandths) and pence
+#define S_VALUE_PARTNER_MEASURES(AND_PARTNER) \
+    "SELECT v.partner, v.framework, v.measure, coalesce(m.description, '')," \
+    " coalesce(m.unit, ''), coalesce(m.record_only, 0)," \
+    " sum(CASE WHEN v.kind = 0 THEN v.quantity_milli ELSE 0 END)," \
+    " sum(CASE WHEN v.kind = 1 THEN v.quantity_milli ELSE 0 END)," \
+    " sum(CASE WHEN v.kind = 0 THEN v.value_pence ELSE 0 END)," \
+    " sum(CASE WHEN v.kind = 1 THEN v.value_pence ELSE 0 END)" \
+    " FROM value_lines v LEFT JOIN measures m ON m.measure = v.measure" \
+    " WHERE " S_COUNTED AND_PARTNER " GROUP BY v.partner, v.framework, v.measure"
 
 #define S_VALUE_PARTNERS(AND_PARTNER) \
     "SELECT partner, sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END)," \
@@ -1369,6 +1383,102 @@ s_contracts (s_report_t *self)
 //  --------------------------------------------------------------------------
 //  Partnership
 
+//  Where a by_outcome row goes: by the crosswalk's order of outcomes (a
+//  measure it does not map last), then partner in the report's order,
+//  framework and measure (qsort's comparator over json_t *)
+static int
+s_outcome_order (const void *left, const void *right)
+{
+    json_t *one = *(json_t *const *) left, *two = *(json_t *const *) right;
+    static const char *const keys [] = { "outcome_rank", "partner_rank" };
+    for (size_t key = 0; key < 2; key++) {
+        json_int_t first = json_integer_value (json_object_get (one, keys [key]));
+        json_int_t second = json_integer_value (json_object_get (two, keys [key]));
+        if (first != second)
+            return first < second? -1: 1;
+    }
+    int framework = strcmp (json_string_value (json_object_get (one, "framework")),
+                            json_string_value (json_object_get (two, "framework")));
+    return framework? framework: strcmp (json_string_value (json_object_get (one, "measure")),
+                                         json_string_value (json_object_get (two, "measure")));
+}
+
+//  The partners' delivery side by side by common outcome (see
+//  REPORT_JSON.md): "crosswalk" says which file mapped the measures (or
+//  why none could be read), "by_outcome" one row per partner, framework
+//  and measure with the outcome it serves ("" when the crosswalk maps it
+//  to none). Nothing when no crosswalk is configured.
+static void
+s_by_outcome (s_report_t *self, json_t *partners, json_t *document)
+{
+    const reporting_store_params_t *params = self->params;
+    if (!params->crosswalk_path || !*params->crosswalk_path)
+        return;
+    const reporting_crosswalk_t *crosswalk = params->crosswalk;
+    json_t *outcomes = json_array ();
+    size_t count = crosswalk? reporting_crosswalk_outcomes (crosswalk): 0;
+    for (size_t index = 0; index < count; index++)
+        json_array_append_new (outcomes,
+                               json_string (reporting_crosswalk_outcome_at (crosswalk, index)));
+    json_object_set_new (document, "crosswalk", json_pack ("{s:s, s:s, s:o}",
+        "file", params->crosswalk_path,
+        "problem", crosswalk? "": params->crosswalk_problem? params->crosswalk_problem: "",
+        "outcomes", outcomes));
+    json_t *rows = json_array ();
+    sqlite3_stmt *stmt = crosswalk? s_query (self, S_VALUE_PARTNER_MEASURES (""),
+                                             S_VALUE_PARTNER_MEASURES (S_PARTNER)): NULL;
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, self->fy);
+        sqlite3_bind_int (stmt, 3, self->mask);
+    }
+    int step = SQLITE_DONE;
+    while (stmt && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        const char *partner = sv_db_text (stmt, 0), *framework = sv_db_text (stmt, 1);
+        const char *measure = sv_db_text (stmt, 2);
+        const char *outcome = reporting_crosswalk_outcome (crosswalk, framework, measure);
+        size_t rank = 0, partner_rank = 0;
+        while (outcome && rank < count
+           &&  !streq (reporting_crosswalk_outcome_at (crosswalk, rank), outcome))
+            rank++;
+        while (partner_rank < json_array_size (partners)
+           &&  !streq (json_string_value (json_array_get (partners, partner_rank)), partner))
+            partner_rank++;
+        bool record_only = sqlite3_column_int (stmt, 5) != 0;
+        json_array_append_new (rows, json_pack (
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:I, s:I}",
+            "outcome", outcome? outcome: "",
+            "partner", partner,
+            "framework", framework,
+            "measure", measure,
+            "description", sv_db_text (stmt, 3),
+            "unit", sv_db_text (stmt, 4),
+            "record_only", record_only,
+            "committed_qty", s_quantity (sqlite3_column_int64 (stmt, 6)),
+            "delivered_qty", s_quantity (sqlite3_column_int64 (stmt, 7)),
+            "committed_pence", s_pence_unless (sqlite3_column_int64 (stmt, 8), record_only),
+            "delivered_pence", s_pence_unless (sqlite3_column_int64 (stmt, 9), record_only),
+            "outcome_rank", (json_int_t) (outcome? rank: count),
+            "partner_rank", (json_int_t) partner_rank));
+    }
+    if (stmt)
+        s_query_end (self, stmt, step);
+    //  In the crosswalk's order, then the ranks are dropped
+    size_t total = json_array_size (rows);
+    json_t **sorted = (json_t **) zmalloc ((total + 1) * sizeof (json_t *));
+    for (size_t index = 0; index < total; index++)
+        sorted [index] = json_incref (json_array_get (rows, index));
+    qsort (sorted, total, sizeof (json_t *), s_outcome_order);
+    json_array_clear (rows);
+    for (size_t index = 0; index < total; index++) {
+        json_object_del (sorted [index], "outcome_rank");
+        json_object_del (sorted [index], "partner_rank");
+        json_array_append_new (rows, sorted [index]);
+    }
+    free (sorted);
+    s_name_rows (self, rows);
+    json_object_set_new (document, "by_outcome", rows);
+}
+
 static json_t *
 s_partnership (s_report_t *self, json_t *partners, json_t *document)
 {
@@ -1426,10 +1536,12 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
             s_totals_t *partner = s_totals_find (totals, count, sv_db_text (stmt, 0));
             if (!partner)
                 continue;
-            json_t *row = json_pack ("{s:s, s:I, s:I}",
+            bool record_only = sqlite3_column_int (stmt, 4) != 0;
+            json_t *row = json_pack ("{s:s, s:o, s:o, s:b}",
                 "theme", sv_db_text (stmt, 1),
-                "committed_pence", (json_int_t) sqlite3_column_int64 (stmt, 2),
-                "delivered_pence", (json_int_t) sqlite3_column_int64 (stmt, 3));
+                "committed_pence", s_pence_unless (sqlite3_column_int64 (stmt, 2), record_only),
+                "delivered_pence", s_pence_unless (sqlite3_column_int64 (stmt, 3), record_only),
+                "record_only", record_only);
             if (!partner->themes)
                 partner->themes = json_array ();
             json_array_append (partner->themes, row);
@@ -1497,6 +1609,7 @@ s_partnership (s_report_t *self, json_t *partners, json_t *document)
     json_object_set_new (document, "by_partner_theme", themes);
     json_object_set_new (document, "frameworks", s_frameworks (self));
     json_object_set_new (document, "rlw", s_rlw_dates (self, partners));
+    s_by_outcome (self, partners, document);
     free (totals);
     return document;
 }
@@ -2793,6 +2906,37 @@ reporting_store_test (bool verbose)
     assert (json_is_true (json_object_get (row, "record_only")));
     assert (json_is_null (json_object_get (row, "delivered_pence")));
     json_decref (document);
+    //  The partnership by common outcome: each measure of each framework
+    //  where the crosswalk puts it, in the crosswalk's order; pounds only
+    //  where the framework prices the measure
+    const char *mapping = "framework,measure,outcome\n"
+                          "test,SVM-5A-01,Safer communities\n"
+                          "test,NT1,Fair work\n";
+    reporting_crosswalk_t *crosswalk = reporting_crosswalk_load (mapping, strlen (mapping),
+                                                                 NULL, NULL);
+    assert (crosswalk);
+    reporting_store_params_t sides = {
+        .kind = "partnership", .year = "2024-25", .created = "2025-04-01T09:00:00Z",
+        .crosswalk_path = "crosswalk.csv", .crosswalk = crosswalk
+    };
+    document = reporting_store_report (store, &sides, NULL);
+    assert (s_test_size (document, "by_outcome") == 2);
+    assert (streq (s_test_str (document, "crosswalk/outcomes/0"), "Safer communities"));
+    assert (streq (s_test_str (document, "by_outcome/0/measure"), "SVM-5A-01"));
+    assert (s_test_null (document, "by_outcome/0/delivered_pence"));
+    assert (s_test_real (document, "by_outcome/0/delivered_qty") == 42.0);
+    assert (streq (s_test_str (document, "by_outcome/1/outcome"), "Fair work"));
+    //  K-1's 6 and K-3's 2 delivered, at £300 a unit
+    assert (s_test_int (document, "by_outcome/1/delivered_pence") == 240000);
+    json_decref (document);
+    //  A crosswalk that could not be read: the report says why, shows none
+    sides.crosswalk = NULL;
+    sides.crosswalk_problem = "row 3: empty outcome";
+    document = reporting_store_report (store, &sides, NULL);
+    assert (streq (s_test_str (document, "crosswalk/problem"), "row 3: empty outcome"));
+    assert (s_test_size (document, "by_outcome") == 0);
+    json_decref (document);
+    reporting_crosswalk_destroy (&crosswalk);
     reporting_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
     if (verbose)

@@ -90,6 +90,7 @@
 #include "sv_db.h"
 #include "sv_proto.h"
 #include "compliance_rules.h"
+#include "reporting_crosswalk.h"
 
 typedef struct _reporting_store_t reporting_store_t;
 
@@ -149,6 +150,11 @@ typedef struct {
     int shortfall_tolerance_pct;    //  compliance's delivery.shortfall and
     int return_period_months;       //  delivery.overdue parameters, for the
     int overdue_grace_days;         //  contracts report's status (see above)
+    const char *crosswalk_path;     //  partnership only: the crosswalk file
+                                    //  configured ("" or NULL: none, and the
+                                    //  report has no by_outcome)
+    const reporting_crosswalk_t *crosswalk;    //  it, read; NULL when it
+    const char *crosswalk_problem;  //  could not be, and this says why
 } reporting_store_params_t;
 
 //  Assembles the report params describe. Returns the document (the
