@@ -3229,7 +3229,8 @@ s_entries_valuation_line (const sv_proto_valuation_line_t *self)
          + (self->flag && *self->flag)
          + (self->ward_name && *self->ward_name)
          + (self->record_only)
-         + (self->outcome && *self->outcome);
+         + (self->outcome && *self->outcome)
+         + (self->proxy_year && *self->proxy_year);
 }
 
 static int
@@ -3256,7 +3257,8 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
     ||  (self->flag && *self->flag && s_put_string (pk, "flag", self->flag))
     ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name))
     ||  (self->record_only && s_put_bool (pk, "record_only", self->record_only))
-    ||  (self->outcome && *self->outcome && s_put_string (pk, "outcome", self->outcome)))
+    ||  (self->outcome && *self->outcome && s_put_string (pk, "outcome", self->outcome))
+    ||  (self->proxy_year && *self->proxy_year && s_put_string (pk, "proxy_year", self->proxy_year)))
         return -1;
     return 0;
 }
@@ -3264,7 +3266,7 @@ s_encode_valuation_line (msgpack_packer *pk, const sv_proto_valuation_line_t *se
 static int
 s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [22] = {
+    static const s_field_t fields [23] = {
         { "partner",           true },
         { "contract_id",       true },
         { "supplier_key",      false },
@@ -3287,11 +3289,12 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
         { "ward_name",         false },
         { "record_only",       false },
         { "outcome",           false },
+        { "proxy_year",        false },
     };
-    bool seen [22] = { false };
+    bool seen [23] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 22, seen, &field))
+        if (s_read_key (dec, fields, 23, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3317,12 +3320,13 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
             case 19: rc = s_get_string (dec, &self->ward_name); break;
             case 20: rc = s_get_bool (dec, &self->record_only); break;
             case 21: rc = s_get_string (dec, &self->outcome); break;
+            case 22: rc = s_get_string (dec, &self->proxy_year); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 22))
+    if (s_check_required (dec, fields, seen, 23))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
@@ -3334,7 +3338,8 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
     ||  s_default_string (dec, &self->description)
     ||  s_default_string (dec, &self->flag)
     ||  s_default_string (dec, &self->ward_name)
-    ||  s_default_string (dec, &self->outcome))
+    ||  s_default_string (dec, &self->outcome)
+    ||  s_default_string (dec, &self->proxy_year))
         return -1;
     return 0;
 }
@@ -3359,6 +3364,7 @@ s_free_valuation_line (sv_proto_valuation_line_t *self)
     free (self->flag);
     free (self->ward_name);
     free (self->outcome);
+    free (self->proxy_year);
 }
 
 static void
@@ -3386,6 +3392,7 @@ s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const 
     s_print_string (out, indent, "ward_name", self->ward_name);
     s_print_bool (out, indent, "record_only", self->record_only);
     s_print_string (out, indent, "outcome", self->outcome);
+    s_print_string (out, indent, "proxy_year", self->proxy_year);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4350,6 +4357,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.ward_name = "ward_name-0";
             self->valuation_line.record_only = true;
             self->valuation_line.outcome = "outcome-0";
+            self->valuation_line.proxy_year = "proxy_year-0";
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";

@@ -664,6 +664,11 @@ typedef struct {
     //  (optional, since version 2) The measure's outcome in its framework; ""
     //  when none or unknown.
     char *outcome;
+    //  (optional, since version 2) Financial year whose proxy valued the line
+    //  (2024-25): the contract's start year for a commitment, the period's
+    //  year for a delivery, or the latest earlier year the framework prices;
+    //  "" when no proxy was used (flagged, or record only).
+    char *proxy_year;
 } sv_proto_valuation_line_t;
 
 //  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside

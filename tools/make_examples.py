@@ -68,7 +68,7 @@ OVERDUE_GRACE_DAYS = 30
 
 class Partner:
     def __init__ (self, name, body, prefix, suppliers, contracts, commitments,
-                  spend_rows, local_share, has_ids):
+                  spend_rows, local_share, has_ids, framework = 'illustrative-rationalised'):
         self.name = name                #   the partner's name in socval's config
         self.body = body                #   how its files name it
         self.prefix = prefix            #   of its contract ids
@@ -78,16 +78,37 @@ class Partner:
         self.spend_rows = spend_rows    #   per financial year
         self.local_share = local_share  #   target share of rows, per year
         self.has_ids = has_ids          #   its finance system's supplier numbers are in its files
+        self.framework = framework      #   the framework its returns use
 
 
 PARTNERS = [
     Partner ('council', 'Trafford Council', 'TMBC', 1150, 150, 60, 8000, (0.47, 0.52), False),
     Partner ('police', 'Greater Manchester Police', 'GMP', 470, 50, 18, 2500, (0.42, 0.51), True),
     Partner ('hospital', 'Trafford Valley Hospitals NHS Foundation Trust', 'TVH', 600, 60, 25,
-             2500, (0.43, 0.48), False),
+             2500, (0.43, 0.48), False, 'illustrative-svm'),
     Partner ('health', 'Trafford Integrated Care Partnership', 'TICP', 420, 40, 17, 2500,
-             (0.45, 0.51), True),
+             (0.45, 0.51), True, 'illustrative-svm'),
 ]
+
+#   The NHS partners report on the (illustrative) Social Value Model: their
+#   suppliers' returns name its metrics, one for each TOMs measure the
+#   network's bids are drawn from, in the same unit
+SVM_METRIC = {
+    'ILR-JOB-01': 'SVM-1A-01', 'ILR-JOB-02': 'SVM-1A-02', 'ILR-JOB-03': 'SVM-3A-01',
+    'ILR-JOB-04': 'SVM-3A-02', 'ILR-JOB-05': 'SVM-3B-01', 'ILR-JOB-06': 'SVM-3B-02',
+    'ILR-GRO-01': 'SVM-2A-01', 'ILR-GRO-02': 'SVM-2A-02', 'ILR-GRO-03': 'SVM-2B-01',
+    'ILR-GRO-04': 'SVM-2B-02', 'ILR-SOC-01': 'SVM-5A-01', 'ILR-SOC-02': 'SVM-5A-02',
+    'ILR-SOC-03': 'SVM-1C-01', 'ILR-SOC-04': 'SVM-6A-01', 'ILR-SOC-05': 'SVM-6B-01',
+    'ILR-ENV-01': 'SVM-4A-01', 'ILR-ENV-02': 'SVM-4A-02', 'ILR-ENV-03': 'SVM-4B-01',
+    'ILR-ENV-04': 'SVM-4C-01', 'ILR-INN-01': 'SVM-2C-01',
+}
+
+
+def measure_code (partner_index, measure):
+    """The code partner's returns give measure (a TOMs measure) in its framework."""
+    if PARTNERS [partner_index].framework == 'illustrative-svm':
+        return SVM_METRIC [measure]
+    return measure
 PARTNER_INDEX = {p.name: i for i, p in enumerate (PARTNERS)}
 
 
@@ -982,7 +1003,7 @@ def commitment_rows (partner_index, commitments):
     rows = [['Contract ID', 'Measure', 'Year', 'Quantity']]
     for c, m, year, q in commitments:
         if c.partner == partner_index:
-            rows.append ([c.id, m, year, milli_text (q)])
+            rows.append ([c.id, measure_code (partner_index, m), year, milli_text (q)])
     return rows
 
 
@@ -992,8 +1013,8 @@ def delivery_rows (partner_index, deliveries):
     selected = [d for d in deliveries if d [0].partner == partner_index]
     selected.sort (key = lambda d: (d [2], d [0].id, d [1]))
     for c, m, lo, hi, q, evidence, ward, postcode, group in selected:
-        rows.append ([c.id, m, lo.isoformat (), hi.isoformat (), milli_text (q), evidence,
-                      ward, postcode, group])
+        rows.append ([c.id, measure_code (partner_index, m), lo.isoformat (), hi.isoformat (),
+                      milli_text (q), evidence, ward, postcode, group])
     return rows
 
 
@@ -1154,7 +1175,7 @@ def config_fragment ():
         lines += [
             '    %s' % p.name,
             '        display_name = "%s"' % p.body,
-            '        framework = "illustrative-rationalised"',
+            '        framework = "%s"' % p.framework,
             '        local_authorities = "%s"' % TRAFFORD,
             '        local_districts = "%s"' % LOCAL_DISTRICTS,
         ]
@@ -1183,9 +1204,15 @@ ONS postcode directory for Trafford
 from which local suppliers take real postcodes (and so a ward), and the
 wards named on delivery returns.
 
-The measure codes are those of the ILLUSTRATIVE framework
+The council's and the police's returns use the measure codes of the
+ILLUSTRATIVE TOMs-shaped framework
 `deploy/frameworks/illustrative-rationalised-2024.csv`, whose proxy values
-are invented too.
+are invented too. The hospital trust and the health partner report on the
+ILLUSTRATIVE Social-Value-Model-shaped framework
+`deploy/frameworks/illustrative-svm-2025.csv`: metrics with units and no £
+proxies, so their social value is counted in quantities only; the
+partnership report sets all four side by side by common outcome through
+`deploy/frameworks/crosswalk-illustrative.csv`.
 
 ## The network
 
@@ -1206,7 +1233,7 @@ suppliers in all; $shared of them appear in more than one partner's file
 line as `partner kind path` (path relative to this folder): all suppliers,
 then contracts, commitments, delivery returns and spend.
 `socval.cfg.fragment` is the `partners` section for these four partners
-(local authority E08000009, framework `illustrative-rationalised`, and the
+(local authority E08000009, the framework each partner reports on, and the
 postcode districts wholly in Trafford, so that a postcode the directory does
 not hold is placed by its district) without `public_key` lines, which
 `socval up` adds.

@@ -410,8 +410,9 @@ static const s_table_t s_by_outcome = {
 static const s_column_t s_framework_columns [] = {
     { "id", "Framework", S_TEXT, 28, S_CODE },
     { "version", "Version", S_TEXT, 10, 0 },
-    { "proxy_years", "Proxy year", S_TEXT, 12, 0 },
-    { "illustrative", "Illustrative proxies", S_BOOL, 12, 0 },
+    { "proxy_years", "Proxy years", S_TEXT, 12, 0 },
+    { "record_only", "Record only (no £ value)", S_BOOL, 12, 0 },
+    { "illustrative", "Illustrative", S_BOOL, 12, 0 },
     { "partners", "Partners using it", S_TEXT, 30, S_NOT_HTML },
     { NULL, NULL, S_TEXT, 0, 0 }
 };
@@ -1338,6 +1339,8 @@ static const char s_style [] =
     "table.contracts tr.group th { padding-top: 16px; border-bottom: 1px solid var(--ink);\n"
     "  font-weight: 600; }\n"
     "table.contracts td:first-child { min-width: 12em; }\n"
+    "table.outcomes tbody th { border-bottom: 1px solid var(--rule); vertical-align: top;\n"
+    "  padding: 6px 10px 6px 0; }\n"
     "table.fixed td { overflow-wrap: break-word; }\n"
     "table.sidebyside td:last-child, table.sidebyside th:last-child { font-weight: 700; }\n"
     "header.masthead + section > h2:first-child { margin-top: 0; padding-top: 0; border-top: 0; }\n"
@@ -1478,9 +1481,13 @@ s_framework_note (s_html_t *self, const char *path)
             fputs (index + 1 == count? " and ": ", ", out);
         char *years = s_joined (json_object_get (framework, "proxy_years"));
         //  Lines a store kept before it recorded frameworks carry none
+        if (*s_str (framework, "id") && json_is_true (json_object_get (framework, "record_only")))
+            s_escf (out, "%s version %s (record only: quantities, no £ value)",
+                    s_str (framework, "id"), s_str (framework, "version"));
+        else
         if (*s_str (framework, "id"))
             s_escf (out, "%s version %s (proxy values of %s)", s_str (framework, "id"),
-                    s_str (framework, "version"), years? years: "");
+                    s_str (framework, "version"), years && *years? years: "years not recorded");
         else
             s_escf (out, "a framework not recorded for lines of %s valued before reporting "
                     "kept frameworks", years? years: "");

@@ -147,7 +147,10 @@ static const char *const s_migrations [] = {
     //  and each measure's outcome and whether its framework values it at
     //  all (record_only 1: a metric counted in its unit, never in £)
     "ALTER TABLE measures ADD COLUMN outcome TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE measures ADD COLUMN record_only INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE measures ADD COLUMN record_only INTEGER NOT NULL DEFAULT 0;"
+    //  and the year whose proxy valued each line (NULL: none, or a line
+    //  kept before, until valuation sends it again)
+    "ALTER TABLE value_lines ADD COLUMN proxy_fy INTEGER;",
     NULL
 };
 
@@ -318,15 +321,15 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO value_lines (key, partner, contract_id, measure, ward, beneficiary_group,"
         " framework, framework_version,"
-        " kind, fy, evidence, flagged, quantity_milli, value_pence)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        " kind, fy, evidence, flagged, quantity_milli, value_pence, proxy_fy)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
         " contract_id = excluded.contract_id, measure = excluded.measure,"
         " ward = excluded.ward, beneficiary_group = excluded.beneficiary_group,"
         " framework = excluded.framework, framework_version = excluded.framework_version,"
         " kind = excluded.kind, fy = excluded.fy, evidence = excluded.evidence,"
         " flagged = excluded.flagged, quantity_milli = excluded.quantity_milli,"
-        " value_pence = excluded.value_pence"), texts, 8);
+        " value_pence = excluded.value_pence, proxy_fy = excluded.proxy_fy"), texts, 8);
     if (!stmt)
         return -1;
     sqlite3_bind_int (stmt, 9, kind);
@@ -335,6 +338,7 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     sqlite3_bind_int (stmt, 12, *line->flag != 0);
     sqlite3_bind_int64 (stmt, 13, line->quantity_milli);
     sqlite3_bind_int64 (stmt, 14, line->value_pence);
+    s_bind_fy (stmt, 15, line->proxy_year);
     if (sv_db_run (self->db, stmt))
         return -1;
     //  ward_name is set only when ward is a code (socval.xml)
@@ -573,10 +577,12 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
 //  The frameworks the counted lines were valued with: framework, version,
 //  partner, one row each, in that order
 #define S_VALUE_FRAMEWORKS(AND_PARTNER) \
-    "SELECT framework, framework_version, partner FROM value_lines" \
+    "SELECT v.framework, v.framework_version, v.partner, v.proxy_fy," \
+    " min(coalesce(m.record_only, 0)) FROM value_lines v" \
+    " LEFT JOIN measures m ON m.measure = v.measure" \
     " WHERE " S_COUNTED AND_PARTNER \
-    " GROUP BY framework, framework_version, partner" \
-    " ORDER BY framework, framework_version, partner"
+    " GROUP BY v.framework, v.framework_version, v.partner, v.proxy_fy" \
+    " ORDER BY v.framework, v.framework_version, v.proxy_fy, v.partner"
 
 //  The counted lines by partner, framework and measure, for the crosswalk:
 //  partner, framework, measure, description, unit, record_only, committed
@@ -772,16 +778,34 @@ s_frameworks (s_report_t *self)
         if (!current
         ||  !streq (json_string_value (json_object_get (current, "id")), id)
         ||  !streq (json_string_value (json_object_get (current, "version")), version)) {
-            current = json_pack ("{s:s, s:s, s:[s], s:b, s:[]}",
+            current = json_pack ("{s:s, s:s, s:[], s:b, s:[], s:b}",
                 "id", id,
                 "version", version,
-                "proxy_years", self->year,
+                "proxy_years",
                 "illustrative", strncmp (id, "illustrative-", 13) == 0,
-                "partners");
+                "partners",
+                "record_only", true);
             json_array_append_new (frameworks, current);
         }
-        json_array_append_new (json_object_get (current, "partners"),
-                               json_string (sv_db_text (stmt, 2)));
+        //  Each proxy year and partner once, the years ascending
+        json_t *years = json_object_get (current, "proxy_years");
+        if (sqlite3_column_type (stmt, 3) != SQLITE_NULL) {
+            char year [SV_DATE_FY_BUF];
+            sv_date_fy_format (sqlite3_column_int (stmt, 3), year, sizeof year);
+            json_t *last = json_array_get (years, json_array_size (years) - 1);
+            if (!last || !streq (json_string_value (last), year))
+                json_array_append_new (years, json_string (year));
+        }
+        json_t *partners = json_object_get (current, "partners");
+        bool listed = false;
+        size_t index;
+        json_t *partner;
+        json_array_foreach (partners, index, partner)
+            listed = listed || streq (json_string_value (partner), sv_db_text (stmt, 2));
+        if (!listed)
+            json_array_append_new (partners, json_string (sv_db_text (stmt, 2)));
+        if (!sqlite3_column_int (stmt, 4))
+            json_object_set_new (current, "record_only", json_false ());
     }
     s_query_end (self, stmt, step);
     return frameworks;
@@ -2139,11 +2163,14 @@ s_test_load (s_test_t *test)
     //  Commitments and deliveries over NT1 and NT10 (Jobs) and NT20
     //  (Communities); the first C-1 NT1 delivery is superseded below
 #define S_NT1 .measure = "NT1", .theme = "Jobs", .unit = "FTE", \
-              .description = "Local people employed", .proxy_pence = 3000000
+              .description = "Local people employed", .proxy_pence = 3000000, \
+              .proxy_year = "2024-25"
 #define S_NT10 .measure = "NT10", .theme = "Jobs", .unit = "weeks", \
-               .description = "Apprenticeship weeks", .proxy_pence = 25000
+               .description = "Apprenticeship weeks", .proxy_pence = 25000, \
+               .proxy_year = "2024-25"
 #define S_NT20 .measure = "NT20", .theme = "Communities", .unit = "hours", \
-               .description = "Volunteering hours", .proxy_pence = 1500
+               .description = "Volunteering hours", .proxy_pence = 1500, \
+               .proxy_year = "2024-25"
     S_TEST_VALUE_LINE ("council/COMMITMENT/C-1/NT1/2024-25", .partner = "council",
                        .contract_id = "C-1", S_NT1, .kind = "committed", .year = "2024-25",
                        .quantity_milli = 2000, .value_pence = 6000000);
@@ -2162,9 +2189,12 @@ s_test_load (s_test_t *test)
                        .contract_id = "C-3", S_NT20, .kind = "delivered", .year = "2024-25",
                        .ward = "Rotherham West", .beneficiary_group = "Older people",
                        .evidence = "evidenced", .quantity_milli = 100000, .value_pence = 150000);
+    //  C-3 started in 2023-24: its commitment is valued at that year's proxy
     S_TEST_VALUE_LINE ("council/COMMITMENT/C-3/NT20/2024-25", .partner = "council",
-                       .contract_id = "C-3", S_NT20, .kind = "committed", .year = "2024-25",
-                       .quantity_milli = 200000, .value_pence = 300000);
+                       .contract_id = "C-3", .measure = "NT20", .theme = "Communities",
+                       .unit = "hours", .description = "Volunteering hours",
+                       .proxy_pence = 1500, .proxy_year = "2023-24", .kind = "committed",
+                       .year = "2024-25", .quantity_milli = 200000, .value_pence = 300000);
     S_TEST_VALUE_LINE ("council/DELIVERY/C-2/NT99/Q1", .partner = "council",
                        .contract_id = "C-2", .measure = "NT99", .kind = "delivered",
                        .year = "2024-25", .ward = "Boston Castle", .evidence = "validated",
@@ -2456,7 +2486,12 @@ reporting_store_test (bool verbose)
     assert (s_test_size (annual, "social_value/frameworks") == 1);
     assert (streq (s_test_str (annual, "social_value/frameworks/0/id"), "test"));
     assert (streq (s_test_str (annual, "social_value/frameworks/0/version"), "1"));
-    assert (streq (s_test_str (annual, "social_value/frameworks/0/proxy_years/0"), "2024-25"));
+    //  The proxy years the lines were valued at: C-3's commitment at its
+    //  start year's, the rest at 2024-25's
+    assert (s_test_size (annual, "social_value/frameworks/0/proxy_years") == 2);
+    assert (streq (s_test_str (annual, "social_value/frameworks/0/proxy_years/0"), "2023-24"));
+    assert (streq (s_test_str (annual, "social_value/frameworks/0/proxy_years/1"), "2024-25"));
+    assert (json_is_false (s_test_get (annual, "social_value/frameworks/0/record_only")));
     assert (json_is_false (s_test_get (annual, "social_value/frameworks/0/illustrative")));
     assert (s_test_size (annual, "spend/by_month") == 12);
     assert (streq (s_test_str (annual, "spend/by_month/0/month"), "2024-04"));

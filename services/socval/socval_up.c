@@ -130,8 +130,12 @@ s_write_config (const char *dir, const char *share, bool ipc, const char *path)
     sv_config_t *config = sv_config_new ();
     sv_config_set (config, "data/dir", dir);
     char *value = zsys_sprintf ("%s/frameworks/illustrative-rationalised-2024.csv,"
-                                "%s/frameworks/illustrative-national-2019.csv", share, share);
+                                "%s/frameworks/illustrative-national-2019.csv,"
+                                "%s/frameworks/illustrative-svm-2025.csv", share, share, share);
     sv_config_set (config, "valuation/frameworks", value);
+    zstr_free (&value);
+    value = zsys_sprintf ("%s/frameworks/crosswalk-illustrative.csv", share);
+    sv_config_set (config, "reporting/crosswalk", value);
     zstr_free (&value);
     value = zsys_sprintf ("%s/data/trafford-postcodes-onspd-2023-11.csv", share);
     sv_config_set (config, "valuation/postcode_lookup", value);

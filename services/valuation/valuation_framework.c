@@ -903,12 +903,12 @@ valuation_framework_test (bool verbose)
                                                s_test_error, &errors);
     assert (framework && errors.count == 0);
     assert (streq (valuation_framework_id (framework), "illustrative-svm"));
-    assert (valuation_framework_measures (framework) == 13);
+    assert (valuation_framework_measures (framework) == 20);
     for (size_t index = 0; index < valuation_framework_measures (framework); index++)
         assert (valuation_framework_measure_at (framework, index)->years == 0);
     measure = valuation_framework_measure (framework, "SVM-1C-01");
     assert (streq (measure->theme, "Kickstart economic growth"));
-    assert (streq (measure->criterion, "Fair pay") && streq (measure->unit, "people"));
+    assert (streq (measure->criterion, "Fair pay") && streq (measure->unit, "FTE"));
     valuation_framework_destroy (&framework);
     for (size_t file = 0; file < 2; file++) {
         memset (&errors, 0, sizeof errors);

@@ -261,16 +261,21 @@ s_send_line (s_server_t *self, const char *kind, const char *partner,
 }
 
 //  Fills the parts of a valuation line that come from its value: year,
-//  theme, framework lineage, proxy, value and flag. year is a buffer of
-//  SV_DATE_FY_BUF bytes that must outlive the line.
+//  theme, framework lineage, proxy and the year whose proxy it is, value
+//  and flag. years holds the two years' text and must outlive the line.
 static void
 s_fill_value (sv_proto_valuation_line_t *out, const valuation_engine_value_t *value,
-              const valuation_framework_t *framework, const s_partner_t *partner, char *year)
+              const valuation_framework_t *framework, const s_partner_t *partner,
+              char years [2][SV_DATE_FY_BUF])
 {
-    *year = 0;
-    if (value->fy != VALUATION_ENGINE_NO_YEAR)
-        sv_date_fy_format (value->fy, year, SV_DATE_FY_BUF);
-    out->year = year;
+    const int fys [2] = { value->fy, value->proxy_fy };
+    for (size_t index = 0; index < 2; index++) {
+        years [index][0] = 0;
+        if (fys [index] != VALUATION_ENGINE_NO_YEAR)
+            sv_date_fy_format (fys [index], years [index], SV_DATE_FY_BUF);
+    }
+    out->year = years [0];
+    out->proxy_year = years [1];
     out->theme = (char *) value->theme;
     out->framework = (char *) (framework? value->framework: partner->framework_id);
     out->framework_version = (char *) value->version;
@@ -304,10 +309,10 @@ s_value_commitment (s_server_t *self, const char *natural_key, uint64_t seq,
     if (framework)
         valuation_engine_commitment (framework, partner->selection, commitment->measure,
                                      commitment->quantity_milli, start_fy, commitment_fy, &value);
-    char year [SV_DATE_FY_BUF];
+    char years [2][SV_DATE_FY_BUF];
     sv_proto_t line = { .id = SV_PROTO_VALUATION_LINE };
     sv_proto_valuation_line_t *out = &line.valuation_line;
-    s_fill_value (out, &value, framework, partner, year);
+    s_fill_value (out, &value, framework, partner, years);
     out->partner = commitment->partner;
     out->contract_id = commitment->contract_id;
     out->supplier_key = supplier_key;
@@ -371,10 +376,10 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
         snprintf (ward.code, sizeof ward.code, "%s", place.ward_code);
         snprintf (ward.name, sizeof ward.name, "%s", place.ward_name);
     }
-    char year [SV_DATE_FY_BUF];
+    char years [2][SV_DATE_FY_BUF];
     sv_proto_t line = { .id = SV_PROTO_VALUATION_LINE };
     sv_proto_valuation_line_t *out = &line.valuation_line;
-    s_fill_value (out, &value, framework, partner, year);
+    s_fill_value (out, &value, framework, partner, years);
     out->partner = delivery->partner;
     out->contract_id = delivery->contract_id;
     out->supplier_key = supplier_key;
