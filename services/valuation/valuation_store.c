@@ -72,6 +72,16 @@ static const char *const s_migrations [] = {
     //  4: the employee-owned flag, carried onto payments' lines beside sme
     //  and vcse for reporting's spend figures
     "ALTER TABLE suppliers ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;",
+    //  5: suppliers' names (what socval suppliers resolve searches Companies
+    //  House's register by), and what the register says of a supplier key:
+    //  its registered office, given to every partner's supplier of that key
+    //  whose own feed gives no postcode
+    "ALTER TABLE suppliers ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE companies ("
+    " supplier_key TEXT PRIMARY KEY,"
+    " company_number TEXT NOT NULL,"
+    " postcode TEXT NOT NULL,"
+    " matched_by TEXT NOT NULL) WITHOUT ROWID;",
     NULL
 };
 
@@ -305,6 +315,74 @@ valuation_store_supplier_put (valuation_store_t *self, const char *partner,
     sqlite3_bind_int (stmt, 5, vcse);
     sqlite3_bind_int (stmt, 6, employee_owned);
     return s_changes (self, stmt);
+}
+
+int
+valuation_store_supplier_name_put (valuation_store_t *self, const char *partner,
+                                   const char *supplier_key, const char *name)
+{
+    assert (self && partner && supplier_key && name);
+    const char *texts [] = { name, partner, supplier_key };
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
+        "UPDATE suppliers SET name = ?1 WHERE partner = ?2 AND supplier_key = ?3"
+        " AND name != ?1"), texts, 3));
+}
+
+int
+valuation_store_company_put (valuation_store_t *self, const char *supplier_key,
+                             const char *company_number, const char *postcode,
+                             const char *matched_by)
+{
+    assert (self && supplier_key && company_number && postcode && matched_by);
+    const char *texts [] = { supplier_key, company_number, postcode, matched_by };
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO companies (supplier_key, company_number, postcode, matched_by)"
+        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (supplier_key) DO UPDATE"
+        " SET company_number = excluded.company_number, postcode = excluded.postcode,"
+        " matched_by = excluded.matched_by"
+        " WHERE company_number != excluded.company_number OR postcode != excluded.postcode"
+        " OR matched_by != excluded.matched_by"), texts, 4));
+}
+
+int
+valuation_store_company_get (valuation_store_t *self, const char *supplier_key,
+                             char *postcode)
+{
+    assert (self && supplier_key && postcode);
+    const char *texts [] = { supplier_key };
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "SELECT postcode FROM companies WHERE supplier_key = ?1"), texts, 1);
+    if (!stmt)
+        return -1;
+    int rc = -1;
+    if (sqlite3_step (stmt) == SQLITE_ROW) {
+        snprintf (postcode, 16, "%s", sv_db_text (stmt, 0));
+        rc = 0;
+    }
+    sqlite3_reset (stmt);
+    return rc;
+}
+
+int
+valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier_fn *fn,
+                               void *arg)
+{
+    assert (self && fn);
+    //  Each key once: a name a supplier feed gave wins over none
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2 (sv_db_handle (self->db),
+            "SELECT supplier_key, max (name) FROM ("
+            " SELECT supplier_key, name FROM suppliers"
+            " UNION ALL SELECT DISTINCT supplier_key, '' FROM spends WHERE supplier_key != '')"
+            " GROUP BY supplier_key ORDER BY supplier_key", -1, &stmt, NULL) != SQLITE_OK)
+        return -1;
+    int rc = 0, step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
+        rc = fn (sv_db_text (stmt, 0), sv_db_text (stmt, 1), arg);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = -1;
+    sqlite3_finalize (stmt);
+    return rc;
 }
 
 int

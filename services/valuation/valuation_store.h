@@ -90,6 +90,38 @@ int
                                   const char *supplier_key, const char *postcode,
                                   bool sme, bool vcse, bool employee_owned);
 
+//  Records the name a supplier feed gave a supplier already put (what
+//  socval suppliers resolve searches the register by). 1 changed, 0, -1.
+int
+    valuation_store_supplier_name_put (valuation_store_t *self, const char *partner,
+                                       const char *supplier_key, const char *name);
+
+//  Records what Companies House's register says of a supplier key (a
+//  COMPANY event): its number, registered office postcode ("" when none)
+//  and how it was found ("number" or "name"). 1 new or changed, 0, -1.
+int
+    valuation_store_company_put (valuation_store_t *self, const char *supplier_key,
+                                 const char *company_number, const char *postcode,
+                                 const char *matched_by);
+
+//  The registered office postcode of a supplier key (buffer of 16 bytes);
+//  0, or -1 when the register said nothing of it.
+int
+    valuation_store_company_get (valuation_store_t *self, const char *supplier_key,
+                                 char *postcode);
+
+//  Called for each supplier key held: the key and a name a supplier feed
+//  gave it ("" when none did), borrowed. Returns 0 to go on or -1 to stop.
+typedef int (valuation_store_supplier_fn) (const char *supplier_key, const char *name,
+                                           void *arg);
+
+//  Calls fn once for each supplier key held, from supplier records and
+//  payments alike, in key order. 0, or -1 when fn stopped it or the
+//  database failed.
+int
+    valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier_fn *fn,
+                                   void *arg);
+
 //  A supplier's postcode (buffer of 16 bytes) and flags; 0, or -1 unknown.
 int
     valuation_store_supplier_get (valuation_store_t *self, const char *partner,
