@@ -407,13 +407,17 @@ s_supplier_destroy (void **item_p)
 }
 
 static const s_supplier_t *
-s_supplier (s_server_t *self, const char *partner, const char *supplier_key)
+s_supplier (s_server_t *self, const char *partner, const char *supplier_key,
+            const char *name)
 {
     char key [600];
     snprintf (key, sizeof key, "%s\x1f%s", partner, supplier_key);
     s_supplier_t *supplier = (s_supplier_t *) zhashx_lookup (self->suppliers, key);
     if (!supplier) {
         supplier = (s_supplier_t *) zmalloc (sizeof (s_supplier_t));
+        //  A payment's supplier name, kept for socval suppliers resolve
+        //  unless a supplier feed gave one (once a supplier per process)
+        valuation_store_name_put (self->store, partner, supplier_key, name, false);
         valuation_store_supplier_get (self->store, partner, supplier_key, supplier->postcode,
                                       &supplier->sme, &supplier->vcse,
                                       &supplier->employee_owned);
@@ -421,7 +425,8 @@ s_supplier (s_server_t *self, const char *partner, const char *supplier_key)
         //  always where the work is done
         supplier->place_source = *supplier->postcode? "supplier": "";
         if (!*supplier->postcode
-        &&  valuation_store_company_get (self->store, supplier_key, supplier->postcode) == 0
+        &&  valuation_store_company_get (self->store, partner, supplier_key,
+                                         supplier->postcode) == 0
         &&  *supplier->postcode)
             supplier->place_source = "registered_office";
         zhashx_insert (self->suppliers, key, supplier);
@@ -436,7 +441,7 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     s_partner_t *partner = s_partner (self, spend->partner);
     static const s_supplier_t nobody = { "", "", false, false, false };
     const s_supplier_t *supplier = *spend->supplier_key?
-        s_supplier (self, spend->partner, spend->supplier_key): &nobody;
+        s_supplier (self, spend->partner, spend->supplier_key, spend->supplier_name): &nobody;
     //  The payment's own postcode, when it has one, is where the money went
     valuation_engine_place_t place;
     valuation_engine_locality_classify (partner->locality,
@@ -521,8 +526,8 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             int changed = valuation_store_supplier_put (store, supplier->partner,
                 supplier->supplier_key, supplier->postcode, supplier->sme, supplier->vcse,
                 supplier->employee_owned);
-            if (changed >= 0 && valuation_store_supplier_name_put (store, supplier->partner,
-                                    supplier->supplier_key, supplier->name) < 0)
+            if (changed >= 0 && valuation_store_name_put (store, supplier->partner,
+                                    supplier->supplier_key, supplier->name, true) < 0)
                 changed = -1;
             char key [600];
             snprintf (key, sizeof key, "%s\x1f%s", supplier->partner, supplier->supplier_key);
@@ -536,10 +541,12 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
         }
         case SV_PROTO_COMPANY: {
             //  The register is about the company: every configured
-            //  partner's payments to that supplier are placed again
+            //  partner's payments to that supplier are placed again (a
+            //  supplier id, ID:, only the sending partner's)
             const sv_proto_company_t *company = &message->company;
-            int changed = valuation_store_company_put (store, company->supplier_key,
-                company->company_number, company->postcode, company->matched_by);
+            int changed = valuation_store_company_put (store, company->partner,
+                company->supplier_key, company->company_number, company->postcode,
+                company->matched_by);
             if (changed)
                 zhashx_purge (self->suppliers);
             rc = changed < 0? -1: 0;

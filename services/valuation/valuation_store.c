@@ -73,15 +73,23 @@ static const char *const s_migrations [] = {
     //  and vcse for reporting's spend figures
     "ALTER TABLE suppliers ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;",
     //  5: suppliers' names (what socval suppliers resolve searches Companies
-    //  House's register by), and what the register says of a supplier key:
-    //  its registered office, given to every partner's supplier of that key
-    //  whose own feed gives no postcode
-    "ALTER TABLE suppliers ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+    //  House's register by: a supplier feed's, else a payment's), and what
+    //  the register says of a supplier key (COMPANY): its registered office,
+    //  given to a partner's supplier of that key whose own feed gives no
+    //  postcode. scope is "" for keys that name a company whoever pays it
+    //  (CH:, NAME:), the partner for a partner's own supplier id (ID:)
+    "CREATE TABLE names ("
+    " scope TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;"
     "CREATE TABLE companies ("
-    " supplier_key TEXT PRIMARY KEY,"
+    " scope TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
     " company_number TEXT NOT NULL,"
     " postcode TEXT NOT NULL,"
-    " matched_by TEXT NOT NULL) WITHOUT ROWID;",
+    " matched_by TEXT NOT NULL,"
+    " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;",
     NULL
 };
 
@@ -317,41 +325,56 @@ valuation_store_supplier_put (valuation_store_t *self, const char *partner,
     return s_changes (self, stmt);
 }
 
-int
-valuation_store_supplier_name_put (valuation_store_t *self, const char *partner,
-                                   const char *supplier_key, const char *name)
+//  The scope of a supplier key: a partner's own supplier id means
+//  something to that partner only
+static const char *
+s_scope (const char *partner, const char *supplier_key)
 {
-    assert (self && partner && supplier_key && name);
-    const char *texts [] = { name, partner, supplier_key };
-    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
-        "UPDATE suppliers SET name = ?1 WHERE partner = ?2 AND supplier_key = ?3"
-        " AND name != ?1"), texts, 3));
+    return strncmp (supplier_key, "ID:", 3) == 0? partner: "";
 }
 
 int
-valuation_store_company_put (valuation_store_t *self, const char *supplier_key,
-                             const char *company_number, const char *postcode,
-                             const char *matched_by)
+valuation_store_name_put (valuation_store_t *self, const char *partner,
+                          const char *supplier_key, const char *name, bool replace)
 {
-    assert (self && supplier_key && company_number && postcode && matched_by);
-    const char *texts [] = { supplier_key, company_number, postcode, matched_by };
+    assert (self && partner && supplier_key && name);
+    if (!*name)
+        return 0;
+    const char *texts [] = { s_scope (partner, supplier_key), supplier_key, name };
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db, replace
+      ? "INSERT INTO names (scope, supplier_key, name) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (scope, supplier_key) DO UPDATE SET name = excluded.name"
+        " WHERE name != excluded.name"
+      : "INSERT OR IGNORE INTO names (scope, supplier_key, name) VALUES (?1, ?2, ?3)"),
+        texts, 3));
+}
+
+int
+valuation_store_company_put (valuation_store_t *self, const char *partner,
+                             const char *supplier_key, const char *company_number,
+                             const char *postcode, const char *matched_by)
+{
+    assert (self && partner && supplier_key && company_number && postcode && matched_by);
+    const char *texts [] = {
+        s_scope (partner, supplier_key), supplier_key, company_number, postcode, matched_by
+    };
     return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO companies (supplier_key, company_number, postcode, matched_by)"
-        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (supplier_key) DO UPDATE"
+        "INSERT INTO companies (scope, supplier_key, company_number, postcode, matched_by)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (scope, supplier_key) DO UPDATE"
         " SET company_number = excluded.company_number, postcode = excluded.postcode,"
         " matched_by = excluded.matched_by"
         " WHERE company_number != excluded.company_number OR postcode != excluded.postcode"
-        " OR matched_by != excluded.matched_by"), texts, 4));
+        " OR matched_by != excluded.matched_by"), texts, 5));
 }
 
 int
-valuation_store_company_get (valuation_store_t *self, const char *supplier_key,
-                             char *postcode)
+valuation_store_company_get (valuation_store_t *self, const char *partner,
+                             const char *supplier_key, char *postcode)
 {
-    assert (self && supplier_key && postcode);
-    const char *texts [] = { supplier_key };
+    assert (self && partner && supplier_key && postcode);
+    const char *texts [] = { s_scope (partner, supplier_key), supplier_key };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "SELECT postcode FROM companies WHERE supplier_key = ?1"), texts, 1);
+        "SELECT postcode FROM companies WHERE scope = ?1 AND supplier_key = ?2"), texts, 2);
     if (!stmt)
         return -1;
     int rc = -1;
@@ -372,7 +395,8 @@ valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2 (sv_db_handle (self->db),
             "SELECT supplier_key, max (name) FROM ("
-            " SELECT supplier_key, name FROM suppliers"
+            " SELECT supplier_key, name FROM names"
+            " UNION ALL SELECT supplier_key, '' FROM suppliers"
             " UNION ALL SELECT DISTINCT supplier_key, '' FROM spends WHERE supplier_key != '')"
             " GROUP BY supplier_key ORDER BY supplier_key", -1, &stmt, NULL) != SQLITE_OK)
         return -1;
@@ -710,6 +734,13 @@ s_test_unreadable_move (void)
     assert (sv_db_remove_files (path) == 0);
 }
 
+static int
+s_test_supplier (const char *supplier_key, const char *name, void *arg)
+{
+    zlistx_add_end ((zlistx_t *) arg, zsys_sprintf ("%s=%s", supplier_key, name));
+    return 0;
+}
+
 void
 valuation_store_test (bool verbose)
 {
@@ -757,6 +788,32 @@ valuation_store_test (bool verbose)
     assert (valuation_store_supplier_get (store, "council", "CH:01234567", postcode, &sme, &vcse,
                                           &employee_owned) == 0);
     assert (streq (postcode, "S60 2TD") && sme && !vcse && employee_owned);
+
+    //  Names and the register: a feed's name wins over a payment's; a
+    //  supplier id's register entry is its partner's only
+    assert (valuation_store_name_put (store, "council", "ID:S9", "Acme Cleaning", false) == 1);
+    assert (valuation_store_name_put (store, "council", "ID:S9", "ACME", false) == 0);
+    assert (valuation_store_name_put (store, "council", "CH:01234567", "Rotherham Co-op",
+                                      true) == 1);
+    assert (valuation_store_name_put (store, "council", "CH:01234567", "", true) == 0);
+    assert (valuation_store_company_put (store, "council", "ID:S9", "05857258", "TS22 5HW",
+                                         "name") == 1);
+    assert (valuation_store_company_put (store, "council", "ID:S9", "05857258", "TS22 5HW",
+                                         "name") == 0);
+    assert (valuation_store_company_put (store, "police", "NAME:ACME", "05857258", "TS22 5HW",
+                                         "name") == 1);
+    char registered [16] = "";
+    assert (valuation_store_company_get (store, "council", "ID:S9", registered) == 0
+            && streq (registered, "TS22 5HW"));
+    assert (valuation_store_company_get (store, "police", "ID:S9", registered) == -1);
+    assert (valuation_store_company_get (store, "council", "NAME:ACME", registered) == 0);
+    zlistx_t *listed = zlistx_new ();
+    zlistx_set_destructor (listed, (zlistx_destructor_fn *) zstr_free);
+    assert (valuation_store_supplier_each (store, s_test_supplier, listed) == 0);
+    assert (zlistx_size (listed) == 2);
+    assert (streq ((char *) zlistx_first (listed), "CH:01234567=Rotherham Co-op"));
+    assert (streq ((char *) zlistx_next (listed), "ID:S9=Acme Cleaning"));
+    zlistx_destroy (&listed);
 
     //  Sources are stored with their first line, found by contract, and a
     //  source ingest sends again replaces itself; its line always goes

@@ -90,25 +90,29 @@ int
                                   const char *supplier_key, const char *postcode,
                                   bool sme, bool vcse, bool employee_owned);
 
-//  Records the name a supplier feed gave a supplier already put (what
-//  socval suppliers resolve searches the register by). 1 changed, 0, -1.
+//  Records a supplier's name (what socval suppliers resolve searches the
+//  register by): replace true for a supplier feed's name, which wins;
+//  false for a payment's, kept only when none is held. A supplier id
+//  (ID:) is the partner's own; CH: and NAME: keys are everyone's. 1
+//  changed, 0 not ("" is no name), -1.
 int
-    valuation_store_supplier_name_put (valuation_store_t *self, const char *partner,
-                                       const char *supplier_key, const char *name);
+    valuation_store_name_put (valuation_store_t *self, const char *partner,
+                              const char *supplier_key, const char *name, bool replace);
 
 //  Records what Companies House's register says of a supplier key (a
-//  COMPANY event): its number, registered office postcode ("" when none)
-//  and how it was found ("number" or "name"). 1 new or changed, 0, -1.
+//  COMPANY event partner sent): its number, registered office postcode
+//  ("" when none) and how it was found ("number" or "name"); for an ID:
+//  key, for partner's supplier only. 1 new or changed, 0, -1.
 int
-    valuation_store_company_put (valuation_store_t *self, const char *supplier_key,
-                                 const char *company_number, const char *postcode,
-                                 const char *matched_by);
+    valuation_store_company_put (valuation_store_t *self, const char *partner,
+                                 const char *supplier_key, const char *company_number,
+                                 const char *postcode, const char *matched_by);
 
-//  The registered office postcode of a supplier key (buffer of 16 bytes);
-//  0, or -1 when the register said nothing of it.
+//  The registered office postcode of partner's supplier key (buffer of 16
+//  bytes); 0, or -1 when the register said nothing of it.
 int
-    valuation_store_company_get (valuation_store_t *self, const char *supplier_key,
-                                 char *postcode);
+    valuation_store_company_get (valuation_store_t *self, const char *partner,
+                                 const char *supplier_key, char *postcode);
 
 //  Called for each supplier key held: the key and a name a supplier feed
 //  gave it ("" when none did), borrowed. Returns 0 to go on or -1 to stop.
