@@ -2149,6 +2149,50 @@ s_spend_table (s_html_t *self)
     fputs ("</tbody>\n</table>\n", out);
 }
 
+//  How each payment's supplier was placed (spend.by_place_source): a
+//  registered office from Companies House is not always where the work is
+//  done, so a reader can tell what the local figure rests on
+static void
+s_place_table (s_html_t *self)
+{
+    const json_t *rows = s_get (self->doc, "spend.by_place_source");
+    if (!json_is_array (rows) || json_array_size (rows) == 0)
+        return;
+    static const struct {
+        const char *source;
+        const char *label;
+    } labels [] = {
+        { "payment", "The payment's own postcode" },
+        { "supplier", "The partner's supplier record" },
+        { "registered_office", "Registered office (Companies House)" },
+        { "none", "No postcode: locality unknown" },
+        { "not_recorded", "Placed before sources were recorded" },
+    };
+    FILE *out = self->out;
+    fputs ("<table class=\"keep\">\n<caption>How each supplier's place was found</caption>\n"
+           "<thead><tr><th>Place from</th><th class=\"num\">Payments</th><th class=\"num\">"
+           "Local</th><th class=\"num\">Non-local</th><th class=\"num\">Unknown</th></tr>"
+           "</thead>\n<tbody>\n", out);
+    size_t index;
+    const json_t *row;
+    json_array_foreach (rows, index, row) {
+        const char *source = json_string_value (json_object_get (row, "source"));
+        const char *label = source? source: "";
+        for (size_t at = 0; at < sizeof labels / sizeof labels [0]; at++)
+            if (source && streq (source, labels [at].source))
+                label = labels [at].label;
+        fputs ("<tr><td>", out);
+        s_esc (out, label);
+        fprintf (out, "</td><td class=\"num\">%" PRId64 "</td><td class=\"num\">%s</td>"
+                 "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
+                 (int64_t) json_integer_value (json_object_get (row, "payments")),
+                 s_pounds (json_integer_value (json_object_get (row, "local_pence"))).text,
+                 s_pounds (json_integer_value (json_object_get (row, "non_local_pence"))).text,
+                 s_pounds (json_integer_value (json_object_get (row, "unknown_pence"))).text);
+    }
+    fputs ("</tbody>\n</table>\n", out);
+}
+
 static void
 s_annual_spend (s_html_t *self)
 {
@@ -2183,7 +2227,9 @@ s_annual_spend (s_html_t *self)
     s_spend_table (self);
     fputs ("</div>\n<div>\n", out);
     s_html_table (self, &s_spend_by_ward, "Local spend by the supplier's ward", "keep");
-    fputs ("</div>\n</div>\n</section>\n", out);
+    fputs ("</div>\n</div>\n", out);
+    s_place_table (self);
+    fputs ("</section>\n", out);
 }
 
 static void

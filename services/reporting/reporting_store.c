@@ -140,7 +140,20 @@ static const char *const s_migrations [] = {
     " period_end TEXT NOT NULL,"
     " PRIMARY KEY (partner, contract_id)) WITHOUT ROWID;"
     "DELETE FROM offsets WHERE stream = 'ingest';",
+    //  4: where the postcode that placed each payment came from (S_PLACE_*):
+    //  the payment's own, the partner's supplier feed, or Companies House's
+    //  registered office; NULL for lines valuation sent before it said
+    "ALTER TABLE spend_lines ADD COLUMN place_source INTEGER;",
     NULL
+};
+
+//  spend_lines.place_source, and its names in reports
+#define S_PLACE_NONE        0
+#define S_PLACE_PAYMENT     1
+#define S_PLACE_SUPPLIER    2
+#define S_PLACE_REGISTERED  3
+static const char *const s_place_names [] = {
+    "none", "payment", "supplier", "registered_office"
 };
 
 struct _reporting_store_t {
@@ -261,12 +274,14 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
     const char *texts [] = { key, line->partner, line->ward_code };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO spend_lines (key, partner, ward_code, fy, month, amount_pence, locality,"
-        " sme, vcse, employee_owned) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " sme, vcse, employee_owned, place_source)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
         " ward_code = excluded.ward_code, fy = excluded.fy, month = excluded.month,"
         " amount_pence = excluded.amount_pence, locality = excluded.locality,"
         " sme = excluded.sme, vcse = excluded.vcse,"
-        " employee_owned = excluded.employee_owned"), texts, 3);
+        " employee_owned = excluded.employee_owned,"
+        " place_source = excluded.place_source"), texts, 3);
     if (!stmt)
         return -1;
     s_bind_fy (stmt, 4, line->year);
@@ -285,6 +300,11 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
     sqlite3_bind_int (stmt, 8, line->sme);
     sqlite3_bind_int (stmt, 9, line->vcse);
     sqlite3_bind_int (stmt, 10, line->employee_owned);
+    const char *source = line->place_source;
+    sqlite3_bind_int (stmt, 11, streq (source, "payment")? S_PLACE_PAYMENT
+                              : streq (source, "supplier")? S_PLACE_SUPPLIER
+                              : streq (source, "registered_office")? S_PLACE_REGISTERED
+                              : S_PLACE_NONE);
     if (sv_db_run (self->db, stmt))
         return -1;
     return s_ward_name (self, line->ward_code, line->ward_name);
@@ -476,6 +496,10 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " FROM spend_lines WHERE fy = ?1 AND locality = 0 AND ward_code != ''" AND_PARTNER \
     " GROUP BY ward_code) AS g LEFT JOIN wards w ON w.code = g.ward_code" \
     " ORDER BY g.pence DESC, g.ward_code"
+
+#define S_SPEND_PLACES(AND_PARTNER) \
+    "SELECT place_source, locality, count(*), sum(amount_pence) FROM spend_lines" \
+    " WHERE fy = ?1" AND_PARTNER " GROUP BY place_source, locality ORDER BY place_source"
 
 #define S_SPEND_PARTNERS(AND_PARTNER) \
     "SELECT partner, locality, sum(amount_pence) FROM spend_lines" \
@@ -864,8 +888,36 @@ s_spend (s_report_t *self)
                 "payments", (json_int_t) sqlite3_column_int64 (stmt, 3)));
         s_query_end (self, stmt, step);
     }
+    //  How each payment's place was found: what the local figures rest on
+    int64_t places [5][4] = { { 0 } };        //  [source][locality, 3: payments]
+    stmt = s_query (self, S_SPEND_PLACES (""), S_SPEND_PLACES (S_PARTNER));
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_int (stmt, 1, self->fy);
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        int source = sqlite3_column_type (stmt, 0) == SQLITE_NULL? 4
+                   : sqlite3_column_int (stmt, 0);
+        int locality = sqlite3_column_int (stmt, 1);
+        if (source < 0 || source > 4)
+            source = S_PLACE_NONE;
+        if (locality < 0 || locality > S_UNKNOWN)
+            locality = S_UNKNOWN;
+        places [source][locality] += sqlite3_column_int64 (stmt, 3);
+        places [source][3] += sqlite3_column_int64 (stmt, 2);
+    }
+    s_query_end (self, stmt, step);
+    json_t *by_place_source = json_array ();
+    for (int source = 0; source < 5; source++)
+        if (places [source][3])
+            json_array_append_new (by_place_source, json_pack ("{s:s, s:I, s:I, s:I, s:I}",
+                "source", source == 4? "not_recorded": s_place_names [source],
+                "payments", (json_int_t) places [source][3],
+                "local_pence", (json_int_t) places [source][S_LOCAL],
+                "non_local_pence", (json_int_t) places [source][S_NON_LOCAL],
+                "unknown_pence", (json_int_t) places [source][S_UNKNOWN]));
     int64_t total = pence [S_LOCAL] + pence [S_NON_LOCAL] + pence [S_UNKNOWN];
-    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:I}",
+    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:I,"
+                      " s:o}",
         "rows", (json_int_t) rows,
         "total_pence", (json_int_t) total,
         "local_pence", (json_int_t) pence [S_LOCAL],
@@ -879,7 +931,8 @@ s_spend (s_report_t *self)
         "vcse_pence", (json_int_t) vcse,
         "by_month", by_month,
         "by_ward", by_ward,
-        "employee_owned_pence", (json_int_t) employee_owned);
+        "employee_owned_pence", (json_int_t) employee_owned,
+        "by_place_source", by_place_source);
 }
 
 //  --------------------------------------------------------------------------
@@ -1951,31 +2004,36 @@ s_test_load (s_test_t *test)
     //  Spend in 2024-25 and 2023-24; T2's line comes again below, larger
     S_TEST_SPEND_LINE ("council/SPEND/T1/1", .partner = "council", .payment_date = "2024-05-10",
                        .year = "2024-25", .amount_pence = 100000, .locality = "local",
-                       .ward_code = "E05001", .ward_name = "Boston Castle", .sme = true);
+                       .ward_code = "E05001", .ward_name = "Boston Castle", .sme = true,
+                       .place_source = "payment");
     S_TEST_SPEND_LINE ("council/SPEND/T2/1", .partner = "council", .payment_date = "2024-05-20",
                        .year = "2024-25", .amount_pence = 50000, .locality = "local",
                        .ward_code = "E05001", .ward_name = "Boston Castle");
     S_TEST_SPEND_LINE ("council/SPEND/T3/1", .partner = "council", .payment_date = "2024-07-01",
                        .year = "2024-25", .amount_pence = 200000, .locality = "non_local",
-                       .vcse = true, .employee_owned = true);
+                       .vcse = true, .employee_owned = true, .place_source = "supplier");
     S_TEST_SPEND_LINE ("council/SPEND/T4/1", .partner = "council", .payment_date = "2025-02-15",
                        .year = "2024-25", .amount_pence = 30000, .locality = "unknown");
     S_TEST_SPEND_LINE ("council/SPEND/T5/1", .partner = "council", .payment_date = "2024-10-01",
                        .year = "2024-25", .amount_pence = 40000, .locality = "local",
-                       .ward_code = "E05002", .ward_name = "Rotherham West");
+                       .ward_code = "E05002", .ward_name = "Rotherham West",
+                       .place_source = "registered_office");
     S_TEST_SPEND_LINE ("council/SPEND/T6/1", .partner = "council", .payment_date = "2023-06-01",
                        .year = "2023-24", .amount_pence = 60000, .locality = "local",
                        .ward_code = "E05001", .ward_name = "Boston Castle");
     S_TEST_SPEND_LINE ("police/SPEND/P7/1", .partner = "police", .payment_date = "2024-04-15",
                        .year = "2024-25", .amount_pence = 25000, .locality = "local",
-                       .ward_code = "E05002", .ward_name = "Rotherham West");
+                       .ward_code = "E05002", .ward_name = "Rotherham West",
+                       .place_source = "supplier");
     S_TEST_SPEND_LINE ("police/SPEND/P8/1", .partner = "police", .payment_date = "2024-12-01",
-                       .year = "2024-25", .amount_pence = 75000, .locality = "non_local");
+                       .year = "2024-25", .amount_pence = 75000, .locality = "non_local",
+                       .place_source = "registered_office");
     S_TEST_SPEND_LINE ("police/SPEND/P9/1", .partner = "police", .payment_date = "2023-11-11",
                        .year = "2023-24", .amount_pence = 10000, .locality = "local");
     S_TEST_SPEND_LINE ("council/SPEND/T2/1", .partner = "council", .payment_date = "2024-05-20",
                        .year = "2024-25", .amount_pence = 70000, .locality = "local",
-                       .ward_code = "E05001", .ward_name = "Boston Castle");
+                       .ward_code = "E05001", .ward_name = "Boston Castle",
+                       .place_source = "registered_office");
 
     //  Commitments and deliveries over NT1 and NT10 (Jobs) and NT20
     //  (Communities); the first C-1 NT1 delivery is superseded below
@@ -2265,6 +2323,22 @@ reporting_store_test (bool verbose)
     assert (s_test_int (annual, "spend/additional_local_pence") == 165000);
     assert (s_test_int (annual, "spend/sme_pence") == 100000);
     assert (s_test_int (annual, "spend/vcse_pence") == 200000);
+    //  How each payment was placed: its own postcode, the partner's
+    //  supplier record, a registered office from Companies House, none
+    assert (s_test_size (annual, "spend/by_place_source") == 4);
+    assert (streq (s_test_str (annual, "spend/by_place_source/0/source"), "none"));
+    assert (s_test_int (annual, "spend/by_place_source/0/unknown_pence") == 30000);
+    assert (streq (s_test_str (annual, "spend/by_place_source/1/source"), "payment"));
+    assert (s_test_int (annual, "spend/by_place_source/1/local_pence") == 100000);
+    assert (streq (s_test_str (annual, "spend/by_place_source/2/source"), "supplier"));
+    assert (s_test_int (annual, "spend/by_place_source/2/payments") == 2);
+    assert (s_test_int (annual, "spend/by_place_source/2/local_pence") == 25000);
+    assert (s_test_int (annual, "spend/by_place_source/2/non_local_pence") == 200000);
+    assert (streq (s_test_str (annual, "spend/by_place_source/3/source"),
+                   "registered_office"));
+    assert (s_test_int (annual, "spend/by_place_source/3/payments") == 3);
+    assert (s_test_int (annual, "spend/by_place_source/3/local_pence") == 110000);
+    assert (s_test_int (annual, "spend/by_place_source/3/non_local_pence") == 75000);
     assert (s_test_int (annual, "spend/employee_owned_pence") == 200000);
     //  Every line of the test is valued with framework "test" version 1,
     //  not one of the illustrative sets
