@@ -281,10 +281,27 @@ static const s_column_t s_rlw_columns [] = {
     { "accredited", "Supplier accredited", S_BOOL, 11, 0 },
     { "accreditation_expiry", "Accreditation expires", S_DATE, 13, 0 },
     { "state", "State", S_TEXT, 12, 0 },
+    { "suggested_category", "SIC suggests", S_TEXT, 14, S_NOT_HTML },
     { NULL, NULL, S_TEXT, 0, 0 }
 };
 static const s_table_t s_rlw_contracts = {
     "rlw_contracts", "RLW contracts", "rlw.contracts", false, s_rlw_columns
+};
+
+//  Contracts out of scope by their own category whose supplier's SIC codes
+//  (Companies House) suggest an in-scope one: a suggestion, never counted
+static const s_column_t s_rlw_suggested_columns [] = {
+    { "partner_name", "Partner", S_TEXT, 30, 0 },
+    { "contract", "Contract", S_TEXT, 16, 0 },
+    { "supplier", "Supplier", S_TEXT, 30, 0 },
+    { "category", "Category given", S_TEXT, 16, 0 },
+    { "suggested_category", "SIC suggests", S_TEXT, 14, 0 },
+    { "sic_codes", "SIC codes", S_TEXT, 14, 0 },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_rlw_suggested = {
+    "rlw_suggested", "RLW suggested by SIC", "rlw.suggested_by_sic", false,
+    s_rlw_suggested_columns
 };
 
 //  html keeps to the columns an officer reads across an A4 page, in a
@@ -2625,6 +2642,15 @@ s_rlw_body (s_html_t *self)
                  s_count (weeks).text);
     fputs (". Only contracts active during the year are listed.</p>\n</section>\n", out);
     s_rlw_section (self, 0);
+    if (json_array_size (s_get (doc, "rlw.suggested_by_sic"))) {
+        fputs ("<section id=\"suggested\">\n<h2>Suggested by the supplier's SIC codes</h2>\n"
+               "<p class=\"lede\">These contracts are not in scope by the category their "
+               "feed gives, but Companies House lists their supplier under an activity that "
+               "usually is (SIC 2007: cleaning, security, catering, care, facilities). A "
+               "suggestion to check, not counted above.</p>\n", out);
+        s_html_table (self, &s_rlw_suggested, "Suggested by SIC code", "keep");
+        fputs ("</section>\n", out);
+    }
     s_page_close (self, NULL);
 }
 

@@ -143,7 +143,20 @@ static const char *const s_migrations [] = {
     //  4: where the postcode that placed each payment came from (S_PLACE_*):
     //  the payment's own, the partner's supplier feed, or Companies House's
     //  registered office; NULL for lines valuation sent before it said
-    "ALTER TABLE spend_lines ADD COLUMN place_source INTEGER;",
+    "ALTER TABLE spend_lines ADD COLUMN place_source INTEGER;"
+    //  and what Companies House's register says of a supplier key (COMPANY):
+    //  the RLW category its SIC codes suggest, shown beside a contract's
+    //  own category. scope as valuation's: "" for CH: and NAME: keys, the
+    //  partner for its own supplier ids (ID:)
+    "CREATE TABLE companies ("
+    " scope TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " company_number TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " dissolved TEXT NOT NULL,"
+    " sic_codes TEXT NOT NULL,"
+    " rlw_category TEXT NOT NULL,"
+    " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;",
     NULL
 };
 
@@ -381,6 +394,22 @@ s_apply_return (reporting_store_t *self, const sv_proto_delivery_t *delivery)
 }
 
 static int
+s_apply_company (reporting_store_t *self, const sv_proto_company_t *company)
+{
+    const char *scope = strncmp (company->supplier_key, "ID:", 3) == 0? company->partner: "";
+    const char *texts [] = { scope, company->supplier_key, company->company_number,
+                             company->status, company->dissolved, company->sic_codes,
+                             company->rlw_category };
+    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO companies (scope, supplier_key, company_number, status, dissolved,"
+        " sic_codes, rlw_category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (scope, supplier_key) DO UPDATE SET"
+        " company_number = excluded.company_number, status = excluded.status,"
+        " dissolved = excluded.dissolved, sic_codes = excluded.sic_codes,"
+        " rlw_category = excluded.rlw_category"), texts, 7));
+}
+
+static int
 s_apply_alert (reporting_store_t *self, const sv_proto_alert_t *alert)
 {
     const char *texts [] = { alert->alert_id, alert->rule, alert->severity, alert->state,
@@ -401,7 +430,8 @@ s_kept (const char *stream, const char *type)
     if (streq (stream, "ingest"))
         return streq (type, "SUPPLIER")? SV_PROTO_SUPPLIER
              : streq (type, "CONTRACT")? SV_PROTO_CONTRACT
-             : streq (type, "DELIVERY")? SV_PROTO_DELIVERY: 0;
+             : streq (type, "DELIVERY")? SV_PROTO_DELIVERY
+             : streq (type, "COMPANY")? SV_PROTO_COMPANY: 0;
     if (streq (stream, "valuation"))
         return streq (type, "LOCAL_SPEND_LINE")? SV_PROTO_LOCAL_SPEND_LINE
              : streq (type, "VALUATION_LINE")? SV_PROTO_VALUATION_LINE: 0;
@@ -436,6 +466,9 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
             break;
         case SV_PROTO_DELIVERY:
             rc = s_apply_return (self, &message.delivery);
+            break;
+        case SV_PROTO_COMPANY:
+            rc = s_apply_company (self, &message.company);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             rc = s_partner_seen (self, message.local_spend_line.partner)
@@ -599,7 +632,11 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " " S_SUPPLIER_NAME ("c.partner", "c.supplier_key") "," \
     " c.category, c.value_pence, c.start_date, c.end_date, c.rlw_in_scope, c.rlw_commitment," \
     " coalesce(" S_SUPPLIER_FIELD ("rlw_accredited", "c.partner", "c.supplier_key") ", 0)," \
-    " coalesce(" S_SUPPLIER_FIELD ("rlw_expiry", "c.partner", "c.supplier_key") ", '')" \
+    " coalesce(" S_SUPPLIER_FIELD ("rlw_expiry", "c.partner", "c.supplier_key") ", '')," \
+    " coalesce((SELECT r.rlw_category FROM companies r WHERE r.supplier_key = c.supplier_key" \
+    " AND r.scope IN ('', c.partner) ORDER BY r.scope DESC LIMIT 1), '')," \
+    " coalesce((SELECT r.sic_codes FROM companies r WHERE r.supplier_key = c.supplier_key" \
+    " AND r.scope IN ('', c.partner) ORDER BY r.scope DESC LIMIT 1), '')" \
     " FROM contracts c" \
     " WHERE (c.start_date NOT GLOB " S_ISO_DATE " OR c.start_date <= ?5)" \
     " AND (c.end_date NOT GLOB " S_ISO_DATE " OR c.end_date >= ?4)" AND_PARTNER \
@@ -1071,6 +1108,10 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
 {
     int64_t in_scope = 0, committed = 0, accredited = 0, missing = 0;
     json_t *contracts = json_array ();
+    //  Out of scope by their own category, while their supplier's SIC
+    //  codes suggest an in-scope one: for a person to look at, never
+    //  counted
+    json_t *suggested = json_array ();
     sqlite3_stmt *stmt = s_query (self, S_RLW_CONTRACTS (""),
                                   S_RLW_CONTRACTS (" AND c.partner = ?2"));
     if (!stmt)
@@ -1083,8 +1124,17 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
         const char *reason = "";
         if (!compliance_rules_rlw_in_scope (&self->params->rlw, sv_db_text (stmt, 8),
                                             sv_db_text (stmt, 4), sv_db_text (stmt, 6),
-                                            sv_db_text (stmt, 7), &reason))
+                                            sv_db_text (stmt, 7), &reason)) {
+            if (*sv_db_text (stmt, 12) && !streq (sv_db_text (stmt, 8), "no"))
+                json_array_append_new (suggested, json_pack (
+                    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                    "partner", sv_db_text (stmt, 0), "contract", sv_db_text (stmt, 1),
+                    "title", sv_db_text (stmt, 2), "supplier", sv_db_text (stmt, 3),
+                    "category", sv_db_text (stmt, 4),
+                    "suggested_category", sv_db_text (stmt, 12),
+                    "sic_codes", sv_db_text (stmt, 13)));
             continue;
+        }
         bool commitment = sqlite3_column_int (stmt, 9) != 0;
         bool holds = compliance_rules_accredited (sqlite3_column_int (stmt, 10) != 0,
                                                   sv_db_text (stmt, 11), self->today);
@@ -1113,15 +1163,19 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
             "accredited", holds,
             "accreditation_expiry", sv_db_text (stmt, 11),
             "state", state));
+        json_object_set_new (json_array_get (contracts, json_array_size (contracts) - 1),
+                             "suggested_category", json_string (sv_db_text (stmt, 12)));
     }
     s_query_end (self, stmt, step);
     s_name_rows (self, contracts);
-    return json_pack ("{s:I, s:I, s:I, s:I, s:o}",
+    s_name_rows (self, suggested);
+    return json_pack ("{s:I, s:I, s:I, s:I, s:o, s:o}",
         "in_scope_contracts", (json_int_t) in_scope,
         "with_commitment", (json_int_t) committed,
         "accredited_supplier", (json_int_t) accredited,
         "missing_commitment", (json_int_t) missing,
-        "contracts", contracts);
+        "contracts", contracts,
+        "suggested_by_sic", suggested);
 }
 
 //  --------------------------------------------------------------------------
@@ -1988,6 +2042,15 @@ s_test_load (s_test_t *test)
     S_TEST_CONTRACT (.partner = "police", .contract_id = "P-1", .title = "Custody suite cleaning",
                      .supplier_key = "CH:002", .category = "Facilities management",
                      .value_pence = 5000000, .rlw_in_scope = "yes");
+    //  What Companies House says of two suppliers: C-4's category
+    //  (Software) is out of scope, its supplier's SIC code is cleaning's
+    s_test_event (test, "ingest", "company", &(sv_proto_t) { .id = SV_PROTO_COMPANY,
+        .company = { .partner = "council", .supplier_key = "CH:009", .company_number = "00000009",
+                     .matched_by = "number", .sic_codes = "62020,81210",
+                     .rlw_category = "cleaning" } });
+    s_test_event (test, "ingest", "company", &(sv_proto_t) { .id = SV_PROTO_COMPANY,
+        .company = { .partner = "council", .supplier_key = "CH:001", .company_number = "00000001",
+                     .matched_by = "number", .sic_codes = "81210", .rlw_category = "cleaning" } });
 
     //  Ingest's own spend and commitments are valuation's business; a body
     //  that does not decode is unreadable, and stored nowhere
@@ -2462,6 +2525,15 @@ reporting_store_test (bool verbose)
                                            "2024-04-01", "2026-03-31", &derived));
     assert (streq (s_test_str (annual, "rlw/contracts/0/reason"), derived));
     assert (streq (s_test_str (annual, "rlw/contracts/0/state"), "missing"));
+    assert (streq (s_test_str (annual, "rlw/contracts/0/suggested_category"), "cleaning"));
+    assert (streq (s_test_str (annual, "rlw/contracts/1/suggested_category"), ""));
+    //  Suggested, never counted: C-4 stays out of the four in scope
+    assert (s_test_size (annual, "rlw/suggested_by_sic") == 1);
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/contract"), "C-4"));
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/category"), "Software"));
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/suggested_category"),
+                   "cleaning"));
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/sic_codes"), "62020,81210"));
     assert (streq (s_test_str (annual, "rlw/contracts/1/contract"), "C-2"));
     assert (s_test_get (annual, "rlw/contracts/1/accredited") == json_true ());
     assert (streq (s_test_str (annual, "rlw/contracts/1/accreditation_expiry"), "2025-06-30"));
