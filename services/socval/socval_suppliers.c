@@ -138,10 +138,14 @@ s_resolve (int argc, char *argv [], socval_options_t *options)
         "  the feed is, 2 on a usage or connection problem.\n";
     const char *key_path = NULL;
     bool dry_run = false;
-    int first_file = -1;
+    //  The files, in the order given, options anywhere among them
+    char **files = (char **) calloc ((size_t) argc + 1, sizeof (char *));
+    int file_count = 0;
     for (int arg = 0; arg < argc; arg++) {
-        if (streq (argv [arg], "--help"))
+        if (streq (argv [arg], "--help")) {
+            free (files);
             return printf ("%s", usage), 0;
+        }
         else
         if (streq (argv [arg], "--key") && arg + 1 < argc)
             key_path = argv [++arg];
@@ -149,18 +153,22 @@ s_resolve (int argc, char *argv [], socval_options_t *options)
         if (streq (argv [arg], "--dry-run"))
             dry_run = true;
         else
-        if (argv [arg][0] != '-') {
-            first_file = arg;
-            break;
-        }
-        else
+        if (argv [arg][0] != '-')
+            files [file_count++] = argv [arg];
+        else {
+            free (files);
             return socval_usage (usage);
+        }
     }
-    if (first_file < 0)
+    if (file_count == 0) {
+        free (files);
         return socval_usage (usage);
+    }
     sv_config_t *config = socval_config (options);
-    if (!config)
+    if (!config) {
+        free (files);
         return 2;
+    }
     sv_proto_t request = { .id = SV_PROTO_SUPPLIER_LIST }, reply = { .id = 0 };
     int rc = socval_control_request (config, "valuation", &request, options->timeout_s, &reply);
     if (rc == 0 && reply.id != SV_PROTO_SUPPLIERS) {
@@ -169,10 +177,10 @@ s_resolve (int argc, char *argv [], socval_options_t *options)
         rc = 2;
     }
     //  The first file names the month (BasicCompanyData-2026-11-01-part1_7.csv)
-    const char *slash = strrchr (argv [first_file], '/');
+    const char *slash = strrchr (files [0], '/');
     s_resolve_t resolve = {
         .json = options->json? json_array (): NULL,
-        .source = slash? slash + 1: argv [first_file]
+        .source = slash? slash + 1: files [0]
     };
     sv_chouse_t *chouse = rc? NULL: sv_chouse_new (s_error, &resolve);
     for (size_t index = 0; chouse && index < reply.suppliers.suppliers_count; index++) {
@@ -180,9 +188,10 @@ s_resolve (int argc, char *argv [], socval_options_t *options)
         const char *number = strncmp (ref->supplier_key, "CH:", 3) == 0? ref->supplier_key + 3: "";
         sv_chouse_want (chouse, ref->supplier_key, number, s_name_of (ref));
     }
-    for (int arg = first_file; chouse && rc == 0 && arg < argc; arg++)
-        if (sv_chouse_read_file (chouse, argv [arg])) {
-            fprintf (stderr, "socval: %s refused: %s\n", argv [arg], sv_chouse_refusal (chouse));
+    for (int index = 0; chouse && rc == 0 && index < file_count; index++)
+        if (sv_chouse_read_file (chouse, files [index])) {
+            fprintf (stderr, "socval: %s refused: %s\n", files [index],
+                     sv_chouse_refusal (chouse));
             rc = 1;
         }
     //  The feed: what was found, in socval's canonical companies header
@@ -239,6 +248,7 @@ s_resolve (int argc, char *argv [], socval_options_t *options)
     if (path)
         unlink (path);
     zstr_free (&path);
+    free (files);
     json_decref (resolve.json);
     sv_chouse_destroy (&chouse);
     sv_proto_reset (&reply);
