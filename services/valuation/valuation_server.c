@@ -416,8 +416,10 @@ s_supplier (s_server_t *self, const char *partner, const char *supplier_key,
     if (!supplier) {
         supplier = (s_supplier_t *) zmalloc (sizeof (s_supplier_t));
         //  A payment's supplier name, kept for socval suppliers resolve
-        //  unless a supplier feed gave one (once a supplier per process)
-        valuation_store_name_put (self->store, partner, supplier_key, name, false);
+        //  unless a supplier feed gave one (once a supplier per process);
+        //  a name not written costs that supplier its match by name only,
+        //  so it does not stop the payment being valued
+        (void) valuation_store_name_put (self->store, partner, supplier_key, name, false);
         valuation_store_supplier_get (self->store, partner, supplier_key, supplier->postcode,
                                       &supplier->sme, &supplier->vcse,
                                       &supplier->employee_owned);
