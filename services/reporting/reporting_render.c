@@ -2200,9 +2200,9 @@ s_place_table (s_html_t *self)
                 label = labels [at].label;
         fputs ("<tr><td>", out);
         s_esc (out, label);
-        fprintf (out, "</td><td class=\"num\">%" PRId64 "</td><td class=\"num\">%s</td>"
+        fprintf (out, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
                  "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
-                 (int64_t) json_integer_value (json_object_get (row, "payments")),
+                 s_count (json_integer_value (json_object_get (row, "payments"))).text,
                  s_pounds (json_integer_value (json_object_get (row, "local_pence"))).text,
                  s_pounds (json_integer_value (json_object_get (row, "non_local_pence"))).text,
                  s_pounds (json_integer_value (json_object_get (row, "unknown_pence"))).text);
