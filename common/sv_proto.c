@@ -1518,14 +1518,16 @@ static size_t
 s_entries_supplier_ref (const sv_proto_supplier_ref_t *self)
 {
     return 1
-         + (self->name && *self->name);
+         + (self->name && *self->name)
+         + (self->partner && *self->partner);
 }
 
 static int
 s_encode_supplier_ref (msgpack_packer *pk, const sv_proto_supplier_ref_t *self)
 {
     if (s_put_string (pk, "supplier_key", self->supplier_key)
-    ||  (self->name && *self->name && s_put_string (pk, "name", self->name)))
+    ||  (self->name && *self->name && s_put_string (pk, "name", self->name))
+    ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner)))
         return -1;
     return 0;
 }
@@ -1533,28 +1535,31 @@ s_encode_supplier_ref (msgpack_packer *pk, const sv_proto_supplier_ref_t *self)
 static int
 s_decode_supplier_ref (s_decoder_t *dec, sv_proto_supplier_ref_t *self, uint32_t entries)
 {
-    static const s_field_t fields [2] = {
+    static const s_field_t fields [3] = {
         { "supplier_key", true },
         { "name",         false },
+        { "partner",      false },
     };
-    bool seen [2] = { false };
+    bool seen [3] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 2, seen, &field))
+        if (s_read_key (dec, fields, 3, seen, &field))
             return -1;
         int rc;
         switch (field) {
             case 0: rc = s_get_string (dec, &self->supplier_key); break;
             case 1: rc = s_get_string (dec, &self->name); break;
+            case 2: rc = s_get_string (dec, &self->partner); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 2))
+    if (s_check_required (dec, fields, seen, 3))
         return -1;
     //  An absent optional string reads as ""
-    if (s_default_string (dec, &self->name))
+    if (s_default_string (dec, &self->name)
+    ||  s_default_string (dec, &self->partner))
         return -1;
     return 0;
 }
@@ -1564,6 +1569,7 @@ s_free_supplier_ref (sv_proto_supplier_ref_t *self)
 {
     free (self->supplier_key);
     free (self->name);
+    free (self->partner);
 }
 
 static void
@@ -1571,6 +1577,7 @@ s_print_supplier_ref (const sv_proto_supplier_ref_t *self, FILE *out, const char
 {
     s_print_string (out, indent, "supplier_key", self->supplier_key);
     s_print_string (out, indent, "name", self->name);
+    s_print_string (out, indent, "partner", self->partner);
 }
 
 static int
@@ -4531,10 +4538,12 @@ static sv_proto_supplier_ref_t s_test_supplier_ref [2] = {
     {
         .supplier_key = "supplier_key-1",
         .name = "name-1",
+        .partner = "partner-1",
     },
     {
         .supplier_key = "supplier_key-2",
         .name = "name-2",
+        .partner = "partner-2",
     },
 };
 

@@ -220,6 +220,10 @@ typedef struct {
     //  (optional) Its name as a feed gave it; "" when none did (the name of a
     //  NAME: key is the key's text).
     char *name;
+    //  (optional) For a partner's own supplier id (an ID: key), that partner:
+    //  the same id may be another supplier of another partner; "" for CH: and
+    //  NAME: keys, which name one company whoever pays it.
+    char *partner;
 } sv_proto_supplier_ref_t;
 
 //  row_count (list element): The number of rows in one table of a service's

@@ -88,7 +88,7 @@ static const sv_csv_field_t s_delivery_fields [DEL_FIELDS] = {
 //  What Companies House's register says of suppliers socval knows: the
 //  file `socval suppliers resolve` writes and sends (kind "companies")
 enum { CO_KEY, CO_NUMBER, CO_MATCHED_BY, CO_NAME, CO_POSTCODE, CO_STATUS, CO_DISSOLVED,
-       CO_SIC, CO_SOURCE, CO_FIELDS };
+       CO_SIC, CO_SOURCE, CO_PARTNER, CO_FIELDS };
 static const sv_csv_field_t s_company_fields [CO_FIELDS] = {
     { "supplier_key", S_NAMES ("Supplier Key"), true },
     { "company_number", S_NAMES ("Company Number", "CompanyNumber"), true },
@@ -99,6 +99,7 @@ static const sv_csv_field_t s_company_fields [CO_FIELDS] = {
     { "dissolved", S_NAMES ("Dissolved", "DissolutionDate"), false },
     { "sic_codes", S_NAMES ("SIC Codes"), false },
     { "source", S_NAMES ("Source", "Register File"), false },
+    { "partner", S_NAMES ("Partner"), false },
 };
 
 #define S_TABLES 5
@@ -508,6 +509,15 @@ s_row (const sv_csv_row_t *row, void *arg)
         company_of->rlw_category = (char *) sv_chouse_rlw_category (company_of->sic_codes);
         company_of->source = (char *) s_text (self, CO_SOURCE);
         s_limit (self, CO_SOURCE, INGEST_RECORDS_NAME_MAX);
+        //  A supplier id is its partner's own: another partner's S-17 may
+        //  be another company, so only its partner may say what it is
+        if (*s_text (self, CO_PARTNER) && !streq (s_text (self, CO_PARTNER), self->partner)) {
+            char reason [300];
+            snprintf (reason, sizeof reason, "a supplier of partner '%.80s', not of '%.80s'"
+                      " whose key sent the file: resolve it with that partner's key",
+                      s_text (self, CO_PARTNER), self->partner);
+            s_reject (self, CO_PARTNER, reason);
+        }
     }
     else {
         sv_proto_delivery_t *delivery = &event.delivery;
@@ -1128,11 +1138,21 @@ ingest_records_test (bool verbose)
         "S-1,01234567,number,A LTD,S1 1AA,Active,,,\n"
         "CH:01234567,01234567,guessed,A LTD,S1 1AA,Active,,,\n");
     assert (test.rows == 2 && test.errors == 4);
+
     assert (strstr (test.first_error, "row 4, column 'Company Number', value '12345'"));
     assert (streq (test.last.company.supplier_key, "CH:05857258"));
     assert (streq (test.last.company.company_number, "05857258"));
     assert (streq (test.last.company.matched_by, "number"));
     assert (streq (test.last.company.rlw_category, ""));
+    sv_proto_reset (&test.last);
+    //  A supplier id is its partner's own: another partner's row is refused
+    test = s_test_read (SV_PROTO_COMPANY,
+        "Supplier Key,Company Number,Matched By,Company Name,Partner\n"
+        "ID:S-17,11079469,name,UNBEATEN EVENTS LTD,council\n"
+        "ID:S-17,05857258,name,01 DIGITAL LIMITED,police\n");
+    assert (test.rows == 1 && test.errors == 1);
+    assert (strstr (test.first_error, "row 3, column 'Partner', value 'police': a supplier of"
+                    " partner 'police', not of 'council' whose key sent the file"));
     sv_proto_reset (&test.last);
     test = s_test_read (SV_PROTO_COMPANY,
         "Supplier Key,Company Number,Matched By,Company Name,Postcode,SIC Codes\n"

@@ -8,7 +8,8 @@
     is 2.5 GB; memory stays that of the suppliers wanted), prints how each
     was found (by number, by unique name) or why not (an ambiguous name,
     with its candidates), and sends what was found to ingest as a feed of
-    kind "companies" (socval submit's path: a receipt, a batch id from the
+    kind "companies" (a supplier id, ID:, names its partner: ingest takes
+    it only from that partner's key) (socval submit's path: a receipt, a batch id from the
     content, so resolving again against the same month adds nothing).
     Ingest streams each as a COMPANY event; valuation gives the registered
     office to a partner's supplier whose own feed has no postcode, and
@@ -24,6 +25,8 @@
 typedef struct {
     FILE *csv;                  //  the feed being written
     const char *source;         //  the register file named on each row
+    const sv_proto_supplier_ref_t *refs;    //  the suppliers wanted, in order
+    size_t next;                //  the ref the next result is for
     size_t found;
     size_t ambiguous;
     size_t not_found;
@@ -59,6 +62,8 @@ static void
 s_result (const sv_chouse_result_t *result, void *arg)
 {
     s_resolve_t *self = (s_resolve_t *) arg;
+    //  sv_chouse gives results in the order suppliers were wanted
+    const char *partner = self->refs [self->next++].partner;
     bool found = streq (result->outcome, "by number") || streq (result->outcome,
                                                                   "by unique name");
     if (streq (result->outcome, "not found")) {
@@ -75,20 +80,24 @@ s_result (const sv_chouse_result_t *result, void *arg)
         s_cell (self->csv, result->status, false);
         s_cell (self->csv, result->dissolved, false);
         s_cell (self->csv, result->sic_codes, false);
-        s_cell (self->csv, self->source, true);
+        s_cell (self->csv, self->source, false);
+        s_cell (self->csv, partner, true);
     }
     else
         self->ambiguous++;
     if (self->json) {
         json_array_append_new (self->json, json_pack (
-            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-            "supplier_key", result->supplier_key, "outcome", result->outcome,
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+            "supplier_key", result->supplier_key, "partner", partner,
+            "outcome", result->outcome,
             "company_number", result->number, "company_name", result->name,
             "postcode", result->postcode, "status", result->status,
             "dissolved", result->dissolved, "sic_codes", result->sic_codes,
             "rlw_category", result->rlw_category, "candidates", result->candidates));
         return;
     }
+    if (*partner)
+        printf ("%s's ", partner);
     if (found) {
         printf ("%s: %s: %s (%s), registered office %s, %s%s%s", result->supplier_key,
                 result->outcome, result->name, result->number,
@@ -180,7 +189,8 @@ s_resolve (int argc, char *argv [], socval_options_t *options)
     const char *slash = strrchr (files [0], '/');
     s_resolve_t resolve = {
         .json = options->json? json_array (): NULL,
-        .source = slash? slash + 1: files [0]
+        .source = slash? slash + 1: files [0],
+        .refs = reply.suppliers.suppliers
     };
     sv_chouse_t *chouse = rc? NULL: sv_chouse_new (s_error, &resolve);
     for (size_t index = 0; chouse && index < reply.suppliers.suppliers_count; index++) {
@@ -209,7 +219,7 @@ s_resolve (int argc, char *argv [], socval_options_t *options)
     }
     if (rc == 0) {
         fprintf (resolve.csv, "Supplier Key,Company Number,Matched By,Company Name,Postcode,"
-                              "Status,Dissolved,SIC Codes,Source\n");
+                              "Status,Dissolved,SIC Codes,Source,Partner\n");
         sv_chouse_each (chouse, s_result, &resolve);
         if (fclose (resolve.csv)) {
             fprintf (stderr, "socval: cannot write %s: %s\n", path, strerror (errno));

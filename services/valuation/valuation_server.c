@@ -758,12 +758,13 @@ s_handle_status (s_server_t *self, zframe_t *peer)
 
 //  Collects the supplier keys held, for SUPPLIERS
 static int
-s_supplier_ref (const char *supplier_key, const char *name, void *arg)
+s_supplier_ref (const char *supplier_key, const char *name, const char *partner, void *arg)
 {
     zlistx_t *refs = (zlistx_t *) arg;
     sv_proto_supplier_ref_t *ref = (sv_proto_supplier_ref_t *) zmalloc (sizeof *ref);
     ref->supplier_key = strdup (supplier_key);
     ref->name = strdup (name);
+    ref->partner = strdup (partner);
     zlistx_add_end (refs, ref);
     return 0;
 }
@@ -805,6 +806,7 @@ s_handle_supplier_list (s_server_t *self, zframe_t *peer)
          ref = (sv_proto_supplier_ref_t *) zlistx_next (refs)) {
         free (ref->supplier_key);
         free (ref->name);
+        free (ref->partner);
         free (ref);
     }
     zlistx_destroy (&refs);

@@ -391,18 +391,23 @@ valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier
                                void *arg)
 {
     assert (self && fn);
-    //  Each key once: a name a supplier feed gave wins over none
+    //  Each key once in its scope (a supplier id once per partner): a name
+    //  a feed gave wins over none
+#define S_SCOPE "CASE WHEN substr (supplier_key, 1, 3) = 'ID:' THEN partner ELSE '' END"
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2 (sv_db_handle (self->db),
-            "SELECT supplier_key, max (name) FROM ("
-            " SELECT supplier_key, name FROM names"
-            " UNION ALL SELECT supplier_key, '' FROM suppliers"
-            " UNION ALL SELECT DISTINCT supplier_key, '' FROM spends WHERE supplier_key != '')"
-            " GROUP BY supplier_key ORDER BY supplier_key", -1, &stmt, NULL) != SQLITE_OK)
+            "SELECT supplier_key, max (name), scope FROM ("
+            " SELECT scope, supplier_key, name FROM names"
+            " UNION ALL SELECT " S_SCOPE ", supplier_key, '' FROM suppliers"
+            " UNION ALL SELECT DISTINCT " S_SCOPE ", supplier_key, '' FROM spends"
+            " WHERE supplier_key != '')"
+            " GROUP BY scope, supplier_key ORDER BY supplier_key, scope", -1, &stmt,
+            NULL) != SQLITE_OK)
         return -1;
+#undef S_SCOPE
     int rc = 0, step = SQLITE_DONE;
     while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
-        rc = fn (sv_db_text (stmt, 0), sv_db_text (stmt, 1), arg);
+        rc = fn (sv_db_text (stmt, 0), sv_db_text (stmt, 1), sv_db_text (stmt, 2), arg);
     if (rc == 0 && step != SQLITE_DONE)
         rc = -1;
     sqlite3_finalize (stmt);
@@ -735,9 +740,9 @@ s_test_unreadable_move (void)
 }
 
 static int
-s_test_supplier (const char *supplier_key, const char *name, void *arg)
+s_test_supplier (const char *supplier_key, const char *name, const char *partner, void *arg)
 {
-    zlistx_add_end ((zlistx_t *) arg, zsys_sprintf ("%s=%s", supplier_key, name));
+    zlistx_add_end ((zlistx_t *) arg, zsys_sprintf ("%s=%s/%s", supplier_key, name, partner));
     return 0;
 }
 
@@ -811,8 +816,8 @@ valuation_store_test (bool verbose)
     zlistx_set_destructor (listed, (zlistx_destructor_fn *) zstr_free);
     assert (valuation_store_supplier_each (store, s_test_supplier, listed) == 0);
     assert (zlistx_size (listed) == 2);
-    assert (streq ((char *) zlistx_first (listed), "CH:01234567=Rotherham Co-op"));
-    assert (streq ((char *) zlistx_next (listed), "ID:S9=Acme Cleaning"));
+    assert (streq ((char *) zlistx_first (listed), "CH:01234567=Rotherham Co-op/"));
+    assert (streq ((char *) zlistx_next (listed), "ID:S9=Acme Cleaning/council"));
     zlistx_destroy (&listed);
 
     //  Sources are stored with their first line, found by contract, and a

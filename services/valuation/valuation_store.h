@@ -114,13 +114,15 @@ int
     valuation_store_company_get (valuation_store_t *self, const char *partner,
                                  const char *supplier_key, char *postcode);
 
-//  Called for each supplier key held: the key and a name a supplier feed
-//  gave it ("" when none did), borrowed. Returns 0 to go on or -1 to stop.
+//  Called for each supplier key held: the key, a name a feed gave it (""
+//  when none did) and, for a supplier id (ID:), the partner whose it is
+//  ("" for CH: and NAME: keys), borrowed. Returns 0 to go on or -1 to stop.
 typedef int (valuation_store_supplier_fn) (const char *supplier_key, const char *name,
-                                           void *arg);
+                                           const char *partner, void *arg);
 
-//  Calls fn once for each supplier key held, from supplier records and
-//  payments alike, in key order. 0, or -1 when fn stopped it or the
+//  Calls fn once for each supplier key held (a supplier id once for each
+//  partner holding it), from supplier records and payments alike, in key
+//  order. 0, or -1 when fn stopped it or the
 //  database failed.
 int
     valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier_fn *fn,
