@@ -39,7 +39,10 @@ static const char *s_names [] = {
     "FRAMEWORK_IMPORT",
     "FRAMEWORK_LIST",
     "FRAMEWORKS",
+    "SUPPLIER_LIST",
+    "SUPPLIERS",
     "SUPPLIER",
+    "COMPANY",
     "CONTRACT",
     "SPEND",
     "COMMITMENT",
@@ -1506,6 +1509,140 @@ s_print_problem_list (FILE *out, const char *indent, const char *key,
 }
 
 //  ---------------------------------------------------------------------------
+//  supplier_ref: A supplier some partner's feeds named, as valuation holds it:
+//  what a register can be searched by.
+
+//  The entries s_encode_supplier_ref writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_supplier_ref (const sv_proto_supplier_ref_t *self)
+{
+    return 1
+         + (self->name && *self->name)
+         + (self->partner && *self->partner);
+}
+
+static int
+s_encode_supplier_ref (msgpack_packer *pk, const sv_proto_supplier_ref_t *self)
+{
+    if (s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  (self->name && *self->name && s_put_string (pk, "name", self->name))
+    ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner)))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_supplier_ref (s_decoder_t *dec, sv_proto_supplier_ref_t *self, uint32_t entries)
+{
+    static const s_field_t fields [3] = {
+        { "supplier_key", true },
+        { "name",         false },
+        { "partner",      false },
+    };
+    bool seen [3] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 3, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->supplier_key); break;
+            case 1: rc = s_get_string (dec, &self->name); break;
+            case 2: rc = s_get_string (dec, &self->partner); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 3))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->name)
+    ||  s_default_string (dec, &self->partner))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_supplier_ref (sv_proto_supplier_ref_t *self)
+{
+    free (self->supplier_key);
+    free (self->name);
+    free (self->partner);
+}
+
+static void
+s_print_supplier_ref (const sv_proto_supplier_ref_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "name", self->name);
+    s_print_string (out, indent, "partner", self->partner);
+}
+
+static int
+s_encode_supplier_ref_list (msgpack_packer *pk, const char *key,
+                            const sv_proto_supplier_ref_t *list, size_t count)
+{
+    if (s_put_list (pk, key, list? count: 0))
+        return -1;
+    for (size_t index = 0; list && index < count; index++)
+        if (msgpack_pack_map (pk, (uint32_t) s_entries_supplier_ref (&list [index]))
+        ||  s_encode_supplier_ref (pk, &list [index]))
+            return -1;
+    return 0;
+}
+
+static int
+s_decode_supplier_ref_list (s_decoder_t *dec, sv_proto_supplier_ref_t **list_p, size_t *count_p)
+{
+    const char *name = dec->field;
+    uint32_t count;
+    if (s_get_list (dec, 15, &count))     //  bytes of the shortest valid supplier_ref
+        return -1;
+    if (count == 0)
+        return 0;
+    //  s_get_list proved the elements can fit in the bytes left, so this
+    //  takes at most sizeof (sv_proto_supplier_ref_t) / 15 times those bytes
+    sv_proto_supplier_ref_t *list = calloc (count, sizeof (sv_proto_supplier_ref_t));
+    if (!list)
+        return s_fail (dec, "out of memory");
+    *list_p = list;
+    *count_p = count;           //  so a failure below frees what was decoded
+    for (uint32_t index = 0; index < count; index++) {
+        uint32_t entries;
+        if (s_get_element (dec, name, index, &entries)
+        ||  s_decode_supplier_ref (dec, &list [index], entries))
+            return -1;
+    }
+    dec->list = NULL;
+    return 0;
+}
+
+static void
+s_free_supplier_ref_list (sv_proto_supplier_ref_t *list, size_t count)
+{
+    for (size_t index = 0; list && index < count; index++)
+        s_free_supplier_ref (&list [index]);
+    free (list);
+}
+
+static void
+s_print_supplier_ref_list (FILE *out, const char *indent, const char *key,
+                           const sv_proto_supplier_ref_t *list, size_t count)
+{
+    if (!list)
+        count = 0;
+    fprintf (out, "%s%s: %zu element(s)\n", indent, key, count);
+    char deeper [64];
+    snprintf (deeper, sizeof (deeper), "%s        ", indent);
+    for (size_t index = 0; index < count; index++) {
+        fprintf (out, "%s    [%zu]\n", indent, index);
+        s_print_supplier_ref (&list [index], out, deeper);
+    }
+}
+
+//  ---------------------------------------------------------------------------
 //  row_count: The number of rows in one table of a service's store.
 
 //  The entries s_encode_row_count writes: every required field, and each
@@ -2622,6 +2759,103 @@ s_print_frameworks (const sv_proto_frameworks_t *self, FILE *out, const char *in
 }
 
 //  ---------------------------------------------------------------------------
+//  SUPPLIER_LIST: socval to valuation: which suppliers are known, every
+//  partner's, for `socval suppliers resolve` to look for in Companies House's
+//  file. Answered by SUPPLIERS.
+
+//  The entries s_encode_supplier_list writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_supplier_list (const sv_proto_supplier_list_t *self)
+{
+    (void) self;
+    return 0;
+}
+
+static int
+s_encode_supplier_list (msgpack_packer *pk, const sv_proto_supplier_list_t *self)
+{
+    (void) pk;
+    (void) self;
+    return 0;
+}
+
+static int
+s_decode_supplier_list (s_decoder_t *dec, sv_proto_supplier_list_t *self, uint32_t entries)
+{
+    (void) self;
+    return s_skip_entries (dec, entries);  //  SUPPLIER_LIST has no fields
+}
+
+static void
+s_free_supplier_list (sv_proto_supplier_list_t *self)
+{
+    (void) self;
+}
+
+static void
+s_print_supplier_list (const sv_proto_supplier_list_t *self, FILE *out, const char *indent)
+{
+    (void) self;
+    (void) out;
+    (void) indent;
+}
+
+//  ---------------------------------------------------------------------------
+//  SUPPLIERS: valuation to socval: the answer to SUPPLIER_LIST.
+
+//  The entries s_encode_suppliers writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_suppliers (const sv_proto_suppliers_t *self)
+{
+    (void) self;
+    return 1;
+}
+
+static int
+s_encode_suppliers (msgpack_packer *pk, const sv_proto_suppliers_t *self)
+{
+    if (s_encode_supplier_ref_list (pk, "suppliers", self->suppliers, self->suppliers_count))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_suppliers (s_decoder_t *dec, sv_proto_suppliers_t *self, uint32_t entries)
+{
+    static const s_field_t fields [1] = {
+        { "suppliers", true },
+    };
+    bool seen [1] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 1, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_decode_supplier_ref_list (dec, &self->suppliers, &self->suppliers_count); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 1);
+}
+
+static void
+s_free_suppliers (sv_proto_suppliers_t *self)
+{
+    s_free_supplier_ref_list (self->suppliers, self->suppliers_count);
+}
+
+static void
+s_print_suppliers (const sv_proto_suppliers_t *self, FILE *out, const char *indent)
+{
+    s_print_supplier_ref_list (out, indent, "suppliers", self->suppliers, self->suppliers_count);
+}
+
+//  ---------------------------------------------------------------------------
 //  SUPPLIER: ingest stream: a supplier as last submitted by a partner.
 
 //  The entries s_encode_supplier writes: every required field, and each
@@ -2748,6 +2982,133 @@ s_print_supplier (const sv_proto_supplier_t *self, FILE *out, const char *indent
     s_print_bool (out, indent, "employee_owned", self->employee_owned);
     s_print_bool (out, indent, "redacted", self->redacted);
     s_print_string (out, indent, "rlw_expiry", self->rlw_expiry);
+}
+
+//  ---------------------------------------------------------------------------
+//  COMPANY: ingest stream: what Companies House's register says of a supplier
+//  socval knows, as resolved by `socval suppliers resolve` from the free bulk
+//  file (BasicCompanyData) and sent as a feed of kind "companies". The
+//  register is about the company, not the partner: valuation gives the
+//  registered office to every partner's supplier of that key whose own
+//  supplier feed gives no postcode (a partner's postcode always wins). Keyed
+//  by supplier_key.
+
+//  The entries s_encode_company writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_company (const sv_proto_company_t *self)
+{
+    return 4
+         + (self->name && *self->name)
+         + (self->postcode && *self->postcode)
+         + (self->status && *self->status)
+         + (self->dissolved && *self->dissolved)
+         + (self->sic_codes && *self->sic_codes)
+         + (self->rlw_category && *self->rlw_category)
+         + (self->source && *self->source);
+}
+
+static int
+s_encode_company (msgpack_packer *pk, const sv_proto_company_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "supplier_key", self->supplier_key)
+    ||  s_put_string (pk, "company_number", self->company_number)
+    ||  s_put_string (pk, "matched_by", self->matched_by)
+    ||  (self->name && *self->name && s_put_string (pk, "name", self->name))
+    ||  (self->postcode && *self->postcode && s_put_string (pk, "postcode", self->postcode))
+    ||  (self->status && *self->status && s_put_string (pk, "status", self->status))
+    ||  (self->dissolved && *self->dissolved && s_put_string (pk, "dissolved", self->dissolved))
+    ||  (self->sic_codes && *self->sic_codes && s_put_string (pk, "sic_codes", self->sic_codes))
+    ||  (self->rlw_category && *self->rlw_category && s_put_string (pk, "rlw_category", self->rlw_category))
+    ||  (self->source && *self->source && s_put_string (pk, "source", self->source)))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_company (s_decoder_t *dec, sv_proto_company_t *self, uint32_t entries)
+{
+    static const s_field_t fields [11] = {
+        { "partner",        true },
+        { "supplier_key",   true },
+        { "company_number", true },
+        { "matched_by",     true },
+        { "name",           false },
+        { "postcode",       false },
+        { "status",         false },
+        { "dissolved",      false },
+        { "sic_codes",      false },
+        { "rlw_category",   false },
+        { "source",         false },
+    };
+    bool seen [11] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 11, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->supplier_key); break;
+            case 2: rc = s_get_string (dec, &self->company_number); break;
+            case 3: rc = s_get_string (dec, &self->matched_by); break;
+            case 4: rc = s_get_string (dec, &self->name); break;
+            case 5: rc = s_get_string (dec, &self->postcode); break;
+            case 6: rc = s_get_string (dec, &self->status); break;
+            case 7: rc = s_get_string (dec, &self->dissolved); break;
+            case 8: rc = s_get_string (dec, &self->sic_codes); break;
+            case 9: rc = s_get_string (dec, &self->rlw_category); break;
+            case 10: rc = s_get_string (dec, &self->source); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 11))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->name)
+    ||  s_default_string (dec, &self->postcode)
+    ||  s_default_string (dec, &self->status)
+    ||  s_default_string (dec, &self->dissolved)
+    ||  s_default_string (dec, &self->sic_codes)
+    ||  s_default_string (dec, &self->rlw_category)
+    ||  s_default_string (dec, &self->source))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_company (sv_proto_company_t *self)
+{
+    free (self->partner);
+    free (self->supplier_key);
+    free (self->company_number);
+    free (self->matched_by);
+    free (self->name);
+    free (self->postcode);
+    free (self->status);
+    free (self->dissolved);
+    free (self->sic_codes);
+    free (self->rlw_category);
+    free (self->source);
+}
+
+static void
+s_print_company (const sv_proto_company_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "company_number", self->company_number);
+    s_print_string (out, indent, "matched_by", self->matched_by);
+    s_print_string (out, indent, "name", self->name);
+    s_print_string (out, indent, "postcode", self->postcode);
+    s_print_string (out, indent, "status", self->status);
+    s_print_string (out, indent, "dissolved", self->dissolved);
+    s_print_string (out, indent, "sic_codes", self->sic_codes);
+    s_print_string (out, indent, "rlw_category", self->rlw_category);
+    s_print_string (out, indent, "source", self->source);
 }
 
 //  ---------------------------------------------------------------------------
@@ -3410,7 +3771,8 @@ s_entries_local_spend_line (const sv_proto_local_spend_line_t *self)
          + (self->ward_name && *self->ward_name)
          + (self->sme)
          + (self->vcse)
-         + (self->employee_owned);
+         + (self->employee_owned)
+         + (self->place_source && *self->place_source);
 }
 
 static int
@@ -3427,7 +3789,8 @@ s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t
     ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name))
     ||  (self->sme && s_put_bool (pk, "sme", self->sme))
     ||  (self->vcse && s_put_bool (pk, "vcse", self->vcse))
-    ||  (self->employee_owned && s_put_bool (pk, "employee_owned", self->employee_owned)))
+    ||  (self->employee_owned && s_put_bool (pk, "employee_owned", self->employee_owned))
+    ||  (self->place_source && *self->place_source && s_put_string (pk, "place_source", self->place_source)))
         return -1;
     return 0;
 }
@@ -3435,7 +3798,7 @@ s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t
 static int
 s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [12] = {
+    static const s_field_t fields [13] = {
         { "partner",        true },
         { "source_seq",     true },
         { "supplier_key",   false },
@@ -3448,11 +3811,12 @@ s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, 
         { "sme",            false },
         { "vcse",           false },
         { "employee_owned", false },
+        { "place_source",   false },
     };
-    bool seen [12] = { false };
+    bool seen [13] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 12, seen, &field))
+        if (s_read_key (dec, fields, 13, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3468,17 +3832,19 @@ s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, 
             case 9: rc = s_get_bool (dec, &self->sme); break;
             case 10: rc = s_get_bool (dec, &self->vcse); break;
             case 11: rc = s_get_bool (dec, &self->employee_owned); break;
+            case 12: rc = s_get_string (dec, &self->place_source); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 12))
+    if (s_check_required (dec, fields, seen, 13))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
     ||  s_default_string (dec, &self->ward_code)
-    ||  s_default_string (dec, &self->ward_name))
+    ||  s_default_string (dec, &self->ward_name)
+    ||  s_default_string (dec, &self->place_source))
         return -1;
     return 0;
 }
@@ -3493,6 +3859,7 @@ s_free_local_spend_line (sv_proto_local_spend_line_t *self)
     free (self->locality);
     free (self->ward_code);
     free (self->ward_name);
+    free (self->place_source);
 }
 
 static void
@@ -3510,6 +3877,7 @@ s_print_local_spend_line (const sv_proto_local_spend_line_t *self, FILE *out, co
     s_print_bool (out, indent, "sme", self->sme);
     s_print_bool (out, indent, "vcse", self->vcse);
     s_print_bool (out, indent, "employee_owned", self->employee_owned);
+    s_print_string (out, indent, "place_source", self->place_source);
 }
 
 //  ---------------------------------------------------------------------------
@@ -3707,10 +4075,25 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
                                   s_entries_frameworks (&self->frameworks))
               || s_encode_frameworks (&pk, &self->frameworks);
             break;
+        case SV_PROTO_SUPPLIER_LIST:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_supplier_list (&self->supplier_list))
+              || s_encode_supplier_list (&pk, &self->supplier_list);
+            break;
+        case SV_PROTO_SUPPLIERS:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_suppliers (&self->suppliers))
+              || s_encode_suppliers (&pk, &self->suppliers);
+            break;
         case SV_PROTO_SUPPLIER:
             rc = s_encode_header (&pk, self->id,
                                   s_entries_supplier (&self->supplier))
               || s_encode_supplier (&pk, &self->supplier);
+            break;
+        case SV_PROTO_COMPANY:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_company (&self->company))
+              || s_encode_company (&pk, &self->company);
             break;
         case SV_PROTO_CONTRACT:
             rc = s_encode_header (&pk, self->id,
@@ -3851,8 +4234,17 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
         case SV_PROTO_FRAMEWORKS:
             rc = s_decode_frameworks (&dec, &self->frameworks, entries);
             break;
+        case SV_PROTO_SUPPLIER_LIST:
+            rc = s_decode_supplier_list (&dec, &self->supplier_list, entries);
+            break;
+        case SV_PROTO_SUPPLIERS:
+            rc = s_decode_suppliers (&dec, &self->suppliers, entries);
+            break;
         case SV_PROTO_SUPPLIER:
             rc = s_decode_supplier (&dec, &self->supplier, entries);
+            break;
+        case SV_PROTO_COMPANY:
+            rc = s_decode_company (&dec, &self->company, entries);
             break;
         case SV_PROTO_CONTRACT:
             rc = s_decode_contract (&dec, &self->contract, entries);
@@ -3926,8 +4318,17 @@ sv_proto_reset (sv_proto_t *self)
         case SV_PROTO_FRAMEWORKS:
             s_free_frameworks (&self->frameworks);
             break;
+        case SV_PROTO_SUPPLIER_LIST:
+            s_free_supplier_list (&self->supplier_list);
+            break;
+        case SV_PROTO_SUPPLIERS:
+            s_free_suppliers (&self->suppliers);
+            break;
         case SV_PROTO_SUPPLIER:
             s_free_supplier (&self->supplier);
+            break;
+        case SV_PROTO_COMPANY:
+            s_free_company (&self->company);
             break;
         case SV_PROTO_CONTRACT:
             s_free_contract (&self->contract);
@@ -4003,8 +4404,17 @@ sv_proto_print (const sv_proto_t *self, FILE *out)
         case SV_PROTO_FRAMEWORKS:
             s_print_frameworks (&self->frameworks, out, "    ");
             break;
+        case SV_PROTO_SUPPLIER_LIST:
+            s_print_supplier_list (&self->supplier_list, out, "    ");
+            break;
+        case SV_PROTO_SUPPLIERS:
+            s_print_suppliers (&self->suppliers, out, "    ");
+            break;
         case SV_PROTO_SUPPLIER:
             s_print_supplier (&self->supplier, out, "    ");
+            break;
+        case SV_PROTO_COMPANY:
+            s_print_company (&self->company, out, "    ");
             break;
         case SV_PROTO_CONTRACT:
             s_print_contract (&self->contract, out, "    ");
@@ -4150,6 +4560,19 @@ static sv_proto_problem_t s_test_problem [2] = {
     },
 };
 
+static sv_proto_supplier_ref_t s_test_supplier_ref [2] = {
+    {
+        .supplier_key = "supplier_key-1",
+        .name = "name-1",
+        .partner = "partner-1",
+    },
+    {
+        .supplier_key = "supplier_key-2",
+        .name = "name-2",
+        .partner = "partner-2",
+    },
+};
+
 static sv_proto_row_count_t s_test_row_count [2] = {
     {
         .name = "name-1",
@@ -4268,6 +4691,12 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->frameworks.frameworks_count = 2;
             self->frameworks.recomputed = 65536;
             break;
+        case SV_PROTO_SUPPLIER_LIST:
+            break;
+        case SV_PROTO_SUPPLIERS:
+            self->suppliers.suppliers = s_test_supplier_ref;
+            self->suppliers.suppliers_count = 2;
+            break;
         case SV_PROTO_SUPPLIER:
             self->supplier.partner = "partner-0";
             self->supplier.supplier_key = "supplier_key-0";
@@ -4282,6 +4711,19 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->supplier.employee_owned = false;
             self->supplier.redacted = true;
             self->supplier.rlw_expiry = "rlw_expiry-0";
+            break;
+        case SV_PROTO_COMPANY:
+            self->company.partner = "partner-0";
+            self->company.supplier_key = "supplier_key-0";
+            self->company.company_number = "company_number-0";
+            self->company.matched_by = "matched_by-0";
+            self->company.name = "name-0";
+            self->company.postcode = "postcode-0";
+            self->company.status = "status-0";
+            self->company.dissolved = "dissolved-0";
+            self->company.sic_codes = "sic_codes-0";
+            self->company.rlw_category = "rlw_category-0";
+            self->company.source = "source-0";
             break;
         case SV_PROTO_CONTRACT:
             self->contract.partner = "partner-0";
@@ -4372,6 +4814,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->local_spend_line.sme = false;
             self->local_spend_line.vcse = true;
             self->local_spend_line.employee_owned = false;
+            self->local_spend_line.place_source = "place_source-0";
             break;
         case SV_PROTO_ALERT:
             self->alert.alert_id = "alert_id-0";

@@ -87,7 +87,10 @@ typedef enum {
     SV_PROTO_FRAMEWORK_IMPORT,
     SV_PROTO_FRAMEWORK_LIST,
     SV_PROTO_FRAMEWORKS,
+    SV_PROTO_SUPPLIER_LIST,
+    SV_PROTO_SUPPLIERS,
     SV_PROTO_SUPPLIER,
+    SV_PROTO_COMPANY,
     SV_PROTO_CONTRACT,
     SV_PROTO_SPEND,
     SV_PROTO_COMMITMENT,
@@ -208,6 +211,20 @@ typedef struct {
     //  come from postcode districts only".
     char *reason;
 } sv_proto_problem_t;
+
+//  supplier_ref (list element): A supplier some partner's feeds named, as
+//  valuation holds it: what a register can be searched by.
+typedef struct {
+    //  Its normalised key ("CH:05857258", "ID:S-17", "NAME:ACME CLEANING").
+    char *supplier_key;
+    //  (optional) Its name as a feed gave it; "" when none did (the name of a
+    //  NAME: key is the key's text).
+    char *name;
+    //  (optional) For a partner's own supplier id (an ID: key), that partner:
+    //  the same id may be another supplier of another partner; "" for CH: and
+    //  NAME: keys, which name one company whoever pays it.
+    char *partner;
+} sv_proto_supplier_ref_t;
 
 //  row_count (list element): The number of rows in one table of a service's
 //  store.
@@ -461,6 +478,21 @@ typedef struct {
     uint64_t recomputed;
 } sv_proto_frameworks_t;
 
+//  SUPPLIER_LIST: socval to valuation: which suppliers are known, every
+//  partner's, for `socval suppliers resolve` to look for in Companies House's
+//  file. Answered by SUPPLIERS.
+typedef struct {
+    int unused;                 //  SUPPLIER_LIST has no fields; C needs a member
+} sv_proto_supplier_list_t;
+
+//  SUPPLIERS: valuation to socval: the answer to SUPPLIER_LIST.
+typedef struct {
+    //  Every supplier key held, once, from supplier records and payments
+    //  alike.
+    sv_proto_supplier_ref_t *suppliers;
+    size_t suppliers_count;
+} sv_proto_suppliers_t;
+
 //  SUPPLIER: ingest stream: a supplier as last submitted by a partner.
 typedef struct {
     //  Partner whose records these are.
@@ -492,6 +524,45 @@ typedef struct {
     //  (optional) Date the Real Living Wage accreditation lapses, ISO 8601.
     char *rlw_expiry;
 } sv_proto_supplier_t;
+
+//  COMPANY: ingest stream: what Companies House's register says of a supplier
+//  socval knows, as resolved by `socval suppliers resolve` from the free bulk
+//  file (BasicCompanyData) and sent as a feed of kind "companies". The
+//  register is about the company, not the partner: valuation gives the
+//  registered office to every partner's supplier of that key whose own
+//  supplier feed gives no postcode (a partner's postcode always wins). Keyed
+//  by supplier_key.
+typedef struct {
+    //  Partner whose key sent the feed (the register is public: it applies to
+    //  every partner's supplier of that key).
+    char *partner;
+    //  The supplier's key in socval, as SUPPLIER.supplier_key.
+    char *supplier_key;
+    //  Its Companies House number, 8 characters.
+    char *company_number;
+    //  How the register's row was found: by the supplier's number, or by its
+    //  name matching one company only. One of: number, name.
+    char *matched_by;
+    //  (optional) The company's registered name.
+    char *name;
+    //  (optional) Registered office postcode, normalised; "" when the register
+    //  has none or not a UK one.
+    char *postcode;
+    //  (optional) Company status as the register writes it ("Active",
+    //  "Liquidation", ...).
+    char *status;
+    //  (optional) Dissolution date, ISO 8601; "" when not dissolved.
+    char *dissolved;
+    //  (optional) SIC 2007 codes, comma-separated ("56210,56290").
+    char *sic_codes;
+    //  (optional) The Real Living Wage category the SIC codes suggest; a
+    //  suggestion beside a contract's own category, never in its place; ""
+    //  when none. One of: cleaning, security, catering, care, facilities.
+    char *rlw_category;
+    //  (optional) The register file it was read from, e.g.
+    //  "BasicCompanyData-2026-11-01-part3_7.csv".
+    char *source;
+} sv_proto_company_t;
 
 //  CONTRACT: ingest stream: a contract as last submitted by a partner.
 typedef struct {
@@ -699,6 +770,11 @@ typedef struct {
     bool vcse;
     //  (optional, since version 2) The supplier is employee-owned.
     bool employee_owned;
+    //  (optional, since version 2) Where the postcode that placed the payment
+    //  came from: the payment's own, the partner's supplier feed, or Companies
+    //  House's registered office (COMPANY); "" when there was none (locality
+    //  unknown). One of: payment, supplier, registered_office.
+    char *place_source;
 } sv_proto_local_spend_line_t;
 
 //  ALERT: compliance stream: an alert raised, acknowledged or resolved; the
@@ -748,7 +824,10 @@ typedef struct {
         sv_proto_framework_import_t framework_import;
         sv_proto_framework_list_t framework_list;
         sv_proto_frameworks_t frameworks;
+        sv_proto_supplier_list_t supplier_list;
+        sv_proto_suppliers_t suppliers;
         sv_proto_supplier_t supplier;
+        sv_proto_company_t company;
         sv_proto_contract_t contract;
         sv_proto_spend_t spend;
         sv_proto_commitment_t commitment;

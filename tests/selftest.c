@@ -10,6 +10,7 @@
 
 #include <czmq.h>
 #include <sys/wait.h>
+#include "sv_chouse.h"
 #include "sv_company.h"
 #include "sv_config.h"
 #include "sv_log.h"
@@ -64,6 +65,7 @@ static const s_test_t s_tests [] = {
     { "sv_postcode", sv_postcode_test, 10 },
     { "sv_name", sv_name_test, 10 },
     { "sv_company", sv_company_test, 10 },
+    { "sv_chouse", sv_chouse_test, 10 },
     { "sv_security", sv_security_test, 20 },
     { "sv_service", sv_service_test, 10 },
     { "sv_stream", sv_stream_test, 60 },

@@ -130,6 +130,55 @@ s_read_stream (void)
     return figures;
 }
 
+//  One supplier's payments as the valuation stream places them: their
+//  pence, and the locality and place source they share ("mixed" if not)
+typedef struct {
+    int64_t pence;
+    char locality [16];
+    char source [24];
+} s_place_t;
+
+static s_place_t
+s_place_of (const char *supplier_key)
+{
+    zhashx_t *latest = zhashx_new ();
+    zhashx_set_destructor (latest, (zhashx_destructor_fn *) zchunk_destroy);
+    testkit_read_stream ("tcp://127.0.0.1:17821", "valuation", s_timeout * 1000, s_keep_latest,
+                         latest);
+    s_place_t place = { 0 };
+    for (zchunk_t *body = (zchunk_t *) zhashx_first (latest); body;
+         body = (zchunk_t *) zhashx_next (latest)) {
+        sv_proto_t line = { .id = 0 };
+        assert (sv_proto_decode (&line, zchunk_data (body), zchunk_size (body)) == 0);
+        const sv_proto_local_spend_line_t *spend = &line.local_spend_line;
+        if (line.id == SV_PROTO_LOCAL_SPEND_LINE && streq (spend->supplier_key, supplier_key)) {
+            if (place.pence == 0) {
+                snprintf (place.locality, sizeof place.locality, "%s", spend->locality);
+                snprintf (place.source, sizeof place.source, "%s", spend->place_source);
+            }
+            else
+            if (!streq (place.locality, spend->locality) || !streq (place.source, spend->place_source))
+                snprintf (place.locality, sizeof place.locality, "mixed");
+            place.pence += spend->amount_pence;
+        }
+        sv_proto_reset (&line);
+    }
+    zhashx_destroy (&latest);
+    return place;
+}
+
+static bool
+s_placed (const char *supplier_key, int64_t pence, const char *locality, const char *source)
+{
+    s_place_t place = s_place_of (supplier_key);
+    bool ok = place.pence == pence && streq (place.locality, locality)
+           && streq (place.source, source);
+    if (!ok)
+        printf ("     %s: %" PRId64 "p %s '%s', expected %" PRId64 "p %s '%s'\n", supplier_key,
+                place.pence, place.locality, place.source, pence, locality, source);
+    return ok;
+}
+
 static int
 s_submit (const char *kind, const char *file)
 {
@@ -366,6 +415,76 @@ main (int argc, char *argv [])
              && figures.delivered == 6000000 + 312500 + 100000 && figures.with_ward == 0,
              "an unusable postcode directory is named on STATUS; valuation stays up and"
              " values a delivery");
+
+    //  Companies House: a real spend excerpt (Oxford City Council,
+    //  January-March 2017) carries no postcode, so its payments are of
+    //  unknown locality; the partner's supplier feed places one supplier
+    //  (Mott MacDonald, OX1: not local, the local districts now being M1).
+    //  A register excerpt made for the test then places two more by their
+    //  unique names: Penna (M1 1AE, local), Atkins (KT18, not local); Mott
+    //  MacDonald's registered office (M1) does not move it, since the
+    //  partner's postcode wins; R P Cherry's name matches two companies and
+    //  stays unknown, both named; Oxford Digital Media is not in it.
+    s_write ("oxford-suppliers.csv", "Supplier Name,Supplier ID,Postcode\n"
+                                     "MOTT MACDONALD LTD,20018311,OX1 1BX\n");
+    char *copy = zsys_sprintf ("cp tests/fixtures/spend/oxford_jan-mar-2017.csv %s/oxford.csv",
+                               s_dir);
+    assert (system (copy) == 0);
+    zstr_free (&copy);
+    rc = s_submit ("suppliers", "oxford-suppliers.csv") + s_submit ("spend", "oxford.csv");
+    settled = s_settle ();
+    testkit_check (rc == 0 && settled
+             && s_placed ("ID:20016203", 2414000, "unknown", "")
+             && s_placed ("ID:20013684", 20000, "unknown", "")
+             && s_placed ("ID:20018311", 338500, "non_local", "supplier")
+             && s_placed ("ID:36701182", 54600, "unknown", ""),
+             "a real spend excerpt without postcodes: Penna 2,414,000p, Atkins 20,000p and"
+             " R P Cherry 54,600p unknown; Mott MacDonald 338,500p placed by the partner");
+    rc = s_socval (&output, "suppliers resolve --key %s "
+                   "tests/fixtures/companies_house/register-for-oxford-2017.csv", cert_path);
+    if (output)
+        printf ("%s", output);
+    bool resolved = output
+        && strstr (output, "ID:20016203: by unique name: PENNA PLC (90000001), registered"
+                           " office M1 1AE, Active, SIC 78109")
+        && strstr (output, "ID:20013684: by unique name: ATKINS LIMITED (90000002)")
+        && strstr (output, "ID:36701182: not resolved: the name 'R P CHERRY & SON LTD' matches"
+                           " more than one company: R.P. CHERRY AND SON LIMITED (90000004),"
+                           " R P CHERRY & SON PLC (90000005)")
+        && strstr (output, ": 3 accepted, 0 rejected");
+    free (output);
+    settled = s_settle ();
+    testkit_check (rc == 0 && resolved && settled
+             && s_placed ("ID:20016203", 2414000, "local", "registered_office")
+             && s_placed ("ID:20013684", 20000, "non_local", "registered_office")
+             && s_placed ("ID:20018311", 338500, "non_local", "supplier")
+             && s_placed ("ID:36701182", 54600, "unknown", "")
+             && s_placed ("ID:20015995", 270000, "unknown", ""),
+             "resolved from the register: Penna 2,414,000p local and Atkins 20,000p non-local"
+             " by their registered offices; the partner's postcode wins for Mott MacDonald;"
+             " an ambiguous name is refused and stays unknown");
+    //  The same month resolved again is the same batch: nothing changes
+    int64_t head_before, head_after, ignored;
+    s_progress (&head_before, &ignored);
+    rc = s_socval (&output, "--json suppliers resolve --key %s "
+                   "tests/fixtures/companies_house/register-for-oxford-2017.csv", cert_path);
+    bool again = output && strstr (output, "\"found\":3,\"ambiguous\":1,\"not_found\":22")
+              && strstr (output, "\"batch_id\": \"companies-");
+    free (output);
+    s_progress (&head_after, &ignored);
+    testkit_check (rc == 0 && again && head_after == head_before,
+                   "resolving the same file again adds nothing to ingest's stream");
+    //  A register file without its number column is refused, naming it
+    s_write ("broken-register.csv", "CompanyName,RegAddress.PostCode,CompanyStatus\n"
+                                    "\"PENNA PLC\",\"M1 1AE\",\"Active\"\n");
+    char *broken = zsys_sprintf ("%s/broken-register.csv", s_dir);
+    rc = testkit_run (&output, "build/socval --data %s suppliers resolve --key %s %s 2>&1",
+                      s_dir, cert_path, broken);
+    testkit_check (rc == 1 && output && strstr (output, "broken-register.csv refused: ")
+             && strstr (output, "company_number"),
+             "a register file without CompanyNumber is refused whole, naming the column");
+    free (output);
+    zstr_free (&broken);
 
     kill (s_ingest, SIGTERM);
     kill (s_valuation, SIGTERM);

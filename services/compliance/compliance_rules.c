@@ -400,7 +400,7 @@ static const sv_csv_field_t s_rate_fields [R_FIELDS] = {
     { "uk_pence", S_NAMES ("UK Pence", "UK Rate", "UK"), true },
     { "london_pence", S_NAMES ("London Pence", "London Rate", "London"), true },
     { "announced", S_NAMES ("Announced", "Announcement Date", "Date Announced"), true },
-    { "deadline", S_NAMES ("Deadline", "Implementation Deadline", "Pay By"), true },
+    { "deadline", S_NAMES ("Deadline", "Implementation Deadline", "Pay By"), false },
 };
 
 //  The reader's state while one file is loaded
@@ -463,6 +463,20 @@ s_date (s_loader_t *self, size_t line, int field, const char *text, int32_t *day
     return 0;
 }
 
+int32_t
+compliance_rules_six_months_after (int32_t day)
+{
+    int year, month, mday;
+    sv_date_to_ymd (day, &year, &month, &mday);
+    month += 6;
+    if (month > 12) {
+        month -= 12;
+        year++;
+    }
+    int last = sv_date_days_in_month (year, month);
+    return sv_date_from_ymd (year, month, mday > last? last: mday);
+}
+
 //  Checks one row and adds its rate. Returns 0 (always goes on, so that
 //  every bad row is reported) or -1 when memory runs out.
 static int
@@ -489,14 +503,25 @@ s_rate_row (const sv_csv_row_t *row, void *arg)
     s_rate_t rate = { .pub = { .year = year } };
     if (s_pence (self, line, R_UK, values [R_UK], &rate.pub.uk_pence)
     ||  s_pence (self, line, R_LONDON, values [R_LONDON], &rate.pub.london_pence)
-    ||  s_date (self, line, R_ANNOUNCED, values [R_ANNOUNCED], &rate.announced)
-    ||  s_date (self, line, R_DEADLINE, values [R_DEADLINE], &rate.deadline))
+    ||  s_date (self, line, R_ANNOUNCED, values [R_ANNOUNCED], &rate.announced))
         return 0;
+    //  The deadline the Foundation announced with the rate; when the file
+    //  gives none, its standing rule: six months after the announcement
+    bool given = *values [R_DEADLINE] != '\0';
+    if (given && s_date (self, line, R_DEADLINE, values [R_DEADLINE], &rate.deadline))
+        return 0;
+    if (!given)
+        rate.deadline = compliance_rules_six_months_after (rate.announced);
     int deadline_year, month, mday;
     sv_date_to_ymd (rate.deadline, &deadline_year, &month, &mday);
     if (deadline_year != year) {
-        s_report (self, line, R_DEADLINE, values [R_DEADLINE],
-                  "the deadline of the %d rate must fall in %d", year, year);
+        if (given)
+            s_report (self, line, R_DEADLINE, values [R_DEADLINE],
+                      "the deadline of the %d rate must fall in %d", year, year);
+        else
+            s_report (self, line, R_ANNOUNCED, values [R_ANNOUNCED],
+                      "no deadline given, and six months after this announcement is not"
+                      " in %d, the rate's year", year);
         return 0;
     }
     if (rate.announced > rate.deadline) {
@@ -972,9 +997,57 @@ compliance_rules_test (bool verbose)
     assert (S_TEST_FIRES (verbose, message, compliance_rules_renewal_due (
                               "the 2025 rate", rate->deadline, 60, "2025-03-02", message)));
     assert (streq (message, "the 2025 rate: due on 2025-05-01, in 60 days"));
+    //  The deadlines as the Foundation announced them: 15 May 2022 (six
+    //  months after 15 November 2021), 14 May 2023 for the rate announced
+    //  early, on 22 September 2022; 1 May 2026 for 22 October 2025's
+    //  £13.45 and £14.80
+    rate = compliance_rules_rates_pending (rates, "2021-11-15");
+    assert (rate && rate->year == 2022 && streq (rate->deadline, "2022-05-15"));
+    rate = compliance_rules_rates_pending (rates, "2022-09-22");
+    assert (rate && rate->year == 2023 && streq (rate->deadline, "2023-05-14"));
+    rate = compliance_rules_rates_pending (rates, "2025-10-22");
+    assert (rate && rate->year == 2026 && rate->uk_pence == 1345 && rate->london_pence == 1480);
+    assert (streq (rate->deadline, "2026-05-01"));
+    //  An older row without a deadline: six months after 31 October 2016,
+    //  clamped to April's last day
+    rate = compliance_rules_rates_pending (rates, "2016-11-01");
+    assert (rate && rate->year == 2017 && streq (rate->deadline, "2017-04-30"));
     compliance_rules_rates_destroy (&rates);
     compliance_rules_rates_destroy (&rates);
     assert (rates == NULL);
+
+    //  A row without a deadline is due six months after its announcement
+    rates = s_test_rates ("year,uk_pence,london_pence,announced,deadline\n"
+                          "2022,990,1105,2021-11-15,\n"
+                          "2032,2100,2300,2031-08-31,\n", &errors);
+    assert (rates && errors.count == 0);
+    rate = compliance_rules_rates_pending (rates, "2021-12-01");
+    assert (rate && streq (rate->deadline, "2022-05-15"));
+    rate = compliance_rules_rates_pending (rates, "2031-09-01");
+    assert (rate && streq (rate->deadline, "2032-02-29"));
+    compliance_rules_rates_destroy (&rates);
+    //  A file with no deadline column at all: the same rule
+    rates = s_test_rates ("year,uk_pence,london_pence,announced\n"
+                          "2026,1345,1480,2025-10-22\n", &errors);
+    assert (rates && errors.count == 0);
+    rate = compliance_rules_rates_pending (rates, "2025-10-22");
+    assert (rate && streq (rate->deadline, "2026-04-22"));
+    compliance_rules_rates_destroy (&rates);
+    //  A malformed deadline is its row's error, naming row and column
+    rates = s_test_rates ("year,uk_pence,london_pence,announced,deadline\n"
+                          "2022,990,1105,2021-11-15,2022-05-15\n"
+                          "2023,1090,1195,2022-09-22,14 Mai 2023\n"
+                          "2024,1200,1315,2023-10-24,\n", &errors);
+    assert (rates == NULL && errors.count == 1);
+    assert (strstr (errors.text [0], "row 3, column 'deadline', value '14 Mai 2023': "
+                    "expected a date such as 2024-10-23"));
+    //  No deadline, and six months on is past the rate's year
+    rates = s_test_rates ("year,uk_pence,london_pence,announced,deadline\n"
+                          "2022,990,1105,2021-05-15,\n", &errors);
+    assert (rates == NULL && errors.count == 1);
+    assert (streq (errors.text [0], "row 2, column 'announced', value '2021-05-15': no deadline"
+                   " given, and six months after this announcement is not in 2022, the rate's"
+                   " year"));
 
     //  Two rates pending at once (the next announced before the last is
     //  due): the newer one; headers worded another way, a UK date

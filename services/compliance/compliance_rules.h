@@ -18,7 +18,7 @@
       rlw.accreditation_lapsed  medium   a supplier recorded as accredited
                                          whose accreditation expiry is past
       rlw.renewal_due           medium   a partner's own accreditation
-                                         renewal, or the 1 May deadline for
+                                         renewal, or the uplift deadline of
                                          the newest rate, within N days
       delivery.shortfall        medium   an active contract delivering a
                                          measure below its commitment pro rata
@@ -141,7 +141,10 @@ bool
 //  Real Living Wage rates, loaded from CSV with the header
 //    year,uk_pence,london_pence,announced,deadline
 //  (2025,1260,1385,2024-10-23,2025-05-01): year is when the rate applies
-//  from (its deadline, 1 May of that year). Headers are matched as
+//  from (the year of its deadline). The deadline is the one the Living
+//  Wage Foundation announced with the rate (15 May 2022, 14 May 2023,
+//  1 May 2025: not one fixed day); an empty deadline cell is six months
+//  after the announcement (compliance_rules_six_months_after). Headers are matched as
 //  sv_csv matches them ("UK Rate", "Date Announced" also do). Each
 //  row is checked: year 1900-2199 and once only; pence whole and above 0
 //  (12.60 is refused as pounds); dates in any form sv_date_parse reads,
@@ -164,6 +167,12 @@ typedef struct {
 
 typedef void (compliance_rules_error_fn) (size_t line, const char *column, const char *value,
                                           const char *reason, void *arg);
+
+//  The day six months after day (days since 1970-01-01, as sv_date
+//  counts them), clamped to the last day of that month: 31 October gives
+//  30 April, 31 August the 28th or 29th of February.
+int32_t
+    compliance_rules_six_months_after (int32_t day);
 
 compliance_rules_rates_t *
     compliance_rules_rates_load (const char *csv, size_t size,

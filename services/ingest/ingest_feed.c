@@ -35,7 +35,7 @@
 #define S_QUOTE(x) #x
 #define S_TEXT(x) S_QUOTE (x)
 
-typedef enum { S_SPEND, S_SUPPLIERS, S_CONTRACTS, S_COMMITMENTS, S_DELIVERIES } s_kind_t;
+typedef enum { S_SPEND, S_SUPPLIERS, S_CONTRACTS, S_COMMITMENTS, S_DELIVERIES, S_COMPANIES } s_kind_t;
 typedef enum { S_CSV, S_OCDS, S_MSGPACK } s_format_t;
 
 struct _ingest_feed_t {
@@ -59,9 +59,12 @@ struct _ingest_feed_t {
     char reason [256];
 };
 
-static const char *s_kinds [] = { "spend", "suppliers", "contracts", "commitments", "deliveries" };
+static const char *s_kinds [] = {
+    "spend", "suppliers", "contracts", "commitments", "deliveries", "companies"
+};
 static const sv_proto_id_t s_kind_ids [] = {
-    SV_PROTO_SPEND, SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT, SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY
+    SV_PROTO_SPEND, SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT, SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY,
+    SV_PROTO_COMPANY
 };
 
 static int
@@ -284,6 +287,7 @@ s_set_partner (ingest_feed_t *self, sv_proto_t *record)
         case SV_PROTO_SPEND:      partner = &record->spend.partner; break;
         case SV_PROTO_COMMITMENT: partner = &record->commitment.partner; break;
         case SV_PROTO_DELIVERY:   partner = &record->delivery.partner; break;
+        case SV_PROTO_COMPANY:    partner = &record->company.partner; break;
         default: return;
     }
     free (*partner);
@@ -431,7 +435,7 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
 {
     assert (partner && batch_id && kind && format && row_fn && error_fn);
     int kind_index = -1;
-    for (int index = 0; index < 5; index++)
+    for (int index = 0; index < 6; index++)
         if (streq (kind, s_kinds [index]))
             kind_index = index;
     s_format_t format_id = streq (format, "csv")? S_CSV:
@@ -440,7 +444,7 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     static _Thread_local char reason [160];
     if (kind_index < 0) {
         snprintf (reason, sizeof reason, "unknown kind '%.40s' (spend, suppliers, contracts,"
-                  " commitments or deliveries)", kind);
+                  " commitments, deliveries or companies)", kind);
         *reason_p = reason;
         return NULL;
     }

@@ -7,6 +7,7 @@
 #include "ingest_records.h"
 #include "ingest_seen.h"
 #include "ingest_spend.h"
+#include "sv_chouse.h"
 #include "sv_company.h"
 #include "sv_date.h"
 #include "sv_money.h"
@@ -84,12 +85,34 @@ static const sv_csv_field_t s_delivery_fields [DEL_FIELDS] = {
     { "beneficiary_group", S_NAMES ("Beneficiary Group", "Protected Group", "Group"), false },
 };
 
-static const sv_csv_field_t *const s_tables [4] = {
-    s_supplier_fields, s_contract_fields, s_commitment_fields, s_delivery_fields
+//  What Companies House's register says of suppliers socval knows: the
+//  file `socval suppliers resolve` writes and sends (kind "companies")
+enum { CO_KEY, CO_NUMBER, CO_MATCHED_BY, CO_NAME, CO_POSTCODE, CO_STATUS, CO_DISSOLVED,
+       CO_SIC, CO_SOURCE, CO_PARTNER, CO_FIELDS };
+static const sv_csv_field_t s_company_fields [CO_FIELDS] = {
+    { "supplier_key", S_NAMES ("Supplier Key"), true },
+    { "company_number", S_NAMES ("Company Number", "CompanyNumber"), true },
+    { "matched_by", S_NAMES ("Matched By"), true },
+    { "name", S_NAMES ("Company Name", "CompanyName"), false },
+    { "postcode", S_NAMES ("Postcode", "RegAddress.PostCode", "Registered Postcode"), false },
+    { "status", S_NAMES ("Status", "CompanyStatus"), false },
+    { "dissolved", S_NAMES ("Dissolved", "DissolutionDate"), false },
+    { "sic_codes", S_NAMES ("SIC Codes"), false },
+    { "source", S_NAMES ("Source", "Register File"), false },
+    { "partner", S_NAMES ("Partner"), false },
 };
-static const size_t s_table_sizes [4] = { SUP_FIELDS, CON_FIELDS, COM_FIELDS, DEL_FIELDS };
-static const sv_proto_id_t s_table_kinds [4] = {
-    SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT, SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY
+
+#define S_TABLES 5
+static const sv_csv_field_t *const s_tables [S_TABLES] = {
+    s_supplier_fields, s_contract_fields, s_commitment_fields, s_delivery_fields,
+    s_company_fields
+};
+static const size_t s_table_sizes [S_TABLES] = {
+    SUP_FIELDS, CON_FIELDS, COM_FIELDS, DEL_FIELDS, CO_FIELDS
+};
+static const sv_proto_id_t s_table_kinds [S_TABLES] = {
+    SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT, SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY,
+    SV_PROTO_COMPANY
 };
 
 //  ==========================================================================
@@ -456,6 +479,46 @@ s_row (const sv_csv_row_t *row, void *arg)
             commitment->year = (char *) sv_date_fy_format (year, date_a, sizeof date_a);
         commitment->quantity_milli = s_quantity (self, COM_QUANTITY);
     }
+    else
+    if (event.id == SV_PROTO_COMPANY) {
+        sv_proto_company_t *company_of = &event.company;
+        company_of->partner = self->partner;
+        company_of->supplier_key = (char *) s_required (self, CO_KEY);
+        s_limit (self, CO_KEY, INGEST_RECORDS_NAME_MAX + 5);
+        const char *problem = ingest_records_company_problem (company_of->supplier_key,
+                                                              s_text (self, CO_SIC));
+        if (problem)
+            s_reject (self, strncmp (problem, "a supplier key", 14) == 0? CO_KEY: CO_SIC,
+                      problem);
+        company_of->company_number = (char *) s_company_of (self, CO_NUMBER, company);
+        if (!*company && *s_text (self, CO_NUMBER))
+            s_reject (self, CO_NUMBER, "a placeholder, not a company number");
+        else
+        if (!*s_text (self, CO_NUMBER))
+            s_reject (self, CO_NUMBER, "required, and empty");
+        static const char *matched [] = { "number", "name", NULL };
+        company_of->matched_by = (char *) s_choice (self, CO_MATCHED_BY, matched, "",
+                                                    "expected number or name");
+        company_of->name = (char *) s_text (self, CO_NAME);
+        s_limit (self, CO_NAME, INGEST_RECORDS_NAME_MAX);
+        company_of->postcode = (char *) s_postcode_of (self, CO_POSTCODE, postcode);
+        company_of->status = (char *) s_text (self, CO_STATUS);
+        s_limit (self, CO_STATUS, INGEST_RECORDS_PLACE_MAX);
+        company_of->dissolved = (char *) s_date (self, CO_DISSOLVED, date_a, false);
+        company_of->sic_codes = (char *) s_text (self, CO_SIC);
+        company_of->rlw_category = (char *) sv_chouse_rlw_category (company_of->sic_codes);
+        company_of->source = (char *) s_text (self, CO_SOURCE);
+        s_limit (self, CO_SOURCE, INGEST_RECORDS_NAME_MAX);
+        //  A supplier id is its partner's own: another partner's S-17 may
+        //  be another company, so only its partner may say what it is
+        if (*s_text (self, CO_PARTNER) && !streq (s_text (self, CO_PARTNER), self->partner)) {
+            char reason [300];
+            snprintf (reason, sizeof reason, "a supplier of partner '%.80s', not of '%.80s'"
+                      " whose key sent the file: resolve it with that partner's key",
+                      s_text (self, CO_PARTNER), self->partner);
+            s_reject (self, CO_PARTNER, reason);
+        }
+    }
     else {
         sv_proto_delivery_t *delivery = &event.delivery;
         delivery->partner = self->partner;
@@ -506,7 +569,7 @@ ingest_records_new (sv_proto_id_t kind, const char *partner,
 {
     assert (partner && row_fn);
     int table = -1;
-    for (int index = 0; index < 4; index++)
+    for (int index = 0; index < S_TABLES; index++)
         if (s_table_kinds [index] == kind)
             table = index;
     if (table < 0)
@@ -663,12 +726,30 @@ s_or_empty (const char *text)
     return text? text: "";
 }
 
+const char *
+ingest_records_company_problem (const char *supplier_key, const char *sic_codes)
+{
+    if (strncmp (supplier_key, "CH:", 3) && strncmp (supplier_key, "ID:", 3)
+    &&  strncmp (supplier_key, "NAME:", 5))
+        return "a supplier key is CH:, ID: or NAME: and what follows";
+    //  "56210" or "56210,56290": up to four codes of five digits
+    size_t length = strlen (sic_codes);
+    bool formed = length == 0 || (length % 6 == 5 && length <= 23);
+    for (size_t at = 0; formed && at < length; at++)
+        formed = at % 6 == 5? sic_codes [at] == ',': isdigit ((unsigned char) sic_codes [at]);
+    return formed? NULL: "expected up to four SIC 2007 codes of five digits, comma-separated"
+                         " (56210,56290)";
+}
+
 int
 ingest_records_key (const sv_proto_t *event, char *key, size_t size)
 {
     int length = -1;
     if (event->id == SV_PROTO_SUPPLIER)
         length = snprintf (key, size, "%s", s_or_empty (event->supplier.supplier_key));
+    else
+    if (event->id == SV_PROTO_COMPANY)
+        length = snprintf (key, size, "%s", s_or_empty (event->company.supplier_key));
     else
     if (event->id == SV_PROTO_CONTRACT)
         length = snprintf (key, size, "%s", s_or_empty (event->contract.contract_id));
@@ -703,6 +784,10 @@ ingest_records_conflict (sv_proto_id_t kind, const char *unit, uint64_t earlier,
         case SV_PROTO_SUPPLIER:
             same = "same supplier (Companies House number, else supplier id, else name)";
             each = "row for each supplier";
+            break;
+        case SV_PROTO_COMPANY:
+            same = "same supplier key";
+            each = "register entry for each supplier";
             break;
         case SV_PROTO_CONTRACT:
             same = "same contract id";
@@ -840,6 +925,36 @@ ingest_records_normalise (sv_proto_t *record, const char **column_p, char *reaso
                                  INGEST_RECORDS_NAME_MAX + 5, reason, size);
     }
     else
+    if (record->id == SV_PROTO_COMPANY) {
+        sv_proto_company_t *company = &record->company;
+        char number [SV_COMPANY_BUF];
+        const char *why = NULL;
+        column = "supplier_key";
+        problem = s_check_field (company->supplier_key, true, INGEST_RECORDS_NAME_MAX + 5,
+                                 reason, size);
+        if (!problem)
+            problem = ingest_records_company_problem (company->supplier_key,
+                                                      s_or_empty (company->sic_codes));
+        if (problem && strncmp (problem, "expected up to four SIC", 23) == 0)
+            column = "sic_codes";
+        if (!problem
+        &&  (sv_company_number (s_or_empty (company->company_number), number, sizeof number,
+                                &why) || !*number)) {
+            column = "company_number";
+            problem = why? why: "required, and empty";
+        }
+        if (!problem)
+            s_replace (&company->company_number, number);
+        if (!problem && !streq (s_or_empty (company->matched_by), "number")
+        &&  !streq (s_or_empty (company->matched_by), "name")) {
+            column = "matched_by";
+            problem = "expected number or name";
+        }
+        if (!problem)
+            s_replace (&company->rlw_category,
+                       sv_chouse_rlw_category (s_or_empty (company->sic_codes)));
+    }
+    else
     if (record->id == SV_PROTO_CONTRACT) {
         column = "contract_id";
         problem = s_check_field (record->contract.contract_id, true, INGEST_RECORDS_ID_MAX,
@@ -906,8 +1021,10 @@ ingest_records_normalise (sv_proto_t *record, const char **column_p, char *reaso
 void
 ingest_records_print_headers (FILE *out)
 {
-    static const char *names [4] = { "suppliers", "contracts", "commitments", "deliveries" };
-    for (int table = 0; table < 4; table++) {
+    static const char *names [S_TABLES] = {
+        "suppliers", "contracts", "commitments", "deliveries", "companies"
+    };
+    for (int table = 0; table < S_TABLES; table++) {
         fprintf (out, "%s:", names [table]);
         for (size_t field = 0; field < s_table_sizes [table]; field++)
             fprintf (out, "%s%s%s", field? ",": " ", s_tables [table][field].synonyms [0],
@@ -1005,6 +1122,46 @@ ingest_records_test (bool verbose)
     assert (streq (test.last.supplier.supplier_key, "CH:01234567"));
     assert (streq (test.last.supplier.postcode, "S60 2TD"));
     assert (test.last.supplier.sme && streq (test.last.supplier.partner, "council"));
+    sv_proto_reset (&test.last);
+
+    //  Companies House's register, as socval suppliers resolve sends it:
+    //  the category suggested from the SIC codes, not taken from the file;
+    //  a malformed number, SIC list, key and way of matching each rejected
+    test = s_test_read (SV_PROTO_COMPANY,
+        "Supplier Key,Company Number,Matched By,Company Name,Postcode,Status,Dissolved,"
+        "SIC Codes,Source\n"
+        "NAME:UNBEATEN EVENTS,11079469,name,UNBEATEN EVENTS LTD,so41 0hd,Active,,56210,"
+        "BasicCompanyData-part2_2.csv\n"
+        "CH:05857258,5857258,number,01 DIGITAL LIMITED,TS22 5HW,Active,,62020,\n"
+        "CH:12345,12345,number,A LTD,S1 1AA,Active,,,\n"
+        "CH:01234567,01234567,number,A LTD,S1 1AA,Active,,81210 - cleaning,\n"
+        "S-1,01234567,number,A LTD,S1 1AA,Active,,,\n"
+        "CH:01234567,01234567,guessed,A LTD,S1 1AA,Active,,,\n");
+    assert (test.rows == 2 && test.errors == 4);
+
+    assert (strstr (test.first_error, "row 4, column 'Company Number', value '12345'"));
+    assert (streq (test.last.company.supplier_key, "CH:05857258"));
+    assert (streq (test.last.company.company_number, "05857258"));
+    assert (streq (test.last.company.matched_by, "number"));
+    assert (streq (test.last.company.rlw_category, ""));
+    sv_proto_reset (&test.last);
+    //  A supplier id is its partner's own: another partner's row is refused
+    test = s_test_read (SV_PROTO_COMPANY,
+        "Supplier Key,Company Number,Matched By,Company Name,Partner\n"
+        "ID:S-17,11079469,name,UNBEATEN EVENTS LTD,council\n"
+        "ID:S-17,05857258,name,01 DIGITAL LIMITED,police\n");
+    assert (test.rows == 1 && test.errors == 1);
+    assert (strstr (test.first_error, "row 3, column 'Partner', value 'police': a supplier of"
+                    " partner 'police', not of 'council' whose key sent the file"));
+    sv_proto_reset (&test.last);
+    test = s_test_read (SV_PROTO_COMPANY,
+        "Supplier Key,Company Number,Matched By,Company Name,Postcode,SIC Codes\n"
+        "NAME:UNBEATEN EVENTS,11079469,name,UNBEATEN EVENTS LTD,so41 0hd,\"56210,56290\"\n");
+    assert (test.rows == 1 && test.errors == 0);
+    assert (streq (test.last_key, "NAME:UNBEATEN EVENTS"));
+    assert (streq (test.last.company.postcode, "SO41 0HD"));
+    assert (streq (test.last.company.rlw_category, "catering"));
+    assert (streq (test.last.company.partner, "council"));
     sv_proto_reset (&test.last);
 
     //  Contracts: value in pence, dates, scope; an end before the start rejected

@@ -161,6 +161,12 @@ void
     ingest_records_supplier_key (const char *companies_house, const char *supplier_id,
                                  const char *name, char *key, size_t size);
 
+//  What is wrong with a COMPANY record's supplier key (not CH:, ID: or
+//  NAME: and a value) or SIC list (up to four 5-digit codes, comma-
+//  separated, or ""), as a static English reason; NULL when both read.
+const char *
+    ingest_records_company_problem (const char *supplier_key, const char *sic_codes);
+
 //  Writes the natural key of event (SUPPLIER, CONTRACT, COMMITMENT or
 //  DELIVERY; see above) into key, of size bytes. 0, or -1 when it does not
 //  fit (key then holds nothing usable).

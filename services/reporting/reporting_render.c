@@ -284,10 +284,27 @@ static const s_column_t s_rlw_columns [] = {
     { "accredited", "Supplier accredited", S_BOOL, 11, 0 },
     { "accreditation_expiry", "Accreditation expires", S_DATE, 13, 0 },
     { "state", "State", S_TEXT, 12, 0 },
+    { "suggested_category", "SIC suggests", S_TEXT, 14, S_NOT_HTML },
     { NULL, NULL, S_TEXT, 0, 0 }
 };
 static const s_table_t s_rlw_contracts = {
     "rlw_contracts", "RLW contracts", "rlw.contracts", false, s_rlw_columns
+};
+
+//  Contracts out of scope by their own category whose supplier's SIC codes
+//  (Companies House) suggest an in-scope one: a suggestion, never counted
+static const s_column_t s_rlw_suggested_columns [] = {
+    { "partner_name", "Partner", S_TEXT, 30, 0 },
+    { "contract", "Contract", S_TEXT, 16, 0 },
+    { "supplier", "Supplier", S_TEXT, 30, 0 },
+    { "category", "Category given", S_TEXT, 16, 0 },
+    { "suggested_category", "SIC suggests", S_TEXT, 14, 0 },
+    { "sic_codes", "SIC codes", S_TEXT, 14, 0 },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_rlw_suggested = {
+    "rlw_suggested", "RLW suggested by SIC", "rlw.suggested_by_sic", false,
+    s_rlw_suggested_columns
 };
 
 //  html keeps to the columns an officer reads across an A4 page, in a
@@ -2232,6 +2249,50 @@ s_spend_table (s_html_t *self)
     s_table_close (out);
 }
 
+//  How each payment's supplier was placed (spend.by_place_source): a
+//  registered office from Companies House is not always where the work is
+//  done, so a reader can tell what the local figure rests on
+static void
+s_place_table (s_html_t *self)
+{
+    const json_t *rows = s_get (self->doc, "spend.by_place_source");
+    if (!json_is_array (rows) || json_array_size (rows) == 0)
+        return;
+    static const struct {
+        const char *source;
+        const char *label;
+    } labels [] = {
+        { "payment", "The payment's own postcode" },
+        { "supplier", "The partner's supplier record" },
+        { "registered_office", "Registered office (Companies House)" },
+        { "none", "No postcode: locality unknown" },
+        { "not_recorded", "Placed before sources were recorded" },
+    };
+    FILE *out = self->out;
+    fputs ("<table class=\"keep\">\n<caption>How each supplier's place was found</caption>\n"
+           "<thead><tr><th>Place from</th><th class=\"num\">Payments</th><th class=\"num\">"
+           "Local</th><th class=\"num\">Non-local</th><th class=\"num\">Unknown</th></tr>"
+           "</thead>\n<tbody>\n", out);
+    size_t index;
+    const json_t *row;
+    json_array_foreach (rows, index, row) {
+        const char *source = json_string_value (json_object_get (row, "source"));
+        const char *label = source? source: "";
+        for (size_t at = 0; at < sizeof labels / sizeof labels [0]; at++)
+            if (source && streq (source, labels [at].source))
+                label = labels [at].label;
+        fputs ("<tr><td>", out);
+        s_esc (out, label);
+        fprintf (out, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+                 "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
+                 s_count (json_integer_value (json_object_get (row, "payments"))).text,
+                 s_pounds (json_integer_value (json_object_get (row, "local_pence"))).text,
+                 s_pounds (json_integer_value (json_object_get (row, "non_local_pence"))).text,
+                 s_pounds (json_integer_value (json_object_get (row, "unknown_pence"))).text);
+    }
+    fputs ("</tbody>\n</table>\n", out);
+}
+
 static void
 s_annual_spend (s_html_t *self)
 {
@@ -2266,7 +2327,9 @@ s_annual_spend (s_html_t *self)
     s_spend_table (self);
     fputs ("</div>\n<div>\n", out);
     s_html_table (self, &s_spend_by_ward, "Local spend by the supplier's ward", "keep");
-    fputs ("</div>\n</div>\n</section>\n", out);
+    fputs ("</div>\n</div>\n", out);
+    s_place_table (self);
+    fputs ("</section>\n", out);
 }
 
 static void
@@ -2793,6 +2856,15 @@ s_rlw_body (s_html_t *self)
                  s_count (weeks).text);
     fputs (". Only contracts active during the year are listed.</p>\n</section>\n", out);
     s_rlw_section (self, 0);
+    if (json_array_size (s_get (doc, "rlw.suggested_by_sic"))) {
+        fputs ("<section id=\"suggested\">\n<h2>Suggested by the supplier's SIC codes</h2>\n"
+               "<p class=\"lede\">These contracts are not in scope by the category their "
+               "feed gives, but Companies House lists their supplier under an activity that "
+               "usually is (SIC 2007: cleaning, security, catering, care, facilities). A "
+               "suggestion to check, not counted above.</p>\n", out);
+        s_html_table (self, &s_rlw_suggested, "Suggested by SIC code", "keep");
+        fputs ("</section>\n", out);
+    }
     s_page_close (self, NULL);
 }
 

@@ -550,7 +550,7 @@ s_server_start (s_server_t *self)
     if (rc == 0) {
         //  From ingest, reports read suppliers, contracts and the period
         //  ends of delivery returns: valuation's lines carry the rest
-        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT,DELIVERY");
+        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT,DELIVERY,COMPANY");
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);

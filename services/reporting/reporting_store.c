@@ -151,7 +151,33 @@ static const char *const s_migrations [] = {
     //  and the year whose proxy valued each line (NULL: none, or a line
     //  kept before, until valuation sends it again)
     "ALTER TABLE value_lines ADD COLUMN proxy_fy INTEGER;",
+    //  5: where the postcode that placed each payment came from (S_PLACE_*):
+    //  the payment's own, the partner's supplier feed, or Companies House's
+    //  registered office; NULL for lines valuation sent before it said
+    "ALTER TABLE spend_lines ADD COLUMN place_source INTEGER;"
+    //  and what Companies House's register says of a supplier key (COMPANY):
+    //  the RLW category its SIC codes suggest, shown beside a contract's
+    //  own category. scope as valuation's: "" for CH: and NAME: keys, the
+    //  partner for its own supplier ids (ID:)
+    "CREATE TABLE companies ("
+    " scope TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " company_number TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " dissolved TEXT NOT NULL,"
+    " sic_codes TEXT NOT NULL,"
+    " rlw_category TEXT NOT NULL,"
+    " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;",
     NULL
+};
+
+//  spend_lines.place_source, and its names in reports
+#define S_PLACE_NONE        0
+#define S_PLACE_PAYMENT     1
+#define S_PLACE_SUPPLIER    2
+#define S_PLACE_REGISTERED  3
+static const char *const s_place_names [] = {
+    "none", "payment", "supplier", "registered_office"
 };
 
 struct _reporting_store_t {
@@ -272,12 +298,14 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
     const char *texts [] = { key, line->partner, line->ward_code };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO spend_lines (key, partner, ward_code, fy, month, amount_pence, locality,"
-        " sme, vcse, employee_owned) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " sme, vcse, employee_owned, place_source)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
         " ward_code = excluded.ward_code, fy = excluded.fy, month = excluded.month,"
         " amount_pence = excluded.amount_pence, locality = excluded.locality,"
         " sme = excluded.sme, vcse = excluded.vcse,"
-        " employee_owned = excluded.employee_owned"), texts, 3);
+        " employee_owned = excluded.employee_owned,"
+        " place_source = excluded.place_source"), texts, 3);
     if (!stmt)
         return -1;
     s_bind_fy (stmt, 4, line->year);
@@ -296,6 +324,11 @@ s_apply_local_spend (reporting_store_t *self, const char *key,
     sqlite3_bind_int (stmt, 8, line->sme);
     sqlite3_bind_int (stmt, 9, line->vcse);
     sqlite3_bind_int (stmt, 10, line->employee_owned);
+    const char *source = line->place_source;
+    sqlite3_bind_int (stmt, 11, streq (source, "payment")? S_PLACE_PAYMENT
+                              : streq (source, "supplier")? S_PLACE_SUPPLIER
+                              : streq (source, "registered_office")? S_PLACE_REGISTERED
+                              : S_PLACE_NONE);
     if (sv_db_run (self->db, stmt))
         return -1;
     return s_ward_name (self, line->ward_code, line->ward_name);
@@ -378,6 +411,22 @@ s_apply_return (reporting_store_t *self, const sv_proto_delivery_t *delivery)
 }
 
 static int
+s_apply_company (reporting_store_t *self, const sv_proto_company_t *company)
+{
+    const char *scope = strncmp (company->supplier_key, "ID:", 3) == 0? company->partner: "";
+    const char *texts [] = { scope, company->supplier_key, company->company_number,
+                             company->status, company->dissolved, company->sic_codes,
+                             company->rlw_category };
+    return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO companies (scope, supplier_key, company_number, status, dissolved,"
+        " sic_codes, rlw_category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (scope, supplier_key) DO UPDATE SET"
+        " company_number = excluded.company_number, status = excluded.status,"
+        " dissolved = excluded.dissolved, sic_codes = excluded.sic_codes,"
+        " rlw_category = excluded.rlw_category"), texts, 7));
+}
+
+static int
 s_apply_alert (reporting_store_t *self, const sv_proto_alert_t *alert)
 {
     const char *texts [] = { alert->alert_id, alert->rule, alert->severity, alert->state,
@@ -398,7 +447,8 @@ s_kept (const char *stream, const char *type)
     if (streq (stream, "ingest"))
         return streq (type, "SUPPLIER")? SV_PROTO_SUPPLIER
              : streq (type, "CONTRACT")? SV_PROTO_CONTRACT
-             : streq (type, "DELIVERY")? SV_PROTO_DELIVERY: 0;
+             : streq (type, "DELIVERY")? SV_PROTO_DELIVERY
+             : streq (type, "COMPANY")? SV_PROTO_COMPANY: 0;
     if (streq (stream, "valuation"))
         return streq (type, "LOCAL_SPEND_LINE")? SV_PROTO_LOCAL_SPEND_LINE
              : streq (type, "VALUATION_LINE")? SV_PROTO_VALUATION_LINE: 0;
@@ -433,6 +483,9 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
             break;
         case SV_PROTO_DELIVERY:
             rc = s_apply_return (self, &message.delivery);
+            break;
+        case SV_PROTO_COMPANY:
+            rc = s_apply_company (self, &message.company);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             rc = s_partner_seen (self, message.local_spend_line.partner)
@@ -493,6 +546,10 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " FROM spend_lines WHERE fy = ?1 AND locality = 0 AND ward_code != ''" AND_PARTNER \
     " GROUP BY ward_code) AS g LEFT JOIN wards w ON w.code = g.ward_code" \
     " ORDER BY g.pence DESC, g.ward_code"
+
+#define S_SPEND_PLACES(AND_PARTNER) \
+    "SELECT place_source, locality, count(*), sum(amount_pence) FROM spend_lines" \
+    " WHERE fy = ?1" AND_PARTNER " GROUP BY place_source, locality ORDER BY place_source"
 
 #define S_SPEND_PARTNERS(AND_PARTNER) \
     "SELECT partner, locality, sum(amount_pence) FROM spend_lines" \
@@ -610,7 +667,11 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
     " " S_SUPPLIER_NAME ("c.partner", "c.supplier_key") "," \
     " c.category, c.value_pence, c.start_date, c.end_date, c.rlw_in_scope, c.rlw_commitment," \
     " coalesce(" S_SUPPLIER_FIELD ("rlw_accredited", "c.partner", "c.supplier_key") ", 0)," \
-    " coalesce(" S_SUPPLIER_FIELD ("rlw_expiry", "c.partner", "c.supplier_key") ", '')" \
+    " coalesce(" S_SUPPLIER_FIELD ("rlw_expiry", "c.partner", "c.supplier_key") ", '')," \
+    " coalesce((SELECT r.rlw_category FROM companies r WHERE r.supplier_key = c.supplier_key" \
+    " AND r.scope IN ('', c.partner) ORDER BY r.scope DESC LIMIT 1), '')," \
+    " coalesce((SELECT r.sic_codes FROM companies r WHERE r.supplier_key = c.supplier_key" \
+    " AND r.scope IN ('', c.partner) ORDER BY r.scope DESC LIMIT 1), '')" \
     " FROM contracts c" \
     " WHERE (c.start_date NOT GLOB " S_ISO_DATE " OR c.start_date <= ?5)" \
     " AND (c.end_date NOT GLOB " S_ISO_DATE " OR c.end_date >= ?4)" AND_PARTNER \
@@ -920,8 +981,36 @@ s_spend (s_report_t *self)
                 "payments", (json_int_t) sqlite3_column_int64 (stmt, 3)));
         s_query_end (self, stmt, step);
     }
+    //  How each payment's place was found: what the local figures rest on
+    int64_t places [5][4] = { { 0 } };        //  [source][locality, 3: payments]
+    stmt = s_query (self, S_SPEND_PLACES (""), S_SPEND_PLACES (S_PARTNER));
+    if (!stmt)
+        return NULL;
+    sqlite3_bind_int (stmt, 1, self->fy);
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        int source = sqlite3_column_type (stmt, 0) == SQLITE_NULL? 4
+                   : sqlite3_column_int (stmt, 0);
+        int locality = sqlite3_column_int (stmt, 1);
+        if (source < 0 || source > 4)
+            source = S_PLACE_NONE;
+        if (locality < 0 || locality > S_UNKNOWN)
+            locality = S_UNKNOWN;
+        places [source][locality] += sqlite3_column_int64 (stmt, 3);
+        places [source][3] += sqlite3_column_int64 (stmt, 2);
+    }
+    s_query_end (self, stmt, step);
+    json_t *by_place_source = json_array ();
+    for (int source = 0; source < 5; source++)
+        if (places [source][3])
+            json_array_append_new (by_place_source, json_pack ("{s:s, s:I, s:I, s:I, s:I}",
+                "source", source == 4? "not_recorded": s_place_names [source],
+                "payments", (json_int_t) places [source][3],
+                "local_pence", (json_int_t) places [source][S_LOCAL],
+                "non_local_pence", (json_int_t) places [source][S_NON_LOCAL],
+                "unknown_pence", (json_int_t) places [source][S_UNKNOWN]));
     int64_t total = pence [S_LOCAL] + pence [S_NON_LOCAL] + pence [S_UNKNOWN];
-    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:I}",
+    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:I,"
+                      " s:o}",
         "rows", (json_int_t) rows,
         "total_pence", (json_int_t) total,
         "local_pence", (json_int_t) pence [S_LOCAL],
@@ -935,7 +1024,8 @@ s_spend (s_report_t *self)
         "vcse_pence", (json_int_t) vcse,
         "by_month", by_month,
         "by_ward", by_ward,
-        "employee_owned_pence", (json_int_t) employee_owned);
+        "employee_owned_pence", (json_int_t) employee_owned,
+        "by_place_source", by_place_source);
 }
 
 //  --------------------------------------------------------------------------
@@ -1089,6 +1179,10 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
 {
     int64_t in_scope = 0, committed = 0, accredited = 0, missing = 0;
     json_t *contracts = json_array ();
+    //  Out of scope by their own category, while their supplier's SIC
+    //  codes suggest an in-scope one: for a person to look at, never
+    //  counted
+    json_t *suggested = json_array ();
     sqlite3_stmt *stmt = s_query (self, S_RLW_CONTRACTS (""),
                                   S_RLW_CONTRACTS (" AND c.partner = ?2"));
     if (!stmt)
@@ -1101,8 +1195,17 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
         const char *reason = "";
         if (!compliance_rules_rlw_in_scope (&self->params->rlw, sv_db_text (stmt, 8),
                                             sv_db_text (stmt, 4), sv_db_text (stmt, 6),
-                                            sv_db_text (stmt, 7), &reason))
+                                            sv_db_text (stmt, 7), &reason)) {
+            if (*sv_db_text (stmt, 12) && !streq (sv_db_text (stmt, 8), "no"))
+                json_array_append_new (suggested, json_pack (
+                    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                    "partner", sv_db_text (stmt, 0), "contract", sv_db_text (stmt, 1),
+                    "title", sv_db_text (stmt, 2), "supplier", sv_db_text (stmt, 3),
+                    "category", sv_db_text (stmt, 4),
+                    "suggested_category", sv_db_text (stmt, 12),
+                    "sic_codes", sv_db_text (stmt, 13)));
             continue;
+        }
         bool commitment = sqlite3_column_int (stmt, 9) != 0;
         bool holds = compliance_rules_accredited (sqlite3_column_int (stmt, 10) != 0,
                                                   sv_db_text (stmt, 11), self->today);
@@ -1131,15 +1234,19 @@ s_rlw (s_report_t *self, s_totals_t *totals, size_t count)
             "accredited", holds,
             "accreditation_expiry", sv_db_text (stmt, 11),
             "state", state));
+        json_object_set_new (json_array_get (contracts, json_array_size (contracts) - 1),
+                             "suggested_category", json_string (sv_db_text (stmt, 12)));
     }
     s_query_end (self, stmt, step);
     s_name_rows (self, contracts);
-    return json_pack ("{s:I, s:I, s:I, s:I, s:o}",
+    s_name_rows (self, suggested);
+    return json_pack ("{s:I, s:I, s:I, s:I, s:o, s:o}",
         "in_scope_contracts", (json_int_t) in_scope,
         "with_commitment", (json_int_t) committed,
         "accredited_supplier", (json_int_t) accredited,
         "missing_commitment", (json_int_t) missing,
-        "contracts", contracts);
+        "contracts", contracts,
+        "suggested_by_sic", suggested);
 }
 
 //  --------------------------------------------------------------------------
@@ -2118,6 +2225,15 @@ s_test_load (s_test_t *test)
     S_TEST_CONTRACT (.partner = "police", .contract_id = "P-1", .title = "Custody suite cleaning",
                      .supplier_key = "CH:002", .category = "Facilities management",
                      .value_pence = 5000000, .rlw_in_scope = "yes");
+    //  What Companies House says of two suppliers: C-4's category
+    //  (Software) is out of scope, its supplier's SIC code is cleaning's
+    s_test_event (test, "ingest", "company", &(sv_proto_t) { .id = SV_PROTO_COMPANY,
+        .company = { .partner = "council", .supplier_key = "CH:009", .company_number = "00000009",
+                     .matched_by = "number", .sic_codes = "62020,81210",
+                     .rlw_category = "cleaning" } });
+    s_test_event (test, "ingest", "company", &(sv_proto_t) { .id = SV_PROTO_COMPANY,
+        .company = { .partner = "council", .supplier_key = "CH:001", .company_number = "00000001",
+                     .matched_by = "number", .sic_codes = "81210", .rlw_category = "cleaning" } });
 
     //  Ingest's own spend and commitments are valuation's business; a body
     //  that does not decode is unreadable, and stored nowhere
@@ -2134,31 +2250,36 @@ s_test_load (s_test_t *test)
     //  Spend in 2024-25 and 2023-24; T2's line comes again below, larger
     S_TEST_SPEND_LINE ("council/SPEND/T1/1", .partner = "council", .payment_date = "2024-05-10",
                        .year = "2024-25", .amount_pence = 100000, .locality = "local",
-                       .ward_code = "E05001", .ward_name = "Boston Castle", .sme = true);
+                       .ward_code = "E05001", .ward_name = "Boston Castle", .sme = true,
+                       .place_source = "payment");
     S_TEST_SPEND_LINE ("council/SPEND/T2/1", .partner = "council", .payment_date = "2024-05-20",
                        .year = "2024-25", .amount_pence = 50000, .locality = "local",
                        .ward_code = "E05001", .ward_name = "Boston Castle");
     S_TEST_SPEND_LINE ("council/SPEND/T3/1", .partner = "council", .payment_date = "2024-07-01",
                        .year = "2024-25", .amount_pence = 200000, .locality = "non_local",
-                       .vcse = true, .employee_owned = true);
+                       .vcse = true, .employee_owned = true, .place_source = "supplier");
     S_TEST_SPEND_LINE ("council/SPEND/T4/1", .partner = "council", .payment_date = "2025-02-15",
                        .year = "2024-25", .amount_pence = 30000, .locality = "unknown");
     S_TEST_SPEND_LINE ("council/SPEND/T5/1", .partner = "council", .payment_date = "2024-10-01",
                        .year = "2024-25", .amount_pence = 40000, .locality = "local",
-                       .ward_code = "E05002", .ward_name = "Rotherham West");
+                       .ward_code = "E05002", .ward_name = "Rotherham West",
+                       .place_source = "registered_office");
     S_TEST_SPEND_LINE ("council/SPEND/T6/1", .partner = "council", .payment_date = "2023-06-01",
                        .year = "2023-24", .amount_pence = 60000, .locality = "local",
                        .ward_code = "E05001", .ward_name = "Boston Castle");
     S_TEST_SPEND_LINE ("police/SPEND/P7/1", .partner = "police", .payment_date = "2024-04-15",
                        .year = "2024-25", .amount_pence = 25000, .locality = "local",
-                       .ward_code = "E05002", .ward_name = "Rotherham West");
+                       .ward_code = "E05002", .ward_name = "Rotherham West",
+                       .place_source = "supplier");
     S_TEST_SPEND_LINE ("police/SPEND/P8/1", .partner = "police", .payment_date = "2024-12-01",
-                       .year = "2024-25", .amount_pence = 75000, .locality = "non_local");
+                       .year = "2024-25", .amount_pence = 75000, .locality = "non_local",
+                       .place_source = "registered_office");
     S_TEST_SPEND_LINE ("police/SPEND/P9/1", .partner = "police", .payment_date = "2023-11-11",
                        .year = "2023-24", .amount_pence = 10000, .locality = "local");
     S_TEST_SPEND_LINE ("council/SPEND/T2/1", .partner = "council", .payment_date = "2024-05-20",
                        .year = "2024-25", .amount_pence = 70000, .locality = "local",
-                       .ward_code = "E05001", .ward_name = "Boston Castle");
+                       .ward_code = "E05001", .ward_name = "Boston Castle",
+                       .place_source = "registered_office");
 
     //  Commitments and deliveries over NT1 and NT10 (Jobs) and NT20
     //  (Communities); the first C-1 NT1 delivery is superseded below
@@ -2480,6 +2601,22 @@ reporting_store_test (bool verbose)
     assert (s_test_int (annual, "spend/additional_local_pence") == 165000);
     assert (s_test_int (annual, "spend/sme_pence") == 100000);
     assert (s_test_int (annual, "spend/vcse_pence") == 200000);
+    //  How each payment was placed: its own postcode, the partner's
+    //  supplier record, a registered office from Companies House, none
+    assert (s_test_size (annual, "spend/by_place_source") == 4);
+    assert (streq (s_test_str (annual, "spend/by_place_source/0/source"), "none"));
+    assert (s_test_int (annual, "spend/by_place_source/0/unknown_pence") == 30000);
+    assert (streq (s_test_str (annual, "spend/by_place_source/1/source"), "payment"));
+    assert (s_test_int (annual, "spend/by_place_source/1/local_pence") == 100000);
+    assert (streq (s_test_str (annual, "spend/by_place_source/2/source"), "supplier"));
+    assert (s_test_int (annual, "spend/by_place_source/2/payments") == 2);
+    assert (s_test_int (annual, "spend/by_place_source/2/local_pence") == 25000);
+    assert (s_test_int (annual, "spend/by_place_source/2/non_local_pence") == 200000);
+    assert (streq (s_test_str (annual, "spend/by_place_source/3/source"),
+                   "registered_office"));
+    assert (s_test_int (annual, "spend/by_place_source/3/payments") == 3);
+    assert (s_test_int (annual, "spend/by_place_source/3/local_pence") == 110000);
+    assert (s_test_int (annual, "spend/by_place_source/3/non_local_pence") == 75000);
     assert (s_test_int (annual, "spend/employee_owned_pence") == 200000);
     //  Every line of the test is valued with framework "test" version 1,
     //  not one of the illustrative sets
@@ -2608,6 +2745,15 @@ reporting_store_test (bool verbose)
                                            "2024-04-01", "2026-03-31", &derived));
     assert (streq (s_test_str (annual, "rlw/contracts/0/reason"), derived));
     assert (streq (s_test_str (annual, "rlw/contracts/0/state"), "missing"));
+    assert (streq (s_test_str (annual, "rlw/contracts/0/suggested_category"), "cleaning"));
+    assert (streq (s_test_str (annual, "rlw/contracts/1/suggested_category"), ""));
+    //  Suggested, never counted: C-4 stays out of the four in scope
+    assert (s_test_size (annual, "rlw/suggested_by_sic") == 1);
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/contract"), "C-4"));
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/category"), "Software"));
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/suggested_category"),
+                   "cleaning"));
+    assert (streq (s_test_str (annual, "rlw/suggested_by_sic/0/sic_codes"), "62020,81210"));
     assert (streq (s_test_str (annual, "rlw/contracts/1/contract"), "C-2"));
     assert (s_test_get (annual, "rlw/contracts/1/accredited") == json_true ());
     assert (streq (s_test_str (annual, "rlw/contracts/1/accreditation_expiry"), "2025-06-30"));

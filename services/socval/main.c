@@ -365,13 +365,14 @@ s_format_of (const char *path)
     return "csv";
 }
 
-static int
-s_submit (int argc, char *argv [], socval_options_t *options)
+int
+socval_submit (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval submit --kind KIND [--format csv|ocds|msgpack] [--batch ID]\n"
         "                     [--key CERT] [--timeout S] [--json] FILE|-\n"
-        "  KIND: suppliers | contracts | spend | commitments | deliveries\n"
+        "  KIND: suppliers | contracts | spend | commitments | deliveries | companies\n"
+        "  (companies: what socval suppliers resolve sends)\n"
         "  Sends FILE (- for standard input) to ingest as one batch, to its end, and\n"
         "  prints the receipt. The batch id defaults to the kind and a digest of the\n"
         "  content, so a resend adds nothing. Input that is not a regular file (a\n"
@@ -839,6 +840,8 @@ static const char *s_usage_text =
     "  alerts [--follow] | alerts ack ID  compliance's alerts\n"
     "  report KIND [-o PATH]          annual, partnership, rlw-scope, alerts, contracts\n"
     "  framework import FILE | list   TOMs frameworks held by valuation\n"
+    "  suppliers resolve FILE...      suppliers' registered offices, SIC codes and\n"
+    "                                 status from Companies House's bulk file\n"
     "  config check | config keys     the config's problems; every key and its default\n"
     "  Each verb has --help. The stack is found by --config, $SOCVAL_CONFIG,\n"
     "  or DIR/socval.cfg (--data DIR, default ./var).\n";
@@ -881,7 +884,7 @@ main (int argc, char *argv [])
         rc = s_keys (count - 1, rest + 1, &options);
     else
     if (streq (rest [0], "submit"))
-        rc = s_submit (count - 1, rest + 1, &options);
+        rc = socval_submit (count - 1, rest + 1, &options);
     else
     if (streq (rest [0], "status"))
         rc = s_status (count - 1, rest + 1, &options);
@@ -903,6 +906,9 @@ main (int argc, char *argv [])
     else
     if (streq (rest [0], "framework"))
         rc = s_framework (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "suppliers"))
+        rc = socval_suppliers (count - 1, rest + 1, &options);
     else
     if (streq (rest [0], "config"))
         rc = s_config (count - 1, rest + 1, &options);

@@ -1,6 +1,7 @@
 /*  socval: what the command's verbs share. One file per group of verbs:
     main.c (dispatch, keys, submit, status, framework), socval_alerts.c,
-    socval_report.c, socval_up.c (up, demo, wait).
+    socval_report.c, socval_up.c (up, demo, wait), socval_suppliers.c
+    (suppliers resolve).
 
     Exit codes, for every verb: 0 done, 1 the request was refused, 2 a
     usage or connection problem.
@@ -77,5 +78,11 @@ int
     socval_demo (int argc, char *argv [], socval_options_t *options);
 int
     socval_wait (int argc, char *argv [], socval_options_t *options);
+int
+    socval_suppliers (int argc, char *argv [], socval_options_t *options);
+//  socval submit's arguments (main.c): sends a file to ingest as one batch
+//  and prints the receipt; its exit code.
+int
+    socval_submit (int argc, char *argv [], socval_options_t *options);
 
 #endif

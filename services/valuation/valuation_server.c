@@ -398,6 +398,9 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
 //  a council pays the same few thousand suppliers a million times
 typedef struct {
     char postcode [16];         //  "" when unknown or no such supplier
+    const char *place_source;   //  where postcode came from: "supplier" (the
+                                //  partner's feed), "registered_office"
+                                //  (Companies House), "" when none
     bool sme;
     bool vcse;
     bool employee_owned;
@@ -411,16 +414,30 @@ s_supplier_destroy (void **item_p)
 }
 
 static const s_supplier_t *
-s_supplier (s_server_t *self, const char *partner, const char *supplier_key)
+s_supplier (s_server_t *self, const char *partner, const char *supplier_key,
+            const char *name)
 {
     char key [600];
     snprintf (key, sizeof key, "%s\x1f%s", partner, supplier_key);
     s_supplier_t *supplier = (s_supplier_t *) zhashx_lookup (self->suppliers, key);
     if (!supplier) {
         supplier = (s_supplier_t *) zmalloc (sizeof (s_supplier_t));
+        //  A payment's supplier name, kept for socval suppliers resolve
+        //  unless a supplier feed gave one (once a supplier per process);
+        //  a name not written costs that supplier its match by name only,
+        //  so it does not stop the payment being valued
+        (void) valuation_store_name_put (self->store, partner, supplier_key, name, false);
         valuation_store_supplier_get (self->store, partner, supplier_key, supplier->postcode,
                                       &supplier->sme, &supplier->vcse,
                                       &supplier->employee_owned);
+        //  The partner's own postcode wins: a registered office is not
+        //  always where the work is done
+        supplier->place_source = *supplier->postcode? "supplier": "";
+        if (!*supplier->postcode
+        &&  valuation_store_company_get (self->store, partner, supplier_key,
+                                         supplier->postcode) == 0
+        &&  *supplier->postcode)
+            supplier->place_source = "registered_office";
         zhashx_insert (self->suppliers, key, supplier);
     }
     return supplier;
@@ -431,14 +448,15 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
                const sv_proto_spend_t *spend)
 {
     s_partner_t *partner = s_partner (self, spend->partner);
-    static const s_supplier_t nobody = { "", false, false, false };
+    static const s_supplier_t nobody = { "", "", false, false, false };
     const s_supplier_t *supplier = *spend->supplier_key?
-        s_supplier (self, spend->partner, spend->supplier_key): &nobody;
+        s_supplier (self, spend->partner, spend->supplier_key, spend->supplier_name): &nobody;
     //  The payment's own postcode, when it has one, is where the money went
     valuation_engine_place_t place;
     valuation_engine_locality_classify (partner->locality,
                                         *spend->postcode? spend->postcode: supplier->postcode,
                                         &place);
+    const char *place_source = *spend->postcode? "payment": supplier->place_source;
     int32_t day = 0;
     char year [SV_DATE_FY_BUF] = "";
     if (sv_date_parse (spend->payment_date, &day, NULL) == 0)
@@ -457,6 +475,7 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     out->sme = supplier->sme;
     out->vcse = supplier->vcse;
     out->employee_owned = supplier->employee_owned;
+    out->place_source = (char *) place_source;
     self->buffer.size = 0;
     if (sv_proto_encode (&line, &self->buffer))
         return -1;
@@ -516,6 +535,9 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             int changed = valuation_store_supplier_put (store, supplier->partner,
                 supplier->supplier_key, supplier->postcode, supplier->sme, supplier->vcse,
                 supplier->employee_owned);
+            if (changed >= 0 && valuation_store_name_put (store, supplier->partner,
+                                    supplier->supplier_key, supplier->name, true) < 0)
+                changed = -1;
             char key [600];
             snprintf (key, sizeof key, "%s\x1f%s", supplier->partner, supplier->supplier_key);
             zhashx_delete (self->suppliers, key);
@@ -524,6 +546,23 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
                                                      supplier->supplier_key, s_value_held_spend,
                                                      self)
                : 0;
+            break;
+        }
+        case SV_PROTO_COMPANY: {
+            //  The register is about the company: every configured
+            //  partner's payments to that supplier are placed again (a
+            //  supplier id, ID:, only the sending partner's)
+            const sv_proto_company_t *company = &message->company;
+            int changed = valuation_store_company_put (store, company->partner,
+                company->supplier_key, company->company_number, company->postcode,
+                company->matched_by);
+            if (changed)
+                zhashx_purge (self->suppliers);
+            rc = changed < 0? -1: 0;
+            for (zconfig_t *item = sv_config_children (self->config, "partners");
+                 changed > 0 && item && rc == 0; item = zconfig_next (item))
+                rc = valuation_store_spend_each (store, zconfig_name (item),
+                                                 company->supplier_key, s_value_held_spend, self);
             break;
         }
         case SV_PROTO_CONTRACT: {
@@ -581,7 +620,7 @@ s_committed (void *arg)
 }
 
 //  ==========================================================================
-//  Control: STATUS, FRAMEWORK_IMPORT, FRAMEWORK_LIST
+//  Control: STATUS, FRAMEWORK_IMPORT, FRAMEWORK_LIST, SUPPLIER_LIST
 
 //  Collects the frameworks held, for FRAMEWORKS
 typedef struct {
@@ -724,12 +763,72 @@ s_handle_status (s_server_t *self, zframe_t *peer)
     sv_service_reply_status (self->control, peer, &status);
 }
 
+//  Collects the supplier keys held, for SUPPLIERS
+static int
+s_supplier_ref (const char *supplier_key, const char *name, const char *partner, void *arg)
+{
+    zlistx_t *refs = (zlistx_t *) arg;
+    sv_proto_supplier_ref_t *ref = (sv_proto_supplier_ref_t *) zmalloc (sizeof *ref);
+    ref->supplier_key = strdup (supplier_key);
+    ref->name = strdup (name);
+    ref->partner = strdup (partner);
+    zlistx_add_end (refs, ref);
+    return 0;
+}
+
+//  Answers SUPPLIER_LIST: every supplier key held, once. A list too long
+//  for one message (stream/max_message_bytes) is refused with ERROR
+//  rather than cut short.
+static void
+s_handle_supplier_list (s_server_t *self, zframe_t *peer)
+{
+    zlistx_t *refs = zlistx_new ();
+    int rc = valuation_store_supplier_each (self->store, s_supplier_ref, refs);
+    size_t count = zlistx_size (refs);
+    sv_proto_supplier_ref_t *items = (sv_proto_supplier_ref_t *)
+        zmalloc ((count? count: 1) * sizeof (sv_proto_supplier_ref_t));
+    size_t index = 0;
+    for (sv_proto_supplier_ref_t *ref = (sv_proto_supplier_ref_t *) zlistx_first (refs); ref;
+         ref = (sv_proto_supplier_ref_t *) zlistx_next (refs))
+        items [index++] = *ref;
+    sv_proto_t reply = { .id = SV_PROTO_SUPPLIERS };
+    reply.suppliers.suppliers = items;
+    reply.suppliers.suppliers_count = count;
+    msgpack_sbuffer encoded;
+    msgpack_sbuffer_init (&encoded);
+    int64_t most = sv_config_int (self->config, "stream/max_message_bytes");
+    if (rc)
+        sv_service_refuse (self->control, peer, 500, "valuation cannot read its suppliers");
+    else
+    if (sv_proto_encode (&reply, &encoded) || (int64_t) encoded.size > most) {
+        char reason [160];
+        snprintf (reason, sizeof reason, "%zu suppliers are more than one message holds"
+                  " (stream/max_message_bytes, %" PRId64 ")", count, most);
+        sv_service_refuse (self->control, peer, 413, reason);
+    }
+    else
+        sv_service_reply (self->control, peer, &reply);
+    msgpack_sbuffer_destroy (&encoded);
+    for (sv_proto_supplier_ref_t *ref = (sv_proto_supplier_ref_t *) zlistx_first (refs); ref;
+         ref = (sv_proto_supplier_ref_t *) zlistx_next (refs)) {
+        free (ref->supplier_key);
+        free (ref->name);
+        free (ref->partner);
+        free (ref);
+    }
+    zlistx_destroy (&refs);
+    free (items);
+}
+
 static int
 s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
 {
     s_server_t *self = (s_server_t *) arg;
     if (request->id == SV_PROTO_STATUS)
         s_handle_status (self, peer);
+    else
+    if (request->id == SV_PROTO_SUPPLIER_LIST)
+        s_handle_supplier_list (self, peer);
     else
     if (request->id == SV_PROTO_FRAMEWORK_IMPORT)
         s_handle_import (self, peer, &request->framework_import);
@@ -885,7 +984,8 @@ s_server_start (s_server_t *self)
         sv_stream_consumer_attach (self->consumer, self->loop);
         self->answers = (sv_service_control_t) {
             s_control_handle, self,
-            "valuation's control endpoint answers STATUS, FRAMEWORK_IMPORT and FRAMEWORK_LIST"
+            "valuation's control endpoint answers STATUS, FRAMEWORK_IMPORT, FRAMEWORK_LIST"
+            " and SUPPLIER_LIST"
         };
         zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
     }

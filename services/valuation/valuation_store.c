@@ -72,6 +72,24 @@ static const char *const s_migrations [] = {
     //  4: the employee-owned flag, carried onto payments' lines beside sme
     //  and vcse for reporting's spend figures
     "ALTER TABLE suppliers ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;",
+    //  5: suppliers' names (what socval suppliers resolve searches Companies
+    //  House's register by: a supplier feed's, else a payment's), and what
+    //  the register says of a supplier key (COMPANY): its registered office,
+    //  given to a partner's supplier of that key whose own feed gives no
+    //  postcode. scope is "" for keys that name a company whoever pays it
+    //  (CH:, NAME:), the partner for a partner's own supplier id (ID:)
+    "CREATE TABLE names ("
+    " scope TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;"
+    "CREATE TABLE companies ("
+    " scope TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " company_number TEXT NOT NULL,"
+    " postcode TEXT NOT NULL,"
+    " matched_by TEXT NOT NULL,"
+    " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;",
     NULL
 };
 
@@ -305,6 +323,95 @@ valuation_store_supplier_put (valuation_store_t *self, const char *partner,
     sqlite3_bind_int (stmt, 5, vcse);
     sqlite3_bind_int (stmt, 6, employee_owned);
     return s_changes (self, stmt);
+}
+
+//  The scope of a supplier key: a partner's own supplier id means
+//  something to that partner only
+static const char *
+s_scope (const char *partner, const char *supplier_key)
+{
+    return strncmp (supplier_key, "ID:", 3) == 0? partner: "";
+}
+
+int
+valuation_store_name_put (valuation_store_t *self, const char *partner,
+                          const char *supplier_key, const char *name, bool replace)
+{
+    assert (self && partner && supplier_key && name);
+    if (!*name)
+        return 0;
+    const char *texts [] = { s_scope (partner, supplier_key), supplier_key, name };
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db, replace
+      ? "INSERT INTO names (scope, supplier_key, name) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (scope, supplier_key) DO UPDATE SET name = excluded.name"
+        " WHERE name != excluded.name"
+      : "INSERT OR IGNORE INTO names (scope, supplier_key, name) VALUES (?1, ?2, ?3)"),
+        texts, 3));
+}
+
+int
+valuation_store_company_put (valuation_store_t *self, const char *partner,
+                             const char *supplier_key, const char *company_number,
+                             const char *postcode, const char *matched_by)
+{
+    assert (self && partner && supplier_key && company_number && postcode && matched_by);
+    const char *texts [] = {
+        s_scope (partner, supplier_key), supplier_key, company_number, postcode, matched_by
+    };
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO companies (scope, supplier_key, company_number, postcode, matched_by)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (scope, supplier_key) DO UPDATE"
+        " SET company_number = excluded.company_number, postcode = excluded.postcode,"
+        " matched_by = excluded.matched_by"
+        " WHERE company_number != excluded.company_number OR postcode != excluded.postcode"
+        " OR matched_by != excluded.matched_by"), texts, 5));
+}
+
+int
+valuation_store_company_get (valuation_store_t *self, const char *partner,
+                             const char *supplier_key, char *postcode)
+{
+    assert (self && partner && supplier_key && postcode);
+    const char *texts [] = { s_scope (partner, supplier_key), supplier_key };
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "SELECT postcode FROM companies WHERE scope = ?1 AND supplier_key = ?2"), texts, 2);
+    if (!stmt)
+        return -1;
+    int rc = -1;
+    if (sqlite3_step (stmt) == SQLITE_ROW) {
+        snprintf (postcode, 16, "%s", sv_db_text (stmt, 0));
+        rc = 0;
+    }
+    sqlite3_reset (stmt);
+    return rc;
+}
+
+int
+valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier_fn *fn,
+                               void *arg)
+{
+    assert (self && fn);
+    //  Each key once in its scope (a supplier id once per partner): a name
+    //  a feed gave wins over none
+#define S_SCOPE "CASE WHEN substr (supplier_key, 1, 3) = 'ID:' THEN partner ELSE '' END"
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2 (sv_db_handle (self->db),
+            "SELECT supplier_key, max (name), scope FROM ("
+            " SELECT scope, supplier_key, name FROM names"
+            " UNION ALL SELECT " S_SCOPE ", supplier_key, '' FROM suppliers"
+            " UNION ALL SELECT DISTINCT " S_SCOPE ", supplier_key, '' FROM spends"
+            " WHERE supplier_key != '')"
+            " GROUP BY scope, supplier_key ORDER BY supplier_key, scope", -1, &stmt,
+            NULL) != SQLITE_OK)
+        return -1;
+#undef S_SCOPE
+    int rc = 0, step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
+        rc = fn (sv_db_text (stmt, 0), sv_db_text (stmt, 1), sv_db_text (stmt, 2), arg);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = -1;
+    sqlite3_finalize (stmt);
+    return rc;
 }
 
 int
@@ -632,6 +739,13 @@ s_test_unreadable_move (void)
     assert (sv_db_remove_files (path) == 0);
 }
 
+static int
+s_test_supplier (const char *supplier_key, const char *name, const char *partner, void *arg)
+{
+    zlistx_add_end ((zlistx_t *) arg, zsys_sprintf ("%s=%s/%s", supplier_key, name, partner));
+    return 0;
+}
+
 void
 valuation_store_test (bool verbose)
 {
@@ -679,6 +793,32 @@ valuation_store_test (bool verbose)
     assert (valuation_store_supplier_get (store, "council", "CH:01234567", postcode, &sme, &vcse,
                                           &employee_owned) == 0);
     assert (streq (postcode, "S60 2TD") && sme && !vcse && employee_owned);
+
+    //  Names and the register: a feed's name wins over a payment's; a
+    //  supplier id's register entry is its partner's only
+    assert (valuation_store_name_put (store, "council", "ID:S9", "Acme Cleaning", false) == 1);
+    assert (valuation_store_name_put (store, "council", "ID:S9", "ACME", false) == 0);
+    assert (valuation_store_name_put (store, "council", "CH:01234567", "Rotherham Co-op",
+                                      true) == 1);
+    assert (valuation_store_name_put (store, "council", "CH:01234567", "", true) == 0);
+    assert (valuation_store_company_put (store, "council", "ID:S9", "05857258", "TS22 5HW",
+                                         "name") == 1);
+    assert (valuation_store_company_put (store, "council", "ID:S9", "05857258", "TS22 5HW",
+                                         "name") == 0);
+    assert (valuation_store_company_put (store, "police", "NAME:ACME", "05857258", "TS22 5HW",
+                                         "name") == 1);
+    char registered [16] = "";
+    assert (valuation_store_company_get (store, "council", "ID:S9", registered) == 0
+            && streq (registered, "TS22 5HW"));
+    assert (valuation_store_company_get (store, "police", "ID:S9", registered) == -1);
+    assert (valuation_store_company_get (store, "council", "NAME:ACME", registered) == 0);
+    zlistx_t *listed = zlistx_new ();
+    zlistx_set_destructor (listed, (zlistx_destructor_fn *) zstr_free);
+    assert (valuation_store_supplier_each (store, s_test_supplier, listed) == 0);
+    assert (zlistx_size (listed) == 2);
+    assert (streq ((char *) zlistx_first (listed), "CH:01234567=Rotherham Co-op/"));
+    assert (streq ((char *) zlistx_next (listed), "ID:S9=Acme Cleaning/council"));
+    zlistx_destroy (&listed);
 
     //  Sources are stored with their first line, found by contract, and a
     //  source ingest sends again replaces itself; its line always goes

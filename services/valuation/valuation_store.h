@@ -90,6 +90,44 @@ int
                                   const char *supplier_key, const char *postcode,
                                   bool sme, bool vcse, bool employee_owned);
 
+//  Records a supplier's name (what socval suppliers resolve searches the
+//  register by): replace true for a supplier feed's name, which wins;
+//  false for a payment's, kept only when none is held. A supplier id
+//  (ID:) is the partner's own; CH: and NAME: keys are everyone's. 1
+//  changed, 0 not ("" is no name), -1.
+int
+    valuation_store_name_put (valuation_store_t *self, const char *partner,
+                              const char *supplier_key, const char *name, bool replace);
+
+//  Records what Companies House's register says of a supplier key (a
+//  COMPANY event partner sent): its number, registered office postcode
+//  ("" when none) and how it was found ("number" or "name"); for an ID:
+//  key, for partner's supplier only. 1 new or changed, 0, -1.
+int
+    valuation_store_company_put (valuation_store_t *self, const char *partner,
+                                 const char *supplier_key, const char *company_number,
+                                 const char *postcode, const char *matched_by);
+
+//  The registered office postcode of partner's supplier key (buffer of 16
+//  bytes); 0, or -1 when the register said nothing of it.
+int
+    valuation_store_company_get (valuation_store_t *self, const char *partner,
+                                 const char *supplier_key, char *postcode);
+
+//  Called for each supplier key held: the key, a name a feed gave it (""
+//  when none did) and, for a supplier id (ID:), the partner whose it is
+//  ("" for CH: and NAME: keys), borrowed. Returns 0 to go on or -1 to stop.
+typedef int (valuation_store_supplier_fn) (const char *supplier_key, const char *name,
+                                           const char *partner, void *arg);
+
+//  Calls fn once for each supplier key held (a supplier id once for each
+//  partner holding it), from supplier records and payments alike, in key
+//  order. 0, or -1 when fn stopped it or the
+//  database failed.
+int
+    valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier_fn *fn,
+                                   void *arg);
+
 //  A supplier's postcode (buffer of 16 bytes) and flags; 0, or -1 unknown.
 int
     valuation_store_supplier_get (valuation_store_t *self, const char *partner,
