@@ -9,7 +9,7 @@ CFLAGS   ?= -g -O2
 INCLUDES = -Icommon -Iservices/ingest -Iservices/valuation -Iservices/compliance \
            -Iservices/reporting
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(INCLUDES) $(CFLAGS)
-LIBS     = -lczmq -lzmq -lsodium -lxxhash -lroaring -lmsgpackc -lsqlite3 -lcsv -ljansson -lxlsxwriter -lpthread -lm
+LIBS     = -lczmq -lzmq -lsodium -lxxhash -lroaring -lmsgpackc -lsqlite3 -lcsv -ljansson -lxlsxwriter -lzip -lexpat -lpthread -lm
 FUZZ_SECONDS ?= 60
 VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
            --errors-for-leak-kinds=all --child-silent-after-fork=no
