@@ -894,6 +894,9 @@ sv_csv_feed_cells (sv_csv_t *self, size_t line, const char *const *cells, size_t
         else
             s_cell_end ((void *) text, length, self);
     }
+    //  A sheet leaves a row's empty cells at its end out: never a misfit
+    while (!self->refused && self->header_line && self->cells < self->header_width)
+        s_cell_end ((void *) "", 0, self);
     if (!self->refused) {
         self->record_line = line;
         self->problem = problem;
@@ -1298,8 +1301,10 @@ sv_csv_test (bool verbose)
     assert (sv_csv_feed_cells (reader, 3, header, 4, NULL) == 0);
     assert (sv_csv_feed_cells (reader, 4, first, 4, NULL) == 0);
     assert (sv_csv_feed_cells (reader, 9, second, 4, "cell B9: a formula") == 0);
+    assert (sv_csv_feed_cells (reader, 10, first, 3, NULL) == 0);   //  D10 left out
     assert (sv_csv_finish (reader) == 0);
-    assert (sv_csv_header_line (reader) == 3 && rows.count == 2);
+    assert (sv_csv_header_line (reader) == 3 && rows.count == 3);
+    assert (streq (rows.values [2][0], "") && !rows.misfit [2]);
     assert (rows.line [0] == 4 && streq (rows.values [0][1], "12.5") && !rows.misfit [0]);
     assert (rows.line [1] == 9 && streq (rows.values [1][2], "Bolt Ltd") && rows.misfit [1]);
     sv_csv_destroy (&reader);

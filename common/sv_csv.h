@@ -135,7 +135,8 @@ int
 //  Reads the next record of a file that comes already split into cells,
 //  a spreadsheet's row, instead of bytes (a file is read one way or the
 //  other, never both): cells [0..count) are its cells' UTF-8 text (NULL
-//  as ""), line its number, greater than the last one's (rows a sheet
+//  as "", and empty cells past count up to the header's width, as a
+//  sheet leaves them out), line its number, greater than the last one's (rows a sheet
 //  leaves out are numbered past). It is found as the header, or mapped and
 //  delivered, as a CSV record is; problem, when not NULL, is a reason the
 //  row must be rejected (a cell that cannot be read as text), given as the
