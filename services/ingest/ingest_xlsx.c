@@ -114,6 +114,22 @@ typedef struct {
     char problem [160];
 } s_parse_t;
 
+//  Makes *buffer_p (of *size_p bytes) hold at least need bytes, doubling.
+//  Every bound on what it holds is checked before: running out of memory
+//  within them is not input's fault.
+static void
+s_grow (char **buffer_p, size_t *size_p, size_t need)
+{
+    if (need <= *size_p)
+        return;
+    size_t size = *size_p? *size_p: 256;
+    while (size < need)
+        size *= 2;
+    *buffer_p = (char *) realloc (*buffer_p, size);
+    assert (*buffer_p);
+    *size_p = size;
+}
+
 static void
 s_refuse (ingest_xlsx_t *self, const char *format, ...)
 {
@@ -642,14 +658,7 @@ s_text (void *data, const XML_Char *text, int length)
                 parse->text_max);
         return;
     }
-    if (need > parse->text_size) {
-        size_t size = parse->text_size? parse->text_size: 256;
-        while (size < need)
-            size *= 2;
-        parse->text = (char *) realloc (parse->text, size);
-        assert (parse->text);
-        parse->text_size = size;
-    }
+    s_grow (&parse->text, &parse->text_size, need);
     memcpy (parse->text + parse->text_used, text, (size_t) length);
     parse->text_used += (size_t) length;
     parse->text [parse->text_used] = 0;
@@ -660,11 +669,7 @@ static char *
 s_collected (s_parse_t *parse)
 {
     parse->collecting = false;
-    if (!parse->text) {
-        parse->text = (char *) zmalloc (256);
-        assert (parse->text);
-        parse->text_size = 256;
-    }
+    s_grow (&parse->text, &parse->text_size, parse->text_used + 1);
     parse->text [parse->text_used] = 0;
     return parse->text;
 }
@@ -782,14 +787,7 @@ s_string_end (s_parse_t *parse)
                 INGEST_XLSX_STRINGS_MAX);
         return;
     }
-    if (self->strings_used + length + 1 > self->strings_size) {
-        size_t size = self->strings_size? self->strings_size: 65536;
-        while (size < self->strings_used + length + 1)
-            size *= 2;
-        self->strings = (char *) realloc (self->strings, size);
-        assert (self->strings);
-        self->strings_size = size;
-    }
+    s_grow (&self->strings, &self->strings_size, self->strings_used + length + 1);
     if (self->string_count == self->string_slots) {
         self->string_slots = self->string_slots? self->string_slots * 2: 1024;
         self->string_at = (uint32_t *) realloc (self->string_at,
@@ -814,14 +812,7 @@ s_cell_add (s_parse_t *parse, const char *text)
                 parse->row, INGEST_XLSX_ROW_MAX);
         return;
     }
-    if (parse->row_used + length + 1 > parse->row_size) {
-        size_t size = parse->row_size? parse->row_size: 4096;
-        while (size < parse->row_used + length + 1)
-            size *= 2;
-        parse->row_text = (char *) realloc (parse->row_text, size);
-        assert (parse->row_text);
-        parse->row_size = size;
-    }
+    s_grow (&parse->row_text, &parse->row_size, parse->row_used + length + 1);
     if (parse->cell_count == S_COLUMNS_MAX) {
         s_stop (parse, "row %" PRIu64 " of the sheet has more than %d cells", parse->row,
                 S_COLUMNS_MAX);
