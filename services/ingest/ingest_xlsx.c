@@ -8,8 +8,8 @@
     shared strings are held (one buffer of NUL-terminated texts and their
     offsets, bounded); the sheet is streamed, one row held at a time.
 
-    Every part goes through one expat parser made for it, with namespaces
-    split so that a producer's prefixes (x:row) do not matter, and a
+    Every part goes through one expat parser made for it, names read
+    without their prefix so that a producer's (x:row) does not matter, and a
     DOCTYPE stops it: an xlsx never needs one, and without a DTD no entity
     can be declared, so none can expand. Each part is inflated through a
     count that refuses it past the bounds, whatever its zip header said.
@@ -461,12 +461,14 @@ s_unescape (char *text)
 //  ==========================================================================
 //  Parts: paths, inflating with bounds, expat
 
-//  The local part of an expat name ("uri|row": "row")
+//  The local part of a name ("x:row": "row"). Prefixes are not resolved
+//  to namespaces: every part has its own elements, whatever a producer
+//  calls their namespace, and short names keep the sheet's hot path cheap
 static const char *
 s_local (const XML_Char *name)
 {
-    const char *bar = strrchr (name, '|');
-    return bar? bar + 1: name;
+    const char *colon = strchr (name, ':');
+    return colon? colon + 1: name;
 }
 
 static const char *
@@ -588,7 +590,7 @@ s_part_read (s_parse_t *parse, const char *name)
         return -1;
     }
     parse->part_name = name;
-    parse->parser = XML_ParserCreateNS (NULL, '|');
+    parse->parser = XML_ParserCreate (NULL);
     assert (parse->parser);
     XML_SetUserData (parse->parser, parse);
     XML_SetElementHandler (parse->parser, s_start, s_end);
@@ -845,7 +847,7 @@ s_cell_end (s_parse_t *parse)
 {
     ingest_xlsx_t *self = parse->self;
     char *value = s_collected (parse);
-    const char *type = parse->type;
+    const char *type = *parse->type? parse->type: "n";
     char out [512];
     if (streq (type, "inlineStr") || streq (type, "str") || streq (type, "e")
     ||  streq (type, "d")) {
@@ -921,7 +923,9 @@ s_cell_start (s_parse_t *parse, const XML_Char **attributes)
         }
     parse->column = (size_t) column;
     parse->next_column = (size_t) column + 1;
-    snprintf (parse->type, sizeof parse->type, "%s", type? type: "n");
+    size_t length = type? strnlen (type, sizeof parse->type - 1): 0;
+    memcpy (parse->type, type? type: "", length);
+    parse->type [length] = 0;
     parse->style = style? (size_t) strtoul (style, NULL, 10): 0;
     parse->has_formula = parse->has_value = false;
     s_collect (parse);
