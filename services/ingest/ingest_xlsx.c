@@ -69,6 +69,7 @@ struct _ingest_xlsx_t {
     bool *xf_dates;             //  per cell format: a date
     size_t xf_count;
     char *strings;              //  shared strings, each NUL-terminated
+    size_t strings_max;         //  INGEST_XLSX_STRINGS_MAX (less in the self-test)
     size_t strings_used;
     size_t strings_size;
     uint32_t *string_at;
@@ -784,9 +785,9 @@ s_string_end (s_parse_t *parse)
     char *text = s_collected (parse);
     s_unescape (text);
     size_t length = strlen (text);
-    if (self->strings_used + length + 1 > INGEST_XLSX_STRINGS_MAX) {
-        s_stop (parse, "the workbook's shared strings hold more than %d bytes of text",
-                INGEST_XLSX_STRINGS_MAX);
+    if (self->strings_used + length + 1 > self->strings_max) {
+        s_stop (parse, "the workbook's shared strings hold more than %zu bytes of text",
+                self->strings_max);
         return;
     }
     s_grow (&self->strings, &self->strings_size, self->strings_used + length + 1);
@@ -1081,6 +1082,7 @@ ingest_xlsx_new (void)
         return NULL;
     }
     self->sheet_list = strdup ("");
+    self->strings_max = INGEST_XLSX_STRINGS_MAX;
     return self;
 }
 
@@ -1409,12 +1411,17 @@ s_test_row (void *arg, uint64_t row, const char *const *cells, size_t count,
     return 0;
 }
 
+//  The shared strings' bound of the next test reads, 0 for the default
+static size_t s_test_strings_max;
+
 //  Reads a workbook of bytes, sheet wanted; returns 0 or -1, reason kept
 static int
 s_test_read (zchunk_t *bytes, const char *sheet, s_test_read_t *read, char *reason)
 {
     ingest_xlsx_t *xlsx = ingest_xlsx_new ();
     assert (xlsx);
+    if (s_test_strings_max)
+        xlsx->strings_max = s_test_strings_max;
     //  Written in uneven pieces, as chunks of a batch arrive
     size_t size = zchunk_size (bytes), step = 1000;
     for (size_t at = 0; at < size; at += step)
@@ -1567,6 +1574,13 @@ ingest_xlsx_test (bool verbose)
     assert (streq (read.seen, "1:Evidenced;"));
     assert (s_test_sheet ("", sheet, "Q3", &read, why) == -1);
     assert (streq (why, "the workbook has no sheet \"Q3\"; its sheets are \"Returns\", \"Lists\""));
+
+    //  A shared-string table past its bound (here 40 bytes, the test's
+    //  three strings taking 43) is refused, whatever the sheet
+    s_test_strings_max = 40;
+    assert (s_test_sheet ("", sheet, NULL, &read, why) == -1);
+    assert (streq (why, "the workbook's shared strings hold more than 40 bytes of text"));
+    s_test_strings_max = 0;
 
     //  An entity bomb is refused at its DTD, before any expansion
     assert (s_test_sheet ("", "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
