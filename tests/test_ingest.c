@@ -1417,6 +1417,32 @@ s_test_xlsx (void)
                    "a hand-made workbook of the 1904 date system and inline strings: 2 returns");
     json_decref (receipt);
 
+    //  A formula saved without its value (as some tools write them) is its
+    //  row's error naming that cell; the other rows go in
+    const char *unsaved =
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        "<sheetData><row r=\"1\">"
+        "<c r=\"A1\" t=\"inlineStr\"><is><t>Contract ID</t></is></c>"
+        "<c r=\"B1\" t=\"inlineStr\"><is><t>Measure</t></is></c>"
+        "<c r=\"C1\" t=\"inlineStr\"><is><t>Year</t></is></c>"
+        "<c r=\"D1\" t=\"inlineStr\"><is><t>Quantity</t></is></c></row>"
+        "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>XF-001</t></is></c>"
+        "<c r=\"B2\" t=\"inlineStr\"><is><t>NT3</t></is></c>"
+        "<c r=\"C2\" t=\"inlineStr\"><is><t>2024-25</t></is></c><c r=\"D2\"><v>52</v></c></row>"
+        "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>XF-001</t></is></c>"
+        "<c r=\"B3\" t=\"inlineStr\"><is><t>NT4</t></is></c>"
+        "<c r=\"C3\" t=\"inlineStr\"><is><t>2024-25</t></is></c><c r=\"D3\"><f>D2*2</f></c>"
+        "</row></sheetData></worksheet>";
+    s_xlsx_replace_sheet (path, unsaved, strlen (unsaved));
+    rc = s_submit ("police", "--kind commitments --batch unsaved-1", "return.xlsx", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1
+                   && s_field (receipt, "rejected") == 1
+                   && s_has_error (receipt, 3, "sheet \"Returns\" cell D3: a formula with no "
+                                   "value saved"),
+                   "a commitment whose quantity is a formula saved without its value is "
+                   "rejected naming cell D3; the other is taken");
+    json_decref (receipt);
+
     //  A zip bomb and an entity bomb in place of the sheet, and bytes that
     //  are no workbook: refused whole, with the reason, and ingest serves on
     size_t blank_size = 16 * 1024 * 1024;

@@ -215,6 +215,13 @@ s_xlsx_tell (ingest_feed_t *self, ingest_feed_error_fn *fn, const sv_csv_error_t
             break;
         }
     char cell [INGEST_XLSX_CELL_BUF];
+    if (strncmp (error->reason, "cell ", 5) == 0) {
+        //  The workbook's own problem with a cell (ingest_xlsx), which the
+        //  kind rejects the row for: that cell is the one to name
+        snprintf (reason, sizeof reason, "sheet \"%.100s\" %s", sheet, error->reason);
+        fn (self->arg, error->line, "", reason);
+        return;
+    }
     if (error->line == 0)
         snprintf (where, sizeof where, "sheet \"%.100s\"", sheet);
     else
