@@ -9,7 +9,7 @@ CFLAGS   ?= -g -O2
 INCLUDES = -Icommon -Iservices/ingest -Iservices/valuation -Iservices/compliance \
            -Iservices/reporting
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(INCLUDES) $(CFLAGS)
-LIBS     = -lczmq -lzmq -lsodium -lxxhash -lroaring -lmsgpackc -lsqlite3 -lcsv -ljansson -lxlsxwriter -lpthread -lm
+LIBS     = -lczmq -lzmq -lsodium -lxxhash -lroaring -lmsgpackc -lsqlite3 -lcsv -ljansson -lxlsxwriter -lzip -lexpat -lpthread -lm
 FUZZ_SECONDS ?= 60
 VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all \
            --errors-for-leak-kinds=all --child-silent-after-fork=no
@@ -43,7 +43,7 @@ BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation 
            $(BUILD)/bench_compliance $(BUILD)/bench_reporting $(BUILD)/bench_chouse
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework \
-           $(BUILD)/fuzz_schedule $(BUILD)/fuzz_chouse
+           $(BUILD)/fuzz_schedule $(BUILD)/fuzz_chouse $(BUILD)/fuzz_xlsx
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation \
            $(BUILD)/socval-compliance $(BUILD)/socval-reporting
 

@@ -119,6 +119,7 @@ struct _sv_csv_t {
     const char **values;        //  [field_count]
     size_t rows;
     char shape [80];
+    const char *problem;        //  sv_csv_feed_cells: the row's, or NULL
     char refusal [1024];        //  why the file is refused, once refused
     bool refused;
     bool finished;
@@ -508,7 +509,7 @@ s_deliver (sv_csv_t *self, size_t line)
         self->values [field] = cell == S_NONE || cell >= self->cells?
                                NULL: self->text + self->cell_at [cell];
     }
-    sv_csv_row_t row = { line, self->values, self->cells, shape };
+    sv_csv_row_t row = { line, self->values, self->cells, self->problem? self->problem: shape };
     self->rows++;
     if (self->row_fn (&row, self->arg))
         s_refuse (self, "stopped by the row handler at line %zu", line);
@@ -863,6 +864,49 @@ sv_csv_feed (sv_csv_t *self, const void *data, size_t size)
             return -1;
     }
     return s_parse (self, bytes, size);
+}
+
+int
+sv_csv_feed_cells (sv_csv_t *self, size_t line, const char *const *cells, size_t count,
+                   const char *problem)
+{
+    assert (self);
+    assert (cells || count == 0);
+    if (self->refused || self->finished)
+        return -1;
+    self->fed = true;
+    self->prefix_done = true;
+    size_t bytes = 0;
+    for (size_t cell = 0; cell < count && !self->refused; cell++) {
+        //  Trimmed as libcsv trims a CSV cell
+        const char *text = cells [cell]? cells [cell]: "";
+        size_t length = strlen (text);
+        while (length > 0 && (*text == ' ' || *text == '\t')) {
+            text++;
+            length--;
+        }
+        while (length > 0 && (text [length - 1] == ' ' || text [length - 1] == '\t'))
+            length--;
+        bytes += length + 1;
+        if (bytes > self->max_record)
+            s_refuse (self, "the record on line %zu is longer than %zu bytes", line,
+                      self->max_record);
+        else
+            s_cell_end ((void *) text, length, self);
+    }
+    //  A sheet leaves a row's empty cells at its end out: never a misfit
+    while (!self->refused && self->header_line && self->cells < self->header_width)
+        s_cell_end ((void *) "", 0, self);
+    if (!self->refused) {
+        self->record_line = line;
+        self->problem = problem;
+        s_record_end (0, self);
+        self->problem = NULL;
+        self->line = line + 1;
+    }
+    self->cells = 0;
+    self->text_used = 0;
+    return self->refused? -1: 0;
 }
 
 int
@@ -1244,6 +1288,27 @@ sv_csv_test (bool verbose)
     sv_csv_destroy (&reader);
     s_test_rows_free (&rows);
     rows.stop_after = 0;
+
+    //  A spreadsheet's rows, already in cells: a title row, the header
+    //  on row 3 with a column left out, rows numbered as the sheet numbers
+    //  them, trimmed, a row with a problem given as its shape error
+    reader = sv_csv_new (s_test_fields, 3, s_test_row, &rows);
+    const char *title [] = { "Payments over 500" };
+    const char *header [] = { "Supplier", NULL, " Amount ", "Paid Date" };
+    const char *first [] = { "Acme", NULL, "12.5", "2024-04-01" };
+    const char *second [] = { "Bolt Ltd ", "x", "7", "2024-04-02" };
+    assert (sv_csv_feed_cells (reader, 1, title, 1, NULL) == 0);
+    assert (sv_csv_feed_cells (reader, 3, header, 4, NULL) == 0);
+    assert (sv_csv_feed_cells (reader, 4, first, 4, NULL) == 0);
+    assert (sv_csv_feed_cells (reader, 9, second, 4, "cell B9: a formula") == 0);
+    assert (sv_csv_feed_cells (reader, 10, first, 3, NULL) == 0);   //  D10 left out
+    assert (sv_csv_finish (reader) == 0);
+    assert (sv_csv_header_line (reader) == 3 && rows.count == 3);
+    assert (streq (rows.values [2][0], "") && !rows.misfit [2]);
+    assert (rows.line [0] == 4 && streq (rows.values [0][1], "12.5") && !rows.misfit [0]);
+    assert (rows.line [1] == 9 && streq (rows.values [1][2], "Bolt Ltd") && rows.misfit [1]);
+    sv_csv_destroy (&reader);
+    s_test_rows_free (&rows);
 
     //  Errors for people, cut short on a character boundary
     char buf [80];

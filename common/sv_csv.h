@@ -132,6 +132,19 @@ int
 int
     sv_csv_feed (sv_csv_t *self, const void *data, size_t size);
 
+//  Reads the next record of a file that comes already split into cells,
+//  a spreadsheet's row, instead of bytes (a file is read one way or the
+//  other, never both): cells [0..count) are its cells' UTF-8 text (NULL
+//  as "", and empty cells past count up to the header's width, as a
+//  sheet leaves them out), line its number, greater than the last one's (rows a sheet
+//  leaves out are numbered past). It is found as the header, or mapped and
+//  delivered, as a CSV record is; problem, when not NULL, is a reason the
+//  row must be rejected (a cell that cannot be read as text), given as the
+//  data row's shape_error. Returns 0, or -1 as sv_csv_feed.
+int
+    sv_csv_feed_cells (sv_csv_t *self, size_t line, const char *const *cells, size_t count,
+                       const char *problem);
+
 //  Ends the file: delivers the last row if it had no line break, and
 //  refuses the file if it held no header or ended inside a quoted cell.
 //  Returns 0, or -1 when the file is refused whole. Feeding after finish

@@ -1774,8 +1774,8 @@ s_print_row_count_list (FILE *out, const char *indent, const char *key,
 static size_t
 s_entries_submit (const sv_proto_submit_t *self)
 {
-    (void) self;
-    return 6;
+    return 6
+         + (self->sheet && *self->sheet);
 }
 
 static int
@@ -1786,7 +1786,8 @@ s_encode_submit (msgpack_packer *pk, const sv_proto_submit_t *self)
     ||  s_put_string (pk, "format", self->format)
     ||  s_put_uint (pk, "chunk_no", self->chunk_no)
     ||  s_put_bool (pk, "last", self->last)
-    ||  s_put_bytes (pk, "payload", self->payload, self->payload_size))
+    ||  s_put_bytes (pk, "payload", self->payload, self->payload_size)
+    ||  (self->sheet && *self->sheet && s_put_string (pk, "sheet", self->sheet)))
         return -1;
     return 0;
 }
@@ -1794,18 +1795,19 @@ s_encode_submit (msgpack_packer *pk, const sv_proto_submit_t *self)
 static int
 s_decode_submit (s_decoder_t *dec, sv_proto_submit_t *self, uint32_t entries)
 {
-    static const s_field_t fields [6] = {
+    static const s_field_t fields [7] = {
         { "batch_id", true },
         { "kind",     true },
         { "format",   true },
         { "chunk_no", true },
         { "last",     true },
         { "payload",  true },
+        { "sheet",    false },
     };
-    bool seen [6] = { false };
+    bool seen [7] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 6, seen, &field))
+        if (s_read_key (dec, fields, 7, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -1815,12 +1817,18 @@ s_decode_submit (s_decoder_t *dec, sv_proto_submit_t *self, uint32_t entries)
             case 3: rc = s_get_uint (dec, &self->chunk_no); break;
             case 4: rc = s_get_bool (dec, &self->last); break;
             case 5: rc = s_get_bytes (dec, &self->payload, &self->payload_size); break;
+            case 6: rc = s_get_string (dec, &self->sheet); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 6);
+    if (s_check_required (dec, fields, seen, 7))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->sheet))
+        return -1;
+    return 0;
 }
 
 static void
@@ -1830,6 +1838,7 @@ s_free_submit (sv_proto_submit_t *self)
     free (self->kind);
     free (self->format);
     free (self->payload);
+    free (self->sheet);
 }
 
 static void
@@ -1841,6 +1850,7 @@ s_print_submit (const sv_proto_submit_t *self, FILE *out, const char *indent)
     s_print_uint (out, indent, "chunk_no", self->chunk_no);
     s_print_bool (out, indent, "last", self->last);
     s_print_bytes (out, indent, "payload", self->payload, self->payload_size);
+    s_print_string (out, indent, "sheet", self->sheet);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4599,6 +4609,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->submit.last = true;
             self->submit.payload = (uint8_t *) "\x00\x01\xfe\xff" "payload-0";
             self->submit.payload_size = 13;
+            self->submit.sheet = "sheet-0";
             break;
         case SV_PROTO_RECEIPT:
             self->receipt.batch_id = "batch_id-0";

@@ -250,7 +250,8 @@ typedef struct {
     //  What the feed holds. One of: suppliers, contracts, spend, commitments,
     //  deliveries.
     char *kind;
-    //  How the payload is encoded. One of: csv, ocds, msgpack.
+    //  How the payload is encoded; xlsx since version 2 (an Excel workbook,
+    //  read as a CSV file of its kind). One of: csv, ocds, msgpack, xlsx.
     char *format;
     //  Position of this chunk in the feed, counting from 0.
     uint64_t chunk_no;
@@ -260,6 +261,12 @@ typedef struct {
     //  order.
     uint8_t *payload;
     size_t payload_size;
+    //  (optional, since version 2) For format xlsx, the worksheet to read, by
+    //  its name exactly as on its tab; "" for the first worksheet. Sent in
+    //  every chunk; ingest reads it from the first. A sheet the workbook lacks
+    //  refuses the batch, naming the sheets it has; a sheet named for another
+    //  format refuses it too.
+    char *sheet;
 } sv_proto_submit_t;
 
 //  RECEIPT: ingest to partner: the outcome of a batch, sent only after the
@@ -290,8 +297,9 @@ typedef struct {
     size_t warnings_count;
     //  (optional) How many warnings there were, listed or not.
     uint64_t warned;
-    //  (optional) For a CSV file, each of its columns and the field it was
-    //  read as, ignored columns included; empty for other formats.
+    //  (optional) For a CSV file (or an xlsx sheet), each of its columns and
+    //  the field it was read as, ignored columns included; empty for other
+    //  formats.
     sv_proto_column_map_t *columns;
     size_t columns_count;
 } sv_proto_receipt_t;

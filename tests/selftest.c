@@ -34,6 +34,7 @@
 #include "ingest_seen.h"
 #include "ingest_spend.h"
 #include "ingest_spill.h"
+#include "ingest_xlsx.h"
 #include "ingest_store.h"
 #include "valuation_engine.h"
 #include "valuation_framework.h"
@@ -73,6 +74,7 @@ static const s_test_t s_tests [] = {
     { "ingest_store", ingest_store_test, 30 },
     { "sv_csv", sv_csv_test, 30 },
     { "ingest_spill", ingest_spill_test, 10 },
+    { "ingest_xlsx", ingest_xlsx_test, 30 },
     { "ingest_spend", ingest_spend_test, 60 },
     { "ingest_records", ingest_records_test, 30 },
     { "ingest_seen", ingest_seen_test, 30 },

@@ -15,6 +15,8 @@
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <xlsxwriter.h>
+#include <zip.h>
 #include "sv_proto.h"
 #include "ingest_spend.h"
 #include "testkit.h"
@@ -1182,6 +1184,302 @@ s_test_disk_full (void)
     zstr_free (&disk);
 }
 
+//  ==========================================================================
+//  Workbooks: xlsx made with libxlsxwriter, as Excel writes them
+
+//  Sums a partner's SPEND pence and DELIVERY thousandths whose transaction
+//  number or contract id starts with prefix, as the stream holds them
+typedef struct {
+    const char *partner;
+    const char *prefix;
+    int64_t rows;
+    int64_t pence;
+    int64_t milli;
+} s_xlsx_sum_t;
+
+static void
+s_xlsx_sum_event (const sv_proto_event_t *event, void *arg)
+{
+    s_xlsx_sum_t *sum = (s_xlsx_sum_t *) arg;
+    sv_proto_t body = { .id = 0 };
+    if (sv_proto_decode (&body, event->body, event->body_size) == 0) {
+        size_t length = strlen (sum->prefix);
+        if (body.id == SV_PROTO_SPEND && streq (body.spend.partner, sum->partner)
+        &&  strncmp (body.spend.transaction_no, sum->prefix, length) == 0) {
+            sum->rows++;
+            sum->pence += body.spend.amount_pence;
+        }
+        if (body.id == SV_PROTO_DELIVERY && streq (body.delivery.partner, sum->partner)
+        &&  strncmp (body.delivery.contract_id, sum->prefix, length) == 0) {
+            sum->rows++;
+            sum->milli += body.delivery.quantity_milli;
+        }
+    }
+    sv_proto_reset (&body);
+}
+
+static s_xlsx_sum_t
+s_xlsx_sum (const char *partner, const char *prefix)
+{
+    s_xlsx_sum_t sum = { .partner = partner, .prefix = prefix };
+    testkit_read_stream ("tcp://127.0.0.1:17711", "ingest", s_timeout * 1000,
+                         s_xlsx_sum_event, &sum);
+    return sum;
+}
+
+//  True if any of a receipt's errors is on row and has reason in it
+static bool
+s_has_error (json_t *receipt, int64_t row, const char *reason)
+{
+    json_t *errors = json_object_get (receipt, "errors");
+    for (size_t index = 0; index < json_array_size (errors); index++) {
+        json_t *error = json_array_get (errors, index);
+        const char *why = json_string_value (json_object_get (error, "reason"));
+        if (json_integer_value (json_object_get (error, "row")) == row && why
+        &&  strstr (why, reason))
+            return true;
+    }
+    return false;
+}
+
+//  Replaces a workbook's sheet1 XML with text (a bomb of one kind or other)
+static void
+s_xlsx_replace_sheet (const char *path, const char *text, size_t size)
+{
+    int error = 0;
+    zip_t *zip = zip_open (path, 0, &error);
+    assert (zip);
+    zip_source_t *source = zip_source_buffer (zip, text, size, 0);
+    assert (source && zip_file_add (zip, "xl/worksheets/sheet1.xml", source,
+                                    ZIP_FL_OVERWRITE) >= 0);
+    assert (zip_close (zip) == 0);
+}
+
+//  A delivery return and a spend file as Excel workbooks read as the same
+//  CSV files do: rows, keys, totals; errors by sheet and cell; --sheet;
+//  bombs refused
+static void
+s_test_xlsx (void)
+{
+    //  A delivery return: a title row, the header on row 3, four returns
+    //  with dates as date-formatted serials, one quantity that is no
+    //  number (D7) and one period start that is a number in a cell not
+    //  formatted as a date (E8); a second sheet, Q2
+    char *path = zsys_sprintf ("%s/return.xlsx", s_dir);
+    lxw_workbook *book = workbook_new (path);
+    lxw_format *date = workbook_add_format (book);
+    format_set_num_format (date, "dd/mm/yyyy");
+    lxw_worksheet *sheet = workbook_add_worksheet (book, "Returns");
+    worksheet_write_string (sheet, 0, 0, "Social value return, Q1 2024-25", NULL);
+    const char *header [] = { "Contract ID", "Measure", "Postcode", "Quantity", "Period Start",
+                              "Period End", "Evidence" };
+    for (int column = 0; column < 7; column++)
+        worksheet_write_string (sheet, 2, (lxw_col_t) column, header [column], NULL);
+    const char *postcodes [] = { "S60 1AE", "S65 1AB", "S66 8RT", "S60 2TD", "S61 1AA" };
+    const double quantities [] = { 5, 3.25, 7, 0, 2 };
+    lxw_datetime start = { 2024, 4, 1, 0, 0, 0 }, end = { 2024, 6, 30, 0, 0, 0 };
+    for (int index = 0; index < 5; index++) {
+        lxw_row_t row = (lxw_row_t) (3 + index);
+        worksheet_write_string (sheet, row, 0, "XR-001", NULL);
+        worksheet_write_string (sheet, row, 1, "NT3", NULL);
+        worksheet_write_string (sheet, row, 2, postcodes [index], NULL);
+        if (index == 3)
+            worksheet_write_string (sheet, row, 3, "12a", NULL);
+        else
+            worksheet_write_number (sheet, row, 3, quantities [index], NULL);
+        if (index == 4)
+            worksheet_write_number (sheet, row, 4, 45383, NULL);
+        else
+            worksheet_write_datetime (sheet, row, 4, &start, date);
+        worksheet_write_datetime (sheet, row, 5, &end, date);
+        worksheet_write_string (sheet, row, 6, "Evidenced", NULL);
+    }
+    lxw_worksheet *q2 = workbook_add_worksheet (book, "Q2");
+    for (int column = 0; column < 7; column++)
+        worksheet_write_string (q2, 0, (lxw_col_t) column, header [column], NULL);
+    lxw_datetime q2_start = { 2024, 7, 1, 0, 0, 0 }, q2_end = { 2024, 9, 30, 0, 0, 0 };
+    worksheet_write_string (q2, 1, 0, "XR-001", NULL);
+    worksheet_write_string (q2, 1, 1, "NT3", NULL);
+    worksheet_write_number (q2, 1, 3, 4, NULL);
+    worksheet_write_datetime (q2, 1, 4, &q2_start, date);
+    worksheet_write_datetime (q2, 1, 5, &q2_end, date);
+    assert (workbook_close (book) == LXW_NO_ERROR);
+    //  The same return as CSV, rows on the same lines
+    const char *csv =
+        "Social value return, Q1 2024-25\n\n"
+        "Contract ID,Measure,Postcode,Quantity,Period Start,Period End,Evidence\n"
+        "XR-001,NT3,S60 1AE,5,01/04/2024,30/06/2024,Evidenced\n"
+        "XR-001,NT3,S65 1AB,3.25,01/04/2024,30/06/2024,Evidenced\n"
+        "XR-001,NT3,S66 8RT,7,01/04/2024,30/06/2024,Evidenced\n"
+        "XR-001,NT3,S60 2TD,12a,01/04/2024,30/06/2024,Evidenced\n"
+        "XR-001,NT3,S61 1AA,2,45383,30/06/2024,Evidenced\n";
+    s_write_file ("return.csv", csv, strlen (csv));
+
+    json_t *csv_receipt, *receipt;
+    int csv_rc = s_submit ("council", "--kind deliveries", "return.csv", &csv_receipt);
+    int rc = s_submit ("police", "--kind deliveries", "return.xlsx", &receipt);
+    s_xlsx_sum_t by_csv = s_xlsx_sum ("council", "XR-");
+    s_xlsx_sum_t by_xlsx = s_xlsx_sum ("police", "XR-");
+    testkit_check (csv_rc == 0 && rc == 0 && s_field (receipt, "accepted") == 3
+                   && s_field (csv_receipt, "accepted") == 3
+                   && s_field (receipt, "rejected") == 2 && s_field (csv_receipt, "rejected") == 2
+                   && by_xlsx.rows == 3 && by_csv.rows == 3
+                   && by_xlsx.milli == 15250 && by_csv.milli == 15250,
+                   "a delivery return in xlsx takes the rows its CSV takes: 3 returns, 15.25"
+                   " units, 2 rejected");
+    const char *columns = json_dumps (json_object_get (receipt, "columns"), JSON_SORT_KEYS);
+    testkit_check (columns && strstr (columns, "\"field\": \"quantity\", \"source\": \"Quantity\""),
+                   "an xlsx receipt names the sheet's columns and the fields they were read as");
+    free ((void *) columns);
+    testkit_check (s_has_error (receipt, 7, "sheet \"Returns\" cell D7 (column \"Quantity\"),"
+                                " value '12a'"),
+                   "a bad cell is rejected naming its sheet and cell: sheet \"Returns\" cell D7");
+    testkit_check (s_has_error (receipt, 8, "sheet \"Returns\" cell E8 (column \"Period Start\"),"
+                                " value '45383'")
+                   && s_has_error (receipt, 8, "not formatted as a date"),
+                   "a date column's number in a cell not formatted as a date is rejected, "
+                   "never read as a serial");
+    json_decref (receipt);
+    json_decref (csv_receipt);
+    //  Row identity is the CSV's: the workbook after the CSV adds nothing
+    rc = s_submit ("council", "--kind deliveries", "return.xlsx", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0
+                   && s_field (receipt, "duplicates") == 3,
+                   "the same return as xlsx after its CSV: 3 duplicates, nothing added "
+                   "(dates as serials read as the same dates)");
+    json_decref (receipt);
+
+    //  --sheet picks a sheet; one the workbook lacks is refused naming them
+    rc = s_submit ("police", "--kind deliveries --sheet Q2", "return.xlsx", &receipt);
+    s_xlsx_sum_t q2_sum = s_xlsx_sum ("police", "XR-");
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1 && q2_sum.rows == 4
+                   && q2_sum.milli == 19250,
+                   "--sheet Q2 reads that sheet: its one return, 4 units");
+    json_decref (receipt);
+    rc = s_submit ("police", "--kind deliveries --sheet Q3", "return.xlsx", &receipt);
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (s_first_reason (receipt), "no sheet \"Q3\"; its sheets are "
+                              "\"Returns\", \"Q2\""),
+                   "a sheet the workbook lacks is refused, naming the sheets it has");
+    json_decref (receipt);
+    rc = s_socval (NULL, "submit --kind deliveries --sheet Q2 %s/return.csv", s_dir);
+    testkit_check (rc == 2, "--sheet for a file that is no workbook is a usage error");
+
+    //  Spend: the same payments as CSV and as a workbook (amounts in a
+    //  currency format, transaction numbers as numbers), the same pence
+    char *spend_path = zsys_sprintf ("%s/payments.xlsx", s_dir);
+    book = workbook_new (spend_path);
+    date = workbook_add_format (book);
+    format_set_num_format (date, "d mmm yyyy");
+    lxw_format *money = workbook_add_format (book);
+    format_set_num_format (money, "\"£\"#,##0.00");
+    sheet = workbook_add_worksheet (book, "Payments");
+    const char *spend_header [] = { "Payment Date", "Transaction Number", "Amount",
+                                    "Supplier Name" };
+    for (int column = 0; column < 4; column++)
+        worksheet_write_string (sheet, 0, (lxw_col_t) column, spend_header [column], NULL);
+    const double amounts [] = { 4952.17, -2348.4, 600, 1234.56, 0.1 + 0.2 };
+    zchunk_t *spend_csv = zchunk_new (NULL, 0);
+    const char *csv_header = "Payment Date,Transaction Number,Amount,Supplier Name\n";
+    zchunk_extend (spend_csv, csv_header, strlen (csv_header));
+    for (int index = 0; index < 5; index++) {
+        lxw_datetime paid = { 2024, 5, 13 + index, 0, 0, 0 };
+        char number [16], line [160];
+        snprintf (number, sizeof number, "XL-%d", 70001 + index);
+        worksheet_write_datetime (sheet, (lxw_row_t) (1 + index), 0, &paid, date);
+        worksheet_write_string (sheet, (lxw_row_t) (1 + index), 1, number, NULL);
+        worksheet_write_number (sheet, (lxw_row_t) (1 + index), 2, amounts [index], money);
+        worksheet_write_string (sheet, (lxw_row_t) (1 + index), 3, "Rotherham Cleaning Co-op",
+                                NULL);
+        snprintf (line, sizeof line, "%d/05/2024,%s,\"£%s\",Rotherham Cleaning Co-op\n",
+                  13 + index, number, (const char *[]) { "4,952.17", "-2,348.40", "600.00",
+                  "1,234.56", "0.30" } [index]);
+        zchunk_extend (spend_csv, line, strlen (line));
+    }
+    assert (workbook_close (book) == LXW_NO_ERROR);
+    s_write_file ("payments.csv", zchunk_data (spend_csv), zchunk_size (spend_csv));
+    zchunk_destroy (&spend_csv);
+    csv_rc = s_submit ("council", "", "payments.csv", &csv_receipt);
+    rc = s_submit ("police", "", "payments.xlsx", &receipt);
+    by_csv = s_xlsx_sum ("council", "XL-");
+    by_xlsx = s_xlsx_sum ("police", "XL-");
+    testkit_check (csv_rc == 0 && rc == 0 && s_field (receipt, "accepted") == 5
+                   && by_xlsx.rows == 5 && by_csv.rows == 5
+                   && by_xlsx.pence == 443863 && by_csv.pence == 443863,
+                   "a spend file in xlsx totals what its CSV totals: 5 payments, 443,863 pence");
+    json_decref (receipt);
+    json_decref (csv_receipt);
+
+    //  The committed hand-made workbook: 1904 dates, inline strings only
+    rc = s_submit ("police", "--kind deliveries", "tests/fixtures/xlsx/edge-1904-inline.xlsx",
+                   &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 2,
+                   "a hand-made workbook of the 1904 date system and inline strings: 2 returns");
+    json_decref (receipt);
+
+    //  A formula saved without its value (as some tools write them) is its
+    //  row's error naming that cell; the other rows go in
+    const char *unsaved =
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+        "<sheetData><row r=\"1\">"
+        "<c r=\"A1\" t=\"inlineStr\"><is><t>Contract ID</t></is></c>"
+        "<c r=\"B1\" t=\"inlineStr\"><is><t>Measure</t></is></c>"
+        "<c r=\"C1\" t=\"inlineStr\"><is><t>Year</t></is></c>"
+        "<c r=\"D1\" t=\"inlineStr\"><is><t>Quantity</t></is></c></row>"
+        "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>XF-001</t></is></c>"
+        "<c r=\"B2\" t=\"inlineStr\"><is><t>NT3</t></is></c>"
+        "<c r=\"C2\" t=\"inlineStr\"><is><t>2024-25</t></is></c><c r=\"D2\"><v>52</v></c></row>"
+        "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>XF-001</t></is></c>"
+        "<c r=\"B3\" t=\"inlineStr\"><is><t>NT4</t></is></c>"
+        "<c r=\"C3\" t=\"inlineStr\"><is><t>2024-25</t></is></c><c r=\"D3\"><f>D2*2</f></c>"
+        "</row></sheetData></worksheet>";
+    s_xlsx_replace_sheet (path, unsaved, strlen (unsaved));
+    rc = s_submit ("police", "--kind commitments --batch unsaved-1", "return.xlsx", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1
+                   && s_field (receipt, "rejected") == 1
+                   && s_has_error (receipt, 3, "sheet \"Returns\" cell D3: a formula with no "
+                                   "value saved"),
+                   "a commitment whose quantity is a formula saved without its value is "
+                   "rejected naming cell D3; the other is taken");
+    json_decref (receipt);
+
+    //  A zip bomb and an entity bomb in place of the sheet, and bytes that
+    //  are no workbook: refused whole, with the reason, and ingest serves on
+    size_t blank_size = 16 * 1024 * 1024;
+    char *blanks = (char *) malloc (blank_size);
+    memset (blanks, ' ', blank_size);
+    memcpy (blanks, "<worksheet>", 11);
+    s_xlsx_replace_sheet (path, blanks, blank_size);
+    free (blanks);
+    int64_t deliveries = s_rows ("DELIVERY");
+    rc = s_submit ("police", "--kind deliveries --batch bomb-1", "return.xlsx", &receipt);
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (s_first_reason (receipt), "a zip bomb?")
+                   && s_rows ("DELIVERY") == deliveries,
+                   "a zip bomb (16 MB of sheet in 16 KB) is refused, nothing added");
+    json_decref (receipt);
+    const char *laughs =
+        "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaaaa\">"
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\">]>"
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&c;</t></is>"
+        "</c></row></sheetData></worksheet>";
+    s_xlsx_replace_sheet (path, laughs, strlen (laughs));
+    rc = s_submit ("police", "--kind deliveries --batch bomb-2", "return.xlsx", &receipt);
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (s_first_reason (receipt), "has a DTD")
+                   && s_rows ("DELIVERY") == deliveries,
+                   "an XML entity bomb is refused at its DTD, nothing added");
+    json_decref (receipt);
+    rc = s_submit ("police", "--kind deliveries --format xlsx", "return.csv", &receipt);
+    testkit_check (rc == 1 && strstr (s_first_reason (receipt), "not a zip archive"),
+                   "a CSV sent as xlsx is refused: not a zip archive");
+    json_decref (receipt);
+    zstr_free (&path);
+    zstr_free (&spend_path);
+}
+
+//  ==========================================================================
+
 int
 main (int argc, char *argv [])
 {
@@ -1546,6 +1844,7 @@ main (int argc, char *argv [])
     s_test_spend_identity ();
     s_test_month_first ();
     s_test_ocds_long_key_bounded ();
+    s_test_xlsx ();
     s_test_disk_full ();
 
     kill (s_ingest, SIGTERM);

@@ -9,6 +9,13 @@
         commitments   sv_csv table   -                    COMMITMENT records
         deliveries    sv_csv table   -                    DELIVERY records
 
+    An xlsx batch of any kind is spooled by ingest_xlsx as it arrives and
+    read at finish; each row of its sheet goes to the kind's CSV reader as
+    a record already in cells (sv_csv_feed_cells), numbered as the sheet
+    numbers it, so header mapping, checks, keys and warnings are the CSV
+    path's. Its errors name the sheet and cell: the header row is kept to
+    turn an error's column back into the cell's letter.
+
     Natural keys (what makes a re-sent row a duplicate, per partner): a
     payment's is its transaction number / line (ingest_spend.h); the other
     kinds' are ingest_records_key's, whatever the format (ingest_records.h,
@@ -28,6 +35,7 @@
 #include "ingest_records.h"
 #include "ingest_seen.h"
 #include "ingest_spend.h"
+#include "ingest_xlsx.h"
 #include "sv_date.h"
 #include "sv_msgpack.h"
 
@@ -36,7 +44,7 @@
 #define S_TEXT(x) S_QUOTE (x)
 
 typedef enum { S_SPEND, S_SUPPLIERS, S_CONTRACTS, S_COMMITMENTS, S_DELIVERIES, S_COMPANIES } s_kind_t;
-typedef enum { S_CSV, S_OCDS, S_MSGPACK } s_format_t;
+typedef enum { S_CSV, S_OCDS, S_MSGPACK, S_XLSX } s_format_t;
 
 struct _ingest_feed_t {
     char *partner;
@@ -54,6 +62,10 @@ struct _ingest_feed_t {
     msgpack_sbuffer encoded;    //  msgpack: a record as it will be stored
     ingest_spend_t *spend;      //  csv spend
     ingest_records_t *table;    //  csv of the other kinds
+    ingest_xlsx_t *xlsx;        //  xlsx: the workbook, spooled
+    char *sheet;                //  xlsx: the sheet asked for, or NULL (the first)
+    char **header;              //  xlsx: the header row's cells, trimmed, once found
+    size_t header_count;
     char **groups;              //  declared beneficiary groups, NULL-terminated, or NULL
     bool stopped;               //  refused whole, or the caller stopped us
     char reason [256];
@@ -168,10 +180,87 @@ s_record_row (const sv_proto_t *event, const char *natural_key, void *arg)
     return s_emit ((ingest_feed_t *) arg, event, natural_key, 0);
 }
 
+//  For s_xlsx_field: the canonical field of the column named source
+typedef struct {
+    const char *source;
+    const char *field;
+} s_field_of_t;
+
+static void
+s_field_of (const char *source, const char *field, void *arg)
+{
+    s_field_of_t *lookup = (s_field_of_t *) arg;
+    if (field && !lookup->field && streq (source, lookup->source))
+        lookup->field = field;
+}
+
+//  True if the column named source was read as a date field
+static bool
+s_xlsx_date_column (ingest_feed_t *self, const char *source)
+{
+    s_field_of_t lookup = { source, NULL };
+    ingest_feed_columns (self, s_field_of, &lookup);
+    return lookup.field && (strstr (lookup.field, "date") || strstr (lookup.field, "period_")
+                            || strstr (lookup.field, "expiry"));
+}
+
+//  An xlsx row's error as a person finds it in the workbook: sheet "Returns"
+//  cell D7 (column "Quantity"), value '12a': not a number
+static void
+s_xlsx_tell (ingest_feed_t *self, ingest_feed_error_fn *fn, const sv_csv_error_t *error)
+{
+    char where [400], reason [1024];
+    const char *sheet = ingest_xlsx_sheet (self->xlsx);
+    size_t column = self->header_count;
+    for (size_t index = 0; error->column && index < self->header_count; index++)
+        if (streq (self->header [index], error->column)) {
+            column = index;
+            break;
+        }
+    char cell [INGEST_XLSX_CELL_BUF];
+    if (strncmp (error->reason, "cell ", 5) == 0) {
+        //  The workbook's own problem with a cell (ingest_xlsx), which the
+        //  kind rejects the row for: that cell is the one to name
+        snprintf (reason, sizeof reason, "sheet \"%.100s\" %s", sheet, error->reason);
+        fn (self->arg, error->line, "", reason);
+        return;
+    }
+    if (error->line == 0)
+        snprintf (where, sizeof where, "sheet \"%.100s\"", sheet);
+    else
+    if (column < self->header_count)
+        snprintf (where, sizeof where, "sheet \"%.100s\" cell %s (column \"%.100s\")", sheet,
+                  ingest_xlsx_cell_name (column, error->line, cell), error->column);
+    else
+    if (error->column)
+        snprintf (where, sizeof where, "sheet \"%.100s\" row %zu (column \"%.100s\")", sheet,
+                  error->line, error->column);
+    else
+        snprintf (where, sizeof where, "sheet \"%.100s\" row %zu", sheet, error->line);
+    //  A number where a date goes is a cell not formatted as a date:
+    //  its serial is never taken for one
+    const char *hint = "";
+    if (error->value && *error->value && error->column
+    &&  strspn (error->value, "0123456789.-") == strlen (error->value)
+    &&  s_xlsx_date_column (self, error->column))
+        hint = " (a number in a cell not formatted as a date: format the cell as a date, "
+               "or write the date as text)";
+    if (error->value)
+        snprintf (reason, sizeof reason, "%s, value '%.200s': %s%s", where, error->value,
+                  error->reason, hint);
+    else
+        snprintf (reason, sizeof reason, "%s: %s", where, error->reason);
+    fn (self->arg, error->line, error->column? error->column: "", reason);
+}
+
 //  A rejected or warned-of row to fn: the reason quotes the value it is about
 static void
 s_csv_tell (ingest_feed_t *self, ingest_feed_error_fn *fn, const sv_csv_error_t *error)
 {
+    if (self->xlsx) {
+        s_xlsx_tell (self, fn, error);
+        return;
+    }
     char reason [512];
     if (error->value)
         snprintf (reason, sizeof reason, "value '%.200s': %s", error->value, error->reason);
@@ -425,6 +514,63 @@ s_csv_refused (ingest_feed_t *self, const char *refusal)
 }
 
 //  ==========================================================================
+//  xlsx: a worksheet's rows through the kind's CSV reader
+
+//  Trimmed as sv_csv trims a cell, copied
+static char *
+s_trimmed (const char *text)
+{
+    while (*text == ' ' || *text == '\t')
+        text++;
+    size_t length = strlen (text);
+    while (length > 0 && (text [length - 1] == ' ' || text [length - 1] == '\t'))
+        length--;
+    return strndup (text, length);
+}
+
+static int
+s_xlsx_row (void *arg, uint64_t row, const char *const *cells, size_t count,
+            const char *problem)
+{
+    ingest_feed_t *self = (ingest_feed_t *) arg;
+    int rc = self->spend? ingest_spend_feed_cells (self->spend, row, cells, count, problem)
+                        : ingest_records_feed_cells (self->table, row, cells, count, problem);
+    size_t header_line = self->spend? ingest_spend_header_line (self->spend)
+                                    : ingest_records_header_line (self->table);
+    if (!self->header && header_line == row) {
+        //  This row was the header: kept to name cells in errors
+        self->header = (char **) zmalloc ((count + 1) * sizeof (char *));
+        for (size_t index = 0; index < count; index++)
+            self->header [index] = s_trimmed (cells [index]? cells [index]: "");
+        self->header_count = count;
+    }
+    return rc;
+}
+
+//  Reads the spooled workbook's sheet at the end of the batch. 0 or -1.
+static int
+s_xlsx_finish (ingest_feed_t *self)
+{
+    if (ingest_xlsx_read (self->xlsx, self->sheet, s_xlsx_row, self)) {
+        const char *refusal = self->spend? ingest_spend_refusal (self->spend)
+                                         : ingest_records_refusal (self->table);
+        if (refusal || self->stopped)
+            return s_csv_refused (self, refusal);
+        return s_refuse (self, "%s", ingest_xlsx_reason (self->xlsx));
+    }
+    const char *names;
+    size_t sheets = ingest_xlsx_sheets (self->xlsx, &names);
+    if (sheets > 1 && !self->sheet && self->warning_fn) {
+        char reason [512];
+        snprintf (reason, sizeof reason, "read the first sheet, \"%.100s\", of the workbook's "
+                  "%zu: %.300s; name another with --sheet", ingest_xlsx_sheet (self->xlsx),
+                  sheets, names);
+        self->warning_fn (self->arg, 0, "", reason);
+    }
+    return 0;
+}
+
+//  ==========================================================================
 //  The feed
 
 ingest_feed_t *
@@ -440,7 +586,8 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
             kind_index = index;
     s_format_t format_id = streq (format, "csv")? S_CSV:
                            streq (format, "ocds")? S_OCDS:
-                           streq (format, "msgpack")? S_MSGPACK: (s_format_t) -1;
+                           streq (format, "msgpack")? S_MSGPACK:
+                           streq (format, "xlsx")? S_XLSX: (s_format_t) -1;
     static _Thread_local char reason [160];
     if (kind_index < 0) {
         snprintf (reason, sizeof reason, "unknown kind '%.40s' (spend, suppliers, contracts,"
@@ -448,11 +595,11 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
         *reason_p = reason;
         return NULL;
     }
-    bool supported = format_id == S_MSGPACK || format_id == S_CSV
+    bool supported = format_id == S_MSGPACK || format_id == S_CSV || format_id == S_XLSX
                   || (format_id == S_OCDS && (kind_index == S_CONTRACTS || kind_index == S_SUPPLIERS));
     if ((int) format_id < 0 || !supported) {
         snprintf (reason, sizeof reason, "format '%.40s' is not taken for %s"
-                  " (csv and msgpack: every kind; ocds: contracts and suppliers)", format, kind);
+                  " (csv, xlsx and msgpack: every kind; ocds: contracts and suppliers)", format, kind);
         *reason_p = reason;
         return NULL;
     }
@@ -470,10 +617,11 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
         self->seen = ingest_seen_new (INGEST_RECORDS_SEEN_MAX);
     if (format_id == S_OCDS)
         self->ocds = ingest_ocds_new (max_document);
-    if (format_id == S_CSV && kind_index == S_SPEND)
+    bool tabular = format_id == S_CSV || format_id == S_XLSX;
+    if (tabular && kind_index == S_SPEND)
         self->spend = ingest_spend_new (s_spend_row, s_csv_error, self);
     else
-    if (format_id == S_CSV)
+    if (tabular)
         self->table = ingest_records_new (s_kind_ids [kind_index], partner,
                                             s_record_row, s_csv_error, self);
     const char *order = settings? zconfig_get (settings, "date_order", NULL): NULL;
@@ -487,13 +635,17 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     }
     zconfig_t *overrides = settings? zconfig_locate (settings, "headers"): NULL;
     for (zconfig_t *item = overrides? zconfig_child (overrides): NULL;
-         item && format_id == S_CSV; item = zconfig_next (item)) {
+         item && tabular; item = zconfig_next (item)) {
         char *pair = zsys_sprintf ("%s=%s", zconfig_name (item), zconfig_value (item));
         int rc = self->spend? ingest_spend_override (self->spend, pair)
                             : ingest_records_override (self->table, pair);
         if (rc)
             zsys_warning ("ingest: partner %s: ignored header override '%s'", partner, pair);
         zstr_free (&pair);
+    }
+    if (format_id == S_XLSX && !(self->xlsx = ingest_xlsx_new ())) {
+        *reason_p = "ingest cannot make a temporary file to hold the workbook";
+        ingest_feed_destroy (&self);
     }
     return self;
 }
@@ -519,6 +671,11 @@ ingest_feed_destroy (ingest_feed_t **self_p)
         ingest_ocds_destroy (&self->ocds);
         ingest_spend_destroy (&self->spend);
         ingest_records_destroy (&self->table);
+        ingest_xlsx_destroy (&self->xlsx);
+        for (size_t index = 0; index < self->header_count; index++)
+            free (self->header [index]);
+        free (self->header);
+        zstr_free (&self->sheet);
         s_groups_free (self);
         zstr_free (&self->partner);
         zstr_free (&self->batch_id);
@@ -538,6 +695,21 @@ ingest_feed_set_warning (ingest_feed_t *self, ingest_feed_error_fn *fn)
         ingest_ocds_set_warning (self->ocds, fn? s_csv_warning: NULL, self);
     if (self->spend)
         ingest_spend_set_warning (self->spend, fn? s_csv_warning: NULL, self);
+}
+
+int
+ingest_feed_set_sheet (ingest_feed_t *self, const char *sheet, const char **reason_p)
+{
+    assert (self);
+    if (!sheet || !*sheet)
+        return 0;
+    if (!self->xlsx) {
+        *reason_p = "a sheet is named, but the batch is not a workbook (format xlsx)";
+        return -1;
+    }
+    zstr_free (&self->sheet);
+    self->sheet = strdup (sheet);
+    return 0;
 }
 
 void
@@ -598,6 +770,9 @@ ingest_feed_push (ingest_feed_t *self, const uint8_t *data, size_t size)
     assert (self);
     if (self->stopped)
         return -1;
+    if (self->xlsx)
+        return ingest_xlsx_write (self->xlsx, data, size)
+            ? s_refuse (self, "%s", ingest_xlsx_reason (self->xlsx)): 0;
     if (self->spend && ingest_spend_feed (self->spend, data, size))
         return s_csv_refused (self, ingest_spend_refusal (self->spend));
     if (self->table && ingest_records_feed (self->table, data, size))
@@ -616,11 +791,13 @@ ingest_feed_finish (ingest_feed_t *self)
     assert (self);
     if (self->stopped)
         return -1;
+    if (self->xlsx && s_xlsx_finish (self))
+        return -1;
     if (self->spend && ingest_spend_finish (self->spend))
         return s_csv_refused (self, ingest_spend_refusal (self->spend));
     if (self->table && ingest_records_finish (self->table))
         return s_csv_refused (self, ingest_records_refusal (self->table));
-    if (self->format == S_CSV)
+    if (self->format == S_CSV || self->format == S_XLSX)
         return 0;
     if (self->format == S_OCDS)
         return s_ocds_take (self, ingest_ocds_end (self->ocds));
@@ -857,6 +1034,36 @@ ingest_feed_test (bool verbose)
     assert (test.warnings == 1 && strstr (test.last_warning, "5 quantity: a negative"));
     ingest_feed_destroy (&feed);
     msgpack_sbuffer_destroy (&returns);
+
+    //  A delivery return as a workbook (tests/fixtures/xlsx: the 1904 date
+    //  system, inline strings, cells left out) reads as its CSV would,
+    //  pushed in chunks; its warnings name the sheet and cell
+    zfile_t *file = zfile_new ("tests/fixtures/xlsx", "edge-1904-inline.xlsx");
+    assert (file && zfile_input (file) == 0);
+    zchunk_t *book = zfile_read (file, zfile_cursize (file), 0);
+    zfile_destroy (&file);
+    test = (s_test_t) { .rows = 0 };
+    feed = ingest_feed_new ("council", "b3", "deliveries", "xlsx", NULL, 1 << 20,
+                            s_test_row, s_test_error, &test, &reason);
+    assert (feed);
+    ingest_feed_set_warning (feed, s_test_warning);
+    assert (ingest_feed_set_sheet (feed, "Q1 return", &reason) == 0);
+    for (size_t at = 0; at < zchunk_size (book); at += 500)
+        assert (ingest_feed_push (feed, zchunk_data (book) + at,
+                                  at + 500 > zchunk_size (book)? zchunk_size (book) - at: 500) == 0);
+    assert (ingest_feed_finish (feed) == 0);
+    assert (test.rows == 2 && test.errors == 0);
+    assert (streq (test.last_key, "C-001/NT4/2024-04-01/2024-06-30///S65 1AB"));
+    assert (test.warnings == 1);
+    assert (strstr (test.last_warning, "6 Evidence: sheet \"Q1 return\" cell F6 (column "
+                    "\"Evidence\"), value '': no evidence state"));
+    ingest_feed_destroy (&feed);
+    zchunk_destroy (&book);
+    //  A sheet named for a batch that is no workbook is refused
+    feed = ingest_feed_new ("council", "b3", "deliveries", "csv", NULL, 1 << 20,
+                            s_test_row, s_test_error, &test, &reason);
+    assert (ingest_feed_set_sheet (feed, "Q1", &reason) == -1 && strstr (reason, "xlsx"));
+    ingest_feed_destroy (&feed);
 
     //  Kinds and formats that do not exist are refused with a reason
     test = (s_test_t) { .rows = 0 };

@@ -37,7 +37,9 @@ typedef void (ingest_feed_error_fn) (void *arg, uint64_t row, const char *column
                                      const char *reason);
 
 //  A feed for partner's batch of kind (suppliers, contracts, spend,
-//  commitments, deliveries) in format (csv, ocds, msgpack). settings, when
+//  commitments, deliveries) in format (csv, ocds, msgpack, xlsx: the
+//  workbook is spooled to a temporary file and its sheet read at finish,
+//  row by row, as a CSV file of that kind). settings, when
 //  not NULL, is the partner's config section (partners/<name>), borrowed:
 //  its headers/<Source header> = canonical field are CSV header overrides,
 //  its date_order (dmy or mdy) declares how its spend files write dates.
@@ -51,6 +53,12 @@ ingest_feed_t *
 
 void
     ingest_feed_destroy (ingest_feed_t **self_p);
+
+//  Names the sheet of an xlsx batch to read (exactly as on its tab;
+//  NULL or "": the first worksheet). Call before the first push. 0, or -1
+//  with *reason_p when a sheet is named for a batch that is not xlsx.
+int
+    ingest_feed_set_sheet (ingest_feed_t *self, const char *sheet, const char **reason_p);
 
 //  Declares the partner's beneficiary groups, text being the config's
 //  comma-separated list ("Care leavers, Veterans"; white space around a
@@ -76,7 +84,7 @@ void
     ingest_feed_set_counter (ingest_feed_t *self, uint32_t (*fn) (const char *, void *),
                              void *arg, size_t in_memory);
 
-//  Calls fn for each named column of a CSV file's header with the field it
+//  Calls fn for each named column of a CSV file's (or xlsx sheet's) header with the field it
 //  was read as, or NULL when ignored (see sv_csv_columns); nothing for
 //  other formats, or before the header is read.
 void

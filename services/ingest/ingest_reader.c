@@ -270,6 +270,17 @@ ingest_reader_set_groups (ingest_reader_t *self, const char *text)
     pthread_mutex_unlock (&self->lock);
 }
 
+int
+ingest_reader_set_sheet (ingest_reader_t *self, const char *sheet, const char **reason_p)
+{
+    assert (self);
+    //  As for the groups: ordered before the worker's first read
+    pthread_mutex_lock (&self->lock);
+    int rc = ingest_feed_set_sheet (self->feed, sheet, reason_p);
+    pthread_mutex_unlock (&self->lock);
+    return rc;
+}
+
 void
 ingest_reader_set_warning (ingest_reader_t *self, ingest_reader_error_fn *warning_fn)
 {

@@ -71,6 +71,11 @@ void
 void
     ingest_reader_set_groups (ingest_reader_t *self, const char *text);
 
+//  Names the sheet of an xlsx batch (ingest_feed_set_sheet). Call before
+//  the first push. 0, or -1 with *reason_p.
+int
+    ingest_reader_set_sheet (ingest_reader_t *self, const char *sheet, const char **reason_p);
+
 //  Has warning_fn (with the reader's arg) told, in order with the rows, of
 //  rows taken with something a person should know, and of the file as a
 //  whole (row 0). Without it, warnings are dropped.

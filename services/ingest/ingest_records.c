@@ -664,6 +664,21 @@ ingest_records_feed (ingest_records_t *self, const void *data, size_t size)
 }
 
 int
+ingest_records_feed_cells (ingest_records_t *self, size_t line, const char *const *cells,
+                           size_t count, const char *problem)
+{
+    assert (self);
+    return sv_csv_feed_cells (self->csv, line, cells, count, problem);
+}
+
+size_t
+ingest_records_header_line (ingest_records_t *self)
+{
+    assert (self);
+    return sv_csv_header_line (self->csv);
+}
+
+int
 ingest_records_finish (ingest_records_t *self)
 {
     assert (self);

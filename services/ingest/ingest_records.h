@@ -141,6 +141,16 @@ int
 int
     ingest_records_feed (ingest_records_t *self, const void *data, size_t size);
 
+//  Reads the next row of a file that comes in cells (a spreadsheet's row:
+//  see sv_csv_feed_cells), instead of ingest_records_feed. 0 or -1 as that.
+int
+    ingest_records_feed_cells (ingest_records_t *self, size_t line, const char *const *cells,
+                               size_t count, const char *problem);
+
+//  The line (or row) the header was found on, or 0 while it is not found.
+size_t
+    ingest_records_header_line (ingest_records_t *self);
+
 //  Ends the file; 0, or -1 when it is refused whole.
 int
     ingest_records_finish (ingest_records_t *self);

@@ -554,6 +554,9 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
     }
     s_batch_digest (batch, submit->kind, strlen (submit->kind) + 1);
     s_batch_digest (batch, submit->format, strlen (submit->format) + 1);
+    //  A workbook's sheet is part of what was sent (none: the digest of before)
+    if (submit->sheet && *submit->sheet)
+        s_batch_digest (batch, submit->sheet, strlen (submit->sheet) + 1);
     if (!batch->replay) {
         zconfig_t *settings = NULL;
         for (zconfig_t *item = sv_config_children (self->config, "partners"); item;
@@ -564,7 +567,8 @@ s_batch_start (s_server_t *self, const char *partner, zframe_t *peer,
                                            submit->format, settings, self->max_document,
                                            S_COUNTED_IN_MEMORY, s_batch_rows, s_batch_error,
                                            batch, self->wake_fd, reason_p);
-        if (!batch->reader) {
+        if (!batch->reader
+        ||  ingest_reader_set_sheet (batch->reader, submit->sheet, reason_p)) {
             void *item = batch;
             s_batch_destroy (&item);
             return NULL;

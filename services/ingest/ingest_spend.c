@@ -1251,6 +1251,22 @@ ingest_spend_feed (ingest_spend_t *self, const void *data, size_t size)
 }
 
 int
+ingest_spend_feed_cells (ingest_spend_t *self, size_t line, const char *const *cells,
+                         size_t count, const char *problem)
+{
+    assert (self);
+    self->fed = true;
+    return sv_csv_feed_cells (self->csv, line, cells, count, problem);
+}
+
+size_t
+ingest_spend_header_line (ingest_spend_t *self)
+{
+    assert (self);
+    return sv_csv_header_line (self->csv);
+}
+
+int
 ingest_spend_finish (ingest_spend_t *self)
 {
     assert (self);

@@ -223,6 +223,16 @@ int
 int
     ingest_spend_feed (ingest_spend_t *self, const void *data, size_t size);
 
+//  Reads the next row of a file that comes in cells (a spreadsheet's row:
+//  see sv_csv_feed_cells), instead of ingest_spend_feed. 0 or -1 as that.
+int
+    ingest_spend_feed_cells (ingest_spend_t *self, size_t line, const char *const *cells,
+                             size_t count, const char *problem);
+
+//  The line (or row) the header was found on, or 0 while it is not found.
+size_t
+    ingest_spend_header_line (ingest_spend_t *self);
+
 //  Ends the file. Returns 0 when it was taken (even if every row was
 //  rejected), or -1 when it is refused whole.
 int

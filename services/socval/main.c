@@ -155,7 +155,8 @@ s_keys (int argc, char *argv [], socval_options_t *options)
 }
 
 //  ==========================================================================
-//  socval submit --kind KIND [--format F] [--batch ID] [--key CERT] [--json] FILE
+//  socval submit --kind KIND [--format F] [--sheet NAME] [--batch ID] [--key CERT]
+//                [--json] FILE
 
 //  A receipt's errors or warnings as a JSON array of {row, column, reason}
 static json_t *
@@ -362,6 +363,8 @@ s_format_of (const char *path)
         return "ocds";
     if (dot && (strcasecmp (dot, ".msgpack") == 0 || strcasecmp (dot, ".mpk") == 0))
         return "msgpack";
+    if (dot && strcasecmp (dot, ".xlsx") == 0)
+        return "xlsx";
     return "csv";
 }
 
@@ -369,10 +372,12 @@ int
 socval_submit (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
-        "usage: socval submit --kind KIND [--format csv|ocds|msgpack] [--batch ID]\n"
-        "                     [--key CERT] [--timeout S] [--json] FILE|-\n"
+        "usage: socval submit --kind KIND [--format csv|ocds|msgpack|xlsx] [--sheet NAME]\n"
+        "                     [--batch ID] [--key CERT] [--timeout S] [--json] FILE|-\n"
         "  KIND: suppliers | contracts | spend | commitments | deliveries | companies\n"
         "  (companies: what socval suppliers resolve sends)\n"
+        "  The format defaults from FILE's name: .json ocds, .msgpack msgpack, .xlsx\n"
+        "  xlsx (an Excel workbook: its first worksheet, or --sheet NAME), else csv.\n"
         "  Sends FILE (- for standard input) to ingest as one batch, to its end, and\n"
         "  prints the receipt. The batch id defaults to the kind and a digest of the\n"
         "  content, so a resend adds nothing. Input that is not a regular file (a\n"
@@ -382,6 +387,7 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
         "  Exit 0 when the batch was taken (even with rows rejected), 1 when it was\n"
         "  refused whole, 2 on a usage or connection problem.\n";
     const char *kind = NULL, *format = NULL, *batch_arg = NULL, *key_path = NULL, *path = NULL;
+    const char *sheet = NULL;
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
             return printf ("%s", usage), 0;
@@ -395,6 +401,9 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
         if (streq (argv [arg], "--batch") && arg + 1 < argc)
             batch_arg = argv [++arg];
         else
+        if (streq (argv [arg], "--sheet") && arg + 1 < argc)
+            sheet = argv [++arg];
+        else
         if (streq (argv [arg], "--key") && arg + 1 < argc)
             key_path = argv [++arg];
         else
@@ -407,6 +416,11 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
         return socval_usage (usage);
     if (!format)
         format = s_format_of (path);
+    if (sheet && !streq (format, "xlsx")) {
+        fprintf (stderr, "socval: --sheet names a sheet of a workbook, and %s is read as %s\n",
+                 path, format);
+        return socval_usage (usage);
+    }
 
     sv_config_t *config = socval_config (options);
     if (!config)
@@ -421,6 +435,17 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
     if (file && batch_arg) {
         zstr_free (&batch_id);
         batch_id = strdup (batch_arg);
+    }
+    else
+    if (file && sheet && *sheet) {
+        //  Each sheet of one workbook is a batch of its own
+        byte digest [8];
+        char hex [sizeof digest * 2 + 1];
+        crypto_generichash (digest, sizeof digest, (const byte *) sheet, strlen (sheet), NULL, 0);
+        char *named = zsys_sprintf ("%s-%s", batch_id,
+                                    sodium_bin2hex (hex, sizeof hex, digest, sizeof digest));
+        zstr_free (&batch_id);
+        batch_id = named;
     }
     int rc = 2;
     if (!file)
@@ -469,6 +494,7 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
                 submit.submit.batch_id = batch_id;
                 submit.submit.kind = (char *) kind;
                 submit.submit.format = (char *) format;
+                submit.submit.sheet = (char *) (sheet? sheet: "");
                 submit.submit.chunk_no = chunk_no++;
                 submit.submit.last = done_sending = next == EOF;
                 submit.submit.payload = chunk;
