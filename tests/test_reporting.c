@@ -88,6 +88,41 @@ s_report_json (const char *args)
     return report;
 }
 
+//  socval explain ARGS --json, parsed; NULL when it exits non-zero or
+//  prints no JSON
+static json_t *
+s_explain_json (const char *args)
+{
+    char *output = NULL;
+    json_t *explanation = NULL;
+    if (s_socval (&output, "explain %s --json", args) == 0)
+        explanation = json_loads (output, 0, NULL);
+    zstr_free (&output);
+    return explanation;
+}
+
+//  Whether explanation's figure is value, its lines summing to it, rows
+//  of them in all
+static bool
+s_explained (json_t *explanation, int64_t value, int64_t rows)
+{
+    return explanation
+        && json_integer_value (json_object_get (explanation, "value")) == value
+        && json_integer_value (json_object_get (explanation, "sum")) == value
+        && json_integer_value (json_object_get (explanation, "rows_total")) == rows
+        && json_is_true (json_object_get (explanation, "sum_equals_value"));
+}
+
+//  socval explain ARGS's exit code, its stderr in *error_p (caller frees)
+static int
+s_explain_refused (const char *args, char **error_p)
+{
+    int rc = testkit_run (NULL, "build/socval --data %s --timeout %d explain %s 2>%s/explain.err"
+                          " >/dev/null", s_dir, s_timeout, args, s_dir);
+    testkit_run (error_p, "cat %s/explain.err", s_dir);
+    return rc;
+}
+
 static int64_t
 s_int (json_t *object, const char *path)
 {
@@ -109,6 +144,12 @@ s_real (json_t *object, const char *path)
         node = json_object_get (node, key);
     free (copy);
     return node? json_number_value (node): -1;
+}
+
+static bool
+s_text_is (json_t *row, const char *key, const char *value)
+{
+    return streq (json_string_value (json_object_get (row, key)) ?: "(none)", value);
 }
 
 //  Files in the output folder, and the reporting stream's events
@@ -281,8 +322,15 @@ s_test_wards_counted_once (void)
         "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,dunham massey,,Lone parents\n"
         "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,DUNHAM-MASSEY,,\n"
         "T-001,JOB-03,01/10/2025,31/12/2025,1,evidenced,E05099999,,\n");
+    //  A payment to a supplier in Altrincham, and one the council redacted
+    s_write ("spend.csv",
+        "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID,Postcode\n"
+        "15/05/2025,W1,\"£1,200.00\",Altrincham Builders Ltd,B1,WA14 1ET\n"
+        "16/05/2025,W2,80.00,REDACTED PERSONAL DATA,,\n");
     char *receipt = NULL;
-    int rc = s_socval (NULL, "submit --kind contracts --key %s %s/contracts.csv >/dev/null",
+    int rc = s_socval (NULL, "submit --kind spend --key %s %s/spend.csv >/dev/null",
+                       cert_path, s_dir)
+           + s_socval (NULL, "submit --kind contracts --key %s %s/contracts.csv >/dev/null",
                        cert_path, s_dir)
            + s_socval (&receipt, "submit --kind deliveries --key %s --json %s/wards.csv",
                        cert_path, s_dir);
@@ -328,6 +376,69 @@ s_test_wards_counted_once (void)
                    "'Care leavers' in five spellings is one by_beneficiary_group row:"
                    " 5 returns, £3,750.00, not suppressed");
     json_decref (report);
+
+    //  socval explain: the ward figures, placed by the Trafford directory
+    json_t *explained = s_explain_json ("annual --year 2025-26"
+                                        " 'social_value.by_ward[Altrincham].delivered_pence'");
+    json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 375000, 5)
+                   && s_text_is (line, "ward", "E05015239")
+                   && s_text_is (line, "ward_name", "Altrincham")
+                   && s_text_is (line, "measure", "JOB-03")
+                   && s_int (line, "value_pence") == 125000
+                   && s_int (line, "proxy_pence") == 25000
+                   && s_text_is (line, "framework", "test-fw")
+                   && s_text_is (line, "proxy_year", "2025-26")
+                   && s_text_is (line, "evidence", "evidenced")
+                   && s_int (line, "source_seq") > 0,
+                   "explain social_value.by_ward[Altrincham].delivered_pence: 5 returns sum to"
+                   " the report's 375,000p, the largest 5 weeks x 25,000p on test-fw 1, proxy"
+                   " year 2025-26, with the ingest event each was read from");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26 'spend.by_ward[Altrincham].local_pence'");
+    line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 120000, 1)
+                   && s_text_is (line, "postcode", "WA14 1ET")
+                   && s_text_is (line, "ward_code", "E05015239")
+                   && *(json_string_value (json_object_get (line, "supplier_key")) ?: "")
+                   && s_text_is (line, "locality_reason",
+                                 "in the postcode directory, in a local authority of the partner")
+                   && strstr (json_string_value (json_object_get (line, "directory")) ?: "",
+                              "trafford_postcodes_excerpt.csv"),
+                   "explain spend.by_ward[Altrincham].local_pence: the one payment, £1,200.00,"
+                   " local because WA14 1ET is in the directory in one of the partner's"
+                   " authorities");
+    json_decref (explained);
+    char *text = NULL;
+    rc = s_socval (&text, "explain annual --year 2025-26 spend.unknown_locality_pence --json");
+    explained = text? json_loads (text, 0, NULL): NULL;
+    line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (rc == 0 && s_explained (explained, 8000, 1)
+                   && json_is_true (json_object_get (line, "redacted"))
+                   && s_text_is (line, "supplier", "(redacted)")
+                   && s_text_is (line, "supplier_key", "")
+                   && !strstr (text, "REDACTED PERSONAL DATA"),
+                   "explain spend.unknown_locality_pence: the redacted payment of £80.00 stays"
+                   " redacted, naming no supplier");
+    json_decref (explained);
+    zstr_free (&text);
+    rc = s_socval (&text, "explain annual --year 2025-26"
+                   " 'social_value.by_ward[E05015239].delivered_pence' --csv");
+    char *lines = NULL;
+    testkit_run (&lines, "printf '%%s' '%s' | grep -c JOB-03", text? text: "");
+    testkit_check (rc == 0 && text && strncmp (text, "partner,line,source_seq", 23) == 0
+                   && lines && atoi (lines) == 5,
+                   "explain --csv, the ward by its code: a header and the 5 returns");
+    zstr_free (&lines);
+    zstr_free (&text);
+    char *error = NULL;
+    rc = s_explain_refused ("annual --year 2025-26"
+                            " 'social_value.by_ward[Dunham Massey].delivered_pence'", &error);
+    testkit_check (rc == 1 && error && strstr (error, "not traceable")
+                   && strstr (error, "suppressed"),
+                   "explain of a suppressed ward exits 1: not traceable, its lines would show"
+                   " what suppression hides");
+    zstr_free (&error);
     testkit_check (testkit_count ("tcp://127.0.0.1:" S_PORTS "22", s_timeout * 1000,
                                   "unmatched_ward_lines") == 2,
                    "valuation's STATUS counts the 2 lines whose ward name matched no ward");
@@ -347,12 +458,6 @@ s_contract_row (json_t *report, const char *contract, const char *measure)
         &&  streq (json_string_value (json_object_get (row, "measure")) ?: "", measure))
             return row;
     return NULL;
-}
-
-static bool
-s_text_is (json_t *row, const char *key, const char *value)
-{
-    return streq (json_string_value (json_object_get (row, key)) ?: "(none)", value);
 }
 
 //  What a contract manager checks (issue 15), in a stack of its own at
@@ -766,6 +871,56 @@ main (int argc, char *argv [])
                    "one in-scope contract, missing its commitment; two open alerts, one of"
                    " them rlw.missing_commitment");
     json_decref (report);
+
+    //  socval explain: local spend and delivered value, to the penny
+    json_t *explained = s_explain_json ("annual --year 2025-26 spend.local_pence");
+    json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 100000, 1)
+                   && s_text_is (line, "supplier", "Rotherham Cleaning Co-operative")
+                   && s_text_is (line, "postcode", "S60 2TD")
+                   && s_text_is (line, "locality_reason", "in a local postcode district")
+                   && s_text_is (line, "payment_date", "2025-05-15")
+                   && s_int (line, "amount_pence") == 100000 && s_int (line, "source_seq") > 0,
+                   "explain spend.local_pence: T1's £1,000.00 to Rotherham Cleaning, local as"
+                   " S60 2TD is in a local postcode district, is the report's figure");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26"
+                                " 'social_value.by_measure[JOB-01].delivered_pence'");
+    line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 5300000, 1)
+                   && s_text_is (line, "contract", "C-001")
+                   && s_int (line, "proxy_pence") == 2650000
+                   && s_real (line, "quantity") == 2
+                   && s_text_is (line, "framework", "test-fw")
+                   && s_text_is (line, "framework_version", "1")
+                   && s_text_is (line, "proxy_year", "2025-26"),
+                   "explain by_measure[JOB-01].delivered_pence: 2 FTE x £26,500.00, test-fw"
+                   " version 1's 2025-26 proxy, on C-001: £53,000.00");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26 social_value.delivered_pence");
+    testkit_check (s_explained (explained, 5612500, 2),
+                   "explain social_value.delivered_pence: 2 returns sum to £56,125.00");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26 spend.total_pence --all");
+    testkit_check (s_explained (explained, 175000, 3)
+                   && json_array_size (json_object_get (explained, "rows")) == 3,
+                   "explain --all --json streams every line: 3 payments, £1,750.00");
+    json_decref (explained);
+    char *text = NULL;
+    rc = s_socval (&text, "explain annual --year 2025-26 spend.local_pence");
+    testkit_check (rc == 0 && text && strstr (text, "the report's figure to the penny")
+                   && strstr (text, "Rotherham Cleaning Co-operative"),
+                   "explain's human output names the supplier and says the sum is the figure");
+    zstr_free (&text);
+    char *error = NULL;
+    rc = s_explain_refused ("annual --year 2025-26 spend.locl_pence", &error);
+    testkit_check (rc == 1 && error && strstr (error, "spend.local_pence"),
+                   "explain of an unknown figure exits 1, naming the nearest: spend.local_pence");
+    zstr_free (&error);
+    rc = s_explain_refused ("annual --year 2025-26 spend.local_share", &error);
+    testkit_check (rc == 1 && error && strstr (error, "not traceable") && strstr (error, "ratio"),
+                   "explain of a share exits 1: not traceable, a ratio of two figures");
+    zstr_free (&error);
 
     //  Same offsets, another clock: the same report but for its created time
     char *first = NULL, *second = NULL;

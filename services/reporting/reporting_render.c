@@ -33,6 +33,7 @@
 */
 
 #include "reporting_render.h"
+#include "sv_csv.h"
 #include <ctype.h>
 #include <stdarg.h>
 #include <dirent.h>
@@ -849,17 +850,7 @@ s_render_json (const json_t *doc, const char *base, zlistx_t *files)
 static void
 s_csv_field (FILE *out, const char *text)
 {
-    if (!strpbrk (text, ",\"\r\n")) {
-        fputs (text, out);
-        return;
-    }
-    fputc ('"', out);
-    for (const char *scan = text; *scan; scan++) {
-        if (*scan == '"')
-            fputc ('"', out);
-        fputc (*scan, out);
-    }
-    fputc ('"', out);
+    sv_csv_write_field (out, text);
 }
 
 //  A list of strings joined by "; " (other members skipped)
@@ -2715,8 +2706,6 @@ reporting_render (const json_t *report, const char *format, const char *base,
 
 //  --------------------------------------------------------------------------
 //  Self test
-
-#include "sv_csv.h"
 
 #define S_TEST_FIXTURES "tests/fixtures/reports/"
 

@@ -5,6 +5,7 @@
 */
 
 #include "reporting_server.h"
+#include "reporting_explain.h"
 #include "reporting_render.h"
 #include "reporting_schedule.h"
 #include "reporting_store.h"
@@ -92,13 +93,14 @@ s_partner_config (s_server_t *self)
     return partners;
 }
 
-static json_t *
-s_build (s_server_t *self, const char *kind, const char *year, const char *partner,
-         const char *contract, const char *supplier, time_t now, const char **reason_p)
+//  What a report is built from, as of created (a buffer the caller
+//  keeps); params->partner_config is the caller's to json_decref
+static void
+s_params (s_server_t *self, const char *kind, const char *year, const char *partner,
+          const char *contract, const char *supplier, const char *created,
+          reporting_store_params_t *params)
 {
-    char created [REPORTING_SCHEDULE_TIME_BUF];
-    reporting_schedule_time_format (now, created, sizeof created);
-    reporting_store_params_t params = {
+    *params = (reporting_store_params_t) {
         .kind = kind, .year = year, .partner = partner, .created = created,
         .ingest_offset = sv_stream_consumer_offset (self->consumers [0]),
         .valuation_offset = sv_stream_consumer_offset (self->consumers [1]),
@@ -123,6 +125,16 @@ s_build (s_server_t *self, const char *kind, const char *year, const char *partn
         .overdue_grace_days =
             (int) sv_config_int (self->config, "compliance/overdue_grace_days")
     };
+}
+
+static json_t *
+s_build (s_server_t *self, const char *kind, const char *year, const char *partner,
+         const char *contract, const char *supplier, time_t now, const char **reason_p)
+{
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (now, created, sizeof created);
+    reporting_store_params_t params;
+    s_params (self, kind, year, partner, contract, supplier, created, &params);
     json_t *report = reporting_store_report (self->store, &params, reason_p);
     json_decref (params.partner_config);
     return report;
@@ -373,6 +385,63 @@ s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request
     zstr_free (&base);
 }
 
+//  The rules payments were placed by, as valuation reads them from the
+//  same config: {partner: {"local_districts", "local_authorities"},
+//  "postcode_lookup"}
+static json_t *
+s_local_area (s_server_t *self)
+{
+    json_t *area = json_object ();
+    for (zconfig_t *child = sv_config_children (self->config, "partners"); child;
+         child = zconfig_next (child))
+        json_object_set_new (area, zconfig_name (child), json_pack ("{s:s, s:s}",
+            "local_districts", zconfig_get (child, "local_districts", ""),
+            "local_authorities", zconfig_get (child, "local_authorities", "")));
+    json_object_set_new (area, "postcode_lookup",
+                         json_string (sv_config_get (self->config, "valuation/postcode_lookup")));
+    return area;
+}
+
+//  How one figure is made: the report built as REPORT_REQUEST would, then
+//  the figure traced in it (reporting_explain)
+static void
+s_handle_explain (s_server_t *self, zframe_t *peer, const sv_proto_explain_request_t *request)
+{
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (s_now (self), created, sizeof created);
+    reporting_store_params_t params;
+    s_params (self, request->kind, request->year, request->partner, "", "", created, &params);
+    const char *reason = NULL;
+    json_t *report = reporting_store_report (self->store, &params, &reason);
+    if (!report) {
+        json_decref (params.partner_config);
+        sv_service_refuse (self->control, peer, 404, reason? reason: "the report cannot be built");
+        return;
+    }
+    json_t *area = s_local_area (self);
+    int code = 0;
+    char *why = NULL;
+    json_t *explanation = reporting_explain (self->store, &params, report, request->figure,
+                                             request->after, request->max, area, &code, &why);
+    if (!explanation)
+        sv_service_refuse (self->control, peer, (uint64_t) code, why);
+    else {
+        char *text = json_dumps (explanation, JSON_COMPACT | JSON_REAL_PRECISION (15));
+        sv_proto_t reply = { .id = SV_PROTO_EXPLANATION };
+        reply.explanation = (sv_proto_explanation_t) {
+            .figure = request->figure, .document = (uint8_t *) text,
+            .document_size = text? strlen (text): 0
+        };
+        sv_service_reply (self->control, peer, &reply);
+        free (text);
+    }
+    zstr_free (&why);
+    json_decref (explanation);
+    json_decref (area);
+    json_decref (report);
+    json_decref (params.partner_config);
+}
+
 static void
 s_handle_status (s_server_t *self, zframe_t *peer)
 {
@@ -407,6 +476,9 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     else
     if (request->id == SV_PROTO_REPORT_REQUEST)
         s_handle_report (self, peer, &request->report_request);
+    else
+    if (request->id == SV_PROTO_EXPLAIN_REQUEST)
+        s_handle_explain (self, peer, &request->explain_request);
     else
         return -1;
     return 0;
@@ -534,7 +606,7 @@ s_server_start (s_server_t *self)
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);
         self->answers = (sv_service_control_t) {
-            s_control_handle, self, "reporting's control endpoint answers STATUS and REPORT_REQUEST"
+            s_control_handle, self, "reporting's control endpoint answers STATUS, REPORT_REQUEST and EXPLAIN_REQUEST"
         };
         zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
         zloop_timer (self->loop, (size_t) sv_config_int (config, "reporting/tick_ms"), 0,
