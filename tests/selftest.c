@@ -45,6 +45,7 @@
 #include "reporting_render.h"
 #include "reporting_store.h"
 #include "reporting_explain.h"
+#include "reporting_method.h"
 
 typedef struct {
     const char *name;
@@ -88,6 +89,7 @@ static const s_test_t s_tests [] = {
     { "reporting_store", reporting_store_test, 30 },
     { "reporting_render", reporting_render_test, 30 },
     { "reporting_explain", reporting_explain_test, 30 },
+    { "reporting_method", reporting_method_test, 10 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

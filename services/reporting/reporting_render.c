@@ -33,6 +33,7 @@
 */
 
 #include "reporting_render.h"
+#include "reporting_method.h"
 #include "sv_csv.h"
 #include <ctype.h>
 #include <stdarg.h>
@@ -2436,6 +2437,7 @@ s_annual_body (s_html_t *self)
     s_annual_contracts (self);
     s_rlw_section (self, 4);
     s_alerts_section (self, 5, false);
+    reporting_method_html (out, doc, 6);
 
     char how [1024];
     snprintf (how, sizeof how,

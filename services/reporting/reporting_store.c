@@ -145,9 +145,11 @@ static const char *const s_migrations [] = {
     //  and, for a payment, the postcode its locality was decided on and
     //  why (the rule and directory, interned once each in localities, as
     //  ward names are in wards); for a valued line, the proxy applied.
-    //  About 30 bytes more a payment. Valuation is read again from its
-    //  start to fill them: every apply is an upsert. Lines valued before
-    //  valuation said why keep place NULL until valued again.
+    //  About 30 bytes more a payment. And a supplier's employee-owned and
+    //  redacted flags, for the open-data pack. Ingest and valuation are
+    //  read again from their start to fill them: every apply is an
+    //  upsert. Lines valued before valuation said why keep place NULL
+    //  until valued again.
     "ALTER TABLE spend_lines ADD COLUMN source_seq INTEGER;"
     "ALTER TABLE spend_lines ADD COLUMN supplier_key TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE spend_lines ADD COLUMN payment_date TEXT NOT NULL DEFAULT '';"
@@ -162,7 +164,9 @@ static const char *const s_migrations [] = {
     "ALTER TABLE value_lines ADD COLUMN source_seq INTEGER;"
     "ALTER TABLE value_lines ADD COLUMN supplier_key TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE value_lines ADD COLUMN proxy_pence INTEGER;"
-    "DELETE FROM offsets WHERE stream = 'valuation';",
+    "ALTER TABLE suppliers ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE suppliers ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;"
+    "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
     NULL
 };
 
@@ -227,12 +231,15 @@ s_apply_supplier (reporting_store_t *self, const sv_proto_supplier_t *supplier)
                              supplier->postcode, supplier->rlw_expiry };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO suppliers (partner, supplier_key, name, postcode, rlw_expiry,"
-        " sme, vcse, rlw_accredited) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"), texts, 5);
+        " sme, vcse, rlw_accredited, employee_owned, redacted)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"), texts, 5);
     if (!stmt)
         return -1;
     sqlite3_bind_int (stmt, 6, supplier->sme);
     sqlite3_bind_int (stmt, 7, supplier->vcse);
     sqlite3_bind_int (stmt, 8, supplier->rlw_accredited);
+    sqlite3_bind_int (stmt, 9, supplier->employee_owned);
+    sqlite3_bind_int (stmt, 10, supplier->redacted);
     return sv_db_run (self->db, stmt);
 }
 
@@ -2094,32 +2101,17 @@ s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figur
     return states;
 }
 
-json_t *
-reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *params,
-                       const reporting_store_figure_t *figure, uint64_t after, uint64_t max,
-                       const char **reason_p)
+//  The statements of a figure's lines and of their count and sum
+static const char *
+s_trace_sql (const reporting_store_figure_t *figure, bool sum)
 {
-    assert (self && params && figure);
-    *self->reason = 0;
-    s_report_t report = { .store = self, .params = params };
-    int fy;
-    if (!params->year || sv_date_fy_parse (params->year, &fy)) {
-        snprintf (self->reason, sizeof self->reason, "a figure is traced in a year named"
-                  " as 2024-25, not '%.40s'", params->year? params->year: "");
-        if (reason_p)
-            *reason_p = self->reason;
-        return NULL;
-    }
-    if (s_evidence_mask (&report, params->evidence_counted)) {
-        if (reason_p)
-            *reason_p = self->reason;
-        return NULL;
-    }
-    fy += figure->year_offset;
-    const char *partner = figure->partner? figure->partner
-                        : params->partner && *params->partner
-                          && !streq (params->partner, "all")? params->partner: NULL;
-    const char *sql_rows = figure->valued?
+    if (sum)
+        return figure->valued?
+            "SELECT count(*), coalesce(sum(" S_TRACE_VALUE_ADDS "), 0) FROM value_lines v"
+            S_TRACE_VALUE_WHERE
+          : "SELECT count(*), coalesce(sum(" S_TRACE_SPEND_ADDS "), 0) FROM spend_lines s"
+            S_TRACE_SPEND_WHERE;
+    return figure->valued?
         "SELECT v.key, v.partner, v.source_seq, v.contract_id, v.supplier_key,"
         " CASE WHEN v.supplier_key = '' THEN '' ELSE "
         S_SUPPLIER_NAME ("v.partner", "v.supplier_key") " END,"
@@ -2136,18 +2128,91 @@ reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *
         " FROM spend_lines s LEFT JOIN wards w ON w.code = s.ward_code"
         " LEFT JOIN localities p ON p.id = s.place" S_TRACE_SPEND_WHERE
         " ORDER BY adds DESC, s.key LIMIT ?11 OFFSET ?12";
-    const char *sql_sum = figure->valued?
-        "SELECT count(*), coalesce(sum(" S_TRACE_VALUE_ADDS "), 0) FROM value_lines v"
-        S_TRACE_VALUE_WHERE
-      : "SELECT count(*), coalesce(sum(" S_TRACE_SPEND_ADDS "), 0) FROM spend_lines s"
-        S_TRACE_SPEND_WHERE;
+}
+
+//  What a figure is traced in: its year (fy), partner and evidence mask,
+//  from params. -1 with self->reason when params cannot be read.
+static int
+s_trace_scope (reporting_store_t *self, const reporting_store_params_t *params,
+               const reporting_store_figure_t *figure, int *fy, const char **partner,
+               int *mask)
+{
+    *self->reason = 0;
+    s_report_t report = { .store = self, .params = params };
+    if (!params->year || sv_date_fy_parse (params->year, fy)) {
+        snprintf (self->reason, sizeof self->reason, "a figure is traced in a year named"
+                  " as 2024-25, not '%.40s'", params->year? params->year: "");
+        return -1;
+    }
+    if (s_evidence_mask (&report, params->evidence_counted))
+        return -1;
+    *fy += figure->year_offset;
+    *mask = report.mask;
+    *partner = figure->partner? figure->partner
+             : params->partner && *params->partner
+               && !streq (params->partner, "all")? params->partner: NULL;
+    return 0;
+}
+
+//  Passes the figure's lines, the largest first, skipping after and at
+//  most max of them (0: all), to fn; 0, or -1 on a database error or when
+//  fn stops
+static int
+s_trace_each (reporting_store_t *self, const reporting_store_figure_t *figure, int fy,
+              const char *partner, int mask, uint64_t after, uint64_t max,
+              reporting_store_row_fn *fn, void *arg)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, s_trace_sql (figure, false));
+    if (!stmt)
+        return -1;
+    if (figure->valued) {
+        s_trace_bind_value (stmt, figure, fy, partner, mask, false);
+        sqlite3_bind_int64 (stmt, 12, max? (sqlite3_int64) max: -1);
+        sqlite3_bind_int64 (stmt, 13, (sqlite3_int64) after);
+    }
+    else {
+        s_trace_bind_spend (stmt, figure, fy, partner);
+        sqlite3_bind_int64 (stmt, 11, max? (sqlite3_int64) max: -1);
+        sqlite3_bind_int64 (stmt, 12, (sqlite3_int64) after);
+    }
+    int step, rc = 0;
+    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        json_t *row = figure->valued? s_trace_value_row (stmt, mask): s_trace_spend_row (stmt);
+        rc = fn (row, arg);
+        json_decref (row);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = -1;
+    sqlite3_reset (stmt);
+    return rc;
+}
+
+static int
+s_trace_append (json_t *row, void *arg)
+{
+    return json_array_append ((json_t *) arg, row);
+}
+
+json_t *
+reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *params,
+                       const reporting_store_figure_t *figure, uint64_t after, uint64_t max,
+                       const char **reason_p)
+{
+    assert (self && params && figure);
+    int fy, mask;
+    const char *partner;
+    if (s_trace_scope (self, params, figure, &fy, &partner, &mask)) {
+        if (reason_p)
+            *reason_p = self->reason;
+        return NULL;
+    }
     json_t *trace = NULL;
     bool failed = sv_db_exec (self->db, "SAVEPOINT trace") != 0;
     int64_t lines = 0, sum = 0;
-    sqlite3_stmt *stmt = failed? NULL: sv_db_stmt (self->db, sql_sum);
+    sqlite3_stmt *stmt = failed? NULL: sv_db_stmt (self->db, s_trace_sql (figure, true));
     if (stmt) {
         if (figure->valued)
-            s_trace_bind_value (stmt, figure, fy, partner, report.mask, false);
+            s_trace_bind_value (stmt, figure, fy, partner, mask, false);
         else
             s_trace_bind_spend (stmt, figure, fy, partner);
         if (sqlite3_step (stmt) == SQLITE_ROW) {
@@ -2161,29 +2226,10 @@ reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *
     else
         failed = true;
     json_t *rows = json_array ();
-    stmt = failed? NULL: sv_db_stmt (self->db, sql_rows);
-    if (stmt) {
-        if (figure->valued) {
-            s_trace_bind_value (stmt, figure, fy, partner, report.mask, false);
-            sqlite3_bind_int64 (stmt, 12, max? (sqlite3_int64) max: -1);
-            sqlite3_bind_int64 (stmt, 13, (sqlite3_int64) after);
-        }
-        else {
-            s_trace_bind_spend (stmt, figure, fy, partner);
-            sqlite3_bind_int64 (stmt, 11, max? (sqlite3_int64) max: -1);
-            sqlite3_bind_int64 (stmt, 12, (sqlite3_int64) after);
-        }
-        int step;
-        while ((step = sqlite3_step (stmt)) == SQLITE_ROW)
-            json_array_append_new (rows, figure->valued? s_trace_value_row (stmt, report.mask)
-                                                       : s_trace_spend_row (stmt));
-        failed = step != SQLITE_DONE;
-        sqlite3_reset (stmt);
-    }
-    else
-        failed = true;
+    failed = failed
+          || s_trace_each (self, figure, fy, partner, mask, after, max, s_trace_append, rows);
     json_t *evidence = figure->valued && figure->kind == 1 && !figure->flagged && !failed?
-        s_trace_evidence (self, figure, fy, partner, report.mask, &failed): NULL;
+        s_trace_evidence (self, figure, fy, partner, mask, &failed): NULL;
     if (failed)
         snprintf (self->reason, sizeof self->reason, "%s", sv_db_error (self->db));
     else {
@@ -2200,6 +2246,127 @@ reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *
     if (!trace && reason_p)
         *reason_p = self->reason;
     return trace;
+}
+
+int
+reporting_store_lines (reporting_store_t *self, const reporting_store_params_t *params,
+                       const reporting_store_figure_t *figure, reporting_store_row_fn *fn,
+                       void *arg, const char **reason_p)
+{
+    assert (self && params && figure && fn);
+    int fy, mask;
+    const char *partner;
+    int rc = s_trace_scope (self, params, figure, &fy, &partner, &mask);
+    if (rc == 0 && (rc = s_trace_each (self, figure, fy, partner, mask, 0, 0, fn, arg)))
+        snprintf (self->reason, sizeof self->reason, "%s", sv_db_error (self->db));
+    if (rc && reason_p)
+        *reason_p = self->reason;
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  The open-data pack's other tables: ?1 the year, ?2 the partner or NULL
+
+static const struct {
+    const char *name;
+    const char *sql;
+} s_pack_tables [] = {
+    { "contracts",
+      "SELECT c.partner, c.contract_id, c.title, c.supplier_key,"
+      " CASE WHEN c.supplier_key = '' THEN '' ELSE "
+      S_SUPPLIER_NAME ("c.partner", "c.supplier_key") " END AS supplier,"
+      " c.category, c.value_pence, c.start_date, c.end_date, c.rlw_in_scope,"
+      " c.rlw_commitment, c.incomplete FROM contracts c"
+      " WHERE ?2 IS NULL OR c.partner = ?2 ORDER BY c.partner, c.contract_id" },
+    //  A supplier's locality is that of its payments in the year: "mixed"
+    //  when they were placed differently (a payment's own postcode is
+    //  used before the supplier's), "" when it was paid nothing
+    { "suppliers",
+      "SELECT s.partner, s.supplier_key,"
+      " CASE WHEN s.redacted OR s.name = '' THEN '(redacted)' ELSE s.name END AS name,"
+      " CASE WHEN s.redacted THEN '' ELSE s.postcode END AS postcode,"
+      " CASE WHEN g.low IS NULL THEN '' WHEN g.low != g.high THEN 'mixed'"
+      " WHEN g.low = 0 THEN 'local' WHEN g.low = 1 THEN 'non_local' ELSE 'unknown' END"
+      " AS locality, coalesce(g.payments, 0) AS payments, coalesce(g.pence, 0) AS paid_pence,"
+      " s.sme, s.vcse, s.employee_owned, s.rlw_accredited, s.rlw_expiry, s.redacted"
+      " FROM suppliers s LEFT JOIN (SELECT partner, supplier_key, min(locality) AS low,"
+      " max(locality) AS high, count(*) AS payments, sum(amount_pence) AS pence"
+      " FROM spend_lines WHERE fy = ?1 AND supplier_key != ''"
+      " AND (?2 IS NULL OR partner = ?2) GROUP BY partner, supplier_key) g"
+      " ON g.partner = s.partner AND g.supplier_key = s.supplier_key"
+      " WHERE ?2 IS NULL OR s.partner = ?2 ORDER BY s.partner, s.supplier_key" },
+    //  The measures and proxies the year's lines were valued with
+    { "framework",
+      "SELECT v.framework, v.framework_version AS version, v.measure,"
+      " coalesce(m.theme, '') AS theme, coalesce(m.unit, '') AS unit,"
+      " coalesce(m.description, '') AS description, v.fy AS proxy_year,"
+      " v.proxy_pence, count(*) AS lines FROM value_lines v"
+      " LEFT JOIN measures m ON m.measure = v.measure"
+      " WHERE v.fy = ?1 AND v.flagged = 0 AND (?2 IS NULL OR v.partner = ?2)"
+      " GROUP BY v.framework, v.framework_version, v.measure, v.fy, v.proxy_pence"
+      " ORDER BY v.framework, v.framework_version, v.measure, v.proxy_pence" },
+};
+
+int
+reporting_store_table (reporting_store_t *self, const reporting_store_params_t *params,
+                       const char *table, reporting_store_row_fn *fn, void *arg,
+                       const char **reason_p)
+{
+    assert (self && params && table && fn);
+    const char *sql = NULL;
+    for (size_t index = 0; index < sizeof s_pack_tables / sizeof s_pack_tables [0]; index++)
+        if (streq (s_pack_tables [index].name, table))
+            sql = s_pack_tables [index].sql;
+    reporting_store_figure_t none = { .locality = -1, .kind = -1 };
+    int fy, mask;
+    const char *partner;
+    if (!sql) {
+        snprintf (self->reason, sizeof self->reason, "no table '%.40s'", table);
+        if (reason_p)
+            *reason_p = self->reason;
+        return -1;
+    }
+    if (s_trace_scope (self, params, &none, &fy, &partner, &mask)) {
+        if (reason_p)
+            *reason_p = self->reason;
+        return -1;
+    }
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, sql);
+    int rc = stmt? 0: -1, step = SQLITE_DONE;
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, fy);
+        s_bind_optional (stmt, 2, partner);
+        int columns = sqlite3_column_count (stmt);
+        while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            json_t *row = json_object ();
+            for (int column = 0; column < columns; column++) {
+                const char *name = sqlite3_column_name (stmt, column);
+                const char *dot = strchr (name, '.');
+                name = dot? dot + 1: name;
+                int type = sqlite3_column_type (stmt, column);
+                json_object_set_new (row, name,
+                    type == SQLITE_INTEGER? json_integer (sqlite3_column_int64 (stmt, column))
+                  : type == SQLITE_NULL? json_null ()
+                  : streq (name, "proxy_year")? json_null ()
+                  : json_string (sv_db_text (stmt, column)));
+                if (streq (name, "proxy_year") && type == SQLITE_INTEGER) {
+                    char year [SV_DATE_FY_BUF];
+                    sv_date_fy_format (sqlite3_column_int (stmt, column), year, sizeof year);
+                    json_object_set_new (row, name, json_string (year));
+                }
+            }
+            rc = fn (row, arg);
+            json_decref (row);
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+            rc = -1;
+        sqlite3_reset (stmt);
+    }
+    if (rc && reason_p) {
+        snprintf (self->reason, sizeof self->reason, "%s", sv_db_error (self->db));
+        *reason_p = self->reason;
+    }
+    return rc;
 }
 
 

@@ -212,6 +212,30 @@ json_t *
                            const reporting_store_figure_t *figure, uint64_t after,
                            uint64_t max, const char **reason_p);
 
+//  Receives one row (borrowed for the call); returns 0, or -1 to stop
+typedef int (reporting_store_row_fn) (json_t *row, void *arg);
+
+//  Every line of figure, as reporting_store_trace lists them, to fn one at
+//  a time, so that millions are never held at once. 0, or -1 with
+//  *reason_p (a malformed year or evidence state, a database error, or fn
+//  stopping).
+int
+    reporting_store_lines (reporting_store_t *self, const reporting_store_params_t *params,
+                           const reporting_store_figure_t *figure, reporting_store_row_fn *fn,
+                           void *arg, const char **reason_p);
+
+//  The open-data pack's tables other than lines, of the partner params
+//  names (or all) in its year, to fn row by row, each row an object of the
+//  table's columns: "contracts" (every contract held), "suppliers" (with
+//  their locality as their payments of the year were placed, "mixed" when
+//  placed differently, "" when not paid; a redacted supplier named
+//  "(redacted)" with no postcode) and "framework" (the measures and
+//  proxies the year's lines were valued with). 0, or -1 with *reason_p.
+int
+    reporting_store_table (reporting_store_t *self, const reporting_store_params_t *params,
+                           const char *table, reporting_store_row_fn *fn, void *arg,
+                           const char **reason_p);
+
 //  Rows held in table ("suppliers", "contracts", "spend_lines",
 //  "value_lines", "alerts", "outbox"), for STATUS; -1 for another name
 //  or on a database error.
