@@ -162,6 +162,8 @@ static const s_key_t s_keys [] = {
       "Evidence states of delivery returns that reports count as delivered."),
     S_INT_ ("reporting/small_number_threshold", "5", 0, 1000,
       "Breakdowns by ward or beneficiary group suppress counts below this."),
+    S_TEXT_ ("reporting/open_data_licence", "Open Government Licence v3.0",
+      "The licence the open-data pack is published under, stated in its LICENCE.txt."),
     S_TEXT_ ("reporting/stream_endpoint", "tcp://127.0.0.1:7741",
       "Where reporting's durable stream answers FETCH."),
     S_TEXT_ ("reporting/control_endpoint", "tcp://127.0.0.1:7742",

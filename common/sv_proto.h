@@ -378,8 +378,11 @@ typedef struct {
 //  REPORT_READY or ERROR (404 for a year with no data, the reason naming the
 //  years that have some).
 typedef struct {
-    //  Which report; a reporting service older than contracts answers it with
-    //  ERROR. One of: annual, partnership, rlw-scope, alerts, contracts.
+    //  Which report; a reporting service older than contracts (or open-data)
+    //  answers it with ERROR. open-data is the annual report's open-data pack:
+    //  its files (CSV tables, an SQLite file, data dictionary, methodology,
+    //  offsets, licence) in REPORT_READY.files, whatever the format asked. One
+    //  of: annual, partnership, rlw-scope, alerts, contracts, open-data.
     char *kind;
     //  (optional) Financial year, e.g. "2024-25"; "" for the latest year with
     //  spend, else the latest with any data (REPORT_READY names it).

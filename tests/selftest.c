@@ -46,6 +46,7 @@
 #include "reporting_store.h"
 #include "reporting_explain.h"
 #include "reporting_method.h"
+#include "reporting_pack.h"
 
 typedef struct {
     const char *name;
@@ -90,6 +91,7 @@ static const s_test_t s_tests [] = {
     { "reporting_render", reporting_render_test, 30 },
     { "reporting_explain", reporting_explain_test, 30 },
     { "reporting_method", reporting_method_test, 10 },
+    { "reporting_pack", reporting_pack_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

@@ -439,6 +439,39 @@ s_test_wards_counted_once (void)
                    "explain of a suppressed ward exits 1: not traceable, its lines would show"
                    " what suppression hides");
     zstr_free (&error);
+    rc = s_socval (&text, "explain annual --year 2025-26 social_value.delivered_pence --all"
+                   " --json");
+    explained = text? json_loads (text, 0, NULL): NULL;
+    size_t withheld_lines = 0, index;
+    json_array_foreach (json_object_get (explained, "rows"), index, line)
+        withheld_lines += json_is_true (json_object_get (line, "suppressed"))
+                       && s_text_is (line, "ward", "") && s_text_is (line, "line", "");
+    testkit_check (rc == 0 && s_explained (explained, 450000, 8) && withheld_lines == 3
+                   && !strstr (text, "Dunham") && !strstr (text, "DUNHAM")
+                   && !strstr (text, "Lone parents"),
+                   "explain of all delivered value lists its 8 returns, the 3 in suppressed"
+                   " wards and groups without their ward, group or key");
+    json_decref (explained);
+    zstr_free (&text);
+    rc = s_socval (NULL, "report open-data --year 2025-26 -o %s/pack", s_dir);
+    char *found = NULL;
+    testkit_run (&found, "grep -c -e 'Dunham Massey' -e 'Lone parents' -e 'REDACTED PERSONAL'"
+                 " %s/pack/deliveries.csv %s/pack/payments.csv %s/pack/open-data.sqlite"
+                 " | awk -F: '{s+=$2} END {print s}'", s_dir, s_dir, s_dir);
+    char *withheld = NULL;
+    testkit_run (&withheld, "sqlite3 %s/pack/open-data.sqlite \"SELECT count(*) FROM deliveries"
+                 " WHERE suppressed = 1 AND ward = '' AND beneficiary_group = ''\"", s_dir);
+    char *redacted = NULL;
+    testkit_run (&redacted, "sqlite3 %s/pack/open-data.sqlite \"SELECT supplier, supplier_key,"
+                 " postcode, amount_pence FROM payments WHERE redacted = 1\"", s_dir);
+    testkit_check (rc == 0 && found && atoi (found) == 0 && withheld && atoi (withheld) == 3
+                   && redacted && streq (redacted, "(redacted)|||8000\n"),
+                   "the pack withholds the ward and group of the 3 returns the report"
+                   " suppresses (Dunham Massey, E05099999 and Lone parents), and keeps the"
+                   " redacted payment redacted: no name, key or postcode");
+    zstr_free (&found);
+    zstr_free (&withheld);
+    zstr_free (&redacted);
     testkit_check (testkit_count ("tcp://127.0.0.1:" S_PORTS "22", s_timeout * 1000,
                                   "unmatched_ward_lines") == 2,
                    "valuation's STATUS counts the 2 lines whose ward name matched no ward");
@@ -921,6 +954,46 @@ main (int argc, char *argv [])
     testkit_check (rc == 1 && error && strstr (error, "not traceable") && strstr (error, "ratio"),
                    "explain of a share exits 1: not traceable, a ratio of two figures");
     zstr_free (&error);
+
+    //  The open-data pack: its CSVs alone give the report's figures, and
+    //  asking again, with the clock moved on, gives the same bytes
+    rc = s_socval (NULL, "report open-data --year 2025-26 -o %s/pack", s_dir)
+       + s_socval (NULL, "report annual --year 2025-26 --format json -o %s/annual.json", s_dir);
+    char *recomputed = NULL;
+    int checked = testkit_run (&recomputed, "python3 tools/open_data_check.py %s/pack"
+                               " %s/annual.json", s_dir, s_dir);
+    testkit_check (rc == 0 && checked == 0 && recomputed
+                   && strstr (recomputed, "spend.total_pence = 175000  (as the report)")
+                   && strstr (recomputed, "spend.local_pence = 100000  (as the report)")
+                   && strstr (recomputed, "social_value.delivered_pence = 5612500  (as the"
+                                          " report)"),
+                   "open-data --year 2025-26: the pack's CSVs alone give the report's spend,"
+                   " local spend, committed and delivered pence (tools/open_data_check.py)");
+    zstr_free (&recomputed);
+    char *listing = NULL;
+    testkit_run (&listing, "ls %s/pack | tr '\\n' ' '", s_dir);
+    testkit_check (listing && streq (listing, "LICENCE.txt commitments.csv contracts.csv"
+                   " data_dictionary.csv deliveries.csv framework.csv methodology.md"
+                   " offsets.json open-data.sqlite payments.csv suppliers.csv "),
+                   "the pack holds the 7 tables as CSV, one SQLite file, the methodology,"
+                   " the offsets and the licence");
+    zstr_free (&listing);
+    char *sqlite_total = NULL;
+    testkit_run (&sqlite_total, "sqlite3 %s/pack/open-data.sqlite"
+                 " 'SELECT sum(amount_pence) FROM payments'", s_dir);
+    testkit_check (sqlite_total && atoi (sqlite_total) == 175000
+                   && testkit_run (NULL, "grep -q 'Open Government Licence v3.0'"
+                                   " %s/pack/LICENCE.txt", s_dir) == 0,
+                   "the SQLite file's payments sum to £1,750.00 too; the licence is the"
+                   " Open Government Licence v3.0 by default");
+    zstr_free (&sqlite_total);
+    s_write ("now", "2026-04-30T23:10:00Z");
+    rc = s_socval (NULL, "report open-data --year 2025-26 -o %s/pack-again", s_dir);
+    testkit_check (rc == 0 && testkit_run (NULL, "diff -r %s/pack %s/pack-again >/dev/null",
+                                           s_dir, s_dir) == 0,
+                   "asked again ten minutes later at the same offsets, the pack is"
+                   " byte-identical, its SQLite file included");
+    s_write ("now", "2026-04-30T23:00:00Z");
 
     //  Same offsets, another clock: the same report but for its created time
     char *first = NULL, *second = NULL;

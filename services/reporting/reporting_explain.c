@@ -438,6 +438,55 @@ s_units (int64_t units, reporting_store_adds_t adds)
 }
 
 //  ==========================================================================
+//  Small numbers
+
+zhashx_t *
+reporting_explain_withheld (const json_t *report)
+{
+    assert (report);
+    zhashx_t *withheld = zhashx_new ();
+    const json_t *value = json_object_get (report, "social_value");
+    const char *lists [] = { "by_ward", "by_beneficiary_group" };
+    for (int index = 0; index < 2; index++) {
+        size_t row_index;
+        json_t *row;
+        json_array_foreach (json_object_get (value, lists [index]), row_index, row) {
+            if (!json_is_true (json_object_get (row, "suppressed")))
+                continue;
+            const char *code = json_string_value (json_object_get (row, "ward_code"));
+            const char *name = json_string_value (json_object_get (row,
+                                                                   index? "group": "ward"));
+            char *key = zsys_sprintf ("%c:%s", index? 'g': 'w',
+                                      code && *code? code: name? name: "");
+            zhashx_update (withheld, key, (void *) 1);
+            zstr_free (&key);
+        }
+    }
+    return withheld;
+}
+
+bool
+reporting_explain_withhold (json_t *row, zhashx_t *withheld)
+{
+    assert (row && withheld);
+    const char *ward = json_string_value (json_object_get (row, "ward"));
+    const char *group = json_string_value (json_object_get (row, "beneficiary_group"));
+    char *ward_key = zsys_sprintf ("w:%s", ward? ward: "");
+    char *group_key = zsys_sprintf ("g:%s", group? group: "");
+    bool suppressed = (ward && *ward && zhashx_lookup (withheld, ward_key))
+                   || (group && *group && zhashx_lookup (withheld, group_key));
+    zstr_free (&ward_key);
+    zstr_free (&group_key);
+    json_object_set_new (row, "suppressed", json_boolean (suppressed));
+    if (suppressed) {
+        const char *keys [] = { "ward", "ward_name", "beneficiary_group", "line" };
+        for (int index = 0; index < 4; index++)
+            json_object_set_new (row, keys [index], json_string (""));
+    }
+    return suppressed;
+}
+
+//  ==========================================================================
 //  The explanation
 
 json_t *
@@ -558,12 +607,17 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
     int64_t listed = 0;
     size_t index;
     json_t *row;
+    //  A line of a ward or group the report withholds does not name it
+    zhashx_t *withheld = figure.valued? reporting_explain_withheld (report): NULL;
     json_array_foreach (rows, index, row) {
         int64_t adds = json_integer_value (json_object_get (row, "adds"));
         listed += adds;
+        if (withheld)
+            reporting_explain_withhold (row, withheld);
         if (figure.adds == REPORTING_STORE_ADDS_MILLI)
             json_object_set_new (row, "adds", s_units (adds, figure.adds));
     }
+    zhashx_destroy (&withheld);
     int64_t lines = json_integer_value (json_object_get (trace, "rows_total"));
     json_t *counted = json_object_get (report, "evidence_counted");
     char counted_text [128] = "";
@@ -645,12 +699,7 @@ reporting_explain_test (bool verbose)
 
     //  The figures of the store's own fixture (reporting_store_fixture)
     char path [] = "/tmp/reporting_explain_test_XXXXXX";
-    int fd = mkstemp (path);
-    assert (fd >= 0);
-    close (fd);
-    reporting_store_t *store = reporting_store_new (path, NULL);
-    assert (store);
-    reporting_store_fixture (store);
+    reporting_store_t *store = reporting_store_fixture (path);
     reporting_store_params_t params = {
         .kind = "annual", .year = "2024-25", .partner = "", .created = "2025-04-30T09:00:00Z",
         .evidence_counted = "evidenced,validated", .small_number_threshold = 2
@@ -791,13 +840,6 @@ reporting_explain_test (bool verbose)
     zstr_free (&why);
 
     json_decref (report);
-    reporting_store_destroy (&store);
-    remove (path);
-    char *wal = zsys_sprintf ("%s-wal", path);
-    remove (wal);
-    zstr_free (&wal);
-    wal = zsys_sprintf ("%s-shm", path);
-    remove (wal);
-    zstr_free (&wal);
+    reporting_store_fixture_end (&store, path);
     printf ("OK\n");
 }

@@ -48,6 +48,18 @@ json_t *
                        json_t *report, const char *figure, uint64_t after, uint64_t max,
                        json_t *local_area, int *code_p, char **reason_p);
 
+//  The wards and beneficiary groups report (an annual document) withholds
+//  as small numbers, as keys "w:WARD" (a ward as valued lines hold it: its
+//  code, else its name) and "g:GROUP". A new hash, the caller's.
+zhashx_t *
+    reporting_explain_withheld (const json_t *report);
+
+//  When a valued line's ward or group is in withheld, blanks its ward,
+//  ward_name, beneficiary_group and line key (which spells them out) and
+//  sets "suppressed" true; else sets it false. Returns whether it did.
+bool
+    reporting_explain_withhold (json_t *row, zhashx_t *withheld);
+
 //  Self-test.
 void
     reporting_explain_test (bool verbose);

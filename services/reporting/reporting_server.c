@@ -6,6 +6,7 @@
 
 #include "reporting_server.h"
 #include "reporting_explain.h"
+#include "reporting_pack.h"
 #include "reporting_render.h"
 #include "reporting_schedule.h"
 #include "reporting_store.h"
@@ -329,56 +330,94 @@ s_apply_compliance (sv_db_t *db, const sv_proto_event_t *event, void *arg)
 //  ==========================================================================
 //  Control: STATUS, REPORT_REQUEST
 
+//  The open-data pack of the annual report the request names
+//  (reporting_pack): its files, or NULL with *reason_p
+static zlistx_t *
+s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t now,
+             json_t **report_p, const char **reason_p)
+{
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (now, created, sizeof created);
+    reporting_store_params_t params;
+    s_params (self, "annual", request->year, request->partner, "", "", created, &params);
+    *report_p = reporting_store_report (self->store, &params, reason_p);
+    zlistx_t *files = *report_p? reporting_pack (self->store, &params, *report_p,
+        sv_config_get (self->config, "reporting/open_data_licence"), reason_p): NULL;
+    json_decref (params.partner_config);
+    return files;
+}
+
+//  Builds the report a REPORT_REQUEST asks for and answers with its files
+//  in REPORT_READY; "open-data" is the pack of the annual report, its
+//  files in a folder as csv's are
 static void
 s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
 {
-    const char *format = *request->format? request->format: "html";
+    bool pack = streq (request->kind, "open-data");
+    const char *format = pack? "csv": *request->format? request->format: "html";
     if (!reporting_render_format_known (format)) {
         sv_service_refuse (self->control, peer, 400, "format must be html, csv, json or xlsx");
         return;
     }
     time_t now = s_now (self);
     const char *reason = NULL;
-    json_t *report = s_build (self, request->kind, request->year, request->partner,
-                            request->contract, request->supplier, now, &reason);
+    json_t *report = NULL;
+    zlistx_t *files = NULL;
+    if (pack)
+        files = s_open_data (self, request, now, &report, &reason);
+    else
+        report = s_build (self, request->kind, request->year, request->partner,
+                          request->contract, request->supplier, now, &reason);
     if (!report) {
         sv_service_refuse (self->control, peer, 404, reason? reason: "the report cannot be built");
         return;
     }
     char *base = s_base_name (report, now);
-    zlistx_t *files = reporting_render (report, format, base, &reason);
-    if (!files) {
-        sv_service_refuse (self->control, peer, 500, reason);
-        json_decref (report);
-        zstr_free (&base);
-        return;
-    }
-    size_t count = zlistx_size (files), index = 0;
+    if (!pack)
+        files = reporting_render (report, format, base, &reason);
+    size_t count = files? zlistx_size (files): 0, index = 0, bytes = 0;
     sv_proto_report_file_t *out = (sv_proto_report_file_t *) zmalloc (
         (count + 1) * sizeof (sv_proto_report_file_t));
-    for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files); file;
-         file = (reporting_render_file_t *) zlistx_next (files))
+    for (reporting_render_file_t *file = files? (reporting_render_file_t *) zlistx_first (files)
+                                              : NULL;
+         file; file = (reporting_render_file_t *) zlistx_next (files)) {
         out [index++] = (sv_proto_report_file_t) {
             .name = file->name, .payload = zchunk_data (file->payload),
             .payload_size = zchunk_size (file->payload)
         };
-    sv_proto_stream_head_t offsets [3];
-    for (int stream = 0; stream < 3; stream++)
-        offsets [stream] = (sv_proto_stream_head_t) {
-            .name = (char *) s_streams [stream],
-            .head_seq = sv_stream_consumer_offset (self->consumers [stream])
+        bytes += zchunk_size (file->payload) + strlen (file->name) + 16;
+    }
+    //  A reply the asker's socket would drop is refused, saying so
+    size_t most = (size_t) sv_config_int (self->config, "stream/max_message_bytes");
+    char *too_big = bytes + 1024 > most? zsys_sprintf ("the %s is %zu bytes, more than one"
+        " reply may carry (stream/max_message_bytes, %zu): raise it to send it",
+        pack? "open-data pack": "report", bytes, most): NULL;
+    if (!files)
+        sv_service_refuse (self->control, peer, 500, reason);
+    else
+    if (too_big)
+        sv_service_refuse (self->control, peer, 500, too_big);
+    else {
+        sv_proto_stream_head_t offsets [3];
+        for (int stream = 0; stream < 3; stream++)
+            offsets [stream] = (sv_proto_stream_head_t) {
+                .name = (char *) s_streams [stream],
+                .head_seq = sv_stream_consumer_offset (self->consumers [stream])
+            };
+        char created [REPORTING_SCHEDULE_TIME_BUF];
+        reporting_schedule_time_format (now, created, sizeof created);
+        sv_proto_t reply = { .id = SV_PROTO_REPORT_READY };
+        reply.report_ready = (sv_proto_report_ready_t) {
+            .kind = pack? "open-data": (char *) json_string_value (json_object_get (report,
+                                                                                   "report")),
+            .year = (char *) json_string_value (json_object_get (report, "year")),
+            .partner = (char *) json_string_value (json_object_get (report, "partner")),
+            .format = (char *) format, .path = base, .offsets = offsets, .offsets_count = 3,
+            .created = created, .files = out, .files_count = count
         };
-    char created [REPORTING_SCHEDULE_TIME_BUF];
-    reporting_schedule_time_format (now, created, sizeof created);
-    sv_proto_t reply = { .id = SV_PROTO_REPORT_READY };
-    reply.report_ready = (sv_proto_report_ready_t) {
-        .kind = (char *) json_string_value (json_object_get (report, "report")),
-        .year = (char *) json_string_value (json_object_get (report, "year")),
-        .partner = (char *) json_string_value (json_object_get (report, "partner")),
-        .format = (char *) format, .path = base, .offsets = offsets, .offsets_count = 3,
-        .created = created, .files = out, .files_count = count
-    };
-    sv_service_reply (self->control, peer, &reply);
+        sv_service_reply (self->control, peer, &reply);
+    }
+    zstr_free (&too_big);
     free (out);
     zlistx_destroy (&files);
     json_decref (report);

@@ -1969,7 +1969,7 @@ s_trace_bind_value (sqlite3_stmt *stmt, const reporting_store_figure_t *figure, 
     s_bind_optional (stmt, 10, figure->group);
     sqlite3_bind_int (stmt, 11, figure->adds == REPORTING_STORE_ADDS_PENCE? 0
                               : figure->adds == REPORTING_STORE_ADDS_ONE? 1: 2);
-    sqlite3_bind_int (stmt, 14, every_state);
+    sqlite3_bind_int (stmt, 14, every_state || figure->every_state);
 }
 
 //  The key of a line without its partner's prefix ("council/SPEND/T1/1"
@@ -2638,12 +2638,29 @@ s_test_load (s_test_t *test)
     assert (sv_db_commit (db) == 0);
 }
 
-void
-reporting_store_fixture (reporting_store_t *self)
+reporting_store_t *
+reporting_store_fixture (char *path)
 {
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    reporting_store_t *self = reporting_store_new (path, NULL);
     assert (self);
     s_test_t test = { .store = self };
     s_test_load (&test);
+    return self;
+}
+
+void
+reporting_store_fixture_end (reporting_store_t **self_p, const char *path)
+{
+    reporting_store_destroy (self_p);
+    const char *suffixes [] = { "", "-wal", "-shm" };
+    for (int index = 0; index < 3; index++) {
+        char *file = zsys_sprintf ("%s%s", path, suffixes [index]);
+        remove (file);
+        zstr_free (&file);
+    }
 }
 
 //  The node at path ("spend/by_month/1/local_pence": keys and array

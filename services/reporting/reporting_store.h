@@ -197,6 +197,8 @@ typedef struct {
     const char *theme;              //  a measure's theme ("" for none known)
     const char *contract;
     const char *group;              //  beneficiary group
+    bool every_state;               //  valued lines of every evidence state,
+                                    //  flagged or not (the open-data pack)
 } reporting_store_figure_t;
 
 //  The lines that make figure in the report params describe (its year,
@@ -252,11 +254,15 @@ int64_t
 int
     reporting_store_schedule_set (reporting_store_t *self, const char *name, int64_t fired);
 
-//  Loads the self-test's fixture (two partners' suppliers, contracts,
-//  payments, valued lines and alerts, described in reporting_store.c) into
-//  an empty store, for the self-tests of the classes that read it.
+//  A store in a new file made from path (a mkstemp template, changed in
+//  place) holding the self-test's fixture (two partners' suppliers,
+//  contracts, payments, valued lines and alerts, described in
+//  reporting_store.c), for the self-tests of the classes that read it.
+//  reporting_store_fixture_end destroys it and removes its files.
+reporting_store_t *
+    reporting_store_fixture (char *path);
 void
-    reporting_store_fixture (reporting_store_t *self);
+    reporting_store_fixture_end (reporting_store_t **self_p, const char *path);
 
 //  Self-test.
 void

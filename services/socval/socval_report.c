@@ -32,13 +32,16 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         "usage: socval report KIND [--year 2024-25] [--partner NAME]\n"
         "                     [--contract ID] [--supplier KEY-OR-NAME]\n"
         "                     [--format html|csv|json|xlsx] [-o PATH]\n"
-        "  KIND: annual | partnership | rlw-scope | alerts | contracts\n"
+        "  KIND: annual | partnership | rlw-scope | alerts | contracts | open-data\n"
         "  Assembles the report now from what reporting holds. --year defaults to\n"
         "  the latest financial year with spend (with no spend at all, the latest\n"
         "  with any data), --partner to all, --format to html. --contract and\n"
         "  --supplier narrow the contracts report to one contract or supplier.\n"
         "  -o PATH writes it there (for csv, PATH is a folder, one file per table);\n"
         "  without -o it goes to standard output (csv and xlsx need -o).\n"
+        "  open-data writes the annual report's rows to the folder -o names: CSV\n"
+        "  tables, the same as one SQLite file, a data dictionary, the methodology,\n"
+        "  the stream offsets and the licence (reporting/open_data_licence).\n"
         "  Exit 1, writing nothing, when the report cannot be made: a year with no\n"
         "  data is refused, naming the years that have some.\n";
     const char *kind = NULL, *year = "", *partner = "", *format = "html", *path = NULL;
@@ -72,13 +75,16 @@ socval_report (int argc, char *argv [], socval_options_t *options)
     }
     if (!kind || !(streq (kind, "annual") || streq (kind, "partnership")
                 || streq (kind, "rlw-scope") || streq (kind, "alerts")
-                || streq (kind, "contracts")))
+                || streq (kind, "contracts") || streq (kind, "open-data")))
         return socval_usage (usage);
+    //  The pack is a folder of files, as a csv report is
+    if (streq (kind, "open-data"))
+        format = "csv";
     if (!(streq (format, "html") || streq (format, "json") || streq (format, "csv")
        || streq (format, "xlsx")))
         return socval_usage (usage);
     if (!path && (streq (format, "csv") || streq (format, "xlsx")))
-        return socval_usage ("socval: csv and xlsx reports need -o PATH\n");
+        return socval_usage ("socval: csv, xlsx and open-data reports need -o PATH\n");
     sv_config_t *config = socval_config (options);
     if (!config)
         return 2;
