@@ -793,6 +793,24 @@ s_test_committee_questions (void)
                    "each partner's themes sum to its committed and delivered pence, and the"
                    " partners' to the network's (£5,400.00 committed, £1,710.00 delivered)");
     json_decref (network);
+    json_t *explained = s_explain_json ("partnership --year 2024-25"
+                                        " 'by_partner[police].local_pence'");
+    json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 200000, 1) && s_text_is (line, "partner", "police")
+                   && s_text_is (line, "payment_date", "2024-05-15"),
+                   "explain partnership by_partner[police].local_pence: P1's £2,000.00");
+    json_decref (explained);
+    explained = s_explain_json ("partnership --year 2024-25"
+                                " 'by_partner[council].by_theme[Environment].delivered_pence'");
+    testkit_check (s_explained (explained, 135000, 1),
+                   "explain partnership by_partner[council].by_theme[Environment]"
+                   ".delivered_pence: the council's one return, £1,350.00");
+    json_decref (explained);
+    explained = s_explain_json ("partnership --year 2024-25 network.additional_local_pence");
+    testkit_check (s_explained (explained, (123456 - 30000) + (200000 - 50000), 5),
+                   "explain network.additional_local_pence: this year's 3 local payments"
+                   " less last year's 2");
+    json_decref (explained);
 
     char *html = NULL;
     char *annual_html = NULL;
@@ -1027,6 +1045,15 @@ main (int argc, char *argv [])
     testkit_run (&output, "grep -o '<svg' %s | wc -l", html);
     testkit_check (rc == 0 && valid == 0 && output && atoi (output) >= 3,
                    "the html is well-formed and draws its charts as inline svg");
+    char *appendix = NULL;
+    testkit_run (&appendix, "grep -c -e 'Appendix: methodology' -e 'in these states: claimed,"
+                 " evidenced and validated;' %s", html);
+    testkit_check (appendix && atoi (appendix) == 2
+                   && testkit_run (NULL, "grep -q 'in these states: claimed, evidenced and"
+                                   " validated;' %s/pack/methodology.md", s_dir) == 0,
+                   "the annual html ends with the methodology appendix, the text of the"
+                   " open-data pack's methodology.md");
+    zstr_free (&appendix);
     zstr_free (&output);
     rc = s_socval (NULL, "report annual --year 2024-26");
     testkit_check (rc == 1, "a malformed year is refused (exit 1)");
