@@ -2206,7 +2206,8 @@ s_entries_report_request (const sv_proto_report_request_t *self)
          + (self->partner && *self->partner)
          + (self->format && *self->format)
          + (self->contract && *self->contract)
-         + (self->supplier && *self->supplier);
+         + (self->supplier && *self->supplier)
+         + (self->at_count > 0);
 }
 
 static int
@@ -2217,7 +2218,8 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
     ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner))
     ||  (self->format && *self->format && s_put_string (pk, "format", self->format))
     ||  (self->contract && *self->contract && s_put_string (pk, "contract", self->contract))
-    ||  (self->supplier && *self->supplier && s_put_string (pk, "supplier", self->supplier)))
+    ||  (self->supplier && *self->supplier && s_put_string (pk, "supplier", self->supplier))
+    ||  (self->at_count > 0 && s_encode_stream_head_list (pk, "at", self->at, self->at_count)))
         return -1;
     return 0;
 }
@@ -2225,18 +2227,19 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
 static int
 s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint32_t entries)
 {
-    static const s_field_t fields [6] = {
+    static const s_field_t fields [7] = {
         { "kind",     true },
         { "year",     false },
         { "partner",  false },
         { "format",   false },
         { "contract", false },
         { "supplier", false },
+        { "at",       false },
     };
-    bool seen [6] = { false };
+    bool seen [7] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 6, seen, &field))
+        if (s_read_key (dec, fields, 7, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2246,12 +2249,13 @@ s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint
             case 3: rc = s_get_string (dec, &self->format); break;
             case 4: rc = s_get_string (dec, &self->contract); break;
             case 5: rc = s_get_string (dec, &self->supplier); break;
+            case 6: rc = s_decode_stream_head_list (dec, &self->at, &self->at_count); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 6))
+    if (s_check_required (dec, fields, seen, 7))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->year)
@@ -2272,6 +2276,7 @@ s_free_report_request (sv_proto_report_request_t *self)
     free (self->format);
     free (self->contract);
     free (self->supplier);
+    s_free_stream_head_list (self->at, self->at_count);
 }
 
 static void
@@ -2283,6 +2288,7 @@ s_print_report_request (const sv_proto_report_request_t *self, FILE *out, const 
     s_print_string (out, indent, "format", self->format);
     s_print_string (out, indent, "contract", self->contract);
     s_print_string (out, indent, "supplier", self->supplier);
+    s_print_stream_head_list (out, indent, "at", self->at, self->at_count);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4414,6 +4420,8 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->report_request.format = "format-0";
             self->report_request.contract = "contract-0";
             self->report_request.supplier = "supplier-0";
+            self->report_request.at = s_test_stream_head;
+            self->report_request.at_count = 2;
             break;
         case SV_PROTO_REPORT_READY:
             self->report_ready.kind = "kind-0";

@@ -397,6 +397,14 @@ typedef struct {
     //  (optional, since version 2) The contracts report only: one supplier's
     //  rows, by its key or its name exactly; "" for every supplier.
     char *supplier;
+    //  (optional, since version 2) Rebuild the report as it stood at these
+    //  stream offsets (name ingest, valuation and compliance, each once,
+    //  head_seq the offset, as a report's "offsets" states them), by reading
+    //  the streams again to them; empty for now. Refused with ERROR 409 for an
+    //  offset reporting has not yet applied, and 503 naming each offset that
+    //  can no longer be reached.
+    sv_proto_stream_head_t *at;
+    size_t at_count;
 } sv_proto_report_request_t;
 
 //  REPORT_READY: reporting to socval and to its stream: a report has been

@@ -923,6 +923,9 @@ main (int argc, char *argv [])
                    " them rlw.missing_commitment");
     json_decref (report);
 
+    //  The report as it stands now, to be rebuilt at its offsets later
+    json_t *earlier = s_report_json ("annual --year 2025-26");
+
     //  socval explain: local spend and delivered value, to the penny
     json_t *explained = s_explain_json ("annual --year 2025-26 spend.local_pence");
     json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
@@ -1097,6 +1100,49 @@ main (int argc, char *argv [])
     zclock_sleep (500);
     testkit_check (after == 8 && s_outputs () == 8 && s_ready_events () == 8,
                    "a run missed while reporting was down is made up once on start, not twice");
+
+    //  ------------------------------------------------------------------
+    //  A past report rebuilt at the offsets it stated, after the 2026-27
+    //  return arrived: the same figures; 2026-27 had no data then
+    json_t *offsets = json_object_get (earlier, "offsets");
+    char *at = zsys_sprintf ("--at ingest=%" JSON_INTEGER_FORMAT ",valuation=%"
+                             JSON_INTEGER_FORMAT ",compliance=%" JSON_INTEGER_FORMAT,
+                             json_integer_value (json_object_get (offsets, "ingest")),
+                             json_integer_value (json_object_get (offsets, "valuation")),
+                             json_integer_value (json_object_get (offsets, "compliance")));
+    char *args = zsys_sprintf ("annual --year 2025-26 %s", at);
+    json_t *rebuilt = s_report_json (args);
+    json_t *now_report = s_report_json ("annual --year 2025-26");
+    testkit_check (earlier && rebuilt && now_report
+                   && json_equal (json_object_get (rebuilt, "offsets"), offsets)
+                   && !json_equal (json_object_get (now_report, "offsets"), offsets)
+                   && json_equal (json_object_get (rebuilt, "spend"),
+                                  json_object_get (earlier, "spend"))
+                   && json_equal (json_object_get (rebuilt, "social_value"),
+                                  json_object_get (earlier, "social_value")),
+                   "report --at the offsets an earlier report stated, after more data came,"
+                   " gives that report's offsets, spend and social value again");
+    json_decref (rebuilt);
+    json_decref (now_report);
+    zstr_free (&args);
+    args = zsys_sprintf ("annual --year 2026-27 %s", at);
+    error = NULL;
+    rc = testkit_run (NULL, "build/socval --data %s --timeout %d report %s 2>%s/at.err"
+                      " >/dev/null", s_dir, s_timeout, args, s_dir);
+    testkit_run (&error, "cat %s/at.err", s_dir);
+    testkit_check (rc == 1 && error && strstr (error, "no data for 2026-27"),
+                   "2026-27 --at those offsets is refused: it had no data then");
+    zstr_free (&error);
+    zstr_free (&args);
+    rc = testkit_run (NULL, "build/socval --data %s --timeout %d report annual --at"
+                      " ingest=1,valuation=999999,compliance=0 2>%s/at.err >/dev/null",
+                      s_dir, s_timeout, s_dir);
+    testkit_run (&error, "cat %s/at.err", s_dir);
+    testkit_check (rc == 1 && error && strstr (error, "valuation=999999 is ahead of reporting"),
+                   "--at an offset reporting has not reached exits 1, naming it");
+    zstr_free (&error);
+    zstr_free (&at);
+    json_decref (earlier);
 
     //  ------------------------------------------------------------------
     //  The year a report takes when none is named, with reporting's clock

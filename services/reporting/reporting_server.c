@@ -8,6 +8,7 @@
 #include "reporting_explain.h"
 #include "reporting_pack.h"
 #include "reporting_render.h"
+#include "reporting_replay.h"
 #include "reporting_schedule.h"
 #include "reporting_store.h"
 #include "sv_security.h"
@@ -41,6 +42,8 @@ typedef struct {
     char *output;               //  folder for scheduled reports
     msgpack_sbuffer buffer;
     int64_t started;
+    reporting_store_t *scratch; //  the read model at past offsets, while a
+    const uint64_t *at;         //  report asked --at is built: those offsets
 } s_server_t;
 
 static const char *const s_streams [] = { "ingest", "valuation", "compliance" };
@@ -94,6 +97,14 @@ s_partner_config (s_server_t *self)
     return partners;
 }
 
+//  The store reports are built from: the scratch store of a report asked
+//  at past offsets, else reporting's own
+static reporting_store_t *
+s_read_model (s_server_t *self)
+{
+    return self->scratch? self->scratch: self->store;
+}
+
 //  What a report is built from, as of created (a buffer the caller
 //  keeps); params->partner_config is the caller's to json_decref
 static void
@@ -103,9 +114,11 @@ s_params (s_server_t *self, const char *kind, const char *year, const char *part
 {
     *params = (reporting_store_params_t) {
         .kind = kind, .year = year, .partner = partner, .created = created,
-        .ingest_offset = sv_stream_consumer_offset (self->consumers [0]),
-        .valuation_offset = sv_stream_consumer_offset (self->consumers [1]),
-        .compliance_offset = sv_stream_consumer_offset (self->consumers [2]),
+        .ingest_offset = self->at? self->at [0]: sv_stream_consumer_offset (self->consumers [0]),
+        .valuation_offset = self->at? self->at [1]
+                                    : sv_stream_consumer_offset (self->consumers [1]),
+        .compliance_offset = self->at? self->at [2]
+                                     : sv_stream_consumer_offset (self->consumers [2]),
         .evidence_counted = sv_config_get (self->config, "reporting/evidence_counted"),
         .small_number_threshold =
             (int) sv_config_int (self->config, "reporting/small_number_threshold"),
@@ -136,7 +149,7 @@ s_build (s_server_t *self, const char *kind, const char *year, const char *partn
     reporting_schedule_time_format (now, created, sizeof created);
     reporting_store_params_t params;
     s_params (self, kind, year, partner, contract, supplier, created, &params);
-    json_t *report = reporting_store_report (self->store, &params, reason_p);
+    json_t *report = reporting_store_report (s_read_model (self), &params, reason_p);
     json_decref (params.partner_config);
     return report;
 }
@@ -340,8 +353,8 @@ s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t 
     reporting_schedule_time_format (now, created, sizeof created);
     reporting_store_params_t params;
     s_params (self, "annual", request->year, request->partner, "", "", created, &params);
-    *report_p = reporting_store_report (self->store, &params, reason_p);
-    zlistx_t *files = *report_p? reporting_pack (self->store, &params, *report_p,
+    *report_p = reporting_store_report (s_read_model (self), &params, reason_p);
+    zlistx_t *files = *report_p? reporting_pack (s_read_model (self), &params, *report_p,
         sv_config_get (self->config, "reporting/open_data_licence"), reason_p): NULL;
     json_decref (params.partner_config);
     return files;
@@ -350,8 +363,95 @@ s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t 
 //  Builds the report a REPORT_REQUEST asks for and answers with its files
 //  in REPORT_READY; "open-data" is the pack of the annual report, its
 //  files in a folder as csv's are
+//  Reads the streams again to the offsets request->at names into a
+//  scratch store (reporting_replay) at *path_p (the caller's to free and
+//  remove), for the report to be built from. 0, or the ERROR code with
+//  *reason_p (the caller's to free).
+static int
+s_rebuild (s_server_t *self, const sv_proto_report_request_t *request, uint64_t *at,
+           char **path_p, char **reason_p)
+{
+    bool named [REPORTING_REPLAY_STREAMS] = { false };
+    for (size_t index = 0; index < request->at_count; index++) {
+        const sv_proto_stream_head_t *head = &request->at [index];
+        int stream = -1;
+        for (int known = 0; known < REPORTING_REPLAY_STREAMS; known++)
+            if (streq (head->name, reporting_replay_streams [known]))
+                stream = known;
+        if (stream < 0 || named [stream]) {
+            *reason_p = zsys_sprintf ("--at names '%s' %s: name ingest, valuation and"
+                                      " compliance once each", head->name,
+                                      stream < 0? "(no such stream)": "twice");
+            return 400;
+        }
+        named [stream] = true;
+        at [stream] = head->head_seq;
+    }
+    for (int stream = 0; stream < REPORTING_REPLAY_STREAMS; stream++) {
+        uint64_t applied = sv_stream_consumer_offset (self->consumers [stream]);
+        if (!named [stream]) {
+            *reason_p = zsys_sprintf ("--at names no offset of %s: a past report needs all"
+                                      " three (ingest, valuation, compliance)",
+                                      reporting_replay_streams [stream]);
+            return 400;
+        }
+        if (at [stream] > applied) {
+            *reason_p = zsys_sprintf ("%s=%" PRIu64 " is ahead of reporting, which has applied"
+                                      " %s up to %" PRIu64, reporting_replay_streams [stream],
+                                      at [stream], reporting_replay_streams [stream], applied);
+            return 409;
+        }
+    }
+    char *store_path = sv_config_data_path (self->config, "reporting/store", "reporting.db");
+    *path_p = zsys_sprintf ("%s.replay-%d", store_path, (int) getpid ());
+    zstr_free (&store_path);
+    int timeout = (int) sv_config_int (self->config, "stream/timeout_ms");
+    self->scratch = reporting_replay (self->config, *path_p, at, timeout, reason_p);
+    return self->scratch? 0: 503;
+}
+
+//  Removes a scratch store's files
+static void
+s_rebuilt_remove (const char *path)
+{
+    const char *suffixes [] = { "", "-wal", "-shm" };
+    for (int index = 0; index < 3; index++) {
+        char *file = zsys_sprintf ("%s%s", path, suffixes [index]);
+        remove (file);
+        zstr_free (&file);
+    }
+}
+
+static void s_handle_now (s_server_t *self, zframe_t *peer,
+                          const sv_proto_report_request_t *request);
+
+//  A report now, or, with at, as it stood at past offsets
 static void
 s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
+{
+    if (!request->at_count) {
+        s_handle_now (self, peer, request);
+        return;
+    }
+    uint64_t at [REPORTING_REPLAY_STREAMS] = { 0 };
+    char *path = NULL, *reason = NULL;
+    int code = s_rebuild (self, request, at, &path, &reason);
+    if (code)
+        sv_service_refuse (self->control, peer, (uint32_t) code, reason);
+    else {
+        self->at = at;
+        s_handle_now (self, peer, request);
+        self->at = NULL;
+    }
+    reporting_store_destroy (&self->scratch);
+    if (path)
+        s_rebuilt_remove (path);
+    zstr_free (&path);
+    zstr_free (&reason);
+}
+
+static void
+s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
 {
     bool pack = streq (request->kind, "open-data");
     const char *format = pack? "csv": *request->format? request->format: "html";
@@ -402,7 +502,8 @@ s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request
         for (int stream = 0; stream < 3; stream++)
             offsets [stream] = (sv_proto_stream_head_t) {
                 .name = (char *) s_streams [stream],
-                .head_seq = sv_stream_consumer_offset (self->consumers [stream])
+                .head_seq = self->at? self->at [stream]
+                                    : sv_stream_consumer_offset (self->consumers [stream])
             };
         char created [REPORTING_SCHEDULE_TIME_BUF];
         reporting_schedule_time_format (now, created, sizeof created);

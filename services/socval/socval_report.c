@@ -32,6 +32,7 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         "usage: socval report KIND [--year 2024-25] [--partner NAME]\n"
         "                     [--contract ID] [--supplier KEY-OR-NAME]\n"
         "                     [--format html|csv|json|xlsx] [-o PATH]\n"
+        "                     [--at ingest=N,valuation=N,compliance=N]\n"
         "  KIND: annual | partnership | rlw-scope | alerts | contracts | open-data\n"
         "  Assembles the report now from what reporting holds. --year defaults to\n"
         "  the latest financial year with spend (with no spend at all, the latest\n"
@@ -42,10 +43,13 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         "  open-data writes the annual report's rows to the folder -o names: CSV\n"
         "  tables, the same as one SQLite file, a data dictionary, the methodology,\n"
         "  the stream offsets and the licence (reporting/open_data_licence).\n"
+        "  --at rebuilds the report as it stood at the stream offsets a report\n"
+        "  states (its \"offsets\"), reading the streams again; exit 1 naming any\n"
+        "  offset that is ahead of reporting or can no longer be reached.\n"
         "  Exit 1, writing nothing, when the report cannot be made: a year with no\n"
         "  data is refused, naming the years that have some.\n";
     const char *kind = NULL, *year = "", *partner = "", *format = "html", *path = NULL;
-    const char *contract = "", *supplier = "";
+    const char *contract = "", *supplier = "", *at = NULL;
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
             return printf ("%s", usage), 0;
@@ -68,6 +72,9 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         if (streq (argv [arg], "-o") && arg + 1 < argc)
             path = argv [++arg];
         else
+        if (streq (argv [arg], "--at") && arg + 1 < argc)
+            at = argv [++arg];
+        else
         if (!kind && argv [arg][0] != '-')
             kind = argv [arg];
         else
@@ -85,6 +92,30 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         return socval_usage (usage);
     if (!path && (streq (format, "csv") || streq (format, "xlsx")))
         return socval_usage ("socval: csv, xlsx and open-data reports need -o PATH\n");
+    //  --at ingest=12,valuation=40,compliance=3: each stream once
+    sv_proto_stream_head_t heads [3];
+    char names [3][16];
+    size_t head_count = 0;
+    for (const char *cursor = at; cursor && *cursor; ) {
+        size_t length = strcspn (cursor, ",");
+        char *end = NULL;
+        const char *equals = memchr (cursor, '=', length);
+        size_t name_length = equals? (size_t) (equals - cursor): 0;
+        unsigned long long offset = equals? strtoull (equals + 1, &end, 10): 0;
+        if (head_count == 3 || !equals || name_length == 0 || name_length >= sizeof names [0]
+        ||  end != cursor + length || end == equals + 1)
+            return socval_usage ("socval: --at takes ingest=N,valuation=N,compliance=N, as a"
+                                 " report's \"offsets\" states them\n");
+        memcpy (names [head_count], cursor, name_length);
+        names [head_count][name_length] = 0;
+        heads [head_count] = (sv_proto_stream_head_t) {
+            .name = names [head_count], .head_seq = (uint64_t) offset
+        };
+        head_count++;
+        cursor += length + (cursor [length] == ',');
+    }
+    if (at && head_count == 0)
+        return socval_usage ("socval: --at takes ingest=N,valuation=N,compliance=N\n");
     sv_config_t *config = socval_config (options);
     if (!config)
         return 2;
@@ -92,7 +123,8 @@ socval_report (int argc, char *argv [], socval_options_t *options)
     request.report_request = (sv_proto_report_request_t) {
         .kind = (char *) kind, .year = (char *) year,
         .partner = (char *) (streq (partner, "all")? "": partner), .format = (char *) format,
-        .contract = (char *) contract, .supplier = (char *) supplier
+        .contract = (char *) contract, .supplier = (char *) supplier,
+        .at = heads, .at_count = head_count
     };
     sv_proto_t reply = { .id = 0 };
     int rc = socval_control_request (config, "reporting", &request, options->timeout_s, &reply);
