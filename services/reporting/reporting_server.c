@@ -42,6 +42,8 @@ typedef struct {
     char *output;               //  folder for scheduled reports
     msgpack_sbuffer buffer;
     int64_t started;
+    json_t *explained;          //  the report the last explanation was of, and
+    char *explained_key;        //  what it was (kind, year, partner, offsets)
     reporting_store_t *scratch; //  the read model at past offsets, while a
     const uint64_t *at;         //  report asked --at is built: those offsets
 } s_server_t;
@@ -551,13 +553,31 @@ s_handle_explain (s_server_t *self, zframe_t *peer, const sv_proto_explain_reque
     reporting_schedule_time_format (s_now (self), created, sizeof created);
     reporting_store_params_t params;
     s_params (self, request->kind, request->year, request->partner, "", "", created, &params);
-    const char *reason = NULL;
-    json_t *report = reporting_store_report (self->store, &params, &reason);
-    if (!report) {
-        json_decref (params.partner_config);
-        sv_service_refuse (self->control, peer, 404, reason? reason: "the report cannot be built");
-        return;
+    //  The report is kept for the next request at the same offsets: --all
+    //  asks a page at a time, and the report is most of the work
+    char *key = zsys_sprintf ("%s|%s|%s|%" PRIu64 "|%" PRIu64 "|%" PRIu64, request->kind,
+                              request->year, request->partner, params.ingest_offset,
+                              params.valuation_offset, params.compliance_offset);
+    json_t *report = NULL;
+    if (self->explained_key && streq (key, self->explained_key))
+        report = json_incref (self->explained);
+    else {
+        const char *reason = NULL;
+        report = reporting_store_report (self->store, &params, &reason);
+        if (!report) {
+            zstr_free (&key);
+            json_decref (params.partner_config);
+            sv_service_refuse (self->control, peer, 404,
+                               reason? reason: "the report cannot be built");
+            return;
+        }
+        json_decref (self->explained);
+        zstr_free (&self->explained_key);
+        self->explained = json_incref (report);
+        self->explained_key = key;
+        key = NULL;
     }
+    zstr_free (&key);
     json_t *area = s_local_area (self);
     int code = 0;
     char *why = NULL;
@@ -787,4 +807,6 @@ reporting_server (zsock_t *pipe, void *config)
     zstr_free (&self.categories);
     compliance_rules_rates_destroy (&self.rates);
     zstr_free (&self.output);
+    json_decref (self.explained);
+    zstr_free (&self.explained_key);
 }

@@ -1905,8 +1905,8 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 #define S_TRACE_SPEND_ADDS \
     "(CASE WHEN ?10 = 1 THEN 1 ELSE s.amount_pence END" \
     " * CASE WHEN s.fy = ?1 THEN 1 ELSE -1 END)"
-#define S_TRACE_SPEND_WHERE \
-    " WHERE s.fy IN (?1, ?1 - ?3) AND (?2 IS NULL OR s.partner = ?2)" \
+#define S_TRACE_SPEND_WHERE(FY) \
+    " WHERE " FY " IN (?1, ?1 - ?3) AND (?2 IS NULL OR s.partner = ?2)" \
     " AND (?4 < 0 OR s.locality = ?4) AND (?5 = 0 OR s.month = ?5)" \
     " AND (?6 IS NULL OR (s.locality = 0 AND s.ward_code = ?6))" \
     " AND (NOT ?7 OR s.sme) AND (NOT ?8 OR s.vcse) AND (NOT ?9 OR s.employee_owned)"
@@ -1918,8 +1918,8 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 //  take lines of every evidence state, flagged or not (the breakdown)
 #define S_TRACE_VALUE_ADDS \
     "(CASE ?11 WHEN 0 THEN v.value_pence WHEN 1 THEN 1 ELSE v.quantity_milli END)"
-#define S_TRACE_VALUE_WHERE \
-    " WHERE v.fy = ?1 AND (?2 IS NULL OR v.partner = ?2) AND (?5 < 0 OR v.kind = ?5)" \
+#define S_TRACE_VALUE_WHERE(FY) \
+    " WHERE " FY " = ?1 AND (?2 IS NULL OR v.partner = ?2) AND (?5 < 0 OR v.kind = ?5)" \
     " AND (?6 IS NULL OR v.measure = ?6)" \
     " AND (?7 IS NULL OR coalesce((SELECT m.theme FROM measures m" \
     " WHERE m.measure = v.measure), '') = ?7)" \
@@ -2077,7 +2077,7 @@ s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figur
     json_t *states = json_array ();
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "SELECT v.evidence, v.flagged, count(*), coalesce(sum(v.value_pence), 0)"
-        " FROM value_lines v" S_TRACE_VALUE_WHERE " AND v.kind = 1"
+        " FROM value_lines v" S_TRACE_VALUE_WHERE ("v.fy") " AND v.kind = 1"
         " GROUP BY v.evidence, v.flagged ORDER BY v.flagged, v.evidence");
     if (!stmt) {
         *failed = true;
@@ -2101,33 +2101,71 @@ s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figur
     return states;
 }
 
-//  The statements of a figure's lines and of their count and sum
+//  The statements of a figure's lines and of their count and sum. FY is
+//  the year's column as the WHERE reads it: "s.fy" through the (fy,
+//  partner) index, "+s.fy" (not through it) to scan the table, which is
+//  several times quicker when the year is much of the table (s_trace_scan)
+#define S_TRACE_SPEND_SUM(FY) \
+    "SELECT count(*), coalesce(sum(" S_TRACE_SPEND_ADDS "), 0) FROM spend_lines s" \
+    S_TRACE_SPEND_WHERE (FY)
+#define S_TRACE_VALUE_SUM(FY) \
+    "SELECT count(*), coalesce(sum(" S_TRACE_VALUE_ADDS "), 0) FROM value_lines v" \
+    S_TRACE_VALUE_WHERE (FY)
+//  The page of lines is chosen first, on the line alone, and only its
+//  lines are then joined to names, wards and rules: a figure of a million
+//  payments sorts a million narrow rows, not wide ones
+#define S_TRACE_VALUE_ROWS(FY) \
+    "SELECT v.key, v.partner, v.source_seq, v.contract_id, v.supplier_key," \
+    " CASE WHEN v.supplier_key = '' THEN '' ELSE " \
+    S_SUPPLIER_NAME ("v.partner", "v.supplier_key") " END," \
+    " v.measure, v.kind, v.fy, v.evidence, v.quantity_milli, v.proxy_pence," \
+    " v.value_pence, v.framework, v.framework_version, v.ward, coalesce(w.name, '')," \
+    " v.beneficiary_group, v.flagged, page.adds FROM" \
+    " (SELECT v.rowid AS line, " S_TRACE_VALUE_ADDS " AS adds, v.key AS key" \
+    " FROM value_lines v" S_TRACE_VALUE_WHERE (FY) \
+    " ORDER BY adds DESC, v.key LIMIT ?12 OFFSET ?13) AS page" \
+    " JOIN value_lines v ON v.rowid = page.line LEFT JOIN wards w ON w.code = v.ward" \
+    " ORDER BY page.adds DESC, page.key"
+#define S_TRACE_SPEND_ROWS(FY) \
+    "SELECT s.key, s.partner, s.source_seq, s.payment_date, s.amount_pence," \
+    " s.supplier_key, CASE WHEN s.supplier_key = '' THEN '' ELSE " \
+    S_SUPPLIER_NAME ("s.partner", "s.supplier_key") " END, s.redacted, s.postcode," \
+    " s.locality, s.ward_code, coalesce(w.name, ''), p.reason, p.directory," \
+    " s.sme, s.vcse, s.employee_owned, s.fy, page.adds FROM" \
+    " (SELECT s.rowid AS line, " S_TRACE_SPEND_ADDS " AS adds, s.key AS key" \
+    " FROM spend_lines s" S_TRACE_SPEND_WHERE (FY) \
+    " ORDER BY adds DESC, s.key LIMIT ?11 OFFSET ?12) AS page" \
+    " JOIN spend_lines s ON s.rowid = page.line" \
+    " LEFT JOIN wards w ON w.code = s.ward_code" \
+    " LEFT JOIN localities p ON p.id = s.place ORDER BY page.adds DESC, page.key"
+
 static const char *
-s_trace_sql (const reporting_store_figure_t *figure, bool sum)
+s_trace_sql (const reporting_store_figure_t *figure, bool sum, bool scan)
 {
     if (sum)
-        return figure->valued?
-            "SELECT count(*), coalesce(sum(" S_TRACE_VALUE_ADDS "), 0) FROM value_lines v"
-            S_TRACE_VALUE_WHERE
-          : "SELECT count(*), coalesce(sum(" S_TRACE_SPEND_ADDS "), 0) FROM spend_lines s"
-            S_TRACE_SPEND_WHERE;
-    return figure->valued?
-        "SELECT v.key, v.partner, v.source_seq, v.contract_id, v.supplier_key,"
-        " CASE WHEN v.supplier_key = '' THEN '' ELSE "
-        S_SUPPLIER_NAME ("v.partner", "v.supplier_key") " END,"
-        " v.measure, v.kind, v.fy, v.evidence, v.quantity_milli, v.proxy_pence,"
-        " v.value_pence, v.framework, v.framework_version, v.ward, coalesce(w.name, ''),"
-        " v.beneficiary_group, v.flagged, " S_TRACE_VALUE_ADDS " AS adds"
-        " FROM value_lines v LEFT JOIN wards w ON w.code = v.ward" S_TRACE_VALUE_WHERE
-        " ORDER BY adds DESC, v.key LIMIT ?12 OFFSET ?13"
-      : "SELECT s.key, s.partner, s.source_seq, s.payment_date, s.amount_pence,"
-        " s.supplier_key, CASE WHEN s.supplier_key = '' THEN '' ELSE "
-        S_SUPPLIER_NAME ("s.partner", "s.supplier_key") " END, s.redacted, s.postcode,"
-        " s.locality, s.ward_code, coalesce(w.name, ''), p.reason, p.directory,"
-        " s.sme, s.vcse, s.employee_owned, s.fy, " S_TRACE_SPEND_ADDS " AS adds"
-        " FROM spend_lines s LEFT JOIN wards w ON w.code = s.ward_code"
-        " LEFT JOIN localities p ON p.id = s.place" S_TRACE_SPEND_WHERE
-        " ORDER BY adds DESC, s.key LIMIT ?11 OFFSET ?12";
+        return figure->valued? (scan? S_TRACE_VALUE_SUM ("+v.fy"): S_TRACE_VALUE_SUM ("v.fy"))
+                             : (scan? S_TRACE_SPEND_SUM ("+s.fy"): S_TRACE_SPEND_SUM ("s.fy"));
+    return figure->valued? (scan? S_TRACE_VALUE_ROWS ("+v.fy"): S_TRACE_VALUE_ROWS ("v.fy"))
+                         : (scan? S_TRACE_SPEND_ROWS ("+s.fy"): S_TRACE_SPEND_ROWS ("s.fy"));
+}
+
+//  Whether the figure's year holds more than a quarter of its table's
+//  lines, so that a scan beats the index (two counts the index answers)
+static bool
+s_trace_scan (reporting_store_t *self, const reporting_store_figure_t *figure, int fy)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, figure->valued?
+        "SELECT (SELECT count(*) FROM value_lines WHERE fy = ?1),"
+        " (SELECT count(*) FROM value_lines)"
+      : "SELECT (SELECT count(*) FROM spend_lines WHERE fy = ?1),"
+        " (SELECT count(*) FROM spend_lines)");
+    if (!stmt)
+        return false;
+    sqlite3_bind_int (stmt, 1, fy);
+    bool scan = sqlite3_step (stmt) == SQLITE_ROW
+             && sqlite3_column_int64 (stmt, 0) * 4 > sqlite3_column_int64 (stmt, 1);
+    sqlite3_reset (stmt);
+    return scan;
 }
 
 //  What a figure is traced in: its year (fy), partner and evidence mask,
@@ -2162,7 +2200,8 @@ s_trace_each (reporting_store_t *self, const reporting_store_figure_t *figure, i
               const char *partner, int mask, uint64_t after, uint64_t max,
               reporting_store_row_fn *fn, void *arg)
 {
-    sqlite3_stmt *stmt = sv_db_stmt (self->db, s_trace_sql (figure, false));
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+                                     s_trace_sql (figure, false, s_trace_scan (self, figure, fy)));
     if (!stmt)
         return -1;
     if (figure->valued) {
@@ -2209,7 +2248,8 @@ reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *
     json_t *trace = NULL;
     bool failed = sv_db_exec (self->db, "SAVEPOINT trace") != 0;
     int64_t lines = 0, sum = 0;
-    sqlite3_stmt *stmt = failed? NULL: sv_db_stmt (self->db, s_trace_sql (figure, true));
+    sqlite3_stmt *stmt = failed? NULL: sv_db_stmt (self->db,
+        s_trace_sql (figure, true, s_trace_scan (self, figure, fy)));
     if (stmt) {
         if (figure->valued)
             s_trace_bind_value (stmt, figure, fy, partner, mask, false);
