@@ -747,8 +747,9 @@ typedef struct {
     //  (e.g. "in a local postcode district", "not in the postcode directory").
     char *locality_reason;
     //  (optional, since version 2) The postcode directory the postcode was
-    //  looked up in, as valuation/postcode_lookup names it ("(not loaded)"
-    //  appended when it could not be used); "" when none is configured.
+    //  looked up in: the name of the file valuation/postcode_lookup names,
+    //  without its folder ("(not loaded)" appended when it could not be used);
+    //  "" when none is configured.
     char *directory;
     //  (optional, since version 2) The partner withheld the supplier's
     //  identity on this payment (SPEND.redacted).

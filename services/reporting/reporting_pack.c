@@ -343,7 +343,8 @@ s_slurp (const char *path)
 
 zlistx_t *
 reporting_pack (reporting_store_t *store, const reporting_store_params_t *params,
-                const json_t *report, const char *licence, const char **reason_p)
+                const json_t *report, const char *licence, json_t *local_area,
+                const char **reason_p)
 {
     assert (store && params && report && licence);
     reporting_store_params_t scope = *params;
@@ -433,6 +434,7 @@ reporting_pack (reporting_store_t *store, const reporting_store_params_t *params
             "evidence_counted", json_object_get (report, "evidence_counted"),
             "small_number_threshold", json_object_get (report, "small_number_threshold"),
             "licence", licence);
+        json_object_set (about, "local_area", local_area? local_area: json_null ());
         char *text = json_dumps (about, JSON_INDENT (2));
         char *line = zsys_sprintf ("%s\n", text);
         s_add_text (files, "offsets.json", line);
@@ -526,7 +528,7 @@ reporting_pack_test (bool verbose)
     assert (report);
     const char *reason = NULL;
     zlistx_t *files = reporting_pack (store, &params, report, "Open Government Licence v3.0",
-                                      &reason);
+                                      NULL, &reason);
     if (!files)
         printf ("%s\n", reason);
     assert (files);
@@ -579,7 +581,7 @@ reporting_pack_test (bool verbose)
 
     //  Twice: the same bytes, every file
     zlistx_t *again = reporting_pack (store, &params, report, "Open Government Licence v3.0",
-                                      &reason);
+                                      NULL, &reason);
     assert (again && zlistx_size (again) == zlistx_size (files));
     for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files);
          file; file = (reporting_render_file_t *) zlistx_next (files)) {

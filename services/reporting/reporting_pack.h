@@ -17,7 +17,9 @@
       returns than the threshold in the pack, has them left blank and
       "suppressed" 1.
     - framework.csv: the measures and proxies the lines were valued with.
-    - data_dictionary.csv, methodology.md, offsets.json, LICENCE.txt.
+    - data_dictionary.csv, methodology.md, offsets.json (the offsets, year,
+      partners, evidence states counted, threshold, the partners' local
+      areas), LICENCE.txt.
     - open-data.sqlite: the tables above, one table each.
 
     Deterministic: nothing is read from the clock, and every table has a
@@ -37,12 +39,16 @@
 
 //  Builds the pack of report, the annual document reporting_store_report
 //  made from params (its year resolved in the document). licence is the
-//  statement LICENCE.txt and offsets.json carry. Returns a list of
+//  statement LICENCE.txt and offsets.json carry; local_area (borrowed, or
+//  NULL) the partners' local areas, {partner: {"local_districts",
+//  "local_authorities"}, "postcode_lookup"}, which offsets.json states as
+//  the rules payments were placed by. Returns a list of
 //  reporting_render_file_t * that owns them (zlistx_destroy frees all), or
 //  NULL with *reason_p (static or held by the store) on a store failure.
 zlistx_t *
     reporting_pack (reporting_store_t *store, const reporting_store_params_t *params,
-                    const json_t *report, const char *licence, const char **reason_p);
+                    const json_t *report, const char *licence, json_t *local_area,
+                    const char **reason_p);
 
 //  Self-test.
 void

@@ -345,6 +345,25 @@ s_apply_compliance (sv_db_t *db, const sv_proto_event_t *event, void *arg)
 //  ==========================================================================
 //  Control: STATUS, REPORT_REQUEST
 
+//  The rules payments were placed by, as valuation reads them from the
+//  same config: {partner: {"local_districts", "local_authorities"},
+//  "postcode_lookup"}
+static json_t *
+s_local_area (s_server_t *self)
+{
+    json_t *area = json_object ();
+    for (zconfig_t *child = sv_config_children (self->config, "partners"); child;
+         child = zconfig_next (child))
+        json_object_set_new (area, zconfig_name (child), json_pack ("{s:s, s:s}",
+            "local_districts", zconfig_get (child, "local_districts", ""),
+            "local_authorities", zconfig_get (child, "local_authorities", "")));
+    //  The directory by its file's name, as valuation names it on each line
+    const char *lookup = sv_config_get (self->config, "valuation/postcode_lookup");
+    const char *slash = strrchr (lookup, '/');
+    json_object_set_new (area, "postcode_lookup", json_string (slash? slash + 1: lookup));
+    return area;
+}
+
 //  The open-data pack of the annual report the request names
 //  (reporting_pack): its files, or NULL with *reason_p
 static zlistx_t *
@@ -356,8 +375,10 @@ s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t 
     reporting_store_params_t params;
     s_params (self, "annual", request->year, request->partner, "", "", created, &params);
     *report_p = reporting_store_report (s_read_model (self), &params, reason_p);
+    json_t *area = s_local_area (self);
     zlistx_t *files = *report_p? reporting_pack (s_read_model (self), &params, *report_p,
-        sv_config_get (self->config, "reporting/open_data_licence"), reason_p): NULL;
+        sv_config_get (self->config, "reporting/open_data_licence"), area, reason_p): NULL;
+    json_decref (area);
     json_decref (params.partner_config);
     return files;
 }
@@ -525,23 +546,6 @@ s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t 
     zlistx_destroy (&files);
     json_decref (report);
     zstr_free (&base);
-}
-
-//  The rules payments were placed by, as valuation reads them from the
-//  same config: {partner: {"local_districts", "local_authorities"},
-//  "postcode_lookup"}
-static json_t *
-s_local_area (s_server_t *self)
-{
-    json_t *area = json_object ();
-    for (zconfig_t *child = sv_config_children (self->config, "partners"); child;
-         child = zconfig_next (child))
-        json_object_set_new (area, zconfig_name (child), json_pack ("{s:s, s:s}",
-            "local_districts", zconfig_get (child, "local_districts", ""),
-            "local_authorities", zconfig_get (child, "local_authorities", "")));
-    json_object_set_new (area, "postcode_lookup",
-                         json_string (sv_config_get (self->config, "valuation/postcode_lookup")));
-    return area;
 }
 
 //  How one figure is made: the report built as REPORT_REQUEST would, then

@@ -141,8 +141,12 @@ s_print_row (FILE *out, const char *figure, json_t *row)
                  *s_text (row, "postcode")? "postcode ": "", s_text (row, "postcode"),
                  *s_text (row, "postcode")? ", ": "",
                  *reason? reason: "why not recorded (valued before valuation said why)");
-        if (*directory)
+        //  Said once, until a line was placed with another
+        static char said [256] = "";
+        if (*directory && strcmp (said, directory) != 0) {
             fprintf (out, "      postcode directory: %s\n", directory);
+            snprintf (said, sizeof said, "%s", directory);
+        }
     }
     else {
         fprintf (out, "      %s %s on contract %s (%s), %s%s%s\n", s_text (row, "kind"),
@@ -177,7 +181,7 @@ s_print_basis (FILE *out, const char *figure, json_t *document)
     json_t *item;
     json_t *states = json_object_get (document, "evidence");
     if (states) {
-        fprintf (out, "Evidence states (deliveries of these measures, contracts, wards...):\n");
+        fprintf (out, "Evidence states of the deliveries this figure takes:\n");
         json_array_foreach (states, index, item) {
             char money [SV_MONEY_BUF];
             fprintf (out, "  %-10s %s: %" JSON_INTEGER_FORMAT " lines, %s\n",

@@ -451,9 +451,15 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     out->sme = supplier->sme;
     out->vcse = supplier->vcse;
     out->employee_owned = supplier->employee_owned;
-    //  Why it is placed where it is, for socval explain
-    if (!self->directory)
-        self->directory = s_lookup_setting (self);
+    //  Why it is placed where it is, for socval explain and the open-data
+    //  pack: the directory by its file's name (which names its release,
+    //  trafford-postcodes-onspd-2023-11.csv), not where it sits on this host
+    if (!self->directory) {
+        char *setting = s_lookup_setting (self);
+        const char *slash = strrchr (setting, '/');
+        self->directory = strdup (slash? slash + 1: setting);
+        zstr_free (&setting);
+    }
     out->postcode = place.postcode;
     out->locality_reason = (char *) place.reason;
     out->directory = self->directory;
