@@ -2207,6 +2207,7 @@ s_entries_report_request (const sv_proto_report_request_t *self)
          + (self->format && *self->format)
          + (self->contract && *self->contract)
          + (self->supplier && *self->supplier)
+         + (self->from_byte != 0)
          + (self->at_count > 0);
 }
 
@@ -2219,6 +2220,7 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
     ||  (self->format && *self->format && s_put_string (pk, "format", self->format))
     ||  (self->contract && *self->contract && s_put_string (pk, "contract", self->contract))
     ||  (self->supplier && *self->supplier && s_put_string (pk, "supplier", self->supplier))
+    ||  (self->from_byte != 0 && s_put_uint (pk, "from_byte", self->from_byte))
     ||  (self->at_count > 0 && s_encode_stream_head_list (pk, "at", self->at, self->at_count)))
         return -1;
     return 0;
@@ -2227,19 +2229,20 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
 static int
 s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint32_t entries)
 {
-    static const s_field_t fields [7] = {
-        { "kind",     true },
-        { "year",     false },
-        { "partner",  false },
-        { "format",   false },
-        { "contract", false },
-        { "supplier", false },
-        { "at",       false },
+    static const s_field_t fields [8] = {
+        { "kind",      true },
+        { "year",      false },
+        { "partner",   false },
+        { "format",    false },
+        { "contract",  false },
+        { "supplier",  false },
+        { "from_byte", false },
+        { "at",        false },
     };
-    bool seen [7] = { false };
+    bool seen [8] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 7, seen, &field))
+        if (s_read_key (dec, fields, 8, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2249,13 +2252,14 @@ s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint
             case 3: rc = s_get_string (dec, &self->format); break;
             case 4: rc = s_get_string (dec, &self->contract); break;
             case 5: rc = s_get_string (dec, &self->supplier); break;
-            case 6: rc = s_decode_stream_head_list (dec, &self->at, &self->at_count); break;
+            case 6: rc = s_get_uint (dec, &self->from_byte); break;
+            case 7: rc = s_decode_stream_head_list (dec, &self->at, &self->at_count); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 7))
+    if (s_check_required (dec, fields, seen, 8))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->year)
@@ -2288,6 +2292,7 @@ s_print_report_request (const sv_proto_report_request_t *self, FILE *out, const 
     s_print_string (out, indent, "format", self->format);
     s_print_string (out, indent, "contract", self->contract);
     s_print_string (out, indent, "supplier", self->supplier);
+    s_print_uint (out, indent, "from_byte", self->from_byte);
     s_print_stream_head_list (out, indent, "at", self->at, self->at_count);
 }
 
@@ -2301,7 +2306,8 @@ static size_t
 s_entries_report_ready (const sv_proto_report_ready_t *self)
 {
     return 7
-         + (self->files_count > 0);
+         + (self->files_count > 0)
+         + (self->total_bytes != 0);
 }
 
 static int
@@ -2314,7 +2320,8 @@ s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
     ||  s_put_string (pk, "path", self->path)
     ||  s_encode_stream_head_list (pk, "offsets", self->offsets, self->offsets_count)
     ||  s_put_string (pk, "created", self->created)
-    ||  (self->files_count > 0 && s_encode_report_file_list (pk, "files", self->files, self->files_count)))
+    ||  (self->files_count > 0 && s_encode_report_file_list (pk, "files", self->files, self->files_count))
+    ||  (self->total_bytes != 0 && s_put_uint (pk, "total_bytes", self->total_bytes)))
         return -1;
     return 0;
 }
@@ -2322,20 +2329,21 @@ s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
 static int
 s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t entries)
 {
-    static const s_field_t fields [8] = {
-        { "kind",    true },
-        { "year",    true },
-        { "partner", true },
-        { "format",  true },
-        { "path",    true },
-        { "offsets", true },
-        { "created", true },
-        { "files",   false },
+    static const s_field_t fields [9] = {
+        { "kind",        true },
+        { "year",        true },
+        { "partner",     true },
+        { "format",      true },
+        { "path",        true },
+        { "offsets",     true },
+        { "created",     true },
+        { "files",       false },
+        { "total_bytes", false },
     };
-    bool seen [8] = { false };
+    bool seen [9] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 8, seen, &field))
+        if (s_read_key (dec, fields, 9, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2347,12 +2355,13 @@ s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t
             case 5: rc = s_decode_stream_head_list (dec, &self->offsets, &self->offsets_count); break;
             case 6: rc = s_get_string (dec, &self->created); break;
             case 7: rc = s_decode_report_file_list (dec, &self->files, &self->files_count); break;
+            case 8: rc = s_get_uint (dec, &self->total_bytes); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 8);
+    return s_check_required (dec, fields, seen, 9);
 }
 
 static void
@@ -2379,6 +2388,7 @@ s_print_report_ready (const sv_proto_report_ready_t *self, FILE *out, const char
     s_print_stream_head_list (out, indent, "offsets", self->offsets, self->offsets_count);
     s_print_string (out, indent, "created", self->created);
     s_print_report_file_list (out, indent, "files", self->files, self->files_count);
+    s_print_uint (out, indent, "total_bytes", self->total_bytes);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4420,6 +4430,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->report_request.format = "format-0";
             self->report_request.contract = "contract-0";
             self->report_request.supplier = "supplier-0";
+            self->report_request.from_byte = 65536;
             self->report_request.at = s_test_stream_head;
             self->report_request.at_count = 2;
             break;
@@ -4434,14 +4445,15 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->report_ready.created = "created-0";
             self->report_ready.files = s_test_report_file;
             self->report_ready.files_count = 2;
+            self->report_ready.total_bytes = UINT32_MAX;
             break;
         case SV_PROTO_EXPLAIN_REQUEST:
             self->explain_request.kind = "kind-0";
             self->explain_request.year = "year-0";
             self->explain_request.partner = "partner-0";
             self->explain_request.figure = "figure-0";
-            self->explain_request.after = 65536;
-            self->explain_request.max = UINT32_MAX;
+            self->explain_request.after = (uint64_t) UINT32_MAX + 1;
+            self->explain_request.max = UINT64_MAX;
             break;
         case SV_PROTO_EXPLANATION:
             self->explanation.figure = "figure-0";
@@ -4466,7 +4478,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->frameworks.errors_count = 2;
             self->frameworks.frameworks = s_test_framework_info;
             self->frameworks.frameworks_count = 2;
-            self->frameworks.recomputed = (uint64_t) UINT32_MAX + 1;
+            self->frameworks.recomputed = 0;
             break;
         case SV_PROTO_SUPPLIER:
             self->supplier.partner = "partner-0";
@@ -4501,7 +4513,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_SPEND:
             self->spend.partner = "partner-0";
             self->spend.transaction_no = "transaction_no-0";
-            self->spend.line = UINT64_MAX;
+            self->spend.line = 1;
             self->spend.payment_date = "payment_date-0";
             self->spend.amount_pence = -1;
             self->spend.supplier_key = "supplier_key-0";
@@ -4549,7 +4561,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.quantity_milli = 127;
             self->valuation_line.proxy_pence = -128;
             self->valuation_line.value_pence = -129;
-            self->valuation_line.source_seq = 0;
+            self->valuation_line.source_seq = 127;
             self->valuation_line.evidence = "evidence-0";
             self->valuation_line.unit = "unit-0";
             self->valuation_line.description = "description-0";
@@ -4558,7 +4570,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";
-            self->local_spend_line.source_seq = 1;
+            self->local_spend_line.source_seq = 128;
             self->local_spend_line.supplier_key = "supplier_key-0";
             self->local_spend_line.payment_date = "payment_date-0";
             self->local_spend_line.year = "year-0";

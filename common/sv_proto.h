@@ -397,6 +397,12 @@ typedef struct {
     //  (optional, since version 2) The contracts report only: one supplier's
     //  rows, by its key or its name exactly; "" for every supplier.
     char *supplier;
+    //  (optional, since version 2) open-data only: where in the pack (its
+    //  files' bytes one after another, in the order REPORT_READY lists them)
+    //  the reply starts; 0 for the first. A pack larger than one message comes
+    //  in several replies: ask again from the bytes received until
+    //  REPORT_READY.total_bytes.
+    uint64_t from_byte;
     //  (optional, since version 2) Rebuild the report as it stood at these
     //  stream offsets (name ingest, valuation and compliance, each once,
     //  head_seq the offset, as a report's "offsets" states them), by reading
@@ -429,6 +435,12 @@ typedef struct {
     //  in the stream's events, which name the path only.
     sv_proto_report_file_t *files;
     size_t files_count;
+    //  (optional, since version 2) open-data only: the size of the whole pack,
+    //  its files together. The files of one reply are the part of the pack
+    //  from REPORT_REQUEST.from_byte on that fits in one message: a file may
+    //  be cut across replies (its parts, in order, make it), and every file,
+    //  even an empty one, appears in some reply.
+    uint64_t total_bytes;
 } sv_proto_report_ready_t;
 
 //  EXPLAIN_REQUEST: socval to reporting: how one figure of a report is made,

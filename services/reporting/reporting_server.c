@@ -42,6 +42,9 @@ typedef struct {
     char *output;               //  folder for scheduled reports
     msgpack_sbuffer buffer;
     int64_t started;
+    json_t *packed;             //  the report of the last open-data pack, its
+    zlistx_t *pack;             //  files, and what it was (year, partner,
+    char *packed_key;           //  offsets): a pack comes a part at a time
     json_t *explained;          //  the report the last explanation was of, and
     char *explained_key;        //  what it was (kind, year, partner, offsets)
     reporting_store_t *scratch; //  the read model at past offsets, while a
@@ -365,7 +368,8 @@ s_local_area (s_server_t *self)
 }
 
 //  The open-data pack of the annual report the request names
-//  (reporting_pack): its files, or NULL with *reason_p
+//  (reporting_pack): its files (borrowed: kept for the next part until
+//  another pack is asked for) and *report_p, or NULL with *reason_p
 static zlistx_t *
 s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t now,
              json_t **report_p, const char **reason_p)
@@ -374,18 +378,61 @@ s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t 
     reporting_schedule_time_format (now, created, sizeof created);
     reporting_store_params_t params;
     s_params (self, "annual", request->year, request->partner, "", "", created, &params);
-    *report_p = reporting_store_report (s_read_model (self), &params, reason_p);
-    json_t *area = s_local_area (self);
-    zlistx_t *files = *report_p? reporting_pack (s_read_model (self), &params, *report_p,
-        sv_config_get (self->config, "reporting/open_data_licence"), area, reason_p): NULL;
-    json_decref (area);
+    char *key = zsys_sprintf ("%s|%s|%" PRIu64 "|%" PRIu64 "|%" PRIu64, request->year,
+                              request->partner, params.ingest_offset, params.valuation_offset,
+                              params.compliance_offset);
+    if (!self->packed_key || !streq (key, self->packed_key)) {
+        json_decref (self->packed);
+        zlistx_destroy (&self->pack);
+        zstr_free (&self->packed_key);
+        self->packed = reporting_store_report (s_read_model (self), &params, reason_p);
+        json_t *area = s_local_area (self);
+        self->pack = self->packed? reporting_pack (s_read_model (self), &params, self->packed,
+            sv_config_get (self->config, "reporting/open_data_licence"), area, reason_p): NULL;
+        json_decref (area);
+        if (self->pack) {
+            self->packed_key = key;
+            key = NULL;
+        }
+    }
+    zstr_free (&key);
     json_decref (params.partner_config);
-    return files;
+    //  A report made without its pack is refused with the pack's reason
+    *report_p = self->packed? json_incref (self->packed): NULL;
+    return self->pack;
 }
 
-//  Builds the report a REPORT_REQUEST asks for and answers with its files
-//  in REPORT_READY; "open-data" is the pack of the annual report, its
-//  files in a folder as csv's are
+//  The part of a pack's files (their bytes one after another) from byte
+//  from on, at most budget bytes of payload, into out (count entries);
+//  *total_p the pack's size. An empty file is sent in the part that
+//  reaches its place.
+static size_t
+s_pack_part (zlistx_t *files, uint64_t from, uint64_t budget, sv_proto_report_file_t *out,
+             uint64_t *total_p)
+{
+    uint64_t total = 0;
+    for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files);
+         file; file = (reporting_render_file_t *) zlistx_next (files))
+        total += zchunk_size (file->payload);
+    uint64_t place = 0, end = from + budget;
+    size_t count = 0;
+    for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files);
+         file; file = (reporting_render_file_t *) zlistx_next (files)) {
+        uint64_t size = zchunk_size (file->payload);
+        uint64_t first = place > from? place: from;
+        uint64_t last = place + size < end? place + size: end;
+        bool empty_here = size == 0 && place >= from && (place < end || end >= total);
+        if (first < last || empty_here)
+            out [count++] = (sv_proto_report_file_t) {
+                .name = file->name, .payload = zchunk_data (file->payload) + (first - place),
+                .payload_size = first < last? last - first: 0
+            };
+        place += size;
+    }
+    *total_p = total;
+    return count;
+}
+
 //  Reads the streams again to the offsets request->at names into a
 //  scratch store (reporting_replay) at *path_p (the caller's to free and
 //  remove), for the report to be built from. 0, or the ERROR code with
@@ -501,6 +548,12 @@ s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t 
     size_t count = files? zlistx_size (files): 0, index = 0, bytes = 0;
     sv_proto_report_file_t *out = (sv_proto_report_file_t *) zmalloc (
         (count + 1) * sizeof (sv_proto_report_file_t));
+    size_t most = (size_t) sv_config_int (self->config, "stream/max_message_bytes");
+    uint64_t total = 0;
+    if (pack && files)
+        //  A part of the pack, with room to spare for names and framing
+        count = s_pack_part (files, request->from_byte, most / 2, out, &total);
+    else
     for (reporting_render_file_t *file = files? (reporting_render_file_t *) zlistx_first (files)
                                               : NULL;
          file; file = (reporting_render_file_t *) zlistx_next (files)) {
@@ -511,10 +564,9 @@ s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t 
         bytes += zchunk_size (file->payload) + strlen (file->name) + 16;
     }
     //  A reply the asker's socket would drop is refused, saying so
-    size_t most = (size_t) sv_config_int (self->config, "stream/max_message_bytes");
-    char *too_big = bytes + 1024 > most? zsys_sprintf ("the %s is %zu bytes, more than one"
-        " reply may carry (stream/max_message_bytes, %zu): raise it to send it",
-        pack? "open-data pack": "report", bytes, most): NULL;
+    char *too_big = bytes + 1024 > most? zsys_sprintf ("the report is %zu bytes, more than"
+        " one reply may carry (stream/max_message_bytes, %zu): raise it to send it",
+        bytes, most): NULL;
     if (!files)
         sv_service_refuse (self->control, peer, 500, reason);
     else
@@ -537,13 +589,14 @@ s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t 
             .year = (char *) json_string_value (json_object_get (report, "year")),
             .partner = (char *) json_string_value (json_object_get (report, "partner")),
             .format = (char *) format, .path = base, .offsets = offsets, .offsets_count = 3,
-            .created = created, .files = out, .files_count = count
+            .created = created, .files = out, .files_count = count, .total_bytes = total
         };
         sv_service_reply (self->control, peer, &reply);
     }
     zstr_free (&too_big);
     free (out);
-    zlistx_destroy (&files);
+    if (!pack)
+        zlistx_destroy (&files);
     json_decref (report);
     zstr_free (&base);
 }
@@ -813,4 +866,7 @@ reporting_server (zsock_t *pipe, void *config)
     zstr_free (&self.output);
     json_decref (self.explained);
     zstr_free (&self.explained_key);
+    json_decref (self.packed);
+    zlistx_destroy (&self.pack);
+    zstr_free (&self.packed_key);
 }

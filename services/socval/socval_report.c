@@ -25,6 +25,94 @@ s_write_file (const char *path, const uint8_t *data, size_t size)
     return ok? 0: -1;
 }
 
+//  An open-data pack, a part at a time (REPORT_READY.total_bytes), into the
+//  folder path: each file written under a temporary name and renamed once
+//  whole. first is the first part; every part must be of the same offsets.
+//  0, 1 (refused, or the offsets moved) or 2.
+static int
+s_write_pack (sv_config_t *config, socval_options_t *options, sv_proto_t *request,
+              const sv_proto_t *first, const char *path)
+{
+    if (zsys_dir_create ("%s", path)) {
+        fprintf (stderr, "socval: cannot create the folder %s\n", path);
+        return 2;
+    }
+    zlistx_t *names = zlistx_new ();
+    zlistx_set_duplicator (names, (czmq_duplicator *) strdup);
+    zlistx_set_destructor (names, (czmq_destructor *) zstr_free);
+    zlistx_set_comparator (names, (czmq_comparator *) strcmp);
+    //  The first part is the caller's; the others are fetched into next
+    const sv_proto_t *part = first;
+    sv_proto_t next = { .id = 0 };
+    uint64_t offsets [3] = { 0 }, received = 0;
+    for (size_t index = 0; index < 3 && index < first->report_ready.offsets_count; index++)
+        offsets [index] = first->report_ready.offsets [index].head_seq;
+    int rc = 0;
+    while (rc == 0) {
+        const sv_proto_report_ready_t *ready = &part->report_ready;
+        uint64_t before = received;
+        for (size_t index = 0; index < ready->files_count && rc == 0; index++) {
+            const sv_proto_report_file_t *file = &ready->files [index];
+            bool seen = zlistx_find (names, file->name) != NULL;
+            if (!seen)
+                zlistx_add_end (names, file->name);
+            char *temporary = zsys_sprintf ("%s/%s.tmp", path, file->name);
+            FILE *out = fopen (temporary, seen? "ab": "wb");
+            if (!out || fwrite (file->payload, 1, file->payload_size, out) != file->payload_size)
+                rc = 2;
+            if (out && fclose (out))
+                rc = 2;
+            if (rc)
+                fprintf (stderr, "socval: cannot write %s: %s\n", temporary, strerror (errno));
+            zstr_free (&temporary);
+            received += file->payload_size;
+        }
+        for (size_t index = 0; index < 3 && index < ready->offsets_count && rc == 0; index++)
+            if (ready->offsets [index].head_seq != offsets [index]) {
+                fprintf (stderr, "socval: reporting took in more data while the pack came;"
+                         " ask again for one pack\n");
+                rc = 1;
+            }
+        if (rc || received >= ready->total_bytes)
+            break;
+        if (received == before) {
+            fprintf (stderr, "socval: reporting sent no more of the pack (%" PRIu64 " of %"
+                     PRIu64 " bytes)\n", received, ready->total_bytes);
+            rc = 1;
+            break;
+        }
+        request->report_request.from_byte = received;
+        sv_proto_reset (&next);
+        rc = socval_control_request (config, "reporting", request, options->timeout_s, &next);
+        if (rc == 0 && next.id == SV_PROTO_ERROR) {
+            fprintf (stderr, "socval: %s\n", next.error.reason);
+            rc = 1;
+        }
+        else
+        if (rc == 0 && next.id != SV_PROTO_REPORT_READY) {
+            fprintf (stderr, "socval: reporting sent no pack\n");
+            rc = 1;
+        }
+        part = &next;
+    }
+    sv_proto_reset (&next);
+    //  Whole: each file takes its name
+    for (const char *name = (const char *) zlistx_first (names); name;
+         name = (const char *) zlistx_next (names)) {
+        char *temporary = zsys_sprintf ("%s/%s.tmp", path, name);
+        char *final = zsys_sprintf ("%s/%s", path, name);
+        if (rc == 0 && rename (temporary, final)) {
+            fprintf (stderr, "socval: cannot write %s: %s\n", final, strerror (errno));
+            rc = 2;
+        }
+        remove (temporary);
+        zstr_free (&temporary);
+        zstr_free (&final);
+    }
+    zlistx_destroy (&names);
+    return rc;
+}
+
 int
 socval_report (int argc, char *argv [], socval_options_t *options)
 {
@@ -140,6 +228,9 @@ socval_report (int argc, char *argv [], socval_options_t *options)
     else
     if (rc == 0) {
         const sv_proto_report_ready_t *ready = &reply.report_ready;
+        if (streq (kind, "open-data"))
+            rc = s_write_pack (config, options, &request, &reply, path);
+        else
         if (!path)
             rc = fwrite (ready->files [0].payload, 1, ready->files [0].payload_size, stdout)
                  == ready->files [0].payload_size? 0: 2;
