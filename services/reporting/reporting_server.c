@@ -520,6 +520,9 @@ s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request
     zstr_free (&reason);
 }
 
+//  Builds the report a REPORT_REQUEST asks for, from the read model now
+//  in use (s_read_model), and answers with its files in REPORT_READY;
+//  "open-data" is the annual report's pack, a part of it at a time
 static void
 s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
 {
