@@ -43,7 +43,7 @@ BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation 
            $(BUILD)/bench_compliance $(BUILD)/bench_reporting $(BUILD)/bench_chouse
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework \
-           $(BUILD)/fuzz_schedule $(BUILD)/fuzz_chouse $(BUILD)/fuzz_xlsx
+           $(BUILD)/fuzz_schedule $(BUILD)/fuzz_chouse $(BUILD)/fuzz_xlsx $(BUILD)/fuzz_explain
 PROGRAMS = $(BUILD)/socval $(BUILD)/socval-ingest $(BUILD)/socval-valuation \
            $(BUILD)/socval-compliance $(BUILD)/socval-reporting
 

@@ -166,6 +166,8 @@ static const s_key_t s_keys [] = {
       "Crosswalk CSV (framework, measure, outcome) mapping every partner's framework measures"
       " to common outcomes, so the partnership report shows partners on different frameworks"
       " side by side; empty: none."),
+    S_TEXT_ ("reporting/open_data_licence", "Open Government Licence v3.0",
+      "The licence the open-data pack is published under, stated in its LICENCE.txt."),
     S_TEXT_ ("reporting/stream_endpoint", "tcp://127.0.0.1:7741",
       "Where reporting's durable stream answers FETCH."),
     S_TEXT_ ("reporting/control_endpoint", "tcp://127.0.0.1:7742",

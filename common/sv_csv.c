@@ -977,6 +977,24 @@ sv_csv_rows (sv_csv_t *self)
     return self->rows;
 }
 
+void
+sv_csv_write_field (FILE *out, const char *text)
+{
+    assert (out && text);
+    if (!strpbrk (text, ",\"\r\n")) {
+        fputs (text, out);
+        return;
+    }
+    fputc ('"', out);
+    for (const char *scan = text; *scan; scan++) {
+        if (*scan == '"')
+            fputc ('"', out);
+        fputc (*scan, out);
+    }
+    fputc ('"', out);
+}
+
+
 const char *
 sv_csv_error_format (const sv_csv_error_t *error, char *buf, size_t size)
 {

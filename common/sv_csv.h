@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -192,6 +193,11 @@ const char *
     sv_csv_error_format (const sv_csv_error_t *error, char *buf, size_t size);
 
 //  Self test of this class; asserts (aborts) on failure.
+//  Writes text to out as one CSV field (RFC 4180): as it is, or quoted,
+//  quotes doubled, when it holds a comma, quote, CR or LF.
+void
+    sv_csv_write_field (FILE *out, const char *text);
+
 void
     sv_csv_test (bool verbose);
 

@@ -35,6 +35,8 @@ static const char *s_names [] = {
     "STATUS_REPLY",
     "REPORT_REQUEST",
     "REPORT_READY",
+    "EXPLAIN_REQUEST",
+    "EXPLANATION",
     "ALERT_ACK",
     "FRAMEWORK_IMPORT",
     "FRAMEWORK_LIST",
@@ -2351,7 +2353,9 @@ s_entries_report_request (const sv_proto_report_request_t *self)
          + (self->partner && *self->partner)
          + (self->format && *self->format)
          + (self->contract && *self->contract)
-         + (self->supplier && *self->supplier);
+         + (self->supplier && *self->supplier)
+         + (self->from_byte != 0)
+         + (self->at_count > 0);
 }
 
 static int
@@ -2362,7 +2366,9 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
     ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner))
     ||  (self->format && *self->format && s_put_string (pk, "format", self->format))
     ||  (self->contract && *self->contract && s_put_string (pk, "contract", self->contract))
-    ||  (self->supplier && *self->supplier && s_put_string (pk, "supplier", self->supplier)))
+    ||  (self->supplier && *self->supplier && s_put_string (pk, "supplier", self->supplier))
+    ||  (self->from_byte != 0 && s_put_uint (pk, "from_byte", self->from_byte))
+    ||  (self->at_count > 0 && s_encode_stream_head_list (pk, "at", self->at, self->at_count)))
         return -1;
     return 0;
 }
@@ -2370,18 +2376,20 @@ s_encode_report_request (msgpack_packer *pk, const sv_proto_report_request_t *se
 static int
 s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint32_t entries)
 {
-    static const s_field_t fields [6] = {
-        { "kind",     true },
-        { "year",     false },
-        { "partner",  false },
-        { "format",   false },
-        { "contract", false },
-        { "supplier", false },
+    static const s_field_t fields [8] = {
+        { "kind",      true },
+        { "year",      false },
+        { "partner",   false },
+        { "format",    false },
+        { "contract",  false },
+        { "supplier",  false },
+        { "from_byte", false },
+        { "at",        false },
     };
-    bool seen [6] = { false };
+    bool seen [8] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 6, seen, &field))
+        if (s_read_key (dec, fields, 8, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2391,12 +2399,14 @@ s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint
             case 3: rc = s_get_string (dec, &self->format); break;
             case 4: rc = s_get_string (dec, &self->contract); break;
             case 5: rc = s_get_string (dec, &self->supplier); break;
+            case 6: rc = s_get_uint (dec, &self->from_byte); break;
+            case 7: rc = s_decode_stream_head_list (dec, &self->at, &self->at_count); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 6))
+    if (s_check_required (dec, fields, seen, 8))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->year)
@@ -2417,6 +2427,7 @@ s_free_report_request (sv_proto_report_request_t *self)
     free (self->format);
     free (self->contract);
     free (self->supplier);
+    s_free_stream_head_list (self->at, self->at_count);
 }
 
 static void
@@ -2428,6 +2439,8 @@ s_print_report_request (const sv_proto_report_request_t *self, FILE *out, const 
     s_print_string (out, indent, "format", self->format);
     s_print_string (out, indent, "contract", self->contract);
     s_print_string (out, indent, "supplier", self->supplier);
+    s_print_uint (out, indent, "from_byte", self->from_byte);
+    s_print_stream_head_list (out, indent, "at", self->at, self->at_count);
 }
 
 //  ---------------------------------------------------------------------------
@@ -2440,7 +2453,8 @@ static size_t
 s_entries_report_ready (const sv_proto_report_ready_t *self)
 {
     return 7
-         + (self->files_count > 0);
+         + (self->files_count > 0)
+         + (self->total_bytes != 0);
 }
 
 static int
@@ -2453,7 +2467,8 @@ s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
     ||  s_put_string (pk, "path", self->path)
     ||  s_encode_stream_head_list (pk, "offsets", self->offsets, self->offsets_count)
     ||  s_put_string (pk, "created", self->created)
-    ||  (self->files_count > 0 && s_encode_report_file_list (pk, "files", self->files, self->files_count)))
+    ||  (self->files_count > 0 && s_encode_report_file_list (pk, "files", self->files, self->files_count))
+    ||  (self->total_bytes != 0 && s_put_uint (pk, "total_bytes", self->total_bytes)))
         return -1;
     return 0;
 }
@@ -2461,20 +2476,21 @@ s_encode_report_ready (msgpack_packer *pk, const sv_proto_report_ready_t *self)
 static int
 s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t entries)
 {
-    static const s_field_t fields [8] = {
-        { "kind",    true },
-        { "year",    true },
-        { "partner", true },
-        { "format",  true },
-        { "path",    true },
-        { "offsets", true },
-        { "created", true },
-        { "files",   false },
+    static const s_field_t fields [9] = {
+        { "kind",        true },
+        { "year",        true },
+        { "partner",     true },
+        { "format",      true },
+        { "path",        true },
+        { "offsets",     true },
+        { "created",     true },
+        { "files",       false },
+        { "total_bytes", false },
     };
-    bool seen [8] = { false };
+    bool seen [9] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 8, seen, &field))
+        if (s_read_key (dec, fields, 9, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -2486,12 +2502,13 @@ s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t
             case 5: rc = s_decode_stream_head_list (dec, &self->offsets, &self->offsets_count); break;
             case 6: rc = s_get_string (dec, &self->created); break;
             case 7: rc = s_decode_report_file_list (dec, &self->files, &self->files_count); break;
+            case 8: rc = s_get_uint (dec, &self->total_bytes); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    return s_check_required (dec, fields, seen, 8);
+    return s_check_required (dec, fields, seen, 9);
 }
 
 static void
@@ -2518,6 +2535,156 @@ s_print_report_ready (const sv_proto_report_ready_t *self, FILE *out, const char
     s_print_stream_head_list (out, indent, "offsets", self->offsets, self->offsets_count);
     s_print_string (out, indent, "created", self->created);
     s_print_report_file_list (out, indent, "files", self->files, self->files_count);
+    s_print_uint (out, indent, "total_bytes", self->total_bytes);
+}
+
+//  ---------------------------------------------------------------------------
+//  EXPLAIN_REQUEST: socval to reporting: how one figure of a report is made,
+//  down to the lines that add up to it. Answered by EXPLANATION, or by ERROR:
+//  404 for a figure path the report does not have (the reason naming the
+//  nearest paths it has) or a year with no data, 400 for a malformed path. A
+//  reporting service older than this message answers ERROR too.
+
+//  The entries s_encode_explain_request writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_explain_request (const sv_proto_explain_request_t *self)
+{
+    return 2
+         + (self->year && *self->year)
+         + (self->partner && *self->partner)
+         + (self->after != 0)
+         + (self->max != 0);
+}
+
+static int
+s_encode_explain_request (msgpack_packer *pk, const sv_proto_explain_request_t *self)
+{
+    if (s_put_string (pk, "kind", self->kind)
+    ||  (self->year && *self->year && s_put_string (pk, "year", self->year))
+    ||  (self->partner && *self->partner && s_put_string (pk, "partner", self->partner))
+    ||  s_put_string (pk, "figure", self->figure)
+    ||  (self->after != 0 && s_put_uint (pk, "after", self->after))
+    ||  (self->max != 0 && s_put_uint (pk, "max", self->max)))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_explain_request (s_decoder_t *dec, sv_proto_explain_request_t *self, uint32_t entries)
+{
+    static const s_field_t fields [6] = {
+        { "kind",    true },
+        { "year",    false },
+        { "partner", false },
+        { "figure",  true },
+        { "after",   false },
+        { "max",     false },
+    };
+    bool seen [6] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 6, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->kind); break;
+            case 1: rc = s_get_string (dec, &self->year); break;
+            case 2: rc = s_get_string (dec, &self->partner); break;
+            case 3: rc = s_get_string (dec, &self->figure); break;
+            case 4: rc = s_get_uint (dec, &self->after); break;
+            case 5: rc = s_get_uint (dec, &self->max); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 6))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->year)
+    ||  s_default_string (dec, &self->partner))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_explain_request (sv_proto_explain_request_t *self)
+{
+    free (self->kind);
+    free (self->year);
+    free (self->partner);
+    free (self->figure);
+}
+
+static void
+s_print_explain_request (const sv_proto_explain_request_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "kind", self->kind);
+    s_print_string (out, indent, "year", self->year);
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "figure", self->figure);
+    s_print_uint (out, indent, "after", self->after);
+    s_print_uint (out, indent, "max", self->max);
+}
+
+//  ---------------------------------------------------------------------------
+//  EXPLANATION: reporting to socval: how the figure asked for is made.
+
+//  The entries s_encode_explanation writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_explanation (const sv_proto_explanation_t *self)
+{
+    (void) self;
+    return 2;
+}
+
+static int
+s_encode_explanation (msgpack_packer *pk, const sv_proto_explanation_t *self)
+{
+    if (s_put_string (pk, "figure", self->figure)
+    ||  s_put_bytes (pk, "document", self->document, self->document_size))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_explanation (s_decoder_t *dec, sv_proto_explanation_t *self, uint32_t entries)
+{
+    static const s_field_t fields [2] = {
+        { "figure",   true },
+        { "document", true },
+    };
+    bool seen [2] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 2, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->figure); break;
+            case 1: rc = s_get_bytes (dec, &self->document, &self->document_size); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    return s_check_required (dec, fields, seen, 2);
+}
+
+static void
+s_free_explanation (sv_proto_explanation_t *self)
+{
+    free (self->figure);
+    free (self->document);
+}
+
+static void
+s_print_explanation (const sv_proto_explanation_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "figure", self->figure);
+    s_print_bytes (out, indent, "document", self->document, self->document_size);
 }
 
 //  ---------------------------------------------------------------------------
@@ -3782,7 +3949,11 @@ s_entries_local_spend_line (const sv_proto_local_spend_line_t *self)
          + (self->sme)
          + (self->vcse)
          + (self->employee_owned)
-         + (self->place_source && *self->place_source);
+         + (self->place_source && *self->place_source)
+         + (self->postcode && *self->postcode)
+         + (self->locality_reason && *self->locality_reason)
+         + (self->directory && *self->directory)
+         + (self->redacted);
 }
 
 static int
@@ -3800,7 +3971,11 @@ s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t
     ||  (self->sme && s_put_bool (pk, "sme", self->sme))
     ||  (self->vcse && s_put_bool (pk, "vcse", self->vcse))
     ||  (self->employee_owned && s_put_bool (pk, "employee_owned", self->employee_owned))
-    ||  (self->place_source && *self->place_source && s_put_string (pk, "place_source", self->place_source)))
+    ||  (self->place_source && *self->place_source && s_put_string (pk, "place_source", self->place_source))
+    ||  (self->postcode && *self->postcode && s_put_string (pk, "postcode", self->postcode))
+    ||  (self->locality_reason && *self->locality_reason && s_put_string (pk, "locality_reason", self->locality_reason))
+    ||  (self->directory && *self->directory && s_put_string (pk, "directory", self->directory))
+    ||  (self->redacted && s_put_bool (pk, "redacted", self->redacted)))
         return -1;
     return 0;
 }
@@ -3808,25 +3983,29 @@ s_encode_local_spend_line (msgpack_packer *pk, const sv_proto_local_spend_line_t
 static int
 s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, uint32_t entries)
 {
-    static const s_field_t fields [13] = {
-        { "partner",        true },
-        { "source_seq",     true },
-        { "supplier_key",   false },
-        { "payment_date",   true },
-        { "year",           true },
-        { "amount_pence",   true },
-        { "locality",       true },
-        { "ward_code",      false },
-        { "ward_name",      false },
-        { "sme",            false },
-        { "vcse",           false },
-        { "employee_owned", false },
-        { "place_source",   false },
+    static const s_field_t fields [17] = {
+        { "partner",         true },
+        { "source_seq",      true },
+        { "supplier_key",    false },
+        { "payment_date",    true },
+        { "year",            true },
+        { "amount_pence",    true },
+        { "locality",        true },
+        { "ward_code",       false },
+        { "ward_name",       false },
+        { "sme",             false },
+        { "vcse",            false },
+        { "employee_owned",  false },
+        { "place_source",    false },
+        { "postcode",        false },
+        { "locality_reason", false },
+        { "directory",       false },
+        { "redacted",        false },
     };
-    bool seen [13] = { false };
+    bool seen [17] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 13, seen, &field))
+        if (s_read_key (dec, fields, 17, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3843,18 +4022,25 @@ s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, 
             case 10: rc = s_get_bool (dec, &self->vcse); break;
             case 11: rc = s_get_bool (dec, &self->employee_owned); break;
             case 12: rc = s_get_string (dec, &self->place_source); break;
+            case 13: rc = s_get_string (dec, &self->postcode); break;
+            case 14: rc = s_get_string (dec, &self->locality_reason); break;
+            case 15: rc = s_get_string (dec, &self->directory); break;
+            case 16: rc = s_get_bool (dec, &self->redacted); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 13))
+    if (s_check_required (dec, fields, seen, 17))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->supplier_key)
     ||  s_default_string (dec, &self->ward_code)
     ||  s_default_string (dec, &self->ward_name)
-    ||  s_default_string (dec, &self->place_source))
+    ||  s_default_string (dec, &self->place_source)
+    ||  s_default_string (dec, &self->postcode)
+    ||  s_default_string (dec, &self->locality_reason)
+    ||  s_default_string (dec, &self->directory))
         return -1;
     return 0;
 }
@@ -3870,6 +4056,9 @@ s_free_local_spend_line (sv_proto_local_spend_line_t *self)
     free (self->ward_code);
     free (self->ward_name);
     free (self->place_source);
+    free (self->postcode);
+    free (self->locality_reason);
+    free (self->directory);
 }
 
 static void
@@ -3888,6 +4077,10 @@ s_print_local_spend_line (const sv_proto_local_spend_line_t *self, FILE *out, co
     s_print_bool (out, indent, "vcse", self->vcse);
     s_print_bool (out, indent, "employee_owned", self->employee_owned);
     s_print_string (out, indent, "place_source", self->place_source);
+    s_print_string (out, indent, "postcode", self->postcode);
+    s_print_string (out, indent, "locality_reason", self->locality_reason);
+    s_print_string (out, indent, "directory", self->directory);
+    s_print_bool (out, indent, "redacted", self->redacted);
 }
 
 //  ---------------------------------------------------------------------------
@@ -4065,6 +4258,16 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
                                   s_entries_report_ready (&self->report_ready))
               || s_encode_report_ready (&pk, &self->report_ready);
             break;
+        case SV_PROTO_EXPLAIN_REQUEST:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_explain_request (&self->explain_request))
+              || s_encode_explain_request (&pk, &self->explain_request);
+            break;
+        case SV_PROTO_EXPLANATION:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_explanation (&self->explanation))
+              || s_encode_explanation (&pk, &self->explanation);
+            break;
         case SV_PROTO_ALERT_ACK:
             rc = s_encode_header (&pk, self->id,
                                   s_entries_alert_ack (&self->alert_ack))
@@ -4232,6 +4435,12 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
         case SV_PROTO_REPORT_READY:
             rc = s_decode_report_ready (&dec, &self->report_ready, entries);
             break;
+        case SV_PROTO_EXPLAIN_REQUEST:
+            rc = s_decode_explain_request (&dec, &self->explain_request, entries);
+            break;
+        case SV_PROTO_EXPLANATION:
+            rc = s_decode_explanation (&dec, &self->explanation, entries);
+            break;
         case SV_PROTO_ALERT_ACK:
             rc = s_decode_alert_ack (&dec, &self->alert_ack, entries);
             break;
@@ -4315,6 +4524,12 @@ sv_proto_reset (sv_proto_t *self)
             break;
         case SV_PROTO_REPORT_READY:
             s_free_report_ready (&self->report_ready);
+            break;
+        case SV_PROTO_EXPLAIN_REQUEST:
+            s_free_explain_request (&self->explain_request);
+            break;
+        case SV_PROTO_EXPLANATION:
+            s_free_explanation (&self->explanation);
             break;
         case SV_PROTO_ALERT_ACK:
             s_free_alert_ack (&self->alert_ack);
@@ -4401,6 +4616,12 @@ sv_proto_print (const sv_proto_t *self, FILE *out)
             break;
         case SV_PROTO_REPORT_READY:
             s_print_report_ready (&self->report_ready, out, "    ");
+            break;
+        case SV_PROTO_EXPLAIN_REQUEST:
+            s_print_explain_request (&self->explain_request, out, "    ");
+            break;
+        case SV_PROTO_EXPLANATION:
+            s_print_explanation (&self->explanation, out, "    ");
             break;
         case SV_PROTO_ALERT_ACK:
             s_print_alert_ack (&self->alert_ack, out, "    ");
@@ -4669,6 +4890,9 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->report_request.format = "format-0";
             self->report_request.contract = "contract-0";
             self->report_request.supplier = "supplier-0";
+            self->report_request.from_byte = 65536;
+            self->report_request.at = s_test_stream_head;
+            self->report_request.at_count = 2;
             break;
         case SV_PROTO_REPORT_READY:
             self->report_ready.kind = "kind-0";
@@ -4681,6 +4905,20 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->report_ready.created = "created-0";
             self->report_ready.files = s_test_report_file;
             self->report_ready.files_count = 2;
+            self->report_ready.total_bytes = UINT32_MAX;
+            break;
+        case SV_PROTO_EXPLAIN_REQUEST:
+            self->explain_request.kind = "kind-0";
+            self->explain_request.year = "year-0";
+            self->explain_request.partner = "partner-0";
+            self->explain_request.figure = "figure-0";
+            self->explain_request.after = (uint64_t) UINT32_MAX + 1;
+            self->explain_request.max = UINT64_MAX;
+            break;
+        case SV_PROTO_EXPLANATION:
+            self->explanation.figure = "figure-0";
+            self->explanation.document = (uint8_t *) "\x00\x01\xfe\xff" "document-0";
+            self->explanation.document_size = 14;
             break;
         case SV_PROTO_ALERT_ACK:
             self->alert_ack.alert_id = "alert_id-0";
@@ -4700,7 +4938,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->frameworks.errors_count = 2;
             self->frameworks.frameworks = s_test_framework_info;
             self->frameworks.frameworks_count = 2;
-            self->frameworks.recomputed = 65536;
+            self->frameworks.recomputed = 0;
             break;
         case SV_PROTO_SUPPLIER_LIST:
             break;
@@ -4754,7 +4992,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
         case SV_PROTO_SPEND:
             self->spend.partner = "partner-0";
             self->spend.transaction_no = "transaction_no-0";
-            self->spend.line = UINT32_MAX;
+            self->spend.line = 1;
             self->spend.payment_date = "payment_date-0";
             self->spend.amount_pence = -1;
             self->spend.supplier_key = "supplier_key-0";
@@ -4802,7 +5040,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->valuation_line.quantity_milli = 127;
             self->valuation_line.proxy_pence = -128;
             self->valuation_line.value_pence = -129;
-            self->valuation_line.source_seq = (uint64_t) UINT32_MAX + 1;
+            self->valuation_line.source_seq = 127;
             self->valuation_line.evidence = "evidence-0";
             self->valuation_line.unit = "unit-0";
             self->valuation_line.description = "description-0";
@@ -4814,7 +5052,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             self->local_spend_line.partner = "partner-0";
-            self->local_spend_line.source_seq = UINT64_MAX;
+            self->local_spend_line.source_seq = 128;
             self->local_spend_line.supplier_key = "supplier_key-0";
             self->local_spend_line.payment_date = "payment_date-0";
             self->local_spend_line.year = "year-0";
@@ -4826,6 +5064,10 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->local_spend_line.vcse = true;
             self->local_spend_line.employee_owned = false;
             self->local_spend_line.place_source = "place_source-0";
+            self->local_spend_line.postcode = "postcode-0";
+            self->local_spend_line.locality_reason = "locality_reason-0";
+            self->local_spend_line.directory = "directory-0";
+            self->local_spend_line.redacted = true;
             break;
         case SV_PROTO_ALERT:
             self->alert.alert_id = "alert_id-0";

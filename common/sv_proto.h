@@ -83,6 +83,8 @@ typedef enum {
     SV_PROTO_STATUS_REPLY,
     SV_PROTO_REPORT_REQUEST,
     SV_PROTO_REPORT_READY,
+    SV_PROTO_EXPLAIN_REQUEST,
+    SV_PROTO_EXPLANATION,
     SV_PROTO_ALERT_ACK,
     SV_PROTO_FRAMEWORK_IMPORT,
     SV_PROTO_FRAMEWORK_LIST,
@@ -401,8 +403,11 @@ typedef struct {
 //  REPORT_READY or ERROR (404 for a year with no data, the reason naming the
 //  years that have some).
 typedef struct {
-    //  Which report; a reporting service older than contracts answers it with
-    //  ERROR. One of: annual, partnership, rlw-scope, alerts, contracts.
+    //  Which report; a reporting service older than contracts (or open-data)
+    //  answers it with ERROR. open-data is the annual report's open-data pack:
+    //  its files (CSV tables, an SQLite file, data dictionary, methodology,
+    //  offsets, licence) in REPORT_READY.files, whatever the format asked. One
+    //  of: annual, partnership, rlw-scope, alerts, contracts, open-data.
     char *kind;
     //  (optional) Financial year, e.g. "2024-25"; "" for the latest year with
     //  spend, else the latest with any data (REPORT_READY names it).
@@ -417,6 +422,20 @@ typedef struct {
     //  (optional, since version 2) The contracts report only: one supplier's
     //  rows, by its key or its name exactly; "" for every supplier.
     char *supplier;
+    //  (optional, since version 2) open-data only: where in the pack (its
+    //  files' bytes one after another, in the order REPORT_READY lists them)
+    //  the reply starts; 0 for the first. A pack larger than one message comes
+    //  in several replies: ask again from the bytes received until
+    //  REPORT_READY.total_bytes.
+    uint64_t from_byte;
+    //  (optional, since version 2) Rebuild the report as it stood at these
+    //  stream offsets (name ingest, valuation and compliance, each once,
+    //  head_seq the offset, as a report's "offsets" states them), by reading
+    //  the streams again to them; empty for now. Refused with ERROR 409 for an
+    //  offset reporting has not yet applied, and 503 naming each offset that
+    //  can no longer be reached.
+    sv_proto_stream_head_t *at;
+    size_t at_count;
 } sv_proto_report_request_t;
 
 //  REPORT_READY: reporting to socval and to its stream: a report has been
@@ -441,7 +460,52 @@ typedef struct {
     //  in the stream's events, which name the path only.
     sv_proto_report_file_t *files;
     size_t files_count;
+    //  (optional, since version 2) open-data only: the size of the whole pack,
+    //  its files together. The files of one reply are the part of the pack
+    //  from REPORT_REQUEST.from_byte on that fits in one message: a file may
+    //  be cut across replies (its parts, in order, make it), and every file,
+    //  even an empty one, appears in some reply.
+    uint64_t total_bytes;
 } sv_proto_report_ready_t;
+
+//  EXPLAIN_REQUEST: socval to reporting: how one figure of a report is made,
+//  down to the lines that add up to it. Answered by EXPLANATION, or by ERROR:
+//  404 for a figure path the report does not have (the reason naming the
+//  nearest paths it has) or a year with no data, 400 for a malformed path. A
+//  reporting service older than this message answers ERROR too.
+typedef struct {
+    //  The report the figure is of. One of: annual.
+    char *kind;
+    //  (optional) Financial year, as in REPORT_REQUEST; "" for the default
+    //  year.
+    char *year;
+    //  (optional) Partner reported on; "" for all partners.
+    char *partner;
+    //  The figure's path in the report's JSON, list elements picked by their
+    //  key: "spend.local_pence",
+    //  "social_value.by_measure[NT10].delivered_pence",
+    //  "spend.by_ward[E05000001].local_pence".
+    char *figure;
+    //  (optional) Lines to skip, in the explanation's order, to fetch a long
+    //  one page by page; 0 from the first.
+    uint64_t after;
+    //  (optional) Most lines to list; 0 for the service's default (the largest
+    //  contributors only).
+    uint64_t max;
+} sv_proto_explain_request_t;
+
+//  EXPLANATION: reporting to socval: how the figure asked for is made.
+typedef struct {
+    //  The figure's path, as asked.
+    char *figure;
+    //  The explanation as one JSON object
+    //  (services/reporting/EXPLAIN_JSON.md): the figure, its value, the lines
+    //  listed with what each was read from and how it was valued or placed,
+    //  their count, and the sum of all of them, equal to the value; or, for a
+    //  figure that cannot be traced, "traceable": false and why.
+    uint8_t *document;
+    size_t document_size;
+} sv_proto_explanation_t;
 
 //  ALERT_ACK: socval to compliance: a person has seen an alert. Compliance
 //  appends the acknowledged ALERT to its stream.
@@ -783,6 +847,22 @@ typedef struct {
     //  House's registered office (COMPANY); "" when there was none (locality
     //  unknown). One of: payment, supplier, registered_office.
     char *place_source;
+    //  (optional, since version 2) The postcode locality was decided on,
+    //  normalised: the payment's own, else the supplier's; "" when neither
+    //  gave one that reads as a UK postcode.
+    char *postcode;
+    //  (optional, since version 2) Why the payment has its locality, in
+    //  English: which rule of the partner's local area placed the postcode
+    //  (e.g. "in a local postcode district", "not in the postcode directory").
+    char *locality_reason;
+    //  (optional, since version 2) The postcode directory the postcode was
+    //  looked up in: the name of the file valuation/postcode_lookup names,
+    //  without its folder ("(not loaded)" appended when it could not be used);
+    //  "" when none is configured.
+    char *directory;
+    //  (optional, since version 2) The partner withheld the supplier's
+    //  identity on this payment (SPEND.redacted).
+    bool redacted;
 } sv_proto_local_spend_line_t;
 
 //  ALERT: compliance stream: an alert raised, acknowledged or resolved; the
@@ -828,6 +908,8 @@ typedef struct {
         sv_proto_status_reply_t status_reply;
         sv_proto_report_request_t report_request;
         sv_proto_report_ready_t report_ready;
+        sv_proto_explain_request_t explain_request;
+        sv_proto_explanation_t explanation;
         sv_proto_alert_ack_t alert_ack;
         sv_proto_framework_import_t framework_import;
         sv_proto_framework_list_t framework_list;

@@ -47,6 +47,9 @@
 #include "reporting_crosswalk.h"
 #include "reporting_render.h"
 #include "reporting_store.h"
+#include "reporting_explain.h"
+#include "reporting_method.h"
+#include "reporting_pack.h"
 
 typedef struct {
     const char *name;
@@ -92,6 +95,9 @@ static const s_test_t s_tests [] = {
     { "reporting_crosswalk", reporting_crosswalk_test, 5 },
     { "reporting_store", reporting_store_test, 30 },
     { "reporting_render", reporting_render_test, 30 },
+    { "reporting_explain", reporting_explain_test, 30 },
+    { "reporting_method", reporting_method_test, 10 },
+    { "reporting_pack", reporting_pack_test, 30 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

@@ -88,6 +88,41 @@ s_report_json (const char *args)
     return report;
 }
 
+//  socval explain ARGS --json, parsed; NULL when it exits non-zero or
+//  prints no JSON
+static json_t *
+s_explain_json (const char *args)
+{
+    char *output = NULL;
+    json_t *explanation = NULL;
+    if (s_socval (&output, "explain %s --json", args) == 0)
+        explanation = json_loads (output, 0, NULL);
+    zstr_free (&output);
+    return explanation;
+}
+
+//  Whether explanation's figure is value, its lines summing to it, rows
+//  of them in all
+static bool
+s_explained (json_t *explanation, int64_t value, int64_t rows)
+{
+    return explanation
+        && json_integer_value (json_object_get (explanation, "value")) == value
+        && json_integer_value (json_object_get (explanation, "sum")) == value
+        && json_integer_value (json_object_get (explanation, "rows_total")) == rows
+        && json_is_true (json_object_get (explanation, "sum_equals_value"));
+}
+
+//  socval explain ARGS's exit code, its stderr in *error_p (caller frees)
+static int
+s_explain_refused (const char *args, char **error_p)
+{
+    int rc = testkit_run (NULL, "build/socval --data %s --timeout %d explain %s 2>%s/explain.err"
+                          " >/dev/null", s_dir, s_timeout, args, s_dir);
+    testkit_run (error_p, "cat %s/explain.err", s_dir);
+    return rc;
+}
+
 static int64_t
 s_int (json_t *object, const char *path)
 {
@@ -109,6 +144,12 @@ s_real (json_t *object, const char *path)
         node = json_object_get (node, key);
     free (copy);
     return node? json_number_value (node): -1;
+}
+
+static bool
+s_text_is (json_t *row, const char *key, const char *value)
+{
+    return streq (json_string_value (json_object_get (row, key)) ?: "(none)", value);
 }
 
 //  Files in the output folder, and the reporting stream's events
@@ -256,7 +297,9 @@ s_test_wards_counted_once (void)
     char *lookup = realpath ("tests/fixtures/postcodes/trafford_postcodes_excerpt.csv", NULL);
     assert (lookup);
     char *valuation = zsys_sprintf ("    postcode_lookup = \"%s\"\n", lookup);
-    s_config (cert, outer, "        local_authorities = \"E08000009\"\n", valuation, "", "");
+    //  The smallest message allowed, so that the open-data pack comes in parts
+    s_config (cert, outer, "        local_authorities = \"E08000009\"\n", valuation, "",
+              "stream\n    max_message_bytes = 65536\n    batch_bytes = 32768\n");
     zstr_free (&valuation);
     free (lookup);
     s_start_all ();
@@ -281,8 +324,15 @@ s_test_wards_counted_once (void)
         "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,dunham massey,,Lone parents\n"
         "T-001,JOB-03,01/07/2025,30/09/2025,1,evidenced,DUNHAM-MASSEY,,\n"
         "T-001,JOB-03,01/10/2025,31/12/2025,1,evidenced,E05099999,,\n");
+    //  A payment to a supplier in Altrincham, and one the council redacted
+    s_write ("spend.csv",
+        "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID,Postcode\n"
+        "15/05/2025,W1,\"£1,200.00\",Altrincham Builders Ltd,B1,WA14 1ET\n"
+        "16/05/2025,W2,80.00,REDACTED PERSONAL DATA,,\n");
     char *receipt = NULL;
-    int rc = s_socval (NULL, "submit --kind contracts --key %s %s/contracts.csv >/dev/null",
+    int rc = s_socval (NULL, "submit --kind spend --key %s %s/spend.csv >/dev/null",
+                       cert_path, s_dir)
+           + s_socval (NULL, "submit --kind contracts --key %s %s/contracts.csv >/dev/null",
                        cert_path, s_dir)
            + s_socval (&receipt, "submit --kind deliveries --key %s --json %s/wards.csv",
                        cert_path, s_dir);
@@ -328,6 +378,115 @@ s_test_wards_counted_once (void)
                    "'Care leavers' in five spellings is one by_beneficiary_group row:"
                    " 5 returns, £3,750.00, not suppressed");
     json_decref (report);
+
+    //  socval explain: the ward figures, placed by the Trafford directory
+    json_t *explained = s_explain_json ("annual --year 2025-26"
+                                        " 'social_value.by_ward[Altrincham].delivered_pence'");
+    json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 375000, 5)
+                   && s_text_is (line, "ward", "E05015239")
+                   && s_text_is (line, "ward_name", "Altrincham")
+                   && s_text_is (line, "measure", "JOB-03")
+                   && s_int (line, "value_pence") == 125000
+                   && s_int (line, "proxy_pence") == 25000
+                   && s_text_is (line, "framework", "test-fw")
+                   && s_text_is (line, "proxy_year", "2025-26")
+                   && s_text_is (line, "evidence", "evidenced")
+                   && s_int (line, "source_seq") > 0,
+                   "explain social_value.by_ward[Altrincham].delivered_pence: 5 returns sum to"
+                   " the report's 375,000p, the largest 5 weeks x 25,000p on test-fw 1, proxy"
+                   " year 2025-26, with the ingest event each was read from");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26 'spend.by_ward[Altrincham].local_pence'");
+    line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 120000, 1)
+                   && s_text_is (line, "postcode", "WA14 1ET")
+                   && s_text_is (line, "ward_code", "E05015239")
+                   && *(json_string_value (json_object_get (line, "supplier_key")) ?: "")
+                   && s_text_is (line, "locality_reason",
+                                 "in the postcode directory, in a local authority of the partner")
+                   && strstr (json_string_value (json_object_get (line, "directory")) ?: "",
+                              "trafford_postcodes_excerpt.csv"),
+                   "explain spend.by_ward[Altrincham].local_pence: the one payment, £1,200.00,"
+                   " local because WA14 1ET is in the directory in one of the partner's"
+                   " authorities");
+    json_decref (explained);
+    char *text = NULL;
+    rc = s_socval (&text, "explain annual --year 2025-26 spend.unknown_locality_pence --json");
+    explained = text? json_loads (text, 0, NULL): NULL;
+    line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (rc == 0 && s_explained (explained, 8000, 1)
+                   && json_is_true (json_object_get (line, "redacted"))
+                   && s_text_is (line, "supplier", "(redacted)")
+                   && s_text_is (line, "supplier_key", "")
+                   && !strstr (text, "REDACTED PERSONAL DATA"),
+                   "explain spend.unknown_locality_pence: the redacted payment of £80.00 stays"
+                   " redacted, naming no supplier");
+    json_decref (explained);
+    zstr_free (&text);
+    rc = s_socval (&text, "explain annual --year 2025-26"
+                   " 'social_value.by_ward[E05015239].delivered_pence' --csv");
+    char *lines = NULL;
+    testkit_run (&lines, "printf '%%s' '%s' | grep -c JOB-03", text? text: "");
+    testkit_check (rc == 0 && text && strncmp (text, "partner,line,source_seq", 23) == 0
+                   && lines && atoi (lines) == 5,
+                   "explain --csv, the ward by its code: a header and the 5 returns");
+    zstr_free (&lines);
+    zstr_free (&text);
+    char *error = NULL;
+    rc = s_explain_refused ("annual --year 2025-26"
+                            " 'social_value.by_ward[Dunham Massey].delivered_pence'", &error);
+    testkit_check (rc == 1 && error && strstr (error, "not traceable")
+                   && strstr (error, "suppressed"),
+                   "explain of a suppressed ward exits 1: not traceable, its lines would show"
+                   " what suppression hides");
+    zstr_free (&error);
+    rc = s_socval (&text, "explain annual --year 2025-26 social_value.delivered_pence --all"
+                   " --json");
+    explained = text? json_loads (text, 0, NULL): NULL;
+    size_t withheld_lines = 0, index;
+    json_array_foreach (json_object_get (explained, "rows"), index, line)
+        withheld_lines += json_is_true (json_object_get (line, "suppressed"))
+                       && s_text_is (line, "ward", "") && s_text_is (line, "line", "");
+    testkit_check (rc == 0 && s_explained (explained, 450000, 8) && withheld_lines == 3
+                   && !strstr (text, "Dunham") && !strstr (text, "DUNHAM")
+                   && !strstr (text, "Lone parents"),
+                   "explain of all delivered value lists its 8 returns, the 3 in suppressed"
+                   " wards and groups without their ward, group or key");
+    json_decref (explained);
+    zstr_free (&text);
+    rc = s_socval (NULL, "report open-data --year 2025-26 -o %s/pack", s_dir);
+    char *found = NULL;
+    testkit_run (&found, "grep -c -e 'Dunham Massey' -e 'Lone parents' -e 'REDACTED PERSONAL'"
+                 " %s/pack/deliveries.csv %s/pack/payments.csv %s/pack/open-data.sqlite"
+                 " | awk -F: '{s+=$2} END {print s}'", s_dir, s_dir, s_dir);
+    char *withheld = NULL;
+    testkit_run (&withheld, "sqlite3 %s/pack/open-data.sqlite \"SELECT count(*) FROM deliveries"
+                 " WHERE suppressed = 1 AND ward = '' AND beneficiary_group = ''\"", s_dir);
+    char *redacted = NULL;
+    testkit_run (&redacted, "sqlite3 %s/pack/open-data.sqlite \"SELECT supplier, supplier_key,"
+                 " postcode, amount_pence FROM payments WHERE redacted = 1\"", s_dir);
+    char *pack_bytes = NULL, *listing = NULL, *integrity = NULL;
+    testkit_run (&pack_bytes, "cat %s/pack/* | wc -c", s_dir);
+    testkit_run (&listing, "ls %s/pack", s_dir);
+    testkit_run (&integrity, "sqlite3 %s/pack/open-data.sqlite 'PRAGMA integrity_check'",
+                 s_dir);
+    testkit_check (rc == 0 && pack_bytes && atoi (pack_bytes) > 65536 / 2
+                   && listing && !strstr (listing, ".tmp")
+                   && integrity && streq (integrity, "ok\n"),
+                   "with stream/max_message_bytes at 65536 the pack, larger than one reply"
+                   " carries, comes in parts and is whole: its SQLite file checks ok");
+    zstr_free (&pack_bytes);
+    zstr_free (&listing);
+    zstr_free (&integrity);
+    testkit_check (rc == 0 && found && atoi (found) == 0 && withheld && atoi (withheld) == 3
+                   && redacted && streq (redacted, "(redacted)|||8000\n"),
+                   "the pack withholds the ward and group of the 3 returns the report"
+                   " suppresses (Dunham Massey, E05099999 and Lone parents), and keeps the"
+                   " redacted payment redacted: no name, key or postcode");
+    zstr_free (&found);
+    zstr_free (&withheld);
+    zstr_free (&redacted);
     testkit_check (testkit_count ("tcp://127.0.0.1:" S_PORTS "22", s_timeout * 1000,
                                   "unmatched_ward_lines") == 2,
                    "valuation's STATUS counts the 2 lines whose ward name matched no ward");
@@ -347,12 +506,6 @@ s_contract_row (json_t *report, const char *contract, const char *measure)
         &&  streq (json_string_value (json_object_get (row, "measure")) ?: "", measure))
             return row;
     return NULL;
-}
-
-static bool
-s_text_is (json_t *row, const char *key, const char *value)
-{
-    return streq (json_string_value (json_object_get (row, key)) ?: "(none)", value);
 }
 
 //  What a contract manager checks (issue 15), in a stack of its own at
@@ -655,6 +808,24 @@ s_test_committee_questions (void)
                    "each partner's themes sum to its committed and delivered pence, and the"
                    " partners' to the network's (£5,400.00 committed, £1,710.00 delivered)");
     json_decref (network);
+    json_t *explained = s_explain_json ("partnership --year 2024-25"
+                                        " 'by_partner[police].local_pence'");
+    json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 200000, 1) && s_text_is (line, "partner", "police")
+                   && s_text_is (line, "payment_date", "2024-05-15"),
+                   "explain partnership by_partner[police].local_pence: P1's £2,000.00");
+    json_decref (explained);
+    explained = s_explain_json ("partnership --year 2024-25"
+                                " 'by_partner[council].by_theme[Environment].delivered_pence'");
+    testkit_check (s_explained (explained, 135000, 1),
+                   "explain partnership by_partner[council].by_theme[Environment]"
+                   ".delivered_pence: the council's one return, £1,350.00");
+    json_decref (explained);
+    explained = s_explain_json ("partnership --year 2024-25 network.additional_local_pence");
+    testkit_check (s_explained (explained, (123456 - 30000) + (200000 - 50000), 5),
+                   "explain network.additional_local_pence: this year's 3 local payments"
+                   " less last year's 2");
+    json_decref (explained);
 
     char *html = NULL;
     char *annual_html = NULL;
@@ -767,6 +938,101 @@ main (int argc, char *argv [])
                    " them rlw.missing_commitment");
     json_decref (report);
 
+    //  The report as it stands now, to be rebuilt at its offsets later
+    json_t *earlier = s_report_json ("annual --year 2025-26");
+
+    //  socval explain: local spend and delivered value, to the penny
+    json_t *explained = s_explain_json ("annual --year 2025-26 spend.local_pence");
+    json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 100000, 1)
+                   && s_text_is (line, "supplier", "Rotherham Cleaning Co-operative")
+                   && s_text_is (line, "postcode", "S60 2TD")
+                   && s_text_is (line, "locality_reason", "in a local postcode district")
+                   && s_text_is (line, "payment_date", "2025-05-15")
+                   && s_int (line, "amount_pence") == 100000 && s_int (line, "source_seq") > 0,
+                   "explain spend.local_pence: T1's £1,000.00 to Rotherham Cleaning, local as"
+                   " S60 2TD is in a local postcode district, is the report's figure");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26"
+                                " 'social_value.by_measure[JOB-01].delivered_pence'");
+    line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 5300000, 1)
+                   && s_text_is (line, "contract", "C-001")
+                   && s_int (line, "proxy_pence") == 2650000
+                   && s_real (line, "quantity") == 2
+                   && s_text_is (line, "framework", "test-fw")
+                   && s_text_is (line, "framework_version", "1")
+                   && s_text_is (line, "proxy_year", "2025-26"),
+                   "explain by_measure[JOB-01].delivered_pence: 2 FTE x £26,500.00, test-fw"
+                   " version 1's 2025-26 proxy, on C-001: £53,000.00");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26 social_value.delivered_pence");
+    testkit_check (s_explained (explained, 5612500, 2),
+                   "explain social_value.delivered_pence: 2 returns sum to £56,125.00");
+    json_decref (explained);
+    explained = s_explain_json ("annual --year 2025-26 spend.total_pence --all");
+    testkit_check (s_explained (explained, 175000, 3)
+                   && json_array_size (json_object_get (explained, "rows")) == 3,
+                   "explain --all --json streams every line: 3 payments, £1,750.00");
+    json_decref (explained);
+    char *text = NULL;
+    rc = s_socval (&text, "explain annual --year 2025-26 spend.local_pence");
+    testkit_check (rc == 0 && text && strstr (text, "the report's figure to the penny")
+                   && strstr (text, "Rotherham Cleaning Co-operative"),
+                   "explain's human output names the supplier and says the sum is the figure");
+    zstr_free (&text);
+    char *error = NULL;
+    rc = s_explain_refused ("annual --year 2025-26 spend.locl_pence", &error);
+    testkit_check (rc == 1 && error && strstr (error, "spend.local_pence"),
+                   "explain of an unknown figure exits 1, naming the nearest: spend.local_pence");
+    zstr_free (&error);
+    rc = s_explain_refused ("annual --year 2025-26 spend.local_share", &error);
+    testkit_check (rc == 1 && error && strstr (error, "not traceable") && strstr (error, "ratio"),
+                   "explain of a share exits 1: not traceable, a ratio of two figures");
+    zstr_free (&error);
+
+    //  The open-data pack: its CSVs alone give the report's figures, and
+    //  asking again, with the clock moved on, gives the same bytes
+    rc = s_socval (NULL, "report open-data --year 2025-26 -o %s/pack", s_dir)
+       + s_socval (NULL, "report annual --year 2025-26 --format json -o %s/annual.json", s_dir);
+    char *recomputed = NULL;
+    int checked = testkit_run (&recomputed, "python3 tools/open_data_check.py %s/pack"
+                               " %s/annual.json", s_dir, s_dir);
+    testkit_check (rc == 0 && checked == 0 && recomputed
+                   && strstr (recomputed, "spend.total_pence = 175000  (as the report)")
+                   && strstr (recomputed, "spend.local_pence = 100000  (as the report)")
+                   && strstr (recomputed, "social_value.delivered_pence = 5612500  (as the"
+                                          " report)"),
+                   "open-data --year 2025-26: the pack's CSVs alone give the report's spend,"
+                   " local spend, committed and delivered pence (tools/open_data_check.py)");
+    zstr_free (&recomputed);
+    char *listing = NULL;
+    testkit_run (&listing, "ls %s/pack | tr '\\n' ' '", s_dir);
+    testkit_check (listing && streq (listing, "LICENCE.txt commitments.csv contracts.csv"
+                   " data_dictionary.csv deliveries.csv framework.csv methodology.md"
+                   " offsets.json open-data.sqlite payments.csv suppliers.csv "),
+                   "the pack holds the 7 tables as CSV, one SQLite file, the methodology,"
+                   " the offsets and the licence");
+    zstr_free (&listing);
+    char *sqlite_total = NULL;
+    testkit_run (&sqlite_total, "sqlite3 %s/pack/open-data.sqlite"
+                 " 'SELECT sum(amount_pence) FROM payments'", s_dir);
+    char *licence = NULL;
+    testkit_run (&licence, "cat %s/pack/LICENCE.txt", s_dir);
+    testkit_check (sqlite_total && atoi (sqlite_total) == 175000
+                   && licence && strstr (licence, "Open Government Licence v3.0"),
+                   "the SQLite file's payments sum to £1,750.00 too; the licence is the"
+                   " Open Government Licence v3.0 by default");
+    zstr_free (&sqlite_total);
+    zstr_free (&licence);
+    s_write ("now", "2026-04-30T23:10:00Z");
+    rc = s_socval (NULL, "report open-data --year 2025-26 -o %s/pack-again", s_dir);
+    testkit_check (rc == 0 && testkit_run (NULL, "diff -r %s/pack %s/pack-again >/dev/null",
+                                           s_dir, s_dir) == 0,
+                   "asked again ten minutes later at the same offsets, the pack is"
+                   " byte-identical, its SQLite file included");
+    s_write ("now", "2026-04-30T23:00:00Z");
+
     //  Same offsets, another clock: the same report but for its created time
     char *first = NULL, *second = NULL;
     s_socval (&first, "report annual --year 2025-26 --format json");
@@ -799,6 +1065,17 @@ main (int argc, char *argv [])
     testkit_run (&output, "grep -o '<svg' %s | wc -l", html);
     testkit_check (rc == 0 && valid == 0 && output && atoi (output) >= 3,
                    "the html is well-formed and draws its charts as inline svg");
+    char *appendix = NULL;
+    testkit_run (&appendix, "grep -c -e 'Appendix: methodology' -e 'in these states: claimed,"
+                 " evidenced and validated;' %s", html);
+    char *method = NULL;
+    testkit_run (&method, "cat %s/pack/methodology.md", s_dir);
+    testkit_check (appendix && atoi (appendix) == 2 && method
+                   && strstr (method, "in these states: claimed, evidenced and validated;"),
+                   "the annual html ends with the methodology appendix, the text of the"
+                   " open-data pack's methodology.md");
+    zstr_free (&appendix);
+    zstr_free (&method);
     zstr_free (&output);
     rc = s_socval (NULL, "report annual --year 2024-26");
     testkit_check (rc == 1, "a malformed year is refused (exit 1)");
@@ -842,6 +1119,49 @@ main (int argc, char *argv [])
     zclock_sleep (500);
     testkit_check (after == 8 && s_outputs () == 8 && s_ready_events () == 8,
                    "a run missed while reporting was down is made up once on start, not twice");
+
+    //  ------------------------------------------------------------------
+    //  A past report rebuilt at the offsets it stated, after the 2026-27
+    //  return arrived: the same figures; 2026-27 had no data then
+    json_t *offsets = json_object_get (earlier, "offsets");
+    char *at = zsys_sprintf ("--at ingest=%" JSON_INTEGER_FORMAT ",valuation=%"
+                             JSON_INTEGER_FORMAT ",compliance=%" JSON_INTEGER_FORMAT,
+                             json_integer_value (json_object_get (offsets, "ingest")),
+                             json_integer_value (json_object_get (offsets, "valuation")),
+                             json_integer_value (json_object_get (offsets, "compliance")));
+    char *args = zsys_sprintf ("annual --year 2025-26 %s", at);
+    json_t *rebuilt = s_report_json (args);
+    json_t *now_report = s_report_json ("annual --year 2025-26");
+    testkit_check (earlier && rebuilt && now_report
+                   && json_equal (json_object_get (rebuilt, "offsets"), offsets)
+                   && !json_equal (json_object_get (now_report, "offsets"), offsets)
+                   && json_equal (json_object_get (rebuilt, "spend"),
+                                  json_object_get (earlier, "spend"))
+                   && json_equal (json_object_get (rebuilt, "social_value"),
+                                  json_object_get (earlier, "social_value")),
+                   "report --at the offsets an earlier report stated, after more data came,"
+                   " gives that report's offsets, spend and social value again");
+    json_decref (rebuilt);
+    json_decref (now_report);
+    zstr_free (&args);
+    args = zsys_sprintf ("annual --year 2026-27 %s", at);
+    error = NULL;
+    rc = testkit_run (NULL, "build/socval --data %s --timeout %d report %s 2>%s/at.err"
+                      " >/dev/null", s_dir, s_timeout, args, s_dir);
+    testkit_run (&error, "cat %s/at.err", s_dir);
+    testkit_check (rc == 1 && error && strstr (error, "no data for 2026-27"),
+                   "2026-27 --at those offsets is refused: it had no data then");
+    zstr_free (&error);
+    zstr_free (&args);
+    rc = testkit_run (NULL, "build/socval --data %s --timeout %d report annual --at"
+                      " ingest=1,valuation=999999,compliance=0 2>%s/at.err >/dev/null",
+                      s_dir, s_timeout, s_dir);
+    testkit_run (&error, "cat %s/at.err", s_dir);
+    testkit_check (rc == 1 && error && strstr (error, "valuation=999999 is ahead of reporting"),
+                   "--at an offset reporting has not reached exits 1, naming it");
+    zstr_free (&error);
+    zstr_free (&at);
+    json_decref (earlier);
 
     //  ------------------------------------------------------------------
     //  The year a report takes when none is named, with reporting's clock

@@ -33,6 +33,8 @@
 */
 
 #include "reporting_render.h"
+#include "reporting_method.h"
+#include "sv_csv.h"
 #include <ctype.h>
 #include <stdarg.h>
 #include <dirent.h>
@@ -899,17 +901,7 @@ s_render_json (const json_t *doc, const char *base, zlistx_t *files)
 static void
 s_csv_field (FILE *out, const char *text)
 {
-    if (!strpbrk (text, ",\"\r\n")) {
-        fputs (text, out);
-        return;
-    }
-    fputc ('"', out);
-    for (const char *scan = text; *scan; scan++) {
-        if (*scan == '"')
-            fputc ('"', out);
-        fputc (*scan, out);
-    }
-    fputc ('"', out);
+    sv_csv_write_field (out, text);
 }
 
 //  A list of strings joined by "; " (other members skipped)
@@ -2602,6 +2594,7 @@ s_annual_body (s_html_t *self)
     s_annual_contracts (self);
     s_rlw_section (self, 4);
     s_alerts_section (self, 5, false);
+    reporting_method_html (out, doc, 6);
 
     char how [1024];
     snprintf (how, sizeof how,
@@ -3089,8 +3082,6 @@ reporting_render (const json_t *report, const char *format, const char *base,
 
 //  --------------------------------------------------------------------------
 //  Self test
-
-#include "sv_csv.h"
 
 #define S_TEST_FIXTURES "tests/fixtures/reports/"
 

@@ -5,7 +5,10 @@
 */
 
 #include "reporting_server.h"
+#include "reporting_explain.h"
+#include "reporting_pack.h"
 #include "reporting_render.h"
+#include "reporting_replay.h"
 #include "reporting_schedule.h"
 #include "reporting_store.h"
 #include "sv_security.h"
@@ -41,6 +44,13 @@ typedef struct {
     char *output;               //  folder for scheduled reports
     msgpack_sbuffer buffer;
     int64_t started;
+    json_t *packed;             //  the report of the last open-data pack, its
+    zlistx_t *pack;             //  files, and what it was (year, partner,
+    char *packed_key;           //  offsets): a pack comes a part at a time
+    json_t *explained;          //  the report the last explanation was of, and
+    char *explained_key;        //  what it was (kind, year, partner, offsets)
+    reporting_store_t *scratch; //  the read model at past offsets, while a
+    const uint64_t *at;         //  report asked --at is built: those offsets
 } s_server_t;
 
 static const char *const s_streams [] = { "ingest", "valuation", "compliance" };
@@ -94,17 +104,28 @@ s_partner_config (s_server_t *self)
     return partners;
 }
 
-static json_t *
-s_build (s_server_t *self, const char *kind, const char *year, const char *partner,
-         const char *contract, const char *supplier, time_t now, const char **reason_p)
+//  The store reports are built from: the scratch store of a report asked
+//  at past offsets, else reporting's own
+static reporting_store_t *
+s_read_model (s_server_t *self)
 {
-    char created [REPORTING_SCHEDULE_TIME_BUF];
-    reporting_schedule_time_format (now, created, sizeof created);
-    reporting_store_params_t params = {
+    return self->scratch? self->scratch: self->store;
+}
+
+//  What a report is built from, as of created (a buffer the caller
+//  keeps); params->partner_config is the caller's to json_decref
+static void
+s_params (s_server_t *self, const char *kind, const char *year, const char *partner,
+          const char *contract, const char *supplier, const char *created,
+          reporting_store_params_t *params)
+{
+    *params = (reporting_store_params_t) {
         .kind = kind, .year = year, .partner = partner, .created = created,
-        .ingest_offset = sv_stream_consumer_offset (self->consumers [0]),
-        .valuation_offset = sv_stream_consumer_offset (self->consumers [1]),
-        .compliance_offset = sv_stream_consumer_offset (self->consumers [2]),
+        .ingest_offset = self->at? self->at [0]: sv_stream_consumer_offset (self->consumers [0]),
+        .valuation_offset = self->at? self->at [1]
+                                    : sv_stream_consumer_offset (self->consumers [1]),
+        .compliance_offset = self->at? self->at [2]
+                                     : sv_stream_consumer_offset (self->consumers [2]),
         .evidence_counted = sv_config_get (self->config, "reporting/evidence_counted"),
         .small_number_threshold =
             (int) sv_config_int (self->config, "reporting/small_number_threshold"),
@@ -128,7 +149,17 @@ s_build (s_server_t *self, const char *kind, const char *year, const char *partn
         .crosswalk = self->crosswalk,
         .crosswalk_problem = self->crosswalk_problem
     };
-    json_t *report = reporting_store_report (self->store, &params, reason_p);
+}
+
+static json_t *
+s_build (s_server_t *self, const char *kind, const char *year, const char *partner,
+         const char *contract, const char *supplier, time_t now, const char **reason_p)
+{
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (now, created, sizeof created);
+    reporting_store_params_t params;
+    s_params (self, kind, year, partner, contract, supplier, created, &params);
+    json_t *report = reporting_store_report (s_read_model (self), &params, reason_p);
     json_decref (params.partner_config);
     return report;
 }
@@ -322,60 +353,318 @@ s_apply_compliance (sv_db_t *db, const sv_proto_event_t *event, void *arg)
 //  ==========================================================================
 //  Control: STATUS, REPORT_REQUEST
 
+//  The rules payments were placed by, as valuation reads them from the
+//  same config: {partner: {"local_districts", "local_authorities"},
+//  "postcode_lookup"}
+static json_t *
+s_local_area (s_server_t *self)
+{
+    json_t *area = json_object ();
+    for (zconfig_t *child = sv_config_children (self->config, "partners"); child;
+         child = zconfig_next (child))
+        json_object_set_new (area, zconfig_name (child), json_pack ("{s:s, s:s}",
+            "local_districts", zconfig_get (child, "local_districts", ""),
+            "local_authorities", zconfig_get (child, "local_authorities", "")));
+    //  The directory by its file's name, as valuation names it on each line
+    const char *lookup = sv_config_get (self->config, "valuation/postcode_lookup");
+    const char *slash = strrchr (lookup, '/');
+    json_object_set_new (area, "postcode_lookup", json_string (slash? slash + 1: lookup));
+    return area;
+}
+
+//  The open-data pack of the annual report the request names
+//  (reporting_pack): its files (borrowed: kept for the next part until
+//  another pack is asked for) and *report_p, or NULL with *reason_p
+static zlistx_t *
+s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t now,
+             json_t **report_p, const char **reason_p)
+{
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (now, created, sizeof created);
+    reporting_store_params_t params;
+    s_params (self, "annual", request->year, request->partner, "", "", created, &params);
+    char *key = zsys_sprintf ("%s|%s|%" PRIu64 "|%" PRIu64 "|%" PRIu64, request->year,
+                              request->partner, params.ingest_offset, params.valuation_offset,
+                              params.compliance_offset);
+    if (!self->packed_key || !streq (key, self->packed_key)) {
+        json_decref (self->packed);
+        zlistx_destroy (&self->pack);
+        zstr_free (&self->packed_key);
+        self->packed = reporting_store_report (s_read_model (self), &params, reason_p);
+        json_t *area = s_local_area (self);
+        self->pack = self->packed? reporting_pack (s_read_model (self), &params, self->packed,
+            sv_config_get (self->config, "reporting/open_data_licence"), area, reason_p): NULL;
+        json_decref (area);
+        if (self->pack) {
+            self->packed_key = key;
+            key = NULL;
+        }
+    }
+    zstr_free (&key);
+    json_decref (params.partner_config);
+    //  A report made without its pack is refused with the pack's reason
+    *report_p = self->packed? json_incref (self->packed): NULL;
+    return self->pack;
+}
+
+//  The part of a pack's files (their bytes one after another) from byte
+//  from on, at most budget bytes of payload, into out (count entries);
+//  *total_p the pack's size. An empty file is sent in the part that
+//  reaches its place.
+static size_t
+s_pack_part (zlistx_t *files, uint64_t from, uint64_t budget, sv_proto_report_file_t *out,
+             uint64_t *total_p)
+{
+    uint64_t total = 0;
+    for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files);
+         file; file = (reporting_render_file_t *) zlistx_next (files))
+        total += zchunk_size (file->payload);
+    uint64_t place = 0, end = from + budget;
+    size_t count = 0;
+    for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files);
+         file; file = (reporting_render_file_t *) zlistx_next (files)) {
+        uint64_t size = zchunk_size (file->payload);
+        uint64_t first = place > from? place: from;
+        uint64_t last = place + size < end? place + size: end;
+        bool empty_here = size == 0 && place >= from && (place < end || end >= total);
+        if (first < last || empty_here)
+            out [count++] = (sv_proto_report_file_t) {
+                .name = file->name, .payload = zchunk_data (file->payload) + (first - place),
+                .payload_size = first < last? last - first: 0
+            };
+        place += size;
+    }
+    *total_p = total;
+    return count;
+}
+
+//  Reads the streams again to the offsets request->at names into a
+//  scratch store (reporting_replay) at *path_p (the caller's to free and
+//  remove), for the report to be built from. 0, or the ERROR code with
+//  *reason_p (the caller's to free).
+static int
+s_rebuild (s_server_t *self, const sv_proto_report_request_t *request, uint64_t *at,
+           char **path_p, char **reason_p)
+{
+    bool named [REPORTING_REPLAY_STREAMS] = { false };
+    for (size_t index = 0; index < request->at_count; index++) {
+        const sv_proto_stream_head_t *head = &request->at [index];
+        int stream = -1;
+        for (int known = 0; known < REPORTING_REPLAY_STREAMS; known++)
+            if (streq (head->name, reporting_replay_streams [known]))
+                stream = known;
+        if (stream < 0 || named [stream]) {
+            *reason_p = zsys_sprintf ("--at names '%s' %s: name ingest, valuation and"
+                                      " compliance once each", head->name,
+                                      stream < 0? "(no such stream)": "twice");
+            return 400;
+        }
+        named [stream] = true;
+        at [stream] = head->head_seq;
+    }
+    for (int stream = 0; stream < REPORTING_REPLAY_STREAMS; stream++) {
+        uint64_t applied = sv_stream_consumer_offset (self->consumers [stream]);
+        if (!named [stream]) {
+            *reason_p = zsys_sprintf ("--at names no offset of %s: a past report needs all"
+                                      " three (ingest, valuation, compliance)",
+                                      reporting_replay_streams [stream]);
+            return 400;
+        }
+        if (at [stream] > applied) {
+            *reason_p = zsys_sprintf ("%s=%" PRIu64 " is ahead of reporting, which has applied"
+                                      " %s up to %" PRIu64, reporting_replay_streams [stream],
+                                      at [stream], reporting_replay_streams [stream], applied);
+            return 409;
+        }
+    }
+    char *store_path = sv_config_data_path (self->config, "reporting/store", "reporting.db");
+    *path_p = zsys_sprintf ("%s.replay-%d", store_path, (int) getpid ());
+    zstr_free (&store_path);
+    int timeout = (int) sv_config_int (self->config, "stream/timeout_ms");
+    self->scratch = reporting_replay (self->config, *path_p, at, timeout, reason_p);
+    return self->scratch? 0: 503;
+}
+
+//  Removes a scratch store's files
+static void
+s_rebuilt_remove (const char *path)
+{
+    const char *suffixes [] = { "", "-wal", "-shm" };
+    for (int index = 0; index < 3; index++) {
+        char *file = zsys_sprintf ("%s%s", path, suffixes [index]);
+        remove (file);
+        zstr_free (&file);
+    }
+}
+
+static void s_handle_now (s_server_t *self, zframe_t *peer,
+                          const sv_proto_report_request_t *request);
+
+//  A report now, or, with at, as it stood at past offsets
 static void
 s_handle_report (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
 {
-    const char *format = *request->format? request->format: "html";
+    if (!request->at_count) {
+        s_handle_now (self, peer, request);
+        return;
+    }
+    uint64_t at [REPORTING_REPLAY_STREAMS] = { 0 };
+    char *path = NULL, *reason = NULL;
+    int code = s_rebuild (self, request, at, &path, &reason);
+    if (code)
+        sv_service_refuse (self->control, peer, (uint32_t) code, reason);
+    else {
+        self->at = at;
+        s_handle_now (self, peer, request);
+        self->at = NULL;
+    }
+    reporting_store_destroy (&self->scratch);
+    if (path)
+        s_rebuilt_remove (path);
+    zstr_free (&path);
+    zstr_free (&reason);
+}
+
+//  Builds the report a REPORT_REQUEST asks for, from the read model now
+//  in use (s_read_model), and answers with its files in REPORT_READY;
+//  "open-data" is the annual report's pack, a part of it at a time
+static void
+s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t *request)
+{
+    bool pack = streq (request->kind, "open-data");
+    const char *format = pack? "csv": *request->format? request->format: "html";
     if (!reporting_render_format_known (format)) {
         sv_service_refuse (self->control, peer, 400, "format must be html, csv, json or xlsx");
         return;
     }
     time_t now = s_now (self);
     const char *reason = NULL;
-    json_t *report = s_build (self, request->kind, request->year, request->partner,
-                            request->contract, request->supplier, now, &reason);
+    json_t *report = NULL;
+    zlistx_t *files = NULL;
+    if (pack)
+        files = s_open_data (self, request, now, &report, &reason);
+    else
+        report = s_build (self, request->kind, request->year, request->partner,
+                          request->contract, request->supplier, now, &reason);
     if (!report) {
         sv_service_refuse (self->control, peer, 404, reason? reason: "the report cannot be built");
         return;
     }
     char *base = s_base_name (report, now);
-    zlistx_t *files = reporting_render (report, format, base, &reason);
-    if (!files) {
-        sv_service_refuse (self->control, peer, 500, reason);
-        json_decref (report);
-        zstr_free (&base);
-        return;
-    }
-    size_t count = zlistx_size (files), index = 0;
+    if (!pack)
+        files = reporting_render (report, format, base, &reason);
+    size_t count = files? zlistx_size (files): 0, index = 0, bytes = 0;
     sv_proto_report_file_t *out = (sv_proto_report_file_t *) zmalloc (
         (count + 1) * sizeof (sv_proto_report_file_t));
-    for (reporting_render_file_t *file = (reporting_render_file_t *) zlistx_first (files); file;
-         file = (reporting_render_file_t *) zlistx_next (files))
+    size_t most = (size_t) sv_config_int (self->config, "stream/max_message_bytes");
+    uint64_t total = 0;
+    if (pack && files)
+        //  A part of the pack, with room to spare for names and framing
+        count = s_pack_part (files, request->from_byte, most / 2, out, &total);
+    else
+    for (reporting_render_file_t *file = files? (reporting_render_file_t *) zlistx_first (files)
+                                              : NULL;
+         file; file = (reporting_render_file_t *) zlistx_next (files)) {
         out [index++] = (sv_proto_report_file_t) {
             .name = file->name, .payload = zchunk_data (file->payload),
             .payload_size = zchunk_size (file->payload)
         };
-    sv_proto_stream_head_t offsets [3];
-    for (int stream = 0; stream < 3; stream++)
-        offsets [stream] = (sv_proto_stream_head_t) {
-            .name = (char *) s_streams [stream],
-            .head_seq = sv_stream_consumer_offset (self->consumers [stream])
+        bytes += zchunk_size (file->payload) + strlen (file->name) + 16;
+    }
+    //  A reply the asker's socket would drop is refused, saying so
+    char *too_big = bytes + 1024 > most? zsys_sprintf ("the report is %zu bytes, more than"
+        " one reply may carry (stream/max_message_bytes, %zu): raise it to send it",
+        bytes, most): NULL;
+    if (!files)
+        sv_service_refuse (self->control, peer, 500, reason);
+    else
+    if (too_big)
+        sv_service_refuse (self->control, peer, 500, too_big);
+    else {
+        sv_proto_stream_head_t offsets [3];
+        for (int stream = 0; stream < 3; stream++)
+            offsets [stream] = (sv_proto_stream_head_t) {
+                .name = (char *) s_streams [stream],
+                .head_seq = self->at? self->at [stream]
+                                    : sv_stream_consumer_offset (self->consumers [stream])
+            };
+        char created [REPORTING_SCHEDULE_TIME_BUF];
+        reporting_schedule_time_format (now, created, sizeof created);
+        sv_proto_t reply = { .id = SV_PROTO_REPORT_READY };
+        reply.report_ready = (sv_proto_report_ready_t) {
+            .kind = pack? "open-data": (char *) json_string_value (json_object_get (report,
+                                                                                   "report")),
+            .year = (char *) json_string_value (json_object_get (report, "year")),
+            .partner = (char *) json_string_value (json_object_get (report, "partner")),
+            .format = (char *) format, .path = base, .offsets = offsets, .offsets_count = 3,
+            .created = created, .files = out, .files_count = count, .total_bytes = total
         };
-    char created [REPORTING_SCHEDULE_TIME_BUF];
-    reporting_schedule_time_format (now, created, sizeof created);
-    sv_proto_t reply = { .id = SV_PROTO_REPORT_READY };
-    reply.report_ready = (sv_proto_report_ready_t) {
-        .kind = (char *) json_string_value (json_object_get (report, "report")),
-        .year = (char *) json_string_value (json_object_get (report, "year")),
-        .partner = (char *) json_string_value (json_object_get (report, "partner")),
-        .format = (char *) format, .path = base, .offsets = offsets, .offsets_count = 3,
-        .created = created, .files = out, .files_count = count
-    };
-    sv_service_reply (self->control, peer, &reply);
+        sv_service_reply (self->control, peer, &reply);
+    }
+    zstr_free (&too_big);
     free (out);
-    zlistx_destroy (&files);
+    if (!pack)
+        zlistx_destroy (&files);
     json_decref (report);
     zstr_free (&base);
+}
+
+//  How one figure is made: the report built as REPORT_REQUEST would, then
+//  the figure traced in it (reporting_explain)
+static void
+s_handle_explain (s_server_t *self, zframe_t *peer, const sv_proto_explain_request_t *request)
+{
+    char created [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (s_now (self), created, sizeof created);
+    reporting_store_params_t params;
+    s_params (self, request->kind, request->year, request->partner, "", "", created, &params);
+    //  The report is kept for the next request at the same offsets: --all
+    //  asks a page at a time, and the report is most of the work
+    char *key = zsys_sprintf ("%s|%s|%s|%" PRIu64 "|%" PRIu64 "|%" PRIu64, request->kind,
+                              request->year, request->partner, params.ingest_offset,
+                              params.valuation_offset, params.compliance_offset);
+    json_t *report = NULL;
+    if (self->explained_key && streq (key, self->explained_key))
+        report = json_incref (self->explained);
+    else {
+        const char *reason = NULL;
+        report = reporting_store_report (self->store, &params, &reason);
+        if (!report) {
+            zstr_free (&key);
+            json_decref (params.partner_config);
+            sv_service_refuse (self->control, peer, 404,
+                               reason? reason: "the report cannot be built");
+            return;
+        }
+        json_decref (self->explained);
+        zstr_free (&self->explained_key);
+        self->explained = json_incref (report);
+        self->explained_key = key;
+        key = NULL;
+    }
+    zstr_free (&key);
+    json_t *area = s_local_area (self);
+    int code = 0;
+    char *why = NULL;
+    json_t *explanation = reporting_explain (self->store, &params, report, request->figure,
+                                             request->after, request->max, area, &code, &why);
+    if (!explanation)
+        sv_service_refuse (self->control, peer, (uint64_t) code, why);
+    else {
+        char *text = json_dumps (explanation, JSON_COMPACT | JSON_REAL_PRECISION (15));
+        sv_proto_t reply = { .id = SV_PROTO_EXPLANATION };
+        reply.explanation = (sv_proto_explanation_t) {
+            .figure = request->figure, .document = (uint8_t *) text,
+            .document_size = text? strlen (text): 0
+        };
+        sv_service_reply (self->control, peer, &reply);
+        free (text);
+    }
+    zstr_free (&why);
+    json_decref (explanation);
+    json_decref (area);
+    json_decref (report);
+    json_decref (params.partner_config);
 }
 
 static void
@@ -412,6 +701,9 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     else
     if (request->id == SV_PROTO_REPORT_REQUEST)
         s_handle_report (self, peer, &request->report_request);
+    else
+    if (request->id == SV_PROTO_EXPLAIN_REQUEST)
+        s_handle_explain (self, peer, &request->explain_request);
     else
         return -1;
     return 0;
@@ -555,7 +847,7 @@ s_server_start (s_server_t *self)
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);
         self->answers = (sv_service_control_t) {
-            s_control_handle, self, "reporting's control endpoint answers STATUS and REPORT_REQUEST"
+            s_control_handle, self, "reporting's control endpoint answers STATUS, REPORT_REQUEST and EXPLAIN_REQUEST"
         };
         zloop_reader (self->loop, self->control, sv_service_control_recv, &self->answers);
         zloop_timer (self->loop, (size_t) sv_config_int (config, "reporting/tick_ms"), 0,
@@ -597,4 +889,9 @@ reporting_server (zsock_t *pipe, void *config)
     compliance_rules_rates_destroy (&self.rates);
     reporting_crosswalk_destroy (&self.crosswalk);
     zstr_free (&self.output);
+    json_decref (self.explained);
+    zstr_free (&self.explained_key);
+    json_decref (self.packed);
+    zlistx_destroy (&self.pack);
+    zstr_free (&self.packed_key);
 }

@@ -168,6 +168,33 @@ static const char *const s_migrations [] = {
     " sic_codes TEXT NOT NULL,"
     " rlw_category TEXT NOT NULL,"
     " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;",
+    //  6: what socval explain shows of each line: the ingest event it was
+    //  read from (source_seq), the supplier paid or contracted, the date
+    //  and, for a payment, the postcode its locality was decided on and
+    //  why (the rule and directory, interned once each in localities, as
+    //  ward names are in wards); for a valued line, the proxy applied.
+    //  About 30 bytes more a payment. And a supplier's employee-owned and
+    //  redacted flags, for the open-data pack. Ingest and valuation are
+    //  read again from their start to fill them: every apply is an
+    //  upsert. Lines valued before valuation said why keep place NULL
+    //  until valued again.
+    "ALTER TABLE spend_lines ADD COLUMN source_seq INTEGER;"
+    "ALTER TABLE spend_lines ADD COLUMN supplier_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE spend_lines ADD COLUMN payment_date TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE spend_lines ADD COLUMN postcode TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE spend_lines ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE spend_lines ADD COLUMN place INTEGER;"
+    "CREATE TABLE localities ("
+    " id INTEGER PRIMARY KEY,"
+    " reason TEXT NOT NULL,"
+    " directory TEXT NOT NULL,"
+    " UNIQUE (reason, directory));"
+    "ALTER TABLE value_lines ADD COLUMN source_seq INTEGER;"
+    "ALTER TABLE value_lines ADD COLUMN supplier_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE value_lines ADD COLUMN proxy_pence INTEGER;"
+    "ALTER TABLE suppliers ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE suppliers ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;"
+    "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
     NULL
 };
 
@@ -183,6 +210,8 @@ static const char *const s_place_names [] = {
 struct _reporting_store_t {
     sv_db_t *db;
     char reason [256];              //  why the last report was refused
+    char place [512];               //  the last locality rule interned, as
+    int64_t place_id;               //  "reason\x1fdirectory", and its id
 };
 
 reporting_store_t *
@@ -239,12 +268,15 @@ s_apply_supplier (reporting_store_t *self, const sv_proto_supplier_t *supplier)
                              supplier->postcode, supplier->rlw_expiry };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT OR REPLACE INTO suppliers (partner, supplier_key, name, postcode, rlw_expiry,"
-        " sme, vcse, rlw_accredited) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"), texts, 5);
+        " sme, vcse, rlw_accredited, employee_owned, redacted)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"), texts, 5);
     if (!stmt)
         return -1;
     sqlite3_bind_int (stmt, 6, supplier->sme);
     sqlite3_bind_int (stmt, 7, supplier->vcse);
     sqlite3_bind_int (stmt, 8, supplier->rlw_accredited);
+    sqlite3_bind_int (stmt, 9, supplier->employee_owned);
+    sqlite3_bind_int (stmt, 10, supplier->redacted);
     return sv_db_run (self->db, stmt);
 }
 
@@ -291,41 +323,96 @@ s_ward_name (reporting_store_t *self, const char *code, const char *name)
         " SET name = excluded.name WHERE name != excluded.name"), ward, 2));
 }
 
+//  The id of a locality rule (why valuation placed a payment where it
+//  did) and the directory it used, interning the pair; 0 when the line
+//  says no reason (valued before valuation said why), -1 on error. The
+//  last pair is remembered, since a million payments share a few rules;
+//  it is inserted again under its id, as a rolled-back batch may have
+//  taken it away.
+static int64_t
+s_place_id (reporting_store_t *self, const char *reason, const char *directory)
+{
+    if (!*reason)
+        return 0;
+    char place [sizeof self->place];
+    snprintf (place, sizeof place, "%s\x1f%s", reason, directory);
+    const char *texts [] = { reason, directory };
+    bool known = self->place_id && streq (place, self->place);
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT INTO localities (id, reason, directory) VALUES (?3, ?1, ?2)"
+        " ON CONFLICT DO NOTHING"), texts, 2);
+    if (!stmt)
+        return -1;
+    if (known)
+        sqlite3_bind_int64 (stmt, 3, self->place_id);
+    else
+        sqlite3_bind_null (stmt, 3);
+    if (sv_db_run (self->db, stmt))
+        return -1;
+    if (known)
+        return self->place_id;
+    stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "SELECT id FROM localities WHERE reason = ?1 AND directory = ?2"), texts, 2);
+    if (!stmt)
+        return -1;
+    int64_t id = sqlite3_step (stmt) == SQLITE_ROW? sqlite3_column_int64 (stmt, 0): -1;
+    sqlite3_reset (stmt);
+    if (id > 0) {
+        snprintf (self->place, sizeof self->place, "%s", place);
+        self->place_id = id;
+    }
+    return id;
+}
+
 static int
 s_apply_local_spend (reporting_store_t *self, const char *key,
                      const sv_proto_local_spend_line_t *line)
 {
-    const char *texts [] = { key, line->partner, line->ward_code };
+    int64_t place = s_place_id (self, line->locality_reason, line->directory);
+    if (place < 0)
+        return -1;
+    const char *texts [] = { key, line->partner, line->ward_code, line->supplier_key,
+                             line->payment_date, line->postcode };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO spend_lines (key, partner, ward_code, fy, month, amount_pence, locality,"
-        " sme, vcse, employee_owned, place_source)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        "INSERT INTO spend_lines (key, partner, ward_code, supplier_key, payment_date, postcode,"
+        " fy, month, amount_pence, locality, sme, vcse, employee_owned, source_seq, redacted,"
+        " place, place_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15, ?16, ?17)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
-        " ward_code = excluded.ward_code, fy = excluded.fy, month = excluded.month,"
+        " ward_code = excluded.ward_code, supplier_key = excluded.supplier_key,"
+        " payment_date = excluded.payment_date, postcode = excluded.postcode,"
+        " fy = excluded.fy, month = excluded.month,"
         " amount_pence = excluded.amount_pence, locality = excluded.locality,"
         " sme = excluded.sme, vcse = excluded.vcse,"
-        " employee_owned = excluded.employee_owned,"
-        " place_source = excluded.place_source"), texts, 3);
+        " employee_owned = excluded.employee_owned, source_seq = excluded.source_seq,"
+        " redacted = excluded.redacted, place = excluded.place,"
+        " place_source = excluded.place_source"), texts, 6);
     if (!stmt)
         return -1;
-    s_bind_fy (stmt, 4, line->year);
+    sqlite3_bind_int64 (stmt, 14, (sqlite3_int64) line->source_seq);
+    sqlite3_bind_int (stmt, 15, line->redacted);
+    if (place)
+        sqlite3_bind_int64 (stmt, 16, place);
+    else
+        sqlite3_bind_null (stmt, 16);
+    s_bind_fy (stmt, 7, line->year);
     //  The month is the payment date's first seven characters, 2024-05
     const char *date = line->payment_date;
     int year, month;
     char tail;
     if (strlen (date) >= 7 && sscanf (date, "%4d-%2d%c", &year, &month, &tail) >= 2
     &&  month >= 1 && month <= 12 && date [4] == '-')
-        sqlite3_bind_int (stmt, 5, year * 100 + month);
+        sqlite3_bind_int (stmt, 8, year * 100 + month);
     else
-        sqlite3_bind_null (stmt, 5);
-    sqlite3_bind_int64 (stmt, 6, line->amount_pence);
-    sqlite3_bind_int (stmt, 7, streq (line->locality, "local")? S_LOCAL
-                             : streq (line->locality, "non_local")? S_NON_LOCAL: S_UNKNOWN);
-    sqlite3_bind_int (stmt, 8, line->sme);
-    sqlite3_bind_int (stmt, 9, line->vcse);
-    sqlite3_bind_int (stmt, 10, line->employee_owned);
+        sqlite3_bind_null (stmt, 8);
+    sqlite3_bind_int64 (stmt, 9, line->amount_pence);
+    sqlite3_bind_int (stmt, 10, streq (line->locality, "local")? S_LOCAL
+                              : streq (line->locality, "non_local")? S_NON_LOCAL: S_UNKNOWN);
+    sqlite3_bind_int (stmt, 11, line->sme);
+    sqlite3_bind_int (stmt, 12, line->vcse);
+    sqlite3_bind_int (stmt, 13, line->employee_owned);
     const char *source = line->place_source;
-    sqlite3_bind_int (stmt, 11, streq (source, "payment")? S_PLACE_PAYMENT
+    sqlite3_bind_int (stmt, 17, streq (source, "payment")? S_PLACE_PAYMENT
                               : streq (source, "supplier")? S_PLACE_SUPPLIER
                               : streq (source, "registered_office")? S_PLACE_REGISTERED
                               : S_PLACE_NONE);
@@ -350,28 +437,33 @@ s_apply_valuation (reporting_store_t *self, const char *key,
             evidence = index;
     const char *texts [] = { key, line->partner, line->contract_id, line->measure,
                              line->ward, line->beneficiary_group, line->framework,
-                             line->framework_version };
+                             line->framework_version, line->supplier_key };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO value_lines (key, partner, contract_id, measure, ward, beneficiary_group,"
-        " framework, framework_version,"
-        " kind, fy, evidence, flagged, quantity_milli, value_pence, proxy_fy)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        " framework, framework_version, supplier_key,"
+        " kind, fy, evidence, flagged, quantity_milli, value_pence, source_seq, proxy_pence,"
+        " proxy_fy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+        " ?16, ?17, ?18)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
         " contract_id = excluded.contract_id, measure = excluded.measure,"
         " ward = excluded.ward, beneficiary_group = excluded.beneficiary_group,"
         " framework = excluded.framework, framework_version = excluded.framework_version,"
+        " supplier_key = excluded.supplier_key,"
         " kind = excluded.kind, fy = excluded.fy, evidence = excluded.evidence,"
         " flagged = excluded.flagged, quantity_milli = excluded.quantity_milli,"
-        " value_pence = excluded.value_pence, proxy_fy = excluded.proxy_fy"), texts, 8);
+        " value_pence = excluded.value_pence, source_seq = excluded.source_seq,"
+        " proxy_pence = excluded.proxy_pence, proxy_fy = excluded.proxy_fy"), texts, 9);
     if (!stmt)
         return -1;
-    sqlite3_bind_int (stmt, 9, kind);
-    s_bind_fy (stmt, 10, line->year);
-    sqlite3_bind_int (stmt, 11, evidence);
-    sqlite3_bind_int (stmt, 12, *line->flag != 0);
-    sqlite3_bind_int64 (stmt, 13, line->quantity_milli);
-    sqlite3_bind_int64 (stmt, 14, line->value_pence);
-    s_bind_fy (stmt, 15, line->proxy_year);
+    sqlite3_bind_int (stmt, 10, kind);
+    s_bind_fy (stmt, 11, line->year);
+    sqlite3_bind_int (stmt, 12, evidence);
+    sqlite3_bind_int (stmt, 13, *line->flag != 0);
+    sqlite3_bind_int64 (stmt, 14, line->quantity_milli);
+    sqlite3_bind_int64 (stmt, 15, line->value_pence);
+    sqlite3_bind_int64 (stmt, 16, (sqlite3_int64) line->source_seq);
+    sqlite3_bind_int64 (stmt, 17, line->proxy_pence);
+    s_bind_fy (stmt, 18, line->proxy_year);
     if (sv_db_run (self->db, stmt))
         return -1;
     //  ward_name is set only when ward is a code (socval.xml)
@@ -2091,6 +2183,525 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 
 
 //  ==========================================================================
+//  Tracing a figure (socval explain)
+//
+//  A figure's lines are chosen by the same conditions the report's query
+//  for that figure uses, with every narrowing optional: one statement
+//  text per kind of line, however the figure narrows it. Parameters of
+//  payments: ?1 year, ?2 partner, ?3 1 to take the previous year's lines
+//  too, negated (additional local spend), ?4 locality or -1, ?5 month or
+//  0, ?6 ward code, ?7 ?8 ?9 SME, VCSE, employee-owned only, ?10 what a
+//  line adds (0 pence, 1 one), ?11 limit, ?12 offset.
+
+#define S_TRACE_SPEND_ADDS \
+    "(CASE WHEN ?10 = 1 THEN 1 ELSE s.amount_pence END" \
+    " * CASE WHEN s.fy = ?1 THEN 1 ELSE -1 END)"
+#define S_TRACE_SPEND_WHERE(FY) \
+    " WHERE " FY " IN (?1, ?1 - ?3) AND (?2 IS NULL OR s.partner = ?2)" \
+    " AND (?4 < 0 OR s.locality = ?4) AND (?5 = 0 OR s.month = ?5)" \
+    " AND (?6 IS NULL OR (s.locality = 0 AND s.ward_code = ?6))" \
+    " AND (NOT ?7 OR s.sme) AND (NOT ?8 OR s.vcse) AND (NOT ?9 OR s.employee_owned)"
+
+//  Valued lines: ?1 year, ?2 partner, ?3 evidence mask, ?4 1 for the
+//  flagged lines (counted nowhere), ?5 kind or -1, ?6 measure, ?7 theme,
+//  ?8 contract, ?9 ward as stored, ?10 beneficiary group, ?11 what a line
+//  adds (0 pence, 1 one, 2 thousandths), ?12 limit, ?13 offset, ?14 1 to
+//  take lines of every evidence state, flagged or not (the breakdown)
+#define S_TRACE_VALUE_ADDS \
+    "(CASE ?11 WHEN 0 THEN v.value_pence WHEN 1 THEN 1 ELSE v.quantity_milli END)"
+#define S_TRACE_VALUE_WHERE(FY) \
+    " WHERE " FY " = ?1 AND (?2 IS NULL OR v.partner = ?2) AND (?5 < 0 OR v.kind = ?5)" \
+    " AND (?6 IS NULL OR v.measure = ?6)" \
+    " AND (?7 IS NULL OR coalesce((SELECT m.theme FROM measures m" \
+    " WHERE m.measure = v.measure), '') = ?7)" \
+    " AND (?8 IS NULL OR v.contract_id = ?8) AND (?9 IS NULL OR v.ward = ?9)" \
+    " AND (?10 IS NULL OR v.beneficiary_group = ?10)" \
+    " AND (?14 OR (v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))"
+
+static void
+s_bind_optional (sqlite3_stmt *stmt, int index, const char *text)
+{
+    if (text)
+        sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null (stmt, index);
+}
+
+//  Binds a figure's conditions on payments; the year is fy
+static void
+s_trace_bind_spend (sqlite3_stmt *stmt, const reporting_store_figure_t *figure, int fy,
+                    const char *partner)
+{
+    sqlite3_bind_int (stmt, 1, fy);
+    s_bind_optional (stmt, 2, partner);
+    sqlite3_bind_int (stmt, 3, figure->less_previous);
+    sqlite3_bind_int (stmt, 4, figure->locality);
+    sqlite3_bind_int (stmt, 5, figure->month);
+    s_bind_optional (stmt, 6, figure->ward);
+    sqlite3_bind_int (stmt, 7, figure->flag && streq (figure->flag, "sme"));
+    sqlite3_bind_int (stmt, 8, figure->flag && streq (figure->flag, "vcse"));
+    sqlite3_bind_int (stmt, 9, figure->flag && streq (figure->flag, "employee_owned"));
+    sqlite3_bind_int (stmt, 10, figure->adds == REPORTING_STORE_ADDS_ONE);
+}
+
+static void
+s_trace_bind_value (sqlite3_stmt *stmt, const reporting_store_figure_t *figure, int fy,
+                    const char *partner, int mask, bool every_state)
+{
+    sqlite3_bind_int (stmt, 1, fy);
+    s_bind_optional (stmt, 2, partner);
+    sqlite3_bind_int (stmt, 3, mask);
+    sqlite3_bind_int (stmt, 4, figure->flagged);
+    sqlite3_bind_int (stmt, 5, figure->kind);
+    s_bind_optional (stmt, 6, figure->measure);
+    s_bind_optional (stmt, 7, figure->theme);
+    s_bind_optional (stmt, 8, figure->contract);
+    s_bind_optional (stmt, 9, figure->ward);
+    s_bind_optional (stmt, 10, figure->group);
+    sqlite3_bind_int (stmt, 11, figure->adds == REPORTING_STORE_ADDS_PENCE? 0
+                              : figure->adds == REPORTING_STORE_ADDS_ONE? 1: 2);
+    sqlite3_bind_int (stmt, 14, every_state || figure->every_state);
+}
+
+//  The key of a line without its partner's prefix ("council/SPEND/T1/1"
+//  is "SPEND/T1/1" of council)
+static const char *
+s_trace_line_key (const char *key, const char *partner)
+{
+    size_t length = strlen (partner);
+    return strncmp (key, partner, length) == 0 && key [length] == '/'? key + length + 1: key;
+}
+
+//  A column that may be NULL (a line stored before the store kept it)
+static json_t *
+s_trace_int (sqlite3_stmt *stmt, int column)
+{
+    return sqlite3_column_type (stmt, column) == SQLITE_NULL? json_null ()
+         : json_integer (sqlite3_column_int64 (stmt, column));
+}
+
+static json_t *
+s_trace_year (sqlite3_stmt *stmt, int column)
+{
+    char year [SV_DATE_FY_BUF] = "";
+    if (sqlite3_column_type (stmt, column) != SQLITE_NULL)
+        sv_date_fy_format (sqlite3_column_int (stmt, column), year, sizeof year);
+    return json_string (year);
+}
+
+static json_t *
+s_trace_spend_row (sqlite3_stmt *stmt)
+{
+    static const char *const localities [] = { "local", "non_local", "unknown" };
+    int locality = sqlite3_column_int (stmt, 9);
+    bool redacted = sqlite3_column_int (stmt, 7) != 0;
+    const char *partner = sv_db_text (stmt, 1);
+    json_t *row = json_pack ("{s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:b, s:s, s:s, s:s, s:s}",
+        "partner", partner,
+        "line", s_trace_line_key (sv_db_text (stmt, 0), partner),
+        "source_seq", s_trace_int (stmt, 2),
+        "payment_date", sv_db_text (stmt, 3),
+        "year", s_trace_year (stmt, 17),
+        //  A payment whose supplier the partner withheld names nobody here
+        "supplier_key", redacted? "": sv_db_text (stmt, 5),
+        "supplier", redacted? "(redacted)": sv_db_text (stmt, 6),
+        "redacted", redacted,
+        "postcode", redacted? "": sv_db_text (stmt, 8),
+        "locality", localities [locality >= 0 && locality <= S_UNKNOWN? locality: S_UNKNOWN],
+        "ward_code", sv_db_text (stmt, 10),
+        "ward_name", sv_db_text (stmt, 11));
+    json_object_update_new (row, json_pack ("{s:o, s:o, s:b, s:b, s:b, s:I, s:I}",
+        "locality_reason", sqlite3_column_type (stmt, 12) == SQLITE_NULL? json_null ()
+                                                : json_string (sv_db_text (stmt, 12)),
+        "directory", sqlite3_column_type (stmt, 13) == SQLITE_NULL? json_null ()
+                                                : json_string (sv_db_text (stmt, 13)),
+        "sme", sqlite3_column_int (stmt, 14) != 0,
+        "vcse", sqlite3_column_int (stmt, 15) != 0,
+        "employee_owned", sqlite3_column_int (stmt, 16) != 0,
+        "amount_pence", (json_int_t) sqlite3_column_int64 (stmt, 4),
+        "adds", (json_int_t) sqlite3_column_int64 (stmt, 18)));
+    return row;
+}
+
+static json_t *
+s_trace_value_row (sqlite3_stmt *stmt, int mask)
+{
+    const char *partner = sv_db_text (stmt, 1);
+    int evidence = sqlite3_column_int (stmt, 9);
+    int kind = sqlite3_column_int (stmt, 7);
+    bool flagged = sqlite3_column_int (stmt, 18) != 0;
+    json_t *row = json_pack ("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:b}",
+        "partner", partner,
+        "line", s_trace_line_key (sv_db_text (stmt, 0), partner),
+        "source_seq", s_trace_int (stmt, 2),
+        "contract", sv_db_text (stmt, 3),
+        "supplier_key", sv_db_text (stmt, 4),
+        "supplier", sv_db_text (stmt, 5),
+        "measure", sv_db_text (stmt, 6),
+        "kind", kind? "delivered": "committed",
+        "year", s_trace_year (stmt, 8),
+        "evidence", evidence > 0 && evidence < 4? s_evidence_names [evidence]: "",
+        "counted", !flagged && (kind == 0 || ((mask >> evidence) & 1)),
+        "flagged", flagged);
+    json_object_update_new (row, json_pack ("{s:o, s:o, s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I}",
+        "quantity", s_quantity (sqlite3_column_int64 (stmt, 10)),
+        "proxy_pence", s_trace_int (stmt, 11),
+        "value_pence", (json_int_t) sqlite3_column_int64 (stmt, 12),
+        "framework", sv_db_text (stmt, 13),
+        "framework_version", sv_db_text (stmt, 14),
+        //  A line is valued at the proxy of its own financial year
+        "proxy_year", s_trace_year (stmt, 8),
+        "ward", sv_db_text (stmt, 15),
+        "ward_name", sv_db_text (stmt, 16),
+        "beneficiary_group", sv_db_text (stmt, 17),
+        "adds", (json_int_t) sqlite3_column_int64 (stmt, 19)));
+    return row;
+}
+
+//  Lines of the evidence states counted and not, and flagged, among the
+//  deliveries the figure would take if every state counted:
+//  [{"evidence", "counted", "flagged", "lines", "value_pence"}]
+static json_t *
+s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figure, int fy,
+                  const char *partner, int mask, bool *failed)
+{
+    json_t *states = json_array ();
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+        "SELECT v.evidence, v.flagged, count(*), coalesce(sum(v.value_pence), 0)"
+        " FROM value_lines v" S_TRACE_VALUE_WHERE ("v.fy") " AND v.kind = 1"
+        " GROUP BY v.evidence, v.flagged ORDER BY v.flagged, v.evidence");
+    if (!stmt) {
+        *failed = true;
+        return states;
+    }
+    s_trace_bind_value (stmt, figure, fy, partner, mask, true);
+    int step;
+    while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        int evidence = sqlite3_column_int (stmt, 0);
+        bool flagged = sqlite3_column_int (stmt, 1) != 0;
+        json_array_append_new (states, json_pack ("{s:s, s:b, s:b, s:I, s:I}",
+            "evidence", evidence > 0 && evidence < 4? s_evidence_names [evidence]: "",
+            "counted", !flagged && ((mask >> evidence) & 1),
+            "flagged", flagged,
+            "lines", (json_int_t) sqlite3_column_int64 (stmt, 2),
+            "value_pence", (json_int_t) sqlite3_column_int64 (stmt, 3)));
+    }
+    if (step != SQLITE_DONE)
+        *failed = true;
+    sqlite3_reset (stmt);
+    return states;
+}
+
+//  The statements of a figure's lines and of their count and sum. FY is
+//  the year's column as the WHERE reads it: "s.fy" through the (fy,
+//  partner) index, "+s.fy" (not through it) to scan the table, which is
+//  several times quicker when the year is much of the table (s_trace_scan)
+#define S_TRACE_SPEND_SUM(FY) \
+    "SELECT count(*), coalesce(sum(" S_TRACE_SPEND_ADDS "), 0) FROM spend_lines s" \
+    S_TRACE_SPEND_WHERE (FY)
+#define S_TRACE_VALUE_SUM(FY) \
+    "SELECT count(*), coalesce(sum(" S_TRACE_VALUE_ADDS "), 0) FROM value_lines v" \
+    S_TRACE_VALUE_WHERE (FY)
+//  The page of lines is chosen first, on the line alone, and only its
+//  lines are then joined to names, wards and rules: a figure of a million
+//  payments sorts a million narrow rows, not wide ones
+#define S_TRACE_VALUE_ROWS(FY) \
+    "SELECT v.key, v.partner, v.source_seq, v.contract_id, v.supplier_key," \
+    " CASE WHEN v.supplier_key = '' THEN '' ELSE " \
+    S_SUPPLIER_NAME ("v.partner", "v.supplier_key") " END," \
+    " v.measure, v.kind, v.fy, v.evidence, v.quantity_milli, v.proxy_pence," \
+    " v.value_pence, v.framework, v.framework_version, v.ward, coalesce(w.name, '')," \
+    " v.beneficiary_group, v.flagged, page.adds FROM" \
+    " (SELECT v.rowid AS line, " S_TRACE_VALUE_ADDS " AS adds, v.key AS key" \
+    " FROM value_lines v" S_TRACE_VALUE_WHERE (FY) \
+    " ORDER BY adds DESC, v.key LIMIT ?12 OFFSET ?13) AS page" \
+    " JOIN value_lines v ON v.rowid = page.line LEFT JOIN wards w ON w.code = v.ward" \
+    " ORDER BY page.adds DESC, page.key"
+#define S_TRACE_SPEND_ROWS(FY) \
+    "SELECT s.key, s.partner, s.source_seq, s.payment_date, s.amount_pence," \
+    " s.supplier_key, CASE WHEN s.supplier_key = '' THEN '' ELSE " \
+    S_SUPPLIER_NAME ("s.partner", "s.supplier_key") " END, s.redacted, s.postcode," \
+    " s.locality, s.ward_code, coalesce(w.name, ''), p.reason, p.directory," \
+    " s.sme, s.vcse, s.employee_owned, s.fy, page.adds FROM" \
+    " (SELECT s.rowid AS line, " S_TRACE_SPEND_ADDS " AS adds, s.key AS key" \
+    " FROM spend_lines s" S_TRACE_SPEND_WHERE (FY) \
+    " ORDER BY adds DESC, s.key LIMIT ?11 OFFSET ?12) AS page" \
+    " JOIN spend_lines s ON s.rowid = page.line" \
+    " LEFT JOIN wards w ON w.code = s.ward_code" \
+    " LEFT JOIN localities p ON p.id = s.place ORDER BY page.adds DESC, page.key"
+
+static const char *
+s_trace_sql (const reporting_store_figure_t *figure, bool sum, bool scan)
+{
+    if (sum)
+        return figure->valued? (scan? S_TRACE_VALUE_SUM ("+v.fy"): S_TRACE_VALUE_SUM ("v.fy"))
+                             : (scan? S_TRACE_SPEND_SUM ("+s.fy"): S_TRACE_SPEND_SUM ("s.fy"));
+    return figure->valued? (scan? S_TRACE_VALUE_ROWS ("+v.fy"): S_TRACE_VALUE_ROWS ("v.fy"))
+                         : (scan? S_TRACE_SPEND_ROWS ("+s.fy"): S_TRACE_SPEND_ROWS ("s.fy"));
+}
+
+//  Whether the figure's year holds more than a quarter of its table's
+//  lines, so that a scan beats the index (two counts the index answers)
+static bool
+s_trace_scan (reporting_store_t *self, const reporting_store_figure_t *figure, int fy)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, figure->valued?
+        "SELECT (SELECT count(*) FROM value_lines WHERE fy = ?1),"
+        " (SELECT count(*) FROM value_lines)"
+      : "SELECT (SELECT count(*) FROM spend_lines WHERE fy = ?1),"
+        " (SELECT count(*) FROM spend_lines)");
+    if (!stmt)
+        return false;
+    sqlite3_bind_int (stmt, 1, fy);
+    bool scan = sqlite3_step (stmt) == SQLITE_ROW
+             && sqlite3_column_int64 (stmt, 0) * 4 > sqlite3_column_int64 (stmt, 1);
+    sqlite3_reset (stmt);
+    return scan;
+}
+
+//  What a figure is traced in: its year (fy), partner and evidence mask,
+//  from params. -1 with self->reason when params cannot be read.
+static int
+s_trace_scope (reporting_store_t *self, const reporting_store_params_t *params,
+               const reporting_store_figure_t *figure, int *fy, const char **partner,
+               int *mask)
+{
+    *self->reason = 0;
+    s_report_t report = { .store = self, .params = params };
+    if (!params->year || sv_date_fy_parse (params->year, fy)) {
+        snprintf (self->reason, sizeof self->reason, "a figure is traced in a year named"
+                  " as 2024-25, not '%.40s'", params->year? params->year: "");
+        return -1;
+    }
+    if (s_evidence_mask (&report, params->evidence_counted))
+        return -1;
+    *fy += figure->year_offset;
+    *mask = report.mask;
+    *partner = figure->partner? figure->partner
+             : params->partner && *params->partner
+               && !streq (params->partner, "all")? params->partner: NULL;
+    return 0;
+}
+
+//  Passes the figure's lines, the largest first, skipping after and at
+//  most max of them (0: all), to fn; 0, or -1 on a database error or when
+//  fn stops
+static int
+s_trace_each (reporting_store_t *self, const reporting_store_figure_t *figure, int fy,
+              const char *partner, int mask, uint64_t after, uint64_t max,
+              reporting_store_row_fn *fn, void *arg)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
+                                     s_trace_sql (figure, false, s_trace_scan (self, figure, fy)));
+    if (!stmt)
+        return -1;
+    if (figure->valued) {
+        s_trace_bind_value (stmt, figure, fy, partner, mask, false);
+        sqlite3_bind_int64 (stmt, 12, max? (sqlite3_int64) max: -1);
+        sqlite3_bind_int64 (stmt, 13, (sqlite3_int64) after);
+    }
+    else {
+        s_trace_bind_spend (stmt, figure, fy, partner);
+        sqlite3_bind_int64 (stmt, 11, max? (sqlite3_int64) max: -1);
+        sqlite3_bind_int64 (stmt, 12, (sqlite3_int64) after);
+    }
+    int step, rc = 0;
+    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
+        json_t *row = figure->valued? s_trace_value_row (stmt, mask): s_trace_spend_row (stmt);
+        rc = fn (row, arg);
+        json_decref (row);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = -1;
+    sqlite3_reset (stmt);
+    return rc;
+}
+
+static int
+s_trace_append (json_t *row, void *arg)
+{
+    return json_array_append ((json_t *) arg, row);
+}
+
+json_t *
+reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *params,
+                       const reporting_store_figure_t *figure, uint64_t after, uint64_t max,
+                       const char **reason_p)
+{
+    assert (self && params && figure);
+    int fy, mask;
+    const char *partner;
+    if (s_trace_scope (self, params, figure, &fy, &partner, &mask)) {
+        if (reason_p)
+            *reason_p = self->reason;
+        return NULL;
+    }
+    json_t *trace = NULL;
+    bool failed = sv_db_exec (self->db, "SAVEPOINT trace") != 0;
+    int64_t lines = 0, sum = 0;
+    sqlite3_stmt *stmt = failed? NULL: sv_db_stmt (self->db,
+        s_trace_sql (figure, true, s_trace_scan (self, figure, fy)));
+    if (stmt) {
+        if (figure->valued)
+            s_trace_bind_value (stmt, figure, fy, partner, mask, false);
+        else
+            s_trace_bind_spend (stmt, figure, fy, partner);
+        if (sqlite3_step (stmt) == SQLITE_ROW) {
+            lines = sqlite3_column_int64 (stmt, 0);
+            sum = sqlite3_column_int64 (stmt, 1);
+        }
+        else
+            failed = true;
+        sqlite3_reset (stmt);
+    }
+    else
+        failed = true;
+    json_t *rows = json_array ();
+    failed = failed
+          || s_trace_each (self, figure, fy, partner, mask, after, max, s_trace_append, rows);
+    json_t *evidence = figure->valued && figure->kind == 1 && !figure->flagged && !failed?
+        s_trace_evidence (self, figure, fy, partner, mask, &failed): NULL;
+    if (failed)
+        snprintf (self->reason, sizeof self->reason, "%s", sv_db_error (self->db));
+    else {
+        trace = json_pack ("{s:I, s:I, s:o}", "rows_total", (json_int_t) lines,
+                           "sum", (json_int_t) sum, "rows", rows);
+        rows = NULL;
+        if (evidence)
+            json_object_set_new (trace, "evidence", evidence);
+        evidence = NULL;
+    }
+    json_decref (rows);
+    json_decref (evidence);
+    sv_db_exec (self->db, "RELEASE trace");
+    if (!trace && reason_p)
+        *reason_p = self->reason;
+    return trace;
+}
+
+int
+reporting_store_lines (reporting_store_t *self, const reporting_store_params_t *params,
+                       const reporting_store_figure_t *figure, reporting_store_row_fn *fn,
+                       void *arg, const char **reason_p)
+{
+    assert (self && params && figure && fn);
+    int fy, mask;
+    const char *partner;
+    int rc = s_trace_scope (self, params, figure, &fy, &partner, &mask);
+    if (rc == 0 && (rc = s_trace_each (self, figure, fy, partner, mask, 0, 0, fn, arg)))
+        snprintf (self->reason, sizeof self->reason, "%s", sv_db_error (self->db));
+    if (rc && reason_p)
+        *reason_p = self->reason;
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  The open-data pack's other tables: ?1 the year, ?2 the partner or NULL
+
+static const struct {
+    const char *name;
+    const char *sql;
+} s_pack_tables [] = {
+    { "contracts",
+      "SELECT c.partner, c.contract_id, c.title, c.supplier_key,"
+      " CASE WHEN c.supplier_key = '' THEN '' ELSE "
+      S_SUPPLIER_NAME ("c.partner", "c.supplier_key") " END AS supplier,"
+      " c.category, c.value_pence, c.start_date, c.end_date, c.rlw_in_scope,"
+      " c.rlw_commitment, c.incomplete FROM contracts c"
+      " WHERE ?2 IS NULL OR c.partner = ?2 ORDER BY c.partner, c.contract_id" },
+    //  A supplier's locality is that of its payments in the year: "mixed"
+    //  when they were placed differently (a payment's own postcode is
+    //  used before the supplier's), "" when it was paid nothing
+    { "suppliers",
+      "SELECT s.partner, s.supplier_key,"
+      " CASE WHEN s.redacted OR s.name = '' THEN '(redacted)' ELSE s.name END AS name,"
+      " CASE WHEN s.redacted THEN '' ELSE s.postcode END AS postcode,"
+      " CASE WHEN g.low IS NULL THEN '' WHEN g.low != g.high THEN 'mixed'"
+      " WHEN g.low = 0 THEN 'local' WHEN g.low = 1 THEN 'non_local' ELSE 'unknown' END"
+      " AS locality, coalesce(g.payments, 0) AS payments, coalesce(g.pence, 0) AS paid_pence,"
+      " s.sme, s.vcse, s.employee_owned, s.rlw_accredited, s.rlw_expiry, s.redacted"
+      " FROM suppliers s LEFT JOIN (SELECT partner, supplier_key, min(locality) AS low,"
+      " max(locality) AS high, count(*) AS payments, sum(amount_pence) AS pence"
+      " FROM spend_lines WHERE fy = ?1 AND supplier_key != ''"
+      " AND (?2 IS NULL OR partner = ?2) GROUP BY partner, supplier_key) g"
+      " ON g.partner = s.partner AND g.supplier_key = s.supplier_key"
+      " WHERE ?2 IS NULL OR s.partner = ?2 ORDER BY s.partner, s.supplier_key" },
+    //  The measures and proxies the year's lines were valued with
+    { "framework",
+      "SELECT v.framework, v.framework_version AS version, v.measure,"
+      " coalesce(m.theme, '') AS theme, coalesce(m.unit, '') AS unit,"
+      " coalesce(m.description, '') AS description, v.fy AS proxy_year,"
+      " v.proxy_pence, count(*) AS lines FROM value_lines v"
+      " LEFT JOIN measures m ON m.measure = v.measure"
+      " WHERE v.fy = ?1 AND v.flagged = 0 AND (?2 IS NULL OR v.partner = ?2)"
+      " GROUP BY v.framework, v.framework_version, v.measure, v.fy, v.proxy_pence"
+      " ORDER BY v.framework, v.framework_version, v.measure, v.proxy_pence" },
+};
+
+int
+reporting_store_table (reporting_store_t *self, const reporting_store_params_t *params,
+                       const char *table, reporting_store_row_fn *fn, void *arg,
+                       const char **reason_p)
+{
+    assert (self && params && table && fn);
+    const char *sql = NULL;
+    for (size_t index = 0; index < sizeof s_pack_tables / sizeof s_pack_tables [0]; index++)
+        if (streq (s_pack_tables [index].name, table))
+            sql = s_pack_tables [index].sql;
+    reporting_store_figure_t none = { .locality = -1, .kind = -1 };
+    int fy, mask;
+    const char *partner;
+    if (!sql) {
+        snprintf (self->reason, sizeof self->reason, "no table '%.40s'", table);
+        if (reason_p)
+            *reason_p = self->reason;
+        return -1;
+    }
+    if (s_trace_scope (self, params, &none, &fy, &partner, &mask)) {
+        if (reason_p)
+            *reason_p = self->reason;
+        return -1;
+    }
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, sql);
+    int rc = stmt? 0: -1, step = SQLITE_DONE;
+    if (stmt) {
+        sqlite3_bind_int (stmt, 1, fy);
+        s_bind_optional (stmt, 2, partner);
+        int columns = sqlite3_column_count (stmt);
+        while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
+            json_t *row = json_object ();
+            for (int column = 0; column < columns; column++) {
+                const char *name = sqlite3_column_name (stmt, column);
+                const char *dot = strchr (name, '.');
+                name = dot? dot + 1: name;
+                int type = sqlite3_column_type (stmt, column);
+                json_object_set_new (row, name,
+                    type == SQLITE_INTEGER? json_integer (sqlite3_column_int64 (stmt, column))
+                  : type == SQLITE_NULL? json_null ()
+                  : streq (name, "proxy_year")? json_null ()
+                  : json_string (sv_db_text (stmt, column)));
+                if (streq (name, "proxy_year") && type == SQLITE_INTEGER) {
+                    char year [SV_DATE_FY_BUF];
+                    sv_date_fy_format (sqlite3_column_int (stmt, column), year, sizeof year);
+                    json_object_set_new (row, name, json_string (year));
+                }
+            }
+            rc = fn (row, arg);
+            json_decref (row);
+        }
+        if (rc == 0 && step != SQLITE_DONE)
+            rc = -1;
+        sqlite3_reset (stmt);
+    }
+    if (rc && reason_p) {
+        snprintf (self->reason, sizeof self->reason, "%s", sv_db_error (self->db));
+        *reason_p = self->reason;
+    }
+    return rc;
+}
+
+
+//  ==========================================================================
 //  Counts and schedules
 
 int64_t
@@ -2251,7 +2862,9 @@ s_test_load (s_test_t *test)
     S_TEST_SPEND_LINE ("council/SPEND/T1/1", .partner = "council", .payment_date = "2024-05-10",
                        .year = "2024-25", .amount_pence = 100000, .locality = "local",
                        .ward_code = "E05001", .ward_name = "Boston Castle", .sme = true,
-                       .place_source = "payment");
+                       .place_source = "payment", .source_seq = 101,
+                       .supplier_key = "CH:001", .postcode = "S60 1AA",
+                       .locality_reason = "in a local postcode district");
     S_TEST_SPEND_LINE ("council/SPEND/T2/1", .partner = "council", .payment_date = "2024-05-20",
                        .year = "2024-25", .amount_pence = 50000, .locality = "local",
                        .ward_code = "E05001", .ward_name = "Boston Castle");
@@ -2259,7 +2872,8 @@ s_test_load (s_test_t *test)
                        .year = "2024-25", .amount_pence = 200000, .locality = "non_local",
                        .vcse = true, .employee_owned = true, .place_source = "supplier");
     S_TEST_SPEND_LINE ("council/SPEND/T4/1", .partner = "council", .payment_date = "2025-02-15",
-                       .year = "2024-25", .amount_pence = 30000, .locality = "unknown");
+                       .year = "2024-25", .amount_pence = 30000, .locality = "unknown",
+                       .redacted = true, .source_seq = 104, .locality_reason = "no postcode");
     S_TEST_SPEND_LINE ("council/SPEND/T5/1", .partner = "council", .payment_date = "2024-10-01",
                        .year = "2024-25", .amount_pence = 40000, .locality = "local",
                        .ward_code = "E05002", .ward_name = "Rotherham West",
@@ -2374,6 +2988,31 @@ s_test_load (s_test_t *test)
     S_TEST_ALERT (.alert_id = "rlw.renewal_due/network", .rule = "rlw.renewal_due",
                   .severity = "medium", .state = "open", .at = "2026-11-01T06:00:00Z");
     assert (sv_db_commit (db) == 0);
+}
+
+reporting_store_t *
+reporting_store_fixture (char *path)
+{
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    reporting_store_t *self = reporting_store_new (path, NULL);
+    assert (self);
+    s_test_t test = { .store = self };
+    s_test_load (&test);
+    return self;
+}
+
+void
+reporting_store_fixture_end (reporting_store_t **self_p, const char *path)
+{
+    reporting_store_destroy (self_p);
+    const char *suffixes [] = { "", "-wal", "-shm" };
+    for (int index = 0; index < 3; index++) {
+        char *file = zsys_sprintf ("%s%s", path, suffixes [index]);
+        remove (file);
+        zstr_free (&file);
+    }
 }
 
 //  The node at path ("spend/by_month/1/local_pence": keys and array

@@ -169,6 +169,81 @@ json_t *
     reporting_store_report (reporting_store_t *self, const reporting_store_params_t *params,
                             const char **reason_p);
 
+//  What a line adds to a figure traced
+typedef enum {
+    REPORTING_STORE_ADDS_PENCE,     //  its pence (value_pence, amount_pence)
+    REPORTING_STORE_ADDS_ONE,       //  one: the figure counts lines
+    REPORTING_STORE_ADDS_MILLI      //  its quantity in thousandths (valued lines)
+} reporting_store_adds_t;
+
+//  Which lines make one figure of a report, by the conditions the report's
+//  own query for it applies (reporting_explain decides them from the
+//  figure's path). Strings are borrowed; NULL, -1 and 0 leave a condition
+//  out.
+typedef struct {
+    bool valued;                    //  valuation lines; else payments
+    reporting_store_adds_t adds;
+    int year_offset;                //  0 the report's year, -1 the previous
+    const char *partner;            //  narrows the report's partners to one
+    //  Payments
+    bool less_previous;             //  the year's lines less the previous
+                                    //  year's (additional local spend)
+    int locality;                   //  0 local, 1 non-local, 2 unknown; -1 any
+    const char *flag;               //  "sme", "vcse" or "employee_owned" only
+    int month;                      //  202405; 0 any
+    //  Both: a payment's ward code (local payments), a valued line's ward
+    //  as stored (its code, else the canonical name)
+    const char *ward;
+    //  Valued lines
+    int kind;                       //  0 committed, 1 delivered; -1 any
+    bool flagged;                   //  the lines valuation flagged, else the
+                                    //  counted ones (deliveries in a state
+                                    //  of params->evidence_counted)
+    const char *measure;
+    const char *theme;              //  a measure's theme ("" for none known)
+    const char *contract;
+    const char *group;              //  beneficiary group
+    bool every_state;               //  valued lines of every evidence state,
+                                    //  flagged or not (the open-data pack)
+} reporting_store_figure_t;
+
+//  The lines that make figure in the report params describe (its year,
+//  resolved, in params->year; partner, evidence states counted), largest
+//  contribution first then by line key, skipping after and listing at
+//  most max (0: all): {"rows_total", "sum", "rows": [...], "evidence":
+//  [...]} (EXPLAIN_JSON.md), sum being what all rows_total lines add, read
+//  in one snapshot. A payment the partner redacted carries no supplier
+//  key, name or postcode. The caller's to json_decref; NULL with *reason_p
+//  on a malformed year or evidence state or a database error.
+json_t *
+    reporting_store_trace (reporting_store_t *self, const reporting_store_params_t *params,
+                           const reporting_store_figure_t *figure, uint64_t after,
+                           uint64_t max, const char **reason_p);
+
+//  Receives one row (borrowed for the call); returns 0, or -1 to stop
+typedef int (reporting_store_row_fn) (json_t *row, void *arg);
+
+//  Every line of figure, as reporting_store_trace lists them, to fn one at
+//  a time, so that millions are never held at once. 0, or -1 with
+//  *reason_p (a malformed year or evidence state, a database error, or fn
+//  stopping).
+int
+    reporting_store_lines (reporting_store_t *self, const reporting_store_params_t *params,
+                           const reporting_store_figure_t *figure, reporting_store_row_fn *fn,
+                           void *arg, const char **reason_p);
+
+//  The open-data pack's tables other than lines, of the partner params
+//  names (or all) in its year, to fn row by row, each row an object of the
+//  table's columns: "contracts" (every contract held), "suppliers" (with
+//  their locality as their payments of the year were placed, "mixed" when
+//  placed differently, "" when not paid; a redacted supplier named
+//  "(redacted)" with no postcode) and "framework" (the measures and
+//  proxies the year's lines were valued with). 0, or -1 with *reason_p.
+int
+    reporting_store_table (reporting_store_t *self, const reporting_store_params_t *params,
+                           const char *table, reporting_store_row_fn *fn, void *arg,
+                           const char **reason_p);
+
 //  Rows held in table ("suppliers", "contracts", "spend_lines",
 //  "value_lines", "alerts", "outbox"), for STATUS; -1 for another name
 //  or on a database error.
@@ -184,6 +259,16 @@ int64_t
 //  in the caller's transaction if one is open. 0 or -1.
 int
     reporting_store_schedule_set (reporting_store_t *self, const char *name, int64_t fired);
+
+//  A store in a new file made from path (a mkstemp template, changed in
+//  place) holding the self-test's fixture (two partners' suppliers,
+//  contracts, payments, valued lines and alerts, described in
+//  reporting_store.c), for the self-tests of the classes that read it.
+//  reporting_store_fixture_end destroys it and removes its files.
+reporting_store_t *
+    reporting_store_fixture (char *path);
+void
+    reporting_store_fixture_end (reporting_store_t **self_p, const char *path);
 
 //  Self-test.
 void

@@ -865,6 +865,7 @@ static const char *s_usage_text =
     "  status [--json]                services, stream heads, offsets, row counts\n"
     "  alerts [--follow] | alerts ack ID  compliance's alerts\n"
     "  report KIND [-o PATH]          annual, partnership, rlw-scope, alerts, contracts\n"
+    "  explain KIND FIGURE            how one figure of a report is made, line by line\n"
     "  framework import FILE | list   TOMs frameworks held by valuation\n"
     "  suppliers resolve FILE...      suppliers' registered offices, SIC codes and\n"
     "                                 status from Companies House's bulk file\n"
@@ -926,6 +927,9 @@ main (int argc, char *argv [])
     else
     if (streq (rest [0], "report"))
         rc = socval_report (count - 1, rest + 1, &options);
+    else
+    if (streq (rest [0], "explain"))
+        rc = socval_explain (count - 1, rest + 1, &options);
     else
     if (streq (rest [0], "alerts"))
         rc = socval_alerts (count - 1, rest + 1, &options);

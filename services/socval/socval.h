@@ -1,7 +1,7 @@
 /*  socval: what the command's verbs share. One file per group of verbs:
     main.c (dispatch, keys, submit, status, framework), socval_alerts.c,
-    socval_report.c, socval_up.c (up, demo, wait), socval_suppliers.c
-    (suppliers resolve).
+    socval_report.c, socval_explain.c, socval_up.c (up, demo, wait),
+    socval_suppliers.c (suppliers resolve).
 
     Exit codes, for every verb: 0 done, 1 the request was refused, 2 a
     usage or connection problem.
@@ -72,6 +72,8 @@ int
     socval_alerts (int argc, char *argv [], socval_options_t *options);
 int
     socval_report (int argc, char *argv [], socval_options_t *options);
+int
+    socval_explain (int argc, char *argv [], socval_options_t *options);
 int
     socval_up (int argc, char *argv [], socval_options_t *options);
 int

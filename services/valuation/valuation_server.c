@@ -41,6 +41,7 @@ typedef struct {
     zhashx_t *suppliers;        //  "partner\x1fkey" -> s_supplier_t *, as stored
     valuation_engine_lookup_t *lookup; //  NULL: none configured, or not usable
     char *lookup_problem;       //  why the configured directory is not used, or NULL
+    char *directory;            //  the directory as lines name it (s_lookup_setting)
     msgpack_sbuffer buffer;     //  reused to encode lines
     const valuation_store_source_t *arriving;   //  the ingest event being valued, if any
     uint64_t lines_sent;        //  lines appended since start
@@ -476,6 +477,19 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
     out->vcse = supplier->vcse;
     out->employee_owned = supplier->employee_owned;
     out->place_source = (char *) place_source;
+    //  Why it is placed where it is, for socval explain and the open-data
+    //  pack: the directory by its file's name (which names its release,
+    //  trafford-postcodes-onspd-2023-11.csv), not where it sits on this host
+    if (!self->directory) {
+        char *setting = s_lookup_setting (self);
+        const char *slash = strrchr (setting, '/');
+        self->directory = strdup (slash? slash + 1: setting);
+        zstr_free (&setting);
+    }
+    out->postcode = place.postcode;
+    out->locality_reason = (char *) place.reason;
+    out->directory = self->directory;
+    out->redacted = spend->redacted;
     self->buffer.size = 0;
     if (sv_proto_encode (&line, &self->buffer))
         return -1;
@@ -1028,6 +1042,7 @@ valuation_server (zsock_t *pipe, void *config)
     zhashx_destroy (&self.unmatched_wards);
     valuation_engine_lookup_destroy (&self.lookup);
     zstr_free (&self.lookup_problem);
+    zstr_free (&self.directory);
     valuation_store_destroy (&self.store);
     msgpack_sbuffer_destroy (&self.buffer);
 }
