@@ -2261,7 +2261,8 @@ s_place_table (s_html_t *self)
         { "not_recorded", "Placed before sources were recorded" },
     };
     FILE *out = self->out;
-    fputs ("<table class=\"keep\">\n<caption>How each supplier's place was found</caption>\n"
+    s_table_open (out, "keep");
+    fputs ("<caption>How each supplier's place was found</caption>\n"
            "<thead><tr><th>Place from</th><th class=\"num\">Payments</th><th class=\"num\">"
            "Local</th><th class=\"num\">Non-local</th><th class=\"num\">Unknown</th></tr>"
            "</thead>\n<tbody>\n", out);
@@ -2282,7 +2283,8 @@ s_place_table (s_html_t *self)
                  s_pounds (json_integer_value (json_object_get (row, "non_local_pence"))).text,
                  s_pounds (json_integer_value (json_object_get (row, "unknown_pence"))).text);
     }
-    fputs ("</tbody>\n</table>\n", out);
+    fputs ("</tbody>\n", out);
+    s_table_close (out);
 }
 
 static void
