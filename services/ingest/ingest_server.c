@@ -1006,9 +1006,11 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     if (request->id != SV_PROTO_STATUS)
         return -1;
     s_commit_open (self);           //  report what is stored, nothing less
-    static const char *kinds [] = { "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY" };
-    sv_proto_row_count_t counts [5];
-    for (int index = 0; index < 5; index++)
+    static const char *kinds [] = {
+        "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY", "KPI"
+    };
+    sv_proto_row_count_t counts [6];
+    for (int index = 0; index < 6; index++)
         counts [index] = (sv_proto_row_count_t) {
             .name = (char *) kinds [index],
             .rows = (uint64_t) ingest_store_count (self->store, kinds [index], NULL)
@@ -1032,7 +1034,7 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     }
     sv_service_status_t status = {
         .service = "ingest", .version = S_VERSION, .started = self->started,
-        .streams = &head, .streams_count = 1, .counts = counts, .counts_count = 5,
+        .streams = &head, .streams_count = 1, .counts = counts, .counts_count = 6,
         .problems = problems, .problems_count = problems_count
     };
     sv_service_reply_status (self->control, peer, &status);
