@@ -44,6 +44,7 @@
 #include "reporting_schedule.h"
 #include "reporting_render.h"
 #include "reporting_store.h"
+#include "reporting_kpi.h"
 
 typedef struct {
     const char *name;
@@ -86,6 +87,7 @@ static const s_test_t s_tests [] = {
     { "reporting_schedule", reporting_schedule_test, 30 },
     { "reporting_store", reporting_store_test, 30 },
     { "reporting_render", reporting_render_test, 30 },
+    { "reporting_kpi", reporting_kpi_test, 10 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

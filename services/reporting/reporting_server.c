@@ -72,7 +72,7 @@ s_now (s_server_t *self)
 //  Builds the report the request describes, as of now. Returns the
 //  document, or NULL with *reason_p.
 //  What reports show of each partner's config: {name: {"display_name",
-//  "rlw_renewal"}}, each member only when set. Read at every report, so
+//  "rlw_renewal", "ocid_prefix"}}, each member only when set. Read at every report, so
 //  a name changed in config shows in the next report.
 static json_t *
 s_partner_config (s_server_t *self)
@@ -81,8 +81,8 @@ s_partner_config (s_server_t *self)
     for (zconfig_t *child = sv_config_children (self->config, "partners"); child;
          child = zconfig_next (child)) {
         json_t *partner = json_object ();
-        const char *keys [] = { "display_name", "rlw_renewal" };
-        for (int index = 0; index < 2; index++) {
+        const char *keys [] = { "display_name", "rlw_renewal", "ocid_prefix" };
+        for (int index = 0; index < 3; index++) {
             const char *value = zconfig_get (child, keys [index], "");
             if (*value)
                 json_object_set_new (partner, keys [index], json_string (value));
@@ -527,9 +527,9 @@ s_server_start (s_server_t *self)
     }
     zstr_free (&store_path);
     if (rc == 0) {
-        //  From ingest, reports read suppliers, contracts and the period
-        //  ends of delivery returns: valuation's lines carry the rest
-        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT,DELIVERY");
+        //  From ingest, reports read suppliers, contracts, the period ends
+        //  of delivery returns and KPIs: valuation's lines carry the rest
+        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT,DELIVERY,KPI");
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);

@@ -371,7 +371,7 @@ s_submit (int argc, char *argv [], socval_options_t *options)
     const char *usage =
         "usage: socval submit --kind KIND [--format csv|ocds|msgpack] [--batch ID]\n"
         "                     [--key CERT] [--timeout S] [--json] FILE|-\n"
-        "  KIND: suppliers | contracts | spend | commitments | deliveries\n"
+        "  KIND: suppliers | contracts | spend | commitments | deliveries | kpis\n"
         "  Sends FILE (- for standard input) to ingest as one batch, to its end, and\n"
         "  prints the receipt. The batch id defaults to the kind and a digest of the\n"
         "  content, so a resend adds nothing. Input that is not a regular file (a\n"

@@ -32,7 +32,7 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         "usage: socval report KIND [--year 2024-25] [--partner NAME]\n"
         "                     [--contract ID] [--supplier KEY-OR-NAME]\n"
         "                     [--format html|csv|json|xlsx] [-o PATH]\n"
-        "  KIND: annual | partnership | rlw-scope | alerts | contracts\n"
+        "  KIND: annual | partnership | rlw-scope | alerts | contracts | kpi\n"
         "  Assembles the report now from what reporting holds. --year defaults to\n"
         "  the latest financial year with spend (with no spend at all, the latest\n"
         "  with any data), --partner to all, --format to html. --contract and\n"
@@ -72,7 +72,7 @@ socval_report (int argc, char *argv [], socval_options_t *options)
     }
     if (!kind || !(streq (kind, "annual") || streq (kind, "partnership")
                 || streq (kind, "rlw-scope") || streq (kind, "alerts")
-                || streq (kind, "contracts")))
+                || streq (kind, "contracts") || streq (kind, "kpi")))
         return socval_usage (usage);
     if (!(streq (format, "html") || streq (format, "json") || streq (format, "csv")
        || streq (format, "xlsx")))
