@@ -341,6 +341,7 @@ static const s_column_t s_kpi_columns [] = {
     { "name", "KPI name", S_TEXT, 36, 0 },
     { "source", "Source", S_TEXT, 24, S_NOT_HTML },
     { "measure", "Measure", S_TEXT, 12, S_NOT_HTML },
+    { "unit", "Unit", S_TEXT, 12, S_NOT_HTML },
     { "direction", "Better", S_TEXT, 8, S_NOT_HTML },
     { "target_qty", "Target", S_QTY, 12, 0 },
     { "period_target_qty", "Target to date", S_QTY, 12, 0 },
