@@ -675,6 +675,53 @@ s_test_ocds_newest_first (void)
     json_decref (receipt);
 }
 
+//  The warnings of receipt whose reason or column holds text
+static size_t
+s_warned (json_t *receipt, const char *text)
+{
+    json_t *warnings = json_object_get (receipt, "warnings");
+    size_t count = 0;
+    for (size_t index = 0; index < json_array_size (warnings); index++) {
+        json_t *warning = json_array_get (warnings, index);
+        const char *reason = json_string_value (json_object_get (warning, "reason"));
+        const char *column = json_string_value (json_object_get (warning, "column"));
+        count += (reason && strstr (reason, text)) || (column && strstr (column, text));
+    }
+    return count;
+}
+
+//  KPIs: an OCDS contract's agreedMetrics are KPI rows beside the contract
+//  (the contract itself is no stub), what cannot be a target set aside
+//  with a warning; a kpis CSV on a contract not held makes it a stub
+static void
+s_test_kpis (void)
+{
+    int64_t kpis_before = s_rows ("KPI");
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind contracts --format ocds",
+                       "tests/fixtures/ocds/kpi_agreed_metrics.json", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 4
+                   && s_rows ("KPI") - kpis_before == 2
+                   && s_warned (receipt, "agreedMetrics") == 3
+                   && s_warned (receipt, "stub") == 0,
+                   "KPIs from OCDS: 1 contract, 1 supplier and 2 KPI targets taken; 3"
+                   " observations set aside with warnings naming their paths");
+    json_decref (receipt);
+    testkit_write (s_dir, "kpis.csv", "Contract ID,KPI ID,KPI Name,Year,Target,Unit\n"
+                                      "C-KPI-NEW,K1,Calls answered,2025-26,90%,\n"
+                                      "C-KPI-NEW,K2,Calls answered,2025/26,ninety,\n");
+    rc = s_submit ("council", "--kind kpis", "kpis.csv", &receipt);
+    json_t *error = json_array_get (json_object_get (receipt, "errors"), 0);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1
+                   && s_field (receipt, "rejected") == 1
+                   && s_field (error, "row") == 3
+                   && streq (json_string_value (json_object_get (error, "column")), "Target")
+                   && s_warned (receipt, "stub") == 1 && s_rows ("KPI") - kpis_before == 3,
+                   "KPIs from CSV: the good row taken, its unknown contract made a stub with a"
+                   " warning, the target 'ninety' rejected as row 3, column Target");
+    json_decref (receipt);
+}
+
 //  Writes a package of the fixture's releases at the given indexes, in the
 //  order given, to name in s_dir
 static void
@@ -1539,6 +1586,7 @@ main (int argc, char *argv [])
     s_test_partner_batches_in_turn (short_run? 30000: 100000);
     s_check_rows_once_and_piped_input ();
     s_test_ocds_newest_first ();
+    s_test_kpis ();
     s_test_ocds_older_package ();
     s_test_ocds_supplier_replaced ();
     s_test_ocds_party_ids ();
