@@ -632,6 +632,21 @@ s_last (const char *contract_id, const char *supplier_key, const char *transacti
     return last;
 }
 
+//  The warnings of receipt whose reason or column holds text
+static size_t
+s_warned (json_t *receipt, const char *text)
+{
+    json_t *warnings = json_object_get (receipt, "warnings");
+    size_t count = 0;
+    for (size_t index = 0; index < json_array_size (warnings); index++) {
+        json_t *warning = json_array_get (warnings, index);
+        const char *reason = json_string_value (json_object_get (warning, "reason"));
+        const char *column = json_string_value (json_object_get (warning, "column"));
+        count += (reason && strstr (reason, text)) || (column && strstr (column, text));
+    }
+    return count;
+}
+
 //  Contracts Finder lists a process's releases newest first: the value
 //  that stands is the latest release's, and the package resent under
 //  another batch id adds nothing
@@ -653,12 +668,7 @@ s_test_ocds_newest_first (void)
                    "OCDS newest first: each contract takes its latest release's value"
                    " (PwC 10932000 pence, not 1093200000)");
     //  Each older release set aside is said in the receipt
-    json_t *warnings = json_object_get (receipt, "warnings");
-    size_t older = 0;
-    for (size_t index = 0; index < json_array_size (warnings); index++)
-        older += strstr (json_string_value (json_object_get (json_array_get (warnings, index),
-                                                             "reason")), "is older than") != NULL;
-    testkit_check (older == 4 && s_field (receipt, "warned") >= 4,
+    testkit_check (s_warned (receipt, "is older than") == 4 && s_field (receipt, "warned") >= 4,
                    "OCDS newest first: the receipt warns of each of the 4 older releases not"
                    " applied");
     json_decref (receipt);
@@ -673,21 +683,6 @@ s_test_ocds_newest_first (void)
                    "OCDS newest first resent under another batch id: accepted 0, every row"
                    " a duplicate, no event streamed");
     json_decref (receipt);
-}
-
-//  The warnings of receipt whose reason or column holds text
-static size_t
-s_warned (json_t *receipt, const char *text)
-{
-    json_t *warnings = json_object_get (receipt, "warnings");
-    size_t count = 0;
-    for (size_t index = 0; index < json_array_size (warnings); index++) {
-        json_t *warning = json_array_get (warnings, index);
-        const char *reason = json_string_value (json_object_get (warning, "reason"));
-        const char *column = json_string_value (json_object_get (warning, "column"));
-        count += (reason && strstr (reason, text)) || (column && strstr (column, text));
-    }
-    return count;
 }
 
 //  KPIs: an OCDS contract's agreedMetrics are KPI rows beside the contract
