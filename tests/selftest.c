@@ -45,6 +45,7 @@
 #include "reporting_render.h"
 #include "reporting_store.h"
 #include "reporting_kpi.h"
+#include "reporting_store_kpi.h"
 
 typedef struct {
     const char *name;
@@ -88,6 +89,7 @@ static const s_test_t s_tests [] = {
     { "reporting_store", reporting_store_test, 30 },
     { "reporting_render", reporting_render_test, 30 },
     { "reporting_kpi", reporting_kpi_test, 10 },
+    { "reporting_store_kpi", reporting_store_kpi_test, 10 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

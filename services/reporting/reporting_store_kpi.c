@@ -114,3 +114,118 @@ reporting_store_kpi_rows (sv_db_t *db, int fy, const char *partner, int mask, js
     sqlite3_reset (stmt);
     return step == SQLITE_DONE? 0: -1;
 }
+
+
+//  ==========================================================================
+//  Self-test
+
+#include "reporting_store.h"
+
+static void
+s_test_apply (reporting_store_t *store, const char *stream, const char *key,
+              const sv_proto_t *message, uint64_t seq)
+{
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    assert (sv_proto_encode (message, &buffer) == 0);
+    sv_proto_event_t event = {
+        .seq = seq, .type = (char *) sv_proto_name (message->id), .key = (char *) key,
+        .body = (uint8_t *) buffer.data, .body_size = buffer.size
+    };
+    assert (reporting_store_apply (store, stream, &event) == 0);
+    msgpack_sbuffer_destroy (&buffer);
+}
+
+#define S_TEST_LINE(KEY, ...) s_test_apply (store, "valuation", KEY, &(sv_proto_t) { \
+    .id = SV_PROTO_VALUATION_LINE, .valuation_line = { .partner = "council", \
+    .contract_id = "C-1", .year = "2024-25", .framework = "test", .framework_version = "1", \
+    .evidence = "validated", __VA_ARGS__ } }, ++seq)
+#define S_TEST_KPI(KEY, ...) s_test_apply (store, "ingest", KEY, &(sv_proto_t) { \
+    .id = SV_PROTO_KPI, .kpi = { .partner = "council", .contract_id = "C-1", \
+    .year = "2024-25", __VA_ARGS__ } }, ++seq)
+
+static const char *
+s_test_text (json_t *row, const char *key)
+{
+    return json_string_value (json_object_get (row, key));
+}
+
+void
+reporting_store_kpi_test (bool verbose)
+{
+    if (verbose)
+        printf (" * reporting_store_kpi: ");
+    char path [] = "/tmp/reporting_store_kpi_test_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    reporting_store_t *store = reporting_store_new (path, NULL);
+    assert (store);
+    sv_db_t *db = reporting_store_db (store);
+    uint64_t seq = 0;
+    assert (sv_db_begin (db) == 0);
+    s_test_apply (store, "ingest", "council/C-1", &(sv_proto_t) { .id = SV_PROTO_CONTRACT,
+        .contract = { .partner = "council", .contract_id = "C-1", .title = "Cleaning",
+                      .start_date = "2024-04-01", .end_date = "2027-03-31",
+                      .value_pence = 125000000 } }, ++seq);
+    //  52 apprenticeship weeks committed, 20 delivered; 40 volunteering
+    //  hours committed, 30 delivered, which a fed KPI names
+    S_TEST_LINE ("c1", .measure = "NT10", .kind = "committed", .quantity_milli = 52000);
+    S_TEST_LINE ("d1", .measure = "NT10", .kind = "delivered", .quantity_milli = 20000);
+    S_TEST_LINE ("c2", .measure = "NT20", .kind = "committed", .quantity_milli = 40000);
+    S_TEST_LINE ("d2", .measure = "NT20", .kind = "delivered", .quantity_milli = 30000);
+    S_TEST_KPI ("council/C-1/K1/2024-25", .kpi_id = "K1", .name = "Audits passed",
+                .unit = "%", .target_milli = 95000, .has_actual = true, .actual_milli = 97000);
+    S_TEST_KPI ("council/C-1/K2/2024-25", .kpi_id = "K2", .name = "Volunteering",
+                .unit = "hours", .target_milli = 40000, .measure = "NT20");
+    //  Sent again with another target: replaces, never adds
+    S_TEST_KPI ("council/C-1/K1/2024-25", .kpi_id = "K1", .name = "Audits passed",
+                .unit = "%", .target_milli = 96000, .has_actual = true, .actual_milli = 97000);
+    assert (sv_db_commit (db) == 0);
+
+    json_t *rows = json_array ();
+    assert (reporting_store_kpi_rows (db, 2024, NULL, (1 << 1) | (1 << 2) | (1 << 3), rows) == 0);
+    assert (json_array_size (rows) == 3);
+    json_t *row = json_array_get (rows, 0);
+    assert (streq (s_test_text (row, "kpi"), "SV-NT10"));
+    assert (json_integer_value (json_object_get (row, "target_milli")) == 52000);
+    assert (json_integer_value (json_object_get (row, "actual_milli")) == 20000);
+    assert (json_integer_value (json_object_get (row, "value_pence")) == 125000000);
+    row = json_array_get (rows, 1);
+    assert (streq (s_test_text (row, "kpi"), "K1"));
+    assert (json_integer_value (json_object_get (row, "target_milli")) == 96000);
+    row = json_array_get (rows, 2);
+    assert (streq (s_test_text (row, "kpi"), "K2"));
+    assert (json_integer_value (json_object_get (row, "actual_milli")) == 30000);
+    assert (streq (s_test_text (row, "source"), "KPI feed, actual from returns"));
+    json_decref (rows);
+    //  Claimed returns only: nothing counted, so no actual of 20
+    rows = json_array ();
+    assert (reporting_store_kpi_rows (db, 2024, "council", 1 << 1, rows) == 0);
+    assert (json_integer_value (json_object_get (json_array_get (rows, 0), "actual_milli")) == 0);
+    json_decref (rows);
+
+    //  The report: one release, the 20 weeks of 52 Inadequate
+    reporting_store_params_t params = {
+        .kind = "kpi", .year = "2024-25", .created = "2025-06-30T09:00:00Z",
+        .shortfall_tolerance_pct = 10
+    };
+    const char *reason = NULL;
+    json_t *report = reporting_store_report (store, &params, &reason);
+    assert (report);
+    assert (json_array_size (json_object_get (report, "releases")) == 1);
+    row = json_array_get (json_object_get (report, "kpis"), 0);
+    assert (streq (s_test_text (row, "rating"), "Inadequate"));
+    assert (streq (s_test_text (row, "ocid"), "unregistered-council-C-1"));
+    json_decref (report);
+
+    reporting_store_destroy (&store);
+    char *wal = zsys_sprintf ("%s-wal", path), *shm = zsys_sprintf ("%s-shm", path);
+    unlink (path);
+    unlink (wal);
+    unlink (shm);
+    zstr_free (&wal);
+    zstr_free (&shm);
+    if (verbose)
+        printf ("OK\n");
+}

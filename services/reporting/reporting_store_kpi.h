@@ -35,4 +35,8 @@ int
 int
     reporting_store_kpi_rows (sv_db_t *db, int fy, const char *partner, int mask, json_t *rows);
 
+//  Self-test: the kpis table and the rows through reporting_store.
+void
+    reporting_store_kpi_test (bool verbose);
+
 #endif
