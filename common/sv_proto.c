@@ -3625,7 +3625,8 @@ s_entries_kpi (const sv_proto_kpi_t *self)
          + (self->has_actual)
          + (self->actual_milli != 0)
          + (self->measure && *self->measure)
-         + (self->ocid && *self->ocid);
+         + (self->ocid && *self->ocid)
+         + (self->release_date && *self->release_date);
 }
 
 static int
@@ -3642,7 +3643,8 @@ s_encode_kpi (msgpack_packer *pk, const sv_proto_kpi_t *self)
     ||  (self->has_actual && s_put_bool (pk, "has_actual", self->has_actual))
     ||  (self->actual_milli != 0 && s_put_int (pk, "actual_milli", self->actual_milli))
     ||  (self->measure && *self->measure && s_put_string (pk, "measure", self->measure))
-    ||  (self->ocid && *self->ocid && s_put_string (pk, "ocid", self->ocid)))
+    ||  (self->ocid && *self->ocid && s_put_string (pk, "ocid", self->ocid))
+    ||  (self->release_date && *self->release_date && s_put_string (pk, "release_date", self->release_date)))
         return -1;
     return 0;
 }
@@ -3650,7 +3652,7 @@ s_encode_kpi (msgpack_packer *pk, const sv_proto_kpi_t *self)
 static int
 s_decode_kpi (s_decoder_t *dec, sv_proto_kpi_t *self, uint32_t entries)
 {
-    static const s_field_t fields [12] = {
+    static const s_field_t fields [13] = {
         { "partner",         true },
         { "contract_id",     true },
         { "kpi_id",          true },
@@ -3663,11 +3665,12 @@ s_decode_kpi (s_decoder_t *dec, sv_proto_kpi_t *self, uint32_t entries)
         { "actual_milli",    false },
         { "measure",         false },
         { "ocid",            false },
+        { "release_date",    false },
     };
-    bool seen [12] = { false };
+    bool seen [13] = { false };
     for (uint32_t entry = 0; entry < entries; entry++) {
         int field;
-        if (s_read_key (dec, fields, 12, seen, &field))
+        if (s_read_key (dec, fields, 13, seen, &field))
             return -1;
         int rc;
         switch (field) {
@@ -3683,18 +3686,20 @@ s_decode_kpi (s_decoder_t *dec, sv_proto_kpi_t *self, uint32_t entries)
             case 9: rc = s_get_int (dec, &self->actual_milli); break;
             case 10: rc = s_get_string (dec, &self->measure); break;
             case 11: rc = s_get_string (dec, &self->ocid); break;
+            case 12: rc = s_get_string (dec, &self->release_date); break;
             default: rc = s_skip (dec); break;     //  not known here
         }
         if (rc)
             return -1;
     }
-    if (s_check_required (dec, fields, seen, 12))
+    if (s_check_required (dec, fields, seen, 13))
         return -1;
     //  An absent optional string reads as ""
     if (s_default_string (dec, &self->name)
     ||  s_default_string (dec, &self->unit)
     ||  s_default_string (dec, &self->measure)
-    ||  s_default_string (dec, &self->ocid))
+    ||  s_default_string (dec, &self->ocid)
+    ||  s_default_string (dec, &self->release_date))
         return -1;
     return 0;
 }
@@ -3710,6 +3715,7 @@ s_free_kpi (sv_proto_kpi_t *self)
     free (self->unit);
     free (self->measure);
     free (self->ocid);
+    free (self->release_date);
 }
 
 static void
@@ -3727,6 +3733,7 @@ s_print_kpi (const sv_proto_kpi_t *self, FILE *out, const char *indent)
     s_print_int (out, indent, "actual_milli", self->actual_milli);
     s_print_string (out, indent, "measure", self->measure);
     s_print_string (out, indent, "ocid", self->ocid);
+    s_print_string (out, indent, "release_date", self->release_date);
 }
 
 
@@ -4515,6 +4522,7 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->kpi.actual_milli = -32769;
             self->kpi.measure = "measure-0";
             self->kpi.ocid = "ocid-0";
+            self->kpi.release_date = "release_date-0";
             break;
     }
 }

@@ -758,6 +758,10 @@ typedef struct {
     //  (optional) For a KPI read from OCDS, the contracting process (ocid) of
     //  its contract; "" otherwise.
     char *ocid;
+    //  (optional) For a KPI read from OCDS, the date of the release it was
+    //  read from, as published; "" otherwise. As for CONTRACT, a KPI from a
+    //  release older than the one its process is held from is not applied.
+    char *release_date;
 } sv_proto_kpi_t;
 
 //  ---------------------------------------------------------------------------

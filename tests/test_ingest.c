@@ -702,6 +702,25 @@ s_test_kpis (void)
                    "KPIs from OCDS: 1 contract, 1 supplier and 2 KPI targets taken; 3"
                    " observations set aside with warnings naming their paths");
     json_decref (receipt);
+    //  The same process from an older release, with another target: its
+    //  KPIs are not applied, as its contract is not
+    json_t *package = json_load_file ("tests/fixtures/ocds/kpi_agreed_metrics.json", 0, NULL);
+    json_t *release = json_array_get (json_object_get (package, "releases"), 0);
+    json_object_set_new (release, "date", json_string ("2025-03-01T09:00:00Z"));
+    json_t *metric = json_array_get (json_object_get (json_array_get (json_object_get (release,
+                                     "contracts"), 0), "agreedMetrics"), 0);
+    json_object_set_new (json_array_get (json_object_get (metric, "observations"), 0),
+                         "measure", json_integer (90));
+    char *older = zsys_sprintf ("%s/kpi-older.json", s_dir);
+    assert (json_dump_file (package, older, 0) == 0);
+    json_decref (package);
+    rc = s_submit ("council", "--kind contracts --format ocds", older, &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0
+                   && s_warned (receipt, "KPI 'C-201/KPI-1/") == 2
+                   && s_rows ("KPI") - kpis_before == 2,
+                   "KPIs from an older release of a process held: not applied, each warned of");
+    zstr_free (&older);
+    json_decref (receipt);
     testkit_write (s_dir, "kpis.csv", "Contract ID,KPI ID,KPI Name,Year,Target,Unit\n"
                                       "C-KPI-NEW,K1,Calls answered,2025-26,90%,\n"
                                       "C-KPI-NEW,K2,Calls answered,2025/26,ninety,\n");

@@ -277,6 +277,7 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
         kpi->unit = (char *) metric->unit;
         kpi->measure = "";
         kpi->ocid = (char *) metric->ocid;
+        kpi->release_date = (char *) metric->release_date;
         rc = s_emit (self, &event, NULL, metric->row);
     }
     return rc;

@@ -1128,6 +1128,7 @@ s_metrics (s_release_t *r, const json_t *holder, const char *array, size_t index
             record->row = r->row;
             record->contract_id = contract_id;
             record->ocid = r->ocid;
+            record->release_date = r->release_date;
             record->metric_id = metric_id;
             record->title = s_member_text (self, metric, "title");
             record->unit = unit;

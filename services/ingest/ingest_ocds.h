@@ -141,6 +141,7 @@ typedef struct {
     size_t row;                 //  Release it came from, counting from 1
     const char *contract_id;    //  As in the contract it belongs to
     const char *ocid;
+    const char *release_date;   //  As in the contract it belongs to
     const char *metric_id;      //  agreedMetrics[].id
     const char *title;          //  agreedMetrics[].title, or ""
     const char *unit;           //  observations[].unit.name, or "%" for
