@@ -191,7 +191,7 @@ static const s_key_t s_keys [] = {
       " (08/31/2020); unset, each file's dates settle it."),
     S_OPEN_ ("schedules",
       "One child per scheduled report: cron (minute hour day month weekday, UTC),"
-      " kind (annual|partnership|rlw-scope|alerts|contracts), year (previous|current|2024-25),"
+      " kind (annual|partnership|rlw-scope|alerts|contracts|kpi), year (previous|current|2024-25),"
       " partner (a name, or all), formats (html,json,csv,xlsx)"),
 };
 

@@ -453,9 +453,9 @@ s_load_schedules (s_server_t *self)
         else
         if (!(streq (schedule->kind, "annual") || streq (schedule->kind, "partnership")
            || streq (schedule->kind, "rlw-scope") || streq (schedule->kind, "alerts")
-           || streq (schedule->kind, "contracts")))
+           || streq (schedule->kind, "contracts") || streq (schedule->kind, "kpi")))
             zsys_error ("reporting: schedules/%s/kind: '%s' is not annual, partnership,"
-                        " rlw-scope, alerts or contracts", name, schedule->kind);
+                        " rlw-scope, alerts, contracts or kpi", name, schedule->kind);
         else
         if (reporting_schedule_year (schedule->year, 0, year))
             zsys_error ("reporting: schedules/%s/year: '%s' is not previous, current or a"
