@@ -188,12 +188,16 @@ static const s_key_t s_keys [] = {
       "The partner's name as a councillor knows it (Greater Manchester Police), shown in"
       " every report's text and tables; reports' JSON keeps the config name beside it."
       " Unset: the config name."),
+    S_TEXT_ ("partners/*/ocid_prefix", "",
+      "The partner's registered OCDS ocid prefix (ocds-abc123): the kpi report's ocid of a"
+      " contract not read from OCDS is <prefix>-<contract id>. Unset: unregistered-<partner>-"
+      "<contract id>, to be replaced before publishing."),
     S_CHOICE_ ("partners/*/date_order", "", "dmy|mdy",
       "How the partner's spend files write numeric dates: dmy (31/08/2020) or mdy"
       " (08/31/2020); unset, each file's dates settle it."),
     S_OPEN_ ("schedules",
       "One child per scheduled report: cron (minute hour day month weekday, UTC),"
-      " kind (annual|partnership|rlw-scope|alerts|contracts), year (previous|current|2024-25),"
+      " kind (annual|partnership|rlw-scope|alerts|contracts|kpi), year (previous|current|2024-25),"
       " partner (a name, or all), formats (html,json,csv,xlsx)"),
 };
 

@@ -52,6 +52,7 @@ static const char *s_names [] = {
     "VALUATION_LINE",
     "LOCAL_SPEND_LINE",
     "ALERT",
+    "KPI",
 };
 #define S_MESSAGES (sizeof (s_names) / sizeof (s_names [0]))
 
@@ -4194,6 +4195,137 @@ s_print_alert (const sv_proto_alert_t *self, FILE *out, const char *indent)
     s_print_string (out, indent, "measure", self->measure);
 }
 
+//  ---------------------------------------------------------------------------
+//  KPI: ingest stream, since version 2: a key performance indicator agreed for
+//  a contract (the Procurement Act 2023's KPIs), with its target for one
+//  financial year, from a kpis CSV feed or from the agreedMetrics of an OCDS
+//  contract. Keyed by partner, contract, KPI and year; a later event with that
+//  key replaces the earlier. A consumer older than version 2 never asks for it
+//  (FETCH.types), and one that takes every type skips a type it does not keep.
+
+//  The entries s_encode_kpi writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_kpi (const sv_proto_kpi_t *self)
+{
+    return 5
+         + (self->name && *self->name)
+         + (self->unit && *self->unit)
+         + (self->lower_is_better)
+         + (self->has_actual)
+         + (self->actual_milli != 0)
+         + (self->measure && *self->measure)
+         + (self->ocid && *self->ocid)
+         + (self->release_date && *self->release_date);
+}
+
+static int
+s_encode_kpi (msgpack_packer *pk, const sv_proto_kpi_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  s_put_string (pk, "contract_id", self->contract_id)
+    ||  s_put_string (pk, "kpi_id", self->kpi_id)
+    ||  (self->name && *self->name && s_put_string (pk, "name", self->name))
+    ||  s_put_string (pk, "year", self->year)
+    ||  s_put_int (pk, "target_milli", self->target_milli)
+    ||  (self->unit && *self->unit && s_put_string (pk, "unit", self->unit))
+    ||  (self->lower_is_better && s_put_bool (pk, "lower_is_better", self->lower_is_better))
+    ||  (self->has_actual && s_put_bool (pk, "has_actual", self->has_actual))
+    ||  (self->actual_milli != 0 && s_put_int (pk, "actual_milli", self->actual_milli))
+    ||  (self->measure && *self->measure && s_put_string (pk, "measure", self->measure))
+    ||  (self->ocid && *self->ocid && s_put_string (pk, "ocid", self->ocid))
+    ||  (self->release_date && *self->release_date && s_put_string (pk, "release_date", self->release_date)))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_kpi (s_decoder_t *dec, sv_proto_kpi_t *self, uint32_t entries)
+{
+    static const s_field_t fields [13] = {
+        { "partner",         true },
+        { "contract_id",     true },
+        { "kpi_id",          true },
+        { "name",            false },
+        { "year",            true },
+        { "target_milli",    true },
+        { "unit",            false },
+        { "lower_is_better", false },
+        { "has_actual",      false },
+        { "actual_milli",    false },
+        { "measure",         false },
+        { "ocid",            false },
+        { "release_date",    false },
+    };
+    bool seen [13] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 13, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->contract_id); break;
+            case 2: rc = s_get_string (dec, &self->kpi_id); break;
+            case 3: rc = s_get_string (dec, &self->name); break;
+            case 4: rc = s_get_string (dec, &self->year); break;
+            case 5: rc = s_get_int (dec, &self->target_milli); break;
+            case 6: rc = s_get_string (dec, &self->unit); break;
+            case 7: rc = s_get_bool (dec, &self->lower_is_better); break;
+            case 8: rc = s_get_bool (dec, &self->has_actual); break;
+            case 9: rc = s_get_int (dec, &self->actual_milli); break;
+            case 10: rc = s_get_string (dec, &self->measure); break;
+            case 11: rc = s_get_string (dec, &self->ocid); break;
+            case 12: rc = s_get_string (dec, &self->release_date); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 13))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->name)
+    ||  s_default_string (dec, &self->unit)
+    ||  s_default_string (dec, &self->measure)
+    ||  s_default_string (dec, &self->ocid)
+    ||  s_default_string (dec, &self->release_date))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_kpi (sv_proto_kpi_t *self)
+{
+    free (self->partner);
+    free (self->contract_id);
+    free (self->kpi_id);
+    free (self->name);
+    free (self->year);
+    free (self->unit);
+    free (self->measure);
+    free (self->ocid);
+    free (self->release_date);
+}
+
+static void
+s_print_kpi (const sv_proto_kpi_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "contract_id", self->contract_id);
+    s_print_string (out, indent, "kpi_id", self->kpi_id);
+    s_print_string (out, indent, "name", self->name);
+    s_print_string (out, indent, "year", self->year);
+    s_print_int (out, indent, "target_milli", self->target_milli);
+    s_print_string (out, indent, "unit", self->unit);
+    s_print_bool (out, indent, "lower_is_better", self->lower_is_better);
+    s_print_bool (out, indent, "has_actual", self->has_actual);
+    s_print_int (out, indent, "actual_milli", self->actual_milli);
+    s_print_string (out, indent, "measure", self->measure);
+    s_print_string (out, indent, "ocid", self->ocid);
+    s_print_string (out, indent, "release_date", self->release_date);
+}
+
 
 //  ---------------------------------------------------------------------------
 //  Public API
@@ -4343,6 +4475,11 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
                                   s_entries_alert (&self->alert))
               || s_encode_alert (&pk, &self->alert);
             break;
+        case SV_PROTO_KPI:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_kpi (&self->kpi))
+              || s_encode_kpi (&pk, &self->kpi);
+            break;
     }
     if (rc)
         buffer->size = start;   //  as it was: no half message
@@ -4486,6 +4623,9 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
         case SV_PROTO_ALERT:
             rc = s_decode_alert (&dec, &self->alert, entries);
             break;
+        case SV_PROTO_KPI:
+            rc = s_decode_kpi (&dec, &self->kpi, entries);
+            break;
     }
     return rc? s_refuse (self): 0;
 }
@@ -4575,6 +4715,9 @@ sv_proto_reset (sv_proto_t *self)
             break;
         case SV_PROTO_ALERT:
             s_free_alert (&self->alert);
+            break;
+        case SV_PROTO_KPI:
+            s_free_kpi (&self->kpi);
             break;
     }
     memset (self, 0, sizeof (*self));
@@ -4667,6 +4810,9 @@ sv_proto_print (const sv_proto_t *self, FILE *out)
             break;
         case SV_PROTO_ALERT:
             s_print_alert (&self->alert, out, "    ");
+            break;
+        case SV_PROTO_KPI:
+            s_print_kpi (&self->kpi, out, "    ");
             break;
     }
 }
@@ -5080,6 +5226,21 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->alert.message = "message-0";
             self->alert.at = "at-0";
             self->alert.measure = "measure-0";
+            break;
+        case SV_PROTO_KPI:
+            self->kpi.partner = "partner-0";
+            self->kpi.contract_id = "contract_id-0";
+            self->kpi.kpi_id = "kpi_id-0";
+            self->kpi.name = "name-0";
+            self->kpi.year = "year-0";
+            self->kpi.target_milli = -32768;
+            self->kpi.unit = "unit-0";
+            self->kpi.lower_is_better = false;
+            self->kpi.has_actual = true;
+            self->kpi.actual_milli = -32769;
+            self->kpi.measure = "measure-0";
+            self->kpi.ocid = "ocid-0";
+            self->kpi.release_date = "release_date-0";
             break;
     }
 }

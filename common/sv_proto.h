@@ -100,6 +100,7 @@ typedef enum {
     SV_PROTO_VALUATION_LINE,
     SV_PROTO_LOCAL_SPEND_LINE,
     SV_PROTO_ALERT,
+    SV_PROTO_KPI,
 } sv_proto_id_t;
 
 //  Field types: string is char * (after a decode an owned copy, never NULL;
@@ -249,8 +250,9 @@ typedef struct {
     //  The partner's own identifier for the whole feed, the same in every
     //  chunk.
     char *batch_id;
-    //  What the feed holds. One of: suppliers, contracts, spend, commitments,
-    //  deliveries.
+    //  What the feed holds (kpis since version 2: an ingest older than that
+    //  refuses the batch naming the kinds it takes). One of: suppliers,
+    //  contracts, spend, commitments, deliveries, companies, kpis.
     char *kind;
     //  How the payload is encoded; xlsx since version 2 (an Excel workbook,
     //  read as a CSV file of its kind). One of: csv, ocds, msgpack, xlsx.
@@ -403,11 +405,12 @@ typedef struct {
 //  REPORT_READY or ERROR (404 for a year with no data, the reason naming the
 //  years that have some).
 typedef struct {
-    //  Which report; a reporting service older than contracts (or open-data)
-    //  answers it with ERROR. open-data is the annual report's open-data pack:
-    //  its files (CSV tables, an SQLite file, data dictionary, methodology,
-    //  offsets, licence) in REPORT_READY.files, whatever the format asked. One
-    //  of: annual, partnership, rlw-scope, alerts, contracts, open-data.
+    //  Which report; a reporting service older than contracts (or open-data,
+    //  or kpi: version 2) answers it with ERROR. open-data is the annual
+    //  report's open-data pack: its files (CSV tables, an SQLite file, data
+    //  dictionary, methodology, offsets, licence) in REPORT_READY.files,
+    //  whatever the format asked. One of: annual, partnership, rlw-scope,
+    //  alerts, contracts, open-data, kpi.
     char *kind;
     //  (optional) Financial year, e.g. "2024-25"; "" for the latest year with
     //  spend, else the latest with any data (REPORT_READY names it).
@@ -891,6 +894,53 @@ typedef struct {
     char *measure;
 } sv_proto_alert_t;
 
+//  KPI: ingest stream, since version 2: a key performance indicator agreed for
+//  a contract (the Procurement Act 2023's KPIs), with its target for one
+//  financial year, from a kpis CSV feed or from the agreedMetrics of an OCDS
+//  contract. Keyed by partner, contract, KPI and year; a later event with that
+//  key replaces the earlier. A consumer older than version 2 never asks for it
+//  (FETCH.types), and one that takes every type skips a type it does not keep.
+typedef struct {
+    //  Partner that let the contract.
+    char *partner;
+    //  The contract the KPI is agreed for.
+    char *contract_id;
+    //  The KPI's identifier within the contract, as the partner writes it (an
+    //  agreedMetrics id for OCDS).
+    char *kpi_id;
+    //  (optional) What the KPI measures, for a person to read; "" when not
+    //  given.
+    char *name;
+    //  Financial year the target is for, e.g. "2024-25".
+    char *year;
+    //  Target in thousandths of the unit.
+    int64_t target_milli;
+    //  (optional) Unit of the target and the actual, e.g. "%" or "weeks"; ""
+    //  when not given.
+    char *unit;
+    //  (optional) True when meeting the KPI means staying at or below the
+    //  target (complaints, days late); false, the default, when at or above
+    //  it.
+    bool lower_is_better;
+    //  (optional) True when the partner gave the actual figure delivered in
+    //  the year (actual_milli); false when it is to come from the delivery
+    //  returns of measure, or is not known yet.
+    bool has_actual;
+    //  (optional) Actual figure for the year in thousandths of the unit, when
+    //  has_actual.
+    int64_t actual_milli;
+    //  (optional) The framework measure whose delivery returns give the
+    //  actual, when the KPI is a social value one; "" otherwise.
+    char *measure;
+    //  (optional) For a KPI read from OCDS, the contracting process (ocid) of
+    //  its contract; "" otherwise.
+    char *ocid;
+    //  (optional) For a KPI read from OCDS, the date of the release it was
+    //  read from, as published; "" otherwise. As for CONTRACT, a KPI from a
+    //  release older than the one its process is held from is not applied.
+    char *release_date;
+} sv_proto_kpi_t;
+
 //  ---------------------------------------------------------------------------
 //  A message of any type
 
@@ -925,6 +975,7 @@ typedef struct {
         sv_proto_valuation_line_t valuation_line;
         sv_proto_local_spend_line_t local_spend_line;
         sv_proto_alert_t alert;
+        sv_proto_kpi_t kpi;
     };
 } sv_proto_t;
 

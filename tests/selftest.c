@@ -50,6 +50,8 @@
 #include "reporting_explain.h"
 #include "reporting_method.h"
 #include "reporting_pack.h"
+#include "reporting_kpi.h"
+#include "reporting_store_kpi.h"
 
 typedef struct {
     const char *name;
@@ -98,6 +100,8 @@ static const s_test_t s_tests [] = {
     { "reporting_explain", reporting_explain_test, 30 },
     { "reporting_method", reporting_method_test, 10 },
     { "reporting_pack", reporting_pack_test, 30 },
+    { "reporting_kpi", reporting_kpi_test, 10 },
+    { "reporting_store_kpi", reporting_store_kpi_test, 10 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

@@ -634,6 +634,21 @@ s_last (const char *contract_id, const char *supplier_key, const char *transacti
     return last;
 }
 
+//  The warnings of receipt whose reason or column holds text
+static size_t
+s_warned (json_t *receipt, const char *text)
+{
+    json_t *warnings = json_object_get (receipt, "warnings");
+    size_t count = 0;
+    for (size_t index = 0; index < json_array_size (warnings); index++) {
+        json_t *warning = json_array_get (warnings, index);
+        const char *reason = json_string_value (json_object_get (warning, "reason"));
+        const char *column = json_string_value (json_object_get (warning, "column"));
+        count += (reason && strstr (reason, text)) || (column && strstr (column, text));
+    }
+    return count;
+}
+
 //  Contracts Finder lists a process's releases newest first: the value
 //  that stands is the latest release's, and the package resent under
 //  another batch id adds nothing
@@ -655,12 +670,7 @@ s_test_ocds_newest_first (void)
                    "OCDS newest first: each contract takes its latest release's value"
                    " (PwC 10932000 pence, not 1093200000)");
     //  Each older release set aside is said in the receipt
-    json_t *warnings = json_object_get (receipt, "warnings");
-    size_t older = 0;
-    for (size_t index = 0; index < json_array_size (warnings); index++)
-        older += strstr (json_string_value (json_object_get (json_array_get (warnings, index),
-                                                             "reason")), "is older than") != NULL;
-    testkit_check (older == 4 && s_field (receipt, "warned") >= 4,
+    testkit_check (s_warned (receipt, "is older than") == 4 && s_field (receipt, "warned") >= 4,
                    "OCDS newest first: the receipt warns of each of the 4 older releases not"
                    " applied");
     json_decref (receipt);
@@ -674,6 +684,57 @@ s_test_ocds_newest_first (void)
                    && pwc.found == 1 && pwc.value_pence == 10932000,
                    "OCDS newest first resent under another batch id: accepted 0, every row"
                    " a duplicate, no event streamed");
+    json_decref (receipt);
+}
+
+//  KPIs: an OCDS contract's agreedMetrics are KPI rows beside the contract
+//  (the contract itself is no stub), what cannot be a target set aside
+//  with a warning; a kpis CSV on a contract not held makes it a stub
+static void
+s_test_kpis (void)
+{
+    int64_t kpis_before = s_rows ("KPI");
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind contracts --format ocds",
+                       "tests/fixtures/ocds/kpi_agreed_metrics.json", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 4
+                   && s_rows ("KPI") - kpis_before == 2
+                   && s_warned (receipt, "agreedMetrics") == 3
+                   && s_warned (receipt, "stub") == 0,
+                   "KPIs from OCDS: 1 contract, 1 supplier and 2 KPI targets taken; 3"
+                   " observations set aside with warnings naming their paths");
+    json_decref (receipt);
+    //  The same process from an older release, with another target: its
+    //  KPIs are not applied, as its contract is not
+    json_t *package = json_load_file ("tests/fixtures/ocds/kpi_agreed_metrics.json", 0, NULL);
+    json_t *release = json_array_get (json_object_get (package, "releases"), 0);
+    json_object_set_new (release, "date", json_string ("2025-03-01T09:00:00Z"));
+    json_t *metric = json_array_get (json_object_get (json_array_get (json_object_get (release,
+                                     "contracts"), 0), "agreedMetrics"), 0);
+    json_object_set_new (json_array_get (json_object_get (metric, "observations"), 0),
+                         "measure", json_integer (90));
+    char *older = zsys_sprintf ("%s/kpi-older.json", s_dir);
+    assert (json_dump_file (package, older, 0) == 0);
+    json_decref (package);
+    rc = s_submit ("council", "--kind contracts --format ocds", older, &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0
+                   && s_warned (receipt, "KPI 'C-201/KPI-1/") == 2
+                   && s_rows ("KPI") - kpis_before == 2,
+                   "KPIs from an older release of a process held: not applied, each warned of");
+    zstr_free (&older);
+    json_decref (receipt);
+    testkit_write (s_dir, "kpis.csv", "Contract ID,KPI ID,KPI Name,Year,Target,Unit\n"
+                                      "C-KPI-NEW,K1,Calls answered,2025-26,90%,\n"
+                                      "C-KPI-NEW,K2,Calls answered,2025/26,ninety,\n");
+    rc = s_submit ("council", "--kind kpis", "kpis.csv", &receipt);
+    json_t *error = json_array_get (json_object_get (receipt, "errors"), 0);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1
+                   && s_field (receipt, "rejected") == 1
+                   && s_field (error, "row") == 3
+                   && streq (json_string_value (json_object_get (error, "column")), "Target")
+                   && s_warned (receipt, "stub") == 1 && s_rows ("KPI") - kpis_before == 3,
+                   "KPIs from CSV: the good row taken, its unknown contract made a stub with a"
+                   " warning, the target 'ninety' rejected as row 3, column Target");
     json_decref (receipt);
 }
 
@@ -1837,6 +1898,7 @@ main (int argc, char *argv [])
     s_test_partner_batches_in_turn (short_run? 30000: 100000);
     s_check_rows_once_and_piped_input ();
     s_test_ocds_newest_first ();
+    s_test_kpis ();
     s_test_ocds_older_package ();
     s_test_ocds_supplier_replaced ();
     s_test_ocds_party_ids ();

@@ -514,6 +514,105 @@ s_contract_row (json_t *report, const char *contract, const char *measure)
 //  tolerance, quarterly returns, 30 days' grace. On the illustrative
 //  framework a tonne of CO2e is 27,000p in 2024-25, an hour 1,800p in
 //  2024-25 and 1,700p in 2023-24.
+//  The kpi of one contract in the kpi report's flat table, or NULL
+static json_t *
+s_kpi_row (json_t *report, const char *contract, const char *kpi)
+{
+    size_t index;
+    json_t *row;
+    json_array_foreach (json_object_get (report, "kpis"), index, row)
+        if (s_text_is (row, "contract", contract) && s_text_is (row, "kpi", kpi))
+            return row;
+    return NULL;
+}
+
+//  The Procurement Act KPI report, on the contracts report's stack (its
+//  clock at 30 September 2024, half-way through 2024-25): the council's
+//  KPIs fed as CSV, a bad row rejected naming row, column and value; the
+//  social value KPIs rated from the same commitments and returns; and the
+//  OCDS releases valid against the release schema with the metrics
+//  extension (tests/validate_ocds.py)
+static void
+s_test_kpi_report (const char *cert_path)
+{
+    s_write ("kpis.csv",
+        "Contract Ref,KPI Ref,KPI Name,Financial Year,Target,Units,Actual,Direction\n"
+        "C-1,K-AUDIT,Cleaning audits passed,2024-25,95%,,97%,\n"
+        "C-2,K-COMPLAINTS,Complaints upheld,2024-25,10,complaints,14,lower\n"
+        "C-3,K-BAD,A target that is not a number,2024-25,ten,,,\n");
+    char *output = NULL;
+    int rc = s_socval (&output, "submit --kind kpis --json --key %s %s/kpis.csv",
+                       cert_path, s_dir);
+    json_t *receipt = output? json_loads (output, 0, NULL): NULL;
+    json_t *error = json_array_get (json_object_get (receipt, "errors"), 0);
+    const char *reason = json_string_value (json_object_get (error, "reason"));
+    testkit_check (rc == 0 && json_integer_value (json_object_get (receipt, "accepted")) == 2
+                   && json_integer_value (json_object_get (receipt, "rejected")) == 1
+                   && json_integer_value (json_object_get (error, "row")) == 4
+                   && s_text_is (error, "column", "Target")
+                   && reason && strstr (reason, "value 'ten'"),
+                   "kpis: 2 KPIs taken, the row with target 'ten' rejected as row 4, column"
+                   " Target, naming the value");
+    json_decref (receipt);
+    zstr_free (&output);
+    testkit_check (s_socval (NULL, "wait --timeout 60") == 0, "kpis: the stack settles");
+
+    json_t *report = s_report_json ("kpi --year 2024-25");
+    //  Half-way (183 of 365 days): 10 t committed is 5.013 t to date
+    json_t *short_one = s_kpi_row (report, "C-1", "SV-ILR-ENV-01");
+    testkit_check (short_one && s_text_is (short_one, "rating", "Requires improvement")
+                   && s_int (short_one, "performance_pct") == 79
+                   && s_real (short_one, "period_target_qty") == 5.013
+                   && s_real (short_one, "actual_qty") == 4,
+                   "kpi: C-1, 4 t delivered against 5.013 t to date (the contracts report's"
+                   " red shortfall), is rated Requires improvement at 79%");
+    json_t *two = s_kpi_row (report, "C-2", "SV-ILR-ENV-01");
+    json_t *three = s_kpi_row (report, "C-3", "SV-ILR-SOC-01");
+    testkit_check (two && s_text_is (two, "rating", "Approaching target")
+                   && three && s_text_is (three, "rating", "Good"),
+                   "kpi: C-2's 4.8 t (95%) is Approaching target, C-3's 60 of 50.136 Good");
+    json_t *audit = s_kpi_row (report, "C-1", "K-AUDIT");
+    json_t *complaints = s_kpi_row (report, "C-2", "K-COMPLAINTS");
+    testkit_check (audit && s_text_is (audit, "rating", "Good")
+                   && s_int (audit, "performance_pct") == 102
+                   && complaints && s_text_is (complaints, "rating", "Inadequate")
+                   && !s_kpi_row (report, "C-3", "K-BAD"),
+                   "kpi: the fed KPIs are rated too: audits 97% against 95% Good, 14 complaints"
+                   " against 5.013 to date Inadequate; the rejected KPI is not there");
+    json_t *releases = json_object_get (report, "releases");
+    json_t *first = json_array_get (releases, 0);
+    json_t *contract = json_array_get (json_object_get (first, "contracts"), 0);
+    testkit_check (json_array_size (releases) == 3
+                   && s_text_is (contract, "id", "C-1")
+                   && json_array_size (json_object_get (contract, "agreedMetrics")) == 2
+                   && json_array_size (json_object_get (json_object_get (contract,
+                                       "implementation"), "metrics")) == 2,
+                   "kpi: one OCDS release per contract with KPIs (3), C-1's with 2 agreed"
+                   " metrics and 2 implementation metrics");
+    json_decref (report);
+
+    //  Debian's interpreter, so Debian's python3-jsonschema validates
+    rc = s_socval (NULL, "report kpi --year 2024-25 --format json -o %s/kpi.json", s_dir);
+    char *validated = NULL;
+    int invalid = testkit_run (&validated, "/usr/bin/python3 tests/validate_ocds.py %s/kpi.json",
+                               s_dir);
+    testkit_check (rc == 0 && invalid == 0 && validated
+                   && strstr (validated, "3 releases, 0 errors"),
+                   "kpi: its 3 releases validate against the OCDS 1.1 release schema merged"
+                   " with the metrics extension's");
+    if (invalid && validated)
+        printf ("%s", validated);
+    zstr_free (&validated);
+    rc = s_socval (NULL, "report kpi --year 2024-25 --format csv -o %s/kpi-csv", s_dir)
+       + s_socval (NULL, "report kpi --year 2024-25 -o %s/kpi.html", s_dir);
+    char *rows = NULL;
+    testkit_run (&rows, "tail -n +2 %s/kpi-csv/kpis.csv | wc -l", s_dir);
+    testkit_check (rc == 0 && rows && atoi (rows) == 5
+                   && testkit_run (NULL, "xmllint --noout %s/kpi.html", s_dir) == 0,
+                   "kpi: the csv has a row per KPI (5) and the html is well-formed");
+    zstr_free (&rows);
+}
+
 static void
 s_test_contracts_report (void)
 {
@@ -635,6 +734,7 @@ s_test_contracts_report (void)
     zstr_free (&red);
     json_decref (report);
 
+    s_test_kpi_report (cert_path);
     s_own_stack_end (outer, &cert, &cert_path);
 }
 

@@ -8,7 +8,8 @@ browser=""
 [ "${1:-}" = browser ] && browser="chromium poppler-utils"
 packages="$browser gcc make pkg-config python3 sqlite3 valgrind clang libclang-rt-14-dev
           libzmq3-dev libczmq-dev libsodium-dev libmsgpack-dev libsqlite3-dev
-          libcsv-dev libjansson-dev libxlsxwriter-dev libzip-dev libexpat1-dev libxxhash-dev libroaring-dev unzip libxml2-utils iproute2"
+          libcsv-dev libjansson-dev libxlsxwriter-dev libzip-dev libexpat1-dev libxxhash-dev libroaring-dev unzip libxml2-utils iproute2
+          python3-jsonschema"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

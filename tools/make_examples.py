@@ -999,6 +999,61 @@ def make_social_value (rng, contracts, trafford, units):
     return commitments, deliveries, plans
 
 
+#   The council's Procurement Act KPIs (kpis.csv): three for each of its
+#   contracts worth KPI_VALUE_PENCE or more that run in a year with
+#   commitments. Drawn from a random.Random of their own, after everything
+#   else, so the other files stay as they were.
+KPI_VALUE_PENCE = 500000 * 100
+KPI_SEED = SEED + 18
+
+
+def make_kpis (contracts, commitments, plans):
+    """KPI rows [contract, kpi id, name, year, target, unit, actual, direction,
+    measure] for the council: on-time delivery (a rate, with its actual),
+    complaints upheld (lower is better, with its actual), and, for a
+    contract with social value commitments, its first committed measure as
+    a KPI whose actual comes from the delivery returns (else invoices right
+    first time, a rate). A contract that
+    under-delivers (plan 'short') shows it on the third KPI and in its
+    on-time rate."""
+    rng = random.Random (KPI_SEED)
+    planned = {id (plan ['contract']): plan for plan in plans}
+    committed = {(id (c), m, year): q for c, m, year, q in commitments}
+    rows = []
+    for c in sorted ((c for c in contracts if c.partner == 0
+                      and c.value_pence >= KPI_VALUE_PENCE), key = lambda c: c.id):
+        plan = planned.get (id (c))
+        short = plan is not None and plan ['short']
+        for year in YEARS:
+            if fy_fraction (c, year) <= 0:
+                continue
+            name = fy_name (year)
+            on_time = rng.randint (960, 995) if not short else rng.randint (780, 880)
+            rows.append ([c, '%s-K1' % c.id, 'Service delivered on time', name, '95', '%',
+                          milli_text (on_time * 100), '', ''])
+            complaints = rng.randint (0, 14)
+            rows.append ([c, '%s-K2' % c.id, 'Complaints upheld', name, '10', 'complaints',
+                          str (complaints), 'lower', ''])
+            measures = sorted (m for m in (plan ['measures'] if plan else {})
+                               if (id (c), m, name) in committed)
+            if measures:
+                m = measures [0]
+                rows.append ([c, '%s-K3' % c.id, 'Social value: %s' % m, name,
+                              milli_text (committed [(id (c), m, name)]), '', '', '', m])
+            else:
+                rows.append ([c, '%s-K3' % c.id, 'Invoices right first time', name, '98',
+                              '%', milli_text (rng.randint (940, 1000) * 100), '', ''])
+    return rows
+
+
+def kpi_rows (kpis):
+    rows = [['Contract ID', 'KPI ID', 'KPI Name', 'Financial Year', 'Target', 'Unit', 'Actual',
+             'Direction', 'Measure']]
+    for c, *rest in kpis:
+        rows.append ([c.id] + rest)
+    return rows
+
+
 def commitment_rows (partner_index, commitments):
     rows = [['Contract ID', 'Measure', 'Year', 'Quantity']]
     for c, m, year, q in commitments:
@@ -1231,7 +1286,7 @@ suppliers in all; $shared of them appear in more than one partner's file
 
 `MANIFEST` lists every file in the order `socval up` submits them, one per
 line as `partner kind path` (path relative to this folder): all suppliers,
-then contracts, commitments, delivery returns and spend.
+then contracts, commitments, delivery returns, the council's KPIs and spend.
 `socval.cfg.fragment` is the `partners` section for these four partners
 (local authority E08000009, the framework each partner reports on, and the
 postcode districts wholly in Trafford, so that a postcode the directory does
@@ -1285,6 +1340,15 @@ the date):
   contracts deliver 97-120% of their annual commitment each quarter.
 - `delivery.overdue`: $overdue contracts with no return for a quarter that
   ended more than 30 days ago: $overdue_ids.
+- `socval report kpi`: the council's contracts worth £500,000 or more have
+  three Procurement Act KPIs in `council/kpis.csv` for each year they run in
+  (service delivered on time, a rate with its actual; complaints upheld,
+  lower is better; and a social value measure they committed to, its actual
+  read from the returns, else invoices right first time), $kpi_contracts
+  contracts and $kpi_rows KPI rows;
+  every contract with commitments also gets a KPI per committed measure.
+  The under-delivering contracts above rate Requires improvement or
+  Inadequate on their social value KPIs.
 - Commitments are for 2024-25 and 2025-26 on $committed contracts, 3 to 6
   measures each; returns run by financial quarter from April 2024 to
   September 2026, with evidence claimed, evidenced or validated (older ones
@@ -1379,6 +1443,11 @@ def build (trafford_path):
             files.add (path, csv_text (rows).encode ('utf-8'))
             manifest.append ('%s %s %s' % (p.name, kind, path))
             counts [path] = len (rows) - 1
+    #   After the deliveries, so that a KPI on a measure finds its returns
+    rows = kpi_rows (make_kpis (contracts, commitments, plans))
+    files.add ('council/kpis.csv', csv_text (rows).encode ('utf-8'))
+    manifest.append ('council kpis council/kpis.csv')
+    counts ['council/kpis.csv'] = len (rows) - 1
     local_lines = []
     trafford_postcodes = trafford_set
     for pi, p in enumerate (PARTNERS):
@@ -1410,6 +1479,7 @@ def build (trafford_path):
     stats = {
         'counts': counts, 'prediction': prediction, 'local': local_lines,
         'suppliers': suppliers, 'contracts': contracts, 'plans': plans,
+        'kpis': files.files ['council/kpis.csv'].decode ('utf-8'),
     }
     files.add ('README.md', readme (stats).encode ('utf-8'))
     return files, stats
@@ -1455,6 +1525,9 @@ def readme (stats):
         'overdue_ids': ', '.join (prediction ['overdue']),
         'committed': len (stats ['plans']),
         'small_groups': ', '.join ('"%s" (%d)' % g for g in SMALL_GROUPS),
+        'kpi_rows': '{:,}'.format (stats ['counts'] ['council/kpis.csv']),
+        'kpi_contracts': len (set (row.split (',') [0] for row in
+                                   stats ['kpis'].splitlines () [1:])),
     }
     return reflow (Template (README).substitute (values))
 

@@ -8,6 +8,10 @@
         contracts     sv_csv table   awards/contracts     CONTRACT records
         commitments   sv_csv table   -                    COMMITMENT records
         deliveries    sv_csv table   -                    DELIVERY records
+        kpis          sv_csv table   -                    KPI records
+
+    A contracts batch in OCDS also yields the KPIs of its contracts'
+    agreedMetrics (ingest_ocds), after the contracts themselves.
 
     An xlsx batch of any kind is spooled by ingest_xlsx as it arrives and
     read at finish; each row of its sheet goes to the kind's CSV reader as
@@ -43,7 +47,8 @@
 #define S_QUOTE(x) #x
 #define S_TEXT(x) S_QUOTE (x)
 
-typedef enum { S_SPEND, S_SUPPLIERS, S_CONTRACTS, S_COMMITMENTS, S_DELIVERIES, S_COMPANIES } s_kind_t;
+typedef enum { S_SPEND, S_SUPPLIERS, S_CONTRACTS, S_COMMITMENTS, S_DELIVERIES, S_COMPANIES,
+               S_KPIS, S_KINDS } s_kind_t;
 typedef enum { S_CSV, S_OCDS, S_MSGPACK, S_XLSX } s_format_t;
 
 struct _ingest_feed_t {
@@ -71,12 +76,12 @@ struct _ingest_feed_t {
     char reason [256];
 };
 
-static const char *s_kinds [] = {
-    "spend", "suppliers", "contracts", "commitments", "deliveries", "companies"
+static const char *s_kinds [S_KINDS] = {
+    "spend", "suppliers", "contracts", "commitments", "deliveries", "companies", "kpis"
 };
-static const sv_proto_id_t s_kind_ids [] = {
+static const sv_proto_id_t s_kind_ids [S_KINDS] = {
     SV_PROTO_SPEND, SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT, SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY,
-    SV_PROTO_COMPANY
+    SV_PROTO_COMPANY, SV_PROTO_KPI
 };
 
 static int
@@ -299,7 +304,7 @@ s_ocds_issue (ingest_feed_t *self, const ingest_ocds_issue_t *issue)
 }
 
 //  Emits the suppliers, then (for a contracts batch) the contracts, each
-//  contract naming its first supplier. ingest_ocds keys suppliers as the
+//  contract naming its first supplier, then the contracts' KPI targets. ingest_ocds keys suppliers as the
 //  CSV readers do; the party id is left out of the event, since it names
 //  the supplier only within its release and would make one supplier's
 //  row differ from release to release.
@@ -346,6 +351,24 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
         contract->release_date = (char *) (award->release_date? award->release_date: "");
         rc = s_emit (self, &event, NULL, award->row);
     }
+    for (size_t index = 0; rc == 0 && self->kind == S_CONTRACTS
+                           && index < ingest_ocds_metrics (ocds); index++) {
+        const ingest_ocds_metric_t *metric = ingest_ocds_metric (ocds, index);
+        char year [SV_DATE_FY_BUF];
+        sv_proto_t event = { .id = SV_PROTO_KPI };
+        sv_proto_kpi_t *kpi = &event.kpi;
+        kpi->partner = self->partner;
+        kpi->contract_id = (char *) metric->contract_id;
+        kpi->kpi_id = (char *) metric->metric_id;
+        kpi->name = (char *) metric->title;
+        kpi->year = (char *) sv_date_fy_format (metric->fy, year, sizeof year);
+        kpi->target_milli = metric->target_milli;
+        kpi->unit = (char *) metric->unit;
+        kpi->measure = "";
+        kpi->ocid = (char *) metric->ocid;
+        kpi->release_date = (char *) metric->release_date;
+        rc = s_emit (self, &event, NULL, metric->row);
+    }
     return rc;
 }
 
@@ -377,6 +400,7 @@ s_set_partner (ingest_feed_t *self, sv_proto_t *record)
         case SV_PROTO_COMMITMENT: partner = &record->commitment.partner; break;
         case SV_PROTO_DELIVERY:   partner = &record->delivery.partner; break;
         case SV_PROTO_COMPANY:    partner = &record->company.partner; break;
+        case SV_PROTO_KPI:        partner = &record->kpi.partner; break;
         default: return;
     }
     free (*partner);
@@ -581,7 +605,7 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
 {
     assert (partner && batch_id && kind && format && row_fn && error_fn);
     int kind_index = -1;
-    for (int index = 0; index < 6; index++)
+    for (int index = 0; index < S_KINDS; index++)
         if (streq (kind, s_kinds [index]))
             kind_index = index;
     s_format_t format_id = streq (format, "csv")? S_CSV:
@@ -591,7 +615,7 @@ ingest_feed_new (const char *partner, const char *batch_id, const char *kind,
     static _Thread_local char reason [160];
     if (kind_index < 0) {
         snprintf (reason, sizeof reason, "unknown kind '%.40s' (spend, suppliers, contracts,"
-                  " commitments, deliveries or companies)", kind);
+                  " commitments, deliveries, companies or kpis)", kind);
         *reason_p = reason;
         return NULL;
     }

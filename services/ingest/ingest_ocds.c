@@ -153,6 +153,7 @@ struct _ingest_ocds_t {
     bool oom;                   //  An allocation failed during this parse
     s_chunk_t *chunks;          //  String arena, newest chunk first
     s_array_t contracts;        //  ingest_ocds_contract_t
+    s_array_t metrics;          //  ingest_ocds_metric_t
     s_array_t suppliers;        //  ingest_ocds_supplier_t
     s_array_t errors;           //  ingest_ocds_issue_t
     s_array_t skips;            //  ingest_ocds_issue_t
@@ -301,6 +302,7 @@ s_forget (ingest_ocds_t *self)
         self->chunks = next;
     }
     self->contracts.count = 0;
+    self->metrics.count = 0;
     self->suppliers.count = 0;
     self->errors.count = 0;
     self->skips.count = 0;
@@ -1028,6 +1030,114 @@ s_supplier_keys (s_release_t *r, const json_t *award, size_t ai,
     *count_p = count;
 }
 
+//  --------------------------------------------------------------------------
+//  KPIs: agreedMetrics (the metrics extension)
+
+//  The target of an observation's measure, a number or a string, into
+//  *milli_p, "%" into *unit_p for a percentage written "95%" when the unit
+//  is "" or "%". NULL, or a static reason.
+static const char *
+s_measure_milli (ingest_ocds_t *self, const json_t *measure, const char **unit_p,
+                 int64_t *milli_p)
+{
+    if (!s_present (measure))
+        return "no measure: a KPI target is a measure (a financial value is not taken)";
+    if (!json_is_number (measure) && !json_is_string (measure))
+        return "a measure must be a number or a string";
+    char text [64];
+    const char *found = s_text (self, measure);
+    if (!found || strlen (found) >= sizeof text)
+        return "not a number";
+    snprintf (text, sizeof text, "%s", found);
+    size_t length = strlen (text);
+    while (length && s_blank (text [length - 1]))
+        text [--length] = 0;
+    if (json_is_string (measure) && length && text [length - 1] == '%') {
+        text [--length] = 0;
+        if (**unit_p && strcmp (*unit_p, "%") != 0)
+            return "a percentage, but the observation's unit is not %";
+        *unit_p = "%";
+    }
+    const char *reason = NULL;
+    if (sv_money_parse_quantity (text, milli_p, &reason))
+        return reason;
+    return NULL;
+}
+
+//  Yields the KPI targets of holder's agreedMetrics (holder is
+//  array[index] of the release), for the contract contract_id just
+//  yielded; what cannot be read is set aside with a warning
+static void
+s_metrics (s_release_t *r, const json_t *holder, const char *array, size_t index,
+           const char *contract_id)
+{
+    ingest_ocds_t *self = r->self;
+    const json_t *metrics = s_member (holder, "agreedMetrics");
+    size_t first = self->metrics.count;
+    for (size_t mi = 0; mi < json_array_size (metrics); mi++) {
+        const json_t *metric = json_array_get (metrics, mi);
+        const char *metric_id = s_member_text (self, metric, "id");
+        if (!*metric_id) {
+            s_warning (r, "", "an agreed metric without an id: set aside",
+                       "%s[%zu].agreedMetrics[%zu].id", array, index, mi);
+            continue;
+        }
+        const json_t *observations = s_member (metric, "observations");
+        for (size_t oi = 0; oi < json_array_size (observations); oi++) {
+            const json_t *observation = json_array_get (observations, oi);
+            char where [S_COLUMN_MAX];
+            snprintf (where, sizeof where, "%s[%zu].agreedMetrics[%zu].observations[%zu]",
+                      array, index, mi, oi);
+            const char *unit = s_member_text (self, s_member (observation, "unit"), "name");
+            int64_t milli = 0;
+            const char *reason = s_measure_milli (self, s_member (observation, "measure"),
+                                                  &unit, &milli);
+            if (reason) {
+                s_warning (r, s_text (self, s_member (observation, "measure")), reason,
+                           "%s.measure", where);
+                continue;
+            }
+            const json_t *period = s_member (observation, "period");
+            int32_t start = 0, end = 0;
+            const char *start_text = s_member_text (self, period, "startDate");
+            const char *end_text = s_member_text (self, period, "endDate");
+            if (sv_date_parse (start_text, &start, NULL) || sv_date_parse (end_text, &end, NULL)
+            ||  end < start || sv_date_fy (start) != sv_date_fy (end)) {
+                s_warning (r, *start_text? start_text: end_text,
+                           "a KPI target is for one financial year: the observation needs a"
+                           " period with a start and an end within one year; set aside",
+                           "%s.period", where);
+                continue;
+            }
+            int fy = sv_date_fy (start);
+            bool twice = false;
+            for (size_t at = first; at < self->metrics.count && !twice; at++) {
+                const ingest_ocds_metric_t *held =
+                    (const ingest_ocds_metric_t *) self->metrics.items + at;
+                twice = held->fy == fy && strcmp (held->metric_id, metric_id) == 0;
+            }
+            if (twice) {
+                s_warning (r, metric_id, "a second target for this metric in the same"
+                           " financial year: set aside, the first kept", "%s", where);
+                continue;
+            }
+            ingest_ocds_metric_t *record = (ingest_ocds_metric_t *)
+                s_push (self, &self->metrics, sizeof (ingest_ocds_metric_t));
+            if (!record)
+                return;
+            record->row = r->row;
+            record->contract_id = contract_id;
+            record->ocid = r->ocid;
+            record->release_date = r->release_date;
+            record->metric_id = metric_id;
+            record->title = s_member_text (self, metric, "title");
+            record->unit = unit;
+            record->target_milli = milli;
+            record->fy = fy;
+        }
+    }
+}
+
 //  Yields one contract: from contracts[ci] (with its award, or NULL) when
 //  contract is not NULL, else from awards[ai].
 static void
@@ -1130,6 +1240,10 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     record->end_date = has_end? end: 0;
     record->supplier_count = key_count;
     record->supplier_keys = keys;
+    if (contract)
+        s_metrics (r, contract, "contracts", ci, contract_id);
+    else
+        s_metrics (r, award, "awards", ai, contract_id);
 }
 
 //  The award a contract belongs to: the one its awardID names, else the
@@ -1476,6 +1590,7 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     r.prefix = prefix;
     r.errors_at = self->errors.count;
     size_t contracts_at = self->contracts.count;
+    size_t metrics_at = self->metrics.count;
     r.suppliers_at = self->suppliers.count;
     size_t warnings_at = self->warnings.count;
     self->releases++;
@@ -1598,6 +1713,7 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
 
     if (self->errors.count > r.errors_at) {
         self->contracts.count = contracts_at;
+        self->metrics.count = metrics_at;
         self->suppliers.count = r.suppliers_at;
         self->warnings.count = warnings_at;
         self->rejected++;
@@ -1684,6 +1800,7 @@ ingest_ocds_destroy (ingest_ocds_t **self_p)
         s_reset (self);
         free (self->split.held);
         free (self->contracts.items);
+        free (self->metrics.items);
         free (self->suppliers.items);
         free (self->errors.items);
         free (self->skips.items);
@@ -2334,6 +2451,21 @@ ingest_ocds_contract (ingest_ocds_t *self, size_t index)
     assert (self);
     return index < self->contracts.count?
            (const ingest_ocds_contract_t *) self->contracts.items + index: NULL;
+}
+
+size_t
+ingest_ocds_metrics (ingest_ocds_t *self)
+{
+    assert (self);
+    return self->metrics.count;
+}
+
+const ingest_ocds_metric_t *
+ingest_ocds_metric (ingest_ocds_t *self, size_t index)
+{
+    assert (self);
+    return index < self->metrics.count?
+           (const ingest_ocds_metric_t *) self->metrics.items + index: NULL;
 }
 
 size_t
@@ -3329,6 +3461,37 @@ ingest_ocds_test (bool verbose)
     assert (streq (ingest_ocds_supplier (ocds, 1)->key, "NAME:ZERO LTD"));
     assert (streq (ingest_ocds_supplier (ocds, 1)->companies_house, ""));
     assert (ingest_ocds_warnings (ocds) == 0);
+
+    //  KPIs from a contract's agreedMetrics: a target per observation and
+    //  financial year; a financial value, a period across years and a
+    //  metric without an id are set aside with warnings naming their paths
+    package = s_fixture ("kpi_agreed_metrics.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_errors (ocds) == 0);
+    assert (ingest_ocds_metrics (ocds) == 2);
+    const ingest_ocds_metric_t *metric = ingest_ocds_metric (ocds, 0);
+    assert (streq (metric->contract_id, "C-201") && streq (metric->metric_id, "KPI-1"));
+    assert (streq (metric->ocid, "ocds-kpitest-C-201"));
+    assert (streq (metric->title, "Cleaning audits passed"));
+    assert (streq (metric->unit, "%") && metric->target_milli == 95000 && metric->fy == 2024);
+    metric = ingest_ocds_metric (ocds, 1);
+    assert (streq (metric->unit, "%") && metric->target_milli == 97000 && metric->fy == 2025);
+    assert (!ingest_ocds_metric (ocds, 2));
+    size_t set_aside = 0;
+    for (size_t index = 0; index < ingest_ocds_warnings (ocds); index++) {
+        issue = ingest_ocds_warning (ocds, index);
+        if (s_contains (issue->column, "agreedMetrics"))
+            set_aside++;
+        if (s_contains (issue->column, "agreedMetrics[1]"))
+            assert (s_contains (issue->reason, "a financial value is not taken"));
+        if (s_contains (issue->column, "agreedMetrics[2]"))
+            assert (s_contains (issue->reason, "one financial year")
+                    && streq (issue->value, "2024-04-01T00:00:00Z"));
+        if (s_contains (issue->column, "agreedMetrics[3]"))
+            assert (s_contains (issue->reason, "without an id"));
+    }
+    assert (set_aside == 3);
     ingest_ocds_destroy (&ocds);
     //  @end
 

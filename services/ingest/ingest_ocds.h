@@ -23,6 +23,16 @@
       by its normalised name: the keys the CSV feeds give it too, which is
       why its postcode is kept but not made part of its key. A party with
       neither is left out, with a warning.
+    - a KPI for each target observation of a contract's agreedMetrics (the
+      OCDS metrics extension; the award's, for a contract read from an
+      award): agreedMetrics[].id (the KPI), its title, and for each
+      observation its measure (a number, or a string read as a quantity
+      is: "95%" is 95 with the unit "%"), unit.name, and period, which
+      must lie within one financial year (a KPI's target is per year). An
+      observation that cannot be read so (no measure, a financial value
+      instead of a measure, no period, a period across years, the same
+      metric and year twice) is set aside with a warning naming its path;
+      the contract is taken all the same.
 
     Rows. Each release is a row, numbered from 1 in document order:
     row 4 of a release package is "releases[3]" (paths in columns count
@@ -126,6 +136,20 @@ typedef struct {
                                         //  release's supplier parties)
 } ingest_ocds_contract_t;
 
+//  One KPI target: an observation of a contract's agreedMetrics.
+typedef struct {
+    size_t row;                 //  Release it came from, counting from 1
+    const char *contract_id;    //  As in the contract it belongs to
+    const char *ocid;
+    const char *release_date;   //  As in the contract it belongs to
+    const char *metric_id;      //  agreedMetrics[].id
+    const char *title;          //  agreedMetrics[].title, or ""
+    const char *unit;           //  observations[].unit.name, or "%" for
+                                //  a measure written "95%"; "" when none
+    int64_t target_milli;       //  observations[].measure in thousandths
+    int fy;                     //  Financial year of its period, by its start
+} ingest_ocds_metric_t;
+
 //  One supplier, as one release describes it. The same supplier appears
 //  once for each release that names it; key is what identifies it.
 typedef struct {
@@ -224,6 +248,13 @@ size_t
     ingest_ocds_contracts (ingest_ocds_t *self);
 const ingest_ocds_contract_t *
     ingest_ocds_contract (ingest_ocds_t *self, size_t index);
+
+//  KPI targets yielded (after the contracts they belong to), and the
+//  index-th of them (NULL when out of range).
+size_t
+    ingest_ocds_metrics (ingest_ocds_t *self);
+const ingest_ocds_metric_t *
+    ingest_ocds_metric (ingest_ocds_t *self, size_t index);
 
 //  Suppliers yielded, and the index-th of them (NULL when out of range).
 size_t

@@ -102,8 +102,12 @@ s_feed_row (void *arg, const char *natural_key, const sv_proto_t *event)
         return -1;
     byte digest [SV_DIGEST_SIZE];
     sv_digest (self->encoded.data, self->encoded.size, digest);
+    //  A KPI read from OCDS comes after its contract, in the same batch:
+    //  only one from a KPI feed may name a contract not yet held
     const char *contract_id = event->id == SV_PROTO_COMMITMENT? event->commitment.contract_id
-                            : event->id == SV_PROTO_DELIVERY? event->delivery.contract_id: NULL;
+                            : event->id == SV_PROTO_DELIVERY? event->delivery.contract_id
+                            : event->id == SV_PROTO_KPI && !*event->kpi.ocid
+                            ? event->kpi.contract_id: NULL;
     byte head [2] = { 'R', (byte) event->id };
     byte has_contract = contract_id != NULL;
     uint32_t body_size = (uint32_t) self->encoded.size;

@@ -102,17 +102,35 @@ static const sv_csv_field_t s_company_fields [CO_FIELDS] = {
     { "partner", S_NAMES ("Partner"), false },
 };
 
-#define S_TABLES 5
+//  A KPI is named by its id, else by its name: one of the two is needed
+//  (checked in s_row), and the id is the key when both are given
+enum { KPI_CONTRACT, KPI_ID, KPI_NAME, KPI_YEAR, KPI_TARGET, KPI_UNIT, KPI_ACTUAL,
+       KPI_DIRECTION, KPI_MEASURE, KPI_FIELDS };
+static const sv_csv_field_t s_kpi_fields [KPI_FIELDS] = {
+    { "contract_id", S_CONTRACT_ID, true },
+    { "kpi_id", S_NAMES ("KPI ID", "KPI Reference", "KPI Ref", "KPI Number", "KPI No",
+                         "Indicator ID", "Metric ID"), false },
+    { "name", S_NAMES ("KPI Name", "KPI", "KPI Title", "Indicator", "Metric", "Name",
+                       "KPI Description"), false },
+    { "year", S_NAMES ("Period", "Financial Year", "Year", "FY", "Reporting Period"), true },
+    { "target", S_NAMES ("Target", "KPI Target", "Target Value", "Agreed Target"), true },
+    { "unit", S_NAMES ("Unit", "Units", "Unit of Measure", "UoM"), false },
+    { "actual", S_NAMES ("Actual", "Actual Value", "Achieved", "Performance"), false },
+    { "direction", S_NAMES ("Direction", "Better", "Polarity"), false },
+    { "measure", S_MEASURE, false },
+};
+
+#define S_TABLES 6
 static const sv_csv_field_t *const s_tables [S_TABLES] = {
     s_supplier_fields, s_contract_fields, s_commitment_fields, s_delivery_fields,
-    s_company_fields
+    s_company_fields, s_kpi_fields
 };
 static const size_t s_table_sizes [S_TABLES] = {
-    SUP_FIELDS, CON_FIELDS, COM_FIELDS, DEL_FIELDS, CO_FIELDS
+    SUP_FIELDS, CON_FIELDS, COM_FIELDS, DEL_FIELDS, CO_FIELDS, KPI_FIELDS
 };
 static const sv_proto_id_t s_table_kinds [S_TABLES] = {
     SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT, SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY,
-    SV_PROTO_COMPANY
+    SV_PROTO_COMPANY, SV_PROTO_KPI
 };
 
 //  ==========================================================================
@@ -244,6 +262,38 @@ s_quantity (ingest_records_t *self, size_t field)
         s_reject (self, field, "a quantity is required");
     else
     if (sv_money_parse_quantity (s_text (self, field), &milli, &reason))
+        s_reject (self, field, reason);
+    return milli;
+}
+
+//  A KPI figure (target or actual) in thousandths: a quantity, or a
+//  percentage ("95%", "95 %") when the unit is "%" or not given, which
+//  then becomes "%" in *unit_p. A percentage with another unit is two
+//  units for one figure, refused rather than chosen between.
+static int64_t
+s_kpi_figure (ingest_records_t *self, size_t field, const char **unit_p)
+{
+    char text [64];
+    snprintf (text, sizeof text, "%s", s_text (self, field));
+    size_t length = strlen (text);
+    while (length && text [length - 1] == ' ')
+        text [--length] = 0;
+    if (length && text [length - 1] == '%') {
+        text [--length] = 0;
+        while (length && text [length - 1] == ' ')
+            text [--length] = 0;
+        if (**unit_p && !streq (*unit_p, "%")) {
+            s_reject (self, field, "a percentage, but the KPI's unit is not %");
+            return 0;
+        }
+        *unit_p = "%";
+    }
+    int64_t milli = 0;
+    const char *reason;
+    if (strlen (s_text (self, field)) >= sizeof text)
+        s_reject (self, field, "too long to be a number");
+    else
+    if (sv_money_parse_quantity (text, &milli, &reason))
         s_reject (self, field, reason);
     return milli;
 }
@@ -389,6 +439,10 @@ s_event_warnings (const sv_proto_t *event, bool claimed, char *const *groups,
             warn (arg, DEL_GROUP, "not one of the partner's declared beneficiary groups:"
                                   " taken as written, so counted apart from them");
     }
+    else
+    if (event->id == SV_PROTO_KPI && event->kpi.has_actual && *event->kpi.measure)
+        warn (arg, KPI_ACTUAL, "an actual given and a measure named: the actual is reported,"
+                               " the measure's delivery returns are not read for this KPI");
 }
 
 static void
@@ -399,6 +453,61 @@ s_warn_csv (void *arg, size_t field, const char *reason)
 
 static const char *const s_evidence [] = { "claimed", "evidenced", "validated", NULL };
 #define S_EVIDENCE_EXPECTED "expected claimed, evidenced or validated"
+
+static const char *const s_lower [] = { "lower", "lower is better", "at most", "down", NULL };
+static const char *const s_higher [] = { "higher", "higher is better", "at least", "up", NULL };
+
+//  Whether a KPI is met by staying at or below its target: the Direction
+//  cell, higher (the default, when empty) or lower
+static bool
+s_lower_is_better (ingest_records_t *self, size_t field)
+{
+    const char *value = s_text (self, field);
+    for (int index = 0; s_lower [index]; index++)
+        if (strcasecmp (value, s_lower [index]) == 0)
+            return true;
+    for (int index = 0; s_higher [index]; index++)
+        if (strcasecmp (value, s_higher [index]) == 0)
+            return false;
+    if (*value)
+        s_reject (self, field, "expected higher or lower (which way the KPI is met)");
+    return false;
+}
+
+//  A KPI row into kpi (pointers into year, SV_DATE_BUF bytes, and the row)
+static void
+s_kpi_row (ingest_records_t *self, sv_proto_kpi_t *kpi, char *year_text)
+{
+    kpi->partner = self->partner;
+    kpi->contract_id = (char *) s_required (self, KPI_CONTRACT);
+    s_limit (self, KPI_CONTRACT, INGEST_RECORDS_ID_MAX);
+    kpi->name = (char *) s_text (self, KPI_NAME);
+    kpi->kpi_id = (char *) s_text (self, KPI_ID);
+    if (!*kpi->kpi_id)
+        kpi->kpi_id = kpi->name;
+    if (!*kpi->kpi_id)
+        s_reject (self, KPI_ID, "a KPI needs an id or a name, and the row has neither");
+    s_limit (self, *s_text (self, KPI_ID)? KPI_ID: KPI_NAME, INGEST_RECORDS_ID_MAX);
+    int year;
+    if (sv_date_fy_parse (s_text (self, KPI_YEAR), &year))
+        s_reject (self, KPI_YEAR, "expected a financial year such as 2024-25");
+    else
+        kpi->year = (char *) sv_date_fy_format (year, year_text, SV_DATE_BUF);
+    const char *unit = s_text (self, KPI_UNIT);
+    if (!*s_text (self, KPI_TARGET))
+        s_reject (self, KPI_TARGET, "a target is required");
+    kpi->target_milli = s_kpi_figure (self, KPI_TARGET, &unit);
+    kpi->has_actual = *s_text (self, KPI_ACTUAL) != 0;
+    if (kpi->has_actual)
+        kpi->actual_milli = s_kpi_figure (self, KPI_ACTUAL, &unit);
+    kpi->unit = (char *) unit;
+    kpi->lower_is_better = s_lower_is_better (self, KPI_DIRECTION);
+    kpi->measure = (char *) s_text (self, KPI_MEASURE);
+    if (!s_measure_form (kpi->measure))
+        s_reject (self, KPI_MEASURE, S_MEASURE_FORM);
+    s_limit (self, KPI_MEASURE, INGEST_RECORDS_CODE_MAX);
+    kpi->ocid = "";
+}
 
 //  Builds the event of one row into event (pointers into buffers and the
 //  row, valid for the callback)
@@ -519,6 +628,9 @@ s_row (const sv_csv_row_t *row, void *arg)
             s_reject (self, CO_PARTNER, reason);
         }
     }
+    else
+    if (event.id == SV_PROTO_KPI)
+        s_kpi_row (self, &event.kpi, date_a);
     else {
         sv_proto_delivery_t *delivery = &event.delivery;
         delivery->partner = self->partner;
@@ -787,6 +899,12 @@ ingest_records_key (const sv_proto_t *event, char *key, size_t size)
                            s_or_empty (delivery->beneficiary_group), *postcode? "/": "",
                            postcode);
     }
+    else
+    if (event->id == SV_PROTO_KPI) {
+        const sv_proto_kpi_t *kpi = &event->kpi;
+        length = snprintf (key, size, "%s/%s/%s", s_or_empty (kpi->contract_id),
+                           s_or_empty (kpi->kpi_id), s_or_empty (kpi->year));
+    }
     return length >= 0 && (size_t) length < size? 0: -1;
 }
 
@@ -819,6 +937,10 @@ ingest_records_conflict (sv_proto_id_t kind, const char *unit, uint64_t earlier,
         case SV_PROTO_DELIVERY:
             same = "same contract, measure, period, ward, group and postcode";
             each = "return for each";
+            break;
+        case SV_PROTO_KPI:
+            same = "same contract, KPI and financial year";
+            each = "target for each";
             break;
         default:
             break;
@@ -922,7 +1044,7 @@ ingest_records_warn_record (const sv_proto_t *record, bool claimed, char *const 
                             uint64_t row, sv_csv_error_fn *fn, void *arg)
 {
     assert (record);
-    for (int table = 0; fn && table < 4; table++)
+    for (int table = 0; fn && table < S_TABLES; table++)
         if (s_table_kinds [table] == record->id) {
             s_record_warning_t warning = { s_tables [table], row, fn, arg };
             s_event_warnings (record, claimed, groups, s_warn_record, &warning);
@@ -1027,6 +1149,37 @@ ingest_records_normalise (sv_proto_t *record, const char **column_p, char *reaso
                 s_replace (&delivery->postcode, postcode);
         }
     }
+    else
+    if (record->id == SV_PROTO_KPI) {
+        sv_proto_kpi_t *kpi = &record->kpi;
+        int year;
+        column = "contract_id";
+        if ((problem = s_check_field (kpi->contract_id, true, INGEST_RECORDS_ID_MAX,
+                                      reason, size)))
+            ;
+        else
+        if ((problem = s_check_field (kpi->kpi_id, true, INGEST_RECORDS_ID_MAX, reason, size)))
+            column = "kpi_id";
+        else
+        if (sv_date_fy_parse (s_or_empty (kpi->year), &year)) {
+            column = "year";
+            problem = "expected a financial year such as 2024-25";
+        }
+        else
+        if (*s_or_empty (kpi->measure) && !s_measure_form (kpi->measure)) {
+            column = "measure";
+            problem = S_MEASURE_FORM;
+        }
+        else
+        if ((problem = s_check_field (kpi->measure, false, INGEST_RECORDS_CODE_MAX,
+                                      reason, size)))
+            column = "measure";
+        else {
+            char text [16];
+            column = "";
+            s_replace (&kpi->year, sv_date_fy_format (year, text, sizeof text));
+        }
+    }
     *column_p = column;
     if (problem && problem != reason)
         snprintf (reason, size, "%s", problem);
@@ -1037,7 +1190,7 @@ void
 ingest_records_print_headers (FILE *out)
 {
     static const char *names [S_TABLES] = {
-        "suppliers", "contracts", "commitments", "deliveries", "companies"
+        "suppliers", "contracts", "commitments", "deliveries", "companies", "kpis"
     };
     for (int table = 0; table < S_TABLES; table++) {
         fprintf (out, "%s:", names [table]);
@@ -1344,6 +1497,38 @@ ingest_records_test (bool verbose)
     test = s_test_read (SV_PROTO_COMMITMENT,
         "Contract ID,Measure,Financial Year,Quantity\nC-001,NT3,2024-25,-1\n");
     assert (test.rows == 1 && test.warnings == 1 && strstr (test.warning, "negative"));
+    sv_proto_reset (&test.last);
+
+    //  KPIs: header synonyms, a percentage read with its unit, the key by
+    //  contract, KPI and year; a bad target, a percentage in weeks, a
+    //  direction that is neither way and a row with no KPI id or name are
+    //  each rejected naming row, column and value
+    test = s_test_read (SV_PROTO_KPI,
+        "Contract Ref,KPI Ref,KPI Name,Financial Year,Target,Units,Actual,Direction,Measure\n"
+        "C-001,K1,Calls answered in 20s,2024/25,95%,,91.5%,,\n"
+        "C-001,K2,Apprenticeship weeks,2024-25,52,weeks,,higher,NT10\n"
+        "C-001,K3,Complaints,2024-25,1O,,,lower,\n"
+        "C-001,K4,Local jobs,2024-25,40%,jobs,,,\n"
+        "C-001,K5,Late invoices,2024-25,3,,,sideways,\n"
+        "C-001,,,2024-25,3,,,,\n"
+        "C-001,K6,Complaints,2024-25,12,complaints,4,Lower,\n");
+    assert (test.rows == 3 && test.errors == 4);
+    assert (strstr (test.first_error, "row 4, column 'Target', value '1O'"));
+    assert (streq (test.last_key, "C-001/K6/2024-25"));
+    assert (test.last.kpi.lower_is_better && test.last.kpi.has_actual);
+    assert (test.last.kpi.target_milli == 12000 && test.last.kpi.actual_milli == 4000);
+    sv_proto_reset (&test.last);
+    test = s_test_read (SV_PROTO_KPI,
+        "Contract ID,KPI,Year,Target,Actual\nC-001,Calls answered in 20s,2024-25,95 %,91.5%\n");
+    assert (test.rows == 1 && test.errors == 0);
+    assert (streq (test.last_key, "C-001/Calls answered in 20s/2024-25"));
+    assert (streq (test.last.kpi.unit, "%") && test.last.kpi.target_milli == 95000);
+    assert (test.last.kpi.actual_milli == 91500 && !test.last.kpi.lower_is_better);
+    sv_proto_reset (&test.last);
+    test = s_test_read (SV_PROTO_KPI,
+        "Contract ID,KPI ID,Year,Target\nC-001,K1,2024-25,5\nC-001,K1,2024-25,6\n");
+    assert (test.rows == 1 && test.errors == 1);
+    assert (strstr (test.first_error, "same contract, KPI and financial year as line 2"));
     sv_proto_reset (&test.last);
 
     //  A record from msgpack is checked and normalised as a CSV row is

@@ -1,8 +1,8 @@
-/*  ingest_records: the CSV feeds of suppliers, contracts, commitments and
-    deliveries, each with a documented canonical header (README, "Feed
+/*  ingest_records: the CSV feeds of suppliers, contracts, commitments,
+    deliveries and KPIs, each with a documented canonical header (README, "Feed
     formats"). sv_csv finds and maps the header; this class checks each
-    row's values and turns it into a SUPPLIER, CONTRACT, COMMITMENT or
-    DELIVERY event. A bad row is rejected naming its line, column, value and
+    row's values and turns it into a SUPPLIER, CONTRACT, COMMITMENT,
+    DELIVERY or KPI event. A bad row is rejected naming its line, column, value and
     reason; nothing is guessed. No SQL and no sockets.
 
     Measure codes are checked for form only here (letters, digits, '.',
@@ -45,6 +45,17 @@
                 A return with a postcode stored before the postcode was
                 part of the key is held under the key without it: sent
                 again, it is stored as a new row beside that one.
+    KPI         contract id / KPI id (the KPI Name when the file has no id)
+                / financial year: a contract's KPI has one target a year.
+                The target, unit, actual, direction and measure are what
+                the KPI says, not which KPI, so a file sent again with a
+                new actual replaces the row, whatever line it sits on.
+                Target and actual are quantities read as the other feeds
+                read them (never rounded: a fourth decimal is refused);
+                "95%" is 95 with the unit "%", and refused when the Unit
+                cell names another unit. Direction is higher (the
+                default) or lower: whether the KPI is met at or above its
+                target, or at or below it.
 
     Key fields have length limits (bytes, below), so that a key always
     fits the store's stream key (partner/key, 512 bytes, with partner names
@@ -99,7 +110,7 @@ typedef int (ingest_records_row_fn) (const sv_proto_t *event, const char *natura
                                      void *arg);
 
 //  A reader for one CSV file of kind SV_PROTO_SUPPLIER, SV_PROTO_CONTRACT,
-//  SV_PROTO_COMMITMENT or SV_PROTO_DELIVERY, for partner (copied). NULL on
+//  SV_PROTO_COMMITMENT, SV_PROTO_DELIVERY or SV_PROTO_KPI, for partner (copied). NULL on
 //  another kind or when memory cannot be had.
 ingest_records_t *
     ingest_records_new (sv_proto_id_t kind, const char *partner,
@@ -177,8 +188,8 @@ void
 const char *
     ingest_records_company_problem (const char *supplier_key, const char *sic_codes);
 
-//  Writes the natural key of event (SUPPLIER, CONTRACT, COMMITMENT or
-//  DELIVERY; see above) into key, of size bytes. 0, or -1 when it does not
+//  Writes the natural key of event (SUPPLIER, CONTRACT, COMMITMENT,
+//  DELIVERY or KPI; see above) into key, of size bytes. 0, or -1 when it does not
 //  fit (key then holds nothing usable).
 int
     ingest_records_key (const sv_proto_t *event, char *key, size_t size);

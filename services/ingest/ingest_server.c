@@ -275,14 +275,15 @@ s_ensure_contract (s_batch_t *self, const char *contract_id)
            == INGEST_PUT_FAILED? -1: 0;
 }
 
-//  An OCDS contract row's process and release, read from its body
+//  An OCDS contract or KPI row's process and release, read from its body
 typedef struct {
     char ocid [256];
     ingest_store_release_t release;
 } s_release_t;
 
-//  Reads the process and release an OCDS contract row was read from into
-//  *release and compares it with the latest release of that process held.
+//  Reads the process and release an OCDS contract or KPI row was read from
+//  into *release and compares it with the latest release of that process
+//  held.
 //  Returns 1 when the row has a release and may be stored, 2 when its
 //  release is certainly older than the one held (it is then not stored,
 //  and a warning says so), 0 when it has no release, -1 on a database
@@ -290,30 +291,35 @@ typedef struct {
 static int
 s_contract_release (s_batch_t *self, const ingest_store_row_t *row, s_release_t *release)
 {
-    sv_proto_t contract = { .id = 0 };
+    sv_proto_t message = { .id = 0 };
     int rc = 0;
-    if (sv_proto_decode (&contract, row->body, row->body_size) == 0
-    &&  contract.id == SV_PROTO_CONTRACT && *contract.contract.ocid
-    &&  strlen (contract.contract.ocid) < sizeof release->ocid
-    &&  ingest_ocds_date_span (contract.contract.release_date, &release->release.first,
-                               &release->release.last) == 0) {
-        snprintf (release->ocid, sizeof release->ocid, "%s", contract.contract.ocid);
-        snprintf (release->release.date, sizeof release->release.date, "%s",
-                  contract.contract.release_date);
+    const char *ocid = "", *date = "";
+    if (sv_proto_decode (&message, row->body, row->body_size) == 0) {
+        if (message.id == SV_PROTO_CONTRACT)
+            ocid = message.contract.ocid, date = message.contract.release_date;
+        else
+        if (message.id == SV_PROTO_KPI)
+            ocid = message.kpi.ocid, date = message.kpi.release_date;
+    }
+    if (*ocid && strlen (ocid) < sizeof release->ocid
+    &&  ingest_ocds_date_span (date, &release->release.first, &release->release.last) == 0) {
+        snprintf (release->ocid, sizeof release->ocid, "%s", ocid);
+        snprintf (release->release.date, sizeof release->release.date, "%s", date);
         ingest_store_release_t held;
         int found = ingest_store_release (self->server->store, self->partner, release->ocid,
                                           &held);
         rc = found < 0? -1: found && release->release.last < held.first? 2: 1;
         if (rc == 2) {
-            char *reason = zsys_sprintf ("contract '%.200s': its release of %s is older than"
+            char *reason = zsys_sprintf ("%s '%.200s': its release of %s is older than"
                                          " the release of %s its process %s is held from;"
-                                         " not applied", row->natural_key,
+                                         " not applied", message.id == SV_PROTO_KPI
+                                         ? "KPI": "contract", row->natural_key,
                                          release->release.date, held.date, release->ocid);
             s_batch_warning (self, 0, "date", reason);
             zstr_free (&reason);
         }
     }
-    sv_proto_reset (&contract);
+    sv_proto_reset (&message);
     return rc;
 }
 
@@ -325,8 +331,8 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
     for (size_t index = 0; index < count; index++)
         if (rows [index].contract_id && s_ensure_contract (self, rows [index].contract_id))
             return s_batch_failed (self);
-    //  Contracts from releases older than held are left out; any other
-    //  rows, a spend file's, go as they came, without a copy
+    //  Contracts and KPIs from releases older than held are left out; any
+    //  other rows, a spend file's, go as they came, without a copy
     const ingest_store_row_t *stored = rows;
     ingest_store_row_t kept [INGEST_STORE_MANY];
     s_release_t releases [INGEST_STORE_MANY];
@@ -334,18 +340,19 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
     size_t stored_count = count;
     bool contracts = false;
     for (size_t index = 0; index < count && !contracts; index++)
-        contracts = rows [index].id == SV_PROTO_CONTRACT;
+        contracts = rows [index].id == SV_PROTO_CONTRACT || rows [index].id == SV_PROTO_KPI;
     if (contracts) {
         stored_count = 0;
         for (size_t index = 0; index < count; index++) {
-            int rc = rows [index].id == SV_PROTO_CONTRACT
+            int rc = rows [index].id == SV_PROTO_CONTRACT || rows [index].id == SV_PROTO_KPI
                    ? s_contract_release (self, &rows [index], &releases [stored_count]): 0;
             if (rc < 0)
                 return s_batch_failed (self);
             if (rc == 2)
                 self->duplicates++;
             else {
-                released [stored_count] = rc == 1;
+                //  Only a contract row records its process's release
+                released [stored_count] = rc == 1 && rows [index].id == SV_PROTO_CONTRACT;
                 kept [stored_count++] = rows [index];
             }
         }
@@ -1011,10 +1018,11 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
         return -1;
     s_commit_open (self);           //  report what is stored, nothing less
     static const char *kinds [] = {
-        "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY", "COMPANY"
+        "SUPPLIER", "CONTRACT", "SPEND", "COMMITMENT", "DELIVERY", "COMPANY", "KPI"
     };
-    sv_proto_row_count_t counts [6];
-    for (int index = 0; index < 6; index++)
+    enum { S_COUNTED_KINDS = sizeof kinds / sizeof kinds [0] };
+    sv_proto_row_count_t counts [S_COUNTED_KINDS];
+    for (int index = 0; index < S_COUNTED_KINDS; index++)
         counts [index] = (sv_proto_row_count_t) {
             .name = (char *) kinds [index],
             .rows = (uint64_t) ingest_store_count (self->store, kinds [index], NULL)
@@ -1038,7 +1046,7 @@ s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
     }
     sv_service_status_t status = {
         .service = "ingest", .version = S_VERSION, .started = self->started,
-        .streams = &head, .streams_count = 1, .counts = counts, .counts_count = 6,
+        .streams = &head, .streams_count = 1, .counts = counts, .counts_count = S_COUNTED_KINDS,
         .problems = problems, .problems_count = problems_count
     };
     sv_service_reply_status (self->control, peer, &status);

@@ -182,6 +182,12 @@ static const s_figure_t s_contracts_figures [] = {
     { NULL, NULL, S_TEXT }
 };
 
+static const s_figure_t s_kpi_figures [] = {
+    { "rating_rule.as_of", "Performance as of", S_DATE },
+    { "evidence_counted", "Evidence counted", S_LIST },
+    { NULL, NULL, S_TEXT }
+};
+
 static const s_column_t s_month_columns [] = {
     { "month", "Month", S_TEXT, 10, 0 },
     { "local_pence", "Local", S_PENCE, 16, 0 },
@@ -344,6 +350,33 @@ static const s_table_t s_contract_rows = {
     "contracts", "Contracts", "contracts", false, s_contract_columns
 };
 
+//  The kpi report's flat table (reporting_kpi.h); its OCDS releases are
+//  in the json only
+static const s_column_t s_kpi_columns [] = {
+    { "partner", "Partner id", S_TEXT, 16, S_NOT_HTML },
+    { "partner_name", "Partner", S_TEXT, 30, 0 },
+    { "contract", "Contract", S_TEXT, 16, S_CODE },
+    { "title", "Title", S_TEXT, 30, 0 },
+    { "supplier", "Supplier", S_TEXT, 30, S_NOT_HTML },
+    { "ocid", "OCID", S_TEXT, 24, S_NOT_HTML },
+    { "kpi", "KPI", S_TEXT, 14, S_CODE },
+    { "name", "KPI name", S_TEXT, 36, 0 },
+    { "source", "Source", S_TEXT, 24, S_NOT_HTML },
+    { "measure", "Measure", S_TEXT, 12, S_NOT_HTML },
+    { "unit", "Unit", S_TEXT, 12, S_NOT_HTML },
+    { "direction", "Better", S_TEXT, 8, S_NOT_HTML },
+    { "target_qty", "Target", S_QTY, 12, 0 },
+    { "period_target_qty", "Target to date", S_QTY, 12, 0 },
+    { "actual_qty", "Actual", S_QTY, 12, 0 },
+    { "performance_pct", "Performance %", S_INT, 12, 0 },
+    { "rating", "Rating", S_TEXT, 22, 0 },
+    { "rating_note", "How rated", S_TEXT, 60, S_NOT_HTML },
+    { NULL, NULL, S_TEXT, 0, 0 }
+};
+static const s_table_t s_kpi_rows = {
+    "kpis", "KPIs", "kpis", false, s_kpi_columns
+};
+
 static const s_column_t s_alert_columns [] = {
     { "alert_id", "Alert", S_TEXT, 11, 0 },
     { "rule", "Rule", S_TEXT, 24, 0 },
@@ -467,6 +500,7 @@ static void s_partnership_body (s_html_t *self);
 static void s_rlw_body (s_html_t *self);
 static void s_alerts_body (s_html_t *self);
 static void s_contracts_body (s_html_t *self);
+static void s_kpi_body (s_html_t *self);
 
 static const s_kind_t s_kinds [] = {
     { "annual", s_annual_figures,
@@ -481,6 +515,7 @@ static const s_kind_t s_kinds [] = {
     { "rlw-scope", s_rlw_figures, { &s_rlw_contracts, NULL }, s_rlw_body },
     { "alerts", s_alerts_figures, { &s_alerts, &s_alerts_by_rule, NULL }, s_alerts_body },
     { "contracts", s_contracts_figures, { &s_contract_rows, NULL }, s_contracts_body },
+    { "kpi", s_kpi_figures, { &s_kpi_rows, NULL }, s_kpi_body },
 };
 #define S_KIND_COUNT (sizeof s_kinds / sizeof s_kinds [0])
 
@@ -3009,6 +3044,30 @@ s_contracts_body (s_html_t *self)
     s_page_close (self, NULL);
 }
 
+//  The kpi report: the rule, then every KPI with its rating
+static void
+s_kpi_body (s_html_t *self)
+{
+    FILE *out = self->out;
+    s_page_open (self, "Contract performance (Procurement Act KPIs)");
+    fputs ("<section id=\"rule\">\n<h2>How KPIs are rated</h2>\n<p class=\"lede\">", out);
+    int64_t good = 0, approaching = 0, improvement = 0;
+    s_int_at (self->doc, "rating_rule.good_pct", &good);
+    s_int_at (self->doc, "rating_rule.approaching_pct", &approaching);
+    s_int_at (self->doc, "rating_rule.improvement_pct", &improvement);
+    s_escf (out, "As of %s: performance is %s; the target is %s. Good at %" PRId64 "%% or"
+            " more, Approaching target at %" PRId64 "%% or more, Requires improvement at"
+            " %" PRId64 "%% or more, Inadequate below; Other with no actual or no target."
+            " The OCDS release package for publication is the json of this report.",
+            s_str (self->doc, "rating_rule.as_of"),
+            s_str (self->doc, "rating_rule.performance"),
+            s_str (self->doc, "rating_rule.target_for_period"), good, approaching, improvement);
+    fputs ("</p>\n</section>\n<section id=\"kpis\">\n<h2>KPIs</h2>\n", out);
+    s_html_table (self, &s_kpi_rows, NULL, NULL);
+    fputs ("</section>\n", out);
+    s_page_close (self, NULL);
+}
+
 static int
 s_render_html (const json_t *doc, const s_kind_t *kind, const char *base, zlistx_t *files)
 {
@@ -3053,7 +3112,8 @@ reporting_render (const json_t *report, const char *format, const char *base,
     }
     const s_kind_t *kind = s_kind_of (report);
     if (!kind && !streq (format, "json")) {
-        *reason = "the report's kind is not annual, partnership, rlw-scope, alerts or contracts";
+        *reason = "the report's kind is not annual, partnership, rlw-scope, alerts, contracts"
+                  " or kpi";
         return NULL;
     }
     zlistx_t *files = zlistx_new ();

@@ -84,7 +84,7 @@ s_now (s_server_t *self)
 //  Builds the report the request describes, as of now. Returns the
 //  document, or NULL with *reason_p.
 //  What reports show of each partner's config: {name: {"display_name",
-//  "rlw_renewal"}}, each member only when set. Read at every report, so
+//  "rlw_renewal", "ocid_prefix"}}, each member only when set. Read at every report, so
 //  a name changed in config shows in the next report.
 static json_t *
 s_partner_config (s_server_t *self)
@@ -93,8 +93,8 @@ s_partner_config (s_server_t *self)
     for (zconfig_t *child = sv_config_children (self->config, "partners"); child;
          child = zconfig_next (child)) {
         json_t *partner = json_object ();
-        const char *keys [] = { "display_name", "rlw_renewal" };
-        for (int index = 0; index < 2; index++) {
+        const char *keys [] = { "display_name", "rlw_renewal", "ocid_prefix" };
+        for (int index = 0; index < 3; index++) {
             const char *value = zconfig_get (child, keys [index], "");
             if (*value)
                 json_object_set_new (partner, keys [index], json_string (value));
@@ -750,9 +750,9 @@ s_load_schedules (s_server_t *self)
         else
         if (!(streq (schedule->kind, "annual") || streq (schedule->kind, "partnership")
            || streq (schedule->kind, "rlw-scope") || streq (schedule->kind, "alerts")
-           || streq (schedule->kind, "contracts")))
+           || streq (schedule->kind, "contracts") || streq (schedule->kind, "kpi")))
             zsys_error ("reporting: schedules/%s/kind: '%s' is not annual, partnership,"
-                        " rlw-scope, alerts or contracts", name, schedule->kind);
+                        " rlw-scope, alerts, contracts or kpi", name, schedule->kind);
         else
         if (reporting_schedule_year (schedule->year, 0, year))
             zsys_error ("reporting: schedules/%s/year: '%s' is not previous, current or a"
@@ -840,9 +840,11 @@ s_server_start (s_server_t *self)
     }
     zstr_free (&store_path);
     if (rc == 0) {
-        //  From ingest, reports read suppliers, contracts and the period
-        //  ends of delivery returns: valuation's lines carry the rest
-        sv_stream_consumer_set_types (self->consumers [0], "SUPPLIER,CONTRACT,DELIVERY,COMPANY");
+        //  From ingest, reports read suppliers, contracts, the period ends
+        //  of delivery returns, Companies House's register and KPIs:
+        //  valuation's lines carry the rest
+        sv_stream_consumer_set_types (self->consumers [0],
+                                      "SUPPLIER,CONTRACT,DELIVERY,COMPANY,KPI");
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);

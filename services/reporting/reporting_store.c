@@ -19,6 +19,8 @@
 */
 
 #include "reporting_store.h"
+#include "reporting_store_kpi.h"
+#include "reporting_kpi.h"
 #include "compliance_alert.h"
 #include "sv_date.h"
 #include "sv_stream.h"
@@ -195,6 +197,21 @@ static const char *const s_migrations [] = {
     "ALTER TABLE suppliers ADD COLUMN employee_owned INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE suppliers ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;"
     "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
+    //  7: contracts' KPIs (ingest's KPI events, protocol 2), one target a
+    //  year, for the kpi report; actual_milli is NULL when none was given
+    "CREATE TABLE kpis ("
+    " partner TEXT NOT NULL,"
+    " contract_id TEXT NOT NULL,"
+    " kpi_id TEXT NOT NULL,"
+    " fy INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " target_milli INTEGER NOT NULL,"
+    " actual_milli INTEGER,"
+    " lower_is_better INTEGER NOT NULL,"
+    " measure TEXT NOT NULL,"
+    " ocid TEXT NOT NULL,"
+    " PRIMARY KEY (fy, partner, contract_id, kpi_id)) WITHOUT ROWID;",
     NULL
 };
 
@@ -540,7 +557,8 @@ s_kept (const char *stream, const char *type)
         return streq (type, "SUPPLIER")? SV_PROTO_SUPPLIER
              : streq (type, "CONTRACT")? SV_PROTO_CONTRACT
              : streq (type, "DELIVERY")? SV_PROTO_DELIVERY
-             : streq (type, "COMPANY")? SV_PROTO_COMPANY: 0;
+             : streq (type, "COMPANY")? SV_PROTO_COMPANY
+             : streq (type, "KPI")? SV_PROTO_KPI: 0;
     if (streq (stream, "valuation"))
         return streq (type, "LOCAL_SPEND_LINE")? SV_PROTO_LOCAL_SPEND_LINE
              : streq (type, "VALUATION_LINE")? SV_PROTO_VALUATION_LINE: 0;
@@ -578,6 +596,10 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
             break;
         case SV_PROTO_COMPANY:
             rc = s_apply_company (self, &message.company);
+            break;
+        case SV_PROTO_KPI:
+            rc = s_partner_seen (self, message.kpi.partner)
+              || reporting_store_kpi_apply (self->db, &message.kpi);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
             rc = s_partner_seen (self, message.local_spend_line.partner)
@@ -1604,6 +1626,52 @@ s_contracts (s_report_t *self)
 }
 
 //  --------------------------------------------------------------------------
+//  KPIs (the rows: reporting_store_kpi; the rule and the OCDS: reporting_kpi)
+
+static json_t *
+    s_counted_names (s_report_t *self);
+
+static void
+s_kpi (s_report_t *self, json_t *document)
+{
+    json_t *all = json_array (), *rows = json_array ();
+    if (reporting_store_kpi_rows (self->store->db, self->fy, self->partner, self->mask, all))
+        self->failed = true;
+    size_t index;
+    json_t *row;
+    json_array_foreach (all, index, row) {
+        const char *partner = json_string_value (json_object_get (row, "partner"));
+        if (!s_contract_wanted (self, json_string_value (json_object_get (row, "contract")),
+                                json_string_value (json_object_get (row, "supplier_key")),
+                                json_string_value (json_object_get (row, "supplier"))))
+            continue;
+        //  A contract not read from OCDS has its ocid made from the
+        //  partner's registered prefix (partners/<name>/ocid_prefix)
+        if (!*json_string_value (json_object_get (row, "ocid"))) {
+            const char *prefix = s_partner_config (self, partner, "ocid_prefix");
+            json_object_set_new (row, "ocid", *prefix
+                ? json_sprintf ("%s-%s", prefix, json_string_value (json_object_get (row,
+                                                                    "contract")))
+                : json_sprintf ("unregistered-%s-%s", partner,
+                                json_string_value (json_object_get (row, "contract"))));
+        }
+        json_array_append (rows, row);
+    }
+    s_name_rows (self, rows);
+    reporting_kpi_period_t period = {
+        .year = self->year, .first = self->first, .last = self->last, .as_of = self->today,
+        .created = self->params->created && *self->params->created
+                 ? self->params->created: self->created,
+        .shortfall_tolerance_pct = self->params->shortfall_tolerance_pct
+    };
+    json_object_set_new (document, "evidence_counted", s_counted_names (self));
+    if (reporting_kpi_package (document, rows, &period))
+        self->failed = true;
+    json_decref (rows);
+    json_decref (all);
+}
+
+//  --------------------------------------------------------------------------
 //  Partnership
 
 //  Where a by_outcome row goes: by the crosswalk's order of outcomes (a
@@ -2040,6 +2108,9 @@ s_document (s_report_t *self, const char *kind, json_t *partners)
     if (streq (kind, "contracts"))
         snprintf (title, sizeof title, "Contract management %s: %s", self->year, who);
     else
+    if (streq (kind, "kpi"))
+        snprintf (title, sizeof title, "Contract performance (KPIs) %s: %s", self->year, who);
+    else
         snprintf (title, sizeof title, "Compliance alerts: %s", who);
     const reporting_store_params_t *params = self->params;
     return json_pack ("{s:s, s:s, s:s, s:s, s:o, s:s, s:{s:I, s:I, s:I}}",
@@ -2084,10 +2155,11 @@ s_report (s_report_t *self)
 {
     const char *kind = self->params->kind;
     if (!streq (kind, "annual") && !streq (kind, "partnership")
-    &&  !streq (kind, "rlw-scope") && !streq (kind, "alerts") && !streq (kind, "contracts")) {
+    &&  !streq (kind, "rlw-scope") && !streq (kind, "alerts") && !streq (kind, "contracts")
+    &&  !streq (kind, "kpi")) {
         snprintf (self->store->reason, sizeof self->store->reason,
-                  "no report called '%.40s': annual, partnership, rlw-scope, alerts"
-                  " or contracts", kind);
+                  "no report called '%.40s': annual, partnership, rlw-scope, alerts,"
+                  " contracts or kpi", kind);
         return NULL;
     }
     if (s_evidence_mask (self, self->params->evidence_counted))
@@ -2145,6 +2217,9 @@ s_report (s_report_t *self)
         json_object_set_new (document, "evidence_counted", s_counted_names (self));
         json_object_set_new (document, "contracts", s_contracts (self));
     }
+    else
+    if (streq (kind, "kpi"))
+        s_kpi (self, document);
     else
         json_object_set_new (document, "alerts", s_alerts (self, true));
     if (self->failed) {

@@ -4,7 +4,8 @@
     Reporting keeps a read model of three streams and assembles report
     documents from it (the JSON of services/reporting/REPORT_JSON.md):
 
-    - ingest: SUPPLIER and CONTRACT, the latest per (partner, key). Spend,
+    - ingest: SUPPLIER, CONTRACT and KPI (reporting_store_kpi), the latest
+      per (partner, key), and DELIVERY's period ends. Spend,
       commitments and deliveries are left to valuation, whose lines carry
       what reports need; they are skipped by event type, never decoded.
     - valuation: VALUATION_LINE and LOCAL_SPEND_LINE, one row per event
@@ -121,7 +122,7 @@ int
 //  What to report. Strings are borrowed for the call.
 typedef struct {
     const char *kind;               //  "annual" | "partnership" | "rlw-scope" | "alerts"
-                                    //  | "contracts"
+                                    //  | "contracts" | "kpi" (reporting_kpi.h)
     const char *year;               //  "2024-25" (or "2024/25"); "" or NULL for the
                                     //  default year (see above); ignored by "alerts"
     const char *partner;            //  a partner's name; "", "all" or NULL for all

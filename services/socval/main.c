@@ -374,7 +374,7 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
     const char *usage =
         "usage: socval submit --kind KIND [--format csv|ocds|msgpack|xlsx] [--sheet NAME]\n"
         "                     [--batch ID] [--key CERT] [--timeout S] [--json] FILE|-\n"
-        "  KIND: suppliers | contracts | spend | commitments | deliveries | companies\n"
+        "  KIND: suppliers | contracts | spend | commitments | deliveries | kpis | companies\n"
         "  (companies: what socval suppliers resolve sends)\n"
         "  The format defaults from FILE's name: .json ocds, .msgpack msgpack, .xlsx\n"
         "  xlsx (an Excel workbook: its first worksheet, or --sheet NAME), else csv.\n"
@@ -466,6 +466,10 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
         zcert_apply (client, feed);
         zsock_set_curve_serverkey (feed, zcert_public_txt (server));
         zsock_set_linger (feed, 0);
+        //  A send waits for ingest no longer than a reply would: with no
+        //  connection (ingest down, or this key refused in the CURVE
+        //  handshake) a DEALER's send blocks, and submit must not hang
+        zsock_set_sndtimeo (feed, options->timeout_s * 1000);
         zsock_connect (feed, "%s", endpoint);
         //  What is left of the file from here is what is sent
         struct stat status;
@@ -477,8 +481,8 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
         byte *chunk = (byte *) malloc (S_CHUNK_BYTES);
         uint64_t chunk_no = 0, credit = 1;
         long sent = 0;
-        bool done_sending = false;
-        while (true) {
+        bool done_sending = false, unsent = false;
+        while (!unsent) {
             //  Send while we hold credit
             while (credit > 0 && !done_sending) {
                 //  The last chunk is the one after which nothing is left to
@@ -500,7 +504,14 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
                 submit.submit.payload = chunk;
                 submit.submit.payload_size = size;
                 zframe_t *frame = sv_proto_encode_frame (&submit);
-                zframe_send (&frame, feed, 0);
+                if (zframe_send (&frame, feed, 0)) {
+                    zframe_destroy (&frame);
+                    fprintf (stderr, "%ssocval: ingest at %s took nothing within %d s"
+                             " (is it running, and is this key accepted?)\n",
+                             progress? "\n": "", endpoint, options->timeout_s);
+                    unsent = true;
+                    break;
+                }
                 credit--;
                 if (progress)
                     fprintf (stderr, "\rsubmitting %s: %3ld%% (%ld of %ld KB)", path,
@@ -511,6 +522,8 @@ socval_submit (int argc, char *argv [], socval_options_t *options)
                          strerror (errno));
                 break;
             }
+            if (unsent)
+                break;
             sv_proto_t reply = { .id = 0 };
             if (socval_recv_reply (feed, options->timeout_s * 1000, &reply)) {
                 fprintf (stderr, "%ssocval: no answer from ingest at %s within %d s"

@@ -121,7 +121,7 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         "                     [--contract ID] [--supplier KEY-OR-NAME]\n"
         "                     [--format html|csv|json|xlsx] [-o PATH]\n"
         "                     [--at ingest=N,valuation=N,compliance=N]\n"
-        "  KIND: annual | partnership | rlw-scope | alerts | contracts | open-data\n"
+        "  KIND: annual | partnership | rlw-scope | alerts | contracts | kpi | open-data\n"
         "  Assembles the report now from what reporting holds. --year defaults to\n"
         "  the latest financial year with spend (with no spend at all, the latest\n"
         "  with any data), --partner to all, --format to html. --contract and\n"
@@ -170,7 +170,8 @@ socval_report (int argc, char *argv [], socval_options_t *options)
     }
     if (!kind || !(streq (kind, "annual") || streq (kind, "partnership")
                 || streq (kind, "rlw-scope") || streq (kind, "alerts")
-                || streq (kind, "contracts") || streq (kind, "open-data")))
+                || streq (kind, "contracts") || streq (kind, "open-data")
+                || streq (kind, "kpi")))
         return socval_usage (usage);
     //  The pack is a folder of files, as a csv report is
     if (streq (kind, "open-data"))

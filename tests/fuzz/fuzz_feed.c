@@ -24,6 +24,7 @@ s_row (void *arg, const char *natural_key, const sv_proto_t *event)
                         : again.id == SV_PROTO_SUPPLIER? again.supplier.partner
                         : again.id == SV_PROTO_CONTRACT? again.contract.partner
                         : again.id == SV_PROTO_COMMITMENT? again.commitment.partner
+                        : again.id == SV_PROTO_KPI? again.kpi.partner
                         : again.delivery.partner;
     assert (streq (partner, "council"));
     sv_proto_reset (&again);
@@ -47,12 +48,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    static const char *kinds [] = { "spend", "suppliers", "contracts", "commitments", "deliveries" };
+    static const char *kinds [] = {
+        "spend", "suppliers", "contracts", "commitments", "deliveries", "kpis"
+    };
     static const char *formats [] = { "csv", "msgpack", "ocds" };
     //  The top selector bytes are the companies kind, so that the seeds
-    //  of the first five keep their kind
-    const char *kind = data [0] >= 250? "companies": kinds [data [0] % 5];
-    const char *format = formats [(data [0] / 5) % 3];
+    //  of the others keep their kind
+    const char *kind = data [0] >= 250? "companies": kinds [data [0] % 6];
+    const char *format = formats [(data [0] / 6) % 3];
     data++, size--;
     const char *reason = NULL;
     ingest_feed_t *feed = ingest_feed_new ("council", "batch", kind, format, NULL, 1 << 20,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ingest_ocds.h"
+#include "sv_date.h"
 #include "sv_postcode.h"
 
 #define S_MAX_SIZE (1024 * 1024)
@@ -160,6 +161,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             + ingest_ocds_rejected (ocds) == releases);
     assert (ingest_ocds_errors (ocds) >= ingest_ocds_rejected (ocds));
     assert (ingest_ocds_contracts (ocds) >= ingest_ocds_accepted (ocds));
+
+    //  KPI targets: each names its release, contract and metric, a year
+    //  sv_date can write, and a unit (maybe "")
+    for (size_t index = 0; index < ingest_ocds_metrics (ocds); index++) {
+        const ingest_ocds_metric_t *metric = ingest_ocds_metric (ocds, index);
+        assert (metric->row >= 1 && metric->row <= releases);
+        assert (metric->contract_id && *metric->metric_id && metric->title && metric->unit);
+        assert (metric->fy >= SV_DATE_YEAR_MIN - 1 && metric->fy <= SV_DATE_YEAR_MAX);
+    }
 
     size_t suppliers = ingest_ocds_suppliers (ocds);
     for (size_t index = 0; index < suppliers; index++) {
