@@ -2906,6 +2906,33 @@ s_alerts_body (s_html_t *self)
     s_page_close (self, NULL);
 }
 
+//  Draws rows (each with "partner") as one table per partner, in the
+//  document's order of partners, each captioned with the partner's name;
+//  one table captioned caption when there is no row at all
+typedef void (s_rows_table_fn) (s_html_t *self, const json_t *rows, const char *caption);
+
+static void
+s_per_partner (s_html_t *self, const json_t *rows, s_rows_table_fn *table, const char *caption)
+{
+    size_t index, tables = 0;
+    json_t *partner;
+    json_array_foreach (s_get (self->doc, "partners"), index, partner) {
+        json_t *own = json_array ();
+        size_t at;
+        json_t *row;
+        json_array_foreach (rows, at, row)
+            if (json_equal (json_object_get (row, "partner"), partner))
+                json_array_append (own, row);
+        if (json_array_size (own)) {
+            table (self, own, s_partner_named (self->doc, json_string_value (partner)));
+            tables++;
+        }
+        json_decref (own);
+    }
+    if (!tables)
+        table (self, rows, caption);
+}
+
 //  A value cell of the contracts table: the pence, or "not valued" when
 //  valuation could not value some of the row's lines (unvalued_key counts
 //  them), since £0 would read as nothing committed
@@ -3021,30 +3048,68 @@ s_contracts_body (s_html_t *self)
             "are the year's; the change is delivered value against the previous year's.",
             s_str (doc, "rules.as_of"), tolerance, months, grace, grace);
     fputs ("</p>\n</section>\n<section id=\"contracts\">\n<h2>Contracts</h2>\n", out);
-    //  A table per partner with rows
-    json_t *rows = s_get (doc, "contracts");
-    size_t index, tables = 0;
-    json_t *partner;
-    json_array_foreach (s_get (doc, "partners"), index, partner) {
-        json_t *own = json_array ();
-        size_t at;
-        json_t *row;
-        json_array_foreach (rows, at, row)
-            if (json_equal (json_object_get (row, "partner"), partner))
-                json_array_append (own, row);
-        if (json_array_size (own)) {
-            s_contracts_table (self, own, s_partner_named (doc, json_string_value (partner)));
-            tables++;
-        }
-        json_decref (own);
-    }
-    if (!tables)
-        s_contracts_table (self, rows, "Contracts");
+    s_per_partner (self, s_get (doc, "contracts"), s_contracts_table, "Contracts");
     fputs ("</section>\n", out);
     s_page_close (self, NULL);
 }
 
-//  The kpi report: the rule, then every KPI with its rating
+//  One partner's KPIs: a heading row for each contract (id, title,
+//  supplier), then a row for each KPI with its target, the target to
+//  date, the actual, the performance and its rating, coloured as the
+//  contracts report colours its status
+static void
+s_kpi_table (s_html_t *self, const json_t *rows, const char *caption)
+{
+    static const struct {
+        const char *rating, *colour;
+    } colours [] = {
+        { "Good", "green" }, { "Approaching target", "amber" },
+        { "Requires improvement", "amber" }, { "Inadequate", "red" }
+    };
+    FILE *out = self->out;
+    s_table_open (out, "contracts");
+    s_tag (out, "<caption>", caption, "</caption>\n");
+    fputs ("<thead><tr><th>KPI</th><th class=\"num\">Target</th>"
+           "<th class=\"num\">Target to date</th><th class=\"num\">Actual</th>"
+           "<th class=\"num\">Performance</th><th>Rating</th></tr></thead>\n", out);
+    const char *contract = NULL;
+    size_t index;
+    json_t *row;
+    json_array_foreach (rows, index, row) {
+        if (!contract || !streq (contract, s_str (row, "contract"))) {
+            fputs (contract? "</tbody>\n": "", out);
+            contract = s_str (row, "contract");
+            s_tag (out, "<tbody>\n<tr class=\"group\"><th colspan=\"6\" scope=\"rowgroup\">"
+                   "<span class=\"code\">", contract, "</span> ");
+            s_esc (out, s_str (row, "title"));
+            s_tag (out, "<span class=\"aside\">", s_str (row, "supplier"), "</span></th></tr>\n");
+        }
+        const char *unit = s_str (row, "unit");
+        s_tag (out, "<tr><td><span class=\"code\">", s_str (row, "kpi"), "</span>");
+        s_tag (out, "<span class=\"aside\">", s_str (row, "name"), "</span></td>");
+        const char *quantities [] = { "target_qty", "period_target_qty", "actual_qty" };
+        for (size_t at = 0; at < 3; at++)
+            s_tag (out, "<td class=\"num\">",
+                   s_quantity (json_object_get (row, quantities [at]), unit).text, "</td>");
+        int64_t pct;
+        if (s_int_at (row, "performance_pct", &pct))
+            fprintf (out, "<td class=\"num\">%" PRId64 "%%</td>", pct);
+        else
+            fputs ("<td class=\"num withheld\">–</td>", out);
+        const char *rating = s_str (row, "rating"), *colour = "low";
+        for (size_t at = 0; at < sizeof colours / sizeof colours [0]; at++)
+            if (streq (rating, colours [at].rating))
+                colour = colours [at].colour;
+        fprintf (out, "<td><span class=\"badge %s\">", colour);
+        s_esc (out, rating);
+        fputs ("</span></td></tr>\n", out);
+    }
+    fputs (contract? "</tbody>\n": "<tbody>\n<tr><td colspan=\"6\" class=\"withheld\">None."
+                                    "</td></tr>\n</tbody>\n", out);
+    s_table_close (out);
+}
+
+//  The kpi report: the rule, then each partner's KPIs with their ratings
 static void
 s_kpi_body (s_html_t *self)
 {
@@ -3063,7 +3128,7 @@ s_kpi_body (s_html_t *self)
             s_str (self->doc, "rating_rule.performance"),
             s_str (self->doc, "rating_rule.target_for_period"), good, approaching, improvement);
     fputs ("</p>\n</section>\n<section id=\"kpis\">\n<h2>KPIs</h2>\n", out);
-    s_html_table (self, &s_kpi_rows, NULL, NULL);
+    s_per_partner (self, s_get (self->doc, "kpis"), s_kpi_table, "KPIs");
     fputs ("</section>\n", out);
     s_page_close (self, NULL);
 }

@@ -485,7 +485,8 @@ s_examples_actor (zsock_t *pipe, void *arg)
         //  for whatever the date, so that the demo in CI never goes stale.
         //  Every kind in HTML, for a first look (and make check's browser
         //  test), and the annual report's JSON, which demo checks
-        const char *kinds [] = { "annual", "partnership", "contracts", "rlw-scope", "alerts" };
+        const char *kinds [] = { "annual", "partnership", "contracts", "rlw-scope", "alerts",
+                                "kpi" };
         for (size_t kind = 0; kind < sizeof kinds / sizeof *kinds && rc == 0; kind++) {
             char *args = zsys_sprintf ("report %s -o '%s/reports/%s-example.html'", kinds [kind],
                                        examples->data_dir, kinds [kind]);
