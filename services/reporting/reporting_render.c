@@ -2906,6 +2906,16 @@ s_alerts_body (s_html_t *self)
     s_page_close (self, NULL);
 }
 
+//  Opens a table of rows grouped under heading rows (a contract's), with
+//  its caption and the column headings (th cells, as html)
+static void
+s_grouped_open (FILE *out, const char *caption, const char *headings)
+{
+    s_table_open (out, "contracts");
+    s_tag (out, "<caption>", caption, "</caption>\n");
+    fprintf (out, "<thead><tr>%s</tr></thead>\n", headings);
+}
+
 //  Draws rows (each with "partner") as one table per partner, in the
 //  document's order of partners, each captioned with the partner's name;
 //  one table captioned caption when there is no row at all
@@ -2959,12 +2969,10 @@ static void
 s_contracts_table (s_html_t *self, const json_t *rows, const char *caption)
 {
     FILE *out = self->out;
-    s_table_open (out, "contracts");
-    s_tag (out, "<caption>", caption, "</caption>\n");
-    fputs ("<thead><tr><th>Measure</th><th class=\"num\">Committed</th>"
-           "<th class=\"num\">Delivered</th><th class=\"num\">Value committed</th>"
-           "<th class=\"num\">Value delivered</th><th>Evidence</th><th>Latest return</th>"
-           "<th>Status</th><th class=\"num\">Change on last year</th></tr></thead>\n", out);
+    s_grouped_open (out, caption, "<th>Measure</th><th class=\"num\">Committed</th>"
+        "<th class=\"num\">Delivered</th><th class=\"num\">Value committed</th>"
+        "<th class=\"num\">Value delivered</th><th>Evidence</th><th>Latest return</th>"
+        "<th>Status</th><th class=\"num\">Change on last year</th>");
     const char *contract = NULL;
     size_t index;
     json_t *row;
@@ -3067,11 +3075,9 @@ s_kpi_table (s_html_t *self, const json_t *rows, const char *caption)
         { "Requires improvement", "amber" }, { "Inadequate", "red" }
     };
     FILE *out = self->out;
-    s_table_open (out, "contracts");
-    s_tag (out, "<caption>", caption, "</caption>\n");
-    fputs ("<thead><tr><th>KPI</th><th class=\"num\">Target</th>"
-           "<th class=\"num\">Target to date</th><th class=\"num\">Actual</th>"
-           "<th class=\"num\">Performance</th><th>Rating</th></tr></thead>\n", out);
+    s_grouped_open (out, caption, "<th>KPI</th><th class=\"num\">Target</th>"
+        "<th class=\"num\">Target to date</th><th class=\"num\">Actual</th>"
+        "<th class=\"num\">Performance</th><th>Rating</th>");
     const char *contract = NULL;
     size_t index;
     json_t *row;
