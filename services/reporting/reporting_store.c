@@ -2281,7 +2281,9 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 //  flagged lines (counted nowhere), ?5 kind or -1, ?6 measure, ?7 theme,
 //  ?8 contract, ?9 ward as stored, ?10 beneficiary group, ?11 what a line
 //  adds (0 pence, 1 one, 2 thousandths), ?12 limit, ?13 offset, ?14 1 to
-//  take lines of every evidence state, flagged or not (the breakdown)
+//  take lines of every evidence state, flagged or not (the breakdown). A
+//  figure in pence takes no line of a record-only measure (it has no £);
+//  the breakdown takes them all
 #define S_TRACE_VALUE_ADDS \
     "(CASE ?11 WHEN 0 THEN v.value_pence WHEN 1 THEN 1 ELSE v.quantity_milli END)"
 #define S_TRACE_VALUE_WHERE(FY) \
@@ -2291,7 +2293,9 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
     " WHERE m.measure = v.measure), '') = ?7)" \
     " AND (?8 IS NULL OR v.contract_id = ?8) AND (?9 IS NULL OR v.ward = ?9)" \
     " AND (?10 IS NULL OR v.beneficiary_group = ?10)" \
-    " AND (?14 OR (v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))"
+    " AND (?14 OR (v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))" \
+    " AND (?14 OR ?11 != 0 OR coalesce((SELECT m.record_only FROM measures m" \
+    " WHERE m.measure = v.measure), 0) = 0)"
 
 static void
 s_bind_optional (sqlite3_stmt *stmt, int index, const char *text)
@@ -3801,6 +3805,20 @@ reporting_store_test (bool verbose)
     assert (json_is_true (json_object_get (row, "record_only")));
     assert (json_is_null (json_object_get (row, "delivered_pence")));
     json_decref (document);
+    //  Explained, the pounds delivered take no record-only line; its hours
+    //  are traced as hours
+    reporting_store_params_t traced = { .kind = "annual", .year = "2024-25",
+                                        .created = "2025-04-01T09:00:00Z" };
+    reporting_store_figure_t pounds = { .valued = true, .adds = REPORTING_STORE_ADDS_PENCE,
+                                        .kind = 1, .locality = -1 };
+    json_t *trace = reporting_store_trace (store, &traced, &pounds, 0, 0, NULL);
+    assert (trace && s_test_int (trace, "rows_total") == 2 && s_test_int (trace, "sum") == 240000);
+    json_decref (trace);
+    reporting_store_figure_t hours = { .valued = true, .adds = REPORTING_STORE_ADDS_MILLI,
+                                       .kind = 1, .locality = -1, .measure = "SVM-5A-01" };
+    trace = reporting_store_trace (store, &traced, &hours, 0, 0, NULL);
+    assert (trace && s_test_int (trace, "rows_total") == 1 && s_test_int (trace, "sum") == 42000);
+    json_decref (trace);
     //  The partnership by common outcome: each measure of each framework
     //  where the crosswalk puts it, in the crosswalk's order; pounds only
     //  where the framework prices the measure
