@@ -125,8 +125,13 @@ static const s_column_t s_columns [] = {
     { "framework", "theme", S_TEXT, "Theme" },
     { "framework", "unit", S_TEXT, "Unit" },
     { "framework", "description", S_TEXT, "Description" },
-    { "framework", "proxy_year", S_TEXT, "Financial year of the proxy" },
-    { "framework", "proxy_pence", S_INT, "Proxy value of one unit in pence" },
+    { "framework", "proxy_year", S_TEXT, "Financial year whose proxy valued the lines: a"
+      " commitment's contract's start year, a delivery's own; empty for a record-only"
+      " measure" },
+    { "framework", "proxy_pence", S_INT, "Proxy value of one unit in pence; empty for a"
+      " record-only measure, which has no £ value" },
+    { "framework", "record_only", S_INT, "1 when the framework gives the measure no £ value"
+      " (a Social Value Model metric): counted in its unit only" },
     { "framework", "lines", S_INT, "Lines of the year valued with it" },
 
     { "data_dictionary", "table_name", S_TEXT, "A table of the pack" },

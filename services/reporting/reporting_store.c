@@ -2428,8 +2428,9 @@ s_trace_value_row (sqlite3_stmt *stmt, int mask)
         "value_pence", (json_int_t) sqlite3_column_int64 (stmt, 12),
         "framework", sv_db_text (stmt, 13),
         "framework_version", sv_db_text (stmt, 14),
-        //  A line is valued at the proxy of its own financial year
-        "proxy_year", s_trace_year (stmt, 8),
+        //  The year whose proxy valued the line: a commitment's contract's
+        //  start year, a delivery's own ("" when none: flagged, record only)
+        "proxy_year", s_trace_year (stmt, 20),
         "ward", sv_db_text (stmt, 15),
         "ward_name", sv_db_text (stmt, 16),
         "beneficiary_group", sv_db_text (stmt, 17),
@@ -2490,7 +2491,7 @@ s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figur
     S_SUPPLIER_NAME ("v.partner", "v.supplier_key") " END," \
     " v.measure, v.kind, v.fy, v.evidence, v.quantity_milli, v.proxy_pence," \
     " v.value_pence, v.framework, v.framework_version, v.ward, coalesce(w.name, '')," \
-    " v.beneficiary_group, v.flagged, page.adds FROM" \
+    " v.beneficiary_group, v.flagged, page.adds, v.proxy_fy FROM" \
     " (SELECT v.rowid AS line, " S_TRACE_VALUE_ADDS " AS adds, v.key AS key" \
     " FROM value_lines v" S_TRACE_VALUE_WHERE (FY) \
     " ORDER BY adds DESC, v.key LIMIT ?12 OFFSET ?13) AS page" \
@@ -2706,15 +2707,17 @@ static const struct {
       " ON g.partner = s.partner AND g.supplier_key = s.supplier_key"
       " WHERE ?2 IS NULL OR s.partner = ?2 ORDER BY s.partner, s.supplier_key" },
     //  The measures and proxies the year's lines were valued with
+    //  (a record-only measure has no proxy: its year and pence are null)
     { "framework",
       "SELECT v.framework, v.framework_version AS version, v.measure,"
       " coalesce(m.theme, '') AS theme, coalesce(m.unit, '') AS unit,"
-      " coalesce(m.description, '') AS description, v.fy AS proxy_year,"
-      " v.proxy_pence, count(*) AS lines FROM value_lines v"
+      " coalesce(m.description, '') AS description, v.proxy_fy AS proxy_year,"
+      " CASE WHEN coalesce(m.record_only, 0) THEN NULL ELSE v.proxy_pence END AS proxy_pence,"
+      " coalesce(m.record_only, 0) AS record_only, count(*) AS lines FROM value_lines v"
       " LEFT JOIN measures m ON m.measure = v.measure"
       " WHERE v.fy = ?1 AND v.flagged = 0 AND (?2 IS NULL OR v.partner = ?2)"
-      " GROUP BY v.framework, v.framework_version, v.measure, v.fy, v.proxy_pence"
-      " ORDER BY v.framework, v.framework_version, v.measure, v.proxy_pence" },
+      " GROUP BY v.framework, v.framework_version, v.measure, v.proxy_fy, v.proxy_pence"
+      " ORDER BY v.framework, v.framework_version, v.measure, v.proxy_fy, v.proxy_pence" },
 };
 
 int
