@@ -112,13 +112,17 @@ s_read_model (s_server_t *self)
     return self->scratch? self->scratch: self->store;
 }
 
-//  What a report is built from, as of created (a buffer the caller
-//  keeps); params->partner_config is the caller's to json_decref
+//  What a report is built from, as of created: the time a report was
+//  first made at the same stream offsets (reporting_store_stamp), else
+//  now, written into created (REPORTING_SCHEDULE_TIME_BUF bytes the
+//  caller keeps); params->partner_config is the caller's to json_decref
 static void
 s_params (s_server_t *self, const char *kind, const char *year, const char *partner,
-          const char *contract, const char *supplier, const char *created,
+          const char *contract, const char *supplier, time_t now, char *created,
           reporting_store_params_t *params)
 {
+    char stamp [REPORTING_SCHEDULE_TIME_BUF];
+    reporting_schedule_time_format (now, stamp, sizeof stamp);
     *params = (reporting_store_params_t) {
         .kind = kind, .year = year, .partner = partner, .created = created,
         .ingest_offset = self->at? self->at [0]: sv_stream_consumer_offset (self->consumers [0]),
@@ -149,6 +153,13 @@ s_params (s_server_t *self, const char *kind, const char *year, const char *part
         .crosswalk = self->crosswalk,
         .crosswalk_problem = self->crosswalk_problem
     };
+    const uint64_t offsets [3] = {
+        params->ingest_offset, params->valuation_offset, params->compliance_offset
+    };
+    if (reporting_store_stamp (self->store, offsets, stamp, created,
+                               REPORTING_SCHEDULE_TIME_BUF))
+        zsys_warning ("reporting: could not keep the time of reports at these offsets: %s",
+                      sv_db_error (reporting_store_db (self->store)));
 }
 
 static json_t *
@@ -156,9 +167,8 @@ s_build (s_server_t *self, const char *kind, const char *year, const char *partn
          const char *contract, const char *supplier, time_t now, const char **reason_p)
 {
     char created [REPORTING_SCHEDULE_TIME_BUF];
-    reporting_schedule_time_format (now, created, sizeof created);
     reporting_store_params_t params;
-    s_params (self, kind, year, partner, contract, supplier, created, &params);
+    s_params (self, kind, year, partner, contract, supplier, now, created, &params);
     json_t *report = reporting_store_report (s_read_model (self), &params, reason_p);
     json_decref (params.partner_config);
     return report;
@@ -243,15 +253,13 @@ s_write_report (s_server_t *self, const json_t *report, const char *format, time
                 .name = (char *) s_streams [index],
                 .head_seq = sv_stream_consumer_offset (self->consumers [index])
             };
-        char created [REPORTING_SCHEDULE_TIME_BUF];
-        reporting_schedule_time_format (now, created, sizeof created);
         sv_proto_t ready = { .id = SV_PROTO_REPORT_READY };
         ready.report_ready = (sv_proto_report_ready_t) {
             .kind = (char *) json_string_value (json_object_get (report, "report")),
             .year = (char *) json_string_value (json_object_get (report, "year")),
             .partner = (char *) json_string_value (json_object_get (report, "partner")),
             .format = (char *) format, .path = path, .offsets = offsets, .offsets_count = 3,
-            .created = created
+            .created = (char *) json_string_value (json_object_get (report, "created"))
         };
         self->buffer.size = 0;
         sv_db_t *db = reporting_store_db (self->store);
@@ -380,9 +388,8 @@ s_open_data (s_server_t *self, const sv_proto_report_request_t *request, time_t 
              json_t **report_p, const char **reason_p)
 {
     char created [REPORTING_SCHEDULE_TIME_BUF];
-    reporting_schedule_time_format (now, created, sizeof created);
     reporting_store_params_t params;
-    s_params (self, "annual", request->year, request->partner, "", "", created, &params);
+    s_params (self, "annual", request->year, request->partner, "", "", now, created, &params);
     char *key = zsys_sprintf ("%s|%s|%" PRIu64 "|%" PRIu64 "|%" PRIu64, request->year,
                               request->partner, params.ingest_offset, params.valuation_offset,
                               params.compliance_offset);
@@ -588,8 +595,6 @@ s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t 
                 .head_seq = self->at? self->at [stream]
                                     : sv_stream_consumer_offset (self->consumers [stream])
             };
-        char created [REPORTING_SCHEDULE_TIME_BUF];
-        reporting_schedule_time_format (now, created, sizeof created);
         sv_proto_t reply = { .id = SV_PROTO_REPORT_READY };
         reply.report_ready = (sv_proto_report_ready_t) {
             .kind = pack? "open-data": (char *) json_string_value (json_object_get (report,
@@ -597,7 +602,8 @@ s_handle_now (s_server_t *self, zframe_t *peer, const sv_proto_report_request_t 
             .year = (char *) json_string_value (json_object_get (report, "year")),
             .partner = (char *) json_string_value (json_object_get (report, "partner")),
             .format = (char *) format, .path = base, .offsets = offsets, .offsets_count = 3,
-            .created = created, .files = out, .files_count = count, .total_bytes = total
+            .created = (char *) json_string_value (json_object_get (report, "created")),
+            .files = out, .files_count = count, .total_bytes = total
         };
         sv_service_reply (self->control, peer, &reply);
     }
@@ -615,9 +621,9 @@ static void
 s_handle_explain (s_server_t *self, zframe_t *peer, const sv_proto_explain_request_t *request)
 {
     char created [REPORTING_SCHEDULE_TIME_BUF];
-    reporting_schedule_time_format (s_now (self), created, sizeof created);
     reporting_store_params_t params;
-    s_params (self, request->kind, request->year, request->partner, "", "", created, &params);
+    s_params (self, request->kind, request->year, request->partner, "", "", s_now (self),
+              created, &params);
     //  The report is kept for the next request at the same offsets: --all
     //  asks a page at a time, and the report is most of the work
     char *key = zsys_sprintf ("%s|%s|%s|%" PRIu64 "|%" PRIu64 "|%" PRIu64, request->kind,

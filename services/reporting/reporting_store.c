@@ -212,6 +212,15 @@ static const char *const s_migrations [] = {
     " measure TEXT NOT NULL,"
     " ocid TEXT NOT NULL,"
     " PRIMARY KEY (fy, partner, contract_id, kpi_id)) WITHOUT ROWID;",
+    //  8: the time a report was first made at each set of stream offsets,
+    //  so that every report and pack made at the same offsets carries the
+    //  same created, and its dates, byte for byte (reporting_store_stamp)
+    "CREATE TABLE stamps ("
+    " ingest INTEGER NOT NULL,"
+    " valuation INTEGER NOT NULL,"
+    " compliance INTEGER NOT NULL,"
+    " created TEXT NOT NULL,"
+    " PRIMARY KEY (ingest, valuation, compliance)) WITHOUT ROWID;",
     NULL
 };
 
@@ -2785,6 +2794,45 @@ reporting_store_table (reporting_store_t *self, const reporting_store_params_t *
 
 //  ==========================================================================
 //  Counts and schedules
+
+int
+reporting_store_stamp (reporting_store_t *self, const uint64_t offsets [3], const char *now,
+                       char *created, size_t size)
+{
+    assert (self && offsets && now && created && size);
+    snprintf (created, size, "%s", now);
+    sqlite3_stmt *stmt = sv_db_stmt (self->db, "SELECT created FROM stamps"
+                                     " WHERE ingest = ?1 AND valuation = ?2 AND compliance = ?3");
+    if (!stmt)
+        return -1;
+    for (int stream = 0; stream < 3; stream++)
+        sqlite3_bind_int64 (stmt, stream + 1, (sqlite3_int64) offsets [stream]);
+    int step = sqlite3_step (stmt);
+    if (step == SQLITE_ROW)
+        snprintf (created, size, "%s", sv_db_text (stmt, 0));
+    sqlite3_reset (stmt);
+    if (step == SQLITE_ROW)
+        return 0;
+    if (step != SQLITE_DONE)
+        return -1;
+    //  A report asked while a batch is open reads what is committed: the
+    //  stamp waits for that batch's commit like any other write
+    bool own = !sv_db_in_transaction (self->db);
+    if (own && sv_db_begin (self->db))
+        return -1;
+    stmt = sv_db_stmt (self->db, "INSERT INTO stamps (ingest, valuation, compliance, created)"
+                                 " VALUES (?1, ?2, ?3, ?4)");
+    int rc = stmt? 0: -1;
+    if (stmt) {
+        for (int stream = 0; stream < 3; stream++)
+            sqlite3_bind_int64 (stmt, stream + 1, (sqlite3_int64) offsets [stream]);
+        sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
+        rc = sv_db_run (self->db, stmt);
+    }
+    if (own)
+        rc = rc? (sv_db_rollback (self->db), -1): sv_db_commit (self->db);
+    return rc;
+}
 
 int64_t
 reporting_store_count (reporting_store_t *self, const char *table)

@@ -251,6 +251,17 @@ int
 int64_t
     reporting_store_count (reporting_store_t *self, const char *table);
 
+//  The created time of reports made at offsets (ingest, valuation,
+//  compliance), into created (size bytes): the time now (ISO 8601 UTC)
+//  the first time a report is made at them, kept, then the same for
+//  every report, pack or explanation made at them again, so that the same
+//  offsets give the same bytes (their dates, "days left" and statuses
+//  included) however long after they are asked. 0, or -1 on a database
+//  error, created then being now.
+int
+    reporting_store_stamp (reporting_store_t *self, const uint64_t offsets [3],
+                           const char *now, char *created, size_t size);
+
 //  Scheduled reports: when the schedule called name last fired (a
 //  time_t), 0 when never.
 int64_t
