@@ -6,14 +6,6 @@
 #include "sv_security.h"
 #include <malloc.h>
 
-//  Blocks this large or larger are mapped on their own and given back
-//  to the system when freed. glibc's default threshold rises to the
-//  largest block freed (up to 32 MB), after which a stream's batches (a
-//  few MB each: the events fetched, the reply encoded) come from the heap,
-//  where what is freed stays resident: valuation's peak was a fifth
-//  higher for it
-#define S_MMAP_THRESHOLD (256 * 1024)
-
 //  Takes <store's folder>/<name>.lock, so that one process at a time runs
 //  on a store. The lock, or NULL with *rc_p the exit code (2 when another
 //  process holds it, 1 when it cannot be taken at all), having said why.
@@ -51,10 +43,15 @@ s_print_problem (const char *problem, void *arg)
     fprintf (stderr, "%s: %s\n", (const char *) arg, problem);
 }
 
+void
+sv_service_return_large_blocks (void)
+{
+    mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+}
+
 int
 sv_service_main (int argc, char *argv [], const char *name, zactor_fn *actor)
 {
-    mallopt (M_MMAP_THRESHOLD, S_MMAP_THRESHOLD);
     const char *config_path = getenv ("SOCVAL_CONFIG");
     const char *data_dir = NULL;
     for (int arg = 1; arg < argc; arg++) {
