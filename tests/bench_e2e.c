@@ -178,6 +178,9 @@ s_bench (int64_t rows)
     int rc = testkit_socval (dir, 600, NULL, "submit --kind spend --key %s/keys/council.cert %s"
                              " > %s/receipt.txt", dir, csv, dir);
     double receipt = (double) (testkit_now_us () - started) / 1e6;
+    double cpu_receipt [S_SERVICES];
+    for (int index = 0; index < S_SERVICES; index++)
+        cpu_receipt [index] = testkit_cpu_seconds (pids [index]) - cpu_before [index];
     rc |= testkit_socval (dir, 1800, NULL, "wait");
     double settled = (double) (testkit_now_us () - started) / 1e6;
 
@@ -214,10 +217,11 @@ s_bench (int64_t rows)
             receipt, receipt / reference);
     printf ("  until settled         %7.2f s  %5.2fx .import  (target <= 3)\n",
             settled, settled / reference);
-    printf ("  %-11s %9s %9s %9s %9s\n", "service", "CPU s", "peak MB", "store MB", "log MB");
+    printf ("  %-11s %9s %11s %9s %9s %9s\n", "service", "CPU s", "to receipt",
+            "peak MB", "store MB", "log MB");
     for (int index = 0; index < S_SERVICES; index++)
-        printf ("  %-11s %9.2f %9.1f %9.1f %9.1f\n", s_services [index], cpu [index],
-                peak [index] / 1024.0, (double) stores [index] / 1e6,
+        printf ("  %-11s %9.2f %11.2f %9.1f %9.1f %9.1f\n", s_services [index], cpu [index],
+                cpu_receipt [index], peak [index] / 1024.0, (double) stores [index] / 1e6,
                 (double) logs [index] / 1e6);
     printf ("  rows held by ingest: %" PRId64 "; spend lines in reporting: %" PRId64 "\n",
             held, lines);
