@@ -230,8 +230,9 @@ s_bench (int64_t rows)
             " 10-column spend CSV until its receipt, the whole stack running vs sqlite3 .import"
             " --csv of the same file|%.2f|s|%.2f|s|%.2f|<= 1.5|%s\n", rows, receipt, reference,
             receipt / reference, rc == 0 && receipt / reference <= 1.5? "yes": "no");
-    printf ("BENCH|end-to-end: the same until every service has settled (socval wait)"
-            "|%.2f|s|%.2f|s|%.2f|<= 3|%s\n", settled, reference, settled / reference,
+    printf ("BENCH|end-to-end: the same %" PRId64 "-row file until every service has settled"
+            " (socval wait)|%.2f|s|%.2f|s|%.2f|<= 3|%s\n", rows, settled, reference,
+            settled / reference,
             rc == 0 && settled / reference <= 3? "yes": "no");
     for (int index = 0; index < S_SERVICES; index++) {
         printf ("BENCH|end-to-end, %" PRId64 " rows: %s's CPU time, submit to settled"
