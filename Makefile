@@ -40,7 +40,8 @@ TESTS    = $(BUILD)/selftest $(BUILD)/test_decode_bounds $(BUILD)/test_stream_ki
            $(BUILD)/test_reporting $(BUILD)/test_fault $(BUILD)/test_config \
            $(BUILD)/proto_peer $(BUILD)/proto_peer_released
 BENCHES  = $(BUILD)/bench_stream $(BUILD)/bench_ingest $(BUILD)/bench_valuation \
-           $(BUILD)/bench_compliance $(BUILD)/bench_reporting $(BUILD)/bench_chouse
+           $(BUILD)/bench_compliance $(BUILD)/bench_reporting $(BUILD)/bench_chouse \
+           $(BUILD)/bench_e2e
 FUZZERS  = $(BUILD)/fuzz_proto $(BUILD)/fuzz_money $(BUILD)/fuzz_date $(BUILD)/fuzz_spend \
            $(BUILD)/fuzz_ocds $(BUILD)/fuzz_feed $(BUILD)/fuzz_framework \
            $(BUILD)/fuzz_schedule $(BUILD)/fuzz_chouse $(BUILD)/fuzz_xlsx $(BUILD)/fuzz_explain
@@ -129,6 +130,8 @@ $(BUILD)/test_config: $(BUILD)/tests/test_config.o $(BUILD)/tests/testkit.o $(CO
 $(BUILD)/bench_stream: $(BUILD)/tests/bench_stream.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_chouse: $(BUILD)/tests/bench_chouse.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+$(BUILD)/bench_e2e: $(BUILD)/tests/bench_e2e.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@
 $(BUILD)/bench_ingest: $(BUILD)/tests/bench_ingest.o $(BUILD)/tests/testkit.o $(COMMON_LIB)
 	$(CC) $(ALL_CFLAGS) $^ $(LIBS) -o $@

@@ -4,6 +4,7 @@
 #include "sv_lock.h"
 #include "sv_log.h"
 #include "sv_security.h"
+#include <malloc.h>
 
 //  Takes <store's folder>/<name>.lock, so that one process at a time runs
 //  on a store. The lock, or NULL with *rc_p the exit code (2 when another
@@ -40,6 +41,12 @@ static void
 s_print_problem (const char *problem, void *arg)
 {
     fprintf (stderr, "%s: %s\n", (const char *) arg, problem);
+}
+
+void
+sv_service_return_large_blocks (void)
+{
+    mallopt (M_MMAP_THRESHOLD, 256 * 1024);
 }
 
 int

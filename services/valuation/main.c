@@ -10,5 +10,6 @@
 int
 main (int argc, char *argv [])
 {
+    sv_service_return_large_blocks ();
     return sv_service_main (argc, argv, "valuation", valuation_server);
 }
