@@ -194,7 +194,7 @@ soak: all
 #  programs run under it).
 CHILD_LEAKS = --show-leak-kinds=definite,indirect,possible \
               --errors-for-leak-kinds=definite,indirect,possible \
-              --trace-children-skip='*/grep,*/tr,*/sed,*/awk,*/mawk,*/cat,*/wc,*/head,*/tail,*/cut,*/sort,*/diff,*/cmp,*/ls,*/rm,*/mkdir,*/sqlite3,*/unzip,*/xmllint,*/python3*,*/chromium,*/pdftotext'
+              --trace-children-skip='*/grep,*/tr,*/sed,*/awk,*/mawk,*/cat,*/cp,*/mv,*/ln,*/wc,*/head,*/tail,*/cut,*/sort,*/uniq,*/diff,*/cmp,*/ls,*/rm,*/mkdir,*/touch,*/chmod,*/test,*/printf,*/echo,*/date,*/sleep,*/mkfifo,*/dd,*/find,*/xargs,*/env,*/true,*/false,*/stat,*/du,*/sqlite3,*/unzip,*/xmllint,*/python3*,*/chromium,*/pdftotext'
 memcheck: all
 	$(VALGRIND) $(BUILD)/selftest --no-fork
 	$(VALGRIND) $(BUILD)/test_decode_bounds
