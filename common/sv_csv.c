@@ -995,6 +995,21 @@ sv_csv_write_field (FILE *out, const char *text)
 }
 
 
+void *
+sv_csv_slurp (const char *path, sv_csv_error_fn *error_fn, void *arg)
+{
+    assert (path);
+    zchunk_t *file = zchunk_slurp (path, 0);
+    if (!file && error_fn) {
+        char reason [600];
+        snprintf (reason, sizeof reason, "cannot read %s: %s", path,
+                  errno? strerror (errno): "no such file");
+        sv_csv_error_t refusal = { 0, NULL, NULL, reason };
+        error_fn (&refusal, arg);
+    }
+    return file;
+}
+
 const char *
 sv_csv_error_format (const sv_csv_error_t *error, char *buf, size_t size)
 {

@@ -192,6 +192,13 @@ size_t
 const char *
     sv_csv_error_format (const sv_csv_error_t *error, char *buf, size_t size);
 
+//  The whole of the data file at path (a framework, a crosswalk), the
+//  caller's to zchunk_destroy; NULL when it cannot be read, error_fn (may
+//  be NULL) then called once, with arg, with line 0 and no column:
+//  "cannot read PATH: REASON".
+void *
+    sv_csv_slurp (const char *path, sv_csv_error_fn *error_fn, void *arg);
+
 //  Self test of this class; asserts (aborts) on failure.
 //  Writes text to out as one CSV field (RFC 4180): as it is, or quoted,
 //  quotes doubled, when it holds a comma, quote, CR or LF.

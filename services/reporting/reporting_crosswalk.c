@@ -10,7 +10,6 @@
 
 #include "reporting_crosswalk.h"
 #include <czmq.h>
-#include <errno.h>
 
 struct _reporting_crosswalk_t {
     zhashx_t *pairs;            //  "framework\x1Fmeasure" -> s_pair_t *
@@ -145,18 +144,9 @@ reporting_crosswalk_load (const void *data, size_t size, sv_csv_error_fn *error_
 reporting_crosswalk_t *
 reporting_crosswalk_load_file (const char *path, sv_csv_error_fn *error_fn, void *arg)
 {
-    assert (path);
-    zchunk_t *file = zchunk_slurp (path, 0);
-    if (!file) {
-        if (error_fn) {
-            char reason [600];
-            snprintf (reason, sizeof reason, "cannot read %s: %s", path,
-                      errno? strerror (errno): "no such file");
-            sv_csv_error_t refusal = { 0, NULL, NULL, reason };
-            error_fn (&refusal, arg);
-        }
+    zchunk_t *file = (zchunk_t *) sv_csv_slurp (path, error_fn, arg);
+    if (!file)
         return NULL;
-    }
     reporting_crosswalk_t *self = reporting_crosswalk_load (zchunk_data (file),
                                                             zchunk_size (file), error_fn, arg);
     zchunk_destroy (&file);

@@ -16,7 +16,6 @@
 #include "sv_date.h"
 #include "sv_money.h"
 #include <czmq.h>
-#include <errno.h>
 
 //  Bytes given to sv_csv at a time
 #define S_CHUNK (64 * 1024)
@@ -432,18 +431,9 @@ valuation_framework_load (const void *data, size_t size,
 valuation_framework_t *
 valuation_framework_load_file (const char *path, sv_csv_error_fn *error_fn, void *arg)
 {
-    assert (path);
-    zchunk_t *file = zchunk_slurp (path, 0);
-    if (!file) {
-        if (error_fn) {
-            char reason [300];
-            snprintf (reason, sizeof reason, "cannot read %s: %s", path,
-                      errno? strerror (errno): "no such file");
-            sv_csv_error_t refusal = { 0, NULL, NULL, reason };
-            error_fn (&refusal, arg);
-        }
+    zchunk_t *file = (zchunk_t *) sv_csv_slurp (path, error_fn, arg);
+    if (!file)
         return NULL;
-    }
     valuation_framework_t *self = valuation_framework_load (zchunk_data (file),
                                                             zchunk_size (file), error_fn, arg);
     zchunk_destroy (&file);
