@@ -53,6 +53,8 @@ static const char *s_names [] = {
     "LOCAL_SPEND_LINE",
     "ALERT",
     "KPI",
+    "PAYEE",
+    "PLACE",
 };
 #define S_MESSAGES (sizeof (s_names) / sizeof (s_names [0]))
 
@@ -3935,8 +3937,11 @@ s_print_valuation_line (const sv_proto_valuation_line_t *self, FILE *out, const 
 }
 
 //  ---------------------------------------------------------------------------
-//  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside
-//  the local area by the supplier's postcode.
+//  LOCAL_SPEND_LINE: valuation stream, before version 2: one spend line placed
+//  inside or outside the local area by the supplier's postcode. Since version
+//  2 valuation publishes a PLACE per payee instead, and reporting joins it
+//  with the payments it reads from ingest; a version 2 consumer ignores this
+//  event.
 
 //  The entries s_encode_local_spend_line writes: every required field, and each
 //  optional one that is not at its default
@@ -4326,6 +4331,230 @@ s_print_kpi (const sv_proto_kpi_t *self, FILE *out, const char *indent)
     s_print_string (out, indent, "release_date", self->release_date);
 }
 
+//  ---------------------------------------------------------------------------
+//  PAYEE: ingest stream, since version 2: a supplier and postcode that a
+//  partner's payments name (SPEND.supplier_key and SPEND.postcode, the
+//  postcode exactly as given), sent in the same batch as the first payment
+//  that names them since ingest started, and again at most once a batch after
+//  that. Valuation places each payee once (PLACE) instead of every payment; a
+//  payee sent again changes nothing. Keyed by partner, supplier_key and
+//  postcode.
+
+//  The entries s_encode_payee writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_payee (const sv_proto_payee_t *self)
+{
+    return 1
+         + (self->supplier_key && *self->supplier_key)
+         + (self->postcode && *self->postcode)
+         + (self->supplier_name && *self->supplier_name);
+}
+
+static int
+s_encode_payee (msgpack_packer *pk, const sv_proto_payee_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
+    ||  (self->postcode && *self->postcode && s_put_string (pk, "postcode", self->postcode))
+    ||  (self->supplier_name && *self->supplier_name && s_put_string (pk, "supplier_name", self->supplier_name)))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_payee (s_decoder_t *dec, sv_proto_payee_t *self, uint32_t entries)
+{
+    static const s_field_t fields [4] = {
+        { "partner",       true },
+        { "supplier_key",  false },
+        { "postcode",      false },
+        { "supplier_name", false },
+    };
+    bool seen [4] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 4, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->supplier_key); break;
+            case 2: rc = s_get_string (dec, &self->postcode); break;
+            case 3: rc = s_get_string (dec, &self->supplier_name); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 4))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->supplier_key)
+    ||  s_default_string (dec, &self->postcode)
+    ||  s_default_string (dec, &self->supplier_name))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_payee (sv_proto_payee_t *self)
+{
+    free (self->partner);
+    free (self->supplier_key);
+    free (self->postcode);
+    free (self->supplier_name);
+}
+
+static void
+s_print_payee (const sv_proto_payee_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "postcode", self->postcode);
+    s_print_string (out, indent, "supplier_name", self->supplier_name);
+}
+
+//  ---------------------------------------------------------------------------
+//  PLACE: valuation stream, since version 2: where a partner's payments to one
+//  payee (PAYEE: supplier_key and the postcode given on the payment) fall, by
+//  the partner's local area: sent when valuation first places the payee and
+//  again whenever what places it changes (the postcode directory, the
+//  partner's local area, the supplier's postcode or flags, its registered
+//  office), never once a payment. Reporting joins each payment it reads from
+//  ingest with its payee's latest PLACE; a payment whose payee has no PLACE
+//  yet counts as unknown. Keyed by partner, supplier_key and postcode.
+
+//  The entries s_encode_place writes: every required field, and each
+//  optional one that is not at its default
+static size_t
+s_entries_place (const sv_proto_place_t *self)
+{
+    return 2
+         + (self->supplier_key && *self->supplier_key)
+         + (self->postcode && *self->postcode)
+         + (self->ward_code && *self->ward_code)
+         + (self->ward_name && *self->ward_name)
+         + (self->sme)
+         + (self->vcse)
+         + (self->employee_owned)
+         + (self->place_source && *self->place_source)
+         + (self->place_postcode && *self->place_postcode)
+         + (self->locality_reason && *self->locality_reason)
+         + (self->directory && *self->directory);
+}
+
+static int
+s_encode_place (msgpack_packer *pk, const sv_proto_place_t *self)
+{
+    if (s_put_string (pk, "partner", self->partner)
+    ||  (self->supplier_key && *self->supplier_key && s_put_string (pk, "supplier_key", self->supplier_key))
+    ||  (self->postcode && *self->postcode && s_put_string (pk, "postcode", self->postcode))
+    ||  s_put_string (pk, "locality", self->locality)
+    ||  (self->ward_code && *self->ward_code && s_put_string (pk, "ward_code", self->ward_code))
+    ||  (self->ward_name && *self->ward_name && s_put_string (pk, "ward_name", self->ward_name))
+    ||  (self->sme && s_put_bool (pk, "sme", self->sme))
+    ||  (self->vcse && s_put_bool (pk, "vcse", self->vcse))
+    ||  (self->employee_owned && s_put_bool (pk, "employee_owned", self->employee_owned))
+    ||  (self->place_source && *self->place_source && s_put_string (pk, "place_source", self->place_source))
+    ||  (self->place_postcode && *self->place_postcode && s_put_string (pk, "place_postcode", self->place_postcode))
+    ||  (self->locality_reason && *self->locality_reason && s_put_string (pk, "locality_reason", self->locality_reason))
+    ||  (self->directory && *self->directory && s_put_string (pk, "directory", self->directory)))
+        return -1;
+    return 0;
+}
+
+static int
+s_decode_place (s_decoder_t *dec, sv_proto_place_t *self, uint32_t entries)
+{
+    static const s_field_t fields [13] = {
+        { "partner",         true },
+        { "supplier_key",    false },
+        { "postcode",        false },
+        { "locality",        true },
+        { "ward_code",       false },
+        { "ward_name",       false },
+        { "sme",             false },
+        { "vcse",            false },
+        { "employee_owned",  false },
+        { "place_source",    false },
+        { "place_postcode",  false },
+        { "locality_reason", false },
+        { "directory",       false },
+    };
+    bool seen [13] = { false };
+    for (uint32_t entry = 0; entry < entries; entry++) {
+        int field;
+        if (s_read_key (dec, fields, 13, seen, &field))
+            return -1;
+        int rc;
+        switch (field) {
+            case 0: rc = s_get_string (dec, &self->partner); break;
+            case 1: rc = s_get_string (dec, &self->supplier_key); break;
+            case 2: rc = s_get_string (dec, &self->postcode); break;
+            case 3: rc = s_get_string (dec, &self->locality); break;
+            case 4: rc = s_get_string (dec, &self->ward_code); break;
+            case 5: rc = s_get_string (dec, &self->ward_name); break;
+            case 6: rc = s_get_bool (dec, &self->sme); break;
+            case 7: rc = s_get_bool (dec, &self->vcse); break;
+            case 8: rc = s_get_bool (dec, &self->employee_owned); break;
+            case 9: rc = s_get_string (dec, &self->place_source); break;
+            case 10: rc = s_get_string (dec, &self->place_postcode); break;
+            case 11: rc = s_get_string (dec, &self->locality_reason); break;
+            case 12: rc = s_get_string (dec, &self->directory); break;
+            default: rc = s_skip (dec); break;     //  not known here
+        }
+        if (rc)
+            return -1;
+    }
+    if (s_check_required (dec, fields, seen, 13))
+        return -1;
+    //  An absent optional string reads as ""
+    if (s_default_string (dec, &self->supplier_key)
+    ||  s_default_string (dec, &self->postcode)
+    ||  s_default_string (dec, &self->ward_code)
+    ||  s_default_string (dec, &self->ward_name)
+    ||  s_default_string (dec, &self->place_source)
+    ||  s_default_string (dec, &self->place_postcode)
+    ||  s_default_string (dec, &self->locality_reason)
+    ||  s_default_string (dec, &self->directory))
+        return -1;
+    return 0;
+}
+
+static void
+s_free_place (sv_proto_place_t *self)
+{
+    free (self->partner);
+    free (self->supplier_key);
+    free (self->postcode);
+    free (self->locality);
+    free (self->ward_code);
+    free (self->ward_name);
+    free (self->place_source);
+    free (self->place_postcode);
+    free (self->locality_reason);
+    free (self->directory);
+}
+
+static void
+s_print_place (const sv_proto_place_t *self, FILE *out, const char *indent)
+{
+    s_print_string (out, indent, "partner", self->partner);
+    s_print_string (out, indent, "supplier_key", self->supplier_key);
+    s_print_string (out, indent, "postcode", self->postcode);
+    s_print_string (out, indent, "locality", self->locality);
+    s_print_string (out, indent, "ward_code", self->ward_code);
+    s_print_string (out, indent, "ward_name", self->ward_name);
+    s_print_bool (out, indent, "sme", self->sme);
+    s_print_bool (out, indent, "vcse", self->vcse);
+    s_print_bool (out, indent, "employee_owned", self->employee_owned);
+    s_print_string (out, indent, "place_source", self->place_source);
+    s_print_string (out, indent, "place_postcode", self->place_postcode);
+    s_print_string (out, indent, "locality_reason", self->locality_reason);
+    s_print_string (out, indent, "directory", self->directory);
+}
+
 
 //  ---------------------------------------------------------------------------
 //  Public API
@@ -4480,6 +4709,16 @@ sv_proto_encode (const sv_proto_t *self, msgpack_sbuffer *buffer)
                                   s_entries_kpi (&self->kpi))
               || s_encode_kpi (&pk, &self->kpi);
             break;
+        case SV_PROTO_PAYEE:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_payee (&self->payee))
+              || s_encode_payee (&pk, &self->payee);
+            break;
+        case SV_PROTO_PLACE:
+            rc = s_encode_header (&pk, self->id,
+                                  s_entries_place (&self->place))
+              || s_encode_place (&pk, &self->place);
+            break;
     }
     if (rc)
         buffer->size = start;   //  as it was: no half message
@@ -4626,6 +4865,12 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
         case SV_PROTO_KPI:
             rc = s_decode_kpi (&dec, &self->kpi, entries);
             break;
+        case SV_PROTO_PAYEE:
+            rc = s_decode_payee (&dec, &self->payee, entries);
+            break;
+        case SV_PROTO_PLACE:
+            rc = s_decode_place (&dec, &self->place, entries);
+            break;
     }
     return rc? s_refuse (self): 0;
 }
@@ -4718,6 +4963,12 @@ sv_proto_reset (sv_proto_t *self)
             break;
         case SV_PROTO_KPI:
             s_free_kpi (&self->kpi);
+            break;
+        case SV_PROTO_PAYEE:
+            s_free_payee (&self->payee);
+            break;
+        case SV_PROTO_PLACE:
+            s_free_place (&self->place);
             break;
     }
     memset (self, 0, sizeof (*self));
@@ -4813,6 +5064,12 @@ sv_proto_print (const sv_proto_t *self, FILE *out)
             break;
         case SV_PROTO_KPI:
             s_print_kpi (&self->kpi, out, "    ");
+            break;
+        case SV_PROTO_PAYEE:
+            s_print_payee (&self->payee, out, "    ");
+            break;
+        case SV_PROTO_PLACE:
+            s_print_place (&self->place, out, "    ");
             break;
     }
 }
@@ -5241,6 +5498,27 @@ s_test_fill (sv_proto_t *self, sv_proto_id_t id)
             self->kpi.measure = "measure-0";
             self->kpi.ocid = "ocid-0";
             self->kpi.release_date = "release_date-0";
+            break;
+        case SV_PROTO_PAYEE:
+            self->payee.partner = "partner-0";
+            self->payee.supplier_key = "supplier_key-0";
+            self->payee.postcode = "postcode-0";
+            self->payee.supplier_name = "supplier_name-0";
+            break;
+        case SV_PROTO_PLACE:
+            self->place.partner = "partner-0";
+            self->place.supplier_key = "supplier_key-0";
+            self->place.postcode = "postcode-0";
+            self->place.locality = "locality-0";
+            self->place.ward_code = "ward_code-0";
+            self->place.ward_name = "ward_name-0";
+            self->place.sme = false;
+            self->place.vcse = true;
+            self->place.employee_owned = false;
+            self->place.place_source = "place_source-0";
+            self->place.place_postcode = "place_postcode-0";
+            self->place.locality_reason = "locality_reason-0";
+            self->place.directory = "directory-0";
             break;
     }
 }

@@ -101,6 +101,8 @@ typedef enum {
     SV_PROTO_LOCAL_SPEND_LINE,
     SV_PROTO_ALERT,
     SV_PROTO_KPI,
+    SV_PROTO_PAYEE,
+    SV_PROTO_PLACE,
 } sv_proto_id_t;
 
 //  Field types: string is char * (after a decode an owned copy, never NULL;
@@ -817,8 +819,11 @@ typedef struct {
     char *proxy_year;
 } sv_proto_valuation_line_t;
 
-//  LOCAL_SPEND_LINE: valuation stream: one spend line placed inside or outside
-//  the local area by the supplier's postcode.
+//  LOCAL_SPEND_LINE: valuation stream, before version 2: one spend line placed
+//  inside or outside the local area by the supplier's postcode. Since version
+//  2 valuation publishes a PLACE per payee instead, and reporting joins it
+//  with the payments it reads from ingest; a version 2 consumer ignores this
+//  event.
 typedef struct {
     //  Partner that made the payment.
     char *partner;
@@ -941,6 +946,74 @@ typedef struct {
     char *release_date;
 } sv_proto_kpi_t;
 
+//  PAYEE: ingest stream, since version 2: a supplier and postcode that a
+//  partner's payments name (SPEND.supplier_key and SPEND.postcode, the
+//  postcode exactly as given), sent in the same batch as the first payment
+//  that names them since ingest started, and again at most once a batch after
+//  that. Valuation places each payee once (PLACE) instead of every payment; a
+//  payee sent again changes nothing. Keyed by partner, supplier_key and
+//  postcode.
+typedef struct {
+    //  Partner that made the payments.
+    char *partner;
+    //  (optional) Normalised key of the supplier paid, as SPEND.supplier_key;
+    //  "" when the payment names none.
+    char *supplier_key;
+    //  (optional) Postcode as given on the payments, as SPEND.postcode; ""
+    //  when they give none.
+    char *postcode;
+    //  (optional) Supplier name as given on the first such payment, for
+    //  `socval suppliers resolve`.
+    char *supplier_name;
+} sv_proto_payee_t;
+
+//  PLACE: valuation stream, since version 2: where a partner's payments to one
+//  payee (PAYEE: supplier_key and the postcode given on the payment) fall, by
+//  the partner's local area: sent when valuation first places the payee and
+//  again whenever what places it changes (the postcode directory, the
+//  partner's local area, the supplier's postcode or flags, its registered
+//  office), never once a payment. Reporting joins each payment it reads from
+//  ingest with its payee's latest PLACE; a payment whose payee has no PLACE
+//  yet counts as unknown. Keyed by partner, supplier_key and postcode.
+typedef struct {
+    //  Partner that made the payments.
+    char *partner;
+    //  (optional) Normalised key of the supplier paid, as PAYEE.supplier_key.
+    char *supplier_key;
+    //  (optional) Postcode as given on the payments, as PAYEE.postcode.
+    char *postcode;
+    //  Whether the payee is in the partner's local area. One of: local,
+    //  non_local, unknown.
+    char *locality;
+    //  (optional) ONS code of the payee's ward, when local.
+    char *ward_code;
+    //  (optional) Name of that ward, when local.
+    char *ward_name;
+    //  (optional) The supplier is an SME (the partner's supplier feed).
+    bool sme;
+    //  (optional) The supplier is a VCSE.
+    bool vcse;
+    //  (optional) The supplier is employee-owned.
+    bool employee_owned;
+    //  (optional) Where the postcode that placed the payee came from: the
+    //  payments' own, the partner's supplier feed, or Companies House's
+    //  registered office (COMPANY); "" when there was none (locality unknown).
+    //  One of: payment, supplier, registered_office.
+    char *place_source;
+    //  (optional) The postcode locality was decided on, normalised; "" when
+    //  none reads as a UK postcode.
+    char *place_postcode;
+    //  (optional) Why the payee has its locality, in English: which rule of
+    //  the partner's local area placed the postcode (e.g. "in a local postcode
+    //  district", "not in the postcode directory").
+    char *locality_reason;
+    //  (optional) The postcode directory the postcode was looked up in: the
+    //  name of the file valuation/postcode_lookup names, without its folder
+    //  ("(not loaded)" appended when it could not be used); "" when none is
+    //  configured.
+    char *directory;
+} sv_proto_place_t;
+
 //  ---------------------------------------------------------------------------
 //  A message of any type
 
@@ -976,6 +1049,8 @@ typedef struct {
         sv_proto_local_spend_line_t local_spend_line;
         sv_proto_alert_t alert;
         sv_proto_kpi_t kpi;
+        sv_proto_payee_t payee;
+        sv_proto_place_t place;
     };
 } sv_proto_t;
 

@@ -9,7 +9,8 @@
       (at most about S_OUTPUT_MAX bytes waiting):
 
           row:    'R', id, digest, natural key NUL, 0 or 1 and contract id
-                  NUL, body size (4 bytes), body
+                  NUL, 0 or 1 and a payment's supplier key, postcode and
+                  supplier name, each NUL, body size (4 bytes), body
           error:  'E', row number (8 bytes), column NUL, reason NUL
           warning: 'W', the same as an error
 
@@ -108,18 +109,25 @@ s_feed_row (void *arg, const char *natural_key, const sv_proto_t *event)
                             : event->id == SV_PROTO_DELIVERY? event->delivery.contract_id
                             : event->id == SV_PROTO_KPI && !*event->kpi.ocid
                             ? event->kpi.contract_id: NULL;
+    //  A payment names its payee, which the batch sends once (PAYEE)
+    const sv_proto_spend_t *spend = event->id == SV_PROTO_SPEND? &event->spend: NULL;
+    const char *payee [3] = {
+        spend? spend->supplier_key: "", spend? spend->postcode: "",
+        spend? spend->supplier_name: ""
+    };
     byte head [2] = { 'R', (byte) event->id };
-    byte has_contract = contract_id != NULL;
+    byte has_contract = contract_id != NULL, has_payee = spend != NULL;
     uint32_t body_size = (uint32_t) self->encoded.size;
     const void *parts [] = {
         head, digest, natural_key, &has_contract, contract_id? contract_id: "",
-        &body_size, self->encoded.data
+        &has_payee, payee [0], payee [1], payee [2], &body_size, self->encoded.data
     };
     size_t sizes [] = {
         sizeof head, sizeof digest, strlen (natural_key) + 1, 1,
-        contract_id? strlen (contract_id) + 1: 1, sizeof body_size, self->encoded.size
+        contract_id? strlen (contract_id) + 1: 1, 1, strlen (payee [0]) + 1,
+        strlen (payee [1]) + 1, strlen (payee [2]) + 1, sizeof body_size, self->encoded.size
     };
-    return s_output (self, parts, sizes, 7);
+    return s_output (self, parts, sizes, 11);
 }
 
 //  The feed's rejected row (type "E") or warning ("W"), put out
@@ -357,6 +365,12 @@ s_deliver_taken (ingest_reader_t *self, size_t max, size_t *delivered)
             row.contract_id = s_take_string (&cursor);
             if (!has_contract)
                 row.contract_id = NULL;
+            bool has_payee = *cursor++;
+            row.supplier_key = s_take_string (&cursor);
+            row.postcode = s_take_string (&cursor);
+            row.supplier_name = s_take_string (&cursor);
+            if (!has_payee)
+                row.supplier_key = row.postcode = row.supplier_name = NULL;
             uint32_t body_size;
             memcpy (&body_size, cursor, sizeof body_size);
             cursor += sizeof body_size;

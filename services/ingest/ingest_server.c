@@ -58,6 +58,8 @@ typedef struct {
     bool held;                  //  committed rows, held until it finishes
     uint64_t order;             //  when it started: a partner's go in this order
     int64_t touched;            //  zclock_mono of the last chunk
+    zhashx_t *payees;           //  "supplier key\x1fpostcode" of the PAYEE events
+                                //  this attempt sent (ingest_store_put_payee)
 } s_batch_t;
 
 struct _s_server_t {
@@ -236,6 +238,7 @@ s_batch_destroy (void **item_p)
     zstr_free (&self->batch_id);
     zstr_free (&self->kind);
     zstr_free (&self->format);
+    zhashx_destroy (&self->payees);
     free (self);
     *item_p = NULL;
 }
@@ -323,6 +326,30 @@ s_contract_release (s_batch_t *self, const ingest_store_row_t *row, s_release_t 
     return rc;
 }
 
+//  Sends the payee a payment stored names, once an attempt: valuation
+//  places payees, not payments (PAYEE). The events go with the batch's
+//  rows, held and taken back with them, so a refused batch leaves no payee
+//  behind. 0 or -1.
+static int
+s_batch_payee (s_batch_t *self, const ingest_store_row_t *row)
+{
+    if (!row->supplier_key)
+        return 0;               //  not a payment
+    if (!self->payees)
+        self->payees = zhashx_new ();
+    //  A payee too long to remember is sent with each of its payments
+    char payee [1024];
+    bool fits = (size_t) snprintf (payee, sizeof payee, "%s\x1f%s", row->supplier_key,
+                                   row->postcode) < sizeof payee;
+    if (fits && zhashx_lookup (self->payees, payee))
+        return 0;
+    int rc = ingest_store_put_payee (self->server->store, self->partner, row->supplier_key,
+                                     row->postcode, row->supplier_name);
+    if (rc == 0 && fits)
+        zhashx_insert (self->payees, payee, self);
+    return rc;
+}
+
 static int
 s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
 {
@@ -370,8 +397,11 @@ s_batch_rows (void *arg, const ingest_store_row_t *rows, size_t count)
             s_batch_warning (self, 0, "", reason);
             zstr_free (&reason);
         }
-        if (puts [index] == INGEST_PUT_ACCEPTED || puts [index] == INGEST_PUT_REPLACED)
+        if (puts [index] == INGEST_PUT_ACCEPTED || puts [index] == INGEST_PUT_REPLACED) {
             self->accepted++;
+            if (s_batch_payee (self, &stored [index]))
+                return s_batch_failed (self);
+        }
         else
             self->duplicates++;
         //  Held unchanged too: it is now known as of this release

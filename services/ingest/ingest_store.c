@@ -319,6 +319,26 @@ ingest_store_put_encoded (ingest_store_t *self, const char *partner,
     return own? INGEST_PUT_REPLACED: INGEST_PUT_ACCEPTED;
 }
 
+int
+ingest_store_put_payee (ingest_store_t *self, const char *partner, const char *supplier_key,
+                        const char *postcode, const char *supplier_name)
+{
+    assert (self && partner && supplier_key && postcode && supplier_name);
+    assert (sv_db_in_transaction (self->db));
+    sv_proto_t event = { .id = SV_PROTO_PAYEE };
+    event.payee.partner = (char *) partner;
+    event.payee.supplier_key = (char *) supplier_key;
+    event.payee.postcode = (char *) postcode;
+    event.payee.supplier_name = (char *) supplier_name;
+    self->buffer.size = 0;
+    char *key = zsys_sprintf ("%s/%s/%s", partner, supplier_key, postcode);
+    int rc = key && sv_proto_encode (&event, &self->buffer) == 0
+          && sv_stream_append (self->db, "PAYEE", key, (const byte *) self->buffer.data,
+                               self->buffer.size) >= 0? 0: -1;
+    zstr_free (&key);
+    return rc;
+}
+
 //  --------------------------------------------------------------------------
 //  Rows, many at a time
 
@@ -830,7 +850,7 @@ s_test_rows_make (s_test_rows_t *self, int first, size_t count, int64_t pence)
         sv_digest (self->bodies [index].data, self->bodies [index].size, self->digests [index]);
         self->rows [index] = (ingest_store_row_t) {
             SV_PROTO_SPEND, self->keys [index], NULL, (const byte *) self->bodies [index].data,
-            self->bodies [index].size, self->digests [index]
+            self->bodies [index].size, self->digests [index], NULL, NULL, NULL
         };
     }
 }

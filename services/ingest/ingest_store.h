@@ -101,6 +101,11 @@ typedef struct {
     const byte *body;
     size_t body_size;
     const byte *digest;         //  SV_DIGEST_SIZE bytes, sv_digest of body
+    //  For a SPEND, the payee it names (ingest_store_put_payee): its
+    //  supplier key, postcode as given and supplier name; NULL otherwise
+    const char *supplier_key;
+    const char *postcode;
+    const char *supplier_name;
 } ingest_store_row_t;
 
 //  Rows ingest_store_put_many stores with one statement of each kind
@@ -138,6 +143,15 @@ int
     ingest_store_put_many (ingest_store_t *self, const char *partner, const char *batch_id,
                            uint64_t attempt, const ingest_store_row_t *rows, size_t count,
                            ingest_put_t *puts);
+
+//  Appends a PAYEE event for partner's payments to supplier_key at postcode
+//  (either may be ""), named supplier_name on a payment, in the caller's
+//  transaction: the batch that stores such a payment sends it with them.
+//  0 or -1.
+int
+    ingest_store_put_payee (ingest_store_t *self, const char *partner,
+                            const char *supplier_key, const char *postcode,
+                            const char *supplier_name);
 
 //  --------------------------------------------------------------------------
 //  Attempts: a batch's rows stay its own until it finishes

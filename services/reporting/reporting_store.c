@@ -221,6 +221,52 @@ static const char *const s_migrations [] = {
     " compliance INTEGER NOT NULL,"
     " created TEXT NOT NULL,"
     " PRIMARY KEY (ingest, valuation, compliance)) WITHOUT ROWID;",
+    //  9: payments from ingest, placed by their payee. Valuation no longer
+    //  sends a line a payment: it places each payee (a partner's supplier
+    //  and the postcode its payments give) and sends a PLACE when that
+    //  changes. payments holds what a report needs of each payment (from
+    //  ingest's SPEND), places the latest PLACE of each payee, and the
+    //  view spend_lines joins them as the table of that name held before,
+    //  so every report reads as it did: a payment whose payee has no place
+    //  yet is unknown. Ingest and valuation are read again from the start.
+    "DROP TABLE spend_lines;"
+    "CREATE TABLE payments ("
+    " key TEXT NOT NULL UNIQUE,"
+    " partner TEXT NOT NULL,"
+    " fy INTEGER,"
+    " month INTEGER,"
+    " amount_pence INTEGER NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " given_postcode TEXT NOT NULL,"
+    " payment_date TEXT NOT NULL,"
+    " source_seq INTEGER NOT NULL,"
+    " redacted INTEGER NOT NULL);"
+    "CREATE INDEX payments_year ON payments (fy, partner);"
+    "CREATE TABLE places ("
+    " partner TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " postcode TEXT NOT NULL,"
+    " locality INTEGER NOT NULL,"
+    " ward_code TEXT NOT NULL,"
+    " sme INTEGER NOT NULL,"
+    " vcse INTEGER NOT NULL,"
+    " employee_owned INTEGER NOT NULL,"
+    " place_source INTEGER NOT NULL,"
+    " place_postcode TEXT NOT NULL,"
+    " place INTEGER,"
+    " PRIMARY KEY (partner, supplier_key, postcode)) WITHOUT ROWID;"
+    "CREATE VIEW spend_lines AS SELECT s.rowid AS rowid, s.key AS key,"
+    " s.partner AS partner, s.fy AS fy, s.month AS month,"
+    " s.amount_pence AS amount_pence, s.supplier_key AS supplier_key,"
+    " s.payment_date AS payment_date, s.source_seq AS source_seq,"
+    " s.redacted AS redacted, coalesce (p.locality, 2) AS locality,"
+    " coalesce (p.ward_code, '') AS ward_code, coalesce (p.sme, 0) AS sme,"
+    " coalesce (p.vcse, 0) AS vcse, coalesce (p.employee_owned, 0) AS employee_owned,"
+    " coalesce (p.place_source, 0) AS place_source,"
+    " coalesce (p.place_postcode, '') AS postcode, p.place AS place"
+    " FROM payments s LEFT JOIN places p ON p.partner = s.partner"
+    " AND p.supplier_key = s.supplier_key AND p.postcode = s.given_postcode;"
+    "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
     NULL
 };
 
@@ -390,61 +436,78 @@ s_place_id (reporting_store_t *self, const char *reason, const char *directory)
     return id;
 }
 
+//  A payment from ingest, kept as a report needs it: partner, year and
+//  month, amount, payee (supplier and the postcode given), and the event
+//  it came from for socval explain. A later event with its key replaces it.
 static int
-s_apply_local_spend (reporting_store_t *self, const char *key,
-                     const sv_proto_local_spend_line_t *line)
+s_apply_spend (reporting_store_t *self, const char *key, uint64_t seq,
+               const sv_proto_spend_t *spend)
 {
-    int64_t place = s_place_id (self, line->locality_reason, line->directory);
-    if (place < 0)
-        return -1;
-    const char *texts [] = { key, line->partner, line->ward_code, line->supplier_key,
-                             line->payment_date, line->postcode };
+    const char *texts [] = { key, spend->partner, spend->supplier_key, spend->postcode,
+                             spend->payment_date };
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO spend_lines (key, partner, ward_code, supplier_key, payment_date, postcode,"
-        " fy, month, amount_pence, locality, sme, vcse, employee_owned, source_seq, redacted,"
-        " place, place_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, ?16, ?17)"
+        "INSERT INTO payments (key, partner, supplier_key, given_postcode, payment_date,"
+        " fy, month, amount_pence, source_seq, redacted)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
         " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
-        " ward_code = excluded.ward_code, supplier_key = excluded.supplier_key,"
-        " payment_date = excluded.payment_date, postcode = excluded.postcode,"
-        " fy = excluded.fy, month = excluded.month,"
-        " amount_pence = excluded.amount_pence, locality = excluded.locality,"
-        " sme = excluded.sme, vcse = excluded.vcse,"
-        " employee_owned = excluded.employee_owned, source_seq = excluded.source_seq,"
-        " redacted = excluded.redacted, place = excluded.place,"
-        " place_source = excluded.place_source"), texts, 6);
+        " supplier_key = excluded.supplier_key, given_postcode = excluded.given_postcode,"
+        " payment_date = excluded.payment_date, fy = excluded.fy, month = excluded.month,"
+        " amount_pence = excluded.amount_pence, source_seq = excluded.source_seq,"
+        " redacted = excluded.redacted"), texts, 5);
     if (!stmt)
         return -1;
-    sqlite3_bind_int64 (stmt, 14, (sqlite3_int64) line->source_seq);
-    sqlite3_bind_int (stmt, 15, line->redacted);
-    if (place)
-        sqlite3_bind_int64 (stmt, 16, place);
-    else
-        sqlite3_bind_null (stmt, 16);
-    s_bind_fy (stmt, 7, line->year);
-    //  The month is the payment date's first seven characters, 2024-05
-    const char *date = line->payment_date;
-    int year, month;
-    char tail;
-    if (strlen (date) >= 7 && sscanf (date, "%4d-%2d%c", &year, &month, &tail) >= 2
-    &&  month >= 1 && month <= 12 && date [4] == '-')
-        sqlite3_bind_int (stmt, 8, year * 100 + month);
-    else
-        sqlite3_bind_null (stmt, 8);
-    sqlite3_bind_int64 (stmt, 9, line->amount_pence);
-    sqlite3_bind_int (stmt, 10, streq (line->locality, "local")? S_LOCAL
-                              : streq (line->locality, "non_local")? S_NON_LOCAL: S_UNKNOWN);
-    sqlite3_bind_int (stmt, 11, line->sme);
-    sqlite3_bind_int (stmt, 12, line->vcse);
-    sqlite3_bind_int (stmt, 13, line->employee_owned);
-    const char *source = line->place_source;
-    sqlite3_bind_int (stmt, 17, streq (source, "payment")? S_PLACE_PAYMENT
+    //  The financial year and month of the date paid (2024, 202405); NULL
+    //  when it does not read as a date
+    int32_t day;
+    if (sv_date_parse (spend->payment_date, &day, NULL) == 0) {
+        int year, month, mday;
+        sv_date_to_ymd (day, &year, &month, &mday);
+        sqlite3_bind_int (stmt, 6, sv_date_fy (day));
+        sqlite3_bind_int (stmt, 7, year * 100 + month);
+    }
+    else {
+        sqlite3_bind_null (stmt, 6);
+        sqlite3_bind_null (stmt, 7);
+    }
+    sqlite3_bind_int64 (stmt, 8, spend->amount_pence);
+    sqlite3_bind_int64 (stmt, 9, (sqlite3_int64) seq);
+    sqlite3_bind_int (stmt, 10, spend->redacted);
+    return sv_db_run (self->db, stmt);
+}
+
+//  Where a payee's payments fall, from valuation: the latest replaces the
+//  last, and moves every payment of the payee with it
+static int
+s_apply_place (reporting_store_t *self, const sv_proto_place_t *place)
+{
+    int64_t rule = s_place_id (self, place->locality_reason, place->directory);
+    if (rule < 0)
+        return -1;
+    const char *texts [] = { place->partner, place->supplier_key, place->postcode,
+                             place->ward_code, place->place_postcode };
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT OR REPLACE INTO places (partner, supplier_key, postcode, ward_code,"
+        " place_postcode, locality, sme, vcse, employee_owned, place_source, place)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"), texts, 5);
+    if (!stmt)
+        return -1;
+    sqlite3_bind_int (stmt, 6, streq (place->locality, "local")? S_LOCAL
+                             : streq (place->locality, "non_local")? S_NON_LOCAL: S_UNKNOWN);
+    sqlite3_bind_int (stmt, 7, place->sme);
+    sqlite3_bind_int (stmt, 8, place->vcse);
+    sqlite3_bind_int (stmt, 9, place->employee_owned);
+    const char *source = place->place_source;
+    sqlite3_bind_int (stmt, 10, streq (source, "payment")? S_PLACE_PAYMENT
                               : streq (source, "supplier")? S_PLACE_SUPPLIER
                               : streq (source, "registered_office")? S_PLACE_REGISTERED
                               : S_PLACE_NONE);
+    if (rule)
+        sqlite3_bind_int64 (stmt, 11, rule);
+    else
+        sqlite3_bind_null (stmt, 11);
     if (sv_db_run (self->db, stmt))
         return -1;
-    return s_ward_name (self, line->ward_code, line->ward_name);
+    return s_ward_name (self, place->ward_code, place->ward_name);
 }
 
 static int
@@ -567,9 +630,10 @@ s_kept (const char *stream, const char *type)
              : streq (type, "CONTRACT")? SV_PROTO_CONTRACT
              : streq (type, "DELIVERY")? SV_PROTO_DELIVERY
              : streq (type, "COMPANY")? SV_PROTO_COMPANY
-             : streq (type, "KPI")? SV_PROTO_KPI: 0;
+             : streq (type, "KPI")? SV_PROTO_KPI
+             : streq (type, "SPEND")? SV_PROTO_SPEND: 0;
     if (streq (stream, "valuation"))
-        return streq (type, "LOCAL_SPEND_LINE")? SV_PROTO_LOCAL_SPEND_LINE
+        return streq (type, "PLACE")? SV_PROTO_PLACE
              : streq (type, "VALUATION_LINE")? SV_PROTO_VALUATION_LINE: 0;
     assert (streq (stream, "compliance"));
     return streq (type, "ALERT")? SV_PROTO_ALERT: 0;
@@ -610,9 +674,12 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
             rc = s_partner_seen (self, message.kpi.partner)
               || reporting_store_kpi_apply (self->db, &message.kpi);
             break;
-        case SV_PROTO_LOCAL_SPEND_LINE:
-            rc = s_partner_seen (self, message.local_spend_line.partner)
-              || s_apply_local_spend (self, event->key, &message.local_spend_line);
+        case SV_PROTO_SPEND:
+            rc = s_partner_seen (self, message.spend.partner)
+              || s_apply_spend (self, event->key, event->seq, &message.spend);
+            break;
+        case SV_PROTO_PLACE:
+            rc = s_apply_place (self, &message.place);
             break;
         case SV_PROTO_VALUATION_LINE:
             rc = s_partner_seen (self, message.valuation_line.partner)
@@ -2912,8 +2979,40 @@ s_test_event (s_test_t *test, const char *stream, const char *key, const sv_prot
     &(sv_proto_t) { .id = SV_PROTO_SUPPLIER, .supplier = { __VA_ARGS__ } })
 #define S_TEST_CONTRACT(...) s_test_event (test, "ingest", "contract", \
     &(sv_proto_t) { .id = SV_PROTO_CONTRACT, .contract = { __VA_ARGS__ } })
-#define S_TEST_SPEND_LINE(KEY, ...) s_test_event (test, "valuation", KEY, \
-    &(sv_proto_t) { .id = SV_PROTO_LOCAL_SPEND_LINE, .local_spend_line = { __VA_ARGS__ } })
+//  A payment as a line placed: the payment from ingest (seq source_seq,
+//  when given), and the place of a payee of its own from valuation (its
+//  given postcode is the key, so that no two lines share a place)
+#define S_OR_EMPTY(TEXT) ((TEXT)? (TEXT): "")
+static void
+s_test_spend_line (s_test_t *test, const char *key, const sv_proto_local_spend_line_t *line)
+{
+    sv_proto_t spend = { .id = SV_PROTO_SPEND };
+    spend.spend = (sv_proto_spend_t) {
+        .partner = line->partner, .payment_date = line->payment_date,
+        .amount_pence = line->amount_pence, .supplier_key = S_OR_EMPTY (line->supplier_key),
+        .postcode = (char *) key, .redacted = line->redacted
+    };
+    uint64_t seq = test->seq;
+    if (line->source_seq)
+        test->seq = line->source_seq - 1;
+    s_test_event (test, "ingest", key, &spend);
+    test->seq = seq + 1;
+    sv_proto_t place = { .id = SV_PROTO_PLACE };
+    place.place = (sv_proto_place_t) {
+        .partner = line->partner, .supplier_key = S_OR_EMPTY (line->supplier_key),
+        .postcode = (char *) key, .locality = line->locality,
+        .ward_code = S_OR_EMPTY (line->ward_code), .ward_name = S_OR_EMPTY (line->ward_name),
+        .sme = line->sme, .vcse = line->vcse, .employee_owned = line->employee_owned,
+        .place_source = S_OR_EMPTY (line->place_source),
+        .place_postcode = S_OR_EMPTY (line->postcode),
+        .locality_reason = S_OR_EMPTY (line->locality_reason),
+        .directory = S_OR_EMPTY (line->directory)
+    };
+    s_test_event (test, "valuation", key, &place);
+}
+
+#define S_TEST_SPEND_LINE(KEY, ...) s_test_spend_line (test, KEY, \
+    &(sv_proto_local_spend_line_t) { __VA_ARGS__ })
 #define S_TEST_VALUE_LINE(KEY, ...) s_test_event (test, "valuation", KEY, \
     &(sv_proto_t) { .id = SV_PROTO_VALUATION_LINE, .valuation_line = { \
         .framework = "test", .framework_version = "1", __VA_ARGS__ } })
@@ -2976,11 +3075,8 @@ s_test_load (s_test_t *test)
         .company = { .partner = "council", .supplier_key = "CH:001", .company_number = "00000001",
                      .matched_by = "number", .sic_codes = "81210", .rlw_category = "cleaning" } });
 
-    //  Ingest's own spend and commitments are valuation's business; a body
-    //  that does not decode is unreadable, and stored nowhere
-    s_test_event (test, "ingest", "council/T9/1", &(sv_proto_t) { .id = SV_PROTO_SPEND,
-        .spend = { .partner = "council", .transaction_no = "T9", .line = 1,
-                   .payment_date = "2024-05-01", .amount_pence = 999999 } });
+    //  Ingest's commitments are valuation's business; a body that does not
+    //  decode is unreadable, and stored nowhere
     s_test_event (test, "ingest", "council/C-1/NT1", &(sv_proto_t) { .id = SV_PROTO_COMMITMENT,
         .commitment = { .partner = "council", .contract_id = "C-1", .measure = "NT1",
                         .year = "2024-25", .quantity_milli = 9000 } });

@@ -395,8 +395,8 @@ s_value_delivery (s_server_t *self, const char *natural_key, uint64_t seq,
     return s_send_line (self, "DELIVERY", delivery->partner, natural_key, &line);
 }
 
-//  What a payment needs of its supplier, as stored: kept in memory because
-//  a council pays the same few thousand suppliers a million times
+//  What a payee's place needs of its supplier, as stored: kept in memory,
+//  since a supplier change places all its payees again, one by one
 typedef struct {
     char postcode [16];         //  "" when unknown or no such supplier
     const char *place_source;   //  where postcode came from: "supplier" (the
@@ -415,19 +415,13 @@ s_supplier_destroy (void **item_p)
 }
 
 static const s_supplier_t *
-s_supplier (s_server_t *self, const char *partner, const char *supplier_key,
-            const char *name)
+s_supplier (s_server_t *self, const char *partner, const char *supplier_key)
 {
     char key [600];
     snprintf (key, sizeof key, "%s\x1f%s", partner, supplier_key);
     s_supplier_t *supplier = (s_supplier_t *) zhashx_lookup (self->suppliers, key);
     if (!supplier) {
         supplier = (s_supplier_t *) zmalloc (sizeof (s_supplier_t));
-        //  A payment's supplier name, kept for socval suppliers resolve
-        //  unless a supplier feed gave one (once a supplier per process);
-        //  a name not written costs that supplier its match by name only,
-        //  so it does not stop the payment being valued
-        (void) valuation_store_name_put (self->store, partner, supplier_key, name, false);
         valuation_store_supplier_get (self->store, partner, supplier_key, supplier->postcode,
                                       &supplier->sme, &supplier->vcse,
                                       &supplier->employee_owned);
@@ -444,39 +438,34 @@ s_supplier (s_server_t *self, const char *partner, const char *supplier_key,
     return supplier;
 }
 
+//  Places a payee, a supplier and postcode partner's payments name: the
+//  postcode given on the payments, when there is one, is where the money
+//  went; else the supplier's. Sends a PLACE when it differs from the last
+//  sent for the payee. 0 or -1.
 static int
-s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
-               const sv_proto_spend_t *spend)
+s_place_payee (const char *partner_name, const char *supplier_key, const char *postcode,
+               void *arg)
 {
-    s_partner_t *partner = s_partner (self, spend->partner);
+    s_server_t *self = (s_server_t *) arg;
+    s_partner_t *partner = s_partner (self, partner_name);
     static const s_supplier_t nobody = { "", "", false, false, false };
-    const s_supplier_t *supplier = *spend->supplier_key?
-        s_supplier (self, spend->partner, spend->supplier_key, spend->supplier_name): &nobody;
-    //  The payment's own postcode, when it has one, is where the money went
+    const s_supplier_t *supplier = *supplier_key?
+        s_supplier (self, partner_name, supplier_key): &nobody;
     valuation_engine_place_t place;
     valuation_engine_locality_classify (partner->locality,
-                                        *spend->postcode? spend->postcode: supplier->postcode,
-                                        &place);
-    const char *place_source = *spend->postcode? "payment": supplier->place_source;
-    int32_t day = 0;
-    char year [SV_DATE_FY_BUF] = "";
-    if (sv_date_parse (spend->payment_date, &day, NULL) == 0)
-        sv_date_fy_format (sv_date_fy (day), year, sizeof year);
-    sv_proto_t line = { .id = SV_PROTO_LOCAL_SPEND_LINE };
-    sv_proto_local_spend_line_t *out = &line.local_spend_line;
-    out->partner = spend->partner;
-    out->source_seq = seq;
-    out->supplier_key = spend->supplier_key;
-    out->payment_date = spend->payment_date;
-    out->year = year;
-    out->amount_pence = spend->amount_pence;
+                                        *postcode? postcode: supplier->postcode, &place);
+    sv_proto_t message = { .id = SV_PROTO_PLACE };
+    sv_proto_place_t *out = &message.place;
+    out->partner = (char *) partner_name;
+    out->supplier_key = (char *) supplier_key;
+    out->postcode = (char *) postcode;
     out->locality = (char *) valuation_engine_class_name (place.locality);
     out->ward_code = (char *) place.ward_code;
     out->ward_name = (char *) place.ward_name;
     out->sme = supplier->sme;
     out->vcse = supplier->vcse;
     out->employee_owned = supplier->employee_owned;
-    out->place_source = (char *) place_source;
+    out->place_source = (char *) (*postcode? "payment": supplier->place_source);
     //  Why it is placed where it is, for socval explain and the open-data
     //  pack: the directory by its file's name (which names its release,
     //  trafford-postcodes-onspd-2023-11.csv), not where it sits on this host
@@ -486,25 +475,32 @@ s_value_spend (s_server_t *self, const char *natural_key, uint64_t seq,
         self->directory = strdup (slash? slash + 1: setting);
         zstr_free (&setting);
     }
-    out->postcode = place.postcode;
+    out->place_postcode = place.postcode;
     out->locality_reason = (char *) place.reason;
     out->directory = self->directory;
-    out->redacted = spend->redacted;
     self->buffer.size = 0;
-    if (sv_proto_encode (&line, &self->buffer))
+    if (sv_proto_encode (&message, &self->buffer))
         return -1;
-    //  The payment is stored with its line when it has just come from ingest
-    return s_sent (self, valuation_store_spend_line_put (self->store, spend->partner,
-                       natural_key, self->arriving? spend: NULL, seq, self->buffer.data,
-                       self->buffer.size));
+    return s_sent (self, valuation_store_place_put (self->store, partner_name, supplier_key,
+                                                    postcode, self->buffer.data,
+                                                    self->buffer.size));
 }
 
-//  Values again a payment held
+//  A payee ingest sends with the payments that name it: held, with the
+//  supplier's name for socval suppliers resolve (a supplier feed's name
+//  wins), and placed. 0 or -1.
 static int
-s_value_held_spend (const char *natural_key, uint64_t seq, const sv_proto_spend_t *spend,
-                    void *arg)
+s_apply_payee (s_server_t *self, const sv_proto_payee_t *payee)
 {
-    return s_value_spend ((s_server_t *) arg, natural_key, seq, spend);
+    if (valuation_store_payee_put (self->store, payee->partner, payee->supplier_key,
+                                   payee->postcode) < 0)
+        return -1;
+    //  A name not written costs that supplier its match by name only, so
+    //  it does not stop the payee being placed
+    if (*payee->supplier_key)
+        (void) valuation_store_name_put (self->store, payee->partner, payee->supplier_key,
+                                         payee->supplier_name, false);
+    return s_place_payee (payee->partner, payee->supplier_key, payee->postcode, self);
 }
 
 //  Values again a commitment or delivery from its stored event
@@ -556,15 +552,14 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             snprintf (key, sizeof key, "%s\x1f%s", supplier->partner, supplier->supplier_key);
             zhashx_delete (self->suppliers, key);
             rc = changed < 0? -1
-               : changed? valuation_store_spend_each (store, supplier->partner,
-                                                     supplier->supplier_key, s_value_held_spend,
-                                                     self)
+               : changed? valuation_store_payee_each (store, supplier->partner,
+                                                     supplier->supplier_key, s_place_payee, self)
                : 0;
             break;
         }
         case SV_PROTO_COMPANY: {
             //  The register is about the company: every configured
-            //  partner's payments to that supplier are placed again (a
+            //  partner's payees of that supplier are placed again (a
             //  supplier id, ID:, only the sending partner's)
             const sv_proto_company_t *company = &message->company;
             int changed = valuation_store_company_put (store, company->partner,
@@ -575,8 +570,8 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
             rc = changed < 0? -1: 0;
             for (zconfig_t *item = sv_config_children (self->config, "partners");
                  changed > 0 && item && rc == 0; item = zconfig_next (item))
-                rc = valuation_store_spend_each (store, zconfig_name (item),
-                                                 company->supplier_key, s_value_held_spend, self);
+                rc = valuation_store_payee_each (store, zconfig_name (item),
+                                                 company->supplier_key, s_place_payee, self);
             break;
         }
         case SV_PROTO_CONTRACT: {
@@ -593,9 +588,8 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
                                                   contract->contract_id, s_value_source, self);
             break;
         }
-        case SV_PROTO_SPEND:
-            self->arriving = &arriving;
-            rc = s_value_spend (self, event->key, event->seq, &message->spend);
+        case SV_PROTO_PAYEE:
+            rc = s_apply_payee (self, &message->payee);
             break;
         case SV_PROTO_COMMITMENT:
             arriving.contract_id = message->commitment.contract_id;
@@ -951,7 +945,7 @@ s_revalue_changed_partners (s_server_t *self)
                                               s_value_source, self)
               || valuation_store_source_each (self->store, "DELIVERY", name, NULL,
                                               s_value_source, self)
-              || valuation_store_spend_each (self->store, name, NULL, s_value_held_spend, self);
+              || valuation_store_payee_each (self->store, name, NULL, s_place_payee, self);
         }
         else
         if (changed < 0)
@@ -992,6 +986,9 @@ s_server_start (s_server_t *self)
     }
     zstr_free (&store_path);
     if (rc == 0) {
+        //  Payments are reporting's: valuation places their payees
+        sv_stream_consumer_set_types (self->consumer,
+                                      "SUPPLIER,COMPANY,CONTRACT,COMMITMENT,DELIVERY,PAYEE");
         sv_stream_consumer_set_committed (self->consumer, s_committed, self);
         sv_stream_consumer_set_batch (self->consumer, s_batch, self);
         sv_stream_producer_attach (self->producer, self->loop);

@@ -90,6 +90,24 @@ static const char *const s_migrations [] = {
     " postcode TEXT NOT NULL,"
     " matched_by TEXT NOT NULL,"
     " PRIMARY KEY (scope, supplier_key)) WITHOUT ROWID;",
+    //  6: payees, not payments. Payments are reporting's, which joins each
+    //  with its payee's place (PLACE): valuation keeps only the supplier
+    //  and postcode pairs they name, from ingest's PAYEE, with the digest
+    //  of the last PLACE sent. The payments held give their payees; their
+    //  lines leave the stream; and every partner's settings are forgotten,
+    //  so the store's next start places every payee (and values every line
+    //  again, sending only those that changed)
+    "CREATE TABLE payees ("
+    " partner TEXT NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " postcode TEXT NOT NULL,"
+    " place_digest BLOB,"
+    " PRIMARY KEY (partner, supplier_key, postcode)) WITHOUT ROWID;"
+    "INSERT INTO payees (partner, supplier_key, postcode)"
+    " SELECT DISTINCT partner, supplier_key, postcode FROM spends;"
+    "DROP TABLE spends;"
+    "DELETE FROM outbox WHERE type = 'LOCAL_SPEND_LINE';"
+    "DELETE FROM settings;",
     NULL
 };
 
@@ -97,15 +115,13 @@ struct _valuation_store_t {
     sv_db_t *db;
 };
 
-static int s_spend_store (valuation_store_t *self, const char *partner,
-                          const char *natural_key, const sv_proto_spend_t *spend,
-                          uint64_t seq, const byte *digest);
+static int s_payee_store (valuation_store_t *self, const char *partner,
+                          const char *supplier_key, const char *postcode);
 
-//  Moves the payments a store of schema 2 held in sources to spends, in
+//  Gives the payments a store of schema 2 held in sources their payees, in
 //  one transaction (a crash leaves them to move on the next open). 0, or
 //  -1 on a database error or when a payment held does not read as a SPEND
-//  (logged, naming it): then nothing moves and nothing is deleted, since
-//  deleting it would lose the payment for good.
+//  (logged, naming it): then nothing moves and nothing is deleted.
 static int
 s_move_spend_sources (valuation_store_t *self)
 {
@@ -115,18 +131,15 @@ s_move_spend_sources (valuation_store_t *self)
         return -1;
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2 (sv_db_handle (self->db),
-        "SELECT partner, natural_key, seq, body, line_digest FROM sources"
+        "SELECT partner, natural_key, seq, body FROM sources"
         " WHERE kind = 'SPEND'", -1, &stmt, NULL) == SQLITE_OK? 0: -1;
     while (rc == 0 && sqlite3_step (stmt) == SQLITE_ROW) {
         sv_proto_t event = { .id = 0 };
-        byte digest [S_DIGEST_SIZE] = { 0 };       //  no line sent: none matches
-        if (sqlite3_column_bytes (stmt, 4) == S_DIGEST_SIZE)
-            memcpy (digest, sqlite3_column_blob (stmt, 4), S_DIGEST_SIZE);
         if (sv_proto_decode (&event, sqlite3_column_blob (stmt, 3),
                              (size_t) sqlite3_column_bytes (stmt, 3)) == 0
         &&  event.id == SV_PROTO_SPEND)
-            rc = s_spend_store (self, sv_db_text (stmt, 0), sv_db_text (stmt, 1), &event.spend,
-                                (uint64_t) sqlite3_column_int64 (stmt, 2), digest);
+            rc = s_payee_store (self, sv_db_text (stmt, 0), event.spend.supplier_key,
+                                event.spend.postcode) < 0? -1: 0;
         else {
             zsys_error ("valuation: migration 3: the payment held in sources for partner '%s',"
                         " key '%s', seq %" PRId64 " does not read as a SPEND: %s",
@@ -171,7 +184,7 @@ valuation_store_new (const char *path, const char **reason_p)
     self->db = db;
     if (s_move_spend_sources (self)) {
         if (reason_p)
-            *reason_p = "cannot move the payments held to the spends table (logged: a"
+            *reason_p = "cannot give the payments held their payees (logged: a"
                         " database error, or a payment that does not read, which is kept"
                         " in sources; run the release that wrote it, or mend that row)";
         valuation_store_destroy (&self);
@@ -399,7 +412,7 @@ valuation_store_supplier_each (valuation_store_t *self, valuation_store_supplier
             "SELECT supplier_key, max (name), scope FROM ("
             " SELECT scope, supplier_key, name FROM names"
             " UNION ALL SELECT " S_SCOPE ", supplier_key, '' FROM suppliers"
-            " UNION ALL SELECT DISTINCT " S_SCOPE ", supplier_key, '' FROM spends"
+            " UNION ALL SELECT DISTINCT " S_SCOPE ", supplier_key, '' FROM payees"
             " WHERE supplier_key != '')"
             " GROUP BY scope, supplier_key ORDER BY supplier_key, scope", -1, &stmt,
             NULL) != SQLITE_OK)
@@ -473,44 +486,6 @@ valuation_store_source_each (valuation_store_t *self, const char *kind,
     return rc;
 }
 
-int
-valuation_store_spend_each (valuation_store_t *self, const char *partner,
-                            const char *supplier_key, valuation_store_spend_fn *fn, void *arg)
-{
-    assert (self && fn);
-    assert (partner || !supplier_key);
-    const char *sql =
-        supplier_key? "SELECT natural_key, seq, partner, supplier_key, postcode, payment_date,"
-                      " amount_pence FROM spends WHERE partner = ?1 AND supplier_key = ?2"
-                      " AND supplier_key != ''"
-      : partner? "SELECT natural_key, seq, partner, supplier_key, postcode, payment_date,"
-                 " amount_pence FROM spends WHERE partner = ?1"
-      : "SELECT natural_key, seq, partner, supplier_key, postcode, payment_date,"
-        " amount_pence FROM spends";
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2 (sv_db_handle (self->db), sql, -1, &stmt, NULL) != SQLITE_OK)
-        return -1;
-    const char *texts [] = { partner, supplier_key };
-    sv_db_bind_texts (stmt, texts, supplier_key? 2: partner? 1: 0);
-    int rc = 0, step = SQLITE_DONE;
-    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
-        sv_proto_spend_t spend = {
-            .partner = (char *) sv_db_text (stmt, 2),
-            .transaction_no = "", .supplier_name = "", .body_name = "", .expense_area = "",
-            .expense_type = "", .expense_code = "", .capital_revenue = "", .narrative = "",
-            .supplier_key = (char *) sv_db_text (stmt, 3),
-            .postcode = (char *) sv_db_text (stmt, 4),
-            .payment_date = (char *) sv_db_text (stmt, 5),
-            .amount_pence = sqlite3_column_int64 (stmt, 6)
-        };
-        rc = fn (sv_db_text (stmt, 0), (uint64_t) sqlite3_column_int64 (stmt, 1), &spend, arg);
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = -1;
-    sqlite3_finalize (stmt);
-    return rc;
-}
-
 //  Appends a line to the outbox, keyed by its source. 1, or -1.
 static int
 s_append_line (valuation_store_t *self, const char *type, const char *kind,
@@ -569,46 +544,73 @@ valuation_store_line_put (valuation_store_t *self, const char *type, const char 
     return s_append_line (self, type, kind, partner, natural_key, body, size);
 }
 
-//  Stores a payment held as spends keeps it. 0 or -1.
 static int
-s_spend_store (valuation_store_t *self, const char *partner, const char *natural_key,
-               const sv_proto_spend_t *spend, uint64_t seq, const byte *digest)
+s_payee_store (valuation_store_t *self, const char *partner, const char *supplier_key,
+               const char *postcode)
 {
-    const char *texts [] = {
-        partner, natural_key, spend->supplier_key, spend->postcode, spend->payment_date
-    };
-    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT OR REPLACE INTO spends (partner, natural_key, supplier_key, postcode,"
-        " payment_date, amount_pence, seq, line_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-        texts, 5);
-    if (!stmt)
-        return -1;
-    sqlite3_bind_int64 (stmt, 6, spend->amount_pence);
-    sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) seq);
-    sqlite3_bind_blob (stmt, 8, digest, S_DIGEST_SIZE, SQLITE_STATIC);
-    return sv_db_run (self->db, stmt);
+    const char *texts [] = { partner, supplier_key, postcode };
+    return s_changes (self, sv_db_bind_texts (sv_db_stmt (self->db,
+        "INSERT OR IGNORE INTO payees (partner, supplier_key, postcode) VALUES (?1, ?2, ?3)"),
+        texts, 3));
 }
 
 int
-valuation_store_spend_line_put (valuation_store_t *self, const char *partner,
-                                const char *natural_key, const sv_proto_spend_t *spend,
-                                uint64_t seq, const void *body, size_t size)
+valuation_store_payee_put (valuation_store_t *self, const char *partner,
+                           const char *supplier_key, const char *postcode)
 {
-    assert (self && partner && natural_key && body);
+    assert (self && partner && supplier_key && postcode);
+    assert (sv_db_in_transaction (self->db));
+    return s_payee_store (self, partner, supplier_key, postcode);
+}
+
+int
+valuation_store_payee_each (valuation_store_t *self, const char *partner,
+                            const char *supplier_key, valuation_store_payee_fn *fn, void *arg)
+{
+    assert (self && fn);
+    assert (partner || !supplier_key);
+    const char *sql =
+        supplier_key? "SELECT partner, supplier_key, postcode FROM payees"
+                      " WHERE partner = ?1 AND supplier_key = ?2 AND supplier_key != ''"
+      : partner? "SELECT partner, supplier_key, postcode FROM payees WHERE partner = ?1"
+      : "SELECT partner, supplier_key, postcode FROM payees";
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2 (sv_db_handle (self->db), sql, -1, &stmt, NULL) != SQLITE_OK)
+        return -1;
+    const char *texts [] = { partner, supplier_key };
+    sv_db_bind_texts (stmt, texts, supplier_key? 2: partner? 1: 0);
+    int rc = 0, step = SQLITE_DONE;
+    while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW)
+        rc = fn (sv_db_text (stmt, 0), sv_db_text (stmt, 1), sv_db_text (stmt, 2), arg);
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = -1;
+    sqlite3_finalize (stmt);
+    return rc;
+}
+
+int
+valuation_store_place_put (valuation_store_t *self, const char *partner,
+                           const char *supplier_key, const char *postcode,
+                           const void *body, size_t size)
+{
+    assert (self && partner && supplier_key && postcode && body);
     assert (sv_db_in_transaction (self->db));
     byte digest [S_DIGEST_SIZE];
     sv_digest (body, size, digest);
-    if (!spend) {
-        const char *texts [] = { partner, natural_key };
-        return s_line_again (self, sv_db_bind_texts (sv_db_stmt (self->db,
-            "UPDATE spends SET line_digest = ?9 WHERE partner = ?1 AND natural_key = ?2"
-            " AND line_digest IS NOT ?9 AND line_digest IS NOT blake2b_128 (?10)"),
-            texts, 2),
-            digest, "LOCAL_SPEND_LINE", "SPEND", partner, natural_key, body, size);
-    }
-    if (s_spend_store (self, partner, natural_key, spend, seq, digest))
+    const char *texts [] = { partner, supplier_key, postcode };
+    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
+        "UPDATE payees SET place_digest = ?4 WHERE partner = ?1 AND supplier_key = ?2"
+        " AND postcode = ?3 AND place_digest IS NOT ?4"), texts, 3);
+    if (!stmt)
         return -1;
-    return s_append_line (self, "LOCAL_SPEND_LINE", "SPEND", partner, natural_key, body, size);
+    sqlite3_bind_blob (stmt, 4, digest, S_DIGEST_SIZE, SQLITE_STATIC);
+    int changed = s_changes (self, stmt);
+    if (changed != 1)
+        return changed;
+    char *key = zsys_sprintf ("%s/%s/%s", partner, supplier_key, postcode);
+    int rc = sv_stream_append (self->db, "PLACE", key, (const uint8_t *) body, size) < 0? -1: 1;
+    zstr_free (&key);
+    return rc;
 }
 
 int
@@ -626,22 +628,22 @@ int
 valuation_store_counts (valuation_store_t *self, valuation_store_counts_t *counts)
 {
     assert (self && counts);
-    //  A payment is held only with the line sent for it
+    //  A payee is a source whose line is its place
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "SELECT (SELECT count(*) FROM frameworks), (SELECT count(*) FROM contracts),"
-        " (SELECT count(*) FROM suppliers), held, sent, (SELECT count(*) FROM spends)"
-        " FROM (SELECT count(*) AS held, count(line_digest) AS sent FROM sources)");
+        " (SELECT count(*) FROM suppliers), held, sent, payees, placed"
+        " FROM (SELECT count(*) AS held, count(line_digest) AS sent FROM sources),"
+        " (SELECT count(*) AS payees, count(place_digest) AS placed FROM payees)");
     if (!stmt)
         return -1;
     int rc = -1;
     if (sqlite3_step (stmt) == SQLITE_ROW) {
-        int64_t spends = sqlite3_column_int64 (stmt, 5);
         *counts = (valuation_store_counts_t) {
             .frameworks = sqlite3_column_int64 (stmt, 0),
             .contracts = sqlite3_column_int64 (stmt, 1),
             .suppliers = sqlite3_column_int64 (stmt, 2),
-            .sources = sqlite3_column_int64 (stmt, 3) + spends,
-            .lines = sqlite3_column_int64 (stmt, 4) + spends
+            .sources = sqlite3_column_int64 (stmt, 3) + sqlite3_column_int64 (stmt, 5),
+            .lines = sqlite3_column_int64 (stmt, 4) + sqlite3_column_int64 (stmt, 6)
         };
         rc = 0;
     }
@@ -664,28 +666,14 @@ s_test_count_source (const char *natural_key, uint64_t seq, const uint8_t *body,
     return 0;
 }
 
-//  Keeps a copy of the payment held (line: its seq), for the test to read
+//  Lists the payees held as "partner/supplier/postcode,"
 static int
-s_test_held_spend (const char *natural_key, uint64_t seq, const sv_proto_spend_t *spend,
-                   void *arg)
+s_test_payee (const char *partner, const char *supplier_key, const char *postcode, void *arg)
 {
-    assert (streq (natural_key, "T1/1"));
-    sv_proto_spend_t *held = (sv_proto_spend_t *) arg;
-    *held = (sv_proto_spend_t) {
-        .supplier_key = strdup (spend->supplier_key), .postcode = strdup (spend->postcode),
-        .payment_date = strdup (spend->payment_date), .narrative = strdup (spend->narrative),
-        .amount_pence = spend->amount_pence, .line = seq
-    };
+    char *list = (char *) arg;
+    size_t length = strlen (list);
+    snprintf (list + length, 256 - length, "%s/%s/%s,", partner, supplier_key, postcode);
     return 0;
-}
-
-static void
-s_test_held_spend_free (sv_proto_spend_t *held)
-{
-    free (held->supplier_key);
-    free (held->postcode);
-    free (held->payment_date);
-    free (held->narrative);
 }
 
 static void
@@ -733,8 +721,9 @@ s_test_unreadable_move (void)
     assert (store);
     db = valuation_store_db (store);
     assert (sv_db_int (db, "SELECT count(*) FROM sources", -1) == 0);
-    assert (sv_db_int (db, "SELECT amount_pence FROM spends WHERE natural_key = 'T1/1'", -1)
-            == 12345);
+    char payees [256] = "";
+    assert (valuation_store_payee_each (store, NULL, NULL, s_test_payee, payees) == 0);
+    assert (streq (payees, "council/CH:1/,"));
     valuation_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
 }
@@ -837,34 +826,33 @@ valuation_store_test (bool verbose)
                                  s_test_count_source, &count);
     assert (count == 2);
 
-    //  Payments are kept as their line's fields, found by supplier
-    sv_proto_spend_t spend = {
-        .partner = "council", .transaction_no = "T1", .line = 1, .payment_date = "2024-07-01",
-        .amount_pence = 123456, .supplier_key = "CH:01234567", .postcode = "S60 2TD",
-        .narrative = "not kept"
-    };
-    assert (valuation_store_spend_line_put (store, "council", "T1/1", &spend, 9,
-                                            "line-s", 6) == 1);
-    spend.supplier_key = "";
-    assert (valuation_store_spend_line_put (store, "council", "T2/1", &spend, 11,
-                                            "line-t", 6) == 1);
-    sv_proto_spend_t held = { .amount_pence = 0 };
-    assert (valuation_store_spend_each (store, "council", "CH:01234567", s_test_held_spend,
-                                        &held) == 0);
-    assert (streq (held.supplier_key, "CH:01234567") && streq (held.postcode, "S60 2TD")
-         && streq (held.payment_date, "2024-07-01") && held.amount_pence == 123456
-         && streq (held.narrative, "") && held.line == 9);
-    s_test_held_spend_free (&held);
+    //  Payees are kept, never payments: each once, found by supplier
+    assert (valuation_store_payee_put (store, "council", "CH:01234567", "S60 2TD") == 1);
+    assert (valuation_store_payee_put (store, "council", "CH:01234567", "S60 2TD") == 0);
+    assert (valuation_store_payee_put (store, "council", "CH:01234567", "") == 1);
+    assert (valuation_store_payee_put (store, "council", "", "S60 1AA") == 1);
+    assert (valuation_store_payee_put (store, "police", "CH:01234567", "") == 1);
+    char payees [256] = "";
+    assert (valuation_store_payee_each (store, "council", "CH:01234567", s_test_payee,
+                                        payees) == 0);
+    assert (streq (payees, "council/CH:01234567/,council/CH:01234567/S60 2TD,"));
+    *payees = 0;
+    assert (valuation_store_payee_each (store, "police", NULL, s_test_payee, payees) == 0);
+    assert (streq (payees, "police/CH:01234567/,"));
+    //  A place goes out the first time, and again only when it changed
+    assert (valuation_store_place_put (store, "council", "CH:01234567", "S60 2TD",
+                                       "place-1", 7) == 1);
+    assert (valuation_store_place_put (store, "council", "CH:01234567", "S60 2TD",
+                                       "place-1", 7) == 0);
+    assert (valuation_store_place_put (store, "council", "", "S60 1AA", "place-2", 7) == 1);
 
     //  Valued again: a line goes out when changed, never twice the same
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT3/2024-25", NULL, "line-3", 6) == 0);
     assert (valuation_store_line_put (store, "VALUATION_LINE", "COMMITMENT", "council",
                                       "C-001/NT3/2024-25", NULL, "line-2", 6) == 1);
-    assert (valuation_store_spend_line_put (store, "council", "T1/1", NULL, 0,
-                                            "line-s", 6) == 0);
-    assert (valuation_store_spend_line_put (store, "council", "T1/1", NULL, 0,
-                                            "line-u", 6) == 1);
+    assert (valuation_store_place_put (store, "council", "CH:01234567", "S60 2TD",
+                                       "place-3", 7) == 1);
     //  A line sent with the BLAKE2b-128 digest of before is known again
     byte legacy [S_DIGEST_SIZE];
     crypto_generichash (legacy, sizeof legacy, (const byte *) "line-2", 6, NULL, 0);
@@ -878,9 +866,11 @@ valuation_store_test (bool verbose)
                                       "C-001/NT3/2024-25", NULL, "line-5", 6) == 1);
     assert (sv_db_commit (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 8);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox WHERE type = 'PLACE'"
+                           " AND key = 'council/CH:01234567/S60 2TD'", -1) == 2);
     valuation_store_counts_t counts;
     assert (valuation_store_counts (store, &counts) == 0);
-    assert (counts.sources == 4 && counts.lines == 4 && counts.frameworks == 2);
+    assert (counts.sources == 6 && counts.lines == 4 && counts.frameworks == 2);
 
     //  Settings say when a partner's configuration changed
     assert (sv_db_begin (db) == 0);
@@ -893,25 +883,23 @@ valuation_store_test (bool verbose)
     valuation_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
 
-    //  A store of schema 2 held its payments as sources: they move to
-    //  spends on open, their last line's digest with them
+    //  A store of schema 2 held its payments as sources: they give their
+    //  payees on open
     const char *const schema_2 [] = { s_migrations [0], s_migrations [1], NULL };
     db = sv_db_new (path, schema_2, &reason);
     assert (db);
     sv_proto_t event = { .id = SV_PROTO_SPEND };
-    event.spend = spend;
-    event.spend.supplier_key = "CH:01234567";
+    event.spend = (sv_proto_spend_t) {
+        .partner = "council", .transaction_no = "T1", .line = 1, .payment_date = "2024-07-01",
+        .amount_pence = 123456, .supplier_key = "CH:01234567", .postcode = "S60 2TD"
+    };
     msgpack_sbuffer body;
     msgpack_sbuffer_init (&body);
     assert (sv_proto_encode (&event, &body) == 0);
-    //  (with the BLAKE2b-128 line digest of before, still known below)
-    byte digest [S_DIGEST_SIZE];
-    crypto_generichash (digest, sizeof digest, (const byte *) "line-s", 6, NULL, 0);
     stmt = sv_db_stmt (db,
         "INSERT INTO sources (kind, partner, natural_key, contract_id, supplier_key, seq,"
-        " body, line_digest) VALUES ('SPEND', 'council', 'T1/1', '', 'CH:01234567', 9, ?1, ?2)");
+        " body) VALUES ('SPEND', 'council', 'T1/1', '', 'CH:01234567', 9, ?1)");
     sqlite3_bind_blob (stmt, 1, body.data, (int) body.size, SQLITE_STATIC);
-    sqlite3_bind_blob (stmt, 2, digest, sizeof digest, SQLITE_STATIC);
     assert (sv_db_run (db, stmt) == 0);
     msgpack_sbuffer_destroy (&body);
     sv_db_destroy (&db);
@@ -919,13 +907,40 @@ valuation_store_test (bool verbose)
     assert (store);
     db = valuation_store_db (store);
     assert (sv_db_int (db, "SELECT count(*) FROM sources", -1) == 0);
-    assert (valuation_store_spend_each (store, "council", "CH:01234567", s_test_held_spend,
-                                        &held) == 0);
-    assert (held.amount_pence == 123456 && held.line == 9);
-    s_test_held_spend_free (&held);
+    *payees = 0;
+    assert (valuation_store_payee_each (store, NULL, NULL, s_test_payee, payees) == 0);
+    assert (streq (payees, "council/CH:01234567/S60 2TD,"));
+    valuation_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+
+    //  A store of schema 5 held payments in spends, and their lines in its
+    //  stream: each payee is kept once, the payments and their lines go,
+    //  and the settings are forgotten, so every payee is placed on start
+    const char *const schema_5 [] = {
+        s_migrations [0], s_migrations [1], s_migrations [2], s_migrations [3],
+        s_migrations [4], NULL
+    };
+    db = sv_db_new (path, schema_5, &reason);
+    assert (db);
+    assert (sv_db_exec (db,
+        "INSERT INTO spends VALUES ('council', 'T1/1', 'CH:1', 'S60 2TD', '2024-07-01', 5, 9,"
+        " x'00'), ('council', 'T1/2', 'CH:1', 'S60 2TD', '2024-07-02', 6, 10, x'00'),"
+        " ('council', 'T2/1', '', '', '2024-07-02', 7, 11, x'00');"
+        "INSERT INTO outbox (type, key, body) VALUES ('LOCAL_SPEND_LINE', 'k', x'00'),"
+        " ('VALUATION_LINE', 'v', x'00');"
+        "INSERT INTO settings VALUES ('council', 'test-fw|all|S60-S66')") == 0);
+    sv_db_destroy (&db);
+    store = valuation_store_new (path, &reason);
+    assert (store);
+    db = valuation_store_db (store);
+    *payees = 0;
+    assert (valuation_store_payee_each (store, NULL, NULL, s_test_payee, payees) == 0);
+    assert (streq (payees, "council//,council/CH:1/S60 2TD,"));
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox WHERE type = 'VALUATION_LINE'", -1)
+            == 1);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 1);
     assert (sv_db_begin (db) == 0);
-    assert (valuation_store_spend_line_put (store, "council", "T1/1", NULL, 0,
-                                            "line-s", 6) == 0);
+    assert (valuation_store_settings_put (store, "council", "test-fw|all|S60-S66") == 1);
     assert (sv_db_commit (db) == 0);
     valuation_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);

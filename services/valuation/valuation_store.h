@@ -10,15 +10,17 @@
     - sources: the latest ingest event of every commitment and delivery,
       by natural key, indexed by contract, so a change to a contract or a
       framework finds the rows it touches.
-    - spends: of every payment, by natural key and indexed by supplier,
-      only what its line is made from (supplier, postcode, date, amount):
-      a council makes a million payments, and a changed supplier or
-      locality setting values them again from these.
-    - with each, the digest of the last valuation or local-spend line sent
-      for it. A line computed again is appended to the outbox only when it
-      differs, so a recompute supersedes exactly the lines that changed.
-      A line made from an event as it arrives always goes out: it names
-      the event's seq, which no line sent before can have.
+    - payees: each supplier and postcode a partner's payments name (ingest's
+      PAYEE), never the payments themselves: a council makes a million
+      payments to a few thousand payees, and reporting joins each payment
+      with its payee's place. A changed supplier, registered office,
+      directory or local area places the payees again, not the payments.
+    - with each source, the digest of the last valuation line sent for it,
+      and with each payee, of the last PLACE. A line or place computed
+      again is appended to the outbox only when it differs, so a recompute
+      supersedes exactly what changed. A line made from an event as it
+      arrives always goes out: it names the event's seq, which no line
+      sent before can have.
 
     Everything is written in the caller's transaction: the stream consumer's,
     which also stores the ingest offset, so each ingest event is applied
@@ -175,31 +177,32 @@ int
                               const char *natural_key, const valuation_store_source_t *source,
                               const void *body, size_t size);
 
-//  Called for each payment held: its natural key, ingest seq, and its
-//  SPEND event as far as a line needs it (partner, supplier_key, postcode,
-//  payment_date, amount_pence; the other strings ""), borrowed for the
-//  call. Returns 0 to go on or -1 to stop.
-typedef int (valuation_store_spend_fn) (const char *natural_key, uint64_t seq,
-                                        const sv_proto_spend_t *spend, void *arg);
-
-//  Calls fn with every payment held for partner (NULL: all partners),
-//  narrowed to one supplier when supplier_key is not NULL (a partner is
-//  then required). Returns 0, or -1 when fn stopped it or the database
-//  failed.
+//  Holds partner's payee: supplier_key and postcode as its payments give
+//  them (either may be ""). 1 when new, 0 when held, -1 on a database
+//  error.
 int
-    valuation_store_spend_each (valuation_store_t *self, const char *partner,
-                                const char *supplier_key, valuation_store_spend_fn *fn,
+    valuation_store_payee_put (valuation_store_t *self, const char *partner,
+                               const char *supplier_key, const char *postcode);
+
+//  Called for each payee held, borrowed for the call. 0 to go on, -1 to stop.
+typedef int (valuation_store_payee_fn) (const char *partner, const char *supplier_key,
+                                        const char *postcode, void *arg);
+
+//  Calls fn with every payee held for partner (NULL: all partners),
+//  narrowed to one supplier when supplier_key is not NULL (a partner is
+//  then required). 0, or -1 when fn stopped it or the database failed.
+int
+    valuation_store_payee_each (valuation_store_t *self, const char *partner,
+                                const char *supplier_key, valuation_store_payee_fn *fn,
                                 void *arg);
 
-//  Sends a payment's line (an encoded LOCAL_SPEND_LINE, body of size
-//  bytes), as valuation_store_line_put does: with spend (ingest's event,
-//  seq its seq) the payment is stored and the line appended; without it
-//  (the payment must be held) the line is appended only when it changed.
-//  Returns 1 when appended, 0 when unchanged, -1 on a database error.
+//  Sends a payee's place (an encoded PLACE, body of size bytes) when it
+//  differs from the last sent for that payee, which must be held. 1 when
+//  appended, 0 when unchanged, -1 on a database error.
 int
-    valuation_store_spend_line_put (valuation_store_t *self, const char *partner,
-                                    const char *natural_key, const sv_proto_spend_t *spend,
-                                    uint64_t seq, const void *body, size_t size);
+    valuation_store_place_put (valuation_store_t *self, const char *partner,
+                               const char *supplier_key, const char *postcode,
+                               const void *body, size_t size);
 
 //  Records the configuration a partner's lines are valued under (any text
 //  that changes when the result would). Returns 1 when it is new or
