@@ -5,9 +5,10 @@
     The data are what reporting holds after following the streams: SPEND
     lines, CONTRACTS contracts with two commitments each, DELIVERIES
     delivery lines and the suppliers, from three partners, applied to a
-    reporting_store as encoded stream events (LOCAL_SPEND_LINE,
-    VALUATION_LINE, CONTRACT, SUPPLIER) in transactions of BATCH events, as
-    its consumers apply them. Nine spend lines in ten fall in 2024-25, the
+    reporting_store as encoded stream events (ingest's SPEND, CONTRACT and
+    SUPPLIER; valuation's PLACE, one per partner and supplier paid, and
+    VALUATION_LINE) in transactions of BATCH events, as its consumers apply
+    them. Nine spend lines in ten fall in 2024-25, the
     year reported; the rest in 2023-24, for the previous year's local spend.
 
     The measured time is reporting_store_report for the annual report, all
@@ -158,6 +159,24 @@ s_fill (s_fill_t *fill, int64_t spend, int contracts, int64_t deliveries)
             .end_date = text2, .rlw_in_scope = "derive",
             .rlw_commitment = contract % 4 == 0 } });
     }
+    //  Where each partner's payments to each supplier fall (valuation's
+    //  PLACE): the payments name no postcode of their own
+    for (int payee = 0; payee < SUPPLIERS * 3; payee++) {
+        int supplier = payee % SUPPLIERS;
+        int locality = s_locality (supplier);
+        char ward_code [16] = "", ward_name [32] = "";
+        if (locality == 0) {
+            snprintf (ward_code, sizeof ward_code, "E050%05d", supplier % WARDS);
+            snprintf (ward_name, sizeof ward_name, "Ward %d", supplier % WARDS);
+        }
+        snprintf (text, sizeof text, "CH:%06d", supplier);
+        snprintf (key, sizeof key, "%s/CH:%06d/", s_partners [payee / SUPPLIERS], supplier);
+        s_event (fill, "valuation", key, &(sv_proto_t) { .id = SV_PROTO_PLACE, .place = {
+            .partner = (char *) s_partners [payee / SUPPLIERS], .supplier_key = text,
+            .postcode = "", .locality = (char *) s_localities [locality],
+            .ward_code = ward_code, .ward_name = ward_name, .sme = supplier % 3 == 0,
+            .vcse = supplier % 7 == 0, .place_source = locality == 2? "": "supplier" } });
+    }
     //  Payments: nine in ten in 2024-25
     int64_t previous = spend / 10;
     for (int64_t line = 0; line < spend; line++) {
@@ -169,23 +188,21 @@ s_fill (s_fill_t *fill, int64_t spend, int contracts, int64_t deliveries)
         int year = fy + (month >= 9);
         int calendar_month = (month + 3) % 12 + 1;
         int64_t amount = 50000 + line * 7919 % 1000000;
-        char date [16], fy_text [16], ward_code [16] = "", ward_name [32] = "";
+        char date [16], ward_code [16] = "", ward_name [32] = "";
         snprintf (date, sizeof date, "%04d-%02d-%02d", year, calendar_month,
                   1 + (int) (line % 28));
-        snprintf (fy_text, sizeof fy_text, "%04d-%02d", fy, (fy + 1) % 100);
         if (locality == 0) {
             snprintf (ward_code, sizeof ward_code, "E050%05d", supplier % WARDS);
             snprintf (ward_name, sizeof ward_name, "Ward %d", supplier % WARDS);
         }
-        snprintf (key, sizeof key, "%s/SPEND/T%07" PRId64 "/1", s_partners [partner], line);
+        snprintf (key, sizeof key, "%s/T%07" PRId64 "/1", s_partners [partner], line);
         snprintf (text, sizeof text, "CH:%06d", supplier);
         bool sme = supplier % 3 == 0, vcse = supplier % 7 == 0;
-        s_event (fill, "valuation", key, &(sv_proto_t) { .id = SV_PROTO_LOCAL_SPEND_LINE,
-            .local_spend_line = {
-                .partner = (char *) s_partners [partner], .source_seq = (uint64_t) line + 1,
-                .supplier_key = text, .payment_date = date, .year = fy_text,
-                .amount_pence = amount, .locality = (char *) s_localities [locality],
-                .ward_code = ward_code, .ward_name = ward_name, .sme = sme, .vcse = vcse } });
+        char transaction [24];
+        snprintf (transaction, sizeof transaction, "T%07" PRId64, line);
+        s_event (fill, "ingest", key, &(sv_proto_t) { .id = SV_PROTO_SPEND, .spend = {
+            .partner = (char *) s_partners [partner], .transaction_no = transaction, .line = 1,
+            .supplier_key = text, .payment_date = date, .amount_pence = amount } });
         fprintf (fill->csv, "spend,%s,%d,%d,%" PRId64 ",%d,%s,%s,%d,%d,,,,,,,,,,0,0\n",
                  s_partners [partner], fy, year * 100 + calendar_month, amount, locality,
                  ward_code, ward_name, sme, vcse);

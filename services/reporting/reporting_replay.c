@@ -39,7 +39,7 @@ s_replay_stream (sv_config_t *config, reporting_store_t *store, const char *stre
         //  From ingest reporting applies these alone (reporting_server)
         fetch.fetch = (sv_proto_fetch_t) {
             .stream = (char *) stream, .after_seq = after, .max = S_BATCH,
-            .types = streq (stream, "ingest")? "SUPPLIER,CONTRACT,DELIVERY": ""
+            .types = streq (stream, "ingest")? REPORTING_STORE_INGEST_TYPES: ""
         };
         zframe_t *frame = sv_proto_encode_frame (&fetch);
         if (zframe_send (&frame, dealer, 0)) {

@@ -846,11 +846,7 @@ s_server_start (s_server_t *self)
     }
     zstr_free (&store_path);
     if (rc == 0) {
-        //  From ingest, reports read payments, suppliers, contracts, the
-        //  period ends of delivery returns, Companies House's register and
-        //  KPIs: valuation's lines and places carry the rest
-        sv_stream_consumer_set_types (self->consumers [0],
-                                      "SPEND,SUPPLIER,CONTRACT,DELIVERY,COMPANY,KPI");
+        sv_stream_consumer_set_types (self->consumers [0], REPORTING_STORE_INGEST_TYPES);
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);

@@ -109,6 +109,12 @@ void
 sv_db_t *
     reporting_store_db (reporting_store_t *self);
 
+//  The types of ingest's events reporting keeps, as a FETCH names them:
+//  payments, suppliers, contracts, the period ends of delivery returns,
+//  Companies House's register and KPIs (valuation's lines and places, and
+//  compliance's alerts, are all kept)
+#define REPORTING_STORE_INGEST_TYPES "SPEND,SUPPLIER,CONTRACT,DELIVERY,COMPANY,KPI"
+
 //  Applies one event of the stream named stream ("ingest", "valuation" or
 //  "compliance") inside the caller's transaction (asserted). Event types
 //  reporting does not keep are ignored. Returns 0; -1 on a database error
