@@ -742,6 +742,105 @@ s_test_contracts_report (void)
 //  and the police, on the bundled illustrative-rationalised framework, with
 //  display names and the council's own RLW renewal date, reported on with
 //  reporting's clock at 15 November 2024.
+//  The partner's local area moves: valuation places its payees again when
+//  it restarts, and the annual report's local spend moves with them, while
+//  no payment is sent again (ingest's stream ends where it did, reporting
+//  holds the same payments) and valuation's stream grows by the places
+//  that changed, not by the payments
+static int64_t
+s_stream_head (const char *control)
+{
+    sv_proto_t reply = { .id = 0 };
+    int64_t head = -1;
+    if (testkit_status (control, s_timeout * 1000, &reply) == 0
+    &&  reply.status_reply.streams_count)
+        head = (int64_t) reply.status_reply.streams [0].head_seq;
+    sv_proto_reset (&reply);
+    return head;
+}
+
+static void
+s_test_local_area_moves (void)
+{
+    char *cert_path;
+    zcert_t *cert;
+    char *outer = s_own_stack ("moves", &cert, &cert_path);
+    testkit_run (NULL, "cp deploy/frameworks/illustrative-rationalised-2024.csv %s/test-fw.csv",
+                 s_dir);
+    s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
+                          "2024,1200,1315,2023-10-24,2024-05-01\n");
+    s_write ("today", "2024-11-15");
+    s_write ("now", "2024-11-15T09:00:00Z");
+    s_framework = "illustrative-rationalised";
+    s_config (cert, s_dir, "        local_districts = \"S60-S66\"\n", "", "", "");
+    s_start_all ();
+    s_write ("suppliers.csv",
+        "Supplier Name,Supplier ID,Postcode\n"
+        "Rotherham Cleaning Co-operative,S1,S60 2TD\n"
+        "Far Away Ltd,S2,M1 1AA\n");
+    //  400 payments: S1 100 x £10.00, S2 200 x £5.00; 100 x £2.50 to S2
+    //  delivered at its own postcode in S61, which places them
+    zchunk_t *csv = zchunk_new (NULL, 0);
+    const char *header = "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID,"
+                         "Supplier Postcode\n";
+    zchunk_extend (csv, header, strlen (header));
+    for (int row = 0; row < 400; row++) {
+        char line [160];
+        int size = snprintf (line, sizeof line, "01/07/2024,M%d,%s,%s,%s,%s\n", row,
+                             row < 100? "10.00": row < 300? "5.00": "2.50",
+                             row < 100? "Rotherham Cleaning Co-operative": "Far Away Ltd",
+                             row < 100? "S1": "S2", row < 300? "": "S61 1AA");
+        zchunk_extend (csv, line, (size_t) size);
+    }
+    char *path = zsys_sprintf ("%s/spend.csv", s_dir);
+    FILE *file = fopen (path, "w");
+    assert (file && fwrite (zchunk_data (csv), 1, zchunk_size (csv), file) == zchunk_size (csv));
+    fclose (file);
+    zstr_free (&path);
+    zchunk_destroy (&csv);
+    int rc = s_submit ("suppliers", "suppliers.csv") + s_submit ("spend", "spend.csv");
+    bool settled = rc == 0 && s_socval (NULL, "wait --timeout 60") == 0;
+    json_t *report = s_report_json ("annual --year 2024-25");
+    testkit_check (settled && s_int (report, "spend.local_pence") == 100000 + 25000
+                   && s_int (report, "spend.non_local_pence") == 100000
+                   && s_int (report, "spend.total_pence") == 225000,
+                   "moves: S60-S66 local: S1's £1,000.00 and the £250.00 paid at S61 local,"
+                   " S2's £1,000.00 at M1 not");
+    json_decref (report);
+    int64_t ingest_head = s_stream_head ("tcp://127.0.0.1:" S_PORTS "12");
+    int64_t valuation_head = s_stream_head ("tcp://127.0.0.1:" S_PORTS "22");
+
+    //  The council's local area becomes M1 alone
+    kill (s_pids [1], SIGTERM);
+    waitpid (s_pids [1], NULL, 0);
+    s_config (cert, s_dir, "        local_districts = \"M1\"\n", "", "", "");
+    s_pids [1] = s_start (1);
+    settled = s_socval (NULL, "wait --timeout 60") == 0;
+    //  wait sees valuation's stream only once valuation has started
+    int64_t moved_head = -1, deadline = zclock_mono () + 20000;
+    while ((moved_head = s_stream_head ("tcp://127.0.0.1:" S_PORTS "22")) <= valuation_head
+           && zclock_mono () < deadline)
+        zclock_sleep (100);
+    settled = settled && s_socval (NULL, "wait --timeout 60") == 0;
+    report = s_report_json ("annual --year 2024-25");
+    testkit_check (settled && s_int (report, "spend.local_pence") == 100000
+                   && s_int (report, "spend.non_local_pence") == 125000
+                   && s_int (report, "spend.total_pence") == 225000,
+                   "moves: with M1 local, S2's £1,000.00 is local and S1's £1,000.00 and"
+                   " the £250.00 at S61 are not, from the places valuation sent again");
+    printf ("     (ingest's stream %" PRId64 " before, %" PRId64 " after; valuation's %"
+            PRId64 " then %" PRId64 ")\n", ingest_head, s_stream_head ("tcp://127.0.0.1:"
+            S_PORTS "12"), valuation_head, moved_head);
+    testkit_check (ingest_head > 400
+                   && s_stream_head ("tcp://127.0.0.1:" S_PORTS "12") == ingest_head
+                   && moved_head > valuation_head && moved_head - valuation_head <= 3,
+                   "moves: no payment was sent again, and valuation sent one place for each"
+                   " of the 3 payees, not one for each of the 400 payments");
+    json_decref (report);
+    s_framework = "test-fw";
+    s_own_stack_end (outer, &cert, &cert_path);
+}
+
 static void
 s_test_committee_questions (void)
 {
@@ -1311,6 +1410,7 @@ main (int argc, char *argv [])
     zstr_free (&log);
 
     s_test_wards_counted_once ();
+    s_test_local_area_moves ();
     s_test_committee_questions ();
     s_test_contracts_report ();
 
