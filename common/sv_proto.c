@@ -216,21 +216,26 @@ s_read_type (s_decoder_t *self, sv_msgpack_type_t type, sv_msgpack_item_t *item)
 
 //  Reads a map key, which must be a string, and looks it up among the
 //  fields: *index_p is its position, or -1 for a key this version does not
-//  know (the caller skips its value). A field may appear only once.
+//  know (the caller skips its value). A field may appear only once. On
+//  entry *index_p is the field the last key named (-1 for none): the
+//  search starts after it, since an encoder writes fields in order.
 static int
 s_read_key (s_decoder_t *self, const s_field_t *fields, size_t count, bool *seen, int *index_p)
 {
     sv_msgpack_item_t item;
     self->field = NULL;
+    size_t start = *index_p < 0? 0: (size_t) *index_p + 1;
     *index_p = -1;
     if (sv_msgpack_read (&self->reader, &item))
         return s_fail (self, "%s", self->reader.reason);
     if (item.type != SV_MSGPACK_STR)
         return s_fail (self, "a key is a %s, expected str", sv_msgpack_type_name (item.type));
-    for (size_t index = 0; index < count; index++) {
-        if (strlen (fields [index].name) == item.size
-        &&  memcmp (fields [index].name, item.data, item.size) == 0) {
-            self->field = fields [index].name;
+    for (size_t tried = 0; tried < count; tried++) {
+        size_t index = (start + tried) % count;
+        const char *name = fields [index].name;
+        if (strnlen (name, item.size + 1) == item.size
+        &&  memcmp (name, item.data, item.size) == 0) {
+            self->field = name;
             if (seen [index])
                 return s_fail (self, "appears twice");
             seen [index] = true;
@@ -254,7 +259,7 @@ static int
 s_skip_entries (s_decoder_t *self, uint32_t entries)
 {
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
+        int field = -1;
         if (s_read_key (self, NULL, 0, NULL, &field) || s_skip (self))
             return -1;
     }
@@ -405,8 +410,8 @@ s_decode_header (s_decoder_t *self, uint32_t entries, sv_proto_id_t *id_p)
     bool seen [2] = { false, false };
     uint64_t version = 0;
     sv_msgpack_item_t name = { 0 };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (self, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -530,8 +535,8 @@ s_decode_row_error (s_decoder_t *dec, sv_proto_row_error_t *self, uint32_t entri
         { "reason", true },
     };
     bool seen [3] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 3, seen, &field))
             return -1;
         int rc;
@@ -653,8 +658,8 @@ s_decode_column_map (s_decoder_t *dec, sv_proto_column_map_t *self, uint32_t ent
         { "field",  true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -778,8 +783,8 @@ s_decode_event (s_decoder_t *dec, sv_proto_event_t *self, uint32_t entries)
         { "body", true },
     };
     bool seen [4] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 4, seen, &field))
             return -1;
         int rc;
@@ -904,8 +909,8 @@ s_decode_stream_head (s_decoder_t *dec, sv_proto_stream_head_t *self, uint32_t e
         { "head_seq", true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -1028,8 +1033,8 @@ s_decode_framework_info (s_decoder_t *dec, sv_proto_framework_info_t *self, uint
         { "imported_at", true },
     };
     bool seen [4] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 4, seen, &field))
             return -1;
         int rc;
@@ -1162,8 +1167,8 @@ s_decode_consumer_offset (s_decoder_t *dec, sv_proto_consumer_offset_t *self, ui
         { "stalled",  false },
     };
     bool seen [6] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 6, seen, &field))
             return -1;
         int rc;
@@ -1298,8 +1303,8 @@ s_decode_report_file (s_decoder_t *dec, sv_proto_report_file_t *self, uint32_t e
         { "payload", true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -1421,8 +1426,8 @@ s_decode_problem (s_decoder_t *dec, sv_proto_problem_t *self, uint32_t entries)
         { "reason",  true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -1546,8 +1551,8 @@ s_decode_supplier_ref (s_decoder_t *dec, sv_proto_supplier_ref_t *self, uint32_t
         { "partner",      false },
     };
     bool seen [3] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 3, seen, &field))
             return -1;
         int rc;
@@ -1676,8 +1681,8 @@ s_decode_row_count (s_decoder_t *dec, sv_proto_row_count_t *self, uint32_t entri
         { "rows", true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -1810,8 +1815,8 @@ s_decode_submit (s_decoder_t *dec, sv_proto_submit_t *self, uint32_t entries)
         { "sheet",    false },
     };
     bool seen [7] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 7, seen, &field))
             return -1;
         int rc;
@@ -1904,8 +1909,8 @@ s_decode_receipt (s_decoder_t *dec, sv_proto_receipt_t *self, uint32_t entries)
         { "columns",    false },
     };
     bool seen [9] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 9, seen, &field))
             return -1;
         int rc;
@@ -1981,8 +1986,8 @@ s_decode_credit (s_decoder_t *dec, sv_proto_credit_t *self, uint32_t entries)
         { "credit",   true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -2045,8 +2050,8 @@ s_decode_fetch (s_decoder_t *dec, sv_proto_fetch_t *self, uint32_t entries)
         { "types",     false },
     };
     bool seen [4] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 4, seen, &field))
             return -1;
         int rc;
@@ -2120,8 +2125,8 @@ s_decode_events (s_decoder_t *dec, sv_proto_events_t *self, uint32_t entries)
         { "scanned_seq", false },
     };
     bool seen [5] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 5, seen, &field))
             return -1;
         int rc;
@@ -2185,8 +2190,8 @@ s_decode_error (s_decoder_t *dec, sv_proto_error_t *self, uint32_t entries)
         { "reason", true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -2297,8 +2302,8 @@ s_decode_status_reply (s_decoder_t *dec, sv_proto_status_reply_t *self, uint32_t
         { "problems",  false },
     };
     bool seen [7] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 7, seen, &field))
             return -1;
         int rc;
@@ -2390,8 +2395,8 @@ s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint
         { "at",        false },
     };
     bool seen [8] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 8, seen, &field))
             return -1;
         int rc;
@@ -2491,8 +2496,8 @@ s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t
         { "total_bytes", false },
     };
     bool seen [9] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 9, seen, &field))
             return -1;
         int rc;
@@ -2585,8 +2590,8 @@ s_decode_explain_request (s_decoder_t *dec, sv_proto_explain_request_t *self, ui
         { "max",     false },
     };
     bool seen [6] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 6, seen, &field))
             return -1;
         int rc;
@@ -2660,8 +2665,8 @@ s_decode_explanation (s_decoder_t *dec, sv_proto_explanation_t *self, uint32_t e
         { "document", true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -2720,8 +2725,8 @@ s_decode_alert_ack (s_decoder_t *dec, sv_proto_alert_ack_t *self, uint32_t entri
         { "by",       false },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -2785,8 +2790,8 @@ s_decode_framework_import (s_decoder_t *dec, sv_proto_framework_import_t *self, 
         { "payload", true },
     };
     bool seen [2] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 2, seen, &field))
             return -1;
         int rc;
@@ -2896,8 +2901,8 @@ s_decode_frameworks (s_decoder_t *dec, sv_proto_frameworks_t *self, uint32_t ent
         { "recomputed", false },
     };
     bool seen [5] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 5, seen, &field))
             return -1;
         int rc;
@@ -3008,8 +3013,8 @@ s_decode_suppliers (s_decoder_t *dec, sv_proto_suppliers_t *self, uint32_t entri
         { "suppliers", true },
     };
     bool seen [1] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 1, seen, &field))
             return -1;
         int rc;
@@ -3096,8 +3101,8 @@ s_decode_supplier (s_decoder_t *dec, sv_proto_supplier_t *self, uint32_t entries
         { "rlw_expiry",      false },
     };
     bool seen [13] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 13, seen, &field))
             return -1;
         int rc;
@@ -3223,8 +3228,8 @@ s_decode_company (s_decoder_t *dec, sv_proto_company_t *self, uint32_t entries)
         { "source",         false },
     };
     bool seen [11] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 11, seen, &field))
             return -1;
         int rc;
@@ -3352,8 +3357,8 @@ s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries
         { "release_date",   false },
     };
     bool seen [13] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 13, seen, &field))
             return -1;
         int rc;
@@ -3488,8 +3493,8 @@ s_decode_spend (s_decoder_t *dec, sv_proto_spend_t *self, uint32_t entries)
         { "redacted",        false },
     };
     bool seen [15] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 15, seen, &field))
             return -1;
         int rc;
@@ -3603,8 +3608,8 @@ s_decode_commitment (s_decoder_t *dec, sv_proto_commitment_t *self, uint32_t ent
         { "quantity_milli", true },
     };
     bool seen [5] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 5, seen, &field))
             return -1;
         int rc;
@@ -3689,8 +3694,8 @@ s_decode_delivery (s_decoder_t *dec, sv_proto_delivery_t *self, uint32_t entries
         { "beneficiary_group", false },
     };
     bool seen [10] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 10, seen, &field))
             return -1;
         int rc;
@@ -3833,8 +3838,8 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
         { "proxy_year",        false },
     };
     bool seen [23] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 23, seen, &field))
             return -1;
         int rc;
@@ -4009,8 +4014,8 @@ s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, 
         { "redacted",        false },
     };
     bool seen [17] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 17, seen, &field))
             return -1;
         int rc;
@@ -4138,8 +4143,8 @@ s_decode_alert (s_decoder_t *dec, sv_proto_alert_t *self, uint32_t entries)
         { "measure",      false },
     };
     bool seen [10] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 10, seen, &field))
             return -1;
         int rc;
@@ -4263,8 +4268,8 @@ s_decode_kpi (s_decoder_t *dec, sv_proto_kpi_t *self, uint32_t entries)
         { "release_date",    false },
     };
     bool seen [13] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 13, seen, &field))
             return -1;
         int rc;
@@ -4372,8 +4377,8 @@ s_decode_payee (s_decoder_t *dec, sv_proto_payee_t *self, uint32_t entries)
         { "supplier_name", false },
     };
     bool seen [4] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 4, seen, &field))
             return -1;
         int rc;
@@ -4483,8 +4488,8 @@ s_decode_place (s_decoder_t *dec, sv_proto_place_t *self, uint32_t entries)
         { "directory",       false },
     };
     bool seen [13] = { false };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (dec, fields, 13, seen, &field))
             return -1;
         int rc;

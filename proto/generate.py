@@ -415,8 +415,8 @@ def emit_record_code(record):
                     for name, field in zip(quoted, fields)],
                   '    };',
                   f'    bool seen [{len(fields)}] = {{ false }};',
+                  '    int field = -1;',
                   '    for (uint32_t entry = 0; entry < entries; entry++) {',
-                  '        int field;',
                   f'        if (s_read_key (dec, fields, {len(fields)}, seen, &field))',
                   '            return -1;',
                   '        int rc;',
@@ -1033,21 +1033,26 @@ s_read_type (s_decoder_t *self, sv_msgpack_type_t type, sv_msgpack_item_t *item)
 
 //  Reads a map key, which must be a string, and looks it up among the
 //  fields: *index_p is its position, or -1 for a key this version does not
-//  know (the caller skips its value). A field may appear only once.
+//  know (the caller skips its value). A field may appear only once. On
+//  entry *index_p is the field the last key named (-1 for none): the
+//  search starts after it, since an encoder writes fields in order.
 static int
 s_read_key (s_decoder_t *self, const s_field_t *fields, size_t count, bool *seen, int *index_p)
 {
     sv_msgpack_item_t item;
     self->field = NULL;
+    size_t start = *index_p < 0? 0: (size_t) *index_p + 1;
     *index_p = -1;
     if (sv_msgpack_read (&self->reader, &item))
         return s_fail (self, "%s", self->reader.reason);
     if (item.type != SV_MSGPACK_STR)
         return s_fail (self, "a key is a %s, expected str", sv_msgpack_type_name (item.type));
-    for (size_t index = 0; index < count; index++) {
-        if (strlen (fields [index].name) == item.size
-        &&  memcmp (fields [index].name, item.data, item.size) == 0) {
-            self->field = fields [index].name;
+    for (size_t tried = 0; tried < count; tried++) {
+        size_t index = (start + tried) % count;
+        const char *name = fields [index].name;
+        if (strnlen (name, item.size + 1) == item.size
+        &&  memcmp (name, item.data, item.size) == 0) {
+            self->field = name;
             if (seen [index])
                 return s_fail (self, "appears twice");
             seen [index] = true;
@@ -1071,7 +1076,7 @@ static int
 s_skip_entries (s_decoder_t *self, uint32_t entries)
 {
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
+        int field = -1;
         if (s_read_key (self, NULL, 0, NULL, &field) || s_skip (self))
             return -1;
     }
@@ -1222,8 +1227,8 @@ s_decode_header (s_decoder_t *self, uint32_t entries, sv_proto_id_t *id_p)
     bool seen [2] = { false, false };
     uint64_t version = 0;
     sv_msgpack_item_t name = { 0 };
+    int field = -1;
     for (uint32_t entry = 0; entry < entries; entry++) {
-        int field;
         if (s_read_key (self, fields, 2, seen, &field))
             return -1;
         int rc;

@@ -201,7 +201,7 @@ s_bench (int64_t rows)
     s_stop (up);
     int64_t lines = -1;
     char *text = NULL;
-    if (testkit_run (&text, "sqlite3 %s/reporting.db 'SELECT count(*) FROM spend_lines'",
+    if (testkit_run (&text, "sqlite3 %s/reporting.db 'SELECT count(*) FROM payments'",
                      dir) == 0 && text)
         lines = atoll (text);
     free (text);

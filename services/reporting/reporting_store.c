@@ -675,11 +675,13 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
               || reporting_store_kpi_apply (self->db, &message.kpi);
             break;
         case SV_PROTO_SPEND:
-            rc = s_partner_seen (self, message.spend.partner)
-              || s_apply_spend (self, event->key, event->seq, &message.spend);
+            //  A million payments name a few partners: each is seen by
+            //  its payees' places
+            rc = s_apply_spend (self, event->key, event->seq, &message.spend);
             break;
         case SV_PROTO_PLACE:
-            rc = s_apply_place (self, &message.place);
+            rc = s_partner_seen (self, message.place.partner)
+              || s_apply_place (self, &message.place);
             break;
         case SV_PROTO_VALUATION_LINE:
             rc = s_partner_seen (self, message.valuation_line.partner)
