@@ -37,6 +37,8 @@ struct _sv_db_t {
     zhashx_t *statements;       //  SQL text -> sqlite3_stmt *
     s_recent_t recent [S_RECENT];
     bool in_transaction;
+    int (*before_commit) (void *arg);   //  sv_db_set_before_commit
+    void *before_commit_arg;
     bool full;                  //  the last failure was a full disk
     char *full_reason;          //  sv_db_error's text while full
 };
@@ -308,11 +310,21 @@ sv_db_commit (sv_db_t *self)
 {
     assert (self);
     assert (self->in_transaction);
+    if (self->before_commit && self->before_commit (self->before_commit_arg))
+        return -1;
     if (sv_db_run (self, sv_db_stmt (self, "COMMIT")))
         return -1;
     self->in_transaction = false;
     self->full = false;         //  a write found room
     return 0;
+}
+
+void
+sv_db_set_before_commit (sv_db_t *self, int (*fn) (void *arg), void *arg)
+{
+    assert (self);
+    self->before_commit = fn;
+    self->before_commit_arg = arg;
 }
 
 int

@@ -77,6 +77,13 @@ int
 bool
     sv_db_in_transaction (sv_db_t *self);
 
+//  Calls fn (arg) in sv_db_commit before the transaction commits, for
+//  writes a store holds back to make many at once: fn writes them in the
+//  transaction and returns 0, or -1 and the commit fails (the caller rolls
+//  back). One such fn a connection; NULL removes it.
+void
+    sv_db_set_before_commit (sv_db_t *self, int (*fn) (void *arg), void *arg);
+
 //  Runs SQL with no parameters and no result rows (DDL, pragmas). 0 or -1.
 int
     sv_db_exec (sv_db_t *self, const char *sql);

@@ -38,7 +38,7 @@
 #include "ingest_store.h"
 #include "valuation_engine.h"
 #include "valuation_framework.h"
-#include "valuation_reader.h"
+#include "sv_reader.h"
 #include "valuation_store.h"
 #include "compliance_alert.h"
 #include "compliance_rules.h"
@@ -52,6 +52,7 @@
 #include "reporting_pack.h"
 #include "reporting_kpi.h"
 #include "reporting_store_kpi.h"
+#include "reporting_payments.h"
 
 typedef struct {
     const char *name;
@@ -89,7 +90,7 @@ static const s_test_t s_tests [] = {
     { "valuation_framework", valuation_framework_test, 30 },
     { "valuation_engine", valuation_engine_test, 30 },
     { "valuation_store", valuation_store_test, 30 },
-    { "valuation_reader", valuation_reader_test, 30 },
+    { "sv_reader", sv_reader_test, 30 },
     { "compliance_alert", compliance_alert_test, 10 },
     { "compliance_rules", compliance_rules_test, 30 },
     { "compliance_store", compliance_store_test, 30 },
@@ -102,6 +103,7 @@ static const s_test_t s_tests [] = {
     { "reporting_pack", reporting_pack_test, 30 },
     { "reporting_kpi", reporting_kpi_test, 10 },
     { "reporting_store_kpi", reporting_store_kpi_test, 10 },
+    { "reporting_payments", reporting_payments_test, 10 },
 };
 #define S_TEST_COUNT (sizeof s_tests / sizeof s_tests [0])
 

@@ -5,6 +5,7 @@
 */
 
 #include "reporting_server.h"
+#include "sv_reader.h"
 #include "reporting_explain.h"
 #include "reporting_pack.h"
 #include "reporting_render.h"
@@ -34,6 +35,7 @@ typedef struct {
     reporting_store_t *store;
     sv_stream_producer_t *producer;
     sv_stream_consumer_t *consumers [3];    //  ingest, valuation, compliance
+    sv_reader_t *reader;        //  decodes ingest's batch being applied, ahead
     zsock_t *control;
     sv_service_control_t answers;   //  what control answers, for its reader
     zlistx_t *schedules;        //  s_schedule_t *
@@ -337,11 +339,26 @@ s_tick (zloop_t *loop, int timer_id, void *arg)
 //  ==========================================================================
 //  The streams
 
+//  Ingest's batches hold every payment: they are decoded in a thread of
+//  their own (sv_reader) while the events before are stored
 static int
 s_apply_ingest (sv_db_t *db, const sv_proto_event_t *event, void *arg)
 {
     (void) db;
-    return reporting_store_apply (((s_server_t *) arg)->store, "ingest", event);
+    s_server_t *self = (s_server_t *) arg;
+    return reporting_store_apply_decoded (self->store, "ingest", event,
+                                          sv_reader_next (self->reader, event));
+}
+
+static void
+s_ingest_batch (const sv_proto_event_t *events, size_t count, void *arg)
+{
+    s_server_t *self = (s_server_t *) arg;
+    if (!events)
+        sv_reader_end (self->reader);
+    else
+    if (sv_reader_start (self->reader, events, count))
+        zsys_warning ("reporting: cannot start a thread to decode events; decoding them here");
 }
 
 static int
@@ -847,6 +864,7 @@ s_server_start (s_server_t *self)
     zstr_free (&store_path);
     if (rc == 0) {
         sv_stream_consumer_set_types (self->consumers [0], REPORTING_STORE_INGEST_TYPES);
+        sv_stream_consumer_set_batch (self->consumers [0], s_ingest_batch, self);
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);
@@ -869,6 +887,7 @@ reporting_server (zsock_t *pipe, void *config)
         .pipe = pipe, .config = (sv_config_t *) config, .started = zclock_mono ()
     };
     self.loop = zloop_new ();
+    self.reader = sv_reader_new ();
     self.schedules = zlistx_new ();
     zlistx_set_destructor (self.schedules, s_schedule_destroy);
     msgpack_sbuffer_init (&self.buffer);
@@ -887,6 +906,7 @@ reporting_server (zsock_t *pipe, void *config)
     sv_security_stop ();
     zsock_destroy (&self.control);
     reporting_store_destroy (&self.store);
+    sv_reader_destroy (&self.reader);
     zlistx_destroy (&self.schedules);
     msgpack_sbuffer_destroy (&self.buffer);
     zstr_free (&self.categories);

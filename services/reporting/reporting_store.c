@@ -20,6 +20,7 @@
 
 #include "reporting_store.h"
 #include "reporting_store_kpi.h"
+#include "reporting_payments.h"
 #include "reporting_kpi.h"
 #include "compliance_alert.h"
 #include "sv_date.h"
@@ -281,6 +282,7 @@ static const char *const s_place_names [] = {
 
 struct _reporting_store_t {
     sv_db_t *db;
+    reporting_payments_t *payments; //  payments taken, not yet written
     char reason [256];              //  why the last report was refused
     char place [512];               //  the last locality rule interned, as
     int64_t place_id;               //  "reason\x1fdirectory", and its id
@@ -295,6 +297,7 @@ reporting_store_new (const char *path, const char **reason_p)
         return NULL;
     reporting_store_t *self = (reporting_store_t *) zmalloc (sizeof (reporting_store_t));
     self->db = db;
+    self->payments = reporting_payments_new (db);
     return self;
 }
 
@@ -303,6 +306,7 @@ reporting_store_destroy (reporting_store_t **self_p)
 {
     assert (self_p);
     if (*self_p) {
+        reporting_payments_destroy (&(*self_p)->payments);
         sv_db_destroy (&(*self_p)->db);
         free (*self_p);
         *self_p = NULL;
@@ -434,45 +438,6 @@ s_place_id (reporting_store_t *self, const char *reason, const char *directory)
         self->place_id = id;
     }
     return id;
-}
-
-//  A payment from ingest, kept as a report needs it: partner, year and
-//  month, amount, payee (supplier and the postcode given), and the event
-//  it came from for socval explain. A later event with its key replaces it.
-static int
-s_apply_spend (reporting_store_t *self, const char *key, uint64_t seq,
-               const sv_proto_spend_t *spend)
-{
-    const char *texts [] = { key, spend->partner, spend->supplier_key, spend->postcode,
-                             spend->payment_date };
-    sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO payments (key, partner, supplier_key, given_postcode, payment_date,"
-        " fy, month, amount_pence, source_seq, redacted)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-        " ON CONFLICT (key) DO UPDATE SET partner = excluded.partner,"
-        " supplier_key = excluded.supplier_key, given_postcode = excluded.given_postcode,"
-        " payment_date = excluded.payment_date, fy = excluded.fy, month = excluded.month,"
-        " amount_pence = excluded.amount_pence, source_seq = excluded.source_seq,"
-        " redacted = excluded.redacted"), texts, 5);
-    if (!stmt)
-        return -1;
-    //  The financial year and month of the date paid (2024, 202405); NULL
-    //  when it does not read as a date
-    int32_t day;
-    if (sv_date_parse (spend->payment_date, &day, NULL) == 0) {
-        int year, month, mday;
-        sv_date_to_ymd (day, &year, &month, &mday);
-        sqlite3_bind_int (stmt, 6, sv_date_fy (day));
-        sqlite3_bind_int (stmt, 7, year * 100 + month);
-    }
-    else {
-        sqlite3_bind_null (stmt, 6);
-        sqlite3_bind_null (stmt, 7);
-    }
-    sqlite3_bind_int64 (stmt, 8, spend->amount_pence);
-    sqlite3_bind_int64 (stmt, 9, (sqlite3_int64) seq);
-    sqlite3_bind_int (stmt, 10, spend->redacted);
-    return sv_db_run (self->db, stmt);
 }
 
 //  Where a payee's payments fall, from valuation: the latest replaces the
@@ -644,16 +609,34 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
                        const sv_proto_event_t *event)
 {
     assert (self && stream && event);
+    if (!s_kept (stream, event->type))
+        return 0;
+    sv_proto_t message = { .id = 0 };
+    (void) sv_proto_decode (&message, event->body, event->body_size);
+    int rc = reporting_store_apply_decoded (self, stream, event, &message);
+    sv_proto_reset (&message);
+    return rc;
+}
+
+int
+reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
+                               const sv_proto_event_t *event, const sv_proto_t *decoded)
+{
+    assert (self && stream && event && decoded);
     assert (sv_db_in_transaction (self->db));
     sv_proto_id_t kept = s_kept (stream, event->type);
     if (!kept)
         return 0;
-    sv_proto_t message = { .id = 0 };
-    if (sv_proto_decode (&message, event->body, event->body_size)
-    ||  message.id != kept) {
-        sv_proto_reset (&message);
+    if (decoded->id != kept)
         return SV_STREAM_UNREADABLE;
-    }
+    //  Payments go many to a statement; whatever else comes is applied
+    //  after the payments before it are written
+    if (kept == SV_PROTO_SPEND)
+        return reporting_payments_add (self->payments, event->key, event->seq,
+                                       &decoded->spend)? -1: 0;
+    if (reporting_payments_flush (self->payments))
+        return -1;
+    const sv_proto_t message = *decoded;  //  borrowed: its strings are the caller's
     int rc = 0;
     switch (kept) {
         case SV_PROTO_SUPPLIER:
@@ -674,12 +657,9 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
             rc = s_partner_seen (self, message.kpi.partner)
               || reporting_store_kpi_apply (self->db, &message.kpi);
             break;
-        case SV_PROTO_SPEND:
+        case SV_PROTO_PLACE:
             //  A million payments name a few partners: each is seen by
             //  its payees' places
-            rc = s_apply_spend (self, event->key, event->seq, &message.spend);
-            break;
-        case SV_PROTO_PLACE:
             rc = s_partner_seen (self, message.place.partner)
               || s_apply_place (self, &message.place);
             break;
@@ -692,9 +672,9 @@ reporting_store_apply (reporting_store_t *self, const char *stream,
               || s_apply_alert (self, &message.alert);
             break;
     }
-    sv_proto_reset (&message);
     return rc? -1: 0;
 }
+
 
 
 //  ==========================================================================

@@ -120,10 +120,19 @@ sv_db_t *
 //  reporting does not keep are ignored. Returns 0; -1 on a database error
 //  (the caller rolls the batch back and fetches it again); or
 //  SV_STREAM_UNREADABLE, writing nothing, for a body that does not decode
-//  as its type: the stream stalls there rather than lose it.
+//  as its type: the stream stalls there rather than lose it. A payment may
+//  be held to be written with others (reporting_payments) when the
+//  transaction commits.
 int
     reporting_store_apply (reporting_store_t *self, const char *stream,
                            const sv_proto_event_t *event);
+
+//  The same for an event already decoded (decoded: its body as
+//  sv_proto_decode gave it, id 0 when it did not decode), borrowed.
+int
+    reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
+                                   const sv_proto_event_t *event, const sv_proto_t *decoded);
+
 
 //  What to report. Strings are borrowed for the call.
 typedef struct {

@@ -6,7 +6,7 @@
 #include "valuation_server.h"
 #include "valuation_engine.h"
 #include "valuation_framework.h"
-#include "valuation_reader.h"
+#include "sv_reader.h"
 #include "valuation_store.h"
 #include "sv_date.h"
 #include "sv_security.h"
@@ -33,7 +33,7 @@ typedef struct {
     valuation_store_t *store;
     sv_stream_producer_t *producer;
     sv_stream_consumer_t *consumer;
-    valuation_reader_t *reader; //  decodes the batch being applied, ahead
+    sv_reader_t *reader; //  decodes the batch being applied, ahead
     zsock_t *control;
     sv_service_control_t answers;   //  what control answers, for its reader
     zhashx_t *frameworks;       //  id -> valuation_framework_t *, latest import
@@ -531,7 +531,7 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     (void) db;
     s_server_t *self = (s_server_t *) arg;
     valuation_store_t *store = self->store;
-    const sv_proto_t *message = valuation_reader_next (self->reader, event);
+    const sv_proto_t *message = sv_reader_next (self->reader, event);
     if (message->id == 0)
         return SV_STREAM_UNREADABLE;        //  the stream stalls here, and says why
     int rc = 0;
@@ -614,9 +614,9 @@ s_batch (const sv_proto_event_t *events, size_t count, void *arg)
 {
     s_server_t *self = (s_server_t *) arg;
     if (!events)
-        valuation_reader_end (self->reader);
+        sv_reader_end (self->reader);
     else
-    if (valuation_reader_start (self->reader, events, count))
+    if (sv_reader_start (self->reader, events, count))
         zsys_warning ("valuation: cannot start a thread to decode events; decoding them here");
 }
 
@@ -1018,7 +1018,7 @@ valuation_server (zsock_t *pipe, void *config)
     zhashx_set_destructor (self.suppliers, s_supplier_destroy);
     self.unmatched_wards = zhashx_new ();
     msgpack_sbuffer_init (&self.buffer);
-    self.reader = valuation_reader_new ();
+    self.reader = sv_reader_new ();
 
     zsock_signal (pipe, 0);
     int rc = s_server_start (&self);
@@ -1028,7 +1028,7 @@ valuation_server (zsock_t *pipe, void *config)
         zloop_start (self.loop);
     }
     sv_stream_consumer_destroy (&self.consumer);
-    valuation_reader_destroy (&self.reader);
+    sv_reader_destroy (&self.reader);
     sv_stream_producer_destroy (&self.producer);
     zloop_destroy (&self.loop);
     sv_security_stop ();

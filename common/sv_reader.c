@@ -1,5 +1,5 @@
-/*  valuation_reader: a batch's events decoded in a worker thread. See
-    valuation_reader.h.
+/*  sv_reader: a batch's events decoded in a worker thread. See
+    sv_reader.h.
 
     The decoded events live in a ring of S_AHEAD slots: event i in slot
     i % S_AHEAD. Two counts, under one lock, say who may touch which slot:
@@ -16,14 +16,14 @@
     wait, and wakes the other when it moved its own.
 */
 
-#include "valuation_reader.h"
+#include "sv_reader.h"
 #include <pthread.h>
 
 #define S_AHEAD 1024            //  slots: events decoded and not yet used
 #define S_HANDOVER 256          //  events between two looks at the other side
 #define S_THREADED 256          //  the smallest batch given a worker
 
-struct _valuation_reader_t {
+struct _sv_reader_t {
     //  Set by start, then read by both
     const sv_proto_event_t *events;
     size_t count;
@@ -47,7 +47,7 @@ struct _valuation_reader_t {
 //  The worker
 
 static void
-s_decode (valuation_reader_t *self, size_t index)
+s_decode (sv_reader_t *self, size_t index)
 {
     const sv_proto_event_t *event = &self->events [index];
     sv_proto_decode (&self->slots [index % S_AHEAD], event->body, event->body_size);
@@ -56,7 +56,7 @@ s_decode (valuation_reader_t *self, size_t index)
 static void *
 s_worker (void *arg)
 {
-    valuation_reader_t *self = (valuation_reader_t *) arg;
+    sv_reader_t *self = (sv_reader_t *) arg;
     size_t index = 0;
     pthread_mutex_lock (&self->lock);
     while (index < self->count && !self->stopping) {
@@ -83,10 +83,10 @@ s_worker (void *arg)
 //  ==========================================================================
 //  The caller
 
-valuation_reader_t *
-valuation_reader_new (void)
+sv_reader_t *
+sv_reader_new (void)
 {
-    valuation_reader_t *self = (valuation_reader_t *) zmalloc (sizeof (valuation_reader_t));
+    sv_reader_t *self = (sv_reader_t *) zmalloc (sizeof (sv_reader_t));
     self->slots = (sv_proto_t *) zmalloc (S_AHEAD * sizeof (sv_proto_t));
     pthread_mutex_init (&self->lock, NULL);
     pthread_cond_init (&self->to_caller, NULL);
@@ -95,12 +95,12 @@ valuation_reader_new (void)
 }
 
 void
-valuation_reader_destroy (valuation_reader_t **self_p)
+sv_reader_destroy (sv_reader_t **self_p)
 {
     assert (self_p);
     if (*self_p) {
-        valuation_reader_t *self = *self_p;
-        valuation_reader_end (self);
+        sv_reader_t *self = *self_p;
+        sv_reader_end (self);
         pthread_cond_destroy (&self->to_worker);
         pthread_cond_destroy (&self->to_caller);
         pthread_mutex_destroy (&self->lock);
@@ -111,7 +111,7 @@ valuation_reader_destroy (valuation_reader_t **self_p)
 }
 
 int
-valuation_reader_start (valuation_reader_t *self, const sv_proto_event_t *events, size_t count)
+sv_reader_start (sv_reader_t *self, const sv_proto_event_t *events, size_t count)
 {
     assert (self && (events || count == 0));
     assert (!self->events);             //  the batch before was ended
@@ -127,7 +127,7 @@ valuation_reader_start (valuation_reader_t *self, const sv_proto_event_t *events
 }
 
 const sv_proto_t *
-valuation_reader_next (valuation_reader_t *self, const sv_proto_event_t *event)
+sv_reader_next (sv_reader_t *self, const sv_proto_event_t *event)
 {
     assert (self && event);
     assert (event >= self->events + self->next && event < self->events + self->count);
@@ -151,7 +151,7 @@ valuation_reader_next (valuation_reader_t *self, const sv_proto_event_t *event)
 }
 
 void
-valuation_reader_end (valuation_reader_t *self)
+sv_reader_end (sv_reader_t *self)
 {
     assert (self);
     if (self->threaded) {
@@ -216,11 +216,11 @@ s_test_batch_destroy (sv_proto_event_t *events, size_t count)
 
 //  Asks for every step-th event from first, checking each is the one sent
 static void
-s_test_read (valuation_reader_t *reader, const sv_proto_event_t *events, size_t count,
+s_test_read (sv_reader_t *reader, const sv_proto_event_t *events, size_t count,
              size_t first, size_t step)
 {
     for (size_t index = first; index < count; index += step) {
-        const sv_proto_t *message = valuation_reader_next (reader, &events [index]);
+        const sv_proto_t *message = sv_reader_next (reader, &events [index]);
         char number [32];
         snprintf (number, sizeof number, "T%zu", index);
         if (index % 100 == 99)
@@ -240,37 +240,37 @@ s_test_read (valuation_reader_t *reader, const sv_proto_event_t *events, size_t 
 }
 
 void
-valuation_reader_test (bool verbose)
+sv_reader_test (bool verbose)
 {
     if (verbose)
-        printf (" * valuation_reader: ");
+        printf (" * sv_reader: ");
     size_t count = 5 * S_AHEAD + 17;
     sv_proto_event_t *events = s_test_batch (count);
-    valuation_reader_t *reader = valuation_reader_new ();
+    sv_reader_t *reader = sv_reader_new ();
 
     //  A large batch is decoded ahead, in order, whatever the caller asks
     //  for: every event, every third (the others passed over), then a
     //  batch left half read
-    assert (valuation_reader_start (reader, events, count) == 0);
+    assert (sv_reader_start (reader, events, count) == 0);
     s_test_read (reader, events, count, 0, 1);
-    valuation_reader_end (reader);
-    assert (valuation_reader_start (reader, events, count) == 0);
+    sv_reader_end (reader);
+    assert (sv_reader_start (reader, events, count) == 0);
     s_test_read (reader, events, count, 2, 3);
-    valuation_reader_end (reader);
-    assert (valuation_reader_start (reader, events, count) == 0);
+    sv_reader_end (reader);
+    assert (sv_reader_start (reader, events, count) == 0);
     s_test_read (reader, events, count / 2, 0, 1);
-    valuation_reader_end (reader);
+    sv_reader_end (reader);
 
     //  A small batch is decoded in the caller's thread, as asked for
-    assert (valuation_reader_start (reader, events, S_THREADED - 1) == 0);
+    assert (sv_reader_start (reader, events, S_THREADED - 1) == 0);
     s_test_read (reader, events, S_THREADED - 1, 0, 1);
-    valuation_reader_end (reader);
+    sv_reader_end (reader);
 
     //  A reader destroyed in the middle of a batch stops its worker
-    assert (valuation_reader_start (reader, events, count) == 0);
+    assert (sv_reader_start (reader, events, count) == 0);
     s_test_read (reader, events, 10, 0, 1);
-    valuation_reader_destroy (&reader);
-    valuation_reader_destroy (&reader);
+    sv_reader_destroy (&reader);
+    sv_reader_destroy (&reader);
     s_test_batch_destroy (events, count);
     if (verbose)
         printf ("OK\n");
