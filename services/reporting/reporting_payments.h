@@ -1,18 +1,23 @@
 /*  reporting_payments: the payments reporting reads from ingest's stream,
-    written to its store many rows to a statement.
+    written to its store many rows to a statement, and summed as they go.
 
-    A large council sends a million payments a year, and each is one row of
-    the payments table (reporting_store's migration 9): what a report needs
-    of it (partner, financial year and month, amount, payee: supplier and
-    the postcode given) and the event it came from, for socval explain. A
-    row written by a statement of its own costs SQLite as much again in
+    A large council sends a million payments a year. Each is one row of the
+    payments table (reporting_store's migration 9: what socval explain and
+    the open-data pack show of it, and the event it came from), and counts
+    in one row of spend_sums: the payments and pence of a partner, year,
+    month and payee (supplier and the postcode given), which is all the
+    reports read of spend, a few thousand rows where payments are a
+    million.
+
+    A row written by a statement of its own costs SQLite as much again in
     preparing, binding and finishing the statement as in storing the row,
     so payments are held here, copied, and written REPORTING_PAYMENTS_MANY
-    to a statement: when that many are held, when the caller asks (before
-    anything else is applied), and when sv_db_commit is about to commit
-    (sv_db_set_before_commit; a commit hook asserts that none is left). A
-    rollback drops what is held. A later payment with the same key replaces
-    the earlier, within one statement too.
+    to a statement, as new rows. Almost every payment is new; one whose key
+    is held already (a payment sent again changed, or twice in a batch)
+    replaces it, and moves its sums from the old row's to the new. The
+    sums are kept in memory for the transaction and written when it is
+    about to commit (sv_db_set_before_commit), with the payments still held;
+    a commit hook asserts that nothing is left, and a rollback drops it all.
 */
 #ifndef REPORTING_PAYMENTS_H_INCLUDED
 #define REPORTING_PAYMENTS_H_INCLUDED
@@ -26,7 +31,8 @@ typedef struct _reporting_payments_t reporting_payments_t;
 //  Payments written at once
 #define REPORTING_PAYMENTS_MANY 32
 
-//  Payments held for db, whose schema has the payments table. Never NULL.
+//  Payments held for db, whose schema has the payments and spend_sums
+//  tables. Never NULL.
 //  Takes db's before-commit function and SQLite's commit and rollback
 //  hooks.
 reporting_payments_t *
@@ -38,13 +44,14 @@ void
 //  Takes the payment of SPEND event seq, keyed key (ingest's partner and
 //  natural key), inside the caller's transaction: copies it, and writes
 //  the payments held when there are REPORTING_PAYMENTS_MANY. 0, or -1 on
-//  a database error (the caller rolls back: nothing is held any more).
+//  a database error (the caller rolls back).
 int
     reporting_payments_add (reporting_payments_t *self, const char *key, uint64_t seq,
                             const sv_proto_spend_t *spend);
 
-//  Writes the payments held, inside the caller's transaction. 0, or -1 on
-//  a database error (the caller rolls back: nothing is held any more).
+//  Writes the payments held, inside the caller's transaction (their sums
+//  wait for the commit). 0, or -1 on a database error (the caller rolls
+//  back).
 int
     reporting_payments_flush (reporting_payments_t *self);
 

@@ -225,11 +225,16 @@ static const char *const s_migrations [] = {
     //  9: payments from ingest, placed by their payee. Valuation no longer
     //  sends a line a payment: it places each payee (a partner's supplier
     //  and the postcode its payments give) and sends a PLACE when that
-    //  changes. payments holds what a report needs of each payment (from
-    //  ingest's SPEND), places the latest PLACE of each payee, and the
-    //  view spend_lines joins them as the table of that name held before,
-    //  so every report reads as it did: a payment whose payee has no place
-    //  yet is unknown. Ingest and valuation are read again from the start.
+    //  changes; places holds the latest of each. payments holds what socval
+    //  explain and the open-data pack show of each payment (from ingest's
+    //  SPEND), one B-tree write and its key's; spend_sums what the reports
+    //  sum, a row a partner, year, month and payee (a few thousand, where
+    //  payments are a million), kept by reporting_payments as payments come
+    //  and go. The views join each with its place: spend_lines a payment
+    //  a row, as the table of that name held before, spend_totals a sum a
+    //  row; a payment whose payee has no place yet is unknown, and fy and
+    //  month are NULL for a date that does not read (0 in spend_sums).
+    //  Ingest and valuation are read again from the start.
     "DROP TABLE spend_lines;"
     "CREATE TABLE payments ("
     " key TEXT NOT NULL UNIQUE,"
@@ -242,7 +247,15 @@ static const char *const s_migrations [] = {
     " payment_date TEXT NOT NULL,"
     " source_seq INTEGER NOT NULL,"
     " redacted INTEGER NOT NULL);"
-    "CREATE INDEX payments_year ON payments (fy, partner);"
+    "CREATE TABLE spend_sums ("
+    " fy INTEGER NOT NULL,"
+    " partner TEXT NOT NULL,"
+    " month INTEGER NOT NULL,"
+    " supplier_key TEXT NOT NULL,"
+    " given_postcode TEXT NOT NULL,"
+    " payments INTEGER NOT NULL,"
+    " pence INTEGER NOT NULL,"
+    " PRIMARY KEY (fy, partner, month, supplier_key, given_postcode)) WITHOUT ROWID;"
     "CREATE TABLE places ("
     " partner TEXT NOT NULL,"
     " supplier_key TEXT NOT NULL,"
@@ -267,6 +280,15 @@ static const char *const s_migrations [] = {
     " coalesce (p.place_postcode, '') AS postcode, p.place AS place"
     " FROM payments s LEFT JOIN places p ON p.partner = s.partner"
     " AND p.supplier_key = s.supplier_key AND p.postcode = s.given_postcode;"
+    "CREATE VIEW spend_totals AS SELECT nullif (g.fy, 0) AS fy, g.partner AS partner,"
+    " nullif (g.month, 0) AS month, g.supplier_key AS supplier_key,"
+    " g.payments AS payments, g.pence AS amount_pence,"
+    " coalesce (p.locality, 2) AS locality, coalesce (p.ward_code, '') AS ward_code,"
+    " coalesce (p.sme, 0) AS sme, coalesce (p.vcse, 0) AS vcse,"
+    " coalesce (p.employee_owned, 0) AS employee_owned,"
+    " coalesce (p.place_source, 0) AS place_source"
+    " FROM spend_sums g LEFT JOIN places p ON p.partner = g.partner"
+    " AND p.supplier_key = g.supplier_key AND p.postcode = g.given_postcode;"
     "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
     NULL
 };
@@ -705,26 +727,28 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
     " (SELECT a." F " FROM suppliers a WHERE a.supplier_key = " K \
     " ORDER BY a.partner LIMIT 1))"
 
+//  Spend figures sum spend_totals, a row a payee and month, never the
+//  payments themselves
 #define S_SPEND_MONTHS(AND_PARTNER) \
-    "SELECT month, locality, count(*), sum(amount_pence)," \
+    "SELECT month, locality, sum(payments), sum(amount_pence)," \
     " sum(CASE WHEN sme THEN amount_pence ELSE 0 END)," \
     " sum(CASE WHEN vcse THEN amount_pence ELSE 0 END)," \
     " sum(CASE WHEN employee_owned THEN amount_pence ELSE 0 END)" \
-    " FROM spend_lines WHERE fy = ?1" AND_PARTNER " GROUP BY month, locality"
+    " FROM spend_totals WHERE fy = ?1" AND_PARTNER " GROUP BY month, locality"
 
 #define S_SPEND_WARDS(AND_PARTNER) \
     "SELECT g.ward_code, coalesce(w.name, ''), g.pence, g.payments FROM" \
-    " (SELECT ward_code, sum(amount_pence) AS pence, count(*) AS payments" \
-    " FROM spend_lines WHERE fy = ?1 AND locality = 0 AND ward_code != ''" AND_PARTNER \
+    " (SELECT ward_code, sum(amount_pence) AS pence, sum(payments) AS payments" \
+    " FROM spend_totals WHERE fy = ?1 AND locality = 0 AND ward_code != ''" AND_PARTNER \
     " GROUP BY ward_code) AS g LEFT JOIN wards w ON w.code = g.ward_code" \
     " ORDER BY g.pence DESC, g.ward_code"
 
 #define S_SPEND_PLACES(AND_PARTNER) \
-    "SELECT place_source, locality, count(*), sum(amount_pence) FROM spend_lines" \
+    "SELECT place_source, locality, sum(payments), sum(amount_pence) FROM spend_totals" \
     " WHERE fy = ?1" AND_PARTNER " GROUP BY place_source, locality ORDER BY place_source"
 
 #define S_SPEND_PARTNERS(AND_PARTNER) \
-    "SELECT partner, locality, sum(amount_pence) FROM spend_lines" \
+    "SELECT partner, locality, sum(amount_pence) FROM spend_totals" \
     " WHERE fy = ?1" AND_PARTNER " GROUP BY partner, locality"
 
 //  The lines that count in a year's figures
@@ -2027,8 +2051,8 @@ s_latest_in (s_report_t *self, const char *sql_all, const char *sql_partner)
 static int
 s_default_year (s_report_t *self)
 {
-    int latest = s_latest_in (self, "SELECT max(fy) FROM spend_lines",
-        "SELECT fy FROM spend_lines WHERE partner = ?2 AND fy IS NOT NULL"
+    int latest = s_latest_in (self, "SELECT max(fy) FROM spend_totals",
+        "SELECT fy FROM spend_totals WHERE partner = ?2 AND fy IS NOT NULL"
         " ORDER BY fy DESC LIMIT 1");
     if (latest < 0 && !self->failed)
         latest = s_latest_in (self, "SELECT max(fy) FROM value_lines",
@@ -2038,11 +2062,11 @@ s_default_year (s_report_t *self)
 }
 
 #define S_YEAR_HAS_DATA(AND_PARTNER) \
-    "SELECT EXISTS (SELECT 1 FROM spend_lines WHERE fy = ?1" AND_PARTNER ")" \
+    "SELECT EXISTS (SELECT 1 FROM spend_totals WHERE fy = ?1" AND_PARTNER ")" \
     " OR EXISTS (SELECT 1 FROM value_lines WHERE fy = ?1" AND_PARTNER ")"
 
 #define S_YEARS_WITH_DATA(AND_PARTNER) \
-    "SELECT fy FROM spend_lines WHERE fy IS NOT NULL" AND_PARTNER \
+    "SELECT fy FROM spend_totals WHERE fy IS NOT NULL" AND_PARTNER \
     " UNION SELECT fy FROM value_lines WHERE fy IS NOT NULL" AND_PARTNER " ORDER BY fy"
 
 //  0 when self->fy holds spend or lines (of the partner); else -1 with the
@@ -2579,15 +2603,17 @@ s_trace_sql (const reporting_store_figure_t *figure, bool sum, bool scan)
 }
 
 //  Whether the figure's year holds more than a quarter of its table's
-//  lines, so that a scan beats the index (two counts the index answers)
+//  lines, so that a scan beats the index (two counts the index answers).
+//  Payments have no index by year (the reports read spend_sums): they are
+//  always scanned.
 static bool
 s_trace_scan (reporting_store_t *self, const reporting_store_figure_t *figure, int fy)
 {
-    sqlite3_stmt *stmt = sv_db_stmt (self->db, figure->valued?
+    if (!figure->valued)
+        return true;
+    sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "SELECT (SELECT count(*) FROM value_lines WHERE fy = ?1),"
-        " (SELECT count(*) FROM value_lines)"
-      : "SELECT (SELECT count(*) FROM spend_lines WHERE fy = ?1),"
-        " (SELECT count(*) FROM spend_lines)");
+        " (SELECT count(*) FROM value_lines)");
     if (!stmt)
         return false;
     sqlite3_bind_int (stmt, 1, fy);
@@ -2759,8 +2785,8 @@ static const struct {
       " AS locality, coalesce(g.payments, 0) AS payments, coalesce(g.pence, 0) AS paid_pence,"
       " s.sme, s.vcse, s.employee_owned, s.rlw_accredited, s.rlw_expiry, s.redacted"
       " FROM suppliers s LEFT JOIN (SELECT partner, supplier_key, min(locality) AS low,"
-      " max(locality) AS high, count(*) AS payments, sum(amount_pence) AS pence"
-      " FROM spend_lines WHERE fy = ?1 AND supplier_key != ''"
+      " max(locality) AS high, sum(payments) AS payments, sum(amount_pence) AS pence"
+      " FROM spend_totals WHERE fy = ?1 AND supplier_key != ''"
       " AND (?2 IS NULL OR partner = ?2) GROUP BY partner, supplier_key) g"
       " ON g.partner = s.partner AND g.supplier_key = s.supplier_key"
       " WHERE ?2 IS NULL OR s.partner = ?2 ORDER BY s.partner, s.supplier_key" },
@@ -2890,7 +2916,7 @@ reporting_store_count (reporting_store_t *self, const char *table)
     static const char *const queries [][2] = {
         { "suppliers", "SELECT count(*) FROM suppliers" },
         { "contracts", "SELECT count(*) FROM contracts" },
-        { "spend_lines", "SELECT count(*) FROM spend_lines" },
+        { "spend_lines", "SELECT count(*) FROM payments" },
         { "value_lines", "SELECT count(*) FROM value_lines" },
         { "alerts", "SELECT count(*) FROM alerts" },
         { "outbox", "SELECT count(*) FROM outbox" },
