@@ -2331,6 +2331,14 @@ ingest_spend_test (bool verbose)
     assert (ingest_spend_redaction ("Reacted personal data"));
     assert (!ingest_spend_redaction ("REDACTIVE PUBLISHING LTD"));
     assert (!ingest_spend_redaction ("Orange Personal Communications"));
+    //  A name masked with asterisks (Craven) is a redaction; a name with
+    //  letters or digits beside them is a name, and no name is not one
+    assert (ingest_spend_redaction ("*****************************"));
+    assert (ingest_spend_redaction ("*** ***"));
+    assert (!ingest_spend_redaction ("A*Star Cleaning Ltd"));
+    assert (!ingest_spend_redaction ("***1"));
+    assert (!ingest_spend_redaction (""));
+    assert (!ingest_spend_redaction ("  "));
     assert (!ingest_spend_redaction ("Ruskin Private Hire"));
 
     //  Row checks and natural keys, on a file written for the purpose
