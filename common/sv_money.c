@@ -39,6 +39,59 @@ s_pound (const char *p, const char *end)
 
 
 //  --------------------------------------------------------------------------
+//  Reads body to end as a binary double printed in full, of a value that
+//  was a whole number of pence (thousandths for places 3), into that
+//  number (unsigned magnitude, scaled by 10^places). Spreadsheets and
+//  pandas export amounts so: 2720.70 is computed as 2720.7000000000003,
+//  998.00 as 997.9999999999999 (Devon County Council's spend files). The
+//  form is exact: no separators, at most 17 significant digits (a double
+//  prints in 15 to 17), and the digits past places are noise that only a
+//  double's precision explains: the written value lies within 2^-50 of
+//  itself (four units in a double's last place) of the whole number, and
+//  at least three decimal digits below it, so no other whole number of
+//  pence is within reach. 1.005, 12.3401 and 12345678901234.565 are not
+//  of that form. Returns true and sets *value_p, or false.
+
+static bool
+s_read_float_print (const char *body, const char *end, int places, uint64_t *value_p)
+{
+    uint64_t digits = 0;
+    int significant = 0, decimals = 0;
+    bool fraction = false;
+    for (const char *q = body; q < end; q++) {
+        if (*q == '.') {
+            fraction = true;
+            continue;
+        }
+        if (!s_digit (*q))
+            return false;       //  a thousands separator: not a printed double
+        decimals += fraction;
+        if (significant == 0 && *q == '0')
+            continue;
+        if (++significant > 17)
+            return false;
+        digits = digits * 10 + (uint64_t) (*q - '0');
+    }
+    //  The noise is at least three digits below the last kept decimal, and
+    //  10^18 still fits
+    if (decimals - places < 3 || decimals - places > 18)
+        return false;
+    uint64_t scale = 1;
+    for (int index = places; index < decimals; index++)
+        scale *= 10;
+    uint64_t whole = digits / scale, noise = digits % scale;
+    if (noise * 2 >= scale) {
+        whole++;
+        noise = scale - noise;
+    }
+    if (noise > digits >> 50 || noise * 1000 > scale)
+        return false;
+    *value_p = whole;
+    return true;
+}
+
+
+//  --------------------------------------------------------------------------
 //  Reads the digits of a number, body to end (only digits, ',' and '.'),
 //  into value scaled by 10^places. Returns NULL, or a static reason.
 
@@ -89,9 +142,16 @@ s_read_digits (const char *body, const char *end, int places, bool negative,
         unsigned digit = (unsigned) (*q - '0');
         if (dot && q > dot) {
             if (kept == places) {
-                if (digit)      //  Never round input
-                    return places == 2? "more than two decimal places"
-                                      : "more than three decimal places";
+                if (digit) {    //  Never round input, but read a printed double
+                    uint64_t whole;
+                    if (!s_read_float_print (body, end, places, &whole))
+                        return places == 2? "more than two decimal places"
+                                          : "more than three decimal places";
+                    if (whole > limit)
+                        return too_large;
+                    *value_p = negative && whole? -(int64_t) (whole - 1) - 1: (int64_t) whole;
+                    return NULL;
+                }
                 continue;
             }
             kept++;
@@ -478,6 +538,24 @@ sv_money_test (bool verbose)
     s_rejects ("12.345", "more than two decimal places", false, verbose);
     s_rejects ("12.3401", "more than two decimal places", false, verbose);
     s_rejects ("0.005", "more than two decimal places", false, verbose);
+    //  A binary double printed in full, of a whole number of pence, is
+    //  read as that number (Devon County Council, January 2021); fewer
+    //  digits, or noise a double does not explain, are refused still
+    s_accepts ("2720.7000000000003", 272070, false, verbose);
+    s_accepts ("997.9999999999999", 99800, false, verbose);
+    s_accepts ("-700.4399999999999", -70044, false, verbose);
+    s_accepts ("486.59999999999997", 48660, false, verbose);
+    s_accepts ("63396.219999999994", 6339622, false, verbose);
+    s_accepts ("(500.58000000000004)", -50058, false, verbose);
+    s_accepts ("0.30000000000000004", 30, false, verbose);
+    s_rejects ("2720.70003", "more than two decimal places", false, verbose);
+    s_rejects ("2720.7000000000103", "more than two decimal places", false, verbose);
+    s_rejects ("2,720.7000000000003", "more than two decimal places", false, verbose);
+    s_rejects ("12345678901234.565", "more than two decimal places", false, verbose);
+    s_rejects ("1234567.12345678", "more than two decimal places", false, verbose);
+    s_rejects ("27207.000000000000000003", "more than two decimal places", false, verbose);
+    s_accepts ("2.5000000000000004", 2500, true, verbose);
+    s_rejects ("2.5004", "more than three decimal places", true, verbose);
 
     //  Quantities, in thousandths of a unit
     s_accepts ("12", 12000, true, verbose);

@@ -9,7 +9,10 @@
 
     Parsing never guesses. Anything that could be read two ways (12,34),
     that would need rounding (1.005), or that has text run into it is
-    refused with a short, static English reason for the row's error.
+    refused with a short, static English reason for the row's error. A
+    binary double printed in full (2720.7000000000003, as spreadsheets and
+    pandas export 2720.70) is read as the whole number of pence it stands
+    for, since no other is within a double's precision of it.
     =========================================================================
 */
 
@@ -33,7 +36,12 @@ extern "C" {
 //  "+5") or trailing ("5-", SAP style); or parentheses for a negative
 //  ("(5)", "(£1,234.56)"); thousands separators "," in exact groups of
 //  three; 0, 1 or 2 decimals (".5" is 50); further decimals only if they
-//  are zeros ("12.3400"). "-0.00" and "(0)" read as 0.
+//  are zeros ("12.3400"), or if the text is a binary double printed in
+//  full of a whole number of pence: at most 17 significant digits, no
+//  separators, and within four units of a double's last place of that
+//  number, three or more decimal digits below the penny
+//  ("2720.7000000000003" is 272070, "997.9999999999999" is 99800; not
+//  "1.005" or "2720.70003"). "-0.00" and "(0)" read as 0.
 //  Returns 0 and sets *pence_p on success. Returns -1 on bad input, leaving
 //  *pence_p untouched and, if reason_p is not NULL, pointing *reason_p at
 //  a static English reason ("not a number", "more than two decimal

@@ -55,6 +55,7 @@
 
 static const char *const s_body_name [] = {
     "Body Name",
+    "Name of Body",             //  Devon (beside "Body", its code: 18)
     "Body",                     //  Lambeth 2012-06 (a name; where a "Body Name"
                                 //  column exists, as in Leeds and Calderdale,
                                 //  "Body" holds a URI and becomes body_code)
@@ -70,7 +71,8 @@ static const char *const s_body_name [] = {
 static const char *const s_body_code [] = {
     "Body Code", "Organisation Code" /* Wakefield */, "Authority Code",
     "Departmental Family",      //  Cabinet Office ("CAB")
-    "Body",                     //  Leeds, Calderdale (a statistics.data.gov.uk URI)
+    "Body",                     //  Leeds, Calderdale (a statistics.data.gov.uk URI);
+                                //  Devon (a number, 18)
     NULL
 };
 static const char *const s_payment_date [] = {
@@ -683,6 +685,7 @@ struct _ingest_spend_t {
     zchunk_t *record;                   //  a row being held, encoded
     size_t held_line;                   //  the line of the last row released
     size_t repeats;                     //  rows that repeat an earlier one
+    bool float_warned;                  //  of an amount read from a printed double
     char reason [400];          //  a composed reason, for the error callback
     char date_reason [200];     //  a composed date reason
     char counted [INGEST_SPEND_TRANSACTION_MAX + 32];  //  "number/line"
@@ -702,6 +705,18 @@ s_reject (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
         sv_csv_error_t error = { line, column, column? value: NULL, reason };
         self->error_fn (&error, self->arg);
     }
+}
+
+//  True when amount, which sv_money read, has nonzero digits past the
+//  pence: a binary double printed in full (see sv_money_parse)
+static bool
+s_float_printed (const char *amount)
+{
+    const char *dot = strchr (amount, '.');
+    if (!dot)
+        return false;
+    size_t decimals = strspn (dot + 1, "0123456789");
+    return decimals > 2 && strspn (dot + 3, "0") < decimals - 2;
 }
 
 //  Tells the caller something a person should know about a row or the
@@ -1098,6 +1113,16 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
     }
     self->total = total;
     self->accepted++;
+    if (!self->float_warned && s_float_printed (amount)) {
+        //  Once a file: every such amount reads the same way
+        char pounds [SV_MONEY_BUF];
+        snprintf (self->reason, sizeof self->reason,
+                  "amount written as a binary floating-point number, read as the whole"
+                  " penny it stands for (%s); later amounts so written are read alike",
+                  sv_money_format (pence, pounds, sizeof pounds));
+        s_warn (self, row->line, INGEST_SPEND_AMOUNT, amount, self->reason);
+        self->float_warned = true;
+    }
     return self->row_fn (&spend, self->arg);
 }
 
@@ -1348,6 +1373,7 @@ bool
 ingest_spend_redaction (const char *name)
 {
     assert (name);
+    const char *original = name;
     //  Letters only, lower case: "REDACTED - Personal Information" and
     //  "Redacted personal information" are one form
     char folded [256];
@@ -1361,6 +1387,10 @@ ingest_spend_redaction (const char *name)
             folded [length++] = c;
     }
     folded [length] = 0;
+    //  A name masked out: only asterisks, with no letter or digit (Craven
+    //  District Council writes "*****************************")
+    if (strchr (original, '*') && strspn (original, "* ") == strlen (original))
+        return true;
     //  "redacted", not "redact": REDACTIVE PUBLISHING LTD is a supplier
     static const char *const marks [] = {
         "redacted", "withheld", "personaldata", "personalinformation", "personaldetails",
@@ -1771,6 +1801,31 @@ static const s_test_fixture_t s_fixtures [] = {
       { { "a number, not a date", 1 } },
       { { 2, "2018-04-04 39440000.00 1005\\1900202628/1 DEPT OF COMMUNITIES AND LOCAL GOV | " },
         { 27, "2018-04-04 -39440000.00 1005\\1700015523/1 DEPT OF COMMUNITIES AND LOCAL GOV | " } } },
+    //  Devon County Council, January 2021: "Name of Body" beside "Body"
+    //  (18); date-times; 16 amounts written as printed doubles
+    //  (2720.7000000000003, 997.9999999999999), each read as its penny
+    { "devon_2021-01.csv", NULL, NULL, 51, 0, 41435412, 2, NULL,
+      { { NULL, 0 } },
+      { { 8, "2021-01-04 2720.70 CDWM35010820/1 JACOBS UK LTD | " },
+        { 35, "2021-01-04 998.00 EXCHEQ35292910/1 MEDACO | " },
+        { 45, "2021-01-04 -13876.18 HIGHWAYS18110428/1 SKANSKA CONSTRUCTION UK LTD | " } } },
+    //  Craven District Council, March 2017: two columns each named
+    //  "Account Code" and "Cost Centre Code" (code, then description);
+    //  suppliers masked with asterisks; one transaction number on two
+    //  lines; an unlabelled total at the foot, under the amount only
+    { "craven_2017-03.csv", NULL, NULL, 43, 1, 30477301, 6,
+      "row 44, column 'Payment Date', value '': no payment date",
+      { { "no payment date", 1 } },
+      { { 22, "2017-03-01 810.00 57011358/1 (redacted) | " },
+        { 34, "2017-03-30 1900.00 57011936/2 Digital Ticketing Systems Ltd | " },
+        { 39, "2017-03-24 606.84 57011740/1 Neville\xC2\xB4s Kitchen | " } } },
+    //  Darlington as published: an SQL query and a title block ("Dec-13")
+    //  above a header with no payment date column: refused whole, never
+    //  dated from the title
+    { "darlington_raw_2014-12_a.csv", NULL,
+      "no column for payment_date; line 21 has: , , Directotate, Service, Supplier, "
+      "Invoice Line Value (net of VAT), Account, ",
+      0, 0, 0, 0, NULL, { { NULL, 0 } }, { { 0, NULL } } },
     //  The Oxford excerpt with its dates rewritten month first, as a
     //  spreadsheet set to US dates writes them: read as the original
     { "mdy_oxford_jan-mar-2017.csv", NULL, NULL, 30, 0, 10144506, 0, NULL,
@@ -2276,6 +2331,14 @@ ingest_spend_test (bool verbose)
     assert (ingest_spend_redaction ("Reacted personal data"));
     assert (!ingest_spend_redaction ("REDACTIVE PUBLISHING LTD"));
     assert (!ingest_spend_redaction ("Orange Personal Communications"));
+    //  A name masked with asterisks (Craven) is a redaction; a name with
+    //  letters or digits beside them is a name, and no name is not one
+    assert (ingest_spend_redaction ("*****************************"));
+    assert (ingest_spend_redaction ("*** ***"));
+    assert (!ingest_spend_redaction ("A*Star Cleaning Ltd"));
+    assert (!ingest_spend_redaction ("***1"));
+    assert (!ingest_spend_redaction (""));
+    assert (!ingest_spend_redaction ("  "));
     assert (!ingest_spend_redaction ("Ruskin Private Hire"));
 
     //  Row checks and natural keys, on a file written for the purpose

@@ -273,8 +273,9 @@ const sv_csv_field_t *
 
 //  True if a supplier name is a redaction rather than a supplier
 //  ("REDACTED PERSONAL DATA", "Personal Information Redacted", "Name
-//  withheld", "DETAILS REDACTED", Oxford's typo "Reacted personal data";
-//  not "REDACTIVE PUBLISHING LTD"). name must not be NULL.
+//  withheld", "DETAILS REDACTED", Oxford's typo "Reacted personal data",
+//  Craven's "*****" masks; not "REDACTIVE PUBLISHING LTD"). name must not
+//  be NULL.
 bool
     ingest_spend_redaction (const char *name);
 
