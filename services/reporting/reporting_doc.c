@@ -41,7 +41,8 @@ static const reporting_doc_figure_t s_annual_figures [] = {
     { "spend.local_share", "Local share of spend", REPORTING_DOC_SHARE },
     { "spend.previous_year", "Previous year", REPORTING_DOC_TEXT },
     { "spend.previous_year_local_pence", "Local spend, previous year", REPORTING_DOC_PENCE },
-    { "spend.additional_local_pence", "Additional local spend on previous year", REPORTING_DOC_PENCE },
+    { "spend.additional_local_pence", "Additional local spend on previous year",
+      REPORTING_DOC_PENCE },
     { "spend.sme_pence", "Spend with SMEs", REPORTING_DOC_PENCE },
     { "spend.vcse_pence", "Spend with VCSEs", REPORTING_DOC_PENCE },
     { "spend.employee_owned_pence", "Spend with employee-owned businesses", REPORTING_DOC_PENCE },
@@ -73,7 +74,8 @@ static const reporting_doc_figure_t s_partnership_figures [] = {
     { "network.in_scope_contracts", "Contracts in Real Living Wage scope", REPORTING_DOC_INT },
     { "network.missing_commitment", "In scope, commitment missing", REPORTING_DOC_INT },
     { "network.open_alerts", "Open alerts", REPORTING_DOC_INT },
-    { "network.additional_local_pence", "Additional local spend on previous year", REPORTING_DOC_PENCE },
+    { "network.additional_local_pence", "Additional local spend on previous year",
+      REPORTING_DOC_PENCE },
     { "rlw.as_of", "RLW dates counted from", REPORTING_DOC_TEXT },
     { "rlw.rate.year", "RLW rate pending, year", REPORTING_DOC_INT },
     { "rlw.rate.uk_pence", "RLW rate pending, UK, pence an hour", REPORTING_DOC_INT },
@@ -266,11 +268,15 @@ static const reporting_doc_column_t s_contract_columns [] = {
     { "next_return_due", "Next return due", REPORTING_DOC_DATE, 13, 0 },
     { "status", "Status", REPORTING_DOC_TEXT, 8, REPORTING_DOC_BADGE },
     { "status_reason", "Why", REPORTING_DOC_TEXT, 16, 0 },
-    { "previous_delivered_pence", "Delivered last year", REPORTING_DOC_PENCE, 16, REPORTING_DOC_NOT_HTML },
-    { "delivered_change_pence", "Change in delivered", REPORTING_DOC_PENCE, 16, REPORTING_DOC_NOT_HTML },
+    { "previous_delivered_pence", "Delivered last year", REPORTING_DOC_PENCE, 16,
+      REPORTING_DOC_NOT_HTML },
+    { "delivered_change_pence", "Change in delivered", REPORTING_DOC_PENCE, 16,
+      REPORTING_DOC_NOT_HTML },
     { "delivered_change", "Change on last year", REPORTING_DOC_SHARE, 12, 0 },
-    { "committed_unvalued", "Committed lines not valued", REPORTING_DOC_INT, 12, REPORTING_DOC_NOT_HTML },
-    { "delivered_unvalued", "Delivered lines not valued", REPORTING_DOC_INT, 12, REPORTING_DOC_NOT_HTML },
+    { "committed_unvalued", "Committed lines not valued", REPORTING_DOC_INT, 12,
+      REPORTING_DOC_NOT_HTML },
+    { "delivered_unvalued", "Delivered lines not valued", REPORTING_DOC_INT, 12,
+      REPORTING_DOC_NOT_HTML },
     { NULL, NULL, REPORTING_DOC_TEXT, 0, 0 }
 };
 static const reporting_doc_table_t s_contract_rows = {
@@ -415,17 +421,23 @@ const reporting_doc_table_t reporting_doc_rlw_renewals = {
 
 //  The kinds, by their "report" value
 static const reporting_doc_kind_t s_kinds [] = {
-    { "annual", s_annual_figures,
-      { &s_spend_by_month, &reporting_doc_spend_by_ward, &s_by_theme, &reporting_doc_by_measure, &reporting_doc_top_contracts,
-        &reporting_doc_delivered_by_ward, &reporting_doc_by_group, &s_rlw_contracts, &s_alerts, &s_alerts_by_rule,
-        &reporting_doc_annual_frameworks, &reporting_doc_rlw_renewals, NULL },
-      reporting_html_annual_body },
-    { "partnership", s_partnership_figures,
-      { &s_by_partner, &reporting_doc_by_partner_theme, &s_by_outcome, &reporting_doc_network_frameworks,
+    { "annual",
+      s_annual_figures,
+      { &s_spend_by_month, &reporting_doc_spend_by_ward, &s_by_theme, &reporting_doc_by_measure,
+        &reporting_doc_top_contracts, &reporting_doc_delivered_by_ward, &reporting_doc_by_group,
+        &s_rlw_contracts, &s_alerts, &s_alerts_by_rule, &reporting_doc_annual_frameworks,
         &reporting_doc_rlw_renewals, NULL },
+      reporting_html_annual_body },
+    { "partnership",
+      s_partnership_figures,
+      { &s_by_partner, &reporting_doc_by_partner_theme, &s_by_outcome,
+        &reporting_doc_network_frameworks, &reporting_doc_rlw_renewals, NULL },
       reporting_html_partnership_body },
     { "rlw-scope", s_rlw_figures, { &s_rlw_contracts, NULL }, reporting_html_compliance_rlw_body },
-    { "alerts", s_alerts_figures, { &s_alerts, &s_alerts_by_rule, NULL }, reporting_html_compliance_alerts_body },
+    { "alerts",
+      s_alerts_figures,
+      { &s_alerts, &s_alerts_by_rule, NULL },
+      reporting_html_compliance_alerts_body },
     { "contracts", s_contracts_figures, { &s_contract_rows, NULL }, reporting_html_contracts_body },
     { "kpi", s_kpi_figures, { &s_kpi_rows, NULL }, reporting_html_contracts_kpi_body },
 };
@@ -564,7 +576,7 @@ reporting_doc_joined (const json_t *list)
 //  Adds a file of data (size bytes, copied) to files; -1 when memory runs out
 int
 reporting_doc_add_file (zlistx_t *files, const char *name, const char *suffix, const void *data,
-            size_t size)
+                        size_t size)
 {
     reporting_render_file_t *file = (reporting_render_file_t *) calloc (1, sizeof *file);
     if (!file)
@@ -589,7 +601,8 @@ reporting_doc_stream_open (reporting_doc_stream_t *self)
 
 //  Closes the stream and adds its bytes as a file; -1 on any write error
 int
-reporting_doc_stream_close (reporting_doc_stream_t *self, zlistx_t *files, const char *name, const char *suffix)
+reporting_doc_stream_close (reporting_doc_stream_t *self, zlistx_t *files, const char *name,
+                            const char *suffix)
 {
     bool failed = ferror (self->out) != 0;
     failed |= fclose (self->out) != 0;

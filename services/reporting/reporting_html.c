@@ -459,7 +459,8 @@ reporting_html_partner_of (const json_t *row)
 const char *
 reporting_html_partner_named (const json_t *doc, const char *id)
 {
-    const char *name = json_string_value (json_object_get (reporting_doc_get (doc, "partner_names"), id));
+    const char *name =
+        json_string_value (json_object_get (reporting_doc_get (doc, "partner_names"), id));
     return name && *name? name: id;
 }
 
@@ -500,16 +501,20 @@ reporting_html_framework_note (reporting_html_t *self, const char *path)
             fputs (index + 1 == count? " and ": ", ", out);
         char *years = reporting_doc_joined (json_object_get (framework, "proxy_years"));
         //  Lines a store kept before it recorded frameworks carry none
-        if (*reporting_doc_str (framework, "id") && json_is_true (json_object_get (framework, "record_only")))
+        if (*reporting_doc_str (framework, "id")
+        &&  json_is_true (json_object_get (framework, "record_only")))
             reporting_html_escf (out, "%s version %s (record only: quantities, no £ value)",
-                    reporting_doc_str (framework, "id"), reporting_doc_str (framework, "version"));
+                                 reporting_doc_str (framework, "id"),
+                                 reporting_doc_str (framework, "version"));
         else
         if (*reporting_doc_str (framework, "id"))
-            reporting_html_escf (out, "%s version %s (proxy values of %s)", reporting_doc_str (framework, "id"),
-                    reporting_doc_str (framework, "version"), years && *years? years: "years not recorded");
+            reporting_html_escf (out, "%s version %s (proxy values of %s)",
+                                 reporting_doc_str (framework, "id"),
+                                 reporting_doc_str (framework, "version"),
+                                 years && *years? years: "years not recorded");
         else
-            reporting_html_escf (out, "a framework not recorded for lines of %s valued before reporting "
-                    "kept frameworks", years? years: "");
+            reporting_html_escf (out, "a framework not recorded for lines of %s valued before "
+                                 "reporting kept frameworks", years? years: "");
         free (years);
         illustrative |= json_is_true (json_object_get (framework, "illustrative"));
     }
@@ -531,8 +536,9 @@ reporting_html_page_open (reporting_html_t *self, const char *kicker)
            "xml:lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\"/>\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n", out);
     reporting_html_tag (out, "<title>", reporting_doc_str (doc, "title"), "</title>\n");
-    reporting_html_tag (out, "<meta name=\"generator\" content=\"socval\"/>\n<meta name=\"dcterms.created\" "
-                "content=\"", reporting_doc_str (doc, "created"), "\"/>\n");
+    reporting_html_tag (out, "<meta name=\"generator\" content=\"socval\"/>\n"
+                             "<meta name=\"dcterms.created\" content=\"",
+                        reporting_doc_str (doc, "created"), "\"/>\n");
     fprintf (out, "<style>\n%s</style>\n</head>\n<body>\n<header class=\"masthead\">\n", s_style);
     reporting_html_tag (out, "<p class=\"kicker\">", kicker, "</p>\n");
     reporting_html_tag (out, "<h1>", reporting_doc_str (doc, "title"), "</h1>\n");
@@ -540,7 +546,8 @@ reporting_html_page_open (reporting_html_t *self, const char *kicker)
     const char *year = reporting_doc_str (doc, "year");
     int first;
     if (sscanf (year, "%4d", &first) == 1) {
-        reporting_html_escf (out, "Financial year %s: 1 April %d to 31 March %d", year, first, first + 1);
+        reporting_html_escf (out, "Financial year %s: 1 April %d to 31 March %d", year, first,
+                             first + 1);
         fputs ("<br/>", out);
     }
     const char *partner = reporting_doc_str (doc, "partner");
@@ -560,14 +567,16 @@ reporting_html_page_close (reporting_html_t *self, const char *how)
     FILE *out = self->out;
     const json_t *doc = self->doc;
     fputs ("<footer class=\"about\">\n<h2>About this report</h2>\n<dl>\n", out);
-    reporting_html_tag (out, "<dt>Created</dt><dd>", s_timestamp (reporting_doc_str (doc, "created")).text, "</dd>\n");
+    reporting_html_tag (out, "<dt>Created</dt><dd>",
+                        s_timestamp (reporting_doc_str (doc, "created")).text, "</dd>\n");
     int64_t ingest, valuation, compliance;
     reporting_doc_int_at (doc, "offsets.ingest", &ingest);
     reporting_doc_int_at (doc, "offsets.valuation", &valuation);
     reporting_doc_int_at (doc, "offsets.compliance", &compliance);
     fprintf (out, "<dt>Data</dt><dd>Events up to ingest %s, valuation %s and compliance %s: "
              "the report can be assembled again from the same point.</dd>\n",
-             reporting_html_count (ingest).text, reporting_html_count (valuation).text, reporting_html_count (compliance).text);
+             reporting_html_count (ingest).text, reporting_html_count (valuation).text,
+             reporting_html_count (compliance).text);
     fputs ("<dt>Partners</dt><dd>", out);
     s_partner_list (out, doc);
     fputs ("</dd>\n", out);
@@ -581,7 +590,8 @@ reporting_html_page_close (reporting_html_t *self, const char *how)
 //  A headline card: label and value, then a line printed from format
 //  (escaped after formatting, so arguments may come from the document)
 void
-reporting_html_card (FILE *out, const char *label, const char *value, bool warn, const char *format, ...)
+reporting_html_card (FILE *out, const char *label, const char *value, bool warn,
+                     const char *format, ...)
 {
     fprintf (out, "<div class=\"card%s\">", warn? " warn": "");
     reporting_html_tag (out, "<div class=\"label\">", label, "</div>");
@@ -613,7 +623,8 @@ reporting_html_count_at (const json_t *doc, const char *path)
 
 //  One cell of a generic table
 void
-reporting_html_cell (reporting_html_t *self, const reporting_doc_column_t *column, const json_t *row, bool suppressed)
+reporting_html_cell (reporting_html_t *self, const reporting_doc_column_t *column,
+                     const json_t *row, bool suppressed)
 {
     FILE *out = self->out;
     const json_t *value = json_object_get (row, column->key);
@@ -633,8 +644,8 @@ reporting_html_cell (reporting_html_t *self, const reporting_doc_column_t *colum
         fputs ("<td class=\"num withheld\">record only</td>", out);
         return;
     }
-    fputs (numeric? "<td class=\"num\">": column->flags & REPORTING_DOC_CODE? "<td class=\"code\">": "<td>",
-           out);
+    fputs (numeric? "<td class=\"num\">":
+           column->flags & REPORTING_DOC_CODE? "<td class=\"code\">": "<td>", out);
     if (column->type == REPORTING_DOC_PENCE && json_is_integer (value))
         fputs (reporting_html_pounds ((int64_t) json_integer_value (value)).text, out);
     else
@@ -642,14 +653,16 @@ reporting_html_cell (reporting_html_t *self, const reporting_doc_column_t *colum
         fputs (reporting_html_count ((int64_t) json_integer_value (value)).text, out);
     else
     if (column->type == REPORTING_DOC_QTY)
-        reporting_html_esc (out, reporting_html_quantity (value, json_string_value (json_object_get (row, "unit"))).text);
+        reporting_html_esc (out, reporting_html_quantity (value, json_string_value (
+                                     json_object_get (row, "unit"))).text);
     else
     if (column->type == REPORTING_DOC_SHARE)
         fputs (reporting_html_share (value).text, out);
     else
     if (column->type == REPORTING_DOC_DATE)
-        reporting_html_esc (out, reporting_doc_date_at (row, column->key)? reporting_html_date (reporting_doc_date_at (row, column->key), false).text:
-                                                  "not known");
+        reporting_html_esc (out, reporting_doc_date_at (row, column->key)?
+                            reporting_html_date (reporting_doc_date_at (row, column->key),
+                                                 false).text: "not known");
     else
     if (json_is_boolean (value))
         fputs (json_is_true (value)? "Yes": "No", out);
@@ -700,7 +713,8 @@ reporting_html_table_close (FILE *out)
 //  class_ (may be NULL) is the table's class: "keep" asks print not to
 //  break a short table across pages, "narrow" not to stretch it.
 void
-reporting_html_table (reporting_html_t *self, const reporting_doc_table_t *table, const char *caption, const char *class_)
+reporting_html_table (reporting_html_t *self, const reporting_doc_table_t *table,
+                      const char *caption, const char *class_)
 {
     FILE *out = self->out;
     json_t *rows = reporting_doc_table_rows (self->doc, table);
@@ -826,7 +840,8 @@ reporting_html_chart_months (reporting_html_t *self, const json_t *months)
     FILE *out = self->out;
     static const char *keys [] = { "local_pence", "non_local_pence", "unknown_pence" };
     static const char *names [] = { "Local", "Non-local", "Locality unknown" };
-    static const char *colours [] = { REPORTING_HTML_COLOUR_LOCAL, REPORTING_HTML_COLOUR_OTHER, S_COLOUR_UNKNOWN };
+    static const char *colours [] = { REPORTING_HTML_COLOUR_LOCAL, REPORTING_HTML_COLOUR_OTHER,
+                                      S_COLOUR_UNKNOWN };
     static const char *short_months [] = {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
     };
@@ -835,7 +850,8 @@ reporting_html_chart_months (reporting_html_t *self, const json_t *months)
     for (size_t index = 0; index < count; index++) {
         int64_t total = 0, pence;
         for (size_t series = 0; series < 3; series++)
-            if (reporting_doc_int_at (json_array_get (months, index), keys [series], &pence) && pence > 0)
+            if (reporting_doc_int_at (json_array_get (months, index), keys [series], &pence)
+            &&  pence > 0)
                 total += pence;
         most = total > most? total: most;
     }
@@ -893,9 +909,9 @@ reporting_html_chart_months (reporting_html_t *self, const json_t *months)
 //  Horizontal bars, one or two series (grouped) per category, each with
 //  its value written at its end
 void
-reporting_html_chart_bars (reporting_html_t *self, const char *title, const char *desc, size_t series,
-              const char *const *names, const char *const *colours, const reporting_html_bar_t *bars,
-              size_t count)
+reporting_html_chart_bars (reporting_html_t *self, const char *title, const char *desc,
+                           size_t series, const char *const *names, const char *const *colours,
+                           const reporting_html_bar_t *bars, size_t count)
 {
     FILE *out = self->out;
     bool sublabels = false;
@@ -956,7 +972,8 @@ reporting_html_chart_bars (reporting_html_t *self, const char *title, const char
             fprintf (out, "%s%s: %s</title></rect>\n", series > 1? ", ": "",
                      series > 1? names [which]: "", reporting_html_pounds (pence).text);
             fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#1c2630\">%s",
-                     left + width + 6, bar_y + bar / 2 + 4, reporting_html_pounds_short (pence, false).text);
+                     left + width + 6, bar_y + bar / 2 + 4,
+                     reporting_html_pounds_short (pence, false).text);
             if (item->note && which + 1 == series) {
                 fputs (" · ", out);
                 reporting_html_esc (out, item->note);
@@ -979,7 +996,8 @@ reporting_html_figure_open (FILE *out, const char *caption)
 //  The page
 
 int
-reporting_html_render (const json_t *doc, const reporting_doc_kind_t *kind, const char *base, zlistx_t *files)
+reporting_html_render (const json_t *doc, const reporting_doc_kind_t *kind, const char *base,
+                       zlistx_t *files)
 {
     reporting_doc_stream_t stream;
     if (reporting_doc_stream_open (&stream))

@@ -92,8 +92,10 @@ s_spend_table (reporting_html_t *self)
         int64_t pence;
         bool known = reporting_doc_int_at (self->doc, rows [index].path, &pence);
         fprintf (out, "<tr%s><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-                 "</tr>\n", index == 3? " class=\"subtotal\"": "", rows [index].label,
-                 known? reporting_html_pounds (pence).text: "–", known? reporting_html_ratio (pence, total).text: "–");
+                 "</tr>\n",
+                 index == 3? " class=\"subtotal\"": "", rows [index].label,
+                 known? reporting_html_pounds (pence).text: "–",
+                 known? reporting_html_ratio (pence, total).text: "–");
     }
     fputs ("</tbody>\n", out);
     reporting_html_table_close (out);
@@ -137,9 +139,12 @@ s_place_table (reporting_html_t *self)
         fprintf (out, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
                  "<td class=\"num\">%s</td><td class=\"num\">%s</td></tr>\n",
                  reporting_html_count (json_integer_value (json_object_get (row, "payments"))).text,
-                 reporting_html_pounds (json_integer_value (json_object_get (row, "local_pence"))).text,
-                 reporting_html_pounds (json_integer_value (json_object_get (row, "non_local_pence"))).text,
-                 reporting_html_pounds (json_integer_value (json_object_get (row, "unknown_pence"))).text);
+                 reporting_html_pounds (json_integer_value (
+                     json_object_get (row, "local_pence"))).text,
+                 reporting_html_pounds (json_integer_value (
+                     json_object_get (row, "non_local_pence"))).text,
+                 reporting_html_pounds (json_integer_value (
+                     json_object_get (row, "unknown_pence"))).text);
     }
     fputs ("</tbody>\n", out);
     reporting_html_table_close (out);
@@ -157,13 +162,16 @@ s_annual_spend (reporting_html_t *self)
     bool compared = reporting_doc_int_at (doc, "spend.additional_local_pence", &additional);
     fputs ("<section id=\"spend\">\n<h2><span class=\"number\">1</span>Spending with local "
            "suppliers</h2>\n<p class=\"lede\">", out);
-    reporting_html_escf (out, "Of the %s the partners spent with suppliers in %s, %s (%s) went to "
-             "suppliers based in the local area.", reporting_html_pounds_short (total, false).text,
-             reporting_doc_str (doc, "year"), reporting_html_pounds_short (local, false).text,
-             reporting_html_share (reporting_doc_get (doc, "spend.local_share")).text);
+    reporting_html_escf (out, "Of the %s the partners spent with suppliers in %s, %s (%s) went "
+                         "to suppliers based in the local area.",
+                         reporting_html_pounds_short (total, false).text,
+                         reporting_doc_str (doc, "year"),
+                         reporting_html_pounds_short (local, false).text,
+                         reporting_html_share (reporting_doc_get (doc, "spend.local_share")).text);
     if (compared) {
-        fprintf (out, " That is %s %s than in ", reporting_html_pounds_short (additional < 0? -additional:
-                                                                additional, false).text,
+        fprintf (out, " That is %s %s than in ",
+                 reporting_html_pounds_short (additional < 0? -additional: additional,
+                                              false).text,
                  additional < 0? "less": "more");
         reporting_html_esc (out, reporting_doc_str (doc, "spend.previous_year"));
         fputs (".", out);
@@ -178,7 +186,8 @@ s_annual_spend (reporting_html_t *self)
     fputs ("<div class=\"pair\">\n<div>\n", out);
     s_spend_table (self);
     fputs ("</div>\n<div>\n", out);
-    reporting_html_table (self, &reporting_doc_spend_by_ward, "Local spend by the supplier's ward", "keep");
+    reporting_html_table (self, &reporting_doc_spend_by_ward, "Local spend by the supplier's ward",
+                          "keep");
     fputs ("</div>\n</div>\n", out);
     s_place_table (self);
     fputs ("</section>\n", out);
@@ -194,14 +203,18 @@ s_annual_social_value (reporting_html_t *self)
     reporting_doc_int_at (doc, "social_value.delivered_pence", &delivered);
     fputs ("<section id=\"social-value\">\n<h2><span class=\"number\">2</span>Social value "
            "committed and delivered</h2>\n<p class=\"lede\">", out);
-    reporting_html_escf (out, "Suppliers committed to %s of social value for %s and delivered %s, %s of "
-             "the value committed. Deliveries count when they are ",
-             reporting_html_pounds_short (committed, false).text, reporting_doc_str (doc, "year"),
-             reporting_html_pounds_short (delivered, false).text, reporting_html_ratio (delivered, committed).text);
+    reporting_html_escf (out,
+                         "Suppliers committed to %s of social value for %s and delivered %s, %s of "
+                         "the value committed. Deliveries count when they are ",
+                         reporting_html_pounds_short (committed, false).text,
+                         reporting_doc_str (doc, "year"),
+                         reporting_html_pounds_short (delivered, false).text,
+                         reporting_html_ratio (delivered, committed).text);
     reporting_html_prose_list (out, reporting_doc_get (doc, "evidence_counted"));
     fputs (".</p>\n", out);
     reporting_html_framework_note (self, "social_value.frameworks");
-    reporting_html_table (self, &reporting_doc_annual_frameworks, "Frameworks behind the pounds", "keep narrow");
+    reporting_html_table (self, &reporting_doc_annual_frameworks, "Frameworks behind the pounds",
+                          "keep narrow");
 
     json_t *themes = reporting_doc_get (doc, "social_value.by_theme");
     size_t count = json_array_size (themes);
@@ -219,12 +232,13 @@ s_annual_social_value (reporting_html_t *self)
             valued++;
         }
         static const char *names [] = { "Committed", "Delivered" };
-        static const char *colours [] = { REPORTING_HTML_COLOUR_OTHER, REPORTING_HTML_COLOUR_LOCAL };
+        static const char *colours [] = { REPORTING_HTML_COLOUR_OTHER,
+                                          REPORTING_HTML_COLOUR_LOCAL };
         reporting_html_figure_open (out, "Social value by theme");
         reporting_html_chart_bars (self, "Social value committed and delivered, by theme",
-                      "Pairs of horizontal bars, one pair for each theme, of the social value "
-                      "committed and delivered. The table below gives the figures.",
-                      2, names, colours, bars, valued);
+                                   "Pairs of horizontal bars, one pair for each theme, of the "
+                                   "social value committed and delivered. The table below gives "
+                                   "the figures.", 2, names, colours, bars, valued);
         fputs ("</figure>\n", out);
         free (bars);
     }
@@ -244,7 +258,8 @@ s_annual_social_value (reporting_html_t *self)
                    " measures' units below, no £ value</td></tr>\n", out);
         else
             fprintf (out, "<td class=\"num\">%s</td><td class=\"num\">%s</td>"
-                     "<td class=\"num\">%s</td></tr>\n", reporting_html_pounds (theme_committed).text,
+                     "<td class=\"num\">%s</td></tr>\n",
+                     reporting_html_pounds (theme_committed).text,
                      reporting_html_pounds (theme_delivered).text,
                      reporting_html_ratio (theme_delivered, theme_committed).text);
     }
@@ -289,9 +304,10 @@ s_annual_contracts (reporting_html_t *self)
         reporting_html_esc (out, reporting_doc_str (first, "contract"));
         fputs (" (", out);
         reporting_html_esc (out, reporting_doc_str (first, "title"));
-        reporting_html_escf (out, ") for %s, which delivered %s: %s of all social value delivered.",
-                reporting_html_partner_of (first), reporting_html_pounds_short (pence, false).text,
-                reporting_html_share (json_object_get (first, "share")).text);
+        reporting_html_escf (out, ") for %s, which delivered %s: %s of all social value "
+                             "delivered.", reporting_html_partner_of (first),
+                             reporting_html_pounds_short (pence, false).text,
+                             reporting_html_share (json_object_get (first, "share")).text);
         fputs ("</p>\n", out);
     }
     reporting_html_bar_t *bars = (reporting_html_bar_t *) calloc (count + 1, sizeof *bars);
@@ -307,16 +323,19 @@ s_annual_contracts (reporting_html_t *self)
         }
         static const char *names [] = { "Delivered" };
         static const char *colours [] = { REPORTING_HTML_COLOUR_LOCAL };
-        reporting_html_figure_open (out, "Social value delivered by contract, with its share of the total");
+        reporting_html_figure_open (out, "Social value delivered by contract, with its share "
+                                    "of the total");
         reporting_html_chart_bars (self, "The contracts that delivered the most social value",
-                      "Horizontal bars, largest first, of the social value each contract "
-                      "delivered, labelled with its share of all social value delivered. The "
-                      "table below gives the figures.", 1, names, colours, bars, count);
+                                   "Horizontal bars, largest first, of the social value each "
+                                   "contract delivered, labelled with its share of all social "
+                                   "value delivered. The table below gives the figures.", 1,
+                                   names, colours, bars, count);
         fputs ("</figure>\n", out);
     }
     free (bars);
     free (notes);
-    reporting_html_table (self, &reporting_doc_top_contracts, "Top contracts by social value delivered", "keep");
+    reporting_html_table (self, &reporting_doc_top_contracts,
+                          "Top contracts by social value delivered", "keep");
     reporting_html_framework_note (self, "social_value.frameworks");
     fputs ("</section>\n", out);
 }
@@ -336,24 +355,34 @@ reporting_html_annual_body (reporting_html_t *self)
     reporting_doc_int_at (doc, "social_value.committed_pence", &committed);
     reporting_doc_int_at (doc, "social_value.delivered_pence", &delivered);
     fputs ("<section class=\"cards\" aria-label=\"Headline figures\">\n", out);
-    reporting_html_card (out, "Total spend", reporting_html_pounds_short (total, false).text, false, "%s in %s payments",
-            reporting_html_pounds (total).text, reporting_html_count_at (doc, "spend.rows").text);
-    reporting_html_card (out, "Spent with local suppliers", reporting_html_pounds_short (local, false).text, false,
-            "%s of all spend: %s", reporting_html_share (reporting_doc_get (doc, "spend.local_share")).text,
-            reporting_html_pounds (local).text);
+    reporting_html_card (out, "Total spend", reporting_html_pounds_short (total, false).text, false,
+                         "%s in %s payments", reporting_html_pounds (total).text,
+                         reporting_html_count_at (doc, "spend.rows").text);
+    reporting_html_card (out, "Spent with local suppliers",
+                         reporting_html_pounds_short (local, false).text, false,
+                         "%s of all spend: %s",
+                         reporting_html_share (reporting_doc_get (doc, "spend.local_share")).text,
+                         reporting_html_pounds (local).text);
     reporting_html_card (out, additional < 0? "Change in local spend": "Additional local spend",
-            compared? reporting_html_pounds_short (additional, true).text: "–", additional < 0,
-            "%s locally in %s against %s in %s", reporting_html_pounds_short (local, false).text,
-            reporting_doc_str (doc, "year"), compared? reporting_html_pounds_short (previous, false).text: "–",
-            reporting_doc_str (doc, "spend.previous_year"));
-    reporting_html_card (out, "Supplier's locality unknown", reporting_html_pounds_short (unknown, false).text, false,
-            "%s of all spend: %s, counted neither local nor non-local",
-            reporting_html_ratio (unknown, total).text, reporting_html_pounds (unknown).text);
-    reporting_html_card (out, "Social value committed", reporting_html_pounds_short (committed, false).text, false,
-            "%s committed by suppliers for %s", reporting_html_pounds (committed).text, reporting_doc_str (doc, "year"));
-    reporting_html_card (out, "Social value delivered", reporting_html_pounds_short (delivered, false).text, false,
-            "%s: %s of the value committed", reporting_html_pounds (delivered).text,
-            reporting_html_ratio (delivered, committed).text);
+                         compared? reporting_html_pounds_short (additional, true).text: "–",
+                         additional < 0, "%s locally in %s against %s in %s",
+                         reporting_html_pounds_short (local, false).text,
+                         reporting_doc_str (doc, "year"),
+                         compared? reporting_html_pounds_short (previous, false).text: "–",
+                         reporting_doc_str (doc, "spend.previous_year"));
+    reporting_html_card (out, "Supplier's locality unknown",
+                         reporting_html_pounds_short (unknown, false).text, false,
+                         "%s of all spend: %s, counted neither local nor non-local",
+                         reporting_html_ratio (unknown, total).text,
+                         reporting_html_pounds (unknown).text);
+    reporting_html_card (out, "Social value committed",
+                         reporting_html_pounds_short (committed, false).text, false,
+                         "%s committed by suppliers for %s", reporting_html_pounds (committed).text,
+                         reporting_doc_str (doc, "year"));
+    reporting_html_card (out, "Social value delivered",
+                         reporting_html_pounds_short (delivered, false).text, false,
+                         "%s: %s of the value committed", reporting_html_pounds (delivered).text,
+                         reporting_html_ratio (delivered, committed).text);
     fputs ("</section>\n", out);
     reporting_html_framework_note (self, "social_value.frameworks");
 

@@ -47,10 +47,12 @@ s_rule (FILE *out, const char *rule)
 static void
 s_contract_cell (FILE *out, const json_t *row)
 {
-    reporting_html_tag (out, "<td><span class=\"code\">", reporting_doc_str (row, "contract"), "</span>");
+    reporting_html_tag (out, "<td><span class=\"code\">", reporting_doc_str (row, "contract"),
+                        "</span>");
     if (*reporting_doc_str (row, "title"))
         reporting_html_tag (out, "<br/>", reporting_doc_str (row, "title"), "");
-    reporting_html_tag (out, "<span class=\"aside\">", reporting_html_partner_of (row), "</span></td>");
+    reporting_html_tag (out, "<span class=\"aside\">", reporting_html_partner_of (row),
+                        "</span></td>");
 }
 
 //  The contracts in Real Living Wage scope, those missing highlighted.
@@ -76,18 +78,21 @@ s_rlw_table (reporting_html_t *self)
         reporting_html_tag (out, "<td>", reporting_doc_str (row, "category"), "</td>");
         int64_t value;
         fprintf (out, "<td class=\"num\">%s</td><td>",
-                 reporting_doc_int_at (row, "value_pence", &value)? reporting_html_pounds (value).text: "–");
+                 reporting_doc_int_at (row, "value_pence", &value)?
+                 reporting_html_pounds (value).text: "–");
         const char *start = reporting_doc_date_at (row, "start_date");
         const char *end = reporting_doc_date_at (row, "end_date");
         if (start && end) {
-            reporting_html_tag (out, "<span class=\"nowrap\">", reporting_html_date (start, false).text, "</span> to ");
-            reporting_html_tag (out, "<span class=\"nowrap\">", reporting_html_date (end, false).text, "</span>");
+            reporting_html_tag (out, "<span class=\"nowrap\">",
+                                reporting_html_date (start, false).text, "</span> to ");
+            reporting_html_tag (out, "<span class=\"nowrap\">",
+                                reporting_html_date (end, false).text, "</span>");
         }
         else
         if (start || end) {
             fputs (start? "from ": "to ", out);
-            reporting_html_tag (out, "<span class=\"nowrap\">", reporting_html_date (start? start: end, false).text,
-                   "</span>");
+            reporting_html_tag (out, "<span class=\"nowrap\">",
+                                reporting_html_date (start? start: end, false).text, "</span>");
             fputs (start? ", end not known": ", start not known", out);
         }
         else
@@ -97,8 +102,8 @@ s_rlw_table (reporting_html_t *self)
                  json_is_true (json_object_get (row, "rlw_commitment"))? "Yes": "No");
         const char *expiry = reporting_doc_date_at (row, "accreditation_expiry");
         if (json_is_true (json_object_get (row, "accredited")) && expiry)
-            reporting_html_tag (out, "Yes, to <span class=\"nowrap\">", reporting_html_date (expiry, false).text,
-                   "</span>");
+            reporting_html_tag (out, "Yes, to <span class=\"nowrap\">",
+                                reporting_html_date (expiry, false).text, "</span>");
         else
             fputs (json_is_true (json_object_get (row, "accredited"))? "Yes": "No", out);
         fputs ("</td><td>", out);
@@ -154,16 +159,19 @@ s_alert_table (reporting_html_t *self, const char *state, const char *caption)
             reporting_html_badge (out, reporting_doc_str (row, "severity"));
             fputs ("</td><td class=\"rule\">", out);
             s_rule_label (out, reporting_doc_str (row, "rule"));
-            reporting_html_tag (out, "<span class=\"alertid\" title=\"", reporting_doc_str (row, "alert_id"), "\">");
+            reporting_html_tag (out, "<span class=\"alertid\" title=\"",
+                                reporting_doc_str (row, "alert_id"), "\">");
             reporting_html_tag (out, "", reporting_doc_str (row, "alert_id"), "</span>");
-            reporting_html_tag (out, "<span class=\"aside\">raised ", reporting_html_date (reporting_doc_str (row, "at"), false).text,
-                   "</span></td>");
+            reporting_html_tag (out, "<span class=\"aside\">raised ",
+                                reporting_html_date (reporting_doc_str (row, "at"), false).text,
+                                "</span></td>");
             s_contract_cell (out, row);
             reporting_html_tag (out, "<td>", reporting_doc_str (row, "supplier"), "</td>");
-            reporting_html_tag (out, "<td class=\"message\">", reporting_doc_str (row, "message"), "");
+            reporting_html_tag (out, "<td class=\"message\">", reporting_doc_str (row, "message"),
+                                "");
             if (*reporting_doc_str (row, "measure_name"))
-                reporting_html_tag (out, "<span class=\"aside\">Measure: ", reporting_doc_str (row, "measure_name"),
-                       "</span>");
+                reporting_html_tag (out, "<span class=\"aside\">Measure: ",
+                                    reporting_doc_str (row, "measure_name"), "</span>");
             fputs ("</td></tr>\n", out);
         }
     if (shown == 0)
@@ -188,8 +196,8 @@ s_rule_table (reporting_html_t *self)
         fputs ("<tr><td class=\"rule\">", out);
         s_rule (out, rule);
         fprintf (out, "</td><td class=\"num\">%s</td></tr>\n",
-                 json_is_integer (count)? reporting_html_count ((int64_t) json_integer_value (count)).text:
-                                          "–");
+                 json_is_integer (count)?
+                 reporting_html_count ((int64_t) json_integer_value (count)).text: "–");
     }
     if (json_object_size (by_rule) == 0)
         fputs ("<tr><td colspan=\"2\" class=\"withheld\">None.</td></tr>\n", out);
@@ -211,22 +219,24 @@ reporting_html_compliance_rlw_dates (reporting_html_t *self)
     const json_t *doc = self->doc;
     if (!reporting_doc_get (doc, "rlw.renewals"))
         return;
-    reporting_html_table (self, &reporting_doc_rlw_renewals, "The partners' own Real Living Wage accreditation",
-                  "keep narrow");
+    reporting_html_table (self, &reporting_doc_rlw_renewals,
+                          "The partners' own Real Living Wage accreditation", "keep narrow");
     fputs ("<p class=\"note\">", out);
     int64_t year, uk, london, days;
     const char *deadline = reporting_doc_date_at (reporting_doc_get (doc, "rlw.rate"), "deadline");
-    if (reporting_doc_int_at (doc, "rlw.rate.year", &year) && reporting_doc_int_at (doc, "rlw.rate.uk_pence", &uk)
+    if (reporting_doc_int_at (doc, "rlw.rate.year", &year)
+    &&  reporting_doc_int_at (doc, "rlw.rate.uk_pence", &uk)
     &&  reporting_doc_int_at (doc, "rlw.rate.london_pence", &london)
     &&  reporting_doc_int_at (doc, "rlw.rate.days_left", &days) && deadline)
-        reporting_html_escf (out, "The Real Living Wage rate for %" PRId64 " (UK £%" PRId64 ".%02" PRId64
-                ", London £%" PRId64 ".%02" PRId64 " an hour) must be paid by %s: %" PRId64
-                " days from %s.", year, uk / 100, uk % 100, london / 100, london % 100,
-                reporting_html_date (deadline, true).text, days,
-                reporting_html_date (reporting_doc_str (doc, "rlw.as_of"), true).text);
+        reporting_html_escf (out, "The Real Living Wage rate for %" PRId64 " (UK £%" PRId64
+                             ".%02" PRId64 ", London £%" PRId64 ".%02" PRId64 " an hour) must "
+                             "be paid by %s: %" PRId64 " days from %s.", year, uk / 100,
+                             uk % 100, london / 100, london % 100,
+                             reporting_html_date (deadline, true).text, days,
+                             reporting_html_date (reporting_doc_str (doc, "rlw.as_of"), true).text);
     else
         reporting_html_escf (out, "No Real Living Wage rise is pending on %s.",
-                reporting_html_date (reporting_doc_str (doc, "rlw.as_of"), true).text);
+                             reporting_html_date (reporting_doc_str (doc, "rlw.as_of"), true).text);
     fputs (" Days left are counted from the report's date.</p>\n", out);
 }
 
@@ -253,7 +263,8 @@ reporting_html_compliance_rlw_section (reporting_html_t *self, int number)
              reporting_html_count_at (doc, "rlw.in_scope_contracts").text,
              reporting_html_count_at (doc, "rlw.with_commitment").text,
              reporting_html_count_at (doc, "rlw.accredited_supplier").text,
-             missing > 0? "bad": "ok", reporting_html_count_at (doc, "rlw.missing_commitment").text);
+             missing > 0? "bad": "ok",
+             reporting_html_count_at (doc, "rlw.missing_commitment").text);
     s_rlw_table (self);
     if (missing > 0)
         fputs ("<p class=\"note\">Highlighted rows are contracts with neither a commitment "
@@ -281,8 +292,9 @@ reporting_html_compliance_alerts_section (reporting_html_t *self, int number, bo
     int64_t open;
     reporting_doc_int_at (doc, "alerts.open", &open);
     fprintf (out, "<ul class=\"stats\">\n<li class=\"%s\"><strong>%s</strong>open</li>\n"
-             "<li><strong>%s</strong>acknowledged</li>\n", open > 0? "bad": "ok",
-             reporting_html_count_at (doc, "alerts.open").text, reporting_html_count_at (doc, "alerts.acknowledged").text);
+             "<li><strong>%s</strong>acknowledged</li>\n",
+             open > 0? "bad": "ok", reporting_html_count_at (doc, "alerts.open").text,
+             reporting_html_count_at (doc, "alerts.acknowledged").text);
     if (resolved)
         fprintf (out, "<li><strong>%s</strong>resolved in the last 90 days</li>\n",
                  reporting_html_count_at (doc, "alerts.resolved_recently").text);

@@ -32,7 +32,8 @@ s_grouped_open (FILE *out, const char *caption, const char *headings)
 typedef void (s_rows_table_fn) (reporting_html_t *self, const json_t *rows, const char *caption);
 
 static void
-s_per_partner (reporting_html_t *self, const json_t *rows, s_rows_table_fn *table, const char *caption)
+s_per_partner (reporting_html_t *self, const json_t *rows, s_rows_table_fn *table,
+               const char *caption)
 {
     size_t index, tables = 0;
     json_t *partner;
@@ -44,7 +45,8 @@ s_per_partner (reporting_html_t *self, const json_t *rows, s_rows_table_fn *tabl
             if (json_equal (json_object_get (row, "partner"), partner))
                 json_array_append (own, row);
         if (json_array_size (own)) {
-            table (self, own, reporting_html_partner_named (self->doc, json_string_value (partner)));
+            table (self, own,
+                   reporting_html_partner_named (self->doc, json_string_value (partner)));
             tables++;
         }
         json_decref (own);
@@ -91,25 +93,33 @@ s_contracts_table (reporting_html_t *self, const json_t *rows, const char *capti
             if (contract)
                 fputs ("</tbody>\n", out);
             contract = reporting_doc_str (row, "contract");
-            reporting_html_tag (out, "<tbody>\n<tr class=\"group\"><th colspan=\"9\" scope=\"rowgroup\">"
-                   "<span class=\"code\">", contract, "</span> ");
+            reporting_html_tag (out, "<tbody>\n<tr class=\"group\"><th colspan=\"9\" "
+                                "scope=\"rowgroup\"><span class=\"code\">", contract, "</span> ");
             reporting_html_esc (out, reporting_doc_str (row, "title"));
-            reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "supplier"), "");
-            const char *start = reporting_doc_date_at (row, "start_date"), *end = reporting_doc_date_at (row, "end_date");
+            reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "supplier"),
+                                "");
+            const char *start = reporting_doc_date_at (row, "start_date"),
+                       *end = reporting_doc_date_at (row, "end_date");
             if (start && end) {
                 fputs (", ", out);
-                reporting_html_tag (out, "<span class=\"nowrap\">", reporting_html_date (start, false).text, "</span> to ");
-                reporting_html_tag (out, "<span class=\"nowrap\">", reporting_html_date (end, false).text, "</span>");
+                reporting_html_tag (out, "<span class=\"nowrap\">",
+                                    reporting_html_date (start, false).text, "</span> to ");
+                reporting_html_tag (out, "<span class=\"nowrap\">",
+                                    reporting_html_date (end, false).text, "</span>");
             }
             fputs ("</span></th></tr>\n", out);
         }
         const char *unit = reporting_doc_str (row, "unit");
-        reporting_html_tag (out, "<tr><td><span class=\"code\">", reporting_doc_str (row, "measure"), "</span>");
-        reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "description"), "</span></td>");
+        reporting_html_tag (out, "<tr><td><span class=\"code\">",
+                            reporting_doc_str (row, "measure"), "</span>");
+        reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "description"),
+                            "</span></td>");
         reporting_html_tag (out, "<td class=\"num\">",
-               reporting_html_quantity (json_object_get (row, "committed_qty"), unit).text, "</td>");
+                            reporting_html_quantity (json_object_get (row, "committed_qty"),
+                                                     unit).text, "</td>");
         reporting_html_tag (out, "<td class=\"num\">",
-               reporting_html_quantity (json_object_get (row, "delivered_qty"), unit).text, "</td>");
+                            reporting_html_quantity (json_object_get (row, "delivered_qty"),
+                                                     unit).text, "</td>");
         s_contract_value (out, row, "committed_pence", "committed_unvalued");
         s_contract_value (out, row, "delivered_pence", "delivered_unvalued");
         //  The returns counted in each evidence state, strongest first
@@ -127,16 +137,20 @@ s_contracts_table (reporting_html_t *self, const json_t *rows, const char *capti
         const char *last = reporting_doc_date_at (row, "last_return_end");
         const char *due = reporting_doc_date_at (row, "next_return_due");
         fputs ("<td>", out);
-        reporting_html_tag (out, last? "<span class=\"nowrap\">to ": "", last? reporting_html_date (last, false).text:
-               "none yet", last? "</span>": "");
+        reporting_html_tag (out, last? "<span class=\"nowrap\">to ": "",
+                            last? reporting_html_date (last, false).text: "none yet",
+                            last? "</span>": "");
         if (due)
-            reporting_html_tag (out, "<span class=\"aside\">next due ", reporting_html_date (due, false).text, "</span>");
+            reporting_html_tag (out, "<span class=\"aside\">next due ",
+                                reporting_html_date (due, false).text, "</span>");
         fputs ("</td><td>", out);
         reporting_html_badge (out, reporting_doc_str (row, "status"));
         if (*reporting_doc_str (row, "status_reason"))
-            reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "status_reason"), "</span>");
+            reporting_html_tag (out, "<span class=\"aside\">",
+                                reporting_doc_str (row, "status_reason"), "</span>");
         reporting_html_tag (out, "</td><td class=\"num\">",
-               reporting_html_share (json_object_get (row, "delivered_change")).text, "</td></tr>\n");
+                            reporting_html_share (json_object_get (row, "delivered_change")).text,
+                            "</td></tr>\n");
     }
     if (!contract)
         fputs ("<tbody>\n<tr><td colspan=\"9\" class=\"withheld\">None.</td></tr>\n", out);
@@ -157,14 +171,15 @@ reporting_html_contracts_body (reporting_html_t *self)
     reporting_doc_int_at (doc, "rules.return_period_months", &months);
     reporting_doc_int_at (doc, "rules.overdue_grace_days", &grace);
     fputs ("<section id=\"status\">\n<h2>How the status is set</h2>\n<p class=\"lede\">", out);
-    reporting_html_escf (out, "As of %s, by compliance's rules. Red: an open delivery shortfall or "
-            "overdue alert on the contract, delivery more than %" PRId64 "%% below the "
-            "commitment pro rata to the time the contract has run, or a %" PRId64 "-monthly "
-            "return more than %" PRId64 " days late. Amber: delivery below the commitment pro "
-            "rata but within that tolerance, or a return period ended whose return is not in "
-            "but still within its %" PRId64 " days. Green otherwise. Quantities and values "
-            "are the year's; the change is delivered value against the previous year's.",
-            reporting_doc_str (doc, "rules.as_of"), tolerance, months, grace, grace);
+    reporting_html_escf (out, "As of %s, by compliance's rules. Red: an open delivery shortfall "
+                         "or overdue alert on the contract, delivery more than %" PRId64 "%% "
+                         "below the commitment pro rata to the time the contract has run, or a "
+                         "%" PRId64 "-monthly return more than %" PRId64 " days late. Amber: "
+                         "delivery below the commitment pro rata but within that tolerance, or "
+                         "a return period ended whose return is not in but still within its "
+                         "%" PRId64 " days. Green otherwise. Quantities and values are the "
+                         "year's; the change is delivered value against the previous year's.",
+                         reporting_doc_str (doc, "rules.as_of"), tolerance, months, grace, grace);
     fputs ("</p>\n</section>\n<section id=\"contracts\">\n<h2>Contracts</h2>\n", out);
     s_per_partner (self, reporting_doc_get (doc, "contracts"), s_contracts_table, "Contracts");
     fputs ("</section>\n", out);
@@ -195,18 +210,22 @@ s_kpi_table (reporting_html_t *self, const json_t *rows, const char *caption)
         if (!contract || !streq (contract, reporting_doc_str (row, "contract"))) {
             fputs (contract? "</tbody>\n": "", out);
             contract = reporting_doc_str (row, "contract");
-            reporting_html_tag (out, "<tbody>\n<tr class=\"group\"><th colspan=\"6\" scope=\"rowgroup\">"
-                   "<span class=\"code\">", contract, "</span> ");
+            reporting_html_tag (out, "<tbody>\n<tr class=\"group\"><th colspan=\"6\" "
+                                "scope=\"rowgroup\"><span class=\"code\">", contract, "</span> ");
             reporting_html_esc (out, reporting_doc_str (row, "title"));
-            reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "supplier"), "</span></th></tr>\n");
+            reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "supplier"),
+                                "</span></th></tr>\n");
         }
         const char *unit = reporting_doc_str (row, "unit");
-        reporting_html_tag (out, "<tr><td><span class=\"code\">", reporting_doc_str (row, "kpi"), "</span>");
-        reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "name"), "</span></td>");
+        reporting_html_tag (out, "<tr><td><span class=\"code\">", reporting_doc_str (row, "kpi"),
+                            "</span>");
+        reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "name"),
+                            "</span></td>");
         const char *quantities [] = { "target_qty", "period_target_qty", "actual_qty" };
         for (size_t at = 0; at < 3; at++)
             reporting_html_tag (out, "<td class=\"num\">",
-                   reporting_html_quantity (json_object_get (row, quantities [at]), unit).text, "</td>");
+                                reporting_html_quantity (json_object_get (row, quantities [at]),
+                                                         unit).text, "</td>");
         int64_t pct;
         if (reporting_doc_int_at (row, "performance_pct", &pct))
             fprintf (out, "<td class=\"num\">%" PRId64 "%%</td>", pct);
@@ -236,13 +255,15 @@ reporting_html_contracts_kpi_body (reporting_html_t *self)
     reporting_doc_int_at (self->doc, "rating_rule.good_pct", &good);
     reporting_doc_int_at (self->doc, "rating_rule.approaching_pct", &approaching);
     reporting_doc_int_at (self->doc, "rating_rule.improvement_pct", &improvement);
-    reporting_html_escf (out, "As of %s: performance is %s; the target is %s. Good at %" PRId64 "%% or"
-            " more, Approaching target at %" PRId64 "%% or more, Requires improvement at"
-            " %" PRId64 "%% or more, Inadequate below; Other with no actual or no target."
-            " The OCDS release package for publication is the json of this report.",
-            reporting_doc_str (self->doc, "rating_rule.as_of"),
-            reporting_doc_str (self->doc, "rating_rule.performance"),
-            reporting_doc_str (self->doc, "rating_rule.target_for_period"), good, approaching, improvement);
+    reporting_html_escf (out, "As of %s: performance is %s; the target is %s. Good at %" PRId64
+                         "%% or more, Approaching target at %" PRId64 "%% or more, Requires "
+                         "improvement at %" PRId64 "%% or more, Inadequate below; Other with no "
+                         "actual or no target. The OCDS release package for publication is the "
+                         "json of this report.",
+                         reporting_doc_str (self->doc, "rating_rule.as_of"),
+                         reporting_doc_str (self->doc, "rating_rule.performance"),
+                         reporting_doc_str (self->doc, "rating_rule.target_for_period"), good,
+                         approaching, improvement);
     fputs ("</p>\n</section>\n<section id=\"kpis\">\n<h2>KPIs</h2>\n", out);
     s_per_partner (self, reporting_doc_get (self->doc, "kpis"), s_kpi_table, "KPIs");
     fputs ("</section>\n", out);

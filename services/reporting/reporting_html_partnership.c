@@ -26,10 +26,11 @@ s_partner_table (reporting_html_t *self, const json_t *partners)
     fprintf (out, "<caption>The partners side by side</caption>\n<colgroup><col style=\"width: %d%%\"/></colgroup>\n<thead><tr><th></th>",
              count > 4? 16: 22);
     for (size_t index = 0; index < count; index++)
-        reporting_html_tag (out, "<th class=\"num\">", reporting_html_partner_of (json_array_get (partners, index)),
-               "</th>");
+        reporting_html_tag (out, "<th class=\"num\">",
+                            reporting_html_partner_of (json_array_get (partners, index)), "</th>");
     fputs ("<th class=\"num\">All partners</th></tr></thead>\n<tbody>\n", out);
-    for (const reporting_doc_column_t *column = reporting_doc_partner_columns; column->key; column++) {
+    for (const reporting_doc_column_t *column = reporting_doc_partner_columns; column->key;
+         column++) {
         if (column->flags & REPORTING_DOC_NOT_HTML)
             continue;
         reporting_html_tag (out, "<tr><td>", column->heading, "</td>");
@@ -59,7 +60,8 @@ s_outcome_cell (FILE *out, const json_t *rows, const char *outcome, const char *
     bool valued = false, any = false;
     json_t *row;
     json_array_foreach (rows, index, row) {
-        if (!streq (reporting_doc_str (row, "outcome"), outcome) || !streq (reporting_doc_str (row, "partner"), partner))
+        if (!streq (reporting_doc_str (row, "outcome"), outcome)
+        ||  !streq (reporting_doc_str (row, "partner"), partner))
             continue;
         any = true;
         int64_t milli = 0, value = 0;
@@ -85,12 +87,13 @@ s_outcome_cell (FILE *out, const json_t *rows, const char *outcome, const char *
     fputs ("<td>", out);
     for (size_t unit = 0; unit < count; unit++) {
         json_t *quantity = json_real ((double) delivered [unit] / 1000.0);
-        reporting_html_tag (out, "<span class=\"aside nowrap\">", reporting_html_quantity (quantity, units [unit]).text,
-               "</span>");
+        reporting_html_tag (out, "<span class=\"aside nowrap\">",
+                            reporting_html_quantity (quantity, units [unit]).text, "</span>");
         json_decref (quantity);
     }
     if (valued)
-        reporting_html_tag (out, "<strong class=\"nowrap\">", reporting_html_pounds (pence).text, "</strong>");
+        reporting_html_tag (out, "<strong class=\"nowrap\">", reporting_html_pounds (pence).text,
+                            "</strong>");
     else
         fputs ("<span class=\"aside\">no £ value (record only)</span>", out);
     fputs ("</td>", out);
@@ -115,9 +118,10 @@ s_outcome_section (reporting_html_t *self)
            "the outcome they serve, in their own units, with the pounds only where the "
            "partner's framework gives a value.</p>\n", out);
     if (*reporting_doc_str (crosswalk, "problem")) {
-        reporting_html_tag (out, "<p class=\"note\">The crosswalk ", reporting_doc_str (crosswalk, "file"), "");
-        reporting_html_tag (out, " could not be read, so no outcome is shown: ", reporting_doc_str (crosswalk, "problem"),
-               ".</p>\n</section>\n");
+        reporting_html_tag (out, "<p class=\"note\">The crosswalk ",
+                            reporting_doc_str (crosswalk, "file"), "");
+        reporting_html_tag (out, " could not be read, so no outcome is shown: ",
+                            reporting_doc_str (crosswalk, "problem"), ".</p>\n</section>\n");
         return;
     }
     json_t *rows = reporting_doc_get (doc, "by_outcome");
@@ -149,8 +153,8 @@ s_outcome_section (reporting_html_t *self)
     json_t *outcome;
     json_array_foreach (outcomes, index, outcome) {
         const char *name = json_string_value (outcome);
-        reporting_html_tag (out, "<tr><th scope=\"row\">", *name? name: "Not mapped to a common outcome",
-               "</th>");
+        reporting_html_tag (out, "<tr><th scope=\"row\">",
+                            *name? name: "Not mapped to a common outcome", "</th>");
         json_array_foreach (partners, at, partner)
             s_outcome_cell (out, rows, name, reporting_doc_str (partner, "partner"));
         fputs ("</tr>\n", out);
@@ -158,9 +162,10 @@ s_outcome_section (reporting_html_t *self)
     json_decref (outcomes);
     fputs ("</tbody>\n", out);
     reporting_html_table_close (out);
-    reporting_html_tag (out, "<p class=\"note\">Outcomes from the crosswalk ", reporting_doc_str (crosswalk, "file"),
-           "; each measure behind a cell is listed in the by_outcome table of the CSV, XLSX"
-           " and JSON forms of this report.</p>\n</section>\n");
+    reporting_html_tag (out, "<p class=\"note\">Outcomes from the crosswalk ",
+                        reporting_doc_str (crosswalk, "file"),
+                        "; each measure behind a cell is listed in the by_outcome table of the "
+                        "CSV, XLSX and JSON forms of this report.</p>\n</section>\n");
 }
 
 void
@@ -176,18 +181,22 @@ reporting_html_partnership_body (reporting_html_t *self)
     reporting_doc_int_at (doc, "network.delivered_pence", &delivered);
     reporting_doc_int_at (doc, "network.missing_commitment", &missing);
     fputs ("<section class=\"cards four\" aria-label=\"Headline figures\">\n", out);
-    reporting_html_card (out, "Total spend", reporting_html_pounds_short (total, false).text, false, "%s by all partners",
-            reporting_html_pounds (total).text);
-    reporting_html_card (out, "Spent with local suppliers", reporting_html_pounds_short (local, false).text, false,
-            "%s of all spend: %s", reporting_html_share (reporting_doc_get (doc, "network.local_share")).text,
-            reporting_html_pounds (local).text);
-    reporting_html_card (out, "Social value delivered", reporting_html_pounds_short (delivered, false).text, false,
-            "%s of the %s committed", reporting_html_ratio (delivered, committed).text,
-            reporting_html_pounds_short (committed, false).text);
-    reporting_html_card (out, "Real Living Wage commitment missing", reporting_html_count (missing).text, missing > 0,
-            "of %s contracts in scope; %s open alerts",
-            reporting_html_count_at (doc, "network.in_scope_contracts").text,
-            reporting_html_count_at (doc, "network.open_alerts").text);
+    reporting_html_card (out, "Total spend", reporting_html_pounds_short (total, false).text, false,
+                         "%s by all partners", reporting_html_pounds (total).text);
+    reporting_html_card (out, "Spent with local suppliers",
+                         reporting_html_pounds_short (local, false).text, false,
+                         "%s of all spend: %s",
+                         reporting_html_share (reporting_doc_get (doc, "network.local_share")).text,
+                         reporting_html_pounds (local).text);
+    reporting_html_card (out, "Social value delivered",
+                         reporting_html_pounds_short (delivered, false).text, false,
+                         "%s of the %s committed", reporting_html_ratio (delivered, committed).text,
+                         reporting_html_pounds_short (committed, false).text);
+    reporting_html_card (out, "Real Living Wage commitment missing",
+                         reporting_html_count (missing).text, missing > 0,
+                         "of %s contracts in scope; %s open alerts",
+                         reporting_html_count_at (doc, "network.in_scope_contracts").text,
+                         reporting_html_count_at (doc, "network.open_alerts").text);
     fputs ("</section>\n<section id=\"partners\">\n<h2>The partners compared</h2>\n", out);
 
     json_t *partners = reporting_doc_get (doc, "by_partner");
@@ -204,12 +213,14 @@ reporting_html_partnership_body (reporting_html_t *self)
             bars [index].note = notes [index].text;
         }
         static const char *names [] = { "Total spend", "Local spend" };
-        static const char *colours [] = { REPORTING_HTML_COLOUR_OTHER, REPORTING_HTML_COLOUR_LOCAL };
+        static const char *colours [] = { REPORTING_HTML_COLOUR_OTHER,
+                                          REPORTING_HTML_COLOUR_LOCAL };
         reporting_html_figure_open (out, "Spend and local spend by partner");
         reporting_html_chart_bars (self, "Total spend and local spend by partner",
-                      "Pairs of horizontal bars, one pair for each partner, of its total spend "
-                      "and its spend with local suppliers, labelled with the local share. The "
-                      "table below gives the figures.", 2, names, colours, bars, count);
+                                   "Pairs of horizontal bars, one pair for each partner, of its "
+                                   "total spend and its spend with local suppliers, labelled with "
+                                   "the local share. The table below gives the figures.", 2,
+                                   names, colours, bars, count);
         fputs ("</figure>\n", out);
     }
     free (bars);
@@ -220,9 +231,11 @@ reporting_html_partnership_body (reporting_html_t *self)
            "partner</h2>\n<p class=\"lede\">What each partner's suppliers committed and "
            "delivered under each theme, so that each partner's priorities can be followed."
            "</p>\n", out);
-    reporting_html_table (self, &reporting_doc_by_partner_theme, "Social value by partner and theme", NULL);
+    reporting_html_table (self, &reporting_doc_by_partner_theme,
+                          "Social value by partner and theme", NULL);
     reporting_html_framework_note (self, "frameworks");
-    reporting_html_table (self, &reporting_doc_network_frameworks, "Frameworks behind the pounds", "keep narrow");
+    reporting_html_table (self, &reporting_doc_network_frameworks, "Frameworks behind the pounds",
+                          "keep narrow");
     fputs ("</section>\n", out);
     s_outcome_section (self);
     fputs ("<section id=\"rlw\">\n<h2>Real Living Wage dates</h2>\n", out);

@@ -177,7 +177,8 @@ s_test_leftovers (void)
     assert (dir);
     struct dirent *entry;
     while ((entry = readdir (dir)))
-        count += strncmp (entry->d_name, REPORTING_TABLES_TEMP_PREFIX, strlen (REPORTING_TABLES_TEMP_PREFIX)) == 0;
+        count += strncmp (entry->d_name, REPORTING_TABLES_TEMP_PREFIX,
+                          strlen (REPORTING_TABLES_TEMP_PREFIX)) == 0;
     closedir (dir);
     return count;
 }

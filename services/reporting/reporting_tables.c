@@ -194,7 +194,8 @@ s_xlsx_value (lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const json_t *
         const char *text = json_string_value (value);
         int year, month, day;
         char more;
-        if (type == REPORTING_DOC_DATE && sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &more) == 3) {
+        if (type == REPORTING_DOC_DATE
+        &&  sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &more) == 3) {
             lxw_datetime date = { year, month, day, 0, 0, 0 };
             worksheet_write_datetime (sheet, row, col, &date, formats->date);
         }
@@ -216,7 +217,8 @@ s_xlsx_value (lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const json_t *
     else
     if (type == REPORTING_DOC_QTY) {
         int64_t milli;
-        format = reporting_doc_milli (value, &milli) && milli % 1000 == 0? formats->whole: formats->decimal;
+        format = reporting_doc_milli (value, &milli) && milli % 1000 == 0?
+                 formats->whole: formats->decimal;
     }
     worksheet_write_number (sheet, row, col, number, format);
 }
@@ -256,7 +258,8 @@ s_write_workbook (const json_t *doc, const reporting_doc_kind_t *kind, const cha
         lxw_row_t row = 1;
         const reporting_doc_figure_t *lists [] = { reporting_doc_head_figures, kind->figures };
         for (size_t list = 0; list < 2; list++)
-            for (const reporting_doc_figure_t *figure = lists [list]; figure->path; figure++, row++) {
+            for (const reporting_doc_figure_t *figure = lists [list]; figure->path;
+                 figure++, row++) {
                 worksheet_write_string (sheet, row, 0, figure->label, formats.text);
                 s_xlsx_value (sheet, row, 1, reporting_doc_get (doc, figure->path), figure->type,
                               &formats, NULL);
@@ -278,7 +281,8 @@ s_write_workbook (const json_t *doc, const reporting_doc_kind_t *kind, const cha
             break;
         }
         lxw_col_t col = 0;
-        for (const reporting_doc_column_t *column = (*table)->columns; column->key; column++, col++) {
+        for (const reporting_doc_column_t *column = (*table)->columns; column->key;
+             column++, col++) {
             worksheet_write_string (sheet, 0, col, column->heading, formats.header);
             worksheet_set_column (sheet, col, col, column->width, NULL);
         }
@@ -289,7 +293,8 @@ s_write_workbook (const json_t *doc, const reporting_doc_kind_t *kind, const cha
         json_array_foreach (rows, index, row) {
             bool suppressed = json_is_true (json_object_get (row, "suppressed"));
             col = 0;
-            for (const reporting_doc_column_t *column = (*table)->columns; column->key; column++, col++)
+            for (const reporting_doc_column_t *column = (*table)->columns; column->key;
+                 column++, col++)
                 s_xlsx_value (sheet, (lxw_row_t) index + 1, col,
                               json_object_get (row, column->key), column->type, &formats,
                               suppressed? fewer: NULL);
@@ -304,7 +309,8 @@ s_write_workbook (const json_t *doc, const reporting_doc_kind_t *kind, const cha
 }
 
 int
-reporting_tables_xlsx (const json_t *doc, const reporting_doc_kind_t *kind, const char *base, zlistx_t *files)
+reporting_tables_xlsx (const json_t *doc, const reporting_doc_kind_t *kind, const char *base,
+                       zlistx_t *files)
 {
     const char *tmpdir = getenv ("TMPDIR");
     if (!tmpdir || !*tmpdir)
@@ -322,7 +328,7 @@ reporting_tables_xlsx (const json_t *doc, const reporting_doc_kind_t *kind, cons
     if (rc == 0) {
         zchunk_t *chunk = zchunk_slurp (path, 0);
         rc = chunk? reporting_doc_add_file (files, base, ".xlsx", zchunk_data (chunk),
-                                zchunk_size (chunk)): -1;
+                                            zchunk_size (chunk)): -1;
         zchunk_destroy (&chunk);
     }
     unlink (path);
