@@ -26,6 +26,20 @@ s_grouped_open (FILE *out, const char *caption, const char *headings)
     fprintf (out, "<thead><tr>%s</tr></thead>\n", headings);
 }
 
+//  Opens the group of row's contract: its heading row, across columns,
+//  up to the supplier in the aside, which the caller closes (</span></th>
+//  </tr>) after what else it adds there
+static void
+s_group_open (FILE *out, const json_t *row, int columns)
+{
+    fprintf (out, "<tbody>\n<tr class=\"group\"><th colspan=\"%d\" scope=\"rowgroup\">",
+             columns);
+    reporting_html_tag (out, "<span class=\"code\">", reporting_doc_str (row, "contract"),
+                        "</span> ");
+    reporting_html_esc (out, reporting_doc_str (row, "title"));
+    reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "supplier"), "");
+}
+
 //  Draws rows (each with "partner") as one table per partner, in the
 //  document's order of partners, each captioned with the partner's name;
 //  one table captioned caption when there is no row at all
@@ -93,11 +107,7 @@ s_contracts_table (reporting_html_t *self, const json_t *rows, const char *capti
             if (contract)
                 fputs ("</tbody>\n", out);
             contract = reporting_doc_str (row, "contract");
-            reporting_html_tag (out, "<tbody>\n<tr class=\"group\"><th colspan=\"9\" "
-                                "scope=\"rowgroup\"><span class=\"code\">", contract, "</span> ");
-            reporting_html_esc (out, reporting_doc_str (row, "title"));
-            reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "supplier"),
-                                "");
+            s_group_open (out, row, 9);
             const char *start = reporting_doc_date_at (row, "start_date"),
                        *end = reporting_doc_date_at (row, "end_date");
             if (start && end) {
@@ -210,11 +220,8 @@ s_kpi_table (reporting_html_t *self, const json_t *rows, const char *caption)
         if (!contract || !streq (contract, reporting_doc_str (row, "contract"))) {
             fputs (contract? "</tbody>\n": "", out);
             contract = reporting_doc_str (row, "contract");
-            reporting_html_tag (out, "<tbody>\n<tr class=\"group\"><th colspan=\"6\" "
-                                "scope=\"rowgroup\"><span class=\"code\">", contract, "</span> ");
-            reporting_html_esc (out, reporting_doc_str (row, "title"));
-            reporting_html_tag (out, "<span class=\"aside\">", reporting_doc_str (row, "supplier"),
-                                "</span></th></tr>\n");
+            s_group_open (out, row, 6);
+            fputs ("</span></th></tr>\n", out);
         }
         const char *unit = reporting_doc_str (row, "unit");
         reporting_html_tag (out, "<tr><td><span class=\"code\">", reporting_doc_str (row, "kpi"),
