@@ -33,7 +33,7 @@
     The class is split along its concerns, one a file:
 
       reporting_render.c     the entry points, which pick the writer;
-                             json; the self-test
+                             destroying a file; json; the self-test
       reporting_doc.c        what each kind of report holds (figures,
                              tables, columns), reading the document, and
                              adding a file to the list: every writer's
@@ -56,6 +56,7 @@
 #include <dirent.h>
 #include <math.h>
 #include <unistd.h>
+
 
 //  --------------------------------------------------------------------------
 //  Files and the list that owns them
