@@ -317,6 +317,11 @@ reporting_store_new (const char *path, const char **reason_p)
     sv_db_t *db = sv_db_new (path, s_migrations, reason_p);
     if (!db)
         return NULL;
+    //  A long catch-up's commits (a million payments) should not stop to
+    //  copy the log
+    if (sv_db_checkpoint_behind (db, SV_DB_LOG_MAX))
+        zsys_warning ("reporting: checkpoints stay with commits: %s",
+                      sqlite3_errmsg (sv_db_handle (db)));
     reporting_store_t *self = (reporting_store_t *) zmalloc (sizeof (reporting_store_t));
     self->db = db;
     self->payments = reporting_payments_new (db);
