@@ -197,11 +197,6 @@ s_bench (int64_t rows)
         peak [index] = testkit_peak_kb (pids [index]);
         s_store_size (dir, s_services [index], &stores [index], &logs [index]);
     }
-    for (int index = 0; index < S_SERVICES; index++) {
-        char cmd [256];
-        snprintf (cmd, sizeof cmd, "for t in /proc/%d/task/*; do echo \"%s $(cat $t/comm) $(awk '{print ($14+$15)/100}' $t/stat)\"; done", pids [index], s_services [index]);
-        (void) system (cmd);
-    }
     int64_t held = testkit_count ("tcp://127.0.0.1:7712", 5000, "SPEND");
     s_stop (up);
     int64_t lines = -1;

@@ -4,13 +4,19 @@
     A payment held is its numbers and five strings; the strings are copied
     one after another into one buffer (kept between batches), and a row
     names each by its offset, since the buffer moves as it grows. The sums
-    of the transaction are a hash table by partner, year, month, supplier
-    and postcode of the payments and pence each gained or lost.
+    of the transaction are an open-addressing table, by the XXH3 hash of
+    year, month, partner, supplier and postcode, of the payments and pence
+    each row of spend_sums gained or lost; their strings are copied into a
+    second buffer, kept for the transaction. They are written
+    REPORTING_PAYMENTS_MANY to a statement too: a council's batch of
+    payments touches about half as many rows of spend_sums as it holds
+    payments.
 */
 
 #include "reporting_payments.h"
 #include "sv_date.h"
 #include <pthread.h>
+#include <xxhash.h>
 
 //  A payment's strings, in the order they are bound
 enum { S_KEY, S_PARTNER, S_SUPPLIER, S_POSTCODE, S_DATE, S_STRINGS };
@@ -27,15 +33,16 @@ typedef struct {
     bool redacted;
 } s_payment_t;
 
-//  What one row of spend_sums gained or lost in the transaction
+//  What one row of spend_sums gained or lost in the transaction; a slot of
+//  the table is free while payments is 0 and key is 0
 typedef struct {
+    uint64_t hash;
+    size_t key;                     //  offset in sum_text of its three strings
     int fy;
     int month;
-    char *partner;
-    char *supplier_key;
-    char *postcode;
     int64_t payments;
     int64_t pence;
+    bool used;
 } s_sum_t;
 
 struct _reporting_payments_t {
@@ -45,7 +52,12 @@ struct _reporting_payments_t {
     char *buffer;                   //  the held payments' strings
     size_t used;
     size_t size;
-    zhashx_t *sums;                 //  "fy month partner supplier postcode" -> s_sum_t *
+    s_sum_t *sums;                  //  the transaction's sums, a power of two of slots
+    size_t sum_slots;
+    size_t sum_count;
+    char *sum_text;                 //  their partner, supplier and postcode, each
+    size_t sum_used;                //  NUL-terminated, one after another
+    size_t sum_size;
     bool lost;                      //  some sum went down: rows may be empty
 };
 
@@ -72,24 +84,103 @@ s_make_sql (char *sql, size_t size, size_t rows)
     assert (used < size);
 }
 
+//  And for sums, one row or many
+static char s_sum_one_sql [512];
+static char s_sum_many_sql [512 + REPORTING_PAYMENTS_MANY * 48];
+#define S_SUM_COLUMNS 8
+
+//  A row of spend_sums is found by its id, the 64-bit hash of its key: an
+//  update that finds another key under the id changes nothing, which the
+//  caller sees in the count of rows changed and refuses (s_write_sums)
+static void
+s_make_sum_sql (char *sql, size_t size, size_t rows)
+{
+    size_t used = (size_t) snprintf (sql, size,
+        "INSERT INTO spend_sums (partner, supplier_key, given_postcode, fy, month,"
+        " payments, pence, id) VALUES ");
+    for (size_t row = 0; row < rows; row++) {
+        size_t first = row * S_SUM_COLUMNS + 1;
+        used += (size_t) snprintf (sql + used, size - used,
+                                   "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
+                                   row? ", ": "", first, first + 1, first + 2, first + 3,
+                                   first + 4, first + 5, first + 6, first + 7);
+    }
+    used += (size_t) snprintf (sql + used, size - used,
+        " ON CONFLICT (id) DO UPDATE SET payments = payments + excluded.payments,"
+        " pence = pence + excluded.pence WHERE partner = excluded.partner"
+        " AND supplier_key = excluded.supplier_key"
+        " AND given_postcode = excluded.given_postcode AND fy = excluded.fy"
+        " AND month = excluded.month");
+    assert (used < size);
+}
+
 static void
 s_make_statements (void)
 {
     s_make_sql (s_one_sql, sizeof s_one_sql, 1);
     s_make_sql (s_many_sql, sizeof s_many_sql, REPORTING_PAYMENTS_MANY);
+    s_make_sum_sql (s_sum_one_sql, sizeof s_sum_one_sql, 1);
+    s_make_sum_sql (s_sum_many_sql, sizeof s_sum_many_sql, REPORTING_PAYMENTS_MANY);
 }
 
-static void
-s_sum_destroy (void **item_p)
+//  Appends text to a growing buffer (*data_p, *used_p of *size_p bytes
+//  used); returns its offset, since the buffer moves as it grows
+static size_t
+s_append (char **data_p, size_t *used_p, size_t *size_p, const char *text)
 {
-    s_sum_t *self = (s_sum_t *) *item_p;
-    if (self) {
-        free (self->partner);
-        free (self->supplier_key);
-        free (self->postcode);
-        free (self);
-        *item_p = NULL;
+    size_t length = strlen (text) + 1;
+    if (*used_p + length > *size_p) {
+        size_t size = *size_p? *size_p: 4096;
+        while (*used_p + length > size)
+            size *= 2;
+        char *data = (char *) realloc (*data_p, size);
+        assert (data);
+        *data_p = data;
+        *size_p = size;
     }
+    size_t offset = *used_p;
+    memcpy (*data_p + offset, text, length);
+    *used_p += length;
+    return offset;
+}
+
+//  The three strings of a sum: partner, supplier and postcode
+static const char *
+s_sum_text (const reporting_payments_t *self, const s_sum_t *sum, int which)
+{
+    const char *text = self->sum_text + sum->key;
+    for (int skip = 0; skip < which; skip++)
+        text += strlen (text) + 1;
+    return text;
+}
+
+//  Doubles the table of sums, or makes its first
+static void
+s_sums_grow (reporting_payments_t *self)
+{
+    size_t slots = self->sum_slots? self->sum_slots * 2: 1024;
+    s_sum_t *sums = (s_sum_t *) zmalloc (slots * sizeof (s_sum_t));
+    for (size_t slot = 0; slot < self->sum_slots; slot++)
+        if (self->sums [slot].used) {
+            size_t at = self->sums [slot].hash & (slots - 1);
+            while (sums [at].used)
+                at = (at + 1) & (slots - 1);
+            sums [at] = self->sums [slot];
+        }
+    free (self->sums);
+    self->sums = sums;
+    self->sum_slots = slots;
+}
+
+//  Forgets the transaction's sums
+static void
+s_sums_clear (reporting_payments_t *self)
+{
+    if (self->sum_count)
+        memset (self->sums, 0, self->sum_slots * sizeof (s_sum_t));
+    self->sum_count = 0;
+    self->sum_used = 0;
+    self->lost = false;
 }
 
 //  Counts payments (1 or -1) of pence in their row of spend_sums
@@ -97,56 +188,91 @@ static void
 s_sum_add (reporting_payments_t *self, int fy, int month, const char *partner,
            const char *supplier_key, const char *postcode, int payments, int64_t pence)
 {
-    char key [1024];
-    int length = snprintf (key, sizeof key, "%d\x1f%d\x1f%s\x1f%s\x1f%s", fy, month, partner,
-                           supplier_key, postcode);
-    char *long_key = (size_t) length < sizeof key? NULL: zsys_sprintf ("%d\x1f%d\x1f%s\x1f%s\x1f%s",
-                                                        fy, month, partner, supplier_key, postcode);
-    s_sum_t *sum = (s_sum_t *) zhashx_lookup (self->sums, long_key? long_key: key);
-    if (!sum) {
-        sum = (s_sum_t *) zmalloc (sizeof *sum);
-        *sum = (s_sum_t) {
-            fy, month, strdup (partner), strdup (supplier_key), strdup (postcode), 0, 0
-        };
-        zhashx_insert (self->sums, long_key? long_key: key, sum);
+    if (2 * (self->sum_count + 1) > self->sum_slots)
+        s_sums_grow (self);
+    size_t lengths [3] = { strlen (partner) + 1, strlen (supplier_key) + 1, strlen (postcode) + 1 };
+    //  Each part's hash seeds the next's
+    int period [2] = { fy, month };
+    uint64_t hash = XXH3_64bits (period, sizeof period);
+    hash = XXH3_64bits_withSeed (partner, lengths [0], hash);
+    hash = XXH3_64bits_withSeed (supplier_key, lengths [1], hash);
+    hash = XXH3_64bits_withSeed (postcode, lengths [2], hash);
+    size_t at = hash & (self->sum_slots - 1);
+    s_sum_t *sum;
+    while ((sum = &self->sums [at])->used) {
+        if (sum->hash == hash && sum->fy == fy && sum->month == month
+        &&  streq (s_sum_text (self, sum, 0), partner)
+        &&  streq (s_sum_text (self, sum, 1), supplier_key)
+        &&  streq (s_sum_text (self, sum, 2), postcode))
+            break;
+        at = (at + 1) & (self->sum_slots - 1);
     }
-    zstr_free (&long_key);
+    if (!sum->used) {
+        *sum = (s_sum_t) { .hash = hash, .fy = fy, .month = month, .used = true };
+        sum->key = s_append (&self->sum_text, &self->sum_used, &self->sum_size, partner);
+        s_append (&self->sum_text, &self->sum_used, &self->sum_size, supplier_key);
+        s_append (&self->sum_text, &self->sum_used, &self->sum_size, postcode);
+        self->sum_count++;
+    }
     sum->payments += payments;
     sum->pence += pence;
     if (payments < 0)
         self->lost = true;
 }
 
-//  Writes the transaction's sums, then forgets them. 0 or -1.
+//  Binds sum as the row whose first parameter is first
+static void
+s_bind_sum (reporting_payments_t *self, sqlite3_stmt *stmt, int first, const s_sum_t *sum)
+{
+    for (int text = 0; text < 3; text++)
+        sqlite3_bind_text (stmt, first + text, s_sum_text (self, sum, text), -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, first + 3, sum->fy);
+    sqlite3_bind_int (stmt, first + 4, sum->month);
+    sqlite3_bind_int64 (stmt, first + 5, sum->payments);
+    sqlite3_bind_int64 (stmt, first + 6, sum->pence);
+    sqlite3_bind_int64 (stmt, first + 7, (sqlite3_int64) sum->hash);
+}
+
+//  Writes the transaction's sums that changed, REPORTING_PAYMENTS_MANY to
+//  a statement, then forgets them. 0 or -1.
 static int
 s_write_sums (reporting_payments_t *self)
 {
+    const s_sum_t *batch [REPORTING_PAYMENTS_MANY];
+    size_t batched = 0;
     int rc = 0;
-    for (s_sum_t *sum = (s_sum_t *) zhashx_first (self->sums); sum && rc == 0;
-         sum = (s_sum_t *) zhashx_next (self->sums)) {
-        if (sum->payments == 0 && sum->pence == 0)
-            continue;
-        const char *texts [] = { sum->partner, sum->supplier_key, sum->postcode };
-        sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-            "INSERT INTO spend_sums (partner, supplier_key, given_postcode, fy, month,"
-            " payments, pence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-            " ON CONFLICT DO UPDATE SET payments = payments + excluded.payments,"
-            " pence = pence + excluded.pence"), texts, 3);
-        if (!stmt)
-            rc = -1;
-        else {
-            sqlite3_bind_int (stmt, 4, sum->fy);
-            sqlite3_bind_int (stmt, 5, sum->month);
-            sqlite3_bind_int64 (stmt, 6, sum->payments);
-            sqlite3_bind_int64 (stmt, 7, sum->pence);
-            rc = sv_db_run (self->db, stmt);
+    for (size_t slot = 0; slot <= self->sum_slots && rc == 0; slot++) {
+        const s_sum_t *sum = slot < self->sum_slots? &self->sums [slot]: NULL;
+        if (sum && sum->used && (sum->payments || sum->pence))
+            batch [batched++] = sum;
+        bool last = slot == self->sum_slots;
+        if (batched == REPORTING_PAYMENTS_MANY || (last && batched)) {
+            bool many = batched == REPORTING_PAYMENTS_MANY;
+            for (size_t row = 0; row < (many? 1: batched) && rc == 0; row++) {
+                sqlite3_stmt *stmt = sv_db_stmt (self->db, many? s_sum_many_sql: s_sum_one_sql);
+                if (!stmt)
+                    rc = -1;
+                else {
+                    for (size_t bound = 0; bound < (many? batched: 1); bound++)
+                        s_bind_sum (self, stmt, (int) bound * S_SUM_COLUMNS + 1,
+                                    batch [many? bound: row]);
+                    rc = sv_db_run (self->db, stmt);
+                    //  Two keys under one hash: never added to each other
+                    int changed = sqlite3_changes (sv_db_handle (self->db));
+                    if (rc == 0 && changed != (many? (int) batched: 1)) {
+                        zsys_error ("reporting: two rows of spend_sums have one 64-bit hash;"
+                                    " the batch is not applied");
+                        rc = -1;
+                    }
+                }
+            }
+            batched = 0;
         }
     }
     //  A payee's month whose payments all moved elsewhere is no row at all
     if (rc == 0 && self->lost)
         rc = sv_db_exec (self->db, "DELETE FROM spend_sums WHERE payments = 0");
-    zhashx_purge (self->sums);
-    self->lost = false;
+    s_sums_clear (self);
     return rc;
 }
 
@@ -163,7 +289,7 @@ static int
 s_commit_hook (void *arg)
 {
     reporting_payments_t *self = (reporting_payments_t *) arg;
-    assert (self->count == 0 && zhashx_size (self->sums) == 0);
+    assert (self->count == 0 && self->sum_count == 0);
     return 0;
 }
 
@@ -174,8 +300,7 @@ s_rollback_hook (void *arg)
     reporting_payments_t *self = (reporting_payments_t *) arg;
     self->count = 0;
     self->used = 0;
-    zhashx_purge (self->sums);
-    self->lost = false;
+    s_sums_clear (self);
 }
 
 reporting_payments_t *
@@ -186,8 +311,6 @@ reporting_payments_new (sv_db_t *db)
     pthread_once (&made, s_make_statements);
     reporting_payments_t *self = (reporting_payments_t *) zmalloc (sizeof *self);
     self->db = db;
-    self->sums = zhashx_new ();
-    zhashx_set_destructor (self->sums, s_sum_destroy);
     sv_db_set_before_commit (db, s_before_commit, self);
     sqlite3_commit_hook (sv_db_handle (db), s_commit_hook, self);
     sqlite3_rollback_hook (sv_db_handle (db), s_rollback_hook, self);
@@ -203,7 +326,8 @@ reporting_payments_destroy (reporting_payments_t **self_p)
         sv_db_set_before_commit (self->db, NULL, NULL);
         sqlite3_commit_hook (sv_db_handle (self->db), NULL, NULL);
         sqlite3_rollback_hook (sv_db_handle (self->db), NULL, NULL);
-        zhashx_destroy (&self->sums);
+        free (self->sums);
+        free (self->sum_text);
         free (self->buffer);
         free (self);
         *self_p = NULL;
@@ -214,20 +338,7 @@ reporting_payments_destroy (reporting_payments_t **self_p)
 static size_t
 s_copy (reporting_payments_t *self, const char *text)
 {
-    size_t length = strlen (text) + 1;
-    if (self->used + length > self->size) {
-        size_t size = self->size? self->size: 4096;
-        while (self->used + length > size)
-            size *= 2;
-        char *buffer = (char *) realloc (self->buffer, size);
-        assert (buffer);
-        self->buffer = buffer;
-        self->size = size;
-    }
-    size_t offset = self->used;
-    memcpy (self->buffer + offset, text, length);
-    self->used += length;
-    return offset;
+    return s_append (&self->buffer, &self->used, &self->size, text);
 }
 
 static const char *
@@ -394,10 +505,9 @@ static const char *s_test_schema [] = {
     " amount_pence INTEGER NOT NULL, supplier_key TEXT NOT NULL,"
     " given_postcode TEXT NOT NULL, payment_date TEXT NOT NULL,"
     " source_seq INTEGER NOT NULL, redacted INTEGER NOT NULL);"
-    "CREATE TABLE spend_sums (fy INTEGER NOT NULL, partner TEXT NOT NULL,"
-    " month INTEGER NOT NULL, supplier_key TEXT NOT NULL, given_postcode TEXT NOT NULL,"
-    " payments INTEGER NOT NULL, pence INTEGER NOT NULL,"
-    " PRIMARY KEY (fy, partner, month, supplier_key, given_postcode)) WITHOUT ROWID;",
+    "CREATE TABLE spend_sums (id INTEGER PRIMARY KEY, fy INTEGER NOT NULL,"
+    " partner TEXT NOT NULL, month INTEGER NOT NULL, supplier_key TEXT NOT NULL,"
+    " given_postcode TEXT NOT NULL, payments INTEGER NOT NULL, pence INTEGER NOT NULL);",
     NULL
 };
 
@@ -483,6 +593,27 @@ reporting_payments_test (bool verbose)
     assert (s_test_sums_agree (db));
     assert (sv_db_int (db, "SELECT sum(pence) FROM spend_sums", -1)
             == (int64_t) (100 * count + count * (count - 1) / 2) - 103);
+
+    //  Two keys under one 64-bit hash are refused, never added together:
+    //  a row's key is changed under its id, and the commit fails
+    int64_t id = sv_db_int (db, "SELECT id FROM spend_sums WHERE fy = 2025 AND partner ="
+                                " 'council' AND supplier_key = 'ID:S0' LIMIT 1", 0);
+    char *swap = zsys_sprintf ("UPDATE spend_sums SET supplier_key = 'ID:other' WHERE id ="
+                               " %" PRId64, id);
+    assert (id && sv_db_exec (db, swap) == 0);
+    zstr_free (&swap);
+    assert (sv_db_begin (db) == 0);
+    sv_proto_spend_t again = {
+        .partner = "council", .supplier_key = "ID:S0", .postcode = "", .payment_date = "2025-04-01",
+        .amount_pence = 7
+    };
+    assert (reporting_payments_add (payments, "council/C1/1", 3000, &again) == 0);
+    assert (sv_db_commit (db) == -1);
+    sv_db_rollback (db);
+    assert (sv_db_int (db, "SELECT count(*) FROM payments WHERE key = 'council/C1/1'", -1) == 0);
+    assert (sv_db_exec (db, "UPDATE spend_sums SET supplier_key = 'ID:S0' WHERE supplier_key ="
+                            " 'ID:other'") == 0);
+    assert (s_test_sums_agree (db));
 
     //  Sent again changed, one payment at a time: its sums move from the
     //  old row to the new, and a row left with no payment goes
