@@ -11,7 +11,7 @@
     just before the submit to the settle (/proc/PID/stat), its peak resident
     memory (VmHWM, the kernel's own high-water mark, read at the settle) and
     its store on disk at the settle (database and write-ahead log). Checks that ingest held every row
-    and reporting has a spend line for each, so that a fast run that lost
+    and reporting a payment for each, so that a fast run that lost
     rows is no result.
 
     Usage: bench_e2e [ROWS ...]     (default 1,000,000; each size runs in
@@ -206,7 +206,7 @@ s_bench (int64_t rows)
         lines = atoll (text);
     free (text);
     if (held != rows || lines != rows) {
-        printf ("e2e: %" PRId64 " rows held by ingest and %" PRId64 " spend lines in reporting"
+        printf ("e2e: %" PRId64 " rows held by ingest and %" PRId64 " payments in reporting"
                 " of %" PRId64 "\n", held, lines, rows);
         rc = 1;
     }
@@ -223,7 +223,7 @@ s_bench (int64_t rows)
         printf ("  %-11s %9.2f %11.2f %9.1f %9.1f %9.1f\n", s_services [index], cpu [index],
                 cpu_receipt [index], peak [index] / 1024.0, (double) stores [index] / 1e6,
                 (double) logs [index] / 1e6);
-    printf ("  rows held by ingest: %" PRId64 "; spend lines in reporting: %" PRId64 "\n",
+    printf ("  rows held by ingest: %" PRId64 "; payments in reporting: %" PRId64 "\n",
             held, lines);
     //  The lines tools/bench_table.sh reads
     printf ("BENCH|end-to-end: socval up --no-examples, socval submit of a %" PRId64 "-row"
