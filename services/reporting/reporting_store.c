@@ -1,18 +1,17 @@
 /*  reporting_store: reporting's SQLite store. See reporting_store.h.
 
-    Footprint. spend_lines is the big table (a row per payment line, a
-    million a year for a large council), so each row holds only what a
-    report groups or sums by: the financial year and month as integers
-    (2024, 202405), locality as 0/1/2, the SME and VCSE flags as 0/1
-    (which SQLite stores in no bytes at all), the ward's code (its name is
-    kept once, in wards), and the event key, the one wide column, which
-    superseding needs. value_lines likewise leaves a measure's theme, unit
-    and description to the measures table. Both are read through an index
-    on (fy, partner), so a report reads one year's rows, never the table.
-    Measured: about 135 bytes a spend line all told (136 MB for a million
-    lines, 40% of it the key and its unique index), and an annual report
-    over 900,000 lines of its year in about 1.5 s, SQLite's own cache
-    (16 MB) bounding the memory it takes.
+    Footprint. payments is the big table (a row per payment line, a
+    million a year for a large council), written by reporting_payments: it
+    holds what socval explain and the open-data pack show of a payment (the
+    year and month as integers, 2024 and 202405; amount; payee; date; the
+    ingest seq; and the event key, the one wide column, which superseding
+    needs), with no index but the key's. Reports never read it: they sum
+    spend_sums, a row a partner, year, month and payee, joined with the
+    payee's place (the spend_totals view); explain and the pack scan it
+    joined the same way (spend_lines). value_lines leaves a measure's
+    theme, unit and description to the measures table, and is read through
+    an index on (fy, partner). Measured at a million payments: 105 MB of
+    store, about 105 bytes a payment all told.
 
     A report runs all its queries inside one savepoint, so it reflects a
     single snapshot even when the store is shared with a writer.

@@ -4,20 +4,24 @@
     Reporting keeps a read model of three streams and assembles report
     documents from it (the JSON of services/reporting/REPORT_JSON.md):
 
-    - ingest: SUPPLIER, CONTRACT and KPI (reporting_store_kpi), the latest
-      per (partner, key), and DELIVERY's period ends. Spend,
-      commitments and deliveries are left to valuation, whose lines carry
-      what reports need; they are skipped by event type, never decoded.
-    - valuation: VALUATION_LINE and LOCAL_SPEND_LINE, one row per event
-      key and type; a later event with the same key replaces the earlier.
+    - ingest: SPEND, each payment once by its key, with its sums by
+      partner, year, month and payee (reporting_payments); SUPPLIER,
+      CONTRACT and KPI (reporting_store_kpi), the latest per (partner,
+      key), and DELIVERY's period ends. Commitments and deliveries are
+      left to valuation, whose lines carry what reports need.
+    - valuation: VALUATION_LINE, one row per event key; PLACE, where a
+      payee's payments fall, the latest per payee: a payment with no place
+      yet counts as unknown. A later event with the same key replaces the
+      earlier. (LOCAL_SPEND_LINE, a line a payment before protocol 2, is
+      passed over.)
     - compliance: ALERT, the latest event per alert_id.
 
     Events are applied in the stream consumer's transaction, which also
     stores the stream's offset, and every write is an upsert, so an event
     applied twice leaves the store as applying it once did.
 
-    Reports are aggregated in SQL over the lines of one financial year,
-    found through an index on (year, partner); only the contracts of the
+    Reports are aggregated in SQL over the sums and lines of one financial
+    year; only the contracts of the
     RLW section are walked in C, because the scope rule is compliance's
     (compliance_rules_rlw_in_scope). Choices a reader of a report should
     know:

@@ -160,7 +160,7 @@ typedef struct {
 typedef struct _valuation_engine_lookup_t valuation_engine_lookup_t;
 typedef struct _valuation_engine_locality_t valuation_engine_locality_t;
 
-//  "local", "non_local" or "unknown", as in LOCAL_SPEND_LINE.locality.
+//  "local", "non_local" or "unknown", as in PLACE.locality.
 const char *
     valuation_engine_class_name (valuation_engine_class_t locality);
 

@@ -1,17 +1,20 @@
 /*  valuation_server: the valuation service as a CZMQ actor.
 
     Sockets:
-    - a consumer of ingest's stream (sv_stream): every SUPPLIER, CONTRACT,
-      SPEND, COMMITMENT and DELIVERY event is applied in the transaction
-      that stores the ingest offset, together with the lines it produces.
-    - stream (sv_stream producer "valuation"): VALUATION_LINE and
-      LOCAL_SPEND_LINE events. A line is keyed by its source row; a line
-      sent again for the same source supersedes the earlier one.
+    - a consumer of ingest's stream (sv_stream): every SUPPLIER, COMPANY,
+      CONTRACT, COMMITMENT, DELIVERY and PAYEE event (never a payment) is
+      applied in the transaction that stores the ingest offset, together
+      with the lines and places it produces.
+    - stream (sv_stream producer "valuation"): VALUATION_LINE events, keyed
+      by their source row, and PLACE events, keyed by their payee; one sent
+      again for the same source or payee supersedes the earlier.
     - control (ROUTER): STATUS, FRAMEWORK_IMPORT and FRAMEWORK_LIST.
 
     What is valued again, and when: a contract whose start or supplier
-    changes values its commitments again; a supplier whose postcode or
-    flags change classifies its spend again; a framework imported values
+    changes values its commitments again; a supplier whose postcode, flags
+    or registered office change places its payees again, as does a
+    partner whose local area or directory changed (on start); a framework
+    imported values
     again every commitment and delivery of the partners that use its id.
     Only lines that changed go out.
 
