@@ -260,7 +260,8 @@ main (int argc, char *argv [])
     //  The lines tools/bench_table.sh reads
     printf ("BENCH|valuation: %" PRId64 " payments (and their payees) and %" PRId64 " delivery"
             " returns from the ingest stream vs a bare consumer of the same stream (valuation's"
-            " store %.1f MB)|%.0f|ev/s|%.0f|ev/s|%.2f|<= 1|%s\n", spend, deliveries, store_mb,
+            " store after it, the returns and their lines: %.1f MB)|%.0f|ev/s|%.0f|ev/s|%.2f"
+            "|<= 1|%s\n", spend, deliveries, store_mb,
             head / valued, head / bare, valued / bare, valued / bare <= 1? "yes": "no");
     printf ("PEAK|valuation|%.1f\n", peak / 1024.0);
 

@@ -22,12 +22,13 @@
 enum { S_KEY, S_PARTNER, S_SUPPLIER, S_POSTCODE, S_DATE, S_STRINGS };
 
 //  Parameters of one row in a statement
-#define S_COLUMNS 10
+#define S_COLUMNS 11
 
 typedef struct {
     size_t text [S_STRINGS];        //  offsets in the buffer
     int fy;                         //  2024 for 2024-25; 0 when the date does not read
     int month;                      //  202405; 0 likewise
+    int64_t payee;                  //  reporting_payments_payee
     int64_t amount_pence;
     uint64_t seq;
     bool redacted;
@@ -38,6 +39,7 @@ typedef struct {
 typedef struct {
     uint64_t hash;
     size_t key;                     //  offset in sum_text of its three strings
+    int64_t payee;
     int fy;
     int month;
     int64_t payments;
@@ -64,7 +66,7 @@ struct _reporting_payments_t {
 //  The statements for one row and for REPORTING_PAYMENTS_MANY, made once
 //  for the process (sv_db_stmt finds a statement by its text's address)
 static char s_one_sql [512];
-static char s_many_sql [512 + REPORTING_PAYMENTS_MANY * 64];
+static char s_many_sql [512 + REPORTING_PAYMENTS_MANY * 80];
 
 static void
 s_make_sql (char *sql, size_t size, size_t rows)
@@ -72,22 +74,22 @@ s_make_sql (char *sql, size_t size, size_t rows)
     //  OR IGNORE: a key held already is found row by row (s_replace)
     size_t used = (size_t) snprintf (sql, size,
         "INSERT OR IGNORE INTO payments (key, partner, supplier_key, given_postcode,"
-        " payment_date, fy, month, amount_pence, source_seq, redacted) VALUES ");
+        " payment_date, fy, month, amount_pence, source_seq, redacted, payee) VALUES ");
     for (size_t row = 0; row < rows; row++) {
         size_t first = row * S_COLUMNS + 1;
         used += (size_t) snprintf (sql + used, size - used,
-                                   "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
-                                   row? ", ": "", first, first + 1, first + 2, first + 3,
-                                   first + 4, first + 5, first + 6, first + 7, first + 8,
-                                   first + 9);
+                                   "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu,"
+                                   " ?%zu)", row? ", ": "", first, first + 1, first + 2,
+                                   first + 3, first + 4, first + 5, first + 6, first + 7,
+                                   first + 8, first + 9, first + 10);
     }
     assert (used < size);
 }
 
 //  And for sums, one row or many
-static char s_sum_one_sql [512];
-static char s_sum_many_sql [512 + REPORTING_PAYMENTS_MANY * 48];
-#define S_SUM_COLUMNS 8
+static char s_sum_one_sql [640];
+static char s_sum_many_sql [640 + REPORTING_PAYMENTS_MANY * 64];
+#define S_SUM_COLUMNS 9
 
 //  A row of spend_sums is found by its id, the 64-bit hash of its key: an
 //  update that finds another key under the id changes nothing, which the
@@ -97,13 +99,13 @@ s_make_sum_sql (char *sql, size_t size, size_t rows)
 {
     size_t used = (size_t) snprintf (sql, size,
         "INSERT INTO spend_sums (partner, supplier_key, given_postcode, fy, month,"
-        " payments, pence, id) VALUES ");
+        " payments, pence, id, payee) VALUES ");
     for (size_t row = 0; row < rows; row++) {
         size_t first = row * S_SUM_COLUMNS + 1;
         used += (size_t) snprintf (sql + used, size - used,
-                                   "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
+                                   "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
                                    row? ", ": "", first, first + 1, first + 2, first + 3,
-                                   first + 4, first + 5, first + 6, first + 7);
+                                   first + 4, first + 5, first + 6, first + 7, first + 8);
     }
     used += (size_t) snprintf (sql + used, size - used,
         " ON CONFLICT (id) DO UPDATE SET payments = payments + excluded.payments,"
@@ -184,19 +186,27 @@ s_sums_clear (reporting_payments_t *self)
 }
 
 //  Counts payments (1 or -1) of pence in their row of spend_sums
+int64_t
+reporting_payments_payee (const char *partner, const char *supplier_key, const char *postcode)
+{
+    assert (partner && supplier_key && postcode);
+    //  Each part's hash, its NUL included, seeds the next's
+    uint64_t hash = XXH3_64bits (partner, strlen (partner) + 1);
+    hash = XXH3_64bits_withSeed (supplier_key, strlen (supplier_key) + 1, hash);
+    hash = XXH3_64bits_withSeed (postcode, strlen (postcode) + 1, hash);
+    return (int64_t) hash;
+}
+
 static void
 s_sum_add (reporting_payments_t *self, int fy, int month, const char *partner,
-           const char *supplier_key, const char *postcode, int payments, int64_t pence)
+           const char *supplier_key, const char *postcode, int64_t payee, int payments,
+           int64_t pence)
 {
     if (2 * (self->sum_count + 1) > self->sum_slots)
         s_sums_grow (self);
-    size_t lengths [3] = { strlen (partner) + 1, strlen (supplier_key) + 1, strlen (postcode) + 1 };
-    //  Each part's hash seeds the next's
+    //  The row's id: the hash of its payee's, year and month
     int period [2] = { fy, month };
-    uint64_t hash = XXH3_64bits (period, sizeof period);
-    hash = XXH3_64bits_withSeed (partner, lengths [0], hash);
-    hash = XXH3_64bits_withSeed (supplier_key, lengths [1], hash);
-    hash = XXH3_64bits_withSeed (postcode, lengths [2], hash);
+    uint64_t hash = XXH3_64bits_withSeed (period, sizeof period, (uint64_t) payee);
     size_t at = hash & (self->sum_slots - 1);
     s_sum_t *sum;
     while ((sum = &self->sums [at])->used) {
@@ -208,7 +218,7 @@ s_sum_add (reporting_payments_t *self, int fy, int month, const char *partner,
         at = (at + 1) & (self->sum_slots - 1);
     }
     if (!sum->used) {
-        *sum = (s_sum_t) { .hash = hash, .fy = fy, .month = month, .used = true };
+        *sum = (s_sum_t) { .hash = hash, .payee = payee, .fy = fy, .month = month, .used = true };
         sum->key = s_append (&self->sum_text, &self->sum_used, &self->sum_size, partner);
         s_append (&self->sum_text, &self->sum_used, &self->sum_size, supplier_key);
         s_append (&self->sum_text, &self->sum_used, &self->sum_size, postcode);
@@ -231,6 +241,7 @@ s_bind_sum (reporting_payments_t *self, sqlite3_stmt *stmt, int first, const s_s
     sqlite3_bind_int64 (stmt, first + 5, sum->payments);
     sqlite3_bind_int64 (stmt, first + 6, sum->pence);
     sqlite3_bind_int64 (stmt, first + 7, (sqlite3_int64) sum->hash);
+    sqlite3_bind_int64 (stmt, first + 8, sum->payee);
 }
 
 //  Writes the transaction's sums that changed, REPORTING_PAYMENTS_MANY to
@@ -364,14 +375,15 @@ s_bind (reporting_payments_t *self, sqlite3_stmt *stmt, int first, const s_payme
     sqlite3_bind_int64 (stmt, first + 7, payment->amount_pence);
     sqlite3_bind_int64 (stmt, first + 8, (sqlite3_int64) payment->seq);
     sqlite3_bind_int (stmt, first + 9, payment->redacted);
+    sqlite3_bind_int64 (stmt, first + 10, payment->payee);
 }
 
 static void
 s_sum_payment (reporting_payments_t *self, const s_payment_t *payment)
 {
     s_sum_add (self, payment->fy, payment->month, s_text (self, payment, S_PARTNER),
-               s_text (self, payment, S_SUPPLIER), s_text (self, payment, S_POSTCODE), 1,
-               payment->amount_pence);
+               s_text (self, payment, S_SUPPLIER), s_text (self, payment, S_POSTCODE),
+               payment->payee, 1, payment->amount_pence);
 }
 
 //  Replaces the row payment's key holds (one held before, or a payment of
@@ -384,7 +396,7 @@ s_replace (reporting_payments_t *self, const s_payment_t *payment, int64_t first
 {
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
         "SELECT rowid, source_seq, partner, coalesce (fy, 0), coalesce (month, 0),"
-        " supplier_key, given_postcode, amount_pence FROM payments WHERE key = ?1");
+        " supplier_key, given_postcode, amount_pence, payee FROM payments WHERE key = ?1");
     if (!stmt)
         return -1;
     sqlite3_bind_text (stmt, 1, s_text (self, payment, S_KEY), -1, SQLITE_STATIC);
@@ -393,8 +405,8 @@ s_replace (reporting_payments_t *self, const s_payment_t *payment, int64_t first
             && (uint64_t) sqlite3_column_int64 (stmt, 1) == payment->seq;
     if (step == SQLITE_ROW && !own)
         s_sum_add (self, sqlite3_column_int (stmt, 3), sqlite3_column_int (stmt, 4),
-                   sv_db_text (stmt, 2), sv_db_text (stmt, 5), sv_db_text (stmt, 6), -1,
-                   -sqlite3_column_int64 (stmt, 7));
+                   sv_db_text (stmt, 2), sv_db_text (stmt, 5), sv_db_text (stmt, 6),
+                   sqlite3_column_int64 (stmt, 8), -1, -sqlite3_column_int64 (stmt, 7));
     sqlite3_reset (stmt);
     if (step != SQLITE_ROW)
         return -1;              //  the INSERT stored it, or it was held
@@ -404,7 +416,7 @@ s_replace (reporting_payments_t *self, const s_payment_t *payment, int64_t first
     stmt = sv_db_stmt (self->db,
         "UPDATE payments SET partner = ?2, supplier_key = ?3, given_postcode = ?4,"
         " payment_date = ?5, fy = ?6, month = ?7, amount_pence = ?8, source_seq = ?9,"
-        " redacted = ?10 WHERE key = ?1");
+        " redacted = ?10, payee = ?11 WHERE key = ?1");
     if (!stmt)
         return -1;
     s_bind (self, stmt, 1, payment);
@@ -490,6 +502,8 @@ reporting_payments_add (reporting_payments_t *self, const char *key, uint64_t se
         payment->fy = sv_date_fy (day);
         payment->month = year * 100 + month;
     }
+    payment->payee = reporting_payments_payee (spend->partner, spend->supplier_key,
+                                               spend->postcode);
     payment->amount_pence = spend->amount_pence;
     payment->seq = seq;
     payment->redacted = spend->redacted;
@@ -503,11 +517,12 @@ static const char *s_test_schema [] = {
     "CREATE TABLE payments ("
     " key TEXT NOT NULL UNIQUE, partner TEXT NOT NULL, fy INTEGER, month INTEGER,"
     " amount_pence INTEGER NOT NULL, supplier_key TEXT NOT NULL,"
-    " given_postcode TEXT NOT NULL, payment_date TEXT NOT NULL,"
+    " given_postcode TEXT NOT NULL, payee INTEGER NOT NULL, payment_date TEXT NOT NULL,"
     " source_seq INTEGER NOT NULL, redacted INTEGER NOT NULL);"
     "CREATE TABLE spend_sums (id INTEGER PRIMARY KEY, fy INTEGER NOT NULL,"
     " partner TEXT NOT NULL, month INTEGER NOT NULL, supplier_key TEXT NOT NULL,"
-    " given_postcode TEXT NOT NULL, payments INTEGER NOT NULL, pence INTEGER NOT NULL);",
+    " given_postcode TEXT NOT NULL, payee INTEGER NOT NULL, payments INTEGER NOT NULL,"
+    " pence INTEGER NOT NULL);",
     NULL
 };
 

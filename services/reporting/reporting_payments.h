@@ -55,6 +55,13 @@ int
 int
     reporting_payments_flush (reporting_payments_t *self);
 
+//  The id of partner's payee of supplier_key at postcode, as payments,
+//  spend_sums and places give it: the XXH3 64-bit hash of the three. A
+//  payee is always checked against its key where it is found by its id.
+int64_t
+    reporting_payments_payee (const char *partner, const char *supplier_key,
+                              const char *postcode);
+
 void
     reporting_payments_test (bool verbose);
 

@@ -229,7 +229,9 @@ static const char *const s_migrations [] = {
     //  SPEND), one B-tree write and its key's; spend_sums what the reports
     //  sum, a row a partner, year, month and payee (a few thousand, where
     //  payments are a million), kept by reporting_payments as payments come
-    //  and go. The views join each with its place: spend_lines a payment
+    //  and go. A payee is found by its id (reporting_payments_payee: the
+    //  64-bit hash of partner, supplier and postcode), and always checked
+    //  against its key. The views join each with its place: spend_lines a payment
     //  a row, as the table of that name held before, spend_totals a sum a
     //  row; a payment whose payee has no place yet is unknown, and fy and
     //  month are NULL for a date that does not read (0 in spend_sums).
@@ -243,6 +245,7 @@ static const char *const s_migrations [] = {
     " amount_pence INTEGER NOT NULL,"
     " supplier_key TEXT NOT NULL,"
     " given_postcode TEXT NOT NULL,"
+    " payee INTEGER NOT NULL,"
     " payment_date TEXT NOT NULL,"
     " source_seq INTEGER NOT NULL,"
     " redacted INTEGER NOT NULL);"
@@ -253,9 +256,11 @@ static const char *const s_migrations [] = {
     " month INTEGER NOT NULL,"
     " supplier_key TEXT NOT NULL,"
     " given_postcode TEXT NOT NULL,"
+    " payee INTEGER NOT NULL,"
     " payments INTEGER NOT NULL,"
     " pence INTEGER NOT NULL);"
     "CREATE TABLE places ("
+    " id INTEGER PRIMARY KEY,"
     " partner TEXT NOT NULL,"
     " supplier_key TEXT NOT NULL,"
     " postcode TEXT NOT NULL,"
@@ -266,8 +271,7 @@ static const char *const s_migrations [] = {
     " employee_owned INTEGER NOT NULL,"
     " place_source INTEGER NOT NULL,"
     " place_postcode TEXT NOT NULL,"
-    " place INTEGER,"
-    " PRIMARY KEY (partner, supplier_key, postcode)) WITHOUT ROWID;"
+    " place INTEGER);"
     "CREATE VIEW spend_lines AS SELECT s.rowid AS rowid, s.key AS key,"
     " s.partner AS partner, s.fy AS fy, s.month AS month,"
     " s.amount_pence AS amount_pence, s.supplier_key AS supplier_key,"
@@ -277,7 +281,7 @@ static const char *const s_migrations [] = {
     " coalesce (p.vcse, 0) AS vcse, coalesce (p.employee_owned, 0) AS employee_owned,"
     " coalesce (p.place_source, 0) AS place_source,"
     " coalesce (p.place_postcode, '') AS postcode, p.place AS place"
-    " FROM payments s LEFT JOIN places p ON p.partner = s.partner"
+    " FROM payments s LEFT JOIN places p ON p.id = s.payee AND p.partner = s.partner"
     " AND p.supplier_key = s.supplier_key AND p.postcode = s.given_postcode;"
     "CREATE VIEW spend_totals AS SELECT nullif (g.fy, 0) AS fy, g.partner AS partner,"
     " nullif (g.month, 0) AS month, g.supplier_key AS supplier_key,"
@@ -286,7 +290,7 @@ static const char *const s_migrations [] = {
     " coalesce (p.sme, 0) AS sme, coalesce (p.vcse, 0) AS vcse,"
     " coalesce (p.employee_owned, 0) AS employee_owned,"
     " coalesce (p.place_source, 0) AS place_source"
-    " FROM spend_sums g LEFT JOIN places p ON p.partner = g.partner"
+    " FROM spend_sums g LEFT JOIN places p ON p.id = g.payee AND p.partner = g.partner"
     " AND p.supplier_key = g.supplier_key AND p.postcode = g.given_postcode;"
     "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
     NULL
@@ -476,12 +480,22 @@ s_apply_place (reporting_store_t *self, const sv_proto_place_t *place)
         return -1;
     const char *texts [] = { place->partner, place->supplier_key, place->postcode,
                              place->ward_code, place->place_postcode };
+    //  Found by the payee's id; another payee under the same id is refused,
+    //  never overwritten (the update's WHERE leaves it, and nothing changes)
     sqlite3_stmt *stmt = sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT OR REPLACE INTO places (partner, supplier_key, postcode, ward_code,"
-        " place_postcode, locality, sme, vcse, employee_owned, place_source, place)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"), texts, 5);
+        "INSERT INTO places (partner, supplier_key, postcode, ward_code, place_postcode,"
+        " locality, sme, vcse, employee_owned, place_source, place, id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " ON CONFLICT (id) DO UPDATE SET ward_code = excluded.ward_code,"
+        " place_postcode = excluded.place_postcode, locality = excluded.locality,"
+        " sme = excluded.sme, vcse = excluded.vcse, employee_owned = excluded.employee_owned,"
+        " place_source = excluded.place_source, place = excluded.place"
+        " WHERE partner = excluded.partner AND supplier_key = excluded.supplier_key"
+        " AND postcode = excluded.postcode"), texts, 5);
     if (!stmt)
         return -1;
+    sqlite3_bind_int64 (stmt, 12, reporting_payments_payee (place->partner, place->supplier_key,
+                                                            place->postcode));
     sqlite3_bind_int (stmt, 6, streq (place->locality, "local")? S_LOCAL
                              : streq (place->locality, "non_local")? S_NON_LOCAL: S_UNKNOWN);
     sqlite3_bind_int (stmt, 7, place->sme);
@@ -498,6 +512,11 @@ s_apply_place (reporting_store_t *self, const sv_proto_place_t *place)
         sqlite3_bind_null (stmt, 11);
     if (sv_db_run (self->db, stmt))
         return -1;
+    if (sqlite3_changes (sv_db_handle (self->db)) != 1) {
+        zsys_error ("reporting: payee %s/%s/%s has the id of another payee; its place is"
+                    " not applied", place->partner, place->supplier_key, place->postcode);
+        return -1;
+    }
     return s_ward_name (self, place->ward_code, place->ward_name);
 }
 
@@ -2362,6 +2381,19 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
     " AND (?4 < 0 OR s.locality = ?4) AND (?5 = 0 OR s.month = ?5)" \
     " AND (?6 IS NULL OR (s.locality = 0 AND s.ward_code = ?6))" \
     " AND (NOT ?7 OR s.sme) AND (NOT ?8 OR s.vcse) AND (NOT ?9 OR s.employee_owned)"
+//  The same conditions on the payments table itself: those on the place
+//  choose the payees first (a few thousand places, not a lookup a
+//  payment); a payee with no place yet is unknown, and neither SME, VCSE
+//  nor employee-owned
+#define S_TRACE_PLACE_ANY " (?4 < 0 AND ?6 IS NULL AND NOT ?7 AND NOT ?8 AND NOT ?9)"
+#define S_TRACE_PAYMENTS_WHERE(FY) \
+    " WHERE " FY " IN (?1, ?1 - ?3) AND (?2 IS NULL OR s.partner = ?2)" \
+    " AND (?5 = 0 OR s.month = ?5) AND (" S_TRACE_PLACE_ANY \
+    " OR s.payee IN (SELECT p.id FROM places p WHERE (?4 < 0 OR p.locality = ?4)" \
+    " AND (?6 IS NULL OR (p.locality = 0 AND p.ward_code = ?6))" \
+    " AND (NOT ?7 OR p.sme) AND (NOT ?8 OR p.vcse) AND (NOT ?9 OR p.employee_owned))" \
+    " OR (?4 = 2 AND ?6 IS NULL AND NOT ?7 AND NOT ?8 AND NOT ?9" \
+    " AND s.payee NOT IN (SELECT id FROM places)))"
 
 //  Valued lines: ?1 year, ?2 partner, ?3 evidence mask, ?4 1 for the
 //  flagged lines (counted nowhere), ?5 kind or -1, ?6 measure, ?7 theme,
@@ -2562,8 +2594,12 @@ s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figur
 //  the year's column as the WHERE reads it: "s.fy" through the (fy,
 //  partner) index, "+s.fy" (not through it) to scan the table, which is
 //  several times quicker when the year is much of the table (s_trace_scan)
+//  The count and sum of payments come from their sums (spend_totals), as
+//  the report's figure did: only the page of lines reads the payments
 #define S_TRACE_SPEND_SUM(FY) \
-    "SELECT count(*), coalesce(sum(" S_TRACE_SPEND_ADDS "), 0) FROM spend_lines s" \
+    "SELECT coalesce(sum(s.payments), 0), coalesce(sum(" \
+    "(CASE WHEN ?10 = 1 THEN s.payments ELSE s.amount_pence END)" \
+    " * CASE WHEN s.fy = ?1 THEN 1 ELSE -1 END), 0) FROM spend_totals s" \
     S_TRACE_SPEND_WHERE (FY)
 #define S_TRACE_VALUE_SUM(FY) \
     "SELECT count(*), coalesce(sum(" S_TRACE_VALUE_ADDS "), 0) FROM value_lines v" \
@@ -2590,7 +2626,7 @@ s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figur
     " s.locality, s.ward_code, coalesce(w.name, ''), p.reason, p.directory," \
     " s.sme, s.vcse, s.employee_owned, s.fy, page.adds FROM" \
     " (SELECT s.rowid AS line, " S_TRACE_SPEND_ADDS " AS adds, s.key AS key" \
-    " FROM spend_lines s" S_TRACE_SPEND_WHERE (FY) \
+    " FROM payments s" S_TRACE_PAYMENTS_WHERE (FY) \
     " ORDER BY adds DESC, s.key LIMIT ?11 OFFSET ?12) AS page" \
     " JOIN spend_lines s ON s.rowid = page.line" \
     " LEFT JOIN wards w ON w.code = s.ward_code" \
