@@ -64,65 +64,57 @@ struct _reporting_payments_t {
 };
 
 //  The statements for one row and for REPORTING_PAYMENTS_MANY, made once
-//  for the process (sv_db_stmt finds a statement by its text's address)
+//  for the process (sv_db_stmt finds a statement by its text's address):
+//  payments, and sums
 static char s_one_sql [512];
 static char s_many_sql [512 + REPORTING_PAYMENTS_MANY * 80];
-
-static void
-s_make_sql (char *sql, size_t size, size_t rows)
-{
-    //  OR IGNORE: a key held already is found row by row (s_replace)
-    size_t used = (size_t) snprintf (sql, size,
-        "INSERT OR IGNORE INTO payments (key, partner, supplier_key, given_postcode,"
-        " payment_date, fy, month, amount_pence, source_seq, redacted, payee) VALUES ");
-    for (size_t row = 0; row < rows; row++) {
-        size_t first = row * S_COLUMNS + 1;
-        used += (size_t) snprintf (sql + used, size - used,
-                                   "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu,"
-                                   " ?%zu)", row? ", ": "", first, first + 1, first + 2,
-                                   first + 3, first + 4, first + 5, first + 6, first + 7,
-                                   first + 8, first + 9, first + 10);
-    }
-    assert (used < size);
-}
-
-//  And for sums, one row or many
 static char s_sum_one_sql [640];
 static char s_sum_many_sql [640 + REPORTING_PAYMENTS_MANY * 64];
 #define S_SUM_COLUMNS 9
 
-//  A row of spend_sums is found by its id, the 64-bit hash of its key: an
-//  update that finds another key under the id changes nothing, which the
-//  caller sees in the count of rows changed and refuses (s_write_sums)
+//  Writes into sql (size bytes) head, then rows rows of columns numbered
+//  parameters each ("(?1, ?2), (?3, ?4)"), then tail
 static void
-s_make_sum_sql (char *sql, size_t size, size_t rows)
+s_make_sql (char *sql, size_t size, const char *head, size_t columns, size_t rows,
+            const char *tail)
 {
-    size_t used = (size_t) snprintf (sql, size,
-        "INSERT INTO spend_sums (partner, supplier_key, given_postcode, fy, month,"
-        " payments, pence, id, payee) VALUES ");
-    for (size_t row = 0; row < rows; row++) {
-        size_t first = row * S_SUM_COLUMNS + 1;
-        used += (size_t) snprintf (sql + used, size - used,
-                                   "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
-                                   row? ", ": "", first, first + 1, first + 2, first + 3,
-                                   first + 4, first + 5, first + 6, first + 7, first + 8);
-    }
-    used += (size_t) snprintf (sql + used, size - used,
-        " ON CONFLICT (id) DO UPDATE SET payments = payments + excluded.payments,"
-        " pence = pence + excluded.pence WHERE partner = excluded.partner"
-        " AND supplier_key = excluded.supplier_key"
-        " AND given_postcode = excluded.given_postcode AND fy = excluded.fy"
-        " AND month = excluded.month");
+    size_t used = (size_t) snprintf (sql, size, "%s", head);
+    for (size_t row = 0; row < rows; row++)
+        for (size_t column = 0; column < columns; column++)
+            used += (size_t) snprintf (sql + used, size - used, "%s?%zu%s",
+                                       column? ", ": row? ", (": "(",
+                                       row * columns + column + 1,
+                                       column + 1 == columns? ")": "");
+    used += (size_t) snprintf (sql + used, size - used, "%s", tail);
     assert (used < size);
 }
 
 static void
 s_make_statements (void)
 {
-    s_make_sql (s_one_sql, sizeof s_one_sql, 1);
-    s_make_sql (s_many_sql, sizeof s_many_sql, REPORTING_PAYMENTS_MANY);
-    s_make_sum_sql (s_sum_one_sql, sizeof s_sum_one_sql, 1);
-    s_make_sum_sql (s_sum_many_sql, sizeof s_sum_many_sql, REPORTING_PAYMENTS_MANY);
+    //  OR IGNORE: a key held already is found row by row (s_replace)
+    const char *payments =
+        "INSERT OR IGNORE INTO payments (key, partner, supplier_key, given_postcode,"
+        " payment_date, fy, month, amount_pence, source_seq, redacted, payee) VALUES ";
+    s_make_sql (s_one_sql, sizeof s_one_sql, payments, S_COLUMNS, 1, "");
+    s_make_sql (s_many_sql, sizeof s_many_sql, payments, S_COLUMNS, REPORTING_PAYMENTS_MANY,
+                "");
+    //  A row of spend_sums is found by its id, the 64-bit hash of its key:
+    //  an update that finds another key under the id changes nothing, which
+    //  the caller sees in the count of rows changed and refuses
+    //  (s_write_sums)
+    const char *sums =
+        "INSERT INTO spend_sums (partner, supplier_key, given_postcode, fy, month,"
+        " payments, pence, id, payee) VALUES ";
+    const char *sums_tail =
+        " ON CONFLICT (id) DO UPDATE SET payments = payments + excluded.payments,"
+        " pence = pence + excluded.pence WHERE partner = excluded.partner"
+        " AND supplier_key = excluded.supplier_key"
+        " AND given_postcode = excluded.given_postcode AND fy = excluded.fy"
+        " AND month = excluded.month";
+    s_make_sql (s_sum_one_sql, sizeof s_sum_one_sql, sums, S_SUM_COLUMNS, 1, sums_tail);
+    s_make_sql (s_sum_many_sql, sizeof s_sum_many_sql, sums, S_SUM_COLUMNS,
+                REPORTING_PAYMENTS_MANY, sums_tail);
 }
 
 //  Appends text to a growing buffer (*data_p, *used_p of *size_p bytes
@@ -554,6 +546,10 @@ reporting_payments_test (bool verbose)
     sv_db_t *db = sv_db_new (path, s_test_schema, NULL);
     assert (db);
     reporting_payments_t *payments = reporting_payments_new (db);
+    assert (strstr (s_one_sql, "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+            && !strstr (s_one_sql, "?12"));
+    assert (strstr (s_sum_many_sql, "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9), (?10, ")
+            && strstr (s_sum_many_sql, ", ?288) ON CONFLICT (id)"));
 
     //  A statement's worth and more, one key twice (the later wins), one
     //  date that does not read (no year or month)
