@@ -534,6 +534,25 @@ s_test_sums_agree (sv_db_t *db)
                              " FROM payments)", -2);
 }
 
+//  Takes the test's count payments: a statement's worth and more, one key
+//  twice (row 20's is row 3's: the later wins), one date that does not
+//  read (row 7's)
+static void
+s_test_add (reporting_payments_t *payments, size_t count)
+{
+    for (size_t row = 0; row < count; row++) {
+        char key [32], supplier [32];
+        snprintf (key, sizeof key, "council/T%zu/1", row == 20? (size_t) 3: row);
+        snprintf (supplier, sizeof supplier, "ID:S%zu", row % 4);
+        sv_proto_spend_t spend = {
+            .partner = "council", .supplier_key = supplier, .postcode = row % 2? "S60 2TD": "",
+            .payment_date = row == 7? "someday": row < 10? "2025-03-31": "2025-04-01",
+            .amount_pence = 100 + (int64_t) row, .redacted = row == 9
+        };
+        assert (reporting_payments_add (payments, key, 1000 + row, &spend) == 0);
+    }
+}
+
 void
 reporting_payments_test (bool verbose)
 {
@@ -555,17 +574,7 @@ reporting_payments_test (bool verbose)
     //  date that does not read (no year or month)
     assert (sv_db_begin (db) == 0);
     size_t count = REPORTING_PAYMENTS_MANY + 5;
-    for (size_t row = 0; row < count; row++) {
-        char key [32], supplier [32];
-        snprintf (key, sizeof key, "council/T%zu/1", row == 20? (size_t) 3: row);
-        snprintf (supplier, sizeof supplier, "ID:S%zu", row % 4);
-        sv_proto_spend_t spend = {
-            .partner = "council", .supplier_key = supplier, .postcode = row % 2? "S60 2TD": "",
-            .payment_date = row == 7? "someday": row < 10? "2025-03-31": "2025-04-01",
-            .amount_pence = 100 + (int64_t) row, .redacted = row == 9
-        };
-        assert (reporting_payments_add (payments, key, 1000 + row, &spend) == 0);
-    }
+    s_test_add (payments, count);
     assert (sv_db_commit (db) == 0);        //  writes the 5 held first
     assert (sv_db_int (db, "SELECT count(*) FROM payments", -1) == (int64_t) count - 1);
     assert (sv_db_int (db, "SELECT sum(amount_pence) FROM payments", -1)
@@ -589,17 +598,7 @@ reporting_payments_test (bool verbose)
     //  The same events applied again, a statement's worth and one by one,
     //  change nothing
     assert (sv_db_begin (db) == 0);
-    for (size_t row = 0; row < count; row++) {
-        char key [32], supplier [32];
-        snprintf (key, sizeof key, "council/T%zu/1", row == 20? (size_t) 3: row);
-        snprintf (supplier, sizeof supplier, "ID:S%zu", row % 4);
-        sv_proto_spend_t spend = {
-            .partner = "council", .supplier_key = supplier, .postcode = row % 2? "S60 2TD": "",
-            .payment_date = row == 7? "someday": row < 10? "2025-03-31": "2025-04-01",
-            .amount_pence = 100 + (int64_t) row, .redacted = row == 9
-        };
-        assert (reporting_payments_add (payments, key, 1000 + row, &spend) == 0);
-    }
+    s_test_add (payments, count);
     assert (sv_db_commit (db) == 0);
     assert (s_test_sums_agree (db));
     assert (sv_db_int (db, "SELECT sum(pence) FROM spend_sums", -1)
