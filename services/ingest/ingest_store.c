@@ -57,6 +57,13 @@ static const char *const s_migrations [] = {
     " attempt INTEGER PRIMARY KEY,"
     " partner TEXT NOT NULL,"
     " batch_id TEXT NOT NULL);",
+    //  4: payments' payees are streamed (PAYEE, with the batch that names
+    //  them), and valuation places payees, never payments. The payments
+    //  streamed before had none: their payees are streamed once, when the
+    //  store opens (s_stream_old_payees), so that a consumer built again
+    //  from the stream learns every payee. 1 once done.
+    "CREATE TABLE payees_streamed (done INTEGER NOT NULL);"
+    "INSERT INTO payees_streamed (done) VALUES (0);",
     NULL
 };
 
@@ -91,6 +98,62 @@ struct _ingest_store_t {
         int64_t changes;
     } counted [S_COUNTED];
 };
+
+//  Streams a PAYEE for each distinct payee of the payments the stream
+//  holds, once, in one transaction, after any payment streamed before
+//  payees were (migration 4). 0, or -1 on a database error or a payment
+//  that does not read (logged, naming it; nothing is written, and the
+//  store does not open until it reads).
+static int
+s_stream_old_payees (ingest_store_t *self)
+{
+    if (sv_db_int (self->db, "SELECT done FROM payees_streamed", 1))
+        return 0;
+    if (sv_db_begin (self->db))
+        return -1;
+    zhashx_t *seen = zhashx_new ();
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2 (sv_db_handle (self->db),
+        "SELECT seq, body FROM outbox WHERE type = 'SPEND' ORDER BY seq", -1, &stmt,
+        NULL) == SQLITE_OK? 0: -1;
+    size_t streamed = 0;
+    while (rc == 0 && sqlite3_step (stmt) == SQLITE_ROW) {
+        sv_proto_t event = { .id = 0 };
+        if (sv_proto_decode (&event, sqlite3_column_blob (stmt, 1),
+                             (size_t) sqlite3_column_bytes (stmt, 1)) == 0
+        &&  event.id == SV_PROTO_SPEND) {
+            const sv_proto_spend_t *spend = &event.spend;
+            char *payee = zsys_sprintf ("%s\x1f%s\x1f%s", spend->partner,
+                                        spend->supplier_key, spend->postcode);
+            if (!zhashx_lookup (seen, payee)) {
+                zhashx_insert (seen, payee, self);
+                rc = ingest_store_put_payee (self, spend->partner, spend->supplier_key,
+                                             spend->postcode, spend->supplier_name);
+                streamed++;
+            }
+            zstr_free (&payee);
+        }
+        else {
+            zsys_error ("ingest: the payment at seq %" PRId64 " of the stream does not read"
+                        " as a SPEND (%s): its payee cannot be streamed",
+                        (int64_t) sqlite3_column_int64 (stmt, 0),
+                        *event.reason? event.reason: "another message");
+            rc = -1;
+        }
+        sv_proto_reset (&event);
+    }
+    sqlite3_finalize (stmt);
+    zhashx_destroy (&seen);
+    if (rc == 0
+    &&  sv_db_exec (self->db, "UPDATE payees_streamed SET done = 1") == 0
+    &&  sv_db_commit (self->db) == 0) {
+        if (streamed)
+            zsys_info ("ingest: streamed the %zu payees of the payments held", streamed);
+        return 0;
+    }
+    sv_db_rollback (self->db);
+    return -1;
+}
 
 ingest_store_t *
 ingest_store_new (const char *path, const char **reason_p)
@@ -128,6 +191,11 @@ ingest_store_new (const char *path, const char **reason_p)
     if (recovered > 0)
         zsys_info ("ingest: took back %d unfinished batch%s left by a stop", recovered,
                    recovered == 1? "": "es");
+    if (self && s_stream_old_payees (self)) {
+        if (reason_p)
+            *reason_p = "cannot stream the payees of the payments held (logged)";
+        ingest_store_destroy (&self);
+    }
     return self;
 }
 
@@ -989,6 +1057,55 @@ s_test_many (void)
     assert (sv_db_remove_files (path) == 0);
 }
 
+//  A store of schema 3 streamed payments before payees were: opened, it
+//  streams each distinct payee of them once, after them, and never again
+static void
+s_test_old_payees (void)
+{
+    char path [] = "/tmp/ingest_store_payees_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    const char *schema_3 [] = { s_migrations [0], s_migrations [1], s_migrations [2], NULL };
+    sv_db_t *db = sv_db_new (path, schema_3, NULL);
+    assert (db);
+    assert (sv_db_begin (db) == 0);
+    const char *payees [][2] = { { "ID:S1", "" }, { "ID:S1", "" }, { "ID:S1", "M1 1AA" },
+                                 { "", "" } };
+    for (int row = 0; row < 4; row++) {
+        char number [8];
+        snprintf (number, sizeof number, "T%d", row);
+        sv_proto_t spend = { .id = SV_PROTO_SPEND };
+        spend.spend = (sv_proto_spend_t) {
+            .partner = "council", .transaction_no = number, .line = 1,
+            .payment_date = "2024-05-01", .amount_pence = 100,
+            .supplier_key = (char *) payees [row][0], .postcode = (char *) payees [row][1],
+            .supplier_name = "Some Supplier Ltd"
+        };
+        msgpack_sbuffer body;
+        msgpack_sbuffer_init (&body);
+        assert (sv_proto_encode (&spend, &body) == 0);
+        assert (sv_stream_append (db, "SPEND", number, (const byte *) body.data, body.size) > 0);
+        msgpack_sbuffer_destroy (&body);
+    }
+    assert (sv_db_commit (db) == 0);
+    sv_db_destroy (&db);
+    const char *reason = NULL;
+    ingest_store_t *store = ingest_store_new (path, &reason);
+    assert (store);
+    db = ingest_store_db (store);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox WHERE type = 'PAYEE'", -1) == 3);
+    assert (sv_db_int (db, "SELECT min(seq) FROM outbox WHERE type = 'PAYEE'", -1) == 5);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox WHERE type = 'PAYEE'"
+                           " AND key = 'council/ID:S1/M1 1AA'", -1) == 1);
+    ingest_store_destroy (&store);
+    store = ingest_store_new (path, &reason);
+    assert (store);
+    assert (sv_db_int (ingest_store_db (store), "SELECT count(*) FROM outbox", -1) == 7);
+    ingest_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+}
+
 void
 ingest_store_test (bool verbose)
 {
@@ -1188,6 +1305,7 @@ ingest_store_test (bool verbose)
 
     //  Rows many at a time: the same outcomes and events as one by one
     s_test_many ();
+    s_test_old_payees ();
     if (verbose)
         printf ("OK\n");
 }
