@@ -377,7 +377,9 @@ s_wait (sv_config_t *config, int timeout_s, bool quiet)
             return 0;
         if (zclock_mono () > deadline)
             break;
-        zclock_sleep (caught_up == 1? 300: 200);
+        //  Every service answers STATUS from what it holds, without a scan:
+        //  ask often, so that the wait ends soon after the stack settles
+        zclock_sleep (caught_up == 1? 100: 50);
     }
     if (!quiet)
         fprintf (stderr, "socval: not caught up within %d s: %s\n", timeout_s, lagging);
