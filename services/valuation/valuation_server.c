@@ -736,9 +736,9 @@ s_handle_import (s_server_t *self, zframe_t *peer, const sv_proto_framework_impo
 static void
 s_handle_status (s_server_t *self, zframe_t *peer)
 {
-    //  Counting a million payments reads every page of their table: a
-    //  monitor asking often gets counts up to S_COUNTS_MS old (offsets and
-    //  heads are always the latest)
+    //  Counting a large council's commitments and returns reads every page
+    //  of their table: a monitor asking often gets counts up to
+    //  S_COUNTS_MS old (offsets and heads are always the latest)
     int64_t now = zclock_mono ();
     if (!self->counted_at || now - self->counted_at >= S_COUNTS_MS) {
         self->held = (valuation_store_counts_t) { -1, -1, -1, -1, -1 };
