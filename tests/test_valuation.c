@@ -3,11 +3,12 @@
     Starts socval-ingest and socval-valuation, submits a small hand-checked
     set of feeds through the socval command, waits for valuation to catch
     up, and reads the valuation stream as reporting will: the latest line
-    of each source. The figures are computed by hand in the comments.
-    Then a new framework version is imported and the lines it changes are
-    checked; then valuation is SIGKILLed while a large spend feed streams
-    through it, restarted, and its lines must equal a count made without
-    the kill. Last, valuation is given a postcode directory it cannot use
+    of each source and place of each payee, each payment of ingest's stream
+    placed by its payee's. The figures are computed by hand in the
+    comments. Then a new framework version is imported and the lines it
+    changes are checked; then valuation is SIGKILLed while a large spend
+    feed streams through ingest, restarted, and every payment must be
+    placed once, by a place per payee (never one per payment). Last, valuation is given a postcode directory it cannot use
     and must keep running, say why on STATUS, and go on valuing. The last
     line is "N passed, N failed".
 
