@@ -3144,6 +3144,50 @@ ingest_ocds_test (bool verbose)
         assert (streq (outcome, amounts [index][1]));
     }
 
+    //  Values with and without VAT (the UK extension's amountGross, and
+    //  amountNet): the value is the amount net of VAT, never the gross; a
+    //  gross alone leaves no value, with a warning naming it; amounts that
+    //  contradict each other are refused, naming the field
+    const char *vat [][3] = {
+        { "\"amount\": 100000, \"amountGross\": 120000", "10000000", "" },
+        { "\"amountGross\": 120000", "no value", "awards[0].value.amountGross" },
+        { "\"amountNet\": 100000", "10000000", "" },
+        { "\"amount\": 100000, \"amountNet\": \"100000.00\"", "10000000", "" },
+        { "\"amount\": 120000, \"amountNet\": 100000",
+          "amountNet differs from amount", "awards[0].value.amountNet" },
+        { "\"amount\": 120000, \"amountGross\": 100000",
+          "amountGross (with VAT) is below", "awards[0].value.amountGross" },
+        { "\"amount\": 1, \"amountGross\": \"1.234\"",
+          "more than two decimal places", "awards[0].value.amountGross" }
+    };
+    for (size_t index = 0; index < sizeof vat / sizeof vat [0]; index++) {
+        char text [256];
+        snprintf (text, sizeof text, "{\"ocid\": \"a\", \"date\": \"2025-01-01T00:00:00Z\","
+                  " \"awards\": [{\"id\": \"1\", \"value\": {%s, \"currency\": \"GBP\"}}]}",
+                  vat [index][0]);
+        rc = s_parse_text (ocds, text);
+        assert (rc == 0);
+        char outcome [64] = "";
+        const ingest_ocds_issue_t *named = NULL;
+        if (ingest_ocds_errors (ocds)) {
+            named = ingest_ocds_error (ocds, 0);
+            snprintf (outcome, sizeof outcome, "%s", named->reason);
+            assert (ingest_ocds_contracts (ocds) == 0);
+        }
+        else {
+            assert (ingest_ocds_contracts (ocds) == 1);
+            contract = ingest_ocds_contract (ocds, 0);
+            if (contract->has_value)
+                snprintf (outcome, sizeof outcome, "%lld", (long long) contract->value_pence);
+            else
+                snprintf (outcome, sizeof outcome, "no value");
+            if (ingest_ocds_warnings (ocds))
+                named = ingest_ocds_warning (ocds, 0);
+        }
+        assert (s_contains (outcome, vat [index][1]));
+        assert (streq (named? named->column: "", vat [index][2]));
+    }
+
     //  Documents refused whole
     const char *refused [][2] = {
         { "", "the document is empty" },
