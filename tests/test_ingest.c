@@ -709,6 +709,10 @@ typedef struct {
     int64_t found;              //  events that matched
     int64_t value_pence;        //  the last contract's
     char key [256];             //  the last contract's or spend's supplier key
+    char start [16];            //  the last contract's period, as stored
+    char end [16];
+    char ocid [96];             //  the last contract's ocid and release date
+    char release_date [40];
 } s_last_t;
 
 static void
@@ -723,6 +727,11 @@ s_find_last (const sv_proto_event_t *event, void *arg)
             last->found++;
             last->value_pence = body.contract.value_pence;
             snprintf (last->key, sizeof last->key, "%s", body.contract.supplier_key);
+            snprintf (last->start, sizeof last->start, "%s", body.contract.start_date);
+            snprintf (last->end, sizeof last->end, "%s", body.contract.end_date);
+            snprintf (last->ocid, sizeof last->ocid, "%s", body.contract.ocid);
+            snprintf (last->release_date, sizeof last->release_date, "%s",
+                      body.contract.release_date);
         }
         if (body.id == SV_PROTO_SUPPLIER && last->supplier_key
         &&  streq (body.supplier.partner, "council")
@@ -964,6 +973,72 @@ s_test_ocds_party_ids (void)
                    && streq (first.key, "NAME:ICT SKILL TRAINING LICENCE")
                    && streq (second.key, "NAME:ANTHONY COLLINS SOLICITOR LLP"),
                    "OCDS party id \"2\" in two releases: two suppliers, each contract its own");
+    json_decref (receipt);
+}
+
+//  Real awards Contracts Finder published with several suppliers beside
+//  one value (ESPO's £400m vehicles framework names 35): each contract is
+//  stored with that value, read exactly, its period's dates as written
+//  (BST offsets kept, not moved to UTC), and no supplier, with a warning
+//  naming the award's suppliers. Expected figures from tools/ocds_expect.py
+//  over the same file. Find a Tender's documented planning package gives
+//  no contract: its tender and lot values are not a contract's.
+static void
+s_test_ocds_shared_awards (void)
+{
+    const char *prefix = "ocds-b5fd17-";
+    struct {
+        const char *id;         //  after prefix
+        int64_t pence;
+        const char *start;
+        const char *end;
+        const char *release_date;
+    } expected [] = {
+        { "76485a2b-4074-427a-8782-2a6c3f9a2cb4-1", 338086, "2021-07-19", "2025-08-04",
+          "2025-01-23T14:59:07Z" },
+        { "8d84c691-fc64-4f64-b240-443a0af1ba82-1", 40000000000, "2024-12-03", "2028-11-30",
+          "2025-03-11T11:05:27Z" },
+        { "a50749e6-50b9-49b5-9850-5cf0e48f3b02-2", 12500000, "2024-09-20", "2025-06-30",
+          "2025-03-11T10:16:49Z" },
+        { "3fc3576f-12fc-4c77-a9ca-766be3892fef-1", 7500000, "2025-03-10", "2025-04-05",
+          "2025-03-11T10:14:34Z" }
+    };
+    int64_t contracts_before = s_rows ("CONTRACT");
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind contracts --format ocds",
+                       "tests/fixtures/ocds/contracts_finder_shared_awards.json", &receipt);
+    size_t exact = 0;
+    for (size_t index = 0; index < sizeof expected / sizeof expected [0]; index++) {
+        char id [128];
+        snprintf (id, sizeof id, "%s%s", prefix, expected [index].id);
+        s_last_t last = s_last (id, NULL, NULL);
+        bool same = last.found == 1 && last.value_pence == expected [index].pence
+                 && streq (last.start, expected [index].start)
+                 && streq (last.end, expected [index].end)
+                 && streq (last.key, "") && *last.ocid
+                 && strncmp (last.ocid, id, strlen (last.ocid)) == 0
+                 && streq (last.release_date, expected [index].release_date);
+        if (!same)
+            printf ("    %s: %" PRId64 " events, %" PRId64 " pence, %s to %s, supplier '%s',"
+                    " ocid %s of %s\n", id, last.found, last.value_pence, last.start, last.end,
+                    last.key, last.ocid, last.release_date);
+        exact += same;
+    }
+    testkit_check (rc == 0 && s_field (receipt, "rejected") == 0
+                   && s_rows ("CONTRACT") - contracts_before == 4 && exact == 4
+                   && s_warned (receipt, "names several suppliers beside one value") == 4,
+                   "4 real awards shared by 2 to 35 suppliers: 4 contracts, each its exact pence"
+                   " and dates as written, under no supplier, each with a warning");
+    json_decref (receipt);
+
+    contracts_before = s_rows ("CONTRACT");
+    rc = s_submit ("council", "--kind contracts --format ocds",
+                   "tests/fixtures/ocds/fts_planning_sample.json", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "rejected") == 0
+                   && s_field (receipt, "accepted") == 0
+                   && s_rows ("CONTRACT") == contracts_before,
+                   "Find a Tender's documented planning release package: no contract, nothing"
+                   " refused");
     json_decref (receipt);
 }
 
@@ -2021,6 +2096,8 @@ main (int argc, char *argv [])
     s_test_ocds_supplier_replaced ();
     s_test_ocds_party_ids ();
     s_test_company_numbers ();
+    //  After the Companies House test: ESPO's framework names SC053003
+    s_test_ocds_shared_awards ();
     s_test_spend_identity ();
     s_test_month_first ();
     s_test_real_files ();

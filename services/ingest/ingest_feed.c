@@ -304,7 +304,8 @@ s_ocds_issue (ingest_feed_t *self, const ingest_ocds_issue_t *issue)
 }
 
 //  Emits the suppliers, then (for a contracts batch) the contracts, each
-//  contract naming its first supplier, then the contracts' KPI targets. ingest_ocds keys suppliers as the
+//  under the supplier ingest_ocds settled on (none when an award names
+//  several), then the contracts' KPI targets. ingest_ocds keys suppliers as the
 //  CSV readers do; the party id is left out of the event, since it names
 //  the supplier only within its release and would make one supplier's
 //  row differ from release to release.
@@ -334,7 +335,7 @@ s_ocds_emit (ingest_feed_t *self, ingest_ocds_t *ocds)
             sv_date_format (award->start_date, start, sizeof start);
         if (award->has_end)
             sv_date_format (award->end_date, end, sizeof end);
-        const char *supplier_key = award->supplier_count? award->supplier_keys [0]: "";
+        const char *supplier_key = award->supplier_key;
         sv_proto_t event = { .id = SV_PROTO_CONTRACT };
         sv_proto_contract_t *contract = &event.contract;
         contract->partner = self->partner;

@@ -692,23 +692,18 @@ s_plain_decimal (const char *text, size_t length, char *out, size_t size)
     return NULL;
 }
 
-//  Reads an OCDS Value object {amount, currency} found at where. Returns 1
-//  with *pence_p set, 0 when it gives no amount, -1 after recording an
-//  error. The amount is read from its own text: a JSON number (exponent
-//  allowed), or a string as sv_money_parse reads it.
+//  Reads the amount member key of an OCDS Value object found at where:
+//  a JSON number (exponent allowed), read from its own text, or a string
+//  as sv_money_parse reads it. Returns 1 with *pence_p set, 0 when it is
+//  missing or null, -1 after recording an error.
 static int
-s_read_value (s_release_t *r, const json_t *value, const char *where, int64_t *pence_p)
+s_read_amount (s_release_t *r, const json_t *value, const char *key, const char *where,
+               int64_t *pence_p)
 {
     ingest_ocds_t *self = r->self;
-    if (!json_is_object (value)) {
-        s_error (r, s_text (self, value), "a value must be an object with an amount and a currency",
-                 "%s", where);
-        return -1;
-    }
-    const json_t *amount = s_member (value, "amount");
+    const json_t *amount = s_member (value, key);
     if (!s_present (amount))
         return 0;
-
     const char *reason = NULL;
     const char *text = s_text (self, amount);
     int64_t pence = 0;
@@ -726,7 +721,57 @@ s_read_value (s_release_t *r, const json_t *value, const char *where, int64_t *p
     if (!reason && pence < 0)
         reason = "a contract value cannot be negative";
     if (reason) {
-        s_error (r, text, reason, "%s.amount", where);
+        s_error (r, text, reason, "%s.%s", where, key);
+        return -1;
+    }
+    *pence_p = pence;
+    return 1;
+}
+
+//  Reads an OCDS Value object {amount, currency} found at where. Returns 1
+//  with *pence_p set, 0 when it gives no amount, -1 after recording an
+//  error. A contract's value is net of VAT: amount, or amountNet where a
+//  publisher gives that; the two must agree. amountGross (the UK
+//  extension's amount with VAT) is never taken for it: alone it leaves
+//  the contract without a value, with a warning, and below the net amount
+//  it is an error, as one of the two is mislabelled.
+static int
+s_read_value (s_release_t *r, const json_t *value, const char *where, int64_t *pence_p)
+{
+    ingest_ocds_t *self = r->self;
+    if (!json_is_object (value)) {
+        s_error (r, s_text (self, value), "a value must be an object with an amount and a currency",
+                 "%s", where);
+        return -1;
+    }
+    int64_t net = 0, stated_net = 0, gross = 0;
+    int has_net = s_read_amount (r, value, "amount", where, &net);
+    int has_stated_net = s_read_amount (r, value, "amountNet", where, &stated_net);
+    int has_gross = s_read_amount (r, value, "amountGross", where, &gross);
+    if (has_net < 0 || has_stated_net < 0 || has_gross < 0)
+        return -1;
+    if (has_net && has_stated_net && net != stated_net) {
+        s_error (r, s_text (self, s_member (value, "amountNet")),
+                 "amountNet differs from amount: which is the value net of VAT cannot be told",
+                 "%s.amountNet", where);
+        return -1;
+    }
+    if (!has_net && has_stated_net) {
+        has_net = 1;
+        net = stated_net;
+    }
+    if (!has_net) {
+        if (has_gross)
+            s_warning (r, s_text (self, s_member (value, "amountGross")),
+                       "only the amount with VAT (amountGross) is given: a contract's value is"
+                       " net of VAT, so the contract is kept without a value (incomplete)",
+                       "%s.amountGross", where);
+        return 0;
+    }
+    if (has_gross && gross < net) {
+        s_error (r, s_text (self, s_member (value, "amountGross")),
+                 "amountGross (with VAT) is below the amount net of VAT: one of them is"
+                 " mislabelled", "%s.amountGross", where);
         return -1;
     }
 
@@ -741,7 +786,7 @@ s_read_value (s_release_t *r, const json_t *value, const char *where, int64_t *p
                  "%s.currency", where);
         return -1;
     }
-    *pence_p = pence;
+    *pence_p = net;
     return 1;
 }
 
@@ -1213,6 +1258,20 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     const char **keys = NULL;
     size_t key_count = 0;
     s_supplier_keys (r, award, ai, &keys, &key_count);
+    if (key_count > 1) {
+        //  A framework's award names every supplier on it beside one value
+        //  for them all: no one of them holds that value
+        char count [32];
+        snprintf (count, sizeof count, "%zu suppliers", key_count);
+        if (award)
+            s_warning (r, count, "the award names several suppliers beside one value, which it"
+                       " does not split between them: the contract is kept without a supplier"
+                       " (incomplete), not given to any one of them", "awards[%zu].suppliers", ai);
+        else
+            s_warning (r, count, "the release's one contract has several supplier parties and"
+                       " no award to say which holds it: the contract is kept without a"
+                       " supplier (incomplete)", "parties");
+    }
 
     if (self->errors.count > errors_at)
         return;
@@ -1240,6 +1299,7 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     record->end_date = has_end? end: 0;
     record->supplier_count = key_count;
     record->supplier_keys = keys;
+    record->supplier_key = key_count == 1? keys [0]: "";
     if (contract)
         s_metrics (r, contract, "contracts", ci, contract_id);
     else
@@ -2643,7 +2703,7 @@ s_yields_take (s_yields_t *yields, ingest_ocds_t *ocds)
         s_yields_add (yields, 0, "%zu %s %s %" PRId64 " %d-%d %zu %s\n", contract->row,
                       contract->contract_id, contract->title, contract->value_pence,
                       contract->start_date, contract->end_date, contract->supplier_count,
-                      contract->supplier_count? contract->supplier_keys [0]: "");
+                      contract->supplier_key);
     }
     for (size_t index = 0; index < ingest_ocds_suppliers (ocds); index++) {
         const ingest_ocds_supplier_t *supplier = ingest_ocds_supplier (ocds, index);
@@ -2858,6 +2918,8 @@ ingest_ocds_test (bool verbose)
     assert (contract->supplier_count == 12);
     //  GB-COH-4142000 is Companies House 04142000, padded to 8
     assert (streq (contract->supplier_keys [0], "CH:04142000"));
+    //  ... but the one value is not any one firm's: no supplier holds it
+    assert (streq (contract->supplier_key, ""));
     supplier = ingest_ocds_supplier (ocds, 3);
     assert (supplier->row == 5);
     assert (streq (supplier->name, "24x7"));
@@ -2869,10 +2931,17 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contract (ocds, 5)->value_pence == 91823060);     //  918230.6
     assert (ingest_ocds_contract (ocds, 6)->value_pence == 0);            //  0
 
+    //  Which says so, naming the award's suppliers
+    assert (ingest_ocds_warnings (ocds) == 2);
+    issue = ingest_ocds_warning (ocds, 0);
+    assert (issue->row == 5);
+    assert (streq (issue->column, "releases[4].awards[0].suppliers"));
+    assert (streq (issue->value, "12 suppliers"));
+    assert (s_contains (issue->reason, "kept without a supplier"));
+
     //  A 9-digit "Companies House number" is set aside with a warning; the
     //  supplier stays, keyed by its name (never by its party id)
-    assert (ingest_ocds_warnings (ocds) == 1);
-    issue = ingest_ocds_warning (ocds, 0);
+    issue = ingest_ocds_warning (ocds, 1);
     assert (issue->row == 7);
     assert (streq (issue->column, "releases[6].parties[1].identifier.id"));
     assert (streq (issue->value, "458577871"));
@@ -3073,6 +3142,50 @@ ingest_ocds_test (bool verbose)
                       (long long) ingest_ocds_contract (ocds, 0)->value_pence);
         const char *outcome = ingest_ocds_errors (ocds)? ingest_ocds_error (ocds, 0)->reason: pence;
         assert (streq (outcome, amounts [index][1]));
+    }
+
+    //  Values with and without VAT (the UK extension's amountGross, and
+    //  amountNet): the value is the amount net of VAT, never the gross; a
+    //  gross alone leaves no value, with a warning naming it; amounts that
+    //  contradict each other are refused, naming the field
+    const char *vat [][3] = {
+        { "\"amount\": 100000, \"amountGross\": 120000", "10000000", "" },
+        { "\"amountGross\": 120000", "no value", "awards[0].value.amountGross" },
+        { "\"amountNet\": 100000", "10000000", "" },
+        { "\"amount\": 100000, \"amountNet\": \"100000.00\"", "10000000", "" },
+        { "\"amount\": 120000, \"amountNet\": 100000",
+          "amountNet differs from amount", "awards[0].value.amountNet" },
+        { "\"amount\": 120000, \"amountGross\": 100000",
+          "amountGross (with VAT) is below", "awards[0].value.amountGross" },
+        { "\"amount\": 1, \"amountGross\": \"1.234\"",
+          "more than two decimal places", "awards[0].value.amountGross" }
+    };
+    for (size_t index = 0; index < sizeof vat / sizeof vat [0]; index++) {
+        char text [256];
+        snprintf (text, sizeof text, "{\"ocid\": \"a\", \"date\": \"2025-01-01T00:00:00Z\","
+                  " \"awards\": [{\"id\": \"1\", \"value\": {%s, \"currency\": \"GBP\"}}]}",
+                  vat [index][0]);
+        rc = s_parse_text (ocds, text);
+        assert (rc == 0);
+        char outcome [64] = "";
+        const ingest_ocds_issue_t *named = NULL;
+        if (ingest_ocds_errors (ocds)) {
+            named = ingest_ocds_error (ocds, 0);
+            snprintf (outcome, sizeof outcome, "%s", named->reason);
+            assert (ingest_ocds_contracts (ocds) == 0);
+        }
+        else {
+            assert (ingest_ocds_contracts (ocds) == 1);
+            contract = ingest_ocds_contract (ocds, 0);
+            if (contract->has_value)
+                snprintf (outcome, sizeof outcome, "%lld", (long long) contract->value_pence);
+            else
+                snprintf (outcome, sizeof outcome, "no value");
+            if (ingest_ocds_warnings (ocds))
+                named = ingest_ocds_warning (ocds, 0);
+        }
+        assert (s_contains (outcome, vat [index][1]));
+        assert (streq (named? named->column: "", vat [index][2]));
     }
 
     //  Documents refused whole

@@ -134,6 +134,9 @@ typedef struct {
                                         //  suppliers its award names (for a
                                         //  lone contract with no awards, the
                                         //  release's supplier parties)
+    const char *supplier_key;   //  The supplier the contract is stored under:
+                                //  its only key, else "" (none, or several
+                                //  sharing one value, with a warning)
 } ingest_ocds_contract_t;
 
 //  One KPI target: an observation of a contract's agreedMetrics.

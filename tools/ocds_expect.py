@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Independent reading of an OCDS release package for the ocds fixtures' tests.
+
+Prints, per award (or contract) of each release, what socval should store:
+ocid, release date, contract id, value in pence (from the amount's text,
+with Decimal: never a float), the contract period's dates as written, and the
+supplier ids the award names. Not used by socval; noted in
+tests/fixtures/ocds/PROVENANCE.md. Usage: tools/ocds_expect.py FILE
+"""
+import json
+import sys
+from decimal import Decimal
+
+
+def pence(value):
+    amount = value.get("amount") if isinstance(value, dict) else None
+    if amount is None:
+        return None
+    return int(Decimal(str(amount)) * 100)
+
+
+def main(path):
+    with open(path, encoding="utf-8") as handle:
+        package = json.load(handle, parse_float=Decimal, parse_int=Decimal)
+    releases = package.get("releases") or [r.get("compiledRelease")
+                                            for r in package.get("records", [])]
+    for release in releases:
+        awards = release.get("awards") or []
+        if not awards and not release.get("contracts"):
+            print(release.get("ocid"), release.get("date"), "no award:", release.get("tag"))
+            continue
+        for award in awards:
+            period = award.get("contractPeriod") or {}
+            suppliers = [s.get("id") for s in award.get("suppliers") or []]
+            print(release.get("ocid"), release.get("date"), award.get("id"),
+                  "pence=%s" % pence(award.get("value")),
+                  "start=%s" % str(period.get("startDate", ""))[:10],
+                  "end=%s" % str(period.get("endDate", ""))[:10],
+                  "suppliers=%d" % len(suppliers), suppliers[:3])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
