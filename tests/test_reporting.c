@@ -837,6 +837,36 @@ s_test_local_area_moves (void)
                    "moves: no payment was sent again, and valuation sent one place for each"
                    " of the 3 payees, not one for each of the 400 payments");
     json_decref (report);
+
+    //  A real file (Devon County Council, January 2021: 51 payments, no
+    //  postcodes; its Amount column summed here with Python's Decimal,
+    //  each to the penny: 41,435,412p) through the whole stack: its two
+    //  halves sent the later first, then the whole file again, give the
+    //  same year as the file once; and every payment is of unknown place
+    char *devon = realpath ("tests/fixtures/spend/devon_2021-01.csv", NULL);
+    assert (devon);
+    testkit_run (NULL, "head -1 %s > %s/devon-a.csv && sed -n 2,26p %s >> %s/devon-a.csv"
+                 " && head -1 %s > %s/devon-b.csv && sed -n '27,$p' %s >> %s/devon-b.csv"
+                 " && cp %s %s/devon.csv", devon, s_dir, devon, s_dir, devon, s_dir, devon,
+                 s_dir, devon, s_dir);
+    free (devon);
+    rc = s_submit ("spend", "devon-b.csv") + s_submit ("spend", "devon-a.csv");
+    settled = rc == 0 && s_socval (NULL, "wait --timeout 60") == 0;
+    report = s_report_json ("annual --year 2020-21");
+    bool halves = settled && s_int (report, "spend.rows") == 51
+               && s_int (report, "spend.total_pence") == 41435412
+               && s_int (report, "spend.unknown_locality_pence") == 41435412;
+    json_decref (report);
+    rc = s_submit ("spend", "devon.csv");
+    settled = rc == 0 && s_socval (NULL, "wait --timeout 60") == 0;
+    report = s_report_json ("annual --year 2020-21");
+    testkit_check (halves && settled && s_int (report, "spend.rows") == 51
+                   && s_int (report, "spend.total_pence") == 41435412
+                   && s_int (report, "spend.unknown_locality_pence") == 41435412,
+                   "moves: Devon's real January 2021 file, in two halves sent later first and"
+                   " then whole again, is 51 payments and 41,435,412p once, all of unknown"
+                   " place (no postcodes)");
+    json_decref (report);
     s_framework = "test-fw";
     s_own_stack_end (outer, &cert, &cert_path);
 }
