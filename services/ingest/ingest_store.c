@@ -1104,6 +1104,24 @@ s_test_old_payees (void)
     assert (sv_db_int (ingest_store_db (store), "SELECT count(*) FROM outbox", -1) == 7);
     ingest_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
+
+    //  A payment held that does not read stops the store opening, naming
+    //  why, and nothing is streamed or marked done
+    db = sv_db_new (path, schema_3, NULL);
+    assert (db);
+    assert (sv_db_begin (db) == 0);
+    assert (sv_stream_append (db, "SPEND", "T9", (const byte *) "\x81\xa1v\x01", 4) > 0);
+    assert (sv_db_commit (db) == 0);
+    sv_db_destroy (&db);
+    reason = NULL;
+    assert (ingest_store_new (path, &reason) == NULL);
+    assert (reason && strstr (reason, "cannot stream the payees"));
+    db = sv_db_new (path, NULL, NULL);
+    assert (db);
+    assert (sv_db_int (db, "SELECT count(*) FROM outbox", -1) == 1);
+    assert (sv_db_int (db, "SELECT done FROM payees_streamed", -1) == 0);
+    sv_db_destroy (&db);
+    assert (sv_db_remove_files (path) == 0);
 }
 
 void
