@@ -33,7 +33,7 @@ typedef struct {
     valuation_store_t *store;
     sv_stream_producer_t *producer;
     sv_stream_consumer_t *consumer;
-    sv_reader_t *reader; //  decodes the batch being applied, ahead
+    sv_reader_t *reader;        //  decodes the batch being applied, ahead
     zsock_t *control;
     sv_service_control_t answers;   //  what control answers, for its reader
     zhashx_t *frameworks;       //  id -> valuation_framework_t *, latest import
@@ -488,19 +488,22 @@ s_place_payee (const char *partner_name, const char *supplier_key, const char *p
 
 //  A payee ingest sends with the payments that name it: held, with the
 //  supplier's name for socval suppliers resolve (a supplier feed's name
-//  wins), and placed. 0 or -1.
+//  wins), and placed the first time. A payee held is placed again by what
+//  changes its place (a supplier, a registered office, the settings), so
+//  ingest sending it with another batch changes nothing. 0 or -1.
 static int
 s_apply_payee (s_server_t *self, const sv_proto_payee_t *payee)
 {
-    if (valuation_store_payee_put (self->store, payee->partner, payee->supplier_key,
-                                   payee->postcode) < 0)
+    int fresh = valuation_store_payee_put (self->store, payee->partner, payee->supplier_key,
+                                           payee->postcode);
+    if (fresh < 0)
         return -1;
     //  A name not written costs that supplier its match by name only, so
     //  it does not stop the payee being placed
     if (*payee->supplier_key)
         (void) valuation_store_name_put (self->store, payee->partner, payee->supplier_key,
                                          payee->supplier_name, false);
-    return s_place_payee (payee->partner, payee->supplier_key, payee->postcode, self);
+    return fresh? s_place_payee (payee->partner, payee->supplier_key, payee->postcode, self): 0;
 }
 
 //  Values again a commitment or delivery from its stored event
