@@ -168,6 +168,19 @@ sv_reader_end (sv_reader_t *self)
     self->count = 0;
 }
 
+void
+sv_reader_batch (const sv_proto_event_t *events, size_t count, void *reader)
+{
+    sv_reader_t *self = (sv_reader_t *) reader;
+    assert (self);
+    if (!events)
+        sv_reader_end (self);
+    else
+    if (sv_reader_start (self, events, count))
+        zsys_warning ("cannot start a thread to decode a stream's events; decoding them in"
+                      " the thread that applies them");
+}
+
 //  ==========================================================================
 //  Self-test
 

@@ -48,6 +48,13 @@ const sv_proto_t *
 void
     sv_reader_end (sv_reader_t *self);
 
+//  A stream consumer's batch function (sv_stream_consumer_set_batch) for
+//  the reader given as arg: starts it on a batch's events, and ends it when
+//  the batch is over. A batch whose thread cannot start is decoded in the
+//  caller's thread, with a warning.
+void
+    sv_reader_batch (const sv_proto_event_t *events, size_t count, void *reader);
+
 void
     sv_reader_test (bool verbose);
 

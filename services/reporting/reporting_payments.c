@@ -51,15 +51,12 @@ struct _reporting_payments_t {
     sv_db_t *db;
     s_payment_t held [REPORTING_PAYMENTS_MANY];
     size_t count;
-    char *buffer;                   //  the held payments' strings
-    size_t used;
-    size_t size;
+    msgpack_sbuffer buffer;         //  the held payments' strings
     s_sum_t *sums;                  //  the transaction's sums, a power of two of slots
     size_t sum_slots;
     size_t sum_count;
-    char *sum_text;                 //  their partner, supplier and postcode, each
-    size_t sum_used;                //  NUL-terminated, one after another
-    size_t sum_size;
+    msgpack_sbuffer sum_text;       //  their partner, supplier and postcode, each
+                                    //  NUL-terminated, one after another
     bool lost;                      //  some sum went down: rows may be empty
 };
 
@@ -117,24 +114,15 @@ s_make_statements (void)
                 REPORTING_PAYMENTS_MANY, sums_tail);
 }
 
-//  Appends text to a growing buffer (*data_p, *used_p of *size_p bytes
-//  used); returns its offset, since the buffer moves as it grows
+//  Appends text and its NUL to buffer; returns its offset, since the
+//  buffer moves as it grows
 static size_t
-s_append (char **data_p, size_t *used_p, size_t *size_p, const char *text)
+s_append (msgpack_sbuffer *buffer, const char *text)
 {
-    size_t length = strlen (text) + 1;
-    if (*used_p + length > *size_p) {
-        size_t size = *size_p? *size_p: 4096;
-        while (*used_p + length > size)
-            size *= 2;
-        char *data = (char *) realloc (*data_p, size);
-        assert (data);
-        *data_p = data;
-        *size_p = size;
-    }
-    size_t offset = *used_p;
-    memcpy (*data_p + offset, text, length);
-    *used_p += length;
+    size_t offset = buffer->size;
+    int rc = msgpack_sbuffer_write (buffer, text, strlen (text) + 1);
+    assert (rc == 0);
+    (void) rc;
     return offset;
 }
 
@@ -142,7 +130,7 @@ s_append (char **data_p, size_t *used_p, size_t *size_p, const char *text)
 static const char *
 s_sum_text (const reporting_payments_t *self, const s_sum_t *sum, int which)
 {
-    const char *text = self->sum_text + sum->key;
+    const char *text = self->sum_text.data + sum->key;
     for (int skip = 0; skip < which; skip++)
         text += strlen (text) + 1;
     return text;
@@ -173,7 +161,7 @@ s_sums_clear (reporting_payments_t *self)
     if (self->sum_count)
         memset (self->sums, 0, self->sum_slots * sizeof (s_sum_t));
     self->sum_count = 0;
-    self->sum_used = 0;
+    self->sum_text.size = 0;
     self->lost = false;
 }
 
@@ -211,9 +199,9 @@ s_sum_add (reporting_payments_t *self, int fy, int month, const char *partner,
     }
     if (!sum->used) {
         *sum = (s_sum_t) { .hash = hash, .payee = payee, .fy = fy, .month = month, .used = true };
-        sum->key = s_append (&self->sum_text, &self->sum_used, &self->sum_size, partner);
-        s_append (&self->sum_text, &self->sum_used, &self->sum_size, supplier_key);
-        s_append (&self->sum_text, &self->sum_used, &self->sum_size, postcode);
+        sum->key = s_append (&self->sum_text, partner);
+        s_append (&self->sum_text, supplier_key);
+        s_append (&self->sum_text, postcode);
         self->sum_count++;
     }
     sum->payments += payments;
@@ -302,7 +290,7 @@ s_rollback_hook (void *arg)
 {
     reporting_payments_t *self = (reporting_payments_t *) arg;
     self->count = 0;
-    self->used = 0;
+    self->buffer.size = 0;
     s_sums_clear (self);
 }
 
@@ -314,6 +302,8 @@ reporting_payments_new (sv_db_t *db)
     pthread_once (&made, s_make_statements);
     reporting_payments_t *self = (reporting_payments_t *) zmalloc (sizeof *self);
     self->db = db;
+    msgpack_sbuffer_init (&self->buffer);
+    msgpack_sbuffer_init (&self->sum_text);
     sv_db_set_before_commit (db, s_before_commit, self);
     sqlite3_commit_hook (sv_db_handle (db), s_commit_hook, self);
     sqlite3_rollback_hook (sv_db_handle (db), s_rollback_hook, self);
@@ -330,8 +320,8 @@ reporting_payments_destroy (reporting_payments_t **self_p)
         sqlite3_commit_hook (sv_db_handle (self->db), NULL, NULL);
         sqlite3_rollback_hook (sv_db_handle (self->db), NULL, NULL);
         free (self->sums);
-        free (self->sum_text);
-        free (self->buffer);
+        msgpack_sbuffer_destroy (&self->sum_text);
+        msgpack_sbuffer_destroy (&self->buffer);
         free (self);
         *self_p = NULL;
     }
@@ -341,13 +331,13 @@ reporting_payments_destroy (reporting_payments_t **self_p)
 static size_t
 s_copy (reporting_payments_t *self, const char *text)
 {
-    return s_append (&self->buffer, &self->used, &self->size, text);
+    return s_append (&self->buffer, text);
 }
 
 static const char *
 s_text (const reporting_payments_t *self, const s_payment_t *payment, int text)
 {
-    return self->buffer + payment->text [text];
+    return self->buffer.data + payment->text [text];
 }
 
 //  Binds payment as the row whose first parameter is first
@@ -469,7 +459,7 @@ reporting_payments_flush (reporting_payments_t *self)
     assert (self->count == 0 || sv_db_in_transaction (self->db));
     int rc = self->count == REPORTING_PAYMENTS_MANY? s_write_many (self): s_write_each (self);
     self->count = 0;
-    self->used = 0;
+    self->buffer.size = 0;
     return rc;
 }
 

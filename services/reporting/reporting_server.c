@@ -350,16 +350,6 @@ s_apply_ingest (sv_db_t *db, const sv_proto_event_t *event, void *arg)
                                           sv_reader_next (self->reader, event));
 }
 
-static void
-s_ingest_batch (const sv_proto_event_t *events, size_t count, void *arg)
-{
-    s_server_t *self = (s_server_t *) arg;
-    if (!events)
-        sv_reader_end (self->reader);
-    else
-    if (sv_reader_start (self->reader, events, count))
-        zsys_warning ("reporting: cannot start a thread to decode events; decoding them here");
-}
 
 static int
 s_apply_valuation (sv_db_t *db, const sv_proto_event_t *event, void *arg)
@@ -864,7 +854,7 @@ s_server_start (s_server_t *self)
     zstr_free (&store_path);
     if (rc == 0) {
         sv_stream_consumer_set_types (self->consumers [0], REPORTING_STORE_INGEST_TYPES);
-        sv_stream_consumer_set_batch (self->consumers [0], s_ingest_batch, self);
+        sv_stream_consumer_set_batch (self->consumers [0], sv_reader_batch, self->reader);
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
             sv_stream_consumer_attach (self->consumers [index], self->loop);

@@ -611,18 +611,6 @@ s_apply (sv_db_t *db, const sv_proto_event_t *event, void *arg)
     return rc? -1: 0;
 }
 
-//  A batch arriving from ingest is decoded ahead while it is applied
-static void
-s_batch (const sv_proto_event_t *events, size_t count, void *arg)
-{
-    s_server_t *self = (s_server_t *) arg;
-    if (!events)
-        sv_reader_end (self->reader);
-    else
-    if (sv_reader_start (self->reader, events, count))
-        zsys_warning ("valuation: cannot start a thread to decode events; decoding them here");
-}
-
 static void
 s_committed (void *arg)
 {
@@ -993,7 +981,8 @@ s_server_start (s_server_t *self)
         sv_stream_consumer_set_types (self->consumer,
                                       "SUPPLIER,COMPANY,CONTRACT,COMMITMENT,DELIVERY,PAYEE");
         sv_stream_consumer_set_committed (self->consumer, s_committed, self);
-        sv_stream_consumer_set_batch (self->consumer, s_batch, self);
+        //  A batch arriving from ingest is decoded ahead while it is applied
+        sv_stream_consumer_set_batch (self->consumer, sv_reader_batch, self->reader);
         sv_stream_producer_attach (self->producer, self->loop);
         sv_stream_consumer_attach (self->consumer, self->loop);
         self->answers = (sv_service_control_t) {
