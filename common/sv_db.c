@@ -39,6 +39,9 @@ struct _sv_db_t {
     bool in_transaction;
     int (*before_commit) (void *arg);   //  sv_db_set_before_commit
     void *before_commit_arg;
+    //  The transaction held open (sv_db_hold), and whom to tell how it ended
+    void (*held_done) (void *arg, bool committed);
+    void *held_arg;
     bool full;                  //  the last failure was a full disk
     char *full_reason;          //  sv_db_error's text while full
 };
@@ -298,6 +301,7 @@ int
 sv_db_begin (sv_db_t *self)
 {
     assert (self);
+    sv_db_release (self);
     assert (!self->in_transaction);
     if (sv_db_run (self, sv_db_stmt (self, "BEGIN IMMEDIATE")))
         return -1;
@@ -309,7 +313,7 @@ int
 sv_db_commit (sv_db_t *self)
 {
     assert (self);
-    assert (self->in_transaction);
+    assert (self->in_transaction && !self->held_done);
     if (self->before_commit && self->before_commit (self->before_commit_arg))
         return -1;
     if (sv_db_run (self, sv_db_stmt (self, "COMMIT")))
@@ -327,10 +331,69 @@ sv_db_set_before_commit (sv_db_t *self, int (*fn) (void *arg), void *arg)
     self->before_commit_arg = arg;
 }
 
+//  Forgets the transaction held, telling its holder how it ended
+static void
+s_held_end (sv_db_t *self, bool committed)
+{
+    void (*done) (void *arg, bool committed) = self->held_done;
+    void *arg = self->held_arg;
+    self->held_done = NULL;
+    self->held_arg = NULL;
+    if (done)
+        done (arg, committed);
+}
+
+void
+sv_db_hold (sv_db_t *self, void (*done) (void *arg, bool committed), void *arg)
+{
+    assert (self && done);
+    assert (self->in_transaction && !self->held_done);
+    self->held_done = done;
+    self->held_arg = arg;
+}
+
+bool
+sv_db_resume (sv_db_t *self, void *arg)
+{
+    assert (self);
+    if (self->held_done && self->held_arg == arg) {
+        self->held_done = NULL;
+        self->held_arg = NULL;
+        return true;
+    }
+    sv_db_release (self);
+    return false;
+}
+
+int
+sv_db_release (sv_db_t *self)
+{
+    assert (self);
+    if (!self->held_done)
+        return 0;
+    void (*done) (void *arg, bool committed) = self->held_done;
+    void *arg = self->held_arg;
+    self->held_done = NULL;
+    self->held_arg = NULL;
+    int rc = sv_db_commit (self);
+    if (rc)
+        sv_db_rollback (self);
+    done (arg, rc == 0);
+    return rc;
+}
+
+bool
+sv_db_held (sv_db_t *self)
+{
+    assert (self);
+    return self->held_done != NULL;
+}
+
 int
 sv_db_rollback (sv_db_t *self)
 {
     assert (self);
+    s_held_end (self, false);
     self->in_transaction = false;
     //  A statement the caller stepped itself may have found the disk full
     if (s_failed_full (self->handle))
@@ -515,6 +578,35 @@ s_test_commit_rows (sv_db_t *db, int rows)
     assert (sv_db_commit (db) == 0);
 }
 
+//  A holder of a transaction, for the test: how many ended, and the last how
+typedef struct {
+    int ends;
+    bool committed;
+} s_test_held_t;
+
+static void
+s_test_held_end (void *arg, bool committed)
+{
+    s_test_held_t *holder = (s_test_held_t *) arg;
+    holder->ends++;
+    holder->committed = committed;
+}
+
+static int
+s_test_refuse (void *arg)
+{
+    (void) arg;
+    return -1;
+}
+
+static void
+s_test_insert (sv_db_t *db, const char *key)
+{
+    sqlite3_stmt *stmt = sv_db_stmt (db, "INSERT INTO supplier (key, name) VALUES (?1, 'held')");
+    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+    assert (sv_db_run (db, stmt) == 0);
+}
+
 void
 sv_db_test (bool verbose)
 {
@@ -571,6 +663,54 @@ sv_db_test (bool verbose)
     assert (sv_db_rollback (db) == 0);
     assert (sv_db_int (db, "SELECT count(*) FROM supplier", -1) == 3);
     assert (sv_db_stmt (db, "SELEKT nonsense") == NULL);
+
+    //  A transaction held: its holder resumes it and writes more; anyone
+    //  else's begin commits it first and tells the holder
+    s_test_held_t holder = { 0 };
+    assert (sv_db_begin (db) == 0);
+    s_test_insert (db, "H1");
+    sv_db_hold (db, s_test_held_end, &holder);
+    assert (sv_db_held (db) && sv_db_in_transaction (db));
+    assert (sv_db_resume (db, &holder));
+    assert (!sv_db_held (db) && sv_db_in_transaction (db));
+    s_test_insert (db, "H2");
+    sv_db_hold (db, s_test_held_end, &holder);
+    assert (holder.ends == 0);
+    assert (sv_db_begin (db) == 0);         //  someone else
+    assert (holder.ends == 1 && holder.committed);
+    s_test_insert (db, "H3");
+    assert (sv_db_commit (db) == 0);
+    assert (sv_db_int (db, "SELECT count(*) FROM supplier", -1) == 6);
+    //  Release commits; a resume by another holder releases too
+    int other = 0;
+    assert (sv_db_begin (db) == 0);
+    s_test_insert (db, "H4");
+    sv_db_hold (db, s_test_held_end, &holder);
+    assert (!sv_db_resume (db, &other));
+    assert (holder.ends == 2 && holder.committed && !sv_db_in_transaction (db));
+    assert (sv_db_release (db) == 0);       //  nothing held: nothing done
+    assert (holder.ends == 2);
+    //  A held transaction rolled back is lost whole, and its holder told
+    assert (sv_db_begin (db) == 0);
+    s_test_insert (db, "H5");
+    sv_db_hold (db, s_test_held_end, &holder);
+    assert (sv_db_resume (db, &holder));
+    s_test_insert (db, "H6");
+    sv_db_hold (db, s_test_held_end, &holder);
+    assert (sv_db_rollback (db) == 0);
+    assert (holder.ends == 3 && !holder.committed && !sv_db_in_transaction (db));
+    assert (sv_db_int (db, "SELECT count(*) FROM supplier", -1) == 7);
+    //  A held transaction whose commit fails (the before-commit work
+    //  refuses) is rolled back, and its holder told
+    assert (sv_db_begin (db) == 0);
+    s_test_insert (db, "H7");
+    sv_db_hold (db, s_test_held_end, &holder);
+    sv_db_set_before_commit (db, s_test_refuse, NULL);
+    assert (sv_db_release (db) == -1);
+    sv_db_set_before_commit (db, NULL, NULL);
+    assert (holder.ends == 4 && !holder.committed && !sv_db_in_transaction (db));
+    assert (sv_db_int (db, "SELECT count(*) FROM supplier WHERE key = 'H7'", -1) == 0);
+    assert (sv_db_exec (db, "DELETE FROM supplier WHERE name = 'held'") == 0);
     sv_db_destroy (&db);
     sv_db_destroy (&db);
 

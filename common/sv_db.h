@@ -65,7 +65,8 @@ int
     sv_db_version (sv_db_t *self);
 
 //  Transactions. begin is BEGIN IMMEDIATE, so a writer never meets a lock
-//  half way through. Nesting is a programmer error. Each returns 0 or -1.
+//  half way through; it commits a transaction held (below) first. Nesting
+//  is a programmer error. Each returns 0 or -1.
 int
     sv_db_begin (sv_db_t *self);
 int
@@ -73,9 +74,39 @@ int
 int
     sv_db_rollback (sv_db_t *self);
 
-//  True between begin and commit/rollback.
+//  True between begin and commit/rollback, and while a transaction is held.
 bool
     sv_db_in_transaction (sv_db_t *self);
+
+//  A transaction held open. A writer that has more to write at once (a
+//  stream consumer catching up) may hold its transaction instead of
+//  committing it, and write more in it later: a few large commits cost
+//  less than many small ones. It is committed by the holder, or by the
+//  first begin or release of anyone else; whoever ends it calls done (arg,
+//  committed), false when its commit failed or it was rolled back. Nothing
+//  in a held transaction is durable, so a holder says nothing of its work
+//  (offsets, notices) before done; and what reads the store for others
+//  (reports, STATUS) releases it first, so that what it reads is
+//  committed. Hold needs a transaction begun and none held. A holder that
+//  goes away releases first: destroy rolls a held transaction back
+//  without telling anyone.
+void
+    sv_db_hold (sv_db_t *self, void (*done) (void *arg, bool committed), void *arg);
+
+//  When arg holds the transaction, makes it arg's own again, to write in
+//  and then commit or hold, and returns true (done is not called).
+//  Otherwise releases whatever is held and returns false.
+bool
+    sv_db_resume (sv_db_t *self, void *arg);
+
+//  Commits the transaction held, if any, and tells its holder. 0, or -1
+//  when the commit failed (the transaction is then rolled back).
+int
+    sv_db_release (sv_db_t *self);
+
+//  True while a transaction is held.
+bool
+    sv_db_held (sv_db_t *self);
 
 //  Calls fn (arg) in sv_db_commit before the transaction commits, for
 //  writes a store holds back to make many at once: fn writes them in the

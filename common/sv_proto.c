@@ -151,6 +151,10 @@ typedef struct {
     const char *field;          //  Field being read, or NULL
     const char *list;           //  List field being read, or NULL
     size_t element;             //  Index of the element in that list
+    //  A packed decode: strings are copied here, one after the other, and
+    //  bytes point into the frame (NULL: each is an allocation of its own)
+    char *arena;
+    size_t arena_used;
 } s_decoder_t;
 
 typedef struct {
@@ -288,9 +292,13 @@ s_get_string (s_decoder_t *self, char **value_p)
         return -1;
     if (item.size > 0 && memchr (item.data, 0, item.size))
         return s_fail (self, "string holds a NUL byte");
-    char *value = malloc ((size_t) item.size + 1);
+    //  In a packed decode every str took at least one byte more than its
+    //  text in the frame, so the block (the frame's size) always has room
+    char *value = self->arena? self->arena + self->arena_used: malloc ((size_t) item.size + 1);
     if (!value)
         return s_fail (self, "out of memory");
+    if (self->arena)
+        self->arena_used += (size_t) item.size + 1;
     if (item.size > 0)
         memcpy (value, item.data, item.size);
     value [item.size] = 0;
@@ -301,9 +309,10 @@ s_get_string (s_decoder_t *self, char **value_p)
 static int
 s_default_string (s_decoder_t *self, char **value_p)
 {
+    static char empty [1];
     if (*value_p)
         return 0;
-    *value_p = calloc (1, 1);
+    *value_p = self->arena? empty: calloc (1, 1);
     return *value_p? 0: s_fail (self, "out of memory");
 }
 
@@ -316,6 +325,11 @@ s_get_bytes (s_decoder_t *self, uint8_t **data_p, size_t *size_p)
         return -1;
     if (item.size == 0)
         return 0;
+    if (self->arena) {
+        *data_p = (uint8_t *) item.data;
+        *size_p = item.size;
+        return 0;
+    }
     uint8_t *data = malloc (item.size);
     if (!data)
         return s_fail (self, "out of memory");
@@ -552,11 +566,15 @@ s_decode_row_error (s_decoder_t *dec, sv_proto_row_error_t *self, uint32_t entri
     return s_check_required (dec, fields, seen, 3);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_row_error (sv_proto_row_error_t *self)
+s_free_row_error (sv_proto_row_error_t *self, bool owned)
 {
-    free (self->column);
-    free (self->reason);
+    if (owned)
+        free (self->column);
+    if (owned)
+        free (self->reason);
 }
 
 static void
@@ -607,10 +625,10 @@ s_decode_row_error_list (s_decoder_t *dec, sv_proto_row_error_t **list_p, size_t
 }
 
 static void
-s_free_row_error_list (sv_proto_row_error_t *list, size_t count)
+s_free_row_error_list (sv_proto_row_error_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_row_error (&list [index]);
+        s_free_row_error (&list [index], owned);
     free (list);
 }
 
@@ -674,11 +692,15 @@ s_decode_column_map (s_decoder_t *dec, sv_proto_column_map_t *self, uint32_t ent
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_column_map (sv_proto_column_map_t *self)
+s_free_column_map (sv_proto_column_map_t *self, bool owned)
 {
-    free (self->source);
-    free (self->field);
+    if (owned)
+        free (self->source);
+    if (owned)
+        free (self->field);
 }
 
 static void
@@ -728,10 +750,10 @@ s_decode_column_map_list (s_decoder_t *dec, sv_proto_column_map_t **list_p, size
 }
 
 static void
-s_free_column_map_list (sv_proto_column_map_t *list, size_t count)
+s_free_column_map_list (sv_proto_column_map_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_column_map (&list [index]);
+        s_free_column_map (&list [index], owned);
     free (list);
 }
 
@@ -801,12 +823,17 @@ s_decode_event (s_decoder_t *dec, sv_proto_event_t *self, uint32_t entries)
     return s_check_required (dec, fields, seen, 4);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_event (sv_proto_event_t *self)
+s_free_event (sv_proto_event_t *self, bool owned)
 {
-    free (self->type);
-    free (self->key);
-    free (self->body);
+    if (owned)
+        free (self->type);
+    if (owned)
+        free (self->key);
+    if (owned)
+        free (self->body);
 }
 
 static void
@@ -858,10 +885,10 @@ s_decode_event_list (s_decoder_t *dec, sv_proto_event_t **list_p, size_t *count_
 }
 
 static void
-s_free_event_list (sv_proto_event_t *list, size_t count)
+s_free_event_list (sv_proto_event_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_event (&list [index]);
+        s_free_event (&list [index], owned);
     free (list);
 }
 
@@ -925,10 +952,13 @@ s_decode_stream_head (s_decoder_t *dec, sv_proto_stream_head_t *self, uint32_t e
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_stream_head (sv_proto_stream_head_t *self)
+s_free_stream_head (sv_proto_stream_head_t *self, bool owned)
 {
-    free (self->name);
+    if (owned)
+        free (self->name);
 }
 
 static void
@@ -978,10 +1008,10 @@ s_decode_stream_head_list (s_decoder_t *dec, sv_proto_stream_head_t **list_p, si
 }
 
 static void
-s_free_stream_head_list (sv_proto_stream_head_t *list, size_t count)
+s_free_stream_head_list (sv_proto_stream_head_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_stream_head (&list [index]);
+        s_free_stream_head (&list [index], owned);
     free (list);
 }
 
@@ -1051,12 +1081,17 @@ s_decode_framework_info (s_decoder_t *dec, sv_proto_framework_info_t *self, uint
     return s_check_required (dec, fields, seen, 4);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_framework_info (sv_proto_framework_info_t *self)
+s_free_framework_info (sv_proto_framework_info_t *self, bool owned)
 {
-    free (self->framework);
-    free (self->version);
-    free (self->imported_at);
+    if (owned)
+        free (self->framework);
+    if (owned)
+        free (self->version);
+    if (owned)
+        free (self->imported_at);
 }
 
 static void
@@ -1108,10 +1143,10 @@ s_decode_framework_info_list (s_decoder_t *dec, sv_proto_framework_info_t **list
 }
 
 static void
-s_free_framework_info_list (sv_proto_framework_info_t *list, size_t count)
+s_free_framework_info_list (sv_proto_framework_info_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_framework_info (&list [index]);
+        s_free_framework_info (&list [index], owned);
     free (list);
 }
 
@@ -1192,12 +1227,17 @@ s_decode_consumer_offset (s_decoder_t *dec, sv_proto_consumer_offset_t *self, ui
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_consumer_offset (sv_proto_consumer_offset_t *self)
+s_free_consumer_offset (sv_proto_consumer_offset_t *self, bool owned)
 {
-    free (self->stream);
-    free (self->endpoint);
-    free (self->stalled);
+    if (owned)
+        free (self->stream);
+    if (owned)
+        free (self->endpoint);
+    if (owned)
+        free (self->stalled);
 }
 
 static void
@@ -1251,10 +1291,10 @@ s_decode_consumer_offset_list (s_decoder_t *dec, sv_proto_consumer_offset_t **li
 }
 
 static void
-s_free_consumer_offset_list (sv_proto_consumer_offset_t *list, size_t count)
+s_free_consumer_offset_list (sv_proto_consumer_offset_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_consumer_offset (&list [index]);
+        s_free_consumer_offset (&list [index], owned);
     free (list);
 }
 
@@ -1319,11 +1359,15 @@ s_decode_report_file (s_decoder_t *dec, sv_proto_report_file_t *self, uint32_t e
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_report_file (sv_proto_report_file_t *self)
+s_free_report_file (sv_proto_report_file_t *self, bool owned)
 {
-    free (self->name);
-    free (self->payload);
+    if (owned)
+        free (self->name);
+    if (owned)
+        free (self->payload);
 }
 
 static void
@@ -1373,10 +1417,10 @@ s_decode_report_file_list (s_decoder_t *dec, sv_proto_report_file_t **list_p, si
 }
 
 static void
-s_free_report_file_list (sv_proto_report_file_t *list, size_t count)
+s_free_report_file_list (sv_proto_report_file_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_report_file (&list [index]);
+        s_free_report_file (&list [index], owned);
     free (list);
 }
 
@@ -1442,11 +1486,15 @@ s_decode_problem (s_decoder_t *dec, sv_proto_problem_t *self, uint32_t entries)
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_problem (sv_proto_problem_t *self)
+s_free_problem (sv_proto_problem_t *self, bool owned)
 {
-    free (self->subject);
-    free (self->reason);
+    if (owned)
+        free (self->subject);
+    if (owned)
+        free (self->reason);
 }
 
 static void
@@ -1496,10 +1544,10 @@ s_decode_problem_list (s_decoder_t *dec, sv_proto_problem_t **list_p, size_t *co
 }
 
 static void
-s_free_problem_list (sv_proto_problem_t *list, size_t count)
+s_free_problem_list (sv_proto_problem_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_problem (&list [index]);
+        s_free_problem (&list [index], owned);
     free (list);
 }
 
@@ -1574,12 +1622,17 @@ s_decode_supplier_ref (s_decoder_t *dec, sv_proto_supplier_ref_t *self, uint32_t
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_supplier_ref (sv_proto_supplier_ref_t *self)
+s_free_supplier_ref (sv_proto_supplier_ref_t *self, bool owned)
 {
-    free (self->supplier_key);
-    free (self->name);
-    free (self->partner);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->name);
+    if (owned)
+        free (self->partner);
 }
 
 static void
@@ -1630,10 +1683,10 @@ s_decode_supplier_ref_list (s_decoder_t *dec, sv_proto_supplier_ref_t **list_p, 
 }
 
 static void
-s_free_supplier_ref_list (sv_proto_supplier_ref_t *list, size_t count)
+s_free_supplier_ref_list (sv_proto_supplier_ref_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_supplier_ref (&list [index]);
+        s_free_supplier_ref (&list [index], owned);
     free (list);
 }
 
@@ -1697,10 +1750,13 @@ s_decode_row_count (s_decoder_t *dec, sv_proto_row_count_t *self, uint32_t entri
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_row_count (sv_proto_row_count_t *self)
+s_free_row_count (sv_proto_row_count_t *self, bool owned)
 {
-    free (self->name);
+    if (owned)
+        free (self->name);
 }
 
 static void
@@ -1750,10 +1806,10 @@ s_decode_row_count_list (s_decoder_t *dec, sv_proto_row_count_t **list_p, size_t
 }
 
 static void
-s_free_row_count_list (sv_proto_row_count_t *list, size_t count)
+s_free_row_count_list (sv_proto_row_count_t *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_row_count (&list [index]);
+        s_free_row_count (&list [index], owned);
     free (list);
 }
 
@@ -1841,14 +1897,21 @@ s_decode_submit (s_decoder_t *dec, sv_proto_submit_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_submit (sv_proto_submit_t *self)
+s_free_submit (sv_proto_submit_t *self, bool owned)
 {
-    free (self->batch_id);
-    free (self->kind);
-    free (self->format);
-    free (self->payload);
-    free (self->sheet);
+    if (owned)
+        free (self->batch_id);
+    if (owned)
+        free (self->kind);
+    if (owned)
+        free (self->format);
+    if (owned)
+        free (self->payload);
+    if (owned)
+        free (self->sheet);
 }
 
 static void
@@ -1932,14 +1995,18 @@ s_decode_receipt (s_decoder_t *dec, sv_proto_receipt_t *self, uint32_t entries)
     return s_check_required (dec, fields, seen, 9);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_receipt (sv_proto_receipt_t *self)
+s_free_receipt (sv_proto_receipt_t *self, bool owned)
 {
-    free (self->batch_id);
-    free (self->state);
-    s_free_row_error_list (self->errors, self->errors_count);
-    s_free_row_error_list (self->warnings, self->warnings_count);
-    s_free_column_map_list (self->columns, self->columns_count);
+    if (owned)
+        free (self->batch_id);
+    if (owned)
+        free (self->state);
+    s_free_row_error_list (self->errors, self->errors_count, owned);
+    s_free_row_error_list (self->warnings, self->warnings_count, owned);
+    s_free_column_map_list (self->columns, self->columns_count, owned);
 }
 
 static void
@@ -2002,10 +2069,13 @@ s_decode_credit (s_decoder_t *dec, sv_proto_credit_t *self, uint32_t entries)
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_credit (sv_proto_credit_t *self)
+s_free_credit (sv_proto_credit_t *self, bool owned)
 {
-    free (self->batch_id);
+    if (owned)
+        free (self->batch_id);
 }
 
 static void
@@ -2073,11 +2143,15 @@ s_decode_fetch (s_decoder_t *dec, sv_proto_fetch_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_fetch (sv_proto_fetch_t *self)
+s_free_fetch (sv_proto_fetch_t *self, bool owned)
 {
-    free (self->stream);
-    free (self->types);
+    if (owned)
+        free (self->stream);
+    if (owned)
+        free (self->types);
 }
 
 static void
@@ -2144,11 +2218,14 @@ s_decode_events (s_decoder_t *dec, sv_proto_events_t *self, uint32_t entries)
     return s_check_required (dec, fields, seen, 5);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_events (sv_proto_events_t *self)
+s_free_events (sv_proto_events_t *self, bool owned)
 {
-    free (self->stream);
-    s_free_event_list (self->events, self->events_count);
+    if (owned)
+        free (self->stream);
+    s_free_event_list (self->events, self->events_count, owned);
 }
 
 static void
@@ -2206,10 +2283,13 @@ s_decode_error (s_decoder_t *dec, sv_proto_error_t *self, uint32_t entries)
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_error (sv_proto_error_t *self)
+s_free_error (sv_proto_error_t *self, bool owned)
 {
-    free (self->reason);
+    if (owned)
+        free (self->reason);
 }
 
 static void
@@ -2247,10 +2327,13 @@ s_decode_status (s_decoder_t *dec, sv_proto_status_t *self, uint32_t entries)
     return s_skip_entries (dec, entries);  //  STATUS has no fields
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_status (sv_proto_status_t *self)
+s_free_status (sv_proto_status_t *self, bool owned)
 {
     (void) self;
+    (void) owned;
 }
 
 static void
@@ -2323,15 +2406,19 @@ s_decode_status_reply (s_decoder_t *dec, sv_proto_status_reply_t *self, uint32_t
     return s_check_required (dec, fields, seen, 7);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_status_reply (sv_proto_status_reply_t *self)
+s_free_status_reply (sv_proto_status_reply_t *self, bool owned)
 {
-    free (self->service);
-    free (self->version);
-    s_free_stream_head_list (self->streams, self->streams_count);
-    s_free_consumer_offset_list (self->consumers, self->consumers_count);
-    s_free_row_count_list (self->counts, self->counts_count);
-    s_free_problem_list (self->problems, self->problems_count);
+    if (owned)
+        free (self->service);
+    if (owned)
+        free (self->version);
+    s_free_stream_head_list (self->streams, self->streams_count, owned);
+    s_free_consumer_offset_list (self->consumers, self->consumers_count, owned);
+    s_free_row_count_list (self->counts, self->counts_count, owned);
+    s_free_problem_list (self->problems, self->problems_count, owned);
 }
 
 static void
@@ -2426,16 +2513,24 @@ s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_report_request (sv_proto_report_request_t *self)
+s_free_report_request (sv_proto_report_request_t *self, bool owned)
 {
-    free (self->kind);
-    free (self->year);
-    free (self->partner);
-    free (self->format);
-    free (self->contract);
-    free (self->supplier);
-    s_free_stream_head_list (self->at, self->at_count);
+    if (owned)
+        free (self->kind);
+    if (owned)
+        free (self->year);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->format);
+    if (owned)
+        free (self->contract);
+    if (owned)
+        free (self->supplier);
+    s_free_stream_head_list (self->at, self->at_count, owned);
 }
 
 static void
@@ -2519,17 +2614,25 @@ s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t
     return s_check_required (dec, fields, seen, 9);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_report_ready (sv_proto_report_ready_t *self)
+s_free_report_ready (sv_proto_report_ready_t *self, bool owned)
 {
-    free (self->kind);
-    free (self->year);
-    free (self->partner);
-    free (self->format);
-    free (self->path);
-    s_free_stream_head_list (self->offsets, self->offsets_count);
-    free (self->created);
-    s_free_report_file_list (self->files, self->files_count);
+    if (owned)
+        free (self->kind);
+    if (owned)
+        free (self->year);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->format);
+    if (owned)
+        free (self->path);
+    s_free_stream_head_list (self->offsets, self->offsets_count, owned);
+    if (owned)
+        free (self->created);
+    s_free_report_file_list (self->files, self->files_count, owned);
 }
 
 static void
@@ -2616,13 +2719,19 @@ s_decode_explain_request (s_decoder_t *dec, sv_proto_explain_request_t *self, ui
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_explain_request (sv_proto_explain_request_t *self)
+s_free_explain_request (sv_proto_explain_request_t *self, bool owned)
 {
-    free (self->kind);
-    free (self->year);
-    free (self->partner);
-    free (self->figure);
+    if (owned)
+        free (self->kind);
+    if (owned)
+        free (self->year);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->figure);
 }
 
 static void
@@ -2681,11 +2790,15 @@ s_decode_explanation (s_decoder_t *dec, sv_proto_explanation_t *self, uint32_t e
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_explanation (sv_proto_explanation_t *self)
+s_free_explanation (sv_proto_explanation_t *self, bool owned)
 {
-    free (self->figure);
-    free (self->document);
+    if (owned)
+        free (self->figure);
+    if (owned)
+        free (self->document);
 }
 
 static void
@@ -2746,11 +2859,15 @@ s_decode_alert_ack (s_decoder_t *dec, sv_proto_alert_ack_t *self, uint32_t entri
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_alert_ack (sv_proto_alert_ack_t *self)
+s_free_alert_ack (sv_proto_alert_ack_t *self, bool owned)
 {
-    free (self->alert_id);
-    free (self->by);
+    if (owned)
+        free (self->alert_id);
+    if (owned)
+        free (self->by);
 }
 
 static void
@@ -2806,11 +2923,15 @@ s_decode_framework_import (s_decoder_t *dec, sv_proto_framework_import_t *self, 
     return s_check_required (dec, fields, seen, 2);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_framework_import (sv_proto_framework_import_t *self)
+s_free_framework_import (sv_proto_framework_import_t *self, bool owned)
 {
-    free (self->name);
-    free (self->payload);
+    if (owned)
+        free (self->name);
+    if (owned)
+        free (self->payload);
 }
 
 static void
@@ -2848,10 +2969,13 @@ s_decode_framework_list (s_decoder_t *dec, sv_proto_framework_list_t *self, uint
     return s_skip_entries (dec, entries);  //  FRAMEWORK_LIST has no fields
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_framework_list (sv_proto_framework_list_t *self)
+s_free_framework_list (sv_proto_framework_list_t *self, bool owned)
 {
     (void) self;
+    (void) owned;
 }
 
 static void
@@ -2925,12 +3049,15 @@ s_decode_frameworks (s_decoder_t *dec, sv_proto_frameworks_t *self, uint32_t ent
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_frameworks (sv_proto_frameworks_t *self)
+s_free_frameworks (sv_proto_frameworks_t *self, bool owned)
 {
-    free (self->reason);
-    s_free_row_error_list (self->errors, self->errors_count);
-    s_free_framework_info_list (self->frameworks, self->frameworks_count);
+    if (owned)
+        free (self->reason);
+    s_free_row_error_list (self->errors, self->errors_count, owned);
+    s_free_framework_info_list (self->frameworks, self->frameworks_count, owned);
 }
 
 static void
@@ -2972,10 +3099,13 @@ s_decode_supplier_list (s_decoder_t *dec, sv_proto_supplier_list_t *self, uint32
     return s_skip_entries (dec, entries);  //  SUPPLIER_LIST has no fields
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_supplier_list (sv_proto_supplier_list_t *self)
+s_free_supplier_list (sv_proto_supplier_list_t *self, bool owned)
 {
     (void) self;
+    (void) owned;
 }
 
 static void
@@ -3028,10 +3158,12 @@ s_decode_suppliers (s_decoder_t *dec, sv_proto_suppliers_t *self, uint32_t entri
     return s_check_required (dec, fields, seen, 1);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_suppliers (sv_proto_suppliers_t *self)
+s_free_suppliers (sv_proto_suppliers_t *self, bool owned)
 {
-    s_free_supplier_ref_list (self->suppliers, self->suppliers_count);
+    s_free_supplier_ref_list (self->suppliers, self->suppliers_count, owned);
 }
 
 static void
@@ -3138,17 +3270,27 @@ s_decode_supplier (s_decoder_t *dec, sv_proto_supplier_t *self, uint32_t entries
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_supplier (sv_proto_supplier_t *self)
+s_free_supplier (sv_proto_supplier_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->supplier_key);
-    free (self->name);
-    free (self->companies_house);
-    free (self->supplier_id);
-    free (self->vat);
-    free (self->postcode);
-    free (self->rlw_expiry);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->name);
+    if (owned)
+        free (self->companies_house);
+    if (owned)
+        free (self->supplier_id);
+    if (owned)
+        free (self->vat);
+    if (owned)
+        free (self->postcode);
+    if (owned)
+        free (self->rlw_expiry);
 }
 
 static void
@@ -3264,20 +3406,33 @@ s_decode_company (s_decoder_t *dec, sv_proto_company_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_company (sv_proto_company_t *self)
+s_free_company (sv_proto_company_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->supplier_key);
-    free (self->company_number);
-    free (self->matched_by);
-    free (self->name);
-    free (self->postcode);
-    free (self->status);
-    free (self->dissolved);
-    free (self->sic_codes);
-    free (self->rlw_category);
-    free (self->source);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->company_number);
+    if (owned)
+        free (self->matched_by);
+    if (owned)
+        free (self->name);
+    if (owned)
+        free (self->postcode);
+    if (owned)
+        free (self->status);
+    if (owned)
+        free (self->dissolved);
+    if (owned)
+        free (self->sic_codes);
+    if (owned)
+        free (self->rlw_category);
+    if (owned)
+        free (self->source);
 }
 
 static void
@@ -3396,19 +3551,31 @@ s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_contract (sv_proto_contract_t *self)
+s_free_contract (sv_proto_contract_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->contract_id);
-    free (self->title);
-    free (self->supplier_key);
-    free (self->category);
-    free (self->start_date);
-    free (self->end_date);
-    free (self->rlw_in_scope);
-    free (self->ocid);
-    free (self->release_date);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->contract_id);
+    if (owned)
+        free (self->title);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->category);
+    if (owned)
+        free (self->start_date);
+    if (owned)
+        free (self->end_date);
+    if (owned)
+        free (self->rlw_in_scope);
+    if (owned)
+        free (self->ocid);
+    if (owned)
+        free (self->release_date);
 }
 
 static void
@@ -3535,21 +3702,35 @@ s_decode_spend (s_decoder_t *dec, sv_proto_spend_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_spend (sv_proto_spend_t *self)
+s_free_spend (sv_proto_spend_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->transaction_no);
-    free (self->payment_date);
-    free (self->supplier_key);
-    free (self->supplier_name);
-    free (self->postcode);
-    free (self->body_name);
-    free (self->expense_area);
-    free (self->expense_type);
-    free (self->expense_code);
-    free (self->capital_revenue);
-    free (self->narrative);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->transaction_no);
+    if (owned)
+        free (self->payment_date);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->supplier_name);
+    if (owned)
+        free (self->postcode);
+    if (owned)
+        free (self->body_name);
+    if (owned)
+        free (self->expense_area);
+    if (owned)
+        free (self->expense_type);
+    if (owned)
+        free (self->expense_code);
+    if (owned)
+        free (self->capital_revenue);
+    if (owned)
+        free (self->narrative);
 }
 
 static void
@@ -3627,13 +3808,19 @@ s_decode_commitment (s_decoder_t *dec, sv_proto_commitment_t *self, uint32_t ent
     return s_check_required (dec, fields, seen, 5);
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_commitment (sv_proto_commitment_t *self)
+s_free_commitment (sv_proto_commitment_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->contract_id);
-    free (self->measure);
-    free (self->year);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->contract_id);
+    if (owned)
+        free (self->measure);
+    if (owned)
+        free (self->year);
 }
 
 static void
@@ -3725,18 +3912,29 @@ s_decode_delivery (s_decoder_t *dec, sv_proto_delivery_t *self, uint32_t entries
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_delivery (sv_proto_delivery_t *self)
+s_free_delivery (sv_proto_delivery_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->contract_id);
-    free (self->measure);
-    free (self->period_start);
-    free (self->period_end);
-    free (self->evidence);
-    free (self->ward);
-    free (self->postcode);
-    free (self->beneficiary_group);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->contract_id);
+    if (owned)
+        free (self->measure);
+    if (owned)
+        free (self->period_start);
+    if (owned)
+        free (self->period_end);
+    if (owned)
+        free (self->evidence);
+    if (owned)
+        free (self->ward);
+    if (owned)
+        free (self->postcode);
+    if (owned)
+        free (self->beneficiary_group);
 }
 
 static void
@@ -3890,27 +4088,47 @@ s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_valuation_line (sv_proto_valuation_line_t *self)
+s_free_valuation_line (sv_proto_valuation_line_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->contract_id);
-    free (self->supplier_key);
-    free (self->measure);
-    free (self->theme);
-    free (self->kind);
-    free (self->year);
-    free (self->ward);
-    free (self->beneficiary_group);
-    free (self->framework);
-    free (self->framework_version);
-    free (self->evidence);
-    free (self->unit);
-    free (self->description);
-    free (self->flag);
-    free (self->ward_name);
-    free (self->outcome);
-    free (self->proxy_year);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->contract_id);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->measure);
+    if (owned)
+        free (self->theme);
+    if (owned)
+        free (self->kind);
+    if (owned)
+        free (self->year);
+    if (owned)
+        free (self->ward);
+    if (owned)
+        free (self->beneficiary_group);
+    if (owned)
+        free (self->framework);
+    if (owned)
+        free (self->framework_version);
+    if (owned)
+        free (self->evidence);
+    if (owned)
+        free (self->unit);
+    if (owned)
+        free (self->description);
+    if (owned)
+        free (self->flag);
+    if (owned)
+        free (self->ward_name);
+    if (owned)
+        free (self->outcome);
+    if (owned)
+        free (self->proxy_year);
 }
 
 static void
@@ -4056,20 +4274,33 @@ s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, 
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_local_spend_line (sv_proto_local_spend_line_t *self)
+s_free_local_spend_line (sv_proto_local_spend_line_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->supplier_key);
-    free (self->payment_date);
-    free (self->year);
-    free (self->locality);
-    free (self->ward_code);
-    free (self->ward_name);
-    free (self->place_source);
-    free (self->postcode);
-    free (self->locality_reason);
-    free (self->directory);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->payment_date);
+    if (owned)
+        free (self->year);
+    if (owned)
+        free (self->locality);
+    if (owned)
+        free (self->ward_code);
+    if (owned)
+        free (self->ward_name);
+    if (owned)
+        free (self->place_source);
+    if (owned)
+        free (self->postcode);
+    if (owned)
+        free (self->locality_reason);
+    if (owned)
+        free (self->directory);
 }
 
 static void
@@ -4175,19 +4406,31 @@ s_decode_alert (s_decoder_t *dec, sv_proto_alert_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_alert (sv_proto_alert_t *self)
+s_free_alert (sv_proto_alert_t *self, bool owned)
 {
-    free (self->alert_id);
-    free (self->rule);
-    free (self->severity);
-    free (self->state);
-    free (self->partner);
-    free (self->supplier_key);
-    free (self->contract_id);
-    free (self->message);
-    free (self->at);
-    free (self->measure);
+    if (owned)
+        free (self->alert_id);
+    if (owned)
+        free (self->rule);
+    if (owned)
+        free (self->severity);
+    if (owned)
+        free (self->state);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->contract_id);
+    if (owned)
+        free (self->message);
+    if (owned)
+        free (self->at);
+    if (owned)
+        free (self->measure);
 }
 
 static void
@@ -4304,18 +4547,29 @@ s_decode_kpi (s_decoder_t *dec, sv_proto_kpi_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_kpi (sv_proto_kpi_t *self)
+s_free_kpi (sv_proto_kpi_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->contract_id);
-    free (self->kpi_id);
-    free (self->name);
-    free (self->year);
-    free (self->unit);
-    free (self->measure);
-    free (self->ocid);
-    free (self->release_date);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->contract_id);
+    if (owned)
+        free (self->kpi_id);
+    if (owned)
+        free (self->name);
+    if (owned)
+        free (self->year);
+    if (owned)
+        free (self->unit);
+    if (owned)
+        free (self->measure);
+    if (owned)
+        free (self->ocid);
+    if (owned)
+        free (self->release_date);
 }
 
 static void
@@ -4402,13 +4656,19 @@ s_decode_payee (s_decoder_t *dec, sv_proto_payee_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_payee (sv_proto_payee_t *self)
+s_free_payee (sv_proto_payee_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->supplier_key);
-    free (self->postcode);
-    free (self->supplier_name);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->postcode);
+    if (owned)
+        free (self->supplier_name);
 }
 
 static void
@@ -4527,19 +4787,31 @@ s_decode_place (s_decoder_t *dec, sv_proto_place_t *self, uint32_t entries)
     return 0;
 }
 
+//  owned: the strings and bytes are each their own allocation, not
+//  in a packed decode's block
 static void
-s_free_place (sv_proto_place_t *self)
+s_free_place (sv_proto_place_t *self, bool owned)
 {
-    free (self->partner);
-    free (self->supplier_key);
-    free (self->postcode);
-    free (self->locality);
-    free (self->ward_code);
-    free (self->ward_name);
-    free (self->place_source);
-    free (self->place_postcode);
-    free (self->locality_reason);
-    free (self->directory);
+    if (owned)
+        free (self->partner);
+    if (owned)
+        free (self->supplier_key);
+    if (owned)
+        free (self->postcode);
+    if (owned)
+        free (self->locality);
+    if (owned)
+        free (self->ward_code);
+    if (owned)
+        free (self->ward_name);
+    if (owned)
+        free (self->place_source);
+    if (owned)
+        free (self->place_postcode);
+    if (owned)
+        free (self->locality_reason);
+    if (owned)
+        free (self->directory);
 }
 
 static void
@@ -4755,8 +5027,8 @@ s_refuse (sv_proto_t *self)
     return -1;
 }
 
-int
-sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
+static int
+s_decode (sv_proto_t *self, const uint8_t *data, size_t size, bool packed)
 {
     assert (self);
     sv_proto_reset (self);
@@ -4784,6 +5056,10 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
     dec.name = s_names [id];
     dec.reader.cursor = first_entry;
     uint32_t entries = map.size;
+    if (packed && !(self->arena = dec.arena = malloc (size))) {
+        s_fail (&dec, "out of memory");
+        return s_refuse (self);
+    }
     int rc = -1;
     switch (id) {
         case SV_PROTO_SUBMIT:
@@ -4880,102 +5156,116 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
     return rc? s_refuse (self): 0;
 }
 
+int
+sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
+{
+    return s_decode (self, data, size, false);
+}
+
+int
+sv_proto_decode_packed (sv_proto_t *self, const uint8_t *data, size_t size)
+{
+    return s_decode (self, data, size, true);
+}
+
 void
 sv_proto_reset (sv_proto_t *self)
 {
     assert (self);
+    bool owned = self->arena == NULL;
     switch (self->id) {
         case SV_PROTO_SUBMIT:
-            s_free_submit (&self->submit);
+            s_free_submit (&self->submit, owned);
             break;
         case SV_PROTO_RECEIPT:
-            s_free_receipt (&self->receipt);
+            s_free_receipt (&self->receipt, owned);
             break;
         case SV_PROTO_CREDIT:
-            s_free_credit (&self->credit);
+            s_free_credit (&self->credit, owned);
             break;
         case SV_PROTO_FETCH:
-            s_free_fetch (&self->fetch);
+            s_free_fetch (&self->fetch, owned);
             break;
         case SV_PROTO_EVENTS:
-            s_free_events (&self->events);
+            s_free_events (&self->events, owned);
             break;
         case SV_PROTO_ERROR:
-            s_free_error (&self->error);
+            s_free_error (&self->error, owned);
             break;
         case SV_PROTO_STATUS:
-            s_free_status (&self->status);
+            s_free_status (&self->status, owned);
             break;
         case SV_PROTO_STATUS_REPLY:
-            s_free_status_reply (&self->status_reply);
+            s_free_status_reply (&self->status_reply, owned);
             break;
         case SV_PROTO_REPORT_REQUEST:
-            s_free_report_request (&self->report_request);
+            s_free_report_request (&self->report_request, owned);
             break;
         case SV_PROTO_REPORT_READY:
-            s_free_report_ready (&self->report_ready);
+            s_free_report_ready (&self->report_ready, owned);
             break;
         case SV_PROTO_EXPLAIN_REQUEST:
-            s_free_explain_request (&self->explain_request);
+            s_free_explain_request (&self->explain_request, owned);
             break;
         case SV_PROTO_EXPLANATION:
-            s_free_explanation (&self->explanation);
+            s_free_explanation (&self->explanation, owned);
             break;
         case SV_PROTO_ALERT_ACK:
-            s_free_alert_ack (&self->alert_ack);
+            s_free_alert_ack (&self->alert_ack, owned);
             break;
         case SV_PROTO_FRAMEWORK_IMPORT:
-            s_free_framework_import (&self->framework_import);
+            s_free_framework_import (&self->framework_import, owned);
             break;
         case SV_PROTO_FRAMEWORK_LIST:
-            s_free_framework_list (&self->framework_list);
+            s_free_framework_list (&self->framework_list, owned);
             break;
         case SV_PROTO_FRAMEWORKS:
-            s_free_frameworks (&self->frameworks);
+            s_free_frameworks (&self->frameworks, owned);
             break;
         case SV_PROTO_SUPPLIER_LIST:
-            s_free_supplier_list (&self->supplier_list);
+            s_free_supplier_list (&self->supplier_list, owned);
             break;
         case SV_PROTO_SUPPLIERS:
-            s_free_suppliers (&self->suppliers);
+            s_free_suppliers (&self->suppliers, owned);
             break;
         case SV_PROTO_SUPPLIER:
-            s_free_supplier (&self->supplier);
+            s_free_supplier (&self->supplier, owned);
             break;
         case SV_PROTO_COMPANY:
-            s_free_company (&self->company);
+            s_free_company (&self->company, owned);
             break;
         case SV_PROTO_CONTRACT:
-            s_free_contract (&self->contract);
+            s_free_contract (&self->contract, owned);
             break;
         case SV_PROTO_SPEND:
-            s_free_spend (&self->spend);
+            s_free_spend (&self->spend, owned);
             break;
         case SV_PROTO_COMMITMENT:
-            s_free_commitment (&self->commitment);
+            s_free_commitment (&self->commitment, owned);
             break;
         case SV_PROTO_DELIVERY:
-            s_free_delivery (&self->delivery);
+            s_free_delivery (&self->delivery, owned);
             break;
         case SV_PROTO_VALUATION_LINE:
-            s_free_valuation_line (&self->valuation_line);
+            s_free_valuation_line (&self->valuation_line, owned);
             break;
         case SV_PROTO_LOCAL_SPEND_LINE:
-            s_free_local_spend_line (&self->local_spend_line);
+            s_free_local_spend_line (&self->local_spend_line, owned);
             break;
         case SV_PROTO_ALERT:
-            s_free_alert (&self->alert);
+            s_free_alert (&self->alert, owned);
             break;
         case SV_PROTO_KPI:
-            s_free_kpi (&self->kpi);
+            s_free_kpi (&self->kpi, owned);
             break;
         case SV_PROTO_PAYEE:
-            s_free_payee (&self->payee);
+            s_free_payee (&self->payee, owned);
             break;
         case SV_PROTO_PLACE:
-            s_free_place (&self->place);
+            s_free_place (&self->place, owned);
             break;
     }
+    free (self->arena);
     memset (self, 0, sizeof (*self));
 }
 
@@ -5592,11 +5882,28 @@ sv_proto_test (bool verbose)
         assert (buffer.size == expected.size);
         assert (memcmp (buffer.data, expected.data, expected.size) == 0);
 
-        //  Every truncation is refused, and so is a trailing byte
+        //  A packed decode reads the same values, and with an optional
+        //  field left out (the shorter sample) as well
+        sv_proto_t packed = { 0 };
+        rc = sv_proto_decode_packed (&packed, (const uint8_t *) expected.data, expected.size);
+        assert (rc == 0 && packed.id == id && packed.arena);
+        msgpack_sbuffer_clear (&buffer);
+        rc = sv_proto_encode (&packed, &buffer);
+        assert (rc == 0);
+        assert (buffer.size == expected.size);
+        assert (memcmp (buffer.data, expected.data, expected.size) == 0);
+        sv_proto_reset (&packed);
+        assert (packed.id == 0 && packed.arena == NULL);
+
+        //  Every truncation is refused, and so is a trailing byte, packed
+        //  or not
         for (size_t size = 0; size < expected.size; size++) {
             rc = sv_proto_decode (&message, (const uint8_t *) expected.data, size);
             assert (rc == -1);
             assert (message.id == 0 && message.reason [0]);
+            rc = sv_proto_decode_packed (&packed, (const uint8_t *) expected.data, size);
+            assert (rc == -1);
+            assert (packed.id == 0 && packed.reason [0] && packed.arena == NULL);
         }
         msgpack_sbuffer_write (&expected, "\xc0", 1);
         rc = sv_proto_decode (&message, (const uint8_t *) expected.data, expected.size);
@@ -5819,6 +6126,27 @@ sv_proto_test (bool verbose)
     assert (rc == 0);
     rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
     assert (rc == 0 && message.id == SV_PROTO_FETCH);
+    sv_proto_reset (&message);
+
+    //  A packed decode gives an absent optional string as "", and borrows
+    //  its bytes from the frame
+    msgpack_sbuffer_clear (&buffer);
+    sample.fetch.types = NULL;
+    rc = sv_proto_encode (&sample, &buffer);
+    assert (rc == 0);
+    rc = sv_proto_decode_packed (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0 && message.id == SV_PROTO_FETCH && streq (message.fetch.types, ""));
+    sv_proto_reset (&message);
+    msgpack_sbuffer_clear (&buffer);
+    s_test_fill (&sample, SV_PROTO_EVENTS);
+    rc = sv_proto_encode (&sample, &buffer);
+    assert (rc == 0);
+    rc = sv_proto_decode_packed (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0 && message.events.events_count == 2);
+    const uint8_t *body = message.events.events [1].body;
+    assert (body > (const uint8_t *) buffer.data
+         && body < (const uint8_t *) buffer.data + buffer.size);
+    assert (memcmp (body, s_test_event [1].body, s_test_event [1].body_size) == 0);
     sv_proto_reset (&message);
 
     msgpack_sbuffer_destroy (&buffer);

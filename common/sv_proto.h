@@ -40,7 +40,9 @@
 
     Ownership: a struct filled by sv_proto_decode owns every string, byte
     buffer and list in it (copies; nothing points into the frame), and
-    sv_proto_reset releases them. A struct the caller fills for encoding
+    sv_proto_reset releases them. One filled by sv_proto_decode_packed
+    keeps its strings in one block of its own and borrows its bytes from
+    the frame, for hot paths that read many messages and change none. A struct the caller fills for encoding
     only lends its pointers: encode reads them, and the struct must not be
     passed to sv_proto_reset. A struct must start zeroed (= { 0 }) before
     its first decode.
@@ -1020,6 +1022,7 @@ typedef struct {
 typedef struct {
     sv_proto_id_t id;           //  Which message; 0 when none
     char reason [160];          //  Why the last decode failed; "" otherwise
+    char *arena;                //  A packed decode's strings; NULL otherwise
     union {
         sv_proto_submit_t submit;
         sv_proto_receipt_t receipt;
@@ -1075,6 +1078,13 @@ zframe_t *
 //  on the bytes; data may be freed as soon as this returns.
 int
     sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size);
+
+//  The same, with every string in one block of self's (one allocation
+//  for the whole message, not one a string) and every bytes field pointing
+//  into data, which must outlive self's use. The message must be read, not
+//  changed: its strings are not each an allocation of their own.
+int
+    sv_proto_decode_packed (sv_proto_t *self, const uint8_t *data, size_t size);
 
 //  Frees everything a decode allocated in self and zeroes it (id 0, reason
 //  ""). Safe on a zeroed struct and twice; not for a struct filled by hand.

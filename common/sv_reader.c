@@ -7,8 +7,10 @@
     - decoded: the worker has decoded the events before it, which the
       caller may now read;
     - released: the caller is done with the events before it, whose slots
-      the worker may decode into again (sv_proto_decode frees what a slot
-      held first, so the worker frees what it allocated).
+      the worker may decode into again (sv_proto_decode_packed frees what
+      a slot held first, so the worker frees what it allocated; each
+      message is one block for its strings, and borrows its bytes from the
+      batch's events).
 
     So the worker decodes event i only when i < released + S_AHEAD, and the
     caller reads it only when i < decoded. Each side looks at the other's
@@ -50,7 +52,7 @@ static void
 s_decode (sv_reader_t *self, size_t index)
 {
     const sv_proto_event_t *event = &self->events [index];
-    sv_proto_decode (&self->slots [index % S_AHEAD], event->body, event->body_size);
+    sv_proto_decode_packed (&self->slots [index % S_AHEAD], event->body, event->body_size);
 }
 
 static void *

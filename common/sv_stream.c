@@ -516,6 +516,14 @@ struct _sv_stream_consumer_t {
     zloop_t *loop;
     int timer_id;
     uint64_t offset;            //  last seq committed
+    //  Last seq applied: the offset, or past it while the transaction that
+    //  applied the batches since is held (sv_db_hold) for more
+    uint64_t applied;
+    size_t group_events;        //  hold while fewer than these are held ...
+    int group_ms;               //  ... and for no longer than this (0: never hold)
+    size_t held_events;         //  events applied in the transaction held
+    int64_t held_since;         //  zclock_mono when its first batch began
+    bool holding;               //  the store's held transaction is ours
     uint64_t head;              //  producer's head as last heard
     bool in_flight;             //  one FETCH outstanding
     uint64_t requested_after;   //  ... asking for events after this seq
@@ -670,14 +678,35 @@ s_consumer_unstall (sv_stream_consumer_t *self)
     self->stalled_seq = 0;
 }
 
+//  The transaction we held has ended: committed by whoever released it,
+//  or rolled back
+static void
+s_consumer_held_end (void *arg, bool committed)
+{
+    sv_stream_consumer_t *self = (sv_stream_consumer_t *) arg;
+    self->holding = false;
+    if (committed) {
+        self->offset = self->applied;
+        if (self->committed_fn)
+            self->committed_fn (self->committed_arg);
+    }
+    else {
+        zsys_warning ("stream %s: the %zu events after %" PRIu64 " held for one commit were"
+                      " not stored; will fetch them again", self->stream, self->held_events,
+                      self->offset);
+        self->applied = self->offset;
+        self->retry_at = zclock_mono () + 1000;
+    }
+}
+
 //  Applies a batch and its new offset in the transaction begun. 0, -1, or
 //  SV_STREAM_UNREADABLE when an event cannot be read: what came before it
 //  is committed, and the stream stalls at it.
 static int
 s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *batch,
-                        uint64_t end)
+                        uint64_t end, bool hold)
 {
-    uint64_t offset = self->offset;
+    uint64_t offset = self->applied;
     bool unreadable = false;
     for (size_t index = 0; index < batch->events_count && !unreadable; index++) {
         const sv_proto_event_t *event = &batch->events [index];
@@ -705,6 +734,7 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
         sv_db_rollback (self->db);
         return SV_STREAM_UNREADABLE;
     }
+    //  (unreadable with batches held before it: they are committed below)
     //  Events the producer left out for us count as applied
     if (end > offset && !unreadable)
         offset = end;
@@ -715,13 +745,20 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
                           self->stream, self->offset);
         return -1;
     }
-    if (s_consumer_store_offset (self, offset) || sv_db_commit (self->db)) {
+    if (s_consumer_store_offset (self, offset)
+    ||  (!(hold && !unreadable) && sv_db_commit (self->db))) {
         if (!sv_db_full (self->db))
             zsys_error ("stream %s: cannot commit: %s", self->stream, sv_db_error (self->db));
         sv_db_rollback (self->db);
         return -1;
     }
-    self->offset = offset;
+    self->applied = offset;
+    if (hold && !unreadable) {
+        sv_db_hold (self->db, s_consumer_held_end, self);
+        self->holding = true;
+    }
+    else
+        self->offset = offset;
     return unreadable? SV_STREAM_UNREADABLE: 0;
 }
 
@@ -731,13 +768,30 @@ static int
 s_consumer_apply (sv_stream_consumer_t *self, const sv_proto_events_t *batch, uint64_t end)
 {
     int rc = -1;
-    if (sv_db_begin (self->db) == 0) {
+    bool resumed = self->holding && sv_db_resume (self->db, self);
+    self->holding = false;
+    if (!resumed) {
+        self->held_events = 0;
+        self->held_since = zclock_mono ();
+    }
+    //  Hold the transaction open when the producer has more for us at once
+    //  and the group is still small and young
+    bool hold = self->group_ms > 0 && batch->head_seq > end
+             && self->held_events + batch->events_count < self->group_events
+             && zclock_mono () - self->held_since < self->group_ms;
+    if (resumed || sv_db_begin (self->db) == 0) {
         if (self->batch_fn)
             self->batch_fn (batch->events, batch->events_count, self->batch_arg);
-        rc = s_consumer_apply_begun (self, batch, end);
+        rc = s_consumer_apply_begun (self, batch, end, hold);
         if (self->batch_fn)
             self->batch_fn (NULL, 0, self->batch_arg);
-        if (rc != -1 && self->committed_fn)
+        if (rc == -1)
+            self->applied = self->offset;   //  the batches held went with it
+        else
+        if (self->holding)
+            self->held_events += batch->events_count;
+        else
+        if (self->committed_fn)
             self->committed_fn (self->committed_arg);
     }
     self->listening_since = zclock_mono ();
@@ -787,11 +841,11 @@ s_consumer_handle_events (sv_stream_consumer_t *self, const sv_proto_events_t *b
         self->retry_at = zclock_mono () + self->timeout_ms;
         return;
     }
-    if (batch->after_seq != self->offset || self->retry_at) {
+    if (batch->after_seq != self->applied || self->retry_at) {
         //  The previous batch failed to apply after we had asked for the next
         if (zclock_mono () >= self->retry_at) {
             self->retry_at = 0;
-            s_consumer_fetch (self, self->offset);
+            s_consumer_fetch (self, self->applied);
         }
         return;
     }
@@ -807,12 +861,16 @@ s_consumer_handle_events (sv_stream_consumer_t *self, const sv_proto_events_t *b
     if (*self->types && batch->scanned_seq > end)
         end = batch->scanned_seq;
     if (end == batch->after_seq) {
-        s_consumer_fetch (self, self->offset);     //  heartbeat: ask again
+        if (self->holding)
+            sv_db_release (self->db);               //  nothing more at once
+        s_consumer_fetch (self, self->applied);    //  heartbeat: ask again
         return;
     }
     if (self->stalled && batch->events_count
     &&  s_consumer_stalled_on (self, &batch->events [0])) {
         //  Still the event we cannot read: ask again later
+        if (self->holding)
+            sv_db_release (self->db);
         self->retry_at = zclock_mono () + self->timeout_ms;
         return;
     }
@@ -842,7 +900,8 @@ s_consumer_recv (zloop_t *loop, zsock_t *reader, void *arg)
     if (zframe_more (frame))
         zsys_warning ("stream %s: dropped a multipart reply", self->stream);
     else
-    if (sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame)) == 0) {
+    //  Packed: the events' bodies stay in the frame, kept until they are applied
+    if (sv_proto_decode_packed (&reply, zframe_data (frame), zframe_size (frame)) == 0) {
         if (reply.id == SV_PROTO_EVENTS)
             s_consumer_handle_events (self, &reply.events);
         else
@@ -874,9 +933,11 @@ s_consumer_tick (zloop_t *loop, int timer_id, void *arg)
                    self->stream, self->endpoint, self->timeout_ms);
         s_consumer_reconnect (self);
     }
+    if (self->holding && now - self->held_since >= self->group_ms)
+        sv_db_release (self->db);   //  the next batch is late: commit what we have
     if (!self->in_flight && now >= self->retry_at) {
         self->retry_at = 0;
-        s_consumer_fetch (self, self->offset);
+        s_consumer_fetch (self, self->applied);
     }
     return 0;
 }
@@ -894,6 +955,7 @@ sv_stream_consumer_new (sv_db_t *db, const char *stream, const char *endpoint,
     if (sqlite3_step (stmt) == SQLITE_ROW)
         self->offset = (uint64_t) sqlite3_column_int64 (stmt, 0);
     sqlite3_reset (stmt);
+    self->applied = self->offset;
     self->db = db;
     self->stream = strdup (stream);
     self->endpoint = strdup (endpoint);
@@ -913,6 +975,8 @@ sv_stream_consumer_destroy (sv_stream_consumer_t **self_p)
     assert (self_p);
     sv_stream_consumer_t *self = *self_p;
     if (self) {
+        if (self->holding)
+            sv_db_release (self->db);
         if (self->loop) {
             zloop_reader_end (self->loop, self->dealer);
             zloop_timer_end (self->loop, self->timer_id);
@@ -955,6 +1019,14 @@ sv_stream_consumer_set_types (sv_stream_consumer_t *self, const char *types)
     assert (self && types);
     zstr_free (&self->types);
     self->types = strdup (types);
+}
+
+void
+sv_stream_consumer_set_group (sv_stream_consumer_t *self, size_t events, int ms)
+{
+    assert (self);
+    self->group_events = events;
+    self->group_ms = ms;
 }
 
 void
@@ -1421,19 +1493,121 @@ s_test_reached_6 (void *arg)
     return sv_stream_consumer_offset ((sv_stream_consumer_t *) arg) == 6;
 }
 
-static void
-s_test_slow_apply (const char *dir)
+//  A stream's settings for a test: a heartbeat of 100 ms, and these
+static sv_config_t *
+s_test_config (const char *timeout_ms, const char *batch_max)
 {
     sv_config_t *config = sv_config_new ();
     sv_config_set (config, "stream/heartbeat_ms", "100");
-    sv_config_set (config, "stream/timeout_ms", "200");
-    sv_config_set (config, "stream/batch_max", "2");
+    sv_config_set (config, "stream/timeout_ms", timeout_ms);
+    sv_config_set (config, "stream/batch_max", batch_max);
+    return config;
+}
+
+static void
+s_test_slow_apply (const char *dir)
+{
+    sv_config_t *config = s_test_config ("200", "2");
     s_test_pair_t pair = { 0 };
     s_test_pair_open (&pair, dir, "slow");
     s_test_append_unit (pair.producer_db, "SLOW", 6, 0);
     s_test_pair_start (&pair, "slow", config, s_test_apply_slowly, NULL);
     assert (s_test_until (pair.loop, s_test_reached_6, pair.consumer));
     assert (sv_stream_consumer_reconnects (pair.consumer) == 0);
+    s_test_pair_close (&pair);
+    sv_config_destroy (&config);
+}
+
+//  A consumer that commits several batches at once: how it went
+typedef struct {
+    sv_stream_consumer_t *consumer;
+    sv_db_t *reader;            //  a second connection: what is committed
+    uint64_t fail_at;           //  apply fails once at this seq
+    int commits;
+    int neighbours;             //  transactions of someone else's, between
+    uint64_t target;
+} s_test_group_t;
+
+static int
+s_test_apply_group (sv_db_t *db, const sv_proto_event_t *event, void *arg)
+{
+    s_test_group_t *group = (s_test_group_t *) arg;
+    if (event->seq == group->fail_at) {
+        group->fail_at = 0;
+        return -1;
+    }
+    return s_test_apply (db, event, NULL);
+}
+
+//  After each commit: the offset the consumer shows is the one committed
+static void
+s_test_group_committed (void *arg)
+{
+    s_test_group_t *group = (s_test_group_t *) arg;
+    group->commits++;
+    assert ((int64_t) sv_stream_consumer_offset (group->consumer)
+            == sv_db_int (group->reader, "SELECT seq FROM offsets WHERE stream = 'group'", -1));
+}
+
+static bool
+s_test_group_done (void *arg)
+{
+    s_test_group_t *group = (s_test_group_t *) arg;
+    return sv_stream_consumer_offset (group->consumer) == group->target;
+}
+
+//  Someone else's transaction on the consumer's store, every few ms
+static int
+s_test_neighbour (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    s_test_t *neighbour = (s_test_t *) arg;
+    assert (sv_db_begin (neighbour->producer_db) == 0);
+    assert (sv_db_exec (neighbour->producer_db, "INSERT INTO neighbours DEFAULT VALUES") == 0);
+    assert (sv_db_commit (neighbour->producer_db) == 0);
+    neighbour->appended++;
+    return 0;
+}
+
+//  A consumer catching up commits several batches at once, and its offset
+//  moves only when they are committed; a failure in a group refetches the
+//  whole group, each event still applied once; someone else's transaction
+//  on the store commits the group held first
+static void
+s_test_groups (const char *dir)
+{
+    sv_config_t *config = s_test_config ("300", "50");
+    s_test_pair_t pair = { 0 };
+    s_test_pair_open (&pair, dir, "group");
+    s_test_append_unit (pair.producer_db, "GROUP", 1000, 0);
+    s_test_group_t group = { .fail_at = 230, .target = 1000 };
+    group.reader = sv_db_new (pair.consumer_path, NULL, NULL);
+    assert (group.reader);
+    s_test_pair_start (&pair, "group", config, s_test_apply_group, &group);
+    group.consumer = pair.consumer;
+    sv_stream_consumer_set_group (pair.consumer, 400, 10000);
+    sv_stream_consumer_set_committed (pair.consumer, s_test_group_committed, &group);
+    assert (s_test_until (pair.loop, s_test_group_done, &group));
+    assert (group.fail_at == 0);
+    assert (sv_db_int (group.reader, "SELECT count(*) FROM received", -1) == 1000);
+    //  20 batches of 50 in groups of at most 400 events: three commits (the
+    //  first group fetched again whole after its failure), not 20
+    assert (group.commits <= 4);
+
+    //  Someone else's transactions between the batches: every event and
+    //  every one of theirs is stored, once
+    assert (sv_db_exec (pair.consumer_db, "CREATE TABLE neighbours (id INTEGER PRIMARY KEY)") == 0);
+    s_test_append_unit (pair.producer_db, "GROUP", 1000, 0);
+    group.target = 2000;
+    s_test_t neighbour = { .producer_db = pair.consumer_db };
+    int timer_id = zloop_timer (pair.loop, 2, 0, s_test_neighbour, &neighbour);
+    assert (s_test_until (pair.loop, s_test_group_done, &group));
+    zloop_timer_end (pair.loop, timer_id);
+    assert (sv_db_int (group.reader, "SELECT count(*) FROM received", -1) == 2000);
+    assert (sv_db_int (group.reader, "SELECT count(*) FROM neighbours", -1)
+            == (int64_t) neighbour.appended);
+    sv_db_destroy (&group.reader);
     s_test_pair_close (&pair);
     sv_config_destroy (&config);
 }
@@ -1568,6 +1742,7 @@ sv_stream_test (bool verbose)
     sv_config_set (config, "stream/timeout_ms", "300");
     s_test_stall (dir, config);
     s_test_slow_apply (dir);
+    s_test_groups (dir);
 
     zstr_free (&endpoint);
     sv_db_destroy (&consumer_db);

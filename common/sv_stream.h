@@ -200,6 +200,18 @@ void
 void
     sv_stream_consumer_set_types (sv_stream_consumer_t *self, const char *types);
 
+//  Commits several batches at once while the consumer catches up: when
+//  the producer says it has more after a batch, the batch's transaction is
+//  held open (sv_db_hold) for the next, until events events or ms
+//  milliseconds are held, or the producer has no more, or anything else
+//  begins a transaction on the store or releases it. The offset (and
+//  STATUS) moves when the group commits; a group that fails is fetched
+//  again whole. By default (0 ms) each batch commits on its own. A service
+//  that holds must release (sv_db_release) before it reads the store for
+//  others.
+void
+    sv_stream_consumer_set_group (sv_stream_consumer_t *self, size_t events, int ms);
+
 //  Calls fn (db, arg) once a batch's events are applied, inside the same
 //  transaction, before its offset is stored: for work that is cheaper once
 //  per batch than once per event (re-evaluating what the batch touched).

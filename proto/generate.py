@@ -237,10 +237,10 @@ DECODE = {
     'list':    's_decode_{of}_list (dec, &self->{name}, &self->{name}_count)',
 }
 FREE = {
-    'string':  'free (self->{name});',
-    'bytes':   'free (self->{name});',
-    'strings': 's_free_strings (self->{name}, self->{name}_count);',
-    'list':    's_free_{of}_list (self->{name}, self->{name}_count);',
+    'string':  'if (owned)\n        free (self->{name});',
+    'bytes':   'if (owned)\n        free (self->{name});',
+    'strings': 's_free_strings (self->{name}, self->{name}_count, owned);',
+    'list':    's_free_{of}_list (self->{name}, self->{name}_count, owned);',
 }
 PRINT = {
     'string':  's_print_string (out, indent, "{name}", self->{name});',
@@ -444,8 +444,10 @@ def emit_record_code(record):
                + '\n'.join(decode) + '\n}\n')
 
     frees = ['    ' + fragment(FREE, field) for field in fields if field.type in FREE]
-    out.append(f'static void\ns_free_{c} ({t} *self)\n{{\n'
-               + '\n'.join(frees or ['    (void) self;']) + '\n}\n')
+    out.append(f'//  owned: the strings and bytes are each their own allocation, not\n'
+               f'//  in a packed decode\'s block\n'
+               f'static void\ns_free_{c} ({t} *self, bool owned)\n{{\n'
+               + '\n'.join(frees or ['    (void) self;', '    (void) owned;']) + '\n}\n')
 
     prints = ['    ' + fragment(PRINT, field) for field in fields]
     out.append(f'static void\ns_print_{c} (const {t} *self, FILE *out, const char *indent)\n{{\n'
@@ -508,7 +510,7 @@ def emit_source(structs, messages):
                            '            rc = s_decode_{name} (&dec, &self->{name}, entries);\n'
                            '            break;'),
         free_cases=cases('        case SV_PROTO_{NAME}:\n'
-                         '            s_free_{name} (&self->{name});\n'
+                         '            s_free_{name} (&self->{name}, owned);\n'
                          '            break;'),
         print_cases=cases('        case SV_PROTO_{NAME}:\n'
                           '            s_print_{name} (&self->{name}, out, "    ");\n'
@@ -605,7 +607,9 @@ $prose
 
     Ownership: a struct filled by sv_proto_decode owns every string, byte
     buffer and list in it (copies; nothing points into the frame), and
-    sv_proto_reset releases them. A struct the caller fills for encoding
+    sv_proto_reset releases them. One filled by sv_proto_decode_packed
+    keeps its strings in one block of its own and borrows its bytes from
+    the frame, for hot paths that read many messages and change none. A struct the caller fills for encoding
     only lends its pointers: encode reads them, and the struct must not be
     passed to sv_proto_reset. A struct must start zeroed (= { 0 }) before
     its first decode.
@@ -662,6 +666,7 @@ $messages
 typedef struct {
     sv_proto_id_t id;           //  Which message; 0 when none
     char reason [160];          //  Why the last decode failed; "" otherwise
+    char *arena;                //  A packed decode's strings; NULL otherwise
     union {
 $members
     };
@@ -688,6 +693,13 @@ zframe_t *
 //  on the bytes; data may be freed as soon as this returns.
 int
     sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size);
+
+//  The same, with every string in one block of self's (one allocation
+//  for the whole message, not one a string) and every bytes field pointing
+//  into data, which must outlive self's use. The message must be read, not
+//  changed: its strings are not each an allocation of their own.
+int
+    sv_proto_decode_packed (sv_proto_t *self, const uint8_t *data, size_t size);
 
 //  Frees everything a decode allocated in self and zeroes it (id 0, reason
 //  ""). Safe on a zeroed struct and twice; not for a struct filled by hand.
@@ -754,10 +766,10 @@ s_decode_${name}_list (s_decoder_t *dec, $type **list_p, size_t *count_p)
 }
 
 static void
-s_free_${name}_list ($type *list, size_t count)
+s_free_${name}_list ($type *list, size_t count, bool owned)
 {
     for (size_t index = 0; list && index < count; index++)
-        s_free_$name (&list [index]);
+        s_free_$name (&list [index], owned);
     free (list);
 }
 
@@ -820,9 +832,9 @@ s_get_strings (s_decoder_t *self, char ***list_p, size_t *count_p)
 }
 
 static void
-s_free_strings (char **list, size_t count)
+s_free_strings (char **list, size_t count, bool owned)
 {
-    for (size_t index = 0; list && index < count; index++)
+    for (size_t index = 0; owned && list && index < count; index++)
         free (list [index]);
     free (list);
 }
@@ -968,6 +980,10 @@ typedef struct {
     const char *field;          //  Field being read, or NULL
     const char *list;           //  List field being read, or NULL
     size_t element;             //  Index of the element in that list
+    //  A packed decode: strings are copied here, one after the other, and
+    //  bytes point into the frame (NULL: each is an allocation of its own)
+    char *arena;
+    size_t arena_used;
 } s_decoder_t;
 
 typedef struct {
@@ -1105,9 +1121,13 @@ s_get_string (s_decoder_t *self, char **value_p)
         return -1;
     if (item.size > 0 && memchr (item.data, 0, item.size))
         return s_fail (self, "string holds a NUL byte");
-    char *value = malloc ((size_t) item.size + 1);
+    //  In a packed decode every str took at least one byte more than its
+    //  text in the frame, so the block (the frame's size) always has room
+    char *value = self->arena? self->arena + self->arena_used: malloc ((size_t) item.size + 1);
     if (!value)
         return s_fail (self, "out of memory");
+    if (self->arena)
+        self->arena_used += (size_t) item.size + 1;
     if (item.size > 0)
         memcpy (value, item.data, item.size);
     value [item.size] = 0;
@@ -1118,9 +1138,10 @@ s_get_string (s_decoder_t *self, char **value_p)
 static int
 s_default_string (s_decoder_t *self, char **value_p)
 {
+    static char empty [1];
     if (*value_p)
         return 0;
-    *value_p = calloc (1, 1);
+    *value_p = self->arena? empty: calloc (1, 1);
     return *value_p? 0: s_fail (self, "out of memory");
 }
 
@@ -1133,6 +1154,11 @@ s_get_bytes (s_decoder_t *self, uint8_t **data_p, size_t *size_p)
         return -1;
     if (item.size == 0)
         return 0;
+    if (self->arena) {
+        *data_p = (uint8_t *) item.data;
+        *size_p = item.size;
+        return 0;
+    }
     uint8_t *data = malloc (item.size);
     if (!data)
         return s_fail (self, "out of memory");
@@ -1367,8 +1393,8 @@ s_refuse (sv_proto_t *self)
     return -1;
 }
 
-int
-sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
+static int
+s_decode (sv_proto_t *self, const uint8_t *data, size_t size, bool packed)
 {
     assert (self);
     sv_proto_reset (self);
@@ -1396,6 +1422,10 @@ sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
     dec.name = s_names [id];
     dec.reader.cursor = first_entry;
     uint32_t entries = map.size;
+    if (packed && !(self->arena = dec.arena = malloc (size))) {
+        s_fail (&dec, "out of memory");
+        return s_refuse (self);
+    }
     int rc = -1;
     switch (id) {
 $decode_cases
@@ -1403,13 +1433,27 @@ $decode_cases
     return rc? s_refuse (self): 0;
 }
 
+int
+sv_proto_decode (sv_proto_t *self, const uint8_t *data, size_t size)
+{
+    return s_decode (self, data, size, false);
+}
+
+int
+sv_proto_decode_packed (sv_proto_t *self, const uint8_t *data, size_t size)
+{
+    return s_decode (self, data, size, true);
+}
+
 void
 sv_proto_reset (sv_proto_t *self)
 {
     assert (self);
+    bool owned = self->arena == NULL;
     switch (self->id) {
 $free_cases
     }
+    free (self->arena);
     memset (self, 0, sizeof (*self));
 }
 
@@ -1499,11 +1543,28 @@ sv_proto_test (bool verbose)
         assert (buffer.size == expected.size);
         assert (memcmp (buffer.data, expected.data, expected.size) == 0);
 
-        //  Every truncation is refused, and so is a trailing byte
+        //  A packed decode reads the same values, and with an optional
+        //  field left out (the shorter sample) as well
+        sv_proto_t packed = { 0 };
+        rc = sv_proto_decode_packed (&packed, (const uint8_t *) expected.data, expected.size);
+        assert (rc == 0 && packed.id == id && packed.arena);
+        msgpack_sbuffer_clear (&buffer);
+        rc = sv_proto_encode (&packed, &buffer);
+        assert (rc == 0);
+        assert (buffer.size == expected.size);
+        assert (memcmp (buffer.data, expected.data, expected.size) == 0);
+        sv_proto_reset (&packed);
+        assert (packed.id == 0 && packed.arena == NULL);
+
+        //  Every truncation is refused, and so is a trailing byte, packed
+        //  or not
         for (size_t size = 0; size < expected.size; size++) {
             rc = sv_proto_decode (&message, (const uint8_t *) expected.data, size);
             assert (rc == -1);
             assert (message.id == 0 && message.reason [0]);
+            rc = sv_proto_decode_packed (&packed, (const uint8_t *) expected.data, size);
+            assert (rc == -1);
+            assert (packed.id == 0 && packed.reason [0] && packed.arena == NULL);
         }
         msgpack_sbuffer_write (&expected, "\xc0", 1);
         rc = sv_proto_decode (&message, (const uint8_t *) expected.data, expected.size);
@@ -1726,6 +1787,27 @@ sv_proto_test (bool verbose)
     assert (rc == 0);
     rc = sv_proto_decode (&message, (const uint8_t *) buffer.data, buffer.size);
     assert (rc == 0 && message.id == SV_PROTO_FETCH);
+    sv_proto_reset (&message);
+
+    //  A packed decode gives an absent optional string as "", and borrows
+    //  its bytes from the frame
+    msgpack_sbuffer_clear (&buffer);
+    sample.fetch.types = NULL;
+    rc = sv_proto_encode (&sample, &buffer);
+    assert (rc == 0);
+    rc = sv_proto_decode_packed (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0 && message.id == SV_PROTO_FETCH && streq (message.fetch.types, ""));
+    sv_proto_reset (&message);
+    msgpack_sbuffer_clear (&buffer);
+    s_test_fill (&sample, SV_PROTO_EVENTS);
+    rc = sv_proto_encode (&sample, &buffer);
+    assert (rc == 0);
+    rc = sv_proto_decode_packed (&message, (const uint8_t *) buffer.data, buffer.size);
+    assert (rc == 0 && message.events.events_count == 2);
+    const uint8_t *body = message.events.events [1].body;
+    assert (body > (const uint8_t *) buffer.data
+         && body < (const uint8_t *) buffer.data + buffer.size);
+    assert (memcmp (body, s_test_event [1].body, s_test_event [1].body_size) == 0);
     sv_proto_reset (&message);
 
     msgpack_sbuffer_destroy (&buffer);

@@ -50,7 +50,7 @@ s_replay_stream (sv_config_t *config, reporting_store_t *store, const char *stre
         }
         frame = zframe_recv (dealer);
         sv_proto_t reply = { .id = 0 };
-        if (!frame || sv_proto_decode (&reply, zframe_data (frame), zframe_size (frame))
+        if (!frame || sv_proto_decode_packed (&reply, zframe_data (frame), zframe_size (frame))
         ||  reply.id != SV_PROTO_EVENTS) {
             why = zsys_sprintf ("%s=%" PRIu64 ": %s's stream at %s did not answer within"
                                 " %d ms", stream, at, stream, endpoint, timeout_ms);

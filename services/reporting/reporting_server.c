@@ -57,6 +57,12 @@ typedef struct {
 
 static const char *const s_streams [] = { "ingest", "valuation", "compliance" };
 
+//  Ingest's payments are committed at most this many, and this long, at a
+//  time: few enough that a group's pages fit the log comfortably, soon
+//  enough that STATUS lags little
+#define S_GROUP_EVENTS 100000
+#define S_GROUP_MS 250
+
 //  ==========================================================================
 //  The clock
 
@@ -316,6 +322,10 @@ s_tick (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     s_server_t *self = (s_server_t *) arg;
+    if (zlistx_size (self->schedules) == 0)
+        return 0;
+    //  Reports are made from what is committed
+    sv_db_release (reporting_store_db (self->store));
     time_t now = s_now (self);
     for (s_schedule_t *schedule = (s_schedule_t *) zlistx_first (self->schedules); schedule;
          schedule = (s_schedule_t *) zlistx_next (self->schedules)) {
@@ -709,6 +719,8 @@ static int
 s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
 {
     s_server_t *self = (s_server_t *) arg;
+    //  What we answer is what is committed, offsets with figures
+    sv_db_release (reporting_store_db (self->store));
     if (request->id == SV_PROTO_STATUS)
         s_handle_status (self, peer);
     else
@@ -854,6 +866,8 @@ s_server_start (s_server_t *self)
     zstr_free (&store_path);
     if (rc == 0) {
         sv_stream_consumer_set_types (self->consumers [0], REPORTING_STORE_INGEST_TYPES);
+        //  Catching up with a large file, several batches a commit
+        sv_stream_consumer_set_group (self->consumers [0], S_GROUP_EVENTS, S_GROUP_MS);
         sv_stream_consumer_set_batch (self->consumers [0], sv_reader_batch, self->reader);
         sv_stream_producer_attach (self->producer, self->loop);
         for (int index = 0; index < 3; index++)
