@@ -159,6 +159,7 @@ typedef struct {
 
 typedef struct {
     const char *name;
+    size_t size;                //  strlen (name)
     bool required;
 } s_field_t;
 
@@ -237,8 +238,7 @@ s_read_key (s_decoder_t *self, const s_field_t *fields, size_t count, bool *seen
     for (size_t tried = 0; tried < count; tried++) {
         size_t index = (start + tried) % count;
         const char *name = fields [index].name;
-        if (strnlen (name, item.size + 1) == item.size
-        &&  memcmp (name, item.data, item.size) == 0) {
+        if (fields [index].size == item.size && memcmp (name, item.data, item.size) == 0) {
             self->field = name;
             if (seen [index])
                 return s_fail (self, "appears twice");
@@ -420,7 +420,7 @@ s_get_element (s_decoder_t *self, const char *list, uint32_t index, uint32_t *en
 static int
 s_decode_header (s_decoder_t *self, uint32_t entries, sv_proto_id_t *id_p)
 {
-    static const s_field_t fields [2] = { { "v", true }, { "id", true } };
+    static const s_field_t fields [2] = { { "v", 1, true }, { "id", 2, true } };
     bool seen [2] = { false, false };
     uint64_t version = 0;
     sv_msgpack_item_t name = { 0 };
@@ -544,9 +544,9 @@ static int
 s_decode_row_error (s_decoder_t *dec, sv_proto_row_error_t *self, uint32_t entries)
 {
     static const s_field_t fields [3] = {
-        { "row",    true },
-        { "column", true },
-        { "reason", true },
+        { "row",    3,  true },
+        { "column", 6,  true },
+        { "reason", 6,  true },
     };
     bool seen [3] = { false };
     int field = -1;
@@ -672,8 +672,8 @@ static int
 s_decode_column_map (s_decoder_t *dec, sv_proto_column_map_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "source", true },
-        { "field",  true },
+        { "source", 6,  true },
+        { "field",  5,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -799,10 +799,10 @@ static int
 s_decode_event (s_decoder_t *dec, sv_proto_event_t *self, uint32_t entries)
 {
     static const s_field_t fields [4] = {
-        { "seq",  true },
-        { "type", true },
-        { "key",  true },
-        { "body", true },
+        { "seq",  3,  true },
+        { "type", 4,  true },
+        { "key",  3,  true },
+        { "body", 4,  true },
     };
     bool seen [4] = { false };
     int field = -1;
@@ -932,8 +932,8 @@ static int
 s_decode_stream_head (s_decoder_t *dec, sv_proto_stream_head_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "name",     true },
-        { "head_seq", true },
+        { "name",     4,  true },
+        { "head_seq", 8,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -1057,10 +1057,10 @@ static int
 s_decode_framework_info (s_decoder_t *dec, sv_proto_framework_info_t *self, uint32_t entries)
 {
     static const s_field_t fields [4] = {
-        { "framework",   true },
-        { "version",     true },
-        { "measures",    true },
-        { "imported_at", true },
+        { "framework",   9,  true },
+        { "version",     7,  true },
+        { "measures",    8,  true },
+        { "imported_at", 11, true },
     };
     bool seen [4] = { false };
     int field = -1;
@@ -1194,12 +1194,12 @@ static int
 s_decode_consumer_offset (s_decoder_t *dec, sv_proto_consumer_offset_t *self, uint32_t entries)
 {
     static const s_field_t fields [6] = {
-        { "stream",   true },
-        { "endpoint", true },
-        { "offset",   true },
-        { "head_seq", true },
-        { "lag",      true },
-        { "stalled",  false },
+        { "stream",   6,  true },
+        { "endpoint", 8,  true },
+        { "offset",   6,  true },
+        { "head_seq", 8,  true },
+        { "lag",      3,  true },
+        { "stalled",  7,  false },
     };
     bool seen [6] = { false };
     int field = -1;
@@ -1339,8 +1339,8 @@ static int
 s_decode_report_file (s_decoder_t *dec, sv_proto_report_file_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "name",    true },
-        { "payload", true },
+        { "name",    4,  true },
+        { "payload", 7,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -1466,8 +1466,8 @@ static int
 s_decode_problem (s_decoder_t *dec, sv_proto_problem_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "subject", true },
-        { "reason",  true },
+        { "subject", 7,  true },
+        { "reason",  6,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -1594,9 +1594,9 @@ static int
 s_decode_supplier_ref (s_decoder_t *dec, sv_proto_supplier_ref_t *self, uint32_t entries)
 {
     static const s_field_t fields [3] = {
-        { "supplier_key", true },
-        { "name",         false },
-        { "partner",      false },
+        { "supplier_key", 12, true },
+        { "name",         4,  false },
+        { "partner",      7,  false },
     };
     bool seen [3] = { false };
     int field = -1;
@@ -1730,8 +1730,8 @@ static int
 s_decode_row_count (s_decoder_t *dec, sv_proto_row_count_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "name", true },
-        { "rows", true },
+        { "name", 4,  true },
+        { "rows", 4,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -1862,13 +1862,13 @@ static int
 s_decode_submit (s_decoder_t *dec, sv_proto_submit_t *self, uint32_t entries)
 {
     static const s_field_t fields [7] = {
-        { "batch_id", true },
-        { "kind",     true },
-        { "format",   true },
-        { "chunk_no", true },
-        { "last",     true },
-        { "payload",  true },
-        { "sheet",    false },
+        { "batch_id", 8,  true },
+        { "kind",     4,  true },
+        { "format",   6,  true },
+        { "chunk_no", 8,  true },
+        { "last",     4,  true },
+        { "payload",  7,  true },
+        { "sheet",    5,  false },
     };
     bool seen [7] = { false };
     int field = -1;
@@ -1961,15 +1961,15 @@ static int
 s_decode_receipt (s_decoder_t *dec, sv_proto_receipt_t *self, uint32_t entries)
 {
     static const s_field_t fields [9] = {
-        { "batch_id",   true },
-        { "state",      true },
-        { "accepted",   true },
-        { "rejected",   true },
-        { "duplicates", true },
-        { "errors",     true },
-        { "warnings",   false },
-        { "warned",     false },
-        { "columns",    false },
+        { "batch_id",   8,  true },
+        { "state",      5,  true },
+        { "accepted",   8,  true },
+        { "rejected",   8,  true },
+        { "duplicates", 10, true },
+        { "errors",     6,  true },
+        { "warnings",   8,  false },
+        { "warned",     6,  false },
+        { "columns",    7,  false },
     };
     bool seen [9] = { false };
     int field = -1;
@@ -2049,8 +2049,8 @@ static int
 s_decode_credit (s_decoder_t *dec, sv_proto_credit_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "batch_id", true },
-        { "credit",   true },
+        { "batch_id", 8,  true },
+        { "credit",   6,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -2114,10 +2114,10 @@ static int
 s_decode_fetch (s_decoder_t *dec, sv_proto_fetch_t *self, uint32_t entries)
 {
     static const s_field_t fields [4] = {
-        { "stream",    true },
-        { "after_seq", true },
-        { "max",       true },
-        { "types",     false },
+        { "stream",    6,  true },
+        { "after_seq", 9,  true },
+        { "max",       3,  true },
+        { "types",     5,  false },
     };
     bool seen [4] = { false };
     int field = -1;
@@ -2192,11 +2192,11 @@ static int
 s_decode_events (s_decoder_t *dec, sv_proto_events_t *self, uint32_t entries)
 {
     static const s_field_t fields [5] = {
-        { "stream",      true },
-        { "after_seq",   true },
-        { "head_seq",    true },
-        { "events",      true },
-        { "scanned_seq", false },
+        { "stream",      6,  true },
+        { "after_seq",   9,  true },
+        { "head_seq",    8,  true },
+        { "events",      6,  true },
+        { "scanned_seq", 11, false },
     };
     bool seen [5] = { false };
     int field = -1;
@@ -2263,8 +2263,8 @@ static int
 s_decode_error (s_decoder_t *dec, sv_proto_error_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "code",   true },
-        { "reason", true },
+        { "code",   4,  true },
+        { "reason", 6,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -2376,13 +2376,13 @@ static int
 s_decode_status_reply (s_decoder_t *dec, sv_proto_status_reply_t *self, uint32_t entries)
 {
     static const s_field_t fields [7] = {
-        { "service",   true },
-        { "version",   true },
-        { "uptime_ms", true },
-        { "streams",   true },
-        { "consumers", true },
-        { "counts",    true },
-        { "problems",  false },
+        { "service",   7,  true },
+        { "version",   7,  true },
+        { "uptime_ms", 9,  true },
+        { "streams",   7,  true },
+        { "consumers", 9,  true },
+        { "counts",    6,  true },
+        { "problems",  8,  false },
     };
     bool seen [7] = { false };
     int field = -1;
@@ -2472,14 +2472,14 @@ static int
 s_decode_report_request (s_decoder_t *dec, sv_proto_report_request_t *self, uint32_t entries)
 {
     static const s_field_t fields [8] = {
-        { "kind",      true },
-        { "year",      false },
-        { "partner",   false },
-        { "format",    false },
-        { "contract",  false },
-        { "supplier",  false },
-        { "from_byte", false },
-        { "at",        false },
+        { "kind",      4,  true },
+        { "year",      4,  false },
+        { "partner",   7,  false },
+        { "format",    6,  false },
+        { "contract",  8,  false },
+        { "supplier",  8,  false },
+        { "from_byte", 9,  false },
+        { "at",        2,  false },
     };
     bool seen [8] = { false };
     int field = -1;
@@ -2580,15 +2580,15 @@ static int
 s_decode_report_ready (s_decoder_t *dec, sv_proto_report_ready_t *self, uint32_t entries)
 {
     static const s_field_t fields [9] = {
-        { "kind",        true },
-        { "year",        true },
-        { "partner",     true },
-        { "format",      true },
-        { "path",        true },
-        { "offsets",     true },
-        { "created",     true },
-        { "files",       false },
-        { "total_bytes", false },
+        { "kind",        4,  true },
+        { "year",        4,  true },
+        { "partner",     7,  true },
+        { "format",      6,  true },
+        { "path",        4,  true },
+        { "offsets",     7,  true },
+        { "created",     7,  true },
+        { "files",       5,  false },
+        { "total_bytes", 11, false },
     };
     bool seen [9] = { false };
     int field = -1;
@@ -2685,12 +2685,12 @@ static int
 s_decode_explain_request (s_decoder_t *dec, sv_proto_explain_request_t *self, uint32_t entries)
 {
     static const s_field_t fields [6] = {
-        { "kind",    true },
-        { "year",    false },
-        { "partner", false },
-        { "figure",  true },
-        { "after",   false },
-        { "max",     false },
+        { "kind",    4,  true },
+        { "year",    4,  false },
+        { "partner", 7,  false },
+        { "figure",  6,  true },
+        { "after",   5,  false },
+        { "max",     3,  false },
     };
     bool seen [6] = { false };
     int field = -1;
@@ -2770,8 +2770,8 @@ static int
 s_decode_explanation (s_decoder_t *dec, sv_proto_explanation_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "figure",   true },
-        { "document", true },
+        { "figure",   6,  true },
+        { "document", 8,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -2834,8 +2834,8 @@ static int
 s_decode_alert_ack (s_decoder_t *dec, sv_proto_alert_ack_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "alert_id", true },
-        { "by",       false },
+        { "alert_id", 8,  true },
+        { "by",       2,  false },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -2903,8 +2903,8 @@ static int
 s_decode_framework_import (s_decoder_t *dec, sv_proto_framework_import_t *self, uint32_t entries)
 {
     static const s_field_t fields [2] = {
-        { "name",    true },
-        { "payload", true },
+        { "name",    4,  true },
+        { "payload", 7,  true },
     };
     bool seen [2] = { false };
     int field = -1;
@@ -3018,11 +3018,11 @@ static int
 s_decode_frameworks (s_decoder_t *dec, sv_proto_frameworks_t *self, uint32_t entries)
 {
     static const s_field_t fields [5] = {
-        { "ok",         true },
-        { "reason",     false },
-        { "errors",     false },
-        { "frameworks", false },
-        { "recomputed", false },
+        { "ok",         2,  true },
+        { "reason",     6,  false },
+        { "errors",     6,  false },
+        { "frameworks", 10, false },
+        { "recomputed", 10, false },
     };
     bool seen [5] = { false };
     int field = -1;
@@ -3140,7 +3140,7 @@ static int
 s_decode_suppliers (s_decoder_t *dec, sv_proto_suppliers_t *self, uint32_t entries)
 {
     static const s_field_t fields [1] = {
-        { "suppliers", true },
+        { "suppliers", 9,  true },
     };
     bool seen [1] = { false };
     int field = -1;
@@ -3218,19 +3218,19 @@ static int
 s_decode_supplier (s_decoder_t *dec, sv_proto_supplier_t *self, uint32_t entries)
 {
     static const s_field_t fields [13] = {
-        { "partner",         true },
-        { "supplier_key",    true },
-        { "name",            false },
-        { "companies_house", false },
-        { "supplier_id",     false },
-        { "vat",             false },
-        { "postcode",        false },
-        { "sme",             false },
-        { "vcse",            false },
-        { "rlw_accredited",  false },
-        { "employee_owned",  false },
-        { "redacted",        false },
-        { "rlw_expiry",      false },
+        { "partner",         7,  true },
+        { "supplier_key",    12, true },
+        { "name",            4,  false },
+        { "companies_house", 15, false },
+        { "supplier_id",     11, false },
+        { "vat",             3,  false },
+        { "postcode",        8,  false },
+        { "sme",             3,  false },
+        { "vcse",            4,  false },
+        { "rlw_accredited",  14, false },
+        { "employee_owned",  14, false },
+        { "redacted",        8,  false },
+        { "rlw_expiry",      10, false },
     };
     bool seen [13] = { false };
     int field = -1;
@@ -3357,17 +3357,17 @@ static int
 s_decode_company (s_decoder_t *dec, sv_proto_company_t *self, uint32_t entries)
 {
     static const s_field_t fields [11] = {
-        { "partner",        true },
-        { "supplier_key",   true },
-        { "company_number", true },
-        { "matched_by",     true },
-        { "name",           false },
-        { "postcode",       false },
-        { "status",         false },
-        { "dissolved",      false },
-        { "sic_codes",      false },
-        { "rlw_category",   false },
-        { "source",         false },
+        { "partner",        7,  true },
+        { "supplier_key",   12, true },
+        { "company_number", 14, true },
+        { "matched_by",     10, true },
+        { "name",           4,  false },
+        { "postcode",       8,  false },
+        { "status",         6,  false },
+        { "dissolved",      9,  false },
+        { "sic_codes",      9,  false },
+        { "rlw_category",   12, false },
+        { "source",         6,  false },
     };
     bool seen [11] = { false };
     int field = -1;
@@ -3497,19 +3497,19 @@ static int
 s_decode_contract (s_decoder_t *dec, sv_proto_contract_t *self, uint32_t entries)
 {
     static const s_field_t fields [13] = {
-        { "partner",        true },
-        { "contract_id",    true },
-        { "title",          false },
-        { "supplier_key",   false },
-        { "category",       false },
-        { "value_pence",    false },
-        { "start_date",     false },
-        { "end_date",       false },
-        { "rlw_in_scope",   false },
-        { "rlw_commitment", false },
-        { "incomplete",     false },
-        { "ocid",           false },
-        { "release_date",   false },
+        { "partner",        7,  true },
+        { "contract_id",    11, true },
+        { "title",          5,  false },
+        { "supplier_key",   12, false },
+        { "category",       8,  false },
+        { "value_pence",    11, false },
+        { "start_date",     10, false },
+        { "end_date",       8,  false },
+        { "rlw_in_scope",   12, false },
+        { "rlw_commitment", 14, false },
+        { "incomplete",     10, false },
+        { "ocid",           4,  false },
+        { "release_date",   12, false },
     };
     bool seen [13] = { false };
     int field = -1;
@@ -3643,21 +3643,21 @@ static int
 s_decode_spend (s_decoder_t *dec, sv_proto_spend_t *self, uint32_t entries)
 {
     static const s_field_t fields [15] = {
-        { "partner",         true },
-        { "transaction_no",  true },
-        { "line",            true },
-        { "payment_date",    true },
-        { "amount_pence",    true },
-        { "supplier_key",    false },
-        { "supplier_name",   false },
-        { "postcode",        false },
-        { "body_name",       false },
-        { "expense_area",    false },
-        { "expense_type",    false },
-        { "expense_code",    false },
-        { "capital_revenue", false },
-        { "narrative",       false },
-        { "redacted",        false },
+        { "partner",         7,  true },
+        { "transaction_no",  14, true },
+        { "line",            4,  true },
+        { "payment_date",    12, true },
+        { "amount_pence",    12, true },
+        { "supplier_key",    12, false },
+        { "supplier_name",   13, false },
+        { "postcode",        8,  false },
+        { "body_name",       9,  false },
+        { "expense_area",    12, false },
+        { "expense_type",    12, false },
+        { "expense_code",    12, false },
+        { "capital_revenue", 15, false },
+        { "narrative",       9,  false },
+        { "redacted",        8,  false },
     };
     bool seen [15] = { false };
     int field = -1;
@@ -3782,11 +3782,11 @@ static int
 s_decode_commitment (s_decoder_t *dec, sv_proto_commitment_t *self, uint32_t entries)
 {
     static const s_field_t fields [5] = {
-        { "partner",        true },
-        { "contract_id",    true },
-        { "measure",        true },
-        { "year",           true },
-        { "quantity_milli", true },
+        { "partner",        7,  true },
+        { "contract_id",    11, true },
+        { "measure",        7,  true },
+        { "year",           4,  true },
+        { "quantity_milli", 14, true },
     };
     bool seen [5] = { false };
     int field = -1;
@@ -3869,16 +3869,16 @@ static int
 s_decode_delivery (s_decoder_t *dec, sv_proto_delivery_t *self, uint32_t entries)
 {
     static const s_field_t fields [10] = {
-        { "partner",           true },
-        { "contract_id",       true },
-        { "measure",           true },
-        { "period_start",      true },
-        { "period_end",        true },
-        { "quantity_milli",    true },
-        { "evidence",          true },
-        { "ward",              false },
-        { "postcode",          false },
-        { "beneficiary_group", false },
+        { "partner",           7,  true },
+        { "contract_id",       11, true },
+        { "measure",           7,  true },
+        { "period_start",      12, true },
+        { "period_end",        10, true },
+        { "quantity_milli",    14, true },
+        { "evidence",          8,  true },
+        { "ward",              4,  false },
+        { "postcode",          8,  false },
+        { "beneficiary_group", 17, false },
     };
     bool seen [10] = { false };
     int field = -1;
@@ -4011,29 +4011,29 @@ static int
 s_decode_valuation_line (s_decoder_t *dec, sv_proto_valuation_line_t *self, uint32_t entries)
 {
     static const s_field_t fields [23] = {
-        { "partner",           true },
-        { "contract_id",       true },
-        { "supplier_key",      false },
-        { "measure",           true },
-        { "theme",             false },
-        { "kind",              true },
-        { "year",              true },
-        { "ward",              false },
-        { "beneficiary_group", false },
-        { "framework",         true },
-        { "framework_version", true },
-        { "quantity_milli",    true },
-        { "proxy_pence",       true },
-        { "value_pence",       true },
-        { "source_seq",        true },
-        { "evidence",          false },
-        { "unit",              false },
-        { "description",       false },
-        { "flag",              false },
-        { "ward_name",         false },
-        { "record_only",       false },
-        { "outcome",           false },
-        { "proxy_year",        false },
+        { "partner",           7,  true },
+        { "contract_id",       11, true },
+        { "supplier_key",      12, false },
+        { "measure",           7,  true },
+        { "theme",             5,  false },
+        { "kind",              4,  true },
+        { "year",              4,  true },
+        { "ward",              4,  false },
+        { "beneficiary_group", 17, false },
+        { "framework",         9,  true },
+        { "framework_version", 17, true },
+        { "quantity_milli",    14, true },
+        { "proxy_pence",       11, true },
+        { "value_pence",       11, true },
+        { "source_seq",        10, true },
+        { "evidence",          8,  false },
+        { "unit",              4,  false },
+        { "description",       11, false },
+        { "flag",              4,  false },
+        { "ward_name",         9,  false },
+        { "record_only",       11, false },
+        { "outcome",           7,  false },
+        { "proxy_year",        10, false },
     };
     bool seen [23] = { false };
     int field = -1;
@@ -4213,23 +4213,23 @@ static int
 s_decode_local_spend_line (s_decoder_t *dec, sv_proto_local_spend_line_t *self, uint32_t entries)
 {
     static const s_field_t fields [17] = {
-        { "partner",         true },
-        { "source_seq",      true },
-        { "supplier_key",    false },
-        { "payment_date",    true },
-        { "year",            true },
-        { "amount_pence",    true },
-        { "locality",        true },
-        { "ward_code",       false },
-        { "ward_name",       false },
-        { "sme",             false },
-        { "vcse",            false },
-        { "employee_owned",  false },
-        { "place_source",    false },
-        { "postcode",        false },
-        { "locality_reason", false },
-        { "directory",       false },
-        { "redacted",        false },
+        { "partner",         7,  true },
+        { "source_seq",      10, true },
+        { "supplier_key",    12, false },
+        { "payment_date",    12, true },
+        { "year",            4,  true },
+        { "amount_pence",    12, true },
+        { "locality",        8,  true },
+        { "ward_code",       9,  false },
+        { "ward_name",       9,  false },
+        { "sme",             3,  false },
+        { "vcse",            4,  false },
+        { "employee_owned",  14, false },
+        { "place_source",    12, false },
+        { "postcode",        8,  false },
+        { "locality_reason", 15, false },
+        { "directory",       9,  false },
+        { "redacted",        8,  false },
     };
     bool seen [17] = { false };
     int field = -1;
@@ -4362,16 +4362,16 @@ static int
 s_decode_alert (s_decoder_t *dec, sv_proto_alert_t *self, uint32_t entries)
 {
     static const s_field_t fields [10] = {
-        { "alert_id",     true },
-        { "rule",         true },
-        { "severity",     true },
-        { "state",        true },
-        { "partner",      false },
-        { "supplier_key", false },
-        { "contract_id",  false },
-        { "message",      true },
-        { "at",           true },
-        { "measure",      false },
+        { "alert_id",     8,  true },
+        { "rule",         4,  true },
+        { "severity",     8,  true },
+        { "state",        5,  true },
+        { "partner",      7,  false },
+        { "supplier_key", 12, false },
+        { "contract_id",  11, false },
+        { "message",      7,  true },
+        { "at",           2,  true },
+        { "measure",      7,  false },
     };
     bool seen [10] = { false };
     int field = -1;
@@ -4496,19 +4496,19 @@ static int
 s_decode_kpi (s_decoder_t *dec, sv_proto_kpi_t *self, uint32_t entries)
 {
     static const s_field_t fields [13] = {
-        { "partner",         true },
-        { "contract_id",     true },
-        { "kpi_id",          true },
-        { "name",            false },
-        { "year",            true },
-        { "target_milli",    true },
-        { "unit",            false },
-        { "lower_is_better", false },
-        { "has_actual",      false },
-        { "actual_milli",    false },
-        { "measure",         false },
-        { "ocid",            false },
-        { "release_date",    false },
+        { "partner",         7,  true },
+        { "contract_id",     11, true },
+        { "kpi_id",          6,  true },
+        { "name",            4,  false },
+        { "year",            4,  true },
+        { "target_milli",    12, true },
+        { "unit",            4,  false },
+        { "lower_is_better", 15, false },
+        { "has_actual",      10, false },
+        { "actual_milli",    12, false },
+        { "measure",         7,  false },
+        { "ocid",            4,  false },
+        { "release_date",    12, false },
     };
     bool seen [13] = { false };
     int field = -1;
@@ -4625,10 +4625,10 @@ static int
 s_decode_payee (s_decoder_t *dec, sv_proto_payee_t *self, uint32_t entries)
 {
     static const s_field_t fields [4] = {
-        { "partner",       true },
-        { "supplier_key",  false },
-        { "postcode",      false },
-        { "supplier_name", false },
+        { "partner",       7,  true },
+        { "supplier_key",  12, false },
+        { "postcode",      8,  false },
+        { "supplier_name", 13, false },
     };
     bool seen [4] = { false };
     int field = -1;
@@ -4733,19 +4733,19 @@ static int
 s_decode_place (s_decoder_t *dec, sv_proto_place_t *self, uint32_t entries)
 {
     static const s_field_t fields [13] = {
-        { "partner",         true },
-        { "supplier_key",    false },
-        { "postcode",        false },
-        { "locality",        true },
-        { "ward_code",       false },
-        { "ward_name",       false },
-        { "sme",             false },
-        { "vcse",            false },
-        { "employee_owned",  false },
-        { "place_source",    false },
-        { "place_postcode",  false },
-        { "locality_reason", false },
-        { "directory",       false },
+        { "partner",         7,  true },
+        { "supplier_key",    12, false },
+        { "postcode",        8,  false },
+        { "locality",        8,  true },
+        { "ward_code",       9,  false },
+        { "ward_name",       9,  false },
+        { "sme",             3,  false },
+        { "vcse",            4,  false },
+        { "employee_owned",  14, false },
+        { "place_source",    12, false },
+        { "place_postcode",  14, false },
+        { "locality_reason", 15, false },
+        { "directory",       9,  false },
     };
     bool seen [13] = { false };
     int field = -1;

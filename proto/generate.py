@@ -411,7 +411,8 @@ def emit_record_code(record):
         width = max(len(field.name) for field in fields) + 3
         quoted = [f'"{field.name}",'.ljust(width) for field in fields]
         decode = [f'    static const s_field_t fields [{len(fields)}] = {{',
-                  *[f'        {{ {name} {"false" if field.optional else "true"} }},'
+                  *[f'        {{ {name} {str(len(field.name)) + ",":<3} '
+                    f'{"false" if field.optional else "true"} }},'
                     for name, field in zip(quoted, fields)],
                   '    };',
                   f'    bool seen [{len(fields)}] = {{ false }};',
@@ -988,6 +989,7 @@ typedef struct {
 
 typedef struct {
     const char *name;
+    size_t size;                //  strlen (name)
     bool required;
 } s_field_t;
 
@@ -1066,8 +1068,7 @@ s_read_key (s_decoder_t *self, const s_field_t *fields, size_t count, bool *seen
     for (size_t tried = 0; tried < count; tried++) {
         size_t index = (start + tried) % count;
         const char *name = fields [index].name;
-        if (strnlen (name, item.size + 1) == item.size
-        &&  memcmp (name, item.data, item.size) == 0) {
+        if (fields [index].size == item.size && memcmp (name, item.data, item.size) == 0) {
             self->field = name;
             if (seen [index])
                 return s_fail (self, "appears twice");
@@ -1249,7 +1250,7 @@ s_get_element (s_decoder_t *self, const char *list, uint32_t index, uint32_t *en
 static int
 s_decode_header (s_decoder_t *self, uint32_t entries, sv_proto_id_t *id_p)
 {
-    static const s_field_t fields [2] = { { "v", true }, { "id", true } };
+    static const s_field_t fields [2] = { { "v", 1, true }, { "id", 2, true } };
     bool seen [2] = { false, false };
     uint64_t version = 0;
     sv_msgpack_item_t name = { 0 };
