@@ -60,8 +60,8 @@ static const char *const s_streams [] = { "ingest", "valuation", "compliance" };
 //  Ingest's payments are committed at most this many, and this long, at a
 //  time: few enough that a group's pages fit the log comfortably, soon
 //  enough that STATUS lags little
-#define S_GROUP_EVENTS 100000
-#define S_GROUP_MS 250
+#define S_GROUP_EVENTS 200000
+#define S_GROUP_MS 500
 
 //  ==========================================================================
 //  The clock
@@ -719,8 +719,11 @@ static int
 s_control_handle (const sv_proto_t *request, zframe_t *peer, void *arg)
 {
     s_server_t *self = (s_server_t *) arg;
-    //  What we answer is what is committed, offsets with figures
-    sv_db_release (reporting_store_db (self->store));
+    //  Reports are made from what is committed, and state the offsets
+    //  committed with it; STATUS counts what is committed without ending
+    //  a group of ingest's batches held for one commit
+    if (request->id != SV_PROTO_STATUS)
+        sv_db_release (reporting_store_db (self->store));
     if (request->id == SV_PROTO_STATUS)
         s_handle_status (self, peer);
     else

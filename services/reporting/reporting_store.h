@@ -266,7 +266,8 @@ int
 
 //  Rows held in table ("suppliers", "contracts", "spend_lines",
 //  "value_lines", "alerts", "outbox"), for STATUS; -1 for another name
-//  or on a database error.
+//  or on a database error. What is committed: while a transaction is held
+//  (sv_db_hold), counted through a reader's connection of the store's own.
 int64_t
     reporting_store_count (reporting_store_t *self, const char *table);
 
