@@ -211,6 +211,7 @@ struct _sv_stream_producer_t {
     size_t batch_bytes;
     zloop_t *loop;
     int timer_id;
+    msgpack_sbuffer texts;      //  an answer's events, kept for the next
 };
 
 //  The head is the highest committed seq, or, while events are held, the
@@ -250,6 +251,20 @@ s_types_filter (const char *types)
     return filter;
 }
 
+//  Whether type is one of filter's (",A,B,"; "" for every type)
+static bool
+s_type_wanted (const char *filter, const char *type)
+{
+    if (!*filter)
+        return true;
+    size_t size = strlen (type);
+    //  filter starts with a comma, so a match is never at its first byte
+    for (const char *at = filter; size && (at = strstr (at, type)); at++)
+        if (at [-1] == ',' && at [size] == ',')
+            return true;
+    return false;
+}
+
 //  Sends the events after after_seq, at most max of them and about
 //  batch_bytes of body, to identity; with a types filter (",A,B,") only
 //  events of those types, looking at most max rows, and saying how far it
@@ -263,30 +278,51 @@ s_producer_answer (sv_stream_producer_t *self, zframe_t *identity,
     sv_proto_event_t *events = (sv_proto_event_t *) zmalloc (max * sizeof (sv_proto_event_t));
     size_t count = 0, bytes = 0;
     uint64_t scanned = after_seq;
-    //  A body is only read for an event that is sent
+    //  The events' type, key and body, one after the other in one buffer
+    //  (offsets while it grows, pointers once it is whole)
+    msgpack_sbuffer *texts = &self->texts;
+    texts->size = 0;
+    //  SQLite reads a column only when asked, so an unwanted event's body
+    //  is never read
     sqlite3_stmt *stmt = sv_db_stmt (self->db,
-        "SELECT seq, type, key, CASE WHEN ?3 = '' OR instr (?3, ',' || type || ',') > 0"
-        " THEN body END FROM outbox WHERE seq > ?1 AND seq <= ?4 ORDER BY seq LIMIT ?2");
+        "SELECT seq, type, key, body FROM outbox WHERE seq > ?1 AND seq <= ?3"
+        " ORDER BY seq LIMIT ?2");
     //  Nothing past the head as last read: beyond it events may be held
     if (stmt) {
         sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) after_seq);
         sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) max);
-        sqlite3_bind_text (stmt, 3, types, -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) self->head);
+        sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) self->head);
         while (count < max && bytes < self->batch_bytes && sqlite3_step (stmt) == SQLITE_ROW) {
-            scanned = (uint64_t) sqlite3_column_int64 (stmt, 0);
-            if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
-                continue;               //  a type the consumer does not want
-            sv_proto_event_t *event = &events [count++];
-            event->seq = scanned;
-            event->type = strdup ((const char *) sqlite3_column_text (stmt, 1));
-            event->key = strdup ((const char *) sqlite3_column_text (stmt, 2));
+            uint64_t seq = (uint64_t) sqlite3_column_int64 (stmt, 0);
+            const char *type = (const char *) sqlite3_column_text (stmt, 1);
+            if (!s_type_wanted (types, type)) {
+                scanned = seq;
+                continue;
+            }
+            const char *key = (const char *) sqlite3_column_text (stmt, 2);
+            const void *body = sqlite3_column_blob (stmt, 3);
+            sv_proto_event_t *event = &events [count];
+            event->seq = seq;
             event->body_size = (size_t) sqlite3_column_bytes (stmt, 3);
-            event->body = (uint8_t *) malloc (event->body_size + 1);
-            memcpy (event->body, sqlite3_column_blob (stmt, 3), event->body_size);
+            event->type = (char *) (uintptr_t) texts->size;
+            bool stored = msgpack_sbuffer_write (texts, type, strlen (type) + 1) == 0;
+            event->key = (char *) (uintptr_t) texts->size;
+            stored = stored && msgpack_sbuffer_write (texts, key, strlen (key) + 1) == 0;
+            event->body = (uint8_t *) (uintptr_t) texts->size;
+            stored = stored && (event->body_size == 0
+                                || msgpack_sbuffer_write (texts, body, event->body_size) == 0);
+            if (!stored)
+                break;          //  out of memory: send what we have, the rest next time
+            scanned = seq;
+            count++;
             bytes += event->body_size;
         }
         sqlite3_reset (stmt);
+    }
+    for (size_t index = 0; index < count; index++) {
+        events [index].type = texts->data + (uintptr_t) events [index].type;
+        events [index].key = texts->data + (uintptr_t) events [index].key;
+        events [index].body = (uint8_t *) texts->data + (uintptr_t) events [index].body;
     }
     sv_proto_t reply = { .id = SV_PROTO_EVENTS };
     reply.events.stream = self->stream;
@@ -296,12 +332,6 @@ s_producer_answer (sv_stream_producer_t *self, zframe_t *identity,
     reply.events.events_count = count;
     reply.events.scanned_seq = scanned;
     sv_service_reply (self->router, identity, &reply);
-
-    for (size_t index = 0; index < count; index++) {
-        free (events [index].type);
-        free (events [index].key);
-        free (events [index].body);
-    }
     free (events);
 }
 
@@ -422,6 +452,7 @@ sv_stream_producer_new (const char *db_path, const char *stream,
     //  It reads only the newest pages, just written: a small cache will do
     sv_db_exec (db, "PRAGMA cache_size = -4096");
     sv_stream_producer_t *self = (sv_stream_producer_t *) zmalloc (sizeof (sv_stream_producer_t));
+    msgpack_sbuffer_init (&self->texts);
     self->db = db;
     self->stream = strdup (stream);
     self->waiters = zlistx_new ();
@@ -460,6 +491,7 @@ sv_stream_producer_destroy (sv_stream_producer_t **self_p)
             zloop_timer_end (self->loop, self->timer_id);
         }
         zlistx_destroy (&self->waiters);
+        msgpack_sbuffer_destroy (&self->texts);
         zsock_destroy (&self->router);
         sv_db_destroy (&self->db);
         zstr_free (&self->stream);
@@ -1683,6 +1715,13 @@ sv_stream_test (bool verbose)
 
     zsock_destroy (&test.prober);
     sv_stream_consumer_destroy (&test.consumer);
+
+    //  A type is wanted when the filter names it whole
+    assert (s_type_wanted ("", "ANY"));
+    assert (s_type_wanted (",SPEND,PAYEE,", "SPEND") && s_type_wanted (",SPEND,PAYEE,", "PAYEE"));
+    assert (!s_type_wanted (",SPEND,PAYEE,", "PAY") && !s_type_wanted (",SPEND,PAYEE,", "SPENDS"));
+    assert (!s_type_wanted (",SPEND,PAYEE,", "END") && !s_type_wanted (",SPEND,", ""));
+    assert (!s_type_wanted (",SPEND,", "SPEND,"));
 
     //  A consumer that asks for some types gets only those, and its
     //  offset still reaches the head past the others
