@@ -731,7 +731,8 @@ s_consumer_held_end (void *arg, bool committed)
     }
 }
 
-//  Applies a batch and its new offset in the transaction begun. 0, -1, or
+//  Applies a batch and its new offset in the transaction begun, and commits
+//  it, or holds it for the next batch when hold. 0, -1, or
 //  SV_STREAM_UNREADABLE when an event cannot be read: what came before it
 //  is committed, and the stream stalls at it.
 static int
@@ -762,11 +763,12 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
         else
             offset = event->seq;
     }
+    //  An unreadable event with batches held before it: those are committed
     if (unreadable && offset == self->offset) {
         sv_db_rollback (self->db);
         return SV_STREAM_UNREADABLE;
     }
-    //  (unreadable with batches held before it: they are committed below)
+    hold = hold && !unreadable;
     //  Events the producer left out for us count as applied
     if (end > offset && !unreadable)
         offset = end;
@@ -777,15 +779,14 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
                           self->stream, self->offset);
         return -1;
     }
-    if (s_consumer_store_offset (self, offset)
-    ||  (!(hold && !unreadable) && sv_db_commit (self->db))) {
+    if (s_consumer_store_offset (self, offset) || (!hold && sv_db_commit (self->db))) {
         if (!sv_db_full (self->db))
             zsys_error ("stream %s: cannot commit: %s", self->stream, sv_db_error (self->db));
         sv_db_rollback (self->db);
         return -1;
     }
     self->applied = offset;
-    if (hold && !unreadable) {
+    if (hold) {
         sv_db_hold (self->db, s_consumer_held_end, self);
         self->holding = true;
     }
