@@ -763,7 +763,9 @@ s_consumer_apply_begun (sv_stream_consumer_t *self, const sv_proto_events_t *bat
         else
             offset = event->seq;
     }
-    //  An unreadable event with batches held before it: those are committed
+    //  An unreadable event with nothing applied since the last commit
+    //  leaves nothing to commit; what came before it, batches held
+    //  included, is committed below
     if (unreadable && offset == self->offset) {
         sv_db_rollback (self->db);
         return SV_STREAM_UNREADABLE;
