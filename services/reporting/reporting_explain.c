@@ -281,8 +281,11 @@ s_narrow (reporting_store_figure_t *figure, const char *list, json_t *element, i
                      : json_string_value (json_object_get (element, "ward"));
     }
     else
-    if (streq (list, "by_measure"))
+    if (streq (list, "by_measure")) {
+        //  A code is a measure of its framework only
         figure->measure = json_string_value (json_object_get (element, "measure"));
+        figure->framework = json_string_value (json_object_get (element, "framework"));
+    }
     else
     if (streq (list, "by_theme"))
         figure->theme = json_string_value (json_object_get (element, "theme"));

@@ -293,6 +293,31 @@ static const char *const s_migrations [] = {
     " FROM spend_sums g LEFT JOIN places p ON p.id = g.payee AND p.partner = g.partner"
     " AND p.supplier_key = g.supplier_key AND p.postcode = g.given_postcode;"
     "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
+    //  10: measures keyed by framework and code, not code alone: the
+    //  council's TOMs and a trust's Social Value Model (or two TOMs
+    //  editions) may use one code for different measures, with their own
+    //  units and descriptions. A code's row is kept for every framework
+    //  value_lines show using it, and under framework '' when no line
+    //  does (an alert may still name it), so an upgraded store keeps its
+    //  descriptions; valuation is read again from its start (every apply
+    //  is an upsert) so that each framework's rows become its own, where
+    //  the one row held the last valued framework's
+    "CREATE TABLE framework_measures ("
+    " framework TEXT NOT NULL,"
+    " measure TEXT NOT NULL,"
+    " theme TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " description TEXT NOT NULL,"
+    " outcome TEXT NOT NULL,"
+    " record_only INTEGER NOT NULL,"
+    " PRIMARY KEY (framework, measure)) WITHOUT ROWID;"
+    "INSERT INTO framework_measures SELECT coalesce(v.framework, ''), m.measure, m.theme,"
+    " m.unit, m.description, m.outcome, m.record_only FROM measures m"
+    " LEFT JOIN (SELECT DISTINCT framework, measure FROM value_lines) v"
+    " ON v.measure = m.measure;"
+    "DROP TABLE measures;"
+    "ALTER TABLE framework_measures RENAME TO measures;"
+    "DELETE FROM offsets WHERE stream = 'valuation';",
     NULL
 };
 
@@ -576,17 +601,20 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     //  A line of an unknown measure knows nothing of it: keep what is known
     if (!*line->theme && !*line->unit && !*line->description)
         return 0;
-    const char *measure [] = { line->measure, line->theme, line->unit, line->description,
-                               line->outcome, line->record_only? "1": "0" };
+    //  Under the line's own framework: another may use the code for
+    //  another measure
+    const char *measure [] = { line->framework, line->measure, line->theme, line->unit,
+                               line->description, line->outcome,
+                               line->record_only? "1": "0" };
     return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO measures (measure, theme, unit, description, outcome, record_only)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-        " ON CONFLICT (measure) DO UPDATE SET theme = excluded.theme, unit = excluded.unit,"
+        "INSERT INTO measures (framework, measure, theme, unit, description, outcome,"
+        " record_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (framework, measure) DO UPDATE SET theme = excluded.theme, unit = excluded.unit,"
         " description = excluded.description, outcome = excluded.outcome,"
         " record_only = excluded.record_only WHERE theme != excluded.theme"
         " OR unit != excluded.unit OR description != excluded.description"
         " OR outcome != excluded.outcome OR record_only != excluded.record_only"),
-        measure, 6));
+        measure, 7));
 }
 
 //  Keeps the latest period end of a contract's delivery returns; a period
@@ -789,25 +817,31 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
     " THEN value_pence END), 0), coalesce(sum(flagged), 0)" \
     " FROM value_lines WHERE fy = ?1" AND_PARTNER
 
+//  The counted lines by framework and measure: a code means what its
+//  framework says, so two frameworks' lines of one code are two measures
 #define S_VALUE_MEASURES(AND_PARTNER) \
-    "SELECT measure, sum(CASE WHEN kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
+    "SELECT framework, measure, sum(CASE WHEN kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
     " sum(CASE WHEN kind = 1 THEN quantity_milli ELSE 0 END) AS dq," \
     " sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END) AS cp," \
     " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END) AS dp" \
-    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY measure"
+    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY framework, measure"
+
+//  Joins the measures row of g's framework and measure as m
+#define S_JOIN_MEASURE(G) \
+    " LEFT JOIN measures m ON m.framework = " G ".framework AND m.measure = " G ".measure"
 
 #define S_VALUE_BY_MEASURE(AND_PARTNER) \
     "SELECT g.measure, coalesce(m.description, ''), coalesce(m.unit, '')," \
     " coalesce(m.theme, ''), g.cq, g.dq, g.cp, g.dp, coalesce(m.record_only, 0)," \
-    " coalesce(m.outcome, '')" \
-    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
-    " LEFT JOIN measures m ON m.measure = g.measure ORDER BY g.measure"
+    " coalesce(m.outcome, ''), g.framework" \
+    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" S_JOIN_MEASURE ("g") \
+    " ORDER BY g.framework, g.measure"
 
 #define S_VALUE_BY_THEME(AND_PARTNER) \
     "SELECT coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)," \
     " min(coalesce(m.record_only, 0))" \
-    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
-    " LEFT JOIN measures m ON m.measure = g.measure GROUP BY theme ORDER BY theme"
+    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" S_JOIN_MEASURE ("g") \
+    " GROUP BY theme ORDER BY theme"
 
 #define S_TOP_CONTRACTS_SQL(AND_PARTNER) \
     "SELECT g.partner, g.contract_id, coalesce(c.title, '')," \
@@ -848,19 +882,18 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
 #define S_VALUE_PARTNER_THEMES(AND_PARTNER) \
     "SELECT g.partner, coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)," \
     " min(coalesce(m.record_only, 0)) FROM" \
-    " (SELECT partner, measure," \
+    " (SELECT partner, framework, measure," \
     " sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END) AS cp," \
     " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END) AS dp" \
-    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY partner, measure) AS g" \
-    " LEFT JOIN measures m ON m.measure = g.measure" \
+    " FROM value_lines WHERE " S_COUNTED AND_PARTNER \
+    " GROUP BY partner, framework, measure) AS g" S_JOIN_MEASURE ("g") \
     " GROUP BY g.partner, theme ORDER BY g.partner, theme"
 
 //  The frameworks the counted lines were valued with: framework, version,
 //  partner, one row each, in that order
 #define S_VALUE_FRAMEWORKS(AND_PARTNER) \
     "SELECT v.framework, v.framework_version, v.partner, v.proxy_fy," \
-    " min(coalesce(m.record_only, 0)) FROM value_lines v" \
-    " LEFT JOIN measures m ON m.measure = v.measure" \
+    " min(coalesce(m.record_only, 0)) FROM value_lines v" S_JOIN_MEASURE ("v") \
     " WHERE " S_COUNTED AND_PARTNER \
     " GROUP BY v.framework, v.framework_version, v.partner, v.proxy_fy" \
     " ORDER BY v.framework, v.framework_version, v.proxy_fy, v.partner"
@@ -875,7 +908,7 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
     " sum(CASE WHEN v.kind = 1 THEN v.quantity_milli ELSE 0 END)," \
     " sum(CASE WHEN v.kind = 0 THEN v.value_pence ELSE 0 END)," \
     " sum(CASE WHEN v.kind = 1 THEN v.value_pence ELSE 0 END)" \
-    " FROM value_lines v LEFT JOIN measures m ON m.measure = v.measure" \
+    " FROM value_lines v" S_JOIN_MEASURE ("v") \
     " WHERE " S_COUNTED AND_PARTNER " GROUP BY v.partner, v.framework, v.measure"
 
 #define S_VALUE_PARTNERS(AND_PARTNER) \
@@ -902,14 +935,23 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
     " ORDER BY c.partner, c.contract_id"
 
 //  Open and acknowledged alerts, and those resolved since ?4 when it is
-//  not NULL, with the measure each is about and its description ('' when
-//  none, or when no valued line has brought the measure's description)
+//  not NULL, with the measure each is about and its description: as the
+//  framework its contract's lines of the measure were valued with words
+//  it (the latest year's, when the partner changed framework), else as
+//  the one framework that knows the code; '' when none does, when several
+//  do and no line says which is meant, or when the alert names no measure
 #define S_ALERTS(AND_PARTNER) \
     "SELECT alert_id, rule, severity, state, partner," \
     " CASE WHEN supplier_key = '' THEN '' ELSE " \
     S_SUPPLIER_NAME ("alerts.partner", "alerts.supplier_key") " END," \
     " contract_id, message, at, alerts.measure," \
-    " coalesce((SELECT description FROM measures m WHERE m.measure = alerts.measure), '')" \
+    " CASE WHEN alerts.measure = '' THEN '' ELSE coalesce(" \
+    " (SELECT m.description FROM value_lines v" S_JOIN_MEASURE ("v") \
+    " WHERE v.partner = alerts.partner AND v.contract_id = alerts.contract_id" \
+    " AND v.measure = alerts.measure AND m.measure IS NOT NULL" \
+    " ORDER BY v.fy DESC, v.framework LIMIT 1)," \
+    " (SELECT CASE WHEN count(*) = 1 THEN max(m.description) END FROM measures m" \
+    " WHERE m.measure = alerts.measure), '') END" \
     " FROM alerts" \
     " WHERE (state IN ('open', 'acknowledged') OR (state = 'resolved' AND at >= ?4))" \
     AND_PARTNER " ORDER BY rule, alert_id"
@@ -1337,7 +1379,8 @@ s_social_value (s_report_t *self)
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
             bool record_only = sqlite3_column_int (stmt, 8) != 0;
             json_array_append_new (by_measure, json_pack (
-                "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}",
+                "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}",
+                "framework", sv_db_text (stmt, 10),
                 "measure", sv_db_text (stmt, 0),
                 "description", sv_db_text (stmt, 1),
                 "unit", sv_db_text (stmt, 2),
@@ -1559,15 +1602,16 @@ s_alerts (s_report_t *self, bool recent)
 //  --------------------------------------------------------------------------
 //  Contracts
 
-//  The year's and the previous year's lines by partner, contract and
-//  measure, for the rows with lines in the year: partner, contract, title,
-//  supplier key, supplier name, start, end, measure, unit, description,
-//  committed and delivered quantity (thousandths) and pence, the counted
-//  deliveries in each evidence state, the previous year's delivered pence,
-//  the last return's period end, whether an open delivery.shortfall or
-//  delivery.overdue alert names the contract, and how many committed and
-//  delivered lines valuation could not value (flagged: no proxy for the
-//  year, a measure the framework lacks). A flagged line's quantity is
+//  The year's and the previous year's lines by partner, contract,
+//  framework and measure, for the rows with lines in the year: partner,
+//  contract, title, supplier key, supplier name, start, end, measure,
+//  unit, description, committed and delivered quantity (thousandths) and
+//  pence, the counted deliveries in each evidence state, the previous
+//  year's delivered pence, the last return's period end, whether an open
+//  delivery.shortfall or delivery.overdue alert names the contract, how
+//  many committed and delivered lines valuation could not value (flagged:
+//  no proxy for the year, a measure the framework lacks), and the
+//  framework. A flagged line's quantity is
 //  still what the supplier committed or delivered, so it counts in the
 //  quantities (and in the status, which compares them); only its pence
 //  are unknown, and the row says so rather than showing £0
@@ -1580,8 +1624,8 @@ s_alerts (s_report_t *self, bool recent)
     " EXISTS (SELECT 1 FROM alerts a WHERE a.partner = g.partner" \
     " AND a.contract_id = g.contract_id AND a.state = 'open'" \
     " AND a.rule IN ('delivery.shortfall', 'delivery.overdue'))," \
-    " g.committed_unvalued, g.delivered_unvalued FROM" \
-    " (SELECT partner, contract_id, measure," \
+    " g.committed_unvalued, g.delivered_unvalued, g.framework FROM" \
+    " (SELECT partner, contract_id, framework, measure," \
     " sum(CASE WHEN fy = ?1 AND kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
     " sum(CASE WHEN fy = ?1 AND kind = 1 THEN quantity_milli ELSE 0 END) AS dq," \
     " sum(CASE WHEN fy = ?1 AND kind = 0 THEN value_pence ELSE 0 END) AS cp," \
@@ -1594,11 +1638,12 @@ s_alerts (s_report_t *self, bool recent)
     " sum(fy = ?1 AND kind = 1 AND flagged = 1) AS delivered_unvalued" \
     " FROM value_lines WHERE fy IN (?1, ?1 - 1)" \
     " AND (kind = 0 OR (?3 >> evidence) & 1)" AND_PARTNER \
-    " GROUP BY partner, contract_id, measure HAVING sum(fy = ?1) > 0) AS g" \
+    " GROUP BY partner, contract_id, framework, measure HAVING sum(fy = ?1) > 0) AS g" \
     " LEFT JOIN contracts c ON c.partner = g.partner AND c.contract_id = g.contract_id" \
-    " LEFT JOIN measures m ON m.measure = g.measure" \
+    S_JOIN_MEASURE ("g") \
     " LEFT JOIN returns r ON r.partner = g.partner AND r.contract_id = g.contract_id" \
-    " ORDER BY g.partner, g.contract_id, g.measure"
+    " ORDER BY g.partner, g.contract_id, g.measure, g.framework"
+
 
 //  The day the next return of contract is due (see the header): the end
 //  of the first return period ending after last_return (all periods when
@@ -1702,7 +1747,7 @@ s_contracts (s_report_t *self)
                                               self->today, message))
             status = "amber", why = "return due";
         json_array_append_new (rows, json_pack (
-            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I,"
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I,"
             " s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I}",
             "partner", contract.partner,
             "contract", contract.contract_id,
@@ -1710,6 +1755,7 @@ s_contracts (s_report_t *self)
             "supplier", contract.supplier_name,
             "start_date", contract.start_date,
             "end_date", contract.end_date,
+            "framework", sv_db_text (stmt, 22),
             "measure", measure,
             "unit", sv_db_text (stmt, 8),
             "description", sv_db_text (stmt, 9),
@@ -2404,7 +2450,8 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 //  flagged lines (counted nowhere), ?5 kind or -1, ?6 measure, ?7 theme,
 //  ?8 contract, ?9 ward as stored, ?10 beneficiary group, ?11 what a line
 //  adds (0 pence, 1 one, 2 thousandths), ?12 limit, ?13 offset, ?14 1 to
-//  take lines of every evidence state, flagged or not (the breakdown). A
+//  take lines of every evidence state, flagged or not (the breakdown), ?15
+//  framework (with ?6, one framework's measure of the code). A
 //  figure in pence takes no line of a record-only measure (it has no £);
 //  the breakdown takes them all
 #define S_TRACE_VALUE_ADDS \
@@ -2412,13 +2459,14 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 #define S_TRACE_VALUE_WHERE(FY) \
     " WHERE " FY " = ?1 AND (?2 IS NULL OR v.partner = ?2) AND (?5 < 0 OR v.kind = ?5)" \
     " AND (?6 IS NULL OR v.measure = ?6)" \
+    " AND (?15 IS NULL OR v.framework = ?15)" \
     " AND (?7 IS NULL OR coalesce((SELECT m.theme FROM measures m" \
-    " WHERE m.measure = v.measure), '') = ?7)" \
+    " WHERE m.framework = v.framework AND m.measure = v.measure), '') = ?7)" \
     " AND (?8 IS NULL OR v.contract_id = ?8) AND (?9 IS NULL OR v.ward = ?9)" \
     " AND (?10 IS NULL OR v.beneficiary_group = ?10)" \
     " AND (?14 OR (v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))" \
     " AND (?14 OR ?11 != 0 OR coalesce((SELECT m.record_only FROM measures m" \
-    " WHERE m.measure = v.measure), 0) = 0)"
+    " WHERE m.framework = v.framework AND m.measure = v.measure), 0) = 0)"
 
 static void
 s_bind_optional (sqlite3_stmt *stmt, int index, const char *text)
@@ -2463,6 +2511,7 @@ s_trace_bind_value (sqlite3_stmt *stmt, const reporting_store_figure_t *figure, 
     sqlite3_bind_int (stmt, 11, figure->adds == REPORTING_STORE_ADDS_PENCE? 0
                               : figure->adds == REPORTING_STORE_ADDS_ONE? 1: 2);
     sqlite3_bind_int (stmt, 14, every_state || figure->every_state);
+    s_bind_optional (stmt, 15, figure->framework);
 }
 
 //  The key of a line without its partner's prefix ("council/SPEND/T1/1"
@@ -2843,7 +2892,7 @@ static const struct {
       " coalesce(m.description, '') AS description, v.proxy_fy AS proxy_year,"
       " CASE WHEN coalesce(m.record_only, 0) THEN NULL ELSE v.proxy_pence END AS proxy_pence,"
       " coalesce(m.record_only, 0) AS record_only, count(*) AS lines FROM value_lines v"
-      " LEFT JOIN measures m ON m.measure = v.measure"
+      S_JOIN_MEASURE ("v")
       " WHERE v.fy = ?1 AND v.flagged = 0 AND (?2 IS NULL OR v.partner = ?2)"
       " GROUP BY v.framework, v.framework_version, v.measure, v.proxy_fy, v.proxy_pence"
       " ORDER BY v.framework, v.framework_version, v.measure, v.proxy_fy, v.proxy_pence" },
