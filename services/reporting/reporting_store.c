@@ -3532,6 +3532,188 @@ s_test_held_end (void *arg, bool committed)
     ((s_test_held_t *) arg)->committed = committed;
 }
 
+//  Two partners valued under two frameworks that both use code NT1, for
+//  different measures: the council's TOMs (full-time jobs, £30,000 each)
+//  and the trust's Social Value Model (volunteering hours, £15 each). The
+//  trust's lines come last, so a store keyed by code alone would word and
+//  sum the council's NT1 as the trust's.
+static void
+s_test_frameworks_share_code (void)
+{
+    char path [] = "/tmp/reporting_store_code_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    reporting_store_t *store = reporting_store_new (path, NULL);
+    assert (store);
+    s_test_t test_store = { .store = store };
+    s_test_t *test = &test_store;
+    assert (sv_db_begin (store->db) == 0);
+#define S_TOMS_NT1 .framework = "toms", .framework_version = "2024", .measure = "NT1", \
+                   .theme = "Jobs", .unit = "FTE", .description = "Local people employed", \
+                   .proxy_pence = 3000000, .proxy_year = "2024-25", .year = "2024-25"
+#define S_SVM_NT1 .framework = "nhs-svm", .framework_version = "2025", .measure = "NT1", \
+                  .theme = "Communities", .unit = "hours", \
+                  .description = "Staff volunteering hours", .proxy_pence = 1500, \
+                  .proxy_year = "2024-25", .year = "2024-25"
+    s_test_event (test, "valuation", "council/COMMITMENT/C-1/NT1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_TOMS_NT1, .partner = "council",
+        .contract_id = "C-1", .kind = "committed", .quantity_milli = 2000,
+        .value_pence = 6000000 } });
+    s_test_event (test, "valuation", "council/DELIVERY/C-1/NT1/Q1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_TOMS_NT1, .partner = "council",
+        .contract_id = "C-1", .kind = "delivered", .evidence = "validated",
+        .quantity_milli = 1500, .value_pence = 4500000 } });
+    s_test_event (test, "valuation", "trust/COMMITMENT/T-1/NT1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_SVM_NT1, .partner = "trust",
+        .contract_id = "T-1", .kind = "committed", .quantity_milli = 100000,
+        .value_pence = 150000 } });
+    s_test_event (test, "valuation", "trust/DELIVERY/T-1/NT1/Q1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_SVM_NT1, .partner = "trust",
+        .contract_id = "T-1", .kind = "delivered", .evidence = "validated",
+        .quantity_milli = 80000, .value_pence = 120000 } });
+#undef S_TOMS_NT1
+#undef S_SVM_NT1
+    S_TEST_ALERT (.alert_id = "delivery.shortfall/council/C-1/NT1",
+                  .rule = "delivery.shortfall", .severity = "medium", .state = "open",
+                  .partner = "council", .contract_id = "C-1", .measure = "NT1",
+                  .at = "2025-01-10T09:00:00Z");
+    S_TEST_ALERT (.alert_id = "delivery.shortfall/trust/T-1/NT1",
+                  .rule = "delivery.shortfall", .severity = "medium", .state = "open",
+                  .partner = "trust", .contract_id = "T-1", .measure = "NT1",
+                  .at = "2025-01-10T09:00:00Z");
+    assert (sv_db_commit (store->db) == 0);
+
+    //  By measure: two NT1s, each in its framework's words and unit, each
+    //  with its own quantities (not 101.5 of one "NT1")
+    json_t *annual = s_test_report (store, "annual", "2024-25", "all", NULL);
+    assert (s_test_size (annual, "social_value/by_measure") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/framework"), "nhs-svm"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/measure"), "NT1"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/description"),
+                   "Staff volunteering hours"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/unit"), "hours"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/theme"), "Communities"));
+    assert (s_test_real (annual, "social_value/by_measure/0/committed_qty") == 100.0);
+    assert (s_test_real (annual, "social_value/by_measure/0/delivered_qty") == 80.0);
+    assert (s_test_int (annual, "social_value/by_measure/0/delivered_pence") == 120000);
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/framework"), "toms"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/measure"), "NT1"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/description"),
+                   "Local people employed"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/unit"), "FTE"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/theme"), "Jobs"));
+    assert (s_test_real (annual, "social_value/by_measure/1/committed_qty") == 2.0);
+    assert (s_test_real (annual, "social_value/by_measure/1/delivered_qty") == 1.5);
+    assert (s_test_int (annual, "social_value/by_measure/1/delivered_pence") == 4500000);
+    //  Each theme takes its own framework's measure's pence
+    assert (s_test_size (annual, "social_value/by_theme") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_theme/0/theme"), "Communities"));
+    assert (s_test_int (annual, "social_value/by_theme/0/delivered_pence") == 120000);
+    assert (streq (s_test_str (annual, "social_value/by_theme/1/theme"), "Jobs"));
+    assert (s_test_int (annual, "social_value/by_theme/1/committed_pence") == 6000000);
+    //  An alert names its measure as its contract's framework words it
+    assert (streq (s_test_str (annual, "alerts/list/0/contract"), "C-1"));
+    assert (streq (s_test_str (annual, "alerts/list/0/measure_name"), "Local people employed"));
+    assert (streq (s_test_str (annual, "alerts/list/1/contract"), "T-1"));
+    assert (streq (s_test_str (annual, "alerts/list/1/measure_name"),
+                   "Staff volunteering hours"));
+    json_decref (annual);
+
+    //  The partnership's totals are the lines' pence, split or not
+    json_t *partnership = s_test_report (store, "partnership", "2024-25", "", NULL);
+    assert (s_test_int (partnership, "network/committed_pence") == 6000000 + 150000);
+    assert (s_test_int (partnership, "network/delivered_pence") == 4500000 + 120000);
+    assert (streq (s_test_str (partnership, "by_partner/0/partner"), "council"));
+    assert (s_test_int (partnership, "by_partner/0/delivered_pence") == 4500000);
+    assert (s_test_size (partnership, "by_partner/0/by_theme") == 1);
+    assert (streq (s_test_str (partnership, "by_partner/0/by_theme/0/theme"), "Jobs"));
+    assert (streq (s_test_str (partnership, "by_partner/1/partner"), "trust"));
+    assert (s_test_int (partnership, "by_partner/1/delivered_pence") == 120000);
+    assert (streq (s_test_str (partnership, "by_partner/1/by_theme/0/theme"), "Communities"));
+    json_decref (partnership);
+
+    //  The contracts report: each contract's NT1 in its framework's unit
+    reporting_store_params_t params = {
+        .kind = "contracts", .year = "2024-25", .created = "2025-04-01T09:00:00Z",
+        .return_period_months = 3, .overdue_grace_days = 30
+    };
+    json_t *contracts = reporting_store_report (store, &params, NULL);
+    assert (contracts && s_test_size (contracts, "contracts") == 2);
+    assert (streq (s_test_str (contracts, "contracts/0/framework"), "toms"));
+    assert (streq (s_test_str (contracts, "contracts/0/unit"), "FTE"));
+    assert (streq (s_test_str (contracts, "contracts/1/framework"), "nhs-svm"));
+    assert (streq (s_test_str (contracts, "contracts/1/description"),
+                   "Staff volunteering hours"));
+    json_decref (contracts);
+
+    //  Explained, one framework's NT1 is traced to its own lines only
+    reporting_store_params_t traced = { .kind = "annual", .year = "2024-25",
+                                        .created = "2025-04-01T09:00:00Z" };
+    reporting_store_figure_t figure = { .valued = true, .adds = REPORTING_STORE_ADDS_MILLI,
+                                        .kind = 1, .locality = -1, .framework = "toms",
+                                        .measure = "NT1" };
+    json_t *trace = reporting_store_trace (store, &traced, &figure, 0, 0, NULL);
+    assert (trace && s_test_int (trace, "rows_total") == 1 && s_test_int (trace, "sum") == 1500);
+    json_decref (trace);
+    reporting_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+}
+
+//  A store of schema 9 held one measures row a code: migration 10 keeps
+//  it for every framework whose lines use the code, and under '' when
+//  none does, and reads valuation again so that each becomes its own
+static void
+s_test_migration_10 (void)
+{
+    char path [] = "/tmp/reporting_store_schema_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    const char *const schema_9 [] = {
+        s_migrations [0], s_migrations [1], s_migrations [2], s_migrations [3],
+        s_migrations [4], s_migrations [5], s_migrations [6], s_migrations [7],
+        s_migrations [8], NULL
+    };
+    sv_db_t *db = sv_db_new (path, schema_9, NULL);
+    assert (db && sv_db_version (db) == 9);
+    assert (sv_db_exec (db,
+        "INSERT INTO measures (measure, theme, unit, description, outcome, record_only)"
+        " VALUES ('NT1', 'Jobs', 'FTE', 'Local people employed', 'Fair work', 0),"
+        " ('NT5', 'Jobs', 'weeks', 'Placements', '', 0);"
+        "INSERT INTO value_lines (key, partner, contract_id, measure, kind, fy, ward,"
+        " beneficiary_group, evidence, flagged, quantity_milli, value_pence, framework)"
+        " VALUES ('c1', 'council', 'C-1', 'NT1', 1, 2024, '', '', 3, 0, 1500, 4500000, 'toms'),"
+        " ('c2', 'council', 'C-1', 'NT1', 0, 2024, '', '', 0, 0, 2000, 6000000, 'toms'),"
+        " ('t1', 'trust', 'T-1', 'NT1', 1, 2024, '', '', 3, 0, 80000, 120000, 'nhs-svm');"
+        "INSERT INTO offsets VALUES ('ingest', 31), ('valuation', 26)") == 0);
+    sv_db_destroy (&db);
+    reporting_store_t *store = reporting_store_new (path, NULL);
+    assert (store);
+    db = store->db;
+    assert (sv_db_version (db) == 10);
+    assert (sv_db_int (db, "SELECT count(*) FROM measures", -1) == 3);
+    assert (sv_db_int (db, "SELECT count(*) FROM measures WHERE measure = 'NT1'"
+                           " AND description = 'Local people employed' AND outcome = 'Fair work'"
+                           " AND framework IN ('toms', 'nhs-svm')", -1) == 2);
+    assert (sv_db_int (db, "SELECT count(*) FROM measures WHERE framework = ''"
+                           " AND measure = 'NT5' AND unit = 'weeks'", -1) == 1);
+    //  Valuation is read again from its start; ingest is not
+    assert (sv_db_int (db, "SELECT count(*) FROM offsets WHERE stream = 'valuation'", -1) == 0);
+    assert (sv_db_int (db, "SELECT seq FROM offsets WHERE stream = 'ingest'", -1) == 31);
+    //  Until then, the report keeps the descriptions held
+    json_t *annual = s_test_report (store, "annual", "2024-25", "all", NULL);
+    assert (s_test_size (annual, "social_value/by_measure") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/framework"), "nhs-svm"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/description"),
+                   "Local people employed"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/framework"), "toms"));
+    assert (s_test_real (annual, "social_value/by_measure/1/delivered_qty") == 1.5);
+    json_decref (annual);
+    reporting_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+}
+
 void
 reporting_store_test (bool verbose)
 {
@@ -4136,6 +4318,8 @@ reporting_store_test (bool verbose)
     reporting_crosswalk_destroy (&crosswalk);
     reporting_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
+    s_test_frameworks_share_code ();
+    s_test_migration_10 ();
     if (verbose)
         printf ("OK\n");
 }
