@@ -871,17 +871,43 @@ s_test_local_area_moves (void)
     s_own_stack_end (outer, &cert, &cert_path);
 }
 
+//  Makes the keys of another partner under s_dir, its public certificate
+//  where ingest accepts it; returns the partner's public key text (the
+//  caller frees it)
+static char *
+s_partner_keys (const char *name)
+{
+    assert (s_socval (NULL, "keys new %s >/dev/null", name) == 0);
+    char *path = zsys_sprintf ("%s/keys/%s.cert", s_dir, name);
+    char *public_path = zsys_sprintf ("%s/keys/partners/%s.cert", s_dir, name);
+    zcert_t *cert = zcert_load (path);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    char *key = strdup (zcert_public_txt (cert));
+    zcert_destroy (&cert);
+    zstr_free (&public_path);
+    zstr_free (&path);
+    return key;
+}
+
+//  Submits each feed (kind, file under s_dir, partner whose key signs it);
+//  the sum of socval's exit codes
+static int
+s_submit_feeds (const char *const feeds [][3], size_t count)
+{
+    int rc = 0;
+    for (size_t index = 0; index < count; index++)
+        rc += s_socval (NULL, "submit --kind %s --key %s/keys/%s.cert %s/%s >/dev/null",
+                        feeds [index][0], s_dir, feeds [index][2], s_dir, feeds [index][1]);
+    return rc;
+}
+
 static void
 s_test_committee_questions (void)
 {
     char *cert_path;
     zcert_t *cert;
     char *outer = s_own_stack ("committee", &cert, &cert_path);
-    assert (s_socval (NULL, "keys new police >/dev/null") == 0);
-    char *police_path = zsys_sprintf ("%s/keys/police.cert", s_dir);
-    char *police_public = zsys_sprintf ("%s/keys/partners/police.cert", s_dir);
-    zcert_t *police = zcert_load (police_path);
-    assert (police && zcert_save_public (police, police_public) == 0);
+    char *police = s_partner_keys ("police");
     testkit_run (NULL, "cp deploy/frameworks/illustrative-rationalised-2024.csv %s/test-fw.csv",
                  s_dir);
     s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
@@ -896,7 +922,7 @@ s_test_committee_questions (void)
         "    police\n        public_key = \"%s\"\n"
         "        framework = \"illustrative-rationalised\"\n"
         "        local_districts = \"S60-S66\"\n"
-        "        display_name = \"Northdale Police\"\n", zcert_public_txt (police));
+        "        display_name = \"Northdale Police\"\n", police);
     s_framework = "illustrative-rationalised";
     s_config (cert, s_dir, partners, "", "", "");
     s_framework = "test-fw";
@@ -939,7 +965,7 @@ s_test_committee_questions (void)
         "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID\n"
         "15/05/2023,P0,500.00,Rotherham Cleaning Co-operative,S1\n"
         "15/05/2024,P1,\"£2,000.00\",Rotherham Cleaning Co-operative,S1\n");
-    const char *feeds [][3] = {
+    const char *const feeds [][3] = {
         { "suppliers", "suppliers.csv", "council" }, { "suppliers", "suppliers.csv", "police" },
         { "contracts", "contracts.csv", "council" }, { "contracts", "contracts.csv", "police" },
         { "commitments", "commitments-council.csv", "council" },
@@ -948,10 +974,7 @@ s_test_committee_questions (void)
         { "deliveries", "deliveries-police.csv", "police" },
         { "spend", "spend-council.csv", "council" }, { "spend", "spend-police.csv", "police" },
     };
-    int rc = 0;
-    for (size_t index = 0; index < sizeof feeds / sizeof feeds [0]; index++)
-        rc += s_socval (NULL, "submit --kind %s --key %s/keys/%s.cert %s/%s >/dev/null",
-                        feeds [index][0], s_dir, feeds [index][2], s_dir, feeds [index][1]);
+    int rc = s_submit_feeds (feeds, sizeof feeds / sizeof feeds [0]);
     testkit_check (rc == 0 && s_socval (NULL, "wait --timeout 60") == 0,
                    "committee: the council's and the police's feeds are taken");
 
@@ -1072,9 +1095,7 @@ s_test_committee_questions (void)
     zstr_free (&html);
     zstr_free (&annual_html);
 
-    zcert_destroy (&police);
-    zstr_free (&police_public);
-    zstr_free (&police_path);
+    zstr_free (&police);
     s_own_stack_end (outer, &cert, &cert_path);
 }
 
@@ -1089,11 +1110,7 @@ s_test_frameworks_share_code (void)
     char *cert_path;
     zcert_t *cert;
     char *outer = s_own_stack ("codes", &cert, &cert_path);
-    assert (s_socval (NULL, "keys new trust >/dev/null") == 0);
-    char *trust_path = zsys_sprintf ("%s/keys/trust.cert", s_dir);
-    char *trust_public = zsys_sprintf ("%s/keys/partners/trust.cert", s_dir);
-    zcert_t *trust = zcert_load (trust_path);
-    assert (trust && zcert_save_public (trust, trust_public) == 0);
+    char *trust = s_partner_keys ("trust");
     s_write ("test-fw.csv",
         "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
         "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2024-25,"
@@ -1108,7 +1125,7 @@ s_test_frameworks_share_code (void)
     s_write ("now", "2024-11-15T09:00:00Z");
     char *partners = zsys_sprintf ("    trust\n        public_key = \"%s\"\n"
                                    "        framework = \"trust-fw\"\n",
-                                   zcert_public_txt (trust));
+                                   trust);
     s_config (cert, s_dir, partners, "", "", "");
     zstr_free (&partners);
     s_start_all ();
@@ -1130,16 +1147,14 @@ s_test_frameworks_share_code (void)
     s_write ("deliveries-trust.csv",
         "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
         "C-1,JOB-01,01/04/2024,30/09/2024,80,evidenced\n");    //  120,000p
-    const char *feeds [][3] = {
+    const char *const feeds [][3] = {
         { "contracts", "contracts.csv", "council" }, { "contracts", "contracts.csv", "trust" },
         { "commitments", "commitments-council.csv", "council" },
         { "deliveries", "deliveries-council.csv", "council" },
         { "commitments", "commitments-trust.csv", "trust" },
         { "deliveries", "deliveries-trust.csv", "trust" },
     };
-    for (size_t index = 0; index < sizeof feeds / sizeof feeds [0]; index++)
-        rc += s_socval (NULL, "submit --kind %s --key %s/keys/%s.cert %s/%s >/dev/null",
-                        feeds [index][0], s_dir, feeds [index][2], s_dir, feeds [index][1]);
+    rc += s_submit_feeds (feeds, sizeof feeds / sizeof feeds [0]);
     testkit_check (rc == 0 && s_socval (NULL, "wait --timeout 60") == 0,
                    "codes: trust-fw is imported, and the council's and the trust's feeds taken");
 
@@ -1178,9 +1193,7 @@ s_test_frameworks_share_code (void)
                    "codes: the by_measure csv names each row's framework");
     zstr_free (&csv);
 
-    zcert_destroy (&trust);
-    zstr_free (&trust_public);
-    zstr_free (&trust_path);
+    zstr_free (&trust);
     s_own_stack_end (outer, &cert, &cert_path);
 }
 
