@@ -69,8 +69,8 @@
     - A partner's display name comes from params->partner_config; every
       row that names a partner carries its config name in "partner" and
       its display name in "partner_name".
-    - The contracts report has a row per contract and measure with lines
-      in the year. Its status is compliance's rules applied as of
+    - The contracts report has a row per contract, framework and measure
+      with lines in the year. Its status is compliance's rules applied as of
       "today" (above), with compliance's parameters, against the year's
       committed and counted delivered quantity: "red" when an open
       delivery.shortfall or delivery.overdue alert names the contract
