@@ -613,8 +613,8 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
         "INSERT INTO measures (framework, measure, theme, unit, description, outcome,"
         " record_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        " ON CONFLICT (framework, measure) DO UPDATE SET theme = excluded.theme, unit = excluded.unit,"
-        " description = excluded.description, outcome = excluded.outcome,"
+        " ON CONFLICT (framework, measure) DO UPDATE SET theme = excluded.theme,"
+        " unit = excluded.unit, description = excluded.description, outcome = excluded.outcome,"
         " record_only = excluded.record_only WHERE theme != excluded.theme"
         " OR unit != excluded.unit OR description != excluded.description"
         " OR outcome != excluded.outcome OR record_only != excluded.record_only"),
