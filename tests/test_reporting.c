@@ -871,17 +871,43 @@ s_test_local_area_moves (void)
     s_own_stack_end (outer, &cert, &cert_path);
 }
 
+//  Makes the keys of another partner under s_dir, its public certificate
+//  where ingest accepts it; returns the partner's public key text (the
+//  caller frees it)
+static char *
+s_partner_keys (const char *name)
+{
+    assert (s_socval (NULL, "keys new %s >/dev/null", name) == 0);
+    char *path = zsys_sprintf ("%s/keys/%s.cert", s_dir, name);
+    char *public_path = zsys_sprintf ("%s/keys/partners/%s.cert", s_dir, name);
+    zcert_t *cert = zcert_load (path);
+    assert (cert && zcert_save_public (cert, public_path) == 0);
+    char *key = strdup (zcert_public_txt (cert));
+    zcert_destroy (&cert);
+    zstr_free (&public_path);
+    zstr_free (&path);
+    return key;
+}
+
+//  Submits each feed (kind, file under s_dir, partner whose key signs it);
+//  the sum of socval's exit codes
+static int
+s_submit_feeds (const char *const feeds [][3], size_t count)
+{
+    int rc = 0;
+    for (size_t index = 0; index < count; index++)
+        rc += s_socval (NULL, "submit --kind %s --key %s/keys/%s.cert %s/%s >/dev/null",
+                        feeds [index][0], s_dir, feeds [index][2], s_dir, feeds [index][1]);
+    return rc;
+}
+
 static void
 s_test_committee_questions (void)
 {
     char *cert_path;
     zcert_t *cert;
     char *outer = s_own_stack ("committee", &cert, &cert_path);
-    assert (s_socval (NULL, "keys new police >/dev/null") == 0);
-    char *police_path = zsys_sprintf ("%s/keys/police.cert", s_dir);
-    char *police_public = zsys_sprintf ("%s/keys/partners/police.cert", s_dir);
-    zcert_t *police = zcert_load (police_path);
-    assert (police && zcert_save_public (police, police_public) == 0);
+    char *police = s_partner_keys ("police");
     testkit_run (NULL, "cp deploy/frameworks/illustrative-rationalised-2024.csv %s/test-fw.csv",
                  s_dir);
     s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
@@ -896,7 +922,7 @@ s_test_committee_questions (void)
         "    police\n        public_key = \"%s\"\n"
         "        framework = \"illustrative-rationalised\"\n"
         "        local_districts = \"S60-S66\"\n"
-        "        display_name = \"Northdale Police\"\n", zcert_public_txt (police));
+        "        display_name = \"Northdale Police\"\n", police);
     s_framework = "illustrative-rationalised";
     s_config (cert, s_dir, partners, "", "", "");
     s_framework = "test-fw";
@@ -939,7 +965,7 @@ s_test_committee_questions (void)
         "Payment Date,Transaction Number,Amount,Supplier Name,Supplier ID\n"
         "15/05/2023,P0,500.00,Rotherham Cleaning Co-operative,S1\n"
         "15/05/2024,P1,\"£2,000.00\",Rotherham Cleaning Co-operative,S1\n");
-    const char *feeds [][3] = {
+    const char *const feeds [][3] = {
         { "suppliers", "suppliers.csv", "council" }, { "suppliers", "suppliers.csv", "police" },
         { "contracts", "contracts.csv", "council" }, { "contracts", "contracts.csv", "police" },
         { "commitments", "commitments-council.csv", "council" },
@@ -948,10 +974,7 @@ s_test_committee_questions (void)
         { "deliveries", "deliveries-police.csv", "police" },
         { "spend", "spend-council.csv", "council" }, { "spend", "spend-police.csv", "police" },
     };
-    int rc = 0;
-    for (size_t index = 0; index < sizeof feeds / sizeof feeds [0]; index++)
-        rc += s_socval (NULL, "submit --kind %s --key %s/keys/%s.cert %s/%s >/dev/null",
-                        feeds [index][0], s_dir, feeds [index][2], s_dir, feeds [index][1]);
+    int rc = s_submit_feeds (feeds, sizeof feeds / sizeof feeds [0]);
     testkit_check (rc == 0 && s_socval (NULL, "wait --timeout 60") == 0,
                    "committee: the council's and the police's feeds are taken");
 
@@ -1072,9 +1095,105 @@ s_test_committee_questions (void)
     zstr_free (&html);
     zstr_free (&annual_html);
 
-    zcert_destroy (&police);
-    zstr_free (&police_public);
-    zstr_free (&police_path);
+    zstr_free (&police);
+    s_own_stack_end (outer, &cert, &cert_path);
+}
+
+//  Two frameworks, one code: the council values JOB-01 under test-fw
+//  (local people employed, FTE, £25,750.00) and the trust under trust-fw
+//  (staff volunteering hours, £15.00 an hour), in a stack of its own. The
+//  annual report has a JOB-01 row for each, in its own words, unit and
+//  quantities, and the partnership's totals are the partners' pence.
+static void
+s_test_frameworks_share_code (void)
+{
+    char *cert_path;
+    zcert_t *cert;
+    char *outer = s_own_stack ("codes", &cert, &cert_path);
+    char *trust = s_partner_keys ("trust");
+    s_write ("test-fw.csv",
+        "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
+        "test-fw,1,JOB-01,Jobs,Local employment,Local people employed (FTE),FTE,2024-25,"
+        "\"£25,750.00\"\n");
+    s_write ("trust-fw.csv",
+        "framework,version,measure,theme,outcome,description,unit,year,proxy\n"
+        "trust-fw,1,JOB-01,Communities,Stronger communities,Staff volunteering hours,hours,"
+        "2024-25,£15.00\n");
+    s_write ("rates.csv", "year,uk_pence,london_pence,announced,deadline\n"
+                          "2024,1200,1315,2023-10-24,2024-05-01\n");
+    s_write ("today", "2024-11-15");
+    s_write ("now", "2024-11-15T09:00:00Z");
+    char *partners = zsys_sprintf ("    trust\n        public_key = \"%s\"\n"
+                                   "        framework = \"trust-fw\"\n",
+                                   trust);
+    s_config (cert, s_dir, partners, "", "", "");
+    zstr_free (&partners);
+    s_start_all ();
+    char *framework_path = zsys_sprintf ("%s/trust-fw.csv", s_dir);
+    int rc = s_socval (NULL, "framework import %s >/dev/null", framework_path);
+    zstr_free (&framework_path);
+    s_write ("contracts.csv",
+        "Contract ID,Title,Supplier ID,Category,Contract Value,Start Date,End Date\n"
+        "C-1,Office cleaning,S1,Cleaning,250000.00,01/04/2024,31/03/2026\n");
+    s_write ("commitments-council.csv",
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-1,JOB-01,2024-25,2\n");          //  5,150,000p
+    s_write ("deliveries-council.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-1,JOB-01,01/04/2024,30/09/2024,1.5,evidenced\n");   //  3,862,500p
+    s_write ("commitments-trust.csv",
+        "Contract ID,Measure,Financial Year,Quantity\n"
+        "C-1,JOB-01,2024-25,100\n");        //  150,000p
+    s_write ("deliveries-trust.csv",
+        "Contract ID,Measure,Period Start,Period End,Quantity,Evidence\n"
+        "C-1,JOB-01,01/04/2024,30/09/2024,80,evidenced\n");    //  120,000p
+    const char *const feeds [][3] = {
+        { "contracts", "contracts.csv", "council" }, { "contracts", "contracts.csv", "trust" },
+        { "commitments", "commitments-council.csv", "council" },
+        { "deliveries", "deliveries-council.csv", "council" },
+        { "commitments", "commitments-trust.csv", "trust" },
+        { "deliveries", "deliveries-trust.csv", "trust" },
+    };
+    rc += s_submit_feeds (feeds, sizeof feeds / sizeof feeds [0]);
+    testkit_check (rc == 0 && s_socval (NULL, "wait --timeout 60") == 0,
+                   "codes: trust-fw is imported, and the council's and the trust's feeds taken");
+
+    json_t *annual = s_report_json ("annual --year 2024-25");
+    json_t *rows = json_object_get (json_object_get (annual, "social_value"), "by_measure");
+    json_t *council = json_array_get (rows, 0), *trusts = json_array_get (rows, 1);
+    testkit_check (json_array_size (rows) == 2
+                   && s_text_is (council, "framework", "test-fw")
+                   && s_text_is (council, "measure", "JOB-01")
+                   && s_text_is (council, "description", "Local people employed (FTE)")
+                   && s_text_is (council, "unit", "FTE")
+                   && s_real (council, "committed_qty") == 2.0
+                   && s_real (council, "delivered_qty") == 1.5
+                   && s_int (council, "delivered_pence") == 3862500
+                   && s_text_is (trusts, "framework", "trust-fw")
+                   && s_text_is (trusts, "measure", "JOB-01")
+                   && s_text_is (trusts, "description", "Staff volunteering hours")
+                   && s_text_is (trusts, "unit", "hours")
+                   && s_real (trusts, "committed_qty") == 100.0
+                   && s_real (trusts, "delivered_qty") == 80.0
+                   && s_int (trusts, "delivered_pence") == 120000,
+                   "codes: by_measure has two JOB-01 rows, test-fw's 2 FTE committed and 1.5"
+                   " delivered, trust-fw's 100 hours and 80, each in its own words");
+    json_decref (annual);
+    json_t *network = s_report_json ("partnership --year 2024-25");
+    testkit_check (s_int (network, "network.committed_pence") == 5150000 + 150000
+                   && s_int (network, "network.delivered_pence") == 3862500 + 120000,
+                   "codes: the partnership's totals are the partners' pence, £53,000.00"
+                   " committed and £39,825.00 delivered");
+    json_decref (network);
+    char *csv = NULL;
+    rc = s_socval (NULL, "report annual --year 2024-25 --format csv -o %s/csv", s_dir);
+    testkit_run (&csv, "cat %s/csv/by_measure.csv", s_dir);
+    testkit_check (rc == 0 && csv && strstr (csv, "\ntest-fw,JOB-01,Local people employed")
+                   && strstr (csv, "\ntrust-fw,JOB-01,Staff volunteering hours,hours,"),
+                   "codes: the by_measure csv names each row's framework");
+    zstr_free (&csv);
+
+    zstr_free (&trust);
     s_own_stack_end (outer, &cert, &cert_path);
 }
 
@@ -1442,6 +1561,7 @@ main (int argc, char *argv [])
     s_test_wards_counted_once ();
     s_test_local_area_moves ();
     s_test_committee_questions ();
+    s_test_frameworks_share_code ();
     s_test_contracts_report ();
 
     char *remove = zsys_sprintf ("rm -rf '%s'", s_dir);

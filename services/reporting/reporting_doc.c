@@ -150,7 +150,9 @@ static const reporting_doc_table_t s_by_theme = {
     "by_theme", "By theme", "social_value.by_theme", false, s_theme_columns
 };
 
+//  A measure is a framework's code: two frameworks may use one code
 static const reporting_doc_column_t s_measure_columns [] = {
+    { "framework", "Framework", REPORTING_DOC_TEXT, 20, REPORTING_DOC_CODE },
     { "measure", "Measure", REPORTING_DOC_TEXT, 10, REPORTING_DOC_CODE },
     { "description", "Description", REPORTING_DOC_TEXT, 50, 0 },
     { "unit", "Unit", REPORTING_DOC_TEXT, 12, REPORTING_DOC_NOT_HTML },
@@ -254,6 +256,7 @@ static const reporting_doc_column_t s_contract_columns [] = {
     { "supplier", "Supplier", REPORTING_DOC_TEXT, 30, 0 },
     { "start_date", "Starts", REPORTING_DOC_DATE, 12, REPORTING_DOC_NOT_HTML },
     { "end_date", "Ends", REPORTING_DOC_DATE, 12, REPORTING_DOC_NOT_HTML },
+    { "framework", "Framework", REPORTING_DOC_TEXT, 20, REPORTING_DOC_NOT_HTML },
     { "measure", "Measure", REPORTING_DOC_TEXT, 12, REPORTING_DOC_CODE },
     { "description", "Description", REPORTING_DOC_TEXT, 40, REPORTING_DOC_NOT_HTML },
     { "unit", "Unit", REPORTING_DOC_TEXT, 12, REPORTING_DOC_NOT_HTML },

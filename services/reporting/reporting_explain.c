@@ -133,9 +133,21 @@ s_element_key (json_t *element)
     return NULL;
 }
 
-//  Elements of list whose member (an identity member, or, when none
-//  matches, any string member) equals key: the first in *element_p, their
-//  number returned
+//  Whether key names element as "FRAMEWORK/CODE": a measure code is one
+//  framework's, and two frameworks may use one code
+static bool
+s_framework_key (json_t *element, const char *key)
+{
+    const char *framework = json_string_value (json_object_get (element, "framework"));
+    const char *measure = json_string_value (json_object_get (element, "measure"));
+    size_t length = framework? strlen (framework): 0;
+    return framework && measure && strncmp (key, framework, length) == 0
+        && key [length] == '/' && streq (key + length + 1, measure);
+}
+
+//  Elements of list whose member (an identity member, or "FRAMEWORK/CODE"
+//  of a measure, or, when none matches, any string member) equals key:
+//  the first in *element_p, their number returned
 static size_t
 s_pick (json_t *list, const char *key, json_t **element_p)
 {
@@ -151,6 +163,7 @@ s_pick (json_t *list, const char *key, json_t **element_p)
                         json_object_get (element, s_identities [identity]));
                     match = value && streq (value, key);
                 }
+                match = match || s_framework_key (element, key);
             }
             else {
                 const char *name;
@@ -281,8 +294,11 @@ s_narrow (reporting_store_figure_t *figure, const char *list, json_t *element, i
                      : json_string_value (json_object_get (element, "ward"));
     }
     else
-    if (streq (list, "by_measure"))
+    if (streq (list, "by_measure")) {
+        //  A code is a measure of its framework only
         figure->measure = json_string_value (json_object_get (element, "measure"));
+        figure->framework = json_string_value (json_object_get (element, "framework"));
+    }
     else
     if (streq (list, "by_theme"))
         figure->theme = json_string_value (json_object_get (element, "theme"));
@@ -522,9 +538,13 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
             size_t found = s_pick (node, segment->key, &segment->element);
             if (found > 1) {
                 *code_p = 400;
+                bool measures = streq (segment->name, "by_measure");
                 *reason_p = zsys_sprintf ("figure '%s': '%s' picks %zu elements of %s, not"
-                                          " one: name a partner with --partner", figure_path,
-                                          segment->key, found, segment->name);
+                                          " one: %s", figure_path, segment->key, found,
+                                          segment->name, measures
+                                          ? "name the measure's framework, as in"
+                                            " by_measure[FRAMEWORK/CODE]"
+                                          : "name a partner with --partner");
                 zstr_free (&pattern);
                 return NULL;
             }
@@ -838,6 +858,31 @@ reporting_explain_test (bool verbose)
                                      0, 0, NULL, &code, &why);
     assert (!explanation && code == 400);
     zstr_free (&why);
+    //  Two frameworks' NT1: the code alone picks neither; the framework's
+    //  name with it picks its own, traced to that framework's lines only
+    json_t *shared = json_deep_copy (report);
+    json_t *measures = json_object_get (json_object_get (shared, "social_value"),
+                                        "by_measure");
+    json_array_append_new (measures, json_pack ("{s:s, s:s, s:I}", "framework", "other",
+                                                "measure", "NT1", "committed_pence", 1));
+    explanation = reporting_explain (store, &params, shared,
+                                     "social_value.by_measure[NT1].committed_pence", 0, 0,
+                                     NULL, &code, &why);
+    assert (!explanation && code == 400 && strstr (why, "by_measure[FRAMEWORK/CODE]"));
+    zstr_free (&why);
+    explanation = reporting_explain (store, &params, shared,
+                                     "social_value.by_measure[test/NT1].committed_pence", 0,
+                                     0, NULL, &code, &why);
+    assert (json_is_true (json_object_get (explanation, "sum_equals_value")));
+    assert (json_integer_value (json_object_get (explanation, "sum")) == 6000000);
+    json_decref (explanation);
+    explanation = reporting_explain (store, &params, shared,
+                                     "social_value.by_measure[other/NT1].committed_pence", 0,
+                                     0, NULL, &code, &why);
+    assert (json_integer_value (json_object_get (explanation, "rows_total")) == 0);
+    assert (json_is_false (json_object_get (explanation, "sum_equals_value")));
+    json_decref (explanation);
+    json_decref (shared);
 
     json_decref (report);
     reporting_store_fixture_end (&store, path);

@@ -5,7 +5,9 @@
     by its key in brackets, the key being the value of one of the
     element's string members ("social_value.by_measure[NT10].delivered_pence",
     "spend.by_ward[Boston Castle].local_pence" or, the same ward by its
-    code, "spend.by_ward[E05001].local_pence"). The path is walked over the
+    code, "spend.by_ward[E05001].local_pence"; a measure also by its
+    framework and code, "social_value.by_measure[toms/NT1].delivered_qty",
+    as two frameworks may use one code). The path is walked over the
     document itself, so every figure the report has can be named, and an
     unknown one is answered with the nearest paths it does have.
 

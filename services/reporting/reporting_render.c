@@ -345,6 +345,9 @@ reporting_render_test (bool verbose)
     assert (strstr (html, "<td class=\"num\">420 hours</td><td class=\"num withheld\">record"
                           " only</td><td class=\"num withheld\">record only</td>"));
     assert (strstr (html, ">Jobs</text>") && !strstr (html, ">Take back our streets</text>"));
+    //  A measure is named with its framework
+    assert (strstr (html, "<caption>By measure</caption>\n<thead><tr><th>Framework</th>"
+                          "<th>Measure</th>"));
     assert (strstr (html, "<div class=\"value\">£49.0m</div>"));
     //  Additional local spend: 284,621,357p on 2023-24
     assert (strstr (html, "<div class=\"value\">+£2.8m</div>"));
@@ -451,10 +454,12 @@ reporting_render_test (bool verbose)
     assert (strstr (csv, "\r\nE05013845,Low Fell West,,,true\r\n"));
     free (csv);
     csv = s_test_text (s_test_file (files, "by_measure.csv"));
-    assert (strstr (csv, "\r\nJOB-02,Apprenticeship weeks on the contract,weeks,Jobs,1300,1040,"
-                         "31590000,25272000,,\r\n"));
+    //  Each measure under its framework: a code means what its framework says
+    assert (strncmp (csv, "framework,measure,description,", 30) == 0);
+    assert (strstr (csv, "\r\nnorthdale-toms,JOB-02,Apprenticeship weeks on the contract,weeks,"
+                         "Jobs,1300,1040,31590000,25272000,,\r\n"));
     //  A record-only measure: its quantities, and no £ at all
-    assert (strstr (csv, "\r\nSVM-5A-01,Staff volunteering hours in local communities,hours,"
+    assert (strstr (csv, "\r\nuk-svm,SVM-5A-01,Staff volunteering hours in local communities,hours,"
                          "Take back our streets,500,420,,,Stronger and safer communities,"
                          "true\r\n"));
     free (csv);

@@ -9,9 +9,10 @@
     spend_sums, a row a partner, year, month and payee, joined with the
     payee's place (the spend_totals view); explain and the pack scan it
     joined the same way (spend_lines). value_lines leaves a measure's
-    theme, unit and description to the measures table, and is read through
-    an index on (fy, partner). Measured at a million payments: 105 MB of
-    store, about 105 bytes a payment all told.
+    theme, unit and description to the measures table (a row a framework
+    and code), and is read through an index on (fy, partner), and one on
+    (partner, contract_id, measure) for an alert's measure. Measured at a
+    million payments: 105 MB of store, about 105 bytes a payment all told.
 
     A report runs all its queries inside one savepoint, so it reflects a
     single snapshot even when the store is shared with a writer.
@@ -293,6 +294,34 @@ static const char *const s_migrations [] = {
     " FROM spend_sums g LEFT JOIN places p ON p.id = g.payee AND p.partner = g.partner"
     " AND p.supplier_key = g.supplier_key AND p.postcode = g.given_postcode;"
     "DELETE FROM offsets WHERE stream IN ('ingest', 'valuation');",
+    //  10: measures keyed by framework and code, not code alone: the
+    //  council's TOMs and a trust's Social Value Model (or two TOMs
+    //  editions) may use one code for different measures, with their own
+    //  units and descriptions. A code's row is kept for every framework
+    //  value_lines show using it, and under framework '' when no line
+    //  does (an alert may still name it), so an upgraded store keeps its
+    //  descriptions; valuation is read again from its start (every apply
+    //  is an upsert) so that each framework's rows become its own, where
+    //  the one row held the last valued framework's. An alert's measure is
+    //  worded as its contract's lines' framework words it, found through
+    //  value_lines_contract (without it, a scan of every line an alert)
+    "CREATE TABLE framework_measures ("
+    " framework TEXT NOT NULL,"
+    " measure TEXT NOT NULL,"
+    " theme TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " description TEXT NOT NULL,"
+    " outcome TEXT NOT NULL,"
+    " record_only INTEGER NOT NULL,"
+    " PRIMARY KEY (framework, measure)) WITHOUT ROWID;"
+    "INSERT INTO framework_measures SELECT coalesce(v.framework, ''), m.measure, m.theme,"
+    " m.unit, m.description, m.outcome, m.record_only FROM measures m"
+    " LEFT JOIN (SELECT DISTINCT framework, measure FROM value_lines) v"
+    " ON v.measure = m.measure;"
+    "DROP TABLE measures;"
+    "ALTER TABLE framework_measures RENAME TO measures;"
+    "CREATE INDEX value_lines_contract ON value_lines (partner, contract_id, measure);"
+    "DELETE FROM offsets WHERE stream = 'valuation';",
     NULL
 };
 
@@ -576,17 +605,20 @@ s_apply_valuation (reporting_store_t *self, const char *key,
     //  A line of an unknown measure knows nothing of it: keep what is known
     if (!*line->theme && !*line->unit && !*line->description)
         return 0;
-    const char *measure [] = { line->measure, line->theme, line->unit, line->description,
-                               line->outcome, line->record_only? "1": "0" };
+    //  Under the line's own framework: another may use the code for
+    //  another measure
+    const char *measure [] = { line->framework, line->measure, line->theme, line->unit,
+                               line->description, line->outcome,
+                               line->record_only? "1": "0" };
     return sv_db_run (self->db, sv_db_bind_texts (sv_db_stmt (self->db,
-        "INSERT INTO measures (measure, theme, unit, description, outcome, record_only)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-        " ON CONFLICT (measure) DO UPDATE SET theme = excluded.theme, unit = excluded.unit,"
-        " description = excluded.description, outcome = excluded.outcome,"
+        "INSERT INTO measures (framework, measure, theme, unit, description, outcome,"
+        " record_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT (framework, measure) DO UPDATE SET theme = excluded.theme,"
+        " unit = excluded.unit, description = excluded.description, outcome = excluded.outcome,"
         " record_only = excluded.record_only WHERE theme != excluded.theme"
         " OR unit != excluded.unit OR description != excluded.description"
         " OR outcome != excluded.outcome OR record_only != excluded.record_only"),
-        measure, 6));
+        measure, 7));
 }
 
 //  Keeps the latest period end of a contract's delivery returns; a period
@@ -789,25 +821,31 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
     " THEN value_pence END), 0), coalesce(sum(flagged), 0)" \
     " FROM value_lines WHERE fy = ?1" AND_PARTNER
 
+//  The counted lines by framework and measure: a code means what its
+//  framework says, so two frameworks' lines of one code are two measures
 #define S_VALUE_MEASURES(AND_PARTNER) \
-    "SELECT measure, sum(CASE WHEN kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
+    "SELECT framework, measure, sum(CASE WHEN kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
     " sum(CASE WHEN kind = 1 THEN quantity_milli ELSE 0 END) AS dq," \
     " sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END) AS cp," \
     " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END) AS dp" \
-    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY measure"
+    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY framework, measure"
+
+//  Joins the measures row of g's framework and measure as m
+#define S_JOIN_MEASURE(G) \
+    " LEFT JOIN measures m ON m.framework = " G ".framework AND m.measure = " G ".measure"
 
 #define S_VALUE_BY_MEASURE(AND_PARTNER) \
     "SELECT g.measure, coalesce(m.description, ''), coalesce(m.unit, '')," \
     " coalesce(m.theme, ''), g.cq, g.dq, g.cp, g.dp, coalesce(m.record_only, 0)," \
-    " coalesce(m.outcome, '')" \
-    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
-    " LEFT JOIN measures m ON m.measure = g.measure ORDER BY g.measure"
+    " coalesce(m.outcome, ''), g.framework" \
+    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" S_JOIN_MEASURE ("g") \
+    " ORDER BY g.framework, g.measure"
 
 #define S_VALUE_BY_THEME(AND_PARTNER) \
     "SELECT coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)," \
     " min(coalesce(m.record_only, 0))" \
-    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" \
-    " LEFT JOIN measures m ON m.measure = g.measure GROUP BY theme ORDER BY theme"
+    " FROM (" S_VALUE_MEASURES (AND_PARTNER) ") AS g" S_JOIN_MEASURE ("g") \
+    " GROUP BY theme ORDER BY theme"
 
 #define S_TOP_CONTRACTS_SQL(AND_PARTNER) \
     "SELECT g.partner, g.contract_id, coalesce(c.title, '')," \
@@ -848,19 +886,18 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
 #define S_VALUE_PARTNER_THEMES(AND_PARTNER) \
     "SELECT g.partner, coalesce(m.theme, '') AS theme, sum(g.cp), sum(g.dp)," \
     " min(coalesce(m.record_only, 0)) FROM" \
-    " (SELECT partner, measure," \
+    " (SELECT partner, framework, measure," \
     " sum(CASE WHEN kind = 0 THEN value_pence ELSE 0 END) AS cp," \
     " sum(CASE WHEN kind = 1 THEN value_pence ELSE 0 END) AS dp" \
-    " FROM value_lines WHERE " S_COUNTED AND_PARTNER " GROUP BY partner, measure) AS g" \
-    " LEFT JOIN measures m ON m.measure = g.measure" \
+    " FROM value_lines WHERE " S_COUNTED AND_PARTNER \
+    " GROUP BY partner, framework, measure) AS g" S_JOIN_MEASURE ("g") \
     " GROUP BY g.partner, theme ORDER BY g.partner, theme"
 
 //  The frameworks the counted lines were valued with: framework, version,
 //  partner, one row each, in that order
 #define S_VALUE_FRAMEWORKS(AND_PARTNER) \
     "SELECT v.framework, v.framework_version, v.partner, v.proxy_fy," \
-    " min(coalesce(m.record_only, 0)) FROM value_lines v" \
-    " LEFT JOIN measures m ON m.measure = v.measure" \
+    " min(coalesce(m.record_only, 0)) FROM value_lines v" S_JOIN_MEASURE ("v") \
     " WHERE " S_COUNTED AND_PARTNER \
     " GROUP BY v.framework, v.framework_version, v.partner, v.proxy_fy" \
     " ORDER BY v.framework, v.framework_version, v.proxy_fy, v.partner"
@@ -875,7 +912,7 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
     " sum(CASE WHEN v.kind = 1 THEN v.quantity_milli ELSE 0 END)," \
     " sum(CASE WHEN v.kind = 0 THEN v.value_pence ELSE 0 END)," \
     " sum(CASE WHEN v.kind = 1 THEN v.value_pence ELSE 0 END)" \
-    " FROM value_lines v LEFT JOIN measures m ON m.measure = v.measure" \
+    " FROM value_lines v" S_JOIN_MEASURE ("v") \
     " WHERE " S_COUNTED AND_PARTNER " GROUP BY v.partner, v.framework, v.measure"
 
 #define S_VALUE_PARTNERS(AND_PARTNER) \
@@ -902,14 +939,23 @@ reporting_store_apply_decoded (reporting_store_t *self, const char *stream,
     " ORDER BY c.partner, c.contract_id"
 
 //  Open and acknowledged alerts, and those resolved since ?4 when it is
-//  not NULL, with the measure each is about and its description ('' when
-//  none, or when no valued line has brought the measure's description)
+//  not NULL, with the measure each is about and its description: as the
+//  framework its contract's lines of the measure were valued with words
+//  it (the latest year's, when the partner changed framework), else as
+//  the one framework that knows the code; '' when none does, when several
+//  do and no line says which is meant, or when the alert names no measure
 #define S_ALERTS(AND_PARTNER) \
     "SELECT alert_id, rule, severity, state, partner," \
     " CASE WHEN supplier_key = '' THEN '' ELSE " \
     S_SUPPLIER_NAME ("alerts.partner", "alerts.supplier_key") " END," \
     " contract_id, message, at, alerts.measure," \
-    " coalesce((SELECT description FROM measures m WHERE m.measure = alerts.measure), '')" \
+    " CASE WHEN alerts.measure = '' THEN '' ELSE coalesce(" \
+    " (SELECT m.description FROM value_lines v" S_JOIN_MEASURE ("v") \
+    " WHERE v.partner = alerts.partner AND v.contract_id = alerts.contract_id" \
+    " AND v.measure = alerts.measure AND m.measure IS NOT NULL" \
+    " ORDER BY v.fy DESC, v.framework LIMIT 1)," \
+    " (SELECT CASE WHEN count(*) = 1 THEN max(m.description) END FROM measures m" \
+    " WHERE m.measure = alerts.measure), '') END" \
     " FROM alerts" \
     " WHERE (state IN ('open', 'acknowledged') OR (state = 'resolved' AND at >= ?4))" \
     AND_PARTNER " ORDER BY rule, alert_id"
@@ -1337,7 +1383,8 @@ s_social_value (s_report_t *self)
         while ((step = sqlite3_step (stmt)) == SQLITE_ROW) {
             bool record_only = sqlite3_column_int (stmt, 8) != 0;
             json_array_append_new (by_measure, json_pack (
-                "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}",
+                "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}",
+                "framework", sv_db_text (stmt, 10),
                 "measure", sv_db_text (stmt, 0),
                 "description", sv_db_text (stmt, 1),
                 "unit", sv_db_text (stmt, 2),
@@ -1559,15 +1606,16 @@ s_alerts (s_report_t *self, bool recent)
 //  --------------------------------------------------------------------------
 //  Contracts
 
-//  The year's and the previous year's lines by partner, contract and
-//  measure, for the rows with lines in the year: partner, contract, title,
-//  supplier key, supplier name, start, end, measure, unit, description,
-//  committed and delivered quantity (thousandths) and pence, the counted
-//  deliveries in each evidence state, the previous year's delivered pence,
-//  the last return's period end, whether an open delivery.shortfall or
-//  delivery.overdue alert names the contract, and how many committed and
-//  delivered lines valuation could not value (flagged: no proxy for the
-//  year, a measure the framework lacks). A flagged line's quantity is
+//  The year's and the previous year's lines by partner, contract,
+//  framework and measure, for the rows with lines in the year: partner,
+//  contract, title, supplier key, supplier name, start, end, measure,
+//  unit, description, committed and delivered quantity (thousandths) and
+//  pence, the counted deliveries in each evidence state, the previous
+//  year's delivered pence, the last return's period end, whether an open
+//  delivery.shortfall or delivery.overdue alert names the contract, how
+//  many committed and delivered lines valuation could not value (flagged:
+//  no proxy for the year, a measure the framework lacks), and the
+//  framework. A flagged line's quantity is
 //  still what the supplier committed or delivered, so it counts in the
 //  quantities (and in the status, which compares them); only its pence
 //  are unknown, and the row says so rather than showing £0
@@ -1580,8 +1628,8 @@ s_alerts (s_report_t *self, bool recent)
     " EXISTS (SELECT 1 FROM alerts a WHERE a.partner = g.partner" \
     " AND a.contract_id = g.contract_id AND a.state = 'open'" \
     " AND a.rule IN ('delivery.shortfall', 'delivery.overdue'))," \
-    " g.committed_unvalued, g.delivered_unvalued FROM" \
-    " (SELECT partner, contract_id, measure," \
+    " g.committed_unvalued, g.delivered_unvalued, g.framework FROM" \
+    " (SELECT partner, contract_id, framework, measure," \
     " sum(CASE WHEN fy = ?1 AND kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
     " sum(CASE WHEN fy = ?1 AND kind = 1 THEN quantity_milli ELSE 0 END) AS dq," \
     " sum(CASE WHEN fy = ?1 AND kind = 0 THEN value_pence ELSE 0 END) AS cp," \
@@ -1594,11 +1642,12 @@ s_alerts (s_report_t *self, bool recent)
     " sum(fy = ?1 AND kind = 1 AND flagged = 1) AS delivered_unvalued" \
     " FROM value_lines WHERE fy IN (?1, ?1 - 1)" \
     " AND (kind = 0 OR (?3 >> evidence) & 1)" AND_PARTNER \
-    " GROUP BY partner, contract_id, measure HAVING sum(fy = ?1) > 0) AS g" \
+    " GROUP BY partner, contract_id, framework, measure HAVING sum(fy = ?1) > 0) AS g" \
     " LEFT JOIN contracts c ON c.partner = g.partner AND c.contract_id = g.contract_id" \
-    " LEFT JOIN measures m ON m.measure = g.measure" \
+    S_JOIN_MEASURE ("g") \
     " LEFT JOIN returns r ON r.partner = g.partner AND r.contract_id = g.contract_id" \
-    " ORDER BY g.partner, g.contract_id, g.measure"
+    " ORDER BY g.partner, g.contract_id, g.measure, g.framework"
+
 
 //  The day the next return of contract is due (see the header): the end
 //  of the first return period ending after last_return (all periods when
@@ -1702,7 +1751,7 @@ s_contracts (s_report_t *self)
                                               self->today, message))
             status = "amber", why = "return due";
         json_array_append_new (rows, json_pack (
-            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I,"
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I,"
             " s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:I, s:I}",
             "partner", contract.partner,
             "contract", contract.contract_id,
@@ -1710,6 +1759,7 @@ s_contracts (s_report_t *self)
             "supplier", contract.supplier_name,
             "start_date", contract.start_date,
             "end_date", contract.end_date,
+            "framework", sv_db_text (stmt, 22),
             "measure", measure,
             "unit", sv_db_text (stmt, 8),
             "description", sv_db_text (stmt, 9),
@@ -2404,7 +2454,8 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 //  flagged lines (counted nowhere), ?5 kind or -1, ?6 measure, ?7 theme,
 //  ?8 contract, ?9 ward as stored, ?10 beneficiary group, ?11 what a line
 //  adds (0 pence, 1 one, 2 thousandths), ?12 limit, ?13 offset, ?14 1 to
-//  take lines of every evidence state, flagged or not (the breakdown). A
+//  take lines of every evidence state, flagged or not (the breakdown), ?15
+//  framework (with ?6, one framework's measure of the code). A
 //  figure in pence takes no line of a record-only measure (it has no £);
 //  the breakdown takes them all
 #define S_TRACE_VALUE_ADDS \
@@ -2412,13 +2463,14 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 #define S_TRACE_VALUE_WHERE(FY) \
     " WHERE " FY " = ?1 AND (?2 IS NULL OR v.partner = ?2) AND (?5 < 0 OR v.kind = ?5)" \
     " AND (?6 IS NULL OR v.measure = ?6)" \
+    " AND (?15 IS NULL OR v.framework = ?15)" \
     " AND (?7 IS NULL OR coalesce((SELECT m.theme FROM measures m" \
-    " WHERE m.measure = v.measure), '') = ?7)" \
+    " WHERE m.framework = v.framework AND m.measure = v.measure), '') = ?7)" \
     " AND (?8 IS NULL OR v.contract_id = ?8) AND (?9 IS NULL OR v.ward = ?9)" \
     " AND (?10 IS NULL OR v.beneficiary_group = ?10)" \
     " AND (?14 OR (v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))" \
     " AND (?14 OR ?11 != 0 OR coalesce((SELECT m.record_only FROM measures m" \
-    " WHERE m.measure = v.measure), 0) = 0)"
+    " WHERE m.framework = v.framework AND m.measure = v.measure), 0) = 0)"
 
 static void
 s_bind_optional (sqlite3_stmt *stmt, int index, const char *text)
@@ -2463,6 +2515,7 @@ s_trace_bind_value (sqlite3_stmt *stmt, const reporting_store_figure_t *figure, 
     sqlite3_bind_int (stmt, 11, figure->adds == REPORTING_STORE_ADDS_PENCE? 0
                               : figure->adds == REPORTING_STORE_ADDS_ONE? 1: 2);
     sqlite3_bind_int (stmt, 14, every_state || figure->every_state);
+    s_bind_optional (stmt, 15, figure->framework);
 }
 
 //  The key of a line without its partner's prefix ("council/SPEND/T1/1"
@@ -2843,7 +2896,7 @@ static const struct {
       " coalesce(m.description, '') AS description, v.proxy_fy AS proxy_year,"
       " CASE WHEN coalesce(m.record_only, 0) THEN NULL ELSE v.proxy_pence END AS proxy_pence,"
       " coalesce(m.record_only, 0) AS record_only, count(*) AS lines FROM value_lines v"
-      " LEFT JOIN measures m ON m.measure = v.measure"
+      S_JOIN_MEASURE ("v")
       " WHERE v.fy = ?1 AND v.flagged = 0 AND (?2 IS NULL OR v.partner = ?2)"
       " GROUP BY v.framework, v.framework_version, v.measure, v.proxy_fy, v.proxy_pence"
       " ORDER BY v.framework, v.framework_version, v.measure, v.proxy_fy, v.proxy_pence" },
@@ -3483,6 +3536,191 @@ s_test_held_end (void *arg, bool committed)
     ((s_test_held_t *) arg)->committed = committed;
 }
 
+//  Two partners valued under two frameworks that both use code NT1, for
+//  different measures: the council's TOMs (full-time jobs, £30,000 each)
+//  and the trust's Social Value Model (volunteering hours, £15 each). The
+//  trust's lines come last, so a store keyed by code alone would word and
+//  sum the council's NT1 as the trust's.
+static void
+s_test_frameworks_share_code (void)
+{
+    char path [] = "/tmp/reporting_store_code_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    reporting_store_t *store = reporting_store_new (path, NULL);
+    assert (store);
+    s_test_t test_store = { .store = store };
+    s_test_t *test = &test_store;
+    assert (sv_db_begin (store->db) == 0);
+#define S_TOMS_NT1 .framework = "toms", .framework_version = "2024", .measure = "NT1", \
+                   .theme = "Jobs", .unit = "FTE", .description = "Local people employed", \
+                   .proxy_pence = 3000000, .proxy_year = "2024-25", .year = "2024-25"
+#define S_SVM_NT1 .framework = "nhs-svm", .framework_version = "2025", .measure = "NT1", \
+                  .theme = "Communities", .unit = "hours", \
+                  .description = "Staff volunteering hours", .proxy_pence = 1500, \
+                  .proxy_year = "2024-25", .year = "2024-25"
+    s_test_event (test, "valuation", "council/COMMITMENT/C-1/NT1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_TOMS_NT1, .partner = "council",
+        .contract_id = "C-1", .kind = "committed", .quantity_milli = 2000,
+        .value_pence = 6000000 } });
+    s_test_event (test, "valuation", "council/DELIVERY/C-1/NT1/Q1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_TOMS_NT1, .partner = "council",
+        .contract_id = "C-1", .kind = "delivered", .evidence = "validated",
+        .quantity_milli = 1500, .value_pence = 4500000 } });
+    s_test_event (test, "valuation", "trust/COMMITMENT/T-1/NT1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_SVM_NT1, .partner = "trust",
+        .contract_id = "T-1", .kind = "committed", .quantity_milli = 100000,
+        .value_pence = 150000 } });
+    s_test_event (test, "valuation", "trust/DELIVERY/T-1/NT1/Q1", &(sv_proto_t) {
+        .id = SV_PROTO_VALUATION_LINE, .valuation_line = { S_SVM_NT1, .partner = "trust",
+        .contract_id = "T-1", .kind = "delivered", .evidence = "validated",
+        .quantity_milli = 80000, .value_pence = 120000 } });
+#undef S_TOMS_NT1
+#undef S_SVM_NT1
+    S_TEST_ALERT (.alert_id = "delivery.shortfall/council/C-1/NT1",
+                  .rule = "delivery.shortfall", .severity = "medium", .state = "open",
+                  .partner = "council", .contract_id = "C-1", .measure = "NT1",
+                  .at = "2025-01-10T09:00:00Z");
+    S_TEST_ALERT (.alert_id = "delivery.shortfall/trust/T-1/NT1",
+                  .rule = "delivery.shortfall", .severity = "medium", .state = "open",
+                  .partner = "trust", .contract_id = "T-1", .measure = "NT1",
+                  .at = "2025-01-10T09:00:00Z");
+    assert (sv_db_commit (store->db) == 0);
+
+    //  By measure: two NT1s, each in its framework's words and unit, each
+    //  with its own quantities (not 101.5 of one "NT1")
+    json_t *annual = s_test_report (store, "annual", "2024-25", "all", NULL);
+    assert (s_test_size (annual, "social_value/by_measure") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/framework"), "nhs-svm"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/measure"), "NT1"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/description"),
+                   "Staff volunteering hours"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/unit"), "hours"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/theme"), "Communities"));
+    assert (s_test_real (annual, "social_value/by_measure/0/committed_qty") == 100.0);
+    assert (s_test_real (annual, "social_value/by_measure/0/delivered_qty") == 80.0);
+    assert (s_test_int (annual, "social_value/by_measure/0/delivered_pence") == 120000);
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/framework"), "toms"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/measure"), "NT1"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/description"),
+                   "Local people employed"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/unit"), "FTE"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/theme"), "Jobs"));
+    assert (s_test_real (annual, "social_value/by_measure/1/committed_qty") == 2.0);
+    assert (s_test_real (annual, "social_value/by_measure/1/delivered_qty") == 1.5);
+    assert (s_test_int (annual, "social_value/by_measure/1/delivered_pence") == 4500000);
+    //  Each theme takes its own framework's measure's pence
+    assert (s_test_size (annual, "social_value/by_theme") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_theme/0/theme"), "Communities"));
+    assert (s_test_int (annual, "social_value/by_theme/0/delivered_pence") == 120000);
+    assert (streq (s_test_str (annual, "social_value/by_theme/1/theme"), "Jobs"));
+    assert (s_test_int (annual, "social_value/by_theme/1/committed_pence") == 6000000);
+    //  An alert names its measure as its contract's framework words it
+    assert (streq (s_test_str (annual, "alerts/list/0/contract"), "C-1"));
+    assert (streq (s_test_str (annual, "alerts/list/0/measure_name"), "Local people employed"));
+    assert (streq (s_test_str (annual, "alerts/list/1/contract"), "T-1"));
+    assert (streq (s_test_str (annual, "alerts/list/1/measure_name"),
+                   "Staff volunteering hours"));
+    json_decref (annual);
+
+    //  The partnership's totals are the lines' pence, split or not
+    json_t *partnership = s_test_report (store, "partnership", "2024-25", "", NULL);
+    assert (s_test_int (partnership, "network/committed_pence") == 6000000 + 150000);
+    assert (s_test_int (partnership, "network/delivered_pence") == 4500000 + 120000);
+    assert (streq (s_test_str (partnership, "by_partner/0/partner"), "council"));
+    assert (s_test_int (partnership, "by_partner/0/delivered_pence") == 4500000);
+    assert (s_test_size (partnership, "by_partner/0/by_theme") == 1);
+    assert (streq (s_test_str (partnership, "by_partner/0/by_theme/0/theme"), "Jobs"));
+    assert (streq (s_test_str (partnership, "by_partner/1/partner"), "trust"));
+    assert (s_test_int (partnership, "by_partner/1/delivered_pence") == 120000);
+    assert (streq (s_test_str (partnership, "by_partner/1/by_theme/0/theme"), "Communities"));
+    json_decref (partnership);
+
+    //  The contracts report: each contract's NT1 in its framework's unit
+    reporting_store_params_t params = {
+        .kind = "contracts", .year = "2024-25", .created = "2025-04-01T09:00:00Z",
+        .return_period_months = 3, .overdue_grace_days = 30
+    };
+    json_t *contracts = reporting_store_report (store, &params, NULL);
+    assert (contracts && s_test_size (contracts, "contracts") == 2);
+    assert (streq (s_test_str (contracts, "contracts/0/framework"), "toms"));
+    assert (streq (s_test_str (contracts, "contracts/0/unit"), "FTE"));
+    assert (streq (s_test_str (contracts, "contracts/1/framework"), "nhs-svm"));
+    assert (streq (s_test_str (contracts, "contracts/1/description"),
+                   "Staff volunteering hours"));
+    json_decref (contracts);
+
+    //  Explained, one framework's NT1 is traced to its own lines only
+    reporting_store_params_t traced = { .kind = "annual", .year = "2024-25",
+                                        .created = "2025-04-01T09:00:00Z" };
+    reporting_store_figure_t figure = { .valued = true, .adds = REPORTING_STORE_ADDS_MILLI,
+                                        .kind = 1, .locality = -1, .framework = "toms",
+                                        .measure = "NT1" };
+    json_t *trace = reporting_store_trace (store, &traced, &figure, 0, 0, NULL);
+    assert (trace && s_test_int (trace, "rows_total") == 1 && s_test_int (trace, "sum") == 1500);
+    json_decref (trace);
+    reporting_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+}
+
+//  A store of schema 9 held one measures row a code: migration 10 keeps
+//  it for every framework whose lines use the code, and under '' when
+//  none does, and reads valuation again so that each becomes its own
+static void
+s_test_migration_10 (void)
+{
+    char path [] = "/tmp/reporting_store_schema_XXXXXX";
+    int fd = mkstemp (path);
+    assert (fd >= 0);
+    close (fd);
+    const char *const schema_9 [] = {
+        s_migrations [0], s_migrations [1], s_migrations [2], s_migrations [3],
+        s_migrations [4], s_migrations [5], s_migrations [6], s_migrations [7],
+        s_migrations [8], NULL
+    };
+    sv_db_t *db = sv_db_new (path, schema_9, NULL);
+    assert (db && sv_db_version (db) == 9);
+    assert (sv_db_exec (db,
+        "INSERT INTO measures (measure, theme, unit, description, outcome, record_only)"
+        " VALUES ('NT1', 'Jobs', 'FTE', 'Local people employed', 'Fair work', 0),"
+        " ('NT5', 'Jobs', 'weeks', 'Placements', '', 0);"
+        "INSERT INTO value_lines (key, partner, contract_id, measure, kind, fy, ward,"
+        " beneficiary_group, evidence, flagged, quantity_milli, value_pence, framework)"
+        " VALUES ('c1', 'council', 'C-1', 'NT1', 1, 2024, '', '', 3, 0, 1500, 4500000, 'toms'),"
+        " ('c2', 'council', 'C-1', 'NT1', 0, 2024, '', '', 0, 0, 2000, 6000000, 'toms'),"
+        " ('t1', 'trust', 'T-1', 'NT1', 1, 2024, '', '', 3, 0, 80000, 120000, 'nhs-svm');"
+        "INSERT INTO offsets VALUES ('ingest', 31), ('valuation', 26)") == 0);
+    sv_db_destroy (&db);
+    reporting_store_t *store = reporting_store_new (path, NULL);
+    assert (store);
+    db = store->db;
+    assert (sv_db_version (db) == 10);
+    assert (sv_db_int (db, "SELECT count(*) FROM measures", -1) == 3);
+    assert (sv_db_int (db, "SELECT count(*) FROM measures WHERE measure = 'NT1'"
+                           " AND description = 'Local people employed' AND outcome = 'Fair work'"
+                           " AND framework IN ('toms', 'nhs-svm')", -1) == 2);
+    assert (sv_db_int (db, "SELECT count(*) FROM measures WHERE framework = ''"
+                           " AND measure = 'NT5' AND unit = 'weeks'", -1) == 1);
+    //  An alert's contract's lines are found by index, not by a scan
+    assert (sv_db_int (db, "SELECT count(*) FROM sqlite_master"
+                           " WHERE name = 'value_lines_contract'", -1) == 1);
+    //  Valuation is read again from its start; ingest is not
+    assert (sv_db_int (db, "SELECT count(*) FROM offsets WHERE stream = 'valuation'", -1) == 0);
+    assert (sv_db_int (db, "SELECT seq FROM offsets WHERE stream = 'ingest'", -1) == 31);
+    //  Until then, the report keeps the descriptions held
+    json_t *annual = s_test_report (store, "annual", "2024-25", "all", NULL);
+    assert (s_test_size (annual, "social_value/by_measure") == 2);
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/framework"), "nhs-svm"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/0/description"),
+                   "Local people employed"));
+    assert (streq (s_test_str (annual, "social_value/by_measure/1/framework"), "toms"));
+    assert (s_test_real (annual, "social_value/by_measure/1/delivered_qty") == 1.5);
+    json_decref (annual);
+    reporting_store_destroy (&store);
+    assert (sv_db_remove_files (path) == 0);
+}
+
 void
 reporting_store_test (bool verbose)
 {
@@ -4087,6 +4325,8 @@ reporting_store_test (bool verbose)
     reporting_crosswalk_destroy (&crosswalk);
     reporting_store_destroy (&store);
     assert (sv_db_remove_files (path) == 0);
+    s_test_frameworks_share_code ();
+    s_test_migration_10 ();
     if (verbose)
         printf ("OK\n");
 }

@@ -46,8 +46,11 @@
     - A line flagged by valuation counts in no figure, pence or quantity,
       only in "flagged_lines". A delivery counts only when its evidence
       state is one of evidence_counted.
-    - A measure's description, unit and theme are those of the latest line
-      that carried them (the framework last used to value it).
+    - A measure is a framework's code: lines of one code valued under two
+      frameworks are two measures, each with its framework's description,
+      unit and theme (those of the latest line of that framework that
+      carried them), in by_measure, by theme, the contracts and the
+      crosswalk alike.
     - An RLW contract's state is "committed" (the contract commits the
       supplier), else "accredited" (the supplier's accreditation holds),
       else "missing"; with_commitment, accredited_supplier and
@@ -66,8 +69,8 @@
     - A partner's display name comes from params->partner_config; every
       row that names a partner carries its config name in "partner" and
       its display name in "partner_name".
-    - The contracts report has a row per contract and measure with lines
-      in the year. Its status is compliance's rules applied as of
+    - The contracts report has a row per contract, framework and measure
+      with lines in the year. Its status is compliance's rules applied as of
       "today" (above), with compliance's parameters, against the year's
       committed and counted delivered quantity: "red" when an open
       delivery.shortfall or delivery.overdue alert names the contract
@@ -219,7 +222,8 @@ typedef struct {
     bool flagged;                   //  the lines valuation flagged, else the
                                     //  counted ones (deliveries in a state
                                     //  of params->evidence_counted)
-    const char *measure;
+    const char *framework;          //  with measure, that framework's measure
+    const char *measure;            //  a code, of any framework unless named
     const char *theme;              //  a measure's theme ("" for none known)
     const char *contract;
     const char *group;              //  beneficiary group

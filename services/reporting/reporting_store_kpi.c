@@ -37,7 +37,9 @@ reporting_store_kpi_apply (sv_db_t *db, const sv_proto_kpi_t *kpi)
 //  The year's KPIs: partner, contract, kpi, name, description, unit,
 //  target, actual (NULL: none), lower_is_better, measure, ocid, source,
 //  then the contract's title, supplier key and name, start, end and value
-//  (NULL when not known); ?2 is the partner, or NULL for all
+//  (NULL when not known); ?2 is the partner, or NULL for all. A social
+//  value KPI is a contract's measure of one framework, named as that
+//  framework words it
 #define S_KPI_ROWS \
     "SELECT u.partner, u.contract_id, u.kpi, u.name, u.description, u.unit, u.target," \
     " u.actual, u.lower, u.measure, u.ocid, u.source, coalesce(c.title, '')," \
@@ -52,13 +54,13 @@ reporting_store_kpi_apply (sv_db_t *db, const sv_proto_kpi_t *kpi)
     " coalesce(m.description, '') AS description, coalesce(m.unit, '') AS unit," \
     " g.cq AS target, g.dq AS actual, 0 AS lower, g.measure, '' AS ocid," \
     " 'social value commitment' AS source, 0 AS ord FROM" \
-    " (SELECT partner, contract_id, measure," \
+    " (SELECT partner, contract_id, framework, measure," \
     " sum(CASE WHEN kind = 0 THEN quantity_milli ELSE 0 END) AS cq," \
     " sum(CASE WHEN kind = 1 THEN quantity_milli ELSE 0 END) AS dq" \
     " FROM value_lines WHERE fy = ?1 AND (kind = 0 OR (?3 >> evidence) & 1)" \
     " AND (?2 IS NULL OR partner = ?2)" \
-    " GROUP BY partner, contract_id, measure HAVING cq > 0) AS g" \
-    " LEFT JOIN measures m ON m.measure = g.measure" \
+    " GROUP BY partner, contract_id, framework, measure HAVING cq > 0) AS g" \
+    " LEFT JOIN measures m ON m.framework = g.framework AND m.measure = g.measure" \
     " WHERE NOT EXISTS (SELECT 1 FROM kpis f WHERE f.fy = ?1 AND f.partner = g.partner" \
     " AND f.contract_id = g.contract_id AND f.measure = g.measure)" \
     " UNION ALL" \
