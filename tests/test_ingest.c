@@ -495,6 +495,38 @@ s_test_real_files (void)
                    "Darlington as published (an SQL query and a 'Dec-13' title above a header"
                    " with no date column) is refused whole, naming line 21, and adds nothing");
     json_decref (receipt);
+
+    //  Newcastle's January 2017 excerpt with a "Dr/Cr" column (PROVENANCE.md):
+    //  credits written unsigned beside "CR" are read negative, so the file
+    //  with its credits already negative is the same payments again
+    rc = s_submit ("council", "--batch drcr-unsigned",
+                   "tests/fixtures/spend/drcr_unsigned_newcastle_2017-01.csv", &receipt);
+    warning = json_array_get (json_object_get (receipt, "warnings"), 0);
+    why = json_string_value (json_object_get (warning, "reason"));
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 28
+                   && s_field (receipt, "rejected") == 0
+                   && json_integer_value (json_object_get (warning, "row")) == 25
+                   && why && strstr (why, "credits are written as positive amounts"),
+                   "credits written unsigned beside 'CR': 28 payments taken, one warning"
+                   " naming row 25, the first credit");
+    json_decref (receipt);
+    rc = s_submit ("council", "--batch drcr-signed",
+                   "tests/fixtures/spend/drcr_signed_newcastle_2017-01.csv", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0
+                   && s_field (receipt, "duplicates") == 28,
+                   "the same file with its credits negative beside 'CR' is 28 duplicates:"
+                   " each credit was read as the same negative amount both times");
+    json_decref (receipt);
+    head = s_head ();
+    rc = s_submit ("council", "--batch drcr-mixed",
+                   "tests/fixtures/spend/drcr_mixed_newcastle_2017-01.csv", &receipt);
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (s_first_reason (receipt), "credits are written both ways")
+                   && strstr (s_first_reason (receipt), "line 31 negative, line 25 positive")
+                   && s_head () == head,
+                   "a file writing credits both ways beside 'CR' is refused whole, naming"
+                   " lines 31 and 25, and adds nothing");
+    json_decref (receipt);
 }
 
 //  A large spend CSV whose last line opens a quote it never closes is
