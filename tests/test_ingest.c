@@ -396,6 +396,7 @@ typedef struct {
     int64_t on_date;
     int64_t named_masked;       //  supplier names still masked with '*'
     int64_t transaction_pence;
+    int64_t keyed_by_id;        //  supplier keys made from a partner's supplier ID
 } s_body_spend_t;
 
 static void
@@ -411,6 +412,7 @@ s_count_body_spend (const sv_proto_event_t *event, void *arg)
         count->redacted += body.spend.redacted;
         count->on_date += streq (body.spend.payment_date, count->date);
         count->named_masked += strchr (body.spend.supplier_name, '*') != NULL;
+        count->keyed_by_id += strncmp (body.spend.supplier_key, "ID:", 3) == 0;
         if (streq (body.spend.transaction_no, count->transaction_no))
             count->transaction_pence = body.spend.amount_pence;
     }
@@ -421,7 +423,7 @@ static s_body_spend_t
 s_body_spend (const char *partner, const char *body_name, const char *date,
               const char *transaction_no)
 {
-    s_body_spend_t count = { partner, body_name, date, transaction_no, 0, 0, 0, 0, 0, 0 };
+    s_body_spend_t count = { partner, body_name, date, transaction_no, 0, 0, 0, 0, 0, 0, 0 };
     testkit_read_stream ("tcp://127.0.0.1:17711", "ingest", s_timeout * 1000,
                          s_count_body_spend, &count);
     return count;
@@ -494,6 +496,23 @@ s_test_real_files (void)
                    && strstr (s_first_reason (receipt), "line 21") && s_head () == head,
                    "Darlington as published (an SQL query and a 'Dec-13' title above a header"
                    " with no date column) is refused whole, naming line 21, and adds nothing");
+    json_decref (receipt);
+
+    //  Wakefield as published: every supplier ID is "Redacted", which must
+    //  not make its three suppliers one
+    rc = s_submit ("council", "--batch wakefield-2017-18-b",
+                   "tests/fixtures/spend/wakefield_raw_2017-18_b.csv", &receipt);
+    warning = json_array_get (json_object_get (receipt, "warnings"), 0);
+    why = json_string_value (json_object_get (warning, "reason"));
+    s_body_spend_t wakefield = s_body_spend ("council", "Wakefield MDC", "2017-08-23",
+                                             "23382334");
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 8
+                   && json_integer_value (json_object_get (warning, "row")) == 5
+                   && why && strstr (why, "read as no supplier ID")
+                   && wakefield.rows == 8 && wakefield.pence == 669850
+                   && wakefield.keyed_by_id == 0 && wakefield.transaction_pence == 63800,
+                   "Wakefield's 'Redacted' supplier IDs are read as none: 8 payments,"
+                   " £6,698.50, no supplier keyed by an ID, one warning naming row 5");
     json_decref (receipt);
 
     //  Newcastle's January 2017 excerpt with a "Dr/Cr" column (PROVENANCE.md):

@@ -699,6 +699,7 @@ struct _ingest_spend_t {
     size_t held_line;                   //  the line of the last row released
     size_t repeats;                     //  rows that repeat an earlier one
     bool float_warned;                  //  of an amount read from a printed double
+    bool id_warned [INGEST_SPEND_FIELDS];   //  of an identifier that names no one
     char reason [400];          //  a composed reason, for the error callback
     char date_reason [200];     //  a composed date reason
     char counted [INGEST_SPEND_TRANSACTION_MAX + 32];  //  "number/line"
@@ -868,6 +869,28 @@ s_credit (ingest_spend_t *self, size_t line, const char *marker, const char *amo
     if (sign > 0)
         *pence = -*pence;
     return 0;
+}
+
+//  Reads an identifier cell (supplier ID, VAT number) that names no one,
+//  a redaction ("Redacted": Wakefield's every supplier ID) or a
+//  placeholder ("N/A", "Not yet available"), as no identifier: kept, it
+//  would make every supplier of the file one supplier. Sets *value to ""
+//  and warns, once a file for each column.
+static void
+s_no_identifier (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
+                 const char **value)
+{
+    if (!**value || !(ingest_spend_redaction (*value) || sv_company_placeholder (*value)))
+        return;
+    if (!self->id_warned [field]) {
+        snprintf (self->reason, sizeof self->reason,
+                  "names no one: read as no %s, so its supplier is known by name (or company "
+                  "number); every such cell of this column is read alike",
+                  field == INGEST_SPEND_VAT_NUMBER? "VAT number": "supplier ID");
+        s_warn (self, line, field, *value, self->reason);
+        self->id_warned [field] = true;
+    }
+    *value = "";
 }
 
 //  Counts one more occurrence of a transaction number. Returns the count
@@ -1171,6 +1194,8 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
         spend.supplier_name = spend.supplier_id = spend.vat_number = "";
     }
     else {
+        s_no_identifier (self, row->line, INGEST_SPEND_SUPPLIER_ID, &spend.supplier_id);
+        s_no_identifier (self, row->line, INGEST_SPEND_VAT_NUMBER, &spend.vat_number);
         const char *text = values [INGEST_SPEND_COMPANY_NUMBER];
         const char *reason = NULL;
         if (text && *text && sv_company_number (text, company, sizeof company, &reason)) {
@@ -1977,6 +2002,12 @@ static const s_test_fixture_t s_fixtures [] = {
       { { NULL, 0 } },
       { { 25, "2017-01-24 -1018.60 7128210/2 ABBEYFIELD CASTLE FARM | " },
         { 31, "2017-01-24 -793.84 7128211/6 ABBEYMOOR | " } } },
+    //  Wakefield as published: a title line, then the header on line 3;
+    //  every supplier ID "Redacted" (read as none, see s_test_identifiers)
+    { "wakefield_raw_2017-18_b.csv", NULL, NULL, 8, 0, 669850, 0, NULL,
+      { { NULL, 0 } },
+      { { 5, "2017-08-23 638.00 23382334/1 ARROW COMMERCIAL CENTRE T/A ARROW SELF DRIVE | " },
+        { 12, "2017-08-21 665.00 23373218/1 HANDICARE ACCESSIBILITY LTD | " } } },
     //  A Leeds excerpt behind a UTF-8 byte order mark
     { "bom_leeds_2010-12.csv", NULL, NULL, 20, 0, 6450796, 0, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
@@ -2449,6 +2480,49 @@ s_test_limits_and_headers (bool verbose)
                                 *b, fields [other].name);
                     assert (!streq (folded_a, folded_b) || streq (folded_a, "body"));
                 }
+    s_test_clear (&test, NULL, true);
+}
+
+//  Counts the rows that name a supplier ID or VAT number
+static int
+s_test_identified (const ingest_spend_row_t *row, void *arg)
+{
+    *(size_t *) arg += *row->supplier_id || *row->vat_number;
+    return 0;
+}
+
+//  An identifier that names no one is no identifier: Wakefield's supplier
+//  IDs, every one "Redacted", would otherwise make its suppliers one
+static void
+s_test_identifiers (void)
+{
+    size_t size, identified = 0;
+    char *data = s_test_load ("wakefield_raw_2017-18_b.csv", &size);
+    s_test_t test = { .rows = 0 };
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = ingest_spend_new (s_test_identified, NULL, &identified);
+    assert (reader);
+    ingest_spend_set_warning (reader, s_test_warning, &test);
+    assert (s_test_feed (reader, data, size, 0, true) == 0);
+    assert (ingest_spend_accepted (reader) == 8 && identified == 0);
+    assert (test.warnings == 1);
+    assert (strstr (test.warning_text, "row 5, column 'Supplier ID', value 'Redacted': names no "
+                                       "one: read as no supplier ID"));
+    ingest_spend_destroy (&reader);
+    free (data);
+
+    //  A placeholder VAT number likewise; a real ID is kept
+    identified = 0;
+    s_test_reset (&test, NULL);
+    reader = ingest_spend_new (s_test_identified, NULL, &identified);
+    assert (reader);
+    ingest_spend_set_warning (reader, s_test_warning, &test);
+    const char *text = "Payment Date,Supplier Name,Supplier ID,VAT Number,Amount\n"
+                       "2024-06-01,Acme Ltd,A100,N/A,10.00\n"
+                       "2024-06-02,Beta Ltd,Not yet available,GB123456789,10.00\n";
+    assert (s_test_feed (reader, text, strlen (text), 0, true) == 0);
+    assert (ingest_spend_accepted (reader) == 2 && identified == 2 && test.warnings == 2);
+    ingest_spend_destroy (&reader);
     s_test_clear (&test, NULL, true);
 }
 
@@ -2942,6 +3016,7 @@ ingest_spend_test (bool verbose)
     for (size_t index = 0; index < sizeof s_fixtures / sizeof s_fixtures [0]; index++)
         s_test_fixture (&s_fixtures [index], verbose);
     s_test_credits ();
+    s_test_identifiers ();
 
     if (verbose)
         printf (" * ingest_spend: OK\n");
