@@ -797,7 +797,9 @@ static int
 s_marker (const char *text)
 {
     static const char *const credits [] = {
-        "c", "cr", "crn", "cn", "credit", "creditnote", "creditmemo", NULL
+        "c", "cr", "crn", "cn", "credit", "creditnote", "creditmemo",
+        "refund",               //  purchase card files' "Transaction Type"
+        NULL
     };
     static const char *const debits [] = {
         "d", "dr", "debit", "inv", "invoice", "debitnote", NULL
@@ -2583,7 +2585,8 @@ s_test_credits (void)
     ingest_spend_destroy (&reader);
 
     //  A "Transaction Type" may name other kinds of payment, which keep
-    //  their amounts as written; its credit notes are credits still
+    //  their amounts as written; its refunds and credit notes are credits
+    //  still, here already negative
     s_test_reset (&test, NULL);
     reader = s_test_text (
         "Payment Date,Supplier Name,Amount,Transaction Type\n"
@@ -2593,6 +2596,18 @@ s_test_credits (void)
     assert (ingest_spend_accepted (reader) == 3 && ingest_spend_rejected (reader) == 0);
     assert (ingest_spend_total (reader) == 10000 - 500 - 4000);
     assert (test.warnings == 0);
+    ingest_spend_destroy (&reader);
+
+    //  A card file's refunds written unsigned beside "Refund" are read as
+    //  the credits they are, never as purchases
+    s_test_reset (&test, NULL);
+    reader = s_test_text (
+        "Transaction Date,Merchant Name,Amount,Transaction Type\n"
+        "2024-06-01,Acme Ltd,100.00,Purchase\n"
+        "2024-06-02,Acme Ltd,25.00,Refund\n", &test);
+    assert (ingest_spend_accepted (reader) == 2 && ingest_spend_total (reader) == 10000 - 2500);
+    assert (test.warnings == 1 && strstr (test.warning_text, "value 'Refund': credits are "
+                                                             "written as positive"));
     ingest_spend_destroy (&reader);
     s_test_clear (&test, NULL, true);
 }

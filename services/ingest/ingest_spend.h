@@ -63,16 +63,18 @@
     holds almost nothing.
 
     Credits. A file may mark each row debit or credit in a column of its
-    own ("Dr/Cr", "Debit/Credit", "INV/CRN", "Transaction Type" with
-    "Credit Note"). Its amounts are then written one of two ways, and
-    the file says which by its credit rows: credits already negative
-    (-250.00 beside "CR": read as written), or every amount unsigned
-    (250.00 beside "CR": the credit is -250.00, with one warning naming
-    the first such row). A file that writes credits both ways cannot be
-    read either way and is refused whole, naming a row of each; a row
-    marked debit with a negative amount is rejected (the sign and the
-    marker disagree), as is a row whose marker is neither a debit nor a
-    credit, or is missing. So a credit is never counted as a payment.
+    own ("Dr/Cr", "Debit/Credit", "INV/CRN"; or "Transaction Type" with
+    "Credit Note" or "Refund"). Its amounts are then written one of two
+    ways, and the file says which by its credit rows: credits already
+    negative (-250.00 beside "CR": read as written), or every amount
+    unsigned (250.00 beside "CR": the credit is -250.00, with one warning
+    naming the first such row). A file that writes credits both ways
+    cannot be read either way and is refused whole, naming a row of
+    each. A row marked debit with a negative amount is rejected (the sign
+    and the marker disagree), and so is one whose marker is missing or
+    neither a debit nor a credit, except in a "Transaction Type" column,
+    which also names other kinds of payment ("BACS"): those rows keep
+    their amounts as written. So a credit is never counted as a payment.
 
     Memory: the longest record, plus, for the occurrence count, each
     distinct transaction number seen. A number of 1 to 18 digits is a bit
