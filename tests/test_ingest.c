@@ -246,6 +246,15 @@ s_first_reason (json_t *receipt)
         json_array_get (json_object_get (receipt, "errors"), 0), "reason"));
 }
 
+//  The reason of a receipt's first warning, or NULL; *row_p its row
+static const char *
+s_first_warning (json_t *receipt, int64_t *row_p)
+{
+    json_t *warning = json_array_get (json_object_get (receipt, "warnings"), 0);
+    *row_p = json_integer_value (json_object_get (warning, "row"));
+    return json_string_value (json_object_get (warning, "reason"));
+}
+
 static int64_t
 s_spend_rows (void)
 {
@@ -441,14 +450,13 @@ s_test_real_files (void)
     json_t *receipt;
     int rc = s_submit ("council", "--batch devon-2021-01",
                        "tests/fixtures/spend/devon_2021-01.csv", &receipt);
-    json_t *warning = json_array_get (json_object_get (receipt, "warnings"), 0);
-    const char *why = json_string_value (json_object_get (warning, "reason"));
+    int64_t row;
+    const char *why = s_first_warning (receipt, &row);
     s_body_spend_t devon = s_body_spend ("council", "Devon County Council", "2021-01-04",
                                          "CDWM35010820");
     testkit_check (rc == 0 && s_field (receipt, "accepted") == 51
                    && s_field (receipt, "rejected") == 0
-                   && json_integer_value (json_object_get (warning, "row")) == 7
-                   && why && strstr (why, "floating-point") && strstr (why, "-£700.44")
+                   && row == 7 && why && strstr (why, "floating-point") && strstr (why, "-£700.44")
                    && devon.rows == 51 && devon.on_date == 51 && devon.pence == 41435412
                    && devon.transaction_pence == 272070 && devon.redacted == 2,
                    "Devon January 2021: 51 payments stored, £414,354.12, all on 2021-01-04,"
@@ -502,13 +510,11 @@ s_test_real_files (void)
     //  not make its three suppliers one
     rc = s_submit ("council", "--batch wakefield-2017-18-b",
                    "tests/fixtures/spend/wakefield_raw_2017-18_b.csv", &receipt);
-    warning = json_array_get (json_object_get (receipt, "warnings"), 0);
-    why = json_string_value (json_object_get (warning, "reason"));
+    why = s_first_warning (receipt, &row);
     s_body_spend_t wakefield = s_body_spend ("council", "Wakefield MDC", "2017-08-23",
                                              "23382334");
     testkit_check (rc == 0 && s_field (receipt, "accepted") == 8
-                   && json_integer_value (json_object_get (warning, "row")) == 5
-                   && why && strstr (why, "read as no supplier ID")
+                   && row == 5 && why && strstr (why, "read as no supplier ID")
                    && wakefield.rows == 8 && wakefield.pence == 669850
                    && wakefield.keyed_by_id == 0 && wakefield.transaction_pence == 63800,
                    "Wakefield's 'Redacted' supplier IDs are read as none: 8 payments,"
@@ -520,11 +526,9 @@ s_test_real_files (void)
     //  with its credits already negative is the same payments again
     rc = s_submit ("council", "--batch drcr-unsigned",
                    "tests/fixtures/spend/drcr_unsigned_newcastle_2017-01.csv", &receipt);
-    warning = json_array_get (json_object_get (receipt, "warnings"), 0);
-    why = json_string_value (json_object_get (warning, "reason"));
+    why = s_first_warning (receipt, &row);
     testkit_check (rc == 0 && s_field (receipt, "accepted") == 28
-                   && s_field (receipt, "rejected") == 0
-                   && json_integer_value (json_object_get (warning, "row")) == 25
+                   && s_field (receipt, "rejected") == 0 && row == 25
                    && why && strstr (why, "credits are written as positive amounts"),
                    "credits written unsigned beside 'CR': 28 payments taken, one warning"
                    " naming row 25, the first credit");
