@@ -874,15 +874,17 @@ s_credit (ingest_spend_t *self, size_t line, const char *marker, const char *amo
 }
 
 //  Reads an identifier cell (supplier ID, VAT number) that names no one,
-//  a redaction ("Redacted": Wakefield's every supplier ID) or a
-//  placeholder ("N/A", "Not yet available"), as no identifier: kept, it
-//  would make every supplier of the file one supplier. Sets *value to ""
-//  and warns, once a file for each column.
+//  a redaction ("Redacted": Wakefield's every supplier ID), a placeholder
+//  ("N/A", "Not yet available") or zeros alone, as no identifier: kept,
+//  it would make every supplier of the file one supplier. Sets *value to
+//  "" and warns, once a file for each column.
 static void
 s_no_identifier (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
                  const char **value)
 {
-    if (!**value || !(ingest_spend_redaction (*value) || sv_company_placeholder (*value)))
+    const char *text = *value;
+    bool zeros = *text && strspn (text, "0") == strlen (text);
+    if (!*text || !(zeros || ingest_spend_redaction (text) || sv_company_placeholder (text)))
         return;
     if (!self->id_warned [field]) {
         snprintf (self->reason, sizeof self->reason,
@@ -2521,9 +2523,11 @@ s_test_identifiers (void)
     ingest_spend_set_warning (reader, s_test_warning, &test);
     const char *text = "Payment Date,Supplier Name,Supplier ID,VAT Number,Amount\n"
                        "2024-06-01,Acme Ltd,A100,N/A,10.00\n"
-                       "2024-06-02,Beta Ltd,Not yet available,GB123456789,10.00\n";
+                       "2024-06-02,Beta Ltd,Not yet available,GB123456789,10.00\n"
+                       "2024-06-03,Gamma Ltd,000,,10.00\n"
+                       "2024-06-04,Delta Ltd,1000,,10.00\n";
     assert (s_test_feed (reader, text, strlen (text), 0, true) == 0);
-    assert (ingest_spend_accepted (reader) == 2 && identified == 2 && test.warnings == 2);
+    assert (ingest_spend_accepted (reader) == 4 && identified == 3 && test.warnings == 2);
     ingest_spend_destroy (&reader);
     s_test_clear (&test, NULL, true);
 }
