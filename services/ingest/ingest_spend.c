@@ -2012,6 +2012,17 @@ static const s_test_fixture_t s_fixtures [] = {
       { { NULL, 0 } },
       { { 5, "2017-08-23 638.00 23382334/1 ARROW COMMERCIAL CENTRE T/A ARROW SELF DRIVE | " },
         { 12, "2017-08-21 665.00 23373218/1 HANDICARE ACCESSIBILITY LTD | " } } },
+    //  Rochdale, December 2024: "AMOUNT (£)" with a space after each
+    //  amount, dates "05-Dec-24", "EFEFCTIVE DATE"; one payment listed
+    //  twice under one transaction number (30, 31), both kept
+    { "rochdale_2024-12.csv", NULL, NULL, 30, 0, 2687637, 2, NULL,
+      { { NULL, 0 } },
+      { { 2, "2024-12-05 15588.45 V002054211/1 TRANSPORT FOR GREATER MANCHESTER"
+             " | MINOR BUILDING WORKS" },
+        { 30, "2024-12-03 300.00 V002263183/1 BROWNS LADDERS AND CEILINGS LIMITED"
+              " | REPAIRS & ALTS OF BUILDINGS" },
+        { 31, "2024-12-03 300.00 V002263183/2 BROWNS LADDERS AND CEILINGS LIMITED"
+              " | REPAIRS & ALTS OF BUILDINGS" } } },
     //  A Leeds excerpt behind a UTF-8 byte order mark
     { "bom_leeds_2010-12.csv", NULL, NULL, 20, 0, 6450796, 0, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
