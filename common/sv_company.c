@@ -37,9 +37,11 @@ static const char *const s_prefixes [] = {
 };
 
 //  Words written where there is no number, compared with their spaces and
-//  punctuation dropped ("N/A", "n.a.", "Not applicable")
+//  punctuation dropped ("N/A", "n.a.", "Not applicable"; Wakefield's
+//  "Not yet available" and "Awaiting")
 static const char *const s_placeholders [] = {
-    "NA", "NONE", "NIL", "NULL", "UNKNOWN", "NOTKNOWN", "NOTAPPLICABLE", "TBC", "TBA"
+    "NA", "NONE", "NIL", "NULL", "UNKNOWN", "NOTKNOWN", "NOTAPPLICABLE", "TBC", "TBA",
+    "NOTAVAILABLE", "NOTYETAVAILABLE", "AWAITING"
 };
 
 static bool
@@ -96,6 +98,31 @@ s_outcome (int rc, const char *reason, char *out, const char **reason_p)
     return rc;
 }
 
+//  Compacts text into chars (S_KEPT bytes): blanks dropped, letters upper-
+//  cased. Returns the length, or S_KEPT + 1 when text does not fit.
+static size_t
+s_compact (const char *text, char *chars)
+{
+    size_t length = 0;
+    for (const char *c = text; *c; c++) {
+        if (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n')
+            continue;
+        if (length == S_KEPT)
+            return S_KEPT + 1;
+        chars [length++] = (*c >= 'a' && *c <= 'z')? (char) (*c - 'a' + 'A'): *c;
+    }
+    return length;
+}
+
+bool
+sv_company_placeholder (const char *text)
+{
+    assert (text);
+    char chars [S_KEPT];
+    size_t length = s_compact (text, chars);
+    return length <= S_KEPT && s_placeholder (chars, length);
+}
+
 int
 sv_company_number (const char *text, char *out, size_t size, const char **reason_p)
 {
@@ -103,15 +130,10 @@ sv_company_number (const char *text, char *out, size_t size, const char **reason
     assert (out);
     assert (size >= SV_COMPANY_BUF);
     char chars [S_KEPT];
-    size_t length = 0;
-    for (const char *c = text; *c; c++) {
-        if (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n')
-            continue;
-        if (length == S_KEPT)
-            return s_outcome (-1, "not a Companies House number: more than 8 characters",
-                              out, reason_p);
-        chars [length++] = (*c >= 'a' && *c <= 'z')? (char) (*c - 'a' + 'A'): *c;
-    }
+    size_t length = s_compact (text, chars);
+    if (length > S_KEPT)
+        return s_outcome (-1, "not a Companies House number: more than 8 characters",
+                          out, reason_p);
     if (s_placeholder (chars, length))
         return s_outcome (0, "a placeholder, not a company number", out, reason_p);
 
@@ -201,6 +223,8 @@ sv_company_test (bool verbose)
         { "00000000", "", NULL }, { "00000000.0", "", NULL }, { "SC000000", "", NULL },
         { "N/A", "", NULL }, { "n.a.", "", NULL }, { "None", "", NULL },
         { "not applicable", "", NULL }, { "-", "", NULL }, { "--", "", NULL },
+        //  Wakefield's "Company Registration" cells
+        { "Not yet available", "", NULL }, { "Awaiting", "", NULL },
         //  Not Companies House numbers
         { "458577871", NULL, "more than 8 characters" },
         { "012345678", NULL, "more than 8 characters" },
@@ -225,6 +249,16 @@ sv_company_test (bool verbose)
         else
             assert (rc == -1 && strcmp (out, "") == 0 && strstr (reason, cases [index].refusal));
     }
+    //  Placeholders alone, for any identifier: never a word with a digit,
+    //  nor one merely containing a placeholder word
+    assert (sv_company_placeholder ("Not yet available"));
+    assert (sv_company_placeholder (" n/a "));
+    assert (sv_company_placeholder ("-"));
+    assert (sv_company_placeholder (""));
+    assert (!sv_company_placeholder ("Redacted"));
+    assert (!sv_company_placeholder ("NA1"));
+    assert (!sv_company_placeholder ("Awaiting Lifts Ltd"));
+    assert (!sv_company_placeholder ("265062"));
     //  The reason may be left out
     char out [SV_COMPANY_BUF];
     assert (sv_company_number ("SC53003", out, sizeof out, NULL) == 0);

@@ -57,6 +57,13 @@ extern "C" {
 int
     sv_company_number (const char *text, char *out, size_t size, const char **reason_p);
 
+//  True when text is written where there is no identifier at all: empty,
+//  punctuation alone, or a placeholder word ("N/A", "Not yet available",
+//  "Awaiting", "TBC") in any case and spacing. The words are those
+//  sv_company_number reads as no number. text must not be NULL.
+bool
+    sv_company_placeholder (const char *text);
+
 //  Self test of this class; asserts (aborts) on failure.
 void
     sv_company_test (bool verbose);

@@ -246,6 +246,15 @@ s_first_reason (json_t *receipt)
         json_array_get (json_object_get (receipt, "errors"), 0), "reason"));
 }
 
+//  The reason of a receipt's first warning, or NULL; *row_p its row
+static const char *
+s_first_warning (json_t *receipt, int64_t *row_p)
+{
+    json_t *warning = json_array_get (json_object_get (receipt, "warnings"), 0);
+    *row_p = json_integer_value (json_object_get (warning, "row"));
+    return json_string_value (json_object_get (warning, "reason"));
+}
+
 static int64_t
 s_spend_rows (void)
 {
@@ -396,6 +405,7 @@ typedef struct {
     int64_t on_date;
     int64_t named_masked;       //  supplier names still masked with '*'
     int64_t transaction_pence;
+    int64_t keyed_by_id;        //  supplier keys made from a partner's supplier ID
 } s_body_spend_t;
 
 static void
@@ -411,6 +421,7 @@ s_count_body_spend (const sv_proto_event_t *event, void *arg)
         count->redacted += body.spend.redacted;
         count->on_date += streq (body.spend.payment_date, count->date);
         count->named_masked += strchr (body.spend.supplier_name, '*') != NULL;
+        count->keyed_by_id += strncmp (body.spend.supplier_key, "ID:", 3) == 0;
         if (streq (body.spend.transaction_no, count->transaction_no))
             count->transaction_pence = body.spend.amount_pence;
     }
@@ -421,7 +432,7 @@ static s_body_spend_t
 s_body_spend (const char *partner, const char *body_name, const char *date,
               const char *transaction_no)
 {
-    s_body_spend_t count = { partner, body_name, date, transaction_no, 0, 0, 0, 0, 0, 0 };
+    s_body_spend_t count = { partner, body_name, date, transaction_no, 0, 0, 0, 0, 0, 0, 0 };
     testkit_read_stream ("tcp://127.0.0.1:17711", "ingest", s_timeout * 1000,
                          s_count_body_spend, &count);
     return count;
@@ -439,14 +450,13 @@ s_test_real_files (void)
     json_t *receipt;
     int rc = s_submit ("council", "--batch devon-2021-01",
                        "tests/fixtures/spend/devon_2021-01.csv", &receipt);
-    json_t *warning = json_array_get (json_object_get (receipt, "warnings"), 0);
-    const char *why = json_string_value (json_object_get (warning, "reason"));
+    int64_t row;
+    const char *why = s_first_warning (receipt, &row);
     s_body_spend_t devon = s_body_spend ("council", "Devon County Council", "2021-01-04",
                                          "CDWM35010820");
     testkit_check (rc == 0 && s_field (receipt, "accepted") == 51
                    && s_field (receipt, "rejected") == 0
-                   && json_integer_value (json_object_get (warning, "row")) == 7
-                   && why && strstr (why, "floating-point") && strstr (why, "-£700.44")
+                   && row == 7 && why && strstr (why, "floating-point") && strstr (why, "-£700.44")
                    && devon.rows == 51 && devon.on_date == 51 && devon.pence == 41435412
                    && devon.transaction_pence == 272070 && devon.redacted == 2,
                    "Devon January 2021: 51 payments stored, £414,354.12, all on 2021-01-04,"
@@ -494,6 +504,51 @@ s_test_real_files (void)
                    && strstr (s_first_reason (receipt), "line 21") && s_head () == head,
                    "Darlington as published (an SQL query and a 'Dec-13' title above a header"
                    " with no date column) is refused whole, naming line 21, and adds nothing");
+    json_decref (receipt);
+
+    //  Wakefield as published: every supplier ID is "Redacted", which must
+    //  not make its three suppliers one
+    rc = s_submit ("council", "--batch wakefield-2017-18-b",
+                   "tests/fixtures/spend/wakefield_raw_2017-18_b.csv", &receipt);
+    why = s_first_warning (receipt, &row);
+    s_body_spend_t wakefield = s_body_spend ("council", "Wakefield MDC", "2017-08-23",
+                                             "23382334");
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 8
+                   && row == 5 && why && strstr (why, "read as no supplier ID")
+                   && wakefield.rows == 8 && wakefield.pence == 669850
+                   && wakefield.keyed_by_id == 0 && wakefield.transaction_pence == 63800,
+                   "Wakefield's 'Redacted' supplier IDs are read as none: 8 payments,"
+                   " £6,698.50, no supplier keyed by an ID, one warning naming row 5");
+    json_decref (receipt);
+
+    //  Newcastle's January 2017 excerpt with a "Dr/Cr" column (PROVENANCE.md):
+    //  credits written unsigned beside "CR" are read negative, so the file
+    //  with its credits already negative is the same payments again
+    rc = s_submit ("council", "--batch drcr-unsigned",
+                   "tests/fixtures/spend/drcr_unsigned_newcastle_2017-01.csv", &receipt);
+    why = s_first_warning (receipt, &row);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 28
+                   && s_field (receipt, "rejected") == 0 && row == 25
+                   && why && strstr (why, "credits are written as positive amounts"),
+                   "credits written unsigned beside 'CR': 28 payments taken, one warning"
+                   " naming row 25, the first credit");
+    json_decref (receipt);
+    rc = s_submit ("council", "--batch drcr-signed",
+                   "tests/fixtures/spend/drcr_signed_newcastle_2017-01.csv", &receipt);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 0
+                   && s_field (receipt, "duplicates") == 28,
+                   "the same file with its credits negative beside 'CR' is 28 duplicates:"
+                   " each credit was read as the same negative amount both times");
+    json_decref (receipt);
+    head = s_head ();
+    rc = s_submit ("council", "--batch drcr-mixed",
+                   "tests/fixtures/spend/drcr_mixed_newcastle_2017-01.csv", &receipt);
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (s_first_reason (receipt), "credits are written both ways")
+                   && strstr (s_first_reason (receipt), "line 31 negative, line 25 positive")
+                   && s_head () == head,
+                   "a file writing credits both ways beside 'CR' is refused whole, naming"
+                   " lines 31 and 25, and adds nothing");
     json_decref (receipt);
 }
 

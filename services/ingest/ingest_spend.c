@@ -6,9 +6,10 @@
     unusual synonym names the file it came from. sv_csv finds the
     header and hands over each row as canonical values; this file checks
     them, in a fixed order so that a row's error is always its first
-    problem: the row's shape, payment date, amount, supplier name,
-    transaction number, line, company number, postcode. Nothing is guessed: a value that cannot be
-    read one way only rejects the row.
+    problem: the row's shape, payment date, amount (with its debit or
+    credit marker), supplier name, transaction number, line, company
+    number, postcode. Nothing is guessed: a value that cannot be read one
+    way only rejects the row.
 
     Timing. One pass, row by row, as the bytes arrive. Two kinds of state
     outlive a row. While the payment date column's convention is open
@@ -248,6 +249,17 @@ static const char *const s_narrative [] = {
     "Purpose of Expenditure (Narrative)",   //  East Cambridgeshire
     NULL
 };
+//  Columns that mark a row debit or credit. The first ones say nothing
+//  else, so every cell must be a marker; a "Transaction Type" column may
+//  also hold other kinds of row (see s_marker).
+static const char *const s_credit_debit [] = {
+    "Debit/Credit", "Credit/Debit", "Dr/Cr", "Cr/Dr",
+    "Debit/Credit Indicator", "Debit Credit Indicator", "Dr/Cr Indicator",
+    "INV/CRN",                  //  West Mercia Police's column key
+    "Invoice/Credit Note", "Invoice/Credit",
+    "Transaction Type",
+    NULL
+};
 
 static const sv_csv_field_t s_fields [INGEST_SPEND_FIELDS] = {
     { "body_name", s_body_name, false },
@@ -266,6 +278,7 @@ static const sv_csv_field_t s_fields [INGEST_SPEND_FIELDS] = {
     { "expense_code", s_expense_code, false },
     { "capital_revenue", s_capital_revenue, false },
     { "narrative", s_narrative, false },
+    { "credit_debit", s_credit_debit, false },
 };
 
 
@@ -686,12 +699,19 @@ struct _ingest_spend_t {
     size_t held_line;                   //  the line of the last row released
     size_t repeats;                     //  rows that repeat an earlier one
     bool float_warned;                  //  of an amount read from a printed double
+    bool id_warned [INGEST_SPEND_FIELDS];   //  of an identifier that names no one
     char reason [400];          //  a composed reason, for the error callback
     char date_reason [200];     //  a composed date reason
     char counted [INGEST_SPEND_TRANSACTION_MAX + 32];  //  "number/line"
     char key [INGEST_SPEND_KEY_MAX + 1];
     zchunk_t *content;          //  a row's fields, for its digest
     char refusal [200];         //  the reader's own refusal, or ""
+    //  Credits beside a debit/credit column: how the file writes them,
+    //  once a credit row has shown it (see the header)
+    int credit_sign;            //  0 open, -1 already negative, 1 unsigned
+    size_t credit_line;         //  the row that showed it
+    bool marker_checked;        //  the marker column's kind is known
+    bool marker_strict;         //  every cell must be a marker
 };
 
 //  Reports a rejected row.
@@ -754,6 +774,127 @@ s_read_line (const char *text, int64_t *line_p)
     }
     *line_p = line;
     return NULL;
+}
+
+//  True if text, folded to ASCII letters and digits in lower case, is
+//  folded (which is already so)
+static bool
+s_folded_is (const char *text, const char *folded)
+{
+    for (; *text; text++) {
+        if (!isalnum ((unsigned char) *text))
+            continue;
+        if (tolower ((unsigned char) *text) != *folded++)
+            return false;
+    }
+    return *folded == 0;
+}
+
+//  What a debit/credit marker says: 1 a credit, -1 a debit, 0 neither.
+//  Read by its letters in any case, so "CR", "Cr." and "Credit Note" are
+//  what they look like; a marker with a digit in it is neither.
+static int
+s_marker (const char *text)
+{
+    static const char *const credits [] = {
+        "c", "cr", "crn", "cn", "credit", "creditnote", "creditmemo",
+        "refund",               //  purchase card files' "Transaction Type"
+        NULL
+    };
+    static const char *const debits [] = {
+        "d", "dr", "debit", "inv", "invoice", "debitnote", NULL
+    };
+    if (strpbrk (text, "0123456789"))
+        return 0;
+    for (size_t index = 0; credits [index]; index++)
+        if (s_folded_is (text, credits [index]))
+            return 1;
+    for (size_t index = 0; debits [index]; index++)
+        if (s_folded_is (text, debits [index]))
+            return -1;
+    return 0;
+}
+
+//  Reads a row's amount, pence, against its debit/credit marker (see
+//  "Credits" in the header), negating it where the file writes credits
+//  unsigned. Returns 0 to go on, 1 when the row was rejected, or -1 when
+//  the file is refused whole (the reader's refusal then says why).
+static int
+s_credit (ingest_spend_t *self, size_t line, const char *marker, const char *amount,
+          int64_t *pence)
+{
+    const char *column = sv_csv_column (self->csv, INGEST_SPEND_CREDIT_DEBIT);
+    if (!self->marker_checked) {
+        //  A "Transaction Type" may also name payments of other kinds
+        //  ("BACS", "Journal"): those rows keep the amount as written
+        self->marker_strict = !s_folded_is (column, "transactiontype");
+        self->marker_checked = true;
+    }
+    int kind = s_marker (marker);
+    if (kind == 0 && self->marker_strict) {
+        s_reject (self, line, INGEST_SPEND_CREDIT_DEBIT, marker, *marker
+                  ? "neither a debit nor a credit marker (such as DR or CR, Debit or Credit, "
+                    "INV or CRN, Invoice or Credit Note)"
+                  : "no debit or credit marker: the amount's sign cannot be told");
+        return 1;
+    }
+    if (kind < 0 && *pence < 0) {
+        s_reject (self, line, INGEST_SPEND_AMOUNT, amount,
+                  "a negative amount on a row marked as a debit: the sign and the marker "
+                  "disagree");
+        return 1;
+    }
+    if (kind <= 0 || *pence == 0)
+        return 0;
+
+    int sign = *pence < 0? -1: 1;
+    if (!self->credit_sign) {
+        self->credit_sign = sign;
+        self->credit_line = line;
+        if (sign > 0) {
+            snprintf (self->reason, sizeof self->reason,
+                      "credits are written as positive amounts beside the marker '%s': "
+                      "read as negative, as is every credit of this file", marker);
+            s_warn (self, line, INGEST_SPEND_CREDIT_DEBIT, marker, self->reason);
+        }
+    }
+    else
+    if (sign != self->credit_sign) {
+        size_t negative = sign < 0? line: self->credit_line;
+        size_t positive = sign > 0? line: self->credit_line;
+        snprintf (self->refusal, sizeof self->refusal,
+                  "credits are written both ways beside column '%s' (line %zu negative, "
+                  "line %zu positive): which amounts are credits cannot be told",
+                  column, negative, positive);
+        return -1;
+    }
+    if (sign > 0)
+        *pence = -*pence;
+    return 0;
+}
+
+//  Reads an identifier cell (supplier ID, VAT number) that names no one,
+//  a redaction ("Redacted": Wakefield's every supplier ID), a placeholder
+//  ("N/A", "Not yet available") or zeros alone, as no identifier: kept,
+//  it would make every supplier of the file one supplier. Sets *value to
+//  "" and warns, once a file for each column.
+static void
+s_no_identifier (ingest_spend_t *self, size_t line, ingest_spend_field_t field,
+                 const char **value)
+{
+    const char *text = *value;
+    bool zeros = *text && strspn (text, "0") == strlen (text);
+    if (!*text || !(zeros || ingest_spend_redaction (text) || sv_company_placeholder (text)))
+        return;
+    if (!self->id_warned [field]) {
+        snprintf (self->reason, sizeof self->reason,
+                  "names no one: read as no %s, so its supplier is known by name (or company "
+                  "number); every such cell of this column is read alike",
+                  field == INGEST_SPEND_VAT_NUMBER? "VAT number": "supplier ID");
+        s_warn (self, line, field, *value, self->reason);
+        self->id_warned [field] = true;
+    }
+    *value = "";
 }
 
 //  Counts one more occurrence of a transaction number. Returns the count
@@ -998,6 +1139,16 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
         s_reject (self, row->line, INGEST_SPEND_AMOUNT, amount, amount_reason);
         return 0;
     }
+    //  (A file with a marker column has a marker cell on every row that
+    //  fits its header, empty or not)
+    const char *marker = values [INGEST_SPEND_CREDIT_DEBIT];
+    if (!marker && sv_csv_column (self->csv, INGEST_SPEND_CREDIT_DEBIT))
+        marker = "";
+    if (marker) {
+        int credit = s_credit (self, row->line, marker, amount, &pence);
+        if (credit)
+            return credit < 0? -1: 0;
+    }
 
     ingest_spend_row_t spend = {
         .source_line = row->line,
@@ -1047,6 +1198,8 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
         spend.supplier_name = spend.supplier_id = spend.vat_number = "";
     }
     else {
+        s_no_identifier (self, row->line, INGEST_SPEND_SUPPLIER_ID, &spend.supplier_id);
+        s_no_identifier (self, row->line, INGEST_SPEND_VAT_NUMBER, &spend.vat_number);
         const char *text = values [INGEST_SPEND_COMPANY_NUMBER];
         const char *reason = NULL;
         if (text && *text && sv_company_number (text, company, sizeof company, &reason)) {
@@ -1146,7 +1299,7 @@ static int
 s_release (ingest_spend_t *self)
 {
     int rc = ingest_spill_drain (self->held, s_release_row, self);
-    if (rc == -1)
+    if (rc == -1 && !*self->refusal)
         snprintf (self->refusal, sizeof self->refusal,
                   "stopped by the row handler at line %zu", self->held_line);
     else
@@ -1837,6 +1990,39 @@ static const s_test_fixture_t s_fixtures [] = {
     { "cp1252_harrogate_2015-04.csv", NULL, NULL, 31, 0, 5298061, 1, NULL,
       { { NULL, 0 } },
       { { 11, "2015-04-27 600.00 4628737/1 (redacted) | Bond Claim (\xC2\xA3" "600)" } } },
+    //  Newcastle as published: a title line; "Group Description" says
+    //  "Revenue Income" beside credits that are already negative;
+    //  dd-Mon-yyyy dates; "Total" is the amount
+    { "newcastle_raw_2017-01.csv", NULL, NULL, 28, 0, 25388678, 0, NULL,
+      { { NULL, 0 } },
+      { { 25, "2017-01-24 -1018.60 7128210/2 ABBEYFIELD CASTLE FARM | " } } },
+    //  That excerpt with a "Dr/Cr" column: credits negative beside "CR",
+    //  and credits unsigned beside "CR" (read negative, with a warning,
+    //  see s_test_credits): the original's figures either way
+    { "drcr_signed_newcastle_2017-01.csv", NULL, NULL, 28, 0, 25388678, 0, NULL,
+      { { NULL, 0 } },
+      { { 25, "2017-01-24 -1018.60 7128210/2 ABBEYFIELD CASTLE FARM | " } } },
+    { "drcr_unsigned_newcastle_2017-01.csv", NULL, NULL, 28, 0, 25388678, 0, NULL,
+      { { NULL, 0 } },
+      { { 25, "2017-01-24 -1018.60 7128210/2 ABBEYFIELD CASTLE FARM | " },
+        { 31, "2017-01-24 -793.84 7128211/6 ABBEYMOOR | " } } },
+    //  Wakefield as published: a title line, then the header on line 3;
+    //  every supplier ID "Redacted" (read as none, see s_test_identifiers)
+    { "wakefield_raw_2017-18_b.csv", NULL, NULL, 8, 0, 669850, 0, NULL,
+      { { NULL, 0 } },
+      { { 5, "2017-08-23 638.00 23382334/1 ARROW COMMERCIAL CENTRE T/A ARROW SELF DRIVE | " },
+        { 12, "2017-08-21 665.00 23373218/1 HANDICARE ACCESSIBILITY LTD | " } } },
+    //  Rochdale, December 2024: "AMOUNT (£)" with a space after each
+    //  amount, dates "05-Dec-24", "EFEFCTIVE DATE"; one payment listed
+    //  twice under one transaction number (30, 31), both kept
+    { "rochdale_2024-12.csv", NULL, NULL, 30, 0, 2687637, 2, NULL,
+      { { NULL, 0 } },
+      { { 2, "2024-12-05 15588.45 V002054211/1 TRANSPORT FOR GREATER MANCHESTER"
+             " | MINOR BUILDING WORKS" },
+        { 30, "2024-12-03 300.00 V002263183/1 BROWNS LADDERS AND CEILINGS LIMITED"
+              " | REPAIRS & ALTS OF BUILDINGS" },
+        { 31, "2024-12-03 300.00 V002263183/2 BROWNS LADDERS AND CEILINGS LIMITED"
+              " | REPAIRS & ALTS OF BUILDINGS" } } },
     //  A Leeds excerpt behind a UTF-8 byte order mark
     { "bom_leeds_2010-12.csv", NULL, NULL, 20, 0, 6450796, 0, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
@@ -2312,6 +2498,135 @@ s_test_limits_and_headers (bool verbose)
     s_test_clear (&test, NULL, true);
 }
 
+//  Counts the rows that name a supplier ID or VAT number
+static int
+s_test_identified (const ingest_spend_row_t *row, void *arg)
+{
+    *(size_t *) arg += *row->supplier_id || *row->vat_number;
+    return 0;
+}
+
+//  An identifier that names no one is no identifier: Wakefield's supplier
+//  IDs, every one "Redacted", would otherwise make its suppliers one
+static void
+s_test_identifiers (void)
+{
+    size_t size, identified = 0;
+    char *data = s_test_load ("wakefield_raw_2017-18_b.csv", &size);
+    s_test_t test = { .rows = 0 };
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = ingest_spend_new (s_test_identified, NULL, &identified);
+    assert (reader);
+    ingest_spend_set_warning (reader, s_test_warning, &test);
+    assert (s_test_feed (reader, data, size, 0, true) == 0);
+    assert (ingest_spend_accepted (reader) == 8 && identified == 0);
+    assert (test.warnings == 1);
+    assert (strstr (test.warning_text, "row 5, column 'Supplier ID', value 'Redacted': names no "
+                                       "one: read as no supplier ID"));
+    ingest_spend_destroy (&reader);
+    free (data);
+
+    //  A placeholder VAT number likewise; a real ID is kept
+    identified = 0;
+    s_test_reset (&test, NULL);
+    reader = ingest_spend_new (s_test_identified, NULL, &identified);
+    assert (reader);
+    ingest_spend_set_warning (reader, s_test_warning, &test);
+    const char *text = "Payment Date,Supplier Name,Supplier ID,VAT Number,Amount\n"
+                       "2024-06-01,Acme Ltd,A100,N/A,10.00\n"
+                       "2024-06-02,Beta Ltd,Not yet available,GB123456789,10.00\n"
+                       "2024-06-03,Gamma Ltd,000,,10.00\n"
+                       "2024-06-04,Delta Ltd,1000,,10.00\n";
+    assert (s_test_feed (reader, text, strlen (text), 0, true) == 0);
+    assert (ingest_spend_accepted (reader) == 4 && identified == 3 && test.warnings == 2);
+    ingest_spend_destroy (&reader);
+    s_test_clear (&test, NULL, true);
+}
+
+//  Debit/credit markers: credits read with the sign the file gives them,
+//  never as payments; a file that writes them both ways, refused
+static void
+s_test_credits (void)
+{
+    s_test_t test = { .rows = 0 };
+
+    //  Unsigned credits: one warning, on the first credit
+    size_t size;
+    char *data = s_test_load ("drcr_unsigned_newcastle_2017-01.csv", &size);
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_read (data, size, 0, NULL, &test);
+    assert (ingest_spend_total (reader) == 25388678);
+    assert (test.warnings == 1);
+    assert (strstr (test.warning_text, "row 25, column 'Dr/Cr', value 'CR': credits are "
+                                       "written as positive amounts"));
+    ingest_spend_destroy (&reader);
+    free (data);
+
+    //  Credits negative beside "CR" (line 31) after one positive (line
+    //  25): refused whole, naming both
+    data = s_test_load ("drcr_mixed_newcastle_2017-01.csv", &size);
+    s_test_reset (&test, NULL);
+    reader = s_test_reader (NULL, NULL, &test);
+    assert (s_test_feed (reader, data, size, 0, true) == -1);
+    assert (streq (ingest_spend_refusal (reader),
+                   "credits are written both ways beside column 'Dr/Cr' (line 31 negative, "
+                   "line 25 positive): which amounts are credits cannot be told"));
+    ingest_spend_destroy (&reader);
+    free (data);
+
+    //  Markers as finance systems write them; a marker that is neither,
+    //  a missing one, and a debit with a minus are each their row's error
+    s_test_reset (&test, NULL);
+    reader = s_test_text (
+        "Payment Date,Supplier Name,Amount,INV/CRN\n"
+        "01/06/2024,Acme Ltd,100.00,INV\n"                     //  2
+        "02/06/2024,Acme Ltd,40.00,CRN\n"                      //  3: -40.00
+        "03/06/2024,Acme Ltd,30.00,Credit Note\n"              //  4: -30.00
+        "04/06/2024,Acme Ltd,20.00,cr.\n"                      //  5: -20.00
+        "05/06/2024,Acme Ltd,10.00,Journal\n"                  //  6
+        "06/06/2024,Acme Ltd,10.00,\n"                         //  7
+        "07/06/2024,Acme Ltd,-10.00,Invoice\n"                 //  8
+        "08/06/2024,Acme Ltd,0.00,CR\n", &test);               //  9
+    assert (ingest_spend_accepted (reader) == 5);
+    assert (ingest_spend_total (reader) == 10000 - 4000 - 3000 - 2000);
+    assert (ingest_spend_rejected (reader) == 3);
+    const char *error = (const char *) zlist_first (test.error_list);
+    assert (strstr (error, "row 6, column 'INV/CRN', value 'Journal': neither a debit nor a credit"));
+    error = (const char *) zlist_next (test.error_list);
+    assert (strstr (error, "row 7, column 'INV/CRN'") && strstr (error, "no debit or credit marker"));
+    error = (const char *) zlist_next (test.error_list);
+    assert (strstr (error, "row 8, column 'Amount', value '-10.00': a negative amount on a row "
+                           "marked as a debit"));
+    ingest_spend_destroy (&reader);
+
+    //  A "Transaction Type" may name other kinds of payment, which keep
+    //  their amounts as written; its refunds and credit notes are credits
+    //  still, here already negative
+    s_test_reset (&test, NULL);
+    reader = s_test_text (
+        "Payment Date,Supplier Name,Amount,Transaction Type\n"
+        "2024-06-01,Acme Ltd,100.00,BACS\n"
+        "2024-06-02,Acme Ltd,-5.00,Refund\n"
+        "2024-06-03,Acme Ltd,-40.00,Credit Note\n", &test);
+    assert (ingest_spend_accepted (reader) == 3 && ingest_spend_rejected (reader) == 0);
+    assert (ingest_spend_total (reader) == 10000 - 500 - 4000);
+    assert (test.warnings == 0);
+    ingest_spend_destroy (&reader);
+
+    //  A card file's refunds written unsigned beside "Refund" are read as
+    //  the credits they are, never as purchases
+    s_test_reset (&test, NULL);
+    reader = s_test_text (
+        "Transaction Date,Merchant Name,Amount,Transaction Type\n"
+        "2024-06-01,Acme Ltd,100.00,Purchase\n"
+        "2024-06-02,Acme Ltd,25.00,Refund\n", &test);
+    assert (ingest_spend_accepted (reader) == 2 && ingest_spend_total (reader) == 10000 - 2500);
+    assert (test.warnings == 1 && strstr (test.warning_text, "value 'Refund': credits are "
+                                                             "written as positive"));
+    ingest_spend_destroy (&reader);
+    s_test_clear (&test, NULL, true);
+}
+
 void
 ingest_spend_test (bool verbose)
 {
@@ -2730,6 +3045,8 @@ ingest_spend_test (bool verbose)
     //  Every real file, whole and in small chunks
     for (size_t index = 0; index < sizeof s_fixtures / sizeof s_fixtures [0]; index++)
         s_test_fixture (&s_fixtures [index], verbose);
+    s_test_credits ();
+    s_test_identifiers ();
 
     if (verbose)
         printf (" * ingest_spend: OK\n");

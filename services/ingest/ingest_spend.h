@@ -62,6 +62,20 @@
     past that. A day-first file whose first dozen rows show a day over 12
     holds almost nothing.
 
+    Credits. A file may mark each row debit or credit in a column of its
+    own ("Dr/Cr", "Debit/Credit", "INV/CRN"; or "Transaction Type" with
+    "Credit Note" or "Refund"). Its amounts are then written one of two
+    ways, and the file says which by its credit rows: credits already
+    negative (-250.00 beside "CR": read as written), or every amount
+    unsigned (250.00 beside "CR": the credit is -250.00, with one warning
+    naming the first such row). A file that writes credits both ways
+    cannot be read either way and is refused whole, naming a row of
+    each. A row marked debit with a negative amount is rejected (the sign
+    and the marker disagree), and so is one whose marker is missing or
+    neither a debit nor a credit, except in a "Transaction Type" column,
+    which also names other kinds of payment ("BACS"): those rows keep
+    their amounts as written. So a credit is never counted as a payment.
+
     Memory: the longest record, plus, for the occurrence count, each
     distinct transaction number seen. A number of 1 to 18 digits is a bit
     or two in Roaring bitmaps when near-sequential, the bitmaps capped at
@@ -113,6 +127,9 @@ typedef enum {
     INGEST_SPEND_EXPENSE_CODE,
     INGEST_SPEND_CAPITAL_REVENUE,
     INGEST_SPEND_NARRATIVE,
+    //  A debit/credit marker ("Dr/Cr", "INV/CRN"): read with the amount,
+    //  never kept (see "Credits" above)
+    INGEST_SPEND_CREDIT_DEBIT,
     INGEST_SPEND_FIELDS                 //  the number of fields
 } ingest_spend_field_t;
 
