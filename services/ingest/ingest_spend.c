@@ -838,7 +838,10 @@ s_credit (ingest_spend_t *self, size_t line, const char *marker, const char *amo
                   : "no debit or credit marker: the amount's sign cannot be told");
         return 1;
     }
-    if (kind < 0 && *pence < 0) {
+    //  A negative line of an invoice (a discount taken off it) is what a
+    //  "Transaction Type" of "Invoice" may well hold: only a column that
+    //  says debit or credit and nothing else contradicts a minus
+    if (kind < 0 && *pence < 0 && self->marker_strict) {
         s_reject (self, line, INGEST_SPEND_AMOUNT, amount,
                   "a negative amount on a row marked as a debit: the sign and the marker "
                   "disagree");
@@ -2601,15 +2604,17 @@ s_test_credits (void)
 
     //  A "Transaction Type" may name other kinds of payment, which keep
     //  their amounts as written; its refunds and credit notes are credits
-    //  still, here already negative
+    //  still, here already negative; an invoice's negative line (a
+    //  discount) is kept as written
     s_test_reset (&test, NULL);
     reader = s_test_text (
         "Payment Date,Supplier Name,Amount,Transaction Type\n"
         "2024-06-01,Acme Ltd,100.00,BACS\n"
         "2024-06-02,Acme Ltd,-5.00,Refund\n"
-        "2024-06-03,Acme Ltd,-40.00,Credit Note\n", &test);
-    assert (ingest_spend_accepted (reader) == 3 && ingest_spend_rejected (reader) == 0);
-    assert (ingest_spend_total (reader) == 10000 - 500 - 4000);
+        "2024-06-03,Acme Ltd,-40.00,Credit Note\n"
+        "2024-06-04,Acme Ltd,-2.50,Invoice\n", &test);
+    assert (ingest_spend_accepted (reader) == 4 && ingest_spend_rejected (reader) == 0);
+    assert (ingest_spend_total (reader) == 10000 - 500 - 4000 - 250);
     assert (test.warnings == 0);
     ingest_spend_destroy (&reader);
 
