@@ -1010,7 +1010,9 @@ reporting_explain_test (bool verbose)
                                          NULL, &code, &why);
         if (verbose || !explanation
         ||  !json_is_true (json_object_get (explanation, "sum_equals_value")))
-            printf ("%s: %s\n", figures [figure], explanation? "sum differs": why);
+            printf ("%s: %s\n", figures [figure], !explanation? why
+                    : json_is_true (json_object_get (explanation, "sum_equals_value"))
+                    ? "sums to the figure": "sum differs");
         assert (explanation);
         assert (json_is_true (json_object_get (explanation, "sum_equals_value")));
         json_decref (explanation);
@@ -1064,6 +1066,168 @@ reporting_explain_test (bool verbose)
     json_decref (shared);
 
     json_decref (report);
+
+    //  The contracts report: each row's figures, hand-worked from the
+    //  fixture (evidenced and validated counted)
+    params.kind = "contracts";
+    params.created = "2025-03-31T09:00:00Z";
+    report = reporting_store_report (store, &params, NULL);
+    assert (report);
+    const struct {
+        const char *figure;
+        int64_t units;              //  pence, a count, or thousandths
+        int64_t lines;
+    } rows_of [] = {
+        //  C-1's NT1: 2 jobs committed at £30,000; the Q1 return as resent
+        { "contracts[council/C-1/test/NT1].committed_qty", 2000, 1 },
+        { "contracts[council/C-1/test/NT1].committed_pence", 6000000, 1 },
+        { "contracts[council/C-1/test/NT1].delivered_qty", 1500, 1 },
+        { "contracts[council/C-1/test/NT1].delivered_pence", 4500000, 1 },
+        { "contracts[council/C-1/test/NT1].validated", 1, 1 },
+        //  C-1's NT10: its claimed week is not counted, so claims none
+        { "contracts[C-1/NT10].claimed", 0, 0 },
+        { "contracts[C-1/NT10].delivered_qty", 0, 0 },
+        //  C-2's five evidenced weeks
+        { "contracts[C-2/NT10].evidenced", 5, 5 },
+        { "contracts[C-2/NT10].delivered_pence", 125000, 5 },
+        //  C-2's NT99, unknown to the framework: 5 delivered, £0, one line
+        //  unvalued, which the annual report's quantities leave out
+        { "contracts[C-2/NT99].delivered_qty", 5000, 1 },
+        { "contracts[C-2/NT99].delivered_pence", 0, 1 },
+        { "contracts[C-2/NT99].delivered_unvalued", 1, 1 },
+        { "contracts[C-2/NT99].committed_unvalued", 0, 0 },
+        //  C-3's NT20: 100 hours at £15 this year, 10 validated last year
+        { "contracts[C-3/NT20].delivered_pence", 150000, 1 },
+        { "contracts[C-3/NT20].previous_delivered_pence", 15000, 1 },
+        { "contracts[council/C-3/NT20].committed_qty", 200000, 1 },
+        { "contracts[police/P-1/test/NT20].delivered_qty", 40000, 1 },
+    };
+    for (size_t row = 0; row < sizeof rows_of / sizeof rows_of [0]; row++) {
+        explanation = reporting_explain (store, &params, report, rows_of [row].figure, 0, 0,
+                                         NULL, &code, &why);
+        if (verbose || !explanation
+        ||  !json_is_true (json_object_get (explanation, "sum_equals_value")))
+            printf ("%s: %s\n", rows_of [row].figure, !explanation? why
+                    : json_is_true (json_object_get (explanation, "sum_equals_value"))
+                    ? "sums to the figure": "sum differs");
+        assert (explanation);
+        assert (json_is_true (json_object_get (explanation, "sum_equals_value")));
+        int64_t sum = 0;
+        assert (s_value_units (json_object_get (explanation, "sum"),
+                               strstr (rows_of [row].figure, "_qty")?
+                               REPORTING_STORE_ADDS_MILLI: REPORTING_STORE_ADDS_PENCE, &sum));
+        assert (sum == rows_of [row].units);
+        assert (json_integer_value (json_object_get (explanation, "rows_total"))
+                == rows_of [row].lines);
+        json_decref (explanation);
+    }
+    //  The unvalued NT99 line counts, in the row and as the line says
+    explanation = reporting_explain (store, &params, report,
+                                     "contracts[C-2/NT99].delivered_qty", 0, 0, NULL, &code,
+                                     &why);
+    first = json_array_get (json_object_get (explanation, "rows"), 0);
+    assert (streq (json_string_value (json_object_get (first, "line")),
+                   "DELIVERY/C-2/NT99/Q1"));
+    assert (json_is_true (json_object_get (first, "flagged")));
+    assert (json_is_true (json_object_get (first, "counted")));
+    assert (streq (json_string_value (json_object_get (json_object_get (explanation,
+                                                                        "element"),
+                                                       "contract")), "C-2"));
+    json_decref (explanation);
+    //  A key picking several rows says what to add; a status is no sum
+    explanation = reporting_explain (store, &params, report, "contracts[C-1].delivered_pence",
+                                     0, 0, NULL, &code, &why);
+    assert (!explanation && code == 400);
+    assert (strstr (why, "PARTNER/CONTRACT/FRAMEWORK/MEASURE"));
+    assert (strstr (why, "contracts[council/C-1/test/NT1]"));
+    zstr_free (&why);
+    explanation = reporting_explain (store, &params, report, "contracts[NT20].delivered_qty",
+                                     0, 0, NULL, &code, &why);
+    assert (!explanation && code == 400 && strstr (why, "contracts[police/P-1/test/NT20]"));
+    zstr_free (&why);
+    const char *no_sums [] = { "contracts[C-2/NT10].status", "contracts[C-2/NT10].title",
+                               "contracts[C-3/NT20].delivered_change_pence",
+                               "contracts[C-3/NT20].delivered_change" };
+    for (size_t index = 0; index < sizeof no_sums / sizeof no_sums [0]; index++) {
+        explanation = reporting_explain (store, &params, report, no_sums [index], 0, 0, NULL,
+                                         &code, &why);
+        assert (json_is_false (json_object_get (explanation, "traceable")));
+        assert (!json_object_get (explanation, "rows"));
+        if (index == 0)
+            assert (strstr (json_string_value (json_object_get (explanation, "why")),
+                            "a status"));
+        json_decref (explanation);
+    }
+    json_decref (report);
+
+    //  The KPI report: C-3's NT20 also fed as a KPI with no actual, which
+    //  its returns make; a fed rate with its own actual is made of none
+    sv_db_t *db = reporting_store_db (store);
+    assert (sv_db_begin (db) == 0);
+    const sv_proto_kpi_t kpis [] = {
+        { .partner = "council", .contract_id = "C-3", .year = "2024-25", .kpi_id = "K-HOURS",
+          .name = "Volunteering", .unit = "hours", .target_milli = 150000, .measure = "NT20" },
+        { .partner = "council", .contract_id = "C-3", .year = "2024-25", .kpi_id = "K-MEALS",
+          .name = "Meals on time", .unit = "%", .target_milli = 95000, .has_actual = true,
+          .actual_milli = 97000 },
+    };
+    for (int index = 0; index < 2; index++) {
+        sv_proto_t message = { .id = SV_PROTO_KPI, .kpi = kpis [index] };
+        sv_proto_event_t event = { .seq = 900 + (uint64_t) index, .type = "KPI",
+                                   .key = (char *) kpis [index].kpi_id };
+        assert (reporting_store_apply_decoded (store, "ingest", &event, &message) == 0);
+    }
+    assert (sv_db_commit (db) == 0);
+    params.kind = "kpi";
+    report = reporting_store_report (store, &params, NULL);
+    assert (report);
+    const struct {
+        const char *figure;
+        int64_t milli;
+    } kpi_sums [] = {
+        { "kpis[council/C-1/SV-NT1].target_qty", 2000 },
+        { "kpis[C-1/SV-NT1].actual_qty", 1500 },
+        { "kpis[C-1/SV-NT10].actual_qty", 0 },
+        { "kpis[police/P-1/SV-NT20].target_qty", 50000 },
+        { "kpis[C-3/K-HOURS].actual_qty", 100000 },
+    };
+    for (size_t index = 0; index < sizeof kpi_sums / sizeof kpi_sums [0]; index++) {
+        explanation = reporting_explain (store, &params, report, kpi_sums [index].figure, 0,
+                                         0, NULL, &code, &why);
+        if (verbose || !explanation
+        ||  !json_is_true (json_object_get (explanation, "sum_equals_value")))
+            printf ("%s: %s\n", kpi_sums [index].figure, !explanation? why
+                    : json_is_true (json_object_get (explanation, "sum_equals_value"))
+                    ? "sums to the figure": "sum differs");
+        assert (json_is_true (json_object_get (explanation, "sum_equals_value")));
+        assert (llround (json_number_value (json_object_get (explanation, "sum")) * 1000)
+                == kpi_sums [index].milli);
+        json_decref (explanation);
+    }
+    const struct {
+        const char *figure;
+        const char *why;
+    } kpi_refused [] = {
+        { "kpis[C-3/K-HOURS].target_qty", "KPI feed" },
+        { "kpis[C-3/K-MEALS].actual_qty", "KPI feed" },
+        { "kpis[C-3/K-MEALS].rating", "a rating" },
+        { "kpis[C-1/SV-NT1].period_target_qty", "pro rata" },
+        { "kpis[C-1/SV-NT1].performance_pct", "a percentage" },
+    };
+    for (size_t index = 0; index < sizeof kpi_refused / sizeof kpi_refused [0]; index++) {
+        explanation = reporting_explain (store, &params, report, kpi_refused [index].figure,
+                                         0, 0, NULL, &code, &why);
+        assert (json_is_false (json_object_get (explanation, "traceable")));
+        assert (strstr (json_string_value (json_object_get (explanation, "why")),
+                        kpi_refused [index].why));
+        json_decref (explanation);
+    }
+    explanation = reporting_explain (store, &params, report, "kpis[C-3].actual_qty", 0, 0,
+                                     NULL, &code, &why);
+    assert (!explanation && code == 400 && strstr (why, "PARTNER/CONTRACT/KPI"));
+    zstr_free (&why);
+    json_decref (report);
+
     reporting_store_fixture_end (&store, path);
     printf ("OK\n");
 }
