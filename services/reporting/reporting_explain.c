@@ -328,14 +328,15 @@ s_distance (const char *one, const char *other)
     return distance;
 }
 
-//  "a, b or c": the three figures of report nearest to path, by edits
+//  "a, b or c": the three figures of node (the report, or the part of it
+//  at prefix, the member called name) nearest to path, by edits
 static char *
-s_nearest (json_t *report, const char *path)
+s_nearest (json_t *node, const char *name, const char *prefix, const char *path)
 {
     zlistx_t *paths = zlistx_new ();
     zlistx_set_duplicator (paths, (czmq_duplicator *) strdup);
     zlistx_set_destructor (paths, (czmq_destructor *) zstr_free);
-    s_leaves (report, "", "", paths);
+    s_leaves (node, name, prefix, paths);
     const char *best [3] = { NULL, NULL, NULL };
     size_t distances [3] = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
     for (const char *candidate = (const char *) zlistx_first (paths); candidate;
@@ -692,6 +693,11 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
     //  Walk the document, noting the path's shape with keys left out
     json_t *node = report;
     char *pattern = NULL;
+    //  The deepest part of the document the path reaches, as typed: the
+    //  nearest figures are looked for there ("contracts[C-1/NT1].")
+    json_t *reached = report;
+    const char *reached_name = "";
+    char *typed = NULL, *reached_path = strdup ("");
     for (size_t index = 0; index < count; index++) {
         s_segment_t *segment = &segments [index];
         node = json_is_object (node)? json_object_get (node, segment->name): NULL;
@@ -701,8 +707,7 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
                 *code_p = 404;
                 *reason_p = zsys_sprintf ("figure '%s': %s is not a list", figure_path,
                                           segment->name);
-                zstr_free (&pattern);
-                return NULL;
+                break;
             }
             json_t *picked [2];
             size_t found = s_pick (node, segment->key, picked);
@@ -710,10 +715,17 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
                 *code_p = 400;
                 *reason_p = s_pick_refusal (figure_path, segment->name, segment->key, found,
                                             picked);
-                zstr_free (&pattern);
-                return NULL;
+                break;
             }
             node = segment->element = picked [0];
+        }
+        s_append (&typed, "%s%s%s%s%s", index? ".": "", segment->name,
+                  segment->keyed? "[": "", segment->key, segment->keyed? "]": "");
+        if (json_is_object (node) || json_is_array (node)) {
+            reached = node;
+            reached_name = segment->name;
+            zstr_free (&reached_path);
+            reached_path = strdup (typed);
         }
         if (!node)
             break;
@@ -721,17 +733,21 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
             *code_p = 400;
             *reason_p = zsys_sprintf ("figure '%s': %s is a list: pick its element by key,"
                                       " as %s[KEY]", figure_path, segment->name, segment->name);
-            zstr_free (&pattern);
-            return NULL;
+            break;
         }
     }
-    if (!node || !(json_is_number (node) || json_is_null (node) || json_is_string (node))) {
-        char *nearest = s_nearest (report, figure_path);
+    if (!*reason_p
+    &&  (!node || !(json_is_number (node) || json_is_null (node) || json_is_string (node)))) {
+        char *nearest = s_nearest (reached, reached_name, reached_path, figure_path);
         *code_p = 404;
         *reason_p = zsys_sprintf ("the %s report has no figure '%s'; nearest: %s",
                                   json_string_value (json_object_get (report, "report")),
                                   figure_path, nearest);
         zstr_free (&nearest);
+    }
+    zstr_free (&typed);
+    zstr_free (&reached_path);
+    if (*reason_p) {
         zstr_free (&pattern);
         return NULL;
     }
@@ -1158,6 +1174,13 @@ reporting_explain_test (bool verbose)
                             "a status"));
         json_decref (explanation);
     }
+    //  A figure the row lacks: the nearest are the row's, keyed as asked
+    explanation = reporting_explain (store, &params, report,
+                                     "contracts[C-2/NT10].delivered_pense", 0, 0, NULL, &code,
+                                     &why);
+    assert (!explanation && code == 404);
+    assert (strstr (why, "nearest: contracts[C-2/NT10].delivered_pence"));
+    zstr_free (&why);
     json_decref (report);
 
     //  The KPI report: C-3's NT20 also fed as a KPI with no actual, which
