@@ -405,9 +405,13 @@ s_narrow (reporting_store_figure_t *figure, const char *list, json_t *element, i
     else
     if (streq (list, "contracts") || streq (list, "kpis")) {
         //  A row's lines, as the contracts report (and the KPIs, from its
-        //  quantities) takes them. A KPI names no framework: its measure's
-        //  lines of every framework, as a fed KPI's actual takes them
+        //  quantities) takes them. A KPI names no framework: a fed KPI's
+        //  actual takes its measure's lines of every framework, a social
+        //  value KPI those of the framework the contract committed under
         figure->with_unvalued = true;
+        const char *source = json_string_value (json_object_get (element, "source"));
+        figure->committed_framework = streq (list, "kpis") && source
+                                   && streq (source, S_KPI_SOCIAL_VALUE);
         figure->partner = json_string_value (json_object_get (element, "partner"));
         figure->contract = json_string_value (json_object_get (element, "contract"));
         figure->measure = json_string_value (json_object_get (element, "measure"));
@@ -1184,9 +1188,23 @@ reporting_explain_test (bool verbose)
     json_decref (report);
 
     //  The KPI report: C-3's NT20 also fed as a KPI with no actual, which
-    //  its returns make; a fed rate with its own actual is made of none
+    //  its returns make; a fed rate with its own actual is made of none.
+    //  C-1 returns 2 of another framework's NT1, which it never committed
+    //  to: C-1's social value KPI of NT1 (test's) leaves them out
     sv_db_t *db = reporting_store_db (store);
     assert (sv_db_begin (db) == 0);
+    sv_proto_t other = { .id = SV_PROTO_VALUATION_LINE, .valuation_line = {
+        .partner = "council", .contract_id = "C-1", .measure = "NT1", .framework = "other",
+        .framework_version = "1", .kind = "delivered", .year = "2024-25",
+        .evidence = "validated", .quantity_milli = 2000, .value_pence = 1 } };
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    assert (sv_proto_encode (&other, &buffer) == 0);
+    sv_proto_event_t other_event = { .seq = 899, .type = "VALUATION_LINE",
+                                     .key = "council/DELIVERY/C-1/NT1/other",
+                                     .body = (uint8_t *) buffer.data, .body_size = buffer.size };
+    assert (reporting_store_apply (store, "valuation", &other_event) == 0);
+    msgpack_sbuffer_destroy (&buffer);
     const sv_proto_kpi_t kpis [] = {
         { .partner = "council", .contract_id = "C-3", .year = "2024-25", .kpi_id = "K-HOURS",
           .name = "Volunteering", .unit = "hours", .target_milli = 150000, .measure = "NT20" },

@@ -2457,7 +2457,9 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 //  take lines of every evidence state, flagged or not (the breakdown), ?15
 //  framework (with ?6, one framework's measure of the code), ?16 1 for the
 //  lines as the contracts report takes them (figure->with_unvalued), ?17
-//  an evidence state or 0. A figure in pence takes no line of a
+//  an evidence state or 0, ?18 1 for lines of a framework with a
+//  commitment of the line's contract and measure in the year only (as a
+//  social value KPI is made: reporting_store_kpi). A figure in pence takes no line of a
 //  record-only measure (it has no £), but a contracts row's does (its
 //  pence are 0, as the row's are); the breakdown takes them all
 #define S_TRACE_VALUE_ADDS \
@@ -2471,6 +2473,9 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
     " AND (?8 IS NULL OR v.contract_id = ?8) AND (?9 IS NULL OR v.ward = ?9)" \
     " AND (?10 IS NULL OR v.beneficiary_group = ?10)" \
     " AND (?17 = 0 OR v.evidence = ?17)" \
+    " AND (NOT ?18 OR (SELECT sum(c.quantity_milli) FROM value_lines c WHERE c.fy = ?1" \
+    " AND c.partner = v.partner AND c.contract_id = v.contract_id" \
+    " AND c.framework = v.framework AND c.measure = v.measure AND c.kind = 0) > 0)" \
     " AND (?14 OR (?16 AND (NOT ?4 OR v.flagged) AND (v.kind = 0 OR (?3 >> v.evidence) & 1))" \
     " OR (NOT ?16 AND v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))" \
     " AND (?14 OR ?16 OR ?11 != 0 OR coalesce((SELECT m.record_only FROM measures m" \
@@ -2522,6 +2527,7 @@ s_trace_bind_value (sqlite3_stmt *stmt, const reporting_store_figure_t *figure, 
     s_bind_optional (stmt, 15, figure->framework);
     sqlite3_bind_int (stmt, 16, figure->with_unvalued);
     sqlite3_bind_int (stmt, 17, figure->evidence);
+    sqlite3_bind_int (stmt, 18, figure->committed_framework);
 }
 
 //  The key of a line without its partner's prefix ("council/SPEND/T1/1"

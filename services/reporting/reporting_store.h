@@ -237,6 +237,10 @@ typedef struct {
                                     //  only the flagged of those
     int evidence;                   //  deliveries in this evidence state only
                                     //  (1 claimed, 2 evidenced, 3 validated); 0 any
+    bool committed_framework;       //  only lines of a framework whose lines of
+                                    //  the same partner, contract and measure
+                                    //  commit a quantity in the year (a social
+                                    //  value KPI, which names no framework)
 } reporting_store_figure_t;
 
 //  The lines that make figure in the report params describe (its year,
