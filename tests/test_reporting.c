@@ -589,6 +589,22 @@ s_test_kpi_report (const char *cert_path)
                                        "implementation"), "metrics")) == 2,
                    "kpi: one OCDS release per contract with KPIs (3), C-1's with 2 agreed"
                    " metrics and 2 implementation metrics");
+    //  socval explain kpi: a social value KPI's actual is its returns; a
+    //  fed KPI's actual is not made of lines
+    json_t *explained = s_explain_json ("kpi --year 2024-25"
+                                        " 'kpis[C-1/SV-ILR-ENV-01].actual_qty'");
+    testkit_check (explained && short_one
+                   && s_real (explained, "sum") == s_real (short_one, "actual_qty")
+                   && s_real (explained, "sum") == 4
+                   && json_integer_value (json_object_get (explained, "rows_total")) == 1
+                   && json_is_true (json_object_get (explained, "sum_equals_value")),
+                   "explain kpi: C-1's social value actual, 4 t, is its one return");
+    json_decref (explained);
+    char *refusal = NULL;
+    rc = s_explain_refused ("kpi --year 2024-25 'kpis[C-1/K-AUDIT].actual_qty'", &refusal);
+    testkit_check (rc == 1 && refusal && strstr (refusal, "KPI feed"),
+                   "explain kpi: the audits' fed actual exits 1, not made of lines");
+    zstr_free (&refusal);
     json_decref (report);
 
     //  Debian's interpreter, so Debian's python3-jsonschema validates
@@ -611,6 +627,93 @@ s_test_kpi_report (const char *cert_path)
                    && testkit_run (NULL, "xmllint --noout %s/kpi.html", s_dir) == 0,
                    "kpi: the csv has a row per KPI (5) and the html is well-formed");
     zstr_free (&rows);
+}
+
+//  A contracts row's figure in thousandths (a quantity) or as it is
+static int64_t
+s_units (json_t *value)
+{
+    return json_is_real (value)? llround (json_real_value (value) * 1000)
+                               : (int64_t) json_integer_value (value);
+}
+
+//  socval explain contracts, on the contracts report's stack: every summed
+//  figure of C-3's row (returns in two years) made of lines that sum to
+//  the report's JSON figure; a bad path, a key picking two rows, a status
+//  and a row --contract leaves out each exit 1 saying why
+static void
+s_test_explain_contracts (json_t *report)
+{
+    json_t *three = s_contract_row (report, "C-3", "ILR-SOC-01");
+    char *key = zsys_sprintf ("%s/C-3/%s/ILR-SOC-01", json_string_value (
+                              json_object_get (three, "partner")) ?: "",
+                              json_string_value (json_object_get (three, "framework")) ?: "");
+    const char *figures [] = { "committed_qty", "delivered_qty", "committed_pence",
+                               "delivered_pence", "claimed", "evidenced", "validated",
+                               "previous_delivered_pence", "committed_unvalued",
+                               "delivered_unvalued" };
+    int equal = 0;
+    for (size_t index = 0; index < sizeof figures / sizeof figures [0]; index++) {
+        char *args = zsys_sprintf ("contracts --year 2024-25 'contracts[%s].%s'", key,
+                                   figures [index]);
+        json_t *explained = s_explain_json (args);
+        int64_t figure = s_units (json_object_get (three, figures [index]));
+        if (explained && s_units (json_object_get (explained, "sum")) == figure
+        &&  s_units (json_object_get (explained, "value")) == figure
+        &&  json_is_true (json_object_get (explained, "sum_equals_value")))
+            equal++;
+        else
+            printf ("    explain %s: %s\n", args, explained? "not the report's figure"
+                                                           : "refused");
+        json_decref (explained);
+        zstr_free (&args);
+    }
+    testkit_check (equal == 10, "explain contracts: all 10 summed figures of C-3's row sum"
+                   " from their lines to the contracts report's JSON figures");
+    //  Last year's delivered pence: the 40 hours validated in 2023-24
+    char *args = zsys_sprintf ("contracts --year 2024-25"
+                               " 'contracts[%s].previous_delivered_pence'", key);
+    json_t *explained = s_explain_json (args);
+    json_t *line = json_array_get (json_object_get (explained, "rows"), 0);
+    testkit_check (s_explained (explained, 68000, 1) && s_text_is (line, "year", "2023-24")
+                   && s_text_is (line, "evidence", "validated")
+                   && s_real (line, "quantity") == 40,
+                   "explain contracts[C-3].previous_delivered_pence: the one 2023-24 return,"
+                   " 40 hours validated, £680.00");
+    json_decref (explained);
+    zstr_free (&args);
+    char *text = NULL;
+    int rc = s_socval (&text, "explain contracts --year 2024-25"
+                       " 'contracts[C-1/ILR-ENV-01].delivered_pence'");
+    testkit_check (rc == 0 && text && strstr (text, "1 lines, summing to £1,080.00, the"
+                                              " report's figure to the penny"),
+                   "socval explain contracts prints C-1's 108,000p delivered as its one"
+                   " return's, the report's figure to the penny");
+    zstr_free (&text);
+    const struct {
+        const char *args;
+        const char *says;
+        const char *what;
+    } refused [] = {
+        { "contracts --year 2024-25 'contracts[C-1/ILR-ENV-01].delivered_pense'",
+          "nearest: contracts[", "a figure the row does not have, naming the nearest" },
+        { "contracts --year 2024-25 'contracts[ILR-ENV-01].delivered_pence'",
+          "PARTNER/CONTRACT/FRAMEWORK/MEASURE", "a key picking C-1's and C-2's rows" },
+        { "contracts --year 2024-25 'contracts[C-1/ILR-ENV-01].status'",
+          "not traceable: a status", "a status" },
+        { "contracts --year 2024-25 --contract C-2 'contracts[C-1/ILR-ENV-01].delivered_qty'",
+          "leaves out of the report", "C-1's row under --contract C-2" },
+    };
+    for (size_t index = 0; index < sizeof refused / sizeof refused [0]; index++) {
+        char *error = NULL;
+        rc = s_explain_refused (refused [index].args, &error);
+        char *what = zsys_sprintf ("explain contracts exits 1 on %s, saying '%s'",
+                                   refused [index].what, refused [index].says);
+        testkit_check (rc == 1 && error && strstr (error, refused [index].says), what);
+        zstr_free (&what);
+        zstr_free (&error);
+    }
+    zstr_free (&key);
 }
 
 static void
@@ -732,6 +835,7 @@ s_test_contracts_report (void)
                    && red && atoi (red) == 1,
                    "the contracts html is well-formed, with C-1's status red in its table");
     zstr_free (&red);
+    s_test_explain_contracts (report);
     json_decref (report);
 
     s_test_kpi_report (cert_path);

@@ -45,14 +45,33 @@ static const char *const s_traceable [] = {
     "by_partner[].unknown_locality_pence", "by_partner[].additional_local_pence",
     "by_partner[].committed_pence", "by_partner[].delivered_pence",
     "by_partner[].by_theme[].committed_pence", "by_partner[].by_theme[].delivered_pence",
+    //  contracts
+    "contracts[].committed_qty", "contracts[].delivered_qty", "contracts[].committed_pence",
+    "contracts[].delivered_pence", "contracts[].claimed", "contracts[].evidenced",
+    "contracts[].validated", "contracts[].previous_delivered_pence",
+    "contracts[].committed_unvalued", "contracts[].delivered_unvalued",
+    //  kpi: the targets and actuals made of lines (s_kpi_untraceable)
+    "kpis[].target_qty", "kpis[].actual_qty",
     NULL
 };
 
 //  Members that name a list's element, in the order a key is looked for
 static const char *const s_identities [] = {
     "measure", "theme", "month", "ward_code", "ward", "ward_name", "group", "contract",
-    "partner", "alert_id", "rule", NULL
+    "partner", "alert_id", "rule", "kpi", NULL
 };
+
+//  Members an element may also be keyed by together, joined by "/" in
+//  this order ("toms/NT1", "C-1/NT1", "council/C-1/toms/NT1",
+//  "C-1/SV-NT10"): a contracts row is one partner's contract's measure of
+//  one framework, a KPI one contract's
+static const char *const s_parts [] = { "partner", "contract", "framework", "measure", "kpi" };
+#define S_PARTS (sizeof s_parts / sizeof s_parts [0])
+
+//  The source of a KPI whose target and actual are a contract's lines,
+//  and of one whose actual alone is
+#define S_KPI_SOCIAL_VALUE "social value commitment"
+#define S_KPI_FROM_RETURNS "KPI feed, actual from returns"
 
 //  Appends to *text (a fresh string, or NULL for "") what format makes
 static void
@@ -120,38 +139,71 @@ s_parse (const char *path, s_segment_t *segments, size_t *count_p, char *reason,
     return 0;
 }
 
-//  The key an element is named by in paths: its first identity member
-//  that is a string other than ""; NULL when it has none
-static const char *
-s_element_key (json_t *element)
+//  The key of element that names it alone in the list called list: a
+//  contracts row's PARTNER/CONTRACT/FRAMEWORK/MEASURE, a KPI's
+//  PARTNER/CONTRACT/KPI, else its first identity member that is a string
+//  other than ""; a fresh string, or NULL when it has none
+static char *
+s_element_key (const char *list, json_t *element)
 {
+    const char *const contracts [] = { "partner", "contract", "framework", "measure", NULL };
+    const char *const kpis [] = { "partner", "contract", "kpi", NULL };
+    const char *const *parts = streq (list, "contracts")? contracts
+                             : streq (list, "kpis")? kpis: NULL;
+    char *key = NULL;
+    for (int index = 0; parts && parts [index]; index++) {
+        const char *value = json_string_value (json_object_get (element, parts [index]));
+        s_append (&key, "%s%s", index? "/": "", value? value: "");
+    }
+    if (key)
+        return key;
     for (int index = 0; s_identities [index]; index++) {
         const char *value = json_string_value (json_object_get (element, s_identities [index]));
         if (value && *value)
-            return value;
+            return strdup (value);
     }
     return NULL;
 }
 
-//  Whether key names element as "FRAMEWORK/CODE": a measure code is one
-//  framework's, and two frameworks may use one code
+//  Whether key names element by two or more of its s_parts joined by "/"
+//  in their order ("FRAMEWORK/CODE": a measure code is one framework's,
+//  and two frameworks may use one code)
 static bool
-s_framework_key (json_t *element, const char *key)
+s_parts_key (json_t *element, const char *key)
 {
-    const char *framework = json_string_value (json_object_get (element, "framework"));
-    const char *measure = json_string_value (json_object_get (element, "measure"));
-    size_t length = framework? strlen (framework): 0;
-    return framework && measure && strncmp (key, framework, length) == 0
-        && key [length] == '/' && streq (key + length + 1, measure);
+    const char *values [S_PARTS];
+    for (size_t part = 0; part < S_PARTS; part++) {
+        values [part] = json_string_value (json_object_get (element, s_parts [part]));
+        if (values [part] && !*values [part])
+            values [part] = NULL;
+    }
+    //  Every subset of the parts the element has, as a bit set
+    for (unsigned subset = 1; subset < (1u << S_PARTS); subset++) {
+        if (__builtin_popcount (subset) < 2)
+            continue;
+        const char *cursor = key;
+        bool match = true;
+        for (size_t part = 0; part < S_PARTS && match; part++) {
+            if (!(subset & (1u << part)))
+                continue;
+            size_t length = values [part]? strlen (values [part]): 0;
+            match = values [part] && (cursor == key || *cursor++ == '/')
+                 && strncmp (cursor, values [part], length) == 0;
+            cursor += match? length: 0;
+        }
+        if (match && *cursor == 0)
+            return true;
+    }
+    return false;
 }
 
-//  Elements of list whose member (an identity member, or "FRAMEWORK/CODE"
-//  of a measure, or, when none matches, any string member) equals key:
-//  the first in *element_p, their number returned
+//  Elements of list whose member (an identity member, or two or more of
+//  its s_parts, or, when none matches, any string member) equals key: the
+//  first two in picked, their number returned
 static size_t
-s_pick (json_t *list, const char *key, json_t **element_p)
+s_pick (json_t *list, const char *key, json_t *picked [2])
 {
-    *element_p = NULL;
+    picked [0] = picked [1] = NULL;
     for (int pass = 0; pass < 2; pass++) {
         size_t found = 0, index;
         json_t *element;
@@ -163,7 +215,7 @@ s_pick (json_t *list, const char *key, json_t **element_p)
                         json_object_get (element, s_identities [identity]));
                     match = value && streq (value, key);
                 }
-                match = match || s_framework_key (element, key);
+                match = match || s_parts_key (element, key);
             }
             else {
                 const char *name;
@@ -172,8 +224,9 @@ s_pick (json_t *list, const char *key, json_t **element_p)
                     if (json_is_string (value) && streq (json_string_value (value), key))
                         match = true;
             }
-            if (match && found++ == 0)
-                *element_p = element;
+            if (match && found < 2)
+                picked [found] = element;
+            found += match;
         }
         if (found)
             return found;
@@ -181,20 +234,54 @@ s_pick (json_t *list, const char *key, json_t **element_p)
     return 0;
 }
 
-//  Every figure of node as a path under prefix, into paths
+//  Why key, picking several elements of the list called list (the first
+//  two in picked), names none: what to add. A fresh string.
+static char *
+s_pick_refusal (const char *figure, const char *list, const char *key, size_t found,
+                json_t *picked [2])
+{
+    char *first = s_element_key (list, picked [0]);
+    char *second = s_element_key (list, picked [1]);
+    char *what = NULL;
+    if (first && second && streq (first, second) && streq (list, "kpis"))
+        what = zsys_sprintf ("two frameworks' %s on one contract: the kpi report does not"
+                             " name the framework, so explain cannot tell them apart; the"
+                             " contracts report does (explain contracts"
+                             " contracts[PARTNER/CONTRACT/FRAMEWORK/MEASURE].committed_qty)",
+                             json_string_value (json_object_get (picked [0], "measure")));
+    else
+    if (streq (list, "contracts") || streq (list, "kpis"))
+        what = zsys_sprintf ("name one as %s, as in %s[%s] or %s[%s]", streq (list, "kpis")
+                             ? "PARTNER/CONTRACT/KPI": "PARTNER/CONTRACT/FRAMEWORK/MEASURE",
+                             list, first? first: "", list, second? second: "");
+    else
+    if (streq (list, "by_measure"))
+        what = strdup ("name the measure's framework, as in by_measure[FRAMEWORK/CODE]");
+    else
+        what = strdup ("name a partner with --partner");
+    char *reason = zsys_sprintf ("figure '%s': '%s' picks %zu elements of %s, not one: %s",
+                                 figure, key, found, list, what);
+    zstr_free (&first);
+    zstr_free (&second);
+    zstr_free (&what);
+    return reason;
+}
+
+//  Every figure of node, the member called name, as a path under prefix,
+//  into paths
 static void
-s_leaves (json_t *node, const char *prefix, zlistx_t *paths)
+s_leaves (json_t *node, const char *name, const char *prefix, zlistx_t *paths)
 {
     if (json_is_number (node) || json_is_null (node)) {
         zlistx_add_end (paths, (void *) prefix);
         return;
     }
     if (json_is_object (node)) {
-        const char *name;
+        const char *member;
         json_t *value;
-        json_object_foreach (node, name, value) {
-            char *path = *prefix? zsys_sprintf ("%s.%s", prefix, name): strdup (name);
-            s_leaves (value, path, paths);
+        json_object_foreach (node, member, value) {
+            char *path = *prefix? zsys_sprintf ("%s.%s", prefix, member): strdup (member);
+            s_leaves (value, member, path, paths);
             zstr_free (&path);
         }
     }
@@ -203,12 +290,13 @@ s_leaves (json_t *node, const char *prefix, zlistx_t *paths)
         size_t index;
         json_t *element;
         json_array_foreach (node, index, element) {
-            const char *key = json_is_object (element)? s_element_key (element): NULL;
+            char *key = json_is_object (element)? s_element_key (name, element): NULL;
             if (!key)
                 continue;
             char *path = zsys_sprintf ("%s[%s]", prefix, key);
-            s_leaves (element, path, paths);
+            s_leaves (element, name, path, paths);
             zstr_free (&path);
+            zstr_free (&key);
         }
     }
 }
@@ -240,14 +328,15 @@ s_distance (const char *one, const char *other)
     return distance;
 }
 
-//  "a, b or c": the three figures of report nearest to path, by edits
+//  "a, b or c": the three figures of node (the report, or the part of it
+//  at prefix, the member called name) nearest to path, by edits
 static char *
-s_nearest (json_t *report, const char *path)
+s_nearest (json_t *node, const char *name, const char *prefix, const char *path)
 {
     zlistx_t *paths = zlistx_new ();
     zlistx_set_duplicator (paths, (czmq_duplicator *) strdup);
     zlistx_set_destructor (paths, (czmq_destructor *) zstr_free);
-    s_leaves (report, "", paths);
+    s_leaves (node, name, prefix, paths);
     const char *best [3] = { NULL, NULL, NULL };
     size_t distances [3] = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
     for (const char *candidate = (const char *) zlistx_first (paths); candidate;
@@ -313,6 +402,21 @@ s_narrow (reporting_store_figure_t *figure, const char *list, json_t *element, i
     else
     if (streq (list, "by_partner"))
         figure->partner = json_string_value (json_object_get (element, "partner"));
+    else
+    if (streq (list, "contracts") || streq (list, "kpis")) {
+        //  A row's lines, as the contracts report (and the KPIs, from its
+        //  quantities) takes them. A KPI names no framework: a fed KPI's
+        //  actual takes its measure's lines of every framework, a social
+        //  value KPI those of the framework the contract committed under
+        figure->with_unvalued = true;
+        const char *source = json_string_value (json_object_get (element, "source"));
+        figure->committed_framework = streq (list, "kpis") && source
+                                   && streq (source, S_KPI_SOCIAL_VALUE);
+        figure->partner = json_string_value (json_object_get (element, "partner"));
+        figure->contract = json_string_value (json_object_get (element, "contract"));
+        figure->measure = json_string_value (json_object_get (element, "measure"));
+        figure->framework = json_string_value (json_object_get (element, "framework"));
+    }
 }
 
 //  Sets what the figure called name sums; false for a name not known
@@ -345,15 +449,29 @@ s_measure (reporting_store_figure_t *figure, const char *name)
         { "delivered_qty", true, REPORTING_STORE_ADDS_MILLI, -1, 1 },
         { "deliveries", true, REPORTING_STORE_ADDS_ONE, -1, 1 },
         { "flagged_lines", true, REPORTING_STORE_ADDS_ONE, -1, -1 },
+        //  contracts and kpi
+        { "claimed", true, REPORTING_STORE_ADDS_ONE, -1, 1 },
+        { "evidenced", true, REPORTING_STORE_ADDS_ONE, -1, 1 },
+        { "validated", true, REPORTING_STORE_ADDS_ONE, -1, 1 },
+        { "previous_delivered_pence", true, REPORTING_STORE_ADDS_PENCE, -1, 1 },
+        { "committed_unvalued", true, REPORTING_STORE_ADDS_ONE, -1, 0 },
+        { "delivered_unvalued", true, REPORTING_STORE_ADDS_ONE, -1, 1 },
+        { "target_qty", true, REPORTING_STORE_ADDS_MILLI, -1, 0 },
+        { "actual_qty", true, REPORTING_STORE_ADDS_MILLI, -1, 1 },
     };
+    static const char *const states [] = { "", "claimed", "evidenced", "validated" };
     for (size_t index = 0; index < sizeof names / sizeof names [0]; index++)
         if (streq (names [index].name, name)) {
             figure->valued = names [index].valued;
             figure->adds = names [index].adds;
             figure->locality = names [index].locality;
             figure->kind = names [index].kind;
-            figure->flagged = streq (name, "flagged_lines");
-            figure->year_offset = streq (name, "previous_year_local_pence")? -1: 0;
+            figure->flagged = streq (name, "flagged_lines") || strstr (name, "_unvalued");
+            figure->year_offset = streq (name, "previous_year_local_pence")
+                               || streq (name, "previous_delivered_pence")? -1: 0;
+            for (int state = 1; state < 4; state++)
+                if (streq (name, states [state]))
+                    figure->evidence = state;
             figure->less_previous = streq (name, "additional_local_pence");
             if (strstr (name, "sme_") == name || strstr (name, "vcse_") == name
             ||  strstr (name, "employee_owned_") == name)
@@ -364,10 +482,31 @@ s_measure (reporting_store_figure_t *figure, const char *name)
     return false;
 }
 
-//  Why a figure that is not made of lines is not traced
+//  Why a figure that is not made of lines (or a text: text) is not traced
 static const char *
-s_untraceable (const char *pattern, const char *name)
+s_untraceable (const char *pattern, const char *name, bool text)
 {
+    if (streq (name, "status") || streq (name, "status_reason"))
+        return "a status: compliance's delivery rules applied to the row's committed and"
+               " delivered quantities and its returns (REPORT_JSON.md, contracts), not a sum;"
+               " explain traces committed_qty and delivered_qty";
+    if (streq (name, "rating") || streq (name, "rating_note"))
+        return "a rating: the KPI's performance (actual over the target for the period)"
+               " placed in the rating rule's bands, not a sum; explain traces target_qty and"
+               " actual_qty where lines make them";
+    if (streq (name, "delivered_change_pence"))
+        return "a difference: delivered_pence less previous_delivered_pence, each of which"
+               " explain traces";
+    if (streq (name, "delivered_change"))
+        return "a share: delivered_change_pence over previous_delivered_pence, each of which"
+               " explain traces";
+    if (streq (name, "period_target_qty"))
+        return "the year's target pro rata to the days elapsed by the rating rule's as_of"
+               " (a rate as it stands), not a sum of lines; explain traces target_qty";
+    if (streq (name, "performance_pct"))
+        return "a percentage: actual_qty over period_target_qty, rounded down, not a sum";
+    if (text)
+        return "a text (a name, date, key or state), not a figure made of lines";
     if (strstr (name, "share"))
         return "a share: the ratio of two figures, each of which explain traces"
                " (e.g. spend.local_pence and spend.total_pence)";
@@ -384,6 +523,26 @@ s_untraceable (const char *pattern, const char *name)
            " value figures)";
 }
 
+//  Why a KPI's figure called name is not made of lines, as its source
+//  says (REPORT_JSON.md, kpi); NULL when it is: a social value KPI's
+//  target and actual, and the actual of a fed KPI read from returns
+static const char *
+s_kpi_untraceable (json_t *kpi, const char *name)
+{
+    const char *source = json_string_value (json_object_get (kpi, "source"));
+    source = source? source: "";
+    if (streq (source, S_KPI_SOCIAL_VALUE)
+    || (streq (name, "actual_qty") && streq (source, S_KPI_FROM_RETURNS)))
+        return NULL;
+    if (streq (name, "target_qty"))
+        return "a target the KPI feed (or OCDS agreedMetrics) gave, not made of lines: only"
+               " a social value KPI's target is its commitments";
+    if (json_is_null (json_object_get (kpi, "actual_qty")))
+        return "no actual: the KPI feed gave none, and the KPI names no measure whose"
+               " returns would make one";
+    return "an actual the KPI feed (or OCDS) gave, not read from delivery returns";
+}
+
 //  A description of the lines a figure takes, for a person
 static char *
 s_made_of (const reporting_store_figure_t *figure, const char *year, int month,
@@ -392,8 +551,15 @@ s_made_of (const reporting_store_figure_t *figure, const char *year, int month,
     const char *localities [] = { "local", "non-local", "of unknown locality" };
     char *text = zsys_sprintf ("%s%s%s of %s%s%s%s%s",
         figure->adds == REPORTING_STORE_ADDS_ONE? "the number of ": "",
-        figure->valued? (figure->flagged? "valued lines flagged by valuation (counted in no"
-                                          " figure)"
+        figure->valued? (figure->flagged && figure->with_unvalued
+                         ? (figure->kind == 0? "commitments valuation could not value (no proxy"
+                                               " for the year, or a measure the framework"
+                                               " lacks: 0 pence)"
+                                             : "deliveries valuation could not value (no proxy"
+                                               " for the year, or a measure the framework"
+                                               " lacks: 0 pence)")
+                         : figure->flagged? "valued lines flagged by valuation (counted in no"
+                                            " figure)"
                          : figure->kind == 0? "commitments valued"
                          : figure->kind == 1? "deliveries valued": "valued lines")
                       : "payments",
@@ -414,16 +580,24 @@ s_made_of (const reporting_store_figure_t *figure, const char *year, int month,
     if (figure->ward)
         S_MORE (", ward %s", figure->ward);
     if (figure->measure)
-        S_MORE (", measure %s", figure->measure);
+        S_MORE (", measure %s%s%s", figure->framework? figure->framework: "",
+                figure->framework? "/": "", figure->measure);
     if (figure->theme)
         S_MORE (", theme '%s'", figure->theme);
     if (figure->contract)
         S_MORE (", contract %s", figure->contract);
     if (figure->group)
         S_MORE (", beneficiary group '%s'", figure->group);
-    if (figure->valued && figure->kind == 1 && !figure->flagged)
-        S_MORE (", in the evidence states counted (%s), none flagged by valuation", counted);
-    if (figure->valued && figure->kind == 0)
+    if (figure->evidence)
+        S_MORE (", evidence %s", figure->evidence == 1? "claimed"
+                               : figure->evidence == 2? "evidenced": "validated");
+    if (figure->valued && figure->kind == 1 && (!figure->flagged || figure->with_unvalued))
+        S_MORE (", in the evidence states counted (%s)", counted);
+    if (figure->with_unvalued && !figure->flagged)
+        S_MORE (", flagged by valuation or not (a line valuation could not value counts"
+                " in the quantities with 0 pence)");
+    else
+    if (figure->valued && figure->kind >= 0 && !figure->flagged)
         S_MORE (", none flagged by valuation");
 #undef S_MORE
     s_append (&text, "%s", more? more: "");
@@ -523,6 +697,11 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
     //  Walk the document, noting the path's shape with keys left out
     json_t *node = report;
     char *pattern = NULL;
+    //  The deepest part of the document the path reaches, as typed: the
+    //  nearest figures are looked for there ("contracts[C-1/NT1].")
+    json_t *reached = report;
+    const char *reached_name = "";
+    char *typed = NULL, *reached_path = strdup ("");
     for (size_t index = 0; index < count; index++) {
         s_segment_t *segment = &segments [index];
         node = json_is_object (node)? json_object_get (node, segment->name): NULL;
@@ -532,23 +711,25 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
                 *code_p = 404;
                 *reason_p = zsys_sprintf ("figure '%s': %s is not a list", figure_path,
                                           segment->name);
-                zstr_free (&pattern);
-                return NULL;
+                break;
             }
-            size_t found = s_pick (node, segment->key, &segment->element);
+            json_t *picked [2];
+            size_t found = s_pick (node, segment->key, picked);
             if (found > 1) {
                 *code_p = 400;
-                bool measures = streq (segment->name, "by_measure");
-                *reason_p = zsys_sprintf ("figure '%s': '%s' picks %zu elements of %s, not"
-                                          " one: %s", figure_path, segment->key, found,
-                                          segment->name, measures
-                                          ? "name the measure's framework, as in"
-                                            " by_measure[FRAMEWORK/CODE]"
-                                          : "name a partner with --partner");
-                zstr_free (&pattern);
-                return NULL;
+                *reason_p = s_pick_refusal (figure_path, segment->name, segment->key, found,
+                                            picked);
+                break;
             }
-            node = segment->element;
+            node = segment->element = picked [0];
+        }
+        s_append (&typed, "%s%s%s%s%s", index? ".": "", segment->name,
+                  segment->keyed? "[": "", segment->key, segment->keyed? "]": "");
+        if (json_is_object (node) || json_is_array (node)) {
+            reached = node;
+            reached_name = segment->name;
+            zstr_free (&reached_path);
+            reached_path = strdup (typed);
         }
         if (!node)
             break;
@@ -556,17 +737,21 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
             *code_p = 400;
             *reason_p = zsys_sprintf ("figure '%s': %s is a list: pick its element by key,"
                                       " as %s[KEY]", figure_path, segment->name, segment->name);
-            zstr_free (&pattern);
-            return NULL;
+            break;
         }
     }
-    if (!node || !(json_is_number (node) || json_is_null (node))) {
-        char *nearest = s_nearest (report, figure_path);
+    if (!*reason_p
+    &&  (!node || !(json_is_number (node) || json_is_null (node) || json_is_string (node)))) {
+        char *nearest = s_nearest (reached, reached_name, reached_path, figure_path);
         *code_p = 404;
         *reason_p = zsys_sprintf ("the %s report has no figure '%s'; nearest: %s",
                                   json_string_value (json_object_get (report, "report")),
                                   figure_path, nearest);
         zstr_free (&nearest);
+    }
+    zstr_free (&typed);
+    zstr_free (&reached_path);
+    if (*reason_p) {
         zstr_free (&pattern);
         return NULL;
     }
@@ -583,15 +768,29 @@ reporting_explain (reporting_store_t *store, const reporting_store_params_t *par
         traceable = streq (s_traceable [index], pattern);
     const char *why = NULL;
     json_t *parent = count > 1? segments [count - 2].element: NULL;
-    if (!traceable)
-        why = s_untraceable (pattern, name);
+    //  The row a contracts or KPI figure is of, by what names it
+    if (parent && (strncmp (pattern, "contracts[]", 11) == 0
+               ||  strncmp (pattern, "kpis[]", 6) == 0)) {
+        json_t *element = json_object ();
+        const char *members [] = { "partner", "contract", "supplier", "framework", "measure",
+                                   "kpi", "source", NULL };
+        for (int index = 0; members [index]; index++) {
+            json_t *value = json_object_get (parent, members [index]);
+            if (json_is_string (value))
+                json_object_set (element, members [index], value);
+        }
+        json_object_set_new (explanation, "element", element);
+    }
+    if (json_is_string (node) || !traceable)
+        why = s_untraceable (pattern, name, json_is_string (node));
     else
-    if (json_is_null (node) && json_is_true (json_object_get (parent, "suppressed")))
-        why = "suppressed: fewer deliveries than the small-number threshold, so the report"
-              " does not show it, and its lines would show what suppression hides";
-    else
-    if (json_is_null (node))
-        why = "the report gives no figure here";
+    if (strncmp (pattern, "kpis[]", 6) == 0)
+        why = s_kpi_untraceable (parent, name);     //  NULL when made of lines
+    if (!why && json_is_null (node))
+        why = json_is_true (json_object_get (parent, "suppressed"))
+            ? "suppressed: fewer deliveries than the small-number threshold, so the report"
+              " does not show it, and its lines would show what suppression hides"
+            : "the report gives no figure here";
     if (why) {
         json_object_set_new (explanation, "traceable", json_false ());
         json_object_set_new (explanation, "why", json_string (why));
@@ -831,7 +1030,9 @@ reporting_explain_test (bool verbose)
                                          NULL, &code, &why);
         if (verbose || !explanation
         ||  !json_is_true (json_object_get (explanation, "sum_equals_value")))
-            printf ("%s: %s\n", figures [figure], explanation? "sum differs": why);
+            printf ("%s: %s\n", figures [figure], !explanation? why
+                    : json_is_true (json_object_get (explanation, "sum_equals_value"))
+                    ? "sums to the figure": "sum differs");
         assert (explanation);
         assert (json_is_true (json_object_get (explanation, "sum_equals_value")));
         json_decref (explanation);
@@ -885,6 +1086,189 @@ reporting_explain_test (bool verbose)
     json_decref (shared);
 
     json_decref (report);
+
+    //  The contracts report: each row's figures, hand-worked from the
+    //  fixture (evidenced and validated counted)
+    params.kind = "contracts";
+    params.created = "2025-03-31T09:00:00Z";
+    report = reporting_store_report (store, &params, NULL);
+    assert (report);
+    const struct {
+        const char *figure;
+        int64_t units;              //  pence, a count, or thousandths
+        int64_t lines;
+    } rows_of [] = {
+        //  C-1's NT1: 2 jobs committed at £30,000; the Q1 return as resent
+        { "contracts[council/C-1/test/NT1].committed_qty", 2000, 1 },
+        { "contracts[council/C-1/test/NT1].committed_pence", 6000000, 1 },
+        { "contracts[council/C-1/test/NT1].delivered_qty", 1500, 1 },
+        { "contracts[council/C-1/test/NT1].delivered_pence", 4500000, 1 },
+        { "contracts[council/C-1/test/NT1].validated", 1, 1 },
+        //  C-1's NT10: its claimed week is not counted, so claims none
+        { "contracts[C-1/NT10].claimed", 0, 0 },
+        { "contracts[C-1/NT10].delivered_qty", 0, 0 },
+        //  C-2's five evidenced weeks
+        { "contracts[C-2/NT10].evidenced", 5, 5 },
+        { "contracts[C-2/NT10].delivered_pence", 125000, 5 },
+        //  C-2's NT99, unknown to the framework: 5 delivered, £0, one line
+        //  unvalued, which the annual report's quantities leave out
+        { "contracts[C-2/NT99].delivered_qty", 5000, 1 },
+        { "contracts[C-2/NT99].delivered_pence", 0, 1 },
+        { "contracts[C-2/NT99].delivered_unvalued", 1, 1 },
+        { "contracts[C-2/NT99].committed_unvalued", 0, 0 },
+        //  C-3's NT20: 100 hours at £15 this year, 10 validated last year
+        { "contracts[C-3/NT20].delivered_pence", 150000, 1 },
+        { "contracts[C-3/NT20].previous_delivered_pence", 15000, 1 },
+        { "contracts[council/C-3/NT20].committed_qty", 200000, 1 },
+        { "contracts[police/P-1/test/NT20].delivered_qty", 40000, 1 },
+    };
+    for (size_t row = 0; row < sizeof rows_of / sizeof rows_of [0]; row++) {
+        explanation = reporting_explain (store, &params, report, rows_of [row].figure, 0, 0,
+                                         NULL, &code, &why);
+        if (verbose || !explanation
+        ||  !json_is_true (json_object_get (explanation, "sum_equals_value")))
+            printf ("%s: %s\n", rows_of [row].figure, !explanation? why
+                    : json_is_true (json_object_get (explanation, "sum_equals_value"))
+                    ? "sums to the figure": "sum differs");
+        assert (explanation);
+        assert (json_is_true (json_object_get (explanation, "sum_equals_value")));
+        int64_t sum = 0;
+        assert (s_value_units (json_object_get (explanation, "sum"),
+                               strstr (rows_of [row].figure, "_qty")?
+                               REPORTING_STORE_ADDS_MILLI: REPORTING_STORE_ADDS_PENCE, &sum));
+        assert (sum == rows_of [row].units);
+        assert (json_integer_value (json_object_get (explanation, "rows_total"))
+                == rows_of [row].lines);
+        json_decref (explanation);
+    }
+    //  The unvalued NT99 line counts, in the row and as the line says
+    explanation = reporting_explain (store, &params, report,
+                                     "contracts[C-2/NT99].delivered_qty", 0, 0, NULL, &code,
+                                     &why);
+    first = json_array_get (json_object_get (explanation, "rows"), 0);
+    assert (streq (json_string_value (json_object_get (first, "line")),
+                   "DELIVERY/C-2/NT99/Q1"));
+    assert (json_is_true (json_object_get (first, "flagged")));
+    assert (json_is_true (json_object_get (first, "counted")));
+    assert (streq (json_string_value (json_object_get (json_object_get (explanation,
+                                                                        "element"),
+                                                       "contract")), "C-2"));
+    json_decref (explanation);
+    //  A key picking several rows says what to add; a status is no sum
+    explanation = reporting_explain (store, &params, report, "contracts[C-1].delivered_pence",
+                                     0, 0, NULL, &code, &why);
+    assert (!explanation && code == 400);
+    assert (strstr (why, "PARTNER/CONTRACT/FRAMEWORK/MEASURE"));
+    assert (strstr (why, "contracts[council/C-1/test/NT1]"));
+    zstr_free (&why);
+    explanation = reporting_explain (store, &params, report, "contracts[NT20].delivered_qty",
+                                     0, 0, NULL, &code, &why);
+    assert (!explanation && code == 400 && strstr (why, "contracts[police/P-1/test/NT20]"));
+    zstr_free (&why);
+    const char *no_sums [] = { "contracts[C-2/NT10].status", "contracts[C-2/NT10].title",
+                               "contracts[C-3/NT20].delivered_change_pence",
+                               "contracts[C-3/NT20].delivered_change" };
+    for (size_t index = 0; index < sizeof no_sums / sizeof no_sums [0]; index++) {
+        explanation = reporting_explain (store, &params, report, no_sums [index], 0, 0, NULL,
+                                         &code, &why);
+        assert (json_is_false (json_object_get (explanation, "traceable")));
+        assert (!json_object_get (explanation, "rows"));
+        if (index == 0)
+            assert (strstr (json_string_value (json_object_get (explanation, "why")),
+                            "a status"));
+        json_decref (explanation);
+    }
+    //  A figure the row lacks: the nearest are the row's, keyed as asked
+    explanation = reporting_explain (store, &params, report,
+                                     "contracts[C-2/NT10].delivered_pense", 0, 0, NULL, &code,
+                                     &why);
+    assert (!explanation && code == 404);
+    assert (strstr (why, "nearest: contracts[C-2/NT10].delivered_pence"));
+    zstr_free (&why);
+    json_decref (report);
+
+    //  The KPI report: C-3's NT20 also fed as a KPI with no actual, which
+    //  its returns make; a fed rate with its own actual is made of none.
+    //  C-1 returns 2 of another framework's NT1, which it never committed
+    //  to: C-1's social value KPI of NT1 (test's) leaves them out
+    sv_db_t *db = reporting_store_db (store);
+    assert (sv_db_begin (db) == 0);
+    sv_proto_t other = { .id = SV_PROTO_VALUATION_LINE, .valuation_line = {
+        .partner = "council", .contract_id = "C-1", .measure = "NT1", .framework = "other",
+        .framework_version = "1", .kind = "delivered", .year = "2024-25",
+        .evidence = "validated", .quantity_milli = 2000, .value_pence = 1 } };
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    assert (sv_proto_encode (&other, &buffer) == 0);
+    sv_proto_event_t other_event = { .seq = 899, .type = "VALUATION_LINE",
+                                     .key = "council/DELIVERY/C-1/NT1/other",
+                                     .body = (uint8_t *) buffer.data, .body_size = buffer.size };
+    assert (reporting_store_apply (store, "valuation", &other_event) == 0);
+    msgpack_sbuffer_destroy (&buffer);
+    const sv_proto_kpi_t kpis [] = {
+        { .partner = "council", .contract_id = "C-3", .year = "2024-25", .kpi_id = "K-HOURS",
+          .name = "Volunteering", .unit = "hours", .target_milli = 150000, .measure = "NT20" },
+        { .partner = "council", .contract_id = "C-3", .year = "2024-25", .kpi_id = "K-MEALS",
+          .name = "Meals on time", .unit = "%", .target_milli = 95000, .has_actual = true,
+          .actual_milli = 97000 },
+    };
+    for (int index = 0; index < 2; index++) {
+        sv_proto_t message = { .id = SV_PROTO_KPI, .kpi = kpis [index] };
+        sv_proto_event_t event = { .seq = 900 + (uint64_t) index, .type = "KPI",
+                                   .key = (char *) kpis [index].kpi_id };
+        assert (reporting_store_apply_decoded (store, "ingest", &event, &message) == 0);
+    }
+    assert (sv_db_commit (db) == 0);
+    params.kind = "kpi";
+    report = reporting_store_report (store, &params, NULL);
+    assert (report);
+    const struct {
+        const char *figure;
+        int64_t milli;
+    } kpi_sums [] = {
+        { "kpis[council/C-1/SV-NT1].target_qty", 2000 },
+        { "kpis[C-1/SV-NT1].actual_qty", 1500 },
+        { "kpis[C-1/SV-NT10].actual_qty", 0 },
+        { "kpis[police/P-1/SV-NT20].target_qty", 50000 },
+        { "kpis[C-3/K-HOURS].actual_qty", 100000 },
+    };
+    for (size_t index = 0; index < sizeof kpi_sums / sizeof kpi_sums [0]; index++) {
+        explanation = reporting_explain (store, &params, report, kpi_sums [index].figure, 0,
+                                         0, NULL, &code, &why);
+        if (verbose || !explanation
+        ||  !json_is_true (json_object_get (explanation, "sum_equals_value")))
+            printf ("%s: %s\n", kpi_sums [index].figure, !explanation? why
+                    : json_is_true (json_object_get (explanation, "sum_equals_value"))
+                    ? "sums to the figure": "sum differs");
+        assert (json_is_true (json_object_get (explanation, "sum_equals_value")));
+        assert (llround (json_number_value (json_object_get (explanation, "sum")) * 1000)
+                == kpi_sums [index].milli);
+        json_decref (explanation);
+    }
+    const struct {
+        const char *figure;
+        const char *why;
+    } kpi_refused [] = {
+        { "kpis[C-3/K-HOURS].target_qty", "KPI feed" },
+        { "kpis[C-3/K-MEALS].actual_qty", "KPI feed" },
+        { "kpis[C-3/K-MEALS].rating", "a rating" },
+        { "kpis[C-1/SV-NT1].period_target_qty", "pro rata" },
+        { "kpis[C-1/SV-NT1].performance_pct", "a percentage" },
+    };
+    for (size_t index = 0; index < sizeof kpi_refused / sizeof kpi_refused [0]; index++) {
+        explanation = reporting_explain (store, &params, report, kpi_refused [index].figure,
+                                         0, 0, NULL, &code, &why);
+        assert (json_is_false (json_object_get (explanation, "traceable")));
+        assert (strstr (json_string_value (json_object_get (explanation, "why")),
+                        kpi_refused [index].why));
+        json_decref (explanation);
+    }
+    explanation = reporting_explain (store, &params, report, "kpis[C-3].actual_qty", 0, 0,
+                                     NULL, &code, &why);
+    assert (!explanation && code == 400 && strstr (why, "PARTNER/CONTRACT/KPI"));
+    zstr_free (&why);
+    json_decref (report);
+
     reporting_store_fixture_end (&store, path);
     printf ("OK\n");
 }

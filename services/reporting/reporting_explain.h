@@ -7,16 +7,22 @@
     "spend.by_ward[Boston Castle].local_pence" or, the same ward by its
     code, "spend.by_ward[E05001].local_pence"; a measure also by its
     framework and code, "social_value.by_measure[toms/NT1].delivered_qty",
-    as two frameworks may use one code). The path is walked over the
-    document itself, so every figure the report has can be named, and an
-    unknown one is answered with the nearest paths it does have.
+    as two frameworks may use one code; a contracts row by
+    PARTNER/CONTRACT/FRAMEWORK/MEASURE or as much of it as picks one,
+    "contracts[C-1/NT1].claimed"; a KPI by PARTNER/CONTRACT/KPI). The path
+    is walked over the document itself, so every figure the report has can
+    be named, and an unknown one is answered with the nearest paths it does
+    have, looked for where the path reached.
 
     Which lines make a figure follows from the path: the list an element
     was picked from narrows the lines (a month, a ward, a measure, a
-    theme, a contract, a group, a partner) and the figure's own name says
-    what is summed (local pence, delivered pence, a count of deliveries).
+    theme, a contract, a group, a partner, a contracts row or KPI, whose
+    lines are taken as the contracts report takes them, flagged by
+    valuation or not) and the figure's own name says what is summed (local
+    pence, delivered pence, a count of deliveries, a quantity).
     Only the figures listed in EXPLAIN_JSON.md are made of lines; any
-    other (a share, a count of contracts or alerts, a setting) is answered
+    other (a share, a count of contracts or alerts, a setting, a status, a
+    rating, a KPI's target or actual the KPI feed gave, a text) is answered
     "not traceable" with why, never with a list of lines that only looks
     like an answer. A figure suppressed as a small number is not traced
     either: its lines would show what suppression hides.

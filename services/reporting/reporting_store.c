@@ -2455,9 +2455,13 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
 //  ?8 contract, ?9 ward as stored, ?10 beneficiary group, ?11 what a line
 //  adds (0 pence, 1 one, 2 thousandths), ?12 limit, ?13 offset, ?14 1 to
 //  take lines of every evidence state, flagged or not (the breakdown), ?15
-//  framework (with ?6, one framework's measure of the code). A
-//  figure in pence takes no line of a record-only measure (it has no £);
-//  the breakdown takes them all
+//  framework (with ?6, one framework's measure of the code), ?16 1 for the
+//  lines as the contracts report takes them (figure->with_unvalued), ?17
+//  an evidence state or 0, ?18 1 for lines of a framework with a
+//  commitment of the line's contract and measure in the year only (as a
+//  social value KPI is made: reporting_store_kpi). A figure in pence takes no line of a
+//  record-only measure (it has no £), but a contracts row's does (its
+//  pence are 0, as the row's are); the breakdown takes them all
 #define S_TRACE_VALUE_ADDS \
     "(CASE ?11 WHEN 0 THEN v.value_pence WHEN 1 THEN 1 ELSE v.quantity_milli END)"
 #define S_TRACE_VALUE_WHERE(FY) \
@@ -2468,8 +2472,13 @@ reporting_store_report (reporting_store_t *self, const reporting_store_params_t 
     " WHERE m.framework = v.framework AND m.measure = v.measure), '') = ?7)" \
     " AND (?8 IS NULL OR v.contract_id = ?8) AND (?9 IS NULL OR v.ward = ?9)" \
     " AND (?10 IS NULL OR v.beneficiary_group = ?10)" \
-    " AND (?14 OR (v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))" \
-    " AND (?14 OR ?11 != 0 OR coalesce((SELECT m.record_only FROM measures m" \
+    " AND (?17 = 0 OR v.evidence = ?17)" \
+    " AND (NOT ?18 OR (SELECT sum(c.quantity_milli) FROM value_lines c WHERE c.fy = ?1" \
+    " AND c.partner = v.partner AND c.contract_id = v.contract_id" \
+    " AND c.framework = v.framework AND c.measure = v.measure AND c.kind = 0) > 0)" \
+    " AND (?14 OR (?16 AND (NOT ?4 OR v.flagged) AND (v.kind = 0 OR (?3 >> v.evidence) & 1))" \
+    " OR (NOT ?16 AND v.flagged = ?4 AND (?4 OR v.kind = 0 OR (?3 >> v.evidence) & 1)))" \
+    " AND (?14 OR ?16 OR ?11 != 0 OR coalesce((SELECT m.record_only FROM measures m" \
     " WHERE m.framework = v.framework AND m.measure = v.measure), 0) = 0)"
 
 static void
@@ -2516,6 +2525,9 @@ s_trace_bind_value (sqlite3_stmt *stmt, const reporting_store_figure_t *figure, 
                               : figure->adds == REPORTING_STORE_ADDS_ONE? 1: 2);
     sqlite3_bind_int (stmt, 14, every_state || figure->every_state);
     s_bind_optional (stmt, 15, figure->framework);
+    sqlite3_bind_int (stmt, 16, figure->with_unvalued);
+    sqlite3_bind_int (stmt, 17, figure->evidence);
+    sqlite3_bind_int (stmt, 18, figure->committed_framework);
 }
 
 //  The key of a line without its partner's prefix ("council/SPEND/T1/1"
@@ -2578,8 +2590,10 @@ s_trace_spend_row (sqlite3_stmt *stmt)
     return row;
 }
 
+//  A valued line of a figure; "counted" whether the figure's report counts
+//  it (a flagged line counts in a contracts row's quantities)
 static json_t *
-s_trace_value_row (sqlite3_stmt *stmt, int mask)
+s_trace_value_row (sqlite3_stmt *stmt, int mask, bool with_unvalued)
 {
     const char *partner = sv_db_text (stmt, 1);
     int evidence = sqlite3_column_int (stmt, 9);
@@ -2596,7 +2610,7 @@ s_trace_value_row (sqlite3_stmt *stmt, int mask)
         "kind", kind? "delivered": "committed",
         "year", s_trace_year (stmt, 8),
         "evidence", evidence > 0 && evidence < 4? s_evidence_names [evidence]: "",
-        "counted", !flagged && (kind == 0 || ((mask >> evidence) & 1)),
+        "counted", (with_unvalued || !flagged) && (kind == 0 || ((mask >> evidence) & 1)),
         "flagged", flagged);
     json_object_update_new (row, json_pack ("{s:o, s:o, s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:I}",
         "quantity", s_quantity (sqlite3_column_int64 (stmt, 10)),
@@ -2615,7 +2629,8 @@ s_trace_value_row (sqlite3_stmt *stmt, int mask)
 }
 
 //  Lines of the evidence states counted and not, and flagged, among the
-//  deliveries the figure would take if every state counted:
+//  deliveries the figure would take if every state counted (a flagged
+//  line in a state counted is counted by a contracts row's figure):
 //  [{"evidence", "counted", "flagged", "lines", "value_pence"}]
 static json_t *
 s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figure, int fy,
@@ -2637,7 +2652,7 @@ s_trace_evidence (reporting_store_t *self, const reporting_store_figure_t *figur
         bool flagged = sqlite3_column_int (stmt, 1) != 0;
         json_array_append_new (states, json_pack ("{s:s, s:b, s:b, s:I, s:I}",
             "evidence", evidence > 0 && evidence < 4? s_evidence_names [evidence]: "",
-            "counted", !flagged && ((mask >> evidence) & 1),
+            "counted", (figure->with_unvalued || !flagged) && ((mask >> evidence) & 1),
             "flagged", flagged,
             "lines", (json_int_t) sqlite3_column_int64 (stmt, 2),
             "value_pence", (json_int_t) sqlite3_column_int64 (stmt, 3)));
@@ -2769,7 +2784,8 @@ s_trace_each (reporting_store_t *self, const reporting_store_figure_t *figure, i
     }
     int step, rc = 0;
     while (rc == 0 && (step = sqlite3_step (stmt)) == SQLITE_ROW) {
-        json_t *row = figure->valued? s_trace_value_row (stmt, mask): s_trace_spend_row (stmt);
+        json_t *row = figure->valued? s_trace_value_row (stmt, mask, figure->with_unvalued)
+                                    : s_trace_spend_row (stmt);
         rc = fn (row, arg);
         json_decref (row);
     }

@@ -229,6 +229,18 @@ typedef struct {
     const char *group;              //  beneficiary group
     bool every_state;               //  valued lines of every evidence state,
                                     //  flagged or not (the open-data pack)
+    bool with_unvalued;             //  the lines as a contracts report's row
+                                    //  takes them: commitments and deliveries in
+                                    //  a counted state, flagged or not (a flagged
+                                    //  line's quantity counts, its pence are 0),
+                                    //  record-only measures too; with flagged,
+                                    //  only the flagged of those
+    int evidence;                   //  deliveries in this evidence state only
+                                    //  (1 claimed, 2 evidenced, 3 validated); 0 any
+    bool committed_framework;       //  only lines of a framework whose lines of
+                                    //  the same partner, contract and measure
+                                    //  commit a quantity in the year (a social
+                                    //  value KPI, which names no framework)
 } reporting_store_figure_t;
 
 //  The lines that make figure in the report params describe (its year,

@@ -8,6 +8,12 @@
     of payments never sits in memory whole. Every page must come from the
     same stream offsets: were the store to move on between pages, the
     lines would no longer be one figure's, and the command says so.
+
+    --contract and --supplier narrow the contracts and kpi reports as
+    socval report's do. EXPLAIN_REQUEST carries no filters, and a row's
+    figures do not depend on them (they only leave rows out), so they are
+    applied here: to the row the explanation says its figure is of
+    ("element"), a row they leave out being one the report does not have.
 */
 
 #include "socval.h"
@@ -245,6 +251,34 @@ s_print_head (FILE *out, const char *figure, json_t *document)
              s_text (document, "source"));
 }
 
+//  Whether the row explanation's figure is of (its "element") passes the
+//  --contract and --supplier filters, as the contracts report applies
+//  them (a contract id; a supplier's key or name, exactly); if not, says
+//  so on stderr
+static bool
+s_row_wanted (json_t *explanation, const char *figure, const char *contract,
+              const char *supplier)
+{
+    json_t *element = json_object_get (explanation, "element");
+    if ((!*contract && !*supplier) || !element)
+        return true;
+    bool wanted = !*contract || streq (s_text (element, "contract"), contract);
+    if (wanted && *supplier && !streq (s_text (element, "supplier"), supplier)) {
+        //  The key is on the row's lines, not the row
+        wanted = false;
+        size_t index;
+        json_t *row;
+        json_array_foreach (json_object_get (explanation, "rows"), index, row)
+            wanted = wanted || streq (s_text (row, "supplier_key"), supplier);
+    }
+    if (!wanted)
+        fprintf (stderr, "socval: %s is of contract %s (supplier %s), which %s%s%s%s%s leaves"
+                 " out of the report\n", figure, s_text (element, "contract"),
+                 s_text (element, "supplier"), *contract? "--contract ": "", contract,
+                 *contract && *supplier? " ": "", *supplier? "--supplier ": "", supplier);
+    return wanted;
+}
+
 //  --------------------------------------------------------------------------
 //  The verb
 
@@ -253,8 +287,9 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
 {
     const char *usage =
         "usage: socval explain KIND [--year 2024-25] [--partner NAME] FIGURE\n"
+        "                      [--contract ID] [--supplier KEY-OR-NAME]\n"
         "                      [--json | --csv] [--all]\n"
-        "  KIND: annual | partnership\n"
+        "  KIND: annual | partnership | contracts | kpi\n"
         "  How one figure of the report is made: the payments or valued lines that\n"
         "  add up to it, what each was read from (partner, its key, the ingest event),\n"
         "  the proxy and framework it was valued with or the postcode and rule that\n"
@@ -264,13 +299,20 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
         "  by its key: spend.local_pence, social_value.by_measure[NT10].delivered_pence,\n"
         "  spend.by_ward[Boston Castle].local_pence (see socval report KIND --format json);\n"
         "  a measure also by framework and code, by_measure[FRAMEWORK/NT10], when two\n"
-        "  frameworks use one code.\n"
+        "  frameworks use one code. A contracts row is picked by\n"
+        "  PARTNER/CONTRACT/FRAMEWORK/MEASURE, or as much of it as names one row:\n"
+        "  contracts[council/C-1/toms/NT1].delivered_pence, contracts[C-1/NT1].claimed;\n"
+        "  a KPI by PARTNER/CONTRACT/KPI: kpis[C-1/SV-NT10].actual_qty.\n"
+        "  --contract and --supplier narrow the contracts and kpi reports, as in\n"
+        "  socval report.\n"
         "  Lists the 20 largest lines and sums the rest; --all lists every line.\n"
         "  --json prints {\"figure\", \"value\", \"sum\", \"rows_total\", \"rows\": [...], ...};\n"
         "  --csv prints the lines alone, one row each.\n"
         "  Exit 1 for a figure the report does not have (naming the nearest it has),\n"
-        "  or one that is not made of lines (a share, a count of contracts), saying why.\n";
+        "  or one that is not made of lines (a share, a count of contracts, a status,\n"
+        "  a rating, a target the KPI feed gave), saying why.\n";
     const char *kind = NULL, *year = "", *partner = "", *figure = NULL;
+    const char *contract = "", *supplier = "";
     bool csv = false, all = false;
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
@@ -281,6 +323,12 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
         else
         if (streq (argv [arg], "--partner") && arg + 1 < argc)
             partner = argv [++arg];
+        else
+        if (streq (argv [arg], "--contract") && arg + 1 < argc)
+            contract = argv [++arg];
+        else
+        if (streq (argv [arg], "--supplier") && arg + 1 < argc)
+            supplier = argv [++arg];
         else
         if (streq (argv [arg], "--csv"))
             csv = true;
@@ -298,6 +346,11 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
     }
     if (!kind || !figure || (csv && options->json))
         return socval_usage (usage);
+    if ((*contract || *supplier) && !streq (kind, "contracts") && !streq (kind, "kpi")) {
+        fprintf (stderr, "socval: --contract and --supplier narrow the contracts and kpi"
+                 " reports only, not %s\n", kind);
+        return 2;
+    }
     sv_config_t *config = socval_config (options);
     if (!config)
         return 2;
@@ -308,6 +361,11 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
     };
     int rc = 0;
     json_t *document = s_fetch (config, options, &request, &rc);
+    if (document && !s_row_wanted (document, figure, contract, supplier)) {
+        json_decref (document);
+        document = NULL;
+        rc = 1;
+    }
     bool traceable = document && !json_is_false (json_object_get (document, "traceable"));
     if (traceable && !json_is_true (json_object_get (document, "sum_equals_value"))) {
         //  Never shown as an explanation: the lines are not the figure's
