@@ -84,6 +84,10 @@ static const char *const s_payment_date [] = {
     "GL Date",                  //  Sheffield (JD Edwards)
     "Invoice GL Date",          //  Network Rail
     "Transaction Date", "Posting Date", "Posted Date",
+    "Posted Fiscal Date", "Fiscal Date",    //  Havering 2011-14 (the ledger date)
+    "Entry Date", "Input Date", //  Islington (the ledger date; no other date)
+    "Date Incurred",            //  Newham 2018-19: the Transparency Code's
+                                //  "date the expenditure was incurred"
     "Date of Transaction", "Trans Date",    //  purchase card files
     "Invoice Creation Date",    //  Lambeth 2012-06, its only date
     "Date",                     //  Calderdale, Cabinet Office, Darlington
@@ -91,6 +95,7 @@ static const char *const s_payment_date [] = {
 };
 static const char *const s_transaction_no [] = {
     "Transaction Number", "Transaction No." /* Harrogate */, "Transaction ID",
+    "Transcation Number",       //  Bexley, misspelt
     "TransNo",                  //  Gateshead, Wakefield
     "Trans No",                 //  Oxford
     "Transaction Reference", "Transaction Ref",
@@ -99,6 +104,7 @@ static const char *const s_transaction_no [] = {
     "SAP Document Number",      //  Salford
     "Internal Ref",             //  Newcastle
     "Payment Reference", "Payment Ref",
+    "Payment Reference Number", //  Barnet (beside "Payment Number", ranked below)
     "Payment Number", "Payment No", "Payment ID",
     "HBC Ref No",               //  a borough council's "HBC ref no", "HBC Ref No."
     "Transaction Ref No", "Trans Ref",
@@ -127,6 +133,13 @@ static const char *const s_amount [] = {
     "Amount Exc VAT",           //  Durham's column key
     "Transaction Amount", "Total Amount", "Amount Excluding VAT",
     "Gross Amount", "Gross",    //  only where no net amount is given
+    //  London boroughs' amount columns (each the file's only amount): Barnet
+    //  2013-15 and its Oracle "Distribution Amount" since; Camden's snake
+    //  case; Lambeth's 2015-17 warehouse report; Lewisham's "£ SPEND
+    //  (EXCLUDING VAT)"; Havering 2011; Haringey's pivot-table exports
+    "Expenditure Amount (exc VAT)", "Expenditure over \xC2\xA3" "500 (exc VAT)",
+    "Distribution Amount", "Amount GBP", "Invoice Line Net Amount",
+    "Spend (Excluding VAT)", "AP Document Amount", "Sum of Amount",
     NULL
 };
 static const char *const s_supplier_name [] = {
@@ -140,6 +153,8 @@ static const char *const s_supplier_name [] = {
     "Creditor",
     "Supplier (Beneficiary)",   //  East Cambridgeshire's column key
     "Merchant Name", "Merchant",        //  purchase card files
+    "Vendor Name 2",            //  Brent (its only supplier column)
+    "Supplier Description",     //  Redbridge (the supplier's name)
     "Name",                     //  a borough council's "Name:" (nothing else
                                 //  in a spend file is named bare "Name")
     NULL
@@ -2468,6 +2483,73 @@ s_test_limits_and_headers (bool verbose)
             INGEST_SPEND_NARRATIVE },
           { "Supplier (beneficiary)", "Procurement category", "CIPFA expenditure code",
             "Purpose of expenditure (narrative)" } },
+        //  London boroughs' layouts, as a borough loader's column table lists
+        //  them (Ambit-Labs/hacks-tech-eu-agentic-ai docs/payments-schema.md):
+        //  Barnet before 2024 and since; Bexley's misspelt number beside its
+        //  VAT; Brent; Camden; Havering 2011-14; Islington; Lambeth 2015-17;
+        //  Lewisham; Newham 2018-19; Redbridge; Haringey
+        { "Payment Date,Vendor Name,Directorate,Department,Expenditure Type,"
+          "Expenditure Amount (exc VAT),Ref.Doc.1\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Vendor Name", "Expenditure Type", "Expenditure Amount (exc VAT)" } },
+        { "Payment Date,Supplier Name,Cost Centre Hierarchy - Directorate,Expenditure Type,"
+          "Distribution Amount,Payment Reference Number,Payment Number\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Supplier Name", "Expenditure Type", "Distribution Amount",
+            "Payment Reference Number" } },
+        { "Payment Date,Supplier,Directorate,Service area,Expense Type,Amount,"
+          "Non Recoverable VAT,Transcation Number\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Supplier", "Service area", "Amount", "Transcation Number" } },
+        { "Payment Date,Vendor Name 2,Cost Centre Description,Subjective desctiption,Amount,"
+          "Non Recoverable VAT\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Vendor Name 2", "Cost Centre Description", "Amount" } },
+        { "payment_date,beneficiary_name,organisational_unit,purpose,amount_gbp,"
+          "irrecoverable_vat_amount_gbp,unique_identifier\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA,
+            INGEST_SPEND_AMOUNT },
+          { "payment_date", "beneficiary_name", "organisational_unit", "amount_gbp" } },
+        { "Posted Fiscal Date,Supplier Name,Directorate,Service,Subjective Name,"
+          "AP Document Amount (\xC2\xA3),Transaction Number\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_AMOUNT },
+          { "Posted Fiscal Date", "Supplier Name", "Subjective Name",
+            "AP Document Amount (\xC2\xA3)" } },
+        { "Entry Date,Supplier Name,Department,Service,Spend Type,Net Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA,
+            INGEST_SPEND_AMOUNT },
+          { "Entry Date", "Supplier Name", "Service", "Net Amount" } },
+        { "Invoice_Payment_Date,Supplier_Name,Org_Level_2_Desc,Nominal_Desc,"
+          "Invoice_Line_Net_Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Invoice_Payment_Date", "Supplier_Name", "Invoice_Line_Net_Amount",
+            "Invoice_Line_Net_Amount" } },
+        { "PAYMENT DATE,SUPPLIER,SERVICE,DEPARTMENT,DESCRIPTION,"
+          "\xC2\xA3 SPEND (EXCLUDING VAT)\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_NARRATIVE,
+            INGEST_SPEND_AMOUNT },
+          { "PAYMENT DATE", "SUPPLIER", "DESCRIPTION", "\xC2\xA3 SPEND (EXCLUDING VAT)" } },
+        { "Date Incurred,BENEFICIARY,Local Authority Department,Purpose,Amount,"
+          "Non Recoverable\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_NARRATIVE,
+            INGEST_SPEND_AMOUNT },
+          { "Date Incurred", "BENEFICIARY", "Purpose", "Amount" } },
+        { "Transaction Date,Supplier description,Directorate,Service,Account description,"
+          "Amount,Transaction No\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Transaction Date", "Supplier description", "Account description",
+            "Transaction No" } },
+        { "Payment date,Supplier Name,Department,Purpose,Sum of Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_NARRATIVE,
+            INGEST_SPEND_AMOUNT },
+          { "Payment date", "Supplier Name", "Purpose", "Sum of Amount" } },
     };
     for (size_t index = 0; index < sizeof headers / sizeof headers [0]; index++) {
         s_test_reset (&test, NULL);
