@@ -88,6 +88,8 @@ static const char *const s_payment_date [] = {
     "Entry Date", "Input Date", //  Islington (the ledger date; no other date)
     "Date Incurred",            //  Newham 2018-19: the Transparency Code's
                                 //  "date the expenditure was incurred"
+    "Actual Payment Date", "Payment Date - G/L Date", "Date Incurred - Payment Date",
+    "#. Date Paid", "#. Date Incurred", //  Hackney's numbered columns, paid first
     "Date of Transaction", "Trans Date",    //  purchase card files
     "Invoice Creation Date",    //  Lambeth 2012-06, its only date
     "Date",                     //  Calderdale, Cabinet Office, Darlington
@@ -140,6 +142,10 @@ static const char *const s_amount [] = {
     "Expenditure Amount (exc VAT)", "Expenditure over \xC2\xA3" "500 (exc VAT)",
     "Distribution Amount", "Amount GBP", "Invoice Line Net Amount",
     "Spend (Excluding VAT)", "AP Document Amount", "Sum of Amount",
+    "Amount Ex VAT",            //  Hammersmith and Fulham "Amount £ (Ex VAT)"
+    "Invoice Line Amount",      //  Greenwich
+    "Distrib Amount SUM",       //  Hillingdon
+    "Trans Original Net Amt", "Invoice Amount",
     NULL
 };
 static const char *const s_supplier_name [] = {
@@ -155,6 +161,11 @@ static const char *const s_supplier_name [] = {
     "Merchant Name", "Merchant",        //  purchase card files
     "Vendor Name 2",            //  Brent (its only supplier column)
     "Supplier Description",     //  Redbridge (the supplier's name)
+    "Supplier (Beneficiary) Name",  //  Kensington and Chelsea
+    "#. Beneficiary",           //  Hackney's numbered columns
+    "Updated Beneficiary",      //  Harrow
+    "Amended Supplier Name",    //  Ealing
+    "Reported Beneficiary", "Published Supplier Name", "Supplier Name Redacted",
     "Name",                     //  a borough council's "Name:" (nothing else
                                 //  in a spend file is named bare "Name")
     NULL
@@ -2546,6 +2557,44 @@ s_test_limits_and_headers (bool verbose)
             INGEST_SPEND_TRANSACTION_NO },
           { "Transaction Date", "Supplier description", "Account description",
             "Transaction No" } },
+        //  And the columns two more loaders of those files name (Budget-Galaxy,
+        //  and a borough loader's fallback column map), each line made of
+        //  one borough's named columns ("Payment Date" where none is named):
+        //  Hackney's numbered columns, Greenwich, Harrow, Kensington and
+        //  Chelsea, Hillingdon, Hammersmith and Fulham, Ealing
+        { "3. DATE INCURRED,4. DATE PAID,5. BENEFICIARY,7. DEPARTMENT,"
+          "8. PURPOSE OF EXPENDITURE,9. MERCHANT CATEGORY,Total\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "4. DATE PAID", "5. BENEFICIARY", "Total", "Total" } },
+        { "LA Department,Expenditure Category/Description,Payment Date,Creditor_Name,"
+          "Invoice Line Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Creditor_Name", "Invoice Line Amount", "Invoice Line Amount" } },
+        { "Department,Category/Purpose,Payment Date,Updated Beneficiary,Gross\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_EXPENSE_AREA },
+          { "Payment Date", "Updated Beneficiary", "Gross", "Department" } },
+        { "Directorate / service where expenditure incurred,purpose_of_spend,Payment Date,"
+          "Supplier (Beneficiary) name,Net Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_EXPENSE_TYPE },
+          { "Payment Date", "Supplier (Beneficiary) name", "Net Amount", "purpose_of_spend" } },
+        { "Cclvl4 Desc,Account Desc,Actual Payment Date,Vendor Name,Distrib Amount SUM\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Actual Payment Date", "Vendor Name", "Distrib Amount SUM", "Distrib Amount SUM" } },
+        { "Cost Center/Capital Project Description,GL Account Description,Payment Date,"
+          "Supplier Name,Amount \xC2\xA3 (Ex VAT)\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Supplier Name", "Amount \xC2\xA3 (Ex VAT)",
+            "Amount \xC2\xA3 (Ex VAT)" } },
+        { "Service Label,Expenditure Category,Payment Date,Amended Supplier Name,Net Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_EXPENSE_AREA },
+          { "Payment Date", "Amended Supplier Name", "Net Amount", "Service Label" } },
         { "Payment date,Supplier Name,Department,Purpose,Sum of Amount\n",
           { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_NARRATIVE,
             INGEST_SPEND_AMOUNT },
