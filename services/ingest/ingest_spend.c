@@ -902,6 +902,17 @@ s_credit (ingest_spend_t *self, size_t line, const char *marker, const char *amo
     return 0;
 }
 
+//  True if text has a letter: an ASCII letter or any non-ASCII character
+//  (a name's accented or non-Latin letters, byte by byte)
+static bool
+s_has_letter (const char *text)
+{
+    for (; *text; text++)
+        if (isalpha ((unsigned char) *text) || (unsigned char) *text >= 0x80)
+            return true;
+    return false;
+}
+
 //  Reads an identifier cell (supplier ID, VAT number) that names no one,
 //  a redaction ("Redacted": Wakefield's every supplier ID), a placeholder
 //  ("N/A", "Not yet available") or zeros alone, as no identifier: kept,
@@ -1200,6 +1211,14 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
     };
     if (!*spend.supplier_name) {
         s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, "", "no supplier name");
+        return 0;
+    }
+    //  Digits and punctuation alone name nobody: Hyndburn's bank charges
+    //  name the period charged, "30.11.19-28.02.20", where the supplier
+    //  goes. (Masks such as Craven's "*****" are redactions, read below.)
+    if (!s_has_letter (spend.supplier_name) && !ingest_spend_redaction (spend.supplier_name)) {
+        s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, spend.supplier_name,
+                  "no letter in it: not a supplier's name");
         return 0;
     }
     //  An over-long value is this row's error, never the batch's
@@ -2052,6 +2071,18 @@ static const s_test_fixture_t s_fixtures [] = {
               " | REPAIRS & ALTS OF BUILDINGS" },
         { 31, "2024-12-03 300.00 V002263183/2 BROWNS LADDERS AND CEILINGS LIMITED"
               " | REPAIRS & ALTS OF BUILDINGS" } } },
+    //  Hyndburn, March 2020: a bank charge whose "Name" is the period
+    //  charged (39), refused; "REDACTIVE PUBLISHING LTD" is a supplier (8);
+    //  one invoice five times (18-22) and purchase-card rows that all give
+    //  "P-CARD- MAR 20" as their number, all kept; ten lines of commas
+    { "hyndburn_2020-03.csv", NULL, NULL, 38, 1, 5503649, 0,
+      "row 39, column 'Name', value '30.11.19-28.02.20': no letter in it: not a "
+      "supplier's name",
+      { { "no letter in it: not a supplier's name", 1 } },
+      { { 8, "2020-03-04 695.00 B000020740/62354/1 REDACTIVE PUBLISHING LTD | ADVERTISING" },
+        { 22, "2020-03-04 3800.00 B000020743/59171/5 COLLETT TRANSPORT SERVICES"
+              " | HIRE OF REFUSE VEHICLE" },
+        { 38, "2020-03-19 848.32 32719/2 WORLDPAY | STREAMLINE" } } },
     //  A Leeds excerpt behind a UTF-8 byte order mark
     { "bom_leeds_2010-12.csv", NULL, NULL, 20, 0, 6450796, 0, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
