@@ -902,15 +902,21 @@ s_credit (ingest_spend_t *self, size_t line, const char *marker, const char *amo
     return 0;
 }
 
-//  True if text has a letter: an ASCII letter or any non-ASCII character
-//  (a name's accented or non-Latin letters, byte by byte)
+//  True if a supplier name names nobody: no letter (an ASCII letter or any
+//  non-ASCII character, a name's accented or non-Latin letters byte by
+//  byte) and some punctuation, as a date, a date range or an amount has.
+//  Digits alone are kept: "3663" is a food wholesaler's name.
 static bool
-s_has_letter (const char *text)
+s_no_name (const char *text)
 {
-    for (; *text; text++)
-        if (isalpha ((unsigned char) *text) || (unsigned char) *text >= 0x80)
-            return true;
-    return false;
+    bool punctuation = false;
+    for (; *text; text++) {
+        unsigned char c = (unsigned char) *text;
+        if (isalpha (c) || c >= 0x80)
+            return false;
+        punctuation |= !isdigit (c) && c != ' ';
+    }
+    return punctuation;
 }
 
 //  Reads an identifier cell (supplier ID, VAT number) that names no one,
@@ -1216,7 +1222,7 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
     //  Digits and punctuation alone name nobody: Hyndburn's bank charges
     //  name the period charged, "30.11.19-28.02.20", where the supplier
     //  goes. (Masks such as Craven's "*****" are redactions, read below.)
-    if (!s_has_letter (spend.supplier_name) && !ingest_spend_redaction (spend.supplier_name)) {
+    if (s_no_name (spend.supplier_name) && !ingest_spend_redaction (spend.supplier_name)) {
         s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, spend.supplier_name,
                   "no letter in it: not a supplier's name");
         return 0;
@@ -2484,6 +2490,18 @@ s_test_limits_and_headers (bool verbose)
         free (text);
     }
     free (file);
+
+    //  A name of digits alone is kept (the wholesaler "3663"); digits with
+    //  punctuation, a date range where the supplier goes, are no name
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_text (
+        "Payment Date,Amount,Supplier Name\n"
+        "01/04/2024,10.00,3663\n"
+        "02/04/2024,20.00,30.11.19-28.02.20\n", &test);
+    assert (ingest_spend_refusal (reader) == NULL);
+    assert (ingest_spend_accepted (reader) == 1 && ingest_spend_total (reader) == 1000);
+    assert (streq (test.last_reason, "no letter in it: not a supplier's name"));
+    ingest_spend_destroy (&reader);
 
     //  Headers from real files: a borough's "Name:" with trailing spaces,
     //  "HBC Ref No." and "Net Amount(£)"; the NHS template; purchase cards;
