@@ -146,6 +146,8 @@ static const char *const s_amount [] = {
     "Invoice Line Amount",      //  Greenwich
     "Distrib Amount SUM",       //  Hillingdon
     "Trans Original Net Amt", "Invoice Amount",
+    "GBP",                      //  a column headed "£" alone (Bexley before
+                                //  2022), as sv_csv folds it
     NULL
 };
 static const char *const s_supplier_name [] = {
@@ -2564,6 +2566,11 @@ s_test_limits_and_headers (bool verbose)
           { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA, INGEST_SPEND_AMOUNT,
             INGEST_SPEND_TRANSACTION_NO },
           { "Supplier", "Service area", "Amount", "Transcation Number" } },
+        { "Payment Date,Supplier,Directorate,Service area,Description,\xC2\xA3 ,"
+          "Non recoverable VAT \xC2\xA3,Transaction No\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Payment Date", "Supplier", "\xC2\xA3", "Transaction No" } },
         { "Payment Date,Vendor Name 2,Cost Centre Description,Subjective desctiption,Amount,"
           "Non Recoverable VAT\n",
           { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA,
