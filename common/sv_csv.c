@@ -153,10 +153,24 @@ s_fold_any (const char *text, char *out, bool keep_digit_mark)
     return true;
 }
 
+//  Folds a header cell. A cell of a pound sign alone (Bexley's amount
+//  column before 2022), which has no letter or digit to fold, folds as
+//  "gbp", the name a kind's table can give it.
 static bool
 s_fold (const char *text, char *out)
 {
-    return s_fold_any (text, out, false);
+    if (!s_fold_any (text, out, false))
+        return false;
+    if (!*out) {
+        while (*text == ' ' || *text == '\t')
+            text++;
+        size_t length = strlen (text);
+        while (length && (text [length - 1] == ' ' || text [length - 1] == '\t'))
+            length--;
+        if (length == 2 && memcmp (text, "\xC2\xA3", 2) == 0)
+            strcpy (out, "gbp");
+    }
+    return true;
 }
 
 //  True if a folded header cell is the folded name, each '#' of the name

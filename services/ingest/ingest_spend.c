@@ -84,6 +84,12 @@ static const char *const s_payment_date [] = {
     "GL Date",                  //  Sheffield (JD Edwards)
     "Invoice GL Date",          //  Network Rail
     "Transaction Date", "Posting Date", "Posted Date",
+    "Posted Fiscal Date", "Fiscal Date",    //  Havering 2011-14 (the ledger date)
+    "Entry Date", "Input Date", //  Islington (the ledger date; no other date)
+    "Date Incurred",            //  Newham 2018-19: the Transparency Code's
+                                //  "date the expenditure was incurred"
+    "Actual Payment Date", "Payment Date - G/L Date", "Date Incurred - Payment Date",
+    "#. Date Paid", "#. Date Incurred", //  Hackney's numbered columns, paid first
     "Date of Transaction", "Trans Date",    //  purchase card files
     "Invoice Creation Date",    //  Lambeth 2012-06, its only date
     "Date",                     //  Calderdale, Cabinet Office, Darlington
@@ -91,6 +97,7 @@ static const char *const s_payment_date [] = {
 };
 static const char *const s_transaction_no [] = {
     "Transaction Number", "Transaction No." /* Harrogate */, "Transaction ID",
+    "Transcation Number",       //  Bexley, misspelt
     "TransNo",                  //  Gateshead, Wakefield
     "Trans No",                 //  Oxford
     "Transaction Reference", "Transaction Ref",
@@ -99,6 +106,7 @@ static const char *const s_transaction_no [] = {
     "SAP Document Number",      //  Salford
     "Internal Ref",             //  Newcastle
     "Payment Reference", "Payment Ref",
+    "Payment Reference Number", //  Barnet (beside "Payment Number", ranked below)
     "Payment Number", "Payment No", "Payment ID",
     "HBC Ref No",               //  a borough council's "HBC ref no", "HBC Ref No."
     "Transaction Ref No", "Trans Ref",
@@ -127,6 +135,19 @@ static const char *const s_amount [] = {
     "Amount Exc VAT",           //  Durham's column key
     "Transaction Amount", "Total Amount", "Amount Excluding VAT",
     "Gross Amount", "Gross",    //  only where no net amount is given
+    //  London boroughs' amount columns (each the file's only amount): Barnet
+    //  2013-15 and its Oracle "Distribution Amount" since; Camden's snake
+    //  case; Lambeth's 2015-17 warehouse report; Lewisham's "£ SPEND
+    //  (EXCLUDING VAT)"; Havering 2011; Haringey's pivot-table exports
+    "Expenditure Amount (exc VAT)", "Expenditure over \xC2\xA3" "500 (exc VAT)",
+    "Distribution Amount", "Amount GBP", "Invoice Line Net Amount",
+    "Spend (Excluding VAT)", "AP Document Amount", "Sum of Amount",
+    "Amount Ex VAT",            //  Hammersmith and Fulham "Amount £ (Ex VAT)"
+    "Invoice Line Amount",      //  Greenwich
+    "Distrib Amount SUM",       //  Hillingdon
+    "Trans Original Net Amt", "Invoice Amount",
+    "GBP",                      //  a column headed "£" alone (Bexley before
+                                //  2022), as sv_csv folds it
     NULL
 };
 static const char *const s_supplier_name [] = {
@@ -140,6 +161,13 @@ static const char *const s_supplier_name [] = {
     "Creditor",
     "Supplier (Beneficiary)",   //  East Cambridgeshire's column key
     "Merchant Name", "Merchant",        //  purchase card files
+    "Vendor Name 2",            //  Brent (its only supplier column)
+    "Supplier Description",     //  Redbridge (the supplier's name)
+    "Supplier (Beneficiary) Name",  //  Kensington and Chelsea
+    "#. Beneficiary",           //  Hackney's numbered columns
+    "Updated Beneficiary",      //  Harrow
+    "Amended Supplier Name",    //  Ealing
+    "Reported Beneficiary", "Published Supplier Name", "Supplier Name Redacted",
     "Name",                     //  a borough council's "Name:" (nothing else
                                 //  in a spend file is named bare "Name")
     NULL
@@ -876,6 +904,23 @@ s_credit (ingest_spend_t *self, size_t line, const char *marker, const char *amo
     return 0;
 }
 
+//  True if a supplier name names nobody: no letter (an ASCII letter or any
+//  non-ASCII character, a name's accented or non-Latin letters byte by
+//  byte) and some punctuation, as a date, a date range or an amount has.
+//  Digits alone are kept: "3663" is a food wholesaler's name.
+static bool
+s_no_name (const char *text)
+{
+    bool punctuation = false;
+    for (; *text; text++) {
+        unsigned char c = (unsigned char) *text;
+        if (isalpha (c) || c >= 0x80)
+            return false;
+        punctuation |= !isdigit (c) && c != ' ';
+    }
+    return punctuation;
+}
+
 //  Reads an identifier cell (supplier ID, VAT number) that names no one,
 //  a redaction ("Redacted": Wakefield's every supplier ID), a placeholder
 //  ("N/A", "Not yet available") or zeros alone, as no identifier: kept,
@@ -1174,6 +1219,14 @@ s_process (ingest_spend_t *self, const sv_csv_row_t *row, const int32_t *day)
     };
     if (!*spend.supplier_name) {
         s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, "", "no supplier name");
+        return 0;
+    }
+    //  Digits and punctuation alone name nobody: Hyndburn's bank charges
+    //  name the period charged, "30.11.19-28.02.20", where the supplier
+    //  goes. (Masks such as Craven's "*****" are redactions, read below.)
+    if (s_no_name (spend.supplier_name) && !ingest_spend_redaction (spend.supplier_name)) {
+        s_reject (self, row->line, INGEST_SPEND_SUPPLIER_NAME, spend.supplier_name,
+                  "no letter in it: not a supplier's name");
         return 0;
     }
     //  An over-long value is this row's error, never the batch's
@@ -2026,6 +2079,18 @@ static const s_test_fixture_t s_fixtures [] = {
               " | REPAIRS & ALTS OF BUILDINGS" },
         { 31, "2024-12-03 300.00 V002263183/2 BROWNS LADDERS AND CEILINGS LIMITED"
               " | REPAIRS & ALTS OF BUILDINGS" } } },
+    //  Hyndburn, March 2020: a bank charge whose "Name" is the period
+    //  charged (39), refused; "REDACTIVE PUBLISHING LTD" is a supplier (8);
+    //  one invoice five times (18-22) and purchase-card rows that all give
+    //  "P-CARD- MAR 20" as their number, all kept; ten lines of commas
+    { "hyndburn_2020-03.csv", NULL, NULL, 38, 1, 5503649, 0,
+      "row 39, column 'Name', value '30.11.19-28.02.20': no letter in it: not a "
+      "supplier's name",
+      { { "no letter in it: not a supplier's name", 1 } },
+      { { 8, "2020-03-04 695.00 B000020740/62354/1 REDACTIVE PUBLISHING LTD | ADVERTISING" },
+        { 22, "2020-03-04 3800.00 B000020743/59171/5 COLLETT TRANSPORT SERVICES"
+              " | HIRE OF REFUSE VEHICLE" },
+        { 38, "2020-03-19 848.32 32719/2 WORLDPAY | STREAMLINE" } } },
     //  A Leeds excerpt behind a UTF-8 byte order mark
     { "bom_leeds_2010-12.csv", NULL, NULL, 20, 0, 6450796, 0, NULL,
       { { NULL, 0 } }, { { 0, NULL } } },
@@ -2428,6 +2493,18 @@ s_test_limits_and_headers (bool verbose)
     }
     free (file);
 
+    //  A name of digits alone is kept (the wholesaler "3663"); digits with
+    //  punctuation, a date range where the supplier goes, are no name
+    s_test_reset (&test, NULL);
+    ingest_spend_t *reader = s_test_text (
+        "Payment Date,Amount,Supplier Name\n"
+        "01/04/2024,10.00,3663\n"
+        "02/04/2024,20.00,30.11.19-28.02.20\n", &test);
+    assert (ingest_spend_refusal (reader) == NULL);
+    assert (ingest_spend_accepted (reader) == 1 && ingest_spend_total (reader) == 1000);
+    assert (streq (test.last_reason, "no letter in it: not a supplier's name"));
+    ingest_spend_destroy (&reader);
+
     //  Headers from real files: a borough's "Name:" with trailing spaces,
     //  "HBC Ref No." and "Net Amount(£)"; the NHS template; purchase cards;
     //  Transport for London; East Cambridgeshire's column key
@@ -2468,6 +2545,116 @@ s_test_limits_and_headers (bool verbose)
             INGEST_SPEND_NARRATIVE },
           { "Supplier (beneficiary)", "Procurement category", "CIPFA expenditure code",
             "Purpose of expenditure (narrative)" } },
+        //  London boroughs' layouts, as a borough loader's column table lists
+        //  them (Ambit-Labs/hacks-tech-eu-agentic-ai docs/payments-schema.md):
+        //  Barnet before 2024 and since; Bexley's misspelt number beside its
+        //  VAT; Brent; Camden; Havering 2011-14; Islington; Lambeth 2015-17;
+        //  Lewisham; Newham 2018-19; Redbridge; Haringey
+        { "Payment Date,Vendor Name,Directorate,Department,Expenditure Type,"
+          "Expenditure Amount (exc VAT),Ref.Doc.1\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Vendor Name", "Expenditure Type", "Expenditure Amount (exc VAT)" } },
+        { "Payment Date,Supplier Name,Cost Centre Hierarchy - Directorate,Expenditure Type,"
+          "Distribution Amount,Payment Reference Number,Payment Number\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Supplier Name", "Expenditure Type", "Distribution Amount",
+            "Payment Reference Number" } },
+        { "Payment Date,Supplier,Directorate,Service area,Expense Type,Amount,"
+          "Non Recoverable VAT,Transcation Number\n",
+          { INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Supplier", "Service area", "Amount", "Transcation Number" } },
+        { "Payment Date,Supplier,Directorate,Service area,Description,\xC2\xA3 ,"
+          "Non recoverable VAT \xC2\xA3,Transaction No\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Payment Date", "Supplier", "\xC2\xA3", "Transaction No" } },
+        { "Payment Date,Vendor Name 2,Cost Centre Description,Subjective desctiption,Amount,"
+          "Non Recoverable VAT\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Vendor Name 2", "Cost Centre Description", "Amount" } },
+        { "payment_date,beneficiary_name,organisational_unit,purpose,amount_gbp,"
+          "irrecoverable_vat_amount_gbp,unique_identifier\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA,
+            INGEST_SPEND_AMOUNT },
+          { "payment_date", "beneficiary_name", "organisational_unit", "amount_gbp" } },
+        { "Posted Fiscal Date,Supplier Name,Directorate,Service,Subjective Name,"
+          "AP Document Amount (\xC2\xA3),Transaction Number\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_AMOUNT },
+          { "Posted Fiscal Date", "Supplier Name", "Subjective Name",
+            "AP Document Amount (\xC2\xA3)" } },
+        { "Entry Date,Supplier Name,Department,Service,Spend Type,Net Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_AREA,
+            INGEST_SPEND_AMOUNT },
+          { "Entry Date", "Supplier Name", "Service", "Net Amount" } },
+        { "Invoice_Payment_Date,Supplier_Name,Org_Level_2_Desc,Nominal_Desc,"
+          "Invoice_Line_Net_Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Invoice_Payment_Date", "Supplier_Name", "Invoice_Line_Net_Amount",
+            "Invoice_Line_Net_Amount" } },
+        { "PAYMENT DATE,SUPPLIER,SERVICE,DEPARTMENT,DESCRIPTION,"
+          "\xC2\xA3 SPEND (EXCLUDING VAT)\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_NARRATIVE,
+            INGEST_SPEND_AMOUNT },
+          { "PAYMENT DATE", "SUPPLIER", "DESCRIPTION", "\xC2\xA3 SPEND (EXCLUDING VAT)" } },
+        { "Date Incurred,BENEFICIARY,Local Authority Department,Purpose,Amount,"
+          "Non Recoverable\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_NARRATIVE,
+            INGEST_SPEND_AMOUNT },
+          { "Date Incurred", "BENEFICIARY", "Purpose", "Amount" } },
+        { "Transaction Date,Supplier description,Directorate,Service,Account description,"
+          "Amount,Transaction No\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_EXPENSE_TYPE,
+            INGEST_SPEND_TRANSACTION_NO },
+          { "Transaction Date", "Supplier description", "Account description",
+            "Transaction No" } },
+        //  And the columns two more loaders of those files name (Budget-Galaxy,
+        //  and a borough loader's fallback column map), each line made of
+        //  one borough's named columns ("Payment Date" where none is named):
+        //  Hackney's numbered columns, Greenwich, Harrow, Kensington and
+        //  Chelsea, Hillingdon, Hammersmith and Fulham, Ealing
+        { "3. DATE INCURRED,4. DATE PAID,5. BENEFICIARY,7. DEPARTMENT,"
+          "8. PURPOSE OF EXPENDITURE,9. MERCHANT CATEGORY,Total\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "4. DATE PAID", "5. BENEFICIARY", "Total", "Total" } },
+        { "LA Department,Expenditure Category/Description,Payment Date,Creditor_Name,"
+          "Invoice Line Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Creditor_Name", "Invoice Line Amount", "Invoice Line Amount" } },
+        { "Department,Category/Purpose,Payment Date,Updated Beneficiary,Gross\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_EXPENSE_AREA },
+          { "Payment Date", "Updated Beneficiary", "Gross", "Department" } },
+        { "Directorate / service where expenditure incurred,purpose_of_spend,Payment Date,"
+          "Supplier (Beneficiary) name,Net Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_EXPENSE_TYPE },
+          { "Payment Date", "Supplier (Beneficiary) name", "Net Amount", "purpose_of_spend" } },
+        { "Cclvl4 Desc,Account Desc,Actual Payment Date,Vendor Name,Distrib Amount SUM\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Actual Payment Date", "Vendor Name", "Distrib Amount SUM", "Distrib Amount SUM" } },
+        { "Cost Center/Capital Project Description,GL Account Description,Payment Date,"
+          "Supplier Name,Amount \xC2\xA3 (Ex VAT)\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_AMOUNT },
+          { "Payment Date", "Supplier Name", "Amount \xC2\xA3 (Ex VAT)",
+            "Amount \xC2\xA3 (Ex VAT)" } },
+        { "Service Label,Expenditure Category,Payment Date,Amended Supplier Name,Net Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_AMOUNT,
+            INGEST_SPEND_EXPENSE_AREA },
+          { "Payment Date", "Amended Supplier Name", "Net Amount", "Service Label" } },
+        { "Payment date,Supplier Name,Department,Purpose,Sum of Amount\n",
+          { INGEST_SPEND_PAYMENT_DATE, INGEST_SPEND_SUPPLIER_NAME, INGEST_SPEND_NARRATIVE,
+            INGEST_SPEND_AMOUNT },
+          { "Payment date", "Supplier Name", "Purpose", "Sum of Amount" } },
     };
     for (size_t index = 0; index < sizeof headers / sizeof headers [0]; index++) {
         s_test_reset (&test, NULL);
