@@ -24,10 +24,30 @@ def main(path):
         package = json.load(handle, parse_float=Decimal, parse_int=Decimal)
     releases = package.get("releases") or [r.get("compiledRelease")
                                             for r in package.get("records", [])]
+    if not releases and package.get("ocid"):
+        releases = [package]
     for release in releases:
         awards = release.get("awards") or []
         if not awards and not release.get("contracts"):
             print(release.get("ocid"), release.get("date"), "no award:", release.get("tag"))
+            continue
+        if release.get("contracts"):
+            # A contract's own suppliers and buyer (the contract suppliers and
+            # multiple buyers extensions) stand before its award's
+            by_id = {a.get("id"): a for a in awards}
+            for contract in release["contracts"]:
+                award = by_id.get(contract.get("awardID")) or (
+                    awards[0] if len(awards) == 1 and not contract.get("awardID") else {})
+                period = contract.get("period") or award.get("contractPeriod") or {}
+                value = contract.get("value") or award.get("value")
+                suppliers = [s.get("id") or s.get("name")
+                             for s in contract.get("suppliers") or award.get("suppliers") or []]
+                buyer = (contract.get("buyer") or release.get("buyer") or {}).get("name")
+                print(release.get("ocid"), release.get("date"), contract.get("id"),
+                      "pence=%s" % pence(value),
+                      "start=%s" % str(period.get("startDate", ""))[:10],
+                      "end=%s" % str(period.get("endDate", ""))[:10],
+                      "suppliers=%d" % len(suppliers), suppliers[:3], "buyer=%s" % buyer)
             continue
         for award in awards:
             period = award.get("contractPeriod") or {}

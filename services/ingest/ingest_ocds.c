@@ -1021,24 +1021,34 @@ s_category (s_release_t *r, const json_t *contract, const json_t *award,
     }
 }
 
-//  The keys of a contract's suppliers: those its award names (found or
-//  yielded, each key once), or, in a release with one contract and no
-//  awards, every supplier among its parties; else none. An award's keys
-//  are worked out once and shared by every contract that names it.
+//  The keys of a contract's suppliers (found or yielded, each key once):
+//  those the contract names itself (contracts[ci].suppliers, the contract
+//  suppliers extension: a framework's call-off names the one supplier it
+//  is with, of the several its award names), else those its award names,
+//  or, in a release with one contract and no awards, every supplier among
+//  its parties; else none. An award's keys are worked out once and shared
+//  by every contract that takes them. *own_p is set when the contract
+//  named its suppliers itself.
 static void
-s_supplier_keys (s_release_t *r, const json_t *award, size_t ai,
-                 const char ***keys_p, size_t *count_p)
+s_supplier_keys (s_release_t *r, const json_t *contract, size_t ci, const json_t *award,
+                 size_t ai, const char ***keys_p, size_t *count_p, bool *own_p)
 {
     ingest_ocds_t *self = r->self;
-    s_keys_t *cached = award && ai < r->award_count && r->award_keys? &r->award_keys [ai]: NULL;
+    const json_t *own = contract? s_member (contract, "suppliers"): NULL;
+    *own_p = json_array_size (own) > 0;
+    if (s_present (own) && !json_is_array (own))
+        s_error (r, s_text (self, own), "a contract's suppliers must be an array",
+                 "contracts[%zu].suppliers", ci);
+    s_keys_t *cached = !*own_p && award && ai < r->award_count && r->award_keys
+                     ? &r->award_keys [ai]: NULL;
     if (cached && cached->done) {
         *keys_p = cached->keys;
         *count_p = cached->count;
         return;
     }
-    const json_t *references = award? s_member (award, "suppliers"): NULL;
+    const json_t *references = *own_p? own: award? s_member (award, "suppliers"): NULL;
     size_t limit = json_array_size (references);
-    if (!award && r->award_count == 0 && r->contract_count == 1)
+    if (!references && r->award_count == 0 && r->contract_count == 1)
         limit = self->suppliers.count - r->suppliers_at;
     const char **keys = limit? (const char **) s_alloc (self, limit * sizeof (char *)): NULL;
     size_t count = 0;
@@ -1050,7 +1060,10 @@ s_supplier_keys (s_release_t *r, const json_t *award, size_t ai,
         if (references) {
             const json_t *reference = json_array_get (references, index);
             char column [S_COLUMN_MAX];
-            snprintf (column, sizeof column, "awards[%zu].suppliers[%zu]", ai, index);
+            if (*own_p)
+                snprintf (column, sizeof column, "contracts[%zu].suppliers[%zu]", ci, index);
+            else
+                snprintf (column, sizeof column, "awards[%zu].suppliers[%zu]", ai, index);
             if (!json_is_object (reference)) {
                 s_error (r, s_text (self, reference), "a supplier must be an object", "%s", column);
                 continue;
@@ -1183,8 +1196,25 @@ s_metrics (s_release_t *r, const json_t *holder, const char *array, size_t index
     }
 }
 
+//  The name of the organization reference {id, name} names: its name, else
+//  that of the party of this release with its id; "" when neither is given
+static const char *
+s_organization_name (s_release_t *r, const json_t *reference)
+{
+    const char *name = s_member_text (r->self, reference, "name");
+    const char *id = s_member_text (r->self, reference, "id");
+    const json_t *party = !*name && *id? json_object_get (r->parties, id): NULL;
+    if (party)
+        name = s_member_text (r->self, json_array_get (s_member (r->release, "parties"),
+                                                       (size_t) json_integer_value (party)),
+                              "name");
+    return name;
+}
+
 //  Yields one contract: from contracts[ci] (with its award, or NULL) when
-//  contract is not NULL, else from awards[ai].
+//  contract is not NULL, else from awards[ai]. A contract's own buyer (the
+//  multiple buyers extension: each call-off of a framework names the
+//  council that buys) stands before the release's.
 static void
 s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *award, size_t ai)
 {
@@ -1205,6 +1235,9 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     const char *status = contract? s_member_text (self, contract, "status"): "";
     if (!*status && award)
         status = s_member_text (self, award, "status");
+    const char *buyer = contract? s_organization_name (r, s_member (contract, "buyer")): "";
+    if (!*buyer)
+        buyer = r->buyer;
 
     //  Value: the contract's, else its award's
     char where [S_COLUMN_MAX];
@@ -1257,12 +1290,19 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
 
     const char **keys = NULL;
     size_t key_count = 0;
-    s_supplier_keys (r, award, ai, &keys, &key_count);
+    bool own_suppliers = false;
+    s_supplier_keys (r, contract, ci, award, ai, &keys, &key_count, &own_suppliers);
     if (key_count > 1) {
         //  A framework's award names every supplier on it beside one value
         //  for them all: no one of them holds that value
         char count [32];
         snprintf (count, sizeof count, "%zu suppliers", key_count);
+        if (own_suppliers)
+            s_warning (r, count, "the contract names several suppliers beside one value, which"
+                       " it does not split between them: the contract is kept without a"
+                       " supplier (incomplete), not given to any one of them",
+                       "contracts[%zu].suppliers", ci);
+        else
         if (award)
             s_warning (r, count, "the award names several suppliers beside one value, which it"
                        " does not split between them: the contract is kept without a supplier"
@@ -1287,7 +1327,7 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     record->has_release_day = r->has_release_day;
     record->release_day = r->release_day;
     record->title = title;
-    record->buyer = r->buyer;
+    record->buyer = buyer;
     s_category (r, contract, award, &record->category, &record->category_code);
     record->status = status;
     record->has_value = has_value;
@@ -3256,7 +3296,9 @@ ingest_ocds_test (bool verbose)
         "contracts_finder_releases_201.json", "contracts_finder_10.json",
         "ocds-213czf-000-00001.json", "ocds-213czf-000-00001-05-contract.json",
         "southyorks_Release116_award.json", "contracts_finder_newest_first.json",
-        "party_ids_per_release.json"
+        "party_ids_per_release.json", "frameworks_009_first_direct_calloff.json",
+        "frameworks_multi_buyer_004_second_call-off.json",
+        "contracts_finder_2022_search_page.json"
     };
     ocds = ingest_ocds_new (1024 * 1024);
     for (size_t index = 0; index < sizeof documents / sizeof documents [0]; index++) {
@@ -3574,6 +3616,51 @@ ingest_ocds_test (bool verbose)
     assert (streq (ingest_ocds_supplier (ocds, 1)->key, "NAME:ZERO LTD"));
     assert (streq (ingest_ocds_supplier (ocds, 1)->companies_house, ""));
     assert (ingest_ocds_warnings (ocds) == 0);
+
+    //  A framework's direct call-off names its own supplier (the contract
+    //  suppliers extension) among the three the framework's parties list:
+    //  the contract is that supplier's, not left without one
+    package = s_fixture ("frameworks_009_first_direct_calloff.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_suppliers (ocds) == 3);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (streq (contract->contract_id, "ocds-r6ebe6-example_framework-contract-01"));
+    assert (contract->value_pence == 100000);
+    assert (contract->supplier_count == 1 && streq (contract->supplier_key, "NAME:SUPPLIER 1"));
+    assert (streq (contract->buyer, "Glasgow City"));
+    for (size_t index = 0; index < ingest_ocds_warnings (ocds); index++)
+        assert (!s_contains (ingest_ocds_warning (ocds, index)->reason, "several"));
+    //  A multi-buyer framework's call-off: the buyer and the supplier are
+    //  named on the contract alone (the supplier is a party as a tenderer)
+    package = s_fixture ("frameworks_multi_buyer_004_second_call-off.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_suppliers (ocds) == 1);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (contract->value_pence == 1000000);
+    assert (streq (contract->supplier_key, "CH:22222222"));
+    assert (streq (ingest_ocds_supplier (ocds, 0)->name, "Valkyrie Office Supplies"));
+    assert (streq (contract->buyer, "Glasgow City"));
+    //  Several suppliers on the contract beside its one value: none holds it
+    assert (s_parse_text (ocds, "{\"ocid\": \"f\", \"date\": \"2019-03-01T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"f-1\", \"suppliers\":"
+                                " [{\"name\": \"A Ltd\"}, {\"name\": \"B Ltd\"}],"
+                                " \"value\": {\"amount\": 5, \"currency\": \"GBP\"}}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_suppliers (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->supplier_key, ""));
+    assert (ingest_ocds_warnings (ocds) == 1);
+    assert (streq (ingest_ocds_warning (ocds, 0)->column, "contracts[0].suppliers"));
+    //  Contracts Finder in 2022 (a search page of one award, BST release
+    //  date): £44,341.25 to Bytes Software Services, 01616977
+    package = s_fixture ("contracts_finder_2022_search_page.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (contract->value_pence == 4434125 && streq (contract->supplier_key, "CH:01616977"));
+    assert (contract->start_date == s_day ("2022-11-17")
+            && contract->end_date == s_day ("2024-03-31"));
 
     //  KPIs from a contract's agreedMetrics: a target per observation and
     //  financial year; a financial value, a period across years and a
