@@ -166,6 +166,10 @@ struct _ingest_ocds_t {
     //  The release applied last for each ocid of this document: see
     //  "Releases in date order"
     json_t *applied;            //  ocid -> index in order, or NULL
+    json_t *taken;              //  Each contract yielded, and its award, by
+                                //  ocid, kind and id: see "Withdrawn awards"
+    char withdrawn [512];       //  Why the document is refused, once a release
+                                //  withdrew a contract it yielded; or ""
     s_array_t order;            //  s_applied_t
     sv_csv_error_fn *warning_fn;
     void *warning_arg;
@@ -1321,6 +1325,7 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
         return;
     record->row = r->row;
     record->contract_id = contract_id;
+    record->award_id = award? s_member_text (self, award, "id"): "";
     record->ocid = r->ocid;
     record->release_id = r->release_id;
     record->release_date = r->release_date;
@@ -1653,6 +1658,9 @@ s_order_clear (ingest_ocds_t *self)
 {
     json_decref (self->applied);
     self->applied = NULL;
+    json_decref (self->taken);
+    self->taken = NULL;
+    self->withdrawn [0] = 0;
     self->order.count = 0;
 }
 
@@ -1672,6 +1680,95 @@ s_tell (ingest_ocds_t *self, size_t skips_at, size_t warnings_at)
             };
             self->warning_fn (&warning, self->warning_arg);
         }
+}
+
+
+//  --------------------------------------------------------------------------
+//  Withdrawn awards
+//
+//  An award whose status (or OCDS 1.2 finalStatus) is cancelled or
+//  unsuccessful, and a contract cancelled before it was signed, are no
+//  contract. A publisher withdraws an award in a later release of its
+//  ocid (tag awardCancellation, or an awardUpdate), often naming only the
+//  award's id and its new status. socval has no way to take a contract
+//  back once it is yielded, so: when the releases of an ocid come newest
+//  first, the withdrawal is applied first and the older release that made
+//  the award is set aside, and nothing is yielded; when the award was
+//  yielded from an older release earlier in the same document, the
+//  document is refused, naming both (a contract that does not exist is
+//  never counted); when it came in an earlier document, the withdrawal is
+//  a skip that says the contract is not taken back.
+
+//  True when an award's or contract's status or finalStatus is one of
+//  the two words given (the second may be NULL)
+static bool
+s_status_is (ingest_ocds_t *self, const json_t *object, const char *word, const char *other)
+{
+    const char *keys [2] = { "status", "finalStatus" };
+    for (size_t index = 0; index < 2; index++) {
+        const char *status = s_member_text (self, object, keys [index]);
+        if (strcmp (status, word) == 0 || (other && strcmp (status, other) == 0))
+            return true;
+    }
+    return false;
+}
+
+//  The key in taken of ocid's award or contract (what) id, in out (size
+//  bytes): an award and a contract may have the same id
+static const char *
+s_taken_key (const char *ocid, const char *what, const char *id, char *out, size_t size)
+{
+    snprintf (out, size, "%s\n%s\n%s", ocid, what, id);
+    return out;
+}
+
+//  Notes the contracts yielded from index at on, and their awards, as
+//  taken in this document
+static void
+s_note_taken (s_release_t *r, size_t at)
+{
+    ingest_ocds_t *self = r->self;
+    if (!self->taken && !(self->taken = json_object ())) {
+        self->oom = true;
+        return;
+    }
+    for (size_t index = at; index < self->contracts.count; index++) {
+        const ingest_ocds_contract_t *contract =
+            (const ingest_ocds_contract_t *) self->contracts.items + index;
+        char key [2 * S_KEY_MAX];
+        s_taken_key (contract->ocid, *contract->award_id && streq (contract->award_id,
+                     contract->contract_id)? "award": "contract", contract->contract_id, key,
+                     sizeof key);
+        if (json_object_set_new (self->taken, key, json_string (r->release_date)))
+            self->oom = true;
+        if (*contract->award_id) {
+            s_taken_key (contract->ocid, "award", contract->award_id, key, sizeof key);
+            if (json_object_set_new (self->taken, key, json_string (r->release_date)))
+                self->oom = true;
+        }
+    }
+}
+
+//  Release r withdraws the award or contract what (its id): the document
+//  is to be refused when a contract was yielded for it earlier in the
+//  document
+static void
+s_withdraw (s_release_t *r, const char *what, const char *id)
+{
+    ingest_ocds_t *self = r->self;
+    char key [2 * S_KEY_MAX], name [S_NAME_MAX];
+    const json_t *taken = *id && self->taken
+                        ? json_object_get (self->taken, s_taken_key (r->ocid, what, id, key, sizeof key))
+                        : NULL;
+    s_release_name (r, name, sizeof name);
+    if (taken && !*self->withdrawn)
+        snprintf (self->withdrawn, sizeof self->withdrawn,
+                  "release '%s' of %s (%s) withdraws %s '%s' of ocid %s, which a release of %s"
+                  " earlier in this document made a contract; socval cannot take a contract"
+                  " back, so the document is refused: send the releases newest first, as"
+                  " Contracts Finder lists them, or without the older one",
+                  name, r->release_date, r->prefix, what, id, r->ocid,
+                  json_string_value (taken));
 }
 
 
@@ -1761,7 +1858,7 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     const json_t *awards = s_member (release, "awards");
     size_t contract_count = r.contract_count = json_array_size (contracts);
     size_t award_count = r.award_count = json_array_size (awards);
-    size_t live_awards = 0;
+    size_t live_awards = 0, live_contracts = 0;
     r.award_ids = json_object ();
     r.award_keys = award_count? (s_keys_t *) calloc (award_count, sizeof (s_keys_t)): NULL;
     if (!r.award_ids || (award_count && !r.award_keys))
@@ -1780,6 +1877,14 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
         }
         size_t award_index = 0;
         const json_t *award = s_award_of (&r, contract, &award_index);
+        if (s_status_is (self, contract, "cancelled", NULL)
+        ||  (award && s_status_is (self, award, "unsuccessful", "cancelled"))) {
+            s_withdraw (&r, "contract", s_member_text (self, contract, "id"));
+            if (award)
+                s_withdraw (&r, "award", s_member_text (self, award, "id"));
+            continue;
+        }
+        live_contracts++;
         s_contract (&r, contract, index, award, award_index);
     }
     for (size_t index = 0; !self->oom && contract_count == 0 && index < award_count; index++) {
@@ -1788,9 +1893,10 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
             s_error (&r, s_text (self, award), "an award must be an object", "awards[%zu]", index);
             continue;
         }
-        const char *status = s_member_text (self, award, "status");
-        if (strcmp (status, "unsuccessful") == 0 || strcmp (status, "cancelled") == 0)
+        if (s_status_is (self, award, "unsuccessful", "cancelled")) {
+            s_withdraw (&r, "award", s_member_text (self, award, "id"));
             continue;
+        }
         live_awards++;
         s_contract (&r, NULL, 0, award, index);
     }
@@ -1803,7 +1909,17 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     if (contract_count == 0 && live_awards == 0) {
         r.skip_column = "awards";
         r.skip_value = "";
-        r.skip_reason = "every award in this release is unsuccessful or cancelled";
+        r.skip_reason = "every award in this release is unsuccessful or cancelled: no contract"
+                        " (a contract socval took for one of them from an earlier document is"
+                        " not taken back by this one)";
+    }
+    else
+    if (contract_count > 0 && live_contracts == 0) {
+        r.skip_column = "contracts";
+        r.skip_value = "";
+        r.skip_reason = "every contract in this release is cancelled, or its award is: no"
+                        " contract (a contract socval took for one of them from an earlier"
+                        " document is not taken back by this one)";
     }
     json_decref (r.parties);
     json_decref (r.supplier_ids);
@@ -1821,6 +1937,8 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     }
     if (ordered)
         s_note_applied (&r, &stamp);
+    if (self->contracts.count > contracts_at)
+        s_note_taken (&r, contracts_at);
     if (self->contracts.count > contracts_at)
         self->accepted++;
     else
@@ -2091,6 +2209,11 @@ ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size)
         rc = s_refuse (self, "not OCDS: the document has no \"releases\", \"records\" or \"ocid\"");
     if (rc == 0 && self->oom)
         rc = s_refuse (self, "out of memory reading the document");
+    if (rc == 0 && *self->withdrawn) {
+        char withdrawn [sizeof self->withdrawn];
+        snprintf (withdrawn, sizeof withdrawn, "%s", self->withdrawn);
+        rc = s_refuse (self, "%s", withdrawn);
+    }
 
 done:
     s_unload (self, &root);
@@ -2456,6 +2579,8 @@ ingest_ocds_push (ingest_ocds_t *self, const void *data, size_t size)
     int rc = s_split (self);
     if (rc == 0 && self->oom)
         rc = s_stop (self, "out of memory reading the document");
+    if (rc == 0 && *self->withdrawn)
+        rc = s_stop (self, "%s", self->withdrawn);
     return rc;
 }
 
@@ -3661,6 +3786,45 @@ ingest_ocds_test (bool verbose)
     assert (contract->value_pence == 4434125 && streq (contract->supplier_key, "CH:01616977"));
     assert (contract->start_date == s_day ("2022-11-17")
             && contract->end_date == s_day ("2024-03-31"));
+
+    //  OCDS's documented award cancellation: a later release names award
+    //  "1" and its finalStatus cancelled alone. After the release that made
+    //  the award, in the same document, the contract cannot be taken back:
+    //  the document is refused, whole or pushed, naming both
+    package = s_fixture ("ocds_award_cancellation.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == -1);
+    assert (ingest_ocds_contracts (ocds) == 0);
+    assert (s_contains (ingest_ocds_reason (ocds), "release '2' of 2024-01-11T00:00:00Z"
+                        " (releases[1]) withdraws award '1' of ocid ocds-213czf-00001"));
+    s_yields_t cancelled;
+    assert (s_read_pushed (ocds, package, size, 7, &cancelled, NULL) == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "withdraws award '1'"));
+    s_yields_destroy (&cancelled);
+    free (package);
+    //  Newest first, the cancellation is applied and the award set aside
+    const char *cancelled_first =
+        "{\"releases\": [{\"ocid\": \"x\", \"id\": \"2\", \"date\": \"2024-01-11T00:00:00Z\","
+        " \"awards\": [{\"id\": \"1\", \"finalStatus\": \"cancelled\"}]},"
+        " {\"ocid\": \"x\", \"id\": \"1\", \"date\": \"2024-01-01T00:00:00Z\","
+        " \"awards\": [{\"id\": \"1\", \"suppliers\": [{\"name\": \"360nx Designs\"}]}]}]}";
+    assert (s_parse_text (ocds, cancelled_first) == 0);
+    assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_skips (ocds) == 2);
+    assert (s_contains (ingest_ocds_skip (ocds, 0)->reason, "unsuccessful or cancelled"));
+    assert (s_contains (ingest_ocds_skip (ocds, 1)->reason, "is older than release '2'"));
+    //  A contract cancelled before it was signed is no contract either;
+    //  a contract "1" beside a cancelled award "1" of another contract is
+    //  not that award
+    assert (s_parse_text (ocds, "{\"ocid\": \"y\", \"date\": \"2024-01-01T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"c\", \"status\": \"cancelled\","
+                                " \"value\": {\"amount\": 9, \"currency\": \"GBP\"}}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_skips (ocds) == 1);
+    assert (streq (ingest_ocds_skip (ocds, 0)->column, "contracts"));
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"z\", \"id\": \"1\","
+                                " \"date\": \"2024-01-01T00:00:00Z\", \"awards\": [{\"id\": \"A\"}],"
+                                " \"contracts\": [{\"id\": \"1\", \"awardID\": \"A\"}]},"
+                                " {\"ocid\": \"z\", \"id\": \"2\", \"date\": \"2024-02-01T00:00:00Z\","
+                                " \"awards\": [{\"id\": \"1\", \"status\": \"unsuccessful\"}]}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 1);
 
     //  KPIs from a contract's agreedMetrics: a target per observation and
     //  financial year; a financial value, a period across years and a

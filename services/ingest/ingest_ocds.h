@@ -8,11 +8,17 @@
     buffer (ingest_ocds_parse) or as it arrives, a release or record at a
     time (ingest_ocds_push), and yields what socval needs from each release:
 
-    - a contract for each contracts[] entry, or, when a release has none,
-      for each awards[] entry that is not unsuccessful or cancelled. Value
-      and period come from the contract, else from its award (linked by
-      awardID, or the only award), and the period finally from
-      tender.contractPeriod. A release with neither (a tender, a planning
+    - a contract for each contracts[] entry that is not cancelled (nor its
+      award), or, when a release has none, for each awards[] entry that
+      is not unsuccessful or cancelled (status, or OCDS 1.2 finalStatus).
+      Value and period come from the contract, else from its award (linked
+      by awardID, or the only award), and the period finally from
+      tender.contractPeriod; suppliers and buyer from the contract when it
+      names them (the contract suppliers and multiple buyers extensions: a
+      framework's call-off), else from its award and the release. A
+      release that withdraws an award or contract yielded from an older
+      release earlier in the same document refuses the document, naming
+      both: a contract once yielded cannot be taken back. A release with neither (a tender, a planning
       notice) yields no contract and is counted as skipped, with a reason.
     - a supplier for each party with the role "supplier" and for each
       award supplier that is not among the parties. A party id is unique
@@ -111,13 +117,14 @@ typedef struct _ingest_ocds_t ingest_ocds_t;
 typedef struct {
     size_t row;                 //  Release it came from, counting from 1
     const char *contract_id;    //  contracts[].id, else awards[].id, else ocid
+    const char *award_id;       //  The id of the award it was read from, or ""
     const char *ocid;           //  Contracting process id
     const char *release_id;     //  Release id, "" in a compiledRelease without one
     const char *release_date;   //  Release date as published (ISO 8601)
     bool has_release_day;
     int32_t release_day;        //  release_date as sv_date days
     const char *title;          //  contract, else award, else tender title
-    const char *buyer;          //  Buyer's name
+    const char *buyer;          //  Buyer's name: the contract's, else the release's
     const char *category;       //  CPV description, else mainProcurementCategory
     const char *category_code;  //  The CPV code of category, or ""
     const char *status;         //  contract status, else award status
@@ -131,8 +138,9 @@ typedef struct {
     size_t supplier_count;
     const char *const *supplier_keys;   //  supplier_count keys, as in
                                         //  ingest_ocds_supplier_t.key: the
-                                        //  suppliers its award names (for a
-                                        //  lone contract with no awards, the
+                                        //  suppliers the contract names, else
+                                        //  those its award names (for a lone
+                                        //  contract with neither, the
                                         //  release's supplier parties)
     const char *supplier_key;   //  The supplier the contract is stored under:
                                 //  its only key, else "" (none, or several
