@@ -841,7 +841,7 @@ s_test_kpis (void)
     json_decref (package);
     rc = s_submit ("council", "--kind contracts --format ocds", older, &receipt);
     testkit_check (rc == 0 && s_field (receipt, "accepted") == 0
-                   && s_warned (receipt, "KPI 'C-201/KPI-1/") == 2
+                   && s_warned (receipt, "KPI 'C-201-award/KPI-1/") == 2
                    && s_rows ("KPI") - kpis_before == 2,
                    "KPIs from an older release of a process held: not applied, each warned of");
     zstr_free (&older);
@@ -1062,6 +1062,22 @@ s_test_ocds_calloffs_and_cancellations (void)
                    && calloff.value_pence == 100000 && streq (calloff.key, "NAME:SUPPLIER 1"),
                    "a framework's direct call-off naming its supplier (contract suppliers"
                    " extension): 100000p under Supplier 1, not under none of three");
+    json_decref (receipt);
+
+    //  The OCDS sample's award notice, then its contract release, in two
+    //  batches: one contract of £11m, not two
+    contracts_before = s_rows ("CONTRACT");
+    int award_rc = s_submit ("council", "--kind contracts --format ocds",
+                             "tests/fixtures/ocds/ocds-213czf-000-00001-04-award.json", &receipt);
+    json_decref (receipt);
+    rc = s_submit ("council", "--kind contracts --format ocds",
+                   "tests/fixtures/ocds/ocds-213czf-000-00001-05-contract.json", &receipt);
+    s_last_t cycle = s_last ("ocds-213czf-000-00001-award-01", NULL, NULL);
+    testkit_check (award_rc == 0 && rc == 0 && s_rows ("CONTRACT") - contracts_before == 1
+                   && cycle.value_pence == 1100000000 && streq (cycle.key, "CH:11111111")
+                   && streq (cycle.release_date, "2010-05-10T10:30:00Z"),
+                   "an award notice and then its contract's release, sent apart: one contract"
+                   " of 1100000000p, as of the contract's release, not two");
     json_decref (receipt);
 
     int64_t head = s_head ();

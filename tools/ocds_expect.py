@@ -35,15 +35,24 @@ def main(path):
             # A contract's own suppliers and buyer (the contract suppliers and
             # multiple buyers extensions) stand before its award's
             by_id = {a.get("id"): a for a in awards}
+            linked = {}
             for contract in release["contracts"]:
                 award = by_id.get(contract.get("awardID")) or (
                     awards[0] if len(awards) == 1 and not contract.get("awardID") else {})
+                linked[award.get("id")] = linked.get(award.get("id"), 0) + 1
+            for contract in release["contracts"]:
+                award = by_id.get(contract.get("awardID")) or (
+                    awards[0] if len(awards) == 1 and not contract.get("awardID") else {})
+                # The only contract of an award in its release is that award's
+                # contract: one id from award notice to signed contract
+                cid = award.get("id") if award.get("id") and linked[award.get("id")] == 1 \
+                    else contract.get("id")
                 period = contract.get("period") or award.get("contractPeriod") or {}
                 value = contract.get("value") or award.get("value")
                 suppliers = [s.get("id") or s.get("name")
                              for s in contract.get("suppliers") or award.get("suppliers") or []]
                 buyer = (contract.get("buyer") or release.get("buyer") or {}).get("name")
-                print(release.get("ocid"), release.get("date"), contract.get("id"),
+                print(release.get("ocid"), release.get("date"), cid,
                       "pence=%s" % pence(value),
                       "start=%s" % str(period.get("startDate", ""))[:10],
                       "end=%s" % str(period.get("endDate", ""))[:10],

@@ -202,6 +202,7 @@ typedef struct {
     json_t *supplier_names;     //  Supplier name -> index, when it has no id
     json_t *award_ids;          //  Award id -> index in awards
     s_keys_t *award_keys;       //  Supplier keys of each award, once known
+    size_t *award_contracts;    //  Contracts of this release naming each award
     size_t award_count;
     size_t contract_count;
     const char *ocid;
@@ -1226,9 +1227,16 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     const json_t *tender = s_member (r->release, "tender");
     size_t errors_at = self->errors.count;
 
+    //  Id: a contract signed for an award of this release, the only one
+    //  for it, keeps the award's id, which the award notice's contract had
+    //  (see "Contract ids")
     const char *contract_id = contract? s_member_text (self, contract, "id"): "";
-    if (!*contract_id && award)
-        contract_id = s_member_text (self, award, "id");
+    const char *award_id = award? s_member_text (self, award, "id"): "";
+    if (contract && *award_id && r->award_contracts && ai < r->award_count
+    &&  r->award_contracts [ai] == 1)
+        contract_id = award_id;
+    if (!*contract_id)
+        contract_id = award_id;
     if (!*contract_id)
         contract_id = r->ocid;
     const char *title = contract? s_member_text (self, contract, "title"): "";
@@ -1325,7 +1333,7 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
         return;
     record->row = r->row;
     record->contract_id = contract_id;
-    record->award_id = award? s_member_text (self, award, "id"): "";
+    record->award_id = award_id;
     record->ocid = r->ocid;
     record->release_id = r->release_id;
     record->release_date = r->release_date;
@@ -1684,6 +1692,22 @@ s_tell (ingest_ocds_t *self, size_t skips_at, size_t warnings_at)
 
 
 //  --------------------------------------------------------------------------
+//  Contract ids
+//
+//  A process's contract is published first as an award (an award notice:
+//  awards[], no contracts[]; Contracts Finder publishes only these) and
+//  later, once signed, as a contracts[] entry naming that award by its
+//  awardID, in a release that carries the award again (the OCDS sample's
+//  contract release; Find a Tender's contract details notice). Read by
+//  their own ids, the two are two contracts of the same value, counted
+//  twice, whether they come in one document or in two. So a contract
+//  whose award is in its release, and the only contract of that award
+//  there, keeps the award's id: the later release replaces the award's
+//  contract (the release dates order them, here and in the store). A
+//  contract whose award is not in its release (a framework's call-off)
+//  or that shares its award with others keeps its own id.
+
+//  --------------------------------------------------------------------------
 //  Withdrawn awards
 //
 //  An award whose status (or OCDS 1.2 finalStatus) is cancelled or
@@ -1861,12 +1885,18 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     size_t live_awards = 0, live_contracts = 0;
     r.award_ids = json_object ();
     r.award_keys = award_count? (s_keys_t *) calloc (award_count, sizeof (s_keys_t)): NULL;
-    if (!r.award_ids || (award_count && !r.award_keys))
+    r.award_contracts = award_count? (size_t *) calloc (award_count, sizeof (size_t)): NULL;
+    if (!r.award_ids || (award_count && (!r.award_keys || !r.award_contracts)))
         self->oom = true;
     for (size_t index = 0; !self->oom && contract_count && index < award_count; index++) {
         const char *id = s_member_text (self, json_array_get (awards, index), "id");
         if (*id && !json_object_get (r.award_ids, id))
             json_object_set_new_nocheck (r.award_ids, id, json_integer ((json_int_t) index));
+    }
+    for (size_t index = 0; !self->oom && index < contract_count; index++) {
+        size_t award_index = 0;
+        if (s_award_of (&r, json_array_get (contracts, index), &award_index))
+            r.award_contracts [award_index]++;
     }
     for (size_t index = 0; !self->oom && index < contract_count; index++) {
         const json_t *contract = json_array_get (contracts, index);
@@ -1926,6 +1956,7 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     json_decref (r.supplier_names);
     json_decref (r.award_ids);
     free (r.award_keys);
+    free (r.award_contracts);
 
     if (self->errors.count > r.errors_at) {
         self->contracts.count = contracts_at;
@@ -3183,7 +3214,9 @@ ingest_ocds_test (bool verbose)
     assert (rc == 0);
     assert (ingest_ocds_contracts (ocds) == 1);
     contract = ingest_ocds_contract (ocds, 0);
-    assert (streq (contract->contract_id, "ocds-213czf-000-00001-contract-01"));
+    //  The contract keeps the id of its award, in the release with it
+    assert (streq (contract->contract_id, "ocds-213czf-000-00001-award-01"));
+    assert (streq (contract->award_id, "ocds-213czf-000-00001-award-01"));
     assert (streq (contract->title, "Contract to build new cycle lanes in the centre of town."));
     assert (contract->value_pence == 1100000000);
     assert (contract->start_date == s_day ("2010-07-01"));
@@ -3273,7 +3306,8 @@ ingest_ocds_test (bool verbose)
     assert (streq (issue->value, "release six"));
     contract = ingest_ocds_contract (ocds, 1);
     assert (contract->row == 7);
-    assert (streq (contract->contract_id, "k7"));
+    //  k7, the only contract of award w2 in its release, keeps w2's id
+    assert (streq (contract->contract_id, "w2") && streq (contract->award_id, "w2"));
     assert (contract->value_pence == 10);
     assert (contract->has_start && contract->start_date == s_day ("2025-04-01"));
     assert (!contract->has_end);
@@ -3787,6 +3821,29 @@ ingest_ocds_test (bool verbose)
     assert (contract->start_date == s_day ("2022-11-17")
             && contract->end_date == s_day ("2024-03-31"));
 
+    //  The OCDS sample's award release and its contract release: the
+    //  contract, signed for the award its release carries again, is the
+    //  award's contract, under the same id, not a second £11m contract
+    package = s_fixture ("ocds-213czf-000-00001-04-award.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (streq (contract->contract_id, "ocds-213czf-000-00001-award-01"));
+    assert (contract->value_pence == 1100000000);
+    package = s_fixture ("ocds-213czf-000-00001-05-contract.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "ocds-213czf-000-00001-award-01"));
+    //  Two contracts of one award in a release keep their own ids
+    assert (s_parse_text (ocds, "{\"ocid\": \"t\", \"awards\": [{\"id\": \"A\"}],"
+                                " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A\"},"
+                                " {\"id\": \"C2\", \"awardID\": \"A\"}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "C1"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "C2"));
+
     //  OCDS's documented award cancellation: a later release names award
     //  "1" and its finalStatus cancelled alone. After the release that made
     //  the award, in the same document, the contract cannot be taken back:
@@ -3835,7 +3892,8 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_errors (ocds) == 0);
     assert (ingest_ocds_metrics (ocds) == 2);
     const ingest_ocds_metric_t *metric = ingest_ocds_metric (ocds, 0);
-    assert (streq (metric->contract_id, "C-201") && streq (metric->metric_id, "KPI-1"));
+    //  Contract C-201, its award's only contract, has its award's id
+    assert (streq (metric->contract_id, "C-201-award") && streq (metric->metric_id, "KPI-1"));
     assert (streq (metric->ocid, "ocds-kpitest-C-201"));
     assert (streq (metric->title, "Cleaning audits passed"));
     assert (streq (metric->unit, "%") && metric->target_milli == 95000 && metric->fy == 2024);

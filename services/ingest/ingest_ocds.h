@@ -116,7 +116,11 @@ typedef struct _ingest_ocds_t ingest_ocds_t;
 //  One contract.
 typedef struct {
     size_t row;                 //  Release it came from, counting from 1
-    const char *contract_id;    //  contracts[].id, else awards[].id, else ocid
+    const char *contract_id;    //  contracts[].id, else awards[].id, else ocid;
+                                //  but the award's id for a contract whose
+                                //  award is in its release and has no other
+                                //  contract there, so that the award notice's
+                                //  contract and the signed one are one
     const char *award_id;       //  The id of the award it was read from, or ""
     const char *ocid;           //  Contracting process id
     const char *release_id;     //  Release id, "" in a compiledRelease without one
