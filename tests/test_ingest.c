@@ -1079,6 +1079,16 @@ s_test_ocds_calloffs_and_cancellations (void)
                    "an award notice and then its contract's release, sent apart: one contract"
                    " of 1100000000p, as of the contract's release, not two");
     json_decref (receipt);
+    //  Its amendment (OCDS's documented contractAmendment: £13.5m) is
+    //  the same contract again, not a third
+    rc = s_submit ("council", "--kind contracts --format ocds",
+                   "tests/fixtures/ocds/ocds_contract_amendment.json", &receipt);
+    cycle = s_last ("ocds-213czf-000-00001-award-01", NULL, NULL);
+    testkit_check (rc == 0 && s_rows ("CONTRACT") - contracts_before == 1
+                   && cycle.value_pence == 1350000000 && streq (cycle.end, "2011-10-30"),
+                   "the contract's amendment, sent later: still one contract, now 1350000000p"
+                   " to 2011-10-30");
+    json_decref (receipt);
 
     int64_t head = s_head ();
     contracts_before = s_rows ("CONTRACT");
