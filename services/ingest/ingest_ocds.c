@@ -1216,6 +1216,16 @@ s_organization_name (s_release_t *r, const json_t *reference)
     return name;
 }
 
+//  The key in taken of ocid's award or contract (what) id, in out (size
+//  bytes): an award and a contract may have the same id. "signed" keys
+//  the award id a contract took (see "Contract ids")
+static const char *
+s_taken_key (const char *ocid, const char *what, const char *id, char *out, size_t size)
+{
+    snprintf (out, size, "%s\n%s\n%s", ocid, what, id);
+    return out;
+}
+
 //  Yields one contract: from contracts[ci] (with its award, or NULL) when
 //  contract is not NULL, else from awards[ai]. A contract's own buyer (the
 //  multiple buyers extension: each call-off of a framework names the
@@ -1232,9 +1242,22 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     //  (see "Contract ids")
     const char *contract_id = contract? s_member_text (self, contract, "id"): "";
     const char *award_id = award? s_member_text (self, award, "id"): "";
+    char key [2 * S_KEY_MAX];
+    const char *signed_id = NULL;
     if (contract && *award_id && r->award_contracts && ai < r->award_count
-    &&  r->award_contracts [ai] == 1)
+    &&  r->award_contracts [ai] == 1) {
+        signed_id = contract_id;
         contract_id = award_id;
+    }
+    else
+    if (contract && !award && *contract_id && self->taken) {
+        //  Its award not in this release (an amendment naming the contract
+        //  alone): the award's id it took earlier in this document
+        const char *taken = json_string_value (json_object_get (self->taken,
+                            s_taken_key (r->ocid, "signed", contract_id, key, sizeof key)));
+        if (taken)
+            contract_id = s_keep (self, taken);
+    }
     if (!*contract_id)
         contract_id = award_id;
     if (!*contract_id)
@@ -1334,6 +1357,13 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     record->row = r->row;
     record->contract_id = contract_id;
     record->award_id = award_id;
+    if (!self->taken && !(self->taken = json_object ()))
+        self->oom = true;
+    if (signed_id && *signed_id && self->taken) {
+        if (json_object_set_new (self->taken, s_taken_key (r->ocid, "signed", signed_id, key,
+                                                          sizeof key), json_string (award_id)))
+            self->oom = true;
+    }
     record->ocid = r->ocid;
     record->release_id = r->release_id;
     record->release_date = r->release_date;
@@ -1350,9 +1380,29 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     record->start_date = has_start? start: 0;
     record->has_end = has_end;
     record->end_date = has_end? end: 0;
+    //  A release naming the contract alone (no award, no supplier of its
+    //  own) changes what it gives, not its supplier: the supplier it had
+    //  from this document's earlier release, as a compiled release keeps
+    const json_t *held = NULL;
+    if (contract && !award && key_count == 0 && !s_present (s_member (contract, "suppliers"))
+    &&  self->taken)
+        held = json_object_get (self->taken, s_taken_key (r->ocid, "supplier", contract_id,
+                                                           key, sizeof key));
+    if (held) {
+        const char **kept = (const char **) s_alloc (self, sizeof (char *));
+        if (kept) {
+            kept [0] = s_keep (self, json_string_value (held));
+            keys = kept;
+            key_count = 1;
+        }
+    }
     record->supplier_count = key_count;
     record->supplier_keys = keys;
     record->supplier_key = key_count == 1? keys [0]: "";
+    if (key_count == 1 && self->taken
+    &&  json_object_set_new (self->taken, s_taken_key (r->ocid, "supplier", contract_id, key,
+                                                      sizeof key), json_string (keys [0])))
+        self->oom = true;
     if (contract)
         s_metrics (r, contract, "contracts", ci, contract_id);
     else
@@ -1705,7 +1755,11 @@ s_tell (ingest_ocds_t *self, size_t skips_at, size_t warnings_at)
 //  there, keeps the award's id: the later release replaces the award's
 //  contract (the release dates order them, here and in the store). A
 //  contract whose award is not in its release (a framework's call-off)
-//  or that shares its award with others keeps its own id.
+//  or that shares its award with others keeps its own id, unless this
+//  document gave it its award's id before: a later release naming the
+//  contract alone, without its award (an amendment of value or period),
+//  is that contract. (Sent in a document of its own, such an amendment
+//  cannot be told from a new contract, and keeps its own id.)
 
 //  --------------------------------------------------------------------------
 //  Withdrawn awards
@@ -1735,15 +1789,6 @@ s_status_is (ingest_ocds_t *self, const json_t *object, const char *word, const 
             return true;
     }
     return false;
-}
-
-//  The key in taken of ocid's award or contract (what) id, in out (size
-//  bytes): an award and a contract may have the same id
-static const char *
-s_taken_key (const char *ocid, const char *what, const char *id, char *out, size_t size)
-{
-    snprintf (out, size, "%s\n%s\n%s", ocid, what, id);
-    return out;
 }
 
 //  Notes the contracts yielded from index at on, and their awards, as
@@ -3836,6 +3881,24 @@ ingest_ocds_test (bool verbose)
     free (package);
     assert (ingest_ocds_contracts (ocds) == 1);
     assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "ocds-213czf-000-00001-award-01"));
+    //  The shape of AusTender's releases in OCDS's amendments example: a
+    //  contract release (the award beside its contract), then an amendment
+    //  naming the contract alone with its new value: one contract, the
+    //  award's, at the amended value
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"au\", \"id\": \"c\","
+                                " \"date\": \"2015-05-04T00:00:00Z\", \"awards\": [{\"id\": \"CN-a\","
+                                " \"suppliers\": [{\"name\": \"Finance\"}]}], \"contracts\":"
+                                " [{\"id\": \"CN\", \"awardID\": \"CN-a\", \"value\":"
+                                " {\"amount\": \"623386.00\", \"currency\": \"GBP\"}}]},"
+                                " {\"ocid\": \"au\", \"id\": \"a\", \"date\": \"2018-06-21T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"CN\", \"value\": {\"amount\":"
+                                " \"755969.71\", \"currency\": \"GBP\"}}]}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "CN-a"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "CN-a"));
+    assert (ingest_ocds_contract (ocds, 1)->value_pence == 75596971);
+    //  ... still Finance's: the amendment names no supplier, nor changes it
+    assert (streq (ingest_ocds_contract (ocds, 1)->supplier_key, "NAME:FINANCE"));
     //  Two contracts of one award in a release keep their own ids
     assert (s_parse_text (ocds, "{\"ocid\": \"t\", \"awards\": [{\"id\": \"A\"}],"
                                 " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A\"},"
