@@ -815,8 +815,17 @@ s_read_date (s_release_t *r, const json_t *object, const char *key, const char *
     const char *kept = s_keep (self, text);
     if (!*kept)
         return 0;
+    //  OCDS writes dates as ISO 8601; a numeric date written otherwise has
+    //  no convention to read it by, so one that reads as two days (03/01/2025:
+    //  3 January or 1 March) is refused, not read day first
+    int32_t dmy = 0, mdy = 0;
     const char *reason = NULL;
-    if (sv_date_parse (kept, day_p, &reason) != 0) {
+    if (sv_date_readings (kept, &dmy, &mdy) == (SV_DATE_DMY | SV_DATE_MDY) && dmy != mdy)
+        reason = "a date that reads as two days, day or month first: OCDS dates are written"
+                 " yyyy-mm-dd";
+    else
+        sv_date_parse (kept, day_p, &reason);
+    if (reason) {
         s_error (r, kept, reason, "%s%s%s", where, *where? ".": "", key);
         return -1;
     }
@@ -3502,7 +3511,8 @@ ingest_ocds_test (bool verbose)
         "southyorks_Release116_award.json", "contracts_finder_newest_first.json",
         "party_ids_per_release.json", "frameworks_009_first_direct_calloff.json",
         "frameworks_multi_buyer_004_second_call-off.json",
-        "contracts_finder_2022_search_page.json"
+        "contracts_finder_2022_search_page.json", "ocds-213czf-000-00001-04-award.json",
+        "ocds_contract_amendment.json"
     };
     ocds = ingest_ocds_new (1024 * 1024);
     for (size_t index = 0; index < sizeof documents / sizeof documents [0]; index++) {
@@ -3899,6 +3909,13 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contract (ocds, 1)->value_pence == 75596971);
     //  ... still Finance's: the amendment names no supplier, nor changes it
     assert (streq (ingest_ocds_contract (ocds, 1)->supplier_key, "NAME:FINANCE"));
+    //  A numeric date that reads as two days is refused, not read day first
+    assert (s_parse_text (ocds, "{\"ocid\": \"d\", \"awards\": [{\"id\": \"d\","
+                                " \"contractPeriod\": {\"startDate\": \"03/01/2025\","
+                                " \"endDate\": \"31/12/2025\"}}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_errors (ocds) == 1);
+    assert (streq (ingest_ocds_error (ocds, 0)->column, "awards[0].contractPeriod.startDate"));
+    assert (s_contains (ingest_ocds_error (ocds, 0)->reason, "reads as two days"));
     //  Two contracts of one award in a release keep their own ids
     assert (s_parse_text (ocds, "{\"ocid\": \"t\", \"awards\": [{\"id\": \"A\"}],"
                                 " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A\"},"
