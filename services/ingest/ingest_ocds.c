@@ -836,25 +836,41 @@ s_read_date (s_release_t *r, const json_t *object, const char *key, const char *
 //  --------------------------------------------------------------------------
 //  Suppliers
 
-//  Tries one candidate Companies House number; keeps the first failure
+//  Tries one candidate Companies House number; keeps the first failure,
+//  and the first candidate that names another company than the first
 typedef struct {
     char number [SV_COMPANY_BUF];
+    char column [S_COLUMN_MAX];         //  Where number was found
     const char *bad_value;
     const char *bad_reason;
     char bad_column [S_COLUMN_MAX];
+    char other [SV_COMPANY_BUF];        //  Another number, or ""
+    char other_column [S_COLUMN_MAX];
 } s_company_t;
 
 static void
 s_company_try (s_company_t *company, const char *candidate, const char *column)
 {
-    if (company->number [0] || !candidate || !*candidate)
+    if (!candidate || !*candidate)
         return;
+    char number [SV_COMPANY_BUF];
     const char *reason = NULL;
-    if (sv_company_number (candidate, company->number, sizeof company->number,
-                           &reason) != 0 && !company->bad_value) {
-        company->bad_value = candidate;
-        company->bad_reason = reason;
-        snprintf (company->bad_column, sizeof company->bad_column, "%s", column);
+    if (sv_company_number (candidate, number, sizeof number, &reason) != 0) {
+        if (!company->bad_value && !company->number [0]) {
+            company->bad_value = candidate;
+            company->bad_reason = reason;
+            snprintf (company->bad_column, sizeof company->bad_column, "%s", column);
+        }
+    }
+    else
+    if (!company->number [0]) {
+        snprintf (company->number, sizeof company->number, "%s", number);
+        snprintf (company->column, sizeof company->column, "%s", column);
+    }
+    else
+    if (strcmp (number, company->number) != 0 && !company->other [0]) {
+        snprintf (company->other, sizeof company->other, "%s", number);
+        snprintf (company->other_column, sizeof company->other_column, "%s", column);
     }
 }
 
@@ -900,6 +916,16 @@ s_supplier_add (s_release_t *r, const json_t *party, const char *where)
     }
     if (!company.number [0] && company.bad_value)
         s_warning (r, company.bad_value, company.bad_reason, "%s", company.bad_column);
+    if (company.other [0]) {
+        //  Two companies: which one is the supplier cannot be told
+        char both [2 * SV_COMPANY_BUF + 8], reason [S_COLUMN_MAX + 160];
+        snprintf (both, sizeof both, "%s, %s", company.number, company.other);
+        snprintf (reason, sizeof reason, "the party gives two different Companies House"
+                  " numbers (the second at %s): the supplier is known by its name, not by"
+                  " either", company.other_column);
+        s_warning (r, both, s_copy (self, reason, strlen (reason)), "%s", company.column);
+        company.number [0] = 0;
+    }
 
     //  The party id is unique only within this release ("1" names another
     //  supplier in the next), so it never identifies the supplier
@@ -3909,6 +3935,20 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contract (ocds, 1)->value_pence == 75596971);
     //  ... still Finance's: the amendment names no supplier, nor changes it
     assert (streq (ingest_ocds_contract (ocds, 1)->supplier_key, "NAME:FINANCE"));
+    //  A party whose identifier and id name two companies (as in OCDS's
+    //  consortia example: GB-COH-1624297 beside identifier 624297) is known
+    //  by its name, with a warning: neither number is taken
+    assert (s_parse_text (ocds, "{\"ocid\": \"m\", \"parties\": [{\"id\": \"GB-COH-1624297\","
+                                " \"name\": \"MICROSOFT LIMITED\", \"roles\": [\"supplier\"],"
+                                " \"identifier\": {\"id\": \"624297\", \"scheme\": \"GB-COH\"}}],"
+                                " \"awards\": [{\"id\": \"m\", \"suppliers\":"
+                                " [{\"id\": \"GB-COH-1624297\"}]}]}") == 0);
+    assert (ingest_ocds_suppliers (ocds) == 1);
+    assert (streq (ingest_ocds_supplier (ocds, 0)->key, "NAME:MICROSOFT LIMITED"));
+    assert (streq (ingest_ocds_supplier (ocds, 0)->companies_house, ""));
+    assert (streq (ingest_ocds_contract (ocds, 0)->supplier_key, "NAME:MICROSOFT LIMITED"));
+    assert (s_contains (ingest_ocds_warning (ocds, 1)->reason, "two different Companies House"));
+    assert (streq (ingest_ocds_warning (ocds, 1)->value, "00624297, 01624297"));
     //  A numeric date that reads as two days is refused, not read day first
     assert (s_parse_text (ocds, "{\"ocid\": \"d\", \"awards\": [{\"id\": \"d\","
                                 " \"contractPeriod\": {\"startDate\": \"03/01/2025\","
