@@ -80,11 +80,14 @@
     an object, or is not an OCDS package or release.
 
     Warnings are kept for data that was set aside but did not reject its
-    release: a Companies House number that is not valid, a postcode that
-    is not a UK postcode, a scale outside the OCDS codelist, a supplier
-    with neither Companies House number nor name, a release with no date.
-    Companies House numbers are read by sv_company, as the CSV feeds read
-    them.
+    release: a Companies House number that is not valid, a party that
+    gives two different ones (it is then known by its name), a postcode
+    that is not a UK postcode, a scale outside the OCDS codelist, a
+    supplier with neither Companies House number nor name, a release with
+    no date. Companies House numbers are read by sv_company, as the CSV
+    feeds read them. Dates are read by sv_date as written; a numeric date
+    that reads as two days (03/01/2025), which OCDS's ISO 8601 never is,
+    rejects its release.
 
     No sockets and no SQL here.
     =========================================================================
