@@ -1973,10 +1973,13 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
         if (*id && !json_object_get (r.award_ids, id))
             json_object_set_new_nocheck (r.award_ids, id, json_integer ((json_int_t) index));
     }
+    size_t linked = 0;          //  Contracts whose award is in the release
     for (size_t index = 0; !self->oom && index < contract_count; index++) {
         size_t award_index = 0;
-        if (s_award_of (&r, json_array_get (contracts, index), &award_index))
+        if (s_award_of (&r, json_array_get (contracts, index), &award_index)) {
             r.award_contracts [award_index]++;
+            linked++;
+        }
     }
     for (size_t index = 0; !self->oom && index < contract_count; index++) {
         const json_t *contract = json_array_get (contracts, index);
@@ -1997,7 +2000,13 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
         live_contracts++;
         s_contract (&r, contract, index, award, award_index);
     }
-    for (size_t index = 0; !self->oom && contract_count == 0 && index < award_count; index++) {
+    //  Awards: each one, when there are no contracts; beside contracts that
+    //  each name their award, each award no contract names yet (a lot
+    //  awarded and not yet signed), as it would be without them
+    for (size_t index = 0; !self->oom && index < award_count
+                           && (contract_count == 0 || linked == contract_count); index++) {
+        if (contract_count && r.award_contracts [index])
+            continue;
         const json_t *award = json_array_get (awards, index);
         if (!json_is_object (award)) {
             s_error (&r, s_text (self, award), "an award must be an object", "awards[%zu]", index);
@@ -3956,6 +3965,21 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_errors (ocds) == 1);
     assert (streq (ingest_ocds_error (ocds, 0)->column, "awards[0].contractPeriod.startDate"));
     assert (s_contains (ingest_ocds_error (ocds, 0)->reason, "reads as two days"));
+    //  A release whose contract names award A1, beside award A2 that no
+    //  contract names yet: A1's contract and A2, not A1's contract alone
+    assert (s_parse_text (ocds, "{\"ocid\": \"l\", \"awards\": [{\"id\": \"A1\"},"
+                                " {\"id\": \"A2\", \"value\": {\"amount\": 7, \"currency\": \"GBP\"}}],"
+                                " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A1\"}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "A1"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "A2"));
+    assert (ingest_ocds_contract (ocds, 1)->value_pence == 700);
+    //  ... but beside a contract that names no award, the awards are not
+    //  taken: which of them it is cannot be told
+    assert (s_parse_text (ocds, "{\"ocid\": \"l\", \"awards\": [{\"id\": \"A1\"},"
+                                " {\"id\": \"A2\"}], \"contracts\": [{\"id\": \"C1\"}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "C1"));
     //  Two contracts of one award in a release keep their own ids
     assert (s_parse_text (ocds, "{\"ocid\": \"t\", \"awards\": [{\"id\": \"A\"}],"
                                 " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A\"},"

@@ -9,8 +9,10 @@
     time (ingest_ocds_push), and yields what socval needs from each release:
 
     - a contract for each contracts[] entry that is not cancelled (nor its
-      award), or, when a release has none, for each awards[] entry that
-      is not unsuccessful or cancelled (status, or OCDS 1.2 finalStatus).
+      award), and for each awards[] entry that is not unsuccessful or
+      cancelled (status, or OCDS 1.2 finalStatus) and that no contract
+      names: all of them when a release has no contracts, none when one
+      of its contracts names no award in the release.
       Value and period come from the contract, else from its award (linked
       by awardID, or the only award), and the period finally from
       tender.contractPeriod; suppliers and buyer from the contract when it
