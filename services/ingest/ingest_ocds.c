@@ -1992,9 +1992,16 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
         const json_t *award = s_award_of (&r, contract, &award_index);
         if (s_status_is (self, contract, "cancelled", NULL)
         ||  (award && s_status_is (self, award, "unsuccessful", "cancelled"))) {
-            s_withdraw (&r, "contract", s_member_text (self, contract, "id"));
-            if (award)
-                s_withdraw (&r, "award", s_member_text (self, award, "id"));
+            const char *id = s_member_text (self, contract, "id");
+            s_withdraw (&r, "contract", id);
+            //  Yielded under its award's id, from this or an earlier release
+            char key [2 * S_KEY_MAX];
+            const char *signed_award = !award && *id && self->taken
+                ? json_string_value (json_object_get (self->taken,
+                      s_taken_key (r.ocid, "signed", id, key, sizeof key)))
+                : NULL;
+            if (award || signed_award)
+                s_withdraw (&r, "award", award? s_member_text (self, award, "id"): signed_award);
             continue;
         }
         live_contracts++;
@@ -4012,6 +4019,14 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_skips (ocds) == 2);
     assert (s_contains (ingest_ocds_skip (ocds, 0)->reason, "unsuccessful or cancelled"));
     assert (s_contains (ingest_ocds_skip (ocds, 1)->reason, "is older than release '2'"));
+    //  A contract yielded under its award's id, then cancelled by a later
+    //  release naming the contract alone: the document is refused
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"w\", \"id\": \"1\","
+                                " \"date\": \"2024-01-01T00:00:00Z\", \"awards\": [{\"id\": \"A\"}],"
+                                " \"contracts\": [{\"id\": \"C\", \"awardID\": \"A\"}]},"
+                                " {\"ocid\": \"w\", \"id\": \"2\", \"date\": \"2024-02-01T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"C\", \"status\": \"cancelled\"}]}]}") == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "withdraws award 'A'"));
     //  A contract cancelled before it was signed is no contract either;
     //  a contract "1" beside a cancelled award "1" of another contract is
     //  not that award
