@@ -59,6 +59,9 @@ def main(path):
                       "suppliers=%d" % len(suppliers), suppliers[:3], "buyer=%s" % buyer)
             continue
         for award in awards:
+            if {award.get("status"), award.get("finalStatus")} & {"cancelled", "unsuccessful"}:
+                print(release.get("ocid"), release.get("date"), award.get("id"), "withdrawn")
+                continue
             period = award.get("contractPeriod") or {}
             suppliers = [s.get("id") for s in award.get("suppliers") or []]
             print(release.get("ocid"), release.get("date"), award.get("id"),
