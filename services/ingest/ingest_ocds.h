@@ -307,7 +307,10 @@ const ingest_ocds_issue_t *
 //  number set aside), with line the release's row, column its JSON path,
 //  value and reason as in ingest_ocds_issue_t. The error is borrowed for
 //  the call. fn NULL (the default) tells nobody; what is recorded for
-//  ingest_ocds_skip and ingest_ocds_warning is the same either way.
+//  ingest_ocds_skip and ingest_ocds_warning is the same either way. A
+//  document refused after its releases were read (one withdraws a
+//  contract an earlier one made) has told what those releases raised,
+//  though nothing stays recorded: the caller refuses the batch anyway.
 void
     ingest_ocds_set_warning (ingest_ocds_t *self, sv_csv_error_fn *fn, void *arg);
 
