@@ -26,6 +26,7 @@ def main(path):
                                             for r in package.get("records", [])]
     if not releases and package.get("ocid"):
         releases = [package]
+    made, signed = set(), {}
     for release in releases:
         awards = release.get("awards") or []
         if not awards and not release.get("contracts"):
@@ -44,9 +45,15 @@ def main(path):
                 award = by_id.get(contract.get("awardID")) or (
                     awards[0] if len(awards) == 1 and not contract.get("awardID") else {})
                 # The only contract of an award in its release is that award's
-                # contract: one id from award notice to signed contract
-                cid = award.get("id") if award.get("id") and linked[award.get("id")] == 1 \
-                    else contract.get("id")
+                # contract, under the award's id when an earlier release of the
+                # document made the award a contract (file order: for releases
+                # oldest first, as socval's date order then is)
+                aid = award.get("id")
+                if aid and linked[aid] == 1 and (release.get("ocid"), aid) in made:
+                    cid = aid
+                    signed[(release.get("ocid"), contract.get("id"))] = aid
+                else:
+                    cid = signed.get((release.get("ocid"), contract.get("id")), contract.get("id"))
                 period = contract.get("period") or award.get("contractPeriod") or {}
                 value = contract.get("value") or award.get("value")
                 suppliers = [s.get("id") or s.get("name")
@@ -59,6 +66,7 @@ def main(path):
                       "suppliers=%d" % len(suppliers), suppliers[:3], "buyer=%s" % buyer)
             continue
         for award in awards:
+            made.add((release.get("ocid"), award.get("id")))
             if {award.get("status"), award.get("finalStatus")} & {"cancelled", "unsuccessful"}:
                 print(release.get("ocid"), release.get("date"), award.get("id"), "withdrawn")
                 continue

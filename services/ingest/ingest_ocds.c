@@ -1252,8 +1252,10 @@ s_organization_name (s_release_t *r, const json_t *reference)
 }
 
 //  The key in taken of ocid's award or contract (what) id, in out (size
-//  bytes): an award and a contract may have the same id. "signed" keys
-//  the award id a contract took (see "Contract ids")
+//  bytes): an award and a contract may have the same id. "award" keys a
+//  contract yielded under its award's id, "award-of" the award of one
+//  under its own id, "signed" the award id a contract took (see "Contract
+//  ids"), "supplier" the supplier a contract was yielded with
 static const char *
 s_taken_key (const char *ocid, const char *what, const char *id, char *out, size_t size)
 {
@@ -1273,14 +1275,15 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     size_t errors_at = self->errors.count;
 
     //  Id: a contract signed for an award of this release, the only one
-    //  for it, keeps the award's id, which the award notice's contract had
-    //  (see "Contract ids")
+    //  for it, keeps the award's id when this document made that award a
+    //  contract already (see "Contract ids")
     const char *contract_id = contract? s_member_text (self, contract, "id"): "";
     const char *award_id = award? s_member_text (self, award, "id"): "";
     char key [2 * S_KEY_MAX];
     const char *signed_id = NULL;
     if (contract && *award_id && r->award_contracts && ai < r->award_count
-    &&  r->award_contracts [ai] == 1) {
+    &&  r->award_contracts [ai] == 1 && self->taken
+    &&  json_object_get (self->taken, s_taken_key (r->ocid, "award", award_id, key, sizeof key))) {
         signed_id = contract_id;
         contract_id = award_id;
     }
@@ -1783,18 +1786,19 @@ s_tell (ingest_ocds_t *self, size_t skips_at, size_t warnings_at)
 //  awards[], no contracts[]; Contracts Finder publishes only these) and
 //  later, once signed, as a contracts[] entry naming that award by its
 //  awardID, in a release that carries the award again (the OCDS sample's
-//  contract release; Find a Tender's contract details notice). Read by
-//  their own ids, the two are two contracts of the same value, counted
-//  twice, whether they come in one document or in two. So a contract
-//  whose award is in its release, and the only contract of that award
-//  there, keeps the award's id: the later release replaces the award's
-//  contract (the release dates order them, here and in the store). A
-//  contract whose award is not in its release (a framework's call-off)
-//  or that shares its award with others keeps its own id, unless this
-//  document gave it its award's id before: a later release naming the
-//  contract alone, without its award (an amendment of value or period),
-//  is that contract. (Sent in a document of its own, such an amendment
-//  cannot be told from a new contract, and keeps its own id.)
+//  contract release). Read by their own ids, the two are two contracts of
+//  the same value, counted twice. So, within a document, a contract whose
+//  award is in its release, the only contract of that award there, and
+//  whose award an earlier release of the document made a contract,
+//  keeps the award's id: the later release replaces the award's contract.
+//  A later release naming that contract alone, without its award (an
+//  amendment of value or period), is that contract too. Otherwise a
+//  contract keeps its own id, as a partner's other feeds and socval's own
+//  OCDS export know it. Across documents the award's contract cannot be
+//  told from the signed one without the award's id in the store's
+//  contract record, so an award notice and its contract release with
+//  different ids, sent apart, are still two contracts (Find a Tender
+//  gives the two one id; Contracts Finder publishes awards only).
 
 //  --------------------------------------------------------------------------
 //  Withdrawn awards
@@ -1845,8 +1849,10 @@ s_note_taken (s_release_t *r, size_t at)
                      sizeof key);
         if (json_object_set_new (self->taken, key, json_string (r->release_date)))
             self->oom = true;
-        if (*contract->award_id) {
-            s_taken_key (contract->ocid, "award", contract->award_id, key, sizeof key);
+        //  The award of a contract under its own id: withdrawn with it, but
+        //  not one whose id a later contract takes
+        if (*contract->award_id && !streq (contract->award_id, contract->contract_id)) {
+            s_taken_key (contract->ocid, "award-of", contract->award_id, key, sizeof key);
             if (json_object_set_new (self->taken, key, json_string (r->release_date)))
                 self->oom = true;
         }
@@ -1864,6 +1870,9 @@ s_withdraw (s_release_t *r, const char *what, const char *id)
     const json_t *taken = *id && self->taken
                         ? json_object_get (self->taken, s_taken_key (r->ocid, what, id, key, sizeof key))
                         : NULL;
+    if (!taken && *id && self->taken && streq (what, "award"))
+        taken = json_object_get (self->taken, s_taken_key (r->ocid, "award-of", id, key,
+                                                           sizeof key));
     s_release_name (r, name, sizeof name);
     if (taken && !*self->withdrawn)
         snprintf (self->withdrawn, sizeof self->withdrawn,
@@ -3310,8 +3319,7 @@ ingest_ocds_test (bool verbose)
     assert (rc == 0);
     assert (ingest_ocds_contracts (ocds) == 1);
     contract = ingest_ocds_contract (ocds, 0);
-    //  The contract keeps the id of its award, in the release with it
-    assert (streq (contract->contract_id, "ocds-213czf-000-00001-award-01"));
+    assert (streq (contract->contract_id, "ocds-213czf-000-00001-contract-01"));
     assert (streq (contract->award_id, "ocds-213czf-000-00001-award-01"));
     assert (streq (contract->title, "Contract to build new cycle lanes in the centre of town."));
     assert (contract->value_pence == 1100000000);
@@ -3402,8 +3410,7 @@ ingest_ocds_test (bool verbose)
     assert (streq (issue->value, "release six"));
     contract = ingest_ocds_contract (ocds, 1);
     assert (contract->row == 7);
-    //  k7, the only contract of award w2 in its release, keeps w2's id
-    assert (streq (contract->contract_id, "w2") && streq (contract->award_id, "w2"));
+    assert (streq (contract->contract_id, "k7") && streq (contract->award_id, "w2"));
     assert (contract->value_pence == 10);
     assert (contract->has_start && contract->start_date == s_day ("2025-04-01"));
     assert (!contract->has_end);
@@ -3554,7 +3561,7 @@ ingest_ocds_test (bool verbose)
         "party_ids_per_release.json", "frameworks_009_first_direct_calloff.json",
         "frameworks_multi_buyer_004_second_call-off.json",
         "contracts_finder_2022_search_page.json", "ocds-213czf-000-00001-04-award.json",
-        "ocds_contract_amendment.json"
+        "ocds_contract_amendment.json", "ocds_sample_award_contract_amendment.json"
     };
     ocds = ingest_ocds_new (1024 * 1024);
     for (size_t index = 0; index < sizeof documents / sizeof documents [0]; index++) {
@@ -3918,25 +3925,29 @@ ingest_ocds_test (bool verbose)
     assert (contract->start_date == s_day ("2022-11-17")
             && contract->end_date == s_day ("2024-03-31"));
 
-    //  The OCDS sample's award release and its contract release: the
-    //  contract, signed for the award its release carries again, is the
-    //  award's contract, under the same id, not a second £11m contract
-    package = s_fixture ("ocds-213czf-000-00001-04-award.json", &size);
+    //  The OCDS sample's award release, its contract release and the
+    //  contract's amendment, in one package oldest first: the contract,
+    //  signed for the award its release carries again, is the award's
+    //  contract, under the award's id, as is its amendment: one contract,
+    //  not £11m, £11m and £13.5m
+    package = s_fixture ("ocds_sample_award_contract_amendment.json", &size);
     assert (ingest_ocds_parse (ocds, package, size) == 0);
     free (package);
-    assert (ingest_ocds_contracts (ocds) == 1);
-    contract = ingest_ocds_contract (ocds, 0);
-    assert (streq (contract->contract_id, "ocds-213czf-000-00001-award-01"));
-    assert (contract->value_pence == 1100000000);
+    assert (ingest_ocds_contracts (ocds) == 3 && ingest_ocds_accepted (ocds) == 3);
+    for (size_t index = 0; index < 3; index++)
+        assert (streq (ingest_ocds_contract (ocds, index)->contract_id,
+                       "ocds-213czf-000-00001-award-01"));
+    assert (ingest_ocds_contract (ocds, 2)->value_pence == 1350000000);
+    //  Alone, the contract release keeps its contract's own id
     package = s_fixture ("ocds-213czf-000-00001-05-contract.json", &size);
     assert (ingest_ocds_parse (ocds, package, size) == 0);
     free (package);
-    assert (ingest_ocds_contracts (ocds) == 1);
-    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "ocds-213czf-000-00001-award-01"));
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id,
+                   "ocds-213czf-000-00001-contract-01"));
     //  The shape of AusTender's releases in OCDS's amendments example: a
     //  contract release (the award beside its contract), then an amendment
-    //  naming the contract alone with its new value: one contract, the
-    //  award's, at the amended value
+    //  naming the contract alone with its new value: one contract at the
+    //  amended value
     assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"au\", \"id\": \"c\","
                                 " \"date\": \"2015-05-04T00:00:00Z\", \"awards\": [{\"id\": \"CN-a\","
                                 " \"suppliers\": [{\"name\": \"Finance\"}]}], \"contracts\":"
@@ -3946,8 +3957,8 @@ ingest_ocds_test (bool verbose)
                                 " \"contracts\": [{\"id\": \"CN\", \"value\": {\"amount\":"
                                 " \"755969.71\", \"currency\": \"GBP\"}}]}]}") == 0);
     assert (ingest_ocds_contracts (ocds) == 2);
-    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "CN-a"));
-    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "CN-a"));
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "CN"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "CN"));
     assert (ingest_ocds_contract (ocds, 1)->value_pence == 75596971);
     //  ... still Finance's: the amendment names no supplier, nor changes it
     assert (streq (ingest_ocds_contract (ocds, 1)->supplier_key, "NAME:FINANCE"));
@@ -3978,7 +3989,7 @@ ingest_ocds_test (bool verbose)
                                 " {\"id\": \"A2\", \"value\": {\"amount\": 7, \"currency\": \"GBP\"}}],"
                                 " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A1\"}]}") == 0);
     assert (ingest_ocds_contracts (ocds) == 2);
-    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "A1"));
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "C1"));
     assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "A2"));
     assert (ingest_ocds_contract (ocds, 1)->value_pence == 700);
     //  ... but beside a contract that names no award, the awards are not
@@ -4019,14 +4030,24 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_skips (ocds) == 2);
     assert (s_contains (ingest_ocds_skip (ocds, 0)->reason, "unsuccessful or cancelled"));
     assert (s_contains (ingest_ocds_skip (ocds, 1)->reason, "is older than release '2'"));
-    //  A contract yielded under its award's id, then cancelled by a later
-    //  release naming the contract alone: the document is refused
+    //  An award, its contract under the award's id, then the contract
+    //  cancelled by its own id alone: the document is refused
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"v\", \"id\": \"1\","
+                                " \"date\": \"2024-01-01T00:00:00Z\", \"awards\": [{\"id\": \"A\"}]},"
+                                " {\"ocid\": \"v\", \"id\": \"2\", \"date\": \"2024-02-01T00:00:00Z\","
+                                " \"awards\": [{\"id\": \"A\"}], \"contracts\": [{\"id\": \"C\","
+                                " \"awardID\": \"A\"}]}, {\"ocid\": \"v\", \"id\": \"3\","
+                                " \"date\": \"2024-03-01T00:00:00Z\", \"contracts\": [{\"id\": \"C\","
+                                " \"status\": \"cancelled\"}]}]}") == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "withdraws award 'A'"));
+    //  A contract, then cancelled by a later release naming it alone: the
+    //  document is refused
     assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"w\", \"id\": \"1\","
                                 " \"date\": \"2024-01-01T00:00:00Z\", \"awards\": [{\"id\": \"A\"}],"
                                 " \"contracts\": [{\"id\": \"C\", \"awardID\": \"A\"}]},"
                                 " {\"ocid\": \"w\", \"id\": \"2\", \"date\": \"2024-02-01T00:00:00Z\","
                                 " \"contracts\": [{\"id\": \"C\", \"status\": \"cancelled\"}]}]}") == -1);
-    assert (s_contains (ingest_ocds_reason (ocds), "withdraws award 'A'"));
+    assert (s_contains (ingest_ocds_reason (ocds), "withdraws contract 'C'"));
     //  A contract cancelled before it was signed is no contract either;
     //  a contract "1" beside a cancelled award "1" of another contract is
     //  not that award
@@ -4051,8 +4072,7 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_errors (ocds) == 0);
     assert (ingest_ocds_metrics (ocds) == 2);
     const ingest_ocds_metric_t *metric = ingest_ocds_metric (ocds, 0);
-    //  Contract C-201, its award's only contract, has its award's id
-    assert (streq (metric->contract_id, "C-201-award") && streq (metric->metric_id, "KPI-1"));
+    assert (streq (metric->contract_id, "C-201") && streq (metric->metric_id, "KPI-1"));
     assert (streq (metric->ocid, "ocds-kpitest-C-201"));
     assert (streq (metric->title, "Cleaning audits passed"));
     assert (streq (metric->unit, "%") && metric->target_milli == 95000 && metric->fy == 2024);
