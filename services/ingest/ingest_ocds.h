@@ -123,8 +123,8 @@ typedef struct {
     size_t row;                 //  Release it came from, counting from 1
     const char *contract_id;    //  contracts[].id, else awards[].id, else ocid;
                                 //  but the award's id for a contract whose
-                                //  award is in its release and has no other
-                                //  contract there, so that the award notice's
+                                //  award an earlier release of the document
+                                //  made a contract, so that the award's
                                 //  contract and the signed one are one
     const char *award_id;       //  The id of the award it was read from, or ""
     const char *ocid;           //  Contracting process id
