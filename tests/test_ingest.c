@@ -1097,6 +1097,56 @@ s_test_ocds_shared_awards (void)
     json_decref (receipt);
 }
 
+//  A framework's call-off names its own supplier, one of the framework's
+//  three: the contract is stored under it. An award, its contract and an
+//  amendment in one package are one contract. OCDS's documented award
+//  cancellation after the award it withdraws, in one document, is refused
+//  whole and adds nothing: the award is not stored as a contract
+static void
+s_test_ocds_calloffs_and_cancellations (void)
+{
+    int64_t contracts_before = s_rows ("CONTRACT");
+    json_t *receipt = NULL;
+    int rc = s_submit ("council", "--kind contracts --format ocds",
+                       "tests/fixtures/ocds/frameworks_009_first_direct_calloff.json", &receipt);
+    s_last_t calloff = s_last ("ocds-r6ebe6-example_framework-contract-01", NULL, NULL);
+    if (calloff.value_pence != 100000 || !streq (calloff.key, "NAME:SUPPLIER 1"))
+        printf ("    call-off: %" PRId64 " events, %" PRId64 " pence, supplier '%s'\n",
+                calloff.found, calloff.value_pence, calloff.key);
+    testkit_check (rc == 0 && s_field (receipt, "accepted") == 1 + 3
+                   && s_rows ("CONTRACT") - contracts_before == 1
+                   && calloff.value_pence == 100000 && streq (calloff.key, "NAME:SUPPLIER 1"),
+                   "a framework's direct call-off naming its supplier (contract suppliers"
+                   " extension): 100000p under Supplier 1, not under none of three");
+    json_decref (receipt);
+
+    //  The OCDS sample's award release, its contract release and the
+    //  contract's amendment, in one package oldest first: one contract,
+    //  under the award's id, at the amended £13.5m
+    contracts_before = s_rows ("CONTRACT");
+    rc = s_submit ("council", "--kind contracts --format ocds",
+                   "tests/fixtures/ocds/ocds_sample_award_contract_amendment.json", &receipt);
+    s_last_t cycle = s_last ("ocds-213czf-000-00001-award-01", NULL, NULL);
+    testkit_check (rc == 0 && s_field (receipt, "rejected") == 0
+                   && s_rows ("CONTRACT") - contracts_before == 1
+                   && cycle.value_pence == 1350000000 && streq (cycle.end, "2011-10-30")
+                   && streq (cycle.release_date, "2011-04-05T13:30:00Z"),
+                   "an award, its contract and the contract's amendment in one package: one"
+                   " contract of 1350000000p to 2011-10-30, not three");
+    json_decref (receipt);
+
+    int64_t head = s_head ();
+    contracts_before = s_rows ("CONTRACT");
+    rc = s_submit ("council", "--kind contracts --format ocds",
+                   "tests/fixtures/ocds/ocds_award_cancellation.json", &receipt);
+    testkit_check (rc == 1 && streq (s_state (receipt), "refused")
+                   && strstr (s_first_reason (receipt), "withdraws award '1'")
+                   && s_rows ("CONTRACT") == contracts_before && s_head () == head,
+                   "an award and its later cancellation in one document: refused whole, naming"
+                   " both, and nothing added");
+    json_decref (receipt);
+}
+
 //  One Companies House number rule for every feed: SC53003 is SC053003
 //  whether a suppliers CSV, a spend file or an OCDS party carries it, and
 //  00000000 is no number, so suppliers written that way stay apart
@@ -2153,6 +2203,7 @@ main (int argc, char *argv [])
     s_test_company_numbers ();
     //  After the Companies House test: ESPO's framework names SC053003
     s_test_ocds_shared_awards ();
+    s_test_ocds_calloffs_and_cancellations ();
     s_test_spend_identity ();
     s_test_month_first ();
     s_test_real_files ();

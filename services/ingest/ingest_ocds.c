@@ -166,6 +166,10 @@ struct _ingest_ocds_t {
     //  The release applied last for each ocid of this document: see
     //  "Releases in date order"
     json_t *applied;            //  ocid -> index in order, or NULL
+    json_t *taken;              //  Each contract yielded, and its award, by
+                                //  ocid, kind and id: see "Withdrawn awards"
+    char withdrawn [512];       //  Why the document is refused, once a release
+                                //  withdrew a contract it yielded; or ""
     s_array_t order;            //  s_applied_t
     sv_csv_error_fn *warning_fn;
     void *warning_arg;
@@ -198,6 +202,7 @@ typedef struct {
     json_t *supplier_names;     //  Supplier name -> index, when it has no id
     json_t *award_ids;          //  Award id -> index in awards
     s_keys_t *award_keys;       //  Supplier keys of each award, once known
+    size_t *award_contracts;    //  Contracts of this release naming each award
     size_t award_count;
     size_t contract_count;
     const char *ocid;
@@ -810,8 +815,17 @@ s_read_date (s_release_t *r, const json_t *object, const char *key, const char *
     const char *kept = s_keep (self, text);
     if (!*kept)
         return 0;
+    //  OCDS writes dates as ISO 8601; a numeric date written otherwise has
+    //  no convention to read it by, so one that reads as two days (03/01/2025:
+    //  3 January or 1 March) is refused, not read day first
+    int32_t dmy = 0, mdy = 0;
     const char *reason = NULL;
-    if (sv_date_parse (kept, day_p, &reason) != 0) {
+    if (sv_date_readings (kept, &dmy, &mdy) == (SV_DATE_DMY | SV_DATE_MDY) && dmy != mdy)
+        reason = "a date that reads as two days, day or month first: OCDS dates are written"
+                 " yyyy-mm-dd";
+    else
+        sv_date_parse (kept, day_p, &reason);
+    if (reason) {
         s_error (r, kept, reason, "%s%s%s", where, *where? ".": "", key);
         return -1;
     }
@@ -822,25 +836,41 @@ s_read_date (s_release_t *r, const json_t *object, const char *key, const char *
 //  --------------------------------------------------------------------------
 //  Suppliers
 
-//  Tries one candidate Companies House number; keeps the first failure
+//  Tries one candidate Companies House number; keeps the first failure,
+//  and the first candidate that names another company than the first
 typedef struct {
     char number [SV_COMPANY_BUF];
+    char column [S_COLUMN_MAX];         //  Where number was found
     const char *bad_value;
     const char *bad_reason;
     char bad_column [S_COLUMN_MAX];
+    char other [SV_COMPANY_BUF];        //  Another number, or ""
+    char other_column [S_COLUMN_MAX];
 } s_company_t;
 
 static void
 s_company_try (s_company_t *company, const char *candidate, const char *column)
 {
-    if (company->number [0] || !candidate || !*candidate)
+    if (!candidate || !*candidate)
         return;
+    char number [SV_COMPANY_BUF];
     const char *reason = NULL;
-    if (sv_company_number (candidate, company->number, sizeof company->number,
-                           &reason) != 0 && !company->bad_value) {
-        company->bad_value = candidate;
-        company->bad_reason = reason;
-        snprintf (company->bad_column, sizeof company->bad_column, "%s", column);
+    if (sv_company_number (candidate, number, sizeof number, &reason) != 0) {
+        if (!company->bad_value && !company->number [0]) {
+            company->bad_value = candidate;
+            company->bad_reason = reason;
+            snprintf (company->bad_column, sizeof company->bad_column, "%s", column);
+        }
+    }
+    else
+    if (!company->number [0]) {
+        snprintf (company->number, sizeof company->number, "%s", number);
+        snprintf (company->column, sizeof company->column, "%s", column);
+    }
+    else
+    if (strcmp (number, company->number) != 0 && !company->other [0]) {
+        snprintf (company->other, sizeof company->other, "%s", number);
+        snprintf (company->other_column, sizeof company->other_column, "%s", column);
     }
 }
 
@@ -886,6 +916,16 @@ s_supplier_add (s_release_t *r, const json_t *party, const char *where)
     }
     if (!company.number [0] && company.bad_value)
         s_warning (r, company.bad_value, company.bad_reason, "%s", company.bad_column);
+    if (company.other [0]) {
+        //  Two companies: which one is the supplier cannot be told
+        char both [2 * SV_COMPANY_BUF + 8], reason [S_COLUMN_MAX + 160];
+        snprintf (both, sizeof both, "%s, %s", company.number, company.other);
+        snprintf (reason, sizeof reason, "the party gives two different Companies House"
+                  " numbers (the second at %s): the supplier is known by its name, not by"
+                  " either", company.other_column);
+        s_warning (r, both, s_copy (self, reason, strlen (reason)), "%s", company.column);
+        company.number [0] = 0;
+    }
 
     //  The party id is unique only within this release ("1" names another
     //  supplier in the next), so it never identifies the supplier
@@ -1021,24 +1061,34 @@ s_category (s_release_t *r, const json_t *contract, const json_t *award,
     }
 }
 
-//  The keys of a contract's suppliers: those its award names (found or
-//  yielded, each key once), or, in a release with one contract and no
-//  awards, every supplier among its parties; else none. An award's keys
-//  are worked out once and shared by every contract that names it.
+//  The keys of a contract's suppliers (found or yielded, each key once):
+//  those the contract names itself (contracts[ci].suppliers, the contract
+//  suppliers extension: a framework's call-off names the one supplier it
+//  is with, of the several its award names), else those its award names,
+//  or, in a release with one contract and no awards, every supplier among
+//  its parties; else none. An award's keys are worked out once and shared
+//  by every contract that takes them. *own_p is set when the contract
+//  named its suppliers itself.
 static void
-s_supplier_keys (s_release_t *r, const json_t *award, size_t ai,
-                 const char ***keys_p, size_t *count_p)
+s_supplier_keys (s_release_t *r, const json_t *contract, size_t ci, const json_t *award,
+                 size_t ai, const char ***keys_p, size_t *count_p, bool *own_p)
 {
     ingest_ocds_t *self = r->self;
-    s_keys_t *cached = award && ai < r->award_count && r->award_keys? &r->award_keys [ai]: NULL;
+    const json_t *own = contract? s_member (contract, "suppliers"): NULL;
+    *own_p = json_array_size (own) > 0;
+    if (s_present (own) && !json_is_array (own))
+        s_error (r, s_text (self, own), "a contract's suppliers must be an array",
+                 "contracts[%zu].suppliers", ci);
+    s_keys_t *cached = !*own_p && award && ai < r->award_count && r->award_keys
+                     ? &r->award_keys [ai]: NULL;
     if (cached && cached->done) {
         *keys_p = cached->keys;
         *count_p = cached->count;
         return;
     }
-    const json_t *references = award? s_member (award, "suppliers"): NULL;
+    const json_t *references = *own_p? own: award? s_member (award, "suppliers"): NULL;
     size_t limit = json_array_size (references);
-    if (!award && r->award_count == 0 && r->contract_count == 1)
+    if (!references && r->award_count == 0 && r->contract_count == 1)
         limit = self->suppliers.count - r->suppliers_at;
     const char **keys = limit? (const char **) s_alloc (self, limit * sizeof (char *)): NULL;
     size_t count = 0;
@@ -1050,7 +1100,10 @@ s_supplier_keys (s_release_t *r, const json_t *award, size_t ai,
         if (references) {
             const json_t *reference = json_array_get (references, index);
             char column [S_COLUMN_MAX];
-            snprintf (column, sizeof column, "awards[%zu].suppliers[%zu]", ai, index);
+            if (*own_p)
+                snprintf (column, sizeof column, "contracts[%zu].suppliers[%zu]", ci, index);
+            else
+                snprintf (column, sizeof column, "awards[%zu].suppliers[%zu]", ai, index);
             if (!json_is_object (reference)) {
                 s_error (r, s_text (self, reference), "a supplier must be an object", "%s", column);
                 continue;
@@ -1183,8 +1236,37 @@ s_metrics (s_release_t *r, const json_t *holder, const char *array, size_t index
     }
 }
 
+//  The name of the organization reference {id, name} names: its name, else
+//  that of the party of this release with its id; "" when neither is given
+static const char *
+s_organization_name (s_release_t *r, const json_t *reference)
+{
+    const char *name = s_member_text (r->self, reference, "name");
+    const char *id = s_member_text (r->self, reference, "id");
+    const json_t *party = !*name && *id? json_object_get (r->parties, id): NULL;
+    if (party)
+        name = s_member_text (r->self, json_array_get (s_member (r->release, "parties"),
+                                                       (size_t) json_integer_value (party)),
+                              "name");
+    return name;
+}
+
+//  The key in taken of ocid's award or contract (what) id, in out (size
+//  bytes): an award and a contract may have the same id. "award" keys a
+//  contract yielded under its award's id, "award-of" the award of one
+//  under its own id, "signed" the award id a contract took (see "Contract
+//  ids"), "supplier" the supplier a contract was yielded with
+static const char *
+s_taken_key (const char *ocid, const char *what, const char *id, char *out, size_t size)
+{
+    snprintf (out, size, "%s\n%s\n%s", ocid, what, id);
+    return out;
+}
+
 //  Yields one contract: from contracts[ci] (with its award, or NULL) when
-//  contract is not NULL, else from awards[ai].
+//  contract is not NULL, else from awards[ai]. A contract's own buyer (the
+//  multiple buyers extension: each call-off of a framework names the
+//  council that buys) stands before the release's.
 static void
 s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *award, size_t ai)
 {
@@ -1192,9 +1274,30 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     const json_t *tender = s_member (r->release, "tender");
     size_t errors_at = self->errors.count;
 
+    //  Id: a contract signed for an award of this release, the only one
+    //  for it, keeps the award's id when this document made that award a
+    //  contract already (see "Contract ids")
     const char *contract_id = contract? s_member_text (self, contract, "id"): "";
-    if (!*contract_id && award)
-        contract_id = s_member_text (self, award, "id");
+    const char *award_id = award? s_member_text (self, award, "id"): "";
+    char key [2 * S_KEY_MAX];
+    const char *signed_id = NULL;
+    if (contract && *award_id && r->award_contracts && ai < r->award_count
+    &&  r->award_contracts [ai] == 1 && self->taken
+    &&  json_object_get (self->taken, s_taken_key (r->ocid, "award", award_id, key, sizeof key))) {
+        signed_id = contract_id;
+        contract_id = award_id;
+    }
+    else
+    if (contract && !award && *contract_id && self->taken) {
+        //  Its award not in this release (an amendment naming the contract
+        //  alone): the award's id it took earlier in this document
+        const char *taken = json_string_value (json_object_get (self->taken,
+                            s_taken_key (r->ocid, "signed", contract_id, key, sizeof key)));
+        if (taken)
+            contract_id = s_keep (self, taken);
+    }
+    if (!*contract_id)
+        contract_id = award_id;
     if (!*contract_id)
         contract_id = r->ocid;
     const char *title = contract? s_member_text (self, contract, "title"): "";
@@ -1205,6 +1308,9 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     const char *status = contract? s_member_text (self, contract, "status"): "";
     if (!*status && award)
         status = s_member_text (self, award, "status");
+    const char *buyer = contract? s_organization_name (r, s_member (contract, "buyer")): "";
+    if (!*buyer)
+        buyer = r->buyer;
 
     //  Value: the contract's, else its award's
     char where [S_COLUMN_MAX];
@@ -1257,12 +1363,19 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
 
     const char **keys = NULL;
     size_t key_count = 0;
-    s_supplier_keys (r, award, ai, &keys, &key_count);
+    bool own_suppliers = false;
+    s_supplier_keys (r, contract, ci, award, ai, &keys, &key_count, &own_suppliers);
     if (key_count > 1) {
         //  A framework's award names every supplier on it beside one value
         //  for them all: no one of them holds that value
         char count [32];
         snprintf (count, sizeof count, "%zu suppliers", key_count);
+        if (own_suppliers)
+            s_warning (r, count, "the contract names several suppliers beside one value, which"
+                       " it does not split between them: the contract is kept without a"
+                       " supplier (incomplete), not given to any one of them",
+                       "contracts[%zu].suppliers", ci);
+        else
         if (award)
             s_warning (r, count, "the award names several suppliers beside one value, which it"
                        " does not split between them: the contract is kept without a supplier"
@@ -1281,13 +1394,21 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
         return;
     record->row = r->row;
     record->contract_id = contract_id;
+    record->award_id = award_id;
+    if (!self->taken && !(self->taken = json_object ()))
+        self->oom = true;
+    if (signed_id && *signed_id && self->taken) {
+        if (json_object_set_new (self->taken, s_taken_key (r->ocid, "signed", signed_id, key,
+                                                          sizeof key), json_string (award_id)))
+            self->oom = true;
+    }
     record->ocid = r->ocid;
     record->release_id = r->release_id;
     record->release_date = r->release_date;
     record->has_release_day = r->has_release_day;
     record->release_day = r->release_day;
     record->title = title;
-    record->buyer = r->buyer;
+    record->buyer = buyer;
     s_category (r, contract, award, &record->category, &record->category_code);
     record->status = status;
     record->has_value = has_value;
@@ -1297,9 +1418,29 @@ s_contract (s_release_t *r, const json_t *contract, size_t ci, const json_t *awa
     record->start_date = has_start? start: 0;
     record->has_end = has_end;
     record->end_date = has_end? end: 0;
+    //  A release naming the contract alone (no award, no supplier of its
+    //  own) changes what it gives, not its supplier: the supplier it had
+    //  from this document's earlier release, as a compiled release keeps
+    const json_t *held = NULL;
+    if (contract && !award && key_count == 0 && !s_present (s_member (contract, "suppliers"))
+    &&  self->taken)
+        held = json_object_get (self->taken, s_taken_key (r->ocid, "supplier", contract_id,
+                                                           key, sizeof key));
+    if (held) {
+        const char **kept = (const char **) s_alloc (self, sizeof (char *));
+        if (kept) {
+            kept [0] = s_keep (self, json_string_value (held));
+            keys = kept;
+            key_count = 1;
+        }
+    }
     record->supplier_count = key_count;
     record->supplier_keys = keys;
     record->supplier_key = key_count == 1? keys [0]: "";
+    if (key_count == 1 && self->taken
+    &&  json_object_set_new (self->taken, s_taken_key (r->ocid, "supplier", contract_id, key,
+                                                      sizeof key), json_string (keys [0])))
+        self->oom = true;
     if (contract)
         s_metrics (r, contract, "contracts", ci, contract_id);
     else
@@ -1613,6 +1754,9 @@ s_order_clear (ingest_ocds_t *self)
 {
     json_decref (self->applied);
     self->applied = NULL;
+    json_decref (self->taken);
+    self->taken = NULL;
+    self->withdrawn [0] = 0;
     self->order.count = 0;
 }
 
@@ -1632,6 +1776,112 @@ s_tell (ingest_ocds_t *self, size_t skips_at, size_t warnings_at)
             };
             self->warning_fn (&warning, self->warning_arg);
         }
+}
+
+
+//  --------------------------------------------------------------------------
+//  Contract ids
+//
+//  A process's contract is published first as an award (an award notice:
+//  awards[], no contracts[]; Contracts Finder publishes only these) and
+//  later, once signed, as a contracts[] entry naming that award by its
+//  awardID, in a release that carries the award again (the OCDS sample's
+//  contract release). Read by their own ids, the two are two contracts of
+//  the same value, counted twice. So, within a document, a contract whose
+//  award is in its release, the only contract of that award there, and
+//  whose award an earlier release of the document made a contract,
+//  keeps the award's id: the later release replaces the award's contract.
+//  A later release naming that contract alone, without its award (an
+//  amendment of value or period), is that contract too. Otherwise a
+//  contract keeps its own id, as a partner's other feeds and socval's own
+//  OCDS export know it. Across documents the award's contract cannot be
+//  told from the signed one without the award's id in the store's
+//  contract record, so an award notice and its contract release with
+//  different ids, sent apart, are still two contracts (Find a Tender
+//  gives the two one id; Contracts Finder publishes awards only).
+
+//  --------------------------------------------------------------------------
+//  Withdrawn awards
+//
+//  An award whose status (or OCDS 1.2 finalStatus) is cancelled or
+//  unsuccessful, and a contract cancelled before it was signed, are no
+//  contract. A publisher withdraws an award in a later release of its
+//  ocid (tag awardCancellation, or an awardUpdate), often naming only the
+//  award's id and its new status. socval has no way to take a contract
+//  back once it is yielded, so: when the releases of an ocid come newest
+//  first, the withdrawal is applied first and the older release that made
+//  the award is set aside, and nothing is yielded; when the award was
+//  yielded from an older release earlier in the same document, the
+//  document is refused, naming both (a contract that does not exist is
+//  never counted); when it came in an earlier document, the withdrawal is
+//  a skip that says the contract is not taken back.
+
+//  True when an award's or contract's status or finalStatus is one of
+//  the two words given (the second may be NULL)
+static bool
+s_status_is (ingest_ocds_t *self, const json_t *object, const char *word, const char *other)
+{
+    const char *keys [2] = { "status", "finalStatus" };
+    for (size_t index = 0; index < 2; index++) {
+        const char *status = s_member_text (self, object, keys [index]);
+        if (strcmp (status, word) == 0 || (other && strcmp (status, other) == 0))
+            return true;
+    }
+    return false;
+}
+
+//  Notes the contracts yielded from index at on, and their awards, as
+//  taken in this document
+static void
+s_note_taken (s_release_t *r, size_t at)
+{
+    ingest_ocds_t *self = r->self;
+    if (!self->taken && !(self->taken = json_object ())) {
+        self->oom = true;
+        return;
+    }
+    for (size_t index = at; index < self->contracts.count; index++) {
+        const ingest_ocds_contract_t *contract =
+            (const ingest_ocds_contract_t *) self->contracts.items + index;
+        char key [2 * S_KEY_MAX];
+        s_taken_key (contract->ocid, *contract->award_id && streq (contract->award_id,
+                     contract->contract_id)? "award": "contract", contract->contract_id, key,
+                     sizeof key);
+        if (json_object_set_new (self->taken, key, json_string (r->release_date)))
+            self->oom = true;
+        //  The award of a contract under its own id: withdrawn with it, but
+        //  not one whose id a later contract takes
+        if (*contract->award_id && !streq (contract->award_id, contract->contract_id)) {
+            s_taken_key (contract->ocid, "award-of", contract->award_id, key, sizeof key);
+            if (json_object_set_new (self->taken, key, json_string (r->release_date)))
+                self->oom = true;
+        }
+    }
+}
+
+//  Release r withdraws the award or contract what (its id): the document
+//  is to be refused when a contract was yielded for it earlier in the
+//  document
+static void
+s_withdraw (s_release_t *r, const char *what, const char *id)
+{
+    ingest_ocds_t *self = r->self;
+    char key [2 * S_KEY_MAX], name [S_NAME_MAX];
+    const json_t *taken = *id && self->taken
+                        ? json_object_get (self->taken, s_taken_key (r->ocid, what, id, key, sizeof key))
+                        : NULL;
+    if (!taken && *id && self->taken && streq (what, "award"))
+        taken = json_object_get (self->taken, s_taken_key (r->ocid, "award-of", id, key,
+                                                           sizeof key));
+    s_release_name (r, name, sizeof name);
+    if (taken && !*self->withdrawn)
+        snprintf (self->withdrawn, sizeof self->withdrawn,
+                  "release '%s' of %s (%s) withdraws %s '%s' of ocid %s, which a release of %s"
+                  " earlier in this document made a contract; socval cannot take a contract"
+                  " back, so the document is refused: send the releases newest first, as"
+                  " Contracts Finder lists them, or without the older one",
+                  name, r->release_date, r->prefix, what, id, r->ocid,
+                  json_string_value (taken));
 }
 
 
@@ -1721,15 +1971,24 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     const json_t *awards = s_member (release, "awards");
     size_t contract_count = r.contract_count = json_array_size (contracts);
     size_t award_count = r.award_count = json_array_size (awards);
-    size_t live_awards = 0;
+    size_t live_awards = 0, live_contracts = 0;
     r.award_ids = json_object ();
     r.award_keys = award_count? (s_keys_t *) calloc (award_count, sizeof (s_keys_t)): NULL;
-    if (!r.award_ids || (award_count && !r.award_keys))
+    r.award_contracts = award_count? (size_t *) calloc (award_count, sizeof (size_t)): NULL;
+    if (!r.award_ids || (award_count && (!r.award_keys || !r.award_contracts)))
         self->oom = true;
     for (size_t index = 0; !self->oom && contract_count && index < award_count; index++) {
         const char *id = s_member_text (self, json_array_get (awards, index), "id");
         if (*id && !json_object_get (r.award_ids, id))
             json_object_set_new_nocheck (r.award_ids, id, json_integer ((json_int_t) index));
+    }
+    size_t linked = 0;          //  Contracts whose award is in the release
+    for (size_t index = 0; !self->oom && index < contract_count; index++) {
+        size_t award_index = 0;
+        if (s_award_of (&r, json_array_get (contracts, index), &award_index)) {
+            r.award_contracts [award_index]++;
+            linked++;
+        }
     }
     for (size_t index = 0; !self->oom && index < contract_count; index++) {
         const json_t *contract = json_array_get (contracts, index);
@@ -1740,17 +1999,39 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
         }
         size_t award_index = 0;
         const json_t *award = s_award_of (&r, contract, &award_index);
+        if (s_status_is (self, contract, "cancelled", NULL)
+        ||  (award && s_status_is (self, award, "unsuccessful", "cancelled"))) {
+            const char *id = s_member_text (self, contract, "id");
+            s_withdraw (&r, "contract", id);
+            //  Yielded under its award's id, from this or an earlier release
+            char key [2 * S_KEY_MAX];
+            const char *signed_award = !award && *id && self->taken
+                ? json_string_value (json_object_get (self->taken,
+                      s_taken_key (r.ocid, "signed", id, key, sizeof key)))
+                : NULL;
+            if (award || signed_award)
+                s_withdraw (&r, "award", award? s_member_text (self, award, "id"): signed_award);
+            continue;
+        }
+        live_contracts++;
         s_contract (&r, contract, index, award, award_index);
     }
-    for (size_t index = 0; !self->oom && contract_count == 0 && index < award_count; index++) {
+    //  Awards: each one, when there are no contracts; beside contracts that
+    //  each name their award, each award no contract names yet (a lot
+    //  awarded and not yet signed), as it would be without them
+    for (size_t index = 0; !self->oom && index < award_count
+                           && (contract_count == 0 || linked == contract_count); index++) {
+        if (contract_count && r.award_contracts [index])
+            continue;
         const json_t *award = json_array_get (awards, index);
         if (!json_is_object (award)) {
             s_error (&r, s_text (self, award), "an award must be an object", "awards[%zu]", index);
             continue;
         }
-        const char *status = s_member_text (self, award, "status");
-        if (strcmp (status, "unsuccessful") == 0 || strcmp (status, "cancelled") == 0)
+        if (s_status_is (self, award, "unsuccessful", "cancelled")) {
+            s_withdraw (&r, "award", s_member_text (self, award, "id"));
             continue;
+        }
         live_awards++;
         s_contract (&r, NULL, 0, award, index);
     }
@@ -1763,13 +2044,24 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     if (contract_count == 0 && live_awards == 0) {
         r.skip_column = "awards";
         r.skip_value = "";
-        r.skip_reason = "every award in this release is unsuccessful or cancelled";
+        r.skip_reason = "every award in this release is unsuccessful or cancelled: no contract"
+                        " (a contract socval took for one of them from an earlier document is"
+                        " not taken back by this one)";
+    }
+    else
+    if (contract_count > 0 && live_contracts == 0) {
+        r.skip_column = "contracts";
+        r.skip_value = "";
+        r.skip_reason = "every contract in this release is cancelled, or its award is: no"
+                        " contract (a contract socval took for one of them from an earlier"
+                        " document is not taken back by this one)";
     }
     json_decref (r.parties);
     json_decref (r.supplier_ids);
     json_decref (r.supplier_names);
     json_decref (r.award_ids);
     free (r.award_keys);
+    free (r.award_contracts);
 
     if (self->errors.count > r.errors_at) {
         self->contracts.count = contracts_at;
@@ -1781,6 +2073,8 @@ s_release (ingest_ocds_t *self, const json_t *release, size_t row, const char *p
     }
     if (ordered)
         s_note_applied (&r, &stamp);
+    if (self->contracts.count > contracts_at)
+        s_note_taken (&r, contracts_at);
     if (self->contracts.count > contracts_at)
         self->accepted++;
     else
@@ -2051,6 +2345,11 @@ ingest_ocds_parse (ingest_ocds_t *self, const void *data, size_t size)
         rc = s_refuse (self, "not OCDS: the document has no \"releases\", \"records\" or \"ocid\"");
     if (rc == 0 && self->oom)
         rc = s_refuse (self, "out of memory reading the document");
+    if (rc == 0 && *self->withdrawn) {
+        char withdrawn [sizeof self->withdrawn];
+        snprintf (withdrawn, sizeof withdrawn, "%s", self->withdrawn);
+        rc = s_refuse (self, "%s", withdrawn);
+    }
 
 done:
     s_unload (self, &root);
@@ -2416,6 +2715,8 @@ ingest_ocds_push (ingest_ocds_t *self, const void *data, size_t size)
     int rc = s_split (self);
     if (rc == 0 && self->oom)
         rc = s_stop (self, "out of memory reading the document");
+    if (rc == 0 && *self->withdrawn)
+        rc = s_stop (self, "%s", self->withdrawn);
     return rc;
 }
 
@@ -3019,6 +3320,7 @@ ingest_ocds_test (bool verbose)
     assert (ingest_ocds_contracts (ocds) == 1);
     contract = ingest_ocds_contract (ocds, 0);
     assert (streq (contract->contract_id, "ocds-213czf-000-00001-contract-01"));
+    assert (streq (contract->award_id, "ocds-213czf-000-00001-award-01"));
     assert (streq (contract->title, "Contract to build new cycle lanes in the centre of town."));
     assert (contract->value_pence == 1100000000);
     assert (contract->start_date == s_day ("2010-07-01"));
@@ -3108,7 +3410,7 @@ ingest_ocds_test (bool verbose)
     assert (streq (issue->value, "release six"));
     contract = ingest_ocds_contract (ocds, 1);
     assert (contract->row == 7);
-    assert (streq (contract->contract_id, "k7"));
+    assert (streq (contract->contract_id, "k7") && streq (contract->award_id, "w2"));
     assert (contract->value_pence == 10);
     assert (contract->has_start && contract->start_date == s_day ("2025-04-01"));
     assert (!contract->has_end);
@@ -3256,7 +3558,10 @@ ingest_ocds_test (bool verbose)
         "contracts_finder_releases_201.json", "contracts_finder_10.json",
         "ocds-213czf-000-00001.json", "ocds-213czf-000-00001-05-contract.json",
         "southyorks_Release116_award.json", "contracts_finder_newest_first.json",
-        "party_ids_per_release.json"
+        "party_ids_per_release.json", "frameworks_009_first_direct_calloff.json",
+        "frameworks_multi_buyer_004_second_call-off.json",
+        "contracts_finder_2022_search_page.json", "ocds-213czf-000-00001-04-award.json",
+        "ocds_contract_amendment.json", "ocds_sample_award_contract_amendment.json"
     };
     ocds = ingest_ocds_new (1024 * 1024);
     for (size_t index = 0; index < sizeof documents / sizeof documents [0]; index++) {
@@ -3574,6 +3879,189 @@ ingest_ocds_test (bool verbose)
     assert (streq (ingest_ocds_supplier (ocds, 1)->key, "NAME:ZERO LTD"));
     assert (streq (ingest_ocds_supplier (ocds, 1)->companies_house, ""));
     assert (ingest_ocds_warnings (ocds) == 0);
+
+    //  A framework's direct call-off names its own supplier (the contract
+    //  suppliers extension) among the three the framework's parties list:
+    //  the contract is that supplier's, not left without one
+    package = s_fixture ("frameworks_009_first_direct_calloff.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_suppliers (ocds) == 3);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (streq (contract->contract_id, "ocds-r6ebe6-example_framework-contract-01"));
+    assert (contract->value_pence == 100000);
+    assert (contract->supplier_count == 1 && streq (contract->supplier_key, "NAME:SUPPLIER 1"));
+    assert (streq (contract->buyer, "Glasgow City"));
+    for (size_t index = 0; index < ingest_ocds_warnings (ocds); index++)
+        assert (!s_contains (ingest_ocds_warning (ocds, index)->reason, "several"));
+    //  A multi-buyer framework's call-off: the buyer and the supplier are
+    //  named on the contract alone (the supplier is a party as a tenderer)
+    package = s_fixture ("frameworks_multi_buyer_004_second_call-off.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_suppliers (ocds) == 1);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (contract->value_pence == 1000000);
+    assert (streq (contract->supplier_key, "CH:22222222"));
+    assert (streq (ingest_ocds_supplier (ocds, 0)->name, "Valkyrie Office Supplies"));
+    assert (streq (contract->buyer, "Glasgow City"));
+    //  Several suppliers on the contract beside its one value: none holds it
+    assert (s_parse_text (ocds, "{\"ocid\": \"f\", \"date\": \"2019-03-01T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"f-1\", \"suppliers\":"
+                                " [{\"name\": \"A Ltd\"}, {\"name\": \"B Ltd\"}],"
+                                " \"value\": {\"amount\": 5, \"currency\": \"GBP\"}}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 1 && ingest_ocds_suppliers (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->supplier_key, ""));
+    assert (ingest_ocds_warnings (ocds) == 1);
+    assert (streq (ingest_ocds_warning (ocds, 0)->column, "contracts[0].suppliers"));
+    //  Contracts Finder in 2022 (a search page of one award, BST release
+    //  date): £44,341.25 to Bytes Software Services, 01616977
+    package = s_fixture ("contracts_finder_2022_search_page.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    contract = ingest_ocds_contract (ocds, 0);
+    assert (contract->value_pence == 4434125 && streq (contract->supplier_key, "CH:01616977"));
+    assert (contract->start_date == s_day ("2022-11-17")
+            && contract->end_date == s_day ("2024-03-31"));
+
+    //  The OCDS sample's award release, its contract release and the
+    //  contract's amendment, in one package oldest first: the contract,
+    //  signed for the award its release carries again, is the award's
+    //  contract, under the award's id, as is its amendment: one contract,
+    //  not £11m, £11m and £13.5m
+    package = s_fixture ("ocds_sample_award_contract_amendment.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (ingest_ocds_contracts (ocds) == 3 && ingest_ocds_accepted (ocds) == 3);
+    for (size_t index = 0; index < 3; index++)
+        assert (streq (ingest_ocds_contract (ocds, index)->contract_id,
+                       "ocds-213czf-000-00001-award-01"));
+    assert (ingest_ocds_contract (ocds, 2)->value_pence == 1350000000);
+    //  Alone, the contract release keeps its contract's own id
+    package = s_fixture ("ocds-213czf-000-00001-05-contract.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == 0);
+    free (package);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id,
+                   "ocds-213czf-000-00001-contract-01"));
+    //  The shape of AusTender's releases in OCDS's amendments example: a
+    //  contract release (the award beside its contract), then an amendment
+    //  naming the contract alone with its new value: one contract at the
+    //  amended value
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"au\", \"id\": \"c\","
+                                " \"date\": \"2015-05-04T00:00:00Z\", \"awards\": [{\"id\": \"CN-a\","
+                                " \"suppliers\": [{\"name\": \"Finance\"}]}], \"contracts\":"
+                                " [{\"id\": \"CN\", \"awardID\": \"CN-a\", \"value\":"
+                                " {\"amount\": \"623386.00\", \"currency\": \"GBP\"}}]},"
+                                " {\"ocid\": \"au\", \"id\": \"a\", \"date\": \"2018-06-21T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"CN\", \"value\": {\"amount\":"
+                                " \"755969.71\", \"currency\": \"GBP\"}}]}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "CN"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "CN"));
+    assert (ingest_ocds_contract (ocds, 1)->value_pence == 75596971);
+    //  ... still Finance's: the amendment names no supplier, nor changes it
+    assert (streq (ingest_ocds_contract (ocds, 1)->supplier_key, "NAME:FINANCE"));
+    //  A party whose identifier and id name two companies (as in OCDS's
+    //  consortia example: GB-COH-1624297 beside identifier 624297) is known
+    //  by its name, with a warning: neither number is taken
+    assert (s_parse_text (ocds, "{\"ocid\": \"m\", \"parties\": [{\"id\": \"GB-COH-1624297\","
+                                " \"name\": \"MICROSOFT LIMITED\", \"roles\": [\"supplier\"],"
+                                " \"identifier\": {\"id\": \"624297\", \"scheme\": \"GB-COH\"}}],"
+                                " \"awards\": [{\"id\": \"m\", \"suppliers\":"
+                                " [{\"id\": \"GB-COH-1624297\"}]}]}") == 0);
+    assert (ingest_ocds_suppliers (ocds) == 1);
+    assert (streq (ingest_ocds_supplier (ocds, 0)->key, "NAME:MICROSOFT LIMITED"));
+    assert (streq (ingest_ocds_supplier (ocds, 0)->companies_house, ""));
+    assert (streq (ingest_ocds_contract (ocds, 0)->supplier_key, "NAME:MICROSOFT LIMITED"));
+    assert (s_contains (ingest_ocds_warning (ocds, 1)->reason, "two different Companies House"));
+    assert (streq (ingest_ocds_warning (ocds, 1)->value, "00624297, 01624297"));
+    //  A numeric date that reads as two days is refused, not read day first
+    assert (s_parse_text (ocds, "{\"ocid\": \"d\", \"awards\": [{\"id\": \"d\","
+                                " \"contractPeriod\": {\"startDate\": \"03/01/2025\","
+                                " \"endDate\": \"31/12/2025\"}}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_errors (ocds) == 1);
+    assert (streq (ingest_ocds_error (ocds, 0)->column, "awards[0].contractPeriod.startDate"));
+    assert (s_contains (ingest_ocds_error (ocds, 0)->reason, "reads as two days"));
+    //  A release whose contract names award A1, beside award A2 that no
+    //  contract names yet: A1's contract and A2, not A1's contract alone
+    assert (s_parse_text (ocds, "{\"ocid\": \"l\", \"awards\": [{\"id\": \"A1\"},"
+                                " {\"id\": \"A2\", \"value\": {\"amount\": 7, \"currency\": \"GBP\"}}],"
+                                " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A1\"}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "C1"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "A2"));
+    assert (ingest_ocds_contract (ocds, 1)->value_pence == 700);
+    //  ... but beside a contract that names no award, the awards are not
+    //  taken: which of them it is cannot be told
+    assert (s_parse_text (ocds, "{\"ocid\": \"l\", \"awards\": [{\"id\": \"A1\"},"
+                                " {\"id\": \"A2\"}], \"contracts\": [{\"id\": \"C1\"}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 1);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "C1"));
+    //  Two contracts of one award in a release keep their own ids
+    assert (s_parse_text (ocds, "{\"ocid\": \"t\", \"awards\": [{\"id\": \"A\"}],"
+                                " \"contracts\": [{\"id\": \"C1\", \"awardID\": \"A\"},"
+                                " {\"id\": \"C2\", \"awardID\": \"A\"}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 2);
+    assert (streq (ingest_ocds_contract (ocds, 0)->contract_id, "C1"));
+    assert (streq (ingest_ocds_contract (ocds, 1)->contract_id, "C2"));
+
+    //  OCDS's documented award cancellation: a later release names award
+    //  "1" and its finalStatus cancelled alone. After the release that made
+    //  the award, in the same document, the contract cannot be taken back:
+    //  the document is refused, whole or pushed, naming both
+    package = s_fixture ("ocds_award_cancellation.json", &size);
+    assert (ingest_ocds_parse (ocds, package, size) == -1);
+    assert (ingest_ocds_contracts (ocds) == 0);
+    assert (s_contains (ingest_ocds_reason (ocds), "release '2' of 2024-01-11T00:00:00Z"
+                        " (releases[1]) withdraws award '1' of ocid ocds-213czf-00001"));
+    s_yields_t cancelled;
+    assert (s_read_pushed (ocds, package, size, 7, &cancelled, NULL) == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "withdraws award '1'"));
+    s_yields_destroy (&cancelled);
+    free (package);
+    //  Newest first, the cancellation is applied and the award set aside
+    const char *cancelled_first =
+        "{\"releases\": [{\"ocid\": \"x\", \"id\": \"2\", \"date\": \"2024-01-11T00:00:00Z\","
+        " \"awards\": [{\"id\": \"1\", \"finalStatus\": \"cancelled\"}]},"
+        " {\"ocid\": \"x\", \"id\": \"1\", \"date\": \"2024-01-01T00:00:00Z\","
+        " \"awards\": [{\"id\": \"1\", \"suppliers\": [{\"name\": \"360nx Designs\"}]}]}]}";
+    assert (s_parse_text (ocds, cancelled_first) == 0);
+    assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_skips (ocds) == 2);
+    assert (s_contains (ingest_ocds_skip (ocds, 0)->reason, "unsuccessful or cancelled"));
+    assert (s_contains (ingest_ocds_skip (ocds, 1)->reason, "is older than release '2'"));
+    //  An award, its contract under the award's id, then the contract
+    //  cancelled by its own id alone: the document is refused
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"v\", \"id\": \"1\","
+                                " \"date\": \"2024-01-01T00:00:00Z\", \"awards\": [{\"id\": \"A\"}]},"
+                                " {\"ocid\": \"v\", \"id\": \"2\", \"date\": \"2024-02-01T00:00:00Z\","
+                                " \"awards\": [{\"id\": \"A\"}], \"contracts\": [{\"id\": \"C\","
+                                " \"awardID\": \"A\"}]}, {\"ocid\": \"v\", \"id\": \"3\","
+                                " \"date\": \"2024-03-01T00:00:00Z\", \"contracts\": [{\"id\": \"C\","
+                                " \"status\": \"cancelled\"}]}]}") == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "withdraws award 'A'"));
+    //  A contract, then cancelled by a later release naming it alone: the
+    //  document is refused
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"w\", \"id\": \"1\","
+                                " \"date\": \"2024-01-01T00:00:00Z\", \"awards\": [{\"id\": \"A\"}],"
+                                " \"contracts\": [{\"id\": \"C\", \"awardID\": \"A\"}]},"
+                                " {\"ocid\": \"w\", \"id\": \"2\", \"date\": \"2024-02-01T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"C\", \"status\": \"cancelled\"}]}]}") == -1);
+    assert (s_contains (ingest_ocds_reason (ocds), "withdraws contract 'C'"));
+    //  A contract cancelled before it was signed is no contract either;
+    //  a contract "1" beside a cancelled award "1" of another contract is
+    //  not that award
+    assert (s_parse_text (ocds, "{\"ocid\": \"y\", \"date\": \"2024-01-01T00:00:00Z\","
+                                " \"contracts\": [{\"id\": \"c\", \"status\": \"cancelled\","
+                                " \"value\": {\"amount\": 9, \"currency\": \"GBP\"}}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 0 && ingest_ocds_skips (ocds) == 1);
+    assert (streq (ingest_ocds_skip (ocds, 0)->column, "contracts"));
+    assert (s_parse_text (ocds, "{\"releases\": [{\"ocid\": \"z\", \"id\": \"1\","
+                                " \"date\": \"2024-01-01T00:00:00Z\", \"awards\": [{\"id\": \"A\"}],"
+                                " \"contracts\": [{\"id\": \"1\", \"awardID\": \"A\"}]},"
+                                " {\"ocid\": \"z\", \"id\": \"2\", \"date\": \"2024-02-01T00:00:00Z\","
+                                " \"awards\": [{\"id\": \"1\", \"status\": \"unsuccessful\"}]}]}") == 0);
+    assert (ingest_ocds_contracts (ocds) == 1);
 
     //  KPIs from a contract's agreedMetrics: a target per observation and
     //  financial year; a financial value, a period across years and a

@@ -8,11 +8,19 @@
     buffer (ingest_ocds_parse) or as it arrives, a release or record at a
     time (ingest_ocds_push), and yields what socval needs from each release:
 
-    - a contract for each contracts[] entry, or, when a release has none,
-      for each awards[] entry that is not unsuccessful or cancelled. Value
-      and period come from the contract, else from its award (linked by
-      awardID, or the only award), and the period finally from
-      tender.contractPeriod. A release with neither (a tender, a planning
+    - a contract for each contracts[] entry that is not cancelled (nor its
+      award), and for each awards[] entry that is not unsuccessful or
+      cancelled (status, or OCDS 1.2 finalStatus) and that no contract
+      names: all of them when a release has no contracts, none when one
+      of its contracts names no award in the release.
+      Value and period come from the contract, else from its award (linked
+      by awardID, or the only award), and the period finally from
+      tender.contractPeriod; suppliers and buyer from the contract when it
+      names them (the contract suppliers and multiple buyers extensions: a
+      framework's call-off), else from its award and the release. A
+      release that withdraws an award or contract yielded from an older
+      release earlier in the same document refuses the document, naming
+      both: a contract once yielded cannot be taken back. A release with neither (a tender, a planning
       notice) yields no contract and is counted as skipped, with a reason.
     - a supplier for each party with the role "supplier" and for each
       award supplier that is not among the parties. A party id is unique
@@ -74,11 +82,14 @@
     an object, or is not an OCDS package or release.
 
     Warnings are kept for data that was set aside but did not reject its
-    release: a Companies House number that is not valid, a postcode that
-    is not a UK postcode, a scale outside the OCDS codelist, a supplier
-    with neither Companies House number nor name, a release with no date.
-    Companies House numbers are read by sv_company, as the CSV feeds read
-    them.
+    release: a Companies House number that is not valid, a party that
+    gives two different ones (it is then known by its name), a postcode
+    that is not a UK postcode, a scale outside the OCDS codelist, a
+    supplier with neither Companies House number nor name, a release with
+    no date. Companies House numbers are read by sv_company, as the CSV
+    feeds read them. Dates are read by sv_date as written; a numeric date
+    that reads as two days (03/01/2025), which OCDS's ISO 8601 never is,
+    rejects its release.
 
     No sockets and no SQL here.
     =========================================================================
@@ -110,14 +121,19 @@ typedef struct _ingest_ocds_t ingest_ocds_t;
 //  One contract.
 typedef struct {
     size_t row;                 //  Release it came from, counting from 1
-    const char *contract_id;    //  contracts[].id, else awards[].id, else ocid
+    const char *contract_id;    //  contracts[].id, else awards[].id, else ocid;
+                                //  but the award's id for a contract whose
+                                //  award an earlier release of the document
+                                //  made a contract, so that the award's
+                                //  contract and the signed one are one
+    const char *award_id;       //  The id of the award it was read from, or ""
     const char *ocid;           //  Contracting process id
     const char *release_id;     //  Release id, "" in a compiledRelease without one
     const char *release_date;   //  Release date as published (ISO 8601)
     bool has_release_day;
     int32_t release_day;        //  release_date as sv_date days
     const char *title;          //  contract, else award, else tender title
-    const char *buyer;          //  Buyer's name
+    const char *buyer;          //  Buyer's name: the contract's, else the release's
     const char *category;       //  CPV description, else mainProcurementCategory
     const char *category_code;  //  The CPV code of category, or ""
     const char *status;         //  contract status, else award status
@@ -131,8 +147,9 @@ typedef struct {
     size_t supplier_count;
     const char *const *supplier_keys;   //  supplier_count keys, as in
                                         //  ingest_ocds_supplier_t.key: the
-                                        //  suppliers its award names (for a
-                                        //  lone contract with no awards, the
+                                        //  suppliers the contract names, else
+                                        //  those its award names (for a lone
+                                        //  contract with neither, the
                                         //  release's supplier parties)
     const char *supplier_key;   //  The supplier the contract is stored under:
                                 //  its only key, else "" (none, or several
@@ -290,7 +307,10 @@ const ingest_ocds_issue_t *
 //  number set aside), with line the release's row, column its JSON path,
 //  value and reason as in ingest_ocds_issue_t. The error is borrowed for
 //  the call. fn NULL (the default) tells nobody; what is recorded for
-//  ingest_ocds_skip and ingest_ocds_warning is the same either way.
+//  ingest_ocds_skip and ingest_ocds_warning is the same either way. A
+//  document refused after its releases were read (one withdraws a
+//  contract an earlier one made) has told what those releases raised,
+//  though nothing stays recorded: the caller refuses the batch anyway.
 void
     ingest_ocds_set_warning (ingest_ocds_t *self, sv_csv_error_fn *fn, void *arg);
 
