@@ -26,6 +26,20 @@ socval_usage (const char *text)
     return 2;
 }
 
+bool
+socval_scope_arg (socval_scope_t *scope, int argc, char *argv [], int *arg)
+{
+    static const char *const names [] = { "--year", "--partner", "--contract", "--supplier" };
+    const char **values [] = { &scope->year, &scope->partner, &scope->contract,
+                               &scope->supplier };
+    for (size_t index = 0; index < sizeof names / sizeof names [0]; index++)
+        if (streq (argv [*arg], names [index]) && *arg + 1 < argc) {
+            *values [index] = argv [++*arg];
+            return true;
+        }
+    return false;
+}
+
 int
 socval_no_arguments (int argc, char *argv [], const char *usage)
 {

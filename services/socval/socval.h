@@ -32,6 +32,20 @@ int
 int
     socval_no_arguments (int argc, char *argv [], const char *usage);
 
+//  What a report or an explanation is of: --year, --partner, --contract,
+//  --supplier ("" when not given)
+typedef struct {
+    const char *year;
+    const char *partner;
+    const char *contract;
+    const char *supplier;
+} socval_scope_t;
+
+//  Takes argv [*arg] into scope when it is one of scope's options with its
+//  value after it, moving *arg onto the value; false for anything else.
+bool
+    socval_scope_arg (socval_scope_t *scope, int argc, char *argv [], int *arg);
+
 //  Loads the stack's config as the options say: --config FILE, else
 //  $SOCVAL_CONFIG, else DIR/socval.cfg for --data DIR, else the defaults
 //  with data/dir = DIR. NULL (with a message) when a named file cannot be

@@ -311,24 +311,15 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
         "  Exit 1 for a figure the report does not have (naming the nearest it has),\n"
         "  or one that is not made of lines (a share, a count of contracts, a status,\n"
         "  a rating, a target the KPI feed gave), saying why.\n";
-    const char *kind = NULL, *year = "", *partner = "", *figure = NULL;
-    const char *contract = "", *supplier = "";
+    const char *kind = NULL, *figure = NULL;
+    socval_scope_t scope = { "", "", "", "" };
     bool csv = false, all = false;
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
             return printf ("%s", usage), 0;
         else
-        if (streq (argv [arg], "--year") && arg + 1 < argc)
-            year = argv [++arg];
-        else
-        if (streq (argv [arg], "--partner") && arg + 1 < argc)
-            partner = argv [++arg];
-        else
-        if (streq (argv [arg], "--contract") && arg + 1 < argc)
-            contract = argv [++arg];
-        else
-        if (streq (argv [arg], "--supplier") && arg + 1 < argc)
-            supplier = argv [++arg];
+        if (socval_scope_arg (&scope, argc, argv, &arg))
+            ;
         else
         if (streq (argv [arg], "--csv"))
             csv = true;
@@ -346,7 +337,8 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
     }
     if (!kind || !figure || (csv && options->json))
         return socval_usage (usage);
-    if ((*contract || *supplier) && !streq (kind, "contracts") && !streq (kind, "kpi")) {
+    if ((*scope.contract || *scope.supplier) && !streq (kind, "contracts")
+    &&  !streq (kind, "kpi")) {
         fprintf (stderr, "socval: --contract and --supplier narrow the contracts and kpi"
                  " reports only, not %s\n", kind);
         return 2;
@@ -355,13 +347,14 @@ socval_explain (int argc, char *argv [], socval_options_t *options)
     if (!config)
         return 2;
     sv_proto_explain_request_t request = {
-        .kind = (char *) kind, .year = (char *) year,
-        .partner = (char *) (streq (partner, "all")? "": partner), .figure = (char *) figure,
+        .kind = (char *) kind, .year = (char *) scope.year,
+        .partner = (char *) (streq (scope.partner, "all")? "": scope.partner),
+        .figure = (char *) figure,
         .after = 0, .max = all? S_PAGE: 0
     };
     int rc = 0;
     json_t *document = s_fetch (config, options, &request, &rc);
-    if (document && !s_row_wanted (document, figure, contract, supplier)) {
+    if (document && !s_row_wanted (document, figure, scope.contract, scope.supplier)) {
         json_decref (document);
         document = NULL;
         rc = 1;

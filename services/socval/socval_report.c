@@ -136,23 +136,14 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         "  offset that is ahead of reporting or can no longer be reached.\n"
         "  Exit 1, writing nothing, when the report cannot be made: a year with no\n"
         "  data is refused, naming the years that have some.\n";
-    const char *kind = NULL, *year = "", *partner = "", *format = "html", *path = NULL;
-    const char *contract = "", *supplier = "", *at = NULL;
+    const char *kind = NULL, *format = "html", *path = NULL, *at = NULL;
+    socval_scope_t scope = { "", "", "", "" };
     for (int arg = 0; arg < argc; arg++) {
         if (streq (argv [arg], "--help"))
             return printf ("%s", usage), 0;
         else
-        if (streq (argv [arg], "--year") && arg + 1 < argc)
-            year = argv [++arg];
-        else
-        if (streq (argv [arg], "--partner") && arg + 1 < argc)
-            partner = argv [++arg];
-        else
-        if (streq (argv [arg], "--contract") && arg + 1 < argc)
-            contract = argv [++arg];
-        else
-        if (streq (argv [arg], "--supplier") && arg + 1 < argc)
-            supplier = argv [++arg];
+        if (socval_scope_arg (&scope, argc, argv, &arg))
+            ;
         else
         if (streq (argv [arg], "--format") && arg + 1 < argc)
             format = argv [++arg];
@@ -210,9 +201,10 @@ socval_report (int argc, char *argv [], socval_options_t *options)
         return 2;
     sv_proto_t request = { .id = SV_PROTO_REPORT_REQUEST };
     request.report_request = (sv_proto_report_request_t) {
-        .kind = (char *) kind, .year = (char *) year,
-        .partner = (char *) (streq (partner, "all")? "": partner), .format = (char *) format,
-        .contract = (char *) contract, .supplier = (char *) supplier,
+        .kind = (char *) kind, .year = (char *) scope.year,
+        .partner = (char *) (streq (scope.partner, "all")? "": scope.partner),
+        .format = (char *) format,
+        .contract = (char *) scope.contract, .supplier = (char *) scope.supplier,
         .at = heads, .at_count = head_count
     };
     sv_proto_t reply = { .id = 0 };
