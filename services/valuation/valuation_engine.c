@@ -284,10 +284,61 @@ s_intern (s_lookup_loader_t *self, const char *authority, const char *ward_code,
 //  leave every delivery placed by postcode without one, silently). On a
 //  missing column, sets self->refusal to "no ward column (looked for
 //  ward_code, osward, ...)" and returns -1; else 0.
+//  Writes text folded as a year-stamped name is compared: ASCII letters
+//  lower-cased, each digit '#', all else dropped ("LAD23CD" -> "lad##cd")
+static void
+s_stamp_fold (const char *text, char *out, size_t size)
+{
+    size_t length = 0;
+    for (; *text && length + 1 < size; text++)
+        if (isdigit ((unsigned char) *text))
+            out [length++] = '#';
+        else
+        if (isalpha ((unsigned char) *text))
+            out [length++] = (char) tolower ((unsigned char) *text);
+    out [length] = 0;
+}
+
+//  A column the reader left out that names the authority, ward or ward
+//  name of another year than the one read ("LAD21CD" beside "LAD23CD")
+typedef struct {
+    s_lookup_loader_t *loader;
+    char *refusal;
+} s_stamp_check_t;
+
+static void
+s_stamp_column (const char *source, const char *field, void *arg)
+{
+    s_stamp_check_t *check = (s_stamp_check_t *) arg;
+    if (field || check->refusal)
+        return;
+    char ignored [64], read [64];
+    s_stamp_fold (source, ignored, sizeof ignored);
+    if (!strchr (ignored, '#'))
+        return;
+    for (int wanted = L_AUTHORITY; wanted < L_FIELDS && !check->refusal; wanted++) {
+        const char *column = sv_csv_column (check->loader->reader, (size_t) wanted);
+        if (!column)
+            continue;
+        s_stamp_fold (column, read, sizeof read);
+        if (streq (read, ignored))
+            check->refusal = zsys_sprintf ("two %s columns, '%s' and '%s' (of different "
+                                           "years): which one places a postcode is not clear",
+                                           s_lookup_labels [wanted], column, source);
+    }
+}
+
 static int
 s_lookup_columns (s_lookup_loader_t *self)
 {
     self->columns_checked = true;
+    //  Two years of the same code: never one of them guessed
+    s_stamp_check_t check = { self, NULL };
+    sv_csv_columns (self->reader, s_stamp_column, &check);
+    if (check.refusal) {
+        self->refusal = check.refusal;
+        return -1;
+    }
     const int needed [] = { L_AUTHORITY, L_WARD_CODE };
     for (size_t index = 0; index < sizeof needed / sizeof needed [0]; index++) {
         int field = needed [index];
@@ -1560,9 +1611,19 @@ valuation_engine_test (bool verbose)
                     "'QA': not an ONS local-authority code (a letter and eight digits, such as "
                     "E08000009); a directory from before 2011 gives old codes"));
 
+    //  A lookup of two years' wards (or authorities) does not say which
+    //  one to place by: refused, naming both columns
+    const char *two_years = "pcds,lad23cd,wd22cd,wd23cd\nM15 4AB,E08000009,E05000829,E05015247\n";
+    memset (&errors, 0, sizeof errors);
+    valuation_engine_lookup_t *lookup = valuation_engine_lookup_load (
+        two_years, strlen (two_years), s_test_error, &errors);
+    assert (lookup == NULL && errors.count == 1);
+    assert (streq (errors.text [0], "row 1: two ward columns, 'wd22cd' and 'wd23cd' (of "
+                   "different years): which one places a postcode is not clear"));
+
     //  Headers in any case, a year-stamped ward name beside its code
     const char *shouting = "PCDS,LAD24CD,WD24CD,WD24NM\nM15 4AB,E08000009,E05015247,Gorse Hill\n";
-    valuation_engine_lookup_t *lookup = valuation_engine_lookup_load (shouting, strlen (shouting),
+    lookup = valuation_engine_lookup_load (shouting, strlen (shouting),
                                                                       s_test_error, NULL);
     assert (lookup);
     assert (valuation_engine_lookup_find (lookup, "M15 4AB", &ward_code, &ward_name,

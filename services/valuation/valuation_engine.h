@@ -177,7 +177,9 @@ const char *
 //  refused whole with error_fn given the reason, naming the column and
 //  the headers looked for: "no ward column (looked for ward_code, osward,
 //  ward, wd##cd, wdcd)". The ONS best-fit lookup PCD_OA_LSOA_MSOA_LAD has
-//  no ward, so it is refused: use the NSPL or ONSPD.
+//  no ward, so it is refused: use the NSPL or ONSPD. So is a file with
+//  two years of one code ("wd22cd" and "wd23cd"): which to read is not
+//  clear, and the reason names both columns.
 //  A terminated postcode (doterm set) is kept like a live one: a payment
 //  or delivery may predate the termination, and the directory still says
 //  where the postcode was.
