@@ -1611,6 +1611,15 @@ valuation_engine_test (bool verbose)
                     "'QA': not an ONS local-authority code (a letter and eight digits, such as "
                     "E08000009); a directory from before 2011 gives old codes"));
 
+    //  Code-Point Open (Ordnance Survey) has no header row: its columns are
+    //  known only by position, so it is refused rather than read by guess
+    memset (&errors, 0, sizeof errors);
+    nspl = valuation_engine_lookup_load_file (
+        "tests/fixtures/postcodes/codepoint_open_excerpt.csv", s_test_error, &errors);
+    assert (nspl == NULL && errors.count == 1);
+    assert (strstr (errors.text [0], "codepoint_open_excerpt.csv: no header row in the first "
+                    "30 lines: no cell names a field such as postcode; line 1 has: AB101AA, "));
+
     //  A lookup of two years' wards (or authorities) does not say which
     //  one to place by: refused, naming both columns
     const char *two_years = "pcds,lad23cd,wd22cd,wd23cd\nM15 4AB,E08000009,E05000829,E05015247\n";
