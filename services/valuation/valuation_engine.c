@@ -9,6 +9,7 @@
 #include "sv_money.h"
 #include "sv_name.h"
 #include <czmq.h>
+#include <ctype.h>
 #include <errno.h>
 
 //  A directory row: packed postcode above a place index
@@ -214,6 +215,7 @@ typedef struct {
     void *arg;
     const char *path;           //  the file's, to open a refusal with; NULL: none
     bool columns_checked;
+    bool codes_seen;            //  a row has had codes of the kind wanted
     char *refusal;              //  the loader's own reason to refuse, or NULL
     bool out_of_memory;
 } s_lookup_loader_t;
@@ -282,10 +284,61 @@ s_intern (s_lookup_loader_t *self, const char *authority, const char *ward_code,
 //  leave every delivery placed by postcode without one, silently). On a
 //  missing column, sets self->refusal to "no ward column (looked for
 //  ward_code, osward, ...)" and returns -1; else 0.
+//  Writes text folded as a year-stamped name is compared: ASCII letters
+//  lower-cased, each digit '#', all else dropped ("LAD23CD" -> "lad##cd")
+static void
+s_stamp_fold (const char *text, char *out, size_t size)
+{
+    size_t length = 0;
+    for (; *text && length + 1 < size; text++)
+        if (isdigit ((unsigned char) *text))
+            out [length++] = '#';
+        else
+        if (isalpha ((unsigned char) *text))
+            out [length++] = (char) tolower ((unsigned char) *text);
+    out [length] = 0;
+}
+
+//  A column the reader left out that names the authority, ward or ward
+//  name of another year than the one read ("LAD21CD" beside "LAD23CD")
+typedef struct {
+    s_lookup_loader_t *loader;
+    char *refusal;
+} s_stamp_check_t;
+
+static void
+s_stamp_column (const char *source, const char *field, void *arg)
+{
+    s_stamp_check_t *check = (s_stamp_check_t *) arg;
+    if (field || check->refusal)
+        return;
+    char ignored [64], read [64];
+    s_stamp_fold (source, ignored, sizeof ignored);
+    if (!strchr (ignored, '#'))
+        return;
+    for (int wanted = L_AUTHORITY; wanted < L_FIELDS && !check->refusal; wanted++) {
+        const char *column = sv_csv_column (check->loader->reader, (size_t) wanted);
+        if (!column)
+            continue;
+        s_stamp_fold (column, read, sizeof read);
+        if (streq (read, ignored))
+            check->refusal = zsys_sprintf ("two %s columns, '%s' and '%s' (of different "
+                                           "years): which one places a postcode is not clear",
+                                           s_lookup_labels [wanted], column, source);
+    }
+}
+
 static int
 s_lookup_columns (s_lookup_loader_t *self)
 {
     self->columns_checked = true;
+    //  Two years of the same code: never one of them guessed
+    s_stamp_check_t check = { self, NULL };
+    sv_csv_columns (self->reader, s_stamp_column, &check);
+    if (check.refusal) {
+        self->refusal = check.refusal;
+        return -1;
+    }
     const int needed [] = { L_AUTHORITY, L_WARD_CODE };
     for (size_t index = 0; index < sizeof needed / sizeof needed [0]; index++) {
         int field = needed [index];
@@ -304,6 +357,76 @@ s_lookup_columns (s_lookup_loader_t *self)
         return -1;
     }
     return 0;
+}
+
+//  Whether text is an ONS (GSS) area code: a letter and eight digits,
+//  "E08000009"; "E99999999" and the like are the ONS's pseudo codes for
+//  "none" (the Channel Islands' L99999999, the Isle of Man's M99999999)
+static bool
+s_ons_code (const char *text)
+{
+    if (!isalpha ((unsigned char) text [0]))
+        return false;
+    for (size_t index = 1; index < 9; index++)
+        if (!isdigit ((unsigned char) text [index]))
+            return false;
+    return text [9] == 0;
+}
+
+static bool
+s_pseudo_code (const char *text)
+{
+    return s_ons_code (text) && streq (text + 1, "99999999");
+}
+
+//  Checks a row's authority and ward codes. Directories from before 2011
+//  hold old codes: the NSPD of 2008 gives oslaua "QA" and osward "MJ",
+//  parts of "00QAMJ" that name a district and a ward only within their
+//  county, so that "MJ" is a ward of many authorities. Such a value in
+//  the first row that has one refuses the file (the column does not hold
+//  what the directory needs: sets self->refusal, returns -1); in a later
+//  row it leaves the row out with its reason. A pseudo authority leaves
+//  the row out: the ONS places the postcode in no authority; a pseudo
+//  ward is no ward. Returns 0 with *ward_p the ward to keep, 1 when the
+//  row is left out (said through error_fn), -1 when the file is refused.
+static int
+s_lookup_codes (s_lookup_loader_t *self, const sv_csv_row_t *row, const char **values,
+                const char **ward_p)
+{
+    const char *authority = values [L_AUTHORITY], *ward = values [L_WARD_CODE];
+    *ward_p = s_pseudo_code (ward)? "": ward;
+    int field = !s_ons_code (authority)? L_AUTHORITY
+              : *ward && !s_pseudo_code (ward) && !sv_name_ward_code (ward, NULL, 0)
+              ? L_WARD_CODE: -1;
+    if (field < 0 && s_pseudo_code (authority)) {
+        s_lookup_reject (self, row->line, L_AUTHORITY, authority,
+                         "a pseudo code: the directory places the postcode in no local "
+                         "authority");
+        return 1;
+    }
+    if (field < 0) {
+        self->codes_seen = true;
+        return 0;
+    }
+    const char *wanted = field == L_AUTHORITY
+                       ? "an ONS local-authority code (a letter and eight digits, "
+                         "such as E08000009)"
+                       : "an ONS ward code (E05, W05, S13 or N08 and six digits)";
+    if (self->codes_seen) {
+        char reason [120];
+        snprintf (reason, sizeof reason, "not %s", wanted);
+        s_lookup_reject (self, row->line, field, values [field], reason);
+        return 1;
+    }
+    self->refusal = zsys_sprintf ("row %zu, column '%s', value '%s': not %s; a directory "
+                                  "from before 2011 gives old codes, whose parts name an "
+                                  "authority or a ward only within its county: use one of "
+                                  "2011 or later",
+                                  row->line, sv_csv_column (self->reader, (size_t) field),
+                                  values [field], wanted);
+    if (!self->refusal)
+        self->out_of_memory = true;
+    return -1;
 }
 
 static int
@@ -335,8 +458,11 @@ s_lookup_row (const sv_csv_row_t *row, void *arg)
             s_lookup_reject (self, row->line, field, values [field], "longer than 200 bytes");
             return 0;
         }
-    int64_t place = s_intern (self, values [L_AUTHORITY], values [L_WARD_CODE],
-                              values [L_WARD_NAME]);
+    const char *ward;
+    int codes = s_lookup_codes (self, row, values, &ward);
+    if (codes)
+        return codes < 0? -1: 0;
+    int64_t place = s_intern (self, values [L_AUTHORITY], ward, values [L_WARD_NAME]);
     valuation_engine_lookup_t *lookup = self->lookup;
     if (place >= 0 && lookup->count == lookup->slots) {
         size_t slots = lookup->slots? lookup->slots * 2: 1024;
@@ -1463,9 +1589,50 @@ valuation_engine_test (bool verbose)
     assert (streq (authority, "E06000057") && streq (ward_code, "E05016114"));
     valuation_engine_lookup_destroy (&nspl);
 
+    //  The NSPL of August 2020: Aberdeen's AB1 0AA (terminated 199606),
+    //  Scottish codes, pcd written with one space and pcd2 with two
+    memset (&errors, 0, sizeof errors);
+    nspl = valuation_engine_lookup_load_file (
+        "tests/fixtures/postcodes/nspl_2020_excerpt.csv", s_test_error, &errors);
+    assert (nspl && errors.count == 0 && valuation_engine_lookup_size (nspl) == 1);
+    assert (valuation_engine_lookup_find (nspl, "ab1  0aa", &ward_code, NULL, &authority) == 0);
+    assert (streq (authority, "S12000033") && streq (ward_code, "S13002843"));
+    valuation_engine_lookup_destroy (&nspl);
+
+    //  The NSPD of February 2008 gives old codes in parts: oslaua "QA" and
+    //  osward "MJ" are Aberdeen City and its ward only with oscty "00"
+    //  ("00QA", "00QAMJ"); "MJ" alone is a ward of many authorities. The
+    //  file is refused, saying why, rather than placing AB1 0AB in "QA"
+    memset (&errors, 0, sizeof errors);
+    nspl = valuation_engine_lookup_load_file (
+        "tests/fixtures/postcodes/nspd_2008_excerpt.csv", s_test_error, &errors);
+    assert (nspl == NULL && errors.count == 1);
+    assert (strstr (errors.text [0], "nspd_2008_excerpt.csv: row 2, column 'oslaua', value "
+                    "'QA': not an ONS local-authority code (a letter and eight digits, such as "
+                    "E08000009); a directory from before 2011 gives old codes"));
+
+    //  Code-Point Open (Ordnance Survey) has no header row: its columns are
+    //  known only by position, so it is refused rather than read by guess
+    memset (&errors, 0, sizeof errors);
+    nspl = valuation_engine_lookup_load_file (
+        "tests/fixtures/postcodes/codepoint_open_excerpt.csv", s_test_error, &errors);
+    assert (nspl == NULL && errors.count == 1);
+    assert (strstr (errors.text [0], "codepoint_open_excerpt.csv: no header row in the first "
+                    "30 lines: no cell names a field such as postcode; line 1 has: AB101AA, "));
+
+    //  A lookup of two years' wards (or authorities) does not say which
+    //  one to place by: refused, naming both columns
+    const char *two_years = "pcds,lad23cd,wd22cd,wd23cd\nM15 4AB,E08000009,E05000829,E05015247\n";
+    memset (&errors, 0, sizeof errors);
+    valuation_engine_lookup_t *lookup = valuation_engine_lookup_load (
+        two_years, strlen (two_years), s_test_error, &errors);
+    assert (lookup == NULL && errors.count == 1);
+    assert (streq (errors.text [0], "row 1: two ward columns, 'wd22cd' and 'wd23cd' (of "
+                   "different years): which one places a postcode is not clear"));
+
     //  Headers in any case, a year-stamped ward name beside its code
     const char *shouting = "PCDS,LAD24CD,WD24CD,WD24NM\nM15 4AB,E08000009,E05015247,Gorse Hill\n";
-    valuation_engine_lookup_t *lookup = valuation_engine_lookup_load (shouting, strlen (shouting),
+    lookup = valuation_engine_lookup_load (shouting, strlen (shouting),
                                                                       s_test_error, NULL);
     assert (lookup);
     assert (valuation_engine_lookup_find (lookup, "M15 4AB", &ward_code, &ward_name,
@@ -1531,6 +1698,40 @@ valuation_engine_test (bool verbose)
     assert (valuation_engine_lookup_find (lookup, "S60 2TD", &ward_code, &ward_name, NULL) == 0);
     assert (streq (ward_code, "E05012996") && streq (ward_name, ""));
     valuation_engine_lookup_destroy (&lookup);
+    //  The ONS's pseudo codes: the Channel Islands' and the Isle of Man's
+    //  "L99999999" and "M99999999" place a postcode in no authority (the
+    //  row is left out), a pseudo ward is no ward; a code of another shape
+    //  after the first row leaves its row out, and in the first refuses
+    //  the file
+    const char *pseudo =
+        "pcds,lad23cd,wd23cd\n"
+        "S60 2TD,E08000018,E05012996\n"
+        "JE2 3AA,L99999999,L99999999\n"
+        "IM1 1AA,M99999999,M99999999\n"
+        "S60 1AE,E08000018,E99999999\n"
+        "S60 1AF,00CF,E05012996\n"
+        "S60 1AG,E08000018,00CFMJ\n";
+    memset (&errors, 0, sizeof errors);
+    lookup = valuation_engine_lookup_load (pseudo, strlen (pseudo), s_test_error, &errors);
+    assert (lookup && valuation_engine_lookup_size (lookup) == 2);
+    assert (errors.count == 4);
+    assert (streq (errors.text [0], "row 3, column 'lad23cd', value 'L99999999': a pseudo "
+                   "code: the directory places the postcode in no local authority"));
+    assert (streq (errors.text [2], "row 6, column 'lad23cd', value '00CF': not an ONS "
+                   "local-authority code (a letter and eight digits, such as E08000009)"));
+    assert (streq (errors.text [3], "row 7, column 'wd23cd', value '00CFMJ': not an ONS "
+                   "ward code (E05, W05, S13 or N08 and six digits)"));
+    assert (valuation_engine_lookup_find (lookup, "JE2 3AA", NULL, NULL, NULL) == -1);
+    assert (valuation_engine_lookup_find (lookup, "S60 1AE", &ward_code, NULL, &authority) == 0);
+    assert (streq (authority, "E08000018") && streq (ward_code, ""));
+    valuation_engine_lookup_destroy (&lookup);
+    const char *old_ward = "pcds,oslaua,osward\nAB1 0AB,S12000033,00QAMJ\n";
+    memset (&errors, 0, sizeof errors);
+    lookup = valuation_engine_lookup_load (old_ward, strlen (old_ward), s_test_error, &errors);
+    assert (lookup == NULL && errors.count == 1);
+    assert (strstr (errors.text [0], "row 2, column 'osward', value '00QAMJ': not an ONS ward "
+                    "code (E05, W05, S13 or N08 and six digits); a directory from before 2011"));
+
     memset (&errors, 0, sizeof errors);
     lookup = valuation_engine_lookup_load ("ward,la_code\nx,E08000018\n", 24, s_test_error,
                                            &errors);

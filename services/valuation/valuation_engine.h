@@ -177,12 +177,22 @@ const char *
 //  refused whole with error_fn given the reason, naming the column and
 //  the headers looked for: "no ward column (looked for ward_code, osward,
 //  ward, wd##cd, wdcd)". The ONS best-fit lookup PCD_OA_LSOA_MSOA_LAD has
-//  no ward, so it is refused: use the NSPL or ONSPD.
+//  no ward, so it is refused: use the NSPL or ONSPD. So is a file with
+//  two years of one code ("wd22cd" and "wd23cd"): which to read is not
+//  clear, and the reason names both columns.
 //  A terminated postcode (doterm set) is kept like a live one: a payment
 //  or delivery may predate the termination, and the directory still says
 //  where the postcode was.
-//  A row whose postcode is not a UK postcode or whose authority is empty
-//  is skipped and given to error_fn (may be NULL, with arg); a postcode
+//  Authorities and wards are ONS (GSS) codes: an authority a letter and
+//  eight digits ("E08000009"), a ward E05, W05, S13 or N08 and six digits.
+//  The old codes of directories before 2011 (the NSPD of 2008: oslaua
+//  "QA", osward "MJ", parts that name a district and a ward only within
+//  their county) refuse the file when the first row has them. The ONS's
+//  pseudo codes ("L99999999", Channel Islands; "M99999999", Isle of Man):
+//  an authority skips the row (no authority), a ward is no ward ("").
+//  A row whose postcode is not a UK postcode, whose authority is empty, or
+//  (after the first) whose authority or ward is not a code, is skipped
+//  and given to error_fn (may be NULL, with arg); a postcode
 //  given two different places is left out altogether and given to
 //  error_fn once, with line 0 (it is found once the file is sorted); a
 //  repeat of the same place is one row. Every other row is kept. Returns
