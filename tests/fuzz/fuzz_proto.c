@@ -1,8 +1,9 @@
 /*  =========================================================================
     fuzz_proto - libFuzzer target for sv_proto_decode
 
-    Feeds arbitrary bytes to sv_proto_decode. A refusal must come back as
-    -1 with id 0 and a reason. An accepted message must have passed
+    Feeds arbitrary bytes to sv_proto_decode and sv_proto_decode_packed.
+    Both must agree: a refusal by each, as -1 with id 0, a reason and (packed)
+    no block left; or the same message, encoding to the same bytes. An accepted message must have passed
     sv_msgpack_check, and must survive a round trip: encoded again it
     decodes, to a message that encodes to the same bytes (encoding is
     deterministic and writes every field, so equal bytes mean equal
@@ -39,12 +40,38 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
     return s_sink? 0: -1;
 }
 
+//  Decodes data packed too: refused alike, or read to the same bytes
+static void
+s_packed_agrees (const sv_proto_t *message, int rc, const uint8_t *data, size_t size)
+{
+    sv_proto_t packed = { 0 };
+    int packed_rc = sv_proto_decode_packed (&packed, data, size);
+    if (packed_rc != rc)
+        abort ();
+    if (packed_rc) {
+        if (packed.id != 0 || packed.reason [0] == 0 || packed.arena)
+            abort ();
+        return;
+    }
+    msgpack_sbuffer owned, borrowed;
+    msgpack_sbuffer_init (&owned);
+    msgpack_sbuffer_init (&borrowed);
+    if (sv_proto_encode (message, &owned) || sv_proto_encode (&packed, &borrowed)
+    ||  owned.size != borrowed.size || memcmp (owned.data, borrowed.data, owned.size) != 0)
+        abort ();
+    msgpack_sbuffer_destroy (&owned);
+    msgpack_sbuffer_destroy (&borrowed);
+    sv_proto_reset (&packed);
+}
+
 //  Decodes data; on success checks the round trip and returns true with
 //  message filled, which the caller resets
 static bool
 s_decode_and_round_trip (sv_proto_t *message, const uint8_t *data, size_t size)
 {
-    if (sv_proto_decode (message, data, size)) {
+    int rc = sv_proto_decode (message, data, size);
+    s_packed_agrees (message, rc, data, size);
+    if (rc) {
         if (message->id != 0 || message->reason [0] == 0)
             abort ();
         return false;
